@@ -1,0 +1,175 @@
+//! emit: IR to token streams, one emitter per concern, then the crate's files.
+//!
+//! Emitters never fail on a resolved spec; the only error here is a generator bug (tokens that
+//! do not parse), reported as `Error::Internal` instead of a panic.
+
+mod docs;
+mod models;
+mod types;
+
+use std::path::{Component, Path, PathBuf};
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir;
+use crate::load::CrateSpec;
+use crate::write::{self, Rendered};
+use crate::Error;
+
+/// Paths the emitted code uses for the runtime crate.
+pub(crate) struct Context<'a> {
+    pub api: &'a ir::Api,
+    /// `::veeam_runtime`, from the runtime package name in `crate.yaml`.
+    pub runtime: TokenStream,
+}
+
+/// Renders the whole generated crate as it should be written to `out_dir`.
+pub fn render(crate_spec: &CrateSpec, spec: &ir::Spec, out_dir: &Path) -> Result<Rendered, Error> {
+    let mut rendered = Rendered::default();
+    let runtime_ident = format_ident!("{}", crate_spec.krate.runtime.package.replace('-', "_"));
+    let runtime = quote!(::#runtime_ident);
+    let all_files: Vec<PathBuf> = spec.apis.iter().flat_map(|api| api.files.iter().cloned()).collect();
+
+    rendered.files.insert(PathBuf::from("Cargo.toml"), cargo_toml(crate_spec, out_dir));
+    rendered
+        .files
+        .insert(PathBuf::from("src/lib.rs"), write::rust_file(&all_files, lib_rs(crate_spec, spec, &runtime))?);
+    for api in &spec.apis {
+        let context = Context { api, runtime: runtime.clone() };
+        let dir = PathBuf::from("src").join(&api.module);
+        rendered.files.insert(dir.join("mod.rs"), write::rust_file(&api.files, api_mod_rs(&context))?);
+        let schema_files = sources(api.schemas.iter().map(|s| &s.file));
+        rendered.files.insert(dir.join("models.rs"), write::rust_file(&schema_files, models::emit(&context))?);
+    }
+    Ok(rendered)
+}
+
+/// The distinct spec files, sorted.
+fn sources<'a>(files: impl Iterator<Item = &'a PathBuf>) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = files.cloned().collect();
+    files.sort();
+    files.dedup();
+    files
+}
+
+fn cargo_toml(crate_spec: &CrateSpec, out_dir: &Path) -> String {
+    let krate = &crate_spec.krate;
+    let runtime_path = write::slash(&relative_path(out_dir, &crate_spec.runtime_dir));
+    let lib = krate.name.replace('-', "_");
+    format!(
+        r#"{header}[package]
+name = "{name}"
+version = "{version}"
+description = "{description}"
+edition = "2021"
+rust-version = "1.88"
+license = "MIT OR Apache-2.0"
+publish = false
+
+[lib]
+name = "{lib}"
+
+[dependencies]
+{runtime} = {{ path = "{runtime_path}" }}
+serde = {{ version = "1", features = ["derive"] }}
+"#,
+        header = write::header("#", &[PathBuf::from(crate::load::CRATE_FILE)]),
+        name = krate.name,
+        version = krate.version,
+        description = krate.description.replace('"', "\\\""),
+        runtime = krate.runtime.package,
+    )
+}
+
+fn lib_rs(crate_spec: &CrateSpec, spec: &ir::Spec, runtime: &TokenStream) -> TokenStream {
+    let docs = docs::inner(crate_spec.krate.docs.as_deref().or(Some(&crate_spec.krate.description)));
+    let modules = spec.apis.iter().map(|api| {
+        let module = format_ident!("{}", api.module);
+        let summary = docs::outer(Some(&api.title));
+        // prettyplease, not rustfmt, formats generated code: keep `cargo fmt` out of it.
+        quote! { #summary #[rustfmt::skip] pub mod #module; }
+    });
+    quote! {
+        #docs
+        #![forbid(unsafe_code)]
+
+        #(#modules)*
+
+        /// Types shared by every API: identifiers, timestamps and the opaque value of unknown enum
+        /// variants.
+        pub use #runtime::{Date, DateTime, UnknownValue, Uuid};
+    }
+}
+
+fn api_mod_rs(context: &Context) -> TokenStream {
+    let api = context.api;
+    let mut text = api.title.clone();
+    if let Some(description) = &api.description {
+        text.push_str("\n\n");
+        text.push_str(description);
+    }
+    if !api.sources.is_empty() {
+        text.push_str("\n\nReference:");
+        for source in &api.sources {
+            text.push_str(&format!("\n- <{source}>"));
+        }
+    }
+    let docs = docs::inner(Some(&text));
+    let base_path = &api.base_path;
+    let port = match api.default_port {
+        Some(port) => quote!(Some(#port)),
+        None => quote!(None),
+    };
+    let headers = api.headers.iter().map(|h| {
+        let (name, value) = (&h.name, &h.value);
+        quote!((#name, #value))
+    });
+    let namespace = match &api.xml_namespace {
+        Some(ns) => quote!(Some(#ns)),
+        None => quote!(None),
+    };
+    quote! {
+        #docs
+
+        pub mod models;
+
+        /// Path prefix of every operation.
+        pub const BASE_PATH: &str = #base_path;
+        /// Port the server listens on by default.
+        pub const DEFAULT_PORT: Option<u16> = #port;
+        /// Headers sent with a fixed value on every call.
+        pub const FIXED_HEADERS: &[(&str, &str)] = &[#(#headers),*];
+        /// Default XML namespace of the API's documents.
+        pub const XML_NAMESPACE: Option<&str> = #namespace;
+    }
+}
+
+/// `to` relative to `from` (both made absolute and normalised), for paths written into
+/// generated files.
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    fn parts(path: &Path) -> Vec<std::ffi::OsString> {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        let mut parts = Vec::new();
+        for component in path.components() {
+            match component {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    parts.pop();
+                }
+                other => parts.push(other.as_os_str().to_owned()),
+            }
+        }
+        parts
+    }
+    let (from, to) = (parts(from), parts(to));
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for part in &to[common..] {
+        out.push(part);
+    }
+    out
+}

@@ -1,0 +1,414 @@
+//! Models: one Rust type per schema (struct, enum with an `Unknown` variant, or string newtype),
+//! with serde for JSON. Shared logic (lenient readers, redaction) lives in the runtime crate.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs;
+use super::types::{eq_schemas, rust_type};
+use super::Context;
+use crate::ir::{self, BodyFormat, Primitive, Schema, SchemaKind, Type};
+
+/// Arguments `new` takes before clippy's `too_many_arguments` lint fires.
+const CLIPPY_MAX_ARGUMENTS: usize = 7;
+
+pub fn emit(context: &Context) -> TokenStream {
+    let api = context.api;
+    let eq = eq_schemas(api);
+    let mut json_members = BTreeSet::new();
+    let items: Vec<TokenStream> = api
+        .schemas
+        .iter()
+        .enumerate()
+        .map(|(index, schema)| match &schema.kind {
+            SchemaKind::Object(object) => object_type(context, schema, object, eq[index], &mut json_members),
+            SchemaKind::Enum(values) => enum_type(context, schema, values),
+            SchemaKind::String => string_type(schema),
+        })
+        .collect();
+    let members_module = (!json_members.is_empty()).then(|| {
+        let runtime = &context.runtime;
+        let members = json_members.iter().map(|name: &String| {
+            let ident = format_ident!("{}", member_ident(name));
+            quote! {
+                pub struct #ident;
+                impl #runtime::json::Member for #ident {
+                    const NAME: &'static str = #name;
+                }
+            }
+        });
+        quote! {
+            /// Names of the JSON objects that wrap lists, as types for the runtime's helpers.
+            mod json_members {
+                #(#members)*
+            }
+        }
+    });
+    let module_docs = docs::inner(Some(&format!("Data types of the {}.", api.title)));
+    quote! {
+        #module_docs
+
+        #(#items)*
+
+        #members_module
+    }
+}
+
+/// Type name of a JSON wrapper member: `EnterpriseRoles` -> `EnterpriseRoles`, `_x-y` -> `X_y`.
+fn member_ident(name: &str) -> String {
+    let cleaned: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    format!("M{cleaned}")
+}
+
+fn schema_docs(schema: &Schema) -> TokenStream {
+    let mut sections: Vec<String> = Vec::new();
+    if let Some(description) = &schema.description {
+        sections.push(description.clone());
+    }
+    if schema.description.is_none() {
+        sections.push(format!("The `{}` schema.", schema.name));
+    }
+    if let Some(example) = schema.examples.first() {
+        let lang = match example.format {
+            BodyFormat::Json => "json",
+            BodyFormat::Xml => "xml",
+            BodyFormat::Form => "text",
+        };
+        sections.push(format!("# Example\n\n{}:\n\n```{lang}\n{}\n```", example.name, example.body.trim_end()));
+    } else if let Some(example) = &schema.example {
+        sections.push(format!("# Example\n\n```text\n{}\n```", example.trim_end()));
+    }
+    if !schema.sources.is_empty() {
+        let list: Vec<String> = schema.sources.iter().map(|s| format!("- <{s}>")).collect();
+        sections.push(format!("Reference:\n{}", list.join("\n")));
+    }
+    docs::outer(Some(&sections.join("\n\n")))
+}
+
+fn field_docs(field: &ir::Field) -> TokenStream {
+    let mut text = field.description.clone().unwrap_or_else(|| format!("`{}`.", field.name));
+    if field.sensitive {
+        text.push_str("\n\nSensitive: never shown by `Debug`.");
+    }
+    if let Some(example) = &field.example {
+        text.push_str(&format!("\n\nExample: `{}`", example.replace('`', "'")));
+    }
+    docs::outer(Some(&text))
+}
+
+/// The field's type as stored: `Option<T>` unless required and not nullable, boxed if recursive.
+fn field_type(context: &Context, field: &ir::Field) -> TokenStream {
+    let mut ty = rust_type(context, &field.ty);
+    if field.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    if is_optional(field) {
+        quote!(Option<#ty>)
+    } else {
+        ty
+    }
+}
+
+fn is_optional(field: &ir::Field) -> bool {
+    !field.required || field.nullable
+}
+
+/// serde attributes of a field: wire name, optionality, lenient readers for documented quirks.
+fn serde_attributes(context: &Context, field: &ir::Field, members: &mut BTreeSet<String>) -> TokenStream {
+    let runtime = &context.runtime;
+    let json = runtime.to_string().replace(' ', "");
+    let name = &field.json_name;
+    let optional = is_optional(field);
+    let mut parts = vec![quote!(rename = #name)];
+    if optional {
+        parts.push(quote!(default));
+        if !field.nullable {
+            parts.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+    }
+    let prefix = if optional { "option_" } else { "" };
+    let helper = match (&field.ty, &field.json_wrapper, field.boxed) {
+        (_, _, true) => None,
+        (Type::Primitive(Primitive::Boolean), _, _) => Some((format!("{json}::json::{prefix}bool"), None)),
+        (Type::List(_), Some(member), _) => {
+            members.insert(member.clone());
+            let marker = format!("json_members::{}", member_ident(member));
+            Some((format!("{json}::json::{prefix}wrapped_list::<{marker}, _, _>"), Some(marker)))
+        }
+        (Type::List(_), None, _) => Some((format!("{json}::json::{prefix}list"), None)),
+        _ => None,
+    };
+    if let Some((deserialize, marker)) = helper {
+        parts.push(quote!(deserialize_with = #deserialize));
+        if let Some(marker) = marker {
+            let serialize = format!("{json}::json::{prefix}serialize_wrapped_list::<{marker}, _, _>");
+            parts.push(quote!(serialize_with = #serialize));
+        }
+    }
+    quote!(#[serde(#(#parts),*)])
+}
+
+fn object_type(
+    context: &Context,
+    schema: &Schema,
+    object: &ir::Object,
+    eq: bool,
+    members: &mut BTreeSet<String>,
+) -> TokenStream {
+    let runtime = &context.runtime;
+    let name = format_ident!("{}", schema.rust_name);
+    let docs = schema_docs(schema);
+    let sensitive = object.fields.iter().any(|f| f.sensitive);
+    let mut derives = vec![quote!(Clone), quote!(PartialEq)];
+    if eq {
+        derives.extend([quote!(Eq), quote!(Hash)]);
+    }
+    if !sensitive {
+        derives.push(quote!(Debug));
+    }
+    derives.extend([quote!(::serde::Serialize), quote!(::serde::Deserialize)]);
+
+    let fields = object.fields.iter().map(|field| {
+        let docs = field_docs(field);
+        let ident: syn::Ident = syn::parse_str(&field.rust_name).unwrap_or_else(|_| format_ident!("field"));
+        let ty = field_type(context, field);
+        let serde = serde_attributes(context, field, members);
+        quote! { #docs #serde pub #ident: #ty, }
+    });
+
+    let debug = sensitive.then(|| {
+        let entries = object.fields.iter().map(|field| {
+            let ident: syn::Ident = syn::parse_str(&field.rust_name).unwrap_or_else(|_| format_ident!("field"));
+            let label = field.rust_name.trim_start_matches("r#");
+            match (field.sensitive, is_optional(field)) {
+                (false, _) => quote!(.field(#label, &self.#ident)),
+                (true, false) => quote!(.field(#label, &#runtime::Redacted)),
+                (true, true) => quote!(.field(#label, &self.#ident.as_ref().map(|_| #runtime::Redacted))),
+            }
+        });
+        let type_name = &schema.rust_name;
+        quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_struct(#type_name) #(#entries)* .finish()
+                }
+            }
+        }
+    });
+
+    let constructor = constructor(context, schema, object);
+    quote! {
+        #docs
+        #[derive(#(#derives),*)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        #constructor
+        #debug
+    }
+}
+
+/// `new` with the required fields and a `with_*` setter per optional one: adding an optional
+/// field to the spec never breaks code that builds these values.
+fn constructor(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStream {
+    let name = format_ident!("{}", schema.rust_name);
+    let mut arguments = Vec::new();
+    let mut initializers = Vec::new();
+    let mut setters = Vec::new();
+    for field in &object.fields {
+        let ident: syn::Ident = syn::parse_str(&field.rust_name).unwrap_or_else(|_| format_ident!("field"));
+        let plain = field.rust_name.trim_start_matches("r#");
+        let value_ty = rust_type(context, &field.ty);
+        let is_string = field.ty == Type::Primitive(Primitive::String) || field.ty == Type::Primitive(Primitive::Uri);
+        let (arg_ty, conversion) = if is_string {
+            (quote!(impl Into<String>), quote!(#ident.into()))
+        } else {
+            (value_ty.clone(), quote!(#ident))
+        };
+        let conversion = if field.boxed { quote!(Box::new(#conversion)) } else { conversion };
+        // `field: field` trips clippy's redundant_field_names; use the shorthand then.
+        let identity = !is_string && !field.boxed;
+        if field.required && !field.nullable {
+            arguments.push(quote!(#ident: #arg_ty));
+            initializers.push(if identity { quote!(#ident) } else { quote!(#ident: #conversion) });
+        } else if field.required {
+            // Required but nullable: the caller decides, `None` is sent as `null`.
+            let inner = if field.boxed { quote!(Box<#value_ty>) } else { value_ty.clone() };
+            arguments.push(quote!(#ident: Option<#inner>));
+            initializers.push(quote!(#ident));
+        } else {
+            initializers.push(quote!(#ident: None));
+            let setter = format_ident!("with_{}", plain);
+            let doc = docs::outer(Some(&format!("Sets `{}`.", field.name)));
+            setters.push(quote! {
+                #doc
+                #[must_use]
+                pub fn #setter(mut self, #ident: #arg_ty) -> Self {
+                    self.#ident = Some(#conversion);
+                    self
+                }
+            });
+        }
+    }
+    let allow = (arguments.len() > CLIPPY_MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let new_doc = if arguments.is_empty() {
+        "Creates an empty value; set fields with the `with_*` methods.".to_owned()
+    } else {
+        "Creates a value from its required fields; optional fields start as `None`.".to_owned()
+    };
+    let default = arguments.is_empty().then(|| {
+        quote! {
+            impl Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
+    let new_doc = docs::outer(Some(&new_doc));
+    quote! {
+        impl #name {
+            #new_doc
+            #allow
+            pub fn new(#(#arguments),*) -> Self {
+                Self { #(#initializers),* }
+            }
+            #(#setters)*
+        }
+        #default
+    }
+}
+
+fn enum_type(context: &Context, schema: &Schema, values: &[ir::EnumValue]) -> TokenStream {
+    let runtime = &context.runtime;
+    let name = format_ident!("{}", schema.rust_name);
+    let docs = schema_docs(schema);
+    let unknown_docs = docs::outer(Some(
+        "A value this version does not document.\n\n\
+        The value inside is opaque on purpose: read it with `as_str()`, but do not match on it. \
+        If a later spec documents the value, it parses as its own variant instead, and code that \
+        matched the string here would silently stop matching.",
+    ));
+    let variants = values.iter().map(|value| {
+        let ident = format_ident!("{}", value.rust_name);
+        let docs = docs::outer(Some(&match &value.description {
+            Some(description) => format!("`{}`: {description}", value.value),
+            None => format!("`{}`", value.value),
+        }));
+        quote! { #docs #ident, }
+    });
+    let as_str = values.iter().map(|value| {
+        let ident = format_ident!("{}", value.rust_name);
+        let wire = &value.value;
+        quote! { Self::#ident => #wire, }
+    });
+    let from = values.iter().map(|value| {
+        let ident = format_ident!("{}", value.rust_name);
+        let wire = &value.value;
+        quote! { #wire => Self::#ident, }
+    });
+    let wires = values.iter().map(|value| &value.value);
+    quote! {
+        #docs
+        #[derive(Clone, PartialEq, Eq, Hash, Debug)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            #unknown_docs
+            Unknown(#runtime::UnknownValue),
+        }
+
+        impl #name {
+            /// Every documented value, in the spec's order.
+            pub const VALUES: &'static [&'static str] = &[#(#wires),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::Unknown(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from)*
+                    other => Self::Unknown(#runtime::UnknownValue::from_wire(other)),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #runtime::json::string(deserializer).map(|value| Self::from(value.as_ref()))
+            }
+        }
+    }
+}
+
+fn string_type(schema: &Schema) -> TokenStream {
+    let name = format_ident!("{}", schema.rust_name);
+    let docs = schema_docs(schema);
+    quote! {
+        #docs
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct #name(pub String);
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                Self(value)
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                Self(value.to_owned())
+            }
+        }
+
+        impl AsRef<str> for #name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! Schema-driven API client generator.
+//!
+//! ```text
+//! spec/<api>/*.yaml --load--> AST --resolve--> IR --emit--> tokens --write--> files
+//! ```
+//!
+//! Each phase lives in the module named after it. [`generate`] runs them all and replaces the
+//! output folder atomically; [`check`] renders in memory and reports what differs.
+
+pub mod diagnostics;
+pub mod emit;
+pub mod ir;
+pub mod load;
+pub mod resolve;
+pub mod write;
+
+use std::path::Path;
+
+pub use diagnostics::{Diagnostic, Diagnostics};
+pub use write::{CheckReport, Rendered};
+
+/// Loads and resolves the spec folder `spec_dir`.
+pub fn load_spec(spec_dir: &Path) -> Result<(load::CrateSpec, ir::Spec), Diagnostics> {
+    let (crate_spec, sources) = load::read_spec_dir(spec_dir)?;
+    let spec = resolve_sources(sources)?;
+    Ok((crate_spec, spec))
+}
+
+/// Parses and resolves API sources given in memory (in any order).
+pub fn resolve_sources(sources: Vec<load::ApiSource>) -> Result<ir::Spec, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let asts: Vec<_> = sources.into_iter().map(|source| load::parse(source, &mut diagnostics)).collect();
+    let spec = resolve::resolve(asts, &mut diagnostics);
+    match spec {
+        Some(spec) if diagnostics.is_empty() => Ok(spec),
+        _ => Err(diagnostics.sorted()),
+    }
+}
+
+/// Everything that can stop a run.
+#[derive(Debug)]
+pub enum Error {
+    Spec(Diagnostics),
+    Io {
+        path: std::path::PathBuf,
+        error: std::io::Error,
+    },
+    /// A bug in the generator (emitted code that does not parse); never the spec's fault.
+    Internal(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Spec(diagnostics) => diagnostics.fmt(f),
+            Error::Io { path, error } => write!(f, "{}: {error}", path.display()),
+            Error::Internal(message) => write!(f, "internal generator error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<Diagnostics> for Error {
+    fn from(diagnostics: Diagnostics) -> Self {
+        Error::Spec(diagnostics)
+    }
+}
+
+/// Renders the crate for `spec_dir` in memory, as it would be written to `out_dir`.
+pub fn render(spec_dir: &Path, out_dir: &Path) -> Result<Rendered, Error> {
+    let (crate_spec, spec) = load_spec(spec_dir)?;
+    emit::render(&crate_spec, &spec, out_dir)
+}
+
+/// Regenerates `out_dir` from `spec_dir`. On any error the folder is left exactly as it was.
+/// Returns whether anything changed.
+pub fn generate(spec_dir: &Path, out_dir: &Path) -> Result<bool, Error> {
+    let rendered = render(spec_dir, out_dir)?;
+    write::replace_dir(&rendered, out_dir)
+}
+
+/// Compares `out_dir` with what `spec_dir` generates.
+pub fn check(spec_dir: &Path, out_dir: &Path) -> Result<CheckReport, Error> {
+    let rendered = render(spec_dir, out_dir)?;
+    write::compare(&rendered, out_dir)
+}

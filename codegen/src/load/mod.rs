@@ -1,0 +1,278 @@
+//! load: read the spec folder and parse each YAML file into the spec AST. Only shapes are checked
+//! here; meaning is checked by `resolve`.
+
+pub mod ast;
+mod locate;
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+pub use locate::Locations;
+
+/// One spec file's text, with the name errors should show for it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Shown in errors and `@generated` headers: `<api folder>/<file>.yaml`.
+    pub name: PathBuf,
+    pub text: String,
+}
+
+/// The files of one API folder.
+#[derive(Debug, Clone)]
+pub struct ApiSource {
+    /// Folder on disk; example bodies are read relative to it.
+    pub dir: PathBuf,
+    pub files: Vec<SourceFile>,
+}
+
+/// A parsed item and where it came from.
+#[derive(Debug)]
+pub struct Located<T> {
+    pub value: T,
+    /// Index into `ApiAst::files`.
+    pub file: usize,
+    /// YAML path of the item inside its file.
+    pub path: String,
+}
+
+/// Everything one API folder says, as written.
+#[derive(Debug)]
+pub struct ApiAst {
+    pub dir: PathBuf,
+    /// Sorted by name: every later phase is independent of the order files were found in.
+    pub files: Vec<SourceFile>,
+    pub api: Vec<Located<ast::Api>>,
+    pub schemas: Vec<Located<(String, ast::Schema)>>,
+    pub operations: Vec<Located<(String, ast::Operation)>>,
+}
+
+impl ApiAst {
+    /// A diagnostic for `path` in file `file`, with the line and column when they can be found.
+    pub fn diagnostic(&self, file: usize, path: &str, message: impl Into<String>) -> Diagnostic {
+        diagnostic_at(&self.files[file], path, message.into())
+    }
+}
+
+fn diagnostic_at(file: &SourceFile, path: &str, message: String) -> Diagnostic {
+    let position = Locations::index(&file.text).find(path);
+    Diagnostic {
+        file: file.name.clone(),
+        line: position.map(|p| p.0),
+        column: position.map(|p| p.1),
+        path: path.to_owned(),
+        message,
+    }
+}
+
+/// The generated crate's settings, from `crate.yaml`.
+#[derive(Debug, Clone)]
+pub struct CrateSpec {
+    pub krate: ast::Crate,
+    /// Runtime crate folder on disk.
+    pub runtime_dir: PathBuf,
+}
+
+pub const CRATE_FILE: &str = "crate.yaml";
+
+/// Reads `crate.yaml` and every API folder under `spec_root` (each sub-folder holding `*.yaml`
+/// files is an API).
+pub fn read_spec_dir(spec_root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Diagnostics> {
+    let io_error = |path: &Path, error: std::io::Error| {
+        Diagnostics(vec![Diagnostic {
+            file: path.to_owned(),
+            line: None,
+            column: None,
+            path: String::new(),
+            message: format!("cannot read: {error}"),
+        }])
+    };
+    let mut apis = Vec::new();
+    let entries = std::fs::read_dir(spec_root).map_err(|e| io_error(spec_root, e))?;
+    let mut dirs: Vec<PathBuf> =
+        entries.filter_map(|entry| entry.ok().map(|e| e.path())).filter(|path| path.is_dir()).collect();
+    dirs.sort();
+    for dir in dirs {
+        let folder = dir.file_name().map(PathBuf::from).unwrap_or_default();
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(&dir).map_err(|e| io_error(&dir, e))? {
+            let path = entry.map_err(|e| io_error(&dir, e))?.path();
+            let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+            if is_yaml && path.is_file() {
+                let text = std::fs::read_to_string(&path).map_err(|e| io_error(&path, e))?;
+                let name = folder.join(path.file_name().unwrap_or_default());
+                files.push(SourceFile { name, text });
+            }
+        }
+        if !files.is_empty() {
+            apis.push(ApiSource { dir, files });
+        }
+    }
+    let crate_path = spec_root.join(CRATE_FILE);
+    let text = std::fs::read_to_string(&crate_path).map_err(|e| io_error(&crate_path, e))?;
+    let file = SourceFile { name: PathBuf::from(CRATE_FILE), text };
+    let mut diagnostics = Diagnostics::default();
+    let parsed: Option<ast::CrateFile> =
+        parse_value(&file, &mut diagnostics).and_then(|v| item(&file, "", v, &mut diagnostics));
+    if apis.is_empty() {
+        diagnostics.push(Diagnostic {
+            file: spec_root.to_owned(),
+            line: None,
+            column: None,
+            path: String::new(),
+            message: "no API folders found: expected sub-folders holding *.yaml spec files".into(),
+        });
+    }
+    match parsed {
+        Some(parsed) if diagnostics.is_empty() => {
+            let runtime_dir = spec_root.join(&parsed.krate.runtime.path);
+            Ok((CrateSpec { krate: parsed.krate, runtime_dir }, apis))
+        }
+        _ => Err(diagnostics),
+    }
+}
+
+/// Parses the files of one API. Each schema and operation is parsed on its own, so one bad item
+/// does not hide the errors of the others.
+pub fn parse(source: ApiSource, diagnostics: &mut Diagnostics) -> ApiAst {
+    let mut files = source.files;
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut ast =
+        ApiAst { dir: source.dir, files: Vec::new(), api: Vec::new(), schemas: Vec::new(), operations: Vec::new() };
+    for (index, file) in files.iter().enumerate() {
+        let Some(parsed) = parse_file(file, diagnostics) else { continue };
+        if let Some(api) = parsed.api {
+            if let Some(value) = item(file, "api", api, diagnostics) {
+                ast.api.push(Located { value, file: index, path: "api".into() });
+            }
+        }
+        for (name, value) in parsed.schemas {
+            let path = format!("schemas.{name}");
+            if let Some(schema) = item(file, &path, value, diagnostics) {
+                ast.schemas.push(Located { value: (name, schema), file: index, path });
+            }
+        }
+        for (name, value) in parsed.operations {
+            let path = format!("operations.{name}");
+            if let Some(operation) = item(file, &path, value, diagnostics) {
+                ast.operations.push(Located { value: (name, operation), file: index, path });
+            }
+        }
+    }
+    ast.files = files;
+    ast
+}
+
+fn parse_file(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<ast::File> {
+    let value = parse_value(file, diagnostics)?;
+    item(file, "", value, diagnostics)
+}
+
+/// Parses the YAML text of a file: syntax only, with keys made strings.
+fn parse_value(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<serde_yaml::Value> {
+    let value: serde_yaml::Value = match serde_yaml::from_str(&file.text) {
+        Ok(value) => value,
+        Err(error) => {
+            let location = error.location();
+            diagnostics.push(Diagnostic {
+                file: file.name.clone(),
+                line: location.as_ref().map(|l| l.line()),
+                column: location.as_ref().map(|l| l.column()),
+                path: String::new(),
+                message: format!("invalid YAML: {}", strip_location(&error.to_string())),
+            });
+            return None;
+        }
+    };
+    if value.is_null() {
+        diagnostics.push(diagnostic_at(
+            file,
+            "",
+            "the file is empty; expected a mapping with `api`, `schemas` or `operations`".into(),
+        ));
+        return None;
+    }
+    let mut value = value;
+    stringify_keys(&mut value);
+    Some(value)
+}
+
+/// YAML reads `200:` as a number; every key of the spec language is a string.
+fn stringify_keys(value: &mut serde_yaml::Value) {
+    match value {
+        serde_yaml::Value::Mapping(mapping) => {
+            let numeric = mapping.keys().any(|k| k.is_number() || k.is_bool());
+            if numeric {
+                let entries = std::mem::take(mapping);
+                for (key, value) in entries {
+                    let key = match key {
+                        serde_yaml::Value::Number(n) => serde_yaml::Value::String(n.to_string()),
+                        serde_yaml::Value::Bool(b) => serde_yaml::Value::String(b.to_string()),
+                        other => other,
+                    };
+                    mapping.insert(key, value);
+                }
+            }
+            mapping.values_mut().for_each(stringify_keys);
+        }
+        serde_yaml::Value::Sequence(items) => items.iter_mut().for_each(stringify_keys),
+        serde_yaml::Value::Tagged(tagged) => stringify_keys(&mut tagged.value),
+        _ => {}
+    }
+}
+
+/// Deserializes one value, turning a failure into a diagnostic at the exact YAML path.
+fn item<T: DeserializeOwned>(
+    file: &SourceFile,
+    base: &str,
+    value: serde_yaml::Value,
+    diagnostics: &mut Diagnostics,
+) -> Option<T> {
+    match serde_path_to_error::deserialize(value) {
+        Ok(item) => Some(item),
+        Err(error) => {
+            let inner = yaml_path(&error.path().to_string());
+            let path = match (base.is_empty(), inner.is_empty()) {
+                (_, true) => base.to_owned(),
+                (true, false) => inner,
+                (false, false) => format!("{base}.{inner}"),
+            };
+            let message = describe(error.inner().to_string());
+            diagnostics.push(diagnostic_at(file, &path, message));
+            None
+        }
+    }
+}
+
+/// serde_path_to_error writes sequence items as `.0`; YAML paths here use `[0]`, and `?` (an
+/// unknown position) is dropped.
+fn yaml_path(path: &str) -> String {
+    let mut out = String::new();
+    for segment in path.split('.').filter(|s| !s.is_empty() && *s != "?") {
+        if segment.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{segment}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(segment);
+        }
+    }
+    out
+}
+
+/// serde's messages name Rust types in places; say what the spec author wrote instead.
+fn describe(message: String) -> String {
+    message
+        .replace("expected a boolean", "expected `true` or `false`")
+        .replace("expected a map", "expected a mapping")
+        .replace("struct ", "")
+}
+
+fn strip_location(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(cut) => &message[..cut],
+        None => message,
+    }
+}

@@ -1,0 +1,206 @@
+//! JSON helpers called from generated serde attributes: lenient readers for documented server
+//! quirks (strict writers stay serde's own).
+//!
+//! - booleans sent as strings: `"true"`, `"True"`, `"false"`;
+//! - one object where a list is expected: read as a one-item list;
+//! - lists wrapped in an object with one member: `"Roles": {"EnterpriseRoles": [...]}`.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+
+pub use serde_json::Value;
+
+/// Reads a string, borrowed when the input allows.
+pub fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+    struct StringVisitor;
+    impl<'de> Visitor<'de> for StringVisitor {
+        type Value = Cow<'de, str>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v))
+        }
+    }
+    deserializer.deserialize_str(StringVisitor)
+}
+
+/// Parses the string forms of a boolean servers are documented to send.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("true") || text == "1" {
+        Some(true)
+    } else if text.eq_ignore_ascii_case("false") || text == "0" {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+struct BoolVisitor;
+
+impl Visitor<'_> for BoolVisitor {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a boolean or a string \"true\" / \"false\"")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+        Ok(v)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        parse_bool(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+    }
+}
+
+/// A boolean, also from `"true"`, `"True"`, `"false"` strings.
+pub fn bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    deserializer.deserialize_any(BoolVisitor)
+}
+
+/// An optional lenient boolean; `null` is `None`.
+pub fn option_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
+    #[derive(Deserialize)]
+    struct Lenient(#[serde(deserialize_with = "bool")] bool);
+    Ok(Option::<Lenient>::deserialize(deserializer)?.map(|v| v.0))
+}
+
+/// A list, also from a single item sent where a list was expected.
+pub fn list<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<Vec<T>, D::Error> {
+    // Buffer the value so that the error names the field when neither shape fits.
+    let value = Value::deserialize(deserializer)?;
+    one_or_many(value).map_err(de::Error::custom)
+}
+
+fn one_or_many<T: DeserializeOwned>(value: Value) -> Result<Vec<T>, serde_json::Error> {
+    match value {
+        Value::Array(_) => serde_json::from_value(value),
+        Value::Null => Ok(Vec::new()),
+        single => Ok(vec![serde_json::from_value(single)?]),
+    }
+}
+
+/// An optional lenient list; `null` is `None`.
+pub fn option_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    deserializer: D,
+) -> Result<Option<Vec<T>>, D::Error> {
+    match Value::deserialize(deserializer)? {
+        Value::Null => Ok(None),
+        value => one_or_many(value).map(Some).map_err(de::Error::custom),
+    }
+}
+
+/// The member name of an object wrapping a list, as a type (generated per name).
+pub trait Member {
+    /// The JSON member name.
+    const NAME: &'static str;
+}
+
+/// A list wrapped in an object `{ "<M::NAME>": [...] }`; other members are ignored, a missing
+/// member is an empty list, and the item may be a single object.
+pub fn wrapped_list<'de, M: Member, T: DeserializeOwned, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<T>, D::Error> {
+    struct WrapperVisitor<M, T>(PhantomData<(M, T)>);
+    impl<'de, M: Member, T: DeserializeOwned> Visitor<'de> for WrapperVisitor<M, T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            write!(f, "an object with a `{}` list", M::NAME)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
+            let mut items = Vec::new();
+            while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                if key == M::NAME {
+                    items = one_or_many(map.next_value::<Value>()?).map_err(de::Error::custom)?;
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(items)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+    }
+    deserializer.deserialize_any(WrapperVisitor::<M, T>(PhantomData))
+}
+
+/// An optional wrapped list; `null` is `None`.
+pub fn option_wrapped_list<'de, M: Member, T: DeserializeOwned, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<T>>, D::Error> {
+    match Value::deserialize(deserializer)? {
+        Value::Null => Ok(None),
+        value => wrapped_list::<M, T, _>(value).map(Some).map_err(de::Error::custom),
+    }
+}
+
+/// Writes a list as `{ "<M::NAME>": [...] }`.
+pub fn serialize_wrapped_list<M: Member, T: Serialize, S: Serializer>(
+    items: &[T],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(Some(1))?;
+    map.serialize_entry(M::NAME, items)?;
+    map.end()
+}
+
+/// Writes an optional wrapped list; `None` is `null` (fields left out when `None` never get here).
+pub fn option_serialize_wrapped_list<M: Member, T: Serialize, S: Serializer>(
+    items: &Option<Vec<T>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match items {
+        Some(items) => serialize_wrapped_list::<M, T, S>(items, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize, Serialize, Debug, PartialEq)]
+    struct Sample {
+        #[serde(deserialize_with = "bool")]
+        flag: bool,
+        #[serde(default, deserialize_with = "option_bool")]
+        maybe: Option<bool>,
+        #[serde(deserialize_with = "list")]
+        items: Vec<u32>,
+        #[serde(
+            deserialize_with = "wrapped_list::<Roles, _, _>",
+            serialize_with = "serialize_wrapped_list::<Roles, _, _>"
+        )]
+        roles: Vec<String>,
+    }
+
+    struct Roles;
+    impl Member for Roles {
+        const NAME: &'static str = "EnterpriseRoles";
+    }
+
+    #[test]
+    fn lenient_reading_strict_writing() {
+        let sample: Sample =
+            serde_json::from_str(r#"{"flag":"True","maybe":"false","items":7,"roles":{"EnterpriseRoles":"a"}}"#)
+                .unwrap();
+        assert_eq!(sample, Sample { flag: true, maybe: Some(false), items: vec![7], roles: vec!["a".into()] });
+        assert_eq!(
+            serde_json::to_string(&sample).unwrap(),
+            r#"{"flag":true,"maybe":false,"items":[7],"roles":{"EnterpriseRoles":["a"]}}"#
+        );
+        let error = serde_json::from_str::<Sample>(r#"{"flag":"yes","items":[],"roles":{}}"#).unwrap_err();
+        assert!(error.to_string().contains("invalid value: string \"yes\""), "{error}");
+    }
+}

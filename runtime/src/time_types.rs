@@ -1,0 +1,153 @@
+//! Timestamps that keep the offset they were sent with.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::format_description::well_known::Rfc3339;
+
+/// An RFC 3339 date and time with its UTC offset, kept as sent: `2014-10-10T23:06:17-08:00`
+/// is written back as `2014-10-10T23:06:17-08:00`, not converted to UTC.
+///
+/// Equality compares the written form (instant and offset), so a value that went through a
+/// round trip compares equal to the original.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DateTime {
+    // Sorting and equality use (instant, offset) so that Eq agrees with Hash.
+    instant: i128,
+    inner: time::OffsetDateTime,
+}
+
+impl DateTime {
+    /// Wraps a `time::OffsetDateTime`.
+    pub fn new(inner: time::OffsetDateTime) -> Self {
+        DateTime { instant: inner.unix_timestamp_nanos(), inner }
+    }
+
+    /// The underlying `time::OffsetDateTime`.
+    pub fn get(&self) -> time::OffsetDateTime {
+        self.inner
+    }
+}
+
+/// A timestamp that is not RFC 3339.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidDateTime(String);
+
+impl fmt::Display for InvalidDateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not an RFC 3339 date-time", self.0)
+    }
+}
+
+impl std::error::Error for InvalidDateTime {}
+
+impl FromStr for DateTime {
+    type Err = InvalidDateTime;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        time::OffsetDateTime::parse(s.trim(), &Rfc3339).map(DateTime::new).map_err(|_| InvalidDateTime(s.to_owned()))
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.inner.format(&Rfc3339) {
+            Ok(text) => f.write_str(&text),
+            Err(_) => write!(f, "{}", self.inner),
+        }
+    }
+}
+
+impl fmt::Debug for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DateTime({self})")
+    }
+}
+
+impl From<time::OffsetDateTime> for DateTime {
+    fn from(inner: time::OffsetDateTime) -> Self {
+        DateTime::new(inner)
+    }
+}
+
+impl Serialize for DateTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = crate::json::string(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A calendar date, `YYYY-MM-DD`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Date(time::Date);
+
+impl Date {
+    /// Wraps a `time::Date`.
+    pub fn new(inner: time::Date) -> Self {
+        Date(inner)
+    }
+
+    /// The underlying `time::Date`.
+    pub fn get(&self) -> time::Date {
+        self.0
+    }
+}
+
+const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+impl FromStr for Date {
+    type Err = InvalidDateTime;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        time::Date::parse(s.trim(), DATE_FORMAT).map(Date).map_err(|_| InvalidDateTime(s.to_owned()))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.format(DATE_FORMAT) {
+            Ok(text) => f.write_str(&text),
+            Err(_) => write!(f, "{}", self.0),
+        }
+    }
+}
+
+impl fmt::Debug for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Date({self})")
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = crate::json::string(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_offset() {
+        let value: DateTime = "2014-10-10T23:06:17-08:00".parse().unwrap();
+        assert_eq!(value.to_string(), "2014-10-10T23:06:17-08:00");
+        let utc: DateTime = "2014-10-11T07:06:17Z".parse().unwrap();
+        assert_ne!(value, utc, "same instant, different offset: not the same written value");
+        assert!("yesterday".parse::<DateTime>().is_err());
+        assert_eq!("2024-02-29".parse::<Date>().unwrap().to_string(), "2024-02-29");
+    }
+}
