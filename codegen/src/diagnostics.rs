@@ -73,14 +73,16 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
-/// Suggests the known name closest to `unknown`, for "did you mean" hints.
+/// Suggests the known name closest to `unknown`, for "did you mean" hints: the fewest edits
+/// (a swap of two neighbours counts as one), within a third of the name's length.
 pub(crate) fn closest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let unknown_lower = unknown.to_ascii_lowercase();
+    let limit = (unknown.chars().count() / 3).max(1);
     known
         .into_iter()
-        .map(|name| (strsim::jaro_winkler(&unknown_lower, &name.to_ascii_lowercase()), name))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|name| (strsim::osa_distance(&unknown_lower, &name.to_ascii_lowercase()), name))
+        .filter(|(distance, _)| *distance <= limit)
+        .min()
         .map(|(_, name)| name)
 }
 

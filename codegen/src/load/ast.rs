@@ -79,14 +79,16 @@ pub struct Formats {
     pub default: String,
 }
 
-/// Authentication schemes; exactly one key may be given.
+/// Authentication schemes; exactly one key is given.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "snake_case")]
-pub enum Auth {
+#[serde(deny_unknown_fields)]
+pub struct Auth {
     /// OAuth2-style token endpoint; calls carry `Authorization: Bearer <access token>`.
-    Bearer(BearerAuth),
+    #[serde(default)]
+    pub bearer: Option<BearerAuth>,
     /// A logon call (HTTP Basic) returns a session id in a header sent back on every call.
-    Session(SessionAuth),
+    #[serde(default)]
+    pub session: Option<SessionAuth>,
 }
 
 #[derive(Debug, Deserialize)]

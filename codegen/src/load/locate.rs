@@ -36,8 +36,11 @@ impl Locations {
 }
 
 enum Frame {
-    Mapping { path: String, key: Option<String> },
-    Sequence { path: String, next: usize },
+    /// `seen`: whether the container's own position has been recorded. Block collections are
+    /// positioned at their first key or item (yaml-rust2 marks a block mapping's start at the
+    /// first `:`, not at the key).
+    Mapping { path: String, key: Option<String>, seen: bool },
+    Sequence { path: String, next: usize, seen: bool },
 }
 
 struct Builder {
@@ -52,9 +55,16 @@ impl Builder {
 
     /// Handles a node starting at `mark`; returns its path when it is a value (not a key).
     fn node(&mut self, scalar: Option<&str>, mark: Marker) -> Option<String> {
+        if let Some(Frame::Mapping { path, key: None, seen } | Frame::Sequence { path, seen, .. }) = self.frames.last_mut() {
+            if !*seen {
+                *seen = true;
+                let path = path.clone();
+                self.record(&path, mark);
+            }
+        }
         match self.frames.last_mut() {
             None => Some(String::new()),
-            Some(Frame::Mapping { path, key }) => match key.take() {
+            Some(Frame::Mapping { path, key, .. }) => match key.take() {
                 None => {
                     // A key: remember it; complex (non-scalar) keys get an empty name.
                     let name = scalar.unwrap_or_default();
@@ -65,10 +75,9 @@ impl Builder {
                 }
                 Some(name) => Some(join(path, &name)),
             },
-            Some(Frame::Sequence { path, next }) => {
+            Some(Frame::Sequence { path, next, .. }) => {
                 let full = format!("{path}[{next}]");
                 *next += 1;
-                self.record(&full, mark);
                 Some(full)
             }
         }
@@ -95,11 +104,11 @@ impl MarkedEventReceiver for Builder {
             Event::MappingStart(..) => {
                 // A mapping used as a key is never a valid spec; index it as an empty key.
                 let path = self.node(None, mark).unwrap_or_default();
-                self.frames.push(Frame::Mapping { path, key: None });
+                self.frames.push(Frame::Mapping { path, key: None, seen: false });
             }
             Event::SequenceStart(..) => {
                 let path = self.node(None, mark).unwrap_or_default();
-                self.frames.push(Frame::Sequence { path, next: 0 });
+                self.frames.push(Frame::Sequence { path, next: 0, seen: false });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 self.frames.pop();
@@ -115,12 +124,13 @@ mod tests {
 
     #[test]
     fn finds_keys_items_and_nearest_ancestor() {
-        let text = "schemas:\n  Foo:\n    kind: object\n    fields:\n      bar: { type: strin }\nexamples:\n  - name: a\n    file: x\n";
+        let text = "schemas:\n  Foo:\n    kind: object\n    fields:\n      bar: { type: strin }\nexamples:\n  - name: a\n    file: x\n  - name: b\n";
         let locations = Locations::index(text);
         assert_eq!(locations.find("schemas"), Some((1, 1)));
         assert_eq!(locations.find("schemas.Foo.kind"), Some((3, 5)));
         assert_eq!(locations.find("schemas.Foo.fields.bar.type"), Some((5, 14)));
         assert_eq!(locations.find("examples[0].file"), Some((8, 5)));
+        assert_eq!(locations.find("examples[1]"), Some((9, 5)));
         assert_eq!(locations.find("schemas.Foo.fields.missing"), Some((4, 5)));
         assert_eq!(locations.find("nothing"), None);
     }

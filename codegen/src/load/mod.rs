@@ -180,7 +180,7 @@ fn parse_value(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<serde
                 line: location.as_ref().map(|l| l.line()),
                 column: location.as_ref().map(|l| l.column()),
                 path: String::new(),
-                message: format!("invalid YAML: {}", strip_location(&error.to_string())),
+                message: format!("invalid YAML: {}", without_own_location(&error.to_string(), location.as_ref())),
             });
             return None;
         }
@@ -270,9 +270,14 @@ fn describe(message: String) -> String {
         .replace("struct ", "")
 }
 
-fn strip_location(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(cut) => &message[..cut],
-        None => message,
+/// serde_yaml repeats the position in its message; the diagnostic shows it already. Other
+/// positions in the message (where an unclosed construct started) are kept.
+fn without_own_location(message: &str, location: Option<&serde_yaml::Location>) -> String {
+    match location {
+        Some(location) => {
+            let own = format!(" at line {} column {}", location.line(), location.column());
+            message.replacen(&own, "", 1)
+        }
+        None => message.to_owned(),
     }
 }

@@ -869,9 +869,18 @@ impl<'a> Resolver<'a> {
                 }
             }
         };
-        match auth {
+        let scheme = match auth {
+            None => None,
+            Some(ast::Auth { bearer: Some(bearer), session: None }) => Some(Ok(bearer)),
+            Some(ast::Auth { bearer: None, session: Some(session) }) => Some(Err(session)),
+            Some(_) => {
+                self.error(file, "api.auth", "give exactly one authentication scheme: `bearer` or `session`");
+                None
+            }
+        };
+        match scheme {
             None => ir::Auth::None,
-            Some(ast::Auth::Bearer(bearer)) => {
+            Some(Ok(bearer)) => {
                 let token = operation(self, "bearer.token_operation", &bearer.token_operation);
                 let logout =
                     bearer.logout_operation.as_deref().and_then(|id| operation(self, "bearer.logout_operation", id));
@@ -880,7 +889,7 @@ impl<'a> Resolver<'a> {
                     None => ir::Auth::None,
                 }
             }
-            Some(ast::Auth::Session(session)) => {
+            Some(Err(session)) => {
                 self.header_name(file, "api.auth.session.header", &session.header);
                 let logon = operation(self, "session.logon_operation", &session.logon_operation);
                 let logout =

@@ -1,0 +1,261 @@
+//! Every malformed spec gets a precise error: file, line and column where known, YAML path and
+//! message, asserted exactly. One table row per mistake.
+
+use std::path::PathBuf;
+
+use codegen::load::{ApiSource, SourceFile};
+
+const API: &str = "api:
+  name: demo
+  title: Demo API
+  base_path: /api
+  formats:
+    supported: [json]
+    default: json
+";
+
+/// Resolves an API made of `files` (name, text) and returns the rendered diagnostics.
+fn errors(files: &[(&str, &str)]) -> Vec<String> {
+    let source = ApiSource {
+        dir: PathBuf::from("/nonexistent/demo"),
+        files: files
+            .iter()
+            .map(|(name, text)| SourceFile { name: PathBuf::from("demo").join(name), text: text.to_string() })
+            .collect(),
+    };
+    match codegen::resolve_sources(vec![source]) {
+        Ok(_) => Vec::new(),
+        Err(diagnostics) => diagnostics.iter().map(|d| d.to_string()).collect(),
+    }
+}
+
+/// A spec of the API file plus `extra` appended to it.
+fn with_api(extra: &str) -> Vec<String> {
+    errors(&[("api.yaml", &format!("{API}{extra}"))])
+}
+
+struct Case {
+    name: &'static str,
+    errors: Vec<String>,
+    expected: &'static [&'static str],
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "unknown key in the api section",
+            errors: errors(&[("api.yaml", "api:\n  name: demo\n  titel: Demo\n  base_path: /api\n  formats: {supported: [json], default: json}\n")]),
+            expected: &["demo/api.yaml:3:3: api.titel: unknown field `titel`, expected one of `name`, `title`, `description`, `sources`, `base_path`, `default_port`, `formats`, `xml_namespace`, `headers`, `auth`"],
+        },
+        Case {
+            name: "unknown key in a field",
+            errors: with_api("schemas:\n  Account:\n    kind: object\n    fields:\n      name: { typ: string }\n"),
+            expected: &["demo/api.yaml:12:15: schemas.Account.fields.name.typ: unknown field `typ`, expected one of `type`, `required`, `nullable`, `sensitive`, `description`, `example`, `json`, `xml`"],
+        },
+        Case {
+            name: "unknown top-level key",
+            errors: with_api("schema:\n  Account: {}\n"),
+            expected: &["demo/api.yaml:8:1: schema: unknown field `schema`, expected one of `api`, `schemas`, `operations`"],
+        },
+        Case {
+            name: "wrong value type",
+            errors: with_api("schemas:\n  Account:\n    kind: object\n    fields:\n      name:\n        type: string\n        required: yes please\n"),
+            expected: &["demo/api.yaml:14:9: schemas.Account.fields.name.required: invalid type: string \"yes please\", expected `true` or `false`"],
+        },
+        Case {
+            name: "missing required key",
+            errors: errors(&[("api.yaml", "api:\n  name: demo\n  base_path: /api\n  formats: {supported: [json], default: json}\n")]),
+            expected: &["demo/api.yaml:1:1: api: missing field `title`"],
+        },
+        Case {
+            name: "dangling schema reference suggests the closest name",
+            errors: with_api("schemas:\n  Link:\n    kind: object\n    fields: {}\n  Account:\n    kind: object\n    fields:\n      links: { type: list<Lnk> }\n"),
+            expected: &["demo/api.yaml:15:16: schemas.Account.fields.links.type: unknown type `Lnk`; did you mean `Link`?"],
+        },
+        Case {
+            name: "misspelt primitive type",
+            errors: with_api("schemas:\n  Account:\n    kind: object\n    fields:\n      name: { type: strng }\n"),
+            expected: &["demo/api.yaml:12:15: schemas.Account.fields.name.type: unknown type `strng`; did you mean `string`?"],
+        },
+        Case {
+            name: "malformed type expression",
+            errors: with_api("schemas:\n  Account:\n    kind: object\n    fields:\n      tags: { type: list<string }\n"),
+            expected: &["demo/api.yaml:12:15: schemas.Account.fields.tags.type: malformed type `list<string`: expected `>` at the end"],
+        },
+        Case {
+            name: "schemas that collide after case conversion",
+            errors: with_api("schemas:\n  FooBar: { kind: string }\n  fooBar: { kind: string }\n"),
+            expected: &["demo/api.yaml:10:3: schemas.fooBar: schema `fooBar` and schema `FooBar` (demo/api.yaml) both become the Rust type `FooBar`"],
+        },
+        Case {
+            name: "schema defined twice across files",
+            errors: errors(&[("api.yaml", API), ("a.yaml", "schemas:\n  Tag: { kind: string }\n"), ("b.yaml", "schemas:\n  Tag: { kind: string }\n")]),
+            expected: &["demo/b.yaml:2:3: schemas.Tag: schema `Tag` is defined twice; the first is in demo/a.yaml"],
+        },
+        Case {
+            name: "fields that collide after case conversion",
+            errors: with_api("schemas:\n  Account:\n    kind: object\n    fields:\n      userName: { type: string }\n      user_name: { type: string }\n"),
+            expected: &["demo/api.yaml:13:7: schemas.Account.fields.user_name: fields `userName` and `user_name` both become the Rust field `user_name`"],
+        },
+        Case {
+            name: "schema named after a Rust keyword",
+            errors: with_api("schemas:\n  self: { kind: string }\n"),
+            expected: &["demo/api.yaml:9:3: schemas.self: `self` becomes `Self`, a Rust keyword that cannot name a type"],
+        },
+        Case {
+            name: "field named after a keyword that cannot be raw",
+            errors: with_api("schemas:\n  Account:\n    kind: object\n    fields:\n      super: { type: string }\n"),
+            expected: &["demo/api.yaml:12:7: schemas.Account.fields.super: `super` becomes `super`, a Rust keyword that cannot be used as a name, not even as `r#super`"],
+        },
+        Case {
+            name: "name with no Rust spelling",
+            errors: with_api("schemas:\n  Account:\n    kind: object\n    fields:\n      \"%\": { type: string }\n"),
+            expected: &["demo/api.yaml:12:7: schemas.Account.fields.%: `%` cannot be turned into a Rust name (got ``)"],
+        },
+        Case {
+            name: "unknown schema kind",
+            errors: with_api("schemas:\n  Account:\n    kind: struct\n"),
+            expected: &["demo/api.yaml:10:5: schemas.Account.kind: unknown variant `struct`, expected one of `object`, `enum`, `string`"],
+        },
+        Case {
+            name: "enum without values",
+            errors: with_api("schemas:\n  Color:\n    kind: enum\n    values: []\n"),
+            expected: &["demo/api.yaml:11:5: schemas.Color.values: an enum needs at least one value"],
+        },
+        Case {
+            name: "enum values that collide after conversion",
+            errors: with_api("schemas:\n  Sort:\n    kind: enum\n    values:\n      - value: name-asc\n      - value: nameAsc\n"),
+            expected: &["demo/api.yaml:13:9: schemas.Sort.values[1]: values `name-asc` and `nameAsc` both become the variant `NameAsc`"],
+        },
+        Case {
+            name: "enum value that would shadow Unknown",
+            errors: with_api("schemas:\n  State:\n    kind: enum\n    values:\n      - value: unknown\n"),
+            expected: &["demo/api.yaml:12:9: schemas.State.values[0]: value `unknown` becomes the variant `Unknown`, which holds undocumented values"],
+        },
+        Case {
+            name: "object with enum values",
+            errors: with_api("schemas:\n  Account:\n    kind: object\n    fields: {}\n    values: [{ value: a }]\n"),
+            expected: &["demo/api.yaml:12:5: schemas.Account.values: `values` is for enums; an object has `fields`"],
+        },
+        Case {
+            name: "xml attribute holding a list",
+            errors: with_api("schemas:\n  Account:\n    kind: object\n    fields:\n      tags: { type: list<string>, xml: { attribute: true } }\n"),
+            expected: &["demo/api.yaml:12:35: schemas.Account.fields.tags.xml: an XML attribute or text holds a single value; `list<string>` is not one"],
+        },
+        Case {
+            name: "xml item on a field that is not a list",
+            errors: with_api("schemas:\n  Account:\n    kind: object\n    fields:\n      tag: { type: string, xml: { item: Tag } }\n"),
+            expected: &["demo/api.yaml:12:35: schemas.Account.fields.tag.xml.item: `item` is for lists; `string` is not a list"],
+        },
+        Case {
+            name: "path parameter missing from the template",
+            errors: with_api("operations:\n  getItem:\n    method: GET\n    path: /items\n    parameters:\n      id: { in: path, type: uuid }\n    responses:\n      200: {}\n"),
+            expected: &["demo/api.yaml:13:7: operations.getItem.parameters.id: path parameter `id` does not appear in the path template `/items`"],
+        },
+        Case {
+            name: "template parameter that is not declared",
+            errors: with_api("operations:\n  getItem:\n    method: GET\n    path: /items/{itemId}\n    parameters:\n      itemid: { in: path, type: uuid }\n    responses:\n      200: {}\n"),
+            expected: &[
+                "demo/api.yaml:11:5: operations.getItem.path: path template uses `{itemId}` but no path parameter `itemId` is declared; did you mean `itemid`?",
+                "demo/api.yaml:13:7: operations.getItem.parameters.itemid: path parameter `itemid` does not appear in the path template `/items/{itemId}`",
+            ],
+        },
+        Case {
+            name: "unknown HTTP method",
+            errors: with_api("operations:\n  getItem:\n    method: GTE\n    path: /items\n    responses:\n      200: {}\n"),
+            expected: &["demo/api.yaml:10:5: operations.getItem.method: unknown HTTP method `GTE`; did you mean `GET`?"],
+        },
+        Case {
+            name: "error status under responses",
+            errors: with_api("operations:\n  getItem:\n    method: GET\n    path: /items\n    responses:\n      404: {}\n"),
+            expected: &["demo/api.yaml:13:7: operations.getItem.responses.404: `404` is not a success status; responses are 2xx codes, errors go under `errors`"],
+        },
+        Case {
+            name: "operations that collide as method names",
+            errors: with_api("operations:\n  getItem: { method: GET, path: /a, responses: { 200: {} } }\n  get_item: { method: GET, path: /b, responses: { 200: {} } }\n"),
+            expected: &["demo/api.yaml:10:3: operations.get_item: operation `get_item` and operation `getItem` (demo/api.yaml) both become the method `get_item`"],
+        },
+        Case {
+            name: "auth naming an unknown operation",
+            errors: errors(&[("api.yaml", &format!("{API}  auth:\n    bearer:\n      token_operation: createTokn\noperations:\n  createToken: {{ method: POST, path: /token, responses: {{ 200: {{}} }} }}\n"))]),
+            expected: &["demo/api.yaml:10:7: api.auth.bearer.token_operation: unknown operation `createTokn`; did you mean `createToken`?"],
+        },
+        Case {
+            name: "default format the API does not speak",
+            errors: errors(&[("api.yaml", "api:\n  name: demo\n  title: Demo\n  base_path: /api\n  formats:\n    supported: [json]\n    default: xml\n")]),
+            expected: &["demo/api.yaml:7:5: api.formats.default: default format `xml` is not one of the supported formats (json)"],
+        },
+        Case {
+            name: "xml without a namespace",
+            errors: errors(&[("api.yaml", "api:\n  name: demo\n  title: Demo\n  base_path: /api\n  formats:\n    supported: [xml]\n    default: xml\n")]),
+            expected: &["demo/api.yaml:1:1: api.xml_namespace: an API that speaks XML needs `xml_namespace`"],
+        },
+        Case {
+            name: "invalid header name",
+            errors: with_api("  headers:\n    \"x api\": v1\n"),
+            expected: &["demo/api.yaml:9:5: api.headers.x api: `x api` is not a valid HTTP header name"],
+        },
+        Case {
+            name: "base path without a leading slash",
+            errors: errors(&[("api.yaml", &API.replace("base_path: /api", "base_path: api"))]),
+            expected: &["demo/api.yaml:4:3: api.base_path: `api` must start with `/`"],
+        },
+        Case {
+            name: "example file that does not exist",
+            errors: with_api("schemas:\n  Tag:\n    kind: string\n    examples:\n      - { name: doc, format: json, file: examples/tag.json }\n"),
+            expected: &["demo/api.yaml:12:36: schemas.Tag.examples[0].file: cannot read example `examples/tag.json`: No such file or directory (os error 2)"],
+        },
+        Case {
+            name: "invalid YAML",
+            errors: errors(&[("api.yaml", "api:\n  name: [demo\n")]),
+            expected: &["demo/api.yaml:3:1: invalid YAML: did not find expected ',' or ']', while parsing a flow sequence at line 2 column 9"],
+        },
+        Case {
+            name: "duplicate YAML key",
+            errors: with_api("schemas:\n  Tag: { kind: string }\n  Tag: { kind: string }\n"),
+            expected: &["demo/api.yaml:9:3: invalid YAML: schemas: duplicate entry with key \"Tag\""],
+        },
+        Case {
+            name: "empty file",
+            errors: errors(&[("api.yaml", API), ("empty.yaml", "")]),
+            expected: &["demo/empty.yaml: the file is empty; expected a mapping with `api`, `schemas` or `operations`"],
+        },
+        Case {
+            name: "no api section",
+            errors: errors(&[("types.yaml", "schemas:\n  Tag: { kind: string }\n")]),
+            expected: &["demo/types.yaml:1:1: no `api` section in this API folder; one file must have it"],
+        },
+        Case {
+            name: "two api sections",
+            errors: errors(&[("api.yaml", API), ("more.yaml", API)]),
+            expected: &["demo/more.yaml:1:1: api: second `api` section; the first is in demo/api.yaml"],
+        },
+    ]
+}
+
+#[test]
+fn every_malformed_spec_gets_its_exact_error() {
+    let cases = cases();
+    assert!(cases.len() >= 25, "the table must cover at least 25 mistakes");
+    let mut failures = Vec::new();
+    for case in &cases {
+        if case.errors != case.expected {
+            failures.push(format!("{}:\n  expected: {:#?}\n  got: {:#?}", case.name, case.expected, case.errors));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
+
+#[test]
+fn all_errors_of_a_run_are_reported_together() {
+    let errors = errors(&[
+        ("api.yaml", API),
+        ("a.yaml", "schemas:\n  A:\n    kind: object\n    fields:\n      x: { type: Missing }\n      y: { type: strng }\n"),
+        ("b.yaml", "schemas:\n  B:\n    kind: objekt\noperations:\n  op:\n    method: GET\n    path: /x/{id}\n    responses: { 200: {} }\n"),
+    ]);
+    assert_eq!(errors.len(), 4, "{errors:#?}");
+    assert!(errors[0].starts_with("demo/a.yaml:5:"), "{errors:#?}");
+    assert!(errors[1].starts_with("demo/a.yaml:6:"), "{errors:#?}");
+    assert!(errors[2].starts_with("demo/b.yaml:3:"), "{errors:#?}");
+    assert!(errors[3].starts_with("demo/b.yaml:7:"), "{errors:#?}");
+}
