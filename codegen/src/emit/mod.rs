@@ -27,20 +27,24 @@ pub(crate) struct Context<'a> {
 /// Renders the whole generated crate as it should be written to `out_dir`.
 pub fn render(crate_spec: &CrateSpec, spec: &ir::Spec, out_dir: &Path) -> Result<Rendered, Error> {
     let mut rendered = Rendered::default();
+    let spec_name = crate_spec.spec_name.as_str();
     let runtime_ident = format_ident!("{}", crate_spec.krate.runtime.package.replace('-', "_"));
     let runtime = quote!(::#runtime_ident);
     let all_files: Vec<PathBuf> = spec.apis.iter().flat_map(|api| api.files.iter().cloned()).collect();
 
     rendered.files.insert(PathBuf::from("Cargo.toml"), cargo_toml(crate_spec, out_dir));
-    rendered
-        .files
-        .insert(PathBuf::from("src/lib.rs"), write::rust_file(&all_files, lib_rs(crate_spec, spec, &runtime))?);
+    rendered.files.insert(
+        PathBuf::from("src/lib.rs"),
+        write::rust_file(spec_name, &all_files, lib_rs(crate_spec, spec, &runtime))?,
+    );
     for api in &spec.apis {
         let context = Context { api, runtime: runtime.clone() };
         let dir = PathBuf::from("src").join(&api.module);
-        rendered.files.insert(dir.join("mod.rs"), write::rust_file(&api.files, api_mod_rs(&context))?);
+        rendered.files.insert(dir.join("mod.rs"), write::rust_file(spec_name, &api.files, api_mod_rs(&context))?);
         let schema_files = sources(api.schemas.iter().map(|s| &s.file));
-        rendered.files.insert(dir.join("models.rs"), write::rust_file(&schema_files, models::emit(&context))?);
+        rendered
+            .files
+            .insert(dir.join("models.rs"), write::rust_file(spec_name, &schema_files, models::emit(&context))?);
     }
     Ok(rendered)
 }
@@ -74,7 +78,7 @@ name = "{lib}"
 {runtime} = {{ path = "{runtime_path}" }}
 serde = {{ version = "1", features = ["derive"] }}
 "#,
-        header = write::header("#", &[PathBuf::from(crate::load::CRATE_FILE)]),
+        header = write::header("#", &crate_spec.spec_name, &[PathBuf::from(crate::load::CRATE_FILE)]),
         name = krate.name,
         version = krate.version,
         description = krate.description.replace('"', "\\\""),

@@ -39,8 +39,16 @@ enum Frame {
     /// `seen`: whether the container's own position has been recorded. Block collections are
     /// positioned at their first key or item (yaml-rust2 marks a block mapping's start at the
     /// first `:`, not at the key).
-    Mapping { path: String, key: Option<String>, seen: bool },
-    Sequence { path: String, next: usize, seen: bool },
+    Mapping {
+        path: String,
+        key: Option<String>,
+        seen: bool,
+    },
+    Sequence {
+        path: String,
+        next: usize,
+        seen: bool,
+    },
 }
 
 struct Builder {
@@ -55,7 +63,9 @@ impl Builder {
 
     /// Handles a node starting at `mark`; returns its path when it is a value (not a key).
     fn node(&mut self, scalar: Option<&str>, mark: Marker) -> Option<String> {
-        if let Some(Frame::Mapping { path, key: None, seen } | Frame::Sequence { path, seen, .. }) = self.frames.last_mut() {
+        if let Some(Frame::Mapping { path, key: None, seen } | Frame::Sequence { path, seen, .. }) =
+            self.frames.last_mut()
+        {
             if !*seen {
                 *seen = true;
                 let path = path.clone();

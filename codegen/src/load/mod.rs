@@ -72,6 +72,8 @@ pub struct CrateSpec {
     pub krate: ast::Crate,
     /// Runtime crate folder on disk.
     pub runtime_dir: PathBuf,
+    /// Name of the spec folder (`spec`), used to name spec files in generated headers.
+    pub spec_name: String,
 }
 
 pub const CRATE_FILE: &str = "crate.yaml";
@@ -127,7 +129,11 @@ pub fn read_spec_dir(spec_root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Di
     match parsed {
         Some(parsed) if diagnostics.is_empty() => {
             let runtime_dir = spec_root.join(&parsed.krate.runtime.path);
-            Ok((CrateSpec { krate: parsed.krate, runtime_dir }, apis))
+            let spec_name = std::path::absolute(spec_root)
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "spec".into());
+            Ok((CrateSpec { krate: parsed.krate, runtime_dir, spec_name }, apis))
         }
         _ => Err(diagnostics),
     }
