@@ -155,5 +155,8 @@ fn check_reports_stale_missing_and_extra_files() {
     assert!(text.contains("stale: src/store/models.rs"), "{text}");
     assert!(text.contains("-pub struct Order { // edited"), "{text}");
     assert!(text.contains("+pub struct Order {"), "{text}");
-    assert!(text.ends_with("1 missing, 1 extra, 1 stale file(s): run `cargo xtask codegen` and commit the result"), "{text}");
+    assert!(
+        text.ends_with("1 missing, 1 extra, 1 stale file(s): run `cargo xtask codegen` and commit the result"),
+        "{text}"
+    );
 }
