@@ -11,22 +11,52 @@ use time::format_description::well_known::Rfc3339;
 ///
 /// Equality compares the written form (instant and offset), so a value that went through a
 /// round trip compares equal to the original.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy)]
 pub struct DateTime {
-    // Sorting and equality use (instant, offset) so that Eq agrees with Hash.
-    instant: i128,
     inner: time::OffsetDateTime,
 }
 
 impl DateTime {
     /// Wraps a `time::OffsetDateTime`.
     pub fn new(inner: time::OffsetDateTime) -> Self {
-        DateTime { instant: inner.unix_timestamp_nanos(), inner }
+        DateTime { inner }
+    }
+
+    /// What equality, hashing and ordering look at: the instant, then the offset.
+    /// (`OffsetDateTime` itself compares instants only.)
+    fn key(&self) -> (i128, i32) {
+        (self.inner.unix_timestamp_nanos(), self.inner.offset().whole_seconds())
     }
 
     /// The underlying `time::OffsetDateTime`.
     pub fn get(&self) -> time::OffsetDateTime {
         self.inner
+    }
+}
+
+impl PartialEq for DateTime {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for DateTime {}
+
+impl std::hash::Hash for DateTime {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+impl PartialOrd for DateTime {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for DateTime {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
     }
 }
 
