@@ -143,6 +143,11 @@ fn cases() -> Vec<Case> {
             expected: &["demo/api.yaml:12:35: schemas.Account.fields.tags.xml: an XML attribute or text holds a single value; `list<string>` is not one"],
         },
         Case {
+            name: "map in an API that speaks XML",
+            errors: errors(&[("api.yaml", "api:\n  name: demo\n  title: Demo\n  base_path: /api\n  formats: { supported: [xml], default: xml }\n  xml_namespace: urn:demo\nschemas:\n  A:\n    kind: object\n    fields:\n      tags: { type: map<string> }\n")]),
+            expected: &["demo/api.yaml:11:15: schemas.A.fields.tags.type: `map<string>` has no XML form, and this API speaks XML; use objects and lists"],
+        },
+        Case {
             name: "xml item on a field that is not a list",
             errors: with_api("schemas:\n  Account:\n    kind: object\n    fields:\n      tag: { type: string, xml: { item: Tag } }\n"),
             expected: &["demo/api.yaml:12:35: schemas.Account.fields.tag.xml.item: `item` is for lists; `string` is not a list"],

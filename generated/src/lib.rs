@@ -14,6 +14,11 @@ pub mod backup_for_aws;
 /// Veeam Backup Enterprise Manager REST API
 #[rustfmt::skip]
 pub mod enterprise_manager;
+/// Reading and writing the XML documents of the APIs that speak XML:
+/// `xml::from_str::<PasswordKeyInfo>(text)`, `xml::to_string(&value)`.
+pub mod xml {
+    pub use ::veeam_runtime::xml::{from_str, to_string, Error, FromXml, ToXml};
+}
 /// Types shared by every API: identifiers, timestamps and the opaque value of unknown enum
 /// variants.
 pub use ::veeam_runtime::{Date, DateTime, UnknownValue, Uuid};

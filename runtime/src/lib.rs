@@ -11,6 +11,7 @@ mod time_types;
 mod unknown;
 
 pub mod json;
+pub mod xml;
 
 pub use time_types::{Date, DateTime};
 pub use unknown::UnknownValue;

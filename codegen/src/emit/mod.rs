@@ -6,6 +6,7 @@
 mod docs;
 mod models;
 mod types;
+mod xml;
 
 use std::path::{Component, Path, PathBuf};
 
@@ -94,11 +95,22 @@ fn lib_rs(crate_spec: &CrateSpec, spec: &ir::Spec, runtime: &TokenStream) -> Tok
         // prettyplease, not rustfmt, formats generated code: keep `cargo fmt` out of it.
         quote! { #summary #[rustfmt::skip] pub mod #module; }
     });
+    let xml = spec.apis.iter().any(|api| api.speaks(ir::Format::Xml)).then(|| {
+        quote! {
+            /// Reading and writing the XML documents of the APIs that speak XML:
+            /// `xml::from_str::<PasswordKeyInfo>(text)`, `xml::to_string(&value)`.
+            pub mod xml {
+                pub use #runtime::xml::{from_str, to_string, Error, FromXml, ToXml};
+            }
+        }
+    });
     quote! {
         #docs
         #![forbid(unsafe_code)]
 
         #(#modules)*
+
+        #xml
 
         /// Types shared by every API: identifiers, timestamps and the opaque value of unknown enum
         /// variants.

@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use super::docs;
 use super::types::{eq_schemas, rust_type};
 use super::Context;
-use crate::ir::{self, BodyFormat, Primitive, Schema, SchemaKind, Type};
+use crate::ir::{self, BodyFormat, Format, Primitive, Schema, SchemaKind, Type};
 
 /// Arguments `new` takes before clippy's `too_many_arguments` lint fires.
 const CLIPPY_MAX_ARGUMENTS: usize = 7;
@@ -22,10 +22,25 @@ pub fn emit(context: &Context) -> TokenStream {
         .schemas
         .iter()
         .enumerate()
-        .map(|(index, schema)| match &schema.kind {
-            SchemaKind::Object(object) => object_type(context, schema, object, eq[index], &mut json_members),
-            SchemaKind::Enum(values) => enum_type(context, schema, values),
-            SchemaKind::String => string_type(schema),
+        .map(|(index, schema)| {
+            let xml = api.speaks(Format::Xml);
+            match &schema.kind {
+                SchemaKind::Object(object) => {
+                    let codecs = xml.then(|| super::xml::object_codecs(context, schema, object));
+                    let ty = object_type(context, schema, object, eq[index], &mut json_members);
+                    quote! { #ty #codecs }
+                }
+                SchemaKind::Enum(values) => {
+                    let codecs = xml.then(|| super::xml::enum_scalar(context, schema));
+                    let ty = enum_type(context, schema, values);
+                    quote! { #ty #codecs }
+                }
+                SchemaKind::String => {
+                    let codecs = xml.then(|| super::xml::string_scalar(context, schema));
+                    let ty = string_type(schema);
+                    quote! { #ty #codecs }
+                }
+            }
         })
         .collect();
     let members_module = (!json_members.is_empty()).then(|| {

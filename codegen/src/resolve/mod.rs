@@ -311,7 +311,7 @@ impl<'a> Resolver<'a> {
                     self.error(file, &format!("{base}.values"), "`values` is for enums; an object has `fields`");
                 }
                 let fields = match &schema.fields {
-                    Some(fields) => self.fields(file, base, fields, scope),
+                    Some(fields) => self.fields(file, base, fields, scope, formats.contains(&Format::Xml)),
                     None => {
                         self.error(file, base, "an object schema needs `fields` (use `fields: {}` for none)");
                         Vec::new()
@@ -371,6 +371,7 @@ impl<'a> Resolver<'a> {
         base: &str,
         fields: &indexmap::IndexMap<String, ast::Field>,
         scope: &Scope,
+        speaks_xml: bool,
     ) -> Vec<ir::Field> {
         let mut resolved = Vec::new();
         let mut rust_names: HashMap<String, &str> = HashMap::new();
@@ -404,6 +405,10 @@ impl<'a> Resolver<'a> {
             if let Some(first) = xml_names.insert((xml_name.clone(), attribute), name) {
                 let what = if attribute { "XML attribute" } else { "XML element" };
                 self.error(file, &path, format!("fields `{first}` and `{name}` have the same {what} `{xml_name}`"));
+            }
+            if speaks_xml && ty.as_ref().is_some_and(|ty| !has_xml_form(ty)) {
+                let message = format!("`{}` has no XML form, and this API speaks XML; use objects and lists", field.ty);
+                self.error(file, &format!("{path}.type"), message);
             }
             let is_list = matches!(ty, Some(ir::Type::List(_)));
             let is_simple = ty.as_ref().is_some_and(|ty| is_simple(ty, scope));
@@ -936,6 +941,16 @@ fn is_simple(ty: &ir::Type, scope: &Scope) -> bool {
         ir::Type::Primitive(primitive) => *primitive != ir::Primitive::Any,
         ir::Type::Schema(id) => scope.kinds[id.0] != Kind::Object,
         _ => false,
+    }
+}
+
+/// Whether XML can carry the type: no maps, no arbitrary JSON, no lists of lists.
+fn has_xml_form(ty: &ir::Type) -> bool {
+    match ty {
+        ir::Type::Primitive(primitive) => *primitive != ir::Primitive::Any,
+        ir::Type::Schema(_) => true,
+        ir::Type::Map(_) => false,
+        ir::Type::List(item) => matches!(**item, ir::Type::Primitive(_) | ir::Type::Schema(_)) && has_xml_form(item),
     }
 }
 
