@@ -38,7 +38,17 @@ fn ir_snapshot() {
 fn emitted_code_snapshots() {
     let rendered = render_with_order(&fixture("kitchen_sink"), |_| {});
     let names: Vec<String> = rendered.files.keys().map(|p| codegen::write::slash(p)).collect();
-    assert_eq!(names, ["Cargo.toml", "src/lib.rs", "src/store/mod.rs", "src/store/models.rs"]);
+    assert_eq!(
+        names,
+        [
+            "Cargo.toml",
+            "src/ledger/mod.rs",
+            "src/ledger/models.rs",
+            "src/lib.rs",
+            "src/store/mod.rs",
+            "src/store/models.rs"
+        ]
+    );
     for (path, contents) in &rendered.files {
         let name = codegen::write::slash(path).replace('/', "__");
         insta::assert_snapshot!(format!("kitchen_sink__{name}"), contents);
