@@ -141,6 +141,8 @@ pub struct Field {
     pub json_name: String,
     /// Lists only: the JSON list sits inside an object with this single member.
     pub json_wrapper: Option<String>,
+    /// Other wrapper member names accepted on read.
+    pub json_wrapper_aliases: Vec<String>,
     pub xml_name: String,
     pub xml_kind: XmlKind,
     /// Lists only: items are wrapped in `<xml_name>` and each named this; `None` means the items
@@ -279,6 +281,16 @@ pub struct Parameter {
     pub description: Option<String>,
     /// Always sent with this value; not a method argument.
     pub value: Option<String>,
+    pub list_format: ListFormat,
+}
+
+/// How a list query parameter is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ListFormat {
+    /// `Sort=a&Sort=b`.
+    Repeat,
+    /// `Sort=a,b`.
+    Csv,
 }
 
 #[derive(Debug, Serialize)]
@@ -336,6 +348,10 @@ pub struct Example {
     pub file: PathBuf,
     pub source: Option<String>,
     pub fixed: Option<String>,
+    /// The body is a JSON member or XML element of this name, not a whole document.
+    pub fragment: Option<String>,
+    /// Why the written form may differ from the documented one.
+    pub lenient: Option<String>,
     #[serde(skip)]
     pub body: String,
 }

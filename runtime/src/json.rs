@@ -104,6 +104,8 @@ pub fn option_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(
 pub trait Member {
     /// The JSON member name.
     const NAME: &'static str;
+    /// Other names the list is read from.
+    const ALIASES: &'static [&'static str] = &[];
 }
 
 /// A list wrapped in an object `{ "<M::NAME>": [...] }`; other members are ignored, a missing
@@ -120,7 +122,7 @@ pub fn wrapped_list<'de, M: Member, T: DeserializeOwned, D: Deserializer<'de>>(
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
             let mut items = Vec::new();
             while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                if key == M::NAME {
+                if key == M::NAME || M::ALIASES.contains(&key.as_ref()) {
                     items = one_or_many(map.next_value::<Value>()?).map_err(de::Error::custom)?;
                 } else {
                     map.next_value::<IgnoredAny>()?;

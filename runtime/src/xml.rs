@@ -60,19 +60,25 @@ pub trait XmlScalar: Sized {
     const EMPTY_IS_ABSENT: bool = true;
 }
 
-/// Parses a document into `T`.
+/// Parses a document into `T`. The root element's name is not checked: the operation decides what
+/// a document is, and list documents are named inconsistently across server versions.
 pub fn from_str<T: FromXml>(text: &str) -> Result<T, Error> {
-    let root = Element::parse(text)?;
-    if root.name != T::XML_NAME {
-        return Err(Error::new("/", format!("expected the document element `{}`, found `{}`", T::XML_NAME, root.name)));
-    }
-    T::from_xml(&root)
+    T::from_xml(&Element::parse(text)?)
 }
 
 /// Writes `value` as a document, with its namespace on the root element.
 pub fn to_string<T: ToXml>(value: &T) -> Result<String, Error> {
     let mut writer = Writer::new(T::XML_NAMESPACE);
     value.to_xml(&mut writer, T::XML_NAME)?;
+    writer.finish()
+}
+
+/// Writes `value` as a bare element `name`: no XML declaration, no namespace. For documented
+/// fragments (`<FlrSettings>…</FlrSettings>`) and embedding in other documents.
+pub fn fragment_to_string<T: ToXml>(value: &T, name: &str) -> Result<String, Error> {
+    let mut writer = Writer::new(None);
+    writer.fragment = true;
+    value.to_xml(&mut writer, name)?;
     writer.finish()
 }
 
@@ -352,11 +358,13 @@ pub struct Writer {
     /// Start tag being built: attributes can still be added.
     pending: Option<BytesStart<'static>>,
     depth: usize,
+    /// Writing a fragment: no XML declaration.
+    fragment: bool,
 }
 
 impl Writer {
     fn new(namespace: Option<&'static str>) -> Self {
-        Writer { inner: quick_xml::Writer::new(Vec::new()), namespace, pending: None, depth: 0 }
+        Writer { inner: quick_xml::Writer::new(Vec::new()), namespace, pending: None, depth: 0, fragment: false }
     }
 
     fn io(error: std::io::Error) -> Error {
@@ -373,7 +381,7 @@ impl Writer {
     /// Opens the element `name`; the document's root gets the namespace declaration.
     pub fn start(&mut self, name: &str) -> Result<(), Error> {
         self.flush_start()?;
-        if self.depth == 0 {
+        if self.depth == 0 && !self.fragment {
             let declaration = BytesDecl::new("1.0", Some("utf-8"), None);
             self.inner.write_event(Event::Decl(declaration)).map_err(Self::io)?;
         }

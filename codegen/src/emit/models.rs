@@ -1,7 +1,7 @@
 //! Models: one Rust type per schema (struct, enum with an `Unknown` variant, or string newtype),
 //! with serde for JSON. Shared logic (lenient readers, redaction) lives in the runtime crate.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -11,13 +11,16 @@ use super::types::{eq_schemas, rust_type};
 use super::Context;
 use crate::ir::{self, BodyFormat, Format, Primitive, Schema, SchemaKind, Type};
 
+/// JSON wrapper member names and the aliases each is also read from.
+type Members = BTreeMap<String, BTreeSet<String>>;
+
 /// Arguments `new` takes before clippy's `too_many_arguments` lint fires.
 const CLIPPY_MAX_ARGUMENTS: usize = 7;
 
 pub fn emit(context: &Context) -> TokenStream {
     let api = context.api;
     let eq = eq_schemas(api);
-    let mut json_members = BTreeSet::new();
+    let mut json_members = BTreeMap::new();
     let items: Vec<TokenStream> = api
         .schemas
         .iter()
@@ -45,12 +48,17 @@ pub fn emit(context: &Context) -> TokenStream {
         .collect();
     let members_module = (!json_members.is_empty()).then(|| {
         let runtime = &context.runtime;
-        let members = json_members.iter().map(|name: &String| {
+        let members = json_members.iter().map(|(name, aliases): (&String, &BTreeSet<String>)| {
             let ident = format_ident!("{}", member_ident(name));
+            let aliases = (!aliases.is_empty()).then(|| {
+                let aliases = aliases.iter();
+                quote!(const ALIASES: &'static [&'static str] = &[#(#aliases),*];)
+            });
             quote! {
                 pub struct #ident;
                 impl #runtime::json::Member for #ident {
                     const NAME: &'static str = #name;
+                    #aliases
                 }
             }
         });
@@ -131,7 +139,7 @@ fn is_optional(field: &ir::Field) -> bool {
 }
 
 /// serde attributes of a field: wire name, optionality, lenient readers for documented quirks.
-fn serde_attributes(context: &Context, field: &ir::Field, members: &mut BTreeSet<String>) -> TokenStream {
+fn serde_attributes(context: &Context, field: &ir::Field, members: &mut Members) -> TokenStream {
     let runtime = &context.runtime;
     let json = runtime.to_string().replace(' ', "");
     let name = &field.json_name;
@@ -148,7 +156,7 @@ fn serde_attributes(context: &Context, field: &ir::Field, members: &mut BTreeSet
         (_, _, true) => None,
         (Type::Primitive(Primitive::Boolean), _, _) => Some((format!("{json}::json::{prefix}bool"), None)),
         (Type::List(_), Some(member), _) => {
-            members.insert(member.clone());
+            members.entry(member.clone()).or_default().extend(field.json_wrapper_aliases.iter().cloned());
             let marker = format!("json_members::{}", member_ident(member));
             Some((format!("{json}::json::{prefix}wrapped_list::<{marker}, _, _>"), Some(marker)))
         }
@@ -170,7 +178,7 @@ fn object_type(
     schema: &Schema,
     object: &ir::Object,
     eq: bool,
-    members: &mut BTreeSet<String>,
+    members: &mut Members,
 ) -> TokenStream {
     let runtime = &context.runtime;
     let name = format_ident!("{}", schema.rust_name);

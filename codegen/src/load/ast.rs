@@ -181,6 +181,9 @@ pub struct JsonField {
     /// e.g. `"Roles": {"EnterpriseRoles": [...]}`.
     #[serde(default)]
     pub wrapper: Option<String>,
+    /// Other member names the wrapper's list is read from (documented spellings servers use).
+    #[serde(default)]
+    pub wrapper_aliases: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -200,10 +203,13 @@ pub struct XmlField {
     pub item: Option<String>,
 }
 
+/// A documented body. On an operation, `of` says whose: `request` or a status code.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Example {
     pub name: String,
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub of: Option<String>,
     pub format: String,
     /// Path of the body, relative to the spec file.
     pub file: String,
@@ -213,6 +219,13 @@ pub struct Example {
     /// What was changed to make the documented body valid, if anything.
     #[serde(default)]
     pub fixed: Option<String>,
+    /// The body is a fragment: a JSON member or an XML element of this name, not a document.
+    #[serde(default)]
+    pub fragment: Option<String>,
+    /// Why the written form may differ from the documented one (a quirk the reader accepts and the
+    /// writer normalises); the round trip then compares values, and XML elements without order.
+    #[serde(default)]
+    pub lenient: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -238,11 +251,25 @@ pub struct Operation {
     #[serde(default)]
     pub errors: IndexMap<String, Response>,
     #[serde(default)]
-    pub examples: Vec<OperationExample>,
+    pub examples: Vec<Example>,
 }
 
 fn yes() -> bool {
     true
+}
+
+/// `of: 200` and `of: request` alike.
+fn string_or_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Value {
+        Text(String),
+        Number(u64),
+    }
+    Ok(Option::<Value>::deserialize(deserializer)?.map(|value| match value {
+        Value::Text(text) => text,
+        Value::Number(number) => number.to_string(),
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -270,6 +297,9 @@ pub struct Parameter {
     /// (`action=create`).
     #[serde(default)]
     pub value: Option<String>,
+    /// Query lists: `repeat` (`Sort=a&Sort=b`, the default) or `csv` (`Sort=a,b`).
+    #[serde(default)]
+    pub list_format: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -304,18 +334,4 @@ pub struct ResponseHeader {
     pub sensitive: bool,
     #[serde(default)]
     pub description: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OperationExample {
-    pub name: String,
-    /// `request`, or the status code of the response.
-    pub of: String,
-    pub format: String,
-    pub file: String,
-    #[serde(default)]
-    pub source: Option<String>,
-    #[serde(default)]
-    pub fixed: Option<String>,
 }

@@ -46,6 +46,9 @@ pub struct ApiAst {
     pub api: Vec<Located<ast::Api>>,
     pub schemas: Vec<Located<(String, ast::Schema)>>,
     pub operations: Vec<Located<(String, ast::Operation)>>,
+    /// Names of schemas and operations that failed to parse (already reported): references to
+    /// them are not reported again.
+    pub unparsed: std::collections::HashSet<String>,
 }
 
 impl ApiAst {
@@ -144,8 +147,14 @@ pub fn read_spec_dir(spec_root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Di
 pub fn parse(source: ApiSource, diagnostics: &mut Diagnostics) -> ApiAst {
     let mut files = source.files;
     files.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut ast =
-        ApiAst { dir: source.dir, files: Vec::new(), api: Vec::new(), schemas: Vec::new(), operations: Vec::new() };
+    let mut ast = ApiAst {
+        dir: source.dir,
+        files: Vec::new(),
+        api: Vec::new(),
+        schemas: Vec::new(),
+        operations: Vec::new(),
+        unparsed: Default::default(),
+    };
     for (index, file) in files.iter().enumerate() {
         let Some(parsed) = parse_file(file, diagnostics) else { continue };
         if let Some(api) = parsed.api {
@@ -155,14 +164,20 @@ pub fn parse(source: ApiSource, diagnostics: &mut Diagnostics) -> ApiAst {
         }
         for (name, value) in parsed.schemas {
             let path = format!("schemas.{name}");
-            if let Some(schema) = item(file, &path, value, diagnostics) {
-                ast.schemas.push(Located { value: (name, schema), file: index, path });
+            match item(file, &path, value, diagnostics) {
+                Some(schema) => ast.schemas.push(Located { value: (name, schema), file: index, path }),
+                None => {
+                    ast.unparsed.insert(name);
+                }
             }
         }
         for (name, value) in parsed.operations {
             let path = format!("operations.{name}");
-            if let Some(operation) = item(file, &path, value, diagnostics) {
-                ast.operations.push(Located { value: (name, operation), file: index, path });
+            match item(file, &path, value, diagnostics) {
+                Some(operation) => ast.operations.push(Located { value: (name, operation), file: index, path }),
+                None => {
+                    ast.unparsed.insert(name);
+                }
             }
         }
     }

@@ -282,6 +282,7 @@ impl<'a> Resolver<'a> {
     fn ty(&mut self, file: usize, path: &str, expr: &str, scope: &Scope) -> Option<ir::Type> {
         match types::parse(expr, &scope.schemas) {
             Ok(ty) => Some(ty),
+            Err(types::TypeError::Unknown(name)) if self.ast.unparsed.contains(&name) => None,
             Err(types::TypeError::Unknown(name)) => {
                 let known = ir::Primitive::ALL.iter().map(|(n, _)| *n).chain(scope.schemas.keys().map(String::as_str));
                 let hint = did_you_mean(&name, known);
@@ -340,16 +341,14 @@ impl<'a> Resolver<'a> {
             .filter_map(|(index, example)| {
                 let path = format!("{base}.examples[{index}]");
                 let format = self.example_format(file, &path, &example.format, formats)?;
-                self.example(
-                    file,
-                    &path,
-                    ir::ExampleOf::Schema,
-                    format,
-                    &example.name,
-                    &example.file,
-                    &example.source,
-                    &example.fixed,
-                )
+                if example.of.is_some() {
+                    self.error(
+                        file,
+                        &format!("{path}.of"),
+                        "`of` is for operation examples; a schema example is the schema",
+                    );
+                }
+                self.example(file, &path, ir::ExampleOf::Schema, format, example)
             })
             .collect();
         (self.diagnostics.len() == errors_before).then(|| ir::Schema {
@@ -447,6 +446,10 @@ impl<'a> Resolver<'a> {
                 );
             }
             let json_wrapper = json.and_then(|j| j.wrapper.clone());
+            let json_wrapper_aliases = json.map(|j| j.wrapper_aliases.clone()).unwrap_or_default();
+            if !json_wrapper_aliases.is_empty() && json_wrapper.is_none() {
+                self.error(file, &format!("{path}.json.wrapper_aliases"), "`wrapper_aliases` needs a `wrapper`");
+            }
             if json_wrapper.is_some() && ty.is_some() && !is_list {
                 let message = format!("`wrapper` is for lists; `{}` is not a list", field.ty);
                 self.error(file, &format!("{path}.json.wrapper"), message);
@@ -464,6 +467,7 @@ impl<'a> Resolver<'a> {
                 example: field.example.clone(),
                 json_name,
                 json_wrapper,
+                json_wrapper_aliases,
                 xml_name,
                 xml_kind,
                 xml_item,
@@ -529,29 +533,28 @@ impl<'a> Resolver<'a> {
         Some(format)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn example(
         &mut self,
         file: usize,
         path: &str,
         of: ir::ExampleOf,
         format: BodyFormat,
-        name: &str,
-        relative: &str,
-        source: &Option<String>,
-        fixed: &Option<String>,
+        spec: &ast::Example,
     ) -> Option<ir::Example> {
+        let relative = spec.file.as_str();
         let spec_file = self.file_name(file);
         let folder = spec_file.parent().unwrap_or(Path::new(""));
         let on_disk = self.ast.dir.join(relative);
         match std::fs::read_to_string(&on_disk) {
             Ok(body) => Some(ir::Example {
-                name: name.to_owned(),
+                name: spec.name.to_owned(),
                 of,
                 format,
                 file: normalize(&folder.join(relative)),
-                source: source.clone(),
-                fixed: fixed.clone(),
+                source: spec.source.clone(),
+                fixed: spec.fixed.clone(),
+                fragment: spec.fragment.clone(),
+                lenient: spec.lenient.clone(),
                 body,
             }),
             Err(error) => {
@@ -631,6 +634,18 @@ impl<'a> Resolver<'a> {
                     "a path parameter cannot have a fixed value; write it into the path",
                 );
             }
+            let list_format = match parameter.list_format.as_deref() {
+                None | Some("repeat") => ir::ListFormat::Repeat,
+                Some("csv") => ir::ListFormat::Csv,
+                Some(other) => {
+                    let message = format!("unknown list format `{other}`; expected `repeat` or `csv`");
+                    self.error(file, &format!("{path}.list_format"), message);
+                    ir::ListFormat::Repeat
+                }
+            };
+            if parameter.list_format.is_some() && !matches!(ty, ir::Type::List(_)) {
+                self.error(file, &format!("{path}.list_format"), "`list_format` is for list parameters");
+            }
             parameters.push(ir::Parameter {
                 name: name.clone(),
                 rust_name,
@@ -640,6 +655,7 @@ impl<'a> Resolver<'a> {
                 sensitive: parameter.sensitive,
                 description: docs(&parameter.description),
                 value: parameter.value.clone(),
+                list_format,
             });
         }
 
@@ -751,7 +767,11 @@ impl<'a> Resolver<'a> {
         let mut examples = Vec::new();
         for (index, example) in op.examples.iter().enumerate() {
             let path = format!("{base}.examples[{index}]");
-            let of = if example.of == "request" {
+            let Some(of_text) = example.of.as_deref() else {
+                self.error(file, &path, "an operation example needs `of`: `request` or a status code");
+                continue;
+            };
+            let of = if of_text == "request" {
                 if op.request.is_none() {
                     self.error(
                         file,
@@ -762,24 +782,20 @@ impl<'a> Resolver<'a> {
                 }
                 ir::ExampleOf::Request
             } else {
-                match example.of.parse::<u16>() {
-                    Ok(code) if op.responses.contains_key(&example.of) || op.errors.contains_key(&example.of) => {
+                match of_text.parse::<u16>() {
+                    Ok(code) if op.responses.contains_key(of_text) || op.errors.contains_key(of_text) => {
                         ir::ExampleOf::Response(code)
                     }
                     _ => {
-                        let message = format!(
-                            "`of` is `request` or a status the operation declares; `{}` is neither",
-                            example.of
-                        );
+                        let message =
+                            format!("`of` is `request` or a status the operation declares; `{}` is neither", of_text);
                         self.error(file, &format!("{path}.of"), message);
                         continue;
                     }
                 }
             };
             let Some(format) = self.example_format(file, &path, &example.format, formats) else { continue };
-            if let Some(example) =
-                self.example(file, &path, of, format, &example.name, &example.file, &example.source, &example.fixed)
-            {
+            if let Some(example) = self.example(file, &path, of, format, example) {
                 examples.push(example);
             }
         }
@@ -867,6 +883,7 @@ impl<'a> Resolver<'a> {
             let path = format!("api.auth.{key}");
             match scope.operations.get(id) {
                 Some(found) => Some(*found),
+                None if resolver.ast.unparsed.contains(id) => None,
                 None => {
                     let hint = did_you_mean(id, scope.operations.keys().map(String::as_str));
                     resolver.error(file, &path, format!("unknown operation `{id}`{hint}"));
