@@ -139,6 +139,8 @@ pub struct Field {
     pub description: Option<String>,
     pub example: Option<String>,
     pub json_name: String,
+    /// Other member names accepted on read.
+    pub json_aliases: Vec<String>,
     /// Lists only: the JSON list sits inside an object with this single member.
     pub json_wrapper: Option<String>,
     /// Other wrapper member names accepted on read.

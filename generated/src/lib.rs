@@ -4,6 +4,12 @@
 // spec: spec/backup_for_aws/common.yaml
 // spec: spec/backup_for_aws/token.yaml
 // spec: spec/enterprise_manager/api.yaml
+// spec: spec/enterprise_manager/backup_servers.yaml
+// spec: spec/enterprise_manager/common.yaml
+// spec: spec/enterprise_manager/credentials.yaml
+// spec: spec/enterprise_manager/logon.yaml
+// spec: spec/enterprise_manager/passwords.yaml
+// spec: spec/enterprise_manager/security.yaml
 
 //! Typed bindings for the Veeam REST APIs, generated from the YAML definitions in `spec/`.
 //!

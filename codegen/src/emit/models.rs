@@ -145,6 +145,7 @@ fn serde_attributes(context: &Context, field: &ir::Field, members: &mut Members)
     let name = &field.json_name;
     let optional = is_optional(field);
     let mut parts = vec![quote!(rename = #name)];
+    parts.extend(field.json_aliases.iter().map(|alias| quote!(alias = #alias)));
     if optional {
         parts.push(quote!(default));
         if !field.nullable {

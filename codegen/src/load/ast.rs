@@ -177,6 +177,9 @@ pub struct JsonField {
     /// Member name when it differs from the field key.
     #[serde(default)]
     pub name: Option<String>,
+    /// Other member names the field is read from (documented spellings servers use).
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// Lists only: the list is wrapped in an object with this one member,
     /// e.g. `"Roles": {"EnterpriseRoles": [...]}`.
     #[serde(default)]

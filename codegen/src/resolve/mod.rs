@@ -466,6 +466,7 @@ impl<'a> Resolver<'a> {
                 description: docs(&field.description),
                 example: field.example.clone(),
                 json_name,
+                json_aliases: json.map(|j| j.aliases.clone()).unwrap_or_default(),
                 json_wrapper,
                 json_wrapper_aliases,
                 xml_name,
