@@ -11,6 +11,8 @@ mod time_types;
 mod unknown;
 
 pub mod json;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod xml;
 
 pub use time_types::{Date, DateTime};

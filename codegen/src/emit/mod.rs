@@ -5,6 +5,7 @@
 
 mod docs;
 mod models;
+mod tests;
 mod types;
 mod xml;
 
@@ -23,6 +24,8 @@ pub(crate) struct Context<'a> {
     pub api: &'a ir::Api,
     /// `::veeam_runtime`, from the runtime package name in `crate.yaml`.
     pub runtime: TokenStream,
+    /// Prefix of schema types when emitting outside the models module (`::veeam_api::api::models`).
+    pub models_path: Option<TokenStream>,
 }
 
 /// Renders the whole generated crate as it should be written to `out_dir`.
@@ -39,13 +42,23 @@ pub fn render(crate_spec: &CrateSpec, spec: &ir::Spec, out_dir: &Path) -> Result
         write::rust_file(spec_name, &all_files, lib_rs(crate_spec, spec, &runtime))?,
     );
     for api in &spec.apis {
-        let context = Context { api, runtime: runtime.clone() };
+        let context = Context { api, runtime: runtime.clone(), models_path: None };
         let dir = PathBuf::from("src").join(&api.module);
         rendered.files.insert(dir.join("mod.rs"), write::rust_file(spec_name, &api.files, api_mod_rs(&context))?);
         let schema_files = sources(api.schemas.iter().map(|s| &s.file));
         rendered
             .files
             .insert(dir.join("models.rs"), write::rust_file(spec_name, &schema_files, models::emit(&context))?);
+    }
+    let lib = format_ident!("{}", crate_spec.krate.name.replace('-', "_"));
+    let examples_file = Path::new("tests/documented_examples.rs");
+    let test_dir = out_dir.join("tests");
+    let examples = tests::documented_examples(spec, &runtime, &lib, |example| {
+        write::slash(&relative_path(&test_dir, &crate_spec.spec_dir.join(&example.file)))
+    });
+    if let Some(tokens) = examples {
+        let files = sources(spec.apis.iter().flat_map(|api| api.files.iter()));
+        rendered.files.insert(examples_file.to_owned(), write::rust_file(spec_name, &files, tokens)?);
     }
     Ok(rendered)
 }
@@ -78,6 +91,9 @@ name = "{lib}"
 [dependencies]
 {runtime} = {{ path = "{runtime_path}" }}
 serde = {{ version = "1", features = ["derive"] }}
+
+[dev-dependencies]
+{runtime} = {{ path = "{runtime_path}", features = ["testing"] }}
 "#,
         header = write::header("#", &crate_spec.spec_name, &[PathBuf::from(crate::load::CRATE_FILE)]),
         name = krate.name,

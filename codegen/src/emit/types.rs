@@ -31,7 +31,10 @@ pub fn rust_type(context: &Context, ty: &Type) -> TokenStream {
         }
         Type::Schema(id) => {
             let name = format_ident!("{}", context.api.schema(*id).rust_name);
-            quote!(#name)
+            match &context.models_path {
+                Some(path) => quote!(#path::#name),
+                None => quote!(#name),
+            }
         }
     }
 }

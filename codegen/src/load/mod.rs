@@ -77,6 +77,8 @@ pub struct CrateSpec {
     pub runtime_dir: PathBuf,
     /// Name of the spec folder (`spec`), used to name spec files in generated headers.
     pub spec_name: String,
+    /// The spec folder on disk (example bodies are found relative to it).
+    pub spec_dir: PathBuf,
 }
 
 pub const CRATE_FILE: &str = "crate.yaml";
@@ -136,7 +138,7 @@ pub fn read_spec_dir(spec_root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Di
                 .ok()
                 .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
                 .unwrap_or_else(|| "spec".into());
-            Ok((CrateSpec { krate: parsed.krate, runtime_dir, spec_name }, apis))
+            Ok((CrateSpec { krate: parsed.krate, runtime_dir, spec_name, spec_dir: spec_root.to_owned() }, apis))
         }
         _ => Err(diagnostics),
     }

@@ -1,0 +1,128 @@
+//! Round trips of documented bodies, called by the tests `codegen` generates from the spec's
+//! examples (feature `testing`). Each helper decodes the body, encodes the value, decodes that
+//! again, and checks that nothing was lost:
+//!
+//! - the two decoded values are equal;
+//! - the encoded document is the documented one as a tree: JSON values compared as values, XML
+//!   as elements in order with attributes as sets ([`crate::xml::same_tree`]), forms as
+//!   name/value pairs.
+//!
+//! A `lenient` example (a documented quirk the reader accepts and the writer normalises) skips the
+//! JSON tree comparison and compares XML children without their order.
+//!
+//! They panic with a message that says which step failed: they are test assertions.
+
+use std::fmt::Debug;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::xml::{self, Element, FromXml, ToXml};
+
+/// How a documented body is to be read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Example<'a> {
+    /// The body is a JSON member or XML element with this name, not a document.
+    pub fragment: Option<&'a str>,
+    /// The written form may differ from the documented one; the reason.
+    pub lenient: Option<&'a str>,
+}
+
+/// Booleans and numbers written as strings compare equal to the value they spell.
+fn same_json(documented: &Value, written: &Value) -> bool {
+    match (documented, written) {
+        (Value::String(text), Value::Bool(b)) => crate::json::parse_bool(text) == Some(*b),
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len() && a.iter().all(|(key, value)| b.get(key).is_some_and(|other| same_json(value, other)))
+        }
+        (Value::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_json(x, y)),
+        (a, b) => a == b,
+    }
+}
+
+/// Documented JSON members left out when written are fine only when they were `null`.
+fn drop_nulls(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            Value::Object(map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), drop_nulls(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(drop_nulls).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Round trip of a JSON body.
+pub fn json<T: Serialize + DeserializeOwned + PartialEq + Debug>(body: &str, example: Example) {
+    let documented: Value = match example.fragment {
+        // `"Member": {...}` is an object member: read it inside braces.
+        Some(member) => {
+            let object: Value = serde_json::from_str(&format!("{{{body}}}"))
+                .unwrap_or_else(|e| panic!("the documented fragment is not a JSON member: {e}"));
+            object.get(member).cloned().unwrap_or_else(|| panic!("the fragment has no member `{member}`"))
+        }
+        None => serde_json::from_str(body).unwrap_or_else(|e| panic!("the documented body is not JSON: {e}")),
+    };
+    let first: T =
+        serde_json::from_value(documented.clone()).unwrap_or_else(|e| panic!("decoding the documented body: {e}"));
+    let written = serde_json::to_value(&first).unwrap_or_else(|e| panic!("encoding: {e}"));
+    let text = serde_json::to_string(&first).unwrap_or_else(|e| panic!("encoding: {e}"));
+    let second: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("decoding the written body {text}: {e}"));
+    assert_eq!(first, second, "the value changed in a round trip through {text}");
+    if example.lenient.is_none() {
+        let documented = drop_nulls(&documented);
+        assert!(
+            same_json(&documented, &drop_nulls(&written)),
+            "the written body differs from the documented one\n documented: {documented}\n    written: {written}"
+        );
+    }
+}
+
+/// Round trip of an XML body.
+pub fn xml<T: FromXml + ToXml + PartialEq + Debug>(body: &str, example: Example) {
+    let documented = Element::parse(body).unwrap_or_else(|e| panic!("the documented body is not XML: {e}"));
+    let first = T::from_xml(&documented).unwrap_or_else(|e| panic!("decoding the documented body: {e}"));
+    let text = match example.fragment {
+        Some(name) => xml::fragment_to_string(&first, name),
+        None => xml::to_string(&first),
+    }
+    .unwrap_or_else(|e| panic!("encoding: {e}"));
+    let written = Element::parse(&text).unwrap_or_else(|e| panic!("the written body is not XML ({e}): {text}"));
+    let second = T::from_xml(&written).unwrap_or_else(|e| panic!("decoding the written body {text}: {e}"));
+    assert_eq!(first, second, "the value changed in a round trip through {text}");
+    let compared = if example.lenient.is_some() {
+        xml::same_tree(&sorted(&documented), &sorted(&written))
+    } else {
+        xml::same_tree(&documented, &written)
+    };
+    if let Err(difference) = compared {
+        panic!("the written body differs from the documented one: {difference}\n{text}");
+    }
+}
+
+/// The element with its children sorted by name, recursively: for comparing without order.
+fn sorted(element: &Element) -> Element {
+    let mut copy = element.clone();
+    copy.children = element.children.iter().map(sorted).collect();
+    copy.children.sort_by(|a, b| a.name.cmp(&b.name));
+    for (index, child) in copy.children.iter_mut().enumerate() {
+        child.path = format!("{}/{}#{index}", element.path, child.name);
+    }
+    copy
+}
+
+/// Round trip of an `application/x-www-form-urlencoded` body.
+pub fn form<T: Serialize + DeserializeOwned + PartialEq + Debug>(body: &str, _example: Example) {
+    let body = body.trim_end();
+    let first: T = serde_urlencoded::from_str(body).unwrap_or_else(|e| panic!("decoding the documented form: {e}"));
+    let text = serde_urlencoded::to_string(&first).unwrap_or_else(|e| panic!("encoding: {e}"));
+    let second: T = serde_urlencoded::from_str(&text).unwrap_or_else(|e| panic!("decoding the written form: {e}"));
+    assert_eq!(first, second, "the value changed in a round trip through {text}");
+    let pairs = |text: &str| {
+        let mut pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(text).unwrap_or_else(|e| panic!("not a form: {e}"));
+        pairs.sort();
+        pairs
+    };
+    assert_eq!(pairs(body), pairs(&text), "the written form differs from the documented one");
+}
