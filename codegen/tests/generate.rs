@@ -13,7 +13,7 @@ fn fixture(name: &str) -> PathBuf {
 /// Where rendered fixtures pretend to go: inside the checkout, so that the runtime path written
 /// into Cargo.toml does not depend on where the checkout is.
 fn out_dir() -> PathBuf {
-    fixture("generated")
+    fixture("kitchen_sink_generated")
 }
 
 /// Renders `spec_dir` with each API's files handed to the loader in the given order.
@@ -46,7 +46,8 @@ fn emitted_code_snapshots() {
             "src/ledger/models.rs",
             "src/lib.rs",
             "src/store/mod.rs",
-            "src/store/models.rs"
+            "src/store/models.rs",
+            "tests/documented_examples.rs",
         ]
     );
     for (path, contents) in &rendered.files {

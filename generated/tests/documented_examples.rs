@@ -13,404 +13,742 @@
 
 //! Every documented request and response body attached to the spec, decoded, encoded and
 //! decoded again: nothing may be lost, and the written body must be the documented one.
-#![allow(non_snake_case)]
-/// Documented refresh-token request (https://helpcenter.veeam.com/docs/vbaws/rest/refresh_token.html)
-#[test]
-fn backup_for_aws__login_spec__documented_refresh_token_request() {
-    ::veeam_runtime::testing::form::<::veeam_api::backup_for_aws::models::LoginSpec>(
-        include_str!("../../spec/backup_for_aws/examples/vbaws-token-refresh.request.form"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented request (https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html)
-#[test]
-fn backup_for_aws__add_standard_account__documented_request() {
-    ::veeam_runtime::testing::json::<::veeam_api::backup_for_aws::models::StandardAccountCreateSpec>(
-        include_str!("../../spec/backup_for_aws/examples/vbaws-standardaccount-create.request.json"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented request format (https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html)
-#[test]
-fn backup_for_aws__add_standard_account__documented_request_format() {
-    ::veeam_runtime::testing::json::<::veeam_api::backup_for_aws::models::StandardAccountCreateSpec>(
-        include_str!("../../spec/backup_for_aws/examples/vbaws-standardaccount-create.request-format.json"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented response (https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html)
-#[test]
-fn backup_for_aws__add_standard_account__documented_response() {
-    ::veeam_runtime::testing::json::<::veeam_api::backup_for_aws::models::StandardAccount>(
-        include_str!("../../spec/backup_for_aws/examples/vbaws-standardaccount-create.response.json"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented refresh-token request (https://helpcenter.veeam.com/docs/vbaws/rest/refresh_token.html)
-#[test]
-fn backup_for_aws__authenticate__documented_refresh_token_request() {
-    ::veeam_runtime::testing::form::<::veeam_api::backup_for_aws::models::LoginSpec>(
-        include_str!("../../spec/backup_for_aws/examples/vbaws-token-refresh.request.form"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented collection (https://helpcenter.veeam.com/archive/vbaws/20/rest/smtp_accounts.html)
-#[test]
-fn backup_for_aws__list_standard_accounts__documented_collection() {
-    ::veeam_runtime::testing::json::<::veeam_api::backup_for_aws::models::StandardAccountsPage>(
-        include_str!("../../spec/backup_for_aws/examples/vbaws-standardaccounts-list.response.json"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented request format (https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_smtp_account.html)
-#[test]
-fn backup_for_aws__update_standard_account__documented_request_format() {
-    ::veeam_runtime::testing::json::<::veeam_api::backup_for_aws::models::StandardAccountUpdateSpec>(
-        include_str!("../../spec/backup_for_aws/examples/vbaws-standardaccount-modify.request-format.json"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented request format (https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_smtp_account_name.html)
-#[test]
-fn backup_for_aws__validate_standard_account_name__documented_request_format() {
-    ::veeam_runtime::testing::json::<::veeam_api::backup_for_aws::models::StandardAccountNameValidationSpec>(
-        include_str!("../../spec/backup_for_aws/examples/vbaws-standardaccount-validatename.request-format.json"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Backup server entity (https://helpcenter.veeam.com/docs/vbr/em_rest/backupservers_id.html)
-#[test]
-fn enterprise_manager__backup_server__backup_server_entity() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::BackupServer>(
-        include_str!("../../spec/enterprise_manager/examples/em-backupserver-entity.resource.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Credentials in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/representation_non_key.html)
-#[test]
-fn enterprise_manager__credentials_info__credentials_in_json() {
-    ::veeam_runtime::testing::json::<::veeam_api::enterprise_manager::models::CredentialsInfo>(
-        include_str!("../../spec/enterprise_manager/examples/em-credentialsinfo.resource.json"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Account entity (https://helpcenter.veeam.com/docs/vbr/em_rest/security_accounts_id.html)
-#[test]
-fn enterprise_manager__enterprise_account__account_entity() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::EnterpriseAccount>(
-        include_str!("../../spec/enterprise_manager/examples/em-enterpriseaccount-entity.resource.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Role entity (https://helpcenter.veeam.com/docs/vbr/em_rest/security_roles_id.html)
-#[test]
-fn enterprise_manager__enterprise_role__role_entity() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::EnterpriseRole>(
-        include_str!("../../spec/enterprise_manager/examples/em-enterpriserole-entity.resource.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Account reference (https://helpcenter.veeam.com/docs/backup/rest/security_accounts_id.html)
-#[test]
-fn enterprise_manager__entity_ref__account_reference() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::EntityRef>(
-        include_str!("../../spec/enterprise_manager/examples/em-enterpriseaccount-ref.resource.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Role reference (https://helpcenter.veeam.com/docs/vbr/em_rest/security_roles_id.html)
-#[test]
-fn enterprise_manager__entity_ref__role_reference() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::EntityRef>(
-        include_str!("../../spec/enterprise_manager/examples/em-enterpriserole-ref.resource.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Backup server reference in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/resource_representations.html)
-#[test]
-fn enterprise_manager__entity_ref__backup_server_reference_in_json() {
-    ::veeam_runtime::testing::json::<::veeam_api::enterprise_manager::models::EntityRef>(
-        include_str!("../../spec/enterprise_manager/examples/em-backupserver-ref.resource.json"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Cloud tenant references in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/representation_collections.html)
-#[test]
-fn enterprise_manager__entity_references__cloud_tenant_references_in_json() {
-    ::veeam_runtime::testing::json::<::veeam_api::enterprise_manager::models::EntityReferences>(
-        include_str!("../../spec/enterprise_manager/examples/em-entityreferences-cloudtenants.resource.json"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// File-level restore settings fragment (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
-#[test]
-fn enterprise_manager__file_restore_settings_info__file_level_restore_settings_fragment() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::FileRestoreSettingsInfo>(
-        include_str!("../../spec/enterprise_manager/examples/em-security-account-flrsettings.fragment.xml"),
-        ::veeam_runtime::testing::Example { fragment: Some("FlrSettings"), lenient: None },
-    );
-}
-/// File-level restore settings fragment in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
-#[test]
-fn enterprise_manager__file_restore_settings_info__file_level_restore_settings_fragment_in_json() {
-    ::veeam_runtime::testing::json::<::veeam_api::enterprise_manager::models::FileRestoreSettingsInfo>(
-        include_str!("../../spec/enterprise_manager/examples/em-security-account-flrsettings.fragment.json"),
-        ::veeam_runtime::testing::Example { fragment: Some("FlrSettings"), lenient: None },
-    );
-}
-/// Scope fragment (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
-#[test]
-fn enterprise_manager__hierarchy_scope_create_spec__scope_fragment() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::HierarchyScopeCreateSpec>(
-        include_str!("../../spec/enterprise_manager/examples/em-security-account-hierarchyscope.fragment.xml"),
-        ::veeam_runtime::testing::Example { fragment: Some("HierarchyScopeObjects"), lenient: None },
-    );
-}
-/// Scope fragment in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
-#[test]
-fn enterprise_manager__hierarchy_scope_create_spec__scope_fragment_in_json() {
-    ::veeam_runtime::testing::json::<::veeam_api::enterprise_manager::models::HierarchyScopeCreateSpec>(
-        include_str!("../../spec/enterprise_manager/examples/em-security-account-hierarchyscope.fragment.json"),
-        ::veeam_runtime::testing::Example {
-            fragment: Some("HierarchyScopeObjects"),
-            lenient: Some(
-                "documented with a single `HierarchyScopeItem` object; written as the `HierarchyScopeItems` list",
+#[rustfmt::skip]
+#[allow(non_snake_case)]
+mod documented {
+    /// Documented refresh-token request (https://helpcenter.veeam.com/docs/vbaws/rest/refresh_token.html)
+    #[test]
+    fn backup_for_aws__login_spec__documented_refresh_token_request() {
+        ::veeam_runtime::testing::form::<
+            ::veeam_api::backup_for_aws::models::LoginSpec,
+        >(
+            include_str!(
+                "../../spec/backup_for_aws/examples/vbaws-token-refresh.request.form"
             ),
-        },
-    );
-}
-/// Logon session (https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions_id.html)
-#[test]
-fn enterprise_manager__logon_session__logon_session() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::LogonSession>(
-        include_str!("../../spec/enterprise_manager/examples/em-logonsession-get.response.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Logon sessions (https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions.html)
-#[test]
-fn enterprise_manager__logon_sessions__logon_sessions() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::LogonSessions>(
-        include_str!("../../spec/enterprise_manager/examples/em-logonsessions-list.response.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Password resource (https://helpcenter.veeam.com/docs/backup/em_rest/backupservers_id_passwords_id.html)
-#[test]
-fn enterprise_manager__password_key_info__password_resource() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::PasswordKeyInfo>(
-        include_str!("../../spec/enterprise_manager/examples/em-passwordkeyinfo.resource.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Paged backup server query (https://helpcenter.veeam.com/docs/vbr/em_rest/pagesize_and_page.html)
-#[test]
-fn enterprise_manager__query_result__paged_backup_server_query() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::QueryResult>(
-        include_str!("../../spec/enterprise_manager/examples/em-query-backupserver-paged.response.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// SQL restore settings fragment (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
-#[test]
-fn enterprise_manager__sql_restore_settings_specs__sql_restore_settings_fragment() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::SqlRestoreSettingsSpecs>(
-        include_str!("../../spec/enterprise_manager/examples/em-security-account-sqlsettings.fragment.xml"),
-        ::veeam_runtime::testing::Example { fragment: Some("SqlSettings"), lenient: None },
-    );
-}
-/// SQL restore settings fragment in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
-#[test]
-fn enterprise_manager__sql_restore_settings_specs__sql_restore_settings_fragment_in_json() {
-    ::veeam_runtime::testing::json::<::veeam_api::enterprise_manager::models::SqlRestoreSettingsSpecs>(
-        include_str!("../../spec/enterprise_manager/examples/em-security-account-sqlsettings.fragment.json"),
-        ::veeam_runtime::testing::Example { fragment: Some("SqlSettings"), lenient: None },
-    );
-}
-/// Task resource (https://helpcenter.veeam.com/archive/backup/100/rest/tasks_id.html)
-#[test]
-fn enterprise_manager__task__task_resource() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::Task>(
-        include_str!("../../spec/enterprise_manager/examples/em-task.resource.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html)
-#[test]
-fn enterprise_manager__connect_backup_server__documented_request() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::BackupServerSpec>(
-        include_str!("../../spec/enterprise_manager/examples/em-backupserver-create.request.xml"),
-        ::veeam_runtime::testing::Example {
-            fragment: None,
-            lenient: Some("the example puts Username before Port; writing follows the table's (and the XSD's) order"),
-        },
-    );
-}
-/// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html)
-#[test]
-fn enterprise_manager__connect_backup_server__documented_json_request() {
-    ::veeam_runtime::testing::json::<::veeam_api::enterprise_manager::models::BackupServerSpec>(
-        include_str!("../../spec/enterprise_manager/examples/em-backupserver-create.request.json"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
-#[test]
-fn enterprise_manager__create_account__documented_request() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::EnterpriseAccountCreateSpec>(
-        include_str!("../../spec/enterprise_manager/examples/em-security-account-create.request.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented request with a file share scope (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
-#[test]
-fn enterprise_manager__create_account__documented_request_with_a_file_share_scope() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::EnterpriseAccountCreateSpec>(
-        include_str!("../../spec/enterprise_manager/examples/em-security-account-create-fileshare.request.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented request format (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
-#[test]
-fn enterprise_manager__create_account__documented_request_format() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::EnterpriseAccountCreateSpec>(
-        include_str!("../../spec/enterprise_manager/examples/em-security-account-create.request-format.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented JSON request format (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
-#[test]
-fn enterprise_manager__create_account__documented_json_request_format() {
-    ::veeam_runtime::testing::json::<::veeam_api::enterprise_manager::models::EnterpriseAccountCreateSpec>(
-        include_str!("../../spec/enterprise_manager/examples/em-security-account-create.request-format.json"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers_id_passwords.html)
-#[test]
-fn enterprise_manager__create_password__documented_request() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec>(
-        include_str!("../../spec/enterprise_manager/examples/em-password-create.request.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers_id_passwords.html)
-#[test]
-fn enterprise_manager__create_password__documented_json_request() {
-    ::veeam_runtime::testing::json::<::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec>(
-        include_str!("../../spec/enterprise_manager/examples/em-password-create.request.json"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html)
-#[test]
-fn enterprise_manager__edit_backup_server__documented_request() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::BackupServerSpec>(
-        include_str!("../../spec/enterprise_manager/examples/em-backupserver-edit.request.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html)
-#[test]
-fn enterprise_manager__edit_backup_server__documented_json_request() {
-    ::veeam_runtime::testing::json::<::veeam_api::enterprise_manager::models::BackupServerSpec>(
-        include_str!("../../spec/enterprise_manager/examples/em-backupserver-edit.request.json"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html)
-#[test]
-fn enterprise_manager__edit_password__documented_request() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec>(
-        include_str!("../../spec/enterprise_manager/examples/em-password-edit.request.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html)
-#[test]
-fn enterprise_manager__edit_password__documented_json_request() {
-    ::veeam_runtime::testing::json::<::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec>(
-        include_str!("../../spec/enterprise_manager/examples/em-password-edit.request.json"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented response (https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts_id.html)
-#[test]
-fn enterprise_manager__get_account_entity__documented_response() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::EnterpriseAccount>(
-        include_str!("../../spec/enterprise_manager/examples/em-security-account-get.response.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented response (seed) (https://helpcenter.veeam.com/archive/backup/90/rest/get_backupservers_id_passwords_id.html)
-#[test]
-fn enterprise_manager__get_password__documented_response_seed() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::PasswordKeyInfo>(
-        include_str!("../../spec/enterprise_manager/examples/em-passwordkeyinfo-get.response.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented response (13.1) (https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords_id.html)
-#[test]
-fn enterprise_manager__get_password__documented_response_13_1() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::PasswordKeyInfo>(
-        include_str!("../../spec/enterprise_manager/examples/em-password-get.response.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Task in the OperationFinished state (https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks_id.html)
-#[test]
-fn enterprise_manager__get_task__task_in_the_operation_finished_state() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::Task>(
-        include_str!("../../spec/enterprise_manager/examples/em-task-operationfinished.response.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Task in the Finished state (https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks_id.html)
-#[test]
-fn enterprise_manager__get_task__task_in_the_finished_state() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::Task>(
-        include_str!("../../spec/enterprise_manager/examples/em-task-finished.response.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Account references (https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts.html)
-#[test]
-fn enterprise_manager__list_accounts__account_references() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::EntityReferences>(
-        include_str!("../../spec/enterprise_manager/examples/em-security-accounts-list.response.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Backup server references (https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers.html)
-#[test]
-fn enterprise_manager__list_backup_servers__backup_server_references() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::EntityReferences>(
-        include_str!("../../spec/enterprise_manager/examples/em-backupservers-list.response.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented passwords (https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords.html)
-#[test]
-fn enterprise_manager__list_passwords__documented_passwords() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::PasswordKeyInfoList>(
-        include_str!("../../spec/enterprise_manager/examples/em-passwords-list.response.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Role references (https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_roles.html)
-#[test]
-fn enterprise_manager__list_roles__role_references() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::EntityReferences>(
-        include_str!("../../spec/enterprise_manager/examples/em-security-roles-list.response.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
-}
-/// Documented logon response (https://helpcenter.veeam.com/docs/vbr/em_rest/logging_on.html)
-#[test]
-fn enterprise_manager__logon__documented_logon_response() {
-    ::veeam_runtime::testing::xml::<::veeam_api::enterprise_manager::models::LogonSession>(
-        include_str!("../../spec/enterprise_manager/examples/em-logon.response.xml"),
-        ::veeam_runtime::testing::Example { fragment: None, lenient: None },
-    );
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented request (https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html)
+    #[test]
+    fn backup_for_aws__add_standard_account__documented_request() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::backup_for_aws::models::StandardAccountCreateSpec,
+        >(
+            include_str!(
+                "../../spec/backup_for_aws/examples/vbaws-standardaccount-create.request.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented request format (https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html)
+    #[test]
+    fn backup_for_aws__add_standard_account__documented_request_format() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::backup_for_aws::models::StandardAccountCreateSpec,
+        >(
+            include_str!(
+                "../../spec/backup_for_aws/examples/vbaws-standardaccount-create.request-format.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented response (https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html)
+    #[test]
+    fn backup_for_aws__add_standard_account__documented_response() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::backup_for_aws::models::StandardAccount,
+        >(
+            include_str!(
+                "../../spec/backup_for_aws/examples/vbaws-standardaccount-create.response.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented refresh-token request (https://helpcenter.veeam.com/docs/vbaws/rest/refresh_token.html)
+    #[test]
+    fn backup_for_aws__authenticate__documented_refresh_token_request() {
+        ::veeam_runtime::testing::form::<
+            ::veeam_api::backup_for_aws::models::LoginSpec,
+        >(
+            include_str!(
+                "../../spec/backup_for_aws/examples/vbaws-token-refresh.request.form"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented collection (https://helpcenter.veeam.com/archive/vbaws/20/rest/smtp_accounts.html)
+    #[test]
+    fn backup_for_aws__list_standard_accounts__documented_collection() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::backup_for_aws::models::StandardAccountsPage,
+        >(
+            include_str!(
+                "../../spec/backup_for_aws/examples/vbaws-standardaccounts-list.response.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented request format (https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_smtp_account.html)
+    #[test]
+    fn backup_for_aws__update_standard_account__documented_request_format() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::backup_for_aws::models::StandardAccountUpdateSpec,
+        >(
+            include_str!(
+                "../../spec/backup_for_aws/examples/vbaws-standardaccount-modify.request-format.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented request format (https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_smtp_account_name.html)
+    #[test]
+    fn backup_for_aws__validate_standard_account_name__documented_request_format() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::backup_for_aws::models::StandardAccountNameValidationSpec,
+        >(
+            include_str!(
+                "../../spec/backup_for_aws/examples/vbaws-standardaccount-validatename.request-format.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Backup server entity (https://helpcenter.veeam.com/docs/vbr/em_rest/backupservers_id.html)
+    #[test]
+    fn enterprise_manager__backup_server__backup_server_entity() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::BackupServer,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-backupserver-entity.resource.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Credentials in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/representation_non_key.html)
+    #[test]
+    fn enterprise_manager__credentials_info__credentials_in_json() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::enterprise_manager::models::CredentialsInfo,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-credentialsinfo.resource.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Account entity (https://helpcenter.veeam.com/docs/vbr/em_rest/security_accounts_id.html)
+    #[test]
+    fn enterprise_manager__enterprise_account__account_entity() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::EnterpriseAccount,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-enterpriseaccount-entity.resource.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Role entity (https://helpcenter.veeam.com/docs/vbr/em_rest/security_roles_id.html)
+    #[test]
+    fn enterprise_manager__enterprise_role__role_entity() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::EnterpriseRole,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-enterpriserole-entity.resource.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Account reference (https://helpcenter.veeam.com/docs/backup/rest/security_accounts_id.html)
+    #[test]
+    fn enterprise_manager__entity_ref__account_reference() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::EntityRef,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-enterpriseaccount-ref.resource.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Role reference (https://helpcenter.veeam.com/docs/vbr/em_rest/security_roles_id.html)
+    #[test]
+    fn enterprise_manager__entity_ref__role_reference() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::EntityRef,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-enterpriserole-ref.resource.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Backup server reference in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/resource_representations.html)
+    #[test]
+    fn enterprise_manager__entity_ref__backup_server_reference_in_json() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::enterprise_manager::models::EntityRef,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-backupserver-ref.resource.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Cloud tenant references in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/representation_collections.html)
+    #[test]
+    fn enterprise_manager__entity_references__cloud_tenant_references_in_json() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::enterprise_manager::models::EntityReferences,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-entityreferences-cloudtenants.resource.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// File-level restore settings fragment (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
+    #[test]
+    fn enterprise_manager__file_restore_settings_info__file_level_restore_settings_fragment() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::FileRestoreSettingsInfo,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-security-account-flrsettings.fragment.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: Some("FlrSettings"),
+                lenient: None,
+            },
+        );
+    }
+    /// File-level restore settings fragment in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
+    #[test]
+    fn enterprise_manager__file_restore_settings_info__file_level_restore_settings_fragment_in_json() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::enterprise_manager::models::FileRestoreSettingsInfo,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-security-account-flrsettings.fragment.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: Some("FlrSettings"),
+                lenient: None,
+            },
+        );
+    }
+    /// Scope fragment (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
+    #[test]
+    fn enterprise_manager__hierarchy_scope_create_spec__scope_fragment() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::HierarchyScopeCreateSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-security-account-hierarchyscope.fragment.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: Some("HierarchyScopeObjects"),
+                lenient: None,
+            },
+        );
+    }
+    /// Scope fragment in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
+    #[test]
+    fn enterprise_manager__hierarchy_scope_create_spec__scope_fragment_in_json() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::enterprise_manager::models::HierarchyScopeCreateSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-security-account-hierarchyscope.fragment.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: Some("HierarchyScopeObjects"),
+                lenient: Some(
+                    "documented with a single `HierarchyScopeItem` object; written as the `HierarchyScopeItems` list",
+                ),
+            },
+        );
+    }
+    /// Logon session (https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions_id.html)
+    #[test]
+    fn enterprise_manager__logon_session__logon_session() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::LogonSession,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-logonsession-get.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Logon sessions (https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions.html)
+    #[test]
+    fn enterprise_manager__logon_sessions__logon_sessions() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::LogonSessions,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-logonsessions-list.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Password resource (https://helpcenter.veeam.com/docs/backup/em_rest/backupservers_id_passwords_id.html)
+    #[test]
+    fn enterprise_manager__password_key_info__password_resource() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::PasswordKeyInfo,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-passwordkeyinfo.resource.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Paged backup server query (https://helpcenter.veeam.com/docs/vbr/em_rest/pagesize_and_page.html)
+    #[test]
+    fn enterprise_manager__query_result__paged_backup_server_query() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::QueryResult,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-query-backupserver-paged.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// SQL restore settings fragment (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
+    #[test]
+    fn enterprise_manager__sql_restore_settings_specs__sql_restore_settings_fragment() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::SqlRestoreSettingsSpecs,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-security-account-sqlsettings.fragment.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: Some("SqlSettings"),
+                lenient: None,
+            },
+        );
+    }
+    /// SQL restore settings fragment in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
+    #[test]
+    fn enterprise_manager__sql_restore_settings_specs__sql_restore_settings_fragment_in_json() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::enterprise_manager::models::SqlRestoreSettingsSpecs,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-security-account-sqlsettings.fragment.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: Some("SqlSettings"),
+                lenient: None,
+            },
+        );
+    }
+    /// Task resource (https://helpcenter.veeam.com/archive/backup/100/rest/tasks_id.html)
+    #[test]
+    fn enterprise_manager__task__task_resource() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::Task,
+        >(
+            include_str!("../../spec/enterprise_manager/examples/em-task.resource.xml"),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html)
+    #[test]
+    fn enterprise_manager__connect_backup_server__documented_request() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::BackupServerSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-backupserver-create.request.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: Some(
+                    "the example puts Username before Port; writing follows the table's (and the XSD's) order",
+                ),
+            },
+        );
+    }
+    /// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html)
+    #[test]
+    fn enterprise_manager__connect_backup_server__documented_json_request() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::enterprise_manager::models::BackupServerSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-backupserver-create.request.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
+    #[test]
+    fn enterprise_manager__create_account__documented_request() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::EnterpriseAccountCreateSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-security-account-create.request.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented request with a file share scope (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
+    #[test]
+    fn enterprise_manager__create_account__documented_request_with_a_file_share_scope() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::EnterpriseAccountCreateSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-security-account-create-fileshare.request.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented request format (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
+    #[test]
+    fn enterprise_manager__create_account__documented_request_format() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::EnterpriseAccountCreateSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-security-account-create.request-format.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented JSON request format (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
+    #[test]
+    fn enterprise_manager__create_account__documented_json_request_format() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::enterprise_manager::models::EnterpriseAccountCreateSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-security-account-create.request-format.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers_id_passwords.html)
+    #[test]
+    fn enterprise_manager__create_password__documented_request() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-password-create.request.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers_id_passwords.html)
+    #[test]
+    fn enterprise_manager__create_password__documented_json_request() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-password-create.request.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html)
+    #[test]
+    fn enterprise_manager__edit_backup_server__documented_request() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::BackupServerSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-backupserver-edit.request.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html)
+    #[test]
+    fn enterprise_manager__edit_backup_server__documented_json_request() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::enterprise_manager::models::BackupServerSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-backupserver-edit.request.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html)
+    #[test]
+    fn enterprise_manager__edit_password__documented_request() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-password-edit.request.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html)
+    #[test]
+    fn enterprise_manager__edit_password__documented_json_request() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-password-edit.request.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented response (https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts_id.html)
+    #[test]
+    fn enterprise_manager__get_account_entity__documented_response() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::EnterpriseAccount,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-security-account-get.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented response (seed) (https://helpcenter.veeam.com/archive/backup/90/rest/get_backupservers_id_passwords_id.html)
+    #[test]
+    fn enterprise_manager__get_password__documented_response_seed() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::PasswordKeyInfo,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-passwordkeyinfo-get.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented response (13.1) (https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords_id.html)
+    #[test]
+    fn enterprise_manager__get_password__documented_response_13_1() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::PasswordKeyInfo,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-password-get.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Task in the OperationFinished state (https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks_id.html)
+    #[test]
+    fn enterprise_manager__get_task__task_in_the_operation_finished_state() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::Task,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-task-operationfinished.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Task in the Finished state (https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks_id.html)
+    #[test]
+    fn enterprise_manager__get_task__task_in_the_finished_state() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::Task,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-task-finished.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Account references (https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts.html)
+    #[test]
+    fn enterprise_manager__list_accounts__account_references() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::EntityReferences,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-security-accounts-list.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Backup server references (https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers.html)
+    #[test]
+    fn enterprise_manager__list_backup_servers__backup_server_references() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::EntityReferences,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-backupservers-list.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented passwords (https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords.html)
+    #[test]
+    fn enterprise_manager__list_passwords__documented_passwords() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::PasswordKeyInfoList,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-passwords-list.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Role references (https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_roles.html)
+    #[test]
+    fn enterprise_manager__list_roles__role_references() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::EntityReferences,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-security-roles-list.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented logon response (https://helpcenter.veeam.com/docs/vbr/em_rest/logging_on.html)
+    #[test]
+    fn enterprise_manager__logon__documented_logon_response() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::LogonSession,
+        >(
+            include_str!("../../spec/enterprise_manager/examples/em-logon.response.xml"),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
 }

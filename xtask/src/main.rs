@@ -25,14 +25,32 @@ enum Command {
     Check(Paths),
 }
 
+/// Without `--spec` and `--out`: the shipped spec into `generated/`, and the fixture specs into
+/// their crates (so everything generated in the repository is covered).
 #[derive(Args)]
 struct Paths {
     /// Spec folder: `crate.yaml` plus one sub-folder per API.
-    #[arg(long, default_value_os_t = workspace_root().join("spec"))]
-    spec: PathBuf,
+    #[arg(long, requires = "out")]
+    spec: Option<PathBuf>,
     /// Output crate folder.
-    #[arg(long, default_value_os_t = workspace_root().join("generated"))]
-    out: PathBuf,
+    #[arg(long, requires = "spec")]
+    out: Option<PathBuf>,
+}
+
+/// Spec folders generated into workspace crates, relative to the workspace root: the shipped spec
+/// first, then the fixtures whose generated code the workspace compiles, lints and tests.
+const GENERATED: &[(&str, &str)] =
+    &[("spec", "generated"), ("codegen/tests/fixtures/kitchen_sink", "codegen/tests/fixtures/kitchen_sink_generated")];
+
+impl Paths {
+    fn pairs(&self) -> Vec<(PathBuf, PathBuf)> {
+        match (&self.spec, &self.out) {
+            (Some(spec), Some(out)) => vec![(spec.clone(), out.clone())],
+            _ => {
+                GENERATED.iter().map(|(spec, out)| (workspace_root().join(spec), workspace_root().join(out))).collect()
+            }
+        }
+    }
 }
 
 fn workspace_root() -> PathBuf {
@@ -42,35 +60,40 @@ fn workspace_root() -> PathBuf {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let mut failed = false;
     match cli.command {
-        Command::Codegen(paths) => match codegen::generate(&paths.spec, &paths.out) {
-            Ok(true) => {
-                println!("generated {} from {}", paths.out.display(), paths.spec.display());
-                ExitCode::SUCCESS
+        Command::Codegen(paths) => {
+            for (spec, out) in paths.pairs() {
+                match codegen::generate(&spec, &out) {
+                    Ok(true) => println!("generated {} from {}", out.display(), spec.display()),
+                    Ok(false) => println!("{} is up to date", out.display()),
+                    Err(error) => {
+                        eprintln!("{error}");
+                        eprintln!("nothing was written; {} is unchanged", out.display());
+                        failed = true;
+                    }
+                }
             }
-            Ok(false) => {
-                println!("{} is up to date", paths.out.display());
-                ExitCode::SUCCESS
+        }
+        Command::Check(paths) => {
+            for (spec, out) in paths.pairs() {
+                match codegen::check(&spec, &out) {
+                    Ok(report) if report.is_clean() => println!("{}: {report}", out.display()),
+                    Ok(report) => {
+                        eprintln!("{}:\n{report}", out.display());
+                        failed = true;
+                    }
+                    Err(error) => {
+                        eprintln!("{error}");
+                        failed = true;
+                    }
+                }
             }
-            Err(error) => {
-                eprintln!("{error}");
-                eprintln!("nothing was written; {} is unchanged", paths.out.display());
-                ExitCode::FAILURE
-            }
-        },
-        Command::Check(paths) => match codegen::check(&paths.spec, &paths.out) {
-            Ok(report) if report.is_clean() => {
-                println!("{}: {report}", paths.out.display());
-                ExitCode::SUCCESS
-            }
-            Ok(report) => {
-                eprintln!("{report}");
-                ExitCode::FAILURE
-            }
-            Err(error) => {
-                eprintln!("{error}");
-                ExitCode::FAILURE
-            }
-        },
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }

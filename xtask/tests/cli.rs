@@ -18,9 +18,14 @@ fn xtask(args: &[&str]) -> (i32, String, String) {
 }
 
 #[test]
-fn generated_crate_is_up_to_date() {
-    let report = codegen::check(&root().join("spec"), &root().join("generated")).unwrap_or_else(|e| panic!("{e}"));
-    assert!(report.is_clean(), "generated/ is stale; run `cargo xtask codegen`:\n{report}");
+fn generated_crates_are_up_to_date() {
+    for (spec, out) in [
+        ("spec", "generated"),
+        ("codegen/tests/fixtures/kitchen_sink", "codegen/tests/fixtures/kitchen_sink_generated"),
+    ] {
+        let report = codegen::check(&root().join(spec), &root().join(out)).unwrap_or_else(|e| panic!("{e}"));
+        assert!(report.is_clean(), "{out} is stale; run `cargo xtask codegen`:\n{report}");
+    }
 }
 
 #[test]
@@ -81,7 +86,7 @@ fn codegen_then_check_then_stale_check() {
 fn missing_spec_folder_is_an_error_not_a_panic() {
     let temp = tempfile::tempdir().unwrap();
     let missing = temp.path().join("nope");
-    let (code, _, stderr) = xtask(&["check", "--spec", missing.to_str().unwrap()]);
+    let (code, _, stderr) = xtask(&["check", "--spec", missing.to_str().unwrap(), "--out", missing.to_str().unwrap()]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("cannot read"), "{stderr}");
 }

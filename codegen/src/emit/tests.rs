@@ -68,9 +68,13 @@ pub fn documented_examples(
         quote! {
             //! Every documented request and response body attached to the spec, decoded, encoded and
             //! decoded again: nothing may be lost, and the written body must be the documented one.
-            #![allow(non_snake_case)]
 
-            #(#tests)*
+            // prettyplease, not rustfmt, formats generated code.
+            #[rustfmt::skip]
+            #[allow(non_snake_case)]
+            mod documented {
+                #(#tests)*
+            }
         }
     })
 }
