@@ -48,6 +48,7 @@ fn emitted_code_snapshots() {
             "src/store/mod.rs",
             "src/store/models.rs",
             "tests/documented_examples.rs",
+            "tests/sensitive_debug.rs",
         ]
     );
     for (path, contents) in &rendered.files {

@@ -16,6 +16,7 @@
 //! One module per API: [`backup_for_aws`] (Veeam Backup for AWS, JSON) and
 //! [`enterprise_manager`] (Veeam Backup Enterprise Manager, XML and JSON).
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 /// Veeam Backup for AWS REST API
 #[rustfmt::skip]
 pub mod backup_for_aws;
@@ -30,3 +31,7 @@ pub mod xml {
 /// Types shared by every API: identifiers, timestamps and the opaque value of unknown enum
 /// variants.
 pub use ::veeam_runtime::{Date, DateTime, UnknownValue, Uuid};
+/// Reading and writing JSON bodies; errors name the member path (`Roles.EnterpriseRoles[0]`).
+pub mod json {
+    pub use ::veeam_runtime::json::{from_slice, from_str, to_string, Error};
+}

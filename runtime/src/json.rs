@@ -15,6 +15,37 @@ use serde::{Deserialize, Serialize};
 
 pub use serde_json::Value;
 
+/// A JSON body that could not be read into the expected type, and where: `Roles.EnterpriseRoles[0]`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {message}", if path.is_empty() { "." } else { path.as_str() })]
+pub struct Error {
+    /// Path of the member that failed, `.` for the document itself.
+    pub path: String,
+    /// What was wrong, with the line and column where the parser knows them.
+    pub message: String,
+}
+
+/// Reads `T` from JSON text; errors name the member path.
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+    from_slice(text.as_bytes())
+}
+
+/// Reads `T` from JSON bytes; errors name the member path.
+pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        Error { path: if path == "." { String::new() } else { path }, message: error.into_inner().to_string() }
+    })?;
+    deserializer.end().map_err(|e| Error { path: String::new(), message: e.to_string() })?;
+    Ok(value)
+}
+
+/// Writes `value` as JSON.
+pub fn to_string<T: Serialize>(value: &T) -> Result<String, Error> {
+    serde_json::to_string(value).map_err(|e| Error { path: String::new(), message: e.to_string() })
+}
+
 /// Reads a string, borrowed when the input allows.
 pub fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Cow<'de, str>, D::Error> {
     struct StringVisitor;
@@ -82,11 +113,23 @@ pub fn list<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> 
     one_or_many(value).map_err(de::Error::custom)
 }
 
-fn one_or_many<T: DeserializeOwned>(value: Value) -> Result<Vec<T>, serde_json::Error> {
+/// A list or a single item, read from a buffered value; errors keep the path inside the list
+/// (`[1].Name: ...`), since the outer path ends at the list.
+fn one_or_many<T: DeserializeOwned>(value: Value) -> Result<Vec<T>, String> {
+    let described = |error: serde_path_to_error::Error<serde_json::Error>| {
+        let path = error.path().to_string();
+        let message = error.into_inner();
+        match path.split_once('.') {
+            _ if path == "." => message.to_string(),
+            Some((index, rest)) if index.parse::<usize>().is_ok() => format!("[{index}].{rest}: {message}"),
+            None if path.parse::<usize>().is_ok() => format!("[{path}]: {message}"),
+            _ => format!("{path}: {message}"),
+        }
+    };
     match value {
-        Value::Array(_) => serde_json::from_value(value),
+        Value::Array(_) => serde_path_to_error::deserialize(value).map_err(described),
         Value::Null => Ok(Vec::new()),
-        single => Ok(vec![serde_json::from_value(single)?]),
+        single => Ok(vec![serde_path_to_error::deserialize(single).map_err(described)?]),
     }
 }
 
@@ -190,6 +233,17 @@ mod tests {
     struct Roles;
     impl Member for Roles {
         const NAME: &'static str = "EnterpriseRoles";
+    }
+
+    #[test]
+    fn errors_name_the_member() {
+        let error = from_str::<Sample>(r#"{"flag":true,"items":[1,"x"],"roles":{}}"#).unwrap_err();
+        assert_eq!(error.path, "items");
+        assert!(error.message.starts_with("[1]: invalid type: string"), "{error}");
+        let error = from_str::<Sample>(r#"{"flag":true,"items":[1],"roles":{}} trailing"#).unwrap_err();
+        assert!(error.message.contains("trailing characters"), "{error}");
+        let error = from_str::<Sample>(r#"{"flag":true,"items":[1],"rol"#).unwrap_err();
+        assert!(error.message.contains("EOF"), "{error}");
     }
 
     #[test]

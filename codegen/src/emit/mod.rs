@@ -56,9 +56,12 @@ pub fn render(crate_spec: &CrateSpec, spec: &ir::Spec, out_dir: &Path) -> Result
     let examples = tests::documented_examples(spec, &runtime, &lib, |example| {
         write::slash(&relative_path(&test_dir, &crate_spec.spec_dir.join(&example.file)))
     });
+    let files = sources(spec.apis.iter().flat_map(|api| api.files.iter()));
     if let Some(tokens) = examples {
-        let files = sources(spec.apis.iter().flat_map(|api| api.files.iter()));
         rendered.files.insert(examples_file.to_owned(), write::rust_file(spec_name, &files, tokens)?);
+    }
+    if let Some(tokens) = tests::sensitive_debug(spec, &runtime, &lib) {
+        rendered.files.insert(PathBuf::from("tests/sensitive_debug.rs"), write::rust_file(spec_name, &files, tokens)?);
     }
     Ok(rendered)
 }
@@ -123,6 +126,7 @@ fn lib_rs(crate_spec: &CrateSpec, spec: &ir::Spec, runtime: &TokenStream) -> Tok
     quote! {
         #docs
         #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
 
         #(#modules)*
 
@@ -131,6 +135,11 @@ fn lib_rs(crate_spec: &CrateSpec, spec: &ir::Spec, runtime: &TokenStream) -> Tok
         /// Types shared by every API: identifiers, timestamps and the opaque value of unknown enum
         /// variants.
         pub use #runtime::{Date, DateTime, UnknownValue, Uuid};
+
+        /// Reading and writing JSON bodies; errors name the member path (`Roles.EnterpriseRoles[0]`).
+        pub mod json {
+            pub use #runtime::json::{from_slice, from_str, to_string, Error};
+        }
     }
 }
 

@@ -79,6 +79,111 @@ pub fn documented_examples(
     })
 }
 
+/// A test per object schema with sensitive fields: a value holding marker secrets is built from
+/// JSON, and its `Debug` output must show `***` and none of the markers.
+pub fn sensitive_debug(spec: &ir::Spec, runtime: &TokenStream, lib: &Ident) -> Option<TokenStream> {
+    let mut tests = Vec::new();
+    for api in spec.apis.iter().filter(|api| api.speaks(ir::Format::Json)) {
+        let module = format_ident!("{}", api.module);
+        let context = Context { api, runtime: runtime.clone(), models_path: Some(quote!(::#lib::#module::models)) };
+        for (index, schema) in api.schemas.iter().enumerate() {
+            let ir::SchemaKind::Object(object) = &schema.kind else { continue };
+            if !object.fields.iter().any(|f| f.sensitive) {
+                continue;
+            }
+            let mut markers = 0;
+            let Some(sample) = sample_object(api, object, &mut markers, 0) else { continue };
+            if markers == 0 {
+                continue;
+            }
+            let test = format_ident!("{}__{}", api.module, schema.name.to_snake_case().replace('.', "_"));
+            let ty = rust_type(&context, &Type::Schema(ir::SchemaId(index)));
+            tests.push(quote! {
+                #[test]
+                fn #test() {
+                    let value: #ty = #runtime::json::from_str(#sample).expect("the sample decodes");
+                    let debug = format!("{value:?}");
+                    assert!(!debug.contains(SECRET), "a secret is shown: {debug}");
+                    assert!(debug.contains("***"), "no redaction marker: {debug}");
+                }
+            });
+        }
+    }
+    (!tests.is_empty()).then(|| {
+        quote! {
+            //! No `Debug` output of a generated type shows a sensitive field's value.
+
+            const SECRET: &str = "SECRET-";
+
+            // prettyplease, not rustfmt, formats generated code.
+            #[rustfmt::skip]
+            #[allow(non_snake_case)]
+            mod sensitive {
+                use super::SECRET;
+                #(#tests)*
+            }
+        }
+    })
+}
+
+/// How deep required objects are built before giving up (a required cycle has no finite value).
+const SAMPLE_DEPTH: usize = 8;
+
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// JSON for an object with every required field, and every sensitive string field set to a marker.
+fn sample_object(api: &ir::Api, object: &ir::Object, markers: &mut usize, depth: usize) -> Option<String> {
+    let mut members = Vec::new();
+    for field in &object.fields {
+        let value = if field.sensitive && is_text(api, &field.ty) {
+            *markers += 1;
+            quoted(&format!("SECRET-{markers}"))
+        } else if field.required {
+            let value = sample_value(api, &field.ty, depth)?;
+            match &field.json_wrapper {
+                Some(member) => format!("{{{}:{value}}}", quoted(member)),
+                None => value,
+            }
+        } else {
+            continue;
+        };
+        members.push(format!("{}:{value}", quoted(&field.json_name)));
+    }
+    Some(format!("{{{}}}", members.join(",")))
+}
+
+fn is_text(api: &ir::Api, ty: &Type) -> bool {
+    match ty {
+        Type::Primitive(p) => matches!(p, ir::Primitive::String | ir::Primitive::Uri),
+        Type::Schema(id) => matches!(api.schema(*id).kind, ir::SchemaKind::String),
+        _ => false,
+    }
+}
+
+fn sample_value(api: &ir::Api, ty: &Type, depth: usize) -> Option<String> {
+    use ir::Primitive as P;
+    Some(match ty {
+        Type::Primitive(P::String | P::Uri) => quoted("x"),
+        Type::Primitive(P::Int32 | P::Int64) => "1".into(),
+        Type::Primitive(P::Number) => "1.5".into(),
+        Type::Primitive(P::Boolean) => "true".into(),
+        Type::Primitive(P::Uuid) => quoted("00000000-0000-0000-0000-000000000000"),
+        Type::Primitive(P::DateTime) => quoted("2020-01-01T00:00:00Z"),
+        Type::Primitive(P::Date) => quoted("2020-01-01"),
+        Type::Primitive(P::Any) => "null".into(),
+        Type::List(_) => "[]".into(),
+        Type::Map(_) => "{}".into(),
+        Type::Schema(id) => match &api.schema(*id).kind {
+            ir::SchemaKind::String => quoted("x"),
+            ir::SchemaKind::Enum(values) => quoted(&values.first()?.value),
+            ir::SchemaKind::Object(object) if depth < SAMPLE_DEPTH => sample_object(api, object, &mut 0, depth + 1)?,
+            ir::SchemaKind::Object(_) => return None,
+        },
+    })
+}
+
 fn option(value: Option<&str>) -> TokenStream {
     match value {
         Some(value) => quote!(Some(#value)),
