@@ -10,6 +10,7 @@
 mod time_types;
 mod unknown;
 
+pub mod client;
 pub mod json;
 #[cfg(feature = "testing")]
 pub mod testing;

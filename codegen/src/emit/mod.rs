@@ -3,6 +3,7 @@
 //! Emitters never fail on a resolved spec; the only error here is a generator bug (tokens that
 //! do not parse), reported as `Error::Internal` instead of a panic.
 
+mod client;
 mod docs;
 mod models;
 mod tests;
@@ -44,11 +45,15 @@ pub fn render(crate_spec: &CrateSpec, spec: &ir::Spec, out_dir: &Path) -> Result
     for api in &spec.apis {
         let context = Context { api, runtime: runtime.clone(), models_path: None };
         let dir = PathBuf::from("src").join(&api.module);
-        rendered.files.insert(dir.join("mod.rs"), write::rust_file(spec_name, &api.files, api_mod_rs(&context))?);
         let schema_files = sources(api.schemas.iter().map(|s| &s.file));
         rendered
             .files
             .insert(dir.join("models.rs"), write::rust_file(spec_name, &schema_files, models::emit(&context))?);
+        // Outside the models module, schema types are named by their full path.
+        let module = format_ident!("{}", api.module);
+        let context = Context { models_path: Some(quote!(crate::#module::models)), ..context };
+        rendered.files.insert(dir.join("client.rs"), write::rust_file(spec_name, &api.files, client::emit(&context))?);
+        rendered.files.insert(dir.join("mod.rs"), write::rust_file(spec_name, &api.files, api_mod_rs(&context))?);
     }
     let lib = format_ident!("{}", crate_spec.krate.name.replace('-', "_"));
     let examples_file = Path::new("tests/documented_examples.rs");
@@ -94,6 +99,7 @@ name = "{lib}"
 [dependencies]
 {runtime} = {{ path = "{runtime_path}" }}
 serde = {{ version = "1", features = ["derive"] }}
+reqwest = {{ version = "0.13", default-features = false }}
 
 [dev-dependencies]
 {runtime} = {{ path = "{runtime_path}", features = ["testing"] }}
@@ -170,10 +176,19 @@ fn api_mod_rs(context: &Context) -> TokenStream {
         Some(ns) => quote!(Some(#ns)),
         None => quote!(None),
     };
+    let runtime = &context.runtime;
+    let error_body = client::error_body(context);
     quote! {
         #docs
 
+        pub mod client;
         pub mod models;
+
+        pub use client::{Client, ClientBuilder};
+
+        /// Why a call failed: the status and decoded error body, a timeout, a transport failure, an
+        /// undecodable response, ...
+        pub type Error = #runtime::client::Error<#error_body>;
 
         /// Path prefix of every operation.
         pub const BASE_PATH: &str = #base_path;

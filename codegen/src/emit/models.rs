@@ -40,7 +40,7 @@ pub fn emit(context: &Context) -> TokenStream {
                 }
                 SchemaKind::String => {
                     let codecs = xml.then(|| super::xml::string_scalar(context, schema));
-                    let ty = string_type(schema);
+                    let ty = string_type(context, schema);
                     quote! { #ty #codecs }
                 }
             }
@@ -368,6 +368,12 @@ fn enum_type(context: &Context, schema: &Schema, values: &[ir::EnumValue]) -> To
             }
         }
 
+        impl #runtime::client::ParamValue for #name {
+            fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(self.as_str())
+            }
+        }
+
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
             fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -395,7 +401,8 @@ fn enum_type(context: &Context, schema: &Schema, values: &[ir::EnumValue]) -> To
     }
 }
 
-fn string_type(schema: &Schema) -> TokenStream {
+fn string_type(context: &Context, schema: &Schema) -> TokenStream {
+    let runtime = &context.runtime;
     let name = format_ident!("{}", schema.rust_name);
     let docs = schema_docs(schema);
     quote! {
@@ -420,6 +427,12 @@ fn string_type(schema: &Schema) -> TokenStream {
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 Self(value.to_owned())
+            }
+        }
+
+        impl #runtime::client::ParamValue for #name {
+            fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(&self.0)
             }
         }
 

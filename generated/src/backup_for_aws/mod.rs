@@ -16,7 +16,12 @@
 //! - <https://helpcenter.veeam.com/archive/vbaws/20/rest/overview.html>
 //! - <https://helpcenter.veeam.com/docs/vbaws/rest/versioning.html>
 //! - <https://helpcenter.veeam.com/archive/vbaws/20/rest/rest_api_reference.html>
+pub mod client;
 pub mod models;
+pub use client::{Client, ClientBuilder};
+/// Why a call failed: the status and decoded error body, a timeout, a transport failure, an
+/// undecodable response, ...
+pub type Error = ::veeam_runtime::client::Error<crate::backup_for_aws::models::Error>;
 /// Path prefix of every operation.
 pub const BASE_PATH: &str = "/api/v1";
 /// Port the server listens on by default.

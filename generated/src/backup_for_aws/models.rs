@@ -151,6 +151,11 @@ impl From<&str> for ErrorCode {
         }
     }
 }
+impl ::veeam_runtime::client::ParamValue for ErrorCode {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
 impl ::std::str::FromStr for ErrorCode {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -251,6 +256,11 @@ impl From<&str> for LinkMethod {
         }
     }
 }
+impl ::veeam_runtime::client::ParamValue for LinkMethod {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
 impl ::std::str::FromStr for LinkMethod {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -323,6 +333,11 @@ impl From<&str> for LoginGrantTypes {
             "mfa" => Self::Mfa,
             other => Self::Unknown(::veeam_runtime::UnknownValue::from_wire(other)),
         }
+    }
+}
+impl ::veeam_runtime::client::ParamValue for LoginGrantTypes {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl ::std::str::FromStr for LoginGrantTypes {
@@ -886,6 +901,11 @@ impl From<&str> for StandardAccountsSortColumns {
         }
     }
 }
+impl ::veeam_runtime::client::ParamValue for StandardAccountsSortColumns {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
 impl ::std::str::FromStr for StandardAccountsSortColumns {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -992,6 +1012,11 @@ impl From<&str> for ValidationMessageSeverity {
             "Error" => Self::Error,
             other => Self::Unknown(::veeam_runtime::UnknownValue::from_wire(other)),
         }
+    }
+}
+impl ::veeam_runtime::client::ParamValue for ValidationMessageSeverity {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl ::std::str::FromStr for ValidationMessageSeverity {

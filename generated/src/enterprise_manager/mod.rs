@@ -16,7 +16,14 @@
 //! Reference:
 //! - <https://helpcenter.veeam.com/docs/vbr/em_rest/em_web_api_specifications.html>
 //! - <https://helpcenter.veeam.com/docs/vbr/em_rest/http_authentication.html>
+pub mod client;
 pub mod models;
+pub use client::{Client, ClientBuilder};
+/// Why a call failed: the status and decoded error body, a timeout, a transport failure, an
+/// undecodable response, ...
+pub type Error = ::veeam_runtime::client::Error<
+    crate::enterprise_manager::models::Error,
+>;
 /// Path prefix of every operation.
 pub const BASE_PATH: &str = "/api";
 /// Port the server listens on by default.

@@ -54,6 +54,11 @@ impl From<&str> for AccountTypeEnumeration {
         }
     }
 }
+impl ::veeam_runtime::client::ParamValue for AccountTypeEnumeration {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
 impl ::std::str::FromStr for AccountTypeEnumeration {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -3027,6 +3032,11 @@ impl From<&str> for TaskState {
         }
     }
 }
+impl ::veeam_runtime::client::ParamValue for TaskState {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
 impl ::std::str::FromStr for TaskState {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -3153,6 +3163,11 @@ impl From<String> for Uid {
 impl From<&str> for Uid {
     fn from(value: &str) -> Self {
         Self(value.to_owned())
+    }
+}
+impl ::veeam_runtime::client::ParamValue for Uid {
+    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(&self.0)
     }
 }
 impl AsRef<str> for Uid {

@@ -1,0 +1,512 @@
+//! Clients: one `Client` per API with a method per operation. Each method returns a request
+//! builder (required arguments up front, a setter per optional parameter) that is sent with
+//! `.send().await` or simply `.await`. Transport, authentication and errors are the runtime's.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs;
+use super::types::rust_type;
+use super::Context;
+use crate::ir::{self, Auth, BodyFormat, Format, Method, Operation, ParameterLocation, PathSegment, Primitive, Type};
+
+fn ident(name: &str) -> syn::Ident {
+    syn::parse_str(name).unwrap_or_else(|_| format_ident!("unnamed"))
+}
+
+/// The schema of error bodies: the first one any operation declares.
+pub(crate) fn error_body(context: &Context) -> TokenStream {
+    let error = context.api.operations.iter().flat_map(|op| op.errors.iter()).find_map(|e| e.ty.as_ref());
+    match error {
+        Some(ty) => rust_type(context, ty),
+        None => quote!(()),
+    }
+}
+
+/// What a successful call returns: the body type when every success response has it, `Option`
+/// of it when some have no body, `()` when none has one.
+fn output(context: &Context, operation: &Operation) -> TokenStream {
+    let typed: Vec<&Type> = operation.responses.iter().filter_map(|r| r.ty.as_ref()).collect();
+    match typed.first() {
+        None => quote!(()),
+        Some(ty) if typed.len() == operation.responses.len() => rust_type(context, ty),
+        Some(ty) => {
+            let ty = rust_type(context, ty);
+            quote!(Option<#ty>)
+        }
+    }
+}
+
+fn method(method: Method) -> TokenStream {
+    match method {
+        Method::Get => quote!(GET),
+        Method::Post => quote!(POST),
+        Method::Put => quote!(PUT),
+        Method::Patch => quote!(PATCH),
+        Method::Delete => quote!(DELETE),
+        Method::Head => quote!(HEAD),
+    }
+}
+
+fn is_string(ty: &Type) -> bool {
+    matches!(ty, Type::Primitive(Primitive::String | Primitive::Uri))
+}
+
+/// Decodes the body for each declared success status.
+fn decode(context: &Context, operation: &Operation) -> TokenStream {
+    let speaks_xml = context.api.speaks(Format::Xml);
+    let optional = matches!(output(context, operation).to_string().as_str(), s if s.starts_with("Option"));
+    let arms = operation.responses.iter().map(|response| {
+        let status = response.status;
+        let value = match &response.ty {
+            None if optional => quote!(Ok(None)),
+            None => quote!(Ok(())),
+            Some(_) => {
+                let decoded = if speaks_xml { quote!(response.body()) } else { quote!(response.json()) };
+                if optional {
+                    quote!(#decoded.map(Some))
+                } else {
+                    decoded
+                }
+            }
+        };
+        quote!(#status => #value,)
+    });
+    quote! {
+        match response.status() {
+            #(#arms)*
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+
+/// Statements that build `request` for an operation from the builder's fields (`self.<name>`).
+fn build_request(context: &Context, operation: &Operation, authenticated: bool) -> TokenStream {
+    let runtime = &context.runtime;
+    let http_method = method(operation.method);
+    let id = &operation.id;
+    let template = format!("{}{}", context.api.base_path, operation.path);
+    let path = operation.segments.iter().map(|segment| match segment {
+        PathSegment::Literal(text) => quote!(request.literal(#text);),
+        PathSegment::Parameter(index) => {
+            let field = ident(&operation.parameters[*index].rust_name);
+            quote!(request.segment(&self.#field);)
+        }
+    });
+    let parameters = operation.parameters.iter().filter(|p| p.location != ParameterLocation::Path).map(|parameter| {
+        let name = &parameter.name;
+        let field = ident(&parameter.rust_name);
+        let value = match (&parameter.value, parameter.required) {
+            (Some(fixed), _) => quote!(Some(#fixed)),
+            (None, true) => quote!(Some(&self.#field)),
+            (None, false) if is_string(&parameter.ty) => quote!(self.#field.as_deref()),
+            (None, false) => quote!(self.#field.as_ref()),
+        };
+        match (parameter.location, &parameter.ty) {
+            (ParameterLocation::Query, Type::List(_)) => {
+                let csv = parameter.list_format == ir::ListFormat::Csv;
+                let values = if parameter.required {
+                    quote!(Some(self.#field.as_slice()))
+                } else {
+                    quote!(self.#field.as_deref())
+                };
+                quote!(request.query_list(#name, #values, #csv);)
+            }
+            (ParameterLocation::Query, _) => quote!(request.query(#name, #value);),
+            _ => quote!(request.header(#name, #value);),
+        }
+    });
+    let body = operation.request.as_ref().map(|body| {
+        let formats = body.formats.iter().map(|f| match f {
+            BodyFormat::Json => quote!(#runtime::client::BodyFormat::Json),
+            BodyFormat::Xml => quote!(#runtime::client::BodyFormat::Xml),
+            BodyFormat::Form => quote!(#runtime::client::BodyFormat::Form),
+        });
+        let arms = body.formats.iter().map(|f| match f {
+            BodyFormat::Json => quote!(#runtime::client::BodyFormat::Json => request.json_body(&self.body)?,),
+            BodyFormat::Xml => quote!(#runtime::client::BodyFormat::Xml => request.xml_body(&self.body)?,),
+            BodyFormat::Form => quote!(#runtime::client::BodyFormat::Form => request.form_body(&self.body)?,),
+        });
+        quote! {
+            match self.client.transport.body_format(&[#(#formats),*]) {
+                #(#arms)*
+                _ => request.json_body(&self.body)?,
+            }
+        }
+    });
+    quote! {
+        let mut request = #runtime::client::Request::new(::reqwest::Method::#http_method, #id, #template, #authenticated);
+        #(#path)*
+        #(#parameters)*
+        #body
+    }
+}
+
+fn operation_docs(context: &Context, operation: &Operation) -> String {
+    let mut text = operation.summary.clone().unwrap_or_else(|| format!("`{}`.", operation.id));
+    if let Some(description) = &operation.description {
+        text.push_str("\n\n");
+        text.push_str(description);
+    }
+    text.push_str(&format!("\n\n`{} {}{}`", operation.method.as_str(), context.api.base_path, operation.path));
+    if !operation.sources.is_empty() {
+        text.push_str("\n\nReference:");
+        for source in &operation.sources {
+            text.push_str(&format!("\n- <{source}>"));
+        }
+    }
+    text
+}
+
+/// The client method and request builder of an ordinary operation.
+fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, TokenStream) {
+    let method_name = ident(&operation.rust_name);
+    let builder = format_ident!("{}", operation.rust_name.trim_start_matches("r#").to_upper_camel_case());
+    let output = output(context, operation);
+    let docs = docs::outer(Some(&operation_docs(context, operation)));
+
+    let mut arguments = Vec::new();
+    let mut initializers = Vec::new();
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for parameter in operation.parameters.iter().filter(|p| p.value.is_none()) {
+        let name = ident(&parameter.rust_name);
+        let ty = rust_type(context, &parameter.ty);
+        let field_doc = docs::outer(Some(parameter.description.as_deref().unwrap_or(&parameter.name)));
+        let (arg_ty, conversion) = if is_string(&parameter.ty) {
+            (quote!(impl Into<String>), quote!(#name.into()))
+        } else {
+            (ty.clone(), quote!(#name))
+        };
+        if parameter.required {
+            arguments.push(quote!(#name: #arg_ty));
+            initializers.push(if is_string(&parameter.ty) { quote!(#name: #conversion) } else { quote!(#name) });
+            fields.push(quote!(#field_doc pub(super) #name: #ty,));
+        } else {
+            initializers.push(quote!(#name: None));
+            fields.push(quote!(#field_doc pub(super) #name: Option<#ty>,));
+            let doc = docs::outer(Some(&format!(
+                "Sets `{}`{}",
+                parameter.name,
+                parameter.description.as_deref().map(|d| format!(": {d}")).unwrap_or_else(|| ".".into())
+            )));
+            setters.push(quote! {
+                #doc
+                pub fn #name(mut self, #name: #arg_ty) -> Self {
+                    self.#name = Some(#conversion);
+                    self
+                }
+            });
+        }
+    }
+    if let Some(body) = &operation.request {
+        let ty = rust_type(context, &body.ty);
+        arguments.push(quote!(body: #ty));
+        initializers.push(quote!(body));
+        fields.push(quote!(pub(super) body: #ty,));
+    }
+
+    let request = build_request(context, operation, operation.authenticated);
+    let decode = decode(context, operation);
+    let builder_doc = format!("Request builder of [`Client::{}`].", operation.rust_name.trim_start_matches("r#"));
+    let must_use = "a request does nothing until sent: call `.send().await` or `.await` it";
+    let method = quote! {
+        #docs
+        pub fn #method_name(&self, #(#arguments),*) -> requests::#builder<'_> {
+            requests::#builder { client: self, #(#initializers),* }
+        }
+    };
+    let item = quote! {
+        #[doc = #builder_doc]
+        #[derive(Debug)]
+        #[must_use = #must_use]
+        pub struct #builder<'a> {
+            pub(super) client: &'a Client,
+            #(#fields)*
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+
+            /// Sends the request.
+            pub async fn send(self) -> Result<#output, Error> {
+                #request
+                let response = self.client.transport.send(request).await?;
+                #decode
+            }
+        }
+
+        impl<'a> ::std::future::IntoFuture for #builder<'a> {
+            type Output = Result<#output, Error>;
+            type IntoFuture = ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+    (method, item)
+}
+
+/// `log_in` / `log_out` and credential setters for the API's authentication scheme.
+fn auth_methods(context: &Context) -> TokenStream {
+    let runtime = &context.runtime;
+    let api = context.api;
+    match &api.auth {
+        Auth::None => quote!(),
+        Auth::Bearer { token_operation, logout_operation } => {
+            let token = api.operation(*token_operation);
+            let token_doc = format!(
+                "Logs in with the password grant of `{} {}{}` and keeps the tokens: later calls send the \
+                 access token, refresh it when it expires (or is refused once) and retry.",
+                token.method.as_str(),
+                api.base_path,
+                token.path
+            );
+            let log_out = logout_operation.map(|id| {
+                let logout = api.operation(id);
+                let doc = format!(
+                    "Revokes the access token (`{} {}{}`) and forgets the tokens.",
+                    logout.method.as_str(),
+                    api.base_path,
+                    logout.path
+                );
+                quote! {
+                    #[doc = #doc]
+                    pub async fn log_out(&self) -> Result<(), Error> {
+                        LogOut { client: self }.send().await
+                    }
+                }
+            });
+            quote! {
+                #[doc = #token_doc]
+                pub async fn log_in(&self, username: &str, password: &str) -> Result<(), Error> {
+                    self.transport.bearer_log_in(username, password).await
+                }
+
+                /// Uses tokens obtained elsewhere: the access token, the refresh token if any, and
+                /// how long the access token stays valid if known.
+                pub async fn set_tokens(
+                    &self,
+                    access_token: impl Into<String>,
+                    refresh_token: Option<String>,
+                    expires_in: Option<::std::time::Duration>,
+                ) {
+                    let tokens = #runtime::client::Tokens {
+                        access: #runtime::client::Secret::new(access_token),
+                        refresh: refresh_token.map(#runtime::client::Secret::new),
+                        expires_at: expires_in.map(|d| ::std::time::Instant::now() + d),
+                    };
+                    self.transport.set_tokens(tokens).await;
+                }
+
+                #log_out
+            }
+        }
+        Auth::Session { logon_operation, logout_operation, .. } => {
+            let logon = api.operation(*logon_operation);
+            let output = output(context, logon);
+            let request = build_request(context, logon, false);
+            let decode = decode(context, logon);
+            let doc = format!(
+                "Logs on with HTTP Basic credentials (`{} {}{}`) and keeps the session id for every later call.",
+                logon.method.as_str(),
+                api.base_path,
+                logon.path
+            );
+            let log_out = logout_operation.map(|id| {
+                let logout = api.operation(id);
+                let request = build_request(context, logout, logout.authenticated);
+                let doc = format!(
+                    "Ends the session (`{} {}{}`) and forgets its id.",
+                    logout.method.as_str(),
+                    api.base_path,
+                    logout.path
+                );
+                let session_param = logout
+                    .parameters
+                    .iter()
+                    .find(|p| p.location == ParameterLocation::Path)
+                    .map(|p| ident(&p.rust_name))
+                    .unwrap_or_else(|| format_ident!("session_id"));
+                quote! {
+                    #[doc = #doc]
+                    pub async fn log_out(&self) -> Result<(), Error> {
+                        let Some(session) = self.transport.session_id() else {
+                            return Err(#runtime::client::Error::Auth { operation: "log_out", message: "not logged in".into() });
+                        };
+                        struct Fields<'a> { client: &'a Client, #session_param: String }
+                        impl Fields<'_> {
+                            async fn send(self) -> Result<(), Error> {
+                                #request
+                                let response = self.client.transport.send(request).await?;
+                                match response.status() {
+                                    200..=299 => Ok(()),
+                                    _ => Err(response.unexpected()),
+                                }
+                            }
+                        }
+                        let result = Fields { client: self, #session_param: session.expose().to_owned() }.send().await;
+                        self.transport.clear_credentials().await;
+                        result
+                    }
+                }
+            });
+            quote! {
+                #[doc = #doc]
+                pub async fn log_in(&self, username: &str, password: &str) -> Result<#output, Error> {
+                    struct Fields<'a> { client: &'a Client }
+                    impl Fields<'_> {
+                        async fn send(self, username: &str, password: &str) -> Result<#output, Error> {
+                            #request
+                            request.basic_auth(username, password);
+                            let response = self.client.transport.send(request).await?;
+                            self.client.transport.store_session(&response)?;
+                            #decode
+                        }
+                    }
+                    Fields { client: self }.send(username, password).await
+                }
+
+                /// Uses a session id obtained elsewhere.
+                pub fn set_session_id(&self, session_id: impl Into<String>) {
+                    self.transport.set_session_id(#runtime::client::Secret::new(session_id));
+                }
+
+                /// The current session id, if logged on.
+                pub fn session_id(&self) -> Option<#runtime::client::Secret> {
+                    self.transport.session_id()
+                }
+
+                #log_out
+            }
+        }
+    }
+}
+
+pub fn emit(context: &Context) -> TokenStream {
+    let api = context.api;
+    let runtime = &context.runtime;
+    let name = &api.module;
+    let base_path = &api.base_path;
+    let port = match api.default_port {
+        Some(port) => quote!(Some(#port)),
+        None => quote!(None),
+    };
+    let headers = api.headers.iter().map(|h| {
+        let (n, v) = (&h.name, &h.value);
+        quote!((#n, #v))
+    });
+    let mut formats: Vec<Format> = api.formats.clone();
+    formats.sort_by_key(|f| *f != api.default_format);
+    let formats = formats.iter().map(|f| match f {
+        Format::Json => quote!(#runtime::client::Format::Json),
+        Format::Xml => quote!(#runtime::client::Format::Xml),
+    });
+    let auth = match &api.auth {
+        Auth::None => quote!(#runtime::client::AuthInfo::None),
+        Auth::Bearer { token_operation, .. } => {
+            let path = &api.operation(*token_operation).path;
+            quote!(#runtime::client::AuthInfo::Bearer { token_path: #path })
+        }
+        Auth::Session { header, .. } => quote!(#runtime::client::AuthInfo::Session { header: #header }),
+    };
+    let error_body = error_body(context);
+    let error_impl = if error_body.to_string() == "()" {
+        quote!()
+    } else if api.speaks(Format::Xml) {
+        quote!(#runtime::json_xml_error_body!(#error_body);)
+    } else {
+        quote!(#runtime::json_error_body!(#error_body);)
+    };
+
+    let skip = |op: &Operation| match &api.auth {
+        // The logon operation needs credentials: it is `log_in`.
+        Auth::Session { logon_operation, .. } => api.operation(*logon_operation).id == op.id,
+        _ => false,
+    };
+    let (methods, items): (Vec<TokenStream>, Vec<TokenStream>) =
+        api.operations.iter().filter(|op| !skip(op)).map(|op| operation_items(context, op)).unzip();
+    let auth_methods = auth_methods(context);
+    let bearer_log_out = match &api.auth {
+        Auth::Bearer { logout_operation: Some(id), .. } => {
+            let logout = api.operation(*id);
+            let request = build_request(context, logout, logout.authenticated);
+            let decode = decode(context, logout);
+            quote! {
+                struct LogOut<'a> { client: &'a Client }
+                impl LogOut<'_> {
+                    async fn send(self) -> Result<(), Error> {
+                        #request
+                        let response = self.client.transport.send(request).await;
+                        self.client.transport.clear_credentials().await;
+                        let response = response?;
+                        #decode.map(|_| ())
+                    }
+                }
+            }
+        }
+        _ => quote!(),
+    };
+    let title = format!("Client of the {}.", api.title);
+
+    quote! {
+        //! The client: one method per operation.
+
+        use super::Error;
+
+        static API: #runtime::client::ApiInfo = #runtime::client::ApiInfo {
+            name: #name,
+            base_path: #base_path,
+            default_port: #port,
+            headers: &[#(#headers),*],
+            formats: &[#(#formats),*],
+            auth: #auth,
+        };
+
+        #error_impl
+
+        /// Builds a [`Client`]: base URL, timeouts, TLS, user agent, wire format.
+        pub type ClientBuilder = #runtime::client::ClientBuilder<Client>;
+
+        #[doc = #title]
+        ///
+        /// Cheap to clone (`Clone + Send + Sync`): clones share connections and credentials.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            transport: #runtime::client::Transport,
+        }
+
+        impl From<#runtime::client::Transport> for Client {
+            fn from(transport: #runtime::client::Transport) -> Self {
+                Client { transport }
+            }
+        }
+
+        impl Client {
+            /// A builder for a client of the server at `base_url` (`https://host[:port]`; the
+            /// default port and the base path are added when missing).
+            pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+                #runtime::client::ClientBuilder::new(&API, base_url)
+            }
+
+            /// The transport: base URL, format, credentials.
+            pub fn transport(&self) -> &#runtime::client::Transport {
+                &self.transport
+            }
+
+            #auth_methods
+
+            #(#methods)*
+        }
+
+        #bearer_log_out
+
+        /// Request builders, one per operation.
+        pub mod requests {
+            use super::{Client, Error};
+
+            #(#items)*
+        }
+    }
+}
