@@ -42,9 +42,11 @@ fn emitted_code_snapshots() {
         names,
         [
             "Cargo.toml",
+            "src/ledger/client.rs",
             "src/ledger/mod.rs",
             "src/ledger/models.rs",
             "src/lib.rs",
+            "src/store/client.rs",
             "src/store/mod.rs",
             "src/store/models.rs",
             "tests/documented_examples.rs",
