@@ -19,7 +19,8 @@ macro_rules! example {
     };
 }
 
-const TOKEN: &str = r#"{"access_token":"access-1","token_type":"bearer","refresh_token":"refresh-1","expires_in":3600}"#;
+const TOKEN: &str =
+    r#"{"access_token":"access-1","token_type":"bearer","refresh_token":"refresh-1","expires_in":3600}"#;
 
 fn json_response(status: u16, body: &str) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.as_bytes().to_vec(), "application/json")
@@ -182,17 +183,23 @@ async fn validate_name_posts_the_spec_and_decodes_the_messages() {
         ))
         .mount(&server)
         .await;
-    let messages = client.validate_standard_account_name(StandardAccountNameValidationSpec::new("string")).await.unwrap();
+    let messages =
+        client.validate_standard_account_name(StandardAccountNameValidationSpec::new("string")).await.unwrap();
     assert_eq!(messages[0].message.as_deref(), Some("The name is already used"));
     let request = only_request(&server).await;
-    let documented: Value = serde_json::from_str(example!("vbaws-standardaccount-validatename.request-format.json")).unwrap();
+    let documented: Value =
+        serde_json::from_str(example!("vbaws-standardaccount-validatename.request-format.json")).unwrap();
     assert_eq!(body_json(&request), documented);
 }
 
 #[tokio::test]
 async fn log_out_revokes_the_token_and_forgets_it() {
     let (server, client) = logged_in().await;
-    Mock::given(method("DELETE")).and(path("/api/v1/token")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/v1/token"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
     client.log_out().await.unwrap();
     assert_eq!(header(&only_request(&server).await, "authorization"), Some("Bearer access-0"));
     let error = client.list_standard_accounts().await.unwrap_err();
@@ -208,7 +215,10 @@ async fn a_401_refreshes_the_token_and_retries_once() {
     Mock::given(method("GET"))
         .and(path("/api/v1/accounts/standard"))
         .and(wiremock::matchers::header("authorization", "Bearer access-0"))
-        .respond_with(json_response(401, r#"{"type":"about:blank","title":"Unauthorized","status":401,"errorCode":"ExpiredToken"}"#))
+        .respond_with(json_response(
+            401,
+            r#"{"type":"about:blank","title":"Unauthorized","status":401,"errorCode":"ExpiredToken"}"#,
+        ))
         .mount(&server)
         .await;
     Mock::given(method("POST")).and(path("/api/v1/token")).respond_with(json_response(200, TOKEN)).mount(&server).await;
@@ -232,7 +242,10 @@ async fn a_second_401_is_an_error_not_a_loop() {
     let (server, client) = logged_in().await;
     Mock::given(method("GET"))
         .and(path("/api/v1/accounts/standard"))
-        .respond_with(json_response(401, r#"{"type":"about:blank","title":"Unauthorized","status":401,"errorCode":"InvalidToken"}"#))
+        .respond_with(json_response(
+            401,
+            r#"{"type":"about:blank","title":"Unauthorized","status":401,"errorCode":"InvalidToken"}"#,
+        ))
         .mount(&server)
         .await;
     Mock::given(method("POST")).and(path("/api/v1/token")).respond_with(json_response(200, TOKEN)).mount(&server).await;
@@ -274,7 +287,10 @@ async fn the_api_version_is_a_client_setting() {
     let server = MockServer::start().await;
     let client = Client::builder(server.uri()).header("x-api-version", "1.7-rev0").build().unwrap();
     client.set_tokens("a", None, None).await;
-    Mock::given(method("GET")).respond_with(json_response(200, r#"{"results":[],"totalCount":0}"#)).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(json_response(200, r#"{"results":[],"totalCount":0}"#))
+        .mount(&server)
+        .await;
     client.list_standard_accounts().await.unwrap();
     let request = &server.received_requests().await.unwrap()[0];
     assert_eq!(header(request, "x-api-version"), Some("1.7-rev0"));

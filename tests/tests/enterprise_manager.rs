@@ -1,0 +1,597 @@
+//! The Enterprise Manager client against a real HTTP server on 127.0.0.1 (wiremock), in both wire
+//! formats: logon with Basic credentials, the session header on every call, logout, and the exact
+//! request of every operation (method, path, query, headers, body as an XML tree or JSON value).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use serde_json::Value;
+use veeam_api::enterprise_manager::models::{
+    AccountTypeEnumeration, BackupServerSpec, EnterpriseAccountCreateSpec, EnterpriseAccountInRoleCreateSpec,
+    PasswordKeyInfoSpec, TaskState, Uid,
+};
+use veeam_api::enterprise_manager::{Client, Error};
+use veeam_api::xml::FromXml;
+use veeam_api::{json, xml};
+use veeam_runtime::client::Format;
+use veeam_runtime::xml::{same_tree, Element};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+macro_rules! example {
+    ($file:literal) => {
+        include_str!(concat!("../../spec/enterprise_manager/examples/", $file))
+    };
+}
+
+const SESSION: &str = "O9Msj3rq7EGUhtSMBQx+mw==";
+const SERVER: &str = "ce15a8c7-aa49-495e-b05b-ee3398c91018";
+const PASSWORD: &str = "cacd84ea-5cc9-46b5-9e79-2162c4170662";
+const ACCOUNT: &str = "de19303b-bcf3-428b-b113-ac0b2cf46bd7";
+const ROLE: &str = "f83e4c81-0815-452f-9377-9d573dd9d481";
+
+fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// A documented XML body as it is sent in `format`: as is, or as the JSON of the same value.
+fn body_in<T: FromXml + serde::Serialize>(xml_text: &str, format: Format) -> (String, &'static str) {
+    match format {
+        Format::Xml => (xml_text.to_owned(), "application/xml"),
+        _ => {
+            let value: T = xml::from_str(xml_text).unwrap();
+            (json::to_string(&value).unwrap(), "application/json")
+        }
+    }
+}
+
+fn respond(status: u16, body: Option<(String, &'static str)>) -> ResponseTemplate {
+    match body {
+        Some((text, media_type)) => ResponseTemplate::new(status).set_body_raw(text.into_bytes(), media_type),
+        None => ResponseTemplate::new(status),
+    }
+}
+
+async fn logged_on(format: Format) -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    let client = Client::builder(server.uri()).format(format).build().unwrap();
+    client.set_session_id(SESSION);
+    (server, client)
+}
+
+/// Checks the headers every authenticated call carries and returns the request.
+async fn only_request(server: &MockServer, format: Format) -> Request {
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    let request = requests.into_iter().next().unwrap();
+    assert_eq!(header(&request, "x-restsvcsessionid"), Some(SESSION));
+    let accept = if format == Format::Xml { "application/xml" } else { "application/json" };
+    assert_eq!(header(&request, "accept"), Some(accept), "exactly one media type");
+    assert_eq!(header(&request, "authorization"), None);
+    request
+}
+
+fn assert_body(request: &Request, format: Format, expected_xml: &str, expected_json: Option<Value>) {
+    let text = std::str::from_utf8(&request.body).unwrap();
+    match format {
+        Format::Xml => {
+            assert_eq!(header(request, "content-type"), Some("application/xml"));
+            let sent = Element::parse(text).unwrap();
+            assert_eq!(sent.namespace.as_deref(), Some("http://www.veeam.com/ent/v1.0"));
+            if let Err(difference) = same_tree(&Element::parse(expected_xml).unwrap(), &sent) {
+                panic!("{difference}\n{text}");
+            }
+        }
+        _ => {
+            assert_eq!(header(request, "content-type"), Some("application/json"));
+            assert_eq!(serde_json::from_str::<Value>(text).unwrap(), expected_json.unwrap());
+        }
+    }
+}
+
+type Call = fn(Client) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send>>;
+
+struct Case {
+    name: &'static str,
+    call: Call,
+    method: &'static str,
+    path: String,
+    query: Option<&'static str>,
+    status: u16,
+    /// (documented XML body, decoder of it into JSON) for the response.
+    response: Option<fn(Format) -> (String, &'static str)>,
+    /// What the call returned, summarised.
+    expected: &'static str,
+}
+
+fn cases() -> Vec<Case> {
+    let s = SERVER;
+    vec![
+        Case {
+            name: "list backup servers",
+            call: |c| Box::pin(async move { c.list_backup_servers().await.map(|r| format!("{}", r.refs.unwrap().len())) }),
+            method: "GET",
+            path: "/api/backupServers".into(),
+            query: None,
+            status: 200,
+            response: Some(|f| body_in::<veeam_api::enterprise_manager::models::EntityReferences>(example!("em-backupservers-list.response.xml"), f)),
+            expected: "2",
+        },
+        Case {
+            name: "list backup server entities",
+            call: |c| Box::pin(async move { c.list_backup_server_entities().await.map(|r| format!("{:?}", r.backup_server.map(|v| v.len()))) }),
+            method: "GET",
+            path: "/api/backupServers".into(),
+            query: Some("format=Entity"),
+            status: 200,
+            response: Some(|f| match f {
+                Format::Xml => (format!("<BackupServers xmlns=\"http://www.veeam.com/ent/v1.0\">{}</BackupServers>", example!("em-backupserver-entity.resource.xml").replace(" xmlns=\"http://www.veeam.com/ent/v1.0\"", "")), "application/xml"),
+                _ => ("{\"BackupServer\": [{\"Name\": \"srv02.tech.local\"}]}".into(), "application/json"),
+            }),
+            expected: "Some(1)",
+        },
+        Case {
+            name: "get backup server reference",
+            call: |c| Box::pin(async move { c.get_backup_server(SERVER.parse().unwrap()).await.map(|r| r.name.unwrap()) }),
+            method: "GET",
+            path: format!("/api/backupServers/{s}"),
+            query: None,
+            status: 200,
+            response: Some(|f| body_in::<veeam_api::enterprise_manager::models::EntityRef>(example!("em-enterpriseaccount-ref.resource.xml"), f)),
+            expected: "BUILTIN\\Users",
+        },
+        Case {
+            name: "get backup server entity",
+            call: |c| Box::pin(async move { c.get_backup_server_entity(SERVER.parse().unwrap()).await.map(|r| format!("{:?} {:?}", r.port, r.version)) }),
+            method: "GET",
+            path: format!("/api/backupServers/{s}"),
+            query: Some("format=Entity"),
+            status: 200,
+            response: Some(|f| body_in::<veeam_api::enterprise_manager::models::BackupServer>(example!("em-backupserver-entity.resource.xml"), f)),
+            expected: "Some(9392) Some(\"8.0\")",
+        },
+        Case {
+            name: "delete backup server",
+            call: |c| Box::pin(async move { c.delete_backup_server(SERVER.parse().unwrap()).await.map(|()| "deleted".into()) }),
+            method: "DELETE",
+            path: format!("/api/backupServers/{s}"),
+            query: None,
+            status: 204,
+            response: None,
+            expected: "deleted",
+        },
+        Case {
+            name: "list passwords",
+            call: |c| Box::pin(async move { c.list_passwords(SERVER.parse().unwrap()).await.map(|r| r.password_key_info.unwrap()[1].hint.clone().unwrap()) }),
+            method: "GET",
+            path: format!("/api/backupServers/{s}/passwords"),
+            query: None,
+            status: 200,
+            response: Some(|f| body_in::<veeam_api::enterprise_manager::models::PasswordKeyInfoList>(example!("em-passwords-list.response.xml"), f)),
+            expected: "My favorite book",
+        },
+        Case {
+            name: "get password",
+            call: |c| Box::pin(async move { c.get_password(SERVER.parse().unwrap(), PASSWORD.parse().unwrap()).await.map(|r| r.last_modification_date.unwrap().to_string()) }),
+            method: "GET",
+            path: format!("/api/backupServers/{s}/passwords/{PASSWORD}"),
+            query: None,
+            status: 200,
+            response: Some(|f| body_in::<veeam_api::enterprise_manager::models::PasswordKeyInfo>(example!("em-passwordkeyinfo-get.response.xml"), f)),
+            expected: "2014-10-10T23:06:17-08:00",
+        },
+        Case {
+            name: "delete password",
+            call: |c| Box::pin(async move { c.delete_password(SERVER.parse().unwrap(), PASSWORD.parse().unwrap()).await.map(|()| "deleted".into()) }),
+            method: "DELETE",
+            path: format!("/api/backupServers/{s}/passwords/{PASSWORD}"),
+            query: None,
+            status: 204,
+            response: None,
+            expected: "deleted",
+        },
+        Case {
+            name: "query passwords",
+            call: |c| Box::pin(async move {
+                c.query_passwords().filter("BackupServerName==\"enterprise06.tech.local\"").sort_asc("Hint").page_size(1).page(2).format("Entities").await.map(|r| format!("{:?}", r.paging_info.unwrap().pages_count))
+            }),
+            method: "GET",
+            path: "/api/query".into(),
+            query: Some("type=Passwords&format=Entities&filter=BackupServerName%3D%3D%22enterprise06.tech.local%22&sortAsc=Hint&pageSize=1&page=2"),
+            status: 200,
+            response: Some(|f| body_in::<veeam_api::enterprise_manager::models::QueryResult>(example!("em-query-backupserver-paged.response.xml"), f)),
+            expected: "Some(2)",
+        },
+        Case {
+            name: "query backup servers",
+            call: |c| Box::pin(async move { c.query_backup_servers().sort_desc("name").await.map(|r| format!("{}", r.refs.unwrap().len())) }),
+            method: "GET",
+            path: "/api/query".into(),
+            query: Some("type=BackupServer&sortDesc=name"),
+            status: 200,
+            response: Some(|f| body_in::<veeam_api::enterprise_manager::models::QueryResult>(example!("em-query-backupserver-paged.response.xml"), f)),
+            expected: "1",
+        },
+        Case {
+            name: "list accounts",
+            call: |c| Box::pin(async move { c.list_accounts().await.map(|r| r.refs.unwrap()[2].name.clone().unwrap()) }),
+            method: "GET",
+            path: "/api/security/accounts".into(),
+            query: None,
+            status: 200,
+            response: Some(|f| body_in::<veeam_api::enterprise_manager::models::EntityReferences>(example!("em-security-accounts-list.response.xml"), f)),
+            expected: "SRV02\\Administrator",
+        },
+        Case {
+            name: "get account reference",
+            call: |c| Box::pin(async move { c.get_account(ACCOUNT.parse().unwrap()).await.map(|r| r.uid.unwrap().to_string()) }),
+            method: "GET",
+            path: format!("/api/security/accounts/{ACCOUNT}"),
+            query: None,
+            status: 200,
+            response: Some(|f| body_in::<veeam_api::enterprise_manager::models::EntityRef>(example!("em-enterpriseaccount-ref.resource.xml"), f)),
+            expected: "urn:veeam:EnterpriseAccount:de19303b-bcf3-428b-b113-ac0b2cf46bd7",
+        },
+        Case {
+            name: "get account entity",
+            call: |c| Box::pin(async move { c.get_account_entity(ACCOUNT.parse().unwrap()).await.map(|r| format!("{:?} {:?}", r.account_type, r.flr_settings.map(|s| s.flr_inplace_only))) }),
+            method: "GET",
+            path: format!("/api/security/accounts/{ACCOUNT}"),
+            query: Some("format=Entity"),
+            status: 200,
+            response: Some(|f| body_in::<veeam_api::enterprise_manager::models::EnterpriseAccount>(example!("em-security-account-get.response.xml"), f)),
+            expected: "Some(User) Some(false)",
+        },
+        Case {
+            name: "delete account",
+            call: |c| Box::pin(async move { c.delete_account(ACCOUNT.parse().unwrap()).await.map(|()| "deleted".into()) }),
+            method: "DELETE",
+            path: format!("/api/security/accounts/{ACCOUNT}"),
+            query: None,
+            status: 204,
+            response: None,
+            expected: "deleted",
+        },
+        Case {
+            name: "list roles",
+            call: |c| Box::pin(async move { c.list_roles().await.map(|r| format!("{}", r.refs.unwrap().len())) }),
+            method: "GET",
+            path: "/api/security/roles".into(),
+            query: None,
+            status: 200,
+            response: Some(|f| body_in::<veeam_api::enterprise_manager::models::EntityReferences>(example!("em-security-roles-list.response.xml"), f)),
+            expected: "7",
+        },
+        Case {
+            name: "get role reference",
+            call: |c| Box::pin(async move { c.get_role(ROLE.parse().unwrap()).await.map(|r| r.name.unwrap()) }),
+            method: "GET",
+            path: format!("/api/security/roles/{ROLE}"),
+            query: None,
+            status: 200,
+            response: Some(|f| body_in::<veeam_api::enterprise_manager::models::EntityRef>(example!("em-enterpriserole-ref.resource.xml"), f)),
+            expected: "Exchange Restore Operator",
+        },
+        Case {
+            name: "get role entity",
+            call: |c| Box::pin(async move { c.get_role_entity(ROLE.parse().unwrap()).await.map(|r| r.name.unwrap()) }),
+            method: "GET",
+            path: format!("/api/security/roles/{ROLE}"),
+            query: Some("format=Entity"),
+            status: 200,
+            response: Some(|f| body_in::<veeam_api::enterprise_manager::models::EnterpriseRole>(example!("em-enterpriserole-entity.resource.xml"), f)),
+            expected: "Exchange Restore Operator",
+        },
+        Case {
+            name: "get task",
+            call: |c| Box::pin(async move { c.get_task("task-3").await.map(|t| format!("{:?} {:?}", t.state, t.result.and_then(|r| r.success))) }),
+            method: "GET",
+            path: "/api/tasks/task-3".into(),
+            query: None,
+            status: 200,
+            response: Some(|f| body_in::<veeam_api::enterprise_manager::models::Task>(example!("em-task-finished.response.xml"), f)),
+            expected: "Some(Finished) Some(true)",
+        },
+        Case {
+            name: "list tasks",
+            call: |c| Box::pin(async move { c.list_tasks().await.map(|t| format!("{:?}", t.task.map(|v| v.len()))) }),
+            method: "GET",
+            path: "/api/tasks".into(),
+            query: None,
+            status: 200,
+            response: Some(|f| match f {
+                Format::Xml => (format!("<Tasks xmlns=\"http://www.veeam.com/ent/v1.0\">{}</Tasks>", example!("em-task.resource.xml").replace(" xmlns=\"http://www.veeam.com/ent/v1.0\"", "")), "application/xml"),
+                _ => ("{\"Task\": [{\"TaskId\": \"task-30\"}]}".into(), "application/json"),
+            }),
+            expected: "Some(1)",
+        },
+        Case {
+            name: "delete task",
+            call: |c| Box::pin(async move { c.delete_task("task-30").await.map(|()| "deleted".into()) }),
+            method: "DELETE",
+            path: "/api/tasks/task-30".into(),
+            query: None,
+            status: 204,
+            response: None,
+            expected: "deleted",
+        },
+        Case {
+            name: "list logon sessions",
+            call: |c| Box::pin(async move { c.list_logon_sessions().await.map(|s| s.logon_session.unwrap()[0].user_name.clone().unwrap()) }),
+            method: "GET",
+            path: "/api/logonSessions".into(),
+            query: None,
+            status: 200,
+            response: Some(|f| body_in::<veeam_api::enterprise_manager::models::LogonSessions>(example!("em-logonsessions-list.response.xml"), f)),
+            expected: "SRV13\\Administrator",
+        },
+        Case {
+            name: "get logon session",
+            call: |c| Box::pin(async move { c.get_logon_session("5496707f-c814-47ce-8d6d-110aa03cec03").await.map(|s| s.user_name.unwrap()) }),
+            method: "GET",
+            path: "/api/logonSessions/5496707f-c814-47ce-8d6d-110aa03cec03".into(),
+            query: None,
+            status: 200,
+            response: Some(|f| body_in::<veeam_api::enterprise_manager::models::LogonSession>(example!("em-logonsession-get.response.xml"), f)),
+            expected: "SRV13\\Administrator",
+        },
+        Case {
+            name: "list credentials",
+            call: |c| Box::pin(async move { c.list_credentials(SERVER.parse().unwrap()).await.map(|s| format!("{:?}", s.credentials_info.map(|v| v.len()))) }),
+            method: "GET",
+            path: format!("/api/backupServers/{s}/credentials"),
+            query: None,
+            status: 200,
+            response: Some(|f| match f {
+                Format::Xml => ("<CredentialsInfoList xmlns=\"http://www.veeam.com/ent/v1.0\"/>".into(), "application/xml"),
+                _ => ("{}".into(), "application/json"),
+            }),
+            expected: "None",
+        },
+        Case {
+            name: "get credentials",
+            call: |c| Box::pin(async move { c.get_credentials(SERVER.parse().unwrap(), "e7592e37-834b-4c69-b505-597c91e9a77e".parse().unwrap()).await.map(|s| s.username.unwrap()) }),
+            method: "GET",
+            path: format!("/api/backupServers/{s}/credentials/e7592e37-834b-4c69-b505-597c91e9a77e"),
+            query: None,
+            status: 200,
+            response: Some(|f| match f {
+                Format::Json => (example!("em-credentialsinfo.resource.json").to_owned(), "application/json"),
+                _ => {
+                    let value: veeam_api::enterprise_manager::models::CredentialsInfo = json::from_str(example!("em-credentialsinfo.resource.json")).unwrap();
+                    (xml::to_string(&value).unwrap(), "application/xml")
+                }
+            }),
+            expected: "tech\\william.fox",
+        },
+    ]
+}
+
+#[tokio::test]
+async fn every_operation_without_a_body_in_both_formats() {
+    for format in [Format::Xml, Format::Json] {
+        for case in cases() {
+            let (server, client) = logged_on(format).await;
+            Mock::given(method(case.method))
+                .and(path(case.path.as_str()))
+                .respond_with(respond(case.status, case.response.map(|r| r(format))))
+                .mount(&server)
+                .await;
+            let output = (case.call)(client).await.unwrap_or_else(|e| panic!("{} ({format:?}): {e:?}", case.name));
+            assert_eq!(output, case.expected, "{} ({format:?})", case.name);
+            let request = only_request(&server, format).await;
+            assert_eq!(request.url.query(), case.query, "{} ({format:?})", case.name);
+            assert!(request.body.is_empty(), "{}", case.name);
+            assert_eq!(header(&request, "content-type"), None, "{}", case.name);
+        }
+    }
+}
+
+fn task_response(format: Format) -> ResponseTemplate {
+    respond(202, Some(body_in::<veeam_api::enterprise_manager::models::Task>(example!("em-task.resource.xml"), format)))
+}
+
+#[tokio::test]
+async fn connect_backup_server_sends_the_spec_and_returns_the_task() {
+    for format in [Format::Xml, Format::Json] {
+        let (server, client) = logged_on(format).await;
+        Mock::given(method("POST"))
+            .and(path("/api/backupServers"))
+            .respond_with(task_response(format))
+            .mount(&server)
+            .await;
+        let spec = BackupServerSpec::new("Veeam backup server 01", "172.16.13.119")
+            .with_port(9392)
+            .with_username("172.16.13.119\\Administrator")
+            .with_password("1234")
+            .with_wcf_port(9405)
+            .with_vbr_certificate_thumbprint("0000000000000000000000000000000000000000");
+        let task = client.connect_backup_server(spec).await.unwrap();
+        assert_eq!(task.state, Some(TaskState::Finished));
+        let request = only_request(&server, format).await;
+        assert_eq!(request.url.query(), Some("action=create"));
+        // The documented example, in the documented (table) element order.
+        let expected_xml = r#"<BackupServerSpec xmlns="http://www.veeam.com/ent/v1.0"><Description>Veeam backup server 01</Description><DnsNameOrIpAddress>172.16.13.119</DnsNameOrIpAddress><Port>9392</Port><Username>172.16.13.119\Administrator</Username><Password>1234</Password><WcfPort>9405</WcfPort><VbrCertificateThumbprint>0000000000000000000000000000000000000000</VbrCertificateThumbprint></BackupServerSpec>"#;
+        let mut expected_json: Value = serde_json::from_str(example!("em-backupserver-create.request.json")).unwrap();
+        expected_json["Description"] = "Veeam backup server 01".into();
+        assert_body(&request, format, expected_xml, Some(expected_json));
+    }
+}
+
+#[tokio::test]
+async fn edit_backup_server_puts_the_spec() {
+    for format in [Format::Xml, Format::Json] {
+        let (server, client) = logged_on(format).await;
+        Mock::given(method("PUT"))
+            .and(path(format!("/api/backupServers/{SERVER}")))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+        let spec = BackupServerSpec::new("Backup Server deployed on srv02", "srv02.tech.local");
+        client.edit_backup_server(SERVER.parse().unwrap(), spec).await.unwrap();
+        let request = only_request(&server, format).await;
+        let expected_json = serde_json::json!({"Description": "Backup Server deployed on srv02", "DnsNameOrIpAddress": "srv02.tech.local"});
+        assert_body(&request, format, example!("em-backupserver-edit.request.xml"), Some(expected_json));
+    }
+}
+
+#[tokio::test]
+async fn create_and_edit_password() {
+    for format in [Format::Xml, Format::Json] {
+        let (server, client) = logged_on(format).await;
+        Mock::given(method("POST"))
+            .and(path(format!("/api/backupServers/{SERVER}/passwords")))
+            .respond_with(task_response(format))
+            .mount(&server)
+            .await;
+        let spec = PasswordKeyInfoSpec::new().with_hint("My favorite book").with_password("1234");
+        let task = client.create_password(SERVER.parse().unwrap(), spec).await.unwrap();
+        assert_eq!(task.task_id.as_deref(), Some("task-30"));
+        let request = only_request(&server, format).await;
+        assert_eq!(request.url.query(), Some("action=create"));
+        let expected_json: Value = serde_json::from_str(example!("em-password-create.request.json")).unwrap();
+        assert_body(&request, format, example!("em-password-create.request.xml"), Some(expected_json));
+
+        let (server, client) = logged_on(format).await;
+        let target = format!("/api/backupServers/{SERVER}/passwords/{PASSWORD}");
+        Mock::given(method("PUT"))
+            .and(path(target.as_str()))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+        client
+            .edit_password(
+                SERVER.parse().unwrap(),
+                PASSWORD.parse().unwrap(),
+                PasswordKeyInfoSpec::new().with_hint("My password"),
+            )
+            .await
+            .unwrap();
+        let request = only_request(&server, format).await;
+        let expected_json: Value = serde_json::from_str(example!("em-password-edit.request.json")).unwrap();
+        assert_body(&request, format, example!("em-password-edit.request.xml"), Some(expected_json));
+    }
+}
+
+#[tokio::test]
+async fn create_account_sends_roles_and_scope_with_each_formats_names() {
+    for format in [Format::Xml, Format::Json] {
+        let (server, client) = logged_on(format).await;
+        Mock::given(method("POST"))
+            .and(path("/api/security/accounts"))
+            .respond_with(ResponseTemplate::new(201))
+            .mount(&server)
+            .await;
+        let spec = EnterpriseAccountCreateSpec::new(
+            AccountTypeEnumeration::User,
+            "VEEAM\\User",
+            vec![EnterpriseAccountInRoleCreateSpec::new(Uid::from(
+                "urn:veeam:EnterpriseRole:f84a8b62-49b8-4d0c-b25b-92321b52bab6",
+            ))],
+            true,
+        );
+        client.create_account(spec).await.unwrap();
+        let request = only_request(&server, format).await;
+        let expected_json = serde_json::json!({
+            "AccountType": "User",
+            "AccountName": "VEEAM\\User",
+            "Roles": {"EnterpriseRoles": [{"EnterpriseRoleUid": "urn:veeam:EnterpriseRole:f84a8b62-49b8-4d0c-b25b-92321b52bab6"}]},
+            "AllowRestoreAllVms": true
+        });
+        assert_body(&request, format, example!("em-security-account-create.request.xml"), Some(expected_json));
+    }
+}
+
+#[tokio::test]
+async fn log_in_sends_basic_credentials_and_keeps_the_session_id() {
+    for format in [Format::Xml, Format::Json] {
+        let server = MockServer::start().await;
+        let client = Client::builder(server.uri()).format(format).build().unwrap();
+        let (body, media_type) =
+            body_in::<veeam_api::enterprise_manager::models::LogonSession>(example!("em-logon.response.xml"), format);
+        Mock::given(method("POST"))
+            .and(path("/api/sessionMngr/"))
+            .respond_with(
+                ResponseTemplate::new(201)
+                    .insert_header("X-RestSvcSessionId", SESSION)
+                    .set_body_raw(body.into_bytes(), media_type),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/api/backupServers"))
+            .respond_with(respond(
+                200,
+                Some(body_in::<veeam_api::enterprise_manager::models::EntityReferences>(
+                    example!("em-backupservers-list.response.xml"),
+                    format,
+                )),
+            ))
+            .mount(&server)
+            .await;
+        Mock::given(method("DELETE"))
+            .and(path("/api/logonSessions/O9Msj3rq7EGUhtSMBQx%2Bmw%3D%3D"))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+
+        let session = client.log_in("username", "password").await.unwrap();
+        assert_eq!(session.user_name.as_deref(), Some("SRV12\\Administrator"));
+        assert_eq!(client.session_id().unwrap().expose(), SESSION);
+        client.list_backup_servers().await.unwrap();
+        client.log_out().await.unwrap();
+        assert!(client.session_id().is_none());
+
+        let requests = server.received_requests().await.unwrap();
+        let logon = &requests[0];
+        assert_eq!(logon.url.query(), Some("v=latest"));
+        assert_eq!(header(logon, "authorization"), Some("Basic dXNlcm5hbWU6cGFzc3dvcmQ="), "the documented encoding");
+        assert_eq!(header(logon, "x-restsvcsessionid"), None, "a logon request has no session yet");
+        assert!(logon.body.is_empty());
+        for later in &requests[1..] {
+            assert_eq!(header(later, "x-restsvcsessionid"), Some(SESSION));
+            assert_eq!(header(later, "authorization"), None);
+        }
+        assert_eq!(requests[2].method.as_str(), "DELETE");
+        assert_eq!(requests[2].url.path(), "/api/logonSessions/O9Msj3rq7EGUhtSMBQx%2Bmw%3D%3D", "percent-encoded");
+
+        let error = client.list_backup_servers().await.unwrap_err();
+        assert!(matches!(error, Error::Auth { .. }), "after logout: {error:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_logon_without_the_session_header_is_an_auth_error() {
+    let server = MockServer::start().await;
+    let client = Client::builder(server.uri()).build().unwrap();
+    Mock::given(method("POST"))
+        .respond_with(respond(201, Some((example!("em-logon.response.xml").into(), "application/xml"))))
+        .mount(&server)
+        .await;
+    let error = client.log_in("u", "p").await.unwrap_err();
+    assert!(matches!(&error, Error::Auth { message, .. } if message.contains("X-RestSvcSessionId")), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_bad_logon_is_a_401_with_the_decoded_error() {
+    let server = MockServer::start().await;
+    let client = Client::builder(server.uri()).build().unwrap();
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(401).insert_header("WWW-Authenticate", "Basic Realm=RestSvc").set_body_raw(
+            r#"<Error xmlns="http://www.veeam.com/ent/v1.0" Message="Login failed" StatusCode="401"/>"#,
+            "application/xml",
+        ))
+        .mount(&server)
+        .await;
+    let error = client.log_in("u", "wrong").await.unwrap_err();
+    assert_eq!(error.status(), Some(401));
+    assert_eq!(error.body().and_then(|e| e.message.as_deref()), Some("Login failed"));
+    assert!(client.session_id().is_none());
+}
+
+#[tokio::test]
+async fn the_default_port_is_9398() {
+    let client = Client::builder("https://em.example").build().unwrap();
+    assert_eq!(client.transport().base_url().as_str(), "https://em.example:9398/api");
+    assert_eq!(client.transport().format(), Format::Xml);
+}
