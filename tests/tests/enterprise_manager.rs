@@ -89,6 +89,9 @@ fn assert_body(request: &Request, format: Format, expected_xml: &str, expected_j
     }
 }
 
+/// A response body in the requested format: (text, media type).
+type Body = (String, &'static str);
+
 type Call = fn(Client) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send>>;
 
 struct Case {
@@ -99,7 +102,7 @@ struct Case {
     query: Option<&'static str>,
     status: u16,
     /// (documented XML body, decoder of it into JSON) for the response.
-    response: Option<fn(Format) -> (String, &'static str)>,
+    response: Option<fn(Format) -> Body>,
     /// What the call returned, summarised.
     expected: &'static str,
 }
