@@ -954,7 +954,7 @@ macro_rules! json_xml_error_body {
             fn decode(body: &[u8], format: $crate::client::Format) -> Option<Self> {
                 match format {
                     $crate::client::Format::Json => $crate::json::from_slice(body).ok(),
-                    _ => std::str::from_utf8(body).ok().and_then(|text| $crate::xml::from_str(text).ok()),
+                    _ => std::str::from_utf8(body).ok().and_then(|text| $crate::xml::from_str_checked(text).ok()),
                 }
             }
         }

@@ -66,6 +66,16 @@ pub fn from_str<T: FromXml>(text: &str) -> Result<T, Error> {
     T::from_xml(&Element::parse(text)?)
 }
 
+/// Parses a document into `T` only if its root element is `T`'s (for error bodies, where an HTML
+/// page or another document must not pass for an empty error).
+pub fn from_str_checked<T: FromXml>(text: &str) -> Result<T, Error> {
+    let root = Element::parse(text)?;
+    if root.name != T::XML_NAME {
+        return Err(Error::new("/", format!("expected the document element `{}`, found `{}`", T::XML_NAME, root.name)));
+    }
+    T::from_xml(&root)
+}
+
 /// Writes `value` as a document, with its namespace on the root element.
 pub fn to_string<T: ToXml>(value: &T) -> Result<String, Error> {
     let mut writer = Writer::new(T::XML_NAMESPACE);
