@@ -28,6 +28,8 @@ pub mod enterprise_manager;
 pub mod xml {
     pub use ::veeam_runtime::xml::{from_str, to_string, Error, FromXml, ToXml};
 }
+/// Client settings and values shared by every API's client.
+pub use ::veeam_runtime::client::{BuildError, Format, Secret};
 /// Types shared by every API: identifiers, timestamps and the opaque value of unknown enum
 /// variants.
 pub use ::veeam_runtime::{Date, DateTime, UnknownValue, Uuid};

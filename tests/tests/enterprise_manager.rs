@@ -12,8 +12,8 @@ use veeam_api::enterprise_manager::models::{
 };
 use veeam_api::enterprise_manager::{Client, Error};
 use veeam_api::xml::FromXml;
+use veeam_api::Format;
 use veeam_api::{json, xml};
-use veeam_runtime::client::Format;
 use veeam_runtime::xml::{same_tree, Element};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

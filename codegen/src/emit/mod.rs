@@ -142,6 +142,9 @@ fn lib_rs(crate_spec: &CrateSpec, spec: &ir::Spec, runtime: &TokenStream) -> Tok
         /// variants.
         pub use #runtime::{Date, DateTime, UnknownValue, Uuid};
 
+        /// Client settings and values shared by every API's client.
+        pub use #runtime::client::{BuildError, Format, Secret};
+
         /// Reading and writing JSON bodies; errors name the member path (`Roles.EnterpriseRoles[0]`).
         pub mod json {
             pub use #runtime::json::{from_slice, from_str, to_string, Error};
