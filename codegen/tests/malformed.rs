@@ -148,6 +148,26 @@ fn cases() -> Vec<Case> {
             expected: &["demo/api.yaml:11:15: schemas.A.fields.tags.type: `map<string>` has no XML form, and this API speaks XML; use objects and lists"],
         },
         Case {
+            name: "operation named like a client method",
+            errors: with_api("operations:\n  logIn:\n    method: POST\n    path: /login\n    responses:\n      200: {}\n"),
+            expected: &["demo/api.yaml:9:3: operations.logIn: operation `logIn` becomes the method `log_in`, which every client already has"],
+        },
+        Case {
+            name: "two error body types in one API",
+            errors: with_api("schemas:\n  A: { kind: object, fields: {} }\n  B: { kind: object, fields: {} }\noperations:\n  one: { method: GET, path: /a, responses: { 200: {} }, errors: { default: { schema: A } } }\n  two: { method: GET, path: /b, responses: { 200: {} }, errors: { 404: { schema: B } } }\n"),
+            expected: &["demo/api.yaml:13:74: operations.two.errors.404.schema: every error body of an API has one type (the client's error type); operation `one` uses another"],
+        },
+        Case {
+            name: "a list body in an API that speaks XML",
+            errors: errors(&[("api.yaml", "api:\n  name: demo\n  title: Demo\n  base_path: /api\n  formats: { supported: [xml], default: xml }\n  xml_namespace: urn:demo\noperations:\n  list:\n    method: GET\n    path: /things\n    responses:\n      200: { schema: list<string> }\n")]),
+            expected: &["demo/api.yaml:12:14: operations.list.responses.200.schema: in an API that speaks XML, a body is an object schema (an XML document has one root element)"],
+        },
+        Case {
+            name: "a session logout operation without the session id parameter",
+            errors: errors(&[("api.yaml", &format!("{API}  auth:\n    session:\n      header: X-Session\n      logon_operation: logon\n      logout_operation: logout\noperations:\n  logon: {{ method: POST, path: /session, authenticated: false, responses: {{ 201: {{}} }} }}\n  logout: {{ method: DELETE, path: /session, responses: {{ 204: {{}} }} }}\n"))]),
+            expected: &["demo/api.yaml:15:3: operations.logout: the logout operation `logout` must have exactly one argument, the path parameter that receives the session id"],
+        },
+        Case {
             name: "xml item on a field that is not a list",
             errors: with_api("schemas:\n  Account:\n    kind: object\n    fields:\n      tag: { type: string, xml: { item: Tag } }\n"),
             expected: &["demo/api.yaml:12:35: schemas.Account.fields.tag.xml.item: `item` is for lists; `string` is not a list"],

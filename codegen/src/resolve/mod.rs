@@ -41,6 +41,10 @@ pub fn resolve(apis: Vec<ApiAst>, diagnostics: &mut Diagnostics) -> Option<ir::S
     diagnostics.is_empty().then_some(ir::Spec { apis: resolved })
 }
 
+/// Methods every generated client has; operations cannot take these names.
+const RESERVED_METHODS: &[&str] =
+    &["builder", "transport", "log_in", "log_out", "set_tokens", "set_session_id", "session_id"];
+
 type LocatedSchema = Located<(String, ast::Schema)>;
 type LocatedOperation = Located<(String, ast::Operation)>;
 
@@ -139,6 +143,7 @@ impl<'a> Resolver<'a> {
             }
         }
         let auth = self.auth(file, api.auth.as_ref(), &scope);
+        self.client_rules(&operations, &auth, &formats, &scope);
 
         Some(ir::Api {
             module,
@@ -157,6 +162,82 @@ impl<'a> Resolver<'a> {
             schemas: resolved_schemas,
             operations,
         })
+    }
+
+    /// What the generated client needs of operations as a whole: method names free of its own,
+    /// one error body type per API, XML bodies that are documents, usable logout operations.
+    fn client_rules(&mut self, operations: &[ir::Operation], auth: &ir::Auth, formats: &[Format], scope: &Scope) {
+        let located: HashMap<&str, &LocatedOperation> =
+            self.ast.operations.iter().map(|l| (l.value.0.as_str(), l)).collect();
+        let place = |id: &str| located.get(id).map(|l| (l.file, l.path.clone())).unwrap_or((0, String::new()));
+        let mut error_type: Option<(&ir::Type, &str)> = None;
+        for operation in operations {
+            let (file, path) = place(&operation.id);
+            if RESERVED_METHODS.contains(&operation.rust_name.as_str()) {
+                let message = format!(
+                    "operation `{}` becomes the method `{}`, which every client already has",
+                    operation.id, operation.rust_name
+                );
+                self.error(file, &path, message);
+            }
+            for error in &operation.errors {
+                let Some(ty) = &error.ty else { continue };
+                match error_type {
+                    None => error_type = Some((ty, &operation.id)),
+                    Some((first, first_operation)) if first != ty => {
+                        let message = format!(
+                            "every error body of an API has one type (the client's error type); operation `{first_operation}` uses another"
+                        );
+                        let status = match error.status {
+                            ir::ErrorStatus::Code(code) => code.to_string(),
+                            ir::ErrorStatus::Default => "default".into(),
+                        };
+                        self.error(file, &format!("{path}.errors.{status}.schema"), message);
+                    }
+                    Some(_) => {}
+                }
+            }
+            if formats.contains(&Format::Xml) {
+                let bodies = operation
+                    .request
+                    .iter()
+                    .filter(|r| r.formats.contains(&BodyFormat::Xml))
+                    .map(|r| (&r.ty, format!("{path}.request.schema")));
+                let responses = operation
+                    .responses
+                    .iter()
+                    .filter_map(|r| r.ty.as_ref().map(|ty| (ty, format!("{path}.responses.{}.schema", r.status))));
+                let wrong: Vec<String> =
+                    bodies.chain(responses).filter(|(ty, _)| !is_object(ty, scope)).map(|(_, p)| p).collect();
+                for body_path in wrong {
+                    self.error(
+                        file,
+                        &body_path,
+                        "in an API that speaks XML, a body is an object schema (an XML document has one root element)",
+                    );
+                }
+            }
+        }
+        let logout = match auth {
+            ir::Auth::Bearer { logout_operation: Some(id), .. } => Some((*id, 0)),
+            ir::Auth::Session { logout_operation: Some(id), .. } => Some((*id, 1)),
+            _ => None,
+        };
+        if let Some((id, expected)) = logout {
+            let operation = &operations[id.0];
+            let arguments = operation.parameters.iter().filter(|p| p.required && p.value.is_none()).count();
+            let path_parameters =
+                operation.parameters.iter().filter(|p| p.location == ir::ParameterLocation::Path).count();
+            if arguments != expected || path_parameters != expected || operation.request.is_some() {
+                let message = if expected == 0 {
+                    format!("the logout operation `{}` must need no arguments: the client calls it with the tokens it holds", operation.id)
+                } else {
+                    format!("the logout operation `{}` must have exactly one argument, the path parameter that receives the session id", operation.id)
+                };
+                let (file, path) = place(&operation.id);
+                self.error(file, &path, message);
+            }
+        }
     }
 
     fn formats(&mut self, file: usize, formats: &ast::Formats) -> (Vec<Format>, Format) {
