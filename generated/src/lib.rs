@@ -23,17 +23,22 @@ pub mod backup_for_aws;
 /// Veeam Backup Enterprise Manager REST API
 #[rustfmt::skip]
 pub mod enterprise_manager;
-/// Reading and writing the XML documents of the APIs that speak XML:
-/// `xml::from_str::<PasswordKeyInfo>(text)`, `xml::to_string(&value)`.
-pub mod xml {
-    pub use ::veeam_runtime::xml::{from_str, to_string, Error, FromXml, ToXml};
-}
-/// Client settings and values shared by every API's client.
-pub use ::veeam_runtime::client::{BuildError, Format, Secret};
-/// Types shared by every API: identifiers, timestamps and the opaque value of unknown enum
-/// variants.
-pub use ::veeam_runtime::{Date, DateTime, UnknownValue, Uuid};
-/// Reading and writing JSON bodies; errors name the member path (`Roles.EnterpriseRoles[0]`).
-pub mod json {
-    pub use ::veeam_runtime::json::{from_slice, from_str, to_string, Error};
+pub use shared::*;
+#[rustfmt::skip]
+mod shared {
+    /// Reading and writing the XML documents of the APIs that speak XML:
+    /// `xml::from_str::<PasswordKeyInfo>(text)`, `xml::to_string(&value)`.
+    pub mod xml {
+        pub use ::veeam_runtime::xml::{from_str, to_string, Error, FromXml, ToXml};
+    }
+    /// Types shared by every API: identifiers, timestamps and the opaque value of unknown
+    /// enum variants.
+    pub use ::veeam_runtime::{Date, DateTime, UnknownValue, Uuid};
+    /// Client settings and values shared by every API's client.
+    pub use ::veeam_runtime::client::{BuildError, Format, Secret};
+    /// Reading and writing JSON bodies; errors name the member path
+    /// (`Roles.EnterpriseRoles[0]`).
+    pub mod json {
+        pub use ::veeam_runtime::json::{from_slice, from_str, to_string, Error};
+    }
 }

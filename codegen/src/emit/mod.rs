@@ -136,18 +136,25 @@ fn lib_rs(crate_spec: &CrateSpec, spec: &ir::Spec, runtime: &TokenStream) -> Tok
 
         #(#modules)*
 
-        #xml
+        pub use shared::*;
 
-        /// Types shared by every API: identifiers, timestamps and the opaque value of unknown enum
-        /// variants.
-        pub use #runtime::{Date, DateTime, UnknownValue, Uuid};
+        // In a skipped module: rustfmt would reorder these re-exports.
+        #[rustfmt::skip]
+        mod shared {
+            #xml
 
-        /// Client settings and values shared by every API's client.
-        pub use #runtime::client::{BuildError, Format, Secret};
+            /// Types shared by every API: identifiers, timestamps and the opaque value of unknown
+            /// enum variants.
+            pub use #runtime::{Date, DateTime, UnknownValue, Uuid};
 
-        /// Reading and writing JSON bodies; errors name the member path (`Roles.EnterpriseRoles[0]`).
-        pub mod json {
-            pub use #runtime::json::{from_slice, from_str, to_string, Error};
+            /// Client settings and values shared by every API's client.
+            pub use #runtime::client::{BuildError, Format, Secret};
+
+            /// Reading and writing JSON bodies; errors name the member path
+            /// (`Roles.EnterpriseRoles[0]`).
+            pub mod json {
+                pub use #runtime::json::{from_slice, from_str, to_string, Error};
+            }
         }
     }
 }
