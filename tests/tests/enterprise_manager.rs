@@ -339,6 +339,16 @@ fn cases() -> Vec<Case> {
             expected: "SRV13\\Administrator",
         },
         Case {
+            name: "delete a logon session",
+            call: |c| Box::pin(async move { c.logout("5496707f-c814-47ce-8d6d-110aa03cec03").await.map(|()| "deleted".into()) }),
+            method: "DELETE",
+            path: "/api/logonSessions/5496707f-c814-47ce-8d6d-110aa03cec03".into(),
+            query: None,
+            status: 204,
+            response: None,
+            expected: "deleted",
+        },
+        Case {
             name: "list credentials",
             call: |c| Box::pin(async move { c.list_credentials(SERVER.parse().unwrap()).await.map(|s| format!("{:?}", s.credentials_info.map(|v| v.len()))) }),
             method: "GET",
