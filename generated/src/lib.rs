@@ -17,6 +17,7 @@
 //! [`enterprise_manager`] (Veeam Backup Enterprise Manager, XML and JSON).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
 /// Veeam Backup for AWS REST API
 #[rustfmt::skip]
 pub mod backup_for_aws;

@@ -6,6 +6,9 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// Nothing a server sends may panic: no unwrap or expect outside tests (and the `testing` helpers,
+// which are test assertions).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod time_types;
 mod unknown;
@@ -13,6 +16,7 @@ mod unknown;
 pub mod client;
 pub mod json;
 #[cfg(feature = "testing")]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 pub mod testing;
 pub mod xml;
 

@@ -133,6 +133,7 @@ fn lib_rs(crate_spec: &CrateSpec, spec: &ir::Spec, runtime: &TokenStream) -> Tok
         #docs
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
+        #![deny(clippy::unwrap_used, clippy::expect_used)]
 
         #(#modules)*
 
