@@ -83,7 +83,7 @@ fn decode(context: &Context, operation: &Operation) -> TokenStream {
 
 /// Statements that build `request` for an operation from the builder's fields (`self.<name>`).
 fn build_request(context: &Context, operation: &Operation, authenticated: bool) -> TokenStream {
-    let runtime = &context.runtime;
+    let runtime = &context.runtime();
     let http_method = method(operation.method);
     let id = &operation.id;
     let template = format!("{}{}", context.api.base_path, operation.path);
@@ -250,7 +250,7 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
 
 /// `log_in` / `log_out` and credential setters for the API's authentication scheme.
 fn auth_methods(context: &Context) -> TokenStream {
-    let runtime = &context.runtime;
+    let runtime = &context.runtime();
     let api = context.api;
     match &api.auth {
         Auth::None => quote!(),
@@ -386,7 +386,7 @@ fn auth_methods(context: &Context) -> TokenStream {
 
 pub fn emit(context: &Context) -> TokenStream {
     let api = context.api;
-    let runtime = &context.runtime;
+    let runtime = &context.runtime();
     let name = &api.module;
     let base_path = &api.base_path;
     let port = match api.default_port {

@@ -20,55 +20,135 @@ use crate::load::CrateSpec;
 use crate::write::{self, Rendered};
 use crate::Error;
 
-/// Paths the emitted code uses for the runtime crate.
+/// What every emitter needs: the API, and how to name the runtime crate and the models.
+///
+/// Names are kept as text and turned into tokens where used: token streams are not `Send`, and
+/// files are rendered on several threads.
 pub(crate) struct Context<'a> {
     pub api: &'a ir::Api,
-    /// `::veeam_runtime`, from the runtime package name in `crate.yaml`.
-    pub runtime: TokenStream,
-    /// Prefix of schema types when emitting outside the models module (`::veeam_api::api::models`).
-    pub models_path: Option<TokenStream>,
+    /// Crate name of the runtime (`veeam_runtime`), from `crate.yaml`.
+    pub runtime: &'a str,
+    /// Path of the models module when emitting outside it (`crate::backup_for_aws::models`).
+    pub models_path: Option<String>,
 }
 
-/// Renders the whole generated crate as it should be written to `out_dir`.
-pub fn render(crate_spec: &CrateSpec, spec: &ir::Spec, out_dir: &Path) -> Result<Rendered, Error> {
-    let mut rendered = Rendered::default();
-    let spec_name = crate_spec.spec_name.as_str();
-    let runtime_ident = format_ident!("{}", crate_spec.krate.runtime.package.replace('-', "_"));
-    let runtime = quote!(::#runtime_ident);
-    let all_files: Vec<PathBuf> = spec.apis.iter().flat_map(|api| api.files.iter().cloned()).collect();
+impl Context<'_> {
+    /// `::veeam_runtime`.
+    pub fn runtime(&self) -> TokenStream {
+        let ident = format_ident!("{}", self.runtime);
+        quote!(::#ident)
+    }
 
-    rendered.files.insert(PathBuf::from("Cargo.toml"), cargo_toml(crate_spec, out_dir));
-    rendered.files.insert(
+    /// The models module path, when emitting outside it.
+    pub fn models_path(&self) -> Option<TokenStream> {
+        self.models_path.as_deref().and_then(|path| syn::parse_str::<syn::Path>(path).ok()).map(|path| quote!(#path))
+    }
+}
+
+/// One file to render: its path and the job that renders it.
+type Job<'a> = (PathBuf, Box<dyn FnOnce() -> Result<String, Error> + Send + 'a>);
+
+/// Renders the whole generated crate as it should be written to `out_dir`. Files are rendered on
+/// all cores (formatting dominates the run time); the result does not depend on which finishes first.
+pub fn render(crate_spec: &CrateSpec, spec: &ir::Spec, out_dir: &Path) -> Result<Rendered, Error> {
+    let spec_name = crate_spec.spec_name.as_str();
+    let runtime_name = crate_spec.krate.runtime.package.replace('-', "_");
+    let runtime_name = runtime_name.as_str();
+    let lib = crate_spec.krate.name.replace('-', "_");
+    let lib = lib.as_str();
+    let all_files = sources(spec.apis.iter().flat_map(|api| api.files.iter()));
+
+    let mut jobs: Vec<Job> = Vec::new();
+    let cargo = cargo_toml(crate_spec, out_dir);
+    jobs.push((PathBuf::from("Cargo.toml"), Box::new(move || Ok(cargo))));
+    let files = all_files.clone();
+    jobs.push((
         PathBuf::from("src/lib.rs"),
-        write::rust_file(spec_name, &all_files, lib_rs(crate_spec, spec, &runtime))?,
-    );
+        Box::new(move || write::rust_file(spec_name, &files, lib_rs(crate_spec, spec, runtime_name))),
+    ));
     for api in &spec.apis {
-        let context = Context { api, runtime: runtime.clone(), models_path: None };
         let dir = PathBuf::from("src").join(&api.module);
-        let schema_files = sources(api.schemas.iter().map(|s| &s.file));
-        rendered
-            .files
-            .insert(dir.join("models.rs"), write::rust_file(spec_name, &schema_files, models::emit(&context))?);
         // Outside the models module, schema types are named by their full path.
-        let module = format_ident!("{}", api.module);
-        let context = Context { models_path: Some(quote!(crate::#module::models)), ..context };
-        rendered.files.insert(dir.join("client.rs"), write::rust_file(spec_name, &api.files, client::emit(&context))?);
-        rendered.files.insert(dir.join("mod.rs"), write::rust_file(spec_name, &api.files, api_mod_rs(&context))?);
+        let models_path = Some(format!("crate::{}::models", api.module));
+        let schema_files = sources(api.schemas.iter().map(|s| &s.file));
+        jobs.push((
+            dir.join("models.rs"),
+            Box::new(move || {
+                let context = Context { api, runtime: runtime_name, models_path: None };
+                write::rust_file(spec_name, &schema_files, models::emit(&context))
+            }),
+        ));
+        let path = models_path.clone();
+        jobs.push((
+            dir.join("client.rs"),
+            Box::new(move || {
+                let context = Context { api, runtime: runtime_name, models_path: path };
+                write::rust_file(spec_name, &api.files, client::emit(&context))
+            }),
+        ));
+        jobs.push((
+            dir.join("mod.rs"),
+            Box::new(move || {
+                let context = Context { api, runtime: runtime_name, models_path };
+                write::rust_file(spec_name, &api.files, api_mod_rs(&context))
+            }),
+        ));
     }
-    let lib = format_ident!("{}", crate_spec.krate.name.replace('-', "_"));
-    let examples_file = Path::new("tests/documented_examples.rs");
     let test_dir = out_dir.join("tests");
-    let examples = tests::documented_examples(spec, &runtime, &lib, |example| {
-        write::slash(&relative_path(&test_dir, &crate_spec.spec_dir.join(&example.file)))
-    });
-    let files = sources(spec.apis.iter().flat_map(|api| api.files.iter()));
-    if let Some(tokens) = examples {
-        rendered.files.insert(examples_file.to_owned(), write::rust_file(spec_name, &files, tokens)?);
-    }
-    if let Some(tokens) = tests::sensitive_debug(spec, &runtime, &lib) {
-        rendered.files.insert(PathBuf::from("tests/sensitive_debug.rs"), write::rust_file(spec_name, &files, tokens)?);
+    let files = all_files.clone();
+    jobs.push((
+        PathBuf::from("tests/documented_examples.rs"),
+        Box::new(move || {
+            let lib = format_ident!("{}", lib);
+            let tokens = tests::documented_examples(spec, runtime_name, &lib, |example| {
+                write::slash(&relative_path(&test_dir, &crate_spec.spec_dir.join(&example.file)))
+            });
+            tokens.map(|tokens| write::rust_file(spec_name, &files, tokens)).unwrap_or(Ok(String::new()))
+        }),
+    ));
+    jobs.push((
+        PathBuf::from("tests/sensitive_debug.rs"),
+        Box::new(move || {
+            let lib = format_ident!("{}", lib);
+            let tokens = tests::sensitive_debug(spec, runtime_name, &lib);
+            tokens.map(|tokens| write::rust_file(spec_name, &all_files, tokens)).unwrap_or(Ok(String::new()))
+        }),
+    ));
+
+    // Models and clients are the big files: at the end of the queue, so they are taken first.
+    jobs.sort_by_key(|(path, _)| path.ends_with("models.rs") || path.ends_with("client.rs"));
+    let mut rendered = Rendered::default();
+    for (path, contents) in run_parallel(jobs) {
+        let contents = contents?;
+        // An empty file means the job had nothing to write (no examples, say).
+        if !contents.is_empty() {
+            rendered.files.insert(path, contents);
+        }
     }
     Ok(rendered)
+}
+
+/// Runs the jobs on as many threads as there are cores, taking them from the end of the list.
+fn run_parallel(jobs: Vec<Job>) -> Vec<(PathBuf, Result<String, Error>)> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
+    let queue = std::sync::Mutex::new(jobs);
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let job = match queue.lock() {
+                    Ok(mut queue) => queue.pop(),
+                    Err(_) => None,
+                };
+                let Some((path, job)) = job else { break };
+                let result = job();
+                if let Ok(mut results) = results.lock() {
+                    results.push((path, result));
+                }
+            });
+        }
+    });
+    results.into_inner().unwrap_or_default()
 }
 
 /// The distinct spec files, sorted.
@@ -112,7 +192,9 @@ reqwest = {{ version = "0.13", default-features = false }}
     )
 }
 
-fn lib_rs(crate_spec: &CrateSpec, spec: &ir::Spec, runtime: &TokenStream) -> TokenStream {
+fn lib_rs(crate_spec: &CrateSpec, spec: &ir::Spec, runtime_name: &str) -> TokenStream {
+    let runtime_ident = format_ident!("{}", runtime_name);
+    let runtime = quote!(::#runtime_ident);
     let docs = docs::inner(crate_spec.krate.docs.as_deref().or(Some(&crate_spec.krate.description)));
     let modules = spec.apis.iter().map(|api| {
         let module = format_ident!("{}", api.module);
@@ -187,7 +269,7 @@ fn api_mod_rs(context: &Context) -> TokenStream {
         Some(ns) => quote!(Some(#ns)),
         None => quote!(None),
     };
-    let runtime = &context.runtime;
+    let runtime = &context.runtime();
     let error_body = client::error_body(context);
     quote! {
         #docs

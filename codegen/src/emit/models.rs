@@ -47,7 +47,7 @@ pub fn emit(context: &Context) -> TokenStream {
         })
         .collect();
     let members_module = (!json_members.is_empty()).then(|| {
-        let runtime = &context.runtime;
+        let runtime = &context.runtime();
         let members = json_members.iter().map(|(name, aliases): (&String, &BTreeSet<String>)| {
             let ident = format_ident!("{}", member_ident(name));
             let aliases = (!aliases.is_empty()).then(|| {
@@ -140,7 +140,7 @@ fn is_optional(field: &ir::Field) -> bool {
 
 /// serde attributes of a field: wire name, optionality, lenient readers for documented quirks.
 fn serde_attributes(context: &Context, field: &ir::Field, members: &mut Members) -> TokenStream {
-    let runtime = &context.runtime;
+    let runtime = &context.runtime();
     let json = runtime.to_string().replace(' ', "");
     let name = &field.json_name;
     let optional = is_optional(field);
@@ -181,7 +181,7 @@ fn object_type(
     eq: bool,
     members: &mut Members,
 ) -> TokenStream {
-    let runtime = &context.runtime;
+    let runtime = &context.runtime();
     let name = format_ident!("{}", schema.rust_name);
     let docs = schema_docs(schema);
     let sensitive = object.fields.iter().any(|f| f.sensitive);
@@ -308,7 +308,7 @@ fn constructor(context: &Context, schema: &Schema, object: &ir::Object) -> Token
 }
 
 fn enum_type(context: &Context, schema: &Schema, values: &[ir::EnumValue]) -> TokenStream {
-    let runtime = &context.runtime;
+    let runtime = &context.runtime();
     let name = format_ident!("{}", schema.rust_name);
     let docs = schema_docs(schema);
     let unknown_docs = docs::outer(Some(
@@ -402,7 +402,7 @@ fn enum_type(context: &Context, schema: &Schema, values: &[ir::EnumValue]) -> To
 }
 
 fn string_type(context: &Context, schema: &Schema) -> TokenStream {
-    let runtime = &context.runtime;
+    let runtime = &context.runtime();
     let name = format_ident!("{}", schema.rust_name);
     let docs = schema_docs(schema);
     quote! {

@@ -15,15 +15,16 @@ use crate::ir::{self, BodyFormat, ErrorStatus, ExampleOf, Type};
 /// The test file, or `None` when the spec has no examples.
 pub fn documented_examples(
     spec: &ir::Spec,
-    runtime: &TokenStream,
+    runtime_name: &str,
     lib: &Ident,
     include_path: impl Fn(&ir::Example) -> String,
 ) -> Option<TokenStream> {
+    let runtime = &quote_runtime(runtime_name);
     let mut names = HashSet::new();
     let mut tests = Vec::new();
     for api in &spec.apis {
         let module = format_ident!("{}", api.module);
-        let context = Context { api, runtime: runtime.clone(), models_path: Some(quote!(::#lib::#module::models)) };
+        let context = Context { api, runtime: runtime_name, models_path: Some(format!("::{lib}::{module}::models")) };
         let schema_examples = api.schemas.iter().flat_map(|schema| {
             let ty = Type::Schema(ir::SchemaId(api.schemas.iter().position(|s| s.name == schema.name).unwrap_or(0)));
             schema.examples.iter().map(move |example| (schema.name.as_str(), Some(ty.clone()), example))
@@ -81,11 +82,12 @@ pub fn documented_examples(
 
 /// A test per object schema with sensitive fields: a value holding marker secrets is built from
 /// JSON, and its `Debug` output must show `***` and none of the markers.
-pub fn sensitive_debug(spec: &ir::Spec, runtime: &TokenStream, lib: &Ident) -> Option<TokenStream> {
+pub fn sensitive_debug(spec: &ir::Spec, runtime_name: &str, lib: &Ident) -> Option<TokenStream> {
+    let runtime = &quote_runtime(runtime_name);
     let mut tests = Vec::new();
     for api in spec.apis.iter().filter(|api| api.speaks(ir::Format::Json)) {
         let module = format_ident!("{}", api.module);
-        let context = Context { api, runtime: runtime.clone(), models_path: Some(quote!(::#lib::#module::models)) };
+        let context = Context { api, runtime: runtime_name, models_path: Some(format!("::{lib}::{module}::models")) };
         for (index, schema) in api.schemas.iter().enumerate() {
             let ir::SchemaKind::Object(object) = &schema.kind else { continue };
             if !object.fields.iter().any(|f| f.sensitive) {
@@ -182,6 +184,11 @@ fn sample_value(api: &ir::Api, ty: &Type, depth: usize) -> Option<String> {
             ir::SchemaKind::Object(_) => return None,
         },
     })
+}
+
+fn quote_runtime(name: &str) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    quote!(::#ident)
 }
 
 fn option(value: Option<&str>) -> TokenStream {

@@ -8,7 +8,7 @@ use crate::ir::{Api, Primitive, SchemaKind, Type};
 
 /// The Rust type of a value of `ty` (without `Option`).
 pub fn rust_type(context: &Context, ty: &Type) -> TokenStream {
-    let runtime = &context.runtime;
+    let runtime = &context.runtime();
     match ty {
         Type::Primitive(primitive) => match primitive {
             Primitive::String | Primitive::Uri => quote!(String),
@@ -31,7 +31,7 @@ pub fn rust_type(context: &Context, ty: &Type) -> TokenStream {
         }
         Type::Schema(id) => {
             let name = format_ident!("{}", context.api.schema(*id).rust_name);
-            match &context.models_path {
+            match context.models_path() {
                 Some(path) => quote!(#path::#name),
                 None => quote!(#name),
             }

@@ -36,7 +36,7 @@ fn ident(field: &ir::Field) -> syn::Ident {
 
 /// `FromXml` and `ToXml` for an object schema.
 pub fn object_codecs(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStream {
-    let runtime = &context.runtime;
+    let runtime = &context.runtime();
     let name = format_ident!("{}", schema.rust_name);
     let xml_name = &schema.xml_name;
     let namespace = match &context.api.xml_namespace {
@@ -149,7 +149,7 @@ pub fn object_codecs(context: &Context, schema: &Schema, object: &ir::Object) ->
 
 /// `XmlScalar` for an enum: unknown values are kept, as in JSON.
 pub fn enum_scalar(context: &Context, schema: &Schema) -> TokenStream {
-    let runtime = &context.runtime;
+    let runtime = &context.runtime();
     let name = format_ident!("{}", schema.rust_name);
     quote! {
         impl #runtime::xml::XmlScalar for #name {
@@ -165,7 +165,7 @@ pub fn enum_scalar(context: &Context, schema: &Schema) -> TokenStream {
 
 /// `XmlScalar` for a named string type.
 pub fn string_scalar(context: &Context, schema: &Schema) -> TokenStream {
-    let runtime = &context.runtime;
+    let runtime = &context.runtime();
     let name = format_ident!("{}", schema.rust_name);
     quote! {
         impl #runtime::xml::XmlScalar for #name {
