@@ -75,8 +75,10 @@ pub struct FixedHeader {
 #[derive(Debug, Serialize)]
 pub enum Auth {
     None,
-    Bearer { token_operation: OperationId, logout_operation: Option<OperationId> },
+    Bearer { token_operation: Option<OperationId>, logout_operation: Option<OperationId> },
     Session { header: String, logon_operation: OperationId, logout_operation: Option<OperationId> },
+    Basic,
+    ApiKey { header: String },
 }
 
 /// Index into `Api::schemas`.
@@ -134,6 +136,8 @@ pub struct Field {
     pub required: bool,
     pub nullable: bool,
     pub sensitive: bool,
+    pub read_only: bool,
+    pub write_only: bool,
     /// The field's type contains its own schema without a list or map in between, so it is boxed.
     pub boxed: bool,
     pub description: Option<String>,

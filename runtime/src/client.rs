@@ -77,13 +77,21 @@ pub enum AuthInfo {
     /// response with `access_token`, `refresh_token`, `expires_in`); calls send
     /// `Authorization: Bearer <access token>`.
     Bearer {
-        /// Path of the token operation, below the base path.
-        token_path: &'static str,
+        /// Path of the token operation, below the base path, if the API has one; without it,
+        /// callers hand in tokens obtained elsewhere.
+        token_path: Option<&'static str>,
     },
     /// A logon call with HTTP Basic credentials returns a session id in `header`; every later call
     /// sends it back in the same header.
     Session {
         /// Header carrying the session id.
+        header: &'static str,
+    },
+    /// HTTP Basic credentials on every call.
+    Basic,
+    /// A key in a header on every call.
+    ApiKey {
+        /// Header carrying the key.
         header: &'static str,
     },
 }
@@ -243,7 +251,8 @@ impl<C: From<Transport>> ClientBuilder<C> {
         let auth = match info.auth {
             AuthInfo::None => AuthState::None,
             AuthInfo::Bearer { .. } => AuthState::Bearer(tokio::sync::Mutex::new(None)),
-            AuthInfo::Session { .. } => AuthState::Session(RwLock::new(None)),
+            AuthInfo::Session { .. } | AuthInfo::ApiKey { .. } => AuthState::Secret(RwLock::new(None)),
+            AuthInfo::Basic => AuthState::Basic(RwLock::new(None)),
         };
         Ok(C::from(Transport { inner: Arc::new(Inner { http, base, info, format, headers, auth }) }))
     }
@@ -339,7 +348,9 @@ enum AuthState {
     None,
     /// The lock also serialises refreshes: concurrent calls wait for one refresh.
     Bearer(tokio::sync::Mutex<Option<Tokens>>),
-    Session(RwLock<Option<Secret>>),
+    /// A session id or an API key, sent in the scheme's header.
+    Secret(RwLock<Option<Secret>>),
+    Basic(RwLock<Option<(String, Secret)>>),
 }
 
 /// The standard members of an OAuth2 token response.
@@ -425,29 +436,43 @@ impl Transport {
     pub async fn clear_credentials(&self) {
         match &self.inner.auth {
             AuthState::Bearer(state) => *state.lock().await = None,
-            AuthState::Session(state) => {
+            AuthState::Secret(state) => {
                 if let Ok(mut session) = state.write() {
                     *session = None;
+                }
+            }
+            AuthState::Basic(state) => {
+                if let Ok(mut credentials) = state.write() {
+                    *credentials = None;
                 }
             }
             AuthState::None => {}
         }
     }
 
-    /// Uses `session_id` for session authentication from now on.
+    /// Uses `session_id` (session schemes) or this API key (key schemes) from now on.
     pub fn set_session_id(&self, session_id: Secret) {
-        if let AuthState::Session(state) = &self.inner.auth {
+        if let AuthState::Secret(state) = &self.inner.auth {
             if let Ok(mut session) = state.write() {
                 *session = Some(session_id);
             }
         }
     }
 
-    /// The current session id.
+    /// The current session id (or API key).
     pub fn session_id(&self) -> Option<Secret> {
         match &self.inner.auth {
-            AuthState::Session(state) => state.read().ok().and_then(|s| s.clone()),
+            AuthState::Secret(state) => state.read().ok().and_then(|s| s.clone()),
             _ => None,
+        }
+    }
+
+    /// Uses these HTTP Basic credentials on every call from now on.
+    pub fn set_basic_credentials(&self, username: &str, password: Secret) {
+        if let AuthState::Basic(state) = &self.inner.auth {
+            if let Ok(mut credentials) = state.write() {
+                *credentials = Some((username.to_owned(), password));
+            }
         }
     }
 
@@ -464,8 +489,8 @@ impl Transport {
         operation: &'static str,
         fields: &[(&str, &str)],
     ) -> Result<Tokens, Error<E>> {
-        let AuthInfo::Bearer { token_path } = self.inner.info.auth else {
-            return Err(Error::Auth { operation, message: "this API does not use bearer tokens".into() });
+        let AuthInfo::Bearer { token_path: Some(token_path) } = self.inner.info.auth else {
+            return Err(Error::Auth { operation, message: "this API has no token operation".into() });
         };
         let mut request = Request::new(Method::POST, operation, token_path, false);
         request.literal(token_path);
@@ -490,6 +515,8 @@ impl Transport {
     }
 
     /// Stores the session id of a logon response (from the scheme's header).
+    ///
+    /// Does nothing for schemes without a session.
     pub fn store_session<E>(&self, response: &Response) -> Result<(), Error<E>> {
         let AuthInfo::Session { header } = self.inner.info.auth else { return Ok(()) };
         let id =
@@ -531,14 +558,23 @@ impl Transport {
                     }
                 }
             }
-            AuthState::Session(_) => match (self.session_id(), &self.inner.info.auth) {
-                (Some(id), AuthInfo::Session { header }) => {
+            AuthState::Secret(_) => match (self.session_id(), &self.inner.info.auth) {
+                (Some(id), AuthInfo::Session { header } | AuthInfo::ApiKey { header }) => {
                     let name = HeaderName::from_bytes(header.as_bytes())
-                        .map_err(|_| Error::Auth { operation, message: "invalid session header name".into() })?;
+                        .map_err(|_| Error::Auth { operation, message: "invalid credential header name".into() })?;
                     sensitive(name, &id.0)
                 }
-                _ => Err(Error::Auth { operation, message: "not logged in: call `log_in` or set a session id".into() }),
+                _ => Err(Error::Auth { operation, message: "not logged in: log in or set the credential first".into() }),
             },
+            AuthState::Basic(state) => {
+                let credentials = state.read().ok().and_then(|c| c.clone());
+                let Some((username, password)) = credentials else {
+                    return Err(Error::Auth { operation, message: "no credentials: call `set_credentials` first".into() });
+                };
+                use base64::Engine as _;
+                let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.0));
+                sensitive(reqwest::header::AUTHORIZATION, &format!("Basic {encoded}"))
+            }
         }
     }
 

@@ -254,15 +254,38 @@ fn auth_methods(context: &Context) -> TokenStream {
     let api = context.api;
     match &api.auth {
         Auth::None => quote!(),
+        Auth::Basic => quote! {
+            /// Sends these HTTP Basic credentials with every later call.
+            pub fn set_credentials(&self, username: &str, password: impl Into<String>) {
+                self.transport.set_basic_credentials(username, #runtime::client::Secret::new(password));
+            }
+        },
+        Auth::ApiKey { header } => {
+            let doc = format!("Sends this key in the `{header}` header with every later call.");
+            quote! {
+                #[doc = #doc]
+                pub fn set_api_key(&self, key: impl Into<String>) {
+                    self.transport.set_session_id(#runtime::client::Secret::new(key));
+                }
+            }
+        }
         Auth::Bearer { token_operation, logout_operation } => {
-            let token = api.operation(*token_operation);
-            let token_doc = format!(
-                "Logs in with the password grant of `{} {}{}` and keeps the tokens: later calls send the \
-                 access token, refresh it when it expires (or is refused once) and retry.",
-                token.method.as_str(),
-                api.base_path,
-                token.path
-            );
+            let log_in = token_operation.map(|id| {
+                let token = api.operation(id);
+                let doc = format!(
+                    "Logs in with the password grant of `{} {}{}` and keeps the tokens: later calls send the \
+                     access token, refresh it when it expires (or is refused once) and retry.",
+                    token.method.as_str(),
+                    api.base_path,
+                    token.path
+                );
+                quote! {
+                    #[doc = #doc]
+                    pub async fn log_in(&self, username: &str, password: &str) -> Result<(), Error> {
+                        self.transport.bearer_log_in(username, password).await
+                    }
+                }
+            });
             let log_out = logout_operation.map(|id| {
                 let logout = api.operation(id);
                 let doc = format!(
@@ -279,10 +302,7 @@ fn auth_methods(context: &Context) -> TokenStream {
                 }
             });
             quote! {
-                #[doc = #token_doc]
-                pub async fn log_in(&self, username: &str, password: &str) -> Result<(), Error> {
-                    self.transport.bearer_log_in(username, password).await
-                }
+                #log_in
 
                 /// Uses tokens obtained elsewhere: the access token, the refresh token if any, and
                 /// how long the access token stays valid if known.
@@ -406,10 +426,18 @@ pub fn emit(context: &Context) -> TokenStream {
     let auth = match &api.auth {
         Auth::None => quote!(#runtime::client::AuthInfo::None),
         Auth::Bearer { token_operation, .. } => {
-            let path = &api.operation(*token_operation).path;
+            let path = match token_operation {
+                Some(id) => {
+                    let path = &api.operation(*id).path;
+                    quote!(Some(#path))
+                }
+                None => quote!(None),
+            };
             quote!(#runtime::client::AuthInfo::Bearer { token_path: #path })
         }
         Auth::Session { header, .. } => quote!(#runtime::client::AuthInfo::Session { header: #header }),
+        Auth::Basic => quote!(#runtime::client::AuthInfo::Basic),
+        Auth::ApiKey { header } => quote!(#runtime::client::AuthInfo::ApiKey { header: #header }),
     };
     let error_body = error_body(context);
     let error_impl = if error_body.to_string() == "()" {

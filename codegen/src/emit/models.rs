@@ -112,6 +112,12 @@ fn schema_docs(schema: &Schema) -> TokenStream {
 
 fn field_docs(field: &ir::Field) -> TokenStream {
     let mut text = field.description.clone().unwrap_or_else(|| format!("`{}`.", field.name));
+    if field.read_only {
+        text.push_str("\n\nRead-only: set by the server, ignored in requests.");
+    }
+    if field.write_only {
+        text.push_str("\n\nWrite-only: sent in requests, never returned.");
+    }
     if field.sensitive {
         text.push_str("\n\nSensitive: never shown by `Debug`.");
     }

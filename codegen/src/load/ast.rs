@@ -89,13 +89,32 @@ pub struct Auth {
     /// A logon call (HTTP Basic) returns a session id in a header sent back on every call.
     #[serde(default)]
     pub session: Option<SessionAuth>,
+    /// HTTP Basic credentials on every call.
+    #[serde(default)]
+    pub basic: Option<BasicAuth>,
+    /// A key in a header on every call.
+    #[serde(default)]
+    pub api_key: Option<ApiKeyAuth>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasicAuth {}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiKeyAuth {
+    /// Header carrying the key.
+    pub header: String,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BearerAuth {
-    /// Operation that exchanges credentials (or a refresh token) for tokens.
-    pub token_operation: String,
+    /// Operation that exchanges credentials (or a refresh token) for tokens (RFC 6749 password and
+    /// refresh-token grants). Without one, callers hand in tokens they got elsewhere.
+    #[serde(default)]
+    pub token_operation: Option<String>,
     /// Operation that revokes the token, if the API has one.
     #[serde(default)]
     pub logout_operation: Option<String>,
@@ -165,6 +184,12 @@ pub struct Field {
     pub description: Option<String>,
     #[serde(default)]
     pub example: Option<String>,
+    /// Set by the server only (documentation).
+    #[serde(default)]
+    pub read_only: bool,
+    /// Sent by clients only, never returned (documentation).
+    #[serde(default)]
+    pub write_only: bool,
     #[serde(default)]
     pub json: Option<JsonField>,
     #[serde(default)]

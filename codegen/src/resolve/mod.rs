@@ -543,6 +543,8 @@ impl<'a> Resolver<'a> {
                 required: field.required,
                 nullable: field.nullable,
                 sensitive: field.sensitive,
+                read_only: field.read_only,
+                write_only: field.write_only,
                 boxed: false,
                 description: docs(&field.description),
                 example: field.example.clone(),
@@ -973,27 +975,29 @@ impl<'a> Resolver<'a> {
                 }
             }
         };
-        let scheme = match auth {
-            None => None,
-            Some(ast::Auth { bearer: Some(bearer), session: None }) => Some(Ok(bearer)),
-            Some(ast::Auth { bearer: None, session: Some(session) }) => Some(Err(session)),
-            Some(_) => {
-                self.error(file, "api.auth", "give exactly one authentication scheme: `bearer` or `session`");
-                None
-            }
-        };
-        match scheme {
-            None => ir::Auth::None,
-            Some(Ok(bearer)) => {
-                let token = operation(self, "bearer.token_operation", &bearer.token_operation);
+        let Some(auth) = auth else { return ir::Auth::None };
+        let given = [auth.bearer.is_some(), auth.session.is_some(), auth.basic.is_some(), auth.api_key.is_some()];
+        if given.iter().filter(|g| **g).count() != 1 {
+            self.error(file, "api.auth", "give exactly one authentication scheme: `bearer`, `session`, `basic` or `api_key`");
+            return ir::Auth::None;
+        }
+        if auth.basic.is_some() {
+            return ir::Auth::Basic;
+        }
+        if let Some(api_key) = &auth.api_key {
+            self.header_name(file, "api.auth.api_key.header", &api_key.header);
+            return ir::Auth::ApiKey { header: api_key.header.clone() };
+        }
+        match (&auth.bearer, &auth.session) {
+            (Some(bearer), _) => {
+                let token =
+                    bearer.token_operation.as_deref().and_then(|id| operation(self, "bearer.token_operation", id));
                 let logout =
                     bearer.logout_operation.as_deref().and_then(|id| operation(self, "bearer.logout_operation", id));
-                match token {
-                    Some(token_operation) => ir::Auth::Bearer { token_operation, logout_operation: logout },
-                    None => ir::Auth::None,
-                }
+                ir::Auth::Bearer { token_operation: token, logout_operation: logout }
             }
-            Some(Err(session)) => {
+            (None, None) => ir::Auth::None,
+            (None, Some(session)) => {
                 self.header_name(file, "api.auth.session.header", &session.header);
                 let logon = operation(self, "session.logon_operation", &session.logon_operation);
                 let logout =

@@ -13,7 +13,7 @@ static API: ::veeam_runtime::client::ApiInfo = ::veeam_runtime::client::ApiInfo 
     headers: &[("x-api-version", "1.0-rev0")],
     formats: &[::veeam_runtime::client::Format::Json],
     auth: ::veeam_runtime::client::AuthInfo::Bearer {
-        token_path: "/token",
+        token_path: Some("/token"),
     },
 };
 ::veeam_runtime::json_error_body!(crate ::backup_for_aws::models::Error);
