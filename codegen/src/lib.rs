@@ -9,9 +9,11 @@
 
 pub mod diagnostics;
 pub mod emit;
+pub mod import;
 pub mod ir;
 pub mod load;
 pub mod resolve;
+pub mod synth;
 pub mod write;
 
 use std::path::Path;

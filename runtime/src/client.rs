@@ -564,12 +564,17 @@ impl Transport {
                         .map_err(|_| Error::Auth { operation, message: "invalid credential header name".into() })?;
                     sensitive(name, &id.0)
                 }
-                _ => Err(Error::Auth { operation, message: "not logged in: log in or set the credential first".into() }),
+                _ => {
+                    Err(Error::Auth { operation, message: "not logged in: log in or set the credential first".into() })
+                }
             },
             AuthState::Basic(state) => {
                 let credentials = state.read().ok().and_then(|c| c.clone());
                 let Some((username, password)) = credentials else {
-                    return Err(Error::Auth { operation, message: "no credentials: call `set_credentials` first".into() });
+                    return Err(Error::Auth {
+                        operation,
+                        message: "no credentials: call `set_credentials` first".into(),
+                    });
                 };
                 use base64::Engine as _;
                 let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.0));

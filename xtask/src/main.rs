@@ -23,6 +23,41 @@ enum Command {
     Codegen(Paths),
     /// Exit non-zero, with a diff summary, when the output crate is stale.
     Check(Paths),
+    /// Write spec-language YAML for an OpenAPI 3.0 or 3.1 document (YAML or JSON).
+    ImportOpenapi(Import),
+    /// Write a deterministic synthetic API with N schemas and about 2N operations.
+    Synth(Synth),
+}
+
+#[derive(Args)]
+struct Import {
+    /// The OpenAPI document.
+    file: PathBuf,
+    /// Name of the API (its Rust module): snake_case.
+    #[arg(long)]
+    name: String,
+    /// Folder for the spec files (default `spec/<name>/`).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct Synth {
+    /// Number of schemas.
+    n: usize,
+    /// `openapi` writes one OpenAPI 3.0 document; `spec` writes a spec folder (`crate.yaml` and
+    /// one API folder) ready for `cargo xtask codegen --spec`.
+    #[arg(long, value_enum, default_value = "spec")]
+    format: SynthFormat,
+    /// Where to write: a file for `openapi`, a folder for `spec`.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SynthFormat {
+    Openapi,
+    Spec,
 }
 
 /// Without `--spec` and `--out`: the shipped spec into `generated/`, and the fixture specs into
@@ -90,10 +125,61 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::ImportOpenapi(import) => failed = !import_openapi(&import),
+        Command::Synth(synth) => failed = !write_synth(&synth),
     }
     if failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Imports an OpenAPI document into spec files; reports what was not mapped. Returns success.
+fn import_openapi(import: &Import) -> bool {
+    let text = match std::fs::read_to_string(&import.file) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("{}: {error}", import.file.display());
+            return false;
+        }
+    };
+    let source = import.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let imported = match codegen::import::import(&text, &source, &import.name) {
+        Ok(imported) => imported,
+        Err(error) => {
+            eprintln!("{}: {error}", import.file.display());
+            return false;
+        }
+    };
+    let out = import.out.clone().unwrap_or_else(|| workspace_root().join("spec").join(&import.name));
+    if let Err(error) = codegen::import::write(&imported, &out) {
+        eprintln!("{error}");
+        return false;
+    }
+    for note in &imported.notes {
+        eprintln!("not mapped: {note}");
+    }
+    println!("wrote {} file(s) to {}", imported.files.len(), out.display());
+    true
+}
+
+fn write_synth(synth: &Synth) -> bool {
+    let document = codegen::synth::openapi(synth.n);
+    let result = match synth.format {
+        SynthFormat::Openapi => {
+            std::fs::write(&synth.out, document).map_err(|e| format!("{}: {e}", synth.out.display()))
+        }
+        SynthFormat::Spec => codegen::synth::spec_folder(&document, &synth.out, &workspace_root().join("runtime")),
+    };
+    match result {
+        Ok(()) => {
+            println!("wrote a synthetic API with {} schemas to {}", synth.n, synth.out.display());
+            true
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            false
+        }
     }
 }

@@ -978,7 +978,11 @@ impl<'a> Resolver<'a> {
         let Some(auth) = auth else { return ir::Auth::None };
         let given = [auth.bearer.is_some(), auth.session.is_some(), auth.basic.is_some(), auth.api_key.is_some()];
         if given.iter().filter(|g| **g).count() != 1 {
-            self.error(file, "api.auth", "give exactly one authentication scheme: `bearer`, `session`, `basic` or `api_key`");
+            self.error(
+                file,
+                "api.auth",
+                "give exactly one authentication scheme: `bearer`, `session`, `basic` or `api_key`",
+            );
             return ir::Auth::None;
         }
         if auth.basic.is_some() {

@@ -1,0 +1,100 @@
+//! OpenAPI 3.1 to 3.0, on the JSON tree, for what the importer maps: 3.1 schemas are JSON Schema
+//! 2020-12, where `nullable` became a `"null"` type and `example` became `examples`.
+
+use serde_json::{Map, Value};
+
+/// Rewrites a 3.1 document in place into the 3.0 shapes `openapiv3` reads.
+pub fn to_3_0(document: &mut Value) {
+    if let Some(version) = document.get_mut("openapi") {
+        *version = Value::String("3.0.3".into());
+    }
+    rewrite(document);
+}
+
+fn rewrite(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            schema(object);
+            object.values_mut().for_each(rewrite);
+        }
+        Value::Array(items) => items.iter_mut().for_each(rewrite),
+        _ => {}
+    }
+}
+
+/// One object that may be a schema.
+fn schema(object: &mut Map<String, Value>) {
+    // `type: [string, "null"]` -> `type: string, nullable: true`.
+    if let Some(Value::Array(types)) = object.get("type") {
+        let mut types: Vec<Value> = types.clone();
+        let nullable = types.iter().any(|t| t == "null");
+        types.retain(|t| t != "null");
+        if nullable {
+            object.insert("nullable".into(), Value::Bool(true));
+        }
+        match types.len() {
+            0 => {
+                object.remove("type");
+            }
+            1 => {
+                object.insert("type".into(), types.remove(0));
+            }
+            _ => {
+                // Several types: leave the list, which 3.0 readers reject with a clear error.
+            }
+        }
+    }
+    // `anyOf: [X, {type: "null"}]` -> `X` made nullable (kept as a one-item `anyOf`).
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(variants)) = object.get_mut(key) {
+            let before = variants.len();
+            variants.retain(|v| v.get("type") != Some(&Value::String("null".into())));
+            if variants.len() < before {
+                object.insert("nullable".into(), Value::Bool(true));
+            }
+        }
+    }
+    // `examples: [a, ...]` in a schema -> `example: a`.
+    if let Some(Value::Array(examples)) = object.get("examples") {
+        if !object.contains_key("example") && object.contains_key("type") {
+            if let Some(first) = examples.first().cloned() {
+                object.insert("example".into(), first);
+            }
+            object.remove("examples");
+        }
+    }
+    // `const: x` -> `enum: [x]`.
+    if let Some(constant) = object.remove("const") {
+        object.insert("enum".into(), Value::Array(vec![constant]));
+    }
+    // Numeric `exclusiveMinimum`/`exclusiveMaximum` (3.1) are not booleans (3.0): not mapped anyway.
+    for key in ["exclusiveMinimum", "exclusiveMaximum"] {
+        if object.get(key).is_some_and(Value::is_number) {
+            object.remove(key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nullable_types_and_examples() {
+        let mut document = serde_json::json!({
+            "openapi": "3.1.0",
+            "components": {"schemas": {"A": {"type": ["string", "null"], "examples": ["x"]},
+                                        "B": {"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]},
+                                        "C": {"const": "fixed"}}}
+        });
+        to_3_0(&mut document);
+        assert_eq!(document["openapi"], "3.0.3");
+        assert_eq!(
+            document["components"]["schemas"]["A"],
+            serde_json::json!({"type": "string", "nullable": true, "example": "x"})
+        );
+        assert_eq!(document["components"]["schemas"]["B"]["nullable"], true);
+        assert_eq!(document["components"]["schemas"]["B"]["anyOf"].as_array().unwrap().len(), 1);
+        assert_eq!(document["components"]["schemas"]["C"]["enum"], serde_json::json!(["fixed"]));
+    }
+}
