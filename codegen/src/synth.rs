@@ -1,6 +1,6 @@
 //! A deterministic synthetic API for benchmarks and scaling tests: `n` schemas (objects of eight
 //! fields of mixed types with nested references and lists, and every tenth an enum) and about
-//! `2n` operations (get, create, and for every fifth object list, update and delete).
+//! `2n` operations (get and create, and for every tenth object list, update and delete).
 
 use std::path::Path;
 
@@ -87,7 +87,7 @@ pub fn openapi(n: usize) -> String {
         let mut single_item = json!({
             "get": {"operationId": format!("get{schema_name}"), "parameters": id, "responses": merge(ok("200"), json!({"default": error}))}
         });
-        if i % 5 == 0 {
+        if i % 10 == 0 {
             collection_item["get"] = json!({
                 "operationId": format!("list{schema_name}"),
                 "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "format": "int32"}}],

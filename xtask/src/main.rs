@@ -74,8 +74,11 @@ struct Paths {
 
 /// Spec folders generated into workspace crates, relative to the workspace root: the shipped spec
 /// first, then the fixtures whose generated code the workspace compiles, lints and tests.
-const GENERATED: &[(&str, &str)] =
-    &[("spec", "generated"), ("codegen/tests/fixtures/kitchen_sink", "codegen/tests/fixtures/kitchen_sink_generated")];
+const GENERATED: &[(&str, &str)] = &[
+    ("spec", "generated"),
+    ("codegen/tests/fixtures/kitchen_sink", "codegen/tests/fixtures/kitchen_sink_generated"),
+    ("codegen/tests/fixtures/imported", "codegen/tests/fixtures/imported_generated"),
+];
 
 impl Paths {
     fn pairs(&self) -> Vec<(PathBuf, PathBuf)> {

@@ -110,6 +110,8 @@ struct ParameterOut {
     required: bool,
     description: Option<String>,
     csv: bool,
+    /// The schema's `default` (headers: a candidate fixed header of the API).
+    default: Option<String>,
 }
 
 struct ResponseOut {
@@ -300,6 +302,10 @@ impl<'a> Importer<'a> {
         if schema.schema_data.default.is_some() {
             self.note(&format!("{pointer}/default"), "default values are not mapped (documentation only)");
         }
+        self.validation_keywords(pointer);
+    }
+
+    fn validation_keywords(&mut self, pointer: &str) {
         let constraints = [
             "pattern",
             "minLength",
@@ -344,6 +350,7 @@ impl<'a> Importer<'a> {
                 }
                 ReferenceOr::Reference { .. } => (None, None, false, false),
             };
+            self.validation_keywords(&field_pointer);
             let xml = self.field_xml(property, &field_pointer, key);
             fields.push(FieldOut {
                 key: key.clone(),
@@ -748,27 +755,25 @@ impl<'a> Importer<'a> {
         };
         let hint = format!("{}{}", operation.to_upper_camel_case(), data.name.to_upper_camel_case());
         let ty = self.ty(schema, &format!("{pointer}/schema"), &hint)?;
-        let default = self.raw.pointer(&format!("{pointer}/schema/default")).and_then(Json::as_str).map(str::to_owned);
-        let mut out = ParameterOut {
+        let default = match schema {
+            ReferenceOr::Item(schema) => schema.schema_data.default.as_ref().map(compact),
+            ReferenceOr::Reference { .. } => None,
+        };
+        if default.is_some() && location != "header" {
+            self.note(
+                &format!("{pointer}/schema/default"),
+                "parameter defaults are not mapped (the server applies them)",
+            );
+        }
+        Some(ParameterOut {
             name: data.name.clone(),
             location,
             ty,
             required: data.required || location == "path",
             description: data.description.clone(),
             csv: csv && location == "query",
-        };
-        // A required header with a default is a candidate fixed header; kept as a parameter
-        // unless every operation has it (decided in `api_section`).
-        if location == "header" {
-            if let Some(default) = default {
-                out.description = Some(format!(
-                    "{}{}",
-                    out.description.map(|d| format!("{d} ")).unwrap_or_default(),
-                    format!("(default `{default}`)")
-                ));
-            }
-        }
-        Some(out)
+            default,
+        })
     }
 
     fn request_body(
@@ -971,6 +976,7 @@ impl<'a> Importer<'a> {
             if let Some(namespace) = xml_namespace {
                 api.insert(yaml_str("xml_namespace"), yaml_str(namespace));
             }
+            self.drop_fields_without_xml_form();
         } else {
             // XML bodies were dropped: so are formats lists naming them.
             for operation in self.operations.values_mut() {
@@ -989,6 +995,33 @@ impl<'a> Importer<'a> {
         self.api = api;
     }
 
+    /// An API that speaks XML cannot have maps, arbitrary JSON or lists of lists: such fields are
+    /// left out, and reported.
+    fn drop_fields_without_xml_form(&mut self) {
+        let mut dropped = Vec::new();
+        for (schema_name, schema) in &mut self.schemas {
+            if let KindOut::Object(fields) = &mut schema.kind {
+                fields.retain(|field| {
+                    let expr = field.ty.expr.as_str();
+                    let xml_form = !(expr.contains("map<")
+                        || expr == "any"
+                        || expr.contains("<any>")
+                        || expr.contains("list<list<"));
+                    if !xml_form {
+                        dropped.push(format!("{schema_name}.{} (`{expr}`)", field.key));
+                    }
+                    xml_form
+                });
+            }
+        }
+        for field in dropped {
+            self.note(
+                "/components/schemas",
+                format!("field {field} is not mapped: the API speaks XML, which has no form for it"),
+            );
+        }
+    }
+
     /// Required headers with a default that every operation sends: fixed headers of the API.
     fn fixed_headers(&mut self) -> Mapping {
         let mut fixed = Mapping::new();
@@ -996,24 +1029,19 @@ impl<'a> Importer<'a> {
         let candidates: Vec<String> = first
             .parameters
             .iter()
-            .filter(|p| {
-                p.location == "header"
-                    && p.required
-                    && p.description.as_deref().is_some_and(|d| d.contains("(default `"))
-            })
+            .filter(|p| p.location == "header" && p.required && p.default.is_some())
             .map(|p| p.name.clone())
             .collect();
         for name in candidates {
-            let default_of = |p: &ParameterOut| {
-                p.description
-                    .as_deref()
-                    .and_then(|d| d.rsplit("(default `").next())
-                    .map(|d| d.trim_end_matches("`)").to_owned())
-            };
             let values: BTreeSet<Option<String>> = self
                 .operations
                 .values()
-                .map(|op| op.parameters.iter().find(|p| p.location == "header" && p.name == name).and_then(default_of))
+                .map(|op| {
+                    op.parameters
+                        .iter()
+                        .find(|p| p.location == "header" && p.name == name)
+                        .and_then(|p| p.default.clone())
+                })
                 .collect();
             if values.len() == 1 {
                 if let Some(Some(value)) = values.into_iter().next() {

@@ -1,0 +1,202 @@
+//! OpenAPI import: the imported fixture specs are what the importer makes of the documents
+//! today (so the generated crate built from them is current), every construct that cannot be
+//! mapped is reported with its JSON pointer, and the synthetic API is deterministic.
+
+use std::path::{Path, PathBuf};
+
+use codegen::import::{self, ImportError, Note};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+const DOCUMENTS: [(&str, &str); 3] =
+    [("petstore.yaml", "petstore"), ("everything.json", "everything"), ("vbaws-credentials.yaml", "vbaws")];
+
+fn import_fixture(file: &str, name: &str) -> import::Imported {
+    let text = std::fs::read_to_string(fixtures().join("openapi").join(file)).unwrap();
+    import::import(&text, file, name).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+#[test]
+fn imported_fixture_specs_are_current() {
+    for (file, name) in DOCUMENTS {
+        let imported = import_fixture(file, name);
+        let folder = fixtures().join("imported").join(name);
+        let mut on_disk: Vec<String> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        on_disk.sort();
+        let expected: Vec<String> = imported.files.keys().cloned().collect();
+        assert_eq!(on_disk, expected, "{name}");
+        for (file_name, text) in &imported.files {
+            let current = std::fs::read_to_string(folder.join(file_name)).unwrap();
+            assert!(
+                current == *text,
+                "codegen/tests/fixtures/imported/{name}/{file_name} is stale: run\n  cargo xtask import-openapi \
+                 codegen/tests/fixtures/openapi/{file} --name {name} --out codegen/tests/fixtures/imported/{name}\n\
+                 then `cargo xtask codegen`"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_same_document_as_yaml_or_json_imports_the_same() {
+    let yaml = std::fs::read_to_string(fixtures().join("openapi/petstore.yaml")).unwrap();
+    let value: serde_json::Value = serde_yaml::from_str(&yaml).unwrap();
+    let json = serde_json::to_string_pretty(&value).unwrap();
+    let from_yaml = import::import(&yaml, "petstore", "petstore").unwrap();
+    let from_json = import::import(&json, "petstore", "petstore").unwrap();
+    assert_eq!(from_yaml, from_json);
+    assert_eq!(from_yaml, import::import(&yaml, "petstore", "petstore").unwrap(), "deterministic");
+}
+
+#[test]
+fn petstore_maps_api_key_auth_all_of_and_derived_names() {
+    let imported = import_fixture("petstore.yaml", "petstore");
+    let api = &imported.files["api.yaml"];
+    assert!(api.contains("  auth:\n    api_key:\n      header: X-API-Key\n"), "{api}");
+    assert!(api.contains("  base_path: /api\n"), "{api}");
+    let schemas = &imported.files["schemas.yaml"];
+    // allOf [NewPet, {id}] merged: name, tag, then id.
+    assert!(schemas.contains("  Pet:\n    kind: object\n    fields:\n      name:\n        type: string\n        required: true\n      tag:\n        type: string\n      id:\n        type: int64\n        required: true\n"), "{schemas}");
+    let operations = &imported.files["operations.yaml"];
+    assert!(
+        operations.contains("  findPets:\n    summary: Returns all pets\n    method: GET\n    path: /pets\n"),
+        "{operations}"
+    );
+    assert!(operations.contains("      200:\n        schema: list<Pet>\n"), "{operations}");
+    assert!(imported.notes.is_empty(), "{:?}", imported.notes);
+}
+
+#[test]
+fn everything_reports_what_it_leaves_out() {
+    let imported = import_fixture("everything.json", "everything");
+    let notes: Vec<String> = imported.notes.iter().map(Note::to_string).collect();
+    assert_eq!(
+        notes,
+        [
+            "#/components/schemas: field Order.attributes (`map<string>`) is not mapped: the API speaks XML, which has no form for it",
+            "#/components/schemas/Order/allOf/1/properties/note: validation keywords are not mapped (the server validates): maxLength",
+            "#/components/schemas/Party/properties/email/format: string format `email` is not mapped; read as text",
+            "#/components/schemas/Quantities: `Quantities` is not an object, enum or string: `list<int64>` is used in its place",
+            "#/paths/~1orders/get/responses/4XX: status ranges are not mapped",
+            "#/paths/~1orders~1{orderId}/get/parameters/0: cookie parameter `session` is not mapped",
+        ]
+    );
+    let api = &imported.files["api.yaml"];
+    assert!(
+        api.contains("# - #/paths/~1orders/get/responses/4XX: status ranges are not mapped\n"),
+        "notes are kept in the file too"
+    );
+    assert!(api.contains("  xml_namespace: http://everything.example/v2\n"), "{api}");
+    assert!(api.contains("  base_path: /v2\n  default_port: 9443\n"), "server variables substituted: {api}");
+    let schemas = &imported.files["schemas.yaml"];
+    for expected in [
+        "      id:\n        type: uuid\n        required: true\n        read_only: true\n        xml:\n          attribute: true\n          name: Id\n",
+        "      due:\n        type: date\n        nullable: true\n",
+        "      lines:\n        type: list<Line>\n        xml:\n          name: Lines\n          item: Line\n",
+        "      tags:\n        type: list<string>\n        xml:\n          name: Tag\n",
+        "      owner:\n        type: Party\n",
+        "      priority:\n        type: OrderPriority\n",
+        "      secret:\n        type: string\n        sensitive: true\n        write_only: true\n",
+        "  OrderList:\n    kind: object\n    xml_name: Orders\n",
+        "  Sku:\n    kind: string\n",
+    ] {
+        assert!(schemas.contains(expected), "missing:\n{expected}\nin:\n{schemas}");
+    }
+    let operations = &imported.files["operations.yaml"];
+    for expected in [
+        "  getOrders:\n    summary: List orders\n",
+        "      status:\n        in: query\n        type: list<OrderStatus>\n        list_format: csv\n",
+        "        headers:\n          X-Total-Count:\n            type: int64\n",
+        "  issueToken:\n    method: POST\n    path: /tokens\n    authenticated: false\n",
+        "      formats:\n      - form\n",
+    ] {
+        assert!(operations.contains(expected), "missing:\n{expected}\nin:\n{operations}");
+    }
+}
+
+#[test]
+fn what_cannot_be_expressed_is_an_error_with_its_pointer() {
+    let document = r##"
+openapi: 3.0.3
+info: {title: Bad, version: "1"}
+paths:
+  /things:
+    get:
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Missing"}
+components:
+  schemas:
+    Shape:
+      oneOf:
+        - {$ref: "#/components/schemas/Circle"}
+        - {$ref: "#/components/schemas/Square"}
+    Circle: {type: object, properties: {r: {type: number}}}
+    Square: {type: object, properties: {a: {type: number}}}
+    NotAString:
+      not: {type: string}
+    Bag:
+      type: object
+      properties:
+        items: {type: array}
+"##;
+    let Err(ImportError::Unmappable(errors)) = import::import(document, "bad.yaml", "bad") else {
+        panic!("expected errors")
+    };
+    let errors: Vec<String> = errors.iter().map(Note::to_string).collect();
+    assert_eq!(
+        errors,
+        [
+            "#/components/schemas/Bag/properties/items: an array without `items` cannot be mapped",
+            "#/components/schemas/Missing: reference to a schema `Missing` that does not exist",
+            "#/components/schemas/NotAString/not: `not` cannot be expressed in the spec language (in `NotAString`)",
+            "#/components/schemas/Shape/oneOf: `oneOf` with 2 alternatives cannot be expressed in the spec language (in `Shape`)",
+        ]
+    );
+}
+
+#[test]
+fn swagger_2_and_garbage_are_refused_clearly() {
+    let error =
+        import::import("swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", "old.yaml", "old").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "cannot read the document: expected an OpenAPI 3.0 or 3.1 document, found no `openapi` version (Swagger 2.0?)"
+    );
+    assert!(matches!(import::import("{ not yaml", "x", "x"), Err(ImportError::Parse(_))));
+}
+
+#[test]
+fn an_import_that_would_not_generate_writes_nothing() {
+    let temp = tempfile::tempdir().unwrap();
+    let document = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: object, properties: {userName: {type: string}, user_name: {type: string}}}\n";
+    let imported = import::import(document, "t.yaml", "t").unwrap();
+    let out = temp.path().join("t");
+    let error = import::write(&imported, &out).unwrap_err();
+    assert!(error.to_string().contains("both become the Rust field `user_name`"), "{error}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn synthetic_api_is_deterministic_and_of_the_asked_size() {
+    let document = codegen::synth::openapi(50);
+    assert_eq!(document, codegen::synth::openapi(50));
+    let temp = tempfile::tempdir().unwrap();
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
+    codegen::synth::spec_folder(&document, temp.path(), &runtime).unwrap();
+    let (_, spec) = codegen::load_spec(temp.path()).unwrap();
+    let api = &spec.apis[0];
+    assert_eq!(api.schemas.len(), 50 + 1, "50 schemas and the error body");
+    assert!((90..=110).contains(&api.operations.len()), "about 2N operations: {}", api.operations.len());
+    let first = codegen::render(temp.path(), &temp.path().join("out")).unwrap();
+    let second = codegen::render(temp.path(), &temp.path().join("out")).unwrap();
+    assert_eq!(first, second);
+}
