@@ -90,3 +90,55 @@ fn missing_spec_folder_is_an_error_not_a_panic() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("cannot read"), "{stderr}");
 }
+
+#[test]
+fn import_openapi_writes_a_spec_that_generates() {
+    let temp = tempfile::tempdir().unwrap();
+    let document = root().join("codegen/tests/fixtures/openapi/petstore.yaml");
+    let spec = temp.path().join("spec");
+    let out = spec.join("petstore");
+    let (code, stdout, stderr) =
+        xtask(&["import-openapi", document.to_str().unwrap(), "--name", "petstore", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("wrote 3 file(s)"), "{stdout}");
+    let crate_yaml = format!(
+        "crate:\n  name: pets\n  version: 0.1.0\n  description: Pets\n  runtime:\n    package: veeam-runtime\n    path: {}\n",
+        root().join("runtime").display()
+    );
+    std::fs::write(spec.join("crate.yaml"), crate_yaml).unwrap();
+    let generated = temp.path().join("generated");
+    let (code, _, stderr) = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", generated.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(std::fs::read_to_string(generated.join("src/petstore/client.rs")).unwrap().contains("pub fn find_pets("));
+}
+
+#[test]
+fn import_openapi_reports_unmappable_documents() {
+    let temp = tempfile::tempdir().unwrap();
+    let document = temp.path().join("bad.yaml");
+    std::fs::write(&document, "openapi: 3.0.3\ninfo: {title: B, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    X: {not: {type: string}}\n").unwrap();
+    let out = temp.path().join("bad");
+    let (code, _, stderr) =
+        xtask(&["import-openapi", document.to_str().unwrap(), "--name", "bad", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("error: #/components/schemas/X/not: `not` cannot be expressed"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn synth_writes_both_formats_deterministically() {
+    let temp = tempfile::tempdir().unwrap();
+    let first = temp.path().join("a.yaml");
+    let second = temp.path().join("b.yaml");
+    for out in [&first, &second] {
+        let (code, _, stderr) = xtask(&["synth", "30", "--format", "openapi", "--out", out.to_str().unwrap()]);
+        assert_eq!(code, 0, "{stderr}");
+    }
+    assert_eq!(std::fs::read(&first).unwrap(), std::fs::read(&second).unwrap());
+    let spec = temp.path().join("spec");
+    let (code, _, stderr) = xtask(&["synth", "30", "--format", "spec", "--out", spec.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) =
+        xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", temp.path().join("out").to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+}
