@@ -409,10 +409,7 @@ pub fn emit(context: &Context) -> TokenStream {
     let runtime = &context.runtime();
     let name = &api.module;
     let base_path = &api.base_path;
-    let port = match api.default_port {
-        Some(port) => quote!(Some(#port)),
-        None => quote!(None),
-    };
+    let port = super::some_or_none(api.default_port);
     let headers = api.headers.iter().map(|h| {
         let (n, v) = (&h.name, &h.value);
         quote!((#n, #v))

@@ -151,6 +151,14 @@ fn run_parallel(jobs: Vec<Job>) -> Vec<(PathBuf, Result<String, Error>)> {
     results.into_inner().unwrap_or_default()
 }
 
+/// `Some(value)` or `None`, as tokens.
+pub(crate) fn some_or_none<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
+    match value {
+        Some(value) => quote!(Some(#value)),
+        None => quote!(None),
+    }
+}
+
 /// The distinct spec files, sorted.
 fn sources<'a>(files: impl Iterator<Item = &'a PathBuf>) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = files.cloned().collect();
@@ -257,18 +265,12 @@ fn api_mod_rs(context: &Context) -> TokenStream {
     }
     let docs = docs::inner(Some(&text));
     let base_path = &api.base_path;
-    let port = match api.default_port {
-        Some(port) => quote!(Some(#port)),
-        None => quote!(None),
-    };
+    let port = some_or_none(api.default_port);
     let headers = api.headers.iter().map(|h| {
         let (name, value) = (&h.name, &h.value);
         quote!((#name, #value))
     });
-    let namespace = match &api.xml_namespace {
-        Some(ns) => quote!(Some(#ns)),
-        None => quote!(None),
-    };
+    let namespace = some_or_none(api.xml_namespace.as_deref());
     let runtime = &context.runtime();
     let error_body = client::error_body(context);
     quote! {

@@ -50,8 +50,8 @@ pub fn documented_examples(
                 BodyFormat::Form => quote!(form),
             };
             let path = include_path(example);
-            let fragment = option(example.fragment.as_deref());
-            let lenient = option(example.lenient.as_deref());
+            let fragment = super::some_or_none(example.fragment.as_deref());
+            let lenient = super::some_or_none(example.lenient.as_deref());
             let doc = format!(" {} ({})", example.name, example.source.as_deref().unwrap_or("spec example"));
             tests.push(quote! {
                 #[doc = #doc]
@@ -189,13 +189,6 @@ fn sample_value(api: &ir::Api, ty: &Type, depth: usize) -> Option<String> {
 fn quote_runtime(name: &str) -> TokenStream {
     let ident = format_ident!("{}", name);
     quote!(::#ident)
-}
-
-fn option(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(value) => quote!(Some(#value)),
-        None => quote!(None),
-    }
 }
 
 /// The type of the body an operation example shows.

@@ -39,10 +39,7 @@ pub fn object_codecs(context: &Context, schema: &Schema, object: &ir::Object) ->
     let runtime = &context.runtime();
     let name = format_ident!("{}", schema.rust_name);
     let xml_name = &schema.xml_name;
-    let namespace = match &context.api.xml_namespace {
-        Some(ns) => quote!(Some(#ns)),
-        None => quote!(None),
-    };
+    let namespace = super::some_or_none(context.api.xml_namespace.as_deref());
 
     let reads = object.fields.iter().map(|field| {
         let ident = ident(field);

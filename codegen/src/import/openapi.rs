@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use heck::{ToLowerCamelCase, ToUpperCamelCase};
+use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, IntegerFormat, OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, Schema,
     SchemaKind, SecurityScheme, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
@@ -700,6 +701,29 @@ impl<'a> Importer<'a> {
         }
     }
 
+    /// An item, or the component a `$ref` names (`#/components/<section>/<name>`).
+    fn resolve<T: Clone>(
+        &mut self,
+        item: &ReferenceOr<T>,
+        section: &str,
+        components: impl Fn(&openapiv3::Components) -> &IndexMap<String, ReferenceOr<T>>,
+        pointer: &str,
+    ) -> Option<T> {
+        let reference = match item {
+            ReferenceOr::Item(item) => return Some(item.clone()),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let found = reference
+            .strip_prefix(&format!("#/components/{section}/"))
+            .and_then(|name| components(self.document.components.as_ref()?).get(name))
+            .and_then(ReferenceOr::as_item)
+            .cloned();
+        if found.is_none() {
+            self.error(pointer, format!("reference `{reference}` does not resolve"));
+        }
+        found
+    }
+
     fn has_security(&self) -> bool {
         self.document.components.as_ref().is_some_and(|c| !c.security_schemes.is_empty())
             && self.document.security.is_none()
@@ -711,23 +735,7 @@ impl<'a> Importer<'a> {
         pointer: &str,
         operation: &str,
     ) -> Option<ParameterOut> {
-        let parameter = match parameter {
-            ReferenceOr::Item(parameter) => parameter.clone(),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/");
-                let found = name
-                    .and_then(|n| self.document.components.as_ref()?.parameters.get(n))
-                    .and_then(|p| p.as_item())
-                    .cloned();
-                match found {
-                    Some(parameter) => parameter,
-                    None => {
-                        self.error(pointer, format!("parameter reference `{reference}` does not resolve"));
-                        return None;
-                    }
-                }
-            }
-        };
+        let parameter = self.resolve(parameter, "parameters", |c| &c.parameters, pointer)?;
         let (data, location, csv) = match &parameter {
             Parameter::Path { parameter_data, .. } => (parameter_data, "path", false),
             Parameter::Query { parameter_data, style, .. } => {
@@ -782,23 +790,7 @@ impl<'a> Importer<'a> {
         pointer: &str,
         operation: &str,
     ) -> Option<(String, Vec<&'static str>, Option<String>)> {
-        let body = match body {
-            ReferenceOr::Item(body) => body.clone(),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/requestBodies/");
-                match name
-                    .and_then(|n| self.document.components.as_ref()?.request_bodies.get(n))
-                    .and_then(|b| b.as_item())
-                    .cloned()
-                {
-                    Some(body) => body,
-                    None => {
-                        self.error(pointer, format!("request body reference `{reference}` does not resolve"));
-                        return None;
-                    }
-                }
-            }
-        };
+        let body = self.resolve(body, "requestBodies", |c| &c.request_bodies, pointer)?;
         let mut formats = Vec::new();
         let mut ty: Option<String> = None;
         for (media_type, content) in &body.content {
@@ -842,23 +834,7 @@ impl<'a> Importer<'a> {
         hint: &str,
         status: String,
     ) -> Option<ResponseOut> {
-        let response = match response {
-            ReferenceOr::Item(response) => response.clone(),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/responses/");
-                match name
-                    .and_then(|n| self.document.components.as_ref()?.responses.get(n))
-                    .and_then(|r| r.as_item())
-                    .cloned()
-                {
-                    Some(response) => response,
-                    None => {
-                        self.error(pointer, format!("response reference `{reference}` does not resolve"));
-                        return None;
-                    }
-                }
-            }
-        };
+        let response = self.resolve(response, "responses", |c| &c.responses, pointer)?;
         let mut ty = None;
         for (media_type, content) in &response.content {
             let media_pointer = format!("{pointer}/content/{}", escape(media_type));
