@@ -25,8 +25,8 @@ pub fn documented_examples(
     for api in &spec.apis {
         let module = format_ident!("{}", api.module);
         let context = Context { api, runtime: runtime_name, models_path: Some(format!("::{lib}::{module}::models")) };
-        let schema_examples = api.schemas.iter().flat_map(|schema| {
-            let ty = Type::Schema(ir::SchemaId(api.schemas.iter().position(|s| s.name == schema.name).unwrap_or(0)));
+        let schema_examples = api.schemas.iter().enumerate().flat_map(|(index, schema)| {
+            let ty = Type::Schema(ir::SchemaId(index));
             schema.examples.iter().map(move |example| (schema.name.as_str(), Some(ty.clone()), example))
         });
         let operation_examples = api.operations.iter().flat_map(|operation| {
