@@ -15,13 +15,21 @@ fn ident(name: &str) -> syn::Ident {
     syn::parse_str(name).unwrap_or_else(|_| format_ident!("unnamed"))
 }
 
-/// The schema of error bodies: the first one any operation declares.
-pub(crate) fn error_body(context: &Context) -> TokenStream {
+/// The type of error bodies (the resolver makes sure there is one per API), if any is declared.
+fn error_type(context: &Context) -> Option<TokenStream> {
     let error = context.api.operations.iter().flat_map(|op| op.errors.iter()).find_map(|e| e.ty.as_ref());
-    match error {
-        Some(ty) => rust_type(context, ty),
-        None => quote!(()),
-    }
+    error.map(|ty| rust_type(context, ty))
+}
+
+/// The error body type parameter of the API's `Error`: `()` when none is declared.
+pub(crate) fn error_body(context: &Context) -> TokenStream {
+    error_type(context).unwrap_or_else(|| quote!(()))
+}
+
+/// Whether some but not all success responses have a body (the call then returns an `Option`).
+fn optional_body(operation: &Operation) -> bool {
+    let typed = operation.responses.iter().filter(|r| r.ty.is_some()).count();
+    typed > 0 && typed < operation.responses.len()
 }
 
 /// What a successful call returns: the body type when every success response has it, `Option`
@@ -56,7 +64,7 @@ fn is_string(ty: &Type) -> bool {
 /// Decodes the body for each declared success status.
 fn decode(context: &Context, operation: &Operation) -> TokenStream {
     let speaks_xml = context.api.speaks(Format::Xml);
-    let optional = matches!(output(context, operation).to_string().as_str(), s if s.starts_with("Option"));
+    let optional = optional_body(operation);
     let arms = operation.responses.iter().map(|response| {
         let status = response.status;
         let value = match &response.ty {
@@ -436,13 +444,10 @@ pub fn emit(context: &Context) -> TokenStream {
         Auth::Basic => quote!(#runtime::client::AuthInfo::Basic),
         Auth::ApiKey { header } => quote!(#runtime::client::AuthInfo::ApiKey { header: #header }),
     };
-    let error_body = error_body(context);
-    let error_impl = if error_body.to_string() == "()" {
-        quote!()
-    } else if api.speaks(Format::Xml) {
-        quote!(#runtime::json_xml_error_body!(#error_body);)
-    } else {
-        quote!(#runtime::json_error_body!(#error_body);)
+    let error_impl = match error_type(context) {
+        None => quote!(),
+        Some(ty) if api.speaks(Format::Xml) => quote!(#runtime::json_xml_error_body!(#ty);),
+        Some(ty) => quote!(#runtime::json_error_body!(#ty);),
     };
 
     let skip = |op: &Operation| match &api.auth {
