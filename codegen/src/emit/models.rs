@@ -146,8 +146,8 @@ fn is_optional(field: &ir::Field) -> bool {
 
 /// serde attributes of a field: wire name, optionality, lenient readers for documented quirks.
 fn serde_attributes(context: &Context, field: &ir::Field, members: &mut Members) -> TokenStream {
-    let runtime = &context.runtime();
-    let json = runtime.to_string().replace(' ', "");
+    // serde takes helper paths as strings.
+    let json = format!("::{}", context.runtime);
     let name = &field.json_name;
     let optional = is_optional(field);
     let mut parts = vec![quote!(rename = #name)];
