@@ -62,7 +62,7 @@ async fn secrets_never_reach_errors_debug_or_traces() {
     let em_client = enterprise_manager::Client::builder(em.uri()).build().unwrap();
     let session = em_client.log_in("admin", "password-SECRET").await.unwrap();
     let em_error = em_client.log_out().await.unwrap_err();
-    let session_debug = format!("{session:?} {:?}", em_client.session_id());
+    let session_debug = format!("{session:?} {:?} {:?}", em_client.session_id(), em_client.logout("session-SECRET"),);
 
     drop(_guard);
     let traces = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

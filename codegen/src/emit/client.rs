@@ -225,13 +225,31 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
             requests::#builder { client: self, #(#initializers),* }
         }
     };
+    // `Debug` by hand: sensitive parameters (a session id in a path) are never shown.
+    let runtime = &context.runtime();
+    let builder_name = builder.to_string();
+    let debug_fields = operation.parameters.iter().filter(|p| p.value.is_none()).map(|parameter| {
+        let name = ident(&parameter.rust_name);
+        let label = parameter.rust_name.trim_start_matches("r#");
+        if parameter.sensitive {
+            quote!(.field(#label, &#runtime::Redacted))
+        } else {
+            quote!(.field(#label, &self.#name))
+        }
+    });
+    let debug_body = operation.request.as_ref().map(|_| quote!(.field("body", &self.body)));
     let item = quote! {
         #[doc = #builder_doc]
-        #[derive(Debug)]
         #[must_use = #must_use]
         pub struct #builder<'a> {
             pub(super) client: &'a Client,
             #(#fields)*
+        }
+
+        impl ::std::fmt::Debug for #builder<'_> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#builder_name) #(#debug_fields)* #debug_body .finish_non_exhaustive()
+            }
         }
 
         impl<'a> #builder<'a> {

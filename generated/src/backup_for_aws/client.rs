@@ -228,11 +228,17 @@ impl LogOut<'_> {
 pub mod requests {
     use super::{Client, Error};
     ///Request builder of [`Client::add_standard_account`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct AddStandardAccount<'a> {
         pub(super) client: &'a Client,
         pub(super) body: crate::backup_for_aws::models::StandardAccountCreateSpec,
+    }
+    impl ::std::fmt::Debug for AddStandardAccount<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AddStandardAccount")
+                .field("body", &self.body)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> AddStandardAccount<'a> {
         /// Sends the request.
@@ -273,11 +279,17 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::authenticate`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct Authenticate<'a> {
         pub(super) client: &'a Client,
         pub(super) body: crate::backup_for_aws::models::LoginSpec,
+    }
+    impl ::std::fmt::Debug for Authenticate<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Authenticate")
+                .field("body", &self.body)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> Authenticate<'a> {
         /// Sends the request.
@@ -318,12 +330,18 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::delete_standard_account`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteStandardAccount<'a> {
         pub(super) client: &'a Client,
         /// System ID of the record.
         pub(super) standard_account_id: ::veeam_runtime::Uuid,
+    }
+    impl ::std::fmt::Debug for DeleteStandardAccount<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("DeleteStandardAccount")
+                .field("standard_account_id", &self.standard_account_id)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> DeleteStandardAccount<'a> {
         /// Sends the request.
@@ -354,12 +372,18 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::get_standard_account`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetStandardAccount<'a> {
         pub(super) client: &'a Client,
         /// System ID of the record.
         pub(super) standard_account_id: ::veeam_runtime::Uuid,
+    }
+    impl ::std::fmt::Debug for GetStandardAccount<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("GetStandardAccount")
+                .field("standard_account_id", &self.standard_account_id)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> GetStandardAccount<'a> {
         /// Sends the request.
@@ -391,7 +415,6 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::list_standard_accounts`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListStandardAccounts<'a> {
         pub(super) client: &'a Client,
@@ -405,6 +428,16 @@ pub mod requests {
         pub(super) sort: Option<
             Vec<crate::backup_for_aws::models::StandardAccountsSortColumns>,
         >,
+    }
+    impl ::std::fmt::Debug for ListStandardAccounts<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ListStandardAccounts")
+                .field("search_pattern", &self.search_pattern)
+                .field("offset", &self.offset)
+                .field("limit", &self.limit)
+                .field("sort", &self.sort)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> ListStandardAccounts<'a> {
         /// Sets `SearchPattern`: Only records whose names match the pattern.
@@ -462,10 +495,14 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::sign_out`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct SignOut<'a> {
         pub(super) client: &'a Client,
+    }
+    impl ::std::fmt::Debug for SignOut<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SignOut").finish_non_exhaustive()
+        }
     }
     impl<'a> SignOut<'a> {
         /// Sends the request.
@@ -494,13 +531,20 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::update_standard_account`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UpdateStandardAccount<'a> {
         pub(super) client: &'a Client,
         /// System ID of the record.
         pub(super) standard_account_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::backup_for_aws::models::StandardAccountUpdateSpec,
+    }
+    impl ::std::fmt::Debug for UpdateStandardAccount<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UpdateStandardAccount")
+                .field("standard_account_id", &self.standard_account_id)
+                .field("body", &self.body)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> UpdateStandardAccount<'a> {
         /// Sends the request.
@@ -542,11 +586,17 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::validate_standard_account_name`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidateStandardAccountName<'a> {
         pub(super) client: &'a Client,
         pub(super) body: crate::backup_for_aws::models::StandardAccountNameValidationSpec,
+    }
+    impl ::std::fmt::Debug for ValidateStandardAccountName<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ValidateStandardAccountName")
+                .field("body", &self.body)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> ValidateStandardAccountName<'a> {
         /// Sends the request.

@@ -585,11 +585,17 @@ impl Client {
 pub mod requests {
     use super::{Client, Error};
     ///Request builder of [`Client::connect_backup_server`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ConnectBackupServer<'a> {
         pub(super) client: &'a Client,
         pub(super) body: crate::enterprise_manager::models::BackupServerSpec,
+    }
+    impl ::std::fmt::Debug for ConnectBackupServer<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ConnectBackupServer")
+                .field("body", &self.body)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> ConnectBackupServer<'a> {
         /// Sends the request.
@@ -637,11 +643,17 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::create_account`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreateAccount<'a> {
         pub(super) client: &'a Client,
         pub(super) body: crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
+    }
+    impl ::std::fmt::Debug for CreateAccount<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CreateAccount")
+                .field("body", &self.body)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> CreateAccount<'a> {
         /// Sends the request.
@@ -686,13 +698,20 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::create_password`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreatePassword<'a> {
         pub(super) client: &'a Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::enterprise_manager::models::PasswordKeyInfoSpec,
+    }
+    impl ::std::fmt::Debug for CreatePassword<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CreatePassword")
+                .field("backup_server_id", &self.backup_server_id)
+                .field("body", &self.body)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> CreatePassword<'a> {
         /// Sends the request.
@@ -742,12 +761,18 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::delete_account`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteAccount<'a> {
         pub(super) client: &'a Client,
         /// ID of the account.
         pub(super) account_id: ::veeam_runtime::Uuid,
+    }
+    impl ::std::fmt::Debug for DeleteAccount<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("DeleteAccount")
+                .field("account_id", &self.account_id)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> DeleteAccount<'a> {
         /// Sends the request.
@@ -777,12 +802,18 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::delete_backup_server`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteBackupServer<'a> {
         pub(super) client: &'a Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
+    }
+    impl ::std::fmt::Debug for DeleteBackupServer<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("DeleteBackupServer")
+                .field("backup_server_id", &self.backup_server_id)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> DeleteBackupServer<'a> {
         /// Sends the request.
@@ -812,7 +843,6 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::delete_password`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeletePassword<'a> {
         pub(super) client: &'a Client,
@@ -820,6 +850,14 @@ pub mod requests {
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
         /// ID of the password.
         pub(super) password_id: ::veeam_runtime::Uuid,
+    }
+    impl ::std::fmt::Debug for DeletePassword<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("DeletePassword")
+                .field("backup_server_id", &self.backup_server_id)
+                .field("password_id", &self.password_id)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> DeletePassword<'a> {
         /// Sends the request.
@@ -851,12 +889,18 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::delete_task`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteTask<'a> {
         pub(super) client: &'a Client,
         /// ID of the task.
         pub(super) task_id: String,
+    }
+    impl ::std::fmt::Debug for DeleteTask<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("DeleteTask")
+                .field("task_id", &self.task_id)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> DeleteTask<'a> {
         /// Sends the request.
@@ -886,13 +930,20 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::edit_backup_server`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct EditBackupServer<'a> {
         pub(super) client: &'a Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::enterprise_manager::models::BackupServerSpec,
+    }
+    impl ::std::fmt::Debug for EditBackupServer<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("EditBackupServer")
+                .field("backup_server_id", &self.backup_server_id)
+                .field("body", &self.body)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> EditBackupServer<'a> {
         /// Sends the request.
@@ -938,7 +989,6 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::edit_password`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct EditPassword<'a> {
         pub(super) client: &'a Client,
@@ -947,6 +997,15 @@ pub mod requests {
         /// ID of the password.
         pub(super) password_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::enterprise_manager::models::PasswordKeyInfoSpec,
+    }
+    impl ::std::fmt::Debug for EditPassword<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("EditPassword")
+                .field("backup_server_id", &self.backup_server_id)
+                .field("password_id", &self.password_id)
+                .field("body", &self.body)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> EditPassword<'a> {
         /// Sends the request.
@@ -994,12 +1053,18 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::get_account`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetAccount<'a> {
         pub(super) client: &'a Client,
         /// ID of the account.
         pub(super) account_id: ::veeam_runtime::Uuid,
+    }
+    impl ::std::fmt::Debug for GetAccount<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("GetAccount")
+                .field("account_id", &self.account_id)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> GetAccount<'a> {
         /// Sends the request.
@@ -1031,12 +1096,18 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::get_account_entity`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetAccountEntity<'a> {
         pub(super) client: &'a Client,
         /// ID of the account.
         pub(super) account_id: ::veeam_runtime::Uuid,
+    }
+    impl ::std::fmt::Debug for GetAccountEntity<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("GetAccountEntity")
+                .field("account_id", &self.account_id)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> GetAccountEntity<'a> {
         /// Sends the request.
@@ -1072,12 +1143,18 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::get_backup_server`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetBackupServer<'a> {
         pub(super) client: &'a Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
+    }
+    impl ::std::fmt::Debug for GetBackupServer<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("GetBackupServer")
+                .field("backup_server_id", &self.backup_server_id)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> GetBackupServer<'a> {
         /// Sends the request.
@@ -1109,12 +1186,18 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::get_backup_server_entity`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetBackupServerEntity<'a> {
         pub(super) client: &'a Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
+    }
+    impl ::std::fmt::Debug for GetBackupServerEntity<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("GetBackupServerEntity")
+                .field("backup_server_id", &self.backup_server_id)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> GetBackupServerEntity<'a> {
         /// Sends the request.
@@ -1147,7 +1230,6 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::get_credentials`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetCredentials<'a> {
         pub(super) client: &'a Client,
@@ -1155,6 +1237,14 @@ pub mod requests {
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
         /// ID of the credentials record.
         pub(super) credentials_id: ::veeam_runtime::Uuid,
+    }
+    impl ::std::fmt::Debug for GetCredentials<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("GetCredentials")
+                .field("backup_server_id", &self.backup_server_id)
+                .field("credentials_id", &self.credentials_id)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> GetCredentials<'a> {
         /// Sends the request.
@@ -1188,12 +1278,18 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::get_logon_session`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetLogonSession<'a> {
         pub(super) client: &'a Client,
         /// ID of the logon session.
         pub(super) session_id: String,
+    }
+    impl ::std::fmt::Debug for GetLogonSession<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("GetLogonSession")
+                .field("session_id", &::veeam_runtime::Redacted)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> GetLogonSession<'a> {
         /// Sends the request.
@@ -1225,7 +1321,6 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::get_password`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetPassword<'a> {
         pub(super) client: &'a Client,
@@ -1233,6 +1328,14 @@ pub mod requests {
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
         /// ID of the password.
         pub(super) password_id: ::veeam_runtime::Uuid,
+    }
+    impl ::std::fmt::Debug for GetPassword<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("GetPassword")
+                .field("backup_server_id", &self.backup_server_id)
+                .field("password_id", &self.password_id)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> GetPassword<'a> {
         /// Sends the request.
@@ -1266,12 +1369,18 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::get_role`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetRole<'a> {
         pub(super) client: &'a Client,
         /// ID of the role.
         pub(super) role_id: ::veeam_runtime::Uuid,
+    }
+    impl ::std::fmt::Debug for GetRole<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("GetRole")
+                .field("role_id", &self.role_id)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> GetRole<'a> {
         /// Sends the request.
@@ -1303,12 +1412,18 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::get_role_entity`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetRoleEntity<'a> {
         pub(super) client: &'a Client,
         /// ID of the role.
         pub(super) role_id: ::veeam_runtime::Uuid,
+    }
+    impl ::std::fmt::Debug for GetRoleEntity<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("GetRoleEntity")
+                .field("role_id", &self.role_id)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> GetRoleEntity<'a> {
         /// Sends the request.
@@ -1341,12 +1456,18 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::get_task`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetTask<'a> {
         pub(super) client: &'a Client,
         /// ID of the task, for example `task-1`.
         pub(super) task_id: String,
+    }
+    impl ::std::fmt::Debug for GetTask<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("GetTask")
+                .field("task_id", &self.task_id)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> GetTask<'a> {
         /// Sends the request.
@@ -1378,10 +1499,14 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::list_accounts`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListAccounts<'a> {
         pub(super) client: &'a Client,
+    }
+    impl ::std::fmt::Debug for ListAccounts<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ListAccounts").finish_non_exhaustive()
+        }
     }
     impl<'a> ListAccounts<'a> {
         /// Sends the request.
@@ -1412,10 +1537,14 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::list_backup_server_entities`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListBackupServerEntities<'a> {
         pub(super) client: &'a Client,
+    }
+    impl ::std::fmt::Debug for ListBackupServerEntities<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ListBackupServerEntities").finish_non_exhaustive()
+        }
     }
     impl<'a> ListBackupServerEntities<'a> {
         /// Sends the request.
@@ -1447,10 +1576,14 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::list_backup_servers`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListBackupServers<'a> {
         pub(super) client: &'a Client,
+    }
+    impl ::std::fmt::Debug for ListBackupServers<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ListBackupServers").finish_non_exhaustive()
+        }
     }
     impl<'a> ListBackupServers<'a> {
         /// Sends the request.
@@ -1481,12 +1614,18 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::list_credentials`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListCredentials<'a> {
         pub(super) client: &'a Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
+    }
+    impl ::std::fmt::Debug for ListCredentials<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ListCredentials")
+                .field("backup_server_id", &self.backup_server_id)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> ListCredentials<'a> {
         /// Sends the request.
@@ -1522,10 +1661,14 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::list_logon_sessions`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListLogonSessions<'a> {
         pub(super) client: &'a Client,
+    }
+    impl ::std::fmt::Debug for ListLogonSessions<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ListLogonSessions").finish_non_exhaustive()
+        }
     }
     impl<'a> ListLogonSessions<'a> {
         /// Sends the request.
@@ -1556,12 +1699,18 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::list_passwords`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListPasswords<'a> {
         pub(super) client: &'a Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
+    }
+    impl ::std::fmt::Debug for ListPasswords<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ListPasswords")
+                .field("backup_server_id", &self.backup_server_id)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> ListPasswords<'a> {
         /// Sends the request.
@@ -1597,10 +1746,14 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::list_roles`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListRoles<'a> {
         pub(super) client: &'a Client,
+    }
+    impl ::std::fmt::Debug for ListRoles<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ListRoles").finish_non_exhaustive()
+        }
     }
     impl<'a> ListRoles<'a> {
         /// Sends the request.
@@ -1631,10 +1784,14 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::list_tasks`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListTasks<'a> {
         pub(super) client: &'a Client,
+    }
+    impl ::std::fmt::Debug for ListTasks<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ListTasks").finish_non_exhaustive()
+        }
     }
     impl<'a> ListTasks<'a> {
         /// Sends the request.
@@ -1665,12 +1822,18 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::logout`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct Logout<'a> {
         pub(super) client: &'a Client,
         /// ID of the logon session (its `SessionId`).
         pub(super) session_id: String,
+    }
+    impl ::std::fmt::Debug for Logout<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Logout")
+                .field("session_id", &::veeam_runtime::Redacted)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> Logout<'a> {
         /// Sends the request.
@@ -1700,7 +1863,6 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::query_backup_servers`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryBackupServers<'a> {
         pub(super) client: &'a Client,
@@ -1716,6 +1878,18 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
+    }
+    impl ::std::fmt::Debug for QueryBackupServers<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("QueryBackupServers")
+                .field("format", &self.format)
+                .field("filter", &self.filter)
+                .field("sort_asc", &self.sort_asc)
+                .field("sort_desc", &self.sort_desc)
+                .field("page_size", &self.page_size)
+                .field("page", &self.page)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> QueryBackupServers<'a> {
         /// Sets `format`: `Entities` for entities instead of references.
@@ -1783,7 +1957,6 @@ pub mod requests {
         }
     }
     ///Request builder of [`Client::query_passwords`].
-    #[derive(Debug)]
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryPasswords<'a> {
         pub(super) client: &'a Client,
@@ -1799,6 +1972,18 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
+    }
+    impl ::std::fmt::Debug for QueryPasswords<'_> {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("QueryPasswords")
+                .field("format", &self.format)
+                .field("filter", &self.filter)
+                .field("sort_asc", &self.sort_asc)
+                .field("sort_desc", &self.sort_desc)
+                .field("page_size", &self.page_size)
+                .field("page", &self.page)
+                .finish_non_exhaustive()
+        }
     }
     impl<'a> QueryPasswords<'a> {
         /// Sets `format`: `Entities` for entities instead of references.
