@@ -237,3 +237,17 @@ fn debug_never_shows_secrets() {
     assert!(!debug.contains("secret"), "{debug}");
     assert!(debug.contains(r#"username: Some("u")"#), "{debug}");
 }
+
+#[test]
+fn special_characters_are_escaped_and_read_back() {
+    let tricky = r#"a < b & c > "d" 'e' \ f"#;
+    let spec =
+        veeam_api::enterprise_manager::models::PasswordKeyInfoSpec::new().with_hint(tricky).with_password("p&w<");
+    let written = xml::to_string(&spec).unwrap();
+    assert!(written.contains("<Hint>a &lt; b &amp; c &gt;"), "{written}");
+    let read: veeam_api::enterprise_manager::models::PasswordKeyInfoSpec = xml::from_str(&written).unwrap();
+    assert_eq!(read, spec);
+    let reference = EntityRef::new().with_name(tricky);
+    let read: EntityRef = xml::from_str(&xml::to_string(&reference).unwrap()).unwrap();
+    assert_eq!(read.name.as_deref(), Some(tricky), "attributes too");
+}
