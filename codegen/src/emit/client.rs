@@ -144,7 +144,7 @@ fn build_request(context: &Context, operation: &Operation, authenticated: bool) 
         }
     });
     quote! {
-        let mut request = #runtime::client::Request::new(::reqwest::Method::#http_method, #id, #template, #authenticated);
+        let mut request = #runtime::client::Request::new(#runtime::client::Method::#http_method, #id, #template, #authenticated);
         #(#path)*
         #(#parameters)*
         #body

@@ -187,7 +187,6 @@ name = "{lib}"
 [dependencies]
 {runtime} = {{ path = "{runtime_path}" }}
 serde = {{ version = "1", features = ["derive"] }}
-reqwest = {{ version = "0.13", default-features = false }}
 
 [dev-dependencies]
 {runtime} = {{ path = "{runtime_path}", features = ["testing"] }}

@@ -208,7 +208,7 @@ struct LogOut<'a> {
 impl LogOut<'_> {
     async fn send(self) -> Result<(), Error> {
         let mut request = ::veeam_runtime::client::Request::new(
-            ::reqwest::Method::DELETE,
+            ::veeam_runtime::client::Method::DELETE,
             "signOut",
             "/api/v1/token",
             true,
@@ -246,7 +246,7 @@ pub mod requests {
             self,
         ) -> Result<crate::backup_for_aws::models::StandardAccount, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::POST,
+                ::veeam_runtime::client::Method::POST,
                 "addStandardAccount",
                 "/api/v1/accounts/standard",
                 true,
@@ -297,7 +297,7 @@ pub mod requests {
             self,
         ) -> Result<crate::backup_for_aws::models::RestLogin, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::POST,
+                ::veeam_runtime::client::Method::POST,
                 "authenticate",
                 "/api/v1/token",
                 false,
@@ -347,7 +347,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(self) -> Result<(), Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::DELETE,
+                ::veeam_runtime::client::Method::DELETE,
                 "deleteStandardAccount",
                 "/api/v1/accounts/standard/{standardAccountId}",
                 true,
@@ -391,7 +391,7 @@ pub mod requests {
             self,
         ) -> Result<crate::backup_for_aws::models::StandardAccount, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "getStandardAccount",
                 "/api/v1/accounts/standard/{standardAccountId}",
                 true,
@@ -468,7 +468,7 @@ pub mod requests {
             self,
         ) -> Result<crate::backup_for_aws::models::StandardAccountsPage, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "listStandardAccounts",
                 "/api/v1/accounts/standard",
                 true,
@@ -508,7 +508,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(self) -> Result<(), Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::DELETE,
+                ::veeam_runtime::client::Method::DELETE,
                 "signOut",
                 "/api/v1/token",
                 true,
@@ -552,7 +552,7 @@ pub mod requests {
             self,
         ) -> Result<crate::backup_for_aws::models::StandardAccount, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::PUT,
+                ::veeam_runtime::client::Method::PUT,
                 "updateStandardAccount",
                 "/api/v1/accounts/standard/{standardAccountId}",
                 true,
@@ -604,7 +604,7 @@ pub mod requests {
             self,
         ) -> Result<Vec<crate::backup_for_aws::models::ValidationMessage>, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::POST,
+                ::veeam_runtime::client::Method::POST,
                 "validateStandardAccountName",
                 "/api/v1/accounts/standard/validateName",
                 true,

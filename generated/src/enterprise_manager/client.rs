@@ -63,7 +63,7 @@ impl Client {
                 password: &str,
             ) -> Result<crate::enterprise_manager::models::LogonSession, Error> {
                 let mut request = ::veeam_runtime::client::Request::new(
-                    ::reqwest::Method::POST,
+                    ::veeam_runtime::client::Method::POST,
                     "logon",
                     "/api/sessionMngr/",
                     false,
@@ -104,7 +104,7 @@ impl Client {
         impl Fields<'_> {
             async fn send(self) -> Result<(), Error> {
                 let mut request = ::veeam_runtime::client::Request::new(
-                    ::reqwest::Method::DELETE,
+                    ::veeam_runtime::client::Method::DELETE,
                     "logout",
                     "/api/logonSessions/{sessionId}",
                     true,
@@ -603,7 +603,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::Task, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::POST,
+                ::veeam_runtime::client::Method::POST,
                 "connectBackupServer",
                 "/api/backupServers",
                 true,
@@ -659,7 +659,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(self) -> Result<(), Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::POST,
+                ::veeam_runtime::client::Method::POST,
                 "createAccount",
                 "/api/security/accounts",
                 true,
@@ -719,7 +719,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::Task, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::POST,
+                ::veeam_runtime::client::Method::POST,
                 "createPassword",
                 "/api/backupServers/{backupServerId}/passwords",
                 true,
@@ -778,7 +778,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(self) -> Result<(), Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::DELETE,
+                ::veeam_runtime::client::Method::DELETE,
                 "deleteAccount",
                 "/api/security/accounts/{accountId}",
                 true,
@@ -819,7 +819,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(self) -> Result<(), Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::DELETE,
+                ::veeam_runtime::client::Method::DELETE,
                 "deleteBackupServer",
                 "/api/backupServers/{backupServerId}",
                 true,
@@ -863,7 +863,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(self) -> Result<(), Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::DELETE,
+                ::veeam_runtime::client::Method::DELETE,
                 "deletePassword",
                 "/api/backupServers/{backupServerId}/passwords/{passwordId}",
                 true,
@@ -906,7 +906,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(self) -> Result<(), Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::DELETE,
+                ::veeam_runtime::client::Method::DELETE,
                 "deleteTask",
                 "/api/tasks/{taskId}",
                 true,
@@ -949,7 +949,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(self) -> Result<(), Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::PUT,
+                ::veeam_runtime::client::Method::PUT,
                 "editBackupServer",
                 "/api/backupServers/{backupServerId}",
                 true,
@@ -1011,7 +1011,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(self) -> Result<(), Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::PUT,
+                ::veeam_runtime::client::Method::PUT,
                 "editPassword",
                 "/api/backupServers/{backupServerId}/passwords/{passwordId}",
                 true,
@@ -1072,7 +1072,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::EntityRef, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "getAccount",
                 "/api/security/accounts/{accountId}",
                 true,
@@ -1115,7 +1115,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::EnterpriseAccount, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "getAccountEntity",
                 "/api/security/accounts/{accountId}",
                 true,
@@ -1162,7 +1162,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::EntityRef, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "getBackupServer",
                 "/api/backupServers/{backupServerId}",
                 true,
@@ -1205,7 +1205,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::BackupServer, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "getBackupServerEntity",
                 "/api/backupServers/{backupServerId}",
                 true,
@@ -1252,7 +1252,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::CredentialsInfo, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "getCredentials",
                 "/api/backupServers/{backupServerId}/credentials/{credentialsId}",
                 true,
@@ -1297,7 +1297,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::LogonSession, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "getLogonSession",
                 "/api/logonSessions/{sessionId}",
                 true,
@@ -1343,7 +1343,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::PasswordKeyInfo, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "getPassword",
                 "/api/backupServers/{backupServerId}/passwords/{passwordId}",
                 true,
@@ -1388,7 +1388,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::EntityRef, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "getRole",
                 "/api/security/roles/{roleId}",
                 true,
@@ -1431,7 +1431,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::EnterpriseRole, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "getRoleEntity",
                 "/api/security/roles/{roleId}",
                 true,
@@ -1475,7 +1475,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::Task, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "getTask",
                 "/api/tasks/{taskId}",
                 true,
@@ -1514,7 +1514,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::EntityReferences, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "listAccounts",
                 "/api/security/accounts",
                 true,
@@ -1552,7 +1552,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::BackupServers, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "listBackupServerEntities",
                 "/api/backupServers",
                 true,
@@ -1591,7 +1591,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::EntityReferences, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "listBackupServers",
                 "/api/backupServers",
                 true,
@@ -1633,7 +1633,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::CredentialsInfoList, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "listCredentials",
                 "/api/backupServers/{backupServerId}/credentials",
                 true,
@@ -1676,7 +1676,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::LogonSessions, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "listLogonSessions",
                 "/api/logonSessions",
                 true,
@@ -1718,7 +1718,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::PasswordKeyInfoList, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "listPasswords",
                 "/api/backupServers/{backupServerId}/passwords",
                 true,
@@ -1761,7 +1761,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::EntityReferences, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "listRoles",
                 "/api/security/roles",
                 true,
@@ -1799,7 +1799,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::Tasks, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "listTasks",
                 "/api/tasks",
                 true,
@@ -1839,7 +1839,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(self) -> Result<(), Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::DELETE,
+                ::veeam_runtime::client::Method::DELETE,
                 "logout",
                 "/api/logonSessions/{sessionId}",
                 true,
@@ -1927,7 +1927,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::QueryResult, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "queryBackupServers",
                 "/api/query",
                 true,
@@ -2021,7 +2021,7 @@ pub mod requests {
             self,
         ) -> Result<crate::enterprise_manager::models::QueryResult, Error> {
             let mut request = ::veeam_runtime::client::Request::new(
-                ::reqwest::Method::GET,
+                ::veeam_runtime::client::Method::GET,
                 "queryPasswords",
                 "/api/query",
                 true,
