@@ -3,10 +3,111 @@
 //!
 //! Collections are sorted (APIs by module, schemas by name, operations by id) so that generated
 //! code never depends on the order in which files were read.
+//!
+//! The IR is the whole contract between resolve and emit: every identifier the emitters write is
+//! an [`Ident`] decided here, and every fact an emitter needs (which schemas derive `Eq`, what an
+//! operation returns, the API's error body) is computed once by resolve.
 
+use std::fmt;
 use std::path::PathBuf;
 
 use serde::Serialize;
+
+/// A Rust identifier, valid by construction: plain (`account_id`) or raw (`r#type`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Ident(String);
+
+/// Keywords of every edition (strict and reserved), as of Rust 2024.
+pub(crate) const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be written as raw identifiers (`r#self` is not allowed).
+pub(crate) const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
+
+impl Ident {
+    /// `text` as an identifier: ASCII letters, digits and `_`, not starting with a digit; a
+    /// keyword becomes a raw identifier. `None` when it cannot be one at all.
+    pub fn new(text: &str) -> Option<Ident> {
+        let mut chars = text.chars();
+        let shape = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !shape || NOT_RAW.contains(&text) {
+            return None;
+        }
+        if KEYWORDS.contains(&text) {
+            return Some(Ident(format!("r#{text}")));
+        }
+        Some(Ident(text.to_owned()))
+    }
+
+    /// A name built from identifier parts by the generator itself (`M` + a cleaned name): valid
+    /// by construction, checked in debug builds.
+    pub(crate) fn assume(text: String) -> Ident {
+        debug_assert!(Ident::new(&text).is_some_and(|ident| ident.0 == text), "not an identifier: {text}");
+        Ident(text)
+    }
+
+    /// As written in code (`r#type`).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Without the raw prefix (`type`), for labels and derived names.
+    pub fn plain(&self) -> &str {
+        self.0.trim_start_matches("r#")
+    }
+
+    /// The token.
+    pub fn token(&self) -> proc_macro2::Ident {
+        let span = proc_macro2::Span::call_site();
+        match self.0.strip_prefix("r#") {
+            Some(plain) => proc_macro2::Ident::new_raw(plain, span),
+            None => proc_macro2::Ident::new(&self.0, span),
+        }
+    }
+}
+
+impl fmt::Display for Ident {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl quote::ToTokens for Ident {
+    fn to_tokens(&self, tokens: &mut proc_macro2::TokenStream) {
+        tokens.extend(std::iter::once(proc_macro2::TokenTree::Ident(self.token())));
+    }
+}
+
+/// The generated crate, from `crate.yaml`: every value checked (names, semver version).
+#[derive(Debug, Clone, Serialize)]
+pub struct Crate {
+    /// Cargo package name (`veeam-api`).
+    pub package: String,
+    /// Library name (`veeam_api`).
+    pub lib: Ident,
+    /// A semantic version.
+    pub version: String,
+    pub description: String,
+    /// Crate-level documentation; the description when absent.
+    pub docs: Option<String>,
+    /// The runtime support crate: package and library name.
+    pub runtime_package: String,
+    pub runtime_lib: Ident,
+    /// The runtime crate's folder on disk.
+    #[serde(skip)]
+    pub runtime_dir: PathBuf,
+    /// Name of the spec folder (`spec`), for generated headers.
+    pub spec_name: String,
+    /// The spec folder on disk (example bodies are found relative to it).
+    #[serde(skip)]
+    pub spec_dir: PathBuf,
+}
 
 #[derive(Debug, Serialize)]
 pub struct Spec {
@@ -16,7 +117,7 @@ pub struct Spec {
 #[derive(Debug, Serialize)]
 pub struct Api {
     /// Rust module name inside the generated crate (`backup_for_aws`).
-    pub module: String,
+    pub module: Ident,
     pub title: String,
     pub description: Option<String>,
     pub sources: Vec<String>,
@@ -35,6 +136,44 @@ pub struct Api {
     pub auth: Auth,
     pub schemas: Vec<Schema>,
     pub operations: Vec<Operation>,
+    /// The type of every error body (one per API: the client's error type), if any is declared.
+    pub error_body: Option<Type>,
+    /// Objects that wrap JSON lists (`"Roles": {"EnterpriseRoles": [...]}`), by member name.
+    pub json_members: Vec<JsonMember>,
+    /// Prelude names ([`PRELUDE`]) that schema types take in the models module: generated code
+    /// there writes those by their full paths.
+    pub shadowed_in_models: Vec<String>,
+    /// Prelude names that request builder types take in the `requests` module.
+    pub shadowed_in_requests: Vec<String>,
+}
+
+/// The std prelude names generated code writes bare, with their full paths: a module that
+/// defines one of these names (a schema called `Option`) gets the full path instead.
+pub const PRELUDE: &[(&str, &str)] = &[
+    ("String", "::std::string::String"),
+    ("Vec", "::std::vec::Vec"),
+    ("Option", "::std::option::Option"),
+    ("Some", "::std::option::Option::Some"),
+    ("None", "::std::option::Option::None"),
+    ("Box", "::std::boxed::Box"),
+    ("Result", "::std::result::Result"),
+    ("Ok", "::std::result::Result::Ok"),
+    ("Err", "::std::result::Result::Err"),
+    ("Default", "::std::default::Default"),
+    ("From", "::std::convert::From"),
+    ("Into", "::std::convert::Into"),
+    ("AsRef", "::std::convert::AsRef"),
+    ("ToOwned", "::std::borrow::ToOwned"),
+    ("Send", "::std::marker::Send"),
+];
+
+/// The member of a JSON object that wraps a list, and the marker type naming it.
+#[derive(Debug, Serialize)]
+pub struct JsonMember {
+    pub name: String,
+    /// Other member names the list is read from.
+    pub aliases: Vec<String>,
+    pub ident: Ident,
 }
 
 impl Api {
@@ -76,9 +215,17 @@ pub struct FixedHeader {
 pub enum Auth {
     None,
     Bearer { token_operation: Option<OperationId>, logout_operation: Option<OperationId> },
-    Session { header: String, logon_operation: OperationId, logout_operation: Option<OperationId> },
+    Session { header: String, logon_operation: OperationId, logout: Option<SessionLogout> },
     Basic,
     ApiKey { header: String },
+}
+
+/// The operation that ends a session, and its one path parameter, which receives the session id.
+#[derive(Debug, Serialize)]
+pub struct SessionLogout {
+    pub operation: OperationId,
+    /// Index into the operation's parameters.
+    pub parameter: usize,
 }
 
 /// Index into `Api::schemas`.
@@ -95,10 +242,12 @@ pub struct OperationId(pub usize);
 pub struct Schema {
     /// The documented name (`PasswordKeyInfo`); also the Rust type name.
     pub name: String,
-    pub rust_name: String,
+    pub rust_name: Ident,
     pub description: Option<String>,
     pub sources: Vec<String>,
     pub file: PathBuf,
+    /// Values can derive `Eq` and `Hash` (no float or arbitrary JSON inside, at any depth).
+    pub eq: bool,
     /// Root element name when the schema is sent or received as an XML document.
     pub xml_name: String,
     pub example: Option<String>,
@@ -109,7 +258,7 @@ pub struct Schema {
 #[derive(Debug, Serialize)]
 pub enum SchemaKind {
     Object(Object),
-    Enum(Vec<EnumValue>),
+    Enum(Enum),
     /// A named string type (`Urn`), emitted as a newtype.
     String,
 }
@@ -121,9 +270,16 @@ pub struct Object {
 }
 
 #[derive(Debug, Serialize)]
+pub struct Enum {
+    pub values: Vec<EnumValue>,
+    /// The variant holding undocumented values: `Unknown`, unless a documented value takes it.
+    pub catch_all: Ident,
+}
+
+#[derive(Debug, Serialize)]
 pub struct EnumValue {
     pub value: String,
-    pub rust_name: String,
+    pub rust_name: Ident,
     pub description: Option<String>,
 }
 
@@ -131,7 +287,9 @@ pub struct EnumValue {
 pub struct Field {
     /// The key in the spec.
     pub name: String,
-    pub rust_name: String,
+    pub rust_name: Ident,
+    /// The `with_*` method that sets an optional field.
+    pub setter: Ident,
     pub ty: Type,
     pub required: bool,
     pub nullable: bool,
@@ -145,10 +303,9 @@ pub struct Field {
     pub json_name: String,
     /// Other member names accepted on read.
     pub json_aliases: Vec<String>,
-    /// Lists only: the JSON list sits inside an object with this single member.
-    pub json_wrapper: Option<String>,
-    /// Other wrapper member names accepted on read.
-    pub json_wrapper_aliases: Vec<String>,
+    /// Lists only: the JSON list sits inside an object with this single member (index into
+    /// `Api::json_members`).
+    pub json_wrapper: Option<usize>,
     pub xml_name: String,
     pub xml_kind: XmlKind,
     /// Lists only: items are wrapped in `<xml_name>` and each named this; `None` means the items
@@ -217,7 +374,9 @@ pub struct Operation {
     /// The spec's operation id.
     pub id: String,
     /// Method name on the client.
-    pub rust_name: String,
+    pub rust_name: Ident,
+    /// The request builder type (`requests::<builder>`).
+    pub builder: Ident,
     pub summary: Option<String>,
     pub description: Option<String>,
     pub sources: Vec<String>,
@@ -233,7 +392,20 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Error responses, sorted by status with `default` last.
     pub errors: Vec<ErrorResponse>,
+    /// What a successful call returns.
+    pub output: Output,
     pub examples: Vec<Example>,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Output {
+    /// No success response has a body.
+    Unit,
+    /// Every success response has this body.
+    Body(Type),
+    /// Some success responses have this body, others none.
+    OptionalBody(Type),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -257,7 +429,14 @@ impl Method {
     ];
 
     pub fn as_str(self) -> &'static str {
-        Method::ALL.iter().find(|(_, m)| *m == self).map_or("GET", |(s, _)| s)
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+        }
     }
 }
 
@@ -279,7 +458,7 @@ pub enum ParameterLocation {
 pub struct Parameter {
     /// Wire name.
     pub name: String,
-    pub rust_name: String,
+    pub rust_name: Ident,
     pub location: ParameterLocation,
     pub ty: Type,
     pub required: bool,
@@ -318,7 +497,7 @@ pub struct Response {
 #[derive(Debug, Serialize)]
 pub struct ResponseHeader {
     pub name: String,
-    pub rust_name: String,
+    pub rust_name: Ident,
     pub ty: Type,
     pub sensitive: bool,
     pub description: Option<String>,

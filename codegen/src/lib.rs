@@ -21,11 +21,18 @@ use std::path::Path;
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use write::{CheckReport, Rendered};
 
-/// Loads and resolves the spec folder `spec_dir`.
-pub fn load_spec(spec_dir: &Path) -> Result<(load::CrateSpec, ir::Spec), Diagnostics> {
-    let (crate_spec, sources) = load::read_spec_dir(spec_dir)?;
-    let spec = resolve_sources(sources)?;
-    Ok((crate_spec, spec))
+/// Loads and resolves the spec folder `spec_dir`: `crate.yaml` and every API, all mistakes
+/// reported together.
+pub fn load_spec(spec_dir: &Path) -> Result<(ir::Crate, ir::Spec), Diagnostics> {
+    let loaded = load::read_spec_folder(spec_dir)?;
+    let mut diagnostics = loaded.diagnostics;
+    let krate = loaded.krate.and_then(|krate| resolve::krate(&krate, &mut diagnostics));
+    let asts: Vec<_> = loaded.apis.into_iter().map(|source| load::parse(source, &mut diagnostics)).collect();
+    let spec = resolve::resolve(asts, &mut diagnostics);
+    match (krate, spec) {
+        (Some(krate), Some(spec)) if diagnostics.is_empty() => Ok((krate, spec)),
+        _ => Err(diagnostics.sorted()),
+    }
 }
 
 /// Parses and resolves API sources given in memory (in any order).
@@ -71,8 +78,8 @@ impl From<Diagnostics> for Error {
 
 /// Renders the crate for `spec_dir` in memory, as it would be written to `out_dir`.
 pub fn render(spec_dir: &Path, out_dir: &Path) -> Result<Rendered, Error> {
-    let (crate_spec, spec) = load_spec(spec_dir)?;
-    emit::render(&crate_spec, &spec, out_dir)
+    let (krate, spec) = load_spec(spec_dir)?;
+    emit::render(&krate, &spec, out_dir)
 }
 
 /// Regenerates `out_dir` from `spec_dir`. On any error the folder is left exactly as it was.

@@ -1,5 +1,8 @@
-//! End to end over fixture specs: snapshots of the IR and of emitted code, deterministic bytes
-//! whatever the file order, atomic replacement of the output folder, stale-output detection.
+//! End to end over fixture specs: a snapshot of the IR, deterministic bytes whatever the file
+//! order, atomic replacement of the output folder, stale-output detection.
+//!
+//! The emitted code itself is reviewed where it is compiled: the `kitchen_sink_generated` crate,
+//! kept up to date by `cargo xtask codegen` and checked by the staleness test of `xtask`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,7 +27,9 @@ fn render_with_order(spec_dir: &Path, reorder: impl Fn(&mut Vec<load::SourceFile
     }
     sources.reverse();
     let spec = codegen::resolve_sources(sources).expect("fixture resolves");
-    codegen::emit::render(&crate_spec, &spec, &out_dir()).expect("renders")
+    let mut diagnostics = codegen::Diagnostics::default();
+    let krate = codegen::resolve::krate(&crate_spec, &mut diagnostics).expect("crate.yaml resolves");
+    codegen::emit::render(&krate, &spec, &out_dir()).expect("renders")
 }
 
 #[test]
@@ -32,31 +37,6 @@ fn ir_snapshot() {
     let (_, sources) = load::read_spec_dir(&fixture("kitchen_sink")).unwrap();
     let spec = codegen::resolve_sources(sources).unwrap();
     insta::assert_yaml_snapshot!("kitchen_sink_ir", spec);
-}
-
-#[test]
-fn emitted_code_snapshots() {
-    let rendered = render_with_order(&fixture("kitchen_sink"), |_| {});
-    let names: Vec<String> = rendered.files.keys().map(|p| codegen::write::slash(p)).collect();
-    assert_eq!(
-        names,
-        [
-            "Cargo.toml",
-            "src/ledger/client.rs",
-            "src/ledger/mod.rs",
-            "src/ledger/models.rs",
-            "src/lib.rs",
-            "src/store/client.rs",
-            "src/store/mod.rs",
-            "src/store/models.rs",
-            "tests/documented_examples.rs",
-            "tests/sensitive_debug.rs",
-        ]
-    );
-    for (path, contents) in &rendered.files {
-        let name = codegen::write::slash(path).replace('/', "__");
-        insta::assert_snapshot!(format!("kitchen_sink__{name}"), contents);
-    }
 }
 
 #[test]
@@ -133,7 +113,7 @@ fn failed_generation_leaves_previous_output_untouched() {
     let leftovers: Vec<_> = std::fs::read_dir(temp.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
+        .filter(|n| n.starts_with('.') && !n.ends_with(".codegen-lock"))
         .collect();
     assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
 }

@@ -15,6 +15,7 @@
 //!
 //! One module per API: [`backup_for_aws`] (Veeam Backup for AWS, JSON) and
 //! [`enterprise_manager`] (Veeam Backup Enterprise Manager, XML and JSON).
+//!
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]

@@ -2,46 +2,30 @@
 //! builder (required arguments up front, a setter per optional parameter) that is sent with
 //! `.send().await` or simply `.await`. Transport, authentication and errors are the runtime's.
 
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs;
 use super::types::rust_type;
 use super::Context;
-use crate::ir::{self, Auth, BodyFormat, Format, Method, Operation, ParameterLocation, PathSegment, Primitive, Type};
-
-fn ident(name: &str) -> syn::Ident {
-    syn::parse_str(name).unwrap_or_else(|_| format_ident!("unnamed"))
-}
-
-/// The type of error bodies (the resolver makes sure there is one per API), if any is declared.
-fn error_type(context: &Context) -> Option<TokenStream> {
-    let error = context.api.operations.iter().flat_map(|op| op.errors.iter()).find_map(|e| e.ty.as_ref());
-    error.map(|ty| rust_type(context, ty))
-}
+use crate::ir::{
+    self, Auth, BodyFormat, Format, Method, Operation, Output, ParameterLocation, PathSegment, Primitive, Type,
+};
 
 /// The error body type parameter of the API's `Error`: `()` when none is declared.
 pub(crate) fn error_body(context: &Context) -> TokenStream {
-    error_type(context).unwrap_or_else(|| quote!(()))
+    context.api.error_body.as_ref().map(|ty| rust_type(context, ty)).unwrap_or_else(|| quote!(()))
 }
 
-/// Whether some but not all success responses have a body (the call then returns an `Option`).
-fn optional_body(operation: &Operation) -> bool {
-    let typed = operation.responses.iter().filter(|r| r.ty.is_some()).count();
-    typed > 0 && typed < operation.responses.len()
-}
-
-/// What a successful call returns: the body type when every success response has it, `Option`
-/// of it when some have no body, `()` when none has one.
+/// What a successful call returns.
 fn output(context: &Context, operation: &Operation) -> TokenStream {
-    let typed: Vec<&Type> = operation.responses.iter().filter_map(|r| r.ty.as_ref()).collect();
-    match typed.first() {
-        None => quote!(()),
-        Some(ty) if typed.len() == operation.responses.len() => rust_type(context, ty),
-        Some(ty) => {
+    let super::Std { option, .. } = context.std();
+    match &operation.output {
+        Output::Unit => quote!(()),
+        Output::Body(ty) => rust_type(context, ty),
+        Output::OptionalBody(ty) => {
             let ty = rust_type(context, ty);
-            quote!(Option<#ty>)
+            quote!(#option<#ty>)
         }
     }
 }
@@ -63,17 +47,18 @@ fn is_string(ty: &Type) -> bool {
 
 /// Decodes the body for each declared success status.
 fn decode(context: &Context, operation: &Operation) -> TokenStream {
+    let super::Std { some, none, ok, err, .. } = context.std();
     let speaks_xml = context.api.speaks(Format::Xml);
-    let optional = optional_body(operation);
+    let optional = matches!(operation.output, Output::OptionalBody(_));
     let arms = operation.responses.iter().map(|response| {
         let status = response.status;
         let value = match &response.ty {
-            None if optional => quote!(Ok(None)),
-            None => quote!(Ok(())),
+            None if optional => quote!(#ok(#none)),
+            None => quote!(#ok(())),
             Some(_) => {
                 let decoded = if speaks_xml { quote!(response.body()) } else { quote!(response.json()) };
                 if optional {
-                    quote!(#decoded.map(Some))
+                    quote!(#decoded.map(#some))
                 } else {
                     decoded
                 }
@@ -84,13 +69,14 @@ fn decode(context: &Context, operation: &Operation) -> TokenStream {
     quote! {
         match response.status() {
             #(#arms)*
-            _ => Err(response.unexpected()),
+            _ => #err(response.unexpected()),
         }
     }
 }
 
 /// Statements that build `request` for an operation from the builder's fields (`self.<name>`).
 fn build_request(context: &Context, operation: &Operation, authenticated: bool) -> TokenStream {
+    let super::Std { some, .. } = context.std();
     let runtime = &context.runtime();
     let http_method = method(operation.method);
     let id = &operation.id;
@@ -98,16 +84,16 @@ fn build_request(context: &Context, operation: &Operation, authenticated: bool) 
     let path = operation.segments.iter().map(|segment| match segment {
         PathSegment::Literal(text) => quote!(request.literal(#text);),
         PathSegment::Parameter(index) => {
-            let field = ident(&operation.parameters[*index].rust_name);
+            let field = &operation.parameters[*index].rust_name;
             quote!(request.segment(&self.#field);)
         }
     });
     let parameters = operation.parameters.iter().filter(|p| p.location != ParameterLocation::Path).map(|parameter| {
         let name = &parameter.name;
-        let field = ident(&parameter.rust_name);
+        let field = &parameter.rust_name;
         let value = match (&parameter.value, parameter.required) {
-            (Some(fixed), _) => quote!(Some(#fixed)),
-            (None, true) => quote!(Some(&self.#field)),
+            (Some(fixed), _) => quote!(#some(#fixed)),
+            (None, true) => quote!(#some(&self.#field)),
             (None, false) if is_string(&parameter.ty) => quote!(self.#field.as_deref()),
             (None, false) => quote!(self.#field.as_ref()),
         };
@@ -115,7 +101,7 @@ fn build_request(context: &Context, operation: &Operation, authenticated: bool) 
             (ParameterLocation::Query, Type::List(_)) => {
                 let csv = parameter.list_format == ir::ListFormat::Csv;
                 let values = if parameter.required {
-                    quote!(Some(self.#field.as_slice()))
+                    quote!(#some(self.#field.as_slice()))
                 } else {
                     quote!(self.#field.as_deref())
                 };
@@ -169,8 +155,12 @@ fn operation_docs(context: &Context, operation: &Operation) -> String {
 
 /// The client method and request builder of an ordinary operation.
 fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, TokenStream) {
-    let method_name = ident(&operation.rust_name);
-    let builder = format_ident!("{}", operation.rust_name.trim_start_matches("r#").to_upper_camel_case());
+    // Most of this lands in the `requests` module, where builder names may shadow the prelude;
+    // what lands on the client is valid there too.
+    let context = &context.within(super::Scope::Requests);
+    let super::Std { string, option, some, none, boxed, result, into, send, .. } = context.std();
+    let method_name = &operation.rust_name;
+    let builder = &operation.builder;
     let output = output(context, operation);
     let docs = docs::outer(Some(&operation_docs(context, operation)));
 
@@ -179,11 +169,11 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
     let mut fields = Vec::new();
     let mut setters = Vec::new();
     for parameter in operation.parameters.iter().filter(|p| p.value.is_none()) {
-        let name = ident(&parameter.rust_name);
+        let name = &parameter.rust_name;
         let ty = rust_type(context, &parameter.ty);
         let field_doc = docs::outer(Some(parameter.description.as_deref().unwrap_or(&parameter.name)));
         let (arg_ty, conversion) = if is_string(&parameter.ty) {
-            (quote!(impl Into<String>), quote!(#name.into()))
+            (quote!(impl #into<#string>), quote!(#name.into()))
         } else {
             (ty.clone(), quote!(#name))
         };
@@ -192,8 +182,8 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
             initializers.push(if is_string(&parameter.ty) { quote!(#name: #conversion) } else { quote!(#name) });
             fields.push(quote!(#field_doc pub(super) #name: #ty,));
         } else {
-            initializers.push(quote!(#name: None));
-            fields.push(quote!(#field_doc pub(super) #name: Option<#ty>,));
+            initializers.push(quote!(#name: #none));
+            fields.push(quote!(#field_doc pub(super) #name: #option<#ty>,));
             let doc = docs::outer(Some(&format!(
                 "Sets `{}`{}",
                 parameter.name,
@@ -202,7 +192,7 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
             setters.push(quote! {
                 #doc
                 pub fn #name(mut self, #name: #arg_ty) -> Self {
-                    self.#name = Some(#conversion);
+                    self.#name = #some(#conversion);
                     self
                 }
             });
@@ -217,7 +207,11 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
 
     let request = build_request(context, operation, operation.authenticated);
     let decode = decode(context, operation);
-    let builder_doc = format!("Request builder of [`Client::{}`].", operation.rust_name.trim_start_matches("r#"));
+    let builder_doc = format!(
+        "Request builder of [`Client::{}`](super::Client::{}).",
+        operation.rust_name.plain(),
+        operation.rust_name
+    );
     let must_use = "a request does nothing until sent: call `.send().await` or `.await` it";
     let method = quote! {
         #docs
@@ -227,10 +221,10 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
     };
     // `Debug` by hand: sensitive parameters (a session id in a path) are never shown.
     let runtime = &context.runtime();
-    let builder_name = builder.to_string();
+    let builder_name = builder.as_str();
     let debug_fields = operation.parameters.iter().filter(|p| p.value.is_none()).map(|parameter| {
-        let name = ident(&parameter.rust_name);
-        let label = parameter.rust_name.trim_start_matches("r#");
+        let name = &parameter.rust_name;
+        let label = parameter.rust_name.plain();
         if parameter.sensitive {
             quote!(.field(#label, &#runtime::Redacted))
         } else {
@@ -242,7 +236,7 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
         #[doc = #builder_doc]
         #[must_use = #must_use]
         pub struct #builder<'a> {
-            pub(super) client: &'a Client,
+            pub(super) client: &'a super::Client,
             #(#fields)*
         }
 
@@ -256,7 +250,7 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
             #(#setters)*
 
             /// Sends the request.
-            pub async fn send(self) -> Result<#output, Error> {
+            pub async fn send(self) -> #result<#output, super::Error> {
                 #request
                 let response = self.client.transport.send(request).await?;
                 #decode
@@ -264,10 +258,10 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
         }
 
         impl<'a> ::std::future::IntoFuture for #builder<'a> {
-            type Output = Result<#output, Error>;
-            type IntoFuture = ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>>;
+            type Output = #result<#output, super::Error>;
+            type IntoFuture = ::std::pin::Pin<#boxed<dyn ::std::future::Future<Output = Self::Output> + #send + 'a>>;
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                #boxed::pin(self.send())
             }
         }
     };
@@ -349,7 +343,7 @@ fn auth_methods(context: &Context) -> TokenStream {
                 #log_out
             }
         }
-        Auth::Session { logon_operation, logout_operation, .. } => {
+        Auth::Session { logon_operation, logout, .. } => {
             let logon = api.operation(*logon_operation);
             let output = output(context, logon);
             let request = build_request(context, logon, false);
@@ -360,8 +354,8 @@ fn auth_methods(context: &Context) -> TokenStream {
                 api.base_path,
                 logon.path
             );
-            let log_out = logout_operation.map(|id| {
-                let logout = api.operation(id);
+            let log_out = logout.as_ref().map(|session_logout| {
+                let logout = api.operation(session_logout.operation);
                 let request = build_request(context, logout, logout.authenticated);
                 let doc = format!(
                     "Ends the session (`{} {}{}`) and forgets its id.",
@@ -369,12 +363,7 @@ fn auth_methods(context: &Context) -> TokenStream {
                     api.base_path,
                     logout.path
                 );
-                let session_param = logout
-                    .parameters
-                    .iter()
-                    .find(|p| p.location == ParameterLocation::Path)
-                    .map(|p| ident(&p.rust_name))
-                    .unwrap_or_else(|| format_ident!("session_id"));
+                let session_param = &logout.parameters[session_logout.parameter].rust_name;
                 quote! {
                     #[doc = #doc]
                     pub async fn log_out(&self) -> Result<(), Error> {
@@ -431,9 +420,10 @@ fn auth_methods(context: &Context) -> TokenStream {
 }
 
 pub fn emit(context: &Context) -> TokenStream {
+    let super::Std { some, none, .. } = context.std();
     let api = context.api;
     let runtime = &context.runtime();
-    let name = &api.module;
+    let name = api.module.as_str();
     let base_path = &api.base_path;
     let port = super::some_or_none(api.default_port);
     let headers = api.headers.iter().map(|h| {
@@ -452,9 +442,9 @@ pub fn emit(context: &Context) -> TokenStream {
             let path = match token_operation {
                 Some(id) => {
                     let path = &api.operation(*id).path;
-                    quote!(Some(#path))
+                    quote!(#some(#path))
                 }
-                None => quote!(None),
+                None => quote!(#none),
             };
             quote!(#runtime::client::AuthInfo::Bearer { token_path: #path })
         }
@@ -462,10 +452,17 @@ pub fn emit(context: &Context) -> TokenStream {
         Auth::Basic => quote!(#runtime::client::AuthInfo::Basic),
         Auth::ApiKey { header } => quote!(#runtime::client::AuthInfo::ApiKey { header: #header }),
     };
-    let error_impl = match error_type(context) {
-        None => quote!(),
-        Some(ty) if api.speaks(Format::Xml) => quote!(#runtime::json_xml_error_body!(#ty);),
-        Some(ty) => quote!(#runtime::json_error_body!(#ty);),
+    // Error bodies of other types (strings, lists, maps) have their impls in the runtime.
+    let error_impl = match &api.error_body {
+        Some(ty @ Type::Schema(_)) => {
+            let ty = rust_type(context, ty);
+            if api.speaks(Format::Xml) {
+                quote!(#runtime::json_xml_error_body!(#ty);)
+            } else {
+                quote!(#runtime::json_error_body!(#ty);)
+            }
+        }
+        _ => quote!(),
     };
 
     let skip = |op: &Operation| match &api.auth {
@@ -552,8 +549,6 @@ pub fn emit(context: &Context) -> TokenStream {
 
         /// Request builders, one per operation.
         pub mod requests {
-            use super::{Client, Error};
-
             #(#items)*
         }
     }

@@ -1,8 +1,11 @@
 //! emit: IR to token streams, one emitter per concern, then the crate's files.
 //!
-//! Emitters never fail on a resolved spec; the only error here is a generator bug (tokens that
-//! do not parse), reported as `Error::Internal` instead of a panic.
+//! Emitters never fail on a resolved spec: every name they write is an IR identifier. The only
+//! error here is a generator bug (tokens that do not parse), reported as `Error::Internal`.
+//! Generated code names std items by their full paths (`::std::option::Option`), so that no
+//! schema, builder or module name from a spec can shadow them.
 
+mod cargo;
 mod client;
 mod docs;
 mod models;
@@ -13,35 +16,130 @@ mod xml;
 use std::path::{Component, Path, PathBuf};
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::ir;
-use crate::load::CrateSpec;
 use crate::write::{self, Rendered};
 use crate::Error;
 
-/// What every emitter needs: the API, and how to name the runtime crate and the models.
-///
-/// Names are kept as text and turned into tokens where used: token streams are not `Send`, and
-/// files are rendered on several threads.
-pub(crate) struct Context<'a> {
-    pub api: &'a ir::Api,
-    /// Crate name of the runtime (`veeam_runtime`), from `crate.yaml`.
-    pub runtime: &'a str,
-    /// Path of the models module when emitting outside it (`crate::backup_for_aws::models`).
-    pub models_path: Option<String>,
+/// Where schema types are named from.
+#[derive(Clone, Copy)]
+pub(crate) enum ModelsPath<'a> {
+    /// Inside the models module: by their names.
+    Local,
+    /// Elsewhere in the generated crate: `crate::<module>::models::Name`.
+    Crate,
+    /// From the generated crate's tests: `::<lib>::<module>::models::Name`.
+    External(&'a ir::Ident),
 }
 
-impl Context<'_> {
+/// The module generated code is emitted into, for the names it defines.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// The models module: schema types.
+    Models,
+    /// The `requests` module of a client: request builders.
+    Requests,
+    /// Any other module: no name from the spec is defined there.
+    Other,
+}
+
+/// What every emitter needs: the API, the runtime crate's name, how to name models, and the
+/// module the code lands in.
+///
+/// Token streams are not `Send`, and files are rendered on several threads: the context holds
+/// IR values and turns them into tokens where used.
+#[derive(Clone, Copy)]
+pub(crate) struct Context<'a> {
+    pub api: &'a ir::Api,
+    /// Library name of the runtime (`veeam_runtime`).
+    pub runtime: &'a ir::Ident,
+    pub models: ModelsPath<'a>,
+    pub scope: Scope,
+}
+
+/// Prelude items as generated code writes them in one module: bare, or by full path where a
+/// name from the spec shadows them.
+pub(crate) struct Std {
+    pub string: TokenStream,
+    pub vec: TokenStream,
+    pub option: TokenStream,
+    pub some: TokenStream,
+    pub none: TokenStream,
+    pub boxed: TokenStream,
+    pub result: TokenStream,
+    pub ok: TokenStream,
+    pub err: TokenStream,
+    pub default: TokenStream,
+    pub from: TokenStream,
+    pub into: TokenStream,
+    pub as_ref: TokenStream,
+    pub to_owned: TokenStream,
+    pub send: TokenStream,
+}
+
+impl<'a> Context<'a> {
+    /// The same API, emitting into another module.
+    pub fn within(self, scope: Scope) -> Context<'a> {
+        Context { scope, ..self }
+    }
+
+    /// Whether a name from the spec shadows the prelude name `name` here.
+    fn shadowed(&self, name: &str) -> bool {
+        let names = match self.scope {
+            Scope::Models => &self.api.shadowed_in_models,
+            Scope::Requests => &self.api.shadowed_in_requests,
+            Scope::Other => return false,
+        };
+        names.iter().any(|n| n == name)
+    }
+
+    /// The prelude item `name`, as code in this module writes it.
+    pub fn prelude_path(&self, name: &str) -> String {
+        match ir::PRELUDE.iter().find(|(n, _)| *n == name) {
+            Some((_, path)) if self.shadowed(name) => (*path).to_owned(),
+            _ => name.to_owned(),
+        }
+    }
+
+    pub fn std(&self) -> Std {
+        let get = |name: &str| -> TokenStream {
+            // Paths of `ir::PRELUDE` and bare identifiers: both parse.
+            self.prelude_path(name).parse().unwrap_or_default()
+        };
+        Std {
+            string: get("String"),
+            vec: get("Vec"),
+            option: get("Option"),
+            some: get("Some"),
+            none: get("None"),
+            boxed: get("Box"),
+            result: get("Result"),
+            ok: get("Ok"),
+            err: get("Err"),
+            default: get("Default"),
+            from: get("From"),
+            into: get("Into"),
+            as_ref: get("AsRef"),
+            to_owned: get("ToOwned"),
+            send: get("Send"),
+        }
+    }
+
     /// `::veeam_runtime`.
     pub fn runtime(&self) -> TokenStream {
-        let ident = format_ident!("{}", self.runtime);
+        let ident = self.runtime;
         quote!(::#ident)
     }
 
-    /// The models module path, when emitting outside it.
-    pub fn models_path(&self) -> Option<TokenStream> {
-        self.models_path.as_deref().and_then(|path| syn::parse_str::<syn::Path>(path).ok()).map(|path| quote!(#path))
+    /// The path in front of a schema type's name (with its `::`), if any.
+    pub fn models_prefix(&self) -> TokenStream {
+        let module = &self.api.module;
+        match self.models {
+            ModelsPath::Local => quote!(),
+            ModelsPath::Crate => quote!(crate::#module::models::),
+            ModelsPath::External(lib) => quote!(::#lib::#module::models::),
+        }
     }
 }
 
@@ -50,46 +148,40 @@ type Job<'a> = (PathBuf, Box<dyn FnOnce() -> Result<String, Error> + Send + 'a>)
 
 /// Renders the whole generated crate as it should be written to `out_dir`. Files are rendered on
 /// all cores (formatting dominates the run time); the result does not depend on which finishes first.
-pub fn render(crate_spec: &CrateSpec, spec: &ir::Spec, out_dir: &Path) -> Result<Rendered, Error> {
-    let spec_name = crate_spec.spec_name.as_str();
-    let runtime_name = crate_spec.krate.runtime.package.replace('-', "_");
-    let runtime_name = runtime_name.as_str();
-    let lib = crate_spec.krate.name.replace('-', "_");
-    let lib = lib.as_str();
+pub fn render(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Result<Rendered, Error> {
+    let spec_name = krate.spec_name.as_str();
+    let runtime = &krate.runtime_lib;
     let all_files = sources(spec.apis.iter().flat_map(|api| api.files.iter()));
 
     let mut jobs: Vec<Job> = Vec::new();
-    let cargo = cargo_toml(crate_spec, out_dir);
-    jobs.push((PathBuf::from("Cargo.toml"), Box::new(move || Ok(cargo))));
+    let runtime_path = write::slash(&relative_path(out_dir, &krate.runtime_dir));
+    jobs.push((PathBuf::from("Cargo.toml"), Box::new(move || cargo::manifest(krate, &runtime_path))));
     let files = all_files.clone();
     jobs.push((
         PathBuf::from("src/lib.rs"),
-        Box::new(move || write::rust_file(spec_name, &files, lib_rs(crate_spec, spec, runtime_name))),
+        Box::new(move || write::rust_file(spec_name, &files, lib_rs(krate, spec))),
     ));
     for api in &spec.apis {
-        let dir = PathBuf::from("src").join(&api.module);
-        // Outside the models module, schema types are named by their full path.
-        let models_path = Some(format!("crate::{}::models", api.module));
+        let dir = PathBuf::from("src").join(api.module.as_str());
         let schema_files = sources(api.schemas.iter().map(|s| &s.file));
         jobs.push((
             dir.join("models.rs"),
             Box::new(move || {
-                let context = Context { api, runtime: runtime_name, models_path: None };
+                let context = Context { api, runtime, models: ModelsPath::Local, scope: Scope::Models };
                 write::rust_file(spec_name, &schema_files, models::emit(&context))
             }),
         ));
-        let path = models_path.clone();
         jobs.push((
             dir.join("client.rs"),
             Box::new(move || {
-                let context = Context { api, runtime: runtime_name, models_path: path };
+                let context = Context { api, runtime, models: ModelsPath::Crate, scope: Scope::Other };
                 write::rust_file(spec_name, &api.files, client::emit(&context))
             }),
         ));
         jobs.push((
             dir.join("mod.rs"),
             Box::new(move || {
-                let context = Context { api, runtime: runtime_name, models_path };
+                let context = Context { api, runtime, models: ModelsPath::Crate, scope: Scope::Other };
                 write::rust_file(spec_name, &api.files, api_mod_rs(&context))
             }),
         ));
@@ -99,9 +191,8 @@ pub fn render(crate_spec: &CrateSpec, spec: &ir::Spec, out_dir: &Path) -> Result
     jobs.push((
         PathBuf::from("tests/documented_examples.rs"),
         Box::new(move || {
-            let lib = format_ident!("{}", lib);
-            let tokens = tests::documented_examples(spec, runtime_name, &lib, |example| {
-                write::slash(&relative_path(&test_dir, &crate_spec.spec_dir.join(&example.file)))
+            let tokens = tests::documented_examples(spec, runtime, &krate.lib, |example| {
+                write::slash(&relative_path(&test_dir, &krate.spec_dir.join(&example.file)))
             });
             tokens.map(|tokens| write::rust_file(spec_name, &files, tokens)).unwrap_or(Ok(String::new()))
         }),
@@ -109,8 +200,7 @@ pub fn render(crate_spec: &CrateSpec, spec: &ir::Spec, out_dir: &Path) -> Result
     jobs.push((
         PathBuf::from("tests/sensitive_debug.rs"),
         Box::new(move || {
-            let lib = format_ident!("{}", lib);
-            let tokens = tests::sensitive_debug(spec, runtime_name, &lib);
+            let tokens = tests::sensitive_debug(spec, runtime, &krate.lib);
             tokens.map(|tokens| write::rust_file(spec_name, &all_files, tokens)).unwrap_or(Ok(String::new()))
         }),
     ));
@@ -151,7 +241,13 @@ fn run_parallel(jobs: Vec<Job>) -> Vec<(PathBuf, Result<String, Error>)> {
     results.into_inner().unwrap_or_default()
 }
 
-/// `Some(value)` or `None`, as tokens.
+/// One line of comment text: control and bidi characters escaped (see [`docs::clean`]), so no
+/// spec text can end the line it is written on.
+pub fn clean_line(text: &str) -> String {
+    docs::clean(text).replace('\n', "\\n")
+}
+
+/// `Some(value)` or `None`, as tokens, in a module where no spec name shadows them.
 pub(crate) fn some_or_none<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
     match value {
         Some(value) => quote!(Some(#value)),
@@ -167,44 +263,12 @@ fn sources<'a>(files: impl Iterator<Item = &'a PathBuf>) -> Vec<PathBuf> {
     files
 }
 
-fn cargo_toml(crate_spec: &CrateSpec, out_dir: &Path) -> String {
-    let krate = &crate_spec.krate;
-    let runtime_path = write::slash(&relative_path(out_dir, &crate_spec.runtime_dir));
-    let lib = krate.name.replace('-', "_");
-    format!(
-        r#"{header}[package]
-name = "{name}"
-version = "{version}"
-description = "{description}"
-edition = "2021"
-rust-version = "1.88"
-license = "MIT OR Apache-2.0"
-publish = false
-
-[lib]
-name = "{lib}"
-
-[dependencies]
-{runtime} = {{ path = "{runtime_path}" }}
-serde = {{ version = "1", features = ["derive"] }}
-
-[dev-dependencies]
-{runtime} = {{ path = "{runtime_path}", features = ["testing"] }}
-"#,
-        header = write::header("#", &crate_spec.spec_name, &[PathBuf::from(crate::load::CRATE_FILE)]),
-        name = krate.name,
-        version = krate.version,
-        description = krate.description.replace('"', "\\\""),
-        runtime = krate.runtime.package,
-    )
-}
-
-fn lib_rs(crate_spec: &CrateSpec, spec: &ir::Spec, runtime_name: &str) -> TokenStream {
-    let runtime_ident = format_ident!("{}", runtime_name);
+fn lib_rs(krate: &ir::Crate, spec: &ir::Spec) -> TokenStream {
+    let runtime_ident = &krate.runtime_lib;
     let runtime = quote!(::#runtime_ident);
-    let docs = docs::inner(crate_spec.krate.docs.as_deref().or(Some(&crate_spec.krate.description)));
+    let docs = docs::inner(Some(krate.docs.as_deref().unwrap_or(&krate.description)));
     let modules = spec.apis.iter().map(|api| {
-        let module = format_ident!("{}", api.module);
+        let module = &api.module;
         let summary = docs::outer(Some(&api.title));
         // prettyplease, not rustfmt, formats generated code: keep `cargo fmt` out of it.
         quote! { #summary #[rustfmt::skip] pub mod #module; }

@@ -1,36 +1,28 @@
 //! Models: one Rust type per schema (struct, enum with an `Unknown` variant, or string newtype),
 //! with serde for JSON. Shared logic (lenient readers, redaction) lives in the runtime crate.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs;
-use super::types::{eq_schemas, rust_type};
+use super::types::rust_type;
 use super::Context;
 use crate::ir::{self, BodyFormat, Format, Primitive, Schema, SchemaKind, Type};
-
-/// JSON wrapper member names and the aliases each is also read from.
-type Members = BTreeMap<String, BTreeSet<String>>;
 
 /// Arguments `new` takes before clippy's `too_many_arguments` lint fires.
 const CLIPPY_MAX_ARGUMENTS: usize = 7;
 
 pub fn emit(context: &Context) -> TokenStream {
     let api = context.api;
-    let eq = eq_schemas(api);
-    let mut json_members = BTreeMap::new();
     let items: Vec<TokenStream> = api
         .schemas
         .iter()
-        .enumerate()
-        .map(|(index, schema)| {
+        .map(|schema| {
             let xml = api.speaks(Format::Xml);
             match &schema.kind {
                 SchemaKind::Object(object) => {
                     let codecs = xml.then(|| super::xml::object_codecs(context, schema, object));
-                    let ty = object_type(context, schema, object, eq[index], &mut json_members);
+                    let ty = object_type(context, schema, object);
                     quote! { #ty #codecs }
                 }
                 SchemaKind::Enum(values) => {
@@ -46,12 +38,12 @@ pub fn emit(context: &Context) -> TokenStream {
             }
         })
         .collect();
-    let members_module = (!json_members.is_empty()).then(|| {
+    let members_module = (!api.json_members.is_empty()).then(|| {
         let runtime = &context.runtime();
-        let members = json_members.iter().map(|(name, aliases): (&String, &BTreeSet<String>)| {
-            let ident = format_ident!("{}", member_ident(name));
-            let aliases = (!aliases.is_empty()).then(|| {
-                let aliases = aliases.iter();
+        let members = api.json_members.iter().map(|member| {
+            let (ident, name) = (&member.ident, &member.name);
+            let aliases = (!member.aliases.is_empty()).then(|| {
+                let aliases = member.aliases.iter();
                 quote!(const ALIASES: &'static [&'static str] = &[#(#aliases),*];)
             });
             quote! {
@@ -77,12 +69,6 @@ pub fn emit(context: &Context) -> TokenStream {
 
         #members_module
     }
-}
-
-/// Type name of a JSON wrapper member: `EnterpriseRoles` -> `EnterpriseRoles`, `_x-y` -> `X_y`.
-fn member_ident(name: &str) -> String {
-    let cleaned: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-    format!("M{cleaned}")
 }
 
 fn schema_docs(schema: &Schema) -> TokenStream {
@@ -129,12 +115,13 @@ fn field_docs(field: &ir::Field) -> TokenStream {
 
 /// The field's type as stored: `Option<T>` unless required and not nullable, boxed if recursive.
 fn field_type(context: &Context, field: &ir::Field) -> TokenStream {
+    let super::Std { option, boxed, .. } = context.std();
     let mut ty = rust_type(context, &field.ty);
     if field.boxed {
-        ty = quote!(Box<#ty>);
+        ty = quote!(#boxed<#ty>);
     }
     if is_optional(field) {
-        quote!(Option<#ty>)
+        quote!(#option<#ty>)
     } else {
         ty
     }
@@ -145,7 +132,7 @@ fn is_optional(field: &ir::Field) -> bool {
 }
 
 /// serde attributes of a field: wire name, optionality, lenient readers for documented quirks.
-fn serde_attributes(context: &Context, field: &ir::Field, members: &mut Members) -> TokenStream {
+fn serde_attributes(context: &Context, field: &ir::Field) -> TokenStream {
     // serde takes helper paths as strings.
     let json = format!("::{}", context.runtime);
     let name = &field.json_name;
@@ -155,7 +142,8 @@ fn serde_attributes(context: &Context, field: &ir::Field, members: &mut Members)
     if optional {
         parts.push(quote!(default));
         if !field.nullable {
-            parts.push(quote!(skip_serializing_if = "Option::is_none"));
+            let is_none = format!("{}::is_none", context.prelude_path("Option"));
+            parts.push(quote!(skip_serializing_if = #is_none));
         }
     }
     let prefix = if optional { "option_" } else { "" };
@@ -163,8 +151,7 @@ fn serde_attributes(context: &Context, field: &ir::Field, members: &mut Members)
         (_, _, true) => None,
         (Type::Primitive(Primitive::Boolean), _, _) => Some((format!("{json}::json::{prefix}bool"), None)),
         (Type::List(_), Some(member), _) => {
-            members.entry(member.clone()).or_default().extend(field.json_wrapper_aliases.iter().cloned());
-            let marker = format!("json_members::{}", member_ident(member));
+            let marker = format!("json_members::{}", context.api.json_members[*member].ident);
             Some((format!("{json}::json::{prefix}wrapped_list::<{marker}, _, _>"), Some(marker)))
         }
         (Type::List(_), None, _) => Some((format!("{json}::json::{prefix}list"), None)),
@@ -180,19 +167,13 @@ fn serde_attributes(context: &Context, field: &ir::Field, members: &mut Members)
     quote!(#[serde(#(#parts),*)])
 }
 
-fn object_type(
-    context: &Context,
-    schema: &Schema,
-    object: &ir::Object,
-    eq: bool,
-    members: &mut Members,
-) -> TokenStream {
+fn object_type(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStream {
     let runtime = &context.runtime();
-    let name = format_ident!("{}", schema.rust_name);
+    let name = &schema.rust_name;
     let docs = schema_docs(schema);
     let sensitive = object.fields.iter().any(|f| f.sensitive);
     let mut derives = vec![quote!(Clone), quote!(PartialEq)];
-    if eq {
+    if schema.eq {
         derives.extend([quote!(Eq), quote!(Hash)]);
     }
     if !sensitive {
@@ -202,23 +183,23 @@ fn object_type(
 
     let fields = object.fields.iter().map(|field| {
         let docs = field_docs(field);
-        let ident: syn::Ident = syn::parse_str(&field.rust_name).unwrap_or_else(|_| format_ident!("field"));
+        let ident = &field.rust_name;
         let ty = field_type(context, field);
-        let serde = serde_attributes(context, field, members);
+        let serde = serde_attributes(context, field);
         quote! { #docs #serde pub #ident: #ty, }
     });
 
     let debug = sensitive.then(|| {
         let entries = object.fields.iter().map(|field| {
-            let ident: syn::Ident = syn::parse_str(&field.rust_name).unwrap_or_else(|_| format_ident!("field"));
-            let label = field.rust_name.trim_start_matches("r#");
+            let ident = &field.rust_name;
+            let label = field.rust_name.plain();
             match (field.sensitive, is_optional(field)) {
                 (false, _) => quote!(.field(#label, &self.#ident)),
                 (true, false) => quote!(.field(#label, &#runtime::Redacted)),
                 (true, true) => quote!(.field(#label, &self.#ident.as_ref().map(|_| #runtime::Redacted))),
             }
         });
-        let type_name = &schema.rust_name;
+        let type_name = schema.rust_name.as_str();
         quote! {
             impl ::std::fmt::Debug for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -245,21 +226,21 @@ fn object_type(
 /// `new` with the required fields and a `with_*` setter per optional one: adding an optional
 /// field to the spec never breaks code that builds these values.
 fn constructor(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStream {
-    let name = format_ident!("{}", schema.rust_name);
+    let super::Std { string, option, some, none, boxed, default, into, .. } = context.std();
+    let name = &schema.rust_name;
     let mut arguments = Vec::new();
     let mut initializers = Vec::new();
     let mut setters = Vec::new();
     for field in &object.fields {
-        let ident: syn::Ident = syn::parse_str(&field.rust_name).unwrap_or_else(|_| format_ident!("field"));
-        let plain = field.rust_name.trim_start_matches("r#");
+        let ident = &field.rust_name;
         let value_ty = rust_type(context, &field.ty);
         let is_string = field.ty == Type::Primitive(Primitive::String) || field.ty == Type::Primitive(Primitive::Uri);
         let (arg_ty, conversion) = if is_string {
-            (quote!(impl Into<String>), quote!(#ident.into()))
+            (quote!(impl #into<#string>), quote!(#ident.into()))
         } else {
             (value_ty.clone(), quote!(#ident))
         };
-        let conversion = if field.boxed { quote!(Box::new(#conversion)) } else { conversion };
+        let conversion = if field.boxed { quote!(#boxed::new(#conversion)) } else { conversion };
         // `field: field` trips clippy's redundant_field_names; use the shorthand then.
         let identity = !is_string && !field.boxed;
         if field.required && !field.nullable {
@@ -267,18 +248,18 @@ fn constructor(context: &Context, schema: &Schema, object: &ir::Object) -> Token
             initializers.push(if identity { quote!(#ident) } else { quote!(#ident: #conversion) });
         } else if field.required {
             // Required but nullable: the caller decides, `None` is sent as `null`.
-            let inner = if field.boxed { quote!(Box<#value_ty>) } else { value_ty.clone() };
-            arguments.push(quote!(#ident: Option<#inner>));
+            let inner = if field.boxed { quote!(#boxed<#value_ty>) } else { value_ty.clone() };
+            arguments.push(quote!(#ident: #option<#inner>));
             initializers.push(quote!(#ident));
         } else {
-            initializers.push(quote!(#ident: None));
-            let setter = format_ident!("with_{}", plain);
+            initializers.push(quote!(#ident: #none));
+            let setter = &field.setter;
             let doc = docs::outer(Some(&format!("Sets `{}`.", field.name)));
             setters.push(quote! {
                 #doc
                 #[must_use]
                 pub fn #setter(mut self, #ident: #arg_ty) -> Self {
-                    self.#ident = Some(#conversion);
+                    self.#ident = #some(#conversion);
                     self
                 }
             });
@@ -292,7 +273,7 @@ fn constructor(context: &Context, schema: &Schema, object: &ir::Object) -> Token
     };
     let default = arguments.is_empty().then(|| {
         quote! {
-            impl Default for #name {
+            impl #default for #name {
                 fn default() -> Self {
                     Self::new()
                 }
@@ -313,9 +294,12 @@ fn constructor(context: &Context, schema: &Schema, object: &ir::Object) -> Token
     }
 }
 
-fn enum_type(context: &Context, schema: &Schema, values: &[ir::EnumValue]) -> TokenStream {
+fn enum_type(context: &Context, schema: &Schema, enumeration: &ir::Enum) -> TokenStream {
+    let super::Std { result, ok, from, .. } = context.std();
     let runtime = &context.runtime();
-    let name = format_ident!("{}", schema.rust_name);
+    let name = &schema.rust_name;
+    let values = &enumeration.values;
+    let catch_all = &enumeration.catch_all;
     let docs = schema_docs(schema);
     let unknown_docs = docs::outer(Some(
         "A value this version does not document.\n\n\
@@ -324,7 +308,7 @@ fn enum_type(context: &Context, schema: &Schema, values: &[ir::EnumValue]) -> To
         matched the string here would silently stop matching.",
     ));
     let variants = values.iter().map(|value| {
-        let ident = format_ident!("{}", value.rust_name);
+        let ident = &value.rust_name;
         let docs = docs::outer(Some(&match &value.description {
             Some(description) => format!("`{}`: {description}", value.value),
             None => format!("`{}`", value.value),
@@ -332,12 +316,12 @@ fn enum_type(context: &Context, schema: &Schema, values: &[ir::EnumValue]) -> To
         quote! { #docs #ident, }
     });
     let as_str = values.iter().map(|value| {
-        let ident = format_ident!("{}", value.rust_name);
+        let ident = &value.rust_name;
         let wire = &value.value;
         quote! { Self::#ident => #wire, }
     });
-    let from = values.iter().map(|value| {
-        let ident = format_ident!("{}", value.rust_name);
+    let from_arms = values.iter().map(|value| {
+        let ident = &value.rust_name;
         let wire = &value.value;
         quote! { #wire => Self::#ident, }
     });
@@ -349,7 +333,7 @@ fn enum_type(context: &Context, schema: &Schema, values: &[ir::EnumValue]) -> To
         pub enum #name {
             #(#variants)*
             #unknown_docs
-            Unknown(#runtime::UnknownValue),
+            #catch_all(#runtime::UnknownValue),
         }
 
         impl #name {
@@ -360,16 +344,16 @@ fn enum_type(context: &Context, schema: &Schema, values: &[ir::EnumValue]) -> To
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#as_str)*
-                    Self::Unknown(value) => value.as_str(),
+                    Self::#catch_all(value) => value.as_str(),
                 }
             }
         }
 
-        impl From<&str> for #name {
+        impl #from<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
-                    #(#from)*
-                    other => Self::Unknown(#runtime::UnknownValue::from_wire(other)),
+                    #(#from_arms)*
+                    other => Self::#catch_all(#runtime::UnknownValue::from_wire(other)),
                 }
             }
         }
@@ -382,8 +366,8 @@ fn enum_type(context: &Context, schema: &Schema, values: &[ir::EnumValue]) -> To
 
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
+            fn from_str(value: &str) -> #result<Self, Self::Err> {
+                #ok(<Self as #from<&str>>::from(value))
             }
         }
 
@@ -394,28 +378,29 @@ fn enum_type(context: &Context, schema: &Schema, values: &[ir::EnumValue]) -> To
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #runtime::json::string(deserializer).map(|value| Self::from(value.as_ref()))
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                #runtime::json::string(deserializer).map(|value| <Self as #from<&str>>::from(value.as_ref()))
             }
         }
     }
 }
 
 fn string_type(context: &Context, schema: &Schema) -> TokenStream {
+    let super::Std { string, from, as_ref, to_owned, .. } = context.std();
     let runtime = &context.runtime();
-    let name = format_ident!("{}", schema.rust_name);
+    let name = &schema.rust_name;
     let docs = schema_docs(schema);
     quote! {
         #docs
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(transparent)]
-        pub struct #name(pub String);
+        pub struct #name(pub #string);
 
         impl #name {
             /// The value as sent on the wire.
@@ -424,15 +409,15 @@ fn string_type(context: &Context, schema: &Schema) -> TokenStream {
             }
         }
 
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
+        impl #from<#string> for #name {
+            fn from(value: #string) -> Self {
                 Self(value)
             }
         }
 
-        impl From<&str> for #name {
+        impl #from<&str> for #name {
             fn from(value: &str) -> Self {
-                Self(value.to_owned())
+                Self(#to_owned::to_owned(value))
             }
         }
 
@@ -442,7 +427,7 @@ fn string_type(context: &Context, schema: &Schema) -> TokenStream {
             }
         }
 
-        impl AsRef<str> for #name {
+        impl #as_ref<str> for #name {
             fn as_ref(&self) -> &str {
                 &self.0
             }

@@ -5,26 +5,36 @@
 use std::collections::HashSet;
 
 use heck::ToSnakeCase;
-use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::TokenStream;
+use quote::quote;
 
 use super::types::rust_type;
-use super::Context;
-use crate::ir::{self, BodyFormat, ErrorStatus, ExampleOf, Type};
+use super::{Context, ModelsPath, Scope};
+use crate::ir::{self, BodyFormat, ErrorStatus, ExampleOf, Ident, Type};
+
+/// A unique test name made of identifier characters (`<module>__<owner>__<example>`).
+fn test_name(parts: &[&str], names: &mut HashSet<String>) -> Ident {
+    let mut name = parts.iter().map(|part| part.to_snake_case()).collect::<Vec<_>>().join("__");
+    name.retain(|c| c.is_ascii_alphanumeric() || c == '_');
+    while !names.insert(name.clone()) {
+        name.push_str("_again");
+    }
+    // Starts with the module name (a letter), contains `__`: an identifier, never a keyword.
+    Ident::assume(name)
+}
 
 /// The test file, or `None` when the spec has no examples.
 pub fn documented_examples(
     spec: &ir::Spec,
-    runtime_name: &str,
+    runtime_name: &Ident,
     lib: &Ident,
     include_path: impl Fn(&ir::Example) -> String,
 ) -> Option<TokenStream> {
-    let runtime = &quote_runtime(runtime_name);
+    let runtime = &quote!(::#runtime_name);
     let mut names = HashSet::new();
     let mut tests = Vec::new();
     for api in &spec.apis {
-        let module = format_ident!("{}", api.module);
-        let context = Context { api, runtime: runtime_name, models_path: Some(format!("::{lib}::{module}::models")) };
+        let context = Context { api, runtime: runtime_name, models: ModelsPath::External(lib), scope: Scope::Other };
         let schema_examples = api.schemas.iter().enumerate().flat_map(|(index, schema)| {
             let ty = Type::Schema(ir::SchemaId(index));
             schema.examples.iter().map(move |example| (schema.name.as_str(), Some(ty.clone()), example))
@@ -37,12 +47,7 @@ pub fn documented_examples(
         });
         for (owner, ty, example) in schema_examples.chain(operation_examples) {
             let Some(ty) = ty else { continue };
-            let mut name = format!("{}__{}__{}", api.module, owner.to_snake_case(), example.name.to_snake_case());
-            name.retain(|c| c.is_ascii_alphanumeric() || c == '_');
-            while !names.insert(name.clone()) {
-                name.push_str("_again");
-            }
-            let test = format_ident!("{}", name);
+            let test = test_name(&[api.module.as_str(), owner, &example.name], &mut names);
             let ty = rust_type(&context, &ty);
             let helper = match example.format {
                 BodyFormat::Json => quote!(json),
@@ -52,9 +57,13 @@ pub fn documented_examples(
             let path = include_path(example);
             let fragment = super::some_or_none(example.fragment.as_deref());
             let lenient = super::some_or_none(example.lenient.as_deref());
-            let doc = format!(" {} ({})", example.name, example.source.as_deref().unwrap_or("spec example"));
+            let doc = super::docs::outer(Some(&format!(
+                "{} ({})",
+                example.name,
+                example.source.as_deref().unwrap_or("spec example")
+            )));
             tests.push(quote! {
-                #[doc = #doc]
+                #doc
                 #[test]
                 fn #test() {
                     #runtime::testing::#helper::<#ty>(
@@ -82,12 +91,12 @@ pub fn documented_examples(
 
 /// A test per object schema with sensitive fields: a value holding marker secrets is built from
 /// JSON, and its `Debug` output must show `***` and none of the markers.
-pub fn sensitive_debug(spec: &ir::Spec, runtime_name: &str, lib: &Ident) -> Option<TokenStream> {
-    let runtime = &quote_runtime(runtime_name);
+pub fn sensitive_debug(spec: &ir::Spec, runtime_name: &Ident, lib: &Ident) -> Option<TokenStream> {
+    let runtime = &quote!(::#runtime_name);
+    let mut names = HashSet::new();
     let mut tests = Vec::new();
     for api in spec.apis.iter().filter(|api| api.speaks(ir::Format::Json)) {
-        let module = format_ident!("{}", api.module);
-        let context = Context { api, runtime: runtime_name, models_path: Some(format!("::{lib}::{module}::models")) };
+        let context = Context { api, runtime: runtime_name, models: ModelsPath::External(lib), scope: Scope::Other };
         for (index, schema) in api.schemas.iter().enumerate() {
             let ir::SchemaKind::Object(object) = &schema.kind else { continue };
             if !object.fields.iter().any(|f| f.sensitive) {
@@ -98,7 +107,7 @@ pub fn sensitive_debug(spec: &ir::Spec, runtime_name: &str, lib: &Ident) -> Opti
             if markers == 0 {
                 continue;
             }
-            let test = format_ident!("{}__{}", api.module, schema.name.to_snake_case().replace('.', "_"));
+            let test = test_name(&[api.module.as_str(), schema.rust_name.as_str()], &mut names);
             let ty = rust_type(&context, &Type::Schema(ir::SchemaId(index)));
             tests.push(quote! {
                 #[test]
@@ -131,8 +140,9 @@ pub fn sensitive_debug(spec: &ir::Spec, runtime_name: &str, lib: &Ident) -> Opti
 /// How deep required objects are built before giving up (a required cycle has no finite value).
 const SAMPLE_DEPTH: usize = 8;
 
+/// A JSON string.
 fn quoted(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+    serde_json::Value::from(text).to_string()
 }
 
 /// JSON for an object with every required field, and every sensitive string field set to a marker.
@@ -144,8 +154,8 @@ fn sample_object(api: &ir::Api, object: &ir::Object, markers: &mut usize, depth:
             quoted(&format!("SECRET-{markers}"))
         } else if field.required {
             let value = sample_value(api, &field.ty, depth)?;
-            match &field.json_wrapper {
-                Some(member) => format!("{{{}:{value}}}", quoted(member)),
+            match field.json_wrapper {
+                Some(member) => format!("{{{}:{value}}}", quoted(&api.json_members[member].name)),
                 None => value,
             }
         } else {
@@ -179,16 +189,11 @@ fn sample_value(api: &ir::Api, ty: &Type, depth: usize) -> Option<String> {
         Type::Map(_) => "{}".into(),
         Type::Schema(id) => match &api.schema(*id).kind {
             ir::SchemaKind::String => quoted("x"),
-            ir::SchemaKind::Enum(values) => quoted(&values.first()?.value),
+            ir::SchemaKind::Enum(enumeration) => quoted(&enumeration.values.first()?.value),
             ir::SchemaKind::Object(object) if depth < SAMPLE_DEPTH => sample_object(api, object, &mut 0, depth + 1)?,
             ir::SchemaKind::Object(_) => return None,
         },
     })
-}
-
-fn quote_runtime(name: &str) -> TokenStream {
-    let ident = format_ident!("{}", name);
-    quote!(::#ident)
 }
 
 /// The type of the body an operation example shows.

@@ -3,7 +3,7 @@
 //! live in the runtime's `xml` module.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::Context;
 use crate::ir::{self, Schema, SchemaKind, Type, XmlKind};
@@ -30,25 +30,24 @@ fn is_model(context: &Context, ty: &Type) -> bool {
     matches!(shape(context, ty), Shape::Model)
 }
 
-fn ident(field: &ir::Field) -> syn::Ident {
-    syn::parse_str(&field.rust_name).unwrap_or_else(|_| format_ident!("field"))
-}
-
 /// `FromXml` and `ToXml` for an object schema.
 pub fn object_codecs(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStream {
+    let super::Std { some, boxed, result, ok, .. } = context.std();
     let runtime = &context.runtime();
-    let name = format_ident!("{}", schema.rust_name);
+    let name = &schema.rust_name;
     let xml_name = &schema.xml_name;
     let namespace = super::some_or_none(context.api.xml_namespace.as_deref());
 
     let reads = object.fields.iter().map(|field| {
-        let ident = ident(field);
+        let ident = &field.rust_name;
         let wire = &field.xml_name;
         let read = match (field.xml_kind, shape(context, &field.ty)) {
             (XmlKind::Attribute, _) => quote!(element.attr(#wire)?),
             (XmlKind::Text, _) => quote!(element.content()?),
             (XmlKind::Element, Shape::Scalar) => quote!(element.scalar(#wire)?),
-            (XmlKind::Element, Shape::Model) if field.boxed => quote!(element.model(#wire)?.map(Box::new)),
+            (XmlKind::Element, Shape::Model) if field.boxed => {
+                quote!(element.model(#wire)?.map(#boxed::new))
+            }
             (XmlKind::Element, Shape::Model) => quote!(element.model(#wire)?),
             (XmlKind::Element, Shape::List(item)) => {
                 let model = is_model(context, item);
@@ -83,16 +82,16 @@ pub fn object_codecs(context: &Context, schema: &Schema, object: &ir::Object) ->
     let mut ordered: Vec<&ir::Field> = object.fields.iter().filter(|f| f.xml_kind == XmlKind::Attribute).collect();
     ordered.extend(object.fields.iter().filter(|f| f.xml_kind != XmlKind::Attribute));
     let writes = ordered.into_iter().map(|field| {
-        let ident = ident(field);
+        let ident = &field.rust_name;
         let wire = &field.xml_name;
         let optional = !field.required || field.nullable;
         let value = match (optional, field.boxed, matches!(field.ty, Type::List(_))) {
             (true, true, _) => quote!(self.#ident.as_deref()),
             (true, false, true) => quote!(self.#ident.as_deref()),
             (true, false, false) => quote!(self.#ident.as_ref()),
-            (false, true, _) => quote!(Some(&*self.#ident)),
-            (false, false, true) => quote!(Some(self.#ident.as_slice())),
-            (false, false, false) => quote!(Some(&self.#ident)),
+            (false, true, _) => quote!(#some(&*self.#ident)),
+            (false, false, true) => quote!(#some(self.#ident.as_slice())),
+            (false, false, false) => quote!(#some(&self.#ident)),
         };
         let write = match (field.xml_kind, shape(context, &field.ty)) {
             (XmlKind::Attribute, _) => quote!(writer.attr(#wire, #value)?;),
@@ -127,15 +126,15 @@ pub fn object_codecs(context: &Context, schema: &Schema, object: &ir::Object) ->
     quote! {
         impl #runtime::xml::FromXml for #name {
             const XML_NAME: &'static str = #xml_name;
-            fn from_xml(#element: &#runtime::xml::Element) -> Result<Self, #runtime::xml::Error> {
-                Ok(Self { #(#reads)* })
+            fn from_xml(#element: &#runtime::xml::Element) -> #result<Self, #runtime::xml::Error> {
+                #ok(Self { #(#reads)* })
             }
         }
 
         impl #runtime::xml::ToXml for #name {
             const XML_NAME: &'static str = #xml_name;
             const XML_NAMESPACE: Option<&'static str> = #namespace;
-            fn to_xml(&self, writer: &mut #runtime::xml::Writer, name: &str) -> Result<(), #runtime::xml::Error> {
+            fn to_xml(&self, writer: &mut #runtime::xml::Writer, name: &str) -> #result<(), #runtime::xml::Error> {
                 writer.start(name)?;
                 #(#writes)*
                 writer.end(name)
@@ -146,12 +145,13 @@ pub fn object_codecs(context: &Context, schema: &Schema, object: &ir::Object) ->
 
 /// `XmlScalar` for an enum: unknown values are kept, as in JSON.
 pub fn enum_scalar(context: &Context, schema: &Schema) -> TokenStream {
+    let super::Std { string, result, ok, from, .. } = context.std();
     let runtime = &context.runtime();
-    let name = format_ident!("{}", schema.rust_name);
+    let name = &schema.rust_name;
     quote! {
         impl #runtime::xml::XmlScalar for #name {
-            fn from_xml_text(text: &str) -> Result<Self, String> {
-                Ok(Self::from(text.trim()))
+            fn from_xml_text(text: &str) -> #result<Self, #string> {
+                #ok(<Self as #from<&str>>::from(text.trim()))
             }
             fn to_xml_text(&self) -> ::std::borrow::Cow<'_, str> {
                 ::std::borrow::Cow::Borrowed(self.as_str())
@@ -162,13 +162,14 @@ pub fn enum_scalar(context: &Context, schema: &Schema) -> TokenStream {
 
 /// `XmlScalar` for a named string type.
 pub fn string_scalar(context: &Context, schema: &Schema) -> TokenStream {
+    let super::Std { string, result, ok, to_owned, .. } = context.std();
     let runtime = &context.runtime();
-    let name = format_ident!("{}", schema.rust_name);
+    let name = &schema.rust_name;
     quote! {
         impl #runtime::xml::XmlScalar for #name {
             const EMPTY_IS_ABSENT: bool = false;
-            fn from_xml_text(text: &str) -> Result<Self, String> {
-                Ok(Self(text.to_owned()))
+            fn from_xml_text(text: &str) -> #result<Self, #string> {
+                #ok(Self(#to_owned::to_owned(text)))
             }
             fn to_xml_text(&self) -> ::std::borrow::Cow<'_, str> {
                 ::std::borrow::Cow::Borrowed(&self.0)

@@ -48,6 +48,11 @@ pub struct File {
     pub operations: IndexMap<String, serde_yaml::Value>,
 }
 
+impl File {
+    /// The top-level keys of a spec file.
+    pub const KEYS: &'static [&'static str] = &["api", "schemas", "operations"];
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Api {

@@ -49,6 +49,9 @@ pub struct ApiAst {
     /// Names of schemas and operations that failed to parse (already reported): references to
     /// them are not reported again.
     pub unparsed: std::collections::HashSet<String>,
+    /// A file could not be read at all (already reported): what it defined is unknown, so
+    /// references to unknown names are not reported either.
+    pub incomplete: bool,
 }
 
 impl ApiAst {
@@ -79,13 +82,32 @@ pub struct CrateSpec {
     pub spec_name: String,
     /// The spec folder on disk (example bodies are found relative to it).
     pub spec_dir: PathBuf,
+    /// `crate.yaml` itself, for errors.
+    pub source: SourceFile,
+}
+
+impl CrateSpec {
+    /// A diagnostic for `path` in `crate.yaml`.
+    pub fn diagnostic(&self, path: &str, message: impl Into<String>) -> Diagnostic {
+        diagnostic_at(&self.source, path, message.into())
+    }
 }
 
 pub const CRATE_FILE: &str = "crate.yaml";
 
+/// What a spec folder holds: `crate.yaml` (when it parses) and the API folders' files, with the
+/// problems found reading them.
+#[derive(Debug)]
+pub struct SpecFolder {
+    pub krate: Option<CrateSpec>,
+    pub apis: Vec<ApiSource>,
+    pub diagnostics: Diagnostics,
+}
+
 /// Reads `crate.yaml` and every API folder under `spec_root` (each sub-folder holding `*.yaml`
-/// files is an API).
-pub fn read_spec_dir(spec_root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Diagnostics> {
+/// files is an API). Fails only when the folder cannot be read; problems in `crate.yaml` are
+/// diagnostics, reported with those of the APIs.
+pub fn read_spec_folder(spec_root: &Path) -> Result<SpecFolder, Diagnostics> {
     let io_error = |path: &Path, error: std::io::Error| {
         Diagnostics(vec![Diagnostic {
             file: path.to_owned(),
@@ -131,16 +153,23 @@ pub fn read_spec_dir(spec_root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Di
             message: "no API folders found: expected sub-folders holding *.yaml spec files".into(),
         });
     }
-    match parsed {
-        Some(parsed) if diagnostics.is_empty() => {
-            let runtime_dir = spec_root.join(&parsed.krate.runtime.path);
-            let spec_name = std::path::absolute(spec_root)
-                .ok()
-                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .unwrap_or_else(|| "spec".into());
-            Ok((CrateSpec { krate: parsed.krate, runtime_dir, spec_name, spec_dir: spec_root.to_owned() }, apis))
-        }
-        _ => Err(diagnostics),
+    let krate = parsed.map(|parsed| {
+        let runtime_dir = spec_root.join(&parsed.krate.runtime.path);
+        let spec_name = std::path::absolute(spec_root)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "spec".into());
+        CrateSpec { krate: parsed.krate, runtime_dir, spec_name, spec_dir: spec_root.to_owned(), source: file }
+    });
+    Ok(SpecFolder { krate, apis, diagnostics })
+}
+
+/// Reads a spec folder that must be free of problems in `crate.yaml` (tests and tools).
+pub fn read_spec_dir(spec_root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Diagnostics> {
+    let folder = read_spec_folder(spec_root)?;
+    match folder.krate {
+        Some(krate) if folder.diagnostics.is_empty() => Ok((krate, folder.apis)),
+        _ => Err(folder.diagnostics),
     }
 }
 
@@ -156,9 +185,13 @@ pub fn parse(source: ApiSource, diagnostics: &mut Diagnostics) -> ApiAst {
         schemas: Vec::new(),
         operations: Vec::new(),
         unparsed: Default::default(),
+        incomplete: false,
     };
     for (index, file) in files.iter().enumerate() {
-        let Some(parsed) = parse_file(file, diagnostics) else { continue };
+        let Some(parsed) = parse_file(file, diagnostics) else {
+            ast.incomplete = true;
+            continue;
+        };
         if let Some(api) = parsed.api {
             if let Some(value) = item(file, "api", api, diagnostics) {
                 ast.api.push(Located { value, file: index, path: "api".into() });
@@ -187,13 +220,67 @@ pub fn parse(source: ApiSource, diagnostics: &mut Diagnostics) -> ApiAst {
     ast
 }
 
+/// Parses a file's sections. An unknown top-level key is reported, and the known sections are
+/// still read, so that one stray key does not hide what the file defines.
 fn parse_file(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<ast::File> {
     let value = parse_value(file, diagnostics)?;
-    item(file, "", value, diagnostics)
+    let serde_yaml::Value::Mapping(mapping) = value else {
+        return item(file, "", value, diagnostics);
+    };
+    let mut known = serde_yaml::Mapping::new();
+    for (key, value) in mapping {
+        match key.as_str() {
+            Some(name) if ast::File::KEYS.contains(&name) => {
+                known.insert(key, value);
+            }
+            _ => {
+                let mut stray = serde_yaml::Mapping::new();
+                stray.insert(key, value);
+                // Reported as serde reports it, with the keys that are allowed.
+                item::<ast::File>(file, "", serde_yaml::Value::Mapping(stray), diagnostics);
+            }
+        }
+    }
+    item(file, "", serde_yaml::Value::Mapping(known), diagnostics)
+}
+
+/// Deepest nesting of mappings and sequences a spec file may have. Spec files need about eight
+/// levels; the limit is checked before serde_yaml parses, whose scanner is quadratic in depth.
+pub const MAX_YAML_DEPTH: usize = 64;
+
+/// Checks the nesting depth with yaml-rust2's event parser (linear), stopping at the limit.
+/// Syntax errors are left to serde_yaml, which reports them.
+fn check_depth(file: &SourceFile) -> Result<(), Diagnostic> {
+    use yaml_rust2::parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(&file.text);
+    let mut depth = 0usize;
+    loop {
+        match parser.next_token() {
+            Ok((Event::MappingStart(..) | Event::SequenceStart(..), mark)) => {
+                depth += 1;
+                if depth > MAX_YAML_DEPTH {
+                    return Err(Diagnostic {
+                        file: file.name.clone(),
+                        line: Some(mark.line()),
+                        column: Some(mark.col() + 1),
+                        path: String::new(),
+                        message: format!("mappings and lists nest more than {MAX_YAML_DEPTH} levels deep"),
+                    });
+                }
+            }
+            Ok((Event::MappingEnd | Event::SequenceEnd, _)) => depth = depth.saturating_sub(1),
+            Ok((Event::StreamEnd, _)) | Err(_) => return Ok(()),
+            Ok(_) => {}
+        }
+    }
 }
 
 /// Parses the YAML text of a file: syntax only, with keys made strings.
 fn parse_value(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<serde_yaml::Value> {
+    if let Err(diagnostic) = check_depth(file) {
+        diagnostics.push(diagnostic);
+        return None;
+    }
     let value: serde_yaml::Value = match serde_yaml::from_str(&file.text) {
         Ok(value) => value,
         Err(error) => {

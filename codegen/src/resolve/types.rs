@@ -1,9 +1,13 @@
 //! The type expressions of the spec language: a primitive (`string`, `uuid`, ...), a schema name,
-//! `list<T>` or `map<T>` (string keys).
+//! `list<T>` or `map<T>` (string keys). Parsed without recursion, nesting bounded.
 
 use std::collections::HashMap;
 
 use crate::ir::{Primitive, SchemaId, Type};
+
+/// How many `list<…>` / `map<…>` a type expression may nest. Real APIs need four (GeoJSON
+/// polygons); every level is a generic type rustc has to see through.
+pub const MAX_TYPE_DEPTH: usize = 8;
 
 #[derive(Debug, PartialEq)]
 pub enum TypeError {
@@ -13,25 +17,64 @@ pub enum TypeError {
 }
 
 pub fn parse(expr: &str, schemas: &HashMap<String, SchemaId>) -> Result<Type, TypeError> {
-    let expr = expr.trim();
-    for (prefix, wrap) in [("list<", Type::List as fn(Box<Type>) -> Type), ("map<", Type::Map)] {
-        if let Some(inner) = expr.strip_prefix(prefix) {
-            let Some(inner) = inner.strip_suffix('>') else {
-                return Err(TypeError::Malformed("expected `>` at the end".into()));
-            };
-            return Ok(wrap(Box::new(parse(inner, schemas)?)));
+    let mut wrappers: Vec<fn(Box<Type>) -> Type> = Vec::new();
+    let mut rest = expr.trim();
+    loop {
+        let wrap = if let Some(inner) = rest.strip_prefix("list<") {
+            rest = inner;
+            Type::List as fn(Box<Type>) -> Type
+        } else if let Some(inner) = rest.strip_prefix("map<") {
+            rest = inner;
+            Type::Map
+        } else {
+            break;
+        };
+        if wrappers.len() == MAX_TYPE_DEPTH {
+            return Err(TypeError::Malformed(format!("lists and maps nest more than {MAX_TYPE_DEPTH} levels deep")));
         }
+        let Some(inner) = rest.trim_end().strip_suffix('>') else {
+            return Err(TypeError::Malformed("expected `>` at the end".into()));
+        };
+        rest = inner.trim();
+        wrappers.push(wrap);
     }
-    if expr.is_empty() {
+    if rest.is_empty() {
         return Err(TypeError::Malformed("expected a type name".into()));
     }
-    if expr.contains(['<', '>', ' ', ',']) {
+    if rest.contains(['<', '>', ' ', ',']) {
         return Err(TypeError::Malformed("expected a name, `list<T>` or `map<T>`".into()));
     }
-    if let Some((_, primitive)) = Primitive::ALL.iter().find(|(name, _)| *name == expr) {
-        return Ok(Type::Primitive(*primitive));
+    let mut ty = match Primitive::ALL.iter().find(|(name, _)| *name == rest) {
+        Some((_, primitive)) => Type::Primitive(*primitive),
+        None => schemas.get(rest).map(|id| Type::Schema(*id)).ok_or_else(|| TypeError::Unknown(rest.to_owned()))?,
+    };
+    while let Some(wrap) = wrappers.pop() {
+        ty = wrap(Box::new(ty));
     }
-    schemas.get(expr).map(|id| Type::Schema(*id)).ok_or_else(|| TypeError::Unknown(expr.to_owned()))
+    Ok(ty)
+}
+
+/// How many generic types (`Vec`, `BTreeMap`) wrap the innermost type.
+pub fn nesting(ty: &Type) -> usize {
+    let mut depth = 0;
+    let mut ty = ty;
+    while let Type::List(inner) | Type::Map(inner) = ty {
+        depth += 1;
+        ty = inner;
+    }
+    depth
+}
+
+/// The schema at the heart of a type, through lists and maps.
+pub fn innermost_schema(ty: &Type) -> Option<SchemaId> {
+    let mut ty = ty;
+    loop {
+        match ty {
+            Type::List(inner) | Type::Map(inner) => ty = inner,
+            Type::Schema(id) => return Some(*id),
+            Type::Primitive(_) => return None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -47,8 +90,19 @@ mod tests {
             parse("map<list<string>>", &schemas),
             Ok(Type::Map(Box::new(Type::List(Box::new(Type::Primitive(Primitive::String))))))
         );
+        assert_eq!(parse(" list< Link > ", &schemas), Ok(Type::List(Box::new(Type::Schema(SchemaId(3))))));
         assert_eq!(parse("Lnk", &schemas), Err(TypeError::Unknown("Lnk".into())));
         assert!(matches!(parse("list<Link", &schemas), Err(TypeError::Malformed(_))));
         assert!(matches!(parse("list<>", &schemas), Err(TypeError::Malformed(_))));
+        assert!(matches!(parse("list<Link>>", &schemas), Err(TypeError::Malformed(_))));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let schemas = HashMap::new();
+        let deep = format!("{}string{}", "list<".repeat(100_000), ">".repeat(100_000));
+        assert!(matches!(parse(&deep, &schemas), Err(TypeError::Malformed(m)) if m.contains("more than 8")));
+        let ok = format!("{}string{}", "list<".repeat(MAX_TYPE_DEPTH), ">".repeat(MAX_TYPE_DEPTH));
+        assert_eq!(nesting(&parse(&ok, &schemas).unwrap()), MAX_TYPE_DEPTH);
     }
 }

@@ -226,11 +226,10 @@ impl LogOut<'_> {
 }
 /// Request builders, one per operation.
 pub mod requests {
-    use super::{Client, Error};
-    ///Request builder of [`Client::add_standard_account`].
+    ///Request builder of [`Client::add_standard_account`](super::Client::add_standard_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct AddStandardAccount<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::StandardAccountCreateSpec,
     }
     impl ::std::fmt::Debug for AddStandardAccount<'_> {
@@ -244,7 +243,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::backup_for_aws::models::StandardAccount, Error> {
+        ) -> Result<crate::backup_for_aws::models::StandardAccount, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "addStandardAccount",
@@ -270,7 +269,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for AddStandardAccount<'a> {
-        type Output = Result<crate::backup_for_aws::models::StandardAccount, Error>;
+        type Output = Result<
+            crate::backup_for_aws::models::StandardAccount,
+            super::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -278,10 +280,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::authenticate`].
+    ///Request builder of [`Client::authenticate`](super::Client::authenticate).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct Authenticate<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::LoginSpec,
     }
     impl ::std::fmt::Debug for Authenticate<'_> {
@@ -295,7 +297,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::backup_for_aws::models::RestLogin, Error> {
+        ) -> Result<crate::backup_for_aws::models::RestLogin, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "authenticate",
@@ -321,7 +323,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for Authenticate<'a> {
-        type Output = Result<crate::backup_for_aws::models::RestLogin, Error>;
+        type Output = Result<crate::backup_for_aws::models::RestLogin, super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -329,10 +331,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::delete_standard_account`].
+    ///Request builder of [`Client::delete_standard_account`](super::Client::delete_standard_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteStandardAccount<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// System ID of the record.
         pub(super) standard_account_id: ::veeam_runtime::Uuid,
     }
@@ -345,7 +347,7 @@ pub mod requests {
     }
     impl<'a> DeleteStandardAccount<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), Error> {
+        pub async fn send(self) -> Result<(), super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteStandardAccount",
@@ -363,7 +365,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteStandardAccount<'a> {
-        type Output = Result<(), Error>;
+        type Output = Result<(), super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -371,10 +373,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_standard_account`].
+    ///Request builder of [`Client::get_standard_account`](super::Client::get_standard_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetStandardAccount<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// System ID of the record.
         pub(super) standard_account_id: ::veeam_runtime::Uuid,
     }
@@ -389,7 +391,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::backup_for_aws::models::StandardAccount, Error> {
+        ) -> Result<crate::backup_for_aws::models::StandardAccount, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getStandardAccount",
@@ -406,7 +408,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for GetStandardAccount<'a> {
-        type Output = Result<crate::backup_for_aws::models::StandardAccount, Error>;
+        type Output = Result<
+            crate::backup_for_aws::models::StandardAccount,
+            super::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -414,10 +419,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_standard_accounts`].
+    ///Request builder of [`Client::list_standard_accounts`](super::Client::list_standard_accounts).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListStandardAccounts<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// Only records whose names match the pattern.
         pub(super) search_pattern: Option<String>,
         /// Number of records to skip (0 or more).
@@ -466,7 +471,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::backup_for_aws::models::StandardAccountsPage, Error> {
+        ) -> Result<crate::backup_for_aws::models::StandardAccountsPage, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listStandardAccounts",
@@ -486,7 +491,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for ListStandardAccounts<'a> {
-        type Output = Result<crate::backup_for_aws::models::StandardAccountsPage, Error>;
+        type Output = Result<
+            crate::backup_for_aws::models::StandardAccountsPage,
+            super::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -494,10 +502,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::sign_out`].
+    ///Request builder of [`Client::sign_out`](super::Client::sign_out).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct SignOut<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
     }
     impl ::std::fmt::Debug for SignOut<'_> {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -506,7 +514,7 @@ pub mod requests {
     }
     impl<'a> SignOut<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), Error> {
+        pub async fn send(self) -> Result<(), super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "signOut",
@@ -522,7 +530,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for SignOut<'a> {
-        type Output = Result<(), Error>;
+        type Output = Result<(), super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -530,10 +538,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::update_standard_account`].
+    ///Request builder of [`Client::update_standard_account`](super::Client::update_standard_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UpdateStandardAccount<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// System ID of the record.
         pub(super) standard_account_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::backup_for_aws::models::StandardAccountUpdateSpec,
@@ -550,7 +558,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::backup_for_aws::models::StandardAccount, Error> {
+        ) -> Result<crate::backup_for_aws::models::StandardAccount, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::PUT,
                 "updateStandardAccount",
@@ -577,7 +585,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for UpdateStandardAccount<'a> {
-        type Output = Result<crate::backup_for_aws::models::StandardAccount, Error>;
+        type Output = Result<
+            crate::backup_for_aws::models::StandardAccount,
+            super::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -585,10 +596,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::validate_standard_account_name`].
+    ///Request builder of [`Client::validate_standard_account_name`](super::Client::validate_standard_account_name).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidateStandardAccountName<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::StandardAccountNameValidationSpec,
     }
     impl ::std::fmt::Debug for ValidateStandardAccountName<'_> {
@@ -602,7 +613,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<Vec<crate::backup_for_aws::models::ValidationMessage>, Error> {
+        ) -> Result<
+            Vec<crate::backup_for_aws::models::ValidationMessage>,
+            super::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "validateStandardAccountName",
@@ -630,7 +644,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for ValidateStandardAccountName<'a> {
         type Output = Result<
             Vec<crate::backup_for_aws::models::ValidationMessage>,
-            Error,
+            super::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,

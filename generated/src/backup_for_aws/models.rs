@@ -159,7 +159,7 @@ impl ::veeam_runtime::client::ParamValue for ErrorCode {
 impl ::std::str::FromStr for ErrorCode {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+        Ok(<Self as From<&str>>::from(value))
     }
 }
 impl ::std::fmt::Display for ErrorCode {
@@ -180,7 +180,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorCode {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         ::veeam_runtime::json::string(deserializer)
-            .map(|value| Self::from(value.as_ref()))
+            .map(|value| <Self as From<&str>>::from(value.as_ref()))
     }
 }
 /// A method and URL available for a resource (HAL link).
@@ -264,7 +264,7 @@ impl ::veeam_runtime::client::ParamValue for LinkMethod {
 impl ::std::str::FromStr for LinkMethod {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+        Ok(<Self as From<&str>>::from(value))
     }
 }
 impl ::std::fmt::Display for LinkMethod {
@@ -285,7 +285,7 @@ impl<'de> ::serde::Deserialize<'de> for LinkMethod {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         ::veeam_runtime::json::string(deserializer)
-            .map(|value| Self::from(value.as_ref()))
+            .map(|value| <Self as From<&str>>::from(value.as_ref()))
     }
 }
 /// OAuth 2.0 grant types of the token endpoint.
@@ -343,7 +343,7 @@ impl ::veeam_runtime::client::ParamValue for LoginGrantTypes {
 impl ::std::str::FromStr for LoginGrantTypes {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+        Ok(<Self as From<&str>>::from(value))
     }
 }
 impl ::std::fmt::Display for LoginGrantTypes {
@@ -364,7 +364,7 @@ impl<'de> ::serde::Deserialize<'de> for LoginGrantTypes {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         ::veeam_runtime::json::string(deserializer)
-            .map(|value| Self::from(value.as_ref()))
+            .map(|value| <Self as From<&str>>::from(value.as_ref()))
     }
 }
 /// Form body of `POST /api/v1/token`. Which fields are needed depends on `grant_type`.
@@ -909,7 +909,7 @@ impl ::veeam_runtime::client::ParamValue for StandardAccountsSortColumns {
 impl ::std::str::FromStr for StandardAccountsSortColumns {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+        Ok(<Self as From<&str>>::from(value))
     }
 }
 impl ::std::fmt::Display for StandardAccountsSortColumns {
@@ -930,7 +930,7 @@ impl<'de> ::serde::Deserialize<'de> for StandardAccountsSortColumns {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         ::veeam_runtime::json::string(deserializer)
-            .map(|value| Self::from(value.as_ref()))
+            .map(|value| <Self as From<&str>>::from(value.as_ref()))
     }
 }
 /// A problem found by a validation request. Gap - no response example is published.
@@ -1022,7 +1022,7 @@ impl ::veeam_runtime::client::ParamValue for ValidationMessageSeverity {
 impl ::std::str::FromStr for ValidationMessageSeverity {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+        Ok(<Self as From<&str>>::from(value))
     }
 }
 impl ::std::fmt::Display for ValidationMessageSeverity {
@@ -1043,6 +1043,6 @@ impl<'de> ::serde::Deserialize<'de> for ValidationMessageSeverity {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         ::veeam_runtime::json::string(deserializer)
-            .map(|value| Self::from(value.as_ref()))
+            .map(|value| <Self as From<&str>>::from(value.as_ref()))
     }
 }

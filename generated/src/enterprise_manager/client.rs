@@ -583,11 +583,10 @@ impl Client {
 }
 /// Request builders, one per operation.
 pub mod requests {
-    use super::{Client, Error};
-    ///Request builder of [`Client::connect_backup_server`].
+    ///Request builder of [`Client::connect_backup_server`](super::Client::connect_backup_server).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ConnectBackupServer<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         pub(super) body: crate::enterprise_manager::models::BackupServerSpec,
     }
     impl ::std::fmt::Debug for ConnectBackupServer<'_> {
@@ -601,7 +600,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::Task, Error> {
+        ) -> Result<crate::enterprise_manager::models::Task, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "connectBackupServer",
@@ -634,7 +633,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for ConnectBackupServer<'a> {
-        type Output = Result<crate::enterprise_manager::models::Task, Error>;
+        type Output = Result<crate::enterprise_manager::models::Task, super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -642,10 +641,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::create_account`].
+    ///Request builder of [`Client::create_account`](super::Client::create_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreateAccount<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         pub(super) body: crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
     }
     impl ::std::fmt::Debug for CreateAccount<'_> {
@@ -657,7 +656,7 @@ pub mod requests {
     }
     impl<'a> CreateAccount<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), Error> {
+        pub async fn send(self) -> Result<(), super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "createAccount",
@@ -689,7 +688,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for CreateAccount<'a> {
-        type Output = Result<(), Error>;
+        type Output = Result<(), super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -697,10 +696,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::create_password`].
+    ///Request builder of [`Client::create_password`](super::Client::create_password).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreatePassword<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::enterprise_manager::models::PasswordKeyInfoSpec,
@@ -717,7 +716,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::Task, Error> {
+        ) -> Result<crate::enterprise_manager::models::Task, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "createPassword",
@@ -752,7 +751,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for CreatePassword<'a> {
-        type Output = Result<crate::enterprise_manager::models::Task, Error>;
+        type Output = Result<crate::enterprise_manager::models::Task, super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -760,10 +759,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::delete_account`].
+    ///Request builder of [`Client::delete_account`](super::Client::delete_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteAccount<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the account.
         pub(super) account_id: ::veeam_runtime::Uuid,
     }
@@ -776,7 +775,7 @@ pub mod requests {
     }
     impl<'a> DeleteAccount<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), Error> {
+        pub async fn send(self) -> Result<(), super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteAccount",
@@ -793,7 +792,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteAccount<'a> {
-        type Output = Result<(), Error>;
+        type Output = Result<(), super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -801,10 +800,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::delete_backup_server`].
+    ///Request builder of [`Client::delete_backup_server`](super::Client::delete_backup_server).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteBackupServer<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
     }
@@ -817,7 +816,7 @@ pub mod requests {
     }
     impl<'a> DeleteBackupServer<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), Error> {
+        pub async fn send(self) -> Result<(), super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteBackupServer",
@@ -834,7 +833,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteBackupServer<'a> {
-        type Output = Result<(), Error>;
+        type Output = Result<(), super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -842,10 +841,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::delete_password`].
+    ///Request builder of [`Client::delete_password`](super::Client::delete_password).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeletePassword<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
         /// ID of the password.
@@ -861,7 +860,7 @@ pub mod requests {
     }
     impl<'a> DeletePassword<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), Error> {
+        pub async fn send(self) -> Result<(), super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deletePassword",
@@ -880,7 +879,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for DeletePassword<'a> {
-        type Output = Result<(), Error>;
+        type Output = Result<(), super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -888,10 +887,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::delete_task`].
+    ///Request builder of [`Client::delete_task`](super::Client::delete_task).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteTask<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the task.
         pub(super) task_id: String,
     }
@@ -904,7 +903,7 @@ pub mod requests {
     }
     impl<'a> DeleteTask<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), Error> {
+        pub async fn send(self) -> Result<(), super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteTask",
@@ -921,7 +920,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteTask<'a> {
-        type Output = Result<(), Error>;
+        type Output = Result<(), super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -929,10 +928,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::edit_backup_server`].
+    ///Request builder of [`Client::edit_backup_server`](super::Client::edit_backup_server).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct EditBackupServer<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::enterprise_manager::models::BackupServerSpec,
@@ -947,7 +946,7 @@ pub mod requests {
     }
     impl<'a> EditBackupServer<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), Error> {
+        pub async fn send(self) -> Result<(), super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::PUT,
                 "editBackupServer",
@@ -980,7 +979,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for EditBackupServer<'a> {
-        type Output = Result<(), Error>;
+        type Output = Result<(), super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -988,10 +987,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::edit_password`].
+    ///Request builder of [`Client::edit_password`](super::Client::edit_password).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct EditPassword<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
         /// ID of the password.
@@ -1009,7 +1008,7 @@ pub mod requests {
     }
     impl<'a> EditPassword<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), Error> {
+        pub async fn send(self) -> Result<(), super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::PUT,
                 "editPassword",
@@ -1044,7 +1043,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for EditPassword<'a> {
-        type Output = Result<(), Error>;
+        type Output = Result<(), super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1052,10 +1051,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_account`].
+    ///Request builder of [`Client::get_account`](super::Client::get_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetAccount<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the account.
         pub(super) account_id: ::veeam_runtime::Uuid,
     }
@@ -1070,7 +1069,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::EntityRef, Error> {
+        ) -> Result<crate::enterprise_manager::models::EntityRef, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getAccount",
@@ -1087,7 +1086,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for GetAccount<'a> {
-        type Output = Result<crate::enterprise_manager::models::EntityRef, Error>;
+        type Output = Result<crate::enterprise_manager::models::EntityRef, super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1095,10 +1094,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_account_entity`].
+    ///Request builder of [`Client::get_account_entity`](super::Client::get_account_entity).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetAccountEntity<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the account.
         pub(super) account_id: ::veeam_runtime::Uuid,
     }
@@ -1113,7 +1112,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::EnterpriseAccount, Error> {
+        ) -> Result<crate::enterprise_manager::models::EnterpriseAccount, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getAccountEntity",
@@ -1133,7 +1132,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for GetAccountEntity<'a> {
         type Output = Result<
             crate::enterprise_manager::models::EnterpriseAccount,
-            Error,
+            super::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1142,10 +1141,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_backup_server`].
+    ///Request builder of [`Client::get_backup_server`](super::Client::get_backup_server).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetBackupServer<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
     }
@@ -1160,7 +1159,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::EntityRef, Error> {
+        ) -> Result<crate::enterprise_manager::models::EntityRef, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getBackupServer",
@@ -1177,7 +1176,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for GetBackupServer<'a> {
-        type Output = Result<crate::enterprise_manager::models::EntityRef, Error>;
+        type Output = Result<crate::enterprise_manager::models::EntityRef, super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1185,10 +1184,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_backup_server_entity`].
+    ///Request builder of [`Client::get_backup_server_entity`](super::Client::get_backup_server_entity).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetBackupServerEntity<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
     }
@@ -1203,7 +1202,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::BackupServer, Error> {
+        ) -> Result<crate::enterprise_manager::models::BackupServer, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getBackupServerEntity",
@@ -1221,7 +1220,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for GetBackupServerEntity<'a> {
-        type Output = Result<crate::enterprise_manager::models::BackupServer, Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::BackupServer,
+            super::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1229,10 +1231,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_credentials`].
+    ///Request builder of [`Client::get_credentials`](super::Client::get_credentials).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetCredentials<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
         /// ID of the credentials record.
@@ -1250,7 +1252,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::CredentialsInfo, Error> {
+        ) -> Result<crate::enterprise_manager::models::CredentialsInfo, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getCredentials",
@@ -1269,7 +1271,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for GetCredentials<'a> {
-        type Output = Result<crate::enterprise_manager::models::CredentialsInfo, Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::CredentialsInfo,
+            super::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1277,10 +1282,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_logon_session`].
+    ///Request builder of [`Client::get_logon_session`](super::Client::get_logon_session).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetLogonSession<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the logon session.
         pub(super) session_id: String,
     }
@@ -1295,7 +1300,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::LogonSession, Error> {
+        ) -> Result<crate::enterprise_manager::models::LogonSession, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getLogonSession",
@@ -1312,7 +1317,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for GetLogonSession<'a> {
-        type Output = Result<crate::enterprise_manager::models::LogonSession, Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::LogonSession,
+            super::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1320,10 +1328,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_password`].
+    ///Request builder of [`Client::get_password`](super::Client::get_password).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetPassword<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
         /// ID of the password.
@@ -1341,7 +1349,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::PasswordKeyInfo, Error> {
+        ) -> Result<crate::enterprise_manager::models::PasswordKeyInfo, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getPassword",
@@ -1360,7 +1368,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for GetPassword<'a> {
-        type Output = Result<crate::enterprise_manager::models::PasswordKeyInfo, Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::PasswordKeyInfo,
+            super::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1368,10 +1379,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_role`].
+    ///Request builder of [`Client::get_role`](super::Client::get_role).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetRole<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the role.
         pub(super) role_id: ::veeam_runtime::Uuid,
     }
@@ -1386,7 +1397,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::EntityRef, Error> {
+        ) -> Result<crate::enterprise_manager::models::EntityRef, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getRole",
@@ -1403,7 +1414,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for GetRole<'a> {
-        type Output = Result<crate::enterprise_manager::models::EntityRef, Error>;
+        type Output = Result<crate::enterprise_manager::models::EntityRef, super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1411,10 +1422,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_role_entity`].
+    ///Request builder of [`Client::get_role_entity`](super::Client::get_role_entity).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetRoleEntity<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the role.
         pub(super) role_id: ::veeam_runtime::Uuid,
     }
@@ -1429,7 +1440,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::EnterpriseRole, Error> {
+        ) -> Result<crate::enterprise_manager::models::EnterpriseRole, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getRoleEntity",
@@ -1447,7 +1458,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for GetRoleEntity<'a> {
-        type Output = Result<crate::enterprise_manager::models::EnterpriseRole, Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::EnterpriseRole,
+            super::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1455,10 +1469,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_task`].
+    ///Request builder of [`Client::get_task`](super::Client::get_task).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetTask<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the task, for example `task-1`.
         pub(super) task_id: String,
     }
@@ -1473,7 +1487,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::Task, Error> {
+        ) -> Result<crate::enterprise_manager::models::Task, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getTask",
@@ -1490,7 +1504,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for GetTask<'a> {
-        type Output = Result<crate::enterprise_manager::models::Task, Error>;
+        type Output = Result<crate::enterprise_manager::models::Task, super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1498,10 +1512,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_accounts`].
+    ///Request builder of [`Client::list_accounts`](super::Client::list_accounts).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListAccounts<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
     }
     impl ::std::fmt::Debug for ListAccounts<'_> {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1512,7 +1526,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::EntityReferences, Error> {
+        ) -> Result<crate::enterprise_manager::models::EntityReferences, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listAccounts",
@@ -1528,7 +1542,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for ListAccounts<'a> {
-        type Output = Result<crate::enterprise_manager::models::EntityReferences, Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::EntityReferences,
+            super::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1536,10 +1553,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_backup_server_entities`].
+    ///Request builder of [`Client::list_backup_server_entities`](super::Client::list_backup_server_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListBackupServerEntities<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
     }
     impl ::std::fmt::Debug for ListBackupServerEntities<'_> {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1550,7 +1567,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::BackupServers, Error> {
+        ) -> Result<crate::enterprise_manager::models::BackupServers, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listBackupServerEntities",
@@ -1567,7 +1584,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for ListBackupServerEntities<'a> {
-        type Output = Result<crate::enterprise_manager::models::BackupServers, Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::BackupServers,
+            super::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1575,10 +1595,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_backup_servers`].
+    ///Request builder of [`Client::list_backup_servers`](super::Client::list_backup_servers).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListBackupServers<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
     }
     impl ::std::fmt::Debug for ListBackupServers<'_> {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1589,7 +1609,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::EntityReferences, Error> {
+        ) -> Result<crate::enterprise_manager::models::EntityReferences, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listBackupServers",
@@ -1605,7 +1625,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for ListBackupServers<'a> {
-        type Output = Result<crate::enterprise_manager::models::EntityReferences, Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::EntityReferences,
+            super::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1613,10 +1636,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_credentials`].
+    ///Request builder of [`Client::list_credentials`](super::Client::list_credentials).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListCredentials<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
     }
@@ -1631,7 +1654,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::CredentialsInfoList, Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::CredentialsInfoList,
+            super::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listCredentials",
@@ -1651,7 +1677,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for ListCredentials<'a> {
         type Output = Result<
             crate::enterprise_manager::models::CredentialsInfoList,
-            Error,
+            super::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1660,10 +1686,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_logon_sessions`].
+    ///Request builder of [`Client::list_logon_sessions`](super::Client::list_logon_sessions).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListLogonSessions<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
     }
     impl ::std::fmt::Debug for ListLogonSessions<'_> {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1674,7 +1700,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::LogonSessions, Error> {
+        ) -> Result<crate::enterprise_manager::models::LogonSessions, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listLogonSessions",
@@ -1690,7 +1716,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for ListLogonSessions<'a> {
-        type Output = Result<crate::enterprise_manager::models::LogonSessions, Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::LogonSessions,
+            super::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1698,10 +1727,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_passwords`].
+    ///Request builder of [`Client::list_passwords`](super::Client::list_passwords).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListPasswords<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
     }
@@ -1716,7 +1745,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::PasswordKeyInfoList, Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::PasswordKeyInfoList,
+            super::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listPasswords",
@@ -1736,7 +1768,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for ListPasswords<'a> {
         type Output = Result<
             crate::enterprise_manager::models::PasswordKeyInfoList,
-            Error,
+            super::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1745,10 +1777,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_roles`].
+    ///Request builder of [`Client::list_roles`](super::Client::list_roles).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListRoles<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
     }
     impl ::std::fmt::Debug for ListRoles<'_> {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1759,7 +1791,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::EntityReferences, Error> {
+        ) -> Result<crate::enterprise_manager::models::EntityReferences, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listRoles",
@@ -1775,7 +1807,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for ListRoles<'a> {
-        type Output = Result<crate::enterprise_manager::models::EntityReferences, Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::EntityReferences,
+            super::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1783,10 +1818,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_tasks`].
+    ///Request builder of [`Client::list_tasks`](super::Client::list_tasks).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListTasks<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
     }
     impl ::std::fmt::Debug for ListTasks<'_> {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1797,7 +1832,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::Tasks, Error> {
+        ) -> Result<crate::enterprise_manager::models::Tasks, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listTasks",
@@ -1813,7 +1848,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for ListTasks<'a> {
-        type Output = Result<crate::enterprise_manager::models::Tasks, Error>;
+        type Output = Result<crate::enterprise_manager::models::Tasks, super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1821,10 +1856,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::logout`].
+    ///Request builder of [`Client::logout`](super::Client::logout).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct Logout<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// ID of the logon session (its `SessionId`).
         pub(super) session_id: String,
     }
@@ -1837,7 +1872,7 @@ pub mod requests {
     }
     impl<'a> Logout<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), Error> {
+        pub async fn send(self) -> Result<(), super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "logout",
@@ -1854,7 +1889,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for Logout<'a> {
-        type Output = Result<(), Error>;
+        type Output = Result<(), super::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1862,10 +1897,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::query_backup_servers`].
+    ///Request builder of [`Client::query_backup_servers`](super::Client::query_backup_servers).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryBackupServers<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// `Entities` for entities instead of references.
         pub(super) format: Option<String>,
         /// Filter expression: `<field><op><value>`, `;` for AND, `,` for OR.
@@ -1925,7 +1960,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::QueryResult, Error> {
+        ) -> Result<crate::enterprise_manager::models::QueryResult, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "queryBackupServers",
@@ -1948,7 +1983,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for QueryBackupServers<'a> {
-        type Output = Result<crate::enterprise_manager::models::QueryResult, Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::QueryResult,
+            super::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1956,10 +1994,10 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::query_passwords`].
+    ///Request builder of [`Client::query_passwords`](super::Client::query_passwords).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryPasswords<'a> {
-        pub(super) client: &'a Client,
+        pub(super) client: &'a super::Client,
         /// `Entities` for entities instead of references.
         pub(super) format: Option<String>,
         /// Filter expression: `<field><op><value>`, `;` for AND, `,` for OR.
@@ -2019,7 +2057,7 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::QueryResult, Error> {
+        ) -> Result<crate::enterprise_manager::models::QueryResult, super::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "queryPasswords",
@@ -2042,7 +2080,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for QueryPasswords<'a> {
-        type Output = Result<crate::enterprise_manager::models::QueryResult, Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::QueryResult,
+            super::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;

@@ -62,7 +62,7 @@ impl ::veeam_runtime::client::ParamValue for AccountTypeEnumeration {
 impl ::std::str::FromStr for AccountTypeEnumeration {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+        Ok(<Self as From<&str>>::from(value))
     }
 }
 impl ::std::fmt::Display for AccountTypeEnumeration {
@@ -83,12 +83,12 @@ impl<'de> ::serde::Deserialize<'de> for AccountTypeEnumeration {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         ::veeam_runtime::json::string(deserializer)
-            .map(|value| Self::from(value.as_ref()))
+            .map(|value| <Self as From<&str>>::from(value.as_ref()))
     }
 }
 impl ::veeam_runtime::xml::XmlScalar for AccountTypeEnumeration {
     fn from_xml_text(text: &str) -> Result<Self, String> {
-        Ok(Self::from(text.trim()))
+        Ok(<Self as From<&str>>::from(text.trim()))
     }
     fn to_xml_text(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
@@ -3040,7 +3040,7 @@ impl ::veeam_runtime::client::ParamValue for TaskState {
 impl ::std::str::FromStr for TaskState {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
+        Ok(<Self as From<&str>>::from(value))
     }
 }
 impl ::std::fmt::Display for TaskState {
@@ -3061,12 +3061,12 @@ impl<'de> ::serde::Deserialize<'de> for TaskState {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         ::veeam_runtime::json::string(deserializer)
-            .map(|value| Self::from(value.as_ref()))
+            .map(|value| <Self as From<&str>>::from(value.as_ref()))
     }
 }
 impl ::veeam_runtime::xml::XmlScalar for TaskState {
     fn from_xml_text(text: &str) -> Result<Self, String> {
-        Ok(Self::from(text.trim()))
+        Ok(<Self as From<&str>>::from(text.trim()))
     }
     fn to_xml_text(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
@@ -3162,7 +3162,7 @@ impl From<String> for Uid {
 }
 impl From<&str> for Uid {
     fn from(value: &str) -> Self {
-        Self(value.to_owned())
+        Self(ToOwned::to_owned(value))
     }
 }
 impl ::veeam_runtime::client::ParamValue for Uid {
@@ -3183,7 +3183,7 @@ impl ::std::fmt::Display for Uid {
 impl ::veeam_runtime::xml::XmlScalar for Uid {
     const EMPTY_IS_ABSENT: bool = false;
     fn from_xml_text(text: &str) -> Result<Self, String> {
-        Ok(Self(text.to_owned()))
+        Ok(Self(ToOwned::to_owned(text)))
     }
     fn to_xml_text(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(&self.0)

@@ -1,0 +1,87 @@
+//! The generated crate's Cargo.toml, written by the `toml` serializer: no value from the spec
+//! can end a string or add a key.
+
+use serde::Serialize;
+
+use crate::ir;
+use crate::write;
+use crate::Error;
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    package: Package<'a>,
+    lib: Lib<'a>,
+    dependencies: Dependencies<'a>,
+    #[serde(rename = "dev-dependencies")]
+    dev_dependencies: DevDependencies<'a>,
+}
+
+#[derive(Serialize)]
+struct Package<'a> {
+    name: &'a str,
+    version: &'a str,
+    description: &'a str,
+    edition: &'a str,
+    #[serde(rename = "rust-version")]
+    rust_version: &'a str,
+    license: &'a str,
+    publish: bool,
+}
+
+#[derive(Serialize)]
+struct Lib<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct Dependencies<'a> {
+    #[serde(flatten)]
+    runtime: std::collections::BTreeMap<&'a str, PathDependency<'a>>,
+    serde: VersionDependency<'a>,
+}
+
+#[derive(Serialize)]
+struct DevDependencies<'a> {
+    #[serde(flatten)]
+    runtime: std::collections::BTreeMap<&'a str, PathDependency<'a>>,
+}
+
+#[derive(Serialize)]
+struct PathDependency<'a> {
+    path: &'a str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    features: &'a [&'a str],
+}
+
+#[derive(Serialize)]
+struct VersionDependency<'a> {
+    version: &'a str,
+    features: &'a [&'a str],
+}
+
+/// Cargo.toml of the generated crate, with the `@generated` header.
+pub fn manifest(krate: &ir::Crate, runtime_path: &str) -> Result<String, Error> {
+    let manifest = Manifest {
+        package: Package {
+            name: &krate.package,
+            version: &krate.version,
+            description: &krate.description,
+            edition: "2021",
+            rust_version: "1.88",
+            license: "MIT OR Apache-2.0",
+            publish: false,
+        },
+        lib: Lib { name: krate.lib.as_str() },
+        dependencies: Dependencies {
+            runtime: [(krate.runtime_package.as_str(), PathDependency { path: runtime_path, features: &[] })].into(),
+            serde: VersionDependency { version: "1", features: &["derive"] },
+        },
+        dev_dependencies: DevDependencies {
+            runtime: [(krate.runtime_package.as_str(), PathDependency { path: runtime_path, features: &["testing"] })]
+                .into(),
+        },
+    };
+    let text = toml::to_string(&manifest).map_err(|e| Error::Internal(format!("Cargo.toml: {e}")))?;
+    let header = write::header("#", &krate.spec_name, &[std::path::PathBuf::from(crate::load::CRATE_FILE)]);
+    Ok(format!("{header}{text}"))
+}

@@ -1,0 +1,406 @@
+//! Phase 2: operations, each on its own: method, parameters and the path template, request
+//! body, responses, errors and examples, and what a call returns.
+
+use std::collections::HashMap;
+
+use super::names::value_name;
+use super::tables::{OperationEntry, Tables};
+use super::{docs, Resolver};
+use crate::diagnostics::did_you_mean;
+use crate::ir::{self, BodyFormat, Format, Ident};
+use crate::load::ast;
+
+impl Resolver<'_> {
+    pub(super) fn operation(
+        &mut self,
+        entry: &OperationEntry,
+        tables: &Tables,
+        formats: &[Format],
+    ) -> Option<ir::Operation> {
+        let (id, op) = &entry.located.value;
+        let (file, base) = (entry.located.file, entry.located.path.as_str());
+        let errors_before = self.errors();
+
+        let method = match ir::Method::ALL.iter().find(|(name, _)| name.eq_ignore_ascii_case(&op.method)) {
+            Some((_, method)) => *method,
+            None => {
+                let hint = did_you_mean(&op.method, ir::Method::ALL.iter().map(|(name, _)| *name));
+                let message = format!("unknown HTTP method `{}`{hint}", op.method.escape_debug());
+                self.error(file, &format!("{base}.method"), message);
+                ir::Method::Get
+            }
+        };
+        let parameters = self.parameters(file, base, op, tables);
+        let segments = self.path_template(file, base, &op.path, &parameters);
+        let request = op.request.as_ref().and_then(|request| self.request(file, base, request, tables, formats));
+        let responses = self.responses(file, base, op, tables);
+        let errors = self.error_responses(file, base, op, tables);
+        let examples = self.operation_examples(file, base, op, formats);
+
+        let typed: Vec<&ir::Response> = responses.iter().filter(|r| r.ty.is_some()).collect();
+        if let Some(other) = typed.iter().find(|r| r.ty != typed[0].ty) {
+            let message = format!(
+                "success responses {} and {} have different bodies; an operation returns one type",
+                typed[0].status, other.status
+            );
+            self.error(file, &format!("{base}.responses.{}.schema", other.status), message);
+        }
+        if self.errors() != errors_before {
+            return None;
+        }
+        let output = output(&responses);
+        Some(ir::Operation {
+            id: id.clone(),
+            rust_name: entry.rust_name.clone(),
+            builder: entry.builder.clone(),
+            summary: docs(&op.summary),
+            description: docs(&op.description),
+            sources: op.sources.clone(),
+            file: self.file_name(file).to_owned(),
+            method,
+            path: op.path.clone(),
+            segments,
+            authenticated: op.authenticated,
+            parameters,
+            request,
+            responses,
+            errors,
+            output,
+            examples,
+        })
+    }
+
+    fn parameters(&mut self, file: usize, base: &str, op: &ast::Operation, tables: &Tables) -> Vec<ir::Parameter> {
+        let mut parameters = Vec::new();
+        let mut rust_names: HashMap<Ident, &str> = HashMap::new();
+        for (name, parameter) in &op.parameters {
+            let path = format!("{base}.parameters.{name}");
+            let rust_name = match value_name(name) {
+                Ok(rust_name) => rust_name,
+                Err(message) => {
+                    self.error(file, &path, message);
+                    continue;
+                }
+            };
+            if let Some(first) = rust_names.insert(rust_name.clone(), name) {
+                let message = format!("parameters `{first}` and `{name}` both become the argument `{rust_name}`");
+                self.error(file, &path, message);
+            }
+            let location = match parameter.location {
+                ast::ParameterLocation::Path => ir::ParameterLocation::Path,
+                ast::ParameterLocation::Query => ir::ParameterLocation::Query,
+                ast::ParameterLocation::Header => ir::ParameterLocation::Header,
+            };
+            if location == ir::ParameterLocation::Header {
+                self.header_name(file, &path, name);
+            }
+            let Some(ty) = self.ty(file, &format!("{path}.type"), &parameter.ty, tables) else { continue };
+            let allowed = match (&ty, location) {
+                (ir::Type::List(item), ir::ParameterLocation::Query) => tables.is_simple(item),
+                (ty, _) => tables.is_simple(ty),
+            };
+            if !allowed {
+                let message = format!(
+                    "a {location:?} parameter holds a single value (or, in a query, a list of them); `{}` is not one",
+                    parameter.ty
+                )
+                .to_lowercase();
+                self.error(file, &format!("{path}.type"), message);
+            }
+            if let Some(value) = &parameter.value {
+                if location == ir::ParameterLocation::Path {
+                    let message = "a path parameter cannot have a fixed value; write it into the path";
+                    self.error(file, &format!("{path}.value"), message);
+                } else if location == ir::ParameterLocation::Header
+                    && !value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+                {
+                    let message = format!("`{}` is not a valid header value (visible ASCII)", value.escape_debug());
+                    self.error(file, &format!("{path}.value"), message);
+                }
+            }
+            let list_format = match parameter.list_format.as_deref() {
+                None | Some("repeat") => ir::ListFormat::Repeat,
+                Some("csv") => ir::ListFormat::Csv,
+                Some(other) => {
+                    let message = format!("unknown list format `{}`; expected `repeat` or `csv`", other.escape_debug());
+                    self.error(file, &format!("{path}.list_format"), message);
+                    ir::ListFormat::Repeat
+                }
+            };
+            if parameter.list_format.is_some() && !matches!(ty, ir::Type::List(_)) {
+                self.error(file, &format!("{path}.list_format"), "`list_format` is for list parameters");
+            }
+            parameters.push(ir::Parameter {
+                name: name.clone(),
+                rust_name,
+                location,
+                ty,
+                required: parameter.required || location == ir::ParameterLocation::Path || parameter.value.is_some(),
+                sensitive: parameter.sensitive,
+                description: docs(&parameter.description),
+                value: parameter.value.clone(),
+                list_format,
+            });
+        }
+        parameters
+    }
+
+    fn request(
+        &mut self,
+        file: usize,
+        base: &str,
+        request: &ast::Request,
+        tables: &Tables,
+        formats: &[Format],
+    ) -> Option<ir::RequestBody> {
+        let path = format!("{base}.request");
+        let ty = self.ty(file, &format!("{path}.schema"), &request.schema, tables)?;
+        let mut body_formats = Vec::new();
+        match &request.formats {
+            None => body_formats.extend(formats.iter().map(|f| match f {
+                Format::Json => BodyFormat::Json,
+                Format::Xml => BodyFormat::Xml,
+            })),
+            Some(names) => {
+                for (index, name) in names.iter().enumerate() {
+                    let item = format!("{path}.formats[{index}]");
+                    if let Some(format) = self.example_format(file, &item, name, formats) {
+                        body_formats.push(format);
+                    }
+                }
+                if names.is_empty() {
+                    self.error(file, &format!("{path}.formats"), "list at least one format, or leave `formats` out");
+                }
+            }
+        }
+        body_formats.sort();
+        body_formats.dedup();
+        if body_formats.contains(&BodyFormat::Form) && !tables.is_object(&ty) {
+            self.error(file, &format!("{path}.schema"), "a form body must be an object schema");
+        }
+        Some(ir::RequestBody { ty, formats: body_formats, description: docs(&request.description) })
+    }
+
+    fn responses(&mut self, file: usize, base: &str, op: &ast::Operation, tables: &Tables) -> Vec<ir::Response> {
+        let mut responses = Vec::new();
+        for (status, response) in &op.responses {
+            let path = format!("{base}.responses.{status}");
+            let code = match status.parse::<u16>() {
+                Ok(code) if (200..300).contains(&code) => code,
+                _ => {
+                    let message = format!(
+                        "`{}` is not a success status; responses are 2xx codes, errors go under `errors`",
+                        status.escape_debug()
+                    );
+                    self.error(file, &path, message);
+                    continue;
+                }
+            };
+            let ty = match &response.schema {
+                Some(schema) => match self.ty(file, &format!("{path}.schema"), schema, tables) {
+                    Some(ty) => Some(ty),
+                    None => continue,
+                },
+                None => None,
+            };
+            let mut headers = Vec::new();
+            let mut header_names: HashMap<Ident, &str> = HashMap::new();
+            for (name, header) in &response.headers {
+                let header_path = format!("{path}.headers.{name}");
+                self.header_name(file, &header_path, name);
+                let Some(ty) = self.ty(file, &format!("{header_path}.type"), &header.ty, tables) else { continue };
+                if !tables.is_simple(&ty) {
+                    let message = format!("a header holds a single value; `{}` is not one", header.ty);
+                    self.error(file, &format!("{header_path}.type"), message);
+                }
+                let rust_name = match value_name(name) {
+                    Ok(rust_name) => rust_name,
+                    Err(message) => {
+                        self.error(file, &header_path, message);
+                        continue;
+                    }
+                };
+                if let Some(first) = header_names.insert(rust_name.clone(), name) {
+                    let message = format!("headers `{first}` and `{name}` both become `{rust_name}`");
+                    self.error(file, &header_path, message);
+                }
+                headers.push(ir::ResponseHeader {
+                    name: name.clone(),
+                    rust_name,
+                    ty,
+                    sensitive: header.sensitive,
+                    description: docs(&header.description),
+                });
+            }
+            responses.push(ir::Response { status: code, ty, description: docs(&response.description), headers });
+        }
+        if op.responses.is_empty() {
+            self.error(file, &format!("{base}.responses"), "an operation needs at least one success response");
+        }
+        responses.sort_by_key(|r| r.status);
+        responses
+    }
+
+    fn error_responses(
+        &mut self,
+        file: usize,
+        base: &str,
+        op: &ast::Operation,
+        tables: &Tables,
+    ) -> Vec<ir::ErrorResponse> {
+        let mut errors = Vec::new();
+        for (status, response) in &op.errors {
+            let path = format!("{base}.errors.{status}");
+            let status_ir = match status.parse::<u16>() {
+                Ok(code) if (400..600).contains(&code) => ir::ErrorStatus::Code(code),
+                _ if status == "default" => ir::ErrorStatus::Default,
+                _ => {
+                    let message = format!(
+                        "`{}` is not an error status; expected a 4xx or 5xx code or `default`",
+                        status.escape_debug()
+                    );
+                    self.error(file, &path, message);
+                    continue;
+                }
+            };
+            if !response.headers.is_empty() {
+                self.error(file, &format!("{path}.headers"), "error responses do not declare headers");
+            }
+            let ty = match &response.schema {
+                Some(schema) => match self.ty(file, &format!("{path}.schema"), schema, tables) {
+                    Some(ty) => Some(ty),
+                    None => continue,
+                },
+                None => None,
+            };
+            errors.push(ir::ErrorResponse { status: status_ir, ty, description: docs(&response.description) });
+        }
+        errors.sort_by_key(|e| e.status);
+        errors
+    }
+
+    fn operation_examples(
+        &mut self,
+        file: usize,
+        base: &str,
+        op: &ast::Operation,
+        formats: &[Format],
+    ) -> Vec<ir::Example> {
+        let mut examples = Vec::new();
+        for (index, example) in op.examples.iter().enumerate() {
+            let path = format!("{base}.examples[{index}]");
+            let Some(of_text) = example.of.as_deref() else {
+                self.error(file, &path, "an operation example needs `of`: `request` or a status code");
+                continue;
+            };
+            let of = if of_text == "request" {
+                if op.request.is_none() {
+                    let message = "a request example needs a `request` body on the operation";
+                    self.error(file, &format!("{path}.of"), message);
+                    continue;
+                }
+                ir::ExampleOf::Request
+            } else {
+                match of_text.parse::<u16>() {
+                    Ok(code) if op.responses.contains_key(of_text) || op.errors.contains_key(of_text) => {
+                        ir::ExampleOf::Response(code)
+                    }
+                    _ => {
+                        let message = format!(
+                            "`of` is `request` or a status the operation declares; `{}` is neither",
+                            of_text.escape_debug()
+                        );
+                        self.error(file, &format!("{path}.of"), message);
+                        continue;
+                    }
+                }
+            };
+            let Some(format) = self.example_format(file, &path, &example.format, formats) else { continue };
+            if let Some(example) = self.example(file, &path, of, format, example) {
+                examples.push(example);
+            }
+        }
+        examples
+    }
+
+    /// Splits the path template and checks it against the path parameters, both ways.
+    fn path_template(
+        &mut self,
+        file: usize,
+        base: &str,
+        template: &str,
+        parameters: &[ir::Parameter],
+    ) -> Vec<ir::PathSegment> {
+        let path = format!("{base}.path");
+        if !template.starts_with('/') {
+            self.error(file, &path, format!("`{}` must start with `/`", template.escape_debug()));
+        }
+        if !template.bytes().all(|b| b.is_ascii_graphic() && !b"?#%".contains(&b)) {
+            let message = "a path template is made of visible ASCII characters, without `?`, `#` or `%`";
+            self.error(file, &path, message);
+        }
+        let mut segments = Vec::new();
+        let mut used = vec![false; parameters.len()];
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                self.error(file, &path, format!("unclosed `{{` in `{}`", template.escape_debug()));
+                return segments;
+            };
+            if open > 0 {
+                segments.push(ir::PathSegment::Literal(rest[..open].to_owned()));
+            }
+            let name = &rest[open + 1..close];
+            let found = parameters.iter().position(|p| p.name == name && p.location == ir::ParameterLocation::Path);
+            match found {
+                Some(index) if used[index] => {
+                    let message = format!("path parameter `{name}` appears twice in the path template");
+                    self.error(file, &path, message);
+                }
+                Some(index) => {
+                    used[index] = true;
+                    segments.push(ir::PathSegment::Parameter(index));
+                }
+                None => {
+                    let known = parameters
+                        .iter()
+                        .filter(|p| p.location == ir::ParameterLocation::Path)
+                        .map(|p| p.name.as_str());
+                    let hint = did_you_mean(name, known);
+                    let message =
+                        format!("path template uses `{{{name}}}` but no path parameter `{name}` is declared{hint}");
+                    self.error(file, &path, message);
+                }
+            }
+            rest = &rest[close + 1..];
+        }
+        if rest.contains('}') {
+            self.error(file, &path, format!("unmatched `}}` in `{}`", template.escape_debug()));
+        }
+        if !rest.is_empty() {
+            segments.push(ir::PathSegment::Literal(rest.to_owned()));
+        }
+        for (index, parameter) in parameters.iter().enumerate() {
+            if parameter.location == ir::ParameterLocation::Path && !used[index] {
+                let message = format!(
+                    "path parameter `{}` does not appear in the path template `{}`",
+                    parameter.name,
+                    template.escape_debug()
+                );
+                self.error(file, &format!("{base}.parameters.{}", parameter.name), message);
+            }
+        }
+        segments
+    }
+}
+
+/// What a call returns: the body type when every success response has it, `Option` of it when
+/// some have no body, `()` when none has one.
+fn output(responses: &[ir::Response]) -> ir::Output {
+    let typed: Vec<&ir::Type> = responses.iter().filter_map(|r| r.ty.as_ref()).collect();
+    match typed.first() {
+        None => ir::Output::Unit,
+        Some(ty) if typed.len() == responses.len() => ir::Output::Body((*ty).clone()),
+        Some(ty) => ir::Output::OptionalBody((*ty).clone()),
+    }
+}

@@ -1,0 +1,213 @@
+//! Phase 3: rules of the client as a whole, on fully resolved operations: the names it already
+//! has, one error body type, XML bodies that are documents, the shape of the authentication
+//! operations.
+//!
+//! Every identifier the emitters write is decided in the IR; this is where the ones that share a
+//! namespace with generated names are checked or made unique:
+//! - client methods: an operation may not take a name the client has ([`CLIENT_METHODS`]);
+//! - request builders: a parameter named like a member the builder has ([`BUILDER_MEMBERS`])
+//!   gets the suffix `_param`, since the wire name is the API's, not the spec author's;
+//! - std and prelude names: generated code writes them as full paths (`::std::vec::Vec`), so a
+//!   schema named `Vec` or `Option` shadows nothing.
+
+use super::auth::AuthPlan;
+use super::settings::Settings;
+use super::tables::Tables;
+use super::Resolver;
+use crate::ir::{self, BodyFormat, Format, Ident, OperationId};
+
+/// Methods every generated client has, whatever its authentication: an operation cannot take
+/// these names (they stay reserved when the scheme changes, so code never silently changes
+/// meaning).
+pub const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "transport",
+    "log_in",
+    "log_out",
+    "set_tokens",
+    "set_session_id",
+    "session_id",
+    "set_credentials",
+    "set_api_key",
+];
+
+/// Fields and methods of every request builder besides the parameters' own.
+pub const BUILDER_MEMBERS: &[&str] = &["client", "body", "send", "into_future"];
+
+impl Resolver<'_> {
+    pub(super) fn rules(
+        &mut self,
+        settings: &Settings,
+        plan: AuthPlan,
+        operations: &mut [ir::Operation],
+        tables: &Tables,
+    ) -> (ir::Auth, Option<ir::Type>) {
+        let place = |id: OperationId| {
+            let located = tables.operations[id.0].located;
+            (located.file, located.path.clone())
+        };
+        for (index, operation) in operations.iter_mut().enumerate() {
+            let (file, path) = place(OperationId(index));
+            if CLIENT_METHODS.contains(&operation.rust_name.as_str()) {
+                let message = format!(
+                    "operation `{}` becomes the method `{}`, which every client already has (it is one of {})",
+                    operation.id,
+                    operation.rust_name,
+                    CLIENT_METHODS.join(", ")
+                );
+                self.error(file, &path, message);
+            }
+            self.builder_names(file, &path, operation);
+        }
+        let error_body = self.error_body(operations, &place);
+        if settings.formats.contains(&Format::Xml) {
+            for (index, operation) in operations.iter().enumerate() {
+                let (file, path) = place(OperationId(index));
+                let bodies = operation
+                    .request
+                    .iter()
+                    .filter(|r| r.formats.contains(&BodyFormat::Xml))
+                    .map(|r| (&r.ty, format!("{path}.request.schema")));
+                let responses = operation
+                    .responses
+                    .iter()
+                    .filter_map(|r| r.ty.as_ref().map(|ty| (ty, format!("{path}.responses.{}.schema", r.status))));
+                let errors = operation.errors.iter().filter_map(|e| {
+                    let status = match e.status {
+                        ir::ErrorStatus::Code(code) => code.to_string(),
+                        ir::ErrorStatus::Default => "default".into(),
+                    };
+                    e.ty.as_ref().map(|ty| (ty, format!("{path}.errors.{status}.schema")))
+                });
+                let wrong: Vec<String> = bodies
+                    .chain(responses)
+                    .chain(errors)
+                    .filter(|(ty, _)| !tables.is_object(ty))
+                    .map(|(_, p)| p)
+                    .collect();
+                for body_path in wrong {
+                    let message =
+                        "in an API that speaks XML, a body is an object schema (an XML document has one root element)";
+                    self.error(file, &body_path, message);
+                }
+            }
+        }
+        let auth = self.auth_rules(plan, operations, &place);
+        (auth, error_body)
+    }
+
+    /// A parameter named like one of the builder's own members is renamed `<name>_param`.
+    fn builder_names(&mut self, file: usize, path: &str, operation: &mut ir::Operation) {
+        let taken: Vec<Ident> = operation.parameters.iter().map(|p| p.rust_name.clone()).collect();
+        for parameter in &mut operation.parameters {
+            if !BUILDER_MEMBERS.contains(&parameter.rust_name.plain()) {
+                continue;
+            }
+            let renamed = Ident::assume(format!("{}_param", parameter.rust_name.plain()));
+            if taken.contains(&renamed) {
+                let message = format!(
+                    "parameter `{}` is renamed `{renamed}` (the request builder has a `{}`), but another parameter has that name",
+                    parameter.name,
+                    parameter.rust_name.plain()
+                );
+                self.error(file, &format!("{path}.parameters.{}", parameter.name), message);
+            }
+            parameter.rust_name = renamed;
+        }
+    }
+
+    /// The type of every error body: one per API, since the client has one error type.
+    fn error_body(
+        &mut self,
+        operations: &[ir::Operation],
+        place: &dyn Fn(OperationId) -> (usize, String),
+    ) -> Option<ir::Type> {
+        let mut first: Option<(&ir::Type, &str)> = None;
+        for (index, operation) in operations.iter().enumerate() {
+            for error in &operation.errors {
+                let Some(ty) = &error.ty else { continue };
+                match first {
+                    None => first = Some((ty, &operation.id)),
+                    Some((first_ty, first_operation)) if first_ty != ty => {
+                        let (file, path) = place(OperationId(index));
+                        let status = match error.status {
+                            ir::ErrorStatus::Code(code) => code.to_string(),
+                            ir::ErrorStatus::Default => "default".into(),
+                        };
+                        let message = format!(
+                            "every error body of an API has one type (the client's error type); operation `{first_operation}` uses another"
+                        );
+                        self.error(file, &format!("{path}.errors.{status}.schema"), message);
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        first.map(|(ty, _)| ty.clone())
+    }
+
+    /// The authentication operations have the shape the client calls them with.
+    fn auth_rules(
+        &mut self,
+        plan: AuthPlan,
+        operations: &[ir::Operation],
+        place: &dyn Fn(OperationId) -> (usize, String),
+    ) -> ir::Auth {
+        match plan {
+            AuthPlan::None => ir::Auth::None,
+            AuthPlan::Basic => ir::Auth::Basic,
+            AuthPlan::ApiKey { header } => ir::Auth::ApiKey { header },
+            AuthPlan::Bearer { token, logout } => {
+                if let Some(id) = logout {
+                    let operation = &operations[id.0];
+                    if arguments(operation) != 0 || operation.request.is_some() {
+                        let message = format!(
+                            "the logout operation `{}` must need no arguments: the client calls it with the tokens it holds",
+                            operation.id
+                        );
+                        let (file, path) = place(id);
+                        self.error(file, &path, message);
+                    }
+                }
+                ir::Auth::Bearer { token_operation: token, logout_operation: logout }
+            }
+            AuthPlan::Session { header, logon, logout } => {
+                let logon_operation = &operations[logon.0];
+                if arguments(logon_operation) != 0 || logon_operation.request.is_some() {
+                    let message = format!(
+                        "the logon operation `{}` must need no arguments: the client calls it with the credentials given to `log_in`",
+                        logon_operation.id
+                    );
+                    let (file, path) = place(logon);
+                    self.error(file, &path, message);
+                }
+                let logout = logout.and_then(|id| {
+                    let operation = &operations[id.0];
+                    let path_parameters: Vec<usize> = operation
+                        .parameters
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| p.location == ir::ParameterLocation::Path)
+                        .map(|(index, _)| index)
+                        .collect();
+                    if arguments(operation) != 1 || path_parameters.len() != 1 || operation.request.is_some() {
+                        let message = format!(
+                            "the logout operation `{}` must have exactly one argument, the path parameter that receives the session id",
+                            operation.id
+                        );
+                        let (file, path) = place(id);
+                        self.error(file, &path, message);
+                        return None;
+                    }
+                    Some(ir::SessionLogout { operation: id, parameter: path_parameters[0] })
+                });
+                ir::Auth::Session { header, logon_operation: logon, logout }
+            }
+        }
+    }
+}
+
+/// Arguments a caller passes: required parameters without a fixed value.
+fn arguments(operation: &ir::Operation) -> usize {
+    operation.parameters.iter().filter(|p| p.required && p.value.is_none()).count()
+}
