@@ -200,3 +200,52 @@ fn synthetic_api_is_deterministic_and_of_the_asked_size() {
     let second = codegen::render(temp.path(), &temp.path().join("out")).unwrap();
     assert_eq!(first, second);
 }
+
+/// Documents that once overflowed the importer's stack: `allOf` that includes itself directly
+/// or through another schema, an object closed to extra members without properties, and long
+/// chains of references. Each ends in a spec or an error with a pointer, never a crash.
+#[test]
+fn self_referring_and_deep_documents_end_in_an_answer() {
+    let document = |schemas: &str| {
+        format!(
+            r#"{{"openapi":"3.0.3","info":{{"title":"T","version":"1"}},"paths":{{}},"components":{{"schemas":{{{schemas}}}}}}}"#
+        )
+    };
+    let itself = document(
+        r##""A":{"allOf":[{"$ref":"#/components/schemas/A"},{"type":"object","properties":{"x":{"type":"string"}}}]}"##,
+    );
+    let error = import::import(&itself, "t", "t").unwrap_err();
+    assert!(
+        error.to_string().contains("/components/schemas/A/allOf/0: `allOf` of `A` includes itself (A → A)"),
+        "{error}"
+    );
+
+    let ring = document(
+        r##""A":{"allOf":[{"$ref":"#/components/schemas/B"}]},"B":{"allOf":[{"$ref":"#/components/schemas/A"}]}"##,
+    );
+    let error = import::import(&ring, "t", "t").unwrap_err();
+    assert!(error.to_string().contains("includes itself"), "{error}");
+
+    let closed = document(
+        r#""Empty":{"type":"object","additionalProperties":false},"Holder":{"type":"object","properties":{"e":{"type":"object","additionalProperties":false}}}"#,
+    );
+    let imported = import::import(&closed, "t", "t").unwrap();
+    assert!(
+        imported.files["schemas.yaml"].contains("Empty:\n    kind: object\n    fields: {}"),
+        "{:?}",
+        imported.files
+    );
+
+    // 2,000 schemas, each holding the next: deeper than the importer follows.
+    let chain: Vec<String> = (0..2000)
+        .map(|i| {
+            format!(
+                r##""S{i}":{{"type":"object","properties":{{"next":{{"$ref":"#/components/schemas/S{}"}}}}}}"##,
+                i + 1
+            )
+        })
+        .chain(std::iter::once(r#""S2000":{"type":"string"}"#.to_owned()))
+        .collect();
+    let error = import::import(&document(&chain.join(",")), "t", "t").unwrap_err();
+    assert!(error.to_string().contains("schemas refer to schemas more than 256 levels deep"), "{error}");
+}

@@ -19,6 +19,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::type_complexity)]
 /// Veeam Backup for AWS REST API
 #[rustfmt::skip]
 pub mod backup_for_aws;

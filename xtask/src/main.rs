@@ -5,7 +5,7 @@
 //!
 //! Exit codes: 0 success, 1 spec error or stale output, 2 bad command line.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -72,29 +72,19 @@ struct Paths {
     out: Option<PathBuf>,
 }
 
-/// Spec folders generated into workspace crates, relative to the workspace root: the shipped spec
-/// first, then the fixtures whose generated code the workspace compiles, lints and tests.
-const GENERATED: &[(&str, &str)] = &[
-    ("spec", "generated"),
-    ("codegen/tests/fixtures/kitchen_sink", "codegen/tests/fixtures/kitchen_sink_generated"),
-    ("codegen/tests/fixtures/imported", "codegen/tests/fixtures/imported_generated"),
-];
-
 impl Paths {
     fn pairs(&self) -> Vec<(PathBuf, PathBuf)> {
         match (&self.spec, &self.out) {
             (Some(spec), Some(out)) => vec![(spec.clone(), out.clone())],
-            _ => {
-                GENERATED.iter().map(|(spec, out)| (workspace_root().join(spec), workspace_root().join(out))).collect()
-            }
+            _ => xtask::GENERATED
+                .iter()
+                .map(|(spec, out)| (workspace_root().join(spec), workspace_root().join(out)))
+                .collect(),
         }
     }
 }
 
-fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_owned()
-}
+use xtask::workspace_root;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -31,6 +31,8 @@ struct Package<'a> {
 #[derive(Serialize)]
 struct Lib<'a> {
     name: &'a str,
+    /// Documentation is the API's text: its code blocks are not Rust to test.
+    doctest: bool,
 }
 
 #[derive(Serialize)]
@@ -71,7 +73,7 @@ pub fn manifest(krate: &ir::Crate, runtime_path: &str) -> Result<String, Error> 
             license: "MIT OR Apache-2.0",
             publish: false,
         },
-        lib: Lib { name: krate.lib.as_str() },
+        lib: Lib { name: krate.lib.as_str(), doctest: false },
         dependencies: Dependencies {
             runtime: [(krate.runtime_package.as_str(), PathDependency { path: runtime_path, features: &[] })].into(),
             serde: VersionDependency { version: "1", features: &["derive"] },

@@ -212,6 +212,7 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
         operation.rust_name.plain(),
         operation.rust_name
     );
+    let builder_doc = docs::outer(Some(&builder_doc));
     let must_use = "a request does nothing until sent: call `.send().await` or `.await` it";
     let method = quote! {
         #docs
@@ -233,7 +234,7 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
     });
     let debug_body = operation.request.as_ref().map(|_| quote!(.field("body", &self.body)));
     let item = quote! {
-        #[doc = #builder_doc]
+        #builder_doc
         #[must_use = #must_use]
         pub struct #builder<'a> {
             pub(super) client: &'a super::Client,
@@ -282,8 +283,9 @@ fn auth_methods(context: &Context) -> TokenStream {
         },
         Auth::ApiKey { header } => {
             let doc = format!("Sends this key in the `{header}` header with every later call.");
+            let doc = docs::outer(Some(&doc));
             quote! {
-                #[doc = #doc]
+                #doc
                 pub fn set_api_key(&self, key: impl Into<String>) {
                     self.transport.set_session_id(#runtime::client::Secret::new(key));
                 }
@@ -299,8 +301,9 @@ fn auth_methods(context: &Context) -> TokenStream {
                     api.base_path,
                     token.path
                 );
+                let doc = docs::outer(Some(&doc));
                 quote! {
-                    #[doc = #doc]
+                    #doc
                     pub async fn log_in(&self, username: &str, password: &str) -> Result<(), Error> {
                         self.transport.bearer_log_in(username, password).await
                     }
@@ -314,8 +317,9 @@ fn auth_methods(context: &Context) -> TokenStream {
                     api.base_path,
                     logout.path
                 );
+                let doc = docs::outer(Some(&doc));
                 quote! {
-                    #[doc = #doc]
+                    #doc
                     pub async fn log_out(&self) -> Result<(), Error> {
                         LogOut { client: self }.send().await
                     }
@@ -354,6 +358,7 @@ fn auth_methods(context: &Context) -> TokenStream {
                 api.base_path,
                 logon.path
             );
+            let doc = docs::outer(Some(&doc));
             let log_out = logout.as_ref().map(|session_logout| {
                 let logout = api.operation(session_logout.operation);
                 let request = build_request(context, logout, logout.authenticated);
@@ -363,9 +368,10 @@ fn auth_methods(context: &Context) -> TokenStream {
                     api.base_path,
                     logout.path
                 );
+                let doc = docs::outer(Some(&doc));
                 let session_param = &logout.parameters[session_logout.parameter].rust_name;
                 quote! {
-                    #[doc = #doc]
+                    #doc
                     pub async fn log_out(&self) -> Result<(), Error> {
                         let Some(session) = self.transport.session_id() else {
                             return Err(#runtime::client::Error::Auth { operation: "log_out", message: "not logged in".into() });
@@ -388,7 +394,7 @@ fn auth_methods(context: &Context) -> TokenStream {
                 }
             });
             quote! {
-                #[doc = #doc]
+                #doc
                 pub async fn log_in(&self, username: &str, password: &str) -> Result<#output, Error> {
                     struct Fields<'a> { client: &'a Client }
                     impl Fields<'_> {
@@ -493,7 +499,10 @@ pub fn emit(context: &Context) -> TokenStream {
         }
         _ => quote!(),
     };
-    let title = format!("Client of the {}.", api.title);
+    let title = docs::outer(Some(&format!(
+        "Client of the {}.\n\nCheap to clone (`Clone + Send + Sync`): clones share connections and credentials.",
+        api.title
+    )));
 
     quote! {
         //! The client: one method per operation.
@@ -514,9 +523,7 @@ pub fn emit(context: &Context) -> TokenStream {
         /// Builds a [`Client`]: base URL, timeouts, TLS, user agent, wire format.
         pub type ClientBuilder = #runtime::client::ClientBuilder<Client>;
 
-        #[doc = #title]
-        ///
-        /// Cheap to clone (`Clone + Send + Sync`): clones share connections and credentials.
+        #title
         #[derive(Clone, Debug)]
         pub struct Client {
             transport: #runtime::client::Transport,

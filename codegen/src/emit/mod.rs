@@ -102,6 +102,15 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// `Some(value)` or `None`, as code in this module writes them.
+    pub fn some_or_none<T: quote::ToTokens>(&self, value: Option<T>) -> TokenStream {
+        let Std { some, none, .. } = self.std();
+        match value {
+            Some(value) => quote!(#some(#value)),
+            None => none,
+        }
+    }
+
     pub fn std(&self) -> Std {
         let get = |name: &str| -> TokenStream {
             // Paths of `ir::PRELUDE` and bare identifiers: both parse.
@@ -287,6 +296,8 @@ fn lib_rs(krate: &ir::Crate, spec: &ir::Spec) -> TokenStream {
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
         #![deny(clippy::unwrap_used, clippy::expect_used)]
+        // The shapes of types are the API's: deep nesting is not generated code's choice.
+        #![allow(clippy::type_complexity)]
 
         #(#modules)*
 

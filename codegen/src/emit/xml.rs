@@ -32,11 +32,11 @@ fn is_model(context: &Context, ty: &Type) -> bool {
 
 /// `FromXml` and `ToXml` for an object schema.
 pub fn object_codecs(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStream {
-    let super::Std { some, boxed, result, ok, .. } = context.std();
+    let super::Std { some, boxed, result, ok, option, .. } = context.std();
     let runtime = &context.runtime();
     let name = &schema.rust_name;
     let xml_name = &schema.xml_name;
-    let namespace = super::some_or_none(context.api.xml_namespace.as_deref());
+    let namespace = context.some_or_none(context.api.xml_namespace.as_deref());
 
     let reads = object.fields.iter().map(|field| {
         let ident = &field.rust_name;
@@ -133,7 +133,7 @@ pub fn object_codecs(context: &Context, schema: &Schema, object: &ir::Object) ->
 
         impl #runtime::xml::ToXml for #name {
             const XML_NAME: &'static str = #xml_name;
-            const XML_NAMESPACE: Option<&'static str> = #namespace;
+            const XML_NAMESPACE: #option<&'static str> = #namespace;
             fn to_xml(&self, writer: &mut #runtime::xml::Writer, name: &str) -> #result<(), #runtime::xml::Error> {
                 writer.start(name)?;
                 #(#writes)*

@@ -134,6 +134,10 @@ struct OperationOut {
     errors: Vec<ResponseOut>,
 }
 
+/// How deep component schemas may refer to one another while they are mapped (each level is a
+/// few stack frames).
+const MAX_REFERENCE_DEPTH: usize = 256;
+
 struct Importer<'a> {
     document: &'a OpenAPI,
     raw: &'a Json,
@@ -217,6 +221,10 @@ impl<'a> Importer<'a> {
             self.error(&pointer, format!("reference to a schema `{name}` that does not exist"));
             return None;
         };
+        if self.in_progress.len() >= MAX_REFERENCE_DEPTH {
+            self.error(&pointer, format!("schemas refer to schemas more than {MAX_REFERENCE_DEPTH} levels deep"));
+            return None;
+        }
         if !self.in_progress.insert(name.to_owned()) {
             // A recursive reference to an object being mapped: it will exist.
             return Some(Ty { expr: name.to_owned(), ..Ty::default() });
@@ -257,7 +265,8 @@ impl<'a> Importer<'a> {
         let example = data.example.as_ref().map(compact);
         let kind = match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object))
-                if !object.properties.is_empty() || object.additional_properties.is_none() =>
+                if !object.properties.is_empty()
+                    || matches!(object.additional_properties, None | Some(AdditionalProperties::Any(false))) =>
             {
                 // Reserve the name first: fields may refer back to it.
                 self.schemas.insert(
@@ -272,7 +281,7 @@ impl<'a> Importer<'a> {
                     name.to_owned(),
                     SchemaOut { kind: KindOut::Object(Vec::new()), description: None, example: None, xml_name: None },
                 );
-                KindOut::Object(self.all_of(name, all_of, pointer)?)
+                KindOut::Object(self.all_of(name, all_of, pointer, &mut vec![name.to_owned()])?)
             }
             SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
                 KindOut::Enum(string.enumeration.iter().flatten().cloned().collect())
@@ -405,7 +414,19 @@ impl<'a> Importer<'a> {
     }
 
     /// `allOf` of objects: their fields merged, in order; required if required anywhere.
-    fn all_of(&mut self, owner: &str, parts: &[ReferenceOr<Schema>], pointer: &str) -> Option<Vec<FieldOut>> {
+    /// `visiting` holds the schemas whose parts are being merged: a part that is one of them
+    /// would merge forever.
+    fn all_of(
+        &mut self,
+        owner: &str,
+        parts: &[ReferenceOr<Schema>],
+        pointer: &str,
+        visiting: &mut Vec<String>,
+    ) -> Option<Vec<FieldOut>> {
+        if visiting.len() > MAX_REFERENCE_DEPTH {
+            self.error(pointer, format!("`allOf` nests more than {MAX_REFERENCE_DEPTH} levels deep"));
+            return None;
+        }
         let mut fields: Vec<FieldOut> = Vec::new();
         for (index, part) in parts.iter().enumerate() {
             let part_pointer = format!("{pointer}/allOf/{index}");
@@ -413,6 +434,11 @@ impl<'a> Importer<'a> {
                 ReferenceOr::Item(schema) => (schema.clone(), part_pointer.clone()),
                 ReferenceOr::Reference { reference } => {
                     let target = self.reference(reference, &part_pointer)?;
+                    if visiting.contains(&target) {
+                        let chain = visiting.join(" → ");
+                        self.error(&part_pointer, format!("`allOf` of `{owner}` includes itself ({chain} → {target})"));
+                        return None;
+                    }
                     let found = self
                         .document
                         .components
@@ -432,9 +458,20 @@ impl<'a> Importer<'a> {
                     }
                 }
             };
+            let target = match part {
+                ReferenceOr::Reference { reference } => self.reference(reference, &part_pointer),
+                ReferenceOr::Item(_) => None,
+            };
             let part_fields = match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => self.object_fields(owner, object, &schema_pointer),
-                SchemaKind::AllOf { all_of } => self.all_of(owner, all_of, &schema_pointer)?,
+                SchemaKind::AllOf { all_of } => {
+                    visiting.extend(target.clone());
+                    let merged = self.all_of(owner, all_of, &schema_pointer, visiting);
+                    if target.is_some() {
+                        visiting.pop();
+                    }
+                    merged?
+                }
                 _ => {
                     self.error(
                         &part_pointer,

@@ -7,25 +7,27 @@ use super::types::{innermost_schema, nesting};
 use super::Resolver;
 use crate::ir::{self, Primitive, SchemaKind, Type};
 
-/// How deep rustc may have to look through nested types. Its recursion limit is 128: drop
-/// checking and auto traits look through every generic type (`Option`, `Vec`, `Box`, ...) from
-/// one schema to the next; beyond the limit the generated crate, and every crate using it, fails
-/// to compile (E0320).
+/// How deep rustc may have to look through nested types. Its recursion limit is 128: beyond it
+/// the generated crate, and every crate using it, fails to compile (E0320, or "queries overflow
+/// the depth limit"). See [`Edge::weight`] for how a step is counted.
 pub const MAX_NESTING: usize = 100;
 
 struct Edge {
     target: usize,
-    /// Generic types between the two schemas (`Option`, `Vec`, `BTreeMap`), before boxing.
-    wrappers: usize,
-    /// The field holds the schema itself (boxed when both are in one cycle).
-    direct: bool,
+    /// `list<…>` and `map<…>` around the schema.
+    nesting: usize,
+    /// The field is optional (`Option<…>`).
+    optional: bool,
 }
 
 impl Edge {
-    /// Levels rustc looks through from one schema to the next: one per generic type, at least
-    /// one (a schema held by value is looked into too).
+    /// How many levels rustc goes down from one schema to the next, counting what costs most:
+    /// drop checking and auto traits look through every generic type (`Option`, `Vec`, `Box`);
+    /// layout looks through fields held by value (`T`, `Option<T>`), but not through pointers.
     fn weight(&self, boxed: bool) -> usize {
-        (self.wrappers + usize::from(boxed)).max(1)
+        let generics = self.nesting + usize::from(self.optional) + usize::from(boxed);
+        let layout = if self.nesting == 0 && !boxed { 1 + usize::from(self.optional) } else { 0 };
+        generics.max(layout).max(1)
     }
 }
 
@@ -39,9 +41,8 @@ impl Resolver<'_> {
                     .iter()
                     .filter_map(|field| {
                         let target = innermost_schema(&field.ty)?.0;
-                        let optional = usize::from(!field.required || field.nullable);
-                        let direct = matches!(field.ty, Type::Schema(_));
-                        Some(Edge { target, wrappers: nesting(&field.ty) + optional, direct })
+                        let optional = !field.required || field.nullable;
+                        Some(Edge { target, nesting: nesting(&field.ty), optional })
                     })
                     .collect(),
                 _ => Vec::new(),
@@ -64,7 +65,7 @@ impl Resolver<'_> {
             for edge in targets {
                 if components.of[edge.target] == component {
                     // Within a cycle, fields held directly are boxed.
-                    inner_weight[component] = inner_weight[component].max(edge.weight(edge.direct));
+                    inner_weight[component] = inner_weight[component].max(edge.weight(edge.nesting == 0));
                 }
             }
         }

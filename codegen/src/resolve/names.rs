@@ -13,32 +13,33 @@ fn check_ascii(name: &str) -> Result<(), String> {
     }
 }
 
+/// Keywords that cannot be raw identifiers get a trailing `_` (`self` -> `self_`, `Self` ->
+/// `Self_`); other keywords become raw identifiers (`r#type`) in [`Ident::new`].
+fn escape_keyword(mut rust: String) -> String {
+    if NOT_RAW.contains(&rust.as_str()) && rust != "_" {
+        rust.push('_');
+    }
+    rust
+}
+
 /// Type name (`UpperCamelCase`) of a schema.
 pub fn type_name(name: &str) -> Result<Ident, String> {
     check_ascii(name)?;
-    let rust = name.to_upper_camel_case();
-    if rust == "Self" {
-        return Err(format!("`{name}` becomes `Self`, a Rust keyword that cannot name a type"));
-    }
+    let rust = escape_keyword(name.to_upper_camel_case());
     Ident::new(&rust).ok_or_else(|| format!("`{name}` cannot be turned into a Rust type name (got `{rust}`)"))
 }
 
 /// Field, parameter or method name (`snake_case`); keywords become raw identifiers (`r#type`).
 pub fn value_name(name: &str) -> Result<Ident, String> {
     check_ascii(name)?;
-    let rust = name.to_snake_case();
-    if NOT_RAW.contains(&rust.as_str()) && !rust.is_empty() && rust != "_" {
-        return Err(format!(
-            "`{name}` becomes `{rust}`, a Rust keyword that cannot be used as a name, not even as `r#{rust}`"
-        ));
-    }
+    let rust = escape_keyword(name.to_snake_case());
     Ident::new(&rust)
         .ok_or_else(|| format!("`{}` cannot be turned into a Rust name (got `{rust}`)", name.escape_debug()))
 }
 
 /// `UpperCamelCase` of a snake_case identifier (request builder names).
 pub fn camel_of(ident: &Ident) -> Option<Ident> {
-    Ident::new(&ident.plain().to_upper_camel_case())
+    Ident::new(&escape_keyword(ident.plain().to_upper_camel_case()))
 }
 
 /// Enum variant for a documented value; values are data, so any string gets a variant name
@@ -73,9 +74,9 @@ mod tests {
         assert_eq!(value_name("_links").unwrap().as_str(), "links");
         assert_eq!(value_name("type").unwrap().as_str(), "r#type");
         assert_eq!(value_name(".issued").unwrap().as_str(), "issued");
-        assert!(value_name("self").is_err());
-        assert!(value_name("super").is_err());
-        assert!(type_name("self").is_err());
+        assert_eq!(value_name("self").unwrap().as_str(), "self_");
+        assert_eq!(value_name("super").unwrap().as_str(), "super_");
+        assert_eq!(type_name("self").unwrap().as_str(), "Self_");
         assert!(value_name("%%").is_err());
         assert!(value_name("9lives").is_err());
         assert_eq!(variant_name("1.0-rev0").as_str(), "V10Rev0");

@@ -31,7 +31,14 @@ impl Resolver<'_> {
             }
         };
         let parameters = self.parameters(file, base, op, tables);
-        let segments = self.path_template(file, base, &op.path, &parameters);
+        // Parameters that failed have their error; the template may still name them.
+        let failed: Vec<&str> = op
+            .parameters
+            .keys()
+            .filter(|name| !parameters.iter().any(|p| p.name == **name))
+            .map(String::as_str)
+            .collect();
+        let segments = self.path_template(file, base, &op.path, &parameters, &failed);
         let request = op.request.as_ref().and_then(|request| self.request(file, base, request, tables, formats));
         let responses = self.responses(file, base, op, tables);
         let errors = self.error_responses(file, base, op, tables);
@@ -330,6 +337,7 @@ impl Resolver<'_> {
         base: &str,
         template: &str,
         parameters: &[ir::Parameter],
+        failed: &[&str],
     ) -> Vec<ir::PathSegment> {
         let path = format!("{base}.path");
         if !template.starts_with('/') {
@@ -361,6 +369,7 @@ impl Resolver<'_> {
                     used[index] = true;
                     segments.push(ir::PathSegment::Parameter(index));
                 }
+                None if failed.contains(&name) => {}
                 None => {
                     let known = parameters
                         .iter()

@@ -16,11 +16,14 @@ use super::tables::Tables;
 use super::Resolver;
 use crate::ir::{self, BodyFormat, Format, Ident, OperationId};
 
-/// Methods every generated client has, whatever its authentication: an operation cannot take
-/// these names (they stay reserved when the scheme changes, so code never silently changes
-/// meaning).
+/// Methods every generated client has, whatever its authentication, and those of the traits it
+/// implements (`Clone`, `Debug`): an operation cannot take these names (they stay reserved when
+/// the scheme changes, so code never silently changes meaning).
 pub const CLIENT_METHODS: &[&str] = &[
     "builder",
+    "clone",
+    "clone_from",
+    "fmt",
     "transport",
     "log_in",
     "log_out",
@@ -48,15 +51,6 @@ impl Resolver<'_> {
         };
         for (index, operation) in operations.iter_mut().enumerate() {
             let (file, path) = place(OperationId(index));
-            if CLIENT_METHODS.contains(&operation.rust_name.as_str()) {
-                let message = format!(
-                    "operation `{}` becomes the method `{}`, which every client already has (it is one of {})",
-                    operation.id,
-                    operation.rust_name,
-                    CLIENT_METHODS.join(", ")
-                );
-                self.error(file, &path, message);
-            }
             self.builder_names(file, &path, operation);
         }
         let error_body = self.error_body(operations, &place);

@@ -31,14 +31,15 @@ impl JsonMembers {
         self.members
             .into_iter()
             .map(|(name, aliases)| {
-                let cleaned: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-                let mut candidate = format!("M{cleaned}");
+                let cleaned: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+                let cleaned = heck::ToUpperCamelCase::to_upper_camel_case(cleaned.as_str());
+                let mut candidate = format!("Member{cleaned}");
                 let mut counter = 1;
                 while !taken.insert(candidate.clone()) {
                     counter += 1;
-                    candidate = format!("M{cleaned}_{counter}");
+                    candidate = format!("Member{cleaned}{counter}");
                 }
-                // `M` then ASCII letters, digits and `_`: always an identifier, never a keyword.
+                // `Member` then ASCII letters and digits: always an identifier, never a keyword.
                 ir::JsonMember { name, aliases: aliases.into_iter().collect(), ident: Ident::assume(candidate) }
             })
             .collect()
@@ -241,7 +242,7 @@ impl Resolver<'_> {
             let mut counter = 1;
             while !taken.insert(rust_name.clone()) {
                 counter += 1;
-                rust_name = Ident::assume(format!("{base_name}{counter}"));
+                rust_name = Ident::assume(format!("{}{counter}", base_name.as_str().trim_end_matches('_')));
             }
             resolved.push(ir::EnumValue {
                 value: value.value.clone(),

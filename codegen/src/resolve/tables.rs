@@ -147,6 +147,13 @@ impl<'a> Resolver<'a> {
                     continue;
                 }
             };
+            if super::rules::CLIENT_METHODS.contains(&rust_name.as_str()) {
+                let message = format!(
+                    "operation `{id}` becomes the method `{rust_name}`, which every client already has (it is one of {})",
+                    super::rules::CLIENT_METHODS.join(", ")
+                );
+                self.error(located.file, &located.path, message);
+            }
             if let Some(first) = by_rust_name.get(&rust_name) {
                 let message = if first.value.0 == *id {
                     format!(

@@ -19,7 +19,7 @@ static API: ::veeam_runtime::client::ApiInfo = ::veeam_runtime::client::ApiInfo 
 ::veeam_runtime::json_error_body!(crate ::backup_for_aws::models::Error);
 /// Builds a [`Client`]: base URL, timeouts, TLS, user agent, wire format.
 pub type ClientBuilder = ::veeam_runtime::client::ClientBuilder<Client>;
-///Client of the Veeam Backup for AWS REST API.
+/// Client of the Veeam Backup for AWS REST API.
 ///
 /// Cheap to clone (`Clone + Send + Sync`): clones share connections and credentials.
 #[derive(Clone, Debug)]
@@ -41,7 +41,7 @@ impl Client {
     pub fn transport(&self) -> &::veeam_runtime::client::Transport {
         &self.transport
     }
-    ///Logs in with the password grant of `POST /api/v1/token` and keeps the tokens: later calls send the access token, refresh it when it expires (or is refused once) and retry.
+    /// Logs in with the password grant of `POST /api/v1/token` and keeps the tokens: later calls send the access token, refresh it when it expires (or is refused once) and retry.
     pub async fn log_in(&self, username: &str, password: &str) -> Result<(), Error> {
         self.transport.bearer_log_in(username, password).await
     }
@@ -60,7 +60,7 @@ impl Client {
         };
         self.transport.set_tokens(tokens).await;
     }
-    ///Revokes the access token (`DELETE /api/v1/token`) and forgets the tokens.
+    /// Revokes the access token (`DELETE /api/v1/token`) and forgets the tokens.
     pub async fn log_out(&self) -> Result<(), Error> {
         LogOut { client: self }.send().await
     }
@@ -226,7 +226,7 @@ impl LogOut<'_> {
 }
 /// Request builders, one per operation.
 pub mod requests {
-    ///Request builder of [`Client::add_standard_account`](super::Client::add_standard_account).
+    /// Request builder of [`Client::add_standard_account`](super::Client::add_standard_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct AddStandardAccount<'a> {
         pub(super) client: &'a super::Client,
@@ -280,7 +280,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::authenticate`](super::Client::authenticate).
+    /// Request builder of [`Client::authenticate`](super::Client::authenticate).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct Authenticate<'a> {
         pub(super) client: &'a super::Client,
@@ -331,7 +331,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::delete_standard_account`](super::Client::delete_standard_account).
+    /// Request builder of [`Client::delete_standard_account`](super::Client::delete_standard_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteStandardAccount<'a> {
         pub(super) client: &'a super::Client,
@@ -373,7 +373,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_standard_account`](super::Client::get_standard_account).
+    /// Request builder of [`Client::get_standard_account`](super::Client::get_standard_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetStandardAccount<'a> {
         pub(super) client: &'a super::Client,
@@ -419,7 +419,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_standard_accounts`](super::Client::list_standard_accounts).
+    /// Request builder of [`Client::list_standard_accounts`](super::Client::list_standard_accounts).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListStandardAccounts<'a> {
         pub(super) client: &'a super::Client,
@@ -502,7 +502,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::sign_out`](super::Client::sign_out).
+    /// Request builder of [`Client::sign_out`](super::Client::sign_out).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct SignOut<'a> {
         pub(super) client: &'a super::Client,
@@ -538,7 +538,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::update_standard_account`](super::Client::update_standard_account).
+    /// Request builder of [`Client::update_standard_account`](super::Client::update_standard_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UpdateStandardAccount<'a> {
         pub(super) client: &'a super::Client,
@@ -596,7 +596,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::validate_standard_account_name`](super::Client::validate_standard_account_name).
+    /// Request builder of [`Client::validate_standard_account_name`](super::Client::validate_standard_account_name).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidateStandardAccountName<'a> {
         pub(super) client: &'a super::Client,

@@ -25,7 +25,7 @@ static API: ::veeam_runtime::client::ApiInfo = ::veeam_runtime::client::ApiInfo 
 ::veeam_runtime::json_xml_error_body!(crate ::enterprise_manager::models::Error);
 /// Builds a [`Client`]: base URL, timeouts, TLS, user agent, wire format.
 pub type ClientBuilder = ::veeam_runtime::client::ClientBuilder<Client>;
-///Client of the Veeam Backup Enterprise Manager REST API.
+/// Client of the Veeam Backup Enterprise Manager REST API.
 ///
 /// Cheap to clone (`Clone + Send + Sync`): clones share connections and credentials.
 #[derive(Clone, Debug)]
@@ -47,7 +47,7 @@ impl Client {
     pub fn transport(&self) -> &::veeam_runtime::client::Transport {
         &self.transport
     }
-    ///Logs on with HTTP Basic credentials (`POST /api/sessionMngr/`) and keeps the session id for every later call.
+    /// Logs on with HTTP Basic credentials (`POST /api/sessionMngr/`) and keeps the session id for every later call.
     pub async fn log_in(
         &self,
         username: &str,
@@ -89,7 +89,7 @@ impl Client {
     pub fn session_id(&self) -> Option<::veeam_runtime::client::Secret> {
         self.transport.session_id()
     }
-    ///Ends the session (`DELETE /api/logonSessions/{sessionId}`) and forgets its id.
+    /// Ends the session (`DELETE /api/logonSessions/{sessionId}`) and forgets its id.
     pub async fn log_out(&self) -> Result<(), Error> {
         let Some(session) = self.transport.session_id() else {
             return Err(::veeam_runtime::client::Error::Auth {
@@ -583,7 +583,7 @@ impl Client {
 }
 /// Request builders, one per operation.
 pub mod requests {
-    ///Request builder of [`Client::connect_backup_server`](super::Client::connect_backup_server).
+    /// Request builder of [`Client::connect_backup_server`](super::Client::connect_backup_server).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ConnectBackupServer<'a> {
         pub(super) client: &'a super::Client,
@@ -641,7 +641,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::create_account`](super::Client::create_account).
+    /// Request builder of [`Client::create_account`](super::Client::create_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreateAccount<'a> {
         pub(super) client: &'a super::Client,
@@ -696,7 +696,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::create_password`](super::Client::create_password).
+    /// Request builder of [`Client::create_password`](super::Client::create_password).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreatePassword<'a> {
         pub(super) client: &'a super::Client,
@@ -759,7 +759,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::delete_account`](super::Client::delete_account).
+    /// Request builder of [`Client::delete_account`](super::Client::delete_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteAccount<'a> {
         pub(super) client: &'a super::Client,
@@ -800,7 +800,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::delete_backup_server`](super::Client::delete_backup_server).
+    /// Request builder of [`Client::delete_backup_server`](super::Client::delete_backup_server).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteBackupServer<'a> {
         pub(super) client: &'a super::Client,
@@ -841,7 +841,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::delete_password`](super::Client::delete_password).
+    /// Request builder of [`Client::delete_password`](super::Client::delete_password).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeletePassword<'a> {
         pub(super) client: &'a super::Client,
@@ -887,7 +887,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::delete_task`](super::Client::delete_task).
+    /// Request builder of [`Client::delete_task`](super::Client::delete_task).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteTask<'a> {
         pub(super) client: &'a super::Client,
@@ -928,7 +928,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::edit_backup_server`](super::Client::edit_backup_server).
+    /// Request builder of [`Client::edit_backup_server`](super::Client::edit_backup_server).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct EditBackupServer<'a> {
         pub(super) client: &'a super::Client,
@@ -987,7 +987,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::edit_password`](super::Client::edit_password).
+    /// Request builder of [`Client::edit_password`](super::Client::edit_password).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct EditPassword<'a> {
         pub(super) client: &'a super::Client,
@@ -1051,7 +1051,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_account`](super::Client::get_account).
+    /// Request builder of [`Client::get_account`](super::Client::get_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetAccount<'a> {
         pub(super) client: &'a super::Client,
@@ -1094,7 +1094,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_account_entity`](super::Client::get_account_entity).
+    /// Request builder of [`Client::get_account_entity`](super::Client::get_account_entity).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetAccountEntity<'a> {
         pub(super) client: &'a super::Client,
@@ -1141,7 +1141,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_backup_server`](super::Client::get_backup_server).
+    /// Request builder of [`Client::get_backup_server`](super::Client::get_backup_server).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetBackupServer<'a> {
         pub(super) client: &'a super::Client,
@@ -1184,7 +1184,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_backup_server_entity`](super::Client::get_backup_server_entity).
+    /// Request builder of [`Client::get_backup_server_entity`](super::Client::get_backup_server_entity).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetBackupServerEntity<'a> {
         pub(super) client: &'a super::Client,
@@ -1231,7 +1231,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_credentials`](super::Client::get_credentials).
+    /// Request builder of [`Client::get_credentials`](super::Client::get_credentials).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetCredentials<'a> {
         pub(super) client: &'a super::Client,
@@ -1282,7 +1282,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_logon_session`](super::Client::get_logon_session).
+    /// Request builder of [`Client::get_logon_session`](super::Client::get_logon_session).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetLogonSession<'a> {
         pub(super) client: &'a super::Client,
@@ -1328,7 +1328,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_password`](super::Client::get_password).
+    /// Request builder of [`Client::get_password`](super::Client::get_password).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetPassword<'a> {
         pub(super) client: &'a super::Client,
@@ -1379,7 +1379,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_role`](super::Client::get_role).
+    /// Request builder of [`Client::get_role`](super::Client::get_role).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetRole<'a> {
         pub(super) client: &'a super::Client,
@@ -1422,7 +1422,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_role_entity`](super::Client::get_role_entity).
+    /// Request builder of [`Client::get_role_entity`](super::Client::get_role_entity).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetRoleEntity<'a> {
         pub(super) client: &'a super::Client,
@@ -1469,7 +1469,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::get_task`](super::Client::get_task).
+    /// Request builder of [`Client::get_task`](super::Client::get_task).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetTask<'a> {
         pub(super) client: &'a super::Client,
@@ -1512,7 +1512,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_accounts`](super::Client::list_accounts).
+    /// Request builder of [`Client::list_accounts`](super::Client::list_accounts).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListAccounts<'a> {
         pub(super) client: &'a super::Client,
@@ -1553,7 +1553,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_backup_server_entities`](super::Client::list_backup_server_entities).
+    /// Request builder of [`Client::list_backup_server_entities`](super::Client::list_backup_server_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListBackupServerEntities<'a> {
         pub(super) client: &'a super::Client,
@@ -1595,7 +1595,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_backup_servers`](super::Client::list_backup_servers).
+    /// Request builder of [`Client::list_backup_servers`](super::Client::list_backup_servers).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListBackupServers<'a> {
         pub(super) client: &'a super::Client,
@@ -1636,7 +1636,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_credentials`](super::Client::list_credentials).
+    /// Request builder of [`Client::list_credentials`](super::Client::list_credentials).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListCredentials<'a> {
         pub(super) client: &'a super::Client,
@@ -1686,7 +1686,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_logon_sessions`](super::Client::list_logon_sessions).
+    /// Request builder of [`Client::list_logon_sessions`](super::Client::list_logon_sessions).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListLogonSessions<'a> {
         pub(super) client: &'a super::Client,
@@ -1727,7 +1727,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_passwords`](super::Client::list_passwords).
+    /// Request builder of [`Client::list_passwords`](super::Client::list_passwords).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListPasswords<'a> {
         pub(super) client: &'a super::Client,
@@ -1777,7 +1777,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_roles`](super::Client::list_roles).
+    /// Request builder of [`Client::list_roles`](super::Client::list_roles).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListRoles<'a> {
         pub(super) client: &'a super::Client,
@@ -1818,7 +1818,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::list_tasks`](super::Client::list_tasks).
+    /// Request builder of [`Client::list_tasks`](super::Client::list_tasks).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListTasks<'a> {
         pub(super) client: &'a super::Client,
@@ -1856,7 +1856,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::logout`](super::Client::logout).
+    /// Request builder of [`Client::logout`](super::Client::logout).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct Logout<'a> {
         pub(super) client: &'a super::Client,
@@ -1897,7 +1897,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::query_backup_servers`](super::Client::query_backup_servers).
+    /// Request builder of [`Client::query_backup_servers`](super::Client::query_backup_servers).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryBackupServers<'a> {
         pub(super) client: &'a super::Client,
@@ -1994,7 +1994,7 @@ pub mod requests {
             Box::pin(self.send())
         }
     }
-    ///Request builder of [`Client::query_passwords`](super::Client::query_passwords).
+    /// Request builder of [`Client::query_passwords`](super::Client::query_passwords).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryPasswords<'a> {
         pub(super) client: &'a super::Client,

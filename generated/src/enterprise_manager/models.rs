@@ -924,8 +924,8 @@ pub struct EnterpriseAccountCreateSpec {
     /// Roles assigned to the account (UIDs from `GET /security/roles`).
     #[serde(
         rename = "Roles",
-        deserialize_with = "::veeam_runtime::json::wrapped_list::<json_members::MEnterpriseRoles, _, _>",
-        serialize_with = "::veeam_runtime::json::serialize_wrapped_list::<json_members::MEnterpriseRoles, _, _>"
+        deserialize_with = "::veeam_runtime::json::wrapped_list::<json_members::MemberEnterpriseRoles, _, _>",
+        serialize_with = "::veeam_runtime::json::serialize_wrapped_list::<json_members::MemberEnterpriseRoles, _, _>"
     )]
     pub roles: Vec<EnterpriseAccountInRoleCreateSpec>,
     /// Whether the account may restore all VMs.
@@ -3191,8 +3191,8 @@ impl ::veeam_runtime::xml::XmlScalar for Uid {
 }
 /// Names of the JSON objects that wrap lists, as types for the runtime's helpers.
 mod json_members {
-    pub struct MEnterpriseRoles;
-    impl ::veeam_runtime::json::Member for MEnterpriseRoles {
+    pub struct MemberEnterpriseRoles;
+    impl ::veeam_runtime::json::Member for MemberEnterpriseRoles {
         const NAME: &'static str = "EnterpriseRoles";
     }
 }
