@@ -98,14 +98,14 @@ fn cases() -> Vec<Case> {
             expected: &["demo/api.yaml:13:7: schemas.Account.fields.user_name: fields `userName` and `user_name` both become the Rust field `user_name`"],
         },
         Case {
-            name: "schema named after a Rust keyword",
-            errors: with_api("schemas:\n  self: { kind: string }\n"),
-            expected: &["demo/api.yaml:9:3: schemas.self: `self` becomes `Self`, a Rust keyword that cannot name a type"],
+            name: "schema named after a Rust keyword, beside its escaped form",
+            errors: with_api("schemas:\n  self: { kind: string }\n  Self_: { kind: string }\n"),
+            expected: &["demo/api.yaml:9:3: schemas.self: schema `self` and schema `Self_` (demo/api.yaml) both become the Rust type `Self_`"],
         },
         Case {
-            name: "field named after a keyword that cannot be raw",
-            errors: with_api("schemas:\n  Account:\n    kind: object\n    fields:\n      super: { type: string }\n"),
-            expected: &["demo/api.yaml:12:7: schemas.Account.fields.super: `super` becomes `super`, a Rust keyword that cannot be used as a name, not even as `r#super`"],
+            name: "field named after a keyword that cannot be raw, beside its escaped form",
+            errors: with_api("schemas:\n  Account:\n    kind: object\n    fields:\n      super: { type: string }\n      super_: { type: string }\n"),
+            expected: &["demo/api.yaml:13:7: schemas.Account.fields.super_: fields `super` and `super_` both become the Rust field `super_`"],
         },
         Case {
             name: "name with no Rust spelling",
