@@ -2,6 +2,8 @@
 //! fields of mixed types with nested references and lists, and every tenth an enum) and about
 //! `2n` operations (get and create, and for every tenth object list, update and delete).
 
+pub mod random;
+
 use std::path::Path;
 
 use serde_json::{json, Map, Value};

@@ -145,7 +145,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "operation named like a client method",
             errors: with_api("operations:\n  logIn:\n    method: POST\n    path: /login\n    responses:\n      200: {}\n"),
-            expected: &["demo/api.yaml:9:3: operations.logIn: operation `logIn` becomes the method `log_in`, which every client already has (it is one of builder, clone, clone_from, fmt, transport, log_in, log_out, set_tokens, set_session_id, session_id, set_credentials, set_api_key)"],
+            expected: &["demo/api.yaml:9:3: operations.logIn: operation `logIn` becomes the method `log_in`, which every client already has (it is one of new, builder, clone, clone_from, fmt, transport, log_in, log_out, set_tokens, set_session_id, session_id, set_credentials, set_api_key)"],
         },
         Case {
             name: "two error body types in one API",

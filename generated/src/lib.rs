@@ -19,7 +19,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
-#![allow(clippy::type_complexity)]
+#![allow(clippy::type_complexity, clippy::self_named_constructors)]
 /// Veeam Backup for AWS REST API
 #[rustfmt::skip]
 pub mod backup_for_aws;

@@ -9,6 +9,7 @@ pub const GENERATED: &[(&str, &str)] = &[
     ("codegen/tests/fixtures/kitchen_sink", "codegen/tests/fixtures/kitchen_sink_generated"),
     ("codegen/tests/fixtures/imported", "codegen/tests/fixtures/imported_generated"),
     ("codegen/tests/fixtures/hostile", "codegen/tests/fixtures/hostile_generated"),
+    ("codegen/tests/fixtures/random", "codegen/tests/fixtures/random_generated"),
 ];
 
 /// The workspace root (the folder above `xtask/`).

@@ -27,6 +27,32 @@ enum Command {
     ImportOpenapi(Import),
     /// Write a deterministic synthetic API with N schemas and about 2N operations.
     Synth(Synth),
+    /// Write a spec folder of random valid specs, one API per seed; with `--compile`, also
+    /// generate its crate in a temporary folder and run clippy and its tests on it.
+    RandomSpecs(RandomSpecs),
+}
+
+#[derive(Args)]
+struct RandomSpecs {
+    /// Seeds, as `START..END`.
+    #[arg(long, value_parser = parse_range, default_value = "0..8")]
+    seeds: std::ops::Range<u64>,
+    /// Spec folder to write (default: the fixture `codegen/tests/fixtures/random`).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Generate the crate in a temporary folder and compile it with `cargo clippy -D warnings`.
+    #[arg(long)]
+    compile: bool,
+}
+
+fn parse_range(text: &str) -> Result<std::ops::Range<u64>, String> {
+    let (start, end) = text.split_once("..").ok_or("expected START..END")?;
+    let start = start.parse::<u64>().map_err(|e| e.to_string())?;
+    let end = end.parse::<u64>().map_err(|e| e.to_string())?;
+    if start >= end {
+        return Err("an empty range".into());
+    }
+    Ok(start..end)
 }
 
 #[derive(Args)]
@@ -120,6 +146,7 @@ fn main() -> ExitCode {
         }
         Command::ImportOpenapi(import) => failed = !import_openapi(&import),
         Command::Synth(synth) => failed = !write_synth(&synth),
+        Command::RandomSpecs(random) => failed = !random_specs(&random),
     }
     if failed {
         ExitCode::FAILURE
@@ -175,4 +202,65 @@ fn write_synth(synth: &Synth) -> bool {
             false
         }
     }
+}
+
+/// Writes random specs; with `--compile`, builds and lints their crate outside the workspace.
+fn random_specs(random: &RandomSpecs) -> bool {
+    let root = workspace_root();
+    if !random.compile {
+        let out = random.out.clone().unwrap_or_else(|| root.join("codegen/tests/fixtures/random"));
+        // Relative to the fixture folder, so the written files do not depend on the checkout.
+        let runtime = "../../../../runtime";
+        return match codegen::synth::random::write_folder(random.seeds.clone(), &out, "random-specs-api", runtime) {
+            Ok(()) => {
+                println!("wrote seeds {:?} to {}", random.seeds, out.display());
+                true
+            }
+            Err(error) => {
+                eprintln!("{}: {error}", out.display());
+                false
+            }
+        };
+    }
+    let scratch = random.out.clone().unwrap_or_else(|| std::env::temp_dir().join("codegen-random-specs"));
+    let (spec, crate_dir) = (scratch.join("spec"), scratch.join("crate"));
+    let runtime = root.join("runtime");
+    if let Err(error) = codegen::synth::random::write_folder(
+        random.seeds.clone(),
+        &spec,
+        "random-specs-api",
+        &runtime.display().to_string(),
+    ) {
+        eprintln!("{}: {error}", spec.display());
+        return false;
+    }
+    if let Err(error) = codegen::generate(&spec, &crate_dir) {
+        eprintln!("seeds {:?} do not generate (a generator bug: they must):\n{error}", random.seeds);
+        return false;
+    }
+    // Its own workspace, sharing the build directory so dependencies build once.
+    let manifest = crate_dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap_or_default();
+    if !text.contains("[workspace]") {
+        let _ = std::fs::write(&manifest, format!("{text}\n[workspace]\n"));
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    for args in [&["clippy", "--all-targets", "--", "-D", "warnings"][..], &["test", "--quiet"][..]] {
+        let status = std::process::Command::new(&cargo)
+            .args(args)
+            .current_dir(&crate_dir)
+            .env("CARGO_TARGET_DIR", root.join("target/random-specs"))
+            .status();
+        if !status.is_ok_and(|s| s.success()) {
+            eprintln!(
+                "`cargo {}` failed on the crate of seeds {:?} in {}",
+                args.join(" "),
+                random.seeds,
+                crate_dir.display()
+            );
+            return false;
+        }
+    }
+    println!("seeds {:?}: generated, compiled and linted without warnings", random.seeds);
+    true
 }

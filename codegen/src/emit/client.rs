@@ -158,6 +158,8 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
     // Most of this lands in the `requests` module, where builder names may shadow the prelude;
     // what lands on the client is valid there too.
     let context = &context.within(super::Scope::Requests);
+    let module = &context.api.module;
+    let error = quote!(crate::#module::Error);
     let super::Std { string, option, some, none, boxed, result, into, send, .. } = context.std();
     let method_name = &operation.rust_name;
     let builder = &operation.builder;
@@ -251,7 +253,7 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
             #(#setters)*
 
             /// Sends the request.
-            pub async fn send(self) -> #result<#output, super::Error> {
+            pub async fn send(self) -> #result<#output, #error> {
                 #request
                 let response = self.client.transport.send(request).await?;
                 #decode
@@ -259,7 +261,7 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
         }
 
         impl<'a> ::std::future::IntoFuture for #builder<'a> {
-            type Output = #result<#output, super::Error>;
+            type Output = #result<#output, #error>;
             type IntoFuture = ::std::pin::Pin<#boxed<dyn ::std::future::Future<Output = Self::Output> + #send + 'a>>;
             fn into_future(self) -> Self::IntoFuture {
                 #boxed::pin(self.send())
@@ -499,6 +501,12 @@ pub fn emit(context: &Context) -> TokenStream {
         }
         _ => quote!(),
     };
+    // The authentication methods name the error type; other APIs' clients have no use for it.
+    let use_error = matches!(api.auth, Auth::Bearer { .. } | Auth::Session { .. }).then(|| {
+        quote!(
+            use super::Error;
+        )
+    });
     let title = docs::outer(Some(&format!(
         "Client of the {}.\n\nCheap to clone (`Clone + Send + Sync`): clones share connections and credentials.",
         api.title
@@ -507,7 +515,7 @@ pub fn emit(context: &Context) -> TokenStream {
     quote! {
         //! The client: one method per operation.
 
-        use super::Error;
+        #use_error
 
         static API: #runtime::client::ApiInfo = #runtime::client::ApiInfo {
             name: #name,

@@ -9,11 +9,15 @@ fn is_hidden(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// `text` with every control character (but tab) and bidi control escaped as `\u{…}`.
+/// `text` with tabs as four spaces, and every other control character and bidi control escaped
+/// as `\u{…}`.
 pub fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.replace("\r\n", "\n").chars() {
-        if (c.is_control() && c != '\t' && c != '\n') || is_hidden(c) {
+        if c == '\t' {
+            // Tabs in doc comments are a clippy warning.
+            out.push_str("    ");
+        } else if (c.is_control() && c != '\n') || is_hidden(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);
@@ -23,10 +27,15 @@ pub fn clean(text: &str) -> String {
 }
 
 fn lines(text: Option<&str>) -> Vec<String> {
-    text.map(|text| {
-        clean(text).split('\n').map(|line| if line.is_empty() { String::new() } else { format!(" {line}") }).collect()
-    })
-    .unwrap_or_default()
+    // An empty doc comment is a clippy warning: no text, no comment.
+    text.filter(|text| !text.trim().is_empty())
+        .map(|text| {
+            clean(text)
+                .split('\n')
+                .map(|line| if line.is_empty() { String::new() } else { format!(" {line}") })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// `///` lines.
@@ -45,6 +54,6 @@ pub fn inner(text: Option<&str>) -> TokenStream {
 mod tests {
     #[test]
     fn hidden_and_control_characters_are_escaped() {
-        assert_eq!(super::clean("a\u{202E}b\rc\td\r\n"), "a\\u{202e}b\\u{d}c\td\n");
+        assert_eq!(super::clean("a\u{202E}b\rc\td\r\n"), "a\\u{202e}b\\u{d}c    d\n");
     }
 }

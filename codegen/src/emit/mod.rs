@@ -296,8 +296,9 @@ fn lib_rs(krate: &ir::Crate, spec: &ir::Spec) -> TokenStream {
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
         #![deny(clippy::unwrap_used, clippy::expect_used)]
-        // The shapes of types are the API's: deep nesting is not generated code's choice.
-        #![allow(clippy::type_complexity)]
+        // The shapes of types and the names are the API's: deep nesting, or a schema called
+        // `New` (whose constructor is `new`), are not generated code's choice.
+        #![allow(clippy::type_complexity, clippy::self_named_constructors)]
 
         #(#modules)*
 

@@ -366,7 +366,7 @@ fn enum_type(context: &Context, schema: &Schema, enumeration: &ir::Enum) -> Toke
 
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> #result<Self, Self::Err> {
+            fn from_str(value: &str) -> #result<Self, ::std::convert::Infallible> {
                 #ok(<Self as #from<&str>>::from(value))
             }
         }

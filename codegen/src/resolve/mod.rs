@@ -132,8 +132,8 @@ impl<'a> Resolver<'a> {
         let shadowed_in_models = shadowed(&mut schemas.iter().map(|s| &s.rust_name));
         let shadowed_in_requests = shadowed(&mut operations.iter().map(|o| &o.builder));
         Some(ir::Api {
+            title: if settings.title.is_empty() { module.plain().to_owned() } else { settings.title },
             module,
-            title: settings.title,
             description: settings.description,
             sources: settings.sources,
             files: self.ast.files.iter().map(|f| f.name.clone()).collect(),

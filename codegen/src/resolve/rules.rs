@@ -16,10 +16,11 @@ use super::tables::Tables;
 use super::Resolver;
 use crate::ir::{self, BodyFormat, Format, Ident, OperationId};
 
-/// Methods every generated client has, whatever its authentication, and those of the traits it
-/// implements (`Clone`, `Debug`): an operation cannot take these names (they stay reserved when
+/// Methods every generated client has, whatever its authentication, those of the traits it
+/// implements (`Clone`, `Debug`), and `new` (which Rust readers take for a constructor): an operation cannot take these names (they stay reserved when
 /// the scheme changes, so code never silently changes meaning).
 pub const CLIENT_METHODS: &[&str] = &[
+    "new",
     "builder",
     "clone",
     "clone_from",

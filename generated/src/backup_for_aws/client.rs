@@ -243,7 +243,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::backup_for_aws::models::StandardAccount, super::Error> {
+        ) -> Result<
+            crate::backup_for_aws::models::StandardAccount,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "addStandardAccount",
@@ -271,7 +274,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for AddStandardAccount<'a> {
         type Output = Result<
             crate::backup_for_aws::models::StandardAccount,
-            super::Error,
+            crate::backup_for_aws::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -297,7 +300,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::backup_for_aws::models::RestLogin, super::Error> {
+        ) -> Result<
+            crate::backup_for_aws::models::RestLogin,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "authenticate",
@@ -323,7 +329,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for Authenticate<'a> {
-        type Output = Result<crate::backup_for_aws::models::RestLogin, super::Error>;
+        type Output = Result<
+            crate::backup_for_aws::models::RestLogin,
+            crate::backup_for_aws::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -347,7 +356,7 @@ pub mod requests {
     }
     impl<'a> DeleteStandardAccount<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), super::Error> {
+        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteStandardAccount",
@@ -365,7 +374,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteStandardAccount<'a> {
-        type Output = Result<(), super::Error>;
+        type Output = Result<(), crate::backup_for_aws::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -391,7 +400,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::backup_for_aws::models::StandardAccount, super::Error> {
+        ) -> Result<
+            crate::backup_for_aws::models::StandardAccount,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getStandardAccount",
@@ -410,7 +422,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for GetStandardAccount<'a> {
         type Output = Result<
             crate::backup_for_aws::models::StandardAccount,
-            super::Error,
+            crate::backup_for_aws::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -471,7 +483,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::backup_for_aws::models::StandardAccountsPage, super::Error> {
+        ) -> Result<
+            crate::backup_for_aws::models::StandardAccountsPage,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listStandardAccounts",
@@ -493,7 +508,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for ListStandardAccounts<'a> {
         type Output = Result<
             crate::backup_for_aws::models::StandardAccountsPage,
-            super::Error,
+            crate::backup_for_aws::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -514,7 +529,7 @@ pub mod requests {
     }
     impl<'a> SignOut<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), super::Error> {
+        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "signOut",
@@ -530,7 +545,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for SignOut<'a> {
-        type Output = Result<(), super::Error>;
+        type Output = Result<(), crate::backup_for_aws::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -558,7 +573,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::backup_for_aws::models::StandardAccount, super::Error> {
+        ) -> Result<
+            crate::backup_for_aws::models::StandardAccount,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::PUT,
                 "updateStandardAccount",
@@ -587,7 +605,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for UpdateStandardAccount<'a> {
         type Output = Result<
             crate::backup_for_aws::models::StandardAccount,
-            super::Error,
+            crate::backup_for_aws::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -615,7 +633,7 @@ pub mod requests {
             self,
         ) -> Result<
             Vec<crate::backup_for_aws::models::ValidationMessage>,
-            super::Error,
+            crate::backup_for_aws::Error,
         > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
@@ -644,7 +662,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for ValidateStandardAccountName<'a> {
         type Output = Result<
             Vec<crate::backup_for_aws::models::ValidationMessage>,
-            super::Error,
+            crate::backup_for_aws::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,

@@ -158,7 +158,7 @@ impl ::veeam_runtime::client::ParamValue for ErrorCode {
 }
 impl ::std::str::FromStr for ErrorCode {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
         Ok(<Self as From<&str>>::from(value))
     }
 }
@@ -263,7 +263,7 @@ impl ::veeam_runtime::client::ParamValue for LinkMethod {
 }
 impl ::std::str::FromStr for LinkMethod {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
         Ok(<Self as From<&str>>::from(value))
     }
 }
@@ -342,7 +342,7 @@ impl ::veeam_runtime::client::ParamValue for LoginGrantTypes {
 }
 impl ::std::str::FromStr for LoginGrantTypes {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
         Ok(<Self as From<&str>>::from(value))
     }
 }
@@ -908,7 +908,7 @@ impl ::veeam_runtime::client::ParamValue for StandardAccountsSortColumns {
 }
 impl ::std::str::FromStr for StandardAccountsSortColumns {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
         Ok(<Self as From<&str>>::from(value))
     }
 }
@@ -1021,7 +1021,7 @@ impl ::veeam_runtime::client::ParamValue for ValidationMessageSeverity {
 }
 impl ::std::str::FromStr for ValidationMessageSeverity {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
         Ok(<Self as From<&str>>::from(value))
     }
 }

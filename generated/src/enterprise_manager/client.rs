@@ -600,7 +600,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::Task, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::Task,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "connectBackupServer",
@@ -633,7 +636,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for ConnectBackupServer<'a> {
-        type Output = Result<crate::enterprise_manager::models::Task, super::Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::Task,
+            crate::enterprise_manager::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -656,7 +662,7 @@ pub mod requests {
     }
     impl<'a> CreateAccount<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), super::Error> {
+        pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "createAccount",
@@ -688,7 +694,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for CreateAccount<'a> {
-        type Output = Result<(), super::Error>;
+        type Output = Result<(), crate::enterprise_manager::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -716,7 +722,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::Task, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::Task,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "createPassword",
@@ -751,7 +760,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for CreatePassword<'a> {
-        type Output = Result<crate::enterprise_manager::models::Task, super::Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::Task,
+            crate::enterprise_manager::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -775,7 +787,7 @@ pub mod requests {
     }
     impl<'a> DeleteAccount<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), super::Error> {
+        pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteAccount",
@@ -792,7 +804,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteAccount<'a> {
-        type Output = Result<(), super::Error>;
+        type Output = Result<(), crate::enterprise_manager::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -816,7 +828,7 @@ pub mod requests {
     }
     impl<'a> DeleteBackupServer<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), super::Error> {
+        pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteBackupServer",
@@ -833,7 +845,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteBackupServer<'a> {
-        type Output = Result<(), super::Error>;
+        type Output = Result<(), crate::enterprise_manager::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -860,7 +872,7 @@ pub mod requests {
     }
     impl<'a> DeletePassword<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), super::Error> {
+        pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deletePassword",
@@ -879,7 +891,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for DeletePassword<'a> {
-        type Output = Result<(), super::Error>;
+        type Output = Result<(), crate::enterprise_manager::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -903,7 +915,7 @@ pub mod requests {
     }
     impl<'a> DeleteTask<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), super::Error> {
+        pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteTask",
@@ -920,7 +932,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteTask<'a> {
-        type Output = Result<(), super::Error>;
+        type Output = Result<(), crate::enterprise_manager::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -946,7 +958,7 @@ pub mod requests {
     }
     impl<'a> EditBackupServer<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), super::Error> {
+        pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::PUT,
                 "editBackupServer",
@@ -979,7 +991,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for EditBackupServer<'a> {
-        type Output = Result<(), super::Error>;
+        type Output = Result<(), crate::enterprise_manager::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1008,7 +1020,7 @@ pub mod requests {
     }
     impl<'a> EditPassword<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), super::Error> {
+        pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::PUT,
                 "editPassword",
@@ -1043,7 +1055,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for EditPassword<'a> {
-        type Output = Result<(), super::Error>;
+        type Output = Result<(), crate::enterprise_manager::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1069,7 +1081,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::EntityRef, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::EntityRef,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getAccount",
@@ -1086,7 +1101,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for GetAccount<'a> {
-        type Output = Result<crate::enterprise_manager::models::EntityRef, super::Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::EntityRef,
+            crate::enterprise_manager::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1112,7 +1130,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::EnterpriseAccount, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::EnterpriseAccount,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getAccountEntity",
@@ -1132,7 +1153,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for GetAccountEntity<'a> {
         type Output = Result<
             crate::enterprise_manager::models::EnterpriseAccount,
-            super::Error,
+            crate::enterprise_manager::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1159,7 +1180,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::EntityRef, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::EntityRef,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getBackupServer",
@@ -1176,7 +1200,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for GetBackupServer<'a> {
-        type Output = Result<crate::enterprise_manager::models::EntityRef, super::Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::EntityRef,
+            crate::enterprise_manager::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1202,7 +1229,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::BackupServer, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::BackupServer,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getBackupServerEntity",
@@ -1222,7 +1252,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for GetBackupServerEntity<'a> {
         type Output = Result<
             crate::enterprise_manager::models::BackupServer,
-            super::Error,
+            crate::enterprise_manager::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1252,7 +1282,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::CredentialsInfo, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::CredentialsInfo,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getCredentials",
@@ -1273,7 +1306,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for GetCredentials<'a> {
         type Output = Result<
             crate::enterprise_manager::models::CredentialsInfo,
-            super::Error,
+            crate::enterprise_manager::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1300,7 +1333,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::LogonSession, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::LogonSession,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getLogonSession",
@@ -1319,7 +1355,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for GetLogonSession<'a> {
         type Output = Result<
             crate::enterprise_manager::models::LogonSession,
-            super::Error,
+            crate::enterprise_manager::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1349,7 +1385,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::PasswordKeyInfo, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::PasswordKeyInfo,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getPassword",
@@ -1370,7 +1409,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for GetPassword<'a> {
         type Output = Result<
             crate::enterprise_manager::models::PasswordKeyInfo,
-            super::Error,
+            crate::enterprise_manager::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1397,7 +1436,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::EntityRef, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::EntityRef,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getRole",
@@ -1414,7 +1456,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for GetRole<'a> {
-        type Output = Result<crate::enterprise_manager::models::EntityRef, super::Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::EntityRef,
+            crate::enterprise_manager::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1440,7 +1485,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::EnterpriseRole, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::EnterpriseRole,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getRoleEntity",
@@ -1460,7 +1508,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for GetRoleEntity<'a> {
         type Output = Result<
             crate::enterprise_manager::models::EnterpriseRole,
-            super::Error,
+            crate::enterprise_manager::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1487,7 +1535,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::Task, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::Task,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getTask",
@@ -1504,7 +1555,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for GetTask<'a> {
-        type Output = Result<crate::enterprise_manager::models::Task, super::Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::Task,
+            crate::enterprise_manager::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1526,7 +1580,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::EntityReferences, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::EntityReferences,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listAccounts",
@@ -1544,7 +1601,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for ListAccounts<'a> {
         type Output = Result<
             crate::enterprise_manager::models::EntityReferences,
-            super::Error,
+            crate::enterprise_manager::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1567,7 +1624,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::BackupServers, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::BackupServers,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listBackupServerEntities",
@@ -1586,7 +1646,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for ListBackupServerEntities<'a> {
         type Output = Result<
             crate::enterprise_manager::models::BackupServers,
-            super::Error,
+            crate::enterprise_manager::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1609,7 +1669,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::EntityReferences, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::EntityReferences,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listBackupServers",
@@ -1627,7 +1690,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for ListBackupServers<'a> {
         type Output = Result<
             crate::enterprise_manager::models::EntityReferences,
-            super::Error,
+            crate::enterprise_manager::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1656,7 +1719,7 @@ pub mod requests {
             self,
         ) -> Result<
             crate::enterprise_manager::models::CredentialsInfoList,
-            super::Error,
+            crate::enterprise_manager::Error,
         > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
@@ -1677,7 +1740,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for ListCredentials<'a> {
         type Output = Result<
             crate::enterprise_manager::models::CredentialsInfoList,
-            super::Error,
+            crate::enterprise_manager::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1700,7 +1763,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::LogonSessions, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::LogonSessions,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listLogonSessions",
@@ -1718,7 +1784,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for ListLogonSessions<'a> {
         type Output = Result<
             crate::enterprise_manager::models::LogonSessions,
-            super::Error,
+            crate::enterprise_manager::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1747,7 +1813,7 @@ pub mod requests {
             self,
         ) -> Result<
             crate::enterprise_manager::models::PasswordKeyInfoList,
-            super::Error,
+            crate::enterprise_manager::Error,
         > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
@@ -1768,7 +1834,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for ListPasswords<'a> {
         type Output = Result<
             crate::enterprise_manager::models::PasswordKeyInfoList,
-            super::Error,
+            crate::enterprise_manager::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1791,7 +1857,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::EntityReferences, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::EntityReferences,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listRoles",
@@ -1809,7 +1878,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for ListRoles<'a> {
         type Output = Result<
             crate::enterprise_manager::models::EntityReferences,
-            super::Error,
+            crate::enterprise_manager::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1832,7 +1901,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::Tasks, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::Tasks,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listTasks",
@@ -1848,7 +1920,10 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for ListTasks<'a> {
-        type Output = Result<crate::enterprise_manager::models::Tasks, super::Error>;
+        type Output = Result<
+            crate::enterprise_manager::models::Tasks,
+            crate::enterprise_manager::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1872,7 +1947,7 @@ pub mod requests {
     }
     impl<'a> Logout<'a> {
         /// Sends the request.
-        pub async fn send(self) -> Result<(), super::Error> {
+        pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "logout",
@@ -1889,7 +1964,7 @@ pub mod requests {
         }
     }
     impl<'a> ::std::future::IntoFuture for Logout<'a> {
-        type Output = Result<(), super::Error>;
+        type Output = Result<(), crate::enterprise_manager::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -1960,7 +2035,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::QueryResult, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::QueryResult,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "queryBackupServers",
@@ -1985,7 +2063,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for QueryBackupServers<'a> {
         type Output = Result<
             crate::enterprise_manager::models::QueryResult,
-            super::Error,
+            crate::enterprise_manager::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -2057,7 +2135,10 @@ pub mod requests {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> Result<crate::enterprise_manager::models::QueryResult, super::Error> {
+        ) -> Result<
+            crate::enterprise_manager::models::QueryResult,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "queryPasswords",
@@ -2082,7 +2163,7 @@ pub mod requests {
     impl<'a> ::std::future::IntoFuture for QueryPasswords<'a> {
         type Output = Result<
             crate::enterprise_manager::models::QueryResult,
-            super::Error,
+            crate::enterprise_manager::Error,
         >;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,

@@ -61,7 +61,7 @@ impl ::veeam_runtime::client::ParamValue for AccountTypeEnumeration {
 }
 impl ::std::str::FromStr for AccountTypeEnumeration {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
         Ok(<Self as From<&str>>::from(value))
     }
 }
@@ -3039,7 +3039,7 @@ impl ::veeam_runtime::client::ParamValue for TaskState {
 }
 impl ::std::str::FromStr for TaskState {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
         Ok(<Self as From<&str>>::from(value))
     }
 }
