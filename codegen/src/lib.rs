@@ -9,6 +9,7 @@
 
 pub mod diagnostics;
 pub mod emit;
+pub mod fuzzing;
 pub mod import;
 pub mod ir;
 pub mod load;
@@ -24,15 +25,31 @@ pub use write::{CheckReport, Rendered};
 /// Loads and resolves the spec folder `spec_dir`: `crate.yaml` and every API, all mistakes
 /// reported together.
 pub fn load_spec(spec_dir: &Path) -> Result<(ir::Crate, ir::Spec), Diagnostics> {
-    let loaded = load::read_spec_folder(spec_dir)?;
-    let mut diagnostics = loaded.diagnostics;
-    let krate = loaded.krate.and_then(|krate| resolve::krate(&krate, &mut diagnostics));
-    let asts: Vec<_> = loaded.apis.into_iter().map(|source| load::parse(source, &mut diagnostics)).collect();
+    resolve_folder(load::read_spec_folder(spec_dir)?)
+}
+
+fn resolve_folder(folder: load::SpecFolder) -> Result<(ir::Crate, ir::Spec), Diagnostics> {
+    let mut diagnostics = folder.diagnostics;
+    let krate = folder.krate.and_then(|krate| resolve::krate(&krate, &mut diagnostics));
+    let asts: Vec<_> = folder.apis.into_iter().map(|source| load::parse(source, &mut diagnostics)).collect();
     let spec = resolve::resolve(asts, &mut diagnostics);
     match (krate, spec) {
         (Some(krate), Some(spec)) if diagnostics.is_empty() => Ok((krate, spec)),
         _ => Err(diagnostics.sorted()),
     }
+}
+
+/// Loads, resolves and renders a spec held in memory: the text of `crate.yaml` and the files of
+/// each API (fuzzers, tests). Paths (the runtime's, example bodies) are relative to `spec_dir`.
+pub fn render_in_memory(
+    crate_yaml: &str,
+    apis: Vec<load::ApiSource>,
+    spec_dir: &Path,
+    out_dir: &Path,
+) -> Result<Rendered, Error> {
+    let (krate, diagnostics) = load::crate_spec(crate_yaml.to_owned(), spec_dir);
+    let (krate, spec) = resolve_folder(load::SpecFolder { krate, apis, diagnostics })?;
+    emit::render(&krate, &spec, out_dir)
 }
 
 /// Parses and resolves API sources given in memory (in any order).

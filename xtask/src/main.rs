@@ -10,6 +10,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+mod mutate;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Project automation for the API client generator")]
 struct Cli {
@@ -30,6 +32,21 @@ enum Command {
     /// Write a spec folder of random valid specs, one API per seed; with `--compile`, also
     /// generate its crate in a temporary folder and run clippy and its tests on it.
     RandomSpecs(RandomSpecs),
+    /// Run random edits of a spec through `codegen`: every run must exit 0 or 1 in time.
+    Mutate(Mutate),
+}
+
+#[derive(Args)]
+struct Mutate {
+    /// Number of mutants.
+    #[arg(long, default_value_t = 200)]
+    runs: usize,
+    /// Seed of the edits.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The spec folder to mutate (default: `spec/`).
+    #[arg(long)]
+    spec: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -147,6 +164,11 @@ fn main() -> ExitCode {
         Command::ImportOpenapi(import) => failed = !import_openapi(&import),
         Command::Synth(synth) => failed = !write_synth(&synth),
         Command::RandomSpecs(random) => failed = !random_specs(&random),
+        Command::Mutate(mutate) => {
+            let root = workspace_root();
+            let spec = mutate.spec.clone().unwrap_or_else(|| root.join("spec"));
+            failed = !mutate::run(&spec, &root.join("runtime"), mutate.runs, mutate.seed, &root.join("target/mutants"));
+        }
     }
     if failed {
         ExitCode::FAILURE

@@ -251,3 +251,67 @@ fn several_interacting_mistakes_are_all_reported() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// A run of `codegen` killed at any moment (SIGKILL, no chance to clean up) leaves the output
+/// folder complete: the old version or the new one. The next run cleans up what it left.
+#[test]
+fn a_killed_generation_leaves_the_old_or_the_new_folder() {
+    let temp = tempfile::tempdir().unwrap();
+    let runtime = root().join("runtime");
+    let (old_spec, new_spec) = (temp.path().join("old"), temp.path().join("new"));
+    for (spec, n) in [(&old_spec, 200), (&new_spec, 201)] {
+        codegen::synth::spec_folder(&codegen::synth::openapi(n), spec, &runtime).unwrap();
+    }
+    let out = temp.path().join("generated");
+    let old = codegen::render(&old_spec, &out).unwrap();
+    let new = codegen::render(&new_spec, &out).unwrap();
+    let read = |dir: &Path| -> std::collections::BTreeMap<PathBuf, String> {
+        let mut files = std::collections::BTreeMap::new();
+        let mut stack = vec![dir.to_owned()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    files.insert(path.strip_prefix(&out).unwrap().to_owned(), std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        files
+    };
+    let mut outcomes = std::collections::BTreeMap::new();
+    for delay_ms in [0u64, 20, 100, 200, 300, 450, 700, 1500] {
+        codegen::generate(&old_spec, &out).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["codegen", "--spec", new_spec.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(out.is_dir(), "no output folder after a kill at {delay_ms} ms");
+        let found = read(&out);
+        let which = if found == old.files {
+            "old"
+        } else if found == new.files {
+            "new"
+        } else {
+            panic!("a kill at {delay_ms} ms left an incomplete folder ({} files)", found.len())
+        };
+        *outcomes.entry(which).or_insert(0) += 1;
+        // The next run finishes the job and leaves no staging behind.
+        codegen::generate(&new_spec, &out).unwrap();
+        assert_eq!(read(&out), new.files);
+        let leftovers: Vec<String> = std::fs::read_dir(temp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".codegen-") && !n.ends_with("-lock"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+    eprintln!("outcomes of the kills: {outcomes:?}");
+    assert!(outcomes.contains_key("old"), "{outcomes:?}");
+}

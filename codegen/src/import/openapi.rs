@@ -16,6 +16,12 @@ use super::{ImportError, Imported, Note};
 /// Imports `text` (YAML or JSON; OpenAPI 3.0 or 3.1) as the API `name`. `source` names the
 /// document in the generated files' header.
 pub fn import(text: &str, source: &str, name: &str) -> Result<Imported, ImportError> {
+    // YAML scanners are quadratic in nesting depth: refuse absurd nesting before parsing.
+    if let Err((line, column)) = crate::load::check_yaml_depth(text, MAX_DOCUMENT_DEPTH) {
+        return Err(ImportError::Parse(format!(
+            "line {line}, column {column}: the document nests more than {MAX_DOCUMENT_DEPTH} levels deep"
+        )));
+    }
     let mut raw: Json = match serde_json::from_str(text) {
         Ok(json) => json,
         Err(_) => serde_yaml::from_str(text).map_err(|e| ImportError::Parse(e.to_string()))?,
@@ -133,6 +139,9 @@ struct OperationOut {
     responses: Vec<ResponseOut>,
     errors: Vec<ResponseOut>,
 }
+
+/// How deep a document's mappings and lists may nest (serde_json stops at 128 too).
+const MAX_DOCUMENT_DEPTH: usize = 128;
 
 /// How deep component schemas may refer to one another while they are mapped (each level is a
 /// few stack frames).

@@ -140,10 +140,7 @@ pub fn read_spec_folder(spec_root: &Path) -> Result<SpecFolder, Diagnostics> {
     }
     let crate_path = spec_root.join(CRATE_FILE);
     let text = std::fs::read_to_string(&crate_path).map_err(|e| io_error(&crate_path, e))?;
-    let file = SourceFile { name: PathBuf::from(CRATE_FILE), text };
-    let mut diagnostics = Diagnostics::default();
-    let parsed: Option<ast::CrateFile> =
-        parse_value(&file, &mut diagnostics).and_then(|v| item(&file, "", v, &mut diagnostics));
+    let (krate, mut diagnostics) = crate_spec(text, spec_root);
     if apis.is_empty() {
         diagnostics.push(Diagnostic {
             file: spec_root.to_owned(),
@@ -153,6 +150,16 @@ pub fn read_spec_folder(spec_root: &Path) -> Result<SpecFolder, Diagnostics> {
             message: "no API folders found: expected sub-folders holding *.yaml spec files".into(),
         });
     }
+    Ok(SpecFolder { krate, apis, diagnostics })
+}
+
+/// Parses the text of `crate.yaml` for the spec folder `spec_root` (which need not exist: the
+/// runtime and example paths are only joined to it).
+pub fn crate_spec(text: String, spec_root: &Path) -> (Option<CrateSpec>, Diagnostics) {
+    let file = SourceFile { name: PathBuf::from(CRATE_FILE), text };
+    let mut diagnostics = Diagnostics::default();
+    let parsed: Option<ast::CrateFile> =
+        parse_value(&file, &mut diagnostics).and_then(|v| item(&file, "", v, &mut diagnostics));
     let krate = parsed.map(|parsed| {
         let runtime_dir = spec_root.join(&parsed.krate.runtime.path);
         let spec_name = std::path::absolute(spec_root)
@@ -161,7 +168,7 @@ pub fn read_spec_folder(spec_root: &Path) -> Result<SpecFolder, Diagnostics> {
             .unwrap_or_else(|| "spec".into());
         CrateSpec { krate: parsed.krate, runtime_dir, spec_name, spec_dir: spec_root.to_owned(), source: file }
     });
-    Ok(SpecFolder { krate, apis, diagnostics })
+    (krate, diagnostics)
 }
 
 /// Reads a spec folder that must be free of problems in `crate.yaml` (tests and tools).
@@ -248,24 +255,19 @@ fn parse_file(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<ast::F
 /// levels; the limit is checked before serde_yaml parses, whose scanner is quadratic in depth.
 pub const MAX_YAML_DEPTH: usize = 64;
 
-/// Checks the nesting depth with yaml-rust2's event parser (linear), stopping at the limit.
-/// Syntax errors are left to serde_yaml, which reports them.
-fn check_depth(file: &SourceFile) -> Result<(), Diagnostic> {
+/// Checks the nesting depth of YAML (or JSON) text with yaml-rust2's event parser (linear),
+/// stopping at `limit`: the line and column where the text goes deeper. Syntax errors are left to
+/// the parser that reads the text for real.
+pub fn check_yaml_depth(text: &str, limit: usize) -> Result<(), (usize, usize)> {
     use yaml_rust2::parser::{Event, Parser};
-    let mut parser = Parser::new_from_str(&file.text);
+    let mut parser = Parser::new_from_str(text);
     let mut depth = 0usize;
     loop {
         match parser.next_token() {
             Ok((Event::MappingStart(..) | Event::SequenceStart(..), mark)) => {
                 depth += 1;
-                if depth > MAX_YAML_DEPTH {
-                    return Err(Diagnostic {
-                        file: file.name.clone(),
-                        line: Some(mark.line()),
-                        column: Some(mark.col() + 1),
-                        path: String::new(),
-                        message: format!("mappings and lists nest more than {MAX_YAML_DEPTH} levels deep"),
-                    });
+                if depth > limit {
+                    return Err((mark.line(), mark.col() + 1));
                 }
             }
             Ok((Event::MappingEnd | Event::SequenceEnd, _)) => depth = depth.saturating_sub(1),
@@ -273,6 +275,16 @@ fn check_depth(file: &SourceFile) -> Result<(), Diagnostic> {
             Ok(_) => {}
         }
     }
+}
+
+fn check_depth(file: &SourceFile) -> Result<(), Diagnostic> {
+    check_yaml_depth(&file.text, MAX_YAML_DEPTH).map_err(|(line, column)| Diagnostic {
+        file: file.name.clone(),
+        line: Some(line),
+        column: Some(column),
+        path: String::new(),
+        message: format!("mappings and lists nest more than {MAX_YAML_DEPTH} levels deep"),
+    })
 }
 
 /// Parses the YAML text of a file: syntax only, with keys made strings.
