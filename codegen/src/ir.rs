@@ -138,6 +138,8 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The type of every error body (one per API: the client's error type), if any is declared.
     pub error_body: Option<Type>,
+    /// Fields of the error body (an object schema) holding its message, in order of preference.
+    pub error_message: Vec<usize>,
     /// Objects that wrap JSON lists (`"Roles": {"EnterpriseRoles": [...]}`), by member name.
     pub json_members: Vec<JsonMember>,
     /// Prelude names ([`PRELUDE`]) that schema types take in the models module: generated code
@@ -248,6 +250,8 @@ pub struct Schema {
     pub file: PathBuf,
     /// Values can derive `Eq` and `Hash` (no float or arbitrary JSON inside, at any depth).
     pub eq: bool,
+    /// Values hold a sensitive field, at any depth.
+    pub holds_secret: bool,
     /// Root element name when the schema is sent or received as an XML document.
     pub xml_name: String,
     pub example: Option<String>,
@@ -394,6 +398,9 @@ pub struct Operation {
     pub errors: Vec<ErrorResponse>,
     /// What a successful call returns.
     pub output: Output,
+    /// A response (success or error) may hold a secret: a sensitive field or header. Its body
+    /// is then never kept in errors.
+    pub sensitive_response: bool,
     pub examples: Vec<Example>,
 }
 

@@ -45,7 +45,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "unknown key in the api section",
             errors: errors(&[("api.yaml", "api:\n  name: demo\n  titel: Demo\n  base_path: /api\n  formats: {supported: [json], default: json}\n")]),
-            expected: &["demo/api.yaml:3:3: api.titel: unknown field `titel`, expected one of `name`, `title`, `description`, `sources`, `base_path`, `default_port`, `formats`, `xml_namespace`, `headers`, `auth`"],
+            expected: &["demo/api.yaml:3:3: api.titel: unknown field `titel`, expected one of `name`, `title`, `description`, `sources`, `base_path`, `default_port`, `formats`, `xml_namespace`, `headers`, `auth`, `error_message`"],
         },
         Case {
             name: "unknown key in a field",

@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 pub use serde_json::Value;
 
 /// A JSON body that could not be read into the expected type, and where: `Roles.EnterpriseRoles[0]`.
+///
+/// JSON nesting is limited by serde_json: documents nested more than 128 levels deep are refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}: {message}", if path.is_empty() { "." } else { path.as_str() })]
 pub struct Error {
@@ -23,6 +25,26 @@ pub struct Error {
     pub path: String,
     /// What was wrong, with the line and column where the parser knows them.
     pub message: String,
+    /// The kind of problem and where, without the values serde quotes in its messages.
+    summary: String,
+}
+
+impl Error {
+    fn from_serde(path: String, error: &serde_json::Error) -> Self {
+        let kind = match error.classify() {
+            serde_json::error::Category::Io => "cannot read",
+            serde_json::error::Category::Syntax => "not JSON",
+            serde_json::error::Category::Data => "a value of the wrong type or shape",
+            serde_json::error::Category::Eof => "the body ends too early",
+        };
+        let summary = format!("{kind} at line {} column {}", error.line(), error.column());
+        Error { path, message: error.to_string(), summary }
+    }
+
+    /// The error without the values the reader found (for documents that may hold secrets).
+    pub fn without_values(&self) -> String {
+        format!("{}: {}", if self.path.is_empty() { "." } else { self.path.as_str() }, self.summary)
+    }
 }
 
 /// Reads `T` from JSON text; errors name the member path.
@@ -35,15 +57,15 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
-        Error { path: if path == "." { String::new() } else { path }, message: error.into_inner().to_string() }
+        Error::from_serde(if path == "." { String::new() } else { path }, error.inner())
     })?;
-    deserializer.end().map_err(|e| Error { path: String::new(), message: e.to_string() })?;
+    deserializer.end().map_err(|e| Error::from_serde(String::new(), &e))?;
     Ok(value)
 }
 
 /// Writes `value` as JSON.
 pub fn to_string<T: Serialize>(value: &T) -> Result<String, Error> {
-    serde_json::to_string(value).map_err(|e| Error { path: String::new(), message: e.to_string() })
+    serde_json::to_string(value).map_err(|e| Error::from_serde(String::new(), &e))
 }
 
 /// Reads a string, borrowed when the input allows.

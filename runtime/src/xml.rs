@@ -1,9 +1,11 @@
 //! XML for generated models, on quick-xml.
 //!
-//! Reading parses the document into a small element tree (namespaces resolved by quick-xml's
-//! `NsReader`, never by comparing prefixes), then generated `FromXml` impls pick what they need
-//! from it in any order, skipping what they do not know. Writing streams elements in the order
-//! generated `ToXml` impls give, which is the spec's (the XSD's) order.
+//! Reading parses the document once into a flat arena of elements that borrow their names and
+//! text from the input ([`Document`]); generated `FromXml` impls then pick what they need from it
+//! in any order, skipping what they do not know. The cost is linear in the document: no element
+//! stores its path (an error computes it from parent links, only when it happens), and nesting
+//! deeper than a limit (default [`DEFAULT_MAX_DEPTH`]) is refused as it is read. Writing streams
+//! elements in the order generated `ToXml` impls give, which is the spec's (the XSD's) order.
 //!
 //! Names are matched by local name within the document's namespace: a child or attribute counts
 //! when it is in the same namespace as the element it sits in, or in none.
@@ -15,28 +17,51 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
+/// How deep elements may nest in a document read with [`from_str`].
+pub const DEFAULT_MAX_DEPTH: usize = 128;
+
 /// Why a document could not be read or written, and where: `/PasswordKeyInfo/Links/Link[2]/@Href`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}: {message}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     /// Location in the document; `/` for the document itself.
     pub path: String,
     /// What went wrong.
     pub message: String,
+    /// The text found where a value was expected, shown by `Display` but not by
+    /// [`Error::without_values`].
+    found: Option<String>,
 }
 
 impl Error {
     fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { path: path.into(), message: message.into() }
+        Error { path: path.into(), message: message.into(), found: None }
+    }
+
+    /// The error without the values the reader found (for documents that may hold secrets).
+    pub fn without_values(&self) -> String {
+        format!("{}: {}", self.path, self.message)
     }
 }
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)?;
+        if let Some(found) = &self.found {
+            let shown: String = found.chars().take(100).collect();
+            write!(f, ", found `{shown}`{}", if found.chars().count() > 100 { "…" } else { "" })?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
 
 /// Reads a model from a document.
 pub trait FromXml: Sized {
     /// Root element name of the type when it is a whole document.
     const XML_NAME: &'static str;
     /// Builds the value from an element (the root element of a document, or a child element).
-    fn from_xml(element: &Element) -> Result<Self, Error>;
+    fn from_xml(element: Element<'_>) -> Result<Self, Error>;
 }
 
 /// Writes a model as a document.
@@ -60,20 +85,29 @@ pub trait XmlScalar: Sized {
     const EMPTY_IS_ABSENT: bool = true;
 }
 
-/// Parses a document into `T`. The root element's name is not checked: the operation decides what
-/// a document is, and list documents are named inconsistently across server versions.
+/// Parses a document into `T` (nesting up to [`DEFAULT_MAX_DEPTH`]). The root element's name is
+/// not checked: the operation decides what a document is, and list documents are named
+/// inconsistently across server versions.
 pub fn from_str<T: FromXml>(text: &str) -> Result<T, Error> {
-    T::from_xml(&Element::parse(text)?)
+    from_str_with_depth(text, DEFAULT_MAX_DEPTH)
+}
+
+/// [`from_str`] with another nesting limit.
+pub fn from_str_with_depth<T: FromXml>(text: &str, max_depth: usize) -> Result<T, Error> {
+    let document = Document::parse_with_depth(text, max_depth)?;
+    T::from_xml(document.root())
 }
 
 /// Parses a document into `T` only if its root element is `T`'s (for error bodies, where an HTML
 /// page or another document must not pass for an empty error).
-pub fn from_str_checked<T: FromXml>(text: &str) -> Result<T, Error> {
-    let root = Element::parse(text)?;
-    if root.name != T::XML_NAME {
-        return Err(Error::new("/", format!("expected the document element `{}`, found `{}`", T::XML_NAME, root.name)));
+pub fn from_str_checked<T: FromXml>(text: &str, max_depth: usize) -> Result<T, Error> {
+    let document = Document::parse_with_depth(text, max_depth)?;
+    let root = document.root();
+    if root.name() != T::XML_NAME {
+        let message = format!("expected the document element `{}`, found `{}`", T::XML_NAME, root.name());
+        return Err(Error::new("/", message));
     }
-    T::from_xml(&root)
+    T::from_xml(root)
 }
 
 /// Writes `value` as a document, with its namespace on the root element.
@@ -95,43 +129,46 @@ pub fn fragment_to_string<T: ToXml>(value: &T, name: &str) -> Result<String, Err
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-/// An element of a parsed document.
-#[derive(Debug, Clone)]
-pub struct Element {
-    /// Resolved namespace URI, if any.
-    pub namespace: Option<String>,
-    /// Local name (prefix removed).
-    pub name: String,
-    /// Attributes other than namespace declarations.
-    pub attributes: Vec<Attribute>,
-    /// Child elements, in document order.
-    pub children: Vec<Element>,
-    /// Text content (concatenated text and CDATA directly inside the element).
-    pub text: String,
-    /// Location, for errors: `/Root/Child[2]`.
-    pub path: String,
+/// No node: the end of a sibling list.
+const NONE: u32 = u32::MAX;
+
+/// A parsed document: its elements in one arena, names and text borrowed from the input where
+/// they need no unescaping.
+#[derive(Debug)]
+pub struct Document<'a> {
+    nodes: Vec<Node<'a>>,
+    attributes: Vec<Attribute<'a>>,
+    /// Namespace URIs, interned; nodes refer to them by index + 1 (0: none).
+    namespaces: Vec<String>,
 }
 
-/// An attribute of a parsed element.
-#[derive(Debug, Clone)]
-pub struct Attribute {
-    /// Resolved namespace; unprefixed attributes have none.
-    pub namespace: Option<String>,
-    /// Local name.
-    pub name: String,
-    /// Unescaped value.
-    pub value: String,
+#[derive(Debug)]
+struct Node<'a> {
+    name: &'a str,
+    namespace: u32,
+    parent: u32,
+    first_child: u32,
+    next_sibling: u32,
+    attributes: (u32, u32),
+    text: Cow<'a, str>,
 }
 
-fn namespace_of(resolved: ResolveResult<'_>, path: &str) -> Result<Option<String>, Error> {
-    match resolved {
-        ResolveResult::Bound(ns) => Ok(Some(ns.0.to_owned())),
-        ResolveResult::Unbound => Ok(None),
-        ResolveResult::Unknown(prefix) => Err(Error::new(path, format!("undeclared namespace prefix `{prefix}`"))),
-    }
+#[derive(Debug)]
+struct Attribute<'a> {
+    namespace: u32,
+    name: &'a str,
+    value: Cow<'a, str>,
 }
 
-/// Text of a predefined entity or character reference.
+/// `piece` as a slice of `text`, when it is one (quick-xml hands out slices of the input when
+/// nothing needed unescaping): it then lives as long as the input.
+fn within<'a>(text: &'a str, piece: &str) -> Option<&'a str> {
+    let start = (piece.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    let end = start.checked_add(piece.len())?;
+    text.get(start..end)
+}
+
+/// Text of a predefined entity.
 fn entity(name: &str) -> Option<char> {
     Some(match name {
         "amp" => '&',
@@ -143,95 +180,120 @@ fn entity(name: &str) -> Option<char> {
     })
 }
 
-impl Element {
-    /// Parses a whole document; malformed XML is an error naming where it was found.
-    pub fn parse(text: &str) -> Result<Element, Error> {
+/// Appends to a node's text, borrowing while it is one piece of the input.
+fn push_text<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
+    if text.is_empty() {
+        *text = piece;
+    } else {
+        text.to_mut().push_str(&piece);
+    }
+}
+
+impl<'a> Document<'a> {
+    /// Parses a whole document, elements nesting up to [`DEFAULT_MAX_DEPTH`].
+    pub fn parse(text: &'a str) -> Result<Self, Error> {
+        Self::parse_with_depth(text, DEFAULT_MAX_DEPTH)
+    }
+
+    /// Parses a whole document; malformed XML, or elements nested deeper than `max_depth`, are an
+    /// error naming where they were found.
+    pub fn parse_with_depth(text: &'a str, max_depth: usize) -> Result<Self, Error> {
         let mut reader = NsReader::from_str(text);
         reader.config_mut().check_end_names = true;
-        let mut stack: Vec<Element> = Vec::new();
-        let mut root: Option<Element> = None;
-        let syntax = |reader: &NsReader<&[u8]>, error: quick_xml::Error, stack: &[Element]| {
-            let path = stack.last().map_or("/".to_owned(), |e| e.path.clone());
-            Error::new(path, format!("malformed XML at byte {}: {error}", reader.error_position()))
-        };
+        let mut document = Document { nodes: Vec::new(), attributes: Vec::new(), namespaces: Vec::new() };
+        // Open elements, each with its last child so far.
+        let mut open: Vec<(u32, u32)> = Vec::new();
+        let mut closed_root = false;
         loop {
+            let at = |document: &Document, open: &[(u32, u32)]| match open.last() {
+                Some((node, _)) => document.path_of(*node),
+                None => "/".to_owned(),
+            };
             let (resolved, event) = match reader.read_resolved_event() {
-                Ok((resolved, event)) => (namespace_of(resolved, "/"), event),
-                Err(error) => return Err(syntax(&reader, error, &stack)),
+                Ok(pair) => pair,
+                Err(error) => {
+                    let message = format!("malformed XML at byte {}: {error}", reader.error_position());
+                    return Err(Error::new(at(&document, &open), message));
+                }
             };
             match event {
-                Event::Start(start) | Event::Empty(start) if root.is_some() => {
-                    let _ = start;
+                Event::Start(_) | Event::Empty(_) if closed_root => {
                     return Err(Error::new("/", "content after the document element"));
                 }
                 Event::Start(ref start) | Event::Empty(ref start) => {
+                    if open.len() >= max_depth {
+                        let message = format!("elements nest deeper than {max_depth} levels");
+                        return Err(Error::new(at(&document, &open), message));
+                    }
                     let is_empty = matches!(event, Event::Empty(_));
-                    let name = start.local_name().as_ref().to_owned();
-                    let path = match stack.last() {
-                        None => format!("/{name}"),
-                        Some(parent) => {
-                            let same = parent.children.iter().filter(|c| c.name == name).count();
-                            if same == 0 {
-                                format!("{}/{name}", parent.path)
-                            } else {
-                                format!("{}/{name}[{}]", parent.path, same + 1)
-                            }
+                    let namespace = match resolved {
+                        ResolveResult::Bound(ns) => document.intern(ns.0),
+                        ResolveResult::Unbound => 0,
+                        ResolveResult::Unknown(prefix) => {
+                            let message = format!("undeclared namespace prefix `{prefix}`");
+                            return Err(Error::new(at(&document, &open), message));
                         }
                     };
-                    let namespace = resolved.map_err(|e| Error::new(path.clone(), e.message))?;
-                    let mut attributes = Vec::new();
-                    for attribute in start.attributes() {
-                        let attribute =
-                            attribute.map_err(|e| Error::new(path.clone(), format!("malformed attribute: {e}")))?;
-                        let key = attribute.key;
-                        if key.as_namespace_binding().is_some() {
-                            continue;
+                    let index =
+                        u32::try_from(document.nodes.len()).map_err(|_| Error::new("/", "too many elements"))?;
+                    let parent = open.last().map_or(NONE, |(node, _)| *node);
+                    let name = document.name_of(text, start, &at(&document, &open))?;
+                    let attributes = document.read_attributes(text, &reader, start, parent)?;
+                    document.nodes.push(Node {
+                        name,
+                        namespace,
+                        parent,
+                        first_child: NONE,
+                        next_sibling: NONE,
+                        attributes,
+                        text: Cow::Borrowed(""),
+                    });
+                    match open.last_mut() {
+                        Some((parent, last_child)) => {
+                            if *last_child == NONE {
+                                document.nodes[*parent as usize].first_child = index;
+                            } else {
+                                document.nodes[*last_child as usize].next_sibling = index;
+                            }
+                            *last_child = index;
                         }
-                        let (resolved, local) = reader.resolver().resolve_attribute(key);
-                        let local = local.as_ref().to_owned();
-                        let namespace = namespace_of(resolved, &path)?;
-                        let value = attribute
-                            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                            .map_err(|e| Error::new(format!("{path}/@{local}"), format!("malformed value: {e}")))?
-                            .into_owned();
-                        attributes.push(Attribute { namespace, name: local, value });
+                        None if index != 0 => return Err(Error::new("/", "content after the document element")),
+                        None => {}
                     }
-                    let element =
-                        Element { namespace, name, attributes, children: Vec::new(), text: String::new(), path };
                     if is_empty {
-                        match stack.last_mut() {
-                            Some(parent) => parent.children.push(element),
-                            None => root = Some(element),
-                        }
+                        closed_root |= open.is_empty();
                     } else {
-                        stack.push(element);
+                        open.push((index, NONE));
                     }
                 }
                 Event::End(_) => {
-                    let Some(element) = stack.pop() else {
+                    if open.pop().is_none() {
                         return Err(Error::new("/", "unexpected end tag"));
-                    };
-                    match stack.last_mut() {
-                        Some(parent) => parent.children.push(element),
-                        None => root = Some(element),
                     }
+                    closed_root |= open.is_empty();
                 }
-                Event::Text(text) => {
-                    let content = text.xml10_content();
-                    match stack.last_mut() {
-                        Some(element) => element.text.push_str(&content),
+                Event::Text(piece) => {
+                    let content = match piece.xml10_content() {
+                        Cow::Borrowed(borrowed) => {
+                            within(text, borrowed).map_or_else(|| Cow::Owned(borrowed.to_owned()), Cow::Borrowed)
+                        }
+                        Cow::Owned(owned) => Cow::Owned(owned),
+                    };
+                    match open.last() {
+                        Some((node, _)) => push_text(&mut document.nodes[*node as usize].text, content),
                         None if content.trim().is_empty() => {}
                         None => return Err(Error::new("/", "text outside the document element")),
                     }
                 }
                 Event::CData(data) => {
                     let content = data.as_ref().to_owned();
-                    if let Some(element) = stack.last_mut() {
-                        element.text.push_str(&content);
+                    match open.last() {
+                        Some((node, _)) => push_text(&mut document.nodes[*node as usize].text, Cow::Owned(content)),
+                        None => return Err(Error::new("/", "text outside the document element")),
                     }
                 }
                 Event::GeneralRef(reference) => {
-                    let path = stack.last().map_or("/".to_owned(), |e| e.path.clone());
+                    let path = at(&document, &open);
                     let character = match reference.resolve_char_ref() {
                         Ok(Some(c)) => c,
                         Ok(None) => {
@@ -241,42 +303,223 @@ impl Element {
                         }
                         Err(error) => return Err(Error::new(path, format!("invalid character reference: {error}"))),
                     };
-                    if let Some(element) = stack.last_mut() {
-                        element.text.push(character);
+                    match open.last() {
+                        Some((node, _)) => {
+                            push_text(&mut document.nodes[*node as usize].text, Cow::Owned(character.to_string()))
+                        }
+                        None => return Err(Error::new("/", "text outside the document element")),
                     }
                 }
                 Event::Eof => break,
                 Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
             }
         }
-        if let Some(open) = stack.last() {
-            return Err(Error::new(open.path.clone(), "document ends before the element is closed"));
+        if let Some((node, _)) = open.last() {
+            return Err(Error::new(document.path_of(*node), "document ends before the element is closed"));
         }
-        root.ok_or_else(|| Error::new("/", "no document element"))
+        if document.nodes.is_empty() {
+            return Err(Error::new("/", "no document element"));
+        }
+        Ok(document)
     }
 
-    /// Whether `other`'s namespace counts as this element's: the same one, or none.
-    fn in_scope(&self, namespace: &Option<String>) -> bool {
-        namespace.is_none() || *namespace == self.namespace
+    fn intern(&mut self, namespace: &str) -> u32 {
+        let index = match self.namespaces.iter().position(|known| known == namespace) {
+            Some(index) => index,
+            None => {
+                self.namespaces.push(namespace.to_owned());
+                self.namespaces.len() - 1
+            }
+        };
+        u32::try_from(index + 1).unwrap_or(0)
+    }
+
+    /// The local name of a start tag, borrowed from the input.
+    fn name_of(&self, text: &'a str, start: &BytesStart<'_>, path: &str) -> Result<&'a str, Error> {
+        let local = start.local_name();
+        within(text, local.as_ref()).ok_or_else(|| Error::new(path, "element name is not UTF-8"))
+    }
+
+    fn read_attributes(
+        &mut self,
+        text: &'a str,
+        reader: &NsReader<&'a [u8]>,
+        start: &BytesStart<'_>,
+        parent: u32,
+    ) -> Result<(u32, u32), Error> {
+        let first = u32::try_from(self.attributes.len()).map_err(|_| Error::new("/", "too many attributes"))?;
+        for attribute in start.attributes() {
+            let path = |document: &Document| {
+                let parent_path = if parent == NONE { String::new() } else { document.path_of(parent) };
+                let name = start.local_name().as_ref().to_owned();
+                format!("{parent_path}/{name}")
+            };
+            let attribute = attribute.map_err(|e| Error::new(path(self), format!("malformed attribute: {e}")))?;
+            let key = attribute.key;
+            if key.as_namespace_binding().is_some() {
+                continue;
+            }
+            let (resolved, local) = reader.resolver().resolve_attribute(key);
+            let namespace = match resolved {
+                ResolveResult::Bound(ns) => self.intern(ns.0),
+                ResolveResult::Unbound => 0,
+                ResolveResult::Unknown(prefix) => {
+                    return Err(Error::new(path(self), format!("undeclared namespace prefix `{prefix}`")));
+                }
+            };
+            let name =
+                within(text, local.as_ref()).ok_or_else(|| Error::new(path(self), "attribute name is not UTF-8"))?;
+            let value = attribute
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| Error::new(format!("{}/@{name}", path(self)), format!("malformed value: {e}")))?;
+            let value = match value {
+                Cow::Borrowed(borrowed) => {
+                    within(text, borrowed).map_or_else(|| Cow::Owned(borrowed.to_owned()), Cow::Borrowed)
+                }
+                Cow::Owned(owned) => Cow::Owned(owned),
+            };
+            self.attributes.push(Attribute { namespace, name, value });
+        }
+        let end = u32::try_from(self.attributes.len()).map_err(|_| Error::new("/", "too many attributes"))?;
+        Ok((first, end))
+    }
+
+    /// The document element.
+    pub fn root(&self) -> Element<'_> {
+        Element { document: self, index: 0 }
+    }
+
+    /// `/Root/Child[2]`: the position of a node, computed from its parents (only on errors).
+    fn path_of(&self, index: u32) -> String {
+        let mut chain = Vec::new();
+        let mut node = index;
+        while node != NONE {
+            chain.push(node);
+            node = self.nodes[node as usize].parent;
+        }
+        let mut path = String::new();
+        for &node in chain.iter().rev() {
+            let current = &self.nodes[node as usize];
+            path.push('/');
+            path.push_str(current.name);
+            if current.parent != NONE {
+                let mut position = 0;
+                let mut same = 0;
+                let mut sibling = self.nodes[current.parent as usize].first_child;
+                while sibling != NONE {
+                    if self.nodes[sibling as usize].name == current.name {
+                        same += 1;
+                        if sibling == node {
+                            position = same;
+                        }
+                    }
+                    sibling = self.nodes[sibling as usize].next_sibling;
+                }
+                if same > 1 {
+                    path.push_str(&format!("[{position}]"));
+                }
+            }
+        }
+        path
+    }
+}
+
+/// An element of a [`Document`]: a cheap handle (`Copy`).
+#[derive(Clone, Copy)]
+pub struct Element<'d> {
+    document: &'d Document<'d>,
+    index: u32,
+}
+
+impl fmt::Debug for Element<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{}> at {}", self.name(), self.path())
+    }
+}
+
+impl fmt::Display for Element<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{}>", self.name())
+    }
+}
+
+impl<'d> Element<'d> {
+    fn node(&self) -> &'d Node<'d> {
+        &self.document.nodes[self.index as usize]
+    }
+
+    /// Local name (prefix removed).
+    pub fn name(&self) -> &'d str {
+        self.node().name
+    }
+
+    /// Resolved namespace URI, if any.
+    pub fn namespace(&self) -> Option<&'d str> {
+        let index = self.node().namespace as usize;
+        index.checked_sub(1).and_then(|i| self.document.namespaces.get(i)).map(String::as_str)
+    }
+
+    /// Text content (text and CDATA directly inside the element, concatenated).
+    pub fn text(&self) -> &'d str {
+        &self.node().text
+    }
+
+    /// Location, for errors: `/Root/Child[2]`.
+    pub fn path(&self) -> String {
+        self.document.path_of(self.index)
+    }
+
+    /// Child elements, in document order.
+    pub fn children(&self) -> impl Iterator<Item = Element<'d>> + 'd {
+        let document = self.document;
+        let mut next = self.node().first_child;
+        std::iter::from_fn(move || {
+            let index = next;
+            if index == NONE {
+                return None;
+            }
+            next = document.nodes[index as usize].next_sibling;
+            Some(Element { document, index })
+        })
+    }
+
+    /// Attributes other than namespace declarations: namespace, local name and value.
+    pub fn attributes(&self) -> impl Iterator<Item = (Option<&'d str>, &'d str, &'d str)> + 'd {
+        let document = self.document;
+        let (first, end) = self.node().attributes;
+        document.attributes[first as usize..end as usize].iter().map(move |attribute| {
+            let namespace = (attribute.namespace as usize).checked_sub(1).and_then(|i| document.namespaces.get(i));
+            (namespace.map(String::as_str), attribute.name, attribute.value.as_ref())
+        })
+    }
+
+    /// Whether a namespace counts as this element's: the same one, or none.
+    fn in_scope(&self, namespace: u32) -> bool {
+        namespace == 0 || namespace == self.node().namespace
     }
 
     /// Children named `name`, in document order.
-    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
-        self.children.iter().filter(move |c| c.name == name && self.in_scope(&c.namespace))
+    pub fn children_named(&self, name: &'d str) -> impl Iterator<Item = Element<'d>> + 'd {
+        let this = *self;
+        self.children().filter(move |c| c.node().name == name && this.in_scope(c.node().namespace))
     }
 
     /// The first child named `name`.
-    pub fn child_named<'a>(&'a self, name: &'a str) -> Option<&'a Element> {
+    pub fn child_named(&self, name: &'d str) -> Option<Element<'d>> {
         self.children_named(name).next()
     }
 
     /// The value of the attribute `name`.
-    pub fn attribute_named(&self, name: &str) -> Option<&str> {
-        self.attributes.iter().find(|a| a.name == name && self.in_scope(&a.namespace)).map(|a| a.value.as_str())
+    pub fn attribute_named(&self, name: &str) -> Option<&'d str> {
+        let (first, end) = self.node().attributes;
+        self.document.attributes[first as usize..end as usize]
+            .iter()
+            .find(|a| a.name == name && self.in_scope(a.namespace))
+            .map(|a| a.value.as_ref())
     }
 
     fn missing(&self, what: &str) -> Error {
-        Error::new(self.path.clone(), format!("missing {what}"))
+        Error::new(self.path(), format!("missing {what}"))
     }
 
     // Helpers called by generated `FromXml` impls: each is `Option` for optional fields; the
@@ -286,12 +529,12 @@ impl Element {
     pub fn attr<T: XmlScalar>(&self, name: &str) -> Result<Option<T>, Error> {
         match self.attribute_named(name) {
             None => Ok(None),
-            Some(text) => scalar(text, &format!("{}/@{name}", self.path)),
+            Some(text) => scalar(text, || format!("{}/@{name}", self.path())),
         }
     }
 
     /// A scalar child element.
-    pub fn scalar<T: XmlScalar>(&self, name: &str) -> Result<Option<T>, Error> {
+    pub fn scalar<T: XmlScalar>(&self, name: &'d str) -> Result<Option<T>, Error> {
         match self.child_named(name) {
             None => Ok(None),
             Some(child) => child.content(),
@@ -300,27 +543,27 @@ impl Element {
 
     /// The element's own text as a scalar.
     pub fn content<T: XmlScalar>(&self) -> Result<Option<T>, Error> {
-        scalar(&self.text, &self.path)
+        scalar(self.text(), || self.path())
     }
 
     /// A model child element.
-    pub fn model<T: FromXml>(&self, name: &str) -> Result<Option<T>, Error> {
+    pub fn model<T: FromXml>(&self, name: &'d str) -> Result<Option<T>, Error> {
         self.child_named(name).map(T::from_xml).transpose()
     }
 
     /// Scalar items repeated flat: `<Tag>a</Tag><Tag>b</Tag>`. `None` when there are none.
-    pub fn scalars<T: XmlScalar>(&self, name: &str) -> Result<Option<Vec<T>>, Error> {
+    pub fn scalars<T: XmlScalar>(&self, name: &'d str) -> Result<Option<Vec<T>>, Error> {
         list(self.children_named(name), |c| c.content::<T>().and_then(|v| v.ok_or_else(|| c.missing("a value"))))
     }
 
     /// Model items repeated flat. `None` when there are none.
-    pub fn models<T: FromXml>(&self, name: &str) -> Result<Option<Vec<T>>, Error> {
+    pub fn models<T: FromXml>(&self, name: &'d str) -> Result<Option<Vec<T>>, Error> {
         list(self.children_named(name), T::from_xml)
     }
 
     /// Scalar items inside a wrapper element: `<Tags><Tag>a</Tag></Tags>`. `None` without the
     /// wrapper; an empty list with an empty wrapper.
-    pub fn wrapped_scalars<T: XmlScalar>(&self, wrapper: &str, item: &str) -> Result<Option<Vec<T>>, Error> {
+    pub fn wrapped_scalars<T: XmlScalar>(&self, wrapper: &'d str, item: &'d str) -> Result<Option<Vec<T>>, Error> {
         match self.child_named(wrapper) {
             None => Ok(None),
             Some(wrapper) => Ok(Some(wrapper.scalars(item)?.unwrap_or_default())),
@@ -328,7 +571,7 @@ impl Element {
     }
 
     /// Model items inside a wrapper element: `<Links><Link/></Links>`.
-    pub fn wrapped_models<T: FromXml>(&self, wrapper: &str, item: &str) -> Result<Option<Vec<T>>, Error> {
+    pub fn wrapped_models<T: FromXml>(&self, wrapper: &'d str, item: &'d str) -> Result<Option<Vec<T>>, Error> {
         match self.child_named(wrapper) {
             None => Ok(None),
             Some(wrapper) => Ok(Some(wrapper.models(item)?.unwrap_or_default())),
@@ -341,18 +584,20 @@ impl Element {
     }
 }
 
-fn scalar<T: XmlScalar>(text: &str, path: &str) -> Result<Option<T>, Error> {
+fn scalar<T: XmlScalar>(text: &str, path: impl FnOnce() -> String) -> Result<Option<T>, Error> {
     if T::EMPTY_IS_ABSENT && text.trim().is_empty() {
         return Ok(None);
     }
-    T::from_xml_text(text)
-        .map(Some)
-        .map_err(|expected| Error::new(path, format!("expected {expected}, found `{text}`")))
+    T::from_xml_text(text).map(Some).map_err(|expected| Error {
+        path: path(),
+        message: format!("expected {expected}"),
+        found: Some(text.to_owned()),
+    })
 }
 
-fn list<'a, T>(
-    items: impl Iterator<Item = &'a Element>,
-    read: impl Fn(&'a Element) -> Result<T, Error>,
+fn list<'d, T>(
+    items: impl Iterator<Item = Element<'d>>,
+    read: impl Fn(Element<'d>) -> Result<T, Error>,
 ) -> Result<Option<Vec<T>>, Error> {
     let items = items.map(read).collect::<Result<Vec<T>, Error>>()?;
     Ok((!items.is_empty()).then_some(items))
@@ -547,44 +792,44 @@ parsed_scalar! {
 // ---------------------------------------------------------------------------------------------
 // Comparing documents (tests of round trips)
 
-/// Whether two documents are the same tree: names and namespaces, attributes as a set (order
-/// never matters, namespace declarations are ignored), children in order, text with surrounding
-/// whitespace ignored. Scalar texts also match when they are the same boolean in another case
-/// (`True` / `true`) or the same instant with the same offset (`Z` / `+00:00`): the forms the
-/// readers accept and the writers normalise.
-pub fn same_tree(a: &Element, b: &Element) -> Result<(), String> {
+/// Whether two elements are the same tree: names and namespaces, attributes as a set (order
+/// never matters, namespace declarations are ignored), children in order (or, with `ordered`
+/// false, in any order), text with surrounding whitespace ignored. Scalar texts also match when
+/// they are the same boolean in another case (`True` / `true`) or the same instant with the same
+/// offset (`Z` / `+00:00`): the forms the readers accept and the writers normalise.
+pub fn same_tree(a: Element<'_>, b: Element<'_>, ordered: bool) -> Result<(), String> {
     let text_matches = |x: &str, y: &str| {
         let (x, y) = (x.trim(), y.trim());
         x == y
             || matches!((crate::json::parse_bool(x), crate::json::parse_bool(y)), (Some(p), Some(q)) if p == q && !x.is_empty())
             || matches!((x.parse::<crate::DateTime>(), y.parse::<crate::DateTime>()), (Ok(p), Ok(q)) if p == q)
     };
-    if a.name != b.name || a.namespace != b.namespace {
-        return Err(format!("{}: element `{}` vs `{}`", a.path, a.name, b.name));
+    if a.name() != b.name() || a.namespace() != b.namespace() {
+        return Err(format!("{}: element `{}` vs `{}`", a.path(), a.name(), b.name()));
     }
-    let mut left: Vec<_> = a.attributes.iter().map(|x| (&x.namespace, &x.name, &x.value)).collect();
-    let mut right: Vec<_> = b.attributes.iter().map(|x| (&x.namespace, &x.name, &x.value)).collect();
+    let mut left: Vec<_> = a.attributes().collect();
+    let mut right: Vec<_> = b.attributes().collect();
     left.sort();
     right.sort();
     let attributes_match = left.len() == right.len()
         && left.iter().zip(&right).all(|(x, y)| x.0 == y.0 && x.1 == y.1 && text_matches(x.2, y.2));
     if !attributes_match {
-        return Err(format!("{}: attributes {left:?} vs {right:?}", a.path));
+        return Err(format!("{}: attributes {left:?} vs {right:?}", a.path()));
     }
-    if a.children.is_empty() && b.children.is_empty() && !text_matches(&a.text, &b.text) {
-        return Err(format!("{}: text `{}` vs `{}`", a.path, a.text.trim(), b.text.trim()));
+    let mut a_children: Vec<Element<'_>> = a.children().collect();
+    let mut b_children: Vec<Element<'_>> = b.children().collect();
+    if a_children.is_empty() && b_children.is_empty() && !text_matches(a.text(), b.text()) {
+        return Err(format!("{}: text `{}` vs `{}`", a.path(), a.text().trim(), b.text().trim()));
     }
-    if a.children.len() != b.children.len() {
-        let names = |e: &Element| e.children.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(", ");
-        return Err(format!("{}: children [{}] vs [{}]", a.path, names(a), names(b)));
+    if a_children.len() != b_children.len() {
+        let names = |children: &[Element<'_>]| children.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ");
+        return Err(format!("{}: children [{}] vs [{}]", a.path(), names(&a_children), names(&b_children)));
     }
-    a.children.iter().zip(&b.children).try_for_each(|(x, y)| same_tree(x, y))
-}
-
-impl fmt::Display for Element {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<{}>", self.name)
+    if !ordered {
+        a_children.sort_by_key(|c| c.name());
+        b_children.sort_by_key(|c| c.name());
     }
+    a_children.into_iter().zip(b_children).try_for_each(|(x, y)| same_tree(x, y, ordered))
 }
 
 #[cfg(test)]
@@ -592,38 +837,66 @@ mod tests {
     use super::*;
 
     #[test]
-    fn resolves_prefixes_and_keeps_paths() {
+    fn resolves_prefixes_and_computes_paths_on_demand() {
         let doc = r#"<?xml version="1.0"?><ent:Info xmlns:ent="urn:x" ent:Type="A" Href="h"><ent:Id>1</ent:Id><ent:Id>2</ent:Id><other:Id xmlns:other="urn:y">3</other:Id></ent:Info>"#;
-        let root = Element::parse(doc).unwrap();
-        assert_eq!(root.name, "Info");
-        assert_eq!(root.namespace.as_deref(), Some("urn:x"));
+        let document = Document::parse(doc).unwrap();
+        let root = document.root();
+        assert_eq!(root.name(), "Info");
+        assert_eq!(root.namespace(), Some("urn:x"));
         assert_eq!(root.attribute_named("Type"), Some("A"));
         assert_eq!(root.attribute_named("Href"), Some("h"));
-        let ids: Vec<_> = root.children_named("Id").map(|c| c.text.as_str()).collect();
+        let ids: Vec<_> = root.children_named("Id").map(|c| c.text()).collect();
         assert_eq!(ids, ["1", "2"], "an element of another namespace is not ours");
-        assert_eq!(root.children[1].path, "/Info/Id[2]");
+        assert_eq!(root.children().nth(1).unwrap().path(), "/Info/Id[2]");
+        assert_eq!(root.children().nth(2).unwrap().path(), "/Info/Id[3]");
         assert_eq!(root.scalar::<i32>("Id").unwrap(), Some(1));
     }
 
     #[test]
     fn malformed_documents_are_errors() {
-        for doc in ["", "<a>", "<a></b>", "<a x='1' x='2'/>", "<p:a/>", "<a>&nope;</a>", "<a/><b/>"] {
-            assert!(Element::parse(doc).is_err(), "{doc}");
+        for doc in
+            ["", "<a>", "<a></b>", "<a x='1' x='2'/>", "<p:a/>", "<a>&nope;</a>", "<a/><b/>", "<a/>text", "x<a/>"]
+        {
+            assert!(Document::parse(doc).is_err(), "{doc}");
         }
-        let error = Element::parse("<a><b>x</b><b>y</a>").unwrap_err();
+        let error = Document::parse("<a><b>x</b><b>y</a>").unwrap_err();
         assert!(error.message.contains("malformed XML"), "{error}");
+        assert_eq!(error.path, "/a/b[2]");
     }
 
     #[test]
     fn entities_and_cdata() {
-        let root = Element::parse("<a>x &amp; y &#65;<![CDATA[<z>]]></a>").unwrap();
-        assert_eq!(root.text, "x & y A<z>");
+        let document = Document::parse("<a>x &amp; y &#65;<![CDATA[<z>]]></a>").unwrap();
+        assert_eq!(document.root().text(), "x & y A<z>");
+        let document = Document::parse("<a b='1 &lt; 2'>plain</a>").unwrap();
+        assert_eq!(document.root().attribute_named("b"), Some("1 < 2"));
+        assert!(matches!(document.nodes[0].text, Cow::Borrowed("plain")), "plain text is borrowed");
     }
 
     #[test]
-    fn scalar_errors_name_the_place() {
-        let root = Element::parse("<a><n>seven</n></a>").unwrap();
-        let error = root.scalar::<i32>("n").unwrap_err();
-        assert_eq!(error.to_string(), "/a/n: expected a 32-bit integer, found `seven`");
+    fn scalar_errors_name_the_place_and_can_leave_out_the_value() {
+        let document = Document::parse("<a><n>1</n><n>seven</n></a>").unwrap();
+        let error = document.root().scalars::<i32>("n").unwrap_err();
+        assert_eq!(error.to_string(), "/a/n[2]: expected a 32-bit integer, found `seven`");
+        assert_eq!(error.without_values(), "/a/n[2]: expected a 32-bit integer");
+    }
+
+    #[test]
+    fn nesting_is_limited() {
+        let deep = format!("{}{}", "<a>".repeat(200), "</a>".repeat(200));
+        let error = Document::parse(&deep).unwrap_err();
+        assert!(error.message.contains("deeper than 128"), "{error}");
+        assert!(Document::parse_with_depth(&deep, 200).is_ok());
+        // A limit far below the document: refused early, the error's path only as long as it.
+        let error = Document::parse_with_depth(&deep, 3).unwrap_err();
+        assert_eq!(error.path, "/a/a/a");
+    }
+
+    #[test]
+    fn unordered_comparison() {
+        let a = Document::parse("<r><x>1</x><y>2</y></r>").unwrap();
+        let b = Document::parse("<r><y>2</y><x>1</x></r>").unwrap();
+        assert!(same_tree(a.root(), b.root(), true).is_err());
+        assert!(same_tree(a.root(), b.root(), false).is_ok());
     }
 }

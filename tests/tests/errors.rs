@@ -31,15 +31,17 @@ async fn problem_json_is_decoded() {
     let body = r#"{"type":"https://vbaws/api/v1/problems/resourceNotFound","title":"Not Found","status":404,"errorCode":"NotFound","details":"No such record","instance":"a71a58c5"}"#;
     let server = respond_once(404, body, "application/problem+json").await;
     let error = aws_client(&server).await.get_standard_account(veeam_api::Uuid::nil()).await.unwrap_err();
-    let backup_for_aws::Error::Api { status, body: Some(problem), raw, .. } = &error else { panic!("{error:?}") };
-    assert_eq!(*status, 404);
+    let backup_for_aws::Error::Api(api) = &error else { panic!("{error:?}") };
+    let problem = api.body().unwrap();
+    assert_eq!(api.status(), 404);
     assert_eq!(problem.error_code, ErrorCode::NotFound);
     assert_eq!(problem.details.as_deref(), Some("No such record"));
-    assert_eq!(raw, body);
-    // The message shows the start of the body, shortened.
-    let message = error.to_string();
-    assert!(message.starts_with(r#"getStandardAccount: the server answered 404: {"type":"https://vbaws"#), "{message}");
-    assert!(message.ends_with("..."), "{message}");
+    assert_eq!(api.raw(), Some(body));
+    // The message is the decoded `details`, on one line; the raw body is never shown.
+    assert_eq!(error.to_string(), "getStandardAccount: the server answered 404 Not Found: No such record");
+    // `Debug` shows the decoded body (whose type redacts sensitive fields), never the raw one.
+    let debug = format!("{error:?}");
+    assert!(!debug.contains(r#"{"type""#) && debug.contains(&format!("<{} bytes>", body.len())), "{debug}");
 }
 
 #[tokio::test]
@@ -64,7 +66,10 @@ async fn enterprise_manager_error_documents_are_decoded_in_both_formats() {
         let error = client.list_backup_servers().await.unwrap_err();
         let error_body = error.body().unwrap_or_else(|| panic!("{error:?}"));
         assert_eq!(error_body.status_code, Some(status as i32));
-        assert!(error_body.message.as_deref().is_some_and(|m| !m.is_empty()));
+        let message = error_body.message.as_deref().unwrap();
+        // `Display` shows the decoded message, never the document's first line.
+        assert!(error.to_string().ends_with(&format!(": {message}")), "{error}");
+        assert!(!error.to_string().contains("<?xml"), "{error}");
     }
 }
 
@@ -73,7 +78,7 @@ async fn empty_and_html_error_bodies_keep_the_status_and_the_text() {
     let server = respond_once(503, "", "text/plain").await;
     let error = aws_client(&server).await.list_standard_accounts().await.unwrap_err();
     assert!(
-        matches!(&error, backup_for_aws::Error::Api { status: 503, body: None, raw, .. } if raw.is_empty()),
+        matches!(&error, backup_for_aws::Error::Api(api) if api.status() == 503 && api.body().is_none() && api.raw() == Some("")),
         "{error:?}"
     );
 
@@ -81,34 +86,43 @@ async fn empty_and_html_error_bodies_keep_the_status_and_the_text() {
     let server = respond_once(502, page, "text/html").await;
     let error = aws_client(&server).await.list_standard_accounts().await.unwrap_err();
     assert!(
-        matches!(&error, backup_for_aws::Error::Api { status: 502, body: None, raw, .. } if raw == page),
+        matches!(&error, backup_for_aws::Error::Api(api) if api.status() == 502 && api.body().is_none() && api.raw() == Some(page)),
         "{error:?}"
     );
+    assert_eq!(error.to_string(), "listStandardAccounts: the server answered 502 Bad Gateway");
 
     let server = respond_once(500, page, "text/html").await;
     let client = enterprise_manager::Client::builder(server.uri()).build().unwrap();
     client.set_session_id("s");
     let error = client.list_roles().await.unwrap_err();
-    assert!(matches!(&error, enterprise_manager::Error::Api { status: 500, body: None, .. }), "{error:?}");
+    assert!(
+        matches!(&error, enterprise_manager::Error::Api(api) if api.status() == 500 && api.body().is_none()),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
 async fn an_undecodable_success_body_is_a_decode_error_naming_the_place() {
     let server = respond_once(200, r#"{"results":[{"id":"not-a-uuid"}],"totalCount":1}"#, "application/json").await;
     let error = aws_client(&server).await.list_standard_accounts().await.unwrap_err();
-    let backup_for_aws::Error::Decode { status: 200, message, .. } = &error else { panic!("{error:?}") };
-    assert!(message.starts_with("results: [0].id: "), "{message}");
+    let backup_for_aws::Error::Decode(decode) = &error else { panic!("{error:?}") };
+    assert_eq!(decode.status(), 200);
+    assert!(decode.message().starts_with("results: [0].id: "), "{}", decode.message());
+    // The cause is in `source()`, not repeated in `Display`.
+    assert_eq!(error.to_string(), "listStandardAccounts: the 200 response is not the documented body");
+    let source = std::error::Error::source(&error).unwrap().to_string();
+    assert!(source.starts_with("results: [0].id: "), "{source}");
 
     let server = respond_once(200, r#"{"results":[],"totalCount":1"#, "application/json").await;
     let error = aws_client(&server).await.list_standard_accounts().await.unwrap_err();
-    assert!(matches!(error, backup_for_aws::Error::Decode { .. }), "{error:?}");
+    assert!(matches!(error, backup_for_aws::Error::Decode(_)), "{error:?}");
 
     let server = respond_once(200, "<EntityReferences><Ref>", "application/xml").await;
     let client = enterprise_manager::Client::builder(server.uri()).build().unwrap();
     client.set_session_id("s");
     let error = client.list_backup_servers().await.unwrap_err();
     assert!(
-        matches!(&error, enterprise_manager::Error::Decode { message, .. } if message.contains("/EntityReferences/Ref")),
+        matches!(&error, enterprise_manager::Error::Decode(decode) if decode.message().contains("/EntityReferences/Ref")),
         "{error:?}"
     );
 }
@@ -117,7 +131,7 @@ async fn an_undecodable_success_body_is_a_decode_error_naming_the_place() {
 async fn an_undeclared_success_status_is_reported() {
     let server = respond_once(206, "{}", "application/json").await;
     let error = aws_client(&server).await.list_standard_accounts().await.unwrap_err();
-    assert!(matches!(error, backup_for_aws::Error::UnexpectedStatus { status: 206, .. }), "{error:?}");
+    assert!(matches!(&error, backup_for_aws::Error::UnexpectedStatus(e) if e.status() == 206), "{error:?}");
 }
 
 /// A one-shot TCP server on 127.0.0.1 that answers the first request with `reply` and then, if
@@ -149,7 +163,7 @@ async fn a_truncated_body_is_a_transport_error() {
     let client = backup_for_aws::Client::builder(url).build().unwrap();
     client.set_tokens("t", None, None).await;
     let error = client.list_standard_accounts().await.unwrap_err();
-    assert!(matches!(error, backup_for_aws::Error::Transport { .. }), "{error:?}");
+    assert!(matches!(error, backup_for_aws::Error::Transport(_)), "{error:?}");
 }
 
 #[tokio::test]
@@ -158,10 +172,7 @@ async fn a_reset_connection_is_a_transport_error() {
     let client = backup_for_aws::Client::builder(url).build().unwrap();
     client.set_tokens("t", None, None).await;
     let error = client.list_standard_accounts().await.unwrap_err();
-    assert!(
-        matches!(error, backup_for_aws::Error::Transport { .. } | backup_for_aws::Error::Connect { .. }),
-        "{error:?}"
-    );
+    assert!(matches!(error, backup_for_aws::Error::Transport(_) | backup_for_aws::Error::Connect(_)), "{error:?}");
 }
 
 #[tokio::test]
@@ -172,7 +183,7 @@ async fn nothing_listening_is_a_connect_error() {
     let client = backup_for_aws::Client::builder(format!("http://{address}")).build().unwrap();
     client.set_tokens("t", None, None).await;
     let error = client.list_standard_accounts().await.unwrap_err();
-    assert!(matches!(error, backup_for_aws::Error::Connect { .. }), "{error:?}");
+    assert!(matches!(error, backup_for_aws::Error::Connect(_)), "{error:?}");
 }
 
 #[tokio::test]
@@ -185,6 +196,9 @@ async fn a_slow_server_is_a_timeout() {
     let client = backup_for_aws::Client::builder(server.uri()).timeout(Duration::from_millis(200)).build().unwrap();
     client.set_tokens("t", None, None).await;
     let error = client.list_standard_accounts().await.unwrap_err();
-    assert!(matches!(error, backup_for_aws::Error::Timeout { operation: "listStandardAccounts" }), "{error:?}");
+    assert!(
+        matches!(&error, backup_for_aws::Error::Timeout(e) if e.operation() == "listStandardAccounts"),
+        "{error:?}"
+    );
     assert_eq!(error.to_string(), "listStandardAccounts: timed out");
 }

@@ -74,6 +74,26 @@ fn decode(context: &Context, operation: &Operation) -> TokenStream {
     }
 }
 
+/// `, |body| <the first message field present>` for the error body macros, or nothing.
+fn error_message(context: &Context, error_body: ir::SchemaId) -> TokenStream {
+    let ir::SchemaKind::Object(object) = &context.api.schema(error_body).kind else { return quote!() };
+    let mut fields = context.api.error_message.iter().map(|index| {
+        let field = &object.fields[*index];
+        let name = &field.rust_name;
+        let is_string = matches!(field.ty, Type::Primitive(_));
+        match (field.required && !field.nullable, is_string) {
+            (true, true) => quote!(Some(body.#name.as_str())),
+            (true, false) => quote!(Some(body.#name.as_str())),
+            (false, true) => quote!(body.#name.as_deref()),
+            (false, false) => quote!(body.#name.as_ref().map(|value| value.as_str())),
+        }
+    });
+    let Some(first) = fields.next() else { return quote!() };
+    // Field reads are cheap: `or`, not `or_else` (clippy's unnecessary_lazy_evaluations).
+    let rest = fields.map(|field| quote!(.or(#field)));
+    quote!(, |body| #first #(#rest)*)
+}
+
 /// Statements that build `request` for an operation from the builder's fields (`self.<name>`).
 fn build_request(context: &Context, operation: &Operation, authenticated: bool) -> TokenStream {
     let super::Std { some, .. } = context.std();
@@ -129,8 +149,10 @@ fn build_request(context: &Context, operation: &Operation, authenticated: bool) 
             }
         }
     });
+    let sensitive = operation.sensitive_response.then(|| quote!(request.sensitive_response();));
     quote! {
         let mut request = #runtime::client::Request::new(#runtime::client::Method::#http_method, #id, #template, #authenticated);
+        #sensitive
         #(#path)*
         #(#parameters)*
         #body
@@ -338,11 +360,11 @@ fn auth_methods(context: &Context) -> TokenStream {
                     refresh_token: Option<String>,
                     expires_in: Option<::std::time::Duration>,
                 ) {
-                    let tokens = #runtime::client::Tokens {
-                        access: #runtime::client::Secret::new(access_token),
-                        refresh: refresh_token.map(#runtime::client::Secret::new),
-                        expires_at: expires_in.map(|d| ::std::time::Instant::now() + d),
-                    };
+                    let tokens = #runtime::client::Tokens::new(
+                        #runtime::client::Secret::new(access_token),
+                        refresh_token.map(#runtime::client::Secret::new),
+                        expires_in,
+                    );
                     self.transport.set_tokens(tokens).await;
                 }
 
@@ -376,7 +398,7 @@ fn auth_methods(context: &Context) -> TokenStream {
                     #doc
                     pub async fn log_out(&self) -> Result<(), Error> {
                         let Some(session) = self.transport.session_id() else {
-                            return Err(#runtime::client::Error::Auth { operation: "log_out", message: "not logged in".into() });
+                            return Err(#runtime::client::Error::not_logged_in("log_out"));
                         };
                         struct Fields<'a> { client: &'a Client, #session_param: String }
                         impl Fields<'_> {
@@ -462,12 +484,13 @@ pub fn emit(context: &Context) -> TokenStream {
     };
     // Error bodies of other types (strings, lists, maps) have their impls in the runtime.
     let error_impl = match &api.error_body {
-        Some(ty @ Type::Schema(_)) => {
+        Some(ty @ Type::Schema(id)) => {
+            let message = error_message(context, *id);
             let ty = rust_type(context, ty);
             if api.speaks(Format::Xml) {
-                quote!(#runtime::json_xml_error_body!(#ty);)
+                quote!(#runtime::json_xml_error_body!(#ty #message);)
             } else {
-                quote!(#runtime::json_error_body!(#ty);)
+                quote!(#runtime::json_error_body!(#ty #message);)
             }
         }
         _ => quote!(),

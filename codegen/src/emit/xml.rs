@@ -126,7 +126,7 @@ pub fn object_codecs(context: &Context, schema: &Schema, object: &ir::Object) ->
     quote! {
         impl #runtime::xml::FromXml for #name {
             const XML_NAME: &'static str = #xml_name;
-            fn from_xml(#element: &#runtime::xml::Element) -> #result<Self, #runtime::xml::Error> {
+            fn from_xml(#element: #runtime::xml::Element<'_>) -> #result<Self, #runtime::xml::Error> {
                 #ok(Self { #(#reads)* })
             }
         }

@@ -75,6 +75,10 @@ pub struct Api {
     pub headers: IndexMap<String, String>,
     #[serde(default)]
     pub auth: Option<Auth>,
+    /// Fields of the error body type holding its human-readable message, in order of preference
+    /// (shown by the error's `Display`).
+    #[serde(default)]
+    pub error_message: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

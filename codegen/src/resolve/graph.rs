@@ -51,6 +51,7 @@ impl Resolver<'_> {
         let components = strongly_connected(&edges);
         mark_boxed(schemas, &components);
         mark_eq(schemas, &edges);
+        mark_secrets(schemas, &edges);
         self.check_nesting(schemas, &edges, &components, tables);
     }
 
@@ -225,6 +226,35 @@ fn mark_eq(schemas: &mut [ir::Schema], edges: &[Vec<Edge>]) {
     }
     for (schema, eq) in schemas.iter_mut().zip(eq) {
         schema.eq = eq;
+    }
+}
+
+/// Which schemas hold a sensitive field, directly or through other schemas.
+fn mark_secrets(schemas: &mut [ir::Schema], edges: &[Vec<Edge>]) {
+    let mut secret = vec![false; schemas.len()];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); schemas.len()];
+    let mut queue = Vec::new();
+    for (index, schema) in schemas.iter().enumerate() {
+        if let SchemaKind::Object(object) = &schema.kind {
+            if object.fields.iter().any(|field| field.sensitive) {
+                secret[index] = true;
+                queue.push(index);
+            }
+        }
+        for edge in &edges[index] {
+            dependents[edge.target].push(index);
+        }
+    }
+    while let Some(schema) = queue.pop() {
+        for &dependent in &dependents[schema] {
+            if !secret[dependent] {
+                secret[dependent] = true;
+                queue.push(dependent);
+            }
+        }
+    }
+    for (schema, secret) in schemas.iter_mut().zip(secret) {
+        schema.holds_secret = secret;
     }
 }
 

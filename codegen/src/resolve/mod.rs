@@ -117,7 +117,7 @@ impl<'a> Resolver<'a> {
         // Phase 3: the reference graph, then the client's rules and names.
         self.graph(&mut schemas, &tables);
         let json_members = members.resolve();
-        let (auth, error_body) = self.rules(&settings, auth, &mut operations, &tables);
+        let (auth, error_body, error_message) = self.rules(&settings, auth, &schemas, &mut operations, &tables);
         if self.errors() != start {
             return None;
         }
@@ -148,6 +148,7 @@ impl<'a> Resolver<'a> {
             schemas,
             operations,
             error_body,
+            error_message,
             json_members,
             shadowed_in_models,
             shadowed_in_requests,

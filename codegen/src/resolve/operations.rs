@@ -73,6 +73,8 @@ impl Resolver<'_> {
             responses,
             errors,
             output,
+            // Decided by the rules phase, which sees the schemas.
+            sensitive_response: false,
             examples,
         })
     }

@@ -43,9 +43,10 @@ impl Resolver<'_> {
         &mut self,
         settings: &Settings,
         plan: AuthPlan,
+        schemas: &[ir::Schema],
         operations: &mut [ir::Operation],
         tables: &Tables,
-    ) -> (ir::Auth, Option<ir::Type>) {
+    ) -> (ir::Auth, Option<ir::Type>, Vec<usize>) {
         let place = |id: OperationId| {
             let located = tables.operations[id.0].located;
             (located.file, located.path.clone())
@@ -53,8 +54,16 @@ impl Resolver<'_> {
         for (index, operation) in operations.iter_mut().enumerate() {
             let (file, path) = place(OperationId(index));
             self.builder_names(file, &path, operation);
+            let secret =
+                |ty: &ir::Type| super::types::innermost_schema(ty).is_some_and(|id| schemas[id.0].holds_secret);
+            operation.sensitive_response = operation
+                .responses
+                .iter()
+                .any(|r| r.ty.as_ref().is_some_and(secret) || r.headers.iter().any(|h| h.sensitive))
+                || operation.errors.iter().any(|e| e.ty.as_ref().is_some_and(secret));
         }
         let error_body = self.error_body(operations, &place);
+        let error_message = self.error_message(settings, error_body.as_ref(), schemas);
         if settings.formats.contains(&Format::Xml) {
             for (index, operation) in operations.iter().enumerate() {
                 let (file, path) = place(OperationId(index));
@@ -88,7 +97,39 @@ impl Resolver<'_> {
             }
         }
         let auth = self.auth_rules(plan, operations, &place);
-        (auth, error_body)
+        (auth, error_body, error_message)
+    }
+
+    /// The fields of the error body named by `api.error_message`: text fields of an object.
+    fn error_message(&mut self, settings: &Settings, body: Option<&ir::Type>, schemas: &[ir::Schema]) -> Vec<usize> {
+        if settings.error_message.is_empty() {
+            return Vec::new();
+        }
+        let object = match body {
+            Some(ir::Type::Schema(id)) => match &schemas[id.0].kind {
+                ir::SchemaKind::Object(object) => Some(object),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(object) = object else {
+            let message = "`error_message` names fields of the error body, and the API has no object error body";
+            self.error(settings.file, "api.error_message", message);
+            return Vec::new();
+        };
+        let mut fields = Vec::new();
+        for (index, name) in settings.error_message.iter().enumerate() {
+            let path = format!("api.error_message[{index}]");
+            match object.fields.iter().position(|f| f.name == *name) {
+                Some(found) if is_text(&object.fields[found].ty, schemas) => fields.push(found),
+                Some(_) => self.error(settings.file, &path, format!("field `{name}` of the error body is not text")),
+                None => {
+                    let hint = crate::diagnostics::did_you_mean(name, object.fields.iter().map(|f| f.name.as_str()));
+                    self.error(settings.file, &path, format!("the error body has no field `{name}`{hint}"));
+                }
+            }
+        }
+        fields
     }
 
     /// A parameter named like one of the builder's own members is renamed `<name>_param`.
@@ -199,6 +240,15 @@ impl Resolver<'_> {
                 ir::Auth::Session { header, logon_operation: logon, logout }
             }
         }
+    }
+}
+
+/// A string, a URI or a named string type.
+fn is_text(ty: &ir::Type, schemas: &[ir::Schema]) -> bool {
+    match ty {
+        ir::Type::Primitive(ir::Primitive::String | ir::Primitive::Uri) => true,
+        ir::Type::Schema(id) => matches!(schemas[id.0].kind, ir::SchemaKind::String),
+        _ => false,
     }
 }
 

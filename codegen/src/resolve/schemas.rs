@@ -107,6 +107,7 @@ impl Resolver<'_> {
             file: self.file_name(file).to_owned(),
             // Decided by the graph phase.
             eq: false,
+            holds_secret: false,
             xml_name: schema.xml_name.clone().unwrap_or_else(|| name.clone()),
             example: schema.example.clone(),
             kind,

@@ -19,6 +19,7 @@ pub(super) struct Settings<'a> {
     pub xml_namespace: Option<String>,
     pub headers: Vec<ir::FixedHeader>,
     pub auth: Option<&'a ast::Auth>,
+    pub error_message: Vec<String>,
 }
 
 impl<'a> Resolver<'a> {
@@ -87,6 +88,7 @@ impl<'a> Resolver<'a> {
             xml_namespace: api.xml_namespace.clone(),
             headers,
             auth: api.auth.as_ref(),
+            error_message: api.error_message.clone(),
         })
     }
 

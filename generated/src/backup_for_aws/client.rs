@@ -16,7 +16,10 @@ static API: ::veeam_runtime::client::ApiInfo = ::veeam_runtime::client::ApiInfo 
         token_path: Some("/token"),
     },
 };
-::veeam_runtime::json_error_body!(crate ::backup_for_aws::models::Error);
+::veeam_runtime::json_error_body!(
+    crate ::backup_for_aws::models::Error, | body | body.details.as_deref().or(Some(body
+    .title.as_str()))
+);
 /// Builds a [`Client`]: base URL, timeouts, TLS, user agent, wire format.
 pub type ClientBuilder = ::veeam_runtime::client::ClientBuilder<Client>;
 /// Client of the Veeam Backup for AWS REST API.
@@ -53,11 +56,11 @@ impl Client {
         refresh_token: Option<String>,
         expires_in: Option<::std::time::Duration>,
     ) {
-        let tokens = ::veeam_runtime::client::Tokens {
-            access: ::veeam_runtime::client::Secret::new(access_token),
-            refresh: refresh_token.map(::veeam_runtime::client::Secret::new),
-            expires_at: expires_in.map(|d| ::std::time::Instant::now() + d),
-        };
+        let tokens = ::veeam_runtime::client::Tokens::new(
+            ::veeam_runtime::client::Secret::new(access_token),
+            refresh_token.map(::veeam_runtime::client::Secret::new),
+            expires_in,
+        );
         self.transport.set_tokens(tokens).await;
     }
     /// Revokes the access token (`DELETE /api/v1/token`) and forgets the tokens.
@@ -310,6 +313,7 @@ pub mod requests {
                 "/api/v1/token",
                 false,
             );
+            request.sensitive_response();
             request.literal("/token");
             match self
                 .client

@@ -22,7 +22,9 @@ static API: ::veeam_runtime::client::ApiInfo = ::veeam_runtime::client::ApiInfo 
         header: "X-RestSvcSessionId",
     },
 };
-::veeam_runtime::json_xml_error_body!(crate ::enterprise_manager::models::Error);
+::veeam_runtime::json_xml_error_body!(
+    crate ::enterprise_manager::models::Error, | body | body.message.as_deref()
+);
 /// Builds a [`Client`]: base URL, timeouts, TLS, user agent, wire format.
 pub type ClientBuilder = ::veeam_runtime::client::ClientBuilder<Client>;
 /// Client of the Veeam Backup Enterprise Manager REST API.
@@ -68,6 +70,7 @@ impl Client {
                     "/api/sessionMngr/",
                     false,
                 );
+                request.sensitive_response();
                 request.literal("/sessionMngr/");
                 request.query("v", Some("latest"));
                 request.basic_auth(username, password);
@@ -92,10 +95,7 @@ impl Client {
     /// Ends the session (`DELETE /api/logonSessions/{sessionId}`) and forgets its id.
     pub async fn log_out(&self) -> Result<(), Error> {
         let Some(session) = self.transport.session_id() else {
-            return Err(::veeam_runtime::client::Error::Auth {
-                operation: "log_out",
-                message: "not logged in".into(),
-            });
+            return Err(::veeam_runtime::client::Error::not_logged_in("log_out"));
         };
         struct Fields<'a> {
             client: &'a Client,
@@ -1292,6 +1292,7 @@ pub mod requests {
                 "/api/backupServers/{backupServerId}/credentials/{credentialsId}",
                 true,
             );
+            request.sensitive_response();
             request.literal("/backupServers/");
             request.segment(&self.backup_server_id);
             request.literal("/credentials/");
@@ -1343,6 +1344,7 @@ pub mod requests {
                 "/api/logonSessions/{sessionId}",
                 true,
             );
+            request.sensitive_response();
             request.literal("/logonSessions/");
             request.segment(&self.session_id);
             let response = self.client.transport.send(request).await?;
@@ -1727,6 +1729,7 @@ pub mod requests {
                 "/api/backupServers/{backupServerId}/credentials",
                 true,
             );
+            request.sensitive_response();
             request.literal("/backupServers/");
             request.segment(&self.backup_server_id);
             request.literal("/credentials");
@@ -1773,6 +1776,7 @@ pub mod requests {
                 "/api/logonSessions",
                 true,
             );
+            request.sensitive_response();
             request.literal("/logonSessions");
             let response = self.client.transport.send(request).await?;
             match response.status() {

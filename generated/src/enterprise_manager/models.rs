@@ -256,7 +256,7 @@ impl Default for BackupServer {
 impl ::veeam_runtime::xml::FromXml for BackupServer {
     const XML_NAME: &'static str = "BackupServer";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             href: element.attr("Href")?,
@@ -405,7 +405,7 @@ impl ::std::fmt::Debug for BackupServerSpec {
 impl ::veeam_runtime::xml::FromXml for BackupServerSpec {
     const XML_NAME: &'static str = "BackupServerSpec";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             description: element
@@ -480,7 +480,7 @@ impl Default for BackupServers {
 impl ::veeam_runtime::xml::FromXml for BackupServers {
     const XML_NAME: &'static str = "BackupServers";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             backup_server: element.models("BackupServer")?,
@@ -638,7 +638,7 @@ impl ::std::fmt::Debug for CredentialsInfo {
 impl ::veeam_runtime::xml::FromXml for CredentialsInfo {
     const XML_NAME: &'static str = "CredentialsInfo";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             href: element.attr("Href")?,
@@ -706,7 +706,7 @@ impl Default for CredentialsInfoList {
 impl ::veeam_runtime::xml::FromXml for CredentialsInfoList {
     const XML_NAME: &'static str = "CredentialsInfoList";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             credentials_info: element.models("CredentialsInfo")?,
@@ -869,7 +869,7 @@ impl Default for EnterpriseAccount {
 impl ::veeam_runtime::xml::FromXml for EnterpriseAccount {
     const XML_NAME: &'static str = "EnterpriseAccount";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             href: element.attr("Href")?,
@@ -991,7 +991,7 @@ impl EnterpriseAccountCreateSpec {
 impl ::veeam_runtime::xml::FromXml for EnterpriseAccountCreateSpec {
     const XML_NAME: &'static str = "EnterpriseAccountCreateSpec";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             account_type: element
@@ -1048,7 +1048,7 @@ impl EnterpriseAccountInRoleCreateSpec {
 impl ::veeam_runtime::xml::FromXml for EnterpriseAccountInRoleCreateSpec {
     const XML_NAME: &'static str = "EnterpriseAccountInRoleCreateSpec";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             enterprise_role_uid: element
@@ -1167,7 +1167,7 @@ impl Default for EnterpriseRole {
 impl ::veeam_runtime::xml::FromXml for EnterpriseRole {
     const XML_NAME: &'static str = "EnterpriseRole";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             href: element.attr("Href")?,
@@ -1286,7 +1286,7 @@ impl Default for EntityRef {
 impl ::veeam_runtime::xml::FromXml for EntityRef {
     const XML_NAME: &'static str = "EntityRef";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             href: element.attr("Href")?,
@@ -1421,7 +1421,7 @@ impl Default for EntityReferences {
 impl ::veeam_runtime::xml::FromXml for EntityReferences {
     const XML_NAME: &'static str = "EntityReferences";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             refs: element.models("Ref")?,
@@ -1525,7 +1525,7 @@ impl Default for Error {
 impl ::veeam_runtime::xml::FromXml for Error {
     const XML_NAME: &'static str = "Error";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             message: element.attr("Message")?,
@@ -1605,7 +1605,7 @@ impl FileRestoreSettingsInfo {
 impl ::veeam_runtime::xml::FromXml for FileRestoreSettingsInfo {
     const XML_NAME: &'static str = "FileRestoreSettingsInfo";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             flr_inplace_only: element
@@ -1686,7 +1686,7 @@ impl Default for HierarchyScopeCreateSpec {
 impl ::veeam_runtime::xml::FromXml for HierarchyScopeCreateSpec {
     const XML_NAME: &'static str = "HierarchyScopeCreateSpec";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             hierarchy_scope_item: element.models("HierarchyScopeItem")?,
@@ -1753,7 +1753,7 @@ impl Default for HierarchyScopeCreateSpecItem {
 impl ::veeam_runtime::xml::FromXml for HierarchyScopeCreateSpecItem {
     const XML_NAME: &'static str = "HierarchyScopeCreateSpecItem";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             hierarchy_obj_ref: element.scalar("HierarchyObjRef")?,
@@ -1821,7 +1821,7 @@ impl Link {
 impl ::veeam_runtime::xml::FromXml for Link {
     const XML_NAME: &'static str = "Link";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             rel: element.required(element.attr("Rel")?, "attribute `Rel`")?,
@@ -2004,7 +2004,7 @@ impl ::std::fmt::Debug for LogonSession {
 impl ::veeam_runtime::xml::FromXml for LogonSession {
     const XML_NAME: &'static str = "LogonSession";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             href: element.attr("Href")?,
@@ -2133,7 +2133,7 @@ impl Default for LogonSessions {
 impl ::veeam_runtime::xml::FromXml for LogonSessions {
     const XML_NAME: &'static str = "LogonSessions";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             logon_session: element.models("LogonSession")?,
@@ -2218,7 +2218,7 @@ impl Default for PagingInfo {
 impl ::veeam_runtime::xml::FromXml for PagingInfo {
     const XML_NAME: &'static str = "PagingInfo";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             page_num: element.attr("PageNum")?,
@@ -2356,7 +2356,7 @@ impl Default for PasswordKeyInfo {
 impl ::veeam_runtime::xml::FromXml for PasswordKeyInfo {
     const XML_NAME: &'static str = "PasswordKeyInfo";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             href: element.attr("Href")?,
@@ -2425,7 +2425,7 @@ impl Default for PasswordKeyInfoList {
 impl ::veeam_runtime::xml::FromXml for PasswordKeyInfoList {
     const XML_NAME: &'static str = "PasswordKeyInfoList";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             password_key_info: element.models("PasswordKeyInfo")?,
@@ -2501,7 +2501,7 @@ impl ::std::fmt::Debug for PasswordKeyInfoSpec {
 impl ::veeam_runtime::xml::FromXml for PasswordKeyInfoSpec {
     const XML_NAME: &'static str = "PasswordKeyInfoSpec";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             hint: element.scalar("Hint")?,
@@ -2617,7 +2617,7 @@ impl Default for QueryResult {
 impl ::veeam_runtime::xml::FromXml for QueryResult {
     const XML_NAME: &'static str = "QueryResult";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             refs: element.wrapped_models("Refs", "Ref")?,
@@ -2661,7 +2661,7 @@ impl SqlRestoreSettingsInfo {
 impl ::veeam_runtime::xml::FromXml for SqlRestoreSettingsInfo {
     const XML_NAME: &'static str = "SqlRestoreSettingsInfo";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             deny_in_place_restore: element
@@ -2715,7 +2715,7 @@ impl SqlRestoreSettingsSpecs {
 impl ::veeam_runtime::xml::FromXml for SqlRestoreSettingsSpecs {
     const XML_NAME: &'static str = "SqlRestoreSettingsSpecs";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             deny_in_place_restore: element
@@ -2857,7 +2857,7 @@ impl Default for Task {
 impl ::veeam_runtime::xml::FromXml for Task {
     const XML_NAME: &'static str = "Task";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             href: element.attr("Href")?,
@@ -2964,7 +2964,7 @@ impl Default for TaskResultInfo {
 impl ::veeam_runtime::xml::FromXml for TaskResultInfo {
     const XML_NAME: &'static str = "TaskResultInfo";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             success: element.attr("Success")?,
@@ -3108,7 +3108,7 @@ impl Default for Tasks {
 impl ::veeam_runtime::xml::FromXml for Tasks {
     const XML_NAME: &'static str = "Tasks";
     fn from_xml(
-        element: &::veeam_runtime::xml::Element,
+        element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             task: element.models("Task")?,

@@ -1,0 +1,222 @@
+//! Requests as generated code assembles them: path segments, query and header parameters, a
+//! body in one of the operation's formats.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::Serialize;
+
+use super::auth::Secret;
+use super::error::EncodeError;
+use super::{Error, Method};
+use crate::xml::ToXml;
+
+pub(super) const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Characters kept as they are in a path segment (RFC 3986 unreserved).
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// A value sent as text in a path, query or header.
+pub trait ParamValue {
+    /// The text sent.
+    fn to_param(&self) -> Cow<'_, str>;
+}
+
+impl ParamValue for String {
+    fn to_param(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl ParamValue for str {
+    fn to_param(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl ParamValue for bool {
+    fn to_param(&self) -> Cow<'_, str> {
+        Cow::Borrowed(if *self { "true" } else { "false" })
+    }
+}
+
+macro_rules! display_param {
+    ($($ty:ty),*) => {$(
+        impl ParamValue for $ty {
+            fn to_param(&self) -> Cow<'_, str> {
+                Cow::Owned(self.to_string())
+            }
+        }
+    )*};
+}
+
+display_param!(i32, i64, f64, uuid::Uuid, crate::DateTime, crate::Date);
+
+/// An HTTP request being assembled by generated code.
+pub struct Request {
+    pub(super) method: Method,
+    pub(super) operation: &'static str,
+    pub(super) template: &'static str,
+    pub(super) path: String,
+    pub(super) query: Vec<(String, String)>,
+    pub(super) headers: Vec<(&'static str, String)>,
+    pub(super) body: Option<Body>,
+    pub(super) basic: Option<(String, Secret)>,
+    pub(super) authenticated: bool,
+    /// The response may hold secrets: its body is never kept in errors.
+    pub(super) sensitive_response: bool,
+}
+
+pub(super) struct Body {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The template, not the filled path: path parameters can be secrets.
+        f.debug_struct("Request")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.template)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Request {
+    /// A request for `operation` (`template` is the path template, used in traces and errors).
+    pub fn new(method: Method, operation: &'static str, template: &'static str, authenticated: bool) -> Self {
+        Request {
+            method,
+            operation,
+            template,
+            path: String::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            basic: None,
+            authenticated,
+            sensitive_response: false,
+        }
+    }
+
+    /// Marks the response as one that may hold secrets (a token, a password): its body is then
+    /// never kept in an error, and decoding errors leave out the values they saw.
+    pub fn sensitive_response(&mut self) {
+        self.sensitive_response = true;
+    }
+
+    /// Appends a literal part of the path.
+    pub fn literal(&mut self, text: &str) {
+        self.path.push_str(text);
+    }
+
+    /// Appends a path parameter, percent-encoded.
+    pub fn segment<T: ParamValue + ?Sized>(&mut self, value: &T) {
+        self.path.extend(utf8_percent_encode(&value.to_param(), SEGMENT));
+    }
+
+    /// Adds a query parameter; `None` adds nothing.
+    pub fn query<T: ParamValue + ?Sized>(&mut self, name: &str, value: Option<&T>) {
+        if let Some(value) = value {
+            self.query.push((name.to_owned(), value.to_param().into_owned()));
+        }
+    }
+
+    /// Adds a list query parameter, repeated (`a=1&a=2`) or comma-separated (`a=1,2`).
+    pub fn query_list<T: ParamValue>(&mut self, name: &str, values: Option<&[T]>, comma_separated: bool) {
+        let Some(values) = values else { return };
+        if comma_separated {
+            let joined: Vec<Cow<'_, str>> = values.iter().map(ParamValue::to_param).collect();
+            self.query.push((name.to_owned(), joined.join(",")));
+        } else {
+            for value in values {
+                self.query.push((name.to_owned(), value.to_param().into_owned()));
+            }
+        }
+    }
+
+    /// Adds a header; `None` adds nothing.
+    pub fn header<T: ParamValue + ?Sized>(&mut self, name: &'static str, value: Option<&T>) {
+        if let Some(value) = value {
+            self.headers.push((name, value.to_param().into_owned()));
+        }
+    }
+
+    /// Sends HTTP Basic credentials (logon calls). The response then counts as sensitive.
+    pub fn basic_auth(&mut self, username: &str, password: &str) {
+        self.basic = Some((username.to_owned(), Secret::new(password)));
+        self.sensitive_response = true;
+    }
+
+    fn encode_error<E>(&self, message: impl Into<String>) -> Error<E> {
+        Error::Encode(EncodeError::new(self.operation, message))
+    }
+
+    /// A JSON body.
+    pub fn json_body<T: Serialize, E>(&mut self, value: &T) -> Result<(), Error<E>> {
+        let bytes = serde_json::to_vec(value).map_err(|e| self.encode_error(e.to_string()))?;
+        self.body = Some(Body { bytes, content_type: "application/json" });
+        Ok(())
+    }
+
+    /// An XML body.
+    pub fn xml_body<T: ToXml, E>(&mut self, value: &T) -> Result<(), Error<E>> {
+        let text = crate::xml::to_string(value).map_err(|e| self.encode_error(e.to_string()))?;
+        self.body = Some(Body { bytes: text.into_bytes(), content_type: "application/xml" });
+        Ok(())
+    }
+
+    /// A form body.
+    pub fn form_body<T: Serialize, E>(&mut self, value: &T) -> Result<(), Error<E>> {
+        let text = serde_urlencoded::to_string(value).map_err(|e| self.encode_error(e.to_string()))?;
+        self.body = Some(Body { bytes: text.into_bytes(), content_type: FORM });
+        Ok(())
+    }
+
+    /// A form body of fields (token grants).
+    pub(super) fn form_fields<E>(&mut self, fields: &[(&str, &str)]) -> Result<(), Error<E>> {
+        self.form_body(&fields)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_are_encoded_and_queries_kept_in_order() {
+        let mut request = Request::new(Method::GET, "op", "/a/{id}", true);
+        request.literal("/a/");
+        request.segment("x y/../%");
+        request.query("q", Some("a&b"));
+        request.query::<str>("none", None);
+        request.query_list("l", Some(&[1, 2][..]), false);
+        request.query_list("c", Some(&["a".to_owned(), "b".to_owned()][..]), true);
+        assert_eq!(request.path, "/a/x%20y%2F..%2F%25");
+        let query: Vec<(&str, &str)> = request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(query, [("q", "a&b"), ("l", "1"), ("l", "2"), ("c", "a,b")]);
+        // Debug shows the template, never the filled path.
+        assert!(format!("{request:?}").contains("\"/a/{id}\""));
+    }
+
+    #[test]
+    fn basic_credentials_make_the_response_sensitive_and_never_print() {
+        let mut request = Request::new(Method::POST, "logon", "/sessions", false);
+        assert!(!request.sensitive_response);
+        request.basic_auth("admin", "hunter2");
+        assert!(request.sensitive_response);
+        assert!(!format!("{request:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn bodies_in_each_format() {
+        let mut request = Request::new(Method::POST, "op", "/x", true);
+        request.json_body::<_, ()>(&serde_json::json!({"a": 1})).unwrap();
+        assert_eq!(request.body.as_ref().unwrap().content_type, "application/json");
+        request.form_fields::<()>(&[("grant_type", "password"), ("username", "a b")]).unwrap();
+        let body = request.body.as_ref().unwrap();
+        assert_eq!((body.content_type, body.bytes.as_slice()), (FORM, &b"grant_type=password&username=a+b"[..]));
+    }
+}

@@ -1,0 +1,161 @@
+//! Responses: the status, headers and body (read within the client's limits), decoded in the
+//! format the server says it sent.
+
+use std::fmt;
+
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use super::error::{ApiError, DecodeError, DecodeFailure, ErrorBody, UnexpectedStatusError};
+use super::{Error, Format};
+use crate::xml::FromXml;
+
+/// A response, body read.
+pub struct Response {
+    pub(super) operation: &'static str,
+    pub(super) status: StatusCode,
+    pub(super) headers: HeaderMap,
+    pub(super) body: Vec<u8>,
+    pub(super) format: Format,
+    pub(super) max_depth: usize,
+    /// The body may hold secrets: never kept in errors, values left out of decode errors.
+    pub(super) sensitive: bool,
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The body format of a response: from its `Content-Type`, else the format asked for.
+pub(super) fn body_format(headers: &HeaderMap, asked: Format) -> Format {
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if essence.ends_with("json") {
+        Format::Json
+    } else if essence.ends_with("xml") {
+        Format::Xml
+    } else {
+        asked
+    }
+}
+
+impl Response {
+    /// The status code.
+    pub fn status(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    /// A response header, if present and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body as text, unless the response may hold secrets.
+    fn raw(&self) -> Option<String> {
+        (!self.sensitive).then(|| String::from_utf8_lossy(&self.body).into_owned())
+    }
+
+    fn decode_error<E>(&self, failure: DecodeFailure) -> Error<E> {
+        Error::Decode(DecodeError::new(self.operation, self.status.as_u16(), failure, self.raw()))
+    }
+
+    /// Decodes a JSON body.
+    pub fn json<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
+        crate::json::from_slice(&self.body).map_err(|e| {
+            let message = if self.sensitive { e.without_values() } else { e.to_string() };
+            self.decode_error(DecodeFailure::new(message))
+        })
+    }
+
+    /// Decodes an XML body.
+    pub fn xml<T: FromXml, E>(&self) -> Result<T, Error<E>> {
+        let text = std::str::from_utf8(&self.body)
+            .map_err(|e| self.decode_error(DecodeFailure::new(format!("not UTF-8: {e}"))))?;
+        crate::xml::from_str_with_depth(text, self.max_depth).map_err(|e| {
+            let message = if self.sensitive { e.without_values() } else { e.to_string() };
+            self.decode_error(DecodeFailure::new(message))
+        })
+    }
+
+    /// Decodes a body in the format its `Content-Type` names (else the format asked for).
+    pub fn body<T: DeserializeOwned + FromXml, E>(&self) -> Result<T, Error<E>> {
+        match body_format(&self.headers, self.format) {
+            Format::Json => self.json(),
+            Format::Xml => self.xml(),
+        }
+    }
+
+    /// A success status the operation does not declare.
+    pub fn unexpected<E>(&self) -> Error<E> {
+        Error::UnexpectedStatus(UnexpectedStatusError::new(self.operation, self.status.as_u16(), self.raw()))
+    }
+
+    pub(super) fn api_error<E: ErrorBody>(&self) -> Error<E> {
+        let body = if self.body.iter().all(u8::is_ascii_whitespace) {
+            None
+        } else {
+            E::decode(&self.body, body_format(&self.headers, self.format), self.max_depth)
+        };
+        Error::Api(ApiError::new(self.operation, self.status.as_u16(), body, self.raw()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn response(content_type: Option<&str>, body: &str, sensitive: bool) -> Response {
+        let mut headers = HeaderMap::new();
+        if let Some(content_type) = content_type {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_str(content_type).unwrap());
+        }
+        Response {
+            operation: "op",
+            status: StatusCode::OK,
+            headers,
+            body: body.as_bytes().to_vec(),
+            format: Format::Xml,
+            max_depth: 128,
+            sensitive,
+        }
+    }
+
+    #[test]
+    fn format_negotiation() {
+        let format = |ct: Option<&str>| body_format(&response(ct, "", false).headers, Format::Xml);
+        assert_eq!(format(Some("application/json; charset=utf-8")), Format::Json);
+        assert_eq!(format(Some("application/problem+json")), Format::Json);
+        assert_eq!(format(Some("application/xml")), Format::Xml);
+        assert_eq!(format(Some("text/xml")), Format::Xml);
+        assert_eq!(format(Some("text/html")), Format::Xml, "unknown types fall back to the format asked for");
+        assert_eq!(format(Some("application/jsonp-not")), Format::Xml);
+        assert_eq!(format(None), Format::Xml);
+    }
+
+    #[test]
+    fn decode_errors_of_sensitive_responses_leave_out_values_and_the_body() {
+        #[derive(serde::Deserialize, Debug)]
+        struct Token {
+            #[allow(dead_code)]
+            access_token: String,
+        }
+        let body = r#"{"access_token": 123456789}"#;
+        let open = response(Some("application/json"), body, false).json::<Token, ()>().unwrap_err();
+        let Error::Decode(decode) = &open else { panic!("{open:?}") };
+        assert!(decode.message().contains("123456789") && decode.raw() == Some(body), "{}", decode.message());
+        let closed = response(Some("application/json"), body, true).json::<Token, ()>().unwrap_err();
+        let Error::Decode(decode) = &closed else { panic!("{closed:?}") };
+        assert!(!decode.message().contains("123456789"), "{}", decode.message());
+        assert!(decode.message().starts_with("access_token:"), "{}", decode.message());
+        assert_eq!(decode.raw(), None);
+        assert!(!format!("{closed:?}").contains("123456789"));
+    }
+}
