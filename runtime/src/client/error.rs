@@ -217,11 +217,16 @@ pub struct ApiError<E> {
     pub(super) status: u16,
     pub(super) body: Option<E>,
     raw: Option<Raw>,
+    /// The call carried or returns secrets (a token grant, a logon): the server may echo them, so
+    /// the body is available from [`ApiError::body`] but never printed.
+    sensitive: bool,
 }
 
 impl<E> ApiError<E> {
+    /// `raw` is `None` for sensitive calls.
     pub(super) fn new(operation: &'static str, status: u16, body: Option<E>, raw: Option<String>) -> Self {
-        ApiError { operation, status, body, raw: raw.map(Raw) }
+        let sensitive = raw.is_none();
+        ApiError { operation, status, body, raw: raw.map(Raw), sensitive }
     }
 
     /// The operation called.
@@ -256,19 +261,22 @@ impl<E> ApiError<E> {
 
 impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiError")
-            .field("operation", &self.operation)
-            .field("status", &self.status)
-            .field("body", &self.body)
-            .field("raw", &self.raw)
-            .finish()
+        let mut debug = f.debug_struct("ApiError");
+        debug.field("operation", &self.operation).field("status", &self.status);
+        if self.sensitive {
+            debug.field("body", &self.body.as_ref().map(|_| crate::Redacted));
+        } else {
+            debug.field("body", &self.body);
+        }
+        debug.field("raw", &self.raw).finish()
     }
 }
 
 impl<E: ErrorBody> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: the server answered {}", self.operation, status_text(self.status))?;
-        match self.body.as_ref().and_then(ErrorBody::message).map(str::trim).filter(|m| !m.is_empty()) {
+        let message = if self.sensitive { None } else { self.body.as_ref().and_then(ErrorBody::message) };
+        match message.map(str::trim).filter(|m| !m.is_empty()) {
             Some(message) => write!(f, ": {}", one_line(message)),
             None => Ok(()),
         }

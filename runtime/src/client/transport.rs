@@ -155,7 +155,9 @@ impl Transport {
         request.form_fields(fields)?;
         // Straight to `execute`: a token request is never authenticated or retried (and going
         // through `send` would make refreshing recursive).
-        let response = self.execute::<E>(&request, None).await?;
+        let span = self.span(&request);
+        let response = self.execute::<E>(&request, None).instrument(span.clone()).await?;
+        span.record("status", response.status.as_u16());
         if response.status.is_client_error() || response.status.is_server_error() {
             return Err(response.api_error());
         }
@@ -267,15 +269,7 @@ impl Transport {
     /// bearer tokens, refreshes the token and retries once. Error statuses become
     /// [`Error::Api`] with the decoded error body.
     pub async fn send<E: ErrorBody>(&self, request: Request) -> Result<Response, Error<E>> {
-        let span = tracing::info_span!(
-            "request",
-            api = self.inner.info.name,
-            operation = request.operation,
-            method = %request.method,
-            path = request.template,
-            status = tracing::field::Empty,
-            duration_ms = tracing::field::Empty,
-        );
+        let span = self.span(&request);
         async move {
             let started = Instant::now();
             let mut retried = false;
@@ -304,6 +298,19 @@ impl Transport {
         }
         .instrument(span)
         .await
+    }
+
+    /// The span of one call: what was called, never a URL, header or body.
+    fn span(&self, request: &Request) -> tracing::Span {
+        tracing::info_span!(
+            "request",
+            api = self.inner.info.name,
+            operation = request.operation,
+            method = %request.method,
+            path = request.template,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        )
     }
 
     async fn execute<E>(
