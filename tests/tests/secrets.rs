@@ -111,7 +111,8 @@ async fn no_secret_in_any_error_debug_display_chain_or_trace() {
     let backup_for_aws::Error::Auth(auth) = &error else { panic!("{error:?}") };
     assert!(auth.source().is_some(), "the refresh failure keeps its cause");
     record("failed refresh", &error);
-    outputs.borrow_mut().push(("client with tokens", format!("{client:?} {:?}", client.transport().tokens().await)));
+    let tokens = format!("{client:?} {:?}", client.transport().tokens().await);
+    outputs.borrow_mut().push(("client with tokens", tokens));
     outputs
         .borrow_mut()
         .push(("request builder", format!("{:?}", client.list_standard_accounts().search_pattern("x"))));
