@@ -14,6 +14,7 @@ struct Manifest<'a> {
     dependencies: Dependencies<'a>,
     #[serde(rename = "dev-dependencies")]
     dev_dependencies: DevDependencies<'a>,
+    features: std::collections::BTreeMap<&'a str, Vec<&'a str>>,
 }
 
 #[derive(Serialize)]
@@ -82,6 +83,8 @@ pub fn manifest(krate: &ir::Crate, runtime_path: &str) -> Result<String, Error> 
             runtime: [(krate.runtime_package.as_str(), PathDependency { path: runtime_path, features: &["testing"] })]
                 .into(),
         },
+        // `fuzzing`: an entry point decoding any type, for the decode fuzz target.
+        features: [("fuzzing", Vec::new())].into(),
     };
     let text = toml::to_string(&manifest).map_err(|e| Error::Internal(format!("Cargo.toml: {e}")))?;
     let header = write::header("#", &krate.spec_name, &[std::path::PathBuf::from(crate::load::CRATE_FILE)]);

@@ -8,6 +8,7 @@
 mod cargo;
 mod client;
 mod docs;
+mod fuzzing;
 mod models;
 mod tests;
 mod types;
@@ -276,6 +277,7 @@ fn lib_rs(krate: &ir::Crate, spec: &ir::Spec) -> TokenStream {
     let runtime_ident = &krate.runtime_lib;
     let runtime = quote!(::#runtime_ident);
     let docs = docs::inner(Some(krate.docs.as_deref().unwrap_or(&krate.description)));
+    let fuzzing = fuzzing::module(spec, runtime_ident);
     let modules = spec.apis.iter().map(|api| {
         let module = &api.module;
         let summary = docs::outer(Some(&api.title));
@@ -303,6 +305,8 @@ fn lib_rs(krate: &ir::Crate, spec: &ir::Spec) -> TokenStream {
         #(#modules)*
 
         pub use shared::*;
+
+        #fuzzing
 
         // In a skipped module: rustfmt would reorder these re-exports.
         #[rustfmt::skip]
