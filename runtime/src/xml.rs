@@ -129,6 +129,9 @@ pub fn fragment_to_string<T: ToXml>(value: &T, name: &str) -> Result<String, Err
 // ---------------------------------------------------------------------------------------------
 // Reading
 
+/// Elements shown at each end of the path of a very deep element.
+const PATH_ENDS: usize = 16;
+
 /// No node: the end of a sibling list.
 const NONE: u32 = u32::MAX;
 
@@ -237,7 +240,8 @@ impl<'a> Document<'a> {
                     let index =
                         u32::try_from(document.nodes.len()).map_err(|_| Error::new("/", "too many elements"))?;
                     let parent = open.last().map_or(NONE, |(node, _)| *node);
-                    let name = document.name_of(text, start, &at(&document, &open))?;
+                    let name = within(text, start.local_name().as_ref())
+                        .ok_or_else(|| Error::new(at(&document, &open), "element name is not UTF-8"))?;
                     let attributes = document.read_attributes(text, &reader, start, parent)?;
                     document.nodes.push(Node {
                         name,
@@ -293,15 +297,18 @@ impl<'a> Document<'a> {
                     }
                 }
                 Event::GeneralRef(reference) => {
-                    let path = at(&document, &open);
+                    // The path is computed only for an error: it costs a walk of the siblings.
                     let character = match reference.resolve_char_ref() {
                         Ok(Some(c)) => c,
                         Ok(None) => {
                             let name = reference.as_ref().to_owned();
                             entity(&name)
-                                .ok_or_else(|| Error::new(path.clone(), format!("unknown entity `&{name};`")))?
+                                .ok_or_else(|| Error::new(at(&document, &open), format!("unknown entity `&{name};`")))?
                         }
-                        Err(error) => return Err(Error::new(path, format!("invalid character reference: {error}"))),
+                        Err(error) => {
+                            let message = format!("invalid character reference: {error}");
+                            return Err(Error::new(at(&document, &open), message));
+                        }
                     };
                     match open.last() {
                         Some((node, _)) => {
@@ -332,12 +339,6 @@ impl<'a> Document<'a> {
             }
         };
         u32::try_from(index + 1).unwrap_or(0)
-    }
-
-    /// The local name of a start tag, borrowed from the input.
-    fn name_of(&self, text: &'a str, start: &BytesStart<'_>, path: &str) -> Result<&'a str, Error> {
-        let local = start.local_name();
-        within(text, local.as_ref()).ok_or_else(|| Error::new(path, "element name is not UTF-8"))
     }
 
     fn read_attributes(
@@ -397,8 +398,16 @@ impl<'a> Document<'a> {
             chain.push(node);
             node = self.nodes[node as usize].parent;
         }
+        // Paths of absurdly deep elements keep their two ends.
+        let skipped = chain.len().saturating_sub(2 * PATH_ENDS);
         let mut path = String::new();
-        for &node in chain.iter().rev() {
+        for (depth, &node) in chain.iter().rev().enumerate() {
+            if skipped > 0 && (PATH_ENDS..PATH_ENDS + skipped).contains(&depth) {
+                if depth == PATH_ENDS {
+                    path.push_str(&format!("/…{skipped} levels…"));
+                }
+                continue;
+            }
             let current = &self.nodes[node as usize];
             path.push('/');
             path.push_str(current.name);
@@ -890,6 +899,9 @@ mod tests {
         // A limit far below the document: refused early, the error's path only as long as it.
         let error = Document::parse_with_depth(&deep, 3).unwrap_err();
         assert_eq!(error.path, "/a/a/a");
+        // Paths of very deep elements keep their ends.
+        let error = Document::parse_with_depth(&deep.replace("</a></a>", "</a></b>"), 1000).unwrap_err();
+        assert!(error.path.starts_with("/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/…167 levels…/a/"), "{}", error.path);
     }
 
     #[test]

@@ -1,0 +1,72 @@
+//! XML decoding cost by document size and nesting depth: time and peak memory (`max alloc`,
+//! from divan's allocation profiler). Lists of documented `Ref` items of 1, 10 and 50 MB grow
+//! linearly; nesting of 1k, 10k and 100k levels is refused at the depth limit (default 128) in
+//! time proportional to the limit, and read in linear time when the limit is lifted (up to
+//! quick-xml's own limit of 65,535 levels).
+
+use veeam_api::enterprise_manager::models::EntityReferences;
+
+#[global_allocator]
+static ALLOC: divan::AllocProfiler = divan::AllocProfiler::system();
+
+fn main() {
+    divan::main();
+}
+
+const REF: &str = r#" <Ref Type="BackupServerReference" Href="https://localhost:9398/api/backupServers/1eb5b858-e557-43b3-8e79-386161b7ea44" Name="srv03.tech.local" UID="urn:veeam:BackupServer:1eb5b858-e557-43b3-8e79-386161b7ea44">
+   <Links>
+     <Link Rel="Down" Type="JobReferenceList" Href="https://localhost:9398/api/backupServers/1eb5b858-e557-43b3-8e79-386161b7ea44/jobs" />
+     <Link Rel="Alternate" Type="BackupServer" Href="https://localhost:9398/api/backupServers/1eb5b858-e557-43b3-8e79-386161b7ea44?format=Entity" Name="srv03.tech.local" />
+   </Links>
+ </Ref>
+"#;
+
+/// A documented list document of about `megabytes` MB.
+fn list(megabytes: usize) -> String {
+    let count = megabytes * 1_000_000 / REF.len();
+    let mut document = String::with_capacity(megabytes * 1_000_000 + 200);
+    document.push_str(r#"<EntityReferences xmlns="http://www.veeam.com/ent/v1.0">"#);
+    for _ in 0..count {
+        document.push_str(REF);
+    }
+    document.push_str("</EntityReferences>");
+    document
+}
+
+/// A list document with `depth` unknown elements nested inside it.
+fn nested(depth: usize) -> String {
+    format!(
+        r#"<EntityReferences xmlns="http://www.veeam.com/ent/v1.0">{}{}</EntityReferences>"#,
+        "<x>".repeat(depth),
+        "</x>".repeat(depth)
+    )
+}
+
+#[divan::bench(args = [1, 10, 50], sample_count = 5, sample_size = 1)]
+fn list_of_refs(bencher: divan::Bencher, megabytes: usize) {
+    let document = list(megabytes);
+    bencher.counter(divan::counter::BytesCount::new(document.len())).bench(|| {
+        let list: EntityReferences = veeam_runtime::xml::from_str(divan::black_box(&document)).unwrap();
+        assert!(list.refs.as_ref().is_some_and(|refs| !refs.is_empty()));
+        list
+    });
+}
+
+#[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 5, sample_size = 1)]
+fn nesting_refused_at_the_limit(bencher: divan::Bencher, depth: usize) {
+    let document = nested(depth);
+    bencher.bench(|| {
+        let error = veeam_runtime::xml::from_str::<EntityReferences>(divan::black_box(&document)).unwrap_err();
+        assert!(error.message.contains("deeper than 128"));
+        error
+    });
+}
+
+/// quick-xml itself stops at 65,535 levels.
+#[divan::bench(args = [1_000, 10_000, 60_000], sample_count = 5, sample_size = 1)]
+fn nesting_read_without_a_limit(bencher: divan::Bencher, depth: usize) {
+    let document = nested(depth);
+    bencher.counter(divan::counter::BytesCount::new(document.len())).bench(|| {
+        veeam_runtime::xml::from_str_with_depth::<EntityReferences>(divan::black_box(&document), usize::MAX).unwrap()
+    });
+}
