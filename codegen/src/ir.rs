@@ -150,7 +150,8 @@ pub struct Api {
 }
 
 /// The std prelude names generated code writes bare, with their full paths: a module that
-/// defines one of these names (a schema called `Option`) gets the full path instead.
+/// defines one of these names (a schema called `Option`) gets the full path instead. (The emitters
+/// spell the same paths as tokens.)
 pub const PRELUDE: &[(&str, &str)] = &[
     ("String", "::std::string::String"),
     ("Vec", "::std::vec::Vec"),

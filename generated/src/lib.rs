@@ -30,6 +30,7 @@ pub use shared::*;
 /// Decoding of every type, for the decode fuzz target (feature `fuzzing`).
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
+#[rustfmt::skip]
 pub mod fuzzing {
     /// How many types [`decode`] chooses from.
     pub const TYPES: usize = 46usize;
@@ -37,32 +38,49 @@ pub mod fuzzing {
     pub fn decode(selector: usize, text: &str) {
         match selector % TYPES.max(1) {
             0usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::backup_for_aws::models::Error>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::backup_for_aws::models::Error,
+                >(text);
             }
             1usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::backup_for_aws::models::ErrorCode>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::backup_for_aws::models::ErrorCode,
+                >(text);
             }
             2usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::backup_for_aws::models::Link>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::backup_for_aws::models::Link,
+                >(text);
             }
             3usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::backup_for_aws::models::LinkMethod>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::backup_for_aws::models::LinkMethod,
+                >(text);
             }
             4usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::backup_for_aws::models::LoginGrantTypes>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::backup_for_aws::models::LoginGrantTypes,
+                >(text);
             }
             5usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::backup_for_aws::models::LoginSpec>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::backup_for_aws::models::LoginSpec,
+                >(text);
             }
             6usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::backup_for_aws::models::RestLogin>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::backup_for_aws::models::RestLogin,
+                >(text);
             }
             7usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::backup_for_aws::models::StandardAccount>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::backup_for_aws::models::StandardAccount,
+                >(text);
             }
             8usize => {
-                let _ =
-                    ::veeam_runtime::json::from_str::<crate::backup_for_aws::models::StandardAccountCreateSpec>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::backup_for_aws::models::StandardAccountCreateSpec,
+                >(text);
             }
             9usize => {
                 let _ = ::veeam_runtime::json::from_str::<
@@ -70,58 +88,90 @@ pub mod fuzzing {
                 >(text);
             }
             10usize => {
-                let _ =
-                    ::veeam_runtime::json::from_str::<crate::backup_for_aws::models::StandardAccountUpdateSpec>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::backup_for_aws::models::StandardAccountUpdateSpec,
+                >(text);
             }
             11usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::backup_for_aws::models::StandardAccountsPage>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::backup_for_aws::models::StandardAccountsPage,
+                >(text);
             }
             12usize => {
-                let _ =
-                    ::veeam_runtime::json::from_str::<crate::backup_for_aws::models::StandardAccountsSortColumns>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::backup_for_aws::models::StandardAccountsSortColumns,
+                >(text);
             }
             13usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::backup_for_aws::models::ValidationMessage>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::backup_for_aws::models::ValidationMessage,
+                >(text);
             }
             14usize => {
-                let _ =
-                    ::veeam_runtime::json::from_str::<crate::backup_for_aws::models::ValidationMessageSeverity>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::backup_for_aws::models::ValidationMessageSeverity,
+                >(text);
             }
             15usize => {
-                let _ =
-                    ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::AccountTypeEnumeration>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::AccountTypeEnumeration,
+                >(text);
             }
             16usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::BackupServer>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::BackupServer>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::BackupServer,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::BackupServer,
+                >(text);
             }
             17usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::BackupServerSpec>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::BackupServerSpec>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::BackupServerSpec,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::BackupServerSpec,
+                >(text);
             }
             18usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::BackupServers>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::BackupServers>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::BackupServers,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::BackupServers,
+                >(text);
             }
             19usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::CredentialsInfo>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::CredentialsInfo>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::CredentialsInfo,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::CredentialsInfo,
+                >(text);
             }
             20usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::CredentialsInfoList>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::CredentialsInfoList>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::CredentialsInfoList,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::CredentialsInfoList,
+                >(text);
             }
             21usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::EnterpriseAccount>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::EnterpriseAccount>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::EnterpriseAccount,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::EnterpriseAccount,
+                >(text);
             }
             22usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::EnterpriseAccountCreateSpec>(
-                    text,
-                );
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::EnterpriseAccountCreateSpec>(
-                    text,
-                );
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
+                >(text);
             }
             23usize => {
                 let _ = ::veeam_runtime::json::from_str::<
@@ -132,103 +182,174 @@ pub mod fuzzing {
                 >(text);
             }
             24usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::EnterpriseRole>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::EnterpriseRole>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::EnterpriseRole,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::EnterpriseRole,
+                >(text);
             }
             25usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::EntityRef>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::EntityRef>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::EntityRef,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::EntityRef,
+                >(text);
             }
             26usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::EntityReferences>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::EntityReferences>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::EntityReferences,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::EntityReferences,
+                >(text);
             }
             27usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::Error>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::Error>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::Error,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::Error,
+                >(text);
             }
             28usize => {
-                let _ =
-                    ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::FileRestoreSettingsInfo>(text);
-                let _ =
-                    ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::FileRestoreSettingsInfo>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::FileRestoreSettingsInfo,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::FileRestoreSettingsInfo,
+                >(text);
             }
             29usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::HierarchyScopeCreateSpec>(
-                    text,
-                );
-                let _ =
-                    ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::HierarchyScopeCreateSpec>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::HierarchyScopeCreateSpec,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::HierarchyScopeCreateSpec,
+                >(text);
             }
             30usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::HierarchyScopeCreateSpecItem,
                 >(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::HierarchyScopeCreateSpecItem>(
-                    text,
-                );
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::HierarchyScopeCreateSpecItem,
+                >(text);
             }
             31usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::Link>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::Link>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::Link,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::Link,
+                >(text);
             }
             32usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::LogonSession>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::LogonSession>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::LogonSession,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::LogonSession,
+                >(text);
             }
             33usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::LogonSessions>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::LogonSessions>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::LogonSessions,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::LogonSessions,
+                >(text);
             }
             34usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::PagingInfo>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::PagingInfo>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::PagingInfo,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::PagingInfo,
+                >(text);
             }
             35usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::PasswordKeyInfo>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::PasswordKeyInfo>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::PasswordKeyInfo,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::PasswordKeyInfo,
+                >(text);
             }
             36usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::PasswordKeyInfoList>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::PasswordKeyInfoList>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::PasswordKeyInfoList,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::PasswordKeyInfoList,
+                >(text);
             }
             37usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::PasswordKeyInfoSpec>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::PasswordKeyInfoSpec>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::PasswordKeyInfoSpec,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::PasswordKeyInfoSpec,
+                >(text);
             }
             38usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::QueryResult>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::QueryResult>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::QueryResult,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::QueryResult,
+                >(text);
             }
             39usize => {
-                let _ =
-                    ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::SqlRestoreSettingsInfo>(text);
-                let _ =
-                    ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::SqlRestoreSettingsInfo>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::SqlRestoreSettingsInfo,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::SqlRestoreSettingsInfo,
+                >(text);
             }
             40usize => {
-                let _ =
-                    ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::SqlRestoreSettingsSpecs>(text);
-                let _ =
-                    ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::SqlRestoreSettingsSpecs>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::SqlRestoreSettingsSpecs,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::SqlRestoreSettingsSpecs,
+                >(text);
             }
             41usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::Task>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::Task>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::Task,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::Task,
+                >(text);
             }
             42usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::TaskResultInfo>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::TaskResultInfo>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::TaskResultInfo,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::TaskResultInfo,
+                >(text);
             }
             43usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::TaskState>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::TaskState,
+                >(text);
             }
             44usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::Tasks>(text);
-                let _ = ::veeam_runtime::xml::from_str::<crate::enterprise_manager::models::Tasks>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::Tasks,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::Tasks,
+                >(text);
             }
             45usize => {
-                let _ = ::veeam_runtime::json::from_str::<crate::enterprise_manager::models::Uid>(text);
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::Uid,
+                >(text);
             }
             _ => {}
         }

@@ -31,6 +31,8 @@ pub fn module(spec: &ir::Spec, runtime: &ir::Ident) -> TokenStream {
         /// Decoding of every type, for the decode fuzz target (feature `fuzzing`).
         #[cfg(feature = "fuzzing")]
         #[doc(hidden)]
+        // prettyplease, not rustfmt, formats generated code.
+        #[rustfmt::skip]
         pub mod fuzzing {
             /// How many types [`decode`] chooses from.
             pub const TYPES: usize = #count;

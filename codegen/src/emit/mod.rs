@@ -114,8 +114,27 @@ impl<'a> Context<'a> {
 
     pub fn std(&self) -> Std {
         let get = |name: &str| -> TokenStream {
-            // Paths of `ir::PRELUDE` and bare identifiers: both parse.
-            self.prelude_path(name).parse().unwrap_or_default()
+            if !self.shadowed(name) {
+                let ident = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
+                return quote!(#ident);
+            }
+            match name {
+                "String" => quote!(::std::string::String),
+                "Vec" => quote!(::std::vec::Vec),
+                "Option" => quote!(::std::option::Option),
+                "Some" => quote!(::std::option::Option::Some),
+                "None" => quote!(::std::option::Option::None),
+                "Box" => quote!(::std::boxed::Box),
+                "Result" => quote!(::std::result::Result),
+                "Ok" => quote!(::std::result::Result::Ok),
+                "Err" => quote!(::std::result::Result::Err),
+                "Default" => quote!(::std::default::Default),
+                "From" => quote!(::std::convert::From),
+                "Into" => quote!(::std::convert::Into),
+                "AsRef" => quote!(::std::convert::AsRef),
+                "ToOwned" => quote!(::std::borrow::ToOwned),
+                _ => quote!(::std::marker::Send),
+            }
         };
         Std {
             string: get("String"),
@@ -218,7 +237,7 @@ pub fn render(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Result<Rend
     // Models and clients are the big files: at the end of the queue, so they are taken first.
     jobs.sort_by_key(|(path, _)| path.ends_with("models.rs") || path.ends_with("client.rs"));
     let mut rendered = Rendered::default();
-    for (path, contents) in run_parallel(jobs) {
+    for (path, contents) in run_parallel(jobs)? {
         let contents = contents?;
         // An empty file means the job had nothing to write (no examples, say).
         if !contents.is_empty() {
@@ -229,7 +248,9 @@ pub fn render(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Result<Rend
 }
 
 /// Runs the jobs on as many threads as there are cores, taking them from the end of the list.
-fn run_parallel(jobs: Vec<Job>) -> Vec<(PathBuf, Result<String, Error>)> {
+/// Every job's result is returned, or an internal error: never fewer files than jobs.
+fn run_parallel(jobs: Vec<Job>) -> Result<Vec<(PathBuf, Result<String, Error>)>, Error> {
+    let count = jobs.len();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
     let queue = std::sync::Mutex::new(jobs);
     let results = std::sync::Mutex::new(Vec::new());
@@ -248,7 +269,11 @@ fn run_parallel(jobs: Vec<Job>) -> Vec<(PathBuf, Result<String, Error>)> {
             });
         }
     });
-    results.into_inner().unwrap_or_default()
+    let results = results.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if results.len() != count {
+        return Err(Error::Internal(format!("{} of {count} files were rendered", results.len())));
+    }
+    Ok(results)
 }
 
 /// One line of comment text: control and bidi characters escaped (see [`docs::clean`]), so no
