@@ -29,7 +29,10 @@ fn main() {
     let document = if kind == "small" {
         // Small valid items: `<Ref Name="…"/>`, about 20 bytes each.
         let count = (size * 1_000_000.0) as usize / 20;
-        format!(r#"<EntityReferences xmlns="http://www.veeam.com/ent/v1.0">{}</EntityReferences>"#, "<Ref Name=\"x\"/>\n".repeat(count))
+        format!(
+            r#"<EntityReferences xmlns="http://www.veeam.com/ent/v1.0">{}</EntityReferences>"#,
+            "<Ref Name=\"x\"/>\n".repeat(count)
+        )
     } else if kind == "list" {
         let count = (size * 1_000_000.0) as usize / REF.len();
         format!(r#"<EntityReferences xmlns="http://www.veeam.com/ent/v1.0">{}</EntityReferences>"#, REF.repeat(count))

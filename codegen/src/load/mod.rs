@@ -2,6 +2,7 @@
 //! here; meaning is checked by `resolve`.
 
 pub mod ast;
+mod depth;
 mod locate;
 
 use std::path::{Path, PathBuf};
@@ -255,25 +256,13 @@ fn parse_file(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<ast::F
 /// levels; the limit is checked before serde_yaml parses, whose scanner is quadratic in depth.
 pub const MAX_YAML_DEPTH: usize = 64;
 
-/// Checks the nesting depth of YAML (or JSON) text with yaml-rust2's event parser (linear),
-/// stopping at `limit`: the line and column where the text goes deeper. Syntax errors are left to
-/// the parser that reads the text for real.
+/// Checks the nesting depth of YAML (or JSON) text in one linear pass ([`depth`]), before a
+/// parser that is quadratic in it reads the text: the line and column where it goes deeper than
+/// `limit`.
 pub fn check_yaml_depth(text: &str, limit: usize) -> Result<(), (usize, usize)> {
-    use yaml_rust2::parser::{Event, Parser};
-    let mut parser = Parser::new_from_str(text);
-    let mut depth = 0usize;
-    loop {
-        match parser.next_token() {
-            Ok((Event::MappingStart(..) | Event::SequenceStart(..), mark)) => {
-                depth += 1;
-                if depth > limit {
-                    return Err((mark.line(), mark.col() + 1));
-                }
-            }
-            Ok((Event::MappingEnd | Event::SequenceEnd, _)) => depth = depth.saturating_sub(1),
-            Ok((Event::StreamEnd, _)) | Err(_) => return Ok(()),
-            Ok(_) => {}
-        }
+    match depth::too_deep(text, limit) {
+        Some(place) => Err(place),
+        None => Ok(()),
     }
 }
 
