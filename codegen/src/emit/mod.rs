@@ -175,6 +175,9 @@ impl<'a> Context<'a> {
 /// One file to render: its path and the job that renders it.
 type Job<'a> = (PathBuf, Box<dyn FnOnce() -> Result<String, Error> + Send + 'a>);
 
+/// A rendered file, or why it could not be rendered.
+type JobResult = (PathBuf, Result<String, Error>);
+
 /// Renders the whole generated crate as it should be written to `out_dir`. Files are rendered on
 /// all cores (formatting dominates the run time); the result does not depend on which finishes first.
 pub fn render(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Result<Rendered, Error> {
@@ -249,7 +252,7 @@ pub fn render(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Result<Rend
 
 /// Runs the jobs on as many threads as there are cores, taking them from the end of the list.
 /// Every job's result is returned, or an internal error: never fewer files than jobs.
-fn run_parallel(jobs: Vec<Job>) -> Result<Vec<(PathBuf, Result<String, Error>)>, Error> {
+fn run_parallel(jobs: Vec<Job>) -> Result<Vec<JobResult>, Error> {
     let count = jobs.len();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
     let queue = std::sync::Mutex::new(jobs);
