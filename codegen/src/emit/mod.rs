@@ -279,7 +279,7 @@ fn run_parallel(jobs: Vec<Job>) -> Result<Vec<JobResult>, Error> {
     Ok(results)
 }
 
-/// One line of comment text: control and bidi characters escaped (see [`docs::clean`]), so no
+/// One line of comment text: control and bidi characters escaped (see `docs::clean`), so no
 /// spec text can end the line it is written on.
 pub fn clean_line(text: &str) -> String {
     docs::clean(text).replace('\n', "\\n")

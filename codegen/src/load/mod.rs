@@ -256,7 +256,7 @@ fn parse_file(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<ast::F
 /// levels; the limit is checked before serde_yaml parses, whose scanner is quadratic in depth.
 pub const MAX_YAML_DEPTH: usize = 64;
 
-/// Checks the nesting depth of YAML (or JSON) text in one linear pass ([`depth`]), before a
+/// Checks the nesting depth of YAML (or JSON) text in one linear pass (module `depth`), before a
 /// parser that is quadratic in it reads the text: the line and column where it goes deeper than
 /// `limit`.
 pub fn check_yaml_depth(text: &str, limit: usize) -> Result<(), (usize, usize)> {

@@ -5,11 +5,11 @@
 //! phase runs only on data the phases before it accepted, so whole-API rules never see a
 //! half-resolved item (and never index past the items that resolved).
 //!
-//! 1. [`tables`]: the names of schemas and operations, their Rust names and stable ids;
-//! 2. items, each on its own: the api section ([`settings`]), [`schemas`], [`operations`] and
-//!    the references of [`auth`] — every error of every item is reported;
-//! 3. only when every item resolved: the reference [`graph`] (boxing, `Eq`, nesting depth) and
-//!    the [`rules`] of the client as a whole, with the registry of every generated identifier.
+//! 1. `tables`: the names of schemas and operations, their Rust names and stable ids;
+//! 2. items, each on its own: the api section (`settings`), `schemas`, `operations` and
+//!    the references of `auth` — every error of every item is reported;
+//! 3. only when every item resolved: the reference `graph` (boxing, `Eq`, nesting depth) and
+//!    the `rules` of the client as a whole, with the registry of every generated identifier.
 
 mod auth;
 mod graph;
