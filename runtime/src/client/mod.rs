@@ -1,12 +1,12 @@
 //! HTTP transport for generated clients. A generated client is a thin typed layer over
 //! [`Transport`]; everything that is the same for every operation lives here once:
 //!
-//! - [`builder`]: configuration (base URL, timeouts, TLS, limits) and [`BuildError`];
-//! - [`auth`]: credentials and their storage ([`Secret`], [`Tokens`]);
-//! - [`transport`]: sending requests, authenticating, refreshing, tracing;
-//! - [`request`] and [`response`]: assembling a request, reading and decoding a response within
+//! - `builder`: configuration (base URL, timeouts, TLS, limits) and [`BuildError`];
+//! - `auth`: credentials and their storage ([`Secret`], [`Tokens`]);
+//! - `transport`: sending requests, authenticating, refreshing, tracing;
+//! - `request` and `response`: assembling a request, reading and decoding a response within
 //!   the client's limits;
-//! - [`error`]: why a call failed ([`Error`]).
+//! - `error`: why a call failed ([`Error`]).
 
 mod auth;
 mod builder;
