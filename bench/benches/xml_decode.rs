@@ -13,38 +13,11 @@ fn main() {
     divan::main();
 }
 
-const REF: &str = r#" <Ref Type="BackupServerReference" Href="https://localhost:9398/api/backupServers/1eb5b858-e557-43b3-8e79-386161b7ea44" Name="srv03.tech.local" UID="urn:veeam:BackupServer:1eb5b858-e557-43b3-8e79-386161b7ea44">
-   <Links>
-     <Link Rel="Down" Type="JobReferenceList" Href="https://localhost:9398/api/backupServers/1eb5b858-e557-43b3-8e79-386161b7ea44/jobs" />
-     <Link Rel="Alternate" Type="BackupServer" Href="https://localhost:9398/api/backupServers/1eb5b858-e557-43b3-8e79-386161b7ea44?format=Entity" Name="srv03.tech.local" />
-   </Links>
- </Ref>
-"#;
-
-/// A documented list document of about `megabytes` MB.
-fn list(megabytes: usize) -> String {
-    let count = megabytes * 1_000_000 / REF.len();
-    let mut document = String::with_capacity(megabytes * 1_000_000 + 200);
-    document.push_str(r#"<EntityReferences xmlns="http://www.veeam.com/ent/v1.0">"#);
-    for _ in 0..count {
-        document.push_str(REF);
-    }
-    document.push_str("</EntityReferences>");
-    document
-}
-
-/// A list document with `depth` unknown elements nested inside it.
-fn nested(depth: usize) -> String {
-    format!(
-        r#"<EntityReferences xmlns="http://www.veeam.com/ent/v1.0">{}{}</EntityReferences>"#,
-        "<x>".repeat(depth),
-        "</x>".repeat(depth)
-    )
-}
+use veeam_bench::{list, nested};
 
 #[divan::bench(args = [1, 10, 50], sample_count = 5, sample_size = 1)]
 fn list_of_refs(bencher: divan::Bencher, megabytes: usize) {
-    let document = list(megabytes);
+    let document = list(megabytes as f64);
     bencher.counter(divan::counter::BytesCount::new(document.len())).bench(|| {
         let list: EntityReferences = veeam_runtime::xml::from_str(divan::black_box(&document)).unwrap();
         assert!(list.refs.as_ref().is_some_and(|refs| !refs.is_empty()));

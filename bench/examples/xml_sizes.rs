@@ -9,14 +9,6 @@
 
 use veeam_api::enterprise_manager::models::EntityReferences;
 
-const REF: &str = r#" <Ref Type="BackupServerReference" Href="https://localhost:9398/api/backupServers/1eb5b858-e557-43b3-8e79-386161b7ea44" Name="srv03.tech.local" UID="urn:veeam:BackupServer:1eb5b858-e557-43b3-8e79-386161b7ea44">
-   <Links>
-     <Link Rel="Down" Type="JobReferenceList" Href="https://localhost:9398/api/backupServers/1eb5b858-e557-43b3-8e79-386161b7ea44/jobs" />
-     <Link Rel="Alternate" Type="BackupServer" Href="https://localhost:9398/api/backupServers/1eb5b858-e557-43b3-8e79-386161b7ea44?format=Entity" Name="srv03.tech.local" />
-   </Links>
- </Ref>
-"#;
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (kind, size) = match args.as_slice() {
@@ -26,23 +18,11 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let document = if kind == "small" {
-        // Small valid items: `<Ref Name="…"/>`, about 20 bytes each.
-        let count = (size * 1_000_000.0) as usize / 20;
-        format!(
-            r#"<EntityReferences xmlns="http://www.veeam.com/ent/v1.0">{}</EntityReferences>"#,
-            "<Ref Name=\"x\"/>\n".repeat(count)
-        )
-    } else if kind == "list" {
-        let count = (size * 1_000_000.0) as usize / REF.len();
-        format!(r#"<EntityReferences xmlns="http://www.veeam.com/ent/v1.0">{}</EntityReferences>"#, REF.repeat(count))
-    } else {
-        let depth = size as usize;
-        format!(
-            r#"<EntityReferences xmlns="http://www.veeam.com/ent/v1.0">{}{}</EntityReferences>"#,
-            "<x>".repeat(depth),
-            "</x>".repeat(depth)
-        )
+    let document = match kind {
+        // Small valid items, about 20 bytes each.
+        "small" => veeam_bench::list_of("<Ref Name=\"x\"/>\n", size),
+        "list" => veeam_bench::list(size),
+        _ => veeam_bench::nested(size as usize),
     };
     let started = std::time::Instant::now();
     let result = veeam_api::xml::from_str::<EntityReferences>(&document);
