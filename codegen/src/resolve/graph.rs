@@ -202,42 +202,30 @@ fn mark_boxed(schemas: &mut [ir::Schema], components: &Components) {
 /// Whether each schema's values can be `Eq` and `Hash`: not when they hold a float or arbitrary
 /// JSON, directly or through other schemas. The mark spreads backwards along references.
 fn mark_eq(schemas: &mut [ir::Schema], edges: &[Vec<Edge>]) {
-    let mut eq = vec![true; schemas.len()];
-    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); schemas.len()];
-    let mut queue = Vec::new();
-    for (index, schema) in schemas.iter().enumerate() {
-        if let SchemaKind::Object(object) = &schema.kind {
-            if object.fields.iter().any(|field| holds_float_or_any(&field.ty)) {
-                eq[index] = false;
-                queue.push(index);
-            }
-        }
-        for edge in &edges[index] {
-            dependents[edge.target].push(index);
-        }
-    }
-    while let Some(schema) = queue.pop() {
-        for &dependent in &dependents[schema] {
-            if eq[dependent] {
-                eq[dependent] = false;
-                queue.push(dependent);
-            }
-        }
-    }
-    for (schema, eq) in schemas.iter_mut().zip(eq) {
-        schema.eq = eq;
+    let not_eq = reaching(schemas, edges, |field| holds_float_or_any(&field.ty));
+    for (schema, not_eq) in schemas.iter_mut().zip(not_eq) {
+        schema.eq = !not_eq;
     }
 }
 
 /// Which schemas hold a sensitive field, directly or through other schemas.
 fn mark_secrets(schemas: &mut [ir::Schema], edges: &[Vec<Edge>]) {
-    let mut secret = vec![false; schemas.len()];
+    let secret = reaching(schemas, edges, |field| field.sensitive);
+    for (schema, secret) in schemas.iter_mut().zip(secret) {
+        schema.holds_secret = secret;
+    }
+}
+
+/// For each schema, whether it has a field matching `seed`, itself or through the schemas it
+/// refers to: the mark spreads backwards along references, each schema visited once.
+fn reaching(schemas: &[ir::Schema], edges: &[Vec<Edge>], seed: impl Fn(&ir::Field) -> bool) -> Vec<bool> {
+    let mut marked = vec![false; schemas.len()];
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); schemas.len()];
     let mut queue = Vec::new();
     for (index, schema) in schemas.iter().enumerate() {
         if let SchemaKind::Object(object) = &schema.kind {
-            if object.fields.iter().any(|field| field.sensitive) {
-                secret[index] = true;
+            if object.fields.iter().any(&seed) {
+                marked[index] = true;
                 queue.push(index);
             }
         }
@@ -247,15 +235,13 @@ fn mark_secrets(schemas: &mut [ir::Schema], edges: &[Vec<Edge>]) {
     }
     while let Some(schema) = queue.pop() {
         for &dependent in &dependents[schema] {
-            if !secret[dependent] {
-                secret[dependent] = true;
+            if !marked[dependent] {
+                marked[dependent] = true;
                 queue.push(dependent);
             }
         }
     }
-    for (schema, secret) in schemas.iter_mut().zip(secret) {
-        schema.holds_secret = secret;
-    }
+    marked
 }
 
 fn holds_float_or_any(ty: &Type) -> bool {
