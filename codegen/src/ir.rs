@@ -266,6 +266,33 @@ pub enum SchemaKind {
     Enum(Enum),
     /// A named string type (`Urn`), emitted as a newtype.
     String,
+    /// One of several alternatives, emitted as an enum with a variant per alternative.
+    Union(Union),
+    /// Another name for a type, emitted as a type alias. Every reference to it is already
+    /// replaced by the type itself, so nothing else needs to know aliases exist.
+    Alias(Type),
+}
+
+#[derive(Debug, Serialize)]
+pub struct Union {
+    pub variants: Vec<Variant>,
+    /// The JSON member (or XML attribute or child element) naming the alternative; without one
+    /// the alternatives are tried in order and the first that decodes wins.
+    pub discriminator: Option<String>,
+    /// The variant holding a JSON value no alternative matches (JSON-only APIs; an XML value
+    /// has no such form).
+    pub catch_all: Option<Ident>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Variant {
+    pub rust_name: Ident,
+    pub ty: Type,
+    /// Discriminator value (tagged unions only).
+    pub tag: Option<String>,
+    /// The alternative refers back to the union without a list or map in between.
+    pub boxed: bool,
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -414,6 +441,16 @@ pub enum Output {
     Body(Type),
     /// Some success responses have this body, others none.
     OptionalBody(Type),
+    /// Success responses have different bodies: an enum (`requests::<name>`) with a variant per
+    /// status, so that no body is ever decoded as another's type.
+    ByStatus(StatusEnum),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatusEnum {
+    pub name: Ident,
+    /// One per success response, in `Operation::responses` order.
+    pub variants: Vec<Ident>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -282,3 +282,63 @@ mod tests {
         assert!(error.to_string().contains("invalid value: string \"yes\""), "{error}");
     }
 }
+
+/// A JSON value that none of a union's alternatives matched (a newer server's addition), kept
+/// as it came and written back unchanged.
+///
+/// Its `Debug` shows only what kind of value it is: it may hold anything, secrets included.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UnknownJson(Value);
+
+impl UnknownJson {
+    /// The value as received.
+    pub fn as_value(&self) -> &Value {
+        &self.0
+    }
+
+    /// The value, taken out.
+    pub fn into_value(self) -> Value {
+        self.0
+    }
+}
+
+impl From<Value> for UnknownJson {
+    fn from(value: Value) -> Self {
+        UnknownJson(value)
+    }
+}
+
+impl fmt::Debug for UnknownJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match &self.0 {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "a list",
+            Value::Object(_) => "an object",
+        };
+        write!(f, "UnknownJson({kind})")
+    }
+}
+
+/// The text of member `name` of an object, if it is a string: a union's discriminator.
+pub fn tag<'v>(value: &'v Value, name: &str) -> Option<&'v str> {
+    value.as_object()?.get(name)?.as_str()
+}
+
+/// Reads one alternative of a union from the buffered value; `None` when it does not fit.
+pub fn try_variant<T: DeserializeOwned>(value: &Value) -> Option<T> {
+    T::deserialize(value).ok()
+}
+
+/// Reads the alternative a union's discriminator names; an error says why it does not fit.
+pub fn variant<T: DeserializeOwned, E: de::Error>(value: &Value) -> Result<T, E> {
+    T::deserialize(value).map_err(E::custom)
+}
+
+/// The error when no alternative of a union (and no catch-all) takes a value.
+pub fn no_variant<E: de::Error>(union: &str) -> E {
+    E::custom(format_args!("the value matches none of the alternatives of `{union}`"))
+}

@@ -587,6 +587,19 @@ impl<'d> Element<'d> {
         }
     }
 
+    /// The text of an attribute, else of a child element, named `name`: a union's
+    /// discriminator.
+    pub fn tag(&self, name: &str) -> Option<&'d str> {
+        self.attribute_named(name)
+            .or_else(|| self.children().find(|c| c.name() == name).map(|c| c.text()))
+            .map(str::trim)
+    }
+
+    /// The error when no alternative of the union `union` takes this element.
+    pub fn no_variant(&self, union: &str) -> Error {
+        Error::new(self.path(), format!("the element matches none of the alternatives of `{union}`"))
+    }
+
     /// Turns a missing required value into an error naming it.
     pub fn required<T>(&self, value: Option<T>, what: &str) -> Result<T, Error> {
         value.ok_or_else(|| self.missing(what))

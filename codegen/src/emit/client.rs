@@ -27,7 +27,47 @@ fn output(context: &Context, operation: &Operation) -> TokenStream {
             let ty = rust_type(context, ty);
             quote!(#option<#ty>)
         }
+        Output::ByStatus(status_enum) => {
+            let name = &status_enum.name;
+            quote!(#name)
+        }
     }
+}
+
+/// The enum of an operation whose success statuses have different bodies (emitted beside its
+/// request builder).
+fn status_enum(context: &Context, operation: &Operation) -> Option<TokenStream> {
+    let Output::ByStatus(status_enum) = &operation.output else { return None };
+    let name = &status_enum.name;
+    let doc = format!(
+        "What [`Client::{}`](super::Client::{}) returns: one variant per documented success status, \
+         as their bodies differ.",
+        operation.rust_name.plain(),
+        operation.rust_name
+    );
+    let doc = docs::outer(Some(&doc));
+    let variants = operation.responses.iter().zip(&status_enum.variants).map(|(response, ident)| {
+        let text = match &response.description {
+            Some(description) => format!("`{}`: {description}", response.status),
+            None => format!("Status `{}`.", response.status),
+        };
+        let doc = docs::outer(Some(&text));
+        match &response.ty {
+            Some(ty) => {
+                let ty = rust_type(context, ty);
+                quote!(#doc #ident(#ty),)
+            }
+            None => quote!(#doc #ident,),
+        }
+    });
+    Some(quote! {
+        #doc
+        #[derive(Clone, PartialEq, Debug)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
+    })
 }
 
 fn method(method: Method) -> TokenStream {
@@ -50,8 +90,17 @@ fn decode(context: &Context, operation: &Operation) -> TokenStream {
     let super::Std { some, none, ok, err, .. } = context.std();
     let speaks_xml = context.api.speaks(Format::Xml);
     let optional = matches!(operation.output, Output::OptionalBody(_));
-    let arms = operation.responses.iter().map(|response| {
+    let arms = operation.responses.iter().enumerate().map(|(index, response)| {
         let status = response.status;
+        if let Output::ByStatus(status_enum) = &operation.output {
+            let (name, variant) = (&status_enum.name, &status_enum.variants[index]);
+            let decoded = if speaks_xml { quote!(response.body()) } else { quote!(response.json()) };
+            let value = match &response.ty {
+                Some(_) => quote!(#decoded.map(#name::#variant)),
+                None => quote!(#ok(#name::#variant)),
+            };
+            return quote!(#status => #value,);
+        }
         let value = match &response.ty {
             None if optional => quote!(#ok(#none)),
             None => quote!(#ok(())),
@@ -257,7 +306,10 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
         }
     });
     let debug_body = operation.request.as_ref().map(|_| quote!(.field("body", &self.body)));
+    let status_enum = status_enum(context, operation);
     let item = quote! {
+        #status_enum
+
         #builder_doc
         #[must_use = #must_use]
         pub struct #builder<'a> {

@@ -12,6 +12,7 @@ mod fuzzing;
 mod models;
 mod tests;
 mod types;
+mod unions;
 mod xml;
 
 use std::path::{Component, Path, PathBuf};

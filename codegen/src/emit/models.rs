@@ -35,6 +35,13 @@ pub fn emit(context: &Context) -> TokenStream {
                     let ty = string_type(context, schema);
                     quote! { #ty #codecs }
                 }
+                SchemaKind::Union(union) => super::unions::union_type(context, schema, union),
+                SchemaKind::Alias(ty) => {
+                    let docs = schema_docs(schema);
+                    let name = &schema.rust_name;
+                    let ty = rust_type(context, ty);
+                    quote! { #docs pub type #name = #ty; }
+                }
             }
         })
         .collect();
@@ -71,7 +78,7 @@ pub fn emit(context: &Context) -> TokenStream {
     }
 }
 
-fn schema_docs(schema: &Schema) -> TokenStream {
+pub(super) fn schema_docs(schema: &Schema) -> TokenStream {
     let mut sections: Vec<String> = Vec::new();
     if let Some(description) = &schema.description {
         sections.push(description.clone());

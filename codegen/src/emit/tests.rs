@@ -192,6 +192,11 @@ fn sample_value(api: &ir::Api, ty: &Type, depth: usize) -> Option<String> {
             ir::SchemaKind::Enum(enumeration) => quoted(&enumeration.values.first()?.value),
             ir::SchemaKind::Object(object) if depth < SAMPLE_DEPTH => sample_object(api, object, &mut 0, depth + 1)?,
             ir::SchemaKind::Object(_) => return None,
+            ir::SchemaKind::Union(union) if depth < SAMPLE_DEPTH => {
+                sample_value(api, &union.variants.first()?.ty, depth + 1)?
+            }
+            ir::SchemaKind::Union(_) => return None,
+            ir::SchemaKind::Alias(ty) => sample_value(api, ty, depth)?,
         },
     })
 }

@@ -21,7 +21,9 @@ enum Shape<'a> {
 fn shape<'a>(context: &Context, ty: &'a Type) -> Shape<'a> {
     match ty {
         Type::List(item) => Shape::List(item),
-        Type::Schema(id) if matches!(context.api.schema(*id).kind, SchemaKind::Object(_)) => Shape::Model,
+        Type::Schema(id) if matches!(context.api.schema(*id).kind, SchemaKind::Object(_) | SchemaKind::Union(_)) => {
+            Shape::Model
+        }
         _ => Shape::Scalar,
     }
 }

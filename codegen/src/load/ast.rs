@@ -5,17 +5,25 @@
 //! element order for fields) survives loading.
 
 use indexmap::IndexMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
+}
 
 /// `crate.yaml` at the root of the spec folder: the generated crate itself.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CrateFile {
     #[serde(rename = "crate")]
     pub krate: Crate,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Crate {
     /// Package name (`veeam-api`).
@@ -23,13 +31,13 @@ pub struct Crate {
     pub version: String,
     pub description: String,
     /// Crate-level documentation.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docs: Option<String>,
     /// The runtime support crate: package name and folder, relative to the spec folder.
     pub runtime: Runtime,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Runtime {
     pub package: String,
@@ -38,13 +46,13 @@ pub struct Runtime {
 
 /// One YAML file of an API folder. Any file may hold schemas and operations; exactly one file per
 /// API holds the `api` section.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct File {
     pub api: Option<serde_yaml::Value>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub schemas: IndexMap<String, serde_yaml::Value>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub operations: IndexMap<String, serde_yaml::Value>,
 }
 
@@ -53,35 +61,35 @@ impl File {
     pub const KEYS: &'static [&'static str] = &["api", "schemas", "operations"];
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Api {
     /// Rust module name of the API inside the generated crate.
     pub name: String,
     pub title: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Reference page addresses the API section was written from.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
     pub base_path: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_port: Option<u16>,
     pub formats: Formats,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub xml_namespace: Option<String>,
     /// Headers sent with a fixed value on every call, e.g. `x-api-version: 1.0-rev0`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub headers: IndexMap<String, String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<Auth>,
     /// Fields of the error body type holding its human-readable message, in order of preference
     /// (shown by the error's `Display`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub error_message: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Formats {
     pub supported: Vec<String>,
@@ -89,205 +97,237 @@ pub struct Formats {
 }
 
 /// Authentication schemes; exactly one key is given.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Auth {
     /// OAuth2-style token endpoint; calls carry `Authorization: Bearer <access token>`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bearer: Option<BearerAuth>,
     /// A logon call (HTTP Basic) returns a session id in a header sent back on every call.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<SessionAuth>,
     /// HTTP Basic credentials on every call.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basic: Option<BasicAuth>,
     /// A key in a header on every call.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<ApiKeyAuth>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BasicAuth {}
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApiKeyAuth {
     /// Header carrying the key.
     pub header: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BearerAuth {
     /// Operation that exchanges credentials (or a refresh token) for tokens (RFC 6749 password and
     /// refresh-token grants). Without one, callers hand in tokens they got elsewhere.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_operation: Option<String>,
     /// Operation that revokes the token, if the API has one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logout_operation: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SessionAuth {
     /// Header carrying the session id, in the logon response and on every later request.
     pub header: String,
     pub logon_operation: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logout_operation: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub enum SchemaKind {
     Object,
     Enum,
     String,
+    /// One of several alternatives (`variants`), told apart by a `discriminator` member or,
+    /// without one, by trying each in order.
+    Union,
+    /// Another name for a type expression (`type`), e.g. `list<Pet>`.
+    Alias,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Schema {
     pub kind: SchemaKind,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
     /// Objects: fields in wire (XSD) order.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<IndexMap<String, Field>>,
     /// Enums: the documented values.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<EnumValue>>,
+    /// Unions: the alternatives, in the order they are tried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variants: Option<Vec<Variant>>,
+    /// Unions: the member (JSON) or attribute or child element (XML) whose value names the
+    /// alternative.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discriminator: Option<String>,
+    /// Aliases: the type expression the name stands for.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub ty: Option<String>,
     /// Root element name when the schema is an XML document (defaults to the schema name).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub xml_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<Example>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One alternative of a union.
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct EnumValue {
-    pub value: String,
-    #[serde(default)]
+pub struct Variant {
+    /// A type expression: a schema name, a primitive, `list<T>` or `map<T>`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Rust variant name when it should differ from the one derived from the type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Discriminator value naming this alternative (defaults to the schema name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValue {
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     #[serde(rename = "type")]
     pub ty: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub nullable: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub sensitive: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<String>,
     /// Set by the server only (documentation).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub read_only: bool,
     /// Sent by clients only, never returned (documentation).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub write_only: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub json: Option<JsonField>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub xml: Option<XmlField>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct JsonField {
     /// Member name when it differs from the field key.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Other member names the field is read from (documented spellings servers use).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
     /// Lists only: the list is wrapped in an object with this one member,
     /// e.g. `"Roles": {"EnterpriseRoles": [...]}`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wrapper: Option<String>,
     /// Other member names the wrapper's list is read from (documented spellings servers use).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub wrapper_aliases: Vec<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct XmlField {
     /// Element or attribute name when it differs from the field key.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub attribute: bool,
     /// The field is the element's text content.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub text: bool,
     /// Lists only: the items sit in a wrapper element named after the field, each item an element
     /// with this name (`<Links><Link/></Links>`). Without it, items repeat flat.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
 }
 
 /// A documented body. On an operation, `of` says whose: `request` or a status code.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Example {
     pub name: String,
-    #[serde(default, deserialize_with = "string_or_number")]
+    #[serde(default, deserialize_with = "string_or_number", skip_serializing_if = "Option::is_none")]
     pub of: Option<String>,
     pub format: String,
     /// Path of the body, relative to the spec file.
     pub file: String,
     /// Page the example was documented on.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// What was changed to make the documented body valid, if anything.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed: Option<String>,
     /// The body is a fragment: a JSON member or an XML element of this name, not a document.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fragment: Option<String>,
     /// Why the written form may differ from the documented one (a quirk the reader accepts and the
     /// writer normalises); the round trip then compares values, and XML elements without order.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lenient: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Operation {
     pub method: String,
     pub path: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
     /// `false` for calls made before authenticating (token grant, logon).
-    #[serde(default = "yes")]
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub authenticated: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub parameters: IndexMap<String, Parameter>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<Request>,
     pub responses: IndexMap<String, Response>,
     /// Error responses by status code, or `default` for any other non-success status.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub errors: IndexMap<String, Response>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<Example>,
 }
 
@@ -309,7 +349,7 @@ fn string_or_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub enum ParameterLocation {
     Path,
@@ -317,58 +357,58 @@ pub enum ParameterLocation {
     Header,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
     #[serde(rename = "in")]
     pub location: ParameterLocation,
     #[serde(rename = "type")]
     pub ty: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub sensitive: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Fixed value: the parameter is always sent with it and is not a method argument
     /// (`action=create`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Query lists: `repeat` (`Sort=a&Sort=b`, the default) or `csv` (`Sort=a,b`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_format: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
     pub schema: String,
     /// Formats the body may be sent in; defaults to the API's formats. `form` is a URL-encoded form.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formats: Option<Vec<String>>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Response {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Response headers the caller gets back, by name.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub headers: IndexMap<String, ResponseHeader>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseHeader {
     #[serde(rename = "type")]
     pub ty: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub sensitive: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }

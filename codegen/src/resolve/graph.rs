@@ -45,6 +45,14 @@ impl Resolver<'_> {
                         Some(Edge { target, nesting: nesting(&field.ty), optional })
                     })
                     .collect(),
+                SchemaKind::Union(union) => union
+                    .variants
+                    .iter()
+                    .filter_map(|variant| {
+                        let target = innermost_schema(&variant.ty)?.0;
+                        Some(Edge { target, nesting: nesting(&variant.ty), optional: false })
+                    })
+                    .collect(),
                 _ => Vec::new(),
             })
             .collect();
@@ -196,13 +204,28 @@ fn mark_boxed(schemas: &mut [ir::Schema], components: &Components) {
                 }
             }
         }
+        if let SchemaKind::Union(union) = &mut schema.kind {
+            for variant in &mut union.variants {
+                if let Type::Schema(id) = variant.ty {
+                    variant.boxed = components.of[id.0] == components.of[index];
+                }
+            }
+        }
     }
 }
 
 /// Whether each schema's values can be `Eq` and `Hash`: not when they hold a float or arbitrary
 /// JSON, directly or through other schemas. The mark spreads backwards along references.
 fn mark_eq(schemas: &mut [ir::Schema], edges: &[Vec<Edge>]) {
-    let not_eq = reaching(schemas, edges, |field| holds_float_or_any(&field.ty));
+    let not_eq = reaching(schemas, edges, |schema| match &schema.kind {
+        SchemaKind::Object(object) => object.fields.iter().any(|field| holds_float_or_any(&field.ty)),
+        // The catch-all holds arbitrary JSON.
+        SchemaKind::Union(union) => {
+            union.catch_all.is_some() || union.variants.iter().any(|variant| holds_float_or_any(&variant.ty))
+        }
+        SchemaKind::Alias(ty) => holds_float_or_any(ty),
+        SchemaKind::Enum(_) | SchemaKind::String => false,
+    });
     for (schema, not_eq) in schemas.iter_mut().zip(not_eq) {
         schema.eq = !not_eq;
     }
@@ -210,24 +233,25 @@ fn mark_eq(schemas: &mut [ir::Schema], edges: &[Vec<Edge>]) {
 
 /// Which schemas hold a sensitive field, directly or through other schemas.
 fn mark_secrets(schemas: &mut [ir::Schema], edges: &[Vec<Edge>]) {
-    let secret = reaching(schemas, edges, |field| field.sensitive);
+    let secret = reaching(schemas, edges, |schema| match &schema.kind {
+        SchemaKind::Object(object) => object.fields.iter().any(|field| field.sensitive),
+        _ => false,
+    });
     for (schema, secret) in schemas.iter_mut().zip(secret) {
         schema.holds_secret = secret;
     }
 }
 
-/// For each schema, whether it has a field matching `seed`, itself or through the schemas it
+/// For each schema, whether it matches `seed`, itself or through the schemas it
 /// refers to: the mark spreads backwards along references, each schema visited once.
-fn reaching(schemas: &[ir::Schema], edges: &[Vec<Edge>], seed: impl Fn(&ir::Field) -> bool) -> Vec<bool> {
+fn reaching(schemas: &[ir::Schema], edges: &[Vec<Edge>], seed: impl Fn(&ir::Schema) -> bool) -> Vec<bool> {
     let mut marked = vec![false; schemas.len()];
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); schemas.len()];
     let mut queue = Vec::new();
     for (index, schema) in schemas.iter().enumerate() {
-        if let SchemaKind::Object(object) = &schema.kind {
-            if object.fields.iter().any(&seed) {
-                marked[index] = true;
-                queue.push(index);
-            }
+        if seed(schema) {
+            marked[index] = true;
+            queue.push(index);
         }
         for edge in &edges[index] {
             dependents[edge.target].push(index);

@@ -130,7 +130,13 @@ impl<'a> Resolver<'a> {
             found
         };
         let shadowed_in_models = shadowed(&mut schemas.iter().map(|s| &s.rust_name));
-        let shadowed_in_requests = shadowed(&mut operations.iter().map(|o| &o.builder));
+        let shadowed_in_requests = shadowed(&mut operations.iter().flat_map(|o| {
+            let status_enum = match &o.output {
+                ir::Output::ByStatus(status_enum) => Some(&status_enum.name),
+                _ => None,
+            };
+            std::iter::once(&o.builder).chain(status_enum)
+        }));
         Some(ir::Api {
             title: if settings.title.is_empty() { module.plain().to_owned() } else { settings.title },
             module,
@@ -158,7 +164,18 @@ impl<'a> Resolver<'a> {
     /// Resolves a type expression; unknown names that were already reported are silent.
     fn ty(&mut self, file: usize, path: &str, expr: &str, tables: &tables::Tables) -> Option<ir::Type> {
         match types::parse(expr, &tables.schema_ids) {
-            Ok(ty) => Some(ty),
+            Ok(ty) => {
+                let ty = tables.expand(ty);
+                if types::nesting(&ty) > types::MAX_TYPE_DEPTH {
+                    let message = format!(
+                        "once aliases are expanded, lists and maps nest more than {} levels deep",
+                        types::MAX_TYPE_DEPTH
+                    );
+                    self.error(file, path, message);
+                    return None;
+                }
+                Some(ty)
+            }
             Err(types::TypeError::Unknown(name)) if tables.is_silenced(&name) || self.ast.incomplete => None,
             Err(types::TypeError::Unknown(name)) => {
                 let known =

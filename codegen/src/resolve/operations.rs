@@ -44,18 +44,10 @@ impl Resolver<'_> {
         let errors = self.error_responses(file, base, op, tables);
         let examples = self.operation_examples(file, base, op, formats);
 
-        let typed: Vec<&ir::Response> = responses.iter().filter(|r| r.ty.is_some()).collect();
-        if let Some(other) = typed.iter().find(|r| r.ty != typed[0].ty) {
-            let message = format!(
-                "success responses {} and {} have different bodies; an operation returns one type",
-                typed[0].status, other.status
-            );
-            self.error(file, &format!("{base}.responses.{}.schema", other.status), message);
-        }
         if self.errors() != errors_before {
             return None;
         }
-        let output = output(&responses);
+        let output = output(&responses, &entry.builder);
         Some(ir::Operation {
             id: id.clone(),
             rust_name: entry.rust_name.clone(),
@@ -407,11 +399,34 @@ impl Resolver<'_> {
 
 /// What a call returns: the body type when every success response has it, `Option` of it when
 /// some have no body, `()` when none has one.
-fn output(responses: &[ir::Response]) -> ir::Output {
+fn output(responses: &[ir::Response], builder: &Ident) -> ir::Output {
     let typed: Vec<&ir::Type> = responses.iter().filter_map(|r| r.ty.as_ref()).collect();
+    if typed.iter().any(|ty| *ty != typed[0]) {
+        // Different bodies: an enum `<Builder>Response` with a variant per status.
+        let name = Ident::assume(format!("{}Response", builder.as_str().trim_end_matches('_')));
+        let variants = responses.iter().map(|response| Ident::assume(status_variant(response.status))).collect();
+        return ir::Output::ByStatus(ir::StatusEnum { name, variants });
+    }
     match typed.first() {
         None => ir::Output::Unit,
         Some(ty) if typed.len() == responses.len() => ir::Output::Body((*ty).clone()),
         Some(ty) => ir::Output::OptionalBody((*ty).clone()),
+    }
+}
+
+/// The variant of a status in an operation's response enum: its reason phrase (RFC 9110).
+fn status_variant(status: u16) -> String {
+    match status {
+        200 => "Ok".into(),
+        201 => "Created".into(),
+        202 => "Accepted".into(),
+        203 => "NonAuthoritativeInformation".into(),
+        204 => "NoContent".into(),
+        205 => "ResetContent".into(),
+        206 => "PartialContent".into(),
+        207 => "MultiStatus".into(),
+        208 => "AlreadyReported".into(),
+        226 => "ImUsed".into(),
+        other => format!("Status{other}"),
     }
 }

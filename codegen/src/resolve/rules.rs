@@ -62,6 +62,21 @@ impl Resolver<'_> {
                 .any(|r| r.ty.as_ref().is_some_and(secret) || r.headers.iter().any(|h| h.sensitive))
                 || operation.errors.iter().any(|e| e.ty.as_ref().is_some_and(secret));
         }
+        // Response enums share the `requests` module with the builders.
+        let builders: std::collections::HashMap<&str, &str> =
+            operations.iter().map(|o| (o.builder.as_str(), o.id.as_str())).collect();
+        for (index, operation) in operations.iter().enumerate() {
+            if let ir::Output::ByStatus(status_enum) = &operation.output {
+                if let Some(other) = builders.get(status_enum.name.as_str()) {
+                    let (file, path) = place(OperationId(index));
+                    let message = format!(
+                        "operation `{}` returns `requests::{}` (its success bodies differ), which is also the request builder of `{other}`",
+                        operation.id, status_enum.name
+                    );
+                    self.error(file, &format!("{path}.responses"), message);
+                }
+            }
+        }
         let error_body = self.error_body(operations, &place);
         let error_message = self.error_message(settings, error_body.as_ref(), schemas);
         if settings.formats.contains(&Format::Xml) {
@@ -86,7 +101,7 @@ impl Resolver<'_> {
                 let wrong: Vec<String> = bodies
                     .chain(responses)
                     .chain(errors)
-                    .filter(|(ty, _)| !tables.is_object(ty))
+                    .filter(|(ty, _)| !tables.is_element(ty))
                     .map(|(_, p)| p)
                     .collect();
                 for body_path in wrong {

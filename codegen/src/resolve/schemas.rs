@@ -86,7 +86,19 @@ impl Resolver<'_> {
                 }
                 ir::SchemaKind::String
             }
+            ast::SchemaKind::Union => ir::SchemaKind::Union(self.union(file, base, schema, tables, formats)),
+            // Resolved with the tables (every use needs it); reported there when wrong.
+            ast::SchemaKind::Alias => {
+                let id = tables.schema_ids[name.as_str()];
+                ir::SchemaKind::Alias(tables.aliases.get(&id).cloned()?)
+            }
         };
+        if schema.kind != ast::SchemaKind::Union && (schema.variants.is_some() || schema.discriminator.is_some()) {
+            self.error(file, base, "`variants` and `discriminator` are for unions");
+        }
+        if schema.kind != ast::SchemaKind::Alias && schema.ty.is_some() {
+            self.error(file, &format!("{base}.type"), "`type` is for aliases");
+        }
         let mut examples = Vec::new();
         for (index, example) in schema.examples.iter().enumerate() {
             let path = format!("{base}.examples[{index}]");
@@ -262,6 +274,104 @@ impl Resolver<'_> {
         ir::Enum { values: resolved, catch_all }
     }
 
+    fn union(
+        &mut self,
+        file: usize,
+        base: &str,
+        schema: &ast::Schema,
+        tables: &Tables,
+        formats: &[Format],
+    ) -> ir::Union {
+        if schema.fields.is_some() || schema.values.is_some() {
+            self.error(file, base, "a union has `variants`, not `fields` or `values`");
+        }
+        let variants: &[ast::Variant] = schema.variants.as_deref().unwrap_or_default();
+        if variants.is_empty() {
+            self.error(file, &format!("{base}.variants"), "a union needs at least one variant");
+        }
+        let speaks_xml = formats.contains(&Format::Xml);
+        let discriminator = schema.discriminator.as_deref();
+        let mut taken: HashMap<Ident, usize> = HashMap::new();
+        let mut tags: HashMap<String, usize> = HashMap::new();
+        let mut resolved = Vec::new();
+        for (index, variant) in variants.iter().enumerate() {
+            let path = format!("{base}.variants[{index}]");
+            let Some(ty) = self.ty(file, &format!("{path}.type"), &variant.ty, tables) else { continue };
+            let rust_name = match &variant.name {
+                Some(name) => match super::names::type_name(name) {
+                    Ok(rust_name) => rust_name,
+                    Err(message) => {
+                        self.error(file, &format!("{path}.name"), message);
+                        continue;
+                    }
+                },
+                None => Ident::assume(derived_variant_name(&ty, tables)),
+            };
+            if let Some(first) = taken.insert(rust_name.clone(), index) {
+                let message =
+                    format!("variants [{first}] and [{index}] are both named `{rust_name}`; give one a `name`");
+                self.error(file, &path, message);
+            }
+            let object = match &ty {
+                ir::Type::Schema(id) if tables.kind(*id) == super::tables::Kind::Object => Some(*id),
+                _ => None,
+            };
+            if speaks_xml && object.is_none() {
+                let message = "the API speaks XML: a union's variants are object schemas (elements)";
+                self.error(file, &format!("{path}.type"), message);
+            }
+            let tag = match (discriminator, object) {
+                (None, _) => {
+                    if variant.tag.is_some() {
+                        self.error(file, &format!("{path}.tag"), "`tag` needs the union's `discriminator`");
+                    }
+                    None
+                }
+                (Some(_), None) => {
+                    let message = "a union with a `discriminator` has object schemas as variants";
+                    self.error(file, &format!("{path}.type"), message);
+                    None
+                }
+                (Some(member), Some(id)) => {
+                    let (target, target_schema) = &tables.schemas[id.0].located.value;
+                    let has_member = target_schema.fields.as_ref().is_some_and(|fields| {
+                        fields.iter().any(|(key, field)| {
+                            field.json.as_ref().and_then(|j| j.name.as_deref()).unwrap_or(key) == member
+                                || field.xml.as_ref().and_then(|x| x.name.as_deref()).unwrap_or(key) == member
+                        })
+                    });
+                    if !has_member {
+                        let message = format!(
+                            "variant `{target}` has no field `{member}`, the union's discriminator (each \
+                             variant carries it, so that a value says what it is when it is sent)"
+                        );
+                        self.error(file, &format!("{path}.type"), message);
+                    }
+                    let tag = variant.tag.clone().unwrap_or_else(|| target.clone());
+                    if let Some(first) = tags.insert(tag.clone(), index) {
+                        let message =
+                            format!("variants [{first}] and [{index}] have the same tag `{}`", tag.escape_debug());
+                        self.error(file, &format!("{path}.tag"), message);
+                    }
+                    Some(tag)
+                }
+            };
+            resolved.push(ir::Variant { rust_name, ty, tag, boxed: false, description: docs(&variant.description) });
+        }
+        // JSON-only APIs keep a value no variant matches; XML has no form for it.
+        let catch_all = (!speaks_xml).then(|| {
+            let mut candidates =
+                CATCH_ALL.iter().map(|name| name.to_string()).chain((2..).map(|n| format!("Unknown{n}")));
+            loop {
+                let candidate = Ident::assume(candidates.next().unwrap_or_default());
+                if !taken.contains_key(&candidate) {
+                    break candidate;
+                }
+            }
+        });
+        ir::Union { variants: resolved, discriminator: discriminator.map(str::to_owned), catch_all }
+    }
+
     pub(super) fn example_format(
         &mut self,
         file: usize,
@@ -360,4 +470,28 @@ fn normalize(path: &std::path::Path) -> Option<std::path::PathBuf> {
         }
     }
     Some(std::path::PathBuf::from(parts.join("/")))
+}
+
+/// The variant name a union alternative gets from its type: the schema's name, the primitive's
+/// (`Int64`), with `List`/`Map` for each wrapper (`PetList`).
+fn derived_variant_name(ty: &ir::Type, tables: &Tables) -> String {
+    let mut suffix = String::new();
+    let mut ty = ty;
+    loop {
+        match ty {
+            ir::Type::List(inner) => {
+                suffix.insert_str(0, "List");
+                ty = inner;
+            }
+            ir::Type::Map(inner) => {
+                suffix.insert_str(0, "Map");
+                ty = inner;
+            }
+            ir::Type::Schema(id) => return format!("{}{suffix}", tables.schemas[id.0].rust_name),
+            ir::Type::Primitive(primitive) => {
+                let name = ir::Primitive::ALL.iter().find(|(_, p)| p == primitive).map_or("Value", |(n, _)| n);
+                return format!("{}{suffix}", heck::ToUpperCamelCase::to_upper_camel_case(name));
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::names::{camel_of, type_name, value_name};
+use super::types::{innermost_schema, nesting, parse, substitute, TypeError, MAX_TYPE_DEPTH};
 use super::Resolver;
 use crate::ir::{self, Ident, OperationId, SchemaId};
 use crate::load::{ast, Located};
@@ -29,6 +30,8 @@ pub(super) enum Kind {
     Object,
     Enum,
     String,
+    Union,
+    Alias,
 }
 
 pub(super) struct Tables<'a> {
@@ -39,6 +42,8 @@ pub(super) struct Tables<'a> {
     /// Indexed by `OperationId`.
     pub operations: Vec<OperationEntry<'a>>,
     pub operation_ids: HashMap<String, OperationId>,
+    /// Each alias's type, with aliases inside it replaced (absent when it failed).
+    pub aliases: HashMap<SchemaId, ir::Type>,
     /// Names whose definition was already reported as wrong: references to them stay silent.
     silenced: HashSet<String>,
 }
@@ -52,16 +57,32 @@ impl Tables<'_> {
         self.kinds[id.0]
     }
 
+    /// `ty` with every alias replaced by the type it names.
+    pub fn expand(&self, ty: ir::Type) -> ir::Type {
+        match innermost_schema(&ty) {
+            Some(id) if self.kind(id) == Kind::Alias => match self.aliases.get(&id) {
+                Some(target) => substitute(&ty, target.clone()),
+                None => ty,
+            },
+            _ => ty,
+        }
+    }
+
     /// An object schema (a value with fields).
     pub fn is_object(&self, ty: &ir::Type) -> bool {
         matches!(ty, ir::Type::Schema(id) if self.kind(*id) == Kind::Object)
+    }
+
+    /// A value with its own XML element: an object, or a union of objects.
+    pub fn is_element(&self, ty: &ir::Type) -> bool {
+        matches!(ty, ir::Type::Schema(id) if matches!(self.kind(*id), Kind::Object | Kind::Union))
     }
 
     /// A single value: a primitive (not `any`), an enum or a named string.
     pub fn is_simple(&self, ty: &ir::Type) -> bool {
         match ty {
             ir::Type::Primitive(primitive) => *primitive != ir::Primitive::Any,
-            ir::Type::Schema(id) => self.kind(*id) != Kind::Object,
+            ir::Type::Schema(id) => matches!(self.kind(*id), Kind::Enum | Kind::String),
             _ => false,
         }
     }
@@ -85,9 +106,92 @@ impl<'a> Resolver<'a> {
                 ast::SchemaKind::Object => Kind::Object,
                 ast::SchemaKind::Enum => Kind::Enum,
                 ast::SchemaKind::String => Kind::String,
+                ast::SchemaKind::Union => Kind::Union,
+                ast::SchemaKind::Alias => Kind::Alias,
             })
             .collect();
-        Tables { schemas, schema_ids, kinds, operations, operation_ids, silenced }
+        let mut tables =
+            Tables { schemas, schema_ids, kinds, operations, operation_ids, aliases: HashMap::new(), silenced };
+        self.aliases(&mut tables);
+        tables
+    }
+
+    /// Resolves every alias to the type it finally names, following aliases of aliases; a
+    /// chain that comes back to itself, or nests too deep once expanded, is an error.
+    fn aliases(&mut self, tables: &mut Tables) {
+        let mut direct: HashMap<SchemaId, ir::Type> = HashMap::new();
+        for (index, entry) in tables.schemas.iter().enumerate() {
+            let (_, schema) = &entry.located.value;
+            if schema.kind != ast::SchemaKind::Alias {
+                continue;
+            }
+            let (file, path) = (entry.located.file, entry.located.path.as_str());
+            let Some(expr) = &schema.ty else {
+                self.error(file, path, "an alias needs `type`: the type expression it stands for");
+                continue;
+            };
+            if schema.fields.is_some() || schema.values.is_some() || schema.variants.is_some() {
+                self.error(file, path, "an alias has only `type`, not `fields`, `values` or `variants`");
+            }
+            match parse(expr, &tables.schema_ids) {
+                Ok(ty) => {
+                    direct.insert(SchemaId(index), ty);
+                }
+                Err(TypeError::Unknown(name)) if tables.silenced.contains(&name) || self.ast.incomplete => {}
+                Err(TypeError::Unknown(name)) => {
+                    let known =
+                        ir::Primitive::ALL.iter().map(|(n, _)| *n).chain(tables.schema_ids.keys().map(String::as_str));
+                    let hint = crate::diagnostics::did_you_mean(&name, known);
+                    self.error(file, &format!("{path}.type"), format!("unknown type `{name}`{hint}"));
+                }
+                Err(TypeError::Malformed(message)) => {
+                    self.error(file, &format!("{path}.type"), format!("malformed type `{expr}`: {message}"));
+                }
+            }
+        }
+        let mut ids: Vec<SchemaId> = direct.keys().copied().collect();
+        ids.sort();
+        for start in ids {
+            // Follow the chain of aliases (each names at most one other); it ends at a
+            // non-alias, at a failed alias, or comes back to one already on it.
+            let mut chain = vec![start];
+            let mut failed = false;
+            while let Some(next) = direct.get(chain.last().expect("never empty")).and_then(innermost_schema) {
+                if tables.kind(next) != Kind::Alias {
+                    break;
+                }
+                if chain.contains(&next) {
+                    let names: Vec<&str> =
+                        chain.iter().chain([&next]).map(|id| tables.schemas[id.0].located.value.0.as_str()).collect();
+                    let located = tables.schemas[start.0].located;
+                    let message = format!("alias refers to itself ({})", names.join(" → "));
+                    self.error(located.file, &format!("{}.type", located.path), message);
+                    failed = true;
+                    break;
+                }
+                if !direct.contains_key(&next) {
+                    failed = true;
+                    break;
+                }
+                chain.push(next);
+            }
+            if failed {
+                continue;
+            }
+            let mut expanded = direct[chain.last().expect("never empty")].clone();
+            for id in chain.iter().rev().skip(1) {
+                expanded = substitute(&direct[id], expanded);
+            }
+            if nesting(&expanded) > MAX_TYPE_DEPTH {
+                let located = tables.schemas[start.0].located;
+                let message = format!(
+                    "once its aliases are expanded, lists and maps nest more than {MAX_TYPE_DEPTH} levels deep"
+                );
+                self.error(located.file, &format!("{}.type", located.path), message);
+                continue;
+            }
+            tables.aliases.insert(start, expanded);
+        }
     }
 
     fn schema_table(&mut self, silenced: &mut HashSet<String>) -> Vec<SchemaEntry<'a>> {

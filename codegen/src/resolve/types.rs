@@ -77,6 +77,30 @@ pub fn innermost_schema(ty: &Type) -> Option<SchemaId> {
     }
 }
 
+/// `ty` with its innermost type replaced by `inner` (`list<Alias>` with `map<X>`: `list<map<X>>`).
+pub fn substitute(ty: &Type, inner: Type) -> Type {
+    let mut wrappers: Vec<fn(Box<Type>) -> Type> = Vec::new();
+    let mut ty = ty;
+    loop {
+        match ty {
+            Type::List(item) => {
+                wrappers.push(Type::List);
+                ty = item;
+            }
+            Type::Map(item) => {
+                wrappers.push(Type::Map);
+                ty = item;
+            }
+            _ => break,
+        }
+    }
+    let mut result = inner;
+    while let Some(wrap) = wrappers.pop() {
+        result = wrap(Box::new(result));
+    }
+    result
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,194 @@
+//! Unions: an enum with a variant per alternative. JSON reads the value once, then picks the
+//! alternative its discriminator names, or else the first that decodes; what none takes lands in
+//! the catch-all variant. Writing is the alternative's own form (the discriminator is one of its
+//! fields). The reading helpers live in the runtime.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::types::rust_type;
+use super::{docs, Context};
+use crate::ir::{self, Schema};
+
+pub fn union_type(context: &Context, schema: &Schema, union: &ir::Union) -> TokenStream {
+    let super::Std { boxed, result, ok, err, from, some, .. } = context.std();
+    let runtime = &context.runtime();
+    let name = &schema.rust_name;
+    let type_name = schema.rust_name.as_str();
+    let docs = super::models::schema_docs(schema);
+    let payload = |variant: &ir::Variant| {
+        let ty = rust_type(context, &variant.ty);
+        if variant.boxed {
+            quote!(#boxed<#ty>)
+        } else {
+            ty
+        }
+    };
+    let wrap = |variant: &ir::Variant| {
+        let ident = &variant.rust_name;
+        if variant.boxed {
+            quote!(|value| Self::#ident(#boxed::new(value)))
+        } else {
+            quote!(Self::#ident)
+        }
+    };
+    let variants = union.variants.iter().map(|variant| {
+        let ident = &variant.rust_name;
+        let ty = payload(variant);
+        let text = match (&variant.description, &variant.tag) {
+            (Some(description), _) => description.clone(),
+            (None, Some(tag)) => format!("Discriminator `{tag}`."),
+            (None, None) => format!("A `{}`.", variant.rust_name),
+        };
+        let doc = docs::outer(Some(&text));
+        quote!(#doc #ident(#ty),)
+    });
+    let catch_all = union.catch_all.as_ref().map(|ident| {
+        let doc =
+            docs::outer(Some("A value none of the alternatives matches (a newer server's addition), kept as it came."));
+        quote!(#doc #ident(#runtime::json::UnknownJson),)
+    });
+    let mut derives = vec![quote!(Clone), quote!(PartialEq)];
+    if schema.eq {
+        derives.extend([quote!(Eq), quote!(Hash)]);
+    }
+    derives.extend([quote!(Debug), quote!(::serde::Serialize)]);
+
+    let otherwise = match &union.catch_all {
+        Some(ident) => quote!(#ok(Self::#ident(#runtime::json::UnknownJson::from(value)))),
+        None => quote!(#err(#runtime::json::no_variant(#type_name))),
+    };
+    let read = match &union.discriminator {
+        Some(member) => {
+            let arms = union.variants.iter().map(|variant| {
+                let tag = variant.tag.as_deref().unwrap_or_default();
+                let wrap = wrap(variant);
+                quote!(#ok(#tag) => #runtime::json::variant(&value).map(#wrap),)
+            });
+            quote! {
+                match #runtime::json::tag(&value, #member).ok_or(()) {
+                    #(#arms)*
+                    _ => #otherwise,
+                }
+            }
+        }
+        None => {
+            let attempts = union.variants.iter().map(|variant| {
+                let wrap = wrap(variant);
+                quote! {
+                    if let #some(found) = #runtime::json::try_variant(&value).map(#wrap) {
+                        return #ok(found);
+                    }
+                }
+            });
+            quote! {
+                #(#attempts)*
+                #otherwise
+            }
+        }
+    };
+    // `From` for each alternative whose type no other alternative shares.
+    let froms =
+        union.variants.iter().filter(|v| union.variants.iter().filter(|o| o.ty == v.ty).count() == 1).map(|variant| {
+            let ident = &variant.rust_name;
+            let ty = rust_type(context, &variant.ty);
+            let value = if variant.boxed { quote!(#boxed::new(value)) } else { quote!(value) };
+            quote! {
+                impl #from<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#ident(#value)
+                    }
+                }
+            }
+        });
+    let xml = context.api.speaks(ir::Format::Xml).then(|| xml_codecs(context, schema, union));
+    quote! {
+        #docs
+        #[derive(#(#derives),*)]
+        #[serde(untagged)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            #catch_all
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                let value = <#runtime::json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                #read
+            }
+        }
+
+        #(#froms)*
+        #xml
+    }
+}
+
+/// XML: the discriminator is an attribute or child element; without one, the first alternative
+/// that reads wins. Alternatives are objects (the resolver checks).
+fn xml_codecs(context: &Context, schema: &Schema, union: &ir::Union) -> TokenStream {
+    let super::Std { boxed, result, ok, err, option, .. } = context.std();
+    let runtime = &context.runtime();
+    let name = &schema.rust_name;
+    let type_name = schema.rust_name.as_str();
+    let xml_name = &schema.xml_name;
+    let namespace = context.some_or_none(context.api.xml_namespace.as_deref());
+    let alternative = |variant: &ir::Variant| {
+        let ty = rust_type(context, &variant.ty);
+        let ident = &variant.rust_name;
+        let wrap = if variant.boxed { quote!(|value| Self::#ident(#boxed::new(value))) } else { quote!(Self::#ident) };
+        (quote!(<#ty as #runtime::xml::FromXml>::from_xml(element)), wrap)
+    };
+    let read = match &union.discriminator {
+        Some(member) => {
+            let arms = union.variants.iter().map(|variant| {
+                let tag = variant.tag.as_deref().unwrap_or_default();
+                let (read, wrap) = alternative(variant);
+                quote!(#ok(#tag) => #read.map(#wrap),)
+            });
+            quote! {
+                match element.tag(#member).ok_or(()) {
+                    #(#arms)*
+                    _ => #err(element.no_variant(#type_name)),
+                }
+            }
+        }
+        None => {
+            let attempts = union.variants.iter().map(|variant| {
+                let (read, wrap) = alternative(variant);
+                quote! {
+                    if let #ok(found) = #read.map(#wrap) {
+                        return #ok(found);
+                    }
+                }
+            });
+            quote! {
+                #(#attempts)*
+                #err(element.no_variant(#type_name))
+            }
+        }
+    };
+    let writes = union.variants.iter().map(|variant| {
+        let ident = &variant.rust_name;
+        let value = if variant.boxed { quote!(&**value) } else { quote!(value) };
+        quote!(Self::#ident(value) => #runtime::xml::ToXml::to_xml(#value, writer, name),)
+    });
+    quote! {
+        impl #runtime::xml::FromXml for #name {
+            const XML_NAME: &'static str = #xml_name;
+            fn from_xml(element: #runtime::xml::Element<'_>) -> #result<Self, #runtime::xml::Error> {
+                #read
+            }
+        }
+
+        impl #runtime::xml::ToXml for #name {
+            const XML_NAME: &'static str = #xml_name;
+            const XML_NAMESPACE: #option<&'static str> = #namespace;
+            fn to_xml(&self, writer: &mut #runtime::xml::Writer, name: &str) -> #result<(), #runtime::xml::Error> {
+                match self {
+                    #(#writes)*
+                }
+            }
+        }
+    }
+}
