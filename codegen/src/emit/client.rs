@@ -577,7 +577,12 @@ pub fn emit(context: &Context) -> TokenStream {
         _ => quote!(),
     };
     // The authentication methods name the error type; other APIs' clients have no use for it.
-    let use_error = matches!(api.auth, Auth::Bearer { .. } | Auth::Session { .. }).then(|| {
+    let names_error = match &api.auth {
+        Auth::Bearer { token_operation, logout_operation } => token_operation.is_some() || logout_operation.is_some(),
+        Auth::Session { .. } => true,
+        Auth::None | Auth::Basic | Auth::ApiKey { .. } => false,
+    };
+    let use_error = names_error.then(|| {
         quote!(
             use super::Error;
         )

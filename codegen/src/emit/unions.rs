@@ -87,20 +87,22 @@ pub fn union_type(context: &Context, schema: &Schema, union: &ir::Union) -> Toke
             }
         }
     };
-    // `From` for each alternative whose type no other alternative shares.
-    let froms =
-        union.variants.iter().filter(|v| union.variants.iter().filter(|o| o.ty == v.ty).count() == 1).map(|variant| {
-            let ident = &variant.rust_name;
-            let ty = rust_type(context, &variant.ty);
-            let value = if variant.boxed { quote!(#boxed::new(value)) } else { quote!(value) };
-            quote! {
-                impl #from<#ty> for #name {
-                    fn from(value: #ty) -> Self {
-                        Self::#ident(#value)
-                    }
+    // `From` for each alternative whose Rust type no other alternative shares (`uri` and
+    // `string` are both `String`).
+    let rust_types: Vec<String> = union.variants.iter().map(|v| rust_type(context, &v.ty).to_string()).collect();
+    let unique = |index: usize| rust_types.iter().filter(|t| **t == rust_types[index]).count() == 1;
+    let froms = union.variants.iter().enumerate().filter(|(index, _)| unique(*index)).map(|(_, variant)| {
+        let ident = &variant.rust_name;
+        let ty = rust_type(context, &variant.ty);
+        let value = if variant.boxed { quote!(#boxed::new(value)) } else { quote!(value) };
+        quote! {
+            impl #from<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    Self::#ident(#value)
                 }
             }
-        });
+        }
+    });
     let xml = context.api.speaks(ir::Format::Xml).then(|| xml_codecs(context, schema, union));
     quote! {
         #docs

@@ -1,20 +1,30 @@
-//! import: OpenAPI 3.0 and 3.1 documents into the spec language.
+//! import: OpenAPI 3.0, 3.1 and Swagger 2.0 documents into the spec language.
 //!
-//! The document is parsed with `openapiv3` (3.1 documents are first rewritten into their 3.0 form:
-//! `type: [T, "null"]` becomes `nullable`, and so on). What `openapiv3` does not model (the `xml`
-//! object) is read from the same parsed JSON tree by pointer. Everything that cannot be mapped is
-//! reported with its JSON pointer: as a note when the rest of the import stands without it, as an
-//! error (and no output) when it would make wrong code.
+//! The document is read as a JSON tree and walked by JSON pointer, so that no keyword of any
+//! version stops the reading and everything reported names its place. Swagger 2.0 and OpenAPI
+//! 3.1 are first rewritten into 3.0 shapes (`swagger2`, `downgrade`); then `schemas`,
+//! `operations` and `api` map the 3.0 tree into the spec language's own AST values
+//! (`load::ast`), which are serialized as the spec files. What has no exact equivalent is mapped
+//! to the nearest thing that works and reported once, with its pointer, as a note.
+//!
+//! Component schemas are mapped from a worklist: a `$ref` names its target and queues it, so
+//! long chains of references cost no stack.
 
+mod api;
 mod downgrade;
-mod openapi;
+mod operations;
+mod schemas;
+mod swagger2;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::fmt;
 
-pub use openapi::import;
+use indexmap::IndexMap;
+use serde_json::Value as Json;
 
-/// Something in the document that was not mapped, and where.
+use crate::load::ast;
+
+/// Something in the document that was not mapped exactly, and where.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Note {
     /// JSON pointer into the document (`/components/schemas/Pet/oneOf`).
@@ -38,7 +48,7 @@ pub struct Imported {
 /// Why a document could not be imported.
 #[derive(Debug)]
 pub enum ImportError {
-    /// Not YAML or JSON, or not an OpenAPI 3 document.
+    /// Not YAML or JSON, or not an OpenAPI document.
     Parse(String),
     /// Constructs that cannot be expressed, each with its pointer.
     Unmappable(Vec<Note>),
@@ -59,6 +69,57 @@ impl fmt::Display for ImportError {
 }
 
 impl std::error::Error for ImportError {}
+
+/// How deep a document's mappings and lists may nest (serde_json stops at 128 too).
+const MAX_DOCUMENT_DEPTH: usize = 128;
+
+/// How many `$ref`s in a row are followed before the chain is reported.
+const MAX_REFERENCE_HOPS: usize = 64;
+
+/// Imports `text` (YAML or JSON; Swagger 2.0, OpenAPI 3.0 or 3.1) as the API `name`. `source`
+/// names the document in the generated files' header.
+pub fn import(text: &str, source: &str, name: &str) -> Result<Imported, ImportError> {
+    // YAML scanners are quadratic in nesting depth: refuse absurd nesting before parsing.
+    if let Err((line, column)) = crate::load::check_yaml_depth(text, MAX_DOCUMENT_DEPTH) {
+        return Err(ImportError::Parse(format!(
+            "line {line}, column {column}: the document nests more than {MAX_DOCUMENT_DEPTH} levels deep"
+        )));
+    }
+    let mut document: Json = match serde_json::from_str(text) {
+        Ok(json) => json,
+        Err(_) => serde_yaml::from_str(text).map_err(|e| ImportError::Parse(e.to_string()))?,
+    };
+    if !document.is_object() {
+        return Err(ImportError::Parse("expected a mapping at the top level".into()));
+    }
+    let openapi = document.get("openapi").and_then(Json::as_str).unwrap_or_default().to_owned();
+    let swagger = document.get("swagger").and_then(Json::as_str).unwrap_or_default().to_owned();
+    let mut notes = Vec::new();
+    let version = if swagger.starts_with("2.") {
+        swagger2::to_3_0(&mut document, &mut notes);
+        format!("Swagger {swagger}")
+    } else if openapi.starts_with("3.1") {
+        downgrade::to_3_0(&mut document);
+        format!("OpenAPI {openapi}")
+    } else if openapi.starts_with("3.0") {
+        format!("OpenAPI {openapi}")
+    } else {
+        let found = match (openapi.is_empty(), swagger.is_empty()) {
+            (true, true) => "neither `openapi` nor `swagger` version".to_owned(),
+            (false, _) => format!("`openapi: {openapi}`"),
+            (true, false) => format!("`swagger: {swagger}`"),
+        };
+        return Err(ImportError::Parse(format!(
+            "expected an OpenAPI 3.0 or 3.1 or a Swagger 2.0 document, found {found}"
+        )));
+    };
+    let mut importer = Importer::new(&document, swagger.starts_with("2."));
+    importer.notes.extend(notes);
+    importer.run(name, &version);
+    let notes: Vec<Note> = std::mem::take(&mut importer.notes).into_iter().collect();
+    let files = importer.render(source, name, &notes);
+    Ok(Imported { files, notes })
+}
 
 /// Writes the imported files into `out` after checking that they resolve: an import that would
 /// not generate is an error, and nothing is written.
@@ -83,4 +144,174 @@ pub fn write(imported: &Imported, out: &std::path::Path) -> Result<(), crate::Er
         std::fs::rename(&staging, &path).map_err(io(&path))?;
     }
     Ok(())
+}
+
+/// A JSON pointer segment (`~` and `/` escaped).
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// A JSON pointer segment, unescaped.
+fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+/// The mapping under way.
+struct Importer<'a> {
+    document: &'a Json,
+    /// Pointers of a Swagger 2.0 document are reported in its own terms (`/definitions/…`).
+    swagger: bool,
+    notes: BTreeSet<Note>,
+    /// Schemas of the spec, by spec name.
+    schemas: BTreeMap<String, ast::Schema>,
+    /// Spec name of each component schema (by pointer), assigned before any is mapped.
+    component_names: HashMap<String, String>,
+    /// Rust type names taken (spec names are unique after conversion).
+    type_names: HashSet<String>,
+    /// Component schemas named but not mapped yet.
+    queue: VecDeque<String>,
+    operations: BTreeMap<String, ast::Operation>,
+    /// Rust method names taken by operations.
+    method_names: HashSet<String>,
+    /// Per operation, the default of each parameter (fixed-header candidates).
+    header_defaults: Vec<(String, Vec<(String, Option<String>)>)>,
+    /// XML namespaces the schemas declare.
+    namespaces: BTreeSet<String>,
+    /// Body formats seen (`json`, `xml`, `form`).
+    media: BTreeSet<&'static str>,
+    api: Option<ast::Api>,
+}
+
+impl<'a> Importer<'a> {
+    fn new(document: &'a Json, swagger: bool) -> Self {
+        Importer {
+            document,
+            swagger,
+            notes: BTreeSet::new(),
+            schemas: BTreeMap::new(),
+            component_names: HashMap::new(),
+            type_names: HashSet::new(),
+            queue: VecDeque::new(),
+            operations: BTreeMap::new(),
+            method_names: HashSet::new(),
+            header_defaults: Vec::new(),
+            namespaces: BTreeSet::new(),
+            media: BTreeSet::new(),
+            api: None,
+        }
+    }
+
+    /// Reports that `pointer` was not mapped exactly; the same note twice is kept once.
+    fn note(&mut self, pointer: &str, message: impl Into<String>) {
+        let pointer = if self.swagger { swagger2::original_pointer(pointer) } else { pointer.to_owned() };
+        self.notes.insert(Note { pointer, message: message.into() });
+    }
+
+    fn get(&self, pointer: &str) -> Option<&'a Json> {
+        self.document.pointer(pointer)
+    }
+
+    fn string_at(&self, pointer: &str) -> Option<String> {
+        self.get(pointer).and_then(Json::as_str).map(str::to_owned)
+    }
+
+    /// Follows `$ref`s from the value at `pointer`: the value they end at, and its pointer.
+    /// Only references inside the document are followed.
+    fn deref(&mut self, pointer: &str) -> Option<(&'a Json, String)> {
+        let mut pointer = pointer.to_owned();
+        for _ in 0..MAX_REFERENCE_HOPS {
+            let value = self.get(&pointer)?;
+            let Some(reference) = value.get("$ref").and_then(Json::as_str) else { return Some((value, pointer)) };
+            match reference.strip_prefix('#') {
+                Some(target) if self.get(target).is_some() => pointer = target.to_owned(),
+                _ => {
+                    self.note(&format!("{pointer}/$ref"), format!("reference `{reference}` does not resolve"));
+                    return None;
+                }
+            }
+        }
+        self.note(&pointer, format!("more than {MAX_REFERENCE_HOPS} references in a row"));
+        None
+    }
+
+    fn run(&mut self, name: &str, version: &str) {
+        self.name_components();
+        self.drain_queue();
+        self.paths();
+        self.drain_queue();
+        self.break_alias_cycles();
+        self.unify_errors();
+        self.api = Some(self.api_section(name, version));
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Output
+
+    fn render(&self, source: &str, name: &str, notes: &[Note]) -> BTreeMap<String, String> {
+        let header = |what: &str| {
+            format!(
+                "# {what} of the `{name}` API, imported from {source} by `cargo xtask import-openapi`.\n\
+                 # A starting point: edit freely (descriptions, names, sensitive fields), then `cargo xtask codegen`.\n"
+            )
+        };
+        let mut files = BTreeMap::new();
+        let mut api_text = header("The api section");
+        if !notes.is_empty() {
+            api_text.push_str("#\n# Not mapped exactly (JSON pointers into the document):\n");
+            for note in notes {
+                for (index, line) in note.to_string().lines().enumerate() {
+                    api_text.push_str(if index == 0 { "# - " } else { "#   " });
+                    api_text.push_str(line);
+                    api_text.push('\n');
+                }
+            }
+        }
+        let file = |api: Option<&ast::Api>, schemas: IndexMap<String, serde_yaml::Value>, operations| {
+            #[derive(serde::Serialize)]
+            struct File<'f> {
+                #[serde(skip_serializing_if = "Option::is_none")]
+                api: Option<&'f ast::Api>,
+                #[serde(skip_serializing_if = "IndexMap::is_empty")]
+                schemas: IndexMap<String, serde_yaml::Value>,
+                #[serde(skip_serializing_if = "IndexMap::is_empty")]
+                operations: IndexMap<String, serde_yaml::Value>,
+            }
+            serde_yaml::to_string(&File { api, schemas, operations }).unwrap_or_default()
+        };
+        api_text.push_str(&file(self.api.as_ref(), IndexMap::new(), IndexMap::new()));
+        files.insert("api.yaml".to_owned(), api_text);
+        if !self.schemas.is_empty() {
+            let schemas = self.schemas.iter().map(|(name, schema)| (name.clone(), yaml_value(schema))).collect();
+            files.insert(
+                "schemas.yaml".to_owned(),
+                format!("{}{}", header("Schemas"), file(None, schemas, IndexMap::new())),
+            );
+        }
+        if !self.operations.is_empty() {
+            let operations =
+                self.operations.iter().map(|(id, operation)| (id.clone(), yaml_value(operation))).collect();
+            files.insert(
+                "operations.yaml".to_owned(),
+                format!("{}{}", header("Operations"), file(None, IndexMap::new(), operations)),
+            );
+        }
+        files
+    }
+}
+
+fn yaml_value<T: serde::Serialize>(item: &T) -> serde_yaml::Value {
+    serde_yaml::to_value(item).unwrap_or(serde_yaml::Value::Null)
+}
+
+/// A value as spec text: strings as they are, anything else as compact JSON.
+fn compact(value: &Json) -> String {
+    match value {
+        Json::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Trimmed text, `None` when empty.
+fn text(value: Option<&Json>) -> Option<String> {
+    value.and_then(Json::as_str).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
 }

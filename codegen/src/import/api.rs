@@ -1,0 +1,268 @@
+//! The api section: title, base path and port from the first server, wire formats, headers every
+//! operation sends with one value, and the authentication scheme.
+
+use indexmap::IndexMap;
+use serde_json::Value as Json;
+
+use super::schemas::innermost;
+use super::{escape, text, Importer};
+use crate::load::ast;
+
+impl Importer<'_> {
+    pub(super) fn api_section(&mut self, name: &str, version: &str) -> ast::Api {
+        let title = self.string_at("/info/title").unwrap_or_else(|| name.to_owned());
+        let mut description = text(self.get("/info/description")).unwrap_or_default();
+        if !description.is_empty() {
+            description.push_str("\n\n");
+        }
+        let document_version = self.get("/info/version").map(super::compact).unwrap_or_default();
+        description.push_str(&format!("Document version {document_version} ({version})."));
+        let servers = self.get("/servers").and_then(Json::as_array).map_or(0, Vec::len);
+        if servers > 1 {
+            self.note("/servers", "only the first server is mapped");
+        }
+        let (base_path, default_port) = match self.get("/servers/0/url").and_then(Json::as_str) {
+            Some(url) => {
+                let mut url = url.to_owned();
+                if let Some(Json::Object(variables)) = self.get("/servers/0/variables") {
+                    for (variable, value) in variables {
+                        let default = value.get("default").map(super::compact).unwrap_or_default();
+                        url = url.replace(&format!("{{{variable}}}"), &default);
+                    }
+                }
+                split_url(&url)
+            }
+            None => (String::new(), None),
+        };
+        let base_path = if base_path.is_empty() { "/".to_owned() } else { base_path };
+
+        let xml_namespace = self.namespaces.iter().next().cloned();
+        if self.namespaces.len() > 1 {
+            self.note("/components/schemas", "several XML namespaces; the first is the API's");
+        }
+        let mut supported: Vec<String> = Vec::new();
+        if self.media.contains("json") || !self.media.contains("xml") {
+            supported.push("json".into());
+        }
+        let mut speaks_xml = false;
+        if self.media.contains("xml") {
+            if xml_namespace.is_none() {
+                self.note("/paths", "XML media types are not mapped: no schema declares an `xml.namespace`");
+            } else if let Some(reason) = self.xml_blocker() {
+                self.note("/paths", format!("XML media types are not mapped: {reason}"));
+            } else {
+                supported.push("xml".into());
+                speaks_xml = true;
+            }
+        }
+        if supported.is_empty() {
+            supported.push("json".into());
+        }
+        if speaks_xml {
+            self.drop_fields_without_xml_form();
+        } else {
+            // XML names mean nothing to a JSON-only API (and would only be checked).
+            for schema in self.schemas.values_mut() {
+                for field in schema.fields.iter_mut().flat_map(|f| f.values_mut()) {
+                    field.xml = None;
+                }
+                schema.xml_name = None;
+            }
+            // XML bodies were dropped: so are formats lists naming them.
+            for operation in self.operations.values_mut() {
+                if let Some(request) = &mut operation.request {
+                    if let Some(formats) = &mut request.formats {
+                        formats.retain(|f| f != "xml");
+                    }
+                }
+            }
+            let emptied: Vec<String> = self
+                .operations
+                .iter()
+                .filter(|(_, op)| op.request.as_ref().is_some_and(|r| r.formats.as_ref().is_some_and(Vec::is_empty)))
+                .map(|(id, _)| id.clone())
+                .collect();
+            for id in emptied {
+                self.note("/paths", format!("operation `{id}` is not mapped: its body is XML only"));
+                self.operations.remove(&id);
+            }
+        }
+        let headers = self.fixed_headers();
+        let auth = self.auth();
+        ast::Api {
+            name: name.to_owned(),
+            title,
+            description: Some(description),
+            sources: Vec::new(),
+            base_path,
+            default_port,
+            formats: ast::Formats { default: supported[0].clone(), supported },
+            xml_namespace: xml_namespace.filter(|_| speaks_xml),
+            headers,
+            auth,
+            error_message: Vec::new(),
+        }
+    }
+
+    /// Why XML cannot be spoken, if something needs a form XML has not: a union of other
+    /// things than objects, or a body that is not an object.
+    fn xml_blocker(&self) -> Option<String> {
+        for (name, schema) in &self.schemas {
+            if schema.kind == ast::SchemaKind::Union {
+                let all_objects =
+                    schema.variants.iter().flatten().all(|v| self.kind_of(&v.ty) == Some(ast::SchemaKind::Object));
+                if !all_objects {
+                    return Some(format!("union `{name}` has alternatives that are not objects"));
+                }
+            }
+        }
+        for (id, operation) in &self.operations {
+            let bodies = operation
+                .request
+                .iter()
+                .map(|r| Some(&r.schema))
+                .chain(operation.responses.values().map(|r| r.schema.as_ref()))
+                .chain(operation.errors.values().map(|r| r.schema.as_ref()));
+            for body in bodies.flatten() {
+                if !matches!(
+                    self.schemas.get(body).map(|s| s.kind),
+                    Some(ast::SchemaKind::Object | ast::SchemaKind::Union)
+                ) {
+                    return Some(format!("operation `{id}` has a body of type `{body}`, which is not an object"));
+                }
+            }
+        }
+        None
+    }
+
+    /// An API that speaks XML cannot have maps, arbitrary JSON or lists of lists: such fields
+    /// are left out, and reported.
+    fn drop_fields_without_xml_form(&mut self) {
+        let mut dropped = Vec::new();
+        for (schema_name, schema) in &mut self.schemas {
+            if let Some(fields) = &mut schema.fields {
+                fields.retain(|key, field| {
+                    let expr = field.ty.as_str();
+                    let xml_form = !(expr.contains("map<") || innermost(expr) == "any" || expr.contains("list<list<"));
+                    if !xml_form {
+                        dropped.push(format!("{schema_name}.{key} (`{expr}`)"));
+                    }
+                    xml_form
+                });
+            }
+        }
+        // Aliases to maps and `any` are not XML either: fields naming them go too.
+        for field in dropped {
+            self.note(
+                "/components/schemas",
+                format!("field {field} is not mapped: the API speaks XML, which has no form for it"),
+            );
+        }
+    }
+
+    /// Required headers with a default that every operation sends: fixed headers of the API.
+    fn fixed_headers(&mut self) -> IndexMap<String, String> {
+        let mut fixed = IndexMap::new();
+        let Some((_, first)) = self.header_defaults.first() else { return fixed };
+        let candidates: Vec<String> = first
+            .iter()
+            .filter(|(key, default)| default.is_some() && self.header_of_every_operation(key))
+            .map(|(key, _)| key.clone())
+            .collect();
+        for name in candidates {
+            let values: std::collections::BTreeSet<Option<String>> = self
+                .header_defaults
+                .iter()
+                .map(|(_, defaults)| defaults.iter().find(|(key, _)| *key == name).and_then(|(_, d)| d.clone()))
+                .collect();
+            if values.len() == 1 {
+                if let Some(Some(value)) = values.into_iter().next() {
+                    fixed.insert(name.clone(), value);
+                    for operation in self.operations.values_mut() {
+                        operation.parameters.shift_remove(&name);
+                    }
+                }
+            }
+        }
+        fixed
+    }
+
+    fn header_of_every_operation(&self, key: &str) -> bool {
+        self.operations.values().all(|op| {
+            op.parameters.get(key).is_some_and(|p| matches!(p.location, ast::ParameterLocation::Header) && p.required)
+        })
+    }
+
+    fn auth(&mut self) -> Option<ast::Auth> {
+        let schemes = self.get("/components/securitySchemes").and_then(Json::as_object)?;
+        let wanted = self
+            .get("/security/0")
+            .and_then(Json::as_object)
+            .and_then(|r| r.keys().next().cloned())
+            .or_else(|| schemes.keys().next().cloned())?;
+        if schemes.len() > 1 {
+            self.note("/components/securitySchemes", format!("only one scheme is mapped: `{wanted}`"));
+        }
+        let pointer = format!("/components/securitySchemes/{}", escape(&wanted));
+        let (scheme, pointer) = self.deref(&pointer)?;
+        let kind = scheme.get("type").and_then(Json::as_str).unwrap_or_default();
+        let http = scheme.get("scheme").and_then(Json::as_str).unwrap_or_default().to_ascii_lowercase();
+        let none = ast::Auth { bearer: None, session: None, basic: None, api_key: None };
+        match (kind, http.as_str()) {
+            ("http", "bearer") | ("oauth2", _) | ("openIdConnect", _) => {
+                // The token operation: a form body with a `grant_type` member.
+                let token = self.operations.iter().find(|(_, op)| {
+                    op.request.as_ref().is_some_and(|request| {
+                        request.formats.as_ref().is_some_and(|f| f.iter().any(|f| f == "form"))
+                            && self
+                                .schemas
+                                .get(&request.schema)
+                                .and_then(|s| s.fields.as_ref())
+                                .is_some_and(|f| f.contains_key("grant_type"))
+                    })
+                });
+                let token_operation = token.map(|(id, _)| id.clone());
+                if token_operation.is_none() {
+                    self.note(
+                        &pointer,
+                        "no token operation (a form body with `grant_type`): callers set tokens themselves",
+                    );
+                }
+                Some(ast::Auth { bearer: Some(ast::BearerAuth { token_operation, logout_operation: None }), ..none })
+            }
+            ("http", "basic") => Some(ast::Auth { basic: Some(ast::BasicAuth {}), ..none }),
+            ("apiKey", _) if scheme.get("in").and_then(Json::as_str) == Some("header") => {
+                let header = scheme.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
+                Some(ast::Auth { api_key: Some(ast::ApiKeyAuth { header }), ..none })
+            }
+            _ => {
+                self.note(&pointer, "only http bearer and basic, OAuth2 tokens and header API keys are mapped");
+                None
+            }
+        }
+    }
+}
+
+/// `https://host:8443/api/v1` -> (`/api/v1`, 8443).
+fn split_url(url: &str) -> (String, Option<u16>) {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let (authority, path) = match rest.find('/') {
+        Some(slash) if url.contains("://") => (&rest[..slash], &rest[slash..]),
+        _ if url.contains("://") => (rest, ""),
+        _ => ("", rest),
+    };
+    let port = authority.rsplit_once(':').and_then(|(_, port)| port.parse().ok());
+    (path.trim_end_matches('/').to_owned(), port)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(split_url("https://host:8443/api/v1/"), ("/api/v1".to_owned(), Some(8443)));
+        assert_eq!(split_url("https://host"), (String::new(), None));
+        assert_eq!(split_url("/api"), ("/api".to_owned(), None));
+    }
+}

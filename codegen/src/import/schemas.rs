@@ -1,0 +1,792 @@
+//! Schemas: JSON Schema (as OpenAPI 3.0 writes it) into the spec language's kinds and type
+//! expressions.
+//!
+//! - objects become `object` schemas; `allOf` is merged into one object, or stands for its one
+//!   typed part when the others only annotate it;
+//! - `oneOf`/`anyOf` become `union`s (tagged when a `discriminator` names a member every
+//!   alternative has), or one `enum` when every alternative is a documented string value;
+//! - named arrays, maps and primitives become `alias`es; plain named strings `string` schemas;
+//! - what has no equivalent (`not`, several types at once) becomes `any`, with a note.
+
+use std::collections::HashSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use indexmap::IndexMap;
+use serde_json::Value as Json;
+
+use super::{compact, escape, text, unescape, Importer};
+use crate::load::ast;
+
+/// A mapped type: the type expression and what the schema says about the value.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Ty {
+    pub expr: String,
+    pub nullable: bool,
+    pub sensitive: bool,
+}
+
+impl Ty {
+    fn of(expr: impl Into<String>) -> Self {
+        Ty { expr: expr.into(), ..Ty::default() }
+    }
+}
+
+/// How deep inline schemas and `allOf` parts are followed (documents nest at most 128 levels,
+/// so this is never reached by a document that parsed, but keeps the walk bounded regardless).
+const MAX_SCHEMA_DEPTH: usize = 64;
+
+/// What a schema is, before it is mapped.
+enum Shape {
+    Any,
+    Reference(String),
+    Primitive(&'static str, bool),
+    List(Option<String>),
+    /// `additionalProperties` schema, or `None` for any value.
+    Map(Option<String>),
+    Object,
+    Enum(Vec<(String, Option<String>)>),
+    /// The pointers of the alternatives (null alternatives left out) and the keyword.
+    Union(Vec<String>, &'static str),
+    AllOf,
+}
+
+/// Keywords that give a schema a type (the rest only annotate it).
+const TYPED: &[&str] =
+    &["$ref", "type", "properties", "items", "enum", "oneOf", "anyOf", "allOf", "additionalProperties", "not"];
+
+impl Importer<'_> {
+    /// Gives every component schema its spec name (unique once converted to a Rust name) and
+    /// queues it.
+    pub(super) fn name_components(&mut self) {
+        let Some(Json::Object(schemas)) = self.get("/components/schemas") else { return };
+        let mut keys: Vec<&String> = schemas.keys().collect();
+        keys.sort();
+        for key in keys {
+            self.component_name(&format!("/components/schemas/{}", escape(key)));
+        }
+    }
+
+    /// The spec name of the schema at `pointer`, a `$ref` target: named (and queued) once.
+    pub(super) fn component_name(&mut self, pointer: &str) -> String {
+        if let Some(name) = self.component_names.get(pointer) {
+            return name.clone();
+        }
+        let last = pointer.rsplit('/').next().map(unescape).unwrap_or_default();
+        let name = self.fresh_name(&last);
+        self.component_names.insert(pointer.to_owned(), name.clone());
+        self.queue.push_back(pointer.to_owned());
+        name
+    }
+
+    pub(super) fn drain_queue(&mut self) {
+        while let Some(pointer) = self.queue.pop_front() {
+            let name = self.component_names[&pointer].clone();
+            self.named(&name, &pointer);
+        }
+    }
+
+    /// A type name no other schema has: the wanted name cleaned to an identifier, numbered
+    /// when taken.
+    pub(super) fn fresh_name(&mut self, wanted: &str) -> String {
+        let cleaned: String = wanted.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+        let mut base = cleaned.to_upper_camel_case();
+        if base.is_empty() {
+            base = "Schema".into();
+        }
+        if base.starts_with(|c: char| c.is_ascii_digit()) {
+            base.insert(0, 'T');
+        }
+        if base == "Self" {
+            base.push_str("Type");
+        }
+        let mut name = base.clone();
+        let mut counter = 1;
+        while !self.type_names.insert(name.to_upper_camel_case()) {
+            counter += 1;
+            name = format!("{base}{counter}");
+        }
+        name
+    }
+
+    fn shape(&mut self, pointer: &str) -> (Shape, bool) {
+        let Some(value) = self.get(pointer) else { return (Shape::Any, false) };
+        let object = match value {
+            Json::Object(object) => object,
+            Json::Bool(true) => return (Shape::Any, false),
+            _ => {
+                self.note(pointer, "expected a schema (an object); read as any value");
+                return (Shape::Any, false);
+            }
+        };
+        let nullable = object.get("nullable") == Some(&Json::Bool(true));
+        if let Some(reference) = object.get("$ref").and_then(Json::as_str) {
+            return match reference.strip_prefix('#') {
+                Some(target) if self.get(target).is_some() => (Shape::Reference(target.to_owned()), nullable),
+                _ => {
+                    self.note(
+                        &format!("{pointer}/$ref"),
+                        format!("reference `{reference}` does not resolve; read as any value"),
+                    );
+                    (Shape::Any, nullable)
+                }
+            };
+        }
+        if object.get("allOf").and_then(Json::as_array).is_some_and(|parts| !parts.is_empty()) {
+            return (Shape::AllOf, nullable);
+        }
+        let keyword = ["oneOf", "anyOf"].into_iter().find(|k| object.get(*k).and_then(Json::as_array).is_some());
+        if let Some(keyword) = keyword {
+            if object.contains_key("oneOf") && object.contains_key("anyOf") {
+                self.note(&format!("{pointer}/anyOf"), "`anyOf` beside `oneOf` is left out");
+            }
+            if object.contains_key("properties") {
+                self.note(&format!("{pointer}/properties"), format!("properties beside `{keyword}` are left out"));
+            }
+            let count = object[keyword].as_array().map_or(0, Vec::len);
+            let mut alternatives = Vec::new();
+            let mut nullable = nullable;
+            for index in 0..count {
+                let alternative = format!("{pointer}/{keyword}/{index}");
+                let is_null = self.get(&alternative).is_some_and(|a| {
+                    a.get("type") == Some(&Json::String("null".into()))
+                        || a.get("enum").and_then(Json::as_array).is_some_and(|v| v.len() == 1 && v[0].is_null())
+                });
+                if is_null {
+                    nullable = true;
+                } else {
+                    alternatives.push(alternative);
+                }
+            }
+            if !alternatives.is_empty() {
+                return (Shape::Union(alternatives, keyword), nullable);
+            }
+        }
+        if object.contains_key("not") {
+            self.note(&format!("{pointer}/not"), "`not` has no equivalent; read as any value");
+            return (Shape::Any, nullable);
+        }
+        let ty = object.get("type");
+        if let Some(Json::Array(values)) = object.get("enum") {
+            let mut nullable = nullable;
+            let strings: Vec<String> = values
+                .iter()
+                .filter_map(|v| match v {
+                    Json::String(s) => Some(s.clone()),
+                    Json::Null => {
+                        nullable = true;
+                        None
+                    }
+                    _ => None,
+                })
+                .collect();
+            let is_string = matches!(ty, None | Some(Json::String(_))) && ty.is_none_or(|t| t == "string");
+            if is_string && !strings.is_empty() && strings.len() + usize::from(nullable) >= values.len() {
+                let mut seen = HashSet::new();
+                let values = strings.into_iter().filter(|v| seen.insert(v.clone())).map(|v| (v, None)).collect();
+                return (Shape::Enum(values), nullable);
+            }
+            if ty != Some(&Json::String("boolean".into())) {
+                self.note(&format!("{pointer}/enum"), "enum values that are not strings are read as plain values");
+            }
+        }
+        let shape = match ty {
+            Some(Json::String(ty)) => match ty.as_str() {
+                "string" => self.string_format(pointer, object.get("format")),
+                "integer" => {
+                    let format = object.get("format").and_then(Json::as_str);
+                    Shape::Primitive(if format == Some("int32") { "int32" } else { "int64" }, false)
+                }
+                "number" => Shape::Primitive("number", false),
+                "boolean" => Shape::Primitive("boolean", false),
+                "array" => self.list(pointer, object),
+                "object" => self.object_or_map(pointer, object),
+                "null" => Shape::Any,
+                other => {
+                    self.note(&format!("{pointer}/type"), format!("unknown type `{other}`; read as any value"));
+                    Shape::Any
+                }
+            },
+            Some(Json::Array(_)) => {
+                self.note(&format!("{pointer}/type"), "several types at once; read as any value");
+                Shape::Any
+            }
+            Some(_) => {
+                self.note(&format!("{pointer}/type"), "expected a type name; read as any value");
+                Shape::Any
+            }
+            None if object.contains_key("properties") || object.contains_key("additionalProperties") => {
+                self.object_or_map(pointer, object)
+            }
+            None if object.contains_key("items") => self.list(pointer, object),
+            None => Shape::Any,
+        };
+        (shape, nullable)
+    }
+
+    fn string_format(&mut self, pointer: &str, format: Option<&Json>) -> Shape {
+        let Some(format) = format.and_then(Json::as_str) else { return Shape::Primitive("string", false) };
+        match format {
+            "date-time" => Shape::Primitive("date-time", false),
+            "date" => Shape::Primitive("date", false),
+            "uuid" => Shape::Primitive("uuid", false),
+            "uri" | "url" | "uri-reference" => Shape::Primitive("uri", false),
+            "password" => Shape::Primitive("string", true),
+            "byte" | "binary" => {
+                self.note(&format!("{pointer}/format"), format!("`{format}` strings are read as text"));
+                Shape::Primitive("string", false)
+            }
+            // Text all the same; the format is documentation.
+            "email" | "hostname" | "ipv4" | "ipv6" | "" => Shape::Primitive("string", false),
+            other => {
+                self.note(&format!("{pointer}/format"), format!("string format `{other}` is read as text"));
+                Shape::Primitive("string", false)
+            }
+        }
+    }
+
+    fn list(&mut self, pointer: &str, object: &serde_json::Map<String, Json>) -> Shape {
+        if object.contains_key("prefixItems") {
+            self.note(&format!("{pointer}/prefixItems"), "tuples (`prefixItems`) are read as lists of any value");
+            return Shape::List(None);
+        }
+        match object.get("items") {
+            Some(Json::Object(_)) => Shape::List(Some(format!("{pointer}/items"))),
+            _ => Shape::List(None),
+        }
+    }
+
+    fn object_or_map(&mut self, pointer: &str, object: &serde_json::Map<String, Json>) -> Shape {
+        let has_properties = object.get("properties").and_then(Json::as_object).is_some_and(|p| !p.is_empty());
+        match object.get("additionalProperties") {
+            _ if has_properties => {
+                if matches!(object.get("additionalProperties"), Some(Json::Object(_))) {
+                    self.note(&format!("{pointer}/additionalProperties"), "members beyond the properties are not kept");
+                }
+                Shape::Object
+            }
+            Some(Json::Object(values)) if values.is_empty() => Shape::Map(None),
+            Some(Json::Object(_)) => Shape::Map(Some(format!("{pointer}/additionalProperties"))),
+            Some(Json::Bool(false)) => Shape::Object,
+            Some(Json::Bool(true)) => Shape::Map(None),
+            _ if object.contains_key("properties") => Shape::Object,
+            _ => Shape::Any,
+        }
+    }
+
+    /// The type expression of the schema at `pointer`; inline objects, enums and unions become
+    /// schemas of their own, named after `hint`.
+    pub(super) fn ty(&mut self, pointer: &str, hint: &str) -> Ty {
+        self.ty_at(pointer, hint, 0)
+    }
+
+    fn ty_at(&mut self, pointer: &str, hint: &str, depth: usize) -> Ty {
+        if depth > MAX_SCHEMA_DEPTH {
+            self.note(pointer, format!("schemas nest more than {MAX_SCHEMA_DEPTH} levels; read as any value"));
+            return Ty::of("any");
+        }
+        let (shape, nullable) = self.shape(pointer);
+        let mut ty = match shape {
+            Shape::Any => Ty::of("any"),
+            Shape::Reference(target) => Ty::of(self.component_name(&target)),
+            Shape::Primitive(expr, sensitive) => Ty { expr: expr.into(), nullable: false, sensitive },
+            Shape::List(items) => {
+                let item = match items {
+                    Some(items) => self.ty_at(&items, &format!("{hint}Item"), depth + 1).expr,
+                    None => "any".into(),
+                };
+                Ty::of(format!("list<{item}>"))
+            }
+            Shape::Map(values) => {
+                let value = match values {
+                    Some(values) => self.ty_at(&values, &format!("{hint}Value"), depth + 1).expr,
+                    None => "any".into(),
+                };
+                Ty::of(format!("map<{value}>"))
+            }
+            Shape::AllOf => match self.all_of_single(pointer) {
+                Some(part) => self.ty_at(&part, hint, depth + 1),
+                None => Ty::of(self.inline(pointer, hint, depth)),
+            },
+            Shape::Union(alternatives, _) if alternatives.len() == 1 => self.ty_at(&alternatives[0], hint, depth + 1),
+            Shape::Object | Shape::Enum(_) | Shape::Union(..) => Ty::of(self.inline(pointer, hint, depth)),
+        };
+        ty.nullable |= nullable;
+        ty
+    }
+
+    /// An inline schema given a name of its own.
+    fn inline(&mut self, pointer: &str, hint: &str, depth: usize) -> String {
+        let title = self.string_at(&format!("{pointer}/title")).filter(|t| t.len() <= 64);
+        let name = self.fresh_name(title.as_deref().unwrap_or(hint));
+        self.define(&name, pointer, depth + 1);
+        name
+    }
+
+    /// The one part of an `allOf` that gives it a type, when the other parts only annotate it.
+    fn all_of_single(&mut self, pointer: &str) -> Option<String> {
+        let parts = self.get(&format!("{pointer}/allOf")).and_then(Json::as_array)?;
+        let typed: Vec<usize> = (0..parts.len())
+            .filter(|i| parts[*i].as_object().is_some_and(|p| TYPED.iter().any(|k| p.contains_key(*k))))
+            .collect();
+        match typed.as_slice() {
+            [only] => Some(format!("{pointer}/allOf/{only}")),
+            _ => None,
+        }
+    }
+
+    /// Maps the component `name` at `pointer`: objects, enums and unions become schemas of
+    /// those kinds, plain strings `string` schemas, anything else an alias.
+    fn named(&mut self, name: &str, pointer: &str) {
+        if self.schemas.contains_key(name) {
+            return;
+        }
+        self.define(name, pointer, 0);
+    }
+
+    fn define(&mut self, name: &str, pointer: &str, depth: usize) {
+        let (shape, _) = self.shape(pointer);
+        let mut schema = ast::Schema {
+            kind: ast::SchemaKind::Object,
+            description: None,
+            sources: Vec::new(),
+            fields: None,
+            values: None,
+            variants: None,
+            discriminator: None,
+            ty: None,
+            xml_name: None,
+            example: None,
+            examples: Vec::new(),
+        };
+        let value = self.get(pointer);
+        schema.description =
+            text(value.and_then(|v| v.get("description"))).or_else(|| text(value.and_then(|v| v.get("title"))));
+        schema.example = value.and_then(|v| v.get("example")).map(compact);
+        if let Some(namespace) = self.string_at(&format!("{pointer}/xml/namespace")) {
+            self.namespaces.insert(namespace);
+        }
+        schema.xml_name = self.string_at(&format!("{pointer}/xml/name"));
+        // Reserve the name first: fields may refer back to it.
+        self.schemas.insert(name.to_owned(), placeholder());
+        match shape {
+            Shape::Object => {
+                schema.fields = Some(self.fields(name, pointer, depth));
+            }
+            Shape::AllOf if self.all_of_single(pointer).is_none() => {
+                let mut fields = IndexMap::new();
+                self.merge_all_of(name, pointer, &mut fields, &mut vec![pointer.to_owned()], depth);
+                schema.fields = Some(fields);
+            }
+            Shape::Enum(values) => {
+                schema.kind = ast::SchemaKind::Enum;
+                schema.values = Some(
+                    values.into_iter().map(|(value, description)| ast::EnumValue { value, description }).collect(),
+                );
+            }
+            Shape::Union(alternatives, keyword) if alternatives.len() > 1 => {
+                match self.documented_values(&alternatives) {
+                    Some(values) => {
+                        schema.kind = ast::SchemaKind::Enum;
+                        schema.values = Some(values);
+                    }
+                    None => {
+                        schema.kind = ast::SchemaKind::Union;
+                        let (variants, discriminator) = self.variants(name, pointer, &alternatives, keyword, depth);
+                        schema.variants = Some(variants);
+                        schema.discriminator = discriminator;
+                    }
+                }
+            }
+            Shape::Primitive("string", false) if depth == 0 && self.get(&format!("{pointer}/format")).is_none() => {
+                schema.kind = ast::SchemaKind::String;
+            }
+            _ => {
+                schema.kind = ast::SchemaKind::Alias;
+                // The alias's own type, mapped as if inline (a reference stays a name).
+                let ty = self.ty_alias(pointer, name, depth);
+                schema.ty = Some(ty);
+            }
+        }
+        self.schemas.insert(name.to_owned(), schema);
+    }
+
+    /// The type an alias stands for.
+    fn ty_alias(&mut self, pointer: &str, name: &str, depth: usize) -> String {
+        let (shape, _) = self.shape(pointer);
+        match shape {
+            // An enum or union of one value: its one alternative's type.
+            Shape::Union(alternatives, _) => self.ty_at(&alternatives[0], name, depth + 1).expr,
+            Shape::AllOf => match self.all_of_single(pointer) {
+                Some(part) => self.ty_at(&part, name, depth + 1).expr,
+                None => "any".into(),
+            },
+            _ => self.ty_at(pointer, name, depth + 1).expr,
+        }
+    }
+
+    /// `oneOf: [{const: a, description}, {const: b}]`: one enum, each value documented.
+    fn documented_values(&mut self, alternatives: &[String]) -> Option<Vec<ast::EnumValue>> {
+        let mut values = Vec::new();
+        let mut seen = HashSet::new();
+        for alternative in alternatives {
+            let (value, _) = self.deref(alternative)?;
+            let object = value.as_object()?;
+            if object.contains_key("properties") || object.get("type").is_some_and(|t| t != "string") {
+                return None;
+            }
+            let listed = object.get("enum")?.as_array()?;
+            let description = text(object.get("description")).or_else(|| text(object.get("title")));
+            for item in listed {
+                let item = item.as_str()?;
+                if seen.insert(item.to_owned()) {
+                    values.push(ast::EnumValue { value: item.to_owned(), description: description.clone() });
+                }
+            }
+        }
+        Some(values)
+    }
+
+    fn variants(
+        &mut self,
+        owner: &str,
+        pointer: &str,
+        alternatives: &[String],
+        keyword: &str,
+        depth: usize,
+    ) -> (Vec<ast::Variant>, Option<String>) {
+        let mut variants: Vec<ast::Variant> = Vec::new();
+        let mut targets: Vec<Option<String>> = Vec::new();
+        let mut derived_names = HashSet::new();
+        for (index, alternative) in alternatives.iter().enumerate() {
+            let title = self.string_at(&format!("{alternative}/title"));
+            let hint = title.unwrap_or_else(|| format!("{owner}{}", index + 1));
+            let ty = self.ty_at(alternative, &hint, depth + 1);
+            if variants.iter().any(|v| v.ty == ty.expr) {
+                self.note(alternative, format!("`{keyword}` lists `{}` twice; kept once", ty.expr));
+                continue;
+            }
+            let derived = variant_name(&ty.expr);
+            let name = (!derived_names.insert(derived.clone())).then(|| format!("{derived}{}", index + 1));
+            let target = self
+                .get(&format!("{alternative}/$ref"))
+                .and_then(Json::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+                .map(str::to_owned);
+            targets.push(target);
+            let description = text(self.get(&format!("{alternative}/description")));
+            variants.push(ast::Variant { ty: ty.expr, name, tag: None, description });
+        }
+        let discriminator = self.string_at(&format!("{pointer}/discriminator/propertyName"));
+        let Some(member) = discriminator else { return (variants, None) };
+        // Tagged only when every alternative is a named object carrying the member.
+        let mut tags = Vec::new();
+        for (variant, target) in variants.iter().zip(&targets) {
+            let carries = target.as_ref().is_some_and(|target| self.has_property(target, &member, 0));
+            if !carries {
+                self.note(
+                    &format!("{pointer}/discriminator"),
+                    format!(
+                        "alternative `{}` has no member `{member}`; the alternatives are told apart by trying each",
+                        variant.ty
+                    ),
+                );
+                return (variants, None);
+            }
+            let target = target.as_deref().unwrap_or_default();
+            let mapped =
+                self.get(&format!("{pointer}/discriminator/mapping")).and_then(Json::as_object).and_then(|mapping| {
+                    mapping
+                        .iter()
+                        .find(|(_, r)| r.as_str().and_then(|r| r.strip_prefix('#')) == Some(target))
+                        .map(|(tag, _)| tag.clone())
+                });
+            let tag = mapped.unwrap_or_else(|| target.rsplit('/').next().map(unescape).unwrap_or_default());
+            if tags.contains(&tag) {
+                self.note(
+                    &format!("{pointer}/discriminator"),
+                    format!("tag `{tag}` names two alternatives; they are told apart by trying each"),
+                );
+                return (variants, None);
+            }
+            tags.push(tag);
+        }
+        for (variant, tag) in variants.iter_mut().zip(tags) {
+            // The default tag is the schema name, which the spec assumes too.
+            if tag != variant.ty {
+                variant.tag = Some(tag);
+            }
+        }
+        (variants, Some(member))
+    }
+
+    /// Whether the object at `pointer` (through `allOf` parts) has the property `member`.
+    fn has_property(&mut self, pointer: &str, member: &str, depth: usize) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        let Some((value, pointer)) = self.deref(pointer) else { return false };
+        if value.get("properties").and_then(|p| p.get(member)).is_some() {
+            return true;
+        }
+        let parts = value.get("allOf").and_then(Json::as_array).map_or(0, Vec::len);
+        (0..parts).any(|index| self.has_property(&format!("{pointer}/allOf/{index}"), member, depth + 1))
+    }
+
+    /// The fields of the object at `pointer`.
+    fn fields(&mut self, owner: &str, pointer: &str, depth: usize) -> IndexMap<String, ast::Field> {
+        let mut fields = IndexMap::new();
+        self.add_fields(owner, pointer, &mut fields, depth);
+        fields
+    }
+
+    fn add_fields(&mut self, owner: &str, pointer: &str, fields: &mut IndexMap<String, ast::Field>, depth: usize) {
+        let Some(object) = self.get(pointer).and_then(Json::as_object) else { return };
+        let required: Vec<&str> =
+            object.get("required").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str).collect();
+        let Some(properties) = object.get("properties").and_then(Json::as_object) else { return };
+        let mut taken: HashSet<String> = fields
+            .iter()
+            .filter_map(|(key, _)| crate::resolve::value_name(key).ok().map(|n| n.as_str().to_owned()))
+            .collect();
+        for (wire, property) in properties {
+            let field_pointer = format!("{pointer}/properties/{}", escape(wire));
+            let is_required = required.contains(&wire.as_str());
+            // The same member from another `allOf` part: required if required anywhere.
+            if let Some((_, existing)) = fields
+                .iter_mut()
+                .find(|(key, f)| f.json.as_ref().and_then(|j| j.name.as_deref()).unwrap_or(key) == wire)
+            {
+                existing.required |= is_required;
+                continue;
+            }
+            let ty = self.ty_at(&field_pointer, &format!("{owner}{}", wire.to_upper_camel_case()), depth + 1);
+            let (key, renamed) = field_key(wire, &mut taken);
+            let flag = |name: &str| property.get(name) == Some(&Json::Bool(true));
+            let xml = self.field_xml(&field_pointer, wire, renamed);
+            fields.insert(
+                key,
+                ast::Field {
+                    ty: ty.expr,
+                    required: is_required,
+                    nullable: ty.nullable,
+                    sensitive: ty.sensitive || flag("x-sensitive"),
+                    description: text(property.get("description")),
+                    example: property.get("example").map(compact),
+                    read_only: flag("readOnly"),
+                    write_only: flag("writeOnly"),
+                    json: renamed.then(|| ast::JsonField { name: Some(wire.clone()), ..ast::JsonField::default() }),
+                    xml,
+                },
+            );
+        }
+    }
+
+    /// `allOf` of objects: their fields merged, in order. `visiting` holds the parts being
+    /// merged: a part that is one of them would merge forever.
+    fn merge_all_of(
+        &mut self,
+        owner: &str,
+        pointer: &str,
+        fields: &mut IndexMap<String, ast::Field>,
+        visiting: &mut Vec<String>,
+        depth: usize,
+    ) {
+        let count = self.get(&format!("{pointer}/allOf")).and_then(Json::as_array).map_or(0, Vec::len);
+        for index in 0..count {
+            let part = format!("{pointer}/allOf/{index}");
+            let Some((value, target)) = self.deref(&part) else { continue };
+            if visiting.contains(&target) || visiting.len() > MAX_SCHEMA_DEPTH {
+                self.note(&part, format!("`allOf` of `{owner}` includes itself; the part is left out"));
+                continue;
+            }
+            let Some(object) = value.as_object() else { continue };
+            if object.get("allOf").is_some() {
+                visiting.push(target.clone());
+                self.merge_all_of(owner, &target, fields, visiting, depth + 1);
+                visiting.pop();
+            }
+            if object.contains_key("properties") {
+                self.add_fields(owner, &target, fields, depth + 1);
+            } else if object.get("allOf").is_none()
+                && TYPED.iter().any(|k| object.contains_key(*k))
+                && object.get("type") != Some(&Json::String("object".into()))
+            {
+                self.note(&part, format!("`allOf` of `{owner}` merges objects; this part is not one and is left out"));
+            }
+        }
+    }
+
+    /// The `xml` object of a property (and of its items, for arrays).
+    fn field_xml(&mut self, pointer: &str, key: &str, renamed: bool) -> Option<ast::XmlField> {
+        let mut xml = ast::XmlField::default();
+        let name = self.string_at(&format!("{pointer}/xml/name"));
+        xml.attribute = self.get(&format!("{pointer}/xml/attribute")) == Some(&Json::Bool(true));
+        let is_array = self.get(&format!("{pointer}/type")).is_some_and(|t| t == "array");
+        if is_array {
+            let items = format!("{pointer}/items");
+            let item_name = self.string_at(&format!("{items}/xml/name")).or_else(|| {
+                let reference = self.string_at(&format!("{items}/$ref"))?;
+                let target = reference.strip_prefix('#')?.to_owned();
+                self.string_at(&format!("{target}/xml/name")).or_else(|| target.rsplit('/').next().map(unescape))
+            });
+            let wrapped = self.get(&format!("{pointer}/xml/wrapped")) == Some(&Json::Bool(true));
+            if wrapped {
+                xml.name = name.or_else(|| renamed.then(|| key.to_owned()));
+                xml.item = Some(item_name.unwrap_or_else(|| key.to_owned()));
+            } else {
+                // Unwrapped: the items repeat, each named as an item.
+                xml.name = item_name.filter(|n| n != key || renamed);
+            }
+        } else {
+            xml.name = name.filter(|n| n != key || renamed).or_else(|| renamed.then(|| key.to_owned()));
+        }
+        if self.get(&format!("{pointer}/xml/namespace")).is_some()
+            || self.get(&format!("{pointer}/xml/prefix")).is_some()
+        {
+            self.note(&format!("{pointer}/xml"), "per-field XML namespaces and prefixes are not mapped");
+        }
+        (xml.name.is_some() || xml.attribute || xml.item.is_some()).then_some(xml)
+    }
+
+    /// Aliases that name themselves through other aliases (`Tree: list<Tree>`) cannot be Rust
+    /// type aliases: the one where the ring is found becomes `any`.
+    pub(super) fn break_alias_cycles(&mut self) {
+        let names: Vec<String> = self.schemas.keys().cloned().collect();
+        for start in names {
+            let mut seen = vec![start.clone()];
+            let mut current = start.clone();
+            loop {
+                let Some(schema) = self.schemas.get(&current) else { break };
+                if schema.kind != ast::SchemaKind::Alias {
+                    break;
+                }
+                let inner = innermost(schema.ty.as_deref().unwrap_or("any")).to_owned();
+                if inner == start {
+                    let pointer = self
+                        .component_names
+                        .iter()
+                        .find(|(_, n)| **n == start)
+                        .map(|(p, _)| p.clone())
+                        .unwrap_or_else(|| "/components/schemas".into());
+                    self.note(
+                        &pointer,
+                        format!("`{start}` contains itself with no object in between; read as any value"),
+                    );
+                    if let Some(schema) = self.schemas.get_mut(&start) {
+                        schema.ty = Some("any".into());
+                    }
+                    break;
+                }
+                if seen.contains(&inner) {
+                    break;
+                }
+                seen.push(inner.clone());
+                current = inner;
+            }
+        }
+    }
+
+    /// Whether a type expression is one value the spec allows as a parameter (a primitive, an
+    /// enum or a named string), through aliases.
+    pub(super) fn is_simple(&self, expr: &str) -> bool {
+        let mut expr = expr.to_owned();
+        for _ in 0..32 {
+            if expr.starts_with("list<") || expr.starts_with("map<") || expr == "any" {
+                return false;
+            }
+            match self.schemas.get(&expr) {
+                None => return true,
+                Some(schema) => match schema.kind {
+                    ast::SchemaKind::Enum | ast::SchemaKind::String => return true,
+                    ast::SchemaKind::Alias => expr = schema.ty.clone().unwrap_or_default(),
+                    _ => return false,
+                },
+            }
+        }
+        false
+    }
+
+    /// The kind of the schema a type expression names, through aliases.
+    pub(super) fn kind_of(&self, expr: &str) -> Option<ast::SchemaKind> {
+        let mut expr = expr.to_owned();
+        for _ in 0..32 {
+            let schema = self.schemas.get(&expr)?;
+            match schema.kind {
+                ast::SchemaKind::Alias => expr = schema.ty.clone().unwrap_or_default(),
+                kind => return Some(kind),
+            }
+        }
+        None
+    }
+}
+
+fn placeholder() -> ast::Schema {
+    ast::Schema {
+        kind: ast::SchemaKind::Object,
+        description: None,
+        sources: Vec::new(),
+        fields: Some(IndexMap::new()),
+        values: None,
+        variants: None,
+        discriminator: None,
+        ty: None,
+        xml_name: None,
+        example: None,
+        examples: Vec::new(),
+    }
+}
+
+/// The name inside `list<…>` and `map<…>`.
+pub(super) fn innermost(expr: &str) -> &str {
+    let mut expr = expr;
+    while let Some(inner) = expr.strip_prefix("list<").or_else(|| expr.strip_prefix("map<")) {
+        expr = inner.strip_suffix('>').unwrap_or(inner);
+    }
+    expr
+}
+
+/// The variant name the resolver derives from a type expression (to spot collisions).
+fn variant_name(expr: &str) -> String {
+    let mut suffix = String::new();
+    let mut expr = expr;
+    loop {
+        if let Some(inner) = expr.strip_prefix("list<") {
+            suffix.insert_str(0, "List");
+            expr = inner.strip_suffix('>').unwrap_or(inner);
+        } else if let Some(inner) = expr.strip_prefix("map<") {
+            suffix.insert_str(0, "Map");
+            expr = inner.strip_suffix('>').unwrap_or(inner);
+        } else {
+            return format!("{}{suffix}", expr.to_upper_camel_case());
+        }
+    }
+}
+
+/// The spec key of a member: the wire name when it makes a Rust name no other member has,
+/// else a cleaned, numbered one (and `true`: the wire name is then given as `json.name`).
+pub(super) fn field_key(wire: &str, taken: &mut HashSet<String>) -> (String, bool) {
+    if let Ok(rust) = crate::resolve::value_name(wire) {
+        if taken.insert(rust.as_str().to_owned()) {
+            return (wire.to_owned(), false);
+        }
+    }
+    let cleaned: String = wire.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    let mut base = cleaned.to_snake_case();
+    if base.is_empty() {
+        base = "member".into();
+    }
+    if base.starts_with(|c: char| c.is_ascii_digit()) {
+        base.insert_str(0, "n_");
+    }
+    let mut key = base.clone();
+    let mut counter = 1;
+    loop {
+        if let Ok(rust) = crate::resolve::value_name(&key) {
+            if taken.insert(rust.as_str().to_owned()) {
+                return (key, true);
+            }
+        }
+        counter += 1;
+        key = format!("{base}_{counter}");
+    }
+}
