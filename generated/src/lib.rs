@@ -20,6 +20,8 @@
 #![warn(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 #![allow(clippy::type_complexity, clippy::self_named_constructors)]
+#![allow(clippy::large_enum_variant)]
+#![allow(clippy::doc_overindented_list_items, clippy::doc_lazy_continuation)]
 /// Veeam Backup for AWS REST API
 #[rustfmt::skip]
 pub mod backup_for_aws;

@@ -116,3 +116,40 @@ async fn imported_clients_speak_http_like_the_hand_written_ones() {
     client.set_credentials("user", "pass");
     client.delete_order("6f1b6a52-0b3c-4a3f-9c53-2b4f1d1e9a10".parse().unwrap()).await.unwrap();
 }
+
+/// A union in both directions on loopback (Hugging Face TGI's `/invocations`, imported from the
+/// corpus): the request is written as its alternative, each response decodes as the first
+/// alternative that fits, and a shape none documents is kept rather than failing the call.
+#[tokio::test]
+async fn union_bodies_over_http() {
+    use imported_api::tgi::models::{CompatGenerateRequest, SagemakerRequest, SagemakerResponse};
+    use wiremock::matchers::{body_json, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/invocations"))
+        .and(body_json(serde_json::json!({"inputs": "My name is Olivier and I"})))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"generated_text":"test"}"#, "application/json"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/invocations"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"surprise":[1,2]}"#, "application/json"))
+        .mount(&server)
+        .await;
+    let client = imported_api::tgi::Client::builder(server.uri()).build().unwrap();
+    let request = SagemakerRequest::from(CompatGenerateRequest::new("My name is Olivier and I"));
+    match client.sagemaker_compatibility(request.clone()).await.unwrap() {
+        SagemakerResponse::GenerateResponse(response) => assert_eq!(response.generated_text, "test"),
+        other => panic!("expected the first alternative, got {other:?}"),
+    }
+    match client.sagemaker_compatibility(request).await.unwrap() {
+        SagemakerResponse::Unknown(value) => {
+            assert_eq!(value.as_value(), &serde_json::json!({"surprise": [1, 2]}));
+            assert_eq!(format!("{value:?}"), "UnknownJson(an object)", "Debug never shows what it holds");
+        }
+        other => panic!("expected the catch-all, got {other:?}"),
+    }
+}

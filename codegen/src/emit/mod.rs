@@ -330,6 +330,11 @@ fn lib_rs(krate: &ir::Crate, spec: &ir::Spec) -> TokenStream {
         // The shapes of types and the names are the API's: deep nesting, or a schema called
         // `New` (whose constructor is `new`), are not generated code's choice.
         #![allow(clippy::type_complexity, clippy::self_named_constructors)]
+        // Unions hold their alternatives by value, as the documents' `oneOf`s do; boxing every
+        // large one would cost an allocation per value for a lint's size heuristic.
+        #![allow(clippy::large_enum_variant)]
+        // Descriptions are the documents' own Markdown, list indentation included.
+        #![allow(clippy::doc_overindented_list_items, clippy::doc_lazy_continuation)]
 
         #(#modules)*
 
