@@ -156,6 +156,9 @@ fn unescape(segment: &str) -> String {
     segment.replace("~1", "/").replace("~0", "~")
 }
 
+/// An operation's parameters (by key) and their schema defaults.
+type ParameterDefaults = Vec<(String, Option<String>)>;
+
 /// The mapping under way.
 struct Importer<'a> {
     document: &'a Json,
@@ -174,7 +177,7 @@ struct Importer<'a> {
     /// Rust method names taken by operations.
     method_names: HashSet<String>,
     /// Per operation, the default of each parameter (fixed-header candidates).
-    header_defaults: Vec<(String, Vec<(String, Option<String>)>)>,
+    header_defaults: Vec<(String, ParameterDefaults)>,
     /// XML namespaces the schemas declare.
     namespaces: BTreeSet<String>,
     /// Body formats seen (`json`, `xml`, `form`).

@@ -655,8 +655,7 @@ impl Importer<'_> {
         for start in names {
             let mut seen = vec![start.clone()];
             let mut current = start.clone();
-            loop {
-                let Some(schema) = self.schemas.get(&current) else { break };
+            while let Some(schema) = self.schemas.get(&current) {
                 if schema.kind != ast::SchemaKind::Alias {
                     break;
                 }
