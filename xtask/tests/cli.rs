@@ -124,15 +124,25 @@ fn import_openapi_writes_a_spec_that_generates() {
 }
 
 #[test]
-fn import_openapi_reports_unmappable_documents() {
+fn import_openapi_notes_what_it_maps_near_and_refuses_what_it_cannot_read() {
     let temp = tempfile::tempdir().unwrap();
-    let document = temp.path().join("bad.yaml");
+    let document = temp.path().join("near.yaml");
     std::fs::write(&document, "openapi: 3.0.3\ninfo: {title: B, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    X: {not: {type: string}}\n").unwrap();
-    let out = temp.path().join("bad");
+    let out = temp.path().join("near");
+    let (code, stdout, stderr) =
+        xtask(&["import-openapi", document.to_str().unwrap(), "--name", "near", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let said = format!("{stdout}{stderr}");
+    assert!(said.contains("#/components/schemas/X/not: `not` has no equivalent; read as any value"), "{said}");
+    assert!(out.join("schemas.yaml").exists());
+
+    let old = temp.path().join("old.yaml");
+    std::fs::write(&old, "swagger: '1.2'\ninfo: {title: B, version: '1'}\n").unwrap();
+    let out = temp.path().join("old");
     let (code, _, stderr) =
-        xtask(&["import-openapi", document.to_str().unwrap(), "--name", "bad", "--out", out.to_str().unwrap()]);
+        xtask(&["import-openapi", old.to_str().unwrap(), "--name", "old", "--out", out.to_str().unwrap()]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("error: #/components/schemas/X/not: `not` cannot be expressed"), "{stderr}");
+    assert!(stderr.contains("expected an OpenAPI 3.0 or 3.1 or a Swagger 2.0 document"), "{stderr}");
     assert!(!out.exists());
 }
 
