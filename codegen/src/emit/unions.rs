@@ -24,14 +24,7 @@ pub fn union_type(context: &Context, schema: &Schema, union: &ir::Union) -> Toke
             ty
         }
     };
-    let wrap = |variant: &ir::Variant| {
-        let ident = &variant.rust_name;
-        if variant.boxed {
-            quote!(|value| Self::#ident(#boxed::new(value)))
-        } else {
-            quote!(Self::#ident)
-        }
-    };
+    let wrap = |variant: &ir::Variant| wrap(context, variant);
     let variants = union.variants.iter().map(|variant| {
         let ident = &variant.rust_name;
         let ty = payload(variant);
@@ -129,7 +122,7 @@ pub fn union_type(context: &Context, schema: &Schema, union: &ir::Union) -> Toke
 /// XML: the discriminator is an attribute or child element; without one, the first alternative
 /// that reads wins. Alternatives are objects (the resolver checks).
 fn xml_codecs(context: &Context, schema: &Schema, union: &ir::Union) -> TokenStream {
-    let super::Std { boxed, result, ok, err, option, .. } = context.std();
+    let super::Std { result, ok, err, option, .. } = context.std();
     let runtime = &context.runtime();
     let name = &schema.rust_name;
     let type_name = schema.rust_name.as_str();
@@ -137,9 +130,7 @@ fn xml_codecs(context: &Context, schema: &Schema, union: &ir::Union) -> TokenStr
     let namespace = context.some_or_none(context.api.xml_namespace.as_deref());
     let alternative = |variant: &ir::Variant| {
         let ty = rust_type(context, &variant.ty);
-        let ident = &variant.rust_name;
-        let wrap = if variant.boxed { quote!(|value| Self::#ident(#boxed::new(value))) } else { quote!(Self::#ident) };
-        (quote!(<#ty as #runtime::xml::FromXml>::from_xml(element)), wrap)
+        (quote!(<#ty as #runtime::xml::FromXml>::from_xml(element)), wrap(context, variant))
     };
     let read = match &union.discriminator {
         Some(member) => {
@@ -192,5 +183,16 @@ fn xml_codecs(context: &Context, schema: &Schema, union: &ir::Union) -> TokenStr
                 }
             }
         }
+    }
+}
+
+/// What turns a decoded alternative into its variant: `Self::Dog`, boxing it when recursive.
+fn wrap(context: &Context, variant: &ir::Variant) -> TokenStream {
+    let boxed = context.std().boxed;
+    let ident = &variant.rust_name;
+    if variant.boxed {
+        quote!(|value| Self::#ident(#boxed::new(value)))
+    } else {
+        quote!(Self::#ident)
     }
 }

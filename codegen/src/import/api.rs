@@ -135,27 +135,27 @@ impl Importer<'_> {
         None
     }
 
-    /// An API that speaks XML cannot have maps, arbitrary JSON or lists of lists: such fields
-    /// are left out, and reported.
+    /// An API that speaks XML cannot have maps, arbitrary JSON or lists of lists, written out or
+    /// through aliases: such fields are left out, and reported.
     fn drop_fields_without_xml_form(&mut self) {
         let mut dropped = Vec::new();
-        for (schema_name, schema) in &mut self.schemas {
-            if let Some(fields) = &mut schema.fields {
-                fields.retain(|key, field| {
-                    let expr = field.ty.as_str();
-                    let xml_form = !(expr.contains("map<") || innermost(expr) == "any" || expr.contains("list<list<"));
-                    if !xml_form {
-                        dropped.push(format!("{schema_name}.{key} (`{expr}`)"));
-                    }
-                    xml_form
-                });
+        for (schema_name, schema) in &self.schemas {
+            for (key, field) in schema.fields.iter().flatten() {
+                let expr = self.expand(&field.ty);
+                if expr.contains("map<") || innermost(&expr) == "any" || expr.contains("list<list<") {
+                    dropped.push((schema_name.clone(), key.clone(), field.ty.clone()));
+                }
             }
         }
-        // Aliases to maps and `any` are not XML either: fields naming them go too.
-        for field in dropped {
+        for (schema_name, key, expr) in dropped {
+            if let Some(fields) = self.schemas.get_mut(&schema_name).and_then(|s| s.fields.as_mut()) {
+                fields.shift_remove(&key);
+            }
             self.note(
                 "/components/schemas",
-                format!("field {field} is not mapped: the API speaks XML, which has no form for it"),
+                format!(
+                    "field {schema_name}.{key} (`{expr}`) is not mapped: the API speaks XML, which has no form for it"
+                ),
             );
         }
     }

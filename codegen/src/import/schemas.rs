@@ -345,19 +345,8 @@ impl Importer<'_> {
 
     fn define(&mut self, name: &str, pointer: &str, depth: usize) {
         let (shape, _) = self.shape(pointer);
-        let mut schema = ast::Schema {
-            kind: ast::SchemaKind::Object,
-            description: None,
-            sources: Vec::new(),
-            fields: None,
-            values: None,
-            variants: None,
-            discriminator: None,
-            ty: None,
-            xml_name: None,
-            example: None,
-            examples: Vec::new(),
-        };
+        let mut schema = empty(ast::SchemaKind::Object);
+        schema.fields = None;
         let value = self.get(pointer);
         schema.description =
             text(value.and_then(|v| v.get("description"))).or_else(|| text(value.and_then(|v| v.get("title"))));
@@ -367,7 +356,7 @@ impl Importer<'_> {
         }
         schema.xml_name = self.string_at(&format!("{pointer}/xml/name"));
         // Reserve the name first: fields may refer back to it.
-        self.schemas.insert(name.to_owned(), placeholder());
+        self.schemas.insert(name.to_owned(), empty(ast::SchemaKind::Object));
         match shape {
             Shape::Object => {
                 schema.fields = Some(self.fields(name, pointer, depth));
@@ -465,7 +454,7 @@ impl Importer<'_> {
                 self.note(alternative, format!("`{keyword}` lists `{}` twice; kept once", ty.expr));
                 continue;
             }
-            let derived = variant_name(&ty.expr);
+            let derived = crate::resolve::union_variant_name(&ty.expr);
             let name = (!derived_names.insert(derived.clone())).then(|| format!("{derived}{}", index + 1));
             let target = self
                 .get(&format!("{alternative}/$ref"))
@@ -685,46 +674,47 @@ impl Importer<'_> {
         }
     }
 
+    /// `expr` with aliases at its heart replaced by the types they name (`list<Tags>` with
+    /// `Tags: list<string>` is `list<list<string>>`); chains are followed a bounded number of
+    /// steps.
+    pub(super) fn expand(&self, expr: &str) -> String {
+        let mut expr = expr.to_owned();
+        for _ in 0..32 {
+            let (start, end) = innermost_span(&expr);
+            match self.schemas.get(&expr[start..end]) {
+                Some(schema) if schema.kind == ast::SchemaKind::Alias => {
+                    let target = schema.ty.clone().unwrap_or_default();
+                    expr.replace_range(start..end, &target);
+                }
+                _ => break,
+            }
+        }
+        expr
+    }
+
     /// Whether a type expression is one value the spec allows as a parameter (a primitive, an
     /// enum or a named string), through aliases.
     pub(super) fn is_simple(&self, expr: &str) -> bool {
-        let mut expr = expr.to_owned();
-        for _ in 0..32 {
-            if expr.starts_with("list<") || expr.starts_with("map<") || expr == "any" {
-                return false;
-            }
-            match self.schemas.get(&expr) {
-                None => return true,
-                Some(schema) => match schema.kind {
-                    ast::SchemaKind::Enum | ast::SchemaKind::String => return true,
-                    ast::SchemaKind::Alias => expr = schema.ty.clone().unwrap_or_default(),
-                    _ => return false,
-                },
-            }
+        let expr = self.expand(expr);
+        if expr.starts_with("list<") || expr.starts_with("map<") || expr == "any" {
+            return false;
         }
-        false
+        self.schemas.get(&expr).is_none_or(|s| matches!(s.kind, ast::SchemaKind::Enum | ast::SchemaKind::String))
     }
 
     /// The kind of the schema a type expression names, through aliases.
     pub(super) fn kind_of(&self, expr: &str) -> Option<ast::SchemaKind> {
-        let mut expr = expr.to_owned();
-        for _ in 0..32 {
-            let schema = self.schemas.get(&expr)?;
-            match schema.kind {
-                ast::SchemaKind::Alias => expr = schema.ty.clone().unwrap_or_default(),
-                kind => return Some(kind),
-            }
-        }
-        None
+        self.schemas.get(&self.expand(expr)).map(|schema| schema.kind)
     }
 }
 
-fn placeholder() -> ast::Schema {
+/// An empty schema of `kind`; an object has no fields until they are added.
+fn empty(kind: ast::SchemaKind) -> ast::Schema {
     ast::Schema {
-        kind: ast::SchemaKind::Object,
+        kind,
         description: None,
         sources: Vec::new(),
-        fields: Some(IndexMap::new()),
+        fields: (kind == ast::SchemaKind::Object).then(IndexMap::new),
         values: None,
         variants: None,
         discriminator: None,
@@ -737,28 +727,22 @@ fn placeholder() -> ast::Schema {
 
 /// The name inside `list<…>` and `map<…>`.
 pub(super) fn innermost(expr: &str) -> &str {
-    let mut expr = expr;
-    while let Some(inner) = expr.strip_prefix("list<").or_else(|| expr.strip_prefix("map<")) {
-        expr = inner.strip_suffix('>').unwrap_or(inner);
-    }
-    expr
+    let (start, end) = innermost_span(expr);
+    &expr[start..end]
 }
 
-/// The variant name the resolver derives from a type expression (to spot collisions).
-fn variant_name(expr: &str) -> String {
-    let mut suffix = String::new();
-    let mut expr = expr;
+/// Where the name inside `list<…>` and `map<…>` starts and ends.
+fn innermost_span(expr: &str) -> (usize, usize) {
+    let (mut start, mut end) = (0, expr.len());
     loop {
-        if let Some(inner) = expr.strip_prefix("list<") {
-            suffix.insert_str(0, "List");
-            expr = inner.strip_suffix('>').unwrap_or(inner);
-        } else if let Some(inner) = expr.strip_prefix("map<") {
-            suffix.insert_str(0, "Map");
-            expr = inner.strip_suffix('>').unwrap_or(inner);
-        } else {
-            return format!("{}{suffix}", expr.to_upper_camel_case());
+        let rest = &expr[start..end];
+        let Some(prefix) = ["list<", "map<"].into_iter().find(|p| rest.starts_with(p)) else { break };
+        start += prefix.len();
+        if expr[start..end].ends_with('>') {
+            end -= 1;
         }
     }
+    (start, end)
 }
 
 /// The spec key of a member: the wire name when it makes a Rust name no other member has,

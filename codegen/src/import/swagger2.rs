@@ -25,7 +25,7 @@ pub fn to_3_0(document: &mut Json, notes: &mut Vec<Note>) {
     let parameters: Map<String, Json> = global_parameters
         .iter()
         .filter(|(_, p)| !matches!(p.get("in").and_then(Json::as_str), Some("body" | "formData")))
-        .map(|(name, p)| (name.clone(), parameter(p.clone())))
+        .map(|(name, p)| (name.clone(), lower_parameter(p.clone())))
         .collect();
     if !parameters.is_empty() {
         components.insert("parameters".into(), Json::Object(parameters));
@@ -55,7 +55,7 @@ pub fn to_3_0(document: &mut Json, notes: &mut Vec<Note>) {
     }
 
     if let Some(Json::Object(paths)) = root.get_mut("paths") {
-        for (path, item) in paths.iter_mut() {
+        for item in paths.values_mut() {
             let Some(item) = item.as_object_mut() else { continue };
             let shared = item.remove("parameters").and_then(into_array).unwrap_or_default();
             for (method, operation) in item.iter_mut() {
@@ -63,8 +63,7 @@ pub fn to_3_0(document: &mut Json, notes: &mut Vec<Note>) {
                     continue;
                 }
                 let Some(operation) = operation.as_object_mut() else { continue };
-                let pointer = format!("/paths/{}/{method}", escape(path));
-                lower_operation(operation, &shared, &global_parameters, &consumes, &produces, &pointer, notes);
+                lower_operation(operation, &shared, &global_parameters, &consumes, &produces);
             }
         }
     }
@@ -105,8 +104,6 @@ fn lower_operation(
     global: &Map<String, Json>,
     consumes: &[String],
     produces: &[String],
-    pointer: &str,
-    notes: &mut Vec<Note>,
 ) {
     let consumes = match operation.remove("consumes") {
         Some(list) => media_list(Some(&list)),
@@ -132,7 +129,7 @@ fn lower_operation(
             Some("body") => body = Some(resolved.clone()),
             Some("formData") => form.push(resolved.clone()),
             _ if parameter.get("$ref").is_some() => parameters.push(parameter.clone()),
-            _ => parameters.push(super::swagger2::parameter(parameter.clone())),
+            _ => parameters.push(lower_parameter(parameter.clone())),
         }
     }
     if !parameters.is_empty() {
@@ -187,7 +184,6 @@ fn lower_operation(
         let converted = responses.into_iter().map(|(status, r)| (status, response(r, &produces))).collect();
         operation.insert("responses".into(), Json::Object(converted));
     }
-    let _ = (pointer, notes);
 }
 
 /// The schema keywords of a 2.0 non-body parameter, header or items object.
@@ -225,7 +221,7 @@ fn schema_of(parameter: &Json) -> Map<String, Json> {
 
 /// A non-body parameter: its type keywords move into `schema`; `collectionFormat` becomes
 /// `style`/`explode` (2.0 lists are comma-separated unless `multi`).
-pub(super) fn parameter(parameter: Json) -> Json {
+fn lower_parameter(parameter: Json) -> Json {
     let Json::Object(mut object) = parameter else { return parameter };
     if object.contains_key("$ref") {
         return Json::Object(object);

@@ -30,7 +30,7 @@ use crate::ir::{self, Format};
 use crate::load::ApiAst;
 
 pub use krate::krate;
-pub use names::{type_name, value_name, variant_name};
+pub use names::{type_name, union_variant_name, value_name, variant_name};
 pub use rules::{BUILDER_MEMBERS, CLIENT_METHODS};
 pub use types::MAX_TYPE_DEPTH;
 

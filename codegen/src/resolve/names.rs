@@ -37,6 +37,28 @@ pub fn value_name(name: &str) -> Result<Ident, String> {
         .ok_or_else(|| format!("`{}` cannot be turned into a Rust name (got `{rust}`)", name.escape_debug()))
 }
 
+/// The variant name a union alternative gets from its written type expression: the name at its
+/// heart as a Rust type name (`Pet`, `Int64` for `int64`), then `List`/`Map` for each wrapper
+/// from the inside out (`PetList` for `list<Pet>`). The importer predicts names with it too.
+pub fn union_variant_name(expr: &str) -> String {
+    let mut wrappers = Vec::new();
+    let mut expr = expr.trim();
+    loop {
+        let (wrapper, inner) = if let Some(inner) = expr.strip_prefix("list<") {
+            ("List", inner)
+        } else if let Some(inner) = expr.strip_prefix("map<") {
+            ("Map", inner)
+        } else {
+            break;
+        };
+        wrappers.push(wrapper);
+        expr = inner.trim_end().strip_suffix('>').unwrap_or(inner).trim();
+    }
+    let mut name = type_name(expr).map(|ident| ident.as_str().to_owned()).unwrap_or_else(|_| "Value".into());
+    wrappers.iter().rev().for_each(|wrapper| name.push_str(wrapper));
+    name
+}
+
 /// `UpperCamelCase` of a snake_case identifier (request builder names).
 pub fn camel_of(ident: &Ident) -> Option<Ident> {
     Ident::new(&escape_keyword(ident.plain().to_upper_camel_case()))
@@ -66,6 +88,14 @@ pub fn variant_name(value: &str) -> Ident {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn union_variant_names_come_from_the_written_type() {
+        assert_eq!(union_variant_name("Pet"), "Pet");
+        assert_eq!(union_variant_name("date-time"), "DateTime");
+        assert_eq!(union_variant_name(" list< map<Money> > "), "MoneyMapList");
+        assert_eq!(union_variant_name("Self"), "Self_");
+    }
 
     #[test]
     fn names() {

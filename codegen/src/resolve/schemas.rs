@@ -49,6 +49,18 @@ impl JsonMembers {
 /// Names for the catch-all variant of an enum, in order of preference.
 const CATCH_ALL: &[&str] = &["Unknown", "UnknownValue", "Undocumented"];
 
+/// The first catch-all name no variant has taken (`Unknown`, then `UnknownValue`, ...).
+fn catch_all(taken: impl Fn(&Ident) -> bool) -> Ident {
+    let mut candidates = CATCH_ALL.iter().map(|name| name.to_string()).chain((2..).map(|n| format!("Unknown{n}")));
+    loop {
+        // The candidates are identifiers, and fewer variants than candidates can take them.
+        let candidate = Ident::assume(candidates.next().unwrap_or_default());
+        if !taken(&candidate) {
+            break candidate;
+        }
+    }
+}
+
 impl Resolver<'_> {
     pub(super) fn schema(
         &mut self,
@@ -263,14 +275,7 @@ impl Resolver<'_> {
                 description: docs(&value.description),
             });
         }
-        let mut candidates = CATCH_ALL.iter().map(|name| name.to_string()).chain((2..).map(|n| format!("Unknown{n}")));
-        let catch_all = loop {
-            // The candidates are identifiers, and fewer values than candidates can take them.
-            let candidate = Ident::assume(candidates.next().unwrap_or_default());
-            if !taken.contains(&candidate) {
-                break candidate;
-            }
-        };
+        let catch_all = catch_all(|candidate| taken.contains(candidate));
         ir::Enum { values: resolved, catch_all }
     }
 
@@ -305,7 +310,8 @@ impl Resolver<'_> {
                         continue;
                     }
                 },
-                None => Ident::assume(derived_variant_name(&ty, tables)),
+                // A valid expression makes an identifier: a type name and ASCII suffixes.
+                None => Ident::assume(super::names::union_variant_name(&variant.ty)),
             };
             if let Some(first) = taken.insert(rust_name.clone(), index) {
                 let message =
@@ -359,16 +365,7 @@ impl Resolver<'_> {
             resolved.push(ir::Variant { rust_name, ty, tag, boxed: false, description: docs(&variant.description) });
         }
         // JSON-only APIs keep a value no variant matches; XML has no form for it.
-        let catch_all = (!speaks_xml).then(|| {
-            let mut candidates =
-                CATCH_ALL.iter().map(|name| name.to_string()).chain((2..).map(|n| format!("Unknown{n}")));
-            loop {
-                let candidate = Ident::assume(candidates.next().unwrap_or_default());
-                if !taken.contains_key(&candidate) {
-                    break candidate;
-                }
-            }
-        });
+        let catch_all = (!speaks_xml).then(|| catch_all(|candidate| taken.contains_key(candidate)));
         ir::Union { variants: resolved, discriminator: discriminator.map(str::to_owned), catch_all }
     }
 
@@ -470,28 +467,4 @@ fn normalize(path: &std::path::Path) -> Option<std::path::PathBuf> {
         }
     }
     Some(std::path::PathBuf::from(parts.join("/")))
-}
-
-/// The variant name a union alternative gets from its type: the schema's name, the primitive's
-/// (`Int64`), with `List`/`Map` for each wrapper (`PetList`).
-fn derived_variant_name(ty: &ir::Type, tables: &Tables) -> String {
-    let mut suffix = String::new();
-    let mut ty = ty;
-    loop {
-        match ty {
-            ir::Type::List(inner) => {
-                suffix.insert_str(0, "List");
-                ty = inner;
-            }
-            ir::Type::Map(inner) => {
-                suffix.insert_str(0, "Map");
-                ty = inner;
-            }
-            ir::Type::Schema(id) => return format!("{}{suffix}", tables.schemas[id.0].rust_name),
-            ir::Type::Primitive(primitive) => {
-                let name = ir::Primitive::ALL.iter().find(|(_, p)| p == primitive).map_or("Value", |(n, _)| n);
-                return format!("{}{suffix}", heck::ToUpperCamelCase::to_upper_camel_case(name));
-            }
-        }
-    }
 }
