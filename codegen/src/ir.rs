@@ -136,9 +136,11 @@ pub struct Api {
     pub auth: Auth,
     pub schemas: Vec<Schema>,
     pub operations: Vec<Operation>,
-    /// The type of every error body (one per API: the client's error type), if any is declared.
-    pub error_body: Option<Type>,
-    /// Fields of the error body (an object schema) holding its message, in order of preference.
+    /// The types of error bodies, the most used first: with one, it is the client's error body
+    /// type; with several, the API gets an `ErrorBody` enum with a variant per type.
+    pub error_bodies: Vec<ErrorBody>,
+    /// Fields of the first error body (an object schema) holding its message, in order of
+    /// preference.
     pub error_message: Vec<usize>,
     /// Objects that wrap JSON lists (`"Roles": {"EnterpriseRoles": [...]}`), by member name.
     pub json_members: Vec<JsonMember>,
@@ -170,6 +172,13 @@ pub const PRELUDE: &[(&str, &str)] = &[
     ("Send", "::std::marker::Send"),
 ];
 
+/// One type of error body, and its variant in the `ErrorBody` enum (when there are several).
+#[derive(Debug, Serialize)]
+pub struct ErrorBody {
+    pub rust_name: Ident,
+    pub ty: Type,
+}
+
 /// The member of a JSON object that wraps a list, and the marker type naming it.
 #[derive(Debug, Serialize)]
 pub struct JsonMember {
@@ -191,6 +200,14 @@ impl Api {
     pub fn speaks(&self, format: Format) -> bool {
         self.formats.contains(&format)
     }
+
+    /// The one error body type, when there is exactly one.
+    pub fn single_error_body(&self) -> Option<&Type> {
+        match self.error_bodies.as_slice() {
+            [only] => Some(&only.ty),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -206,6 +223,10 @@ pub enum BodyFormat {
     Xml,
     /// `application/x-www-form-urlencoded`.
     Form,
+    /// A `string` sent as it is (`text/plain` unless the spec names another media type).
+    Text,
+    /// Raw bytes (`application/octet-stream` unless the spec names another media type).
+    Binary,
 }
 
 #[derive(Debug, Serialize)]
@@ -384,10 +405,13 @@ pub enum Primitive {
     Uri,
     /// Any JSON value (JSON-only APIs).
     Any,
+    /// Raw bytes: a whole request or response body, or a file part of a multipart body; never
+    /// inside a schema.
+    Binary,
 }
 
 impl Primitive {
-    pub const ALL: [(&'static str, Primitive); 10] = [
+    pub const ALL: [(&'static str, Primitive); 11] = [
         ("string", Primitive::String),
         ("int32", Primitive::Int32),
         ("int64", Primitive::Int64),
@@ -398,6 +422,7 @@ impl Primitive {
         ("date", Primitive::Date),
         ("uri", Primitive::Uri),
         ("any", Primitive::Any),
+        ("binary", Primitive::Binary),
     ];
 }
 
@@ -497,6 +522,8 @@ pub enum ParameterLocation {
     Path,
     Query,
     Header,
+    /// A part of a `multipart/form-data` body.
+    Part,
 }
 
 #[derive(Debug, Serialize)]
@@ -526,15 +553,31 @@ pub enum ListFormat {
 #[derive(Debug, Serialize)]
 pub struct RequestBody {
     pub ty: Type,
-    /// Never empty; in `BodyFormat` order.
+    /// Never empty; in `BodyFormat` order. `Text` and `Binary` stand alone.
     pub formats: Vec<BodyFormat>,
+    /// `Content-Type` of a `Text` or `Binary` body.
+    pub media_type: Option<String>,
     pub description: Option<String>,
+}
+
+/// How a success body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ResponseFormat {
+    /// In the format the response's `Content-Type` names: JSON or XML.
+    Negotiated,
+    /// A `string`, as it is.
+    Text,
+    /// Raw bytes (`Primitive::Binary`), returned whole or streamed.
+    Binary,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Response {
     pub status: u16,
     pub ty: Option<Type>,
+    pub format: ResponseFormat,
+    /// Media types of a `Text` or `Binary` body, asked for in `Accept`.
+    pub media_types: Vec<String>,
     pub description: Option<String>,
     pub headers: Vec<ResponseHeader>,
 }
@@ -558,7 +601,11 @@ pub enum ErrorStatus {
 pub struct ErrorResponse {
     pub status: ErrorStatus,
     pub ty: Option<Type>,
+    /// Index of `ty` in `Api::error_bodies`.
+    pub body: Option<usize>,
     pub description: Option<String>,
+    /// Headers the error response carries (readable from the error).
+    pub headers: Vec<ResponseHeader>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -202,3 +202,52 @@ async fn a_slow_server_is_a_timeout() {
     );
     assert_eq!(error.to_string(), "listStandardAccounts: timed out");
 }
+
+/// An API with several error body types (the kitchen sink's ledger: a problem object, and text
+/// for 429): each status is decoded as the type its operation documents, headers of the error
+/// response are readable, and the message comes from the body's own type.
+#[tokio::test]
+async fn each_error_status_has_its_documented_type_and_headers() {
+    use kitchen_sink_api::ledger::{self, ErrorBody};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::query_param("Offset", "1"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "30")
+                .set_body_raw("Slow down, please", "text/plain"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::query_param("Offset", "2"))
+        .respond_with(ResponseTemplate::new(429).set_body_raw(r#""quoted, as JSON""#, "application/json"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(503).set_body_raw(
+                r#"{"title":"Unavailable","detail":"maintenance until 10:00"}"#,
+                "application/problem+json",
+            ),
+        )
+        .mount(&server)
+        .await;
+    let client = ledger::Client::builder(server.uri()).build().unwrap();
+    client.set_tokens("token", None, None).await;
+
+    let error = client.list_entries().offset(1).await.unwrap_err();
+    let ledger::Error::Api(api) = &error else { panic!("{error:?}") };
+    assert_eq!(api.body(), Some(&ErrorBody::String("Slow down, please".into())));
+    assert_eq!(api.header("retry-after"), Some("30"));
+    assert_eq!(error.to_string(), "listEntries: the server answered 429 Too Many Requests: Slow down, please");
+
+    let error = client.list_entries().offset(2).await.unwrap_err();
+    assert_eq!(error.body(), Some(&ErrorBody::String("quoted, as JSON".into())));
+
+    // `default`: the problem type, with its `detail` as the message.
+    let error = client.list_entries().await.unwrap_err();
+    let Some(ErrorBody::Problem(problem)) = error.body() else { panic!("{error:?}") };
+    assert_eq!(problem.title, "Unavailable");
+    assert!(error.to_string().ends_with("503 Service Unavailable: maintenance until 10:00"), "{error}");
+}

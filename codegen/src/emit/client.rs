@@ -9,12 +9,98 @@ use super::docs;
 use super::types::rust_type;
 use super::Context;
 use crate::ir::{
-    self, Auth, BodyFormat, Format, Method, Operation, Output, ParameterLocation, PathSegment, Primitive, Type,
+    self, Auth, BodyFormat, Format, Method, Operation, Output, ParameterLocation, PathSegment, Primitive,
+    ResponseFormat, Type,
 };
 
-/// The error body type parameter of the API's `Error`: `()` when none is declared.
+/// The error body type parameter of the API's `Error`: `()` when none is declared, the type when
+/// there is one, the API's `ErrorBody` enum when there are several.
 pub(crate) fn error_body(context: &Context) -> TokenStream {
-    context.api.error_body.as_ref().map(|ty| rust_type(context, ty)).unwrap_or_else(|| quote!(()))
+    match context.api.error_bodies.as_slice() {
+        [] => quote!(()),
+        [only] => rust_type(context, &only.ty),
+        _ => {
+            let module = &context.api.module;
+            quote!(crate::#module::ErrorBody)
+        }
+    }
+}
+
+/// `ErrorBody` impls of the API's error body schemas, and with several types, the enum of them.
+fn error_bodies(context: &Context) -> TokenStream {
+    let api = context.api;
+    let runtime = &context.runtime();
+    // Error bodies of other types (strings, lists, maps) have their impls in the runtime.
+    let impls = api.error_bodies.iter().enumerate().filter_map(|(index, body)| {
+        let Type::Schema(id) = &body.ty else { return None };
+        let message = if index == 0 { error_message(context, *id) } else { quote!() };
+        let ty = rust_type(context, &body.ty);
+        Some(if api.speaks(Format::Xml) {
+            quote!(#runtime::json_xml_error_body!(#ty #message);)
+        } else {
+            quote!(#runtime::json_error_body!(#ty #message);)
+        })
+    });
+    let impls: TokenStream = impls.collect();
+    if api.error_bodies.len() < 2 {
+        return impls;
+    }
+    let super::Std { option, .. } = context.std();
+    let variants = api.error_bodies.iter().map(|body| {
+        let (name, ty) = (&body.rust_name, rust_type(context, &body.ty));
+        let doc = docs::outer(Some(&format!("A body of type `{}`.", body.rust_name.plain())));
+        quote!(#doc #name(#ty),)
+    });
+    let decoders = api.error_bodies.iter().map(|body| {
+        let (name, ty) = (&body.rust_name, rust_type(context, &body.ty));
+        quote!(|body, format, depth| <#ty as #runtime::client::ErrorBody>::decode(body, format, depth).map(ErrorBody::#name))
+    });
+    let messages = api.error_bodies.iter().map(|body| {
+        let name = &body.rust_name;
+        quote!(ErrorBody::#name(body) => #runtime::client::ErrorBody::message(body),)
+    });
+    quote! {
+        #impls
+
+        /// An error body of one of the types the API documents. An error is decoded as the type
+        /// its operation documents for its status first, then as each other type in turn.
+        #[derive(Clone, PartialEq, Debug)]
+        #[non_exhaustive]
+        pub enum ErrorBody {
+            #(#variants)*
+        }
+
+        impl #runtime::client::ErrorBody for ErrorBody {
+            fn decode(body: &[u8], format: #runtime::client::Format, max_depth: usize) -> #option<Self> {
+                Self::decode_documented(body, format, max_depth, None)
+            }
+
+            fn decode_documented(
+                body: &[u8],
+                format: #runtime::client::Format,
+                max_depth: usize,
+                documented: #option<usize>,
+            ) -> #option<Self> {
+                const DECODERS: &[#runtime::client::Decoder<ErrorBody>] = &[#(#decoders),*];
+                #runtime::client::decode_documented_first(DECODERS, documented, body, format, max_depth)
+            }
+
+            fn message(&self) -> #option<&str> {
+                match self {
+                    #(#messages)*
+                }
+            }
+        }
+    }
+}
+
+/// The Rust type of a success body: a received file is a `Download`.
+fn body_type(context: &Context, ty: &Type) -> TokenStream {
+    if *ty == Type::Primitive(Primitive::Binary) {
+        let runtime = &context.runtime();
+        return quote!(#runtime::client::Download);
+    }
+    rust_type(context, ty)
 }
 
 /// What a successful call returns.
@@ -22,9 +108,9 @@ fn output(context: &Context, operation: &Operation) -> TokenStream {
     let super::Std { option, .. } = context.std();
     match &operation.output {
         Output::Unit => quote!(()),
-        Output::Body(ty) => rust_type(context, ty),
+        Output::Body(ty) => body_type(context, ty),
         Output::OptionalBody(ty) => {
-            let ty = rust_type(context, ty);
+            let ty = body_type(context, ty);
             quote!(#option<#ty>)
         }
         Output::ByStatus(status_enum) => {
@@ -54,7 +140,7 @@ fn status_enum(context: &Context, operation: &Operation) -> Option<TokenStream> 
         let doc = docs::outer(Some(&text));
         match &response.ty {
             Some(ty) => {
-                let ty = rust_type(context, ty);
+                let ty = body_type(context, ty);
                 quote!(#doc #ident(#ty),)
             }
             None => quote!(#doc #ident,),
@@ -90,11 +176,17 @@ fn decode(context: &Context, operation: &Operation) -> TokenStream {
     let super::Std { some, none, ok, err, .. } = context.std();
     let speaks_xml = context.api.speaks(Format::Xml);
     let optional = matches!(operation.output, Output::OptionalBody(_));
+    let decoder = |response: &ir::Response| match response.format {
+        ResponseFormat::Text => quote!(response.text()),
+        ResponseFormat::Binary => quote!(response.download()),
+        ResponseFormat::Negotiated if speaks_xml => quote!(response.body()),
+        ResponseFormat::Negotiated => quote!(response.json()),
+    };
     let arms = operation.responses.iter().enumerate().map(|(index, response)| {
         let status = response.status;
         if let Output::ByStatus(status_enum) = &operation.output {
             let (name, variant) = (&status_enum.name, &status_enum.variants[index]);
-            let decoded = if speaks_xml { quote!(response.body()) } else { quote!(response.json()) };
+            let decoded = decoder(response);
             let value = match &response.ty {
                 Some(_) => quote!(#decoded.map(#name::#variant)),
                 None => quote!(#ok(#name::#variant)),
@@ -105,7 +197,7 @@ fn decode(context: &Context, operation: &Operation) -> TokenStream {
             None if optional => quote!(#ok(#none)),
             None => quote!(#ok(())),
             Some(_) => {
-                let decoded = if speaks_xml { quote!(response.body()) } else { quote!(response.json()) };
+                let decoded = decoder(response);
                 if optional {
                     quote!(#decoded.map(#some))
                 } else {
@@ -145,6 +237,11 @@ fn error_message(context: &Context, error_body: ir::SchemaId) -> TokenStream {
 
 /// Statements that build `request` for an operation from the builder's fields (`self.<name>`).
 fn build_request(context: &Context, operation: &Operation, authenticated: bool) -> TokenStream {
+    build_request_in(context, operation, authenticated, false)
+}
+
+/// As [`build_request`]; `chooser`: the builder has an `accept` field (see [`media_choice`]).
+fn build_request_in(context: &Context, operation: &Operation, authenticated: bool, chooser: bool) -> TokenStream {
     let super::Std { some, .. } = context.std();
     let runtime = &context.runtime();
     let http_method = method(operation.method);
@@ -177,19 +274,37 @@ fn build_request(context: &Context, operation: &Operation, authenticated: bool) 
                 quote!(request.query_list(#name, #values, #csv);)
             }
             (ParameterLocation::Query, _) => quote!(request.query(#name, #value);),
+            (ParameterLocation::Part, _) => match &parameter.value {
+                Some(fixed) => quote!(request.part(#name, #fixed);),
+                None => quote!(request.part(#name, &self.#field);),
+            },
             _ => quote!(request.header(#name, #value);),
         }
     });
     let body = operation.request.as_ref().map(|body| {
+        let media_type = body.media_type.as_deref();
+        match body.formats.as_slice() {
+            [BodyFormat::Text] => {
+                let media_type = media_type.unwrap_or("text/plain");
+                return quote!(request.text_body(&self.body, #media_type););
+            }
+            [BodyFormat::Binary] => {
+                let media_type = media_type.unwrap_or("application/octet-stream");
+                return quote!(request.upload_body(&self.body, #media_type););
+            }
+            _ => {}
+        }
         let formats = body.formats.iter().map(|f| match f {
             BodyFormat::Json => quote!(#runtime::client::BodyFormat::Json),
             BodyFormat::Xml => quote!(#runtime::client::BodyFormat::Xml),
             BodyFormat::Form => quote!(#runtime::client::BodyFormat::Form),
+            BodyFormat::Text | BodyFormat::Binary => unreachable!("text and binary bodies stand alone (resolve)"),
         });
         let arms = body.formats.iter().map(|f| match f {
             BodyFormat::Json => quote!(#runtime::client::BodyFormat::Json => request.json_body(&self.body)?,),
             BodyFormat::Xml => quote!(#runtime::client::BodyFormat::Xml => request.xml_body(&self.body)?,),
             BodyFormat::Form => quote!(#runtime::client::BodyFormat::Form => request.form_body(&self.body)?,),
+            BodyFormat::Text | BodyFormat::Binary => quote!(),
         });
         quote! {
             match self.client.transport.body_format(&[#(#formats),*]) {
@@ -199,13 +314,65 @@ fn build_request(context: &Context, operation: &Operation, authenticated: bool) 
         }
     });
     let sensitive = operation.sensitive_response.then(|| quote!(request.sensitive_response();));
+    let typed_errors: Vec<TokenStream> = operation
+        .errors
+        .iter()
+        .filter(|_| context.api.error_bodies.len() > 1)
+        .filter_map(|error| {
+            let status = match error.status {
+                ir::ErrorStatus::Code(code) => code,
+                ir::ErrorStatus::Default => 0,
+            };
+            error.body.map(|body| quote!((#status, #body)))
+        })
+        .collect();
+    // Only needed when a status documents another type than the first, which is tried first anyway.
+    let needed = operation.errors.iter().any(|e| e.body.is_some_and(|index| index > 0));
+    let error_table = needed.then(|| quote!(request.error_bodies(&[#(#typed_errors),*]);));
+    let accept = accept(context, operation).map(|media_types| {
+        if chooser {
+            quote!(request.accept(self.accept.unwrap_or(#media_types));)
+        } else {
+            quote!(request.accept(#media_types);)
+        }
+    });
     quote! {
         let mut request = #runtime::client::Request::new(#runtime::client::Method::#http_method, #id, #template, #authenticated);
         #sensitive
+        #error_table
+        #accept
         #(#path)*
         #(#parameters)*
         #body
     }
+}
+
+/// A success body documented in several media types (CSV or XML): the builder then lets the
+/// caller pick one with `accept`.
+fn media_choice(operation: &Operation) -> bool {
+    operation.responses.iter().any(|r| r.format != ResponseFormat::Negotiated && r.media_types.len() > 1)
+}
+
+/// `Accept` of an operation whose success bodies include text or files: their media types (and
+/// the API's own format for the JSON or XML ones), `*/*` when none is named.
+fn accept(context: &Context, operation: &Operation) -> Option<String> {
+    if operation.responses.iter().all(|r| r.ty.is_none() || r.format == ResponseFormat::Negotiated) {
+        return None;
+    }
+    let mut media_types: Vec<&str> = Vec::new();
+    for response in operation.responses.iter().filter(|r| r.ty.is_some()) {
+        match response.format {
+            ResponseFormat::Negotiated => media_types.push(match context.api.default_format {
+                Format::Json => "application/json",
+                Format::Xml => "application/xml",
+            }),
+            _ if response.media_types.is_empty() => media_types.push("*/*"),
+            _ => media_types.extend(response.media_types.iter().map(String::as_str)),
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    media_types.retain(|m| seen.insert(*m));
+    Some(media_types.join(", "))
 }
 
 fn operation_docs(context: &Context, operation: &Operation) -> String {
@@ -215,6 +382,41 @@ fn operation_docs(context: &Context, operation: &Operation) -> String {
         text.push_str(description);
     }
     text.push_str(&format!("\n\n`{} {}{}`", operation.method.as_str(), context.api.base_path, operation.path));
+    let documented: Vec<String> = operation
+        .errors
+        .iter()
+        // What the error type alone does not tell: which body a status has, which headers.
+        .filter(|e| (e.body.is_some() && context.api.error_bodies.len() > 1) || !e.headers.is_empty())
+        .map(|error| {
+            let status = match error.status {
+                ir::ErrorStatus::Code(code) => code.to_string(),
+                ir::ErrorStatus::Default => "other".into(),
+            };
+            let mut line = format!("- `{status}`");
+            if let Some(description) = &error.description {
+                line.push_str(&format!(": {}", description.split_whitespace().collect::<Vec<_>>().join(" ")));
+            }
+            let mut facts = Vec::new();
+            if let (Some(index), true) = (error.body, context.api.error_bodies.len() > 1) {
+                facts.push(format!("body `ErrorBody::{}`", context.api.error_bodies[index].rust_name.plain()));
+            }
+            if !error.headers.is_empty() {
+                let names: Vec<String> = error.headers.iter().map(|h| format!("`{}`", h.name)).collect();
+                facts.push(format!("headers {}", names.join(", ")));
+            }
+            if !facts.is_empty() {
+                line.push_str(&format!(" ({})", facts.join("; ")));
+            }
+            line
+        })
+        .collect();
+    if !documented.is_empty() {
+        text.push_str(&format!(
+            "\n\nErrors ([`Error::Api`](crate::{}::Error)):\n{}",
+            context.api.module,
+            documented.join("\n")
+        ));
+    }
     if !operation.sources.is_empty() {
         text.push_str("\n\nReference:");
         for source in &operation.sources {
@@ -273,12 +475,37 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
     }
     if let Some(body) = &operation.request {
         let ty = rust_type(context, &body.ty);
-        arguments.push(quote!(body: #ty));
-        initializers.push(quote!(body));
+        // Text and files take what converts into them (`&str`, `Vec<u8>`).
+        if is_string(&body.ty) || body.ty == Type::Primitive(Primitive::Binary) {
+            arguments.push(quote!(body: impl #into<#ty>));
+            initializers.push(quote!(body: body.into()));
+        } else {
+            arguments.push(quote!(body: #ty));
+            initializers.push(quote!(body));
+        }
         fields.push(quote!(pub(super) body: #ty,));
     }
 
-    let request = build_request(context, operation, operation.authenticated);
+    let chooser = media_choice(operation);
+    let request = build_request_in(context, operation, operation.authenticated, chooser);
+    if chooser {
+        let media_types: Vec<&str> =
+            operation.responses.iter().flat_map(|r| &r.media_types).map(String::as_str).collect();
+        let doc = format!(
+            "Asks for one of the documented media types ({}) instead of any of them.",
+            media_types.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+        );
+        let doc = docs::outer(Some(&doc));
+        initializers.push(quote!(accept: #none));
+        fields.push(quote!(pub(super) accept: #option<&'static str>,));
+        setters.push(quote! {
+            #doc
+            pub fn accept(mut self, media_type: &'static str) -> Self {
+                self.accept = #some(media_type);
+                self
+            }
+        });
+    }
     let decode = decode(context, operation);
     let builder_doc = format!(
         "Request builder of [`Client::{}`](super::Client::{}).",
@@ -307,6 +534,32 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
     });
     let debug_body = operation.request.as_ref().map(|_| quote!(.field("body", &self.body)));
     let status_enum = status_enum(context, operation);
+    let streams = matches!(&operation.output, Output::Body(ty) | Output::OptionalBody(ty) if *ty == Type::Primitive(Primitive::Binary));
+    // Both ways of sending build the same request: once, in `build`.
+    let (build, request) = if streams {
+        let build = quote! {
+            // The API's own error type, as `send` returns it (async fns are not linted).
+            #[allow(clippy::result_large_err)]
+            fn build(&self) -> #result<#runtime::client::Request, #error> {
+                #request
+                Ok(request)
+            }
+        };
+        (Some(build), quote!(let request = self.build()?;))
+    } else {
+        (None, request)
+    };
+    let stream = streams.then(|| {
+        let error_body = error_body(context);
+        quote! {
+            /// Sends the request and hands the file over as it arrives: nothing is held in memory
+            /// beyond the current chunk, and the client's response size limit does not apply.
+            pub async fn stream(self) -> #result<#runtime::client::ByteStream<#error_body>, #error> {
+                let request = self.build()?;
+                self.client.transport.send_streaming(request).await
+            }
+        }
+    });
     let item = quote! {
         #status_enum
 
@@ -326,12 +579,16 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
         impl<'a> #builder<'a> {
             #(#setters)*
 
+            #build
+
             /// Sends the request.
             pub async fn send(self) -> #result<#output, #error> {
                 #request
                 let response = self.client.transport.send(request).await?;
                 #decode
             }
+
+            #stream
         }
 
         impl<'a> ::std::future::IntoFuture for #builder<'a> {
@@ -534,19 +791,7 @@ pub fn emit(context: &Context) -> TokenStream {
         Auth::Basic => quote!(#runtime::client::AuthInfo::Basic),
         Auth::ApiKey { header } => quote!(#runtime::client::AuthInfo::ApiKey { header: #header }),
     };
-    // Error bodies of other types (strings, lists, maps) have their impls in the runtime.
-    let error_impl = match &api.error_body {
-        Some(ty @ Type::Schema(id)) => {
-            let message = error_message(context, *id);
-            let ty = rust_type(context, ty);
-            if api.speaks(Format::Xml) {
-                quote!(#runtime::json_xml_error_body!(#ty #message);)
-            } else {
-                quote!(#runtime::json_error_body!(#ty #message);)
-            }
-        }
-        _ => quote!(),
-    };
+    let error_impl = error_bodies(context);
 
     let skip = |op: &Operation| match &api.auth {
         // The logon operation needs credentials: it is `log_in`.

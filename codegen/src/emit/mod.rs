@@ -386,6 +386,11 @@ fn api_mod_rs(context: &Context) -> TokenStream {
     let namespace = some_or_none(api.xml_namespace.as_deref());
     let runtime = &context.runtime();
     let error_body = client::error_body(context);
+    let error_enum = (api.error_bodies.len() > 1).then(|| {
+        quote!(
+            pub use client::ErrorBody;
+        )
+    });
     quote! {
         #docs
 
@@ -393,6 +398,7 @@ fn api_mod_rs(context: &Context) -> TokenStream {
         pub mod models;
 
         pub use client::{Client, ClientBuilder};
+        #error_enum
 
         /// Why a call failed: the status and decoded error body, a timeout, a transport failure, an
         /// undecodable response, ...

@@ -90,7 +90,7 @@ pub(super) fn schema_docs(schema: &Schema) -> TokenStream {
         let lang = match example.format {
             BodyFormat::Json => "json",
             BodyFormat::Xml => "xml",
-            BodyFormat::Form => "text",
+            BodyFormat::Form | BodyFormat::Text | BodyFormat::Binary => "text",
         };
         sections.push(format!("# Example\n\n{}:\n\n```{lang}\n{}\n```", example.name, example.body.trim_end()));
     } else if let Some(example) = &schema.example {

@@ -53,6 +53,8 @@ pub fn documented_examples(
                 BodyFormat::Json => quote!(json),
                 BodyFormat::Xml => quote!(xml),
                 BodyFormat::Form => quote!(form),
+                // Raw bodies have no documented examples (resolve refuses them).
+                BodyFormat::Text | BodyFormat::Binary => continue,
             };
             let path = include_path(example);
             let fragment = super::some_or_none(example.fragment.as_deref());
@@ -185,6 +187,7 @@ fn sample_value(api: &ir::Api, ty: &Type, depth: usize) -> Option<String> {
         Type::Primitive(P::DateTime) => quoted("2020-01-01T00:00:00Z"),
         Type::Primitive(P::Date) => quoted("2020-01-01"),
         Type::Primitive(P::Any) => "null".into(),
+        Type::Primitive(P::Binary) => return None,
         Type::List(_) => "[]".into(),
         Type::Map(_) => "{}".into(),
         Type::Schema(id) => match &api.schema(*id).kind {

@@ -21,6 +21,8 @@ pub fn rust_type(context: &Context, ty: &Type) -> TokenStream {
             Primitive::DateTime => quote!(#runtime::DateTime),
             Primitive::Date => quote!(#runtime::Date),
             Primitive::Any => quote!(#runtime::json::Value),
+            // A file sent; files received are `Download`s (see the client emitter).
+            Primitive::Binary => quote!(#runtime::client::Upload),
         },
         Type::List(item) => {
             let item = rust_type(context, item);

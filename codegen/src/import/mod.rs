@@ -219,22 +219,39 @@ impl<'a> Importer<'a> {
     }
 
     /// Follows `$ref`s from the value at `pointer`: the value they end at, and its pointer.
-    /// Only references inside the document are followed.
+    /// Only references inside the document are followed; one that is not is reported.
     fn deref(&mut self, pointer: &str) -> Option<(&'a Json, String)> {
+        match self.follow(pointer) {
+            Ok(found) => Some(found),
+            Err(Some((at, message))) => {
+                self.note(&at, message);
+                None
+            }
+            Err(None) => None,
+        }
+    }
+
+    /// As [`Importer::deref`], without reporting: for looking at a value that is read (and
+    /// reported) elsewhere.
+    fn peek(&self, pointer: &str) -> Option<(&'a Json, String)> {
+        self.follow(pointer).ok()
+    }
+
+    /// The value `$ref`s from `pointer` end at; `Err` with what to report (nothing when there
+    /// is no value at all).
+    fn follow(&self, pointer: &str) -> Result<(&'a Json, String), Option<(String, String)>> {
         let mut pointer = pointer.to_owned();
         for _ in 0..MAX_REFERENCE_HOPS {
-            let value = self.get(&pointer)?;
-            let Some(reference) = value.get("$ref").and_then(Json::as_str) else { return Some((value, pointer)) };
+            let value = self.get(&pointer).ok_or(None)?;
+            let Some(reference) = value.get("$ref").and_then(Json::as_str) else { return Ok((value, pointer)) };
             match reference.strip_prefix('#') {
                 Some(target) if self.get(target).is_some() => pointer = target.to_owned(),
                 _ => {
-                    self.note(&format!("{pointer}/$ref"), format!("reference `{reference}` does not resolve"));
-                    return None;
+                    return Err(Some((format!("{pointer}/$ref"), format!("reference `{reference}` does not resolve"))))
                 }
             }
         }
-        self.note(&pointer, format!("more than {MAX_REFERENCE_HOPS} references in a row"));
-        None
+        Err(Some((pointer, format!("more than {MAX_REFERENCE_HOPS} references in a row"))))
     }
 
     fn run(&mut self, name: &str, version: &str) {
@@ -243,7 +260,6 @@ impl<'a> Importer<'a> {
         self.paths();
         self.drain_queue();
         self.break_alias_cycles();
-        self.unify_errors();
         self.api = Some(self.api_section(name, version));
     }
 

@@ -14,6 +14,12 @@ use crate::load::ast;
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head"];
 
 /// A parameter as mapped, before its key is settled.
+/// A request body as the spec language has it: a body, or the parts of a multipart one.
+enum Body {
+    Request(ast::Request),
+    Parts(Vec<Mapped>),
+}
+
 struct Mapped {
     wire: String,
     parameter: ast::Parameter,
@@ -159,6 +165,18 @@ impl Importer<'_> {
         }
         mapped
             .retain(|p| !matches!(p.parameter.location, ast::ParameterLocation::Path) || in_template.contains(&p.wire));
+        let request = match self.request_body(&format!("{op_pointer}/requestBody"), &hint) {
+            Ok(Some(Body::Request(request))) => Some(request),
+            Ok(Some(Body::Parts(parts))) => {
+                mapped.extend(parts);
+                None
+            }
+            Ok(None) => None,
+            Err(()) => {
+                self.note(op_pointer, format!("operation `{id}` is not mapped: its request body cannot be"));
+                return;
+            }
+        };
         let mut taken = HashSet::new();
         let mut parameters = IndexMap::new();
         let mut defaults = Vec::new();
@@ -173,14 +191,6 @@ impl Importer<'_> {
             parameters.insert(key, parameter.parameter);
         }
 
-        let request = self.request_body(&format!("{op_pointer}/requestBody"), &hint);
-        let request = match request {
-            Ok(request) => request,
-            Err(()) => {
-                self.note(op_pointer, format!("operation `{id}` is not mapped: its request body cannot be"));
-                return;
-            }
-        };
         let (responses, errors) = self.responses(op_pointer, &hint);
         let security = self.get(&format!("{op_pointer}/security")).or_else(|| self.get("/security"));
         let authenticated = match security {
@@ -290,27 +300,36 @@ impl Importer<'_> {
     }
 
     /// The request body: `Ok(None)` without one, `Err` when it is required and cannot be sent.
-    fn request_body(&mut self, pointer: &str, hint: &str) -> Result<Option<ast::Request>, ()> {
+    /// JSON, XML and forms first; else multipart parts, a text body or a file.
+    fn request_body(&mut self, pointer: &str, hint: &str) -> Result<Option<Body>, ()> {
         if self.get(pointer).is_none() {
             return Ok(None);
         }
         let Some((body, pointer)) = self.deref(pointer) else { return Err(()) };
         let required = body.get("required") == Some(&Json::Bool(true));
+        let description = text(body.get("description"));
         let mut formats: Vec<String> = Vec::new();
         let mut schema: Option<String> = None;
+        let mut raw: Vec<(String, String)> = Vec::new();
         let content: Vec<String> =
             body.get("content").and_then(Json::as_object).map(|c| c.keys().cloned().collect()).unwrap_or_default();
         for media_type in content {
             let media_pointer = format!("{pointer}/content/{}", escape(&media_type));
-            let Some(format) = format_of(&media_type) else {
-                self.note(&media_pointer, format!("media type `{media_type}` is not mapped"));
+            if !crate::resolve::is_media_type(&media_type) {
+                self.note(&media_pointer, format!("`{media_type}` is not a media type; left out"));
+                continue;
+            }
+            let schema_pointer = format!("{media_pointer}/schema");
+            let format = format_of(&media_type).filter(|_| !self.is_binary(&schema_pointer));
+            let Some(format) = format else {
+                raw.push((media_type, media_pointer));
                 continue;
             };
-            if self.get(&format!("{media_pointer}/schema")).is_none() {
+            if self.get(&schema_pointer).is_none() {
                 self.note(&media_pointer, "a body without a schema is not mapped");
                 continue;
             }
-            let ty = self.ty(&format!("{media_pointer}/schema"), &format!("{hint}Request"));
+            let ty = self.ty(&schema_pointer, &format!("{hint}Request"));
             if format == "form" && self.kind_of(&ty.expr) != Some(ast::SchemaKind::Object) {
                 self.note(&media_pointer, "a form body is an object; this one is not, so it is not mapped");
                 continue;
@@ -331,14 +350,113 @@ impl Importer<'_> {
                 formats.push(format.to_owned());
             }
         }
-        match schema {
-            Some(schema) => {
-                formats.sort();
-                Ok(Some(ast::Request { schema, formats: Some(formats), description: text(body.get("description")) }))
+        if let Some(schema) = schema {
+            for (media_type, media_pointer) in raw {
+                self.note(
+                    &media_pointer,
+                    format!("media type `{media_type}` is not mapped: the body is sent as JSON or XML"),
+                );
             }
-            None if required => Err(()),
-            None => Ok(None),
+            formats.sort();
+            return Ok(Some(Body::Request(ast::Request {
+                schema,
+                formats: Some(formats),
+                media_type: None,
+                description,
+            })));
         }
+        if let Some(index) = raw.iter().position(|(m, _)| essence(m) == "multipart/form-data") {
+            let (_, media_pointer) = raw.remove(index);
+            for (media_type, other) in raw {
+                self.note(
+                    &other,
+                    format!("media type `{media_type}` is not mapped: the body is sent as `multipart/form-data`"),
+                );
+            }
+            return self.parts(&format!("{media_pointer}/schema"), hint).map(|parts| Some(Body::Parts(parts)));
+        }
+        let Some((media_type, media_pointer)) = raw.first().cloned() else {
+            return if required { Err(()) } else { Ok(None) };
+        };
+        for (other, other_pointer) in raw.iter().skip(1) {
+            self.note(other_pointer, format!("media type `{other}` is not mapped: the body is sent as `{media_type}`"));
+        }
+        let schema_pointer = format!("{media_pointer}/schema");
+        let text_body = essence(&media_type).starts_with("text/")
+            && !self.is_binary(&schema_pointer)
+            && self.get(&schema_pointer).is_some()
+            && self.ty(&schema_pointer, &format!("{hint}Request")).expr == "string";
+        let (schema, format) = if text_body { ("string", "text") } else { ("binary", "binary") };
+        let default = if text_body { "text/plain" } else { "application/octet-stream" };
+        Ok(Some(Body::Request(ast::Request {
+            schema: schema.to_owned(),
+            formats: text_body.then(|| vec![format.to_owned()]),
+            media_type: (essence(&media_type) != default && !media_type.contains('*')).then_some(media_type),
+            description,
+        })))
+    }
+
+    /// The parts of a `multipart/form-data` body: its object schema's properties, files where
+    /// they are binary strings.
+    fn parts(&mut self, schema_pointer: &str, hint: &str) -> Result<Vec<Mapped>, ()> {
+        let Some((schema, pointer)) = self.deref(schema_pointer) else {
+            self.note(schema_pointer, "a multipart body needs an object schema; this one has none");
+            return Err(());
+        };
+        let Some(properties) = schema.get("properties").and_then(Json::as_object) else {
+            self.note(&pointer, "a multipart body's schema has no properties: it is not mapped");
+            return Err(());
+        };
+        let required: HashSet<&str> =
+            schema.get("required").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str).collect();
+        let mut parts = Vec::new();
+        for name in properties.keys() {
+            let property = format!("{pointer}/properties/{}", escape(name));
+            let item = format!("{property}/items");
+            let list = self.peek(&property).is_some_and(|(p, _)| p.get("type") == Some(&Json::String("array".into())));
+            let (expr, sensitive) = if self.is_binary(&property) {
+                ("binary".to_owned(), false)
+            } else if list && self.is_binary(&item) {
+                ("list<binary>".to_owned(), false)
+            } else {
+                let ty = self.ty(&property, &format!("{hint}{}", name.to_upper_camel_case()));
+                let simple = match ty.expr.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
+                    Some(item) => self.is_simple(item),
+                    None => self.is_simple(&ty.expr),
+                };
+                if simple {
+                    (ty.expr, ty.sensitive)
+                } else {
+                    self.note(
+                        &property,
+                        format!("part `{name}` holds `{}`, not a value or a file; sent as text", ty.expr),
+                    );
+                    ("string".to_owned(), ty.sensitive)
+                }
+            };
+            let description = self.get(&property).and_then(|p| text(p.get("description")));
+            parts.push(Mapped {
+                wire: name.clone(),
+                parameter: ast::Parameter {
+                    location: ast::ParameterLocation::Part,
+                    ty: expr,
+                    required: required.contains(name.as_str()),
+                    sensitive,
+                    description,
+                    value: None,
+                    list_format: None,
+                },
+                default: None,
+            });
+        }
+        Ok(parts)
+    }
+
+    /// A schema of raw bytes: a `binary` string (Swagger 2.0's `file` is lowered to one).
+    fn is_binary(&self, pointer: &str) -> bool {
+        let Some((schema, _)) = self.peek(pointer) else { return false };
+        schema.get("type") == Some(&Json::String("string".into()))
+            && schema.get("format") == Some(&Json::String("binary".into()))
     }
 
     fn responses(
@@ -382,7 +500,14 @@ impl Importer<'_> {
                 &format!("{op_pointer}/responses"),
                 "no 2xx response is documented; `200` without a body is assumed",
             );
-            responses.insert("200".into(), ast::Response { schema: None, description: None, headers: IndexMap::new() });
+            let response = ast::Response {
+                schema: None,
+                format: None,
+                media_types: Vec::new(),
+                description: None,
+                headers: IndexMap::new(),
+            };
+            responses.insert("200".into(), response);
         }
         (responses, errors)
     }
@@ -390,17 +515,47 @@ impl Importer<'_> {
     fn response(&mut self, pointer: &str, hint: &str, is_success: bool) -> Option<ast::Response> {
         let (response, pointer) = self.deref(pointer)?;
         let mut schema = None;
+        let mut raw: Vec<(String, String)> = Vec::new();
         let content: Vec<String> =
             response.get("content").and_then(Json::as_object).map(|c| c.keys().cloned().collect()).unwrap_or_default();
         for media_type in content {
             let media_pointer = format!("{pointer}/content/{}", escape(&media_type));
-            let Some(format) = format_of(&media_type).filter(|f| *f != "form") else {
-                self.note(&media_pointer, format!("media type `{media_type}` is not mapped"));
+            if !crate::resolve::is_media_type(&media_type) {
+                self.note(&media_pointer, format!("`{media_type}` is not a media type; left out"));
+                continue;
+            }
+            let schema_pointer = format!("{media_pointer}/schema");
+            let format = format_of(&media_type).filter(|f| *f != "form" && !self.is_binary(&schema_pointer));
+            let Some(format) = format else {
+                raw.push((media_type, media_pointer));
                 continue;
             };
             self.media.insert(format);
-            if schema.is_none() && self.get(&format!("{media_pointer}/schema")).is_some() {
-                schema = Some(self.ty(&format!("{media_pointer}/schema"), hint).expr);
+            if schema.is_none() && self.get(&schema_pointer).is_some() {
+                schema = Some(self.ty(&schema_pointer, hint).expr);
+            }
+        }
+        let (mut format, mut media_types) = (None, Vec::new());
+        if schema.is_none() && !raw.is_empty() && is_success {
+            // No JSON or XML body: text when every media type is text of a `string`, else bytes.
+            let text_body = raw.iter().all(|(media_type, media_pointer)| {
+                let schema_pointer = format!("{media_pointer}/schema");
+                essence(media_type).starts_with("text/")
+                    && self.get(&schema_pointer).is_some()
+                    && !self.is_binary(&schema_pointer)
+                    && self.ty(&schema_pointer, hint).expr == "string"
+            });
+            schema = Some(if text_body { "string" } else { "binary" }.to_owned());
+            format = text_body.then(|| "text".to_owned());
+            media_types = raw.iter().map(|(m, _)| m.clone()).filter(|m| !m.contains('*')).collect();
+        } else {
+            for (media_type, media_pointer) in raw {
+                let message = if is_success {
+                    format!("media type `{media_type}` is not mapped: the body is read as JSON or XML")
+                } else {
+                    format!("media type `{media_type}` of an error body is not mapped")
+                };
+                self.note(&media_pointer, message);
             }
         }
         let mut headers = IndexMap::new();
@@ -408,10 +563,6 @@ impl Importer<'_> {
             response.get("headers").and_then(Json::as_object).map(|h| h.keys().cloned().collect()).unwrap_or_default();
         for name in names {
             let header_pointer = format!("{pointer}/headers/{}", escape(&name));
-            if !is_success {
-                self.note(&header_pointer, "headers of error responses are not mapped");
-                continue;
-            }
             let Some((header, header_pointer)) = self.deref(&header_pointer) else { continue };
             let ty = if header.get("schema").is_some() {
                 self.ty(&format!("{header_pointer}/schema"), &format!("{hint}{}", name.to_upper_camel_case()))
@@ -425,42 +576,17 @@ impl Importer<'_> {
             );
         }
         let description = text(response.get("description"));
-        Some(ast::Response { schema, description, headers })
-    }
-
-    /// One error body type per API: the most used one; others are reported and dropped.
-    pub(super) fn unify_errors(&mut self) {
-        let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-        for operation in self.operations.values() {
-            for error in operation.errors.values() {
-                if let Some(ty) = &error.schema {
-                    *counts.entry(ty.clone()).or_default() += 1;
-                }
-            }
-        }
-        let Some(chosen) = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(ty, _)| ty.clone())
-        else {
-            return;
-        };
-        let mut dropped = Vec::new();
-        for (id, operation) in &mut self.operations {
-            for (status, error) in &mut operation.errors {
-                if error.schema.as_ref().is_some_and(|ty| *ty != chosen) {
-                    dropped.push(format!(
-                        "operation `{id}`, status {status}: `{}`",
-                        error.schema.take().unwrap_or_default()
-                    ));
-                }
-            }
-        }
-        for message in dropped {
-            self.note("/paths", format!("{message} is not the API's error body type `{chosen}`; kept as raw text"));
-        }
+        Some(ast::Response { schema, format, media_types, description, headers })
     }
 }
 
 fn same_location(a: &ast::Parameter, b: &ast::Parameter) -> bool {
     std::mem::discriminant(&a.location) == std::mem::discriminant(&b.location)
+}
+
+/// `text/csv` of `text/csv; charset=utf-8`, lower case.
+fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
 }
 
 pub(super) fn format_of(media_type: &str) -> Option<&'static str> {

@@ -355,6 +355,8 @@ pub enum ParameterLocation {
     Path,
     Query,
     Header,
+    /// A part of a `multipart/form-data` body: a file (`binary`) or a text value.
+    Part,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -382,10 +384,16 @@ pub struct Parameter {
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
+    /// The body's type; `binary` for raw bytes (a file).
     pub schema: String,
-    /// Formats the body may be sent in; defaults to the API's formats. `form` is a URL-encoded form.
+    /// Formats the body may be sent in; defaults to the API's formats. `form` is a URL-encoded
+    /// form, `text` a `string` sent as it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formats: Option<Vec<String>>,
+    /// `Content-Type` of a `binary` or `text` body (`application/octet-stream`, `text/plain`
+    /// when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -393,8 +401,16 @@ pub struct Request {
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Response {
+    /// The body's type; `binary` for raw bytes (a file, an export).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
+    /// `text` for a `string` body sent as it is (not JSON or XML); `binary` bodies need none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// Media types a `binary` or `text` body comes in, asked for in `Accept` (the first is the
+    /// default).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub media_types: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Response headers the caller gets back, by name.

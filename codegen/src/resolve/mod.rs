@@ -31,6 +31,7 @@ use crate::load::ApiAst;
 
 pub use krate::krate;
 pub use names::{type_name, union_variant_name, value_name, variant_name};
+pub use operations::is_media_type;
 pub use rules::{BUILDER_MEMBERS, CLIENT_METHODS};
 pub use types::MAX_TYPE_DEPTH;
 
@@ -117,7 +118,7 @@ impl<'a> Resolver<'a> {
         // Phase 3: the reference graph, then the client's rules and names.
         self.graph(&mut schemas, &tables);
         let json_members = members.resolve();
-        let (auth, error_body, error_message) = self.rules(&settings, auth, &schemas, &mut operations, &tables);
+        let (auth, error_bodies, error_message) = self.rules(&settings, auth, &schemas, &mut operations, &tables);
         if self.errors() != start {
             return None;
         }
@@ -153,7 +154,7 @@ impl<'a> Resolver<'a> {
             auth,
             schemas,
             operations,
-            error_body,
+            error_bodies,
             error_message,
             json_members,
             shadowed_in_models,
@@ -162,7 +163,19 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves a type expression; unknown names that were already reported are silent.
+    /// A type expression that is a value: anything but raw bytes.
     fn ty(&mut self, file: usize, path: &str, expr: &str, tables: &tables::Tables) -> Option<ir::Type> {
+        let ty = self.body_ty(file, path, expr, tables)?;
+        if types::holds_binary(&ty) {
+            self.error(file, path, types::BINARY_PLACE);
+            return None;
+        }
+        Some(ty)
+    }
+
+    /// A type expression that may be raw bytes (`binary`, `list<binary>`): the caller checks
+    /// where.
+    fn body_ty(&mut self, file: usize, path: &str, expr: &str, tables: &tables::Tables) -> Option<ir::Type> {
         match types::parse(expr, &tables.schema_ids) {
             Ok(ty) => {
                 let ty = tables.expand(ty);

@@ -40,6 +40,10 @@ impl Resolver<'_> {
             .collect();
         let segments = self.path_template(file, base, &op.path, &parameters, &failed);
         let request = op.request.as_ref().and_then(|request| self.request(file, base, request, tables, formats));
+        if op.request.is_some() && parameters.iter().any(|p| p.location == ir::ParameterLocation::Part) {
+            let message = "parts (`in: part`) make the body `multipart/form-data`: an operation has them or a `request`, not both";
+            self.error(file, &format!("{base}.request"), message);
+        }
         let responses = self.responses(file, base, op, tables);
         let errors = self.error_responses(file, base, op, tables);
         let examples = self.operation_examples(file, base, op, formats);
@@ -91,27 +95,45 @@ impl Resolver<'_> {
                 ast::ParameterLocation::Path => ir::ParameterLocation::Path,
                 ast::ParameterLocation::Query => ir::ParameterLocation::Query,
                 ast::ParameterLocation::Header => ir::ParameterLocation::Header,
+                ast::ParameterLocation::Part => ir::ParameterLocation::Part,
             };
             if location == ir::ParameterLocation::Header {
                 self.header_name(file, &path, name);
             }
-            let Some(ty) = self.ty(file, &format!("{path}.type"), &parameter.ty, tables) else { continue };
+            let type_path = format!("{path}.type");
+            let ty = if location == ir::ParameterLocation::Part {
+                self.body_ty(file, &type_path, &parameter.ty, tables)
+            } else {
+                self.ty(file, &type_path, &parameter.ty, tables)
+            };
+            let Some(ty) = ty else { continue };
+            let binary = |ty: &ir::Type| *ty == ir::Type::Primitive(ir::Primitive::Binary);
             let allowed = match (&ty, location) {
                 (ir::Type::List(item), ir::ParameterLocation::Query) => tables.is_simple(item),
+                (ir::Type::List(item), ir::ParameterLocation::Part) => tables.is_simple(item) || binary(item),
+                (ty, ir::ParameterLocation::Part) => tables.is_simple(ty) || binary(ty),
                 (ty, _) => tables.is_simple(ty),
             };
-            if !allowed {
+            if !allowed && location == ir::ParameterLocation::Part {
+                let message = format!(
+                    "a part holds a file (`binary`), a single value, or a list of either; `{}` is not one",
+                    parameter.ty
+                );
+                self.error(file, &type_path, message);
+            } else if !allowed {
                 let message = format!(
                     "a {location:?} parameter holds a single value (or, in a query, a list of them); `{}` is not one",
                     parameter.ty
                 )
                 .to_lowercase();
-                self.error(file, &format!("{path}.type"), message);
+                self.error(file, &type_path, message);
             }
             if let Some(value) = &parameter.value {
                 if location == ir::ParameterLocation::Path {
                     let message = "a path parameter cannot have a fixed value; write it into the path";
                     self.error(file, &format!("{path}.value"), message);
+                } else if binary(&ty) {
+                    self.error(file, &format!("{path}.value"), "a file part cannot have a fixed value");
                 } else if location == ir::ParameterLocation::Header
                     && !value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
                 {
@@ -155,9 +177,15 @@ impl Resolver<'_> {
         formats: &[Format],
     ) -> Option<ir::RequestBody> {
         let path = format!("{base}.request");
-        let ty = self.ty(file, &format!("{path}.schema"), &request.schema, tables)?;
+        let ty = self.body_ty(file, &format!("{path}.schema"), &request.schema, tables)?;
+        let binary = ty == ir::Type::Primitive(ir::Primitive::Binary);
+        if !binary && super::types::holds_binary(&ty) {
+            self.error(file, &format!("{path}.schema"), super::types::BINARY_PLACE);
+            return None;
+        }
         let mut body_formats = Vec::new();
         match &request.formats {
+            None if binary => body_formats.push(BodyFormat::Binary),
             None => body_formats.extend(formats.iter().map(|f| match f {
                 Format::Json => BodyFormat::Json,
                 Format::Xml => BodyFormat::Xml,
@@ -165,7 +193,7 @@ impl Resolver<'_> {
             Some(names) => {
                 for (index, name) in names.iter().enumerate() {
                     let item = format!("{path}.formats[{index}]");
-                    if let Some(format) = self.example_format(file, &item, name, formats) {
+                    if let Some(format) = self.request_format(file, &item, name, formats) {
                         body_formats.push(format);
                     }
                 }
@@ -176,10 +204,71 @@ impl Resolver<'_> {
         }
         body_formats.sort();
         body_formats.dedup();
+        let raw = body_formats.iter().any(|f| matches!(f, BodyFormat::Text | BodyFormat::Binary));
+        if raw && body_formats.len() > 1 {
+            let message = "`text` and `binary` bodies are sent as they are: they stand alone in `formats`";
+            self.error(file, &format!("{path}.formats"), message);
+        }
+        if binary != body_formats.contains(&BodyFormat::Binary) && !body_formats.is_empty() {
+            let message = "a `binary` schema is sent in the `binary` format, and only it";
+            self.error(file, &format!("{path}.formats"), message);
+        }
+        if body_formats.contains(&BodyFormat::Text) && ty != ir::Type::Primitive(ir::Primitive::String) {
+            self.error(file, &format!("{path}.schema"), "a `text` body is a `string`");
+        }
         if body_formats.contains(&BodyFormat::Form) && !tables.is_object(&ty) {
             self.error(file, &format!("{path}.schema"), "a form body must be an object schema");
         }
-        Some(ir::RequestBody { ty, formats: body_formats, description: docs(&request.description) })
+        if let Some(media_type) = &request.media_type {
+            self.media_type(file, &format!("{path}.media_type"), media_type);
+            if !raw {
+                let message = "`media_type` is for `text` and `binary` bodies; JSON, XML and forms have their own";
+                self.error(file, &format!("{path}.media_type"), message);
+            }
+        }
+        Some(ir::RequestBody {
+            ty,
+            formats: body_formats,
+            media_type: request.media_type.clone(),
+            description: docs(&request.description),
+        })
+    }
+
+    /// One of a request body's formats: `json` or `xml` (when the API speaks it), `form`, `text`
+    /// or `binary`.
+    fn request_format(&mut self, file: usize, path: &str, name: &str, formats: &[Format]) -> Option<BodyFormat> {
+        let format = match name {
+            "json" => BodyFormat::Json,
+            "xml" => BodyFormat::Xml,
+            "form" => BodyFormat::Form,
+            "text" => BodyFormat::Text,
+            "binary" => BodyFormat::Binary,
+            other => {
+                let message = format!(
+                    "unknown format `{}`; expected `json`, `xml`, `form`, `text` or `binary`",
+                    other.escape_debug()
+                );
+                self.error(file, path, message);
+                return None;
+            }
+        };
+        let spoken = match format {
+            BodyFormat::Json => formats.contains(&Format::Json),
+            BodyFormat::Xml => formats.contains(&Format::Xml),
+            _ => true,
+        };
+        if !spoken {
+            self.error(file, path, format!("the API does not speak `{name}`"));
+            return None;
+        }
+        Some(format)
+    }
+
+    fn media_type(&mut self, file: usize, path: &str, text: &str) {
+        if !is_media_type(text) {
+            let message = format!("`{}` is not a media type (`type/subtype`, e.g. `text/csv`)", text.escape_debug());
+            self.error(file, path, message);
+        }
     }
 
     fn responses(&mut self, file: usize, base: &str, op: &ast::Operation, tables: &Tables) -> Vec<ir::Response> {
@@ -198,48 +287,113 @@ impl Resolver<'_> {
                 }
             };
             let ty = match &response.schema {
-                Some(schema) => match self.ty(file, &format!("{path}.schema"), schema, tables) {
+                Some(schema) => match self.body_ty(file, &format!("{path}.schema"), schema, tables) {
                     Some(ty) => Some(ty),
                     None => continue,
                 },
                 None => None,
             };
-            let mut headers = Vec::new();
-            let mut header_names: HashMap<Ident, &str> = HashMap::new();
-            for (name, header) in &response.headers {
-                let header_path = format!("{path}.headers.{name}");
-                self.header_name(file, &header_path, name);
-                let Some(ty) = self.ty(file, &format!("{header_path}.type"), &header.ty, tables) else { continue };
-                if !tables.is_simple(&ty) {
-                    let message = format!("a header holds a single value; `{}` is not one", header.ty);
-                    self.error(file, &format!("{header_path}.type"), message);
-                }
-                let rust_name = match value_name(name) {
-                    Ok(rust_name) => rust_name,
-                    Err(message) => {
-                        self.error(file, &header_path, message);
-                        continue;
-                    }
-                };
-                if let Some(first) = header_names.insert(rust_name.clone(), name) {
-                    let message = format!("headers `{first}` and `{name}` both become `{rust_name}`");
-                    self.error(file, &header_path, message);
-                }
-                headers.push(ir::ResponseHeader {
-                    name: name.clone(),
-                    rust_name,
-                    ty,
-                    sensitive: header.sensitive,
-                    description: docs(&header.description),
-                });
-            }
-            responses.push(ir::Response { status: code, ty, description: docs(&response.description), headers });
+            let Some(format) = self.response_format(file, &path, response, ty.as_ref()) else { continue };
+            let headers = self.response_headers(file, &path, response, tables);
+            responses.push(ir::Response {
+                status: code,
+                ty,
+                format,
+                media_types: response.media_types.clone(),
+                description: docs(&response.description),
+                headers,
+            });
         }
         if op.responses.is_empty() {
             self.error(file, &format!("{base}.responses"), "an operation needs at least one success response");
         }
         responses.sort_by_key(|r| r.status);
         responses
+    }
+
+    /// How a success body is read: negotiated JSON or XML, `text` (a `string` as it is) or
+    /// `binary` (its schema).
+    fn response_format(
+        &mut self,
+        file: usize,
+        path: &str,
+        response: &ast::Response,
+        ty: Option<&ir::Type>,
+    ) -> Option<ir::ResponseFormat> {
+        let binary = ty == Some(&ir::Type::Primitive(ir::Primitive::Binary));
+        if !binary && ty.is_some_and(super::types::holds_binary) {
+            self.error(file, &format!("{path}.schema"), super::types::BINARY_PLACE);
+            return None;
+        }
+        let format = match (response.format.as_deref(), binary) {
+            (None, false) => ir::ResponseFormat::Negotiated,
+            (None | Some("binary"), true) => ir::ResponseFormat::Binary,
+            (Some("text"), false) if ty == Some(&ir::Type::Primitive(ir::Primitive::String)) => {
+                ir::ResponseFormat::Text
+            }
+            (Some("text"), _) => {
+                self.error(file, &format!("{path}.schema"), "a `text` body is a `string`");
+                return None;
+            }
+            (Some("binary"), false) => {
+                self.error(file, &format!("{path}.schema"), "a `binary` body has the schema `binary`");
+                return None;
+            }
+            (Some(other), _) => {
+                let message =
+                    format!("unknown response format `{}`; expected `text` or `binary`", other.escape_debug());
+                self.error(file, &format!("{path}.format"), message);
+                return None;
+            }
+        };
+        for (index, media_type) in response.media_types.iter().enumerate() {
+            self.media_type(file, &format!("{path}.media_types[{index}]"), media_type);
+        }
+        if !response.media_types.is_empty() && format == ir::ResponseFormat::Negotiated {
+            let message = "`media_types` is for `text` and `binary` bodies; JSON and XML are negotiated";
+            self.error(file, &format!("{path}.media_types"), message);
+        }
+        Some(format)
+    }
+
+    /// The headers a response declares.
+    fn response_headers(
+        &mut self,
+        file: usize,
+        path: &str,
+        response: &ast::Response,
+        tables: &Tables,
+    ) -> Vec<ir::ResponseHeader> {
+        let mut headers = Vec::new();
+        let mut header_names: HashMap<Ident, &str> = HashMap::new();
+        for (name, header) in &response.headers {
+            let header_path = format!("{path}.headers.{name}");
+            self.header_name(file, &header_path, name);
+            let Some(ty) = self.ty(file, &format!("{header_path}.type"), &header.ty, tables) else { continue };
+            if !tables.is_simple(&ty) {
+                let message = format!("a header holds a single value; `{}` is not one", header.ty);
+                self.error(file, &format!("{header_path}.type"), message);
+            }
+            let rust_name = match value_name(name) {
+                Ok(rust_name) => rust_name,
+                Err(message) => {
+                    self.error(file, &header_path, message);
+                    continue;
+                }
+            };
+            if let Some(first) = header_names.insert(rust_name.clone(), name) {
+                let message = format!("headers `{first}` and `{name}` both become `{rust_name}`");
+                self.error(file, &header_path, message);
+            }
+            headers.push(ir::ResponseHeader {
+                name: name.clone(),
+                rust_name,
+                ty,
+                sensitive: header.sensitive,
+                description: docs(&header.description),
+            });
+        }
+        headers
     }
 
     fn error_responses(
@@ -264,8 +418,10 @@ impl Resolver<'_> {
                     continue;
                 }
             };
-            if !response.headers.is_empty() {
-                self.error(file, &format!("{path}.headers"), "error responses do not declare headers");
+            if response.format.is_some() || !response.media_types.is_empty() {
+                let message =
+                    "an error body is read in the API's formats: `format` and `media_types` are for success bodies";
+                self.error(file, &path, message);
             }
             let ty = match &response.schema {
                 Some(schema) => match self.ty(file, &format!("{path}.schema"), schema, tables) {
@@ -274,7 +430,15 @@ impl Resolver<'_> {
                 },
                 None => None,
             };
-            errors.push(ir::ErrorResponse { status: status_ir, ty, description: docs(&response.description) });
+            let headers = self.response_headers(file, &path, response, tables);
+            errors.push(ir::ErrorResponse {
+                status: status_ir,
+                ty,
+                // Decided by the rules phase, which sees every operation's errors.
+                body: None,
+                description: docs(&response.description),
+                headers,
+            });
         }
         errors.sort_by_key(|e| e.status);
         errors
@@ -395,6 +559,16 @@ impl Resolver<'_> {
         }
         segments
     }
+}
+
+/// A media type as `Content-Type` and `Accept` carry it: `type/subtype` of tokens, parameters
+/// allowed, visible ASCII.
+pub fn is_media_type(text: &str) -> bool {
+    let token =
+        |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+*".contains(&b));
+    let essence = text.split(';').next().unwrap_or("").trim();
+    essence.split_once('/').is_some_and(|(kind, sub)| token(kind) && token(sub))
+        && text.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
 }
 
 /// What a call returns: the body type when every success response has it, `Option` of it when

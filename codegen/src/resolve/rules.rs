@@ -36,7 +36,8 @@ pub const CLIENT_METHODS: &[&str] = &[
 ];
 
 /// Fields and methods of every request builder besides the parameters' own.
-pub const BUILDER_MEMBERS: &[&str] = &["client", "body", "send", "into_future"];
+pub const BUILDER_MEMBERS: &[&str] =
+    &["client", "body", "send", "into_future", "build", "stream", "accept", "send_with_response"];
 
 impl Resolver<'_> {
     pub(super) fn rules(
@@ -46,7 +47,7 @@ impl Resolver<'_> {
         schemas: &[ir::Schema],
         operations: &mut [ir::Operation],
         tables: &Tables,
-    ) -> (ir::Auth, Option<ir::Type>, Vec<usize>) {
+    ) -> (ir::Auth, Vec<ir::ErrorBody>, Vec<usize>) {
         let place = |id: OperationId| {
             let located = tables.operations[id.0].located;
             (located.file, located.path.clone())
@@ -77,8 +78,8 @@ impl Resolver<'_> {
                 }
             }
         }
-        let error_body = self.error_body(operations, &place);
-        let error_message = self.error_message(settings, error_body.as_ref(), schemas);
+        let error_bodies = self.error_bodies(operations, schemas);
+        let error_message = self.error_message(settings, error_bodies.first().map(|b| &b.ty), schemas);
         if settings.formats.contains(&Format::Xml) {
             for (index, operation) in operations.iter().enumerate() {
                 let (file, path) = place(OperationId(index));
@@ -112,7 +113,7 @@ impl Resolver<'_> {
             }
         }
         let auth = self.auth_rules(plan, operations, &place);
-        (auth, error_body, error_message)
+        (auth, error_bodies, error_message)
     }
 
     /// The fields of the error body named by `api.error_message`: text fields of an object.
@@ -128,7 +129,8 @@ impl Resolver<'_> {
             _ => None,
         };
         let Some(object) = object else {
-            let message = "`error_message` names fields of the error body, and the API has no object error body";
+            let message =
+                "`error_message` names fields of the (most used) error body, and that is not an object schema";
             self.error(settings.file, "api.error_message", message);
             return Vec::new();
         };
@@ -167,34 +169,37 @@ impl Resolver<'_> {
         }
     }
 
-    /// The type of every error body: one per API, since the client has one error type.
-    fn error_body(
-        &mut self,
-        operations: &[ir::Operation],
-        place: &dyn Fn(OperationId) -> (usize, String),
-    ) -> Option<ir::Type> {
-        let mut first: Option<(&ir::Type, &str)> = None;
-        for (index, operation) in operations.iter().enumerate() {
-            for error in &operation.errors {
-                let Some(ty) = &error.ty else { continue };
-                match first {
-                    None => first = Some((ty, &operation.id)),
-                    Some((first_ty, first_operation)) if first_ty != ty => {
-                        let (file, path) = place(OperationId(index));
-                        let status = match error.status {
-                            ir::ErrorStatus::Code(code) => code.to_string(),
-                            ir::ErrorStatus::Default => "default".into(),
-                        };
-                        let message = format!(
-                            "every error body of an API has one type (the client's error type); operation `{first_operation}` uses another"
-                        );
-                        self.error(file, &format!("{path}.errors.{status}.schema"), message);
-                    }
-                    Some(_) => {}
-                }
+    /// The types of error bodies, the most used first (ties: first seen, in operation order),
+    /// each with its variant name in the API's `ErrorBody` enum; every error response learns
+    /// the index of its type.
+    fn error_bodies(&mut self, operations: &mut [ir::Operation], schemas: &[ir::Schema]) -> Vec<ir::ErrorBody> {
+        let mut types: Vec<(ir::Type, usize)> = Vec::new();
+        for error in operations.iter().flat_map(|o| &o.errors) {
+            let Some(ty) = &error.ty else { continue };
+            match types.iter_mut().find(|(t, _)| t == ty) {
+                Some((_, count)) => *count += 1,
+                None => types.push((ty.clone(), 1)),
             }
         }
-        first.map(|(ty, _)| ty.clone())
+        // Stable: equal counts keep their first-seen order.
+        types.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+        for error in operations.iter_mut().flat_map(|o| &mut o.errors) {
+            error.body = error.ty.as_ref().and_then(|ty| types.iter().position(|(t, _)| t == ty));
+        }
+        let mut taken = std::collections::HashSet::new();
+        types
+            .into_iter()
+            .map(|(ty, _)| {
+                let base = type_label(&ty, schemas);
+                let mut name = base.clone();
+                let mut counter = 1;
+                while !taken.insert(name.clone()) {
+                    counter += 1;
+                    name = format!("{base}{counter}");
+                }
+                ir::ErrorBody { rust_name: Ident::assume(name), ty }
+            })
+            .collect()
     }
 
     /// The authentication operations have the shape the client calls them with.
@@ -270,4 +275,18 @@ fn is_text(ty: &ir::Type, schemas: &[ir::Schema]) -> bool {
 /// Arguments a caller passes: required parameters without a fixed value.
 fn arguments(operation: &ir::Operation) -> usize {
     operation.parameters.iter().filter(|p| p.required && p.value.is_none()).count()
+}
+
+/// A type as a Rust type name part: the schema's name, `String` for `string`, then `List` or
+/// `Map` per wrapper (`EntryList`), for the variants of the `ErrorBody` enum.
+fn type_label(ty: &ir::Type, schemas: &[ir::Schema]) -> String {
+    match ty {
+        ir::Type::Schema(id) => schemas[id.0].rust_name.plain().to_owned(),
+        ir::Type::Primitive(primitive) => {
+            let name = ir::Primitive::ALL.iter().find(|(_, p)| p == primitive).map_or("value", |(name, _)| *name);
+            super::names::type_name(name).map(|ident| ident.plain().to_owned()).unwrap_or_else(|_| "Value".into())
+        }
+        ir::Type::List(item) => format!("{}List", type_label(item, schemas)),
+        ir::Type::Map(value) => format!("{}Map", type_label(value, schemas)),
+    }
 }

@@ -389,7 +389,7 @@ impl Resolver<'_> {
         let spoken = match format {
             BodyFormat::Json => formats.contains(&Format::Json),
             BodyFormat::Xml => formats.contains(&Format::Xml),
-            BodyFormat::Form => true,
+            BodyFormat::Form | BodyFormat::Text | BodyFormat::Binary => true,
         };
         if !spoken {
             self.error(file, &format!("{path}.format"), format!("the API does not speak `{name}`"));

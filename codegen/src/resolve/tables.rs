@@ -81,7 +81,7 @@ impl Tables<'_> {
     /// A single value: a primitive (not `any`), an enum or a named string.
     pub fn is_simple(&self, ty: &ir::Type) -> bool {
         match ty {
-            ir::Type::Primitive(primitive) => *primitive != ir::Primitive::Any,
+            ir::Type::Primitive(primitive) => !matches!(primitive, ir::Primitive::Any | ir::Primitive::Binary),
             ir::Type::Schema(id) => matches!(self.kind(*id), Kind::Enum | Kind::String),
             _ => false,
         }
@@ -134,6 +134,9 @@ impl<'a> Resolver<'a> {
                 self.error(file, path, "an alias has only `type`, not `fields`, `values` or `variants`");
             }
             match parse(expr, &tables.schema_ids) {
+                Ok(ty) if super::types::holds_binary(&ty) => {
+                    self.error(file, &format!("{path}.type"), super::types::BINARY_PLACE);
+                }
                 Ok(ty) => {
                     direct.insert(SchemaId(index), ty);
                 }

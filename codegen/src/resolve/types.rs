@@ -65,6 +65,19 @@ pub fn nesting(ty: &Type) -> usize {
     depth
 }
 
+/// Raw bytes somewhere in the type: only whole bodies and multipart parts hold them.
+pub fn holds_binary(ty: &Type) -> bool {
+    let mut ty = ty;
+    while let Type::List(inner) | Type::Map(inner) = ty {
+        ty = inner;
+    }
+    *ty == Type::Primitive(Primitive::Binary)
+}
+
+/// Why `binary` may not stand where it was written.
+pub const BINARY_PLACE: &str =
+    "`binary` (raw bytes) is a whole request or response body or a multipart part (`in: part`), not a value inside a schema, parameter or header";
+
 /// The schema at the heart of a type, through lists and maps.
 pub fn innermost_schema(ty: &Type) -> Option<SchemaId> {
     let mut ty = ty;

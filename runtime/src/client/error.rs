@@ -19,6 +19,28 @@ pub trait ErrorBody: Sized + fmt::Debug + Send + Sync + 'static {
     fn message(&self) -> Option<&str> {
         None
     }
+
+    /// Decodes the body of an error response whose operation documents the type numbered
+    /// `documented` for its status: APIs with several error body types try that one first.
+    fn decode_documented(body: &[u8], format: Format, max_depth: usize, documented: Option<usize>) -> Option<Self> {
+        let _ = documented;
+        Self::decode(body, format, max_depth)
+    }
+}
+
+/// Decodes an error body as one of several types (a generated `ErrorBody` enum).
+pub type Decoder<T> = fn(&[u8], Format, usize) -> Option<T>;
+
+/// The first of `decoders` that reads `body`, trying the `documented` one first.
+pub fn decode_documented_first<T>(
+    decoders: &[Decoder<T>],
+    documented: Option<usize>,
+    body: &[u8],
+    format: Format,
+    max_depth: usize,
+) -> Option<T> {
+    let first = documented.and_then(|index| decoders.get(index));
+    first.into_iter().chain(decoders.iter()).find_map(|decode| decode(body, format, max_depth))
 }
 
 /// For APIs that declare no error body.
@@ -41,9 +63,14 @@ macro_rules! json_error_body_for {
 
 json_error_body_for!(i32, i64, f64, bool, crate::json::Value, uuid::Uuid, crate::DateTime, crate::Date);
 
+/// A text error body: a JSON string, or the body itself when it is not JSON (`text/plain`).
 impl ErrorBody for String {
     fn decode(body: &[u8], _format: Format, _max_depth: usize) -> Option<Self> {
-        crate::json::from_slice(body).ok()
+        crate::json::from_slice(body).ok().or_else(|| {
+            let text = std::str::from_utf8(body).ok()?.trim();
+            let json_like = text.starts_with(['{', '[', '"']);
+            (!json_like && !text.is_empty()).then(|| text.to_owned())
+        })
     }
 
     fn message(&self) -> Option<&str> {
@@ -131,6 +158,8 @@ pub enum Error<E> {
     Encode(EncodeError),
     /// Not logged in, a refresh failed, or a logon response lacked its session.
     Auth(AuthError),
+    /// A file to upload could not be read, or a download could not be written.
+    Io(IoError),
 }
 
 impl<E> Error<E> {
@@ -146,6 +175,7 @@ impl<E> Error<E> {
             Error::TooLarge(e) => e.operation,
             Error::Encode(e) => e.operation,
             Error::Auth(e) => e.operation,
+            Error::Io(e) => e.operation,
         }
     }
 
@@ -185,6 +215,7 @@ impl<E: ErrorBody> fmt::Display for Error<E> {
             Error::TooLarge(e) => e.fmt(f),
             Error::Encode(e) => e.fmt(f),
             Error::Auth(e) => e.fmt(f),
+            Error::Io(e) => e.fmt(f),
         }
     }
 }
@@ -196,6 +227,7 @@ impl<E: ErrorBody> std::error::Error for Error<E> {
             Error::Transport(e) => Some(&e.source),
             Error::Decode(e) => Some(&e.cause),
             Error::Auth(e) => e.source.as_deref().map(|s| s as &(dyn std::error::Error + 'static)),
+            Error::Io(e) => Some(&e.source),
             _ => None,
         }
     }
@@ -217,6 +249,8 @@ pub struct ApiError<E> {
     pub(super) status: u16,
     pub(super) body: Option<E>,
     raw: Option<Raw>,
+    /// The response's headers (none for sensitive calls); boxed, to keep `Error` small.
+    headers: Option<Box<reqwest::header::HeaderMap>>,
     /// The call carried or returns secrets (a token grant, a logon): the server may echo them, so
     /// the body is available from [`ApiError::body`] but never printed.
     sensitive: bool,
@@ -226,7 +260,20 @@ impl<E> ApiError<E> {
     /// `raw` is `None` for sensitive calls.
     pub(super) fn new(operation: &'static str, status: u16, body: Option<E>, raw: Option<String>) -> Self {
         let sensitive = raw.is_none();
-        ApiError { operation, status, body, raw: raw.map(Raw), sensitive }
+        ApiError { operation, status, body, raw: raw.map(Raw), headers: None, sensitive }
+    }
+
+    pub(super) fn with_headers(mut self, headers: reqwest::header::HeaderMap) -> Self {
+        if !self.sensitive && !headers.is_empty() {
+            self.headers = Some(Box::new(headers));
+        }
+        self
+    }
+
+    /// A header of the error response (`Retry-After`, a correlation id), if present and text.
+    /// Kept, like [`ApiError::raw`], only for operations whose responses hold no secret.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.as_ref()?.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// The operation called.
@@ -460,6 +507,32 @@ impl TooLargeError {
     /// The limit, in bytes ([`super::ClientBuilder::max_response_size`]).
     pub fn limit(&self) -> u64 {
         self.limit
+    }
+}
+
+/// A file to upload could not be read, or a download could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("{operation}: {what}")]
+pub struct IoError {
+    operation: &'static str,
+    /// What was being done (`cannot read the file to upload \`license.lic\``).
+    what: String,
+    source: std::io::Error,
+}
+
+impl IoError {
+    pub(super) fn new(operation: &'static str, what: impl Into<String>, source: std::io::Error) -> Self {
+        IoError { operation, what: what.into(), source }
+    }
+
+    /// The operation called.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The I/O error.
+    pub fn io_error(&self) -> &std::io::Error {
+        &self.source
     }
 }
 

@@ -11,6 +11,7 @@
 mod auth;
 mod builder;
 mod error;
+mod files;
 mod request;
 mod response;
 mod transport;
@@ -18,9 +19,10 @@ mod transport;
 pub use auth::{Secret, Tokens};
 pub use builder::{BuildError, ClientBuilder};
 pub use error::{
-    ApiError, AuthError, ConnectError, DecodeError, EncodeError, Error, ErrorBody, TimeoutError, TooLargeError,
-    TransportError, UnexpectedStatusError,
+    decode_documented_first, ApiError, AuthError, ConnectError, DecodeError, Decoder, EncodeError, Error, ErrorBody,
+    IoError, TimeoutError, TooLargeError, TransportError, UnexpectedStatusError,
 };
+pub use files::{ByteStream, Download, Part, PartValue, Upload};
 pub use request::{ParamValue, Request};
 /// HTTP methods, re-exported so that generated code needs no direct reqwest dependency.
 pub use reqwest::Method;

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::auth::Secret;
 use super::error::EncodeError;
+use super::files::{Part, PartValue, Upload};
 use super::{Error, Method};
 use crate::xml::ToXml;
 
@@ -62,15 +63,23 @@ pub struct Request {
     pub(super) query: Vec<(String, String)>,
     pub(super) headers: Vec<(&'static str, String)>,
     pub(super) body: Option<Body>,
+    /// `Accept`, when not the client's format (files, text).
+    pub(super) accept: Option<&'static str>,
+    /// Which error body type each error status documents, for APIs with several.
+    pub(super) error_bodies: &'static [(u16, usize)],
     pub(super) basic: Option<(String, Secret)>,
     pub(super) authenticated: bool,
     /// The response may hold secrets: its body is never kept in errors.
     pub(super) sensitive_response: bool,
 }
 
-pub(super) struct Body {
-    pub bytes: Vec<u8>,
-    pub content_type: &'static str,
+pub(super) enum Body {
+    /// Encoded in memory (JSON, XML, a form, text).
+    Bytes { bytes: bytes::Bytes, content_type: &'static str },
+    /// A file, read when sent.
+    Upload { upload: Upload, content_type: &'static str },
+    /// `multipart/form-data`, its files read when sent.
+    Multipart(Vec<(&'static str, Part)>),
 }
 
 impl fmt::Debug for Request {
@@ -95,6 +104,8 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            accept: None,
+            error_bodies: &[],
             basic: None,
             authenticated,
             sensitive_response: false,
@@ -150,6 +161,17 @@ impl Request {
         self.sensitive_response = true;
     }
 
+    /// Asks for these media types (`text/csv, application/xml`) instead of the client's format.
+    pub fn accept(&mut self, media_types: &'static str) {
+        self.accept = Some(media_types);
+    }
+
+    /// Which of the API's error body types each error status documents (`0`: any other
+    /// status), tried first when decoding an error.
+    pub fn error_bodies(&mut self, table: &'static [(u16, usize)]) {
+        self.error_bodies = table;
+    }
+
     fn encode_error<E>(&self, message: impl Into<String>) -> Error<E> {
         Error::Encode(EncodeError::new(self.operation, message))
     }
@@ -157,22 +179,42 @@ impl Request {
     /// A JSON body.
     pub fn json_body<T: Serialize, E>(&mut self, value: &T) -> Result<(), Error<E>> {
         let bytes = serde_json::to_vec(value).map_err(|e| self.encode_error(e.to_string()))?;
-        self.body = Some(Body { bytes, content_type: "application/json" });
+        self.body = Some(Body::Bytes { bytes: bytes.into(), content_type: "application/json" });
         Ok(())
     }
 
     /// An XML body.
     pub fn xml_body<T: ToXml, E>(&mut self, value: &T) -> Result<(), Error<E>> {
         let text = crate::xml::to_string(value).map_err(|e| self.encode_error(e.to_string()))?;
-        self.body = Some(Body { bytes: text.into_bytes(), content_type: "application/xml" });
+        self.body = Some(Body::Bytes { bytes: text.into(), content_type: "application/xml" });
         Ok(())
     }
 
     /// A form body.
     pub fn form_body<T: Serialize, E>(&mut self, value: &T) -> Result<(), Error<E>> {
         let text = serde_urlencoded::to_string(value).map_err(|e| self.encode_error(e.to_string()))?;
-        self.body = Some(Body { bytes: text.into_bytes(), content_type: FORM });
+        self.body = Some(Body::Bytes { bytes: text.into(), content_type: FORM });
         Ok(())
+    }
+
+    /// A text body, sent as it is.
+    pub fn text_body(&mut self, text: &str, content_type: &'static str) {
+        self.body = Some(Body::Bytes { bytes: bytes::Bytes::copy_from_slice(text.as_bytes()), content_type });
+    }
+
+    /// A file as the whole body; `content_type` unless the upload names its own.
+    pub fn upload_body(&mut self, upload: &Upload, content_type: &'static str) {
+        self.body = Some(Body::Upload { upload: upload.clone(), content_type });
+    }
+
+    /// Adds parts of a `multipart/form-data` body (the body becomes one).
+    pub fn part<T: PartValue + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if !matches!(self.body, Some(Body::Multipart(_))) {
+            self.body = Some(Body::Multipart(Vec::new()));
+        }
+        if let Some(Body::Multipart(parts)) = &mut self.body {
+            value.add_parts(name, parts);
+        }
     }
 
     /// A form body of fields (token grants).
@@ -214,9 +256,13 @@ mod tests {
     fn bodies_in_each_format() {
         let mut request = Request::new(Method::POST, "op", "/x", true);
         request.json_body::<_, ()>(&serde_json::json!({"a": 1})).unwrap();
-        assert_eq!(request.body.as_ref().unwrap().content_type, "application/json");
+        assert!(matches!(request.body, Some(Body::Bytes { content_type: "application/json", .. })));
         request.form_fields::<()>(&[("grant_type", "password"), ("username", "a b")]).unwrap();
-        let body = request.body.as_ref().unwrap();
-        assert_eq!((body.content_type, body.bytes.as_slice()), (FORM, &b"grant_type=password&username=a+b"[..]));
+        let Some(Body::Bytes { bytes, content_type }) = &request.body else { panic!() };
+        assert_eq!((*content_type, &bytes[..]), (FORM, &b"grant_type=password&username=a+b"[..]));
+        request.part("file", &Upload::from_bytes(vec![1, 2]));
+        request.part("note", &Some("x".to_owned()));
+        let Some(Body::Multipart(parts)) = &request.body else { panic!() };
+        assert_eq!(parts.len(), 2);
     }
 }

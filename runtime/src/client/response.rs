@@ -21,6 +21,8 @@ pub struct Response {
     pub(super) max_depth: usize,
     /// The body may hold secrets: never kept in errors, values left out of decode errors.
     pub(super) sensitive: bool,
+    /// Which error body type each error status documents (status 0: any other).
+    pub(super) error_bodies: &'static [(u16, usize)],
 }
 
 impl fmt::Debug for Response {
@@ -92,18 +94,36 @@ impl Response {
         }
     }
 
+    /// A text body, as it is (it must be UTF-8).
+    pub fn text<E>(&self) -> Result<String, Error<E>> {
+        match std::str::from_utf8(&self.body) {
+            Ok(text) => Ok(text.to_owned()),
+            Err(e) => Err(self.decode_error(DecodeFailure::new(format!("not UTF-8: {e}")))),
+        }
+    }
+
+    /// A file body, whole, with its media type and file name.
+    pub fn download<E>(self) -> Result<super::Download, Error<E>> {
+        Ok(super::Download::new(&self.headers, self.body))
+    }
+
     /// A success status the operation does not declare.
     pub fn unexpected<E>(&self) -> Error<E> {
         Error::UnexpectedStatus(UnexpectedStatusError::new(self.operation, self.status.as_u16(), self.raw()))
     }
 
     pub(super) fn api_error<E: ErrorBody>(&self) -> Error<E> {
+        let status = self.status.as_u16();
+        let documented = [status, 0]
+            .iter()
+            .find_map(|wanted| self.error_bodies.iter().find(|(s, _)| s == wanted))
+            .map(|(_, index)| *index);
         let body = if self.body.iter().all(u8::is_ascii_whitespace) {
             None
         } else {
-            E::decode(&self.body, body_format(&self.headers, self.format), self.max_depth)
+            E::decode_documented(&self.body, body_format(&self.headers, self.format), self.max_depth, documented)
         };
-        Error::Api(ApiError::new(self.operation, self.status.as_u16(), body, self.raw()))
+        Error::Api(ApiError::new(self.operation, status, body, self.raw()).with_headers(self.headers.clone()))
     }
 }
 
@@ -125,6 +145,7 @@ mod tests {
             format: Format::Xml,
             max_depth: 128,
             sensitive,
+            error_bodies: &[],
         }
     }
 

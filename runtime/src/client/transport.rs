@@ -12,7 +12,8 @@ use tracing::Instrument;
 
 use super::auth::{basic_header, AuthState, Secret, TokenResponse, Tokens};
 use super::error::{AuthError, ConnectError, ErrorBody, TimeoutError, TooLargeError, TransportError};
-use super::request::Request;
+use super::files::{ByteStream, Part};
+use super::request::{Body, Request};
 use super::response::Response;
 use super::{ApiInfo, AuthInfo, BodyFormat, Error, Format, Limits, Method};
 
@@ -47,7 +48,7 @@ impl fmt::Debug for Transport {
     }
 }
 
-fn transport_error<E>(operation: &'static str, error: reqwest::Error) -> Error<E> {
+pub(super) fn transport_error<E>(operation: &'static str, error: reqwest::Error) -> Error<E> {
     // URLs can hold secrets (a session id in a logout path): never keep them in errors.
     let error = error.without_url();
     if error.is_timeout() {
@@ -156,7 +157,12 @@ impl Transport {
         // Straight to `execute`: a token request is never authenticated or retried (and going
         // through `send` would make refreshing recursive).
         let span = self.span(&request);
-        let response = self.execute::<E>(&request, None).instrument(span.clone()).await?;
+        let response = async {
+            let raw = self.execute::<E>(&request, None).await?;
+            self.read::<E>(&request, raw).await
+        }
+        .instrument(span.clone())
+        .await?;
         span.record("status", response.status.as_u16());
         if response.status.is_client_error() || response.status.is_server_error() {
             return Err(response.api_error());
@@ -271,33 +277,59 @@ impl Transport {
     pub async fn send<E: ErrorBody>(&self, request: Request) -> Result<Response, Error<E>> {
         let span = self.span(&request);
         async move {
-            let started = Instant::now();
-            let mut retried = false;
-            loop {
-                let credential =
-                    if request.authenticated { self.credentials::<E>(request.operation).await? } else { None };
-                let response = self.execute::<E>(&request, credential.clone()).await;
-                let span = tracing::Span::current();
-                span.record("duration_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
-                let response = response?;
-                span.record("status", response.status.as_u16());
-                if response.status == StatusCode::UNAUTHORIZED && !retried {
-                    if let Some((_, used)) = &credential {
-                        if self.refresh_after_401::<E>(request.operation, used).await? {
-                            tracing::debug!("access token refused; refreshed it, retrying once");
-                            retried = true;
-                            continue;
-                        }
-                    }
-                }
-                if response.status.is_client_error() || response.status.is_server_error() {
-                    return Err(response.api_error());
-                }
-                return Ok(response);
+            let raw = self.exchange::<E>(&request).await?;
+            let response = self.read::<E>(&request, raw).await?;
+            if response.status.is_client_error() || response.status.is_server_error() {
+                return Err(response.api_error());
             }
+            Ok(response)
         }
         .instrument(span)
         .await
+    }
+
+    /// Sends a request as [`Transport::send`] does, and hands a success body over as it arrives
+    /// instead of reading it (an error body is still read, within the limits, and decoded).
+    pub async fn send_streaming<E: ErrorBody>(&self, request: Request) -> Result<ByteStream<E>, Error<E>> {
+        let span = self.span(&request);
+        async move {
+            let raw = self.exchange::<E>(&request).await?;
+            let status = raw.status();
+            if status.is_client_error() || status.is_server_error() {
+                return Err(self.read::<E>(&request, raw).await?.api_error());
+            }
+            if !status.is_success() {
+                return Err(self.read::<E>(&request, raw).await?.unexpected());
+            }
+            Ok(ByteStream::new(request.operation, raw))
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// One call, its body not read yet: authenticated, and retried once after refreshing the
+    /// bearer token if the server refused it.
+    async fn exchange<E: ErrorBody>(&self, request: &Request) -> Result<reqwest::Response, Error<E>> {
+        let started = Instant::now();
+        let mut retried = false;
+        loop {
+            let credential = if request.authenticated { self.credentials::<E>(request.operation).await? } else { None };
+            let response = self.execute::<E>(request, credential.clone()).await;
+            let span = tracing::Span::current();
+            span.record("duration_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+            let response = response?;
+            span.record("status", response.status().as_u16());
+            if response.status() == StatusCode::UNAUTHORIZED && !retried {
+                if let Some((_, used)) = &credential {
+                    if self.refresh_after_401::<E>(request.operation, used).await? {
+                        tracing::debug!("access token refused; refreshed it, retrying once");
+                        retried = true;
+                        continue;
+                    }
+                }
+            }
+            return Ok(response);
+        }
     }
 
     /// The span of one call: what was called, never a URL, header or body.
@@ -317,7 +349,7 @@ impl Transport {
         &self,
         request: &Request,
         credential: Option<(HeaderName, HeaderValue)>,
-    ) -> Result<Response, Error<E>> {
+    ) -> Result<reqwest::Response, Error<E>> {
         let operation = request.operation;
         let mut url = self.inner.base.clone();
         let path = format!("{}{}", url.path().trim_end_matches('/'), request.path);
@@ -326,7 +358,7 @@ impl Transport {
             url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
         let mut builder = self.inner.http.request(request.method.clone(), url).headers(self.inner.headers.clone());
-        builder = builder.header(ACCEPT, self.inner.format.media_type());
+        builder = builder.header(ACCEPT, request.accept.unwrap_or(self.inner.format.media_type()));
         if let Some((name, value)) = credential {
             builder = builder.header(name, value);
         }
@@ -339,21 +371,70 @@ impl Transport {
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }
-        if let Some(body) = &request.body {
-            builder = builder.header(CONTENT_TYPE, body.content_type).body(body.bytes.clone());
+        builder = match &request.body {
+            None => builder,
+            Some(Body::Bytes { bytes, content_type }) => {
+                builder.header(CONTENT_TYPE, *content_type).body(bytes.clone())
+            }
+            Some(Body::Upload { upload, content_type }) => {
+                let (body, length) = upload.body::<E>(operation).await?;
+                let builder = builder.header(CONTENT_TYPE, upload.media_type().unwrap_or(content_type)).body(body);
+                match length {
+                    Some(length) => builder.header(CONTENT_LENGTH, length),
+                    None => builder,
+                }
+            }
+            Some(Body::Multipart(parts)) => builder.multipart(self.form::<E>(operation, parts).await?),
+        };
+        builder.send().await.map_err(|e| transport_error(operation, e))
+    }
+
+    /// A multipart form, its files opened now (every attempt reads them afresh).
+    async fn form<E>(
+        &self,
+        operation: &'static str,
+        parts: &[(&'static str, Part)],
+    ) -> Result<reqwest::multipart::Form, Error<E>> {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, part) in parts {
+            let part = match part {
+                Part::Text(text) => reqwest::multipart::Part::text(text.clone()),
+                Part::File(upload) => {
+                    let (body, length) = upload.body::<E>(operation).await?;
+                    let part = match length {
+                        Some(length) => reqwest::multipart::Part::stream_with_length(body, length),
+                        None => reqwest::multipart::Part::stream(body),
+                    };
+                    // A file part carries a file name: servers tell files from fields by it.
+                    let part = part.file_name(upload.name().unwrap_or(name).to_owned());
+                    let content_type = upload.media_type().unwrap_or("application/octet-stream");
+                    part.mime_str(content_type).map_err(|_| {
+                        Error::Encode(super::error::EncodeError::new(
+                            operation,
+                            format!("`{content_type}` is not a media type"),
+                        ))
+                    })?
+                }
+            };
+            form = form.part(*name, part);
         }
-        let mut response = builder.send().await.map_err(|e| transport_error(operation, e))?;
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        let body = self.read_body::<E>(operation, &headers, response).await?;
+        Ok(form)
+    }
+
+    /// Reads the body of `raw` within the limits.
+    async fn read<E>(&self, request: &Request, mut raw: reqwest::Response) -> Result<Response, Error<E>> {
+        let status = raw.status();
+        let headers = std::mem::take(raw.headers_mut());
+        let body = self.read_body::<E>(request.operation, &headers, raw).await?;
         Ok(Response {
-            operation,
+            operation: request.operation,
             status,
             headers,
             body,
             format: self.inner.format,
             max_depth: self.inner.limits.max_depth,
             sensitive: request.sensitive_response,
+            error_bodies: request.error_bodies,
         })
     }
 
