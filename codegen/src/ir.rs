@@ -235,13 +235,67 @@ pub struct FixedHeader {
     pub value: String,
 }
 
+/// How callers authenticate: the schemes the API offers. A session stands alone; the others
+/// may be offered together (a call uses the first its operation accepts that the client holds
+/// credentials for, in [`Scheme`] order).
+#[derive(Debug, Default, Serialize)]
+pub struct Auth {
+    pub bearer: Option<Bearer>,
+    pub session: Option<Session>,
+    /// The header carrying an API key.
+    pub api_key: Option<String>,
+    pub basic: bool,
+}
+
+impl Auth {
+    pub fn offers(&self, scheme: Scheme) -> bool {
+        match scheme {
+            Scheme::Bearer => self.bearer.is_some(),
+            Scheme::Session => self.session.is_some(),
+            Scheme::ApiKey => self.api_key.is_some(),
+            Scheme::Basic => self.basic,
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
-pub enum Auth {
-    None,
-    Bearer { token_operation: Option<OperationId>, logout_operation: Option<OperationId> },
-    Session { header: String, logon_operation: OperationId, logout: Option<SessionLogout> },
+pub struct Bearer {
+    pub token_operation: Option<OperationId>,
+    pub logout_operation: Option<OperationId>,
+    pub client_credentials: Option<ClientCredentials>,
+}
+
+/// The OAuth2 client-credentials grant's token endpoint (an absolute URL or a path below the
+/// base URL) and the scopes asked for.
+#[derive(Debug, Serialize)]
+pub struct ClientCredentials {
+    pub token_url: String,
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Session {
+    pub header: String,
+    pub logon_operation: OperationId,
+    pub logout: Option<SessionLogout>,
+}
+
+/// An authentication scheme, in the order a call tries them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Scheme {
+    Bearer,
+    Session,
+    ApiKey,
     Basic,
-    ApiKey { header: String },
+}
+
+impl Scheme {
+    pub const ALL: [(&'static str, Scheme); 4] = [
+        ("bearer", Scheme::Bearer),
+        ("session", Scheme::Session),
+        ("api_key", Scheme::ApiKey),
+        ("basic", Scheme::Basic),
+    ];
 }
 
 /// The operation that ends a session, and its one path parameter, which receives the session id.
@@ -443,6 +497,8 @@ pub struct Operation {
     pub path: String,
     pub segments: Vec<PathSegment>,
     pub authenticated: bool,
+    /// The schemes the operation accepts, when not all the API's (sorted).
+    pub schemes: Vec<Scheme>,
     pub parameters: Vec<Parameter>,
     pub request: Option<RequestBody>,
     /// Success responses, sorted by status.

@@ -183,6 +183,35 @@ fn cases() -> Vec<Case> {
             ],
         },
         Case {
+            name: "authentication scheme mistakes, several at once",
+            errors: errors(&[(
+                "api.yaml",
+                concat!(
+                    "api:\n  name: demo\n  title: Demo\n  base_path: /api\n  formats: { supported: [json], default: json }\n",
+                    "  auth:\n",
+                    "    bearer:\n      client_credentials: { token_url: 'oauth/token', scopes: [read, 'two words'] }\n",
+                    "    session: { header: X-Session, logon_operation: logon }\n",
+                    "operations:\n",
+                    "  logon: { method: POST, path: /logon, authenticated: false, responses: { 201: {} } }\n",
+                    "  a: { method: GET, path: /a, schemes: [basic, bearer, bearer, tokens], responses: { 200: {} } }\n",
+                    "  b: { method: GET, path: /b, authenticated: false, schemes: [bearer], responses: { 200: {} } }\n",
+                ),
+            )]),
+            expected: &[
+                "demo/api.yaml:8:29: api.auth.bearer.client_credentials.token_url: `oauth/token` is not a token endpoint: an absolute `https://` URL or a path below the base URL (`/oauth/token`)",
+                "demo/api.yaml:8:55: api.auth.bearer.client_credentials.scopes[1]: `two words` is not a scope (visible ASCII, no spaces)",
+                "demo/api.yaml:9:5: api.auth.session: a `session` scheme stands alone: the session id is the credential of every call",
+                "demo/api.yaml:12:31: operations.a.schemes[2]: `bearer` is listed twice",
+                "demo/api.yaml:12:31: operations.a.schemes[3]: unknown scheme `tokens`",
+                "demo/api.yaml:13:53: operations.b.schemes: an operation with `authenticated: false` accepts no scheme",
+            ],
+        },
+        Case {
+            name: "an operation accepting a scheme the API does not offer",
+            errors: with_api("  auth: { api_key: { header: X-Key } }\noperations:\n  a: { method: GET, path: /a, schemes: [basic], responses: { 200: {} } }\n"),
+            expected: &["demo/api.yaml:10:31: operations.a.schemes: the API offers no `basic` scheme (see `api.auth`)"],
+        },
+        Case {
             name: "enum without values",
             errors: with_api("schemas:\n  Color:\n    kind: enum\n    values: []\n"),
             expected: &["demo/api.yaml:11:5: schemas.Color.values: an enum needs at least one value"],
@@ -210,7 +239,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "operation named like a client method",
             errors: with_api("operations:\n  logIn:\n    method: POST\n    path: /login\n    responses:\n      200: {}\n"),
-            expected: &["demo/api.yaml:9:3: operations.logIn: operation `logIn` becomes the method `log_in`, which every client already has (it is one of new, builder, clone, clone_from, fmt, transport, log_in, log_out, set_tokens, set_session_id, session_id, set_credentials, set_api_key)"],
+            expected: &["demo/api.yaml:9:3: operations.logIn: operation `logIn` becomes the method `log_in`, which every client already has (it is one of new, builder, clone, clone_from, fmt, transport, log_in, log_in_client_credentials, log_out, set_tokens, set_session_id, session_id, set_credentials, set_api_key)"],
         },
         Case {
             name: "error bodies of several types, and their headers checked",

@@ -9,8 +9,8 @@ use super::docs;
 use super::types::rust_type;
 use super::Context;
 use crate::ir::{
-    self, Auth, BodyFormat, Format, Method, Operation, Output, ParameterLocation, PathSegment, Primitive,
-    ResponseFormat, Type,
+    self, BodyFormat, Format, Method, Operation, Output, ParameterLocation, PathSegment, Primitive, ResponseFormat,
+    Type,
 };
 
 /// The error body type parameter of the API's `Error`: `()` when none is declared, the type when
@@ -329,6 +329,15 @@ fn build_request_in(context: &Context, operation: &Operation, authenticated: boo
     // Only needed when a status documents another type than the first, which is tried first anyway.
     let needed = operation.errors.iter().any(|e| e.body.is_some_and(|index| index > 0));
     let error_table = needed.then(|| quote!(request.error_bodies(&[#(#typed_errors),*]);));
+    let schemes = (authenticated && !operation.schemes.is_empty()).then(|| {
+        let schemes = operation.schemes.iter().map(|scheme| match scheme {
+            ir::Scheme::Bearer => quote!(#runtime::client::Scheme::Bearer),
+            ir::Scheme::Session => quote!(#runtime::client::Scheme::Session),
+            ir::Scheme::ApiKey => quote!(#runtime::client::Scheme::ApiKey),
+            ir::Scheme::Basic => quote!(#runtime::client::Scheme::Basic),
+        });
+        quote!(request.schemes(&[#(#schemes),*]);)
+    });
     let accept = accept(context, operation).map(|media_types| {
         if chooser {
             quote!(request.accept(self.accept.unwrap_or(#media_types));)
@@ -339,6 +348,7 @@ fn build_request_in(context: &Context, operation: &Operation, authenticated: boo
     quote! {
         let mut request = #runtime::client::Request::new(#runtime::client::Method::#http_method, #id, #template, #authenticated);
         #sensitive
+        #schemes
         #error_table
         #accept
         #(#path)*
@@ -606,155 +616,184 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
 fn auth_methods(context: &Context) -> TokenStream {
     let runtime = &context.runtime();
     let api = context.api;
-    match &api.auth {
-        Auth::None => quote!(),
-        Auth::Basic => quote! {
+    let auth = &api.auth;
+    let basic = auth.basic.then(|| {
+        quote! {
             /// Sends these HTTP Basic credentials with every later call.
             pub fn set_credentials(&self, username: &str, password: impl Into<String>) {
                 self.transport.set_basic_credentials(username, #runtime::client::Secret::new(password));
             }
-        },
-        Auth::ApiKey { header } => {
-            let doc = format!("Sends this key in the `{header}` header with every later call.");
-            let doc = docs::outer(Some(&doc));
-            quote! {
-                #doc
-                pub fn set_api_key(&self, key: impl Into<String>) {
-                    self.transport.set_session_id(#runtime::client::Secret::new(key));
-                }
+        }
+    });
+    let api_key = auth.api_key.as_ref().map(|header| {
+        let doc = format!("Sends this key in the `{header}` header with every later call.");
+        let doc = docs::outer(Some(&doc));
+        quote! {
+            #doc
+            pub fn set_api_key(&self, key: impl Into<String>) {
+                self.transport.set_api_key(#runtime::client::Secret::new(key));
             }
         }
-        Auth::Bearer { token_operation, logout_operation } => {
-            let log_in = token_operation.map(|id| {
-                let token = api.operation(id);
-                let doc = format!(
-                    "Logs in with the password grant of `{} {}{}` and keeps the tokens: later calls send the \
-                     access token, refresh it when it expires (or is refused once) and retry.",
-                    token.method.as_str(),
-                    api.base_path,
-                    token.path
-                );
-                let doc = docs::outer(Some(&doc));
-                quote! {
-                    #doc
-                    pub async fn log_in(&self, username: &str, password: &str) -> Result<(), Error> {
-                        self.transport.bearer_log_in(username, password).await
-                    }
-                }
-            });
-            let log_out = logout_operation.map(|id| {
-                let logout = api.operation(id);
-                let doc = format!(
-                    "Revokes the access token (`{} {}{}`) and forgets the tokens.",
-                    logout.method.as_str(),
-                    api.base_path,
-                    logout.path
-                );
-                let doc = docs::outer(Some(&doc));
-                quote! {
-                    #doc
-                    pub async fn log_out(&self) -> Result<(), Error> {
-                        LogOut { client: self }.send().await
-                    }
-                }
-            });
-            quote! {
-                #log_in
-
-                /// Uses tokens obtained elsewhere: the access token, the refresh token if any, and
-                /// how long the access token stays valid if known.
-                pub async fn set_tokens(
-                    &self,
-                    access_token: impl Into<String>,
-                    refresh_token: Option<String>,
-                    expires_in: Option<::std::time::Duration>,
-                ) {
-                    let tokens = #runtime::client::Tokens::new(
-                        #runtime::client::Secret::new(access_token),
-                        refresh_token.map(#runtime::client::Secret::new),
-                        expires_in,
-                    );
-                    self.transport.set_tokens(tokens).await;
-                }
-
-                #log_out
-            }
-        }
-        Auth::Session { logon_operation, logout, .. } => {
-            let logon = api.operation(*logon_operation);
-            let output = output(context, logon);
-            let request = build_request(context, logon, false);
-            let decode = decode(context, logon);
+    });
+    let bearer = auth.bearer.as_ref().map(|bearer| {
+        let log_in = bearer.token_operation.map(|id| {
+            let token = api.operation(id);
             let doc = format!(
-                "Logs on with HTTP Basic credentials (`{} {}{}`) and keeps the session id for every later call.",
-                logon.method.as_str(),
+                "Logs in with the password grant of `{} {}{}` and keeps the tokens: later calls send the \
+                     access token, refresh it when it expires (or is refused once) and retry.",
+                token.method.as_str(),
                 api.base_path,
-                logon.path
+                token.path
             );
             let doc = docs::outer(Some(&doc));
-            let log_out = logout.as_ref().map(|session_logout| {
-                let logout = api.operation(session_logout.operation);
-                let request = build_request(context, logout, logout.authenticated);
-                let doc = format!(
-                    "Ends the session (`{} {}{}`) and forgets its id.",
-                    logout.method.as_str(),
-                    api.base_path,
-                    logout.path
-                );
-                let doc = docs::outer(Some(&doc));
-                let session_param = &logout.parameters[session_logout.parameter].rust_name;
-                quote! {
-                    #doc
-                    pub async fn log_out(&self) -> Result<(), Error> {
-                        let Some(session) = self.transport.session_id() else {
-                            return Err(#runtime::client::Error::not_logged_in("log_out"));
-                        };
-                        struct Fields<'a> { client: &'a Client, #session_param: String }
-                        impl Fields<'_> {
-                            async fn send(self) -> Result<(), Error> {
-                                #request
-                                let response = self.client.transport.send(request).await?;
-                                match response.status() {
-                                    200..=299 => Ok(()),
-                                    _ => Err(response.unexpected()),
-                                }
-                            }
-                        }
-                        let result = Fields { client: self, #session_param: session.expose().to_owned() }.send().await;
-                        self.transport.clear_credentials().await;
-                        result
-                    }
-                }
-            });
             quote! {
                 #doc
-                pub async fn log_in(&self, username: &str, password: &str) -> Result<#output, Error> {
-                    struct Fields<'a> { client: &'a Client }
+                pub async fn log_in(&self, username: &str, password: &str) -> Result<(), Error> {
+                    self.transport.bearer_log_in(username, password).await
+                }
+            }
+        });
+        let log_out = bearer.logout_operation.map(|id| {
+            let logout = api.operation(id);
+            let doc = format!(
+                "Revokes the access token (`{} {}{}`) and forgets the tokens.",
+                logout.method.as_str(),
+                api.base_path,
+                logout.path
+            );
+            let doc = docs::outer(Some(&doc));
+            quote! {
+                #doc
+                pub async fn log_out(&self) -> Result<(), Error> {
+                    LogOut { client: self }.send().await
+                }
+            }
+        });
+        let client_credentials = bearer.client_credentials.as_ref().map(|cc| {
+            let doc = format!(
+                "Logs in with the OAuth2 client-credentials grant at `{}`{} and keeps the client \
+                     credentials: later calls send the access token, and a new one is fetched the same way \
+                     when it expires (or is refused once).",
+                cc.token_url,
+                if cc.scopes.is_empty() { String::new() } else { format!(" (scopes `{}`)", cc.scopes.join(" ")) }
+            );
+            let doc = docs::outer(Some(&doc));
+            quote! {
+                #doc
+                pub async fn log_in_client_credentials(
+                    &self,
+                    client_id: &str,
+                    client_secret: impl Into<String>,
+                ) -> Result<(), Error> {
+                    self.transport
+                        .client_credentials_log_in(client_id, #runtime::client::Secret::new(client_secret))
+                        .await
+                }
+            }
+        });
+        quote! {
+            #log_in
+            #client_credentials
+
+            /// Uses tokens obtained elsewhere: the access token, the refresh token if any, and
+            /// how long the access token stays valid if known.
+            pub async fn set_tokens(
+                &self,
+                access_token: impl Into<String>,
+                refresh_token: Option<String>,
+                expires_in: Option<::std::time::Duration>,
+            ) {
+                let tokens = #runtime::client::Tokens::new(
+                    #runtime::client::Secret::new(access_token),
+                    refresh_token.map(#runtime::client::Secret::new),
+                    expires_in,
+                );
+                self.transport.set_tokens(tokens).await;
+            }
+
+            #log_out
+        }
+    });
+    let session = auth.session.as_ref().map(|session| {
+        let logon = api.operation(session.logon_operation);
+        let output = output(context, logon);
+        let request = build_request(context, logon, false);
+        let decode = decode(context, logon);
+        let doc = format!(
+            "Logs on with HTTP Basic credentials (`{} {}{}`) and keeps the session id for every later call.",
+            logon.method.as_str(),
+            api.base_path,
+            logon.path
+        );
+        let doc = docs::outer(Some(&doc));
+        let log_out = session.logout.as_ref().map(|session_logout| {
+            let logout = api.operation(session_logout.operation);
+            let request = build_request(context, logout, logout.authenticated);
+            let doc = format!(
+                "Ends the session (`{} {}{}`) and forgets its id.",
+                logout.method.as_str(),
+                api.base_path,
+                logout.path
+            );
+            let doc = docs::outer(Some(&doc));
+            let session_param = &logout.parameters[session_logout.parameter].rust_name;
+            quote! {
+                #doc
+                pub async fn log_out(&self) -> Result<(), Error> {
+                    let Some(session) = self.transport.session_id() else {
+                        return Err(#runtime::client::Error::not_logged_in("log_out"));
+                    };
+                    struct Fields<'a> { client: &'a Client, #session_param: String }
                     impl Fields<'_> {
-                        async fn send(self, username: &str, password: &str) -> Result<#output, Error> {
+                        async fn send(self) -> Result<(), Error> {
                             #request
-                            request.basic_auth(username, password);
                             let response = self.client.transport.send(request).await?;
-                            self.client.transport.store_session(&response)?;
-                            #decode
+                            match response.status() {
+                                200..=299 => Ok(()),
+                                _ => Err(response.unexpected()),
+                            }
                         }
                     }
-                    Fields { client: self }.send(username, password).await
+                    let result = Fields { client: self, #session_param: session.expose().to_owned() }.send().await;
+                    self.transport.clear_credentials().await;
+                    result
                 }
-
-                /// Uses a session id obtained elsewhere.
-                pub fn set_session_id(&self, session_id: impl Into<String>) {
-                    self.transport.set_session_id(#runtime::client::Secret::new(session_id));
-                }
-
-                /// The current session id, if logged on.
-                pub fn session_id(&self) -> Option<#runtime::client::Secret> {
-                    self.transport.session_id()
-                }
-
-                #log_out
             }
+        });
+        quote! {
+            #doc
+            pub async fn log_in(&self, username: &str, password: &str) -> Result<#output, Error> {
+                struct Fields<'a> { client: &'a Client }
+                impl Fields<'_> {
+                    async fn send(self, username: &str, password: &str) -> Result<#output, Error> {
+                        #request
+                        request.basic_auth(username, password);
+                        let response = self.client.transport.send(request).await?;
+                        self.client.transport.store_session(&response)?;
+                        #decode
+                    }
+                }
+                Fields { client: self }.send(username, password).await
+            }
+
+            /// Uses a session id obtained elsewhere.
+            pub fn set_session_id(&self, session_id: impl Into<String>) {
+                self.transport.set_session_id(#runtime::client::Secret::new(session_id));
+            }
+
+            /// The current session id, if logged on.
+            pub fn session_id(&self) -> Option<#runtime::client::Secret> {
+                self.transport.session_id()
+            }
+
+            #log_out
         }
+    });
+    quote! {
+        #bearer
+        #session
+        #api_key
+        #basic
     }
 }
 
@@ -775,35 +814,36 @@ pub fn emit(context: &Context) -> TokenStream {
         Format::Json => quote!(#runtime::client::Format::Json),
         Format::Xml => quote!(#runtime::client::Format::Xml),
     });
-    let auth = match &api.auth {
-        Auth::None => quote!(#runtime::client::AuthInfo::None),
-        Auth::Bearer { token_operation, .. } => {
-            let path = match token_operation {
-                Some(id) => {
-                    let path = &api.operation(*id).path;
-                    quote!(#some(#path))
-                }
-                None => quote!(#none),
-            };
-            quote!(#runtime::client::AuthInfo::Bearer { token_path: #path })
-        }
-        Auth::Session { header, .. } => quote!(#runtime::client::AuthInfo::Session { header: #header }),
-        Auth::Basic => quote!(#runtime::client::AuthInfo::Basic),
-        Auth::ApiKey { header } => quote!(#runtime::client::AuthInfo::ApiKey { header: #header }),
+    let auth = {
+        let bearer = match &api.auth.bearer {
+            Some(bearer) => {
+                let token_path = super::some_or_none(bearer.token_operation.map(|id| api.operation(id).path.as_str()));
+                let client_credentials = match &bearer.client_credentials {
+                    Some(cc) => {
+                        let (url, scopes) = (&cc.token_url, &cc.scopes);
+                        quote!(#some(#runtime::client::ClientCredentialsInfo::new(#url, &[#(#scopes),*])))
+                    }
+                    None => quote!(#none),
+                };
+                quote!(#some(#runtime::client::BearerInfo::new(#token_path, #client_credentials)))
+            }
+            None => quote!(#none),
+        };
+        let session = super::some_or_none(api.auth.session.as_ref().map(|s| s.header.as_str()));
+        let api_key = super::some_or_none(api.auth.api_key.as_deref());
+        let basic = api.auth.basic;
+        quote!(#runtime::client::AuthInfo::new(#bearer, #session, #api_key, #basic))
     };
     let error_impl = error_bodies(context);
 
-    let skip = |op: &Operation| match &api.auth {
-        // The logon operation needs credentials: it is `log_in`.
-        Auth::Session { logon_operation, .. } => api.operation(*logon_operation).id == op.id,
-        _ => false,
-    };
+    // The logon operation needs credentials: it is `log_in`.
+    let skip = |op: &Operation| api.auth.session.as_ref().is_some_and(|s| api.operation(s.logon_operation).id == op.id);
     let (methods, items): (Vec<TokenStream>, Vec<TokenStream>) =
         api.operations.iter().filter(|op| !skip(op)).map(|op| operation_items(context, op)).unzip();
     let auth_methods = auth_methods(context);
-    let bearer_log_out = match &api.auth {
-        Auth::Bearer { logout_operation: Some(id), .. } => {
-            let logout = api.operation(*id);
+    let bearer_log_out = match api.auth.bearer.as_ref().and_then(|b| b.logout_operation) {
+        Some(id) => {
+            let logout = api.operation(id);
             let request = build_request(context, logout, logout.authenticated);
             let decode = decode(context, logout);
             quote! {
@@ -819,14 +859,13 @@ pub fn emit(context: &Context) -> TokenStream {
                 }
             }
         }
-        _ => quote!(),
+        None => quote!(),
     };
     // The authentication methods name the error type; other APIs' clients have no use for it.
-    let names_error = match &api.auth {
-        Auth::Bearer { token_operation, logout_operation } => token_operation.is_some() || logout_operation.is_some(),
-        Auth::Session { .. } => true,
-        Auth::None | Auth::Basic | Auth::ApiKey { .. } => false,
-    };
+    let names_error = api.auth.session.is_some()
+        || api.auth.bearer.as_ref().is_some_and(|b| {
+            b.token_operation.is_some() || b.logout_operation.is_some() || b.client_credentials.is_some()
+        });
     let use_error = names_error.then(|| {
         quote!(
             use super::Error;

@@ -1,5 +1,7 @@
 //! The api section: title, base path and port from the first server, wire formats, headers every
-//! operation sends with one value, and the authentication scheme.
+//! operation sends with one value, and the authentication schemes.
+
+use std::collections::{BTreeSet, HashMap};
 
 use indexmap::IndexMap;
 use serde_json::Value as Json;
@@ -193,53 +195,144 @@ impl Importer<'_> {
         })
     }
 
+    /// The API's schemes (one of each kind: bearer tokens, an API key header, HTTP Basic), and
+    /// for each operation the ones it accepts.
     fn auth(&mut self) -> Option<ast::Auth> {
         let schemes = self.get("/components/securitySchemes").and_then(Json::as_object)?;
-        let wanted = self
-            .get("/security/0")
-            .and_then(Json::as_object)
-            .and_then(|r| r.keys().next().cloned())
-            .or_else(|| schemes.keys().next().cloned())?;
-        if schemes.len() > 1 {
-            self.note("/components/securitySchemes", format!("only one scheme is mapped: `{wanted}`"));
-        }
-        let pointer = format!("/components/securitySchemes/{}", escape(&wanted));
-        let (scheme, pointer) = self.deref(&pointer)?;
-        let kind = scheme.get("type").and_then(Json::as_str).unwrap_or_default();
-        let http = scheme.get("scheme").and_then(Json::as_str).unwrap_or_default().to_ascii_lowercase();
-        let none = ast::Auth { bearer: None, session: None, basic: None, api_key: None };
-        match (kind, http.as_str()) {
-            ("http", "bearer") | ("oauth2", _) | ("openIdConnect", _) => {
-                // The token operation: a form body with a `grant_type` member.
-                let token = self.operations.iter().find(|(_, op)| {
-                    op.request.as_ref().is_some_and(|request| {
-                        request.formats.as_ref().is_some_and(|f| f.iter().any(|f| f == "form"))
-                            && self
-                                .schemas
-                                .get(&request.schema)
-                                .and_then(|s| s.fields.as_ref())
-                                .is_some_and(|f| f.contains_key("grant_type"))
-                    })
-                });
-                let token_operation = token.map(|(id, _)| id.clone());
-                if token_operation.is_none() {
-                    self.note(
-                        &pointer,
-                        "no token operation (a form body with `grant_type`): callers set tokens themselves",
-                    );
+        let names: Vec<String> = schemes.keys().cloned().collect();
+        let mut auth = ast::Auth { bearer: None, session: None, basic: None, api_key: None };
+        // Scheme name -> the spec language's scheme it maps to.
+        let mut kinds: HashMap<String, &'static str> = HashMap::new();
+        for name in names {
+            let pointer = format!("/components/securitySchemes/{}", escape(&name));
+            let Some((scheme, pointer)) = self.deref(&pointer) else { continue };
+            let kind = scheme.get("type").and_then(Json::as_str).unwrap_or_default();
+            let http = scheme.get("scheme").and_then(Json::as_str).unwrap_or_default().to_ascii_lowercase();
+            let mapped = match (kind, http.as_str()) {
+                ("http", "bearer") | ("oauth2", _) | ("openIdConnect", _) => {
+                    let client_credentials = self.client_credentials(&pointer, scheme);
+                    match &mut auth.bearer {
+                        Some(bearer) => {
+                            if bearer.client_credentials.is_none() {
+                                bearer.client_credentials = client_credentials;
+                            }
+                        }
+                        None => {
+                            let token_operation = self.token_operation();
+                            if token_operation.is_none() && client_credentials.is_none() {
+                                self.note(
+                                    &pointer,
+                                    "no token operation (a form body with `grant_type`) or client-credentials flow: callers set tokens themselves",
+                                );
+                            }
+                            auth.bearer =
+                                Some(ast::BearerAuth { token_operation, logout_operation: None, client_credentials });
+                        }
+                    }
+                    Some("bearer")
                 }
-                Some(ast::Auth { bearer: Some(ast::BearerAuth { token_operation, logout_operation: None }), ..none })
-            }
-            ("http", "basic") => Some(ast::Auth { basic: Some(ast::BasicAuth {}), ..none }),
-            ("apiKey", _) if scheme.get("in").and_then(Json::as_str) == Some("header") => {
-                let header = scheme.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
-                Some(ast::Auth { api_key: Some(ast::ApiKeyAuth { header }), ..none })
-            }
-            _ => {
-                self.note(&pointer, "only http bearer and basic, OAuth2 tokens and header API keys are mapped");
-                None
+                ("http", "basic") => {
+                    auth.basic = Some(ast::BasicAuth {});
+                    Some("basic")
+                }
+                ("apiKey", _) if scheme.get("in").and_then(Json::as_str) == Some("header") => {
+                    let header = scheme.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
+                    match &auth.api_key {
+                        None => {
+                            auth.api_key = Some(ast::ApiKeyAuth { header });
+                            Some("api_key")
+                        }
+                        Some(first) if first.header.eq_ignore_ascii_case(&header) => Some("api_key"),
+                        Some(first) => {
+                            let message = format!(
+                                "a second API key header (`{header}`) is not mapped; keys go in `{}`",
+                                first.header
+                            );
+                            self.note(&pointer, message);
+                            None
+                        }
+                    }
+                }
+                _ => {
+                    self.note(&pointer, "only http bearer and basic, OAuth2 tokens and header API keys are mapped");
+                    None
+                }
+            };
+            if let Some(mapped) = mapped {
+                kinds.insert(name, mapped);
             }
         }
+        if auth.bearer.is_none() && auth.basic.is_none() && auth.api_key.is_none() {
+            return None;
+        }
+        let offered: BTreeSet<&str> = kinds.values().copied().collect();
+        for (id, pointer, requirements) in std::mem::take(&mut self.security) {
+            let mut accepted = BTreeSet::new();
+            for (index, requirement) in requirements.iter().enumerate() {
+                let mapped: Vec<&str> = requirement.iter().filter_map(|name| kinds.get(name).copied()).collect();
+                if requirement.len() > 1 {
+                    let message = format!(
+                        "schemes needed together ({}) are not mapped; the first is sent",
+                        requirement.join(", ")
+                    );
+                    self.note(&format!("{pointer}/{index}"), message);
+                }
+                accepted.extend(mapped.first());
+            }
+            let Some(operation) = self.operations.get_mut(&id) else { continue };
+            if accepted.is_empty() {
+                // Only schemes that are not mapped: the call is sent with whatever the client holds.
+                continue;
+            }
+            if accepted != offered {
+                operation.schemes = ["bearer", "api_key", "basic"]
+                    .iter()
+                    .filter(|kind| accepted.contains(*kind))
+                    .map(|kind| (*kind).to_owned())
+                    .collect();
+            }
+        }
+        Some(auth)
+    }
+
+    /// An operation that grants tokens: a form body with a `grant_type` member.
+    fn token_operation(&self) -> Option<String> {
+        self.operations
+            .iter()
+            .find(|(_, op)| {
+                op.request.as_ref().is_some_and(|request| {
+                    request.formats.as_ref().is_some_and(|f| f.iter().any(|f| f == "form"))
+                        && self
+                            .schemas
+                            .get(&request.schema)
+                            .and_then(|s| s.fields.as_ref())
+                            .is_some_and(|f| f.contains_key("grant_type"))
+                })
+            })
+            .map(|(id, _)| id.clone())
+    }
+
+    /// The client-credentials flow of an OAuth2 scheme: its token URL and scopes. Other flows
+    /// (authorization code, implicit, password) give tokens the caller obtains and sets.
+    fn client_credentials(&mut self, pointer: &str, scheme: &Json) -> Option<ast::ClientCredentials> {
+        let flows = scheme.get("flows").and_then(Json::as_object)?;
+        let flow = flows.get("clientCredentials")?;
+        let token_url = flow.get("tokenUrl").and_then(Json::as_str)?.to_owned();
+        let valid = crate::resolve::is_token_url(&token_url);
+        if !valid {
+            self.note(
+                &format!("{pointer}/flows/clientCredentials/tokenUrl"),
+                "not a token URL; the flow is not mapped",
+            );
+            return None;
+        }
+        let mut scopes: Vec<String> = flow
+            .get("scopes")
+            .and_then(Json::as_object)
+            .map(|scopes| scopes.keys().filter(|s| crate::resolve::is_scope(s)).cloned().collect())
+            .unwrap_or_default();
+        scopes.sort();
+        Some(ast::ClientCredentials { token_url, scopes })
     }
 }
 

@@ -178,6 +178,9 @@ struct Importer<'a> {
     method_names: HashSet<String>,
     /// Per operation, the default of each parameter (fixed-header candidates).
     header_defaults: Vec<(String, ParameterDefaults)>,
+    /// Per operation, the security requirements that apply (scheme names; several in one
+    /// requirement are needed together) and where they are.
+    security: Vec<(String, String, Vec<Vec<String>>)>,
     /// XML namespaces the schemas declare.
     namespaces: BTreeSet<String>,
     /// Body formats seen (`json`, `xml`, `form`).
@@ -198,6 +201,7 @@ impl<'a> Importer<'a> {
             operations: BTreeMap::new(),
             method_names: HashSet::new(),
             header_defaults: Vec::new(),
+            security: Vec::new(),
             namespaces: BTreeSet::new(),
             media: BTreeSet::new(),
             api: None,

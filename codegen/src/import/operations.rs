@@ -192,10 +192,24 @@ impl Importer<'_> {
         }
 
         let (responses, errors) = self.responses(op_pointer, &hint);
-        let security = self.get(&format!("{op_pointer}/security")).or_else(|| self.get("/security"));
-        let authenticated = match security {
+        let security_pointer = match self.get(&format!("{op_pointer}/security")) {
+            Some(_) => format!("{op_pointer}/security"),
+            None => "/security".to_owned(),
+        };
+        let authenticated = match self.get(&security_pointer) {
             Some(Json::Array(requirements)) => {
-                !requirements.is_empty() && !requirements.iter().any(|r| r.as_object().is_some_and(|r| r.is_empty()))
+                let names: Vec<Vec<String>> = requirements
+                    .iter()
+                    .filter_map(Json::as_object)
+                    .map(|requirement| requirement.keys().cloned().collect())
+                    .collect();
+                // An empty requirement makes authentication optional: the call is made without.
+                let optional = names.iter().any(Vec::is_empty);
+                let required = !names.is_empty() && !optional;
+                if required {
+                    self.security.push((id.clone(), security_pointer.clone(), names));
+                }
+                required
             }
             _ => self.get("/components/securitySchemes").and_then(Json::as_object).is_some_and(|s| !s.is_empty()),
         };
@@ -209,6 +223,8 @@ impl Importer<'_> {
             description: text(self.get(&format!("{op_pointer}/description"))),
             sources: Vec::new(),
             authenticated,
+            // Set once the API's schemes are mapped.
+            schemes: Vec::new(),
             parameters,
             request,
             responses,

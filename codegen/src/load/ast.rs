@@ -96,7 +96,8 @@ pub struct Formats {
     pub default: String,
 }
 
-/// Authentication schemes; exactly one key is given.
+/// Authentication schemes the API offers: one or several of `bearer`, `api_key` and `basic`,
+/// or `session` alone.
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Auth {
@@ -135,6 +136,19 @@ pub struct BearerAuth {
     /// Operation that revokes the token, if the API has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logout_operation: Option<String>,
+    /// The OAuth2 client-credentials grant (RFC 6749 section 4.4), for machine clients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_credentials: Option<ClientCredentials>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientCredentials {
+    /// The token endpoint: an absolute `https://` (or `http://`) URL, or a path below the base URL.
+    pub token_url: String,
+    /// Scopes asked for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -319,6 +333,10 @@ pub struct Operation {
     /// `false` for calls made before authenticating (token grant, logon).
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub authenticated: bool,
+    /// The authentication schemes the operation accepts (`bearer`, `api_key`, ...); all the
+    /// API's when absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schemes: Vec<String>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub parameters: IndexMap<String, Parameter>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,33 +4,49 @@
 use super::tables::Tables;
 use super::Resolver;
 use crate::diagnostics::did_you_mean;
-use crate::ir::OperationId;
+use crate::ir::{self, OperationId};
 use crate::load::ast;
 
-/// The scheme, with its operations found by name.
-pub(super) enum AuthPlan {
-    None,
-    Bearer { token: Option<OperationId>, logout: Option<OperationId> },
-    Session { header: String, logon: OperationId, logout: Option<OperationId> },
-    Basic,
-    ApiKey { header: String },
+/// The schemes, with their operations found by name.
+#[derive(Default)]
+pub(super) struct AuthPlan {
+    pub bearer: Option<BearerPlan>,
+    pub session: Option<SessionPlan>,
+    pub api_key: Option<String>,
+    pub basic: bool,
+}
+
+pub(super) struct BearerPlan {
+    pub token: Option<OperationId>,
+    pub logout: Option<OperationId>,
+    pub client_credentials: Option<ir::ClientCredentials>,
+}
+
+pub(super) struct SessionPlan {
+    pub header: String,
+    pub logon: OperationId,
+    pub logout: Option<OperationId>,
 }
 
 impl Resolver<'_> {
     pub(super) fn auth(&mut self, file: usize, auth: Option<&ast::Auth>, tables: &Tables) -> AuthPlan {
-        let Some(auth) = auth else { return AuthPlan::None };
+        let Some(auth) = auth else { return AuthPlan::default() };
         let given = [auth.bearer.is_some(), auth.session.is_some(), auth.basic.is_some(), auth.api_key.is_some()];
-        if given.iter().filter(|g| **g).count() != 1 {
-            let message = "give exactly one authentication scheme: `bearer`, `session`, `basic` or `api_key`";
+        let count = given.iter().filter(|g| **g).count();
+        if count == 0 {
+            let message =
+                "give an authentication scheme: `bearer`, `session`, `basic` or `api_key` (or leave `auth` out)";
             self.error(file, "api.auth", message);
-            return AuthPlan::None;
+            return AuthPlan::default();
         }
-        if auth.basic.is_some() {
-            return AuthPlan::Basic;
+        if auth.session.is_some() && count > 1 {
+            let message = "a `session` scheme stands alone: the session id is the credential of every call";
+            self.error(file, "api.auth.session", message);
         }
+        let mut plan = AuthPlan { basic: auth.basic.is_some(), ..AuthPlan::default() };
         if let Some(api_key) = &auth.api_key {
             self.header_name(file, "api.auth.api_key.header", &api_key.header);
-            return AuthPlan::ApiKey { header: api_key.header.clone() };
+            plan.api_key = Some(api_key.header.clone());
         }
         if let Some(bearer) = &auth.bearer {
             let token =
@@ -39,17 +55,40 @@ impl Resolver<'_> {
                 .logout_operation
                 .as_deref()
                 .and_then(|id| self.named(file, "bearer.logout_operation", id, tables));
-            return AuthPlan::Bearer { token, logout };
+            let client_credentials = bearer.client_credentials.as_ref().map(|cc| self.client_credentials(file, cc));
+            plan.bearer = Some(BearerPlan { token, logout, client_credentials });
         }
-        let Some(session) = &auth.session else { return AuthPlan::None };
-        self.header_name(file, "api.auth.session.header", &session.header);
-        let logon = self.named(file, "session.logon_operation", &session.logon_operation, tables);
-        let logout =
-            session.logout_operation.as_deref().and_then(|id| self.named(file, "session.logout_operation", id, tables));
-        match logon {
-            Some(logon) => AuthPlan::Session { header: session.header.clone(), logon, logout },
-            None => AuthPlan::None,
+        if let Some(session) = &auth.session {
+            self.header_name(file, "api.auth.session.header", &session.header);
+            let logon = self.named(file, "session.logon_operation", &session.logon_operation, tables);
+            let logout = session
+                .logout_operation
+                .as_deref()
+                .and_then(|id| self.named(file, "session.logout_operation", id, tables));
+            if let Some(logon) = logon {
+                plan.session = Some(SessionPlan { header: session.header.clone(), logon, logout });
+            }
         }
+        plan
+    }
+
+    fn client_credentials(&mut self, file: usize, spec: &ast::ClientCredentials) -> ir::ClientCredentials {
+        let path = "api.auth.bearer.client_credentials";
+        let url = spec.token_url.as_str();
+        if !is_token_url(url) {
+            let message = format!(
+                "`{}` is not a token endpoint: an absolute `https://` URL or a path below the base URL (`/oauth/token`)",
+                url.escape_debug()
+            );
+            self.error(file, &format!("{path}.token_url"), message);
+        }
+        for (index, scope) in spec.scopes.iter().enumerate() {
+            if !is_scope(scope) {
+                let message = format!("`{}` is not a scope (visible ASCII, no spaces)", scope.escape_debug());
+                self.error(file, &format!("{path}.scopes[{index}]"), message);
+            }
+        }
+        ir::ClientCredentials { token_url: spec.token_url.clone(), scopes: spec.scopes.clone() }
     }
 
     /// The operation `id` named at `api.auth.<key>`.
@@ -68,4 +107,20 @@ impl Resolver<'_> {
             }
         }
     }
+}
+
+/// A token endpoint: an absolute `http(s)://` URL with a host, or a path below the base URL;
+/// visible ASCII.
+pub fn is_token_url(url: &str) -> bool {
+    let absolute = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let shape = match absolute {
+        Some(rest) => !rest.is_empty() && !rest.starts_with('/'),
+        None => url.starts_with('/'),
+    };
+    shape && url.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// An OAuth2 scope token (RFC 6749 section 3.3): visible ASCII without `"` or `\\`.
+pub fn is_scope(scope: &str) -> bool {
+    !scope.is_empty() && scope.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
 }

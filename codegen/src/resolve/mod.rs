@@ -29,6 +29,7 @@ use crate::diagnostics::{did_you_mean, Diagnostics};
 use crate::ir::{self, Format};
 use crate::load::ApiAst;
 
+pub use auth::{is_scope, is_token_url};
 pub use krate::krate;
 pub use names::{type_name, union_variant_name, value_name, variant_name};
 pub use operations::is_media_type;

@@ -48,6 +48,8 @@ impl Resolver<'_> {
         let errors = self.error_responses(file, base, op, tables);
         let examples = self.operation_examples(file, base, op, formats);
 
+        let schemes = self.schemes(file, base, op);
+
         if self.errors() != errors_before {
             return None;
         }
@@ -64,6 +66,7 @@ impl Resolver<'_> {
             path: op.path.clone(),
             segments,
             authenticated: op.authenticated,
+            schemes,
             parameters,
             request,
             responses,
@@ -73,6 +76,29 @@ impl Resolver<'_> {
             sensitive_response: false,
             examples,
         })
+    }
+
+    /// The schemes an operation accepts, when it names them (whether the API offers them is
+    /// checked with the API's `auth`).
+    fn schemes(&mut self, file: usize, base: &str, op: &ast::Operation) -> Vec<ir::Scheme> {
+        let mut schemes = Vec::new();
+        for (index, name) in op.schemes.iter().enumerate() {
+            match ir::Scheme::ALL.iter().find(|(known, _)| known == name) {
+                Some((_, scheme)) if !schemes.contains(scheme) => schemes.push(*scheme),
+                Some(_) => self.error(file, &format!("{base}.schemes[{index}]"), format!("`{name}` is listed twice")),
+                None => {
+                    let hint = did_you_mean(name, ir::Scheme::ALL.iter().map(|(known, _)| *known));
+                    let message = format!("unknown scheme `{}`{hint}", name.escape_debug());
+                    self.error(file, &format!("{base}.schemes[{index}]"), message);
+                }
+            }
+        }
+        if !op.authenticated && !op.schemes.is_empty() {
+            let message = "an operation with `authenticated: false` accepts no scheme";
+            self.error(file, &format!("{base}.schemes"), message);
+        }
+        schemes.sort();
+        schemes
     }
 
     fn parameters(&mut self, file: usize, base: &str, op: &ast::Operation, tables: &Tables) -> Vec<ir::Parameter> {

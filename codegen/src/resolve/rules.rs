@@ -27,6 +27,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "fmt",
     "transport",
     "log_in",
+    "log_in_client_credentials",
     "log_out",
     "set_tokens",
     "set_session_id",
@@ -202,64 +203,76 @@ impl Resolver<'_> {
             .collect()
     }
 
-    /// The authentication operations have the shape the client calls them with.
+    /// The authentication operations have the shape the client calls them with, and every
+    /// operation accepts schemes the API offers.
     fn auth_rules(
         &mut self,
         plan: AuthPlan,
         operations: &[ir::Operation],
         place: &dyn Fn(OperationId) -> (usize, String),
     ) -> ir::Auth {
-        match plan {
-            AuthPlan::None => ir::Auth::None,
-            AuthPlan::Basic => ir::Auth::Basic,
-            AuthPlan::ApiKey { header } => ir::Auth::ApiKey { header },
-            AuthPlan::Bearer { token, logout } => {
-                if let Some(id) = logout {
-                    let operation = &operations[id.0];
-                    if arguments(operation) != 0 || operation.request.is_some() {
-                        let message = format!(
-                            "the logout operation `{}` must need no arguments: the client calls it with the tokens it holds",
-                            operation.id
-                        );
-                        let (file, path) = place(id);
-                        self.error(file, &path, message);
-                    }
-                }
-                ir::Auth::Bearer { token_operation: token, logout_operation: logout }
-            }
-            AuthPlan::Session { header, logon, logout } => {
-                let logon_operation = &operations[logon.0];
-                if arguments(logon_operation) != 0 || logon_operation.request.is_some() {
+        let bearer = plan.bearer.map(|bearer| {
+            if let Some(id) = bearer.logout {
+                let operation = &operations[id.0];
+                if arguments(operation) != 0 || operation.request.is_some() {
                     let message = format!(
-                        "the logon operation `{}` must need no arguments: the client calls it with the credentials given to `log_in`",
-                        logon_operation.id
+                        "the logout operation `{}` must need no arguments: the client calls it with the tokens it holds",
+                        operation.id
                     );
-                    let (file, path) = place(logon);
+                    let (file, path) = place(id);
                     self.error(file, &path, message);
                 }
-                let logout = logout.and_then(|id| {
-                    let operation = &operations[id.0];
-                    let path_parameters: Vec<usize> = operation
-                        .parameters
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, p)| p.location == ir::ParameterLocation::Path)
-                        .map(|(index, _)| index)
-                        .collect();
-                    if arguments(operation) != 1 || path_parameters.len() != 1 || operation.request.is_some() {
-                        let message = format!(
-                            "the logout operation `{}` must have exactly one argument, the path parameter that receives the session id",
-                            operation.id
-                        );
-                        let (file, path) = place(id);
-                        self.error(file, &path, message);
-                        return None;
-                    }
-                    Some(ir::SessionLogout { operation: id, parameter: path_parameters[0] })
-                });
-                ir::Auth::Session { header, logon_operation: logon, logout }
+            }
+            ir::Bearer {
+                token_operation: bearer.token,
+                logout_operation: bearer.logout,
+                client_credentials: bearer.client_credentials,
+            }
+        });
+        let session = plan.session.map(|session| {
+            let logon_operation = &operations[session.logon.0];
+            if arguments(logon_operation) != 0 || logon_operation.request.is_some() {
+                let message = format!(
+                    "the logon operation `{}` must need no arguments: the client calls it with the credentials given to `log_in`",
+                    logon_operation.id
+                );
+                let (file, path) = place(session.logon);
+                self.error(file, &path, message);
+            }
+            let logout = session.logout.and_then(|id| {
+                let operation = &operations[id.0];
+                let path_parameters: Vec<usize> = operation
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.location == ir::ParameterLocation::Path)
+                    .map(|(index, _)| index)
+                    .collect();
+                if arguments(operation) != 1 || path_parameters.len() != 1 || operation.request.is_some() {
+                    let message = format!(
+                        "the logout operation `{}` must have exactly one argument, the path parameter that receives the session id",
+                        operation.id
+                    );
+                    let (file, path) = place(id);
+                    self.error(file, &path, message);
+                    return None;
+                }
+                Some(ir::SessionLogout { operation: id, parameter: path_parameters[0] })
+            });
+            ir::Session { header: session.header, logon_operation: session.logon, logout }
+        });
+        let auth = ir::Auth { bearer, session, api_key: plan.api_key, basic: plan.basic };
+        for (index, operation) in operations.iter().enumerate() {
+            for scheme in &operation.schemes {
+                if !auth.offers(*scheme) {
+                    let (file, path) = place(OperationId(index));
+                    let name = ir::Scheme::ALL.iter().find(|(_, s)| s == scheme).map_or("", |(name, _)| *name);
+                    let message = format!("the API offers no `{name}` scheme (see `api.auth`)");
+                    self.error(file, &format!("{path}.schemes"), message);
+                }
             }
         }
+        auth
     }
 }
 

@@ -12,9 +12,12 @@ static API: ::veeam_runtime::client::ApiInfo = ::veeam_runtime::client::ApiInfo 
     default_port: Some(11005u16),
     headers: &[("x-api-version", "1.0-rev0")],
     formats: &[::veeam_runtime::client::Format::Json],
-    auth: ::veeam_runtime::client::AuthInfo::Bearer {
-        token_path: Some("/token"),
-    },
+    auth: ::veeam_runtime::client::AuthInfo::new(
+        Some(::veeam_runtime::client::BearerInfo::new(Some("/token"), None)),
+        None,
+        None,
+        false,
+    ),
 };
 ::veeam_runtime::json_error_body!(
     crate ::backup_for_aws::models::Error, | body | body.details.as_deref().or(Some(body

@@ -18,9 +18,12 @@ static API: ::veeam_runtime::client::ApiInfo = ::veeam_runtime::client::ApiInfo 
         ::veeam_runtime::client::Format::Xml,
         ::veeam_runtime::client::Format::Json,
     ],
-    auth: ::veeam_runtime::client::AuthInfo::Session {
-        header: "X-RestSvcSessionId",
-    },
+    auth: ::veeam_runtime::client::AuthInfo::new(
+        None,
+        Some("X-RestSvcSessionId"),
+        None,
+        false,
+    ),
 };
 ::veeam_runtime::json_xml_error_body!(
     crate ::enterprise_manager::models::Error, | body | body.message.as_deref()

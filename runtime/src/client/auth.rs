@@ -80,45 +80,29 @@ impl TokenResponse {
     }
 }
 
-/// What a transport holds for its scheme.
-pub(super) enum AuthState {
-    None,
+/// The credentials a transport holds, for each scheme its API offers.
+#[derive(Default)]
+pub(super) struct AuthState {
     /// The lock also serialises refreshes: concurrent calls wait for one refresh.
-    Bearer(tokio::sync::Mutex<Option<Tokens>>),
-    /// A session id or an API key, sent in the scheme's header.
-    Secret(RwLock<Option<Secret>>),
-    Basic(RwLock<Option<(String, Secret)>>),
+    pub bearer: tokio::sync::Mutex<Option<Tokens>>,
+    /// Client id and secret of the OAuth2 client-credentials grant.
+    pub client: RwLock<Option<(String, Secret)>>,
+    /// A session id (session schemes).
+    pub session: RwLock<Option<Secret>>,
+    /// An API key.
+    pub api_key: RwLock<Option<Secret>>,
+    pub basic: RwLock<Option<(String, Secret)>>,
 }
 
-impl AuthState {
-    pub(super) fn secret(&self) -> Option<Secret> {
-        match self {
-            AuthState::Secret(state) => state.read().ok().and_then(|s| s.clone()),
-            _ => None,
-        }
-    }
+/// Reads a slot (a poisoned lock reads as empty: a panic elsewhere never leaks into calls).
+pub(super) fn read<T: Clone>(slot: &RwLock<Option<T>>) -> Option<T> {
+    slot.read().ok().and_then(|value| value.clone())
+}
 
-    pub(super) fn set_secret(&self, secret: Option<Secret>) {
-        if let AuthState::Secret(state) = self {
-            if let Ok(mut slot) = state.write() {
-                *slot = secret;
-            }
-        }
-    }
-
-    pub(super) fn basic(&self) -> Option<(String, Secret)> {
-        match self {
-            AuthState::Basic(state) => state.read().ok().and_then(|c| c.clone()),
-            _ => None,
-        }
-    }
-
-    pub(super) fn set_basic(&self, credentials: Option<(String, Secret)>) {
-        if let AuthState::Basic(state) = self {
-            if let Ok(mut slot) = state.write() {
-                *slot = credentials;
-            }
-        }
+/// Writes a slot.
+pub(super) fn write<T>(slot: &RwLock<Option<T>>, value: Option<T>) {
+    if let Ok(mut current) = slot.write() {
+        *current = value;
     }
 }
 
@@ -153,17 +137,14 @@ mod tests {
 
     #[test]
     fn credential_storage() {
-        let state = AuthState::Secret(RwLock::new(None));
-        assert!(state.secret().is_none());
-        state.set_secret(Some(Secret::new("session")));
-        assert_eq!(state.secret().map(|s| s.0), Some("session".to_owned()));
-        state.set_secret(None);
-        assert!(state.secret().is_none());
-        let basic = AuthState::Basic(RwLock::new(None));
-        basic.set_basic(Some(("admin".into(), Secret::new("pw"))));
-        let (user, password) = basic.basic().unwrap();
+        let state = AuthState::default();
+        assert!(read(&state.session).is_none());
+        write(&state.session, Some(Secret::new("session")));
+        assert_eq!(read(&state.session).map(|s| s.0), Some("session".to_owned()));
+        write(&state.session, None);
+        assert!(read(&state.session).is_none());
+        write(&state.basic, Some(("admin".into(), Secret::new("pw"))));
+        let (user, password) = read(&state.basic).unwrap();
         assert_eq!(basic_header(&user, &password), "Basic YWRtaW46cHc=");
-        // Other schemes hold nothing.
-        assert!(AuthState::None.secret().is_none() && AuthState::None.basic().is_none());
     }
 }

@@ -1,14 +1,13 @@
 //! Configuration: `Client::builder("https://host").timeout(...).build()`.
 
 use std::fmt;
-use std::sync::RwLock;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::auth::AuthState;
 use super::transport::{Inner, Transport};
-use super::{ApiInfo, AuthInfo, Format, Limits};
+use super::{ApiInfo, Format, Limits};
 
 /// Builds a client: `Client::builder("https://host:9398").timeout(...).build()`.
 #[must_use]
@@ -177,12 +176,7 @@ impl<C: From<Transport>> ClientBuilder<C> {
                 builder.build().map_err(BuildError::Http)?
             }
         };
-        let auth = match info.auth {
-            AuthInfo::None => AuthState::None,
-            AuthInfo::Bearer { .. } => AuthState::Bearer(tokio::sync::Mutex::new(None)),
-            AuthInfo::Session { .. } | AuthInfo::ApiKey { .. } => AuthState::Secret(RwLock::new(None)),
-            AuthInfo::Basic => AuthState::Basic(RwLock::new(None)),
-        };
+        let auth = AuthState::default();
         let limits = self.limits;
         Ok(C::from(Transport::new(Inner { http, base, info, format, headers, auth, limits })))
     }

@@ -77,33 +77,89 @@ pub struct ApiInfo {
     pub auth: AuthInfo,
 }
 
-/// Authentication scheme of an API.
+/// How callers of an API authenticate: the schemes it offers. An operation accepts all of them
+/// unless it names some ([`Request::schemes`]); a call uses the first accepted scheme, in
+/// [`Scheme`] order, for which the client holds credentials.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct AuthInfo {
+    /// OAuth2-style bearer tokens (`Authorization: Bearer <access token>`).
+    pub bearer: Option<BearerInfo>,
+    /// A logon call with HTTP Basic credentials returns a session id in this header; every
+    /// later call sends it back in the same header. Stands alone: no other scheme beside it.
+    pub session_header: Option<&'static str>,
+    /// A key in this header on every call.
+    pub api_key_header: Option<&'static str>,
+    /// HTTP Basic credentials on every call.
+    pub basic: bool,
+}
+
+impl AuthInfo {
+    /// No authentication.
+    pub const NONE: AuthInfo = AuthInfo { bearer: None, session_header: None, api_key_header: None, basic: false };
+}
+
+/// Where bearer tokens come from.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct BearerInfo {
+    /// Path of the API's token operation, below the base path (RFC 6749 password and
+    /// refresh-token grants, form body, JSON response with `access_token`, `refresh_token`,
+    /// `expires_in`); without one, callers hand in tokens obtained elsewhere.
+    pub token_path: Option<&'static str>,
+    /// The OAuth2 client-credentials grant (RFC 6749 section 4.4), if the API documents one.
+    pub client_credentials: Option<ClientCredentialsInfo>,
+}
+
+/// An OAuth2 token endpoint for the client-credentials grant.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum AuthInfo {
-    /// No authentication.
-    None,
-    /// OAuth2-style token endpoint (RFC 6749 password and refresh-token grants, form body, JSON
-    /// response with `access_token`, `refresh_token`, `expires_in`); calls send
-    /// `Authorization: Bearer <access token>`.
-    Bearer {
-        /// Path of the token operation, below the base path, if the API has one; without it,
-        /// callers hand in tokens obtained elsewhere.
-        token_path: Option<&'static str>,
-    },
-    /// A logon call with HTTP Basic credentials returns a session id in `header`; every later call
-    /// sends it back in the same header.
-    Session {
-        /// Header carrying the session id.
-        header: &'static str,
-    },
-    /// HTTP Basic credentials on every call.
+pub struct ClientCredentialsInfo {
+    /// The token endpoint: an absolute URL (usually an identity provider's), or a path below the
+    /// API's base URL.
+    pub token_url: &'static str,
+    /// Scopes asked for, space-separated in the request; none asks for the default ones.
+    pub scopes: &'static [&'static str],
+}
+
+impl BearerInfo {
+    /// A bearer scheme with these sources of tokens.
+    pub const fn new(token_path: Option<&'static str>, client_credentials: Option<ClientCredentialsInfo>) -> Self {
+        BearerInfo { token_path, client_credentials }
+    }
+}
+
+impl ClientCredentialsInfo {
+    /// A client-credentials token endpoint.
+    pub const fn new(token_url: &'static str, scopes: &'static [&'static str]) -> Self {
+        ClientCredentialsInfo { token_url, scopes }
+    }
+}
+
+impl AuthInfo {
+    /// The schemes of an API.
+    pub const fn new(
+        bearer: Option<BearerInfo>,
+        session_header: Option<&'static str>,
+        api_key_header: Option<&'static str>,
+        basic: bool,
+    ) -> Self {
+        AuthInfo { bearer, session_header, api_key_header, basic }
+    }
+}
+
+/// An authentication scheme, in the order a call tries them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Scheme {
+    /// Bearer tokens.
+    Bearer,
+    /// A session id.
+    Session,
+    /// An API key.
+    ApiKey,
+    /// HTTP Basic credentials.
     Basic,
-    /// A key in a header on every call.
-    ApiKey {
-        /// Header carrying the key.
-        header: &'static str,
-    },
 }
 
 /// What a response may cost: the most bytes read from a body, the deepest nesting decoded.

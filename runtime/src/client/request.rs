@@ -67,6 +67,8 @@ pub struct Request {
     pub(super) accept: Option<&'static str>,
     /// Which error body type each error status documents, for APIs with several.
     pub(super) error_bodies: &'static [(u16, usize)],
+    /// The schemes the operation accepts; empty: all the API's.
+    pub(super) schemes: &'static [super::Scheme],
     pub(super) basic: Option<(String, Secret)>,
     pub(super) authenticated: bool,
     /// The response may hold secrets: its body is never kept in errors.
@@ -106,6 +108,7 @@ impl Request {
             body: None,
             accept: None,
             error_bodies: &[],
+            schemes: &[],
             basic: None,
             authenticated,
             sensitive_response: false,
@@ -164,6 +167,11 @@ impl Request {
     /// Asks for these media types (`text/csv, application/xml`) instead of the client's format.
     pub fn accept(&mut self, media_types: &'static str) {
         self.accept = Some(media_types);
+    }
+
+    /// The authentication schemes the operation accepts, when not all the API's.
+    pub fn schemes(&mut self, schemes: &'static [super::Scheme]) {
+        self.schemes = schemes;
     }
 
     /// Which of the API's error body types each error status documents (`0`: any other

@@ -10,12 +10,12 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH
 use reqwest::StatusCode;
 use tracing::Instrument;
 
-use super::auth::{basic_header, AuthState, Secret, TokenResponse, Tokens};
+use super::auth::{basic_header, read, write, AuthState, Secret, TokenResponse, Tokens};
 use super::error::{AuthError, ConnectError, ErrorBody, TimeoutError, TooLargeError, TransportError};
 use super::files::{ByteStream, Part};
 use super::request::{Body, Request};
 use super::response::Response;
-use super::{ApiInfo, AuthInfo, BodyFormat, Error, Format, Limits, Method};
+use super::{ApiInfo, BodyFormat, Error, Format, Limits, Method, Scheme};
 
 /// Refresh this long before the server says the token expires, so it does not expire in flight.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
@@ -96,42 +96,43 @@ impl Transport {
 
     /// Uses `tokens` for bearer authentication from now on.
     pub async fn set_tokens(&self, tokens: Tokens) {
-        if let AuthState::Bearer(state) = &self.inner.auth {
-            *state.lock().await = Some(tokens);
-        }
+        *self.inner.auth.bearer.lock().await = Some(tokens);
     }
 
     /// The current bearer tokens.
     pub async fn tokens(&self) -> Option<Tokens> {
-        match &self.inner.auth {
-            AuthState::Bearer(state) => state.lock().await.clone(),
-            _ => None,
-        }
+        self.inner.auth.bearer.lock().await.clone()
     }
 
-    /// Forgets the bearer tokens, session id or credentials.
+    /// Forgets every credential: tokens, client credentials, session id, API key, Basic
+    /// credentials.
     pub async fn clear_credentials(&self) {
-        match &self.inner.auth {
-            AuthState::Bearer(state) => *state.lock().await = None,
-            AuthState::Secret(_) => self.inner.auth.set_secret(None),
-            AuthState::Basic(_) => self.inner.auth.set_basic(None),
-            AuthState::None => {}
-        }
+        let auth = &self.inner.auth;
+        *auth.bearer.lock().await = None;
+        write(&auth.client, None);
+        write(&auth.session, None);
+        write(&auth.api_key, None);
+        write(&auth.basic, None);
     }
 
-    /// Uses `session_id` (session schemes) or this API key (key schemes) from now on.
+    /// Uses this session id from now on (session schemes).
     pub fn set_session_id(&self, session_id: Secret) {
-        self.inner.auth.set_secret(Some(session_id));
+        write(&self.inner.auth.session, Some(session_id));
     }
 
-    /// The current session id (or API key).
+    /// The current session id.
     pub fn session_id(&self) -> Option<Secret> {
-        self.inner.auth.secret()
+        read(&self.inner.auth.session)
+    }
+
+    /// Sends this key in the API's key header from now on.
+    pub fn set_api_key(&self, key: Secret) {
+        write(&self.inner.auth.api_key, Some(key));
     }
 
     /// Uses these HTTP Basic credentials on every call from now on.
     pub fn set_basic_credentials(&self, username: &str, password: Secret) {
-        self.inner.auth.set_basic(Some((username.to_owned(), password)));
+        write(&self.inner.auth.basic, Some((username.to_owned(), password)));
     }
 
     /// Password grant against the token endpoint; stores the tokens.
@@ -142,12 +143,75 @@ impl Transport {
         Ok(())
     }
 
+    /// Client-credentials grant (RFC 6749 section 4.4) against the API's token endpoint: keeps
+    /// the client credentials and the token; a new token is fetched the same way whenever it
+    /// expires or is refused.
+    pub async fn client_credentials_log_in<E: ErrorBody>(
+        &self,
+        client_id: &str,
+        client_secret: Secret,
+    ) -> Result<(), Error<E>> {
+        write(&self.inner.auth.client, Some((client_id.to_owned(), client_secret)));
+        let tokens = self.client_credentials_token::<E>("log_in_client_credentials").await;
+        if tokens.is_err() {
+            write(&self.inner.auth.client, None);
+        }
+        self.set_tokens(tokens?).await;
+        Ok(())
+    }
+
+    /// A token from the client-credentials grant: form body, client authenticated with HTTP
+    /// Basic (RFC 6749 section 2.3.1).
+    async fn client_credentials_token<E: ErrorBody>(&self, operation: &'static str) -> Result<Tokens, Error<E>> {
+        let endpoint = self.inner.info.auth.bearer.as_ref().and_then(|b| b.client_credentials.as_ref());
+        let (Some(endpoint), Some((client_id, secret))) = (endpoint, read(&self.inner.auth.client)) else {
+            return Err(Error::Auth(AuthError::new(
+                operation,
+                "no client credentials: call `log_in_client_credentials`",
+            )));
+        };
+        let scope = endpoint.scopes.join(" ");
+        let mut fields = vec![("grant_type", "client_credentials")];
+        if !scope.is_empty() {
+            fields.push(("scope", scope.as_str()));
+        }
+        let mut request = Request::new(Method::POST, operation, endpoint.token_url, false);
+        request.sensitive_response();
+        request.form_fields(&fields)?;
+        let url = match reqwest::Url::parse(endpoint.token_url) {
+            Ok(url) => url,
+            Err(_) => self.url(endpoint.token_url),
+        };
+        let mut authorization = HeaderValue::from_str(&basic_header(&client_id, &secret)).map_err(|_| {
+            Error::Auth(AuthError::new(operation, "the client credentials are not a valid header value"))
+        })?;
+        authorization.set_sensitive(true);
+        let span = self.span(&request);
+        let response = async {
+            let raw =
+                self.execute_at::<E>(&request, url, Some((reqwest::header::AUTHORIZATION, authorization))).await?;
+            self.read::<E>(&request, raw).await
+        }
+        .instrument(span.clone())
+        .await?;
+        span.record("status", response.status.as_u16());
+        if response.status.is_client_error() || response.status.is_server_error() {
+            return Err(response.api_error());
+        }
+        if !response.status.is_success() {
+            return Err(response.unexpected());
+        }
+        let tokens: TokenResponse = response.json()?;
+        Ok(tokens.into_tokens())
+    }
+
     async fn token_request<E: ErrorBody>(
         &self,
         operation: &'static str,
         fields: &[(&str, &str)],
     ) -> Result<Tokens, Error<E>> {
-        let AuthInfo::Bearer { token_path: Some(token_path) } = self.inner.info.auth else {
+        let token_path = self.inner.info.auth.bearer.as_ref().and_then(|b| b.token_path);
+        let Some(token_path) = token_path else {
             return Err(Error::Auth(AuthError::new(operation, "this API has no token operation")));
         };
         let mut request = Request::new(Method::POST, operation, token_path, false);
@@ -178,7 +242,7 @@ impl Transport {
     ///
     /// Does nothing for schemes without a session.
     pub fn store_session<E>(&self, response: &Response) -> Result<(), Error<E>> {
-        let AuthInfo::Session { header } = self.inner.info.auth else { return Ok(()) };
+        let Some(header) = self.inner.info.auth.session_header else { return Ok(()) };
         let id = response.headers.get(header).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
         let Some(id) = id else {
             let reason = format!("the logon response has no `{header}` header");
@@ -188,11 +252,30 @@ impl Transport {
         Ok(())
     }
 
-    /// The `Authorization` or session header for an authenticated call, refreshing an expired
-    /// access token first.
+    /// The schemes a call may use: those its operation accepts (all the API's when it names
+    /// none), in [`Scheme`] order.
+    fn schemes(&self, accepted: &[Scheme]) -> Vec<Scheme> {
+        let info = &self.inner.info.auth;
+        let offered = [
+            (Scheme::Bearer, info.bearer.is_some()),
+            (Scheme::Session, info.session_header.is_some()),
+            (Scheme::ApiKey, info.api_key_header.is_some()),
+            (Scheme::Basic, info.basic),
+        ];
+        offered
+            .into_iter()
+            .filter(|(scheme, offered)| *offered && (accepted.is_empty() || accepted.contains(scheme)))
+            .map(|(scheme, _)| scheme)
+            .collect()
+    }
+
+    /// The `Authorization`, session or key header for an authenticated call: the first accepted
+    /// scheme the client holds credentials for, refreshing (or fetching) an expired access token
+    /// first.
     async fn credentials<E: ErrorBody>(
         &self,
         operation: &'static str,
+        accepted: &[Scheme],
     ) -> Result<Option<(HeaderName, HeaderValue)>, Error<E>> {
         let sensitive = |name: HeaderName, value: &str| {
             let mut value = HeaderValue::from_str(value)
@@ -200,36 +283,54 @@ impl Transport {
             value.set_sensitive(true);
             Ok(Some((name, value)))
         };
-        match &self.inner.auth {
-            AuthState::None => Ok(None),
-            AuthState::Bearer(state) => {
-                let mut tokens = state.lock().await;
-                let expired = tokens.as_ref().is_some_and(|t| t.expires_within(EXPIRY_MARGIN));
-                if expired && tokens.as_ref().is_some_and(|t| t.refresh.is_some()) {
-                    *tokens = Some(self.refreshed::<E>(operation, tokens.as_ref()).await?);
-                }
-                match tokens.as_ref() {
-                    Some(tokens) => {
-                        sensitive(reqwest::header::AUTHORIZATION, &format!("Bearer {}", tokens.access.expose()))
+        let named = |header: &str| {
+            HeaderName::from_bytes(header.as_bytes())
+                .map_err(|_| Error::Auth(AuthError::new(operation, "invalid credential header name")))
+        };
+        let schemes = self.schemes(accepted);
+        if schemes.is_empty() {
+            return Ok(None);
+        }
+        let auth = &self.inner.auth;
+        for scheme in &schemes {
+            match scheme {
+                Scheme::Bearer => {
+                    let mut tokens = auth.bearer.lock().await;
+                    let expired = tokens.as_ref().is_some_and(|t| t.expires_within(EXPIRY_MARGIN));
+                    let client = read(&auth.client).is_some();
+                    if expired && tokens.as_ref().is_some_and(|t| t.refresh.is_some()) {
+                        *tokens = Some(self.refreshed::<E>(operation, tokens.as_ref()).await?);
+                    } else if (expired || tokens.is_none()) && client {
+                        *tokens = Some(self.client_credentials_token::<E>(operation).await?);
                     }
-                    None => Err(Error::Auth(AuthError::new(operation, "not logged in: call `log_in` or set a token"))),
+                    if let Some(tokens) = tokens.as_ref() {
+                        let value = format!("Bearer {}", tokens.access.expose());
+                        return sensitive(reqwest::header::AUTHORIZATION, &value);
+                    }
                 }
-            }
-            AuthState::Secret(_) => match (self.session_id(), &self.inner.info.auth) {
-                (Some(id), AuthInfo::Session { header } | AuthInfo::ApiKey { header }) => {
-                    let name = HeaderName::from_bytes(header.as_bytes())
-                        .map_err(|_| Error::Auth(AuthError::new(operation, "invalid credential header name")))?;
-                    sensitive(name, id.expose())
+                Scheme::Session => {
+                    if let (Some(id), Some(header)) = (read(&auth.session), self.inner.info.auth.session_header) {
+                        return sensitive(named(header)?, id.expose());
+                    }
                 }
-                _ => Err(Error::Auth(AuthError::new(operation, "not logged in: log in or set the credential first"))),
-            },
-            AuthState::Basic(_) => {
-                let Some((username, password)) = self.inner.auth.basic() else {
-                    return Err(Error::Auth(AuthError::new(operation, "no credentials: call `set_credentials` first")));
-                };
-                sensitive(reqwest::header::AUTHORIZATION, &basic_header(&username, &password))
+                Scheme::ApiKey => {
+                    if let (Some(key), Some(header)) = (read(&auth.api_key), self.inner.info.auth.api_key_header) {
+                        return sensitive(named(header)?, key.expose());
+                    }
+                }
+                Scheme::Basic => {
+                    if let Some((username, password)) = read(&auth.basic) {
+                        return sensitive(reqwest::header::AUTHORIZATION, &basic_header(&username, &password));
+                    }
+                }
             }
         }
+        let reason = match schemes.as_slice() {
+            [Scheme::Bearer] => "not logged in: call `log_in` or set a token",
+            [Scheme::Basic] => "no credentials: call `set_credentials` first",
+            _ => "not logged in: log in or set a credential first",
+        };
+        Err(Error::Auth(AuthError::new(operation, reason)))
     }
 
     async fn refreshed<E: ErrorBody>(
@@ -251,24 +352,29 @@ impl Transport {
         Ok(fresh)
     }
 
-    /// After a 401 with bearer tokens: refresh once, if the tokens in use are still the current
-    /// ones (another call may have refreshed already). Returns whether to retry.
+    /// After a 401 with bearer tokens: refresh once (or fetch a new token with the client
+    /// credentials), if the tokens in use are still the current ones (another call may have
+    /// refreshed already). Returns whether to retry.
     async fn refresh_after_401<E: ErrorBody>(
         &self,
         operation: &'static str,
         used: &HeaderValue,
     ) -> Result<bool, Error<E>> {
-        let AuthState::Bearer(state) = &self.inner.auth else { return Ok(false) };
-        let mut tokens = state.lock().await;
+        let mut tokens = self.inner.auth.bearer.lock().await;
         let current = tokens.as_ref().map(|t| format!("Bearer {}", t.access.expose()));
         if current.as_deref().map(str::as_bytes) != Some(used.as_bytes()) {
-            return Ok(tokens.is_some());
+            // Not a bearer credential, or already replaced by another call.
+            return Ok(tokens.is_some() && used.as_bytes().starts_with(b"Bearer "));
         }
-        if tokens.as_ref().is_none_or(|t| t.refresh.is_none()) {
-            return Ok(false);
+        if tokens.as_ref().is_some_and(|t| t.refresh.is_some()) {
+            *tokens = Some(self.refreshed::<E>(operation, tokens.as_ref()).await?);
+            return Ok(true);
         }
-        *tokens = Some(self.refreshed::<E>(operation, tokens.as_ref()).await?);
-        Ok(true)
+        if read(&self.inner.auth.client).is_some() {
+            *tokens = Some(self.client_credentials_token::<E>(operation).await?);
+            return Ok(true);
+        }
+        Ok(false)
     }
 
     /// Sends a request: credentials, fixed headers, `Accept` and `Content-Type`; on a 401 with
@@ -313,7 +419,11 @@ impl Transport {
         let started = Instant::now();
         let mut retried = false;
         loop {
-            let credential = if request.authenticated { self.credentials::<E>(request.operation).await? } else { None };
+            let credential = if request.authenticated {
+                self.credentials::<E>(request.operation, request.schemes).await?
+            } else {
+                None
+            };
             let response = self.execute::<E>(request, credential.clone()).await;
             let span = tracing::Span::current();
             span.record("duration_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
@@ -345,15 +455,29 @@ impl Transport {
         )
     }
 
+    /// The URL of `path` below the base URL.
+    fn url(&self, path: &str) -> reqwest::Url {
+        let mut url = self.inner.base.clone();
+        let path = format!("{}{}", url.path().trim_end_matches('/'), path);
+        url.set_path(&path);
+        url
+    }
+
     async fn execute<E>(
         &self,
         request: &Request,
         credential: Option<(HeaderName, HeaderValue)>,
     ) -> Result<reqwest::Response, Error<E>> {
+        self.execute_at(request, self.url(&request.path), credential).await
+    }
+
+    async fn execute_at<E>(
+        &self,
+        request: &Request,
+        mut url: reqwest::Url,
+        credential: Option<(HeaderName, HeaderValue)>,
+    ) -> Result<reqwest::Response, Error<E>> {
         let operation = request.operation;
-        let mut url = self.inner.base.clone();
-        let path = format!("{}{}", url.path().trim_end_matches('/'), request.path);
-        url.set_path(&path);
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
