@@ -595,6 +595,8 @@ pub struct Parameter {
     /// Always sent with this value; not a method argument.
     pub value: Option<String>,
     pub list_format: ListFormat,
+    /// What the server assumes when the parameter is not sent (documentation).
+    pub default: Option<String>,
 }
 
 /// How a list query parameter is sent.
@@ -650,7 +652,20 @@ pub struct ResponseHeader {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum ErrorStatus {
     Code(u16),
+    /// `4XX` or `5XX`: any status of that class without its own entry (holds 4 or 5).
+    Range(u16),
     Default,
+}
+
+impl ErrorStatus {
+    /// As written in a spec (`404`, `4XX`, `default`).
+    pub fn label(self) -> String {
+        match self {
+            ErrorStatus::Code(code) => code.to_string(),
+            ErrorStatus::Range(class) => format!("{class}XX"),
+            ErrorStatus::Default => "default".into(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]

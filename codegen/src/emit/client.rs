@@ -320,7 +320,8 @@ fn build_request_in(context: &Context, operation: &Operation, authenticated: boo
         .filter(|_| context.api.error_bodies.len() > 1)
         .filter_map(|error| {
             let status = match error.status {
-                ir::ErrorStatus::Code(code) => code,
+                // The runtime looks up the status, then its class (4, 5), then 0.
+                ir::ErrorStatus::Code(code) | ir::ErrorStatus::Range(code) => code,
                 ir::ErrorStatus::Default => 0,
             };
             error.body.map(|body| quote!((#status, #body)))
@@ -399,8 +400,8 @@ fn operation_docs(context: &Context, operation: &Operation) -> String {
         .filter(|e| (e.body.is_some() && context.api.error_bodies.len() > 1) || !e.headers.is_empty())
         .map(|error| {
             let status = match error.status {
-                ir::ErrorStatus::Code(code) => code.to_string(),
                 ir::ErrorStatus::Default => "other".into(),
+                status => status.label(),
             };
             let mut line = format!("- `{status}`");
             if let Some(description) = &error.description {
@@ -469,11 +470,15 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
         } else {
             initializers.push(quote!(#name: #none));
             fields.push(quote!(#field_doc pub(super) #name: #option<#ty>,));
-            let doc = docs::outer(Some(&format!(
+            let mut text = format!(
                 "Sets `{}`{}",
                 parameter.name,
                 parameter.description.as_deref().map(|d| format!(": {d}")).unwrap_or_else(|| ".".into())
-            )));
+            );
+            if let Some(default) = &parameter.default {
+                text.push_str(&format!("\n\nThe server's default when not set: `{}`.", default.replace('`', "'")));
+            }
+            let doc = docs::outer(Some(&text));
             setters.push(quote! {
                 #doc
                 pub fn #name(mut self, #name: #arg_ty) -> Self {

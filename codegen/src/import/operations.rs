@@ -158,6 +158,7 @@ impl Importer<'_> {
                         description: None,
                         value: None,
                         list_format: None,
+                        default: None,
                     },
                     default: None,
                 });
@@ -297,9 +298,6 @@ impl Importer<'_> {
         let style = value.get("style").and_then(Json::as_str).unwrap_or("form");
         let csv = is_query && ty_expr.starts_with("list<") && (explode == Some(false) || style != "form");
         let default = self.get(&format!("{schema_pointer}/default")).map(super::compact);
-        if default.is_some() && !is_header {
-            self.note(&format!("{schema_pointer}/default"), "parameter defaults are the server's; not sent");
-        }
         Some(Mapped {
             wire: name,
             parameter: ast::Parameter {
@@ -310,6 +308,7 @@ impl Importer<'_> {
                 description: text(value.get("description")),
                 value: None,
                 list_format: csv.then(|| "csv".to_owned()),
+                default: default.clone().filter(|_| !is_header),
             },
             default,
         })
@@ -461,6 +460,7 @@ impl Importer<'_> {
                     description,
                     value: None,
                     list_format: None,
+                    default: None,
                 },
                 default: None,
             });
@@ -494,6 +494,7 @@ impl Importer<'_> {
                 Some(code @ 200..=299) => (true, code.to_string()),
                 Some(code @ 400..=599) => (false, code.to_string()),
                 None if status == "default" => (false, "default".to_owned()),
+                None if ["4XX", "5XX"].iter().any(|r| status.eq_ignore_ascii_case(r)) => (false, status.to_uppercase()),
                 Some(code) => {
                     self.note(&pointer, format!("status {code} is not mapped"));
                     continue;
@@ -564,6 +565,9 @@ impl Importer<'_> {
             schema = Some(if text_body { "string" } else { "binary" }.to_owned());
             format = text_body.then(|| "text".to_owned());
             media_types = raw.iter().map(|(m, _)| m.clone()).filter(|m| !m.contains('*')).collect();
+        } else if schema.is_none() && !is_success && raw.iter().any(|(m, _)| essence(m).starts_with("text/")) {
+            // A text error body: its message, as it is.
+            schema = Some("string".to_owned());
         } else {
             for (media_type, media_pointer) in raw {
                 let message = if is_success {

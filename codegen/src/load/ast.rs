@@ -397,6 +397,9 @@ pub struct Parameter {
     /// Query lists: `repeat` (`Sort=a&Sort=b`, the default) or `csv` (`Sort=a,b`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_format: Option<String>,
+    /// What the server assumes when the parameter is not sent (documentation: never sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

@@ -189,6 +189,7 @@ impl Resolver<'_> {
                 description: docs(&parameter.description),
                 value: parameter.value.clone(),
                 list_format,
+                default: parameter.default.clone(),
             });
         }
         parameters
@@ -435,9 +436,11 @@ impl Resolver<'_> {
             let status_ir = match status.parse::<u16>() {
                 Ok(code) if (400..600).contains(&code) => ir::ErrorStatus::Code(code),
                 _ if status == "default" => ir::ErrorStatus::Default,
+                _ if status.eq_ignore_ascii_case("4XX") => ir::ErrorStatus::Range(4),
+                _ if status.eq_ignore_ascii_case("5XX") => ir::ErrorStatus::Range(5),
                 _ => {
                     let message = format!(
-                        "`{}` is not an error status; expected a 4xx or 5xx code or `default`",
+                        "`{}` is not an error status; expected a 4xx or 5xx code, `4XX`, `5XX` or `default`",
                         status.escape_debug()
                     );
                     self.error(file, &path, message);

@@ -94,10 +94,7 @@ impl Resolver<'_> {
                     .iter()
                     .filter_map(|r| r.ty.as_ref().map(|ty| (ty, format!("{path}.responses.{}.schema", r.status))));
                 let errors = operation.errors.iter().filter_map(|e| {
-                    let status = match e.status {
-                        ir::ErrorStatus::Code(code) => code.to_string(),
-                        ir::ErrorStatus::Default => "default".into(),
-                    };
+                    let status = e.status.label();
                     e.ty.as_ref().map(|ty| (ty, format!("{path}.errors.{status}.schema")))
                 });
                 let wrong: Vec<String> = bodies

@@ -174,8 +174,8 @@ impl Request {
         self.schemes = schemes;
     }
 
-    /// Which of the API's error body types each error status documents (`0`: any other
-    /// status), tried first when decoding an error.
+    /// Which of the API's error body types each error status documents (`4`, `5`: any other
+    /// status of that class; `0`: any other status), tried first when decoding an error.
     pub fn error_bodies(&mut self, table: &'static [(u16, usize)]) {
         self.error_bodies = table;
     }

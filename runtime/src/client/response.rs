@@ -114,7 +114,7 @@ impl Response {
 
     pub(super) fn api_error<E: ErrorBody>(&self) -> Error<E> {
         let status = self.status.as_u16();
-        let documented = [status, 0]
+        let documented = [status, status / 100, 0]
             .iter()
             .find_map(|wanted| self.error_bodies.iter().find(|(s, _)| s == wanted))
             .map(|(_, index)| *index);
