@@ -179,4 +179,31 @@ mod tests {
         assert_eq!(decode.raw(), None);
         assert!(!format!("{closed:?}").contains("123456789"));
     }
+
+    #[test]
+    fn error_bodies_are_decoded_as_their_status_its_class_or_the_default_documents() {
+        /// Records which documented type it was asked to try first.
+        #[derive(Debug, PartialEq)]
+        struct Documented(Option<usize>);
+        impl ErrorBody for Documented {
+            fn decode(_: &[u8], _: Format, _: usize) -> Option<Self> {
+                Some(Documented(None))
+            }
+            fn decode_documented(_: &[u8], _: Format, _: usize, documented: Option<usize>) -> Option<Self> {
+                Some(Documented(documented))
+            }
+        }
+        let documented = |status: u16, table: &'static [(u16, usize)]| {
+            let mut response = response(Some("application/json"), "{}", false);
+            response.status = StatusCode::from_u16(status).unwrap();
+            response.error_bodies = table;
+            let Error::Api(api) = response.api_error::<Documented>() else { panic!() };
+            api.into_body().unwrap().0
+        };
+        let table: &[(u16, usize)] = &[(404, 1), (4, 2), (0, 3)];
+        assert_eq!(documented(404, table), Some(1), "the status itself");
+        assert_eq!(documented(409, table), Some(2), "its class");
+        assert_eq!(documented(503, table), Some(3), "the default");
+        assert_eq!(documented(503, &[(404, 1)]), None, "nothing documented");
+    }
 }
