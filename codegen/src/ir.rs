@@ -201,6 +201,12 @@ impl Api {
         self.formats.contains(&format)
     }
 
+    /// The cargo feature that compiles this API in: the module name, `-` for `_`
+    /// (`backup-for-aws`).
+    pub fn feature(&self) -> String {
+        self.module.plain().replace('_', "-")
+    }
+
     /// The one error body type, when there is exactly one.
     pub fn single_error_body(&self) -> Option<&Type> {
         match self.error_bodies.as_slice() {

@@ -23,9 +23,15 @@
 #![allow(clippy::large_enum_variant)]
 #![allow(clippy::doc_overindented_list_items, clippy::doc_lazy_continuation)]
 /// Veeam Backup for AWS REST API
+///
+/// Feature `backup-for-aws` (on by default).
+#[cfg(feature = "backup-for-aws")]
 #[rustfmt::skip]
 pub mod backup_for_aws;
 /// Veeam Backup Enterprise Manager REST API
+///
+/// Feature `enterprise-manager` (on by default).
+#[cfg(feature = "enterprise-manager")]
 #[rustfmt::skip]
 pub mod enterprise_manager;
 pub use shared::*;
@@ -37,88 +43,106 @@ pub mod fuzzing {
     /// How many types [`decode`] chooses from.
     pub const TYPES: usize = 46usize;
     /// Decodes `text` as type number `selector % TYPES`, as JSON and as XML.
+    #[allow(unused_variables)]
     pub fn decode(selector: usize, text: &str) {
         match selector % TYPES.max(1) {
+            #[cfg(feature = "backup-for-aws")]
             0usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::backup_for_aws::models::Error,
                 >(text);
             }
+            #[cfg(feature = "backup-for-aws")]
             1usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::backup_for_aws::models::ErrorCode,
                 >(text);
             }
+            #[cfg(feature = "backup-for-aws")]
             2usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::backup_for_aws::models::Link,
                 >(text);
             }
+            #[cfg(feature = "backup-for-aws")]
             3usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::backup_for_aws::models::LinkMethod,
                 >(text);
             }
+            #[cfg(feature = "backup-for-aws")]
             4usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::backup_for_aws::models::LoginGrantTypes,
                 >(text);
             }
+            #[cfg(feature = "backup-for-aws")]
             5usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::backup_for_aws::models::LoginSpec,
                 >(text);
             }
+            #[cfg(feature = "backup-for-aws")]
             6usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::backup_for_aws::models::RestLogin,
                 >(text);
             }
+            #[cfg(feature = "backup-for-aws")]
             7usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::backup_for_aws::models::StandardAccount,
                 >(text);
             }
+            #[cfg(feature = "backup-for-aws")]
             8usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::backup_for_aws::models::StandardAccountCreateSpec,
                 >(text);
             }
+            #[cfg(feature = "backup-for-aws")]
             9usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::backup_for_aws::models::StandardAccountNameValidationSpec,
                 >(text);
             }
+            #[cfg(feature = "backup-for-aws")]
             10usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::backup_for_aws::models::StandardAccountUpdateSpec,
                 >(text);
             }
+            #[cfg(feature = "backup-for-aws")]
             11usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::backup_for_aws::models::StandardAccountsPage,
                 >(text);
             }
+            #[cfg(feature = "backup-for-aws")]
             12usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::backup_for_aws::models::StandardAccountsSortColumns,
                 >(text);
             }
+            #[cfg(feature = "backup-for-aws")]
             13usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::backup_for_aws::models::ValidationMessage,
                 >(text);
             }
+            #[cfg(feature = "backup-for-aws")]
             14usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::backup_for_aws::models::ValidationMessageSeverity,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             15usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::AccountTypeEnumeration,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             16usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::BackupServer,
@@ -127,6 +151,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::BackupServer,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             17usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::BackupServerSpec,
@@ -135,6 +160,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::BackupServerSpec,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             18usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::BackupServers,
@@ -143,6 +169,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::BackupServers,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             19usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::CredentialsInfo,
@@ -151,6 +178,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::CredentialsInfo,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             20usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::CredentialsInfoList,
@@ -159,6 +187,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::CredentialsInfoList,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             21usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::EnterpriseAccount,
@@ -167,6 +196,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::EnterpriseAccount,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             22usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
@@ -175,6 +205,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             23usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::EnterpriseAccountInRoleCreateSpec,
@@ -183,6 +214,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::EnterpriseAccountInRoleCreateSpec,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             24usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::EnterpriseRole,
@@ -191,6 +223,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::EnterpriseRole,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             25usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::EntityRef,
@@ -199,6 +232,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::EntityRef,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             26usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::EntityReferences,
@@ -207,6 +241,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::EntityReferences,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             27usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::Error,
@@ -215,6 +250,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::Error,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             28usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::FileRestoreSettingsInfo,
@@ -223,6 +259,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::FileRestoreSettingsInfo,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             29usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::HierarchyScopeCreateSpec,
@@ -231,6 +268,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::HierarchyScopeCreateSpec,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             30usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::HierarchyScopeCreateSpecItem,
@@ -239,6 +277,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::HierarchyScopeCreateSpecItem,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             31usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::Link,
@@ -247,6 +286,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::Link,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             32usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::LogonSession,
@@ -255,6 +295,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::LogonSession,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             33usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::LogonSessions,
@@ -263,6 +304,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::LogonSessions,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             34usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::PagingInfo,
@@ -271,6 +313,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::PagingInfo,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             35usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::PasswordKeyInfo,
@@ -279,6 +322,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::PasswordKeyInfo,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             36usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::PasswordKeyInfoList,
@@ -287,6 +331,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::PasswordKeyInfoList,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             37usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::PasswordKeyInfoSpec,
@@ -295,6 +340,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::PasswordKeyInfoSpec,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             38usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::QueryResult,
@@ -303,6 +349,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::QueryResult,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             39usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::SqlRestoreSettingsInfo,
@@ -311,6 +358,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::SqlRestoreSettingsInfo,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             40usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::SqlRestoreSettingsSpecs,
@@ -319,6 +367,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::SqlRestoreSettingsSpecs,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             41usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::Task,
@@ -327,6 +376,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::Task,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             42usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::TaskResultInfo,
@@ -335,11 +385,13 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::TaskResultInfo,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             43usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::TaskState,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             44usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::Tasks,
@@ -348,6 +400,7 @@ pub mod fuzzing {
                     crate::enterprise_manager::models::Tasks,
                 >(text);
             }
+            #[cfg(feature = "enterprise-manager")]
             45usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::Uid,

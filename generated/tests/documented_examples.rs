@@ -18,6 +18,7 @@
 mod documented {
     /// Documented refresh-token request (https://helpcenter.veeam.com/docs/vbaws/rest/refresh_token.html)
     #[test]
+    #[cfg(feature = "backup-for-aws")]
     fn backup_for_aws__login_spec__documented_refresh_token_request() {
         ::veeam_runtime::testing::form::<
             ::veeam_api::backup_for_aws::models::LoginSpec,
@@ -33,6 +34,7 @@ mod documented {
     }
     /// Documented request (https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html)
     #[test]
+    #[cfg(feature = "backup-for-aws")]
     fn backup_for_aws__add_standard_account__documented_request() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::backup_for_aws::models::StandardAccountCreateSpec,
@@ -48,6 +50,7 @@ mod documented {
     }
     /// Documented request format (https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html)
     #[test]
+    #[cfg(feature = "backup-for-aws")]
     fn backup_for_aws__add_standard_account__documented_request_format() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::backup_for_aws::models::StandardAccountCreateSpec,
@@ -63,6 +66,7 @@ mod documented {
     }
     /// Documented response (https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html)
     #[test]
+    #[cfg(feature = "backup-for-aws")]
     fn backup_for_aws__add_standard_account__documented_response() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::backup_for_aws::models::StandardAccount,
@@ -78,6 +82,7 @@ mod documented {
     }
     /// Documented refresh-token request (https://helpcenter.veeam.com/docs/vbaws/rest/refresh_token.html)
     #[test]
+    #[cfg(feature = "backup-for-aws")]
     fn backup_for_aws__authenticate__documented_refresh_token_request() {
         ::veeam_runtime::testing::form::<
             ::veeam_api::backup_for_aws::models::LoginSpec,
@@ -93,6 +98,7 @@ mod documented {
     }
     /// Documented collection (https://helpcenter.veeam.com/archive/vbaws/20/rest/smtp_accounts.html)
     #[test]
+    #[cfg(feature = "backup-for-aws")]
     fn backup_for_aws__list_standard_accounts__documented_collection() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::backup_for_aws::models::StandardAccountsPage,
@@ -108,6 +114,7 @@ mod documented {
     }
     /// Documented request format (https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_smtp_account.html)
     #[test]
+    #[cfg(feature = "backup-for-aws")]
     fn backup_for_aws__update_standard_account__documented_request_format() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::backup_for_aws::models::StandardAccountUpdateSpec,
@@ -123,6 +130,7 @@ mod documented {
     }
     /// Documented request format (https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_smtp_account_name.html)
     #[test]
+    #[cfg(feature = "backup-for-aws")]
     fn backup_for_aws__validate_standard_account_name__documented_request_format() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::backup_for_aws::models::StandardAccountNameValidationSpec,
@@ -138,6 +146,7 @@ mod documented {
     }
     /// Backup server entity (https://helpcenter.veeam.com/docs/vbr/em_rest/backupservers_id.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__backup_server__backup_server_entity() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::BackupServer,
@@ -153,6 +162,7 @@ mod documented {
     }
     /// Credentials in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/representation_non_key.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__credentials_info__credentials_in_json() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::enterprise_manager::models::CredentialsInfo,
@@ -168,6 +178,7 @@ mod documented {
     }
     /// Account entity (https://helpcenter.veeam.com/docs/vbr/em_rest/security_accounts_id.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__enterprise_account__account_entity() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::EnterpriseAccount,
@@ -183,6 +194,7 @@ mod documented {
     }
     /// Role entity (https://helpcenter.veeam.com/docs/vbr/em_rest/security_roles_id.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__enterprise_role__role_entity() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::EnterpriseRole,
@@ -198,6 +210,7 @@ mod documented {
     }
     /// Account reference (https://helpcenter.veeam.com/docs/backup/rest/security_accounts_id.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__entity_ref__account_reference() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::EntityRef,
@@ -213,6 +226,7 @@ mod documented {
     }
     /// Role reference (https://helpcenter.veeam.com/docs/vbr/em_rest/security_roles_id.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__entity_ref__role_reference() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::EntityRef,
@@ -228,6 +242,7 @@ mod documented {
     }
     /// Backup server reference in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/resource_representations.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__entity_ref__backup_server_reference_in_json() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::enterprise_manager::models::EntityRef,
@@ -243,6 +258,7 @@ mod documented {
     }
     /// Cloud tenant references in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/representation_collections.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__entity_references__cloud_tenant_references_in_json() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::enterprise_manager::models::EntityReferences,
@@ -258,6 +274,7 @@ mod documented {
     }
     /// File-level restore settings fragment (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__file_restore_settings_info__file_level_restore_settings_fragment() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::FileRestoreSettingsInfo,
@@ -273,6 +290,7 @@ mod documented {
     }
     /// File-level restore settings fragment in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__file_restore_settings_info__file_level_restore_settings_fragment_in_json() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::enterprise_manager::models::FileRestoreSettingsInfo,
@@ -288,6 +306,7 @@ mod documented {
     }
     /// Scope fragment (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__hierarchy_scope_create_spec__scope_fragment() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::HierarchyScopeCreateSpec,
@@ -303,6 +322,7 @@ mod documented {
     }
     /// Scope fragment in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__hierarchy_scope_create_spec__scope_fragment_in_json() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::enterprise_manager::models::HierarchyScopeCreateSpec,
@@ -320,6 +340,7 @@ mod documented {
     }
     /// Logon session (https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions_id.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__logon_session__logon_session() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::LogonSession,
@@ -335,6 +356,7 @@ mod documented {
     }
     /// Logon sessions (https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__logon_sessions__logon_sessions() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::LogonSessions,
@@ -350,6 +372,7 @@ mod documented {
     }
     /// Password resource (https://helpcenter.veeam.com/docs/backup/em_rest/backupservers_id_passwords_id.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__password_key_info__password_resource() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::PasswordKeyInfo,
@@ -365,6 +388,7 @@ mod documented {
     }
     /// Paged backup server query (https://helpcenter.veeam.com/docs/vbr/em_rest/pagesize_and_page.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__query_result__paged_backup_server_query() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::QueryResult,
@@ -380,6 +404,7 @@ mod documented {
     }
     /// SQL restore settings fragment (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__sql_restore_settings_specs__sql_restore_settings_fragment() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::SqlRestoreSettingsSpecs,
@@ -395,6 +420,7 @@ mod documented {
     }
     /// SQL restore settings fragment in JSON (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__sql_restore_settings_specs__sql_restore_settings_fragment_in_json() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::enterprise_manager::models::SqlRestoreSettingsSpecs,
@@ -410,6 +436,7 @@ mod documented {
     }
     /// Task resource (https://helpcenter.veeam.com/archive/backup/100/rest/tasks_id.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__task__task_resource() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::Task,
@@ -423,6 +450,7 @@ mod documented {
     }
     /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__connect_backup_server__documented_request() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::BackupServerSpec,
@@ -440,6 +468,7 @@ mod documented {
     }
     /// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__connect_backup_server__documented_json_request() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::enterprise_manager::models::BackupServerSpec,
@@ -455,6 +484,7 @@ mod documented {
     }
     /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__create_account__documented_request() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::EnterpriseAccountCreateSpec,
@@ -470,6 +500,7 @@ mod documented {
     }
     /// Documented request with a file share scope (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__create_account__documented_request_with_a_file_share_scope() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::EnterpriseAccountCreateSpec,
@@ -485,6 +516,7 @@ mod documented {
     }
     /// Documented request format (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__create_account__documented_request_format() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::EnterpriseAccountCreateSpec,
@@ -500,6 +532,7 @@ mod documented {
     }
     /// Documented JSON request format (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__create_account__documented_json_request_format() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::enterprise_manager::models::EnterpriseAccountCreateSpec,
@@ -515,6 +548,7 @@ mod documented {
     }
     /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers_id_passwords.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__create_password__documented_request() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec,
@@ -530,6 +564,7 @@ mod documented {
     }
     /// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers_id_passwords.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__create_password__documented_json_request() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec,
@@ -545,6 +580,7 @@ mod documented {
     }
     /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__edit_backup_server__documented_request() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::BackupServerSpec,
@@ -560,6 +596,7 @@ mod documented {
     }
     /// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__edit_backup_server__documented_json_request() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::enterprise_manager::models::BackupServerSpec,
@@ -575,6 +612,7 @@ mod documented {
     }
     /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__edit_password__documented_request() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec,
@@ -590,6 +628,7 @@ mod documented {
     }
     /// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__edit_password__documented_json_request() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec,
@@ -605,6 +644,7 @@ mod documented {
     }
     /// Documented response (https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts_id.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__get_account_entity__documented_response() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::EnterpriseAccount,
@@ -620,6 +660,7 @@ mod documented {
     }
     /// Documented response (seed) (https://helpcenter.veeam.com/archive/backup/90/rest/get_backupservers_id_passwords_id.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__get_password__documented_response_seed() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::PasswordKeyInfo,
@@ -635,6 +676,7 @@ mod documented {
     }
     /// Documented response (13.1) (https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords_id.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__get_password__documented_response_13_1() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::PasswordKeyInfo,
@@ -650,6 +692,7 @@ mod documented {
     }
     /// Task in the OperationFinished state (https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks_id.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__get_task__task_in_the_operation_finished_state() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::Task,
@@ -665,6 +708,7 @@ mod documented {
     }
     /// Task in the Finished state (https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks_id.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__get_task__task_in_the_finished_state() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::Task,
@@ -680,6 +724,7 @@ mod documented {
     }
     /// Account references (https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__list_accounts__account_references() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::EntityReferences,
@@ -695,6 +740,7 @@ mod documented {
     }
     /// Backup server references (https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__list_backup_servers__backup_server_references() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::EntityReferences,
@@ -710,6 +756,7 @@ mod documented {
     }
     /// Documented passwords (https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__list_passwords__documented_passwords() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::PasswordKeyInfoList,
@@ -725,6 +772,7 @@ mod documented {
     }
     /// Role references (https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_roles.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__list_roles__role_references() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::EntityReferences,
@@ -740,6 +788,7 @@ mod documented {
     }
     /// Documented logon response (https://helpcenter.veeam.com/docs/vbr/em_rest/logging_on.html)
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__logon__documented_logon_response() {
         ::veeam_runtime::testing::xml::<
             ::veeam_api::enterprise_manager::models::LogonSession,

@@ -12,12 +12,14 @@
 // spec: spec/enterprise_manager/security.yaml
 
 //! No `Debug` output of a generated type shows a sensitive field's value.
-const SECRET: &str = "SECRET-";
 #[rustfmt::skip]
 #[allow(non_snake_case)]
 mod sensitive {
-    use super::SECRET;
+    /// Marks every sensitive value of a sample (unused when no API is compiled in).
+    #[allow(dead_code)]
+    const SECRET: &str = "SECRET-";
     #[test]
+    #[cfg(feature = "backup-for-aws")]
     fn backup_for_aws__login_spec() {
         let value: ::veeam_api::backup_for_aws::models::LoginSpec = ::veeam_runtime::json::from_str(
                 "{\"grant_type\":\"password\",\"password\":\"SECRET-1\",\"refresh_token\":\"SECRET-2\",\"code\":\"SECRET-3\",\"mfa_token\":\"SECRET-4\",\"mfa_code\":\"SECRET-5\"}",
@@ -28,6 +30,7 @@ mod sensitive {
         assert!(debug.contains("***"), "no redaction marker: {debug}");
     }
     #[test]
+    #[cfg(feature = "backup-for-aws")]
     fn backup_for_aws__rest_login() {
         let value: ::veeam_api::backup_for_aws::models::RestLogin = ::veeam_runtime::json::from_str(
                 "{\"access_token\":\"SECRET-1\",\"refresh_token\":\"SECRET-2\",\"mfa_token\":\"SECRET-3\"}",
@@ -38,6 +41,7 @@ mod sensitive {
         assert!(debug.contains("***"), "no redaction marker: {debug}");
     }
     #[test]
+    #[cfg(feature = "backup-for-aws")]
     fn backup_for_aws__standard_account_create_spec() {
         let value: ::veeam_api::backup_for_aws::models::StandardAccountCreateSpec = ::veeam_runtime::json::from_str(
                 "{\"name\":\"x\",\"username\":\"x\",\"password\":\"SECRET-1\"}",
@@ -48,6 +52,7 @@ mod sensitive {
         assert!(debug.contains("***"), "no redaction marker: {debug}");
     }
     #[test]
+    #[cfg(feature = "backup-for-aws")]
     fn backup_for_aws__standard_account_update_spec() {
         let value: ::veeam_api::backup_for_aws::models::StandardAccountUpdateSpec = ::veeam_runtime::json::from_str(
                 "{\"name\":\"x\",\"username\":\"x\",\"password\":\"SECRET-1\"}",
@@ -58,6 +63,7 @@ mod sensitive {
         assert!(debug.contains("***"), "no redaction marker: {debug}");
     }
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__backup_server_spec() {
         let value: ::veeam_api::enterprise_manager::models::BackupServerSpec = ::veeam_runtime::json::from_str(
                 "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\",\"Password\":\"SECRET-1\"}",
@@ -68,6 +74,7 @@ mod sensitive {
         assert!(debug.contains("***"), "no redaction marker: {debug}");
     }
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__credentials_info() {
         let value: ::veeam_api::enterprise_manager::models::CredentialsInfo = ::veeam_runtime::json::from_str(
                 "{\"Id\":\"00000000-0000-0000-0000-000000000000\",\"Password\":\"SECRET-1\"}",
@@ -78,6 +85,7 @@ mod sensitive {
         assert!(debug.contains("***"), "no redaction marker: {debug}");
     }
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__logon_session() {
         let value: ::veeam_api::enterprise_manager::models::LogonSession = ::veeam_runtime::json::from_str(
                 "{\"SessionId\":\"SECRET-1\"}",
@@ -88,6 +96,7 @@ mod sensitive {
         assert!(debug.contains("***"), "no redaction marker: {debug}");
     }
     #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__password_key_info_spec() {
         let value: ::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec = ::veeam_runtime::json::from_str(
                 "{\"Password\":\"SECRET-1\"}",

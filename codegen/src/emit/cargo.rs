@@ -63,7 +63,14 @@ struct VersionDependency<'a> {
 }
 
 /// Cargo.toml of the generated crate, with the `@generated` header.
-pub fn manifest(krate: &ir::Crate, runtime_path: &str) -> Result<String, Error> {
+pub fn manifest(krate: &ir::Crate, spec: &ir::Spec, runtime_path: &str) -> Result<String, Error> {
+    // One feature per API, all on by default: a crate that needs one API compiles only it.
+    let apis: Vec<String> = spec.apis.iter().map(ir::Api::feature).collect();
+    let mut features: std::collections::BTreeMap<&str, Vec<&str>> =
+        apis.iter().map(|feature| (feature.as_str(), Vec::new())).collect();
+    features.insert("default", apis.iter().map(String::as_str).collect());
+    // `fuzzing`: an entry point decoding any type, for the decode fuzz target.
+    features.insert("fuzzing", Vec::new());
     let manifest = Manifest {
         package: Package {
             name: &krate.package,
@@ -83,8 +90,7 @@ pub fn manifest(krate: &ir::Crate, runtime_path: &str) -> Result<String, Error> 
             runtime: [(krate.runtime_package.as_str(), PathDependency { path: runtime_path, features: &["testing"] })]
                 .into(),
         },
-        // `fuzzing`: an entry point decoding any type, for the decode fuzz target.
-        features: [("fuzzing", Vec::new())].into(),
+        features,
     };
     let text = toml::to_string(&manifest).map_err(|e| Error::Internal(format!("Cargo.toml: {e}")))?;
     let header = write::header("#", &krate.spec_name, &[std::path::PathBuf::from(crate::load::CRATE_FILE)]);

@@ -188,7 +188,7 @@ pub fn render(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Result<Rend
 
     let mut jobs: Vec<Job> = Vec::new();
     let runtime_path = write::slash(&relative_path(out_dir, &krate.runtime_dir));
-    jobs.push((PathBuf::from("Cargo.toml"), Box::new(move || cargo::manifest(krate, &runtime_path))));
+    jobs.push((PathBuf::from("Cargo.toml"), Box::new(move || cargo::manifest(krate, spec, &runtime_path))));
     let files = all_files.clone();
     jobs.push((
         PathBuf::from("src/lib.rs"),
@@ -309,9 +309,10 @@ fn lib_rs(krate: &ir::Crate, spec: &ir::Spec) -> TokenStream {
     let fuzzing = fuzzing::module(spec, runtime_ident);
     let modules = spec.apis.iter().map(|api| {
         let module = &api.module;
-        let summary = docs::outer(Some(&api.title));
+        let feature = api.feature();
+        let summary = docs::outer(Some(&format!("{}\n\nFeature `{feature}` (on by default).", api.title)));
         // prettyplease, not rustfmt, formats generated code: keep `cargo fmt` out of it.
-        quote! { #summary #[rustfmt::skip] pub mod #module; }
+        quote! { #summary #[cfg(feature = #feature)] #[rustfmt::skip] pub mod #module; }
     });
     let xml = spec.apis.iter().any(|api| api.speaks(ir::Format::Xml)).then(|| {
         quote! {

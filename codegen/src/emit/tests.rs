@@ -64,9 +64,11 @@ pub fn documented_examples(
                 example.name,
                 example.source.as_deref().unwrap_or("spec example")
             )));
+            let feature = api.feature();
             tests.push(quote! {
                 #doc
                 #[test]
+                #[cfg(feature = #feature)]
                 fn #test() {
                     #runtime::testing::#helper::<#ty>(
                         include_str!(#path),
@@ -111,8 +113,10 @@ pub fn sensitive_debug(spec: &ir::Spec, runtime_name: &Ident, lib: &Ident) -> Op
             }
             let test = test_name(&[api.module.as_str(), schema.rust_name.as_str()], &mut names);
             let ty = rust_type(&context, &Type::Schema(ir::SchemaId(index)));
+            let feature = api.feature();
             tests.push(quote! {
                 #[test]
+                #[cfg(feature = #feature)]
                 fn #test() {
                     let value: #ty = #runtime::json::from_str(#sample).expect("the sample decodes");
                     let debug = format!("{value:?}");
@@ -126,13 +130,13 @@ pub fn sensitive_debug(spec: &ir::Spec, runtime_name: &Ident, lib: &Ident) -> Op
         quote! {
             //! No `Debug` output of a generated type shows a sensitive field's value.
 
-            const SECRET: &str = "SECRET-";
-
             // prettyplease, not rustfmt, formats generated code.
             #[rustfmt::skip]
             #[allow(non_snake_case)]
             mod sensitive {
-                use super::SECRET;
+                /// Marks every sensitive value of a sample (unused when no API is compiled in).
+                #[allow(dead_code)]
+                const SECRET: &str = "SECRET-";
                 #(#tests)*
             }
         }

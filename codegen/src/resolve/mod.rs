@@ -36,8 +36,9 @@ pub use operations::is_media_type;
 pub use rules::{BUILDER_MEMBERS, CLIENT_METHODS};
 pub use types::MAX_TYPE_DEPTH;
 
-/// Names every API module shares the crate root with.
-const CRATE_ROOT_ITEMS: &[&str] = &["json", "xml", "shared"];
+/// Names every API module shares the crate root with, and (as cargo features, `_` written `-`)
+/// the crate's own features.
+const CRATE_ROOT_ITEMS: &[&str] = &["json", "xml", "shared", "fuzzing", "default"];
 
 /// Resolves every API; fails with all diagnostics when anything is wrong.
 pub fn resolve(apis: Vec<ApiAst>, diagnostics: &mut Diagnostics) -> Option<ir::Spec> {
@@ -50,7 +51,7 @@ pub fn resolve(apis: Vec<ApiAst>, diagnostics: &mut Diagnostics) -> Option<ir::S
         let file = api.files.iter().position(|f| f.name == api_ir.api_file).unwrap_or(0);
         if CRATE_ROOT_ITEMS.contains(&api_ir.module.as_str()) {
             let message = format!(
-                "API name `{}` is taken by the crate root's `{}` module; choose another",
+                "API name `{}` is taken by the crate root's `{}` module or feature; choose another",
                 api_ir.module, api_ir.module
             );
             diagnostics.push(api.diagnostic(file, "api.name", message));
