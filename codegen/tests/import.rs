@@ -341,3 +341,62 @@ fn self_referring_and_deep_documents_end_in_an_answer() {
     let imported = import::import(&document(&chain.join(",")), "t", "t").unwrap();
     assert!(imported.files["schemas.yaml"].contains("  S1999:\n    kind: object\n"));
 }
+
+/// The whole Backup for AWS API is Veeam's Swagger imported with the curation overlay: importing
+/// the shipped Swagger again gives the committed spec, byte for byte, so a newer Swagger imports
+/// with the same curation.
+#[test]
+fn backup_for_aws_is_the_swagger_with_its_overlay() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let spec = root.join("spec/backup_for_aws");
+    let overlay_path = spec.join("import/overlay.yaml");
+    let overlay = import::Overlay::parse(&std::fs::read_to_string(&overlay_path).unwrap(), "overlay.yaml").unwrap();
+    let swagger = root.join("../shared/reference/openapi/vbaws-1.0-rev0.swagger.yaml");
+    let text = std::fs::read_to_string(&swagger).unwrap();
+    let imported =
+        import::import_with_overlay(&text, "vbaws-1.0-rev0.swagger.yaml", "backup_for_aws", Some(&overlay)).unwrap();
+    assert_eq!(imported.files.len(), 3);
+    for (name, text) in &imported.files {
+        let committed = std::fs::read_to_string(spec.join(name)).unwrap();
+        assert!(
+            committed == *text,
+            "spec/backup_for_aws/{name} is not the import: run\n  cargo xtask import-openapi {} --name backup_for_aws",
+            swagger.display()
+        );
+    }
+    let operations = imported.files["operations.yaml"].matches("\n    method: ").count();
+    assert_eq!(operations, 163, "every operation of the Swagger");
+}
+
+/// An overlay whose edits no longer fit the document fails with every problem, each at its
+/// overlay key, and nothing is written.
+#[test]
+fn an_overlay_that_does_not_apply_names_each_problem() {
+    let text = std::fs::read_to_string(fixtures().join("openapi/petstore.yaml")).unwrap();
+    let overlay = import::Overlay::parse(
+        concat!(
+            "rename:\n  operations: { noSuchOperation: other, findPets: findPetById }\n",
+            "  schemas: { Pet: Animal }\n",
+            "schemas:\n  Animal: { fields: { name: { sensitive: yes-please } } }\n  Ghost: null\n",
+            "  Brand: { kind: string, description: Added whole. }\n",
+            "operations:\n  addPet: { metod: POST }\n",
+        ),
+        "overlay.yaml",
+    )
+    .unwrap();
+    let error = import::import_with_overlay(&text, "petstore.yaml", "petstore", Some(&overlay)).unwrap_err();
+    let import::ImportError::Overlay(errors) = &error else { panic!("{error}") };
+    assert_eq!(
+        errors,
+        &[
+            "rename.operations.noSuchOperation: the import has no `noSuchOperation`",
+            "rename.operations.findPets: the import already has `findPetById`",
+            "schemas.Animal: fields.name.sensitive: invalid type: string \"yes-please\", expected a boolean",
+            "schemas.Ghost: the import has no `Ghost` to remove",
+            "operations.addPet: metod: unknown field `metod`, expected one of `method`, `path`, `summary`, `description`, `sources`, `authenticated`, `schemes`, `parameters`, `request`, `responses`, `errors`, `examples`",
+        ]
+    );
+    assert!(import::Overlay::parse("renames: {}\n", "o.yaml")
+        .unwrap_err()
+        .starts_with("o.yaml: unknown field `renames`"));
+}

@@ -82,6 +82,9 @@ struct Import {
     /// Folder for the spec files (default `spec/<name>/`).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Curation applied to the import (default: `<out>/import/overlay.yaml`, when it exists).
+    #[arg(long)]
+    overlay: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -187,20 +190,42 @@ fn import_openapi(import: &Import) -> bool {
         }
     };
     let source = import.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let imported = match codegen::import::import(&text, &source, &import.name) {
+    let out = import.out.clone().unwrap_or_else(|| workspace_root().join("spec").join(&import.name));
+    let overlay_path = import.overlay.clone().or_else(|| {
+        let default = out.join("import").join("overlay.yaml");
+        default.is_file().then_some(default)
+    });
+    let overlay = match &overlay_path {
+        Some(path) => {
+            let parsed = std::fs::read_to_string(path)
+                .map_err(|e| format!("{}: {e}", path.display()))
+                .and_then(|text| codegen::import::Overlay::parse(&text, &path.display().to_string()));
+            match parsed {
+                Ok(overlay) => Some(overlay),
+                Err(error) => {
+                    eprintln!("{error}");
+                    return false;
+                }
+            }
+        }
+        None => None,
+    };
+    let imported = match codegen::import::import_with_overlay(&text, &source, &import.name, overlay.as_ref()) {
         Ok(imported) => imported,
         Err(error) => {
             eprintln!("{}: {error}", import.file.display());
             return false;
         }
     };
-    let out = import.out.clone().unwrap_or_else(|| workspace_root().join("spec").join(&import.name));
     if let Err(error) = codegen::import::write(&imported, &out) {
         eprintln!("{error}");
         return false;
     }
     for note in &imported.notes {
         eprintln!("not mapped: {note}");
+    }
+    if let Some(path) = &overlay_path {
+        println!("applied the overlay {}", path.display());
     }
     println!("wrote {} file(s) to {}", imported.files.len(), out.display());
     true

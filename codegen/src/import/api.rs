@@ -36,7 +36,7 @@ impl Importer<'_> {
             }
             None => (String::new(), None),
         };
-        let base_path = if base_path.is_empty() { "/".to_owned() } else { base_path };
+        let base_path = if base_path.is_empty() { self.common_path_prefix() } else { base_path };
 
         let xml_namespace = self.namespaces.iter().next().cloned();
         if self.namespaces.len() > 1 {
@@ -165,17 +165,21 @@ impl Importer<'_> {
     /// Required headers with a default that every operation sends: fixed headers of the API.
     fn fixed_headers(&mut self) -> IndexMap<String, String> {
         let mut fixed = IndexMap::new();
-        let Some((_, first)) = self.header_defaults.first() else { return fixed };
-        let candidates: Vec<String> = first
+        let mut candidates: Vec<String> = self
+            .header_defaults
             .iter()
-            .filter(|(key, default)| default.is_some() && self.header_of_every_operation(key))
+            .flat_map(|(_, defaults)| defaults.iter())
+            .filter(|(_, default)| default.is_some())
             .map(|(key, _)| key.clone())
             .collect();
+        candidates.sort();
+        candidates.dedup();
+        candidates.retain(|key| self.header_of_every_operation(key));
         for name in candidates {
             let values: std::collections::BTreeSet<Option<String>> = self
                 .header_defaults
                 .iter()
-                .map(|(_, defaults)| defaults.iter().find(|(key, _)| *key == name).and_then(|(_, d)| d.clone()))
+                .filter_map(|(_, defaults)| defaults.iter().find(|(key, _)| *key == name).map(|(_, d)| d.clone()))
                 .collect();
             if values.len() == 1 {
                 if let Some(Some(value)) = values.into_iter().next() {
@@ -189,10 +193,52 @@ impl Importer<'_> {
         fixed
     }
 
+    /// A required header of most operations (the others, like documentation pages, merely
+    /// do not declare it: sending it to them too is harmless).
     fn header_of_every_operation(&self, key: &str) -> bool {
-        self.operations.values().all(|op| {
-            op.parameters.get(key).is_some_and(|p| matches!(p.location, ast::ParameterLocation::Header) && p.required)
-        })
+        let declaring = self
+            .operations
+            .values()
+            .filter(|op| {
+                op.parameters
+                    .get(key)
+                    .is_some_and(|p| matches!(p.location, ast::ParameterLocation::Header) && p.required)
+            })
+            .count();
+        declaring * 2 > self.operations.len()
+    }
+
+    /// Without a base path from the document: the literal leading segments every operation's
+    /// path shares (`/api/v1`), taken out of the paths, so that they read as the API documents
+    /// them; `/` when they share none.
+    fn common_path_prefix(&mut self) -> String {
+        let mut common: Option<Vec<String>> = None;
+        for operation in self.operations.values() {
+            let segments: Vec<&str> = operation.path.split('/').skip(1).collect();
+            // Keep at least one segment of every path, and only literal ones in the prefix.
+            let literal: Vec<String> = segments[..segments.len().saturating_sub(1)]
+                .iter()
+                .take_while(|s| !s.contains('{') && !s.is_empty())
+                .map(|s| (*s).to_owned())
+                .collect();
+            common = Some(match common {
+                None => literal,
+                Some(mut common) => {
+                    let shared = common.iter().zip(&literal).take_while(|(a, b)| a == b).count();
+                    common.truncate(shared);
+                    common
+                }
+            });
+        }
+        let prefix = common.unwrap_or_default();
+        if prefix.is_empty() {
+            return "/".to_owned();
+        }
+        let prefix = format!("/{}", prefix.join("/"));
+        for operation in self.operations.values_mut() {
+            operation.path = operation.path[prefix.len()..].to_owned();
+        }
+        prefix
     }
 
     /// The API's schemes (one of each kind: bearer tokens, an API key header, HTTP Basic), and

@@ -13,8 +13,11 @@
 mod api;
 mod downgrade;
 mod operations;
+mod overlay;
 mod schemas;
 mod swagger2;
+
+pub use overlay::{merge_patch, Overlay};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::fmt;
@@ -52,6 +55,8 @@ pub enum ImportError {
     Parse(String),
     /// Constructs that cannot be expressed, each with its pointer.
     Unmappable(Vec<Note>),
+    /// The overlay does not apply: each problem with the overlay key it is at.
+    Overlay(Vec<String>),
 }
 
 impl fmt::Display for ImportError {
@@ -63,6 +68,12 @@ impl fmt::Display for ImportError {
                     writeln!(f, "error: {note}")?;
                 }
                 write!(f, "{} construct(s) cannot be mapped; nothing was written", notes.len())
+            }
+            ImportError::Overlay(errors) => {
+                for error in errors {
+                    writeln!(f, "error: overlay: {error}")?;
+                }
+                write!(f, "the overlay does not apply to this document; nothing was written")
             }
         }
     }
@@ -79,6 +90,16 @@ const MAX_REFERENCE_HOPS: usize = 64;
 /// Imports `text` (YAML or JSON; Swagger 2.0, OpenAPI 3.0 or 3.1) as the API `name`. `source`
 /// names the document in the generated files' header.
 pub fn import(text: &str, source: &str, name: &str) -> Result<Imported, ImportError> {
+    import_with_overlay(text, source, name, None)
+}
+
+/// As [`import`], then applies the curation of `overlay` (see [`Overlay`]).
+pub fn import_with_overlay(
+    text: &str,
+    source: &str,
+    name: &str,
+    overlay: Option<&Overlay>,
+) -> Result<Imported, ImportError> {
     // YAML scanners are quadratic in nesting depth: refuse absurd nesting before parsing.
     if let Err((line, column)) = crate::load::check_yaml_depth(text, MAX_DOCUMENT_DEPTH) {
         return Err(ImportError::Parse(format!(
@@ -116,8 +137,13 @@ pub fn import(text: &str, source: &str, name: &str) -> Result<Imported, ImportEr
     let mut importer = Importer::new(&document, swagger.starts_with("2."));
     importer.notes.extend(notes);
     importer.run(name, &version);
+    if let Some(overlay) = overlay {
+        overlay
+            .apply(&mut importer.api, &mut importer.schemas, &mut importer.operations)
+            .map_err(ImportError::Overlay)?;
+    }
     let notes: Vec<Note> = std::mem::take(&mut importer.notes).into_iter().collect();
-    let files = importer.render(source, name, &notes);
+    let files = importer.render(source, name, &notes, overlay.is_some());
     Ok(Imported { files, notes })
 }
 
@@ -270,12 +296,14 @@ impl<'a> Importer<'a> {
     // -----------------------------------------------------------------------------------------
     // Output
 
-    fn render(&self, source: &str, name: &str, notes: &[Note]) -> BTreeMap<String, String> {
+    fn render(&self, source: &str, name: &str, notes: &[Note], curated: bool) -> BTreeMap<String, String> {
         let header = |what: &str| {
-            format!(
-                "# {what} of the `{name}` API, imported from {source} by `cargo xtask import-openapi`.\n\
-                 # A starting point: edit freely (descriptions, names, sensitive fields), then `cargo xtask codegen`.\n"
-            )
+            let how = if curated {
+                "# Curated by `import/overlay.yaml`: edit the overlay, not this file, and import again.\n"
+            } else {
+                "# A starting point: edit freely (descriptions, names, sensitive fields), then `cargo xtask codegen`.\n"
+            };
+            format!("# {what} of the `{name}` API, imported from {source} by `cargo xtask import-openapi`.\n{how}")
         };
         let mut files = BTreeMap::new();
         let mut api_text = header("The api section");

@@ -85,11 +85,14 @@ impl Importer<'_> {
         }
     }
 
-    /// A type name no other schema has: the wanted name cleaned to an identifier, numbered
-    /// when taken.
+    /// A type name no other schema has (its Rust form, too): the wanted name cleaned to an
+    /// identifier, numbered when taken.
     pub(super) fn fresh_name(&mut self, wanted: &str) -> String {
         let cleaned: String = wanted.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
-        let mut base = cleaned.to_upper_camel_case();
+        // The document's own name when it already is one word starting upper case (`RESTLogin`
+        // stays, its Rust type is `RestLogin`); otherwise its UpperCamelCase form.
+        let as_written = !cleaned.contains(' ') && cleaned.starts_with(|c: char| c.is_ascii_uppercase());
+        let mut base = if as_written { cleaned.clone() } else { cleaned.to_upper_camel_case() };
         if base.is_empty() {
             base = "Schema".into();
         }
