@@ -239,7 +239,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "operation named like a client method",
             errors: with_api("operations:\n  logIn:\n    method: POST\n    path: /login\n    responses:\n      200: {}\n"),
-            expected: &["demo/api.yaml:9:3: operations.logIn: operation `logIn` becomes the method `log_in`, which every client already has (it is one of new, builder, clone, clone_from, fmt, transport, log_in, log_in_client_credentials, log_out, set_tokens, set_session_id, session_id, set_credentials, set_api_key)"],
+            expected: &["demo/api.yaml:9:3: operations.logIn: operation `logIn` becomes the method `log_in`, which every client already has (it is one of new, builder, clone, clone_from, fmt, into, try_into, transport, log_in, log_in_client_credentials, log_out, set_tokens, set_session_id, session_id, set_credentials, set_api_key)"],
         },
         Case {
             name: "error bodies of several types, and their headers checked",

@@ -47,6 +47,11 @@ struct Dependencies<'a> {
 struct DevDependencies<'a> {
     #[serde(flatten)]
     runtime: std::collections::BTreeMap<&'a str, PathDependency<'a>>,
+    // The tests on the wire: a loopback server, an async test runtime, JSON and form decoding.
+    wiremock: &'a str,
+    tokio: VersionDependency<'a>,
+    serde_json: &'a str,
+    url: &'a str,
 }
 
 #[derive(Serialize)]
@@ -89,6 +94,10 @@ pub fn manifest(krate: &ir::Crate, spec: &ir::Spec, runtime_path: &str) -> Resul
         dev_dependencies: DevDependencies {
             runtime: [(krate.runtime_package.as_str(), PathDependency { path: runtime_path, features: &["testing"] })]
                 .into(),
+            wiremock: "0.6",
+            tokio: VersionDependency { version: "1", features: &["macros", "rt"] },
+            serde_json: "1",
+            url: "2",
         },
         features,
     };

@@ -13,6 +13,7 @@ mod models;
 mod tests;
 mod types;
 mod unions;
+mod wire_tests;
 mod xml;
 
 use std::path::{Component, Path, PathBuf};
@@ -227,6 +228,14 @@ pub fn render(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Result<Rend
             let tokens = tests::documented_examples(spec, runtime, &krate.lib, |example| {
                 write::slash(&relative_path(&test_dir, &krate.spec_dir.join(&example.file)))
             });
+            tokens.map(|tokens| write::rust_file(spec_name, &files, tokens)).unwrap_or(Ok(String::new()))
+        }),
+    ));
+    let files = all_files.clone();
+    jobs.push((
+        PathBuf::from("tests/operations_on_the_wire.rs"),
+        Box::new(move || {
+            let tokens = wire_tests::operations(spec, runtime, &krate.lib);
             tokens.map(|tokens| write::rust_file(spec_name, &files, tokens)).unwrap_or(Ok(String::new()))
         }),
     ));

@@ -148,7 +148,9 @@ fn serde_attributes(context: &Context, field: &ir::Field) -> TokenStream {
     parts.extend(field.json_aliases.iter().map(|alias| quote!(alias = #alias)));
     if optional {
         parts.push(quote!(default));
-        if !field.nullable {
+        // An optional field left unset is left out, nullable or not: only a required nullable
+        // field sends `null` (the caller's choice).
+        if !field.required {
             let is_none = format!("{}::is_none", context.prelude_path("Option"));
             parts.push(quote!(skip_serializing_if = #is_none));
         }

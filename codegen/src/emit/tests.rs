@@ -13,7 +13,7 @@ use super::{Context, ModelsPath, Scope};
 use crate::ir::{self, BodyFormat, ErrorStatus, ExampleOf, Ident, Type};
 
 /// A unique test name made of identifier characters (`<module>__<owner>__<example>`).
-fn test_name(parts: &[&str], names: &mut HashSet<String>) -> Ident {
+pub(super) fn test_name(parts: &[&str], names: &mut HashSet<String>) -> Ident {
     let mut name = parts.iter().map(|part| part.to_snake_case()).collect::<Vec<_>>().join("__");
     name.retain(|c| c.is_ascii_alphanumeric() || c == '_');
     while !names.insert(name.clone()) {
@@ -147,19 +147,39 @@ pub fn sensitive_debug(spec: &ir::Spec, runtime_name: &Ident, lib: &Ident) -> Op
 const SAMPLE_DEPTH: usize = 8;
 
 /// A JSON string.
-fn quoted(text: &str) -> String {
+pub(super) fn quoted(text: &str) -> String {
     serde_json::Value::from(text).to_string()
 }
 
-/// JSON for an object with every required field, and every sensitive string field set to a marker.
+/// What a sample is for.
+#[derive(Clone, Copy, PartialEq)]
+enum SampleFor {
+    /// Every sensitive string field set to a marker (`Debug` must hide it).
+    Debug,
+    /// A request or response body: the required fields.
+    Body,
+}
+
+/// JSON for an object with every required field (and, for `Debug`, every sensitive string field
+/// set to a marker).
 fn sample_object(api: &ir::Api, object: &ir::Object, markers: &mut usize, depth: usize) -> Option<String> {
+    sample_object_for(api, object, markers, depth, SampleFor::Debug)
+}
+
+fn sample_object_for(
+    api: &ir::Api,
+    object: &ir::Object,
+    markers: &mut usize,
+    depth: usize,
+    purpose: SampleFor,
+) -> Option<String> {
     let mut members = Vec::new();
     for field in &object.fields {
-        let value = if field.sensitive && is_text(api, &field.ty) {
+        let value = if purpose == SampleFor::Debug && field.sensitive && is_text(api, &field.ty) {
             *markers += 1;
             quoted(&format!("SECRET-{markers}"))
         } else if field.required {
-            let value = sample_value(api, &field.ty, depth)?;
+            let value = sample_value_for(api, &field.ty, depth, purpose)?;
             match field.json_wrapper {
                 Some(member) => format!("{{{}:{value}}}", quoted(&api.json_members[member].name)),
                 None => value,
@@ -172,6 +192,11 @@ fn sample_object(api: &ir::Api, object: &ir::Object, markers: &mut usize, depth:
     Some(format!("{{{}}}", members.join(",")))
 }
 
+/// A JSON body of type `ty`: the required fields of each object.
+pub(super) fn body_sample(api: &ir::Api, ty: &Type) -> Option<String> {
+    sample_value_for(api, ty, 0, SampleFor::Body)
+}
+
 fn is_text(api: &ir::Api, ty: &Type) -> bool {
     match ty {
         Type::Primitive(p) => matches!(p, ir::Primitive::String | ir::Primitive::Uri),
@@ -180,7 +205,7 @@ fn is_text(api: &ir::Api, ty: &Type) -> bool {
     }
 }
 
-fn sample_value(api: &ir::Api, ty: &Type, depth: usize) -> Option<String> {
+fn sample_value_for(api: &ir::Api, ty: &Type, depth: usize, purpose: SampleFor) -> Option<String> {
     use ir::Primitive as P;
     Some(match ty {
         Type::Primitive(P::String | P::Uri) => quoted("x"),
@@ -197,13 +222,15 @@ fn sample_value(api: &ir::Api, ty: &Type, depth: usize) -> Option<String> {
         Type::Schema(id) => match &api.schema(*id).kind {
             ir::SchemaKind::String => quoted("x"),
             ir::SchemaKind::Enum(enumeration) => quoted(&enumeration.values.first()?.value),
-            ir::SchemaKind::Object(object) if depth < SAMPLE_DEPTH => sample_object(api, object, &mut 0, depth + 1)?,
+            ir::SchemaKind::Object(object) if depth < SAMPLE_DEPTH => {
+                sample_object_for(api, object, &mut 0, depth + 1, purpose)?
+            }
             ir::SchemaKind::Object(_) => return None,
             ir::SchemaKind::Union(union) if depth < SAMPLE_DEPTH => {
-                sample_value(api, &union.variants.first()?.ty, depth + 1)?
+                sample_value_for(api, &union.variants.first()?.ty, depth + 1, purpose)?
             }
             ir::SchemaKind::Union(_) => return None,
-            ir::SchemaKind::Alias(ty) => sample_value(api, ty, depth)?,
+            ir::SchemaKind::Alias(ty) => sample_value_for(api, ty, depth, purpose)?,
         },
     })
 }

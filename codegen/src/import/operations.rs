@@ -505,7 +505,15 @@ impl Importer<'_> {
                 }
             };
             let response_hint = if is_success { format!("{hint}{key}Response") } else { format!("{hint}Error") };
-            let Some(response) = self.response(&pointer, &response_hint, is_success) else { continue };
+            let Some(mut response) = self.response(&pointer, &response_hint, is_success) else { continue };
+            let head = op_pointer.ends_with("/head");
+            if (head || matches!(code, Some(204 | 205))) && response.schema.is_some() && is_success {
+                let what = if head { "a HEAD response".to_owned() } else { format!("a {status} response") };
+                self.note(&pointer, format!("{what} has no body (RFC 9110); its schema is left out"));
+                response.schema = None;
+                response.format = None;
+                response.media_types.clear();
+            }
             if is_success {
                 responses.insert(key, response);
             } else {

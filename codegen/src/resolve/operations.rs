@@ -44,7 +44,7 @@ impl Resolver<'_> {
             let message = "parts (`in: part`) make the body `multipart/form-data`: an operation has them or a `request`, not both";
             self.error(file, &format!("{base}.request"), message);
         }
-        let responses = self.responses(file, base, op, tables);
+        let responses = self.responses(file, base, op, method, tables);
         let errors = self.error_responses(file, base, op, tables);
         let examples = self.operation_examples(file, base, op, formats);
 
@@ -298,7 +298,14 @@ impl Resolver<'_> {
         }
     }
 
-    fn responses(&mut self, file: usize, base: &str, op: &ast::Operation, tables: &Tables) -> Vec<ir::Response> {
+    fn responses(
+        &mut self,
+        file: usize,
+        base: &str,
+        op: &ast::Operation,
+        method: ir::Method,
+        tables: &Tables,
+    ) -> Vec<ir::Response> {
         let mut responses = Vec::new();
         for (status, response) in &op.responses {
             let path = format!("{base}.responses.{status}");
@@ -320,6 +327,20 @@ impl Resolver<'_> {
                 },
                 None => None,
             };
+            if ty.is_some() && method == ir::Method::Head {
+                // RFC 9110 section 9.3.2: a HEAD response has the headers of a GET, never its body.
+                self.error(file, &format!("{path}.schema"), "a HEAD response has no body; leave `schema` out");
+                continue;
+            }
+            if ty.is_some() && matches!(code, 204 | 205) {
+                // RFC 9110 section 15.3.5 and 15.3.6: these statuses end with the headers.
+                self.error(
+                    file,
+                    &format!("{path}.schema"),
+                    format!("a {code} response has no body; leave `schema` out"),
+                );
+                continue;
+            }
             let Some(format) = self.response_format(file, &path, response, ty.as_ref()) else { continue };
             let headers = self.response_headers(file, &path, response, tables);
             responses.push(ir::Response {

@@ -17,14 +17,18 @@ use super::Resolver;
 use crate::ir::{self, BodyFormat, Format, Ident, OperationId};
 
 /// Methods every generated client has, whatever its authentication, those of the traits it
-/// implements (`Clone`, `Debug`), and `new` (which Rust readers take for a constructor): an operation cannot take these names (they stay reserved when
-/// the scheme changes, so code never silently changes meaning).
+/// implements (`Clone`, `Debug`), those every type has that take `self` by value (`into`,
+/// `try_into`: they would win over a `&self` method of that name at the call site), and `new`
+/// (which Rust readers take for a constructor): an operation cannot take these names (they stay
+/// reserved when the scheme changes, so code never silently changes meaning).
 pub const CLIENT_METHODS: &[&str] = &[
     "new",
     "builder",
     "clone",
     "clone_from",
     "fmt",
+    "into",
+    "try_into",
     "transport",
     "log_in",
     "log_in_client_credentials",

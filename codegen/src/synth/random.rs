@@ -407,7 +407,7 @@ fn operation(
     for status in ["200", "201", "204"] {
         if responses.is_empty() || u.ratio(1, 3)? {
             let mut response = Map::new();
-            if status != "204" {
+            if status != "204" && method != "HEAD" {
                 if let Some(body) = &body {
                     response.insert("schema".into(), body.clone().into());
                 }

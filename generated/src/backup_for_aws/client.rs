@@ -3831,9 +3831,7 @@ pub mod requests {
     }
     impl<'a> DeleteRegionSettings<'a> {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::json::Value, crate::backup_for_aws::Error> {
+        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteRegionSettings",
@@ -3844,13 +3842,13 @@ pub mod requests {
             request.segment(&self.region_id);
             let response = self.client.transport.send(request).await?;
             match response.status() {
-                204u16 => response.json(),
+                204u16 => Ok(()),
                 _ => Err(response.unexpected()),
             }
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteRegionSettings<'a> {
-        type Output = Result<::veeam_runtime::json::Value, crate::backup_for_aws::Error>;
+        type Output = Result<(), crate::backup_for_aws::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -8506,9 +8504,7 @@ pub mod requests {
     }
     impl<'a> RemoveLicense<'a> {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::json::Value, crate::backup_for_aws::Error> {
+        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "removeLicense",
@@ -8518,13 +8514,13 @@ pub mod requests {
             request.literal("/licensing/license");
             let response = self.client.transport.send(request).await?;
             match response.status() {
-                204u16 => response.json(),
+                204u16 => Ok(()),
                 _ => Err(response.unexpected()),
             }
         }
     }
     impl<'a> ::std::future::IntoFuture for RemoveLicense<'a> {
-        type Output = Result<::veeam_runtime::json::Value, crate::backup_for_aws::Error>;
+        type Output = Result<(), crate::backup_for_aws::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
@@ -9022,9 +9018,7 @@ pub mod requests {
     }
     impl<'a> ResolveLicenseNotifications<'a> {
         /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::json::Value, crate::backup_for_aws::Error> {
+        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "resolveLicenseNotifications",
@@ -9044,13 +9038,13 @@ pub mod requests {
             }
             let response = self.client.transport.send(request).await?;
             match response.status() {
-                204u16 => response.json(),
+                204u16 => Ok(()),
                 _ => Err(response.unexpected()),
             }
         }
     }
     impl<'a> ::std::future::IntoFuture for ResolveLicenseNotifications<'a> {
-        type Output = Result<::veeam_runtime::json::Value, crate::backup_for_aws::Error>;
+        type Output = Result<(), crate::backup_for_aws::Error>;
         type IntoFuture = ::std::pin::Pin<
             Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
         >;
