@@ -146,10 +146,6 @@ impl Client {
     /// `amazonAccountsGetAll`.
     ///
     /// `GET /api/v1/accounts/amazon`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/iam_roles.html>
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_iam_roles.html>
     pub fn amazon_accounts_get_all(&self) -> requests::AmazonAccountsGetAll<'_> {
         requests::AmazonAccountsGetAll {
             client: self,
@@ -1042,10 +1038,6 @@ impl Client {
     /// `getSessions`.
     ///
     /// `GET /api/v1/sessions`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/sessions.html>
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_sessions.html>
     pub fn get_sessions(&self) -> requests::GetSessions<'_> {
         requests::GetSessions {
             client: self,
@@ -1202,9 +1194,6 @@ impl Client {
     /// `policiesGetAll`.
     ///
     /// `GET /api/v1/policies`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/policies.html>
     pub fn policies_get_all(&self) -> requests::PoliciesGetAll<'_> {
         requests::PoliciesGetAll {
             client: self,
@@ -1238,9 +1227,6 @@ impl Client {
     /// `policiesGetOneById`.
     ///
     /// `GET /api/v1/policies/{policyId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_policy_data.html>
     pub fn policies_get_one_by_id(
         &self,
         policy_id: ::veeam_runtime::Uuid,
@@ -1253,9 +1239,6 @@ impl Client {
     /// `policiesGetRegionsById`.
     ///
     /// `GET /api/v1/policies/{policyId}/regions`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_policy_regions.html>
     pub fn policies_get_regions_by_id(
         &self,
         policy_id: ::veeam_runtime::Uuid,
