@@ -310,6 +310,17 @@ pub struct SessionLogout {
     pub operation: OperationId,
     /// Index into the operation's parameters.
     pub parameter: usize,
+    /// The field of the logon response (an object) whose value the parameter receives, if not
+    /// the session header's value.
+    pub id_field: Option<LogoutId>,
+}
+
+/// Where the logout path's session id comes from: a text field of the logon response.
+#[derive(Debug, Serialize)]
+pub struct LogoutId {
+    pub schema: SchemaId,
+    /// Index into the schema's fields.
+    pub field: usize,
 }
 
 /// Index into `Api::schemas`.

@@ -212,6 +212,21 @@ fn cases() -> Vec<Case> {
             expected: &["demo/api.yaml:10:31: operations.a.schemes: the API offers no `basic` scheme (see `api.auth`)"],
         },
         Case {
+            name: "a logout id that is not a field of the logon response",
+            errors: errors(&[(
+                "api.yaml",
+                concat!(
+                    "api:\n  name: demo\n  title: Demo\n  base_path: /api\n  formats: { supported: [json], default: json }\n",
+                    "  auth:\n    session: { header: X-Session, logon_operation: logon, logout_operation: logout, logout_id: SesionId }\n",
+                    "schemas:\n  Session: { kind: object, fields: { SessionId: { type: string } } }\n",
+                    "operations:\n",
+                    "  logon: { method: POST, path: /logon, authenticated: false, responses: { 201: { schema: Session } } }\n",
+                    "  logout: { method: DELETE, path: '/sessions/{id}', parameters: { id: { in: path, type: string } }, responses: { 204: {} } }\n",
+                ),
+            )]),
+            expected: &["demo/api.yaml:7:85: api.auth.session.logout_id: the logon response `Session` has no field `SesionId`; did you mean `SessionId`?"],
+        },
+        Case {
             name: "enum without values",
             errors: with_api("schemas:\n  Color:\n    kind: enum\n    values: []\n"),
             expected: &["demo/api.yaml:11:5: schemas.Color.values: an enum needs at least one value"],

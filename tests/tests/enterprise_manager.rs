@@ -543,8 +543,10 @@ async fn log_in_sends_basic_credentials_and_keeps_the_session_id() {
             ))
             .mount(&server)
             .await;
+        // Logging out names the session by its `SessionId` GUID from the logon response, not by
+        // the header value (delete_loginsessions_id.html; the session's own Delete link).
         Mock::given(method("DELETE"))
-            .and(path("/api/logonSessions/O9Msj3rq7EGUhtSMBQx%2Bmw%3D%3D"))
+            .and(path("/api/logonSessions/15a3fc97-0325-4119-b789-5c0367c6c565"))
             .respond_with(ResponseTemplate::new(204))
             .mount(&server)
             .await;
@@ -567,7 +569,8 @@ async fn log_in_sends_basic_credentials_and_keeps_the_session_id() {
             assert_eq!(header(later, "authorization"), None);
         }
         assert_eq!(requests[2].method.as_str(), "DELETE");
-        assert_eq!(requests[2].url.path(), "/api/logonSessions/O9Msj3rq7EGUhtSMBQx%2Bmw%3D%3D", "percent-encoded");
+        assert_eq!(requests[2].url.path(), "/api/logonSessions/15a3fc97-0325-4119-b789-5c0367c6c565");
+        assert_eq!(header(&requests[2], "x-restsvcsessionid"), Some(SESSION), "the call itself is authenticated");
 
         let error = client.list_backup_servers().await.unwrap_err();
         assert!(matches!(error, Error::Auth(_)), "after logout: {error:?}");
@@ -608,4 +611,21 @@ async fn the_default_port_is_9398() {
     let client = Client::builder("https://em.example").build().unwrap();
     assert_eq!(client.transport().base_url().as_str(), "https://em.example:9398/api");
     assert_eq!(client.transport().format(), Format::Xml);
+}
+
+/// A session id set by hand has no `SessionId` known: logging out falls back to naming the
+/// session by that id (and a later logon's `SessionId` never outlives its session).
+#[tokio::test]
+async fn logging_out_of_a_session_set_by_hand_names_it_by_its_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/logonSessions/hand-set"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = Client::builder(server.uri()).build().unwrap();
+    client.set_session_id("hand-set");
+    client.log_out().await.unwrap();
+    assert!(client.session_id().is_none());
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }

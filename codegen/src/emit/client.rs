@@ -731,6 +731,21 @@ fn auth_methods(context: &Context) -> TokenStream {
             logon.path
         );
         let doc = docs::outer(Some(&doc));
+        // The logout path names the session by a field of the logon response, if the spec says so.
+        let keep_logout_id = session.logout.as_ref().and_then(|l| l.id_field.as_ref()).and_then(|id| {
+            let ir::SchemaKind::Object(object) = &api.schema(id.schema).kind else { return None };
+            let field = &object.fields[id.field];
+            let name = &field.rust_name;
+            Some(if field.required && !field.nullable {
+                quote!(self.client.transport.set_logout_id(#runtime::client::Secret::new(output.#name.as_str()));)
+            } else {
+                quote! {
+                    if let Some(id) = &output.#name {
+                        self.client.transport.set_logout_id(#runtime::client::Secret::new(id.as_str()));
+                    }
+                }
+            })
+        });
         let log_out = session.logout.as_ref().map(|session_logout| {
             let logout = api.operation(session_logout.operation);
             let request = build_request(context, logout, logout.authenticated);
@@ -745,7 +760,7 @@ fn auth_methods(context: &Context) -> TokenStream {
             quote! {
                 #doc
                 pub async fn log_out(&self) -> Result<(), Error> {
-                    let Some(session) = self.transport.session_id() else {
+                    let Some(session) = self.transport.logout_id() else {
                         return Err(#runtime::client::Error::not_logged_in("log_out"));
                     };
                     struct Fields<'a> { client: &'a Client, #session_param: String }
@@ -775,7 +790,9 @@ fn auth_methods(context: &Context) -> TokenStream {
                         request.basic_auth(username, password);
                         let response = self.client.transport.send(request).await?;
                         self.client.transport.store_session(&response)?;
-                        #decode
+                        let output: #output = #decode?;
+                        #keep_logout_id
+                        Ok(output)
                     }
                 }
                 Fields { client: self }.send(username, password).await

@@ -159,6 +159,10 @@ pub struct SessionAuth {
     pub logon_operation: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logout_operation: Option<String>,
+    /// The field of the logon response naming the session in the logout path (Enterprise
+    /// Manager's `SessionId`); without it, the session header's value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logout_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

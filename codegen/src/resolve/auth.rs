@@ -26,6 +26,8 @@ pub(super) struct SessionPlan {
     pub header: String,
     pub logon: OperationId,
     pub logout: Option<OperationId>,
+    /// The logon response's field naming the session in the logout path.
+    pub logout_id: Option<String>,
 }
 
 impl Resolver<'_> {
@@ -66,7 +68,12 @@ impl Resolver<'_> {
                 .as_deref()
                 .and_then(|id| self.named(file, "session.logout_operation", id, tables));
             if let Some(logon) = logon {
-                plan.session = Some(SessionPlan { header: session.header.clone(), logon, logout });
+                plan.session = Some(SessionPlan {
+                    header: session.header.clone(),
+                    logon,
+                    logout,
+                    logout_id: session.logout_id.clone(),
+                });
             }
         }
         plan

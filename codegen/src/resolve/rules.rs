@@ -114,7 +114,7 @@ impl Resolver<'_> {
                 }
             }
         }
-        let auth = self.auth_rules(plan, operations, &place);
+        let auth = self.auth_rules(plan, operations, schemas, settings.file, &place);
         (auth, error_bodies, error_message)
     }
 
@@ -210,6 +210,8 @@ impl Resolver<'_> {
         &mut self,
         plan: AuthPlan,
         operations: &[ir::Operation],
+        schemas: &[ir::Schema],
+        api_file: usize,
         place: &dyn Fn(OperationId) -> (usize, String),
     ) -> ir::Auth {
         let bearer = plan.bearer.map(|bearer| {
@@ -258,7 +260,10 @@ impl Resolver<'_> {
                     self.error(file, &path, message);
                     return None;
                 }
-                Some(ir::SessionLogout { operation: id, parameter: path_parameters[0] })
+                let id_field = session.logout_id.as_deref().and_then(|name| {
+                    self.logout_id(name, &operations[session.logon.0], schemas, api_file)
+                });
+                Some(ir::SessionLogout { operation: id, parameter: path_parameters[0], id_field })
             });
             ir::Session { header: session.header, logon_operation: session.logon, logout }
         });
@@ -274,6 +279,45 @@ impl Resolver<'_> {
             }
         }
         auth
+    }
+}
+
+impl Resolver<'_> {
+    /// The text field `name` of the logon operation's response object.
+    fn logout_id(
+        &mut self,
+        name: &str,
+        logon: &ir::Operation,
+        schemas: &[ir::Schema],
+        api_file: usize,
+    ) -> Option<ir::LogoutId> {
+        let object = match &logon.output {
+            ir::Output::Body(ir::Type::Schema(id)) => match &schemas[id.0].kind {
+                ir::SchemaKind::Object(object) => Some((*id, object)),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some((schema, object)) = object else {
+            let message =
+                format!("`logout_id` names a field of the logon response, and `{}` returns no object", logon.id);
+            self.error(api_file, "api.auth.session.logout_id", message);
+            return None;
+        };
+        match object.fields.iter().position(|f| f.name == name) {
+            Some(field) if is_text(&object.fields[field].ty, schemas) => Some(ir::LogoutId { schema, field }),
+            Some(_) => {
+                let message = format!("field `{name}` of the logon response is not text");
+                self.error(api_file, "api.auth.session.logout_id", message);
+                None
+            }
+            None => {
+                let hint = crate::diagnostics::did_you_mean(name, object.fields.iter().map(|f| f.name.as_str()));
+                let message = format!("the logon response `{}` has no field `{name}`{hint}", schemas[schema.0].name);
+                self.error(api_file, "api.auth.session.logout_id", message);
+                None
+            }
+        }
     }
 }
 

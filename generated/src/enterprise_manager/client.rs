@@ -79,10 +79,20 @@ impl Client {
                 request.basic_auth(username, password);
                 let response = self.client.transport.send(request).await?;
                 self.client.transport.store_session(&response)?;
-                match response.status() {
+                let output: crate::enterprise_manager::models::LogonSession = match response
+                    .status()
+                {
                     201u16 => response.body(),
                     _ => Err(response.unexpected()),
+                }?;
+                if let Some(id) = &output.session_id {
+                    self.client
+                        .transport
+                        .set_logout_id(
+                            ::veeam_runtime::client::Secret::new(id.as_str()),
+                        );
                 }
+                Ok(output)
             }
         }
         Fields { client: self }.send(username, password).await
@@ -97,7 +107,7 @@ impl Client {
     }
     /// Ends the session (`DELETE /api/logonSessions/{sessionId}`) and forgets its id.
     pub async fn log_out(&self) -> Result<(), Error> {
-        let Some(session) = self.transport.session_id() else {
+        let Some(session) = self.transport.logout_id() else {
             return Err(::veeam_runtime::client::Error::not_logged_in("log_out"));
         };
         struct Fields<'a> {

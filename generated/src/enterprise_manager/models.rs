@@ -1934,7 +1934,7 @@ pub struct LogonSession {
     /// User name of the session's account, for example `ENTERPRISE04\Administrator`.
     #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// ID of the logon session.
+    /// ID of the logon session (its GUID in `/logonSessions/{ID}`).
     ///
     /// Sensitive: never shown by `Debug`.
     #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]

@@ -89,6 +89,8 @@ pub(super) struct AuthState {
     pub client: RwLock<Option<(String, Secret)>>,
     /// A session id (session schemes).
     pub session: RwLock<Option<Secret>>,
+    /// What names the session in the logout call, when not the session id itself.
+    pub logout_id: RwLock<Option<Secret>>,
     /// An API key.
     pub api_key: RwLock<Option<Secret>>,
     pub basic: RwLock<Option<(String, Secret)>>,

@@ -111,18 +111,33 @@ impl Transport {
         *auth.bearer.lock().await = None;
         write(&auth.client, None);
         write(&auth.session, None);
+        write(&auth.logout_id, None);
         write(&auth.api_key, None);
         write(&auth.basic, None);
     }
 
-    /// Uses this session id from now on (session schemes).
+    /// Uses this session id from now on (session schemes); an id kept for logging out belongs
+    /// to the previous session and is forgotten.
     pub fn set_session_id(&self, session_id: Secret) {
         write(&self.inner.auth.session, Some(session_id));
+        write(&self.inner.auth.logout_id, None);
     }
 
     /// The current session id.
     pub fn session_id(&self) -> Option<Secret> {
         read(&self.inner.auth.session)
+    }
+
+    /// Keeps what names the session in the logout call (Enterprise Manager's `SessionId`, from
+    /// the logon response), when it is not the session id itself.
+    pub fn set_logout_id(&self, id: Secret) {
+        write(&self.inner.auth.logout_id, Some(id));
+    }
+
+    /// What names the session in the logout call: the id kept from the logon response, else the
+    /// session id.
+    pub fn logout_id(&self) -> Option<Secret> {
+        read(&self.inner.auth.logout_id).or_else(|| self.session_id())
     }
 
     /// Sends this key in the API's key header from now on.
