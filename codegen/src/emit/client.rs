@@ -392,7 +392,20 @@ fn operation_docs(context: &Context, operation: &Operation) -> String {
         text.push_str("\n\n");
         text.push_str(description);
     }
-    text.push_str(&format!("\n\n`{} {}{}`", operation.method.as_str(), context.api.base_path, operation.path));
+    // Fixed query values are part of what is called (`?format=Entity`, `?action=create`).
+    let fixed: Vec<String> = operation
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Query)
+        .filter_map(|p| p.value.as_ref().map(|value| format!("{}={value}", p.name)))
+        .collect();
+    let query = if fixed.is_empty() { String::new() } else { format!("?{}", fixed.join("&")) };
+    text.push_str(&format!(
+        "\n\n`{} {}{}{query}`",
+        operation.method.as_str(),
+        context.api.base_path,
+        operation.path
+    ));
     let documented: Vec<String> = operation
         .errors
         .iter()

@@ -145,7 +145,7 @@ impl Client {
     /// Connects a backup server to Enterprise Manager. The server answers `202 Accepted` with a `Task`
     /// to poll. (The page's example shows `201 Success`; the documented contract is 202.)
     ///
-    /// `POST /api/backupServers`
+    /// `POST /api/backupServers?action=create`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html>
@@ -178,7 +178,7 @@ impl Client {
     /// Creates a password on the backup server. The server answers `202 Accepted` with a `Task`.
     /// (The page's example shows `201 Created`; the documented contract is 202.)
     ///
-    /// `POST /api/backupServers/{backupServerId}/passwords`
+    /// `POST /api/backupServers/{backupServerId}/passwords?action=create`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers_id_passwords.html>
@@ -307,7 +307,7 @@ impl Client {
     }
     /// Get an account
     ///
-    /// `GET /api/security/accounts/{accountId}`
+    /// `GET /api/security/accounts/{accountId}?format=Entity`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts_id.html>
@@ -337,7 +337,7 @@ impl Client {
     }
     /// Get a backup server
     ///
-    /// `GET /api/backupServers/{backupServerId}`
+    /// `GET /api/backupServers/{backupServerId}?format=Entity`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id.html>
@@ -417,7 +417,7 @@ impl Client {
     }
     /// Get a security role
     ///
-    /// `GET /api/security/roles/{roleId}`
+    /// `GET /api/security/roles/{roleId}?format=Entity`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_roles_id.html>
@@ -455,7 +455,7 @@ impl Client {
     }
     /// Get backup servers as entities
     ///
-    /// `GET /api/backupServers`
+    /// `GET /api/backupServers?format=Entity`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/backupservers.html>
@@ -557,7 +557,7 @@ impl Client {
     /// Filtered, sorted and paged backup servers. Filter fields: `UID`, `Name`, `Description`, `IpOrDnsName`,
     /// `Port`, `Version`; for example `filter=Version=="11.0.0.837"`.
     ///
-    /// `GET /api/query`
+    /// `GET /api/query?type=BackupServer`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backupserver.html>
@@ -578,7 +578,7 @@ impl Client {
     /// Finds passwords on all backup servers. Filter fields: `PasswordKeyID`, `Hint`, `BackupServerUid`,
     /// `BackupServerName`; for example `filter=BackupServerName=="enterprise06.tech.local"`.
     ///
-    /// `GET /api/query`
+    /// `GET /api/query?type=Passwords`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_passwords.html>
