@@ -294,11 +294,12 @@ fn build_request_in(context: &Context, operation: &Operation, authenticated: boo
             }
             _ => {}
         }
-        let formats = body.formats.iter().map(|f| match f {
-            BodyFormat::Json => quote!(#runtime::client::BodyFormat::Json),
-            BodyFormat::Xml => quote!(#runtime::client::BodyFormat::Xml),
-            BodyFormat::Form => quote!(#runtime::client::BodyFormat::Form),
-            BodyFormat::Text | BodyFormat::Binary => unreachable!("text and binary bodies stand alone (resolve)"),
+        // Text and binary bodies stand alone (resolve), handled above.
+        let formats = body.formats.iter().filter_map(|f| match f {
+            BodyFormat::Json => Some(quote!(#runtime::client::BodyFormat::Json)),
+            BodyFormat::Xml => Some(quote!(#runtime::client::BodyFormat::Xml)),
+            BodyFormat::Form => Some(quote!(#runtime::client::BodyFormat::Form)),
+            BodyFormat::Text | BodyFormat::Binary => None,
         });
         let arms = body.formats.iter().map(|f| match f {
             BodyFormat::Json => quote!(#runtime::client::BodyFormat::Json => request.json_body(&self.body)?,),
@@ -400,12 +401,7 @@ fn operation_docs(context: &Context, operation: &Operation) -> String {
         .filter_map(|p| p.value.as_ref().map(|value| format!("{}={value}", p.name)))
         .collect();
     let query = if fixed.is_empty() { String::new() } else { format!("?{}", fixed.join("&")) };
-    text.push_str(&format!(
-        "\n\n`{} {}{}{query}`",
-        operation.method.as_str(),
-        context.api.base_path,
-        operation.path
-    ));
+    text.push_str(&format!("\n\n`{} {}{}{query}`", operation.method.as_str(), context.api.base_path, operation.path));
     let documented: Vec<String> = operation
         .errors
         .iter()

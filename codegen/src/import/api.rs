@@ -214,6 +214,9 @@ impl Importer<'_> {
     fn common_path_prefix(&mut self) -> String {
         let mut common: Option<Vec<String>> = None;
         for operation in self.operations.values() {
+            if !operation.path.starts_with('/') {
+                return "/".to_owned();
+            }
             let segments: Vec<&str> = operation.path.split('/').skip(1).collect();
             // Keep at least one segment of every path, and only literal ones in the prefix.
             let literal: Vec<String> = segments[..segments.len().saturating_sub(1)]
@@ -236,7 +239,9 @@ impl Importer<'_> {
         }
         let prefix = format!("/{}", prefix.join("/"));
         for operation in self.operations.values_mut() {
-            operation.path = operation.path[prefix.len()..].to_owned();
+            if let Some(rest) = operation.path.strip_prefix(&prefix) {
+                operation.path = rest.to_owned();
+            }
         }
         prefix
     }
