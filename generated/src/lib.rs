@@ -2033,8 +2033,11 @@ mod shared {
     /// Types shared by every API: identifiers, timestamps and the opaque value of unknown
     /// enum variants.
     pub use ::veeam_runtime::{Date, DateTime, UnknownValue, Uuid};
-    /// Client settings and values shared by every API's client.
-    pub use ::veeam_runtime::client::{BuildError, Format, Secret};
+    /// Client settings and values shared by every API's client: files sent (`Upload`) and
+    /// received (`Download`, or streamed: `ByteStream`).
+    pub use ::veeam_runtime::client::{
+        BuildError, ByteStream, Download, Format, Secret, Upload,
+    };
     /// Reading and writing JSON bodies; errors name the member path
     /// (`Roles.EnterpriseRoles[0]`).
     pub mod json {

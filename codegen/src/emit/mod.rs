@@ -361,8 +361,9 @@ fn lib_rs(krate: &ir::Crate, spec: &ir::Spec) -> TokenStream {
             /// enum variants.
             pub use #runtime::{Date, DateTime, UnknownValue, Uuid};
 
-            /// Client settings and values shared by every API's client.
-            pub use #runtime::client::{BuildError, Format, Secret};
+            /// Client settings and values shared by every API's client: files sent (`Upload`) and
+            /// received (`Download`, or streamed: `ByteStream`).
+            pub use #runtime::client::{BuildError, ByteStream, Download, Format, Secret, Upload};
 
             /// Reading and writing JSON bodies; errors name the member path
             /// (`Roles.EnterpriseRoles[0]`).
