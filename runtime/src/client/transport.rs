@@ -201,11 +201,22 @@ impl Transport {
             Error::Auth(AuthError::new(operation, "the client credentials are not a valid header value"))
         })?;
         authorization.set_sensitive(true);
-        let span = self.span(&request);
+        self.grant(&request, url, Some((reqwest::header::AUTHORIZATION, authorization))).await
+    }
+
+    /// Sends a token request and reads the tokens. Straight to `execute`: a token request is
+    /// never authenticated by the client's own credentials or retried (and going through `send`
+    /// would make refreshing recursive).
+    async fn grant<E: ErrorBody>(
+        &self,
+        request: &Request,
+        url: reqwest::Url,
+        credential: Option<(HeaderName, HeaderValue)>,
+    ) -> Result<Tokens, Error<E>> {
+        let span = self.span(request);
         let response = async {
-            let raw =
-                self.execute_at::<E>(&request, url, Some((reqwest::header::AUTHORIZATION, authorization))).await?;
-            self.read::<E>(&request, raw).await
+            let raw = self.execute_at::<E>(request, url, credential).await?;
+            self.read::<E>(request, raw).await
         }
         .instrument(span.clone())
         .await?;
@@ -233,24 +244,7 @@ impl Transport {
         request.literal(token_path);
         request.sensitive_response();
         request.form_fields(fields)?;
-        // Straight to `execute`: a token request is never authenticated or retried (and going
-        // through `send` would make refreshing recursive).
-        let span = self.span(&request);
-        let response = async {
-            let raw = self.execute::<E>(&request, None).await?;
-            self.read::<E>(&request, raw).await
-        }
-        .instrument(span.clone())
-        .await?;
-        span.record("status", response.status.as_u16());
-        if response.status.is_client_error() || response.status.is_server_error() {
-            return Err(response.api_error());
-        }
-        if !response.status.is_success() {
-            return Err(response.unexpected());
-        }
-        let tokens: TokenResponse = response.json()?;
-        Ok(tokens.into_tokens())
+        self.grant(&request, self.url(token_path), None).await
     }
 
     /// Stores the session id of a logon response (from the scheme's header).
