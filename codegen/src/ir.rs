@@ -430,6 +430,9 @@ pub struct Field {
     /// Lists only: the JSON list sits inside an object with this single member (index into
     /// `Api::json_members`).
     pub json_wrapper: Option<usize>,
+    /// JSON objects lacking this member but holding unknown ones are rejected (see
+    /// `ast::JsonField::expected`).
+    pub json_expected: bool,
     pub xml_name: String,
     pub xml_kind: XmlKind,
     /// Lists only: items are wrapped in `<xml_name>` and each named this; `None` means the items

@@ -233,6 +233,32 @@ pub fn option_serialize_wrapped_list<M: Member, T: Serialize, S: Serializer>(
     }
 }
 
+/// Reads a document that is expected to carry one of `expected` (a list document's list, say):
+/// an object that lacks all of them but has a member outside `known` is an error, because the
+/// list is most likely there under a name this client does not know, and an empty list would
+/// hide it. Anything else goes to `read` (the type's derived reader). Member names are named in
+/// the error; values never are.
+pub fn expecting_member<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    schema: &str,
+    expected: &[&str],
+    known: &[&str],
+    read: fn(Value) -> Result<T, serde_json::Error>,
+) -> Result<T, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    if let Value::Object(members) = &value {
+        let has_expected = members.keys().any(|key| expected.contains(&key.as_str()));
+        let unknown = members.keys().find(|key| !known.contains(&key.as_str()));
+        if let (false, Some(unknown)) = (has_expected, unknown) {
+            return Err(de::Error::custom(format_args!(
+                "`{schema}` has no `{}` member but has `{unknown}`: the list is missing or under a name this client does not know",
+                expected.first().copied().unwrap_or_default()
+            )));
+        }
+    }
+    read(value).map_err(de::Error::custom)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -219,9 +219,11 @@ fn object_type(context: &Context, schema: &Schema, object: &ir::Object) -> Token
     });
 
     let constructor = constructor(context, schema, object);
+    let (remote, expecting) = expecting_member(context, schema, object);
     quote! {
         #docs
         #[derive(#(#derives),*)]
+        #remote
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -229,7 +231,40 @@ fn object_type(context: &Context, schema: &Schema, object: &ir::Object) -> Token
 
         #constructor
         #debug
+        #expecting
     }
+}
+
+/// For objects with an `expected` JSON member: serde's derive becomes inherent functions
+/// (`remote = "Self"`) and the trait impls put the runtime's check in front of them.
+fn expecting_member(context: &Context, schema: &Schema, object: &ir::Object) -> (TokenStream, TokenStream) {
+    let expected: Vec<&String> = object
+        .fields
+        .iter()
+        .filter(|field| field.json_expected)
+        .flat_map(|field| std::iter::once(&field.json_name).chain(&field.json_aliases))
+        .collect();
+    if expected.is_empty() {
+        return (TokenStream::new(), TokenStream::new());
+    }
+    let known = object.fields.iter().flat_map(|field| std::iter::once(&field.json_name).chain(&field.json_aliases));
+    let runtime = &context.runtime();
+    let name = &schema.rust_name;
+    let schema_name = schema.name.as_str();
+    let remote = quote!(#[serde(remote = "Self")]);
+    let impls = quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                #runtime::json::expecting_member(deserializer, #schema_name, &[#(#expected),*], &[#(#known),*], Self::deserialize)
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                Self::serialize(self, serializer)
+            }
+        }
+    };
+    (remote, impls)
 }
 
 /// `new` with the required fields and a `with_*` setter per optional one: adding an optional

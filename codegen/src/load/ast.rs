@@ -279,6 +279,11 @@ pub struct JsonField {
     /// Other member names the wrapper's list is read from (documented spellings servers use).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub wrapper_aliases: Vec<String>,
+    /// The document is expected to carry this member (a list document's list): an object without
+    /// it, under its name or an alias, but with a member the schema does not know is an error
+    /// instead of an empty value.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub expected: bool,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

@@ -239,6 +239,7 @@ impl Resolver<'_> {
                 json_name,
                 json_aliases: json.map(|j| j.aliases.clone()).unwrap_or_default(),
                 json_wrapper: wrapper.map(|member| members.add(member, wrapper_aliases)),
+                json_expected: json.is_some_and(|j| j.expected),
                 xml_name,
                 xml_kind,
                 xml_item,

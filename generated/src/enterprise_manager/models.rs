@@ -449,11 +449,13 @@ impl ::veeam_runtime::xml::ToXml for BackupServerSpec {
 /// Backup server entities (`GET /backupServers?format=Entity`). Gap - no example is published; the root
 /// element name `BackupServers` is assumed (it is not checked on read).
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct BackupServers {
-    /// `BackupServer`.
+    /// The servers; in XML each is a `BackupServer` element, in JSON the list is `BackupServers`.
     #[serde(
-        rename = "BackupServer",
+        rename = "BackupServers",
+        alias = "BackupServer",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::veeam_runtime::json::option_list"
@@ -475,6 +477,27 @@ impl BackupServers {
 impl Default for BackupServers {
     fn default() -> Self {
         Self::new()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BackupServers {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        ::veeam_runtime::json::expecting_member(
+            deserializer,
+            "BackupServers",
+            &["BackupServers", "BackupServer"],
+            &["BackupServers", "BackupServer"],
+            Self::deserialize,
+        )
+    }
+}
+impl ::serde::Serialize for BackupServers {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        Self::serialize(self, serializer)
     }
 }
 impl ::veeam_runtime::xml::FromXml for BackupServers {
@@ -672,11 +695,13 @@ impl ::veeam_runtime::xml::ToXml for CredentialsInfo {
 }
 /// Credentials records of a backup server.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CredentialsInfoList {
-    /// `CredentialsInfo`.
+    /// The records; in XML each is a `CredentialsInfo` element, in JSON the list is `CredentialsInfos`.
     #[serde(
-        rename = "CredentialsInfo",
+        rename = "CredentialsInfos",
+        alias = "CredentialsInfo",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::veeam_runtime::json::option_list"
@@ -701,6 +726,27 @@ impl CredentialsInfoList {
 impl Default for CredentialsInfoList {
     fn default() -> Self {
         Self::new()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CredentialsInfoList {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        ::veeam_runtime::json::expecting_member(
+            deserializer,
+            "CredentialsInfoList",
+            &["CredentialsInfos", "CredentialsInfo"],
+            &["CredentialsInfos", "CredentialsInfo"],
+            Self::deserialize,
+        )
+    }
+}
+impl ::serde::Serialize for CredentialsInfoList {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        Self::serialize(self, serializer)
     }
 }
 impl ::veeam_runtime::xml::FromXml for CredentialsInfoList {
@@ -1390,6 +1436,7 @@ impl ::veeam_runtime::xml::ToXml for EntityRef {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/representation_collections.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct EntityReferences {
     /// The references; in XML each is a `Ref` element.
@@ -1416,6 +1463,27 @@ impl EntityReferences {
 impl Default for EntityReferences {
     fn default() -> Self {
         Self::new()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EntityReferences {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        ::veeam_runtime::json::expecting_member(
+            deserializer,
+            "EntityReferences",
+            &["Refs"],
+            &["Refs"],
+            Self::deserialize,
+        )
+    }
+}
+impl ::serde::Serialize for EntityReferences {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        Self::serialize(self, serializer)
     }
 }
 impl ::veeam_runtime::xml::FromXml for EntityReferences {
@@ -2102,11 +2170,13 @@ impl ::veeam_runtime::xml::ToXml for LogonSession {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct LogonSessions {
-    /// The sessions. (Gap - the JSON member name is not documented.)
+    /// The sessions; in XML each is a `LogonSession` element, in JSON the list is `LogonSessions`.
     #[serde(
-        rename = "LogonSession",
+        rename = "LogonSessions",
+        alias = "LogonSession",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::veeam_runtime::json::option_list"
@@ -2128,6 +2198,27 @@ impl LogonSessions {
 impl Default for LogonSessions {
     fn default() -> Self {
         Self::new()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LogonSessions {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        ::veeam_runtime::json::expecting_member(
+            deserializer,
+            "LogonSessions",
+            &["LogonSessions", "LogonSession"],
+            &["LogonSessions", "LogonSession"],
+            Self::deserialize,
+        )
+    }
+}
+impl ::serde::Serialize for LogonSessions {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        Self::serialize(self, serializer)
     }
 }
 impl ::veeam_runtime::xml::FromXml for LogonSessions {
@@ -2391,11 +2482,13 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfo {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct PasswordKeyInfoList {
-    /// The passwords. (Gap - the JSON member name is not documented.)
+    /// The passwords; in XML each is a `PasswordKeyInfo` element, in JSON the list is `PasswordKeyInfos`.
     #[serde(
-        rename = "PasswordKeyInfo",
+        rename = "PasswordKeyInfos",
+        alias = "PasswordKeyInfo",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::veeam_runtime::json::option_list"
@@ -2420,6 +2513,27 @@ impl PasswordKeyInfoList {
 impl Default for PasswordKeyInfoList {
     fn default() -> Self {
         Self::new()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PasswordKeyInfoList {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        ::veeam_runtime::json::expecting_member(
+            deserializer,
+            "PasswordKeyInfoList",
+            &["PasswordKeyInfos", "PasswordKeyInfo"],
+            &["PasswordKeyInfos", "PasswordKeyInfo"],
+            Self::deserialize,
+        )
+    }
+}
+impl ::serde::Serialize for PasswordKeyInfoList {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        Self::serialize(self, serializer)
     }
 }
 impl ::veeam_runtime::xml::FromXml for PasswordKeyInfoList {
@@ -3077,11 +3191,13 @@ impl ::veeam_runtime::xml::XmlScalar for TaskState {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Tasks {
-    /// The tasks. (Gap - the JSON member name is not documented.)
+    /// The tasks; in XML each is a `Task` element, in JSON the list is `Tasks`.
     #[serde(
-        rename = "Task",
+        rename = "Tasks",
+        alias = "Task",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "::veeam_runtime::json::option_list"
@@ -3103,6 +3219,27 @@ impl Tasks {
 impl Default for Tasks {
     fn default() -> Self {
         Self::new()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Tasks {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        ::veeam_runtime::json::expecting_member(
+            deserializer,
+            "Tasks",
+            &["Tasks", "Task"],
+            &["Tasks", "Task"],
+            Self::deserialize,
+        )
+    }
+}
+impl ::serde::Serialize for Tasks {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        Self::serialize(self, serializer)
     }
 }
 impl ::veeam_runtime::xml::FromXml for Tasks {
