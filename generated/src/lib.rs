@@ -2034,9 +2034,10 @@ mod shared {
     /// enum variants.
     pub use ::veeam_runtime::{Date, DateTime, UnknownValue, Uuid};
     /// Client settings and values shared by every API's client: files sent (`Upload`) and
-    /// received (`Download`, or streamed: `ByteStream`).
+    /// received (`Download`, or streamed: `ByteStream`), and a body with its status and
+    /// headers (`ResponseValue`, from `send_with_response()`).
     pub use ::veeam_runtime::client::{
-        BuildError, ByteStream, Download, Format, Secret, Upload,
+        BuildError, ByteStream, Download, Format, ResponseValue, Secret, Upload,
     };
     /// Reading and writing JSON bodies; errors name the member path
     /// (`Roles.EnterpriseRoles[0]`).

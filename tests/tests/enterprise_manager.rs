@@ -630,8 +630,11 @@ async fn logging_out_of_a_session_set_by_hand_names_it_by_its_id() {
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
+/// A list call, summarised as the number of items it decoded.
+type ListCall = fn(Client) -> Pin<Box<dyn Future<Output = Result<usize, Error>> + Send>>;
+
 /// Serves `body` as JSON to one list call and returns how many items it decoded to.
-async fn json_list_len(body: &str, call: fn(Client) -> Pin<Box<dyn Future<Output = Result<usize, Error>> + Send>>) -> Result<usize, Error> {
+async fn json_list_len(body: &str, call: ListCall) -> Result<usize, Error> {
     let (server, client) = logged_on(Format::Json).await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(body.as_bytes().to_vec(), "application/json"))
@@ -642,33 +645,95 @@ async fn json_list_len(body: &str, call: fn(Client) -> Pin<Box<dyn Future<Output
 
 #[tokio::test]
 async fn json_list_documents_use_the_plural_member_accept_the_item_name_and_reject_a_misnamed_list() {
-    type Call = fn(Client) -> Pin<Box<dyn Future<Output = Result<usize, Error>> + Send>>;
     let item = r#"{"Name": "x", "Links": []}"#;
-    let lists: [(&str, &str, Call); 5] = [
-        ("PasswordKeyInfos", "PasswordKeyInfo", |c| Box::pin(async move { c.list_passwords(SERVER.parse().unwrap()).await.map(|r| r.password_key_info.unwrap_or_default().len()) })),
+    let lists: [(&str, &str, ListCall); 5] = [
+        ("PasswordKeyInfos", "PasswordKeyInfo", |c| {
+            Box::pin(async move {
+                c.list_passwords(SERVER.parse().unwrap()).await.map(|r| r.password_key_info.unwrap_or_default().len())
+            })
+        }),
         ("Tasks", "Task", |c| Box::pin(async move { c.list_tasks().await.map(|r| r.task.unwrap_or_default().len()) })),
-        ("LogonSessions", "LogonSession", |c| Box::pin(async move { c.list_logon_sessions().await.map(|r| r.logon_session.unwrap_or_default().len()) })),
-        ("BackupServers", "BackupServer", |c| Box::pin(async move { c.list_backup_server_entities().await.map(|r| r.backup_server.unwrap_or_default().len()) })),
-        ("CredentialsInfos", "CredentialsInfo", |c| Box::pin(async move { c.list_credentials(SERVER.parse().unwrap()).await.map(|r| r.credentials_info.unwrap_or_default().len()) })),
+        ("LogonSessions", "LogonSession", |c| {
+            Box::pin(async move { c.list_logon_sessions().await.map(|r| r.logon_session.unwrap_or_default().len()) })
+        }),
+        ("BackupServers", "BackupServer", |c| {
+            Box::pin(
+                async move { c.list_backup_server_entities().await.map(|r| r.backup_server.unwrap_or_default().len()) },
+            )
+        }),
+        ("CredentialsInfos", "CredentialsInfo", |c| {
+            Box::pin(async move {
+                c.list_credentials(SERVER.parse().unwrap()).await.map(|r| r.credentials_info.unwrap_or_default().len())
+            })
+        }),
     ];
     for (plural, singular, call) in lists {
         let two = format!("[{item}, {item}]");
         // CredentialsInfo requires `Id`.
         let two = two.replace(r#""Name": "x""#, &format!(r#""Name": "x", "Id": "{SERVER}""#));
         assert_eq!(json_list_len(&format!(r#"{{"{plural}": {two}}}"#), call).await.unwrap(), 2, "{plural}");
-        assert_eq!(json_list_len(&format!(r#"{{"{singular}": {two}, "Links": []}}"#), call).await.unwrap(), 2, "{singular}");
+        assert_eq!(
+            json_list_len(&format!(r#"{{"{singular}": {two}, "Links": []}}"#), call).await.unwrap(),
+            2,
+            "{singular}"
+        );
         assert_eq!(json_list_len("{}", call).await.unwrap(), 0, "{plural}: an empty document is an empty list");
         let misnamed = format!(r#"{{"{plural}Items": {two}}}"#);
         let error = json_list_len(&misnamed, call).await.unwrap_err();
         assert!(matches!(error, Error::Decode(_)), "{plural}: {error:?}");
-        let message = std::error::Error::source(&error).map(ToString::to_string).unwrap_or_default() + &error.to_string();
+        let message =
+            std::error::Error::source(&error).map(ToString::to_string).unwrap_or_default() + &error.to_string();
         // Sessions and credentials carry secrets, so their decode errors say only what kind of
         // problem it was and where.
         if !matches!(plural, "LogonSessions" | "CredentialsInfos") {
-            assert!(message.contains(&format!("{plural}Items")), "{plural}: the error names the unknown member: {message}");
+            assert!(
+                message.contains(&format!("{plural}Items")),
+                "{plural}: the error names the unknown member: {message}"
+            );
         }
     }
     // And the writer uses the plural.
     let list = veeam_api::enterprise_manager::models::PasswordKeyInfoList::new().with_password_key_info(Vec::new());
     assert_eq!(json::to_string(&list).unwrap(), r#"{"PasswordKeyInfos":[]}"#);
+}
+
+#[tokio::test]
+async fn send_with_response_returns_the_location_of_what_was_created_and_the_headers() {
+    let location = format!("https://em.example:9398/api/security/accounts/{ACCOUNT}");
+    for format in [Format::Xml, Format::Json] {
+        let (server, client) = logged_on(format).await;
+        Mock::given(method("POST"))
+            .and(path("/api/security/accounts"))
+            .respond_with(
+                ResponseTemplate::new(201)
+                    .insert_header("location", location.as_str())
+                    .insert_header("x-restsvcsessionid", SESSION),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path(format!("/api/backupServers/{SERVER}/passwords")))
+            .respond_with(task_response(format).insert_header("location", "https://em.example:9398/api/tasks/task-1"))
+            .mount(&server)
+            .await;
+        let spec = EnterpriseAccountCreateSpec::new(AccountTypeEnumeration::User, "VEEAM\\User", Vec::new(), true);
+        let created = client.create_account(spec).send_with_response().await.unwrap();
+        assert_eq!((created.status(), created.location()), (201, Some(location.as_str())));
+        // Debug names the headers and never shows their values (a session id here).
+        let debug = format!("{created:?}");
+        assert!(debug.contains("x-restsvcsessionid") && !debug.contains(SESSION), "{debug}");
+
+        // A body comes with its headers too, and `.await` still returns the body alone.
+        let task = client
+            .create_password(SERVER.parse().unwrap(), PasswordKeyInfoSpec::new())
+            .send_with_response()
+            .await
+            .unwrap();
+        assert_eq!(task.status(), 202);
+        assert_eq!(task.location(), Some("https://em.example:9398/api/tasks/task-1"));
+        assert_eq!(task.state, Some(TaskState::Finished), "derefs to the body");
+        let (_, headers, body) = task.into_parts();
+        assert!(headers.contains_key("content-type"));
+        assert_eq!(body.task_id.as_deref(), Some("task-30"));
+    }
 }

@@ -184,6 +184,12 @@ async fn files_come_back_whole_or_streamed_in_the_media_type_asked_for() {
     assert_eq!(whole.text().unwrap(), csv);
     assert!(!format!("{whole:?}").contains("Amount"), "Debug shows the size, not the content");
 
+    // With the response: status and headers beside the same file.
+    let answered = client.export_entries().accept("text/csv").send_with_response().await.unwrap();
+    assert_eq!((answered.status(), answered.header("content-type")), (200, Some("text/csv")));
+    assert_eq!(answered.body().file_name(), Some("entries.csv"));
+    assert_eq!(answered.into_body().text().unwrap(), csv);
+
     let either = client.export_entries().await.unwrap();
     assert_eq!((either.content_type(), either.bytes()), (Some("application/xml"), &b"<Entries/>"[..]));
 

@@ -558,6 +558,18 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
     });
     let debug_body = operation.request.as_ref().map(|_| quote!(.field("body", &self.body)));
     let status_enum = status_enum(context, operation);
+    // Files move out of the response, so it is mutable when a status returns one.
+    let response_binding = if operation.responses.iter().any(|r| r.format == ResponseFormat::Binary) {
+        quote!(mut response)
+    } else {
+        quote!(response)
+    };
+    let ok = context.std().ok;
+    // A unit output is not bound (clippy's let_unit_value).
+    let decoded = match operation.output {
+        Output::Unit => quote!(#decode?; let body = ();),
+        _ => quote!(let body = #decode?;),
+    };
     let streams = matches!(&operation.output, Output::Body(ty) | Output::OptionalBody(ty) if *ty == Type::Primitive(Primitive::Binary));
     // Both ways of sending build the same request: once, in `build`.
     let (build, request) = if streams {
@@ -607,9 +619,16 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
 
             /// Sends the request.
             pub async fn send(self) -> #result<#output, #error> {
+                self.send_with_response().await.map(#runtime::client::ResponseValue::into_body)
+            }
+
+            /// Sends the request; the decoded body comes with the response's status and headers
+            /// (`location()`, `header(name)`).
+            pub async fn send_with_response(self) -> #result<#runtime::client::ResponseValue<#output>, #error> {
                 #request
-                let response = self.client.transport.send(request).await?;
-                #decode
+                let #response_binding = self.client.transport.send(request).await?;
+                #decoded
+                #ok(response.into_value(body))
             }
 
             #stream

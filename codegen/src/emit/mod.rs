@@ -362,8 +362,9 @@ fn lib_rs(krate: &ir::Crate, spec: &ir::Spec) -> TokenStream {
             pub use #runtime::{Date, DateTime, UnknownValue, Uuid};
 
             /// Client settings and values shared by every API's client: files sent (`Upload`) and
-            /// received (`Download`, or streamed: `ByteStream`).
-            pub use #runtime::client::{BuildError, ByteStream, Download, Format, Secret, Upload};
+            /// received (`Download`, or streamed: `ByteStream`), and a body with its status and
+            /// headers (`ResponseValue`, from `send_with_response()`).
+            pub use #runtime::client::{BuildError, ByteStream, Download, Format, ResponseValue, Secret, Upload};
 
             /// Reading and writing JSON bodies; errors name the member path
             /// (`Roles.EnterpriseRoles[0]`).

@@ -2042,6 +2042,18 @@ pub mod requests {
     impl<'a> AcceptLicenseAgreement<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "acceptLicenseAgreement",
@@ -2059,7 +2071,9 @@ pub mod requests {
             match response.status() {
                 204u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for AcceptLicenseAgreement<'a> {
@@ -2090,6 +2104,18 @@ pub mod requests {
     impl<'a> AcceptMfa<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "acceptMfa",
@@ -2113,7 +2139,9 @@ pub mod requests {
             match response.status() {
                 201u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for AcceptMfa<'a> {
@@ -2154,12 +2182,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -2214,12 +2255,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -2266,6 +2320,20 @@ pub mod requests {
             crate::backup_for_aws::models::AmazonAccount,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::AmazonAccount,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "addAmazonAccount",
@@ -2284,10 +2352,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 201u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for AddAmazonAccount<'a> {
@@ -2323,6 +2392,20 @@ pub mod requests {
             crate::backup_for_aws::models::StandardAccount,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::StandardAccount,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "addStandardAccount",
@@ -2341,10 +2424,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 201u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for AddStandardAccount<'a> {
@@ -2415,6 +2499,20 @@ pub mod requests {
             crate::backup_for_aws::models::AmazonAccountsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::AmazonAccountsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "amazonAccountsGetAll",
@@ -2427,10 +2525,11 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for AmazonAccountsGetAll<'a> {
@@ -2467,6 +2566,20 @@ pub mod requests {
             crate::backup_for_aws::models::AmazonAccount,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::AmazonAccount,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "amazonAccountsGetOneById",
@@ -2476,10 +2589,11 @@ pub mod requests {
             request.literal("/accounts/amazon/");
             request.segment(&self.amazon_account_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for AmazonAccountsGetOneById<'a> {
@@ -2523,12 +2637,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -2583,12 +2710,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -2635,6 +2775,20 @@ pub mod requests {
             crate::backup_for_aws::models::RestLogin,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::RestLogin,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "authenticate",
@@ -2654,10 +2808,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for Authenticate<'a> {
@@ -2694,6 +2849,20 @@ pub mod requests {
             crate::backup_for_aws::models::RegionsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::RegionsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "browseAvailabilityZones",
@@ -2704,10 +2873,11 @@ pub mod requests {
             request.segment(&self.amazon_connection_id);
             request.literal("/availabilityZones");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for BrowseAvailabilityZones<'a> {
@@ -2776,6 +2946,20 @@ pub mod requests {
             crate::backup_for_aws::models::BucketFoldersPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::BucketFoldersPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "browseBucketFolders",
@@ -2790,10 +2974,11 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for BrowseBucketFolders<'a> {
@@ -2846,6 +3031,20 @@ pub mod requests {
             crate::backup_for_aws::models::CloudNetworksPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::CloudNetworksPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "browseCloudNetworks",
@@ -2858,10 +3057,11 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for BrowseCloudNetworks<'a> {
@@ -2922,6 +3122,20 @@ pub mod requests {
             crate::backup_for_aws::models::CloudSecurityGroupsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::CloudSecurityGroupsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "browseCloudSecurityGroups",
@@ -2935,10 +3149,11 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for BrowseCloudSecurityGroups<'a> {
@@ -3010,6 +3225,20 @@ pub mod requests {
             crate::backup_for_aws::models::CloudSubnetworksPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::CloudSubnetworksPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "browseCloudSubnetworks",
@@ -3024,10 +3253,11 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for BrowseCloudSubnetworks<'a> {
@@ -3080,6 +3310,20 @@ pub mod requests {
             crate::backup_for_aws::models::CloudEncryptionKeysPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::CloudEncryptionKeysPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "browseEncryptionKeys",
@@ -3092,10 +3336,11 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for BrowseEncryptionKeys<'a> {
@@ -3132,6 +3377,20 @@ pub mod requests {
             crate::backup_for_aws::models::Bucket,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::Bucket,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "bucketById",
@@ -3141,10 +3400,11 @@ pub mod requests {
             request.literal("/cloudInfrastructure/buckets/");
             request.segment(&self.bucket_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for BucketById<'a> {
@@ -3224,6 +3484,20 @@ pub mod requests {
             crate::backup_for_aws::models::BucketsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::BucketsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "buckets",
@@ -3237,10 +3511,11 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for Buckets<'a> {
@@ -3276,6 +3551,20 @@ pub mod requests {
             crate::backup_for_aws::models::CheckInstanceIdResult,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::CheckInstanceIdResult,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "checkInstance",
@@ -3294,10 +3583,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for CheckInstance<'a> {
@@ -3333,6 +3623,20 @@ pub mod requests {
             crate::backup_for_aws::models::AmazonConnection,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::AmazonConnection,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "createAmazonConnection",
@@ -3351,10 +3655,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 201u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for CreateAmazonConnection<'a> {
@@ -3387,6 +3692,20 @@ pub mod requests {
             crate::backup_for_aws::models::AuthorizationCode,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::AuthorizationCode,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "createAuthorizationCode",
@@ -3395,10 +3714,11 @@ pub mod requests {
             );
             request.literal("/token/authorizationCode");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for CreateAuthorizationCode<'a> {
@@ -3431,6 +3751,18 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<crate::backup_for_aws::models::User, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<crate::backup_for_aws::models::User>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "createDefaultUser",
@@ -3449,10 +3781,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 201u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for CreateDefaultUser<'a> {
@@ -3488,6 +3821,20 @@ pub mod requests {
             crate::backup_for_aws::models::Policy,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::Policy,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "createPolicy",
@@ -3506,10 +3853,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 201u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for CreatePolicy<'a> {
@@ -3545,6 +3893,20 @@ pub mod requests {
             crate::backup_for_aws::models::RegionSettings,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::RegionSettings,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "createRegionSettings",
@@ -3563,10 +3925,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 201u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for CreateRegionSettings<'a> {
@@ -3602,6 +3965,20 @@ pub mod requests {
             crate::backup_for_aws::models::Repository,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::Repository,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "createRepository",
@@ -3620,10 +3997,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 201u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for CreateRepository<'a> {
@@ -3656,6 +4034,18 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<crate::backup_for_aws::models::User, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<crate::backup_for_aws::models::User>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "createUser",
@@ -3674,10 +4064,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 201u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for CreateUser<'a> {
@@ -3709,6 +4100,18 @@ pub mod requests {
     impl<'a> DeleteAmazonAccount<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteAmazonAccount",
@@ -3721,7 +4124,9 @@ pub mod requests {
             match response.status() {
                 200u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteAmazonAccount<'a> {
@@ -3750,6 +4155,18 @@ pub mod requests {
     impl<'a> DeleteAmazonConnection<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteAmazonConnection",
@@ -3762,7 +4179,9 @@ pub mod requests {
             match response.status() {
                 204u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteAmazonConnection<'a> {
@@ -3791,6 +4210,18 @@ pub mod requests {
     impl<'a> DeletePolicy<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deletePolicy",
@@ -3803,7 +4234,9 @@ pub mod requests {
             match response.status() {
                 200u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for DeletePolicy<'a> {
@@ -3832,6 +4265,18 @@ pub mod requests {
     impl<'a> DeleteRegionSettings<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteRegionSettings",
@@ -3844,7 +4289,9 @@ pub mod requests {
             match response.status() {
                 204u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteRegionSettings<'a> {
@@ -3873,6 +4320,18 @@ pub mod requests {
     impl<'a> DeleteRepository<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteRepository",
@@ -3885,7 +4344,9 @@ pub mod requests {
             match response.status() {
                 200u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteRepository<'a> {
@@ -3914,6 +4375,18 @@ pub mod requests {
     impl<'a> DeleteStandardAccount<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteStandardAccount",
@@ -3927,7 +4400,9 @@ pub mod requests {
                 200u16 => Ok(()),
                 204u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteStandardAccount<'a> {
@@ -3956,6 +4431,18 @@ pub mod requests {
     impl<'a> DeleteUser<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteUser",
@@ -3968,7 +4455,9 @@ pub mod requests {
             match response.status() {
                 204u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteUser<'a> {
@@ -4002,6 +4491,20 @@ pub mod requests {
             crate::backup_for_aws::models::SessionLink,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::SessionLink,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "deleteVirtualMachineBackups",
@@ -4012,10 +4515,11 @@ pub mod requests {
             request.segment(&self.virtual_machine_id);
             request.literal("/deleteBackups");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 202u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteVirtualMachineBackups<'a> {
@@ -4052,6 +4556,20 @@ pub mod requests {
             crate::backup_for_aws::models::SessionLink,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::SessionLink,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "deleteVirtualMachineSnapshots",
@@ -4062,10 +4580,11 @@ pub mod requests {
             request.segment(&self.virtual_machine_id);
             request.literal("/deleteSnapshots");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 202u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteVirtualMachineSnapshots<'a> {
@@ -4097,6 +4616,18 @@ pub mod requests {
     impl<'a> DisableMfa<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "disableMfa",
@@ -4110,7 +4641,9 @@ pub mod requests {
             match response.status() {
                 200u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for DisableMfa<'a> {
@@ -4139,6 +4672,18 @@ pub mod requests {
     impl<'a> DisablePolicy<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "disablePolicy",
@@ -4152,7 +4697,9 @@ pub mod requests {
             match response.status() {
                 200u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for DisablePolicy<'a> {
@@ -4209,12 +4756,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -4264,6 +4824,20 @@ pub mod requests {
             crate::backup_for_aws::models::UserMfaData,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::UserMfaData,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "enableMfa",
@@ -4285,10 +4859,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for EnableMfa<'a> {
@@ -4320,6 +4895,18 @@ pub mod requests {
     impl<'a> EnablePolicy<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "enablePolicy",
@@ -4333,7 +4920,9 @@ pub mod requests {
             match response.status() {
                 200u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for EnablePolicy<'a> {
@@ -4374,12 +4963,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -4440,12 +5042,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -4519,12 +5134,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -4585,12 +5213,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -4651,12 +5292,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -4704,6 +5358,20 @@ pub mod requests {
             crate::backup_for_aws::models::PolicyExportModel,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::PolicyExportModel,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "exportPolicy",
@@ -4714,10 +5382,11 @@ pub mod requests {
             request.segment(&self.policy_id);
             request.literal("/export");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ExportPolicy<'a> {
@@ -4767,12 +5436,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -4833,12 +5515,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -4899,12 +5594,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -4965,12 +5673,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -5031,12 +5752,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -5091,12 +5825,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -5140,6 +5887,20 @@ pub mod requests {
             crate::backup_for_aws::models::AmazonConnectionsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::AmazonConnectionsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getAllAmazonConnections",
@@ -5148,10 +5909,11 @@ pub mod requests {
             );
             request.literal("/amazonConnections");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetAllAmazonConnections<'a> {
@@ -5184,6 +5946,20 @@ pub mod requests {
             crate::backup_for_aws::models::LicenseNotifications,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::LicenseNotifications,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getAllLicenseNotifications",
@@ -5192,10 +5968,11 @@ pub mod requests {
             );
             request.literal("/licensing/alerts");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetAllLicenseNotifications<'a> {
@@ -5245,6 +6022,20 @@ pub mod requests {
             crate::backup_for_aws::models::RegionSettingsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::RegionSettingsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getAllRegionSettings",
@@ -5255,10 +6046,11 @@ pub mod requests {
             request.query("offset", self.offset.as_ref());
             request.query("limit", self.limit.as_ref());
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetAllRegionSettings<'a> {
@@ -5329,6 +6121,20 @@ pub mod requests {
             crate::backup_for_aws::models::RegionsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::RegionsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getAllRegions",
@@ -5341,10 +6147,11 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetAllRegions<'a> {
@@ -5381,6 +6188,20 @@ pub mod requests {
             crate::backup_for_aws::models::AmazonConnection,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::AmazonConnection,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getAmazonConnectionById",
@@ -5390,10 +6211,11 @@ pub mod requests {
             request.literal("/amazonConnections/");
             request.segment(&self.amazon_connection_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetAmazonConnectionById<'a> {
@@ -5469,6 +6291,20 @@ pub mod requests {
             crate::backup_for_aws::models::ProtectedItemsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::ProtectedItemsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getBackupSessionProtectedItems",
@@ -5483,10 +6319,11 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetBackupSessionProtectedItems<'a> {
@@ -5526,6 +6363,20 @@ pub mod requests {
             crate::backup_for_aws::models::BucketFolder,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::BucketFolder,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getBucketFolder",
@@ -5537,10 +6388,11 @@ pub mod requests {
             request.literal("/folders/");
             request.segment(&self.folder_name);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetBucketFolder<'a> {
@@ -5606,6 +6458,20 @@ pub mod requests {
             crate::backup_for_aws::models::BucketFoldersPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::BucketFoldersPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getBucketFolders",
@@ -5619,10 +6485,11 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetBucketFolders<'a> {
@@ -5655,6 +6522,20 @@ pub mod requests {
             crate::backup_for_aws::models::Certificates,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::Certificates,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getCertificates",
@@ -5663,10 +6544,11 @@ pub mod requests {
             );
             request.literal("/settings/certificates");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetCertificates<'a> {
@@ -5742,6 +6624,20 @@ pub mod requests {
             crate::backup_for_aws::models::CostEstimationsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::CostEstimationsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "getCostEstimation",
@@ -5768,10 +6664,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetCostEstimation<'a> {
@@ -5804,6 +6701,20 @@ pub mod requests {
             crate::backup_for_aws::models::LicenseAgreementAcceptResult,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::LicenseAgreementAcceptResult,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getCurrentLicenseAgreementAccepted",
@@ -5812,10 +6723,11 @@ pub mod requests {
             );
             request.literal("/licenseAgreement/accepted");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetCurrentLicenseAgreementAccepted<'a> {
@@ -5848,6 +6760,20 @@ pub mod requests {
             crate::backup_for_aws::models::DateTimeSettings,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::DateTimeSettings,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getDateTimeSettings",
@@ -5856,10 +6782,11 @@ pub mod requests {
             );
             request.literal("/settings/dateTime");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetDateTimeSettings<'a> {
@@ -5892,6 +6819,20 @@ pub mod requests {
             crate::backup_for_aws::models::DateTimeSettings,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::DateTimeSettings,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getDefaultDateTimeSettings",
@@ -5900,10 +6841,11 @@ pub mod requests {
             );
             request.literal("/settings/dateTime/getDefault");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetDefaultDateTimeSettings<'a> {
@@ -5936,6 +6878,20 @@ pub mod requests {
             crate::backup_for_aws::models::EmailNotifications,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::EmailNotifications,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getEmailNotifications",
@@ -5944,10 +6900,11 @@ pub mod requests {
             );
             request.literal("/settings/emailNotifications");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetEmailNotifications<'a> {
@@ -6021,6 +6978,20 @@ pub mod requests {
             crate::backup_for_aws::models::RegionsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::RegionsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getInnerRegions",
@@ -6035,10 +7006,11 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetInnerRegions<'a> {
@@ -6110,6 +7082,20 @@ pub mod requests {
             crate::backup_for_aws::models::AmazonInstanceTypesByRegionPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::AmazonInstanceTypesByRegionPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getInstancesTypesByRegion",
@@ -6129,10 +7115,11 @@ pub mod requests {
                     true,
                 );
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetInstancesTypesByRegion<'a> {
@@ -6165,6 +7152,20 @@ pub mod requests {
             crate::backup_for_aws::models::LicenseInfo,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::LicenseInfo,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getLicense",
@@ -6173,10 +7174,11 @@ pub mod requests {
             );
             request.literal("/licensing/license");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetLicense<'a> {
@@ -6209,6 +7211,20 @@ pub mod requests {
             crate::backup_for_aws::models::LicenseAgreements,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::LicenseAgreements,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getLicenseAgreement",
@@ -6217,10 +7233,11 @@ pub mod requests {
             );
             request.literal("/licenseAgreement");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetLicenseAgreement<'a> {
@@ -6291,6 +7308,20 @@ pub mod requests {
             crate::backup_for_aws::models::LicensedWorkloadsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::LicensedWorkloadsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getLicensedWorkloads",
@@ -6303,10 +7334,11 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), false);
             request.query("SearchPattern", self.search_pattern.as_deref());
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetLicensedWorkloads<'a> {
@@ -6343,6 +7375,20 @@ pub mod requests {
             crate::backup_for_aws::models::CostEstimationsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::CostEstimationsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getPolicyCost",
@@ -6353,10 +7399,11 @@ pub mod requests {
             request.segment(&self.policy_id);
             request.literal("/cost");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetPolicyCost<'a> {
@@ -6389,6 +7436,20 @@ pub mod requests {
             crate::backup_for_aws::models::ProductId,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::ProductId,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getProductId",
@@ -6397,10 +7458,11 @@ pub mod requests {
             );
             request.literal("/system/version/productId");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetProductId<'a> {
@@ -6433,6 +7495,20 @@ pub mod requests {
             crate::backup_for_aws::models::ProductVersion,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::ProductVersion,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getProductVersion",
@@ -6441,10 +7517,11 @@ pub mod requests {
             );
             request.literal("/system/version");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetProductVersion<'a> {
@@ -6481,6 +7558,20 @@ pub mod requests {
             crate::backup_for_aws::models::Region,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::Region,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getRegionById",
@@ -6490,10 +7581,11 @@ pub mod requests {
             request.literal("/cloudInfrastructure/regions/");
             request.segment(&self.region_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetRegionById<'a> {
@@ -6530,6 +7622,20 @@ pub mod requests {
             crate::backup_for_aws::models::RegionSettings,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::RegionSettings,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getRegionSettings",
@@ -6539,10 +7645,11 @@ pub mod requests {
             request.literal("/settings/regions/");
             request.segment(&self.region_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetRegionSettings<'a> {
@@ -6618,6 +7725,20 @@ pub mod requests {
             crate::backup_for_aws::models::RestoredItemsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::RestoredItemsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getRestoreSessionRestoredItems",
@@ -6632,10 +7753,11 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetRestoreSessionRestoredItems<'a> {
@@ -6713,6 +7835,20 @@ pub mod requests {
             crate::backup_for_aws::models::RetentionJobDeletedRestorePointsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::RetentionJobDeletedRestorePointsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getRetentionSessionDeletedRestorePoints",
@@ -6727,10 +7863,11 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetRetentionSessionDeletedRestorePoints<'a> {
@@ -6763,6 +7900,20 @@ pub mod requests {
             crate::backup_for_aws::models::RetentionSettings,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::RetentionSettings,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getRetentionSettings",
@@ -6771,10 +7922,11 @@ pub mod requests {
             );
             request.literal("/settings/retentionSettings");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetRetentionSettings<'a> {
@@ -6807,6 +7959,20 @@ pub mod requests {
             crate::backup_for_aws::models::ServiceAccountSettings,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::ServiceAccountSettings,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getServiceAccountSettings",
@@ -6815,10 +7981,11 @@ pub mod requests {
             );
             request.literal("/settings/serviceAccount");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetServiceAccountSettings<'a> {
@@ -6855,6 +8022,20 @@ pub mod requests {
             crate::backup_for_aws::models::Session,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::Session,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getSessionById",
@@ -6864,10 +8045,11 @@ pub mod requests {
             request.literal("/sessions/");
             request.segment(&self.session_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetSessionById<'a> {
@@ -6904,6 +8086,20 @@ pub mod requests {
             crate::backup_for_aws::models::SessionLog,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::SessionLog,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getSessionLog",
@@ -6914,10 +8110,11 @@ pub mod requests {
             request.segment(&self.session_id);
             request.literal("/log");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetSessionLog<'a> {
@@ -7044,6 +8241,20 @@ pub mod requests {
             crate::backup_for_aws::models::SessionsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::SessionsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getSessions",
@@ -7062,10 +8273,11 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), false);
             request.query("VmId", self.vm_id.as_deref());
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetSessions<'a> {
@@ -7102,6 +8314,20 @@ pub mod requests {
             crate::backup_for_aws::models::StandardAccount,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::StandardAccount,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getStandardAccount",
@@ -7111,10 +8337,11 @@ pub mod requests {
             request.literal("/accounts/standard/");
             request.segment(&self.standard_account_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetStandardAccount<'a> {
@@ -7147,6 +8374,20 @@ pub mod requests {
             crate::backup_for_aws::models::SummaryStatistics,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::SummaryStatistics,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getSummary",
@@ -7155,10 +8396,11 @@ pub mod requests {
             );
             request.literal("/statistics/summary");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetSummary<'a> {
@@ -7191,6 +8433,20 @@ pub mod requests {
             crate::backup_for_aws::models::DateTimeInfo,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::DateTimeInfo,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getSystemDateTimeInfo",
@@ -7199,10 +8455,11 @@ pub mod requests {
             );
             request.literal("/system/time");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetSystemDateTimeInfo<'a> {
@@ -7302,12 +8559,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -7351,6 +8621,20 @@ pub mod requests {
             crate::backup_for_aws::models::TimeZones,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::TimeZones,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getTimeZones",
@@ -7359,10 +8643,11 @@ pub mod requests {
             );
             request.literal("/settings/dateTime/timeZones");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetTimeZones<'a> {
@@ -7398,6 +8683,20 @@ pub mod requests {
             crate::backup_for_aws::models::SessionLink,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::SessionLink,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "importPolicy",
@@ -7416,10 +8715,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 202u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ImportPolicy<'a> {
@@ -7456,6 +8756,20 @@ pub mod requests {
             crate::backup_for_aws::models::LicenseInfo,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::LicenseInfo,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "installLicense",
@@ -7465,10 +8779,11 @@ pub mod requests {
             request.literal("/licensing/license");
             request.part("licenseFile", &self.license_file);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for InstallLicense<'a> {
@@ -7512,12 +8827,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -7572,12 +8900,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -7621,6 +8962,20 @@ pub mod requests {
             crate::backup_for_aws::models::IsFirstLoginResult,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::IsFirstLoginResult,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "isFirstLogin",
@@ -7629,10 +8984,11 @@ pub mod requests {
             );
             request.literal("/users/isFirstLogin");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for IsFirstLogin<'a> {
@@ -7676,12 +9032,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -7763,6 +9132,20 @@ pub mod requests {
             crate::backup_for_aws::models::StandardAccountsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::StandardAccountsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listStandardAccounts",
@@ -7775,10 +9158,11 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ListStandardAccounts<'a> {
@@ -7822,12 +9206,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -7966,6 +9363,20 @@ pub mod requests {
             crate::backup_for_aws::models::PoliciesPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::PoliciesPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "policiesGetAll",
@@ -7988,10 +9399,11 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for PoliciesGetAll<'a> {
@@ -8067,6 +9479,20 @@ pub mod requests {
             crate::backup_for_aws::models::PolicyItemsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::PolicyItemsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "policiesGetExcludedItemsById",
@@ -8081,10 +9507,11 @@ pub mod requests {
             request.query("SearchPattern", self.search_pattern.as_deref());
             request.query_list("Sort", self.sort.as_deref(), true);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for PoliciesGetExcludedItemsById<'a> {
@@ -8121,6 +9548,20 @@ pub mod requests {
             crate::backup_for_aws::models::Policy,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::Policy,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "policiesGetOneById",
@@ -8130,10 +9571,11 @@ pub mod requests {
             request.literal("/policies/");
             request.segment(&self.policy_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for PoliciesGetOneById<'a> {
@@ -8207,6 +9649,20 @@ pub mod requests {
             crate::backup_for_aws::models::RegionsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::RegionsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "policiesGetRegionsById",
@@ -8221,10 +9677,11 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for PoliciesGetRegionsById<'a> {
@@ -8300,6 +9757,20 @@ pub mod requests {
             crate::backup_for_aws::models::PolicyItemsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::PolicyItemsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "policiesGetSelectedItemsById",
@@ -8314,10 +9785,11 @@ pub mod requests {
             request.query("SearchPattern", self.search_pattern.as_deref());
             request.query_list("Sort", self.sort.as_deref(), true);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for PoliciesGetSelectedItemsById<'a> {
@@ -8361,12 +9833,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -8410,6 +9895,18 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::json::Value, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::json::Value>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "policyOrderPriorityOfPolicies",
@@ -8428,10 +9925,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for PolicyOrderPriorityOfPolicies<'a> {
@@ -8459,6 +9957,18 @@ pub mod requests {
     impl<'a> RecreateCertificate<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "recreateCertificate",
@@ -8480,7 +9990,9 @@ pub mod requests {
             match response.status() {
                 202u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for RecreateCertificate<'a> {
@@ -8505,6 +10017,18 @@ pub mod requests {
     impl<'a> RemoveLicense<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "removeLicense",
@@ -8516,7 +10040,9 @@ pub mod requests {
             match response.status() {
                 204u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for RemoveLicense<'a> {
@@ -8584,6 +10110,20 @@ pub mod requests {
             crate::backup_for_aws::models::RepositoriesPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::RepositoriesPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "repositoriesGetAll",
@@ -8596,10 +10136,11 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), true);
             request.query("Limit", self.limit.as_ref());
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for RepositoriesGetAll<'a> {
@@ -8636,6 +10177,20 @@ pub mod requests {
             crate::backup_for_aws::models::Repository,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::Repository,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "repositoriesGetOneById",
@@ -8645,10 +10200,11 @@ pub mod requests {
             request.literal("/repositories/");
             request.segment(&self.repository_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for RepositoriesGetOneById<'a> {
@@ -8687,6 +10243,20 @@ pub mod requests {
             crate::backup_for_aws::models::RepositoryPasswordValidationResult,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::RepositoryPasswordValidationResult,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "repositoryPasswordIsCorrect",
@@ -8707,10 +10277,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for RepositoryPasswordIsCorrect<'a> {
@@ -8754,12 +10325,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -8806,6 +10390,20 @@ pub mod requests {
             Vec<crate::backup_for_aws::models::ValidationMessage>,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                Vec<crate::backup_for_aws::models::ValidationMessage>,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "repositoryValidateSettings",
@@ -8824,10 +10422,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for RepositoryValidateSettings<'a> {
@@ -8866,6 +10465,20 @@ pub mod requests {
             crate::backup_for_aws::models::SessionLink,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::SessionLink,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "rescanAmazonAccount",
@@ -8886,10 +10499,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 202u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for RescanAmazonAccount<'a> {
@@ -8926,6 +10540,20 @@ pub mod requests {
             crate::backup_for_aws::models::SessionLink,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::SessionLink,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "rescanBucket",
@@ -8935,10 +10563,11 @@ pub mod requests {
             request.literal("/cloudInfrastructure/buckets/rescan/");
             request.segment(&self.amazon_account_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 202u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for RescanBucket<'a> {
@@ -8975,6 +10604,20 @@ pub mod requests {
             crate::backup_for_aws::models::SessionLink,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::SessionLink,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "rescanRepository",
@@ -8985,10 +10628,11 @@ pub mod requests {
             request.segment(&self.repository_id);
             request.literal("/rescan");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 202u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for RescanRepository<'a> {
@@ -9019,6 +10663,18 @@ pub mod requests {
     impl<'a> ResolveLicenseNotifications<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "resolveLicenseNotifications",
@@ -9040,7 +10696,9 @@ pub mod requests {
             match response.status() {
                 204u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ResolveLicenseNotifications<'a> {
@@ -9081,12 +10739,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -9136,6 +10807,20 @@ pub mod requests {
             crate::backup_for_aws::models::SessionLink,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::SessionLink,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "restoreDisk",
@@ -9156,10 +10841,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 202u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for RestoreDisk<'a> {
@@ -9233,6 +10919,20 @@ pub mod requests {
             crate::backup_for_aws::models::VmRestorePointsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::VmRestorePointsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "restorePointsGetAll",
@@ -9245,10 +10945,11 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for RestorePointsGetAll<'a> {
@@ -9285,6 +10986,20 @@ pub mod requests {
             crate::backup_for_aws::models::VmRestorePoint,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::VmRestorePoint,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "restorePointsGetOneById",
@@ -9294,10 +11009,11 @@ pub mod requests {
             request.literal("/vmRestorePoints/");
             request.segment(&self.vm_restore_point_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for RestorePointsGetOneById<'a> {
@@ -9336,6 +11052,20 @@ pub mod requests {
             crate::backup_for_aws::models::SessionLink,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::SessionLink,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "restoreVm",
@@ -9356,10 +11086,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 202u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for RestoreVm<'a> {
@@ -9395,6 +11126,20 @@ pub mod requests {
             crate::backup_for_aws::models::EmailNotifications,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::EmailNotifications,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "saveEmailNotifications",
@@ -9413,10 +11158,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for SaveEmailNotifications<'a> {
@@ -9452,6 +11198,20 @@ pub mod requests {
             crate::backup_for_aws::models::EmailNotificationsTestResult,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::EmailNotificationsTestResult,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "sendTestMessage",
@@ -9470,10 +11230,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for SendTestMessage<'a> {
@@ -9517,12 +11278,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -9569,6 +11343,20 @@ pub mod requests {
             crate::backup_for_aws::models::DateTimeSettings,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::DateTimeSettings,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "setDateTimeSettings",
@@ -9587,10 +11375,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for SetDateTimeSettings<'a> {
@@ -9623,6 +11412,20 @@ pub mod requests {
             crate::backup_for_aws::models::DateTimeSettings,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::DateTimeSettings,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "setDefaultDateTimeSettings",
@@ -9631,10 +11434,11 @@ pub mod requests {
             );
             request.literal("/settings/dateTime/setDefault");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for SetDefaultDateTimeSettings<'a> {
@@ -9667,6 +11471,20 @@ pub mod requests {
             crate::backup_for_aws::models::RetentionSettings,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::RetentionSettings,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "setDefaultRetentionSettings",
@@ -9675,10 +11493,11 @@ pub mod requests {
             );
             request.literal("/settings/retentionSettings/reset");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for SetDefaultRetentionSettings<'a> {
@@ -9706,6 +11525,18 @@ pub mod requests {
     impl<'a> SignOut<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "signOut",
@@ -9717,7 +11548,9 @@ pub mod requests {
             match response.status() {
                 204u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for SignOut<'a> {
@@ -9753,6 +11586,20 @@ pub mod requests {
             crate::backup_for_aws::models::StartFlrResponse,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::StartFlrResponse,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "startFlr",
@@ -9773,10 +11620,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 202u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for StartFlr<'a> {
@@ -9813,6 +11661,20 @@ pub mod requests {
             crate::backup_for_aws::models::SessionLink,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::SessionLink,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "startPolicy",
@@ -9823,10 +11685,11 @@ pub mod requests {
             request.segment(&self.policy_id);
             request.literal("/start");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 202u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for StartPolicy<'a> {
@@ -9858,6 +11721,18 @@ pub mod requests {
     impl<'a> StopJob<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "stopJob",
@@ -9871,7 +11746,9 @@ pub mod requests {
             match response.status() {
                 202u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for StopJob<'a> {
@@ -9900,6 +11777,18 @@ pub mod requests {
     impl<'a> StopPolicy<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "stopPolicy",
@@ -9913,7 +11802,9 @@ pub mod requests {
             match response.status() {
                 202u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for StopPolicy<'a> {
@@ -9942,6 +11833,18 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<crate::backup_for_aws::models::Tag, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<crate::backup_for_aws::models::Tag>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "tag",
@@ -9951,10 +11854,11 @@ pub mod requests {
             request.literal("/cloudInfrastructure/tags/");
             request.segment(&self.tag_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for Tag<'a> {
@@ -10023,6 +11927,20 @@ pub mod requests {
             crate::backup_for_aws::models::TagsPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::TagsPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "tags",
@@ -10035,10 +11953,11 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for Tags<'a> {
@@ -10077,6 +11996,20 @@ pub mod requests {
             crate::backup_for_aws::models::SessionLink,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::SessionLink,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "takeSnapshot",
@@ -10097,10 +12030,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 202u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for TakeSnapshot<'a> {
@@ -10130,6 +12064,18 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::json::Value, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::json::Value>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "test",
@@ -10138,10 +12084,11 @@ pub mod requests {
             );
             request.literal("/test");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for Test<'a> {
@@ -10182,12 +12129,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -10242,12 +12202,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -10297,6 +12270,20 @@ pub mod requests {
             crate::backup_for_aws::models::AmazonAccount,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::AmazonAccount,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::PUT,
                 "updateAmazonAccount",
@@ -10316,10 +12303,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for UpdateAmazonAccount<'a> {
@@ -10358,6 +12346,20 @@ pub mod requests {
             crate::backup_for_aws::models::Policy,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::Policy,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::PUT,
                 "updatePolicy",
@@ -10377,10 +12379,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for UpdatePolicy<'a> {
@@ -10419,6 +12422,20 @@ pub mod requests {
             crate::backup_for_aws::models::RegionSettings,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::RegionSettings,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::PUT,
                 "updateRegionSettings",
@@ -10438,10 +12455,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for UpdateRegionSettings<'a> {
@@ -10480,6 +12498,20 @@ pub mod requests {
             crate::backup_for_aws::models::Repository,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::Repository,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::PUT,
                 "updateRepository",
@@ -10499,10 +12531,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for UpdateRepository<'a> {
@@ -10538,6 +12571,20 @@ pub mod requests {
             crate::backup_for_aws::models::RetentionSettings,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::RetentionSettings,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "updateRetentionSettings",
@@ -10556,10 +12603,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for UpdateRetentionSettings<'a> {
@@ -10595,6 +12643,20 @@ pub mod requests {
             crate::backup_for_aws::models::ServiceAccountSettings,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::ServiceAccountSettings,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::PUT,
                 "updateServiceAccountSettings",
@@ -10613,10 +12675,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for UpdateServiceAccountSettings<'a> {
@@ -10655,6 +12718,20 @@ pub mod requests {
             crate::backup_for_aws::models::StandardAccount,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::StandardAccount,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::PUT,
                 "updateStandardAccount",
@@ -10674,10 +12751,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for UpdateStandardAccount<'a> {
@@ -10713,6 +12791,18 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<crate::backup_for_aws::models::User, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<crate::backup_for_aws::models::User>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::PUT,
                 "updateUser",
@@ -10732,10 +12822,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for UpdateUser<'a> {
@@ -10770,6 +12861,18 @@ pub mod requests {
     impl<'a> UploadCertificate<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "uploadCertificate",
@@ -10783,7 +12886,9 @@ pub mod requests {
             match response.status() {
                 202u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for UploadCertificate<'a> {
@@ -10813,6 +12918,20 @@ pub mod requests {
             crate::backup_for_aws::models::UserStatus,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::UserStatus,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "userStatus",
@@ -10821,10 +12940,11 @@ pub mod requests {
             );
             request.literal("/userStatus");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for UserStatus<'a> {
@@ -10893,6 +13013,20 @@ pub mod requests {
             crate::backup_for_aws::models::UsersPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::UsersPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "usersGetAll",
@@ -10905,10 +13039,11 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for UsersGetAll<'a> {
@@ -10942,6 +13077,18 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<crate::backup_for_aws::models::User, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<crate::backup_for_aws::models::User>,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "usersGetByName",
@@ -10951,10 +13098,11 @@ pub mod requests {
             request.literal("/users/");
             request.segment(&self.user_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for UsersGetByName<'a> {
@@ -10988,6 +13136,20 @@ pub mod requests {
             Vec<crate::backup_for_aws::models::ValidationMessage>,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                Vec<crate::backup_for_aws::models::ValidationMessage>,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "validate",
@@ -11006,10 +13168,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for Validate<'a> {
@@ -11045,6 +13208,20 @@ pub mod requests {
             Vec<crate::backup_for_aws::models::ValidationMessage>,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                Vec<crate::backup_for_aws::models::ValidationMessage>,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "validateAmazonAccountName",
@@ -11063,10 +13240,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ValidateAmazonAccountName<'a> {
@@ -11103,6 +13281,20 @@ pub mod requests {
             Vec<crate::backup_for_aws::models::ValidationMessage>,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                Vec<crate::backup_for_aws::models::ValidationMessage>,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "validateDeleteAmazonAccount",
@@ -11113,10 +13305,11 @@ pub mod requests {
             request.segment(&self.amazon_account_id);
             request.literal("/validateDelete");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ValidateDeleteAmazonAccount<'a> {
@@ -11152,6 +13345,20 @@ pub mod requests {
             Vec<crate::backup_for_aws::models::ValidationMessage>,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                Vec<crate::backup_for_aws::models::ValidationMessage>,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "validateDescription",
@@ -11170,10 +13377,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ValidateDescription<'a> {
@@ -11209,6 +13417,20 @@ pub mod requests {
             Vec<crate::backup_for_aws::models::ValidationMessage>,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                Vec<crate::backup_for_aws::models::ValidationMessage>,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "validateName",
@@ -11227,10 +13449,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ValidateName<'a> {
@@ -11266,6 +13489,20 @@ pub mod requests {
             Vec<crate::backup_for_aws::models::ValidationMessage>,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                Vec<crate::backup_for_aws::models::ValidationMessage>,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "validatePassword",
@@ -11284,10 +13521,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ValidatePassword<'a> {
@@ -11326,6 +13564,20 @@ pub mod requests {
             Vec<crate::backup_for_aws::models::ValidationMessage>,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                Vec<crate::backup_for_aws::models::ValidationMessage>,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "validateRestoreDisk",
@@ -11346,10 +13598,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ValidateRestoreDisk<'a> {
@@ -11388,6 +13641,20 @@ pub mod requests {
             Vec<crate::backup_for_aws::models::ValidationMessage>,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                Vec<crate::backup_for_aws::models::ValidationMessage>,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "validateRestoreVm",
@@ -11408,10 +13675,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ValidateRestoreVm<'a> {
@@ -11451,6 +13719,20 @@ pub mod requests {
             crate::backup_for_aws::models::CloudSubnetS3EndpointValidationResult,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::CloudSubnetS3EndpointValidationResult,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "validateS3Endpoint",
@@ -11462,10 +13744,11 @@ pub mod requests {
             request.literal("/validateS3endpoint");
             request.query("subnetId", Some(&self.subnet_id));
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ValidateS3Endpoint<'a> {
@@ -11501,6 +13784,20 @@ pub mod requests {
             Vec<crate::backup_for_aws::models::ValidationMessage>,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                Vec<crate::backup_for_aws::models::ValidationMessage>,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "validateStandardAccountName",
@@ -11519,10 +13816,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ValidateStandardAccountName<'a> {
@@ -11566,12 +13864,25 @@ pub mod requests {
         pub async fn send(
             self,
         ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
+            crate::backup_for_aws::Error,
+        > {
             let request = self.build()?;
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let mut response = self.client.transport.send(request).await?;
+            let body = match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
@@ -11619,6 +13930,20 @@ pub mod requests {
             crate::backup_for_aws::models::VirtualMachine,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::VirtualMachine,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "virtualMachineById",
@@ -11628,10 +13953,11 @@ pub mod requests {
             request.literal("/virtualMachines/");
             request.segment(&self.virtual_machine_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for VirtualMachineById<'a> {
@@ -11745,6 +14071,20 @@ pub mod requests {
             crate::backup_for_aws::models::VirtualMachinesPage,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::VirtualMachinesPage,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "virtualMachines",
@@ -11770,10 +14110,11 @@ pub mod requests {
                 );
             request.query("BackupState", self.backup_state.as_ref());
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for VirtualMachines<'a> {
@@ -11810,6 +14151,20 @@ pub mod requests {
             crate::backup_for_aws::models::VmRestorePointDefaultNetworkSettings,
             crate::backup_for_aws::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::backup_for_aws::models::VmRestorePointDefaultNetworkSettings,
+            >,
+            crate::backup_for_aws::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "vmRestorePointsGetDefaultNetworkSettings",
@@ -11820,10 +14175,11 @@ pub mod requests {
             request.segment(&self.vm_restore_point_id);
             request.literal("/defaultNetworkSettings");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.json(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for VmRestorePointsGetDefaultNetworkSettings<'a> {

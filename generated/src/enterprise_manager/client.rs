@@ -617,6 +617,20 @@ pub mod requests {
             crate::enterprise_manager::models::Task,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::Task,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "connectBackupServer",
@@ -642,10 +656,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 202u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ConnectBackupServer<'a> {
@@ -676,6 +691,18 @@ pub mod requests {
     impl<'a> CreateAccount<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "createAccount",
@@ -703,7 +730,9 @@ pub mod requests {
             match response.status() {
                 201u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for CreateAccount<'a> {
@@ -739,6 +768,20 @@ pub mod requests {
             crate::enterprise_manager::models::Task,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::Task,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::POST,
                 "createPassword",
@@ -766,10 +809,11 @@ pub mod requests {
                 _ => request.json_body(&self.body)?,
             }
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 202u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for CreatePassword<'a> {
@@ -801,6 +845,18 @@ pub mod requests {
     impl<'a> DeleteAccount<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteAccount",
@@ -813,7 +869,9 @@ pub mod requests {
             match response.status() {
                 204u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteAccount<'a> {
@@ -842,6 +900,18 @@ pub mod requests {
     impl<'a> DeleteBackupServer<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteBackupServer",
@@ -854,7 +924,9 @@ pub mod requests {
             match response.status() {
                 204u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteBackupServer<'a> {
@@ -886,6 +958,18 @@ pub mod requests {
     impl<'a> DeletePassword<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deletePassword",
@@ -900,7 +984,9 @@ pub mod requests {
             match response.status() {
                 204u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for DeletePassword<'a> {
@@ -929,6 +1015,18 @@ pub mod requests {
     impl<'a> DeleteTask<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "deleteTask",
@@ -941,7 +1039,9 @@ pub mod requests {
             match response.status() {
                 204u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for DeleteTask<'a> {
@@ -972,6 +1072,18 @@ pub mod requests {
     impl<'a> EditBackupServer<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::PUT,
                 "editBackupServer",
@@ -1000,7 +1112,9 @@ pub mod requests {
             match response.status() {
                 204u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for EditBackupServer<'a> {
@@ -1034,6 +1148,18 @@ pub mod requests {
     impl<'a> EditPassword<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::PUT,
                 "editPassword",
@@ -1064,7 +1190,9 @@ pub mod requests {
             match response.status() {
                 204u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for EditPassword<'a> {
@@ -1098,6 +1226,20 @@ pub mod requests {
             crate::enterprise_manager::models::EntityRef,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::EntityRef,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getAccount",
@@ -1107,10 +1249,11 @@ pub mod requests {
             request.literal("/security/accounts/");
             request.segment(&self.account_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetAccount<'a> {
@@ -1147,6 +1290,20 @@ pub mod requests {
             crate::enterprise_manager::models::EnterpriseAccount,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::EnterpriseAccount,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getAccountEntity",
@@ -1157,10 +1314,11 @@ pub mod requests {
             request.segment(&self.account_id);
             request.query("format", Some("Entity"));
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetAccountEntity<'a> {
@@ -1197,6 +1355,20 @@ pub mod requests {
             crate::enterprise_manager::models::EntityRef,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::EntityRef,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getBackupServer",
@@ -1206,10 +1378,11 @@ pub mod requests {
             request.literal("/backupServers/");
             request.segment(&self.backup_server_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetBackupServer<'a> {
@@ -1246,6 +1419,20 @@ pub mod requests {
             crate::enterprise_manager::models::BackupServer,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::BackupServer,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getBackupServerEntity",
@@ -1256,10 +1443,11 @@ pub mod requests {
             request.segment(&self.backup_server_id);
             request.query("format", Some("Entity"));
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetBackupServerEntity<'a> {
@@ -1299,6 +1487,20 @@ pub mod requests {
             crate::enterprise_manager::models::CredentialsInfo,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::CredentialsInfo,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getCredentials",
@@ -1311,10 +1513,11 @@ pub mod requests {
             request.literal("/credentials/");
             request.segment(&self.credentials_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetCredentials<'a> {
@@ -1351,6 +1554,20 @@ pub mod requests {
             crate::enterprise_manager::models::LogonSession,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::LogonSession,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getLogonSession",
@@ -1361,10 +1578,11 @@ pub mod requests {
             request.literal("/logonSessions/");
             request.segment(&self.session_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetLogonSession<'a> {
@@ -1404,6 +1622,20 @@ pub mod requests {
             crate::enterprise_manager::models::PasswordKeyInfo,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::PasswordKeyInfo,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getPassword",
@@ -1415,10 +1647,11 @@ pub mod requests {
             request.literal("/passwords/");
             request.segment(&self.password_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetPassword<'a> {
@@ -1455,6 +1688,20 @@ pub mod requests {
             crate::enterprise_manager::models::EntityRef,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::EntityRef,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getRole",
@@ -1464,10 +1711,11 @@ pub mod requests {
             request.literal("/security/roles/");
             request.segment(&self.role_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetRole<'a> {
@@ -1504,6 +1752,20 @@ pub mod requests {
             crate::enterprise_manager::models::EnterpriseRole,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::EnterpriseRole,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getRoleEntity",
@@ -1514,10 +1776,11 @@ pub mod requests {
             request.segment(&self.role_id);
             request.query("format", Some("Entity"));
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetRoleEntity<'a> {
@@ -1554,6 +1817,20 @@ pub mod requests {
             crate::enterprise_manager::models::Task,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::Task,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "getTask",
@@ -1563,10 +1840,11 @@ pub mod requests {
             request.literal("/tasks/");
             request.segment(&self.task_id);
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for GetTask<'a> {
@@ -1599,6 +1877,20 @@ pub mod requests {
             crate::enterprise_manager::models::EntityReferences,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::EntityReferences,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listAccounts",
@@ -1607,10 +1899,11 @@ pub mod requests {
             );
             request.literal("/security/accounts");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ListAccounts<'a> {
@@ -1643,6 +1936,20 @@ pub mod requests {
             crate::enterprise_manager::models::BackupServers,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::BackupServers,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listBackupServerEntities",
@@ -1652,10 +1959,11 @@ pub mod requests {
             request.literal("/backupServers");
             request.query("format", Some("Entity"));
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ListBackupServerEntities<'a> {
@@ -1688,6 +1996,20 @@ pub mod requests {
             crate::enterprise_manager::models::EntityReferences,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::EntityReferences,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listBackupServers",
@@ -1696,10 +2018,11 @@ pub mod requests {
             );
             request.literal("/backupServers");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ListBackupServers<'a> {
@@ -1736,6 +2059,20 @@ pub mod requests {
             crate::enterprise_manager::models::CredentialsInfoList,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::CredentialsInfoList,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listCredentials",
@@ -1747,10 +2084,11 @@ pub mod requests {
             request.segment(&self.backup_server_id);
             request.literal("/credentials");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ListCredentials<'a> {
@@ -1783,6 +2121,20 @@ pub mod requests {
             crate::enterprise_manager::models::LogonSessions,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::LogonSessions,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listLogonSessions",
@@ -1792,10 +2144,11 @@ pub mod requests {
             request.sensitive_response();
             request.literal("/logonSessions");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ListLogonSessions<'a> {
@@ -1832,6 +2185,20 @@ pub mod requests {
             crate::enterprise_manager::models::PasswordKeyInfoList,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::PasswordKeyInfoList,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listPasswords",
@@ -1842,10 +2209,11 @@ pub mod requests {
             request.segment(&self.backup_server_id);
             request.literal("/passwords");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ListPasswords<'a> {
@@ -1878,6 +2246,20 @@ pub mod requests {
             crate::enterprise_manager::models::EntityReferences,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::EntityReferences,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listRoles",
@@ -1886,10 +2268,11 @@ pub mod requests {
             );
             request.literal("/security/roles");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ListRoles<'a> {
@@ -1922,6 +2305,20 @@ pub mod requests {
             crate::enterprise_manager::models::Tasks,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::Tasks,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "listTasks",
@@ -1930,10 +2327,11 @@ pub mod requests {
             );
             request.literal("/tasks");
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for ListTasks<'a> {
@@ -1965,6 +2363,18 @@ pub mod requests {
     impl<'a> Logout<'a> {
         /// Sends the request.
         pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<()>,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::DELETE,
                 "logout",
@@ -1977,7 +2387,9 @@ pub mod requests {
             match response.status() {
                 204u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            let body = ();
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for Logout<'a> {
@@ -2056,6 +2468,20 @@ pub mod requests {
             crate::enterprise_manager::models::QueryResult,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::QueryResult,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "queryBackupServers",
@@ -2071,10 +2497,11 @@ pub mod requests {
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for QueryBackupServers<'a> {
@@ -2156,6 +2583,20 @@ pub mod requests {
             crate::enterprise_manager::models::QueryResult,
             crate::enterprise_manager::Error,
         > {
+            self.send_with_response()
+                .await
+                .map(::veeam_runtime::client::ResponseValue::into_body)
+        }
+        /// Sends the request; the decoded body comes with the response's status and headers
+        /// (`location()`, `header(name)`).
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            ::veeam_runtime::client::ResponseValue<
+                crate::enterprise_manager::models::QueryResult,
+            >,
+            crate::enterprise_manager::Error,
+        > {
             let mut request = ::veeam_runtime::client::Request::new(
                 ::veeam_runtime::client::Method::GET,
                 "queryPasswords",
@@ -2171,10 +2612,11 @@ pub mod requests {
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
             let response = self.client.transport.send(request).await?;
-            match response.status() {
+            let body = match response.status() {
                 200u16 => response.body(),
                 _ => Err(response.unexpected()),
-            }
+            }?;
+            Ok(response.into_value(body))
         }
     }
     impl<'a> ::std::future::IntoFuture for QueryPasswords<'a> {

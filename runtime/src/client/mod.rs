@@ -26,7 +26,7 @@ pub use files::{ByteStream, Download, Part, PartValue, Upload};
 pub use request::{ParamValue, Request};
 /// HTTP methods, re-exported so that generated code needs no direct reqwest dependency.
 pub use reqwest::Method;
-pub use response::Response;
+pub use response::{Response, ResponseValue};
 pub use transport::Transport;
 
 /// Wire format of bodies.

@@ -102,9 +102,14 @@ impl Response {
         }
     }
 
-    /// A file body, whole, with its media type and file name.
-    pub fn download<E>(self) -> Result<super::Download, Error<E>> {
-        Ok(super::Download::new(&self.headers, self.body))
+    /// A file body, whole, with its media type and file name (the body moves out).
+    pub fn download<E>(&mut self) -> Result<super::Download, Error<E>> {
+        Ok(super::Download::new(&self.headers, std::mem::take(&mut self.body)))
+    }
+
+    /// The decoded body with this response's status and headers.
+    pub fn into_value<T>(self, body: T) -> ResponseValue<T> {
+        ResponseValue { status: self.status, headers: self.headers, body }
     }
 
     /// A success status the operation does not declare.
@@ -124,6 +129,71 @@ impl Response {
             E::decode_documented(&self.body, body_format(&self.headers, self.format), self.max_depth, documented)
         };
         Error::Api(ApiError::new(self.operation, status, body, self.raw()).with_headers(self.headers.clone()))
+    }
+}
+
+/// A successful call's decoded body with the response's status and headers (`Location` of a
+/// created resource, rate-limit headers, ...): what `send_with_response()` returns. It derefs to
+/// the body; `Debug` shows header names, never their values.
+pub struct ResponseValue<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+}
+
+impl<T> ResponseValue<T> {
+    /// The status code.
+    pub fn status(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    /// A response header, if present and text (the first one, if repeated).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Every response header.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The `Location` header: where a created resource (or the task creating it) lives.
+    pub fn location(&self) -> Option<&str> {
+        self.header(reqwest::header::LOCATION.as_str())
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// The decoded body, status and headers dropped.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// Status, headers and body.
+    pub fn into_parts(self) -> (u16, HeaderMap, T) {
+        (self.status.as_u16(), self.headers, self.body)
+    }
+}
+
+impl<T> std::ops::Deref for ResponseValue<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for ResponseValue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header values may be secrets (a session id, a cookie): names only.
+        let names: Vec<&str> = self.headers.keys().map(|name| name.as_str()).collect();
+        f.debug_struct("ResponseValue")
+            .field("status", &self.status.as_u16())
+            .field("headers", &names)
+            .field("body", &self.body)
+            .finish()
     }
 }
 
