@@ -424,6 +424,8 @@ pub struct Field {
     pub boxed: bool,
     pub description: Option<String>,
     pub example: Option<String>,
+    /// Where the object's `id()` reads the resource's ID from, if this field names it.
+    pub id_source: Option<IdSource>,
     pub json_name: String,
     /// Other member names accepted on read.
     pub json_aliases: Vec<String>,
@@ -438,6 +440,13 @@ pub struct Field {
     /// Lists only: items are wrapped in `<xml_name>` and each named this; `None` means the items
     /// repeat flat, each named `xml_name`.
     pub xml_item: Option<String>,
+}
+
+/// How a field names a resource: the ID ends a URN or a URL's path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum IdSource {
+    Urn,
+    Href,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

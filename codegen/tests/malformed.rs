@@ -50,7 +50,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "unknown key in a field",
             errors: with_api("schemas:\n  Account:\n    kind: object\n    fields:\n      name: { typ: string }\n"),
-            expected: &["demo/api.yaml:12:15: schemas.Account.fields.name.typ: unknown field `typ`, expected one of `type`, `required`, `nullable`, `sensitive`, `description`, `example`, `read_only`, `write_only`, `json`, `xml`"],
+            expected: &["demo/api.yaml:12:15: schemas.Account.fields.name.typ: unknown field `typ`, expected one of `type`, `required`, `nullable`, `sensitive`, `description`, `example`, `read_only`, `write_only`, `id`, `json`, `xml`"],
         },
         Case {
             name: "unknown top-level key",
@@ -356,6 +356,14 @@ fn cases() -> Vec<Case> {
             name: "empty file",
             errors: errors(&[("api.yaml", API), ("empty.yaml", "")]),
             expected: &["demo/empty.yaml: the file is empty; expected a mapping with `api`, `schemas` or `operations`"],
+        },
+        Case {
+            name: "resource ids read from something that is not a URN or URL, and from a number",
+            errors: with_api("schemas:\n  Ref:\n    kind: object\n    fields:\n      UID: { type: string, id: uuid }\n      Port: { type: int32, id: href }\n      Href: { type: uri, id: href }\n"),
+            expected: &[
+                "demo/api.yaml:12:28: schemas.Ref.fields.UID.id: `id` is `urn` or `href`, not `uuid`",
+                "demo/api.yaml:13:28: schemas.Ref.fields.Port.id: `id` reads the ID from text; `int32` is not a string",
+            ],
         },
         Case {
             name: "no api section",

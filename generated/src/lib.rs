@@ -2039,6 +2039,9 @@ mod shared {
     pub use ::veeam_runtime::client::{
         BuildError, ByteStream, Download, Format, ResponseValue, Secret, Upload,
     };
+    /// IDs inside URNs (`urn:veeam:BackupServer:<uuid>`) and URLs: what the `id()` methods
+    /// of reference and link types use, for values held as plain text.
+    pub use ::veeam_runtime::ids;
     /// Reading and writing JSON bodies; errors name the member path
     /// (`Roles.EnterpriseRoles[0]`).
     pub mod json {

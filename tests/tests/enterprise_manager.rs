@@ -737,3 +737,39 @@ async fn send_with_response_returns_the_location_of_what_was_created_and_the_hea
         assert_eq!(body.task_id.as_deref(), Some("task-30"));
     }
 }
+
+#[tokio::test]
+async fn references_and_links_give_the_id_their_urn_or_url_names() {
+    use veeam_api::enterprise_manager::models::{EntityRef, Link};
+    let first: veeam_api::Uuid = "1eb5b858-e557-43b3-8e79-386161b7ea44".parse().unwrap();
+    for format in [Format::Xml, Format::Json] {
+        let (server, client) = logged_on(format).await;
+        let body = body_in::<veeam_api::enterprise_manager::models::EntityReferences>(
+            example!("em-backupservers-list.response.xml"),
+            format,
+        );
+        Mock::given(method("GET")).respond_with(respond(200, Some(body))).mount(&server).await;
+        let refs = client.list_backup_servers().await.unwrap().refs.unwrap();
+        assert_eq!(refs[0].id(), Some(first), "{format:?}");
+        // The id goes straight back into a call taking it.
+        Mock::given(method("GET"))
+            .and(path(format!("/api/backupServers/{first}")))
+            .respond_with(respond(
+                200,
+                Some(body_in::<EntityRef>(example!("em-enterpriseaccount-ref.resource.xml"), format)),
+            ))
+            .mount(&server)
+            .await;
+        client.get_backup_server(refs[0].id().unwrap()).await.unwrap();
+        let links = refs[0].links.as_deref().unwrap();
+        let alternate = links.iter().find(|link| link.rel == "Alternate").unwrap();
+        assert_eq!(alternate.id(), Some(first), "a URL with a query still ends in the id");
+        // A link to a sub-collection names no resource id of its own.
+        assert_eq!(links[0].id(), None);
+    }
+    // From the UID when there is no Href, and plain text through `ids`.
+    let uid_only = EntityRef::new().with_uid(format!("urn:veeam:BackupServer:{first}").into());
+    assert_eq!(uid_only.id(), Some(first));
+    assert_eq!(Link::new("Related", "https://em/api/tasks/task-1").id(), None);
+    assert_eq!(veeam_api::ids::urn_kind("urn:veeam:Job:x"), Some("Job"));
+}

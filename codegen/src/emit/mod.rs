@@ -366,6 +366,10 @@ fn lib_rs(krate: &ir::Crate, spec: &ir::Spec) -> TokenStream {
             /// headers (`ResponseValue`, from `send_with_response()`).
             pub use #runtime::client::{BuildError, ByteStream, Download, Format, ResponseValue, Secret, Upload};
 
+            /// IDs inside URNs (`urn:veeam:BackupServer:<uuid>`) and URLs: what the `id()` methods
+            /// of reference and link types use, for values held as plain text.
+            pub use #runtime::ids;
+
             /// Reading and writing JSON bodies; errors name the member path
             /// (`Roles.EnterpriseRoles[0]`).
             pub mod json {

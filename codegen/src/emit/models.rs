@@ -220,6 +220,7 @@ fn object_type(context: &Context, schema: &Schema, object: &ir::Object) -> Token
 
     let constructor = constructor(context, schema, object);
     let (remote, expecting) = expecting_member(context, schema, object);
+    let id = id_method(context, schema, object);
     quote! {
         #docs
         #[derive(#(#derives),*)]
@@ -232,6 +233,54 @@ fn object_type(context: &Context, schema: &Schema, object: &ir::Object) -> Token
         #constructor
         #debug
         #expecting
+        #id
+    }
+}
+
+/// `id()` for objects with fields that name a resource (`id: urn | href` in the spec): the first
+/// of them, in spec order, that holds a UUID.
+fn id_method(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStream {
+    let runtime = &context.runtime();
+    let super::Std { option, .. } = context.std();
+    let sources: Vec<&ir::Field> = object.fields.iter().filter(|field| field.id_source.is_some()).collect();
+    let Some((first, rest)) = sources.split_first() else { return TokenStream::new() };
+    let read = |field: &ir::Field| {
+        let ident = &field.rust_name;
+        let reader = match field.id_source {
+            Some(ir::IdSource::Urn) => quote!(#runtime::ids::urn_id),
+            _ => quote!(#runtime::ids::href_id),
+        };
+        // Strings and named strings alike are `AsRef<str>`.
+        if is_optional(field) {
+            quote!(self.#ident.as_ref().and_then(|value| #reader(::std::convert::AsRef::<str>::as_ref(value))))
+        } else {
+            quote!(#reader(::std::convert::AsRef::<str>::as_ref(&self.#ident)))
+        }
+    };
+    let first = read(first);
+    let rest = rest.iter().map(|field| {
+        let read = read(field);
+        quote!(.or_else(|| #read))
+    });
+    let names: Vec<String> = sources
+        .iter()
+        .map(|field| {
+            let what = if field.id_source == Some(ir::IdSource::Urn) { "a URN" } else { "a URL" };
+            format!("`{}` ({what})", field.name)
+        })
+        .collect();
+    let doc = docs::outer(Some(&format!(
+        "The ID of the resource this names, read from {}: `None` when none holds a UUID.",
+        names.join(", then ")
+    )));
+    let name = &schema.rust_name;
+    quote! {
+        impl #name {
+            #doc
+            pub fn id(&self) -> #option<#runtime::Uuid> {
+                #first #(#rest)*
+            }
+        }
     }
 }
 

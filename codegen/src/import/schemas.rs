@@ -566,6 +566,7 @@ impl Importer<'_> {
                     example: property.get("example").map(compact),
                     read_only: flag("readOnly"),
                     write_only: flag("writeOnly"),
+                    id: None,
                     json: renamed.then(|| ast::JsonField { name: Some(wire.clone()), ..ast::JsonField::default() }),
                     xml,
                 },

@@ -257,6 +257,10 @@ pub struct Field {
     /// Sent by clients only, never returned (documentation).
     #[serde(default, skip_serializing_if = "is_false")]
     pub write_only: bool,
+    /// The field names the resource (`urn`: a URN ending in its ID; `href`: a URL whose path
+    /// ends in it): the object gets an `id()` method reading it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub json: Option<JsonField>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

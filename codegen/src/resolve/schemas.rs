@@ -222,6 +222,20 @@ impl Resolver<'_> {
                 let message = format!("`wrapper` is for lists; `{}` is not a list", field.ty);
                 self.error(file, &format!("{path}.json.wrapper"), message);
             }
+            let id_source = match field.id.as_deref() {
+                None => None,
+                Some("urn") => Some(ir::IdSource::Urn),
+                Some("href") => Some(ir::IdSource::Href),
+                Some(other) => {
+                    let message = format!("`id` is `urn` or `href`, not `{other}`");
+                    self.error(file, &format!("{path}.id"), message);
+                    None
+                }
+            };
+            if id_source.is_some() && ty.as_ref().is_some_and(|ty| !tables.is_text(ty)) {
+                let message = format!("`id` reads the ID from text; `{}` is not a string", field.ty);
+                self.error(file, &format!("{path}.id"), message);
+            }
             let (Some(ty), Some(setter)) = (ty, setter) else { continue };
             resolved.push(ir::Field {
                 name: name.clone(),
@@ -240,6 +254,7 @@ impl Resolver<'_> {
                 json_aliases: json.map(|j| j.aliases.clone()).unwrap_or_default(),
                 json_wrapper: wrapper.map(|member| members.add(member, wrapper_aliases)),
                 json_expected: json.is_some_and(|j| j.expected),
+                id_source,
                 xml_name,
                 xml_kind,
                 xml_item,

@@ -86,6 +86,15 @@ impl Tables<'_> {
             _ => false,
         }
     }
+
+    /// Text: a string, a URI or a named string.
+    pub fn is_text(&self, ty: &ir::Type) -> bool {
+        match ty {
+            ir::Type::Primitive(primitive) => matches!(primitive, ir::Primitive::String | ir::Primitive::Uri),
+            ir::Type::Schema(id) => matches!(self.kind(*id), Kind::String),
+            _ => false,
+        }
+    }
 }
 
 impl<'a> Resolver<'a> {

@@ -253,6 +253,24 @@ impl Default for BackupServer {
         Self::new()
     }
 }
+impl BackupServer {
+    /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
+    pub fn id(&self) -> Option<::veeam_runtime::Uuid> {
+        self.href
+            .as_ref()
+            .and_then(|value| ::veeam_runtime::ids::href_id(
+                ::std::convert::AsRef::<str>::as_ref(value),
+            ))
+            .or_else(|| {
+                self
+                    .uid
+                    .as_ref()
+                    .and_then(|value| ::veeam_runtime::ids::urn_id(
+                        ::std::convert::AsRef::<str>::as_ref(value),
+                    ))
+            })
+    }
+}
 impl ::veeam_runtime::xml::FromXml for BackupServer {
     const XML_NAME: &'static str = "BackupServer";
     fn from_xml(
@@ -912,6 +930,16 @@ impl Default for EnterpriseAccount {
         Self::new()
     }
 }
+impl EnterpriseAccount {
+    /// The ID of the resource this names, read from `UID` (a URN): `None` when none holds a UUID.
+    pub fn id(&self) -> Option<::veeam_runtime::Uuid> {
+        self.uid
+            .as_ref()
+            .and_then(|value| ::veeam_runtime::ids::urn_id(
+                ::std::convert::AsRef::<str>::as_ref(value),
+            ))
+    }
+}
 impl ::veeam_runtime::xml::FromXml for EnterpriseAccount {
     const XML_NAME: &'static str = "EnterpriseAccount";
     fn from_xml(
@@ -1210,6 +1238,16 @@ impl Default for EnterpriseRole {
         Self::new()
     }
 }
+impl EnterpriseRole {
+    /// The ID of the resource this names, read from `UID` (a URN): `None` when none holds a UUID.
+    pub fn id(&self) -> Option<::veeam_runtime::Uuid> {
+        self.uid
+            .as_ref()
+            .and_then(|value| ::veeam_runtime::ids::urn_id(
+                ::std::convert::AsRef::<str>::as_ref(value),
+            ))
+    }
+}
 impl ::veeam_runtime::xml::FromXml for EnterpriseRole {
     const XML_NAME: &'static str = "EnterpriseRole";
     fn from_xml(
@@ -1327,6 +1365,24 @@ impl EntityRef {
 impl Default for EntityRef {
     fn default() -> Self {
         Self::new()
+    }
+}
+impl EntityRef {
+    /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
+    pub fn id(&self) -> Option<::veeam_runtime::Uuid> {
+        self.href
+            .as_ref()
+            .and_then(|value| ::veeam_runtime::ids::href_id(
+                ::std::convert::AsRef::<str>::as_ref(value),
+            ))
+            .or_else(|| {
+                self
+                    .uid
+                    .as_ref()
+                    .and_then(|value| ::veeam_runtime::ids::urn_id(
+                        ::std::convert::AsRef::<str>::as_ref(value),
+                    ))
+            })
     }
 }
 impl ::veeam_runtime::xml::FromXml for EntityRef {
@@ -1884,6 +1940,12 @@ impl Link {
     pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
         self.r#type = Some(r#type.into());
         self
+    }
+}
+impl Link {
+    /// The ID of the resource this names, read from `Href` (a URL): `None` when none holds a UUID.
+    pub fn id(&self) -> Option<::veeam_runtime::Uuid> {
+        ::veeam_runtime::ids::href_id(::std::convert::AsRef::<str>::as_ref(&self.href))
     }
 }
 impl ::veeam_runtime::xml::FromXml for Link {
