@@ -149,6 +149,47 @@ pub struct Api {
     pub shadowed_in_models: Vec<String>,
     /// Prelude names that request builder types take in the `requests` module.
     pub shadowed_in_requests: Vec<String>,
+    /// The task resource long operations answer with, if the API has one.
+    pub tasks: Option<Tasks>,
+}
+
+/// How to read the API's task resource (see `ast::Tasks`).
+#[derive(Debug, Serialize)]
+pub struct Tasks {
+    pub schema: SchemaId,
+    /// Index of the operation fetching a task by id.
+    pub poll: usize,
+    pub id: FieldPath,
+    pub state: FieldPath,
+    /// Done states: enum variants (`Some`) or, for a text state, the values.
+    pub done: Vec<(String, Option<Ident>)>,
+    pub success: Option<FieldPath>,
+    pub message: Option<FieldPath>,
+    pub related: Option<RelatedLink>,
+}
+
+/// The link picked among `links` by `rel == value`; `rel` and `href` are the link object's fields.
+#[derive(Debug, Serialize)]
+pub struct RelatedLink {
+    pub links: FieldPath,
+    pub rel: FieldPath,
+    pub href: FieldPath,
+    pub value: String,
+}
+
+/// Fields from an object down through nested objects: `(object schema, field index)` per step.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldPath(pub Vec<(SchemaId, usize)>);
+
+impl FieldPath {
+    /// The type the path ends in.
+    pub fn ty<'s>(&self, schemas: &'s [Schema]) -> Option<&'s Type> {
+        let (owner, index) = *self.0.last()?;
+        match &schemas[owner.0].kind {
+            SchemaKind::Object(object) => Some(&object.fields[index].ty),
+            _ => None,
+        }
+    }
 }
 
 /// The std prelude names generated code writes bare, with their full paths: a module that

@@ -2039,6 +2039,9 @@ mod shared {
     pub use ::veeam_runtime::client::{
         BuildError, ByteStream, Download, Format, ResponseValue, Secret, Upload,
     };
+    /// Waiting for the tasks long operations answer with: what a task reports
+    /// (`TaskStatus`: `related_id()`, `message()`) and how long to poll (`TaskWait`).
+    pub use ::veeam_runtime::client::{TaskErrorKind, TaskStatus, TaskWait};
     /// IDs inside URNs (`urn:veeam:BackupServer:<uuid>`) and URLs: what the `id()` methods
     /// of reference and link types use, for values held as plain text.
     pub use ::veeam_runtime::ids;

@@ -773,3 +773,129 @@ async fn references_and_links_give_the_id_their_urn_or_url_names() {
     assert_eq!(Link::new("Related", "https://em/api/tasks/task-1").id(), None);
     assert_eq!(veeam_api::ids::urn_kind("urn:veeam:Job:x"), Some("Job"));
 }
+
+/// A task document in `format`: `state`, and a result when given.
+fn task_in(format: Format, state: &str, success: Option<bool>, related: Option<&str>) -> ResponseTemplate {
+    let result = success
+        .map(|ok| {
+            format!(
+                "<Result Success=\"{ok}\"><Message>Job \"Nightly\" {}</Message></Result>",
+                if ok { "started" } else { "failed to start" }
+            )
+        })
+        .unwrap_or_default();
+    let related =
+        related.map(|href| format!("<Link Rel=\"Related\" Type=\"Job\" Href=\"{href}\" />")).unwrap_or_default();
+    let xml = format!(
+        "<Task xmlns=\"http://www.veeam.com/ent/v1.0\" Type=\"Task\" Href=\"https://em/api/tasks/task-7\"><Links><Link Rel=\"Delete\" Href=\"https://em/api/tasks/task-7\" />{related}</Links><TaskId>task-7</TaskId><State>{state}</State><Operation>StartJob</Operation>{result}</Task>"
+    );
+    respond(200, Some(body_in::<veeam_api::enterprise_manager::models::Task>(&xml, format)))
+}
+
+fn quick() -> veeam_api::TaskWait {
+    veeam_api::TaskWait::new()
+        .first_delay(std::time::Duration::from_millis(5))
+        .max_delay(std::time::Duration::from_millis(20))
+}
+
+#[tokio::test]
+async fn wait_for_task_polls_until_finished_and_names_what_it_changed() {
+    use veeam_api::TaskStatus;
+    let job = "https://em:9398/api/jobs/3a4a2ec5-70b8-4a22-a5a3-1c6d2f33fe9f";
+    for format in [Format::Xml, Format::Json] {
+        let (server, client) = logged_on(format).await;
+        for (priority, state) in [(1, "Running"), (2, "OperationFinished")] {
+            Mock::given(method("GET"))
+                .and(path("/api/tasks/task-7"))
+                .respond_with(task_in(format, state, None, None))
+                .up_to_n_times(1)
+                .with_priority(priority)
+                .mount(&server)
+                .await;
+        }
+        Mock::given(method("GET"))
+            .and(path("/api/tasks/task-7"))
+            .respond_with(task_in(format, "Finished", Some(true), Some(job)))
+            .with_priority(3)
+            .mount(&server)
+            .await;
+        let accepted: veeam_api::enterprise_manager::models::Task = xml::from_str(
+            "<Task xmlns=\"http://www.veeam.com/ent/v1.0\"><TaskId>task-7</TaskId><State>Running</State></Task>",
+        )
+        .unwrap();
+        let finished = client.wait_for_task_with(accepted, &quick()).await.unwrap();
+        assert!(finished.is_done() && finished.succeeded() == Some(true), "{format:?}");
+        assert_eq!(finished.message(), Some("Job \"Nightly\" started"));
+        assert_eq!(finished.related_href(), Some(job));
+        assert_eq!(finished.related_id(), Some("3a4a2ec5-70b8-4a22-a5a3-1c6d2f33fe9f".parse().unwrap()));
+        let polls = server.received_requests().await.unwrap();
+        assert_eq!(polls.len(), 3, "Running, OperationFinished, Finished ({format:?})");
+        assert!(polls.iter().all(|r| header(r, "x-restsvcsessionid") == Some(SESSION)));
+
+        // A task that is already over is not polled again.
+        let again = client.wait_for_task(finished).await.unwrap();
+        assert_eq!(again.task_id(), Some("task-7"));
+        assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    }
+}
+
+#[tokio::test]
+async fn a_failed_or_endless_task_is_a_task_error() {
+    use veeam_api::TaskErrorKind;
+    for format in [Format::Xml, Format::Json] {
+        let (server, client) = logged_on(format).await;
+        Mock::given(method("GET"))
+            .and(path("/api/tasks/task-7"))
+            .respond_with(task_in(format, "Finished", Some(false), None))
+            .mount(&server)
+            .await;
+        let running: veeam_api::enterprise_manager::models::Task = xml::from_str(
+            "<Task xmlns=\"http://www.veeam.com/ent/v1.0\"><TaskId>task-7</TaskId><State>Running</State></Task>",
+        )
+        .unwrap();
+        let Err(Error::Task(failed)) = client.wait_for_task_with(running.clone(), &quick()).await else {
+            panic!("a failed task is an error")
+        };
+        assert_eq!((failed.kind(), failed.task_id()), (TaskErrorKind::Failed, Some("task-7")));
+        assert_eq!(failed.message(), Some("Job \"Nightly\" failed to start"));
+        assert!(failed.to_string().contains("task-7 failed: Job \"Nightly\" failed to start"), "{failed}");
+
+        let (server, client) = logged_on(format).await;
+        Mock::given(method("GET"))
+            .and(path("/api/tasks/task-7"))
+            .respond_with(task_in(format, "Running", None, None))
+            .mount(&server)
+            .await;
+        let options = quick().timeout(std::time::Duration::from_millis(100));
+        let Err(Error::Task(late)) = client.wait_for_task_with(running, &options).await else {
+            panic!("a task that never ends times out")
+        };
+        assert_eq!(late.kind(), TaskErrorKind::TimedOut);
+        let polls = server.received_requests().await.unwrap().len();
+        assert!((2..=20).contains(&polls), "backoff, not a busy loop: {polls} polls in 100 ms");
+
+        // A poll that fails ends the wait with that error.
+        let (server, client) = logged_on(format).await;
+        Mock::given(method("GET"))
+            .and(path("/api/tasks/task-7"))
+            .respond_with(ResponseTemplate::new(404))
+            .mount(&server)
+            .await;
+        let running: veeam_api::enterprise_manager::models::Task = xml::from_str(
+            "<Task xmlns=\"http://www.veeam.com/ent/v1.0\"><TaskId>task-7</TaskId><State>Running</State></Task>",
+        )
+        .unwrap();
+        let error = client.wait_for_task_with(running, &quick()).await.unwrap_err();
+        assert_eq!(error.status(), Some(404));
+        drop(server);
+
+        // No id, nothing to poll.
+        let (_server, client) = logged_on(format).await;
+        let anonymous: veeam_api::enterprise_manager::models::Task =
+            xml::from_str("<Task xmlns=\"http://www.veeam.com/ent/v1.0\"><State>Running</State></Task>").unwrap();
+        let Err(Error::Task(no_id)) = client.wait_for_task(anonymous).await else {
+            panic!("a task without an id is an error")
+        };
+        assert_eq!(no_id.kind(), TaskErrorKind::NoId);
+    }
+}

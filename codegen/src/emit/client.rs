@@ -891,6 +891,7 @@ pub fn emit(context: &Context) -> TokenStream {
     let (methods, items): (Vec<TokenStream>, Vec<TokenStream>) =
         api.operations.iter().filter(|op| !skip(op)).map(|op| operation_items(context, op)).unzip();
     let auth_methods = auth_methods(context);
+    let wait_methods = super::tasks::client_methods(context);
     let bearer_log_out = match api.auth.bearer.as_ref().and_then(|b| b.logout_operation) {
         Some(id) => {
             let logout = api.operation(id);
@@ -970,6 +971,8 @@ pub fn emit(context: &Context) -> TokenStream {
             }
 
             #auth_methods
+
+            #wait_methods
 
             #(#methods)*
         }

@@ -10,6 +10,7 @@ mod client;
 mod docs;
 mod fuzzing;
 mod models;
+mod tasks;
 mod tests;
 mod types;
 mod unions;
@@ -365,6 +366,10 @@ fn lib_rs(krate: &ir::Crate, spec: &ir::Spec) -> TokenStream {
             /// received (`Download`, or streamed: `ByteStream`), and a body with its status and
             /// headers (`ResponseValue`, from `send_with_response()`).
             pub use #runtime::client::{BuildError, ByteStream, Download, Format, ResponseValue, Secret, Upload};
+
+            /// Waiting for the tasks long operations answer with: what a task reports
+            /// (`TaskStatus`: `related_id()`, `message()`) and how long to poll (`TaskWait`).
+            pub use #runtime::client::{TaskErrorKind, TaskStatus, TaskWait};
 
             /// IDs inside URNs (`urn:veeam:BackupServer:<uuid>`) and URLs: what the `id()` methods
             /// of reference and link types use, for values held as plain text.

@@ -69,10 +69,13 @@ pub fn emit(context: &Context) -> TokenStream {
         }
     });
     let module_docs = docs::inner(Some(&format!("Data types of the {}.", api.title)));
+    let task_status = super::tasks::task_status(context);
     quote! {
         #module_docs
 
         #(#items)*
+
+        #task_status
 
         #members_module
     }

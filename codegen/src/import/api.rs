@@ -103,6 +103,7 @@ impl Importer<'_> {
             headers,
             auth,
             error_message: Vec::new(),
+            tasks: None,
         }
     }
 

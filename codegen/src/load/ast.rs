@@ -87,6 +87,51 @@ pub struct Api {
     /// (shown by the error's `Display`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub error_message: Vec<String>,
+    /// Long operations answer with a task resource to poll: how to read it, for the client's
+    /// `wait_for_task`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Tasks>,
+}
+
+/// The task resource of an API whose long operations are polled. Field paths are spec field
+/// keys joined by `.` (`Result.Success`).
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tasks {
+    /// The task schema (an object).
+    pub schema: String,
+    /// The operation that fetches a task by its id (its one argument) and returns `schema`.
+    pub poll: String,
+    /// The task's id, passed to `poll`.
+    pub id: String,
+    /// The task's state (an enum or text).
+    pub state: String,
+    /// The states in which the task is over.
+    pub done: Vec<String>,
+    /// Whether the finished task succeeded (a boolean).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<String>,
+    /// What the task reports (text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The link to the resource the task created or changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related: Option<RelatedLink>,
+}
+
+/// A link among the task's links, picked by its relation: `{ links: Links, rel: Rel, href: Href,
+/// value: Related }`.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelatedLink {
+    /// Path of the list of links (objects).
+    pub links: String,
+    /// The link object's relation field.
+    pub rel: String,
+    /// The link object's URL field.
+    pub href: String,
+    /// The relation of the wanted link.
+    pub value: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

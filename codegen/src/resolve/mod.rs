@@ -20,6 +20,7 @@ mod rules;
 mod schemas;
 mod settings;
 mod tables;
+mod tasks;
 mod types;
 
 use std::collections::HashMap;
@@ -121,6 +122,7 @@ impl<'a> Resolver<'a> {
         self.graph(&mut schemas, &tables);
         let json_members = members.resolve();
         let (auth, error_bodies, error_message) = self.rules(&settings, auth, &schemas, &mut operations, &tables);
+        let tasks = self.tasks(&settings, &schemas, &operations, &tables);
         if self.errors() != start {
             return None;
         }
@@ -161,6 +163,7 @@ impl<'a> Resolver<'a> {
             json_members,
             shadowed_in_models,
             shadowed_in_requests,
+            tasks,
         })
     }
 

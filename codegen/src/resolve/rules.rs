@@ -38,6 +38,8 @@ pub const CLIENT_METHODS: &[&str] = &[
     "session_id",
     "set_credentials",
     "set_api_key",
+    "wait_for_task",
+    "wait_for_task_with",
 ];
 
 /// Fields and methods of every request builder besides the parameters' own.
@@ -322,7 +324,7 @@ impl Resolver<'_> {
 }
 
 /// A string, a URI or a named string type.
-fn is_text(ty: &ir::Type, schemas: &[ir::Schema]) -> bool {
+pub(super) fn is_text(ty: &ir::Type, schemas: &[ir::Schema]) -> bool {
     match ty {
         ir::Type::Primitive(ir::Primitive::String | ir::Primitive::Uri) => true,
         ir::Type::Schema(id) => matches!(schemas[id.0].kind, ir::SchemaKind::String),

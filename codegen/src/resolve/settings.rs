@@ -20,6 +20,7 @@ pub(super) struct Settings<'a> {
     pub headers: Vec<ir::FixedHeader>,
     pub auth: Option<&'a ast::Auth>,
     pub error_message: Vec<String>,
+    pub tasks: Option<&'a ast::Tasks>,
 }
 
 impl<'a> Resolver<'a> {
@@ -89,6 +90,7 @@ impl<'a> Resolver<'a> {
             headers,
             auth: api.auth.as_ref(),
             error_message: api.error_message.clone(),
+            tasks: api.tasks.as_ref(),
         })
     }
 

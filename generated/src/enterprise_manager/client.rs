@@ -140,6 +140,34 @@ impl Client {
         self.transport.clear_credentials().await;
         result
     }
+    ///Waits for a task to be over, polling it with [`get_task`](Self::get_task) (250 ms, doubling up to 5 s, for at most 10 minutes): the finished task, whose `related_id()` names what it created or changed; `Error::Task` when it failed or ran out of time. Read it through the `TaskStatus` trait.
+    pub async fn wait_for_task(
+        &self,
+        task: crate::enterprise_manager::models::Task,
+    ) -> Result<
+        crate::enterprise_manager::models::Task,
+        crate::enterprise_manager::Error,
+    > {
+        self.wait_for_task_with(task, &::veeam_runtime::client::TaskWait::default())
+            .await
+    }
+    /// [`wait_for_task`](Self::wait_for_task) with other delays and timeout.
+    pub async fn wait_for_task_with(
+        &self,
+        task: crate::enterprise_manager::models::Task,
+        options: &::veeam_runtime::client::TaskWait,
+    ) -> Result<
+        crate::enterprise_manager::models::Task,
+        crate::enterprise_manager::Error,
+    > {
+        ::veeam_runtime::client::wait_for_task(
+                "getTask",
+                task,
+                options,
+                |id| self.get_task(id).send(),
+            )
+            .await
+    }
     /// Connect a backup server
     ///
     /// Connects a backup server to Enterprise Manager. The server answers `202 Accepted` with a `Task`

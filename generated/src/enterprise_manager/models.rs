@@ -3388,6 +3388,30 @@ impl ::veeam_runtime::xml::XmlScalar for Uid {
         ::std::borrow::Cow::Borrowed(&self.0)
     }
 }
+impl ::veeam_runtime::client::TaskStatus for Task {
+    fn task_id(&self) -> Option<&str> {
+        self.task_id.as_ref().map(::std::convert::AsRef::<str>::as_ref)
+    }
+    fn is_done(&self) -> bool {
+        self.state.as_ref().is_some_and(|state| matches!(state, TaskState::Finished))
+    }
+    fn succeeded(&self) -> Option<bool> {
+        self.result.as_ref().and_then(|value| value.success.as_ref()).copied()
+    }
+    fn message(&self) -> Option<&str> {
+        self.result
+            .as_ref()
+            .and_then(|value| value.message.as_ref())
+            .map(::std::convert::AsRef::<str>::as_ref)
+    }
+    fn related_href(&self) -> Option<&str> {
+        self.links
+            .as_ref()?
+            .iter()
+            .find(|link| ::std::convert::AsRef::<str>::as_ref(&*link.rel) == "Related")
+            .map(|link| ::std::convert::AsRef::<str>::as_ref(&*link.href))
+    }
+}
 /// Names of the JSON objects that wrap lists, as types for the runtime's helpers.
 mod json_members {
     pub struct MemberEnterpriseRoles;

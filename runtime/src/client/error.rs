@@ -160,6 +160,8 @@ pub enum Error<E> {
     Auth(AuthError),
     /// A file to upload could not be read, or a download could not be written.
     Io(IoError),
+    /// A task waited for failed, or did not finish in time.
+    Task(TaskError),
 }
 
 impl<E> Error<E> {
@@ -176,6 +178,7 @@ impl<E> Error<E> {
             Error::Encode(e) => e.operation,
             Error::Auth(e) => e.operation,
             Error::Io(e) => e.operation,
+            Error::Task(e) => e.operation,
         }
     }
 
@@ -216,6 +219,7 @@ impl<E: ErrorBody> fmt::Display for Error<E> {
             Error::Encode(e) => e.fmt(f),
             Error::Auth(e) => e.fmt(f),
             Error::Io(e) => e.fmt(f),
+            Error::Task(e) => e.fmt(f),
         }
     }
 }
@@ -377,6 +381,85 @@ impl UnexpectedStatusError {
         self.raw.as_ref().map(|r| r.0.as_str())
     }
 }
+
+/// Why waiting for a task failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TaskErrorKind {
+    /// The task is over and says it did not succeed.
+    Failed,
+    /// The task was not over when the wait's timeout ran out.
+    TimedOut,
+    /// The task has no id to poll it by.
+    NoId,
+}
+
+/// A task waited for failed, or did not finish in time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskError {
+    operation: &'static str,
+    kind: TaskErrorKind,
+    task_id: Option<String>,
+    message: Option<String>,
+    timeout: Option<std::time::Duration>,
+}
+
+impl TaskError {
+    pub(super) fn failed(operation: &'static str, task_id: Option<String>, message: Option<String>) -> Self {
+        TaskError { operation, kind: TaskErrorKind::Failed, task_id, message, timeout: None }
+    }
+
+    pub(super) fn timed_out(operation: &'static str, task_id: String, timeout: std::time::Duration) -> Self {
+        TaskError {
+            operation,
+            kind: TaskErrorKind::TimedOut,
+            task_id: Some(task_id),
+            message: None,
+            timeout: Some(timeout),
+        }
+    }
+
+    pub(super) fn no_id(operation: &'static str) -> Self {
+        TaskError { operation, kind: TaskErrorKind::NoId, task_id: None, message: None, timeout: None }
+    }
+
+    /// The operation that waited.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// Failed, timed out, or no id.
+    pub fn kind(&self) -> TaskErrorKind {
+        self.kind
+    }
+
+    /// The task's id.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+
+    /// What the failed task reported.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl fmt::Display for TaskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let task = self.task_id.as_deref().unwrap_or("the task");
+        match (self.kind, &self.message, self.timeout) {
+            (TaskErrorKind::Failed, Some(message), _) => write!(f, "{}: {task} failed: {message}", self.operation),
+            (TaskErrorKind::Failed, None, _) => write!(f, "{}: {task} failed", self.operation),
+            (TaskErrorKind::TimedOut, _, Some(timeout)) => {
+                write!(f, "{}: {task} still running after {:?}", self.operation, timeout)
+            }
+            (TaskErrorKind::TimedOut, _, None) => write!(f, "{}: {task} still running", self.operation),
+            (TaskErrorKind::NoId, _, _) => write!(f, "{}: the task has no id to poll it by", self.operation),
+        }
+    }
+}
+
+impl std::error::Error for TaskError {}
 
 /// The request or the response took longer than the timeout.
 #[derive(Debug, thiserror::Error)]

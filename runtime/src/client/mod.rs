@@ -14,19 +14,21 @@ mod error;
 mod files;
 mod request;
 mod response;
+mod tasks;
 mod transport;
 
 pub use auth::{Secret, Tokens};
 pub use builder::{BuildError, ClientBuilder};
 pub use error::{
     decode_documented_first, ApiError, AuthError, ConnectError, DecodeError, Decoder, EncodeError, Error, ErrorBody,
-    IoError, TimeoutError, TooLargeError, TransportError, UnexpectedStatusError,
+    IoError, TaskError, TaskErrorKind, TimeoutError, TooLargeError, TransportError, UnexpectedStatusError,
 };
 pub use files::{ByteStream, Download, Part, PartValue, Upload};
 pub use request::{ParamValue, Request};
 /// HTTP methods, re-exported so that generated code needs no direct reqwest dependency.
 pub use reqwest::Method;
 pub use response::{Response, ResponseValue};
+pub use tasks::{wait_for_task, TaskStatus, TaskWait};
 pub use transport::Transport;
 
 /// Wire format of bodies.
