@@ -899,3 +899,91 @@ async fn a_failed_or_endless_task_is_a_task_error() {
         assert_eq!(no_id.kind(), TaskErrorKind::NoId);
     }
 }
+
+/// Mounts a logon answering with each of `sessions` in turn (the last one from then on).
+async fn logons(server: &MockServer, format: Format, sessions: &[&str]) {
+    let (body, media_type) =
+        body_in::<veeam_api::enterprise_manager::models::LogonSession>(example!("em-logon.response.xml"), format);
+    for (index, session) in sessions.iter().enumerate() {
+        let mut mock = Mock::given(method("POST")).and(path("/api/sessionMngr/")).respond_with(
+            ResponseTemplate::new(201)
+                .insert_header("X-RestSvcSessionId", *session)
+                .set_body_raw(body.clone().into_bytes(), media_type),
+        );
+        if index + 1 < sessions.len() {
+            mock = mock.up_to_n_times(1);
+        }
+        mock.with_priority(u8::try_from(index + 1).unwrap()).mount(server).await;
+    }
+}
+
+#[tokio::test]
+async fn an_expired_session_is_renewed_once_with_the_kept_credentials() {
+    use wiremock::matchers::header as has_header;
+    for format in [Format::Xml, Format::Json] {
+        let server = MockServer::start().await;
+        let client = Client::builder(server.uri()).format(format).build().unwrap();
+        logons(&server, format, &["expired-session", "fresh-session"]).await;
+        Mock::given(method("GET"))
+            .and(has_header("x-restsvcsessionid", "expired-session"))
+            .respond_with(ResponseTemplate::new(401))
+            .mount(&server)
+            .await;
+        let list = body_in::<veeam_api::enterprise_manager::models::EntityReferences>(
+            example!("em-backupservers-list.response.xml"),
+            format,
+        );
+        Mock::given(method("GET"))
+            .and(has_header("x-restsvcsessionid", "fresh-session"))
+            .respond_with(respond(200, Some(list)))
+            .mount(&server)
+            .await;
+
+        client.log_in("username", "password").await.unwrap();
+        let refs = client.list_backup_servers().await.unwrap();
+        assert_eq!(refs.refs.unwrap().len(), 2, "{format:?}");
+        assert_eq!(client.session_id().unwrap().expose(), "fresh-session");
+        let requests = server.received_requests().await.unwrap();
+        let summary: Vec<String> = requests.iter().map(|r| format!("{} {}", r.method, r.url.path())).collect();
+        assert_eq!(
+            summary,
+            ["POST /api/sessionMngr/", "GET /api/backupServers", "POST /api/sessionMngr/", "GET /api/backupServers"]
+        );
+        assert_eq!(
+            header(&requests[2], "authorization"),
+            Some("Basic dXNlcm5hbWU6cGFzc3dvcmQ="),
+            "the same credentials"
+        );
+        // The password is kept, never shown.
+        assert!(!format!("{client:?}").contains("password"));
+    }
+}
+
+#[tokio::test]
+async fn a_401_is_returned_when_logging_on_again_fails_or_there_are_no_credentials() {
+    for format in [Format::Xml, Format::Json] {
+        // The credentials were revoked: one new logon, refused, and the call's 401 is the answer.
+        let server = MockServer::start().await;
+        let client = Client::builder(server.uri()).format(format).build().unwrap();
+        logons(&server, format, &["old-session"]).await;
+        client.log_in("username", "password").await.unwrap();
+        server.reset().await;
+        Mock::given(method("POST"))
+            .and(path("/api/sessionMngr/"))
+            .respond_with(ResponseTemplate::new(401))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(401)).mount(&server).await;
+        let error = client.list_backup_servers().await.unwrap_err();
+        assert_eq!(error.status(), Some(401), "{error:?}");
+        let methods: Vec<String> =
+            server.received_requests().await.unwrap().iter().map(|r| r.method.to_string()).collect();
+        assert_eq!(methods, ["GET", "POST"], "one attempt to log on again, no loop");
+
+        // A session id set by hand: nothing to log on with.
+        let (server, client) = logged_on(format).await;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(401)).mount(&server).await;
+        assert_eq!(client.list_backup_servers().await.unwrap_err().status(), Some(401));
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    }
+}

@@ -753,7 +753,9 @@ fn auth_methods(context: &Context) -> TokenStream {
         let request = build_request(context, logon, false);
         let decode = decode(context, logon);
         let doc = format!(
-            "Logs on with HTTP Basic credentials (`{} {}{}`) and keeps the session id for every later call.",
+            "Logs on with HTTP Basic credentials (`{} {}{}`) and keeps the session id for every later call.\n\n\
+             The credentials are kept too (never printed) until `log_out`: when the server expires the \
+             session and refuses a call with 401, the client logs on again once and retries the call.",
             logon.method.as_str(),
             api.base_path,
             logon.path
@@ -823,7 +825,19 @@ fn auth_methods(context: &Context) -> TokenStream {
                         Ok(output)
                     }
                 }
-                Fields { client: self }.send(username, password).await
+                // Logs on again when the server expires the session (see `Transport::keep_logon`).
+                fn relogon(
+                    transport: #runtime::client::Transport,
+                    username: String,
+                    password: #runtime::client::Secret,
+                ) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = bool> + Send>> {
+                    Box::pin(async move { Client::from(transport).log_in(&username, password.expose()).await.is_ok() })
+                }
+                let result = Fields { client: self }.send(username, password).await;
+                if result.is_ok() {
+                    self.transport.keep_logon(username, #runtime::client::Secret::new(password), relogon);
+                }
+                result
             }
 
             /// Uses a session id obtained elsewhere.

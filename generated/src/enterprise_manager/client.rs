@@ -53,6 +53,8 @@ impl Client {
         &self.transport
     }
     /// Logs on with HTTP Basic credentials (`POST /api/sessionMngr/`) and keeps the session id for every later call.
+    ///
+    /// The credentials are kept too (never printed) until `log_out`: when the server expires the session and refuses a call with 401, the client logs on again once and retries the call.
     pub async fn log_in(
         &self,
         username: &str,
@@ -95,7 +97,28 @@ impl Client {
                 Ok(output)
             }
         }
-        Fields { client: self }.send(username, password).await
+        fn relogon(
+            transport: ::veeam_runtime::client::Transport,
+            username: String,
+            password: ::veeam_runtime::client::Secret,
+        ) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = bool> + Send>> {
+            Box::pin(async move {
+                Client::from(transport)
+                    .log_in(&username, password.expose())
+                    .await
+                    .is_ok()
+            })
+        }
+        let result = Fields { client: self }.send(username, password).await;
+        if result.is_ok() {
+            self.transport
+                .keep_logon(
+                    username,
+                    ::veeam_runtime::client::Secret::new(password),
+                    relogon,
+                );
+        }
+        result
     }
     /// Uses a session id obtained elsewhere.
     pub fn set_session_id(&self, session_id: impl Into<String>) {

@@ -94,7 +94,16 @@ pub(super) struct AuthState {
     /// An API key.
     pub api_key: RwLock<Option<Secret>>,
     pub basic: RwLock<Option<(String, Secret)>>,
+    /// The credentials of the last logon and the generated call that logs on again with them
+    /// (session schemes), for a session the server has expired.
+    pub logon: RwLock<Option<(String, Secret, Relogon)>>,
+    /// Serialises logging on again: concurrent calls refused together log on once.
+    pub relogon: tokio::sync::Mutex<()>,
 }
+
+/// Logs on again with the kept credentials (generated per API): whether it worked.
+pub type Relogon =
+    fn(super::Transport, String, Secret) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send>>;
 
 /// Reads a slot (a poisoned lock reads as empty: a panic elsewhere never leaks into calls).
 pub(super) fn read<T: Clone>(slot: &RwLock<Option<T>>) -> Option<T> {

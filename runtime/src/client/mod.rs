@@ -17,7 +17,7 @@ mod response;
 mod tasks;
 mod transport;
 
-pub use auth::{Secret, Tokens};
+pub use auth::{Relogon, Secret, Tokens};
 pub use builder::{BuildError, ClientBuilder};
 pub use error::{
     decode_documented_first, ApiError, AuthError, ConnectError, DecodeError, Decoder, EncodeError, Error, ErrorBody,

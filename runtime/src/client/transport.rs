@@ -114,6 +114,14 @@ impl Transport {
         write(&auth.logout_id, None);
         write(&auth.api_key, None);
         write(&auth.basic, None);
+        write(&auth.logon, None);
+    }
+
+    /// Keeps the credentials of a successful logon and the generated call that logs on with
+    /// them, so that a call refused with 401 (the server expired the session: Enterprise
+    /// Manager after 15 idle minutes) logs on again once and is retried. `log_out` forgets them.
+    pub fn keep_logon(&self, username: &str, password: Secret, relogon: super::auth::Relogon) {
+        write(&self.inner.auth.logon, Some((username.to_owned(), password, relogon)));
     }
 
     /// Uses this session id from now on (session schemes); an id kept for logging out belongs
@@ -386,6 +394,20 @@ impl Transport {
         Ok(false)
     }
 
+    /// After a 401 with a session id: log on again with the kept credentials, unless another
+    /// call already did (the session id changed). Returns whether to retry; a failed logon
+    /// leaves the 401 to the caller.
+    async fn relogon_after_401(&self, used: &HeaderValue) -> bool {
+        let auth = &self.inner.auth;
+        let Some((username, password, relogon)) = read(&auth.logon) else { return false };
+        let _one_at_a_time = auth.relogon.lock().await;
+        let current = read(&auth.session);
+        if current.as_ref().is_some_and(|id| id.expose().as_bytes() != used.as_bytes()) {
+            return true;
+        }
+        relogon(self.clone(), username, password).await
+    }
+
     /// Sends a request: credentials, fixed headers, `Accept` and `Content-Type`; on a 401 with
     /// bearer tokens, refreshes the token and retries once. Error statuses become
     /// [`Error::Api`] with the decoded error body.
@@ -439,8 +461,16 @@ impl Transport {
             let response = response?;
             span.record("status", response.status().as_u16());
             if response.status() == StatusCode::UNAUTHORIZED && !retried {
-                if let Some((_, used)) = &credential {
-                    if self.refresh_after_401::<E>(request.operation, used).await? {
+                if let Some((name, used)) = &credential {
+                    let session =
+                        self.inner.info.auth.session_header.is_some_and(|h| name.as_str().eq_ignore_ascii_case(h));
+                    if session {
+                        if self.relogon_after_401(used).await {
+                            tracing::debug!("session refused; logged on again, retrying once");
+                            retried = true;
+                            continue;
+                        }
+                    } else if self.refresh_after_401::<E>(request.operation, used).await? {
                         tracing::debug!("access token refused; refreshed it, retrying once");
                         retried = true;
                         continue;
