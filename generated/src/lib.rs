@@ -40,7 +40,7 @@ pub use shared::*;
 #[rustfmt::skip]
 pub mod fuzzing {
     /// How many types [`decode`] chooses from.
-    pub const TYPES: usize = 315usize;
+    pub const TYPES: usize = 317usize;
     /// Decodes `text` as type number `selector % TYPES`, as JSON and as XML.
     #[allow(unused_variables)]
     pub fn decode(selector: usize, text: &str) {
@@ -1767,245 +1767,263 @@ pub mod fuzzing {
             #[cfg(feature = "enterprise-manager")]
             286usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::BackupServerSpec,
+                    crate::enterprise_manager::models::BackupServerEditSpec,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupServerSpec,
+                    crate::enterprise_manager::models::BackupServerEditSpec,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             287usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::BackupServers,
+                    crate::enterprise_manager::models::BackupServerSpec,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupServers,
+                    crate::enterprise_manager::models::BackupServerSpec,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             288usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::CredentialsInfo,
+                    crate::enterprise_manager::models::BackupServers,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::CredentialsInfo,
+                    crate::enterprise_manager::models::BackupServers,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             289usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::CredentialsInfoList,
+                    crate::enterprise_manager::models::CredentialsInfo,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::CredentialsInfoList,
+                    crate::enterprise_manager::models::CredentialsInfo,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             290usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::EnterpriseAccount,
+                    crate::enterprise_manager::models::CredentialsInfoList,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EnterpriseAccount,
+                    crate::enterprise_manager::models::CredentialsInfoList,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             291usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
+                    crate::enterprise_manager::models::EnterpriseAccount,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
+                    crate::enterprise_manager::models::EnterpriseAccount,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             292usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::EnterpriseAccountInRoleCreateSpec,
+                    crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EnterpriseAccountInRoleCreateSpec,
+                    crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             293usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::EnterpriseRole,
+                    crate::enterprise_manager::models::EnterpriseAccountInRoleCreateSpec,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EnterpriseRole,
+                    crate::enterprise_manager::models::EnterpriseAccountInRoleCreateSpec,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             294usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::EntityRef,
+                    crate::enterprise_manager::models::EnterpriseRole,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EntityRef,
+                    crate::enterprise_manager::models::EnterpriseRole,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             295usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::EntityReferences,
+                    crate::enterprise_manager::models::EntityRef,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EntityReferences,
+                    crate::enterprise_manager::models::EntityRef,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             296usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::Error,
+                    crate::enterprise_manager::models::EntityReferences,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::Error,
+                    crate::enterprise_manager::models::EntityReferences,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             297usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::FileRestoreSettingsInfo,
+                    crate::enterprise_manager::models::Error,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::FileRestoreSettingsInfo,
+                    crate::enterprise_manager::models::Error,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             298usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::HierarchyScopeCreateSpec,
+                    crate::enterprise_manager::models::FileRestoreSettingsInfo,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::HierarchyScopeCreateSpec,
+                    crate::enterprise_manager::models::FileRestoreSettingsInfo,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             299usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::HierarchyScopeCreateSpecItem,
+                    crate::enterprise_manager::models::HierarchyScopeCreateSpec,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::HierarchyScopeCreateSpecItem,
+                    crate::enterprise_manager::models::HierarchyScopeCreateSpec,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             300usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::Link,
+                    crate::enterprise_manager::models::HierarchyScopeCreateSpecItem,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::Link,
+                    crate::enterprise_manager::models::HierarchyScopeCreateSpecItem,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             301usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::LogonSession,
+                    crate::enterprise_manager::models::Link,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::LogonSession,
+                    crate::enterprise_manager::models::Link,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             302usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::LogonSessions,
+                    crate::enterprise_manager::models::LogonSession,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::LogonSessions,
+                    crate::enterprise_manager::models::LogonSession,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             303usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::PagingInfo,
+                    crate::enterprise_manager::models::LogonSessions,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::PagingInfo,
+                    crate::enterprise_manager::models::LogonSessions,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             304usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfo,
+                    crate::enterprise_manager::models::PagingInfo,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfo,
+                    crate::enterprise_manager::models::PagingInfo,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             305usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfoList,
+                    crate::enterprise_manager::models::PasswordKeyInfo,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfoList,
+                    crate::enterprise_manager::models::PasswordKeyInfo,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             306usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfoSpec,
+                    crate::enterprise_manager::models::PasswordKeyInfoEditSpec,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfoSpec,
+                    crate::enterprise_manager::models::PasswordKeyInfoEditSpec,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             307usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::QueryResult,
+                    crate::enterprise_manager::models::PasswordKeyInfoList,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::QueryResult,
+                    crate::enterprise_manager::models::PasswordKeyInfoList,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             308usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::SqlRestoreSettingsInfo,
+                    crate::enterprise_manager::models::PasswordKeyInfoSpec,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::SqlRestoreSettingsInfo,
+                    crate::enterprise_manager::models::PasswordKeyInfoSpec,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             309usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::SqlRestoreSettingsSpecs,
+                    crate::enterprise_manager::models::QueryResult,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::SqlRestoreSettingsSpecs,
+                    crate::enterprise_manager::models::QueryResult,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             310usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::Task,
+                    crate::enterprise_manager::models::SqlRestoreSettingsInfo,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::Task,
+                    crate::enterprise_manager::models::SqlRestoreSettingsInfo,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             311usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::TaskResultInfo,
+                    crate::enterprise_manager::models::SqlRestoreSettingsSpecs,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::TaskResultInfo,
+                    crate::enterprise_manager::models::SqlRestoreSettingsSpecs,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             312usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::TaskState,
+                    crate::enterprise_manager::models::Task,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::Task,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             313usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::TaskResultInfo,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::TaskResultInfo,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            314usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::TaskState,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            315usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::Tasks,
                 >(text);
@@ -2014,7 +2032,7 @@ pub mod fuzzing {
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
-            314usize => {
+            316usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::Uid,
                 >(text);

@@ -582,7 +582,7 @@ mod documented {
     #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__edit_backup_server__documented_request() {
         ::veeam_runtime::testing::xml::<
-            ::veeam_api::enterprise_manager::models::BackupServerSpec,
+            ::veeam_api::enterprise_manager::models::BackupServerEditSpec,
         >(
             include_str!(
                 "../../spec/enterprise_manager/examples/em-backupserver-edit.request.xml"
@@ -598,7 +598,7 @@ mod documented {
     #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__edit_backup_server__documented_json_request() {
         ::veeam_runtime::testing::json::<
-            ::veeam_api::enterprise_manager::models::BackupServerSpec,
+            ::veeam_api::enterprise_manager::models::BackupServerEditSpec,
         >(
             include_str!(
                 "../../spec/enterprise_manager/examples/em-backupserver-edit.request.json"
@@ -614,7 +614,7 @@ mod documented {
     #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__edit_password__documented_request() {
         ::veeam_runtime::testing::xml::<
-            ::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec,
+            ::veeam_api::enterprise_manager::models::PasswordKeyInfoEditSpec,
         >(
             include_str!(
                 "../../spec/enterprise_manager/examples/em-password-edit.request.xml"
@@ -630,7 +630,7 @@ mod documented {
     #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__edit_password__documented_json_request() {
         ::veeam_runtime::testing::json::<
-            ::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec,
+            ::veeam_api::enterprise_manager::models::PasswordKeyInfoEditSpec,
         >(
             include_str!(
                 "../../spec/enterprise_manager/examples/em-password-edit.request.json"

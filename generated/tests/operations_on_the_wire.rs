@@ -6023,7 +6023,9 @@ mod wire {
             .connect_backup_server(
                 ::veeam_runtime::json::from_str::<
                     ::veeam_api::enterprise_manager::models::BackupServerSpec,
-                >("{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\"}")
+                >(
+                        "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\",\"Port\":1,\"Username\":\"x\",\"Password\":\"x\"}",
+                    )
                     .expect("the sample decodes"),
             )
             .await
@@ -6037,7 +6039,7 @@ mod wire {
         let sent: serde_json::Value = serde_json::from_slice(&request.body)
             .expect("a JSON body");
         let sample: serde_json::Value = serde_json::from_str(
-                "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\"}",
+                "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\",\"Port\":1,\"Username\":\"x\",\"Password\":\"x\"}",
             )
             .unwrap();
         assert_eq!(sent, sample, "the body, member by member");
@@ -6095,7 +6097,7 @@ mod wire {
                     .expect("a sample"),
                 ::veeam_runtime::json::from_str::<
                     ::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec,
-                >("{}")
+                >("{\"Password\":\"x\"}")
                     .expect("the sample decodes"),
             )
             .await
@@ -6111,7 +6113,8 @@ mod wire {
         assert_eq!(header(& request, "content-type"), Some("application/json"));
         let sent: serde_json::Value = serde_json::from_slice(&request.body)
             .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{}").unwrap();
+        let sample: serde_json::Value = serde_json::from_str("{\"Password\":\"x\"}")
+            .unwrap();
         assert_eq!(sent, sample, "the body, member by member");
     }
     #[tokio::test]
@@ -6226,8 +6229,8 @@ mod wire {
                 >("\"00000000-0000-0000-0000-000000000001\"")
                     .expect("a sample"),
                 ::veeam_runtime::json::from_str::<
-                    ::veeam_api::enterprise_manager::models::BackupServerSpec,
-                >("{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\"}")
+                    ::veeam_api::enterprise_manager::models::BackupServerEditSpec,
+                >("{\"DnsNameOrIpAddress\":\"x\"}")
                     .expect("the sample decodes"),
             )
             .await
@@ -6242,7 +6245,7 @@ mod wire {
         let sent: serde_json::Value = serde_json::from_slice(&request.body)
             .expect("a JSON body");
         let sample: serde_json::Value = serde_json::from_str(
-                "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\"}",
+                "{\"DnsNameOrIpAddress\":\"x\"}",
             )
             .unwrap();
         assert_eq!(sent, sample, "the body, member by member");
@@ -6267,7 +6270,7 @@ mod wire {
                 >("\"00000000-0000-0000-0000-000000000002\"")
                     .expect("a sample"),
                 ::veeam_runtime::json::from_str::<
-                    ::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec,
+                    ::veeam_api::enterprise_manager::models::PasswordKeyInfoEditSpec,
                 >("{}")
                     .expect("the sample decodes"),
             )

@@ -217,9 +217,20 @@ mod sensitive {
     }
     #[test]
     #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__backup_server_edit_spec() {
+        let value: ::veeam_api::enterprise_manager::models::BackupServerEditSpec = ::veeam_runtime::json::from_str(
+                "{\"DnsNameOrIpAddress\":\"x\",\"Password\":\"SECRET-1\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
     fn enterprise_manager__backup_server_spec() {
         let value: ::veeam_api::enterprise_manager::models::BackupServerSpec = ::veeam_runtime::json::from_str(
-                "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\",\"Password\":\"SECRET-1\"}",
+                "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\",\"Port\":1,\"Username\":\"x\",\"Password\":\"SECRET-1\"}",
             )
             .expect("the sample decodes");
         let debug = format!("{value:?}");

@@ -7,8 +7,8 @@ use std::pin::Pin;
 
 use serde_json::Value;
 use veeam_api::enterprise_manager::models::{
-    AccountTypeEnumeration, BackupServerSpec, EnterpriseAccountCreateSpec, EnterpriseAccountInRoleCreateSpec,
-    PasswordKeyInfoSpec, TaskState, Uid,
+    AccountTypeEnumeration, BackupServerEditSpec, BackupServerSpec, EnterpriseAccountCreateSpec,
+    EnterpriseAccountInRoleCreateSpec, PasswordKeyInfoEditSpec, PasswordKeyInfoSpec, TaskState, Uid,
 };
 use veeam_api::enterprise_manager::{Client, Error};
 use veeam_api::xml::FromXml;
@@ -414,12 +414,15 @@ async fn connect_backup_server_sends_the_spec_and_returns_the_task() {
             .respond_with(task_response(format))
             .mount(&server)
             .await;
-        let spec = BackupServerSpec::new("Veeam backup server 01", "172.16.13.119")
-            .with_port(9392)
-            .with_username("172.16.13.119\\Administrator")
-            .with_password("1234")
-            .with_wcf_port(9405)
-            .with_vbr_certificate_thumbprint("0000000000000000000000000000000000000000");
+        let spec = BackupServerSpec::new(
+            "Veeam backup server 01",
+            "172.16.13.119",
+            9392,
+            "172.16.13.119\\Administrator",
+            "1234",
+        )
+        .with_wcf_port(9405)
+        .with_vbr_certificate_thumbprint("0000000000000000000000000000000000000000");
         let task = client.connect_backup_server(spec).await.unwrap();
         assert_eq!(task.state, Some(TaskState::Finished));
         let request = only_request(&server, format).await;
@@ -441,7 +444,8 @@ async fn edit_backup_server_puts_the_spec() {
             .respond_with(ResponseTemplate::new(204))
             .mount(&server)
             .await;
-        let spec = BackupServerSpec::new("Backup Server deployed on srv02", "srv02.tech.local");
+        // Editing needs only the address; the description is what changes here.
+        let spec = BackupServerEditSpec::new("srv02.tech.local").with_description("Backup Server deployed on srv02");
         client.edit_backup_server(SERVER.parse().unwrap(), spec).await.unwrap();
         let request = only_request(&server, format).await;
         let expected_json = serde_json::json!({"Description": "Backup Server deployed on srv02", "DnsNameOrIpAddress": "srv02.tech.local"});
@@ -458,7 +462,7 @@ async fn create_and_edit_password() {
             .respond_with(task_response(format))
             .mount(&server)
             .await;
-        let spec = PasswordKeyInfoSpec::new().with_hint("My favorite book").with_password("1234");
+        let spec = PasswordKeyInfoSpec::new("1234").with_hint("My favorite book");
         let task = client.create_password(SERVER.parse().unwrap(), spec).await.unwrap();
         assert_eq!(task.task_id.as_deref(), Some("task-30"));
         let request = only_request(&server, format).await;
@@ -477,7 +481,7 @@ async fn create_and_edit_password() {
             .edit_password(
                 SERVER.parse().unwrap(),
                 PASSWORD.parse().unwrap(),
-                PasswordKeyInfoSpec::new().with_hint("My password"),
+                PasswordKeyInfoEditSpec::new().with_hint("My password"),
             )
             .await
             .unwrap();
@@ -725,7 +729,7 @@ async fn send_with_response_returns_the_location_of_what_was_created_and_the_hea
 
         // A body comes with its headers too, and `.await` still returns the body alone.
         let task = client
-            .create_password(SERVER.parse().unwrap(), PasswordKeyInfoSpec::new())
+            .create_password(SERVER.parse().unwrap(), PasswordKeyInfoSpec::new("1234"))
             .send_with_response()
             .await
             .unwrap();

@@ -119,10 +119,7 @@ fn missing_optional_elements_are_none_and_are_not_written() {
 
 #[test]
 fn xml_is_written_in_spec_order_with_namespace_attributes_wrapped_lists_and_offsets() {
-    let spec = BackupServerSpec::new("Columbus", "172.16.13.119")
-        .with_username("172.16.13.119\\Administrator")
-        .with_port(9392)
-        .with_password("1234");
+    let spec = BackupServerSpec::new("Columbus", "172.16.13.119", 9392, "172.16.13.119\\Administrator", "1234");
     assert_eq!(
         xml::to_string(&spec).unwrap(),
         format!(
@@ -227,10 +224,13 @@ fn truncated_documents_never_panic() {
 
 #[test]
 fn debug_never_shows_secrets() {
-    let spec = BackupServerSpec::new("d", "h").with_password("hunter2");
+    let spec = BackupServerSpec::new("d", "h", 9392, "u", "hunter2");
     let debug = format!("{spec:?}");
     assert!(!debug.contains("hunter2"), "{debug}");
-    assert!(debug.contains(r#"password: Some(***)"#), "{debug}");
+    assert!(debug.contains(r#"password: ***"#), "{debug}");
+    let edit = veeam_api::enterprise_manager::models::BackupServerEditSpec::new("h").with_password("hunter2");
+    let debug = format!("{edit:?}");
+    assert!(!debug.contains("hunter2") && debug.contains(r#"password: Some(***)"#), "{debug}");
     let token: veeam_api::backup_for_aws::models::RestLogin =
         json::from_str(r#"{"access_token": "eyJ-secret", "refresh_token": "r-secret", "username": "u"}"#).unwrap();
     let debug = format!("{token:?}");
@@ -241,8 +241,7 @@ fn debug_never_shows_secrets() {
 #[test]
 fn special_characters_are_escaped_and_read_back() {
     let tricky = r#"a < b & c > "d" 'e' \ f"#;
-    let spec =
-        veeam_api::enterprise_manager::models::PasswordKeyInfoSpec::new().with_hint(tricky).with_password("p&w<");
+    let spec = veeam_api::enterprise_manager::models::PasswordKeyInfoSpec::new("p&w<").with_hint(tricky);
     let written = xml::to_string(&spec).unwrap();
     assert!(written.contains("<Hint>a &lt; b &amp; c &gt;"), "{written}");
     let read: veeam_api::enterprise_manager::models::PasswordKeyInfoSpec = xml::from_str(&written).unwrap();

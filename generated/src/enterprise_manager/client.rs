@@ -314,7 +314,7 @@ impl Client {
     pub fn edit_backup_server(
         &self,
         backup_server_id: ::veeam_runtime::Uuid,
-        body: crate::enterprise_manager::models::BackupServerSpec,
+        body: crate::enterprise_manager::models::BackupServerEditSpec,
     ) -> requests::EditBackupServer<'_> {
         requests::EditBackupServer {
             client: self,
@@ -332,7 +332,7 @@ impl Client {
         &self,
         backup_server_id: ::veeam_runtime::Uuid,
         password_id: ::veeam_runtime::Uuid,
-        body: crate::enterprise_manager::models::PasswordKeyInfoSpec,
+        body: crate::enterprise_manager::models::PasswordKeyInfoEditSpec,
     ) -> requests::EditPassword<'_> {
         requests::EditPassword {
             client: self,
@@ -1110,7 +1110,7 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::enterprise_manager::models::BackupServerSpec,
+        pub(super) body: crate::enterprise_manager::models::BackupServerEditSpec,
     }
     impl ::std::fmt::Debug for EditBackupServer<'_> {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1185,7 +1185,7 @@ pub mod requests {
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
         /// ID of the password.
         pub(super) password_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::enterprise_manager::models::PasswordKeyInfoSpec,
+        pub(super) body: crate::enterprise_manager::models::PasswordKeyInfoEditSpec,
     }
     impl ::std::fmt::Debug for EditPassword<'_> {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

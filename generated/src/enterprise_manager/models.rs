@@ -316,23 +316,21 @@ impl ::veeam_runtime::xml::ToXml for BackupServer {
         writer.end(name)
     }
 }
-/// Connection settings of a backup server: the body of `POST /backupServers?action=create` and
-/// `PUT /backupServers/{ID}`. Connecting needs `Port`, `Username` and `Password`; an edit may send only
-/// what changes.
+/// New settings of a connected backup server: the body of `PUT /backupServers/{ID}` (root element
+/// `BackupServerSpec`). The page's table makes only `DnsNameOrIpAddress` required (1/1); send what changes.
 ///
 /// Reference:
-/// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html>
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct BackupServerSpec {
+pub struct BackupServerEditSpec {
     /// Description of the backup server.
-    #[serde(rename = "Description")]
-    pub description: String,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// DNS name or IP address of the backup server.
     #[serde(rename = "DnsNameOrIpAddress")]
     pub dns_name_or_ip_address: String,
-    /// Port Enterprise Manager uses to talk to the server (9392 by default).
+    /// Port Enterprise Manager uses to talk to the server.
     #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// Account to connect with, as `DOMAIN\USERNAME` or `HOST\USERNAME`.
@@ -354,14 +352,11 @@ pub struct BackupServerSpec {
     )]
     pub vbr_certificate_thumbprint: Option<String>,
 }
-impl BackupServerSpec {
+impl BackupServerEditSpec {
     /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        description: impl Into<String>,
-        dns_name_or_ip_address: impl Into<String>,
-    ) -> Self {
+    pub fn new(dns_name_or_ip_address: impl Into<String>) -> Self {
         Self {
-            description: description.into(),
+            description: None,
             dns_name_or_ip_address: dns_name_or_ip_address.into(),
             port: None,
             username: None,
@@ -369,6 +364,12 @@ impl BackupServerSpec {
             wcf_port: None,
             vbr_certificate_thumbprint: None,
         }
+    }
+    /// Sets `Description`.
+    #[must_use]
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
     }
     /// Sets `Port`.
     #[must_use]
@@ -404,9 +405,9 @@ impl BackupServerSpec {
         self
     }
 }
-impl ::std::fmt::Debug for BackupServerSpec {
+impl ::std::fmt::Debug for BackupServerEditSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BackupServerSpec")
+        f.debug_struct("BackupServerEditSpec")
             .field("description", &self.description)
             .field("dns_name_or_ip_address", &self.dns_name_or_ip_address)
             .field("port", &self.port)
@@ -415,6 +416,134 @@ impl ::std::fmt::Debug for BackupServerSpec {
                 "password",
                 &self.password.as_ref().map(|_| ::veeam_runtime::Redacted),
             )
+            .field("wcf_port", &self.wcf_port)
+            .field("vbr_certificate_thumbprint", &self.vbr_certificate_thumbprint)
+            .finish()
+    }
+}
+impl ::veeam_runtime::xml::FromXml for BackupServerEditSpec {
+    const XML_NAME: &'static str = "BackupServerSpec";
+    fn from_xml(
+        element: ::veeam_runtime::xml::Element<'_>,
+    ) -> Result<Self, ::veeam_runtime::xml::Error> {
+        Ok(Self {
+            description: element.scalar("Description")?,
+            dns_name_or_ip_address: element
+                .required(
+                    element.scalar("DnsNameOrIpAddress")?,
+                    "element `DnsNameOrIpAddress`",
+                )?,
+            port: element.scalar("Port")?,
+            username: element.scalar("Username")?,
+            password: element.scalar("Password")?,
+            wcf_port: element.scalar("WcfPort")?,
+            vbr_certificate_thumbprint: element.scalar("VbrCertificateThumbprint")?,
+        })
+    }
+}
+impl ::veeam_runtime::xml::ToXml for BackupServerEditSpec {
+    const XML_NAME: &'static str = "BackupServerSpec";
+    const XML_NAMESPACE: Option<&'static str> = Some("http://www.veeam.com/ent/v1.0");
+    fn to_xml(
+        &self,
+        writer: &mut ::veeam_runtime::xml::Writer,
+        name: &str,
+    ) -> Result<(), ::veeam_runtime::xml::Error> {
+        writer.start(name)?;
+        writer.scalar("Description", self.description.as_ref())?;
+        writer.scalar("DnsNameOrIpAddress", Some(&self.dns_name_or_ip_address))?;
+        writer.scalar("Port", self.port.as_ref())?;
+        writer.scalar("Username", self.username.as_ref())?;
+        writer.scalar("Password", self.password.as_ref())?;
+        writer.scalar("WcfPort", self.wcf_port.as_ref())?;
+        writer
+            .scalar(
+                "VbrCertificateThumbprint",
+                self.vbr_certificate_thumbprint.as_ref(),
+            )?;
+        writer.end(name)
+    }
+}
+/// Connection settings of a backup server to connect: the body of `POST /backupServers?action=create`.
+/// The page's table makes `Description`, `DnsNameOrIpAddress`, `Port`, `Username` and `Password`
+/// required (1/1); `new` takes them. To change a connected server, send a `BackupServerEditSpec`.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html>
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct BackupServerSpec {
+    /// Description of the backup server.
+    #[serde(rename = "Description")]
+    pub description: String,
+    /// DNS name or IP address of the backup server.
+    #[serde(rename = "DnsNameOrIpAddress")]
+    pub dns_name_or_ip_address: String,
+    /// Port Enterprise Manager uses to talk to the server (9392 by default).
+    #[serde(rename = "Port")]
+    pub port: i32,
+    /// Account to connect with, as `DOMAIN\USERNAME` or `HOST\USERNAME`.
+    #[serde(rename = "Username")]
+    pub username: String,
+    /// Password of that account.
+    ///
+    /// Sensitive: never shown by `Debug`.
+    #[serde(rename = "Password")]
+    pub password: String,
+    /// Certificate port for Veeam Backup & Replication 12 or later (9405).
+    #[serde(rename = "WcfPort", default, skip_serializing_if = "Option::is_none")]
+    pub wcf_port: Option<i32>,
+    /// Certificate thumbprint of the backup server.
+    #[serde(
+        rename = "VbrCertificateThumbprint",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vbr_certificate_thumbprint: Option<String>,
+}
+impl BackupServerSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        description: impl Into<String>,
+        dns_name_or_ip_address: impl Into<String>,
+        port: i32,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        Self {
+            description: description.into(),
+            dns_name_or_ip_address: dns_name_or_ip_address.into(),
+            port,
+            username: username.into(),
+            password: password.into(),
+            wcf_port: None,
+            vbr_certificate_thumbprint: None,
+        }
+    }
+    /// Sets `WcfPort`.
+    #[must_use]
+    pub fn with_wcf_port(mut self, wcf_port: i32) -> Self {
+        self.wcf_port = Some(wcf_port);
+        self
+    }
+    /// Sets `VbrCertificateThumbprint`.
+    #[must_use]
+    pub fn with_vbr_certificate_thumbprint(
+        mut self,
+        vbr_certificate_thumbprint: impl Into<String>,
+    ) -> Self {
+        self.vbr_certificate_thumbprint = Some(vbr_certificate_thumbprint.into());
+        self
+    }
+}
+impl ::std::fmt::Debug for BackupServerSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BackupServerSpec")
+            .field("description", &self.description)
+            .field("dns_name_or_ip_address", &self.dns_name_or_ip_address)
+            .field("port", &self.port)
+            .field("username", &self.username)
+            .field("password", &::veeam_runtime::Redacted)
             .field("wcf_port", &self.wcf_port)
             .field("vbr_certificate_thumbprint", &self.vbr_certificate_thumbprint)
             .finish()
@@ -433,9 +562,11 @@ impl ::veeam_runtime::xml::FromXml for BackupServerSpec {
                     element.scalar("DnsNameOrIpAddress")?,
                     "element `DnsNameOrIpAddress`",
                 )?,
-            port: element.scalar("Port")?,
-            username: element.scalar("Username")?,
-            password: element.scalar("Password")?,
+            port: element.required(element.scalar("Port")?, "element `Port`")?,
+            username: element
+                .required(element.scalar("Username")?, "element `Username`")?,
+            password: element
+                .required(element.scalar("Password")?, "element `Password`")?,
             wcf_port: element.scalar("WcfPort")?,
             vbr_certificate_thumbprint: element.scalar("VbrCertificateThumbprint")?,
         })
@@ -452,9 +583,9 @@ impl ::veeam_runtime::xml::ToXml for BackupServerSpec {
         writer.start(name)?;
         writer.scalar("Description", Some(&self.description))?;
         writer.scalar("DnsNameOrIpAddress", Some(&self.dns_name_or_ip_address))?;
-        writer.scalar("Port", self.port.as_ref())?;
-        writer.scalar("Username", self.username.as_ref())?;
-        writer.scalar("Password", self.password.as_ref())?;
+        writer.scalar("Port", Some(&self.port))?;
+        writer.scalar("Username", Some(&self.username))?;
+        writer.scalar("Password", Some(&self.password))?;
         writer.scalar("WcfPort", self.wcf_port.as_ref())?;
         writer
             .scalar(
@@ -2539,6 +2670,58 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfo {
         writer.end(name)
     }
 }
+/// A new hint for a password: the body of `PUT /backupServers/{ID}/passwords/{ID}` (root element
+/// `PasswordKeyInfoSpec`). Only the hint can be changed.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html>
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PasswordKeyInfoEditSpec {
+    /// Hint for the password.
+    #[serde(rename = "Hint", default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+impl PasswordKeyInfoEditSpec {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { hint: None }
+    }
+    /// Sets `Hint`.
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+impl Default for PasswordKeyInfoEditSpec {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+impl ::veeam_runtime::xml::FromXml for PasswordKeyInfoEditSpec {
+    const XML_NAME: &'static str = "PasswordKeyInfoSpec";
+    fn from_xml(
+        element: ::veeam_runtime::xml::Element<'_>,
+    ) -> Result<Self, ::veeam_runtime::xml::Error> {
+        Ok(Self {
+            hint: element.scalar("Hint")?,
+        })
+    }
+}
+impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoEditSpec {
+    const XML_NAME: &'static str = "PasswordKeyInfoSpec";
+    const XML_NAMESPACE: Option<&'static str> = Some("http://www.veeam.com/ent/v1.0");
+    fn to_xml(
+        &self,
+        writer: &mut ::veeam_runtime::xml::Writer,
+        name: &str,
+    ) -> Result<(), ::veeam_runtime::xml::Error> {
+        writer.start(name)?;
+        writer.scalar("Hint", self.hint.as_ref())?;
+        writer.end(name)
+    }
+}
 /// The passwords of a backup server.
 ///
 /// Reference:
@@ -2621,29 +2804,31 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoList {
         writer.end(name)
     }
 }
-/// Body of `POST /backupServers/{ID}/passwords?action=create` and of
-/// `PUT /backupServers/{ID}/passwords/{ID}` (the documented root element of both; there is no
-/// `PasswordKeyCreateSpec`). Creating needs `Password`; editing changes only `Hint`.
+/// A password to create: the body of `POST /backupServers/{ID}/passwords?action=create`. The page's
+/// table makes `Password` required (1/1) and `Hint` optional; `new` takes the password. To change a
+/// hint, send a `PasswordKeyInfoEditSpec` (the same root element, `PasswordKeyInfoSpec`).
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers_id_passwords.html>
-/// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PasswordKeyInfoSpec {
     /// Hint for the password.
     #[serde(rename = "Hint", default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
-    /// The password (required when creating).
+    /// The password.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    #[serde(rename = "Password")]
+    pub password: String,
 }
 impl PasswordKeyInfoSpec {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { hint: None, password: None }
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(password: impl Into<String>) -> Self {
+        Self {
+            hint: None,
+            password: password.into(),
+        }
     }
     /// Sets `Hint`.
     #[must_use]
@@ -2651,26 +2836,12 @@ impl PasswordKeyInfoSpec {
         self.hint = Some(hint.into());
         self
     }
-    /// Sets `Password`.
-    #[must_use]
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-}
-impl Default for PasswordKeyInfoSpec {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::std::fmt::Debug for PasswordKeyInfoSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PasswordKeyInfoSpec")
             .field("hint", &self.hint)
-            .field(
-                "password",
-                &self.password.as_ref().map(|_| ::veeam_runtime::Redacted),
-            )
+            .field("password", &::veeam_runtime::Redacted)
             .finish()
     }
 }
@@ -2681,7 +2852,8 @@ impl ::veeam_runtime::xml::FromXml for PasswordKeyInfoSpec {
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
         Ok(Self {
             hint: element.scalar("Hint")?,
-            password: element.scalar("Password")?,
+            password: element
+                .required(element.scalar("Password")?, "element `Password`")?,
         })
     }
 }
@@ -2695,7 +2867,7 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoSpec {
     ) -> Result<(), ::veeam_runtime::xml::Error> {
         writer.start(name)?;
         writer.scalar("Hint", self.hint.as_ref())?;
-        writer.scalar("Password", self.password.as_ref())?;
+        writer.scalar("Password", Some(&self.password))?;
         writer.end(name)
     }
 }
