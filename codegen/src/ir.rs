@@ -548,6 +548,11 @@ impl Primitive {
         ("any", Primitive::Any),
         ("binary", Primitive::Binary),
     ];
+
+    /// The primitive's name in the spec language (`date-time`).
+    pub fn spec_name(self) -> &'static str {
+        Self::ALL.iter().find(|(_, p)| *p == self).map_or("value", |(name, _)| *name)
+    }
 }
 
 #[derive(Debug, Serialize)]

@@ -56,7 +56,7 @@ fn text(context: &Context, start: TokenStream, path: &FieldPath) -> TokenStream 
 pub fn task_status(context: &Context) -> TokenStream {
     let Some(tasks) = &context.api.tasks else { return TokenStream::new() };
     let runtime = &context.runtime();
-    let super::Std { option, none, .. } = context.std();
+    let super::Std { option, some, none, .. } = context.std();
     let api = context.api;
     let name = &api.schema(tasks.schema).rust_name;
     let id = text(context, quote!(self), &tasks.id);
@@ -77,10 +77,7 @@ pub fn task_status(context: &Context) -> TokenStream {
     let success = match &tasks.success {
         Some(path) => match reach(context, quote!(self), path) {
             (expression, true) => quote!(#expression.copied()),
-            (expression, false) => {
-                let some = context.std().some;
-                quote!(#some(*#expression))
-            }
+            (expression, false) => quote!(#some(*#expression)),
         },
         None => quote!(#none),
     };

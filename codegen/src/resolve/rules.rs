@@ -342,10 +342,9 @@ fn arguments(operation: &ir::Operation) -> usize {
 fn type_label(ty: &ir::Type, schemas: &[ir::Schema]) -> String {
     match ty {
         ir::Type::Schema(id) => schemas[id.0].rust_name.plain().to_owned(),
-        ir::Type::Primitive(primitive) => {
-            let name = ir::Primitive::ALL.iter().find(|(_, p)| p == primitive).map_or("value", |(name, _)| *name);
-            super::names::type_name(name).map(|ident| ident.plain().to_owned()).unwrap_or_else(|_| "Value".into())
-        }
+        ir::Type::Primitive(primitive) => super::names::type_name(primitive.spec_name())
+            .map(|ident| ident.plain().to_owned())
+            .unwrap_or_else(|_| "Value".into()),
         ir::Type::List(item) => format!("{}List", type_label(item, schemas)),
         ir::Type::Map(value) => format!("{}Map", type_label(value, schemas)),
     }

@@ -83,16 +83,9 @@ impl Resolver<'_> {
         let message = tasks.message.as_deref().map(|text| path(self, "message", text, Want::Text));
         let related = tasks.related.as_ref().map(|related| {
             let links = path(self, "related.links", &related.links, Want::ListOfObjects);
-            let item = links.as_ref().and_then(|links| {
-                let (owner, index) = *links.0.last()?;
-                let ir::SchemaKind::Object(object) = &schemas[owner.0].kind else { return None };
-                match &object.fields[index].ty {
-                    Type::List(item) => match **item {
-                        Type::Schema(id) => Some(id),
-                        _ => None,
-                    },
-                    _ => None,
-                }
+            let item = links.as_ref().and_then(|links| match links.ty(schemas)?.list_item()? {
+                Type::Schema(id) => Some(*id),
+                _ => None,
             });
             let rel = item.and_then(|item| {
                 self.field_path(file, "api.tasks.related.rel", schemas, item, &related.rel, Want::Text)
@@ -221,8 +214,6 @@ fn type_name(ty: &Type, schemas: &[ir::Schema]) -> String {
         Type::Schema(id) => schemas[id.0].name.clone(),
         Type::List(item) => format!("list<{}>", type_name(item, schemas)),
         Type::Map(value) => format!("map<{}>", type_name(value, schemas)),
-        Type::Primitive(primitive) => {
-            ir::Primitive::ALL.iter().find(|(_, p)| p == primitive).map_or("value", |(name, _)| *name).to_owned()
-        }
+        Type::Primitive(primitive) => primitive.spec_name().to_owned(),
     }
 }

@@ -447,14 +447,14 @@ impl TaskError {
 impl fmt::Display for TaskError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let task = self.task_id.as_deref().unwrap_or("the task");
-        match (self.kind, &self.message, self.timeout) {
-            (TaskErrorKind::Failed, Some(message), _) => write!(f, "{}: {task} failed: {message}", self.operation),
-            (TaskErrorKind::Failed, None, _) => write!(f, "{}: {task} failed", self.operation),
-            (TaskErrorKind::TimedOut, _, Some(timeout)) => {
-                write!(f, "{}: {task} still running after {:?}", self.operation, timeout)
+        let operation = self.operation;
+        match (self.kind, &self.message) {
+            (TaskErrorKind::Failed, Some(message)) => write!(f, "{operation}: {task} failed: {message}"),
+            (TaskErrorKind::Failed, None) => write!(f, "{operation}: {task} failed"),
+            (TaskErrorKind::TimedOut, _) => {
+                write!(f, "{operation}: {task} still running after {:?}", self.timeout.unwrap_or_default())
             }
-            (TaskErrorKind::TimedOut, _, None) => write!(f, "{}: {task} still running", self.operation),
-            (TaskErrorKind::NoId, _, _) => write!(f, "{}: the task has no id to poll it by", self.operation),
+            (TaskErrorKind::NoId, _) => write!(f, "{operation}: the task has no id to poll it by"),
         }
     }
 }
