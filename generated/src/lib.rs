@@ -4,11 +4,16 @@
 // spec: spec/backup_for_aws/schemas.yaml
 // spec: spec/enterprise_manager/api.yaml
 // spec: spec/enterprise_manager/backup_servers.yaml
+// spec: spec/enterprise_manager/backups.yaml
 // spec: spec/enterprise_manager/common.yaml
 // spec: spec/enterprise_manager/credentials.yaml
+// spec: spec/enterprise_manager/infrastructure.yaml
+// spec: spec/enterprise_manager/jobs.yaml
 // spec: spec/enterprise_manager/logon.yaml
 // spec: spec/enterprise_manager/passwords.yaml
+// spec: spec/enterprise_manager/query.yaml
 // spec: spec/enterprise_manager/security.yaml
+// spec: spec/enterprise_manager/sessions.yaml
 
 //! Typed bindings for the Veeam REST APIs, generated from the YAML definitions in `spec/`.
 //!
@@ -40,7 +45,7 @@ pub use shared::*;
 #[rustfmt::skip]
 pub mod fuzzing {
     /// How many types [`decode`] chooses from.
-    pub const TYPES: usize = 317usize;
+    pub const TYPES: usize = 370usize;
     /// Decodes `text` as type number `selector % TYPES`, as JSON and as XML.
     #[allow(unused_variables)]
     pub fn decode(selector: usize, text: &str) {
@@ -1758,272 +1763,716 @@ pub mod fuzzing {
             #[cfg(feature = "enterprise-manager")]
             285usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::BackupServer,
+                    crate::enterprise_manager::models::AdvancedStorageOptions,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupServer,
+                    crate::enterprise_manager::models::AdvancedStorageOptions,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             286usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::BackupServerEditSpec,
+                    crate::enterprise_manager::models::Backup,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupServerEditSpec,
+                    crate::enterprise_manager::models::Backup,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             287usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::BackupServerSpec,
+                    crate::enterprise_manager::models::BackupCopyJobCloneInfo,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupServerSpec,
+                    crate::enterprise_manager::models::BackupCopyJobCloneInfo,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             288usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::BackupServers,
+                    crate::enterprise_manager::models::BackupJobCloneInfo,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupServers,
+                    crate::enterprise_manager::models::BackupJobCloneInfo,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             289usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::CredentialsInfo,
+                    crate::enterprise_manager::models::BackupJobInfo,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::CredentialsInfo,
+                    crate::enterprise_manager::models::BackupJobInfo,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             290usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::CredentialsInfoList,
+                    crate::enterprise_manager::models::BackupJobSession,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::CredentialsInfoList,
+                    crate::enterprise_manager::models::BackupJobSession,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             291usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::EnterpriseAccount,
+                    crate::enterprise_manager::models::BackupJobSessions,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EnterpriseAccount,
+                    crate::enterprise_manager::models::BackupJobSessions,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             292usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
+                    crate::enterprise_manager::models::BackupServer,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
+                    crate::enterprise_manager::models::BackupServer,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             293usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::EnterpriseAccountInRoleCreateSpec,
+                    crate::enterprise_manager::models::BackupServerEditSpec,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EnterpriseAccountInRoleCreateSpec,
+                    crate::enterprise_manager::models::BackupServerEditSpec,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             294usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::EnterpriseRole,
+                    crate::enterprise_manager::models::BackupServerSpec,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EnterpriseRole,
+                    crate::enterprise_manager::models::BackupServerSpec,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             295usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::EntityRef,
+                    crate::enterprise_manager::models::BackupServers,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EntityRef,
+                    crate::enterprise_manager::models::BackupServers,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             296usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::EntityReferences,
+                    crate::enterprise_manager::models::BackupTaskSession,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EntityReferences,
+                    crate::enterprise_manager::models::BackupTaskSession,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             297usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::Error,
+                    crate::enterprise_manager::models::BackupTaskSessions,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::Error,
+                    crate::enterprise_manager::models::BackupTaskSessions,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             298usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::FileRestoreSettingsInfo,
+                    crate::enterprise_manager::models::BackupWindow,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::FileRestoreSettingsInfo,
+                    crate::enterprise_manager::models::BackupWindow,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             299usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::HierarchyScopeCreateSpec,
+                    crate::enterprise_manager::models::Backups,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::HierarchyScopeCreateSpec,
+                    crate::enterprise_manager::models::Backups,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             300usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::HierarchyScopeCreateSpecItem,
+                    crate::enterprise_manager::models::ContinuousSchedule,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::HierarchyScopeCreateSpecItem,
+                    crate::enterprise_manager::models::ContinuousSchedule,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             301usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::Link,
+                    crate::enterprise_manager::models::CreateObjectInJobSpec,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::Link,
+                    crate::enterprise_manager::models::CreateObjectInJobSpec,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             302usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::LogonSession,
+                    crate::enterprise_manager::models::CredentialsInfo,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::LogonSession,
+                    crate::enterprise_manager::models::CredentialsInfo,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             303usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::LogonSessions,
+                    crate::enterprise_manager::models::CredentialsInfoList,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::LogonSessions,
+                    crate::enterprise_manager::models::CredentialsInfoList,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             304usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::PagingInfo,
+                    crate::enterprise_manager::models::DailySchedule,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::PagingInfo,
+                    crate::enterprise_manager::models::DailySchedule,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             305usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfo,
+                    crate::enterprise_manager::models::DaisyChaining,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfo,
+                    crate::enterprise_manager::models::DaisyChaining,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             306usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfoEditSpec,
+                    crate::enterprise_manager::models::EnterpriseAccount,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfoEditSpec,
+                    crate::enterprise_manager::models::EnterpriseAccount,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             307usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfoList,
+                    crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfoList,
+                    crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             308usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfoSpec,
+                    crate::enterprise_manager::models::EnterpriseAccountInRoleCreateSpec,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfoSpec,
+                    crate::enterprise_manager::models::EnterpriseAccountInRoleCreateSpec,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             309usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::QueryResult,
+                    crate::enterprise_manager::models::EnterpriseRole,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::QueryResult,
+                    crate::enterprise_manager::models::EnterpriseRole,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             310usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::SqlRestoreSettingsInfo,
+                    crate::enterprise_manager::models::EntityRef,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::SqlRestoreSettingsInfo,
+                    crate::enterprise_manager::models::EntityRef,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             311usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::SqlRestoreSettingsSpecs,
+                    crate::enterprise_manager::models::EntityReferences,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::SqlRestoreSettingsSpecs,
+                    crate::enterprise_manager::models::EntityReferences,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             312usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::Task,
+                    crate::enterprise_manager::models::Error,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::Task,
+                    crate::enterprise_manager::models::Error,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             313usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::TaskResultInfo,
+                    crate::enterprise_manager::models::FileRestoreSettingsInfo,
                 >(text);
                 let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::TaskResultInfo,
+                    crate::enterprise_manager::models::FileRestoreSettingsInfo,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             314usize => {
                 let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::TaskState,
+                    crate::enterprise_manager::models::FsFileExcludeOptions,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::FsFileExcludeOptions,
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
             315usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::GfsRetentionPeriod,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::GfsRetentionPeriod,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            316usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::GfsRetentionPolicy,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::GfsRetentionPolicy,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            317usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::GuestFsIndexingOptions,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::GuestFsIndexingOptions,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            318usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::GuestProcessingOptions,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::GuestProcessingOptions,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            319usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::HierarchyScopeCreateSpec,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::HierarchyScopeCreateSpec,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            320usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::HierarchyScopeCreateSpecItem,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::HierarchyScopeCreateSpecItem,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            321usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::ImmediateBackupCopyJobInfo,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::ImmediateBackupCopyJobInfo,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            322usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::ImmediateCopyModeOptions,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::ImmediateCopyModeOptions,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            323usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::Job,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::Job,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            324usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::JobCloneSpec,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::JobCloneSpec,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            325usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::JobInfo,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::JobInfo,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            326usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::JobScheduleOptions,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::JobScheduleOptions,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            327usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::JobType,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            328usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::Jobs,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::Jobs,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            329usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::Link,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::Link,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            330usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::LinkedBackupObject,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::LinkedBackupObject,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            331usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::LinkedBackupRepository,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::LinkedBackupRepository,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            332usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::LinkedJobObject,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::LinkedJobObject,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            333usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::LogonSession,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::LogonSession,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            334usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::LogonSessions,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::LogonSessions,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            335usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::ManagedServer,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::ManagedServer,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            336usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::ManagedServers,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::ManagedServers,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            337usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::MonthlySchedule,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::MonthlySchedule,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            338usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::ObjectInJob,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::ObjectInJob,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            339usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::ObjectsInJob,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::ObjectsInJob,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            340usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::OracleBackupOptions,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::OracleBackupOptions,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            341usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::PagingInfo,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::PagingInfo,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            342usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::PasswordKeyInfo,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::PasswordKeyInfo,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            343usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::PasswordKeyInfoEditSpec,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::PasswordKeyInfoEditSpec,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            344usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::PasswordKeyInfoList,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::PasswordKeyInfoList,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            345usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::PasswordKeyInfoSpec,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::PasswordKeyInfoSpec,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            346usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::PeriodicSchedule,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::PeriodicSchedule,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            347usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::QueryEntities,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::QueryEntities,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            348usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::QueryResult,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::QueryResult,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            349usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::ReplicaJobCloneInfo,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::ReplicaJobCloneInfo,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            350usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::Repositories,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::Repositories,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            351usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::Repository,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::Repository,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            352usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::RestorePoint,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::RestorePoint,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            353usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::RestorePoints,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::RestorePoints,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            354usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::RetryOptions,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::RetryOptions,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            355usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::ScheduleDay,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::ScheduleDay,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            356usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::SessionResult,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            357usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::SimpleRetentionPolicy,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::SimpleRetentionPolicy,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            358usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::SqlBackupOptions,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::SqlBackupOptions,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            359usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::SqlRestoreSettingsInfo,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::SqlRestoreSettingsInfo,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            360usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::SqlRestoreSettingsSpecs,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::SqlRestoreSettingsSpecs,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            361usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::StandardScheduleOptions,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::StandardScheduleOptions,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            362usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::Task,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::Task,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            363usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::TaskResultInfo,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::TaskResultInfo,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            364usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::TaskState,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            365usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::Tasks,
                 >(text);
@@ -2032,9 +2481,36 @@ pub mod fuzzing {
                 >(text);
             }
             #[cfg(feature = "enterprise-manager")]
-            316usize => {
+            366usize => {
                 let _ = ::veeam_runtime::json::from_str::<
                     crate::enterprise_manager::models::Uid,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            367usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::VmRestorePoint,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::VmRestorePoint,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            368usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::VmRestorePoints,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::VmRestorePoints,
+                >(text);
+            }
+            #[cfg(feature = "enterprise-manager")]
+            369usize => {
+                let _ = ::veeam_runtime::json::from_str::<
+                    crate::enterprise_manager::models::VssSnapshotOptions,
+                >(text);
+                let _ = ::veeam_runtime::xml::from_str::<
+                    crate::enterprise_manager::models::VssSnapshotOptions,
                 >(text);
             }
             _ => {}
@@ -2063,6 +2539,9 @@ mod shared {
     /// IDs inside URNs (`urn:veeam:BackupServer:<uuid>`) and URLs: what the `id()` methods
     /// of reference and link types use, for values held as plain text.
     pub use ::veeam_runtime::ids;
+    /// Filter expressions of query services (`field("Name").eq("x").and(...)`), for the
+    /// `filter(...)` setters of query operations.
+    pub use ::veeam_runtime::filter;
     /// Reading and writing JSON bodies; errors name the member path
     /// (`Roles.EnterpriseRoles[0]`).
     pub mod json {

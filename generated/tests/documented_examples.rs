@@ -4,11 +4,16 @@
 // spec: spec/backup_for_aws/schemas.yaml
 // spec: spec/enterprise_manager/api.yaml
 // spec: spec/enterprise_manager/backup_servers.yaml
+// spec: spec/enterprise_manager/backups.yaml
 // spec: spec/enterprise_manager/common.yaml
 // spec: spec/enterprise_manager/credentials.yaml
+// spec: spec/enterprise_manager/infrastructure.yaml
+// spec: spec/enterprise_manager/jobs.yaml
 // spec: spec/enterprise_manager/logon.yaml
 // spec: spec/enterprise_manager/passwords.yaml
+// spec: spec/enterprise_manager/query.yaml
 // spec: spec/enterprise_manager/security.yaml
+// spec: spec/enterprise_manager/sessions.yaml
 
 //! Every documented request and response body attached to the spec, decoded, encoded and
 //! decoded again: nothing may be lost, and the written body must be the documented one.
@@ -143,6 +148,38 @@ mod documented {
             },
         );
     }
+    /// Backup entity (https://helpcenter.veeam.com/docs/vbr/em_rest/backups_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__backup__backup_entity() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::Backup,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-backup-entity.resource.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Backup job session entity (https://helpcenter.veeam.com/docs/vbr/em_rest/backupsessions_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__backup_job_session__backup_job_session_entity() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::BackupJobSession,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-backupsession-entity.resource.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
     /// Backup server entity (https://helpcenter.veeam.com/docs/vbr/em_rest/backupservers_id.html)
     #[test]
     #[cfg(feature = "enterprise-manager")]
@@ -152,6 +189,54 @@ mod documented {
         >(
             include_str!(
                 "../../spec/enterprise_manager/examples/em-backupserver-entity.resource.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Backup task session entity (https://helpcenter.veeam.com/docs/vbr/em_rest/backuptasksessions_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__backup_task_session__backup_task_session_entity() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::BackupTaskSession,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-backuptasksession-entity.resource.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_includes.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__create_object_in_job_spec__documented_request() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::CreateObjectInJobSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-job-include-create.request.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_includes.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__create_object_in_job_spec__documented_json_request() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::enterprise_manager::models::CreateObjectInJobSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-job-include-create.request.json"
             ),
             ::veeam_runtime::testing::Example {
                 fragment: None,
@@ -337,6 +422,120 @@ mod documented {
             },
         );
     }
+    /// Backup job entity (https://helpcenter.veeam.com/docs/vbr/em_rest/jobs_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__job__backup_job_entity() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::Job,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-job-backup-entity.resource.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Immediate backup copy job entity (https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__job__immediate_backup_copy_job_entity() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::Job,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-job-immediate-copy-entity.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Periodic backup copy job entity (https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__job__periodic_backup_copy_job_entity() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::Job,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-job-periodic-copy-entity.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Backup job (https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionclone.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__job_clone_spec__backup_job() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::JobCloneSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-job-clone-backup.request.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Replication job (https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionclone.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__job_clone_spec__replication_job() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::JobCloneSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-job-clone-replica.request.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Backup copy job (https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionclone.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__job_clone_spec__backup_copy_job() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::JobCloneSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-job-clone-backupcopy.request.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Immediate backup copy job (https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionclone.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__job_clone_spec__immediate_backup_copy_job() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::JobCloneSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-job-clone-immediatecopy.request.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: Some(
+                    "the example puts Description before RepositoryUid and JobFileName; writing follows the table's order",
+                ),
+            },
+        );
+    }
     /// Logon session (https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions_id.html)
     #[test]
     #[cfg(feature = "enterprise-manager")]
@@ -369,6 +568,22 @@ mod documented {
             },
         );
     }
+    /// Managed server entity (https://helpcenter.veeam.com/docs/vbr/em_rest/managedservers_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__managed_server__managed_server_entity() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::ManagedServer,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-managedserver-entity.resource.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
     /// Password resource (https://helpcenter.veeam.com/docs/backup/em_rest/backupservers_id_passwords_id.html)
     #[test]
     #[cfg(feature = "enterprise-manager")]
@@ -394,6 +609,54 @@ mod documented {
         >(
             include_str!(
                 "../../spec/enterprise_manager/examples/em-query-backupserver-paged.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// VM restore point entities (https://helpcenter.veeam.com/docs/vbr/em_rest/format.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__query_result__vm_restore_point_entities() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::QueryResult,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-query-vmrestorepoint-entities.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Repository entity (https://helpcenter.veeam.com/docs/vbr/em_rest/repositories_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__repository__repository_entity() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::Repository,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-repository-entity.resource.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Restore point entity (https://helpcenter.veeam.com/docs/vbr/em_rest/restorepoints_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__restore_point__restore_point_entity() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::RestorePoint,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-restorepoint-entity.resource.xml"
             ),
             ::veeam_runtime::testing::Example {
                 fragment: None,
@@ -441,6 +704,54 @@ mod documented {
             ::veeam_api::enterprise_manager::models::Task,
         >(
             include_str!("../../spec/enterprise_manager/examples/em-task.resource.xml"),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// VM restore point entity (https://helpcenter.veeam.com/docs/vbr/em_rest/vmrestorepoints_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__vm_restore_point__vm_restore_point_entity() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::VmRestorePoint,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-vmrestorepoint-entity.resource.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionclone.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__clone_job__documented_request() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::JobCloneSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-job-clone-oracle.request.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Task started (https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionclone.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__clone_job__task_started() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::Task,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-job-clone.response.xml"
+            ),
             ::veeam_runtime::testing::Example {
                 fragment: None,
                 lenient: None,
@@ -657,6 +968,38 @@ mod documented {
             },
         );
     }
+    /// Documented reference (https://helpcenter.veeam.com/docs/vbr/em_rest/backups_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__get_backup__documented_reference() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::EntityRef,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-backup-ref.resource.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented reference (https://helpcenter.veeam.com/docs/vbr/em_rest/managedservers_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__get_managed_server__documented_reference() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::EntityRef,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-managedserver-ref.resource.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
     /// Documented response (seed) (https://helpcenter.veeam.com/archive/backup/90/rest/get_backupservers_id_passwords_id.html)
     #[test]
     #[cfg(feature = "enterprise-manager")]
@@ -689,6 +1032,22 @@ mod documented {
             },
         );
     }
+    /// Documented reference (https://helpcenter.veeam.com/docs/vbr/em_rest/repositories_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__get_repository__documented_reference() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::EntityRef,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-repository-ref.resource.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
     /// Task in the OperationFinished state (https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks_id.html)
     #[test]
     #[cfg(feature = "enterprise-manager")]
@@ -714,6 +1073,22 @@ mod documented {
         >(
             include_str!(
                 "../../spec/enterprise_manager/examples/em-task-finished.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented reference (https://helpcenter.veeam.com/docs/vbr/em_rest/vmrestorepoints_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__get_vm_restore_point__documented_reference() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::EntityRef,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-vmrestorepoint-ref.resource.xml"
             ),
             ::veeam_runtime::testing::Example {
                 fragment: None,
@@ -793,6 +1168,86 @@ mod documented {
             ::veeam_api::enterprise_manager::models::LogonSession,
         >(
             include_str!("../../spec/enterprise_manager/examples/em-logon.response.xml"),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Failed sessions of a period (https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backupjobsession.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__query_backup_session_entities__failed_sessions_of_a_period() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::QueryResult,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-query-backupjobsession-entities.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Repositories by free space (https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_repository.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__query_repository_entities__repositories_by_free_space() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::QueryResult,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-query-repository-entities.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Last three restore points of a VM (https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_vmrestorepoint.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__query_vm_restore_point_entities__last_three_restore_points_of_a_vm() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::QueryResult,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-query-vmrestorepoint-paged.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Task started (https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionstart.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__start_job__task_started() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::Task,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-job-start.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Task started (https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actiontogglescheduleenabled.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__toggle_job_schedule__task_started() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::Task,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-job-toggle.response.xml"
+            ),
             ::veeam_runtime::testing::Example {
                 fragment: None,
                 lenient: None,

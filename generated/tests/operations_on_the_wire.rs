@@ -4,11 +4,16 @@
 // spec: spec/backup_for_aws/schemas.yaml
 // spec: spec/enterprise_manager/api.yaml
 // spec: spec/enterprise_manager/backup_servers.yaml
+// spec: spec/enterprise_manager/backups.yaml
 // spec: spec/enterprise_manager/common.yaml
 // spec: spec/enterprise_manager/credentials.yaml
+// spec: spec/enterprise_manager/infrastructure.yaml
+// spec: spec/enterprise_manager/jobs.yaml
 // spec: spec/enterprise_manager/logon.yaml
 // spec: spec/enterprise_manager/passwords.yaml
+// spec: spec/enterprise_manager/query.yaml
 // spec: spec/enterprise_manager/security.yaml
+// spec: spec/enterprise_manager/sessions.yaml
 
 //! Every operation on the wire: called once against a loopback server with a sample for
 //! every parameter and body; the method, path, query, headers and body received are the
@@ -6009,6 +6014,83 @@ mod wire {
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__add_job_include() {
+        let server = serve(
+                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .add_job_include(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_api::enterprise_manager::models::CreateObjectInJobSpec,
+                >("{\"HierarchyObjRef\":\"x\",\"HierarchyObjName\":\"x\"}")
+                    .expect("the sample decodes"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "POST");
+        assert_eq!(
+            request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001/includes"
+        );
+        assert_eq!(query(& request), expected(& []));
+        assert_eq!(header(& request, "content-type"), Some("application/json"));
+        let sent: serde_json::Value = serde_json::from_slice(&request.body)
+            .expect("a JSON body");
+        let sample: serde_json::Value = serde_json::from_str(
+                "{\"HierarchyObjRef\":\"x\",\"HierarchyObjName\":\"x\"}",
+            )
+            .unwrap();
+        assert_eq!(sent, sample, "the body, member by member");
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__clone_job() {
+        let server = serve(
+                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .clone_job(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_api::enterprise_manager::models::JobCloneSpec,
+                >("{}")
+                    .expect("the sample decodes"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "POST");
+        assert_eq!(request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001");
+        assert_eq!(query(& request), expected(& [("action", "clone")]));
+        assert_eq!(header(& request, "content-type"), Some("application/json"));
+        let sent: serde_json::Value = serde_json::from_slice(&request.body)
+            .expect("a JSON body");
+        let sample: serde_json::Value = serde_json::from_str("{}").unwrap();
+        assert_eq!(sent, sample, "the body, member by member");
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__connect_backup_server() {
         let server = serve(
                 ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
@@ -6165,6 +6247,40 @@ mod wire {
         assert_eq!(request.method.as_str(), "DELETE");
         assert_eq!(
             request.url.path(), "/api/backupServers/00000000-0000-0000-0000-000000000001"
+        );
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__delete_job_include() {
+        let server = serve(
+                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .delete_job_include(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000002\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "DELETE");
+        assert_eq!(
+            request.url.path(),
+            "/api/jobs/00000000-0000-0000-0000-000000000001/includes/00000000-0000-0000-0000-000000000002"
         );
         assert_eq!(query(& request), expected(& []));
     }
@@ -6351,6 +6467,64 @@ mod wire {
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__get_backup() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .get_backup(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(), "/api/backups/00000000-0000-0000-0000-000000000001"
+        );
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__get_backup_entity() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .get_backup_entity(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(), "/api/backups/00000000-0000-0000-0000-000000000001"
+        );
+        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_backup_server() {
         let server = serve(
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
@@ -6409,6 +6583,126 @@ mod wire {
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__get_backup_session() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .get_backup_session(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(),
+            "/api/backupSessions/00000000-0000-0000-0000-000000000001"
+        );
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__get_backup_session_entity() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .get_backup_session_entity(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(),
+            "/api/backupSessions/00000000-0000-0000-0000-000000000001"
+        );
+        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__get_backup_task_session() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .get_backup_task_session(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(),
+            "/api/backupTaskSessions/00000000-0000-0000-0000-000000000001"
+        );
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__get_backup_task_session_entity() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .get_backup_task_session_entity(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(),
+            "/api/backupTaskSessions/00000000-0000-0000-0000-000000000001"
+        );
+        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_credentials() {
         let server = serve(
                 ResponseTemplate::new(200u16)
@@ -6447,6 +6741,94 @@ mod wire {
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__get_job() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .get_job(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001");
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__get_job_entity() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .get_job_entity(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001");
+        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__get_job_include() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .get_job_include(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000002\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(),
+            "/api/jobs/00000000-0000-0000-0000-000000000001/includes/00000000-0000-0000-0000-000000000002"
+        );
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_logon_session() {
         let server = serve(
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
@@ -6463,6 +6845,66 @@ mod wire {
         assert_eq!(request.method.as_str(), "GET");
         assert_eq!(request.url.path(), "/api/logonSessions/s1");
         assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__get_managed_server() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .get_managed_server(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(),
+            "/api/managedServers/00000000-0000-0000-0000-000000000001"
+        );
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__get_managed_server_entity() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .get_managed_server_entity(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(),
+            "/api/managedServers/00000000-0000-0000-0000-000000000001"
+        );
+        assert_eq!(query(& request), expected(& [("format", "Entity")]));
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6497,6 +6939,122 @@ mod wire {
             "/api/backupServers/00000000-0000-0000-0000-000000000001/passwords/00000000-0000-0000-0000-000000000002"
         );
         assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__get_repository() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .get_repository(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(), "/api/repositories/00000000-0000-0000-0000-000000000001"
+        );
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__get_repository_entity() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .get_repository_entity(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(), "/api/repositories/00000000-0000-0000-0000-000000000001"
+        );
+        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__get_restore_point() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .get_restore_point(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(), "/api/restorePoints/00000000-0000-0000-0000-000000000001"
+        );
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__get_restore_point_entity() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .get_restore_point_entity(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(), "/api/restorePoints/00000000-0000-0000-0000-000000000001"
+        );
+        assert_eq!(query(& request), expected(& [("format", "Entity")]));
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6579,6 +7137,66 @@ mod wire {
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__get_vm_restore_point() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .get_vm_restore_point(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(),
+            "/api/vmRestorePoints/00000000-0000-0000-0000-000000000001"
+        );
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__get_vm_restore_point_entity() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .get_vm_restore_point_entity(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(),
+            "/api/vmRestorePoints/00000000-0000-0000-0000-000000000001"
+        );
+        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_accounts() {
         let server = serve(
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
@@ -6594,6 +7212,55 @@ mod wire {
         let request = received(&server).await;
         assert_eq!(request.method.as_str(), "GET");
         assert_eq!(request.url.path(), "/api/security/accounts");
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_backup_entities() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client.list_backup_entities().await.expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/backups");
+        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_backup_restore_points() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .list_backup_restore_points(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(),
+            "/api/backups/00000000-0000-0000-0000-000000000001/restorePoints"
+        );
         assert_eq!(query(& request), expected(& []));
     }
     #[tokio::test]
@@ -6639,6 +7306,140 @@ mod wire {
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_backup_session_entities() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .list_backup_session_entities()
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/backupSessions");
+        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_backup_session_task_sessions() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .list_backup_session_task_sessions(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(),
+            "/api/backupSessions/00000000-0000-0000-0000-000000000001/taskSessions"
+        );
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_backup_sessions() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client.list_backup_sessions().await.expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/backupSessions");
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_backup_task_session_entities() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .list_backup_task_session_entities()
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/backupTaskSessions");
+        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_backup_task_sessions() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .list_backup_task_sessions()
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/backupTaskSessions");
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_backups() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client.list_backups().await.expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/backups");
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_credentials() {
         let server = serve(
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
@@ -6669,6 +7470,103 @@ mod wire {
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_job_backup_sessions() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .list_job_backup_sessions(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(),
+            "/api/jobs/00000000-0000-0000-0000-000000000001/backupSessions"
+        );
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_job_entities() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client.list_job_entities().await.expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/jobs");
+        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_job_includes() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .list_job_includes(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001/includes"
+        );
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_jobs() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client.list_jobs().await.expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/jobs");
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_logon_sessions() {
         let server = serve(
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
@@ -6684,6 +7582,47 @@ mod wire {
         let request = received(&server).await;
         assert_eq!(request.method.as_str(), "GET");
         assert_eq!(request.url.path(), "/api/logonSessions");
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_managed_server_entities() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .list_managed_server_entities()
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/managedServers");
+        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_managed_servers() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client.list_managed_servers().await.expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/managedServers");
         assert_eq!(query(& request), expected(& []));
     }
     #[tokio::test]
@@ -6714,6 +7653,115 @@ mod wire {
             request.url.path(),
             "/api/backupServers/00000000-0000-0000-0000-000000000001/passwords"
         );
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_repositories() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client.list_repositories().await.expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/repositories");
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_repository_entities() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client.list_repository_entities().await.expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/repositories");
+        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_restore_point_entities() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .list_restore_point_entities()
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/restorePoints");
+        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_restore_point_vm_restore_points() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .list_restore_point_vm_restore_points(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(),
+            "/api/restorePoints/00000000-0000-0000-0000-000000000001/vmRestorePoints"
+        );
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_restore_points() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client.list_restore_points().await.expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/restorePoints");
         assert_eq!(query(& request), expected(& []));
     }
     #[tokio::test]
@@ -6756,6 +7804,47 @@ mod wire {
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_vm_restore_point_entities() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .list_vm_restore_point_entities()
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/vmRestorePoints");
+        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__list_vm_restore_points() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client.list_vm_restore_points().await.expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/vmRestorePoints");
+        assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__logout() {
         let server = serve(ResponseTemplate::new(204u16)).await;
         let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
@@ -6768,6 +7857,68 @@ mod wire {
         assert_eq!(request.method.as_str(), "DELETE");
         assert_eq!(request.url.path(), "/api/logonSessions/s1");
         assert_eq!(query(& request), expected(& []));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__query_backup_entities() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .query_backup_entities()
+            .filter("s3")
+            .sort_asc("s4")
+            .sort_desc("s5")
+            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/query");
+        assert_eq!(
+            query(& request), expected(& [("type", "Backup"), ("format", "Entities"),
+            ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"), ("pageSize", "6"),
+            ("page", "7")])
+        );
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__query_backup_server_entities() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .query_backup_server_entities()
+            .filter("s3")
+            .sort_asc("s4")
+            .sort_desc("s5")
+            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/query");
+        assert_eq!(
+            query(& request), expected(& [("type", "BackupServer"), ("format",
+            "Entities"), ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"),
+            ("pageSize", "6"), ("page", "7")])
+        );
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6803,6 +7954,281 @@ mod wire {
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__query_backup_session_entities() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .query_backup_session_entities()
+            .filter("s3")
+            .sort_asc("s4")
+            .sort_desc("s5")
+            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/query");
+        assert_eq!(
+            query(& request), expected(& [("type", "BackupJobSession"), ("format",
+            "Entities"), ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"),
+            ("pageSize", "6"), ("page", "7")])
+        );
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__query_backup_sessions() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .query_backup_sessions()
+            .filter("s2")
+            .sort_asc("s3")
+            .sort_desc("s4")
+            .page_size(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
+            .page(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/query");
+        assert_eq!(
+            query(& request), expected(& [("type", "BackupJobSession"), ("filter", "s2"),
+            ("sortAsc", "s3"), ("sortDesc", "s4"), ("pageSize", "5"), ("page", "6")])
+        );
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__query_backup_task_session_entities() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .query_backup_task_session_entities()
+            .filter("s3")
+            .sort_asc("s4")
+            .sort_desc("s5")
+            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/query");
+        assert_eq!(
+            query(& request), expected(& [("type", "BackupTaskSession"), ("format",
+            "Entities"), ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"),
+            ("pageSize", "6"), ("page", "7")])
+        );
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__query_backup_task_sessions() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .query_backup_task_sessions()
+            .filter("s2")
+            .sort_asc("s3")
+            .sort_desc("s4")
+            .page_size(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
+            .page(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/query");
+        assert_eq!(
+            query(& request), expected(& [("type", "BackupTaskSession"), ("filter",
+            "s2"), ("sortAsc", "s3"), ("sortDesc", "s4"), ("pageSize", "5"), ("page",
+            "6")])
+        );
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__query_backups() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .query_backups()
+            .filter("s2")
+            .sort_asc("s3")
+            .sort_desc("s4")
+            .page_size(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
+            .page(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/query");
+        assert_eq!(
+            query(& request), expected(& [("type", "Backup"), ("filter", "s2"),
+            ("sortAsc", "s3"), ("sortDesc", "s4"), ("pageSize", "5"), ("page", "6")])
+        );
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__query_job_entities() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .query_job_entities()
+            .filter("s3")
+            .sort_asc("s4")
+            .sort_desc("s5")
+            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/query");
+        assert_eq!(
+            query(& request), expected(& [("type", "Job"), ("format", "Entities"),
+            ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"), ("pageSize", "6"),
+            ("page", "7")])
+        );
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__query_jobs() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .query_jobs()
+            .filter("s2")
+            .sort_asc("s3")
+            .sort_desc("s4")
+            .page_size(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
+            .page(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/query");
+        assert_eq!(
+            query(& request), expected(& [("type", "Job"), ("filter", "s2"), ("sortAsc",
+            "s3"), ("sortDesc", "s4"), ("pageSize", "5"), ("page", "6")])
+        );
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__query_managed_server_entities() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .query_managed_server_entities()
+            .filter("s3")
+            .sort_asc("s4")
+            .sort_desc("s5")
+            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/query");
+        assert_eq!(
+            query(& request), expected(& [("type", "ManagedServer"), ("format",
+            "Entities"), ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"),
+            ("pageSize", "6"), ("page", "7")])
+        );
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__query_managed_servers() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .query_managed_servers()
+            .filter("s2")
+            .sort_asc("s3")
+            .sort_desc("s4")
+            .page_size(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
+            .page(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/query");
+        assert_eq!(
+            query(& request), expected(& [("type", "ManagedServer"), ("filter", "s2"),
+            ("sortAsc", "s3"), ("sortDesc", "s4"), ("pageSize", "5"), ("page", "6")])
+        );
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_passwords() {
         let server = serve(
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
@@ -6832,5 +8258,323 @@ mod wire {
             ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"), ("pageSize", "6"),
             ("page", "7")])
         );
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__query_repositories() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .query_repositories()
+            .filter("s2")
+            .sort_asc("s3")
+            .sort_desc("s4")
+            .page_size(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
+            .page(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/query");
+        assert_eq!(
+            query(& request), expected(& [("type", "Repository"), ("filter", "s2"),
+            ("sortAsc", "s3"), ("sortDesc", "s4"), ("pageSize", "5"), ("page", "6")])
+        );
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__query_repository_entities() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .query_repository_entities()
+            .filter("s3")
+            .sort_asc("s4")
+            .sort_desc("s5")
+            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/query");
+        assert_eq!(
+            query(& request), expected(& [("type", "Repository"), ("format", "Entities"),
+            ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"), ("pageSize", "6"),
+            ("page", "7")])
+        );
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__query_restore_point_entities() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .query_restore_point_entities()
+            .filter("s3")
+            .sort_asc("s4")
+            .sort_desc("s5")
+            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/query");
+        assert_eq!(
+            query(& request), expected(& [("type", "RestorePoint"), ("format",
+            "Entities"), ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"),
+            ("pageSize", "6"), ("page", "7")])
+        );
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__query_restore_points() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .query_restore_points()
+            .filter("s2")
+            .sort_asc("s3")
+            .sort_desc("s4")
+            .page_size(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
+            .page(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/query");
+        assert_eq!(
+            query(& request), expected(& [("type", "RestorePoint"), ("filter", "s2"),
+            ("sortAsc", "s3"), ("sortDesc", "s4"), ("pageSize", "5"), ("page", "6")])
+        );
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__query_vm_restore_point_entities() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .query_vm_restore_point_entities()
+            .filter("s3")
+            .sort_asc("s4")
+            .sort_desc("s5")
+            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/query");
+        assert_eq!(
+            query(& request), expected(& [("type", "VmRestorePoint"), ("format",
+            "Entities"), ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"),
+            ("pageSize", "6"), ("page", "7")])
+        );
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__query_vm_restore_points() {
+        let server = serve(
+                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .query_vm_restore_points()
+            .filter("s2")
+            .sort_asc("s3")
+            .sort_desc("s4")
+            .page_size(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
+            .page(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(request.url.path(), "/api/query");
+        assert_eq!(
+            query(& request), expected(& [("type", "VmRestorePoint"), ("filter", "s2"),
+            ("sortAsc", "s3"), ("sortDesc", "s4"), ("pageSize", "5"), ("page", "6")])
+        );
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__retry_job() {
+        let server = serve(
+                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .retry_job(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "POST");
+        assert_eq!(request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001");
+        assert_eq!(query(& request), expected(& [("action", "retry")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__start_job() {
+        let server = serve(
+                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .start_job(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "POST");
+        assert_eq!(request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001");
+        assert_eq!(query(& request), expected(& [("action", "start")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__stop_job() {
+        let server = serve(
+                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .stop_job(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "POST");
+        assert_eq!(request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001");
+        assert_eq!(query(& request), expected(& [("action", "stop")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__sync_job() {
+        let server = serve(
+                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .sync_job(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "POST");
+        assert_eq!(request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001");
+        assert_eq!(query(& request), expected(& [("action", "sync")]));
+    }
+    #[tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__toggle_job_schedule() {
+        let server = serve(
+                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
+            )
+            .await;
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        let result = client
+            .toggle_job_schedule(
+                ::veeam_runtime::json::from_str::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\"")
+                    .expect("a sample"),
+            )
+            .await
+            .expect("the call succeeds");
+        let _ = result;
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "POST");
+        assert_eq!(request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001");
+        assert_eq!(query(& request), expected(& [("action", "toggleScheduleEnabled")]));
     }
 }

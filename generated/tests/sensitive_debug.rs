@@ -4,11 +4,16 @@
 // spec: spec/backup_for_aws/schemas.yaml
 // spec: spec/enterprise_manager/api.yaml
 // spec: spec/enterprise_manager/backup_servers.yaml
+// spec: spec/enterprise_manager/backups.yaml
 // spec: spec/enterprise_manager/common.yaml
 // spec: spec/enterprise_manager/credentials.yaml
+// spec: spec/enterprise_manager/infrastructure.yaml
+// spec: spec/enterprise_manager/jobs.yaml
 // spec: spec/enterprise_manager/logon.yaml
 // spec: spec/enterprise_manager/passwords.yaml
+// spec: spec/enterprise_manager/query.yaml
 // spec: spec/enterprise_manager/security.yaml
+// spec: spec/enterprise_manager/sessions.yaml
 
 //! No `Debug` output of a generated type shows a sensitive field's value.
 #[rustfmt::skip]

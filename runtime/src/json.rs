@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
@@ -174,7 +174,8 @@ pub trait Member {
 }
 
 /// A list wrapped in an object `{ "<M::NAME>": [...] }`; other members are ignored, a missing
-/// member is an empty list, and the item may be a single object.
+/// member is an empty list, and the item may be a single object. A bare array (the wrapper left
+/// out) is read as the list.
 pub fn wrapped_list<'de, M: Member, T: DeserializeOwned, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Vec<T>, D::Error> {
@@ -192,6 +193,13 @@ pub fn wrapped_list<'de, M: Member, T: DeserializeOwned, D: Deserializer<'de>>(
                 } else {
                     map.next_value::<IgnoredAny>()?;
                 }
+            }
+            Ok(items)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element::<T>()? {
+                items.push(item);
             }
             Ok(items)
         }
@@ -306,6 +314,14 @@ mod tests {
         );
         let error = serde_json::from_str::<Sample>(r#"{"flag":"yes","items":[],"roles":{}}"#).unwrap_err();
         assert!(error.to_string().contains("invalid value: string \"yes\""), "{error}");
+    }
+
+    #[test]
+    fn a_wrapped_list_is_read_without_its_wrapper_too() {
+        let sample: Sample = serde_json::from_str(r#"{"flag":true,"items":[],"roles":["a","b"]}"#).unwrap();
+        assert_eq!(sample.roles, ["a", "b"]);
+        let error = serde_json::from_str::<Sample>(r#"{"flag":true,"items":[],"roles":["a",1]}"#).unwrap_err();
+        assert!(error.to_string().contains("invalid type: integer"), "{error}");
     }
 }
 

@@ -14,6 +14,7 @@ mod time_types;
 mod unknown;
 
 pub mod client;
+pub mod filter;
 pub mod ids;
 pub mod json;
 #[cfg(feature = "testing")]

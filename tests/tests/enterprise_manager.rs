@@ -11,87 +11,14 @@ use veeam_api::enterprise_manager::models::{
     EnterpriseAccountInRoleCreateSpec, PasswordKeyInfoEditSpec, PasswordKeyInfoSpec, TaskState, Uid,
 };
 use veeam_api::enterprise_manager::{Client, Error};
-use veeam_api::xml::FromXml;
 use veeam_api::Format;
 use veeam_api::{json, xml};
-use veeam_runtime::xml::{same_tree, Document};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
-macro_rules! example {
-    ($file:literal) => {
-        include_str!(concat!("../../spec/enterprise_manager/examples/", $file))
-    };
-}
+mod support;
 
-const SESSION: &str = "O9Msj3rq7EGUhtSMBQx+mw==";
-const SERVER: &str = "ce15a8c7-aa49-495e-b05b-ee3398c91018";
-const PASSWORD: &str = "cacd84ea-5cc9-46b5-9e79-2162c4170662";
-const ACCOUNT: &str = "de19303b-bcf3-428b-b113-ac0b2cf46bd7";
-const ROLE: &str = "f83e4c81-0815-452f-9377-9d573dd9d481";
-
-fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
-    request.headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-/// A documented XML body as it is sent in `format`: as is, or as the JSON of the same value.
-fn body_in<T: FromXml + serde::Serialize>(xml_text: &str, format: Format) -> (String, &'static str) {
-    match format {
-        Format::Xml => (xml_text.to_owned(), "application/xml"),
-        _ => {
-            let value: T = xml::from_str(xml_text).unwrap();
-            (json::to_string(&value).unwrap(), "application/json")
-        }
-    }
-}
-
-fn respond(status: u16, body: Option<(String, &'static str)>) -> ResponseTemplate {
-    match body {
-        Some((text, media_type)) => ResponseTemplate::new(status).set_body_raw(text.into_bytes(), media_type),
-        None => ResponseTemplate::new(status),
-    }
-}
-
-async fn logged_on(format: Format) -> (MockServer, Client) {
-    let server = MockServer::start().await;
-    let client = Client::builder(server.uri()).format(format).build().unwrap();
-    client.set_session_id(SESSION);
-    (server, client)
-}
-
-/// Checks the headers every authenticated call carries and returns the request.
-async fn only_request(server: &MockServer, format: Format) -> Request {
-    let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 1, "{requests:?}");
-    let request = requests.into_iter().next().unwrap();
-    assert_eq!(header(&request, "x-restsvcsessionid"), Some(SESSION));
-    let accept = if format == Format::Xml { "application/xml" } else { "application/json" };
-    assert_eq!(header(&request, "accept"), Some(accept), "exactly one media type");
-    assert_eq!(header(&request, "authorization"), None);
-    request
-}
-
-fn assert_body(request: &Request, format: Format, expected_xml: &str, expected_json: Option<Value>) {
-    let text = std::str::from_utf8(&request.body).unwrap();
-    match format {
-        Format::Xml => {
-            assert_eq!(header(request, "content-type"), Some("application/xml"));
-            let sent = Document::parse(text).unwrap();
-            assert_eq!(sent.root().namespace(), Some("http://www.veeam.com/ent/v1.0"));
-            let expected = Document::parse(expected_xml).unwrap();
-            if let Err(difference) = same_tree(expected.root(), sent.root(), true) {
-                panic!("{difference}\n{text}");
-            }
-        }
-        _ => {
-            assert_eq!(header(request, "content-type"), Some("application/json"));
-            assert_eq!(serde_json::from_str::<Value>(text).unwrap(), expected_json.unwrap());
-        }
-    }
-}
-
-/// A response body in the requested format: (text, media type).
-type Body = (String, &'static str);
+use support::em::*;
 
 type Call = fn(Client) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send>>;
 

@@ -375,6 +375,10 @@ fn lib_rs(krate: &ir::Crate, spec: &ir::Spec) -> TokenStream {
             /// of reference and link types use, for values held as plain text.
             pub use #runtime::ids;
 
+            /// Filter expressions of query services (`field("Name").eq("x").and(...)`), for the
+            /// `filter(...)` setters of query operations.
+            pub use #runtime::filter;
+
             /// Reading and writing JSON bodies; errors name the member path
             /// (`Roles.EnterpriseRoles[0]`).
             pub mod json {
