@@ -1048,3 +1048,27 @@ async fn start_a_job_and_wait_for_its_task() {
         assert_eq!(finished.message(), Some("Job \"Oracle Backup\" triggered to start."));
     }
 }
+
+/// README's coverage table lists every Enterprise Manager operation of the spec.
+#[test]
+fn the_readme_lists_every_operation() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let mut operations = Vec::new();
+    for entry in std::fs::read_dir(format!("{root}/spec/enterprise_manager")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let Some((_, section)) = text.split_once("\noperations:\n") else { continue };
+        // Operation ids are the section's two-space-indented keys.
+        operations.extend(section.lines().filter_map(|line| {
+            let key = line.strip_prefix("  ")?.strip_suffix(':')?;
+            key.chars().all(|c| c.is_ascii_alphanumeric()).then(|| key.to_owned())
+        }));
+    }
+    assert!(operations.len() >= 90, "{operations:?}");
+    let missing: Vec<&String> = operations.iter().filter(|id| !readme.contains(&format!("| `{id}` |"))).collect();
+    assert!(missing.is_empty(), "README's table lacks {missing:?}");
+}
