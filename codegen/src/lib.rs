@@ -18,6 +18,7 @@ pub mod synth;
 pub mod write;
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use write::{CheckReport, Rendered};
@@ -104,6 +105,48 @@ pub fn render(spec_dir: &Path, out_dir: &Path) -> Result<Rendered, Error> {
 pub fn generate(spec_dir: &Path, out_dir: &Path) -> Result<bool, Error> {
     let rendered = render(spec_dir, out_dir)?;
     write::replace_dir(&rendered, out_dir)
+}
+
+/// How long each phase of one generation took (`cargo xtask bench`).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Phases {
+    /// Reading and parsing the YAML.
+    pub load: Duration,
+    /// Resolving the AST into the IR.
+    pub resolve: Duration,
+    /// Emitting and formatting every file (wall time, on all cores).
+    pub render: Duration,
+    /// Of `render`: CPU time building token streams, and parsing and printing them, summed over
+    /// the threads.
+    pub times: emit::RenderTimes,
+    /// Replacing the output folder.
+    pub write: Duration,
+}
+
+/// [`generate`], timing each phase.
+pub fn generate_timed(spec_dir: &Path, out_dir: &Path) -> Result<Phases, Error> {
+    let mut phases = Phases::default();
+    let start = Instant::now();
+    let folder = load::read_spec_folder(spec_dir)?;
+    let mut diagnostics = folder.diagnostics;
+    let asts: Vec<_> = folder.apis.into_iter().map(|source| load::parse(source, &mut diagnostics)).collect();
+    phases.load = start.elapsed();
+    let start = Instant::now();
+    let krate = folder.krate.and_then(|krate| resolve::krate(&krate, &mut diagnostics));
+    let spec = resolve::resolve(asts, &mut diagnostics);
+    let (krate, spec) = match (krate, spec) {
+        (Some(krate), Some(spec)) if diagnostics.is_empty() => (krate, spec),
+        _ => return Err(diagnostics.sorted().into()),
+    };
+    phases.resolve = start.elapsed();
+    let start = Instant::now();
+    let (rendered, times) = emit::render_timed(&krate, &spec, out_dir)?;
+    phases.render = start.elapsed();
+    phases.times = times;
+    let start = Instant::now();
+    write::replace_dir(&rendered, out_dir)?;
+    phases.write = start.elapsed();
+    Ok(phases)
 }
 
 /// Compares `out_dir` with what `spec_dir` generates.

@@ -2,6 +2,8 @@
 //!
 //! - `codegen`: regenerate `generated/` from `spec/` (atomic: on error nothing changes).
 //! - `check`: fail, with a diff summary, when `generated/` is not what `spec/` generates.
+//! - `bench`: the generator's phases, memory and output size at several sizes, the compile time of
+//!   what it generates, and progenitor's figures on the same documents (see `BENCHMARKS.md`).
 //!
 //! Exit codes: 0 success, 1 spec error or stale output, 2 bad command line.
 
@@ -10,6 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+mod bench;
 mod mutate;
 
 #[derive(Parser)]
@@ -34,6 +37,32 @@ enum Command {
     RandomSpecs(RandomSpecs),
     /// Run random edits of a spec through `codegen`: every run must exit 0 or 1 in time.
     Mutate(Mutate),
+    /// Measure the generator on synthetic APIs (and progenitor with `--progenitor`); writes a
+    /// Markdown report.
+    Bench(Bench),
+    /// One generation, printing the nanoseconds of each phase (used by `bench`).
+    #[command(hide = true)]
+    GenerateTimed { spec: PathBuf, out: PathBuf },
+}
+
+#[derive(Args)]
+struct Bench {
+    /// Numbers of schemas (about twice as many operations).
+    #[arg(long, value_delimiter = ',', default_value = "50,200,1000,5000")]
+    sizes: Vec<usize>,
+    /// Runs per measurement (the median is reported).
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Sizes whose generated crates are also compiled (dependencies first, then the crate alone).
+    #[arg(long, value_delimiter = ',')]
+    compile: Vec<usize>,
+    /// Measure progenitor on the same documents (installed into the work folder when missing).
+    #[arg(long)]
+    progenitor: bool,
+    /// Work folder, outside any cargo workspace so the generated crates build on their own
+    /// (default: `<temp>/veeam-bench`).
+    #[arg(long)]
+    work: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -167,6 +196,30 @@ fn main() -> ExitCode {
         Command::ImportOpenapi(import) => failed = !import_openapi(&import),
         Command::Synth(synth) => failed = !write_synth(&synth),
         Command::RandomSpecs(random) => failed = !random_specs(&random),
+        Command::Bench(args) => {
+            let options = bench::Options {
+                sizes: args.sizes,
+                runs: args.runs.max(1),
+                compile: args.compile,
+                progenitor: args.progenitor,
+                work: args.work.unwrap_or_else(|| std::env::temp_dir().join("veeam-bench")),
+                runtime: workspace_root().join("runtime"),
+            };
+            match bench::run(&options) {
+                Ok(report) => println!("{report}"),
+                Err(error) => {
+                    eprintln!("{error}");
+                    failed = true;
+                }
+            }
+        }
+        Command::GenerateTimed { spec, out } => match bench::generate_timed(&spec, &out) {
+            Ok(line) => println!("{line}"),
+            Err(error) => {
+                eprintln!("{error}");
+                failed = true;
+            }
+        },
         Command::Mutate(mutate) => {
             let root = workspace_root();
             let spec = mutate.spec.clone().unwrap_or_else(|| root.join("spec"));

@@ -96,9 +96,9 @@ fn error_bodies(context: &Context) -> TokenStream {
 
 /// The Rust type of a success body: a received file is a `Download`.
 fn body_type(context: &Context, ty: &Type) -> TokenStream {
+    let client = &context.client_module();
     if *ty == Type::Primitive(Primitive::Binary) {
-        let runtime = &context.runtime();
-        return quote!(#runtime::client::Download);
+        return quote!(#client::Download);
     }
     rust_type(context, ty)
 }
@@ -171,10 +171,22 @@ fn is_string(ty: &Type) -> bool {
     matches!(ty, Type::Primitive(Primitive::String | Primitive::Uri))
 }
 
-/// Decodes the body for each declared success status.
-fn decode(context: &Context, operation: &Operation) -> TokenStream {
+/// Reads the response: the body of each declared success status. The usual single status with a
+/// body, or without one, is a runtime call.
+fn read(context: &Context, operation: &Operation) -> TokenStream {
     let super::Std { some, none, ok, err, .. } = context.std();
     let speaks_xml = context.api.speaks(Format::Xml);
+    if let [only] = operation.responses.as_slice() {
+        let status = only.status;
+        match (&operation.output, &only.ty, only.format) {
+            (Output::Unit, None, _) => return quote!(response.empty_if(#status)),
+            (Output::Body(_), Some(_), ResponseFormat::Negotiated) if speaks_xml => {
+                return quote!(response.body_if(#status))
+            }
+            (Output::Body(_), Some(_), ResponseFormat::Negotiated) => return quote!(response.json_if(#status)),
+            _ => {}
+        }
+    }
     let optional = matches!(operation.output, Output::OptionalBody(_));
     let decoder = |response: &ir::Response| match response.format {
         ResponseFormat::Text => quote!(response.text()),
@@ -242,8 +254,8 @@ fn build_request(context: &Context, operation: &Operation, authenticated: bool) 
 
 /// As [`build_request`]; `chooser`: the builder has an `accept` field (see [`media_choice`]).
 fn build_request_in(context: &Context, operation: &Operation, authenticated: bool, chooser: bool) -> TokenStream {
+    let client = &context.client_module();
     let super::Std { some, .. } = context.std();
-    let runtime = &context.runtime();
     let http_method = method(operation.method);
     let id = &operation.id;
     let template = format!("{}{}", context.api.base_path, operation.path);
@@ -295,16 +307,22 @@ fn build_request_in(context: &Context, operation: &Operation, authenticated: boo
             _ => {}
         }
         // Text and binary bodies stand alone (resolve), handled above.
+        match body.formats.as_slice() {
+            [BodyFormat::Json] => return quote!(request.json_body(&self.body)?;),
+            [BodyFormat::Xml] => return quote!(request.xml_body(&self.body)?;),
+            [BodyFormat::Form] => return quote!(request.form_body(&self.body)?;),
+            _ => {}
+        }
         let formats = body.formats.iter().filter_map(|f| match f {
-            BodyFormat::Json => Some(quote!(#runtime::client::BodyFormat::Json)),
-            BodyFormat::Xml => Some(quote!(#runtime::client::BodyFormat::Xml)),
-            BodyFormat::Form => Some(quote!(#runtime::client::BodyFormat::Form)),
+            BodyFormat::Json => Some(quote!(#client::BodyFormat::Json)),
+            BodyFormat::Xml => Some(quote!(#client::BodyFormat::Xml)),
+            BodyFormat::Form => Some(quote!(#client::BodyFormat::Form)),
             BodyFormat::Text | BodyFormat::Binary => None,
         });
         let arms = body.formats.iter().map(|f| match f {
-            BodyFormat::Json => quote!(#runtime::client::BodyFormat::Json => request.json_body(&self.body)?,),
-            BodyFormat::Xml => quote!(#runtime::client::BodyFormat::Xml => request.xml_body(&self.body)?,),
-            BodyFormat::Form => quote!(#runtime::client::BodyFormat::Form => request.form_body(&self.body)?,),
+            BodyFormat::Json => quote!(#client::BodyFormat::Json => request.json_body(&self.body)?,),
+            BodyFormat::Xml => quote!(#client::BodyFormat::Xml => request.xml_body(&self.body)?,),
+            BodyFormat::Form => quote!(#client::BodyFormat::Form => request.form_body(&self.body)?,),
             BodyFormat::Text | BodyFormat::Binary => quote!(),
         });
         quote! {
@@ -333,10 +351,10 @@ fn build_request_in(context: &Context, operation: &Operation, authenticated: boo
     let error_table = needed.then(|| quote!(request.error_bodies(&[#(#typed_errors),*]);));
     let schemes = (authenticated && !operation.schemes.is_empty()).then(|| {
         let schemes = operation.schemes.iter().map(|scheme| match scheme {
-            ir::Scheme::Bearer => quote!(#runtime::client::Scheme::Bearer),
-            ir::Scheme::Session => quote!(#runtime::client::Scheme::Session),
-            ir::Scheme::ApiKey => quote!(#runtime::client::Scheme::ApiKey),
-            ir::Scheme::Basic => quote!(#runtime::client::Scheme::Basic),
+            ir::Scheme::Bearer => quote!(#client::Scheme::Bearer),
+            ir::Scheme::Session => quote!(#client::Scheme::Session),
+            ir::Scheme::ApiKey => quote!(#client::Scheme::ApiKey),
+            ir::Scheme::Basic => quote!(#client::Scheme::Basic),
         });
         quote!(request.schemes(&[#(#schemes),*]);)
     });
@@ -348,7 +366,7 @@ fn build_request_in(context: &Context, operation: &Operation, authenticated: boo
         }
     });
     quote! {
-        let mut request = #runtime::client::Request::new(#runtime::client::Method::#http_method, #id, #template, #authenticated);
+        let mut request = #client::Request::new(#client::#http_method, #id, #template, #authenticated);
         #sensitive
         #schemes
         #error_table
@@ -451,9 +469,10 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
     // Most of this lands in the `requests` module, where builder names may shadow the prelude;
     // what lands on the client is valid there too.
     let context = &context.within(super::Scope::Requests);
+    let client = &context.client_module();
     let module = &context.api.module;
     let error = quote!(crate::#module::Error);
-    let super::Std { string, option, some, none, boxed, result, into, send, .. } = context.std();
+    let super::Std { string, option, some, none, result, into, .. } = context.std();
     let method_name = &operation.rust_name;
     let builder = &operation.builder;
     let output = output(context, operation);
@@ -530,7 +549,7 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
             }
         });
     }
-    let decode = decode(context, operation);
+    let read = read(context, operation);
     let builder_doc = format!(
         "Request builder of [`Client::{}`](super::Client::{}).",
         operation.rust_name.plain(),
@@ -544,58 +563,45 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
             requests::#builder { client: self, #(#initializers),* }
         }
     };
-    // `Debug` by hand: sensitive parameters (a session id in a path) are never shown.
-    let runtime = &context.runtime();
-    let builder_name = builder.as_str();
-    let debug_fields = operation.parameters.iter().filter(|p| p.value.is_none()).map(|parameter| {
-        let name = &parameter.rust_name;
-        let label = parameter.rust_name.plain();
-        if parameter.sensitive {
-            quote!(.field(#label, &#runtime::Redacted))
-        } else {
-            quote!(.field(#label, &self.#name))
-        }
-    });
-    let debug_body = operation.request.as_ref().map(|_| quote!(.field("body", &self.body)));
-    let status_enum = status_enum(context, operation);
-    // Files move out of the response, so it is mutable when a status returns one.
-    let response_binding = if operation.responses.iter().any(|r| r.format == ResponseFormat::Binary) {
-        quote!(mut response)
-    } else {
-        quote!(response)
-    };
-    let ok = context.std().ok;
-    // A unit output is not bound (clippy's let_unit_value).
-    let decoded = match operation.output {
-        Output::Unit => quote!(#decode?; let body = ();),
-        _ => quote!(let body = #decode?;),
-    };
-    let streams = matches!(&operation.output, Output::Body(ty) | Output::OptionalBody(ty) if *ty == Type::Primitive(Primitive::Binary));
-    // Both ways of sending build the same request: once, in `build`.
-    let (build, request) = if streams {
-        let build = quote! {
-            // The API's own error type, as `send` returns it (async fns are not linted).
-            #[allow(clippy::result_large_err)]
-            fn build(&self) -> #result<#runtime::client::Request, #error> {
-                #request
-                Ok(request)
+    // `Debug` (in the runtime's macro): sensitive parameters (a session id in a path) are never shown.
+    let mut debug_fields: Vec<TokenStream> = operation
+        .parameters
+        .iter()
+        .filter(|p| p.value.is_none())
+        .map(|parameter| {
+            let name = &parameter.rust_name;
+            if parameter.sensitive {
+                quote!(#name = redacted)
+            } else {
+                quote!(#name)
             }
-        };
-        (Some(build), quote!(let request = self.build()?;))
-    } else {
-        (None, request)
-    };
+        })
+        .collect();
+    if operation.request.is_some() {
+        debug_fields.push(quote!(body));
+    }
+    let status_enum = status_enum(context, operation);
+    let error_body = error_body(context);
+    let streams = matches!(&operation.output, Output::Body(ty) | Output::OptionalBody(ty) if *ty == Type::Primitive(Primitive::Binary));
     let stream = streams.then(|| {
-        let error_body = error_body(context);
         quote! {
             /// Sends the request and hands the file over as it arrives: nothing is held in memory
             /// beyond the current chunk, and the client's response size limit does not apply.
-            pub async fn stream(self) -> #result<#runtime::client::ByteStream<#error_body>, #error> {
-                let request = self.build()?;
-                self.client.transport.send_streaming(request).await
+            pub async fn stream(self) -> #result<#client::ByteStream<#error_body>, #error> {
+                let (transport, request) = #client::Operation::into_request(self)?;
+                transport.send_streaming(request).await
             }
         }
     });
+    let inherent = (!setters.is_empty() || stream.is_some()).then(|| {
+        quote! {
+            impl<'a> #builder<'a> {
+                #(#setters)*
+                #stream
+            }
+        }
+    });
+    let ok = context.std().ok;
     let item = quote! {
         #status_enum
 
@@ -606,41 +612,21 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
             #(#fields)*
         }
 
-        impl ::std::fmt::Debug for #builder<'_> {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#builder_name) #(#debug_fields)* #debug_body .finish_non_exhaustive()
-            }
-        }
+        #inherent
 
-        impl<'a> #builder<'a> {
-            #(#setters)*
-
-            #build
-
-            /// Sends the request.
-            pub async fn send(self) -> #result<#output, #error> {
-                self.send_with_response().await.map(#runtime::client::ResponseValue::into_body)
-            }
-
-            /// Sends the request; the decoded body comes with the response's status and headers
-            /// (`location()`, `header(name)`).
-            pub async fn send_with_response(self) -> #result<#runtime::client::ResponseValue<#output>, #error> {
+        impl<'a> #client::Operation<'a> for #builder<'a> {
+            type Output = #output;
+            type ErrorBody = #error_body;
+            fn into_request(self) -> #client::Built<'a, Self> {
                 #request
-                let #response_binding = self.client.transport.send(request).await?;
-                #decoded
-                #ok(response.into_value(body))
+                #ok((&self.client.transport, request))
             }
-
-            #stream
-        }
-
-        impl<'a> ::std::future::IntoFuture for #builder<'a> {
-            type Output = #result<#output, #error>;
-            type IntoFuture = ::std::pin::Pin<#boxed<dyn ::std::future::Future<Output = Self::Output> + #send + 'a>>;
-            fn into_future(self) -> Self::IntoFuture {
-                #boxed::pin(self.send())
+            fn read(response: &mut #client::Response) -> #client::Outcome<'a, Self> {
+                #read
             }
         }
+
+        #client::request_builder!(#builder { #(#debug_fields),* });
     };
     (method, item)
 }
@@ -751,7 +737,7 @@ fn auth_methods(context: &Context) -> TokenStream {
         let logon = api.operation(session.logon_operation);
         let output = output(context, logon);
         let request = build_request(context, logon, false);
-        let decode = decode(context, logon);
+        let decode = read(context, logon);
         let doc = format!(
             "Logs on with HTTP Basic credentials (`{} {}{}`) and keeps the session id for every later call.\n\n\
              The credentials are kept too (never printed) until `log_out`: when the server expires the \
@@ -910,7 +896,7 @@ pub fn emit(context: &Context) -> TokenStream {
         Some(id) => {
             let logout = api.operation(id);
             let request = build_request(context, logout, logout.authenticated);
-            let decode = decode(context, logout);
+            let decode = read(context, logout);
             quote! {
                 struct LogOut<'a> { client: &'a Client }
                 impl LogOut<'_> {
@@ -995,6 +981,10 @@ pub fn emit(context: &Context) -> TokenStream {
 
         /// Request builders, one per operation.
         pub mod requests {
+            // Short paths: builders and status enums, the only other names here, are UpperCamelCase.
+            #[allow(unused_imports)]
+            use #runtime::client as rt;
+
             #(#items)*
         }
     }

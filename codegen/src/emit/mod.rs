@@ -18,6 +18,8 @@ mod wire_tests;
 mod xml;
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -79,7 +81,6 @@ pub(crate) struct Std {
     pub into: TokenStream,
     pub as_ref: TokenStream,
     pub to_owned: TokenStream,
-    pub send: TokenStream,
 }
 
 impl<'a> Context<'a> {
@@ -154,8 +155,17 @@ impl<'a> Context<'a> {
             into: get("Into"),
             as_ref: get("AsRef"),
             to_owned: get("ToOwned"),
-            send: get("Send"),
         }
+    }
+
+    /// The runtime's `client` module: `rt` in the `requests` module, which imports it under that
+    /// name (nothing else there is lowercase: builders and status enums are UpperCamelCase).
+    pub fn client_module(&self) -> TokenStream {
+        if self.scope == Scope::Requests {
+            return quote!(rt);
+        }
+        let runtime = self.runtime();
+        quote!(#runtime::client)
     }
 
     /// `::veeam_runtime`.
@@ -175,27 +185,48 @@ impl<'a> Context<'a> {
     }
 }
 
-/// One file to render: its path and the job that renders it.
-type Job<'a> = (PathBuf, Box<dyn FnOnce() -> Result<String, Error> + Send + 'a>);
+/// What a job produces: a Rust file's tokens (formatted by the runner) or finished text.
+enum Content {
+    /// Tokens of a Rust file and the spec files it comes from; `None`: nothing to write.
+    Rust(Vec<PathBuf>, Option<TokenStream>),
+    Text(String),
+}
+
+/// One file to render: its path and the job that emits it.
+type Job<'a> = (PathBuf, Box<dyn FnOnce() -> Result<Content, Error> + Send + 'a>);
 
 /// A rendered file, or why it could not be rendered.
 type JobResult = (PathBuf, Result<String, Error>);
 
+/// CPU time of the two halves of rendering, summed over the threads (`cargo xtask bench`).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RenderTimes {
+    /// Building token streams from the IR.
+    pub emit: Duration,
+    /// Parsing them with syn and printing them with prettyplease.
+    pub format: Duration,
+}
+
 /// Renders the whole generated crate as it should be written to `out_dir`. Files are rendered on
 /// all cores (formatting dominates the run time); the result does not depend on which finishes first.
 pub fn render(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Result<Rendered, Error> {
+    render_timed(krate, spec, out_dir).map(|(rendered, _)| rendered)
+}
+
+/// [`render`], with the time spent emitting and formatting.
+pub fn render_timed(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Result<(Rendered, RenderTimes), Error> {
     let spec_name = krate.spec_name.as_str();
     let runtime = &krate.runtime_lib;
     let all_files = sources(spec.apis.iter().flat_map(|api| api.files.iter()));
 
     let mut jobs: Vec<Job> = Vec::new();
     let runtime_path = write::slash(&relative_path(out_dir, &krate.runtime_dir));
-    jobs.push((PathBuf::from("Cargo.toml"), Box::new(move || cargo::manifest(krate, spec, &runtime_path))));
-    let files = all_files.clone();
     jobs.push((
-        PathBuf::from("src/lib.rs"),
-        Box::new(move || write::rust_file(spec_name, &files, lib_rs(krate, spec))),
+        PathBuf::from("Cargo.toml"),
+        Box::new(move || cargo::manifest(krate, spec, &runtime_path).map(Content::Text)),
     ));
+    let files = all_files.clone();
+    jobs.push((PathBuf::from("src/lib.rs"), Box::new(move || Ok(Content::Rust(files, Some(lib_rs(krate, spec)))))));
     for api in &spec.apis {
         let dir = PathBuf::from("src").join(api.module.as_str());
         let schema_files = sources(api.schemas.iter().map(|s| &s.file));
@@ -203,21 +234,21 @@ pub fn render(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Result<Rend
             dir.join("models.rs"),
             Box::new(move || {
                 let context = Context { api, runtime, models: ModelsPath::Local, scope: Scope::Models };
-                write::rust_file(spec_name, &schema_files, models::emit(&context))
+                Ok(Content::Rust(schema_files, Some(models::emit(&context))))
             }),
         ));
         jobs.push((
             dir.join("client.rs"),
             Box::new(move || {
                 let context = Context { api, runtime, models: ModelsPath::Crate, scope: Scope::Other };
-                write::rust_file(spec_name, &api.files, client::emit(&context))
+                Ok(Content::Rust(api.files.clone(), Some(client::emit(&context))))
             }),
         ));
         jobs.push((
             dir.join("mod.rs"),
             Box::new(move || {
                 let context = Context { api, runtime, models: ModelsPath::Crate, scope: Scope::Other };
-                write::rust_file(spec_name, &api.files, api_mod_rs(&context))
+                Ok(Content::Rust(api.files.clone(), Some(api_mod_rs(&context))))
             }),
         ));
     }
@@ -229,45 +260,65 @@ pub fn render(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Result<Rend
             let tokens = tests::documented_examples(spec, runtime, &krate.lib, |example| {
                 write::slash(&relative_path(&test_dir, &krate.spec_dir.join(&example.file)))
             });
-            tokens.map(|tokens| write::rust_file(spec_name, &files, tokens)).unwrap_or(Ok(String::new()))
+            Ok(Content::Rust(files, tokens))
         }),
     ));
     let files = all_files.clone();
     jobs.push((
         PathBuf::from("tests/operations_on_the_wire.rs"),
-        Box::new(move || {
-            let tokens = wire_tests::operations(spec, runtime, &krate.lib);
-            tokens.map(|tokens| write::rust_file(spec_name, &files, tokens)).unwrap_or(Ok(String::new()))
-        }),
+        Box::new(move || Ok(Content::Rust(files, wire_tests::operations(spec, runtime, &krate.lib)))),
     ));
     jobs.push((
         PathBuf::from("tests/sensitive_debug.rs"),
-        Box::new(move || {
-            let tokens = tests::sensitive_debug(spec, runtime, &krate.lib);
-            tokens.map(|tokens| write::rust_file(spec_name, &all_files, tokens)).unwrap_or(Ok(String::new()))
-        }),
+        Box::new(move || Ok(Content::Rust(all_files, tests::sensitive_debug(spec, runtime, &krate.lib)))),
     ));
 
     // Models and clients are the big files: at the end of the queue, so they are taken first.
     jobs.sort_by_key(|(path, _)| path.ends_with("models.rs") || path.ends_with("client.rs"));
+    let times = Mutex::new(RenderTimes::default());
     let mut rendered = Rendered::default();
-    for (path, contents) in run_parallel(jobs)? {
+    for (path, contents) in run_parallel(jobs, |job| finish(spec_name, job, &times))? {
         let contents = contents?;
         // An empty file means the job had nothing to write (no examples, say).
         if !contents.is_empty() {
             rendered.files.insert(path, contents);
         }
     }
-    Ok(rendered)
+    let times = times.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    Ok((rendered, times))
+}
+
+/// Runs a job and formats what it emitted, adding the time of each half to `times`.
+fn finish<'a>(
+    spec_name: &str,
+    job: Box<dyn FnOnce() -> Result<Content, Error> + Send + 'a>,
+    times: &Mutex<RenderTimes>,
+) -> Result<String, Error> {
+    let start = Instant::now();
+    let content = job();
+    let emitted = Instant::now();
+    let text = match content? {
+        Content::Text(text) => Ok(text),
+        Content::Rust(_, None) => Ok(String::new()),
+        Content::Rust(sources, Some(tokens)) => write::rust_file(spec_name, &sources, tokens),
+    };
+    if let Ok(mut times) = times.lock() {
+        times.emit += emitted - start;
+        times.format += emitted.elapsed();
+    }
+    text
 }
 
 /// Runs the jobs on as many threads as there are cores, taking them from the end of the list.
 /// Every job's result is returned, or an internal error: never fewer files than jobs.
-fn run_parallel(jobs: Vec<Job>) -> Result<Vec<JobResult>, Error> {
+fn run_parallel<'a>(
+    jobs: Vec<Job<'a>>,
+    run: impl Fn(Box<dyn FnOnce() -> Result<Content, Error> + Send + 'a>) -> Result<String, Error> + Sync,
+) -> Result<Vec<JobResult>, Error> {
     let count = jobs.len();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
-    let queue = std::sync::Mutex::new(jobs);
-    let results = std::sync::Mutex::new(Vec::new());
+    let queue = Mutex::new(jobs);
+    let results = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| loop {
@@ -276,7 +327,7 @@ fn run_parallel(jobs: Vec<Job>) -> Result<Vec<JobResult>, Error> {
                     Err(_) => None,
                 };
                 let Some((path, job)) = job else { break };
-                let result = job();
+                let result = run(job);
                 if let Ok(mut results) = results.lock() {
                     results.push((path, result));
                 }

@@ -2001,7 +2001,7 @@ struct LogOut<'a> {
 impl LogOut<'_> {
     async fn send(self) -> Result<(), Error> {
         let mut request = ::veeam_runtime::client::Request::new(
-            ::veeam_runtime::client::Method::DELETE,
+            ::veeam_runtime::client::DELETE,
             "signOut",
             "/api/v1/token",
             true,
@@ -2010,15 +2010,13 @@ impl LogOut<'_> {
         let response = self.client.transport.send(request).await;
         self.client.transport.clear_credentials().await;
         let response = response?;
-        match response.status() {
-            204u16 => Ok(()),
-            _ => Err(response.unexpected()),
-        }
-            .map(|_| ())
+        response.empty_if(204u16).map(|_| ())
     }
 }
 /// Request builders, one per operation.
 pub mod requests {
+    #[allow(unused_imports)]
+    use ::veeam_runtime::client as rt;
     /// Request builder of [`Client::accept_license_agreement`](super::Client::accept_license_agreement).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct AcceptLicenseAgreement<'a> {
@@ -2028,34 +2026,12 @@ pub mod requests {
         /// thirdPartyLicenseAgreementChecksum
         pub(super) third_party_license_agreement_checksum: String,
     }
-    impl ::std::fmt::Debug for AcceptLicenseAgreement<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("AcceptLicenseAgreement")
-                .field("eula_checksum", &self.eula_checksum)
-                .field(
-                    "third_party_license_agreement_checksum",
-                    &self.third_party_license_agreement_checksum,
-                )
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> AcceptLicenseAgreement<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for AcceptLicenseAgreement<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "acceptLicenseAgreement",
                 "/api/v1/licenseAgreement/accept",
                 false,
@@ -2067,24 +2043,15 @@ pub mod requests {
                     "thirdPartyLicenseAgreementChecksum",
                     Some(&self.third_party_license_agreement_checksum),
                 );
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                204u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for AcceptLicenseAgreement<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        AcceptLicenseAgreement { eula_checksum, third_party_license_agreement_checksum }
+    );
     /// Request builder of [`Client::accept_mfa`](super::Client::accept_mfa).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct AcceptMfa<'a> {
@@ -2093,31 +2060,12 @@ pub mod requests {
         pub(super) user_id: String,
         pub(super) body: crate::backup_for_aws::models::UserMfaAccept,
     }
-    impl ::std::fmt::Debug for AcceptMfa<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("AcceptMfa")
-                .field("user_id", &self.user_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> AcceptMfa<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for AcceptMfa<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "acceptMfa",
                 "/api/v1/users/{userId}/acceptMfa",
                 true,
@@ -2125,324 +2073,144 @@ pub mod requests {
             request.literal("/users/");
             request.segment(&self.user_id);
             request.literal("/acceptMfa");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                201u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(201u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for AcceptMfa<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(AcceptMfa { user_id, body });
     /// Request builder of [`Client::access_denied`](super::Client::access_denied).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct AccessDenied<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for AccessDenied<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("AccessDenied").finish_non_exhaustive()
+    impl<'a> AccessDenied<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
         }
     }
-    impl<'a> AccessDenied<'a> {
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for AccessDenied<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "accessDenied",
                 "/api/v1/problems/accessDenied",
                 false,
             );
             request.accept("text/html");
             request.literal("/problems/accessDenied");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for AccessDenied<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(AccessDenied {});
     /// Request builder of [`Client::action_not_implemented`](super::Client::action_not_implemented).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ActionNotImplemented<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ActionNotImplemented<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ActionNotImplemented").finish_non_exhaustive()
+    impl<'a> ActionNotImplemented<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
         }
     }
-    impl<'a> ActionNotImplemented<'a> {
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ActionNotImplemented<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "actionNotImplemented",
                 "/api/v1/problems/notImplemented",
                 false,
             );
             request.accept("text/html");
             request.literal("/problems/notImplemented");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for ActionNotImplemented<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ActionNotImplemented {});
     /// Request builder of [`Client::add_amazon_account`](super::Client::add_amazon_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct AddAmazonAccount<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::AmazonAccountCreateSpec,
     }
-    impl ::std::fmt::Debug for AddAmazonAccount<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("AddAmazonAccount")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> AddAmazonAccount<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::AmazonAccount,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::AmazonAccount,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for AddAmazonAccount<'a> {
+        type Output = crate::backup_for_aws::models::AmazonAccount;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "addAmazonAccount",
                 "/api/v1/accounts/amazon",
                 true,
             );
             request.literal("/accounts/amazon");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                201u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for AddAmazonAccount<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::AmazonAccount,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(AddAmazonAccount { body });
     /// Request builder of [`Client::add_standard_account`](super::Client::add_standard_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct AddStandardAccount<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::StandardAccountCreateSpec,
     }
-    impl ::std::fmt::Debug for AddStandardAccount<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("AddStandardAccount")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> AddStandardAccount<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::StandardAccount,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::StandardAccount,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for AddStandardAccount<'a> {
+        type Output = crate::backup_for_aws::models::StandardAccount;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "addStandardAccount",
                 "/api/v1/accounts/standard",
                 true,
             );
             request.literal("/accounts/standard");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                201u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for AddStandardAccount<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::StandardAccount,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(AddStandardAccount { body });
     /// Request builder of [`Client::amazon_accounts_get_all`](super::Client::amazon_accounts_get_all).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct AmazonAccountsGetAll<'a> {
@@ -2457,16 +2225,6 @@ pub mod requests {
         pub(super) sort: Option<
             Vec<crate::backup_for_aws::models::AmazonAccountsGetAllSortItem>,
         >,
-    }
-    impl ::std::fmt::Debug for AmazonAccountsGetAll<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("AmazonAccountsGetAll")
-                .field("search_pattern", &self.search_pattern)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .field("sort", &self.sort)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> AmazonAccountsGetAll<'a> {
         /// Sets `SearchPattern`.
@@ -2492,29 +2250,13 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::AmazonAccountsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::AmazonAccountsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for AmazonAccountsGetAll<'a> {
+        type Output = crate::backup_for_aws::models::AmazonAccountsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "amazonAccountsGetAll",
                 "/api/v1/accounts/amazon",
                 true,
@@ -2524,26 +2266,13 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for AmazonAccountsGetAll<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::AmazonAccountsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(AmazonAccountsGetAll { search_pattern, offset, limit, sort });
     /// Request builder of [`Client::amazon_accounts_get_one_by_id`](super::Client::amazon_accounts_get_one_by_id).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct AmazonAccountsGetOneById<'a> {
@@ -2551,282 +2280,131 @@ pub mod requests {
         /// amazonAccountId
         pub(super) amazon_account_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for AmazonAccountsGetOneById<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("AmazonAccountsGetOneById")
-                .field("amazon_account_id", &self.amazon_account_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> AmazonAccountsGetOneById<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::AmazonAccount,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::AmazonAccount,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for AmazonAccountsGetOneById<'a> {
+        type Output = crate::backup_for_aws::models::AmazonAccount;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "amazonAccountsGetOneById",
                 "/api/v1/accounts/amazon/{amazonAccountId}",
                 true,
             );
             request.literal("/accounts/amazon/");
             request.segment(&self.amazon_account_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for AmazonAccountsGetOneById<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::AmazonAccount,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(AmazonAccountsGetOneById { amazon_account_id });
     /// Request builder of [`Client::ambiguous_api_version`](super::Client::ambiguous_api_version).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct AmbiguousApiVersion<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for AmbiguousApiVersion<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("AmbiguousApiVersion").finish_non_exhaustive()
+    impl<'a> AmbiguousApiVersion<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
         }
     }
-    impl<'a> AmbiguousApiVersion<'a> {
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for AmbiguousApiVersion<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "ambiguousApiVersion",
                 "/api/v1/problems/ambiguousApiVersion",
                 false,
             );
             request.accept("text/html");
             request.literal("/problems/ambiguousApiVersion");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for AmbiguousApiVersion<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(AmbiguousApiVersion {});
     /// Request builder of [`Client::api_version_unspecified`](super::Client::api_version_unspecified).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ApiVersionUnspecified<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ApiVersionUnspecified<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ApiVersionUnspecified").finish_non_exhaustive()
+    impl<'a> ApiVersionUnspecified<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
         }
     }
-    impl<'a> ApiVersionUnspecified<'a> {
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ApiVersionUnspecified<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "apiVersionUnspecified",
                 "/api/v1/problems/apiVersionUnspecified",
                 false,
             );
             request.accept("text/html");
             request.literal("/problems/apiVersionUnspecified");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for ApiVersionUnspecified<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ApiVersionUnspecified {});
     /// Request builder of [`Client::authenticate`](super::Client::authenticate).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct Authenticate<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::LoginSpec,
     }
-    impl ::std::fmt::Debug for Authenticate<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("Authenticate")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> Authenticate<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::RestLogin,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::RestLogin,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for Authenticate<'a> {
+        type Output = crate::backup_for_aws::models::RestLogin;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "authenticate",
                 "/api/v1/token",
                 false,
             );
             request.sensitive_response();
             request.literal("/token");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Form])
-            {
-                ::veeam_runtime::client::BodyFormat::Form => {
-                    request.form_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.form_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for Authenticate<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::RestLogin,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(Authenticate { body });
     /// Request builder of [`Client::browse_availability_zones`](super::Client::browse_availability_zones).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct BrowseAvailabilityZones<'a> {
@@ -2834,37 +2412,12 @@ pub mod requests {
         /// amazonConnectionId
         pub(super) amazon_connection_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for BrowseAvailabilityZones<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("BrowseAvailabilityZones")
-                .field("amazon_connection_id", &self.amazon_connection_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> BrowseAvailabilityZones<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::RegionsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::RegionsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for BrowseAvailabilityZones<'a> {
+        type Output = crate::backup_for_aws::models::RegionsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "browseAvailabilityZones",
                 "/api/v1/amazonConnections/{amazonConnectionId}/availabilityZones",
                 true,
@@ -2872,26 +2425,13 @@ pub mod requests {
             request.literal("/amazonConnections/");
             request.segment(&self.amazon_connection_id);
             request.literal("/availabilityZones");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for BrowseAvailabilityZones<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::RegionsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(BrowseAvailabilityZones { amazon_connection_id });
     /// Request builder of [`Client::browse_bucket_folders`](super::Client::browse_bucket_folders).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct BrowseBucketFolders<'a> {
@@ -2908,17 +2448,6 @@ pub mod requests {
         pub(super) sort: Option<
             Vec<crate::backup_for_aws::models::BrowseBucketFoldersSortItem>,
         >,
-    }
-    impl ::std::fmt::Debug for BrowseBucketFolders<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("BrowseBucketFolders")
-                .field("amazon_connection_id", &self.amazon_connection_id)
-                .field("bucket_id", &self.bucket_id)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .field("sort", &self.sort)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> BrowseBucketFolders<'a> {
         /// Sets `Offset`.
@@ -2939,29 +2468,13 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::BucketFoldersPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::BucketFoldersPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for BrowseBucketFolders<'a> {
+        type Output = crate::backup_for_aws::models::BucketFoldersPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "browseBucketFolders",
                 "/api/v1/amazonConnections/{amazonConnectionId}/browseBucketFolders/{bucketId}",
                 true,
@@ -2973,26 +2486,15 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for BrowseBucketFolders<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::BucketFoldersPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        BrowseBucketFolders { amazon_connection_id, bucket_id, offset, limit, sort }
+    );
     /// Request builder of [`Client::browse_cloud_networks`](super::Client::browse_cloud_networks).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct BrowseCloudNetworks<'a> {
@@ -3003,15 +2505,6 @@ pub mod requests {
         pub(super) offset: Option<i32>,
         /// Limit
         pub(super) limit: Option<i32>,
-    }
-    impl ::std::fmt::Debug for BrowseCloudNetworks<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("BrowseCloudNetworks")
-                .field("amazon_connection_id", &self.amazon_connection_id)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> BrowseCloudNetworks<'a> {
         /// Sets `Offset`.
@@ -3024,29 +2517,13 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::CloudNetworksPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::CloudNetworksPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for BrowseCloudNetworks<'a> {
+        type Output = crate::backup_for_aws::models::CloudNetworksPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "browseCloudNetworks",
                 "/api/v1/amazonConnections/{amazonConnectionId}/cloudNetworks",
                 true,
@@ -3056,26 +2533,13 @@ pub mod requests {
             request.literal("/cloudNetworks");
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for BrowseCloudNetworks<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::CloudNetworksPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(BrowseCloudNetworks { amazon_connection_id, offset, limit });
     /// Request builder of [`Client::browse_cloud_security_groups`](super::Client::browse_cloud_security_groups).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct BrowseCloudSecurityGroups<'a> {
@@ -3088,16 +2552,6 @@ pub mod requests {
         pub(super) offset: Option<i32>,
         /// Limit
         pub(super) limit: Option<i32>,
-    }
-    impl ::std::fmt::Debug for BrowseCloudSecurityGroups<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("BrowseCloudSecurityGroups")
-                .field("amazon_connection_id", &self.amazon_connection_id)
-                .field("cloud_network_id", &self.cloud_network_id)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> BrowseCloudSecurityGroups<'a> {
         /// Sets `cloudNetworkId`.
@@ -3115,29 +2569,13 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::CloudSecurityGroupsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::CloudSecurityGroupsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for BrowseCloudSecurityGroups<'a> {
+        type Output = crate::backup_for_aws::models::CloudSecurityGroupsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "browseCloudSecurityGroups",
                 "/api/v1/amazonConnections/{amazonConnectionId}/cloudSecurityGroups",
                 true,
@@ -3148,26 +2586,16 @@ pub mod requests {
             request.query("cloudNetworkId", self.cloud_network_id.as_deref());
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for BrowseCloudSecurityGroups<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::CloudSecurityGroupsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+    rt::request_builder!(
+        BrowseCloudSecurityGroups { amazon_connection_id, cloud_network_id, offset, limit
         }
-    }
+    );
     /// Request builder of [`Client::browse_cloud_subnetworks`](super::Client::browse_cloud_subnetworks).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct BrowseCloudSubnetworks<'a> {
@@ -3182,17 +2610,6 @@ pub mod requests {
         pub(super) offset: Option<i32>,
         /// Limit
         pub(super) limit: Option<i32>,
-    }
-    impl ::std::fmt::Debug for BrowseCloudSubnetworks<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("BrowseCloudSubnetworks")
-                .field("amazon_connection_id", &self.amazon_connection_id)
-                .field("cloud_network_id", &self.cloud_network_id)
-                .field("availability_zone", &self.availability_zone)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> BrowseCloudSubnetworks<'a> {
         /// Sets `cloudNetworkId`.
@@ -3218,29 +2635,13 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::CloudSubnetworksPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::CloudSubnetworksPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for BrowseCloudSubnetworks<'a> {
+        type Output = crate::backup_for_aws::models::CloudSubnetworksPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "browseCloudSubnetworks",
                 "/api/v1/amazonConnections/{amazonConnectionId}/cloudSubnetworks",
                 true,
@@ -3252,26 +2653,16 @@ pub mod requests {
             request.query("availabilityZone", self.availability_zone.as_ref());
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for BrowseCloudSubnetworks<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::CloudSubnetworksPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        BrowseCloudSubnetworks { amazon_connection_id, cloud_network_id,
+        availability_zone, offset, limit }
+    );
     /// Request builder of [`Client::browse_encryption_keys`](super::Client::browse_encryption_keys).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct BrowseEncryptionKeys<'a> {
@@ -3282,15 +2673,6 @@ pub mod requests {
         pub(super) offset: Option<i32>,
         /// Limit
         pub(super) limit: Option<i32>,
-    }
-    impl ::std::fmt::Debug for BrowseEncryptionKeys<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("BrowseEncryptionKeys")
-                .field("amazon_connection_id", &self.amazon_connection_id)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> BrowseEncryptionKeys<'a> {
         /// Sets `Offset`.
@@ -3303,29 +2685,13 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::CloudEncryptionKeysPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::CloudEncryptionKeysPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for BrowseEncryptionKeys<'a> {
+        type Output = crate::backup_for_aws::models::CloudEncryptionKeysPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "browseEncryptionKeys",
                 "/api/v1/amazonConnections/{amazonConnectionId}/cloudEncryptionKeys",
                 true,
@@ -3335,26 +2701,13 @@ pub mod requests {
             request.literal("/cloudEncryptionKeys");
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for BrowseEncryptionKeys<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::CloudEncryptionKeysPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(BrowseEncryptionKeys { amazon_connection_id, offset, limit });
     /// Request builder of [`Client::bucket_by_id`](super::Client::bucket_by_id).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct BucketById<'a> {
@@ -3362,63 +2715,25 @@ pub mod requests {
         /// bucketId
         pub(super) bucket_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for BucketById<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("BucketById")
-                .field("bucket_id", &self.bucket_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> BucketById<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::Bucket,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::Bucket,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for BucketById<'a> {
+        type Output = crate::backup_for_aws::models::Bucket;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "bucketById",
                 "/api/v1/cloudInfrastructure/buckets/{bucketId}",
                 true,
             );
             request.literal("/cloudInfrastructure/buckets/");
             request.segment(&self.bucket_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for BucketById<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::Bucket,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(BucketById { bucket_id });
     /// Request builder of [`Client::buckets`](super::Client::buckets).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct Buckets<'a> {
@@ -3433,17 +2748,6 @@ pub mod requests {
         pub(super) limit: Option<i32>,
         /// Sort
         pub(super) sort: Option<Vec<crate::backup_for_aws::models::BucketsSortItem>>,
-    }
-    impl ::std::fmt::Debug for Buckets<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("Buckets")
-                .field("amazon_account_id", &self.amazon_account_id)
-                .field("search_pattern", &self.search_pattern)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .field("sort", &self.sort)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> Buckets<'a> {
         /// Sets `AmazonAccountId`.
@@ -3477,29 +2781,13 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::BucketsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::BucketsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for Buckets<'a> {
+        type Output = crate::backup_for_aws::models::BucketsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "buckets",
                 "/api/v1/cloudInfrastructure/buckets",
                 true,
@@ -3510,579 +2798,213 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for Buckets<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::BucketsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        Buckets { amazon_account_id, search_pattern, offset, limit, sort }
+    );
     /// Request builder of [`Client::check_instance`](super::Client::check_instance).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CheckInstance<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::CheckInstanceIdSpec,
     }
-    impl ::std::fmt::Debug for CheckInstance<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CheckInstance")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> CheckInstance<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::CheckInstanceIdResult,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::CheckInstanceIdResult,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for CheckInstance<'a> {
+        type Output = crate::backup_for_aws::models::CheckInstanceIdResult;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "checkInstance",
                 "/api/v1/users/checkInstanceId",
                 false,
             );
             request.literal("/users/checkInstanceId");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for CheckInstance<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::CheckInstanceIdResult,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(CheckInstance { body });
     /// Request builder of [`Client::create_amazon_connection`](super::Client::create_amazon_connection).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreateAmazonConnection<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::AmazonConnectionSpec,
     }
-    impl ::std::fmt::Debug for CreateAmazonConnection<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CreateAmazonConnection")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> CreateAmazonConnection<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::AmazonConnection,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::AmazonConnection,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for CreateAmazonConnection<'a> {
+        type Output = crate::backup_for_aws::models::AmazonConnection;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "createAmazonConnection",
                 "/api/v1/amazonConnections",
                 true,
             );
             request.literal("/amazonConnections");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                201u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for CreateAmazonConnection<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::AmazonConnection,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(CreateAmazonConnection { body });
     /// Request builder of [`Client::create_authorization_code`](super::Client::create_authorization_code).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreateAuthorizationCode<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for CreateAuthorizationCode<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CreateAuthorizationCode").finish_non_exhaustive()
-        }
-    }
-    impl<'a> CreateAuthorizationCode<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::AuthorizationCode,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::AuthorizationCode,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for CreateAuthorizationCode<'a> {
+        type Output = crate::backup_for_aws::models::AuthorizationCode;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "createAuthorizationCode",
                 "/api/v1/token/authorizationCode",
                 true,
             );
             request.literal("/token/authorizationCode");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for CreateAuthorizationCode<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::AuthorizationCode,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(CreateAuthorizationCode {});
     /// Request builder of [`Client::create_default_user`](super::Client::create_default_user).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreateDefaultUser<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::DefaultUserSpec,
     }
-    impl ::std::fmt::Debug for CreateDefaultUser<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CreateDefaultUser")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> CreateDefaultUser<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<crate::backup_for_aws::models::User, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<crate::backup_for_aws::models::User>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for CreateDefaultUser<'a> {
+        type Output = crate::backup_for_aws::models::User;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "createDefaultUser",
                 "/api/v1/users/createDefaultUser",
                 false,
             );
             request.literal("/users/createDefaultUser");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                201u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for CreateDefaultUser<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::User,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(CreateDefaultUser { body });
     /// Request builder of [`Client::create_policy`](super::Client::create_policy).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreatePolicy<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::PolicySpec,
     }
-    impl ::std::fmt::Debug for CreatePolicy<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CreatePolicy")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> CreatePolicy<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::Policy,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::Policy,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for CreatePolicy<'a> {
+        type Output = crate::backup_for_aws::models::Policy;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "createPolicy",
                 "/api/v1/policies",
                 true,
             );
             request.literal("/policies");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                201u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for CreatePolicy<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::Policy,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(CreatePolicy { body });
     /// Request builder of [`Client::create_region_settings`](super::Client::create_region_settings).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreateRegionSettings<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::RegionSettingsSpec,
     }
-    impl ::std::fmt::Debug for CreateRegionSettings<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CreateRegionSettings")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> CreateRegionSettings<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::RegionSettings,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::RegionSettings,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for CreateRegionSettings<'a> {
+        type Output = crate::backup_for_aws::models::RegionSettings;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "createRegionSettings",
                 "/api/v1/settings/regions",
                 true,
             );
             request.literal("/settings/regions");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                201u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for CreateRegionSettings<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::RegionSettings,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(CreateRegionSettings { body });
     /// Request builder of [`Client::create_repository`](super::Client::create_repository).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreateRepository<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::RepositoryCreateSpec,
     }
-    impl ::std::fmt::Debug for CreateRepository<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CreateRepository")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> CreateRepository<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::Repository,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::Repository,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for CreateRepository<'a> {
+        type Output = crate::backup_for_aws::models::Repository;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "createRepository",
                 "/api/v1/repositories",
                 true,
             );
             request.literal("/repositories");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                201u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for CreateRepository<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::Repository,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(CreateRepository { body });
     /// Request builder of [`Client::create_user`](super::Client::create_user).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreateUser<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::UserCreateSpec,
     }
-    impl ::std::fmt::Debug for CreateUser<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CreateUser")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> CreateUser<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<crate::backup_for_aws::models::User, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<crate::backup_for_aws::models::User>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for CreateUser<'a> {
+        type Output = crate::backup_for_aws::models::User;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "createUser",
                 "/api/v1/users",
                 true,
             );
             request.literal("/users");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                201u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for CreateUser<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::User,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(CreateUser { body });
     /// Request builder of [`Client::delete_amazon_account`](super::Client::delete_amazon_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteAmazonAccount<'a> {
@@ -4090,54 +3012,25 @@ pub mod requests {
         /// amazonAccountId
         pub(super) amazon_account_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for DeleteAmazonAccount<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DeleteAmazonAccount")
-                .field("amazon_account_id", &self.amazon_account_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> DeleteAmazonAccount<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::DELETE,
+    impl<'a> rt::Operation<'a> for DeleteAmazonAccount<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
                 "deleteAmazonAccount",
                 "/api/v1/accounts/amazon/{amazonAccountId}",
                 true,
             );
             request.literal("/accounts/amazon/");
             request.segment(&self.amazon_account_id);
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                200u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for DeleteAmazonAccount<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(DeleteAmazonAccount { amazon_account_id });
     /// Request builder of [`Client::delete_amazon_connection`](super::Client::delete_amazon_connection).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteAmazonConnection<'a> {
@@ -4145,54 +3038,25 @@ pub mod requests {
         /// amazonConnectionId
         pub(super) amazon_connection_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for DeleteAmazonConnection<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DeleteAmazonConnection")
-                .field("amazon_connection_id", &self.amazon_connection_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> DeleteAmazonConnection<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::DELETE,
+    impl<'a> rt::Operation<'a> for DeleteAmazonConnection<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
                 "deleteAmazonConnection",
                 "/api/v1/amazonConnections/{amazonConnectionId}",
                 true,
             );
             request.literal("/amazonConnections/");
             request.segment(&self.amazon_connection_id);
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                204u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for DeleteAmazonConnection<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(DeleteAmazonConnection { amazon_connection_id });
     /// Request builder of [`Client::delete_policy`](super::Client::delete_policy).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeletePolicy<'a> {
@@ -4200,54 +3064,25 @@ pub mod requests {
         /// policyId
         pub(super) policy_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for DeletePolicy<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DeletePolicy")
-                .field("policy_id", &self.policy_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> DeletePolicy<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::DELETE,
+    impl<'a> rt::Operation<'a> for DeletePolicy<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
                 "deletePolicy",
                 "/api/v1/policies/{policyId}",
                 true,
             );
             request.literal("/policies/");
             request.segment(&self.policy_id);
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                200u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for DeletePolicy<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(DeletePolicy { policy_id });
     /// Request builder of [`Client::delete_region_settings`](super::Client::delete_region_settings).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteRegionSettings<'a> {
@@ -4255,54 +3090,25 @@ pub mod requests {
         /// regionId
         pub(super) region_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for DeleteRegionSettings<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DeleteRegionSettings")
-                .field("region_id", &self.region_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> DeleteRegionSettings<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::DELETE,
+    impl<'a> rt::Operation<'a> for DeleteRegionSettings<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
                 "deleteRegionSettings",
                 "/api/v1/settings/regions/{regionId}",
                 true,
             );
             request.literal("/settings/regions/");
             request.segment(&self.region_id);
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                204u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for DeleteRegionSettings<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(DeleteRegionSettings { region_id });
     /// Request builder of [`Client::delete_repository`](super::Client::delete_repository).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteRepository<'a> {
@@ -4310,54 +3116,25 @@ pub mod requests {
         /// repositoryId
         pub(super) repository_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for DeleteRepository<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DeleteRepository")
-                .field("repository_id", &self.repository_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> DeleteRepository<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::DELETE,
+    impl<'a> rt::Operation<'a> for DeleteRepository<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
                 "deleteRepository",
                 "/api/v1/repositories/{repositoryId}",
                 true,
             );
             request.literal("/repositories/");
             request.segment(&self.repository_id);
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                200u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for DeleteRepository<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(DeleteRepository { repository_id });
     /// Request builder of [`Client::delete_standard_account`](super::Client::delete_standard_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteStandardAccount<'a> {
@@ -4365,55 +3142,29 @@ pub mod requests {
         /// System ID of the record.
         pub(super) standard_account_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for DeleteStandardAccount<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DeleteStandardAccount")
-                .field("standard_account_id", &self.standard_account_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> DeleteStandardAccount<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::DELETE,
+    impl<'a> rt::Operation<'a> for DeleteStandardAccount<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
                 "deleteStandardAccount",
                 "/api/v1/accounts/standard/{standardAccountId}",
                 true,
             );
             request.literal("/accounts/standard/");
             request.segment(&self.standard_account_id);
-            let response = self.client.transport.send(request).await?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => Ok(()),
                 204u16 => Ok(()),
                 _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for DeleteStandardAccount<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(DeleteStandardAccount { standard_account_id });
     /// Request builder of [`Client::delete_user`](super::Client::delete_user).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteUser<'a> {
@@ -4421,54 +3172,25 @@ pub mod requests {
         /// userId
         pub(super) user_id: String,
     }
-    impl ::std::fmt::Debug for DeleteUser<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DeleteUser")
-                .field("user_id", &self.user_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> DeleteUser<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::DELETE,
+    impl<'a> rt::Operation<'a> for DeleteUser<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
                 "deleteUser",
                 "/api/v1/users/{userId}",
                 true,
             );
             request.literal("/users/");
             request.segment(&self.user_id);
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                204u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for DeleteUser<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(DeleteUser { user_id });
     /// Request builder of [`Client::delete_virtual_machine_backups`](super::Client::delete_virtual_machine_backups).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteVirtualMachineBackups<'a> {
@@ -4476,37 +3198,12 @@ pub mod requests {
         /// virtualMachineId
         pub(super) virtual_machine_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for DeleteVirtualMachineBackups<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DeleteVirtualMachineBackups")
-                .field("virtual_machine_id", &self.virtual_machine_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> DeleteVirtualMachineBackups<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::SessionLink,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for DeleteVirtualMachineBackups<'a> {
+        type Output = crate::backup_for_aws::models::SessionLink;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "deleteVirtualMachineBackups",
                 "/api/v1/virtualMachines/{virtualMachineId}/deleteBackups",
                 true,
@@ -4514,26 +3211,13 @@ pub mod requests {
             request.literal("/virtualMachines/");
             request.segment(&self.virtual_machine_id);
             request.literal("/deleteBackups");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for DeleteVirtualMachineBackups<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(DeleteVirtualMachineBackups { virtual_machine_id });
     /// Request builder of [`Client::delete_virtual_machine_snapshots`](super::Client::delete_virtual_machine_snapshots).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteVirtualMachineSnapshots<'a> {
@@ -4541,37 +3225,12 @@ pub mod requests {
         /// virtualMachineId
         pub(super) virtual_machine_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for DeleteVirtualMachineSnapshots<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DeleteVirtualMachineSnapshots")
-                .field("virtual_machine_id", &self.virtual_machine_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> DeleteVirtualMachineSnapshots<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::SessionLink,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for DeleteVirtualMachineSnapshots<'a> {
+        type Output = crate::backup_for_aws::models::SessionLink;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "deleteVirtualMachineSnapshots",
                 "/api/v1/virtualMachines/{virtualMachineId}/deleteSnapshots",
                 true,
@@ -4579,26 +3238,13 @@ pub mod requests {
             request.literal("/virtualMachines/");
             request.segment(&self.virtual_machine_id);
             request.literal("/deleteSnapshots");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for DeleteVirtualMachineSnapshots<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(DeleteVirtualMachineSnapshots { virtual_machine_id });
     /// Request builder of [`Client::disable_mfa`](super::Client::disable_mfa).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DisableMfa<'a> {
@@ -4606,30 +3252,12 @@ pub mod requests {
         /// userId
         pub(super) user_id: String,
     }
-    impl ::std::fmt::Debug for DisableMfa<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DisableMfa")
-                .field("user_id", &self.user_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> DisableMfa<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for DisableMfa<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "disableMfa",
                 "/api/v1/users/{userId}/disableMfa",
                 true,
@@ -4637,24 +3265,13 @@ pub mod requests {
             request.literal("/users/");
             request.segment(&self.user_id);
             request.literal("/disableMfa");
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                200u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for DisableMfa<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(DisableMfa { user_id });
     /// Request builder of [`Client::disable_policy`](super::Client::disable_policy).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DisablePolicy<'a> {
@@ -4662,30 +3279,12 @@ pub mod requests {
         /// policyId
         pub(super) policy_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for DisablePolicy<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DisablePolicy")
-                .field("policy_id", &self.policy_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> DisablePolicy<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for DisablePolicy<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "disablePolicy",
                 "/api/v1/policies/{policyId}/disable",
                 true,
@@ -4693,24 +3292,13 @@ pub mod requests {
             request.literal("/policies/");
             request.segment(&self.policy_id);
             request.literal("/disable");
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                200u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for DisablePolicy<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(DisablePolicy { policy_id });
     /// Request builder of [`Client::download_license_agreement_file`](super::Client::download_license_agreement_file).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DownloadLicenseAgreementFile<'a> {
@@ -4719,25 +3307,30 @@ pub mod requests {
         pub(super) license_agreement_type: crate::backup_for_aws::models::DownloadLicenseAgreementFileLicenseAgreementType,
         pub(super) accept: Option<&'static str>,
     }
-    impl ::std::fmt::Debug for DownloadLicenseAgreementFile<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DownloadLicenseAgreementFile")
-                .field("license_agreement_type", &self.license_agreement_type)
-                .finish_non_exhaustive()
-        }
-    }
     impl<'a> DownloadLicenseAgreementFile<'a> {
         /// Asks for one of the documented media types (`application/octet-stream`, `application/problem+json`) instead of any of them.
         pub fn accept(mut self, media_type: &'static str) -> Self {
             self.accept = Some(media_type);
             self
         }
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for DownloadLicenseAgreementFile<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "downloadLicenseAgreementFile",
                 "/api/v1/licenseAgreement/download",
                 false,
@@ -4750,56 +3343,16 @@ pub mod requests {
                 );
             request.literal("/licenseAgreement/download");
             request.query("licenseAgreementType", Some(&self.license_agreement_type));
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for DownloadLicenseAgreementFile<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(DownloadLicenseAgreementFile { license_agreement_type });
     /// Request builder of [`Client::enable_mfa`](super::Client::enable_mfa).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct EnableMfa<'a> {
@@ -4808,38 +3361,12 @@ pub mod requests {
         pub(super) user_id: String,
         pub(super) body: crate::backup_for_aws::models::UserMfaSetup,
     }
-    impl ::std::fmt::Debug for EnableMfa<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("EnableMfa")
-                .field("user_id", &self.user_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> EnableMfa<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::UserMfaData,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::UserMfaData,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for EnableMfa<'a> {
+        type Output = crate::backup_for_aws::models::UserMfaData;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "enableMfa",
                 "/api/v1/users/{userId}/enableMfa",
                 true,
@@ -4848,36 +3375,14 @@ pub mod requests {
             request.literal("/users/");
             request.segment(&self.user_id);
             request.literal("/enableMfa");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for EnableMfa<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::UserMfaData,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(EnableMfa { user_id, body });
     /// Request builder of [`Client::enable_policy`](super::Client::enable_policy).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct EnablePolicy<'a> {
@@ -4885,30 +3390,12 @@ pub mod requests {
         /// policyId
         pub(super) policy_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for EnablePolicy<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("EnablePolicy")
-                .field("policy_id", &self.policy_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> EnablePolicy<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for EnablePolicy<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "enablePolicy",
                 "/api/v1/policies/{policyId}/enable",
                 true,
@@ -4916,107 +3403,58 @@ pub mod requests {
             request.literal("/policies/");
             request.segment(&self.policy_id);
             request.literal("/enable");
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                200u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for EnablePolicy<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(EnablePolicy { policy_id });
     /// Request builder of [`Client::expired_access_token`](super::Client::expired_access_token).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ExpiredAccessToken<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ExpiredAccessToken<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ExpiredAccessToken").finish_non_exhaustive()
+    impl<'a> ExpiredAccessToken<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
         }
     }
-    impl<'a> ExpiredAccessToken<'a> {
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ExpiredAccessToken<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "expiredAccessToken",
                 "/api/v1/problems/expiredAccessToken",
                 false,
             );
             request.accept("text/html");
             request.literal("/problems/expiredAccessToken");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for ExpiredAccessToken<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ExpiredAccessToken {});
     /// Request builder of [`Client::export_amazon_accounts`](super::Client::export_amazon_accounts).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ExportAmazonAccounts<'a> {
         pub(super) client: &'a super::Client,
         pub(super) accept: Option<&'static str>,
-    }
-    impl ::std::fmt::Debug for ExportAmazonAccounts<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ExportAmazonAccounts").finish_non_exhaustive()
-        }
     }
     impl<'a> ExportAmazonAccounts<'a> {
         /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
@@ -5024,68 +3462,40 @@ pub mod requests {
             self.accept = Some(media_type);
             self
         }
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportAmazonAccounts<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "exportAmazonAccounts",
                 "/api/v1/accounts/amazon/export",
                 true,
             );
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/accounts/amazon/export");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for ExportAmazonAccounts<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ExportAmazonAccounts {});
     /// Request builder of [`Client::export_cost_estimation`](super::Client::export_cost_estimation).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ExportCostEstimation<'a> {
@@ -5093,101 +3503,52 @@ pub mod requests {
         pub(super) body: crate::backup_for_aws::models::PolicySpec,
         pub(super) accept: Option<&'static str>,
     }
-    impl ::std::fmt::Debug for ExportCostEstimation<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ExportCostEstimation")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
     impl<'a> ExportCostEstimation<'a> {
         /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
         pub fn accept(mut self, media_type: &'static str) -> Self {
             self.accept = Some(media_type);
             self
         }
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportCostEstimation<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "exportCostEstimation",
                 "/api/v1/costEstimation/export",
                 true,
             );
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/costEstimation/export");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            Ok(request)
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for ExportCostEstimation<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ExportCostEstimation { body });
     /// Request builder of [`Client::export_license`](super::Client::export_license).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ExportLicense<'a> {
         pub(super) client: &'a super::Client,
         pub(super) accept: Option<&'static str>,
-    }
-    impl ::std::fmt::Debug for ExportLicense<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ExportLicense").finish_non_exhaustive()
-        }
     }
     impl<'a> ExportLicense<'a> {
         /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
@@ -5195,78 +3556,45 @@ pub mod requests {
             self.accept = Some(media_type);
             self
         }
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportLicense<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "exportLicense",
                 "/api/v1/licensing/license/export",
                 true,
             );
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/licensing/license/export");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for ExportLicense<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ExportLicense {});
     /// Request builder of [`Client::export_policies`](super::Client::export_policies).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ExportPolicies<'a> {
         pub(super) client: &'a super::Client,
         pub(super) accept: Option<&'static str>,
-    }
-    impl ::std::fmt::Debug for ExportPolicies<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ExportPolicies").finish_non_exhaustive()
-        }
     }
     impl<'a> ExportPolicies<'a> {
         /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
@@ -5274,68 +3602,40 @@ pub mod requests {
             self.accept = Some(media_type);
             self
         }
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportPolicies<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "exportPolicies",
                 "/api/v1/policies/export",
                 true,
             );
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/policies/export");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for ExportPolicies<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ExportPolicies {});
     /// Request builder of [`Client::export_policy`](super::Client::export_policy).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ExportPolicy<'a> {
@@ -5343,37 +3643,12 @@ pub mod requests {
         /// policyId
         pub(super) policy_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for ExportPolicy<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ExportPolicy")
-                .field("policy_id", &self.policy_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ExportPolicy<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::PolicyExportModel,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::PolicyExportModel,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ExportPolicy<'a> {
+        type Output = crate::backup_for_aws::models::PolicyExportModel;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "exportPolicy",
                 "/api/v1/policies/{policyId}/export",
                 true,
@@ -5381,36 +3656,18 @@ pub mod requests {
             request.literal("/policies/");
             request.segment(&self.policy_id);
             request.literal("/export");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ExportPolicy<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::PolicyExportModel,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ExportPolicy { policy_id });
     /// Request builder of [`Client::export_repositories`](super::Client::export_repositories).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ExportRepositories<'a> {
         pub(super) client: &'a super::Client,
         pub(super) accept: Option<&'static str>,
-    }
-    impl ::std::fmt::Debug for ExportRepositories<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ExportRepositories").finish_non_exhaustive()
-        }
     }
     impl<'a> ExportRepositories<'a> {
         /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
@@ -5418,78 +3675,45 @@ pub mod requests {
             self.accept = Some(media_type);
             self
         }
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportRepositories<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "exportRepositories",
                 "/api/v1/repositories/export",
                 true,
             );
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/repositories/export");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for ExportRepositories<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ExportRepositories {});
     /// Request builder of [`Client::export_sessions`](super::Client::export_sessions).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ExportSessions<'a> {
         pub(super) client: &'a super::Client,
         pub(super) accept: Option<&'static str>,
-    }
-    impl ::std::fmt::Debug for ExportSessions<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ExportSessions").finish_non_exhaustive()
-        }
     }
     impl<'a> ExportSessions<'a> {
         /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
@@ -5497,78 +3721,45 @@ pub mod requests {
             self.accept = Some(media_type);
             self
         }
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportSessions<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "exportSessions",
                 "/api/v1/sessions/export",
                 true,
             );
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/sessions/export");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for ExportSessions<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ExportSessions {});
     /// Request builder of [`Client::export_standard_accounts`](super::Client::export_standard_accounts).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ExportStandardAccounts<'a> {
         pub(super) client: &'a super::Client,
         pub(super) accept: Option<&'static str>,
-    }
-    impl ::std::fmt::Debug for ExportStandardAccounts<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ExportStandardAccounts").finish_non_exhaustive()
-        }
     }
     impl<'a> ExportStandardAccounts<'a> {
         /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
@@ -5576,78 +3767,45 @@ pub mod requests {
             self.accept = Some(media_type);
             self
         }
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportStandardAccounts<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "exportStandardAccounts",
                 "/api/v1/accounts/standard/export",
                 true,
             );
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/accounts/standard/export");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for ExportStandardAccounts<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ExportStandardAccounts {});
     /// Request builder of [`Client::export_users`](super::Client::export_users).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ExportUsers<'a> {
         pub(super) client: &'a super::Client,
         pub(super) accept: Option<&'static str>,
-    }
-    impl ::std::fmt::Debug for ExportUsers<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ExportUsers").finish_non_exhaustive()
-        }
     }
     impl<'a> ExportUsers<'a> {
         /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
@@ -5655,78 +3813,45 @@ pub mod requests {
             self.accept = Some(media_type);
             self
         }
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportUsers<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "exportUsers",
                 "/api/v1/users/export",
                 true,
             );
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/users/export");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for ExportUsers<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ExportUsers {});
     /// Request builder of [`Client::export_virtual_machines`](super::Client::export_virtual_machines).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ExportVirtualMachines<'a> {
         pub(super) client: &'a super::Client,
         pub(super) accept: Option<&'static str>,
-    }
-    impl ::std::fmt::Debug for ExportVirtualMachines<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ExportVirtualMachines").finish_non_exhaustive()
-        }
     }
     impl<'a> ExportVirtualMachines<'a> {
         /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
@@ -5734,259 +3859,126 @@ pub mod requests {
             self.accept = Some(media_type);
             self
         }
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportVirtualMachines<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "exportVirtualMachines",
                 "/api/v1/virtualMachines/export",
                 true,
             );
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/virtualMachines/export");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for ExportVirtualMachines<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ExportVirtualMachines {});
     /// Request builder of [`Client::failed_to_remove_user_policy`](super::Client::failed_to_remove_user_policy).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct FailedToRemoveUserPolicy<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for FailedToRemoveUserPolicy<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("FailedToRemoveUserPolicy").finish_non_exhaustive()
+    impl<'a> FailedToRemoveUserPolicy<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
         }
     }
-    impl<'a> FailedToRemoveUserPolicy<'a> {
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for FailedToRemoveUserPolicy<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "failedToRemoveUserPolicy",
                 "/api/v1/problems/failedToRemoveUserPolicy",
                 false,
             );
             request.accept("text/html");
             request.literal("/problems/failedToRemoveUserPolicy");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for FailedToRemoveUserPolicy<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(FailedToRemoveUserPolicy {});
     /// Request builder of [`Client::get_all_amazon_connections`](super::Client::get_all_amazon_connections).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetAllAmazonConnections<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for GetAllAmazonConnections<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetAllAmazonConnections").finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetAllAmazonConnections<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::AmazonConnectionsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::AmazonConnectionsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetAllAmazonConnections<'a> {
+        type Output = crate::backup_for_aws::models::AmazonConnectionsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getAllAmazonConnections",
                 "/api/v1/amazonConnections",
                 true,
             );
             request.literal("/amazonConnections");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetAllAmazonConnections<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::AmazonConnectionsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetAllAmazonConnections {});
     /// Request builder of [`Client::get_all_license_notifications`](super::Client::get_all_license_notifications).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetAllLicenseNotifications<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for GetAllLicenseNotifications<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetAllLicenseNotifications").finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetAllLicenseNotifications<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::LicenseNotifications,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::LicenseNotifications,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetAllLicenseNotifications<'a> {
+        type Output = crate::backup_for_aws::models::LicenseNotifications;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getAllLicenseNotifications",
                 "/api/v1/licensing/alerts",
                 true,
             );
             request.literal("/licensing/alerts");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetAllLicenseNotifications<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::LicenseNotifications,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetAllLicenseNotifications {});
     /// Request builder of [`Client::get_all_region_settings`](super::Client::get_all_region_settings).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetAllRegionSettings<'a> {
@@ -5995,14 +3987,6 @@ pub mod requests {
         pub(super) offset: Option<i32>,
         /// limit
         pub(super) limit: Option<i32>,
-    }
-    impl ::std::fmt::Debug for GetAllRegionSettings<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetAllRegionSettings")
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> GetAllRegionSettings<'a> {
         /// Sets `offset`.
@@ -6015,29 +3999,13 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::RegionSettingsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::RegionSettingsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for GetAllRegionSettings<'a> {
+        type Output = crate::backup_for_aws::models::RegionSettingsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getAllRegionSettings",
                 "/api/v1/settings/regions",
                 true,
@@ -6045,26 +4013,13 @@ pub mod requests {
             request.literal("/settings/regions");
             request.query("offset", self.offset.as_ref());
             request.query("limit", self.limit.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetAllRegionSettings<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::RegionSettingsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetAllRegionSettings { offset, limit });
     /// Request builder of [`Client::get_all_regions`](super::Client::get_all_regions).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetAllRegions<'a> {
@@ -6079,16 +4034,6 @@ pub mod requests {
         pub(super) sort: Option<
             Vec<crate::backup_for_aws::models::GetAllRegionsSortItem>,
         >,
-    }
-    impl ::std::fmt::Debug for GetAllRegions<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetAllRegions")
-                .field("search_pattern", &self.search_pattern)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .field("sort", &self.sort)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> GetAllRegions<'a> {
         /// Sets `SearchPattern`.
@@ -6114,29 +4059,13 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::RegionsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::RegionsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for GetAllRegions<'a> {
+        type Output = crate::backup_for_aws::models::RegionsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getAllRegions",
                 "/api/v1/cloudInfrastructure/regions",
                 true,
@@ -6146,26 +4075,13 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetAllRegions<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::RegionsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetAllRegions { search_pattern, offset, limit, sort });
     /// Request builder of [`Client::get_amazon_connection_by_id`](super::Client::get_amazon_connection_by_id).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetAmazonConnectionById<'a> {
@@ -6173,63 +4089,25 @@ pub mod requests {
         /// amazonConnectionId
         pub(super) amazon_connection_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetAmazonConnectionById<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetAmazonConnectionById")
-                .field("amazon_connection_id", &self.amazon_connection_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetAmazonConnectionById<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::AmazonConnection,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::AmazonConnection,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetAmazonConnectionById<'a> {
+        type Output = crate::backup_for_aws::models::AmazonConnection;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getAmazonConnectionById",
                 "/api/v1/amazonConnections/{amazonConnectionId}",
                 true,
             );
             request.literal("/amazonConnections/");
             request.segment(&self.amazon_connection_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetAmazonConnectionById<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::AmazonConnection,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetAmazonConnectionById { amazon_connection_id });
     /// Request builder of [`Client::get_backup_session_protected_items`](super::Client::get_backup_session_protected_items).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetBackupSessionProtectedItems<'a> {
@@ -6246,17 +4124,6 @@ pub mod requests {
         pub(super) offset: Option<i32>,
         /// Limit
         pub(super) limit: Option<i32>,
-    }
-    impl ::std::fmt::Debug for GetBackupSessionProtectedItems<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetBackupSessionProtectedItems")
-                .field("backup_session_id", &self.backup_session_id)
-                .field("search_pattern", &self.search_pattern)
-                .field("sort", &self.sort)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> GetBackupSessionProtectedItems<'a> {
         /// Sets `SearchPattern`.
@@ -6284,29 +4151,13 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::ProtectedItemsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::ProtectedItemsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for GetBackupSessionProtectedItems<'a> {
+        type Output = crate::backup_for_aws::models::ProtectedItemsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getBackupSessionProtectedItems",
                 "/api/v1/sessions/{backupSessionId}/protectedItems",
                 true,
@@ -6318,26 +4169,16 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), false);
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetBackupSessionProtectedItems<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::ProtectedItemsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        GetBackupSessionProtectedItems { backup_session_id, search_pattern, sort, offset,
+        limit }
+    );
     /// Request builder of [`Client::get_bucket_folder`](super::Client::get_bucket_folder).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetBucketFolder<'a> {
@@ -6347,38 +4188,12 @@ pub mod requests {
         /// folderName
         pub(super) folder_name: String,
     }
-    impl ::std::fmt::Debug for GetBucketFolder<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetBucketFolder")
-                .field("bucket_id", &self.bucket_id)
-                .field("folder_name", &self.folder_name)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetBucketFolder<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::BucketFolder,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::BucketFolder,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetBucketFolder<'a> {
+        type Output = crate::backup_for_aws::models::BucketFolder;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getBucketFolder",
                 "/api/v1/cloudInfrastructure/buckets/{bucketId}/folders/{folderName}",
                 true,
@@ -6387,26 +4202,13 @@ pub mod requests {
             request.segment(&self.bucket_id);
             request.literal("/folders/");
             request.segment(&self.folder_name);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetBucketFolder<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::BucketFolder,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetBucketFolder { bucket_id, folder_name });
     /// Request builder of [`Client::get_bucket_folders`](super::Client::get_bucket_folders).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetBucketFolders<'a> {
@@ -6421,16 +4223,6 @@ pub mod requests {
         pub(super) sort: Option<
             Vec<crate::backup_for_aws::models::GetBucketFoldersSortItem>,
         >,
-    }
-    impl ::std::fmt::Debug for GetBucketFolders<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetBucketFolders")
-                .field("bucket_id", &self.bucket_id)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .field("sort", &self.sort)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> GetBucketFolders<'a> {
         /// Sets `Offset`.
@@ -6451,29 +4243,13 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::BucketFoldersPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::BucketFoldersPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for GetBucketFolders<'a> {
+        type Output = crate::backup_for_aws::models::BucketFoldersPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getBucketFolders",
                 "/api/v1/cloudInfrastructure/buckets/{bucketId}/folders",
                 true,
@@ -6484,85 +4260,36 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetBucketFolders<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::BucketFoldersPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetBucketFolders { bucket_id, offset, limit, sort });
     /// Request builder of [`Client::get_certificates`](super::Client::get_certificates).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetCertificates<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for GetCertificates<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetCertificates").finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetCertificates<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::Certificates,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::Certificates,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetCertificates<'a> {
+        type Output = crate::backup_for_aws::models::Certificates;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getCertificates",
                 "/api/v1/settings/certificates",
                 true,
             );
             request.literal("/settings/certificates");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetCertificates<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::Certificates,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetCertificates {});
     /// Request builder of [`Client::get_cost_estimation`](super::Client::get_cost_estimation).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetCostEstimation<'a> {
@@ -6578,17 +4305,6 @@ pub mod requests {
             Vec<crate::backup_for_aws::models::GetCostEstimationSortItem>,
         >,
         pub(super) body: crate::backup_for_aws::models::PolicySpec,
-    }
-    impl ::std::fmt::Debug for GetCostEstimation<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetCostEstimation")
-                .field("virtual_machine_name_filter", &self.virtual_machine_name_filter)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .field("sort", &self.sort)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> GetCostEstimation<'a> {
         /// Sets `VirtualMachineNameFilter`.
@@ -6617,29 +4333,13 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::CostEstimationsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::CostEstimationsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    }
+    impl<'a> rt::Operation<'a> for GetCostEstimation<'a> {
+        type Output = crate::backup_for_aws::models::CostEstimationsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "getCostEstimation",
                 "/api/v1/costEstimation",
                 true,
@@ -6653,272 +4353,108 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetCostEstimation<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::CostEstimationsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        GetCostEstimation { virtual_machine_name_filter, offset, limit, sort, body }
+    );
     /// Request builder of [`Client::get_current_license_agreement_accepted`](super::Client::get_current_license_agreement_accepted).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetCurrentLicenseAgreementAccepted<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for GetCurrentLicenseAgreementAccepted<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetCurrentLicenseAgreementAccepted").finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetCurrentLicenseAgreementAccepted<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::LicenseAgreementAcceptResult,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::LicenseAgreementAcceptResult,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetCurrentLicenseAgreementAccepted<'a> {
+        type Output = crate::backup_for_aws::models::LicenseAgreementAcceptResult;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getCurrentLicenseAgreementAccepted",
                 "/api/v1/licenseAgreement/accepted",
                 false,
             );
             request.literal("/licenseAgreement/accepted");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetCurrentLicenseAgreementAccepted<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::LicenseAgreementAcceptResult,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetCurrentLicenseAgreementAccepted {});
     /// Request builder of [`Client::get_date_time_settings`](super::Client::get_date_time_settings).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetDateTimeSettings<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for GetDateTimeSettings<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetDateTimeSettings").finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetDateTimeSettings<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::DateTimeSettings,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::DateTimeSettings,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetDateTimeSettings<'a> {
+        type Output = crate::backup_for_aws::models::DateTimeSettings;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getDateTimeSettings",
                 "/api/v1/settings/dateTime",
                 true,
             );
             request.literal("/settings/dateTime");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetDateTimeSettings<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::DateTimeSettings,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetDateTimeSettings {});
     /// Request builder of [`Client::get_default_date_time_settings`](super::Client::get_default_date_time_settings).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetDefaultDateTimeSettings<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for GetDefaultDateTimeSettings<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetDefaultDateTimeSettings").finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetDefaultDateTimeSettings<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::DateTimeSettings,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::DateTimeSettings,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetDefaultDateTimeSettings<'a> {
+        type Output = crate::backup_for_aws::models::DateTimeSettings;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getDefaultDateTimeSettings",
                 "/api/v1/settings/dateTime/getDefault",
                 true,
             );
             request.literal("/settings/dateTime/getDefault");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetDefaultDateTimeSettings<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::DateTimeSettings,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetDefaultDateTimeSettings {});
     /// Request builder of [`Client::get_email_notifications`](super::Client::get_email_notifications).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetEmailNotifications<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for GetEmailNotifications<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetEmailNotifications").finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetEmailNotifications<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::EmailNotifications,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::EmailNotifications,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetEmailNotifications<'a> {
+        type Output = crate::backup_for_aws::models::EmailNotifications;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getEmailNotifications",
                 "/api/v1/settings/emailNotifications",
                 true,
             );
             request.literal("/settings/emailNotifications");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetEmailNotifications<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::EmailNotifications,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetEmailNotifications {});
     /// Request builder of [`Client::get_inner_regions`](super::Client::get_inner_regions).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetInnerRegions<'a> {
@@ -6935,17 +4471,6 @@ pub mod requests {
         pub(super) sort: Option<
             Vec<crate::backup_for_aws::models::GetInnerRegionsSortItem>,
         >,
-    }
-    impl ::std::fmt::Debug for GetInnerRegions<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetInnerRegions")
-                .field("region_id", &self.region_id)
-                .field("search_pattern", &self.search_pattern)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .field("sort", &self.sort)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> GetInnerRegions<'a> {
         /// Sets `SearchPattern`.
@@ -6971,29 +4496,13 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::RegionsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::RegionsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for GetInnerRegions<'a> {
+        type Output = crate::backup_for_aws::models::RegionsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getInnerRegions",
                 "/api/v1/cloudInfrastructure/regions/{regionId}/zones",
                 true,
@@ -7005,26 +4514,15 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetInnerRegions<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::RegionsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        GetInnerRegions { region_id, search_pattern, offset, limit, sort }
+    );
     /// Request builder of [`Client::get_instances_types_by_region`](super::Client::get_instances_types_by_region).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetInstancesTypesByRegion<'a> {
@@ -7039,17 +4537,6 @@ pub mod requests {
         pub(super) is_arm64: Option<bool>,
         /// virtualizationTypes
         pub(super) virtualization_types: Option<Vec<String>>,
-    }
-    impl ::std::fmt::Debug for GetInstancesTypesByRegion<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetInstancesTypesByRegion")
-                .field("region_id", &self.region_id)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .field("is_arm64", &self.is_arm64)
-                .field("virtualization_types", &self.virtualization_types)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> GetInstancesTypesByRegion<'a> {
         /// Sets `offset`.
@@ -7075,29 +4562,13 @@ pub mod requests {
             self.virtualization_types = Some(virtualization_types);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::AmazonInstanceTypesByRegionPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::AmazonInstanceTypesByRegionPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for GetInstancesTypesByRegion<'a> {
+        type Output = crate::backup_for_aws::models::AmazonInstanceTypesByRegionPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getInstancesTypesByRegion",
                 "/api/v1/cloudInfrastructure/regions/{regionId}/instancesTypes",
                 true,
@@ -7114,144 +4585,62 @@ pub mod requests {
                     self.virtualization_types.as_deref(),
                     true,
                 );
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetInstancesTypesByRegion<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::AmazonInstanceTypesByRegionPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        GetInstancesTypesByRegion { region_id, offset, limit, is_arm64,
+        virtualization_types }
+    );
     /// Request builder of [`Client::get_license`](super::Client::get_license).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetLicense<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for GetLicense<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetLicense").finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetLicense<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::LicenseInfo,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::LicenseInfo,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetLicense<'a> {
+        type Output = crate::backup_for_aws::models::LicenseInfo;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getLicense",
                 "/api/v1/licensing/license",
                 true,
             );
             request.literal("/licensing/license");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetLicense<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::LicenseInfo,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetLicense {});
     /// Request builder of [`Client::get_license_agreement`](super::Client::get_license_agreement).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetLicenseAgreement<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for GetLicenseAgreement<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetLicenseAgreement").finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetLicenseAgreement<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::LicenseAgreements,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::LicenseAgreements,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetLicenseAgreement<'a> {
+        type Output = crate::backup_for_aws::models::LicenseAgreements;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getLicenseAgreement",
                 "/api/v1/licenseAgreement",
                 false,
             );
             request.literal("/licenseAgreement");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetLicenseAgreement<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::LicenseAgreements,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetLicenseAgreement {});
     /// Request builder of [`Client::get_licensed_workloads`](super::Client::get_licensed_workloads).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetLicensedWorkloads<'a> {
@@ -7266,16 +4655,6 @@ pub mod requests {
         >,
         /// SearchPattern
         pub(super) search_pattern: Option<String>,
-    }
-    impl ::std::fmt::Debug for GetLicensedWorkloads<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetLicensedWorkloads")
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .field("sort", &self.sort)
-                .field("search_pattern", &self.search_pattern)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> GetLicensedWorkloads<'a> {
         /// Sets `Offset`.
@@ -7301,29 +4680,13 @@ pub mod requests {
             self.search_pattern = Some(search_pattern.into());
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::LicensedWorkloadsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::LicensedWorkloadsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for GetLicensedWorkloads<'a> {
+        type Output = crate::backup_for_aws::models::LicensedWorkloadsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getLicensedWorkloads",
                 "/api/v1/licensing/licensedWorkloads",
                 true,
@@ -7333,26 +4696,13 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), false);
             request.query("SearchPattern", self.search_pattern.as_deref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetLicensedWorkloads<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::LicensedWorkloadsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetLicensedWorkloads { offset, limit, sort, search_pattern });
     /// Request builder of [`Client::get_policy_cost`](super::Client::get_policy_cost).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetPolicyCost<'a> {
@@ -7360,37 +4710,12 @@ pub mod requests {
         /// policyId
         pub(super) policy_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetPolicyCost<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetPolicyCost")
-                .field("policy_id", &self.policy_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetPolicyCost<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::CostEstimationsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::CostEstimationsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetPolicyCost<'a> {
+        type Output = crate::backup_for_aws::models::CostEstimationsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getPolicyCost",
                 "/api/v1/policies/{policyId}/cost",
                 true,
@@ -7398,144 +4723,59 @@ pub mod requests {
             request.literal("/policies/");
             request.segment(&self.policy_id);
             request.literal("/cost");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetPolicyCost<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::CostEstimationsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetPolicyCost { policy_id });
     /// Request builder of [`Client::get_product_id`](super::Client::get_product_id).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetProductId<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for GetProductId<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetProductId").finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetProductId<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::ProductId,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::ProductId,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetProductId<'a> {
+        type Output = crate::backup_for_aws::models::ProductId;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getProductId",
                 "/api/v1/system/version/productId",
                 true,
             );
             request.literal("/system/version/productId");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetProductId<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::ProductId,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetProductId {});
     /// Request builder of [`Client::get_product_version`](super::Client::get_product_version).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetProductVersion<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for GetProductVersion<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetProductVersion").finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetProductVersion<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::ProductVersion,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::ProductVersion,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetProductVersion<'a> {
+        type Output = crate::backup_for_aws::models::ProductVersion;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getProductVersion",
                 "/api/v1/system/version",
                 true,
             );
             request.literal("/system/version");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetProductVersion<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::ProductVersion,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetProductVersion {});
     /// Request builder of [`Client::get_region_by_id`](super::Client::get_region_by_id).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetRegionById<'a> {
@@ -7543,63 +4783,25 @@ pub mod requests {
         /// regionId
         pub(super) region_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetRegionById<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetRegionById")
-                .field("region_id", &self.region_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetRegionById<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::Region,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::Region,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetRegionById<'a> {
+        type Output = crate::backup_for_aws::models::Region;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getRegionById",
                 "/api/v1/cloudInfrastructure/regions/{regionId}",
                 true,
             );
             request.literal("/cloudInfrastructure/regions/");
             request.segment(&self.region_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetRegionById<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::Region,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetRegionById { region_id });
     /// Request builder of [`Client::get_region_settings`](super::Client::get_region_settings).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetRegionSettings<'a> {
@@ -7607,63 +4809,25 @@ pub mod requests {
         /// regionId
         pub(super) region_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetRegionSettings<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetRegionSettings")
-                .field("region_id", &self.region_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetRegionSettings<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::RegionSettings,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::RegionSettings,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetRegionSettings<'a> {
+        type Output = crate::backup_for_aws::models::RegionSettings;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getRegionSettings",
                 "/api/v1/settings/regions/{regionId}",
                 true,
             );
             request.literal("/settings/regions/");
             request.segment(&self.region_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetRegionSettings<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::RegionSettings,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetRegionSettings { region_id });
     /// Request builder of [`Client::get_restore_session_restored_items`](super::Client::get_restore_session_restored_items).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetRestoreSessionRestoredItems<'a> {
@@ -7680,17 +4844,6 @@ pub mod requests {
         pub(super) offset: Option<i32>,
         /// Limit
         pub(super) limit: Option<i32>,
-    }
-    impl ::std::fmt::Debug for GetRestoreSessionRestoredItems<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetRestoreSessionRestoredItems")
-                .field("restore_session_id", &self.restore_session_id)
-                .field("search_pattern", &self.search_pattern)
-                .field("sort", &self.sort)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> GetRestoreSessionRestoredItems<'a> {
         /// Sets `SearchPattern`.
@@ -7718,29 +4871,13 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::RestoredItemsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::RestoredItemsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for GetRestoreSessionRestoredItems<'a> {
+        type Output = crate::backup_for_aws::models::RestoredItemsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getRestoreSessionRestoredItems",
                 "/api/v1/sessions/{restoreSessionId}/restoredItems",
                 true,
@@ -7752,26 +4889,16 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), false);
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetRestoreSessionRestoredItems<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::RestoredItemsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        GetRestoreSessionRestoredItems { restore_session_id, search_pattern, sort,
+        offset, limit }
+    );
     /// Request builder of [`Client::get_retention_session_deleted_restore_points`](super::Client::get_retention_session_deleted_restore_points).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetRetentionSessionDeletedRestorePoints<'a> {
@@ -7790,17 +4917,6 @@ pub mod requests {
         pub(super) offset: Option<i32>,
         /// Limit
         pub(super) limit: Option<i32>,
-    }
-    impl ::std::fmt::Debug for GetRetentionSessionDeletedRestorePoints<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetRetentionSessionDeletedRestorePoints")
-                .field("retention_session_id", &self.retention_session_id)
-                .field("search_pattern", &self.search_pattern)
-                .field("sort", &self.sort)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> GetRetentionSessionDeletedRestorePoints<'a> {
         /// Sets `SearchPattern`.
@@ -7828,29 +4944,13 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::RetentionJobDeletedRestorePointsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::RetentionJobDeletedRestorePointsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for GetRetentionSessionDeletedRestorePoints<'a> {
+        type Output = crate::backup_for_aws::models::RetentionJobDeletedRestorePointsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getRetentionSessionDeletedRestorePoints",
                 "/api/v1/sessions/{retentionSessionId}/deletedItems",
                 true,
@@ -7862,144 +4962,62 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), false);
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetRetentionSessionDeletedRestorePoints<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::RetentionJobDeletedRestorePointsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        GetRetentionSessionDeletedRestorePoints { retention_session_id, search_pattern,
+        sort, offset, limit }
+    );
     /// Request builder of [`Client::get_retention_settings`](super::Client::get_retention_settings).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetRetentionSettings<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for GetRetentionSettings<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetRetentionSettings").finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetRetentionSettings<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::RetentionSettings,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::RetentionSettings,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetRetentionSettings<'a> {
+        type Output = crate::backup_for_aws::models::RetentionSettings;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getRetentionSettings",
                 "/api/v1/settings/retentionSettings",
                 true,
             );
             request.literal("/settings/retentionSettings");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetRetentionSettings<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::RetentionSettings,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetRetentionSettings {});
     /// Request builder of [`Client::get_service_account_settings`](super::Client::get_service_account_settings).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetServiceAccountSettings<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for GetServiceAccountSettings<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetServiceAccountSettings").finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetServiceAccountSettings<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::ServiceAccountSettings,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::ServiceAccountSettings,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetServiceAccountSettings<'a> {
+        type Output = crate::backup_for_aws::models::ServiceAccountSettings;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getServiceAccountSettings",
                 "/api/v1/settings/serviceAccount",
                 true,
             );
             request.literal("/settings/serviceAccount");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetServiceAccountSettings<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::ServiceAccountSettings,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetServiceAccountSettings {});
     /// Request builder of [`Client::get_session_by_id`](super::Client::get_session_by_id).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetSessionById<'a> {
@@ -8007,63 +5025,25 @@ pub mod requests {
         /// sessionId
         pub(super) session_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetSessionById<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetSessionById")
-                .field("session_id", &self.session_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetSessionById<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::Session,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::Session,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetSessionById<'a> {
+        type Output = crate::backup_for_aws::models::Session;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getSessionById",
                 "/api/v1/sessions/{sessionId}",
                 true,
             );
             request.literal("/sessions/");
             request.segment(&self.session_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetSessionById<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::Session,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetSessionById { session_id });
     /// Request builder of [`Client::get_session_log`](super::Client::get_session_log).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetSessionLog<'a> {
@@ -8071,37 +5051,12 @@ pub mod requests {
         /// sessionId
         pub(super) session_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetSessionLog<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetSessionLog")
-                .field("session_id", &self.session_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetSessionLog<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::SessionLog,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::SessionLog,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetSessionLog<'a> {
+        type Output = crate::backup_for_aws::models::SessionLog;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getSessionLog",
                 "/api/v1/sessions/{sessionId}/log",
                 true,
@@ -8109,26 +5064,13 @@ pub mod requests {
             request.literal("/sessions/");
             request.segment(&self.session_id);
             request.literal("/log");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetSessionLog<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::SessionLog,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetSessionLog { session_id });
     /// Request builder of [`Client::get_sessions`](super::Client::get_sessions).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetSessions<'a> {
@@ -8157,22 +5099,6 @@ pub mod requests {
         pub(super) sort: Option<Vec<crate::backup_for_aws::models::GetSessionsSortItem>>,
         /// VmId
         pub(super) vm_id: Option<String>,
-    }
-    impl ::std::fmt::Debug for GetSessions<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetSessions")
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .field("policy_id", &self.policy_id)
-                .field("status", &self.status)
-                .field("types", &self.types)
-                .field("from_utc", &self.from_utc)
-                .field("to_utc", &self.to_utc)
-                .field("usn", &self.usn)
-                .field("sort", &self.sort)
-                .field("vm_id", &self.vm_id)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> GetSessions<'a> {
         /// Sets `Offset`.
@@ -8234,29 +5160,13 @@ pub mod requests {
             self.vm_id = Some(vm_id.into());
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::SessionsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::SessionsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for GetSessions<'a> {
+        type Output = crate::backup_for_aws::models::SessionsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getSessions",
                 "/api/v1/sessions",
                 true,
@@ -8272,26 +5182,16 @@ pub mod requests {
             request.query("Usn", self.usn.as_ref());
             request.query_list("Sort", self.sort.as_deref(), false);
             request.query("VmId", self.vm_id.as_deref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetSessions<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::SessionsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        GetSessions { offset, limit, policy_id, status, types, from_utc, to_utc, usn,
+        sort, vm_id }
+    );
     /// Request builder of [`Client::get_standard_account`](super::Client::get_standard_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetStandardAccount<'a> {
@@ -8299,181 +5199,71 @@ pub mod requests {
         /// System ID of the record.
         pub(super) standard_account_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetStandardAccount<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetStandardAccount")
-                .field("standard_account_id", &self.standard_account_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetStandardAccount<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::StandardAccount,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::StandardAccount,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetStandardAccount<'a> {
+        type Output = crate::backup_for_aws::models::StandardAccount;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getStandardAccount",
                 "/api/v1/accounts/standard/{standardAccountId}",
                 true,
             );
             request.literal("/accounts/standard/");
             request.segment(&self.standard_account_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetStandardAccount<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::StandardAccount,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetStandardAccount { standard_account_id });
     /// Request builder of [`Client::get_summary`](super::Client::get_summary).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetSummary<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for GetSummary<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetSummary").finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetSummary<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::SummaryStatistics,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::SummaryStatistics,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetSummary<'a> {
+        type Output = crate::backup_for_aws::models::SummaryStatistics;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getSummary",
                 "/api/v1/statistics/summary",
                 true,
             );
             request.literal("/statistics/summary");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetSummary<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::SummaryStatistics,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetSummary {});
     /// Request builder of [`Client::get_system_date_time_info`](super::Client::get_system_date_time_info).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetSystemDateTimeInfo<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for GetSystemDateTimeInfo<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetSystemDateTimeInfo").finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetSystemDateTimeInfo<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::DateTimeInfo,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::DateTimeInfo,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetSystemDateTimeInfo<'a> {
+        type Output = crate::backup_for_aws::models::DateTimeInfo;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getSystemDateTimeInfo",
                 "/api/v1/system/time",
                 true,
             );
             request.literal("/system/time");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetSystemDateTimeInfo<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::DateTimeInfo,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetSystemDateTimeInfo {});
     /// Request builder of [`Client::get_system_logs`](super::Client::get_system_logs).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetSystemLogs<'a> {
@@ -8489,16 +5279,6 @@ pub mod requests {
         /// ToDateUtc
         pub(super) to_date_utc: Option<::veeam_runtime::DateTime>,
         pub(super) accept: Option<&'static str>,
-    }
-    impl ::std::fmt::Debug for GetSystemLogs<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetSystemLogs")
-                .field("export_logs_type", &self.export_logs_type)
-                .field("days", &self.days)
-                .field("from_date_utc", &self.from_date_utc)
-                .field("to_date_utc", &self.to_date_utc)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> GetSystemLogs<'a> {
         /// Sets `ExportLogsType`.
@@ -8532,12 +5312,24 @@ pub mod requests {
             self.accept = Some(media_type);
             self
         }
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for GetSystemLogs<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getSystemLogs",
                 "/api/v1/system/logs",
                 true,
@@ -8553,187 +5345,66 @@ pub mod requests {
             request.query("Days", self.days.as_ref());
             request.query("FromDateUtc", self.from_date_utc.as_ref());
             request.query("ToDateUtc", self.to_date_utc.as_ref());
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetSystemLogs<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        GetSystemLogs { export_logs_type, days, from_date_utc, to_date_utc }
+    );
     /// Request builder of [`Client::get_time_zones`](super::Client::get_time_zones).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetTimeZones<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for GetTimeZones<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetTimeZones").finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetTimeZones<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::TimeZones,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::TimeZones,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetTimeZones<'a> {
+        type Output = crate::backup_for_aws::models::TimeZones;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getTimeZones",
                 "/api/v1/settings/dateTime/timeZones",
                 true,
             );
             request.literal("/settings/dateTime/timeZones");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetTimeZones<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::TimeZones,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetTimeZones {});
     /// Request builder of [`Client::import_policy`](super::Client::import_policy).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ImportPolicy<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::PolicyExportModel,
     }
-    impl ::std::fmt::Debug for ImportPolicy<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ImportPolicy")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ImportPolicy<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::SessionLink,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for ImportPolicy<'a> {
+        type Output = crate::backup_for_aws::models::SessionLink;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "importPolicy",
                 "/api/v1/policies/import",
                 true,
             );
             request.literal("/policies/import");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ImportPolicy<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ImportPolicy { body });
     /// Request builder of [`Client::install_license`](super::Client::install_license).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct InstallLicense<'a> {
@@ -8741,341 +5412,168 @@ pub mod requests {
         /// The .lic license to upload.
         pub(super) license_file: ::veeam_runtime::client::Upload,
     }
-    impl ::std::fmt::Debug for InstallLicense<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("InstallLicense")
-                .field("license_file", &self.license_file)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> InstallLicense<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::LicenseInfo,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::LicenseInfo,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for InstallLicense<'a> {
+        type Output = crate::backup_for_aws::models::LicenseInfo;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "installLicense",
                 "/api/v1/licensing/license",
                 true,
             );
             request.literal("/licensing/license");
             request.part("licenseFile", &self.license_file);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for InstallLicense<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::LicenseInfo,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(InstallLicense { license_file });
     /// Request builder of [`Client::invalid_access_token`](super::Client::invalid_access_token).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct InvalidAccessToken<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for InvalidAccessToken<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("InvalidAccessToken").finish_non_exhaustive()
+    impl<'a> InvalidAccessToken<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
         }
     }
-    impl<'a> InvalidAccessToken<'a> {
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for InvalidAccessToken<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "invalidAccessToken",
                 "/api/v1/problems/invalidAccessToken",
                 false,
             );
             request.accept("text/html");
             request.literal("/problems/invalidAccessToken");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for InvalidAccessToken<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(InvalidAccessToken {});
     /// Request builder of [`Client::invalid_api_version`](super::Client::invalid_api_version).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct InvalidApiVersion<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for InvalidApiVersion<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("InvalidApiVersion").finish_non_exhaustive()
+    impl<'a> InvalidApiVersion<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
         }
     }
-    impl<'a> InvalidApiVersion<'a> {
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for InvalidApiVersion<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "invalidApiVersion",
                 "/api/v1/problems/invalidApiVersion",
                 false,
             );
             request.accept("text/html");
             request.literal("/problems/invalidApiVersion");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for InvalidApiVersion<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(InvalidApiVersion {});
     /// Request builder of [`Client::is_first_login`](super::Client::is_first_login).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct IsFirstLogin<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for IsFirstLogin<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("IsFirstLogin").finish_non_exhaustive()
-        }
-    }
-    impl<'a> IsFirstLogin<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::IsFirstLoginResult,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::IsFirstLoginResult,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for IsFirstLogin<'a> {
+        type Output = crate::backup_for_aws::models::IsFirstLoginResult;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "isFirstLogin",
                 "/api/v1/users/isFirstLogin",
                 false,
             );
             request.literal("/users/isFirstLogin");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for IsFirstLogin<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::IsFirstLoginResult,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(IsFirstLogin {});
     /// Request builder of [`Client::license_agreements_is_not_accepted`](super::Client::license_agreements_is_not_accepted).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct LicenseAgreementsIsNotAccepted<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for LicenseAgreementsIsNotAccepted<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("LicenseAgreementsIsNotAccepted").finish_non_exhaustive()
+    impl<'a> LicenseAgreementsIsNotAccepted<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
         }
     }
-    impl<'a> LicenseAgreementsIsNotAccepted<'a> {
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for LicenseAgreementsIsNotAccepted<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "licenseAgreementsIsNotAccepted",
                 "/api/v1/problems/licenseAgreementsIsNotAccepted",
                 false,
             );
             request.accept("text/html");
             request.literal("/problems/licenseAgreementsIsNotAccepted");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for LicenseAgreementsIsNotAccepted<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(LicenseAgreementsIsNotAccepted {});
     /// Request builder of [`Client::list_standard_accounts`](super::Client::list_standard_accounts).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListStandardAccounts<'a> {
@@ -9090,16 +5588,6 @@ pub mod requests {
         pub(super) sort: Option<
             Vec<crate::backup_for_aws::models::StandardAccountsSortColumns>,
         >,
-    }
-    impl ::std::fmt::Debug for ListStandardAccounts<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListStandardAccounts")
-                .field("search_pattern", &self.search_pattern)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .field("sort", &self.sort)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> ListStandardAccounts<'a> {
         /// Sets `SearchPattern`: Only records whose names match the pattern.
@@ -9125,29 +5613,13 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::StandardAccountsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::StandardAccountsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for ListStandardAccounts<'a> {
+        type Output = crate::backup_for_aws::models::StandardAccountsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listStandardAccounts",
                 "/api/v1/accounts/standard",
                 true,
@@ -9157,99 +5629,53 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListStandardAccounts<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::StandardAccountsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListStandardAccounts { search_pattern, offset, limit, sort });
     /// Request builder of [`Client::no_access_token`](super::Client::no_access_token).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct NoAccessToken<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for NoAccessToken<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("NoAccessToken").finish_non_exhaustive()
+    impl<'a> NoAccessToken<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
         }
     }
-    impl<'a> NoAccessToken<'a> {
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for NoAccessToken<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "noAccessToken",
                 "/api/v1/problems/noAccessToken",
                 false,
             );
             request.accept("text/html");
             request.literal("/problems/noAccessToken");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for NoAccessToken<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(NoAccessToken {});
     /// Request builder of [`Client::policies_get_all`](super::Client::policies_get_all).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct PoliciesGetAll<'a> {
@@ -9278,21 +5704,6 @@ pub mod requests {
         pub(super) offset: Option<i32>,
         /// Limit
         pub(super) limit: Option<i32>,
-    }
-    impl ::std::fmt::Debug for PoliciesGetAll<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("PoliciesGetAll")
-                .field("search_pattern", &self.search_pattern)
-                .field("virtual_machine_id", &self.virtual_machine_id)
-                .field("last_policy_session_status", &self.last_policy_session_status)
-                .field("policy_status", &self.policy_status)
-                .field("sort", &self.sort)
-                .field("usn", &self.usn)
-                .field("repository_id", &self.repository_id)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> PoliciesGetAll<'a> {
         /// Sets `SearchPattern`.
@@ -9356,29 +5767,13 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::PoliciesPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::PoliciesPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for PoliciesGetAll<'a> {
+        type Output = crate::backup_for_aws::models::PoliciesPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "policiesGetAll",
                 "/api/v1/policies",
                 true,
@@ -9398,26 +5793,16 @@ pub mod requests {
             request.query("RepositoryId", self.repository_id.as_ref());
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for PoliciesGetAll<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::PoliciesPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        PoliciesGetAll { search_pattern, virtual_machine_id, last_policy_session_status,
+        policy_status, sort, usn, repository_id, offset, limit }
+    );
     /// Request builder of [`Client::policies_get_excluded_items_by_id`](super::Client::policies_get_excluded_items_by_id).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct PoliciesGetExcludedItemsById<'a> {
@@ -9434,17 +5819,6 @@ pub mod requests {
         pub(super) sort: Option<
             Vec<crate::backup_for_aws::models::PoliciesGetExcludedItemsByIdSortItem>,
         >,
-    }
-    impl ::std::fmt::Debug for PoliciesGetExcludedItemsById<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("PoliciesGetExcludedItemsById")
-                .field("policy_id", &self.policy_id)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .field("search_pattern", &self.search_pattern)
-                .field("sort", &self.sort)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> PoliciesGetExcludedItemsById<'a> {
         /// Sets `Offset`.
@@ -9472,29 +5846,13 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::PolicyItemsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::PolicyItemsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for PoliciesGetExcludedItemsById<'a> {
+        type Output = crate::backup_for_aws::models::PolicyItemsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "policiesGetExcludedItemsById",
                 "/api/v1/policies/{policyId}/excludedItems",
                 true,
@@ -9506,26 +5864,15 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             request.query("SearchPattern", self.search_pattern.as_deref());
             request.query_list("Sort", self.sort.as_deref(), true);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for PoliciesGetExcludedItemsById<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::PolicyItemsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        PoliciesGetExcludedItemsById { policy_id, offset, limit, search_pattern, sort }
+    );
     /// Request builder of [`Client::policies_get_one_by_id`](super::Client::policies_get_one_by_id).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct PoliciesGetOneById<'a> {
@@ -9533,63 +5880,25 @@ pub mod requests {
         /// policyId
         pub(super) policy_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for PoliciesGetOneById<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("PoliciesGetOneById")
-                .field("policy_id", &self.policy_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> PoliciesGetOneById<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::Policy,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::Policy,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for PoliciesGetOneById<'a> {
+        type Output = crate::backup_for_aws::models::Policy;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "policiesGetOneById",
                 "/api/v1/policies/{policyId}",
                 true,
             );
             request.literal("/policies/");
             request.segment(&self.policy_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for PoliciesGetOneById<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::Policy,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(PoliciesGetOneById { policy_id });
     /// Request builder of [`Client::policies_get_regions_by_id`](super::Client::policies_get_regions_by_id).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct PoliciesGetRegionsById<'a> {
@@ -9606,17 +5915,6 @@ pub mod requests {
         pub(super) sort: Option<
             Vec<crate::backup_for_aws::models::PoliciesGetRegionsByIdSortItem>,
         >,
-    }
-    impl ::std::fmt::Debug for PoliciesGetRegionsById<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("PoliciesGetRegionsById")
-                .field("policy_id", &self.policy_id)
-                .field("search_pattern", &self.search_pattern)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .field("sort", &self.sort)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> PoliciesGetRegionsById<'a> {
         /// Sets `SearchPattern`.
@@ -9642,29 +5940,13 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::RegionsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::RegionsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for PoliciesGetRegionsById<'a> {
+        type Output = crate::backup_for_aws::models::RegionsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "policiesGetRegionsById",
                 "/api/v1/policies/{policyId}/regions",
                 true,
@@ -9676,26 +5958,15 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for PoliciesGetRegionsById<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::RegionsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        PoliciesGetRegionsById { policy_id, search_pattern, offset, limit, sort }
+    );
     /// Request builder of [`Client::policies_get_selected_items_by_id`](super::Client::policies_get_selected_items_by_id).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct PoliciesGetSelectedItemsById<'a> {
@@ -9712,17 +5983,6 @@ pub mod requests {
         pub(super) sort: Option<
             Vec<crate::backup_for_aws::models::PoliciesGetSelectedItemsByIdSortItem>,
         >,
-    }
-    impl ::std::fmt::Debug for PoliciesGetSelectedItemsById<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("PoliciesGetSelectedItemsById")
-                .field("policy_id", &self.policy_id)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .field("search_pattern", &self.search_pattern)
-                .field("sort", &self.sort)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> PoliciesGetSelectedItemsById<'a> {
         /// Sets `Offset`.
@@ -9750,29 +6010,13 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::PolicyItemsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::PolicyItemsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for PoliciesGetSelectedItemsById<'a> {
+        type Output = crate::backup_for_aws::models::PolicyItemsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "policiesGetSelectedItemsById",
                 "/api/v1/policies/{policyId}/selectedItems",
                 true,
@@ -9784,276 +6028,128 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             request.query("SearchPattern", self.search_pattern.as_deref());
             request.query_list("Sort", self.sort.as_deref(), true);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for PoliciesGetSelectedItemsById<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::PolicyItemsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        PoliciesGetSelectedItemsById { policy_id, offset, limit, search_pattern, sort }
+    );
     /// Request builder of [`Client::policy_already_started`](super::Client::policy_already_started).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct PolicyAlreadyStarted<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for PolicyAlreadyStarted<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("PolicyAlreadyStarted").finish_non_exhaustive()
+    impl<'a> PolicyAlreadyStarted<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
         }
     }
-    impl<'a> PolicyAlreadyStarted<'a> {
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for PolicyAlreadyStarted<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "policyAlreadyStarted",
                 "/api/v1/problems/policyAlreadyStarted",
                 false,
             );
             request.accept("text/html");
             request.literal("/problems/policyAlreadyStarted");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for PolicyAlreadyStarted<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(PolicyAlreadyStarted {});
     /// Request builder of [`Client::policy_order_priority_of_policies`](super::Client::policy_order_priority_of_policies).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct PolicyOrderPriorityOfPolicies<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::PoliciesPrioritySpec,
     }
-    impl ::std::fmt::Debug for PolicyOrderPriorityOfPolicies<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("PolicyOrderPriorityOfPolicies")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> PolicyOrderPriorityOfPolicies<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::json::Value, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::json::Value>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for PolicyOrderPriorityOfPolicies<'a> {
+        type Output = ::veeam_runtime::json::Value;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "policyOrderPriorityOfPolicies",
                 "/api/v1/policies/orderPriorities",
                 true,
             );
             request.literal("/policies/orderPriorities");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for PolicyOrderPriorityOfPolicies<'a> {
-        type Output = Result<::veeam_runtime::json::Value, crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(PolicyOrderPriorityOfPolicies { body });
     /// Request builder of [`Client::recreate_certificate`](super::Client::recreate_certificate).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct RecreateCertificate<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::CertificateRegenerateSpec,
     }
-    impl ::std::fmt::Debug for RecreateCertificate<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RecreateCertificate")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> RecreateCertificate<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for RecreateCertificate<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "recreateCertificate",
                 "/api/v1/settings/certificates/regenerate",
                 true,
             );
             request.literal("/settings/certificates/regenerate");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                202u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for RecreateCertificate<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(RecreateCertificate { body });
     /// Request builder of [`Client::remove_license`](super::Client::remove_license).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct RemoveLicense<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for RemoveLicense<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RemoveLicense").finish_non_exhaustive()
-        }
-    }
-    impl<'a> RemoveLicense<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::DELETE,
+    impl<'a> rt::Operation<'a> for RemoveLicense<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
                 "removeLicense",
                 "/api/v1/licensing/license",
                 true,
             );
             request.literal("/licensing/license");
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                204u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for RemoveLicense<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(RemoveLicense {});
     /// Request builder of [`Client::repositories_get_all`](super::Client::repositories_get_all).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct RepositoriesGetAll<'a> {
@@ -10068,16 +6164,6 @@ pub mod requests {
         >,
         /// Limit
         pub(super) limit: Option<i32>,
-    }
-    impl ::std::fmt::Debug for RepositoriesGetAll<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RepositoriesGetAll")
-                .field("search_pattern", &self.search_pattern)
-                .field("offset", &self.offset)
-                .field("sort", &self.sort)
-                .field("limit", &self.limit)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> RepositoriesGetAll<'a> {
         /// Sets `SearchPattern`.
@@ -10103,29 +6189,13 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::RepositoriesPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::RepositoriesPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for RepositoriesGetAll<'a> {
+        type Output = crate::backup_for_aws::models::RepositoriesPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "repositoriesGetAll",
                 "/api/v1/repositories",
                 true,
@@ -10135,26 +6205,13 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
             request.query("Limit", self.limit.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for RepositoriesGetAll<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::RepositoriesPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(RepositoriesGetAll { search_pattern, offset, sort, limit });
     /// Request builder of [`Client::repositories_get_one_by_id`](super::Client::repositories_get_one_by_id).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct RepositoriesGetOneById<'a> {
@@ -10162,63 +6219,25 @@ pub mod requests {
         /// repositoryId
         pub(super) repository_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for RepositoriesGetOneById<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RepositoriesGetOneById")
-                .field("repository_id", &self.repository_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> RepositoriesGetOneById<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::Repository,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::Repository,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for RepositoriesGetOneById<'a> {
+        type Output = crate::backup_for_aws::models::Repository;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "repositoriesGetOneById",
                 "/api/v1/repositories/{repositoryId}",
                 true,
             );
             request.literal("/repositories/");
             request.segment(&self.repository_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for RepositoriesGetOneById<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::Repository,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(RepositoriesGetOneById { repository_id });
     /// Request builder of [`Client::repository_password_is_correct`](super::Client::repository_password_is_correct).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct RepositoryPasswordIsCorrect<'a> {
@@ -10227,38 +6246,12 @@ pub mod requests {
         pub(super) repository_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::backup_for_aws::models::RepositoryPasswordValidationSpec,
     }
-    impl ::std::fmt::Debug for RepositoryPasswordIsCorrect<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RepositoryPasswordIsCorrect")
-                .field("repository_id", &self.repository_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> RepositoryPasswordIsCorrect<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::RepositoryPasswordValidationResult,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::RepositoryPasswordValidationResult,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for RepositoryPasswordIsCorrect<'a> {
+        type Output = crate::backup_for_aws::models::RepositoryPasswordValidationResult;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "repositoryPasswordIsCorrect",
                 "/api/v1/repositories/{repositoryId}/checkPassword",
                 true,
@@ -10266,181 +6259,79 @@ pub mod requests {
             request.literal("/repositories/");
             request.segment(&self.repository_id);
             request.literal("/checkPassword");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for RepositoryPasswordIsCorrect<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::RepositoryPasswordValidationResult,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(RepositoryPasswordIsCorrect { repository_id, body });
     /// Request builder of [`Client::repository_used_by_policy`](super::Client::repository_used_by_policy).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct RepositoryUsedByPolicy<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for RepositoryUsedByPolicy<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RepositoryUsedByPolicy").finish_non_exhaustive()
+    impl<'a> RepositoryUsedByPolicy<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
         }
     }
-    impl<'a> RepositoryUsedByPolicy<'a> {
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for RepositoryUsedByPolicy<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "repositoryUsedByPolicy",
                 "/api/v1/problems/repositoryUsedByPolicy",
                 false,
             );
             request.accept("text/html");
             request.literal("/problems/repositoryUsedByPolicy");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for RepositoryUsedByPolicy<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(RepositoryUsedByPolicy {});
     /// Request builder of [`Client::repository_validate_settings`](super::Client::repository_validate_settings).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct RepositoryValidateSettings<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::RepositoryCreateSpec,
     }
-    impl ::std::fmt::Debug for RepositoryValidateSettings<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RepositoryValidateSettings")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> RepositoryValidateSettings<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                Vec<crate::backup_for_aws::models::ValidationMessage>,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for RepositoryValidateSettings<'a> {
+        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "repositoryValidateSettings",
                 "/api/v1/repositories/settings/validate",
                 true,
             );
             request.literal("/repositories/settings/validate");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for RepositoryValidateSettings<'a> {
-        type Output = Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(RepositoryValidateSettings { body });
     /// Request builder of [`Client::rescan_amazon_account`](super::Client::rescan_amazon_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct RescanAmazonAccount<'a> {
@@ -10449,38 +6340,12 @@ pub mod requests {
         pub(super) amazon_account_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::backup_for_aws::models::RescanCloudAccountSpec,
     }
-    impl ::std::fmt::Debug for RescanAmazonAccount<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RescanAmazonAccount")
-                .field("amazon_account_id", &self.amazon_account_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> RescanAmazonAccount<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::SessionLink,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for RescanAmazonAccount<'a> {
+        type Output = crate::backup_for_aws::models::SessionLink;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "rescanAmazonAccount",
                 "/api/v1/accounts/amazon/{amazonAccountId}/rescan",
                 true,
@@ -10488,36 +6353,14 @@ pub mod requests {
             request.literal("/accounts/amazon/");
             request.segment(&self.amazon_account_id);
             request.literal("/rescan");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for RescanAmazonAccount<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(RescanAmazonAccount { amazon_account_id, body });
     /// Request builder of [`Client::rescan_bucket`](super::Client::rescan_bucket).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct RescanBucket<'a> {
@@ -10525,63 +6368,25 @@ pub mod requests {
         /// amazonAccountId
         pub(super) amazon_account_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for RescanBucket<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RescanBucket")
-                .field("amazon_account_id", &self.amazon_account_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> RescanBucket<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::SessionLink,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for RescanBucket<'a> {
+        type Output = crate::backup_for_aws::models::SessionLink;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "rescanBucket",
                 "/api/v1/cloudInfrastructure/buckets/rescan/{amazonAccountId}",
                 true,
             );
             request.literal("/cloudInfrastructure/buckets/rescan/");
             request.segment(&self.amazon_account_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for RescanBucket<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(RescanBucket { amazon_account_id });
     /// Request builder of [`Client::rescan_repository`](super::Client::rescan_repository).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct RescanRepository<'a> {
@@ -10589,37 +6394,12 @@ pub mod requests {
         /// repositoryId
         pub(super) repository_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for RescanRepository<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RescanRepository")
-                .field("repository_id", &self.repository_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> RescanRepository<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::SessionLink,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for RescanRepository<'a> {
+        type Output = crate::backup_for_aws::models::SessionLink;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "rescanRepository",
                 "/api/v1/repositories/{repositoryId}/rescan",
                 true,
@@ -10627,162 +6407,78 @@ pub mod requests {
             request.literal("/repositories/");
             request.segment(&self.repository_id);
             request.literal("/rescan");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for RescanRepository<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(RescanRepository { repository_id });
     /// Request builder of [`Client::resolve_license_notifications`](super::Client::resolve_license_notifications).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ResolveLicenseNotifications<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::ResolveNotificationsSpec,
     }
-    impl ::std::fmt::Debug for ResolveLicenseNotifications<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ResolveLicenseNotifications")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ResolveLicenseNotifications<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for ResolveLicenseNotifications<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "resolveLicenseNotifications",
                 "/api/v1/licensing/alerts/resolve",
                 true,
             );
             request.literal("/licensing/alerts/resolve");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                204u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ResolveLicenseNotifications<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ResolveLicenseNotifications { body });
     /// Request builder of [`Client::resource_not_found`](super::Client::resource_not_found).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ResourceNotFound<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ResourceNotFound<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ResourceNotFound").finish_non_exhaustive()
+    impl<'a> ResourceNotFound<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
         }
     }
-    impl<'a> ResourceNotFound<'a> {
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ResourceNotFound<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "resourceNotFound",
                 "/api/v1/problems/resourceNotFound",
                 false,
             );
             request.accept("text/html");
             request.literal("/problems/resourceNotFound");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for ResourceNotFound<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ResourceNotFound {});
     /// Request builder of [`Client::restore_disk`](super::Client::restore_disk).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct RestoreDisk<'a> {
@@ -10791,38 +6487,12 @@ pub mod requests {
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::backup_for_aws::models::DiskBulkRestoreOptions,
     }
-    impl ::std::fmt::Debug for RestoreDisk<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RestoreDisk")
-                .field("vm_restore_point_id", &self.vm_restore_point_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> RestoreDisk<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::SessionLink,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for RestoreDisk<'a> {
+        type Output = crate::backup_for_aws::models::SessionLink;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "restoreDisk",
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreDisk",
                 true,
@@ -10830,36 +6500,14 @@ pub mod requests {
             request.literal("/vmRestorePoints/");
             request.segment(&self.vm_restore_point_id);
             request.literal("/restoreDisk");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for RestoreDisk<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(RestoreDisk { vm_restore_point_id, body });
     /// Request builder of [`Client::restore_points_get_all`](super::Client::restore_points_get_all).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct RestorePointsGetAll<'a> {
@@ -10874,16 +6522,6 @@ pub mod requests {
         pub(super) sort: Option<
             Vec<crate::backup_for_aws::models::RestorePointsGetAllSortItem>,
         >,
-    }
-    impl ::std::fmt::Debug for RestorePointsGetAll<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RestorePointsGetAll")
-                .field("virtual_machine_id", &self.virtual_machine_id)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .field("sort", &self.sort)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> RestorePointsGetAll<'a> {
         /// Sets `VirtualMachineId`.
@@ -10912,29 +6550,13 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::VmRestorePointsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::VmRestorePointsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for RestorePointsGetAll<'a> {
+        type Output = crate::backup_for_aws::models::VmRestorePointsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "restorePointsGetAll",
                 "/api/v1/vmRestorePoints",
                 true,
@@ -10944,26 +6566,15 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for RestorePointsGetAll<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::VmRestorePointsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        RestorePointsGetAll { virtual_machine_id, offset, limit, sort }
+    );
     /// Request builder of [`Client::restore_points_get_one_by_id`](super::Client::restore_points_get_one_by_id).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct RestorePointsGetOneById<'a> {
@@ -10971,63 +6582,25 @@ pub mod requests {
         /// vmRestorePointId
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for RestorePointsGetOneById<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RestorePointsGetOneById")
-                .field("vm_restore_point_id", &self.vm_restore_point_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> RestorePointsGetOneById<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::VmRestorePoint,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::VmRestorePoint,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for RestorePointsGetOneById<'a> {
+        type Output = crate::backup_for_aws::models::VmRestorePoint;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "restorePointsGetOneById",
                 "/api/v1/vmRestorePoints/{vmRestorePointId}",
                 true,
             );
             request.literal("/vmRestorePoints/");
             request.segment(&self.vm_restore_point_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for RestorePointsGetOneById<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::VmRestorePoint,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(RestorePointsGetOneById { vm_restore_point_id });
     /// Request builder of [`Client::restore_vm`](super::Client::restore_vm).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct RestoreVm<'a> {
@@ -11036,38 +6609,12 @@ pub mod requests {
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::backup_for_aws::models::VirtualMachineRestoreOptions,
     }
-    impl ::std::fmt::Debug for RestoreVm<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RestoreVm")
-                .field("vm_restore_point_id", &self.vm_restore_point_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> RestoreVm<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::SessionLink,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for RestoreVm<'a> {
+        type Output = crate::backup_for_aws::models::SessionLink;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "restoreVm",
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreVm",
                 true,
@@ -11075,493 +6622,198 @@ pub mod requests {
             request.literal("/vmRestorePoints/");
             request.segment(&self.vm_restore_point_id);
             request.literal("/restoreVm");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for RestoreVm<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(RestoreVm { vm_restore_point_id, body });
     /// Request builder of [`Client::save_email_notifications`](super::Client::save_email_notifications).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct SaveEmailNotifications<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::EmailNotifications,
     }
-    impl ::std::fmt::Debug for SaveEmailNotifications<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("SaveEmailNotifications")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> SaveEmailNotifications<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::EmailNotifications,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::EmailNotifications,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for SaveEmailNotifications<'a> {
+        type Output = crate::backup_for_aws::models::EmailNotifications;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "saveEmailNotifications",
                 "/api/v1/settings/emailNotifications",
                 true,
             );
             request.literal("/settings/emailNotifications");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for SaveEmailNotifications<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::EmailNotifications,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(SaveEmailNotifications { body });
     /// Request builder of [`Client::send_test_message`](super::Client::send_test_message).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct SendTestMessage<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::EmailNotifications,
     }
-    impl ::std::fmt::Debug for SendTestMessage<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("SendTestMessage")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> SendTestMessage<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::EmailNotificationsTestResult,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::EmailNotificationsTestResult,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for SendTestMessage<'a> {
+        type Output = crate::backup_for_aws::models::EmailNotificationsTestResult;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "sendTestMessage",
                 "/api/v1/settings/emailNotifications/sendTestMessage",
                 true,
             );
             request.literal("/settings/emailNotifications/sendTestMessage");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for SendTestMessage<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::EmailNotificationsTestResult,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(SendTestMessage { body });
     /// Request builder of [`Client::service_unavailable`](super::Client::service_unavailable).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ServiceUnavailable<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ServiceUnavailable<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ServiceUnavailable").finish_non_exhaustive()
+    impl<'a> ServiceUnavailable<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
         }
     }
-    impl<'a> ServiceUnavailable<'a> {
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ServiceUnavailable<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "serviceUnavailable",
                 "/api/v1/problems/serviceUnavailable",
                 false,
             );
             request.accept("text/html");
             request.literal("/problems/serviceUnavailable");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for ServiceUnavailable<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ServiceUnavailable {});
     /// Request builder of [`Client::set_date_time_settings`](super::Client::set_date_time_settings).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct SetDateTimeSettings<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::DateTimeSettings,
     }
-    impl ::std::fmt::Debug for SetDateTimeSettings<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("SetDateTimeSettings")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> SetDateTimeSettings<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::DateTimeSettings,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::DateTimeSettings,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for SetDateTimeSettings<'a> {
+        type Output = crate::backup_for_aws::models::DateTimeSettings;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "setDateTimeSettings",
                 "/api/v1/settings/dateTime",
                 true,
             );
             request.literal("/settings/dateTime");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for SetDateTimeSettings<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::DateTimeSettings,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(SetDateTimeSettings { body });
     /// Request builder of [`Client::set_default_date_time_settings`](super::Client::set_default_date_time_settings).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct SetDefaultDateTimeSettings<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for SetDefaultDateTimeSettings<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("SetDefaultDateTimeSettings").finish_non_exhaustive()
-        }
-    }
-    impl<'a> SetDefaultDateTimeSettings<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::DateTimeSettings,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::DateTimeSettings,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for SetDefaultDateTimeSettings<'a> {
+        type Output = crate::backup_for_aws::models::DateTimeSettings;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "setDefaultDateTimeSettings",
                 "/api/v1/settings/dateTime/setDefault",
                 true,
             );
             request.literal("/settings/dateTime/setDefault");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for SetDefaultDateTimeSettings<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::DateTimeSettings,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(SetDefaultDateTimeSettings {});
     /// Request builder of [`Client::set_default_retention_settings`](super::Client::set_default_retention_settings).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct SetDefaultRetentionSettings<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for SetDefaultRetentionSettings<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("SetDefaultRetentionSettings").finish_non_exhaustive()
-        }
-    }
-    impl<'a> SetDefaultRetentionSettings<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::RetentionSettings,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::RetentionSettings,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for SetDefaultRetentionSettings<'a> {
+        type Output = crate::backup_for_aws::models::RetentionSettings;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "setDefaultRetentionSettings",
                 "/api/v1/settings/retentionSettings/reset",
                 true,
             );
             request.literal("/settings/retentionSettings/reset");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for SetDefaultRetentionSettings<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::RetentionSettings,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(SetDefaultRetentionSettings {});
     /// Request builder of [`Client::sign_out`](super::Client::sign_out).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct SignOut<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for SignOut<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("SignOut").finish_non_exhaustive()
-        }
-    }
-    impl<'a> SignOut<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::DELETE,
+    impl<'a> rt::Operation<'a> for SignOut<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
                 "signOut",
                 "/api/v1/token",
                 true,
             );
             request.literal("/token");
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                204u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for SignOut<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(SignOut {});
     /// Request builder of [`Client::start_flr`](super::Client::start_flr).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct StartFlr<'a> {
@@ -11570,38 +6822,12 @@ pub mod requests {
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::backup_for_aws::models::FlrOptions,
     }
-    impl ::std::fmt::Debug for StartFlr<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("StartFlr")
-                .field("vm_restore_point_id", &self.vm_restore_point_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> StartFlr<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::StartFlrResponse,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::StartFlrResponse,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for StartFlr<'a> {
+        type Output = crate::backup_for_aws::models::StartFlrResponse;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "startFlr",
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreFile",
                 true,
@@ -11609,36 +6835,14 @@ pub mod requests {
             request.literal("/vmRestorePoints/");
             request.segment(&self.vm_restore_point_id);
             request.literal("/restoreFile");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for StartFlr<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::StartFlrResponse,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(StartFlr { vm_restore_point_id, body });
     /// Request builder of [`Client::start_policy`](super::Client::start_policy).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct StartPolicy<'a> {
@@ -11646,37 +6850,12 @@ pub mod requests {
         /// policyId
         pub(super) policy_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for StartPolicy<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("StartPolicy")
-                .field("policy_id", &self.policy_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> StartPolicy<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::SessionLink,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for StartPolicy<'a> {
+        type Output = crate::backup_for_aws::models::SessionLink;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "startPolicy",
                 "/api/v1/policies/{policyId}/start",
                 true,
@@ -11684,26 +6863,13 @@ pub mod requests {
             request.literal("/policies/");
             request.segment(&self.policy_id);
             request.literal("/start");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for StartPolicy<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(StartPolicy { policy_id });
     /// Request builder of [`Client::stop_job`](super::Client::stop_job).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct StopJob<'a> {
@@ -11711,30 +6877,12 @@ pub mod requests {
         /// sessionId
         pub(super) session_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for StopJob<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("StopJob")
-                .field("session_id", &self.session_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> StopJob<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for StopJob<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "stopJob",
                 "/api/v1/sessions/{sessionId}/stop",
                 true,
@@ -11742,24 +6890,13 @@ pub mod requests {
             request.literal("/sessions/");
             request.segment(&self.session_id);
             request.literal("/stop");
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                202u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for StopJob<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(StopJob { session_id });
     /// Request builder of [`Client::stop_policy`](super::Client::stop_policy).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct StopPolicy<'a> {
@@ -11767,30 +6904,12 @@ pub mod requests {
         /// policyId
         pub(super) policy_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for StopPolicy<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("StopPolicy")
-                .field("policy_id", &self.policy_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> StopPolicy<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for StopPolicy<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "stopPolicy",
                 "/api/v1/policies/{policyId}/stop",
                 true,
@@ -11798,24 +6917,13 @@ pub mod requests {
             request.literal("/policies/");
             request.segment(&self.policy_id);
             request.literal("/stop");
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                202u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for StopPolicy<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(StopPolicy { policy_id });
     /// Request builder of [`Client::tag`](super::Client::tag).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct Tag<'a> {
@@ -11823,56 +6931,25 @@ pub mod requests {
         /// tagId
         pub(super) tag_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for Tag<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("Tag").field("tag_id", &self.tag_id).finish_non_exhaustive()
-        }
-    }
-    impl<'a> Tag<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<crate::backup_for_aws::models::Tag, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<crate::backup_for_aws::models::Tag>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for Tag<'a> {
+        type Output = crate::backup_for_aws::models::Tag;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "tag",
                 "/api/v1/cloudInfrastructure/tags/{tagId}",
                 true,
             );
             request.literal("/cloudInfrastructure/tags/");
             request.segment(&self.tag_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for Tag<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::Tag,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(Tag { tag_id });
     /// Request builder of [`Client::tags`](super::Client::tags).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct Tags<'a> {
@@ -11885,16 +6962,6 @@ pub mod requests {
         pub(super) limit: Option<i32>,
         /// Sort
         pub(super) sort: Option<Vec<crate::backup_for_aws::models::TagsSortItem>>,
-    }
-    impl ::std::fmt::Debug for Tags<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("Tags")
-                .field("search_pattern", &self.search_pattern)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .field("sort", &self.sort)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> Tags<'a> {
         /// Sets `SearchPattern`.
@@ -11920,29 +6987,13 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::TagsPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::TagsPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for Tags<'a> {
+        type Output = crate::backup_for_aws::models::TagsPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "tags",
                 "/api/v1/cloudInfrastructure/tags",
                 true,
@@ -11952,26 +7003,13 @@ pub mod requests {
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
             request.query_list("Sort", self.sort.as_deref(), true);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for Tags<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::TagsPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(Tags { search_pattern, offset, limit, sort });
     /// Request builder of [`Client::take_snapshot`](super::Client::take_snapshot).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct TakeSnapshot<'a> {
@@ -11980,38 +7018,12 @@ pub mod requests {
         pub(super) virtual_machine_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::backup_for_aws::models::VirtualMachineSnapshotSpec,
     }
-    impl ::std::fmt::Debug for TakeSnapshot<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("TakeSnapshot")
-                .field("virtual_machine_id", &self.virtual_machine_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> TakeSnapshot<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::SessionLink,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for TakeSnapshot<'a> {
+        type Output = crate::backup_for_aws::models::SessionLink;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "takeSnapshot",
                 "/api/v1/virtualMachines/{virtualMachineId}/takeSnapshot",
                 true,
@@ -12019,233 +7031,112 @@ pub mod requests {
             request.literal("/virtualMachines/");
             request.segment(&self.virtual_machine_id);
             request.literal("/takeSnapshot");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for TakeSnapshot<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::SessionLink,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(TakeSnapshot { virtual_machine_id, body });
     /// Request builder of [`Client::test`](super::Client::test).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct Test<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for Test<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("Test").finish_non_exhaustive()
-        }
-    }
-    impl<'a> Test<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::json::Value, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::json::Value>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
-                "test",
-                "/api/v1/test",
-                true,
-            );
+    impl<'a> rt::Operation<'a> for Test<'a> {
+        type Output = ::veeam_runtime::json::Value;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(rt::POST, "test", "/api/v1/test", true);
             request.literal("/test");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for Test<'a> {
-        type Output = Result<::veeam_runtime::json::Value, crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(Test {});
     /// Request builder of [`Client::unknown_error`](super::Client::unknown_error).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UnknownError<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for UnknownError<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UnknownError").finish_non_exhaustive()
+    impl<'a> UnknownError<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
         }
     }
-    impl<'a> UnknownError<'a> {
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for UnknownError<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "unknownError",
                 "/api/v1/problems/unknownError",
                 false,
             );
             request.accept("text/html");
             request.literal("/problems/unknownError");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for UnknownError<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(UnknownError {});
     /// Request builder of [`Client::unsupported_api_version`](super::Client::unsupported_api_version).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UnsupportedApiVersion<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for UnsupportedApiVersion<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UnsupportedApiVersion").finish_non_exhaustive()
+    impl<'a> UnsupportedApiVersion<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
         }
     }
-    impl<'a> UnsupportedApiVersion<'a> {
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for UnsupportedApiVersion<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "unsupportedApiVersion",
                 "/api/v1/problems/unsupportedApiVersion",
                 false,
             );
             request.accept("text/html");
             request.literal("/problems/unsupportedApiVersion");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for UnsupportedApiVersion<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(UnsupportedApiVersion {});
     /// Request builder of [`Client::update_amazon_account`](super::Client::update_amazon_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UpdateAmazonAccount<'a> {
@@ -12254,74 +7145,26 @@ pub mod requests {
         pub(super) amazon_account_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::backup_for_aws::models::AmazonAccountUpdateSpec,
     }
-    impl ::std::fmt::Debug for UpdateAmazonAccount<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UpdateAmazonAccount")
-                .field("amazon_account_id", &self.amazon_account_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> UpdateAmazonAccount<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::AmazonAccount,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::AmazonAccount,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::PUT,
+    impl<'a> rt::Operation<'a> for UpdateAmazonAccount<'a> {
+        type Output = crate::backup_for_aws::models::AmazonAccount;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
                 "updateAmazonAccount",
                 "/api/v1/accounts/amazon/{amazonAccountId}",
                 true,
             );
             request.literal("/accounts/amazon/");
             request.segment(&self.amazon_account_id);
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for UpdateAmazonAccount<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::AmazonAccount,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(UpdateAmazonAccount { amazon_account_id, body });
     /// Request builder of [`Client::update_policy`](super::Client::update_policy).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UpdatePolicy<'a> {
@@ -12330,74 +7173,26 @@ pub mod requests {
         pub(super) policy_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::backup_for_aws::models::Policy,
     }
-    impl ::std::fmt::Debug for UpdatePolicy<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UpdatePolicy")
-                .field("policy_id", &self.policy_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> UpdatePolicy<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::Policy,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::Policy,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::PUT,
+    impl<'a> rt::Operation<'a> for UpdatePolicy<'a> {
+        type Output = crate::backup_for_aws::models::Policy;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
                 "updatePolicy",
                 "/api/v1/policies/{policyId}",
                 true,
             );
             request.literal("/policies/");
             request.segment(&self.policy_id);
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for UpdatePolicy<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::Policy,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(UpdatePolicy { policy_id, body });
     /// Request builder of [`Client::update_region_settings`](super::Client::update_region_settings).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UpdateRegionSettings<'a> {
@@ -12406,74 +7201,26 @@ pub mod requests {
         pub(super) region_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::backup_for_aws::models::RegionSettings,
     }
-    impl ::std::fmt::Debug for UpdateRegionSettings<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UpdateRegionSettings")
-                .field("region_id", &self.region_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> UpdateRegionSettings<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::RegionSettings,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::RegionSettings,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::PUT,
+    impl<'a> rt::Operation<'a> for UpdateRegionSettings<'a> {
+        type Output = crate::backup_for_aws::models::RegionSettings;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
                 "updateRegionSettings",
                 "/api/v1/settings/regions/{regionId}",
                 true,
             );
             request.literal("/settings/regions/");
             request.segment(&self.region_id);
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for UpdateRegionSettings<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::RegionSettings,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(UpdateRegionSettings { region_id, body });
     /// Request builder of [`Client::update_repository`](super::Client::update_repository).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UpdateRepository<'a> {
@@ -12482,218 +7229,76 @@ pub mod requests {
         pub(super) repository_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::backup_for_aws::models::RepositoryUpdateSpec,
     }
-    impl ::std::fmt::Debug for UpdateRepository<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UpdateRepository")
-                .field("repository_id", &self.repository_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> UpdateRepository<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::Repository,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::Repository,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::PUT,
+    impl<'a> rt::Operation<'a> for UpdateRepository<'a> {
+        type Output = crate::backup_for_aws::models::Repository;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
                 "updateRepository",
                 "/api/v1/repositories/{repositoryId}",
                 true,
             );
             request.literal("/repositories/");
             request.segment(&self.repository_id);
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for UpdateRepository<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::Repository,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(UpdateRepository { repository_id, body });
     /// Request builder of [`Client::update_retention_settings`](super::Client::update_retention_settings).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UpdateRetentionSettings<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::RetentionSettings,
     }
-    impl ::std::fmt::Debug for UpdateRetentionSettings<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UpdateRetentionSettings")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> UpdateRetentionSettings<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::RetentionSettings,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::RetentionSettings,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for UpdateRetentionSettings<'a> {
+        type Output = crate::backup_for_aws::models::RetentionSettings;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "updateRetentionSettings",
                 "/api/v1/settings/retentionSettings",
                 true,
             );
             request.literal("/settings/retentionSettings");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for UpdateRetentionSettings<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::RetentionSettings,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(UpdateRetentionSettings { body });
     /// Request builder of [`Client::update_service_account_settings`](super::Client::update_service_account_settings).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UpdateServiceAccountSettings<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::ServiceAccountSettings,
     }
-    impl ::std::fmt::Debug for UpdateServiceAccountSettings<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UpdateServiceAccountSettings")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> UpdateServiceAccountSettings<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::ServiceAccountSettings,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::ServiceAccountSettings,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::PUT,
+    impl<'a> rt::Operation<'a> for UpdateServiceAccountSettings<'a> {
+        type Output = crate::backup_for_aws::models::ServiceAccountSettings;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
                 "updateServiceAccountSettings",
                 "/api/v1/settings/serviceAccount",
                 true,
             );
             request.literal("/settings/serviceAccount");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for UpdateServiceAccountSettings<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::ServiceAccountSettings,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(UpdateServiceAccountSettings { body });
     /// Request builder of [`Client::update_standard_account`](super::Client::update_standard_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UpdateStandardAccount<'a> {
@@ -12702,74 +7307,26 @@ pub mod requests {
         pub(super) standard_account_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::backup_for_aws::models::StandardAccountUpdateSpec,
     }
-    impl ::std::fmt::Debug for UpdateStandardAccount<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UpdateStandardAccount")
-                .field("standard_account_id", &self.standard_account_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> UpdateStandardAccount<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::StandardAccount,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::StandardAccount,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::PUT,
+    impl<'a> rt::Operation<'a> for UpdateStandardAccount<'a> {
+        type Output = crate::backup_for_aws::models::StandardAccount;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
                 "updateStandardAccount",
                 "/api/v1/accounts/standard/{standardAccountId}",
                 true,
             );
             request.literal("/accounts/standard/");
             request.segment(&self.standard_account_id);
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for UpdateStandardAccount<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::StandardAccount,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(UpdateStandardAccount { standard_account_id, body });
     /// Request builder of [`Client::update_user`](super::Client::update_user).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UpdateUser<'a> {
@@ -12778,69 +7335,26 @@ pub mod requests {
         pub(super) user_id: String,
         pub(super) body: crate::backup_for_aws::models::UserUpdateSpec,
     }
-    impl ::std::fmt::Debug for UpdateUser<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UpdateUser")
-                .field("user_id", &self.user_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> UpdateUser<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<crate::backup_for_aws::models::User, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<crate::backup_for_aws::models::User>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::PUT,
+    impl<'a> rt::Operation<'a> for UpdateUser<'a> {
+        type Output = crate::backup_for_aws::models::User;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
                 "updateUser",
                 "/api/v1/users/{userId}",
                 true,
             );
             request.literal("/users/");
             request.segment(&self.user_id);
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for UpdateUser<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::User,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(UpdateUser { user_id, body });
     /// Request builder of [`Client::upload_certificate`](super::Client::upload_certificate).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UploadCertificate<'a> {
@@ -12850,31 +7364,12 @@ pub mod requests {
         /// .PFX certificate password
         pub(super) certificate_password: String,
     }
-    impl ::std::fmt::Debug for UploadCertificate<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UploadCertificate")
-                .field("certificate_file", &self.certificate_file)
-                .field("certificate_password", &::veeam_runtime::Redacted)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> UploadCertificate<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for UploadCertificate<'a> {
+        type Output = ();
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "uploadCertificate",
                 "/api/v1/settings/certificates/upload",
                 true,
@@ -12882,83 +7377,38 @@ pub mod requests {
             request.literal("/settings/certificates/upload");
             request.part("certificateFile", &self.certificate_file);
             request.part("certificatePassword", &self.certificate_password);
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                202u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for UploadCertificate<'a> {
-        type Output = Result<(), crate::backup_for_aws::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        UploadCertificate { certificate_file, certificate_password = redacted }
+    );
     /// Request builder of [`Client::user_status`](super::Client::user_status).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UserStatus<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for UserStatus<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UserStatus").finish_non_exhaustive()
-        }
-    }
-    impl<'a> UserStatus<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::UserStatus,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::UserStatus,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for UserStatus<'a> {
+        type Output = crate::backup_for_aws::models::UserStatus;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "userStatus",
                 "/api/v1/userStatus",
                 true,
             );
             request.literal("/userStatus");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for UserStatus<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::UserStatus,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(UserStatus {});
     /// Request builder of [`Client::users_get_all`](super::Client::users_get_all).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UsersGetAll<'a> {
@@ -12971,16 +7421,6 @@ pub mod requests {
         pub(super) offset: Option<i32>,
         /// Limit
         pub(super) limit: Option<i32>,
-    }
-    impl ::std::fmt::Debug for UsersGetAll<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UsersGetAll")
-                .field("search_pattern", &self.search_pattern)
-                .field("sort", &self.sort)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> UsersGetAll<'a> {
         /// Sets `SearchPattern`.
@@ -13006,29 +7446,13 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::UsersPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::UsersPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for UsersGetAll<'a> {
+        type Output = crate::backup_for_aws::models::UsersPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "usersGetAll",
                 "/api/v1/users",
                 true,
@@ -13038,26 +7462,13 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), false);
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for UsersGetAll<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::UsersPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(UsersGetAll { search_pattern, sort, offset, limit });
     /// Request builder of [`Client::users_get_by_name`](super::Client::users_get_by_name).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UsersGetByName<'a> {
@@ -13065,200 +7476,75 @@ pub mod requests {
         /// userId
         pub(super) user_id: String,
     }
-    impl ::std::fmt::Debug for UsersGetByName<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UsersGetByName")
-                .field("user_id", &self.user_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> UsersGetByName<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<crate::backup_for_aws::models::User, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<crate::backup_for_aws::models::User>,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for UsersGetByName<'a> {
+        type Output = crate::backup_for_aws::models::User;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "usersGetByName",
                 "/api/v1/users/{userId}",
                 true,
             );
             request.literal("/users/");
             request.segment(&self.user_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for UsersGetByName<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::User,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(UsersGetByName { user_id });
     /// Request builder of [`Client::validate`](super::Client::validate).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct Validate<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::PolicySpec,
     }
-    impl ::std::fmt::Debug for Validate<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("Validate").field("body", &self.body).finish_non_exhaustive()
-        }
-    }
-    impl<'a> Validate<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                Vec<crate::backup_for_aws::models::ValidationMessage>,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for Validate<'a> {
+        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "validate",
                 "/api/v1/policies/validate",
                 true,
             );
             request.literal("/policies/validate");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for Validate<'a> {
-        type Output = Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(Validate { body });
     /// Request builder of [`Client::validate_amazon_account_name`](super::Client::validate_amazon_account_name).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidateAmazonAccountName<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::AmazonAccountNameValidationSpec,
     }
-    impl ::std::fmt::Debug for ValidateAmazonAccountName<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ValidateAmazonAccountName")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ValidateAmazonAccountName<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                Vec<crate::backup_for_aws::models::ValidationMessage>,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for ValidateAmazonAccountName<'a> {
+        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "validateAmazonAccountName",
                 "/api/v1/accounts/amazon/validateName",
                 true,
             );
             request.literal("/accounts/amazon/validateName");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ValidateAmazonAccountName<'a> {
-        type Output = Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ValidateAmazonAccountName { body });
     /// Request builder of [`Client::validate_delete_amazon_account`](super::Client::validate_delete_amazon_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidateDeleteAmazonAccount<'a> {
@@ -13266,37 +7552,12 @@ pub mod requests {
         /// amazonAccountId
         pub(super) amazon_account_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for ValidateDeleteAmazonAccount<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ValidateDeleteAmazonAccount")
-                .field("amazon_account_id", &self.amazon_account_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ValidateDeleteAmazonAccount<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                Vec<crate::backup_for_aws::models::ValidationMessage>,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for ValidateDeleteAmazonAccount<'a> {
+        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "validateDeleteAmazonAccount",
                 "/api/v1/accounts/amazon/{amazonAccountId}/validateDelete",
                 true,
@@ -13304,242 +7565,88 @@ pub mod requests {
             request.literal("/accounts/amazon/");
             request.segment(&self.amazon_account_id);
             request.literal("/validateDelete");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ValidateDeleteAmazonAccount<'a> {
-        type Output = Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ValidateDeleteAmazonAccount { amazon_account_id });
     /// Request builder of [`Client::validate_description`](super::Client::validate_description).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidateDescription<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::UserDescriptionValidationSpec,
     }
-    impl ::std::fmt::Debug for ValidateDescription<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ValidateDescription")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ValidateDescription<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                Vec<crate::backup_for_aws::models::ValidationMessage>,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for ValidateDescription<'a> {
+        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "validateDescription",
                 "/api/v1/users/validateDescription",
                 true,
             );
             request.literal("/users/validateDescription");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ValidateDescription<'a> {
-        type Output = Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ValidateDescription { body });
     /// Request builder of [`Client::validate_name`](super::Client::validate_name).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidateName<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::UserNameValidationSpec,
     }
-    impl ::std::fmt::Debug for ValidateName<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ValidateName")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ValidateName<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                Vec<crate::backup_for_aws::models::ValidationMessage>,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for ValidateName<'a> {
+        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "validateName",
                 "/api/v1/users/validateName",
                 true,
             );
             request.literal("/users/validateName");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ValidateName<'a> {
-        type Output = Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ValidateName { body });
     /// Request builder of [`Client::validate_password`](super::Client::validate_password).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidatePassword<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::UserPasswordValidationSpec,
     }
-    impl ::std::fmt::Debug for ValidatePassword<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ValidatePassword")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ValidatePassword<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                Vec<crate::backup_for_aws::models::ValidationMessage>,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for ValidatePassword<'a> {
+        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "validatePassword",
                 "/api/v1/users/validatePassword",
                 true,
             );
             request.literal("/users/validatePassword");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ValidatePassword<'a> {
-        type Output = Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ValidatePassword { body });
     /// Request builder of [`Client::validate_restore_disk`](super::Client::validate_restore_disk).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidateRestoreDisk<'a> {
@@ -13548,38 +7655,12 @@ pub mod requests {
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::backup_for_aws::models::DiskBulkRestoreOptions,
     }
-    impl ::std::fmt::Debug for ValidateRestoreDisk<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ValidateRestoreDisk")
-                .field("vm_restore_point_id", &self.vm_restore_point_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ValidateRestoreDisk<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                Vec<crate::backup_for_aws::models::ValidationMessage>,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for ValidateRestoreDisk<'a> {
+        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "validateRestoreDisk",
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreDisk",
                 true,
@@ -13587,36 +7668,14 @@ pub mod requests {
             request.literal("/vmRestorePoints/");
             request.segment(&self.vm_restore_point_id);
             request.literal("/validateRestoreDisk");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ValidateRestoreDisk<'a> {
-        type Output = Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ValidateRestoreDisk { vm_restore_point_id, body });
     /// Request builder of [`Client::validate_restore_vm`](super::Client::validate_restore_vm).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidateRestoreVm<'a> {
@@ -13625,38 +7684,12 @@ pub mod requests {
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::backup_for_aws::models::VirtualMachineRestoreOptions,
     }
-    impl ::std::fmt::Debug for ValidateRestoreVm<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ValidateRestoreVm")
-                .field("vm_restore_point_id", &self.vm_restore_point_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ValidateRestoreVm<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                Vec<crate::backup_for_aws::models::ValidationMessage>,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for ValidateRestoreVm<'a> {
+        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "validateRestoreVm",
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreVm",
                 true,
@@ -13664,36 +7697,14 @@ pub mod requests {
             request.literal("/vmRestorePoints/");
             request.segment(&self.vm_restore_point_id);
             request.literal("/validateRestoreVm");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ValidateRestoreVm<'a> {
-        type Output = Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ValidateRestoreVm { vm_restore_point_id, body });
     /// Request builder of [`Client::validate_s3_endpoint`](super::Client::validate_s3_endpoint).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidateS3Endpoint<'a> {
@@ -13703,38 +7714,12 @@ pub mod requests {
         /// subnetId
         pub(super) subnet_id: String,
     }
-    impl ::std::fmt::Debug for ValidateS3Endpoint<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ValidateS3Endpoint")
-                .field("amazon_connection_id", &self.amazon_connection_id)
-                .field("subnet_id", &self.subnet_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ValidateS3Endpoint<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::CloudSubnetS3EndpointValidationResult,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::CloudSubnetS3EndpointValidationResult,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ValidateS3Endpoint<'a> {
+        type Output = crate::backup_for_aws::models::CloudSubnetS3EndpointValidationResult;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "validateS3Endpoint",
                 "/api/v1/amazonConnections/{amazonConnectionId}/validateS3endpoint",
                 true,
@@ -13743,171 +7728,78 @@ pub mod requests {
             request.segment(&self.amazon_connection_id);
             request.literal("/validateS3endpoint");
             request.query("subnetId", Some(&self.subnet_id));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ValidateS3Endpoint<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::CloudSubnetS3EndpointValidationResult,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ValidateS3Endpoint { amazon_connection_id, subnet_id });
     /// Request builder of [`Client::validate_standard_account_name`](super::Client::validate_standard_account_name).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidateStandardAccountName<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::backup_for_aws::models::StandardAccountNameValidationSpec,
     }
-    impl ::std::fmt::Debug for ValidateStandardAccountName<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ValidateStandardAccountName")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ValidateStandardAccountName<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                Vec<crate::backup_for_aws::models::ValidationMessage>,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for ValidateStandardAccountName<'a> {
+        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "validateStandardAccountName",
                 "/api/v1/accounts/standard/validateName",
                 true,
             );
             request.literal("/accounts/standard/validateName");
-            match self
-                .client
-                .transport
-                .body_format(&[::veeam_runtime::client::BodyFormat::Json])
-            {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                _ => request.json_body(&self.body)?,
-            }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ValidateStandardAccountName<'a> {
-        type Output = Result<
-            Vec<crate::backup_for_aws::models::ValidationMessage>,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ValidateStandardAccountName { body });
     /// Request builder of [`Client::validation_error`](super::Client::validation_error).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidationError<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ValidationError<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ValidationError").finish_non_exhaustive()
+    impl<'a> ValidationError<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> Result<
+            rt::ByteStream<crate::backup_for_aws::models::Error>,
+            crate::backup_for_aws::Error,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
         }
     }
-    impl<'a> ValidationError<'a> {
-        #[allow(clippy::result_large_err)]
-        fn build(
-            &self,
-        ) -> Result<::veeam_runtime::client::Request, crate::backup_for_aws::Error> {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ValidationError<'a> {
+        type Output = rt::Download;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "validationError",
                 "/api/v1/problems/validationError",
                 false,
             );
             request.accept("text/html");
             request.literal("/problems/validationError");
-            Ok(request)
+            Ok((&self.client.transport, request))
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<::veeam_runtime::client::Download, crate::backup_for_aws::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<::veeam_runtime::client::Download>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            let mut response = self.client.transport.send(request).await?;
-            let body = match response.status() {
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            match response.status() {
                 200u16 => response.download(),
                 _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
-            let request = self.build()?;
-            self.client.transport.send_streaming(request).await
+            }
         }
     }
-    impl<'a> ::std::future::IntoFuture for ValidationError<'a> {
-        type Output = Result<
-            ::veeam_runtime::client::Download,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ValidationError {});
     /// Request builder of [`Client::virtual_machine_by_id`](super::Client::virtual_machine_by_id).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct VirtualMachineById<'a> {
@@ -13915,63 +7807,25 @@ pub mod requests {
         /// virtualMachineId
         pub(super) virtual_machine_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for VirtualMachineById<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("VirtualMachineById")
-                .field("virtual_machine_id", &self.virtual_machine_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> VirtualMachineById<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::VirtualMachine,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::VirtualMachine,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for VirtualMachineById<'a> {
+        type Output = crate::backup_for_aws::models::VirtualMachine;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "virtualMachineById",
                 "/api/v1/virtualMachines/{virtualMachineId}",
                 true,
             );
             request.literal("/virtualMachines/");
             request.segment(&self.virtual_machine_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for VirtualMachineById<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::VirtualMachine,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(VirtualMachineById { virtual_machine_id });
     /// Request builder of [`Client::virtual_machines`](super::Client::virtual_machines).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct VirtualMachines<'a> {
@@ -13998,19 +7852,6 @@ pub mod requests {
         pub(super) backup_state: Option<
             crate::backup_for_aws::models::VirtualMachinesBackupState,
         >,
-    }
-    impl ::std::fmt::Debug for VirtualMachines<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("VirtualMachines")
-                .field("search_pattern", &self.search_pattern)
-                .field("offset", &self.offset)
-                .field("limit", &self.limit)
-                .field("sort", &self.sort)
-                .field("protection_status", &self.protection_status)
-                .field("buckup_destination", &self.buckup_destination)
-                .field("backup_state", &self.backup_state)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> VirtualMachines<'a> {
         /// Sets `SearchPattern`.
@@ -14064,29 +7905,13 @@ pub mod requests {
             self.backup_state = Some(backup_state);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::VirtualMachinesPage,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::VirtualMachinesPage,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for VirtualMachines<'a> {
+        type Output = crate::backup_for_aws::models::VirtualMachinesPage;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "virtualMachines",
                 "/api/v1/virtualMachines",
                 true,
@@ -14109,26 +7934,16 @@ pub mod requests {
                     false,
                 );
             request.query("BackupState", self.backup_state.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for VirtualMachines<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::VirtualMachinesPage,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        VirtualMachines { search_pattern, offset, limit, sort, protection_status,
+        buckup_destination, backup_state }
+    );
     /// Request builder of [`Client::vm_restore_points_get_default_network_settings`](super::Client::vm_restore_points_get_default_network_settings).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct VmRestorePointsGetDefaultNetworkSettings<'a> {
@@ -14136,37 +7951,12 @@ pub mod requests {
         /// vmRestorePointId
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for VmRestorePointsGetDefaultNetworkSettings<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("VmRestorePointsGetDefaultNetworkSettings")
-                .field("vm_restore_point_id", &self.vm_restore_point_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> VmRestorePointsGetDefaultNetworkSettings<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::backup_for_aws::models::VmRestorePointDefaultNetworkSettings,
-            crate::backup_for_aws::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::backup_for_aws::models::VmRestorePointDefaultNetworkSettings,
-            >,
-            crate::backup_for_aws::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for VmRestorePointsGetDefaultNetworkSettings<'a> {
+        type Output = crate::backup_for_aws::models::VmRestorePointDefaultNetworkSettings;
+        type ErrorBody = crate::backup_for_aws::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "vmRestorePointsGetDefaultNetworkSettings",
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/defaultNetworkSettings",
                 true,
@@ -14174,24 +7964,13 @@ pub mod requests {
             request.literal("/vmRestorePoints/");
             request.segment(&self.vm_restore_point_id);
             request.literal("/defaultNetworkSettings");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.json(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for VmRestorePointsGetDefaultNetworkSettings<'a> {
-        type Output = Result<
-            crate::backup_for_aws::models::VmRestorePointDefaultNetworkSettings,
-            crate::backup_for_aws::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        VmRestorePointsGetDefaultNetworkSettings { vm_restore_point_id }
+    );
 }

@@ -75,7 +75,7 @@ impl Client {
                 password: &str,
             ) -> Result<crate::enterprise_manager::models::LogonSession, Error> {
                 let mut request = ::veeam_runtime::client::Request::new(
-                    ::veeam_runtime::client::Method::POST,
+                    ::veeam_runtime::client::POST,
                     "logon",
                     "/api/sessionMngr/",
                     false,
@@ -86,12 +86,8 @@ impl Client {
                 request.basic_auth(username, password);
                 let response = self.client.transport.send(request).await?;
                 self.client.transport.store_session(&response)?;
-                let output: crate::enterprise_manager::models::LogonSession = match response
-                    .status()
-                {
-                    201u16 => response.body(),
-                    _ => Err(response.unexpected()),
-                }?;
+                let output: crate::enterprise_manager::models::LogonSession = response
+                    .body_if(201u16)?;
                 if let Some(id) = &output.session_id {
                     self.client
                         .transport
@@ -145,7 +141,7 @@ impl Client {
         impl Fields<'_> {
             async fn send(self) -> Result<(), Error> {
                 let mut request = ::veeam_runtime::client::Request::new(
-                    ::veeam_runtime::client::Method::DELETE,
+                    ::veeam_runtime::client::DELETE,
                     "logout",
                     "/api/logonSessions/{sessionId}",
                     true,
@@ -1668,6 +1664,8 @@ impl Client {
 }
 /// Request builders, one per operation.
 pub mod requests {
+    #[allow(unused_imports)]
+    use ::veeam_runtime::client as rt;
     /// Request builder of [`Client::add_job_include`](super::Client::add_job_include).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct AddJobInclude<'a> {
@@ -1676,38 +1674,12 @@ pub mod requests {
         pub(super) job_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::enterprise_manager::models::CreateObjectInJobSpec,
     }
-    impl ::std::fmt::Debug for AddJobInclude<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("AddJobInclude")
-                .field("job_id", &self.job_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> AddJobInclude<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Task,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for AddJobInclude<'a> {
+        type Output = crate::enterprise_manager::models::Task;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "addJobInclude",
                 "/api/jobs/{jobId}/includes",
                 true,
@@ -1718,39 +1690,19 @@ pub mod requests {
             match self
                 .client
                 .transport
-                .body_format(
-                    &[
-                        ::veeam_runtime::client::BodyFormat::Json,
-                        ::veeam_runtime::client::BodyFormat::Xml,
-                    ],
-                )
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
             {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                ::veeam_runtime::client::BodyFormat::Xml => request.xml_body(&self.body)?,
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
                 _ => request.json_body(&self.body)?,
             }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for AddJobInclude<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(AddJobInclude { job_id, body });
     /// Request builder of [`Client::clone_job`](super::Client::clone_job).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CloneJob<'a> {
@@ -1759,38 +1711,12 @@ pub mod requests {
         pub(super) job_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::enterprise_manager::models::JobCloneSpec,
     }
-    impl ::std::fmt::Debug for CloneJob<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CloneJob")
-                .field("job_id", &self.job_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> CloneJob<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Task,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for CloneJob<'a> {
+        type Output = crate::enterprise_manager::models::Task;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "cloneJob",
                 "/api/jobs/{jobId}",
                 true,
@@ -1801,76 +1727,31 @@ pub mod requests {
             match self
                 .client
                 .transport
-                .body_format(
-                    &[
-                        ::veeam_runtime::client::BodyFormat::Json,
-                        ::veeam_runtime::client::BodyFormat::Xml,
-                    ],
-                )
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
             {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                ::veeam_runtime::client::BodyFormat::Xml => request.xml_body(&self.body)?,
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
                 _ => request.json_body(&self.body)?,
             }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for CloneJob<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(CloneJob { job_id, body });
     /// Request builder of [`Client::connect_backup_server`](super::Client::connect_backup_server).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ConnectBackupServer<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::enterprise_manager::models::BackupServerSpec,
     }
-    impl ::std::fmt::Debug for ConnectBackupServer<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ConnectBackupServer")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ConnectBackupServer<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Task,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for ConnectBackupServer<'a> {
+        type Output = crate::enterprise_manager::models::Task;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "connectBackupServer",
                 "/api/backupServers",
                 true,
@@ -1880,69 +1761,31 @@ pub mod requests {
             match self
                 .client
                 .transport
-                .body_format(
-                    &[
-                        ::veeam_runtime::client::BodyFormat::Json,
-                        ::veeam_runtime::client::BodyFormat::Xml,
-                    ],
-                )
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
             {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                ::veeam_runtime::client::BodyFormat::Xml => request.xml_body(&self.body)?,
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
                 _ => request.json_body(&self.body)?,
             }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ConnectBackupServer<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ConnectBackupServer { body });
     /// Request builder of [`Client::create_account`](super::Client::create_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreateAccount<'a> {
         pub(super) client: &'a super::Client,
         pub(super) body: crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
     }
-    impl ::std::fmt::Debug for CreateAccount<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CreateAccount")
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> CreateAccount<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for CreateAccount<'a> {
+        type Output = ();
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "createAccount",
                 "/api/security/accounts",
                 true,
@@ -1951,37 +1794,19 @@ pub mod requests {
             match self
                 .client
                 .transport
-                .body_format(
-                    &[
-                        ::veeam_runtime::client::BodyFormat::Json,
-                        ::veeam_runtime::client::BodyFormat::Xml,
-                    ],
-                )
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
             {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                ::veeam_runtime::client::BodyFormat::Xml => request.xml_body(&self.body)?,
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
                 _ => request.json_body(&self.body)?,
             }
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                201u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(201u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for CreateAccount<'a> {
-        type Output = Result<(), crate::enterprise_manager::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(CreateAccount { body });
     /// Request builder of [`Client::create_password`](super::Client::create_password).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreatePassword<'a> {
@@ -1990,38 +1815,12 @@ pub mod requests {
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::enterprise_manager::models::PasswordKeyInfoSpec,
     }
-    impl ::std::fmt::Debug for CreatePassword<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CreatePassword")
-                .field("backup_server_id", &self.backup_server_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> CreatePassword<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Task,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for CreatePassword<'a> {
+        type Output = crate::enterprise_manager::models::Task;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "createPassword",
                 "/api/backupServers/{backupServerId}/passwords",
                 true,
@@ -2033,39 +1832,19 @@ pub mod requests {
             match self
                 .client
                 .transport
-                .body_format(
-                    &[
-                        ::veeam_runtime::client::BodyFormat::Json,
-                        ::veeam_runtime::client::BodyFormat::Xml,
-                    ],
-                )
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
             {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                ::veeam_runtime::client::BodyFormat::Xml => request.xml_body(&self.body)?,
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
                 _ => request.json_body(&self.body)?,
             }
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for CreatePassword<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(CreatePassword { backup_server_id, body });
     /// Request builder of [`Client::delete_account`](super::Client::delete_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteAccount<'a> {
@@ -2073,54 +1852,25 @@ pub mod requests {
         /// ID of the account.
         pub(super) account_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for DeleteAccount<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DeleteAccount")
-                .field("account_id", &self.account_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> DeleteAccount<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::DELETE,
+    impl<'a> rt::Operation<'a> for DeleteAccount<'a> {
+        type Output = ();
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
                 "deleteAccount",
                 "/api/security/accounts/{accountId}",
                 true,
             );
             request.literal("/security/accounts/");
             request.segment(&self.account_id);
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                204u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for DeleteAccount<'a> {
-        type Output = Result<(), crate::enterprise_manager::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(DeleteAccount { account_id });
     /// Request builder of [`Client::delete_backup_server`](super::Client::delete_backup_server).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteBackupServer<'a> {
@@ -2128,54 +1878,25 @@ pub mod requests {
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for DeleteBackupServer<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DeleteBackupServer")
-                .field("backup_server_id", &self.backup_server_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> DeleteBackupServer<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::DELETE,
+    impl<'a> rt::Operation<'a> for DeleteBackupServer<'a> {
+        type Output = ();
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
                 "deleteBackupServer",
                 "/api/backupServers/{backupServerId}",
                 true,
             );
             request.literal("/backupServers/");
             request.segment(&self.backup_server_id);
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                204u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for DeleteBackupServer<'a> {
-        type Output = Result<(), crate::enterprise_manager::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(DeleteBackupServer { backup_server_id });
     /// Request builder of [`Client::delete_job_include`](super::Client::delete_job_include).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteJobInclude<'a> {
@@ -2185,38 +1906,12 @@ pub mod requests {
         /// ID of the object in the job (`ObjectInJobId`).
         pub(super) include_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for DeleteJobInclude<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DeleteJobInclude")
-                .field("job_id", &self.job_id)
-                .field("include_id", &self.include_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> DeleteJobInclude<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Task,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::DELETE,
+    impl<'a> rt::Operation<'a> for DeleteJobInclude<'a> {
+        type Output = crate::enterprise_manager::models::Task;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
                 "deleteJobInclude",
                 "/api/jobs/{jobId}/includes/{includeId}",
                 true,
@@ -2225,26 +1920,13 @@ pub mod requests {
             request.segment(&self.job_id);
             request.literal("/includes/");
             request.segment(&self.include_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for DeleteJobInclude<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(DeleteJobInclude { job_id, include_id });
     /// Request builder of [`Client::delete_password`](super::Client::delete_password).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeletePassword<'a> {
@@ -2254,31 +1936,12 @@ pub mod requests {
         /// ID of the password.
         pub(super) password_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for DeletePassword<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DeletePassword")
-                .field("backup_server_id", &self.backup_server_id)
-                .field("password_id", &self.password_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> DeletePassword<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::DELETE,
+    impl<'a> rt::Operation<'a> for DeletePassword<'a> {
+        type Output = ();
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
                 "deletePassword",
                 "/api/backupServers/{backupServerId}/passwords/{passwordId}",
                 true,
@@ -2287,24 +1950,13 @@ pub mod requests {
             request.segment(&self.backup_server_id);
             request.literal("/passwords/");
             request.segment(&self.password_id);
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                204u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for DeletePassword<'a> {
-        type Output = Result<(), crate::enterprise_manager::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(DeletePassword { backup_server_id, password_id });
     /// Request builder of [`Client::delete_task`](super::Client::delete_task).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct DeleteTask<'a> {
@@ -2312,54 +1964,25 @@ pub mod requests {
         /// ID of the task.
         pub(super) task_id: String,
     }
-    impl ::std::fmt::Debug for DeleteTask<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("DeleteTask")
-                .field("task_id", &self.task_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> DeleteTask<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::DELETE,
+    impl<'a> rt::Operation<'a> for DeleteTask<'a> {
+        type Output = ();
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
                 "deleteTask",
                 "/api/tasks/{taskId}",
                 true,
             );
             request.literal("/tasks/");
             request.segment(&self.task_id);
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                204u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for DeleteTask<'a> {
-        type Output = Result<(), crate::enterprise_manager::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(DeleteTask { task_id });
     /// Request builder of [`Client::edit_backup_server`](super::Client::edit_backup_server).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct EditBackupServer<'a> {
@@ -2368,31 +1991,12 @@ pub mod requests {
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::enterprise_manager::models::BackupServerEditSpec,
     }
-    impl ::std::fmt::Debug for EditBackupServer<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("EditBackupServer")
-                .field("backup_server_id", &self.backup_server_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> EditBackupServer<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::PUT,
+    impl<'a> rt::Operation<'a> for EditBackupServer<'a> {
+        type Output = ();
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
                 "editBackupServer",
                 "/api/backupServers/{backupServerId}",
                 true,
@@ -2402,37 +2006,19 @@ pub mod requests {
             match self
                 .client
                 .transport
-                .body_format(
-                    &[
-                        ::veeam_runtime::client::BodyFormat::Json,
-                        ::veeam_runtime::client::BodyFormat::Xml,
-                    ],
-                )
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
             {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                ::veeam_runtime::client::BodyFormat::Xml => request.xml_body(&self.body)?,
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
                 _ => request.json_body(&self.body)?,
             }
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                204u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for EditBackupServer<'a> {
-        type Output = Result<(), crate::enterprise_manager::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(EditBackupServer { backup_server_id, body });
     /// Request builder of [`Client::edit_password`](super::Client::edit_password).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct EditPassword<'a> {
@@ -2443,32 +2029,12 @@ pub mod requests {
         pub(super) password_id: ::veeam_runtime::Uuid,
         pub(super) body: crate::enterprise_manager::models::PasswordKeyInfoEditSpec,
     }
-    impl ::std::fmt::Debug for EditPassword<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("EditPassword")
-                .field("backup_server_id", &self.backup_server_id)
-                .field("password_id", &self.password_id)
-                .field("body", &self.body)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> EditPassword<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::PUT,
+    impl<'a> rt::Operation<'a> for EditPassword<'a> {
+        type Output = ();
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
                 "editPassword",
                 "/api/backupServers/{backupServerId}/passwords/{passwordId}",
                 true,
@@ -2480,37 +2046,19 @@ pub mod requests {
             match self
                 .client
                 .transport
-                .body_format(
-                    &[
-                        ::veeam_runtime::client::BodyFormat::Json,
-                        ::veeam_runtime::client::BodyFormat::Xml,
-                    ],
-                )
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
             {
-                ::veeam_runtime::client::BodyFormat::Json => {
-                    request.json_body(&self.body)?
-                }
-                ::veeam_runtime::client::BodyFormat::Xml => request.xml_body(&self.body)?,
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
                 _ => request.json_body(&self.body)?,
             }
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                204u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for EditPassword<'a> {
-        type Output = Result<(), crate::enterprise_manager::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(EditPassword { backup_server_id, password_id, body });
     /// Request builder of [`Client::get_account`](super::Client::get_account).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetAccount<'a> {
@@ -2518,63 +2066,25 @@ pub mod requests {
         /// ID of the account.
         pub(super) account_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetAccount<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetAccount")
-                .field("account_id", &self.account_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetAccount<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityRef,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetAccount<'a> {
+        type Output = crate::enterprise_manager::models::EntityRef;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getAccount",
                 "/api/security/accounts/{accountId}",
                 true,
             );
             request.literal("/security/accounts/");
             request.segment(&self.account_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetAccount<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetAccount { account_id });
     /// Request builder of [`Client::get_account_entity`](super::Client::get_account_entity).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetAccountEntity<'a> {
@@ -2582,37 +2092,12 @@ pub mod requests {
         /// ID of the account.
         pub(super) account_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetAccountEntity<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetAccountEntity")
-                .field("account_id", &self.account_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetAccountEntity<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EnterpriseAccount,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EnterpriseAccount,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetAccountEntity<'a> {
+        type Output = crate::enterprise_manager::models::EnterpriseAccount;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getAccountEntity",
                 "/api/security/accounts/{accountId}",
                 true,
@@ -2620,26 +2105,13 @@ pub mod requests {
             request.literal("/security/accounts/");
             request.segment(&self.account_id);
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetAccountEntity<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EnterpriseAccount,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetAccountEntity { account_id });
     /// Request builder of [`Client::get_backup`](super::Client::get_backup).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetBackup<'a> {
@@ -2647,63 +2119,25 @@ pub mod requests {
         /// ID of the backup.
         pub(super) backup_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetBackup<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetBackup")
-                .field("backup_id", &self.backup_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetBackup<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityRef,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetBackup<'a> {
+        type Output = crate::enterprise_manager::models::EntityRef;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getBackup",
                 "/api/backups/{backupId}",
                 true,
             );
             request.literal("/backups/");
             request.segment(&self.backup_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetBackup<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetBackup { backup_id });
     /// Request builder of [`Client::get_backup_entity`](super::Client::get_backup_entity).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetBackupEntity<'a> {
@@ -2711,37 +2145,12 @@ pub mod requests {
         /// ID of the backup.
         pub(super) backup_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetBackupEntity<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetBackupEntity")
-                .field("backup_id", &self.backup_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetBackupEntity<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Backup,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Backup,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetBackupEntity<'a> {
+        type Output = crate::enterprise_manager::models::Backup;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getBackupEntity",
                 "/api/backups/{backupId}",
                 true,
@@ -2749,26 +2158,13 @@ pub mod requests {
             request.literal("/backups/");
             request.segment(&self.backup_id);
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetBackupEntity<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Backup,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetBackupEntity { backup_id });
     /// Request builder of [`Client::get_backup_server`](super::Client::get_backup_server).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetBackupServer<'a> {
@@ -2776,63 +2172,25 @@ pub mod requests {
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetBackupServer<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetBackupServer")
-                .field("backup_server_id", &self.backup_server_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetBackupServer<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityRef,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetBackupServer<'a> {
+        type Output = crate::enterprise_manager::models::EntityRef;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getBackupServer",
                 "/api/backupServers/{backupServerId}",
                 true,
             );
             request.literal("/backupServers/");
             request.segment(&self.backup_server_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetBackupServer<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetBackupServer { backup_server_id });
     /// Request builder of [`Client::get_backup_server_entity`](super::Client::get_backup_server_entity).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetBackupServerEntity<'a> {
@@ -2840,37 +2198,12 @@ pub mod requests {
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetBackupServerEntity<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetBackupServerEntity")
-                .field("backup_server_id", &self.backup_server_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetBackupServerEntity<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::BackupServer,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::BackupServer,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetBackupServerEntity<'a> {
+        type Output = crate::enterprise_manager::models::BackupServer;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getBackupServerEntity",
                 "/api/backupServers/{backupServerId}",
                 true,
@@ -2878,26 +2211,13 @@ pub mod requests {
             request.literal("/backupServers/");
             request.segment(&self.backup_server_id);
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetBackupServerEntity<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::BackupServer,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetBackupServerEntity { backup_server_id });
     /// Request builder of [`Client::get_backup_session`](super::Client::get_backup_session).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetBackupSession<'a> {
@@ -2905,63 +2225,25 @@ pub mod requests {
         /// ID of the backup job session.
         pub(super) session_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetBackupSession<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetBackupSession")
-                .field("session_id", &self.session_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetBackupSession<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityRef,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetBackupSession<'a> {
+        type Output = crate::enterprise_manager::models::EntityRef;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getBackupSession",
                 "/api/backupSessions/{sessionId}",
                 true,
             );
             request.literal("/backupSessions/");
             request.segment(&self.session_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetBackupSession<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetBackupSession { session_id });
     /// Request builder of [`Client::get_backup_session_entity`](super::Client::get_backup_session_entity).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetBackupSessionEntity<'a> {
@@ -2969,37 +2251,12 @@ pub mod requests {
         /// ID of the backup job session.
         pub(super) session_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetBackupSessionEntity<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetBackupSessionEntity")
-                .field("session_id", &self.session_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetBackupSessionEntity<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::BackupJobSession,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::BackupJobSession,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetBackupSessionEntity<'a> {
+        type Output = crate::enterprise_manager::models::BackupJobSession;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getBackupSessionEntity",
                 "/api/backupSessions/{sessionId}",
                 true,
@@ -3007,26 +2264,13 @@ pub mod requests {
             request.literal("/backupSessions/");
             request.segment(&self.session_id);
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetBackupSessionEntity<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::BackupJobSession,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetBackupSessionEntity { session_id });
     /// Request builder of [`Client::get_backup_task_session`](super::Client::get_backup_task_session).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetBackupTaskSession<'a> {
@@ -3034,63 +2278,25 @@ pub mod requests {
         /// ID of the backup task session.
         pub(super) task_session_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetBackupTaskSession<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetBackupTaskSession")
-                .field("task_session_id", &self.task_session_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetBackupTaskSession<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityRef,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetBackupTaskSession<'a> {
+        type Output = crate::enterprise_manager::models::EntityRef;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getBackupTaskSession",
                 "/api/backupTaskSessions/{taskSessionId}",
                 true,
             );
             request.literal("/backupTaskSessions/");
             request.segment(&self.task_session_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetBackupTaskSession<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetBackupTaskSession { task_session_id });
     /// Request builder of [`Client::get_backup_task_session_entity`](super::Client::get_backup_task_session_entity).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetBackupTaskSessionEntity<'a> {
@@ -3098,37 +2304,12 @@ pub mod requests {
         /// ID of the backup task session.
         pub(super) task_session_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetBackupTaskSessionEntity<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetBackupTaskSessionEntity")
-                .field("task_session_id", &self.task_session_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetBackupTaskSessionEntity<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::BackupTaskSession,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::BackupTaskSession,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetBackupTaskSessionEntity<'a> {
+        type Output = crate::enterprise_manager::models::BackupTaskSession;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getBackupTaskSessionEntity",
                 "/api/backupTaskSessions/{taskSessionId}",
                 true,
@@ -3136,26 +2317,13 @@ pub mod requests {
             request.literal("/backupTaskSessions/");
             request.segment(&self.task_session_id);
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetBackupTaskSessionEntity<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::BackupTaskSession,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetBackupTaskSessionEntity { task_session_id });
     /// Request builder of [`Client::get_credentials`](super::Client::get_credentials).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetCredentials<'a> {
@@ -3165,38 +2333,12 @@ pub mod requests {
         /// ID of the credentials record.
         pub(super) credentials_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetCredentials<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetCredentials")
-                .field("backup_server_id", &self.backup_server_id)
-                .field("credentials_id", &self.credentials_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetCredentials<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::CredentialsInfo,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::CredentialsInfo,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetCredentials<'a> {
+        type Output = crate::enterprise_manager::models::CredentialsInfo;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getCredentials",
                 "/api/backupServers/{backupServerId}/credentials/{credentialsId}",
                 true,
@@ -3206,26 +2348,13 @@ pub mod requests {
             request.segment(&self.backup_server_id);
             request.literal("/credentials/");
             request.segment(&self.credentials_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetCredentials<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::CredentialsInfo,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetCredentials { backup_server_id, credentials_id });
     /// Request builder of [`Client::get_job`](super::Client::get_job).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetJob<'a> {
@@ -3233,63 +2362,25 @@ pub mod requests {
         /// ID of the job.
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetJob<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetJob")
-                .field("job_id", &self.job_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetJob<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityRef,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetJob<'a> {
+        type Output = crate::enterprise_manager::models::EntityRef;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getJob",
                 "/api/jobs/{jobId}",
                 true,
             );
             request.literal("/jobs/");
             request.segment(&self.job_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetJob<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetJob { job_id });
     /// Request builder of [`Client::get_job_entity`](super::Client::get_job_entity).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetJobEntity<'a> {
@@ -3297,37 +2388,12 @@ pub mod requests {
         /// ID of the job.
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetJobEntity<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetJobEntity")
-                .field("job_id", &self.job_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetJobEntity<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Job,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Job,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetJobEntity<'a> {
+        type Output = crate::enterprise_manager::models::Job;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getJobEntity",
                 "/api/jobs/{jobId}",
                 true,
@@ -3335,26 +2401,13 @@ pub mod requests {
             request.literal("/jobs/");
             request.segment(&self.job_id);
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetJobEntity<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Job,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetJobEntity { job_id });
     /// Request builder of [`Client::get_job_include`](super::Client::get_job_include).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetJobInclude<'a> {
@@ -3364,38 +2417,12 @@ pub mod requests {
         /// ID of the object in the job (`ObjectInJobId`).
         pub(super) include_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetJobInclude<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetJobInclude")
-                .field("job_id", &self.job_id)
-                .field("include_id", &self.include_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetJobInclude<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::ObjectInJob,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::ObjectInJob,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetJobInclude<'a> {
+        type Output = crate::enterprise_manager::models::ObjectInJob;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getJobInclude",
                 "/api/jobs/{jobId}/includes/{includeId}",
                 true,
@@ -3404,26 +2431,13 @@ pub mod requests {
             request.segment(&self.job_id);
             request.literal("/includes/");
             request.segment(&self.include_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetJobInclude<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::ObjectInJob,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetJobInclude { job_id, include_id });
     /// Request builder of [`Client::get_logon_session`](super::Client::get_logon_session).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetLogonSession<'a> {
@@ -3431,37 +2445,12 @@ pub mod requests {
         /// ID of the logon session.
         pub(super) session_id: String,
     }
-    impl ::std::fmt::Debug for GetLogonSession<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetLogonSession")
-                .field("session_id", &::veeam_runtime::Redacted)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetLogonSession<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::LogonSession,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::LogonSession,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetLogonSession<'a> {
+        type Output = crate::enterprise_manager::models::LogonSession;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getLogonSession",
                 "/api/logonSessions/{sessionId}",
                 true,
@@ -3469,26 +2458,13 @@ pub mod requests {
             request.sensitive_response();
             request.literal("/logonSessions/");
             request.segment(&self.session_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetLogonSession<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::LogonSession,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetLogonSession { session_id = redacted });
     /// Request builder of [`Client::get_managed_server`](super::Client::get_managed_server).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetManagedServer<'a> {
@@ -3496,63 +2472,25 @@ pub mod requests {
         /// ID of the managed server.
         pub(super) managed_server_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetManagedServer<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetManagedServer")
-                .field("managed_server_id", &self.managed_server_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetManagedServer<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityRef,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetManagedServer<'a> {
+        type Output = crate::enterprise_manager::models::EntityRef;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getManagedServer",
                 "/api/managedServers/{managedServerId}",
                 true,
             );
             request.literal("/managedServers/");
             request.segment(&self.managed_server_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetManagedServer<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetManagedServer { managed_server_id });
     /// Request builder of [`Client::get_managed_server_entity`](super::Client::get_managed_server_entity).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetManagedServerEntity<'a> {
@@ -3560,37 +2498,12 @@ pub mod requests {
         /// ID of the managed server.
         pub(super) managed_server_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetManagedServerEntity<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetManagedServerEntity")
-                .field("managed_server_id", &self.managed_server_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetManagedServerEntity<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::ManagedServer,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::ManagedServer,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetManagedServerEntity<'a> {
+        type Output = crate::enterprise_manager::models::ManagedServer;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getManagedServerEntity",
                 "/api/managedServers/{managedServerId}",
                 true,
@@ -3598,26 +2511,13 @@ pub mod requests {
             request.literal("/managedServers/");
             request.segment(&self.managed_server_id);
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetManagedServerEntity<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::ManagedServer,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetManagedServerEntity { managed_server_id });
     /// Request builder of [`Client::get_password`](super::Client::get_password).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetPassword<'a> {
@@ -3627,38 +2527,12 @@ pub mod requests {
         /// ID of the password.
         pub(super) password_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetPassword<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetPassword")
-                .field("backup_server_id", &self.backup_server_id)
-                .field("password_id", &self.password_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetPassword<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::PasswordKeyInfo,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::PasswordKeyInfo,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetPassword<'a> {
+        type Output = crate::enterprise_manager::models::PasswordKeyInfo;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getPassword",
                 "/api/backupServers/{backupServerId}/passwords/{passwordId}",
                 true,
@@ -3667,26 +2541,13 @@ pub mod requests {
             request.segment(&self.backup_server_id);
             request.literal("/passwords/");
             request.segment(&self.password_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetPassword<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::PasswordKeyInfo,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetPassword { backup_server_id, password_id });
     /// Request builder of [`Client::get_repository`](super::Client::get_repository).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetRepository<'a> {
@@ -3694,63 +2555,25 @@ pub mod requests {
         /// ID of the repository.
         pub(super) repository_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetRepository<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetRepository")
-                .field("repository_id", &self.repository_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetRepository<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityRef,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetRepository<'a> {
+        type Output = crate::enterprise_manager::models::EntityRef;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getRepository",
                 "/api/repositories/{repositoryId}",
                 true,
             );
             request.literal("/repositories/");
             request.segment(&self.repository_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetRepository<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetRepository { repository_id });
     /// Request builder of [`Client::get_repository_entity`](super::Client::get_repository_entity).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetRepositoryEntity<'a> {
@@ -3758,37 +2581,12 @@ pub mod requests {
         /// ID of the repository.
         pub(super) repository_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetRepositoryEntity<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetRepositoryEntity")
-                .field("repository_id", &self.repository_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetRepositoryEntity<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Repository,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Repository,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetRepositoryEntity<'a> {
+        type Output = crate::enterprise_manager::models::Repository;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getRepositoryEntity",
                 "/api/repositories/{repositoryId}",
                 true,
@@ -3796,26 +2594,13 @@ pub mod requests {
             request.literal("/repositories/");
             request.segment(&self.repository_id);
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetRepositoryEntity<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Repository,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetRepositoryEntity { repository_id });
     /// Request builder of [`Client::get_restore_point`](super::Client::get_restore_point).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetRestorePoint<'a> {
@@ -3823,63 +2608,25 @@ pub mod requests {
         /// ID of the restore point.
         pub(super) restore_point_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetRestorePoint<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetRestorePoint")
-                .field("restore_point_id", &self.restore_point_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetRestorePoint<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityRef,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetRestorePoint<'a> {
+        type Output = crate::enterprise_manager::models::EntityRef;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getRestorePoint",
                 "/api/restorePoints/{restorePointId}",
                 true,
             );
             request.literal("/restorePoints/");
             request.segment(&self.restore_point_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetRestorePoint<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetRestorePoint { restore_point_id });
     /// Request builder of [`Client::get_restore_point_entity`](super::Client::get_restore_point_entity).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetRestorePointEntity<'a> {
@@ -3887,37 +2634,12 @@ pub mod requests {
         /// ID of the restore point.
         pub(super) restore_point_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetRestorePointEntity<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetRestorePointEntity")
-                .field("restore_point_id", &self.restore_point_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetRestorePointEntity<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::RestorePoint,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::RestorePoint,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetRestorePointEntity<'a> {
+        type Output = crate::enterprise_manager::models::RestorePoint;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getRestorePointEntity",
                 "/api/restorePoints/{restorePointId}",
                 true,
@@ -3925,26 +2647,13 @@ pub mod requests {
             request.literal("/restorePoints/");
             request.segment(&self.restore_point_id);
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetRestorePointEntity<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::RestorePoint,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetRestorePointEntity { restore_point_id });
     /// Request builder of [`Client::get_role`](super::Client::get_role).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetRole<'a> {
@@ -3952,63 +2661,25 @@ pub mod requests {
         /// ID of the role.
         pub(super) role_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetRole<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetRole")
-                .field("role_id", &self.role_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetRole<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityRef,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetRole<'a> {
+        type Output = crate::enterprise_manager::models::EntityRef;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getRole",
                 "/api/security/roles/{roleId}",
                 true,
             );
             request.literal("/security/roles/");
             request.segment(&self.role_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetRole<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetRole { role_id });
     /// Request builder of [`Client::get_role_entity`](super::Client::get_role_entity).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetRoleEntity<'a> {
@@ -4016,37 +2687,12 @@ pub mod requests {
         /// ID of the role.
         pub(super) role_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetRoleEntity<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetRoleEntity")
-                .field("role_id", &self.role_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetRoleEntity<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EnterpriseRole,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EnterpriseRole,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetRoleEntity<'a> {
+        type Output = crate::enterprise_manager::models::EnterpriseRole;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getRoleEntity",
                 "/api/security/roles/{roleId}",
                 true,
@@ -4054,26 +2700,13 @@ pub mod requests {
             request.literal("/security/roles/");
             request.segment(&self.role_id);
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetRoleEntity<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EnterpriseRole,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetRoleEntity { role_id });
     /// Request builder of [`Client::get_task`](super::Client::get_task).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetTask<'a> {
@@ -4081,63 +2714,25 @@ pub mod requests {
         /// ID of the task, for example `task-1`.
         pub(super) task_id: String,
     }
-    impl ::std::fmt::Debug for GetTask<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetTask")
-                .field("task_id", &self.task_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetTask<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Task,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetTask<'a> {
+        type Output = crate::enterprise_manager::models::Task;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getTask",
                 "/api/tasks/{taskId}",
                 true,
             );
             request.literal("/tasks/");
             request.segment(&self.task_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetTask<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetTask { task_id });
     /// Request builder of [`Client::get_vm_restore_point`](super::Client::get_vm_restore_point).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetVmRestorePoint<'a> {
@@ -4145,63 +2740,25 @@ pub mod requests {
         /// ID of the VM restore point.
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetVmRestorePoint<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetVmRestorePoint")
-                .field("vm_restore_point_id", &self.vm_restore_point_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetVmRestorePoint<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityRef,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetVmRestorePoint<'a> {
+        type Output = crate::enterprise_manager::models::EntityRef;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getVmRestorePoint",
                 "/api/vmRestorePoints/{vmRestorePointId}",
                 true,
             );
             request.literal("/vmRestorePoints/");
             request.segment(&self.vm_restore_point_id);
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetVmRestorePoint<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityRef,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetVmRestorePoint { vm_restore_point_id });
     /// Request builder of [`Client::get_vm_restore_point_entity`](super::Client::get_vm_restore_point_entity).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct GetVmRestorePointEntity<'a> {
@@ -4209,37 +2766,12 @@ pub mod requests {
         /// ID of the VM restore point.
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for GetVmRestorePointEntity<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("GetVmRestorePointEntity")
-                .field("vm_restore_point_id", &self.vm_restore_point_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> GetVmRestorePointEntity<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::VmRestorePoint,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::VmRestorePoint,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for GetVmRestorePointEntity<'a> {
+        type Output = crate::enterprise_manager::models::VmRestorePoint;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "getVmRestorePointEntity",
                 "/api/vmRestorePoints/{vmRestorePointId}",
                 true,
@@ -4247,145 +2779,60 @@ pub mod requests {
             request.literal("/vmRestorePoints/");
             request.segment(&self.vm_restore_point_id);
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for GetVmRestorePointEntity<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::VmRestorePoint,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(GetVmRestorePointEntity { vm_restore_point_id });
     /// Request builder of [`Client::list_accounts`](super::Client::list_accounts).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListAccounts<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListAccounts<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListAccounts").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListAccounts<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityReferences,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListAccounts<'a> {
+        type Output = crate::enterprise_manager::models::EntityReferences;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listAccounts",
                 "/api/security/accounts",
                 true,
             );
             request.literal("/security/accounts");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListAccounts<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListAccounts {});
     /// Request builder of [`Client::list_backup_entities`](super::Client::list_backup_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListBackupEntities<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListBackupEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListBackupEntities").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListBackupEntities<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Backups,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Backups,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListBackupEntities<'a> {
+        type Output = crate::enterprise_manager::models::Backups;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listBackupEntities",
                 "/api/backups",
                 true,
             );
             request.literal("/backups");
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListBackupEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Backups,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListBackupEntities {});
     /// Request builder of [`Client::list_backup_restore_points`](super::Client::list_backup_restore_points).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListBackupRestorePoints<'a> {
@@ -4393,37 +2840,12 @@ pub mod requests {
         /// ID of the backup.
         pub(super) backup_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for ListBackupRestorePoints<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListBackupRestorePoints")
-                .field("backup_id", &self.backup_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListBackupRestorePoints<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityReferences,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListBackupRestorePoints<'a> {
+        type Output = crate::enterprise_manager::models::EntityReferences;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listBackupRestorePoints",
                 "/api/backups/{backupId}/restorePoints",
                 true,
@@ -4431,205 +2853,84 @@ pub mod requests {
             request.literal("/backups/");
             request.segment(&self.backup_id);
             request.literal("/restorePoints");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListBackupRestorePoints<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListBackupRestorePoints { backup_id });
     /// Request builder of [`Client::list_backup_server_entities`](super::Client::list_backup_server_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListBackupServerEntities<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListBackupServerEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListBackupServerEntities").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListBackupServerEntities<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::BackupServers,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::BackupServers,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListBackupServerEntities<'a> {
+        type Output = crate::enterprise_manager::models::BackupServers;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listBackupServerEntities",
                 "/api/backupServers",
                 true,
             );
             request.literal("/backupServers");
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListBackupServerEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::BackupServers,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListBackupServerEntities {});
     /// Request builder of [`Client::list_backup_servers`](super::Client::list_backup_servers).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListBackupServers<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListBackupServers<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListBackupServers").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListBackupServers<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityReferences,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListBackupServers<'a> {
+        type Output = crate::enterprise_manager::models::EntityReferences;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listBackupServers",
                 "/api/backupServers",
                 true,
             );
             request.literal("/backupServers");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListBackupServers<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListBackupServers {});
     /// Request builder of [`Client::list_backup_session_entities`](super::Client::list_backup_session_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListBackupSessionEntities<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListBackupSessionEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListBackupSessionEntities").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListBackupSessionEntities<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::BackupJobSessions,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::BackupJobSessions,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListBackupSessionEntities<'a> {
+        type Output = crate::enterprise_manager::models::BackupJobSessions;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listBackupSessionEntities",
                 "/api/backupSessions",
                 true,
             );
             request.literal("/backupSessions");
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListBackupSessionEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::BackupJobSessions,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListBackupSessionEntities {});
     /// Request builder of [`Client::list_backup_session_task_sessions`](super::Client::list_backup_session_task_sessions).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListBackupSessionTaskSessions<'a> {
@@ -4637,37 +2938,12 @@ pub mod requests {
         /// ID of the backup job session.
         pub(super) session_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for ListBackupSessionTaskSessions<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListBackupSessionTaskSessions")
-                .field("session_id", &self.session_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListBackupSessionTaskSessions<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityReferences,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListBackupSessionTaskSessions<'a> {
+        type Output = crate::enterprise_manager::models::EntityReferences;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listBackupSessionTaskSessions",
                 "/api/backupSessions/{sessionId}/taskSessions",
                 true,
@@ -4675,263 +2951,106 @@ pub mod requests {
             request.literal("/backupSessions/");
             request.segment(&self.session_id);
             request.literal("/taskSessions");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListBackupSessionTaskSessions<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListBackupSessionTaskSessions { session_id });
     /// Request builder of [`Client::list_backup_sessions`](super::Client::list_backup_sessions).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListBackupSessions<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListBackupSessions<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListBackupSessions").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListBackupSessions<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityReferences,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListBackupSessions<'a> {
+        type Output = crate::enterprise_manager::models::EntityReferences;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listBackupSessions",
                 "/api/backupSessions",
                 true,
             );
             request.literal("/backupSessions");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListBackupSessions<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListBackupSessions {});
     /// Request builder of [`Client::list_backup_task_session_entities`](super::Client::list_backup_task_session_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListBackupTaskSessionEntities<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListBackupTaskSessionEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListBackupTaskSessionEntities").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListBackupTaskSessionEntities<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::BackupTaskSessions,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::BackupTaskSessions,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListBackupTaskSessionEntities<'a> {
+        type Output = crate::enterprise_manager::models::BackupTaskSessions;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listBackupTaskSessionEntities",
                 "/api/backupTaskSessions",
                 true,
             );
             request.literal("/backupTaskSessions");
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListBackupTaskSessionEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::BackupTaskSessions,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListBackupTaskSessionEntities {});
     /// Request builder of [`Client::list_backup_task_sessions`](super::Client::list_backup_task_sessions).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListBackupTaskSessions<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListBackupTaskSessions<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListBackupTaskSessions").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListBackupTaskSessions<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityReferences,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListBackupTaskSessions<'a> {
+        type Output = crate::enterprise_manager::models::EntityReferences;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listBackupTaskSessions",
                 "/api/backupTaskSessions",
                 true,
             );
             request.literal("/backupTaskSessions");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListBackupTaskSessions<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListBackupTaskSessions {});
     /// Request builder of [`Client::list_backups`](super::Client::list_backups).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListBackups<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListBackups<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListBackups").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListBackups<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityReferences,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListBackups<'a> {
+        type Output = crate::enterprise_manager::models::EntityReferences;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listBackups",
                 "/api/backups",
                 true,
             );
             request.literal("/backups");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListBackups<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListBackups {});
     /// Request builder of [`Client::list_credentials`](super::Client::list_credentials).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListCredentials<'a> {
@@ -4939,37 +3058,12 @@ pub mod requests {
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for ListCredentials<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListCredentials")
-                .field("backup_server_id", &self.backup_server_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListCredentials<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::CredentialsInfoList,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::CredentialsInfoList,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListCredentials<'a> {
+        type Output = crate::enterprise_manager::models::CredentialsInfoList;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listCredentials",
                 "/api/backupServers/{backupServerId}/credentials",
                 true,
@@ -4978,26 +3072,13 @@ pub mod requests {
             request.literal("/backupServers/");
             request.segment(&self.backup_server_id);
             request.literal("/credentials");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListCredentials<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::CredentialsInfoList,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListCredentials { backup_server_id });
     /// Request builder of [`Client::list_job_backup_sessions`](super::Client::list_job_backup_sessions).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListJobBackupSessions<'a> {
@@ -5005,37 +3086,12 @@ pub mod requests {
         /// ID of the job.
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for ListJobBackupSessions<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListJobBackupSessions")
-                .field("job_id", &self.job_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListJobBackupSessions<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityReferences,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListJobBackupSessions<'a> {
+        type Output = crate::enterprise_manager::models::EntityReferences;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listJobBackupSessions",
                 "/api/jobs/{jobId}/backupSessions",
                 true,
@@ -5043,86 +3099,37 @@ pub mod requests {
             request.literal("/jobs/");
             request.segment(&self.job_id);
             request.literal("/backupSessions");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListJobBackupSessions<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListJobBackupSessions { job_id });
     /// Request builder of [`Client::list_job_entities`](super::Client::list_job_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListJobEntities<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListJobEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListJobEntities").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListJobEntities<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Jobs,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Jobs,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListJobEntities<'a> {
+        type Output = crate::enterprise_manager::models::Jobs;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listJobEntities",
                 "/api/jobs",
                 true,
             );
             request.literal("/jobs");
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListJobEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Jobs,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListJobEntities {});
     /// Request builder of [`Client::list_job_includes`](super::Client::list_job_includes).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListJobIncludes<'a> {
@@ -5130,37 +3137,12 @@ pub mod requests {
         /// ID of the job.
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for ListJobIncludes<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListJobIncludes")
-                .field("job_id", &self.job_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListJobIncludes<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::ObjectsInJob,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::ObjectsInJob,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListJobIncludes<'a> {
+        type Output = crate::enterprise_manager::models::ObjectsInJob;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listJobIncludes",
                 "/api/jobs/{jobId}/includes",
                 true,
@@ -5168,264 +3150,102 @@ pub mod requests {
             request.literal("/jobs/");
             request.segment(&self.job_id);
             request.literal("/includes");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListJobIncludes<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::ObjectsInJob,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListJobIncludes { job_id });
     /// Request builder of [`Client::list_jobs`](super::Client::list_jobs).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListJobs<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListJobs<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListJobs").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListJobs<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityReferences,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
-                "listJobs",
-                "/api/jobs",
-                true,
-            );
+    impl<'a> rt::Operation<'a> for ListJobs<'a> {
+        type Output = crate::enterprise_manager::models::EntityReferences;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(rt::GET, "listJobs", "/api/jobs", true);
             request.literal("/jobs");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListJobs<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListJobs {});
     /// Request builder of [`Client::list_logon_sessions`](super::Client::list_logon_sessions).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListLogonSessions<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListLogonSessions<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListLogonSessions").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListLogonSessions<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::LogonSessions,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::LogonSessions,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListLogonSessions<'a> {
+        type Output = crate::enterprise_manager::models::LogonSessions;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listLogonSessions",
                 "/api/logonSessions",
                 true,
             );
             request.sensitive_response();
             request.literal("/logonSessions");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListLogonSessions<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::LogonSessions,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListLogonSessions {});
     /// Request builder of [`Client::list_managed_server_entities`](super::Client::list_managed_server_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListManagedServerEntities<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListManagedServerEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListManagedServerEntities").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListManagedServerEntities<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::ManagedServers,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::ManagedServers,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListManagedServerEntities<'a> {
+        type Output = crate::enterprise_manager::models::ManagedServers;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listManagedServerEntities",
                 "/api/managedServers",
                 true,
             );
             request.literal("/managedServers");
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListManagedServerEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::ManagedServers,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListManagedServerEntities {});
     /// Request builder of [`Client::list_managed_servers`](super::Client::list_managed_servers).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListManagedServers<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListManagedServers<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListManagedServers").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListManagedServers<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityReferences,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListManagedServers<'a> {
+        type Output = crate::enterprise_manager::models::EntityReferences;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listManagedServers",
                 "/api/managedServers",
                 true,
             );
             request.literal("/managedServers");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListManagedServers<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListManagedServers {});
     /// Request builder of [`Client::list_passwords`](super::Client::list_passwords).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListPasswords<'a> {
@@ -5433,37 +3253,12 @@ pub mod requests {
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for ListPasswords<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListPasswords")
-                .field("backup_server_id", &self.backup_server_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListPasswords<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::PasswordKeyInfoList,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::PasswordKeyInfoList,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListPasswords<'a> {
+        type Output = crate::enterprise_manager::models::PasswordKeyInfoList;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listPasswords",
                 "/api/backupServers/{backupServerId}/passwords",
                 true,
@@ -5471,205 +3266,84 @@ pub mod requests {
             request.literal("/backupServers/");
             request.segment(&self.backup_server_id);
             request.literal("/passwords");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListPasswords<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::PasswordKeyInfoList,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListPasswords { backup_server_id });
     /// Request builder of [`Client::list_repositories`](super::Client::list_repositories).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListRepositories<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListRepositories<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListRepositories").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListRepositories<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityReferences,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListRepositories<'a> {
+        type Output = crate::enterprise_manager::models::EntityReferences;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listRepositories",
                 "/api/repositories",
                 true,
             );
             request.literal("/repositories");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListRepositories<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListRepositories {});
     /// Request builder of [`Client::list_repository_entities`](super::Client::list_repository_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListRepositoryEntities<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListRepositoryEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListRepositoryEntities").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListRepositoryEntities<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Repositories,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Repositories,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListRepositoryEntities<'a> {
+        type Output = crate::enterprise_manager::models::Repositories;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listRepositoryEntities",
                 "/api/repositories",
                 true,
             );
             request.literal("/repositories");
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListRepositoryEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Repositories,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListRepositoryEntities {});
     /// Request builder of [`Client::list_restore_point_entities`](super::Client::list_restore_point_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListRestorePointEntities<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListRestorePointEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListRestorePointEntities").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListRestorePointEntities<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::RestorePoints,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::RestorePoints,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListRestorePointEntities<'a> {
+        type Output = crate::enterprise_manager::models::RestorePoints;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listRestorePointEntities",
                 "/api/restorePoints",
                 true,
             );
             request.literal("/restorePoints");
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListRestorePointEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::RestorePoints,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListRestorePointEntities {});
     /// Request builder of [`Client::list_restore_point_vm_restore_points`](super::Client::list_restore_point_vm_restore_points).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListRestorePointVmRestorePoints<'a> {
@@ -5677,37 +3351,12 @@ pub mod requests {
         /// ID of the restore point.
         pub(super) restore_point_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for ListRestorePointVmRestorePoints<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListRestorePointVmRestorePoints")
-                .field("restore_point_id", &self.restore_point_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListRestorePointVmRestorePoints<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityReferences,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListRestorePointVmRestorePoints<'a> {
+        type Output = crate::enterprise_manager::models::EntityReferences;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listRestorePointVmRestorePoints",
                 "/api/restorePoints/{restorePointId}/vmRestorePoints",
                 true,
@@ -5715,322 +3364,124 @@ pub mod requests {
             request.literal("/restorePoints/");
             request.segment(&self.restore_point_id);
             request.literal("/vmRestorePoints");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListRestorePointVmRestorePoints<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListRestorePointVmRestorePoints { restore_point_id });
     /// Request builder of [`Client::list_restore_points`](super::Client::list_restore_points).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListRestorePoints<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListRestorePoints<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListRestorePoints").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListRestorePoints<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityReferences,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListRestorePoints<'a> {
+        type Output = crate::enterprise_manager::models::EntityReferences;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listRestorePoints",
                 "/api/restorePoints",
                 true,
             );
             request.literal("/restorePoints");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListRestorePoints<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListRestorePoints {});
     /// Request builder of [`Client::list_roles`](super::Client::list_roles).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListRoles<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListRoles<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListRoles").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListRoles<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityReferences,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListRoles<'a> {
+        type Output = crate::enterprise_manager::models::EntityReferences;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listRoles",
                 "/api/security/roles",
                 true,
             );
             request.literal("/security/roles");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListRoles<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListRoles {});
     /// Request builder of [`Client::list_tasks`](super::Client::list_tasks).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListTasks<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListTasks<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListTasks").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListTasks<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Tasks,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Tasks,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
-                "listTasks",
-                "/api/tasks",
-                true,
-            );
+    impl<'a> rt::Operation<'a> for ListTasks<'a> {
+        type Output = crate::enterprise_manager::models::Tasks;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(rt::GET, "listTasks", "/api/tasks", true);
             request.literal("/tasks");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListTasks<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Tasks,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListTasks {});
     /// Request builder of [`Client::list_vm_restore_point_entities`](super::Client::list_vm_restore_point_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListVmRestorePointEntities<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListVmRestorePointEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListVmRestorePointEntities").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListVmRestorePointEntities<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::VmRestorePoints,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::VmRestorePoints,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListVmRestorePointEntities<'a> {
+        type Output = crate::enterprise_manager::models::VmRestorePoints;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listVmRestorePointEntities",
                 "/api/vmRestorePoints",
                 true,
             );
             request.literal("/vmRestorePoints");
             request.query("format", Some("Entity"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListVmRestorePointEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::VmRestorePoints,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListVmRestorePointEntities {});
     /// Request builder of [`Client::list_vm_restore_points`](super::Client::list_vm_restore_points).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ListVmRestorePoints<'a> {
         pub(super) client: &'a super::Client,
     }
-    impl ::std::fmt::Debug for ListVmRestorePoints<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ListVmRestorePoints").finish_non_exhaustive()
-        }
-    }
-    impl<'a> ListVmRestorePoints<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::EntityReferences,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    impl<'a> rt::Operation<'a> for ListVmRestorePoints<'a> {
+        type Output = crate::enterprise_manager::models::EntityReferences;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "listVmRestorePoints",
                 "/api/vmRestorePoints",
                 true,
             );
             request.literal("/vmRestorePoints");
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ListVmRestorePoints<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::EntityReferences,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ListVmRestorePoints {});
     /// Request builder of [`Client::logout`](super::Client::logout).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct Logout<'a> {
@@ -6038,54 +3489,25 @@ pub mod requests {
         /// ID of the logon session (its `SessionId`).
         pub(super) session_id: String,
     }
-    impl ::std::fmt::Debug for Logout<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("Logout")
-                .field("session_id", &::veeam_runtime::Redacted)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> Logout<'a> {
-        /// Sends the request.
-        pub async fn send(self) -> Result<(), crate::enterprise_manager::Error> {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<()>,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::DELETE,
+    impl<'a> rt::Operation<'a> for Logout<'a> {
+        type Output = ();
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
                 "logout",
                 "/api/logonSessions/{sessionId}",
                 true,
             );
             request.literal("/logonSessions/");
             request.segment(&self.session_id);
-            let response = self.client.transport.send(request).await?;
-            match response.status() {
-                204u16 => Ok(()),
-                _ => Err(response.unexpected()),
-            }?;
-            let body = ();
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for Logout<'a> {
-        type Output = Result<(), crate::enterprise_manager::Error>;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(Logout { session_id = redacted });
     /// Request builder of [`Client::query_backup_entities`](super::Client::query_backup_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryBackupEntities<'a> {
@@ -6100,17 +3522,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryBackupEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryBackupEntities")
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryBackupEntities<'a> {
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
@@ -6138,29 +3549,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryBackupEntities<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryBackupEntities",
                 "/api/query",
                 true,
@@ -6173,26 +3568,15 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryBackupEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        QueryBackupEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
     /// Request builder of [`Client::query_backup_server_entities`](super::Client::query_backup_server_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryBackupServerEntities<'a> {
@@ -6207,17 +3591,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryBackupServerEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryBackupServerEntities")
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryBackupServerEntities<'a> {
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
@@ -6245,29 +3618,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryBackupServerEntities<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryBackupServerEntities",
                 "/api/query",
                 true,
@@ -6280,26 +3637,15 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryBackupServerEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        QueryBackupServerEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
     /// Request builder of [`Client::query_backup_servers`](super::Client::query_backup_servers).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryBackupServers<'a> {
@@ -6316,18 +3662,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryBackupServers<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryBackupServers")
-                .field("format", &self.format)
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryBackupServers<'a> {
         /// Sets `format`: `Entities` for entities instead of references; see `query_backup_server_entities`.
@@ -6360,29 +3694,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryBackupServers<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryBackupServers",
                 "/api/query",
                 true,
@@ -6395,26 +3713,15 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryBackupServers<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        QueryBackupServers { format, filter, sort_asc, sort_desc, page_size, page }
+    );
     /// Request builder of [`Client::query_backup_session_entities`](super::Client::query_backup_session_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryBackupSessionEntities<'a> {
@@ -6429,17 +3736,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryBackupSessionEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryBackupSessionEntities")
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryBackupSessionEntities<'a> {
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
@@ -6467,29 +3763,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryBackupSessionEntities<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryBackupSessionEntities",
                 "/api/query",
                 true,
@@ -6502,26 +3782,15 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryBackupSessionEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        QueryBackupSessionEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
     /// Request builder of [`Client::query_backup_sessions`](super::Client::query_backup_sessions).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryBackupSessions<'a> {
@@ -6536,17 +3805,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryBackupSessions<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryBackupSessions")
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryBackupSessions<'a> {
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
@@ -6574,29 +3832,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryBackupSessions<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryBackupSessions",
                 "/api/query",
                 true,
@@ -6608,26 +3850,15 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryBackupSessions<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        QueryBackupSessions { filter, sort_asc, sort_desc, page_size, page }
+    );
     /// Request builder of [`Client::query_backup_task_session_entities`](super::Client::query_backup_task_session_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryBackupTaskSessionEntities<'a> {
@@ -6642,17 +3873,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryBackupTaskSessionEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryBackupTaskSessionEntities")
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryBackupTaskSessionEntities<'a> {
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
@@ -6680,29 +3900,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryBackupTaskSessionEntities<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryBackupTaskSessionEntities",
                 "/api/query",
                 true,
@@ -6715,26 +3919,15 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryBackupTaskSessionEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        QueryBackupTaskSessionEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
     /// Request builder of [`Client::query_backup_task_sessions`](super::Client::query_backup_task_sessions).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryBackupTaskSessions<'a> {
@@ -6749,17 +3942,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryBackupTaskSessions<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryBackupTaskSessions")
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryBackupTaskSessions<'a> {
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
@@ -6787,29 +3969,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryBackupTaskSessions<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryBackupTaskSessions",
                 "/api/query",
                 true,
@@ -6821,26 +3987,15 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryBackupTaskSessions<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        QueryBackupTaskSessions { filter, sort_asc, sort_desc, page_size, page }
+    );
     /// Request builder of [`Client::query_backups`](super::Client::query_backups).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryBackups<'a> {
@@ -6855,17 +4010,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryBackups<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryBackups")
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryBackups<'a> {
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
@@ -6893,29 +4037,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryBackups<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryBackups",
                 "/api/query",
                 true,
@@ -6927,26 +4055,13 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryBackups<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(QueryBackups { filter, sort_asc, sort_desc, page_size, page });
     /// Request builder of [`Client::query_job_entities`](super::Client::query_job_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryJobEntities<'a> {
@@ -6961,17 +4076,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryJobEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryJobEntities")
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryJobEntities<'a> {
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
@@ -6999,29 +4103,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryJobEntities<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryJobEntities",
                 "/api/query",
                 true,
@@ -7034,26 +4122,15 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryJobEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        QueryJobEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
     /// Request builder of [`Client::query_jobs`](super::Client::query_jobs).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryJobs<'a> {
@@ -7068,17 +4145,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryJobs<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryJobs")
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryJobs<'a> {
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
@@ -7106,33 +4172,12 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
-                "queryJobs",
-                "/api/query",
-                true,
-            );
+    }
+    impl<'a> rt::Operation<'a> for QueryJobs<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(rt::GET, "queryJobs", "/api/query", true);
             request.literal("/query");
             request.query("type", Some("Job"));
             request.query("filter", self.filter.as_deref());
@@ -7140,26 +4185,13 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryJobs<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(QueryJobs { filter, sort_asc, sort_desc, page_size, page });
     /// Request builder of [`Client::query_managed_server_entities`](super::Client::query_managed_server_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryManagedServerEntities<'a> {
@@ -7174,17 +4206,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryManagedServerEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryManagedServerEntities")
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryManagedServerEntities<'a> {
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
@@ -7212,29 +4233,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryManagedServerEntities<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryManagedServerEntities",
                 "/api/query",
                 true,
@@ -7247,26 +4252,15 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryManagedServerEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        QueryManagedServerEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
     /// Request builder of [`Client::query_managed_servers`](super::Client::query_managed_servers).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryManagedServers<'a> {
@@ -7281,17 +4275,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryManagedServers<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryManagedServers")
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryManagedServers<'a> {
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
@@ -7319,29 +4302,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryManagedServers<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryManagedServers",
                 "/api/query",
                 true,
@@ -7353,26 +4320,15 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryManagedServers<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        QueryManagedServers { filter, sort_asc, sort_desc, page_size, page }
+    );
     /// Request builder of [`Client::query_passwords`](super::Client::query_passwords).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryPasswords<'a> {
@@ -7389,18 +4345,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryPasswords<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryPasswords")
-                .field("format", &self.format)
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryPasswords<'a> {
         /// Sets `format`: `Entities` for entities instead of references.
@@ -7433,29 +4377,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryPasswords<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryPasswords",
                 "/api/query",
                 true,
@@ -7468,26 +4396,15 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryPasswords<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        QueryPasswords { format, filter, sort_asc, sort_desc, page_size, page }
+    );
     /// Request builder of [`Client::query_repositories`](super::Client::query_repositories).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryRepositories<'a> {
@@ -7502,17 +4419,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryRepositories<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryRepositories")
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryRepositories<'a> {
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
@@ -7540,29 +4446,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryRepositories<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryRepositories",
                 "/api/query",
                 true,
@@ -7574,26 +4464,15 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryRepositories<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        QueryRepositories { filter, sort_asc, sort_desc, page_size, page }
+    );
     /// Request builder of [`Client::query_repository_entities`](super::Client::query_repository_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryRepositoryEntities<'a> {
@@ -7608,17 +4487,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryRepositoryEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryRepositoryEntities")
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryRepositoryEntities<'a> {
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
@@ -7646,29 +4514,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryRepositoryEntities<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryRepositoryEntities",
                 "/api/query",
                 true,
@@ -7681,26 +4533,15 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryRepositoryEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        QueryRepositoryEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
     /// Request builder of [`Client::query_restore_point_entities`](super::Client::query_restore_point_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryRestorePointEntities<'a> {
@@ -7715,17 +4556,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryRestorePointEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryRestorePointEntities")
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryRestorePointEntities<'a> {
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
@@ -7753,29 +4583,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryRestorePointEntities<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryRestorePointEntities",
                 "/api/query",
                 true,
@@ -7788,26 +4602,15 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryRestorePointEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        QueryRestorePointEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
     /// Request builder of [`Client::query_restore_points`](super::Client::query_restore_points).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryRestorePoints<'a> {
@@ -7822,17 +4625,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryRestorePoints<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryRestorePoints")
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryRestorePoints<'a> {
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
@@ -7860,29 +4652,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryRestorePoints<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryRestorePoints",
                 "/api/query",
                 true,
@@ -7894,26 +4670,15 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryRestorePoints<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        QueryRestorePoints { filter, sort_asc, sort_desc, page_size, page }
+    );
     /// Request builder of [`Client::query_vm_restore_point_entities`](super::Client::query_vm_restore_point_entities).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryVmRestorePointEntities<'a> {
@@ -7928,17 +4693,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryVmRestorePointEntities<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryVmRestorePointEntities")
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryVmRestorePointEntities<'a> {
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
@@ -7966,29 +4720,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryVmRestorePointEntities<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryVmRestorePointEntities",
                 "/api/query",
                 true,
@@ -8001,26 +4739,15 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryVmRestorePointEntities<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        QueryVmRestorePointEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
     /// Request builder of [`Client::query_vm_restore_points`](super::Client::query_vm_restore_points).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct QueryVmRestorePoints<'a> {
@@ -8035,17 +4762,6 @@ pub mod requests {
         pub(super) page_size: Option<i32>,
         /// Page number, from 1.
         pub(super) page: Option<i32>,
-    }
-    impl ::std::fmt::Debug for QueryVmRestorePoints<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("QueryVmRestorePoints")
-                .field("filter", &self.filter)
-                .field("sort_asc", &self.sort_asc)
-                .field("sort_desc", &self.sort_desc)
-                .field("page_size", &self.page_size)
-                .field("page", &self.page)
-                .finish_non_exhaustive()
-        }
     }
     impl<'a> QueryVmRestorePoints<'a> {
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
@@ -8073,29 +4789,13 @@ pub mod requests {
             self.page = Some(page);
             self
         }
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::QueryResult,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::GET,
+    }
+    impl<'a> rt::Operation<'a> for QueryVmRestorePoints<'a> {
+        type Output = crate::enterprise_manager::models::QueryResult;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
                 "queryVmRestorePoints",
                 "/api/query",
                 true,
@@ -8107,26 +4807,15 @@ pub mod requests {
             request.query("sortDesc", self.sort_desc.as_deref());
             request.query("pageSize", self.page_size.as_ref());
             request.query("page", self.page.as_ref());
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                200u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for QueryVmRestorePoints<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::QueryResult,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(
+        QueryVmRestorePoints { filter, sort_asc, sort_desc, page_size, page }
+    );
     /// Request builder of [`Client::retry_job`](super::Client::retry_job).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct RetryJob<'a> {
@@ -8134,37 +4823,12 @@ pub mod requests {
         /// ID of the job.
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for RetryJob<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("RetryJob")
-                .field("job_id", &self.job_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> RetryJob<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Task,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for RetryJob<'a> {
+        type Output = crate::enterprise_manager::models::Task;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "retryJob",
                 "/api/jobs/{jobId}",
                 true,
@@ -8172,26 +4836,13 @@ pub mod requests {
             request.literal("/jobs/");
             request.segment(&self.job_id);
             request.query("action", Some("retry"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for RetryJob<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(RetryJob { job_id });
     /// Request builder of [`Client::start_job`](super::Client::start_job).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct StartJob<'a> {
@@ -8199,37 +4850,12 @@ pub mod requests {
         /// ID of the job.
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for StartJob<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("StartJob")
-                .field("job_id", &self.job_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> StartJob<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Task,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for StartJob<'a> {
+        type Output = crate::enterprise_manager::models::Task;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "startJob",
                 "/api/jobs/{jobId}",
                 true,
@@ -8237,26 +4863,13 @@ pub mod requests {
             request.literal("/jobs/");
             request.segment(&self.job_id);
             request.query("action", Some("start"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for StartJob<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(StartJob { job_id });
     /// Request builder of [`Client::stop_job`](super::Client::stop_job).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct StopJob<'a> {
@@ -8264,37 +4877,12 @@ pub mod requests {
         /// ID of the job.
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for StopJob<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("StopJob")
-                .field("job_id", &self.job_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> StopJob<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Task,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for StopJob<'a> {
+        type Output = crate::enterprise_manager::models::Task;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "stopJob",
                 "/api/jobs/{jobId}",
                 true,
@@ -8302,26 +4890,13 @@ pub mod requests {
             request.literal("/jobs/");
             request.segment(&self.job_id);
             request.query("action", Some("stop"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for StopJob<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(StopJob { job_id });
     /// Request builder of [`Client::sync_job`](super::Client::sync_job).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct SyncJob<'a> {
@@ -8329,37 +4904,12 @@ pub mod requests {
         /// ID of the job.
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for SyncJob<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("SyncJob")
-                .field("job_id", &self.job_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> SyncJob<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Task,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for SyncJob<'a> {
+        type Output = crate::enterprise_manager::models::Task;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "syncJob",
                 "/api/jobs/{jobId}",
                 true,
@@ -8367,26 +4917,13 @@ pub mod requests {
             request.literal("/jobs/");
             request.segment(&self.job_id);
             request.query("action", Some("sync"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for SyncJob<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(SyncJob { job_id });
     /// Request builder of [`Client::toggle_job_schedule`](super::Client::toggle_job_schedule).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ToggleJobSchedule<'a> {
@@ -8394,37 +4931,12 @@ pub mod requests {
         /// ID of the job.
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
-    impl ::std::fmt::Debug for ToggleJobSchedule<'_> {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ToggleJobSchedule")
-                .field("job_id", &self.job_id)
-                .finish_non_exhaustive()
-        }
-    }
-    impl<'a> ToggleJobSchedule<'a> {
-        /// Sends the request.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        > {
-            self.send_with_response()
-                .await
-                .map(::veeam_runtime::client::ResponseValue::into_body)
-        }
-        /// Sends the request; the decoded body comes with the response's status and headers
-        /// (`location()`, `header(name)`).
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::veeam_runtime::client::ResponseValue<
-                crate::enterprise_manager::models::Task,
-            >,
-            crate::enterprise_manager::Error,
-        > {
-            let mut request = ::veeam_runtime::client::Request::new(
-                ::veeam_runtime::client::Method::POST,
+    impl<'a> rt::Operation<'a> for ToggleJobSchedule<'a> {
+        type Output = crate::enterprise_manager::models::Task;
+        type ErrorBody = crate::enterprise_manager::models::Error;
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
                 "toggleJobSchedule",
                 "/api/jobs/{jobId}",
                 true,
@@ -8432,24 +4944,11 @@ pub mod requests {
             request.literal("/jobs/");
             request.segment(&self.job_id);
             request.query("action", Some("toggleScheduleEnabled"));
-            let response = self.client.transport.send(request).await?;
-            let body = match response.status() {
-                202u16 => response.body(),
-                _ => Err(response.unexpected()),
-            }?;
-            Ok(response.into_value(body))
+            Ok((&self.client.transport, request))
+        }
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
         }
     }
-    impl<'a> ::std::future::IntoFuture for ToggleJobSchedule<'a> {
-        type Output = Result<
-            crate::enterprise_manager::models::Task,
-            crate::enterprise_manager::Error,
-        >;
-        type IntoFuture = ::std::pin::Pin<
-            Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'a>,
-        >;
-        fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
-        }
-    }
+    rt::request_builder!(ToggleJobSchedule { job_id });
 }

@@ -12,11 +12,14 @@ mod auth;
 mod builder;
 mod error;
 mod files;
+mod operation;
 mod request;
 mod response;
 mod tasks;
 mod transport;
 
+/// The plumbing of generated request builders (see [`Operation`]).
+pub use crate::request_builder;
 pub use auth::{Relogon, Secret, Tokens};
 pub use builder::{BuildError, ClientBuilder};
 pub use error::{
@@ -24,9 +27,23 @@ pub use error::{
     IoError, TaskError, TaskErrorKind, TimeoutError, TooLargeError, TransportError, UnexpectedStatusError,
 };
 pub use files::{ByteStream, Download, Part, PartValue, Upload};
+pub use operation::{send, send_with_response, Built, Operation, Outcome, Sending};
 pub use request::{ParamValue, Request};
 /// HTTP methods, re-exported so that generated code needs no direct reqwest dependency.
 pub use reqwest::Method;
+
+/// The methods by name, for generated code's short paths (`rt::GET`).
+pub const GET: Method = Method::GET;
+/// `POST`.
+pub const POST: Method = Method::POST;
+/// `PUT`.
+pub const PUT: Method = Method::PUT;
+/// `PATCH`.
+pub const PATCH: Method = Method::PATCH;
+/// `DELETE`.
+pub const DELETE: Method = Method::DELETE;
+/// `HEAD`.
+pub const HEAD: Method = Method::HEAD;
 pub use response::{Response, ResponseValue};
 pub use tasks::{wait_for_task, TaskStatus, TaskWait};
 pub use transport::Transport;

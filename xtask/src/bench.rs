@@ -1,0 +1,339 @@
+//! `cargo xtask bench`: the generator on synthetic APIs of several sizes (time of each phase,
+//! peak memory, lines per schema and per operation), the compile time of what it generates, and
+//! the same figures for progenitor on the same OpenAPI documents when asked. Medians of several
+//! runs; the report is Markdown, printed and written to `<work>/report.md`.
+//!
+//! Each generation runs in a child process (`xtask generate-timed`) so its peak memory is its own:
+//! the parent reads it from `wait4`'s resource usage, for progenitor the same way.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Progenitor release compared with; installed into `<work>/tools` when missing.
+const PROGENITOR_VERSION: &str = "0.15.1";
+
+pub struct Options {
+    pub sizes: Vec<usize>,
+    pub runs: usize,
+    pub compile: Vec<usize>,
+    pub progenitor: bool,
+    pub work: PathBuf,
+    pub runtime: PathBuf,
+}
+
+/// One generation: wall time, peak resident memory, and our phases (progenitor has none).
+#[derive(Clone, Copy, Default)]
+struct Run {
+    wall: Duration,
+    peak_kib: u64,
+    phases: [Duration; 6],
+}
+
+const PHASES: [&str; 6] = ["load", "resolve", "render (wall)", "emit (CPU)", "format (CPU)", "write"];
+
+/// What one tool made of one size.
+#[derive(Default)]
+struct Measured {
+    runs: Vec<Run>,
+    src_lines: usize,
+    test_lines: usize,
+    build: Vec<Duration>,
+}
+
+pub fn run(options: &Options) -> Result<String, String> {
+    std::fs::create_dir_all(&options.work).map_err(|e| format!("{}: {e}", options.work.display()))?;
+    let progenitor = if options.progenitor { Some(install_progenitor(&options.work)?) } else { None };
+    let mut report = String::new();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let _ =
+        writeln!(report, "Machine: {cores} cores. Medians of {} runs; generation in release builds.\n", options.runs);
+    let mut rows = Vec::new();
+    for &n in &options.sizes {
+        let dir = options.work.join(format!("n{n}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let document = codegen::synth::openapi(n);
+        let openapi = dir.join("openapi.yaml");
+        std::fs::write(&openapi, &document).map_err(|e| e.to_string())?;
+        let spec = dir.join("spec");
+        codegen::synth::spec_folder(&document, &spec, &options.runtime)?;
+        let operations = operation_count(&document);
+        eprintln!("n = {n}: {operations} operations");
+
+        let ours_out = dir.join("ours");
+        let mut ours = Measured::default();
+        for _ in 0..options.runs {
+            ours.runs.push(generate_ours(&spec, &ours_out)?);
+        }
+        (ours.src_lines, ours.test_lines) = (lines(&ours_out.join("src")), lines(&ours_out.join("tests")));
+
+        let mut theirs = None;
+        if let Some(binary) = &progenitor {
+            let out = dir.join("progenitor");
+            let mut measured = Measured::default();
+            for _ in 0..options.runs {
+                measured.runs.push(generate_progenitor(binary, &openapi, &out)?);
+            }
+            measured.src_lines = lines(&out.join("src"));
+            theirs = Some((out, measured));
+        }
+        if options.compile.contains(&n) {
+            let target = options.work.join("target");
+            ours.build = build_times(&ours_out, &target.join("ours"), options.runs.min(3))?;
+            if let Some((out, measured)) = &mut theirs {
+                measured.build = build_times(out, &target.join("progenitor"), options.runs.min(3))?;
+            }
+        }
+        rows.push((n, operations, ours, theirs.map(|(_, m)| m)));
+    }
+    write_report(&mut report, &rows, options);
+    let path = options.work.join("report.md");
+    std::fs::write(&path, &report).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(report)
+}
+
+fn operation_count(document: &str) -> usize {
+    document.lines().filter(|line| line.trim_start().starts_with("operationId:")).count()
+}
+
+/// Runs `xtask generate-timed` once and reads its phases and peak memory.
+fn generate_ours(spec: &Path, out: &Path) -> Result<Run, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut command = Command::new(exe);
+    command.arg("generate-timed").arg(spec).arg(out);
+    let (wall, peak_kib, stdout) = measure(command)?;
+    let mut run = Run { wall, peak_kib, phases: [Duration::ZERO; 6] };
+    let values: Vec<u64> = stdout.split_whitespace().filter_map(|v| v.parse().ok()).collect();
+    if values.len() != PHASES.len() {
+        return Err(format!("generate-timed printed {stdout:?}"));
+    }
+    for (phase, nanos) in run.phases.iter_mut().zip(values) {
+        *phase = Duration::from_nanos(nanos);
+    }
+    Ok(run)
+}
+
+fn generate_progenitor(binary: &Path, openapi: &Path, out: &Path) -> Result<Run, String> {
+    let _ = std::fs::remove_dir_all(out);
+    let mut command = Command::new(binary);
+    command.arg("progenitor").arg("-i").arg(openapi).arg("-o").arg(out);
+    command.args(["-n", "synth-progenitor", "-v", "0.1.0"]);
+    let (wall, peak_kib, _) = measure(command)?;
+    Ok(Run { wall, peak_kib, ..Run::default() })
+}
+
+/// Runs a command to its end: wall time, peak resident memory (KiB) and what it printed.
+fn measure(mut command: Command) -> Result<(Duration, u64, String), String> {
+    let output_file = tempfile_path("stdout");
+    let stdout = std::fs::File::create(&output_file).map_err(|e| e.to_string())?;
+    command.stdout(stdout);
+    let start = Instant::now();
+    let child = command.spawn().map_err(|e| format!("{command:?}: {e}"))?;
+    let (status, peak_kib) = wait_with_usage(child)?;
+    let wall = start.elapsed();
+    let printed = std::fs::read_to_string(&output_file).unwrap_or_default();
+    let _ = std::fs::remove_file(&output_file);
+    if !status {
+        return Err(format!("{command:?} failed"));
+    }
+    Ok((wall, peak_kib, printed))
+}
+
+fn tempfile_path(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("xtask-bench-{}-{name}", std::process::id()))
+}
+
+/// Waits for the child with `wait4`, which returns its resource usage: success and peak RSS.
+#[cfg(target_os = "linux")]
+fn wait_with_usage(child: std::process::Child) -> Result<(bool, u64), String> {
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data that wait4 fills in; the pid is our own unwaited child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if waited != pid {
+        return Err(format!("wait4: {}", std::io::Error::last_os_error()));
+    }
+    let success = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    Ok((success, usage.ru_maxrss as u64))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn wait_with_usage(mut child: std::process::Child) -> Result<(bool, u64), String> {
+    let status = child.wait().map_err(|e| e.to_string())?;
+    Ok((status.success(), 0))
+}
+
+/// Lines of the `.rs` files under `dir`.
+fn lines(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let mut total = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            total += lines(&path);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            total += std::fs::read_to_string(&path).map_or(0, |text| text.lines().count());
+        }
+    }
+    total
+}
+
+/// Builds a crate's dependencies once, then the crate alone `runs` times (debug, incremental off,
+/// its `src/lib.rs` touched before each): the compile time a downstream crate pays for it.
+fn build_times(crate_dir: &Path, target: &Path, runs: usize) -> Result<Vec<Duration>, String> {
+    let manifest = crate_dir.join("Cargo.toml");
+    let build = || {
+        let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        command.args(["build", "--quiet", "--lib", "--manifest-path"]).arg(&manifest);
+        command.env("CARGO_TARGET_DIR", target).env("CARGO_INCREMENTAL", "0");
+        let status = command.status().map_err(|e| e.to_string())?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("building {} failed", crate_dir.display()))
+        }
+    };
+    build()?;
+    let lib = crate_dir.join("src/lib.rs");
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
+        std::fs::write(&lib, text).map_err(|e| e.to_string())?;
+        let start = Instant::now();
+        build()?;
+        times.push(start.elapsed());
+    }
+    Ok(times)
+}
+
+/// `cargo install`s progenitor's command line into `<work>/tools` unless it is there.
+fn install_progenitor(work: &Path) -> Result<PathBuf, String> {
+    let root = work.join("tools");
+    let binary = root.join("bin").join("cargo-progenitor");
+    if binary.exists() {
+        return Ok(binary);
+    }
+    eprintln!("installing cargo-progenitor {PROGENITOR_VERSION} into {}", root.display());
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["install", "cargo-progenitor", "--locked", "--version", PROGENITOR_VERSION, "--root"])
+        .arg(&root)
+        .env("CARGO_TARGET_DIR", work.join("tools-target"))
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("installing cargo-progenitor failed".into());
+    }
+    Ok(binary)
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values.get(values.len() / 2).copied().unwrap_or_default()
+}
+
+fn median_u64(mut values: Vec<u64>) -> u64 {
+    values.sort_unstable();
+    values.get(values.len() / 2).copied().unwrap_or_default()
+}
+
+fn seconds(duration: Duration) -> String {
+    if duration < Duration::from_secs(1) {
+        format!("{:.0} ms", duration.as_secs_f64() * 1000.0)
+    } else {
+        format!("{:.2} s", duration.as_secs_f64())
+    }
+}
+
+type Row = (usize, usize, Measured, Option<Measured>);
+
+fn write_report(report: &mut String, rows: &[Row], options: &Options) {
+    let _ = writeln!(report, "### Generation (this project)\n");
+    let _ = writeln!(report, "| schemas | operations | wall | {} | peak memory |", PHASES.join(" | "));
+    let _ = writeln!(report, "|{}", " --- |".repeat(PHASES.len() + 4));
+    for (n, operations, ours, _) in rows {
+        let phases: Vec<String> =
+            (0..PHASES.len()).map(|i| seconds(median(ours.runs.iter().map(|r| r.phases[i]).collect()))).collect();
+        let wall = median(ours.runs.iter().map(|r| r.wall).collect());
+        let peak = median_u64(ours.runs.iter().map(|r| r.peak_kib).collect());
+        let _ = writeln!(
+            report,
+            "| {n} | {operations} | {} | {} | {} MiB |",
+            seconds(wall),
+            phases.join(" | "),
+            peak / 1024
+        );
+    }
+    let _ = writeln!(report, "\n### Generated lines (this project)\n");
+    let _ = writeln!(report, "| schemas | operations | crate (`src/`) | per schema and operation | tests |");
+    let _ = writeln!(report, "| --- | --- | --- | --- | --- |");
+    for (n, operations, ours, _) in rows {
+        let per = ours.src_lines as f64 / (*n + *operations) as f64;
+        let _ = writeln!(report, "| {n} | {operations} | {} | {per:.1} | {} |", ours.src_lines, ours.test_lines);
+    }
+    if options.progenitor {
+        let _ = writeln!(report, "\n### Against progenitor {PROGENITOR_VERSION}, same documents\n");
+        let _ = writeln!(
+            report,
+            "| schemas | wall: ours / progenitor (ratio) | peak memory: ours / progenitor | lines: ours / progenitor |"
+        );
+        let _ = writeln!(report, "| --- | --- | --- | --- |");
+        for (n, _, ours, theirs) in rows {
+            let Some(theirs) = theirs else { continue };
+            let (a, b) = (
+                median(ours.runs.iter().map(|r| r.wall).collect()),
+                median(theirs.runs.iter().map(|r| r.wall).collect()),
+            );
+            let (ma, mb) = (
+                median_u64(ours.runs.iter().map(|r| r.peak_kib).collect()),
+                median_u64(theirs.runs.iter().map(|r| r.peak_kib).collect()),
+            );
+            let _ = writeln!(
+                report,
+                "| {n} | {} / {} ({:.2}x faster) | {} / {} MiB ({:.2}x) | {} / {} ({:.2}x) |",
+                seconds(a),
+                seconds(b),
+                b.as_secs_f64() / a.as_secs_f64().max(1e-9),
+                ma / 1024,
+                mb / 1024,
+                ma as f64 / mb.max(1) as f64,
+                ours.src_lines,
+                theirs.src_lines,
+                ours.src_lines as f64 / theirs.src_lines.max(1) as f64
+            );
+        }
+    }
+    if !options.compile.is_empty() {
+        let _ =
+            writeln!(report, "\n### Building the generated crate alone (debug, dependencies built, incremental off)\n");
+        let _ = writeln!(report, "| schemas | this project | progenitor | ratio |");
+        let _ = writeln!(report, "| --- | --- | --- | --- |");
+        for (n, _, ours, theirs) in rows.iter().filter(|row| !row.2.build.is_empty()) {
+            let a = median(ours.build.clone());
+            match theirs.as_ref().filter(|t| !t.build.is_empty()) {
+                Some(theirs) => {
+                    let b = median(theirs.build.clone());
+                    let _ = writeln!(
+                        report,
+                        "| {n} | {} | {} | {:.2} |",
+                        seconds(a),
+                        seconds(b),
+                        a.as_secs_f64() / b.as_secs_f64().max(1e-9)
+                    );
+                }
+                None => {
+                    let _ = writeln!(report, "| {n} | {} | | |", seconds(a));
+                }
+            }
+        }
+    }
+}
+
+/// `xtask generate-timed SPEC OUT`: one generation, printing the nanoseconds of each phase.
+pub fn generate_timed(spec: &Path, out: &Path) -> Result<String, String> {
+    let phases = codegen::generate_timed(spec, out).map_err(|e| e.to_string())?;
+    let values = [phases.load, phases.resolve, phases.render, phases.times.emit, phases.times.format, phases.write];
+    Ok(values.iter().map(|d| d.as_nanos().to_string()).collect::<Vec<_>>().join(" "))
+}
