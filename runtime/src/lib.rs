@@ -25,6 +25,8 @@ pub mod xml;
 pub use time_types::{Date, DateTime};
 pub use unknown::UnknownValue;
 pub use uuid::Uuid;
+/// `#[derive(Setters)]`: the `with_*` setters of generated models.
+pub use veeam_runtime_macros::Setters;
 
 /// Stands in for a secret in `Debug` output: prints `***`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -34,4 +36,53 @@ impl std::fmt::Debug for Redacted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("***")
     }
+}
+
+/// serde, for the code [`enum_plumbing!`] expands to in generated crates.
+#[doc(hidden)]
+pub use serde as __serde;
+
+/// The impls every generated enum shares, from its `as_str()` and `From<&str>`: `ParamValue`,
+/// `FromStr` (never fails: an undocumented value is kept), `Display`, and serde's `Serialize` and
+/// `Deserialize` as the wire string (read leniently, see [`json::string`]).
+#[macro_export]
+macro_rules! enum_plumbing {
+    ($name:ident) => {
+        impl $crate::client::ParamValue for $name {
+            fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
+                ::std::result::Result::Ok(<Self as ::std::convert::From<&str>>::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::__serde::Serialize for $name {
+            fn serialize<S: $crate::__serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::__serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                $crate::json::string(deserializer)
+                    .map(|value| <Self as ::std::convert::From<&str>>::from(::std::convert::AsRef::as_ref(&value)))
+            }
+        }
+    };
 }

@@ -141,13 +141,18 @@ fn is_optional(field: &ir::Field) -> bool {
     !field.required || field.nullable
 }
 
-/// serde attributes of a field: wire name, optionality, lenient readers for documented quirks.
+/// serde attributes of a field: wire name (when it is not the Rust name), optionality, and in a
+/// second attribute the lenient readers for documented quirks (two short lines format smaller
+/// than one long one).
 fn serde_attributes(context: &Context, field: &ir::Field) -> TokenStream {
     // serde takes helper paths as strings.
     let json = format!("::{}", context.runtime);
     let name = &field.json_name;
     let optional = is_optional(field);
-    let mut parts = vec![quote!(rename = #name)];
+    let mut parts = Vec::new();
+    if field.rust_name.plain() != name.as_str() {
+        parts.push(quote!(rename = #name));
+    }
     parts.extend(field.json_aliases.iter().map(|alias| quote!(alias = #alias)));
     if optional {
         parts.push(quote!(default));
@@ -169,14 +174,17 @@ fn serde_attributes(context: &Context, field: &ir::Field) -> TokenStream {
         (Type::List(_), None, _) => Some((format!("{json}::json::{prefix}list"), None)),
         _ => None,
     };
+    let mut helpers = Vec::new();
     if let Some((deserialize, marker)) = helper {
-        parts.push(quote!(deserialize_with = #deserialize));
+        helpers.push(quote!(deserialize_with = #deserialize));
         if let Some(marker) = marker {
             let serialize = format!("{json}::json::{prefix}serialize_wrapped_list::<{marker}, _, _>");
-            parts.push(quote!(serialize_with = #serialize));
+            helpers.push(quote!(serialize_with = #serialize));
         }
     }
-    quote!(#[serde(#(#parts),*)])
+    let first = (!parts.is_empty()).then(|| quote!(#[serde(#(#parts),*)]));
+    let second = (!helpers.is_empty()).then(|| quote!(#[serde(#(#helpers),*)]));
+    quote!(#first #second)
 }
 
 fn object_type(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStream {
@@ -191,7 +199,14 @@ fn object_type(context: &Context, schema: &Schema, object: &ir::Object) -> Token
     if !sensitive {
         derives.push(quote!(Debug));
     }
-    derives.extend([quote!(::serde::Serialize), quote!(::serde::Deserialize)]);
+    // Two derive lists: one long list formats as a line per entry.
+    let mut crate_derives = vec![quote!(::serde::Serialize), quote!(::serde::Deserialize)];
+    // `with_*` setters for the optional fields (required ones are `new`'s arguments).
+    let has_setters = object.fields.iter().any(|f| is_optional(f) && !f.required);
+    let setters = has_setters.then(|| setters_attribute(object)).flatten();
+    if has_setters {
+        crate_derives.push(quote!(#runtime::Setters));
+    }
 
     let fields = object.fields.iter().map(|field| {
         let docs = field_docs(field);
@@ -227,6 +242,8 @@ fn object_type(context: &Context, schema: &Schema, object: &ir::Object) -> Token
     quote! {
         #docs
         #[derive(#(#derives),*)]
+        #[derive(#(#crate_derives),*)]
+        #setters
         #remote
         #[non_exhaustive]
         pub struct #name {
@@ -319,14 +336,32 @@ fn expecting_member(context: &Context, schema: &Schema, object: &ir::Object) -> 
     (remote, impls)
 }
 
-/// `new` with the required fields and a `with_*` setter per optional one: adding an optional
-/// field to the spec never breaks code that builds these values.
+/// `#[setters(..)]` for `#[derive(Setters)]`: the optional text fields take `impl Into<String>`,
+/// the required nullable ones (arguments of `new`) get no setter.
+fn setters_attribute(object: &ir::Object) -> Option<TokenStream> {
+    let is_text = |f: &&ir::Field| matches!(f.ty, Type::Primitive(Primitive::String | Primitive::Uri));
+    let optional = object.fields.iter().filter(|f| is_optional(f));
+    let into: Vec<&ir::Ident> =
+        optional.clone().filter(|f| !f.required).filter(is_text).map(|f| &f.rust_name).collect();
+    let skip: Vec<&ir::Ident> = optional.filter(|f| f.required).map(|f| &f.rust_name).collect();
+    let into = (!into.is_empty()).then(|| quote!(into(#(#into),*)));
+    let skip = (!skip.is_empty()).then(|| quote!(skip(#(#skip),*)));
+    match (into, skip) {
+        (None, None) => None,
+        (Some(into), None) => Some(quote!(#[setters(#into)])),
+        (None, Some(skip)) => Some(quote!(#[setters(#skip)])),
+        (Some(into), Some(skip)) => Some(quote!(#[setters(#into, #skip)])),
+    }
+}
+
+/// `new` with the required fields (the optional ones get `with_*` setters from
+/// `#[derive(Setters)]`): adding an optional field to the spec never breaks code that builds
+/// these values.
 fn constructor(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStream {
-    let super::Std { string, option, some, none, boxed, default, into, .. } = context.std();
+    let super::Std { string, option, none, boxed, default, into, .. } = context.std();
     let name = &schema.rust_name;
     let mut arguments = Vec::new();
     let mut initializers = Vec::new();
-    let mut setters = Vec::new();
     for field in &object.fields {
         let ident = &field.rust_name;
         let value_ty = rust_type(context, &field.ty);
@@ -349,16 +384,8 @@ fn constructor(context: &Context, schema: &Schema, object: &ir::Object) -> Token
             initializers.push(quote!(#ident));
         } else {
             initializers.push(quote!(#ident: #none));
-            let setter = &field.setter;
-            let doc = docs::outer(Some(&format!("Sets `{}`.", field.name)));
-            setters.push(quote! {
-                #doc
-                #[must_use]
-                pub fn #setter(mut self, #ident: #arg_ty) -> Self {
-                    self.#ident = #some(#conversion);
-                    self
-                }
-            });
+            // Its `with_*` setter comes from `#[derive(Setters)]`.
+            debug_assert_eq!(field.setter.as_str(), format!("with_{}", field.rust_name.plain()));
         }
     }
     let allow = (arguments.len() > CLIPPY_MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -384,14 +411,13 @@ fn constructor(context: &Context, schema: &Schema, object: &ir::Object) -> Token
             pub fn new(#(#arguments),*) -> Self {
                 Self { #(#initializers),* }
             }
-            #(#setters)*
         }
         #default
     }
 }
 
 fn enum_type(context: &Context, schema: &Schema, enumeration: &ir::Enum) -> TokenStream {
-    let super::Std { result, ok, from, .. } = context.std();
+    let super::Std { from, .. } = context.std();
     let runtime = &context.runtime();
     let name = &schema.rust_name;
     let values = &enumeration.values;
@@ -454,36 +480,8 @@ fn enum_type(context: &Context, schema: &Schema, enumeration: &ir::Enum) -> Toke
             }
         }
 
-        impl #runtime::client::ParamValue for #name {
-            fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-                ::std::borrow::Cow::Borrowed(self.as_str())
-            }
-        }
-
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> #result<Self, ::std::convert::Infallible> {
-                #ok(<Self as #from<&str>>::from(value))
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                #runtime::json::string(deserializer).map(|value| <Self as #from<&str>>::from(value.as_ref()))
-            }
-        }
+        // `ParamValue`, `FromStr`, `Display`, `Serialize`, `Deserialize`: from `as_str` and `From<&str>`.
+        #runtime::enum_plumbing!(#name);
     }
 }
 

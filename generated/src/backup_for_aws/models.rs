@@ -3,20 +3,17 @@
 
 //! Data types of the Veeam Backup for AWS REST API.
 /// The `AmazonAccount` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct AmazonAccount {
     /// `id`.
-    #[serde(rename = "id")]
     pub id: ::veeam_runtime::Uuid,
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `description`.
-    #[serde(rename = "description")]
     pub description: String,
     /// `awsid`.
-    #[serde(rename = "awsid")]
     pub awsid: String,
     /// `regionType`.
     #[serde(rename = "regionType", default, skip_serializing_if = "Option::is_none")]
@@ -35,12 +32,8 @@ pub struct AmazonAccount {
     )]
     pub iam_role_from_another_account: Option<AmazonAccountIamRoleFromAnotherAccount>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl AmazonAccount {
@@ -63,42 +56,10 @@ impl AmazonAccount {
             links: None,
         }
     }
-    /// Sets `regionType`.
-    #[must_use]
-    pub fn with_region_type(mut self, region_type: RegionTypes) -> Self {
-        self.region_type = Some(region_type);
-        self
-    }
-    /// Sets `accessKeys`.
-    #[must_use]
-    pub fn with_access_keys(mut self, access_keys: AmazonAccountAccessKeys) -> Self {
-        self.access_keys = Some(access_keys);
-        self
-    }
-    /// Sets `IAMRole`.
-    #[must_use]
-    pub fn with_iam_role(mut self, iam_role: AmazonAccountIamRole) -> Self {
-        self.iam_role = Some(iam_role);
-        self
-    }
-    /// Sets `IAMRoleFromAnotherAccount`.
-    #[must_use]
-    pub fn with_iam_role_from_another_account(
-        mut self,
-        iam_role_from_another_account: AmazonAccountIamRoleFromAnotherAccount,
-    ) -> Self {
-        self.iam_role_from_another_account = Some(iam_role_from_another_account);
-        self
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `AmazonAccountAccessKeys` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct AmazonAccountAccessKeys {
     /// `accessKey`.
@@ -116,15 +77,10 @@ impl AmazonAccountAccessKeys {
             default_region: None,
         }
     }
-    /// Sets `defaultRegion`.
-    #[must_use]
-    pub fn with_default_region(mut self, default_region: RegionTypes) -> Self {
-        self.default_region = Some(default_region);
-        self
-    }
 }
 /// The `AmazonAccountAccessKeysCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountAccessKeysCreateSpec {
     /// `accessKey`.
@@ -163,7 +119,8 @@ impl ::std::fmt::Debug for AmazonAccountAccessKeysCreateSpec {
     }
 }
 /// The `AmazonAccountAccessKeysUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountAccessKeysUpdateSpec {
     /// `accessKey`.
@@ -202,14 +159,15 @@ impl ::std::fmt::Debug for AmazonAccountAccessKeysUpdateSpec {
     }
 }
 /// The `AmazonAccountCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(description))]
 #[non_exhaustive]
 pub struct AmazonAccountCreateSpec {
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `description`.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `accessKeys`.
     #[serde(rename = "accessKeys", default, skip_serializing_if = "Option::is_none")]
@@ -238,39 +196,10 @@ impl AmazonAccountCreateSpec {
             iam_role_from_another_account: None,
         }
     }
-    /// Sets `description`.
-    #[must_use]
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `accessKeys`.
-    #[must_use]
-    pub fn with_access_keys(
-        mut self,
-        access_keys: AmazonAccountAccessKeysCreateSpec,
-    ) -> Self {
-        self.access_keys = Some(access_keys);
-        self
-    }
-    /// Sets `IAMRole`.
-    #[must_use]
-    pub fn with_iam_role(mut self, iam_role: AmazonAccountIamRoleCreateSpec) -> Self {
-        self.iam_role = Some(iam_role);
-        self
-    }
-    /// Sets `IAMRoleFromAnotherAccount`.
-    #[must_use]
-    pub fn with_iam_role_from_another_account(
-        mut self,
-        iam_role_from_another_account: AmazonAccountIamRoleFromAnotherAccountCreateSpec,
-    ) -> Self {
-        self.iam_role_from_another_account = Some(iam_role_from_another_account);
-        self
-    }
 }
 /// The `AmazonAccountIAMRole` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct AmazonAccountIamRole {
     /// `parentAmazonAccountId`.
@@ -284,7 +213,8 @@ pub struct AmazonAccountIamRole {
     #[serde(rename = "roleName")]
     pub role_name: String,
     /// `isDefault`.
-    #[serde(rename = "isDefault", deserialize_with = "::veeam_runtime::json::bool")]
+    #[serde(rename = "isDefault")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_default: bool,
 }
 impl AmazonAccountIamRole {
@@ -296,18 +226,10 @@ impl AmazonAccountIamRole {
             is_default,
         }
     }
-    /// Sets `parentAmazonAccountId`.
-    #[must_use]
-    pub fn with_parent_amazon_account_id(
-        mut self,
-        parent_amazon_account_id: ::veeam_runtime::Uuid,
-    ) -> Self {
-        self.parent_amazon_account_id = Some(parent_amazon_account_id);
-        self
-    }
 }
 /// The `AmazonAccountIAMRoleCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleCreateSpec {
     /// `roleName`.
@@ -323,7 +245,8 @@ impl AmazonAccountIamRoleCreateSpec {
     }
 }
 /// The `AmazonAccountIAMRoleFromAnotherAccount` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleFromAnotherAccount {
     /// `parentAmazonAccountId`.
@@ -351,7 +274,9 @@ impl AmazonAccountIamRoleFromAnotherAccount {
     }
 }
 /// The `AmazonAccountIAMRoleFromAnotherAccountCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(external_id))]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleFromAnotherAccountCreateSpec {
     /// `accountId`.
@@ -373,15 +298,11 @@ impl AmazonAccountIamRoleFromAnotherAccountCreateSpec {
             external_id: None,
         }
     }
-    /// Sets `externalId`.
-    #[must_use]
-    pub fn with_external_id(mut self, external_id: impl Into<String>) -> Self {
-        self.external_id = Some(external_id.into());
-        self
-    }
 }
 /// The `AmazonAccountIAMRoleFromAnotherAccountUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(external_id))]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleFromAnotherAccountUpdateSpec {
     /// `accountId`.
@@ -403,15 +324,10 @@ impl AmazonAccountIamRoleFromAnotherAccountUpdateSpec {
             external_id: None,
         }
     }
-    /// Sets `externalId`.
-    #[must_use]
-    pub fn with_external_id(mut self, external_id: impl Into<String>) -> Self {
-        self.external_id = Some(external_id.into());
-        self
-    }
 }
 /// The `AmazonAccountIAMRoleUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleUpdateSpec {
     /// `roleName`.
@@ -427,11 +343,11 @@ impl AmazonAccountIamRoleUpdateSpec {
     }
 }
 /// The `AmazonAccountNameValidationSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountNameValidationSpec {
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
 }
 impl AmazonAccountNameValidationSpec {
@@ -441,14 +357,15 @@ impl AmazonAccountNameValidationSpec {
     }
 }
 /// The `AmazonAccountUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(description))]
 #[non_exhaustive]
 pub struct AmazonAccountUpdateSpec {
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `description`.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `accessKeys`.
     #[serde(rename = "accessKeys", default, skip_serializing_if = "Option::is_none")]
@@ -477,57 +394,25 @@ impl AmazonAccountUpdateSpec {
             iam_role_from_another_account: None,
         }
     }
-    /// Sets `description`.
-    #[must_use]
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `accessKeys`.
-    #[must_use]
-    pub fn with_access_keys(
-        mut self,
-        access_keys: AmazonAccountAccessKeysUpdateSpec,
-    ) -> Self {
-        self.access_keys = Some(access_keys);
-        self
-    }
-    /// Sets `IAMRole`.
-    #[must_use]
-    pub fn with_iam_role(mut self, iam_role: AmazonAccountIamRoleUpdateSpec) -> Self {
-        self.iam_role = Some(iam_role);
-        self
-    }
-    /// Sets `IAMRoleFromAnotherAccount`.
-    #[must_use]
-    pub fn with_iam_role_from_another_account(
-        mut self,
-        iam_role_from_another_account: AmazonAccountIamRoleFromAnotherAccountUpdateSpec,
-    ) -> Self {
-        self.iam_role_from_another_account = Some(iam_role_from_another_account);
-        self
-    }
 }
 /// The `AmazonAccountsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct AmazonAccountsFilters {
     /// `searchPattern`.
     #[serde(rename = "searchPattern", default, skip_serializing_if = "Option::is_none")]
     pub search_pattern: Option<String>,
     /// `offset`.
-    #[serde(rename = "offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(
-        rename = "sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<AmazonAccountsSortColumns>>,
 }
 impl AmazonAccountsFilters {
@@ -539,30 +424,6 @@ impl AmazonAccountsFilters {
             limit: None,
             sort: None,
         }
-    }
-    /// Sets `searchPattern`.
-    #[must_use]
-    pub fn with_search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-        self.search_pattern = Some(search_pattern.into());
-        self
-    }
-    /// Sets `offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `sort`.
-    #[must_use]
-    pub fn with_sort(mut self, sort: Vec<AmazonAccountsSortColumns>) -> Self {
-        self.sort = Some(sort);
-        self
     }
 }
 impl Default for AmazonAccountsFilters {
@@ -604,55 +465,21 @@ impl From<&str> for AmazonAccountsGetAllSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for AmazonAccountsGetAllSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for AmazonAccountsGetAllSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for AmazonAccountsGetAllSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AmazonAccountsGetAllSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AmazonAccountsGetAllSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(AmazonAccountsGetAllSortItem);
 /// The `AmazonAccountsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct AmazonAccountsPage {
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<AmazonAccount>,
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl AmazonAccountsPage {
@@ -663,12 +490,6 @@ impl AmazonAccountsPage {
             total_count,
             links: None,
         }
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 /// The `AmazonAccountsSortColumns` schema.
@@ -705,52 +526,17 @@ impl From<&str> for AmazonAccountsSortColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for AmazonAccountsSortColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for AmazonAccountsSortColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for AmazonAccountsSortColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AmazonAccountsSortColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AmazonAccountsSortColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(AmazonAccountsSortColumns);
 /// The `AmazonConnection` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct AmazonConnection {
     /// `id`.
-    #[serde(rename = "id")]
     pub id: ::veeam_runtime::Uuid,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl AmazonConnection {
@@ -758,15 +544,11 @@ impl AmazonConnection {
     pub fn new(id: ::veeam_runtime::Uuid) -> Self {
         Self { id, links: None }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `AmazonConnectionSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(access_key, secret_key))]
 #[non_exhaustive]
 pub struct AmazonConnectionSpec {
     /// `AmazonAccountId`.
@@ -798,27 +580,6 @@ impl AmazonConnectionSpec {
             region_id,
         }
     }
-    /// Sets `AmazonAccountId`.
-    #[must_use]
-    pub fn with_amazon_account_id(
-        mut self,
-        amazon_account_id: ::veeam_runtime::Uuid,
-    ) -> Self {
-        self.amazon_account_id = Some(amazon_account_id);
-        self
-    }
-    /// Sets `accessKey`.
-    #[must_use]
-    pub fn with_access_key(mut self, access_key: impl Into<String>) -> Self {
-        self.access_key = Some(access_key.into());
-        self
-    }
-    /// Sets `secretKey`.
-    #[must_use]
-    pub fn with_secret_key(mut self, secret_key: impl Into<String>) -> Self {
-        self.secret_key = Some(secret_key.into());
-        self
-    }
 }
 impl ::std::fmt::Debug for AmazonConnectionSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -834,22 +595,19 @@ impl ::std::fmt::Debug for AmazonConnectionSpec {
     }
 }
 /// The `AmazonConnectionsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct AmazonConnectionsPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<AmazonConnection>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl AmazonConnectionsPage {
@@ -861,41 +619,30 @@ impl AmazonConnectionsPage {
             links: None,
         }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `AmazonInstanceType` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct AmazonInstanceType {
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `cpuCount`.
     #[serde(rename = "cpuCount")]
     pub cpu_count: i32,
     /// `ram`.
-    #[serde(rename = "ram")]
     pub ram: i32,
     /// `isArm64`.
-    #[serde(
-        rename = "isArm64",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "isArm64", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub is_arm64: Option<bool>,
     /// `virtualizationType`.
     #[serde(
         rename = "virtualizationType",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub virtualization_type: Option<Vec<String>>,
 }
 impl AmazonInstanceType {
@@ -909,36 +656,21 @@ impl AmazonInstanceType {
             virtualization_type: None,
         }
     }
-    /// Sets `isArm64`.
-    #[must_use]
-    pub fn with_is_arm64(mut self, is_arm64: bool) -> Self {
-        self.is_arm64 = Some(is_arm64);
-        self
-    }
-    /// Sets `virtualizationType`.
-    #[must_use]
-    pub fn with_virtualization_type(mut self, virtualization_type: Vec<String>) -> Self {
-        self.virtualization_type = Some(virtualization_type);
-        self
-    }
 }
 /// The `AmazonInstanceTypesByRegionPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct AmazonInstanceTypesByRegionPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<AmazonInstanceType>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl AmazonInstanceTypesByRegionPage {
@@ -950,38 +682,29 @@ impl AmazonInstanceTypesByRegionPage {
             links: None,
         }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `AmazonInstancesTypesByRegionFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct AmazonInstancesTypesByRegionFilters {
     /// `offset`.
-    #[serde(rename = "offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `isArm64`.
-    #[serde(
-        rename = "isArm64",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "isArm64", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub is_arm64: Option<bool>,
     /// `virtualizationTypes`.
     #[serde(
         rename = "virtualizationTypes",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub virtualization_types: Option<Vec<String>>,
 }
 impl AmazonInstancesTypesByRegionFilters {
@@ -993,33 +716,6 @@ impl AmazonInstancesTypesByRegionFilters {
             is_arm64: None,
             virtualization_types: None,
         }
-    }
-    /// Sets `offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `isArm64`.
-    #[must_use]
-    pub fn with_is_arm64(mut self, is_arm64: bool) -> Self {
-        self.is_arm64 = Some(is_arm64);
-        self
-    }
-    /// Sets `virtualizationTypes`.
-    #[must_use]
-    pub fn with_virtualization_types(
-        mut self,
-        virtualization_types: Vec<String>,
-    ) -> Self {
-        self.virtualization_types = Some(virtualization_types);
-        self
     }
 }
 impl Default for AmazonInstancesTypesByRegionFilters {
@@ -1074,44 +770,13 @@ impl From<&str> for AuthenticateRequestGrantType {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for AuthenticateRequestGrantType {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for AuthenticateRequestGrantType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for AuthenticateRequestGrantType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AuthenticateRequestGrantType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AuthenticateRequestGrantType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(AuthenticateRequestGrantType);
 /// The `AuthorizationCode` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AuthorizationCode {
     /// `code`.
-    #[serde(rename = "code")]
     pub code: String,
 }
 impl AuthorizationCode {
@@ -1162,40 +827,10 @@ impl From<&str> for BackupDestinations {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for BackupDestinations {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for BackupDestinations {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for BackupDestinations {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BackupDestinations {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BackupDestinations {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(BackupDestinations);
 /// The `BackupSettingsExportModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupSettingsExportModel {
     /// `targetRepositoryName`.
@@ -1244,58 +879,21 @@ impl From<&str> for BrowseBucketFoldersSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for BrowseBucketFoldersSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for BrowseBucketFoldersSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for BrowseBucketFoldersSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BrowseBucketFoldersSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BrowseBucketFoldersSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(BrowseBucketFoldersSortItem);
 /// The `Bucket` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct Bucket {
     /// `id`.
-    #[serde(rename = "id")]
     pub id: ::veeam_runtime::Uuid,
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `location`.
-    #[serde(rename = "location")]
     pub location: BucketLocation,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl Bucket {
@@ -1312,19 +910,13 @@ impl Bucket {
             links: None,
         }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `BucketFolder` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BucketFolder {
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `folderId`.
     #[serde(rename = "folderId")]
@@ -1340,22 +932,19 @@ impl BucketFolder {
     }
 }
 /// The `BucketFoldersFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct BucketFoldersFilters {
     /// `offset`.
-    #[serde(rename = "offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(
-        rename = "sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<BucketFoldersFiltersOrderColumns>>,
 }
 impl BucketFoldersFilters {
@@ -1366,24 +955,6 @@ impl BucketFoldersFilters {
             limit: None,
             sort: None,
         }
-    }
-    /// Sets `offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `sort`.
-    #[must_use]
-    pub fn with_sort(mut self, sort: Vec<BucketFoldersFiltersOrderColumns>) -> Self {
-        self.sort = Some(sort);
-        self
     }
 }
 impl Default for BucketFoldersFilters {
@@ -1425,55 +996,21 @@ impl From<&str> for BucketFoldersFiltersOrderColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for BucketFoldersFiltersOrderColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for BucketFoldersFiltersOrderColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for BucketFoldersFiltersOrderColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BucketFoldersFiltersOrderColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BucketFoldersFiltersOrderColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(BucketFoldersFiltersOrderColumns);
 /// The `BucketFoldersPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct BucketFoldersPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<BucketFolder>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl BucketFoldersPage {
@@ -1485,22 +1022,15 @@ impl BucketFoldersPage {
             links: None,
         }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `BucketLocation` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BucketLocation {
     /// `id`.
-    #[serde(rename = "id")]
     pub id: ::veeam_runtime::Uuid,
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
 }
 impl BucketLocation {
@@ -1510,7 +1040,9 @@ impl BucketLocation {
     }
 }
 /// The `BucketsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct BucketsFilters {
     /// `AmazonAccountId`.
@@ -1530,12 +1062,8 @@ pub struct BucketsFilters {
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(
-        rename = "Sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<BucketsSortColumns>>,
 }
 impl BucketsFilters {
@@ -1549,39 +1077,6 @@ impl BucketsFilters {
             sort: None,
         }
     }
-    /// Sets `AmazonAccountId`.
-    #[must_use]
-    pub fn with_amazon_account_id(
-        mut self,
-        amazon_account_id: ::veeam_runtime::Uuid,
-    ) -> Self {
-        self.amazon_account_id = Some(amazon_account_id);
-        self
-    }
-    /// Sets `SearchPattern`.
-    #[must_use]
-    pub fn with_search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-        self.search_pattern = Some(search_pattern.into());
-        self
-    }
-    /// Sets `Offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `Limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `Sort`.
-    #[must_use]
-    pub fn with_sort(mut self, sort: Vec<BucketsSortColumns>) -> Self {
-        self.sort = Some(sort);
-        self
-    }
 }
 impl Default for BucketsFilters {
     fn default() -> Self {
@@ -1589,22 +1084,19 @@ impl Default for BucketsFilters {
     }
 }
 /// The `BucketsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct BucketsPage {
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<Bucket>,
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl BucketsPage {
@@ -1615,12 +1107,6 @@ impl BucketsPage {
             total_count,
             links: None,
         }
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 /// The `BucketsSortColumns` schema.
@@ -1657,38 +1143,7 @@ impl From<&str> for BucketsSortColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for BucketsSortColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for BucketsSortColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for BucketsSortColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BucketsSortColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BucketsSortColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(BucketsSortColumns);
 /// The `BucketsSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -1723,44 +1178,13 @@ impl From<&str> for BucketsSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for BucketsSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for BucketsSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for BucketsSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BucketsSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BucketsSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(BucketsSortItem);
 /// The `Certificate` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Certificate {
     /// certificate thumpbprint
-    #[serde(rename = "thumbprint")]
     pub thumbprint: String,
     /// `serialNumber`.
     #[serde(rename = "serialNumber")]
@@ -1772,7 +1196,6 @@ pub struct Certificate {
     #[serde(rename = "keySize")]
     pub key_size: String,
     /// certificate subject
-    #[serde(rename = "subject")]
     pub subject: String,
     /// certificate acquirer
     #[serde(rename = "issuedTo")]
@@ -1787,10 +1210,8 @@ pub struct Certificate {
     #[serde(rename = "validBy")]
     pub valid_by: ::veeam_runtime::DateTime,
     /// `automaticallyGenerated`.
-    #[serde(
-        rename = "automaticallyGenerated",
-        deserialize_with = "::veeam_runtime::json::bool"
-    )]
+    #[serde(rename = "automaticallyGenerated")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub automatically_generated: bool,
 }
 impl Certificate {
@@ -1823,7 +1244,8 @@ impl Certificate {
     }
 }
 /// The `CertificateRegenerateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct CertificateRegenerateSpec {
     /// `validBy`.
@@ -1835,12 +1257,6 @@ impl CertificateRegenerateSpec {
     pub fn new() -> Self {
         Self { valid_by: None }
     }
-    /// Sets `validBy`.
-    #[must_use]
-    pub fn with_valid_by(mut self, valid_by: ::veeam_runtime::DateTime) -> Self {
-        self.valid_by = Some(valid_by);
-        self
-    }
 }
 impl Default for CertificateRegenerateSpec {
     fn default() -> Self {
@@ -1848,28 +1264,19 @@ impl Default for CertificateRegenerateSpec {
     }
 }
 /// The `Certificates` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct Certificates {
     /// `data`.
-    #[serde(
-        rename = "data",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub data: Option<Vec<Certificate>>,
 }
 impl Certificates {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { data: None }
-    }
-    /// Sets `data`.
-    #[must_use]
-    pub fn with_data(mut self, data: Vec<Certificate>) -> Self {
-        self.data = Some(data);
-        self
     }
 }
 impl Default for Certificates {
@@ -1878,11 +1285,13 @@ impl Default for Certificates {
     }
 }
 /// The `CheckInstanceIdResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckInstanceIdResult {
     /// `isValid`.
-    #[serde(rename = "isValid", deserialize_with = "::veeam_runtime::json::bool")]
+    #[serde(rename = "isValid")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_valid: bool,
 }
 impl CheckInstanceIdResult {
@@ -1892,7 +1301,8 @@ impl CheckInstanceIdResult {
     }
 }
 /// The `CheckInstanceIdSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckInstanceIdSpec {
     /// `instanceId`.
@@ -1908,14 +1318,13 @@ impl CheckInstanceIdSpec {
     }
 }
 /// The `CloudEncryptionKey` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudEncryptionKey {
     /// `arn`.
-    #[serde(rename = "arn")]
     pub arn: String,
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
 }
 impl CloudEncryptionKey {
@@ -1928,32 +1337,21 @@ impl CloudEncryptionKey {
     }
 }
 /// The `CloudEncryptionKeysFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct CloudEncryptionKeysFilters {
     /// `offset`.
-    #[serde(rename = "offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
 }
 impl CloudEncryptionKeysFilters {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { offset: None, limit: None }
-    }
-    /// Sets `offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
     }
 }
 impl Default for CloudEncryptionKeysFilters {
@@ -1962,22 +1360,19 @@ impl Default for CloudEncryptionKeysFilters {
     }
 }
 /// The `CloudEncryptionKeysPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct CloudEncryptionKeysPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<CloudEncryptionKey>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl CloudEncryptionKeysPage {
@@ -1989,31 +1384,27 @@ impl CloudEncryptionKeysPage {
             links: None,
         }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `CloudNetwork` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(name))]
 #[non_exhaustive]
 pub struct CloudNetwork {
     /// `resourceId`.
     #[serde(rename = "resourceId")]
     pub resource_id: String,
     /// `name`.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `cidrBlock`.
     #[serde(rename = "cidrBlock")]
     pub cidr_block: String,
     /// `state`.
-    #[serde(rename = "state")]
     pub state: CloudNetworkStates,
     /// `isDefault`.
-    #[serde(rename = "isDefault", deserialize_with = "::veeam_runtime::json::bool")]
+    #[serde(rename = "isDefault")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_default: bool,
 }
 impl CloudNetwork {
@@ -2031,12 +1422,6 @@ impl CloudNetwork {
             state,
             is_default,
         }
-    }
-    /// Sets `name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
     }
 }
 /// The `CloudNetworkStates` schema.
@@ -2073,40 +1458,10 @@ impl From<&str> for CloudNetworkStates {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for CloudNetworkStates {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for CloudNetworkStates {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for CloudNetworkStates {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CloudNetworkStates {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CloudNetworkStates {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(CloudNetworkStates);
 /// The `CloudNetworksFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct CloudNetworksFilters {
     /// `Offset`.
@@ -2121,18 +1476,6 @@ impl CloudNetworksFilters {
     pub fn new() -> Self {
         Self { offset: None, limit: None }
     }
-    /// Sets `Offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `Limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
 }
 impl Default for CloudNetworksFilters {
     fn default() -> Self {
@@ -2140,22 +1483,19 @@ impl Default for CloudNetworksFilters {
     }
 }
 /// The `CloudNetworksPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct CloudNetworksPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<CloudNetwork>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl CloudNetworksPage {
@@ -2167,15 +1507,10 @@ impl CloudNetworksPage {
             links: None,
         }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `CloudSecurityGroup` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudSecurityGroup {
     /// `resourceId`.
@@ -2185,7 +1520,6 @@ pub struct CloudSecurityGroup {
     #[serde(rename = "cloudNetworkResourceId")]
     pub cloud_network_resource_id: String,
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
 }
 impl CloudSecurityGroup {
@@ -2203,17 +1537,19 @@ impl CloudSecurityGroup {
     }
 }
 /// The `CloudSecurityGroupsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(cloud_network_id))]
 #[non_exhaustive]
 pub struct CloudSecurityGroupsFilters {
     /// `cloudNetworkId`.
     #[serde(rename = "cloudNetworkId", default, skip_serializing_if = "Option::is_none")]
     pub cloud_network_id: Option<String>,
     /// `offset`.
-    #[serde(rename = "offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
 }
 impl CloudSecurityGroupsFilters {
@@ -2225,24 +1561,6 @@ impl CloudSecurityGroupsFilters {
             limit: None,
         }
     }
-    /// Sets `cloudNetworkId`.
-    #[must_use]
-    pub fn with_cloud_network_id(mut self, cloud_network_id: impl Into<String>) -> Self {
-        self.cloud_network_id = Some(cloud_network_id.into());
-        self
-    }
-    /// Sets `offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
 }
 impl Default for CloudSecurityGroupsFilters {
     fn default() -> Self {
@@ -2250,22 +1568,19 @@ impl Default for CloudSecurityGroupsFilters {
     }
 }
 /// The `CloudSecurityGroupsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct CloudSecurityGroupsPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<CloudSecurityGroup>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl CloudSecurityGroupsPage {
@@ -2277,22 +1592,17 @@ impl CloudSecurityGroupsPage {
             links: None,
         }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `CloudSubnetS3EndpointValidationResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudSubnetS3EndpointValidationResult {
     /// `isValid`.
-    #[serde(rename = "isValid", deserialize_with = "::veeam_runtime::json::bool")]
+    #[serde(rename = "isValid")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_valid: bool,
     /// `details`.
-    #[serde(rename = "details")]
     pub details: String,
 }
 impl CloudSubnetS3EndpointValidationResult {
@@ -2305,14 +1615,15 @@ impl CloudSubnetS3EndpointValidationResult {
     }
 }
 /// The `CloudSubnetwork` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(availability_zone))]
 #[non_exhaustive]
 pub struct CloudSubnetwork {
     /// `resourceId`.
     #[serde(rename = "resourceId")]
     pub resource_id: String,
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `cloudNetworkResourceId`.
     #[serde(rename = "cloudNetworkResourceId")]
@@ -2344,18 +1655,11 @@ impl CloudSubnetwork {
             availability_zone: None,
         }
     }
-    /// Sets `availabilityZone`.
-    #[must_use]
-    pub fn with_availability_zone(
-        mut self,
-        availability_zone: impl Into<String>,
-    ) -> Self {
-        self.availability_zone = Some(availability_zone.into());
-        self
-    }
 }
 /// The `CloudSubnetworksFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(cloud_network_id))]
 #[non_exhaustive]
 pub struct CloudSubnetworksFilters {
     /// `cloudNetworkId`.
@@ -2385,33 +1689,6 @@ impl CloudSubnetworksFilters {
             limit: None,
         }
     }
-    /// Sets `cloudNetworkId`.
-    #[must_use]
-    pub fn with_cloud_network_id(mut self, cloud_network_id: impl Into<String>) -> Self {
-        self.cloud_network_id = Some(cloud_network_id.into());
-        self
-    }
-    /// Sets `availabilityZone`.
-    #[must_use]
-    pub fn with_availability_zone(
-        mut self,
-        availability_zone: ::veeam_runtime::Uuid,
-    ) -> Self {
-        self.availability_zone = Some(availability_zone);
-        self
-    }
-    /// Sets `Offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `Limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
 }
 impl Default for CloudSubnetworksFilters {
     fn default() -> Self {
@@ -2419,22 +1696,19 @@ impl Default for CloudSubnetworksFilters {
     }
 }
 /// The `CloudSubnetworksPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct CloudSubnetworksPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<CloudSubnetwork>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl CloudSubnetworksPage {
@@ -2446,15 +1720,11 @@ impl CloudSubnetworksPage {
             links: None,
         }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `CostEstimationFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(virtual_machine_name_filter))]
 #[non_exhaustive]
 pub struct CostEstimationFilters {
     /// `VirtualMachineNameFilter`.
@@ -2471,12 +1741,8 @@ pub struct CostEstimationFilters {
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(
-        rename = "Sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<CostEstimationSortColumns>>,
 }
 impl CostEstimationFilters {
@@ -2489,33 +1755,6 @@ impl CostEstimationFilters {
             sort: None,
         }
     }
-    /// Sets `VirtualMachineNameFilter`.
-    #[must_use]
-    pub fn with_virtual_machine_name_filter(
-        mut self,
-        virtual_machine_name_filter: impl Into<String>,
-    ) -> Self {
-        self.virtual_machine_name_filter = Some(virtual_machine_name_filter.into());
-        self
-    }
-    /// Sets `Offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `Limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `Sort`.
-    #[must_use]
-    pub fn with_sort(mut self, sort: Vec<CostEstimationSortColumns>) -> Self {
-        self.sort = Some(sort);
-        self
-    }
 }
 impl Default for CostEstimationFilters {
     fn default() -> Self {
@@ -2523,7 +1762,8 @@ impl Default for CostEstimationFilters {
     }
 }
 /// The `CostEstimationItem` schema.
-#[derive(Clone, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct CostEstimationItem {
     /// `virtualMachineId`.
@@ -2570,24 +1810,6 @@ impl CostEstimationItem {
             transaction_cost,
             total_cost,
         }
-    }
-    /// Sets `snapshotCost`.
-    #[must_use]
-    pub fn with_snapshot_cost(mut self, snapshot_cost: f64) -> Self {
-        self.snapshot_cost = Some(snapshot_cost);
-        self
-    }
-    /// Sets `replicaCost`.
-    #[must_use]
-    pub fn with_replica_cost(mut self, replica_cost: f64) -> Self {
-        self.replica_cost = Some(replica_cost);
-        self
-    }
-    /// Sets `backupCost`.
-    #[must_use]
-    pub fn with_backup_cost(mut self, backup_cost: f64) -> Self {
-        self.backup_cost = Some(backup_cost);
-        self
     }
 }
 /// The `CostEstimationSortColumns` schema.
@@ -2687,50 +1909,21 @@ impl From<&str> for CostEstimationSortColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for CostEstimationSortColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for CostEstimationSortColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for CostEstimationSortColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CostEstimationSortColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CostEstimationSortColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(CostEstimationSortColumns);
 /// The `CostEstimationsPage` schema.
-#[derive(Clone, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct CostEstimationsPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `items`.
-    #[serde(rename = "items", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub items: Vec<CostEstimationItem>,
     /// `isEmpty`.
-    #[serde(rename = "isEmpty", deserialize_with = "::veeam_runtime::json::bool")]
+    #[serde(rename = "isEmpty")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_empty: bool,
     /// `totalSnapshotCost`.
     #[serde(
@@ -2763,12 +1956,8 @@ pub struct CostEstimationsPage {
     #[serde(rename = "totalCost")]
     pub total_cost: f64,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl CostEstimationsPage {
@@ -2794,40 +1983,15 @@ impl CostEstimationsPage {
             links: None,
         }
     }
-    /// Sets `totalSnapshotCost`.
-    #[must_use]
-    pub fn with_total_snapshot_cost(mut self, total_snapshot_cost: f64) -> Self {
-        self.total_snapshot_cost = Some(total_snapshot_cost);
-        self
-    }
-    /// Sets `totalReplicaCost`.
-    #[must_use]
-    pub fn with_total_replica_cost(mut self, total_replica_cost: f64) -> Self {
-        self.total_replica_cost = Some(total_replica_cost);
-        self
-    }
-    /// Sets `totalBackupCost`.
-    #[must_use]
-    pub fn with_total_backup_cost(mut self, total_backup_cost: f64) -> Self {
-        self.total_backup_cost = Some(total_backup_cost);
-        self
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `DailyBackupScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DailyBackupScheduleSettings {
     /// `retention`.
-    #[serde(rename = "retention")]
     pub retention: PeriodRetentionOptions,
     /// `schedule`.
-    #[serde(rename = "schedule")]
     pub schedule: DailySchedule,
 }
 impl DailyBackupScheduleSettings {
@@ -2837,14 +2001,13 @@ impl DailyBackupScheduleSettings {
     }
 }
 /// The `DailyReplicaScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DailyReplicaScheduleSettings {
     /// `retention`.
-    #[serde(rename = "retention")]
     pub retention: PointsRetentionOptions,
     /// `schedule`.
-    #[serde(rename = "schedule")]
     pub schedule: DailySchedule,
 }
 impl DailyReplicaScheduleSettings {
@@ -2854,11 +2017,12 @@ impl DailyReplicaScheduleSettings {
     }
 }
 /// The `DailySchedule` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DailySchedule {
     /// `hours`.
-    #[serde(rename = "hours", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub hours: Vec<bool>,
 }
 impl DailySchedule {
@@ -2909,55 +2073,20 @@ impl From<&str> for DailyScheduleKinds {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for DailyScheduleKinds {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for DailyScheduleKinds {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for DailyScheduleKinds {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for DailyScheduleKinds {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DailyScheduleKinds {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(DailyScheduleKinds);
 /// The `DailyScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct DailyScheduleSettings {
     /// `kind`.
-    #[serde(rename = "kind")]
     pub kind: DailyScheduleKinds,
     /// `runsPerHour`.
     #[serde(rename = "runsPerHour")]
     pub runs_per_hour: i32,
     /// `days`.
-    #[serde(
-        rename = "days",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub days: Option<Vec<DaysOfWeek>>,
     /// `snapshotOptions`.
     #[serde(rename = "snapshotOptions")]
@@ -2985,40 +2114,15 @@ impl DailyScheduleSettings {
             replica_options: None,
         }
     }
-    /// Sets `days`.
-    #[must_use]
-    pub fn with_days(mut self, days: Vec<DaysOfWeek>) -> Self {
-        self.days = Some(days);
-        self
-    }
-    /// Sets `backupOptions`.
-    #[must_use]
-    pub fn with_backup_options(
-        mut self,
-        backup_options: DailyBackupScheduleSettings,
-    ) -> Self {
-        self.backup_options = Some(backup_options);
-        self
-    }
-    /// Sets `replicaOptions`.
-    #[must_use]
-    pub fn with_replica_options(
-        mut self,
-        replica_options: DailyReplicaScheduleSettings,
-    ) -> Self {
-        self.replica_options = Some(replica_options);
-        self
-    }
 }
 /// The `DailySnapshotScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DailySnapshotScheduleSettings {
     /// `retention`.
-    #[serde(rename = "retention")]
     pub retention: PointsRetentionOptions,
     /// `schedule`.
-    #[serde(rename = "schedule")]
     pub schedule: DailySchedule,
 }
 impl DailySnapshotScheduleSettings {
@@ -3028,7 +2132,8 @@ impl DailySnapshotScheduleSettings {
     }
 }
 /// The `DateTimeInfo` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DateTimeInfo {
     /// `utcDateTime`.
@@ -3042,17 +2147,15 @@ impl DateTimeInfo {
     }
 }
 /// The `DateTimeSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DateTimeSettings {
     /// `timezone`.
-    #[serde(rename = "timezone")]
     pub timezone: TimeZone,
     /// `useCustomSettings`.
-    #[serde(
-        rename = "useCustomSettings",
-        deserialize_with = "::veeam_runtime::json::bool"
-    )]
+    #[serde(rename = "useCustomSettings")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub use_custom_settings: bool,
 }
 impl DateTimeSettings {
@@ -3121,38 +2224,7 @@ impl From<&str> for DayNumbersInMonth {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for DayNumbersInMonth {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for DayNumbersInMonth {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for DayNumbersInMonth {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for DayNumbersInMonth {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DayNumbersInMonth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(DayNumbersInMonth);
 /// The `DaysOfWeek` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -3215,44 +2287,13 @@ impl From<&str> for DaysOfWeek {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for DaysOfWeek {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for DaysOfWeek {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for DaysOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for DaysOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DaysOfWeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(DaysOfWeek);
 /// The `DefaultUserSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DefaultUserSpec {
     /// `instance`.
-    #[serde(rename = "instance")]
     pub instance: CheckInstanceIdSpec,
     /// `userSpec`.
     #[serde(rename = "userSpec")]
@@ -3265,11 +2306,13 @@ impl DefaultUserSpec {
     }
 }
 /// The `DiskBulkRestoreOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(reason, access_key, secret_key))]
 #[non_exhaustive]
 pub struct DiskBulkRestoreOptions {
     /// `reason`.
-    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `amazonAccountId`.
     #[serde(
@@ -3287,7 +2330,7 @@ pub struct DiskBulkRestoreOptions {
     #[serde(rename = "secretKey", default, skip_serializing_if = "Option::is_none")]
     pub secret_key: Option<String>,
     /// `volumes`.
-    #[serde(rename = "volumes", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub volumes: Vec<DiskRestoreOptions>,
     /// `toAlternative`.
     #[serde(rename = "toAlternative", default, skip_serializing_if = "Option::is_none")]
@@ -3304,42 +2347,6 @@ impl DiskBulkRestoreOptions {
             volumes,
             to_alternative: None,
         }
-    }
-    /// Sets `reason`.
-    #[must_use]
-    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
-        self
-    }
-    /// Sets `amazonAccountId`.
-    #[must_use]
-    pub fn with_amazon_account_id(
-        mut self,
-        amazon_account_id: ::veeam_runtime::Uuid,
-    ) -> Self {
-        self.amazon_account_id = Some(amazon_account_id);
-        self
-    }
-    /// Sets `accessKey`.
-    #[must_use]
-    pub fn with_access_key(mut self, access_key: impl Into<String>) -> Self {
-        self.access_key = Some(access_key.into());
-        self
-    }
-    /// Sets `secretKey`.
-    #[must_use]
-    pub fn with_secret_key(mut self, secret_key: impl Into<String>) -> Self {
-        self.secret_key = Some(secret_key.into());
-        self
-    }
-    /// Sets `toAlternative`.
-    #[must_use]
-    pub fn with_to_alternative(
-        mut self,
-        to_alternative: DiskBulkRestoreToAlternativeOptions,
-    ) -> Self {
-        self.to_alternative = Some(to_alternative);
-        self
     }
 }
 impl ::std::fmt::Debug for DiskBulkRestoreOptions {
@@ -3358,17 +2365,17 @@ impl ::std::fmt::Debug for DiskBulkRestoreOptions {
     }
 }
 /// The `DiskBulkRestoreToAlternativeOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(encryption_key_id))]
 #[non_exhaustive]
 pub struct DiskBulkRestoreToAlternativeOptions {
     /// `availabilityZoneId`.
     #[serde(rename = "availabilityZoneId")]
     pub availability_zone_id: ::veeam_runtime::Uuid,
     /// `preserveEncryptionForVolumes`.
-    #[serde(
-        rename = "preserveEncryptionForVolumes",
-        deserialize_with = "::veeam_runtime::json::bool"
-    )]
+    #[serde(rename = "preserveEncryptionForVolumes")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub preserve_encryption_for_volumes: bool,
     /// `encryptionKeyId`.
     #[serde(
@@ -3390,25 +2397,18 @@ impl DiskBulkRestoreToAlternativeOptions {
             encryption_key_id: None,
         }
     }
-    /// Sets `encryptionKeyId`.
-    #[must_use]
-    pub fn with_encryption_key_id(
-        mut self,
-        encryption_key_id: impl Into<String>,
-    ) -> Self {
-        self.encryption_key_id = Some(encryption_key_id.into());
-        self
-    }
 }
 /// The `DiskRestoreOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(name))]
 #[non_exhaustive]
 pub struct DiskRestoreOptions {
     /// `diskId`.
     #[serde(rename = "diskId")]
     pub disk_id: String,
     /// `name`.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl DiskRestoreOptions {
@@ -3418,12 +2418,6 @@ impl DiskRestoreOptions {
             disk_id: disk_id.into(),
             name: None,
         }
-    }
-    /// Sets `name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
     }
 }
 /// The `DownloadLicenseAgreementFileLicenseAgreementType` schema.
@@ -3460,40 +2454,7 @@ impl From<&str> for DownloadLicenseAgreementFileLicenseAgreementType {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue
-for DownloadLicenseAgreementFileLicenseAgreementType {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for DownloadLicenseAgreementFileLicenseAgreementType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for DownloadLicenseAgreementFileLicenseAgreementType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for DownloadLicenseAgreementFileLicenseAgreementType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for DownloadLicenseAgreementFileLicenseAgreementType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(DownloadLicenseAgreementFileLicenseAgreementType);
 /// The `Ec2DiskTypes` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -3546,113 +2507,58 @@ impl From<&str> for Ec2DiskTypes {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for Ec2DiskTypes {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for Ec2DiskTypes {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for Ec2DiskTypes {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Ec2DiskTypes {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Ec2DiskTypes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(Ec2DiskTypes);
 /// The `EmailNotifications` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct EmailNotifications {
     /// `enabled`.
-    #[serde(rename = "enabled", deserialize_with = "::veeam_runtime::json::bool")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub enabled: bool,
     /// `server`.
-    #[serde(rename = "server")]
     pub server: String,
     /// `port`.
-    #[serde(rename = "port")]
     pub port: i64,
     /// `useSsl`.
-    #[serde(
-        rename = "useSsl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "useSsl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_ssl: Option<bool>,
     /// `timeout`.
-    #[serde(rename = "timeout", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// `useCredentials`.
-    #[serde(
-        rename = "useCredentials",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "useCredentials", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_credentials: Option<bool>,
     /// `credentialsId`.
     #[serde(rename = "credentialsId", default, skip_serializing_if = "Option::is_none")]
     pub credentials_id: Option<::veeam_runtime::Uuid>,
     /// `from`.
-    #[serde(rename = "from")]
     pub from: String,
     /// `to`.
-    #[serde(rename = "to")]
     pub to: String,
     /// `subject`.
-    #[serde(rename = "subject")]
     pub subject: String,
     /// `onSuccess`.
-    #[serde(
-        rename = "onSuccess",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "onSuccess", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub on_success: Option<bool>,
     /// `onWarning`.
-    #[serde(
-        rename = "onWarning",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "onWarning", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub on_warning: Option<bool>,
     /// `onFailure`.
-    #[serde(
-        rename = "onFailure",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "onFailure", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub on_failure: Option<bool>,
     /// `enableScheduledNotification`.
     #[serde(
         rename = "enableScheduledNotification",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enable_scheduled_notification: Option<bool>,
     /// `notifyTime`.
     #[serde(rename = "notifyTime", default, skip_serializing_if = "Option::is_none")]
@@ -3686,85 +2592,24 @@ impl EmailNotifications {
             notify_time: None,
         }
     }
-    /// Sets `useSsl`.
-    #[must_use]
-    pub fn with_use_ssl(mut self, use_ssl: bool) -> Self {
-        self.use_ssl = Some(use_ssl);
-        self
-    }
-    /// Sets `timeout`.
-    #[must_use]
-    pub fn with_timeout(mut self, timeout: i64) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-    /// Sets `useCredentials`.
-    #[must_use]
-    pub fn with_use_credentials(mut self, use_credentials: bool) -> Self {
-        self.use_credentials = Some(use_credentials);
-        self
-    }
-    /// Sets `credentialsId`.
-    #[must_use]
-    pub fn with_credentials_id(mut self, credentials_id: ::veeam_runtime::Uuid) -> Self {
-        self.credentials_id = Some(credentials_id);
-        self
-    }
-    /// Sets `onSuccess`.
-    #[must_use]
-    pub fn with_on_success(mut self, on_success: bool) -> Self {
-        self.on_success = Some(on_success);
-        self
-    }
-    /// Sets `onWarning`.
-    #[must_use]
-    pub fn with_on_warning(mut self, on_warning: bool) -> Self {
-        self.on_warning = Some(on_warning);
-        self
-    }
-    /// Sets `onFailure`.
-    #[must_use]
-    pub fn with_on_failure(mut self, on_failure: bool) -> Self {
-        self.on_failure = Some(on_failure);
-        self
-    }
-    /// Sets `enableScheduledNotification`.
-    #[must_use]
-    pub fn with_enable_scheduled_notification(
-        mut self,
-        enable_scheduled_notification: bool,
-    ) -> Self {
-        self.enable_scheduled_notification = Some(enable_scheduled_notification);
-        self
-    }
-    /// Sets `notifyTime`.
-    #[must_use]
-    pub fn with_notify_time(mut self, notify_time: ::veeam_runtime::DateTime) -> Self {
-        self.notify_time = Some(notify_time);
-        self
-    }
 }
 /// The `EmailNotificationsTestResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(message))]
 #[non_exhaustive]
 pub struct EmailNotificationsTestResult {
     /// `success`.
-    #[serde(rename = "success", deserialize_with = "::veeam_runtime::json::bool")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub success: bool,
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 impl EmailNotificationsTestResult {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(success: bool) -> Self {
         Self { success, message: None }
-    }
-    /// Sets `message`.
-    #[must_use]
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
     }
 }
 /// Empty succes response ( 200, 201, 204 )
@@ -3774,29 +2619,28 @@ pub type EmptySuccessResponse = ::veeam_runtime::json::Value;
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/rest_api_reference.html>
-#[derive(Clone, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(details, instance))]
 #[non_exhaustive]
 pub struct Error {
     /// URI reference that identifies the problem type.
-    #[serde(rename = "type")]
     pub r#type: String,
     /// Short summary of the problem type, in English.
-    #[serde(rename = "title")]
     pub title: String,
     /// HTTP status code of this occurrence of the problem.
-    #[serde(rename = "status")]
     pub status: i32,
     /// Identifies the error condition for programs that handle errors by type.
     #[serde(rename = "errorCode")]
     pub error_code: ErrorCode,
     /// Human-readable description of the error condition, in English.
-    #[serde(rename = "details", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
     /// ID of the object involved in the error, or empty.
-    #[serde(rename = "instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
     /// Error payload.
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<::std::collections::BTreeMap<String, ::veeam_runtime::json::Value>>,
 }
 impl Error {
@@ -3816,27 +2660,6 @@ impl Error {
             instance: None,
             data: None,
         }
-    }
-    /// Sets `details`.
-    #[must_use]
-    pub fn with_details(mut self, details: impl Into<String>) -> Self {
-        self.details = Some(details.into());
-        self
-    }
-    /// Sets `instance`.
-    #[must_use]
-    pub fn with_instance(mut self, instance: impl Into<String>) -> Self {
-        self.instance = Some(instance.into());
-        self
-    }
-    /// Sets `data`.
-    #[must_use]
-    pub fn with_data(
-        mut self,
-        data: ::std::collections::BTreeMap<String, ::veeam_runtime::json::Value>,
-    ) -> Self {
-        self.data = Some(data);
-        self
     }
 }
 /// Machine-readable error condition of an `Error`.
@@ -3916,56 +2739,21 @@ impl From<&str> for ErrorCode {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for ErrorCode {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ErrorCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(ErrorCode);
 /// The `FlrOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(reason))]
 #[non_exhaustive]
 pub struct FlrOptions {
     /// `reason`.
-    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 impl FlrOptions {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { reason: None }
-    }
-    /// Sets `reason`.
-    #[must_use]
-    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
-        self
     }
 }
 impl Default for FlrOptions {
@@ -4007,38 +2795,7 @@ impl From<&str> for GetAllRegionsSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for GetAllRegionsSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for GetAllRegionsSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for GetAllRegionsSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GetAllRegionsSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetAllRegionsSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(GetAllRegionsSortItem);
 /// The `GetBackupSessionProtectedItemsSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -4106,38 +2863,7 @@ impl From<&str> for GetBackupSessionProtectedItemsSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for GetBackupSessionProtectedItemsSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for GetBackupSessionProtectedItemsSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for GetBackupSessionProtectedItemsSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GetBackupSessionProtectedItemsSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetBackupSessionProtectedItemsSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(GetBackupSessionProtectedItemsSortItem);
 /// The `GetBucketFoldersSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -4172,38 +2898,7 @@ impl From<&str> for GetBucketFoldersSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for GetBucketFoldersSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for GetBucketFoldersSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for GetBucketFoldersSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GetBucketFoldersSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetBucketFoldersSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(GetBucketFoldersSortItem);
 /// The `GetCostEstimationSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -4301,38 +2996,7 @@ impl From<&str> for GetCostEstimationSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for GetCostEstimationSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for GetCostEstimationSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for GetCostEstimationSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GetCostEstimationSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetCostEstimationSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(GetCostEstimationSortItem);
 /// The `GetInnerRegionsSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -4367,38 +3031,7 @@ impl From<&str> for GetInnerRegionsSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for GetInnerRegionsSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for GetInnerRegionsSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for GetInnerRegionsSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GetInnerRegionsSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetInnerRegionsSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(GetInnerRegionsSortItem);
 /// The `GetLicensedWorkloadsSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -4446,38 +3079,7 @@ impl From<&str> for GetLicensedWorkloadsSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for GetLicensedWorkloadsSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for GetLicensedWorkloadsSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for GetLicensedWorkloadsSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GetLicensedWorkloadsSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetLicensedWorkloadsSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(GetLicensedWorkloadsSortItem);
 /// The `GetRestoreSessionRestoredItemsSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -4525,38 +3127,7 @@ impl From<&str> for GetRestoreSessionRestoredItemsSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for GetRestoreSessionRestoredItemsSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for GetRestoreSessionRestoredItemsSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for GetRestoreSessionRestoredItemsSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GetRestoreSessionRestoredItemsSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetRestoreSessionRestoredItemsSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(GetRestoreSessionRestoredItemsSortItem);
 /// The `GetRetentionSessionDeletedRestorePointsSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -4614,39 +3185,7 @@ impl From<&str> for GetRetentionSessionDeletedRestorePointsSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue
-for GetRetentionSessionDeletedRestorePointsSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for GetRetentionSessionDeletedRestorePointsSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for GetRetentionSessionDeletedRestorePointsSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GetRetentionSessionDeletedRestorePointsSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetRetentionSessionDeletedRestorePointsSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(GetRetentionSessionDeletedRestorePointsSortItem);
 /// The `GetSessionsSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -4734,38 +3273,7 @@ impl From<&str> for GetSessionsSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for GetSessionsSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for GetSessionsSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for GetSessionsSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GetSessionsSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetSessionsSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(GetSessionsSortItem);
 /// The `GetSessionsStatusItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -4823,38 +3331,7 @@ impl From<&str> for GetSessionsStatusItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for GetSessionsStatusItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for GetSessionsStatusItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for GetSessionsStatusItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GetSessionsStatusItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetSessionsStatusItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(GetSessionsStatusItem);
 /// The `GetSessionsTypesItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -4922,38 +3399,7 @@ impl From<&str> for GetSessionsTypesItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for GetSessionsTypesItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for GetSessionsTypesItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for GetSessionsTypesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GetSessionsTypesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetSessionsTypesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(GetSessionsTypesItem);
 /// The `GetSystemLogsExportLogsType` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -4988,44 +3434,15 @@ impl From<&str> for GetSystemLogsExportLogsType {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for GetSystemLogsExportLogsType {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for GetSystemLogsExportLogsType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for GetSystemLogsExportLogsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GetSystemLogsExportLogsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetSystemLogsExportLogsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(GetSystemLogsExportLogsType);
 /// The `IsFirstLoginResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IsFirstLoginResult {
     /// `isFirstLogin`.
-    #[serde(rename = "isFirstLogin", deserialize_with = "::veeam_runtime::json::bool")]
+    #[serde(rename = "isFirstLogin")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_first_login: bool,
 }
 impl IsFirstLoginResult {
@@ -5081,50 +3498,20 @@ impl From<&str> for JobTypes {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for JobTypes {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for JobTypes {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for JobTypes {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for JobTypes {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobTypes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(JobTypes);
 /// The `LicenseAgreement` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(checksum, content))]
 #[non_exhaustive]
 pub struct LicenseAgreement {
     /// `checksum`.
-    #[serde(rename = "checksum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum: Option<String>,
     /// `content`.
-    #[serde(rename = "content", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// `type`.
-    #[serde(rename = "type")]
     pub r#type: LicenseAgreementTypes,
 }
 impl LicenseAgreement {
@@ -5136,25 +3523,14 @@ impl LicenseAgreement {
             r#type,
         }
     }
-    /// Sets `checksum`.
-    #[must_use]
-    pub fn with_checksum(mut self, checksum: impl Into<String>) -> Self {
-        self.checksum = Some(checksum.into());
-        self
-    }
-    /// Sets `content`.
-    #[must_use]
-    pub fn with_content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
 }
 /// The `LicenseAgreementAcceptResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicenseAgreementAcceptResult {
     /// `accepted`.
-    #[serde(rename = "accepted", deserialize_with = "::veeam_runtime::json::bool")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub accepted: bool,
 }
 impl LicenseAgreementAcceptResult {
@@ -5164,7 +3540,8 @@ impl LicenseAgreementAcceptResult {
     }
 }
 /// The `LicenseAgreementDownloadSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicenseAgreementDownloadSpec {
     /// `licenseAgreementType`.
@@ -5211,61 +3588,21 @@ impl From<&str> for LicenseAgreementTypes {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for LicenseAgreementTypes {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LicenseAgreementTypes {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for LicenseAgreementTypes {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LicenseAgreementTypes {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LicenseAgreementTypes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(LicenseAgreementTypes);
 /// The `LicenseAgreements` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct LicenseAgreements {
     /// `items`.
-    #[serde(
-        rename = "items",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub items: Option<Vec<LicenseAgreement>>,
 }
 impl LicenseAgreements {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { items: None }
-    }
-    /// Sets `items`.
-    #[must_use]
-    pub fn with_items(mut self, items: Vec<LicenseAgreement>) -> Self {
-        self.items = Some(items);
-        self
     }
 }
 impl Default for LicenseAgreements {
@@ -5274,7 +3611,9 @@ impl Default for LicenseAgreements {
     }
 }
 /// The `LicenseInfo` schema.
-#[derive(Clone, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(licensed_to, license_id, support_id))]
 #[non_exhaustive]
 pub struct LicenseInfo {
     /// `licenseType`.
@@ -5284,7 +3623,7 @@ pub struct LicenseInfo {
     #[serde(rename = "instancesUses", default, skip_serializing_if = "Option::is_none")]
     pub instances_uses: Option<f64>,
     /// `instances`.
-    #[serde(rename = "instances", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<i32>,
     /// `licensedTo`.
     #[serde(rename = "licensedTo", default, skip_serializing_if = "Option::is_none")]
@@ -5299,12 +3638,8 @@ pub struct LicenseInfo {
     #[serde(rename = "supportId", default, skip_serializing_if = "Option::is_none")]
     pub support_id: Option<String>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl LicenseInfo {
@@ -5320,57 +3655,6 @@ impl LicenseInfo {
             support_id: None,
             links: None,
         }
-    }
-    /// Sets `licenseType`.
-    #[must_use]
-    pub fn with_license_type(mut self, license_type: LicenseInfoLicenseType) -> Self {
-        self.license_type = Some(license_type);
-        self
-    }
-    /// Sets `instancesUses`.
-    #[must_use]
-    pub fn with_instances_uses(mut self, instances_uses: f64) -> Self {
-        self.instances_uses = Some(instances_uses);
-        self
-    }
-    /// Sets `instances`.
-    #[must_use]
-    pub fn with_instances(mut self, instances: i32) -> Self {
-        self.instances = Some(instances);
-        self
-    }
-    /// Sets `licensedTo`.
-    #[must_use]
-    pub fn with_licensed_to(mut self, licensed_to: impl Into<String>) -> Self {
-        self.licensed_to = Some(licensed_to.into());
-        self
-    }
-    /// Sets `licenseExpires`.
-    #[must_use]
-    pub fn with_license_expires(
-        mut self,
-        license_expires: ::veeam_runtime::DateTime,
-    ) -> Self {
-        self.license_expires = Some(license_expires);
-        self
-    }
-    /// Sets `licenseId`.
-    #[must_use]
-    pub fn with_license_id(mut self, license_id: impl Into<String>) -> Self {
-        self.license_id = Some(license_id.into());
-        self
-    }
-    /// Sets `supportId`.
-    #[must_use]
-    pub fn with_support_id(mut self, support_id: impl Into<String>) -> Self {
-        self.support_id = Some(support_id.into());
-        self
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 impl Default for LicenseInfo {
@@ -5425,40 +3709,10 @@ impl From<&str> for LicenseInfoLicenseType {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for LicenseInfoLicenseType {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LicenseInfoLicenseType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for LicenseInfoLicenseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LicenseInfoLicenseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LicenseInfoLicenseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(LicenseInfoLicenseType);
 /// The `LicenseNotification` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct LicenseNotification {
     /// `notificationType`.
@@ -5468,15 +3722,10 @@ pub struct LicenseNotification {
     #[serde(rename = "notificationSeverity")]
     pub notification_severity: LicenseNotificationSeverities,
     /// `message`.
-    #[serde(rename = "message")]
     pub message: String,
     /// `replies`.
-    #[serde(
-        rename = "replies",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub replies: Option<Vec<LicenseNotificationReply>>,
 }
 impl LicenseNotification {
@@ -5493,15 +3742,10 @@ impl LicenseNotification {
             replies: None,
         }
     }
-    /// Sets `replies`.
-    #[must_use]
-    pub fn with_replies(mut self, replies: Vec<LicenseNotificationReply>) -> Self {
-        self.replies = Some(replies);
-        self
-    }
 }
 /// The `LicenseNotificationReply` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicenseNotificationReply {
     /// `replyId`.
@@ -5566,38 +3810,7 @@ impl From<&str> for LicenseNotificationSeverities {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for LicenseNotificationSeverities {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LicenseNotificationSeverities {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for LicenseNotificationSeverities {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LicenseNotificationSeverities {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LicenseNotificationSeverities {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(LicenseNotificationSeverities);
 /// The `LicenseNotificationTypes` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -5636,52 +3849,18 @@ impl From<&str> for LicenseNotificationTypes {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for LicenseNotificationTypes {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LicenseNotificationTypes {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for LicenseNotificationTypes {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LicenseNotificationTypes {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LicenseNotificationTypes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(LicenseNotificationTypes);
 /// The `LicenseNotifications` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct LicenseNotifications {
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<LicenseNotification>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl LicenseNotifications {
@@ -5689,33 +3868,25 @@ impl LicenseNotifications {
     pub fn new(results: Vec<LicenseNotification>) -> Self {
         Self { results, links: None }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `LicensedWorkload` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(name))]
 #[non_exhaustive]
 pub struct LicensedWorkload {
     /// `id`.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<::veeam_runtime::Uuid>,
     /// `name`.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `lastBackupTime`.
     #[serde(rename = "lastBackupTime", default, skip_serializing_if = "Option::is_none")]
     pub last_backup_time: Option<::veeam_runtime::DateTime>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl LicensedWorkload {
@@ -5728,33 +3899,6 @@ impl LicensedWorkload {
             links: None,
         }
     }
-    /// Sets `id`.
-    #[must_use]
-    pub fn with_id(mut self, id: ::veeam_runtime::Uuid) -> Self {
-        self.id = Some(id);
-        self
-    }
-    /// Sets `name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `lastBackupTime`.
-    #[must_use]
-    pub fn with_last_backup_time(
-        mut self,
-        last_backup_time: ::veeam_runtime::DateTime,
-    ) -> Self {
-        self.last_backup_time = Some(last_backup_time);
-        self
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 impl Default for LicensedWorkload {
     fn default() -> Self {
@@ -5762,25 +3906,23 @@ impl Default for LicensedWorkload {
     }
 }
 /// The `LicensedWorkloadsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct LicensedWorkloadsFilters {
     /// `searchPattern`.
     #[serde(rename = "searchPattern", default, skip_serializing_if = "Option::is_none")]
     pub search_pattern: Option<String>,
     /// `offset`.
-    #[serde(rename = "offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(
-        rename = "sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<LicensedWorkloadsSortColumns>>,
 }
 impl LicensedWorkloadsFilters {
@@ -5793,30 +3935,6 @@ impl LicensedWorkloadsFilters {
             sort: None,
         }
     }
-    /// Sets `searchPattern`.
-    #[must_use]
-    pub fn with_search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-        self.search_pattern = Some(search_pattern.into());
-        self
-    }
-    /// Sets `offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `sort`.
-    #[must_use]
-    pub fn with_sort(mut self, sort: Vec<LicensedWorkloadsSortColumns>) -> Self {
-        self.sort = Some(sort);
-        self
-    }
 }
 impl Default for LicensedWorkloadsFilters {
     fn default() -> Self {
@@ -5824,22 +3942,19 @@ impl Default for LicensedWorkloadsFilters {
     }
 }
 /// The `LicensedWorkloadsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct LicensedWorkloadsPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<LicensedWorkload>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl LicensedWorkloadsPage {
@@ -5850,12 +3965,6 @@ impl LicensedWorkloadsPage {
             results,
             links: None,
         }
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 /// The `LicensedWorkloadsSortColumns` schema.
@@ -5905,53 +4014,20 @@ impl From<&str> for LicensedWorkloadsSortColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for LicensedWorkloadsSortColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LicensedWorkloadsSortColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for LicensedWorkloadsSortColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LicensedWorkloadsSortColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LicensedWorkloadsSortColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(LicensedWorkloadsSortColumns);
 /// A method and URL available for a resource (HAL link).
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/smtp_accounts.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Link {
     /// Relation: `self`, `update`, `delete`, `create`, ...
-    #[serde(rename = "rel")]
     pub rel: String,
     /// Absolute URL of the related resource or action.
-    #[serde(rename = "href")]
     pub href: String,
     /// HTTP method to use with `href`.
-    #[serde(rename = "method")]
     pub method: LinkMethod,
 }
 impl Link {
@@ -6010,47 +4086,17 @@ impl From<&str> for LinkMethod {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for LinkMethod {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LinkMethod {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for LinkMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LinkMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LinkMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(LinkMethod);
 /// The `LogExportSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct LogExportSpec {
     /// `exportLogsType`.
     #[serde(rename = "exportLogsType", default, skip_serializing_if = "Option::is_none")]
     pub export_logs_type: Option<LogExportSpecExportLogsType>,
     /// `days`.
-    #[serde(rename = "days", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days: Option<i32>,
     /// `fromDateUtc`.
     #[serde(rename = "fromDateUtc", default, skip_serializing_if = "Option::is_none")]
@@ -6068,36 +4114,6 @@ impl LogExportSpec {
             from_date_utc: None,
             to_date_utc: None,
         }
-    }
-    /// Sets `exportLogsType`.
-    #[must_use]
-    pub fn with_export_logs_type(
-        mut self,
-        export_logs_type: LogExportSpecExportLogsType,
-    ) -> Self {
-        self.export_logs_type = Some(export_logs_type);
-        self
-    }
-    /// Sets `days`.
-    #[must_use]
-    pub fn with_days(mut self, days: i32) -> Self {
-        self.days = Some(days);
-        self
-    }
-    /// Sets `fromDateUtc`.
-    #[must_use]
-    pub fn with_from_date_utc(
-        mut self,
-        from_date_utc: ::veeam_runtime::DateTime,
-    ) -> Self {
-        self.from_date_utc = Some(from_date_utc);
-        self
-    }
-    /// Sets `toDateUtc`.
-    #[must_use]
-    pub fn with_to_date_utc(mut self, to_date_utc: ::veeam_runtime::DateTime) -> Self {
-        self.to_date_utc = Some(to_date_utc);
-        self
     }
 }
 impl Default for LogExportSpec {
@@ -6139,50 +4155,20 @@ impl From<&str> for LogExportSpecExportLogsType {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for LogExportSpecExportLogsType {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LogExportSpecExportLogsType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for LogExportSpecExportLogsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LogExportSpecExportLogsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogExportSpecExportLogsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(LogExportSpecExportLogsType);
 /// The `LogItem` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(message))]
 #[non_exhaustive]
 pub struct LogItem {
     /// `logTime`.
     #[serde(rename = "logTime")]
     pub log_time: ::veeam_runtime::DateTime,
     /// `status`.
-    #[serde(rename = "status")]
     pub status: LogItemStatus,
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `executionStartTime`.
     #[serde(
@@ -6209,27 +4195,6 @@ impl LogItem {
             execution_start_time: None,
             execution_duration: None,
         }
-    }
-    /// Sets `message`.
-    #[must_use]
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `executionStartTime`.
-    #[must_use]
-    pub fn with_execution_start_time(
-        mut self,
-        execution_start_time: ::veeam_runtime::DateTime,
-    ) -> Self {
-        self.execution_start_time = Some(execution_start_time);
-        self
-    }
-    /// Sets `executionDuration`.
-    #[must_use]
-    pub fn with_execution_duration(mut self, execution_duration: i64) -> Self {
-        self.execution_duration = Some(execution_duration);
-        self
     }
 }
 /// The `LogItemStatus` schema.
@@ -6309,38 +4274,7 @@ impl From<&str> for LogItemStatus {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for LogItemStatus {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LogItemStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for LogItemStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LogItemStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogItemStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(LogItemStatus);
 /// OAuth 2.0 grant types of the token endpoint.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -6388,38 +4322,7 @@ impl From<&str> for LoginGrantTypes {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for LoginGrantTypes {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LoginGrantTypes {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for LoginGrantTypes {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LoginGrantTypes {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LoginGrantTypes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(LoginGrantTypes);
 /// Form body of `POST /api/v1/token`. Which fields are needed depends on `grant_type`.
 /// Servers also accept capitalised field names (`Username`, `grant_type=Password`); this client sends the
 /// documented lower-case ones.
@@ -6434,39 +4337,40 @@ impl<'de> ::serde::Deserialize<'de> for LoginGrantTypes {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(username, password, refresh_token, code, mfa_token, mfa_code))]
 #[non_exhaustive]
 pub struct LoginSpec {
     /// User name (required for the `password` grant type).
-    #[serde(rename = "username", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Password (required for the `password` grant type).
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "password", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Refresh token (required for the `refresh_token` grant type).
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "refresh_token", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     /// Authorization code (required for the `authorization_code` grant type).
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Authentication grant type.
-    #[serde(rename = "grant_type")]
     pub grant_type: LoginGrantTypes,
     /// MFA token (required for the `mfa` grant type).
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "mfa_token", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mfa_token: Option<String>,
     /// Verification code (required for the `mfa` grant type).
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "mfa_code", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mfa_code: Option<String>,
 }
 impl LoginSpec {
@@ -6481,42 +4385,6 @@ impl LoginSpec {
             mfa_token: None,
             mfa_code: None,
         }
-    }
-    /// Sets `username`.
-    #[must_use]
-    pub fn with_username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(username.into());
-        self
-    }
-    /// Sets `password`.
-    #[must_use]
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-    /// Sets `refresh_token`.
-    #[must_use]
-    pub fn with_refresh_token(mut self, refresh_token: impl Into<String>) -> Self {
-        self.refresh_token = Some(refresh_token.into());
-        self
-    }
-    /// Sets `code`.
-    #[must_use]
-    pub fn with_code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
-        self
-    }
-    /// Sets `mfa_token`.
-    #[must_use]
-    pub fn with_mfa_token(mut self, mfa_token: impl Into<String>) -> Self {
-        self.mfa_token = Some(mfa_token.into());
-        self
-    }
-    /// Sets `mfa_code`.
-    #[must_use]
-    pub fn with_mfa_code(mut self, mfa_code: impl Into<String>) -> Self {
-        self.mfa_code = Some(mfa_code.into());
-        self
     }
 }
 impl ::std::fmt::Debug for LoginSpec {
@@ -6545,14 +4413,13 @@ impl ::std::fmt::Debug for LoginSpec {
     }
 }
 /// The `MonthlyBackupScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MonthlyBackupScheduleSettings {
     /// `retention`.
-    #[serde(rename = "retention")]
     pub retention: PeriodRetentionOptions,
     /// `schedule`.
-    #[serde(rename = "schedule")]
     pub schedule: MonthlySchedule,
 }
 impl MonthlyBackupScheduleSettings {
@@ -6562,14 +4429,13 @@ impl MonthlyBackupScheduleSettings {
     }
 }
 /// The `MonthlyReplicaScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MonthlyReplicaScheduleSettings {
     /// `retention`.
-    #[serde(rename = "retention")]
     pub retention: PointsRetentionOptions,
     /// `schedule`.
-    #[serde(rename = "schedule")]
     pub schedule: MonthlySchedule,
 }
 impl MonthlyReplicaScheduleSettings {
@@ -6579,11 +4445,12 @@ impl MonthlyReplicaScheduleSettings {
     }
 }
 /// The `MonthlySchedule` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MonthlySchedule {
     /// `months`.
-    #[serde(rename = "months", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub months: Vec<Months>,
 }
 impl MonthlySchedule {
@@ -6593,7 +4460,8 @@ impl MonthlySchedule {
     }
 }
 /// The `MonthlyScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct MonthlyScheduleSettings {
     /// `timeLocal`.
@@ -6635,46 +4503,15 @@ impl MonthlyScheduleSettings {
             replica_options: None,
         }
     }
-    /// Sets `dayOfWeek`.
-    #[must_use]
-    pub fn with_day_of_week(mut self, day_of_week: DaysOfWeek) -> Self {
-        self.day_of_week = Some(day_of_week);
-        self
-    }
-    /// Sets `dayOfMonth`.
-    #[must_use]
-    pub fn with_day_of_month(mut self, day_of_month: i32) -> Self {
-        self.day_of_month = Some(day_of_month);
-        self
-    }
-    /// Sets `backupOptions`.
-    #[must_use]
-    pub fn with_backup_options(
-        mut self,
-        backup_options: MonthlyBackupScheduleSettings,
-    ) -> Self {
-        self.backup_options = Some(backup_options);
-        self
-    }
-    /// Sets `replicaOptions`.
-    #[must_use]
-    pub fn with_replica_options(
-        mut self,
-        replica_options: MonthlyReplicaScheduleSettings,
-    ) -> Self {
-        self.replica_options = Some(replica_options);
-        self
-    }
 }
 /// The `MonthlySnapshotScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MonthlySnapshotScheduleSettings {
     /// `retention`.
-    #[serde(rename = "retention")]
     pub retention: PointsRetentionOptions,
     /// `schedule`.
-    #[serde(rename = "schedule")]
     pub schedule: MonthlySchedule,
 }
 impl MonthlySnapshotScheduleSettings {
@@ -6770,47 +4607,15 @@ impl From<&str> for Months {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for Months {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for Months {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for Months {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Months {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Months {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(Months);
 /// The `PeriodRetentionOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PeriodRetentionOptions {
     /// `type`.
-    #[serde(rename = "type")]
     pub r#type: RetentionTypes,
     /// `count`.
-    #[serde(rename = "count")]
     pub count: i32,
 }
 impl PeriodRetentionOptions {
@@ -6820,11 +4625,11 @@ impl PeriodRetentionOptions {
     }
 }
 /// The `PointsRetentionOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PointsRetentionOptions {
     /// `count`.
-    #[serde(rename = "count")]
     pub count: i32,
 }
 impl PointsRetentionOptions {
@@ -6834,7 +4639,9 @@ impl PointsRetentionOptions {
     }
 }
 /// The `PoliciesFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct PoliciesFilters {
     /// `SearchPattern`.
@@ -6851,25 +4658,17 @@ pub struct PoliciesFilters {
     #[serde(
         rename = "LastPolicySessionStatus",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub last_policy_session_status: Option<Vec<SessionStatuses>>,
     /// `PolicyStatus`.
-    #[serde(
-        rename = "PolicyStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "PolicyStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub policy_status: Option<Vec<PolicyStatuses>>,
     /// `Sort`.
-    #[serde(
-        rename = "Sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<PoliciesSortColumns>>,
     /// `Usn`.
     #[serde(rename = "Usn", default, skip_serializing_if = "Option::is_none")]
@@ -6898,66 +4697,6 @@ impl PoliciesFilters {
             offset: None,
             limit: None,
         }
-    }
-    /// Sets `SearchPattern`.
-    #[must_use]
-    pub fn with_search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-        self.search_pattern = Some(search_pattern.into());
-        self
-    }
-    /// Sets `VirtualMachineId`.
-    #[must_use]
-    pub fn with_virtual_machine_id(
-        mut self,
-        virtual_machine_id: ::veeam_runtime::Uuid,
-    ) -> Self {
-        self.virtual_machine_id = Some(virtual_machine_id);
-        self
-    }
-    /// Sets `LastPolicySessionStatus`.
-    #[must_use]
-    pub fn with_last_policy_session_status(
-        mut self,
-        last_policy_session_status: Vec<SessionStatuses>,
-    ) -> Self {
-        self.last_policy_session_status = Some(last_policy_session_status);
-        self
-    }
-    /// Sets `PolicyStatus`.
-    #[must_use]
-    pub fn with_policy_status(mut self, policy_status: Vec<PolicyStatuses>) -> Self {
-        self.policy_status = Some(policy_status);
-        self
-    }
-    /// Sets `Sort`.
-    #[must_use]
-    pub fn with_sort(mut self, sort: Vec<PoliciesSortColumns>) -> Self {
-        self.sort = Some(sort);
-        self
-    }
-    /// Sets `Usn`.
-    #[must_use]
-    pub fn with_usn(mut self, usn: i64) -> Self {
-        self.usn = Some(usn);
-        self
-    }
-    /// Sets `RepositoryId`.
-    #[must_use]
-    pub fn with_repository_id(mut self, repository_id: ::veeam_runtime::Uuid) -> Self {
-        self.repository_id = Some(repository_id);
-        self
-    }
-    /// Sets `Offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `Limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
     }
 }
 impl Default for PoliciesFilters {
@@ -7022,38 +4761,7 @@ impl From<&str> for PoliciesGetAllLastPolicySessionStatusItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for PoliciesGetAllLastPolicySessionStatusItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PoliciesGetAllLastPolicySessionStatusItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for PoliciesGetAllLastPolicySessionStatusItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PoliciesGetAllLastPolicySessionStatusItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PoliciesGetAllLastPolicySessionStatusItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(PoliciesGetAllLastPolicySessionStatusItem);
 /// The `PoliciesGetAllPolicyStatusItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -7088,38 +4796,7 @@ impl From<&str> for PoliciesGetAllPolicyStatusItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for PoliciesGetAllPolicyStatusItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PoliciesGetAllPolicyStatusItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for PoliciesGetAllPolicyStatusItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PoliciesGetAllPolicyStatusItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PoliciesGetAllPolicyStatusItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(PoliciesGetAllPolicyStatusItem);
 /// The `PoliciesGetAllSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -7177,38 +4854,7 @@ impl From<&str> for PoliciesGetAllSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for PoliciesGetAllSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PoliciesGetAllSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for PoliciesGetAllSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PoliciesGetAllSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PoliciesGetAllSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(PoliciesGetAllSortItem);
 /// The `PoliciesGetExcludedItemsByIdSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -7243,38 +4889,7 @@ impl From<&str> for PoliciesGetExcludedItemsByIdSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for PoliciesGetExcludedItemsByIdSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PoliciesGetExcludedItemsByIdSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for PoliciesGetExcludedItemsByIdSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PoliciesGetExcludedItemsByIdSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PoliciesGetExcludedItemsByIdSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(PoliciesGetExcludedItemsByIdSortItem);
 /// The `PoliciesGetRegionsByIdSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -7309,38 +4924,7 @@ impl From<&str> for PoliciesGetRegionsByIdSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for PoliciesGetRegionsByIdSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PoliciesGetRegionsByIdSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for PoliciesGetRegionsByIdSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PoliciesGetRegionsByIdSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PoliciesGetRegionsByIdSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(PoliciesGetRegionsByIdSortItem);
 /// The `PoliciesGetSelectedItemsByIdSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -7375,55 +4959,21 @@ impl From<&str> for PoliciesGetSelectedItemsByIdSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for PoliciesGetSelectedItemsByIdSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PoliciesGetSelectedItemsByIdSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for PoliciesGetSelectedItemsByIdSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PoliciesGetSelectedItemsByIdSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PoliciesGetSelectedItemsByIdSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(PoliciesGetSelectedItemsByIdSortItem);
 /// The `PoliciesPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct PoliciesPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<Policy>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl PoliciesPage {
@@ -7435,19 +4985,14 @@ impl PoliciesPage {
             links: None,
         }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `PoliciesPrioritySpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PoliciesPrioritySpec {
     /// `priorities`.
-    #[serde(rename = "priorities", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub priorities: Vec<PolicyPrioritySpec>,
 }
 impl PoliciesPrioritySpec {
@@ -7513,44 +5058,14 @@ impl From<&str> for PoliciesSortColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for PoliciesSortColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PoliciesSortColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for PoliciesSortColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PoliciesSortColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PoliciesSortColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(PoliciesSortColumns);
 /// The `Policy` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(created_by, modified_by, warning))]
 #[non_exhaustive]
 pub struct Policy {
     /// `id`.
-    #[serde(rename = "id")]
     pub id: ::veeam_runtime::Uuid,
     /// `snapshotSettings`.
     #[serde(
@@ -7570,7 +5085,8 @@ pub struct Policy {
     #[serde(rename = "backupSettings", default, skip_serializing_if = "Option::is_none")]
     pub backup_settings: Option<PolicyBackupSettings>,
     /// `regionIds`.
-    #[serde(rename = "regionIds", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(rename = "regionIds")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub region_ids: Vec<::veeam_runtime::Uuid>,
     /// `selectedItems`.
     #[serde(rename = "selectedItems", default, skip_serializing_if = "Option::is_none")]
@@ -7586,13 +5102,10 @@ pub struct Policy {
     )]
     pub schedule_settings: Option<ScheduleSettings>,
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `description`.
-    #[serde(rename = "description")]
     pub description: String,
     /// `priority`.
-    #[serde(rename = "priority")]
     pub priority: i64,
     /// `amazonAccountId`.
     #[serde(rename = "amazonAccountId")]
@@ -7608,7 +5121,8 @@ pub struct Policy {
     )]
     pub policy_notification_settings: Option<PolicyNotificationSettings>,
     /// `isEnabled`.
-    #[serde(rename = "isEnabled", deserialize_with = "::veeam_runtime::json::bool")]
+    #[serde(rename = "isEnabled")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_enabled: bool,
     /// `backupType`.
     #[serde(rename = "backupType")]
@@ -7627,10 +5141,10 @@ pub struct Policy {
     )]
     pub last_policy_session_status: Option<SessionStatuses>,
     /// `warning`.
-    #[serde(rename = "warning", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
     /// `usn`.
-    #[serde(rename = "usn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usn: Option<i64>,
     /// `_embeddedResources`.
     #[serde(
@@ -7640,12 +5154,8 @@ pub struct Policy {
     )]
     pub embedded_resources: Option<PolicyEmbeddedResources>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl Policy {
@@ -7687,137 +5197,23 @@ impl Policy {
             links: None,
         }
     }
-    /// Sets `snapshotSettings`.
-    #[must_use]
-    pub fn with_snapshot_settings(
-        mut self,
-        snapshot_settings: PolicySnapshotSettings,
-    ) -> Self {
-        self.snapshot_settings = Some(snapshot_settings);
-        self
-    }
-    /// Sets `replicaSettings`.
-    #[must_use]
-    pub fn with_replica_settings(
-        mut self,
-        replica_settings: PolicyReplicaSettings,
-    ) -> Self {
-        self.replica_settings = Some(replica_settings);
-        self
-    }
-    /// Sets `backupSettings`.
-    #[must_use]
-    pub fn with_backup_settings(
-        mut self,
-        backup_settings: PolicyBackupSettings,
-    ) -> Self {
-        self.backup_settings = Some(backup_settings);
-        self
-    }
-    /// Sets `selectedItems`.
-    #[must_use]
-    pub fn with_selected_items(mut self, selected_items: PolicyBackupItems) -> Self {
-        self.selected_items = Some(selected_items);
-        self
-    }
-    /// Sets `excludedItems`.
-    #[must_use]
-    pub fn with_excluded_items(mut self, excluded_items: PolicyBackupItems) -> Self {
-        self.excluded_items = Some(excluded_items);
-        self
-    }
-    /// Sets `scheduleSettings`.
-    #[must_use]
-    pub fn with_schedule_settings(
-        mut self,
-        schedule_settings: ScheduleSettings,
-    ) -> Self {
-        self.schedule_settings = Some(schedule_settings);
-        self
-    }
-    /// Sets `retrySettings`.
-    #[must_use]
-    pub fn with_retry_settings(mut self, retry_settings: RetrySettings) -> Self {
-        self.retry_settings = Some(retry_settings);
-        self
-    }
-    /// Sets `policyNotificationSettings`.
-    #[must_use]
-    pub fn with_policy_notification_settings(
-        mut self,
-        policy_notification_settings: PolicyNotificationSettings,
-    ) -> Self {
-        self.policy_notification_settings = Some(policy_notification_settings);
-        self
-    }
-    /// Sets `createdBy`.
-    #[must_use]
-    pub fn with_created_by(mut self, created_by: impl Into<String>) -> Self {
-        self.created_by = Some(created_by.into());
-        self
-    }
-    /// Sets `modifiedBy`.
-    #[must_use]
-    pub fn with_modified_by(mut self, modified_by: impl Into<String>) -> Self {
-        self.modified_by = Some(modified_by.into());
-        self
-    }
-    /// Sets `lastPolicySessionStatus`.
-    #[must_use]
-    pub fn with_last_policy_session_status(
-        mut self,
-        last_policy_session_status: SessionStatuses,
-    ) -> Self {
-        self.last_policy_session_status = Some(last_policy_session_status);
-        self
-    }
-    /// Sets `warning`.
-    #[must_use]
-    pub fn with_warning(mut self, warning: impl Into<String>) -> Self {
-        self.warning = Some(warning.into());
-        self
-    }
-    /// Sets `usn`.
-    #[must_use]
-    pub fn with_usn(mut self, usn: i64) -> Self {
-        self.usn = Some(usn);
-        self
-    }
-    /// Sets `_embeddedResources`.
-    #[must_use]
-    pub fn with_embedded_resources(
-        mut self,
-        embedded_resources: PolicyEmbeddedResources,
-    ) -> Self {
-        self.embedded_resources = Some(embedded_resources);
-        self
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `PolicyBackupItems` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct PolicyBackupItems {
     /// `virtualMachineIds`.
     #[serde(
         rename = "virtualMachineIds",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub virtual_machine_ids: Option<Vec<::veeam_runtime::Uuid>>,
     /// `tagIds`.
-    #[serde(
-        rename = "tagIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "tagIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub tag_ids: Option<Vec<::veeam_runtime::Uuid>>,
 }
 impl PolicyBackupItems {
@@ -7828,21 +5224,6 @@ impl PolicyBackupItems {
             tag_ids: None,
         }
     }
-    /// Sets `virtualMachineIds`.
-    #[must_use]
-    pub fn with_virtual_machine_ids(
-        mut self,
-        virtual_machine_ids: Vec<::veeam_runtime::Uuid>,
-    ) -> Self {
-        self.virtual_machine_ids = Some(virtual_machine_ids);
-        self
-    }
-    /// Sets `tagIds`.
-    #[must_use]
-    pub fn with_tag_ids(mut self, tag_ids: Vec<::veeam_runtime::Uuid>) -> Self {
-        self.tag_ids = Some(tag_ids);
-        self
-    }
 }
 impl Default for PolicyBackupItems {
     fn default() -> Self {
@@ -7850,24 +5231,21 @@ impl Default for PolicyBackupItems {
     }
 }
 /// The `PolicyBackupItemsExportModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct PolicyBackupItemsExportModel {
     /// `virtualMachines`.
     #[serde(
         rename = "virtualMachines",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub virtual_machines: Option<Vec<String>>,
     /// `tags`.
-    #[serde(
-        rename = "tags",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub tags: Option<Vec<TagSpec>>,
 }
 impl PolicyBackupItemsExportModel {
@@ -7878,18 +5256,6 @@ impl PolicyBackupItemsExportModel {
             tags: None,
         }
     }
-    /// Sets `virtualMachines`.
-    #[must_use]
-    pub fn with_virtual_machines(mut self, virtual_machines: Vec<String>) -> Self {
-        self.virtual_machines = Some(virtual_machines);
-        self
-    }
-    /// Sets `tags`.
-    #[must_use]
-    pub fn with_tags(mut self, tags: Vec<TagSpec>) -> Self {
-        self.tags = Some(tags);
-        self
-    }
 }
 impl Default for PolicyBackupItemsExportModel {
     fn default() -> Self {
@@ -7897,7 +5263,8 @@ impl Default for PolicyBackupItemsExportModel {
     }
 }
 /// The `PolicyBackupSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct PolicyBackupSettings {
     /// `targetRepositoryId`.
@@ -7913,15 +5280,6 @@ impl PolicyBackupSettings {
     pub fn new() -> Self {
         Self { target_repository_id: None }
     }
-    /// Sets `targetRepositoryId`.
-    #[must_use]
-    pub fn with_target_repository_id(
-        mut self,
-        target_repository_id: ::veeam_runtime::Uuid,
-    ) -> Self {
-        self.target_repository_id = Some(target_repository_id);
-        self
-    }
 }
 impl Default for PolicyBackupSettings {
     fn default() -> Self {
@@ -7929,7 +5287,8 @@ impl Default for PolicyBackupSettings {
     }
 }
 /// The `PolicyEmbeddedResources` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct PolicyEmbeddedResources {
     /// `lastBackupSession`.
@@ -7968,7 +5327,7 @@ pub struct PolicyEmbeddedResources {
     )]
     pub excluded_resources: Option<Link>,
     /// `regions`.
-    #[serde(rename = "regions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regions: Option<Link>,
 }
 impl PolicyEmbeddedResources {
@@ -7983,45 +5342,6 @@ impl PolicyEmbeddedResources {
             regions: None,
         }
     }
-    /// Sets `lastBackupSession`.
-    #[must_use]
-    pub fn with_last_backup_session(mut self, last_backup_session: Link) -> Self {
-        self.last_backup_session = Some(last_backup_session);
-        self
-    }
-    /// Sets `lastFinishedBackupSession`.
-    #[must_use]
-    pub fn with_last_finished_backup_session(
-        mut self,
-        last_finished_backup_session: Link,
-    ) -> Self {
-        self.last_finished_backup_session = Some(last_finished_backup_session);
-        self
-    }
-    /// Sets `targetRepository`.
-    #[must_use]
-    pub fn with_target_repository(mut self, target_repository: Link) -> Self {
-        self.target_repository = Some(target_repository);
-        self
-    }
-    /// Sets `protectedResources`.
-    #[must_use]
-    pub fn with_protected_resources(mut self, protected_resources: Link) -> Self {
-        self.protected_resources = Some(protected_resources);
-        self
-    }
-    /// Sets `excludedResources`.
-    #[must_use]
-    pub fn with_excluded_resources(mut self, excluded_resources: Link) -> Self {
-        self.excluded_resources = Some(excluded_resources);
-        self
-    }
-    /// Sets `regions`.
-    #[must_use]
-    pub fn with_regions(mut self, regions: Link) -> Self {
-        self.regions = Some(regions);
-        self
-    }
 }
 impl Default for PolicyEmbeddedResources {
     fn default() -> Self {
@@ -8029,7 +5349,9 @@ impl Default for PolicyEmbeddedResources {
     }
 }
 /// The `PolicyExportModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(description))]
 #[non_exhaustive]
 pub struct PolicyExportModel {
     /// `snapshotSettings`.
@@ -8050,7 +5372,7 @@ pub struct PolicyExportModel {
     #[serde(rename = "backupSettings", default, skip_serializing_if = "Option::is_none")]
     pub backup_settings: Option<BackupSettingsExportModel>,
     /// `regions`.
-    #[serde(rename = "regions", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub regions: Vec<String>,
     /// `selectedItems`.
     #[serde(rename = "selectedItems", default, skip_serializing_if = "Option::is_none")]
@@ -8066,13 +5388,12 @@ pub struct PolicyExportModel {
     )]
     pub schedule_settings: Option<ScheduleSettings>,
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `description`.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `priority`.
-    #[serde(rename = "priority", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// `amazonAccountName`.
     #[serde(rename = "amazonAccountName")]
@@ -8088,7 +5409,8 @@ pub struct PolicyExportModel {
     )]
     pub policy_notification_settings: Option<PolicyNotificationSettings>,
     /// `isEnabled`.
-    #[serde(rename = "isEnabled", deserialize_with = "::veeam_runtime::json::bool")]
+    #[serde(rename = "isEnabled")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_enabled: bool,
     /// `backupType`.
     #[serde(rename = "backupType")]
@@ -8121,97 +5443,18 @@ impl PolicyExportModel {
             backup_type,
         }
     }
-    /// Sets `snapshotSettings`.
-    #[must_use]
-    pub fn with_snapshot_settings(
-        mut self,
-        snapshot_settings: PolicySnapshotSettings,
-    ) -> Self {
-        self.snapshot_settings = Some(snapshot_settings);
-        self
-    }
-    /// Sets `replicaSettings`.
-    #[must_use]
-    pub fn with_replica_settings(
-        mut self,
-        replica_settings: ReplicaSettingsExportModel,
-    ) -> Self {
-        self.replica_settings = Some(replica_settings);
-        self
-    }
-    /// Sets `backupSettings`.
-    #[must_use]
-    pub fn with_backup_settings(
-        mut self,
-        backup_settings: BackupSettingsExportModel,
-    ) -> Self {
-        self.backup_settings = Some(backup_settings);
-        self
-    }
-    /// Sets `selectedItems`.
-    #[must_use]
-    pub fn with_selected_items(
-        mut self,
-        selected_items: PolicyBackupItemsExportModel,
-    ) -> Self {
-        self.selected_items = Some(selected_items);
-        self
-    }
-    /// Sets `excludedItems`.
-    #[must_use]
-    pub fn with_excluded_items(
-        mut self,
-        excluded_items: PolicyBackupItemsExportModel,
-    ) -> Self {
-        self.excluded_items = Some(excluded_items);
-        self
-    }
-    /// Sets `scheduleSettings`.
-    #[must_use]
-    pub fn with_schedule_settings(
-        mut self,
-        schedule_settings: ScheduleSettings,
-    ) -> Self {
-        self.schedule_settings = Some(schedule_settings);
-        self
-    }
-    /// Sets `description`.
-    #[must_use]
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `priority`.
-    #[must_use]
-    pub fn with_priority(mut self, priority: i64) -> Self {
-        self.priority = Some(priority);
-        self
-    }
-    /// Sets `retrySettings`.
-    #[must_use]
-    pub fn with_retry_settings(mut self, retry_settings: RetrySettings) -> Self {
-        self.retry_settings = Some(retry_settings);
-        self
-    }
-    /// Sets `policyNotificationSettings`.
-    #[must_use]
-    pub fn with_policy_notification_settings(
-        mut self,
-        policy_notification_settings: PolicyNotificationSettings,
-    ) -> Self {
-        self.policy_notification_settings = Some(policy_notification_settings);
-        self
-    }
 }
 /// The `PolicyItem` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(name))]
 #[non_exhaustive]
 pub struct PolicyItem {
     /// `name`.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `tag`.
-    #[serde(rename = "tag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<Link>,
     /// `virtualMachine`.
     #[serde(rename = "virtualMachine", default, skip_serializing_if = "Option::is_none")]
@@ -8230,33 +5473,6 @@ impl PolicyItem {
             deleted_item: None,
         }
     }
-    /// Sets `name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `tag`.
-    #[must_use]
-    pub fn with_tag(mut self, tag: Link) -> Self {
-        self.tag = Some(tag);
-        self
-    }
-    /// Sets `virtualMachine`.
-    #[must_use]
-    pub fn with_virtual_machine(mut self, virtual_machine: Link) -> Self {
-        self.virtual_machine = Some(virtual_machine);
-        self
-    }
-    /// Sets `deletedItem`.
-    #[must_use]
-    pub fn with_deleted_item(
-        mut self,
-        deleted_item: PolicyItemDeletedFromAmazon,
-    ) -> Self {
-        self.deleted_item = Some(deleted_item);
-        self
-    }
 }
 impl Default for PolicyItem {
     fn default() -> Self {
@@ -8264,17 +5480,15 @@ impl Default for PolicyItem {
     }
 }
 /// The `PolicyItemDeletedFromAmazon` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyItemDeletedFromAmazon {
     /// `id`.
-    #[serde(rename = "id")]
     pub id: ::veeam_runtime::Uuid,
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `type`.
-    #[serde(rename = "type")]
     pub r#type: PolicyItemDeletedFromAmazonType,
 }
 impl PolicyItemDeletedFromAmazon {
@@ -8338,40 +5552,11 @@ impl From<&str> for PolicyItemDeletedFromAmazonType {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for PolicyItemDeletedFromAmazonType {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PolicyItemDeletedFromAmazonType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for PolicyItemDeletedFromAmazonType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PolicyItemDeletedFromAmazonType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PolicyItemDeletedFromAmazonType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(PolicyItemDeletedFromAmazonType);
 /// The `PolicyItemsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct PolicyItemsFilters {
     /// `Offset`.
@@ -8384,12 +5569,8 @@ pub struct PolicyItemsFilters {
     #[serde(rename = "SearchPattern", default, skip_serializing_if = "Option::is_none")]
     pub search_pattern: Option<String>,
     /// `Sort`.
-    #[serde(
-        rename = "Sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<PolicyItemsSortColumns>>,
 }
 impl PolicyItemsFilters {
@@ -8402,30 +5583,6 @@ impl PolicyItemsFilters {
             sort: None,
         }
     }
-    /// Sets `Offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `Limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `SearchPattern`.
-    #[must_use]
-    pub fn with_search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-        self.search_pattern = Some(search_pattern.into());
-        self
-    }
-    /// Sets `Sort`.
-    #[must_use]
-    pub fn with_sort(mut self, sort: Vec<PolicyItemsSortColumns>) -> Self {
-        self.sort = Some(sort);
-        self
-    }
 }
 impl Default for PolicyItemsFilters {
     fn default() -> Self {
@@ -8433,22 +5590,19 @@ impl Default for PolicyItemsFilters {
     }
 }
 /// The `PolicyItemsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct PolicyItemsPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<PolicyItem>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl PolicyItemsPage {
@@ -8459,12 +5613,6 @@ impl PolicyItemsPage {
             results,
             links: None,
         }
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 /// The `PolicyItemsSortColumns` schema.
@@ -8501,68 +5649,39 @@ impl From<&str> for PolicyItemsSortColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for PolicyItemsSortColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PolicyItemsSortColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for PolicyItemsSortColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PolicyItemsSortColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PolicyItemsSortColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(PolicyItemsSortColumns);
 /// The `PolicyNotificationSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(recipient))]
 #[non_exhaustive]
 pub struct PolicyNotificationSettings {
     /// `recipient`.
-    #[serde(rename = "recipient", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<String>,
     /// `notifyOnSuccess`.
     #[serde(
         rename = "notifyOnSuccess",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub notify_on_success: Option<bool>,
     /// `notifyOnWarning`.
     #[serde(
         rename = "notifyOnWarning",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub notify_on_warning: Option<bool>,
     /// `notifyOnFailure`.
     #[serde(
         rename = "notifyOnFailure",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub notify_on_failure: Option<bool>,
 }
 impl PolicyNotificationSettings {
@@ -8575,30 +5694,6 @@ impl PolicyNotificationSettings {
             notify_on_failure: None,
         }
     }
-    /// Sets `recipient`.
-    #[must_use]
-    pub fn with_recipient(mut self, recipient: impl Into<String>) -> Self {
-        self.recipient = Some(recipient.into());
-        self
-    }
-    /// Sets `notifyOnSuccess`.
-    #[must_use]
-    pub fn with_notify_on_success(mut self, notify_on_success: bool) -> Self {
-        self.notify_on_success = Some(notify_on_success);
-        self
-    }
-    /// Sets `notifyOnWarning`.
-    #[must_use]
-    pub fn with_notify_on_warning(mut self, notify_on_warning: bool) -> Self {
-        self.notify_on_warning = Some(notify_on_warning);
-        self
-    }
-    /// Sets `notifyOnFailure`.
-    #[must_use]
-    pub fn with_notify_on_failure(mut self, notify_on_failure: bool) -> Self {
-        self.notify_on_failure = Some(notify_on_failure);
-        self
-    }
 }
 impl Default for PolicyNotificationSettings {
     fn default() -> Self {
@@ -8606,14 +5701,14 @@ impl Default for PolicyNotificationSettings {
     }
 }
 /// The `PolicyPrioritySpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyPrioritySpec {
     /// `policyId`.
     #[serde(rename = "policyId")]
     pub policy_id: ::veeam_runtime::Uuid,
     /// `priority`.
-    #[serde(rename = "priority")]
     pub priority: i32,
 }
 impl PolicyPrioritySpec {
@@ -8623,27 +5718,24 @@ impl PolicyPrioritySpec {
     }
 }
 /// The `PolicyReplicaSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct PolicyReplicaSettings {
     /// `mapping`.
-    #[serde(rename = "mapping", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub mapping: Vec<ReplicaMapping>,
     /// `additionalTags`.
-    #[serde(
-        rename = "additionalTags",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "additionalTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub additional_tags: Option<Vec<TagSpec>>,
     /// `copyTagsFromVolumeEnabled`.
     #[serde(
         rename = "copyTagsFromVolumeEnabled",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub copy_tags_from_volume_enabled: Option<bool>,
 }
 impl PolicyReplicaSettings {
@@ -8654,21 +5746,6 @@ impl PolicyReplicaSettings {
             additional_tags: None,
             copy_tags_from_volume_enabled: None,
         }
-    }
-    /// Sets `additionalTags`.
-    #[must_use]
-    pub fn with_additional_tags(mut self, additional_tags: Vec<TagSpec>) -> Self {
-        self.additional_tags = Some(additional_tags);
-        self
-    }
-    /// Sets `copyTagsFromVolumeEnabled`.
-    #[must_use]
-    pub fn with_copy_tags_from_volume_enabled(
-        mut self,
-        copy_tags_from_volume_enabled: bool,
-    ) -> Self {
-        self.copy_tags_from_volume_enabled = Some(copy_tags_from_volume_enabled);
-        self
     }
 }
 /// The `PolicySelectionTypes` schema.
@@ -8705,65 +5782,31 @@ impl From<&str> for PolicySelectionTypes {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for PolicySelectionTypes {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PolicySelectionTypes {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for PolicySelectionTypes {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PolicySelectionTypes {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PolicySelectionTypes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(PolicySelectionTypes);
 /// The `PolicySnapshotSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct PolicySnapshotSettings {
     /// `additionalTags`.
-    #[serde(
-        rename = "additionalTags",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "additionalTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub additional_tags: Option<Vec<TagSpec>>,
     /// `copyTagsFromVolumeEnabled`.
     #[serde(
         rename = "copyTagsFromVolumeEnabled",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub copy_tags_from_volume_enabled: Option<bool>,
     /// `tryCreateVSSSnapshot`.
     #[serde(
         rename = "tryCreateVSSSnapshot",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub try_create_vss_snapshot: Option<bool>,
 }
 impl PolicySnapshotSettings {
@@ -8775,30 +5818,6 @@ impl PolicySnapshotSettings {
             try_create_vss_snapshot: None,
         }
     }
-    /// Sets `additionalTags`.
-    #[must_use]
-    pub fn with_additional_tags(mut self, additional_tags: Vec<TagSpec>) -> Self {
-        self.additional_tags = Some(additional_tags);
-        self
-    }
-    /// Sets `copyTagsFromVolumeEnabled`.
-    #[must_use]
-    pub fn with_copy_tags_from_volume_enabled(
-        mut self,
-        copy_tags_from_volume_enabled: bool,
-    ) -> Self {
-        self.copy_tags_from_volume_enabled = Some(copy_tags_from_volume_enabled);
-        self
-    }
-    /// Sets `tryCreateVSSSnapshot`.
-    #[must_use]
-    pub fn with_try_create_vss_snapshot(
-        mut self,
-        try_create_vss_snapshot: bool,
-    ) -> Self {
-        self.try_create_vss_snapshot = Some(try_create_vss_snapshot);
-        self
-    }
 }
 impl Default for PolicySnapshotSettings {
     fn default() -> Self {
@@ -8806,7 +5825,9 @@ impl Default for PolicySnapshotSettings {
     }
 }
 /// The `PolicySpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(description))]
 #[non_exhaustive]
 pub struct PolicySpec {
     /// `snapshotSettings`.
@@ -8827,12 +5848,8 @@ pub struct PolicySpec {
     #[serde(rename = "backupSettings", default, skip_serializing_if = "Option::is_none")]
     pub backup_settings: Option<PolicyBackupSettings>,
     /// `regionIds`.
-    #[serde(
-        rename = "regionIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "regionIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub region_ids: Option<Vec<::veeam_runtime::Uuid>>,
     /// `selectedItems`.
     #[serde(rename = "selectedItems", default, skip_serializing_if = "Option::is_none")]
@@ -8848,10 +5865,9 @@ pub struct PolicySpec {
     )]
     pub schedule_settings: Option<ScheduleSettings>,
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `description`.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `amazonAccountId`.
     #[serde(rename = "amazonAccountId")]
@@ -8893,81 +5909,6 @@ impl PolicySpec {
             backup_type,
         }
     }
-    /// Sets `snapshotSettings`.
-    #[must_use]
-    pub fn with_snapshot_settings(
-        mut self,
-        snapshot_settings: PolicySnapshotSettings,
-    ) -> Self {
-        self.snapshot_settings = Some(snapshot_settings);
-        self
-    }
-    /// Sets `replicaSettings`.
-    #[must_use]
-    pub fn with_replica_settings(
-        mut self,
-        replica_settings: PolicyReplicaSettings,
-    ) -> Self {
-        self.replica_settings = Some(replica_settings);
-        self
-    }
-    /// Sets `backupSettings`.
-    #[must_use]
-    pub fn with_backup_settings(
-        mut self,
-        backup_settings: PolicyBackupSettings,
-    ) -> Self {
-        self.backup_settings = Some(backup_settings);
-        self
-    }
-    /// Sets `regionIds`.
-    #[must_use]
-    pub fn with_region_ids(mut self, region_ids: Vec<::veeam_runtime::Uuid>) -> Self {
-        self.region_ids = Some(region_ids);
-        self
-    }
-    /// Sets `selectedItems`.
-    #[must_use]
-    pub fn with_selected_items(mut self, selected_items: PolicyBackupItems) -> Self {
-        self.selected_items = Some(selected_items);
-        self
-    }
-    /// Sets `excludedItems`.
-    #[must_use]
-    pub fn with_excluded_items(mut self, excluded_items: PolicyBackupItems) -> Self {
-        self.excluded_items = Some(excluded_items);
-        self
-    }
-    /// Sets `scheduleSettings`.
-    #[must_use]
-    pub fn with_schedule_settings(
-        mut self,
-        schedule_settings: ScheduleSettings,
-    ) -> Self {
-        self.schedule_settings = Some(schedule_settings);
-        self
-    }
-    /// Sets `description`.
-    #[must_use]
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `retrySettings`.
-    #[must_use]
-    pub fn with_retry_settings(mut self, retry_settings: RetrySettings) -> Self {
-        self.retry_settings = Some(retry_settings);
-        self
-    }
-    /// Sets `policyNotificationSettings`.
-    #[must_use]
-    pub fn with_policy_notification_settings(
-        mut self,
-        policy_notification_settings: PolicyNotificationSettings,
-    ) -> Self {
-        self.policy_notification_settings = Some(policy_notification_settings);
-        self
-    }
 }
 /// The `PolicyStatuses` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -9003,47 +5944,15 @@ impl From<&str> for PolicyStatuses {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for PolicyStatuses {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PolicyStatuses {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for PolicyStatuses {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PolicyStatuses {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PolicyStatuses {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(PolicyStatuses);
 /// The `ProductId` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductId {
     /// `awsid`.
-    #[serde(rename = "awsid")]
     pub awsid: String,
     /// `supportid`.
-    #[serde(rename = "supportid")]
     pub supportid: String,
 }
 impl ProductId {
@@ -9056,14 +5965,13 @@ impl ProductId {
     }
 }
 /// The `ProductVersion` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductVersion {
     /// `about`.
-    #[serde(rename = "about")]
     pub about: String,
     /// `version`.
-    #[serde(rename = "version")]
     pub version: String,
 }
 impl ProductVersion {
@@ -9076,20 +5984,20 @@ impl ProductVersion {
     }
 }
 /// The `ProtectedItem` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(region))]
 #[non_exhaustive]
 pub struct ProtectedItem {
     /// `id`.
-    #[serde(rename = "id")]
     pub id: ::veeam_runtime::Uuid,
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `status`.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SessionItemsStatuses>,
     /// `region`.
-    #[serde(rename = "region", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `_embedded`.
     #[serde(rename = "_embedded", default, skip_serializing_if = "Option::is_none")]
@@ -9106,34 +6014,17 @@ impl ProtectedItem {
             embedded: None,
         }
     }
-    /// Sets `status`.
-    #[must_use]
-    pub fn with_status(mut self, status: SessionItemsStatuses) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `region`.
-    #[must_use]
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `_embedded`.
-    #[must_use]
-    pub fn with_embedded(mut self, embedded: ProtectedItemEmbedded) -> Self {
-        self.embedded = Some(embedded);
-        self
-    }
 }
 /// The `ProtectedItemEmbedded` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct ProtectedItemEmbedded {
     /// `virtualMachine`.
     #[serde(rename = "virtualMachine", default, skip_serializing_if = "Option::is_none")]
     pub virtual_machine: Option<Link>,
     /// `region`.
-    #[serde(rename = "region", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<Link>,
 }
 impl ProtectedItemEmbedded {
@@ -9144,18 +6035,6 @@ impl ProtectedItemEmbedded {
             region: None,
         }
     }
-    /// Sets `virtualMachine`.
-    #[must_use]
-    pub fn with_virtual_machine(mut self, virtual_machine: Link) -> Self {
-        self.virtual_machine = Some(virtual_machine);
-        self
-    }
-    /// Sets `region`.
-    #[must_use]
-    pub fn with_region(mut self, region: Link) -> Self {
-        self.region = Some(region);
-        self
-    }
 }
 impl Default for ProtectedItemEmbedded {
     fn default() -> Self {
@@ -9163,7 +6042,9 @@ impl Default for ProtectedItemEmbedded {
     }
 }
 /// The `ProtectedItemsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct ProtectedItemsFilters {
     /// `SearchPattern`.
@@ -9176,12 +6057,8 @@ pub struct ProtectedItemsFilters {
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(
-        rename = "Sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<ProtectedItemsSortColumns>>,
 }
 impl ProtectedItemsFilters {
@@ -9194,30 +6071,6 @@ impl ProtectedItemsFilters {
             sort: None,
         }
     }
-    /// Sets `SearchPattern`.
-    #[must_use]
-    pub fn with_search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-        self.search_pattern = Some(search_pattern.into());
-        self
-    }
-    /// Sets `Offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `Limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `Sort`.
-    #[must_use]
-    pub fn with_sort(mut self, sort: Vec<ProtectedItemsSortColumns>) -> Self {
-        self.sort = Some(sort);
-        self
-    }
 }
 impl Default for ProtectedItemsFilters {
     fn default() -> Self {
@@ -9225,22 +6078,19 @@ impl Default for ProtectedItemsFilters {
     }
 }
 /// The `ProtectedItemsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct ProtectedItemsPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<ProtectedItem>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl ProtectedItemsPage {
@@ -9251,12 +6101,6 @@ impl ProtectedItemsPage {
             results,
             links: None,
         }
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 /// The `ProtectedItemsSortColumns` schema.
@@ -9306,61 +6150,32 @@ impl From<&str> for ProtectedItemsSortColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for ProtectedItemsSortColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ProtectedItemsSortColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for ProtectedItemsSortColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ProtectedItemsSortColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProtectedItemsSortColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(ProtectedItemsSortColumns);
 /// Tokens issued by `POST /api/v1/token`. The Swagger lists no required members; `.issued` and `.expires`
 /// start with a dot on the wire.
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(access_token, token_type, refresh_token, username, role_name, mfa_token))]
 #[non_exhaustive]
 pub struct RestLogin {
     /// Access token, sent as `Authorization: Bearer <token>`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "access_token", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// Token type (`bearer`).
-    #[serde(rename = "token_type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_type: Option<String>,
     /// Refresh token for the `refresh_token` grant.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "refresh_token", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     /// Lifetime of the access token in seconds.
-    #[serde(rename = "expires_in", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i32>,
     /// When the token was issued.
     #[serde(rename = ".issued", default, skip_serializing_if = "Option::is_none")]
@@ -9369,23 +6184,19 @@ pub struct RestLogin {
     #[serde(rename = ".expires", default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<::veeam_runtime::DateTime>,
     /// Name of the authenticated user.
-    #[serde(rename = "username", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Role of the authenticated user.
     #[serde(rename = "roleName", default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// Whether multi-factor authentication is enabled for the user.
-    #[serde(
-        rename = "mfa_enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub mfa_enabled: Option<bool>,
     /// MFA token to exchange with the `mfa` grant type.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "mfa_token", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mfa_token: Option<String>,
 }
 impl RestLogin {
@@ -9403,66 +6214,6 @@ impl RestLogin {
             mfa_enabled: None,
             mfa_token: None,
         }
-    }
-    /// Sets `access_token`.
-    #[must_use]
-    pub fn with_access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.access_token = Some(access_token.into());
-        self
-    }
-    /// Sets `token_type`.
-    #[must_use]
-    pub fn with_token_type(mut self, token_type: impl Into<String>) -> Self {
-        self.token_type = Some(token_type.into());
-        self
-    }
-    /// Sets `refresh_token`.
-    #[must_use]
-    pub fn with_refresh_token(mut self, refresh_token: impl Into<String>) -> Self {
-        self.refresh_token = Some(refresh_token.into());
-        self
-    }
-    /// Sets `expires_in`.
-    #[must_use]
-    pub fn with_expires_in(mut self, expires_in: i32) -> Self {
-        self.expires_in = Some(expires_in);
-        self
-    }
-    /// Sets `.issued`.
-    #[must_use]
-    pub fn with_issued(mut self, issued: ::veeam_runtime::DateTime) -> Self {
-        self.issued = Some(issued);
-        self
-    }
-    /// Sets `.expires`.
-    #[must_use]
-    pub fn with_expires(mut self, expires: ::veeam_runtime::DateTime) -> Self {
-        self.expires = Some(expires);
-        self
-    }
-    /// Sets `username`.
-    #[must_use]
-    pub fn with_username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(username.into());
-        self
-    }
-    /// Sets `roleName`.
-    #[must_use]
-    pub fn with_role_name(mut self, role_name: impl Into<String>) -> Self {
-        self.role_name = Some(role_name.into());
-        self
-    }
-    /// Sets `mfa_enabled`.
-    #[must_use]
-    pub fn with_mfa_enabled(mut self, mfa_enabled: bool) -> Self {
-        self.mfa_enabled = Some(mfa_enabled);
-        self
-    }
-    /// Sets `mfa_token`.
-    #[must_use]
-    pub fn with_mfa_token(mut self, mfa_token: impl Into<String>) -> Self {
-        self.mfa_token = Some(mfa_token.into());
-        self
     }
 }
 impl Default for RestLogin {
@@ -9496,22 +6247,17 @@ impl ::std::fmt::Debug for RestLogin {
     }
 }
 /// The `Region` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct Region {
     /// `id`.
-    #[serde(rename = "id")]
     pub id: ::veeam_runtime::Uuid,
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl Region {
@@ -9523,15 +6269,19 @@ impl Region {
             links: None,
         }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `RegionSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(
+    into(
+        region_name,
+        parent_region_name,
+        cloud_network_name,
+        cloud_subnetwork_name,
+        cloud_security_group_name
+    )
+)]
 #[non_exhaustive]
 pub struct RegionSettings {
     /// `regionId`.
@@ -9581,12 +6331,8 @@ pub struct RegionSettings {
     )]
     pub cloud_security_group_name: Option<String>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl RegionSettings {
@@ -9611,91 +6357,23 @@ impl RegionSettings {
             links: None,
         }
     }
-    /// Sets `regionName`.
-    #[must_use]
-    pub fn with_region_name(mut self, region_name: impl Into<String>) -> Self {
-        self.region_name = Some(region_name.into());
-        self
-    }
-    /// Sets `parentReiognId`.
-    #[must_use]
-    pub fn with_parent_reiogn_id(
-        mut self,
-        parent_reiogn_id: ::veeam_runtime::Uuid,
-    ) -> Self {
-        self.parent_reiogn_id = Some(parent_reiogn_id);
-        self
-    }
-    /// Sets `parentRegionName`.
-    #[must_use]
-    pub fn with_parent_region_name(
-        mut self,
-        parent_region_name: impl Into<String>,
-    ) -> Self {
-        self.parent_region_name = Some(parent_region_name.into());
-        self
-    }
-    /// Sets `cloudNetworkName`.
-    #[must_use]
-    pub fn with_cloud_network_name(
-        mut self,
-        cloud_network_name: impl Into<String>,
-    ) -> Self {
-        self.cloud_network_name = Some(cloud_network_name.into());
-        self
-    }
-    /// Sets `cloudSubnetworkName`.
-    #[must_use]
-    pub fn with_cloud_subnetwork_name(
-        mut self,
-        cloud_subnetwork_name: impl Into<String>,
-    ) -> Self {
-        self.cloud_subnetwork_name = Some(cloud_subnetwork_name.into());
-        self
-    }
-    /// Sets `cloudSecurityGroupName`.
-    #[must_use]
-    pub fn with_cloud_security_group_name(
-        mut self,
-        cloud_security_group_name: impl Into<String>,
-    ) -> Self {
-        self.cloud_security_group_name = Some(cloud_security_group_name.into());
-        self
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `RegionSettingsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct RegionSettingsFilters {
     /// `offset`.
-    #[serde(rename = "offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
 }
 impl RegionSettingsFilters {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { offset: None, limit: None }
-    }
-    /// Sets `offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
     }
 }
 impl Default for RegionSettingsFilters {
@@ -9704,22 +6382,19 @@ impl Default for RegionSettingsFilters {
     }
 }
 /// The `RegionSettingsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct RegionSettingsPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<RegionSettings>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl RegionSettingsPage {
@@ -9731,15 +6406,10 @@ impl RegionSettingsPage {
             links: None,
         }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `RegionSettingsSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegionSettingsSpec {
     /// `availableZoneId`.
@@ -9818,40 +6488,11 @@ impl From<&str> for RegionTypes {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for RegionTypes {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for RegionTypes {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for RegionTypes {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RegionTypes {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RegionTypes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(RegionTypes);
 /// The `RegionsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct RegionsFilters {
     /// `SearchPattern`.
@@ -9864,12 +6505,8 @@ pub struct RegionsFilters {
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(
-        rename = "Sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<RegionsSortColumns>>,
 }
 impl RegionsFilters {
@@ -9882,30 +6519,6 @@ impl RegionsFilters {
             sort: None,
         }
     }
-    /// Sets `SearchPattern`.
-    #[must_use]
-    pub fn with_search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-        self.search_pattern = Some(search_pattern.into());
-        self
-    }
-    /// Sets `Offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `Limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `Sort`.
-    #[must_use]
-    pub fn with_sort(mut self, sort: Vec<RegionsSortColumns>) -> Self {
-        self.sort = Some(sort);
-        self
-    }
 }
 impl Default for RegionsFilters {
     fn default() -> Self {
@@ -9913,22 +6526,19 @@ impl Default for RegionsFilters {
     }
 }
 /// The `RegionsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct RegionsPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<Region>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl RegionsPage {
@@ -9939,12 +6549,6 @@ impl RegionsPage {
             results,
             links: None,
         }
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 /// The `RegionsSortColumns` schema.
@@ -9981,40 +6585,11 @@ impl From<&str> for RegionsSortColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for RegionsSortColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for RegionsSortColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for RegionsSortColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RegionsSortColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RegionsSortColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(RegionsSortColumns);
 /// The `RemoteMappingExportModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(encryption_key))]
 #[non_exhaustive]
 pub struct RemoteMappingExportModel {
     /// `sourceRegionName`.
@@ -10044,15 +6619,11 @@ impl RemoteMappingExportModel {
             encryption_key: None,
         }
     }
-    /// Sets `encryptionKey`.
-    #[must_use]
-    pub fn with_encryption_key(mut self, encryption_key: impl Into<String>) -> Self {
-        self.encryption_key = Some(encryption_key.into());
-        self
-    }
 }
 /// The `ReplicaMapping` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(encryption_key))]
 #[non_exhaustive]
 pub struct ReplicaMapping {
     /// `sourceRegionId`.
@@ -10082,35 +6653,26 @@ impl ReplicaMapping {
             encryption_key: None,
         }
     }
-    /// Sets `encryptionKey`.
-    #[must_use]
-    pub fn with_encryption_key(mut self, encryption_key: impl Into<String>) -> Self {
-        self.encryption_key = Some(encryption_key.into());
-        self
-    }
 }
 /// The `ReplicaSettingsExportModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct ReplicaSettingsExportModel {
     /// `mapping`.
-    #[serde(rename = "mapping", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub mapping: Vec<RemoteMappingExportModel>,
     /// `additionalTags`.
-    #[serde(
-        rename = "additionalTags",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "additionalTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub additional_tags: Option<Vec<TagSpec>>,
     /// `copyTagsFromVolumeEnabled`.
     #[serde(
         rename = "copyTagsFromVolumeEnabled",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub copy_tags_from_volume_enabled: Option<bool>,
 }
 impl ReplicaSettingsExportModel {
@@ -10122,24 +6684,11 @@ impl ReplicaSettingsExportModel {
             copy_tags_from_volume_enabled: None,
         }
     }
-    /// Sets `additionalTags`.
-    #[must_use]
-    pub fn with_additional_tags(mut self, additional_tags: Vec<TagSpec>) -> Self {
-        self.additional_tags = Some(additional_tags);
-        self
-    }
-    /// Sets `copyTagsFromVolumeEnabled`.
-    #[must_use]
-    pub fn with_copy_tags_from_volume_enabled(
-        mut self,
-        copy_tags_from_volume_enabled: bool,
-    ) -> Self {
-        self.copy_tags_from_volume_enabled = Some(copy_tags_from_volume_enabled);
-        self
-    }
 }
 /// The `RepositoriesFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct RepositoriesFilters {
     /// `SearchPattern`.
@@ -10152,12 +6701,8 @@ pub struct RepositoriesFilters {
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(
-        rename = "Sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<RepositoriesSortColumns>>,
 }
 impl RepositoriesFilters {
@@ -10169,30 +6714,6 @@ impl RepositoriesFilters {
             limit: None,
             sort: None,
         }
-    }
-    /// Sets `SearchPattern`.
-    #[must_use]
-    pub fn with_search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-        self.search_pattern = Some(search_pattern.into());
-        self
-    }
-    /// Sets `Offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `Limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `Sort`.
-    #[must_use]
-    pub fn with_sort(mut self, sort: Vec<RepositoriesSortColumns>) -> Self {
-        self.sort = Some(sort);
-        self
     }
 }
 impl Default for RepositoriesFilters {
@@ -10297,55 +6818,21 @@ impl From<&str> for RepositoriesGetAllSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for RepositoriesGetAllSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for RepositoriesGetAllSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for RepositoriesGetAllSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RepositoriesGetAllSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RepositoriesGetAllSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(RepositoriesGetAllSortItem);
 /// The `RepositoriesPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct RepositoriesPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<Repository>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl RepositoriesPage {
@@ -10356,12 +6843,6 @@ impl RepositoriesPage {
             results,
             links: None,
         }
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 /// The `RepositoriesSortColumns` schema.
@@ -10461,50 +6942,18 @@ impl From<&str> for RepositoriesSortColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for RepositoriesSortColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for RepositoriesSortColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for RepositoriesSortColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RepositoriesSortColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RepositoriesSortColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(RepositoriesSortColumns);
 /// The `Repository` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(hint))]
 #[non_exhaustive]
 pub struct Repository {
     /// `id`.
-    #[serde(rename = "id")]
     pub id: ::veeam_runtime::Uuid,
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `description`.
-    #[serde(rename = "description")]
     pub description: String,
     /// `amazonAccountId`.
     #[serde(rename = "amazonAccountId")]
@@ -10516,24 +6965,18 @@ pub struct Repository {
     #[serde(rename = "amazonBucketId", default, skip_serializing_if = "Option::is_none")]
     pub amazon_bucket_id: Option<::veeam_runtime::Uuid>,
     /// `hint`.
-    #[serde(rename = "hint", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     /// `enableEncryption`.
-    #[serde(
-        rename = "enableEncryption",
-        deserialize_with = "::veeam_runtime::json::bool"
-    )]
+    #[serde(rename = "enableEncryption")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub enable_encryption: bool,
     /// `_embedded`.
     #[serde(rename = "_embedded", default, skip_serializing_if = "Option::is_none")]
     pub embedded: Option<RepositoryEmbedded>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl Repository {
@@ -10559,43 +7002,17 @@ impl Repository {
             links: None,
         }
     }
-    /// Sets `amazonBucketId`.
-    #[must_use]
-    pub fn with_amazon_bucket_id(
-        mut self,
-        amazon_bucket_id: ::veeam_runtime::Uuid,
-    ) -> Self {
-        self.amazon_bucket_id = Some(amazon_bucket_id);
-        self
-    }
-    /// Sets `hint`.
-    #[must_use]
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-    /// Sets `_embedded`.
-    #[must_use]
-    pub fn with_embedded(mut self, embedded: RepositoryEmbedded) -> Self {
-        self.embedded = Some(embedded);
-        self
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `RepositoryCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(description, password, hint))]
 #[non_exhaustive]
 pub struct RepositoryCreateSpec {
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `description`.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `amazonAccountId`.
     #[serde(rename = "amazonAccountId")]
@@ -10609,16 +7026,14 @@ pub struct RepositoryCreateSpec {
     /// `password`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "password", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// `hint`.
-    #[serde(rename = "hint", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     /// `enableEncryption`.
-    #[serde(
-        rename = "enableEncryption",
-        deserialize_with = "::veeam_runtime::json::bool"
-    )]
+    #[serde(rename = "enableEncryption")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub enable_encryption: bool,
 }
 impl RepositoryCreateSpec {
@@ -10641,24 +7056,6 @@ impl RepositoryCreateSpec {
             enable_encryption,
         }
     }
-    /// Sets `description`.
-    #[must_use]
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `password`.
-    #[must_use]
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-    /// Sets `hint`.
-    #[must_use]
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
 }
 impl ::std::fmt::Debug for RepositoryCreateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -10678,7 +7075,9 @@ impl ::std::fmt::Debug for RepositoryCreateSpec {
     }
 }
 /// The `RepositoryEmbedded` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(amazon_account, region, bucket))]
 #[non_exhaustive]
 pub struct RepositoryEmbedded {
     /// `amazonAccount`.
@@ -10692,13 +7091,13 @@ pub struct RepositoryEmbedded {
     )]
     pub amazon_account_link: Option<Link>,
     /// `region`.
-    #[serde(rename = "region", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `regionLink`.
     #[serde(rename = "regionLink", default, skip_serializing_if = "Option::is_none")]
     pub region_link: Option<Link>,
     /// `bucket`.
-    #[serde(rename = "bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `bucketLink`.
     #[serde(rename = "bucketLink", default, skip_serializing_if = "Option::is_none")]
@@ -10716,42 +7115,6 @@ impl RepositoryEmbedded {
             bucket_link: None,
         }
     }
-    /// Sets `amazonAccount`.
-    #[must_use]
-    pub fn with_amazon_account(mut self, amazon_account: impl Into<String>) -> Self {
-        self.amazon_account = Some(amazon_account.into());
-        self
-    }
-    /// Sets `amazonAccountLink`.
-    #[must_use]
-    pub fn with_amazon_account_link(mut self, amazon_account_link: Link) -> Self {
-        self.amazon_account_link = Some(amazon_account_link);
-        self
-    }
-    /// Sets `region`.
-    #[must_use]
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `regionLink`.
-    #[must_use]
-    pub fn with_region_link(mut self, region_link: Link) -> Self {
-        self.region_link = Some(region_link);
-        self
-    }
-    /// Sets `bucket`.
-    #[must_use]
-    pub fn with_bucket(mut self, bucket: impl Into<String>) -> Self {
-        self.bucket = Some(bucket.into());
-        self
-    }
-    /// Sets `bucketLink`.
-    #[must_use]
-    pub fn with_bucket_link(mut self, bucket_link: Link) -> Self {
-        self.bucket_link = Some(bucket_link);
-        self
-    }
 }
 impl Default for RepositoryEmbedded {
     fn default() -> Self {
@@ -10759,11 +7122,13 @@ impl Default for RepositoryEmbedded {
     }
 }
 /// The `RepositoryPasswordValidationResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoryPasswordValidationResult {
     /// `isSuccess`.
-    #[serde(rename = "isSuccess", deserialize_with = "::veeam_runtime::json::bool")]
+    #[serde(rename = "isSuccess")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_success: bool,
 }
 impl RepositoryPasswordValidationResult {
@@ -10773,13 +7138,13 @@ impl RepositoryPasswordValidationResult {
     }
 }
 /// The `RepositoryPasswordValidationSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoryPasswordValidationSpec {
     /// `password`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "password")]
     pub password: String,
 }
 impl RepositoryPasswordValidationSpec {
@@ -10796,14 +7161,15 @@ impl ::std::fmt::Debug for RepositoryPasswordValidationSpec {
     }
 }
 /// The `RepositoryUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(description, password, hint))]
 #[non_exhaustive]
 pub struct RepositoryUpdateSpec {
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `description`.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `amazonAccountId`.
     #[serde(rename = "amazonAccountId")]
@@ -10811,16 +7177,14 @@ pub struct RepositoryUpdateSpec {
     /// `password`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "password", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// `hint`.
-    #[serde(rename = "hint", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     /// `enableEncryption`.
-    #[serde(
-        rename = "enableEncryption",
-        deserialize_with = "::veeam_runtime::json::bool"
-    )]
+    #[serde(rename = "enableEncryption")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub enable_encryption: bool,
 }
 impl RepositoryUpdateSpec {
@@ -10839,24 +7203,6 @@ impl RepositoryUpdateSpec {
             enable_encryption,
         }
     }
-    /// Sets `description`.
-    #[must_use]
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `password`.
-    #[must_use]
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-    /// Sets `hint`.
-    #[must_use]
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
 }
 impl ::std::fmt::Debug for RepositoryUpdateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -10874,28 +7220,19 @@ impl ::std::fmt::Debug for RepositoryUpdateSpec {
     }
 }
 /// The `RescanCloudAccountSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct RescanCloudAccountSpec {
     /// `regionIds`.
-    #[serde(
-        rename = "regionIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "regionIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub region_ids: Option<Vec<::veeam_runtime::Uuid>>,
 }
 impl RescanCloudAccountSpec {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { region_ids: None }
-    }
-    /// Sets `regionIds`.
-    #[must_use]
-    pub fn with_region_ids(mut self, region_ids: Vec<::veeam_runtime::Uuid>) -> Self {
-        self.region_ids = Some(region_ids);
-        self
     }
 }
 impl Default for RescanCloudAccountSpec {
@@ -10904,22 +7241,21 @@ impl Default for RescanCloudAccountSpec {
     }
 }
 /// The `ResolveNotificationsSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct ResolveNotificationsSpec {
     /// `notificationsToResolve`.
-    #[serde(
-        rename = "notificationsToResolve",
-        deserialize_with = "::veeam_runtime::json::list"
-    )]
+    #[serde(rename = "notificationsToResolve")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub notifications_to_resolve: Vec<LicenseNotificationTypes>,
     /// `selectedReplies`.
     #[serde(
         rename = "selectedReplies",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub selected_replies: Option<Vec<LicenseNotificationReply>>,
 }
 impl ResolveNotificationsSpec {
@@ -10930,25 +7266,17 @@ impl ResolveNotificationsSpec {
             selected_replies: None,
         }
     }
-    /// Sets `selectedReplies`.
-    #[must_use]
-    pub fn with_selected_replies(
-        mut self,
-        selected_replies: Vec<LicenseNotificationReply>,
-    ) -> Self {
-        self.selected_replies = Some(selected_replies);
-        self
-    }
 }
 /// The `RestoreItemEmbedded` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct RestoreItemEmbedded {
     /// `virtualMachine`.
     #[serde(rename = "virtualMachine", default, skip_serializing_if = "Option::is_none")]
     pub virtual_machine: Option<Link>,
     /// `region`.
-    #[serde(rename = "region", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<Link>,
 }
 impl RestoreItemEmbedded {
@@ -10958,18 +7286,6 @@ impl RestoreItemEmbedded {
             virtual_machine: None,
             region: None,
         }
-    }
-    /// Sets `virtualMachine`.
-    #[must_use]
-    pub fn with_virtual_machine(mut self, virtual_machine: Link) -> Self {
-        self.virtual_machine = Some(virtual_machine);
-        self
-    }
-    /// Sets `region`.
-    #[must_use]
-    pub fn with_region(mut self, region: Link) -> Self {
-        self.region = Some(region);
-        self
     }
 }
 impl Default for RestoreItemEmbedded {
@@ -11034,47 +7350,18 @@ impl From<&str> for RestorePointsGetAllSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for RestorePointsGetAllSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for RestorePointsGetAllSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for RestorePointsGetAllSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RestorePointsGetAllSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RestorePointsGetAllSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(RestorePointsGetAllSortItem);
 /// The `RestoredItem` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(name, region_name))]
 #[non_exhaustive]
 pub struct RestoredItem {
     /// `name`.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `status`.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SessionItemsStatuses>,
     /// `regionName`.
     #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
@@ -11093,30 +7380,6 @@ impl RestoredItem {
             embedded: None,
         }
     }
-    /// Sets `name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `status`.
-    #[must_use]
-    pub fn with_status(mut self, status: SessionItemsStatuses) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `regionName`.
-    #[must_use]
-    pub fn with_region_name(mut self, region_name: impl Into<String>) -> Self {
-        self.region_name = Some(region_name.into());
-        self
-    }
-    /// Sets `_embedded`.
-    #[must_use]
-    pub fn with_embedded(mut self, embedded: RestoreItemEmbedded) -> Self {
-        self.embedded = Some(embedded);
-        self
-    }
 }
 impl Default for RestoredItem {
     fn default() -> Self {
@@ -11124,7 +7387,9 @@ impl Default for RestoredItem {
     }
 }
 /// The `RestoredItemsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct RestoredItemsFilters {
     /// `SearchPattern`.
@@ -11137,12 +7402,8 @@ pub struct RestoredItemsFilters {
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(
-        rename = "Sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<RestoredItemsSortColumns>>,
 }
 impl RestoredItemsFilters {
@@ -11155,30 +7416,6 @@ impl RestoredItemsFilters {
             sort: None,
         }
     }
-    /// Sets `SearchPattern`.
-    #[must_use]
-    pub fn with_search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-        self.search_pattern = Some(search_pattern.into());
-        self
-    }
-    /// Sets `Offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `Limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `Sort`.
-    #[must_use]
-    pub fn with_sort(mut self, sort: Vec<RestoredItemsSortColumns>) -> Self {
-        self.sort = Some(sort);
-        self
-    }
 }
 impl Default for RestoredItemsFilters {
     fn default() -> Self {
@@ -11186,22 +7423,19 @@ impl Default for RestoredItemsFilters {
     }
 }
 /// The `RestoredItemsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct RestoredItemsPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<RestoredItem>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl RestoredItemsPage {
@@ -11212,12 +7446,6 @@ impl RestoredItemsPage {
             results,
             links: None,
         }
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 /// The `RestoredItemsSortColumns` schema.
@@ -11267,50 +7495,21 @@ impl From<&str> for RestoredItemsSortColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for RestoredItemsSortColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for RestoredItemsSortColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for RestoredItemsSortColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RestoredItemsSortColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RestoredItemsSortColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(RestoredItemsSortColumns);
 /// The `RetentionJobDeletedRestorePoint` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(name, region))]
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePoint {
     /// `name`.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `status`.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SessionItemsStatuses>,
     /// `region`.
-    #[serde(rename = "region", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `_embedded`.
     #[serde(rename = "_embedded", default, skip_serializing_if = "Option::is_none")]
@@ -11326,33 +7525,6 @@ impl RetentionJobDeletedRestorePoint {
             embedded: None,
         }
     }
-    /// Sets `name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `status`.
-    #[must_use]
-    pub fn with_status(mut self, status: SessionItemsStatuses) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `region`.
-    #[must_use]
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-    /// Sets `_embedded`.
-    #[must_use]
-    pub fn with_embedded(
-        mut self,
-        embedded: RetentionJobDeletedRestorePointEmbedded,
-    ) -> Self {
-        self.embedded = Some(embedded);
-        self
-    }
 }
 impl Default for RetentionJobDeletedRestorePoint {
     fn default() -> Self {
@@ -11360,23 +7532,18 @@ impl Default for RetentionJobDeletedRestorePoint {
     }
 }
 /// The `RetentionJobDeletedRestorePointEmbedded` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePointEmbedded {
     /// `region`.
-    #[serde(rename = "region", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<Link>,
 }
 impl RetentionJobDeletedRestorePointEmbedded {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { region: None }
-    }
-    /// Sets `region`.
-    #[must_use]
-    pub fn with_region(mut self, region: Link) -> Self {
-        self.region = Some(region);
-        self
     }
 }
 impl Default for RetentionJobDeletedRestorePointEmbedded {
@@ -11441,40 +7608,11 @@ impl From<&str> for RetentionJobDeletedRestorePointSortColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for RetentionJobDeletedRestorePointSortColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for RetentionJobDeletedRestorePointSortColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for RetentionJobDeletedRestorePointSortColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RetentionJobDeletedRestorePointSortColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RetentionJobDeletedRestorePointSortColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(RetentionJobDeletedRestorePointSortColumns);
 /// The `RetentionJobDeletedRestorePointsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePointsFilters {
     /// `SearchPattern`.
@@ -11487,12 +7625,8 @@ pub struct RetentionJobDeletedRestorePointsFilters {
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(
-        rename = "Sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<RetentionJobDeletedRestorePointSortColumns>>,
 }
 impl RetentionJobDeletedRestorePointsFilters {
@@ -11505,33 +7639,6 @@ impl RetentionJobDeletedRestorePointsFilters {
             sort: None,
         }
     }
-    /// Sets `SearchPattern`.
-    #[must_use]
-    pub fn with_search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-        self.search_pattern = Some(search_pattern.into());
-        self
-    }
-    /// Sets `Offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `Limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `Sort`.
-    #[must_use]
-    pub fn with_sort(
-        mut self,
-        sort: Vec<RetentionJobDeletedRestorePointSortColumns>,
-    ) -> Self {
-        self.sort = Some(sort);
-        self
-    }
 }
 impl Default for RetentionJobDeletedRestorePointsFilters {
     fn default() -> Self {
@@ -11539,22 +7646,19 @@ impl Default for RetentionJobDeletedRestorePointsFilters {
     }
 }
 /// The `RetentionJobDeletedRestorePointsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePointsPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<RetentionJobDeletedRestorePoint>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl RetentionJobDeletedRestorePointsPage {
@@ -11566,15 +7670,10 @@ impl RetentionJobDeletedRestorePointsPage {
             links: None,
         }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `RetentionSetting` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RetentionSetting {
     /// `timeRetentionDuration`.
@@ -11634,47 +7733,15 @@ impl From<&str> for RetentionSettingRetentionDurationType {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for RetentionSettingRetentionDurationType {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for RetentionSettingRetentionDurationType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for RetentionSettingRetentionDurationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RetentionSettingRetentionDurationType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RetentionSettingRetentionDurationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(RetentionSettingRetentionDurationType);
 /// The `RetentionSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct RetentionSettings {
     /// `lingeringSnapshotRetentionDisabled`.
-    #[serde(
-        rename = "lingeringSnapshotRetentionDisabled",
-        deserialize_with = "::veeam_runtime::json::bool"
-    )]
+    #[serde(rename = "lingeringSnapshotRetentionDisabled")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub lingering_snapshot_retention_disabled: bool,
     /// `lingeringSnapshotRetention`.
     #[serde(
@@ -11691,18 +7758,12 @@ pub struct RetentionSettings {
     )]
     pub sessions_retention: Option<RetentionSetting>,
     /// `keepAllSessions`.
-    #[serde(
-        rename = "keepAllSessions",
-        deserialize_with = "::veeam_runtime::json::bool"
-    )]
+    #[serde(rename = "keepAllSessions")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub keep_all_sessions: bool,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl RetentionSettings {
@@ -11718,30 +7779,6 @@ impl RetentionSettings {
             keep_all_sessions,
             links: None,
         }
-    }
-    /// Sets `lingeringSnapshotRetention`.
-    #[must_use]
-    pub fn with_lingering_snapshot_retention(
-        mut self,
-        lingering_snapshot_retention: RetentionSetting,
-    ) -> Self {
-        self.lingering_snapshot_retention = Some(lingering_snapshot_retention);
-        self
-    }
-    /// Sets `sessionsRetention`.
-    #[must_use]
-    pub fn with_sessions_retention(
-        mut self,
-        sessions_retention: RetentionSetting,
-    ) -> Self {
-        self.sessions_retention = Some(sessions_retention);
-        self
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 /// The `RetentionTypes` schema.
@@ -11778,40 +7815,10 @@ impl From<&str> for RetentionTypes {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for RetentionTypes {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for RetentionTypes {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for RetentionTypes {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RetentionTypes {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RetentionTypes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(RetentionTypes);
 /// The `RetrySettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RetrySettings {
     /// `retryTimes`.
@@ -11825,32 +7832,27 @@ impl RetrySettings {
     }
 }
 /// The `ScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct ScheduleSettings {
     /// `dailyScheduleEnabled`.
-    #[serde(
-        rename = "dailyScheduleEnabled",
-        deserialize_with = "::veeam_runtime::json::bool"
-    )]
+    #[serde(rename = "dailyScheduleEnabled")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub daily_schedule_enabled: bool,
     /// `dailySchedule`.
     #[serde(rename = "dailySchedule", default, skip_serializing_if = "Option::is_none")]
     pub daily_schedule: Option<DailyScheduleSettings>,
     /// `weeklyScheduleEnabled`.
-    #[serde(
-        rename = "weeklyScheduleEnabled",
-        deserialize_with = "::veeam_runtime::json::bool"
-    )]
+    #[serde(rename = "weeklyScheduleEnabled")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub weekly_schedule_enabled: bool,
     /// `weeklySchedule`.
     #[serde(rename = "weeklySchedule", default, skip_serializing_if = "Option::is_none")]
     pub weekly_schedule: Option<WeeklyScheduleSettings>,
     /// `monthlyScheduleEnabled`.
-    #[serde(
-        rename = "monthlyScheduleEnabled",
-        deserialize_with = "::veeam_runtime::json::bool"
-    )]
+    #[serde(rename = "monthlyScheduleEnabled")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub monthly_schedule_enabled: bool,
     /// `monthlySchedule`.
     #[serde(
@@ -11860,10 +7862,8 @@ pub struct ScheduleSettings {
     )]
     pub monthly_schedule: Option<MonthlyScheduleSettings>,
     /// `yearlyScheduleEnabled`.
-    #[serde(
-        rename = "yearlyScheduleEnabled",
-        deserialize_with = "::veeam_runtime::json::bool"
-    )]
+    #[serde(rename = "yearlyScheduleEnabled")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub yearly_schedule_enabled: bool,
     /// `yearlySchedule`.
     #[serde(rename = "yearlySchedule", default, skip_serializing_if = "Option::is_none")]
@@ -11888,42 +7888,11 @@ impl ScheduleSettings {
             yearly_schedule: None,
         }
     }
-    /// Sets `dailySchedule`.
-    #[must_use]
-    pub fn with_daily_schedule(mut self, daily_schedule: DailyScheduleSettings) -> Self {
-        self.daily_schedule = Some(daily_schedule);
-        self
-    }
-    /// Sets `weeklySchedule`.
-    #[must_use]
-    pub fn with_weekly_schedule(
-        mut self,
-        weekly_schedule: WeeklyScheduleSettings,
-    ) -> Self {
-        self.weekly_schedule = Some(weekly_schedule);
-        self
-    }
-    /// Sets `monthlySchedule`.
-    #[must_use]
-    pub fn with_monthly_schedule(
-        mut self,
-        monthly_schedule: MonthlyScheduleSettings,
-    ) -> Self {
-        self.monthly_schedule = Some(monthly_schedule);
-        self
-    }
-    /// Sets `yearlySchedule`.
-    #[must_use]
-    pub fn with_yearly_schedule(
-        mut self,
-        yearly_schedule: YearlyScheduleSettings,
-    ) -> Self {
-        self.yearly_schedule = Some(yearly_schedule);
-        self
-    }
 }
 /// The `ServiceAccountSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(service_amazon_account_name, service_region))]
 #[non_exhaustive]
 pub struct ServiceAccountSettings {
     /// `serviceAmazonAccountId`.
@@ -11947,12 +7916,8 @@ pub struct ServiceAccountSettings {
     #[serde(rename = "serviceRegion", default, skip_serializing_if = "Option::is_none")]
     pub service_region: Option<String>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl ServiceAccountSettings {
@@ -11966,48 +7931,16 @@ impl ServiceAccountSettings {
             links: None,
         }
     }
-    /// Sets `serviceAmazonAccountName`.
-    #[must_use]
-    pub fn with_service_amazon_account_name(
-        mut self,
-        service_amazon_account_name: impl Into<String>,
-    ) -> Self {
-        self.service_amazon_account_name = Some(service_amazon_account_name.into());
-        self
-    }
-    /// Sets `serviceAmazonAccountRegionType`.
-    #[must_use]
-    pub fn with_service_amazon_account_region_type(
-        mut self,
-        service_amazon_account_region_type: RegionTypes,
-    ) -> Self {
-        self.service_amazon_account_region_type = Some(
-            service_amazon_account_region_type,
-        );
-        self
-    }
-    /// Sets `serviceRegion`.
-    #[must_use]
-    pub fn with_service_region(mut self, service_region: impl Into<String>) -> Self {
-        self.service_region = Some(service_region.into());
-        self
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `Session` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(reason))]
 #[non_exhaustive]
 pub struct Session {
     /// `id`.
-    #[serde(rename = "id")]
     pub id: ::veeam_runtime::Uuid,
     /// `type`.
-    #[serde(rename = "type")]
     pub r#type: SessionTypes,
     /// `executionStartTime`.
     #[serde(
@@ -12031,24 +7964,18 @@ pub struct Session {
     )]
     pub execution_duration: Option<i64>,
     /// `status`.
-    #[serde(rename = "status")]
     pub status: SessionStatuses,
     /// `result`.
-    #[serde(rename = "result", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<SessionResults>,
     /// `reason`.
-    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `usn`.
-    #[serde(rename = "usn")]
     pub usn: i64,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `_embedded`.
     #[serde(rename = "_embedded", default, skip_serializing_if = "Option::is_none")]
@@ -12076,57 +8003,10 @@ impl Session {
             embedded: None,
         }
     }
-    /// Sets `executionStartTime`.
-    #[must_use]
-    pub fn with_execution_start_time(
-        mut self,
-        execution_start_time: ::veeam_runtime::DateTime,
-    ) -> Self {
-        self.execution_start_time = Some(execution_start_time);
-        self
-    }
-    /// Sets `executionStopTime`.
-    #[must_use]
-    pub fn with_execution_stop_time(
-        mut self,
-        execution_stop_time: ::veeam_runtime::DateTime,
-    ) -> Self {
-        self.execution_stop_time = Some(execution_stop_time);
-        self
-    }
-    /// Sets `executionDuration`.
-    #[must_use]
-    pub fn with_execution_duration(mut self, execution_duration: i64) -> Self {
-        self.execution_duration = Some(execution_duration);
-        self
-    }
-    /// Sets `result`.
-    #[must_use]
-    pub fn with_result(mut self, result: SessionResults) -> Self {
-        self.result = Some(result);
-        self
-    }
-    /// Sets `reason`.
-    #[must_use]
-    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
-        self
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
-    /// Sets `_embedded`.
-    #[must_use]
-    pub fn with_embedded(mut self, embedded: SessionEmbeddedResources) -> Self {
-        self.embedded = Some(embedded);
-        self
-    }
 }
 /// The `SessionEmbeddedResources` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct SessionEmbeddedResources {
     /// `backupJobInfo`.
@@ -12151,29 +8031,6 @@ impl SessionEmbeddedResources {
             restore_job_info: None,
             retention_job_deleted_restore_points: None,
         }
-    }
-    /// Sets `backupJobInfo`.
-    #[must_use]
-    pub fn with_backup_job_info(mut self, backup_job_info: Link) -> Self {
-        self.backup_job_info = Some(backup_job_info);
-        self
-    }
-    /// Sets `restoreJobInfo`.
-    #[must_use]
-    pub fn with_restore_job_info(mut self, restore_job_info: Link) -> Self {
-        self.restore_job_info = Some(restore_job_info);
-        self
-    }
-    /// Sets `retentionJobDeletedRestorePoints`.
-    #[must_use]
-    pub fn with_retention_job_deleted_restore_points(
-        mut self,
-        retention_job_deleted_restore_points: Link,
-    ) -> Self {
-        self.retention_job_deleted_restore_points = Some(
-            retention_job_deleted_restore_points,
-        );
-        self
     }
 }
 impl Default for SessionEmbeddedResources {
@@ -12219,52 +8076,18 @@ impl From<&str> for SessionItemsStatuses {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for SessionItemsStatuses {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for SessionItemsStatuses {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for SessionItemsStatuses {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SessionItemsStatuses {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SessionItemsStatuses {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(SessionItemsStatuses);
 /// The `SessionLink` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct SessionLink {
     /// `sessionId`.
     #[serde(rename = "sessionId")]
     pub session_id: ::veeam_runtime::Uuid,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl SessionLink {
@@ -12272,39 +8095,24 @@ impl SessionLink {
     pub fn new(session_id: ::veeam_runtime::Uuid) -> Self {
         Self { session_id, links: None }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `SessionLog` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct SessionLog {
     /// `sessionId`.
     #[serde(rename = "sessionId")]
     pub session_id: ::veeam_runtime::Uuid,
     /// `log`.
-    #[serde(
-        rename = "log",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub log: Option<Vec<LogItem>>,
 }
 impl SessionLog {
     /// Creates a value from its required fields; optional fields start as `None`.
     pub fn new(session_id: ::veeam_runtime::Uuid) -> Self {
         Self { session_id, log: None }
-    }
-    /// Sets `log`.
-    #[must_use]
-    pub fn with_log(mut self, log: Vec<LogItem>) -> Self {
-        self.log = Some(log);
-        self
     }
 }
 /// The `SessionResults` schema.
@@ -12359,38 +8167,7 @@ impl From<&str> for SessionResults {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for SessionResults {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for SessionResults {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for SessionResults {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SessionResults {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SessionResults {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(SessionResults);
 /// The `SessionStatuses` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -12448,38 +8225,7 @@ impl From<&str> for SessionStatuses {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for SessionStatuses {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for SessionStatuses {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for SessionStatuses {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SessionStatuses {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SessionStatuses {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(SessionStatuses);
 /// The `SessionTypes` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -12557,40 +8303,10 @@ impl From<&str> for SessionTypes {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for SessionTypes {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for SessionTypes {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for SessionTypes {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SessionTypes {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SessionTypes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(SessionTypes);
 /// The `SessionsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct SessionsFilters {
     /// `Offset`.
@@ -12603,20 +8319,12 @@ pub struct SessionsFilters {
     #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<::veeam_runtime::Uuid>,
     /// `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub status: Option<Vec<SessionStatuses>>,
     /// `Types`.
-    #[serde(
-        rename = "Types",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Types", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub types: Option<Vec<SessionTypes>>,
     /// `FromUtc`.
     #[serde(rename = "FromUtc", default, skip_serializing_if = "Option::is_none")]
@@ -12625,12 +8333,8 @@ pub struct SessionsFilters {
     #[serde(rename = "Usn", default, skip_serializing_if = "Option::is_none")]
     pub usn: Option<i64>,
     /// `Sort`.
-    #[serde(
-        rename = "Sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<SessionsSortColumns>>,
 }
 impl SessionsFilters {
@@ -12647,54 +8351,6 @@ impl SessionsFilters {
             sort: None,
         }
     }
-    /// Sets `Offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `Limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `PolicyId`.
-    #[must_use]
-    pub fn with_policy_id(mut self, policy_id: ::veeam_runtime::Uuid) -> Self {
-        self.policy_id = Some(policy_id);
-        self
-    }
-    /// Sets `Status`.
-    #[must_use]
-    pub fn with_status(mut self, status: Vec<SessionStatuses>) -> Self {
-        self.status = Some(status);
-        self
-    }
-    /// Sets `Types`.
-    #[must_use]
-    pub fn with_types(mut self, types: Vec<SessionTypes>) -> Self {
-        self.types = Some(types);
-        self
-    }
-    /// Sets `FromUtc`.
-    #[must_use]
-    pub fn with_from_utc(mut self, from_utc: ::veeam_runtime::DateTime) -> Self {
-        self.from_utc = Some(from_utc);
-        self
-    }
-    /// Sets `Usn`.
-    #[must_use]
-    pub fn with_usn(mut self, usn: i64) -> Self {
-        self.usn = Some(usn);
-        self
-    }
-    /// Sets `Sort`.
-    #[must_use]
-    pub fn with_sort(mut self, sort: Vec<SessionsSortColumns>) -> Self {
-        self.sort = Some(sort);
-        self
-    }
 }
 impl Default for SessionsFilters {
     fn default() -> Self {
@@ -12702,22 +8358,19 @@ impl Default for SessionsFilters {
     }
 }
 /// The `SessionsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct SessionsPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<Session>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl SessionsPage {
@@ -12728,12 +8381,6 @@ impl SessionsPage {
             results,
             links: None,
         }
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 /// The `SessionsSortColumns` schema.
@@ -12823,64 +8470,28 @@ impl From<&str> for SessionsSortColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for SessionsSortColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for SessionsSortColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for SessionsSortColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SessionsSortColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SessionsSortColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(SessionsSortColumns);
 /// An SMTP server credentials record. The password is never returned.
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_smtp_accounts.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(skip(description))]
 #[non_exhaustive]
 pub struct StandardAccount {
     /// System ID assigned to the record in the REST API.
-    #[serde(rename = "id")]
     pub id: ::veeam_runtime::Uuid,
     /// Name of the record.
-    #[serde(rename = "name")]
     pub name: String,
     /// User name of the account used to authenticate against the SMTP server.
-    #[serde(rename = "username")]
     pub username: String,
     /// Description of the record.
-    #[serde(rename = "description", default)]
+    #[serde(default)]
     pub description: Option<String>,
     /// Methods and operations available for the record, with their URLs.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl StandardAccount {
@@ -12899,33 +8510,26 @@ impl StandardAccount {
             links: None,
         }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// Body of `POST /accounts/standard`.
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html>
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(description))]
 #[non_exhaustive]
 pub struct StandardAccountCreateSpec {
     /// Name of the record (at most 255 characters).
-    #[serde(rename = "name")]
     pub name: String,
     /// Description of the record (at most 512 characters).
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// User name of the account used to authenticate against the SMTP server (at most 255 characters).
-    #[serde(rename = "username")]
     pub username: String,
     /// Password of the account used to authenticate against the SMTP server (at most 255 characters).
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "password")]
     pub password: String,
 }
 impl StandardAccountCreateSpec {
@@ -12942,12 +8546,6 @@ impl StandardAccountCreateSpec {
             password: password.into(),
         }
     }
-    /// Sets `description`.
-    #[must_use]
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
 }
 impl ::std::fmt::Debug for StandardAccountCreateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -12963,11 +8561,11 @@ impl ::std::fmt::Debug for StandardAccountCreateSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_smtp_account_name.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StandardAccountNameValidationSpec {
     /// Record name to check (at least 1 character).
-    #[serde(rename = "name")]
     pub name: String,
 }
 impl StandardAccountNameValidationSpec {
@@ -12981,22 +8579,22 @@ impl StandardAccountNameValidationSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_smtp_account.html>
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(description, password))]
 #[non_exhaustive]
 pub struct StandardAccountUpdateSpec {
     /// Name of the record.
-    #[serde(rename = "name")]
     pub name: String,
     /// Description of the record; left out, it becomes `null`.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// User name of the account used to authenticate against the SMTP server.
-    #[serde(rename = "username")]
     pub username: String,
     /// New password; left out, the stored password is kept.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "password", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl StandardAccountUpdateSpec {
@@ -13008,18 +8606,6 @@ impl StandardAccountUpdateSpec {
             username: username.into(),
             password: None,
         }
-    }
-    /// Sets `description`.
-    #[must_use]
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `password`.
-    #[must_use]
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
     }
 }
 impl ::std::fmt::Debug for StandardAccountUpdateSpec {
@@ -13036,25 +8622,23 @@ impl ::std::fmt::Debug for StandardAccountUpdateSpec {
     }
 }
 /// The `StandardAccountsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct StandardAccountsFilters {
     /// `searchPattern`.
     #[serde(rename = "searchPattern", default, skip_serializing_if = "Option::is_none")]
     pub search_pattern: Option<String>,
     /// `offset`.
-    #[serde(rename = "offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(
-        rename = "sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<StandardAccountsSortColumns>>,
 }
 impl StandardAccountsFilters {
@@ -13066,30 +8650,6 @@ impl StandardAccountsFilters {
             limit: None,
             sort: None,
         }
-    }
-    /// Sets `searchPattern`.
-    #[must_use]
-    pub fn with_search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-        self.search_pattern = Some(search_pattern.into());
-        self
-    }
-    /// Sets `offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `sort`.
-    #[must_use]
-    pub fn with_sort(mut self, sort: Vec<StandardAccountsSortColumns>) -> Self {
-        self.sort = Some(sort);
-        self
     }
 }
 impl Default for StandardAccountsFilters {
@@ -13131,59 +8691,25 @@ impl From<&str> for StandardAccountsGetAllSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for StandardAccountsGetAllSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for StandardAccountsGetAllSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for StandardAccountsGetAllSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for StandardAccountsGetAllSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StandardAccountsGetAllSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(StandardAccountsGetAllSortItem);
 /// A page of SMTP server credentials records. (The Swagger's `required` list misspells `results` as
 /// `resutls`.)
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/smtp_accounts.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct StandardAccountsPage {
     /// Records on this page.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<StandardAccount>,
     /// Number of records matching the request.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// Links of the collection.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl StandardAccountsPage {
@@ -13194,12 +8720,6 @@ impl StandardAccountsPage {
             total_count,
             links: None,
         }
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 /// Sort orders of the `Sort` query parameter.
@@ -13236,55 +8756,20 @@ impl From<&str> for StandardAccountsSortColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for StandardAccountsSortColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for StandardAccountsSortColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for StandardAccountsSortColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for StandardAccountsSortColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StandardAccountsSortColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(StandardAccountsSortColumns);
 /// The `StartFlrResponse` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct StartFlrResponse {
     /// `sessionId`.
     #[serde(rename = "sessionId")]
     pub session_id: ::veeam_runtime::Uuid,
     /// `url`.
-    #[serde(rename = "url")]
     pub url: String,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl StartFlrResponse {
@@ -13295,12 +8780,6 @@ impl StartFlrResponse {
             url: url.into(),
             links: None,
         }
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 /// The `SummaryChangesTrends` schema.
@@ -13345,40 +8824,10 @@ impl From<&str> for SummaryChangesTrends {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for SummaryChangesTrends {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for SummaryChangesTrends {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for SummaryChangesTrends {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SummaryChangesTrends {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SummaryChangesTrends {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(SummaryChangesTrends);
 /// The `SummaryStatistics` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SummaryStatistics {
     /// `alarmsCount`.
@@ -13442,25 +8891,19 @@ impl SummaryStatistics {
     }
 }
 /// The `Tag` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct Tag {
     /// `id`.
-    #[serde(rename = "id")]
     pub id: ::veeam_runtime::Uuid,
     /// `key`.
-    #[serde(rename = "key")]
     pub key: String,
     /// `value`.
-    #[serde(rename = "value")]
     pub value: String,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl Tag {
@@ -13477,22 +8920,15 @@ impl Tag {
             links: None,
         }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `TagSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagSpec {
     /// `key`.
-    #[serde(rename = "key")]
     pub key: String,
     /// `value`.
-    #[serde(rename = "value")]
     pub value: String,
 }
 impl TagSpec {
@@ -13505,25 +8941,23 @@ impl TagSpec {
     }
 }
 /// The `TagsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct TagsFilters {
     /// `searchPattern`.
     #[serde(rename = "searchPattern", default, skip_serializing_if = "Option::is_none")]
     pub search_pattern: Option<String>,
     /// `offset`.
-    #[serde(rename = "offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(
-        rename = "sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<TagsSortColumns>>,
 }
 impl TagsFilters {
@@ -13536,30 +8970,6 @@ impl TagsFilters {
             sort: None,
         }
     }
-    /// Sets `searchPattern`.
-    #[must_use]
-    pub fn with_search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-        self.search_pattern = Some(search_pattern.into());
-        self
-    }
-    /// Sets `offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `sort`.
-    #[must_use]
-    pub fn with_sort(mut self, sort: Vec<TagsSortColumns>) -> Self {
-        self.sort = Some(sort);
-        self
-    }
 }
 impl Default for TagsFilters {
     fn default() -> Self {
@@ -13567,22 +8977,19 @@ impl Default for TagsFilters {
     }
 }
 /// The `TagsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct TagsPage {
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<Tag>,
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl TagsPage {
@@ -13593,12 +9000,6 @@ impl TagsPage {
             total_count,
             links: None,
         }
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 /// The `TagsSortColumns` schema.
@@ -13635,38 +9036,7 @@ impl From<&str> for TagsSortColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for TagsSortColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for TagsSortColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for TagsSortColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for TagsSortColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TagsSortColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(TagsSortColumns);
 /// The `TagsSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -13701,44 +9071,13 @@ impl From<&str> for TagsSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for TagsSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for TagsSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for TagsSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for TagsSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TagsSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(TagsSortItem);
 /// The `TimeZone` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TimeZone {
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `displayName`.
     #[serde(rename = "displayName")]
@@ -13754,11 +9093,12 @@ impl TimeZone {
     }
 }
 /// The `TimeZones` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TimeZones {
     /// `items`.
-    #[serde(rename = "items", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub items: Vec<TimeZone>,
 }
 impl TimeZones {
@@ -13768,7 +9108,8 @@ impl TimeZones {
     }
 }
 /// The `UploadCertificateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadCertificateSpec {
     /// The .PFX certificate to upload.
@@ -13801,7 +9142,8 @@ impl ::std::fmt::Debug for UploadCertificateSpec {
     }
 }
 /// The `UploadLicenseSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadLicenseSpec {
     /// The .lic license to upload.
@@ -13817,28 +9159,25 @@ impl UploadLicenseSpec {
     }
 }
 /// The `User` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct User {
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `description`.
-    #[serde(rename = "description")]
     pub description: String,
     /// `mfaEnabled`.
-    #[serde(rename = "mfaEnabled", deserialize_with = "::veeam_runtime::json::bool")]
+    #[serde(rename = "mfaEnabled")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub mfa_enabled: bool,
     /// `isDefault`.
-    #[serde(rename = "isDefault", deserialize_with = "::veeam_runtime::json::bool")]
+    #[serde(rename = "isDefault")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_default: bool,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl User {
@@ -13857,27 +9196,19 @@ impl User {
             links: None,
         }
     }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `UserCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserCreateSpec {
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `description`.
-    #[serde(rename = "description")]
     pub description: String,
     /// `password`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "password")]
     pub password: String,
 }
 impl UserCreateSpec {
@@ -13904,11 +9235,11 @@ impl ::std::fmt::Debug for UserCreateSpec {
     }
 }
 /// The `UserDescriptionValidationSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserDescriptionValidationSpec {
     /// `description`.
-    #[serde(rename = "description")]
     pub description: String,
 }
 impl UserDescriptionValidationSpec {
@@ -13920,16 +9251,15 @@ impl UserDescriptionValidationSpec {
     }
 }
 /// The `UserMfaAccept` schema.
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserMfaAccept {
     /// `code`.
-    #[serde(rename = "code")]
     pub code: String,
     /// `token`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "token")]
     pub token: String,
 }
 impl UserMfaAccept {
@@ -13950,7 +9280,9 @@ impl ::std::fmt::Debug for UserMfaAccept {
     }
 }
 /// The `UserMfaData` schema.
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(user_name, qr_string, secret_key, token))]
 #[non_exhaustive]
 pub struct UserMfaData {
     /// `userName`.
@@ -13965,17 +9297,13 @@ pub struct UserMfaData {
     #[serde(rename = "secretKey", default, skip_serializing_if = "Option::is_none")]
     pub secret_key: Option<String>,
     /// `scratchCodes`.
-    #[serde(
-        rename = "scratchCodes",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "scratchCodes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub scratch_codes: Option<Vec<String>>,
     /// `token`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "token", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
 impl UserMfaData {
@@ -13988,36 +9316,6 @@ impl UserMfaData {
             scratch_codes: None,
             token: None,
         }
-    }
-    /// Sets `userName`.
-    #[must_use]
-    pub fn with_user_name(mut self, user_name: impl Into<String>) -> Self {
-        self.user_name = Some(user_name.into());
-        self
-    }
-    /// Sets `qrString`.
-    #[must_use]
-    pub fn with_qr_string(mut self, qr_string: impl Into<String>) -> Self {
-        self.qr_string = Some(qr_string.into());
-        self
-    }
-    /// Sets `secretKey`.
-    #[must_use]
-    pub fn with_secret_key(mut self, secret_key: impl Into<String>) -> Self {
-        self.secret_key = Some(secret_key.into());
-        self
-    }
-    /// Sets `scratchCodes`.
-    #[must_use]
-    pub fn with_scratch_codes(mut self, scratch_codes: Vec<String>) -> Self {
-        self.scratch_codes = Some(scratch_codes);
-        self
-    }
-    /// Sets `token`.
-    #[must_use]
-    pub fn with_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
-        self
     }
 }
 impl Default for UserMfaData {
@@ -14040,28 +9338,19 @@ impl ::std::fmt::Debug for UserMfaData {
     }
 }
 /// The `UserMfaSetup` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct UserMfaSetup {
     /// `recreate`.
-    #[serde(
-        rename = "recreate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub recreate: Option<bool>,
 }
 impl UserMfaSetup {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { recreate: None }
-    }
-    /// Sets `recreate`.
-    #[must_use]
-    pub fn with_recreate(mut self, recreate: bool) -> Self {
-        self.recreate = Some(recreate);
-        self
     }
 }
 impl Default for UserMfaSetup {
@@ -14070,11 +9359,11 @@ impl Default for UserMfaSetup {
     }
 }
 /// The `UserNameValidationSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserNameValidationSpec {
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
 }
 impl UserNameValidationSpec {
@@ -14084,13 +9373,13 @@ impl UserNameValidationSpec {
     }
 }
 /// The `UserPasswordValidationSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserPasswordValidationSpec {
     /// `password`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "password")]
     pub password: String,
 }
 impl UserPasswordValidationSpec {
@@ -14107,7 +9396,8 @@ impl ::std::fmt::Debug for UserPasswordValidationSpec {
     }
 }
 /// The `UserStatus` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserStatus {
     /// `connectionsCount`.
@@ -14140,16 +9430,18 @@ impl UserStatus {
     }
 }
 /// The `UserUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(description, password, old_password))]
 #[non_exhaustive]
 pub struct UserUpdateSpec {
     /// `description`.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `password`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "password", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// `oldPassword`.
     ///
@@ -14165,24 +9457,6 @@ impl UserUpdateSpec {
             password: None,
             old_password: None,
         }
-    }
-    /// Sets `description`.
-    #[must_use]
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `password`.
-    #[must_use]
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-    /// Sets `oldPassword`.
-    #[must_use]
-    pub fn with_old_password(mut self, old_password: impl Into<String>) -> Self {
-        self.old_password = Some(old_password.into());
-        self
     }
 }
 impl Default for UserUpdateSpec {
@@ -14206,25 +9480,23 @@ impl ::std::fmt::Debug for UserUpdateSpec {
     }
 }
 /// The `UsersFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct UsersFilters {
     /// `searchPattern`.
     #[serde(rename = "searchPattern", default, skip_serializing_if = "Option::is_none")]
     pub search_pattern: Option<String>,
     /// `offset`.
-    #[serde(rename = "offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(rename = "limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(
-        rename = "sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<UsersSortColumns>>,
 }
 impl UsersFilters {
@@ -14236,30 +9508,6 @@ impl UsersFilters {
             limit: None,
             sort: None,
         }
-    }
-    /// Sets `searchPattern`.
-    #[must_use]
-    pub fn with_search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-        self.search_pattern = Some(search_pattern.into());
-        self
-    }
-    /// Sets `offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `sort`.
-    #[must_use]
-    pub fn with_sort(mut self, sort: Vec<UsersSortColumns>) -> Self {
-        self.sort = Some(sort);
-        self
     }
 }
 impl Default for UsersFilters {
@@ -14334,55 +9582,21 @@ impl From<&str> for UsersGetAllSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for UsersGetAllSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for UsersGetAllSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for UsersGetAllSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for UsersGetAllSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UsersGetAllSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(UsersGetAllSortItem);
 /// The `UsersPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct UsersPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<User>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl UsersPage {
@@ -14393,12 +9607,6 @@ impl UsersPage {
             results,
             links: None,
         }
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 /// The `UsersSortColumns` schema.
@@ -14468,47 +9676,18 @@ impl From<&str> for UsersSortColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for UsersSortColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for UsersSortColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for UsersSortColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for UsersSortColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UsersSortColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(UsersSortColumns);
 /// A problem found by a validation request. Gap - no response example is published.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(message))]
 #[non_exhaustive]
 pub struct ValidationMessage {
     /// `severity`.
-    #[serde(rename = "severity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<ValidationMessageSeverity>,
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `contextId`.
     #[serde(rename = "contextId", default, skip_serializing_if = "Option::is_none")]
@@ -14522,24 +9701,6 @@ impl ValidationMessage {
             message: None,
             context_id: None,
         }
-    }
-    /// Sets `severity`.
-    #[must_use]
-    pub fn with_severity(mut self, severity: ValidationMessageSeverity) -> Self {
-        self.severity = Some(severity);
-        self
-    }
-    /// Sets `message`.
-    #[must_use]
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `contextId`.
-    #[must_use]
-    pub fn with_context_id(mut self, context_id: ::veeam_runtime::Uuid) -> Self {
-        self.context_id = Some(context_id);
-        self
     }
 }
 impl Default for ValidationMessage {
@@ -14581,47 +9742,17 @@ impl From<&str> for ValidationMessageSeverity {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for ValidationMessageSeverity {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ValidationMessageSeverity {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for ValidationMessageSeverity {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ValidationMessageSeverity {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ValidationMessageSeverity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(ValidationMessageSeverity);
 /// The `VirtualMachine` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(name))]
 #[non_exhaustive]
 pub struct VirtualMachine {
     /// `id`.
-    #[serde(rename = "id")]
     pub id: ::veeam_runtime::Uuid,
     /// `name`.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `awsResourceId`.
     #[serde(rename = "awsResourceId")]
@@ -14633,28 +9764,20 @@ pub struct VirtualMachine {
     #[serde(
         rename = "backupDestinations",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_destinations: Option<Vec<BackupDestinations>>,
     /// `location`.
-    #[serde(rename = "location", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<VirtualMachineLocation>,
     /// `isDeleted`.
-    #[serde(
-        rename = "isDeleted",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "isDeleted", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub is_deleted: Option<bool>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl VirtualMachine {
@@ -14675,49 +9798,15 @@ impl VirtualMachine {
             links: None,
         }
     }
-    /// Sets `name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `backupDestinations`.
-    #[must_use]
-    pub fn with_backup_destinations(
-        mut self,
-        backup_destinations: Vec<BackupDestinations>,
-    ) -> Self {
-        self.backup_destinations = Some(backup_destinations);
-        self
-    }
-    /// Sets `location`.
-    #[must_use]
-    pub fn with_location(mut self, location: VirtualMachineLocation) -> Self {
-        self.location = Some(location);
-        self
-    }
-    /// Sets `isDeleted`.
-    #[must_use]
-    pub fn with_is_deleted(mut self, is_deleted: bool) -> Self {
-        self.is_deleted = Some(is_deleted);
-        self
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `VirtualMachineLocation` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VirtualMachineLocation {
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `id`.
-    #[serde(rename = "id")]
     pub id: ::veeam_runtime::Uuid,
 }
 impl VirtualMachineLocation {
@@ -14760,44 +9849,15 @@ impl From<&str> for VirtualMachineProtectionStatuses {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for VirtualMachineProtectionStatuses {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for VirtualMachineProtectionStatuses {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for VirtualMachineProtectionStatuses {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VirtualMachineProtectionStatuses {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VirtualMachineProtectionStatuses {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(VirtualMachineProtectionStatuses);
 /// The `VirtualMachineRestoreOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(reason, access_key, secret_key))]
 #[non_exhaustive]
 pub struct VirtualMachineRestoreOptions {
     /// `reason`.
-    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `amazonAccountId`.
     #[serde(
@@ -14815,12 +9875,8 @@ pub struct VirtualMachineRestoreOptions {
     #[serde(rename = "secretKey", default, skip_serializing_if = "Option::is_none")]
     pub secret_key: Option<String>,
     /// `startInstance`.
-    #[serde(
-        rename = "startInstance",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "startInstance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub start_instance: Option<bool>,
     /// `toAlternative`.
     #[serde(rename = "toAlternative", default, skip_serializing_if = "Option::is_none")]
@@ -14837,48 +9893,6 @@ impl VirtualMachineRestoreOptions {
             start_instance: None,
             to_alternative: None,
         }
-    }
-    /// Sets `reason`.
-    #[must_use]
-    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
-        self
-    }
-    /// Sets `amazonAccountId`.
-    #[must_use]
-    pub fn with_amazon_account_id(
-        mut self,
-        amazon_account_id: ::veeam_runtime::Uuid,
-    ) -> Self {
-        self.amazon_account_id = Some(amazon_account_id);
-        self
-    }
-    /// Sets `accessKey`.
-    #[must_use]
-    pub fn with_access_key(mut self, access_key: impl Into<String>) -> Self {
-        self.access_key = Some(access_key.into());
-        self
-    }
-    /// Sets `secretKey`.
-    #[must_use]
-    pub fn with_secret_key(mut self, secret_key: impl Into<String>) -> Self {
-        self.secret_key = Some(secret_key.into());
-        self
-    }
-    /// Sets `startInstance`.
-    #[must_use]
-    pub fn with_start_instance(mut self, start_instance: bool) -> Self {
-        self.start_instance = Some(start_instance);
-        self
-    }
-    /// Sets `toAlternative`.
-    #[must_use]
-    pub fn with_to_alternative(
-        mut self,
-        to_alternative: VirtualMachineToAlternativeRestoreOptions,
-    ) -> Self {
-        self.to_alternative = Some(to_alternative);
-        self
     }
 }
 impl Default for VirtualMachineRestoreOptions {
@@ -14902,7 +9916,9 @@ impl ::std::fmt::Debug for VirtualMachineRestoreOptions {
     }
 }
 /// The `VirtualMachineSnapshotSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(encryption_key))]
 #[non_exhaustive]
 pub struct VirtualMachineSnapshotSpec {
     /// `amazonAccountId`.
@@ -14926,20 +9942,16 @@ pub struct VirtualMachineSnapshotSpec {
     #[serde(rename = "encryptionKey", default, skip_serializing_if = "Option::is_none")]
     pub encryption_key: Option<String>,
     /// `additionalTags`.
-    #[serde(
-        rename = "additionalTags",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "additionalTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub additional_tags: Option<Vec<TagSpec>>,
     /// `copyTagsFromVolumeEnabled`.
     #[serde(
         rename = "copyTagsFromVolumeEnabled",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub copy_tags_from_volume_enabled: Option<bool>,
 }
 impl VirtualMachineSnapshotSpec {
@@ -14954,56 +9966,14 @@ impl VirtualMachineSnapshotSpec {
             copy_tags_from_volume_enabled: None,
         }
     }
-    /// Sets `targetAmazonAccountIdToCopySnapshots`.
-    #[must_use]
-    pub fn with_target_amazon_account_id_to_copy_snapshots(
-        mut self,
-        target_amazon_account_id_to_copy_snapshots: ::veeam_runtime::Uuid,
-    ) -> Self {
-        self.target_amazon_account_id_to_copy_snapshots = Some(
-            target_amazon_account_id_to_copy_snapshots,
-        );
-        self
-    }
-    /// Sets `targetRegionIdToCopySnapshots`.
-    #[must_use]
-    pub fn with_target_region_id_to_copy_snapshots(
-        mut self,
-        target_region_id_to_copy_snapshots: ::veeam_runtime::Uuid,
-    ) -> Self {
-        self.target_region_id_to_copy_snapshots = Some(
-            target_region_id_to_copy_snapshots,
-        );
-        self
-    }
-    /// Sets `encryptionKey`.
-    #[must_use]
-    pub fn with_encryption_key(mut self, encryption_key: impl Into<String>) -> Self {
-        self.encryption_key = Some(encryption_key.into());
-        self
-    }
-    /// Sets `additionalTags`.
-    #[must_use]
-    pub fn with_additional_tags(mut self, additional_tags: Vec<TagSpec>) -> Self {
-        self.additional_tags = Some(additional_tags);
-        self
-    }
-    /// Sets `copyTagsFromVolumeEnabled`.
-    #[must_use]
-    pub fn with_copy_tags_from_volume_enabled(
-        mut self,
-        copy_tags_from_volume_enabled: bool,
-    ) -> Self {
-        self.copy_tags_from_volume_enabled = Some(copy_tags_from_volume_enabled);
-        self
-    }
 }
 /// The `VirtualMachineToAlternativeRestoreOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(encryption_key_id))]
 #[non_exhaustive]
 pub struct VirtualMachineToAlternativeRestoreOptions {
     /// `name`.
-    #[serde(rename = "name")]
     pub name: String,
     /// `regionId`.
     #[serde(rename = "regionId")]
@@ -15018,10 +9988,8 @@ pub struct VirtualMachineToAlternativeRestoreOptions {
     #[serde(rename = "networkSecurityGroupId")]
     pub network_security_group_id: String,
     /// `preserveEncryptionForVolumes`.
-    #[serde(
-        rename = "preserveEncryptionForVolumes",
-        deserialize_with = "::veeam_runtime::json::bool"
-    )]
+    #[serde(rename = "preserveEncryptionForVolumes")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub preserve_encryption_for_volumes: bool,
     /// `encryptionKeyId`.
     #[serde(
@@ -15050,15 +10018,6 @@ impl VirtualMachineToAlternativeRestoreOptions {
             preserve_encryption_for_volumes,
             encryption_key_id: None,
         }
-    }
-    /// Sets `encryptionKeyId`.
-    #[must_use]
-    pub fn with_encryption_key_id(
-        mut self,
-        encryption_key_id: impl Into<String>,
-    ) -> Self {
-        self.encryption_key_id = Some(encryption_key_id.into());
-        self
     }
 }
 /// The `VirtualMachinesBackupState` schema.
@@ -15103,38 +10062,7 @@ impl From<&str> for VirtualMachinesBackupState {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for VirtualMachinesBackupState {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for VirtualMachinesBackupState {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for VirtualMachinesBackupState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VirtualMachinesBackupState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VirtualMachinesBackupState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(VirtualMachinesBackupState);
 /// The `VirtualMachinesBuckupDestinationItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -15177,40 +10105,11 @@ impl From<&str> for VirtualMachinesBuckupDestinationItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for VirtualMachinesBuckupDestinationItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for VirtualMachinesBuckupDestinationItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for VirtualMachinesBuckupDestinationItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VirtualMachinesBuckupDestinationItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VirtualMachinesBuckupDestinationItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(VirtualMachinesBuckupDestinationItem);
 /// The `VirtualMachinesFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct VirtualMachinesFilters {
     /// `SearchPattern`.
@@ -15220,17 +10119,17 @@ pub struct VirtualMachinesFilters {
     #[serde(
         rename = "ProtectionStatus",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub protection_status: Option<Vec<VirtualMachineProtectionStatuses>>,
     /// `BackupDestination`.
     #[serde(
         rename = "BackupDestination",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_destination: Option<Vec<BackupDestinations>>,
     /// `BackupState`.
     #[serde(rename = "BackupState", default, skip_serializing_if = "Option::is_none")]
@@ -15242,12 +10141,8 @@ pub struct VirtualMachinesFilters {
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(
-        rename = "Sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<VirtualMachinesSortColumns>>,
 }
 impl VirtualMachinesFilters {
@@ -15262,57 +10157,6 @@ impl VirtualMachinesFilters {
             limit: None,
             sort: None,
         }
-    }
-    /// Sets `SearchPattern`.
-    #[must_use]
-    pub fn with_search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-        self.search_pattern = Some(search_pattern.into());
-        self
-    }
-    /// Sets `ProtectionStatus`.
-    #[must_use]
-    pub fn with_protection_status(
-        mut self,
-        protection_status: Vec<VirtualMachineProtectionStatuses>,
-    ) -> Self {
-        self.protection_status = Some(protection_status);
-        self
-    }
-    /// Sets `BackupDestination`.
-    #[must_use]
-    pub fn with_backup_destination(
-        mut self,
-        backup_destination: Vec<BackupDestinations>,
-    ) -> Self {
-        self.backup_destination = Some(backup_destination);
-        self
-    }
-    /// Sets `BackupState`.
-    #[must_use]
-    pub fn with_backup_state(
-        mut self,
-        backup_state: VirtualMachinesFiltersBackupState,
-    ) -> Self {
-        self.backup_state = Some(backup_state);
-        self
-    }
-    /// Sets `Offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `Limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `Sort`.
-    #[must_use]
-    pub fn with_sort(mut self, sort: Vec<VirtualMachinesSortColumns>) -> Self {
-        self.sort = Some(sort);
-        self
     }
 }
 impl Default for VirtualMachinesFilters {
@@ -15362,55 +10206,21 @@ impl From<&str> for VirtualMachinesFiltersBackupState {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for VirtualMachinesFiltersBackupState {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for VirtualMachinesFiltersBackupState {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for VirtualMachinesFiltersBackupState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VirtualMachinesFiltersBackupState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VirtualMachinesFiltersBackupState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(VirtualMachinesFiltersBackupState);
 /// The `VirtualMachinesPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct VirtualMachinesPage {
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<VirtualMachine>,
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl VirtualMachinesPage {
@@ -15421,12 +10231,6 @@ impl VirtualMachinesPage {
             total_count,
             links: None,
         }
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 /// The `VirtualMachinesProtectionStatusItem` schema.
@@ -15463,38 +10267,7 @@ impl From<&str> for VirtualMachinesProtectionStatusItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for VirtualMachinesProtectionStatusItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for VirtualMachinesProtectionStatusItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for VirtualMachinesProtectionStatusItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VirtualMachinesProtectionStatusItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VirtualMachinesProtectionStatusItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(VirtualMachinesProtectionStatusItem);
 /// The `VirtualMachinesSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -15542,38 +10315,7 @@ impl From<&str> for VirtualMachinesSortColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for VirtualMachinesSortColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for VirtualMachinesSortColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for VirtualMachinesSortColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VirtualMachinesSortColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VirtualMachinesSortColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(VirtualMachinesSortColumns);
 /// The `VirtualMachinesSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -15621,59 +10363,29 @@ impl From<&str> for VirtualMachinesSortItem {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for VirtualMachinesSortItem {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for VirtualMachinesSortItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for VirtualMachinesSortItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VirtualMachinesSortItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VirtualMachinesSortItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(VirtualMachinesSortItem);
 /// The `VmBackupVolume` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(name, device, encryption_key, encryption_key_name))]
 #[non_exhaustive]
 pub struct VmBackupVolume {
     /// `diskId`.
     #[serde(rename = "diskId")]
     pub disk_id: String,
     /// `type`.
-    #[serde(rename = "type")]
     pub r#type: Ec2DiskTypes,
     /// `backupSizeBytes`.
     #[serde(rename = "backupSizeBytes")]
     pub backup_size_bytes: i64,
     /// `iops`.
-    #[serde(rename = "iops", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iops: Option<i32>,
     /// `name`.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `device`.
-    #[serde(rename = "device", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
     /// `encryptionKey`.
     #[serde(rename = "encryptionKey", default, skip_serializing_if = "Option::is_none")]
@@ -15704,46 +10416,13 @@ impl VmBackupVolume {
             encryption_key_name: None,
         }
     }
-    /// Sets `iops`.
-    #[must_use]
-    pub fn with_iops(mut self, iops: i32) -> Self {
-        self.iops = Some(iops);
-        self
-    }
-    /// Sets `name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `device`.
-    #[must_use]
-    pub fn with_device(mut self, device: impl Into<String>) -> Self {
-        self.device = Some(device.into());
-        self
-    }
-    /// Sets `encryptionKey`.
-    #[must_use]
-    pub fn with_encryption_key(mut self, encryption_key: impl Into<String>) -> Self {
-        self.encryption_key = Some(encryption_key.into());
-        self
-    }
-    /// Sets `encryptionKeyName`.
-    #[must_use]
-    pub fn with_encryption_key_name(
-        mut self,
-        encryption_key_name: impl Into<String>,
-    ) -> Self {
-        self.encryption_key_name = Some(encryption_key_name.into());
-        self
-    }
 }
 /// The `VmRestorePoint` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct VmRestorePoint {
     /// `id`.
-    #[serde(rename = "id")]
     pub id: ::veeam_runtime::Uuid,
     /// `backupId`.
     #[serde(rename = "backupId")]
@@ -15758,7 +10437,7 @@ pub struct VmRestorePoint {
     #[serde(rename = "backupSizeBytes")]
     pub backup_size_bytes: i64,
     /// `volumes`.
-    #[serde(rename = "volumes", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub volumes: Vec<VmBackupVolume>,
     /// `regionId`.
     #[serde(rename = "regionId", default, skip_serializing_if = "Option::is_none")]
@@ -15771,12 +10450,8 @@ pub struct VmRestorePoint {
     )]
     pub availability_zone_id: Option<::veeam_runtime::Uuid>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl VmRestorePoint {
@@ -15801,30 +10476,20 @@ impl VmRestorePoint {
             links: None,
         }
     }
-    /// Sets `regionId`.
-    #[must_use]
-    pub fn with_region_id(mut self, region_id: ::veeam_runtime::Uuid) -> Self {
-        self.region_id = Some(region_id);
-        self
-    }
-    /// Sets `availabilityZoneId`.
-    #[must_use]
-    pub fn with_availability_zone_id(
-        mut self,
-        availability_zone_id: ::veeam_runtime::Uuid,
-    ) -> Self {
-        self.availability_zone_id = Some(availability_zone_id);
-        self
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
 }
 /// The `VmRestorePointDefaultNetworkSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(
+    into(
+        network_name,
+        network_id,
+        sub_network_name,
+        sub_network_id,
+        security_group_name,
+        security_group_id
+    )
+)]
 #[non_exhaustive]
 pub struct VmRestorePointDefaultNetworkSettings {
     /// `restorePointId`.
@@ -15870,51 +10535,10 @@ impl VmRestorePointDefaultNetworkSettings {
             security_group_id: None,
         }
     }
-    /// Sets `networkName`.
-    #[must_use]
-    pub fn with_network_name(mut self, network_name: impl Into<String>) -> Self {
-        self.network_name = Some(network_name.into());
-        self
-    }
-    /// Sets `networkId`.
-    #[must_use]
-    pub fn with_network_id(mut self, network_id: impl Into<String>) -> Self {
-        self.network_id = Some(network_id.into());
-        self
-    }
-    /// Sets `subNetworkName`.
-    #[must_use]
-    pub fn with_sub_network_name(mut self, sub_network_name: impl Into<String>) -> Self {
-        self.sub_network_name = Some(sub_network_name.into());
-        self
-    }
-    /// Sets `subNetworkId`.
-    #[must_use]
-    pub fn with_sub_network_id(mut self, sub_network_id: impl Into<String>) -> Self {
-        self.sub_network_id = Some(sub_network_id.into());
-        self
-    }
-    /// Sets `securityGroupName`.
-    #[must_use]
-    pub fn with_security_group_name(
-        mut self,
-        security_group_name: impl Into<String>,
-    ) -> Self {
-        self.security_group_name = Some(security_group_name.into());
-        self
-    }
-    /// Sets `securityGroupId`.
-    #[must_use]
-    pub fn with_security_group_id(
-        mut self,
-        security_group_id: impl Into<String>,
-    ) -> Self {
-        self.security_group_id = Some(security_group_id.into());
-        self
-    }
 }
 /// The `VmRestorePointsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct VmRestorePointsFilters {
     /// `VirtualMachineId`.
@@ -15925,12 +10549,8 @@ pub struct VmRestorePointsFilters {
     )]
     pub virtual_machine_id: Option<::veeam_runtime::Uuid>,
     /// `OnlyLatest`.
-    #[serde(
-        rename = "OnlyLatest",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "OnlyLatest", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub only_latest: Option<bool>,
     /// `Offset`.
     #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
@@ -15939,12 +10559,8 @@ pub struct VmRestorePointsFilters {
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(
-        rename = "Sort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<VmRestorePointsSortColumns>>,
 }
 impl VmRestorePointsFilters {
@@ -15958,39 +10574,6 @@ impl VmRestorePointsFilters {
             sort: None,
         }
     }
-    /// Sets `VirtualMachineId`.
-    #[must_use]
-    pub fn with_virtual_machine_id(
-        mut self,
-        virtual_machine_id: ::veeam_runtime::Uuid,
-    ) -> Self {
-        self.virtual_machine_id = Some(virtual_machine_id);
-        self
-    }
-    /// Sets `OnlyLatest`.
-    #[must_use]
-    pub fn with_only_latest(mut self, only_latest: bool) -> Self {
-        self.only_latest = Some(only_latest);
-        self
-    }
-    /// Sets `Offset`.
-    #[must_use]
-    pub fn with_offset(mut self, offset: i32) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-    /// Sets `Limit`.
-    #[must_use]
-    pub fn with_limit(mut self, limit: i32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `Sort`.
-    #[must_use]
-    pub fn with_sort(mut self, sort: Vec<VmRestorePointsSortColumns>) -> Self {
-        self.sort = Some(sort);
-        self
-    }
 }
 impl Default for VmRestorePointsFilters {
     fn default() -> Self {
@@ -15998,22 +10581,19 @@ impl Default for VmRestorePointsFilters {
     }
 }
 /// The `VmRestorePointsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct VmRestorePointsPage {
     /// `totalCount`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `results`.
-    #[serde(rename = "results", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<VmRestorePoint>,
     /// `_links`.
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl VmRestorePointsPage {
@@ -16024,12 +10604,6 @@ impl VmRestorePointsPage {
             results,
             links: None,
         }
-    }
-    /// Sets `_links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 /// The `VmRestorePointsSortColumns` schema.
@@ -16089,47 +10663,15 @@ impl From<&str> for VmRestorePointsSortColumns {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for VmRestorePointsSortColumns {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for VmRestorePointsSortColumns {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for VmRestorePointsSortColumns {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VmRestorePointsSortColumns {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VmRestorePointsSortColumns {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(VmRestorePointsSortColumns);
 /// The `WeeklyBackupScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WeeklyBackupScheduleSettings {
     /// `retention`.
-    #[serde(rename = "retention")]
     pub retention: PeriodRetentionOptions,
     /// `schedule`.
-    #[serde(rename = "schedule")]
     pub schedule: WeeklySchedule,
 }
 impl WeeklyBackupScheduleSettings {
@@ -16139,14 +10681,13 @@ impl WeeklyBackupScheduleSettings {
     }
 }
 /// The `WeeklyReplicaScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WeeklyReplicaScheduleSettings {
     /// `retention`.
-    #[serde(rename = "retention")]
     pub retention: PointsRetentionOptions,
     /// `schedule`.
-    #[serde(rename = "schedule")]
     pub schedule: WeeklySchedule,
 }
 impl WeeklyReplicaScheduleSettings {
@@ -16156,11 +10697,12 @@ impl WeeklyReplicaScheduleSettings {
     }
 }
 /// The `WeeklySchedule` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WeeklySchedule {
     /// `days`.
-    #[serde(rename = "days", deserialize_with = "::veeam_runtime::json::list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub days: Vec<DaysOfWeek>,
 }
 impl WeeklySchedule {
@@ -16170,7 +10712,8 @@ impl WeeklySchedule {
     }
 }
 /// The `WeeklyScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct WeeklyScheduleSettings {
     /// `timeLocal`.
@@ -16199,34 +10742,15 @@ impl WeeklyScheduleSettings {
             replica_options: None,
         }
     }
-    /// Sets `backupOptions`.
-    #[must_use]
-    pub fn with_backup_options(
-        mut self,
-        backup_options: WeeklyBackupScheduleSettings,
-    ) -> Self {
-        self.backup_options = Some(backup_options);
-        self
-    }
-    /// Sets `replicaOptions`.
-    #[must_use]
-    pub fn with_replica_options(
-        mut self,
-        replica_options: WeeklyReplicaScheduleSettings,
-    ) -> Self {
-        self.replica_options = Some(replica_options);
-        self
-    }
 }
 /// The `WeeklySnapshotScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WeeklySnapshotScheduleSettings {
     /// `retention`.
-    #[serde(rename = "retention")]
     pub retention: PointsRetentionOptions,
     /// `schedule`.
-    #[serde(rename = "schedule")]
     pub schedule: WeeklySchedule,
 }
 impl WeeklySnapshotScheduleSettings {
@@ -16236,14 +10760,13 @@ impl WeeklySnapshotScheduleSettings {
     }
 }
 /// The `YearlyRetentionOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct YearlyRetentionOptions {
     /// `count`.
-    #[serde(rename = "count")]
     pub count: i32,
     /// `type`.
-    #[serde(rename = "type")]
     pub r#type: YearlyRetentionOptionsType,
 }
 impl YearlyRetentionOptions {
@@ -16282,40 +10805,10 @@ impl From<&str> for YearlyRetentionOptionsType {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for YearlyRetentionOptionsType {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for YearlyRetentionOptionsType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for YearlyRetentionOptionsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for YearlyRetentionOptionsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for YearlyRetentionOptionsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(YearlyRetentionOptionsType);
 /// The `YearlyScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct YearlyScheduleSettings {
     /// `timeLocal`.
@@ -16331,10 +10824,8 @@ pub struct YearlyScheduleSettings {
     #[serde(rename = "dayOfMonth", default, skip_serializing_if = "Option::is_none")]
     pub day_of_month: Option<i32>,
     /// `month`.
-    #[serde(rename = "month")]
     pub month: Months,
     /// `retention`.
-    #[serde(rename = "retention")]
     pub retention: YearlyRetentionOptions,
 }
 impl YearlyScheduleSettings {
@@ -16353,17 +10844,5 @@ impl YearlyScheduleSettings {
             month,
             retention,
         }
-    }
-    /// Sets `dayOfWeek`.
-    #[must_use]
-    pub fn with_day_of_week(mut self, day_of_week: DaysOfWeek) -> Self {
-        self.day_of_week = Some(day_of_week);
-        self
-    }
-    /// Sets `dayOfMonth`.
-    #[must_use]
-    pub fn with_day_of_month(mut self, day_of_month: i32) -> Self {
-        self.day_of_month = Some(day_of_month);
-        self
     }
 }

@@ -58,38 +58,7 @@ impl From<&str> for AccountTypeEnumeration {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for AccountTypeEnumeration {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for AccountTypeEnumeration {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for AccountTypeEnumeration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AccountTypeEnumeration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountTypeEnumeration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(AccountTypeEnumeration);
 impl ::veeam_runtime::xml::XmlScalar for AccountTypeEnumeration {
     fn from_xml_text(text: &str) -> Result<Self, String> {
         Ok(<Self as From<&str>>::from(text.trim()))
@@ -99,7 +68,9 @@ impl ::veeam_runtime::xml::XmlScalar for AccountTypeEnumeration {
     }
 }
 /// Storage settings of a backup job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(password_key_id))]
 #[non_exhaustive]
 pub struct AdvancedStorageOptions {
     /// ID of the password the backups are encrypted with.
@@ -110,12 +81,6 @@ impl AdvancedStorageOptions {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { password_key_id: None }
-    }
-    /// Sets `PasswordKeyId`.
-    #[must_use]
-    pub fn with_password_key_id(mut self, password_key_id: impl Into<String>) -> Self {
-        self.password_key_id = Some(password_key_id.into());
-        self
     }
 }
 impl Default for AdvancedStorageOptions {
@@ -167,7 +132,9 @@ impl ::veeam_runtime::xml::ToXml for AdvancedStorageOptions {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(href, r#type, name, platform, backup_type))]
 #[non_exhaustive]
 pub struct Backup {
     /// `Href`.
@@ -183,12 +150,8 @@ pub struct Backup {
     #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `VMware`, `HyperV`, `vCloud`, `CustomPlatform`, ...
     #[serde(rename = "Platform", default, skip_serializing_if = "Option::is_none")]
@@ -209,48 +172,6 @@ impl Backup {
             platform: None,
             backup_type: None,
         }
-    }
-    /// Sets `Href`.
-    #[must_use]
-    pub fn with_href(mut self, href: impl Into<String>) -> Self {
-        self.href = Some(href.into());
-        self
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-    /// Sets `Name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `UID`.
-    #[must_use]
-    pub fn with_uid(mut self, uid: Uid) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
-    /// Sets `Platform`.
-    #[must_use]
-    pub fn with_platform(mut self, platform: impl Into<String>) -> Self {
-        self.platform = Some(platform.into());
-        self
-    }
-    /// Sets `BackupType`.
-    #[must_use]
-    pub fn with_backup_type(mut self, backup_type: impl Into<String>) -> Self {
-        self.backup_type = Some(backup_type.into());
-        self
     }
 }
 impl Default for Backup {
@@ -312,7 +233,9 @@ impl ::veeam_runtime::xml::ToXml for Backup {
     }
 }
 /// Copy of a backup copy job (periodic or immediate).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(description))]
 #[non_exhaustive]
 pub struct BackupCopyJobCloneInfo {
     /// Name of the copy (up to 50 characters).
@@ -341,12 +264,6 @@ impl BackupCopyJobCloneInfo {
             repository_uid,
             description: None,
         }
-    }
-    /// Sets `Description`.
-    #[must_use]
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
     }
 }
 impl ::veeam_runtime::xml::FromXml for BackupCopyJobCloneInfo {
@@ -381,7 +298,9 @@ impl ::veeam_runtime::xml::ToXml for BackupCopyJobCloneInfo {
     }
 }
 /// Copy of a backup job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(description))]
 #[non_exhaustive]
 pub struct BackupJobCloneInfo {
     /// Name of the copy (up to 50 characters).
@@ -410,12 +329,6 @@ impl BackupJobCloneInfo {
             repository_uid,
             description: None,
         }
-    }
-    /// Sets `Description`.
-    #[must_use]
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
     }
 }
 impl ::veeam_runtime::xml::FromXml for BackupJobCloneInfo {
@@ -450,16 +363,13 @@ impl ::veeam_runtime::xml::ToXml for BackupJobCloneInfo {
     }
 }
 /// Settings of a backup job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct BackupJobInfo {
     /// VMs and containers the job processes.
-    #[serde(
-        rename = "Includes",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Includes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub includes: Option<Vec<ObjectInJob>>,
     /// Job-wide guest processing.
     #[serde(
@@ -500,48 +410,6 @@ impl BackupJobInfo {
             gfs_retention_policy: None,
             simple_retention_policy: None,
         }
-    }
-    /// Sets `Includes`.
-    #[must_use]
-    pub fn with_includes(mut self, includes: Vec<ObjectInJob>) -> Self {
-        self.includes = Some(includes);
-        self
-    }
-    /// Sets `GuestProcessingOptions`.
-    #[must_use]
-    pub fn with_guest_processing_options(
-        mut self,
-        guest_processing_options: GuestProcessingOptions,
-    ) -> Self {
-        self.guest_processing_options = Some(guest_processing_options);
-        self
-    }
-    /// Sets `AdvancedStorageOptions`.
-    #[must_use]
-    pub fn with_advanced_storage_options(
-        mut self,
-        advanced_storage_options: AdvancedStorageOptions,
-    ) -> Self {
-        self.advanced_storage_options = Some(advanced_storage_options);
-        self
-    }
-    /// Sets `GfsRetentionPolicy`.
-    #[must_use]
-    pub fn with_gfs_retention_policy(
-        mut self,
-        gfs_retention_policy: GfsRetentionPolicy,
-    ) -> Self {
-        self.gfs_retention_policy = Some(gfs_retention_policy);
-        self
-    }
-    /// Sets `SimpleRetentionPolicy`.
-    #[must_use]
-    pub fn with_simple_retention_policy(
-        mut self,
-        simple_retention_policy: SimpleRetentionPolicy,
-    ) -> Self {
-        self.simple_retention_policy = Some(simple_retention_policy);
-        self
     }
 }
 impl Default for BackupJobInfo {
@@ -610,7 +478,9 @@ impl ::veeam_runtime::xml::ToXml for BackupJobInfo {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(href, r#type, name, job_name, state))]
 #[non_exhaustive]
 pub struct BackupJobSession {
     /// `Href`.
@@ -626,12 +496,8 @@ pub struct BackupJobSession {
     #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// UID of the job.
     #[serde(rename = "JobUid", default, skip_serializing_if = "Option::is_none")]
@@ -662,12 +528,8 @@ pub struct BackupJobSession {
     #[serde(rename = "Progress", default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<i32>,
     /// Whether the session retries an earlier one.
-    #[serde(
-        rename = "IsRetry",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "IsRetry", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub is_retry: Option<bool>,
 }
 impl BackupJobSession {
@@ -689,93 +551,6 @@ impl BackupJobSession {
             progress: None,
             is_retry: None,
         }
-    }
-    /// Sets `Href`.
-    #[must_use]
-    pub fn with_href(mut self, href: impl Into<String>) -> Self {
-        self.href = Some(href.into());
-        self
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-    /// Sets `Name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `UID`.
-    #[must_use]
-    pub fn with_uid(mut self, uid: Uid) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
-    /// Sets `JobUid`.
-    #[must_use]
-    pub fn with_job_uid(mut self, job_uid: Uid) -> Self {
-        self.job_uid = Some(job_uid);
-        self
-    }
-    /// Sets `JobName`.
-    #[must_use]
-    pub fn with_job_name(mut self, job_name: impl Into<String>) -> Self {
-        self.job_name = Some(job_name.into());
-        self
-    }
-    /// Sets `JobType`.
-    #[must_use]
-    pub fn with_job_type(mut self, job_type: JobType) -> Self {
-        self.job_type = Some(job_type);
-        self
-    }
-    /// Sets `CreationTimeUTC`.
-    #[must_use]
-    pub fn with_creation_time_utc(
-        mut self,
-        creation_time_utc: ::veeam_runtime::DateTime,
-    ) -> Self {
-        self.creation_time_utc = Some(creation_time_utc);
-        self
-    }
-    /// Sets `EndTimeUTC`.
-    #[must_use]
-    pub fn with_end_time_utc(mut self, end_time_utc: ::veeam_runtime::DateTime) -> Self {
-        self.end_time_utc = Some(end_time_utc);
-        self
-    }
-    /// Sets `State`.
-    #[must_use]
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `Result`.
-    #[must_use]
-    pub fn with_result(mut self, result: SessionResult) -> Self {
-        self.result = Some(result);
-        self
-    }
-    /// Sets `Progress`.
-    #[must_use]
-    pub fn with_progress(mut self, progress: i32) -> Self {
-        self.progress = Some(progress);
-        self
-    }
-    /// Sets `IsRetry`.
-    #[must_use]
-    pub fn with_is_retry(mut self, is_retry: bool) -> Self {
-        self.is_retry = Some(is_retry);
-        self
     }
 }
 impl Default for BackupJobSession {
@@ -852,7 +627,8 @@ impl ::veeam_runtime::xml::ToXml for BackupJobSession {
 }
 /// Backup job session entities (`GET /backupSessions?format=Entity`). Gap - no example is published; the root element `BackupJobSessions` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct BackupJobSessions {
@@ -861,24 +637,15 @@ pub struct BackupJobSessions {
         rename = "BackupJobSessions",
         alias = "BackupJobSession",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_job_session: Option<Vec<BackupJobSession>>,
 }
 impl BackupJobSessions {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { backup_job_session: None }
-    }
-    /// Sets `BackupJobSession`.
-    #[must_use]
-    pub fn with_backup_job_session(
-        mut self,
-        backup_job_session: Vec<BackupJobSession>,
-    ) -> Self {
-        self.backup_job_session = Some(backup_job_session);
-        self
     }
 }
 impl Default for BackupJobSessions {
@@ -961,7 +728,9 @@ impl ::veeam_runtime::xml::ToXml for BackupJobSessions {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(href, r#type, name, description, version, vbr_certificate_thumbprint))]
 #[non_exhaustive]
 pub struct BackupServer {
     /// `Href`.
@@ -977,12 +746,8 @@ pub struct BackupServer {
     #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<Uid>,
     /// `Links`.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// Description of the backup server in Enterprise Manager.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
@@ -1019,69 +784,6 @@ impl BackupServer {
             wcf_port: None,
             vbr_certificate_thumbprint: None,
         }
-    }
-    /// Sets `Href`.
-    #[must_use]
-    pub fn with_href(mut self, href: impl Into<String>) -> Self {
-        self.href = Some(href.into());
-        self
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-    /// Sets `Name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `UID`.
-    #[must_use]
-    pub fn with_uid(mut self, uid: Uid) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
-    /// Sets `Description`.
-    #[must_use]
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Port`.
-    #[must_use]
-    pub fn with_port(mut self, port: i32) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Version`.
-    #[must_use]
-    pub fn with_version(mut self, version: impl Into<String>) -> Self {
-        self.version = Some(version.into());
-        self
-    }
-    /// Sets `WcfPort`.
-    #[must_use]
-    pub fn with_wcf_port(mut self, wcf_port: i32) -> Self {
-        self.wcf_port = Some(wcf_port);
-        self
-    }
-    /// Sets `VbrCertificateThumbprint`.
-    #[must_use]
-    pub fn with_vbr_certificate_thumbprint(
-        mut self,
-        vbr_certificate_thumbprint: impl Into<String>,
-    ) -> Self {
-        self.vbr_certificate_thumbprint = Some(vbr_certificate_thumbprint.into());
-        self
     }
 }
 impl Default for BackupServer {
@@ -1157,7 +859,9 @@ impl ::veeam_runtime::xml::ToXml for BackupServer {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(description, username, password, vbr_certificate_thumbprint))]
 #[non_exhaustive]
 pub struct BackupServerEditSpec {
     /// Description of the backup server.
@@ -1200,45 +904,6 @@ impl BackupServerEditSpec {
             wcf_port: None,
             vbr_certificate_thumbprint: None,
         }
-    }
-    /// Sets `Description`.
-    #[must_use]
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Port`.
-    #[must_use]
-    pub fn with_port(mut self, port: i32) -> Self {
-        self.port = Some(port);
-        self
-    }
-    /// Sets `Username`.
-    #[must_use]
-    pub fn with_username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(username.into());
-        self
-    }
-    /// Sets `Password`.
-    #[must_use]
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-    /// Sets `WcfPort`.
-    #[must_use]
-    pub fn with_wcf_port(mut self, wcf_port: i32) -> Self {
-        self.wcf_port = Some(wcf_port);
-        self
-    }
-    /// Sets `VbrCertificateThumbprint`.
-    #[must_use]
-    pub fn with_vbr_certificate_thumbprint(
-        mut self,
-        vbr_certificate_thumbprint: impl Into<String>,
-    ) -> Self {
-        self.vbr_certificate_thumbprint = Some(vbr_certificate_thumbprint.into());
-        self
     }
 }
 impl ::std::fmt::Debug for BackupServerEditSpec {
@@ -1306,7 +971,9 @@ impl ::veeam_runtime::xml::ToXml for BackupServerEditSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html>
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(vbr_certificate_thumbprint))]
 #[non_exhaustive]
 pub struct BackupServerSpec {
     /// Description of the backup server.
@@ -1355,21 +1022,6 @@ impl BackupServerSpec {
             wcf_port: None,
             vbr_certificate_thumbprint: None,
         }
-    }
-    /// Sets `WcfPort`.
-    #[must_use]
-    pub fn with_wcf_port(mut self, wcf_port: i32) -> Self {
-        self.wcf_port = Some(wcf_port);
-        self
-    }
-    /// Sets `VbrCertificateThumbprint`.
-    #[must_use]
-    pub fn with_vbr_certificate_thumbprint(
-        mut self,
-        vbr_certificate_thumbprint: impl Into<String>,
-    ) -> Self {
-        self.vbr_certificate_thumbprint = Some(vbr_certificate_thumbprint.into());
-        self
     }
 }
 impl ::std::fmt::Debug for BackupServerSpec {
@@ -1433,7 +1085,8 @@ impl ::veeam_runtime::xml::ToXml for BackupServerSpec {
 }
 /// Backup server entities (`GET /backupServers?format=Entity`). Gap - no example is published; the root
 /// element name `BackupServers` is assumed (it is not checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct BackupServers {
@@ -1442,21 +1095,15 @@ pub struct BackupServers {
         rename = "BackupServers",
         alias = "BackupServer",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_server: Option<Vec<BackupServer>>,
 }
 impl BackupServers {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { backup_server: None }
-    }
-    /// Sets `BackupServer`.
-    #[must_use]
-    pub fn with_backup_server(mut self, backup_server: Vec<BackupServer>) -> Self {
-        self.backup_server = Some(backup_server);
-        self
     }
 }
 impl Default for BackupServers {
@@ -1534,7 +1181,9 @@ impl ::veeam_runtime::xml::ToXml for BackupServers {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backuptasksessions_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(href, r#type, name, vm_display_name, state, reason))]
 #[non_exhaustive]
 pub struct BackupTaskSession {
     /// `Href`.
@@ -1553,12 +1202,8 @@ pub struct BackupTaskSession {
     #[serde(rename = "VmDisplayName", default, skip_serializing_if = "Option::is_none")]
     pub vm_display_name: Option<String>,
     /// Related resources and actions.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// UID of the job session.
     #[serde(rename = "JobSessionUid", default, skip_serializing_if = "Option::is_none")]
@@ -1604,87 +1249,6 @@ impl BackupTaskSession {
             reason: None,
             total_size: None,
         }
-    }
-    /// Sets `Href`.
-    #[must_use]
-    pub fn with_href(mut self, href: impl Into<String>) -> Self {
-        self.href = Some(href.into());
-        self
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-    /// Sets `Name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `UID`.
-    #[must_use]
-    pub fn with_uid(mut self, uid: Uid) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `VmDisplayName`.
-    #[must_use]
-    pub fn with_vm_display_name(mut self, vm_display_name: impl Into<String>) -> Self {
-        self.vm_display_name = Some(vm_display_name.into());
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
-    /// Sets `JobSessionUid`.
-    #[must_use]
-    pub fn with_job_session_uid(mut self, job_session_uid: Uid) -> Self {
-        self.job_session_uid = Some(job_session_uid);
-        self
-    }
-    /// Sets `CreationTimeUTC`.
-    #[must_use]
-    pub fn with_creation_time_utc(
-        mut self,
-        creation_time_utc: ::veeam_runtime::DateTime,
-    ) -> Self {
-        self.creation_time_utc = Some(creation_time_utc);
-        self
-    }
-    /// Sets `EndTimeUTC`.
-    #[must_use]
-    pub fn with_end_time_utc(mut self, end_time_utc: ::veeam_runtime::DateTime) -> Self {
-        self.end_time_utc = Some(end_time_utc);
-        self
-    }
-    /// Sets `State`.
-    #[must_use]
-    pub fn with_state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-    /// Sets `Result`.
-    #[must_use]
-    pub fn with_result(mut self, result: SessionResult) -> Self {
-        self.result = Some(result);
-        self
-    }
-    /// Sets `Reason`.
-    #[must_use]
-    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
-        self
-    }
-    /// Sets `TotalSize`.
-    #[must_use]
-    pub fn with_total_size(mut self, total_size: i64) -> Self {
-        self.total_size = Some(total_size);
-        self
     }
 }
 impl Default for BackupTaskSession {
@@ -1759,7 +1323,8 @@ impl ::veeam_runtime::xml::ToXml for BackupTaskSession {
 }
 /// Backup task session entities (`GET /backupTaskSessions?format=Entity`). Gap - no example is published; the root element `BackupTaskSessions` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct BackupTaskSessions {
@@ -1768,24 +1333,15 @@ pub struct BackupTaskSessions {
         rename = "BackupTaskSessions",
         alias = "BackupTaskSession",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_task_session: Option<Vec<BackupTaskSession>>,
 }
 impl BackupTaskSessions {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { backup_task_session: None }
-    }
-    /// Sets `BackupTaskSession`.
-    #[must_use]
-    pub fn with_backup_task_session(
-        mut self,
-        backup_task_session: Vec<BackupTaskSession>,
-    ) -> Self {
-        self.backup_task_session = Some(backup_task_session);
-        self
     }
 }
 impl Default for BackupTaskSessions {
@@ -1838,24 +1394,17 @@ impl ::veeam_runtime::xml::ToXml for BackupTaskSessions {
     }
 }
 /// Hours of the week the job may run in.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct BackupWindow {
     /// `Enabled`.
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// `TimePeriods`.
-    #[serde(
-        rename = "TimePeriods",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "TimePeriods", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub time_periods: Option<Vec<ScheduleDay>>,
 }
 impl BackupWindow {
@@ -1865,18 +1414,6 @@ impl BackupWindow {
             enabled: None,
             time_periods: None,
         }
-    }
-    /// Sets `Enabled`.
-    #[must_use]
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
-    /// Sets `TimePeriods`.
-    #[must_use]
-    pub fn with_time_periods(mut self, time_periods: Vec<ScheduleDay>) -> Self {
-        self.time_periods = Some(time_periods);
-        self
     }
 }
 impl Default for BackupWindow {
@@ -1911,7 +1448,8 @@ impl ::veeam_runtime::xml::ToXml for BackupWindow {
 }
 /// Backup entities (`GET /backups?format=Entity`). Gap - no example is published; the root element `Backups` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Backups {
@@ -1920,21 +1458,15 @@ pub struct Backups {
         rename = "Backups",
         alias = "Backup",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup: Option<Vec<Backup>>,
 }
 impl Backups {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { backup: None }
-    }
-    /// Sets `Backup`.
-    #[must_use]
-    pub fn with_backup(mut self, backup: Vec<Backup>) -> Self {
-        self.backup = Some(backup);
-        self
     }
 }
 impl Default for Backups {
@@ -1987,24 +1519,17 @@ impl ::veeam_runtime::xml::ToXml for Backups {
     }
 }
 /// Runs continuously within the hours the schedule allows.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct ContinuousSchedule {
     /// `Enabled`.
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// `Schedule`.
-    #[serde(
-        rename = "Schedule",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Schedule", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub schedule: Option<Vec<ScheduleDay>>,
 }
 impl ContinuousSchedule {
@@ -2014,18 +1539,6 @@ impl ContinuousSchedule {
             enabled: None,
             schedule: None,
         }
-    }
-    /// Sets `Enabled`.
-    #[must_use]
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
-    /// Sets `Schedule`.
-    #[must_use]
-    pub fn with_schedule(mut self, schedule: Vec<ScheduleDay>) -> Self {
-        self.schedule = Some(schedule);
-        self
     }
 }
 impl Default for ContinuousSchedule {
@@ -2086,7 +1599,8 @@ impl ::veeam_runtime::xml::ToXml for ContinuousSchedule {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_includes.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct CreateObjectInJobSpec {
     /// Reference of the VM or container (from the lookup service).
@@ -2114,15 +1628,6 @@ impl CreateObjectInJobSpec {
             hierarchy_obj_name: hierarchy_obj_name.into(),
             guest_processing_options: None,
         }
-    }
-    /// Sets `GuestProcessingOptions`.
-    #[must_use]
-    pub fn with_guest_processing_options(
-        mut self,
-        guest_processing_options: GuestProcessingOptions,
-    ) -> Self {
-        self.guest_processing_options = Some(guest_processing_options);
-        self
     }
 }
 impl ::veeam_runtime::xml::FromXml for CreateObjectInJobSpec {
@@ -2197,7 +1702,9 @@ impl ::veeam_runtime::xml::ToXml for CreateObjectInJobSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/backup/em_rest/get_backupservers_id_creds.html>
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(href, r#type, username, description, password))]
 #[non_exhaustive]
 pub struct CredentialsInfo {
     /// `Href`.
@@ -2207,12 +1714,8 @@ pub struct CredentialsInfo {
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Links`.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// ID of the credentials record.
     #[serde(rename = "Id")]
@@ -2241,42 +1744,6 @@ impl CredentialsInfo {
             description: None,
             password: None,
         }
-    }
-    /// Sets `Href`.
-    #[must_use]
-    pub fn with_href(mut self, href: impl Into<String>) -> Self {
-        self.href = Some(href.into());
-        self
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
-    /// Sets `Username`.
-    #[must_use]
-    pub fn with_username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(username.into());
-        self
-    }
-    /// Sets `Description`.
-    #[must_use]
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `Password`.
-    #[must_use]
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
     }
 }
 impl ::std::fmt::Debug for CredentialsInfo {
@@ -2331,7 +1798,8 @@ impl ::veeam_runtime::xml::ToXml for CredentialsInfo {
     }
 }
 /// Credentials records of a backup server.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CredentialsInfoList {
@@ -2340,24 +1808,15 @@ pub struct CredentialsInfoList {
         rename = "CredentialsInfos",
         alias = "CredentialsInfo",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub credentials_info: Option<Vec<CredentialsInfo>>,
 }
 impl CredentialsInfoList {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { credentials_info: None }
-    }
-    /// Sets `CredentialsInfo`.
-    #[must_use]
-    pub fn with_credentials_info(
-        mut self,
-        credentials_info: Vec<CredentialsInfo>,
-    ) -> Self {
-        self.credentials_info = Some(credentials_info);
-        self
     }
 }
 impl Default for CredentialsInfoList {
@@ -2410,27 +1869,21 @@ impl ::veeam_runtime::xml::ToXml for CredentialsInfoList {
     }
 }
 /// Runs at a time of day, every day or on chosen days.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(kind, time))]
 #[non_exhaustive]
 pub struct DailySchedule {
     /// `Enabled`.
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// `Everyday`, `WeekDays` or `SelectedDays`.
     #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Days of the week it runs on; in XML a `Days` element each.
-    #[serde(
-        rename = "Days",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Days", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub days: Option<Vec<String>>,
     /// Time of day with its offset, such as `18:00:00.0000000+01:00`.
     #[serde(rename = "Time", default, skip_serializing_if = "Option::is_none")]
@@ -2449,36 +1902,6 @@ impl DailySchedule {
             time: None,
             time_offset_utc: None,
         }
-    }
-    /// Sets `Enabled`.
-    #[must_use]
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
-    /// Sets `Kind`.
-    #[must_use]
-    pub fn with_kind(mut self, kind: impl Into<String>) -> Self {
-        self.kind = Some(kind.into());
-        self
-    }
-    /// Sets `Days`.
-    #[must_use]
-    pub fn with_days(mut self, days: Vec<String>) -> Self {
-        self.days = Some(days);
-        self
-    }
-    /// Sets `Time`.
-    #[must_use]
-    pub fn with_time(mut self, time: impl Into<String>) -> Self {
-        self.time = Some(time.into());
-        self
-    }
-    /// Sets `TimeOffsetUtc`.
-    #[must_use]
-    pub fn with_time_offset_utc(mut self, time_offset_utc: i32) -> Self {
-        self.time_offset_utc = Some(time_offset_utc);
-        self
     }
 }
 impl Default for DailySchedule {
@@ -2518,16 +1941,14 @@ impl ::veeam_runtime::xml::ToXml for DailySchedule {
     }
 }
 /// Runs after another job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(previous_job_uid))]
 #[non_exhaustive]
 pub struct DaisyChaining {
     /// `Enabled`.
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// UID of the job to run after (empty when none).
     #[serde(rename = "PreviousJobUid", default, skip_serializing_if = "Option::is_none")]
@@ -2540,18 +1961,6 @@ impl DaisyChaining {
             enabled: None,
             previous_job_uid: None,
         }
-    }
-    /// Sets `Enabled`.
-    #[must_use]
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
-    /// Sets `PreviousJobUid`.
-    #[must_use]
-    pub fn with_previous_job_uid(mut self, previous_job_uid: impl Into<String>) -> Self {
-        self.previous_job_uid = Some(previous_job_uid.into());
-        self
     }
 }
 impl Default for DaisyChaining {
@@ -2608,7 +2017,9 @@ impl ::veeam_runtime::xml::ToXml for DaisyChaining {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(href, r#type, name))]
 #[non_exhaustive]
 pub struct EnterpriseAccount {
     /// `Href`.
@@ -2624,12 +2035,8 @@ pub struct EnterpriseAccount {
     #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<Uid>,
     /// `Links`.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `AccountType`.
     #[serde(rename = "AccountType", default, skip_serializing_if = "Option::is_none")]
@@ -2638,9 +2045,9 @@ pub struct EnterpriseAccount {
     #[serde(
         rename = "AllowRestoreAllVms",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub allow_restore_all_vms: Option<bool>,
     /// File-level restore restrictions.
     #[serde(rename = "FlrSettings", default, skip_serializing_if = "Option::is_none")]
@@ -2663,60 +2070,6 @@ impl EnterpriseAccount {
             flr_settings: None,
             sql_settings: None,
         }
-    }
-    /// Sets `Href`.
-    #[must_use]
-    pub fn with_href(mut self, href: impl Into<String>) -> Self {
-        self.href = Some(href.into());
-        self
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-    /// Sets `Name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `UID`.
-    #[must_use]
-    pub fn with_uid(mut self, uid: Uid) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
-    /// Sets `AccountType`.
-    #[must_use]
-    pub fn with_account_type(mut self, account_type: AccountTypeEnumeration) -> Self {
-        self.account_type = Some(account_type);
-        self
-    }
-    /// Sets `AllowRestoreAllVms`.
-    #[must_use]
-    pub fn with_allow_restore_all_vms(mut self, allow_restore_all_vms: bool) -> Self {
-        self.allow_restore_all_vms = Some(allow_restore_all_vms);
-        self
-    }
-    /// Sets `FlrSettings`.
-    #[must_use]
-    pub fn with_flr_settings(mut self, flr_settings: FileRestoreSettingsInfo) -> Self {
-        self.flr_settings = Some(flr_settings);
-        self
-    }
-    /// Sets `SqlSettings`.
-    #[must_use]
-    pub fn with_sql_settings(mut self, sql_settings: SqlRestoreSettingsInfo) -> Self {
-        self.sql_settings = Some(sql_settings);
-        self
     }
 }
 impl Default for EnterpriseAccount {
@@ -2780,7 +2133,8 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseAccount {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct EnterpriseAccountCreateSpec {
     /// Kind of account.
@@ -2790,17 +2144,15 @@ pub struct EnterpriseAccountCreateSpec {
     #[serde(rename = "AccountName")]
     pub account_name: String,
     /// Roles assigned to the account (UIDs from `GET /security/roles`).
+    #[serde(rename = "Roles")]
     #[serde(
-        rename = "Roles",
         deserialize_with = "::veeam_runtime::json::wrapped_list::<json_members::MemberEnterpriseRoles, _, _>",
         serialize_with = "::veeam_runtime::json::serialize_wrapped_list::<json_members::MemberEnterpriseRoles, _, _>"
     )]
     pub roles: Vec<EnterpriseAccountInRoleCreateSpec>,
     /// Whether the account may restore all VMs.
-    #[serde(
-        rename = "AllowRestoreAllVms",
-        deserialize_with = "::veeam_runtime::json::bool"
-    )]
+    #[serde(rename = "AllowRestoreAllVms")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub allow_restore_all_vms: bool,
     /// Restore scope of the account.
     #[serde(
@@ -2833,27 +2185,6 @@ impl EnterpriseAccountCreateSpec {
             flr_settings: None,
             sql_settings: None,
         }
-    }
-    /// Sets `HierarchyScopeObjects`.
-    #[must_use]
-    pub fn with_hierarchy_scope_objects(
-        mut self,
-        hierarchy_scope_objects: HierarchyScopeCreateSpec,
-    ) -> Self {
-        self.hierarchy_scope_objects = Some(hierarchy_scope_objects);
-        self
-    }
-    /// Sets `FlrSettings`.
-    #[must_use]
-    pub fn with_flr_settings(mut self, flr_settings: FileRestoreSettingsInfo) -> Self {
-        self.flr_settings = Some(flr_settings);
-        self
-    }
-    /// Sets `SqlSettings`.
-    #[must_use]
-    pub fn with_sql_settings(mut self, sql_settings: SqlRestoreSettingsSpecs) -> Self {
-        self.sql_settings = Some(sql_settings);
-        self
     }
 }
 impl ::veeam_runtime::xml::FromXml for EnterpriseAccountCreateSpec {
@@ -2900,7 +2231,8 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseAccountCreateSpec {
     }
 }
 /// A role to assign to a new account.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseAccountInRoleCreateSpec {
     /// UID of the role.
@@ -2961,7 +2293,9 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseAccountInRoleCreateSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_roles_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(href, r#type, name))]
 #[non_exhaustive]
 pub struct EnterpriseRole {
     /// `Href`.
@@ -2977,12 +2311,8 @@ pub struct EnterpriseRole {
     #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<Uid>,
     /// `Links`.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl EnterpriseRole {
@@ -2995,36 +2325,6 @@ impl EnterpriseRole {
             uid: None,
             links: None,
         }
-    }
-    /// Sets `Href`.
-    #[must_use]
-    pub fn with_href(mut self, href: impl Into<String>) -> Self {
-        self.href = Some(href.into());
-        self
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-    /// Sets `Name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `UID`.
-    #[must_use]
-    pub fn with_uid(mut self, uid: Uid) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 impl Default for EnterpriseRole {
@@ -3090,7 +2390,9 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseRole {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/resource_representations.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(href, r#type, name))]
 #[non_exhaustive]
 pub struct EntityRef {
     /// URL of the referenced resource.
@@ -3106,12 +2408,8 @@ pub struct EntityRef {
     #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl EntityRef {
@@ -3124,36 +2422,6 @@ impl EntityRef {
             uid: None,
             links: None,
         }
-    }
-    /// Sets `Href`.
-    #[must_use]
-    pub fn with_href(mut self, href: impl Into<String>) -> Self {
-        self.href = Some(href.into());
-        self
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-    /// Sets `Name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `UID`.
-    #[must_use]
-    pub fn with_uid(mut self, uid: Uid) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 impl Default for EntityRef {
@@ -3285,29 +2553,20 @@ impl ::veeam_runtime::xml::ToXml for EntityRef {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/representation_collections.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct EntityReferences {
     /// The references; in XML each is a `Ref` element.
-    #[serde(
-        rename = "Refs",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Refs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub refs: Option<Vec<EntityRef>>,
 }
 impl EntityReferences {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { refs: None }
-    }
-    /// Sets `Refs`.
-    #[must_use]
-    pub fn with_refs(mut self, refs: Vec<EntityRef>) -> Self {
-        self.refs = Some(refs);
-        self
     }
 }
 impl Default for EntityReferences {
@@ -3365,7 +2624,9 @@ impl ::veeam_runtime::xml::ToXml for EntityReferences {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/http_response_codes.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(message, status, first_chance_exception_message, stack_trace))]
 #[non_exhaustive]
 pub struct Error {
     /// What went wrong.
@@ -3398,41 +2659,6 @@ impl Error {
             first_chance_exception_message: None,
             stack_trace: None,
         }
-    }
-    /// Sets `Message`.
-    #[must_use]
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-    /// Sets `StatusCode`.
-    #[must_use]
-    pub fn with_status_code(mut self, status_code: i32) -> Self {
-        self.status_code = Some(status_code);
-        self
-    }
-    /// Sets `Status`.
-    #[must_use]
-    pub fn with_status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets `FirstChanceExceptionMessage`.
-    #[must_use]
-    pub fn with_first_chance_exception_message(
-        mut self,
-        first_chance_exception_message: impl Into<String>,
-    ) -> Self {
-        self.first_chance_exception_message = Some(
-            first_chance_exception_message.into(),
-        );
-        self
-    }
-    /// Sets `StackTrace`.
-    #[must_use]
-    pub fn with_stack_trace(mut self, stack_trace: impl Into<String>) -> Self {
-        self.stack_trace = Some(stack_trace.into());
-        self
     }
 }
 impl Default for Error {
@@ -3488,11 +2714,14 @@ impl ::veeam_runtime::xml::ToXml for Error {
 ///    <FlrExtentionRestrictions>doc,pptx</FlrExtentionRestrictions>
 /// </FlrSettings>
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(flr_extention_restrictions))]
 #[non_exhaustive]
 pub struct FileRestoreSettingsInfo {
     /// Whether only files with the extensions in `FlrExtentionRestrictions` may be restored.
-    #[serde(rename = "FlrInplaceOnly", deserialize_with = "::veeam_runtime::json::bool")]
+    #[serde(rename = "FlrInplaceOnly")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub flr_inplace_only: bool,
     /// Permitted filename extensions, comma-separated: `doc,pptx,pdf`.
     #[serde(
@@ -3509,15 +2738,6 @@ impl FileRestoreSettingsInfo {
             flr_inplace_only,
             flr_extention_restrictions: None,
         }
-    }
-    /// Sets `FlrExtentionRestrictions`.
-    #[must_use]
-    pub fn with_flr_extention_restrictions(
-        mut self,
-        flr_extention_restrictions: impl Into<String>,
-    ) -> Self {
-        self.flr_extention_restrictions = Some(flr_extention_restrictions.into());
-        self
     }
 }
 impl ::veeam_runtime::xml::FromXml for FileRestoreSettingsInfo {
@@ -3555,7 +2775,8 @@ impl ::veeam_runtime::xml::ToXml for FileRestoreSettingsInfo {
 }
 /// Guest files to include or exclude. The XML example names the lists `IncludeList`/`ExcludeList`, the
 /// JSON example `IncludeLists`/`ExcludeLists`.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct FsFileExcludeOptions {
     /// `1` to back up the include list only, `2` for all but the exclude list.
@@ -3566,18 +2787,18 @@ pub struct FsFileExcludeOptions {
         rename = "IncludeLists",
         alias = "IncludeList",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub include_list: Option<Vec<String>>,
     /// `ExcludeList`.
     #[serde(
         rename = "ExcludeLists",
         alias = "ExcludeList",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub exclude_list: Option<Vec<String>>,
 }
 impl FsFileExcludeOptions {
@@ -3588,24 +2809,6 @@ impl FsFileExcludeOptions {
             include_list: None,
             exclude_list: None,
         }
-    }
-    /// Sets `BackupScope`.
-    #[must_use]
-    pub fn with_backup_scope(mut self, backup_scope: i32) -> Self {
-        self.backup_scope = Some(backup_scope);
-        self
-    }
-    /// Sets `IncludeList`.
-    #[must_use]
-    pub fn with_include_list(mut self, include_list: Vec<String>) -> Self {
-        self.include_list = Some(include_list);
-        self
-    }
-    /// Sets `ExcludeList`.
-    #[must_use]
-    pub fn with_exclude_list(mut self, exclude_list: Vec<String>) -> Self {
-        self.exclude_list = Some(exclude_list);
-        self
     }
 }
 impl Default for FsFileExcludeOptions {
@@ -3641,16 +2844,14 @@ impl ::veeam_runtime::xml::ToXml for FsFileExcludeOptions {
     }
 }
 /// One period of a GFS policy; the `Selected*` element matching the period is set.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(selected_day, selected_week, selected_month))]
 #[non_exhaustive]
 pub struct GfsRetentionPeriod {
     /// `Enabled`.
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// How many such backups to keep.
     #[serde(
@@ -3679,36 +2880,6 @@ impl GfsRetentionPeriod {
             selected_week: None,
             selected_month: None,
         }
-    }
-    /// Sets `Enabled`.
-    #[must_use]
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
-    /// Sets `RetentionPeriod`.
-    #[must_use]
-    pub fn with_retention_period(mut self, retention_period: i32) -> Self {
-        self.retention_period = Some(retention_period);
-        self
-    }
-    /// Sets `SelectedDay`.
-    #[must_use]
-    pub fn with_selected_day(mut self, selected_day: impl Into<String>) -> Self {
-        self.selected_day = Some(selected_day.into());
-        self
-    }
-    /// Sets `SelectedWeek`.
-    #[must_use]
-    pub fn with_selected_week(mut self, selected_week: impl Into<String>) -> Self {
-        self.selected_week = Some(selected_week.into());
-        self
-    }
-    /// Sets `SelectedMonth`.
-    #[must_use]
-    pub fn with_selected_month(mut self, selected_month: impl Into<String>) -> Self {
-        self.selected_month = Some(selected_month.into());
-        self
     }
 }
 impl Default for GfsRetentionPeriod {
@@ -3748,16 +2919,13 @@ impl ::veeam_runtime::xml::ToXml for GfsRetentionPeriod {
     }
 }
 /// Weekly, monthly and yearly full backups kept for archival.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct GfsRetentionPolicy {
     /// `Enabled`.
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// `Weekly`.
     #[serde(rename = "Weekly", default, skip_serializing_if = "Option::is_none")]
@@ -3778,30 +2946,6 @@ impl GfsRetentionPolicy {
             monthly: None,
             yearly: None,
         }
-    }
-    /// Sets `Enabled`.
-    #[must_use]
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
-    /// Sets `Weekly`.
-    #[must_use]
-    pub fn with_weekly(mut self, weekly: GfsRetentionPeriod) -> Self {
-        self.weekly = Some(weekly);
-        self
-    }
-    /// Sets `Monthly`.
-    #[must_use]
-    pub fn with_monthly(mut self, monthly: GfsRetentionPeriod) -> Self {
-        self.monthly = Some(monthly);
-        self
-    }
-    /// Sets `Yearly`.
-    #[must_use]
-    pub fn with_yearly(mut self, yearly: GfsRetentionPeriod) -> Self {
-        self.yearly = Some(yearly);
-        self
     }
 }
 impl Default for GfsRetentionPolicy {
@@ -3839,7 +2983,9 @@ impl ::veeam_runtime::xml::ToXml for GfsRetentionPolicy {
     }
 }
 /// File indexing of a guest OS.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(file_system_indexing_mode))]
 #[non_exhaustive]
 pub struct GuestFsIndexingOptions {
     /// `EveryFolders`, `SpecifiedFolders` or `ExceptSpecifiedFolders`.
@@ -3853,17 +2999,17 @@ pub struct GuestFsIndexingOptions {
     #[serde(
         rename = "IncludedIndexingFolders",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub included_indexing_folders: Option<Vec<String>>,
     /// `ExcludedIndexingFolders`.
     #[serde(
         rename = "ExcludedIndexingFolders",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub excluded_indexing_folders: Option<Vec<String>>,
 }
 impl GuestFsIndexingOptions {
@@ -3874,33 +3020,6 @@ impl GuestFsIndexingOptions {
             included_indexing_folders: None,
             excluded_indexing_folders: None,
         }
-    }
-    /// Sets `FileSystemIndexingMode`.
-    #[must_use]
-    pub fn with_file_system_indexing_mode(
-        mut self,
-        file_system_indexing_mode: impl Into<String>,
-    ) -> Self {
-        self.file_system_indexing_mode = Some(file_system_indexing_mode.into());
-        self
-    }
-    /// Sets `IncludedIndexingFolders`.
-    #[must_use]
-    pub fn with_included_indexing_folders(
-        mut self,
-        included_indexing_folders: Vec<String>,
-    ) -> Self {
-        self.included_indexing_folders = Some(included_indexing_folders);
-        self
-    }
-    /// Sets `ExcludedIndexingFolders`.
-    #[must_use]
-    pub fn with_excluded_indexing_folders(
-        mut self,
-        excluded_indexing_folders: Vec<String>,
-    ) -> Self {
-        self.excluded_indexing_folders = Some(excluded_indexing_folders);
-        self
     }
 }
 impl Default for GuestFsIndexingOptions {
@@ -3955,7 +3074,17 @@ impl ::veeam_runtime::xml::ToXml for GuestFsIndexingOptions {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_includes.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(
+    into(
+        app_aware_processing_mode,
+        file_system_indexing_mode,
+        credentials_id,
+        windows_credentials_id,
+        linux_credentials_id
+    )
+)]
 #[non_exhaustive]
 pub struct GuestProcessingOptions {
     /// Older flat form of `VssSnapshotOptions.VssSnapshotMode`.
@@ -3976,17 +3105,17 @@ pub struct GuestProcessingOptions {
     #[serde(
         rename = "IncludedIndexingFolders",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub included_indexing_folders: Option<Vec<String>>,
     /// Older flat form: folders not to index.
     #[serde(
         rename = "ExcludedIndexingFolders",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub excluded_indexing_folders: Option<Vec<String>>,
     /// Older flat form of the guest credentials.
     #[serde(rename = "CredentialsId", default, skip_serializing_if = "Option::is_none")]
@@ -4066,120 +3195,6 @@ impl GuestProcessingOptions {
             fs_file_exclude_options: None,
             oracle_backup_options: None,
         }
-    }
-    /// Sets `AppAwareProcessingMode`.
-    #[must_use]
-    pub fn with_app_aware_processing_mode(
-        mut self,
-        app_aware_processing_mode: impl Into<String>,
-    ) -> Self {
-        self.app_aware_processing_mode = Some(app_aware_processing_mode.into());
-        self
-    }
-    /// Sets `FileSystemIndexingMode`.
-    #[must_use]
-    pub fn with_file_system_indexing_mode(
-        mut self,
-        file_system_indexing_mode: impl Into<String>,
-    ) -> Self {
-        self.file_system_indexing_mode = Some(file_system_indexing_mode.into());
-        self
-    }
-    /// Sets `IncludedIndexingFolders`.
-    #[must_use]
-    pub fn with_included_indexing_folders(
-        mut self,
-        included_indexing_folders: Vec<String>,
-    ) -> Self {
-        self.included_indexing_folders = Some(included_indexing_folders);
-        self
-    }
-    /// Sets `ExcludedIndexingFolders`.
-    #[must_use]
-    pub fn with_excluded_indexing_folders(
-        mut self,
-        excluded_indexing_folders: Vec<String>,
-    ) -> Self {
-        self.excluded_indexing_folders = Some(excluded_indexing_folders);
-        self
-    }
-    /// Sets `CredentialsId`.
-    #[must_use]
-    pub fn with_credentials_id(mut self, credentials_id: impl Into<String>) -> Self {
-        self.credentials_id = Some(credentials_id.into());
-        self
-    }
-    /// Sets `VssSnapshotOptions`.
-    #[must_use]
-    pub fn with_vss_snapshot_options(
-        mut self,
-        vss_snapshot_options: VssSnapshotOptions,
-    ) -> Self {
-        self.vss_snapshot_options = Some(vss_snapshot_options);
-        self
-    }
-    /// Sets `WindowsGuestFSIndexingOptions`.
-    #[must_use]
-    pub fn with_windows_guest_fs_indexing_options(
-        mut self,
-        windows_guest_fs_indexing_options: GuestFsIndexingOptions,
-    ) -> Self {
-        self.windows_guest_fs_indexing_options = Some(windows_guest_fs_indexing_options);
-        self
-    }
-    /// Sets `LinuxGuestFSIndexingOptions`.
-    #[must_use]
-    pub fn with_linux_guest_fs_indexing_options(
-        mut self,
-        linux_guest_fs_indexing_options: GuestFsIndexingOptions,
-    ) -> Self {
-        self.linux_guest_fs_indexing_options = Some(linux_guest_fs_indexing_options);
-        self
-    }
-    /// Sets `SqlBackupOptions`.
-    #[must_use]
-    pub fn with_sql_backup_options(
-        mut self,
-        sql_backup_options: SqlBackupOptions,
-    ) -> Self {
-        self.sql_backup_options = Some(sql_backup_options);
-        self
-    }
-    /// Sets `WindowsCredentialsId`.
-    #[must_use]
-    pub fn with_windows_credentials_id(
-        mut self,
-        windows_credentials_id: impl Into<String>,
-    ) -> Self {
-        self.windows_credentials_id = Some(windows_credentials_id.into());
-        self
-    }
-    /// Sets `LinuxCredentialsId`.
-    #[must_use]
-    pub fn with_linux_credentials_id(
-        mut self,
-        linux_credentials_id: impl Into<String>,
-    ) -> Self {
-        self.linux_credentials_id = Some(linux_credentials_id.into());
-        self
-    }
-    /// Sets `FSFileExcludeOptions`.
-    #[must_use]
-    pub fn with_fs_file_exclude_options(
-        mut self,
-        fs_file_exclude_options: FsFileExcludeOptions,
-    ) -> Self {
-        self.fs_file_exclude_options = Some(fs_file_exclude_options);
-        self
-    }
-    /// Sets `OracleBackupOptions`.
-    #[must_use]
-    pub fn with_oracle_backup_options(
-        mut self,
-        oracle_backup_options: OracleBackupOptions,
-    ) -> Self {
-        self.oracle_backup_options = Some(oracle_backup_options);
-        self
     }
 }
 impl Default for GuestProcessingOptions {
@@ -4273,7 +3288,8 @@ impl ::veeam_runtime::xml::ToXml for GuestProcessingOptions {
 ///  </HierarchyScopeItem>
 /// </HierarchyScopeObjects>
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct HierarchyScopeCreateSpec {
     /// Objects of the virtual infrastructure the account may restore.
@@ -4281,24 +3297,15 @@ pub struct HierarchyScopeCreateSpec {
         rename = "HierarchyScopeItems",
         alias = "HierarchyScopeItem",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub hierarchy_scope_item: Option<Vec<HierarchyScopeCreateSpecItem>>,
 }
 impl HierarchyScopeCreateSpec {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { hierarchy_scope_item: None }
-    }
-    /// Sets `HierarchyScopeItem`.
-    #[must_use]
-    pub fn with_hierarchy_scope_item(
-        mut self,
-        hierarchy_scope_item: Vec<HierarchyScopeCreateSpecItem>,
-    ) -> Self {
-        self.hierarchy_scope_item = Some(hierarchy_scope_item);
-        self
     }
 }
 impl Default for HierarchyScopeCreateSpec {
@@ -4330,7 +3337,9 @@ impl ::veeam_runtime::xml::ToXml for HierarchyScopeCreateSpec {
     }
 }
 /// An object of the restore scope.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(hierarchy_obj_ref, object_name))]
 #[non_exhaustive]
 pub struct HierarchyScopeCreateSpecItem {
     /// Reference to the object, for example `urn:VMware:Vm:<id>.vm-7870` (XSD `HierarchyObjRefType`).
@@ -4351,21 +3360,6 @@ impl HierarchyScopeCreateSpecItem {
             hierarchy_obj_ref: None,
             object_name: None,
         }
-    }
-    /// Sets `HierarchyObjRef`.
-    #[must_use]
-    pub fn with_hierarchy_obj_ref(
-        mut self,
-        hierarchy_obj_ref: impl Into<String>,
-    ) -> Self {
-        self.hierarchy_obj_ref = Some(hierarchy_obj_ref.into());
-        self
-    }
-    /// Sets `ObjectName`.
-    #[must_use]
-    pub fn with_object_name(mut self, object_name: impl Into<String>) -> Self {
-        self.object_name = Some(object_name.into());
-        self
     }
 }
 impl Default for HierarchyScopeCreateSpecItem {
@@ -4399,32 +3393,33 @@ impl ::veeam_runtime::xml::ToXml for HierarchyScopeCreateSpecItem {
     }
 }
 /// What an immediate backup copy job copies.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct ImmediateBackupCopyJobInfo {
     /// Jobs whose backups are copied.
     #[serde(
         rename = "LinkedJobIncludes",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub linked_job_includes: Option<Vec<LinkedJobObject>>,
     /// Backups copied.
     #[serde(
         rename = "LinkedBackupIncludes",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub linked_backup_includes: Option<Vec<LinkedBackupObject>>,
     /// Repositories whose backups are copied.
     #[serde(
         rename = "LinkedBackupRepositoryIncludes",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub linked_backup_repository_includes: Option<Vec<LinkedBackupRepository>>,
 }
 impl ImmediateBackupCopyJobInfo {
@@ -4435,33 +3430,6 @@ impl ImmediateBackupCopyJobInfo {
             linked_backup_includes: None,
             linked_backup_repository_includes: None,
         }
-    }
-    /// Sets `LinkedJobIncludes`.
-    #[must_use]
-    pub fn with_linked_job_includes(
-        mut self,
-        linked_job_includes: Vec<LinkedJobObject>,
-    ) -> Self {
-        self.linked_job_includes = Some(linked_job_includes);
-        self
-    }
-    /// Sets `LinkedBackupIncludes`.
-    #[must_use]
-    pub fn with_linked_backup_includes(
-        mut self,
-        linked_backup_includes: Vec<LinkedBackupObject>,
-    ) -> Self {
-        self.linked_backup_includes = Some(linked_backup_includes);
-        self
-    }
-    /// Sets `LinkedBackupRepositoryIncludes`.
-    #[must_use]
-    pub fn with_linked_backup_repository_includes(
-        mut self,
-        linked_backup_repository_includes: Vec<LinkedBackupRepository>,
-    ) -> Self {
-        self.linked_backup_repository_includes = Some(linked_backup_repository_includes);
-        self
     }
 }
 impl Default for ImmediateBackupCopyJobInfo {
@@ -4518,7 +3486,8 @@ impl ::veeam_runtime::xml::ToXml for ImmediateBackupCopyJobInfo {
     }
 }
 /// Schedule of an immediate backup copy job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct ImmediateCopyModeOptions {
     /// `OptionsContinuous`.
@@ -4533,15 +3502,6 @@ impl ImmediateCopyModeOptions {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { options_continuous: None }
-    }
-    /// Sets `OptionsContinuous`.
-    #[must_use]
-    pub fn with_options_continuous(
-        mut self,
-        options_continuous: ContinuousSchedule,
-    ) -> Self {
-        self.options_continuous = Some(options_continuous);
-        self
     }
 }
 impl Default for ImmediateCopyModeOptions {
@@ -4785,7 +3745,9 @@ impl ::veeam_runtime::xml::ToXml for ImmediateCopyModeOptions {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(href, r#type, name, platform, description))]
 #[non_exhaustive]
 pub struct Job {
     /// `Href`.
@@ -4801,12 +3763,8 @@ pub struct Job {
     #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<Uid>,
     /// Related resources and the actions the job allows.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// Kind of job.
     #[serde(rename = "JobType", default, skip_serializing_if = "Option::is_none")]
@@ -4821,17 +3779,17 @@ pub struct Job {
     #[serde(
         rename = "ScheduleConfigured",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub schedule_configured: Option<bool>,
     /// Whether the schedule is enabled.
     #[serde(
         rename = "ScheduleEnabled",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub schedule_enabled: Option<bool>,
     /// Next run (UTC), for scheduled jobs.
     #[serde(rename = "NextRun", default, skip_serializing_if = "Option::is_none")]
@@ -4865,87 +3823,6 @@ impl Job {
             job_schedule_options: None,
             job_info: None,
         }
-    }
-    /// Sets `Href`.
-    #[must_use]
-    pub fn with_href(mut self, href: impl Into<String>) -> Self {
-        self.href = Some(href.into());
-        self
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-    /// Sets `Name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `UID`.
-    #[must_use]
-    pub fn with_uid(mut self, uid: Uid) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
-    /// Sets `JobType`.
-    #[must_use]
-    pub fn with_job_type(mut self, job_type: JobType) -> Self {
-        self.job_type = Some(job_type);
-        self
-    }
-    /// Sets `Platform`.
-    #[must_use]
-    pub fn with_platform(mut self, platform: impl Into<String>) -> Self {
-        self.platform = Some(platform.into());
-        self
-    }
-    /// Sets `Description`.
-    #[must_use]
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `ScheduleConfigured`.
-    #[must_use]
-    pub fn with_schedule_configured(mut self, schedule_configured: bool) -> Self {
-        self.schedule_configured = Some(schedule_configured);
-        self
-    }
-    /// Sets `ScheduleEnabled`.
-    #[must_use]
-    pub fn with_schedule_enabled(mut self, schedule_enabled: bool) -> Self {
-        self.schedule_enabled = Some(schedule_enabled);
-        self
-    }
-    /// Sets `NextRun`.
-    #[must_use]
-    pub fn with_next_run(mut self, next_run: ::veeam_runtime::DateTime) -> Self {
-        self.next_run = Some(next_run);
-        self
-    }
-    /// Sets `JobScheduleOptions`.
-    #[must_use]
-    pub fn with_job_schedule_options(
-        mut self,
-        job_schedule_options: JobScheduleOptions,
-    ) -> Self {
-        self.job_schedule_options = Some(job_schedule_options);
-        self
-    }
-    /// Sets `JobInfo`.
-    #[must_use]
-    pub fn with_job_info(mut self, job_info: JobInfo) -> Self {
-        self.job_info = Some(job_info);
-        self
     }
 }
 impl Default for Job {
@@ -5039,7 +3916,8 @@ impl ::veeam_runtime::xml::ToXml for Job {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionclone.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct JobCloneSpec {
     /// `BackupJobCloneInfo`.
@@ -5080,44 +3958,6 @@ impl JobCloneSpec {
             backup_copy_job_clone_info: None,
             immediate_backup_copy_job_clone_info: None,
         }
-    }
-    /// Sets `BackupJobCloneInfo`.
-    #[must_use]
-    pub fn with_backup_job_clone_info(
-        mut self,
-        backup_job_clone_info: BackupJobCloneInfo,
-    ) -> Self {
-        self.backup_job_clone_info = Some(backup_job_clone_info);
-        self
-    }
-    /// Sets `ReplicaJobCloneInfo`.
-    #[must_use]
-    pub fn with_replica_job_clone_info(
-        mut self,
-        replica_job_clone_info: ReplicaJobCloneInfo,
-    ) -> Self {
-        self.replica_job_clone_info = Some(replica_job_clone_info);
-        self
-    }
-    /// Sets `BackupCopyJobCloneInfo`.
-    #[must_use]
-    pub fn with_backup_copy_job_clone_info(
-        mut self,
-        backup_copy_job_clone_info: BackupCopyJobCloneInfo,
-    ) -> Self {
-        self.backup_copy_job_clone_info = Some(backup_copy_job_clone_info);
-        self
-    }
-    /// Sets `ImmediateBackupCopyJobCloneInfo`.
-    #[must_use]
-    pub fn with_immediate_backup_copy_job_clone_info(
-        mut self,
-        immediate_backup_copy_job_clone_info: BackupCopyJobCloneInfo,
-    ) -> Self {
-        self.immediate_backup_copy_job_clone_info = Some(
-            immediate_backup_copy_job_clone_info,
-        );
-        self
     }
 }
 impl Default for JobCloneSpec {
@@ -5165,7 +4005,8 @@ impl ::veeam_runtime::xml::ToXml for JobCloneSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/jobinfo.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct JobInfo {
     /// `BackupJobInfo`.
@@ -5186,21 +4027,6 @@ impl JobInfo {
             backup_job_info: None,
             immediate_backup_copy_job_info: None,
         }
-    }
-    /// Sets `BackupJobInfo`.
-    #[must_use]
-    pub fn with_backup_job_info(mut self, backup_job_info: BackupJobInfo) -> Self {
-        self.backup_job_info = Some(backup_job_info);
-        self
-    }
-    /// Sets `ImmediateBackupCopyJobInfo`.
-    #[must_use]
-    pub fn with_immediate_backup_copy_job_info(
-        mut self,
-        immediate_backup_copy_job_info: ImmediateBackupCopyJobInfo,
-    ) -> Self {
-        self.immediate_backup_copy_job_info = Some(immediate_backup_copy_job_info);
-        self
     }
 }
 impl Default for JobInfo {
@@ -5242,7 +4068,8 @@ impl ::veeam_runtime::xml::ToXml for JobInfo {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/jobscheduleoptions.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct JobScheduleOptions {
     /// Schedule of backup and replication jobs.
@@ -5263,21 +4090,6 @@ impl JobScheduleOptions {
             standart: None,
             immediate_copy_mode: None,
         }
-    }
-    /// Sets `Standart`.
-    #[must_use]
-    pub fn with_standart(mut self, standart: StandardScheduleOptions) -> Self {
-        self.standart = Some(standart);
-        self
-    }
-    /// Sets `ImmediateCopyMode`.
-    #[must_use]
-    pub fn with_immediate_copy_mode(
-        mut self,
-        immediate_copy_mode: ImmediateCopyModeOptions,
-    ) -> Self {
-        self.immediate_copy_mode = Some(immediate_copy_mode);
-        self
     }
 }
 impl Default for JobScheduleOptions {
@@ -5357,38 +4169,7 @@ impl From<&str> for JobType {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for JobType {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for JobType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for JobType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for JobType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(JobType);
 impl ::veeam_runtime::xml::XmlScalar for JobType {
     fn from_xml_text(text: &str) -> Result<Self, String> {
         Ok(<Self as From<&str>>::from(text.trim()))
@@ -5399,7 +4180,8 @@ impl ::veeam_runtime::xml::XmlScalar for JobType {
 }
 /// Job entities (`GET /jobs?format=Entity`). Gap - no example is published; the root element `Jobs`
 /// is assumed (it is not checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Jobs {
@@ -5408,21 +4190,15 @@ pub struct Jobs {
         rename = "Jobs",
         alias = "Job",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub job: Option<Vec<Job>>,
 }
 impl Jobs {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { job: None }
-    }
-    /// Sets `Job`.
-    #[must_use]
-    pub fn with_job(mut self, job: Vec<Job>) -> Self {
-        self.job = Some(job);
-        self
     }
 }
 impl Default for Jobs {
@@ -5478,7 +4254,9 @@ impl ::veeam_runtime::xml::ToXml for Jobs {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/attributes_of_a_link_element.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(name, r#type))]
 #[non_exhaustive]
 pub struct Link {
     /// Relationship: `Up`, `Down`, `Alternate`, `Edit`, `Delete`, `Create`, or an action name.
@@ -5503,18 +4281,6 @@ impl Link {
             name: None,
             r#type: None,
         }
-    }
-    /// Sets `Name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
     }
 }
 impl Link {
@@ -5553,7 +4319,9 @@ impl ::veeam_runtime::xml::ToXml for Link {
     }
 }
 /// A backup a backup copy job copies (gap - shape assumed from its siblings).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(object_in_job_id))]
 #[non_exhaustive]
 pub struct LinkedBackupObject {
     /// `ObjectInJobId`.
@@ -5574,18 +4342,6 @@ impl LinkedBackupObject {
             object_in_job_id: None,
             linked_backup_uid: None,
         }
-    }
-    /// Sets `ObjectInJobId`.
-    #[must_use]
-    pub fn with_object_in_job_id(mut self, object_in_job_id: impl Into<String>) -> Self {
-        self.object_in_job_id = Some(object_in_job_id.into());
-        self
-    }
-    /// Sets `LinkedBackupUid`.
-    #[must_use]
-    pub fn with_linked_backup_uid(mut self, linked_backup_uid: Uid) -> Self {
-        self.linked_backup_uid = Some(linked_backup_uid);
-        self
     }
 }
 impl Default for LinkedBackupObject {
@@ -5619,7 +4375,9 @@ impl ::veeam_runtime::xml::ToXml for LinkedBackupObject {
     }
 }
 /// A repository whose backups a backup copy job copies.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(object_in_job_id))]
 #[non_exhaustive]
 pub struct LinkedBackupRepository {
     /// `ObjectInJobId`.
@@ -5640,21 +4398,6 @@ impl LinkedBackupRepository {
             object_in_job_id: None,
             linked_backup_repository_uid: None,
         }
-    }
-    /// Sets `ObjectInJobId`.
-    #[must_use]
-    pub fn with_object_in_job_id(mut self, object_in_job_id: impl Into<String>) -> Self {
-        self.object_in_job_id = Some(object_in_job_id.into());
-        self
-    }
-    /// Sets `LinkedBackupRepositoryUid`.
-    #[must_use]
-    pub fn with_linked_backup_repository_uid(
-        mut self,
-        linked_backup_repository_uid: Uid,
-    ) -> Self {
-        self.linked_backup_repository_uid = Some(linked_backup_repository_uid);
-        self
     }
 }
 impl Default for LinkedBackupRepository {
@@ -5692,7 +4435,9 @@ impl ::veeam_runtime::xml::ToXml for LinkedBackupRepository {
     }
 }
 /// A job whose backups a backup copy job copies.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(object_in_job_id))]
 #[non_exhaustive]
 pub struct LinkedJobObject {
     /// `ObjectInJobId`.
@@ -5709,18 +4454,6 @@ impl LinkedJobObject {
             object_in_job_id: None,
             linked_job_uid: None,
         }
-    }
-    /// Sets `ObjectInJobId`.
-    #[must_use]
-    pub fn with_object_in_job_id(mut self, object_in_job_id: impl Into<String>) -> Self {
-        self.object_in_job_id = Some(object_in_job_id.into());
-        self
-    }
-    /// Sets `LinkedJobUid`.
-    #[must_use]
-    pub fn with_linked_job_uid(mut self, linked_job_uid: Uid) -> Self {
-        self.linked_job_uid = Some(linked_job_uid);
-        self
     }
 }
 impl Default for LinkedJobObject {
@@ -5820,7 +4553,9 @@ impl ::veeam_runtime::xml::ToXml for LinkedJobObject {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(href, r#type, user_name, session_id))]
 #[non_exhaustive]
 pub struct LogonSession {
     /// `Href`.
@@ -5830,12 +4565,8 @@ pub struct LogonSession {
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Links`.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// User name of the session's account, for example `ENTERPRISE04\Administrator`.
     #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
@@ -5856,36 +4587,6 @@ impl LogonSession {
             user_name: None,
             session_id: None,
         }
-    }
-    /// Sets `Href`.
-    #[must_use]
-    pub fn with_href(mut self, href: impl Into<String>) -> Self {
-        self.href = Some(href.into());
-        self
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
-    /// Sets `UserName`.
-    #[must_use]
-    pub fn with_user_name(mut self, user_name: impl Into<String>) -> Self {
-        self.user_name = Some(user_name.into());
-        self
-    }
-    /// Sets `SessionId`.
-    #[must_use]
-    pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = Some(session_id.into());
-        self
     }
 }
 impl Default for LogonSession {
@@ -6007,7 +4708,8 @@ impl ::veeam_runtime::xml::ToXml for LogonSession {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct LogonSessions {
@@ -6016,21 +4718,15 @@ pub struct LogonSessions {
         rename = "LogonSessions",
         alias = "LogonSession",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub logon_session: Option<Vec<LogonSession>>,
 }
 impl LogonSessions {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { logon_session: None }
-    }
-    /// Sets `LogonSession`.
-    #[must_use]
-    pub fn with_logon_session(mut self, logon_session: Vec<LogonSession>) -> Self {
-        self.logon_session = Some(logon_session);
-        self
     }
 }
 impl Default for LogonSessions {
@@ -6102,7 +4798,9 @@ impl ::veeam_runtime::xml::ToXml for LogonSessions {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_managedservers_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(href, r#type, name, description, managed_server_type))]
 #[non_exhaustive]
 pub struct ManagedServer {
     /// `Href`.
@@ -6118,12 +4816,8 @@ pub struct ManagedServer {
     #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `Description`.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
@@ -6148,51 +4842,6 @@ impl ManagedServer {
             description: None,
             managed_server_type: None,
         }
-    }
-    /// Sets `Href`.
-    #[must_use]
-    pub fn with_href(mut self, href: impl Into<String>) -> Self {
-        self.href = Some(href.into());
-        self
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-    /// Sets `Name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `UID`.
-    #[must_use]
-    pub fn with_uid(mut self, uid: Uid) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
-    /// Sets `Description`.
-    #[must_use]
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets `ManagedServerType`.
-    #[must_use]
-    pub fn with_managed_server_type(
-        mut self,
-        managed_server_type: impl Into<String>,
-    ) -> Self {
-        self.managed_server_type = Some(managed_server_type.into());
-        self
     }
 }
 impl Default for ManagedServer {
@@ -6255,7 +4904,8 @@ impl ::veeam_runtime::xml::ToXml for ManagedServer {
 }
 /// Managed server entities (`GET /managedServers?format=Entity`). Gap - no example is published; the root element `ManagedServers` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ManagedServers {
@@ -6264,21 +4914,15 @@ pub struct ManagedServers {
         rename = "ManagedServers",
         alias = "ManagedServer",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub managed_server: Option<Vec<ManagedServer>>,
 }
 impl ManagedServers {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { managed_server: None }
-    }
-    /// Sets `ManagedServer`.
-    #[must_use]
-    pub fn with_managed_server(mut self, managed_server: Vec<ManagedServer>) -> Self {
-        self.managed_server = Some(managed_server);
-        self
     }
 }
 impl Default for ManagedServers {
@@ -6331,16 +4975,14 @@ impl ::veeam_runtime::xml::ToXml for ManagedServers {
     }
 }
 /// Runs once a month.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(time, day_number_in_month, day_of_week))]
 #[non_exhaustive]
 pub struct MonthlySchedule {
     /// `Enabled`.
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// Time of day with its offset.
     #[serde(rename = "Time", default, skip_serializing_if = "Option::is_none")]
@@ -6359,12 +5001,8 @@ pub struct MonthlySchedule {
     #[serde(rename = "DayOfWeek", default, skip_serializing_if = "Option::is_none")]
     pub day_of_week: Option<String>,
     /// Months it runs in; in XML a `Months` element each.
-    #[serde(
-        rename = "Months",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Months", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub months: Option<Vec<String>>,
     /// `DayOfMonth`.
     #[serde(rename = "DayOfMonth", default, skip_serializing_if = "Option::is_none")]
@@ -6382,51 +5020,6 @@ impl MonthlySchedule {
             months: None,
             day_of_month: None,
         }
-    }
-    /// Sets `Enabled`.
-    #[must_use]
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
-    /// Sets `Time`.
-    #[must_use]
-    pub fn with_time(mut self, time: impl Into<String>) -> Self {
-        self.time = Some(time.into());
-        self
-    }
-    /// Sets `TimeOffsetUtc`.
-    #[must_use]
-    pub fn with_time_offset_utc(mut self, time_offset_utc: i32) -> Self {
-        self.time_offset_utc = Some(time_offset_utc);
-        self
-    }
-    /// Sets `DayNumberInMonth`.
-    #[must_use]
-    pub fn with_day_number_in_month(
-        mut self,
-        day_number_in_month: impl Into<String>,
-    ) -> Self {
-        self.day_number_in_month = Some(day_number_in_month.into());
-        self
-    }
-    /// Sets `DayOfWeek`.
-    #[must_use]
-    pub fn with_day_of_week(mut self, day_of_week: impl Into<String>) -> Self {
-        self.day_of_week = Some(day_of_week.into());
-        self
-    }
-    /// Sets `Months`.
-    #[must_use]
-    pub fn with_months(mut self, months: Vec<String>) -> Self {
-        self.months = Some(months);
-        self
-    }
-    /// Sets `DayOfMonth`.
-    #[must_use]
-    pub fn with_day_of_month(mut self, day_of_month: i32) -> Self {
-        self.day_of_month = Some(day_of_month);
-        self
     }
 }
 impl Default for MonthlySchedule {
@@ -6473,7 +5066,9 @@ impl ::veeam_runtime::xml::ToXml for MonthlySchedule {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id_includes_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(r#type, href, object_in_job_id, hierarchy_obj_ref, name, display_name))]
 #[non_exhaustive]
 pub struct ObjectInJob {
     /// `Type`.
@@ -6522,60 +5117,6 @@ impl ObjectInJob {
             order: None,
             guest_processing_options: None,
         }
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-    /// Sets `Href`.
-    #[must_use]
-    pub fn with_href(mut self, href: impl Into<String>) -> Self {
-        self.href = Some(href.into());
-        self
-    }
-    /// Sets `ObjectInJobId`.
-    #[must_use]
-    pub fn with_object_in_job_id(mut self, object_in_job_id: impl Into<String>) -> Self {
-        self.object_in_job_id = Some(object_in_job_id.into());
-        self
-    }
-    /// Sets `HierarchyObjRef`.
-    #[must_use]
-    pub fn with_hierarchy_obj_ref(
-        mut self,
-        hierarchy_obj_ref: impl Into<String>,
-    ) -> Self {
-        self.hierarchy_obj_ref = Some(hierarchy_obj_ref.into());
-        self
-    }
-    /// Sets `Name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `DisplayName`.
-    #[must_use]
-    pub fn with_display_name(mut self, display_name: impl Into<String>) -> Self {
-        self.display_name = Some(display_name.into());
-        self
-    }
-    /// Sets `Order`.
-    #[must_use]
-    pub fn with_order(mut self, order: i32) -> Self {
-        self.order = Some(order);
-        self
-    }
-    /// Sets `GuestProcessingOptions`.
-    #[must_use]
-    pub fn with_guest_processing_options(
-        mut self,
-        guest_processing_options: GuestProcessingOptions,
-    ) -> Self {
-        self.guest_processing_options = Some(guest_processing_options);
-        self
     }
 }
 impl Default for ObjectInJob {
@@ -6634,7 +5175,8 @@ impl ::veeam_runtime::xml::ToXml for ObjectInJob {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id_includes.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ObjectsInJob {
@@ -6644,21 +5186,15 @@ pub struct ObjectsInJob {
         alias = "ObjectInJob",
         alias = "ObjectsInJob",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub object_in_job: Option<Vec<ObjectInJob>>,
 }
 impl ObjectsInJob {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { object_in_job: None }
-    }
-    /// Sets `ObjectInJob`.
-    #[must_use]
-    pub fn with_object_in_job(mut self, object_in_job: Vec<ObjectInJob>) -> Self {
-        self.object_in_job = Some(object_in_job);
-        self
     }
 }
 impl Default for ObjectsInJob {
@@ -6711,16 +5247,18 @@ impl ::veeam_runtime::xml::ToXml for ObjectsInJob {
     }
 }
 /// Oracle archived log handling.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(archived_logs_truncation, sysdba_creds_id))]
 #[non_exhaustive]
 pub struct OracleBackupOptions {
     /// `BackupLogsEnabled`.
     #[serde(
         rename = "BackupLogsEnabled",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub backup_logs_enabled: Option<bool>,
     /// `BackupLogsFrequencyMin`.
     #[serde(
@@ -6733,9 +5271,9 @@ pub struct OracleBackupOptions {
     #[serde(
         rename = "UseDbBackupRetention",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_db_backup_retention: Option<bool>,
     /// `RetainDays`.
     #[serde(rename = "RetainDays", default, skip_serializing_if = "Option::is_none")]
@@ -6768,9 +5306,9 @@ pub struct OracleBackupOptions {
     #[serde(
         rename = "ProxyAutoSelect",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub proxy_auto_select: Option<bool>,
 }
 impl OracleBackupOptions {
@@ -6787,75 +5325,6 @@ impl OracleBackupOptions {
             sysdba_creds_id: None,
             proxy_auto_select: None,
         }
-    }
-    /// Sets `BackupLogsEnabled`.
-    #[must_use]
-    pub fn with_backup_logs_enabled(mut self, backup_logs_enabled: bool) -> Self {
-        self.backup_logs_enabled = Some(backup_logs_enabled);
-        self
-    }
-    /// Sets `BackupLogsFrequencyMin`.
-    #[must_use]
-    pub fn with_backup_logs_frequency_min(
-        mut self,
-        backup_logs_frequency_min: i32,
-    ) -> Self {
-        self.backup_logs_frequency_min = Some(backup_logs_frequency_min);
-        self
-    }
-    /// Sets `UseDbBackupRetention`.
-    #[must_use]
-    pub fn with_use_db_backup_retention(
-        mut self,
-        use_db_backup_retention: bool,
-    ) -> Self {
-        self.use_db_backup_retention = Some(use_db_backup_retention);
-        self
-    }
-    /// Sets `RetainDays`.
-    #[must_use]
-    pub fn with_retain_days(mut self, retain_days: i32) -> Self {
-        self.retain_days = Some(retain_days);
-        self
-    }
-    /// Sets `ArchivedLogsTruncation`.
-    #[must_use]
-    pub fn with_archived_logs_truncation(
-        mut self,
-        archived_logs_truncation: impl Into<String>,
-    ) -> Self {
-        self.archived_logs_truncation = Some(archived_logs_truncation.into());
-        self
-    }
-    /// Sets `ArchivedLogsMaxAgeHours`.
-    #[must_use]
-    pub fn with_archived_logs_max_age_hours(
-        mut self,
-        archived_logs_max_age_hours: i32,
-    ) -> Self {
-        self.archived_logs_max_age_hours = Some(archived_logs_max_age_hours);
-        self
-    }
-    /// Sets `ArchivedLogsMaxSizeMb`.
-    #[must_use]
-    pub fn with_archived_logs_max_size_mb(
-        mut self,
-        archived_logs_max_size_mb: i32,
-    ) -> Self {
-        self.archived_logs_max_size_mb = Some(archived_logs_max_size_mb);
-        self
-    }
-    /// Sets `SysdbaCredsId`.
-    #[must_use]
-    pub fn with_sysdba_creds_id(mut self, sysdba_creds_id: impl Into<String>) -> Self {
-        self.sysdba_creds_id = Some(sysdba_creds_id.into());
-        self
-    }
-    /// Sets `ProxyAutoSelect`.
-    #[must_use]
-    pub fn with_proxy_auto_select(mut self, proxy_auto_select: bool) -> Self {
-        self.proxy_auto_select = Some(proxy_auto_select);
-        self
     }
 }
 impl Default for OracleBackupOptions {
@@ -6908,7 +5377,8 @@ impl ::veeam_runtime::xml::ToXml for OracleBackupOptions {
     }
 }
 /// Position of a page of query results, with links to the first, next, previous and last pages.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct PagingInfo {
     /// `PageNum`.
@@ -6921,12 +5391,8 @@ pub struct PagingInfo {
     #[serde(rename = "PagesCount", default, skip_serializing_if = "Option::is_none")]
     pub pages_count: Option<i32>,
     /// `Links`.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
 impl PagingInfo {
@@ -6938,30 +5404,6 @@ impl PagingInfo {
             pages_count: None,
             links: None,
         }
-    }
-    /// Sets `PageNum`.
-    #[must_use]
-    pub fn with_page_num(mut self, page_num: i32) -> Self {
-        self.page_num = Some(page_num);
-        self
-    }
-    /// Sets `PageSize`.
-    #[must_use]
-    pub fn with_page_size(mut self, page_size: i32) -> Self {
-        self.page_size = Some(page_size);
-        self
-    }
-    /// Sets `PagesCount`.
-    #[must_use]
-    pub fn with_pages_count(mut self, pages_count: i32) -> Self {
-        self.pages_count = Some(pages_count);
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
     }
 }
 impl Default for PagingInfo {
@@ -7019,7 +5461,9 @@ impl ::veeam_runtime::xml::ToXml for PagingInfo {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(href, r#type, hint))]
 #[non_exhaustive]
 pub struct PasswordKeyInfo {
     /// `Href`.
@@ -7029,12 +5473,8 @@ pub struct PasswordKeyInfo {
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Links`.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// ID of the password.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -7061,45 +5501,6 @@ impl PasswordKeyInfo {
             hint: None,
             last_modification_date: None,
         }
-    }
-    /// Sets `Href`.
-    #[must_use]
-    pub fn with_href(mut self, href: impl Into<String>) -> Self {
-        self.href = Some(href.into());
-        self
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
-    /// Sets `Id`.
-    #[must_use]
-    pub fn with_id(mut self, id: ::veeam_runtime::Uuid) -> Self {
-        self.id = Some(id);
-        self
-    }
-    /// Sets `Hint`.
-    #[must_use]
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-    /// Sets `LastModificationDate`.
-    #[must_use]
-    pub fn with_last_modification_date(
-        mut self,
-        last_modification_date: ::veeam_runtime::DateTime,
-    ) -> Self {
-        self.last_modification_date = Some(last_modification_date);
-        self
     }
 }
 impl Default for PasswordKeyInfo {
@@ -7145,7 +5546,9 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfo {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(hint))]
 #[non_exhaustive]
 pub struct PasswordKeyInfoEditSpec {
     /// Hint for the password.
@@ -7156,12 +5559,6 @@ impl PasswordKeyInfoEditSpec {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { hint: None }
-    }
-    /// Sets `Hint`.
-    #[must_use]
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
     }
 }
 impl Default for PasswordKeyInfoEditSpec {
@@ -7196,7 +5593,8 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoEditSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct PasswordKeyInfoList {
@@ -7205,24 +5603,15 @@ pub struct PasswordKeyInfoList {
         rename = "PasswordKeyInfos",
         alias = "PasswordKeyInfo",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub password_key_info: Option<Vec<PasswordKeyInfo>>,
 }
 impl PasswordKeyInfoList {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { password_key_info: None }
-    }
-    /// Sets `PasswordKeyInfo`.
-    #[must_use]
-    pub fn with_password_key_info(
-        mut self,
-        password_key_info: Vec<PasswordKeyInfo>,
-    ) -> Self {
-        self.password_key_info = Some(password_key_info);
-        self
     }
 }
 impl Default for PasswordKeyInfoList {
@@ -7280,7 +5669,9 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoList {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers_id_passwords.html>
-#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(hint))]
 #[non_exhaustive]
 pub struct PasswordKeyInfoSpec {
     /// Hint for the password.
@@ -7299,12 +5690,6 @@ impl PasswordKeyInfoSpec {
             hint: None,
             password: password.into(),
         }
-    }
-    /// Sets `Hint`.
-    #[must_use]
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
     }
 }
 impl ::std::fmt::Debug for PasswordKeyInfoSpec {
@@ -7342,16 +5727,14 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoSpec {
     }
 }
 /// Runs every few hours or minutes, within the hours the schedule allows.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(kind))]
 #[non_exhaustive]
 pub struct PeriodicSchedule {
     /// `Enabled`.
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// `Hours` or `Minutes`.
     #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
@@ -7360,12 +5743,8 @@ pub struct PeriodicSchedule {
     #[serde(rename = "FullPeriod", default, skip_serializing_if = "Option::is_none")]
     pub full_period: Option<i32>,
     /// `Schedule`.
-    #[serde(
-        rename = "Schedule",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Schedule", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub schedule: Option<Vec<ScheduleDay>>,
 }
 impl PeriodicSchedule {
@@ -7377,30 +5756,6 @@ impl PeriodicSchedule {
             full_period: None,
             schedule: None,
         }
-    }
-    /// Sets `Enabled`.
-    #[must_use]
-    pub fn with_enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
-    }
-    /// Sets `Kind`.
-    #[must_use]
-    pub fn with_kind(mut self, kind: impl Into<String>) -> Self {
-        self.kind = Some(kind.into());
-        self
-    }
-    /// Sets `FullPeriod`.
-    #[must_use]
-    pub fn with_full_period(mut self, full_period: i32) -> Self {
-        self.full_period = Some(full_period);
-        self
-    }
-    /// Sets `Schedule`.
-    #[must_use]
-    pub fn with_schedule(mut self, schedule: Vec<ScheduleDay>) -> Self {
-        self.schedule = Some(schedule);
-        self
     }
 }
 impl Default for PeriodicSchedule {
@@ -7444,23 +5799,20 @@ impl ::veeam_runtime::xml::ToXml for PeriodicSchedule {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/format.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct QueryEntities {
     /// `BackupServers`.
+    #[serde(rename = "BackupServers", default, skip_serializing_if = "Option::is_none")]
     #[serde(
-        rename = "BackupServers",
-        default,
-        skip_serializing_if = "Option::is_none",
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberBackupServers, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberBackupServers, _, _>"
     )]
     pub backup_servers: Option<Vec<BackupServer>>,
     /// `Jobs`.
+    #[serde(rename = "Jobs", default, skip_serializing_if = "Option::is_none")]
     #[serde(
-        rename = "Jobs",
-        default,
-        skip_serializing_if = "Option::is_none",
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberJobs, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberJobs, _, _>"
     )]
@@ -7469,7 +5821,9 @@ pub struct QueryEntities {
     #[serde(
         rename = "BackupJobSessions",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[serde(
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberBackupJobSessions, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberBackupJobSessions, _, _>"
     )]
@@ -7478,25 +5832,23 @@ pub struct QueryEntities {
     #[serde(
         rename = "BackupTaskSessions",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[serde(
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberBackupTaskSessions, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberBackupTaskSessions, _, _>"
     )]
     pub backup_task_sessions: Option<Vec<BackupTaskSession>>,
     /// `Backups`.
+    #[serde(rename = "Backups", default, skip_serializing_if = "Option::is_none")]
     #[serde(
-        rename = "Backups",
-        default,
-        skip_serializing_if = "Option::is_none",
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberBackups, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberBackups, _, _>"
     )]
     pub backups: Option<Vec<Backup>>,
     /// `RestorePoints`.
+    #[serde(rename = "RestorePoints", default, skip_serializing_if = "Option::is_none")]
     #[serde(
-        rename = "RestorePoints",
-        default,
-        skip_serializing_if = "Option::is_none",
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberRestorePoints, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberRestorePoints, _, _>"
     )]
@@ -7505,25 +5857,23 @@ pub struct QueryEntities {
     #[serde(
         rename = "VmRestorePoints",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[serde(
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberVmRestorePoints, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberVmRestorePoints, _, _>"
     )]
     pub vm_restore_points: Option<Vec<VmRestorePoint>>,
     /// `Repositories`.
+    #[serde(rename = "Repositories", default, skip_serializing_if = "Option::is_none")]
     #[serde(
-        rename = "Repositories",
-        default,
-        skip_serializing_if = "Option::is_none",
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberRepositories, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberRepositories, _, _>"
     )]
     pub repositories: Option<Vec<Repository>>,
     /// `ManagedServers`.
+    #[serde(rename = "ManagedServers", default, skip_serializing_if = "Option::is_none")]
     #[serde(
-        rename = "ManagedServers",
-        default,
-        skip_serializing_if = "Option::is_none",
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberManagedServers, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberManagedServers, _, _>"
     )]
@@ -7543,69 +5893,6 @@ impl QueryEntities {
             repositories: None,
             managed_servers: None,
         }
-    }
-    /// Sets `BackupServers`.
-    #[must_use]
-    pub fn with_backup_servers(mut self, backup_servers: Vec<BackupServer>) -> Self {
-        self.backup_servers = Some(backup_servers);
-        self
-    }
-    /// Sets `Jobs`.
-    #[must_use]
-    pub fn with_jobs(mut self, jobs: Vec<Job>) -> Self {
-        self.jobs = Some(jobs);
-        self
-    }
-    /// Sets `BackupJobSessions`.
-    #[must_use]
-    pub fn with_backup_job_sessions(
-        mut self,
-        backup_job_sessions: Vec<BackupJobSession>,
-    ) -> Self {
-        self.backup_job_sessions = Some(backup_job_sessions);
-        self
-    }
-    /// Sets `BackupTaskSessions`.
-    #[must_use]
-    pub fn with_backup_task_sessions(
-        mut self,
-        backup_task_sessions: Vec<BackupTaskSession>,
-    ) -> Self {
-        self.backup_task_sessions = Some(backup_task_sessions);
-        self
-    }
-    /// Sets `Backups`.
-    #[must_use]
-    pub fn with_backups(mut self, backups: Vec<Backup>) -> Self {
-        self.backups = Some(backups);
-        self
-    }
-    /// Sets `RestorePoints`.
-    #[must_use]
-    pub fn with_restore_points(mut self, restore_points: Vec<RestorePoint>) -> Self {
-        self.restore_points = Some(restore_points);
-        self
-    }
-    /// Sets `VmRestorePoints`.
-    #[must_use]
-    pub fn with_vm_restore_points(
-        mut self,
-        vm_restore_points: Vec<VmRestorePoint>,
-    ) -> Self {
-        self.vm_restore_points = Some(vm_restore_points);
-        self
-    }
-    /// Sets `Repositories`.
-    #[must_use]
-    pub fn with_repositories(mut self, repositories: Vec<Repository>) -> Self {
-        self.repositories = Some(repositories);
-        self
-    }
-    /// Sets `ManagedServers`.
-    #[must_use]
-    pub fn with_managed_servers(mut self, managed_servers: Vec<ManagedServer>) -> Self {
-        self.managed_servers = Some(managed_servers);
-        self
     }
 }
 impl Default for QueryEntities {
@@ -7722,27 +6009,20 @@ impl ::veeam_runtime::xml::ToXml for QueryEntities {
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/format.html>
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/pagesize_and_page.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct QueryResult {
     /// The references (default format).
-    #[serde(
-        rename = "Refs",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Refs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub refs: Option<Vec<EntityRef>>,
     /// The entities (`format=Entities`).
     #[serde(rename = "Entities", default, skip_serializing_if = "Option::is_none")]
     pub entities: Option<QueryEntities>,
     /// `Links`.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `PagingInfo`.
     #[serde(rename = "PagingInfo", default, skip_serializing_if = "Option::is_none")]
@@ -7757,30 +6037,6 @@ impl QueryResult {
             links: None,
             paging_info: None,
         }
-    }
-    /// Sets `Refs`.
-    #[must_use]
-    pub fn with_refs(mut self, refs: Vec<EntityRef>) -> Self {
-        self.refs = Some(refs);
-        self
-    }
-    /// Sets `Entities`.
-    #[must_use]
-    pub fn with_entities(mut self, entities: QueryEntities) -> Self {
-        self.entities = Some(entities);
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
-    /// Sets `PagingInfo`.
-    #[must_use]
-    pub fn with_paging_info(mut self, paging_info: PagingInfo) -> Self {
-        self.paging_info = Some(paging_info);
-        self
     }
 }
 impl Default for QueryResult {
@@ -7818,7 +6074,9 @@ impl ::veeam_runtime::xml::ToXml for QueryResult {
     }
 }
 /// Copy of a replication job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(description))]
 #[non_exhaustive]
 pub struct ReplicaJobCloneInfo {
     /// Name of the copy (up to 50 characters).
@@ -7839,12 +6097,6 @@ impl ReplicaJobCloneInfo {
             vm_suffix: vm_suffix.into(),
             description: None,
         }
-    }
-    /// Sets `Description`.
-    #[must_use]
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
     }
 }
 impl ::veeam_runtime::xml::FromXml for ReplicaJobCloneInfo {
@@ -7877,7 +6129,8 @@ impl ::veeam_runtime::xml::ToXml for ReplicaJobCloneInfo {
 }
 /// Repository entities (`GET /repositories?format=Entity`). Gap - no example is published; the root element `Repositories` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Repositories {
@@ -7886,21 +6139,15 @@ pub struct Repositories {
         rename = "Repositories",
         alias = "Repository",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub repository: Option<Vec<Repository>>,
 }
 impl Repositories {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { repository: None }
-    }
-    /// Sets `Repository`.
-    #[must_use]
-    pub fn with_repository(mut self, repository: Vec<Repository>) -> Self {
-        self.repository = Some(repository);
-        self
     }
 }
 impl Default for Repositories {
@@ -7974,7 +6221,9 @@ impl ::veeam_runtime::xml::ToXml for Repositories {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_repositories_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(href, r#type, name, kind))]
 #[non_exhaustive]
 pub struct Repository {
     /// `Href`.
@@ -7990,12 +6239,8 @@ pub struct Repository {
     #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// Capacity in bytes.
     #[serde(rename = "Capacity", default, skip_serializing_if = "Option::is_none")]
@@ -8020,54 +6265,6 @@ impl Repository {
             free_space: None,
             kind: None,
         }
-    }
-    /// Sets `Href`.
-    #[must_use]
-    pub fn with_href(mut self, href: impl Into<String>) -> Self {
-        self.href = Some(href.into());
-        self
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-    /// Sets `Name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `UID`.
-    #[must_use]
-    pub fn with_uid(mut self, uid: Uid) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
-    /// Sets `Capacity`.
-    #[must_use]
-    pub fn with_capacity(mut self, capacity: i64) -> Self {
-        self.capacity = Some(capacity);
-        self
-    }
-    /// Sets `FreeSpace`.
-    #[must_use]
-    pub fn with_free_space(mut self, free_space: i64) -> Self {
-        self.free_space = Some(free_space);
-        self
-    }
-    /// Sets `Kind`.
-    #[must_use]
-    pub fn with_kind(mut self, kind: impl Into<String>) -> Self {
-        self.kind = Some(kind.into());
-        self
     }
 }
 impl Default for Repository {
@@ -8152,7 +6349,9 @@ impl ::veeam_runtime::xml::ToXml for Repository {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(href, r#type, name))]
 #[non_exhaustive]
 pub struct RestorePoint {
     /// `Href`.
@@ -8168,12 +6367,8 @@ pub struct RestorePoint {
     #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// When the backup was taken.
     #[serde(rename = "BackupDateUTC", default, skip_serializing_if = "Option::is_none")]
@@ -8190,45 +6385,6 @@ impl RestorePoint {
             links: None,
             backup_date_utc: None,
         }
-    }
-    /// Sets `Href`.
-    #[must_use]
-    pub fn with_href(mut self, href: impl Into<String>) -> Self {
-        self.href = Some(href.into());
-        self
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-    /// Sets `Name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `UID`.
-    #[must_use]
-    pub fn with_uid(mut self, uid: Uid) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
-    /// Sets `BackupDateUTC`.
-    #[must_use]
-    pub fn with_backup_date_utc(
-        mut self,
-        backup_date_utc: ::veeam_runtime::DateTime,
-    ) -> Self {
-        self.backup_date_utc = Some(backup_date_utc);
-        self
     }
 }
 impl Default for RestorePoint {
@@ -8289,7 +6445,8 @@ impl ::veeam_runtime::xml::ToXml for RestorePoint {
 }
 /// Restore point entities (`GET /restorePoints?format=Entity`). Gap - no example is published; the root element `RestorePoints` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct RestorePoints {
@@ -8298,21 +6455,15 @@ pub struct RestorePoints {
         rename = "RestorePoints",
         alias = "RestorePoint",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub restore_point: Option<Vec<RestorePoint>>,
 }
 impl RestorePoints {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { restore_point: None }
-    }
-    /// Sets `RestorePoint`.
-    #[must_use]
-    pub fn with_restore_point(mut self, restore_point: Vec<RestorePoint>) -> Self {
-        self.restore_point = Some(restore_point);
-        self
     }
 }
 impl Default for RestorePoints {
@@ -8365,7 +6516,8 @@ impl ::veeam_runtime::xml::ToXml for RestorePoints {
     }
 }
 /// Retries of a failed run.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct RetryOptions {
     /// How many times to retry.
@@ -8375,12 +6527,8 @@ pub struct RetryOptions {
     #[serde(rename = "RetryTimeout", default, skip_serializing_if = "Option::is_none")]
     pub retry_timeout: Option<i32>,
     /// Whether retries are on.
-    #[serde(
-        rename = "RetrySpecified",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "RetrySpecified", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub retry_specified: Option<bool>,
 }
 impl RetryOptions {
@@ -8391,24 +6539,6 @@ impl RetryOptions {
             retry_timeout: None,
             retry_specified: None,
         }
-    }
-    /// Sets `RetryTimes`.
-    #[must_use]
-    pub fn with_retry_times(mut self, retry_times: i32) -> Self {
-        self.retry_times = Some(retry_times);
-        self
-    }
-    /// Sets `RetryTimeout`.
-    #[must_use]
-    pub fn with_retry_timeout(mut self, retry_timeout: i32) -> Self {
-        self.retry_timeout = Some(retry_timeout);
-        self
-    }
-    /// Sets `RetrySpecified`.
-    #[must_use]
-    pub fn with_retry_specified(mut self, retry_specified: bool) -> Self {
-        self.retry_specified = Some(retry_specified);
-        self
     }
 }
 impl Default for RetryOptions {
@@ -8444,7 +6574,9 @@ impl ::veeam_runtime::xml::ToXml for RetryOptions {
     }
 }
 /// The hours of one weekday: 24 comma-separated flags, `1` where the hour is allowed.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(name, hours))]
 #[non_exhaustive]
 pub struct ScheduleDay {
     /// The weekday, such as `Sunday`.
@@ -8458,18 +6590,6 @@ impl ScheduleDay {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { name: None, hours: None }
-    }
-    /// Sets `Name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `Hours`.
-    #[must_use]
-    pub fn with_hours(mut self, hours: impl Into<String>) -> Self {
-        self.hours = Some(hours.into());
-        self
     }
 }
 impl Default for ScheduleDay {
@@ -8550,38 +6670,7 @@ impl From<&str> for SessionResult {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for SessionResult {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for SessionResult {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for SessionResult {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SessionResult {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SessionResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(SessionResult);
 impl ::veeam_runtime::xml::XmlScalar for SessionResult {
     fn from_xml_text(text: &str) -> Result<Self, String> {
         Ok(<Self as From<&str>>::from(text.trim()))
@@ -8591,7 +6680,9 @@ impl ::veeam_runtime::xml::XmlScalar for SessionResult {
     }
 }
 /// Short-term retention.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(retain_limit_type))]
 #[non_exhaustive]
 pub struct SimpleRetentionPolicy {
     /// Restore points to keep.
@@ -8620,27 +6711,6 @@ impl SimpleRetentionPolicy {
             retain_days_to_keep: None,
             retain_limit_type: None,
         }
-    }
-    /// Sets `RetainCycles`.
-    #[must_use]
-    pub fn with_retain_cycles(mut self, retain_cycles: i32) -> Self {
-        self.retain_cycles = Some(retain_cycles);
-        self
-    }
-    /// Sets `RetainDaysToKeep`.
-    #[must_use]
-    pub fn with_retain_days_to_keep(mut self, retain_days_to_keep: i32) -> Self {
-        self.retain_days_to_keep = Some(retain_days_to_keep);
-        self
-    }
-    /// Sets `RetainLimitType`.
-    #[must_use]
-    pub fn with_retain_limit_type(
-        mut self,
-        retain_limit_type: impl Into<String>,
-    ) -> Self {
-        self.retain_limit_type = Some(retain_limit_type.into());
-        self
     }
 }
 impl Default for SimpleRetentionPolicy {
@@ -8676,7 +6746,9 @@ impl ::veeam_runtime::xml::ToXml for SimpleRetentionPolicy {
     }
 }
 /// Transaction log backup of Microsoft SQL Server.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(transaction_logs_processing))]
 #[non_exhaustive]
 pub struct SqlBackupOptions {
     /// `OnlyOnSuccessJob` or `Backup`.
@@ -8697,9 +6769,9 @@ pub struct SqlBackupOptions {
     #[serde(
         rename = "UseDbBackupRetention",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_db_backup_retention: Option<bool>,
     /// `RetainDays`.
     #[serde(rename = "RetainDays", default, skip_serializing_if = "Option::is_none")]
@@ -8714,39 +6786,6 @@ impl SqlBackupOptions {
             use_db_backup_retention: None,
             retain_days: None,
         }
-    }
-    /// Sets `TransactionLogsProcessing`.
-    #[must_use]
-    pub fn with_transaction_logs_processing(
-        mut self,
-        transaction_logs_processing: impl Into<String>,
-    ) -> Self {
-        self.transaction_logs_processing = Some(transaction_logs_processing.into());
-        self
-    }
-    /// Sets `BackupLogsFrequencyMin`.
-    #[must_use]
-    pub fn with_backup_logs_frequency_min(
-        mut self,
-        backup_logs_frequency_min: i32,
-    ) -> Self {
-        self.backup_logs_frequency_min = Some(backup_logs_frequency_min);
-        self
-    }
-    /// Sets `UseDbBackupRetention`.
-    #[must_use]
-    pub fn with_use_db_backup_retention(
-        mut self,
-        use_db_backup_retention: bool,
-    ) -> Self {
-        self.use_db_backup_retention = Some(use_db_backup_retention);
-        self
-    }
-    /// Sets `RetainDays`.
-    #[must_use]
-    pub fn with_retain_days(mut self, retain_days: i32) -> Self {
-        self.retain_days = Some(retain_days);
-        self
     }
 }
 impl Default for SqlBackupOptions {
@@ -8789,14 +6828,13 @@ impl ::veeam_runtime::xml::ToXml for SqlBackupOptions {
     }
 }
 /// SQL restore restrictions of an account (as read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SqlRestoreSettingsInfo {
     /// Whether overwriting production databases is denied.
-    #[serde(
-        rename = "DenyInPlaceRestore",
-        deserialize_with = "::veeam_runtime::json::bool"
-    )]
+    #[serde(rename = "DenyInPlaceRestore")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub deny_in_place_restore: bool,
 }
 impl SqlRestoreSettingsInfo {
@@ -8843,14 +6881,13 @@ impl ::veeam_runtime::xml::ToXml for SqlRestoreSettingsInfo {
 ///    <DenyInPlaceRestore>True</DenyInPlaceRestore>
 /// </SqlSettings>
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SqlRestoreSettingsSpecs {
     /// Whether overwriting production databases is denied.
-    #[serde(
-        rename = "DenyInPlaceRestore",
-        deserialize_with = "::veeam_runtime::json::bool"
-    )]
+    #[serde(rename = "DenyInPlaceRestore")]
+    #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub deny_in_place_restore: bool,
 }
 impl SqlRestoreSettingsSpecs {
@@ -8887,7 +6924,8 @@ impl ::veeam_runtime::xml::ToXml for SqlRestoreSettingsSpecs {
     }
 }
 /// Schedule of a backup or replication job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[non_exhaustive]
 pub struct StandardScheduleOptions {
     /// `RetryOptions`.
@@ -8897,9 +6935,9 @@ pub struct StandardScheduleOptions {
     #[serde(
         rename = "WaitForBackupCompletion",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub wait_for_backup_completion: Option<bool>,
     /// How long to wait for it, in minutes.
     #[serde(
@@ -8957,80 +6995,6 @@ impl StandardScheduleOptions {
             options_backup_window: None,
             options_daisy_chaining: None,
         }
-    }
-    /// Sets `RetryOptions`.
-    #[must_use]
-    pub fn with_retry_options(mut self, retry_options: RetryOptions) -> Self {
-        self.retry_options = Some(retry_options);
-        self
-    }
-    /// Sets `WaitForBackupCompletion`.
-    #[must_use]
-    pub fn with_wait_for_backup_completion(
-        mut self,
-        wait_for_backup_completion: bool,
-    ) -> Self {
-        self.wait_for_backup_completion = Some(wait_for_backup_completion);
-        self
-    }
-    /// Sets `BackupCompetitionWaitingPeriodMin`.
-    #[must_use]
-    pub fn with_backup_competition_waiting_period_min(
-        mut self,
-        backup_competition_waiting_period_min: i32,
-    ) -> Self {
-        self.backup_competition_waiting_period_min = Some(
-            backup_competition_waiting_period_min,
-        );
-        self
-    }
-    /// Sets `OptionsDaily`.
-    #[must_use]
-    pub fn with_options_daily(mut self, options_daily: DailySchedule) -> Self {
-        self.options_daily = Some(options_daily);
-        self
-    }
-    /// Sets `OptionsMonthly`.
-    #[must_use]
-    pub fn with_options_monthly(mut self, options_monthly: MonthlySchedule) -> Self {
-        self.options_monthly = Some(options_monthly);
-        self
-    }
-    /// Sets `OptionsPeriodically`.
-    #[must_use]
-    pub fn with_options_periodically(
-        mut self,
-        options_periodically: PeriodicSchedule,
-    ) -> Self {
-        self.options_periodically = Some(options_periodically);
-        self
-    }
-    /// Sets `OptionsContinuous`.
-    #[must_use]
-    pub fn with_options_continuous(
-        mut self,
-        options_continuous: ContinuousSchedule,
-    ) -> Self {
-        self.options_continuous = Some(options_continuous);
-        self
-    }
-    /// Sets `OptionsBackupWindow`.
-    #[must_use]
-    pub fn with_options_backup_window(
-        mut self,
-        options_backup_window: BackupWindow,
-    ) -> Self {
-        self.options_backup_window = Some(options_backup_window);
-        self
-    }
-    /// Sets `OptionsDaisyChaining`.
-    #[must_use]
-    pub fn with_options_daisy_chaining(
-        mut self,
-        options_daisy_chaining: DaisyChaining,
-    ) -> Self {
-        self.options_daisy_chaining = Some(options_daisy_chaining);
-        self
     }
 }
 impl Default for StandardScheduleOptions {
@@ -9110,7 +7074,9 @@ impl ::veeam_runtime::xml::ToXml for StandardScheduleOptions {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/tasks_id.html>
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(href, r#type, task_id, operation))]
 #[non_exhaustive]
 pub struct Task {
     /// `Href`.
@@ -9120,12 +7086,8 @@ pub struct Task {
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// `Links`.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// ID of the task, for example `task-1`.
     #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
@@ -9152,48 +7114,6 @@ impl Task {
             operation: None,
             result: None,
         }
-    }
-    /// Sets `Href`.
-    #[must_use]
-    pub fn with_href(mut self, href: impl Into<String>) -> Self {
-        self.href = Some(href.into());
-        self
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
-    /// Sets `TaskId`.
-    #[must_use]
-    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
-    }
-    /// Sets `State`.
-    #[must_use]
-    pub fn with_state(mut self, state: TaskState) -> Self {
-        self.state = Some(state);
-        self
-    }
-    /// Sets `Operation`.
-    #[must_use]
-    pub fn with_operation(mut self, operation: impl Into<String>) -> Self {
-        self.operation = Some(operation.into());
-        self
-    }
-    /// Sets `Result`.
-    #[must_use]
-    pub fn with_result(mut self, result: TaskResultInfo) -> Self {
-        self.result = Some(result);
-        self
     }
 }
 impl Default for Task {
@@ -9237,32 +7157,30 @@ impl ::veeam_runtime::xml::ToXml for Task {
     }
 }
 /// Outcome of a task.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(message))]
 #[non_exhaustive]
 pub struct TaskResultInfo {
     /// Whether the operation succeeded.
-    #[serde(
-        rename = "Success",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "Success", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub success: Option<bool>,
     /// `CredentialsNeeded`.
     #[serde(
         rename = "CredentialsNeeded",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub credentials_needed: Option<bool>,
     /// `ConfirmationNeeded`.
     #[serde(
         rename = "ConfirmationNeeded",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub confirmation_needed: Option<bool>,
     /// Result message.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
@@ -9277,30 +7195,6 @@ impl TaskResultInfo {
             confirmation_needed: None,
             message: None,
         }
-    }
-    /// Sets `Success`.
-    #[must_use]
-    pub fn with_success(mut self, success: bool) -> Self {
-        self.success = Some(success);
-        self
-    }
-    /// Sets `CredentialsNeeded`.
-    #[must_use]
-    pub fn with_credentials_needed(mut self, credentials_needed: bool) -> Self {
-        self.credentials_needed = Some(credentials_needed);
-        self
-    }
-    /// Sets `ConfirmationNeeded`.
-    #[must_use]
-    pub fn with_confirmation_needed(mut self, confirmation_needed: bool) -> Self {
-        self.confirmation_needed = Some(confirmation_needed);
-        self
-    }
-    /// Sets `Message`.
-    #[must_use]
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
     }
 }
 impl Default for TaskResultInfo {
@@ -9379,38 +7273,7 @@ impl From<&str> for TaskState {
         }
     }
 }
-impl ::veeam_runtime::client::ParamValue for TaskState {
-    fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl ::std::str::FromStr for TaskState {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, ::std::convert::Infallible> {
-        Ok(<Self as From<&str>>::from(value))
-    }
-}
-impl ::std::fmt::Display for TaskState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for TaskState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TaskState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::veeam_runtime::json::string(deserializer)
-            .map(|value| <Self as From<&str>>::from(value.as_ref()))
-    }
-}
+::veeam_runtime::enum_plumbing!(TaskState);
 impl ::veeam_runtime::xml::XmlScalar for TaskState {
     fn from_xml_text(text: &str) -> Result<Self, String> {
         Ok(<Self as From<&str>>::from(text.trim()))
@@ -9423,7 +7286,8 @@ impl ::veeam_runtime::xml::XmlScalar for TaskState {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Tasks {
@@ -9432,21 +7296,15 @@ pub struct Tasks {
         rename = "Tasks",
         alias = "Task",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub task: Option<Vec<Task>>,
 }
 impl Tasks {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { task: None }
-    }
-    /// Sets `Task`.
-    #[must_use]
-    pub fn with_task(mut self, task: Vec<Task>) -> Self {
-        self.task = Some(task);
-        self
     }
 }
 impl Default for Tasks {
@@ -9585,7 +7443,20 @@ impl ::veeam_runtime::xml::XmlScalar for Uid {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_vmrestorepoints_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(
+    into(
+        href,
+        r#type,
+        name,
+        vm_display_name,
+        vm_name,
+        algorithm,
+        point_type,
+        hierarchy_obj_ref
+    )
+)]
 #[non_exhaustive]
 pub struct VmRestorePoint {
     /// `Href`.
@@ -9604,12 +7475,8 @@ pub struct VmRestorePoint {
     #[serde(rename = "VmDisplayName", default, skip_serializing_if = "Option::is_none")]
     pub vm_display_name: Option<String>,
     /// Related resources and actions.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
-    )]
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `CreationTimeUTC`.
     #[serde(
@@ -9651,78 +7518,6 @@ impl VmRestorePoint {
             point_type: None,
             hierarchy_obj_ref: None,
         }
-    }
-    /// Sets `Href`.
-    #[must_use]
-    pub fn with_href(mut self, href: impl Into<String>) -> Self {
-        self.href = Some(href.into());
-        self
-    }
-    /// Sets `Type`.
-    #[must_use]
-    pub fn with_type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-    /// Sets `Name`.
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets `UID`.
-    #[must_use]
-    pub fn with_uid(mut self, uid: Uid) -> Self {
-        self.uid = Some(uid);
-        self
-    }
-    /// Sets `VmDisplayName`.
-    #[must_use]
-    pub fn with_vm_display_name(mut self, vm_display_name: impl Into<String>) -> Self {
-        self.vm_display_name = Some(vm_display_name.into());
-        self
-    }
-    /// Sets `Links`.
-    #[must_use]
-    pub fn with_links(mut self, links: Vec<Link>) -> Self {
-        self.links = Some(links);
-        self
-    }
-    /// Sets `CreationTimeUTC`.
-    #[must_use]
-    pub fn with_creation_time_utc(
-        mut self,
-        creation_time_utc: ::veeam_runtime::DateTime,
-    ) -> Self {
-        self.creation_time_utc = Some(creation_time_utc);
-        self
-    }
-    /// Sets `VmName`.
-    #[must_use]
-    pub fn with_vm_name(mut self, vm_name: impl Into<String>) -> Self {
-        self.vm_name = Some(vm_name.into());
-        self
-    }
-    /// Sets `Algorithm`.
-    #[must_use]
-    pub fn with_algorithm(mut self, algorithm: impl Into<String>) -> Self {
-        self.algorithm = Some(algorithm.into());
-        self
-    }
-    /// Sets `PointType`.
-    #[must_use]
-    pub fn with_point_type(mut self, point_type: impl Into<String>) -> Self {
-        self.point_type = Some(point_type.into());
-        self
-    }
-    /// Sets `HierarchyObjRef`.
-    #[must_use]
-    pub fn with_hierarchy_obj_ref(
-        mut self,
-        hierarchy_obj_ref: impl Into<String>,
-    ) -> Self {
-        self.hierarchy_obj_ref = Some(hierarchy_obj_ref.into());
-        self
     }
 }
 impl Default for VmRestorePoint {
@@ -9793,7 +7588,8 @@ impl ::veeam_runtime::xml::ToXml for VmRestorePoint {
 }
 /// VM restore point entities (`GET /vmRestorePoints?format=Entity`). Gap - no example is published; the root element `VmRestorePoints` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct VmRestorePoints {
@@ -9802,24 +7598,15 @@ pub struct VmRestorePoints {
         rename = "VmRestorePoints",
         alias = "VmRestorePoint",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_list"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub vm_restore_point: Option<Vec<VmRestorePoint>>,
 }
 impl VmRestorePoints {
     /// Creates an empty value; set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self { vm_restore_point: None }
-    }
-    /// Sets `VmRestorePoint`.
-    #[must_use]
-    pub fn with_vm_restore_point(
-        mut self,
-        vm_restore_point: Vec<VmRestorePoint>,
-    ) -> Self {
-        self.vm_restore_point = Some(vm_restore_point);
-        self
     }
 }
 impl Default for VmRestorePoints {
@@ -9872,7 +7659,9 @@ impl ::veeam_runtime::xml::ToXml for VmRestorePoints {
     }
 }
 /// Application-aware processing.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[setters(into(vss_snapshot_mode))]
 #[non_exhaustive]
 pub struct VssSnapshotOptions {
     /// `RequireSuccess`, `IgnoreFailures` or `Disabled`.
@@ -9883,20 +7672,16 @@ pub struct VssSnapshotOptions {
     )]
     pub vss_snapshot_mode: Option<String>,
     /// Copy-only backups (transaction logs left alone).
-    #[serde(
-        rename = "IsCopyOnly",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
-    )]
+    #[serde(rename = "IsCopyOnly", default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub is_copy_only: Option<bool>,
     /// `UsePersistentGuestAgent`.
     #[serde(
         rename = "UsePersistentGuestAgent",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::veeam_runtime::json::option_bool"
+        skip_serializing_if = "Option::is_none"
     )]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_persistent_guest_agent: Option<bool>,
 }
 impl VssSnapshotOptions {
@@ -9907,30 +7692,6 @@ impl VssSnapshotOptions {
             is_copy_only: None,
             use_persistent_guest_agent: None,
         }
-    }
-    /// Sets `VssSnapshotMode`.
-    #[must_use]
-    pub fn with_vss_snapshot_mode(
-        mut self,
-        vss_snapshot_mode: impl Into<String>,
-    ) -> Self {
-        self.vss_snapshot_mode = Some(vss_snapshot_mode.into());
-        self
-    }
-    /// Sets `IsCopyOnly`.
-    #[must_use]
-    pub fn with_is_copy_only(mut self, is_copy_only: bool) -> Self {
-        self.is_copy_only = Some(is_copy_only);
-        self
-    }
-    /// Sets `UsePersistentGuestAgent`.
-    #[must_use]
-    pub fn with_use_persistent_guest_agent(
-        mut self,
-        use_persistent_guest_agent: bool,
-    ) -> Self {
-        self.use_persistent_guest_agent = Some(use_persistent_guest_agent);
-        self
     }
 }
 impl Default for VssSnapshotOptions {
