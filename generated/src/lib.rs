@@ -46,2472 +46,1328 @@ pub use shared::*;
 pub mod fuzzing {
     /// How many types [`decode`] chooses from.
     pub const TYPES: usize = 370usize;
+    #[allow(dead_code)]
+    fn json<T: ::serde::de::DeserializeOwned>(text: &str) {
+        let _ = ::veeam_runtime::json::from_str::<T>(text);
+    }
+    #[allow(dead_code)]
+    fn json_and_xml<T: ::serde::de::DeserializeOwned + ::veeam_runtime::xml::FromXml>(
+        text: &str,
+    ) {
+        json::<T>(text);
+        let _ = ::veeam_runtime::xml::from_str::<T>(text);
+    }
     /// Decodes `text` as type number `selector % TYPES`, as JSON and as XML.
-    #[allow(unused_variables)]
+    #[allow(unused_variables, dead_code)]
     pub fn decode(selector: usize, text: &str) {
         match selector % TYPES.max(1) {
             #[cfg(feature = "backup-for-aws")]
-            0usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::AmazonAccount,
-                >(text);
-            }
+            0usize => json::<crate::backup_for_aws::models::AmazonAccount>(text),
             #[cfg(feature = "backup-for-aws")]
             1usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::AmazonAccountAccessKeys,
-                >(text);
+                json::<crate::backup_for_aws::models::AmazonAccountAccessKeys>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             2usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::AmazonAccountAccessKeysCreateSpec,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             3usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::AmazonAccountAccessKeysUpdateSpec,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             4usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::AmazonAccountCreateSpec,
-                >(text);
+                json::<crate::backup_for_aws::models::AmazonAccountCreateSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            5usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::AmazonAccountIamRole,
-                >(text);
-            }
+            5usize => json::<crate::backup_for_aws::models::AmazonAccountIamRole>(text),
             #[cfg(feature = "backup-for-aws")]
             6usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::AmazonAccountIamRoleCreateSpec,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             7usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::AmazonAccountIamRoleFromAnotherAccount,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             8usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::AmazonAccountIamRoleFromAnotherAccountCreateSpec,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             9usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::AmazonAccountIamRoleFromAnotherAccountUpdateSpec,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             10usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::AmazonAccountIamRoleUpdateSpec,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             11usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::AmazonAccountNameValidationSpec,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             12usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::AmazonAccountUpdateSpec,
-                >(text);
+                json::<crate::backup_for_aws::models::AmazonAccountUpdateSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            13usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::AmazonAccountsFilters,
-                >(text);
-            }
+            13usize => json::<crate::backup_for_aws::models::AmazonAccountsFilters>(text),
             #[cfg(feature = "backup-for-aws")]
             14usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::AmazonAccountsGetAllSortItem,
-                >(text);
+                json::<crate::backup_for_aws::models::AmazonAccountsGetAllSortItem>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            15usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::AmazonAccountsPage,
-                >(text);
-            }
+            15usize => json::<crate::backup_for_aws::models::AmazonAccountsPage>(text),
             #[cfg(feature = "backup-for-aws")]
             16usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::AmazonAccountsSortColumns,
-                >(text);
+                json::<crate::backup_for_aws::models::AmazonAccountsSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            17usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::AmazonConnection,
-                >(text);
-            }
+            17usize => json::<crate::backup_for_aws::models::AmazonConnection>(text),
             #[cfg(feature = "backup-for-aws")]
-            18usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::AmazonConnectionSpec,
-                >(text);
-            }
+            18usize => json::<crate::backup_for_aws::models::AmazonConnectionSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            19usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::AmazonConnectionsPage,
-                >(text);
-            }
+            19usize => json::<crate::backup_for_aws::models::AmazonConnectionsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            20usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::AmazonInstanceType,
-                >(text);
-            }
+            20usize => json::<crate::backup_for_aws::models::AmazonInstanceType>(text),
             #[cfg(feature = "backup-for-aws")]
             21usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::AmazonInstanceTypesByRegionPage,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             22usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::AmazonInstancesTypesByRegionFilters,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             23usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::AuthenticateRequestGrantType,
-                >(text);
+                json::<crate::backup_for_aws::models::AuthenticateRequestGrantType>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            24usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::AuthorizationCode,
-                >(text);
-            }
+            24usize => json::<crate::backup_for_aws::models::AuthorizationCode>(text),
             #[cfg(feature = "backup-for-aws")]
-            25usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::BackupDestinations,
-                >(text);
-            }
+            25usize => json::<crate::backup_for_aws::models::BackupDestinations>(text),
             #[cfg(feature = "backup-for-aws")]
             26usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::BackupSettingsExportModel,
-                >(text);
+                json::<crate::backup_for_aws::models::BackupSettingsExportModel>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             27usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::BrowseBucketFoldersSortItem,
-                >(text);
+                json::<crate::backup_for_aws::models::BrowseBucketFoldersSortItem>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            28usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::Bucket,
-                >(text);
-            }
+            28usize => json::<crate::backup_for_aws::models::Bucket>(text),
             #[cfg(feature = "backup-for-aws")]
-            29usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::BucketFolder,
-                >(text);
-            }
+            29usize => json::<crate::backup_for_aws::models::BucketFolder>(text),
             #[cfg(feature = "backup-for-aws")]
-            30usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::BucketFoldersFilters,
-                >(text);
-            }
+            30usize => json::<crate::backup_for_aws::models::BucketFoldersFilters>(text),
             #[cfg(feature = "backup-for-aws")]
             31usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::BucketFoldersFiltersOrderColumns,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            32usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::BucketFoldersPage,
-                >(text);
-            }
+            32usize => json::<crate::backup_for_aws::models::BucketFoldersPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            33usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::BucketLocation,
-                >(text);
-            }
+            33usize => json::<crate::backup_for_aws::models::BucketLocation>(text),
             #[cfg(feature = "backup-for-aws")]
-            34usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::BucketsFilters,
-                >(text);
-            }
+            34usize => json::<crate::backup_for_aws::models::BucketsFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            35usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::BucketsPage,
-                >(text);
-            }
+            35usize => json::<crate::backup_for_aws::models::BucketsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            36usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::BucketsSortColumns,
-                >(text);
-            }
+            36usize => json::<crate::backup_for_aws::models::BucketsSortColumns>(text),
             #[cfg(feature = "backup-for-aws")]
-            37usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::BucketsSortItem,
-                >(text);
-            }
+            37usize => json::<crate::backup_for_aws::models::BucketsSortItem>(text),
             #[cfg(feature = "backup-for-aws")]
-            38usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::Certificate,
-                >(text);
-            }
+            38usize => json::<crate::backup_for_aws::models::Certificate>(text),
             #[cfg(feature = "backup-for-aws")]
             39usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CertificateRegenerateSpec,
-                >(text);
+                json::<crate::backup_for_aws::models::CertificateRegenerateSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            40usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::Certificates,
-                >(text);
-            }
+            40usize => json::<crate::backup_for_aws::models::Certificates>(text),
             #[cfg(feature = "backup-for-aws")]
-            41usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CheckInstanceIdResult,
-                >(text);
-            }
+            41usize => json::<crate::backup_for_aws::models::CheckInstanceIdResult>(text),
             #[cfg(feature = "backup-for-aws")]
-            42usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CheckInstanceIdSpec,
-                >(text);
-            }
+            42usize => json::<crate::backup_for_aws::models::CheckInstanceIdSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            43usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CloudEncryptionKey,
-                >(text);
-            }
+            43usize => json::<crate::backup_for_aws::models::CloudEncryptionKey>(text),
             #[cfg(feature = "backup-for-aws")]
             44usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CloudEncryptionKeysFilters,
-                >(text);
+                json::<crate::backup_for_aws::models::CloudEncryptionKeysFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             45usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CloudEncryptionKeysPage,
-                >(text);
+                json::<crate::backup_for_aws::models::CloudEncryptionKeysPage>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            46usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CloudNetwork,
-                >(text);
-            }
+            46usize => json::<crate::backup_for_aws::models::CloudNetwork>(text),
             #[cfg(feature = "backup-for-aws")]
-            47usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CloudNetworkStates,
-                >(text);
-            }
+            47usize => json::<crate::backup_for_aws::models::CloudNetworkStates>(text),
             #[cfg(feature = "backup-for-aws")]
-            48usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CloudNetworksFilters,
-                >(text);
-            }
+            48usize => json::<crate::backup_for_aws::models::CloudNetworksFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            49usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CloudNetworksPage,
-                >(text);
-            }
+            49usize => json::<crate::backup_for_aws::models::CloudNetworksPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            50usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CloudSecurityGroup,
-                >(text);
-            }
+            50usize => json::<crate::backup_for_aws::models::CloudSecurityGroup>(text),
             #[cfg(feature = "backup-for-aws")]
             51usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CloudSecurityGroupsFilters,
-                >(text);
+                json::<crate::backup_for_aws::models::CloudSecurityGroupsFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             52usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CloudSecurityGroupsPage,
-                >(text);
+                json::<crate::backup_for_aws::models::CloudSecurityGroupsPage>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             53usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::CloudSubnetS3EndpointValidationResult,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            54usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CloudSubnetwork,
-                >(text);
-            }
+            54usize => json::<crate::backup_for_aws::models::CloudSubnetwork>(text),
             #[cfg(feature = "backup-for-aws")]
             55usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CloudSubnetworksFilters,
-                >(text);
+                json::<crate::backup_for_aws::models::CloudSubnetworksFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            56usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CloudSubnetworksPage,
-                >(text);
-            }
+            56usize => json::<crate::backup_for_aws::models::CloudSubnetworksPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            57usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CostEstimationFilters,
-                >(text);
-            }
+            57usize => json::<crate::backup_for_aws::models::CostEstimationFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            58usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CostEstimationItem,
-                >(text);
-            }
+            58usize => json::<crate::backup_for_aws::models::CostEstimationItem>(text),
             #[cfg(feature = "backup-for-aws")]
             59usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CostEstimationSortColumns,
-                >(text);
+                json::<crate::backup_for_aws::models::CostEstimationSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            60usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::CostEstimationsPage,
-                >(text);
-            }
+            60usize => json::<crate::backup_for_aws::models::CostEstimationsPage>(text),
             #[cfg(feature = "backup-for-aws")]
             61usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::DailyBackupScheduleSettings,
-                >(text);
+                json::<crate::backup_for_aws::models::DailyBackupScheduleSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             62usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::DailyReplicaScheduleSettings,
-                >(text);
+                json::<crate::backup_for_aws::models::DailyReplicaScheduleSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            63usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::DailySchedule,
-                >(text);
-            }
+            63usize => json::<crate::backup_for_aws::models::DailySchedule>(text),
             #[cfg(feature = "backup-for-aws")]
-            64usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::DailyScheduleKinds,
-                >(text);
-            }
+            64usize => json::<crate::backup_for_aws::models::DailyScheduleKinds>(text),
             #[cfg(feature = "backup-for-aws")]
-            65usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::DailyScheduleSettings,
-                >(text);
-            }
+            65usize => json::<crate::backup_for_aws::models::DailyScheduleSettings>(text),
             #[cfg(feature = "backup-for-aws")]
             66usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::DailySnapshotScheduleSettings,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            67usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::DateTimeInfo,
-                >(text);
-            }
+            67usize => json::<crate::backup_for_aws::models::DateTimeInfo>(text),
             #[cfg(feature = "backup-for-aws")]
-            68usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::DateTimeSettings,
-                >(text);
-            }
+            68usize => json::<crate::backup_for_aws::models::DateTimeSettings>(text),
             #[cfg(feature = "backup-for-aws")]
-            69usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::DayNumbersInMonth,
-                >(text);
-            }
+            69usize => json::<crate::backup_for_aws::models::DayNumbersInMonth>(text),
             #[cfg(feature = "backup-for-aws")]
-            70usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::DaysOfWeek,
-                >(text);
-            }
+            70usize => json::<crate::backup_for_aws::models::DaysOfWeek>(text),
             #[cfg(feature = "backup-for-aws")]
-            71usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::DefaultUserSpec,
-                >(text);
-            }
+            71usize => json::<crate::backup_for_aws::models::DefaultUserSpec>(text),
             #[cfg(feature = "backup-for-aws")]
             72usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::DiskBulkRestoreOptions,
-                >(text);
+                json::<crate::backup_for_aws::models::DiskBulkRestoreOptions>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             73usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::DiskBulkRestoreToAlternativeOptions,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            74usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::DiskRestoreOptions,
-                >(text);
-            }
+            74usize => json::<crate::backup_for_aws::models::DiskRestoreOptions>(text),
             #[cfg(feature = "backup-for-aws")]
             75usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::DownloadLicenseAgreementFileLicenseAgreementType,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            76usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::Ec2DiskTypes,
-                >(text);
-            }
+            76usize => json::<crate::backup_for_aws::models::Ec2DiskTypes>(text),
             #[cfg(feature = "backup-for-aws")]
-            77usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::EmailNotifications,
-                >(text);
-            }
+            77usize => json::<crate::backup_for_aws::models::EmailNotifications>(text),
             #[cfg(feature = "backup-for-aws")]
             78usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::EmailNotificationsTestResult,
-                >(text);
+                json::<crate::backup_for_aws::models::EmailNotificationsTestResult>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            79usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::EmptySuccessResponse,
-                >(text);
-            }
+            79usize => json::<crate::backup_for_aws::models::EmptySuccessResponse>(text),
             #[cfg(feature = "backup-for-aws")]
-            80usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::Error,
-                >(text);
-            }
+            80usize => json::<crate::backup_for_aws::models::Error>(text),
             #[cfg(feature = "backup-for-aws")]
-            81usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::ErrorCode,
-                >(text);
-            }
+            81usize => json::<crate::backup_for_aws::models::ErrorCode>(text),
             #[cfg(feature = "backup-for-aws")]
-            82usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::FlrOptions,
-                >(text);
-            }
+            82usize => json::<crate::backup_for_aws::models::FlrOptions>(text),
             #[cfg(feature = "backup-for-aws")]
-            83usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::GetAllRegionsSortItem,
-                >(text);
-            }
+            83usize => json::<crate::backup_for_aws::models::GetAllRegionsSortItem>(text),
             #[cfg(feature = "backup-for-aws")]
             84usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::GetBackupSessionProtectedItemsSortItem,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             85usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::GetBucketFoldersSortItem,
-                >(text);
+                json::<crate::backup_for_aws::models::GetBucketFoldersSortItem>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             86usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::GetCostEstimationSortItem,
-                >(text);
+                json::<crate::backup_for_aws::models::GetCostEstimationSortItem>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             87usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::GetInnerRegionsSortItem,
-                >(text);
+                json::<crate::backup_for_aws::models::GetInnerRegionsSortItem>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             88usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::GetLicensedWorkloadsSortItem,
-                >(text);
+                json::<crate::backup_for_aws::models::GetLicensedWorkloadsSortItem>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             89usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::GetRestoreSessionRestoredItemsSortItem,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             90usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::GetRetentionSessionDeletedRestorePointsSortItem,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            91usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::GetSessionsSortItem,
-                >(text);
-            }
+            91usize => json::<crate::backup_for_aws::models::GetSessionsSortItem>(text),
             #[cfg(feature = "backup-for-aws")]
-            92usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::GetSessionsStatusItem,
-                >(text);
-            }
+            92usize => json::<crate::backup_for_aws::models::GetSessionsStatusItem>(text),
             #[cfg(feature = "backup-for-aws")]
-            93usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::GetSessionsTypesItem,
-                >(text);
-            }
+            93usize => json::<crate::backup_for_aws::models::GetSessionsTypesItem>(text),
             #[cfg(feature = "backup-for-aws")]
             94usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::GetSystemLogsExportLogsType,
-                >(text);
+                json::<crate::backup_for_aws::models::GetSystemLogsExportLogsType>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            95usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::IsFirstLoginResult,
-                >(text);
-            }
+            95usize => json::<crate::backup_for_aws::models::IsFirstLoginResult>(text),
             #[cfg(feature = "backup-for-aws")]
-            96usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::JobTypes,
-                >(text);
-            }
+            96usize => json::<crate::backup_for_aws::models::JobTypes>(text),
             #[cfg(feature = "backup-for-aws")]
-            97usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LicenseAgreement,
-                >(text);
-            }
+            97usize => json::<crate::backup_for_aws::models::LicenseAgreement>(text),
             #[cfg(feature = "backup-for-aws")]
             98usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LicenseAgreementAcceptResult,
-                >(text);
+                json::<crate::backup_for_aws::models::LicenseAgreementAcceptResult>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             99usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LicenseAgreementDownloadSpec,
-                >(text);
+                json::<crate::backup_for_aws::models::LicenseAgreementDownloadSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             100usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LicenseAgreementTypes,
-                >(text);
+                json::<crate::backup_for_aws::models::LicenseAgreementTypes>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            101usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LicenseAgreements,
-                >(text);
-            }
+            101usize => json::<crate::backup_for_aws::models::LicenseAgreements>(text),
             #[cfg(feature = "backup-for-aws")]
-            102usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LicenseInfo,
-                >(text);
-            }
+            102usize => json::<crate::backup_for_aws::models::LicenseInfo>(text),
             #[cfg(feature = "backup-for-aws")]
             103usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LicenseInfoLicenseType,
-                >(text);
+                json::<crate::backup_for_aws::models::LicenseInfoLicenseType>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            104usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LicenseNotification,
-                >(text);
-            }
+            104usize => json::<crate::backup_for_aws::models::LicenseNotification>(text),
             #[cfg(feature = "backup-for-aws")]
             105usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LicenseNotificationReply,
-                >(text);
+                json::<crate::backup_for_aws::models::LicenseNotificationReply>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             106usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::LicenseNotificationSeverities,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             107usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LicenseNotificationTypes,
-                >(text);
+                json::<crate::backup_for_aws::models::LicenseNotificationTypes>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            108usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LicenseNotifications,
-                >(text);
-            }
+            108usize => json::<crate::backup_for_aws::models::LicenseNotifications>(text),
             #[cfg(feature = "backup-for-aws")]
-            109usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LicensedWorkload,
-                >(text);
-            }
+            109usize => json::<crate::backup_for_aws::models::LicensedWorkload>(text),
             #[cfg(feature = "backup-for-aws")]
             110usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LicensedWorkloadsFilters,
-                >(text);
+                json::<crate::backup_for_aws::models::LicensedWorkloadsFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             111usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LicensedWorkloadsPage,
-                >(text);
+                json::<crate::backup_for_aws::models::LicensedWorkloadsPage>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             112usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LicensedWorkloadsSortColumns,
-                >(text);
+                json::<crate::backup_for_aws::models::LicensedWorkloadsSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            113usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::Link,
-                >(text);
-            }
+            113usize => json::<crate::backup_for_aws::models::Link>(text),
             #[cfg(feature = "backup-for-aws")]
-            114usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LinkMethod,
-                >(text);
-            }
+            114usize => json::<crate::backup_for_aws::models::LinkMethod>(text),
             #[cfg(feature = "backup-for-aws")]
-            115usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LogExportSpec,
-                >(text);
-            }
+            115usize => json::<crate::backup_for_aws::models::LogExportSpec>(text),
             #[cfg(feature = "backup-for-aws")]
             116usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LogExportSpecExportLogsType,
-                >(text);
+                json::<crate::backup_for_aws::models::LogExportSpecExportLogsType>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            117usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LogItem,
-                >(text);
-            }
+            117usize => json::<crate::backup_for_aws::models::LogItem>(text),
             #[cfg(feature = "backup-for-aws")]
-            118usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LogItemStatus,
-                >(text);
-            }
+            118usize => json::<crate::backup_for_aws::models::LogItemStatus>(text),
             #[cfg(feature = "backup-for-aws")]
-            119usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LoginGrantTypes,
-                >(text);
-            }
+            119usize => json::<crate::backup_for_aws::models::LoginGrantTypes>(text),
             #[cfg(feature = "backup-for-aws")]
-            120usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::LoginSpec,
-                >(text);
-            }
+            120usize => json::<crate::backup_for_aws::models::LoginSpec>(text),
             #[cfg(feature = "backup-for-aws")]
             121usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::MonthlyBackupScheduleSettings,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             122usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::MonthlyReplicaScheduleSettings,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            123usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::MonthlySchedule,
-                >(text);
-            }
+            123usize => json::<crate::backup_for_aws::models::MonthlySchedule>(text),
             #[cfg(feature = "backup-for-aws")]
             124usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::MonthlyScheduleSettings,
-                >(text);
+                json::<crate::backup_for_aws::models::MonthlyScheduleSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             125usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::MonthlySnapshotScheduleSettings,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            126usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::Months,
-                >(text);
-            }
+            126usize => json::<crate::backup_for_aws::models::Months>(text),
             #[cfg(feature = "backup-for-aws")]
             127usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PeriodRetentionOptions,
-                >(text);
+                json::<crate::backup_for_aws::models::PeriodRetentionOptions>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             128usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PointsRetentionOptions,
-                >(text);
+                json::<crate::backup_for_aws::models::PointsRetentionOptions>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            129usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PoliciesFilters,
-                >(text);
-            }
+            129usize => json::<crate::backup_for_aws::models::PoliciesFilters>(text),
             #[cfg(feature = "backup-for-aws")]
             130usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::PoliciesGetAllLastPolicySessionStatusItem,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             131usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::PoliciesGetAllPolicyStatusItem,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             132usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PoliciesGetAllSortItem,
-                >(text);
+                json::<crate::backup_for_aws::models::PoliciesGetAllSortItem>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             133usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::PoliciesGetExcludedItemsByIdSortItem,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             134usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::PoliciesGetRegionsByIdSortItem,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             135usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::PoliciesGetSelectedItemsByIdSortItem,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            136usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PoliciesPage,
-                >(text);
-            }
+            136usize => json::<crate::backup_for_aws::models::PoliciesPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            137usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PoliciesPrioritySpec,
-                >(text);
-            }
+            137usize => json::<crate::backup_for_aws::models::PoliciesPrioritySpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            138usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PoliciesSortColumns,
-                >(text);
-            }
+            138usize => json::<crate::backup_for_aws::models::PoliciesSortColumns>(text),
             #[cfg(feature = "backup-for-aws")]
-            139usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::Policy,
-                >(text);
-            }
+            139usize => json::<crate::backup_for_aws::models::Policy>(text),
             #[cfg(feature = "backup-for-aws")]
-            140usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PolicyBackupItems,
-                >(text);
-            }
+            140usize => json::<crate::backup_for_aws::models::PolicyBackupItems>(text),
             #[cfg(feature = "backup-for-aws")]
             141usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PolicyBackupItemsExportModel,
-                >(text);
+                json::<crate::backup_for_aws::models::PolicyBackupItemsExportModel>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            142usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PolicyBackupSettings,
-                >(text);
-            }
+            142usize => json::<crate::backup_for_aws::models::PolicyBackupSettings>(text),
             #[cfg(feature = "backup-for-aws")]
             143usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PolicyEmbeddedResources,
-                >(text);
+                json::<crate::backup_for_aws::models::PolicyEmbeddedResources>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            144usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PolicyExportModel,
-                >(text);
-            }
+            144usize => json::<crate::backup_for_aws::models::PolicyExportModel>(text),
             #[cfg(feature = "backup-for-aws")]
-            145usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PolicyItem,
-                >(text);
-            }
+            145usize => json::<crate::backup_for_aws::models::PolicyItem>(text),
             #[cfg(feature = "backup-for-aws")]
             146usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PolicyItemDeletedFromAmazon,
-                >(text);
+                json::<crate::backup_for_aws::models::PolicyItemDeletedFromAmazon>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             147usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::PolicyItemDeletedFromAmazonType,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            148usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PolicyItemsFilters,
-                >(text);
-            }
+            148usize => json::<crate::backup_for_aws::models::PolicyItemsFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            149usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PolicyItemsPage,
-                >(text);
-            }
+            149usize => json::<crate::backup_for_aws::models::PolicyItemsPage>(text),
             #[cfg(feature = "backup-for-aws")]
             150usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PolicyItemsSortColumns,
-                >(text);
+                json::<crate::backup_for_aws::models::PolicyItemsSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             151usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PolicyNotificationSettings,
-                >(text);
+                json::<crate::backup_for_aws::models::PolicyNotificationSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            152usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PolicyPrioritySpec,
-                >(text);
-            }
+            152usize => json::<crate::backup_for_aws::models::PolicyPrioritySpec>(text),
             #[cfg(feature = "backup-for-aws")]
             153usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PolicyReplicaSettings,
-                >(text);
+                json::<crate::backup_for_aws::models::PolicyReplicaSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            154usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PolicySelectionTypes,
-                >(text);
-            }
+            154usize => json::<crate::backup_for_aws::models::PolicySelectionTypes>(text),
             #[cfg(feature = "backup-for-aws")]
             155usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PolicySnapshotSettings,
-                >(text);
+                json::<crate::backup_for_aws::models::PolicySnapshotSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            156usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PolicySpec,
-                >(text);
-            }
+            156usize => json::<crate::backup_for_aws::models::PolicySpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            157usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::PolicyStatuses,
-                >(text);
-            }
+            157usize => json::<crate::backup_for_aws::models::PolicyStatuses>(text),
             #[cfg(feature = "backup-for-aws")]
-            158usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::ProductId,
-                >(text);
-            }
+            158usize => json::<crate::backup_for_aws::models::ProductId>(text),
             #[cfg(feature = "backup-for-aws")]
-            159usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::ProductVersion,
-                >(text);
-            }
+            159usize => json::<crate::backup_for_aws::models::ProductVersion>(text),
             #[cfg(feature = "backup-for-aws")]
-            160usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::ProtectedItem,
-                >(text);
-            }
+            160usize => json::<crate::backup_for_aws::models::ProtectedItem>(text),
             #[cfg(feature = "backup-for-aws")]
             161usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::ProtectedItemEmbedded,
-                >(text);
+                json::<crate::backup_for_aws::models::ProtectedItemEmbedded>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             162usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::ProtectedItemsFilters,
-                >(text);
+                json::<crate::backup_for_aws::models::ProtectedItemsFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            163usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::ProtectedItemsPage,
-                >(text);
-            }
+            163usize => json::<crate::backup_for_aws::models::ProtectedItemsPage>(text),
             #[cfg(feature = "backup-for-aws")]
             164usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::ProtectedItemsSortColumns,
-                >(text);
+                json::<crate::backup_for_aws::models::ProtectedItemsSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            165usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RestLogin,
-                >(text);
-            }
+            165usize => json::<crate::backup_for_aws::models::RestLogin>(text),
             #[cfg(feature = "backup-for-aws")]
-            166usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::Region,
-                >(text);
-            }
+            166usize => json::<crate::backup_for_aws::models::Region>(text),
             #[cfg(feature = "backup-for-aws")]
-            167usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RegionSettings,
-                >(text);
-            }
+            167usize => json::<crate::backup_for_aws::models::RegionSettings>(text),
             #[cfg(feature = "backup-for-aws")]
             168usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RegionSettingsFilters,
-                >(text);
+                json::<crate::backup_for_aws::models::RegionSettingsFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            169usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RegionSettingsPage,
-                >(text);
-            }
+            169usize => json::<crate::backup_for_aws::models::RegionSettingsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            170usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RegionSettingsSpec,
-                >(text);
-            }
+            170usize => json::<crate::backup_for_aws::models::RegionSettingsSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            171usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RegionTypes,
-                >(text);
-            }
+            171usize => json::<crate::backup_for_aws::models::RegionTypes>(text),
             #[cfg(feature = "backup-for-aws")]
-            172usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RegionsFilters,
-                >(text);
-            }
+            172usize => json::<crate::backup_for_aws::models::RegionsFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            173usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RegionsPage,
-                >(text);
-            }
+            173usize => json::<crate::backup_for_aws::models::RegionsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            174usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RegionsSortColumns,
-                >(text);
-            }
+            174usize => json::<crate::backup_for_aws::models::RegionsSortColumns>(text),
             #[cfg(feature = "backup-for-aws")]
             175usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RemoteMappingExportModel,
-                >(text);
+                json::<crate::backup_for_aws::models::RemoteMappingExportModel>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            176usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::ReplicaMapping,
-                >(text);
-            }
+            176usize => json::<crate::backup_for_aws::models::ReplicaMapping>(text),
             #[cfg(feature = "backup-for-aws")]
             177usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::ReplicaSettingsExportModel,
-                >(text);
+                json::<crate::backup_for_aws::models::ReplicaSettingsExportModel>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            178usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RepositoriesFilters,
-                >(text);
-            }
+            178usize => json::<crate::backup_for_aws::models::RepositoriesFilters>(text),
             #[cfg(feature = "backup-for-aws")]
             179usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RepositoriesGetAllSortItem,
-                >(text);
+                json::<crate::backup_for_aws::models::RepositoriesGetAllSortItem>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            180usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RepositoriesPage,
-                >(text);
-            }
+            180usize => json::<crate::backup_for_aws::models::RepositoriesPage>(text),
             #[cfg(feature = "backup-for-aws")]
             181usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RepositoriesSortColumns,
-                >(text);
+                json::<crate::backup_for_aws::models::RepositoriesSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            182usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::Repository,
-                >(text);
-            }
+            182usize => json::<crate::backup_for_aws::models::Repository>(text),
             #[cfg(feature = "backup-for-aws")]
-            183usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RepositoryCreateSpec,
-                >(text);
-            }
+            183usize => json::<crate::backup_for_aws::models::RepositoryCreateSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            184usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RepositoryEmbedded,
-                >(text);
-            }
+            184usize => json::<crate::backup_for_aws::models::RepositoryEmbedded>(text),
             #[cfg(feature = "backup-for-aws")]
             185usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::RepositoryPasswordValidationResult,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             186usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::RepositoryPasswordValidationSpec,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            187usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RepositoryUpdateSpec,
-                >(text);
-            }
+            187usize => json::<crate::backup_for_aws::models::RepositoryUpdateSpec>(text),
             #[cfg(feature = "backup-for-aws")]
             188usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RescanCloudAccountSpec,
-                >(text);
+                json::<crate::backup_for_aws::models::RescanCloudAccountSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             189usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::ResolveNotificationsSpec,
-                >(text);
+                json::<crate::backup_for_aws::models::ResolveNotificationsSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            190usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RestoreItemEmbedded,
-                >(text);
-            }
+            190usize => json::<crate::backup_for_aws::models::RestoreItemEmbedded>(text),
             #[cfg(feature = "backup-for-aws")]
             191usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RestorePointsGetAllSortItem,
-                >(text);
+                json::<crate::backup_for_aws::models::RestorePointsGetAllSortItem>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            192usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RestoredItem,
-                >(text);
-            }
+            192usize => json::<crate::backup_for_aws::models::RestoredItem>(text),
             #[cfg(feature = "backup-for-aws")]
-            193usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RestoredItemsFilters,
-                >(text);
-            }
+            193usize => json::<crate::backup_for_aws::models::RestoredItemsFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            194usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RestoredItemsPage,
-                >(text);
-            }
+            194usize => json::<crate::backup_for_aws::models::RestoredItemsPage>(text),
             #[cfg(feature = "backup-for-aws")]
             195usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RestoredItemsSortColumns,
-                >(text);
+                json::<crate::backup_for_aws::models::RestoredItemsSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             196usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::RetentionJobDeletedRestorePoint,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             197usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::RetentionJobDeletedRestorePointEmbedded,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             198usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::RetentionJobDeletedRestorePointSortColumns,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             199usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::RetentionJobDeletedRestorePointsFilters,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             200usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::RetentionJobDeletedRestorePointsPage,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            201usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RetentionSetting,
-                >(text);
-            }
+            201usize => json::<crate::backup_for_aws::models::RetentionSetting>(text),
             #[cfg(feature = "backup-for-aws")]
             202usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::RetentionSettingRetentionDurationType,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            203usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RetentionSettings,
-                >(text);
-            }
+            203usize => json::<crate::backup_for_aws::models::RetentionSettings>(text),
             #[cfg(feature = "backup-for-aws")]
-            204usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RetentionTypes,
-                >(text);
-            }
+            204usize => json::<crate::backup_for_aws::models::RetentionTypes>(text),
             #[cfg(feature = "backup-for-aws")]
-            205usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::RetrySettings,
-                >(text);
-            }
+            205usize => json::<crate::backup_for_aws::models::RetrySettings>(text),
             #[cfg(feature = "backup-for-aws")]
-            206usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::ScheduleSettings,
-                >(text);
-            }
+            206usize => json::<crate::backup_for_aws::models::ScheduleSettings>(text),
             #[cfg(feature = "backup-for-aws")]
             207usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::ServiceAccountSettings,
-                >(text);
+                json::<crate::backup_for_aws::models::ServiceAccountSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            208usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::Session,
-                >(text);
-            }
+            208usize => json::<crate::backup_for_aws::models::Session>(text),
             #[cfg(feature = "backup-for-aws")]
             209usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::SessionEmbeddedResources,
-                >(text);
+                json::<crate::backup_for_aws::models::SessionEmbeddedResources>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            210usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::SessionItemsStatuses,
-                >(text);
-            }
+            210usize => json::<crate::backup_for_aws::models::SessionItemsStatuses>(text),
             #[cfg(feature = "backup-for-aws")]
-            211usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::SessionLink,
-                >(text);
-            }
+            211usize => json::<crate::backup_for_aws::models::SessionLink>(text),
             #[cfg(feature = "backup-for-aws")]
-            212usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::SessionLog,
-                >(text);
-            }
+            212usize => json::<crate::backup_for_aws::models::SessionLog>(text),
             #[cfg(feature = "backup-for-aws")]
-            213usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::SessionResults,
-                >(text);
-            }
+            213usize => json::<crate::backup_for_aws::models::SessionResults>(text),
             #[cfg(feature = "backup-for-aws")]
-            214usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::SessionStatuses,
-                >(text);
-            }
+            214usize => json::<crate::backup_for_aws::models::SessionStatuses>(text),
             #[cfg(feature = "backup-for-aws")]
-            215usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::SessionTypes,
-                >(text);
-            }
+            215usize => json::<crate::backup_for_aws::models::SessionTypes>(text),
             #[cfg(feature = "backup-for-aws")]
-            216usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::SessionsFilters,
-                >(text);
-            }
+            216usize => json::<crate::backup_for_aws::models::SessionsFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            217usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::SessionsPage,
-                >(text);
-            }
+            217usize => json::<crate::backup_for_aws::models::SessionsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            218usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::SessionsSortColumns,
-                >(text);
-            }
+            218usize => json::<crate::backup_for_aws::models::SessionsSortColumns>(text),
             #[cfg(feature = "backup-for-aws")]
-            219usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::StandardAccount,
-                >(text);
-            }
+            219usize => json::<crate::backup_for_aws::models::StandardAccount>(text),
             #[cfg(feature = "backup-for-aws")]
             220usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::StandardAccountCreateSpec,
-                >(text);
+                json::<crate::backup_for_aws::models::StandardAccountCreateSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             221usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::StandardAccountNameValidationSpec,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             222usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::StandardAccountUpdateSpec,
-                >(text);
+                json::<crate::backup_for_aws::models::StandardAccountUpdateSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             223usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::StandardAccountsFilters,
-                >(text);
+                json::<crate::backup_for_aws::models::StandardAccountsFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             224usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::StandardAccountsGetAllSortItem,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            225usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::StandardAccountsPage,
-                >(text);
-            }
+            225usize => json::<crate::backup_for_aws::models::StandardAccountsPage>(text),
             #[cfg(feature = "backup-for-aws")]
             226usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::StandardAccountsSortColumns,
-                >(text);
+                json::<crate::backup_for_aws::models::StandardAccountsSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            227usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::StartFlrResponse,
-                >(text);
-            }
+            227usize => json::<crate::backup_for_aws::models::StartFlrResponse>(text),
             #[cfg(feature = "backup-for-aws")]
-            228usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::SummaryChangesTrends,
-                >(text);
-            }
+            228usize => json::<crate::backup_for_aws::models::SummaryChangesTrends>(text),
             #[cfg(feature = "backup-for-aws")]
-            229usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::SummaryStatistics,
-                >(text);
-            }
+            229usize => json::<crate::backup_for_aws::models::SummaryStatistics>(text),
             #[cfg(feature = "backup-for-aws")]
-            230usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::Tag,
-                >(text);
-            }
+            230usize => json::<crate::backup_for_aws::models::Tag>(text),
             #[cfg(feature = "backup-for-aws")]
-            231usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::TagSpec,
-                >(text);
-            }
+            231usize => json::<crate::backup_for_aws::models::TagSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            232usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::TagsFilters,
-                >(text);
-            }
+            232usize => json::<crate::backup_for_aws::models::TagsFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            233usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::TagsPage,
-                >(text);
-            }
+            233usize => json::<crate::backup_for_aws::models::TagsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            234usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::TagsSortColumns,
-                >(text);
-            }
+            234usize => json::<crate::backup_for_aws::models::TagsSortColumns>(text),
             #[cfg(feature = "backup-for-aws")]
-            235usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::TagsSortItem,
-                >(text);
-            }
+            235usize => json::<crate::backup_for_aws::models::TagsSortItem>(text),
             #[cfg(feature = "backup-for-aws")]
-            236usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::TimeZone,
-                >(text);
-            }
+            236usize => json::<crate::backup_for_aws::models::TimeZone>(text),
             #[cfg(feature = "backup-for-aws")]
-            237usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::TimeZones,
-                >(text);
-            }
+            237usize => json::<crate::backup_for_aws::models::TimeZones>(text),
             #[cfg(feature = "backup-for-aws")]
             238usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::UploadCertificateSpec,
-                >(text);
+                json::<crate::backup_for_aws::models::UploadCertificateSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            239usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::UploadLicenseSpec,
-                >(text);
-            }
+            239usize => json::<crate::backup_for_aws::models::UploadLicenseSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            240usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::User,
-                >(text);
-            }
+            240usize => json::<crate::backup_for_aws::models::User>(text),
             #[cfg(feature = "backup-for-aws")]
-            241usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::UserCreateSpec,
-                >(text);
-            }
+            241usize => json::<crate::backup_for_aws::models::UserCreateSpec>(text),
             #[cfg(feature = "backup-for-aws")]
             242usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::UserDescriptionValidationSpec,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            243usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::UserMfaAccept,
-                >(text);
-            }
+            243usize => json::<crate::backup_for_aws::models::UserMfaAccept>(text),
             #[cfg(feature = "backup-for-aws")]
-            244usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::UserMfaData,
-                >(text);
-            }
+            244usize => json::<crate::backup_for_aws::models::UserMfaData>(text),
             #[cfg(feature = "backup-for-aws")]
-            245usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::UserMfaSetup,
-                >(text);
-            }
+            245usize => json::<crate::backup_for_aws::models::UserMfaSetup>(text),
             #[cfg(feature = "backup-for-aws")]
             246usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::UserNameValidationSpec,
-                >(text);
+                json::<crate::backup_for_aws::models::UserNameValidationSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             247usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::UserPasswordValidationSpec,
-                >(text);
+                json::<crate::backup_for_aws::models::UserPasswordValidationSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            248usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::UserStatus,
-                >(text);
-            }
+            248usize => json::<crate::backup_for_aws::models::UserStatus>(text),
             #[cfg(feature = "backup-for-aws")]
-            249usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::UserUpdateSpec,
-                >(text);
-            }
+            249usize => json::<crate::backup_for_aws::models::UserUpdateSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            250usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::UsersFilters,
-                >(text);
-            }
+            250usize => json::<crate::backup_for_aws::models::UsersFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            251usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::UsersGetAllSortItem,
-                >(text);
-            }
+            251usize => json::<crate::backup_for_aws::models::UsersGetAllSortItem>(text),
             #[cfg(feature = "backup-for-aws")]
-            252usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::UsersPage,
-                >(text);
-            }
+            252usize => json::<crate::backup_for_aws::models::UsersPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            253usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::UsersSortColumns,
-                >(text);
-            }
+            253usize => json::<crate::backup_for_aws::models::UsersSortColumns>(text),
             #[cfg(feature = "backup-for-aws")]
-            254usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::ValidationMessage,
-                >(text);
-            }
+            254usize => json::<crate::backup_for_aws::models::ValidationMessage>(text),
             #[cfg(feature = "backup-for-aws")]
             255usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::ValidationMessageSeverity,
-                >(text);
+                json::<crate::backup_for_aws::models::ValidationMessageSeverity>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            256usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::VirtualMachine,
-                >(text);
-            }
+            256usize => json::<crate::backup_for_aws::models::VirtualMachine>(text),
             #[cfg(feature = "backup-for-aws")]
             257usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::VirtualMachineLocation,
-                >(text);
+                json::<crate::backup_for_aws::models::VirtualMachineLocation>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             258usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::VirtualMachineProtectionStatuses,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             259usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::VirtualMachineRestoreOptions,
-                >(text);
+                json::<crate::backup_for_aws::models::VirtualMachineRestoreOptions>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             260usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::VirtualMachineSnapshotSpec,
-                >(text);
+                json::<crate::backup_for_aws::models::VirtualMachineSnapshotSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             261usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::VirtualMachineToAlternativeRestoreOptions,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             262usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::VirtualMachinesBackupState,
-                >(text);
+                json::<crate::backup_for_aws::models::VirtualMachinesBackupState>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             263usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::VirtualMachinesBuckupDestinationItem,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             264usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::VirtualMachinesFilters,
-                >(text);
+                json::<crate::backup_for_aws::models::VirtualMachinesFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             265usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::VirtualMachinesFiltersBackupState,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            266usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::VirtualMachinesPage,
-                >(text);
-            }
+            266usize => json::<crate::backup_for_aws::models::VirtualMachinesPage>(text),
             #[cfg(feature = "backup-for-aws")]
             267usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::VirtualMachinesProtectionStatusItem,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             268usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::VirtualMachinesSortColumns,
-                >(text);
+                json::<crate::backup_for_aws::models::VirtualMachinesSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             269usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::VirtualMachinesSortItem,
-                >(text);
+                json::<crate::backup_for_aws::models::VirtualMachinesSortItem>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            270usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::VmBackupVolume,
-                >(text);
-            }
+            270usize => json::<crate::backup_for_aws::models::VmBackupVolume>(text),
             #[cfg(feature = "backup-for-aws")]
-            271usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::VmRestorePoint,
-                >(text);
-            }
+            271usize => json::<crate::backup_for_aws::models::VmRestorePoint>(text),
             #[cfg(feature = "backup-for-aws")]
             272usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::VmRestorePointDefaultNetworkSettings,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             273usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::VmRestorePointsFilters,
-                >(text);
+                json::<crate::backup_for_aws::models::VmRestorePointsFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            274usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::VmRestorePointsPage,
-                >(text);
-            }
+            274usize => json::<crate::backup_for_aws::models::VmRestorePointsPage>(text),
             #[cfg(feature = "backup-for-aws")]
             275usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::VmRestorePointsSortColumns,
-                >(text);
+                json::<crate::backup_for_aws::models::VmRestorePointsSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             276usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::WeeklyBackupScheduleSettings,
-                >(text);
+                json::<crate::backup_for_aws::models::WeeklyBackupScheduleSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             277usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::WeeklyReplicaScheduleSettings,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            278usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::WeeklySchedule,
-                >(text);
-            }
+            278usize => json::<crate::backup_for_aws::models::WeeklySchedule>(text),
             #[cfg(feature = "backup-for-aws")]
             279usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::WeeklyScheduleSettings,
-                >(text);
+                json::<crate::backup_for_aws::models::WeeklyScheduleSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             280usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json::<
                     crate::backup_for_aws::models::WeeklySnapshotScheduleSettings,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "backup-for-aws")]
             281usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::YearlyRetentionOptions,
-                >(text);
+                json::<crate::backup_for_aws::models::YearlyRetentionOptions>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             282usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::YearlyRetentionOptionsType,
-                >(text);
+                json::<crate::backup_for_aws::models::YearlyRetentionOptionsType>(text)
             }
             #[cfg(feature = "backup-for-aws")]
             283usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::backup_for_aws::models::YearlyScheduleSettings,
-                >(text);
+                json::<crate::backup_for_aws::models::YearlyScheduleSettings>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             284usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::AccountTypeEnumeration,
-                >(text);
+                json::<crate::enterprise_manager::models::AccountTypeEnumeration>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             285usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::AdvancedStorageOptions,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::AdvancedStorageOptions,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            286usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::Backup,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::Backup,
-                >(text);
-            }
+            286usize => json_and_xml::<crate::enterprise_manager::models::Backup>(text),
             #[cfg(feature = "enterprise-manager")]
             287usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::BackupCopyJobCloneInfo,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupCopyJobCloneInfo,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             288usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::BackupJobCloneInfo,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupJobCloneInfo,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             289usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::BackupJobInfo,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupJobInfo,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::BackupJobInfo>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             290usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::BackupJobSession,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupJobSession,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::BackupJobSession>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             291usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::BackupJobSessions,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupJobSessions,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             292usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::BackupServer,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupServer,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::BackupServer>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             293usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::BackupServerEditSpec,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupServerEditSpec,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             294usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::BackupServerSpec,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupServerSpec,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::BackupServerSpec>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             295usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::BackupServers,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupServers,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::BackupServers>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             296usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::BackupTaskSession,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupTaskSession,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             297usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::BackupTaskSessions,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupTaskSessions,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             298usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::BackupWindow,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::BackupWindow,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::BackupWindow>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            299usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::Backups,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::Backups,
-                >(text);
-            }
+            299usize => json_and_xml::<crate::enterprise_manager::models::Backups>(text),
             #[cfg(feature = "enterprise-manager")]
             300usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::ContinuousSchedule,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::ContinuousSchedule,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             301usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::CreateObjectInJobSpec,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::CreateObjectInJobSpec,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             302usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::CredentialsInfo,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::CredentialsInfo,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::CredentialsInfo>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             303usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::CredentialsInfoList,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::CredentialsInfoList,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             304usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::DailySchedule,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::DailySchedule,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::DailySchedule>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             305usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::DaisyChaining,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::DaisyChaining,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::DaisyChaining>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             306usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::EnterpriseAccount,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EnterpriseAccount,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             307usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             308usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::EnterpriseAccountInRoleCreateSpec,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EnterpriseAccountInRoleCreateSpec,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             309usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::EnterpriseRole,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EnterpriseRole,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::EnterpriseRole>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             310usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::EntityRef,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EntityRef,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::EntityRef>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             311usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::EntityReferences,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::EntityReferences,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::EntityReferences>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            312usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::Error,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::Error,
-                >(text);
-            }
+            312usize => json_and_xml::<crate::enterprise_manager::models::Error>(text),
             #[cfg(feature = "enterprise-manager")]
             313usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::FileRestoreSettingsInfo,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::FileRestoreSettingsInfo,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             314usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::FsFileExcludeOptions,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::FsFileExcludeOptions,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             315usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::GfsRetentionPeriod,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::GfsRetentionPeriod,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             316usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::GfsRetentionPolicy,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::GfsRetentionPolicy,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             317usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::GuestFsIndexingOptions,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::GuestFsIndexingOptions,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             318usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::GuestProcessingOptions,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::GuestProcessingOptions,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             319usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::HierarchyScopeCreateSpec,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::HierarchyScopeCreateSpec,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             320usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::HierarchyScopeCreateSpecItem,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::HierarchyScopeCreateSpecItem,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             321usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::ImmediateBackupCopyJobInfo,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::ImmediateBackupCopyJobInfo,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             322usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::ImmediateCopyModeOptions,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::ImmediateCopyModeOptions,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            323usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::Job,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::Job,
-                >(text);
-            }
+            323usize => json_and_xml::<crate::enterprise_manager::models::Job>(text),
             #[cfg(feature = "enterprise-manager")]
             324usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::JobCloneSpec,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::JobCloneSpec,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::JobCloneSpec>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            325usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::JobInfo,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::JobInfo,
-                >(text);
-            }
+            325usize => json_and_xml::<crate::enterprise_manager::models::JobInfo>(text),
             #[cfg(feature = "enterprise-manager")]
             326usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::JobScheduleOptions,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::JobScheduleOptions,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            327usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::JobType,
-                >(text);
-            }
+            327usize => json::<crate::enterprise_manager::models::JobType>(text),
             #[cfg(feature = "enterprise-manager")]
-            328usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::Jobs,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::Jobs,
-                >(text);
-            }
+            328usize => json_and_xml::<crate::enterprise_manager::models::Jobs>(text),
             #[cfg(feature = "enterprise-manager")]
-            329usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::Link,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::Link,
-                >(text);
-            }
+            329usize => json_and_xml::<crate::enterprise_manager::models::Link>(text),
             #[cfg(feature = "enterprise-manager")]
             330usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::LinkedBackupObject,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::LinkedBackupObject,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             331usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::LinkedBackupRepository,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::LinkedBackupRepository,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             332usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::LinkedJobObject,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::LinkedJobObject,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::LinkedJobObject>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             333usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::LogonSession,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::LogonSession,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::LogonSession>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             334usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::LogonSessions,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::LogonSessions,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::LogonSessions>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             335usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::ManagedServer,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::ManagedServer,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::ManagedServer>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             336usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::ManagedServers,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::ManagedServers,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::ManagedServers>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             337usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::MonthlySchedule,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::MonthlySchedule,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::MonthlySchedule>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             338usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::ObjectInJob,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::ObjectInJob,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::ObjectInJob>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             339usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::ObjectsInJob,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::ObjectsInJob,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::ObjectsInJob>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             340usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::OracleBackupOptions,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::OracleBackupOptions,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             341usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::PagingInfo,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::PagingInfo,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::PagingInfo>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             342usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfo,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfo,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::PasswordKeyInfo>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             343usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::PasswordKeyInfoEditSpec,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfoEditSpec,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             344usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::PasswordKeyInfoList,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfoList,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             345usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::PasswordKeyInfoSpec,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::PasswordKeyInfoSpec,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             346usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::PeriodicSchedule,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::PeriodicSchedule,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::PeriodicSchedule>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             347usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::QueryEntities,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::QueryEntities,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::QueryEntities>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             348usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::QueryResult,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::QueryResult,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::QueryResult>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             349usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::ReplicaJobCloneInfo,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::ReplicaJobCloneInfo,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             350usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::Repositories,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::Repositories,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::Repositories>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             351usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::Repository,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::Repository,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::Repository>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             352usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::RestorePoint,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::RestorePoint,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::RestorePoint>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             353usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::RestorePoints,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::RestorePoints,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::RestorePoints>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             354usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::RetryOptions,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::RetryOptions,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::RetryOptions>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             355usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::ScheduleDay,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::ScheduleDay,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::ScheduleDay>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            356usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::SessionResult,
-                >(text);
-            }
+            356usize => json::<crate::enterprise_manager::models::SessionResult>(text),
             #[cfg(feature = "enterprise-manager")]
             357usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::SimpleRetentionPolicy,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::SimpleRetentionPolicy,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             358usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::SqlBackupOptions,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::SqlBackupOptions,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::SqlBackupOptions>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             359usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::SqlRestoreSettingsInfo,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::SqlRestoreSettingsInfo,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             360usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::SqlRestoreSettingsSpecs,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::SqlRestoreSettingsSpecs,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
             361usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::StandardScheduleOptions,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::StandardScheduleOptions,
-                >(text);
+                >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            362usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::Task,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::Task,
-                >(text);
-            }
+            362usize => json_and_xml::<crate::enterprise_manager::models::Task>(text),
             #[cfg(feature = "enterprise-manager")]
             363usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::TaskResultInfo,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::TaskResultInfo,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::TaskResultInfo>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            364usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::TaskState,
-                >(text);
-            }
+            364usize => json::<crate::enterprise_manager::models::TaskState>(text),
             #[cfg(feature = "enterprise-manager")]
-            365usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::Tasks,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::Tasks,
-                >(text);
-            }
+            365usize => json_and_xml::<crate::enterprise_manager::models::Tasks>(text),
             #[cfg(feature = "enterprise-manager")]
-            366usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::Uid,
-                >(text);
-            }
+            366usize => json::<crate::enterprise_manager::models::Uid>(text),
             #[cfg(feature = "enterprise-manager")]
             367usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::VmRestorePoint,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::VmRestorePoint,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::VmRestorePoint>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             368usize => {
-                let _ = ::veeam_runtime::json::from_str::<
-                    crate::enterprise_manager::models::VmRestorePoints,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::VmRestorePoints,
-                >(text);
+                json_and_xml::<crate::enterprise_manager::models::VmRestorePoints>(text)
             }
             #[cfg(feature = "enterprise-manager")]
             369usize => {
-                let _ = ::veeam_runtime::json::from_str::<
+                json_and_xml::<
                     crate::enterprise_manager::models::VssSnapshotOptions,
-                >(text);
-                let _ = ::veeam_runtime::xml::from_str::<
-                    crate::enterprise_manager::models::VssSnapshotOptions,
-                >(text);
+                >(text)
             }
             _ => {}
         }

@@ -19,7 +19,7 @@
 //! every parameter and body; the method, path, query, headers and body received are the
 //! spec's, and a response built from the schema decodes.
 #[rustfmt::skip]
-#[allow(non_snake_case, unused_imports)]
+#[allow(non_snake_case, unused_imports, dead_code)]
 mod wire {
     use wiremock::{Mock, MockServer, Request, ResponseTemplate};
     /// The query pairs, sorted (their order carries no meaning here).
@@ -58,23 +58,69 @@ mod wire {
         assert_eq!(requests.len(), 1, "one request");
         requests.remove(0)
     }
-    #[tokio::test]
+    /// The one request, checked: its method, path and query pairs.
+    async fn check(
+        server: &MockServer,
+        method: &str,
+        path: &str,
+        query_pairs: &[(&str, &str)],
+    ) -> Request {
+        let request = received(server).await;
+        assert_eq!(request.method.as_str(), method);
+        assert_eq!(request.url.path(), path);
+        assert_eq!(query(& request), expected(query_pairs));
+        request
+    }
+    /// A JSON body sent as the sample, member by member.
+    fn json_body(request: &Request, sample: &str) {
+        assert_eq!(header(request, "content-type"), Some("application/json"));
+        let sent: serde_json::Value = serde_json::from_slice(&request.body)
+            .expect("a JSON body");
+        let sample: serde_json::Value = serde_json::from_str(sample)
+            .expect("a JSON sample");
+        assert_eq!(sent, sample, "the body, member by member");
+    }
+    /// A value from its JSON sample.
+    fn sample<T: serde::de::DeserializeOwned>(json: &str) -> T {
+        ::veeam_runtime::json::from_str(json).expect("a sample")
+    }
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__accept_license_agreement() {
-        let server = serve(ResponseTemplate::new(204u16)).await;
+    #[allow(clippy::let_and_return)]
+    async fn client_backup_for_aws(
+        server: &MockServer,
+    ) -> ::veeam_api::backup_for_aws::Client {
         let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
             .format(::veeam_api::Format::Json)
             .build()
             .expect("a client");
         client.set_tokens("sample-token", None, None).await;
+        client
+    }
+    #[cfg(feature = "enterprise-manager")]
+    #[allow(clippy::let_and_return)]
+    async fn client_enterprise_manager(
+        server: &MockServer,
+    ) -> ::veeam_api::enterprise_manager::Client {
+        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+            .format(::veeam_api::Format::Json)
+            .build()
+            .expect("a client");
+        client.set_session_id("sample-session");
+        client
+    }
+    #[tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__accept_license_agreement() {
+        let server = serve(ResponseTemplate::new(204u16)).await;
+        let client = client_backup_for_aws(&server).await;
         client.accept_license_agreement("s1", "s2").await.expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/licenseAgreement/accept");
-        assert_eq!(
-            query(& request), expected(& [("eulaChecksum", "s1"),
-            ("thirdPartyLicenseAgreementChecksum", "s2")])
-        );
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/licenseAgreement/accept",
+                &[("eulaChecksum", "s1"), ("thirdPartyLicenseAgreementChecksum", "s2")],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -84,37 +130,22 @@ mod wire {
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__accept_mfa() {
         let server = serve(ResponseTemplate::new(201u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client
             .accept_mfa(
                 "s1",
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::UserMfaAccept,
-                >("{\"code\":\"x\",\"token\":\"x\"}")
-                    .expect("the sample decodes"),
+                >("{\"code\":\"x\",\"token\":\"x\"}"),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/users/s1/acceptMfa");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/users/s1/acceptMfa", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"code\":\"x\",\"token\":\"x\"}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"code\":\"x\",\"token\":\"x\"}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -124,17 +155,10 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.access_denied().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/problems/accessDenied");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/problems/accessDenied", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -148,17 +172,11 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.action_not_implemented().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/problems/notImplemented");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/problems/notImplemented", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -175,35 +193,22 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .add_amazon_account(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::AmazonAccountCreateSpec,
-                >("{\"name\":\"x\"}")
-                    .expect("the sample decodes"),
+                >("{\"name\":\"x\"}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/accounts/amazon");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/accounts/amazon", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{\"name\":\"x\"}")
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"name\":\"x\"}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -216,37 +221,22 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .add_standard_account(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::StandardAccountCreateSpec,
-                >("{\"name\":\"x\",\"username\":\"x\",\"password\":\"x\"}")
-                    .expect("the sample decodes"),
+                >("{\"name\":\"x\",\"username\":\"x\",\"password\":\"x\"}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/accounts/standard");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/accounts/standard", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"name\":\"x\",\"username\":\"x\",\"password\":\"x\"}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"name\":\"x\",\"username\":\"x\",\"password\":\"x\"}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -259,34 +249,34 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .amazon_accounts_get_all()
             .search_pattern("s1")
-            .offset(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<
                         ::veeam_api::backup_for_aws::models::AmazonAccountsGetAllSortItem,
                     >,
-                >("[\"nameAsc\"]")
-                    .expect("a sample"),
+                >("[\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/accounts/amazon");
-        assert_eq!(
-            query(& request), expected(& [("SearchPattern", "s1"), ("Offset", "2"),
-            ("Limit", "3"), ("Sort", "nameAsc")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/accounts/amazon",
+                &[
+                    ("SearchPattern", "s1"),
+                    ("Offset", "2"),
+                    ("Limit", "3"),
+                    ("Sort", "nameAsc"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -303,28 +293,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .amazon_accounts_get_one_by_id(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/accounts/amazon/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/accounts/amazon/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -338,17 +323,11 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.ambiguous_api_version().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/problems/ambiguousApiVersion");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/problems/ambiguousApiVersion", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -362,17 +341,16 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.api_version_unspecified().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/problems/apiVersionUnspecified");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/problems/apiVersionUnspecified",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -385,25 +363,17 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .authenticate(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::LoginSpec,
-                >("{\"grant_type\":\"password\"}")
-                    .expect("the sample decodes"),
+                >("{\"grant_type\":\"password\"}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/token");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/token", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -428,28 +398,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .browse_availability_zones(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/availabilityZones"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/availabilityZones",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -466,43 +431,33 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .browse_bucket_folders(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000002\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000002\""),
             )
-            .offset(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("4").expect("a sample"))
+            .offset(sample::<i32>("3"))
+            .limit(sample::<i32>("4"))
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<::veeam_api::backup_for_aws::models::BrowseBucketFoldersSortItem>,
-                >("[\"NameAsc\"]")
-                    .expect("a sample"),
+                >("[\"NameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/browseBucketFolders/00000000-0000-0000-0000-000000000002"
-        );
-        assert_eq!(
-            query(& request), expected(& [("Offset", "3"), ("Limit", "4"), ("Sort",
-            "NameAsc")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/browseBucketFolders/00000000-0000-0000-0000-000000000002",
+                &[("Offset", "3"), ("Limit", "4"), ("Sort", "NameAsc")],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -519,30 +474,25 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .browse_cloud_networks(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
-            .offset(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudNetworks"
-        );
-        assert_eq!(query(& request), expected(& [("Offset", "2"), ("Limit", "3")]));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudNetworks",
+                &[("Offset", "2"), ("Limit", "3")],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -559,34 +509,26 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .browse_cloud_security_groups(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .cloud_network_id("s2")
-            .offset(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("4").expect("a sample"))
+            .offset(sample::<i32>("3"))
+            .limit(sample::<i32>("4"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudSecurityGroups"
-        );
-        assert_eq!(
-            query(& request), expected(& [("cloudNetworkId", "s2"), ("Offset", "3"),
-            ("Limit", "4")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudSecurityGroups",
+                &[("cloudNetworkId", "s2"), ("Offset", "3"), ("Limit", "4")],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -603,40 +545,36 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .browse_cloud_subnetworks(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .cloud_network_id("s2")
             .availability_zone(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000003\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000003\""),
             )
-            .offset(::veeam_runtime::json::from_str::<i32>("4").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
+            .offset(sample::<i32>("4"))
+            .limit(sample::<i32>("5"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudSubnetworks"
-        );
-        assert_eq!(
-            query(& request), expected(& [("cloudNetworkId", "s2"), ("availabilityZone",
-            "00000000-0000-0000-0000-000000000003"), ("Offset", "4"), ("Limit", "5")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudSubnetworks",
+                &[
+                    ("cloudNetworkId", "s2"),
+                    ("availabilityZone", "00000000-0000-0000-0000-000000000003"),
+                    ("Offset", "4"),
+                    ("Limit", "5"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -653,30 +591,25 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .browse_encryption_keys(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
-            .offset(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudEncryptionKeys"
-        );
-        assert_eq!(query(& request), expected(& [("Offset", "2"), ("Limit", "3")]));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudEncryptionKeys",
+                &[("Offset", "2"), ("Limit", "3")],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -693,28 +626,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .bucket_by_id(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/cloudInfrastructure/buckets/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/cloudInfrastructure/buckets/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -731,39 +659,38 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .buckets()
             .amazon_account_id(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .search_pattern("s2")
-            .offset(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("4").expect("a sample"))
+            .offset(sample::<i32>("3"))
+            .limit(sample::<i32>("4"))
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<::veeam_api::backup_for_aws::models::BucketsSortItem>,
-                >("[\"nameAsc\"]")
-                    .expect("a sample"),
+                >("[\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/cloudInfrastructure/buckets");
-        assert_eq!(
-            query(& request), expected(& [("AmazonAccountId",
-            "00000000-0000-0000-0000-000000000001"), ("SearchPattern", "s2"), ("Offset",
-            "3"), ("Limit", "4"), ("Sort", "nameAsc")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/cloudInfrastructure/buckets",
+                &[
+                    ("AmazonAccountId", "00000000-0000-0000-0000-000000000001"),
+                    ("SearchPattern", "s2"),
+                    ("Offset", "3"),
+                    ("Limit", "4"),
+                    ("Sort", "nameAsc"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -777,35 +704,22 @@ mod wire {
                     .set_body_raw("{\"isValid\":true}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .check_instance(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::CheckInstanceIdSpec,
-                >("{\"instanceId\":\"x\"}")
-                    .expect("the sample decodes"),
+                >("{\"instanceId\":\"x\"}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/users/checkInstanceId");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/users/checkInstanceId", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{\"instanceId\":\"x\"}")
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"instanceId\":\"x\"}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -818,37 +732,22 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .create_amazon_connection(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::AmazonConnectionSpec,
-                >("{\"RegionId\":\"00000000-0000-0000-0000-000000000000\"}")
-                    .expect("the sample decodes"),
+                >("{\"RegionId\":\"00000000-0000-0000-0000-000000000000\"}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/amazonConnections");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/amazonConnections", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"RegionId\":\"00000000-0000-0000-0000-000000000000\"}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"RegionId\":\"00000000-0000-0000-0000-000000000000\"}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -858,20 +757,14 @@ mod wire {
                     .set_body_raw("{\"code\":\"x\"}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .create_authorization_code()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/token/authorizationCode");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/token/authorizationCode", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -888,39 +781,28 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .create_default_user(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::DefaultUserSpec,
                 >(
-                        "{\"instance\":{\"instanceId\":\"x\"},\"userSpec\":{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"instance\":{\"instanceId\":\"x\"},\"userSpec\":{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}}",
+                ),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/users/createDefaultUser");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/users/createDefaultUser", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"instance\":{\"instanceId\":\"x\"},\"userSpec\":{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"instance\":{\"instanceId\":\"x\"},\"userSpec\":{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -933,39 +815,27 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .create_policy(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::PolicySpec,
                 >(
-                        "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
+                ),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/policies");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/policies", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -978,39 +848,27 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .create_region_settings(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::RegionSettingsSpec,
                 >(
-                        "{\"availableZoneId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"availableZoneId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}",
+                ),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/settings/regions");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/settings/regions", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"availableZoneId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"availableZoneId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -1023,39 +881,27 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .create_repository(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::RepositoryCreateSpec,
                 >(
-                        "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonBucketId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonBucketId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}",
+                ),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/repositories");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/repositories", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonBucketId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonBucketId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -1068,63 +914,43 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .create_user(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::UserCreateSpec,
-                >("{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}")
-                    .expect("the sample decodes"),
+                >("{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/users");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/users", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_amazon_account() {
         let server = serve(ResponseTemplate::new(200u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client
             .delete_amazon_account(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "DELETE");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/accounts/amazon/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "DELETE",
+                "/api/v1/accounts/amazon/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1134,27 +960,22 @@ mod wire {
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_amazon_connection() {
         let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client
             .delete_amazon_connection(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "DELETE");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "DELETE",
+                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1164,26 +985,22 @@ mod wire {
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_policy() {
         let server = serve(ResponseTemplate::new(200u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client
             .delete_policy(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "DELETE");
-        assert_eq!(
-            request.url.path(), "/api/v1/policies/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "DELETE",
+                "/api/v1/policies/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1193,27 +1010,22 @@ mod wire {
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_region_settings() {
         let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client
             .delete_region_settings(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "DELETE");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/settings/regions/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "DELETE",
+                "/api/v1/settings/regions/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1223,27 +1035,22 @@ mod wire {
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_repository() {
         let server = serve(ResponseTemplate::new(200u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client
             .delete_repository(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "DELETE");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/repositories/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "DELETE",
+                "/api/v1/repositories/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1253,27 +1060,22 @@ mod wire {
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_standard_account() {
         let server = serve(ResponseTemplate::new(200u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client
             .delete_standard_account(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "DELETE");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/accounts/standard/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "DELETE",
+                "/api/v1/accounts/standard/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1283,16 +1085,9 @@ mod wire {
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_user() {
         let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client.delete_user("s1").await.expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "DELETE");
-        assert_eq!(request.url.path(), "/api/v1/users/s1");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "DELETE", "/api/v1/users/s1", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1309,28 +1104,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .delete_virtual_machine_backups(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/virtualMachines/00000000-0000-0000-0000-000000000001/deleteBackups"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/virtualMachines/00000000-0000-0000-0000-000000000001/deleteBackups",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1347,28 +1137,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .delete_virtual_machine_snapshots(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/virtualMachines/00000000-0000-0000-0000-000000000001/deleteSnapshots"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/virtualMachines/00000000-0000-0000-0000-000000000001/deleteSnapshots",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1378,16 +1163,9 @@ mod wire {
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__disable_mfa() {
         let server = serve(ResponseTemplate::new(200u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client.disable_mfa("s1").await.expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/users/s1/disableMfa");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/users/s1/disableMfa", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1397,27 +1175,22 @@ mod wire {
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__disable_policy() {
         let server = serve(ResponseTemplate::new(200u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client
             .disable_policy(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/policies/00000000-0000-0000-0000-000000000001/disable"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/policies/00000000-0000-0000-0000-000000000001/disable",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1431,25 +1204,23 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .download_license_agreement_file(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::DownloadLicenseAgreementFileLicenseAgreementType,
-                >("\"Eula\"")
-                    .expect("a sample"),
+                >("\"Eula\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/licenseAgreement/download");
-        assert_eq!(query(& request), expected(& [("licenseAgreementType", "Eula")]));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/licenseAgreement/download",
+                &[("licenseAgreementType", "Eula")],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1462,61 +1233,42 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .enable_mfa(
                 "s1",
-                ::veeam_runtime::json::from_str::<
-                    ::veeam_api::backup_for_aws::models::UserMfaSetup,
-                >("{}")
-                    .expect("the sample decodes"),
+                sample::<::veeam_api::backup_for_aws::models::UserMfaSetup>("{}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/users/s1/enableMfa");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/users/s1/enableMfa", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{}").unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__enable_policy() {
         let server = serve(ResponseTemplate::new(200u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client
             .enable_policy(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/policies/00000000-0000-0000-0000-000000000001/enable"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/policies/00000000-0000-0000-0000-000000000001/enable",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1530,17 +1282,11 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.expired_access_token().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/problems/expiredAccessToken");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/problems/expiredAccessToken", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1554,17 +1300,11 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.export_amazon_accounts().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/accounts/amazon/export");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/accounts/amazon/export", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1578,39 +1318,27 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .export_cost_estimation(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::PolicySpec,
                 >(
-                        "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
+                ),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/costEstimation/export");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/costEstimation/export", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -1620,17 +1348,11 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.export_license().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/licensing/license/export");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/licensing/license/export", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1644,17 +1366,10 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.export_policies().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/policies/export");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/policies/export", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1671,28 +1386,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .export_policy(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/policies/00000000-0000-0000-0000-000000000001/export"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/policies/00000000-0000-0000-0000-000000000001/export",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1706,17 +1416,10 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.export_repositories().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/repositories/export");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/repositories/export", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1730,17 +1433,10 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.export_sessions().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/sessions/export");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/sessions/export", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1754,17 +1450,11 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.export_standard_accounts().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/accounts/standard/export");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/accounts/standard/export", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1778,17 +1468,10 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.export_users().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/users/export");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/users/export", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1802,17 +1485,11 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.export_virtual_machines().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/virtualMachines/export");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/virtualMachines/export", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1826,20 +1503,19 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .failed_to_remove_user_policy()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/problems/failedToRemoveUserPolicy");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/problems/failedToRemoveUserPolicy",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1856,20 +1532,13 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_all_amazon_connections()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/amazonConnections");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/amazonConnections", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1883,20 +1552,13 @@ mod wire {
                     .set_body_raw("{\"results\":[]}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_all_license_notifications()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/licensing/alerts");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/licensing/alerts", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1913,22 +1575,21 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_all_region_settings()
-            .offset(::veeam_runtime::json::from_str::<i32>("1").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
+            .offset(sample::<i32>("1"))
+            .limit(sample::<i32>("2"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/settings/regions");
-        assert_eq!(query(& request), expected(& [("offset", "1"), ("limit", "2")]));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/settings/regions",
+                &[("offset", "1"), ("limit", "2")],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1945,32 +1606,32 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_all_regions()
             .search_pattern("s1")
-            .offset(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<::veeam_api::backup_for_aws::models::GetAllRegionsSortItem>,
-                >("[\"nameAsc\"]")
-                    .expect("a sample"),
+                >("[\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/cloudInfrastructure/regions");
-        assert_eq!(
-            query(& request), expected(& [("SearchPattern", "s1"), ("Offset", "2"),
-            ("Limit", "3"), ("Sort", "nameAsc")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/cloudInfrastructure/regions",
+                &[
+                    ("SearchPattern", "s1"),
+                    ("Offset", "2"),
+                    ("Limit", "3"),
+                    ("Sort", "nameAsc"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -1987,28 +1648,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_amazon_connection_by_id(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2025,42 +1681,38 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_backup_session_protected_items(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .search_pattern("s2")
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<
                         ::veeam_api::backup_for_aws::models::GetBackupSessionProtectedItemsSortItem,
                     >,
-                >("[\"virtualMachineNameAsc\"]")
-                    .expect("a sample"),
+                >("[\"virtualMachineNameAsc\"]"),
             )
-            .offset(::veeam_runtime::json::from_str::<i32>("4").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
+            .offset(sample::<i32>("4"))
+            .limit(sample::<i32>("5"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/sessions/00000000-0000-0000-0000-000000000001/protectedItems"
-        );
-        assert_eq!(
-            query(& request), expected(& [("SearchPattern", "s2"), ("Sort",
-            "virtualMachineNameAsc"), ("Offset", "4"), ("Limit", "5")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/sessions/00000000-0000-0000-0000-000000000001/protectedItems",
+                &[
+                    ("SearchPattern", "s2"),
+                    ("Sort", "virtualMachineNameAsc"),
+                    ("Offset", "4"),
+                    ("Limit", "5"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2077,29 +1729,24 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_bucket_folder(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
                 "s2",
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/cloudInfrastructure/buckets/00000000-0000-0000-0000-000000000001/folders/s2"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/cloudInfrastructure/buckets/00000000-0000-0000-0000-000000000001/folders/s2",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2116,39 +1763,30 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_bucket_folders(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
-            .offset(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<::veeam_api::backup_for_aws::models::GetBucketFoldersSortItem>,
-                >("[\"NameAsc\"]")
-                    .expect("a sample"),
+                >("[\"NameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/cloudInfrastructure/buckets/00000000-0000-0000-0000-000000000001/folders"
-        );
-        assert_eq!(
-            query(& request), expected(& [("Offset", "2"), ("Limit", "3"), ("Sort",
-            "NameAsc")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/cloudInfrastructure/buckets/00000000-0000-0000-0000-000000000001/folders",
+                &[("Offset", "2"), ("Limit", "3"), ("Sort", "NameAsc")],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2161,17 +1799,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.get_certificates().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/settings/certificates");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/settings/certificates", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2188,51 +1819,46 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_cost_estimation(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::PolicySpec,
                 >(
-                        "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
+                ),
             )
             .virtual_machine_name_filter("s1")
-            .offset(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<::veeam_api::backup_for_aws::models::GetCostEstimationSortItem>,
-                >("[\"virtualMachineNameAsc\"]")
-                    .expect("a sample"),
+                >("[\"virtualMachineNameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/costEstimation");
-        assert_eq!(
-            query(& request), expected(& [("VirtualMachineNameFilter", "s1"), ("Offset",
-            "2"), ("Limit", "3"), ("Sort", "virtualMachineNameAsc")])
-        );
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/costEstimation",
+                &[
+                    ("VirtualMachineNameFilter", "s1"),
+                    ("Offset", "2"),
+                    ("Limit", "3"),
+                    ("Sort", "virtualMachineNameAsc"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -2242,20 +1868,14 @@ mod wire {
                     .set_body_raw("{\"accepted\":true}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_current_license_agreement_accepted()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/licenseAgreement/accepted");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/licenseAgreement/accepted", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2272,17 +1892,10 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.get_date_time_settings().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/settings/dateTime");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/settings/dateTime", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2299,20 +1912,14 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_default_date_time_settings()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/settings/dateTime/getDefault");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/settings/dateTime/getDefault", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2329,17 +1936,11 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.get_email_notifications().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/settings/emailNotifications");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/settings/emailNotifications", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2356,40 +1957,36 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_inner_regions(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .search_pattern("s2")
-            .offset(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("4").expect("a sample"))
+            .offset(sample::<i32>("3"))
+            .limit(sample::<i32>("4"))
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<::veeam_api::backup_for_aws::models::GetInnerRegionsSortItem>,
-                >("[\"nameAsc\"]")
-                    .expect("a sample"),
+                >("[\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/cloudInfrastructure/regions/00000000-0000-0000-0000-000000000001/zones"
-        );
-        assert_eq!(
-            query(& request), expected(& [("SearchPattern", "s2"), ("Offset", "3"),
-            ("Limit", "4"), ("Sort", "nameAsc")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/cloudInfrastructure/regions/00000000-0000-0000-0000-000000000001/zones",
+                &[
+                    ("SearchPattern", "s2"),
+                    ("Offset", "3"),
+                    ("Limit", "4"),
+                    ("Sort", "nameAsc"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2406,38 +2003,32 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_instances_types_by_region(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
-            .offset(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
-            .is_arm64(::veeam_runtime::json::from_str::<bool>("true").expect("a sample"))
-            .virtualization_types(
-                ::veeam_runtime::json::from_str::<Vec<String>>("[\"s5\"]")
-                    .expect("a sample"),
-            )
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
+            .is_arm64(sample::<bool>("true"))
+            .virtualization_types(sample::<Vec<String>>("[\"s5\"]"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/cloudInfrastructure/regions/00000000-0000-0000-0000-000000000001/instancesTypes"
-        );
-        assert_eq!(
-            query(& request), expected(& [("offset", "2"), ("limit", "3"), ("isArm64",
-            "true"), ("virtualizationTypes", "s5")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/cloudInfrastructure/regions/00000000-0000-0000-0000-000000000001/instancesTypes",
+                &[
+                    ("offset", "2"),
+                    ("limit", "3"),
+                    ("isArm64", "true"),
+                    ("virtualizationTypes", "s5"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2450,17 +2041,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.get_license().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/licensing/license");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/licensing/license", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2473,17 +2057,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.get_license_agreement().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/licenseAgreement");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/licenseAgreement", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2500,34 +2077,34 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_licensed_workloads()
-            .offset(::veeam_runtime::json::from_str::<i32>("1").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
+            .offset(sample::<i32>("1"))
+            .limit(sample::<i32>("2"))
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<
                         ::veeam_api::backup_for_aws::models::GetLicensedWorkloadsSortItem,
                     >,
-                >("[\"nameAsc\"]")
-                    .expect("a sample"),
+                >("[\"nameAsc\"]"),
             )
             .search_pattern("s4")
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/licensing/licensedWorkloads");
-        assert_eq!(
-            query(& request), expected(& [("Offset", "1"), ("Limit", "2"), ("Sort",
-            "nameAsc"), ("SearchPattern", "s4")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/licensing/licensedWorkloads",
+                &[
+                    ("Offset", "1"),
+                    ("Limit", "2"),
+                    ("Sort", "nameAsc"),
+                    ("SearchPattern", "s4"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2544,28 +2121,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_policy_cost(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/policies/00000000-0000-0000-0000-000000000001/cost"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/policies/00000000-0000-0000-0000-000000000001/cost",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2582,17 +2154,11 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.get_product_id().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/system/version/productId");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/system/version/productId", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2609,17 +2175,10 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.get_product_version().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/system/version");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/system/version", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2636,28 +2195,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_region_by_id(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/cloudInfrastructure/regions/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/cloudInfrastructure/regions/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2674,28 +2228,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_region_settings(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/settings/regions/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/settings/regions/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2712,42 +2261,38 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_restore_session_restored_items(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .search_pattern("s2")
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<
                         ::veeam_api::backup_for_aws::models::GetRestoreSessionRestoredItemsSortItem,
                     >,
-                >("[\"nameAsc\"]")
-                    .expect("a sample"),
+                >("[\"nameAsc\"]"),
             )
-            .offset(::veeam_runtime::json::from_str::<i32>("4").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
+            .offset(sample::<i32>("4"))
+            .limit(sample::<i32>("5"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/sessions/00000000-0000-0000-0000-000000000001/restoredItems"
-        );
-        assert_eq!(
-            query(& request), expected(& [("SearchPattern", "s2"), ("Sort", "nameAsc"),
-            ("Offset", "4"), ("Limit", "5")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/sessions/00000000-0000-0000-0000-000000000001/restoredItems",
+                &[
+                    ("SearchPattern", "s2"),
+                    ("Sort", "nameAsc"),
+                    ("Offset", "4"),
+                    ("Limit", "5"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2764,42 +2309,38 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_retention_session_deleted_restore_points(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .search_pattern("s2")
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<
                         ::veeam_api::backup_for_aws::models::GetRetentionSessionDeletedRestorePointsSortItem,
                     >,
-                >("[\"nameAsc\"]")
-                    .expect("a sample"),
+                >("[\"nameAsc\"]"),
             )
-            .offset(::veeam_runtime::json::from_str::<i32>("4").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
+            .offset(sample::<i32>("4"))
+            .limit(sample::<i32>("5"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/sessions/00000000-0000-0000-0000-000000000001/deletedItems"
-        );
-        assert_eq!(
-            query(& request), expected(& [("SearchPattern", "s2"), ("Sort", "nameAsc"),
-            ("Offset", "4"), ("Limit", "5")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/sessions/00000000-0000-0000-0000-000000000001/deletedItems",
+                &[
+                    ("SearchPattern", "s2"),
+                    ("Sort", "nameAsc"),
+                    ("Offset", "4"),
+                    ("Limit", "5"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2816,17 +2357,11 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.get_retention_settings().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/settings/retentionSettings");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/settings/retentionSettings", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2843,20 +2378,14 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_service_account_settings()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/settings/serviceAccount");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/settings/serviceAccount", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2873,27 +2402,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_session_by_id(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(), "/api/v1/sessions/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/sessions/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2910,28 +2435,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_session_log(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/sessions/00000000-0000-0000-0000-000000000001/log"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/sessions/00000000-0000-0000-0000-000000000001/log",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -2948,66 +2468,56 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_sessions()
-            .offset(::veeam_runtime::json::from_str::<i32>("1").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
+            .offset(sample::<i32>("1"))
+            .limit(sample::<i32>("2"))
             .policy_id(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000003\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000003\""),
             )
             .status(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<::veeam_api::backup_for_aws::models::GetSessionsStatusItem>,
-                >("[\"Running\"]")
-                    .expect("a sample"),
+                >("[\"Running\"]"),
             )
             .types(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<::veeam_api::backup_for_aws::models::GetSessionsTypesItem>,
-                >("[\"Policy\"]")
-                    .expect("a sample"),
+                >("[\"Policy\"]"),
             )
-            .from_utc(
-                ::veeam_runtime::json::from_str::<
-                    ::veeam_runtime::DateTime,
-                >("\"2020-01-02T03:04:05Z\"")
-                    .expect("a sample"),
-            )
-            .to_utc(
-                ::veeam_runtime::json::from_str::<
-                    ::veeam_runtime::DateTime,
-                >("\"2020-01-02T03:04:05Z\"")
-                    .expect("a sample"),
-            )
-            .usn(::veeam_runtime::json::from_str::<i64>("8").expect("a sample"))
+            .from_utc(sample::<::veeam_runtime::DateTime>("\"2020-01-02T03:04:05Z\""))
+            .to_utc(sample::<::veeam_runtime::DateTime>("\"2020-01-02T03:04:05Z\""))
+            .usn(sample::<i64>("8"))
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<::veeam_api::backup_for_aws::models::GetSessionsSortItem>,
-                >("[\"startTimeAsc\"]")
-                    .expect("a sample"),
+                >("[\"startTimeAsc\"]"),
             )
             .vm_id("s10")
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/sessions");
-        assert_eq!(
-            query(& request), expected(& [("Offset", "1"), ("Limit", "2"), ("PolicyId",
-            "00000000-0000-0000-0000-000000000003"), ("Status", "Running"), ("Types",
-            "Policy"), ("FromUtc", "2020-01-02T03:04:05Z"), ("ToUtc",
-            "2020-01-02T03:04:05Z"), ("Usn", "8"), ("Sort", "startTimeAsc"), ("VmId",
-            "s10")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/sessions",
+                &[
+                    ("Offset", "1"),
+                    ("Limit", "2"),
+                    ("PolicyId", "00000000-0000-0000-0000-000000000003"),
+                    ("Status", "Running"),
+                    ("Types", "Policy"),
+                    ("FromUtc", "2020-01-02T03:04:05Z"),
+                    ("ToUtc", "2020-01-02T03:04:05Z"),
+                    ("Usn", "8"),
+                    ("Sort", "startTimeAsc"),
+                    ("VmId", "s10"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3024,28 +2534,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_standard_account(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/accounts/standard/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/accounts/standard/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3062,17 +2567,10 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.get_summary().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/statistics/summary");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/statistics/summary", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3089,20 +2587,13 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_system_date_time_info()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/system/time");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/system/time", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3116,43 +2607,34 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .get_system_logs()
             .export_logs_type(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::GetSystemLogsExportLogsType,
-                >("\"LastDays\"")
-                    .expect("a sample"),
+                >("\"LastDays\""),
             )
-            .days(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
+            .days(sample::<i32>("2"))
             .from_date_utc(
-                ::veeam_runtime::json::from_str::<
-                    ::veeam_runtime::DateTime,
-                >("\"2020-01-02T03:04:05Z\"")
-                    .expect("a sample"),
+                sample::<::veeam_runtime::DateTime>("\"2020-01-02T03:04:05Z\""),
             )
-            .to_date_utc(
-                ::veeam_runtime::json::from_str::<
-                    ::veeam_runtime::DateTime,
-                >("\"2020-01-02T03:04:05Z\"")
-                    .expect("a sample"),
-            )
+            .to_date_utc(sample::<::veeam_runtime::DateTime>("\"2020-01-02T03:04:05Z\""))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/system/logs");
-        assert_eq!(
-            query(& request), expected(& [("ExportLogsType", "LastDays"), ("Days", "2"),
-            ("FromDateUtc", "2020-01-02T03:04:05Z"), ("ToDateUtc",
-            "2020-01-02T03:04:05Z")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/system/logs",
+                &[
+                    ("ExportLogsType", "LastDays"),
+                    ("Days", "2"),
+                    ("FromDateUtc", "2020-01-02T03:04:05Z"),
+                    ("ToDateUtc", "2020-01-02T03:04:05Z"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3166,17 +2648,11 @@ mod wire {
                     .set_body_raw("{\"items\":[]}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.get_time_zones().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/settings/dateTime/timeZones");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/settings/dateTime/timeZones", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3193,39 +2669,27 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .import_policy(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::PolicyExportModel,
                 >(
-                        "{\"regions\":[],\"name\":\"x\",\"amazonAccountName\":\"x\",\"isEnabled\":true,\"backupType\":\"AllItems\"}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"regions\":[],\"name\":\"x\",\"amazonAccountName\":\"x\",\"isEnabled\":true,\"backupType\":\"AllItems\"}",
+                ),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/policies/import");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/policies/import", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"regions\":[],\"name\":\"x\",\"amazonAccountName\":\"x\",\"isEnabled\":true,\"backupType\":\"AllItems\"}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"regions\":[],\"name\":\"x\",\"amazonAccountName\":\"x\",\"isEnabled\":true,\"backupType\":\"AllItems\"}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -3234,11 +2698,7 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .install_license(
                 ::veeam_runtime::client::Upload::from_bytes(&b"part file"[..]),
@@ -3246,10 +2706,7 @@ mod wire {
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/licensing/license");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/licensing/license", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3269,17 +2726,11 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.invalid_access_token().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/problems/invalidAccessToken");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/problems/invalidAccessToken", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3293,17 +2744,11 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.invalid_api_version().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/problems/invalidApiVersion");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/problems/invalidApiVersion", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3317,17 +2762,10 @@ mod wire {
                     .set_body_raw("{\"isFirstLogin\":true}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.is_first_login().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/users/isFirstLogin");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/users/isFirstLogin", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3341,22 +2779,19 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .license_agreements_is_not_accepted()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(), "/api/v1/problems/licenseAgreementsIsNotAccepted"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/problems/licenseAgreementsIsNotAccepted",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3373,32 +2808,32 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .list_standard_accounts()
             .search_pattern("s1")
-            .offset(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<::veeam_api::backup_for_aws::models::StandardAccountsSortColumns>,
-                >("[\"nameAsc\"]")
-                    .expect("a sample"),
+                >("[\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/accounts/standard");
-        assert_eq!(
-            query(& request), expected(& [("SearchPattern", "s1"), ("Offset", "2"),
-            ("Limit", "3"), ("Sort", "nameAsc")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/accounts/standard",
+                &[
+                    ("SearchPattern", "s1"),
+                    ("Offset", "2"),
+                    ("Limit", "3"),
+                    ("Sort", "nameAsc"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3412,17 +2847,10 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.no_access_token().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/problems/noAccessToken");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/problems/noAccessToken", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3439,64 +2867,62 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .policies_get_all()
             .search_pattern("s1")
             .virtual_machine_id(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000002\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000002\""),
             )
             .last_policy_session_status(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<
                         ::veeam_api::backup_for_aws::models::PoliciesGetAllLastPolicySessionStatusItem,
                     >,
-                >("[\"Running\"]")
-                    .expect("a sample"),
+                >("[\"Running\"]"),
             )
             .policy_status(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<
                         ::veeam_api::backup_for_aws::models::PoliciesGetAllPolicyStatusItem,
                     >,
-                >("[\"Enabled\"]")
-                    .expect("a sample"),
+                >("[\"Enabled\"]"),
             )
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<::veeam_api::backup_for_aws::models::PoliciesGetAllSortItem>,
-                >("[\"priorityAsc\"]")
-                    .expect("a sample"),
+                >("[\"priorityAsc\"]"),
             )
-            .usn(::veeam_runtime::json::from_str::<i64>("6").expect("a sample"))
+            .usn(sample::<i64>("6"))
             .repository_id(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000007\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000007\""),
             )
-            .offset(::veeam_runtime::json::from_str::<i32>("8").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("9").expect("a sample"))
+            .offset(sample::<i32>("8"))
+            .limit(sample::<i32>("9"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/policies");
-        assert_eq!(
-            query(& request), expected(& [("SearchPattern", "s1"), ("VirtualMachineId",
-            "00000000-0000-0000-0000-000000000002"), ("LastPolicySessionStatus",
-            "Running"), ("PolicyStatus", "Enabled"), ("Sort", "priorityAsc"), ("Usn",
-            "6"), ("RepositoryId", "00000000-0000-0000-0000-000000000007"), ("Offset",
-            "8"), ("Limit", "9")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/policies",
+                &[
+                    ("SearchPattern", "s1"),
+                    ("VirtualMachineId", "00000000-0000-0000-0000-000000000002"),
+                    ("LastPolicySessionStatus", "Running"),
+                    ("PolicyStatus", "Enabled"),
+                    ("Sort", "priorityAsc"),
+                    ("Usn", "6"),
+                    ("RepositoryId", "00000000-0000-0000-0000-000000000007"),
+                    ("Offset", "8"),
+                    ("Limit", "9"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3513,42 +2939,38 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .policies_get_excluded_items_by_id(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
-            .offset(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
             .search_pattern("s4")
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<
                         ::veeam_api::backup_for_aws::models::PoliciesGetExcludedItemsByIdSortItem,
                     >,
-                >("[\"nameAsc\"]")
-                    .expect("a sample"),
+                >("[\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/policies/00000000-0000-0000-0000-000000000001/excludedItems"
-        );
-        assert_eq!(
-            query(& request), expected(& [("Offset", "2"), ("Limit", "3"),
-            ("SearchPattern", "s4"), ("Sort", "nameAsc")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/policies/00000000-0000-0000-0000-000000000001/excludedItems",
+                &[
+                    ("Offset", "2"),
+                    ("Limit", "3"),
+                    ("SearchPattern", "s4"),
+                    ("Sort", "nameAsc"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3565,27 +2987,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .policies_get_one_by_id(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(), "/api/v1/policies/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/policies/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3602,42 +3020,38 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .policies_get_regions_by_id(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .search_pattern("s2")
-            .offset(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("4").expect("a sample"))
+            .offset(sample::<i32>("3"))
+            .limit(sample::<i32>("4"))
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<
                         ::veeam_api::backup_for_aws::models::PoliciesGetRegionsByIdSortItem,
                     >,
-                >("[\"nameAsc\"]")
-                    .expect("a sample"),
+                >("[\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/policies/00000000-0000-0000-0000-000000000001/regions"
-        );
-        assert_eq!(
-            query(& request), expected(& [("SearchPattern", "s2"), ("Offset", "3"),
-            ("Limit", "4"), ("Sort", "nameAsc")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/policies/00000000-0000-0000-0000-000000000001/regions",
+                &[
+                    ("SearchPattern", "s2"),
+                    ("Offset", "3"),
+                    ("Limit", "4"),
+                    ("Sort", "nameAsc"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3654,42 +3068,38 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .policies_get_selected_items_by_id(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
-            .offset(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
             .search_pattern("s4")
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<
                         ::veeam_api::backup_for_aws::models::PoliciesGetSelectedItemsByIdSortItem,
                     >,
-                >("[\"nameAsc\"]")
-                    .expect("a sample"),
+                >("[\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/policies/00000000-0000-0000-0000-000000000001/selectedItems"
-        );
-        assert_eq!(
-            query(& request), expected(& [("Offset", "2"), ("Limit", "3"),
-            ("SearchPattern", "s4"), ("Sort", "nameAsc")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/policies/00000000-0000-0000-0000-000000000001/selectedItems",
+                &[
+                    ("Offset", "2"),
+                    ("Limit", "3"),
+                    ("SearchPattern", "s4"),
+                    ("Sort", "nameAsc"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3703,17 +3113,11 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.policy_already_started().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/problems/policyAlreadyStarted");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/problems/policyAlreadyStarted", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3726,82 +3130,57 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("null", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .policy_order_priority_of_policies(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::PoliciesPrioritySpec,
-                >("{\"priorities\":[]}")
-                    .expect("the sample decodes"),
+                >("{\"priorities\":[]}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/policies/orderPriorities");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/policies/orderPriorities", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{\"priorities\":[]}")
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"priorities\":[]}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__recreate_certificate() {
         let server = serve(ResponseTemplate::new(202u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client
             .recreate_certificate(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::CertificateRegenerateSpec,
-                >("{}")
-                    .expect("the sample decodes"),
+                >("{}"),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/settings/certificates/regenerate");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/settings/certificates/regenerate",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{}").unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__remove_license() {
         let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client.remove_license().await.expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "DELETE");
-        assert_eq!(request.url.path(), "/api/v1/licensing/license");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "DELETE", "/api/v1/licensing/license", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3818,32 +3197,32 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .repositories_get_all()
             .search_pattern("s1")
-            .offset(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
+            .offset(sample::<i32>("2"))
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<::veeam_api::backup_for_aws::models::RepositoriesGetAllSortItem>,
-                >("[\"nameAsc\"]")
-                    .expect("a sample"),
+                >("[\"nameAsc\"]"),
             )
-            .limit(::veeam_runtime::json::from_str::<i32>("4").expect("a sample"))
+            .limit(sample::<i32>("4"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/repositories");
-        assert_eq!(
-            query(& request), expected(& [("SearchPattern", "s1"), ("Offset", "2"),
-            ("Sort", "nameAsc"), ("Limit", "4")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/repositories",
+                &[
+                    ("SearchPattern", "s1"),
+                    ("Offset", "2"),
+                    ("Sort", "nameAsc"),
+                    ("Limit", "4"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3860,28 +3239,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .repositories_get_one_by_id(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/repositories/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/repositories/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3895,42 +3269,31 @@ mod wire {
                     .set_body_raw("{\"isSuccess\":true}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .repository_password_is_correct(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_api::backup_for_aws::models::RepositoryPasswordValidationSpec,
-                >("{\"password\":\"x\"}")
-                    .expect("the sample decodes"),
+                >("{\"password\":\"x\"}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/repositories/00000000-0000-0000-0000-000000000001/checkPassword"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/repositories/00000000-0000-0000-0000-000000000001/checkPassword",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{\"password\":\"x\"}")
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"password\":\"x\"}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -3940,20 +3303,19 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .repository_used_by_policy()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/problems/repositoryUsedByPolicy");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/problems/repositoryUsedByPolicy",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -3966,39 +3328,33 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .repository_validate_settings(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::RepositoryCreateSpec,
                 >(
-                        "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonBucketId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonBucketId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}",
+                ),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/repositories/settings/validate");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/repositories/settings/validate",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonBucketId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonBucketId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -4011,41 +3367,31 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .rescan_amazon_account(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_api::backup_for_aws::models::RescanCloudAccountSpec,
-                >("{}")
-                    .expect("the sample decodes"),
+                >("{}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/accounts/amazon/00000000-0000-0000-0000-000000000001/rescan"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/accounts/amazon/00000000-0000-0000-0000-000000000001/rescan",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{}").unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -4058,28 +3404,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .rescan_bucket(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/cloudInfrastructure/buckets/rescan/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/cloudInfrastructure/buckets/rescan/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -4096,28 +3437,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .rescan_repository(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/repositories/00000000-0000-0000-0000-000000000001/rescan"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/repositories/00000000-0000-0000-0000-000000000001/rescan",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -4127,36 +3463,22 @@ mod wire {
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__resolve_license_notifications() {
         let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client
             .resolve_license_notifications(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::ResolveNotificationsSpec,
-                >("{\"notificationsToResolve\":[]}")
-                    .expect("the sample decodes"),
+                >("{\"notificationsToResolve\":[]}"),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/licensing/alerts/resolve");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/licensing/alerts/resolve", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"notificationsToResolve\":[]}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"notificationsToResolve\":[]}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -4166,17 +3488,11 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.resource_not_found().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/problems/resourceNotFound");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/problems/resourceNotFound", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -4193,42 +3509,31 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .restore_disk(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_api::backup_for_aws::models::DiskBulkRestoreOptions,
-                >("{\"volumes\":[]}")
-                    .expect("the sample decodes"),
+                >("{\"volumes\":[]}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001/restoreDisk"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001/restoreDisk",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{\"volumes\":[]}")
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"volumes\":[]}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -4241,38 +3546,36 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .restore_points_get_all()
             .virtual_machine_id(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
-            .offset(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<::veeam_api::backup_for_aws::models::RestorePointsGetAllSortItem>,
-                >("[\"pointInTimeAsc\"]")
-                    .expect("a sample"),
+                >("[\"pointInTimeAsc\"]"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/vmRestorePoints");
-        assert_eq!(
-            query(& request), expected(& [("VirtualMachineId",
-            "00000000-0000-0000-0000-000000000001"), ("Offset", "2"), ("Limit", "3"),
-            ("Sort", "pointInTimeAsc")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/vmRestorePoints",
+                &[
+                    ("VirtualMachineId", "00000000-0000-0000-0000-000000000001"),
+                    ("Offset", "2"),
+                    ("Limit", "3"),
+                    ("Sort", "pointInTimeAsc"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -4289,28 +3592,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .restore_points_get_one_by_id(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -4327,41 +3625,31 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .restore_vm(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_api::backup_for_aws::models::VirtualMachineRestoreOptions,
-                >("{}")
-                    .expect("the sample decodes"),
+                >("{}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001/restoreVm"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001/restoreVm",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{}").unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -4374,39 +3662,28 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .save_email_notifications(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::EmailNotifications,
                 >(
-                        "{\"enabled\":true,\"server\":\"x\",\"port\":1,\"from\":\"x\",\"to\":\"x\",\"subject\":\"x\"}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"enabled\":true,\"server\":\"x\",\"port\":1,\"from\":\"x\",\"to\":\"x\",\"subject\":\"x\"}",
+                ),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/settings/emailNotifications");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/settings/emailNotifications", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"enabled\":true,\"server\":\"x\",\"port\":1,\"from\":\"x\",\"to\":\"x\",\"subject\":\"x\"}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"enabled\":true,\"server\":\"x\",\"port\":1,\"from\":\"x\",\"to\":\"x\",\"subject\":\"x\"}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -4416,41 +3693,33 @@ mod wire {
                     .set_body_raw("{\"success\":true}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .send_test_message(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::EmailNotifications,
                 >(
-                        "{\"enabled\":true,\"server\":\"x\",\"port\":1,\"from\":\"x\",\"to\":\"x\",\"subject\":\"x\"}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"enabled\":true,\"server\":\"x\",\"port\":1,\"from\":\"x\",\"to\":\"x\",\"subject\":\"x\"}",
+                ),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(), "/api/v1/settings/emailNotifications/sendTestMessage"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/settings/emailNotifications/sendTestMessage",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"enabled\":true,\"server\":\"x\",\"port\":1,\"from\":\"x\",\"to\":\"x\",\"subject\":\"x\"}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"enabled\":true,\"server\":\"x\",\"port\":1,\"from\":\"x\",\"to\":\"x\",\"subject\":\"x\"}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -4460,17 +3729,11 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.service_unavailable().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/problems/serviceUnavailable");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/problems/serviceUnavailable", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -4487,39 +3750,27 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .set_date_time_settings(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::DateTimeSettings,
                 >(
-                        "{\"timezone\":{\"name\":\"x\",\"displayName\":\"x\"},\"useCustomSettings\":true}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"timezone\":{\"name\":\"x\",\"displayName\":\"x\"},\"useCustomSettings\":true}",
+                ),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/settings/dateTime");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/settings/dateTime", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"timezone\":{\"name\":\"x\",\"displayName\":\"x\"},\"useCustomSettings\":true}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"timezone\":{\"name\":\"x\",\"displayName\":\"x\"},\"useCustomSettings\":true}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -4532,20 +3783,14 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .set_default_date_time_settings()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/settings/dateTime/setDefault");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/settings/dateTime/setDefault", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -4562,20 +3807,19 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .set_default_retention_settings()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/settings/retentionSettings/reset");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/settings/retentionSettings/reset",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -4585,16 +3829,9 @@ mod wire {
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__sign_out() {
         let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client.sign_out().await.expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "DELETE");
-        assert_eq!(request.url.path(), "/api/v1/token");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "DELETE", "/api/v1/token", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -4611,41 +3848,29 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .start_flr(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
-                    ::veeam_api::backup_for_aws::models::FlrOptions,
-                >("{}")
-                    .expect("the sample decodes"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<::veeam_api::backup_for_aws::models::FlrOptions>("{}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001/restoreFile"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001/restoreFile",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{}").unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -4658,28 +3883,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .start_policy(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/policies/00000000-0000-0000-0000-000000000001/start"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/policies/00000000-0000-0000-0000-000000000001/start",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -4689,27 +3909,22 @@ mod wire {
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__stop_job() {
         let server = serve(ResponseTemplate::new(202u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client
             .stop_job(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/sessions/00000000-0000-0000-0000-000000000001/stop"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/sessions/00000000-0000-0000-0000-000000000001/stop",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -4719,27 +3934,22 @@ mod wire {
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__stop_policy() {
         let server = serve(ResponseTemplate::new(202u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client
             .stop_policy(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/policies/00000000-0000-0000-0000-000000000001/stop"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/policies/00000000-0000-0000-0000-000000000001/stop",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -4756,28 +3966,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .tag(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/cloudInfrastructure/tags/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/cloudInfrastructure/tags/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -4794,32 +3999,32 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .tags()
             .search_pattern("s1")
-            .offset(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<::veeam_api::backup_for_aws::models::TagsSortItem>,
-                >("[\"keyAsc\"]")
-                    .expect("a sample"),
+                >("[\"keyAsc\"]"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/cloudInfrastructure/tags");
-        assert_eq!(
-            query(& request), expected(& [("SearchPattern", "s1"), ("Offset", "2"),
-            ("Limit", "3"), ("Sort", "keyAsc")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/cloudInfrastructure/tags",
+                &[
+                    ("SearchPattern", "s1"),
+                    ("Offset", "2"),
+                    ("Limit", "3"),
+                    ("Sort", "keyAsc"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -4836,44 +4041,34 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .take_snapshot(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_api::backup_for_aws::models::VirtualMachineSnapshotSpec,
-                >("{\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}")
-                    .expect("the sample decodes"),
+                >("{\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/virtualMachines/00000000-0000-0000-0000-000000000001/takeSnapshot"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/virtualMachines/00000000-0000-0000-0000-000000000001/takeSnapshot",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -4882,17 +4077,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("null", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.test().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/test");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/test", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -4906,17 +4094,10 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.unknown_error().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/problems/unknownError");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/problems/unknownError", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -4930,17 +4111,16 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.unsupported_api_version().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/problems/unsupportedApiVersion");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/problems/unsupportedApiVersion",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -4957,42 +4137,31 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .update_amazon_account(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_api::backup_for_aws::models::AmazonAccountUpdateSpec,
-                >("{\"name\":\"x\"}")
-                    .expect("the sample decodes"),
+                >("{\"name\":\"x\"}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "PUT");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/accounts/amazon/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "PUT",
+                "/api/v1/accounts/amazon/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{\"name\":\"x\"}")
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"name\":\"x\"}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -5005,45 +4174,36 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .update_policy(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_api::backup_for_aws::models::Policy,
                 >(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"regionIds\":[],\"name\":\"x\",\"description\":\"x\",\"priority\":1,\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"isEnabled\":true,\"backupType\":\"AllItems\"}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"regionIds\":[],\"name\":\"x\",\"description\":\"x\",\"priority\":1,\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"isEnabled\":true,\"backupType\":\"AllItems\"}",
+                ),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "PUT");
-        assert_eq!(
-            request.url.path(), "/api/v1/policies/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "PUT",
+                "/api/v1/policies/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"regionIds\":[],\"name\":\"x\",\"description\":\"x\",\"priority\":1,\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"isEnabled\":true,\"backupType\":\"AllItems\"}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"regionIds\":[],\"name\":\"x\",\"description\":\"x\",\"priority\":1,\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"isEnabled\":true,\"backupType\":\"AllItems\"}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -5056,46 +4216,36 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .update_region_settings(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_api::backup_for_aws::models::RegionSettings,
                 >(
-                        "{\"regionId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"regionId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}",
+                ),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "PUT");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/settings/regions/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "PUT",
+                "/api/v1/settings/regions/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"regionId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"regionId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -5108,46 +4258,36 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .update_repository(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_api::backup_for_aws::models::RepositoryUpdateSpec,
                 >(
-                        "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"enableEncryption\":true}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"enableEncryption\":true}",
+                ),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "PUT");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/repositories/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "PUT",
+                "/api/v1/repositories/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"enableEncryption\":true}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"enableEncryption\":true}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -5160,39 +4300,28 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .update_retention_settings(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::RetentionSettings,
                 >(
-                        "{\"lingeringSnapshotRetentionDisabled\":true,\"keepAllSessions\":true}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"lingeringSnapshotRetentionDisabled\":true,\"keepAllSessions\":true}",
+                ),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/settings/retentionSettings");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/settings/retentionSettings", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"lingeringSnapshotRetentionDisabled\":true,\"keepAllSessions\":true}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"lingeringSnapshotRetentionDisabled\":true,\"keepAllSessions\":true}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -5205,39 +4334,28 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .update_service_account_settings(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::ServiceAccountSettings,
                 >(
-                        "{\"serviceAmazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"serviceAmazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}",
+                ),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "PUT");
-        assert_eq!(request.url.path(), "/api/v1/settings/serviceAccount");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "PUT", "/api/v1/settings/serviceAccount", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"serviceAmazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"serviceAmazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -5250,44 +4368,31 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .update_standard_account(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_api::backup_for_aws::models::StandardAccountUpdateSpec,
-                >("{\"name\":\"x\",\"username\":\"x\"}")
-                    .expect("the sample decodes"),
+                >("{\"name\":\"x\",\"username\":\"x\"}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "PUT");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/accounts/standard/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "PUT",
+                "/api/v1/accounts/standard/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"name\":\"x\",\"username\":\"x\"}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"name\":\"x\",\"username\":\"x\"}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -5300,45 +4405,27 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .update_user(
                 "s1",
-                ::veeam_runtime::json::from_str::<
-                    ::veeam_api::backup_for_aws::models::UserUpdateSpec,
-                >("{}")
-                    .expect("the sample decodes"),
+                sample::<::veeam_api::backup_for_aws::models::UserUpdateSpec>("{}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "PUT");
-        assert_eq!(request.url.path(), "/api/v1/users/s1");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "PUT", "/api/v1/users/s1", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{}").unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__upload_certificate() {
         let server = serve(ResponseTemplate::new(202u16)).await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         client
             .upload_certificate(
                 ::veeam_runtime::client::Upload::from_bytes(&b"part file"[..]),
@@ -5346,10 +4433,8 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/settings/certificates/upload");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/settings/certificates/upload", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -5376,17 +4461,10 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.user_status().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/userStatus");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/userStatus", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -5403,32 +4481,32 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .users_get_all()
             .search_pattern("s1")
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<::veeam_api::backup_for_aws::models::UsersGetAllSortItem>,
-                >("[\"nameAsc\"]")
-                    .expect("a sample"),
+                >("[\"nameAsc\"]"),
             )
-            .offset(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("4").expect("a sample"))
+            .offset(sample::<i32>("3"))
+            .limit(sample::<i32>("4"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/users");
-        assert_eq!(
-            query(& request), expected(& [("SearchPattern", "s1"), ("Sort", "nameAsc"),
-            ("Offset", "3"), ("Limit", "4")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/users",
+                &[
+                    ("SearchPattern", "s1"),
+                    ("Sort", "nameAsc"),
+                    ("Offset", "3"),
+                    ("Limit", "4"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -5445,17 +4523,10 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.users_get_by_name("s1").await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/users/s1");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/users/s1", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -5468,39 +4539,27 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .validate(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::PolicySpec,
                 >(
-                        "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
+                ),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/policies/validate");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/policies/validate", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(
+            &request,
+            "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -5509,35 +4568,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .validate_amazon_account_name(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::AmazonAccountNameValidationSpec,
-                >("{\"name\":\"x\"}")
-                    .expect("the sample decodes"),
+                >("{\"name\":\"x\"}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/accounts/amazon/validateName");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/accounts/amazon/validateName", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{\"name\":\"x\"}")
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"name\":\"x\"}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -5546,28 +4593,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .validate_delete_amazon_account(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/accounts/amazon/00000000-0000-0000-0000-000000000001/validateDelete"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/accounts/amazon/00000000-0000-0000-0000-000000000001/validateDelete",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -5580,35 +4622,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .validate_description(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::UserDescriptionValidationSpec,
-                >("{\"description\":\"x\"}")
-                    .expect("the sample decodes"),
+                >("{\"description\":\"x\"}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/users/validateDescription");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/users/validateDescription", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{\"description\":\"x\"}")
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"description\":\"x\"}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -5617,35 +4647,22 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .validate_name(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::UserNameValidationSpec,
-                >("{\"name\":\"x\"}")
-                    .expect("the sample decodes"),
+                >("{\"name\":\"x\"}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/users/validateName");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/users/validateName", &[]).await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{\"name\":\"x\"}")
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"name\":\"x\"}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -5654,35 +4671,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .validate_password(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::UserPasswordValidationSpec,
-                >("{\"password\":\"x\"}")
-                    .expect("the sample decodes"),
+                >("{\"password\":\"x\"}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/users/validatePassword");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "POST", "/api/v1/users/validatePassword", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{\"password\":\"x\"}")
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"password\":\"x\"}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -5691,42 +4696,31 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .validate_restore_disk(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_api::backup_for_aws::models::DiskBulkRestoreOptions,
-                >("{\"volumes\":[]}")
-                    .expect("the sample decodes"),
+                >("{\"volumes\":[]}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001/validateRestoreDisk"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001/validateRestoreDisk",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{\"volumes\":[]}")
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"volumes\":[]}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -5735,41 +4729,31 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .validate_restore_vm(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_api::backup_for_aws::models::VirtualMachineRestoreOptions,
-                >("{}")
-                    .expect("the sample decodes"),
+                >("{}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001/validateRestoreVm"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001/validateRestoreVm",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{}").unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -5782,29 +4766,24 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .validate_s3_endpoint(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
                 "s2",
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/validateS3endpoint"
-        );
-        assert_eq!(query(& request), expected(& [("subnetId", "s2")]));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/validateS3endpoint",
+                &[("subnetId", "s2")],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -5817,35 +4796,28 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .validate_standard_account_name(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::StandardAccountNameValidationSpec,
-                >("{\"name\":\"x\"}")
-                    .expect("the sample decodes"),
+                >("{\"name\":\"x\"}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/v1/accounts/standard/validateName");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/accounts/standard/validateName",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
         );
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{\"name\":\"x\"}")
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        json_body(&request, "{\"name\":\"x\"}");
     }
     #[tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -5855,17 +4827,11 @@ mod wire {
                     .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client.validation_error().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/problems/validationError");
-        assert_eq!(query(& request), expected(& []));
+        let request = check(&server, "GET", "/api/v1/problems/validationError", &[])
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -5882,28 +4848,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .virtual_machine_by_id(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/virtualMachines/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/virtualMachines/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -5920,55 +4881,54 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .virtual_machines()
             .search_pattern("s1")
-            .offset(::veeam_runtime::json::from_str::<i32>("2").expect("a sample"))
-            .limit(::veeam_runtime::json::from_str::<i32>("3").expect("a sample"))
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
             .sort(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<::veeam_api::backup_for_aws::models::VirtualMachinesSortItem>,
-                >("[\"nameAsc\"]")
-                    .expect("a sample"),
+                >("[\"nameAsc\"]"),
             )
             .protection_status(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<
                         ::veeam_api::backup_for_aws::models::VirtualMachinesProtectionStatusItem,
                     >,
-                >("[\"Protected\"]")
-                    .expect("a sample"),
+                >("[\"Protected\"]"),
             )
             .buckup_destination(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     Vec<
                         ::veeam_api::backup_for_aws::models::VirtualMachinesBuckupDestinationItem,
                     >,
-                >("[\"Snapshot\"]")
-                    .expect("a sample"),
+                >("[\"Snapshot\"]"),
             )
             .backup_state(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::backup_for_aws::models::VirtualMachinesBackupState,
-                >("\"OnlyBackedUp\"")
-                    .expect("a sample"),
+                >("\"OnlyBackedUp\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/v1/virtualMachines");
-        assert_eq!(
-            query(& request), expected(& [("SearchPattern", "s1"), ("Offset", "2"),
-            ("Limit", "3"), ("Sort", "nameAsc"), ("ProtectionStatus", "Protected"),
-            ("BuckupDestination", "Snapshot"), ("BackupState", "OnlyBackedUp")])
-        );
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/virtualMachines",
+                &[
+                    ("SearchPattern", "s1"),
+                    ("Offset", "2"),
+                    ("Limit", "3"),
+                    ("Sort", "nameAsc"),
+                    ("ProtectionStatus", "Protected"),
+                    ("BuckupDestination", "Snapshot"),
+                    ("BackupState", "OnlyBackedUp"),
+                ],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -5985,28 +4945,23 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_tokens("sample-token", None, None).await;
+        let client = client_backup_for_aws(&server).await;
         let result = client
             .vm_restore_points_get_default_network_settings(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001/defaultNetworkSettings"
-        );
-        assert_eq!(query(& request), expected(& []));
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001/defaultNetworkSettings",
+                &[],
+            )
+            .await;
         assert_eq!(
             header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
             "x-api-version"
@@ -6019,39 +4974,27 @@ mod wire {
                 ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .add_job_include(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_api::enterprise_manager::models::CreateObjectInJobSpec,
-                >("{\"HierarchyObjRef\":\"x\",\"HierarchyObjName\":\"x\"}")
-                    .expect("the sample decodes"),
+                >("{\"HierarchyObjRef\":\"x\",\"HierarchyObjName\":\"x\"}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001/includes"
-        );
-        assert_eq!(query(& request), expected(& []));
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"HierarchyObjRef\":\"x\",\"HierarchyObjName\":\"x\"}",
+        let request = check(
+                &server,
+                "POST",
+                "/api/jobs/00000000-0000-0000-0000-000000000001/includes",
+                &[],
             )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+            .await;
+        json_body(&request, "{\"HierarchyObjRef\":\"x\",\"HierarchyObjName\":\"x\"}");
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6060,34 +5003,25 @@ mod wire {
                 ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .clone_job(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
-                    ::veeam_api::enterprise_manager::models::JobCloneSpec,
-                >("{}")
-                    .expect("the sample decodes"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<::veeam_api::enterprise_manager::models::JobCloneSpec>("{}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001");
-        assert_eq!(query(& request), expected(& [("action", "clone")]));
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{}").unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        let request = check(
+                &server,
+                "POST",
+                "/api/jobs/00000000-0000-0000-0000-000000000001",
+                &[("action", "clone")],
+            )
+            .await;
+        json_body(&request, "{}");
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6096,68 +5030,50 @@ mod wire {
                 ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .connect_backup_server(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::enterprise_manager::models::BackupServerSpec,
                 >(
-                        "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\",\"Port\":1,\"Username\":\"x\",\"Password\":\"x\"}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\",\"Port\":1,\"Username\":\"x\",\"Password\":\"x\"}",
+                ),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/backupServers");
-        assert_eq!(query(& request), expected(& [("action", "create")]));
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\",\"Port\":1,\"Username\":\"x\",\"Password\":\"x\"}",
+        let request = check(
+                &server,
+                "POST",
+                "/api/backupServers",
+                &[("action", "create")],
             )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+            .await;
+        json_body(
+            &request,
+            "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\",\"Port\":1,\"Username\":\"x\",\"Password\":\"x\"}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__create_account() {
         let server = serve(ResponseTemplate::new(201u16)).await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         client
             .create_account(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_api::enterprise_manager::models::EnterpriseAccountCreateSpec,
                 >(
-                        "{\"AccountType\":\"User\",\"AccountName\":\"x\",\"Roles\":{\"EnterpriseRoles\":[]},\"AllowRestoreAllVms\":true}",
-                    )
-                    .expect("the sample decodes"),
+                    "{\"AccountType\":\"User\",\"AccountName\":\"x\",\"Roles\":{\"EnterpriseRoles\":[]},\"AllowRestoreAllVms\":true}",
+                ),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/security/accounts");
-        assert_eq!(query(& request), expected(& []));
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"AccountType\":\"User\",\"AccountName\":\"x\",\"Roles\":{\"EnterpriseRoles\":[]},\"AllowRestoreAllVms\":true}",
-            )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        let request = check(&server, "POST", "/api/security/accounts", &[]).await;
+        json_body(
+            &request,
+            "{\"AccountType\":\"User\",\"AccountName\":\"x\",\"Roles\":{\"EnterpriseRoles\":[]},\"AllowRestoreAllVms\":true}",
+        );
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6166,89 +5082,69 @@ mod wire {
                 ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .create_password(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec,
-                >("{\"Password\":\"x\"}")
-                    .expect("the sample decodes"),
+                >("{\"Password\":\"x\"}"),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(
-            request.url.path(),
-            "/api/backupServers/00000000-0000-0000-0000-000000000001/passwords"
-        );
-        assert_eq!(query(& request), expected(& [("action", "create")]));
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{\"Password\":\"x\"}")
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        let request = check(
+                &server,
+                "POST",
+                "/api/backupServers/00000000-0000-0000-0000-000000000001/passwords",
+                &[("action", "create")],
+            )
+            .await;
+        json_body(&request, "{\"Password\":\"x\"}");
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__delete_account() {
         let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         client
             .delete_account(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "DELETE");
-        assert_eq!(
-            request.url.path(),
-            "/api/security/accounts/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "DELETE",
+                "/api/security/accounts/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__delete_backup_server() {
         let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         client
             .delete_backup_server(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "DELETE");
-        assert_eq!(
-            request.url.path(), "/api/backupServers/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "DELETE",
+                "/api/backupServers/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6257,153 +5153,111 @@ mod wire {
                 ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .delete_job_include(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000002\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000002\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "DELETE");
-        assert_eq!(
-            request.url.path(),
-            "/api/jobs/00000000-0000-0000-0000-000000000001/includes/00000000-0000-0000-0000-000000000002"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "DELETE",
+                "/api/jobs/00000000-0000-0000-0000-000000000001/includes/00000000-0000-0000-0000-000000000002",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__delete_password() {
         let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         client
             .delete_password(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000002\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000002\""),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "DELETE");
-        assert_eq!(
-            request.url.path(),
-            "/api/backupServers/00000000-0000-0000-0000-000000000001/passwords/00000000-0000-0000-0000-000000000002"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "DELETE",
+                "/api/backupServers/00000000-0000-0000-0000-000000000001/passwords/00000000-0000-0000-0000-000000000002",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__delete_task() {
         let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         client.delete_task("s1").await.expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "DELETE");
-        assert_eq!(request.url.path(), "/api/tasks/s1");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "DELETE", "/api/tasks/s1", &[]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__edit_backup_server() {
         let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         client
             .edit_backup_server(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_api::enterprise_manager::models::BackupServerEditSpec,
-                >("{\"DnsNameOrIpAddress\":\"x\"}")
-                    .expect("the sample decodes"),
+                >("{\"DnsNameOrIpAddress\":\"x\"}"),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "PUT");
-        assert_eq!(
-            request.url.path(), "/api/backupServers/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(
-                "{\"DnsNameOrIpAddress\":\"x\"}",
+        let request = check(
+                &server,
+                "PUT",
+                "/api/backupServers/00000000-0000-0000-0000-000000000001",
+                &[],
             )
-            .unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+            .await;
+        json_body(&request, "{\"DnsNameOrIpAddress\":\"x\"}");
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__edit_password() {
         let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         client
             .edit_password(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000002\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000002\""),
+                sample::<
                     ::veeam_api::enterprise_manager::models::PasswordKeyInfoEditSpec,
-                >("{}")
-                    .expect("the sample decodes"),
+                >("{}"),
             )
             .await
             .expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "PUT");
-        assert_eq!(
-            request.url.path(),
-            "/api/backupServers/00000000-0000-0000-0000-000000000001/passwords/00000000-0000-0000-0000-000000000002"
-        );
-        assert_eq!(query(& request), expected(& []));
-        assert_eq!(header(& request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
-            .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str("{}").unwrap();
-        assert_eq!(sent, sample, "the body, member by member");
+        let request = check(
+                &server,
+                "PUT",
+                "/api/backupServers/00000000-0000-0000-0000-000000000001/passwords/00000000-0000-0000-0000-000000000002",
+                &[],
+            )
+            .await;
+        json_body(&request, "{}");
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6412,28 +5266,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_account(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/security/accounts/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/security/accounts/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6442,28 +5291,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_account_entity(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/security/accounts/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(
+                &server,
+                "GET",
+                "/api/security/accounts/00000000-0000-0000-0000-000000000001",
+                &[("format", "Entity")],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6472,27 +5316,18 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_backup(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(), "/api/backups/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "GET", "/api/backups/00000000-0000-0000-0000-000000000001", &[])
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6501,27 +5336,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_backup_entity(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(), "/api/backups/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(
+                &server,
+                "GET",
+                "/api/backups/00000000-0000-0000-0000-000000000001",
+                &[("format", "Entity")],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6530,27 +5361,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_backup_server(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(), "/api/backupServers/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/backupServers/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6559,27 +5386,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_backup_server_entity(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(), "/api/backupServers/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(
+                &server,
+                "GET",
+                "/api/backupServers/00000000-0000-0000-0000-000000000001",
+                &[("format", "Entity")],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6588,28 +5411,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_backup_session(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/backupSessions/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/backupSessions/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6618,28 +5436,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_backup_session_entity(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/backupSessions/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(
+                &server,
+                "GET",
+                "/api/backupSessions/00000000-0000-0000-0000-000000000001",
+                &[("format", "Entity")],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6648,28 +5461,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_backup_task_session(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/backupTaskSessions/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/backupTaskSessions/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6678,28 +5486,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_backup_task_session_entity(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/backupTaskSessions/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(
+                &server,
+                "GET",
+                "/api/backupTaskSessions/00000000-0000-0000-0000-000000000001",
+                &[("format", "Entity")],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6712,32 +5515,26 @@ mod wire {
                     ),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_credentials(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000002\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000002\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/backupServers/00000000-0000-0000-0000-000000000001/credentials/00000000-0000-0000-0000-000000000002"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/backupServers/00000000-0000-0000-0000-000000000001/credentials/00000000-0000-0000-0000-000000000002",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6746,25 +5543,18 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_job(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "GET", "/api/jobs/00000000-0000-0000-0000-000000000001", &[])
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6773,25 +5563,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_job_entity(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001");
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(
+                &server,
+                "GET",
+                "/api/jobs/00000000-0000-0000-0000-000000000001",
+                &[("format", "Entity")],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6800,32 +5588,26 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_job_include(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000002\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000002\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/jobs/00000000-0000-0000-0000-000000000001/includes/00000000-0000-0000-0000-000000000002"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/jobs/00000000-0000-0000-0000-000000000001/includes/00000000-0000-0000-0000-000000000002",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6834,17 +5616,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client.get_logon_session("s1").await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/logonSessions/s1");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "GET", "/api/logonSessions/s1", &[]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6853,28 +5628,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_managed_server(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/managedServers/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/managedServers/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6883,28 +5653,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_managed_server_entity(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/managedServers/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(
+                &server,
+                "GET",
+                "/api/managedServers/00000000-0000-0000-0000-000000000001",
+                &[("format", "Entity")],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6913,32 +5678,26 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_password(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
-                ::veeam_runtime::json::from_str::<
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000002\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000002\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/backupServers/00000000-0000-0000-0000-000000000001/passwords/00000000-0000-0000-0000-000000000002"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/backupServers/00000000-0000-0000-0000-000000000001/passwords/00000000-0000-0000-0000-000000000002",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6947,27 +5706,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_repository(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(), "/api/repositories/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/repositories/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -6976,27 +5731,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_repository_entity(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(), "/api/repositories/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(
+                &server,
+                "GET",
+                "/api/repositories/00000000-0000-0000-0000-000000000001",
+                &[("format", "Entity")],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7005,27 +5756,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_restore_point(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(), "/api/restorePoints/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/restorePoints/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7034,27 +5781,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_restore_point_entity(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(), "/api/restorePoints/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(
+                &server,
+                "GET",
+                "/api/restorePoints/00000000-0000-0000-0000-000000000001",
+                &[("format", "Entity")],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7063,28 +5806,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_role(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/security/roles/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/security/roles/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7093,28 +5831,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_role_entity(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/security/roles/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(
+                &server,
+                "GET",
+                "/api/security/roles/00000000-0000-0000-0000-000000000001",
+                &[("format", "Entity")],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7123,17 +5856,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client.get_task("s1").await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/tasks/s1");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "GET", "/api/tasks/s1", &[]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7142,28 +5868,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_vm_restore_point(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/vmRestorePoints/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/vmRestorePoints/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7172,28 +5893,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .get_vm_restore_point_entity(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/vmRestorePoints/00000000-0000-0000-0000-000000000001"
-        );
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(
+                &server,
+                "GET",
+                "/api/vmRestorePoints/00000000-0000-0000-0000-000000000001",
+                &[("format", "Entity")],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7202,17 +5918,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client.list_accounts().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/security/accounts");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "GET", "/api/security/accounts", &[]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7221,17 +5930,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client.list_backup_entities().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/backups");
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(&server, "GET", "/api/backups", &[("format", "Entity")]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7240,28 +5942,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .list_backup_restore_points(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/backups/00000000-0000-0000-0000-000000000001/restorePoints"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/backups/00000000-0000-0000-0000-000000000001/restorePoints",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7270,20 +5967,13 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .list_backup_server_entities()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/backupServers");
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(&server, "GET", "/api/backupServers", &[("format", "Entity")]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7292,17 +5982,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client.list_backup_servers().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/backupServers");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "GET", "/api/backupServers", &[]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7311,20 +5994,13 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .list_backup_session_entities()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/backupSessions");
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(&server, "GET", "/api/backupSessions", &[("format", "Entity")]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7333,28 +6009,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .list_backup_session_task_sessions(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/backupSessions/00000000-0000-0000-0000-000000000001/taskSessions"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/backupSessions/00000000-0000-0000-0000-000000000001/taskSessions",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7363,17 +6034,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client.list_backup_sessions().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/backupSessions");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "GET", "/api/backupSessions", &[]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7382,20 +6046,13 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .list_backup_task_session_entities()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/backupTaskSessions");
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(&server, "GET", "/api/backupTaskSessions", &[("format", "Entity")]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7404,20 +6061,13 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .list_backup_task_sessions()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/backupTaskSessions");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "GET", "/api/backupTaskSessions", &[]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7426,17 +6076,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client.list_backups().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/backups");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "GET", "/api/backups", &[]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7445,28 +6088,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .list_credentials(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/backupServers/00000000-0000-0000-0000-000000000001/credentials"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/backupServers/00000000-0000-0000-0000-000000000001/credentials",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7475,28 +6113,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .list_job_backup_sessions(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/jobs/00000000-0000-0000-0000-000000000001/backupSessions"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/jobs/00000000-0000-0000-0000-000000000001/backupSessions",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7505,17 +6138,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client.list_job_entities().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/jobs");
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(&server, "GET", "/api/jobs", &[("format", "Entity")]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7524,27 +6150,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .list_job_includes(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001/includes"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/jobs/00000000-0000-0000-0000-000000000001/includes",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7553,17 +6175,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client.list_jobs().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/jobs");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "GET", "/api/jobs", &[]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7572,17 +6187,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client.list_logon_sessions().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/logonSessions");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "GET", "/api/logonSessions", &[]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7591,20 +6199,13 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .list_managed_server_entities()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/managedServers");
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(&server, "GET", "/api/managedServers", &[("format", "Entity")]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7613,17 +6214,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client.list_managed_servers().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/managedServers");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "GET", "/api/managedServers", &[]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7632,28 +6226,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .list_passwords(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/backupServers/00000000-0000-0000-0000-000000000001/passwords"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/backupServers/00000000-0000-0000-0000-000000000001/passwords",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7662,17 +6251,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client.list_repositories().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/repositories");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "GET", "/api/repositories", &[]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7681,17 +6263,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client.list_repository_entities().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/repositories");
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(&server, "GET", "/api/repositories", &[("format", "Entity")]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7700,20 +6275,13 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .list_restore_point_entities()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/restorePoints");
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(&server, "GET", "/api/restorePoints", &[("format", "Entity")]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7722,28 +6290,23 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .list_restore_point_vm_restore_points(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(
-            request.url.path(),
-            "/api/restorePoints/00000000-0000-0000-0000-000000000001/vmRestorePoints"
-        );
-        assert_eq!(query(& request), expected(& []));
+        check(
+                &server,
+                "GET",
+                "/api/restorePoints/00000000-0000-0000-0000-000000000001/vmRestorePoints",
+                &[],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7752,17 +6315,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client.list_restore_points().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/restorePoints");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "GET", "/api/restorePoints", &[]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7771,17 +6327,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client.list_roles().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/security/roles");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "GET", "/api/security/roles", &[]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7790,17 +6339,10 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client.list_tasks().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/tasks");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "GET", "/api/tasks", &[]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7809,20 +6351,13 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .list_vm_restore_point_entities()
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/vmRestorePoints");
-        assert_eq!(query(& request), expected(& [("format", "Entity")]));
+        check(&server, "GET", "/api/vmRestorePoints", &[("format", "Entity")]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7831,32 +6366,18 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client.list_vm_restore_points().await.expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/vmRestorePoints");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "GET", "/api/vmRestorePoints", &[]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__logout() {
         let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         client.logout("s1").await.expect("the call succeeds");
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "DELETE");
-        assert_eq!(request.url.path(), "/api/logonSessions/s1");
-        assert_eq!(query(& request), expected(& []));
+        check(&server, "DELETE", "/api/logonSessions/s1", &[]).await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7865,29 +6386,32 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_backup_entities()
             .filter("s3")
             .sort_asc("s4")
             .sort_desc("s5")
-            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .page_size(sample::<i32>("6"))
+            .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "Backup"), ("format", "Entities"),
-            ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"), ("pageSize", "6"),
-            ("page", "7")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "Backup"),
+                    ("format", "Entities"),
+                    ("filter", "s3"),
+                    ("sortAsc", "s4"),
+                    ("sortDesc", "s5"),
+                    ("pageSize", "6"),
+                    ("page", "7"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7896,29 +6420,32 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_backup_server_entities()
             .filter("s3")
             .sort_asc("s4")
             .sort_desc("s5")
-            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .page_size(sample::<i32>("6"))
+            .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "BackupServer"), ("format",
-            "Entities"), ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"),
-            ("pageSize", "6"), ("page", "7")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "BackupServer"),
+                    ("format", "Entities"),
+                    ("filter", "s3"),
+                    ("sortAsc", "s4"),
+                    ("sortDesc", "s5"),
+                    ("pageSize", "6"),
+                    ("page", "7"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7927,30 +6454,33 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_backup_servers()
             .format("s2")
             .filter("s3")
             .sort_asc("s4")
             .sort_desc("s5")
-            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .page_size(sample::<i32>("6"))
+            .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "BackupServer"), ("format", "s2"),
-            ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"), ("pageSize", "6"),
-            ("page", "7")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "BackupServer"),
+                    ("format", "s2"),
+                    ("filter", "s3"),
+                    ("sortAsc", "s4"),
+                    ("sortDesc", "s5"),
+                    ("pageSize", "6"),
+                    ("page", "7"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7959,29 +6489,32 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_backup_session_entities()
             .filter("s3")
             .sort_asc("s4")
             .sort_desc("s5")
-            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .page_size(sample::<i32>("6"))
+            .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "BackupJobSession"), ("format",
-            "Entities"), ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"),
-            ("pageSize", "6"), ("page", "7")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "BackupJobSession"),
+                    ("format", "Entities"),
+                    ("filter", "s3"),
+                    ("sortAsc", "s4"),
+                    ("sortDesc", "s5"),
+                    ("pageSize", "6"),
+                    ("page", "7"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -7990,28 +6523,31 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_backup_sessions()
             .filter("s2")
             .sort_asc("s3")
             .sort_desc("s4")
-            .page_size(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .page_size(sample::<i32>("5"))
+            .page(sample::<i32>("6"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "BackupJobSession"), ("filter", "s2"),
-            ("sortAsc", "s3"), ("sortDesc", "s4"), ("pageSize", "5"), ("page", "6")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "BackupJobSession"),
+                    ("filter", "s2"),
+                    ("sortAsc", "s3"),
+                    ("sortDesc", "s4"),
+                    ("pageSize", "5"),
+                    ("page", "6"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8020,29 +6556,32 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_backup_task_session_entities()
             .filter("s3")
             .sort_asc("s4")
             .sort_desc("s5")
-            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .page_size(sample::<i32>("6"))
+            .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "BackupTaskSession"), ("format",
-            "Entities"), ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"),
-            ("pageSize", "6"), ("page", "7")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "BackupTaskSession"),
+                    ("format", "Entities"),
+                    ("filter", "s3"),
+                    ("sortAsc", "s4"),
+                    ("sortDesc", "s5"),
+                    ("pageSize", "6"),
+                    ("page", "7"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8051,29 +6590,31 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_backup_task_sessions()
             .filter("s2")
             .sort_asc("s3")
             .sort_desc("s4")
-            .page_size(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .page_size(sample::<i32>("5"))
+            .page(sample::<i32>("6"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "BackupTaskSession"), ("filter",
-            "s2"), ("sortAsc", "s3"), ("sortDesc", "s4"), ("pageSize", "5"), ("page",
-            "6")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "BackupTaskSession"),
+                    ("filter", "s2"),
+                    ("sortAsc", "s3"),
+                    ("sortDesc", "s4"),
+                    ("pageSize", "5"),
+                    ("page", "6"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8082,28 +6623,31 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_backups()
             .filter("s2")
             .sort_asc("s3")
             .sort_desc("s4")
-            .page_size(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .page_size(sample::<i32>("5"))
+            .page(sample::<i32>("6"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "Backup"), ("filter", "s2"),
-            ("sortAsc", "s3"), ("sortDesc", "s4"), ("pageSize", "5"), ("page", "6")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "Backup"),
+                    ("filter", "s2"),
+                    ("sortAsc", "s3"),
+                    ("sortDesc", "s4"),
+                    ("pageSize", "5"),
+                    ("page", "6"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8112,29 +6656,32 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_job_entities()
             .filter("s3")
             .sort_asc("s4")
             .sort_desc("s5")
-            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .page_size(sample::<i32>("6"))
+            .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "Job"), ("format", "Entities"),
-            ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"), ("pageSize", "6"),
-            ("page", "7")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "Job"),
+                    ("format", "Entities"),
+                    ("filter", "s3"),
+                    ("sortAsc", "s4"),
+                    ("sortDesc", "s5"),
+                    ("pageSize", "6"),
+                    ("page", "7"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8143,28 +6690,31 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_jobs()
             .filter("s2")
             .sort_asc("s3")
             .sort_desc("s4")
-            .page_size(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .page_size(sample::<i32>("5"))
+            .page(sample::<i32>("6"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "Job"), ("filter", "s2"), ("sortAsc",
-            "s3"), ("sortDesc", "s4"), ("pageSize", "5"), ("page", "6")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "Job"),
+                    ("filter", "s2"),
+                    ("sortAsc", "s3"),
+                    ("sortDesc", "s4"),
+                    ("pageSize", "5"),
+                    ("page", "6"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8173,29 +6723,32 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_managed_server_entities()
             .filter("s3")
             .sort_asc("s4")
             .sort_desc("s5")
-            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .page_size(sample::<i32>("6"))
+            .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "ManagedServer"), ("format",
-            "Entities"), ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"),
-            ("pageSize", "6"), ("page", "7")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "ManagedServer"),
+                    ("format", "Entities"),
+                    ("filter", "s3"),
+                    ("sortAsc", "s4"),
+                    ("sortDesc", "s5"),
+                    ("pageSize", "6"),
+                    ("page", "7"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8204,28 +6757,31 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_managed_servers()
             .filter("s2")
             .sort_asc("s3")
             .sort_desc("s4")
-            .page_size(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .page_size(sample::<i32>("5"))
+            .page(sample::<i32>("6"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "ManagedServer"), ("filter", "s2"),
-            ("sortAsc", "s3"), ("sortDesc", "s4"), ("pageSize", "5"), ("page", "6")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "ManagedServer"),
+                    ("filter", "s2"),
+                    ("sortAsc", "s3"),
+                    ("sortDesc", "s4"),
+                    ("pageSize", "5"),
+                    ("page", "6"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8234,30 +6790,33 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_passwords()
             .format("s2")
             .filter("s3")
             .sort_asc("s4")
             .sort_desc("s5")
-            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .page_size(sample::<i32>("6"))
+            .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "Passwords"), ("format", "s2"),
-            ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"), ("pageSize", "6"),
-            ("page", "7")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "Passwords"),
+                    ("format", "s2"),
+                    ("filter", "s3"),
+                    ("sortAsc", "s4"),
+                    ("sortDesc", "s5"),
+                    ("pageSize", "6"),
+                    ("page", "7"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8266,28 +6825,31 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_repositories()
             .filter("s2")
             .sort_asc("s3")
             .sort_desc("s4")
-            .page_size(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .page_size(sample::<i32>("5"))
+            .page(sample::<i32>("6"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "Repository"), ("filter", "s2"),
-            ("sortAsc", "s3"), ("sortDesc", "s4"), ("pageSize", "5"), ("page", "6")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "Repository"),
+                    ("filter", "s2"),
+                    ("sortAsc", "s3"),
+                    ("sortDesc", "s4"),
+                    ("pageSize", "5"),
+                    ("page", "6"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8296,29 +6858,32 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_repository_entities()
             .filter("s3")
             .sort_asc("s4")
             .sort_desc("s5")
-            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .page_size(sample::<i32>("6"))
+            .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "Repository"), ("format", "Entities"),
-            ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"), ("pageSize", "6"),
-            ("page", "7")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "Repository"),
+                    ("format", "Entities"),
+                    ("filter", "s3"),
+                    ("sortAsc", "s4"),
+                    ("sortDesc", "s5"),
+                    ("pageSize", "6"),
+                    ("page", "7"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8327,29 +6892,32 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_restore_point_entities()
             .filter("s3")
             .sort_asc("s4")
             .sort_desc("s5")
-            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .page_size(sample::<i32>("6"))
+            .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "RestorePoint"), ("format",
-            "Entities"), ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"),
-            ("pageSize", "6"), ("page", "7")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "RestorePoint"),
+                    ("format", "Entities"),
+                    ("filter", "s3"),
+                    ("sortAsc", "s4"),
+                    ("sortDesc", "s5"),
+                    ("pageSize", "6"),
+                    ("page", "7"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8358,28 +6926,31 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_restore_points()
             .filter("s2")
             .sort_asc("s3")
             .sort_desc("s4")
-            .page_size(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .page_size(sample::<i32>("5"))
+            .page(sample::<i32>("6"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "RestorePoint"), ("filter", "s2"),
-            ("sortAsc", "s3"), ("sortDesc", "s4"), ("pageSize", "5"), ("page", "6")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "RestorePoint"),
+                    ("filter", "s2"),
+                    ("sortAsc", "s3"),
+                    ("sortDesc", "s4"),
+                    ("pageSize", "5"),
+                    ("page", "6"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8388,29 +6959,32 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_vm_restore_point_entities()
             .filter("s3")
             .sort_asc("s4")
             .sort_desc("s5")
-            .page_size(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("7").expect("a sample"))
+            .page_size(sample::<i32>("6"))
+            .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "VmRestorePoint"), ("format",
-            "Entities"), ("filter", "s3"), ("sortAsc", "s4"), ("sortDesc", "s5"),
-            ("pageSize", "6"), ("page", "7")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "VmRestorePoint"),
+                    ("format", "Entities"),
+                    ("filter", "s3"),
+                    ("sortAsc", "s4"),
+                    ("sortDesc", "s5"),
+                    ("pageSize", "6"),
+                    ("page", "7"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8419,28 +6993,31 @@ mod wire {
                 ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .query_vm_restore_points()
             .filter("s2")
             .sort_asc("s3")
             .sort_desc("s4")
-            .page_size(::veeam_runtime::json::from_str::<i32>("5").expect("a sample"))
-            .page(::veeam_runtime::json::from_str::<i32>("6").expect("a sample"))
+            .page_size(sample::<i32>("5"))
+            .page(sample::<i32>("6"))
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), "/api/query");
-        assert_eq!(
-            query(& request), expected(& [("type", "VmRestorePoint"), ("filter", "s2"),
-            ("sortAsc", "s3"), ("sortDesc", "s4"), ("pageSize", "5"), ("page", "6")])
-        );
+        check(
+                &server,
+                "GET",
+                "/api/query",
+                &[
+                    ("type", "VmRestorePoint"),
+                    ("filter", "s2"),
+                    ("sortAsc", "s3"),
+                    ("sortDesc", "s4"),
+                    ("pageSize", "5"),
+                    ("page", "6"),
+                ],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8449,25 +7026,23 @@ mod wire {
                 ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .retry_job(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001");
-        assert_eq!(query(& request), expected(& [("action", "retry")]));
+        check(
+                &server,
+                "POST",
+                "/api/jobs/00000000-0000-0000-0000-000000000001",
+                &[("action", "retry")],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8476,25 +7051,23 @@ mod wire {
                 ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .start_job(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001");
-        assert_eq!(query(& request), expected(& [("action", "start")]));
+        check(
+                &server,
+                "POST",
+                "/api/jobs/00000000-0000-0000-0000-000000000001",
+                &[("action", "start")],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8503,25 +7076,23 @@ mod wire {
                 ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .stop_job(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001");
-        assert_eq!(query(& request), expected(& [("action", "stop")]));
+        check(
+                &server,
+                "POST",
+                "/api/jobs/00000000-0000-0000-0000-000000000001",
+                &[("action", "stop")],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8530,25 +7101,23 @@ mod wire {
                 ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .sync_job(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001");
-        assert_eq!(query(& request), expected(& [("action", "sync")]));
+        check(
+                &server,
+                "POST",
+                "/api/jobs/00000000-0000-0000-0000-000000000001",
+                &[("action", "sync")],
+            )
+            .await;
     }
     #[tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -8557,24 +7126,22 @@ mod wire {
                 ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
             )
             .await;
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
-            .format(::veeam_api::Format::Json)
-            .build()
-            .expect("a client");
-        client.set_session_id("sample-session");
+        let client = client_enterprise_manager(&server).await;
         let result = client
             .toggle_job_schedule(
-                ::veeam_runtime::json::from_str::<
+                sample::<
                     ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\"")
-                    .expect("a sample"),
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let _ = result;
-        let request = received(&server).await;
-        assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.url.path(), "/api/jobs/00000000-0000-0000-0000-000000000001");
-        assert_eq!(query(& request), expected(& [("action", "toggleScheduleEnabled")]));
+        check(
+                &server,
+                "POST",
+                "/api/jobs/00000000-0000-0000-0000-000000000001",
+                &[("action", "toggleScheduleEnabled")],
+            )
+            .await;
     }
 }

@@ -129,22 +129,28 @@ impl Date {
     }
 }
 
-const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
+/// `YYYY-MM-DD`, by hand: `time`'s format macros would cost a proc-macro build downstream.
+fn parse_date(text: &str) -> Option<time::Date> {
+    let mut parts = text.split('-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+    if parts.next().is_some() || !digits(year, 4) || !digits(month, 2) || !digits(day, 2) {
+        return None;
+    }
+    let month = time::Month::try_from(month.parse::<u8>().ok()?).ok()?;
+    time::Date::from_calendar_date(year.parse().ok()?, month, day.parse().ok()?).ok()
+}
 
 impl FromStr for Date {
     type Err = InvalidDateTime;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        time::Date::parse(s.trim(), DATE_FORMAT).map(Date).map_err(|_| InvalidDateTime(s.to_owned()))
+        parse_date(s.trim()).map(Date).ok_or_else(|| InvalidDateTime(s.to_owned()))
     }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.format(DATE_FORMAT) {
-            Ok(text) => f.write_str(&text),
-            Err(_) => write!(f, "{}", self.0),
-        }
+        write!(f, "{:04}-{:02}-{:02}", self.0.year(), u8::from(self.0.month()), self.0.day())
     }
 }
 
@@ -170,6 +176,18 @@ impl<'de> Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_read_and_write_as_year_month_day() {
+        let date: Date = " 2024-02-29 ".parse().unwrap();
+        assert_eq!(date.to_string(), "2024-02-29");
+        assert_eq!("0999-01-05".parse::<Date>().unwrap().to_string(), "0999-01-05");
+        for bad in
+            ["2023-02-29", "2024-2-09", "24-02-09", "2024-02-09-01", "2024/02/09", "2024-13-01", "", "+024-01-01"]
+        {
+            assert!(bad.parse::<Date>().is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn keeps_offset() {

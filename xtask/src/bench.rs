@@ -19,6 +19,8 @@ pub struct Options {
     pub runs: usize,
     pub compile: Vec<usize>,
     pub progenitor: bool,
+    /// A git revision of this project to measure the same way (before/after figures).
+    pub baseline: Option<String>,
     pub work: PathBuf,
     pub runtime: PathBuf,
 }
@@ -45,6 +47,10 @@ struct Measured {
 pub fn run(options: &Options) -> Result<String, String> {
     std::fs::create_dir_all(&options.work).map_err(|e| format!("{}: {e}", options.work.display()))?;
     let progenitor = if options.progenitor { Some(install_progenitor(&options.work)?) } else { None };
+    let baseline = match &options.baseline {
+        Some(revision) => Some(build_baseline(revision, &options.work)?),
+        None => None,
+    };
     let mut report = String::new();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let _ =
@@ -69,6 +75,26 @@ pub fn run(options: &Options) -> Result<String, String> {
         }
         (ours.src_lines, ours.test_lines) = (lines(&ours_out.join("src")), lines(&ours_out.join("tests")));
 
+        let mut before = None;
+        if let Some((source, binary)) = &baseline {
+            let spec = dir.join("spec-baseline");
+            codegen::synth::spec_folder(&document, &spec, &source.join("runtime"))?;
+            let out = dir.join("baseline");
+            let mut measured = Measured::default();
+            for _ in 0..options.runs {
+                let mut command = Command::new(binary);
+                command.arg("codegen").arg("--spec").arg(&spec).arg("--out").arg(&out);
+                let (wall, peak_kib, _) = measure(command)?;
+                let _ = std::fs::remove_dir_all(&out);
+                measured.runs.push(Run { wall, peak_kib, ..Run::default() });
+            }
+            let mut command = Command::new(binary);
+            command.arg("codegen").arg("--spec").arg(&spec).arg("--out").arg(&out);
+            measure(command)?;
+            (measured.src_lines, measured.test_lines) = (lines(&out.join("src")), lines(&out.join("tests")));
+            before = Some((out, measured));
+        }
+
         let mut theirs = None;
         if let Some(binary) = &progenitor {
             let out = dir.join("progenitor");
@@ -85,8 +111,11 @@ pub fn run(options: &Options) -> Result<String, String> {
             if let Some((out, measured)) = &mut theirs {
                 measured.build = build_times(out, &target.join("progenitor"), options.runs.min(3))?;
             }
+            if let Some((out, measured)) = &mut before {
+                measured.build = build_times(out, &target.join("baseline"), options.runs.min(3))?;
+            }
         }
-        rows.push((n, operations, ours, theirs.map(|(_, m)| m)));
+        rows.push(Row { n, operations, ours, theirs: theirs.map(|(_, m)| m), before: before.map(|(_, m)| m) });
     }
     write_report(&mut report, &rows, options);
     let path = options.work.join("report.md");
@@ -247,13 +276,47 @@ fn seconds(duration: Duration) -> String {
     }
 }
 
-type Row = (usize, usize, Measured, Option<Measured>);
+struct Row {
+    n: usize,
+    operations: usize,
+    ours: Measured,
+    theirs: Option<Measured>,
+    before: Option<Measured>,
+}
+
+/// Checks `revision` out beside the work folder and builds its `xtask` (release).
+fn build_baseline(revision: &str, work: &Path) -> Result<(PathBuf, PathBuf), String> {
+    let source = work.join("baseline-src");
+    let root = xtask::workspace_root();
+    let git = |args: &[&str]| Command::new("git").arg("-C").arg(&root).args(args).status().map_err(|e| e.to_string());
+    if source.exists() {
+        let _ = git(&["worktree", "remove", "--force", &source.to_string_lossy()]);
+        let _ = std::fs::remove_dir_all(&source);
+    }
+    if !git(&["worktree", "add", "--detach", &source.to_string_lossy(), revision])?.success() {
+        return Err(format!("cannot check out {revision}"));
+    }
+    let target = work.join("baseline-target");
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["build", "--quiet", "--release", "-p", "xtask", "--manifest-path"])
+        .arg(source.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target)
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("building xtask at {revision} failed"));
+    }
+    Ok((source, target.join("release").join("xtask")))
+}
 
 fn write_report(report: &mut String, rows: &[Row], options: &Options) {
+    if let Some(revision) = &options.baseline {
+        write_baseline(report, rows, revision);
+    }
     let _ = writeln!(report, "### Generation (this project)\n");
     let _ = writeln!(report, "| schemas | operations | wall | {} | peak memory |", PHASES.join(" | "));
     let _ = writeln!(report, "|{}", " --- |".repeat(PHASES.len() + 4));
-    for (n, operations, ours, _) in rows {
+    for Row { n, operations, ours, .. } in rows {
         let phases: Vec<String> =
             (0..PHASES.len()).map(|i| seconds(median(ours.runs.iter().map(|r| r.phases[i]).collect()))).collect();
         let wall = median(ours.runs.iter().map(|r| r.wall).collect());
@@ -269,7 +332,7 @@ fn write_report(report: &mut String, rows: &[Row], options: &Options) {
     let _ = writeln!(report, "\n### Generated lines (this project)\n");
     let _ = writeln!(report, "| schemas | operations | crate (`src/`) | per schema and operation | tests |");
     let _ = writeln!(report, "| --- | --- | --- | --- | --- |");
-    for (n, operations, ours, _) in rows {
+    for Row { n, operations, ours, .. } in rows {
         let per = ours.src_lines as f64 / (*n + *operations) as f64;
         let _ = writeln!(report, "| {n} | {operations} | {} | {per:.1} | {} |", ours.src_lines, ours.test_lines);
     }
@@ -280,7 +343,7 @@ fn write_report(report: &mut String, rows: &[Row], options: &Options) {
             "| schemas | wall: ours / progenitor (ratio) | peak memory: ours / progenitor | lines: ours / progenitor |"
         );
         let _ = writeln!(report, "| --- | --- | --- | --- |");
-        for (n, _, ours, theirs) in rows {
+        for Row { n, ours, theirs, .. } in rows {
             let Some(theirs) = theirs else { continue };
             let (a, b) = (
                 median(ours.runs.iter().map(|r| r.wall).collect()),
@@ -310,7 +373,7 @@ fn write_report(report: &mut String, rows: &[Row], options: &Options) {
             writeln!(report, "\n### Building the generated crate alone (debug, dependencies built, incremental off)\n");
         let _ = writeln!(report, "| schemas | this project | progenitor | ratio |");
         let _ = writeln!(report, "| --- | --- | --- | --- |");
-        for (n, _, ours, theirs) in rows.iter().filter(|row| !row.2.build.is_empty()) {
+        for Row { n, ours, theirs, .. } in rows.iter().filter(|row| !row.ours.build.is_empty()) {
             let a = median(ours.build.clone());
             match theirs.as_ref().filter(|t| !t.build.is_empty()) {
                 Some(theirs) => {
@@ -328,6 +391,38 @@ fn write_report(report: &mut String, rows: &[Row], options: &Options) {
                 }
             }
         }
+    }
+}
+
+/// Before and after: the baseline revision against the working tree.
+fn write_baseline(report: &mut String, rows: &[Row], revision: &str) {
+    let _ = writeln!(report, "\n### Before ({revision}) and after (this tree)\n");
+    let _ = writeln!(report, "| schemas | generation wall | peak memory | crate lines | test lines | build alone |");
+    let _ = writeln!(report, "| --- | --- | --- | --- | --- | --- |");
+    for Row { n, ours, before, .. } in rows {
+        let Some(before) = before else { continue };
+        let wall = |m: &Measured| median(m.runs.iter().map(|r| r.wall).collect());
+        let peak = |m: &Measured| median_u64(m.runs.iter().map(|r| r.peak_kib).collect()) / 1024;
+        let build = |m: &Measured| if m.build.is_empty() { "".to_owned() } else { seconds(median(m.build.clone())) };
+        let ratio = |a: f64, b: f64| if a > 0.0 { format!(" ({:.2}x)", b / a) } else { String::new() };
+        let (ba, bb) = (median(ours.build.clone()).as_secs_f64(), median(before.build.clone()).as_secs_f64());
+        let _ = writeln!(
+            report,
+            "| {n} | {} -> {}{} | {} -> {} MiB | {} -> {}{} | {} -> {} | {} -> {}{} |",
+            seconds(wall(before)),
+            seconds(wall(ours)),
+            ratio(wall(ours).as_secs_f64(), wall(before).as_secs_f64()),
+            peak(before),
+            peak(ours),
+            before.src_lines,
+            ours.src_lines,
+            ratio(ours.src_lines as f64, before.src_lines as f64),
+            before.test_lines,
+            ours.test_lines,
+            build(before),
+            build(ours),
+            ratio(ba, bb)
+        );
     }
 }
 

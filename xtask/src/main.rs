@@ -59,6 +59,10 @@ struct Bench {
     /// Measure progenitor on the same documents (installed into the work folder when missing).
     #[arg(long)]
     progenitor: bool,
+    /// Also measure this git revision of the project (checked out in the work folder), for
+    /// before/after figures.
+    #[arg(long)]
+    baseline: Option<String>,
     /// Work folder, outside any cargo workspace so the generated crates build on their own
     /// (default: `<temp>/veeam-bench`).
     #[arg(long)]
@@ -202,6 +206,7 @@ fn main() -> ExitCode {
                 runs: args.runs.max(1),
                 compile: args.compile,
                 progenitor: args.progenitor,
+                baseline: args.baseline,
                 work: args.work.unwrap_or_else(|| std::env::temp_dir().join("veeam-bench")),
                 runtime: workspace_root().join("runtime"),
             };

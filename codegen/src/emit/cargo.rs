@@ -57,8 +57,15 @@ struct DevDependencies<'a> {
 #[derive(Serialize)]
 struct PathDependency<'a> {
     path: &'a str,
+    /// Written only when `false`.
+    #[serde(rename = "default-features", skip_serializing_if = "is_true")]
+    default_features: bool,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     features: &'a [&'a str],
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 #[derive(Serialize)]
@@ -76,6 +83,12 @@ pub fn manifest(krate: &ir::Crate, spec: &ir::Spec, runtime_path: &str) -> Resul
     features.insert("default", apis.iter().map(String::as_str).collect());
     // `fuzzing`: an entry point decoding any type, for the decode fuzz target.
     features.insert("fuzzing", Vec::new());
+    // The runtime's TLS backends, ring by default (see the runtime's manifest).
+    let tls_ring = format!("{}/tls-ring", krate.runtime_package);
+    let tls_aws_lc = format!("{}/tls-aws-lc", krate.runtime_package);
+    features.insert("tls-ring", vec![tls_ring.as_str()]);
+    features.insert("tls-aws-lc", vec![tls_aws_lc.as_str()]);
+    features.entry("default").or_default().push("tls-ring");
     let manifest = Manifest {
         package: Package {
             name: &krate.package,
@@ -88,12 +101,19 @@ pub fn manifest(krate: &ir::Crate, spec: &ir::Spec, runtime_path: &str) -> Resul
         },
         lib: Lib { name: krate.lib.as_str(), doctest: false },
         dependencies: Dependencies {
-            runtime: [(krate.runtime_package.as_str(), PathDependency { path: runtime_path, features: &[] })].into(),
+            runtime: [(
+                krate.runtime_package.as_str(),
+                PathDependency { path: runtime_path, default_features: false, features: &[] },
+            )]
+            .into(),
             serde: VersionDependency { version: "1", features: &["derive"] },
         },
         dev_dependencies: DevDependencies {
-            runtime: [(krate.runtime_package.as_str(), PathDependency { path: runtime_path, features: &["testing"] })]
-                .into(),
+            runtime: [(
+                krate.runtime_package.as_str(),
+                PathDependency { path: runtime_path, default_features: true, features: &["testing"] },
+            )]
+            .into(),
             wiremock: "0.6",
             tokio: VersionDependency { version: "1", features: &["macros", "rt"] },
             serde_json: "1",

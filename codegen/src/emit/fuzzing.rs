@@ -16,15 +16,12 @@ pub fn module(spec: &ir::Spec, runtime: &ir::Ident) -> TokenStream {
         let context = Context { api, runtime, models: ModelsPath::Crate, scope: Scope::Other };
         for (index, schema) in api.schemas.iter().enumerate() {
             let ty = rust_type(&context, &Type::Schema(SchemaId(index)));
-            let xml = (api.speaks(Format::Xml) && matches!(schema.kind, SchemaKind::Object(_)))
-                .then(|| quote!(let _ = ::#runtime::xml::from_str::<#ty>(text);));
+            let xml = api.speaks(Format::Xml) && matches!(schema.kind, SchemaKind::Object(_));
+            let decoder = if xml { quote!(json_and_xml) } else { quote!(json) };
             let selector = arms.len();
             arms.push(quote! {
                 #[cfg(feature = #feature)]
-                #selector => {
-                    let _ = ::#runtime::json::from_str::<#ty>(text);
-                    #xml
-                }
+                #selector => #decoder::<#ty>(text),
             });
         }
     }
@@ -39,9 +36,21 @@ pub fn module(spec: &ir::Spec, runtime: &ir::Ident) -> TokenStream {
             /// How many types [`decode`] chooses from.
             pub const TYPES: usize = #count;
 
+            // Unused when no API feature is on.
+            #[allow(dead_code)]
+            fn json<T: ::serde::de::DeserializeOwned>(text: &str) {
+                let _ = ::#runtime::json::from_str::<T>(text);
+            }
+
+            #[allow(dead_code)]
+            fn json_and_xml<T: ::serde::de::DeserializeOwned + ::#runtime::xml::FromXml>(text: &str) {
+                json::<T>(text);
+                let _ = ::#runtime::xml::from_str::<T>(text);
+            }
+
             /// Decodes `text` as type number `selector % TYPES`, as JSON and as XML.
-            // With no API feature on, no arm reads `text`.
-            #[allow(unused_variables)]
+            // With no API feature on, no arm reads `text` and the helpers are unused.
+            #[allow(unused_variables, dead_code)]
             pub fn decode(selector: usize, text: &str) {
                 match selector % TYPES.max(1) {
                     #(#arms)*

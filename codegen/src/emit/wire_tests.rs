@@ -27,8 +27,10 @@ pub fn operations(spec: &ir::Spec, runtime_name: &Ident, lib: &Ident) -> Option<
     let runtime = quote!(::#runtime_name);
     let mut names = HashSet::new();
     let mut tests = Vec::new();
+    let mut clients = Vec::new();
     for api in spec.apis.iter().filter(|api| api.speaks(Format::Json)) {
         let context = Context { api, runtime: runtime_name, models: ModelsPath::External(lib), scope: Scope::Other };
+        clients.push(client_function(api, lib));
         let logon = api.auth.session.as_ref().map(|s| s.logon_operation);
         for (index, operation) in api.operations.iter().enumerate() {
             if logon == Some(ir::OperationId(index)) {
@@ -48,7 +50,7 @@ pub fn operations(spec: &ir::Spec, runtime_name: &Ident, lib: &Ident) -> Option<
 
             // prettyplease, not rustfmt, formats generated code.
             #[rustfmt::skip]
-            #[allow(non_snake_case, unused_imports)]
+            #[allow(non_snake_case, unused_imports, dead_code)]
             mod wire {
                 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -85,6 +87,30 @@ pub fn operations(spec: &ir::Spec, runtime_name: &Ident, lib: &Ident) -> Option<
                     requests.remove(0)
                 }
 
+                /// The one request, checked: its method, path and query pairs.
+                async fn check(server: &MockServer, method: &str, path: &str, query_pairs: &[(&str, &str)]) -> Request {
+                    let request = received(server).await;
+                    assert_eq!(request.method.as_str(), method);
+                    assert_eq!(request.url.path(), path);
+                    assert_eq!(query(&request), expected(query_pairs));
+                    request
+                }
+
+                /// A JSON body sent as the sample, member by member.
+                fn json_body(request: &Request, sample: &str) {
+                    assert_eq!(header(request, "content-type"), Some("application/json"));
+                    let sent: serde_json::Value = serde_json::from_slice(&request.body).expect("a JSON body");
+                    let sample: serde_json::Value = serde_json::from_str(sample).expect("a JSON sample");
+                    assert_eq!(sent, sample, "the body, member by member");
+                }
+
+                /// A value from its JSON sample.
+                fn sample<T: serde::de::DeserializeOwned>(json: &str) -> T {
+                    #runtime::json::from_str(json).expect("a sample")
+                }
+
+                #(#clients)*
+
                 #(#tests)*
             }
         }
@@ -101,6 +127,7 @@ fn operation_test(
     let api = context.api;
     let module = &api.module;
     let feature = api.feature();
+    let client_function = client_function_name(api);
 
     // Arguments and setters, each with its expectation on the wire.
     let mut arguments = Vec::new();
@@ -152,14 +179,9 @@ fn operation_test(
             BodyFormat::Json | BodyFormat::Form => {
                 let sample = body_sample(api, &body.ty)?;
                 let ty = rust_type(context, &body.ty);
-                arguments.push(quote!(#runtime::json::from_str::<#ty>(#sample).expect("the sample decodes")));
+                arguments.push(quote!(sample::<#ty>(#sample)));
                 body_check = if format == BodyFormat::Json {
-                    quote! {
-                        assert_eq!(header(&request, "content-type"), Some("application/json"));
-                        let sent: serde_json::Value = serde_json::from_slice(&request.body).expect("a JSON body");
-                        let sample: serde_json::Value = serde_json::from_str(#sample).unwrap();
-                        assert_eq!(sent, sample, "the body, member by member");
-                    }
+                    quote!(json_body(&request, #sample);)
                 } else {
                     let pairs = form_pairs(&sample)?;
                     let pairs = pairs.iter().map(|(k, v)| quote!((#k, #v)));
@@ -233,34 +255,56 @@ fn operation_test(
     // Unit results are not bound (clippy's let_unit_value).
     let bind = (!matches!(operation.output, Output::Unit)).then(|| quote!(let result =));
 
-    let credentials = credentials(&api.auth);
     let method_name = &operation.rust_name;
     let method = operation.method.as_str();
     let query = query.iter().map(|(k, v)| quote!((#k, #v)));
-    let headers = headers.iter().map(|(name, value)| {
-        let name = name.to_ascii_lowercase();
-        quote!(assert_eq!(header(&request, #name), Some(#value), "header {}", #name);)
-    });
+    let headers: Vec<TokenStream> = headers
+        .iter()
+        .map(|(name, value)| {
+            let name = name.to_ascii_lowercase();
+            quote!(assert_eq!(header(&request, #name), Some(#value), "header {}", #name);)
+        })
+        .collect();
+    // The request is bound only when something more is checked on it (unused variables warn).
+    let bind_request = (!headers.is_empty() || !body_check.is_empty()).then(|| quote!(let request =));
     Some(quote! {
         #[tokio::test]
         #[cfg(feature = #feature)]
         async fn #name() {
             let server = serve(#template).await;
+            let client = #client_function(&server).await;
+            #bind client.#method_name(#(#arguments),*) #(#setters)* .await.expect("the call succeeds");
+            #decoded
+            #bind_request check(&server, #method, #path, &[#(#query),*]).await;
+            #(#headers)*
+            #body_check
+        }
+    })
+}
+
+/// `client_<module>`: the function giving a test a client of the API, with credentials.
+fn client_function_name(api: &ir::Api) -> proc_macro2::Ident {
+    quote::format_ident!("client_{}", api.module.plain())
+}
+
+/// A client of the API for the server, speaking JSON, with sample credentials.
+fn client_function(api: &ir::Api, lib: &Ident) -> TokenStream {
+    let name = client_function_name(api);
+    let module = &api.module;
+    let feature = api.feature();
+    let credentials = credentials(&api.auth);
+    quote! {
+        #[cfg(feature = #feature)]
+        #[allow(clippy::let_and_return)]
+        async fn #name(server: &MockServer) -> ::#lib::#module::Client {
             let client = ::#lib::#module::Client::builder(server.uri())
                 .format(::#lib::Format::Json)
                 .build()
                 .expect("a client");
             #credentials
-            #bind client.#method_name(#(#arguments),*) #(#setters)* .await.expect("the call succeeds");
-            #decoded
-            let request = received(&server).await;
-            assert_eq!(request.method.as_str(), #method);
-            assert_eq!(request.url.path(), #path);
-            assert_eq!(query(&request), expected(&[#(#query),*]));
-            #(#headers)*
-            #body_check
+            client
         }
-    })
+    }
 }
 
 /// Credentials for every scheme the API offers (each operation picks the one it accepts).
@@ -317,17 +361,11 @@ fn parameter_sample(context: &Context, runtime: &TokenStream, ty: &Type, n: usiz
         Type::List(item) => {
             let (json, wire) = scalar(item)?;
             let json = format!("[{json}]");
-            Some(Sample {
-                argument: quote!(#runtime::json::from_str::<#rust>(#json).expect("a sample")),
-                wire: Some(wire),
-            })
+            Some(Sample { argument: quote!(sample::<#rust>(#json)), wire: Some(wire) })
         }
         ty => {
             let (json, wire) = scalar(ty)?;
-            Some(Sample {
-                argument: quote!(#runtime::json::from_str::<#rust>(#json).expect("a sample")),
-                wire: Some(wire),
-            })
+            Some(Sample { argument: quote!(sample::<#rust>(#json)), wire: Some(wire) })
         }
     }
 }

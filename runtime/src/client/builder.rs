@@ -164,6 +164,7 @@ impl<C: From<Transport>> ClientBuilder<C> {
                 let user_agent = self
                     .user_agent
                     .unwrap_or_else(|| format!("veeam-runtime/{} ({})", env!("CARGO_PKG_VERSION"), info.name));
+                install_tls_provider();
                 let mut builder = reqwest::Client::builder()
                     .user_agent(user_agent)
                     .tls_danger_accept_invalid_certs(self.accept_invalid_certs);
@@ -181,6 +182,16 @@ impl<C: From<Transport>> ClientBuilder<C> {
         Ok(C::from(Transport::new(Inner { http, base, info, format, headers, auth, limits })))
     }
 }
+
+/// With `tls-ring` alone, reqwest takes the process's default rustls provider: ring, unless the
+/// program installed another one first (which is then kept).
+fn install_tls_provider() {
+    #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+#[cfg(not(any(feature = "tls-ring", feature = "tls-aws-lc")))]
+compile_error!("veeam-runtime needs a TLS backend: the feature `tls-ring` (default) or `tls-aws-lc`");
 
 /// `raw` with anything between `://` and the last `@` of the authority replaced by `***`.
 fn redact_url(raw: &str) -> String {
