@@ -130,38 +130,66 @@ pub fn option_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<
 
 /// A list, also from a single item sent where a list was expected.
 pub fn list<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<Vec<T>, D::Error> {
-    // Buffer the value so that the error names the field when neither shape fits.
-    let value = Value::deserialize(deserializer)?;
-    one_or_many(value).map_err(de::Error::custom)
-}
-
-/// A list or a single item, read from a buffered value; errors keep the path inside the list
-/// (`[1].Name: ...`), since the outer path ends at the list.
-fn one_or_many<T: DeserializeOwned>(value: Value) -> Result<Vec<T>, String> {
-    let described = |error: serde_path_to_error::Error<serde_json::Error>| {
-        let path = error.path().to_string();
-        let message = error.into_inner();
-        match path.split_once('.') {
-            _ if path == "." => message.to_string(),
-            Some((index, rest)) if index.parse::<usize>().is_ok() => format!("[{index}].{rest}: {message}"),
-            None if path.parse::<usize>().is_ok() => format!("[{path}]: {message}"),
-            _ => format!("{path}: {message}"),
-        }
-    };
-    match value {
-        Value::Array(_) => serde_path_to_error::deserialize(value).map_err(described),
-        Value::Null => Ok(Vec::new()),
-        single => Ok(vec![serde_path_to_error::deserialize(single).map_err(described)?]),
-    }
+    deserializer.deserialize_any(OneOrMany::<T>(PhantomData))
 }
 
 /// An optional lenient list; `null` is `None`.
 pub fn option_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     deserializer: D,
 ) -> Result<Option<Vec<T>>, D::Error> {
-    match Value::deserialize(deserializer)? {
-        Value::Null => Ok(None),
-        value => one_or_many(value).map(Some).map_err(de::Error::custom),
+    Option::<Listed<T>>::deserialize(deserializer).map(|listed| listed.map(|l| l.0))
+}
+
+/// A list read by [`list`], as a type (for `Option` and map values).
+struct Listed<T>(Vec<T>);
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Listed<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        list(deserializer).map(Listed)
+    }
+}
+
+/// Reads a list, or one item where a list was expected, as it streams: no buffering, so an error
+/// inside an item keeps its place (`Items[1].Name`), and nothing is instantiated per item type
+/// beyond the item's own reader.
+struct OneOrMany<T>(PhantomData<T>);
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for OneOrMany<T> {
+    type Value = Vec<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list, or a single item")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        // Not `size_hint`: a hostile length must not reserve memory.
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<T>()? {
+            items.push(item);
+        }
+        Ok(items)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|item| vec![item])
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<T>, E> {
+        T::deserialize(de::value::StrDeserializer::<E>::new(v)).map(|item| vec![item])
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Vec<T>, E> {
+        T::deserialize(de::value::BoolDeserializer::<E>::new(v)).map(|item| vec![item])
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<T>, E> {
+        T::deserialize(de::value::I64Deserializer::<E>::new(v)).map(|item| vec![item])
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<T>, E> {
+        T::deserialize(de::value::U64Deserializer::<E>::new(v)).map(|item| vec![item])
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Vec<T>, E> {
+        T::deserialize(de::value::F64Deserializer::<E>::new(v)).map(|item| vec![item])
     }
 }
 
@@ -189,7 +217,7 @@ pub fn wrapped_list<'de, M: Member, T: DeserializeOwned, D: Deserializer<'de>>(
             let mut items = Vec::new();
             while let Some(key) = map.next_key::<Cow<'de, str>>()? {
                 if key == M::NAME || M::ALIASES.contains(&key.as_ref()) {
-                    items = one_or_many(map.next_value::<Value>()?).map_err(de::Error::custom)?;
+                    items = map.next_value::<Listed<T>>()?.0;
                 } else {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -214,10 +242,13 @@ pub fn wrapped_list<'de, M: Member, T: DeserializeOwned, D: Deserializer<'de>>(
 pub fn option_wrapped_list<'de, M: Member, T: DeserializeOwned, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<Vec<T>>, D::Error> {
-    match Value::deserialize(deserializer)? {
-        Value::Null => Ok(None),
-        value => wrapped_list::<M, T, _>(value).map(Some).map_err(de::Error::custom),
+    struct Wrapped<M, T>(Vec<T>, PhantomData<M>);
+    impl<'de, M: Member, T: DeserializeOwned> Deserialize<'de> for Wrapped<M, T> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            wrapped_list::<M, T, D>(deserializer).map(|items| Wrapped(items, PhantomData))
+        }
     }
+    Option::<Wrapped<M, T>>::deserialize(deserializer).map(|wrapped| wrapped.map(|w| w.0))
 }
 
 /// Writes a list as `{ "<M::NAME>": [...] }`.
@@ -294,8 +325,12 @@ mod tests {
     #[test]
     fn errors_name_the_member() {
         let error = from_str::<Sample>(r#"{"flag":true,"items":[1,"x"],"roles":{}}"#).unwrap_err();
-        assert_eq!(error.path, "items");
-        assert!(error.message.starts_with("[1]: invalid type: string"), "{error}");
+        // Lists stream: the path goes into the item.
+        assert_eq!(error.path, "items[1]");
+        assert!(error.message.starts_with("invalid type: string"), "{error}");
+        let error =
+            from_str::<Sample>(r#"{"flag":true,"items":[],"roles":{"EnterpriseRoles":[{"a":1}]}}"#).unwrap_err();
+        assert_eq!(error.path, "roles.EnterpriseRoles[0]", "{error}");
         let error = from_str::<Sample>(r#"{"flag":true,"items":[1],"roles":{}} trailing"#).unwrap_err();
         assert!(error.message.contains("trailing characters"), "{error}");
         let error = from_str::<Sample>(r#"{"flag":true,"items":[1],"rol"#).unwrap_err();

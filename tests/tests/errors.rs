@@ -107,11 +107,11 @@ async fn an_undecodable_success_body_is_a_decode_error_naming_the_place() {
     let error = aws_client(&server).await.list_standard_accounts().await.unwrap_err();
     let backup_for_aws::Error::Decode(decode) = &error else { panic!("{error:?}") };
     assert_eq!(decode.status(), 200);
-    assert!(decode.message().starts_with("results: [0].id: "), "{}", decode.message());
+    assert!(decode.message().starts_with("results[0].id: "), "{}", decode.message());
     // The cause is in `source()`, not repeated in `Display`.
     assert_eq!(error.to_string(), "listStandardAccounts: the 200 response is not the documented body");
     let source = std::error::Error::source(&error).unwrap().to_string();
-    assert!(source.starts_with("results: [0].id: "), "{source}");
+    assert!(source.starts_with("results[0].id: "), "{source}");
 
     let server = respond_once(200, r#"{"results":[],"totalCount":1"#, "application/json").await;
     let error = aws_client(&server).await.list_standard_accounts().await.unwrap_err();
