@@ -80,17 +80,18 @@ pub fn run(options: &Options) -> Result<String, String> {
             let spec = dir.join("spec-baseline");
             codegen::synth::spec_folder(&document, &spec, &source.join("runtime"))?;
             let out = dir.join("baseline");
-            let mut measured = Measured::default();
-            for _ in 0..options.runs {
+            let codegen = || {
                 let mut command = Command::new(binary);
                 command.arg("codegen").arg("--spec").arg(&spec).arg("--out").arg(&out);
-                let (wall, peak_kib, _) = measure(command)?;
+                command
+            };
+            let mut measured = Measured::default();
+            for _ in 0..options.runs {
+                let (wall, peak_kib, _) = measure(codegen())?;
                 let _ = std::fs::remove_dir_all(&out);
                 measured.runs.push(Run { wall, peak_kib, ..Run::default() });
             }
-            let mut command = Command::new(binary);
-            command.arg("codegen").arg("--spec").arg(&spec).arg("--out").arg(&out);
-            measure(command)?;
+            measure(codegen())?;
             (measured.src_lines, measured.test_lines) = (lines(&out.join("src")), lines(&out.join("tests")));
             before = Some((out, measured));
         }
@@ -258,6 +259,25 @@ fn install_progenitor(work: &Path) -> Result<PathBuf, String> {
     Ok(binary)
 }
 
+impl Measured {
+    fn wall(&self) -> Duration {
+        median(self.runs.iter().map(|r| r.wall).collect())
+    }
+
+    fn phase(&self, index: usize) -> Duration {
+        median(self.runs.iter().map(|r| r.phases[index]).collect())
+    }
+
+    fn peak_mib(&self) -> u64 {
+        median_u64(self.runs.iter().map(|r| r.peak_kib).collect()) / 1024
+    }
+
+    /// Median build time; zero when not built.
+    fn build(&self) -> Duration {
+        median(self.build.clone())
+    }
+}
+
 fn median(mut values: Vec<Duration>) -> Duration {
     values.sort();
     values.get(values.len() / 2).copied().unwrap_or_default()
@@ -317,16 +337,13 @@ fn write_report(report: &mut String, rows: &[Row], options: &Options) {
     let _ = writeln!(report, "| schemas | operations | wall | {} | peak memory |", PHASES.join(" | "));
     let _ = writeln!(report, "|{}", " --- |".repeat(PHASES.len() + 4));
     for Row { n, operations, ours, .. } in rows {
-        let phases: Vec<String> =
-            (0..PHASES.len()).map(|i| seconds(median(ours.runs.iter().map(|r| r.phases[i]).collect()))).collect();
-        let wall = median(ours.runs.iter().map(|r| r.wall).collect());
-        let peak = median_u64(ours.runs.iter().map(|r| r.peak_kib).collect());
+        let phases: Vec<String> = (0..PHASES.len()).map(|i| seconds(ours.phase(i))).collect();
         let _ = writeln!(
             report,
             "| {n} | {operations} | {} | {} | {} MiB |",
-            seconds(wall),
+            seconds(ours.wall()),
             phases.join(" | "),
-            peak / 1024
+            ours.peak_mib()
         );
     }
     let _ = writeln!(report, "\n### Generated lines (this project)\n");
@@ -345,22 +362,16 @@ fn write_report(report: &mut String, rows: &[Row], options: &Options) {
         let _ = writeln!(report, "| --- | --- | --- | --- |");
         for Row { n, ours, theirs, .. } in rows {
             let Some(theirs) = theirs else { continue };
-            let (a, b) = (
-                median(ours.runs.iter().map(|r| r.wall).collect()),
-                median(theirs.runs.iter().map(|r| r.wall).collect()),
-            );
-            let (ma, mb) = (
-                median_u64(ours.runs.iter().map(|r| r.peak_kib).collect()),
-                median_u64(theirs.runs.iter().map(|r| r.peak_kib).collect()),
-            );
+            let (a, b) = (ours.wall(), theirs.wall());
+            let (ma, mb) = (ours.peak_mib(), theirs.peak_mib());
             let _ = writeln!(
                 report,
                 "| {n} | {} / {} ({:.2}x faster) | {} / {} MiB ({:.2}x) | {} / {} ({:.2}x) |",
                 seconds(a),
                 seconds(b),
                 b.as_secs_f64() / a.as_secs_f64().max(1e-9),
-                ma / 1024,
-                mb / 1024,
+                ma,
+                mb,
                 ma as f64 / mb.max(1) as f64,
                 ours.src_lines,
                 theirs.src_lines,
@@ -374,10 +385,10 @@ fn write_report(report: &mut String, rows: &[Row], options: &Options) {
         let _ = writeln!(report, "| schemas | this project | progenitor | ratio |");
         let _ = writeln!(report, "| --- | --- | --- | --- |");
         for Row { n, ours, theirs, .. } in rows.iter().filter(|row| !row.ours.build.is_empty()) {
-            let a = median(ours.build.clone());
+            let a = ours.build();
             match theirs.as_ref().filter(|t| !t.build.is_empty()) {
                 Some(theirs) => {
-                    let b = median(theirs.build.clone());
+                    let b = theirs.build();
                     let _ = writeln!(
                         report,
                         "| {n} | {} | {} | {:.2} |",
@@ -401,19 +412,17 @@ fn write_baseline(report: &mut String, rows: &[Row], revision: &str) {
     let _ = writeln!(report, "| --- | --- | --- | --- | --- | --- |");
     for Row { n, ours, before, .. } in rows {
         let Some(before) = before else { continue };
-        let wall = |m: &Measured| median(m.runs.iter().map(|r| r.wall).collect());
-        let peak = |m: &Measured| median_u64(m.runs.iter().map(|r| r.peak_kib).collect()) / 1024;
-        let build = |m: &Measured| if m.build.is_empty() { "".to_owned() } else { seconds(median(m.build.clone())) };
+        let build = |m: &Measured| if m.build.is_empty() { "".to_owned() } else { seconds(m.build()) };
         let ratio = |a: f64, b: f64| if a > 0.0 { format!(" ({:.2}x)", b / a) } else { String::new() };
-        let (ba, bb) = (median(ours.build.clone()).as_secs_f64(), median(before.build.clone()).as_secs_f64());
+        let (ba, bb) = (ours.build().as_secs_f64(), before.build().as_secs_f64());
         let _ = writeln!(
             report,
             "| {n} | {} -> {}{} | {} -> {} MiB | {} -> {}{} | {} -> {} | {} -> {}{} |",
-            seconds(wall(before)),
-            seconds(wall(ours)),
-            ratio(wall(ours).as_secs_f64(), wall(before).as_secs_f64()),
-            peak(before),
-            peak(ours),
+            seconds(before.wall()),
+            seconds(ours.wall()),
+            ratio(ours.wall().as_secs_f64(), before.wall().as_secs_f64()),
+            before.peak_mib(),
+            ours.peak_mib(),
             before.src_lines,
             ours.src_lines,
             ratio(ours.src_lines as f64, before.src_lines as f64),

@@ -64,30 +64,23 @@ async fn execute<T, E: ErrorBody>(
 }
 
 async fn body_of<T, E: ErrorBody>(transport: &Transport, request: Request, read: Read<T, E>) -> Result<T, Error<E>> {
-    let mut response = transport.send(request).await?;
-    read(&mut response)
+    execute(transport, request, read).await.map(ResponseValue::into_body)
 }
 
 impl Response {
     /// The body in the negotiated format (JSON or XML) when the status is `status`.
     pub fn body_if<T: DeserializeOwned + FromXml, E>(&self, status: u16) -> Result<T, Error<E>> {
-        if self.status() == status {
-            self.body()
-        } else {
-            Err(self.unexpected())
-        }
+        self.empty_if(status)?;
+        self.body()
     }
 
     /// The JSON body when the status is `status`.
     pub fn json_if<T: DeserializeOwned, E>(&self, status: u16) -> Result<T, Error<E>> {
-        if self.status() == status {
-            self.json()
-        } else {
-            Err(self.unexpected())
-        }
+        self.empty_if(status)?;
+        self.json()
     }
 
-    /// Nothing to read, when the status is `status`.
+    /// Nothing to read, when the status is `status`; any other status is `unexpected()`.
     pub fn empty_if<E>(&self, status: u16) -> Result<(), Error<E>> {
         if self.status() == status {
             Ok(())

@@ -6,12 +6,16 @@
 #![allow(dead_code, unused_macros)]
 
 use serde_json::Value;
-use veeam_api::enterprise_manager::Client;
+use std::future::Future;
+use std::pin::Pin;
+
+use veeam_api::enterprise_manager::{Client, Error};
 use veeam_api::xml::FromXml;
 use veeam_api::Format;
 use veeam_api::{json, xml};
 use veeam_runtime::xml::{same_tree, Document};
-use wiremock::{MockServer, Request, ResponseTemplate};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 #[macro_export]
 macro_rules! example {
@@ -88,3 +92,41 @@ pub fn assert_body(request: &Request, format: Format, expected_xml: &str, expect
 
 /// A response body in the requested format: (text, media type).
 pub type Body = (String, &'static str);
+
+/// A call of the client's without a request body.
+pub type Call = fn(Client) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send>>;
+
+/// A call without a request body: what it sends and what it must make of the response.
+pub struct Case {
+    pub name: &'static str,
+    pub call: Call,
+    pub method: &'static str,
+    pub path: String,
+    pub query: Option<&'static str>,
+    pub status: u16,
+    /// The response body in the requested format, if any.
+    pub response: Option<fn(Format) -> Body>,
+    /// What the call returned, summarised.
+    pub expected: String,
+}
+
+/// Each case in XML and in JSON against its own server: the call returns what is expected, and
+/// the one request carries the session, `Accept`, the query, and no body.
+pub async fn run_cases(cases: Vec<Case>) {
+    for format in [Format::Xml, Format::Json] {
+        for case in &cases {
+            let (server, client) = logged_on(format).await;
+            Mock::given(method(case.method))
+                .and(path(case.path.as_str()))
+                .respond_with(respond(case.status, case.response.map(|r| r(format))))
+                .mount(&server)
+                .await;
+            let output = (case.call)(client).await.unwrap_or_else(|e| panic!("{} ({format:?}): {e:?}", case.name));
+            assert_eq!(output, case.expected, "{} ({format:?})", case.name);
+            let request = only_request(&server, format).await;
+            assert_eq!(request.url.query(), case.query, "{} ({format:?})", case.name);
+            assert!(request.body.is_empty(), "{}", case.name);
+            assert_eq!(header(&request, "content-type"), None, "{}: no body, no content type", case.name);
+        }
+    }
+}
