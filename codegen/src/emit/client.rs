@@ -617,10 +617,12 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
         impl<'a> #client::Operation<'a> for #builder<'a> {
             type Output = #output;
             type ErrorBody = #error_body;
+            #[inline]
             fn into_request(self) -> #client::Built<'a, Self> {
                 #request
                 #ok((&self.client.transport, request))
             }
+            #[inline]
             fn read(response: &mut #client::Response) -> #client::Outcome<'a, Self> {
                 #read
             }

@@ -200,7 +200,8 @@ fn object_type(context: &Context, schema: &Schema, object: &ir::Object) -> Token
         derives.push(quote!(Debug));
     }
     // Two derive lists: one long list formats as a line per entry.
-    let mut crate_derives = vec![quote!(::serde::Serialize), quote!(::serde::Deserialize)];
+    // The runtime's serde derives: serde's traits, expanded to a fraction of serde_derive's code.
+    let mut crate_derives = vec![quote!(#runtime::Serialize), quote!(#runtime::Deserialize)];
     // `with_*` setters for the optional fields (required ones are `new`'s arguments).
     let has_setters = object.fields.iter().any(|f| is_optional(f) && !f.required);
     let setters = has_setters.then(|| setters_attribute(object)).flatten();
@@ -304,7 +305,7 @@ fn id_method(context: &Context, schema: &Schema, object: &ir::Object) -> TokenSt
     }
 }
 
-/// For objects with an `expected` JSON member: serde's derive becomes inherent functions
+/// For objects with an `expected` JSON member: the derives become inherent functions
 /// (`remote = "Self"`) and the trait impls put the runtime's check in front of them.
 fn expecting_member(context: &Context, schema: &Schema, object: &ir::Object) -> (TokenStream, TokenStream) {
     let expected: Vec<&String> = object

@@ -2029,6 +2029,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for AcceptLicenseAgreement<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -2045,6 +2046,7 @@ pub mod requests {
                 );
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(204u16)
         }
@@ -2063,6 +2065,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for AcceptMfa<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -2076,6 +2079,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(201u16)
         }
@@ -2102,6 +2106,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for AccessDenied<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2113,6 +2118,7 @@ pub mod requests {
             request.literal("/problems/accessDenied");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -2142,6 +2148,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ActionNotImplemented<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2153,6 +2160,7 @@ pub mod requests {
             request.literal("/problems/notImplemented");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -2170,6 +2178,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for AddAmazonAccount<'a> {
         type Output = crate::backup_for_aws::models::AmazonAccount;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -2181,6 +2190,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(201u16)
         }
@@ -2195,6 +2205,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for AddStandardAccount<'a> {
         type Output = crate::backup_for_aws::models::StandardAccount;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -2206,6 +2217,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(201u16)
         }
@@ -2254,6 +2266,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for AmazonAccountsGetAll<'a> {
         type Output = crate::backup_for_aws::models::AmazonAccountsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2268,6 +2281,7 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), true);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -2283,6 +2297,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for AmazonAccountsGetOneById<'a> {
         type Output = crate::backup_for_aws::models::AmazonAccount;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2294,6 +2309,7 @@ pub mod requests {
             request.segment(&self.amazon_account_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -2320,6 +2336,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for AmbiguousApiVersion<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2331,6 +2348,7 @@ pub mod requests {
             request.literal("/problems/ambiguousApiVersion");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -2360,6 +2378,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ApiVersionUnspecified<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2371,6 +2390,7 @@ pub mod requests {
             request.literal("/problems/apiVersionUnspecified");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -2388,6 +2408,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for Authenticate<'a> {
         type Output = crate::backup_for_aws::models::RestLogin;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -2400,6 +2421,7 @@ pub mod requests {
             request.form_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -2415,6 +2437,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for BrowseAvailabilityZones<'a> {
         type Output = crate::backup_for_aws::models::RegionsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2427,6 +2450,7 @@ pub mod requests {
             request.literal("/availabilityZones");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -2472,6 +2496,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for BrowseBucketFolders<'a> {
         type Output = crate::backup_for_aws::models::BucketFoldersPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2488,6 +2513,7 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), true);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -2521,6 +2547,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for BrowseCloudNetworks<'a> {
         type Output = crate::backup_for_aws::models::CloudNetworksPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2535,6 +2562,7 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -2573,6 +2601,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for BrowseCloudSecurityGroups<'a> {
         type Output = crate::backup_for_aws::models::CloudSecurityGroupsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2588,6 +2617,7 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -2639,6 +2669,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for BrowseCloudSubnetworks<'a> {
         type Output = crate::backup_for_aws::models::CloudSubnetworksPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2655,6 +2686,7 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -2689,6 +2721,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for BrowseEncryptionKeys<'a> {
         type Output = crate::backup_for_aws::models::CloudEncryptionKeysPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2703,6 +2736,7 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -2718,6 +2752,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for BucketById<'a> {
         type Output = crate::backup_for_aws::models::Bucket;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2729,6 +2764,7 @@ pub mod requests {
             request.segment(&self.bucket_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -2785,6 +2821,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for Buckets<'a> {
         type Output = crate::backup_for_aws::models::BucketsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2800,6 +2837,7 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), true);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -2816,6 +2854,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for CheckInstance<'a> {
         type Output = crate::backup_for_aws::models::CheckInstanceIdResult;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -2827,6 +2866,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -2841,6 +2881,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for CreateAmazonConnection<'a> {
         type Output = crate::backup_for_aws::models::AmazonConnection;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -2852,6 +2893,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(201u16)
         }
@@ -2865,6 +2907,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for CreateAuthorizationCode<'a> {
         type Output = crate::backup_for_aws::models::AuthorizationCode;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -2875,6 +2918,7 @@ pub mod requests {
             request.literal("/token/authorizationCode");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -2889,6 +2933,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for CreateDefaultUser<'a> {
         type Output = crate::backup_for_aws::models::User;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -2900,6 +2945,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(201u16)
         }
@@ -2914,6 +2960,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for CreatePolicy<'a> {
         type Output = crate::backup_for_aws::models::Policy;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -2925,6 +2972,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(201u16)
         }
@@ -2939,6 +2987,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for CreateRegionSettings<'a> {
         type Output = crate::backup_for_aws::models::RegionSettings;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -2950,6 +2999,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(201u16)
         }
@@ -2964,6 +3014,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for CreateRepository<'a> {
         type Output = crate::backup_for_aws::models::Repository;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -2975,6 +3026,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(201u16)
         }
@@ -2989,6 +3041,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for CreateUser<'a> {
         type Output = crate::backup_for_aws::models::User;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -3000,6 +3053,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(201u16)
         }
@@ -3015,6 +3069,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for DeleteAmazonAccount<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
@@ -3026,6 +3081,7 @@ pub mod requests {
             request.segment(&self.amazon_account_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(200u16)
         }
@@ -3041,6 +3097,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for DeleteAmazonConnection<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
@@ -3052,6 +3109,7 @@ pub mod requests {
             request.segment(&self.amazon_connection_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(204u16)
         }
@@ -3067,6 +3125,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for DeletePolicy<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
@@ -3078,6 +3137,7 @@ pub mod requests {
             request.segment(&self.policy_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(200u16)
         }
@@ -3093,6 +3153,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for DeleteRegionSettings<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
@@ -3104,6 +3165,7 @@ pub mod requests {
             request.segment(&self.region_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(204u16)
         }
@@ -3119,6 +3181,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for DeleteRepository<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
@@ -3130,6 +3193,7 @@ pub mod requests {
             request.segment(&self.repository_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(200u16)
         }
@@ -3145,6 +3209,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for DeleteStandardAccount<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
@@ -3156,6 +3221,7 @@ pub mod requests {
             request.segment(&self.standard_account_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => Ok(()),
@@ -3175,6 +3241,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for DeleteUser<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
@@ -3186,6 +3253,7 @@ pub mod requests {
             request.segment(&self.user_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(204u16)
         }
@@ -3201,6 +3269,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for DeleteVirtualMachineBackups<'a> {
         type Output = crate::backup_for_aws::models::SessionLink;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -3213,6 +3282,7 @@ pub mod requests {
             request.literal("/deleteBackups");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(202u16)
         }
@@ -3228,6 +3298,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for DeleteVirtualMachineSnapshots<'a> {
         type Output = crate::backup_for_aws::models::SessionLink;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -3240,6 +3311,7 @@ pub mod requests {
             request.literal("/deleteSnapshots");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(202u16)
         }
@@ -3255,6 +3327,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for DisableMfa<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -3267,6 +3340,7 @@ pub mod requests {
             request.literal("/disableMfa");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(200u16)
         }
@@ -3282,6 +3356,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for DisablePolicy<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -3294,6 +3369,7 @@ pub mod requests {
             request.literal("/disable");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(200u16)
         }
@@ -3328,6 +3404,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for DownloadLicenseAgreementFile<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3345,6 +3422,7 @@ pub mod requests {
             request.query("licenseAgreementType", Some(&self.license_agreement_type));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -3364,6 +3442,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for EnableMfa<'a> {
         type Output = crate::backup_for_aws::models::UserMfaData;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -3378,6 +3457,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -3393,6 +3473,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for EnablePolicy<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -3405,6 +3486,7 @@ pub mod requests {
             request.literal("/enable");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(200u16)
         }
@@ -3431,6 +3513,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ExpiredAccessToken<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3442,6 +3525,7 @@ pub mod requests {
             request.literal("/problems/expiredAccessToken");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -3477,6 +3561,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ExportAmazonAccounts<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -3488,6 +3573,7 @@ pub mod requests {
             request.literal("/accounts/amazon/export");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -3524,6 +3610,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ExportCostEstimation<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -3536,6 +3623,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -3571,6 +3659,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ExportLicense<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -3582,6 +3671,7 @@ pub mod requests {
             request.literal("/licensing/license/export");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -3617,6 +3707,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ExportPolicies<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -3628,6 +3719,7 @@ pub mod requests {
             request.literal("/policies/export");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -3646,6 +3738,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ExportPolicy<'a> {
         type Output = crate::backup_for_aws::models::PolicyExportModel;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3658,6 +3751,7 @@ pub mod requests {
             request.literal("/export");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -3690,6 +3784,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ExportRepositories<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -3701,6 +3796,7 @@ pub mod requests {
             request.literal("/repositories/export");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -3736,6 +3832,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ExportSessions<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -3747,6 +3844,7 @@ pub mod requests {
             request.literal("/sessions/export");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -3782,6 +3880,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ExportStandardAccounts<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -3793,6 +3892,7 @@ pub mod requests {
             request.literal("/accounts/standard/export");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -3828,6 +3928,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ExportUsers<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -3839,6 +3940,7 @@ pub mod requests {
             request.literal("/users/export");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -3874,6 +3976,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ExportVirtualMachines<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -3885,6 +3988,7 @@ pub mod requests {
             request.literal("/virtualMachines/export");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -3914,6 +4018,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for FailedToRemoveUserPolicy<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3925,6 +4030,7 @@ pub mod requests {
             request.literal("/problems/failedToRemoveUserPolicy");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -3941,6 +4047,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetAllAmazonConnections<'a> {
         type Output = crate::backup_for_aws::models::AmazonConnectionsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3951,6 +4058,7 @@ pub mod requests {
             request.literal("/amazonConnections");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -3964,6 +4072,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetAllLicenseNotifications<'a> {
         type Output = crate::backup_for_aws::models::LicenseNotifications;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3974,6 +4083,7 @@ pub mod requests {
             request.literal("/licensing/alerts");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4003,6 +4113,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetAllRegionSettings<'a> {
         type Output = crate::backup_for_aws::models::RegionSettingsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4015,6 +4126,7 @@ pub mod requests {
             request.query("limit", self.limit.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4063,6 +4175,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetAllRegions<'a> {
         type Output = crate::backup_for_aws::models::RegionsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4077,6 +4190,7 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), true);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4092,6 +4206,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetAmazonConnectionById<'a> {
         type Output = crate::backup_for_aws::models::AmazonConnection;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4103,6 +4218,7 @@ pub mod requests {
             request.segment(&self.amazon_connection_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4155,6 +4271,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetBackupSessionProtectedItems<'a> {
         type Output = crate::backup_for_aws::models::ProtectedItemsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4171,6 +4288,7 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4191,6 +4309,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetBucketFolder<'a> {
         type Output = crate::backup_for_aws::models::BucketFolder;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4204,6 +4323,7 @@ pub mod requests {
             request.segment(&self.folder_name);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4247,6 +4367,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetBucketFolders<'a> {
         type Output = crate::backup_for_aws::models::BucketFoldersPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4262,6 +4383,7 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), true);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4275,6 +4397,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetCertificates<'a> {
         type Output = crate::backup_for_aws::models::Certificates;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4285,6 +4408,7 @@ pub mod requests {
             request.literal("/settings/certificates");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4337,6 +4461,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetCostEstimation<'a> {
         type Output = crate::backup_for_aws::models::CostEstimationsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -4356,6 +4481,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4371,6 +4497,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetCurrentLicenseAgreementAccepted<'a> {
         type Output = crate::backup_for_aws::models::LicenseAgreementAcceptResult;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4381,6 +4508,7 @@ pub mod requests {
             request.literal("/licenseAgreement/accepted");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4394,6 +4522,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetDateTimeSettings<'a> {
         type Output = crate::backup_for_aws::models::DateTimeSettings;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4404,6 +4533,7 @@ pub mod requests {
             request.literal("/settings/dateTime");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4417,6 +4547,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetDefaultDateTimeSettings<'a> {
         type Output = crate::backup_for_aws::models::DateTimeSettings;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4427,6 +4558,7 @@ pub mod requests {
             request.literal("/settings/dateTime/getDefault");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4440,6 +4572,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetEmailNotifications<'a> {
         type Output = crate::backup_for_aws::models::EmailNotifications;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4450,6 +4583,7 @@ pub mod requests {
             request.literal("/settings/emailNotifications");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4500,6 +4634,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetInnerRegions<'a> {
         type Output = crate::backup_for_aws::models::RegionsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4516,6 +4651,7 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), true);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4566,6 +4702,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetInstancesTypesByRegion<'a> {
         type Output = crate::backup_for_aws::models::AmazonInstanceTypesByRegionPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4587,6 +4724,7 @@ pub mod requests {
                 );
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4603,6 +4741,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetLicense<'a> {
         type Output = crate::backup_for_aws::models::LicenseInfo;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4613,6 +4752,7 @@ pub mod requests {
             request.literal("/licensing/license");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4626,6 +4766,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetLicenseAgreement<'a> {
         type Output = crate::backup_for_aws::models::LicenseAgreements;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4636,6 +4777,7 @@ pub mod requests {
             request.literal("/licenseAgreement");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4684,6 +4826,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetLicensedWorkloads<'a> {
         type Output = crate::backup_for_aws::models::LicensedWorkloadsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4698,6 +4841,7 @@ pub mod requests {
             request.query("SearchPattern", self.search_pattern.as_deref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4713,6 +4857,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetPolicyCost<'a> {
         type Output = crate::backup_for_aws::models::CostEstimationsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4725,6 +4870,7 @@ pub mod requests {
             request.literal("/cost");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4738,6 +4884,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetProductId<'a> {
         type Output = crate::backup_for_aws::models::ProductId;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4748,6 +4895,7 @@ pub mod requests {
             request.literal("/system/version/productId");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4761,6 +4909,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetProductVersion<'a> {
         type Output = crate::backup_for_aws::models::ProductVersion;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4771,6 +4920,7 @@ pub mod requests {
             request.literal("/system/version");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4786,6 +4936,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetRegionById<'a> {
         type Output = crate::backup_for_aws::models::Region;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4797,6 +4948,7 @@ pub mod requests {
             request.segment(&self.region_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4812,6 +4964,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetRegionSettings<'a> {
         type Output = crate::backup_for_aws::models::RegionSettings;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4823,6 +4976,7 @@ pub mod requests {
             request.segment(&self.region_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4875,6 +5029,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetRestoreSessionRestoredItems<'a> {
         type Output = crate::backup_for_aws::models::RestoredItemsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4891,6 +5046,7 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4948,6 +5104,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetRetentionSessionDeletedRestorePoints<'a> {
         type Output = crate::backup_for_aws::models::RetentionJobDeletedRestorePointsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4964,6 +5121,7 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -4980,6 +5138,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetRetentionSettings<'a> {
         type Output = crate::backup_for_aws::models::RetentionSettings;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4990,6 +5149,7 @@ pub mod requests {
             request.literal("/settings/retentionSettings");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -5003,6 +5163,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetServiceAccountSettings<'a> {
         type Output = crate::backup_for_aws::models::ServiceAccountSettings;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5013,6 +5174,7 @@ pub mod requests {
             request.literal("/settings/serviceAccount");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -5028,6 +5190,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetSessionById<'a> {
         type Output = crate::backup_for_aws::models::Session;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5039,6 +5202,7 @@ pub mod requests {
             request.segment(&self.session_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -5054,6 +5218,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetSessionLog<'a> {
         type Output = crate::backup_for_aws::models::SessionLog;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5066,6 +5231,7 @@ pub mod requests {
             request.literal("/log");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -5164,6 +5330,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetSessions<'a> {
         type Output = crate::backup_for_aws::models::SessionsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5184,6 +5351,7 @@ pub mod requests {
             request.query("VmId", self.vm_id.as_deref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -5202,6 +5370,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetStandardAccount<'a> {
         type Output = crate::backup_for_aws::models::StandardAccount;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5213,6 +5382,7 @@ pub mod requests {
             request.segment(&self.standard_account_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -5226,6 +5396,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetSummary<'a> {
         type Output = crate::backup_for_aws::models::SummaryStatistics;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5236,6 +5407,7 @@ pub mod requests {
             request.literal("/statistics/summary");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -5249,6 +5421,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetSystemDateTimeInfo<'a> {
         type Output = crate::backup_for_aws::models::DateTimeInfo;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5259,6 +5432,7 @@ pub mod requests {
             request.literal("/system/time");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -5327,6 +5501,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetSystemLogs<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5347,6 +5522,7 @@ pub mod requests {
             request.query("ToDateUtc", self.to_date_utc.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -5365,6 +5541,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetTimeZones<'a> {
         type Output = crate::backup_for_aws::models::TimeZones;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5375,6 +5552,7 @@ pub mod requests {
             request.literal("/settings/dateTime/timeZones");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -5389,6 +5567,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ImportPolicy<'a> {
         type Output = crate::backup_for_aws::models::SessionLink;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -5400,6 +5579,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(202u16)
         }
@@ -5415,6 +5595,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for InstallLicense<'a> {
         type Output = crate::backup_for_aws::models::LicenseInfo;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -5426,6 +5607,7 @@ pub mod requests {
             request.part("licenseFile", &self.license_file);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -5452,6 +5634,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for InvalidAccessToken<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5463,6 +5646,7 @@ pub mod requests {
             request.literal("/problems/invalidAccessToken");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -5492,6 +5676,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for InvalidApiVersion<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5503,6 +5688,7 @@ pub mod requests {
             request.literal("/problems/invalidApiVersion");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -5519,6 +5705,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for IsFirstLogin<'a> {
         type Output = crate::backup_for_aws::models::IsFirstLoginResult;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5529,6 +5716,7 @@ pub mod requests {
             request.literal("/users/isFirstLogin");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -5555,6 +5743,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for LicenseAgreementsIsNotAccepted<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5566,6 +5755,7 @@ pub mod requests {
             request.literal("/problems/licenseAgreementsIsNotAccepted");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -5617,6 +5807,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListStandardAccounts<'a> {
         type Output = crate::backup_for_aws::models::StandardAccountsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5631,6 +5822,7 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), true);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -5657,6 +5849,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for NoAccessToken<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5668,6 +5861,7 @@ pub mod requests {
             request.literal("/problems/noAccessToken");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -5771,6 +5965,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for PoliciesGetAll<'a> {
         type Output = crate::backup_for_aws::models::PoliciesPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5795,6 +5990,7 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -5850,6 +6046,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for PoliciesGetExcludedItemsById<'a> {
         type Output = crate::backup_for_aws::models::PolicyItemsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5866,6 +6063,7 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), true);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -5883,6 +6081,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for PoliciesGetOneById<'a> {
         type Output = crate::backup_for_aws::models::Policy;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5894,6 +6093,7 @@ pub mod requests {
             request.segment(&self.policy_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -5944,6 +6144,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for PoliciesGetRegionsById<'a> {
         type Output = crate::backup_for_aws::models::RegionsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -5960,6 +6161,7 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), true);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -6014,6 +6216,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for PoliciesGetSelectedItemsById<'a> {
         type Output = crate::backup_for_aws::models::PolicyItemsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -6030,6 +6233,7 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), true);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -6058,6 +6262,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for PolicyAlreadyStarted<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -6069,6 +6274,7 @@ pub mod requests {
             request.literal("/problems/policyAlreadyStarted");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -6086,6 +6292,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for PolicyOrderPriorityOfPolicies<'a> {
         type Output = ::veeam_runtime::json::Value;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6097,6 +6304,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -6111,6 +6319,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for RecreateCertificate<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6122,6 +6331,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(202u16)
         }
@@ -6135,6 +6345,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for RemoveLicense<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
@@ -6145,6 +6356,7 @@ pub mod requests {
             request.literal("/licensing/license");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(204u16)
         }
@@ -6193,6 +6405,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for RepositoriesGetAll<'a> {
         type Output = crate::backup_for_aws::models::RepositoriesPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -6207,6 +6420,7 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -6222,6 +6436,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for RepositoriesGetOneById<'a> {
         type Output = crate::backup_for_aws::models::Repository;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -6233,6 +6448,7 @@ pub mod requests {
             request.segment(&self.repository_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -6249,6 +6465,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for RepositoryPasswordIsCorrect<'a> {
         type Output = crate::backup_for_aws::models::RepositoryPasswordValidationResult;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6262,6 +6479,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -6288,6 +6506,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for RepositoryUsedByPolicy<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -6299,6 +6518,7 @@ pub mod requests {
             request.literal("/problems/repositoryUsedByPolicy");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -6316,6 +6536,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for RepositoryValidateSettings<'a> {
         type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6327,6 +6548,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -6343,6 +6565,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for RescanAmazonAccount<'a> {
         type Output = crate::backup_for_aws::models::SessionLink;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6356,6 +6579,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(202u16)
         }
@@ -6371,6 +6595,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for RescanBucket<'a> {
         type Output = crate::backup_for_aws::models::SessionLink;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6382,6 +6607,7 @@ pub mod requests {
             request.segment(&self.amazon_account_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(202u16)
         }
@@ -6397,6 +6623,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for RescanRepository<'a> {
         type Output = crate::backup_for_aws::models::SessionLink;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6409,6 +6636,7 @@ pub mod requests {
             request.literal("/rescan");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(202u16)
         }
@@ -6423,6 +6651,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ResolveLicenseNotifications<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6434,6 +6663,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(204u16)
         }
@@ -6460,6 +6690,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ResourceNotFound<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -6471,6 +6702,7 @@ pub mod requests {
             request.literal("/problems/resourceNotFound");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -6490,6 +6722,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for RestoreDisk<'a> {
         type Output = crate::backup_for_aws::models::SessionLink;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6503,6 +6736,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(202u16)
         }
@@ -6554,6 +6788,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for RestorePointsGetAll<'a> {
         type Output = crate::backup_for_aws::models::VmRestorePointsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -6568,6 +6803,7 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), true);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -6585,6 +6821,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for RestorePointsGetOneById<'a> {
         type Output = crate::backup_for_aws::models::VmRestorePoint;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -6596,6 +6833,7 @@ pub mod requests {
             request.segment(&self.vm_restore_point_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -6612,6 +6850,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for RestoreVm<'a> {
         type Output = crate::backup_for_aws::models::SessionLink;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6625,6 +6864,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(202u16)
         }
@@ -6639,6 +6879,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for SaveEmailNotifications<'a> {
         type Output = crate::backup_for_aws::models::EmailNotifications;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6650,6 +6891,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -6664,6 +6906,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for SendTestMessage<'a> {
         type Output = crate::backup_for_aws::models::EmailNotificationsTestResult;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6675,6 +6918,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -6701,6 +6945,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ServiceUnavailable<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -6712,6 +6957,7 @@ pub mod requests {
             request.literal("/problems/serviceUnavailable");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -6729,6 +6975,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for SetDateTimeSettings<'a> {
         type Output = crate::backup_for_aws::models::DateTimeSettings;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6740,6 +6987,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -6753,6 +7001,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for SetDefaultDateTimeSettings<'a> {
         type Output = crate::backup_for_aws::models::DateTimeSettings;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6763,6 +7012,7 @@ pub mod requests {
             request.literal("/settings/dateTime/setDefault");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -6776,6 +7026,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for SetDefaultRetentionSettings<'a> {
         type Output = crate::backup_for_aws::models::RetentionSettings;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6786,6 +7037,7 @@ pub mod requests {
             request.literal("/settings/retentionSettings/reset");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -6799,6 +7051,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for SignOut<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
@@ -6809,6 +7062,7 @@ pub mod requests {
             request.literal("/token");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(204u16)
         }
@@ -6825,6 +7079,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for StartFlr<'a> {
         type Output = crate::backup_for_aws::models::StartFlrResponse;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6838,6 +7093,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(202u16)
         }
@@ -6853,6 +7109,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for StartPolicy<'a> {
         type Output = crate::backup_for_aws::models::SessionLink;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6865,6 +7122,7 @@ pub mod requests {
             request.literal("/start");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(202u16)
         }
@@ -6880,6 +7138,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for StopJob<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6892,6 +7151,7 @@ pub mod requests {
             request.literal("/stop");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(202u16)
         }
@@ -6907,6 +7167,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for StopPolicy<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -6919,6 +7180,7 @@ pub mod requests {
             request.literal("/stop");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(202u16)
         }
@@ -6934,6 +7196,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for Tag<'a> {
         type Output = crate::backup_for_aws::models::Tag;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -6945,6 +7208,7 @@ pub mod requests {
             request.segment(&self.tag_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -6991,6 +7255,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for Tags<'a> {
         type Output = crate::backup_for_aws::models::TagsPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -7005,6 +7270,7 @@ pub mod requests {
             request.query_list("Sort", self.sort.as_deref(), true);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7021,6 +7287,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for TakeSnapshot<'a> {
         type Output = crate::backup_for_aws::models::SessionLink;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -7034,6 +7301,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(202u16)
         }
@@ -7047,11 +7315,13 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for Test<'a> {
         type Output = ::veeam_runtime::json::Value;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(rt::POST, "test", "/api/v1/test", true);
             request.literal("/test");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7078,6 +7348,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for UnknownError<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -7089,6 +7360,7 @@ pub mod requests {
             request.literal("/problems/unknownError");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -7118,6 +7390,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for UnsupportedApiVersion<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -7129,6 +7402,7 @@ pub mod requests {
             request.literal("/problems/unsupportedApiVersion");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -7148,6 +7422,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for UpdateAmazonAccount<'a> {
         type Output = crate::backup_for_aws::models::AmazonAccount;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
@@ -7160,6 +7435,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7176,6 +7452,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for UpdatePolicy<'a> {
         type Output = crate::backup_for_aws::models::Policy;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
@@ -7188,6 +7465,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7204,6 +7482,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for UpdateRegionSettings<'a> {
         type Output = crate::backup_for_aws::models::RegionSettings;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
@@ -7216,6 +7495,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7232,6 +7512,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for UpdateRepository<'a> {
         type Output = crate::backup_for_aws::models::Repository;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
@@ -7244,6 +7525,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7258,6 +7540,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for UpdateRetentionSettings<'a> {
         type Output = crate::backup_for_aws::models::RetentionSettings;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -7269,6 +7552,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7283,6 +7567,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for UpdateServiceAccountSettings<'a> {
         type Output = crate::backup_for_aws::models::ServiceAccountSettings;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
@@ -7294,6 +7579,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7310,6 +7596,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for UpdateStandardAccount<'a> {
         type Output = crate::backup_for_aws::models::StandardAccount;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
@@ -7322,6 +7609,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7338,6 +7626,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for UpdateUser<'a> {
         type Output = crate::backup_for_aws::models::User;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
@@ -7350,6 +7639,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7367,6 +7657,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for UploadCertificate<'a> {
         type Output = ();
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -7379,6 +7670,7 @@ pub mod requests {
             request.part("certificatePassword", &self.certificate_password);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(202u16)
         }
@@ -7394,6 +7686,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for UserStatus<'a> {
         type Output = crate::backup_for_aws::models::UserStatus;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -7404,6 +7697,7 @@ pub mod requests {
             request.literal("/userStatus");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7450,6 +7744,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for UsersGetAll<'a> {
         type Output = crate::backup_for_aws::models::UsersPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -7464,6 +7759,7 @@ pub mod requests {
             request.query("Limit", self.limit.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7479,6 +7775,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for UsersGetByName<'a> {
         type Output = crate::backup_for_aws::models::User;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -7490,6 +7787,7 @@ pub mod requests {
             request.segment(&self.user_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7504,6 +7802,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for Validate<'a> {
         type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -7515,6 +7814,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7529,6 +7829,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ValidateAmazonAccountName<'a> {
         type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -7540,6 +7841,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7555,6 +7857,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ValidateDeleteAmazonAccount<'a> {
         type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -7567,6 +7870,7 @@ pub mod requests {
             request.literal("/validateDelete");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7581,6 +7885,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ValidateDescription<'a> {
         type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -7592,6 +7897,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7606,6 +7912,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ValidateName<'a> {
         type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -7617,6 +7924,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7631,6 +7939,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ValidatePassword<'a> {
         type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -7642,6 +7951,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7658,6 +7968,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ValidateRestoreDisk<'a> {
         type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -7671,6 +7982,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7687,6 +7999,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ValidateRestoreVm<'a> {
         type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -7700,6 +8013,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7717,6 +8031,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ValidateS3Endpoint<'a> {
         type Output = crate::backup_for_aws::models::CloudSubnetS3EndpointValidationResult;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -7730,6 +8045,7 @@ pub mod requests {
             request.query("subnetId", Some(&self.subnet_id));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7744,6 +8060,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ValidateStandardAccountName<'a> {
         type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -7755,6 +8072,7 @@ pub mod requests {
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7781,6 +8099,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ValidationError<'a> {
         type Output = rt::Download;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -7792,6 +8111,7 @@ pub mod requests {
             request.literal("/problems/validationError");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => response.download(),
@@ -7810,6 +8130,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for VirtualMachineById<'a> {
         type Output = crate::backup_for_aws::models::VirtualMachine;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -7821,6 +8142,7 @@ pub mod requests {
             request.segment(&self.virtual_machine_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7909,6 +8231,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for VirtualMachines<'a> {
         type Output = crate::backup_for_aws::models::VirtualMachinesPage;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -7936,6 +8259,7 @@ pub mod requests {
             request.query("BackupState", self.backup_state.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }
@@ -7954,6 +8278,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for VmRestorePointsGetDefaultNetworkSettings<'a> {
         type Output = crate::backup_for_aws::models::VmRestorePointDefaultNetworkSettings;
         type ErrorBody = crate::backup_for_aws::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -7966,6 +8291,7 @@ pub mod requests {
             request.literal("/defaultNetworkSettings");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.json_if(200u16)
         }

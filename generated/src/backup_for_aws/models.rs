@@ -4,7 +4,11 @@
 //! Data types of the Veeam Backup for AWS REST API.
 /// The `AmazonAccount` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct AmazonAccount {
     /// `id`.
@@ -59,7 +63,11 @@ impl AmazonAccount {
 }
 /// The `AmazonAccountAccessKeys` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct AmazonAccountAccessKeys {
     /// `accessKey`.
@@ -80,7 +88,7 @@ impl AmazonAccountAccessKeys {
 }
 /// The `AmazonAccountAccessKeysCreateSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountAccessKeysCreateSpec {
     /// `accessKey`.
@@ -120,7 +128,7 @@ impl ::std::fmt::Debug for AmazonAccountAccessKeysCreateSpec {
 }
 /// The `AmazonAccountAccessKeysUpdateSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountAccessKeysUpdateSpec {
     /// `accessKey`.
@@ -160,7 +168,11 @@ impl ::std::fmt::Debug for AmazonAccountAccessKeysUpdateSpec {
 }
 /// The `AmazonAccountCreateSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(description))]
 #[non_exhaustive]
 pub struct AmazonAccountCreateSpec {
@@ -199,7 +211,11 @@ impl AmazonAccountCreateSpec {
 }
 /// The `AmazonAccountIAMRole` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct AmazonAccountIamRole {
     /// `parentAmazonAccountId`.
@@ -229,7 +245,7 @@ impl AmazonAccountIamRole {
 }
 /// The `AmazonAccountIAMRoleCreateSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleCreateSpec {
     /// `roleName`.
@@ -246,7 +262,7 @@ impl AmazonAccountIamRoleCreateSpec {
 }
 /// The `AmazonAccountIAMRoleFromAnotherAccount` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleFromAnotherAccount {
     /// `parentAmazonAccountId`.
@@ -275,7 +291,11 @@ impl AmazonAccountIamRoleFromAnotherAccount {
 }
 /// The `AmazonAccountIAMRoleFromAnotherAccountCreateSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(external_id))]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleFromAnotherAccountCreateSpec {
@@ -301,7 +321,11 @@ impl AmazonAccountIamRoleFromAnotherAccountCreateSpec {
 }
 /// The `AmazonAccountIAMRoleFromAnotherAccountUpdateSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(external_id))]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleFromAnotherAccountUpdateSpec {
@@ -327,7 +351,7 @@ impl AmazonAccountIamRoleFromAnotherAccountUpdateSpec {
 }
 /// The `AmazonAccountIAMRoleUpdateSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleUpdateSpec {
     /// `roleName`.
@@ -344,7 +368,7 @@ impl AmazonAccountIamRoleUpdateSpec {
 }
 /// The `AmazonAccountNameValidationSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountNameValidationSpec {
     /// `name`.
@@ -358,7 +382,11 @@ impl AmazonAccountNameValidationSpec {
 }
 /// The `AmazonAccountUpdateSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(description))]
 #[non_exhaustive]
 pub struct AmazonAccountUpdateSpec {
@@ -397,7 +425,11 @@ impl AmazonAccountUpdateSpec {
 }
 /// The `AmazonAccountsFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct AmazonAccountsFilters {
@@ -468,7 +500,11 @@ impl From<&str> for AmazonAccountsGetAllSortItem {
 ::veeam_runtime::enum_plumbing!(AmazonAccountsGetAllSortItem);
 /// The `AmazonAccountsPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct AmazonAccountsPage {
     /// `results`.
@@ -529,7 +565,11 @@ impl From<&str> for AmazonAccountsSortColumns {
 ::veeam_runtime::enum_plumbing!(AmazonAccountsSortColumns);
 /// The `AmazonConnection` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct AmazonConnection {
     /// `id`.
@@ -547,7 +587,11 @@ impl AmazonConnection {
 }
 /// The `AmazonConnectionSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(access_key, secret_key))]
 #[non_exhaustive]
 pub struct AmazonConnectionSpec {
@@ -596,7 +640,11 @@ impl ::std::fmt::Debug for AmazonConnectionSpec {
 }
 /// The `AmazonConnectionsPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct AmazonConnectionsPage {
     /// `totalCount`.
@@ -622,7 +670,11 @@ impl AmazonConnectionsPage {
 }
 /// The `AmazonInstanceType` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct AmazonInstanceType {
     /// `name`.
@@ -659,7 +711,11 @@ impl AmazonInstanceType {
 }
 /// The `AmazonInstanceTypesByRegionPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct AmazonInstanceTypesByRegionPage {
     /// `totalCount`.
@@ -685,7 +741,11 @@ impl AmazonInstanceTypesByRegionPage {
 }
 /// The `AmazonInstancesTypesByRegionFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct AmazonInstancesTypesByRegionFilters {
     /// `offset`.
@@ -773,7 +833,7 @@ impl From<&str> for AuthenticateRequestGrantType {
 ::veeam_runtime::enum_plumbing!(AuthenticateRequestGrantType);
 /// The `AuthorizationCode` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct AuthorizationCode {
     /// `code`.
@@ -830,7 +890,7 @@ impl From<&str> for BackupDestinations {
 ::veeam_runtime::enum_plumbing!(BackupDestinations);
 /// The `BackupSettingsExportModel` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct BackupSettingsExportModel {
     /// `targetRepositoryName`.
@@ -882,7 +942,11 @@ impl From<&str> for BrowseBucketFoldersSortItem {
 ::veeam_runtime::enum_plumbing!(BrowseBucketFoldersSortItem);
 /// The `Bucket` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct Bucket {
     /// `id`.
@@ -913,7 +977,7 @@ impl Bucket {
 }
 /// The `BucketFolder` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct BucketFolder {
     /// `name`.
@@ -933,7 +997,11 @@ impl BucketFolder {
 }
 /// The `BucketFoldersFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct BucketFoldersFilters {
     /// `offset`.
@@ -999,7 +1067,11 @@ impl From<&str> for BucketFoldersFiltersOrderColumns {
 ::veeam_runtime::enum_plumbing!(BucketFoldersFiltersOrderColumns);
 /// The `BucketFoldersPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct BucketFoldersPage {
     /// `totalCount`.
@@ -1025,7 +1097,7 @@ impl BucketFoldersPage {
 }
 /// The `BucketLocation` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct BucketLocation {
     /// `id`.
@@ -1041,7 +1113,11 @@ impl BucketLocation {
 }
 /// The `BucketsFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct BucketsFilters {
@@ -1085,7 +1161,11 @@ impl Default for BucketsFilters {
 }
 /// The `BucketsPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct BucketsPage {
     /// `results`.
@@ -1181,7 +1261,7 @@ impl From<&str> for BucketsSortItem {
 ::veeam_runtime::enum_plumbing!(BucketsSortItem);
 /// The `Certificate` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct Certificate {
     /// certificate thumpbprint
@@ -1245,7 +1325,11 @@ impl Certificate {
 }
 /// The `CertificateRegenerateSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct CertificateRegenerateSpec {
     /// `validBy`.
@@ -1265,7 +1349,11 @@ impl Default for CertificateRegenerateSpec {
 }
 /// The `Certificates` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct Certificates {
     /// `data`.
@@ -1286,7 +1374,7 @@ impl Default for Certificates {
 }
 /// The `CheckInstanceIdResult` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct CheckInstanceIdResult {
     /// `isValid`.
@@ -1302,7 +1390,7 @@ impl CheckInstanceIdResult {
 }
 /// The `CheckInstanceIdSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct CheckInstanceIdSpec {
     /// `instanceId`.
@@ -1319,7 +1407,7 @@ impl CheckInstanceIdSpec {
 }
 /// The `CloudEncryptionKey` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct CloudEncryptionKey {
     /// `arn`.
@@ -1338,7 +1426,11 @@ impl CloudEncryptionKey {
 }
 /// The `CloudEncryptionKeysFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct CloudEncryptionKeysFilters {
     /// `offset`.
@@ -1361,7 +1453,11 @@ impl Default for CloudEncryptionKeysFilters {
 }
 /// The `CloudEncryptionKeysPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct CloudEncryptionKeysPage {
     /// `totalCount`.
@@ -1387,7 +1483,11 @@ impl CloudEncryptionKeysPage {
 }
 /// The `CloudNetwork` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(name))]
 #[non_exhaustive]
 pub struct CloudNetwork {
@@ -1461,7 +1561,11 @@ impl From<&str> for CloudNetworkStates {
 ::veeam_runtime::enum_plumbing!(CloudNetworkStates);
 /// The `CloudNetworksFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct CloudNetworksFilters {
     /// `Offset`.
@@ -1484,7 +1588,11 @@ impl Default for CloudNetworksFilters {
 }
 /// The `CloudNetworksPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct CloudNetworksPage {
     /// `totalCount`.
@@ -1510,7 +1618,7 @@ impl CloudNetworksPage {
 }
 /// The `CloudSecurityGroup` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct CloudSecurityGroup {
     /// `resourceId`.
@@ -1538,7 +1646,11 @@ impl CloudSecurityGroup {
 }
 /// The `CloudSecurityGroupsFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(cloud_network_id))]
 #[non_exhaustive]
 pub struct CloudSecurityGroupsFilters {
@@ -1569,7 +1681,11 @@ impl Default for CloudSecurityGroupsFilters {
 }
 /// The `CloudSecurityGroupsPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct CloudSecurityGroupsPage {
     /// `totalCount`.
@@ -1595,7 +1711,7 @@ impl CloudSecurityGroupsPage {
 }
 /// The `CloudSubnetS3EndpointValidationResult` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct CloudSubnetS3EndpointValidationResult {
     /// `isValid`.
@@ -1616,7 +1732,11 @@ impl CloudSubnetS3EndpointValidationResult {
 }
 /// The `CloudSubnetwork` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(availability_zone))]
 #[non_exhaustive]
 pub struct CloudSubnetwork {
@@ -1658,7 +1778,11 @@ impl CloudSubnetwork {
 }
 /// The `CloudSubnetworksFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(cloud_network_id))]
 #[non_exhaustive]
 pub struct CloudSubnetworksFilters {
@@ -1697,7 +1821,11 @@ impl Default for CloudSubnetworksFilters {
 }
 /// The `CloudSubnetworksPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct CloudSubnetworksPage {
     /// `totalCount`.
@@ -1723,7 +1851,11 @@ impl CloudSubnetworksPage {
 }
 /// The `CostEstimationFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(virtual_machine_name_filter))]
 #[non_exhaustive]
 pub struct CostEstimationFilters {
@@ -1763,7 +1895,11 @@ impl Default for CostEstimationFilters {
 }
 /// The `CostEstimationItem` schema.
 #[derive(Clone, PartialEq, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct CostEstimationItem {
     /// `virtualMachineId`.
@@ -1912,7 +2048,11 @@ impl From<&str> for CostEstimationSortColumns {
 ::veeam_runtime::enum_plumbing!(CostEstimationSortColumns);
 /// The `CostEstimationsPage` schema.
 #[derive(Clone, PartialEq, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct CostEstimationsPage {
     /// `totalCount`.
@@ -1986,7 +2126,7 @@ impl CostEstimationsPage {
 }
 /// The `DailyBackupScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct DailyBackupScheduleSettings {
     /// `retention`.
@@ -2002,7 +2142,7 @@ impl DailyBackupScheduleSettings {
 }
 /// The `DailyReplicaScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct DailyReplicaScheduleSettings {
     /// `retention`.
@@ -2018,7 +2158,7 @@ impl DailyReplicaScheduleSettings {
 }
 /// The `DailySchedule` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct DailySchedule {
     /// `hours`.
@@ -2076,7 +2216,11 @@ impl From<&str> for DailyScheduleKinds {
 ::veeam_runtime::enum_plumbing!(DailyScheduleKinds);
 /// The `DailyScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct DailyScheduleSettings {
     /// `kind`.
@@ -2117,7 +2261,7 @@ impl DailyScheduleSettings {
 }
 /// The `DailySnapshotScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct DailySnapshotScheduleSettings {
     /// `retention`.
@@ -2133,7 +2277,7 @@ impl DailySnapshotScheduleSettings {
 }
 /// The `DateTimeInfo` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct DateTimeInfo {
     /// `utcDateTime`.
@@ -2148,7 +2292,7 @@ impl DateTimeInfo {
 }
 /// The `DateTimeSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct DateTimeSettings {
     /// `timezone`.
@@ -2290,7 +2434,7 @@ impl From<&str> for DaysOfWeek {
 ::veeam_runtime::enum_plumbing!(DaysOfWeek);
 /// The `DefaultUserSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct DefaultUserSpec {
     /// `instance`.
@@ -2307,7 +2451,11 @@ impl DefaultUserSpec {
 }
 /// The `DiskBulkRestoreOptions` schema.
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(reason, access_key, secret_key))]
 #[non_exhaustive]
 pub struct DiskBulkRestoreOptions {
@@ -2366,7 +2514,11 @@ impl ::std::fmt::Debug for DiskBulkRestoreOptions {
 }
 /// The `DiskBulkRestoreToAlternativeOptions` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(encryption_key_id))]
 #[non_exhaustive]
 pub struct DiskBulkRestoreToAlternativeOptions {
@@ -2400,7 +2552,11 @@ impl DiskBulkRestoreToAlternativeOptions {
 }
 /// The `DiskRestoreOptions` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(name))]
 #[non_exhaustive]
 pub struct DiskRestoreOptions {
@@ -2510,7 +2666,11 @@ impl From<&str> for Ec2DiskTypes {
 ::veeam_runtime::enum_plumbing!(Ec2DiskTypes);
 /// The `EmailNotifications` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct EmailNotifications {
     /// `enabled`.
@@ -2595,7 +2755,11 @@ impl EmailNotifications {
 }
 /// The `EmailNotificationsTestResult` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(message))]
 #[non_exhaustive]
 pub struct EmailNotificationsTestResult {
@@ -2620,7 +2784,11 @@ pub type EmptySuccessResponse = ::veeam_runtime::json::Value;
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/rest_api_reference.html>
 #[derive(Clone, PartialEq, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(details, instance))]
 #[non_exhaustive]
 pub struct Error {
@@ -2742,7 +2910,11 @@ impl From<&str> for ErrorCode {
 ::veeam_runtime::enum_plumbing!(ErrorCode);
 /// The `FlrOptions` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(reason))]
 #[non_exhaustive]
 pub struct FlrOptions {
@@ -3437,7 +3609,7 @@ impl From<&str> for GetSystemLogsExportLogsType {
 ::veeam_runtime::enum_plumbing!(GetSystemLogsExportLogsType);
 /// The `IsFirstLoginResult` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct IsFirstLoginResult {
     /// `isFirstLogin`.
@@ -3501,7 +3673,11 @@ impl From<&str> for JobTypes {
 ::veeam_runtime::enum_plumbing!(JobTypes);
 /// The `LicenseAgreement` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(checksum, content))]
 #[non_exhaustive]
 pub struct LicenseAgreement {
@@ -3526,7 +3702,7 @@ impl LicenseAgreement {
 }
 /// The `LicenseAgreementAcceptResult` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct LicenseAgreementAcceptResult {
     /// `accepted`.
@@ -3541,7 +3717,7 @@ impl LicenseAgreementAcceptResult {
 }
 /// The `LicenseAgreementDownloadSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct LicenseAgreementDownloadSpec {
     /// `licenseAgreementType`.
@@ -3591,7 +3767,11 @@ impl From<&str> for LicenseAgreementTypes {
 ::veeam_runtime::enum_plumbing!(LicenseAgreementTypes);
 /// The `LicenseAgreements` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct LicenseAgreements {
     /// `items`.
@@ -3612,7 +3792,11 @@ impl Default for LicenseAgreements {
 }
 /// The `LicenseInfo` schema.
 #[derive(Clone, PartialEq, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(licensed_to, license_id, support_id))]
 #[non_exhaustive]
 pub struct LicenseInfo {
@@ -3712,7 +3896,11 @@ impl From<&str> for LicenseInfoLicenseType {
 ::veeam_runtime::enum_plumbing!(LicenseInfoLicenseType);
 /// The `LicenseNotification` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct LicenseNotification {
     /// `notificationType`.
@@ -3745,7 +3933,7 @@ impl LicenseNotification {
 }
 /// The `LicenseNotificationReply` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct LicenseNotificationReply {
     /// `replyId`.
@@ -3852,7 +4040,11 @@ impl From<&str> for LicenseNotificationTypes {
 ::veeam_runtime::enum_plumbing!(LicenseNotificationTypes);
 /// The `LicenseNotifications` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct LicenseNotifications {
     /// `results`.
@@ -3871,7 +4063,11 @@ impl LicenseNotifications {
 }
 /// The `LicensedWorkload` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(name))]
 #[non_exhaustive]
 pub struct LicensedWorkload {
@@ -3907,7 +4103,11 @@ impl Default for LicensedWorkload {
 }
 /// The `LicensedWorkloadsFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct LicensedWorkloadsFilters {
@@ -3943,7 +4143,11 @@ impl Default for LicensedWorkloadsFilters {
 }
 /// The `LicensedWorkloadsPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct LicensedWorkloadsPage {
     /// `totalCount`.
@@ -4020,7 +4224,7 @@ impl From<&str> for LicensedWorkloadsSortColumns {
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/smtp_accounts.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct Link {
     /// Relation: `self`, `update`, `delete`, `create`, ...
@@ -4089,7 +4293,11 @@ impl From<&str> for LinkMethod {
 ::veeam_runtime::enum_plumbing!(LinkMethod);
 /// The `LogExportSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct LogExportSpec {
     /// `exportLogsType`.
@@ -4158,7 +4366,11 @@ impl From<&str> for LogExportSpecExportLogsType {
 ::veeam_runtime::enum_plumbing!(LogExportSpecExportLogsType);
 /// The `LogItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(message))]
 #[non_exhaustive]
 pub struct LogItem {
@@ -4338,7 +4550,11 @@ impl From<&str> for LoginGrantTypes {
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(username, password, refresh_token, code, mfa_token, mfa_code))]
 #[non_exhaustive]
 pub struct LoginSpec {
@@ -4414,7 +4630,7 @@ impl ::std::fmt::Debug for LoginSpec {
 }
 /// The `MonthlyBackupScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct MonthlyBackupScheduleSettings {
     /// `retention`.
@@ -4430,7 +4646,7 @@ impl MonthlyBackupScheduleSettings {
 }
 /// The `MonthlyReplicaScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct MonthlyReplicaScheduleSettings {
     /// `retention`.
@@ -4446,7 +4662,7 @@ impl MonthlyReplicaScheduleSettings {
 }
 /// The `MonthlySchedule` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct MonthlySchedule {
     /// `months`.
@@ -4461,7 +4677,11 @@ impl MonthlySchedule {
 }
 /// The `MonthlyScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct MonthlyScheduleSettings {
     /// `timeLocal`.
@@ -4506,7 +4726,7 @@ impl MonthlyScheduleSettings {
 }
 /// The `MonthlySnapshotScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct MonthlySnapshotScheduleSettings {
     /// `retention`.
@@ -4610,7 +4830,7 @@ impl From<&str> for Months {
 ::veeam_runtime::enum_plumbing!(Months);
 /// The `PeriodRetentionOptions` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct PeriodRetentionOptions {
     /// `type`.
@@ -4626,7 +4846,7 @@ impl PeriodRetentionOptions {
 }
 /// The `PointsRetentionOptions` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct PointsRetentionOptions {
     /// `count`.
@@ -4640,7 +4860,11 @@ impl PointsRetentionOptions {
 }
 /// The `PoliciesFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct PoliciesFilters {
@@ -4962,7 +5186,11 @@ impl From<&str> for PoliciesGetSelectedItemsByIdSortItem {
 ::veeam_runtime::enum_plumbing!(PoliciesGetSelectedItemsByIdSortItem);
 /// The `PoliciesPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct PoliciesPage {
     /// `totalCount`.
@@ -4988,7 +5216,7 @@ impl PoliciesPage {
 }
 /// The `PoliciesPrioritySpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct PoliciesPrioritySpec {
     /// `priorities`.
@@ -5061,7 +5289,11 @@ impl From<&str> for PoliciesSortColumns {
 ::veeam_runtime::enum_plumbing!(PoliciesSortColumns);
 /// The `Policy` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(created_by, modified_by, warning))]
 #[non_exhaustive]
 pub struct Policy {
@@ -5200,7 +5432,11 @@ impl Policy {
 }
 /// The `PolicyBackupItems` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct PolicyBackupItems {
     /// `virtualMachineIds`.
@@ -5232,7 +5468,11 @@ impl Default for PolicyBackupItems {
 }
 /// The `PolicyBackupItemsExportModel` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct PolicyBackupItemsExportModel {
     /// `virtualMachines`.
@@ -5264,7 +5504,11 @@ impl Default for PolicyBackupItemsExportModel {
 }
 /// The `PolicyBackupSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct PolicyBackupSettings {
     /// `targetRepositoryId`.
@@ -5288,7 +5532,11 @@ impl Default for PolicyBackupSettings {
 }
 /// The `PolicyEmbeddedResources` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct PolicyEmbeddedResources {
     /// `lastBackupSession`.
@@ -5350,7 +5598,11 @@ impl Default for PolicyEmbeddedResources {
 }
 /// The `PolicyExportModel` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(description))]
 #[non_exhaustive]
 pub struct PolicyExportModel {
@@ -5446,7 +5698,11 @@ impl PolicyExportModel {
 }
 /// The `PolicyItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(name))]
 #[non_exhaustive]
 pub struct PolicyItem {
@@ -5481,7 +5737,7 @@ impl Default for PolicyItem {
 }
 /// The `PolicyItemDeletedFromAmazon` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyItemDeletedFromAmazon {
     /// `id`.
@@ -5555,7 +5811,11 @@ impl From<&str> for PolicyItemDeletedFromAmazonType {
 ::veeam_runtime::enum_plumbing!(PolicyItemDeletedFromAmazonType);
 /// The `PolicyItemsFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct PolicyItemsFilters {
@@ -5591,7 +5851,11 @@ impl Default for PolicyItemsFilters {
 }
 /// The `PolicyItemsPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct PolicyItemsPage {
     /// `totalCount`.
@@ -5652,7 +5916,11 @@ impl From<&str> for PolicyItemsSortColumns {
 ::veeam_runtime::enum_plumbing!(PolicyItemsSortColumns);
 /// The `PolicyNotificationSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(recipient))]
 #[non_exhaustive]
 pub struct PolicyNotificationSettings {
@@ -5702,7 +5970,7 @@ impl Default for PolicyNotificationSettings {
 }
 /// The `PolicyPrioritySpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyPrioritySpec {
     /// `policyId`.
@@ -5719,7 +5987,11 @@ impl PolicyPrioritySpec {
 }
 /// The `PolicyReplicaSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct PolicyReplicaSettings {
     /// `mapping`.
@@ -5785,7 +6057,11 @@ impl From<&str> for PolicySelectionTypes {
 ::veeam_runtime::enum_plumbing!(PolicySelectionTypes);
 /// The `PolicySnapshotSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct PolicySnapshotSettings {
     /// `additionalTags`.
@@ -5826,7 +6102,11 @@ impl Default for PolicySnapshotSettings {
 }
 /// The `PolicySpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(description))]
 #[non_exhaustive]
 pub struct PolicySpec {
@@ -5947,7 +6227,7 @@ impl From<&str> for PolicyStatuses {
 ::veeam_runtime::enum_plumbing!(PolicyStatuses);
 /// The `ProductId` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct ProductId {
     /// `awsid`.
@@ -5966,7 +6246,7 @@ impl ProductId {
 }
 /// The `ProductVersion` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct ProductVersion {
     /// `about`.
@@ -5985,7 +6265,11 @@ impl ProductVersion {
 }
 /// The `ProtectedItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(region))]
 #[non_exhaustive]
 pub struct ProtectedItem {
@@ -6017,7 +6301,11 @@ impl ProtectedItem {
 }
 /// The `ProtectedItemEmbedded` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct ProtectedItemEmbedded {
     /// `virtualMachine`.
@@ -6043,7 +6331,11 @@ impl Default for ProtectedItemEmbedded {
 }
 /// The `ProtectedItemsFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct ProtectedItemsFilters {
@@ -6079,7 +6371,11 @@ impl Default for ProtectedItemsFilters {
 }
 /// The `ProtectedItemsPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct ProtectedItemsPage {
     /// `totalCount`.
@@ -6157,7 +6453,11 @@ impl From<&str> for ProtectedItemsSortColumns {
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(access_token, token_type, refresh_token, username, role_name, mfa_token))]
 #[non_exhaustive]
 pub struct RestLogin {
@@ -6248,7 +6548,11 @@ impl ::std::fmt::Debug for RestLogin {
 }
 /// The `Region` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct Region {
     /// `id`.
@@ -6272,7 +6576,11 @@ impl Region {
 }
 /// The `RegionSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(
     into(
         region_name,
@@ -6360,7 +6668,11 @@ impl RegionSettings {
 }
 /// The `RegionSettingsFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct RegionSettingsFilters {
     /// `offset`.
@@ -6383,7 +6695,11 @@ impl Default for RegionSettingsFilters {
 }
 /// The `RegionSettingsPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct RegionSettingsPage {
     /// `totalCount`.
@@ -6409,7 +6725,7 @@ impl RegionSettingsPage {
 }
 /// The `RegionSettingsSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct RegionSettingsSpec {
     /// `availableZoneId`.
@@ -6491,7 +6807,11 @@ impl From<&str> for RegionTypes {
 ::veeam_runtime::enum_plumbing!(RegionTypes);
 /// The `RegionsFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct RegionsFilters {
@@ -6527,7 +6847,11 @@ impl Default for RegionsFilters {
 }
 /// The `RegionsPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct RegionsPage {
     /// `totalCount`.
@@ -6588,7 +6912,11 @@ impl From<&str> for RegionsSortColumns {
 ::veeam_runtime::enum_plumbing!(RegionsSortColumns);
 /// The `RemoteMappingExportModel` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(encryption_key))]
 #[non_exhaustive]
 pub struct RemoteMappingExportModel {
@@ -6622,7 +6950,11 @@ impl RemoteMappingExportModel {
 }
 /// The `ReplicaMapping` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(encryption_key))]
 #[non_exhaustive]
 pub struct ReplicaMapping {
@@ -6656,7 +6988,11 @@ impl ReplicaMapping {
 }
 /// The `ReplicaSettingsExportModel` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct ReplicaSettingsExportModel {
     /// `mapping`.
@@ -6687,7 +7023,11 @@ impl ReplicaSettingsExportModel {
 }
 /// The `RepositoriesFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct RepositoriesFilters {
@@ -6821,7 +7161,11 @@ impl From<&str> for RepositoriesGetAllSortItem {
 ::veeam_runtime::enum_plumbing!(RepositoriesGetAllSortItem);
 /// The `RepositoriesPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct RepositoriesPage {
     /// `totalCount`.
@@ -6945,7 +7289,11 @@ impl From<&str> for RepositoriesSortColumns {
 ::veeam_runtime::enum_plumbing!(RepositoriesSortColumns);
 /// The `Repository` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(hint))]
 #[non_exhaustive]
 pub struct Repository {
@@ -7005,7 +7353,11 @@ impl Repository {
 }
 /// The `RepositoryCreateSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(description, password, hint))]
 #[non_exhaustive]
 pub struct RepositoryCreateSpec {
@@ -7076,7 +7428,11 @@ impl ::std::fmt::Debug for RepositoryCreateSpec {
 }
 /// The `RepositoryEmbedded` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(amazon_account, region, bucket))]
 #[non_exhaustive]
 pub struct RepositoryEmbedded {
@@ -7123,7 +7479,7 @@ impl Default for RepositoryEmbedded {
 }
 /// The `RepositoryPasswordValidationResult` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoryPasswordValidationResult {
     /// `isSuccess`.
@@ -7139,7 +7495,7 @@ impl RepositoryPasswordValidationResult {
 }
 /// The `RepositoryPasswordValidationSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoryPasswordValidationSpec {
     /// `password`.
@@ -7162,7 +7518,11 @@ impl ::std::fmt::Debug for RepositoryPasswordValidationSpec {
 }
 /// The `RepositoryUpdateSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(description, password, hint))]
 #[non_exhaustive]
 pub struct RepositoryUpdateSpec {
@@ -7221,7 +7581,11 @@ impl ::std::fmt::Debug for RepositoryUpdateSpec {
 }
 /// The `RescanCloudAccountSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct RescanCloudAccountSpec {
     /// `regionIds`.
@@ -7242,7 +7606,11 @@ impl Default for RescanCloudAccountSpec {
 }
 /// The `ResolveNotificationsSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct ResolveNotificationsSpec {
     /// `notificationsToResolve`.
@@ -7269,7 +7637,11 @@ impl ResolveNotificationsSpec {
 }
 /// The `RestoreItemEmbedded` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct RestoreItemEmbedded {
     /// `virtualMachine`.
@@ -7353,7 +7725,11 @@ impl From<&str> for RestorePointsGetAllSortItem {
 ::veeam_runtime::enum_plumbing!(RestorePointsGetAllSortItem);
 /// The `RestoredItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(name, region_name))]
 #[non_exhaustive]
 pub struct RestoredItem {
@@ -7388,7 +7764,11 @@ impl Default for RestoredItem {
 }
 /// The `RestoredItemsFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct RestoredItemsFilters {
@@ -7424,7 +7804,11 @@ impl Default for RestoredItemsFilters {
 }
 /// The `RestoredItemsPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct RestoredItemsPage {
     /// `totalCount`.
@@ -7498,7 +7882,11 @@ impl From<&str> for RestoredItemsSortColumns {
 ::veeam_runtime::enum_plumbing!(RestoredItemsSortColumns);
 /// The `RetentionJobDeletedRestorePoint` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(name, region))]
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePoint {
@@ -7533,7 +7921,11 @@ impl Default for RetentionJobDeletedRestorePoint {
 }
 /// The `RetentionJobDeletedRestorePointEmbedded` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePointEmbedded {
     /// `region`.
@@ -7611,7 +8003,11 @@ impl From<&str> for RetentionJobDeletedRestorePointSortColumns {
 ::veeam_runtime::enum_plumbing!(RetentionJobDeletedRestorePointSortColumns);
 /// The `RetentionJobDeletedRestorePointsFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePointsFilters {
@@ -7647,7 +8043,11 @@ impl Default for RetentionJobDeletedRestorePointsFilters {
 }
 /// The `RetentionJobDeletedRestorePointsPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePointsPage {
     /// `totalCount`.
@@ -7673,7 +8073,7 @@ impl RetentionJobDeletedRestorePointsPage {
 }
 /// The `RetentionSetting` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct RetentionSetting {
     /// `timeRetentionDuration`.
@@ -7736,7 +8136,11 @@ impl From<&str> for RetentionSettingRetentionDurationType {
 ::veeam_runtime::enum_plumbing!(RetentionSettingRetentionDurationType);
 /// The `RetentionSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct RetentionSettings {
     /// `lingeringSnapshotRetentionDisabled`.
@@ -7818,7 +8222,7 @@ impl From<&str> for RetentionTypes {
 ::veeam_runtime::enum_plumbing!(RetentionTypes);
 /// The `RetrySettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct RetrySettings {
     /// `retryTimes`.
@@ -7833,7 +8237,11 @@ impl RetrySettings {
 }
 /// The `ScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct ScheduleSettings {
     /// `dailyScheduleEnabled`.
@@ -7891,7 +8299,11 @@ impl ScheduleSettings {
 }
 /// The `ServiceAccountSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(service_amazon_account_name, service_region))]
 #[non_exhaustive]
 pub struct ServiceAccountSettings {
@@ -7934,7 +8346,11 @@ impl ServiceAccountSettings {
 }
 /// The `Session` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(reason))]
 #[non_exhaustive]
 pub struct Session {
@@ -8006,7 +8422,11 @@ impl Session {
 }
 /// The `SessionEmbeddedResources` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct SessionEmbeddedResources {
     /// `backupJobInfo`.
@@ -8079,7 +8499,11 @@ impl From<&str> for SessionItemsStatuses {
 ::veeam_runtime::enum_plumbing!(SessionItemsStatuses);
 /// The `SessionLink` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct SessionLink {
     /// `sessionId`.
@@ -8098,7 +8522,11 @@ impl SessionLink {
 }
 /// The `SessionLog` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct SessionLog {
     /// `sessionId`.
@@ -8306,7 +8734,11 @@ impl From<&str> for SessionTypes {
 ::veeam_runtime::enum_plumbing!(SessionTypes);
 /// The `SessionsFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct SessionsFilters {
     /// `Offset`.
@@ -8359,7 +8791,11 @@ impl Default for SessionsFilters {
 }
 /// The `SessionsPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct SessionsPage {
     /// `totalCount`.
@@ -8476,7 +8912,11 @@ impl From<&str> for SessionsSortColumns {
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_smtp_accounts.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(skip(description))]
 #[non_exhaustive]
 pub struct StandardAccount {
@@ -8516,7 +8956,11 @@ impl StandardAccount {
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html>
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(description))]
 #[non_exhaustive]
 pub struct StandardAccountCreateSpec {
@@ -8562,7 +9006,7 @@ impl ::std::fmt::Debug for StandardAccountCreateSpec {
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_smtp_account_name.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct StandardAccountNameValidationSpec {
     /// Record name to check (at least 1 character).
@@ -8580,7 +9024,11 @@ impl StandardAccountNameValidationSpec {
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_smtp_account.html>
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(description, password))]
 #[non_exhaustive]
 pub struct StandardAccountUpdateSpec {
@@ -8623,7 +9071,11 @@ impl ::std::fmt::Debug for StandardAccountUpdateSpec {
 }
 /// The `StandardAccountsFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct StandardAccountsFilters {
@@ -8698,7 +9150,11 @@ impl From<&str> for StandardAccountsGetAllSortItem {
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/smtp_accounts.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct StandardAccountsPage {
     /// Records on this page.
@@ -8759,7 +9215,11 @@ impl From<&str> for StandardAccountsSortColumns {
 ::veeam_runtime::enum_plumbing!(StandardAccountsSortColumns);
 /// The `StartFlrResponse` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct StartFlrResponse {
     /// `sessionId`.
@@ -8827,7 +9287,7 @@ impl From<&str> for SummaryChangesTrends {
 ::veeam_runtime::enum_plumbing!(SummaryChangesTrends);
 /// The `SummaryStatistics` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct SummaryStatistics {
     /// `alarmsCount`.
@@ -8892,7 +9352,11 @@ impl SummaryStatistics {
 }
 /// The `Tag` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct Tag {
     /// `id`.
@@ -8923,7 +9387,7 @@ impl Tag {
 }
 /// The `TagSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct TagSpec {
     /// `key`.
@@ -8942,7 +9406,11 @@ impl TagSpec {
 }
 /// The `TagsFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct TagsFilters {
@@ -8978,7 +9446,11 @@ impl Default for TagsFilters {
 }
 /// The `TagsPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct TagsPage {
     /// `results`.
@@ -9074,7 +9546,7 @@ impl From<&str> for TagsSortItem {
 ::veeam_runtime::enum_plumbing!(TagsSortItem);
 /// The `TimeZone` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct TimeZone {
     /// `name`.
@@ -9094,7 +9566,7 @@ impl TimeZone {
 }
 /// The `TimeZones` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct TimeZones {
     /// `items`.
@@ -9109,7 +9581,7 @@ impl TimeZones {
 }
 /// The `UploadCertificateSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct UploadCertificateSpec {
     /// The .PFX certificate to upload.
@@ -9143,7 +9615,7 @@ impl ::std::fmt::Debug for UploadCertificateSpec {
 }
 /// The `UploadLicenseSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct UploadLicenseSpec {
     /// The .lic license to upload.
@@ -9160,7 +9632,11 @@ impl UploadLicenseSpec {
 }
 /// The `User` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct User {
     /// `name`.
@@ -9199,7 +9675,7 @@ impl User {
 }
 /// The `UserCreateSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct UserCreateSpec {
     /// `name`.
@@ -9236,7 +9712,7 @@ impl ::std::fmt::Debug for UserCreateSpec {
 }
 /// The `UserDescriptionValidationSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct UserDescriptionValidationSpec {
     /// `description`.
@@ -9252,7 +9728,7 @@ impl UserDescriptionValidationSpec {
 }
 /// The `UserMfaAccept` schema.
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct UserMfaAccept {
     /// `code`.
@@ -9281,7 +9757,11 @@ impl ::std::fmt::Debug for UserMfaAccept {
 }
 /// The `UserMfaData` schema.
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(user_name, qr_string, secret_key, token))]
 #[non_exhaustive]
 pub struct UserMfaData {
@@ -9339,7 +9819,11 @@ impl ::std::fmt::Debug for UserMfaData {
 }
 /// The `UserMfaSetup` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct UserMfaSetup {
     /// `recreate`.
@@ -9360,7 +9844,7 @@ impl Default for UserMfaSetup {
 }
 /// The `UserNameValidationSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct UserNameValidationSpec {
     /// `name`.
@@ -9374,7 +9858,7 @@ impl UserNameValidationSpec {
 }
 /// The `UserPasswordValidationSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct UserPasswordValidationSpec {
     /// `password`.
@@ -9397,7 +9881,7 @@ impl ::std::fmt::Debug for UserPasswordValidationSpec {
 }
 /// The `UserStatus` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct UserStatus {
     /// `connectionsCount`.
@@ -9431,7 +9915,11 @@ impl UserStatus {
 }
 /// The `UserUpdateSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(description, password, old_password))]
 #[non_exhaustive]
 pub struct UserUpdateSpec {
@@ -9481,7 +9969,11 @@ impl ::std::fmt::Debug for UserUpdateSpec {
 }
 /// The `UsersFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct UsersFilters {
@@ -9585,7 +10077,11 @@ impl From<&str> for UsersGetAllSortItem {
 ::veeam_runtime::enum_plumbing!(UsersGetAllSortItem);
 /// The `UsersPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct UsersPage {
     /// `totalCount`.
@@ -9679,7 +10175,11 @@ impl From<&str> for UsersSortColumns {
 ::veeam_runtime::enum_plumbing!(UsersSortColumns);
 /// A problem found by a validation request. Gap - no response example is published.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(message))]
 #[non_exhaustive]
 pub struct ValidationMessage {
@@ -9745,7 +10245,11 @@ impl From<&str> for ValidationMessageSeverity {
 ::veeam_runtime::enum_plumbing!(ValidationMessageSeverity);
 /// The `VirtualMachine` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(name))]
 #[non_exhaustive]
 pub struct VirtualMachine {
@@ -9801,7 +10305,7 @@ impl VirtualMachine {
 }
 /// The `VirtualMachineLocation` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct VirtualMachineLocation {
     /// `name`.
@@ -9852,7 +10356,11 @@ impl From<&str> for VirtualMachineProtectionStatuses {
 ::veeam_runtime::enum_plumbing!(VirtualMachineProtectionStatuses);
 /// The `VirtualMachineRestoreOptions` schema.
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(reason, access_key, secret_key))]
 #[non_exhaustive]
 pub struct VirtualMachineRestoreOptions {
@@ -9917,7 +10425,11 @@ impl ::std::fmt::Debug for VirtualMachineRestoreOptions {
 }
 /// The `VirtualMachineSnapshotSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(encryption_key))]
 #[non_exhaustive]
 pub struct VirtualMachineSnapshotSpec {
@@ -9969,7 +10481,11 @@ impl VirtualMachineSnapshotSpec {
 }
 /// The `VirtualMachineToAlternativeRestoreOptions` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(encryption_key_id))]
 #[non_exhaustive]
 pub struct VirtualMachineToAlternativeRestoreOptions {
@@ -10108,7 +10624,11 @@ impl From<&str> for VirtualMachinesBuckupDestinationItem {
 ::veeam_runtime::enum_plumbing!(VirtualMachinesBuckupDestinationItem);
 /// The `VirtualMachinesFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct VirtualMachinesFilters {
@@ -10209,7 +10729,11 @@ impl From<&str> for VirtualMachinesFiltersBackupState {
 ::veeam_runtime::enum_plumbing!(VirtualMachinesFiltersBackupState);
 /// The `VirtualMachinesPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct VirtualMachinesPage {
     /// `results`.
@@ -10366,7 +10890,11 @@ impl From<&str> for VirtualMachinesSortItem {
 ::veeam_runtime::enum_plumbing!(VirtualMachinesSortItem);
 /// The `VmBackupVolume` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(name, device, encryption_key, encryption_key_name))]
 #[non_exhaustive]
 pub struct VmBackupVolume {
@@ -10419,7 +10947,11 @@ impl VmBackupVolume {
 }
 /// The `VmRestorePoint` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct VmRestorePoint {
     /// `id`.
@@ -10479,7 +11011,11 @@ impl VmRestorePoint {
 }
 /// The `VmRestorePointDefaultNetworkSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(
     into(
         network_name,
@@ -10538,7 +11074,11 @@ impl VmRestorePointDefaultNetworkSettings {
 }
 /// The `VmRestorePointsFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct VmRestorePointsFilters {
     /// `VirtualMachineId`.
@@ -10582,7 +11122,11 @@ impl Default for VmRestorePointsFilters {
 }
 /// The `VmRestorePointsPage` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct VmRestorePointsPage {
     /// `totalCount`.
@@ -10666,7 +11210,7 @@ impl From<&str> for VmRestorePointsSortColumns {
 ::veeam_runtime::enum_plumbing!(VmRestorePointsSortColumns);
 /// The `WeeklyBackupScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct WeeklyBackupScheduleSettings {
     /// `retention`.
@@ -10682,7 +11226,7 @@ impl WeeklyBackupScheduleSettings {
 }
 /// The `WeeklyReplicaScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct WeeklyReplicaScheduleSettings {
     /// `retention`.
@@ -10698,7 +11242,7 @@ impl WeeklyReplicaScheduleSettings {
 }
 /// The `WeeklySchedule` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct WeeklySchedule {
     /// `days`.
@@ -10713,7 +11257,11 @@ impl WeeklySchedule {
 }
 /// The `WeeklyScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct WeeklyScheduleSettings {
     /// `timeLocal`.
@@ -10745,7 +11293,7 @@ impl WeeklyScheduleSettings {
 }
 /// The `WeeklySnapshotScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct WeeklySnapshotScheduleSettings {
     /// `retention`.
@@ -10761,7 +11309,7 @@ impl WeeklySnapshotScheduleSettings {
 }
 /// The `YearlyRetentionOptions` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct YearlyRetentionOptions {
     /// `count`.
@@ -10808,7 +11356,11 @@ impl From<&str> for YearlyRetentionOptionsType {
 ::veeam_runtime::enum_plumbing!(YearlyRetentionOptionsType);
 /// The `YearlyScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct YearlyScheduleSettings {
     /// `timeLocal`.

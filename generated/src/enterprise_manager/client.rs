@@ -1677,6 +1677,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for AddJobInclude<'a> {
         type Output = crate::enterprise_manager::models::Task;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -1698,6 +1699,7 @@ pub mod requests {
             }
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(202u16)
         }
@@ -1714,6 +1716,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for CloneJob<'a> {
         type Output = crate::enterprise_manager::models::Task;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -1735,6 +1738,7 @@ pub mod requests {
             }
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(202u16)
         }
@@ -1749,6 +1753,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ConnectBackupServer<'a> {
         type Output = crate::enterprise_manager::models::Task;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -1769,6 +1774,7 @@ pub mod requests {
             }
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(202u16)
         }
@@ -1783,6 +1789,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for CreateAccount<'a> {
         type Output = ();
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -1802,6 +1809,7 @@ pub mod requests {
             }
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(201u16)
         }
@@ -1818,6 +1826,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for CreatePassword<'a> {
         type Output = crate::enterprise_manager::models::Task;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -1840,6 +1849,7 @@ pub mod requests {
             }
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(202u16)
         }
@@ -1855,6 +1865,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for DeleteAccount<'a> {
         type Output = ();
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
@@ -1866,6 +1877,7 @@ pub mod requests {
             request.segment(&self.account_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(204u16)
         }
@@ -1881,6 +1893,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for DeleteBackupServer<'a> {
         type Output = ();
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
@@ -1892,6 +1905,7 @@ pub mod requests {
             request.segment(&self.backup_server_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(204u16)
         }
@@ -1909,6 +1923,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for DeleteJobInclude<'a> {
         type Output = crate::enterprise_manager::models::Task;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
@@ -1922,6 +1937,7 @@ pub mod requests {
             request.segment(&self.include_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(202u16)
         }
@@ -1939,6 +1955,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for DeletePassword<'a> {
         type Output = ();
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
@@ -1952,6 +1969,7 @@ pub mod requests {
             request.segment(&self.password_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(204u16)
         }
@@ -1967,6 +1985,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for DeleteTask<'a> {
         type Output = ();
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
@@ -1978,6 +1997,7 @@ pub mod requests {
             request.segment(&self.task_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(204u16)
         }
@@ -1994,6 +2014,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for EditBackupServer<'a> {
         type Output = ();
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
@@ -2014,6 +2035,7 @@ pub mod requests {
             }
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(204u16)
         }
@@ -2032,6 +2054,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for EditPassword<'a> {
         type Output = ();
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
@@ -2054,6 +2077,7 @@ pub mod requests {
             }
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(204u16)
         }
@@ -2069,6 +2093,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetAccount<'a> {
         type Output = crate::enterprise_manager::models::EntityRef;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2080,6 +2105,7 @@ pub mod requests {
             request.segment(&self.account_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2095,6 +2121,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetAccountEntity<'a> {
         type Output = crate::enterprise_manager::models::EnterpriseAccount;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2107,6 +2134,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2122,6 +2150,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetBackup<'a> {
         type Output = crate::enterprise_manager::models::EntityRef;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2133,6 +2162,7 @@ pub mod requests {
             request.segment(&self.backup_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2148,6 +2178,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetBackupEntity<'a> {
         type Output = crate::enterprise_manager::models::Backup;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2160,6 +2191,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2175,6 +2207,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetBackupServer<'a> {
         type Output = crate::enterprise_manager::models::EntityRef;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2186,6 +2219,7 @@ pub mod requests {
             request.segment(&self.backup_server_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2201,6 +2235,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetBackupServerEntity<'a> {
         type Output = crate::enterprise_manager::models::BackupServer;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2213,6 +2248,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2228,6 +2264,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetBackupSession<'a> {
         type Output = crate::enterprise_manager::models::EntityRef;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2239,6 +2276,7 @@ pub mod requests {
             request.segment(&self.session_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2254,6 +2292,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetBackupSessionEntity<'a> {
         type Output = crate::enterprise_manager::models::BackupJobSession;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2266,6 +2305,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2281,6 +2321,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetBackupTaskSession<'a> {
         type Output = crate::enterprise_manager::models::EntityRef;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2292,6 +2333,7 @@ pub mod requests {
             request.segment(&self.task_session_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2307,6 +2349,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetBackupTaskSessionEntity<'a> {
         type Output = crate::enterprise_manager::models::BackupTaskSession;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2319,6 +2362,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2336,6 +2380,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetCredentials<'a> {
         type Output = crate::enterprise_manager::models::CredentialsInfo;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2350,6 +2395,7 @@ pub mod requests {
             request.segment(&self.credentials_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2365,6 +2411,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetJob<'a> {
         type Output = crate::enterprise_manager::models::EntityRef;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2376,6 +2423,7 @@ pub mod requests {
             request.segment(&self.job_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2391,6 +2439,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetJobEntity<'a> {
         type Output = crate::enterprise_manager::models::Job;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2403,6 +2452,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2420,6 +2470,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetJobInclude<'a> {
         type Output = crate::enterprise_manager::models::ObjectInJob;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2433,6 +2484,7 @@ pub mod requests {
             request.segment(&self.include_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2448,6 +2500,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetLogonSession<'a> {
         type Output = crate::enterprise_manager::models::LogonSession;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2460,6 +2513,7 @@ pub mod requests {
             request.segment(&self.session_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2475,6 +2529,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetManagedServer<'a> {
         type Output = crate::enterprise_manager::models::EntityRef;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2486,6 +2541,7 @@ pub mod requests {
             request.segment(&self.managed_server_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2501,6 +2557,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetManagedServerEntity<'a> {
         type Output = crate::enterprise_manager::models::ManagedServer;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2513,6 +2570,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2530,6 +2588,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetPassword<'a> {
         type Output = crate::enterprise_manager::models::PasswordKeyInfo;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2543,6 +2602,7 @@ pub mod requests {
             request.segment(&self.password_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2558,6 +2618,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetRepository<'a> {
         type Output = crate::enterprise_manager::models::EntityRef;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2569,6 +2630,7 @@ pub mod requests {
             request.segment(&self.repository_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2584,6 +2646,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetRepositoryEntity<'a> {
         type Output = crate::enterprise_manager::models::Repository;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2596,6 +2659,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2611,6 +2675,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetRestorePoint<'a> {
         type Output = crate::enterprise_manager::models::EntityRef;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2622,6 +2687,7 @@ pub mod requests {
             request.segment(&self.restore_point_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2637,6 +2703,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetRestorePointEntity<'a> {
         type Output = crate::enterprise_manager::models::RestorePoint;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2649,6 +2716,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2664,6 +2732,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetRole<'a> {
         type Output = crate::enterprise_manager::models::EntityRef;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2675,6 +2744,7 @@ pub mod requests {
             request.segment(&self.role_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2690,6 +2760,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetRoleEntity<'a> {
         type Output = crate::enterprise_manager::models::EnterpriseRole;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2702,6 +2773,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2717,6 +2789,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetTask<'a> {
         type Output = crate::enterprise_manager::models::Task;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2728,6 +2801,7 @@ pub mod requests {
             request.segment(&self.task_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2743,6 +2817,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetVmRestorePoint<'a> {
         type Output = crate::enterprise_manager::models::EntityRef;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2754,6 +2829,7 @@ pub mod requests {
             request.segment(&self.vm_restore_point_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2769,6 +2845,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for GetVmRestorePointEntity<'a> {
         type Output = crate::enterprise_manager::models::VmRestorePoint;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2781,6 +2858,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2794,6 +2872,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListAccounts<'a> {
         type Output = crate::enterprise_manager::models::EntityReferences;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2804,6 +2883,7 @@ pub mod requests {
             request.literal("/security/accounts");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2817,6 +2897,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListBackupEntities<'a> {
         type Output = crate::enterprise_manager::models::Backups;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2828,6 +2909,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2843,6 +2925,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListBackupRestorePoints<'a> {
         type Output = crate::enterprise_manager::models::EntityReferences;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2855,6 +2938,7 @@ pub mod requests {
             request.literal("/restorePoints");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2868,6 +2952,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListBackupServerEntities<'a> {
         type Output = crate::enterprise_manager::models::BackupServers;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2879,6 +2964,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2892,6 +2978,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListBackupServers<'a> {
         type Output = crate::enterprise_manager::models::EntityReferences;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2902,6 +2989,7 @@ pub mod requests {
             request.literal("/backupServers");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2915,6 +3003,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListBackupSessionEntities<'a> {
         type Output = crate::enterprise_manager::models::BackupJobSessions;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2926,6 +3015,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2941,6 +3031,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListBackupSessionTaskSessions<'a> {
         type Output = crate::enterprise_manager::models::EntityReferences;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2953,6 +3044,7 @@ pub mod requests {
             request.literal("/taskSessions");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2966,6 +3058,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListBackupSessions<'a> {
         type Output = crate::enterprise_manager::models::EntityReferences;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -2976,6 +3069,7 @@ pub mod requests {
             request.literal("/backupSessions");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -2989,6 +3083,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListBackupTaskSessionEntities<'a> {
         type Output = crate::enterprise_manager::models::BackupTaskSessions;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3000,6 +3095,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3013,6 +3109,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListBackupTaskSessions<'a> {
         type Output = crate::enterprise_manager::models::EntityReferences;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3023,6 +3120,7 @@ pub mod requests {
             request.literal("/backupTaskSessions");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3036,6 +3134,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListBackups<'a> {
         type Output = crate::enterprise_manager::models::EntityReferences;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3046,6 +3145,7 @@ pub mod requests {
             request.literal("/backups");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3061,6 +3161,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListCredentials<'a> {
         type Output = crate::enterprise_manager::models::CredentialsInfoList;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3074,6 +3175,7 @@ pub mod requests {
             request.literal("/credentials");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3089,6 +3191,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListJobBackupSessions<'a> {
         type Output = crate::enterprise_manager::models::EntityReferences;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3101,6 +3204,7 @@ pub mod requests {
             request.literal("/backupSessions");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3114,6 +3218,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListJobEntities<'a> {
         type Output = crate::enterprise_manager::models::Jobs;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3125,6 +3230,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3140,6 +3246,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListJobIncludes<'a> {
         type Output = crate::enterprise_manager::models::ObjectsInJob;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3152,6 +3259,7 @@ pub mod requests {
             request.literal("/includes");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3165,11 +3273,13 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListJobs<'a> {
         type Output = crate::enterprise_manager::models::EntityReferences;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(rt::GET, "listJobs", "/api/jobs", true);
             request.literal("/jobs");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3183,6 +3293,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListLogonSessions<'a> {
         type Output = crate::enterprise_manager::models::LogonSessions;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3194,6 +3305,7 @@ pub mod requests {
             request.literal("/logonSessions");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3207,6 +3319,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListManagedServerEntities<'a> {
         type Output = crate::enterprise_manager::models::ManagedServers;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3218,6 +3331,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3231,6 +3345,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListManagedServers<'a> {
         type Output = crate::enterprise_manager::models::EntityReferences;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3241,6 +3356,7 @@ pub mod requests {
             request.literal("/managedServers");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3256,6 +3372,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListPasswords<'a> {
         type Output = crate::enterprise_manager::models::PasswordKeyInfoList;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3268,6 +3385,7 @@ pub mod requests {
             request.literal("/passwords");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3281,6 +3399,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListRepositories<'a> {
         type Output = crate::enterprise_manager::models::EntityReferences;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3291,6 +3410,7 @@ pub mod requests {
             request.literal("/repositories");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3304,6 +3424,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListRepositoryEntities<'a> {
         type Output = crate::enterprise_manager::models::Repositories;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3315,6 +3436,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3328,6 +3450,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListRestorePointEntities<'a> {
         type Output = crate::enterprise_manager::models::RestorePoints;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3339,6 +3462,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3354,6 +3478,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListRestorePointVmRestorePoints<'a> {
         type Output = crate::enterprise_manager::models::EntityReferences;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3366,6 +3491,7 @@ pub mod requests {
             request.literal("/vmRestorePoints");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3379,6 +3505,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListRestorePoints<'a> {
         type Output = crate::enterprise_manager::models::EntityReferences;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3389,6 +3516,7 @@ pub mod requests {
             request.literal("/restorePoints");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3402,6 +3530,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListRoles<'a> {
         type Output = crate::enterprise_manager::models::EntityReferences;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3412,6 +3541,7 @@ pub mod requests {
             request.literal("/security/roles");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3425,11 +3555,13 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListTasks<'a> {
         type Output = crate::enterprise_manager::models::Tasks;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(rt::GET, "listTasks", "/api/tasks", true);
             request.literal("/tasks");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3443,6 +3575,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListVmRestorePointEntities<'a> {
         type Output = crate::enterprise_manager::models::VmRestorePoints;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3454,6 +3587,7 @@ pub mod requests {
             request.query("format", Some("Entity"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3467,6 +3601,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ListVmRestorePoints<'a> {
         type Output = crate::enterprise_manager::models::EntityReferences;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3477,6 +3612,7 @@ pub mod requests {
             request.literal("/vmRestorePoints");
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3492,6 +3628,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for Logout<'a> {
         type Output = ();
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
@@ -3503,6 +3640,7 @@ pub mod requests {
             request.segment(&self.session_id);
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.empty_if(204u16)
         }
@@ -3553,6 +3691,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryBackupEntities<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3570,6 +3709,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3622,6 +3762,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryBackupServerEntities<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3639,6 +3780,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3698,6 +3840,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryBackupServers<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3715,6 +3858,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3767,6 +3911,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryBackupSessionEntities<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3784,6 +3929,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3836,6 +3982,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryBackupSessions<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3852,6 +3999,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3904,6 +4052,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryBackupTaskSessionEntities<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3921,6 +4070,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -3973,6 +4123,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryBackupTaskSessions<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -3989,6 +4140,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -4041,6 +4193,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryBackups<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4057,6 +4210,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -4107,6 +4261,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryJobEntities<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4124,6 +4279,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -4176,6 +4332,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryJobs<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(rt::GET, "queryJobs", "/api/query", true);
             request.literal("/query");
@@ -4187,6 +4344,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -4237,6 +4395,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryManagedServerEntities<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4254,6 +4413,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -4306,6 +4466,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryManagedServers<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4322,6 +4483,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -4381,6 +4543,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryPasswords<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4398,6 +4561,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -4450,6 +4614,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryRepositories<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4466,6 +4631,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -4518,6 +4684,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryRepositoryEntities<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4535,6 +4702,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -4587,6 +4755,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryRestorePointEntities<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4604,6 +4773,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -4656,6 +4826,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryRestorePoints<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4672,6 +4843,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -4724,6 +4896,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryVmRestorePointEntities<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4741,6 +4914,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -4793,6 +4967,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for QueryVmRestorePoints<'a> {
         type Output = crate::enterprise_manager::models::QueryResult;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
@@ -4809,6 +4984,7 @@ pub mod requests {
             request.query("page", self.page.as_ref());
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(200u16)
         }
@@ -4826,6 +5002,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for RetryJob<'a> {
         type Output = crate::enterprise_manager::models::Task;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -4838,6 +5015,7 @@ pub mod requests {
             request.query("action", Some("retry"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(202u16)
         }
@@ -4853,6 +5031,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for StartJob<'a> {
         type Output = crate::enterprise_manager::models::Task;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -4865,6 +5044,7 @@ pub mod requests {
             request.query("action", Some("start"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(202u16)
         }
@@ -4880,6 +5060,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for StopJob<'a> {
         type Output = crate::enterprise_manager::models::Task;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -4892,6 +5073,7 @@ pub mod requests {
             request.query("action", Some("stop"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(202u16)
         }
@@ -4907,6 +5089,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for SyncJob<'a> {
         type Output = crate::enterprise_manager::models::Task;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -4919,6 +5102,7 @@ pub mod requests {
             request.query("action", Some("sync"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(202u16)
         }
@@ -4934,6 +5118,7 @@ pub mod requests {
     impl<'a> rt::Operation<'a> for ToggleJobSchedule<'a> {
         type Output = crate::enterprise_manager::models::Task;
         type ErrorBody = crate::enterprise_manager::models::Error;
+        #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
@@ -4946,6 +5131,7 @@ pub mod requests {
             request.query("action", Some("toggleScheduleEnabled"));
             Ok((&self.client.transport, request))
         }
+        #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             response.body_if(202u16)
         }

@@ -69,7 +69,11 @@ impl ::veeam_runtime::xml::XmlScalar for AccountTypeEnumeration {
 }
 /// Storage settings of a backup job.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(password_key_id))]
 #[non_exhaustive]
 pub struct AdvancedStorageOptions {
@@ -133,7 +137,11 @@ impl ::veeam_runtime::xml::ToXml for AdvancedStorageOptions {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(href, r#type, name, platform, backup_type))]
 #[non_exhaustive]
 pub struct Backup {
@@ -234,7 +242,11 @@ impl ::veeam_runtime::xml::ToXml for Backup {
 }
 /// Copy of a backup copy job (periodic or immediate).
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(description))]
 #[non_exhaustive]
 pub struct BackupCopyJobCloneInfo {
@@ -299,7 +311,11 @@ impl ::veeam_runtime::xml::ToXml for BackupCopyJobCloneInfo {
 }
 /// Copy of a backup job.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(description))]
 #[non_exhaustive]
 pub struct BackupJobCloneInfo {
@@ -364,7 +380,11 @@ impl ::veeam_runtime::xml::ToXml for BackupJobCloneInfo {
 }
 /// Settings of a backup job.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct BackupJobInfo {
     /// VMs and containers the job processes.
@@ -479,7 +499,11 @@ impl ::veeam_runtime::xml::ToXml for BackupJobInfo {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(href, r#type, name, job_name, state))]
 #[non_exhaustive]
 pub struct BackupJobSession {
@@ -628,7 +652,11 @@ impl ::veeam_runtime::xml::ToXml for BackupJobSession {
 /// Backup job session entities (`GET /backupSessions?format=Entity`). Gap - no example is published; the root element `BackupJobSessions` is assumed (it is not
 /// checked on read).
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct BackupJobSessions {
@@ -729,7 +757,11 @@ impl ::veeam_runtime::xml::ToXml for BackupJobSessions {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(href, r#type, name, description, version, vbr_certificate_thumbprint))]
 #[non_exhaustive]
 pub struct BackupServer {
@@ -860,7 +892,11 @@ impl ::veeam_runtime::xml::ToXml for BackupServer {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html>
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(description, username, password, vbr_certificate_thumbprint))]
 #[non_exhaustive]
 pub struct BackupServerEditSpec {
@@ -972,7 +1008,11 @@ impl ::veeam_runtime::xml::ToXml for BackupServerEditSpec {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html>
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(vbr_certificate_thumbprint))]
 #[non_exhaustive]
 pub struct BackupServerSpec {
@@ -1086,7 +1126,11 @@ impl ::veeam_runtime::xml::ToXml for BackupServerSpec {
 /// Backup server entities (`GET /backupServers?format=Entity`). Gap - no example is published; the root
 /// element name `BackupServers` is assumed (it is not checked on read).
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct BackupServers {
@@ -1182,7 +1226,11 @@ impl ::veeam_runtime::xml::ToXml for BackupServers {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backuptasksessions_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(href, r#type, name, vm_display_name, state, reason))]
 #[non_exhaustive]
 pub struct BackupTaskSession {
@@ -1324,7 +1372,11 @@ impl ::veeam_runtime::xml::ToXml for BackupTaskSession {
 /// Backup task session entities (`GET /backupTaskSessions?format=Entity`). Gap - no example is published; the root element `BackupTaskSessions` is assumed (it is not
 /// checked on read).
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct BackupTaskSessions {
@@ -1395,7 +1447,11 @@ impl ::veeam_runtime::xml::ToXml for BackupTaskSessions {
 }
 /// Hours of the week the job may run in.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct BackupWindow {
     /// `Enabled`.
@@ -1449,7 +1505,11 @@ impl ::veeam_runtime::xml::ToXml for BackupWindow {
 /// Backup entities (`GET /backups?format=Entity`). Gap - no example is published; the root element `Backups` is assumed (it is not
 /// checked on read).
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Backups {
@@ -1520,7 +1580,11 @@ impl ::veeam_runtime::xml::ToXml for Backups {
 }
 /// Runs continuously within the hours the schedule allows.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct ContinuousSchedule {
     /// `Enabled`.
@@ -1600,7 +1664,11 @@ impl ::veeam_runtime::xml::ToXml for ContinuousSchedule {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_includes.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct CreateObjectInJobSpec {
     /// Reference of the VM or container (from the lookup service).
@@ -1703,7 +1771,11 @@ impl ::veeam_runtime::xml::ToXml for CreateObjectInJobSpec {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/backup/em_rest/get_backupservers_id_creds.html>
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(href, r#type, username, description, password))]
 #[non_exhaustive]
 pub struct CredentialsInfo {
@@ -1799,7 +1871,11 @@ impl ::veeam_runtime::xml::ToXml for CredentialsInfo {
 }
 /// Credentials records of a backup server.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CredentialsInfoList {
@@ -1870,7 +1946,11 @@ impl ::veeam_runtime::xml::ToXml for CredentialsInfoList {
 }
 /// Runs at a time of day, every day or on chosen days.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(kind, time))]
 #[non_exhaustive]
 pub struct DailySchedule {
@@ -1942,7 +2022,11 @@ impl ::veeam_runtime::xml::ToXml for DailySchedule {
 }
 /// Runs after another job.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(previous_job_uid))]
 #[non_exhaustive]
 pub struct DaisyChaining {
@@ -2018,7 +2102,11 @@ impl ::veeam_runtime::xml::ToXml for DaisyChaining {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(href, r#type, name))]
 #[non_exhaustive]
 pub struct EnterpriseAccount {
@@ -2134,7 +2222,11 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseAccount {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct EnterpriseAccountCreateSpec {
     /// Kind of account.
@@ -2232,7 +2324,7 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseAccountCreateSpec {
 }
 /// A role to assign to a new account.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseAccountInRoleCreateSpec {
     /// UID of the role.
@@ -2294,7 +2386,11 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseAccountInRoleCreateSpec {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_roles_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(href, r#type, name))]
 #[non_exhaustive]
 pub struct EnterpriseRole {
@@ -2391,7 +2487,11 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseRole {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/resource_representations.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(href, r#type, name))]
 #[non_exhaustive]
 pub struct EntityRef {
@@ -2554,7 +2654,11 @@ impl ::veeam_runtime::xml::ToXml for EntityRef {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/representation_collections.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct EntityReferences {
@@ -2625,7 +2729,11 @@ impl ::veeam_runtime::xml::ToXml for EntityReferences {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/http_response_codes.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(message, status, first_chance_exception_message, stack_trace))]
 #[non_exhaustive]
 pub struct Error {
@@ -2715,7 +2823,11 @@ impl ::veeam_runtime::xml::ToXml for Error {
 /// </FlrSettings>
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(flr_extention_restrictions))]
 #[non_exhaustive]
 pub struct FileRestoreSettingsInfo {
@@ -2776,7 +2888,11 @@ impl ::veeam_runtime::xml::ToXml for FileRestoreSettingsInfo {
 /// Guest files to include or exclude. The XML example names the lists `IncludeList`/`ExcludeList`, the
 /// JSON example `IncludeLists`/`ExcludeLists`.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct FsFileExcludeOptions {
     /// `1` to back up the include list only, `2` for all but the exclude list.
@@ -2845,7 +2961,11 @@ impl ::veeam_runtime::xml::ToXml for FsFileExcludeOptions {
 }
 /// One period of a GFS policy; the `Selected*` element matching the period is set.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(selected_day, selected_week, selected_month))]
 #[non_exhaustive]
 pub struct GfsRetentionPeriod {
@@ -2920,7 +3040,11 @@ impl ::veeam_runtime::xml::ToXml for GfsRetentionPeriod {
 }
 /// Weekly, monthly and yearly full backups kept for archival.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct GfsRetentionPolicy {
     /// `Enabled`.
@@ -2984,7 +3108,11 @@ impl ::veeam_runtime::xml::ToXml for GfsRetentionPolicy {
 }
 /// File indexing of a guest OS.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(file_system_indexing_mode))]
 #[non_exhaustive]
 pub struct GuestFsIndexingOptions {
@@ -3075,7 +3203,11 @@ impl ::veeam_runtime::xml::ToXml for GuestFsIndexingOptions {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_includes.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(
     into(
         app_aware_processing_mode,
@@ -3289,7 +3421,11 @@ impl ::veeam_runtime::xml::ToXml for GuestProcessingOptions {
 /// </HierarchyScopeObjects>
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct HierarchyScopeCreateSpec {
     /// Objects of the virtual infrastructure the account may restore.
@@ -3338,7 +3474,11 @@ impl ::veeam_runtime::xml::ToXml for HierarchyScopeCreateSpec {
 }
 /// An object of the restore scope.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(hierarchy_obj_ref, object_name))]
 #[non_exhaustive]
 pub struct HierarchyScopeCreateSpecItem {
@@ -3394,7 +3534,11 @@ impl ::veeam_runtime::xml::ToXml for HierarchyScopeCreateSpecItem {
 }
 /// What an immediate backup copy job copies.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct ImmediateBackupCopyJobInfo {
     /// Jobs whose backups are copied.
@@ -3487,7 +3631,11 @@ impl ::veeam_runtime::xml::ToXml for ImmediateBackupCopyJobInfo {
 }
 /// Schedule of an immediate backup copy job.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct ImmediateCopyModeOptions {
     /// `OptionsContinuous`.
@@ -3746,7 +3894,11 @@ impl ::veeam_runtime::xml::ToXml for ImmediateCopyModeOptions {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(href, r#type, name, platform, description))]
 #[non_exhaustive]
 pub struct Job {
@@ -3917,7 +4069,11 @@ impl ::veeam_runtime::xml::ToXml for Job {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionclone.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct JobCloneSpec {
     /// `BackupJobCloneInfo`.
@@ -4006,7 +4162,11 @@ impl ::veeam_runtime::xml::ToXml for JobCloneSpec {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/jobinfo.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct JobInfo {
     /// `BackupJobInfo`.
@@ -4069,7 +4229,11 @@ impl ::veeam_runtime::xml::ToXml for JobInfo {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/jobscheduleoptions.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct JobScheduleOptions {
     /// Schedule of backup and replication jobs.
@@ -4181,7 +4345,11 @@ impl ::veeam_runtime::xml::XmlScalar for JobType {
 /// Job entities (`GET /jobs?format=Entity`). Gap - no example is published; the root element `Jobs`
 /// is assumed (it is not checked on read).
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Jobs {
@@ -4255,7 +4423,11 @@ impl ::veeam_runtime::xml::ToXml for Jobs {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/attributes_of_a_link_element.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(name, r#type))]
 #[non_exhaustive]
 pub struct Link {
@@ -4320,7 +4492,11 @@ impl ::veeam_runtime::xml::ToXml for Link {
 }
 /// A backup a backup copy job copies (gap - shape assumed from its siblings).
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(object_in_job_id))]
 #[non_exhaustive]
 pub struct LinkedBackupObject {
@@ -4376,7 +4552,11 @@ impl ::veeam_runtime::xml::ToXml for LinkedBackupObject {
 }
 /// A repository whose backups a backup copy job copies.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(object_in_job_id))]
 #[non_exhaustive]
 pub struct LinkedBackupRepository {
@@ -4436,7 +4616,11 @@ impl ::veeam_runtime::xml::ToXml for LinkedBackupRepository {
 }
 /// A job whose backups a backup copy job copies.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(object_in_job_id))]
 #[non_exhaustive]
 pub struct LinkedJobObject {
@@ -4554,7 +4738,11 @@ impl ::veeam_runtime::xml::ToXml for LinkedJobObject {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions_id.html>
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(href, r#type, user_name, session_id))]
 #[non_exhaustive]
 pub struct LogonSession {
@@ -4709,7 +4897,11 @@ impl ::veeam_runtime::xml::ToXml for LogonSession {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct LogonSessions {
@@ -4799,7 +4991,11 @@ impl ::veeam_runtime::xml::ToXml for LogonSessions {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_managedservers_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(href, r#type, name, description, managed_server_type))]
 #[non_exhaustive]
 pub struct ManagedServer {
@@ -4905,7 +5101,11 @@ impl ::veeam_runtime::xml::ToXml for ManagedServer {
 /// Managed server entities (`GET /managedServers?format=Entity`). Gap - no example is published; the root element `ManagedServers` is assumed (it is not
 /// checked on read).
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ManagedServers {
@@ -4976,7 +5176,11 @@ impl ::veeam_runtime::xml::ToXml for ManagedServers {
 }
 /// Runs once a month.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(time, day_number_in_month, day_of_week))]
 #[non_exhaustive]
 pub struct MonthlySchedule {
@@ -5067,7 +5271,11 @@ impl ::veeam_runtime::xml::ToXml for MonthlySchedule {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id_includes_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(r#type, href, object_in_job_id, hierarchy_obj_ref, name, display_name))]
 #[non_exhaustive]
 pub struct ObjectInJob {
@@ -5176,7 +5384,11 @@ impl ::veeam_runtime::xml::ToXml for ObjectInJob {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id_includes.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ObjectsInJob {
@@ -5248,7 +5460,11 @@ impl ::veeam_runtime::xml::ToXml for ObjectsInJob {
 }
 /// Oracle archived log handling.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(archived_logs_truncation, sysdba_creds_id))]
 #[non_exhaustive]
 pub struct OracleBackupOptions {
@@ -5378,7 +5594,11 @@ impl ::veeam_runtime::xml::ToXml for OracleBackupOptions {
 }
 /// Position of a page of query results, with links to the first, next, previous and last pages.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct PagingInfo {
     /// `PageNum`.
@@ -5462,7 +5682,11 @@ impl ::veeam_runtime::xml::ToXml for PagingInfo {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(href, r#type, hint))]
 #[non_exhaustive]
 pub struct PasswordKeyInfo {
@@ -5547,7 +5771,11 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfo {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(hint))]
 #[non_exhaustive]
 pub struct PasswordKeyInfoEditSpec {
@@ -5594,7 +5822,11 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoEditSpec {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct PasswordKeyInfoList {
@@ -5670,7 +5902,11 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoList {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers_id_passwords.html>
 #[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(hint))]
 #[non_exhaustive]
 pub struct PasswordKeyInfoSpec {
@@ -5728,7 +5964,11 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoSpec {
 }
 /// Runs every few hours or minutes, within the hours the schedule allows.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(kind))]
 #[non_exhaustive]
 pub struct PeriodicSchedule {
@@ -5800,7 +6040,11 @@ impl ::veeam_runtime::xml::ToXml for PeriodicSchedule {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/format.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct QueryEntities {
     /// `BackupServers`.
@@ -6010,7 +6254,11 @@ impl ::veeam_runtime::xml::ToXml for QueryEntities {
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/format.html>
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/pagesize_and_page.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct QueryResult {
     /// The references (default format).
@@ -6075,7 +6323,11 @@ impl ::veeam_runtime::xml::ToXml for QueryResult {
 }
 /// Copy of a replication job.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(description))]
 #[non_exhaustive]
 pub struct ReplicaJobCloneInfo {
@@ -6130,7 +6382,11 @@ impl ::veeam_runtime::xml::ToXml for ReplicaJobCloneInfo {
 /// Repository entities (`GET /repositories?format=Entity`). Gap - no example is published; the root element `Repositories` is assumed (it is not
 /// checked on read).
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Repositories {
@@ -6222,7 +6478,11 @@ impl ::veeam_runtime::xml::ToXml for Repositories {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_repositories_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(href, r#type, name, kind))]
 #[non_exhaustive]
 pub struct Repository {
@@ -6350,7 +6610,11 @@ impl ::veeam_runtime::xml::ToXml for Repository {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(href, r#type, name))]
 #[non_exhaustive]
 pub struct RestorePoint {
@@ -6446,7 +6710,11 @@ impl ::veeam_runtime::xml::ToXml for RestorePoint {
 /// Restore point entities (`GET /restorePoints?format=Entity`). Gap - no example is published; the root element `RestorePoints` is assumed (it is not
 /// checked on read).
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct RestorePoints {
@@ -6517,7 +6785,11 @@ impl ::veeam_runtime::xml::ToXml for RestorePoints {
 }
 /// Retries of a failed run.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct RetryOptions {
     /// How many times to retry.
@@ -6575,7 +6847,11 @@ impl ::veeam_runtime::xml::ToXml for RetryOptions {
 }
 /// The hours of one weekday: 24 comma-separated flags, `1` where the hour is allowed.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(name, hours))]
 #[non_exhaustive]
 pub struct ScheduleDay {
@@ -6681,7 +6957,11 @@ impl ::veeam_runtime::xml::XmlScalar for SessionResult {
 }
 /// Short-term retention.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(retain_limit_type))]
 #[non_exhaustive]
 pub struct SimpleRetentionPolicy {
@@ -6747,7 +7027,11 @@ impl ::veeam_runtime::xml::ToXml for SimpleRetentionPolicy {
 }
 /// Transaction log backup of Microsoft SQL Server.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(transaction_logs_processing))]
 #[non_exhaustive]
 pub struct SqlBackupOptions {
@@ -6829,7 +7113,7 @@ impl ::veeam_runtime::xml::ToXml for SqlBackupOptions {
 }
 /// SQL restore restrictions of an account (as read).
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct SqlRestoreSettingsInfo {
     /// Whether overwriting production databases is denied.
@@ -6882,7 +7166,7 @@ impl ::veeam_runtime::xml::ToXml for SqlRestoreSettingsInfo {
 /// </SqlSettings>
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize)]
+#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
 #[non_exhaustive]
 pub struct SqlRestoreSettingsSpecs {
     /// Whether overwriting production databases is denied.
@@ -6925,7 +7209,11 @@ impl ::veeam_runtime::xml::ToXml for SqlRestoreSettingsSpecs {
 }
 /// Schedule of a backup or replication job.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[non_exhaustive]
 pub struct StandardScheduleOptions {
     /// `RetryOptions`.
@@ -7075,7 +7363,11 @@ impl ::veeam_runtime::xml::ToXml for StandardScheduleOptions {
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/tasks_id.html>
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(href, r#type, task_id, operation))]
 #[non_exhaustive]
 pub struct Task {
@@ -7158,7 +7450,11 @@ impl ::veeam_runtime::xml::ToXml for Task {
 }
 /// Outcome of a task.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(message))]
 #[non_exhaustive]
 pub struct TaskResultInfo {
@@ -7287,7 +7583,11 @@ impl ::veeam_runtime::xml::XmlScalar for TaskState {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Tasks {
@@ -7444,7 +7744,11 @@ impl ::veeam_runtime::xml::XmlScalar for Uid {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_vmrestorepoints_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(
     into(
         href,
@@ -7589,7 +7893,11 @@ impl ::veeam_runtime::xml::ToXml for VmRestorePoint {
 /// VM restore point entities (`GET /vmRestorePoints?format=Entity`). Gap - no example is published; the root element `VmRestorePoints` is assumed (it is not
 /// checked on read).
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct VmRestorePoints {
@@ -7660,7 +7968,11 @@ impl ::veeam_runtime::xml::ToXml for VmRestorePoints {
 }
 /// Application-aware processing.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::serde::Serialize, ::serde::Deserialize, ::veeam_runtime::Setters)]
+#[derive(
+    ::veeam_runtime::Serialize,
+    ::veeam_runtime::Deserialize,
+    ::veeam_runtime::Setters
+)]
 #[setters(into(vss_snapshot_mode))]
 #[non_exhaustive]
 pub struct VssSnapshotOptions {

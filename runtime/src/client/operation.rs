@@ -106,6 +106,7 @@ macro_rules! request_builder {
 
         impl<'a> $builder<'a> {
             /// Sends the request.
+            #[inline]
             pub fn send(
                 self,
             ) -> $crate::client::Sending<
@@ -118,6 +119,7 @@ macro_rules! request_builder {
 
             /// Sends the request; the decoded body comes with the response's status and headers
             /// (`location()`, `header(name)`).
+            #[inline]
             pub fn send_with_response(
                 self,
             ) -> $crate::client::Sending<
@@ -139,6 +141,7 @@ macro_rules! request_builder {
                 <Self as $crate::client::Operation<'a>>::Output,
                 <Self as $crate::client::Operation<'a>>::ErrorBody,
             >;
+            #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 $crate::client::send(self)
             }

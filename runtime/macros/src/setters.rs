@@ -1,0 +1,102 @@
+//! `#[derive(Setters)]`.
+
+use proc_macro2::Ident;
+use quote::{format_ident, quote};
+use syn::punctuated::Punctuated;
+use syn::{Data, DeriveInput, Fields, GenericArgument, PathArguments, Token, Type};
+
+/// Field names listed in `#[setters(into(..), skip(..))]`.
+#[derive(Default)]
+struct Lists {
+    into: Vec<Ident>,
+    skip: Vec<Ident>,
+}
+
+fn lists(input: &DeriveInput) -> syn::Result<Lists> {
+    let mut lists = Lists::default();
+    for attribute in input.attrs.iter().filter(|a| a.path().is_ident("setters")) {
+        attribute.parse_nested_meta(|meta| {
+            let list = if meta.path.is_ident("into") {
+                &mut lists.into
+            } else if meta.path.is_ident("skip") {
+                &mut lists.skip
+            } else {
+                return Err(meta.error("expected `into(..)` or `skip(..)`"));
+            };
+            let content;
+            syn::parenthesized!(content in meta.input);
+            let names = Punctuated::<Ident, Token![,]>::parse_terminated_with(&content, syn::ext::IdentExt::parse_any)?;
+            list.extend(names);
+            Ok(())
+        })?;
+    }
+    Ok(lists)
+}
+
+/// `T` of `Option<T>`, if the type is one.
+pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
+    generic_inner(ty, "Option")
+}
+
+pub(crate) fn generic_inner<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let PathArguments::AngleBracketed(arguments) = &last.arguments else { return None };
+    match arguments.args.first()? {
+        GenericArgument::Type(inner) if arguments.args.len() == 1 => Some(inner),
+        _ => None,
+    }
+}
+
+pub(crate) fn setters(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
+    let Data::Struct(data) = &input.data else {
+        return Err(syn::Error::new_spanned(&input.ident, "Setters derives on structs only"));
+    };
+    let Fields::Named(fields) = &data.fields else {
+        return Err(syn::Error::new_spanned(&input.ident, "Setters needs named fields"));
+    };
+    let lists = lists(input)?;
+    let known = |name: &Ident| fields.named.iter().any(|f| f.ident.as_ref() == Some(name));
+    if let Some(unknown) = lists.into.iter().chain(&lists.skip).find(|name| !known(name)) {
+        return Err(syn::Error::new_spanned(unknown, "no such field"));
+    }
+    let mut methods = Vec::new();
+    for field in &fields.named {
+        let Some(name) = &field.ident else { continue };
+        if lists.skip.contains(name) {
+            continue;
+        }
+        let Some(inner) = option_inner(&field.ty) else { continue };
+        let plain = name.to_string().trim_start_matches("r#").to_owned();
+        let setter = format_ident!("with_{}", plain);
+        let (stored, boxed) = match generic_inner(inner, "Box") {
+            Some(boxed) => (boxed, true),
+            None => (inner, false),
+        };
+        let (argument, value) = if lists.into.contains(name) {
+            (quote!(impl ::std::convert::Into<#stored>), quote!(::std::convert::Into::into(#name)))
+        } else {
+            (quote!(#stored), quote!(#name))
+        };
+        let value = if boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
+        let doc = format!("Sets [`{plain}`](Self::{name}).");
+        methods.push(quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #setter(mut self, #name: #argument) -> Self {
+                self.#name = ::std::option::Option::Some(#value);
+                self
+            }
+        });
+    }
+    let ty = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    Ok(quote! {
+        impl #impl_generics #ty #ty_generics #where_clause {
+            #(#methods)*
+        }
+    })
+}
