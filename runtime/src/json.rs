@@ -53,14 +53,133 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
 }
 
 /// Reads `T` from JSON bytes; errors name the member path.
+///
+/// The document is read once, by serde_json alone; only a failure costs more: the path is found
+/// by scanning the text up to where serde_json stopped (no second, path-tracking instantiation of
+/// every model's `Deserialize`).
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        Error::from_serde(if path == "." { String::new() } else { path }, error.inner())
-    })?;
-    deserializer.end().map_err(|e| Error::from_serde(String::new(), &e))?;
-    Ok(value)
+    serde_json::from_slice(bytes).map_err(|error| Error::from_serde(path_at(bytes, &error), &error))
+}
+
+/// Path of the member being read where `error` stopped the reader: `Links[1].Rel`, empty for the
+/// document itself. A member (or list item) is in the path from its key (or the bracket or comma
+/// before it) until its value ends; an error at a closing bracket is the container's own.
+fn path_at(bytes: &[u8], error: &serde_json::Error) -> String {
+    enum Level {
+        /// `reading`: the value of `key` is being read.
+        Object { key: Option<String>, reading: bool },
+        /// `reading`: item `index` is being read.
+        Array { index: usize, reading: bool },
+    }
+    /// Whether `byte` may stand here: a bracket where a value starts, a comma after a value.
+    fn expects(byte: u8, level: Option<&Level>) -> bool {
+        let reading = match level {
+            None => return byte != b',',
+            Some(Level::Object { reading, .. } | Level::Array { reading, .. }) => *reading,
+        };
+        reading == (byte != b',')
+    }
+    fn value_ended(levels: &mut [Level]) {
+        match levels.last_mut() {
+            Some(Level::Object { reading, .. } | Level::Array { reading, .. }) => *reading = false,
+            None => {}
+        }
+    }
+    // serde_json counts lines from 1 and columns (bytes) from 1: `end` is just past the last byte
+    // it read.
+    let mut line_start = 0;
+    for _ in 1..error.line() {
+        match bytes[line_start..].iter().position(|&b| b == b'\n') {
+            Some(at) => line_start += at + 1,
+            None => break,
+        }
+    }
+    let end = (line_start + error.column()).min(bytes.len());
+    let mut levels: Vec<Level> = Vec::new();
+    let mut at = 0;
+    while at < end {
+        match bytes[at] {
+            b'"' => {
+                let start = at + 1;
+                at += 1;
+                while at < bytes.len() && bytes[at] != b'"' {
+                    at += if bytes[at] == b'\\' { 2 } else { 1 };
+                }
+                match levels.last_mut() {
+                    Some(Level::Object { key, reading: false }) => {
+                        let raw = String::from_utf8_lossy(&bytes[start.min(bytes.len())..at.min(bytes.len())]);
+                        let decoded = serde_json::from_str::<String>(&format!("\"{raw}\"")).ok();
+                        *key = Some(decoded.unwrap_or_else(|| raw.into_owned()));
+                    }
+                    // A string value ends here unless the error is about it.
+                    _ if at + 1 < end => value_ended(&mut levels),
+                    _ => {}
+                }
+            }
+            // The reader stopped at a bracket or comma where none may stand: it is the wrong
+            // value of the member or item being read. (Where one may stand, the reader took it
+            // and stopped at what follows: a wrong first or next item.)
+            b'{' | b'[' | b',' if at + 1 == end && !expects(bytes[at], levels.last()) => {}
+            b'{' => levels.push(Level::Object { key: None, reading: false }),
+            b'[' => levels.push(Level::Array { index: 0, reading: true }),
+            // The closing bracket of the container: what is wrong is the whole container's (a
+            // member missing, a wrong length). A bracket that does not close it is a wrong value.
+            b'}' if at + 1 == end => {
+                if let Some(Level::Object { key, reading: false }) = levels.last_mut() {
+                    *key = None;
+                }
+            }
+            b']' if at + 1 == end => {
+                if let Some(Level::Array { reading, .. }) = levels.last_mut() {
+                    *reading = false;
+                }
+            }
+            b'}' | b']' => {
+                levels.pop();
+                value_ended(&mut levels);
+            }
+            b':' => {
+                if let Some(Level::Object { reading, .. }) = levels.last_mut() {
+                    *reading = true;
+                }
+            }
+            b',' => match levels.last_mut() {
+                Some(Level::Object { key, reading }) => (*key, *reading) = (None, false),
+                Some(Level::Array { index, reading }) => (*index, *reading) = (*index + 1, true),
+                None => {}
+            },
+            b if b.is_ascii_alphanumeric() || b == b'-' => {
+                // A number or literal; it ends here unless the error is about it (the reader
+                // stopped in or just after it, or it is malformed).
+                let start = at;
+                while at + 1 < bytes.len()
+                    && matches!(bytes[at + 1], b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'+' | b'-' | b'.')
+                {
+                    at += 1;
+                }
+                let token = &bytes[start..=at];
+                if at + 1 < end && serde_json::from_slice::<IgnoredAny>(token).is_ok() {
+                    value_ended(&mut levels);
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    let mut path = String::new();
+    for level in &levels {
+        match level {
+            Level::Object { key: Some(key), reading: true } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Level::Array { index, reading: true } => path.push_str(&format!("[{index}]")),
+            _ => {}
+        }
+    }
+    path
 }
 
 /// Writes `value` as JSON.
