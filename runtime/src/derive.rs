@@ -6,15 +6,16 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 /// A member name read as the position of its field in the struct, [`UNKNOWN`] for members the
-/// struct does not have. Holds every name a member may have (wire name and aliases).
-pub struct Key(pub &'static [(&'static str, usize)]);
+/// struct does not have. The struct's derive gives the lookup as a `match` on every name a member
+/// may have (wire name and aliases), which compiles to length and byte comparisons.
+pub struct Key(pub fn(&[u8]) -> usize);
 
 /// The position a member the struct does not know reads as.
 pub const UNKNOWN: usize = usize::MAX;
 
 impl Key {
     fn find(&self, name: &[u8]) -> usize {
-        self.0.iter().find(|(known, _)| known.as_bytes() == name).map_or(UNKNOWN, |&(_, index)| index)
+        (self.0)(name)
     }
 }
 

@@ -203,7 +203,16 @@ impl<'a> Document<'a> {
     pub fn parse_with_depth(text: &'a str, max_depth: usize) -> Result<Self, Error> {
         let mut reader = NsReader::from_str(text);
         reader.config_mut().check_end_names = true;
-        let mut document = Document { nodes: Vec::new(), attributes: Vec::new(), namespaces: Vec::new() };
+        // Sized once from the tags and `=` in the input (an upper bound, linear in its length)
+        // instead of growing by copies.
+        let (tags, equals) = text
+            .bytes()
+            .fold((0, 0), |(tags, equals), b| (tags + usize::from(b == b'<'), equals + usize::from(b == b'=')));
+        let mut document = Document {
+            nodes: Vec::with_capacity(tags),
+            attributes: Vec::with_capacity(equals),
+            namespaces: Vec::new(),
+        };
         // Open elements, each with its last child so far.
         let mut open: Vec<(u32, u32)> = Vec::new();
         let mut closed_root = false;
@@ -370,6 +379,14 @@ impl<'a> Document<'a> {
             };
             let name =
                 within(text, local.as_ref()).ok_or_else(|| Error::new(path(self), "attribute name is not UTF-8"))?;
+            // Most values need neither unescaping nor whitespace normalization: borrowed as is.
+            let raw = attribute.value.as_ref();
+            if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
+                if let Some(value) = within(text, raw) {
+                    self.attributes.push(Attribute { namespace, name, value: Cow::Borrowed(value) });
+                    continue;
+                }
+            }
             let value = attribute
                 .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|e| Error::new(format!("{}/@{name}", path(self)), format!("malformed value: {e}")))?;
@@ -523,7 +540,8 @@ impl<'d> Element<'d> {
         let (first, end) = self.node().attributes;
         self.document.attributes[first as usize..end as usize]
             .iter()
-            .find(|a| a.name == name && self.in_scope(a.namespace))
+            // Byte by byte: names are short, a call to `memcmp` per candidate costs more.
+            .find(|a| a.name.len() == name.len() && a.name.bytes().eq(name.bytes()) && self.in_scope(a.namespace))
             .map(|a| a.value.as_ref())
     }
 

@@ -186,7 +186,10 @@ pub(crate) fn deserialize(input: &DeriveInput) -> syn::Result<TokenStream> {
     let names: Vec<&String> = container.fields.iter().map(|field| &field.name).collect();
     // Every name a member may have, with its field's position.
     let keys = container.fields.iter().enumerate().flat_map(|(index, field)| {
-        std::iter::once(&field.name).chain(&field.aliases).map(move |name| quote!((#name, #index)))
+        std::iter::once(&field.name).chain(&field.aliases).map(move |name| {
+            let bytes = syn::LitByteStr::new(name.as_bytes(), Span::call_site());
+            quote!(#bytes => #index,)
+        })
     });
     let mut wrappers = Vec::new();
     let mut slots = Vec::new();
@@ -233,7 +236,7 @@ pub(crate) fn deserialize(input: &DeriveInput) -> syn::Result<TokenStream> {
             fn visit_map<__A: #serde::de::MapAccess<'de>>(self, mut __map: __A) -> ::std::result::Result<#ident, __A::Error> {
                 #(#wrappers)*
                 #(#slots)*
-                while let ::std::option::Option::Some(__key) = __map.next_key_seed(#derive::Key(&[#(#keys),*]))? {
+                while let ::std::option::Option::Some(__key) = __map.next_key_seed(#derive::Key(|__name| match __name { #(#keys)* _ => #derive::UNKNOWN }))? {
                     match __key {
                         #(#arms)*
                         _ => #derive::skip(&mut __map)?,
