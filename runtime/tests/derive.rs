@@ -44,9 +44,11 @@ macro_rules! twins {
             tags: Option<Vec<String>>,
             #[serde(default)]
             enabled: bool,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
             note: Option<String>,
             #[serde(default, skip_serializing_if = "Option::is_none")]
             child: Option<Box<$nested>>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
             r#type: Option<String>,
         }
     };
@@ -56,6 +58,7 @@ macro_rules! twins {
 struct Leaf {
     #[serde(rename = "Name")]
     name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     size: Option<f64>,
 }
 
@@ -63,6 +66,7 @@ struct Leaf {
 struct LeafTheirs {
     #[serde(rename = "Name")]
     name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     size: Option<f64>,
 }
 
@@ -132,7 +136,7 @@ fn documents_decode_and_encode_as_with_serdes_derive() {
     assert_eq!(ours.child.as_ref().map(|leaf| leaf.name.as_str()), Some("leaf"));
     assert_eq!(
         serde_json::to_string(&ours).unwrap(),
-        r#"{"id":"a","Count":3,"Tags":["X","Y"],"enabled":false,"note":null,"child":{"Name":"leaf","size":1.5},"type":"t"}"#
+        r#"{"id":"a","Count":3,"Tags":["X","Y"],"enabled":false,"child":{"Name":"leaf","size":1.5},"type":"t"}"#
     );
 }
 
@@ -216,4 +220,34 @@ fn remote_self_gives_inherent_functions() {
     assert!(empty.items.is_empty());
     let error = serde_json::from_str::<Wrapped>(r#"{"Items": [], "Item": []}"#).unwrap_err();
     assert_eq!(error.to_string(), "duplicate field `Items` at line 1 column 20");
+}
+
+/// The runtime's defaults: an `Option` field needs no attribute to be optional and left out when
+/// `None`; `serialize_none` sends `null` instead (a required nullable member).
+#[derive(Debug, PartialEq, veeam_runtime::Serialize, veeam_runtime::Deserialize)]
+struct Defaults {
+    name: Option<String>,
+    #[serde(serialize_none)]
+    parent: Option<String>,
+}
+
+#[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct DefaultsTheirs {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(default)]
+    parent: Option<String>,
+}
+
+#[test]
+fn option_fields_are_optional_and_left_out_when_none() {
+    for document in
+        [r#"{}"#, r#"{"name": "n"}"#, r#"{"parent": null}"#, r#"{"name": null, "parent": "p"}"#, r#"{"name": 1}"#]
+    {
+        let ours = serde_json::from_str::<Defaults>(document).map(|v| serde_json::to_string(&v).unwrap());
+        let theirs = serde_json::from_str::<DefaultsTheirs>(document).map(|v| serde_json::to_string(&v).unwrap());
+        assert_eq!(ours.map_err(|e| e.to_string()), theirs.map_err(|e| e.to_string()), "{document}");
+    }
+    let value = Defaults { name: None, parent: None };
+    assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"parent":null}"#);
 }

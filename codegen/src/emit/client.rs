@@ -929,10 +929,15 @@ pub fn emit(context: &Context) -> TokenStream {
         api.title
     )));
 
+    // Schema types are named `models::Name` here and in `requests` (short lines).
+    let module = &api.module;
+    let models_module = quote!(crate::#module::models);
     quote! {
         //! The client: one method per operation.
 
         #use_error
+        #[allow(unused_imports)]
+        use #models_module;
 
         static API: #runtime::client::ApiInfo = #runtime::client::ApiInfo {
             name: #name,
@@ -986,6 +991,8 @@ pub fn emit(context: &Context) -> TokenStream {
             // Short paths: builders and status enums, the only other names here, are UpperCamelCase.
             #[allow(unused_imports)]
             use #runtime::client as rt;
+            #[allow(unused_imports)]
+            use #models_module;
 
             #(#items)*
         }

@@ -35,6 +35,8 @@ pub(crate) enum ModelsPath<'a> {
     Local,
     /// Elsewhere in the generated crate: `crate::<module>::models::Name`.
     Crate,
+    /// Where the module imports `models` (the client and its `requests`): `models::Name`.
+    Imported,
     /// From the generated crate's tests: `::<lib>::<module>::models::Name`.
     External(&'a ir::Ident),
 }
@@ -97,14 +99,6 @@ impl<'a> Context<'a> {
             Scope::Other => return false,
         };
         names.iter().any(|n| n == name)
-    }
-
-    /// The prelude item `name`, as code in this module writes it.
-    pub fn prelude_path(&self, name: &str) -> String {
-        match ir::PRELUDE.iter().find(|(n, _)| *n == name) {
-            Some((_, path)) if self.shadowed(name) => (*path).to_owned(),
-            _ => name.to_owned(),
-        }
     }
 
     /// `Some(value)` or `None`, as code in this module writes them.
@@ -180,6 +174,7 @@ impl<'a> Context<'a> {
         match self.models {
             ModelsPath::Local => quote!(),
             ModelsPath::Crate => quote!(crate::#module::models::),
+            ModelsPath::Imported => quote!(models::),
             ModelsPath::External(lib) => quote!(::#lib::#module::models::),
         }
     }
@@ -240,7 +235,7 @@ pub fn render_timed(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Resul
         jobs.push((
             dir.join("client.rs"),
             Box::new(move || {
-                let context = Context { api, runtime, models: ModelsPath::Crate, scope: Scope::Other };
+                let context = Context { api, runtime, models: ModelsPath::Imported, scope: Scope::Other };
                 Ok(Content::Rust(api.files.clone(), Some(client::emit(&context))))
             }),
         ));

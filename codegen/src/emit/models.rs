@@ -154,14 +154,11 @@ fn serde_attributes(context: &Context, field: &ir::Field) -> TokenStream {
         parts.push(quote!(rename = #name));
     }
     parts.extend(field.json_aliases.iter().map(|alias| quote!(alias = #alias)));
-    if optional {
-        parts.push(quote!(default));
-        // An optional field left unset is left out, nullable or not: only a required nullable
-        // field sends `null` (the caller's choice).
-        if !field.required {
-            let is_none = format!("{}::is_none", context.prelude_path("Option"));
-            parts.push(quote!(skip_serializing_if = #is_none));
-        }
+    // The runtime's derive reads a missing `Option` field as `None` and leaves `None` out when
+    // writing: an optional field needs no attribute. Only a required nullable field sends `null`
+    // (the caller's choice).
+    if optional && field.required {
+        parts.push(quote!(serialize_none));
     }
     let prefix = if optional { "option_" } else { "" };
     let helper = match (&field.ty, &field.json_wrapper, field.boxed) {

@@ -5,6 +5,8 @@
 
 //! The client: one method per operation.
 use super::Error;
+#[allow(unused_imports)]
+use crate::backup_for_aws::models;
 static API: ::veeam_runtime::client::ApiInfo = ::veeam_runtime::client::ApiInfo {
     name: "backup_for_aws",
     base_path: "/api/v1",
@@ -19,8 +21,7 @@ static API: ::veeam_runtime::client::ApiInfo = ::veeam_runtime::client::ApiInfo 
     ),
 };
 ::veeam_runtime::json_error_body!(
-    crate ::backup_for_aws::models::Error, | body | body.details.as_deref().or(Some(body
-    .title.as_str()))
+    models::Error, | body | body.details.as_deref().or(Some(body.title.as_str()))
 );
 /// Builds a [`Client`]: base URL, timeouts, TLS, user agent, wire format.
 pub type ClientBuilder = ::veeam_runtime::client::ClientBuilder<Client>;
@@ -90,7 +91,7 @@ impl Client {
     pub fn accept_mfa(
         &self,
         user_id: impl Into<String>,
-        body: crate::backup_for_aws::models::UserMfaAccept,
+        body: models::UserMfaAccept,
     ) -> requests::AcceptMfa<'_> {
         requests::AcceptMfa {
             client: self,
@@ -119,7 +120,7 @@ impl Client {
     /// `POST /api/v1/accounts/amazon`
     pub fn add_amazon_account(
         &self,
-        body: crate::backup_for_aws::models::AmazonAccountCreateSpec,
+        body: models::AmazonAccountCreateSpec,
     ) -> requests::AddAmazonAccount<'_> {
         requests::AddAmazonAccount {
             client: self,
@@ -136,7 +137,7 @@ impl Client {
     /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html>
     pub fn add_standard_account(
         &self,
-        body: crate::backup_for_aws::models::StandardAccountCreateSpec,
+        body: models::StandardAccountCreateSpec,
     ) -> requests::AddStandardAccount<'_> {
         requests::AddStandardAccount {
             client: self,
@@ -193,10 +194,7 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
     /// - <https://helpcenter.veeam.com/docs/vbaws/rest/refresh_token.html>
-    pub fn authenticate(
-        &self,
-        body: crate::backup_for_aws::models::LoginSpec,
-    ) -> requests::Authenticate<'_> {
+    pub fn authenticate(&self, body: models::LoginSpec) -> requests::Authenticate<'_> {
         requests::Authenticate {
             client: self,
             body,
@@ -320,7 +318,7 @@ impl Client {
     /// `POST /api/v1/users/checkInstanceId`
     pub fn check_instance(
         &self,
-        body: crate::backup_for_aws::models::CheckInstanceIdSpec,
+        body: models::CheckInstanceIdSpec,
     ) -> requests::CheckInstance<'_> {
         requests::CheckInstance {
             client: self,
@@ -332,7 +330,7 @@ impl Client {
     /// `POST /api/v1/amazonConnections`
     pub fn create_amazon_connection(
         &self,
-        body: crate::backup_for_aws::models::AmazonConnectionSpec,
+        body: models::AmazonConnectionSpec,
     ) -> requests::CreateAmazonConnection<'_> {
         requests::CreateAmazonConnection {
             client: self,
@@ -352,7 +350,7 @@ impl Client {
     /// `POST /api/v1/users/createDefaultUser`
     pub fn create_default_user(
         &self,
-        body: crate::backup_for_aws::models::DefaultUserSpec,
+        body: models::DefaultUserSpec,
     ) -> requests::CreateDefaultUser<'_> {
         requests::CreateDefaultUser {
             client: self,
@@ -362,10 +360,7 @@ impl Client {
     /// `createPolicy`.
     ///
     /// `POST /api/v1/policies`
-    pub fn create_policy(
-        &self,
-        body: crate::backup_for_aws::models::PolicySpec,
-    ) -> requests::CreatePolicy<'_> {
+    pub fn create_policy(&self, body: models::PolicySpec) -> requests::CreatePolicy<'_> {
         requests::CreatePolicy {
             client: self,
             body,
@@ -376,7 +371,7 @@ impl Client {
     /// `POST /api/v1/settings/regions`
     pub fn create_region_settings(
         &self,
-        body: crate::backup_for_aws::models::RegionSettingsSpec,
+        body: models::RegionSettingsSpec,
     ) -> requests::CreateRegionSettings<'_> {
         requests::CreateRegionSettings {
             client: self,
@@ -388,7 +383,7 @@ impl Client {
     /// `POST /api/v1/repositories`
     pub fn create_repository(
         &self,
-        body: crate::backup_for_aws::models::RepositoryCreateSpec,
+        body: models::RepositoryCreateSpec,
     ) -> requests::CreateRepository<'_> {
         requests::CreateRepository {
             client: self,
@@ -398,10 +393,7 @@ impl Client {
     /// `createUser`.
     ///
     /// `POST /api/v1/users`
-    pub fn create_user(
-        &self,
-        body: crate::backup_for_aws::models::UserCreateSpec,
-    ) -> requests::CreateUser<'_> {
+    pub fn create_user(&self, body: models::UserCreateSpec) -> requests::CreateUser<'_> {
         requests::CreateUser {
             client: self,
             body,
@@ -543,7 +535,7 @@ impl Client {
     /// `GET /api/v1/licenseAgreement/download`
     pub fn download_license_agreement_file(
         &self,
-        license_agreement_type: crate::backup_for_aws::models::DownloadLicenseAgreementFileLicenseAgreementType,
+        license_agreement_type: models::DownloadLicenseAgreementFileLicenseAgreementType,
     ) -> requests::DownloadLicenseAgreementFile<'_> {
         requests::DownloadLicenseAgreementFile {
             client: self,
@@ -557,7 +549,7 @@ impl Client {
     pub fn enable_mfa(
         &self,
         user_id: impl Into<String>,
-        body: crate::backup_for_aws::models::UserMfaSetup,
+        body: models::UserMfaSetup,
     ) -> requests::EnableMfa<'_> {
         requests::EnableMfa {
             client: self,
@@ -599,7 +591,7 @@ impl Client {
     /// `POST /api/v1/costEstimation/export`
     pub fn export_cost_estimation(
         &self,
-        body: crate::backup_for_aws::models::PolicySpec,
+        body: models::PolicySpec,
     ) -> requests::ExportCostEstimation<'_> {
         requests::ExportCostEstimation {
             client: self,
@@ -802,7 +794,7 @@ impl Client {
     /// `POST /api/v1/costEstimation`
     pub fn get_cost_estimation(
         &self,
-        body: crate::backup_for_aws::models::PolicySpec,
+        body: models::PolicySpec,
     ) -> requests::GetCostEstimation<'_> {
         requests::GetCostEstimation {
             client: self,
@@ -1112,7 +1104,7 @@ impl Client {
     /// `POST /api/v1/policies/import`
     pub fn import_policy(
         &self,
-        body: crate::backup_for_aws::models::PolicyExportModel,
+        body: models::PolicyExportModel,
     ) -> requests::ImportPolicy<'_> {
         requests::ImportPolicy {
             client: self,
@@ -1281,7 +1273,7 @@ impl Client {
     /// `POST /api/v1/policies/orderPriorities`
     pub fn policy_order_priority_of_policies(
         &self,
-        body: crate::backup_for_aws::models::PoliciesPrioritySpec,
+        body: models::PoliciesPrioritySpec,
     ) -> requests::PolicyOrderPriorityOfPolicies<'_> {
         requests::PolicyOrderPriorityOfPolicies {
             client: self,
@@ -1293,7 +1285,7 @@ impl Client {
     /// `POST /api/v1/settings/certificates/regenerate`
     pub fn recreate_certificate(
         &self,
-        body: crate::backup_for_aws::models::CertificateRegenerateSpec,
+        body: models::CertificateRegenerateSpec,
     ) -> requests::RecreateCertificate<'_> {
         requests::RecreateCertificate {
             client: self,
@@ -1338,7 +1330,7 @@ impl Client {
     pub fn repository_password_is_correct(
         &self,
         repository_id: ::veeam_runtime::Uuid,
-        body: crate::backup_for_aws::models::RepositoryPasswordValidationSpec,
+        body: models::RepositoryPasswordValidationSpec,
     ) -> requests::RepositoryPasswordIsCorrect<'_> {
         requests::RepositoryPasswordIsCorrect {
             client: self,
@@ -1359,7 +1351,7 @@ impl Client {
     /// `POST /api/v1/repositories/settings/validate`
     pub fn repository_validate_settings(
         &self,
-        body: crate::backup_for_aws::models::RepositoryCreateSpec,
+        body: models::RepositoryCreateSpec,
     ) -> requests::RepositoryValidateSettings<'_> {
         requests::RepositoryValidateSettings {
             client: self,
@@ -1372,7 +1364,7 @@ impl Client {
     pub fn rescan_amazon_account(
         &self,
         amazon_account_id: ::veeam_runtime::Uuid,
-        body: crate::backup_for_aws::models::RescanCloudAccountSpec,
+        body: models::RescanCloudAccountSpec,
     ) -> requests::RescanAmazonAccount<'_> {
         requests::RescanAmazonAccount {
             client: self,
@@ -1409,7 +1401,7 @@ impl Client {
     /// `POST /api/v1/licensing/alerts/resolve`
     pub fn resolve_license_notifications(
         &self,
-        body: crate::backup_for_aws::models::ResolveNotificationsSpec,
+        body: models::ResolveNotificationsSpec,
     ) -> requests::ResolveLicenseNotifications<'_> {
         requests::ResolveLicenseNotifications {
             client: self,
@@ -1430,7 +1422,7 @@ impl Client {
     pub fn restore_disk(
         &self,
         vm_restore_point_id: ::veeam_runtime::Uuid,
-        body: crate::backup_for_aws::models::DiskBulkRestoreOptions,
+        body: models::DiskBulkRestoreOptions,
     ) -> requests::RestoreDisk<'_> {
         requests::RestoreDisk {
             client: self,
@@ -1468,7 +1460,7 @@ impl Client {
     pub fn restore_vm(
         &self,
         vm_restore_point_id: ::veeam_runtime::Uuid,
-        body: crate::backup_for_aws::models::VirtualMachineRestoreOptions,
+        body: models::VirtualMachineRestoreOptions,
     ) -> requests::RestoreVm<'_> {
         requests::RestoreVm {
             client: self,
@@ -1481,7 +1473,7 @@ impl Client {
     /// `POST /api/v1/settings/emailNotifications`
     pub fn save_email_notifications(
         &self,
-        body: crate::backup_for_aws::models::EmailNotifications,
+        body: models::EmailNotifications,
     ) -> requests::SaveEmailNotifications<'_> {
         requests::SaveEmailNotifications {
             client: self,
@@ -1493,7 +1485,7 @@ impl Client {
     /// `POST /api/v1/settings/emailNotifications/sendTestMessage`
     pub fn send_test_message(
         &self,
-        body: crate::backup_for_aws::models::EmailNotifications,
+        body: models::EmailNotifications,
     ) -> requests::SendTestMessage<'_> {
         requests::SendTestMessage {
             client: self,
@@ -1513,7 +1505,7 @@ impl Client {
     /// `POST /api/v1/settings/dateTime`
     pub fn set_date_time_settings(
         &self,
-        body: crate::backup_for_aws::models::DateTimeSettings,
+        body: models::DateTimeSettings,
     ) -> requests::SetDateTimeSettings<'_> {
         requests::SetDateTimeSettings {
             client: self,
@@ -1557,7 +1549,7 @@ impl Client {
     pub fn start_flr(
         &self,
         vm_restore_point_id: ::veeam_runtime::Uuid,
-        body: crate::backup_for_aws::models::FlrOptions,
+        body: models::FlrOptions,
     ) -> requests::StartFlr<'_> {
         requests::StartFlr {
             client: self,
@@ -1625,7 +1617,7 @@ impl Client {
     pub fn take_snapshot(
         &self,
         virtual_machine_id: ::veeam_runtime::Uuid,
-        body: crate::backup_for_aws::models::VirtualMachineSnapshotSpec,
+        body: models::VirtualMachineSnapshotSpec,
     ) -> requests::TakeSnapshot<'_> {
         requests::TakeSnapshot {
             client: self,
@@ -1661,7 +1653,7 @@ impl Client {
     pub fn update_amazon_account(
         &self,
         amazon_account_id: ::veeam_runtime::Uuid,
-        body: crate::backup_for_aws::models::AmazonAccountUpdateSpec,
+        body: models::AmazonAccountUpdateSpec,
     ) -> requests::UpdateAmazonAccount<'_> {
         requests::UpdateAmazonAccount {
             client: self,
@@ -1675,7 +1667,7 @@ impl Client {
     pub fn update_policy(
         &self,
         policy_id: ::veeam_runtime::Uuid,
-        body: crate::backup_for_aws::models::Policy,
+        body: models::Policy,
     ) -> requests::UpdatePolicy<'_> {
         requests::UpdatePolicy {
             client: self,
@@ -1689,7 +1681,7 @@ impl Client {
     pub fn update_region_settings(
         &self,
         region_id: ::veeam_runtime::Uuid,
-        body: crate::backup_for_aws::models::RegionSettings,
+        body: models::RegionSettings,
     ) -> requests::UpdateRegionSettings<'_> {
         requests::UpdateRegionSettings {
             client: self,
@@ -1703,7 +1695,7 @@ impl Client {
     pub fn update_repository(
         &self,
         repository_id: ::veeam_runtime::Uuid,
-        body: crate::backup_for_aws::models::RepositoryUpdateSpec,
+        body: models::RepositoryUpdateSpec,
     ) -> requests::UpdateRepository<'_> {
         requests::UpdateRepository {
             client: self,
@@ -1716,7 +1708,7 @@ impl Client {
     /// `POST /api/v1/settings/retentionSettings`
     pub fn update_retention_settings(
         &self,
-        body: crate::backup_for_aws::models::RetentionSettings,
+        body: models::RetentionSettings,
     ) -> requests::UpdateRetentionSettings<'_> {
         requests::UpdateRetentionSettings {
             client: self,
@@ -1728,7 +1720,7 @@ impl Client {
     /// `PUT /api/v1/settings/serviceAccount`
     pub fn update_service_account_settings(
         &self,
-        body: crate::backup_for_aws::models::ServiceAccountSettings,
+        body: models::ServiceAccountSettings,
     ) -> requests::UpdateServiceAccountSettings<'_> {
         requests::UpdateServiceAccountSettings {
             client: self,
@@ -1747,7 +1739,7 @@ impl Client {
     pub fn update_standard_account(
         &self,
         standard_account_id: ::veeam_runtime::Uuid,
-        body: crate::backup_for_aws::models::StandardAccountUpdateSpec,
+        body: models::StandardAccountUpdateSpec,
     ) -> requests::UpdateStandardAccount<'_> {
         requests::UpdateStandardAccount {
             client: self,
@@ -1761,7 +1753,7 @@ impl Client {
     pub fn update_user(
         &self,
         user_id: impl Into<String>,
-        body: crate::backup_for_aws::models::UserUpdateSpec,
+        body: models::UserUpdateSpec,
     ) -> requests::UpdateUser<'_> {
         requests::UpdateUser {
             client: self,
@@ -1818,10 +1810,7 @@ impl Client {
     /// `validate`.
     ///
     /// `POST /api/v1/policies/validate`
-    pub fn validate(
-        &self,
-        body: crate::backup_for_aws::models::PolicySpec,
-    ) -> requests::Validate<'_> {
+    pub fn validate(&self, body: models::PolicySpec) -> requests::Validate<'_> {
         requests::Validate {
             client: self,
             body,
@@ -1832,7 +1821,7 @@ impl Client {
     /// `POST /api/v1/accounts/amazon/validateName`
     pub fn validate_amazon_account_name(
         &self,
-        body: crate::backup_for_aws::models::AmazonAccountNameValidationSpec,
+        body: models::AmazonAccountNameValidationSpec,
     ) -> requests::ValidateAmazonAccountName<'_> {
         requests::ValidateAmazonAccountName {
             client: self,
@@ -1856,7 +1845,7 @@ impl Client {
     /// `POST /api/v1/users/validateDescription`
     pub fn validate_description(
         &self,
-        body: crate::backup_for_aws::models::UserDescriptionValidationSpec,
+        body: models::UserDescriptionValidationSpec,
     ) -> requests::ValidateDescription<'_> {
         requests::ValidateDescription {
             client: self,
@@ -1868,7 +1857,7 @@ impl Client {
     /// `POST /api/v1/users/validateName`
     pub fn validate_name(
         &self,
-        body: crate::backup_for_aws::models::UserNameValidationSpec,
+        body: models::UserNameValidationSpec,
     ) -> requests::ValidateName<'_> {
         requests::ValidateName {
             client: self,
@@ -1880,7 +1869,7 @@ impl Client {
     /// `POST /api/v1/users/validatePassword`
     pub fn validate_password(
         &self,
-        body: crate::backup_for_aws::models::UserPasswordValidationSpec,
+        body: models::UserPasswordValidationSpec,
     ) -> requests::ValidatePassword<'_> {
         requests::ValidatePassword {
             client: self,
@@ -1893,7 +1882,7 @@ impl Client {
     pub fn validate_restore_disk(
         &self,
         vm_restore_point_id: ::veeam_runtime::Uuid,
-        body: crate::backup_for_aws::models::DiskBulkRestoreOptions,
+        body: models::DiskBulkRestoreOptions,
     ) -> requests::ValidateRestoreDisk<'_> {
         requests::ValidateRestoreDisk {
             client: self,
@@ -1907,7 +1896,7 @@ impl Client {
     pub fn validate_restore_vm(
         &self,
         vm_restore_point_id: ::veeam_runtime::Uuid,
-        body: crate::backup_for_aws::models::VirtualMachineRestoreOptions,
+        body: models::VirtualMachineRestoreOptions,
     ) -> requests::ValidateRestoreVm<'_> {
         requests::ValidateRestoreVm {
             client: self,
@@ -1940,7 +1929,7 @@ impl Client {
     /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_smtp_account_name.html>
     pub fn validate_standard_account_name(
         &self,
-        body: crate::backup_for_aws::models::StandardAccountNameValidationSpec,
+        body: models::StandardAccountNameValidationSpec,
     ) -> requests::ValidateStandardAccountName<'_> {
         requests::ValidateStandardAccountName {
             client: self,
@@ -2017,6 +2006,8 @@ impl LogOut<'_> {
 pub mod requests {
     #[allow(unused_imports)]
     use ::veeam_runtime::client as rt;
+    #[allow(unused_imports)]
+    use crate::backup_for_aws::models;
     /// Request builder of [`Client::accept_license_agreement`](super::Client::accept_license_agreement).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct AcceptLicenseAgreement<'a> {
@@ -2028,7 +2019,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for AcceptLicenseAgreement<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2060,11 +2051,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// userId
         pub(super) user_id: String,
-        pub(super) body: crate::backup_for_aws::models::UserMfaAccept,
+        pub(super) body: models::UserMfaAccept,
     }
     impl<'a> rt::Operation<'a> for AcceptMfa<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2095,17 +2086,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for AccessDenied<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2137,17 +2125,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for ActionNotImplemented<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2173,11 +2158,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct AddAmazonAccount<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::AmazonAccountCreateSpec,
+        pub(super) body: models::AmazonAccountCreateSpec,
     }
     impl<'a> rt::Operation<'a> for AddAmazonAccount<'a> {
-        type Output = crate::backup_for_aws::models::AmazonAccount;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::AmazonAccount;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2200,11 +2185,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct AddStandardAccount<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::StandardAccountCreateSpec,
+        pub(super) body: models::StandardAccountCreateSpec,
     }
     impl<'a> rt::Operation<'a> for AddStandardAccount<'a> {
-        type Output = crate::backup_for_aws::models::StandardAccount;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::StandardAccount;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2234,9 +2219,7 @@ pub mod requests {
         /// Limit
         pub(super) limit: Option<i32>,
         /// Sort
-        pub(super) sort: Option<
-            Vec<crate::backup_for_aws::models::AmazonAccountsGetAllSortItem>,
-        >,
+        pub(super) sort: Option<Vec<models::AmazonAccountsGetAllSortItem>>,
     }
     impl<'a> AmazonAccountsGetAll<'a> {
         /// Sets `SearchPattern`.
@@ -2255,17 +2238,14 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<crate::backup_for_aws::models::AmazonAccountsGetAllSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::AmazonAccountsGetAllSortItem>) -> Self {
             self.sort = Some(sort);
             self
         }
     }
     impl<'a> rt::Operation<'a> for AmazonAccountsGetAll<'a> {
-        type Output = crate::backup_for_aws::models::AmazonAccountsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::AmazonAccountsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2295,8 +2275,8 @@ pub mod requests {
         pub(super) amazon_account_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for AmazonAccountsGetOneById<'a> {
-        type Output = crate::backup_for_aws::models::AmazonAccount;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::AmazonAccount;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2325,17 +2305,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for AmbiguousApiVersion<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2367,17 +2344,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for ApiVersionUnspecified<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2403,11 +2377,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct Authenticate<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::LoginSpec,
+        pub(super) body: models::LoginSpec,
     }
     impl<'a> rt::Operation<'a> for Authenticate<'a> {
-        type Output = crate::backup_for_aws::models::RestLogin;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::RestLogin;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2435,8 +2409,8 @@ pub mod requests {
         pub(super) amazon_connection_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for BrowseAvailabilityZones<'a> {
-        type Output = crate::backup_for_aws::models::RegionsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::RegionsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2469,9 +2443,7 @@ pub mod requests {
         /// Limit
         pub(super) limit: Option<i32>,
         /// Sort
-        pub(super) sort: Option<
-            Vec<crate::backup_for_aws::models::BrowseBucketFoldersSortItem>,
-        >,
+        pub(super) sort: Option<Vec<models::BrowseBucketFoldersSortItem>>,
     }
     impl<'a> BrowseBucketFolders<'a> {
         /// Sets `Offset`.
@@ -2485,17 +2457,14 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<crate::backup_for_aws::models::BrowseBucketFoldersSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::BrowseBucketFoldersSortItem>) -> Self {
             self.sort = Some(sort);
             self
         }
     }
     impl<'a> rt::Operation<'a> for BrowseBucketFolders<'a> {
-        type Output = crate::backup_for_aws::models::BucketFoldersPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::BucketFoldersPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2545,8 +2514,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for BrowseCloudNetworks<'a> {
-        type Output = crate::backup_for_aws::models::CloudNetworksPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::CloudNetworksPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2599,8 +2568,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for BrowseCloudSecurityGroups<'a> {
-        type Output = crate::backup_for_aws::models::CloudSecurityGroupsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::CloudSecurityGroupsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2667,8 +2636,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for BrowseCloudSubnetworks<'a> {
-        type Output = crate::backup_for_aws::models::CloudSubnetworksPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::CloudSubnetworksPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2719,8 +2688,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for BrowseEncryptionKeys<'a> {
-        type Output = crate::backup_for_aws::models::CloudEncryptionKeysPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::CloudEncryptionKeysPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2750,8 +2719,8 @@ pub mod requests {
         pub(super) bucket_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for BucketById<'a> {
-        type Output = crate::backup_for_aws::models::Bucket;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::Bucket;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2783,7 +2752,7 @@ pub mod requests {
         /// Limit
         pub(super) limit: Option<i32>,
         /// Sort
-        pub(super) sort: Option<Vec<crate::backup_for_aws::models::BucketsSortItem>>,
+        pub(super) sort: Option<Vec<models::BucketsSortItem>>,
     }
     impl<'a> Buckets<'a> {
         /// Sets `AmazonAccountId`.
@@ -2810,17 +2779,14 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<crate::backup_for_aws::models::BucketsSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::BucketsSortItem>) -> Self {
             self.sort = Some(sort);
             self
         }
     }
     impl<'a> rt::Operation<'a> for Buckets<'a> {
-        type Output = crate::backup_for_aws::models::BucketsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::BucketsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2849,11 +2815,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CheckInstance<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::CheckInstanceIdSpec,
+        pub(super) body: models::CheckInstanceIdSpec,
     }
     impl<'a> rt::Operation<'a> for CheckInstance<'a> {
-        type Output = crate::backup_for_aws::models::CheckInstanceIdResult;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::CheckInstanceIdResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2876,11 +2842,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreateAmazonConnection<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::AmazonConnectionSpec,
+        pub(super) body: models::AmazonConnectionSpec,
     }
     impl<'a> rt::Operation<'a> for CreateAmazonConnection<'a> {
-        type Output = crate::backup_for_aws::models::AmazonConnection;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::AmazonConnection;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2905,8 +2871,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for CreateAuthorizationCode<'a> {
-        type Output = crate::backup_for_aws::models::AuthorizationCode;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::AuthorizationCode;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2928,11 +2894,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreateDefaultUser<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::DefaultUserSpec,
+        pub(super) body: models::DefaultUserSpec,
     }
     impl<'a> rt::Operation<'a> for CreateDefaultUser<'a> {
-        type Output = crate::backup_for_aws::models::User;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::User;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2955,11 +2921,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreatePolicy<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::PolicySpec,
+        pub(super) body: models::PolicySpec,
     }
     impl<'a> rt::Operation<'a> for CreatePolicy<'a> {
-        type Output = crate::backup_for_aws::models::Policy;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::Policy;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2982,11 +2948,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreateRegionSettings<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::RegionSettingsSpec,
+        pub(super) body: models::RegionSettingsSpec,
     }
     impl<'a> rt::Operation<'a> for CreateRegionSettings<'a> {
-        type Output = crate::backup_for_aws::models::RegionSettings;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::RegionSettings;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3009,11 +2975,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreateRepository<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::RepositoryCreateSpec,
+        pub(super) body: models::RepositoryCreateSpec,
     }
     impl<'a> rt::Operation<'a> for CreateRepository<'a> {
-        type Output = crate::backup_for_aws::models::Repository;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::Repository;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3036,11 +3002,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreateUser<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::UserCreateSpec,
+        pub(super) body: models::UserCreateSpec,
     }
     impl<'a> rt::Operation<'a> for CreateUser<'a> {
-        type Output = crate::backup_for_aws::models::User;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::User;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3068,7 +3034,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for DeleteAmazonAccount<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3096,7 +3062,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for DeleteAmazonConnection<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3124,7 +3090,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for DeletePolicy<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3152,7 +3118,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for DeleteRegionSettings<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3180,7 +3146,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for DeleteRepository<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3208,7 +3174,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for DeleteStandardAccount<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3240,7 +3206,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for DeleteUser<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3267,8 +3233,8 @@ pub mod requests {
         pub(super) virtual_machine_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for DeleteVirtualMachineBackups<'a> {
-        type Output = crate::backup_for_aws::models::SessionLink;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3296,8 +3262,8 @@ pub mod requests {
         pub(super) virtual_machine_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for DeleteVirtualMachineSnapshots<'a> {
-        type Output = crate::backup_for_aws::models::SessionLink;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3326,7 +3292,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for DisableMfa<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3355,7 +3321,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for DisablePolicy<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3380,7 +3346,7 @@ pub mod requests {
     pub struct DownloadLicenseAgreementFile<'a> {
         pub(super) client: &'a super::Client,
         /// licenseAgreementType
-        pub(super) license_agreement_type: crate::backup_for_aws::models::DownloadLicenseAgreementFileLicenseAgreementType,
+        pub(super) license_agreement_type: models::DownloadLicenseAgreementFileLicenseAgreementType,
         pub(super) accept: Option<&'static str>,
     }
     impl<'a> DownloadLicenseAgreementFile<'a> {
@@ -3393,17 +3359,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for DownloadLicenseAgreementFile<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3437,11 +3400,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// userId
         pub(super) user_id: String,
-        pub(super) body: crate::backup_for_aws::models::UserMfaSetup,
+        pub(super) body: models::UserMfaSetup,
     }
     impl<'a> rt::Operation<'a> for EnableMfa<'a> {
-        type Output = crate::backup_for_aws::models::UserMfaData;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::UserMfaData;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3472,7 +3435,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for EnablePolicy<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3502,17 +3465,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for ExpiredAccessToken<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3550,17 +3510,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for ExportAmazonAccounts<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3586,7 +3543,7 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ExportCostEstimation<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::PolicySpec,
+        pub(super) body: models::PolicySpec,
         pub(super) accept: Option<&'static str>,
     }
     impl<'a> ExportCostEstimation<'a> {
@@ -3599,17 +3556,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for ExportCostEstimation<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3648,17 +3602,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for ExportLicense<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3696,17 +3647,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for ExportPolicies<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3736,8 +3684,8 @@ pub mod requests {
         pub(super) policy_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for ExportPolicy<'a> {
-        type Output = crate::backup_for_aws::models::PolicyExportModel;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::PolicyExportModel;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3773,17 +3721,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for ExportRepositories<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3821,17 +3766,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for ExportSessions<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3869,17 +3811,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for ExportStandardAccounts<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3917,17 +3856,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for ExportUsers<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3965,17 +3901,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for ExportVirtualMachines<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4007,17 +3940,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for FailedToRemoveUserPolicy<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4045,8 +3975,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for GetAllAmazonConnections<'a> {
-        type Output = crate::backup_for_aws::models::AmazonConnectionsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::AmazonConnectionsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4070,8 +4000,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for GetAllLicenseNotifications<'a> {
-        type Output = crate::backup_for_aws::models::LicenseNotifications;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::LicenseNotifications;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4111,8 +4041,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for GetAllRegionSettings<'a> {
-        type Output = crate::backup_for_aws::models::RegionSettingsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::RegionSettingsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4143,9 +4073,7 @@ pub mod requests {
         /// Limit
         pub(super) limit: Option<i32>,
         /// Sort
-        pub(super) sort: Option<
-            Vec<crate::backup_for_aws::models::GetAllRegionsSortItem>,
-        >,
+        pub(super) sort: Option<Vec<models::GetAllRegionsSortItem>>,
     }
     impl<'a> GetAllRegions<'a> {
         /// Sets `SearchPattern`.
@@ -4164,17 +4092,14 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<crate::backup_for_aws::models::GetAllRegionsSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::GetAllRegionsSortItem>) -> Self {
             self.sort = Some(sort);
             self
         }
     }
     impl<'a> rt::Operation<'a> for GetAllRegions<'a> {
-        type Output = crate::backup_for_aws::models::RegionsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::RegionsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4204,8 +4129,8 @@ pub mod requests {
         pub(super) amazon_connection_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetAmazonConnectionById<'a> {
-        type Output = crate::backup_for_aws::models::AmazonConnection;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::AmazonConnection;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4233,9 +4158,7 @@ pub mod requests {
         /// SearchPattern
         pub(super) search_pattern: Option<String>,
         /// Sort
-        pub(super) sort: Option<
-            Vec<crate::backup_for_aws::models::GetBackupSessionProtectedItemsSortItem>,
-        >,
+        pub(super) sort: Option<Vec<models::GetBackupSessionProtectedItemsSortItem>>,
         /// Offset
         pub(super) offset: Option<i32>,
         /// Limit
@@ -4250,9 +4173,7 @@ pub mod requests {
         /// Sets `Sort`.
         pub fn sort(
             mut self,
-            sort: Vec<
-                crate::backup_for_aws::models::GetBackupSessionProtectedItemsSortItem,
-            >,
+            sort: Vec<models::GetBackupSessionProtectedItemsSortItem>,
         ) -> Self {
             self.sort = Some(sort);
             self
@@ -4269,8 +4190,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for GetBackupSessionProtectedItems<'a> {
-        type Output = crate::backup_for_aws::models::ProtectedItemsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::ProtectedItemsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4307,8 +4228,8 @@ pub mod requests {
         pub(super) folder_name: String,
     }
     impl<'a> rt::Operation<'a> for GetBucketFolder<'a> {
-        type Output = crate::backup_for_aws::models::BucketFolder;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::BucketFolder;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4340,9 +4261,7 @@ pub mod requests {
         /// Limit
         pub(super) limit: Option<i32>,
         /// Sort
-        pub(super) sort: Option<
-            Vec<crate::backup_for_aws::models::GetBucketFoldersSortItem>,
-        >,
+        pub(super) sort: Option<Vec<models::GetBucketFoldersSortItem>>,
     }
     impl<'a> GetBucketFolders<'a> {
         /// Sets `Offset`.
@@ -4356,17 +4275,14 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<crate::backup_for_aws::models::GetBucketFoldersSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::GetBucketFoldersSortItem>) -> Self {
             self.sort = Some(sort);
             self
         }
     }
     impl<'a> rt::Operation<'a> for GetBucketFolders<'a> {
-        type Output = crate::backup_for_aws::models::BucketFoldersPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::BucketFoldersPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4395,8 +4311,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for GetCertificates<'a> {
-        type Output = crate::backup_for_aws::models::Certificates;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::Certificates;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4425,10 +4341,8 @@ pub mod requests {
         /// Limit
         pub(super) limit: Option<i32>,
         /// Sort
-        pub(super) sort: Option<
-            Vec<crate::backup_for_aws::models::GetCostEstimationSortItem>,
-        >,
-        pub(super) body: crate::backup_for_aws::models::PolicySpec,
+        pub(super) sort: Option<Vec<models::GetCostEstimationSortItem>>,
+        pub(super) body: models::PolicySpec,
     }
     impl<'a> GetCostEstimation<'a> {
         /// Sets `VirtualMachineNameFilter`.
@@ -4450,17 +4364,14 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<crate::backup_for_aws::models::GetCostEstimationSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::GetCostEstimationSortItem>) -> Self {
             self.sort = Some(sort);
             self
         }
     }
     impl<'a> rt::Operation<'a> for GetCostEstimation<'a> {
-        type Output = crate::backup_for_aws::models::CostEstimationsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::CostEstimationsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4495,8 +4406,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for GetCurrentLicenseAgreementAccepted<'a> {
-        type Output = crate::backup_for_aws::models::LicenseAgreementAcceptResult;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::LicenseAgreementAcceptResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4520,8 +4431,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for GetDateTimeSettings<'a> {
-        type Output = crate::backup_for_aws::models::DateTimeSettings;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::DateTimeSettings;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4545,8 +4456,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for GetDefaultDateTimeSettings<'a> {
-        type Output = crate::backup_for_aws::models::DateTimeSettings;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::DateTimeSettings;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4570,8 +4481,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for GetEmailNotifications<'a> {
-        type Output = crate::backup_for_aws::models::EmailNotifications;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::EmailNotifications;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4602,9 +4513,7 @@ pub mod requests {
         /// Limit
         pub(super) limit: Option<i32>,
         /// Sort
-        pub(super) sort: Option<
-            Vec<crate::backup_for_aws::models::GetInnerRegionsSortItem>,
-        >,
+        pub(super) sort: Option<Vec<models::GetInnerRegionsSortItem>>,
     }
     impl<'a> GetInnerRegions<'a> {
         /// Sets `SearchPattern`.
@@ -4623,17 +4532,14 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<crate::backup_for_aws::models::GetInnerRegionsSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::GetInnerRegionsSortItem>) -> Self {
             self.sort = Some(sort);
             self
         }
     }
     impl<'a> rt::Operation<'a> for GetInnerRegions<'a> {
-        type Output = crate::backup_for_aws::models::RegionsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::RegionsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4700,8 +4606,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for GetInstancesTypesByRegion<'a> {
-        type Output = crate::backup_for_aws::models::AmazonInstanceTypesByRegionPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::AmazonInstanceTypesByRegionPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4739,8 +4645,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for GetLicense<'a> {
-        type Output = crate::backup_for_aws::models::LicenseInfo;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::LicenseInfo;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4764,8 +4670,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for GetLicenseAgreement<'a> {
-        type Output = crate::backup_for_aws::models::LicenseAgreements;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::LicenseAgreements;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4792,9 +4698,7 @@ pub mod requests {
         /// Limit
         pub(super) limit: Option<i32>,
         /// Sort
-        pub(super) sort: Option<
-            Vec<crate::backup_for_aws::models::GetLicensedWorkloadsSortItem>,
-        >,
+        pub(super) sort: Option<Vec<models::GetLicensedWorkloadsSortItem>>,
         /// SearchPattern
         pub(super) search_pattern: Option<String>,
     }
@@ -4810,10 +4714,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<crate::backup_for_aws::models::GetLicensedWorkloadsSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::GetLicensedWorkloadsSortItem>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -4824,8 +4725,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for GetLicensedWorkloads<'a> {
-        type Output = crate::backup_for_aws::models::LicensedWorkloadsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::LicensedWorkloadsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4855,8 +4756,8 @@ pub mod requests {
         pub(super) policy_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetPolicyCost<'a> {
-        type Output = crate::backup_for_aws::models::CostEstimationsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::CostEstimationsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4882,8 +4783,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for GetProductId<'a> {
-        type Output = crate::backup_for_aws::models::ProductId;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::ProductId;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4907,8 +4808,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for GetProductVersion<'a> {
-        type Output = crate::backup_for_aws::models::ProductVersion;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::ProductVersion;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4934,8 +4835,8 @@ pub mod requests {
         pub(super) region_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetRegionById<'a> {
-        type Output = crate::backup_for_aws::models::Region;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::Region;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4962,8 +4863,8 @@ pub mod requests {
         pub(super) region_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetRegionSettings<'a> {
-        type Output = crate::backup_for_aws::models::RegionSettings;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::RegionSettings;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4991,9 +4892,7 @@ pub mod requests {
         /// SearchPattern
         pub(super) search_pattern: Option<String>,
         /// Sort
-        pub(super) sort: Option<
-            Vec<crate::backup_for_aws::models::GetRestoreSessionRestoredItemsSortItem>,
-        >,
+        pub(super) sort: Option<Vec<models::GetRestoreSessionRestoredItemsSortItem>>,
         /// Offset
         pub(super) offset: Option<i32>,
         /// Limit
@@ -5008,9 +4907,7 @@ pub mod requests {
         /// Sets `Sort`.
         pub fn sort(
             mut self,
-            sort: Vec<
-                crate::backup_for_aws::models::GetRestoreSessionRestoredItemsSortItem,
-            >,
+            sort: Vec<models::GetRestoreSessionRestoredItemsSortItem>,
         ) -> Self {
             self.sort = Some(sort);
             self
@@ -5027,8 +4924,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for GetRestoreSessionRestoredItems<'a> {
-        type Output = crate::backup_for_aws::models::RestoredItemsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::RestoredItemsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5065,9 +4962,7 @@ pub mod requests {
         pub(super) search_pattern: Option<String>,
         /// Sort
         pub(super) sort: Option<
-            Vec<
-                crate::backup_for_aws::models::GetRetentionSessionDeletedRestorePointsSortItem,
-            >,
+            Vec<models::GetRetentionSessionDeletedRestorePointsSortItem>,
         >,
         /// Offset
         pub(super) offset: Option<i32>,
@@ -5083,9 +4978,7 @@ pub mod requests {
         /// Sets `Sort`.
         pub fn sort(
             mut self,
-            sort: Vec<
-                crate::backup_for_aws::models::GetRetentionSessionDeletedRestorePointsSortItem,
-            >,
+            sort: Vec<models::GetRetentionSessionDeletedRestorePointsSortItem>,
         ) -> Self {
             self.sort = Some(sort);
             self
@@ -5102,8 +4995,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for GetRetentionSessionDeletedRestorePoints<'a> {
-        type Output = crate::backup_for_aws::models::RetentionJobDeletedRestorePointsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::RetentionJobDeletedRestorePointsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5136,8 +5029,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for GetRetentionSettings<'a> {
-        type Output = crate::backup_for_aws::models::RetentionSettings;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::RetentionSettings;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5161,8 +5054,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for GetServiceAccountSettings<'a> {
-        type Output = crate::backup_for_aws::models::ServiceAccountSettings;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::ServiceAccountSettings;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5188,8 +5081,8 @@ pub mod requests {
         pub(super) session_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetSessionById<'a> {
-        type Output = crate::backup_for_aws::models::Session;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::Session;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5216,8 +5109,8 @@ pub mod requests {
         pub(super) session_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetSessionLog<'a> {
-        type Output = crate::backup_for_aws::models::SessionLog;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::SessionLog;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5248,13 +5141,9 @@ pub mod requests {
         /// PolicyId
         pub(super) policy_id: Option<::veeam_runtime::Uuid>,
         /// Status
-        pub(super) status: Option<
-            Vec<crate::backup_for_aws::models::GetSessionsStatusItem>,
-        >,
+        pub(super) status: Option<Vec<models::GetSessionsStatusItem>>,
         /// Types
-        pub(super) types: Option<
-            Vec<crate::backup_for_aws::models::GetSessionsTypesItem>,
-        >,
+        pub(super) types: Option<Vec<models::GetSessionsTypesItem>>,
         /// FromUtc
         pub(super) from_utc: Option<::veeam_runtime::DateTime>,
         /// ToUtc
@@ -5262,7 +5151,7 @@ pub mod requests {
         /// Usn
         pub(super) usn: Option<i64>,
         /// Sort
-        pub(super) sort: Option<Vec<crate::backup_for_aws::models::GetSessionsSortItem>>,
+        pub(super) sort: Option<Vec<models::GetSessionsSortItem>>,
         /// VmId
         pub(super) vm_id: Option<String>,
     }
@@ -5283,18 +5172,12 @@ pub mod requests {
             self
         }
         /// Sets `Status`.
-        pub fn status(
-            mut self,
-            status: Vec<crate::backup_for_aws::models::GetSessionsStatusItem>,
-        ) -> Self {
+        pub fn status(mut self, status: Vec<models::GetSessionsStatusItem>) -> Self {
             self.status = Some(status);
             self
         }
         /// Sets `Types`.
-        pub fn types(
-            mut self,
-            types: Vec<crate::backup_for_aws::models::GetSessionsTypesItem>,
-        ) -> Self {
+        pub fn types(mut self, types: Vec<models::GetSessionsTypesItem>) -> Self {
             self.types = Some(types);
             self
         }
@@ -5314,10 +5197,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<crate::backup_for_aws::models::GetSessionsSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::GetSessionsSortItem>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -5328,8 +5208,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for GetSessions<'a> {
-        type Output = crate::backup_for_aws::models::SessionsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::SessionsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5368,8 +5248,8 @@ pub mod requests {
         pub(super) standard_account_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetStandardAccount<'a> {
-        type Output = crate::backup_for_aws::models::StandardAccount;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::StandardAccount;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5394,8 +5274,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for GetSummary<'a> {
-        type Output = crate::backup_for_aws::models::SummaryStatistics;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::SummaryStatistics;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5419,8 +5299,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for GetSystemDateTimeInfo<'a> {
-        type Output = crate::backup_for_aws::models::DateTimeInfo;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::DateTimeInfo;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5443,9 +5323,7 @@ pub mod requests {
     pub struct GetSystemLogs<'a> {
         pub(super) client: &'a super::Client,
         /// ExportLogsType
-        pub(super) export_logs_type: Option<
-            crate::backup_for_aws::models::GetSystemLogsExportLogsType,
-        >,
+        pub(super) export_logs_type: Option<models::GetSystemLogsExportLogsType>,
         /// Days
         pub(super) days: Option<i32>,
         /// FromDateUtc
@@ -5458,7 +5336,7 @@ pub mod requests {
         /// Sets `ExportLogsType`.
         pub fn export_logs_type(
             mut self,
-            export_logs_type: crate::backup_for_aws::models::GetSystemLogsExportLogsType,
+            export_logs_type: models::GetSystemLogsExportLogsType,
         ) -> Self {
             self.export_logs_type = Some(export_logs_type);
             self
@@ -5490,17 +5368,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for GetSystemLogs<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5539,8 +5414,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for GetTimeZones<'a> {
-        type Output = crate::backup_for_aws::models::TimeZones;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::TimeZones;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5562,11 +5437,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ImportPolicy<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::PolicyExportModel,
+        pub(super) body: models::PolicyExportModel,
     }
     impl<'a> rt::Operation<'a> for ImportPolicy<'a> {
-        type Output = crate::backup_for_aws::models::SessionLink;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5593,8 +5468,8 @@ pub mod requests {
         pub(super) license_file: ::veeam_runtime::client::Upload,
     }
     impl<'a> rt::Operation<'a> for InstallLicense<'a> {
-        type Output = crate::backup_for_aws::models::LicenseInfo;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::LicenseInfo;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5623,17 +5498,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for InvalidAccessToken<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5665,17 +5537,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for InvalidApiVersion<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5703,8 +5572,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for IsFirstLogin<'a> {
-        type Output = crate::backup_for_aws::models::IsFirstLoginResult;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::IsFirstLoginResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5732,17 +5601,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for LicenseAgreementsIsNotAccepted<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5775,9 +5641,7 @@ pub mod requests {
         /// Maximum number of records to return (-1 for all).
         pub(super) limit: Option<i32>,
         /// Order of records.
-        pub(super) sort: Option<
-            Vec<crate::backup_for_aws::models::StandardAccountsSortColumns>,
-        >,
+        pub(super) sort: Option<Vec<models::StandardAccountsSortColumns>>,
     }
     impl<'a> ListStandardAccounts<'a> {
         /// Sets `SearchPattern`: Only records whose names match the pattern.
@@ -5796,17 +5660,14 @@ pub mod requests {
             self
         }
         /// Sets `Sort`: Order of records.
-        pub fn sort(
-            mut self,
-            sort: Vec<crate::backup_for_aws::models::StandardAccountsSortColumns>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::StandardAccountsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
     }
     impl<'a> rt::Operation<'a> for ListStandardAccounts<'a> {
-        type Output = crate::backup_for_aws::models::StandardAccountsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::StandardAccountsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5838,17 +5699,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for NoAccessToken<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5880,16 +5738,12 @@ pub mod requests {
         pub(super) virtual_machine_id: Option<::veeam_runtime::Uuid>,
         /// LastPolicySessionStatus
         pub(super) last_policy_session_status: Option<
-            Vec<crate::backup_for_aws::models::PoliciesGetAllLastPolicySessionStatusItem>,
+            Vec<models::PoliciesGetAllLastPolicySessionStatusItem>,
         >,
         /// PolicyStatus
-        pub(super) policy_status: Option<
-            Vec<crate::backup_for_aws::models::PoliciesGetAllPolicyStatusItem>,
-        >,
+        pub(super) policy_status: Option<Vec<models::PoliciesGetAllPolicyStatusItem>>,
         /// Sort
-        pub(super) sort: Option<
-            Vec<crate::backup_for_aws::models::PoliciesGetAllSortItem>,
-        >,
+        pub(super) sort: Option<Vec<models::PoliciesGetAllSortItem>>,
         /// Usn
         pub(super) usn: Option<i64>,
         /// RepositoryId
@@ -5917,7 +5771,7 @@ pub mod requests {
         pub fn last_policy_session_status(
             mut self,
             last_policy_session_status: Vec<
-                crate::backup_for_aws::models::PoliciesGetAllLastPolicySessionStatusItem,
+                models::PoliciesGetAllLastPolicySessionStatusItem,
             >,
         ) -> Self {
             self.last_policy_session_status = Some(last_policy_session_status);
@@ -5926,18 +5780,13 @@ pub mod requests {
         /// Sets `PolicyStatus`.
         pub fn policy_status(
             mut self,
-            policy_status: Vec<
-                crate::backup_for_aws::models::PoliciesGetAllPolicyStatusItem,
-            >,
+            policy_status: Vec<models::PoliciesGetAllPolicyStatusItem>,
         ) -> Self {
             self.policy_status = Some(policy_status);
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<crate::backup_for_aws::models::PoliciesGetAllSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::PoliciesGetAllSortItem>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -5963,8 +5812,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for PoliciesGetAll<'a> {
-        type Output = crate::backup_for_aws::models::PoliciesPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::PoliciesPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6012,9 +5861,7 @@ pub mod requests {
         /// SearchPattern
         pub(super) search_pattern: Option<String>,
         /// Sort
-        pub(super) sort: Option<
-            Vec<crate::backup_for_aws::models::PoliciesGetExcludedItemsByIdSortItem>,
-        >,
+        pub(super) sort: Option<Vec<models::PoliciesGetExcludedItemsByIdSortItem>>,
     }
     impl<'a> PoliciesGetExcludedItemsById<'a> {
         /// Sets `Offset`.
@@ -6035,17 +5882,15 @@ pub mod requests {
         /// Sets `Sort`.
         pub fn sort(
             mut self,
-            sort: Vec<
-                crate::backup_for_aws::models::PoliciesGetExcludedItemsByIdSortItem,
-            >,
+            sort: Vec<models::PoliciesGetExcludedItemsByIdSortItem>,
         ) -> Self {
             self.sort = Some(sort);
             self
         }
     }
     impl<'a> rt::Operation<'a> for PoliciesGetExcludedItemsById<'a> {
-        type Output = crate::backup_for_aws::models::PolicyItemsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::PolicyItemsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6079,8 +5924,8 @@ pub mod requests {
         pub(super) policy_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for PoliciesGetOneById<'a> {
-        type Output = crate::backup_for_aws::models::Policy;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::Policy;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6112,9 +5957,7 @@ pub mod requests {
         /// Limit
         pub(super) limit: Option<i32>,
         /// Sort
-        pub(super) sort: Option<
-            Vec<crate::backup_for_aws::models::PoliciesGetRegionsByIdSortItem>,
-        >,
+        pub(super) sort: Option<Vec<models::PoliciesGetRegionsByIdSortItem>>,
     }
     impl<'a> PoliciesGetRegionsById<'a> {
         /// Sets `SearchPattern`.
@@ -6135,15 +5978,15 @@ pub mod requests {
         /// Sets `Sort`.
         pub fn sort(
             mut self,
-            sort: Vec<crate::backup_for_aws::models::PoliciesGetRegionsByIdSortItem>,
+            sort: Vec<models::PoliciesGetRegionsByIdSortItem>,
         ) -> Self {
             self.sort = Some(sort);
             self
         }
     }
     impl<'a> rt::Operation<'a> for PoliciesGetRegionsById<'a> {
-        type Output = crate::backup_for_aws::models::RegionsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::RegionsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6182,9 +6025,7 @@ pub mod requests {
         /// SearchPattern
         pub(super) search_pattern: Option<String>,
         /// Sort
-        pub(super) sort: Option<
-            Vec<crate::backup_for_aws::models::PoliciesGetSelectedItemsByIdSortItem>,
-        >,
+        pub(super) sort: Option<Vec<models::PoliciesGetSelectedItemsByIdSortItem>>,
     }
     impl<'a> PoliciesGetSelectedItemsById<'a> {
         /// Sets `Offset`.
@@ -6205,17 +6046,15 @@ pub mod requests {
         /// Sets `Sort`.
         pub fn sort(
             mut self,
-            sort: Vec<
-                crate::backup_for_aws::models::PoliciesGetSelectedItemsByIdSortItem,
-            >,
+            sort: Vec<models::PoliciesGetSelectedItemsByIdSortItem>,
         ) -> Self {
             self.sort = Some(sort);
             self
         }
     }
     impl<'a> rt::Operation<'a> for PoliciesGetSelectedItemsById<'a> {
-        type Output = crate::backup_for_aws::models::PolicyItemsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::PolicyItemsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6251,17 +6090,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for PolicyAlreadyStarted<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6287,11 +6123,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct PolicyOrderPriorityOfPolicies<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::PoliciesPrioritySpec,
+        pub(super) body: models::PoliciesPrioritySpec,
     }
     impl<'a> rt::Operation<'a> for PolicyOrderPriorityOfPolicies<'a> {
         type Output = ::veeam_runtime::json::Value;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6314,11 +6150,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct RecreateCertificate<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::CertificateRegenerateSpec,
+        pub(super) body: models::CertificateRegenerateSpec,
     }
     impl<'a> rt::Operation<'a> for RecreateCertificate<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6344,7 +6180,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for RemoveLicense<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6371,9 +6207,7 @@ pub mod requests {
         /// Offset
         pub(super) offset: Option<i32>,
         /// Sort
-        pub(super) sort: Option<
-            Vec<crate::backup_for_aws::models::RepositoriesGetAllSortItem>,
-        >,
+        pub(super) sort: Option<Vec<models::RepositoriesGetAllSortItem>>,
         /// Limit
         pub(super) limit: Option<i32>,
     }
@@ -6389,10 +6223,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<crate::backup_for_aws::models::RepositoriesGetAllSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::RepositoriesGetAllSortItem>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -6403,8 +6234,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for RepositoriesGetAll<'a> {
-        type Output = crate::backup_for_aws::models::RepositoriesPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::RepositoriesPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6434,8 +6265,8 @@ pub mod requests {
         pub(super) repository_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for RepositoriesGetOneById<'a> {
-        type Output = crate::backup_for_aws::models::Repository;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::Repository;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6460,11 +6291,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// repositoryId
         pub(super) repository_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::backup_for_aws::models::RepositoryPasswordValidationSpec,
+        pub(super) body: models::RepositoryPasswordValidationSpec,
     }
     impl<'a> rt::Operation<'a> for RepositoryPasswordIsCorrect<'a> {
-        type Output = crate::backup_for_aws::models::RepositoryPasswordValidationResult;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::RepositoryPasswordValidationResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6495,17 +6326,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for RepositoryUsedByPolicy<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6531,11 +6359,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct RepositoryValidateSettings<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::RepositoryCreateSpec,
+        pub(super) body: models::RepositoryCreateSpec,
     }
     impl<'a> rt::Operation<'a> for RepositoryValidateSettings<'a> {
-        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6560,11 +6388,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// amazonAccountId
         pub(super) amazon_account_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::backup_for_aws::models::RescanCloudAccountSpec,
+        pub(super) body: models::RescanCloudAccountSpec,
     }
     impl<'a> rt::Operation<'a> for RescanAmazonAccount<'a> {
-        type Output = crate::backup_for_aws::models::SessionLink;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6593,8 +6421,8 @@ pub mod requests {
         pub(super) amazon_account_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for RescanBucket<'a> {
-        type Output = crate::backup_for_aws::models::SessionLink;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6621,8 +6449,8 @@ pub mod requests {
         pub(super) repository_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for RescanRepository<'a> {
-        type Output = crate::backup_for_aws::models::SessionLink;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6646,11 +6474,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ResolveLicenseNotifications<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::ResolveNotificationsSpec,
+        pub(super) body: models::ResolveNotificationsSpec,
     }
     impl<'a> rt::Operation<'a> for ResolveLicenseNotifications<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6679,17 +6507,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for ResourceNotFound<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6717,11 +6542,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// vmRestorePointId
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::backup_for_aws::models::DiskBulkRestoreOptions,
+        pub(super) body: models::DiskBulkRestoreOptions,
     }
     impl<'a> rt::Operation<'a> for RestoreDisk<'a> {
-        type Output = crate::backup_for_aws::models::SessionLink;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6753,9 +6578,7 @@ pub mod requests {
         /// Limit
         pub(super) limit: Option<i32>,
         /// Sort
-        pub(super) sort: Option<
-            Vec<crate::backup_for_aws::models::RestorePointsGetAllSortItem>,
-        >,
+        pub(super) sort: Option<Vec<models::RestorePointsGetAllSortItem>>,
     }
     impl<'a> RestorePointsGetAll<'a> {
         /// Sets `VirtualMachineId`.
@@ -6777,17 +6600,14 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<crate::backup_for_aws::models::RestorePointsGetAllSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::RestorePointsGetAllSortItem>) -> Self {
             self.sort = Some(sort);
             self
         }
     }
     impl<'a> rt::Operation<'a> for RestorePointsGetAll<'a> {
-        type Output = crate::backup_for_aws::models::VmRestorePointsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::VmRestorePointsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6819,8 +6639,8 @@ pub mod requests {
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for RestorePointsGetOneById<'a> {
-        type Output = crate::backup_for_aws::models::VmRestorePoint;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::VmRestorePoint;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6845,11 +6665,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// vmRestorePointId
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::backup_for_aws::models::VirtualMachineRestoreOptions,
+        pub(super) body: models::VirtualMachineRestoreOptions,
     }
     impl<'a> rt::Operation<'a> for RestoreVm<'a> {
-        type Output = crate::backup_for_aws::models::SessionLink;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6874,11 +6694,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct SaveEmailNotifications<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::EmailNotifications,
+        pub(super) body: models::EmailNotifications,
     }
     impl<'a> rt::Operation<'a> for SaveEmailNotifications<'a> {
-        type Output = crate::backup_for_aws::models::EmailNotifications;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::EmailNotifications;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6901,11 +6721,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct SendTestMessage<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::EmailNotifications,
+        pub(super) body: models::EmailNotifications,
     }
     impl<'a> rt::Operation<'a> for SendTestMessage<'a> {
-        type Output = crate::backup_for_aws::models::EmailNotificationsTestResult;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::EmailNotificationsTestResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6934,17 +6754,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for ServiceUnavailable<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6970,11 +6787,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct SetDateTimeSettings<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::DateTimeSettings,
+        pub(super) body: models::DateTimeSettings,
     }
     impl<'a> rt::Operation<'a> for SetDateTimeSettings<'a> {
-        type Output = crate::backup_for_aws::models::DateTimeSettings;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::DateTimeSettings;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -6999,8 +6816,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for SetDefaultDateTimeSettings<'a> {
-        type Output = crate::backup_for_aws::models::DateTimeSettings;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::DateTimeSettings;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7024,8 +6841,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for SetDefaultRetentionSettings<'a> {
-        type Output = crate::backup_for_aws::models::RetentionSettings;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::RetentionSettings;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7050,7 +6867,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for SignOut<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7074,11 +6891,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// vmRestorePointId
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::backup_for_aws::models::FlrOptions,
+        pub(super) body: models::FlrOptions,
     }
     impl<'a> rt::Operation<'a> for StartFlr<'a> {
-        type Output = crate::backup_for_aws::models::StartFlrResponse;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::StartFlrResponse;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7107,8 +6924,8 @@ pub mod requests {
         pub(super) policy_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for StartPolicy<'a> {
-        type Output = crate::backup_for_aws::models::SessionLink;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7137,7 +6954,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for StopJob<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7166,7 +6983,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for StopPolicy<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7194,8 +7011,8 @@ pub mod requests {
         pub(super) tag_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for Tag<'a> {
-        type Output = crate::backup_for_aws::models::Tag;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::Tag;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7225,7 +7042,7 @@ pub mod requests {
         /// Limit
         pub(super) limit: Option<i32>,
         /// Sort
-        pub(super) sort: Option<Vec<crate::backup_for_aws::models::TagsSortItem>>,
+        pub(super) sort: Option<Vec<models::TagsSortItem>>,
     }
     impl<'a> Tags<'a> {
         /// Sets `SearchPattern`.
@@ -7244,17 +7061,14 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<crate::backup_for_aws::models::TagsSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::TagsSortItem>) -> Self {
             self.sort = Some(sort);
             self
         }
     }
     impl<'a> rt::Operation<'a> for Tags<'a> {
-        type Output = crate::backup_for_aws::models::TagsPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::TagsPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7282,11 +7096,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// virtualMachineId
         pub(super) virtual_machine_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::backup_for_aws::models::VirtualMachineSnapshotSpec,
+        pub(super) body: models::VirtualMachineSnapshotSpec,
     }
     impl<'a> rt::Operation<'a> for TakeSnapshot<'a> {
-        type Output = crate::backup_for_aws::models::SessionLink;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7314,7 +7128,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for Test<'a> {
         type Output = ::veeam_runtime::json::Value;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(rt::POST, "test", "/api/v1/test", true);
@@ -7337,17 +7151,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for UnknownError<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7379,17 +7190,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for UnsupportedApiVersion<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7417,11 +7225,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// amazonAccountId
         pub(super) amazon_account_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::backup_for_aws::models::AmazonAccountUpdateSpec,
+        pub(super) body: models::AmazonAccountUpdateSpec,
     }
     impl<'a> rt::Operation<'a> for UpdateAmazonAccount<'a> {
-        type Output = crate::backup_for_aws::models::AmazonAccount;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::AmazonAccount;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7447,11 +7255,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// policyId
         pub(super) policy_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::backup_for_aws::models::Policy,
+        pub(super) body: models::Policy,
     }
     impl<'a> rt::Operation<'a> for UpdatePolicy<'a> {
-        type Output = crate::backup_for_aws::models::Policy;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::Policy;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7477,11 +7285,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// regionId
         pub(super) region_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::backup_for_aws::models::RegionSettings,
+        pub(super) body: models::RegionSettings,
     }
     impl<'a> rt::Operation<'a> for UpdateRegionSettings<'a> {
-        type Output = crate::backup_for_aws::models::RegionSettings;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::RegionSettings;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7507,11 +7315,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// repositoryId
         pub(super) repository_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::backup_for_aws::models::RepositoryUpdateSpec,
+        pub(super) body: models::RepositoryUpdateSpec,
     }
     impl<'a> rt::Operation<'a> for UpdateRepository<'a> {
-        type Output = crate::backup_for_aws::models::Repository;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::Repository;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7535,11 +7343,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UpdateRetentionSettings<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::RetentionSettings,
+        pub(super) body: models::RetentionSettings,
     }
     impl<'a> rt::Operation<'a> for UpdateRetentionSettings<'a> {
-        type Output = crate::backup_for_aws::models::RetentionSettings;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::RetentionSettings;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7562,11 +7370,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct UpdateServiceAccountSettings<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::ServiceAccountSettings,
+        pub(super) body: models::ServiceAccountSettings,
     }
     impl<'a> rt::Operation<'a> for UpdateServiceAccountSettings<'a> {
-        type Output = crate::backup_for_aws::models::ServiceAccountSettings;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::ServiceAccountSettings;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7591,11 +7399,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// System ID of the record.
         pub(super) standard_account_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::backup_for_aws::models::StandardAccountUpdateSpec,
+        pub(super) body: models::StandardAccountUpdateSpec,
     }
     impl<'a> rt::Operation<'a> for UpdateStandardAccount<'a> {
-        type Output = crate::backup_for_aws::models::StandardAccount;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::StandardAccount;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7621,11 +7429,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// userId
         pub(super) user_id: String,
-        pub(super) body: crate::backup_for_aws::models::UserUpdateSpec,
+        pub(super) body: models::UserUpdateSpec,
     }
     impl<'a> rt::Operation<'a> for UpdateUser<'a> {
-        type Output = crate::backup_for_aws::models::User;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::User;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7656,7 +7464,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for UploadCertificate<'a> {
         type Output = ();
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7684,8 +7492,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for UserStatus<'a> {
-        type Output = crate::backup_for_aws::models::UserStatus;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::UserStatus;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7710,7 +7518,7 @@ pub mod requests {
         /// SearchPattern
         pub(super) search_pattern: Option<String>,
         /// Sort
-        pub(super) sort: Option<Vec<crate::backup_for_aws::models::UsersGetAllSortItem>>,
+        pub(super) sort: Option<Vec<models::UsersGetAllSortItem>>,
         /// Offset
         pub(super) offset: Option<i32>,
         /// Limit
@@ -7723,10 +7531,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<crate::backup_for_aws::models::UsersGetAllSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::UsersGetAllSortItem>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -7742,8 +7547,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for UsersGetAll<'a> {
-        type Output = crate::backup_for_aws::models::UsersPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::UsersPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7773,8 +7578,8 @@ pub mod requests {
         pub(super) user_id: String,
     }
     impl<'a> rt::Operation<'a> for UsersGetByName<'a> {
-        type Output = crate::backup_for_aws::models::User;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::User;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7797,11 +7602,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct Validate<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::PolicySpec,
+        pub(super) body: models::PolicySpec,
     }
     impl<'a> rt::Operation<'a> for Validate<'a> {
-        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7824,11 +7629,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidateAmazonAccountName<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::AmazonAccountNameValidationSpec,
+        pub(super) body: models::AmazonAccountNameValidationSpec,
     }
     impl<'a> rt::Operation<'a> for ValidateAmazonAccountName<'a> {
-        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7855,8 +7660,8 @@ pub mod requests {
         pub(super) amazon_account_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for ValidateDeleteAmazonAccount<'a> {
-        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7880,11 +7685,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidateDescription<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::UserDescriptionValidationSpec,
+        pub(super) body: models::UserDescriptionValidationSpec,
     }
     impl<'a> rt::Operation<'a> for ValidateDescription<'a> {
-        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7907,11 +7712,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidateName<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::UserNameValidationSpec,
+        pub(super) body: models::UserNameValidationSpec,
     }
     impl<'a> rt::Operation<'a> for ValidateName<'a> {
-        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7934,11 +7739,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidatePassword<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::UserPasswordValidationSpec,
+        pub(super) body: models::UserPasswordValidationSpec,
     }
     impl<'a> rt::Operation<'a> for ValidatePassword<'a> {
-        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7963,11 +7768,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// vmRestorePointId
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::backup_for_aws::models::DiskBulkRestoreOptions,
+        pub(super) body: models::DiskBulkRestoreOptions,
     }
     impl<'a> rt::Operation<'a> for ValidateRestoreDisk<'a> {
-        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -7994,11 +7799,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// vmRestorePointId
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::backup_for_aws::models::VirtualMachineRestoreOptions,
+        pub(super) body: models::VirtualMachineRestoreOptions,
     }
     impl<'a> rt::Operation<'a> for ValidateRestoreVm<'a> {
-        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -8029,8 +7834,8 @@ pub mod requests {
         pub(super) subnet_id: String,
     }
     impl<'a> rt::Operation<'a> for ValidateS3Endpoint<'a> {
-        type Output = crate::backup_for_aws::models::CloudSubnetS3EndpointValidationResult;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::CloudSubnetS3EndpointValidationResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -8055,11 +7860,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ValidateStandardAccountName<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::backup_for_aws::models::StandardAccountNameValidationSpec,
+        pub(super) body: models::StandardAccountNameValidationSpec,
     }
     impl<'a> rt::Operation<'a> for ValidateStandardAccountName<'a> {
-        type Output = Vec<crate::backup_for_aws::models::ValidationMessage>;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -8088,17 +7893,14 @@ pub mod requests {
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
             self,
-        ) -> Result<
-            rt::ByteStream<crate::backup_for_aws::models::Error>,
-            crate::backup_for_aws::Error,
-        > {
+        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
             let (transport, request) = rt::Operation::into_request(self)?;
             transport.send_streaming(request).await
         }
     }
     impl<'a> rt::Operation<'a> for ValidationError<'a> {
         type Output = rt::Download;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -8128,8 +7930,8 @@ pub mod requests {
         pub(super) virtual_machine_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for VirtualMachineById<'a> {
-        type Output = crate::backup_for_aws::models::VirtualMachine;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::VirtualMachine;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -8159,21 +7961,17 @@ pub mod requests {
         /// Limit
         pub(super) limit: Option<i32>,
         /// Sort
-        pub(super) sort: Option<
-            Vec<crate::backup_for_aws::models::VirtualMachinesSortItem>,
-        >,
+        pub(super) sort: Option<Vec<models::VirtualMachinesSortItem>>,
         /// ProtectionStatus
         pub(super) protection_status: Option<
-            Vec<crate::backup_for_aws::models::VirtualMachinesProtectionStatusItem>,
+            Vec<models::VirtualMachinesProtectionStatusItem>,
         >,
         /// BuckupDestination
         pub(super) buckup_destination: Option<
-            Vec<crate::backup_for_aws::models::VirtualMachinesBuckupDestinationItem>,
+            Vec<models::VirtualMachinesBuckupDestinationItem>,
         >,
         /// BackupState
-        pub(super) backup_state: Option<
-            crate::backup_for_aws::models::VirtualMachinesBackupState,
-        >,
+        pub(super) backup_state: Option<models::VirtualMachinesBackupState>,
     }
     impl<'a> VirtualMachines<'a> {
         /// Sets `SearchPattern`.
@@ -8192,19 +7990,14 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<crate::backup_for_aws::models::VirtualMachinesSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::VirtualMachinesSortItem>) -> Self {
             self.sort = Some(sort);
             self
         }
         /// Sets `ProtectionStatus`.
         pub fn protection_status(
             mut self,
-            protection_status: Vec<
-                crate::backup_for_aws::models::VirtualMachinesProtectionStatusItem,
-            >,
+            protection_status: Vec<models::VirtualMachinesProtectionStatusItem>,
         ) -> Self {
             self.protection_status = Some(protection_status);
             self
@@ -8212,9 +8005,7 @@ pub mod requests {
         /// Sets `BuckupDestination`.
         pub fn buckup_destination(
             mut self,
-            buckup_destination: Vec<
-                crate::backup_for_aws::models::VirtualMachinesBuckupDestinationItem,
-            >,
+            buckup_destination: Vec<models::VirtualMachinesBuckupDestinationItem>,
         ) -> Self {
             self.buckup_destination = Some(buckup_destination);
             self
@@ -8222,15 +8013,15 @@ pub mod requests {
         /// Sets `BackupState`.
         pub fn backup_state(
             mut self,
-            backup_state: crate::backup_for_aws::models::VirtualMachinesBackupState,
+            backup_state: models::VirtualMachinesBackupState,
         ) -> Self {
             self.backup_state = Some(backup_state);
             self
         }
     }
     impl<'a> rt::Operation<'a> for VirtualMachines<'a> {
-        type Output = crate::backup_for_aws::models::VirtualMachinesPage;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::VirtualMachinesPage;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -8276,8 +8067,8 @@ pub mod requests {
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for VmRestorePointsGetDefaultNetworkSettings<'a> {
-        type Output = crate::backup_for_aws::models::VmRestorePointDefaultNetworkSettings;
-        type ErrorBody = crate::backup_for_aws::models::Error;
+        type Output = models::VmRestorePointDefaultNetworkSettings;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(

@@ -20,23 +20,19 @@ pub struct AmazonAccount {
     /// `awsid`.
     pub awsid: String,
     /// `regionType`.
-    #[serde(rename = "regionType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "regionType")]
     pub region_type: Option<RegionTypes>,
     /// `accessKeys`.
-    #[serde(rename = "accessKeys", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "accessKeys")]
     pub access_keys: Option<AmazonAccountAccessKeys>,
     /// `IAMRole`.
-    #[serde(rename = "IAMRole", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IAMRole")]
     pub iam_role: Option<AmazonAccountIamRole>,
     /// `IAMRoleFromAnotherAccount`.
-    #[serde(
-        rename = "IAMRoleFromAnotherAccount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IAMRoleFromAnotherAccount")]
     pub iam_role_from_another_account: Option<AmazonAccountIamRoleFromAnotherAccount>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -74,7 +70,7 @@ pub struct AmazonAccountAccessKeys {
     #[serde(rename = "accessKey")]
     pub access_key: String,
     /// `defaultRegion`.
-    #[serde(rename = "defaultRegion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "defaultRegion")]
     pub default_region: Option<RegionTypes>,
 }
 impl AmazonAccountAccessKeys {
@@ -179,20 +175,15 @@ pub struct AmazonAccountCreateSpec {
     /// `name`.
     pub name: String,
     /// `description`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `accessKeys`.
-    #[serde(rename = "accessKeys", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "accessKeys")]
     pub access_keys: Option<AmazonAccountAccessKeysCreateSpec>,
     /// `IAMRole`.
-    #[serde(rename = "IAMRole", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IAMRole")]
     pub iam_role: Option<AmazonAccountIamRoleCreateSpec>,
     /// `IAMRoleFromAnotherAccount`.
-    #[serde(
-        rename = "IAMRoleFromAnotherAccount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IAMRoleFromAnotherAccount")]
     pub iam_role_from_another_account: Option<
         AmazonAccountIamRoleFromAnotherAccountCreateSpec,
     >,
@@ -219,11 +210,7 @@ impl AmazonAccountCreateSpec {
 #[non_exhaustive]
 pub struct AmazonAccountIamRole {
     /// `parentAmazonAccountId`.
-    #[serde(
-        rename = "parentAmazonAccountId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "parentAmazonAccountId")]
     pub parent_amazon_account_id: Option<::veeam_runtime::Uuid>,
     /// `roleName`.
     #[serde(rename = "roleName")]
@@ -306,7 +293,7 @@ pub struct AmazonAccountIamRoleFromAnotherAccountCreateSpec {
     #[serde(rename = "roleName")]
     pub role_name: String,
     /// `externalId`.
-    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "externalId")]
     pub external_id: Option<String>,
 }
 impl AmazonAccountIamRoleFromAnotherAccountCreateSpec {
@@ -336,7 +323,7 @@ pub struct AmazonAccountIamRoleFromAnotherAccountUpdateSpec {
     #[serde(rename = "roleName")]
     pub role_name: String,
     /// `externalId`.
-    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "externalId")]
     pub external_id: Option<String>,
 }
 impl AmazonAccountIamRoleFromAnotherAccountUpdateSpec {
@@ -393,20 +380,15 @@ pub struct AmazonAccountUpdateSpec {
     /// `name`.
     pub name: String,
     /// `description`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `accessKeys`.
-    #[serde(rename = "accessKeys", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "accessKeys")]
     pub access_keys: Option<AmazonAccountAccessKeysUpdateSpec>,
     /// `IAMRole`.
-    #[serde(rename = "IAMRole", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IAMRole")]
     pub iam_role: Option<AmazonAccountIamRoleUpdateSpec>,
     /// `IAMRoleFromAnotherAccount`.
-    #[serde(
-        rename = "IAMRoleFromAnotherAccount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IAMRoleFromAnotherAccount")]
     pub iam_role_from_another_account: Option<
         AmazonAccountIamRoleFromAnotherAccountUpdateSpec,
     >,
@@ -434,16 +416,13 @@ impl AmazonAccountUpdateSpec {
 #[non_exhaustive]
 pub struct AmazonAccountsFilters {
     /// `searchPattern`.
-    #[serde(rename = "searchPattern", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "searchPattern")]
     pub search_pattern: Option<String>,
     /// `offset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<AmazonAccountsSortColumns>>,
 }
@@ -514,7 +493,7 @@ pub struct AmazonAccountsPage {
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -575,7 +554,7 @@ pub struct AmazonConnection {
     /// `id`.
     pub id: ::veeam_runtime::Uuid,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -596,19 +575,15 @@ impl AmazonConnection {
 #[non_exhaustive]
 pub struct AmazonConnectionSpec {
     /// `AmazonAccountId`.
-    #[serde(
-        rename = "AmazonAccountId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AmazonAccountId")]
     pub amazon_account_id: Option<::veeam_runtime::Uuid>,
     /// `accessKey`.
-    #[serde(rename = "accessKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "accessKey")]
     pub access_key: Option<String>,
     /// `secretKey`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "secretKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "secretKey")]
     pub secret_key: Option<String>,
     /// `RegionId`.
     #[serde(rename = "RegionId")]
@@ -654,7 +629,7 @@ pub struct AmazonConnectionsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<AmazonConnection>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -685,15 +660,11 @@ pub struct AmazonInstanceType {
     /// `ram`.
     pub ram: i32,
     /// `isArm64`.
-    #[serde(rename = "isArm64", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isArm64")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub is_arm64: Option<bool>,
     /// `virtualizationType`.
-    #[serde(
-        rename = "virtualizationType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "virtualizationType")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub virtualization_type: Option<Vec<String>>,
 }
@@ -725,7 +696,7 @@ pub struct AmazonInstanceTypesByRegionPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<AmazonInstanceType>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -749,21 +720,15 @@ impl AmazonInstanceTypesByRegionPage {
 #[non_exhaustive]
 pub struct AmazonInstancesTypesByRegionFilters {
     /// `offset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `isArm64`.
-    #[serde(rename = "isArm64", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isArm64")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub is_arm64: Option<bool>,
     /// `virtualizationTypes`.
-    #[serde(
-        rename = "virtualizationTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "virtualizationTypes")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub virtualization_types: Option<Vec<String>>,
 }
@@ -956,7 +921,7 @@ pub struct Bucket {
     /// `location`.
     pub location: BucketLocation,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -1005,13 +970,10 @@ impl BucketFolder {
 #[non_exhaustive]
 pub struct BucketFoldersFilters {
     /// `offset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<BucketFoldersFiltersOrderColumns>>,
 }
@@ -1081,7 +1043,7 @@ pub struct BucketFoldersPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<BucketFolder>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -1122,23 +1084,19 @@ impl BucketLocation {
 #[non_exhaustive]
 pub struct BucketsFilters {
     /// `AmazonAccountId`.
-    #[serde(
-        rename = "AmazonAccountId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AmazonAccountId")]
     pub amazon_account_id: Option<::veeam_runtime::Uuid>,
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SearchPattern")]
     pub search_pattern: Option<String>,
     /// `Offset`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Offset")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Limit")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Sort")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<BucketsSortColumns>>,
 }
@@ -1175,7 +1133,7 @@ pub struct BucketsPage {
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -1333,7 +1291,7 @@ impl Certificate {
 #[non_exhaustive]
 pub struct CertificateRegenerateSpec {
     /// `validBy`.
-    #[serde(rename = "validBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "validBy")]
     pub valid_by: Option<::veeam_runtime::DateTime>,
 }
 impl CertificateRegenerateSpec {
@@ -1357,7 +1315,6 @@ impl Default for CertificateRegenerateSpec {
 #[non_exhaustive]
 pub struct Certificates {
     /// `data`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub data: Option<Vec<Certificate>>,
 }
@@ -1434,10 +1391,8 @@ impl CloudEncryptionKey {
 #[non_exhaustive]
 pub struct CloudEncryptionKeysFilters {
     /// `offset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
 }
 impl CloudEncryptionKeysFilters {
@@ -1467,7 +1422,7 @@ pub struct CloudEncryptionKeysPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<CloudEncryptionKey>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -1495,7 +1450,6 @@ pub struct CloudNetwork {
     #[serde(rename = "resourceId")]
     pub resource_id: String,
     /// `name`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `cidrBlock`.
     #[serde(rename = "cidrBlock")]
@@ -1569,10 +1523,10 @@ impl From<&str> for CloudNetworkStates {
 #[non_exhaustive]
 pub struct CloudNetworksFilters {
     /// `Offset`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Offset")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Limit")]
     pub limit: Option<i32>,
 }
 impl CloudNetworksFilters {
@@ -1602,7 +1556,7 @@ pub struct CloudNetworksPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<CloudNetwork>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -1655,13 +1609,11 @@ impl CloudSecurityGroup {
 #[non_exhaustive]
 pub struct CloudSecurityGroupsFilters {
     /// `cloudNetworkId`.
-    #[serde(rename = "cloudNetworkId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cloudNetworkId")]
     pub cloud_network_id: Option<String>,
     /// `offset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
 }
 impl CloudSecurityGroupsFilters {
@@ -1695,7 +1647,7 @@ pub struct CloudSecurityGroupsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<CloudSecurityGroup>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -1752,11 +1704,7 @@ pub struct CloudSubnetwork {
     #[serde(rename = "cidrBlock")]
     pub cidr_block: String,
     /// `availabilityZone`.
-    #[serde(
-        rename = "availabilityZone",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "availabilityZone")]
     pub availability_zone: Option<String>,
 }
 impl CloudSubnetwork {
@@ -1787,20 +1735,16 @@ impl CloudSubnetwork {
 #[non_exhaustive]
 pub struct CloudSubnetworksFilters {
     /// `cloudNetworkId`.
-    #[serde(rename = "cloudNetworkId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cloudNetworkId")]
     pub cloud_network_id: Option<String>,
     /// `availabilityZone`.
-    #[serde(
-        rename = "availabilityZone",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "availabilityZone")]
     pub availability_zone: Option<::veeam_runtime::Uuid>,
     /// `Offset`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Offset")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Limit")]
     pub limit: Option<i32>,
 }
 impl CloudSubnetworksFilters {
@@ -1835,7 +1779,7 @@ pub struct CloudSubnetworksPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<CloudSubnetwork>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -1860,20 +1804,16 @@ impl CloudSubnetworksPage {
 #[non_exhaustive]
 pub struct CostEstimationFilters {
     /// `VirtualMachineNameFilter`.
-    #[serde(
-        rename = "VirtualMachineNameFilter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VirtualMachineNameFilter")]
     pub virtual_machine_name_filter: Option<String>,
     /// `Offset`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Offset")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Limit")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Sort")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<CostEstimationSortColumns>>,
 }
@@ -1909,13 +1849,13 @@ pub struct CostEstimationItem {
     #[serde(rename = "virtualMachineName")]
     pub virtual_machine_name: String,
     /// `snapshotCost`.
-    #[serde(rename = "snapshotCost", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "snapshotCost")]
     pub snapshot_cost: Option<f64>,
     /// `replicaCost`.
-    #[serde(rename = "replicaCost", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "replicaCost")]
     pub replica_cost: Option<f64>,
     /// `backupCost`.
-    #[serde(rename = "backupCost", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "backupCost")]
     pub backup_cost: Option<f64>,
     /// `trafficCost`.
     #[serde(rename = "trafficCost")]
@@ -2066,25 +2006,13 @@ pub struct CostEstimationsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_empty: bool,
     /// `totalSnapshotCost`.
-    #[serde(
-        rename = "totalSnapshotCost",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "totalSnapshotCost")]
     pub total_snapshot_cost: Option<f64>,
     /// `totalReplicaCost`.
-    #[serde(
-        rename = "totalReplicaCost",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "totalReplicaCost")]
     pub total_replica_cost: Option<f64>,
     /// `totalBackupCost`.
-    #[serde(
-        rename = "totalBackupCost",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "totalBackupCost")]
     pub total_backup_cost: Option<f64>,
     /// `totalTrafficCost`.
     #[serde(rename = "totalTrafficCost")]
@@ -2096,7 +2024,7 @@ pub struct CostEstimationsPage {
     #[serde(rename = "totalCost")]
     pub total_cost: f64,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -2229,17 +2157,16 @@ pub struct DailyScheduleSettings {
     #[serde(rename = "runsPerHour")]
     pub runs_per_hour: i32,
     /// `days`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub days: Option<Vec<DaysOfWeek>>,
     /// `snapshotOptions`.
     #[serde(rename = "snapshotOptions")]
     pub snapshot_options: DailySnapshotScheduleSettings,
     /// `backupOptions`.
-    #[serde(rename = "backupOptions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "backupOptions")]
     pub backup_options: Option<DailyBackupScheduleSettings>,
     /// `replicaOptions`.
-    #[serde(rename = "replicaOptions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "replicaOptions")]
     pub replica_options: Option<DailyReplicaScheduleSettings>,
 }
 impl DailyScheduleSettings {
@@ -2460,28 +2387,23 @@ impl DefaultUserSpec {
 #[non_exhaustive]
 pub struct DiskBulkRestoreOptions {
     /// `reason`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `amazonAccountId`.
-    #[serde(
-        rename = "amazonAccountId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "amazonAccountId")]
     pub amazon_account_id: Option<::veeam_runtime::Uuid>,
     /// `accessKey`.
-    #[serde(rename = "accessKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "accessKey")]
     pub access_key: Option<String>,
     /// `secretKey`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "secretKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "secretKey")]
     pub secret_key: Option<String>,
     /// `volumes`.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub volumes: Vec<DiskRestoreOptions>,
     /// `toAlternative`.
-    #[serde(rename = "toAlternative", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "toAlternative")]
     pub to_alternative: Option<DiskBulkRestoreToAlternativeOptions>,
 }
 impl DiskBulkRestoreOptions {
@@ -2530,11 +2452,7 @@ pub struct DiskBulkRestoreToAlternativeOptions {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub preserve_encryption_for_volumes: bool,
     /// `encryptionKeyId`.
-    #[serde(
-        rename = "encryptionKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "encryptionKeyId")]
     pub encryption_key_id: Option<String>,
 }
 impl DiskBulkRestoreToAlternativeOptions {
@@ -2564,7 +2482,6 @@ pub struct DiskRestoreOptions {
     #[serde(rename = "diskId")]
     pub disk_id: String,
     /// `name`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl DiskRestoreOptions {
@@ -2681,18 +2598,17 @@ pub struct EmailNotifications {
     /// `port`.
     pub port: i64,
     /// `useSsl`.
-    #[serde(rename = "useSsl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "useSsl")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_ssl: Option<bool>,
     /// `timeout`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// `useCredentials`.
-    #[serde(rename = "useCredentials", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "useCredentials")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_credentials: Option<bool>,
     /// `credentialsId`.
-    #[serde(rename = "credentialsId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "credentialsId")]
     pub credentials_id: Option<::veeam_runtime::Uuid>,
     /// `from`.
     pub from: String,
@@ -2701,27 +2617,23 @@ pub struct EmailNotifications {
     /// `subject`.
     pub subject: String,
     /// `onSuccess`.
-    #[serde(rename = "onSuccess", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "onSuccess")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub on_success: Option<bool>,
     /// `onWarning`.
-    #[serde(rename = "onWarning", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "onWarning")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub on_warning: Option<bool>,
     /// `onFailure`.
-    #[serde(rename = "onFailure", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "onFailure")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub on_failure: Option<bool>,
     /// `enableScheduledNotification`.
-    #[serde(
-        rename = "enableScheduledNotification",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableScheduledNotification")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enable_scheduled_notification: Option<bool>,
     /// `notifyTime`.
-    #[serde(rename = "notifyTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "notifyTime")]
     pub notify_time: Option<::veeam_runtime::DateTime>,
 }
 impl EmailNotifications {
@@ -2767,7 +2679,6 @@ pub struct EmailNotificationsTestResult {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub success: bool,
     /// `message`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 impl EmailNotificationsTestResult {
@@ -2802,13 +2713,10 @@ pub struct Error {
     #[serde(rename = "errorCode")]
     pub error_code: ErrorCode,
     /// Human-readable description of the error condition, in English.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
     /// ID of the object involved in the error, or empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
     /// Error payload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<::std::collections::BTreeMap<String, ::veeam_runtime::json::Value>>,
 }
 impl Error {
@@ -2919,7 +2827,6 @@ impl From<&str> for ErrorCode {
 #[non_exhaustive]
 pub struct FlrOptions {
     /// `reason`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 impl FlrOptions {
@@ -3682,10 +3589,8 @@ impl From<&str> for JobTypes {
 #[non_exhaustive]
 pub struct LicenseAgreement {
     /// `checksum`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum: Option<String>,
     /// `content`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// `type`.
     pub r#type: LicenseAgreementTypes,
@@ -3775,7 +3680,6 @@ impl From<&str> for LicenseAgreementTypes {
 #[non_exhaustive]
 pub struct LicenseAgreements {
     /// `items`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub items: Option<Vec<LicenseAgreement>>,
 }
@@ -3801,28 +3705,27 @@ impl Default for LicenseAgreements {
 #[non_exhaustive]
 pub struct LicenseInfo {
     /// `licenseType`.
-    #[serde(rename = "licenseType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "licenseType")]
     pub license_type: Option<LicenseInfoLicenseType>,
     /// `instancesUses`.
-    #[serde(rename = "instancesUses", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "instancesUses")]
     pub instances_uses: Option<f64>,
     /// `instances`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<i32>,
     /// `licensedTo`.
-    #[serde(rename = "licensedTo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "licensedTo")]
     pub licensed_to: Option<String>,
     /// `licenseExpires`.
-    #[serde(rename = "licenseExpires", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "licenseExpires")]
     pub license_expires: Option<::veeam_runtime::DateTime>,
     /// `licenseId`.
-    #[serde(rename = "licenseId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "licenseId")]
     pub license_id: Option<String>,
     /// `supportId`.
-    #[serde(rename = "supportId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "supportId")]
     pub support_id: Option<String>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -3912,7 +3815,6 @@ pub struct LicenseNotification {
     /// `message`.
     pub message: String,
     /// `replies`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub replies: Option<Vec<LicenseNotificationReply>>,
 }
@@ -4051,7 +3953,7 @@ pub struct LicenseNotifications {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<LicenseNotification>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -4072,16 +3974,14 @@ impl LicenseNotifications {
 #[non_exhaustive]
 pub struct LicensedWorkload {
     /// `id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<::veeam_runtime::Uuid>,
     /// `name`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `lastBackupTime`.
-    #[serde(rename = "lastBackupTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "lastBackupTime")]
     pub last_backup_time: Option<::veeam_runtime::DateTime>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -4112,16 +4012,13 @@ impl Default for LicensedWorkload {
 #[non_exhaustive]
 pub struct LicensedWorkloadsFilters {
     /// `searchPattern`.
-    #[serde(rename = "searchPattern", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "searchPattern")]
     pub search_pattern: Option<String>,
     /// `offset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<LicensedWorkloadsSortColumns>>,
 }
@@ -4157,7 +4054,7 @@ pub struct LicensedWorkloadsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<LicensedWorkload>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -4301,16 +4198,15 @@ impl From<&str> for LinkMethod {
 #[non_exhaustive]
 pub struct LogExportSpec {
     /// `exportLogsType`.
-    #[serde(rename = "exportLogsType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "exportLogsType")]
     pub export_logs_type: Option<LogExportSpecExportLogsType>,
     /// `days`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days: Option<i32>,
     /// `fromDateUtc`.
-    #[serde(rename = "fromDateUtc", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "fromDateUtc")]
     pub from_date_utc: Option<::veeam_runtime::DateTime>,
     /// `toDateUtc`.
-    #[serde(rename = "toDateUtc", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "toDateUtc")]
     pub to_date_utc: Option<::veeam_runtime::DateTime>,
 }
 impl LogExportSpec {
@@ -4380,21 +4276,12 @@ pub struct LogItem {
     /// `status`.
     pub status: LogItemStatus,
     /// `message`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `executionStartTime`.
-    #[serde(
-        rename = "executionStartTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "executionStartTime")]
     pub execution_start_time: Option<::veeam_runtime::DateTime>,
     /// `executionDuration`.
-    #[serde(
-        rename = "executionDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "executionDuration")]
     pub execution_duration: Option<i64>,
 }
 impl LogItem {
@@ -4559,34 +4446,28 @@ impl From<&str> for LoginGrantTypes {
 #[non_exhaustive]
 pub struct LoginSpec {
     /// User name (required for the `password` grant type).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Password (required for the `password` grant type).
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Refresh token (required for the `refresh_token` grant type).
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     /// Authorization code (required for the `authorization_code` grant type).
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Authentication grant type.
     pub grant_type: LoginGrantTypes,
     /// MFA token (required for the `mfa` grant type).
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mfa_token: Option<String>,
     /// Verification code (required for the `mfa` grant type).
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mfa_code: Option<String>,
 }
 impl LoginSpec {
@@ -4691,19 +4572,19 @@ pub struct MonthlyScheduleSettings {
     #[serde(rename = "dayNumberInMonth")]
     pub day_number_in_month: DayNumbersInMonth,
     /// `dayOfWeek`.
-    #[serde(rename = "dayOfWeek", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "dayOfWeek")]
     pub day_of_week: Option<DaysOfWeek>,
     /// `dayOfMonth`.
-    #[serde(rename = "dayOfMonth", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "dayOfMonth")]
     pub day_of_month: Option<i32>,
     /// `snapshotOptions`.
     #[serde(rename = "snapshotOptions")]
     pub snapshot_options: MonthlySnapshotScheduleSettings,
     /// `backupOptions`.
-    #[serde(rename = "backupOptions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "backupOptions")]
     pub backup_options: Option<MonthlyBackupScheduleSettings>,
     /// `replicaOptions`.
-    #[serde(rename = "replicaOptions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "replicaOptions")]
     pub replica_options: Option<MonthlyReplicaScheduleSettings>,
 }
 impl MonthlyScheduleSettings {
@@ -4869,42 +4750,34 @@ impl PointsRetentionOptions {
 #[non_exhaustive]
 pub struct PoliciesFilters {
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SearchPattern")]
     pub search_pattern: Option<String>,
     /// `VirtualMachineId`.
-    #[serde(
-        rename = "VirtualMachineId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VirtualMachineId")]
     pub virtual_machine_id: Option<::veeam_runtime::Uuid>,
     /// `LastPolicySessionStatus`.
-    #[serde(
-        rename = "LastPolicySessionStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LastPolicySessionStatus")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub last_policy_session_status: Option<Vec<SessionStatuses>>,
     /// `PolicyStatus`.
-    #[serde(rename = "PolicyStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PolicyStatus")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub policy_status: Option<Vec<PolicyStatuses>>,
     /// `Sort`.
-    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Sort")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<PoliciesSortColumns>>,
     /// `Usn`.
-    #[serde(rename = "Usn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Usn")]
     pub usn: Option<i64>,
     /// `RepositoryId`.
-    #[serde(rename = "RepositoryId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RepositoryId")]
     pub repository_id: Option<::veeam_runtime::Uuid>,
     /// `Offset`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Offset")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Limit")]
     pub limit: Option<i32>,
 }
 impl PoliciesFilters {
@@ -5200,7 +5073,7 @@ pub struct PoliciesPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<Policy>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -5300,38 +5173,26 @@ pub struct Policy {
     /// `id`.
     pub id: ::veeam_runtime::Uuid,
     /// `snapshotSettings`.
-    #[serde(
-        rename = "snapshotSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "snapshotSettings")]
     pub snapshot_settings: Option<PolicySnapshotSettings>,
     /// `replicaSettings`.
-    #[serde(
-        rename = "replicaSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "replicaSettings")]
     pub replica_settings: Option<PolicyReplicaSettings>,
     /// `backupSettings`.
-    #[serde(rename = "backupSettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "backupSettings")]
     pub backup_settings: Option<PolicyBackupSettings>,
     /// `regionIds`.
     #[serde(rename = "regionIds")]
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub region_ids: Vec<::veeam_runtime::Uuid>,
     /// `selectedItems`.
-    #[serde(rename = "selectedItems", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "selectedItems")]
     pub selected_items: Option<PolicyBackupItems>,
     /// `excludedItems`.
-    #[serde(rename = "excludedItems", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "excludedItems")]
     pub excluded_items: Option<PolicyBackupItems>,
     /// `scheduleSettings`.
-    #[serde(
-        rename = "scheduleSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "scheduleSettings")]
     pub schedule_settings: Option<ScheduleSettings>,
     /// `name`.
     pub name: String,
@@ -5343,14 +5204,10 @@ pub struct Policy {
     #[serde(rename = "amazonAccountId")]
     pub amazon_account_id: ::veeam_runtime::Uuid,
     /// `retrySettings`.
-    #[serde(rename = "retrySettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "retrySettings")]
     pub retry_settings: Option<RetrySettings>,
     /// `policyNotificationSettings`.
-    #[serde(
-        rename = "policyNotificationSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "policyNotificationSettings")]
     pub policy_notification_settings: Option<PolicyNotificationSettings>,
     /// `isEnabled`.
     #[serde(rename = "isEnabled")]
@@ -5360,33 +5217,23 @@ pub struct Policy {
     #[serde(rename = "backupType")]
     pub backup_type: PolicySelectionTypes,
     /// `createdBy`.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdBy")]
     pub created_by: Option<String>,
     /// `modifiedBy`.
-    #[serde(rename = "modifiedBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "modifiedBy")]
     pub modified_by: Option<String>,
     /// `lastPolicySessionStatus`.
-    #[serde(
-        rename = "lastPolicySessionStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastPolicySessionStatus")]
     pub last_policy_session_status: Option<SessionStatuses>,
     /// `warning`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
     /// `usn`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usn: Option<i64>,
     /// `_embeddedResources`.
-    #[serde(
-        rename = "_embeddedResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "_embeddedResources")]
     pub embedded_resources: Option<PolicyEmbeddedResources>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -5440,15 +5287,11 @@ impl Policy {
 #[non_exhaustive]
 pub struct PolicyBackupItems {
     /// `virtualMachineIds`.
-    #[serde(
-        rename = "virtualMachineIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "virtualMachineIds")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub virtual_machine_ids: Option<Vec<::veeam_runtime::Uuid>>,
     /// `tagIds`.
-    #[serde(rename = "tagIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tagIds")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub tag_ids: Option<Vec<::veeam_runtime::Uuid>>,
 }
@@ -5476,15 +5319,10 @@ impl Default for PolicyBackupItems {
 #[non_exhaustive]
 pub struct PolicyBackupItemsExportModel {
     /// `virtualMachines`.
-    #[serde(
-        rename = "virtualMachines",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "virtualMachines")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub virtual_machines: Option<Vec<String>>,
     /// `tags`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub tags: Option<Vec<TagSpec>>,
 }
@@ -5512,11 +5350,7 @@ impl Default for PolicyBackupItemsExportModel {
 #[non_exhaustive]
 pub struct PolicyBackupSettings {
     /// `targetRepositoryId`.
-    #[serde(
-        rename = "targetRepositoryId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetRepositoryId")]
     pub target_repository_id: Option<::veeam_runtime::Uuid>,
 }
 impl PolicyBackupSettings {
@@ -5540,42 +5374,21 @@ impl Default for PolicyBackupSettings {
 #[non_exhaustive]
 pub struct PolicyEmbeddedResources {
     /// `lastBackupSession`.
-    #[serde(
-        rename = "lastBackupSession",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastBackupSession")]
     pub last_backup_session: Option<Link>,
     /// `lastFinishedBackupSession`.
-    #[serde(
-        rename = "lastFinishedBackupSession",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastFinishedBackupSession")]
     pub last_finished_backup_session: Option<Link>,
     /// `targetRepository`.
-    #[serde(
-        rename = "targetRepository",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetRepository")]
     pub target_repository: Option<Link>,
     /// `protectedResources`.
-    #[serde(
-        rename = "protectedResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "protectedResources")]
     pub protected_resources: Option<Link>,
     /// `excludedResources`.
-    #[serde(
-        rename = "excludedResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "excludedResources")]
     pub excluded_resources: Option<Link>,
     /// `regions`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regions: Option<Link>,
 }
 impl PolicyEmbeddedResources {
@@ -5607,58 +5420,40 @@ impl Default for PolicyEmbeddedResources {
 #[non_exhaustive]
 pub struct PolicyExportModel {
     /// `snapshotSettings`.
-    #[serde(
-        rename = "snapshotSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "snapshotSettings")]
     pub snapshot_settings: Option<PolicySnapshotSettings>,
     /// `replicaSettings`.
-    #[serde(
-        rename = "replicaSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "replicaSettings")]
     pub replica_settings: Option<ReplicaSettingsExportModel>,
     /// `backupSettings`.
-    #[serde(rename = "backupSettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "backupSettings")]
     pub backup_settings: Option<BackupSettingsExportModel>,
     /// `regions`.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub regions: Vec<String>,
     /// `selectedItems`.
-    #[serde(rename = "selectedItems", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "selectedItems")]
     pub selected_items: Option<PolicyBackupItemsExportModel>,
     /// `excludedItems`.
-    #[serde(rename = "excludedItems", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "excludedItems")]
     pub excluded_items: Option<PolicyBackupItemsExportModel>,
     /// `scheduleSettings`.
-    #[serde(
-        rename = "scheduleSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "scheduleSettings")]
     pub schedule_settings: Option<ScheduleSettings>,
     /// `name`.
     pub name: String,
     /// `description`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `priority`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// `amazonAccountName`.
     #[serde(rename = "amazonAccountName")]
     pub amazon_account_name: String,
     /// `retrySettings`.
-    #[serde(rename = "retrySettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "retrySettings")]
     pub retry_settings: Option<RetrySettings>,
     /// `policyNotificationSettings`.
-    #[serde(
-        rename = "policyNotificationSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "policyNotificationSettings")]
     pub policy_notification_settings: Option<PolicyNotificationSettings>,
     /// `isEnabled`.
     #[serde(rename = "isEnabled")]
@@ -5707,16 +5502,14 @@ impl PolicyExportModel {
 #[non_exhaustive]
 pub struct PolicyItem {
     /// `name`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `tag`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<Link>,
     /// `virtualMachine`.
-    #[serde(rename = "virtualMachine", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "virtualMachine")]
     pub virtual_machine: Option<Link>,
     /// `deletedItem`.
-    #[serde(rename = "deletedItem", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "deletedItem")]
     pub deleted_item: Option<PolicyItemDeletedFromAmazon>,
 }
 impl PolicyItem {
@@ -5820,16 +5613,16 @@ impl From<&str> for PolicyItemDeletedFromAmazonType {
 #[non_exhaustive]
 pub struct PolicyItemsFilters {
     /// `Offset`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Offset")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Limit")]
     pub limit: Option<i32>,
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SearchPattern")]
     pub search_pattern: Option<String>,
     /// `Sort`.
-    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Sort")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<PolicyItemsSortColumns>>,
 }
@@ -5865,7 +5658,7 @@ pub struct PolicyItemsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<PolicyItem>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -5925,30 +5718,17 @@ impl From<&str> for PolicyItemsSortColumns {
 #[non_exhaustive]
 pub struct PolicyNotificationSettings {
     /// `recipient`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<String>,
     /// `notifyOnSuccess`.
-    #[serde(
-        rename = "notifyOnSuccess",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "notifyOnSuccess")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub notify_on_success: Option<bool>,
     /// `notifyOnWarning`.
-    #[serde(
-        rename = "notifyOnWarning",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "notifyOnWarning")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub notify_on_warning: Option<bool>,
     /// `notifyOnFailure`.
-    #[serde(
-        rename = "notifyOnFailure",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "notifyOnFailure")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub notify_on_failure: Option<bool>,
 }
@@ -5998,15 +5778,11 @@ pub struct PolicyReplicaSettings {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub mapping: Vec<ReplicaMapping>,
     /// `additionalTags`.
-    #[serde(rename = "additionalTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "additionalTags")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub additional_tags: Option<Vec<TagSpec>>,
     /// `copyTagsFromVolumeEnabled`.
-    #[serde(
-        rename = "copyTagsFromVolumeEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "copyTagsFromVolumeEnabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub copy_tags_from_volume_enabled: Option<bool>,
 }
@@ -6065,23 +5841,15 @@ impl From<&str> for PolicySelectionTypes {
 #[non_exhaustive]
 pub struct PolicySnapshotSettings {
     /// `additionalTags`.
-    #[serde(rename = "additionalTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "additionalTags")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub additional_tags: Option<Vec<TagSpec>>,
     /// `copyTagsFromVolumeEnabled`.
-    #[serde(
-        rename = "copyTagsFromVolumeEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "copyTagsFromVolumeEnabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub copy_tags_from_volume_enabled: Option<bool>,
     /// `tryCreateVSSSnapshot`.
-    #[serde(
-        rename = "tryCreateVSSSnapshot",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "tryCreateVSSSnapshot")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub try_create_vss_snapshot: Option<bool>,
 }
@@ -6111,56 +5879,39 @@ impl Default for PolicySnapshotSettings {
 #[non_exhaustive]
 pub struct PolicySpec {
     /// `snapshotSettings`.
-    #[serde(
-        rename = "snapshotSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "snapshotSettings")]
     pub snapshot_settings: Option<PolicySnapshotSettings>,
     /// `replicaSettings`.
-    #[serde(
-        rename = "replicaSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "replicaSettings")]
     pub replica_settings: Option<PolicyReplicaSettings>,
     /// `backupSettings`.
-    #[serde(rename = "backupSettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "backupSettings")]
     pub backup_settings: Option<PolicyBackupSettings>,
     /// `regionIds`.
-    #[serde(rename = "regionIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "regionIds")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub region_ids: Option<Vec<::veeam_runtime::Uuid>>,
     /// `selectedItems`.
-    #[serde(rename = "selectedItems", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "selectedItems")]
     pub selected_items: Option<PolicyBackupItems>,
     /// `excludedItems`.
-    #[serde(rename = "excludedItems", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "excludedItems")]
     pub excluded_items: Option<PolicyBackupItems>,
     /// `scheduleSettings`.
-    #[serde(
-        rename = "scheduleSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "scheduleSettings")]
     pub schedule_settings: Option<ScheduleSettings>,
     /// `name`.
     pub name: String,
     /// `description`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `amazonAccountId`.
     #[serde(rename = "amazonAccountId")]
     pub amazon_account_id: ::veeam_runtime::Uuid,
     /// `retrySettings`.
-    #[serde(rename = "retrySettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "retrySettings")]
     pub retry_settings: Option<RetrySettings>,
     /// `policyNotificationSettings`.
-    #[serde(
-        rename = "policyNotificationSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "policyNotificationSettings")]
     pub policy_notification_settings: Option<PolicyNotificationSettings>,
     /// `backupType`.
     #[serde(rename = "backupType")]
@@ -6278,13 +6029,11 @@ pub struct ProtectedItem {
     /// `name`.
     pub name: String,
     /// `status`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SessionItemsStatuses>,
     /// `region`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `_embedded`.
-    #[serde(rename = "_embedded", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_embedded")]
     pub embedded: Option<ProtectedItemEmbedded>,
 }
 impl ProtectedItem {
@@ -6309,10 +6058,9 @@ impl ProtectedItem {
 #[non_exhaustive]
 pub struct ProtectedItemEmbedded {
     /// `virtualMachine`.
-    #[serde(rename = "virtualMachine", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "virtualMachine")]
     pub virtual_machine: Option<Link>,
     /// `region`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<Link>,
 }
 impl ProtectedItemEmbedded {
@@ -6340,16 +6088,16 @@ impl Default for ProtectedItemEmbedded {
 #[non_exhaustive]
 pub struct ProtectedItemsFilters {
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SearchPattern")]
     pub search_pattern: Option<String>,
     /// `Offset`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Offset")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Limit")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Sort")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<ProtectedItemsSortColumns>>,
 }
@@ -6385,7 +6133,7 @@ pub struct ProtectedItemsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<ProtectedItem>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -6464,39 +6212,32 @@ pub struct RestLogin {
     /// Access token, sent as `Authorization: Bearer <token>`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// Token type (`bearer`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_type: Option<String>,
     /// Refresh token for the `refresh_token` grant.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     /// Lifetime of the access token in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i32>,
     /// When the token was issued.
-    #[serde(rename = ".issued", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = ".issued")]
     pub issued: Option<::veeam_runtime::DateTime>,
     /// When the access token expires.
-    #[serde(rename = ".expires", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = ".expires")]
     pub expires: Option<::veeam_runtime::DateTime>,
     /// Name of the authenticated user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Role of the authenticated user.
-    #[serde(rename = "roleName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "roleName")]
     pub role_name: Option<String>,
     /// Whether multi-factor authentication is enabled for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub mfa_enabled: Option<bool>,
     /// MFA token to exchange with the `mfa` grant type.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mfa_token: Option<String>,
 }
 impl RestLogin {
@@ -6560,7 +6301,7 @@ pub struct Region {
     /// `name`.
     pub name: String,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -6596,50 +6337,34 @@ pub struct RegionSettings {
     #[serde(rename = "regionId")]
     pub region_id: ::veeam_runtime::Uuid,
     /// `regionName`.
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "regionName")]
     pub region_name: Option<String>,
     /// `parentReiognId`.
-    #[serde(rename = "parentReiognId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "parentReiognId")]
     pub parent_reiogn_id: Option<::veeam_runtime::Uuid>,
     /// `parentRegionName`.
-    #[serde(
-        rename = "parentRegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "parentRegionName")]
     pub parent_region_name: Option<String>,
     /// `cloudNetworkId`.
     #[serde(rename = "cloudNetworkId")]
     pub cloud_network_id: String,
     /// `cloudNetworkName`.
-    #[serde(
-        rename = "cloudNetworkName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "cloudNetworkName")]
     pub cloud_network_name: Option<String>,
     /// `cloudSubnetworkId`.
     #[serde(rename = "cloudSubnetworkId")]
     pub cloud_subnetwork_id: String,
     /// `cloudSubnetworkName`.
-    #[serde(
-        rename = "cloudSubnetworkName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "cloudSubnetworkName")]
     pub cloud_subnetwork_name: Option<String>,
     /// `cloudSecurityGroupId`.
     #[serde(rename = "cloudSecurityGroupId")]
     pub cloud_security_group_id: String,
     /// `cloudSecurityGroupName`.
-    #[serde(
-        rename = "cloudSecurityGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "cloudSecurityGroupName")]
     pub cloud_security_group_name: Option<String>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -6676,10 +6401,8 @@ impl RegionSettings {
 #[non_exhaustive]
 pub struct RegionSettingsFilters {
     /// `offset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
 }
 impl RegionSettingsFilters {
@@ -6709,7 +6432,7 @@ pub struct RegionSettingsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<RegionSettings>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -6816,16 +6539,16 @@ impl From<&str> for RegionTypes {
 #[non_exhaustive]
 pub struct RegionsFilters {
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SearchPattern")]
     pub search_pattern: Option<String>,
     /// `Offset`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Offset")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Limit")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Sort")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<RegionsSortColumns>>,
 }
@@ -6861,7 +6584,7 @@ pub struct RegionsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<Region>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -6930,7 +6653,7 @@ pub struct RemoteMappingExportModel {
     #[serde(rename = "targetAmazonAccountName")]
     pub target_amazon_account_name: String,
     /// `encryptionKey`.
-    #[serde(rename = "encryptionKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "encryptionKey")]
     pub encryption_key: Option<String>,
 }
 impl RemoteMappingExportModel {
@@ -6968,7 +6691,7 @@ pub struct ReplicaMapping {
     #[serde(rename = "targetAmazonAccountId")]
     pub target_amazon_account_id: ::veeam_runtime::Uuid,
     /// `encryptionKey`.
-    #[serde(rename = "encryptionKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "encryptionKey")]
     pub encryption_key: Option<String>,
 }
 impl ReplicaMapping {
@@ -6999,15 +6722,11 @@ pub struct ReplicaSettingsExportModel {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub mapping: Vec<RemoteMappingExportModel>,
     /// `additionalTags`.
-    #[serde(rename = "additionalTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "additionalTags")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub additional_tags: Option<Vec<TagSpec>>,
     /// `copyTagsFromVolumeEnabled`.
-    #[serde(
-        rename = "copyTagsFromVolumeEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "copyTagsFromVolumeEnabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub copy_tags_from_volume_enabled: Option<bool>,
 }
@@ -7032,16 +6751,16 @@ impl ReplicaSettingsExportModel {
 #[non_exhaustive]
 pub struct RepositoriesFilters {
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SearchPattern")]
     pub search_pattern: Option<String>,
     /// `Offset`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Offset")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Limit")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Sort")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<RepositoriesSortColumns>>,
 }
@@ -7175,7 +6894,7 @@ pub struct RepositoriesPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<Repository>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -7310,20 +7029,19 @@ pub struct Repository {
     #[serde(rename = "amazonStorageFolder")]
     pub amazon_storage_folder: String,
     /// `amazonBucketId`.
-    #[serde(rename = "amazonBucketId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "amazonBucketId")]
     pub amazon_bucket_id: Option<::veeam_runtime::Uuid>,
     /// `hint`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     /// `enableEncryption`.
     #[serde(rename = "enableEncryption")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub enable_encryption: bool,
     /// `_embedded`.
-    #[serde(rename = "_embedded", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_embedded")]
     pub embedded: Option<RepositoryEmbedded>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -7364,7 +7082,6 @@ pub struct RepositoryCreateSpec {
     /// `name`.
     pub name: String,
     /// `description`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `amazonAccountId`.
     #[serde(rename = "amazonAccountId")]
@@ -7378,10 +7095,8 @@ pub struct RepositoryCreateSpec {
     /// `password`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// `hint`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     /// `enableEncryption`.
     #[serde(rename = "enableEncryption")]
@@ -7437,26 +7152,20 @@ impl ::std::fmt::Debug for RepositoryCreateSpec {
 #[non_exhaustive]
 pub struct RepositoryEmbedded {
     /// `amazonAccount`.
-    #[serde(rename = "amazonAccount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "amazonAccount")]
     pub amazon_account: Option<String>,
     /// `amazonAccountLink`.
-    #[serde(
-        rename = "amazonAccountLink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "amazonAccountLink")]
     pub amazon_account_link: Option<Link>,
     /// `region`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `regionLink`.
-    #[serde(rename = "regionLink", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "regionLink")]
     pub region_link: Option<Link>,
     /// `bucket`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `bucketLink`.
-    #[serde(rename = "bucketLink", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bucketLink")]
     pub bucket_link: Option<Link>,
 }
 impl RepositoryEmbedded {
@@ -7529,7 +7238,6 @@ pub struct RepositoryUpdateSpec {
     /// `name`.
     pub name: String,
     /// `description`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `amazonAccountId`.
     #[serde(rename = "amazonAccountId")]
@@ -7537,10 +7245,8 @@ pub struct RepositoryUpdateSpec {
     /// `password`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// `hint`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     /// `enableEncryption`.
     #[serde(rename = "enableEncryption")]
@@ -7589,7 +7295,7 @@ impl ::std::fmt::Debug for RepositoryUpdateSpec {
 #[non_exhaustive]
 pub struct RescanCloudAccountSpec {
     /// `regionIds`.
-    #[serde(rename = "regionIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "regionIds")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub region_ids: Option<Vec<::veeam_runtime::Uuid>>,
 }
@@ -7618,11 +7324,7 @@ pub struct ResolveNotificationsSpec {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub notifications_to_resolve: Vec<LicenseNotificationTypes>,
     /// `selectedReplies`.
-    #[serde(
-        rename = "selectedReplies",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "selectedReplies")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub selected_replies: Option<Vec<LicenseNotificationReply>>,
 }
@@ -7645,10 +7347,9 @@ impl ResolveNotificationsSpec {
 #[non_exhaustive]
 pub struct RestoreItemEmbedded {
     /// `virtualMachine`.
-    #[serde(rename = "virtualMachine", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "virtualMachine")]
     pub virtual_machine: Option<Link>,
     /// `region`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<Link>,
 }
 impl RestoreItemEmbedded {
@@ -7734,16 +7435,14 @@ impl From<&str> for RestorePointsGetAllSortItem {
 #[non_exhaustive]
 pub struct RestoredItem {
     /// `name`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `status`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SessionItemsStatuses>,
     /// `regionName`.
-    #[serde(rename = "regionName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "regionName")]
     pub region_name: Option<String>,
     /// `_embedded`.
-    #[serde(rename = "_embedded", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_embedded")]
     pub embedded: Option<RestoreItemEmbedded>,
 }
 impl RestoredItem {
@@ -7773,16 +7472,16 @@ impl Default for RestoredItem {
 #[non_exhaustive]
 pub struct RestoredItemsFilters {
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SearchPattern")]
     pub search_pattern: Option<String>,
     /// `Offset`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Offset")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Limit")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Sort")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<RestoredItemsSortColumns>>,
 }
@@ -7818,7 +7517,7 @@ pub struct RestoredItemsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<RestoredItem>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -7891,16 +7590,13 @@ impl From<&str> for RestoredItemsSortColumns {
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePoint {
     /// `name`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `status`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SessionItemsStatuses>,
     /// `region`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `_embedded`.
-    #[serde(rename = "_embedded", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_embedded")]
     pub embedded: Option<RetentionJobDeletedRestorePointEmbedded>,
 }
 impl RetentionJobDeletedRestorePoint {
@@ -7929,7 +7625,6 @@ impl Default for RetentionJobDeletedRestorePoint {
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePointEmbedded {
     /// `region`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<Link>,
 }
 impl RetentionJobDeletedRestorePointEmbedded {
@@ -8012,16 +7707,16 @@ impl From<&str> for RetentionJobDeletedRestorePointSortColumns {
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePointsFilters {
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SearchPattern")]
     pub search_pattern: Option<String>,
     /// `Offset`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Offset")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Limit")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Sort")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<RetentionJobDeletedRestorePointSortColumns>>,
 }
@@ -8057,7 +7752,7 @@ pub struct RetentionJobDeletedRestorePointsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<RetentionJobDeletedRestorePoint>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -8148,25 +7843,17 @@ pub struct RetentionSettings {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub lingering_snapshot_retention_disabled: bool,
     /// `lingeringSnapshotRetention`.
-    #[serde(
-        rename = "lingeringSnapshotRetention",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lingeringSnapshotRetention")]
     pub lingering_snapshot_retention: Option<RetentionSetting>,
     /// `sessionsRetention`.
-    #[serde(
-        rename = "sessionsRetention",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sessionsRetention")]
     pub sessions_retention: Option<RetentionSetting>,
     /// `keepAllSessions`.
     #[serde(rename = "keepAllSessions")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub keep_all_sessions: bool,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -8249,32 +7936,28 @@ pub struct ScheduleSettings {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub daily_schedule_enabled: bool,
     /// `dailySchedule`.
-    #[serde(rename = "dailySchedule", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "dailySchedule")]
     pub daily_schedule: Option<DailyScheduleSettings>,
     /// `weeklyScheduleEnabled`.
     #[serde(rename = "weeklyScheduleEnabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub weekly_schedule_enabled: bool,
     /// `weeklySchedule`.
-    #[serde(rename = "weeklySchedule", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "weeklySchedule")]
     pub weekly_schedule: Option<WeeklyScheduleSettings>,
     /// `monthlyScheduleEnabled`.
     #[serde(rename = "monthlyScheduleEnabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub monthly_schedule_enabled: bool,
     /// `monthlySchedule`.
-    #[serde(
-        rename = "monthlySchedule",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "monthlySchedule")]
     pub monthly_schedule: Option<MonthlyScheduleSettings>,
     /// `yearlyScheduleEnabled`.
     #[serde(rename = "yearlyScheduleEnabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub yearly_schedule_enabled: bool,
     /// `yearlySchedule`.
-    #[serde(rename = "yearlySchedule", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "yearlySchedule")]
     pub yearly_schedule: Option<YearlyScheduleSettings>,
 }
 impl ScheduleSettings {
@@ -8311,24 +7994,16 @@ pub struct ServiceAccountSettings {
     #[serde(rename = "serviceAmazonAccountId")]
     pub service_amazon_account_id: ::veeam_runtime::Uuid,
     /// `serviceAmazonAccountName`.
-    #[serde(
-        rename = "serviceAmazonAccountName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceAmazonAccountName")]
     pub service_amazon_account_name: Option<String>,
     /// `serviceAmazonAccountRegionType`.
-    #[serde(
-        rename = "serviceAmazonAccountRegionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceAmazonAccountRegionType")]
     pub service_amazon_account_region_type: Option<RegionTypes>,
     /// `serviceRegion`.
-    #[serde(rename = "serviceRegion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "serviceRegion")]
     pub service_region: Option<String>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -8359,42 +8034,28 @@ pub struct Session {
     /// `type`.
     pub r#type: SessionTypes,
     /// `executionStartTime`.
-    #[serde(
-        rename = "executionStartTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "executionStartTime")]
     pub execution_start_time: Option<::veeam_runtime::DateTime>,
     /// `executionStopTime`.
-    #[serde(
-        rename = "executionStopTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "executionStopTime")]
     pub execution_stop_time: Option<::veeam_runtime::DateTime>,
     /// `executionDuration`.
-    #[serde(
-        rename = "executionDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "executionDuration")]
     pub execution_duration: Option<i64>,
     /// `status`.
     pub status: SessionStatuses,
     /// `result`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<SessionResults>,
     /// `reason`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `usn`.
     pub usn: i64,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `_embedded`.
-    #[serde(rename = "_embedded", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_embedded")]
     pub embedded: Option<SessionEmbeddedResources>,
 }
 impl Session {
@@ -8430,17 +8091,13 @@ impl Session {
 #[non_exhaustive]
 pub struct SessionEmbeddedResources {
     /// `backupJobInfo`.
-    #[serde(rename = "backupJobInfo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "backupJobInfo")]
     pub backup_job_info: Option<Link>,
     /// `restoreJobInfo`.
-    #[serde(rename = "restoreJobInfo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "restoreJobInfo")]
     pub restore_job_info: Option<Link>,
     /// `retentionJobDeletedRestorePoints`.
-    #[serde(
-        rename = "retentionJobDeletedRestorePoints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "retentionJobDeletedRestorePoints")]
     pub retention_job_deleted_restore_points: Option<Link>,
 }
 impl SessionEmbeddedResources {
@@ -8510,7 +8167,7 @@ pub struct SessionLink {
     #[serde(rename = "sessionId")]
     pub session_id: ::veeam_runtime::Uuid,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -8533,7 +8190,6 @@ pub struct SessionLog {
     #[serde(rename = "sessionId")]
     pub session_id: ::veeam_runtime::Uuid,
     /// `log`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub log: Option<Vec<LogItem>>,
 }
@@ -8742,30 +8398,30 @@ impl From<&str> for SessionTypes {
 #[non_exhaustive]
 pub struct SessionsFilters {
     /// `Offset`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Offset")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Limit")]
     pub limit: Option<i32>,
     /// `PolicyId`.
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PolicyId")]
     pub policy_id: Option<::veeam_runtime::Uuid>,
     /// `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Status")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub status: Option<Vec<SessionStatuses>>,
     /// `Types`.
-    #[serde(rename = "Types", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Types")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub types: Option<Vec<SessionTypes>>,
     /// `FromUtc`.
-    #[serde(rename = "FromUtc", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FromUtc")]
     pub from_utc: Option<::veeam_runtime::DateTime>,
     /// `Usn`.
-    #[serde(rename = "Usn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Usn")]
     pub usn: Option<i64>,
     /// `Sort`.
-    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Sort")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<SessionsSortColumns>>,
 }
@@ -8805,7 +8461,7 @@ pub struct SessionsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<Session>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -8927,10 +8583,10 @@ pub struct StandardAccount {
     /// User name of the account used to authenticate against the SMTP server.
     pub username: String,
     /// Description of the record.
-    #[serde(default)]
+    #[serde(serialize_none)]
     pub description: Option<String>,
     /// Methods and operations available for the record, with their URLs.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -8967,7 +8623,6 @@ pub struct StandardAccountCreateSpec {
     /// Name of the record (at most 255 characters).
     pub name: String,
     /// Description of the record (at most 512 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// User name of the account used to authenticate against the SMTP server (at most 255 characters).
     pub username: String,
@@ -9035,14 +8690,12 @@ pub struct StandardAccountUpdateSpec {
     /// Name of the record.
     pub name: String,
     /// Description of the record; left out, it becomes `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// User name of the account used to authenticate against the SMTP server.
     pub username: String,
     /// New password; left out, the stored password is kept.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl StandardAccountUpdateSpec {
@@ -9080,16 +8733,13 @@ impl ::std::fmt::Debug for StandardAccountUpdateSpec {
 #[non_exhaustive]
 pub struct StandardAccountsFilters {
     /// `searchPattern`.
-    #[serde(rename = "searchPattern", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "searchPattern")]
     pub search_pattern: Option<String>,
     /// `offset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<StandardAccountsSortColumns>>,
 }
@@ -9164,7 +8814,7 @@ pub struct StandardAccountsPage {
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// Links of the collection.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -9228,7 +8878,7 @@ pub struct StartFlrResponse {
     /// `url`.
     pub url: String,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -9366,7 +9016,7 @@ pub struct Tag {
     /// `value`.
     pub value: String,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -9415,16 +9065,13 @@ impl TagSpec {
 #[non_exhaustive]
 pub struct TagsFilters {
     /// `searchPattern`.
-    #[serde(rename = "searchPattern", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "searchPattern")]
     pub search_pattern: Option<String>,
     /// `offset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<TagsSortColumns>>,
 }
@@ -9460,7 +9107,7 @@ pub struct TagsPage {
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -9652,7 +9299,7 @@ pub struct User {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_default: bool,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -9766,24 +9413,23 @@ impl ::std::fmt::Debug for UserMfaAccept {
 #[non_exhaustive]
 pub struct UserMfaData {
     /// `userName`.
-    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "userName")]
     pub user_name: Option<String>,
     /// `qrString`.
-    #[serde(rename = "qrString", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "qrString")]
     pub qr_string: Option<String>,
     /// `secretKey`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "secretKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "secretKey")]
     pub secret_key: Option<String>,
     /// `scratchCodes`.
-    #[serde(rename = "scratchCodes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "scratchCodes")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub scratch_codes: Option<Vec<String>>,
     /// `token`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
 impl UserMfaData {
@@ -9827,7 +9473,6 @@ impl ::std::fmt::Debug for UserMfaData {
 #[non_exhaustive]
 pub struct UserMfaSetup {
     /// `recreate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub recreate: Option<bool>,
 }
@@ -9924,17 +9569,15 @@ impl UserStatus {
 #[non_exhaustive]
 pub struct UserUpdateSpec {
     /// `description`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `password`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// `oldPassword`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "oldPassword", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "oldPassword")]
     pub old_password: Option<String>,
 }
 impl UserUpdateSpec {
@@ -9978,16 +9621,13 @@ impl ::std::fmt::Debug for UserUpdateSpec {
 #[non_exhaustive]
 pub struct UsersFilters {
     /// `searchPattern`.
-    #[serde(rename = "searchPattern", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "searchPattern")]
     pub search_pattern: Option<String>,
     /// `offset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<UsersSortColumns>>,
 }
@@ -10091,7 +9731,7 @@ pub struct UsersPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<User>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -10184,13 +9824,11 @@ impl From<&str> for UsersSortColumns {
 #[non_exhaustive]
 pub struct ValidationMessage {
     /// `severity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<ValidationMessageSeverity>,
     /// `message`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `contextId`.
-    #[serde(rename = "contextId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "contextId")]
     pub context_id: Option<::veeam_runtime::Uuid>,
 }
 impl ValidationMessage {
@@ -10256,7 +9894,6 @@ pub struct VirtualMachine {
     /// `id`.
     pub id: ::veeam_runtime::Uuid,
     /// `name`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `awsResourceId`.
     #[serde(rename = "awsResourceId")]
@@ -10265,22 +9902,17 @@ pub struct VirtualMachine {
     #[serde(rename = "protectionStatus")]
     pub protection_status: VirtualMachineProtectionStatuses,
     /// `backupDestinations`.
-    #[serde(
-        rename = "backupDestinations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "backupDestinations")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_destinations: Option<Vec<BackupDestinations>>,
     /// `location`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<VirtualMachineLocation>,
     /// `isDeleted`.
-    #[serde(rename = "isDeleted", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isDeleted")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub is_deleted: Option<bool>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -10365,29 +9997,24 @@ impl From<&str> for VirtualMachineProtectionStatuses {
 #[non_exhaustive]
 pub struct VirtualMachineRestoreOptions {
     /// `reason`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `amazonAccountId`.
-    #[serde(
-        rename = "amazonAccountId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "amazonAccountId")]
     pub amazon_account_id: Option<::veeam_runtime::Uuid>,
     /// `accessKey`.
-    #[serde(rename = "accessKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "accessKey")]
     pub access_key: Option<String>,
     /// `secretKey`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "secretKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "secretKey")]
     pub secret_key: Option<String>,
     /// `startInstance`.
-    #[serde(rename = "startInstance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "startInstance")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub start_instance: Option<bool>,
     /// `toAlternative`.
-    #[serde(rename = "toAlternative", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "toAlternative")]
     pub to_alternative: Option<VirtualMachineToAlternativeRestoreOptions>,
 }
 impl VirtualMachineRestoreOptions {
@@ -10437,32 +10064,20 @@ pub struct VirtualMachineSnapshotSpec {
     #[serde(rename = "amazonAccountId")]
     pub amazon_account_id: ::veeam_runtime::Uuid,
     /// `targetAmazonAccountIdToCopySnapshots`.
-    #[serde(
-        rename = "targetAmazonAccountIdToCopySnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetAmazonAccountIdToCopySnapshots")]
     pub target_amazon_account_id_to_copy_snapshots: Option<::veeam_runtime::Uuid>,
     /// `targetRegionIdToCopySnapshots`.
-    #[serde(
-        rename = "targetRegionIdToCopySnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetRegionIdToCopySnapshots")]
     pub target_region_id_to_copy_snapshots: Option<::veeam_runtime::Uuid>,
     /// `encryptionKey`.
-    #[serde(rename = "encryptionKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "encryptionKey")]
     pub encryption_key: Option<String>,
     /// `additionalTags`.
-    #[serde(rename = "additionalTags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "additionalTags")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub additional_tags: Option<Vec<TagSpec>>,
     /// `copyTagsFromVolumeEnabled`.
-    #[serde(
-        rename = "copyTagsFromVolumeEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "copyTagsFromVolumeEnabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub copy_tags_from_volume_enabled: Option<bool>,
 }
@@ -10508,11 +10123,7 @@ pub struct VirtualMachineToAlternativeRestoreOptions {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub preserve_encryption_for_volumes: bool,
     /// `encryptionKeyId`.
-    #[serde(
-        rename = "encryptionKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "encryptionKeyId")]
     pub encryption_key_id: Option<String>,
 }
 impl VirtualMachineToAlternativeRestoreOptions {
@@ -10633,35 +10244,27 @@ impl From<&str> for VirtualMachinesBuckupDestinationItem {
 #[non_exhaustive]
 pub struct VirtualMachinesFilters {
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SearchPattern")]
     pub search_pattern: Option<String>,
     /// `ProtectionStatus`.
-    #[serde(
-        rename = "ProtectionStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ProtectionStatus")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub protection_status: Option<Vec<VirtualMachineProtectionStatuses>>,
     /// `BackupDestination`.
-    #[serde(
-        rename = "BackupDestination",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BackupDestination")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_destination: Option<Vec<BackupDestinations>>,
     /// `BackupState`.
-    #[serde(rename = "BackupState", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BackupState")]
     pub backup_state: Option<VirtualMachinesFiltersBackupState>,
     /// `Offset`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Offset")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Limit")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Sort")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<VirtualMachinesSortColumns>>,
 }
@@ -10743,7 +10346,7 @@ pub struct VirtualMachinesPage {
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -10907,23 +10510,16 @@ pub struct VmBackupVolume {
     #[serde(rename = "backupSizeBytes")]
     pub backup_size_bytes: i64,
     /// `iops`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iops: Option<i32>,
     /// `name`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `device`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
     /// `encryptionKey`.
-    #[serde(rename = "encryptionKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "encryptionKey")]
     pub encryption_key: Option<String>,
     /// `encryptionKeyName`.
-    #[serde(
-        rename = "encryptionKeyName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "encryptionKeyName")]
     pub encryption_key_name: Option<String>,
 }
 impl VmBackupVolume {
@@ -10972,17 +10568,13 @@ pub struct VmRestorePoint {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub volumes: Vec<VmBackupVolume>,
     /// `regionId`.
-    #[serde(rename = "regionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "regionId")]
     pub region_id: Option<::veeam_runtime::Uuid>,
     /// `availabilityZoneId`.
-    #[serde(
-        rename = "availabilityZoneId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "availabilityZoneId")]
     pub availability_zone_id: Option<::veeam_runtime::Uuid>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -11032,30 +10624,22 @@ pub struct VmRestorePointDefaultNetworkSettings {
     #[serde(rename = "restorePointId")]
     pub restore_point_id: ::veeam_runtime::Uuid,
     /// `networkName`.
-    #[serde(rename = "networkName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "networkName")]
     pub network_name: Option<String>,
     /// `networkId`.
-    #[serde(rename = "networkId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "networkId")]
     pub network_id: Option<String>,
     /// `subNetworkName`.
-    #[serde(rename = "subNetworkName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "subNetworkName")]
     pub sub_network_name: Option<String>,
     /// `subNetworkId`.
-    #[serde(rename = "subNetworkId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "subNetworkId")]
     pub sub_network_id: Option<String>,
     /// `securityGroupName`.
-    #[serde(
-        rename = "securityGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "securityGroupName")]
     pub security_group_name: Option<String>,
     /// `securityGroupId`.
-    #[serde(
-        rename = "securityGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "securityGroupId")]
     pub security_group_id: Option<String>,
 }
 impl VmRestorePointDefaultNetworkSettings {
@@ -11082,24 +10666,20 @@ impl VmRestorePointDefaultNetworkSettings {
 #[non_exhaustive]
 pub struct VmRestorePointsFilters {
     /// `VirtualMachineId`.
-    #[serde(
-        rename = "VirtualMachineId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VirtualMachineId")]
     pub virtual_machine_id: Option<::veeam_runtime::Uuid>,
     /// `OnlyLatest`.
-    #[serde(rename = "OnlyLatest", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "OnlyLatest")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub only_latest: Option<bool>,
     /// `Offset`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Offset")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Limit")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Sort")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<VmRestorePointsSortColumns>>,
 }
@@ -11136,7 +10716,7 @@ pub struct VmRestorePointsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<VmRestorePoint>,
     /// `_links`.
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -11271,10 +10851,10 @@ pub struct WeeklyScheduleSettings {
     #[serde(rename = "snapshotOptions")]
     pub snapshot_options: WeeklySnapshotScheduleSettings,
     /// `backupOptions`.
-    #[serde(rename = "backupOptions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "backupOptions")]
     pub backup_options: Option<WeeklyBackupScheduleSettings>,
     /// `replicaOptions`.
-    #[serde(rename = "replicaOptions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "replicaOptions")]
     pub replica_options: Option<WeeklyReplicaScheduleSettings>,
 }
 impl WeeklyScheduleSettings {
@@ -11370,10 +10950,10 @@ pub struct YearlyScheduleSettings {
     #[serde(rename = "dayNumberInMonth")]
     pub day_number_in_month: DayNumbersInMonth,
     /// `dayOfWeek`.
-    #[serde(rename = "dayOfWeek", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "dayOfWeek")]
     pub day_of_week: Option<DaysOfWeek>,
     /// `dayOfMonth`.
-    #[serde(rename = "dayOfMonth", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "dayOfMonth")]
     pub day_of_month: Option<i32>,
     /// `month`.
     pub month: Months,

@@ -14,6 +14,8 @@
 
 //! The client: one method per operation.
 use super::Error;
+#[allow(unused_imports)]
+use crate::enterprise_manager::models;
 static API: ::veeam_runtime::client::ApiInfo = ::veeam_runtime::client::ApiInfo {
     name: "enterprise_manager",
     base_path: "/api",
@@ -30,9 +32,7 @@ static API: ::veeam_runtime::client::ApiInfo = ::veeam_runtime::client::ApiInfo 
         false,
     ),
 };
-::veeam_runtime::json_xml_error_body!(
-    crate ::enterprise_manager::models::Error, | body | body.message.as_deref()
-);
+::veeam_runtime::json_xml_error_body!(models::Error, | body | body.message.as_deref());
 /// Builds a [`Client`]: base URL, timeouts, TLS, user agent, wire format.
 pub type ClientBuilder = ::veeam_runtime::client::ClientBuilder<Client>;
 /// Client of the Veeam Backup Enterprise Manager REST API.
@@ -64,7 +64,7 @@ impl Client {
         &self,
         username: &str,
         password: &str,
-    ) -> Result<crate::enterprise_manager::models::LogonSession, Error> {
+    ) -> Result<models::LogonSession, Error> {
         struct Fields<'a> {
             client: &'a Client,
         }
@@ -73,7 +73,7 @@ impl Client {
                 self,
                 username: &str,
                 password: &str,
-            ) -> Result<crate::enterprise_manager::models::LogonSession, Error> {
+            ) -> Result<models::LogonSession, Error> {
                 let mut request = ::veeam_runtime::client::Request::new(
                     ::veeam_runtime::client::POST,
                     "logon",
@@ -86,8 +86,7 @@ impl Client {
                 request.basic_auth(username, password);
                 let response = self.client.transport.send(request).await?;
                 self.client.transport.store_session(&response)?;
-                let output: crate::enterprise_manager::models::LogonSession = response
-                    .body_if(201u16)?;
+                let output: models::LogonSession = response.body_if(201u16)?;
                 if let Some(id) = &output.session_id {
                     self.client
                         .transport
@@ -167,23 +166,17 @@ impl Client {
     ///Waits for a task to be over, polling it with [`get_task`](Self::get_task) (250 ms, doubling up to 5 s, for at most 10 minutes): the finished task, whose `related_id()` names what it created or changed; `Error::Task` when it failed or ran out of time. Read it through the `TaskStatus` trait.
     pub async fn wait_for_task(
         &self,
-        task: crate::enterprise_manager::models::Task,
-    ) -> Result<
-        crate::enterprise_manager::models::Task,
-        crate::enterprise_manager::Error,
-    > {
+        task: models::Task,
+    ) -> Result<models::Task, crate::enterprise_manager::Error> {
         self.wait_for_task_with(task, &::veeam_runtime::client::TaskWait::default())
             .await
     }
     /// [`wait_for_task`](Self::wait_for_task) with other delays and timeout.
     pub async fn wait_for_task_with(
         &self,
-        task: crate::enterprise_manager::models::Task,
+        task: models::Task,
         options: &::veeam_runtime::client::TaskWait,
-    ) -> Result<
-        crate::enterprise_manager::models::Task,
-        crate::enterprise_manager::Error,
-    > {
+    ) -> Result<models::Task, crate::enterprise_manager::Error> {
         ::veeam_runtime::client::wait_for_task(
                 "getTask",
                 task,
@@ -201,7 +194,7 @@ impl Client {
     pub fn add_job_include(
         &self,
         job_id: ::veeam_runtime::Uuid,
-        body: crate::enterprise_manager::models::CreateObjectInJobSpec,
+        body: models::CreateObjectInJobSpec,
     ) -> requests::AddJobInclude<'_> {
         requests::AddJobInclude {
             client: self,
@@ -221,7 +214,7 @@ impl Client {
     pub fn clone_job(
         &self,
         job_id: ::veeam_runtime::Uuid,
-        body: crate::enterprise_manager::models::JobCloneSpec,
+        body: models::JobCloneSpec,
     ) -> requests::CloneJob<'_> {
         requests::CloneJob {
             client: self,
@@ -240,7 +233,7 @@ impl Client {
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html>
     pub fn connect_backup_server(
         &self,
-        body: crate::enterprise_manager::models::BackupServerSpec,
+        body: models::BackupServerSpec,
     ) -> requests::ConnectBackupServer<'_> {
         requests::ConnectBackupServer {
             client: self,
@@ -255,7 +248,7 @@ impl Client {
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html>
     pub fn create_account(
         &self,
-        body: crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
+        body: models::EnterpriseAccountCreateSpec,
     ) -> requests::CreateAccount<'_> {
         requests::CreateAccount {
             client: self,
@@ -274,7 +267,7 @@ impl Client {
     pub fn create_password(
         &self,
         backup_server_id: ::veeam_runtime::Uuid,
-        body: crate::enterprise_manager::models::PasswordKeyInfoSpec,
+        body: models::PasswordKeyInfoSpec,
     ) -> requests::CreatePassword<'_> {
         requests::CreatePassword {
             client: self,
@@ -369,7 +362,7 @@ impl Client {
     pub fn edit_backup_server(
         &self,
         backup_server_id: ::veeam_runtime::Uuid,
-        body: crate::enterprise_manager::models::BackupServerEditSpec,
+        body: models::BackupServerEditSpec,
     ) -> requests::EditBackupServer<'_> {
         requests::EditBackupServer {
             client: self,
@@ -387,7 +380,7 @@ impl Client {
         &self,
         backup_server_id: ::veeam_runtime::Uuid,
         password_id: ::veeam_runtime::Uuid,
-        body: crate::enterprise_manager::models::PasswordKeyInfoEditSpec,
+        body: models::PasswordKeyInfoEditSpec,
     ) -> requests::EditPassword<'_> {
         requests::EditPassword {
             client: self,
@@ -1666,17 +1659,19 @@ impl Client {
 pub mod requests {
     #[allow(unused_imports)]
     use ::veeam_runtime::client as rt;
+    #[allow(unused_imports)]
+    use crate::enterprise_manager::models;
     /// Request builder of [`Client::add_job_include`](super::Client::add_job_include).
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct AddJobInclude<'a> {
         pub(super) client: &'a super::Client,
         /// ID of the job.
         pub(super) job_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::enterprise_manager::models::CreateObjectInJobSpec,
+        pub(super) body: models::CreateObjectInJobSpec,
     }
     impl<'a> rt::Operation<'a> for AddJobInclude<'a> {
-        type Output = crate::enterprise_manager::models::Task;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Task;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -1711,11 +1706,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// ID of the job.
         pub(super) job_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::enterprise_manager::models::JobCloneSpec,
+        pub(super) body: models::JobCloneSpec,
     }
     impl<'a> rt::Operation<'a> for CloneJob<'a> {
-        type Output = crate::enterprise_manager::models::Task;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Task;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -1748,11 +1743,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct ConnectBackupServer<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::enterprise_manager::models::BackupServerSpec,
+        pub(super) body: models::BackupServerSpec,
     }
     impl<'a> rt::Operation<'a> for ConnectBackupServer<'a> {
-        type Output = crate::enterprise_manager::models::Task;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Task;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -1784,11 +1779,11 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
     pub struct CreateAccount<'a> {
         pub(super) client: &'a super::Client,
-        pub(super) body: crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
+        pub(super) body: models::EnterpriseAccountCreateSpec,
     }
     impl<'a> rt::Operation<'a> for CreateAccount<'a> {
         type Output = ();
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -1821,11 +1816,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::enterprise_manager::models::PasswordKeyInfoSpec,
+        pub(super) body: models::PasswordKeyInfoSpec,
     }
     impl<'a> rt::Operation<'a> for CreatePassword<'a> {
-        type Output = crate::enterprise_manager::models::Task;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Task;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -1864,7 +1859,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for DeleteAccount<'a> {
         type Output = ();
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -1892,7 +1887,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for DeleteBackupServer<'a> {
         type Output = ();
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -1921,8 +1916,8 @@ pub mod requests {
         pub(super) include_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for DeleteJobInclude<'a> {
-        type Output = crate::enterprise_manager::models::Task;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Task;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -1954,7 +1949,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for DeletePassword<'a> {
         type Output = ();
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -1984,7 +1979,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for DeleteTask<'a> {
         type Output = ();
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2009,11 +2004,11 @@ pub mod requests {
         pub(super) client: &'a super::Client,
         /// ID of the backup server.
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::enterprise_manager::models::BackupServerEditSpec,
+        pub(super) body: models::BackupServerEditSpec,
     }
     impl<'a> rt::Operation<'a> for EditBackupServer<'a> {
         type Output = ();
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2049,11 +2044,11 @@ pub mod requests {
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
         /// ID of the password.
         pub(super) password_id: ::veeam_runtime::Uuid,
-        pub(super) body: crate::enterprise_manager::models::PasswordKeyInfoEditSpec,
+        pub(super) body: models::PasswordKeyInfoEditSpec,
     }
     impl<'a> rt::Operation<'a> for EditPassword<'a> {
         type Output = ();
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2091,8 +2086,8 @@ pub mod requests {
         pub(super) account_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetAccount<'a> {
-        type Output = crate::enterprise_manager::models::EntityRef;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2119,8 +2114,8 @@ pub mod requests {
         pub(super) account_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetAccountEntity<'a> {
-        type Output = crate::enterprise_manager::models::EnterpriseAccount;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EnterpriseAccount;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2148,8 +2143,8 @@ pub mod requests {
         pub(super) backup_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetBackup<'a> {
-        type Output = crate::enterprise_manager::models::EntityRef;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2176,8 +2171,8 @@ pub mod requests {
         pub(super) backup_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetBackupEntity<'a> {
-        type Output = crate::enterprise_manager::models::Backup;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Backup;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2205,8 +2200,8 @@ pub mod requests {
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetBackupServer<'a> {
-        type Output = crate::enterprise_manager::models::EntityRef;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2233,8 +2228,8 @@ pub mod requests {
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetBackupServerEntity<'a> {
-        type Output = crate::enterprise_manager::models::BackupServer;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::BackupServer;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2262,8 +2257,8 @@ pub mod requests {
         pub(super) session_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetBackupSession<'a> {
-        type Output = crate::enterprise_manager::models::EntityRef;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2290,8 +2285,8 @@ pub mod requests {
         pub(super) session_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetBackupSessionEntity<'a> {
-        type Output = crate::enterprise_manager::models::BackupJobSession;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::BackupJobSession;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2319,8 +2314,8 @@ pub mod requests {
         pub(super) task_session_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetBackupTaskSession<'a> {
-        type Output = crate::enterprise_manager::models::EntityRef;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2347,8 +2342,8 @@ pub mod requests {
         pub(super) task_session_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetBackupTaskSessionEntity<'a> {
-        type Output = crate::enterprise_manager::models::BackupTaskSession;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::BackupTaskSession;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2378,8 +2373,8 @@ pub mod requests {
         pub(super) credentials_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetCredentials<'a> {
-        type Output = crate::enterprise_manager::models::CredentialsInfo;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::CredentialsInfo;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2409,8 +2404,8 @@ pub mod requests {
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetJob<'a> {
-        type Output = crate::enterprise_manager::models::EntityRef;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2437,8 +2432,8 @@ pub mod requests {
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetJobEntity<'a> {
-        type Output = crate::enterprise_manager::models::Job;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Job;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2468,8 +2463,8 @@ pub mod requests {
         pub(super) include_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetJobInclude<'a> {
-        type Output = crate::enterprise_manager::models::ObjectInJob;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::ObjectInJob;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2498,8 +2493,8 @@ pub mod requests {
         pub(super) session_id: String,
     }
     impl<'a> rt::Operation<'a> for GetLogonSession<'a> {
-        type Output = crate::enterprise_manager::models::LogonSession;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::LogonSession;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2527,8 +2522,8 @@ pub mod requests {
         pub(super) managed_server_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetManagedServer<'a> {
-        type Output = crate::enterprise_manager::models::EntityRef;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2555,8 +2550,8 @@ pub mod requests {
         pub(super) managed_server_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetManagedServerEntity<'a> {
-        type Output = crate::enterprise_manager::models::ManagedServer;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::ManagedServer;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2586,8 +2581,8 @@ pub mod requests {
         pub(super) password_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetPassword<'a> {
-        type Output = crate::enterprise_manager::models::PasswordKeyInfo;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::PasswordKeyInfo;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2616,8 +2611,8 @@ pub mod requests {
         pub(super) repository_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetRepository<'a> {
-        type Output = crate::enterprise_manager::models::EntityRef;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2644,8 +2639,8 @@ pub mod requests {
         pub(super) repository_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetRepositoryEntity<'a> {
-        type Output = crate::enterprise_manager::models::Repository;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Repository;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2673,8 +2668,8 @@ pub mod requests {
         pub(super) restore_point_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetRestorePoint<'a> {
-        type Output = crate::enterprise_manager::models::EntityRef;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2701,8 +2696,8 @@ pub mod requests {
         pub(super) restore_point_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetRestorePointEntity<'a> {
-        type Output = crate::enterprise_manager::models::RestorePoint;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::RestorePoint;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2730,8 +2725,8 @@ pub mod requests {
         pub(super) role_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetRole<'a> {
-        type Output = crate::enterprise_manager::models::EntityRef;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2758,8 +2753,8 @@ pub mod requests {
         pub(super) role_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetRoleEntity<'a> {
-        type Output = crate::enterprise_manager::models::EnterpriseRole;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EnterpriseRole;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2787,8 +2782,8 @@ pub mod requests {
         pub(super) task_id: String,
     }
     impl<'a> rt::Operation<'a> for GetTask<'a> {
-        type Output = crate::enterprise_manager::models::Task;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Task;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2815,8 +2810,8 @@ pub mod requests {
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetVmRestorePoint<'a> {
-        type Output = crate::enterprise_manager::models::EntityRef;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2843,8 +2838,8 @@ pub mod requests {
         pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for GetVmRestorePointEntity<'a> {
-        type Output = crate::enterprise_manager::models::VmRestorePoint;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::VmRestorePoint;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2870,8 +2865,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListAccounts<'a> {
-        type Output = crate::enterprise_manager::models::EntityReferences;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2895,8 +2890,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListBackupEntities<'a> {
-        type Output = crate::enterprise_manager::models::Backups;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Backups;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2923,8 +2918,8 @@ pub mod requests {
         pub(super) backup_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for ListBackupRestorePoints<'a> {
-        type Output = crate::enterprise_manager::models::EntityReferences;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2950,8 +2945,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListBackupServerEntities<'a> {
-        type Output = crate::enterprise_manager::models::BackupServers;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::BackupServers;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -2976,8 +2971,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListBackupServers<'a> {
-        type Output = crate::enterprise_manager::models::EntityReferences;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3001,8 +2996,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListBackupSessionEntities<'a> {
-        type Output = crate::enterprise_manager::models::BackupJobSessions;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::BackupJobSessions;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3029,8 +3024,8 @@ pub mod requests {
         pub(super) session_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for ListBackupSessionTaskSessions<'a> {
-        type Output = crate::enterprise_manager::models::EntityReferences;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3056,8 +3051,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListBackupSessions<'a> {
-        type Output = crate::enterprise_manager::models::EntityReferences;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3081,8 +3076,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListBackupTaskSessionEntities<'a> {
-        type Output = crate::enterprise_manager::models::BackupTaskSessions;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::BackupTaskSessions;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3107,8 +3102,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListBackupTaskSessions<'a> {
-        type Output = crate::enterprise_manager::models::EntityReferences;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3132,8 +3127,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListBackups<'a> {
-        type Output = crate::enterprise_manager::models::EntityReferences;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3159,8 +3154,8 @@ pub mod requests {
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for ListCredentials<'a> {
-        type Output = crate::enterprise_manager::models::CredentialsInfoList;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::CredentialsInfoList;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3189,8 +3184,8 @@ pub mod requests {
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for ListJobBackupSessions<'a> {
-        type Output = crate::enterprise_manager::models::EntityReferences;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3216,8 +3211,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListJobEntities<'a> {
-        type Output = crate::enterprise_manager::models::Jobs;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Jobs;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3244,8 +3239,8 @@ pub mod requests {
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for ListJobIncludes<'a> {
-        type Output = crate::enterprise_manager::models::ObjectsInJob;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::ObjectsInJob;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3271,8 +3266,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListJobs<'a> {
-        type Output = crate::enterprise_manager::models::EntityReferences;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(rt::GET, "listJobs", "/api/jobs", true);
@@ -3291,8 +3286,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListLogonSessions<'a> {
-        type Output = crate::enterprise_manager::models::LogonSessions;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::LogonSessions;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3317,8 +3312,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListManagedServerEntities<'a> {
-        type Output = crate::enterprise_manager::models::ManagedServers;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::ManagedServers;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3343,8 +3338,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListManagedServers<'a> {
-        type Output = crate::enterprise_manager::models::EntityReferences;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3370,8 +3365,8 @@ pub mod requests {
         pub(super) backup_server_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for ListPasswords<'a> {
-        type Output = crate::enterprise_manager::models::PasswordKeyInfoList;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::PasswordKeyInfoList;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3397,8 +3392,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListRepositories<'a> {
-        type Output = crate::enterprise_manager::models::EntityReferences;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3422,8 +3417,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListRepositoryEntities<'a> {
-        type Output = crate::enterprise_manager::models::Repositories;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Repositories;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3448,8 +3443,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListRestorePointEntities<'a> {
-        type Output = crate::enterprise_manager::models::RestorePoints;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::RestorePoints;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3476,8 +3471,8 @@ pub mod requests {
         pub(super) restore_point_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for ListRestorePointVmRestorePoints<'a> {
-        type Output = crate::enterprise_manager::models::EntityReferences;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3503,8 +3498,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListRestorePoints<'a> {
-        type Output = crate::enterprise_manager::models::EntityReferences;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3528,8 +3523,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListRoles<'a> {
-        type Output = crate::enterprise_manager::models::EntityReferences;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3553,8 +3548,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListTasks<'a> {
-        type Output = crate::enterprise_manager::models::Tasks;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Tasks;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(rt::GET, "listTasks", "/api/tasks", true);
@@ -3573,8 +3568,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListVmRestorePointEntities<'a> {
-        type Output = crate::enterprise_manager::models::VmRestorePoints;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::VmRestorePoints;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3599,8 +3594,8 @@ pub mod requests {
         pub(super) client: &'a super::Client,
     }
     impl<'a> rt::Operation<'a> for ListVmRestorePoints<'a> {
-        type Output = crate::enterprise_manager::models::EntityReferences;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3627,7 +3622,7 @@ pub mod requests {
     }
     impl<'a> rt::Operation<'a> for Logout<'a> {
         type Output = ();
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3689,8 +3684,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryBackupEntities<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3760,8 +3755,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryBackupServerEntities<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3838,8 +3833,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryBackupServers<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3909,8 +3904,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryBackupSessionEntities<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -3980,8 +3975,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryBackupSessions<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4050,8 +4045,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryBackupTaskSessionEntities<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4121,8 +4116,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryBackupTaskSessions<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4191,8 +4186,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryBackups<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4259,8 +4254,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryJobEntities<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4330,8 +4325,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryJobs<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(rt::GET, "queryJobs", "/api/query", true);
@@ -4393,8 +4388,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryManagedServerEntities<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4464,8 +4459,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryManagedServers<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4541,8 +4536,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryPasswords<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4612,8 +4607,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryRepositories<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4682,8 +4677,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryRepositoryEntities<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4753,8 +4748,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryRestorePointEntities<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4824,8 +4819,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryRestorePoints<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4894,8 +4889,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryVmRestorePointEntities<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -4965,8 +4960,8 @@ pub mod requests {
         }
     }
     impl<'a> rt::Operation<'a> for QueryVmRestorePoints<'a> {
-        type Output = crate::enterprise_manager::models::QueryResult;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5000,8 +4995,8 @@ pub mod requests {
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for RetryJob<'a> {
-        type Output = crate::enterprise_manager::models::Task;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Task;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5029,8 +5024,8 @@ pub mod requests {
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for StartJob<'a> {
-        type Output = crate::enterprise_manager::models::Task;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Task;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5058,8 +5053,8 @@ pub mod requests {
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for StopJob<'a> {
-        type Output = crate::enterprise_manager::models::Task;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Task;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5087,8 +5082,8 @@ pub mod requests {
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for SyncJob<'a> {
-        type Output = crate::enterprise_manager::models::Task;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Task;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
@@ -5116,8 +5111,8 @@ pub mod requests {
         pub(super) job_id: ::veeam_runtime::Uuid,
     }
     impl<'a> rt::Operation<'a> for ToggleJobSchedule<'a> {
-        type Output = crate::enterprise_manager::models::Task;
-        type ErrorBody = crate::enterprise_manager::models::Error;
+        type Output = models::Task;
+        type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(

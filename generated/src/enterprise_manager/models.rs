@@ -78,7 +78,7 @@ impl ::veeam_runtime::xml::XmlScalar for AccountTypeEnumeration {
 #[non_exhaustive]
 pub struct AdvancedStorageOptions {
     /// ID of the password the backups are encrypted with.
-    #[serde(rename = "PasswordKeyId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PasswordKeyId")]
     pub password_key_id: Option<String>,
 }
 impl AdvancedStorageOptions {
@@ -146,26 +146,26 @@ impl ::veeam_runtime::xml::ToXml for AdvancedStorageOptions {
 #[non_exhaustive]
 pub struct Backup {
     /// `Href`.
-    #[serde(rename = "Href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Href")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
     /// Name of the backup.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name")]
     pub name: Option<String>,
     /// UID of the backup (`urn:veeam:Backup:<uuid>`).
-    #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UID")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `VMware`, `HyperV`, `vCloud`, `CustomPlatform`, ...
-    #[serde(rename = "Platform", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Platform")]
     pub platform: Option<String>,
     /// Such as `ParentBackup`.
-    #[serde(rename = "BackupType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BackupType")]
     pub backup_type: Option<String>,
 }
 impl Backup {
@@ -260,7 +260,7 @@ pub struct BackupCopyJobCloneInfo {
     #[serde(rename = "RepositoryUid")]
     pub repository_uid: Uid,
     /// `Description`.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description")]
     pub description: Option<String>,
 }
 impl BackupCopyJobCloneInfo {
@@ -329,7 +329,7 @@ pub struct BackupJobCloneInfo {
     #[serde(rename = "RepositoryUid")]
     pub repository_uid: Uid,
     /// `Description`.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description")]
     pub description: Option<String>,
 }
 impl BackupJobCloneInfo {
@@ -388,36 +388,20 @@ impl ::veeam_runtime::xml::ToXml for BackupJobCloneInfo {
 #[non_exhaustive]
 pub struct BackupJobInfo {
     /// VMs and containers the job processes.
-    #[serde(rename = "Includes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Includes")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub includes: Option<Vec<ObjectInJob>>,
     /// Job-wide guest processing.
-    #[serde(
-        rename = "GuestProcessingOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GuestProcessingOptions")]
     pub guest_processing_options: Option<GuestProcessingOptions>,
     /// `AdvancedStorageOptions`.
-    #[serde(
-        rename = "AdvancedStorageOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AdvancedStorageOptions")]
     pub advanced_storage_options: Option<AdvancedStorageOptions>,
     /// `GfsRetentionPolicy`.
-    #[serde(
-        rename = "GfsRetentionPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GfsRetentionPolicy")]
     pub gfs_retention_policy: Option<GfsRetentionPolicy>,
     /// `SimpleRetentionPolicy`.
-    #[serde(
-        rename = "SimpleRetentionPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SimpleRetentionPolicy")]
     pub simple_retention_policy: Option<SimpleRetentionPolicy>,
 }
 impl BackupJobInfo {
@@ -508,51 +492,47 @@ impl ::veeam_runtime::xml::ToXml for BackupJobInfo {
 #[non_exhaustive]
 pub struct BackupJobSession {
     /// `Href`.
-    #[serde(rename = "Href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Href")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
     /// Name of the session.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name")]
     pub name: Option<String>,
     /// UID of the session (`urn:veeam:BackupJobSession:<uuid>`).
-    #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UID")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// UID of the job.
-    #[serde(rename = "JobUid", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "JobUid")]
     pub job_uid: Option<Uid>,
     /// `JobName`.
-    #[serde(rename = "JobName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "JobName")]
     pub job_name: Option<String>,
     /// `JobType`.
-    #[serde(rename = "JobType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "JobType")]
     pub job_type: Option<JobType>,
     /// When the session started.
-    #[serde(
-        rename = "CreationTimeUTC",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreationTimeUTC")]
     pub creation_time_utc: Option<::veeam_runtime::DateTime>,
     /// When it ended.
-    #[serde(rename = "EndTimeUTC", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EndTimeUTC")]
     pub end_time_utc: Option<::veeam_runtime::DateTime>,
     /// `Starting`, `Working`, `Stopping`, `Stopped`, ...
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "State")]
     pub state: Option<String>,
     /// `Result`.
-    #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Result")]
     pub result: Option<SessionResult>,
     /// Percent done.
-    #[serde(rename = "Progress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Progress")]
     pub progress: Option<i32>,
     /// Whether the session retries an earlier one.
-    #[serde(rename = "IsRetry", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IsRetry")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub is_retry: Option<bool>,
 }
@@ -661,12 +641,7 @@ impl ::veeam_runtime::xml::ToXml for BackupJobSession {
 #[non_exhaustive]
 pub struct BackupJobSessions {
     /// In XML each is a `BackupJobSession` element, in JSON the list is `BackupJobSessions`.
-    #[serde(
-        rename = "BackupJobSessions",
-        alias = "BackupJobSession",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BackupJobSessions", alias = "BackupJobSession")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_job_session: Option<Vec<BackupJobSession>>,
 }
@@ -766,39 +741,35 @@ impl ::veeam_runtime::xml::ToXml for BackupJobSessions {
 #[non_exhaustive]
 pub struct BackupServer {
     /// `Href`.
-    #[serde(rename = "Href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Href")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
     /// Name of the backup server.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name")]
     pub name: Option<String>,
     /// UID of the backup server.
-    #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UID")]
     pub uid: Option<Uid>,
     /// `Links`.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// Description of the backup server in Enterprise Manager.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description")]
     pub description: Option<String>,
     /// Port Enterprise Manager collects data on (9392 by default).
-    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Port")]
     pub port: Option<i32>,
     /// Veeam Backup & Replication version on the server.
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Version")]
     pub version: Option<String>,
     /// Certificate port for servers with Veeam Backup & Replication 12 or later (9405).
-    #[serde(rename = "WcfPort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "WcfPort")]
     pub wcf_port: Option<i32>,
     /// Certificate thumbprint of the backup server.
-    #[serde(
-        rename = "VbrCertificateThumbprint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VbrCertificateThumbprint")]
     pub vbr_certificate_thumbprint: Option<String>,
 }
 impl BackupServer {
@@ -901,31 +872,27 @@ impl ::veeam_runtime::xml::ToXml for BackupServer {
 #[non_exhaustive]
 pub struct BackupServerEditSpec {
     /// Description of the backup server.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description")]
     pub description: Option<String>,
     /// DNS name or IP address of the backup server.
     #[serde(rename = "DnsNameOrIpAddress")]
     pub dns_name_or_ip_address: String,
     /// Port Enterprise Manager uses to talk to the server.
-    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Port")]
     pub port: Option<i32>,
     /// Account to connect with, as `DOMAIN\USERNAME` or `HOST\USERNAME`.
-    #[serde(rename = "Username", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Username")]
     pub username: Option<String>,
     /// Password of that account.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Password")]
     pub password: Option<String>,
     /// Certificate port for Veeam Backup & Replication 12 or later (9405).
-    #[serde(rename = "WcfPort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "WcfPort")]
     pub wcf_port: Option<i32>,
     /// Certificate thumbprint of the backup server.
-    #[serde(
-        rename = "VbrCertificateThumbprint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VbrCertificateThumbprint")]
     pub vbr_certificate_thumbprint: Option<String>,
 }
 impl BackupServerEditSpec {
@@ -1034,14 +1001,10 @@ pub struct BackupServerSpec {
     #[serde(rename = "Password")]
     pub password: String,
     /// Certificate port for Veeam Backup & Replication 12 or later (9405).
-    #[serde(rename = "WcfPort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "WcfPort")]
     pub wcf_port: Option<i32>,
     /// Certificate thumbprint of the backup server.
-    #[serde(
-        rename = "VbrCertificateThumbprint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VbrCertificateThumbprint")]
     pub vbr_certificate_thumbprint: Option<String>,
 }
 impl BackupServerSpec {
@@ -1135,12 +1098,7 @@ impl ::veeam_runtime::xml::ToXml for BackupServerSpec {
 #[non_exhaustive]
 pub struct BackupServers {
     /// The servers; in XML each is a `BackupServer` element, in JSON the list is `BackupServers`.
-    #[serde(
-        rename = "BackupServers",
-        alias = "BackupServer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BackupServers", alias = "BackupServer")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_server: Option<Vec<BackupServer>>,
 }
@@ -1235,48 +1193,44 @@ impl ::veeam_runtime::xml::ToXml for BackupServers {
 #[non_exhaustive]
 pub struct BackupTaskSession {
     /// `Href`.
-    #[serde(rename = "Href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Href")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
     /// Name of the task session.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name")]
     pub name: Option<String>,
     /// UID of the task session (`urn:veeam:BackupTaskSession:<uuid>`).
-    #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UID")]
     pub uid: Option<Uid>,
     /// Name of the VM.
-    #[serde(rename = "VmDisplayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VmDisplayName")]
     pub vm_display_name: Option<String>,
     /// Related resources and actions.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// UID of the job session.
-    #[serde(rename = "JobSessionUid", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "JobSessionUid")]
     pub job_session_uid: Option<Uid>,
     /// `CreationTimeUTC`.
-    #[serde(
-        rename = "CreationTimeUTC",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreationTimeUTC")]
     pub creation_time_utc: Option<::veeam_runtime::DateTime>,
     /// `EndTimeUTC`.
-    #[serde(rename = "EndTimeUTC", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EndTimeUTC")]
     pub end_time_utc: Option<::veeam_runtime::DateTime>,
     /// `InProgress`, `Completed`, ...
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "State")]
     pub state: Option<String>,
     /// `Result`.
-    #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Result")]
     pub result: Option<SessionResult>,
     /// Why it failed or warned (empty otherwise).
-    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Reason")]
     pub reason: Option<String>,
     /// Bytes processed.
-    #[serde(rename = "TotalSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TotalSize")]
     pub total_size: Option<i64>,
 }
 impl BackupTaskSession {
@@ -1381,12 +1335,7 @@ impl ::veeam_runtime::xml::ToXml for BackupTaskSession {
 #[non_exhaustive]
 pub struct BackupTaskSessions {
     /// In XML each is a `BackupTaskSession` element, in JSON the list is `BackupTaskSessions`.
-    #[serde(
-        rename = "BackupTaskSessions",
-        alias = "BackupTaskSession",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BackupTaskSessions", alias = "BackupTaskSession")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_task_session: Option<Vec<BackupTaskSession>>,
 }
@@ -1455,11 +1404,11 @@ impl ::veeam_runtime::xml::ToXml for BackupTaskSessions {
 #[non_exhaustive]
 pub struct BackupWindow {
     /// `Enabled`.
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Enabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// `TimePeriods`.
-    #[serde(rename = "TimePeriods", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TimePeriods")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub time_periods: Option<Vec<ScheduleDay>>,
 }
@@ -1514,12 +1463,7 @@ impl ::veeam_runtime::xml::ToXml for BackupWindow {
 #[non_exhaustive]
 pub struct Backups {
     /// In XML each is a `Backup` element, in JSON the list is `Backups`.
-    #[serde(
-        rename = "Backups",
-        alias = "Backup",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Backups", alias = "Backup")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup: Option<Vec<Backup>>,
 }
@@ -1588,11 +1532,11 @@ impl ::veeam_runtime::xml::ToXml for Backups {
 #[non_exhaustive]
 pub struct ContinuousSchedule {
     /// `Enabled`.
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Enabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// `Schedule`.
-    #[serde(rename = "Schedule", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Schedule")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub schedule: Option<Vec<ScheduleDay>>,
 }
@@ -1678,11 +1622,7 @@ pub struct CreateObjectInJobSpec {
     #[serde(rename = "HierarchyObjName")]
     pub hierarchy_obj_name: String,
     /// `GuestProcessingOptions`.
-    #[serde(
-        rename = "GuestProcessingOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GuestProcessingOptions")]
     pub guest_processing_options: Option<GuestProcessingOptions>,
 }
 impl CreateObjectInJobSpec {
@@ -1780,28 +1720,28 @@ impl ::veeam_runtime::xml::ToXml for CreateObjectInJobSpec {
 #[non_exhaustive]
 pub struct CredentialsInfo {
     /// `Href`.
-    #[serde(rename = "Href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Href")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
     /// `Links`.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// ID of the credentials record.
     #[serde(rename = "Id")]
     pub id: ::veeam_runtime::Uuid,
     /// User name.
-    #[serde(rename = "Username", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Username")]
     pub username: Option<String>,
     /// Description of the record.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description")]
     pub description: Option<String>,
     /// Password (servers return it empty).
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Password")]
     pub password: Option<String>,
 }
 impl CredentialsInfo {
@@ -1880,12 +1820,7 @@ impl ::veeam_runtime::xml::ToXml for CredentialsInfo {
 #[non_exhaustive]
 pub struct CredentialsInfoList {
     /// The records; in XML each is a `CredentialsInfo` element, in JSON the list is `CredentialsInfos`.
-    #[serde(
-        rename = "CredentialsInfos",
-        alias = "CredentialsInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CredentialsInfos", alias = "CredentialsInfo")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub credentials_info: Option<Vec<CredentialsInfo>>,
 }
@@ -1955,21 +1890,21 @@ impl ::veeam_runtime::xml::ToXml for CredentialsInfoList {
 #[non_exhaustive]
 pub struct DailySchedule {
     /// `Enabled`.
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Enabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// `Everyday`, `WeekDays` or `SelectedDays`.
-    #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Kind")]
     pub kind: Option<String>,
     /// Days of the week it runs on; in XML a `Days` element each.
-    #[serde(rename = "Days", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Days")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub days: Option<Vec<String>>,
     /// Time of day with its offset, such as `18:00:00.0000000+01:00`.
-    #[serde(rename = "Time", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Time")]
     pub time: Option<String>,
     /// Offset from UTC in hours.
-    #[serde(rename = "TimeOffsetUtc", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TimeOffsetUtc")]
     pub time_offset_utc: Option<i32>,
 }
 impl DailySchedule {
@@ -2031,11 +1966,11 @@ impl ::veeam_runtime::xml::ToXml for DailySchedule {
 #[non_exhaustive]
 pub struct DaisyChaining {
     /// `Enabled`.
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Enabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// UID of the job to run after (empty when none).
-    #[serde(rename = "PreviousJobUid", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PreviousJobUid")]
     pub previous_job_uid: Option<String>,
 }
 impl DaisyChaining {
@@ -2111,37 +2046,33 @@ impl ::veeam_runtime::xml::ToXml for DaisyChaining {
 #[non_exhaustive]
 pub struct EnterpriseAccount {
     /// `Href`.
-    #[serde(rename = "Href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Href")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
     /// Name of the account, for example `BACKUPSERVER\Operator`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name")]
     pub name: Option<String>,
     /// UID of the account.
-    #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UID")]
     pub uid: Option<Uid>,
     /// `Links`.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `AccountType`.
-    #[serde(rename = "AccountType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AccountType")]
     pub account_type: Option<AccountTypeEnumeration>,
     /// Whether the account may restore all VMs.
-    #[serde(
-        rename = "AllowRestoreAllVms",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AllowRestoreAllVms")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub allow_restore_all_vms: Option<bool>,
     /// File-level restore restrictions.
-    #[serde(rename = "FlrSettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FlrSettings")]
     pub flr_settings: Option<FileRestoreSettingsInfo>,
     /// SQL restore restrictions.
-    #[serde(rename = "SqlSettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SqlSettings")]
     pub sql_settings: Option<SqlRestoreSettingsInfo>,
 }
 impl EnterpriseAccount {
@@ -2247,17 +2178,13 @@ pub struct EnterpriseAccountCreateSpec {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub allow_restore_all_vms: bool,
     /// Restore scope of the account.
-    #[serde(
-        rename = "HierarchyScopeObjects",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HierarchyScopeObjects")]
     pub hierarchy_scope_objects: Option<HierarchyScopeCreateSpec>,
     /// File-level restore restrictions (cannot be edited later).
-    #[serde(rename = "FlrSettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FlrSettings")]
     pub flr_settings: Option<FileRestoreSettingsInfo>,
     /// SQL restore restrictions (cannot be edited later).
-    #[serde(rename = "SqlSettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SqlSettings")]
     pub sql_settings: Option<SqlRestoreSettingsSpecs>,
 }
 impl EnterpriseAccountCreateSpec {
@@ -2395,19 +2322,19 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseAccountInRoleCreateSpec {
 #[non_exhaustive]
 pub struct EnterpriseRole {
     /// `Href`.
-    #[serde(rename = "Href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Href")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
     /// Name of the role, for example `Portal User`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name")]
     pub name: Option<String>,
     /// UID of the role.
-    #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UID")]
     pub uid: Option<Uid>,
     /// `Links`.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -2496,19 +2423,19 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseRole {
 #[non_exhaustive]
 pub struct EntityRef {
     /// URL of the referenced resource.
-    #[serde(rename = "Href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Href")]
     pub href: Option<String>,
     /// Reference type, such as `BackupServerReference`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
     /// Name of the referenced entity.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name")]
     pub name: Option<String>,
     /// UID of the referenced entity.
-    #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UID")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -2663,7 +2590,7 @@ impl ::veeam_runtime::xml::ToXml for EntityRef {
 #[non_exhaustive]
 pub struct EntityReferences {
     /// The references; in XML each is a `Ref` element.
-    #[serde(rename = "Refs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Refs")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub refs: Option<Vec<EntityRef>>,
 }
@@ -2738,23 +2665,19 @@ impl ::veeam_runtime::xml::ToXml for EntityReferences {
 #[non_exhaustive]
 pub struct Error {
     /// What went wrong.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Message")]
     pub message: Option<String>,
     /// HTTP status code.
-    #[serde(rename = "StatusCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "StatusCode")]
     pub status_code: Option<i32>,
     /// HTTP status name.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Status")]
     pub status: Option<String>,
     /// `FirstChanceExceptionMessage`.
-    #[serde(
-        rename = "FirstChanceExceptionMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FirstChanceExceptionMessage")]
     pub first_chance_exception_message: Option<String>,
     /// `StackTrace`.
-    #[serde(rename = "StackTrace", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "StackTrace")]
     pub stack_trace: Option<String>,
 }
 impl Error {
@@ -2836,11 +2759,7 @@ pub struct FileRestoreSettingsInfo {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub flr_inplace_only: bool,
     /// Permitted filename extensions, comma-separated: `doc,pptx,pdf`.
-    #[serde(
-        rename = "FlrExtentionRestrictions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FlrExtentionRestrictions")]
     pub flr_extention_restrictions: Option<String>,
 }
 impl FileRestoreSettingsInfo {
@@ -2896,24 +2815,14 @@ impl ::veeam_runtime::xml::ToXml for FileRestoreSettingsInfo {
 #[non_exhaustive]
 pub struct FsFileExcludeOptions {
     /// `1` to back up the include list only, `2` for all but the exclude list.
-    #[serde(rename = "BackupScope", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BackupScope")]
     pub backup_scope: Option<i32>,
     /// `IncludeList`.
-    #[serde(
-        rename = "IncludeLists",
-        alias = "IncludeList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IncludeLists", alias = "IncludeList")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub include_list: Option<Vec<String>>,
     /// `ExcludeList`.
-    #[serde(
-        rename = "ExcludeLists",
-        alias = "ExcludeList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExcludeLists", alias = "ExcludeList")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub exclude_list: Option<Vec<String>>,
 }
@@ -2970,24 +2879,20 @@ impl ::veeam_runtime::xml::ToXml for FsFileExcludeOptions {
 #[non_exhaustive]
 pub struct GfsRetentionPeriod {
     /// `Enabled`.
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Enabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// How many such backups to keep.
-    #[serde(
-        rename = "RetentionPeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RetentionPeriod")]
     pub retention_period: Option<i32>,
     /// Weekly: the day of the week.
-    #[serde(rename = "SelectedDay", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SelectedDay")]
     pub selected_day: Option<String>,
     /// Monthly: the week of the month.
-    #[serde(rename = "SelectedWeek", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SelectedWeek")]
     pub selected_week: Option<String>,
     /// Yearly: the month.
-    #[serde(rename = "SelectedMonth", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SelectedMonth")]
     pub selected_month: Option<String>,
 }
 impl GfsRetentionPeriod {
@@ -3048,17 +2953,17 @@ impl ::veeam_runtime::xml::ToXml for GfsRetentionPeriod {
 #[non_exhaustive]
 pub struct GfsRetentionPolicy {
     /// `Enabled`.
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Enabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// `Weekly`.
-    #[serde(rename = "Weekly", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Weekly")]
     pub weekly: Option<GfsRetentionPeriod>,
     /// `Monthly`.
-    #[serde(rename = "Monthly", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Monthly")]
     pub monthly: Option<GfsRetentionPeriod>,
     /// `Yearly`.
-    #[serde(rename = "Yearly", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Yearly")]
     pub yearly: Option<GfsRetentionPeriod>,
 }
 impl GfsRetentionPolicy {
@@ -3117,26 +3022,14 @@ impl ::veeam_runtime::xml::ToXml for GfsRetentionPolicy {
 #[non_exhaustive]
 pub struct GuestFsIndexingOptions {
     /// `EveryFolders`, `SpecifiedFolders` or `ExceptSpecifiedFolders`.
-    #[serde(
-        rename = "FileSystemIndexingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FileSystemIndexingMode")]
     pub file_system_indexing_mode: Option<String>,
     /// `IncludedIndexingFolders`.
-    #[serde(
-        rename = "IncludedIndexingFolders",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IncludedIndexingFolders")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub included_indexing_folders: Option<Vec<String>>,
     /// `ExcludedIndexingFolders`.
-    #[serde(
-        rename = "ExcludedIndexingFolders",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExcludedIndexingFolders")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub excluded_indexing_folders: Option<Vec<String>>,
 }
@@ -3220,93 +3113,45 @@ impl ::veeam_runtime::xml::ToXml for GuestFsIndexingOptions {
 #[non_exhaustive]
 pub struct GuestProcessingOptions {
     /// Older flat form of `VssSnapshotOptions.VssSnapshotMode`.
-    #[serde(
-        rename = "AppAwareProcessingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AppAwareProcessingMode")]
     pub app_aware_processing_mode: Option<String>,
     /// Older flat form of the indexing mode.
-    #[serde(
-        rename = "FileSystemIndexingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FileSystemIndexingMode")]
     pub file_system_indexing_mode: Option<String>,
     /// Older flat form: folders to index.
-    #[serde(
-        rename = "IncludedIndexingFolders",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IncludedIndexingFolders")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub included_indexing_folders: Option<Vec<String>>,
     /// Older flat form: folders not to index.
-    #[serde(
-        rename = "ExcludedIndexingFolders",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExcludedIndexingFolders")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub excluded_indexing_folders: Option<Vec<String>>,
     /// Older flat form of the guest credentials.
-    #[serde(rename = "CredentialsId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CredentialsId")]
     pub credentials_id: Option<String>,
     /// `VssSnapshotOptions`.
-    #[serde(
-        rename = "VssSnapshotOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VssSnapshotOptions")]
     pub vss_snapshot_options: Option<VssSnapshotOptions>,
     /// `WindowsGuestFSIndexingOptions`.
-    #[serde(
-        rename = "WindowsGuestFSIndexingOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WindowsGuestFSIndexingOptions")]
     pub windows_guest_fs_indexing_options: Option<GuestFsIndexingOptions>,
     /// `LinuxGuestFSIndexingOptions`.
-    #[serde(
-        rename = "LinuxGuestFSIndexingOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LinuxGuestFSIndexingOptions")]
     pub linux_guest_fs_indexing_options: Option<GuestFsIndexingOptions>,
     /// `SqlBackupOptions`.
-    #[serde(
-        rename = "SqlBackupOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SqlBackupOptions")]
     pub sql_backup_options: Option<SqlBackupOptions>,
     /// Guest credentials for Microsoft Windows (empty when none).
-    #[serde(
-        rename = "WindowsCredentialsId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WindowsCredentialsId")]
     pub windows_credentials_id: Option<String>,
     /// Guest credentials for Linux (empty when none).
-    #[serde(
-        rename = "LinuxCredentialsId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LinuxCredentialsId")]
     pub linux_credentials_id: Option<String>,
     /// `FSFileExcludeOptions`.
-    #[serde(
-        rename = "FsFileExcludeOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FsFileExcludeOptions")]
     pub fs_file_exclude_options: Option<FsFileExcludeOptions>,
     /// `OracleBackupOptions`.
-    #[serde(
-        rename = "OracleBackupOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OracleBackupOptions")]
     pub oracle_backup_options: Option<OracleBackupOptions>,
 }
 impl GuestProcessingOptions {
@@ -3429,12 +3274,7 @@ impl ::veeam_runtime::xml::ToXml for GuestProcessingOptions {
 #[non_exhaustive]
 pub struct HierarchyScopeCreateSpec {
     /// Objects of the virtual infrastructure the account may restore.
-    #[serde(
-        rename = "HierarchyScopeItems",
-        alias = "HierarchyScopeItem",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HierarchyScopeItems", alias = "HierarchyScopeItem")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub hierarchy_scope_item: Option<Vec<HierarchyScopeCreateSpecItem>>,
 }
@@ -3483,14 +3323,10 @@ impl ::veeam_runtime::xml::ToXml for HierarchyScopeCreateSpec {
 #[non_exhaustive]
 pub struct HierarchyScopeCreateSpecItem {
     /// Reference to the object, for example `urn:VMware:Vm:<id>.vm-7870` (XSD `HierarchyObjRefType`).
-    #[serde(
-        rename = "HierarchyObjRef",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HierarchyObjRef")]
     pub hierarchy_obj_ref: Option<String>,
     /// Name of the object, for example `VM01`.
-    #[serde(rename = "ObjectName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ObjectName")]
     pub object_name: Option<String>,
 }
 impl HierarchyScopeCreateSpecItem {
@@ -3542,27 +3378,15 @@ impl ::veeam_runtime::xml::ToXml for HierarchyScopeCreateSpecItem {
 #[non_exhaustive]
 pub struct ImmediateBackupCopyJobInfo {
     /// Jobs whose backups are copied.
-    #[serde(
-        rename = "LinkedJobIncludes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LinkedJobIncludes")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub linked_job_includes: Option<Vec<LinkedJobObject>>,
     /// Backups copied.
-    #[serde(
-        rename = "LinkedBackupIncludes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LinkedBackupIncludes")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub linked_backup_includes: Option<Vec<LinkedBackupObject>>,
     /// Repositories whose backups are copied.
-    #[serde(
-        rename = "LinkedBackupRepositoryIncludes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LinkedBackupRepositoryIncludes")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub linked_backup_repository_includes: Option<Vec<LinkedBackupRepository>>,
 }
@@ -3639,11 +3463,7 @@ impl ::veeam_runtime::xml::ToXml for ImmediateBackupCopyJobInfo {
 #[non_exhaustive]
 pub struct ImmediateCopyModeOptions {
     /// `OptionsContinuous`.
-    #[serde(
-        rename = "OptionsContinuous",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OptionsContinuous")]
     pub options_continuous: Option<ContinuousSchedule>,
 }
 impl ImmediateCopyModeOptions {
@@ -3903,58 +3723,46 @@ impl ::veeam_runtime::xml::ToXml for ImmediateCopyModeOptions {
 #[non_exhaustive]
 pub struct Job {
     /// `Href`.
-    #[serde(rename = "Href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Href")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
     /// Name of the job.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name")]
     pub name: Option<String>,
     /// UID of the job (`urn:veeam:Job:<uuid>`).
-    #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UID")]
     pub uid: Option<Uid>,
     /// Related resources and the actions the job allows.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// Kind of job.
-    #[serde(rename = "JobType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "JobType")]
     pub job_type: Option<JobType>,
     /// Platform the job is for: `VMware`, `HyperV`, `vCloud`, `CustomPlatform`, ...
-    #[serde(rename = "Platform", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Platform")]
     pub platform: Option<String>,
     /// Description given when the job was created.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description")]
     pub description: Option<String>,
     /// Whether scheduling options are set.
-    #[serde(
-        rename = "ScheduleConfigured",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ScheduleConfigured")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub schedule_configured: Option<bool>,
     /// Whether the schedule is enabled.
-    #[serde(
-        rename = "ScheduleEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ScheduleEnabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub schedule_enabled: Option<bool>,
     /// Next run (UTC), for scheduled jobs.
-    #[serde(rename = "NextRun", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "NextRun")]
     pub next_run: Option<::veeam_runtime::DateTime>,
     /// When the job runs.
-    #[serde(
-        rename = "JobScheduleOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "JobScheduleOptions")]
     pub job_schedule_options: Option<JobScheduleOptions>,
     /// Settings of the job's kind.
-    #[serde(rename = "JobInfo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "JobInfo")]
     pub job_info: Option<JobInfo>,
 }
 impl Job {
@@ -4077,32 +3885,16 @@ impl ::veeam_runtime::xml::ToXml for Job {
 #[non_exhaustive]
 pub struct JobCloneSpec {
     /// `BackupJobCloneInfo`.
-    #[serde(
-        rename = "BackupJobCloneInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BackupJobCloneInfo")]
     pub backup_job_clone_info: Option<BackupJobCloneInfo>,
     /// `ReplicaJobCloneInfo`.
-    #[serde(
-        rename = "ReplicaJobCloneInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReplicaJobCloneInfo")]
     pub replica_job_clone_info: Option<ReplicaJobCloneInfo>,
     /// `BackupCopyJobCloneInfo`.
-    #[serde(
-        rename = "BackupCopyJobCloneInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BackupCopyJobCloneInfo")]
     pub backup_copy_job_clone_info: Option<BackupCopyJobCloneInfo>,
     /// `ImmediateBackupCopyJobCloneInfo`.
-    #[serde(
-        rename = "ImmediateBackupCopyJobCloneInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImmediateBackupCopyJobCloneInfo")]
     pub immediate_backup_copy_job_clone_info: Option<BackupCopyJobCloneInfo>,
 }
 impl JobCloneSpec {
@@ -4170,14 +3962,10 @@ impl ::veeam_runtime::xml::ToXml for JobCloneSpec {
 #[non_exhaustive]
 pub struct JobInfo {
     /// `BackupJobInfo`.
-    #[serde(rename = "BackupJobInfo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BackupJobInfo")]
     pub backup_job_info: Option<BackupJobInfo>,
     /// `ImmediateBackupCopyJobInfo`.
-    #[serde(
-        rename = "ImmediateBackupCopyJobInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImmediateBackupCopyJobInfo")]
     pub immediate_backup_copy_job_info: Option<ImmediateBackupCopyJobInfo>,
 }
 impl JobInfo {
@@ -4237,14 +4025,10 @@ impl ::veeam_runtime::xml::ToXml for JobInfo {
 #[non_exhaustive]
 pub struct JobScheduleOptions {
     /// Schedule of backup and replication jobs.
-    #[serde(rename = "Standart", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Standart")]
     pub standart: Option<StandardScheduleOptions>,
     /// Schedule of immediate backup copy jobs.
-    #[serde(
-        rename = "ImmediateCopyMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImmediateCopyMode")]
     pub immediate_copy_mode: Option<ImmediateCopyModeOptions>,
 }
 impl JobScheduleOptions {
@@ -4354,12 +4138,7 @@ impl ::veeam_runtime::xml::XmlScalar for JobType {
 #[non_exhaustive]
 pub struct Jobs {
     /// The jobs; in XML each is a `Job` element, in JSON the list is `Jobs`.
-    #[serde(
-        rename = "Jobs",
-        alias = "Job",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Jobs", alias = "Job")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub job: Option<Vec<Job>>,
 }
@@ -4438,10 +4217,10 @@ pub struct Link {
     #[serde(rename = "Href")]
     pub href: String,
     /// Name of the related resource.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name")]
     pub name: Option<String>,
     /// Type of the related resource (`BackupServerReference`, ...).
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
 }
 impl Link {
@@ -4501,14 +4280,10 @@ impl ::veeam_runtime::xml::ToXml for Link {
 #[non_exhaustive]
 pub struct LinkedBackupObject {
     /// `ObjectInJobId`.
-    #[serde(rename = "ObjectInJobId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ObjectInJobId")]
     pub object_in_job_id: Option<String>,
     /// `LinkedBackupUid`.
-    #[serde(
-        rename = "LinkedBackupUid",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LinkedBackupUid")]
     pub linked_backup_uid: Option<Uid>,
 }
 impl LinkedBackupObject {
@@ -4561,14 +4336,10 @@ impl ::veeam_runtime::xml::ToXml for LinkedBackupObject {
 #[non_exhaustive]
 pub struct LinkedBackupRepository {
     /// `ObjectInJobId`.
-    #[serde(rename = "ObjectInJobId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ObjectInJobId")]
     pub object_in_job_id: Option<String>,
     /// `LinkedBackupRepositoryUid`.
-    #[serde(
-        rename = "LinkedBackupRepositoryUid",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LinkedBackupRepositoryUid")]
     pub linked_backup_repository_uid: Option<Uid>,
 }
 impl LinkedBackupRepository {
@@ -4625,10 +4396,10 @@ impl ::veeam_runtime::xml::ToXml for LinkedBackupRepository {
 #[non_exhaustive]
 pub struct LinkedJobObject {
     /// `ObjectInJobId`.
-    #[serde(rename = "ObjectInJobId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ObjectInJobId")]
     pub object_in_job_id: Option<String>,
     /// `LinkedJobUid`.
-    #[serde(rename = "LinkedJobUid", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "LinkedJobUid")]
     pub linked_job_uid: Option<Uid>,
 }
 impl LinkedJobObject {
@@ -4747,22 +4518,22 @@ impl ::veeam_runtime::xml::ToXml for LinkedJobObject {
 #[non_exhaustive]
 pub struct LogonSession {
     /// `Href`.
-    #[serde(rename = "Href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Href")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
     /// `Links`.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// User name of the session's account, for example `ENTERPRISE04\Administrator`.
-    #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UserName")]
     pub user_name: Option<String>,
     /// ID of the logon session (its GUID in `/logonSessions/{ID}`).
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SessionId")]
     pub session_id: Option<String>,
 }
 impl LogonSession {
@@ -4906,12 +4677,7 @@ impl ::veeam_runtime::xml::ToXml for LogonSession {
 #[non_exhaustive]
 pub struct LogonSessions {
     /// The sessions; in XML each is a `LogonSession` element, in JSON the list is `LogonSessions`.
-    #[serde(
-        rename = "LogonSessions",
-        alias = "LogonSession",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LogonSessions", alias = "LogonSession")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub logon_session: Option<Vec<LogonSession>>,
 }
@@ -5000,30 +4766,26 @@ impl ::veeam_runtime::xml::ToXml for LogonSessions {
 #[non_exhaustive]
 pub struct ManagedServer {
     /// `Href`.
-    #[serde(rename = "Href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Href")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
     /// Name of the server.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name")]
     pub name: Option<String>,
     /// UID of the server (`urn:veeam:ManagedServer:<uuid>`).
-    #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UID")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `Description`.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description")]
     pub description: Option<String>,
     /// Such as `Windows`, `Linux`, `ESXi`.
-    #[serde(
-        rename = "ManagedServerType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ManagedServerType")]
     pub managed_server_type: Option<String>,
 }
 impl ManagedServer {
@@ -5110,12 +4872,7 @@ impl ::veeam_runtime::xml::ToXml for ManagedServer {
 #[non_exhaustive]
 pub struct ManagedServers {
     /// In XML each is a `ManagedServer` element, in JSON the list is `ManagedServers`.
-    #[serde(
-        rename = "ManagedServers",
-        alias = "ManagedServer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ManagedServers", alias = "ManagedServer")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub managed_server: Option<Vec<ManagedServer>>,
 }
@@ -5185,31 +4942,27 @@ impl ::veeam_runtime::xml::ToXml for ManagedServers {
 #[non_exhaustive]
 pub struct MonthlySchedule {
     /// `Enabled`.
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Enabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// Time of day with its offset.
-    #[serde(rename = "Time", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Time")]
     pub time: Option<String>,
     /// Offset from UTC in hours.
-    #[serde(rename = "TimeOffsetUtc", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TimeOffsetUtc")]
     pub time_offset_utc: Option<i32>,
     /// `First` ... `Fourth`, `Last` or `OnDay`.
-    #[serde(
-        rename = "DayNumberInMonth",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DayNumberInMonth")]
     pub day_number_in_month: Option<String>,
     /// `DayOfWeek`.
-    #[serde(rename = "DayOfWeek", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DayOfWeek")]
     pub day_of_week: Option<String>,
     /// Months it runs in; in XML a `Months` element each.
-    #[serde(rename = "Months", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Months")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub months: Option<Vec<String>>,
     /// `DayOfMonth`.
-    #[serde(rename = "DayOfMonth", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DayOfMonth")]
     pub day_of_month: Option<i32>,
 }
 impl MonthlySchedule {
@@ -5280,36 +5033,28 @@ impl ::veeam_runtime::xml::ToXml for MonthlySchedule {
 #[non_exhaustive]
 pub struct ObjectInJob {
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
     /// `Href`.
-    #[serde(rename = "Href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Href")]
     pub href: Option<String>,
     /// ID of the object in the job (for `get_job_include`).
-    #[serde(rename = "ObjectInJobId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ObjectInJobId")]
     pub object_in_job_id: Option<String>,
     /// Reference of the VM or container, such as `urn:VMware:Vm:<host>.vm-491`.
-    #[serde(
-        rename = "HierarchyObjRef",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HierarchyObjRef")]
     pub hierarchy_obj_ref: Option<String>,
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name")]
     pub name: Option<String>,
     /// `DisplayName`.
-    #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DisplayName")]
     pub display_name: Option<String>,
     /// Processing order.
-    #[serde(rename = "Order", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Order")]
     pub order: Option<i32>,
     /// `GuestProcessingOptions`.
-    #[serde(
-        rename = "GuestProcessingOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GuestProcessingOptions")]
     pub guest_processing_options: Option<GuestProcessingOptions>,
 }
 impl ObjectInJob {
@@ -5393,13 +5138,7 @@ impl ::veeam_runtime::xml::ToXml for ObjectInJob {
 #[non_exhaustive]
 pub struct ObjectsInJob {
     /// The objects; in XML each is an `ObjectInJob` element, in JSON the list is `ObjectInJobs`.
-    #[serde(
-        rename = "ObjectInJobs",
-        alias = "ObjectInJob",
-        alias = "ObjectsInJob",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ObjectInJobs", alias = "ObjectInJob", alias = "ObjectsInJob")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub object_in_job: Option<Vec<ObjectInJob>>,
 }
@@ -5469,61 +5208,33 @@ impl ::veeam_runtime::xml::ToXml for ObjectsInJob {
 #[non_exhaustive]
 pub struct OracleBackupOptions {
     /// `BackupLogsEnabled`.
-    #[serde(
-        rename = "BackupLogsEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BackupLogsEnabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub backup_logs_enabled: Option<bool>,
     /// `BackupLogsFrequencyMin`.
-    #[serde(
-        rename = "BackupLogsFrequencyMin",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BackupLogsFrequencyMin")]
     pub backup_logs_frequency_min: Option<i32>,
     /// `UseDbBackupRetention`.
-    #[serde(
-        rename = "UseDbBackupRetention",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UseDbBackupRetention")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_db_backup_retention: Option<bool>,
     /// `RetainDays`.
-    #[serde(rename = "RetainDays", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RetainDays")]
     pub retain_days: Option<i32>,
     /// `ByAge` or `BySize`.
-    #[serde(
-        rename = "ArchivedLogsTruncation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ArchivedLogsTruncation")]
     pub archived_logs_truncation: Option<String>,
     /// `ArchivedLogsMaxAgeHours`.
-    #[serde(
-        rename = "ArchivedLogsMaxAgeHours",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ArchivedLogsMaxAgeHours")]
     pub archived_logs_max_age_hours: Option<i32>,
     /// `ArchivedLogsMaxSizeMb`.
-    #[serde(
-        rename = "ArchivedLogsMaxSizeMb",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ArchivedLogsMaxSizeMb")]
     pub archived_logs_max_size_mb: Option<i32>,
     /// `SysdbaCredsId`.
-    #[serde(rename = "SysdbaCredsId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SysdbaCredsId")]
     pub sysdba_creds_id: Option<String>,
     /// `ProxyAutoSelect`.
-    #[serde(
-        rename = "ProxyAutoSelect",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ProxyAutoSelect")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub proxy_auto_select: Option<bool>,
 }
@@ -5602,16 +5313,16 @@ impl ::veeam_runtime::xml::ToXml for OracleBackupOptions {
 #[non_exhaustive]
 pub struct PagingInfo {
     /// `PageNum`.
-    #[serde(rename = "PageNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageNum")]
     pub page_num: Option<i32>,
     /// `PageSize`.
-    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageSize")]
     pub page_size: Option<i32>,
     /// `PagesCount`.
-    #[serde(rename = "PagesCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PagesCount")]
     pub pages_count: Option<i32>,
     /// `Links`.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
@@ -5691,27 +5402,23 @@ impl ::veeam_runtime::xml::ToXml for PagingInfo {
 #[non_exhaustive]
 pub struct PasswordKeyInfo {
     /// `Href`.
-    #[serde(rename = "Href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Href")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
     /// `Links`.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// ID of the password.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Id")]
     pub id: Option<::veeam_runtime::Uuid>,
     /// Hint for the password.
-    #[serde(rename = "Hint", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Hint")]
     pub hint: Option<String>,
     /// When the password was last modified.
-    #[serde(
-        rename = "LastModificationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LastModificationDate")]
     pub last_modification_date: Option<::veeam_runtime::DateTime>,
 }
 impl PasswordKeyInfo {
@@ -5780,7 +5487,7 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfo {
 #[non_exhaustive]
 pub struct PasswordKeyInfoEditSpec {
     /// Hint for the password.
-    #[serde(rename = "Hint", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Hint")]
     pub hint: Option<String>,
 }
 impl PasswordKeyInfoEditSpec {
@@ -5831,12 +5538,7 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoEditSpec {
 #[non_exhaustive]
 pub struct PasswordKeyInfoList {
     /// The passwords; in XML each is a `PasswordKeyInfo` element, in JSON the list is `PasswordKeyInfos`.
-    #[serde(
-        rename = "PasswordKeyInfos",
-        alias = "PasswordKeyInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PasswordKeyInfos", alias = "PasswordKeyInfo")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub password_key_info: Option<Vec<PasswordKeyInfo>>,
 }
@@ -5911,7 +5613,7 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoList {
 #[non_exhaustive]
 pub struct PasswordKeyInfoSpec {
     /// Hint for the password.
-    #[serde(rename = "Hint", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Hint")]
     pub hint: Option<String>,
     /// The password.
     ///
@@ -5973,17 +5675,17 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoSpec {
 #[non_exhaustive]
 pub struct PeriodicSchedule {
     /// `Enabled`.
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Enabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// `Hours` or `Minutes`.
-    #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Kind")]
     pub kind: Option<String>,
     /// The period, in `Kind` units.
-    #[serde(rename = "FullPeriod", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FullPeriod")]
     pub full_period: Option<i32>,
     /// `Schedule`.
-    #[serde(rename = "Schedule", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Schedule")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub schedule: Option<Vec<ScheduleDay>>,
 }
@@ -6048,75 +5750,63 @@ impl ::veeam_runtime::xml::ToXml for PeriodicSchedule {
 #[non_exhaustive]
 pub struct QueryEntities {
     /// `BackupServers`.
-    #[serde(rename = "BackupServers", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BackupServers")]
     #[serde(
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberBackupServers, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberBackupServers, _, _>"
     )]
     pub backup_servers: Option<Vec<BackupServer>>,
     /// `Jobs`.
-    #[serde(rename = "Jobs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Jobs")]
     #[serde(
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberJobs, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberJobs, _, _>"
     )]
     pub jobs: Option<Vec<Job>>,
     /// `BackupJobSessions`.
-    #[serde(
-        rename = "BackupJobSessions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BackupJobSessions")]
     #[serde(
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberBackupJobSessions, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberBackupJobSessions, _, _>"
     )]
     pub backup_job_sessions: Option<Vec<BackupJobSession>>,
     /// `BackupTaskSessions`.
-    #[serde(
-        rename = "BackupTaskSessions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BackupTaskSessions")]
     #[serde(
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberBackupTaskSessions, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberBackupTaskSessions, _, _>"
     )]
     pub backup_task_sessions: Option<Vec<BackupTaskSession>>,
     /// `Backups`.
-    #[serde(rename = "Backups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Backups")]
     #[serde(
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberBackups, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberBackups, _, _>"
     )]
     pub backups: Option<Vec<Backup>>,
     /// `RestorePoints`.
-    #[serde(rename = "RestorePoints", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RestorePoints")]
     #[serde(
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberRestorePoints, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberRestorePoints, _, _>"
     )]
     pub restore_points: Option<Vec<RestorePoint>>,
     /// `VmRestorePoints`.
-    #[serde(
-        rename = "VmRestorePoints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VmRestorePoints")]
     #[serde(
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberVmRestorePoints, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberVmRestorePoints, _, _>"
     )]
     pub vm_restore_points: Option<Vec<VmRestorePoint>>,
     /// `Repositories`.
-    #[serde(rename = "Repositories", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Repositories")]
     #[serde(
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberRepositories, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberRepositories, _, _>"
     )]
     pub repositories: Option<Vec<Repository>>,
     /// `ManagedServers`.
-    #[serde(rename = "ManagedServers", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ManagedServers")]
     #[serde(
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberManagedServers, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberManagedServers, _, _>"
@@ -6262,18 +5952,18 @@ impl ::veeam_runtime::xml::ToXml for QueryEntities {
 #[non_exhaustive]
 pub struct QueryResult {
     /// The references (default format).
-    #[serde(rename = "Refs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Refs")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub refs: Option<Vec<EntityRef>>,
     /// The entities (`format=Entities`).
-    #[serde(rename = "Entities", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Entities")]
     pub entities: Option<QueryEntities>,
     /// `Links`.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `PagingInfo`.
-    #[serde(rename = "PagingInfo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PagingInfo")]
     pub paging_info: Option<PagingInfo>,
 }
 impl QueryResult {
@@ -6338,7 +6028,7 @@ pub struct ReplicaJobCloneInfo {
     #[serde(rename = "VmSuffix")]
     pub vm_suffix: String,
     /// `Description`.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description")]
     pub description: Option<String>,
 }
 impl ReplicaJobCloneInfo {
@@ -6391,12 +6081,7 @@ impl ::veeam_runtime::xml::ToXml for ReplicaJobCloneInfo {
 #[non_exhaustive]
 pub struct Repositories {
     /// In XML each is a `Repository` element, in JSON the list is `Repositories`.
-    #[serde(
-        rename = "Repositories",
-        alias = "Repository",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Repositories", alias = "Repository")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub repository: Option<Vec<Repository>>,
 }
@@ -6487,29 +6172,29 @@ impl ::veeam_runtime::xml::ToXml for Repositories {
 #[non_exhaustive]
 pub struct Repository {
     /// `Href`.
-    #[serde(rename = "Href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Href")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
     /// Name of the repository.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name")]
     pub name: Option<String>,
     /// UID of the repository (`urn:veeam:Repository:<uuid>`).
-    #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UID")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// Capacity in bytes.
-    #[serde(rename = "Capacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Capacity")]
     pub capacity: Option<i64>,
     /// Free space in bytes.
-    #[serde(rename = "FreeSpace", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FreeSpace")]
     pub free_space: Option<i64>,
     /// Such as `WindowsLocal`.
-    #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Kind")]
     pub kind: Option<String>,
 }
 impl Repository {
@@ -6619,23 +6304,23 @@ impl ::veeam_runtime::xml::ToXml for Repository {
 #[non_exhaustive]
 pub struct RestorePoint {
     /// `Href`.
-    #[serde(rename = "Href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Href")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
     /// Name of the restore point.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name")]
     pub name: Option<String>,
     /// UID of the restore point (`urn:veeam:RestorePoint:<uuid>`).
-    #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UID")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// When the backup was taken.
-    #[serde(rename = "BackupDateUTC", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BackupDateUTC")]
     pub backup_date_utc: Option<::veeam_runtime::DateTime>,
 }
 impl RestorePoint {
@@ -6719,12 +6404,7 @@ impl ::veeam_runtime::xml::ToXml for RestorePoint {
 #[non_exhaustive]
 pub struct RestorePoints {
     /// In XML each is a `RestorePoint` element, in JSON the list is `RestorePoints`.
-    #[serde(
-        rename = "RestorePoints",
-        alias = "RestorePoint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RestorePoints", alias = "RestorePoint")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub restore_point: Option<Vec<RestorePoint>>,
 }
@@ -6793,13 +6473,13 @@ impl ::veeam_runtime::xml::ToXml for RestorePoints {
 #[non_exhaustive]
 pub struct RetryOptions {
     /// How many times to retry.
-    #[serde(rename = "RetryTimes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RetryTimes")]
     pub retry_times: Option<i32>,
     /// Minutes between retries.
-    #[serde(rename = "RetryTimeout", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RetryTimeout")]
     pub retry_timeout: Option<i32>,
     /// Whether retries are on.
-    #[serde(rename = "RetrySpecified", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RetrySpecified")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub retry_specified: Option<bool>,
 }
@@ -6856,10 +6536,10 @@ impl ::veeam_runtime::xml::ToXml for RetryOptions {
 #[non_exhaustive]
 pub struct ScheduleDay {
     /// The weekday, such as `Sunday`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name")]
     pub name: Option<String>,
     /// 24 comma-separated `0`/`1` flags.
-    #[serde(rename = "Hours", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Hours")]
     pub hours: Option<String>,
 }
 impl ScheduleDay {
@@ -6966,21 +6646,13 @@ impl ::veeam_runtime::xml::XmlScalar for SessionResult {
 #[non_exhaustive]
 pub struct SimpleRetentionPolicy {
     /// Restore points to keep.
-    #[serde(rename = "RetainCycles", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RetainCycles")]
     pub retain_cycles: Option<i32>,
     /// Days to keep restore points.
-    #[serde(
-        rename = "RetainDaysToKeep",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RetainDaysToKeep")]
     pub retain_days_to_keep: Option<i32>,
     /// `Cycles` or `Days`.
-    #[serde(
-        rename = "RetainLimitType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RetainLimitType")]
     pub retain_limit_type: Option<String>,
 }
 impl SimpleRetentionPolicy {
@@ -7036,29 +6708,17 @@ impl ::veeam_runtime::xml::ToXml for SimpleRetentionPolicy {
 #[non_exhaustive]
 pub struct SqlBackupOptions {
     /// `OnlyOnSuccessJob` or `Backup`.
-    #[serde(
-        rename = "TransactionLogsProcessing",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TransactionLogsProcessing")]
     pub transaction_logs_processing: Option<String>,
     /// `BackupLogsFrequencyMin`.
-    #[serde(
-        rename = "BackupLogsFrequencyMin",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BackupLogsFrequencyMin")]
     pub backup_logs_frequency_min: Option<i32>,
     /// `UseDbBackupRetention`.
-    #[serde(
-        rename = "UseDbBackupRetention",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UseDbBackupRetention")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_db_backup_retention: Option<bool>,
     /// `RetainDays`.
-    #[serde(rename = "RetainDays", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RetainDays")]
     pub retain_days: Option<i32>,
 }
 impl SqlBackupOptions {
@@ -7217,56 +6877,32 @@ impl ::veeam_runtime::xml::ToXml for SqlRestoreSettingsSpecs {
 #[non_exhaustive]
 pub struct StandardScheduleOptions {
     /// `RetryOptions`.
-    #[serde(rename = "RetryOptions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RetryOptions")]
     pub retry_options: Option<RetryOptions>,
     /// Whether to wait for a running backup to complete.
-    #[serde(
-        rename = "WaitForBackupCompletion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WaitForBackupCompletion")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub wait_for_backup_completion: Option<bool>,
     /// How long to wait for it, in minutes.
-    #[serde(
-        rename = "BackupCompetitionWaitingPeriodMin",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BackupCompetitionWaitingPeriodMin")]
     pub backup_competition_waiting_period_min: Option<i32>,
     /// `OptionsDaily`.
-    #[serde(rename = "OptionsDaily", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "OptionsDaily")]
     pub options_daily: Option<DailySchedule>,
     /// `OptionsMonthly`.
-    #[serde(rename = "OptionsMonthly", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "OptionsMonthly")]
     pub options_monthly: Option<MonthlySchedule>,
     /// `OptionsPeriodically`.
-    #[serde(
-        rename = "OptionsPeriodically",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OptionsPeriodically")]
     pub options_periodically: Option<PeriodicSchedule>,
     /// `OptionsContinuous`.
-    #[serde(
-        rename = "OptionsContinuous",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OptionsContinuous")]
     pub options_continuous: Option<ContinuousSchedule>,
     /// `OptionsBackupWindow`.
-    #[serde(
-        rename = "OptionsBackupWindow",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OptionsBackupWindow")]
     pub options_backup_window: Option<BackupWindow>,
     /// `OptionsDaisyChaining`.
-    #[serde(
-        rename = "OptionsDaisyChaining",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OptionsDaisyChaining")]
     pub options_daisy_chaining: Option<DaisyChaining>,
 }
 impl StandardScheduleOptions {
@@ -7372,26 +7008,26 @@ impl ::veeam_runtime::xml::ToXml for StandardScheduleOptions {
 #[non_exhaustive]
 pub struct Task {
     /// `Href`.
-    #[serde(rename = "Href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Href")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
     /// `Links`.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// ID of the task, for example `task-1`.
-    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TaskId")]
     pub task_id: Option<String>,
     /// State of the task.
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "State")]
     pub state: Option<TaskState>,
     /// Name of the operation, for example `StartJob`.
-    #[serde(rename = "Operation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Operation")]
     pub operation: Option<String>,
     /// Outcome, once the operation has finished.
-    #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Result")]
     pub result: Option<TaskResultInfo>,
 }
 impl Task {
@@ -7459,27 +7095,19 @@ impl ::veeam_runtime::xml::ToXml for Task {
 #[non_exhaustive]
 pub struct TaskResultInfo {
     /// Whether the operation succeeded.
-    #[serde(rename = "Success", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Success")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub success: Option<bool>,
     /// `CredentialsNeeded`.
-    #[serde(
-        rename = "CredentialsNeeded",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CredentialsNeeded")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub credentials_needed: Option<bool>,
     /// `ConfirmationNeeded`.
-    #[serde(
-        rename = "ConfirmationNeeded",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ConfirmationNeeded")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub confirmation_needed: Option<bool>,
     /// Result message.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Message")]
     pub message: Option<String>,
 }
 impl TaskResultInfo {
@@ -7592,12 +7220,7 @@ impl ::veeam_runtime::xml::XmlScalar for TaskState {
 #[non_exhaustive]
 pub struct Tasks {
     /// The tasks; in XML each is a `Task` element, in JSON the list is `Tasks`.
-    #[serde(
-        rename = "Tasks",
-        alias = "Task",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Tasks", alias = "Task")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub task: Option<Vec<Task>>,
 }
@@ -7764,46 +7387,38 @@ impl ::veeam_runtime::xml::XmlScalar for Uid {
 #[non_exhaustive]
 pub struct VmRestorePoint {
     /// `Href`.
-    #[serde(rename = "Href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Href")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type")]
     pub r#type: Option<String>,
     /// Name of the VM restore point.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name")]
     pub name: Option<String>,
     /// UID of the VM restore point (`urn:veeam:VmRestorePoint:<uuid>`).
-    #[serde(rename = "UID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UID")]
     pub uid: Option<Uid>,
     /// Name of the VM.
-    #[serde(rename = "VmDisplayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VmDisplayName")]
     pub vm_display_name: Option<String>,
     /// Related resources and actions.
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `CreationTimeUTC`.
-    #[serde(
-        rename = "CreationTimeUTC",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreationTimeUTC")]
     pub creation_time_utc: Option<::veeam_runtime::DateTime>,
     /// Name of the VM.
-    #[serde(rename = "VmName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VmName")]
     pub vm_name: Option<String>,
     /// `Full`, `Incremental`, `ReversedIncremental` or `SyntheticFull`.
-    #[serde(rename = "Algorithm", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Algorithm")]
     pub algorithm: Option<String>,
     /// `Full`, `Increment` or `ReverseIncrement`.
-    #[serde(rename = "PointType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PointType")]
     pub point_type: Option<String>,
     /// Reference of the VM, such as `urn:VMware:Vm:<host>.vm-491`.
-    #[serde(
-        rename = "HierarchyObjRef",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "HierarchyObjRef")]
     pub hierarchy_obj_ref: Option<String>,
 }
 impl VmRestorePoint {
@@ -7902,12 +7517,7 @@ impl ::veeam_runtime::xml::ToXml for VmRestorePoint {
 #[non_exhaustive]
 pub struct VmRestorePoints {
     /// In XML each is a `VmRestorePoint` element, in JSON the list is `VmRestorePoints`.
-    #[serde(
-        rename = "VmRestorePoints",
-        alias = "VmRestorePoint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VmRestorePoints", alias = "VmRestorePoint")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub vm_restore_point: Option<Vec<VmRestorePoint>>,
 }
@@ -7977,22 +7587,14 @@ impl ::veeam_runtime::xml::ToXml for VmRestorePoints {
 #[non_exhaustive]
 pub struct VssSnapshotOptions {
     /// `RequireSuccess`, `IgnoreFailures` or `Disabled`.
-    #[serde(
-        rename = "VssSnapshotMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VssSnapshotMode")]
     pub vss_snapshot_mode: Option<String>,
     /// Copy-only backups (transaction logs left alone).
-    #[serde(rename = "IsCopyOnly", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IsCopyOnly")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub is_copy_only: Option<bool>,
     /// `UsePersistentGuestAgent`.
-    #[serde(
-        rename = "UsePersistentGuestAgent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UsePersistentGuestAgent")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_persistent_guest_agent: Option<bool>,
 }

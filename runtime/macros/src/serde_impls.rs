@@ -9,10 +9,14 @@
 //!
 //! - container: `remote = "Self"` (inherent `serialize`/`deserialize` instead of the traits);
 //! - field: `rename = ".."`, `alias = ".."`, `default`, `skip_serializing_if = "path"`,
-//!   `deserialize_with = "path"`, `serialize_with = "path"`.
+//!   `deserialize_with = "path"`, `serialize_with = "path"`, and `serialize_none` (below).
 //!
-//! A missing `Option` field is `None`, a missing field with `default` is its default, any other
-//! missing field is an error; unknown members are skipped; a member given twice is an error.
+//! Two defaults differ from serde's, so that the generated source needs no attribute for them:
+//! an `Option` field that is `None` is left out when writing (serde's
+//! `skip_serializing_if = "Option::is_none"`) unless marked `serialize_none`, which sends `null`;
+//! a missing `Option` field reads as `None` (as with serde). A missing field with `default` is its
+//! default, any other missing field is an error; unknown members are skipped; a member given
+//! twice is an error.
 //! Anything else is refused at compile time, so a new attribute cannot be silently ignored.
 
 use proc_macro2::{Span, TokenStream};
@@ -29,6 +33,8 @@ struct Field<'a> {
     /// Missing on the wire: its default (`Option` fields and `default`), else an error.
     default: bool,
     skip_serializing_if: Option<syn::ExprPath>,
+    /// An `Option` field sends `null` for `None` instead of being left out.
+    serialize_none: bool,
     deserialize_with: Option<syn::ExprPath>,
     serialize_with: Option<syn::ExprPath>,
 }
@@ -79,6 +85,7 @@ fn container(input: &DeriveInput) -> syn::Result<Container<'_>> {
             aliases: Vec::new(),
             default: crate::setters::option_inner(&field.ty).is_some(),
             skip_serializing_if: None,
+            serialize_none: false,
             deserialize_with: None,
             serialize_with: None,
         };
@@ -87,6 +94,7 @@ fn container(input: &DeriveInput) -> syn::Result<Container<'_>> {
                 let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
                 match key.as_str() {
                     "default" => parsed.default = true,
+                    "serialize_none" => parsed.serialize_none = true,
                     "rename" => parsed.name = meta.value()?.parse::<LitStr>()?.value(),
                     "alias" => parsed.aliases.push(meta.value()?.parse::<LitStr>()?.value()),
                     "skip_serializing_if" => parsed.skip_serializing_if = Some(path(&meta.value()?.parse()?)?),
@@ -96,6 +104,10 @@ fn container(input: &DeriveInput) -> syn::Result<Container<'_>> {
                 }
                 Ok(())
             })?;
+        }
+        let is_option = crate::setters::option_inner(&field.ty).is_some();
+        if is_option && parsed.skip_serializing_if.is_none() && !parsed.serialize_none {
+            parsed.skip_serializing_if = Some(syn::parse_quote!(::std::option::Option::is_none));
         }
         fields.push(parsed);
     }
