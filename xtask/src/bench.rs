@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod caller;
+
 /// Progenitor release compared with; installed into `<work>/tools` when missing.
 const PROGENITOR_VERSION: &str = "0.15.1";
 
@@ -42,6 +44,8 @@ struct Measured {
     src_lines: usize,
     test_lines: usize,
     build: Vec<Duration>,
+    /// Build of a crate calling every operation, the generated crate built (see `caller`).
+    calls_build: Vec<Duration>,
 }
 
 pub fn run(options: &Options) -> Result<String, String> {
@@ -108,9 +112,14 @@ pub fn run(options: &Options) -> Result<String, String> {
         }
         if options.compile.contains(&n) {
             let target = options.work.join("target");
-            ours.build = build_times(&ours_out, &target.join("ours"), options.runs.min(3))?;
+            let runs = options.runs.min(3);
+            ours.build = build_times(&ours_out, &target.join("ours"), runs)?;
+            let calls = caller::write(&ours_out, caller::Generator::Ours, &dir.join("calls-ours"))?;
+            ours.calls_build = build_times(&calls, &target.join("ours"), runs)?;
             if let Some((out, measured)) = &mut theirs {
-                measured.build = build_times(out, &target.join("progenitor"), options.runs.min(3))?;
+                measured.build = build_times(out, &target.join("progenitor"), runs)?;
+                let calls = caller::write(out, caller::Generator::Progenitor, &dir.join("calls-progenitor"))?;
+                measured.calls_build = build_times(&calls, &target.join("progenitor"), runs)?;
             }
             if let Some((out, measured)) = &mut before {
                 measured.build = build_times(out, &target.join("baseline"), options.runs.min(3))?;
@@ -119,6 +128,7 @@ pub fn run(options: &Options) -> Result<String, String> {
         rows.push(Row { n, operations, ours, theirs: theirs.map(|(_, m)| m), before: before.map(|(_, m)| m) });
     }
     write_report(&mut report, &rows, options);
+    write_calls(&mut report, &rows);
     let path = options.work.join("report.md");
     std::fs::write(&path, &report).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(report)
@@ -276,6 +286,10 @@ impl Measured {
     fn build(&self) -> Duration {
         median(self.build.clone())
     }
+
+    fn calls_build(&self) -> Duration {
+        median(self.calls_build.clone())
+    }
 }
 
 fn median(mut values: Vec<Duration>) -> Duration {
@@ -401,6 +415,26 @@ fn write_report(report: &mut String, rows: &[Row], options: &Options) {
                     let _ = writeln!(report, "| {n} | {} | | |", seconds(a));
                 }
             }
+        }
+    }
+}
+
+/// The generated crate alone, then a crate calling every operation: what is compiled where.
+fn write_calls(report: &mut String, rows: &[Row]) {
+    let _ = writeln!(report, "\n### Every operation called from a downstream crate (debug, incremental off)\n");
+    let _ = writeln!(report, "| schemas | tool | generated crate alone | calling crate | both |");
+    let _ = writeln!(report, "| --- | --- | --- | --- | --- |");
+    for Row { n, ours, theirs, .. } in rows.iter().filter(|row| !row.ours.calls_build.is_empty()) {
+        for (tool, measured) in [("this project", Some(ours)), ("progenitor", theirs.as_ref())] {
+            let Some(measured) = measured.filter(|m| !m.calls_build.is_empty()) else { continue };
+            let (alone, calls) = (measured.build(), measured.calls_build());
+            let _ = writeln!(
+                report,
+                "| {n} | {tool} | {} | {} | {} |",
+                seconds(alone),
+                seconds(calls),
+                seconds(alone + calls)
+            );
         }
     }
 }
