@@ -55,6 +55,7 @@ pub fn run(options: &Options) -> Result<String, String> {
         Some(revision) => Some(build_baseline(revision, &options.work)?),
         None => None,
     };
+    let xtask = release_xtask()?;
     let mut report = String::new();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let _ =
@@ -72,44 +73,47 @@ pub fn run(options: &Options) -> Result<String, String> {
         let operations = operation_count(&document);
         eprintln!("n = {n}: {operations} operations");
 
+        // The tools take turns, run by run, so that a busy moment of the machine falls on all
+        // of them rather than on one.
         let ours_out = dir.join("ours");
         let mut ours = Measured::default();
+        let baseline_spec = dir.join("spec-baseline");
+        if let Some((source, _)) = &baseline {
+            codegen::synth::spec_folder(&document, &baseline_spec, &source.join("runtime"))?;
+        }
+        let baseline_out = dir.join("baseline");
+        let baseline_codegen = |binary: &Path| {
+            let mut command = Command::new(binary);
+            command.arg("codegen").arg("--spec").arg(&baseline_spec).arg("--out").arg(&baseline_out);
+            command
+        };
+        let progenitor_out = dir.join("progenitor");
+        let (mut before, mut theirs) = (Measured::default(), Measured::default());
         for _ in 0..options.runs {
-            ours.runs.push(generate_ours(&spec, &ours_out)?);
+            ours.runs.push(generate_ours(&xtask, &spec, &ours_out)?);
+            if let Some((_, binary)) = &baseline {
+                let (wall, peak_kib, _) = measure(baseline_codegen(binary))?;
+                let _ = std::fs::remove_dir_all(&baseline_out);
+                before.runs.push(Run { wall, peak_kib, ..Run::default() });
+            }
+            if let Some(binary) = &progenitor {
+                theirs.runs.push(generate_progenitor(binary, &openapi, &progenitor_out)?);
+            }
         }
         (ours.src_lines, ours.test_lines) = (lines(&ours_out.join("src")), lines(&ours_out.join("tests")));
-
-        let mut before = None;
-        if let Some((source, binary)) = &baseline {
-            let spec = dir.join("spec-baseline");
-            codegen::synth::spec_folder(&document, &spec, &source.join("runtime"))?;
-            let out = dir.join("baseline");
-            let codegen = || {
-                let mut command = Command::new(binary);
-                command.arg("codegen").arg("--spec").arg(&spec).arg("--out").arg(&out);
-                command
-            };
-            let mut measured = Measured::default();
-            for _ in 0..options.runs {
-                let (wall, peak_kib, _) = measure(codegen())?;
-                let _ = std::fs::remove_dir_all(&out);
-                measured.runs.push(Run { wall, peak_kib, ..Run::default() });
+        let mut before = match &baseline {
+            Some((_, binary)) => {
+                measure(baseline_codegen(binary))?;
+                (before.src_lines, before.test_lines) =
+                    (lines(&baseline_out.join("src")), lines(&baseline_out.join("tests")));
+                Some((baseline_out.clone(), before))
             }
-            measure(codegen())?;
-            (measured.src_lines, measured.test_lines) = (lines(&out.join("src")), lines(&out.join("tests")));
-            before = Some((out, measured));
-        }
-
-        let mut theirs = None;
-        if let Some(binary) = &progenitor {
-            let out = dir.join("progenitor");
-            let mut measured = Measured::default();
-            for _ in 0..options.runs {
-                measured.runs.push(generate_progenitor(binary, &openapi, &out)?);
-            }
-            measured.src_lines = lines(&out.join("src"));
-            theirs = Some((out, measured));
-        }
+            None => None,
+        };
+        let mut theirs = progenitor.as_ref().map(|_| {
+            theirs.src_lines = lines(&progenitor_out.join("src"));
+            (progenitor_out.clone(), theirs)
+        });
         if options.compile.contains(&n) {
             let target = options.work.join("target");
             let runs = options.runs.min(3);
@@ -139,9 +143,8 @@ fn operation_count(document: &str) -> usize {
 }
 
 /// Runs `xtask generate-timed` once and reads its phases and peak memory.
-fn generate_ours(spec: &Path, out: &Path) -> Result<Run, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let mut command = Command::new(exe);
+fn generate_ours(xtask: &Path, spec: &Path, out: &Path) -> Result<Run, String> {
+    let mut command = Command::new(xtask);
     command.arg("generate-timed").arg(spec).arg(out);
     let (wall, peak_kib, stdout) = measure(command)?;
     let mut run = Run { wall, peak_kib, phases: [Duration::ZERO; 6] };
@@ -316,6 +319,22 @@ struct Row {
     ours: Measured,
     theirs: Option<Measured>,
     before: Option<Measured>,
+}
+
+/// This tree's `xtask`, built in release (`cargo xtask` runs a debug build): generation is
+/// measured as users run it.
+fn release_xtask() -> Result<PathBuf, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["build", "--quiet", "--release", "-p", "xtask", "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("building xtask in release failed".to_owned());
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    Ok(target.join("release").join(format!("xtask{}", std::env::consts::EXE_SUFFIX)))
 }
 
 /// Checks `revision` out beside the work folder and builds its `xtask` (release).
