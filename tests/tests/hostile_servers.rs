@@ -219,3 +219,39 @@ async fn every_hostile_body_ends_in_a_typed_answer_within_the_timeout() {
     eprintln!("outcomes: {outcomes:#?}");
     assert!(outcomes.keys().any(|k| k.starts_with("the response is")), "an oversized body was refused: {outcomes:?}");
 }
+
+/// An operation's own value of a header the API sends on every call replaces it (one value on
+/// the wire, the operation's), as a random spec with a per-operation `x-api-version` found.
+#[tokio::test]
+async fn an_operations_header_replaces_the_apis_fixed_one() {
+    use veeam_runtime::client::{ApiInfo, AuthInfo, ClientBuilder, Format, Request, Transport, GET};
+
+    static API: ApiInfo = ApiInfo {
+        name: "headers",
+        base_path: "/api",
+        default_port: None,
+        headers: &[("x-api-version", "1.0"), ("x-other", "kept")],
+        formats: &[Format::Json],
+        auth: AuthInfo::new(None, None, None, false),
+    };
+    struct Raw(Transport);
+    impl From<Transport> for Raw {
+        fn from(transport: Transport) -> Self {
+            Raw(transport)
+        }
+    }
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .respond_with(wiremock::ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let Raw(transport) = ClientBuilder::<Raw>::new(&API, server.uri()).build().unwrap();
+    let mut request = Request::new(GET, "versioned", "/api/things", false);
+    request.literal("/things");
+    request.header("x-api-version", Some("2.0"));
+    transport.send::<()>(request).await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    let values: Vec<_> = received[0].headers.get_all("x-api-version").iter().map(|v| v.to_str().unwrap()).collect();
+    assert_eq!(values, ["2.0"]);
+    assert_eq!(received[0].headers.get("x-other").map(|v| v.to_str().unwrap()), Some("kept"));
+}

@@ -154,7 +154,11 @@ fn operation_test(
         match (parameter.location, wire) {
             (ParameterLocation::Path, Some(wire)) => path_values.push((index, wire)),
             (ParameterLocation::Query, Some(wire)) => query.push((parameter.name.clone(), wire)),
-            (ParameterLocation::Header, Some(wire)) => headers.push((parameter.name.clone(), wire)),
+            (ParameterLocation::Header, Some(wire)) => {
+                // The operation's value replaces the API's fixed header of that name.
+                headers.retain(|(name, _)| !name.eq_ignore_ascii_case(&parameter.name));
+                headers.push((parameter.name.clone(), wire));
+            }
             (ParameterLocation::Part, _) => parts.push(parameter.name.clone()),
             _ => {}
         }

@@ -531,9 +531,19 @@ impl Transport {
             value.set_sensitive(true);
             builder = builder.header(reqwest::header::AUTHORIZATION, value);
         }
+        // An operation's own header replaces the client's header of that name (an API-wide
+        // `x-api-version` that one operation sends differently); repeated ones are all sent.
+        let mut own = HeaderMap::new();
         for (name, value) in &request.headers {
-            builder = builder.header(*name, value);
+            match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+                (Ok(name), Ok(value)) => {
+                    own.append(name, value);
+                }
+                // Refused by reqwest when the request is sent, as any invalid header.
+                _ => builder = builder.header(*name, value),
+            }
         }
+        builder = builder.headers(own);
         builder = match &request.body {
             None => builder,
             Some(Body::Bytes { bytes, content_type }) => {
