@@ -4,55 +4,13 @@
 //! `x-api-version` header, the status checked and the body decoded into `StandardAccount`.
 //! Each sample is 200 calls on one connection.
 
-use std::net::SocketAddr;
-
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 use veeam_api::backup_for_aws::{self, models::StandardAccount};
+use veeam_bench::serve;
 
-const BODY: &str = include_str!("../../spec/backup_for_aws/examples/vbaws-standardaccount-create.response.json");
 const CALLS: usize = 200;
 
 fn main() {
     divan::main();
-}
-
-/// Starts the server on its own thread: answers every request on a connection with the body.
-fn serve() -> SocketAddr {
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        runtime.block_on(async move {
-            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-            sender.send(listener.local_addr().unwrap()).unwrap();
-            let response = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{BODY}",
-                BODY.len()
-            );
-            loop {
-                let (mut stream, _) = listener.accept().await.unwrap();
-                let response = response.clone();
-                tokio::spawn(async move {
-                    let mut buffer = vec![0u8; 16 * 1024];
-                    let mut filled = 0;
-                    loop {
-                        // GET requests: the headers end the request.
-                        while !buffer[..filled].windows(4).any(|w| w == b"\r\n\r\n") {
-                            match stream.read(&mut buffer[filled..]).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(read) => filled += read,
-                            }
-                        }
-                        filled = 0;
-                        if stream.write_all(response.as_bytes()).await.is_err() {
-                            return;
-                        }
-                    }
-                });
-            }
-        });
-    });
-    receiver.recv().unwrap()
 }
 
 fn runtime() -> tokio::runtime::Runtime {

@@ -10,103 +10,10 @@
 
 use veeam_api::backup_for_aws::models::StandardAccountsPage;
 use veeam_api::enterprise_manager::models::EntityReferences;
+use veeam_bench::{accounts_page, hand_written};
 
 fn main() {
     divan::main();
-}
-
-/// About `megabytes` MB of JSON: the documented page with its one account repeated.
-fn accounts_page(megabytes: f64) -> String {
-    let documented: serde_json::Value = serde_json::from_str(include_str!(
-        "../../spec/backup_for_aws/examples/vbaws-standardaccounts-list.response.json"
-    ))
-    .unwrap();
-    let account = documented["results"][0].to_string();
-    let count = (megabytes * 1_000_000.0) as usize / account.len();
-    let mut page = documented.clone();
-    page["results"] = serde_json::Value::Array(vec![documented["results"][0].clone(); count]);
-    page["totalCount"] = count.into();
-    page.to_string()
-}
-
-mod hand_written {
-    //! What a developer would write by hand for the same JSON and XML.
-    // Decoded like the models' fields; the benchmarks do not read them all.
-    #![allow(dead_code)]
-    use serde::Deserialize;
-
-    #[derive(Deserialize)]
-    #[serde(rename_all = "UPPERCASE")]
-    pub enum Method {
-        Get,
-        Post,
-        Put,
-        Delete,
-    }
-
-    #[derive(Deserialize)]
-    pub struct Link {
-        pub rel: String,
-        pub href: String,
-        pub method: Method,
-    }
-
-    #[derive(Deserialize)]
-    pub struct Account {
-        pub id: uuid::Uuid,
-        pub name: String,
-        pub username: String,
-        pub description: Option<String>,
-        #[serde(rename = "_links")]
-        pub links: Option<Vec<Link>>,
-    }
-
-    #[derive(Deserialize)]
-    pub struct Page {
-        pub results: Vec<Account>,
-        #[serde(rename = "totalCount")]
-        pub total_count: i32,
-        #[serde(rename = "_links")]
-        pub links: Option<Vec<Link>>,
-    }
-
-    #[derive(Deserialize)]
-    pub struct XmlLink {
-        #[serde(rename = "@Rel")]
-        pub rel: String,
-        #[serde(rename = "@Href")]
-        pub href: String,
-        #[serde(rename = "@Name")]
-        pub name: Option<String>,
-        #[serde(rename = "@Type")]
-        pub r#type: Option<String>,
-    }
-
-    #[derive(Deserialize)]
-    pub struct XmlLinks {
-        #[serde(rename = "Link", default)]
-        pub link: Vec<XmlLink>,
-    }
-
-    #[derive(Deserialize)]
-    pub struct XmlRef {
-        #[serde(rename = "@Href")]
-        pub href: Option<String>,
-        #[serde(rename = "@Type")]
-        pub r#type: Option<String>,
-        #[serde(rename = "@Name")]
-        pub name: Option<String>,
-        #[serde(rename = "@UID")]
-        pub uid: Option<String>,
-        #[serde(rename = "Links")]
-        pub links: Option<XmlLinks>,
-    }
-
-    #[derive(Deserialize)]
-    pub struct XmlEntityReferences {
-        #[serde(rename = "Ref", default)]
-        pub refs: Vec<XmlRef>,
-    }
 }
 
 const MEGABYTES: f64 = 1.0;

@@ -1,4 +1,5 @@
-//! Documents the benchmarks decode, shared by `benches/` and `examples/` (see `BENCHMARKS.md`).
+//! What the benchmarks share (see `BENCHMARKS.md`): the documents they decode, the hand-written
+//! baselines, the loopback server of the client benchmark.
 
 /// A documented Enterprise Manager `Ref` (two links), as one list item.
 pub const REF: &str = r#" <Ref Type="BackupServerReference" Href="https://localhost:9398/api/backupServers/1eb5b858-e557-43b3-8e79-386161b7ea44" Name="srv03.tech.local" UID="urn:veeam:BackupServer:1eb5b858-e557-43b3-8e79-386161b7ea44">
@@ -33,4 +34,140 @@ pub fn nested(depth: usize) -> String {
         "<x>".repeat(depth),
         "</x>".repeat(depth)
     )
+}
+
+/// About `megabytes` MB of JSON: the documented page with its one account repeated.
+pub fn accounts_page(megabytes: f64) -> String {
+    let documented: serde_json::Value = serde_json::from_str(include_str!(
+        "../../spec/backup_for_aws/examples/vbaws-standardaccounts-list.response.json"
+    ))
+    .unwrap();
+    let account = documented["results"][0].to_string();
+    let count = (megabytes * 1_000_000.0) as usize / account.len();
+    let mut page = documented.clone();
+    page["results"] = serde_json::Value::Array(vec![documented["results"][0].clone(); count]);
+    page["totalCount"] = count.into();
+    page.to_string()
+}
+
+pub mod hand_written {
+    //! What a developer would write by hand for the same JSON and XML.
+    // Decoded like the models' fields; the benchmarks do not read them all.
+    #![allow(dead_code)]
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "UPPERCASE")]
+    pub enum Method {
+        Get,
+        Post,
+        Put,
+        Delete,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Link {
+        pub rel: String,
+        pub href: String,
+        pub method: Method,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Account {
+        pub id: uuid::Uuid,
+        pub name: String,
+        pub username: String,
+        pub description: Option<String>,
+        #[serde(rename = "_links")]
+        pub links: Option<Vec<Link>>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Page {
+        pub results: Vec<Account>,
+        #[serde(rename = "totalCount")]
+        pub total_count: i32,
+        #[serde(rename = "_links")]
+        pub links: Option<Vec<Link>>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct XmlLink {
+        #[serde(rename = "@Rel")]
+        pub rel: String,
+        #[serde(rename = "@Href")]
+        pub href: String,
+        #[serde(rename = "@Name")]
+        pub name: Option<String>,
+        #[serde(rename = "@Type")]
+        pub r#type: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct XmlLinks {
+        #[serde(rename = "Link", default)]
+        pub link: Vec<XmlLink>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct XmlRef {
+        #[serde(rename = "@Href")]
+        pub href: Option<String>,
+        #[serde(rename = "@Type")]
+        pub r#type: Option<String>,
+        #[serde(rename = "@Name")]
+        pub name: Option<String>,
+        #[serde(rename = "@UID")]
+        pub uid: Option<String>,
+        #[serde(rename = "Links")]
+        pub links: Option<XmlLinks>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct XmlEntityReferences {
+        #[serde(rename = "Ref", default)]
+        pub refs: Vec<XmlRef>,
+    }
+}
+
+/// The documented `StandardAccount` the loopback server answers with.
+pub const BODY: &str = include_str!("../../spec/backup_for_aws/examples/vbaws-standardaccount-create.response.json");
+
+/// Starts the server on its own thread: answers every request on a connection with the body.
+pub fn serve() -> std::net::SocketAddr {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            sender.send(listener.local_addr().unwrap()).unwrap();
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{BODY}",
+                BODY.len()
+            );
+            loop {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let (mut stream, _) = listener.accept().await.unwrap();
+                let response = response.clone();
+                tokio::spawn(async move {
+                    let mut buffer = vec![0u8; 16 * 1024];
+                    let mut filled = 0;
+                    loop {
+                        // GET requests: the headers end the request.
+                        while !buffer[..filled].windows(4).any(|w| w == b"\r\n\r\n") {
+                            match stream.read(&mut buffer[filled..]).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(read) => filled += read,
+                            }
+                        }
+                        filled = 0;
+                        if stream.write_all(response.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+    });
+    receiver.recv().unwrap()
 }
