@@ -251,3 +251,19 @@ fn option_fields_are_optional_and_left_out_when_none() {
     let value = Defaults { name: None, parent: None };
     assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"parent":null}"#);
 }
+
+/// A generated crate that knows the runtime by another name says so with `crate = ".."`.
+extern crate veeam_runtime as renamed_runtime;
+
+#[derive(Debug, PartialEq, renamed_runtime::Serialize, renamed_runtime::Deserialize)]
+#[serde(crate = "::renamed_runtime")]
+struct Renamed {
+    #[serde(rename = "Name")]
+    name: String,
+}
+
+#[test]
+fn the_runtime_path_can_be_named() {
+    let value: Renamed = serde_json::from_str(r#"{"Name": "x"}"#).unwrap();
+    assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"Name":"x"}"#);
+}

@@ -234,6 +234,11 @@ fn object_type(context: &Context, schema: &Schema, object: &ir::Object) -> Token
         }
     });
 
+    // The derives name the runtime `::veeam_runtime` unless told otherwise.
+    let runtime_path = (context.runtime.as_str() != "veeam_runtime").then(|| {
+        let path = format!("::{}", context.runtime.as_str());
+        quote!(#[serde(crate = #path)])
+    });
     let constructor = constructor(context, schema, object);
     let (remote, expecting) = expecting_member(context, schema, object);
     let id = id_method(context, schema, object);
@@ -242,6 +247,7 @@ fn object_type(context: &Context, schema: &Schema, object: &ir::Object) -> Token
         #[derive(#(#derives),*)]
         #[derive(#(#crate_derives),*)]
         #setters
+        #runtime_path
         #remote
         #[non_exhaustive]
         pub struct #name {

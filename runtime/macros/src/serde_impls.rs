@@ -7,7 +7,8 @@
 //! `veeam_runtime::__derive`, written once. The wire behaviour is serde's for the attributes
 //! the generator writes:
 //!
-//! - container: `remote = "Self"` (inherent `serialize`/`deserialize` instead of the traits);
+//! - container: `remote = "Self"` (inherent `serialize`/`deserialize` instead of the traits),
+//!   and `crate = "::path"`: the runtime crate's path when it is not `::veeam_runtime`;
 //! - field: `rename = ".."`, `alias = ".."`, `default`, `skip_serializing_if = "path"`,
 //!   `deserialize_with = "path"`, `serialize_with = "path"`, and `serialize_none` (below).
 //!
@@ -20,7 +21,7 @@
 //! Anything else is refused at compile time, so a new attribute cannot be silently ignored.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 use syn::{Data, DeriveInput, Fields, Ident, LitStr, Type};
 
 /// One field as the wire sees it.
@@ -41,6 +42,8 @@ struct Field<'a> {
 
 struct Container<'a> {
     ident: &'a Ident,
+    /// The runtime crate's path: `::veeam_runtime` unless `crate = ".."` names another.
+    runtime: TokenStream,
     /// `remote = "Self"`: inherent functions, the trait impls are written by hand.
     remote: bool,
     fields: Vec<Field<'a>>,
@@ -61,9 +64,13 @@ fn container(input: &DeriveInput) -> syn::Result<Container<'_>> {
         return Err(syn::Error::new_spanned(&input.ident, "needs named fields (use serde's derive for others)"));
     };
     let mut remote = false;
+    let mut runtime = quote!(::veeam_runtime);
     for attribute in input.attrs.iter().filter(|a| a.path().is_ident("serde")) {
         attribute.parse_nested_meta(|meta| {
-            if meta.path.is_ident("remote") {
+            if meta.path.is_ident("crate") {
+                runtime = meta.value()?.parse::<LitStr>()?.parse::<syn::Path>()?.into_token_stream();
+                Ok(())
+            } else if meta.path.is_ident("remote") {
                 let value: LitStr = meta.value()?.parse()?;
                 if value.value() != "Self" {
                     return Err(meta.error("only `remote = \"Self\"` is supported"));
@@ -111,18 +118,13 @@ fn container(input: &DeriveInput) -> syn::Result<Container<'_>> {
         }
         fields.push(parsed);
     }
-    Ok(Container { ident: &input.ident, remote, fields })
-}
-
-const SERDE: &str = "::veeam_runtime::__serde";
-
-fn serde() -> TokenStream {
-    SERDE.parse().unwrap_or_default()
+    Ok(Container { ident: &input.ident, runtime, fields, remote })
 }
 
 pub(crate) fn serialize(input: &DeriveInput) -> syn::Result<TokenStream> {
     let container = container(input)?;
-    let serde = serde();
+    let runtime = &container.runtime;
+    let serde = quote!(#runtime::__serde);
     let ident = container.ident;
     let type_name = ident.to_string();
     let mut wrappers = Vec::new();
@@ -190,8 +192,9 @@ pub(crate) fn serialize(input: &DeriveInput) -> syn::Result<TokenStream> {
 
 pub(crate) fn deserialize(input: &DeriveInput) -> syn::Result<TokenStream> {
     let container = container(input)?;
-    let serde = serde();
-    let derive = quote!(::veeam_runtime::__derive);
+    let runtime = &container.runtime;
+    let serde = quote!(#runtime::__serde);
+    let derive = quote!(#runtime::__derive);
     let ident = container.ident;
     let expecting = format!("struct {ident}");
     let type_name = ident.to_string();
