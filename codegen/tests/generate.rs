@@ -160,3 +160,20 @@ fn check_reports_stale_missing_and_extra_files() {
         "{text}"
     );
 }
+
+#[test]
+fn a_runtime_package_named_otherwise_is_named_everywhere() {
+    let temp = tempfile::tempdir().unwrap();
+    let spec = scratch_spec(temp.path());
+    let crate_yaml = std::fs::read_to_string(spec.join("crate.yaml")).unwrap();
+    std::fs::write(spec.join("crate.yaml"), crate_yaml.replace("package: veeam-runtime", "package: my-runtime"))
+        .unwrap();
+    let out = temp.path().join("generated");
+    codegen::generate(&spec, &out).unwrap();
+    let tree = read_tree(&out.join("src"));
+    let text: String = tree.values().map(|bytes| String::from_utf8_lossy(bytes).into_owned()).collect();
+    // The model derives are told the runtime's path; nothing names the default one.
+    assert!(text.contains(r#"#[serde(crate = "::my_runtime")]"#), "no crate attribute");
+    assert!(text.contains("::my_runtime::Deserialize"));
+    assert!(!text.contains("veeam_runtime"), "the default runtime name is left somewhere");
+}
