@@ -120,3 +120,42 @@ fn paths_name_the_member_and_the_item() {
         .unwrap_err();
     assert_eq!((error.path.as_str(), error.to_string().starts_with(".: trailing characters")), ("", true));
 }
+
+#[test]
+fn any_text_gets_an_error_with_a_path_and_no_panic() {
+    // Random strings over JSON's punctuation, literals and escapes: the scan meets unclosed
+    // strings, stray backslashes, lone brackets and multi-line input.
+    let alphabet: &[&str] = &[
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "\"",
+        "\\",
+        "\"a\"",
+        "\"results\"",
+        "1",
+        "-",
+        "e",
+        "true",
+        "nul",
+        "\n",
+        " ",
+        "é",
+    ];
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound as u64) as usize
+    };
+    for _ in 0..20_000 {
+        let text: String = (0..next(40)).map(|_| alphabet[next(alphabet.len())]).collect();
+        if let Err(error) = json::from_str::<backup_for_aws::models::StandardAccountsPage>(&text) {
+            assert!(error.path.len() <= text.len() * 4, "{text:?}: {}", error.path);
+        }
+    }
+}
