@@ -3,8 +3,12 @@
 //! both; the report gives each side's median and the median of the per-round ratios.
 //!
 //! ```sh
-//! cargo run --release -p veeam-bench --example paired -- [ROUNDS] [json|xml|client]
+//! cargo run --release -p veeam-bench --example paired -- [ROUNDS] [json|xml|client] [ours|baseline]
 //! ```
+//!
+//! With a side, only that side runs and its median is printed: alternating whole processes
+//! (`for i in 1 2 3; do paired 200 client ours; paired 200 client baseline; done`) measures each
+//! in a steady state, without the other's code and data evicting its caches between rounds.
 //!
 //! - JSON: a 1 MB page of documented Backup for AWS accounts, the runtime's reader against
 //!   serde_json into hand-written structs;
@@ -33,6 +37,12 @@ fn median(mut values: Vec<f64>) -> f64 {
 
 /// Runs both `rounds` times, alternating which goes first; prints medians and the ratio.
 fn compare(name: &str, rounds: usize, ours: &mut dyn FnMut(), baseline: &mut dyn FnMut()) {
+    if let Some(side) = std::env::args().nth(3) {
+        let run: &mut dyn FnMut() = if side == "ours" { ours } else { baseline };
+        let times: Vec<f64> = (0..rounds + 3).map(|_| time(run).as_secs_f64()).skip(3).collect();
+        println!("| {name}: {side} only | {:.3} ms |", median(times) * 1e3);
+        return;
+    }
     // Warm up both (allocator, caches, connections).
     for _ in 0..3 {
         ours();
