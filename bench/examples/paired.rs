@@ -20,9 +20,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use veeam_api::backup_for_aws::{self, models::StandardAccount, models::StandardAccountsPage};
+use veeam_api::backup_for_aws::models::StandardAccountsPage;
 use veeam_api::enterprise_manager::models::EntityReferences;
-use veeam_bench::{accounts_page, hand_written, list, serve};
+use veeam_bench::{accounts_page, hand_written, list, Loopback};
 
 fn time(run: &mut dyn FnMut()) -> Duration {
     let start = Instant::now();
@@ -104,41 +104,12 @@ fn main() {
         return;
     }
 
-    let address = serve();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let client = backup_for_aws::Client::builder(format!("http://{address}")).build().unwrap();
-    runtime.block_on(client.set_tokens("token", None, None));
-    let id = "10b074bd-0510-4795-9fdc-d5dce1db66c0";
-    let uuid: veeam_api::Uuid = id.parse().unwrap();
-    let bare = reqwest::Client::new();
-    let url = format!("http://{address}/api/v1/accounts/standard/{id}");
+    let loopback = Loopback::start();
     const CALLS: usize = 200;
     compare(
         "200 calls: generated client / bare reqwest loop",
         rounds.div_ceil(4),
-        &mut || {
-            runtime.block_on(async {
-                for _ in 0..CALLS {
-                    black_box(client.get_standard_account(uuid).await.unwrap());
-                }
-            })
-        },
-        &mut || {
-            runtime.block_on(async {
-                for _ in 0..CALLS {
-                    let response = bare
-                        .get(&url)
-                        .bearer_auth("token")
-                        .header("x-api-version", "1.0-rev0")
-                        .header("accept", "application/json")
-                        .send()
-                        .await
-                        .unwrap();
-                    assert!(response.status().is_success());
-                    let body = response.bytes().await.unwrap();
-                    black_box(serde_json::from_slice::<StandardAccount>(&body).unwrap());
-                }
-            })
-        },
+        &mut || loopback.generated_calls(CALLS),
+        &mut || loopback.bare_calls(CALLS),
     );
 }

@@ -171,3 +171,60 @@ pub fn serve() -> std::net::SocketAddr {
     });
     receiver.recv().unwrap()
 }
+
+/// The client benchmark's two sides against one loopback server: the generated Backup for AWS
+/// client, and a bare reqwest client making the same `GET /api/v1/accounts/standard/{id}` by
+/// hand (bearer token, `x-api-version`, `Accept`, status check, body decoded into the model).
+pub struct Loopback {
+    runtime: tokio::runtime::Runtime,
+    client: veeam_api::backup_for_aws::Client,
+    bare: reqwest::Client,
+    id: veeam_api::Uuid,
+    url: String,
+}
+
+impl Loopback {
+    /// Starts the server and builds both clients (each on its own connection).
+    pub fn start() -> Self {
+        const ID: &str = "10b074bd-0510-4795-9fdc-d5dce1db66c0";
+        let address = serve();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let client = veeam_api::backup_for_aws::Client::builder(format!("http://{address}")).build().unwrap();
+        runtime.block_on(client.set_tokens("token", None, None));
+        // reqwest's rustls needs a provider installed, as the generated client does.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let url = format!("http://{address}/api/v1/accounts/standard/{ID}");
+        Loopback { runtime, client, bare: reqwest::Client::new(), id: ID.parse().unwrap(), url }
+    }
+
+    /// `calls` calls of the generated client, one after the other.
+    pub fn generated_calls(&self, calls: usize) {
+        self.runtime.block_on(async {
+            for _ in 0..calls {
+                std::hint::black_box(self.client.get_standard_account(self.id).await.unwrap());
+            }
+        })
+    }
+
+    /// The same `calls` made with reqwest by hand.
+    pub fn bare_calls(&self, calls: usize) {
+        self.runtime.block_on(async {
+            for _ in 0..calls {
+                let response = self
+                    .bare
+                    .get(&self.url)
+                    .bearer_auth("token")
+                    .header("x-api-version", "1.0-rev0")
+                    .header("accept", "application/json")
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(response.status().is_success());
+                let body = response.bytes().await.unwrap();
+                let account: veeam_api::backup_for_aws::models::StandardAccount =
+                    serde_json::from_slice(&body).unwrap();
+                std::hint::black_box(account);
+            }
+        })
+    }
+}
