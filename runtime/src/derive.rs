@@ -13,12 +13,6 @@ pub struct Key(pub fn(&[u8]) -> usize);
 /// The position a member the struct does not know reads as.
 pub const UNKNOWN: usize = usize::MAX;
 
-impl Key {
-    fn find(&self, name: &[u8]) -> usize {
-        (self.0)(name)
-    }
-}
-
 impl<'de> DeserializeSeed<'de> for Key {
     type Value = usize;
 
@@ -35,11 +29,11 @@ impl Visitor<'_> for Key {
     }
 
     fn visit_str<E: de::Error>(self, name: &str) -> Result<usize, E> {
-        Ok(self.find(name.as_bytes()))
+        Ok((self.0)(name.as_bytes()))
     }
 
     fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<usize, E> {
-        Ok(self.find(name))
+        Ok((self.0)(name))
     }
 }
 

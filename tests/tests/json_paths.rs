@@ -18,6 +18,16 @@ fn tracked<T: DeserializeOwned>(document: &str) -> Option<String> {
     Some(if path == "." { String::new() } else { path })
 }
 
+/// A small deterministic generator (xorshift): a number below `bound` per call.
+fn xorshift(mut state: u64) -> impl FnMut(usize) -> usize {
+    move |bound| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound.max(1) as u64) as usize
+    }
+}
+
 fn without_last_index(path: &str) -> &str {
     match path.strip_suffix(']').and_then(|rest| rest.rsplit_once('[')) {
         Some((list, index)) if index.bytes().all(|b| b.is_ascii_digit()) => list,
@@ -28,13 +38,7 @@ fn without_last_index(path: &str) -> &str {
 /// Mutates `document` (deletions, insertions of values and punctuation) `runs` times and compares
 /// the two paths; returns how many mutations failed to decode.
 fn compare<T: DeserializeOwned>(document: &str, runs: usize, seed: u64) -> usize {
-    let mut state = seed;
-    let mut next = move |bound: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % bound.max(1) as u64) as usize
-    };
+    let mut next = xorshift(seed);
     let pieces = ["1", "\"x\"", "null", "true", "[]", "{}", "[1, {\"a\": 2}]", ",", ":", "}", "]", "\"k\": 3, "];
     let original: Vec<char> = document.chars().collect();
     let (mut failed, mut opened) = (0, 0);
@@ -145,13 +149,7 @@ fn any_text_gets_an_error_with_a_path_and_no_panic() {
         " ",
         "é",
     ];
-    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-    let mut next = move |bound: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % bound as u64) as usize
-    };
+    let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
     for _ in 0..20_000 {
         let text: String = (0..next(40)).map(|_| alphabet[next(alphabet.len())]).collect();
         if let Err(error) = json::from_str::<backup_for_aws::models::StandardAccountsPage>(&text) {

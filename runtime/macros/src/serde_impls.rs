@@ -128,7 +128,8 @@ pub(crate) fn serialize(input: &DeriveInput) -> syn::Result<TokenStream> {
     let ident = container.ident;
     let type_name = ident.to_string();
     let mut wrappers = Vec::new();
-    let mut skips = Vec::new();
+    // `let __skipN = ..;` for each field that may be left out, and those names (the length).
+    let (mut skips, mut skipped) = (Vec::new(), Vec::new());
     let mut statements = Vec::new();
     for (index, field) in container.fields.iter().enumerate() {
         let member = field.ident;
@@ -153,6 +154,7 @@ pub(crate) fn serialize(input: &DeriveInput) -> syn::Result<TokenStream> {
             Some(skip_if) => {
                 let skip = format_ident!("__skip{}", index);
                 skips.push(quote!(let #skip = #skip_if(&self.#member);));
+                skipped.push(skip.clone());
                 statements.push(quote! {
                     if #skip { __state.skip_field(#name)?; } else { __state.serialize_field(#name, #value)?; }
                 });
@@ -161,9 +163,6 @@ pub(crate) fn serialize(input: &DeriveInput) -> syn::Result<TokenStream> {
         }
     }
     let count = container.fields.len();
-    let skipped = (0..container.fields.len())
-        .filter(|&index| container.fields[index].skip_serializing_if.is_some())
-        .map(|index| format_ident!("__skip{}", index));
     let body = quote! {
         use #serde::ser::SerializeStruct as _;
         #(#wrappers)*
