@@ -88,48 +88,46 @@ pub fn run(options: &Options) -> Result<String, String> {
             command
         };
         let progenitor_out = dir.join("progenitor");
-        let (mut before, mut theirs) = (Measured::default(), Measured::default());
+        let mut before = baseline.as_ref().map(|_| Measured::default());
+        let mut theirs = progenitor.as_ref().map(|_| Measured::default());
         for _ in 0..options.runs {
             ours.runs.push(generate_ours(&xtask, &spec, &ours_out)?);
-            if let Some((_, binary)) = &baseline {
+            if let (Some((_, binary)), Some(before)) = (&baseline, &mut before) {
                 let (wall, peak_kib, _) = measure(baseline_codegen(binary))?;
                 let _ = std::fs::remove_dir_all(&baseline_out);
                 before.runs.push(Run { wall, peak_kib, ..Run::default() });
             }
-            if let Some(binary) = &progenitor {
+            if let (Some(binary), Some(theirs)) = (&progenitor, &mut theirs) {
                 theirs.runs.push(generate_progenitor(binary, &openapi, &progenitor_out)?);
             }
         }
         (ours.src_lines, ours.test_lines) = (lines(&ours_out.join("src")), lines(&ours_out.join("tests")));
-        let mut before = match &baseline {
-            Some((_, binary)) => {
-                measure(baseline_codegen(binary))?;
-                (before.src_lines, before.test_lines) =
-                    (lines(&baseline_out.join("src")), lines(&baseline_out.join("tests")));
-                Some((baseline_out.clone(), before))
-            }
-            None => None,
-        };
-        let mut theirs = progenitor.as_ref().map(|_| {
+        if let (Some((_, binary)), Some(before)) = (&baseline, &mut before) {
+            // Once more, kept: its lines and its build.
+            measure(baseline_codegen(binary))?;
+            (before.src_lines, before.test_lines) =
+                (lines(&baseline_out.join("src")), lines(&baseline_out.join("tests")));
+        }
+        if let Some(theirs) = &mut theirs {
             theirs.src_lines = lines(&progenitor_out.join("src"));
-            (progenitor_out.clone(), theirs)
-        });
+        }
         if options.compile.contains(&n) {
             let target = options.work.join("target");
             let runs = options.runs.min(3);
             ours.build = build_times(&ours_out, &target.join("ours"), runs)?;
             let calls = caller::write(&ours_out, caller::Generator::Ours, &dir.join("calls-ours"))?;
             ours.calls_build = build_times(&calls, &target.join("ours"), runs)?;
-            if let Some((out, measured)) = &mut theirs {
-                measured.build = build_times(out, &target.join("progenitor"), runs)?;
-                let calls = caller::write(out, caller::Generator::Progenitor, &dir.join("calls-progenitor"))?;
-                measured.calls_build = build_times(&calls, &target.join("progenitor"), runs)?;
+            if let Some(theirs) = &mut theirs {
+                theirs.build = build_times(&progenitor_out, &target.join("progenitor"), runs)?;
+                let calls =
+                    caller::write(&progenitor_out, caller::Generator::Progenitor, &dir.join("calls-progenitor"))?;
+                theirs.calls_build = build_times(&calls, &target.join("progenitor"), runs)?;
             }
-            if let Some((out, measured)) = &mut before {
-                measured.build = build_times(out, &target.join("baseline"), options.runs.min(3))?;
+            if let Some(before) = &mut before {
+                before.build = build_times(&baseline_out, &target.join("baseline"), runs)?;
             }
         }
-        rows.push(Row { n, operations, ours, theirs: theirs.map(|(_, m)| m), before: before.map(|(_, m)| m) });
+        rows.push(Row { n, operations, ours, theirs, before });
     }
     write_report(&mut report, &rows, options);
     write_calls(&mut report, &rows);
