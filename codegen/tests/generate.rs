@@ -174,6 +174,6 @@ fn a_runtime_package_named_otherwise_is_named_everywhere() {
     let text: String = tree.values().map(|bytes| String::from_utf8_lossy(bytes).into_owned()).collect();
     // The model derives are told the runtime's path; nothing names the default one.
     assert!(text.contains(r#"#[serde(crate = "::my_runtime")]"#), "no crate attribute");
-    assert!(text.contains("::my_runtime::Deserialize"));
+    assert!(text.contains("use ::my_runtime as rt;") && text.contains("rt::Deserialize"));
     assert!(!text.contains("veeam_runtime"), "the default runtime name is left somewhere");
 }

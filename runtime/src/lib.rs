@@ -30,7 +30,7 @@ pub mod xml;
 pub use time_types::{Date, DateTime};
 pub use unknown::UnknownValue;
 pub use uuid::Uuid;
-/// `#[derive(Setters)]`: the `with_*` setters of generated models.
+/// `#[derive(Setters)]`: `new` and the `with_*` setters of generated models.
 pub use veeam_runtime_macros::Setters;
 /// `#[derive(Serialize, Deserialize)]` for generated models: serde's traits with the wire
 /// behaviour of serde's derive for the attributes the generator writes, expanded to a fraction of

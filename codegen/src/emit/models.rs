@@ -9,9 +9,6 @@ use super::types::rust_type;
 use super::Context;
 use crate::ir::{self, BodyFormat, Format, Primitive, Schema, SchemaKind, Type};
 
-/// Arguments `new` takes before clippy's `too_many_arguments` lint fires.
-const CLIPPY_MAX_ARGUMENTS: usize = 7;
-
 pub fn emit(context: &Context) -> TokenStream {
     let api = context.api;
     let items: Vec<TokenStream> = api
@@ -70,8 +67,13 @@ pub fn emit(context: &Context) -> TokenStream {
     });
     let module_docs = docs::inner(Some(&format!("Data types of the {}.", api.title)));
     let task_status = super::tasks::task_status(context);
+    let runtime = &context.runtime();
     quote! {
         #module_docs
+
+        // The runtime's derives by a short path (schema types are UpperCamelCase).
+        #[allow(unused_imports)]
+        use #runtime as rt;
 
         #(#items)*
 
@@ -196,15 +198,11 @@ fn object_type(context: &Context, schema: &Schema, object: &ir::Object) -> Token
     if !sensitive {
         derives.push(quote!(Debug));
     }
-    // Two derive lists: one long list formats as a line per entry.
-    // The runtime's serde derives: serde's traits, expanded to a fraction of serde_derive's code.
-    let mut crate_derives = vec![quote!(#runtime::Serialize), quote!(#runtime::Deserialize)];
-    // `with_*` setters for the optional fields (required ones are `new`'s arguments).
-    let has_setters = object.fields.iter().any(|f| is_optional(f) && !f.required);
-    let setters = has_setters.then(|| setters_attribute(object)).flatten();
-    if has_setters {
-        crate_derives.push(quote!(#runtime::Setters));
-    }
+    // The runtime's derives: serde's traits (expanded to a fraction of serde_derive's code), and
+    // `new` from the required fields with a `with_*` setter per optional one: adding an optional
+    // field to the spec never breaks code that builds these values.
+    derives.extend([quote!(rt::Serialize), quote!(rt::Deserialize), quote!(rt::Setters)]);
+    let setters = setters_attribute(object);
 
     let fields = object.fields.iter().map(|field| {
         let docs = field_docs(field);
@@ -239,13 +237,11 @@ fn object_type(context: &Context, schema: &Schema, object: &ir::Object) -> Token
         let path = format!("::{}", context.runtime.as_str());
         quote!(#[serde(crate = #path)])
     });
-    let constructor = constructor(context, schema, object);
     let (remote, expecting) = expecting_member(context, schema, object);
     let id = id_method(context, schema, object);
     quote! {
         #docs
         #[derive(#(#derives),*)]
-        #[derive(#(#crate_derives),*)]
         #setters
         #runtime_path
         #remote
@@ -254,7 +250,6 @@ fn object_type(context: &Context, schema: &Schema, object: &ir::Object) -> Token
             #(#fields)*
         }
 
-        #constructor
         #debug
         #expecting
         #id
@@ -340,14 +335,15 @@ fn expecting_member(context: &Context, schema: &Schema, object: &ir::Object) -> 
     (remote, impls)
 }
 
-/// `#[setters(..)]` for `#[derive(Setters)]`: the optional text fields take `impl Into<String>`,
-/// the required nullable ones (arguments of `new`) get no setter.
+/// `#[setters(..)]` for `#[derive(Setters)]`: text fields take `impl Into<String>` (in `new` when
+/// required, in their setter when optional), the required nullable ones are `new`'s arguments as
+/// they are stored (`Option`, the caller's choice of `null`) and get no setter.
 fn setters_attribute(object: &ir::Object) -> Option<TokenStream> {
     let is_text = |f: &&ir::Field| matches!(f.ty, Type::Primitive(Primitive::String | Primitive::Uri));
-    let optional = object.fields.iter().filter(|f| is_optional(f));
+    let nullable_required = |f: &&ir::Field| f.required && f.nullable;
     let into: Vec<&ir::Ident> =
-        optional.clone().filter(|f| !f.required).filter(is_text).map(|f| &f.rust_name).collect();
-    let skip: Vec<&ir::Ident> = optional.filter(|f| f.required).map(|f| &f.rust_name).collect();
+        object.fields.iter().filter(is_text).filter(|f| !nullable_required(f)).map(|f| &f.rust_name).collect();
+    let skip: Vec<&ir::Ident> = object.fields.iter().filter(nullable_required).map(|f| &f.rust_name).collect();
     let into = (!into.is_empty()).then(|| quote!(into(#(#into),*)));
     let skip = (!skip.is_empty()).then(|| quote!(skip(#(#skip),*)));
     match (into, skip) {
@@ -355,68 +351,6 @@ fn setters_attribute(object: &ir::Object) -> Option<TokenStream> {
         (Some(into), None) => Some(quote!(#[setters(#into)])),
         (None, Some(skip)) => Some(quote!(#[setters(#skip)])),
         (Some(into), Some(skip)) => Some(quote!(#[setters(#into, #skip)])),
-    }
-}
-
-/// `new` with the required fields (the optional ones get `with_*` setters from
-/// `#[derive(Setters)]`): adding an optional field to the spec never breaks code that builds
-/// these values.
-fn constructor(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStream {
-    let super::Std { string, option, none, boxed, default, into, .. } = context.std();
-    let name = &schema.rust_name;
-    let mut arguments = Vec::new();
-    let mut initializers = Vec::new();
-    for field in &object.fields {
-        let ident = &field.rust_name;
-        let value_ty = rust_type(context, &field.ty);
-        let is_string = field.ty == Type::Primitive(Primitive::String) || field.ty == Type::Primitive(Primitive::Uri);
-        let (arg_ty, conversion) = if is_string {
-            (quote!(impl #into<#string>), quote!(#ident.into()))
-        } else {
-            (value_ty.clone(), quote!(#ident))
-        };
-        let conversion = if field.boxed { quote!(#boxed::new(#conversion)) } else { conversion };
-        // `field: field` trips clippy's redundant_field_names; use the shorthand then.
-        let identity = !is_string && !field.boxed;
-        if field.required && !field.nullable {
-            arguments.push(quote!(#ident: #arg_ty));
-            initializers.push(if identity { quote!(#ident) } else { quote!(#ident: #conversion) });
-        } else if field.required {
-            // Required but nullable: the caller decides, `None` is sent as `null`.
-            let inner = if field.boxed { quote!(#boxed<#value_ty>) } else { value_ty.clone() };
-            arguments.push(quote!(#ident: #option<#inner>));
-            initializers.push(quote!(#ident));
-        } else {
-            initializers.push(quote!(#ident: #none));
-            // Its `with_*` setter comes from `#[derive(Setters)]`.
-            debug_assert_eq!(field.setter.as_str(), format!("with_{}", field.rust_name.plain()));
-        }
-    }
-    let allow = (arguments.len() > CLIPPY_MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let new_doc = if arguments.is_empty() {
-        "Creates an empty value; set fields with the `with_*` methods.".to_owned()
-    } else {
-        "Creates a value from its required fields; optional fields start as `None`.".to_owned()
-    };
-    let default = arguments.is_empty().then(|| {
-        quote! {
-            impl #default for #name {
-                fn default() -> Self {
-                    Self::new()
-                }
-            }
-        }
-    });
-    let new_doc = docs::outer(Some(&new_doc));
-    quote! {
-        impl #name {
-            #new_doc
-            #allow
-            pub fn new(#(#arguments),*) -> Self {
-                Self { #(#initializers),* }
-            }
-        }
-        #default
     }
 }
 

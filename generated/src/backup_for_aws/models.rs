@@ -2,13 +2,11 @@
 // spec: spec/backup_for_aws/schemas.yaml
 
 //! Data types of the Veeam Backup for AWS REST API.
+#[allow(unused_imports)]
+use ::veeam_runtime as rt;
 /// The `AmazonAccount` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, description, awsid))]
 #[non_exhaustive]
 pub struct AmazonAccount {
     /// `id`.
@@ -36,34 +34,9 @@ pub struct AmazonAccount {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl AmazonAccount {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        name: impl Into<String>,
-        description: impl Into<String>,
-        awsid: impl Into<String>,
-    ) -> Self {
-        Self {
-            id,
-            name: name.into(),
-            description: description.into(),
-            awsid: awsid.into(),
-            region_type: None,
-            access_keys: None,
-            iam_role: None,
-            iam_role_from_another_account: None,
-            links: None,
-        }
-    }
-}
 /// The `AmazonAccountAccessKeys` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(access_key))]
 #[non_exhaustive]
 pub struct AmazonAccountAccessKeys {
     /// `accessKey`.
@@ -73,18 +46,9 @@ pub struct AmazonAccountAccessKeys {
     #[serde(rename = "defaultRegion")]
     pub default_region: Option<RegionTypes>,
 }
-impl AmazonAccountAccessKeys {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(access_key: impl Into<String>) -> Self {
-        Self {
-            access_key: access_key.into(),
-            default_region: None,
-        }
-    }
-}
 /// The `AmazonAccountAccessKeysCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(access_key, secret_key))]
 #[non_exhaustive]
 pub struct AmazonAccountAccessKeysCreateSpec {
     /// `accessKey`.
@@ -99,20 +63,6 @@ pub struct AmazonAccountAccessKeysCreateSpec {
     #[serde(rename = "defaultRegionType")]
     pub default_region_type: RegionTypes,
 }
-impl AmazonAccountAccessKeysCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        access_key: impl Into<String>,
-        secret_key: impl Into<String>,
-        default_region_type: RegionTypes,
-    ) -> Self {
-        Self {
-            access_key: access_key.into(),
-            secret_key: secret_key.into(),
-            default_region_type,
-        }
-    }
-}
 impl ::std::fmt::Debug for AmazonAccountAccessKeysCreateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AmazonAccountAccessKeysCreateSpec")
@@ -123,8 +73,8 @@ impl ::std::fmt::Debug for AmazonAccountAccessKeysCreateSpec {
     }
 }
 /// The `AmazonAccountAccessKeysUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(access_key, secret_key))]
 #[non_exhaustive]
 pub struct AmazonAccountAccessKeysUpdateSpec {
     /// `accessKey`.
@@ -139,20 +89,6 @@ pub struct AmazonAccountAccessKeysUpdateSpec {
     #[serde(rename = "defaultRegionType")]
     pub default_region_type: RegionTypes,
 }
-impl AmazonAccountAccessKeysUpdateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        access_key: impl Into<String>,
-        secret_key: impl Into<String>,
-        default_region_type: RegionTypes,
-    ) -> Self {
-        Self {
-            access_key: access_key.into(),
-            secret_key: secret_key.into(),
-            default_region_type,
-        }
-    }
-}
 impl ::std::fmt::Debug for AmazonAccountAccessKeysUpdateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AmazonAccountAccessKeysUpdateSpec")
@@ -163,13 +99,8 @@ impl ::std::fmt::Debug for AmazonAccountAccessKeysUpdateSpec {
     }
 }
 /// The `AmazonAccountCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, description))]
 #[non_exhaustive]
 pub struct AmazonAccountCreateSpec {
     /// `name`.
@@ -188,25 +119,9 @@ pub struct AmazonAccountCreateSpec {
         AmazonAccountIamRoleFromAnotherAccountCreateSpec,
     >,
 }
-impl AmazonAccountCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            access_keys: None,
-            iam_role: None,
-            iam_role_from_another_account: None,
-        }
-    }
-}
 /// The `AmazonAccountIAMRole` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(role_name))]
 #[non_exhaustive]
 pub struct AmazonAccountIamRole {
     /// `parentAmazonAccountId`.
@@ -220,36 +135,18 @@ pub struct AmazonAccountIamRole {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_default: bool,
 }
-impl AmazonAccountIamRole {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(role_name: impl Into<String>, is_default: bool) -> Self {
-        Self {
-            parent_amazon_account_id: None,
-            role_name: role_name.into(),
-            is_default,
-        }
-    }
-}
 /// The `AmazonAccountIAMRoleCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(role_name))]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleCreateSpec {
     /// `roleName`.
     #[serde(rename = "roleName")]
     pub role_name: String,
 }
-impl AmazonAccountIamRoleCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(role_name: impl Into<String>) -> Self {
-        Self {
-            role_name: role_name.into(),
-        }
-    }
-}
 /// The `AmazonAccountIAMRoleFromAnotherAccount` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(account_id, role_name))]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleFromAnotherAccount {
     /// `parentAmazonAccountId`.
@@ -262,28 +159,9 @@ pub struct AmazonAccountIamRoleFromAnotherAccount {
     #[serde(rename = "roleName")]
     pub role_name: String,
 }
-impl AmazonAccountIamRoleFromAnotherAccount {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        parent_amazon_account_id: ::veeam_runtime::Uuid,
-        account_id: impl Into<String>,
-        role_name: impl Into<String>,
-    ) -> Self {
-        Self {
-            parent_amazon_account_id,
-            account_id: account_id.into(),
-            role_name: role_name.into(),
-        }
-    }
-}
 /// The `AmazonAccountIAMRoleFromAnotherAccountCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(external_id))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(account_id, role_name, external_id))]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleFromAnotherAccountCreateSpec {
     /// `accountId`.
@@ -296,24 +174,9 @@ pub struct AmazonAccountIamRoleFromAnotherAccountCreateSpec {
     #[serde(rename = "externalId")]
     pub external_id: Option<String>,
 }
-impl AmazonAccountIamRoleFromAnotherAccountCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(account_id: impl Into<String>, role_name: impl Into<String>) -> Self {
-        Self {
-            account_id: account_id.into(),
-            role_name: role_name.into(),
-            external_id: None,
-        }
-    }
-}
 /// The `AmazonAccountIAMRoleFromAnotherAccountUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(external_id))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(account_id, role_name, external_id))]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleFromAnotherAccountUpdateSpec {
     /// `accountId`.
@@ -326,55 +189,26 @@ pub struct AmazonAccountIamRoleFromAnotherAccountUpdateSpec {
     #[serde(rename = "externalId")]
     pub external_id: Option<String>,
 }
-impl AmazonAccountIamRoleFromAnotherAccountUpdateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(account_id: impl Into<String>, role_name: impl Into<String>) -> Self {
-        Self {
-            account_id: account_id.into(),
-            role_name: role_name.into(),
-            external_id: None,
-        }
-    }
-}
 /// The `AmazonAccountIAMRoleUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(role_name))]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleUpdateSpec {
     /// `roleName`.
     #[serde(rename = "roleName")]
     pub role_name: String,
 }
-impl AmazonAccountIamRoleUpdateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(role_name: impl Into<String>) -> Self {
-        Self {
-            role_name: role_name.into(),
-        }
-    }
-}
 /// The `AmazonAccountNameValidationSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name))]
 #[non_exhaustive]
 pub struct AmazonAccountNameValidationSpec {
     /// `name`.
     pub name: String,
 }
-impl AmazonAccountNameValidationSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into() }
-    }
-}
 /// The `AmazonAccountUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, description))]
 #[non_exhaustive]
 pub struct AmazonAccountUpdateSpec {
     /// `name`.
@@ -393,25 +227,8 @@ pub struct AmazonAccountUpdateSpec {
         AmazonAccountIamRoleFromAnotherAccountUpdateSpec,
     >,
 }
-impl AmazonAccountUpdateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            access_keys: None,
-            iam_role: None,
-            iam_role_from_another_account: None,
-        }
-    }
-}
 /// The `AmazonAccountsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct AmazonAccountsFilters {
@@ -425,22 +242,6 @@ pub struct AmazonAccountsFilters {
     /// `sort`.
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<AmazonAccountsSortColumns>>,
-}
-impl AmazonAccountsFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-}
-impl Default for AmazonAccountsFilters {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 /// The `AmazonAccountsGetAllSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -478,12 +279,7 @@ impl From<&str> for AmazonAccountsGetAllSortItem {
 }
 ::veeam_runtime::enum_plumbing!(AmazonAccountsGetAllSortItem);
 /// The `AmazonAccountsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct AmazonAccountsPage {
     /// `results`.
@@ -496,16 +292,6 @@ pub struct AmazonAccountsPage {
     #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl AmazonAccountsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(results: Vec<AmazonAccount>, total_count: i32) -> Self {
-        Self {
-            results,
-            total_count,
-            links: None,
-        }
-    }
 }
 /// The `AmazonAccountsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -543,12 +329,7 @@ impl From<&str> for AmazonAccountsSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(AmazonAccountsSortColumns);
 /// The `AmazonConnection` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct AmazonConnection {
     /// `id`.
@@ -558,19 +339,8 @@ pub struct AmazonConnection {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl AmazonConnection {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::veeam_runtime::Uuid) -> Self {
-        Self { id, links: None }
-    }
-}
 /// The `AmazonConnectionSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(access_key, secret_key))]
 #[non_exhaustive]
 pub struct AmazonConnectionSpec {
@@ -589,17 +359,6 @@ pub struct AmazonConnectionSpec {
     #[serde(rename = "RegionId")]
     pub region_id: ::veeam_runtime::Uuid,
 }
-impl AmazonConnectionSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(region_id: ::veeam_runtime::Uuid) -> Self {
-        Self {
-            amazon_account_id: None,
-            access_key: None,
-            secret_key: None,
-            region_id,
-        }
-    }
-}
 impl ::std::fmt::Debug for AmazonConnectionSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AmazonConnectionSpec")
@@ -614,12 +373,7 @@ impl ::std::fmt::Debug for AmazonConnectionSpec {
     }
 }
 /// The `AmazonConnectionsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct AmazonConnectionsPage {
     /// `totalCount`.
@@ -633,23 +387,9 @@ pub struct AmazonConnectionsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl AmazonConnectionsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<AmazonConnection>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
-}
 /// The `AmazonInstanceType` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name))]
 #[non_exhaustive]
 pub struct AmazonInstanceType {
     /// `name`.
@@ -668,25 +408,8 @@ pub struct AmazonInstanceType {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub virtualization_type: Option<Vec<String>>,
 }
-impl AmazonInstanceType {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(name: impl Into<String>, cpu_count: i32, ram: i32) -> Self {
-        Self {
-            name: name.into(),
-            cpu_count,
-            ram,
-            is_arm64: None,
-            virtualization_type: None,
-        }
-    }
-}
 /// The `AmazonInstanceTypesByRegionPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct AmazonInstanceTypesByRegionPage {
     /// `totalCount`.
@@ -700,23 +423,8 @@ pub struct AmazonInstanceTypesByRegionPage {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl AmazonInstanceTypesByRegionPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<AmazonInstanceType>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
-}
 /// The `AmazonInstancesTypesByRegionFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct AmazonInstancesTypesByRegionFilters {
     /// `offset`.
@@ -731,22 +439,6 @@ pub struct AmazonInstancesTypesByRegionFilters {
     #[serde(rename = "virtualizationTypes")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub virtualization_types: Option<Vec<String>>,
-}
-impl AmazonInstancesTypesByRegionFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            offset: None,
-            limit: None,
-            is_arm64: None,
-            virtualization_types: None,
-        }
-    }
-}
-impl Default for AmazonInstancesTypesByRegionFilters {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 /// Authentication grant type
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -797,18 +489,12 @@ impl From<&str> for AuthenticateRequestGrantType {
 }
 ::veeam_runtime::enum_plumbing!(AuthenticateRequestGrantType);
 /// The `AuthorizationCode` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(code))]
 #[non_exhaustive]
 pub struct AuthorizationCode {
     /// `code`.
     pub code: String,
-}
-impl AuthorizationCode {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(code: impl Into<String>) -> Self {
-        Self { code: code.into() }
-    }
 }
 /// The `BackupDestinations` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -854,21 +540,13 @@ impl From<&str> for BackupDestinations {
 }
 ::veeam_runtime::enum_plumbing!(BackupDestinations);
 /// The `BackupSettingsExportModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(target_repository_name))]
 #[non_exhaustive]
 pub struct BackupSettingsExportModel {
     /// `targetRepositoryName`.
     #[serde(rename = "targetRepositoryName")]
     pub target_repository_name: String,
-}
-impl BackupSettingsExportModel {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(target_repository_name: impl Into<String>) -> Self {
-        Self {
-            target_repository_name: target_repository_name.into(),
-        }
-    }
 }
 /// The `BrowseBucketFoldersSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -906,12 +584,8 @@ impl From<&str> for BrowseBucketFoldersSortItem {
 }
 ::veeam_runtime::enum_plumbing!(BrowseBucketFoldersSortItem);
 /// The `Bucket` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name))]
 #[non_exhaustive]
 pub struct Bucket {
     /// `id`.
@@ -925,24 +599,9 @@ pub struct Bucket {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl Bucket {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        name: impl Into<String>,
-        location: BucketLocation,
-    ) -> Self {
-        Self {
-            id,
-            name: name.into(),
-            location,
-            links: None,
-        }
-    }
-}
 /// The `BucketFolder` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name))]
 #[non_exhaustive]
 pub struct BucketFolder {
     /// `name`.
@@ -951,22 +610,8 @@ pub struct BucketFolder {
     #[serde(rename = "folderId")]
     pub folder_id: ::veeam_runtime::Uuid,
 }
-impl BucketFolder {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(name: impl Into<String>, folder_id: ::veeam_runtime::Uuid) -> Self {
-        Self {
-            name: name.into(),
-            folder_id,
-        }
-    }
-}
 /// The `BucketFoldersFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct BucketFoldersFilters {
     /// `offset`.
@@ -976,21 +621,6 @@ pub struct BucketFoldersFilters {
     /// `sort`.
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<BucketFoldersFiltersOrderColumns>>,
-}
-impl BucketFoldersFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-}
-impl Default for BucketFoldersFilters {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 /// The `BucketFoldersFiltersOrderColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -1028,12 +658,7 @@ impl From<&str> for BucketFoldersFiltersOrderColumns {
 }
 ::veeam_runtime::enum_plumbing!(BucketFoldersFiltersOrderColumns);
 /// The `BucketFoldersPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct BucketFoldersPage {
     /// `totalCount`.
@@ -1047,19 +672,9 @@ pub struct BucketFoldersPage {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl BucketFoldersPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<BucketFolder>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
-}
 /// The `BucketLocation` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name))]
 #[non_exhaustive]
 pub struct BucketLocation {
     /// `id`.
@@ -1067,19 +682,8 @@ pub struct BucketLocation {
     /// `name`.
     pub name: String,
 }
-impl BucketLocation {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::veeam_runtime::Uuid, name: impl Into<String>) -> Self {
-        Self { id, name: name.into() }
-    }
-}
 /// The `BucketsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct BucketsFilters {
@@ -1100,30 +704,8 @@ pub struct BucketsFilters {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<BucketsSortColumns>>,
 }
-impl BucketsFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            amazon_account_id: None,
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-}
-impl Default for BucketsFilters {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `BucketsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct BucketsPage {
     /// `results`.
@@ -1136,16 +718,6 @@ pub struct BucketsPage {
     #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl BucketsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(results: Vec<Bucket>, total_count: i32) -> Self {
-        Self {
-            results,
-            total_count,
-            links: None,
-        }
-    }
 }
 /// The `BucketsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -1218,8 +790,18 @@ impl From<&str> for BucketsSortItem {
 }
 ::veeam_runtime::enum_plumbing!(BucketsSortItem);
 /// The `Certificate` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(
+    into(
+        thumbprint,
+        serial_number,
+        key_algorithm,
+        key_size,
+        subject,
+        issued_to,
+        issued_by
+    )
+)]
 #[non_exhaustive]
 pub struct Certificate {
     /// certificate thumpbprint
@@ -1252,86 +834,24 @@ pub struct Certificate {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub automatically_generated: bool,
 }
-impl Certificate {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        thumbprint: impl Into<String>,
-        serial_number: impl Into<String>,
-        key_algorithm: impl Into<String>,
-        key_size: impl Into<String>,
-        subject: impl Into<String>,
-        issued_to: impl Into<String>,
-        issued_by: impl Into<String>,
-        valid_from: ::veeam_runtime::DateTime,
-        valid_by: ::veeam_runtime::DateTime,
-        automatically_generated: bool,
-    ) -> Self {
-        Self {
-            thumbprint: thumbprint.into(),
-            serial_number: serial_number.into(),
-            key_algorithm: key_algorithm.into(),
-            key_size: key_size.into(),
-            subject: subject.into(),
-            issued_to: issued_to.into(),
-            issued_by: issued_by.into(),
-            valid_from,
-            valid_by,
-            automatically_generated,
-        }
-    }
-}
 /// The `CertificateRegenerateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct CertificateRegenerateSpec {
     /// `validBy`.
     #[serde(rename = "validBy")]
     pub valid_by: Option<::veeam_runtime::DateTime>,
 }
-impl CertificateRegenerateSpec {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { valid_by: None }
-    }
-}
-impl Default for CertificateRegenerateSpec {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `Certificates` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct Certificates {
     /// `data`.
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub data: Option<Vec<Certificate>>,
 }
-impl Certificates {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { data: None }
-    }
-}
-impl Default for Certificates {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `CheckInstanceIdResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct CheckInstanceIdResult {
     /// `isValid`.
@@ -1339,32 +859,18 @@ pub struct CheckInstanceIdResult {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_valid: bool,
 }
-impl CheckInstanceIdResult {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(is_valid: bool) -> Self {
-        Self { is_valid }
-    }
-}
 /// The `CheckInstanceIdSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(instance_id))]
 #[non_exhaustive]
 pub struct CheckInstanceIdSpec {
     /// `instanceId`.
     #[serde(rename = "instanceId")]
     pub instance_id: String,
 }
-impl CheckInstanceIdSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(instance_id: impl Into<String>) -> Self {
-        Self {
-            instance_id: instance_id.into(),
-        }
-    }
-}
 /// The `CloudEncryptionKey` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(arn, name))]
 #[non_exhaustive]
 pub struct CloudEncryptionKey {
     /// `arn`.
@@ -1372,22 +878,8 @@ pub struct CloudEncryptionKey {
     /// `name`.
     pub name: String,
 }
-impl CloudEncryptionKey {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(arn: impl Into<String>, name: impl Into<String>) -> Self {
-        Self {
-            arn: arn.into(),
-            name: name.into(),
-        }
-    }
-}
 /// The `CloudEncryptionKeysFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct CloudEncryptionKeysFilters {
     /// `offset`.
@@ -1395,24 +887,8 @@ pub struct CloudEncryptionKeysFilters {
     /// `limit`.
     pub limit: Option<i32>,
 }
-impl CloudEncryptionKeysFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { offset: None, limit: None }
-    }
-}
-impl Default for CloudEncryptionKeysFilters {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `CloudEncryptionKeysPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct CloudEncryptionKeysPage {
     /// `totalCount`.
@@ -1426,24 +902,9 @@ pub struct CloudEncryptionKeysPage {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl CloudEncryptionKeysPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<CloudEncryptionKey>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
-}
 /// The `CloudNetwork` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(resource_id, name, cidr_block))]
 #[non_exhaustive]
 pub struct CloudNetwork {
     /// `resourceId`.
@@ -1460,23 +921,6 @@ pub struct CloudNetwork {
     #[serde(rename = "isDefault")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_default: bool,
-}
-impl CloudNetwork {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        resource_id: impl Into<String>,
-        cidr_block: impl Into<String>,
-        state: CloudNetworkStates,
-        is_default: bool,
-    ) -> Self {
-        Self {
-            resource_id: resource_id.into(),
-            name: None,
-            cidr_block: cidr_block.into(),
-            state,
-            is_default,
-        }
-    }
 }
 /// The `CloudNetworkStates` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -1514,12 +958,7 @@ impl From<&str> for CloudNetworkStates {
 }
 ::veeam_runtime::enum_plumbing!(CloudNetworkStates);
 /// The `CloudNetworksFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct CloudNetworksFilters {
     /// `Offset`.
@@ -1529,24 +968,8 @@ pub struct CloudNetworksFilters {
     #[serde(rename = "Limit")]
     pub limit: Option<i32>,
 }
-impl CloudNetworksFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { offset: None, limit: None }
-    }
-}
-impl Default for CloudNetworksFilters {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `CloudNetworksPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct CloudNetworksPage {
     /// `totalCount`.
@@ -1560,19 +983,9 @@ pub struct CloudNetworksPage {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl CloudNetworksPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<CloudNetwork>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
-}
 /// The `CloudSecurityGroup` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(resource_id, cloud_network_resource_id, name))]
 #[non_exhaustive]
 pub struct CloudSecurityGroup {
     /// `resourceId`.
@@ -1584,27 +997,8 @@ pub struct CloudSecurityGroup {
     /// `name`.
     pub name: String,
 }
-impl CloudSecurityGroup {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        resource_id: impl Into<String>,
-        cloud_network_resource_id: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
-        Self {
-            resource_id: resource_id.into(),
-            cloud_network_resource_id: cloud_network_resource_id.into(),
-            name: name.into(),
-        }
-    }
-}
 /// The `CloudSecurityGroupsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(cloud_network_id))]
 #[non_exhaustive]
 pub struct CloudSecurityGroupsFilters {
@@ -1616,28 +1010,8 @@ pub struct CloudSecurityGroupsFilters {
     /// `limit`.
     pub limit: Option<i32>,
 }
-impl CloudSecurityGroupsFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            cloud_network_id: None,
-            offset: None,
-            limit: None,
-        }
-    }
-}
-impl Default for CloudSecurityGroupsFilters {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `CloudSecurityGroupsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct CloudSecurityGroupsPage {
     /// `totalCount`.
@@ -1651,19 +1025,9 @@ pub struct CloudSecurityGroupsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl CloudSecurityGroupsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<CloudSecurityGroup>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
-}
 /// The `CloudSubnetS3EndpointValidationResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(details))]
 #[non_exhaustive]
 pub struct CloudSubnetS3EndpointValidationResult {
     /// `isValid`.
@@ -1673,23 +1037,11 @@ pub struct CloudSubnetS3EndpointValidationResult {
     /// `details`.
     pub details: String,
 }
-impl CloudSubnetS3EndpointValidationResult {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(is_valid: bool, details: impl Into<String>) -> Self {
-        Self {
-            is_valid,
-            details: details.into(),
-        }
-    }
-}
 /// The `CloudSubnetwork` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(
+    into(resource_id, name, cloud_network_resource_id, cidr_block, availability_zone)
 )]
-#[setters(into(availability_zone))]
 #[non_exhaustive]
 pub struct CloudSubnetwork {
     /// `resourceId`.
@@ -1707,30 +1059,8 @@ pub struct CloudSubnetwork {
     #[serde(rename = "availabilityZone")]
     pub availability_zone: Option<String>,
 }
-impl CloudSubnetwork {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        resource_id: impl Into<String>,
-        name: impl Into<String>,
-        cloud_network_resource_id: impl Into<String>,
-        cidr_block: impl Into<String>,
-    ) -> Self {
-        Self {
-            resource_id: resource_id.into(),
-            name: name.into(),
-            cloud_network_resource_id: cloud_network_resource_id.into(),
-            cidr_block: cidr_block.into(),
-            availability_zone: None,
-        }
-    }
-}
 /// The `CloudSubnetworksFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(cloud_network_id))]
 #[non_exhaustive]
 pub struct CloudSubnetworksFilters {
@@ -1747,29 +1077,8 @@ pub struct CloudSubnetworksFilters {
     #[serde(rename = "Limit")]
     pub limit: Option<i32>,
 }
-impl CloudSubnetworksFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            cloud_network_id: None,
-            availability_zone: None,
-            offset: None,
-            limit: None,
-        }
-    }
-}
-impl Default for CloudSubnetworksFilters {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `CloudSubnetworksPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct CloudSubnetworksPage {
     /// `totalCount`.
@@ -1783,23 +1092,8 @@ pub struct CloudSubnetworksPage {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl CloudSubnetworksPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<CloudSubnetwork>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
-}
 /// The `CostEstimationFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(virtual_machine_name_filter))]
 #[non_exhaustive]
 pub struct CostEstimationFilters {
@@ -1817,29 +1111,9 @@ pub struct CostEstimationFilters {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<CostEstimationSortColumns>>,
 }
-impl CostEstimationFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            virtual_machine_name_filter: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-}
-impl Default for CostEstimationFilters {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `CostEstimationItem` schema.
-#[derive(Clone, PartialEq, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(virtual_machine_name))]
 #[non_exhaustive]
 pub struct CostEstimationItem {
     /// `virtualMachineId`.
@@ -1866,27 +1140,6 @@ pub struct CostEstimationItem {
     /// `totalCost`.
     #[serde(rename = "totalCost")]
     pub total_cost: f64,
-}
-impl CostEstimationItem {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        virtual_machine_id: ::veeam_runtime::Uuid,
-        virtual_machine_name: impl Into<String>,
-        traffic_cost: f64,
-        transaction_cost: f64,
-        total_cost: f64,
-    ) -> Self {
-        Self {
-            virtual_machine_id,
-            virtual_machine_name: virtual_machine_name.into(),
-            snapshot_cost: None,
-            replica_cost: None,
-            backup_cost: None,
-            traffic_cost,
-            transaction_cost,
-            total_cost,
-        }
-    }
 }
 /// The `CostEstimationSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -1987,12 +1240,7 @@ impl From<&str> for CostEstimationSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(CostEstimationSortColumns);
 /// The `CostEstimationsPage` schema.
-#[derive(Clone, PartialEq, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct CostEstimationsPage {
     /// `totalCount`.
@@ -2028,33 +1276,8 @@ pub struct CostEstimationsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl CostEstimationsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        total_count: i32,
-        items: Vec<CostEstimationItem>,
-        is_empty: bool,
-        total_traffic_cost: f64,
-        total_transaction_cost: f64,
-        total_cost: f64,
-    ) -> Self {
-        Self {
-            total_count,
-            items,
-            is_empty,
-            total_snapshot_cost: None,
-            total_replica_cost: None,
-            total_backup_cost: None,
-            total_traffic_cost,
-            total_transaction_cost,
-            total_cost,
-            links: None,
-        }
-    }
-}
 /// The `DailyBackupScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct DailyBackupScheduleSettings {
     /// `retention`.
@@ -2062,15 +1285,8 @@ pub struct DailyBackupScheduleSettings {
     /// `schedule`.
     pub schedule: DailySchedule,
 }
-impl DailyBackupScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PeriodRetentionOptions, schedule: DailySchedule) -> Self {
-        Self { retention, schedule }
-    }
-}
 /// The `DailyReplicaScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct DailyReplicaScheduleSettings {
     /// `retention`.
@@ -2078,26 +1294,13 @@ pub struct DailyReplicaScheduleSettings {
     /// `schedule`.
     pub schedule: DailySchedule,
 }
-impl DailyReplicaScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PointsRetentionOptions, schedule: DailySchedule) -> Self {
-        Self { retention, schedule }
-    }
-}
 /// The `DailySchedule` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct DailySchedule {
     /// `hours`.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub hours: Vec<bool>,
-}
-impl DailySchedule {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(hours: Vec<bool>) -> Self {
-        Self { hours }
-    }
 }
 /// The `DailyScheduleKinds` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -2143,12 +1346,7 @@ impl From<&str> for DailyScheduleKinds {
 }
 ::veeam_runtime::enum_plumbing!(DailyScheduleKinds);
 /// The `DailyScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct DailyScheduleSettings {
     /// `kind`.
@@ -2169,26 +1367,8 @@ pub struct DailyScheduleSettings {
     #[serde(rename = "replicaOptions")]
     pub replica_options: Option<DailyReplicaScheduleSettings>,
 }
-impl DailyScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        kind: DailyScheduleKinds,
-        runs_per_hour: i32,
-        snapshot_options: DailySnapshotScheduleSettings,
-    ) -> Self {
-        Self {
-            kind,
-            runs_per_hour,
-            days: None,
-            snapshot_options,
-            backup_options: None,
-            replica_options: None,
-        }
-    }
-}
 /// The `DailySnapshotScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct DailySnapshotScheduleSettings {
     /// `retention`.
@@ -2196,30 +1376,16 @@ pub struct DailySnapshotScheduleSettings {
     /// `schedule`.
     pub schedule: DailySchedule,
 }
-impl DailySnapshotScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PointsRetentionOptions, schedule: DailySchedule) -> Self {
-        Self { retention, schedule }
-    }
-}
 /// The `DateTimeInfo` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct DateTimeInfo {
     /// `utcDateTime`.
     #[serde(rename = "utcDateTime")]
     pub utc_date_time: ::veeam_runtime::DateTime,
 }
-impl DateTimeInfo {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(utc_date_time: ::veeam_runtime::DateTime) -> Self {
-        Self { utc_date_time }
-    }
-}
 /// The `DateTimeSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct DateTimeSettings {
     /// `timezone`.
@@ -2228,15 +1394,6 @@ pub struct DateTimeSettings {
     #[serde(rename = "useCustomSettings")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub use_custom_settings: bool,
-}
-impl DateTimeSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(timezone: TimeZone, use_custom_settings: bool) -> Self {
-        Self {
-            timezone,
-            use_custom_settings,
-        }
-    }
 }
 /// The `DayNumbersInMonth` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -2360,8 +1517,7 @@ impl From<&str> for DaysOfWeek {
 }
 ::veeam_runtime::enum_plumbing!(DaysOfWeek);
 /// The `DefaultUserSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct DefaultUserSpec {
     /// `instance`.
@@ -2370,19 +1526,8 @@ pub struct DefaultUserSpec {
     #[serde(rename = "userSpec")]
     pub user_spec: UserCreateSpec,
 }
-impl DefaultUserSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(instance: CheckInstanceIdSpec, user_spec: UserCreateSpec) -> Self {
-        Self { instance, user_spec }
-    }
-}
 /// The `DiskBulkRestoreOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(reason, access_key, secret_key))]
 #[non_exhaustive]
 pub struct DiskBulkRestoreOptions {
@@ -2406,19 +1551,6 @@ pub struct DiskBulkRestoreOptions {
     #[serde(rename = "toAlternative")]
     pub to_alternative: Option<DiskBulkRestoreToAlternativeOptions>,
 }
-impl DiskBulkRestoreOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(volumes: Vec<DiskRestoreOptions>) -> Self {
-        Self {
-            reason: None,
-            amazon_account_id: None,
-            access_key: None,
-            secret_key: None,
-            volumes,
-            to_alternative: None,
-        }
-    }
-}
 impl ::std::fmt::Debug for DiskBulkRestoreOptions {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DiskBulkRestoreOptions")
@@ -2435,12 +1567,7 @@ impl ::std::fmt::Debug for DiskBulkRestoreOptions {
     }
 }
 /// The `DiskBulkRestoreToAlternativeOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(encryption_key_id))]
 #[non_exhaustive]
 pub struct DiskBulkRestoreToAlternativeOptions {
@@ -2455,27 +1582,9 @@ pub struct DiskBulkRestoreToAlternativeOptions {
     #[serde(rename = "encryptionKeyId")]
     pub encryption_key_id: Option<String>,
 }
-impl DiskBulkRestoreToAlternativeOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        availability_zone_id: ::veeam_runtime::Uuid,
-        preserve_encryption_for_volumes: bool,
-    ) -> Self {
-        Self {
-            availability_zone_id,
-            preserve_encryption_for_volumes,
-            encryption_key_id: None,
-        }
-    }
-}
 /// The `DiskRestoreOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(disk_id, name))]
 #[non_exhaustive]
 pub struct DiskRestoreOptions {
     /// `diskId`.
@@ -2483,15 +1592,6 @@ pub struct DiskRestoreOptions {
     pub disk_id: String,
     /// `name`.
     pub name: Option<String>,
-}
-impl DiskRestoreOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(disk_id: impl Into<String>) -> Self {
-        Self {
-            disk_id: disk_id.into(),
-            name: None,
-        }
-    }
 }
 /// The `DownloadLicenseAgreementFileLicenseAgreementType` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -2582,12 +1682,8 @@ impl From<&str> for Ec2DiskTypes {
 }
 ::veeam_runtime::enum_plumbing!(Ec2DiskTypes);
 /// The `EmailNotifications` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(server, from, to, subject))]
 #[non_exhaustive]
 pub struct EmailNotifications {
     /// `enabled`.
@@ -2636,42 +1732,8 @@ pub struct EmailNotifications {
     #[serde(rename = "notifyTime")]
     pub notify_time: Option<::veeam_runtime::DateTime>,
 }
-impl EmailNotifications {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        enabled: bool,
-        server: impl Into<String>,
-        port: i64,
-        from: impl Into<String>,
-        to: impl Into<String>,
-        subject: impl Into<String>,
-    ) -> Self {
-        Self {
-            enabled,
-            server: server.into(),
-            port,
-            use_ssl: None,
-            timeout: None,
-            use_credentials: None,
-            credentials_id: None,
-            from: from.into(),
-            to: to.into(),
-            subject: subject.into(),
-            on_success: None,
-            on_warning: None,
-            on_failure: None,
-            enable_scheduled_notification: None,
-            notify_time: None,
-        }
-    }
-}
 /// The `EmailNotificationsTestResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(message))]
 #[non_exhaustive]
 pub struct EmailNotificationsTestResult {
@@ -2681,12 +1743,6 @@ pub struct EmailNotificationsTestResult {
     /// `message`.
     pub message: Option<String>,
 }
-impl EmailNotificationsTestResult {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(success: bool) -> Self {
-        Self { success, message: None }
-    }
-}
 /// Empty succes response ( 200, 201, 204 )
 pub type EmptySuccessResponse = ::veeam_runtime::json::Value;
 /// Error body (`application/problem+json`). RFC 7807-like, but the message member is `details`
@@ -2694,13 +1750,8 @@ pub type EmptySuccessResponse = ::veeam_runtime::json::Value;
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/rest_api_reference.html>
-#[derive(Clone, PartialEq, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(details, instance))]
+#[derive(Clone, PartialEq, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(r#type, title, details, instance))]
 #[non_exhaustive]
 pub struct Error {
     /// URI reference that identifies the problem type.
@@ -2718,25 +1769,6 @@ pub struct Error {
     pub instance: Option<String>,
     /// Error payload.
     pub data: Option<::std::collections::BTreeMap<String, ::veeam_runtime::json::Value>>,
-}
-impl Error {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        r#type: impl Into<String>,
-        title: impl Into<String>,
-        status: i32,
-        error_code: ErrorCode,
-    ) -> Self {
-        Self {
-            r#type: r#type.into(),
-            title: title.into(),
-            status,
-            error_code,
-            details: None,
-            instance: None,
-            data: None,
-        }
-    }
 }
 /// Machine-readable error condition of an `Error`.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -2817,28 +1849,12 @@ impl From<&str> for ErrorCode {
 }
 ::veeam_runtime::enum_plumbing!(ErrorCode);
 /// The `FlrOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(reason))]
 #[non_exhaustive]
 pub struct FlrOptions {
     /// `reason`.
     pub reason: Option<String>,
-}
-impl FlrOptions {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { reason: None }
-    }
-}
-impl Default for FlrOptions {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 /// The `GetAllRegionsSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -3515,20 +2531,13 @@ impl From<&str> for GetSystemLogsExportLogsType {
 }
 ::veeam_runtime::enum_plumbing!(GetSystemLogsExportLogsType);
 /// The `IsFirstLoginResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct IsFirstLoginResult {
     /// `isFirstLogin`.
     #[serde(rename = "isFirstLogin")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_first_login: bool,
-}
-impl IsFirstLoginResult {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(is_first_login: bool) -> Self {
-        Self { is_first_login }
-    }
 }
 /// The `JobTypes` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -3579,12 +2588,7 @@ impl From<&str> for JobTypes {
 }
 ::veeam_runtime::enum_plumbing!(JobTypes);
 /// The `LicenseAgreement` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(checksum, content))]
 #[non_exhaustive]
 pub struct LicenseAgreement {
@@ -3595,45 +2599,21 @@ pub struct LicenseAgreement {
     /// `type`.
     pub r#type: LicenseAgreementTypes,
 }
-impl LicenseAgreement {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(r#type: LicenseAgreementTypes) -> Self {
-        Self {
-            checksum: None,
-            content: None,
-            r#type,
-        }
-    }
-}
 /// The `LicenseAgreementAcceptResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct LicenseAgreementAcceptResult {
     /// `accepted`.
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub accepted: bool,
 }
-impl LicenseAgreementAcceptResult {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(accepted: bool) -> Self {
-        Self { accepted }
-    }
-}
 /// The `LicenseAgreementDownloadSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct LicenseAgreementDownloadSpec {
     /// `licenseAgreementType`.
     #[serde(rename = "licenseAgreementType")]
     pub license_agreement_type: LicenseAgreementTypes,
-}
-impl LicenseAgreementDownloadSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(license_agreement_type: LicenseAgreementTypes) -> Self {
-        Self { license_agreement_type }
-    }
 }
 /// The `LicenseAgreementTypes` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -3671,36 +2651,15 @@ impl From<&str> for LicenseAgreementTypes {
 }
 ::veeam_runtime::enum_plumbing!(LicenseAgreementTypes);
 /// The `LicenseAgreements` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct LicenseAgreements {
     /// `items`.
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub items: Option<Vec<LicenseAgreement>>,
 }
-impl LicenseAgreements {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { items: None }
-    }
-}
-impl Default for LicenseAgreements {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `LicenseInfo` schema.
-#[derive(Clone, PartialEq, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(licensed_to, license_id, support_id))]
 #[non_exhaustive]
 pub struct LicenseInfo {
@@ -3728,26 +2687,6 @@ pub struct LicenseInfo {
     #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl LicenseInfo {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            license_type: None,
-            instances_uses: None,
-            instances: None,
-            licensed_to: None,
-            license_expires: None,
-            license_id: None,
-            support_id: None,
-            links: None,
-        }
-    }
-}
-impl Default for LicenseInfo {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 /// The `LicenseInfoLicenseType` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -3798,12 +2737,8 @@ impl From<&str> for LicenseInfoLicenseType {
 }
 ::veeam_runtime::enum_plumbing!(LicenseInfoLicenseType);
 /// The `LicenseNotification` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(message))]
 #[non_exhaustive]
 pub struct LicenseNotification {
     /// `notificationType`.
@@ -3818,24 +2753,9 @@ pub struct LicenseNotification {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub replies: Option<Vec<LicenseNotificationReply>>,
 }
-impl LicenseNotification {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        notification_type: LicenseNotificationTypes,
-        notification_severity: LicenseNotificationSeverities,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            notification_type,
-            notification_severity,
-            message: message.into(),
-            replies: None,
-        }
-    }
-}
 /// The `LicenseNotificationReply` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(reply_text))]
 #[non_exhaustive]
 pub struct LicenseNotificationReply {
     /// `replyId`.
@@ -3847,20 +2767,6 @@ pub struct LicenseNotificationReply {
     /// `replyText`.
     #[serde(rename = "replyText")]
     pub reply_text: String,
-}
-impl LicenseNotificationReply {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        reply_id: ::veeam_runtime::Uuid,
-        notification_type: LicenseNotificationTypes,
-        reply_text: impl Into<String>,
-    ) -> Self {
-        Self {
-            reply_id,
-            notification_type,
-            reply_text: reply_text.into(),
-        }
-    }
 }
 /// The `LicenseNotificationSeverities` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -3941,12 +2847,7 @@ impl From<&str> for LicenseNotificationTypes {
 }
 ::veeam_runtime::enum_plumbing!(LicenseNotificationTypes);
 /// The `LicenseNotifications` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct LicenseNotifications {
     /// `results`.
@@ -3957,19 +2858,8 @@ pub struct LicenseNotifications {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl LicenseNotifications {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(results: Vec<LicenseNotification>) -> Self {
-        Self { results, links: None }
-    }
-}
 /// The `LicensedWorkload` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(name))]
 #[non_exhaustive]
 pub struct LicensedWorkload {
@@ -3985,29 +2875,8 @@ pub struct LicensedWorkload {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl LicensedWorkload {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            last_backup_time: None,
-            links: None,
-        }
-    }
-}
-impl Default for LicensedWorkload {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `LicensedWorkloadsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct LicensedWorkloadsFilters {
@@ -4022,29 +2891,8 @@ pub struct LicensedWorkloadsFilters {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<LicensedWorkloadsSortColumns>>,
 }
-impl LicensedWorkloadsFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-}
-impl Default for LicensedWorkloadsFilters {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `LicensedWorkloadsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct LicensedWorkloadsPage {
     /// `totalCount`.
@@ -4057,16 +2905,6 @@ pub struct LicensedWorkloadsPage {
     #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl LicensedWorkloadsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<LicensedWorkload>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
 }
 /// The `LicensedWorkloadsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -4120,8 +2958,8 @@ impl From<&str> for LicensedWorkloadsSortColumns {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/smtp_accounts.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(rel, href))]
 #[non_exhaustive]
 pub struct Link {
     /// Relation: `self`, `update`, `delete`, `create`, ...
@@ -4130,20 +2968,6 @@ pub struct Link {
     pub href: String,
     /// HTTP method to use with `href`.
     pub method: LinkMethod,
-}
-impl Link {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        rel: impl Into<String>,
-        href: impl Into<String>,
-        method: LinkMethod,
-    ) -> Self {
-        Self {
-            rel: rel.into(),
-            href: href.into(),
-            method,
-        }
-    }
 }
 /// HTTP method of a link.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -4189,12 +3013,7 @@ impl From<&str> for LinkMethod {
 }
 ::veeam_runtime::enum_plumbing!(LinkMethod);
 /// The `LogExportSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct LogExportSpec {
     /// `exportLogsType`.
@@ -4208,22 +3027,6 @@ pub struct LogExportSpec {
     /// `toDateUtc`.
     #[serde(rename = "toDateUtc")]
     pub to_date_utc: Option<::veeam_runtime::DateTime>,
-}
-impl LogExportSpec {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            export_logs_type: None,
-            days: None,
-            from_date_utc: None,
-            to_date_utc: None,
-        }
-    }
-}
-impl Default for LogExportSpec {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 /// The `LogExportSpecExportLogsType` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -4261,12 +3064,7 @@ impl From<&str> for LogExportSpecExportLogsType {
 }
 ::veeam_runtime::enum_plumbing!(LogExportSpecExportLogsType);
 /// The `LogItem` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(message))]
 #[non_exhaustive]
 pub struct LogItem {
@@ -4283,18 +3081,6 @@ pub struct LogItem {
     /// `executionDuration`.
     #[serde(rename = "executionDuration")]
     pub execution_duration: Option<i64>,
-}
-impl LogItem {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(log_time: ::veeam_runtime::DateTime, status: LogItemStatus) -> Self {
-        Self {
-            log_time,
-            status,
-            message: None,
-            execution_start_time: None,
-            execution_duration: None,
-        }
-    }
 }
 /// The `LogItemStatus` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -4436,12 +3222,7 @@ impl From<&str> for LoginGrantTypes {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(username, password, refresh_token, code, mfa_token, mfa_code))]
 #[non_exhaustive]
 pub struct LoginSpec {
@@ -4470,20 +3251,6 @@ pub struct LoginSpec {
     /// Sensitive: never shown by `Debug`.
     pub mfa_code: Option<String>,
 }
-impl LoginSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(grant_type: LoginGrantTypes) -> Self {
-        Self {
-            username: None,
-            password: None,
-            refresh_token: None,
-            code: None,
-            grant_type,
-            mfa_token: None,
-            mfa_code: None,
-        }
-    }
-}
 impl ::std::fmt::Debug for LoginSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("LoginSpec")
@@ -4510,8 +3277,7 @@ impl ::std::fmt::Debug for LoginSpec {
     }
 }
 /// The `MonthlyBackupScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct MonthlyBackupScheduleSettings {
     /// `retention`.
@@ -4519,15 +3285,8 @@ pub struct MonthlyBackupScheduleSettings {
     /// `schedule`.
     pub schedule: MonthlySchedule,
 }
-impl MonthlyBackupScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PeriodRetentionOptions, schedule: MonthlySchedule) -> Self {
-        Self { retention, schedule }
-    }
-}
 /// The `MonthlyReplicaScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct MonthlyReplicaScheduleSettings {
     /// `retention`.
@@ -4535,34 +3294,16 @@ pub struct MonthlyReplicaScheduleSettings {
     /// `schedule`.
     pub schedule: MonthlySchedule,
 }
-impl MonthlyReplicaScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PointsRetentionOptions, schedule: MonthlySchedule) -> Self {
-        Self { retention, schedule }
-    }
-}
 /// The `MonthlySchedule` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct MonthlySchedule {
     /// `months`.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub months: Vec<Months>,
 }
-impl MonthlySchedule {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(months: Vec<Months>) -> Self {
-        Self { months }
-    }
-}
 /// The `MonthlyScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct MonthlyScheduleSettings {
     /// `timeLocal`.
@@ -4587,39 +3328,14 @@ pub struct MonthlyScheduleSettings {
     #[serde(rename = "replicaOptions")]
     pub replica_options: Option<MonthlyReplicaScheduleSettings>,
 }
-impl MonthlyScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        time_local: ::veeam_runtime::DateTime,
-        day_number_in_month: DayNumbersInMonth,
-        snapshot_options: MonthlySnapshotScheduleSettings,
-    ) -> Self {
-        Self {
-            time_local,
-            day_number_in_month,
-            day_of_week: None,
-            day_of_month: None,
-            snapshot_options,
-            backup_options: None,
-            replica_options: None,
-        }
-    }
-}
 /// The `MonthlySnapshotScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct MonthlySnapshotScheduleSettings {
     /// `retention`.
     pub retention: PointsRetentionOptions,
     /// `schedule`.
     pub schedule: MonthlySchedule,
-}
-impl MonthlySnapshotScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PointsRetentionOptions, schedule: MonthlySchedule) -> Self {
-        Self { retention, schedule }
-    }
 }
 /// The `Months` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -4710,8 +3426,7 @@ impl From<&str> for Months {
 }
 ::veeam_runtime::enum_plumbing!(Months);
 /// The `PeriodRetentionOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct PeriodRetentionOptions {
     /// `type`.
@@ -4719,33 +3434,15 @@ pub struct PeriodRetentionOptions {
     /// `count`.
     pub count: i32,
 }
-impl PeriodRetentionOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(r#type: RetentionTypes, count: i32) -> Self {
-        Self { r#type, count }
-    }
-}
 /// The `PointsRetentionOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct PointsRetentionOptions {
     /// `count`.
     pub count: i32,
 }
-impl PointsRetentionOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(count: i32) -> Self {
-        Self { count }
-    }
-}
 /// The `PoliciesFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct PoliciesFilters {
@@ -4779,27 +3476,6 @@ pub struct PoliciesFilters {
     /// `Limit`.
     #[serde(rename = "Limit")]
     pub limit: Option<i32>,
-}
-impl PoliciesFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            search_pattern: None,
-            virtual_machine_id: None,
-            last_policy_session_status: None,
-            policy_status: None,
-            sort: None,
-            usn: None,
-            repository_id: None,
-            offset: None,
-            limit: None,
-        }
-    }
-}
-impl Default for PoliciesFilters {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 /// The `PoliciesGetAllLastPolicySessionStatusItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -5058,12 +3734,7 @@ impl From<&str> for PoliciesGetSelectedItemsByIdSortItem {
 }
 ::veeam_runtime::enum_plumbing!(PoliciesGetSelectedItemsByIdSortItem);
 /// The `PoliciesPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct PoliciesPage {
     /// `totalCount`.
@@ -5077,30 +3748,13 @@ pub struct PoliciesPage {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl PoliciesPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<Policy>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
-}
 /// The `PoliciesPrioritySpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct PoliciesPrioritySpec {
     /// `priorities`.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub priorities: Vec<PolicyPrioritySpec>,
-}
-impl PoliciesPrioritySpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(priorities: Vec<PolicyPrioritySpec>) -> Self {
-        Self { priorities }
-    }
 }
 /// The `PoliciesSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -5161,13 +3815,8 @@ impl From<&str> for PoliciesSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(PoliciesSortColumns);
 /// The `Policy` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(created_by, modified_by, warning))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, description, created_by, modified_by, warning))]
 #[non_exhaustive]
 pub struct Policy {
     /// `id`.
@@ -5237,53 +3886,8 @@ pub struct Policy {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl Policy {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        region_ids: Vec<::veeam_runtime::Uuid>,
-        name: impl Into<String>,
-        description: impl Into<String>,
-        priority: i64,
-        amazon_account_id: ::veeam_runtime::Uuid,
-        is_enabled: bool,
-        backup_type: PolicySelectionTypes,
-    ) -> Self {
-        Self {
-            id,
-            snapshot_settings: None,
-            replica_settings: None,
-            backup_settings: None,
-            region_ids,
-            selected_items: None,
-            excluded_items: None,
-            schedule_settings: None,
-            name: name.into(),
-            description: description.into(),
-            priority,
-            amazon_account_id,
-            retry_settings: None,
-            policy_notification_settings: None,
-            is_enabled,
-            backup_type,
-            created_by: None,
-            modified_by: None,
-            last_policy_session_status: None,
-            warning: None,
-            usn: None,
-            embedded_resources: None,
-            links: None,
-        }
-    }
-}
 /// The `PolicyBackupItems` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct PolicyBackupItems {
     /// `virtualMachineIds`.
@@ -5295,27 +3899,8 @@ pub struct PolicyBackupItems {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub tag_ids: Option<Vec<::veeam_runtime::Uuid>>,
 }
-impl PolicyBackupItems {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            virtual_machine_ids: None,
-            tag_ids: None,
-        }
-    }
-}
-impl Default for PolicyBackupItems {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `PolicyBackupItemsExportModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct PolicyBackupItemsExportModel {
     /// `virtualMachines`.
@@ -5326,51 +3911,16 @@ pub struct PolicyBackupItemsExportModel {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub tags: Option<Vec<TagSpec>>,
 }
-impl PolicyBackupItemsExportModel {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            virtual_machines: None,
-            tags: None,
-        }
-    }
-}
-impl Default for PolicyBackupItemsExportModel {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `PolicyBackupSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct PolicyBackupSettings {
     /// `targetRepositoryId`.
     #[serde(rename = "targetRepositoryId")]
     pub target_repository_id: Option<::veeam_runtime::Uuid>,
 }
-impl PolicyBackupSettings {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { target_repository_id: None }
-    }
-}
-impl Default for PolicyBackupSettings {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `PolicyEmbeddedResources` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct PolicyEmbeddedResources {
     /// `lastBackupSession`.
@@ -5391,32 +3941,9 @@ pub struct PolicyEmbeddedResources {
     /// `regions`.
     pub regions: Option<Link>,
 }
-impl PolicyEmbeddedResources {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            last_backup_session: None,
-            last_finished_backup_session: None,
-            target_repository: None,
-            protected_resources: None,
-            excluded_resources: None,
-            regions: None,
-        }
-    }
-}
-impl Default for PolicyEmbeddedResources {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `PolicyExportModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, description, amazon_account_name))]
 #[non_exhaustive]
 pub struct PolicyExportModel {
     /// `snapshotSettings`.
@@ -5463,41 +3990,8 @@ pub struct PolicyExportModel {
     #[serde(rename = "backupType")]
     pub backup_type: PolicySelectionTypes,
 }
-impl PolicyExportModel {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        regions: Vec<String>,
-        name: impl Into<String>,
-        amazon_account_name: impl Into<String>,
-        is_enabled: bool,
-        backup_type: PolicySelectionTypes,
-    ) -> Self {
-        Self {
-            snapshot_settings: None,
-            replica_settings: None,
-            backup_settings: None,
-            regions,
-            selected_items: None,
-            excluded_items: None,
-            schedule_settings: None,
-            name: name.into(),
-            description: None,
-            priority: None,
-            amazon_account_name: amazon_account_name.into(),
-            retry_settings: None,
-            policy_notification_settings: None,
-            is_enabled,
-            backup_type,
-        }
-    }
-}
 /// The `PolicyItem` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(name))]
 #[non_exhaustive]
 pub struct PolicyItem {
@@ -5512,25 +4006,9 @@ pub struct PolicyItem {
     #[serde(rename = "deletedItem")]
     pub deleted_item: Option<PolicyItemDeletedFromAmazon>,
 }
-impl PolicyItem {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            name: None,
-            tag: None,
-            virtual_machine: None,
-            deleted_item: None,
-        }
-    }
-}
-impl Default for PolicyItem {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `PolicyItemDeletedFromAmazon` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name))]
 #[non_exhaustive]
 pub struct PolicyItemDeletedFromAmazon {
     /// `id`.
@@ -5539,20 +4017,6 @@ pub struct PolicyItemDeletedFromAmazon {
     pub name: String,
     /// `type`.
     pub r#type: PolicyItemDeletedFromAmazonType,
-}
-impl PolicyItemDeletedFromAmazon {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        name: impl Into<String>,
-        r#type: PolicyItemDeletedFromAmazonType,
-    ) -> Self {
-        Self {
-            id,
-            name: name.into(),
-            r#type,
-        }
-    }
 }
 /// The `PolicyItemDeletedFromAmazonType` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -5603,12 +4067,7 @@ impl From<&str> for PolicyItemDeletedFromAmazonType {
 }
 ::veeam_runtime::enum_plumbing!(PolicyItemDeletedFromAmazonType);
 /// The `PolicyItemsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct PolicyItemsFilters {
@@ -5626,29 +4085,8 @@ pub struct PolicyItemsFilters {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<PolicyItemsSortColumns>>,
 }
-impl PolicyItemsFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            offset: None,
-            limit: None,
-            search_pattern: None,
-            sort: None,
-        }
-    }
-}
-impl Default for PolicyItemsFilters {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `PolicyItemsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct PolicyItemsPage {
     /// `totalCount`.
@@ -5661,16 +4099,6 @@ pub struct PolicyItemsPage {
     #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl PolicyItemsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<PolicyItem>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
 }
 /// The `PolicyItemsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -5708,12 +4136,7 @@ impl From<&str> for PolicyItemsSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(PolicyItemsSortColumns);
 /// The `PolicyNotificationSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(recipient))]
 #[non_exhaustive]
 pub struct PolicyNotificationSettings {
@@ -5732,25 +4155,8 @@ pub struct PolicyNotificationSettings {
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub notify_on_failure: Option<bool>,
 }
-impl PolicyNotificationSettings {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            recipient: None,
-            notify_on_success: None,
-            notify_on_warning: None,
-            notify_on_failure: None,
-        }
-    }
-}
-impl Default for PolicyNotificationSettings {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `PolicyPrioritySpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct PolicyPrioritySpec {
     /// `policyId`.
@@ -5759,19 +4165,8 @@ pub struct PolicyPrioritySpec {
     /// `priority`.
     pub priority: i32,
 }
-impl PolicyPrioritySpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(policy_id: ::veeam_runtime::Uuid, priority: i32) -> Self {
-        Self { policy_id, priority }
-    }
-}
 /// The `PolicyReplicaSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct PolicyReplicaSettings {
     /// `mapping`.
@@ -5785,16 +4180,6 @@ pub struct PolicyReplicaSettings {
     #[serde(rename = "copyTagsFromVolumeEnabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub copy_tags_from_volume_enabled: Option<bool>,
-}
-impl PolicyReplicaSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(mapping: Vec<ReplicaMapping>) -> Self {
-        Self {
-            mapping,
-            additional_tags: None,
-            copy_tags_from_volume_enabled: None,
-        }
-    }
 }
 /// The `PolicySelectionTypes` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -5832,12 +4217,7 @@ impl From<&str> for PolicySelectionTypes {
 }
 ::veeam_runtime::enum_plumbing!(PolicySelectionTypes);
 /// The `PolicySnapshotSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct PolicySnapshotSettings {
     /// `additionalTags`.
@@ -5853,29 +4233,9 @@ pub struct PolicySnapshotSettings {
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub try_create_vss_snapshot: Option<bool>,
 }
-impl PolicySnapshotSettings {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            additional_tags: None,
-            copy_tags_from_volume_enabled: None,
-            try_create_vss_snapshot: None,
-        }
-    }
-}
-impl Default for PolicySnapshotSettings {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `PolicySpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, description))]
 #[non_exhaustive]
 pub struct PolicySpec {
     /// `snapshotSettings`.
@@ -5917,30 +4277,6 @@ pub struct PolicySpec {
     #[serde(rename = "backupType")]
     pub backup_type: PolicySelectionTypes,
 }
-impl PolicySpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl Into<String>,
-        amazon_account_id: ::veeam_runtime::Uuid,
-        backup_type: PolicySelectionTypes,
-    ) -> Self {
-        Self {
-            snapshot_settings: None,
-            replica_settings: None,
-            backup_settings: None,
-            region_ids: None,
-            selected_items: None,
-            excluded_items: None,
-            schedule_settings: None,
-            name: name.into(),
-            description: None,
-            amazon_account_id,
-            retry_settings: None,
-            policy_notification_settings: None,
-            backup_type,
-        }
-    }
-}
 /// The `PolicyStatuses` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -5977,8 +4313,8 @@ impl From<&str> for PolicyStatuses {
 }
 ::veeam_runtime::enum_plumbing!(PolicyStatuses);
 /// The `ProductId` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(awsid, supportid))]
 #[non_exhaustive]
 pub struct ProductId {
     /// `awsid`.
@@ -5986,18 +4322,9 @@ pub struct ProductId {
     /// `supportid`.
     pub supportid: String,
 }
-impl ProductId {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(awsid: impl Into<String>, supportid: impl Into<String>) -> Self {
-        Self {
-            awsid: awsid.into(),
-            supportid: supportid.into(),
-        }
-    }
-}
 /// The `ProductVersion` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(about, version))]
 #[non_exhaustive]
 pub struct ProductVersion {
     /// `about`.
@@ -6005,23 +4332,9 @@ pub struct ProductVersion {
     /// `version`.
     pub version: String,
 }
-impl ProductVersion {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(about: impl Into<String>, version: impl Into<String>) -> Self {
-        Self {
-            about: about.into(),
-            version: version.into(),
-        }
-    }
-}
 /// The `ProtectedItem` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(region))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, region))]
 #[non_exhaustive]
 pub struct ProtectedItem {
     /// `id`.
@@ -6036,25 +4349,8 @@ pub struct ProtectedItem {
     #[serde(rename = "_embedded")]
     pub embedded: Option<ProtectedItemEmbedded>,
 }
-impl ProtectedItem {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::veeam_runtime::Uuid, name: impl Into<String>) -> Self {
-        Self {
-            id,
-            name: name.into(),
-            status: None,
-            region: None,
-            embedded: None,
-        }
-    }
-}
 /// The `ProtectedItemEmbedded` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct ProtectedItemEmbedded {
     /// `virtualMachine`.
@@ -6063,27 +4359,8 @@ pub struct ProtectedItemEmbedded {
     /// `region`.
     pub region: Option<Link>,
 }
-impl ProtectedItemEmbedded {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            virtual_machine: None,
-            region: None,
-        }
-    }
-}
-impl Default for ProtectedItemEmbedded {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `ProtectedItemsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct ProtectedItemsFilters {
@@ -6101,29 +4378,8 @@ pub struct ProtectedItemsFilters {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<ProtectedItemsSortColumns>>,
 }
-impl ProtectedItemsFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-}
-impl Default for ProtectedItemsFilters {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `ProtectedItemsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct ProtectedItemsPage {
     /// `totalCount`.
@@ -6136,16 +4392,6 @@ pub struct ProtectedItemsPage {
     #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl ProtectedItemsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<ProtectedItem>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
 }
 /// The `ProtectedItemsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -6200,12 +4446,7 @@ impl From<&str> for ProtectedItemsSortColumns {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(access_token, token_type, refresh_token, username, role_name, mfa_token))]
 #[non_exhaustive]
 pub struct RestLogin {
@@ -6240,28 +4481,6 @@ pub struct RestLogin {
     /// Sensitive: never shown by `Debug`.
     pub mfa_token: Option<String>,
 }
-impl RestLogin {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            access_token: None,
-            token_type: None,
-            refresh_token: None,
-            expires_in: None,
-            issued: None,
-            expires: None,
-            username: None,
-            role_name: None,
-            mfa_enabled: None,
-            mfa_token: None,
-        }
-    }
-}
-impl Default for RestLogin {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 impl ::std::fmt::Debug for RestLogin {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RestLogin")
@@ -6288,12 +4507,8 @@ impl ::std::fmt::Debug for RestLogin {
     }
 }
 /// The `Region` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name))]
 #[non_exhaustive]
 pub struct Region {
     /// `id`.
@@ -6305,29 +4520,17 @@ pub struct Region {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl Region {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::veeam_runtime::Uuid, name: impl Into<String>) -> Self {
-        Self {
-            id,
-            name: name.into(),
-            links: None,
-        }
-    }
-}
 /// The `RegionSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(
     into(
         region_name,
         parent_region_name,
+        cloud_network_id,
         cloud_network_name,
+        cloud_subnetwork_id,
         cloud_subnetwork_name,
+        cloud_security_group_id,
         cloud_security_group_name
     )
 )]
@@ -6368,36 +4571,8 @@ pub struct RegionSettings {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl RegionSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        region_id: ::veeam_runtime::Uuid,
-        cloud_network_id: impl Into<String>,
-        cloud_subnetwork_id: impl Into<String>,
-        cloud_security_group_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            region_id,
-            region_name: None,
-            parent_reiogn_id: None,
-            parent_region_name: None,
-            cloud_network_id: cloud_network_id.into(),
-            cloud_network_name: None,
-            cloud_subnetwork_id: cloud_subnetwork_id.into(),
-            cloud_subnetwork_name: None,
-            cloud_security_group_id: cloud_security_group_id.into(),
-            cloud_security_group_name: None,
-            links: None,
-        }
-    }
-}
 /// The `RegionSettingsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct RegionSettingsFilters {
     /// `offset`.
@@ -6405,24 +4580,8 @@ pub struct RegionSettingsFilters {
     /// `limit`.
     pub limit: Option<i32>,
 }
-impl RegionSettingsFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { offset: None, limit: None }
-    }
-}
-impl Default for RegionSettingsFilters {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `RegionSettingsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct RegionSettingsPage {
     /// `totalCount`.
@@ -6436,19 +4595,9 @@ pub struct RegionSettingsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl RegionSettingsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<RegionSettings>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
-}
 /// The `RegionSettingsSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(cloud_network_id, cloud_subnetwork_id, cloud_security_group_id))]
 #[non_exhaustive]
 pub struct RegionSettingsSpec {
     /// `availableZoneId`.
@@ -6463,22 +4612,6 @@ pub struct RegionSettingsSpec {
     /// `cloudSecurityGroupId`.
     #[serde(rename = "cloudSecurityGroupId")]
     pub cloud_security_group_id: String,
-}
-impl RegionSettingsSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        available_zone_id: ::veeam_runtime::Uuid,
-        cloud_network_id: impl Into<String>,
-        cloud_subnetwork_id: impl Into<String>,
-        cloud_security_group_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            available_zone_id,
-            cloud_network_id: cloud_network_id.into(),
-            cloud_subnetwork_id: cloud_subnetwork_id.into(),
-            cloud_security_group_id: cloud_security_group_id.into(),
-        }
-    }
 }
 /// The `RegionTypes` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -6529,12 +4662,7 @@ impl From<&str> for RegionTypes {
 }
 ::veeam_runtime::enum_plumbing!(RegionTypes);
 /// The `RegionsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct RegionsFilters {
@@ -6552,29 +4680,8 @@ pub struct RegionsFilters {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<RegionsSortColumns>>,
 }
-impl RegionsFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-}
-impl Default for RegionsFilters {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `RegionsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct RegionsPage {
     /// `totalCount`.
@@ -6587,16 +4694,6 @@ pub struct RegionsPage {
     #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl RegionsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<Region>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
 }
 /// The `RegionsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -6634,13 +4731,15 @@ impl From<&str> for RegionsSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(RegionsSortColumns);
 /// The `RemoteMappingExportModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(
+    into(
+        source_region_name,
+        target_region_name,
+        target_amazon_account_name,
+        encryption_key
+    )
 )]
-#[setters(into(encryption_key))]
 #[non_exhaustive]
 pub struct RemoteMappingExportModel {
     /// `sourceRegionName`.
@@ -6656,28 +4755,8 @@ pub struct RemoteMappingExportModel {
     #[serde(rename = "encryptionKey")]
     pub encryption_key: Option<String>,
 }
-impl RemoteMappingExportModel {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        source_region_name: impl Into<String>,
-        target_region_name: impl Into<String>,
-        target_amazon_account_name: impl Into<String>,
-    ) -> Self {
-        Self {
-            source_region_name: source_region_name.into(),
-            target_region_name: target_region_name.into(),
-            target_amazon_account_name: target_amazon_account_name.into(),
-            encryption_key: None,
-        }
-    }
-}
 /// The `ReplicaMapping` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(encryption_key))]
 #[non_exhaustive]
 pub struct ReplicaMapping {
@@ -6694,28 +4773,8 @@ pub struct ReplicaMapping {
     #[serde(rename = "encryptionKey")]
     pub encryption_key: Option<String>,
 }
-impl ReplicaMapping {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        source_region_id: ::veeam_runtime::Uuid,
-        target_region_id: ::veeam_runtime::Uuid,
-        target_amazon_account_id: ::veeam_runtime::Uuid,
-    ) -> Self {
-        Self {
-            source_region_id,
-            target_region_id,
-            target_amazon_account_id,
-            encryption_key: None,
-        }
-    }
-}
 /// The `ReplicaSettingsExportModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct ReplicaSettingsExportModel {
     /// `mapping`.
@@ -6730,23 +4789,8 @@ pub struct ReplicaSettingsExportModel {
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub copy_tags_from_volume_enabled: Option<bool>,
 }
-impl ReplicaSettingsExportModel {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(mapping: Vec<RemoteMappingExportModel>) -> Self {
-        Self {
-            mapping,
-            additional_tags: None,
-            copy_tags_from_volume_enabled: None,
-        }
-    }
-}
 /// The `RepositoriesFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct RepositoriesFilters {
@@ -6763,22 +4807,6 @@ pub struct RepositoriesFilters {
     #[serde(rename = "Sort")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<RepositoriesSortColumns>>,
-}
-impl RepositoriesFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-}
-impl Default for RepositoriesFilters {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 /// The `RepositoriesGetAllSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -6879,12 +4907,7 @@ impl From<&str> for RepositoriesGetAllSortItem {
 }
 ::veeam_runtime::enum_plumbing!(RepositoriesGetAllSortItem);
 /// The `RepositoriesPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct RepositoriesPage {
     /// `totalCount`.
@@ -6897,16 +4920,6 @@ pub struct RepositoriesPage {
     #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl RepositoriesPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<Repository>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
 }
 /// The `RepositoriesSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -7007,13 +5020,8 @@ impl From<&str> for RepositoriesSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(RepositoriesSortColumns);
 /// The `Repository` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(hint))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, description, amazon_storage_folder, hint))]
 #[non_exhaustive]
 pub struct Repository {
     /// `id`.
@@ -7045,38 +5053,9 @@ pub struct Repository {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl Repository {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        name: impl Into<String>,
-        description: impl Into<String>,
-        amazon_account_id: ::veeam_runtime::Uuid,
-        amazon_storage_folder: impl Into<String>,
-        enable_encryption: bool,
-    ) -> Self {
-        Self {
-            id,
-            name: name.into(),
-            description: description.into(),
-            amazon_account_id,
-            amazon_storage_folder: amazon_storage_folder.into(),
-            amazon_bucket_id: None,
-            hint: None,
-            enable_encryption,
-            embedded: None,
-            links: None,
-        }
-    }
-}
 /// The `RepositoryCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(description, password, hint))]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, description, amazon_storage_folder, password, hint))]
 #[non_exhaustive]
 pub struct RepositoryCreateSpec {
     /// `name`.
@@ -7103,27 +5082,6 @@ pub struct RepositoryCreateSpec {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub enable_encryption: bool,
 }
-impl RepositoryCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl Into<String>,
-        amazon_account_id: ::veeam_runtime::Uuid,
-        amazon_bucket_id: ::veeam_runtime::Uuid,
-        amazon_storage_folder: impl Into<String>,
-        enable_encryption: bool,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            amazon_account_id,
-            amazon_bucket_id,
-            amazon_storage_folder: amazon_storage_folder.into(),
-            password: None,
-            hint: None,
-            enable_encryption,
-        }
-    }
-}
 impl ::std::fmt::Debug for RepositoryCreateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RepositoryCreateSpec")
@@ -7142,12 +5100,7 @@ impl ::std::fmt::Debug for RepositoryCreateSpec {
     }
 }
 /// The `RepositoryEmbedded` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(amazon_account, region, bucket))]
 #[non_exhaustive]
 pub struct RepositoryEmbedded {
@@ -7168,27 +5121,8 @@ pub struct RepositoryEmbedded {
     #[serde(rename = "bucketLink")]
     pub bucket_link: Option<Link>,
 }
-impl RepositoryEmbedded {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            amazon_account: None,
-            amazon_account_link: None,
-            region: None,
-            region_link: None,
-            bucket: None,
-            bucket_link: None,
-        }
-    }
-}
-impl Default for RepositoryEmbedded {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `RepositoryPasswordValidationResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct RepositoryPasswordValidationResult {
     /// `isSuccess`.
@@ -7196,27 +5130,15 @@ pub struct RepositoryPasswordValidationResult {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_success: bool,
 }
-impl RepositoryPasswordValidationResult {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(is_success: bool) -> Self {
-        Self { is_success }
-    }
-}
 /// The `RepositoryPasswordValidationSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(password))]
 #[non_exhaustive]
 pub struct RepositoryPasswordValidationSpec {
     /// `password`.
     ///
     /// Sensitive: never shown by `Debug`.
     pub password: String,
-}
-impl RepositoryPasswordValidationSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(password: impl Into<String>) -> Self {
-        Self { password: password.into() }
-    }
 }
 impl ::std::fmt::Debug for RepositoryPasswordValidationSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -7226,13 +5148,8 @@ impl ::std::fmt::Debug for RepositoryPasswordValidationSpec {
     }
 }
 /// The `RepositoryUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(description, password, hint))]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, description, password, hint))]
 #[non_exhaustive]
 pub struct RepositoryUpdateSpec {
     /// `name`.
@@ -7253,23 +5170,6 @@ pub struct RepositoryUpdateSpec {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub enable_encryption: bool,
 }
-impl RepositoryUpdateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl Into<String>,
-        amazon_account_id: ::veeam_runtime::Uuid,
-        enable_encryption: bool,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            amazon_account_id,
-            password: None,
-            hint: None,
-            enable_encryption,
-        }
-    }
-}
 impl ::std::fmt::Debug for RepositoryUpdateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RepositoryUpdateSpec")
@@ -7286,12 +5186,7 @@ impl ::std::fmt::Debug for RepositoryUpdateSpec {
     }
 }
 /// The `RescanCloudAccountSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct RescanCloudAccountSpec {
     /// `regionIds`.
@@ -7299,24 +5194,8 @@ pub struct RescanCloudAccountSpec {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub region_ids: Option<Vec<::veeam_runtime::Uuid>>,
 }
-impl RescanCloudAccountSpec {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { region_ids: None }
-    }
-}
-impl Default for RescanCloudAccountSpec {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `ResolveNotificationsSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct ResolveNotificationsSpec {
     /// `notificationsToResolve`.
@@ -7328,22 +5207,8 @@ pub struct ResolveNotificationsSpec {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub selected_replies: Option<Vec<LicenseNotificationReply>>,
 }
-impl ResolveNotificationsSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(notifications_to_resolve: Vec<LicenseNotificationTypes>) -> Self {
-        Self {
-            notifications_to_resolve,
-            selected_replies: None,
-        }
-    }
-}
 /// The `RestoreItemEmbedded` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct RestoreItemEmbedded {
     /// `virtualMachine`.
@@ -7351,20 +5216,6 @@ pub struct RestoreItemEmbedded {
     pub virtual_machine: Option<Link>,
     /// `region`.
     pub region: Option<Link>,
-}
-impl RestoreItemEmbedded {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            virtual_machine: None,
-            region: None,
-        }
-    }
-}
-impl Default for RestoreItemEmbedded {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 /// The `RestorePointsGetAllSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -7425,12 +5276,7 @@ impl From<&str> for RestorePointsGetAllSortItem {
 }
 ::veeam_runtime::enum_plumbing!(RestorePointsGetAllSortItem);
 /// The `RestoredItem` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(name, region_name))]
 #[non_exhaustive]
 pub struct RestoredItem {
@@ -7445,29 +5291,8 @@ pub struct RestoredItem {
     #[serde(rename = "_embedded")]
     pub embedded: Option<RestoreItemEmbedded>,
 }
-impl RestoredItem {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            name: None,
-            status: None,
-            region_name: None,
-            embedded: None,
-        }
-    }
-}
-impl Default for RestoredItem {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `RestoredItemsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct RestoredItemsFilters {
@@ -7485,29 +5310,8 @@ pub struct RestoredItemsFilters {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<RestoredItemsSortColumns>>,
 }
-impl RestoredItemsFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-}
-impl Default for RestoredItemsFilters {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `RestoredItemsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct RestoredItemsPage {
     /// `totalCount`.
@@ -7520,16 +5324,6 @@ pub struct RestoredItemsPage {
     #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl RestoredItemsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<RestoredItem>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
 }
 /// The `RestoredItemsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -7580,12 +5374,7 @@ impl From<&str> for RestoredItemsSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(RestoredItemsSortColumns);
 /// The `RetentionJobDeletedRestorePoint` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(name, region))]
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePoint {
@@ -7599,44 +5388,12 @@ pub struct RetentionJobDeletedRestorePoint {
     #[serde(rename = "_embedded")]
     pub embedded: Option<RetentionJobDeletedRestorePointEmbedded>,
 }
-impl RetentionJobDeletedRestorePoint {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            name: None,
-            status: None,
-            region: None,
-            embedded: None,
-        }
-    }
-}
-impl Default for RetentionJobDeletedRestorePoint {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `RetentionJobDeletedRestorePointEmbedded` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePointEmbedded {
     /// `region`.
     pub region: Option<Link>,
-}
-impl RetentionJobDeletedRestorePointEmbedded {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { region: None }
-    }
-}
-impl Default for RetentionJobDeletedRestorePointEmbedded {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 /// The `RetentionJobDeletedRestorePointSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -7697,12 +5454,7 @@ impl From<&str> for RetentionJobDeletedRestorePointSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(RetentionJobDeletedRestorePointSortColumns);
 /// The `RetentionJobDeletedRestorePointsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePointsFilters {
@@ -7720,29 +5472,8 @@ pub struct RetentionJobDeletedRestorePointsFilters {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<RetentionJobDeletedRestorePointSortColumns>>,
 }
-impl RetentionJobDeletedRestorePointsFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-}
-impl Default for RetentionJobDeletedRestorePointsFilters {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `RetentionJobDeletedRestorePointsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePointsPage {
     /// `totalCount`.
@@ -7756,19 +5487,8 @@ pub struct RetentionJobDeletedRestorePointsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl RetentionJobDeletedRestorePointsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<RetentionJobDeletedRestorePoint>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
-}
 /// The `RetentionSetting` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct RetentionSetting {
     /// `timeRetentionDuration`.
@@ -7777,18 +5497,6 @@ pub struct RetentionSetting {
     /// `retentionDurationType`.
     #[serde(rename = "retentionDurationType")]
     pub retention_duration_type: RetentionSettingRetentionDurationType,
-}
-impl RetentionSetting {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        time_retention_duration: i32,
-        retention_duration_type: RetentionSettingRetentionDurationType,
-    ) -> Self {
-        Self {
-            time_retention_duration,
-            retention_duration_type,
-        }
-    }
 }
 /// The `RetentionSettingRetentionDurationType` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -7830,12 +5538,7 @@ impl From<&str> for RetentionSettingRetentionDurationType {
 }
 ::veeam_runtime::enum_plumbing!(RetentionSettingRetentionDurationType);
 /// The `RetentionSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct RetentionSettings {
     /// `lingeringSnapshotRetentionDisabled`.
@@ -7856,21 +5559,6 @@ pub struct RetentionSettings {
     #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl RetentionSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        lingering_snapshot_retention_disabled: bool,
-        keep_all_sessions: bool,
-    ) -> Self {
-        Self {
-            lingering_snapshot_retention_disabled,
-            lingering_snapshot_retention: None,
-            sessions_retention: None,
-            keep_all_sessions,
-            links: None,
-        }
-    }
 }
 /// The `RetentionTypes` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -7908,27 +5596,15 @@ impl From<&str> for RetentionTypes {
 }
 ::veeam_runtime::enum_plumbing!(RetentionTypes);
 /// The `RetrySettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct RetrySettings {
     /// `retryTimes`.
     #[serde(rename = "retryTimes")]
     pub retry_times: i32,
 }
-impl RetrySettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retry_times: i32) -> Self {
-        Self { retry_times }
-    }
-}
 /// The `ScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct ScheduleSettings {
     /// `dailyScheduleEnabled`.
@@ -7960,33 +5636,8 @@ pub struct ScheduleSettings {
     #[serde(rename = "yearlySchedule")]
     pub yearly_schedule: Option<YearlyScheduleSettings>,
 }
-impl ScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        daily_schedule_enabled: bool,
-        weekly_schedule_enabled: bool,
-        monthly_schedule_enabled: bool,
-        yearly_schedule_enabled: bool,
-    ) -> Self {
-        Self {
-            daily_schedule_enabled,
-            daily_schedule: None,
-            weekly_schedule_enabled,
-            weekly_schedule: None,
-            monthly_schedule_enabled,
-            monthly_schedule: None,
-            yearly_schedule_enabled,
-            yearly_schedule: None,
-        }
-    }
-}
 /// The `ServiceAccountSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(service_amazon_account_name, service_region))]
 #[non_exhaustive]
 pub struct ServiceAccountSettings {
@@ -8007,25 +5658,8 @@ pub struct ServiceAccountSettings {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl ServiceAccountSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(service_amazon_account_id: ::veeam_runtime::Uuid) -> Self {
-        Self {
-            service_amazon_account_id,
-            service_amazon_account_name: None,
-            service_amazon_account_region_type: None,
-            service_region: None,
-            links: None,
-        }
-    }
-}
 /// The `Session` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(reason))]
 #[non_exhaustive]
 pub struct Session {
@@ -8058,36 +5692,8 @@ pub struct Session {
     #[serde(rename = "_embedded")]
     pub embedded: Option<SessionEmbeddedResources>,
 }
-impl Session {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        r#type: SessionTypes,
-        status: SessionStatuses,
-        usn: i64,
-    ) -> Self {
-        Self {
-            id,
-            r#type,
-            execution_start_time: None,
-            execution_stop_time: None,
-            execution_duration: None,
-            status,
-            result: None,
-            reason: None,
-            usn,
-            links: None,
-            embedded: None,
-        }
-    }
-}
 /// The `SessionEmbeddedResources` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct SessionEmbeddedResources {
     /// `backupJobInfo`.
@@ -8099,21 +5705,6 @@ pub struct SessionEmbeddedResources {
     /// `retentionJobDeletedRestorePoints`.
     #[serde(rename = "retentionJobDeletedRestorePoints")]
     pub retention_job_deleted_restore_points: Option<Link>,
-}
-impl SessionEmbeddedResources {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            backup_job_info: None,
-            restore_job_info: None,
-            retention_job_deleted_restore_points: None,
-        }
-    }
-}
-impl Default for SessionEmbeddedResources {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 /// The `SessionItemsStatuses` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -8155,12 +5746,7 @@ impl From<&str> for SessionItemsStatuses {
 }
 ::veeam_runtime::enum_plumbing!(SessionItemsStatuses);
 /// The `SessionLink` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct SessionLink {
     /// `sessionId`.
@@ -8171,19 +5757,8 @@ pub struct SessionLink {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl SessionLink {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(session_id: ::veeam_runtime::Uuid) -> Self {
-        Self { session_id, links: None }
-    }
-}
 /// The `SessionLog` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct SessionLog {
     /// `sessionId`.
@@ -8192,12 +5767,6 @@ pub struct SessionLog {
     /// `log`.
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub log: Option<Vec<LogItem>>,
-}
-impl SessionLog {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(session_id: ::veeam_runtime::Uuid) -> Self {
-        Self { session_id, log: None }
-    }
 }
 /// The `SessionResults` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -8389,12 +5958,7 @@ impl From<&str> for SessionTypes {
 }
 ::veeam_runtime::enum_plumbing!(SessionTypes);
 /// The `SessionsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct SessionsFilters {
     /// `Offset`.
@@ -8425,33 +5989,8 @@ pub struct SessionsFilters {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<SessionsSortColumns>>,
 }
-impl SessionsFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            offset: None,
-            limit: None,
-            policy_id: None,
-            status: None,
-            types: None,
-            from_utc: None,
-            usn: None,
-            sort: None,
-        }
-    }
-}
-impl Default for SessionsFilters {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `SessionsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct SessionsPage {
     /// `totalCount`.
@@ -8464,16 +6003,6 @@ pub struct SessionsPage {
     #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl SessionsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<Session>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
 }
 /// The `SessionsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -8567,13 +6096,8 @@ impl From<&str> for SessionsSortColumns {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_smtp_accounts.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(skip(description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, username), skip(description))]
 #[non_exhaustive]
 pub struct StandardAccount {
     /// System ID assigned to the record in the REST API.
@@ -8590,34 +6114,12 @@ pub struct StandardAccount {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl StandardAccount {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        name: impl Into<String>,
-        username: impl Into<String>,
-        description: Option<String>,
-    ) -> Self {
-        Self {
-            id,
-            name: name.into(),
-            username: username.into(),
-            description,
-            links: None,
-        }
-    }
-}
 /// Body of `POST /accounts/standard`.
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html>
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(description))]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, description, username, password))]
 #[non_exhaustive]
 pub struct StandardAccountCreateSpec {
     /// Name of the record (at most 255 characters).
@@ -8630,21 +6132,6 @@ pub struct StandardAccountCreateSpec {
     ///
     /// Sensitive: never shown by `Debug`.
     pub password: String,
-}
-impl StandardAccountCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl Into<String>,
-        username: impl Into<String>,
-        password: impl Into<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            username: username.into(),
-            password: password.into(),
-        }
-    }
 }
 impl ::std::fmt::Debug for StandardAccountCreateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8660,31 +6147,20 @@ impl ::std::fmt::Debug for StandardAccountCreateSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_smtp_account_name.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name))]
 #[non_exhaustive]
 pub struct StandardAccountNameValidationSpec {
     /// Record name to check (at least 1 character).
     pub name: String,
-}
-impl StandardAccountNameValidationSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into() }
-    }
 }
 /// Body of `PUT /accounts/standard/{standardAccountId}`. A `description` left out is set to `null` on the
 /// server; a `password` left out keeps the stored one.
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_smtp_account.html>
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(description, password))]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, description, username, password))]
 #[non_exhaustive]
 pub struct StandardAccountUpdateSpec {
     /// Name of the record.
@@ -8697,17 +6173,6 @@ pub struct StandardAccountUpdateSpec {
     ///
     /// Sensitive: never shown by `Debug`.
     pub password: Option<String>,
-}
-impl StandardAccountUpdateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(name: impl Into<String>, username: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            username: username.into(),
-            password: None,
-        }
-    }
 }
 impl ::std::fmt::Debug for StandardAccountUpdateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8723,12 +6188,7 @@ impl ::std::fmt::Debug for StandardAccountUpdateSpec {
     }
 }
 /// The `StandardAccountsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct StandardAccountsFilters {
@@ -8742,22 +6202,6 @@ pub struct StandardAccountsFilters {
     /// `sort`.
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<StandardAccountsSortColumns>>,
-}
-impl StandardAccountsFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-}
-impl Default for StandardAccountsFilters {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 /// The `StandardAccountsGetAllSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -8799,12 +6243,7 @@ impl From<&str> for StandardAccountsGetAllSortItem {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/smtp_accounts.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct StandardAccountsPage {
     /// Records on this page.
@@ -8817,16 +6256,6 @@ pub struct StandardAccountsPage {
     #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl StandardAccountsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(results: Vec<StandardAccount>, total_count: i32) -> Self {
-        Self {
-            results,
-            total_count,
-            links: None,
-        }
-    }
 }
 /// Sort orders of the `Sort` query parameter.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -8864,12 +6293,8 @@ impl From<&str> for StandardAccountsSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(StandardAccountsSortColumns);
 /// The `StartFlrResponse` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(url))]
 #[non_exhaustive]
 pub struct StartFlrResponse {
     /// `sessionId`.
@@ -8881,16 +6306,6 @@ pub struct StartFlrResponse {
     #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl StartFlrResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(session_id: ::veeam_runtime::Uuid, url: impl Into<String>) -> Self {
-        Self {
-            session_id,
-            url: url.into(),
-            links: None,
-        }
-    }
 }
 /// The `SummaryChangesTrends` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -8936,8 +6351,7 @@ impl From<&str> for SummaryChangesTrends {
 }
 ::veeam_runtime::enum_plumbing!(SummaryChangesTrends);
 /// The `SummaryStatistics` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct SummaryStatistics {
     /// `alarmsCount`.
@@ -8971,42 +6385,9 @@ pub struct SummaryStatistics {
     #[serde(rename = "repositoriesCountChangesTrend")]
     pub repositories_count_changes_trend: SummaryChangesTrends,
 }
-impl SummaryStatistics {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        alarms_count: i32,
-        alarms_count_changes_trend: SummaryChangesTrends,
-        instances_count: i32,
-        instances_count_changes_trend: SummaryChangesTrends,
-        protected_instances_count: i32,
-        protected_instances_count_changes_trend: SummaryChangesTrends,
-        policies_count: i32,
-        policies_count_changes_trend: SummaryChangesTrends,
-        repositories_count: i32,
-        repositories_count_changes_trend: SummaryChangesTrends,
-    ) -> Self {
-        Self {
-            alarms_count,
-            alarms_count_changes_trend,
-            instances_count,
-            instances_count_changes_trend,
-            protected_instances_count,
-            protected_instances_count_changes_trend,
-            policies_count,
-            policies_count_changes_trend,
-            repositories_count,
-            repositories_count_changes_trend,
-        }
-    }
-}
 /// The `Tag` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(key, value))]
 #[non_exhaustive]
 pub struct Tag {
     /// `id`.
@@ -9020,24 +6401,9 @@ pub struct Tag {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl Tag {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        key: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        Self {
-            id,
-            key: key.into(),
-            value: value.into(),
-            links: None,
-        }
-    }
-}
 /// The `TagSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(key, value))]
 #[non_exhaustive]
 pub struct TagSpec {
     /// `key`.
@@ -9045,22 +6411,8 @@ pub struct TagSpec {
     /// `value`.
     pub value: String,
 }
-impl TagSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
 /// The `TagsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct TagsFilters {
@@ -9075,29 +6427,8 @@ pub struct TagsFilters {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<TagsSortColumns>>,
 }
-impl TagsFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-}
-impl Default for TagsFilters {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `TagsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct TagsPage {
     /// `results`.
@@ -9110,16 +6441,6 @@ pub struct TagsPage {
     #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl TagsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(results: Vec<Tag>, total_count: i32) -> Self {
-        Self {
-            results,
-            total_count,
-            links: None,
-        }
-    }
 }
 /// The `TagsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -9192,8 +6513,8 @@ impl From<&str> for TagsSortItem {
 }
 ::veeam_runtime::enum_plumbing!(TagsSortItem);
 /// The `TimeZone` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, display_name))]
 #[non_exhaustive]
 pub struct TimeZone {
     /// `name`.
@@ -9202,33 +6523,17 @@ pub struct TimeZone {
     #[serde(rename = "displayName")]
     pub display_name: String,
 }
-impl TimeZone {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(name: impl Into<String>, display_name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            display_name: display_name.into(),
-        }
-    }
-}
 /// The `TimeZones` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct TimeZones {
     /// `items`.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub items: Vec<TimeZone>,
 }
-impl TimeZones {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(items: Vec<TimeZone>) -> Self {
-        Self { items }
-    }
-}
 /// The `UploadCertificateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(certificate_file, certificate_password))]
 #[non_exhaustive]
 pub struct UploadCertificateSpec {
     /// The .PFX certificate to upload.
@@ -9240,18 +6545,6 @@ pub struct UploadCertificateSpec {
     #[serde(rename = "certificatePassword")]
     pub certificate_password: String,
 }
-impl UploadCertificateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        certificate_file: impl Into<String>,
-        certificate_password: impl Into<String>,
-    ) -> Self {
-        Self {
-            certificate_file: certificate_file.into(),
-            certificate_password: certificate_password.into(),
-        }
-    }
-}
 impl ::std::fmt::Debug for UploadCertificateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UploadCertificateSpec")
@@ -9261,29 +6554,17 @@ impl ::std::fmt::Debug for UploadCertificateSpec {
     }
 }
 /// The `UploadLicenseSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(license_file))]
 #[non_exhaustive]
 pub struct UploadLicenseSpec {
     /// The .lic license to upload.
     #[serde(rename = "licenseFile")]
     pub license_file: String,
 }
-impl UploadLicenseSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(license_file: impl Into<String>) -> Self {
-        Self {
-            license_file: license_file.into(),
-        }
-    }
-}
 /// The `User` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, description))]
 #[non_exhaustive]
 pub struct User {
     /// `name`.
@@ -9303,26 +6584,9 @@ pub struct User {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl User {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl Into<String>,
-        description: impl Into<String>,
-        mfa_enabled: bool,
-        is_default: bool,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            description: description.into(),
-            mfa_enabled,
-            is_default,
-            links: None,
-        }
-    }
-}
 /// The `UserCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, description, password))]
 #[non_exhaustive]
 pub struct UserCreateSpec {
     /// `name`.
@@ -9334,20 +6598,6 @@ pub struct UserCreateSpec {
     /// Sensitive: never shown by `Debug`.
     pub password: String,
 }
-impl UserCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl Into<String>,
-        description: impl Into<String>,
-        password: impl Into<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            description: description.into(),
-            password: password.into(),
-        }
-    }
-}
 impl ::std::fmt::Debug for UserCreateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserCreateSpec")
@@ -9358,24 +6608,16 @@ impl ::std::fmt::Debug for UserCreateSpec {
     }
 }
 /// The `UserDescriptionValidationSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(description))]
 #[non_exhaustive]
 pub struct UserDescriptionValidationSpec {
     /// `description`.
     pub description: String,
 }
-impl UserDescriptionValidationSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(description: impl Into<String>) -> Self {
-        Self {
-            description: description.into(),
-        }
-    }
-}
 /// The `UserMfaAccept` schema.
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(code, token))]
 #[non_exhaustive]
 pub struct UserMfaAccept {
     /// `code`.
@@ -9384,15 +6626,6 @@ pub struct UserMfaAccept {
     ///
     /// Sensitive: never shown by `Debug`.
     pub token: String,
-}
-impl UserMfaAccept {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(code: impl Into<String>, token: impl Into<String>) -> Self {
-        Self {
-            code: code.into(),
-            token: token.into(),
-        }
-    }
 }
 impl ::std::fmt::Debug for UserMfaAccept {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -9403,12 +6636,7 @@ impl ::std::fmt::Debug for UserMfaAccept {
     }
 }
 /// The `UserMfaData` schema.
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(user_name, qr_string, secret_key, token))]
 #[non_exhaustive]
 pub struct UserMfaData {
@@ -9432,23 +6660,6 @@ pub struct UserMfaData {
     /// Sensitive: never shown by `Debug`.
     pub token: Option<String>,
 }
-impl UserMfaData {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            user_name: None,
-            qr_string: None,
-            secret_key: None,
-            scratch_codes: None,
-            token: None,
-        }
-    }
-}
-impl Default for UserMfaData {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 impl ::std::fmt::Debug for UserMfaData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserMfaData")
@@ -9464,58 +6675,30 @@ impl ::std::fmt::Debug for UserMfaData {
     }
 }
 /// The `UserMfaSetup` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct UserMfaSetup {
     /// `recreate`.
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub recreate: Option<bool>,
 }
-impl UserMfaSetup {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { recreate: None }
-    }
-}
-impl Default for UserMfaSetup {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `UserNameValidationSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name))]
 #[non_exhaustive]
 pub struct UserNameValidationSpec {
     /// `name`.
     pub name: String,
 }
-impl UserNameValidationSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into() }
-    }
-}
 /// The `UserPasswordValidationSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(password))]
 #[non_exhaustive]
 pub struct UserPasswordValidationSpec {
     /// `password`.
     ///
     /// Sensitive: never shown by `Debug`.
     pub password: String,
-}
-impl UserPasswordValidationSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(password: impl Into<String>) -> Self {
-        Self { password: password.into() }
-    }
 }
 impl ::std::fmt::Debug for UserPasswordValidationSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -9525,8 +6708,7 @@ impl ::std::fmt::Debug for UserPasswordValidationSpec {
     }
 }
 /// The `UserStatus` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct UserStatus {
     /// `connectionsCount`.
@@ -9542,29 +6724,8 @@ pub struct UserStatus {
     #[serde(rename = "workerLocationsCount")]
     pub worker_locations_count: i64,
 }
-impl UserStatus {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        connections_count: i64,
-        repository_count: i64,
-        policies_count: i64,
-        worker_locations_count: i64,
-    ) -> Self {
-        Self {
-            connections_count,
-            repository_count,
-            policies_count,
-            worker_locations_count,
-        }
-    }
-}
 /// The `UserUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(description, password, old_password))]
 #[non_exhaustive]
 pub struct UserUpdateSpec {
@@ -9579,21 +6740,6 @@ pub struct UserUpdateSpec {
     /// Sensitive: never shown by `Debug`.
     #[serde(rename = "oldPassword")]
     pub old_password: Option<String>,
-}
-impl UserUpdateSpec {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            description: None,
-            password: None,
-            old_password: None,
-        }
-    }
-}
-impl Default for UserUpdateSpec {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::std::fmt::Debug for UserUpdateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -9611,12 +6757,7 @@ impl ::std::fmt::Debug for UserUpdateSpec {
     }
 }
 /// The `UsersFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct UsersFilters {
@@ -9630,22 +6771,6 @@ pub struct UsersFilters {
     /// `sort`.
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<UsersSortColumns>>,
-}
-impl UsersFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-}
-impl Default for UsersFilters {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 /// The `UsersGetAllSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -9716,12 +6841,7 @@ impl From<&str> for UsersGetAllSortItem {
 }
 ::veeam_runtime::enum_plumbing!(UsersGetAllSortItem);
 /// The `UsersPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct UsersPage {
     /// `totalCount`.
@@ -9734,16 +6854,6 @@ pub struct UsersPage {
     #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl UsersPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<User>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
 }
 /// The `UsersSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -9814,12 +6924,7 @@ impl From<&str> for UsersSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(UsersSortColumns);
 /// A problem found by a validation request. Gap - no response example is published.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(message))]
 #[non_exhaustive]
 pub struct ValidationMessage {
@@ -9830,21 +6935,6 @@ pub struct ValidationMessage {
     /// `contextId`.
     #[serde(rename = "contextId")]
     pub context_id: Option<::veeam_runtime::Uuid>,
-}
-impl ValidationMessage {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            severity: None,
-            message: None,
-            context_id: None,
-        }
-    }
-}
-impl Default for ValidationMessage {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 /// Severity of a `ValidationMessage`.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -9882,13 +6972,8 @@ impl From<&str> for ValidationMessageSeverity {
 }
 ::veeam_runtime::enum_plumbing!(ValidationMessageSeverity);
 /// The `VirtualMachine` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, aws_resource_id))]
 #[non_exhaustive]
 pub struct VirtualMachine {
     /// `id`.
@@ -9916,40 +7001,15 @@ pub struct VirtualMachine {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl VirtualMachine {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        aws_resource_id: impl Into<String>,
-        protection_status: VirtualMachineProtectionStatuses,
-    ) -> Self {
-        Self {
-            id,
-            name: None,
-            aws_resource_id: aws_resource_id.into(),
-            protection_status,
-            backup_destinations: None,
-            location: None,
-            is_deleted: None,
-            links: None,
-        }
-    }
-}
 /// The `VirtualMachineLocation` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name))]
 #[non_exhaustive]
 pub struct VirtualMachineLocation {
     /// `name`.
     pub name: String,
     /// `id`.
     pub id: ::veeam_runtime::Uuid,
-}
-impl VirtualMachineLocation {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(name: impl Into<String>, id: ::veeam_runtime::Uuid) -> Self {
-        Self { name: name.into(), id }
-    }
 }
 /// The `VirtualMachineProtectionStatuses` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -9987,12 +7047,7 @@ impl From<&str> for VirtualMachineProtectionStatuses {
 }
 ::veeam_runtime::enum_plumbing!(VirtualMachineProtectionStatuses);
 /// The `VirtualMachineRestoreOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(reason, access_key, secret_key))]
 #[non_exhaustive]
 pub struct VirtualMachineRestoreOptions {
@@ -10017,24 +7072,6 @@ pub struct VirtualMachineRestoreOptions {
     #[serde(rename = "toAlternative")]
     pub to_alternative: Option<VirtualMachineToAlternativeRestoreOptions>,
 }
-impl VirtualMachineRestoreOptions {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            reason: None,
-            amazon_account_id: None,
-            access_key: None,
-            secret_key: None,
-            start_instance: None,
-            to_alternative: None,
-        }
-    }
-}
-impl Default for VirtualMachineRestoreOptions {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 impl ::std::fmt::Debug for VirtualMachineRestoreOptions {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("VirtualMachineRestoreOptions")
@@ -10051,12 +7088,7 @@ impl ::std::fmt::Debug for VirtualMachineRestoreOptions {
     }
 }
 /// The `VirtualMachineSnapshotSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(encryption_key))]
 #[non_exhaustive]
 pub struct VirtualMachineSnapshotSpec {
@@ -10081,27 +7113,9 @@ pub struct VirtualMachineSnapshotSpec {
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub copy_tags_from_volume_enabled: Option<bool>,
 }
-impl VirtualMachineSnapshotSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(amazon_account_id: ::veeam_runtime::Uuid) -> Self {
-        Self {
-            amazon_account_id,
-            target_amazon_account_id_to_copy_snapshots: None,
-            target_region_id_to_copy_snapshots: None,
-            encryption_key: None,
-            additional_tags: None,
-            copy_tags_from_volume_enabled: None,
-        }
-    }
-}
 /// The `VirtualMachineToAlternativeRestoreOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(encryption_key_id))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(name, vm_type, subnet_id, network_security_group_id, encryption_key_id))]
 #[non_exhaustive]
 pub struct VirtualMachineToAlternativeRestoreOptions {
     /// `name`.
@@ -10125,27 +7139,6 @@ pub struct VirtualMachineToAlternativeRestoreOptions {
     /// `encryptionKeyId`.
     #[serde(rename = "encryptionKeyId")]
     pub encryption_key_id: Option<String>,
-}
-impl VirtualMachineToAlternativeRestoreOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl Into<String>,
-        region_id: ::veeam_runtime::Uuid,
-        vm_type: impl Into<String>,
-        subnet_id: impl Into<String>,
-        network_security_group_id: impl Into<String>,
-        preserve_encryption_for_volumes: bool,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            region_id,
-            vm_type: vm_type.into(),
-            subnet_id: subnet_id.into(),
-            network_security_group_id: network_security_group_id.into(),
-            preserve_encryption_for_volumes,
-            encryption_key_id: None,
-        }
-    }
 }
 /// The `VirtualMachinesBackupState` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -10234,12 +7227,7 @@ impl From<&str> for VirtualMachinesBuckupDestinationItem {
 }
 ::veeam_runtime::enum_plumbing!(VirtualMachinesBuckupDestinationItem);
 /// The `VirtualMachinesFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(search_pattern))]
 #[non_exhaustive]
 pub struct VirtualMachinesFilters {
@@ -10267,25 +7255,6 @@ pub struct VirtualMachinesFilters {
     #[serde(rename = "Sort")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<VirtualMachinesSortColumns>>,
-}
-impl VirtualMachinesFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            search_pattern: None,
-            protection_status: None,
-            backup_destination: None,
-            backup_state: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-}
-impl Default for VirtualMachinesFilters {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 /// The `VirtualMachinesFiltersBackupState` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -10331,12 +7300,7 @@ impl From<&str> for VirtualMachinesFiltersBackupState {
 }
 ::veeam_runtime::enum_plumbing!(VirtualMachinesFiltersBackupState);
 /// The `VirtualMachinesPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct VirtualMachinesPage {
     /// `results`.
@@ -10349,16 +7313,6 @@ pub struct VirtualMachinesPage {
     #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl VirtualMachinesPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(results: Vec<VirtualMachine>, total_count: i32) -> Self {
-        Self {
-            results,
-            total_count,
-            links: None,
-        }
-    }
 }
 /// The `VirtualMachinesProtectionStatusItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -10492,13 +7446,8 @@ impl From<&str> for VirtualMachinesSortItem {
 }
 ::veeam_runtime::enum_plumbing!(VirtualMachinesSortItem);
 /// The `VmBackupVolume` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(name, device, encryption_key, encryption_key_name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(disk_id, name, device, encryption_key, encryption_key_name))]
 #[non_exhaustive]
 pub struct VmBackupVolume {
     /// `diskId`.
@@ -10522,32 +7471,8 @@ pub struct VmBackupVolume {
     #[serde(rename = "encryptionKeyName")]
     pub encryption_key_name: Option<String>,
 }
-impl VmBackupVolume {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        disk_id: impl Into<String>,
-        r#type: Ec2DiskTypes,
-        backup_size_bytes: i64,
-    ) -> Self {
-        Self {
-            disk_id: disk_id.into(),
-            r#type,
-            backup_size_bytes,
-            iops: None,
-            name: None,
-            device: None,
-            encryption_key: None,
-            encryption_key_name: None,
-        }
-    }
-}
 /// The `VmRestorePoint` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct VmRestorePoint {
     /// `id`.
@@ -10578,36 +7503,8 @@ pub struct VmRestorePoint {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
-impl VmRestorePoint {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        backup_id: ::veeam_runtime::Uuid,
-        job_type: JobTypes,
-        point_in_time: ::veeam_runtime::DateTime,
-        backup_size_bytes: i64,
-        volumes: Vec<VmBackupVolume>,
-    ) -> Self {
-        Self {
-            id,
-            backup_id,
-            job_type,
-            point_in_time,
-            backup_size_bytes,
-            volumes,
-            region_id: None,
-            availability_zone_id: None,
-            links: None,
-        }
-    }
-}
 /// The `VmRestorePointDefaultNetworkSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(
     into(
         network_name,
@@ -10642,27 +7539,8 @@ pub struct VmRestorePointDefaultNetworkSettings {
     #[serde(rename = "securityGroupId")]
     pub security_group_id: Option<String>,
 }
-impl VmRestorePointDefaultNetworkSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(restore_point_id: ::veeam_runtime::Uuid) -> Self {
-        Self {
-            restore_point_id,
-            network_name: None,
-            network_id: None,
-            sub_network_name: None,
-            sub_network_id: None,
-            security_group_name: None,
-            security_group_id: None,
-        }
-    }
-}
 /// The `VmRestorePointsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct VmRestorePointsFilters {
     /// `VirtualMachineId`.
@@ -10683,30 +7561,8 @@ pub struct VmRestorePointsFilters {
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<VmRestorePointsSortColumns>>,
 }
-impl VmRestorePointsFilters {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            virtual_machine_id: None,
-            only_latest: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-}
-impl Default for VmRestorePointsFilters {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 /// The `VmRestorePointsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct VmRestorePointsPage {
     /// `totalCount`.
@@ -10719,16 +7575,6 @@ pub struct VmRestorePointsPage {
     #[serde(rename = "_links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl VmRestorePointsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<VmRestorePoint>) -> Self {
-        Self {
-            total_count,
-            results,
-            links: None,
-        }
-    }
 }
 /// The `VmRestorePointsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -10789,8 +7635,7 @@ impl From<&str> for VmRestorePointsSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(VmRestorePointsSortColumns);
 /// The `WeeklyBackupScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct WeeklyBackupScheduleSettings {
     /// `retention`.
@@ -10798,15 +7643,8 @@ pub struct WeeklyBackupScheduleSettings {
     /// `schedule`.
     pub schedule: WeeklySchedule,
 }
-impl WeeklyBackupScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PeriodRetentionOptions, schedule: WeeklySchedule) -> Self {
-        Self { retention, schedule }
-    }
-}
 /// The `WeeklyReplicaScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct WeeklyReplicaScheduleSettings {
     /// `retention`.
@@ -10814,34 +7652,16 @@ pub struct WeeklyReplicaScheduleSettings {
     /// `schedule`.
     pub schedule: WeeklySchedule,
 }
-impl WeeklyReplicaScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PointsRetentionOptions, schedule: WeeklySchedule) -> Self {
-        Self { retention, schedule }
-    }
-}
 /// The `WeeklySchedule` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct WeeklySchedule {
     /// `days`.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub days: Vec<DaysOfWeek>,
 }
-impl WeeklySchedule {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(days: Vec<DaysOfWeek>) -> Self {
-        Self { days }
-    }
-}
 /// The `WeeklyScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct WeeklyScheduleSettings {
     /// `timeLocal`.
@@ -10857,23 +7677,8 @@ pub struct WeeklyScheduleSettings {
     #[serde(rename = "replicaOptions")]
     pub replica_options: Option<WeeklyReplicaScheduleSettings>,
 }
-impl WeeklyScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        time_local: ::veeam_runtime::DateTime,
-        snapshot_options: WeeklySnapshotScheduleSettings,
-    ) -> Self {
-        Self {
-            time_local,
-            snapshot_options,
-            backup_options: None,
-            replica_options: None,
-        }
-    }
-}
 /// The `WeeklySnapshotScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct WeeklySnapshotScheduleSettings {
     /// `retention`.
@@ -10881,27 +7686,14 @@ pub struct WeeklySnapshotScheduleSettings {
     /// `schedule`.
     pub schedule: WeeklySchedule,
 }
-impl WeeklySnapshotScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PointsRetentionOptions, schedule: WeeklySchedule) -> Self {
-        Self { retention, schedule }
-    }
-}
 /// The `YearlyRetentionOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct YearlyRetentionOptions {
     /// `count`.
     pub count: i32,
     /// `type`.
     pub r#type: YearlyRetentionOptionsType,
-}
-impl YearlyRetentionOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(count: i32, r#type: YearlyRetentionOptionsType) -> Self {
-        Self { count, r#type }
-    }
 }
 /// The `YearlyRetentionOptionsType` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -10935,12 +7727,7 @@ impl From<&str> for YearlyRetentionOptionsType {
 }
 ::veeam_runtime::enum_plumbing!(YearlyRetentionOptionsType);
 /// The `YearlyScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct YearlyScheduleSettings {
     /// `timeLocal`.
@@ -10959,22 +7746,4 @@ pub struct YearlyScheduleSettings {
     pub month: Months,
     /// `retention`.
     pub retention: YearlyRetentionOptions,
-}
-impl YearlyScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        time_local: ::veeam_runtime::DateTime,
-        day_number_in_month: DayNumbersInMonth,
-        month: Months,
-        retention: YearlyRetentionOptions,
-    ) -> Self {
-        Self {
-            time_local,
-            day_number_in_month,
-            day_of_week: None,
-            day_of_month: None,
-            month,
-            retention,
-        }
-    }
 }

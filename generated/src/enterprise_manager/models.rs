@@ -11,6 +11,8 @@
 // spec: spec/enterprise_manager/sessions.yaml
 
 //! Data types of the Veeam Backup Enterprise Manager REST API.
+#[allow(unused_imports)]
+use ::veeam_runtime as rt;
 /// Kind of Enterprise Manager account.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -68,29 +70,13 @@ impl ::veeam_runtime::xml::XmlScalar for AccountTypeEnumeration {
     }
 }
 /// Storage settings of a backup job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(password_key_id))]
 #[non_exhaustive]
 pub struct AdvancedStorageOptions {
     /// ID of the password the backups are encrypted with.
     #[serde(rename = "PasswordKeyId")]
     pub password_key_id: Option<String>,
-}
-impl AdvancedStorageOptions {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { password_key_id: None }
-    }
-}
-impl Default for AdvancedStorageOptions {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for AdvancedStorageOptions {
     const XML_NAME: &'static str = "AdvancedStorageOptions";
@@ -136,12 +122,7 @@ impl ::veeam_runtime::xml::ToXml for AdvancedStorageOptions {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(href, r#type, name, platform, backup_type))]
 #[non_exhaustive]
 pub struct Backup {
@@ -167,25 +148,6 @@ pub struct Backup {
     /// Such as `ParentBackup`.
     #[serde(rename = "BackupType")]
     pub backup_type: Option<String>,
-}
-impl Backup {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            href: None,
-            r#type: None,
-            name: None,
-            uid: None,
-            links: None,
-            platform: None,
-            backup_type: None,
-        }
-    }
-}
-impl Default for Backup {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl Backup {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -241,13 +203,8 @@ impl ::veeam_runtime::xml::ToXml for Backup {
     }
 }
 /// Copy of a backup copy job (periodic or immediate).
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(job_name, job_file_name, description))]
 #[non_exhaustive]
 pub struct BackupCopyJobCloneInfo {
     /// Name of the copy (up to 50 characters).
@@ -262,21 +219,6 @@ pub struct BackupCopyJobCloneInfo {
     /// `Description`.
     #[serde(rename = "Description")]
     pub description: Option<String>,
-}
-impl BackupCopyJobCloneInfo {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        job_name: impl Into<String>,
-        job_file_name: impl Into<String>,
-        repository_uid: Uid,
-    ) -> Self {
-        Self {
-            job_name: job_name.into(),
-            job_file_name: job_file_name.into(),
-            repository_uid,
-            description: None,
-        }
-    }
 }
 impl ::veeam_runtime::xml::FromXml for BackupCopyJobCloneInfo {
     const XML_NAME: &'static str = "BackupCopyJobCloneInfo";
@@ -310,13 +252,8 @@ impl ::veeam_runtime::xml::ToXml for BackupCopyJobCloneInfo {
     }
 }
 /// Copy of a backup job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(job_name, folder_name, description))]
 #[non_exhaustive]
 pub struct BackupJobCloneInfo {
     /// Name of the copy (up to 50 characters).
@@ -331,21 +268,6 @@ pub struct BackupJobCloneInfo {
     /// `Description`.
     #[serde(rename = "Description")]
     pub description: Option<String>,
-}
-impl BackupJobCloneInfo {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        job_name: impl Into<String>,
-        folder_name: impl Into<String>,
-        repository_uid: Uid,
-    ) -> Self {
-        Self {
-            job_name: job_name.into(),
-            folder_name: folder_name.into(),
-            repository_uid,
-            description: None,
-        }
-    }
 }
 impl ::veeam_runtime::xml::FromXml for BackupJobCloneInfo {
     const XML_NAME: &'static str = "BackupJobCloneInfo";
@@ -379,12 +301,7 @@ impl ::veeam_runtime::xml::ToXml for BackupJobCloneInfo {
     }
 }
 /// Settings of a backup job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct BackupJobInfo {
     /// VMs and containers the job processes.
@@ -403,23 +320,6 @@ pub struct BackupJobInfo {
     /// `SimpleRetentionPolicy`.
     #[serde(rename = "SimpleRetentionPolicy")]
     pub simple_retention_policy: Option<SimpleRetentionPolicy>,
-}
-impl BackupJobInfo {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            includes: None,
-            guest_processing_options: None,
-            advanced_storage_options: None,
-            gfs_retention_policy: None,
-            simple_retention_policy: None,
-        }
-    }
-}
-impl Default for BackupJobInfo {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for BackupJobInfo {
     const XML_NAME: &'static str = "BackupJobInfo";
@@ -482,12 +382,7 @@ impl ::veeam_runtime::xml::ToXml for BackupJobInfo {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(href, r#type, name, job_name, state))]
 #[non_exhaustive]
 pub struct BackupJobSession {
@@ -535,32 +430,6 @@ pub struct BackupJobSession {
     #[serde(rename = "IsRetry")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub is_retry: Option<bool>,
-}
-impl BackupJobSession {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            href: None,
-            r#type: None,
-            name: None,
-            uid: None,
-            links: None,
-            job_uid: None,
-            job_name: None,
-            job_type: None,
-            creation_time_utc: None,
-            end_time_utc: None,
-            state: None,
-            result: None,
-            progress: None,
-            is_retry: None,
-        }
-    }
-}
-impl Default for BackupJobSession {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl BackupJobSession {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -631,12 +500,7 @@ impl ::veeam_runtime::xml::ToXml for BackupJobSession {
 }
 /// Backup job session entities (`GET /backupSessions?format=Entity`). Gap - no example is published; the root element `BackupJobSessions` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct BackupJobSessions {
@@ -644,17 +508,6 @@ pub struct BackupJobSessions {
     #[serde(rename = "BackupJobSessions", alias = "BackupJobSession")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_job_session: Option<Vec<BackupJobSession>>,
-}
-impl BackupJobSessions {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { backup_job_session: None }
-    }
-}
-impl Default for BackupJobSessions {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl<'de> ::serde::Deserialize<'de> for BackupJobSessions {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -731,12 +584,7 @@ impl ::veeam_runtime::xml::ToXml for BackupJobSessions {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(href, r#type, name, description, version, vbr_certificate_thumbprint))]
 #[non_exhaustive]
 pub struct BackupServer {
@@ -771,28 +619,6 @@ pub struct BackupServer {
     /// Certificate thumbprint of the backup server.
     #[serde(rename = "VbrCertificateThumbprint")]
     pub vbr_certificate_thumbprint: Option<String>,
-}
-impl BackupServer {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            href: None,
-            r#type: None,
-            name: None,
-            uid: None,
-            links: None,
-            description: None,
-            port: None,
-            version: None,
-            wcf_port: None,
-            vbr_certificate_thumbprint: None,
-        }
-    }
-}
-impl Default for BackupServer {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl BackupServer {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -862,13 +688,16 @@ impl ::veeam_runtime::xml::ToXml for BackupServer {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html>
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(
+    into(
+        description,
+        dns_name_or_ip_address,
+        username,
+        password,
+        vbr_certificate_thumbprint
+    )
 )]
-#[setters(into(description, username, password, vbr_certificate_thumbprint))]
 #[non_exhaustive]
 pub struct BackupServerEditSpec {
     /// Description of the backup server.
@@ -894,20 +723,6 @@ pub struct BackupServerEditSpec {
     /// Certificate thumbprint of the backup server.
     #[serde(rename = "VbrCertificateThumbprint")]
     pub vbr_certificate_thumbprint: Option<String>,
-}
-impl BackupServerEditSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(dns_name_or_ip_address: impl Into<String>) -> Self {
-        Self {
-            description: None,
-            dns_name_or_ip_address: dns_name_or_ip_address.into(),
-            port: None,
-            username: None,
-            password: None,
-            wcf_port: None,
-            vbr_certificate_thumbprint: None,
-        }
-    }
 }
 impl ::std::fmt::Debug for BackupServerEditSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -974,13 +789,16 @@ impl ::veeam_runtime::xml::ToXml for BackupServerEditSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html>
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(
+    into(
+        description,
+        dns_name_or_ip_address,
+        username,
+        password,
+        vbr_certificate_thumbprint
+    )
 )]
-#[setters(into(vbr_certificate_thumbprint))]
 #[non_exhaustive]
 pub struct BackupServerSpec {
     /// Description of the backup server.
@@ -1006,26 +824,6 @@ pub struct BackupServerSpec {
     /// Certificate thumbprint of the backup server.
     #[serde(rename = "VbrCertificateThumbprint")]
     pub vbr_certificate_thumbprint: Option<String>,
-}
-impl BackupServerSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        description: impl Into<String>,
-        dns_name_or_ip_address: impl Into<String>,
-        port: i32,
-        username: impl Into<String>,
-        password: impl Into<String>,
-    ) -> Self {
-        Self {
-            description: description.into(),
-            dns_name_or_ip_address: dns_name_or_ip_address.into(),
-            port,
-            username: username.into(),
-            password: password.into(),
-            wcf_port: None,
-            vbr_certificate_thumbprint: None,
-        }
-    }
 }
 impl ::std::fmt::Debug for BackupServerSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1088,12 +886,7 @@ impl ::veeam_runtime::xml::ToXml for BackupServerSpec {
 }
 /// Backup server entities (`GET /backupServers?format=Entity`). Gap - no example is published; the root
 /// element name `BackupServers` is assumed (it is not checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct BackupServers {
@@ -1101,17 +894,6 @@ pub struct BackupServers {
     #[serde(rename = "BackupServers", alias = "BackupServer")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_server: Option<Vec<BackupServer>>,
-}
-impl BackupServers {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { backup_server: None }
-    }
-}
-impl Default for BackupServers {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl<'de> ::serde::Deserialize<'de> for BackupServers {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1183,12 +965,7 @@ impl ::veeam_runtime::xml::ToXml for BackupServers {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backuptasksessions_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(href, r#type, name, vm_display_name, state, reason))]
 #[non_exhaustive]
 pub struct BackupTaskSession {
@@ -1232,31 +1009,6 @@ pub struct BackupTaskSession {
     /// Bytes processed.
     #[serde(rename = "TotalSize")]
     pub total_size: Option<i64>,
-}
-impl BackupTaskSession {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            href: None,
-            r#type: None,
-            name: None,
-            uid: None,
-            vm_display_name: None,
-            links: None,
-            job_session_uid: None,
-            creation_time_utc: None,
-            end_time_utc: None,
-            state: None,
-            result: None,
-            reason: None,
-            total_size: None,
-        }
-    }
-}
-impl Default for BackupTaskSession {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl BackupTaskSession {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -1325,12 +1077,7 @@ impl ::veeam_runtime::xml::ToXml for BackupTaskSession {
 }
 /// Backup task session entities (`GET /backupTaskSessions?format=Entity`). Gap - no example is published; the root element `BackupTaskSessions` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct BackupTaskSessions {
@@ -1338,17 +1085,6 @@ pub struct BackupTaskSessions {
     #[serde(rename = "BackupTaskSessions", alias = "BackupTaskSession")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_task_session: Option<Vec<BackupTaskSession>>,
-}
-impl BackupTaskSessions {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { backup_task_session: None }
-    }
-}
-impl Default for BackupTaskSessions {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl<'de> ::serde::Deserialize<'de> for BackupTaskSessions {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1395,12 +1131,7 @@ impl ::veeam_runtime::xml::ToXml for BackupTaskSessions {
     }
 }
 /// Hours of the week the job may run in.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct BackupWindow {
     /// `Enabled`.
@@ -1411,20 +1142,6 @@ pub struct BackupWindow {
     #[serde(rename = "TimePeriods")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub time_periods: Option<Vec<ScheduleDay>>,
-}
-impl BackupWindow {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            enabled: None,
-            time_periods: None,
-        }
-    }
-}
-impl Default for BackupWindow {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for BackupWindow {
     const XML_NAME: &'static str = "BackupWindow";
@@ -1453,12 +1170,7 @@ impl ::veeam_runtime::xml::ToXml for BackupWindow {
 }
 /// Backup entities (`GET /backups?format=Entity`). Gap - no example is published; the root element `Backups` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Backups {
@@ -1466,17 +1178,6 @@ pub struct Backups {
     #[serde(rename = "Backups", alias = "Backup")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup: Option<Vec<Backup>>,
-}
-impl Backups {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { backup: None }
-    }
-}
-impl Default for Backups {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl<'de> ::serde::Deserialize<'de> for Backups {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1523,12 +1224,7 @@ impl ::veeam_runtime::xml::ToXml for Backups {
     }
 }
 /// Runs continuously within the hours the schedule allows.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct ContinuousSchedule {
     /// `Enabled`.
@@ -1539,20 +1235,6 @@ pub struct ContinuousSchedule {
     #[serde(rename = "Schedule")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub schedule: Option<Vec<ScheduleDay>>,
-}
-impl ContinuousSchedule {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            enabled: None,
-            schedule: None,
-        }
-    }
-}
-impl Default for ContinuousSchedule {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for ContinuousSchedule {
     const XML_NAME: &'static str = "ContinuousSchedule";
@@ -1607,12 +1289,8 @@ impl ::veeam_runtime::xml::ToXml for ContinuousSchedule {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_includes.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(hierarchy_obj_ref, hierarchy_obj_name))]
 #[non_exhaustive]
 pub struct CreateObjectInJobSpec {
     /// Reference of the VM or container (from the lookup service).
@@ -1624,19 +1302,6 @@ pub struct CreateObjectInJobSpec {
     /// `GuestProcessingOptions`.
     #[serde(rename = "GuestProcessingOptions")]
     pub guest_processing_options: Option<GuestProcessingOptions>,
-}
-impl CreateObjectInJobSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        hierarchy_obj_ref: impl Into<String>,
-        hierarchy_obj_name: impl Into<String>,
-    ) -> Self {
-        Self {
-            hierarchy_obj_ref: hierarchy_obj_ref.into(),
-            hierarchy_obj_name: hierarchy_obj_name.into(),
-            guest_processing_options: None,
-        }
-    }
 }
 impl ::veeam_runtime::xml::FromXml for CreateObjectInJobSpec {
     const XML_NAME: &'static str = "CreateObjectInJobSpec";
@@ -1710,12 +1375,7 @@ impl ::veeam_runtime::xml::ToXml for CreateObjectInJobSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/backup/em_rest/get_backupservers_id_creds.html>
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(href, r#type, username, description, password))]
 #[non_exhaustive]
 pub struct CredentialsInfo {
@@ -1743,20 +1403,6 @@ pub struct CredentialsInfo {
     /// Sensitive: never shown by `Debug`.
     #[serde(rename = "Password")]
     pub password: Option<String>,
-}
-impl CredentialsInfo {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::veeam_runtime::Uuid) -> Self {
-        Self {
-            href: None,
-            r#type: None,
-            links: None,
-            id,
-            username: None,
-            description: None,
-            password: None,
-        }
-    }
 }
 impl ::std::fmt::Debug for CredentialsInfo {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1810,12 +1456,7 @@ impl ::veeam_runtime::xml::ToXml for CredentialsInfo {
     }
 }
 /// Credentials records of a backup server.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CredentialsInfoList {
@@ -1823,17 +1464,6 @@ pub struct CredentialsInfoList {
     #[serde(rename = "CredentialsInfos", alias = "CredentialsInfo")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub credentials_info: Option<Vec<CredentialsInfo>>,
-}
-impl CredentialsInfoList {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { credentials_info: None }
-    }
-}
-impl Default for CredentialsInfoList {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl<'de> ::serde::Deserialize<'de> for CredentialsInfoList {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1880,12 +1510,7 @@ impl ::veeam_runtime::xml::ToXml for CredentialsInfoList {
     }
 }
 /// Runs at a time of day, every day or on chosen days.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(kind, time))]
 #[non_exhaustive]
 pub struct DailySchedule {
@@ -1906,23 +1531,6 @@ pub struct DailySchedule {
     /// Offset from UTC in hours.
     #[serde(rename = "TimeOffsetUtc")]
     pub time_offset_utc: Option<i32>,
-}
-impl DailySchedule {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            enabled: None,
-            kind: None,
-            days: None,
-            time: None,
-            time_offset_utc: None,
-        }
-    }
-}
-impl Default for DailySchedule {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for DailySchedule {
     const XML_NAME: &'static str = "DailySchedule";
@@ -1956,12 +1564,7 @@ impl ::veeam_runtime::xml::ToXml for DailySchedule {
     }
 }
 /// Runs after another job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(previous_job_uid))]
 #[non_exhaustive]
 pub struct DaisyChaining {
@@ -1972,20 +1575,6 @@ pub struct DaisyChaining {
     /// UID of the job to run after (empty when none).
     #[serde(rename = "PreviousJobUid")]
     pub previous_job_uid: Option<String>,
-}
-impl DaisyChaining {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            enabled: None,
-            previous_job_uid: None,
-        }
-    }
-}
-impl Default for DaisyChaining {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for DaisyChaining {
     const XML_NAME: &'static str = "DaisyChaining";
@@ -2036,12 +1625,7 @@ impl ::veeam_runtime::xml::ToXml for DaisyChaining {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(href, r#type, name))]
 #[non_exhaustive]
 pub struct EnterpriseAccount {
@@ -2074,27 +1658,6 @@ pub struct EnterpriseAccount {
     /// SQL restore restrictions.
     #[serde(rename = "SqlSettings")]
     pub sql_settings: Option<SqlRestoreSettingsInfo>,
-}
-impl EnterpriseAccount {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            href: None,
-            r#type: None,
-            name: None,
-            uid: None,
-            links: None,
-            account_type: None,
-            allow_restore_all_vms: None,
-            flr_settings: None,
-            sql_settings: None,
-        }
-    }
-}
-impl Default for EnterpriseAccount {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl EnterpriseAccount {
     /// The ID of the resource this names, read from `UID` (a URN): `None` when none holds a UUID.
@@ -2152,12 +1715,8 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseAccount {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(account_name))]
 #[non_exhaustive]
 pub struct EnterpriseAccountCreateSpec {
     /// Kind of account.
@@ -2186,25 +1745,6 @@ pub struct EnterpriseAccountCreateSpec {
     /// SQL restore restrictions (cannot be edited later).
     #[serde(rename = "SqlSettings")]
     pub sql_settings: Option<SqlRestoreSettingsSpecs>,
-}
-impl EnterpriseAccountCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        account_type: AccountTypeEnumeration,
-        account_name: impl Into<String>,
-        roles: Vec<EnterpriseAccountInRoleCreateSpec>,
-        allow_restore_all_vms: bool,
-    ) -> Self {
-        Self {
-            account_type,
-            account_name: account_name.into(),
-            roles,
-            allow_restore_all_vms,
-            hierarchy_scope_objects: None,
-            flr_settings: None,
-            sql_settings: None,
-        }
-    }
 }
 impl ::veeam_runtime::xml::FromXml for EnterpriseAccountCreateSpec {
     const XML_NAME: &'static str = "EnterpriseAccountCreateSpec";
@@ -2250,19 +1790,12 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseAccountCreateSpec {
     }
 }
 /// A role to assign to a new account.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct EnterpriseAccountInRoleCreateSpec {
     /// UID of the role.
     #[serde(rename = "EnterpriseRoleUid")]
     pub enterprise_role_uid: Uid,
-}
-impl EnterpriseAccountInRoleCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(enterprise_role_uid: Uid) -> Self {
-        Self { enterprise_role_uid }
-    }
 }
 impl ::veeam_runtime::xml::FromXml for EnterpriseAccountInRoleCreateSpec {
     const XML_NAME: &'static str = "EnterpriseAccountInRoleCreateSpec";
@@ -2312,12 +1845,7 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseAccountInRoleCreateSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_roles_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(href, r#type, name))]
 #[non_exhaustive]
 pub struct EnterpriseRole {
@@ -2337,23 +1865,6 @@ pub struct EnterpriseRole {
     #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl EnterpriseRole {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            href: None,
-            r#type: None,
-            name: None,
-            uid: None,
-            links: None,
-        }
-    }
-}
-impl Default for EnterpriseRole {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl EnterpriseRole {
     /// The ID of the resource this names, read from `UID` (a URN): `None` when none holds a UUID.
@@ -2413,12 +1924,7 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseRole {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/resource_representations.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(href, r#type, name))]
 #[non_exhaustive]
 pub struct EntityRef {
@@ -2438,23 +1944,6 @@ pub struct EntityRef {
     #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl EntityRef {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            href: None,
-            r#type: None,
-            name: None,
-            uid: None,
-            links: None,
-        }
-    }
-}
-impl Default for EntityRef {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl EntityRef {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -2580,12 +2069,7 @@ impl ::veeam_runtime::xml::ToXml for EntityRef {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/representation_collections.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct EntityReferences {
@@ -2593,17 +2077,6 @@ pub struct EntityReferences {
     #[serde(rename = "Refs")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub refs: Option<Vec<EntityRef>>,
-}
-impl EntityReferences {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { refs: None }
-    }
-}
-impl Default for EntityReferences {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl<'de> ::serde::Deserialize<'de> for EntityReferences {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -2655,12 +2128,7 @@ impl ::veeam_runtime::xml::ToXml for EntityReferences {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/http_response_codes.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(message, status, first_chance_exception_message, stack_trace))]
 #[non_exhaustive]
 pub struct Error {
@@ -2679,23 +2147,6 @@ pub struct Error {
     /// `StackTrace`.
     #[serde(rename = "StackTrace")]
     pub stack_trace: Option<String>,
-}
-impl Error {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            status_code: None,
-            status: None,
-            first_chance_exception_message: None,
-            stack_trace: None,
-        }
-    }
-}
-impl Default for Error {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for Error {
     const XML_NAME: &'static str = "Error";
@@ -2745,12 +2196,7 @@ impl ::veeam_runtime::xml::ToXml for Error {
 ///    <FlrExtentionRestrictions>doc,pptx</FlrExtentionRestrictions>
 /// </FlrSettings>
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(flr_extention_restrictions))]
 #[non_exhaustive]
 pub struct FileRestoreSettingsInfo {
@@ -2761,15 +2207,6 @@ pub struct FileRestoreSettingsInfo {
     /// Permitted filename extensions, comma-separated: `doc,pptx,pdf`.
     #[serde(rename = "FlrExtentionRestrictions")]
     pub flr_extention_restrictions: Option<String>,
-}
-impl FileRestoreSettingsInfo {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(flr_inplace_only: bool) -> Self {
-        Self {
-            flr_inplace_only,
-            flr_extention_restrictions: None,
-        }
-    }
 }
 impl ::veeam_runtime::xml::FromXml for FileRestoreSettingsInfo {
     const XML_NAME: &'static str = "FileRestoreSettingsInfo";
@@ -2806,12 +2243,7 @@ impl ::veeam_runtime::xml::ToXml for FileRestoreSettingsInfo {
 }
 /// Guest files to include or exclude. The XML example names the lists `IncludeList`/`ExcludeList`, the
 /// JSON example `IncludeLists`/`ExcludeLists`.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct FsFileExcludeOptions {
     /// `1` to back up the include list only, `2` for all but the exclude list.
@@ -2825,21 +2257,6 @@ pub struct FsFileExcludeOptions {
     #[serde(rename = "ExcludeLists", alias = "ExcludeList")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub exclude_list: Option<Vec<String>>,
-}
-impl FsFileExcludeOptions {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            backup_scope: None,
-            include_list: None,
-            exclude_list: None,
-        }
-    }
-}
-impl Default for FsFileExcludeOptions {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for FsFileExcludeOptions {
     const XML_NAME: &'static str = "FsFileExcludeOptions";
@@ -2869,12 +2286,7 @@ impl ::veeam_runtime::xml::ToXml for FsFileExcludeOptions {
     }
 }
 /// One period of a GFS policy; the `Selected*` element matching the period is set.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(selected_day, selected_week, selected_month))]
 #[non_exhaustive]
 pub struct GfsRetentionPeriod {
@@ -2894,23 +2306,6 @@ pub struct GfsRetentionPeriod {
     /// Yearly: the month.
     #[serde(rename = "SelectedMonth")]
     pub selected_month: Option<String>,
-}
-impl GfsRetentionPeriod {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            enabled: None,
-            retention_period: None,
-            selected_day: None,
-            selected_week: None,
-            selected_month: None,
-        }
-    }
-}
-impl Default for GfsRetentionPeriod {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for GfsRetentionPeriod {
     const XML_NAME: &'static str = "GfsRetentionPeriod";
@@ -2944,12 +2339,7 @@ impl ::veeam_runtime::xml::ToXml for GfsRetentionPeriod {
     }
 }
 /// Weekly, monthly and yearly full backups kept for archival.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct GfsRetentionPolicy {
     /// `Enabled`.
@@ -2965,22 +2355,6 @@ pub struct GfsRetentionPolicy {
     /// `Yearly`.
     #[serde(rename = "Yearly")]
     pub yearly: Option<GfsRetentionPeriod>,
-}
-impl GfsRetentionPolicy {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            enabled: None,
-            weekly: None,
-            monthly: None,
-            yearly: None,
-        }
-    }
-}
-impl Default for GfsRetentionPolicy {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for GfsRetentionPolicy {
     const XML_NAME: &'static str = "GfsRetentionPolicy";
@@ -3012,12 +2386,7 @@ impl ::veeam_runtime::xml::ToXml for GfsRetentionPolicy {
     }
 }
 /// File indexing of a guest OS.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(file_system_indexing_mode))]
 #[non_exhaustive]
 pub struct GuestFsIndexingOptions {
@@ -3032,21 +2401,6 @@ pub struct GuestFsIndexingOptions {
     #[serde(rename = "ExcludedIndexingFolders")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub excluded_indexing_folders: Option<Vec<String>>,
-}
-impl GuestFsIndexingOptions {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            file_system_indexing_mode: None,
-            included_indexing_folders: None,
-            excluded_indexing_folders: None,
-        }
-    }
-}
-impl Default for GuestFsIndexingOptions {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for GuestFsIndexingOptions {
     const XML_NAME: &'static str = "GuestFsIndexingOptions";
@@ -3095,12 +2449,7 @@ impl ::veeam_runtime::xml::ToXml for GuestFsIndexingOptions {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_includes.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(
     into(
         app_aware_processing_mode,
@@ -3153,31 +2502,6 @@ pub struct GuestProcessingOptions {
     /// `OracleBackupOptions`.
     #[serde(rename = "OracleBackupOptions")]
     pub oracle_backup_options: Option<OracleBackupOptions>,
-}
-impl GuestProcessingOptions {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            app_aware_processing_mode: None,
-            file_system_indexing_mode: None,
-            included_indexing_folders: None,
-            excluded_indexing_folders: None,
-            credentials_id: None,
-            vss_snapshot_options: None,
-            windows_guest_fs_indexing_options: None,
-            linux_guest_fs_indexing_options: None,
-            sql_backup_options: None,
-            windows_credentials_id: None,
-            linux_credentials_id: None,
-            fs_file_exclude_options: None,
-            oracle_backup_options: None,
-        }
-    }
-}
-impl Default for GuestProcessingOptions {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for GuestProcessingOptions {
     const XML_NAME: &'static str = "GuestProcessingOptions";
@@ -3265,29 +2589,13 @@ impl ::veeam_runtime::xml::ToXml for GuestProcessingOptions {
 ///  </HierarchyScopeItem>
 /// </HierarchyScopeObjects>
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct HierarchyScopeCreateSpec {
     /// Objects of the virtual infrastructure the account may restore.
     #[serde(rename = "HierarchyScopeItems", alias = "HierarchyScopeItem")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub hierarchy_scope_item: Option<Vec<HierarchyScopeCreateSpecItem>>,
-}
-impl HierarchyScopeCreateSpec {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { hierarchy_scope_item: None }
-    }
-}
-impl Default for HierarchyScopeCreateSpec {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for HierarchyScopeCreateSpec {
     const XML_NAME: &'static str = "HierarchyScopeCreateSpec";
@@ -3313,12 +2621,7 @@ impl ::veeam_runtime::xml::ToXml for HierarchyScopeCreateSpec {
     }
 }
 /// An object of the restore scope.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(hierarchy_obj_ref, object_name))]
 #[non_exhaustive]
 pub struct HierarchyScopeCreateSpecItem {
@@ -3328,20 +2631,6 @@ pub struct HierarchyScopeCreateSpecItem {
     /// Name of the object, for example `VM01`.
     #[serde(rename = "ObjectName")]
     pub object_name: Option<String>,
-}
-impl HierarchyScopeCreateSpecItem {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            hierarchy_obj_ref: None,
-            object_name: None,
-        }
-    }
-}
-impl Default for HierarchyScopeCreateSpecItem {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for HierarchyScopeCreateSpecItem {
     const XML_NAME: &'static str = "HierarchyScopeCreateSpecItem";
@@ -3369,12 +2658,7 @@ impl ::veeam_runtime::xml::ToXml for HierarchyScopeCreateSpecItem {
     }
 }
 /// What an immediate backup copy job copies.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct ImmediateBackupCopyJobInfo {
     /// Jobs whose backups are copied.
@@ -3389,21 +2673,6 @@ pub struct ImmediateBackupCopyJobInfo {
     #[serde(rename = "LinkedBackupRepositoryIncludes")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub linked_backup_repository_includes: Option<Vec<LinkedBackupRepository>>,
-}
-impl ImmediateBackupCopyJobInfo {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            linked_job_includes: None,
-            linked_backup_includes: None,
-            linked_backup_repository_includes: None,
-        }
-    }
-}
-impl Default for ImmediateBackupCopyJobInfo {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for ImmediateBackupCopyJobInfo {
     const XML_NAME: &'static str = "ImmediateBackupCopyJobInfo";
@@ -3454,28 +2723,12 @@ impl ::veeam_runtime::xml::ToXml for ImmediateBackupCopyJobInfo {
     }
 }
 /// Schedule of an immediate backup copy job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct ImmediateCopyModeOptions {
     /// `OptionsContinuous`.
     #[serde(rename = "OptionsContinuous")]
     pub options_continuous: Option<ContinuousSchedule>,
-}
-impl ImmediateCopyModeOptions {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { options_continuous: None }
-    }
-}
-impl Default for ImmediateCopyModeOptions {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for ImmediateCopyModeOptions {
     const XML_NAME: &'static str = "ImmediateCopyModeOptions";
@@ -3713,12 +2966,7 @@ impl ::veeam_runtime::xml::ToXml for ImmediateCopyModeOptions {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(href, r#type, name, platform, description))]
 #[non_exhaustive]
 pub struct Job {
@@ -3764,31 +3012,6 @@ pub struct Job {
     /// Settings of the job's kind.
     #[serde(rename = "JobInfo")]
     pub job_info: Option<JobInfo>,
-}
-impl Job {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            href: None,
-            r#type: None,
-            name: None,
-            uid: None,
-            links: None,
-            job_type: None,
-            platform: None,
-            description: None,
-            schedule_configured: None,
-            schedule_enabled: None,
-            next_run: None,
-            job_schedule_options: None,
-            job_info: None,
-        }
-    }
-}
-impl Default for Job {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl Job {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -3876,12 +3099,7 @@ impl ::veeam_runtime::xml::ToXml for Job {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionclone.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct JobCloneSpec {
     /// `BackupJobCloneInfo`.
@@ -3896,22 +3114,6 @@ pub struct JobCloneSpec {
     /// `ImmediateBackupCopyJobCloneInfo`.
     #[serde(rename = "ImmediateBackupCopyJobCloneInfo")]
     pub immediate_backup_copy_job_clone_info: Option<BackupCopyJobCloneInfo>,
-}
-impl JobCloneSpec {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            backup_job_clone_info: None,
-            replica_job_clone_info: None,
-            backup_copy_job_clone_info: None,
-            immediate_backup_copy_job_clone_info: None,
-        }
-    }
-}
-impl Default for JobCloneSpec {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for JobCloneSpec {
     const XML_NAME: &'static str = "JobCloneSpec";
@@ -3953,12 +3155,7 @@ impl ::veeam_runtime::xml::ToXml for JobCloneSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/jobinfo.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct JobInfo {
     /// `BackupJobInfo`.
@@ -3967,20 +3164,6 @@ pub struct JobInfo {
     /// `ImmediateBackupCopyJobInfo`.
     #[serde(rename = "ImmediateBackupCopyJobInfo")]
     pub immediate_backup_copy_job_info: Option<ImmediateBackupCopyJobInfo>,
-}
-impl JobInfo {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            backup_job_info: None,
-            immediate_backup_copy_job_info: None,
-        }
-    }
-}
-impl Default for JobInfo {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for JobInfo {
     const XML_NAME: &'static str = "JobInfo";
@@ -4016,12 +3199,7 @@ impl ::veeam_runtime::xml::ToXml for JobInfo {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/jobscheduleoptions.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct JobScheduleOptions {
     /// Schedule of backup and replication jobs.
@@ -4030,20 +3208,6 @@ pub struct JobScheduleOptions {
     /// Schedule of immediate backup copy jobs.
     #[serde(rename = "ImmediateCopyMode")]
     pub immediate_copy_mode: Option<ImmediateCopyModeOptions>,
-}
-impl JobScheduleOptions {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            standart: None,
-            immediate_copy_mode: None,
-        }
-    }
-}
-impl Default for JobScheduleOptions {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for JobScheduleOptions {
     const XML_NAME: &'static str = "JobScheduleOptions";
@@ -4128,12 +3292,7 @@ impl ::veeam_runtime::xml::XmlScalar for JobType {
 }
 /// Job entities (`GET /jobs?format=Entity`). Gap - no example is published; the root element `Jobs`
 /// is assumed (it is not checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Jobs {
@@ -4141,17 +3300,6 @@ pub struct Jobs {
     #[serde(rename = "Jobs", alias = "Job")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub job: Option<Vec<Job>>,
-}
-impl Jobs {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { job: None }
-    }
-}
-impl Default for Jobs {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl<'de> ::serde::Deserialize<'de> for Jobs {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -4201,13 +3349,8 @@ impl ::veeam_runtime::xml::ToXml for Jobs {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/attributes_of_a_link_element.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(name, r#type))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(rel, href, name, r#type))]
 #[non_exhaustive]
 pub struct Link {
     /// Relationship: `Up`, `Down`, `Alternate`, `Edit`, `Delete`, `Create`, or an action name.
@@ -4222,17 +3365,6 @@ pub struct Link {
     /// Type of the related resource (`BackupServerReference`, ...).
     #[serde(rename = "Type")]
     pub r#type: Option<String>,
-}
-impl Link {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(rel: impl Into<String>, href: impl Into<String>) -> Self {
-        Self {
-            rel: rel.into(),
-            href: href.into(),
-            name: None,
-            r#type: None,
-        }
-    }
 }
 impl Link {
     /// The ID of the resource this names, read from `Href` (a URL): `None` when none holds a UUID.
@@ -4270,12 +3402,7 @@ impl ::veeam_runtime::xml::ToXml for Link {
     }
 }
 /// A backup a backup copy job copies (gap - shape assumed from its siblings).
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(object_in_job_id))]
 #[non_exhaustive]
 pub struct LinkedBackupObject {
@@ -4285,20 +3412,6 @@ pub struct LinkedBackupObject {
     /// `LinkedBackupUid`.
     #[serde(rename = "LinkedBackupUid")]
     pub linked_backup_uid: Option<Uid>,
-}
-impl LinkedBackupObject {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            object_in_job_id: None,
-            linked_backup_uid: None,
-        }
-    }
-}
-impl Default for LinkedBackupObject {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for LinkedBackupObject {
     const XML_NAME: &'static str = "LinkedBackupObject";
@@ -4326,12 +3439,7 @@ impl ::veeam_runtime::xml::ToXml for LinkedBackupObject {
     }
 }
 /// A repository whose backups a backup copy job copies.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(object_in_job_id))]
 #[non_exhaustive]
 pub struct LinkedBackupRepository {
@@ -4341,20 +3449,6 @@ pub struct LinkedBackupRepository {
     /// `LinkedBackupRepositoryUid`.
     #[serde(rename = "LinkedBackupRepositoryUid")]
     pub linked_backup_repository_uid: Option<Uid>,
-}
-impl LinkedBackupRepository {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            object_in_job_id: None,
-            linked_backup_repository_uid: None,
-        }
-    }
-}
-impl Default for LinkedBackupRepository {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for LinkedBackupRepository {
     const XML_NAME: &'static str = "LinkedBackupRepository";
@@ -4386,12 +3480,7 @@ impl ::veeam_runtime::xml::ToXml for LinkedBackupRepository {
     }
 }
 /// A job whose backups a backup copy job copies.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(object_in_job_id))]
 #[non_exhaustive]
 pub struct LinkedJobObject {
@@ -4401,20 +3490,6 @@ pub struct LinkedJobObject {
     /// `LinkedJobUid`.
     #[serde(rename = "LinkedJobUid")]
     pub linked_job_uid: Option<Uid>,
-}
-impl LinkedJobObject {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            object_in_job_id: None,
-            linked_job_uid: None,
-        }
-    }
-}
-impl Default for LinkedJobObject {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for LinkedJobObject {
     const XML_NAME: &'static str = "LinkedJobObject";
@@ -4508,12 +3583,7 @@ impl ::veeam_runtime::xml::ToXml for LinkedJobObject {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions_id.html>
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(href, r#type, user_name, session_id))]
 #[non_exhaustive]
 pub struct LogonSession {
@@ -4535,23 +3605,6 @@ pub struct LogonSession {
     /// Sensitive: never shown by `Debug`.
     #[serde(rename = "SessionId")]
     pub session_id: Option<String>,
-}
-impl LogonSession {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            href: None,
-            r#type: None,
-            links: None,
-            user_name: None,
-            session_id: None,
-        }
-    }
-}
-impl Default for LogonSession {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::std::fmt::Debug for LogonSession {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4667,12 +3720,7 @@ impl ::veeam_runtime::xml::ToXml for LogonSession {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct LogonSessions {
@@ -4680,17 +3728,6 @@ pub struct LogonSessions {
     #[serde(rename = "LogonSessions", alias = "LogonSession")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub logon_session: Option<Vec<LogonSession>>,
-}
-impl LogonSessions {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { logon_session: None }
-    }
-}
-impl Default for LogonSessions {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl<'de> ::serde::Deserialize<'de> for LogonSessions {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -4756,12 +3793,7 @@ impl ::veeam_runtime::xml::ToXml for LogonSessions {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_managedservers_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(href, r#type, name, description, managed_server_type))]
 #[non_exhaustive]
 pub struct ManagedServer {
@@ -4787,25 +3819,6 @@ pub struct ManagedServer {
     /// Such as `Windows`, `Linux`, `ESXi`.
     #[serde(rename = "ManagedServerType")]
     pub managed_server_type: Option<String>,
-}
-impl ManagedServer {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            href: None,
-            r#type: None,
-            name: None,
-            uid: None,
-            links: None,
-            description: None,
-            managed_server_type: None,
-        }
-    }
-}
-impl Default for ManagedServer {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ManagedServer {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -4862,12 +3875,7 @@ impl ::veeam_runtime::xml::ToXml for ManagedServer {
 }
 /// Managed server entities (`GET /managedServers?format=Entity`). Gap - no example is published; the root element `ManagedServers` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ManagedServers {
@@ -4875,17 +3883,6 @@ pub struct ManagedServers {
     #[serde(rename = "ManagedServers", alias = "ManagedServer")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub managed_server: Option<Vec<ManagedServer>>,
-}
-impl ManagedServers {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { managed_server: None }
-    }
-}
-impl Default for ManagedServers {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl<'de> ::serde::Deserialize<'de> for ManagedServers {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -4932,12 +3929,7 @@ impl ::veeam_runtime::xml::ToXml for ManagedServers {
     }
 }
 /// Runs once a month.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(time, day_number_in_month, day_of_week))]
 #[non_exhaustive]
 pub struct MonthlySchedule {
@@ -4964,25 +3956,6 @@ pub struct MonthlySchedule {
     /// `DayOfMonth`.
     #[serde(rename = "DayOfMonth")]
     pub day_of_month: Option<i32>,
-}
-impl MonthlySchedule {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            enabled: None,
-            time: None,
-            time_offset_utc: None,
-            day_number_in_month: None,
-            day_of_week: None,
-            months: None,
-            day_of_month: None,
-        }
-    }
-}
-impl Default for MonthlySchedule {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for MonthlySchedule {
     const XML_NAME: &'static str = "MonthlySchedule";
@@ -5023,12 +3996,7 @@ impl ::veeam_runtime::xml::ToXml for MonthlySchedule {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id_includes_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(r#type, href, object_in_job_id, hierarchy_obj_ref, name, display_name))]
 #[non_exhaustive]
 pub struct ObjectInJob {
@@ -5056,26 +4024,6 @@ pub struct ObjectInJob {
     /// `GuestProcessingOptions`.
     #[serde(rename = "GuestProcessingOptions")]
     pub guest_processing_options: Option<GuestProcessingOptions>,
-}
-impl ObjectInJob {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            r#type: None,
-            href: None,
-            object_in_job_id: None,
-            hierarchy_obj_ref: None,
-            name: None,
-            display_name: None,
-            order: None,
-            guest_processing_options: None,
-        }
-    }
-}
-impl Default for ObjectInJob {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ObjectInJob {
     /// The ID of the resource this names, read from `Href` (a URL): `None` when none holds a UUID.
@@ -5128,12 +4076,7 @@ impl ::veeam_runtime::xml::ToXml for ObjectInJob {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id_includes.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ObjectsInJob {
@@ -5141,17 +4084,6 @@ pub struct ObjectsInJob {
     #[serde(rename = "ObjectInJobs", alias = "ObjectInJob", alias = "ObjectsInJob")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub object_in_job: Option<Vec<ObjectInJob>>,
-}
-impl ObjectsInJob {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { object_in_job: None }
-    }
-}
-impl Default for ObjectsInJob {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl<'de> ::serde::Deserialize<'de> for ObjectsInJob {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -5198,12 +4130,7 @@ impl ::veeam_runtime::xml::ToXml for ObjectsInJob {
     }
 }
 /// Oracle archived log handling.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(archived_logs_truncation, sysdba_creds_id))]
 #[non_exhaustive]
 pub struct OracleBackupOptions {
@@ -5237,27 +4164,6 @@ pub struct OracleBackupOptions {
     #[serde(rename = "ProxyAutoSelect")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub proxy_auto_select: Option<bool>,
-}
-impl OracleBackupOptions {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            backup_logs_enabled: None,
-            backup_logs_frequency_min: None,
-            use_db_backup_retention: None,
-            retain_days: None,
-            archived_logs_truncation: None,
-            archived_logs_max_age_hours: None,
-            archived_logs_max_size_mb: None,
-            sysdba_creds_id: None,
-            proxy_auto_select: None,
-        }
-    }
-}
-impl Default for OracleBackupOptions {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for OracleBackupOptions {
     const XML_NAME: &'static str = "OracleBackupOptions";
@@ -5304,12 +4210,7 @@ impl ::veeam_runtime::xml::ToXml for OracleBackupOptions {
     }
 }
 /// Position of a page of query results, with links to the first, next, previous and last pages.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct PagingInfo {
     /// `PageNum`.
@@ -5325,22 +4226,6 @@ pub struct PagingInfo {
     #[serde(rename = "Links")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-}
-impl PagingInfo {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            page_num: None,
-            page_size: None,
-            pages_count: None,
-            links: None,
-        }
-    }
-}
-impl Default for PagingInfo {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for PagingInfo {
     const XML_NAME: &'static str = "PagingInfo";
@@ -5392,12 +4277,7 @@ impl ::veeam_runtime::xml::ToXml for PagingInfo {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(href, r#type, hint))]
 #[non_exhaustive]
 pub struct PasswordKeyInfo {
@@ -5420,24 +4300,6 @@ pub struct PasswordKeyInfo {
     /// When the password was last modified.
     #[serde(rename = "LastModificationDate")]
     pub last_modification_date: Option<::veeam_runtime::DateTime>,
-}
-impl PasswordKeyInfo {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            href: None,
-            r#type: None,
-            links: None,
-            id: None,
-            hint: None,
-            last_modification_date: None,
-        }
-    }
-}
-impl Default for PasswordKeyInfo {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for PasswordKeyInfo {
     const XML_NAME: &'static str = "PasswordKeyInfo";
@@ -5477,29 +4339,13 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfo {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(hint))]
 #[non_exhaustive]
 pub struct PasswordKeyInfoEditSpec {
     /// Hint for the password.
     #[serde(rename = "Hint")]
     pub hint: Option<String>,
-}
-impl PasswordKeyInfoEditSpec {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { hint: None }
-    }
-}
-impl Default for PasswordKeyInfoEditSpec {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for PasswordKeyInfoEditSpec {
     const XML_NAME: &'static str = "PasswordKeyInfoSpec";
@@ -5528,12 +4374,7 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoEditSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct PasswordKeyInfoList {
@@ -5541,17 +4382,6 @@ pub struct PasswordKeyInfoList {
     #[serde(rename = "PasswordKeyInfos", alias = "PasswordKeyInfo")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub password_key_info: Option<Vec<PasswordKeyInfo>>,
-}
-impl PasswordKeyInfoList {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { password_key_info: None }
-    }
-}
-impl Default for PasswordKeyInfoList {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl<'de> ::serde::Deserialize<'de> for PasswordKeyInfoList {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -5603,13 +4433,8 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoList {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers_id_passwords.html>
-#[derive(Clone, PartialEq, Eq, Hash)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(hint))]
+#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(hint, password))]
 #[non_exhaustive]
 pub struct PasswordKeyInfoSpec {
     /// Hint for the password.
@@ -5620,15 +4445,6 @@ pub struct PasswordKeyInfoSpec {
     /// Sensitive: never shown by `Debug`.
     #[serde(rename = "Password")]
     pub password: String,
-}
-impl PasswordKeyInfoSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(password: impl Into<String>) -> Self {
-        Self {
-            hint: None,
-            password: password.into(),
-        }
-    }
 }
 impl ::std::fmt::Debug for PasswordKeyInfoSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -5665,12 +4481,7 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoSpec {
     }
 }
 /// Runs every few hours or minutes, within the hours the schedule allows.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(kind))]
 #[non_exhaustive]
 pub struct PeriodicSchedule {
@@ -5688,22 +4499,6 @@ pub struct PeriodicSchedule {
     #[serde(rename = "Schedule")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub schedule: Option<Vec<ScheduleDay>>,
-}
-impl PeriodicSchedule {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            enabled: None,
-            kind: None,
-            full_period: None,
-            schedule: None,
-        }
-    }
-}
-impl Default for PeriodicSchedule {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for PeriodicSchedule {
     const XML_NAME: &'static str = "PeriodicSchedule";
@@ -5741,12 +4536,7 @@ impl ::veeam_runtime::xml::ToXml for PeriodicSchedule {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/format.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct QueryEntities {
     /// `BackupServers`.
@@ -5812,27 +4602,6 @@ pub struct QueryEntities {
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberManagedServers, _, _>"
     )]
     pub managed_servers: Option<Vec<ManagedServer>>,
-}
-impl QueryEntities {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            backup_servers: None,
-            jobs: None,
-            backup_job_sessions: None,
-            backup_task_sessions: None,
-            backups: None,
-            restore_points: None,
-            vm_restore_points: None,
-            repositories: None,
-            managed_servers: None,
-        }
-    }
-}
-impl Default for QueryEntities {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for QueryEntities {
     const XML_NAME: &'static str = "QueryEntities";
@@ -5943,12 +4712,7 @@ impl ::veeam_runtime::xml::ToXml for QueryEntities {
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/format.html>
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/pagesize_and_page.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct QueryResult {
     /// The references (default format).
@@ -5965,22 +4729,6 @@ pub struct QueryResult {
     /// `PagingInfo`.
     #[serde(rename = "PagingInfo")]
     pub paging_info: Option<PagingInfo>,
-}
-impl QueryResult {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            refs: None,
-            entities: None,
-            links: None,
-            paging_info: None,
-        }
-    }
-}
-impl Default for QueryResult {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for QueryResult {
     const XML_NAME: &'static str = "QueryResult";
@@ -6012,13 +4760,8 @@ impl ::veeam_runtime::xml::ToXml for QueryResult {
     }
 }
 /// Copy of a replication job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
-#[setters(into(description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[setters(into(job_name, vm_suffix, description))]
 #[non_exhaustive]
 pub struct ReplicaJobCloneInfo {
     /// Name of the copy (up to 50 characters).
@@ -6030,16 +4773,6 @@ pub struct ReplicaJobCloneInfo {
     /// `Description`.
     #[serde(rename = "Description")]
     pub description: Option<String>,
-}
-impl ReplicaJobCloneInfo {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(job_name: impl Into<String>, vm_suffix: impl Into<String>) -> Self {
-        Self {
-            job_name: job_name.into(),
-            vm_suffix: vm_suffix.into(),
-            description: None,
-        }
-    }
 }
 impl ::veeam_runtime::xml::FromXml for ReplicaJobCloneInfo {
     const XML_NAME: &'static str = "ReplicaJobCloneInfo";
@@ -6071,12 +4804,7 @@ impl ::veeam_runtime::xml::ToXml for ReplicaJobCloneInfo {
 }
 /// Repository entities (`GET /repositories?format=Entity`). Gap - no example is published; the root element `Repositories` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Repositories {
@@ -6084,17 +4812,6 @@ pub struct Repositories {
     #[serde(rename = "Repositories", alias = "Repository")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub repository: Option<Vec<Repository>>,
-}
-impl Repositories {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { repository: None }
-    }
-}
-impl Default for Repositories {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl<'de> ::serde::Deserialize<'de> for Repositories {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -6162,12 +4879,7 @@ impl ::veeam_runtime::xml::ToXml for Repositories {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_repositories_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(href, r#type, name, kind))]
 #[non_exhaustive]
 pub struct Repository {
@@ -6196,26 +4908,6 @@ pub struct Repository {
     /// Such as `WindowsLocal`.
     #[serde(rename = "Kind")]
     pub kind: Option<String>,
-}
-impl Repository {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            href: None,
-            r#type: None,
-            name: None,
-            uid: None,
-            links: None,
-            capacity: None,
-            free_space: None,
-            kind: None,
-        }
-    }
-}
-impl Default for Repository {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl Repository {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -6294,12 +4986,7 @@ impl ::veeam_runtime::xml::ToXml for Repository {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(href, r#type, name))]
 #[non_exhaustive]
 pub struct RestorePoint {
@@ -6322,24 +5009,6 @@ pub struct RestorePoint {
     /// When the backup was taken.
     #[serde(rename = "BackupDateUTC")]
     pub backup_date_utc: Option<::veeam_runtime::DateTime>,
-}
-impl RestorePoint {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            href: None,
-            r#type: None,
-            name: None,
-            uid: None,
-            links: None,
-            backup_date_utc: None,
-        }
-    }
-}
-impl Default for RestorePoint {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl RestorePoint {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -6394,12 +5063,7 @@ impl ::veeam_runtime::xml::ToXml for RestorePoint {
 }
 /// Restore point entities (`GET /restorePoints?format=Entity`). Gap - no example is published; the root element `RestorePoints` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct RestorePoints {
@@ -6407,17 +5071,6 @@ pub struct RestorePoints {
     #[serde(rename = "RestorePoints", alias = "RestorePoint")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub restore_point: Option<Vec<RestorePoint>>,
-}
-impl RestorePoints {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { restore_point: None }
-    }
-}
-impl Default for RestorePoints {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl<'de> ::serde::Deserialize<'de> for RestorePoints {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -6464,12 +5117,7 @@ impl ::veeam_runtime::xml::ToXml for RestorePoints {
     }
 }
 /// Retries of a failed run.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct RetryOptions {
     /// How many times to retry.
@@ -6482,21 +5130,6 @@ pub struct RetryOptions {
     #[serde(rename = "RetrySpecified")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub retry_specified: Option<bool>,
-}
-impl RetryOptions {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            retry_times: None,
-            retry_timeout: None,
-            retry_specified: None,
-        }
-    }
-}
-impl Default for RetryOptions {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for RetryOptions {
     const XML_NAME: &'static str = "RetryOptions";
@@ -6526,12 +5159,7 @@ impl ::veeam_runtime::xml::ToXml for RetryOptions {
     }
 }
 /// The hours of one weekday: 24 comma-separated flags, `1` where the hour is allowed.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(name, hours))]
 #[non_exhaustive]
 pub struct ScheduleDay {
@@ -6541,17 +5169,6 @@ pub struct ScheduleDay {
     /// 24 comma-separated `0`/`1` flags.
     #[serde(rename = "Hours")]
     pub hours: Option<String>,
-}
-impl ScheduleDay {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { name: None, hours: None }
-    }
-}
-impl Default for ScheduleDay {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for ScheduleDay {
     const XML_NAME: &'static str = "ScheduleDay";
@@ -6636,12 +5253,7 @@ impl ::veeam_runtime::xml::XmlScalar for SessionResult {
     }
 }
 /// Short-term retention.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(retain_limit_type))]
 #[non_exhaustive]
 pub struct SimpleRetentionPolicy {
@@ -6654,21 +5266,6 @@ pub struct SimpleRetentionPolicy {
     /// `Cycles` or `Days`.
     #[serde(rename = "RetainLimitType")]
     pub retain_limit_type: Option<String>,
-}
-impl SimpleRetentionPolicy {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            retain_cycles: None,
-            retain_days_to_keep: None,
-            retain_limit_type: None,
-        }
-    }
-}
-impl Default for SimpleRetentionPolicy {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for SimpleRetentionPolicy {
     const XML_NAME: &'static str = "SimpleRetentionPolicy";
@@ -6698,12 +5295,7 @@ impl ::veeam_runtime::xml::ToXml for SimpleRetentionPolicy {
     }
 }
 /// Transaction log backup of Microsoft SQL Server.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(transaction_logs_processing))]
 #[non_exhaustive]
 pub struct SqlBackupOptions {
@@ -6720,22 +5312,6 @@ pub struct SqlBackupOptions {
     /// `RetainDays`.
     #[serde(rename = "RetainDays")]
     pub retain_days: Option<i32>,
-}
-impl SqlBackupOptions {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            transaction_logs_processing: None,
-            backup_logs_frequency_min: None,
-            use_db_backup_retention: None,
-            retain_days: None,
-        }
-    }
-}
-impl Default for SqlBackupOptions {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for SqlBackupOptions {
     const XML_NAME: &'static str = "SqlBackupOptions";
@@ -6772,20 +5348,13 @@ impl ::veeam_runtime::xml::ToXml for SqlBackupOptions {
     }
 }
 /// SQL restore restrictions of an account (as read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct SqlRestoreSettingsInfo {
     /// Whether overwriting production databases is denied.
     #[serde(rename = "DenyInPlaceRestore")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub deny_in_place_restore: bool,
-}
-impl SqlRestoreSettingsInfo {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(deny_in_place_restore: bool) -> Self {
-        Self { deny_in_place_restore }
-    }
 }
 impl ::veeam_runtime::xml::FromXml for SqlRestoreSettingsInfo {
     const XML_NAME: &'static str = "SqlRestoreSettingsInfo";
@@ -6825,20 +5394,13 @@ impl ::veeam_runtime::xml::ToXml for SqlRestoreSettingsInfo {
 ///    <DenyInPlaceRestore>True</DenyInPlaceRestore>
 /// </SqlSettings>
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(::veeam_runtime::Serialize, ::veeam_runtime::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct SqlRestoreSettingsSpecs {
     /// Whether overwriting production databases is denied.
     #[serde(rename = "DenyInPlaceRestore")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub deny_in_place_restore: bool,
-}
-impl SqlRestoreSettingsSpecs {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(deny_in_place_restore: bool) -> Self {
-        Self { deny_in_place_restore }
-    }
 }
 impl ::veeam_runtime::xml::FromXml for SqlRestoreSettingsSpecs {
     const XML_NAME: &'static str = "SqlRestoreSettingsSpecs";
@@ -6868,12 +5430,7 @@ impl ::veeam_runtime::xml::ToXml for SqlRestoreSettingsSpecs {
     }
 }
 /// Schedule of a backup or replication job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[non_exhaustive]
 pub struct StandardScheduleOptions {
     /// `RetryOptions`.
@@ -6904,27 +5461,6 @@ pub struct StandardScheduleOptions {
     /// `OptionsDaisyChaining`.
     #[serde(rename = "OptionsDaisyChaining")]
     pub options_daisy_chaining: Option<DaisyChaining>,
-}
-impl StandardScheduleOptions {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            retry_options: None,
-            wait_for_backup_completion: None,
-            backup_competition_waiting_period_min: None,
-            options_daily: None,
-            options_monthly: None,
-            options_periodically: None,
-            options_continuous: None,
-            options_backup_window: None,
-            options_daisy_chaining: None,
-        }
-    }
-}
-impl Default for StandardScheduleOptions {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for StandardScheduleOptions {
     const XML_NAME: &'static str = "StandardScheduleOptions";
@@ -6998,12 +5534,7 @@ impl ::veeam_runtime::xml::ToXml for StandardScheduleOptions {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/tasks_id.html>
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(href, r#type, task_id, operation))]
 #[non_exhaustive]
 pub struct Task {
@@ -7029,25 +5560,6 @@ pub struct Task {
     /// Outcome, once the operation has finished.
     #[serde(rename = "Result")]
     pub result: Option<TaskResultInfo>,
-}
-impl Task {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            href: None,
-            r#type: None,
-            links: None,
-            task_id: None,
-            state: None,
-            operation: None,
-            result: None,
-        }
-    }
-}
-impl Default for Task {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for Task {
     const XML_NAME: &'static str = "Task";
@@ -7085,12 +5597,7 @@ impl ::veeam_runtime::xml::ToXml for Task {
     }
 }
 /// Outcome of a task.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(message))]
 #[non_exhaustive]
 pub struct TaskResultInfo {
@@ -7109,22 +5616,6 @@ pub struct TaskResultInfo {
     /// Result message.
     #[serde(rename = "Message")]
     pub message: Option<String>,
-}
-impl TaskResultInfo {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            success: None,
-            credentials_needed: None,
-            confirmation_needed: None,
-            message: None,
-        }
-    }
-}
-impl Default for TaskResultInfo {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for TaskResultInfo {
     const XML_NAME: &'static str = "TaskResultInfo";
@@ -7210,12 +5701,7 @@ impl ::veeam_runtime::xml::XmlScalar for TaskState {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Tasks {
@@ -7223,17 +5709,6 @@ pub struct Tasks {
     #[serde(rename = "Tasks", alias = "Task")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub task: Option<Vec<Task>>,
-}
-impl Tasks {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { task: None }
-    }
-}
-impl Default for Tasks {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl<'de> ::serde::Deserialize<'de> for Tasks {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -7366,12 +5841,7 @@ impl ::veeam_runtime::xml::XmlScalar for Uid {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_vmrestorepoints_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(
     into(
         href,
@@ -7420,29 +5890,6 @@ pub struct VmRestorePoint {
     /// Reference of the VM, such as `urn:VMware:Vm:<host>.vm-491`.
     #[serde(rename = "HierarchyObjRef")]
     pub hierarchy_obj_ref: Option<String>,
-}
-impl VmRestorePoint {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            href: None,
-            r#type: None,
-            name: None,
-            uid: None,
-            vm_display_name: None,
-            links: None,
-            creation_time_utc: None,
-            vm_name: None,
-            algorithm: None,
-            point_type: None,
-            hierarchy_obj_ref: None,
-        }
-    }
-}
-impl Default for VmRestorePoint {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl VmRestorePoint {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -7507,12 +5954,7 @@ impl ::veeam_runtime::xml::ToXml for VmRestorePoint {
 }
 /// VM restore point entities (`GET /vmRestorePoints?format=Entity`). Gap - no example is published; the root element `VmRestorePoints` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct VmRestorePoints {
@@ -7520,17 +5962,6 @@ pub struct VmRestorePoints {
     #[serde(rename = "VmRestorePoints", alias = "VmRestorePoint")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
     pub vm_restore_point: Option<Vec<VmRestorePoint>>,
-}
-impl VmRestorePoints {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self { vm_restore_point: None }
-    }
-}
-impl Default for VmRestorePoints {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl<'de> ::serde::Deserialize<'de> for VmRestorePoints {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -7577,12 +6008,7 @@ impl ::veeam_runtime::xml::ToXml for VmRestorePoints {
     }
 }
 /// Application-aware processing.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-#[derive(
-    ::veeam_runtime::Serialize,
-    ::veeam_runtime::Deserialize,
-    ::veeam_runtime::Setters
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
 #[setters(into(vss_snapshot_mode))]
 #[non_exhaustive]
 pub struct VssSnapshotOptions {
@@ -7597,21 +6023,6 @@ pub struct VssSnapshotOptions {
     #[serde(rename = "UsePersistentGuestAgent")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_persistent_guest_agent: Option<bool>,
-}
-impl VssSnapshotOptions {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            vss_snapshot_mode: None,
-            is_copy_only: None,
-            use_persistent_guest_agent: None,
-        }
-    }
-}
-impl Default for VssSnapshotOptions {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 impl ::veeam_runtime::xml::FromXml for VssSnapshotOptions {
     const XML_NAME: &'static str = "VssSnapshotOptions";

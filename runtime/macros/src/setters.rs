@@ -5,6 +5,9 @@ use quote::{format_ident, quote};
 use syn::punctuated::Punctuated;
 use syn::{Data, DeriveInput, Fields, GenericArgument, PathArguments, Token, Type};
 
+/// Arguments `new` takes before clippy's `too_many_arguments` lint fires.
+const CLIPPY_MAX_ARGUMENTS: usize = 7;
+
 /// Field names listed in `#[setters(into(..), skip(..))]`.
 #[derive(Default)]
 struct Lists {
@@ -64,19 +67,40 @@ pub(crate) fn setters(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStre
         return Err(syn::Error::new_spanned(unknown, "no such field"));
     }
     let mut methods = Vec::new();
+    let (mut arguments, mut initializers) = (Vec::new(), Vec::new());
     for field in &fields.named {
         let Some(name) = &field.ident else { continue };
-        if lists.skip.contains(name) {
+        let into = lists.into.contains(name);
+        let optional = option_inner(&field.ty);
+        if optional.is_none() || lists.skip.contains(name) {
+            // Required: an argument of `new`. A required nullable field (skipped) takes its
+            // `Option` as it is stored, the caller's choice of `null`.
+            let ty = &field.ty;
+            match (generic_inner(ty, "Box"), into) {
+                (_, true) => {
+                    arguments.push(quote!(#name: impl ::std::convert::Into<#ty>));
+                    initializers.push(quote!(#name: ::std::convert::Into::into(#name)));
+                }
+                (Some(boxed), false) if optional.is_none() => {
+                    arguments.push(quote!(#name: #boxed));
+                    initializers.push(quote!(#name: ::std::boxed::Box::new(#name)));
+                }
+                _ => {
+                    arguments.push(quote!(#name: #ty));
+                    initializers.push(quote!(#name));
+                }
+            }
             continue;
         }
-        let Some(inner) = option_inner(&field.ty) else { continue };
+        initializers.push(quote!(#name: ::std::option::Option::None));
+        let Some(inner) = optional else { continue };
         let plain = name.to_string().trim_start_matches("r#").to_owned();
         let setter = format_ident!("with_{}", plain);
         let (stored, boxed) = match generic_inner(inner, "Box") {
             Some(boxed) => (boxed, true),
             None => (inner, false),
         };
-        let (argument, value) = if lists.into.contains(name) {
+        let (argument, value) = if into {
             (quote!(impl ::std::convert::Into<#stored>), quote!(::std::convert::Into::into(#name)))
         } else {
             (quote!(#stored), quote!(#name))
@@ -94,9 +118,30 @@ pub(crate) fn setters(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStre
     }
     let ty = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let new_doc = if arguments.is_empty() {
+        "Creates an empty value; set fields with the `with_*` methods."
+    } else {
+        "Creates a value from its required fields; optional fields start as `None`."
+    };
+    let allow = (arguments.len() > CLIPPY_MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let default = arguments.is_empty().then(|| {
+        quote! {
+            impl #impl_generics ::std::default::Default for #ty #ty_generics #where_clause {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
     Ok(quote! {
         impl #impl_generics #ty #ty_generics #where_clause {
+            #[doc = #new_doc]
+            #allow
+            pub fn new(#(#arguments),*) -> Self {
+                Self { #(#initializers),* }
+            }
             #(#methods)*
         }
+        #default
     })
 }

@@ -20,6 +20,8 @@ mod transport;
 
 /// The plumbing of generated request builders (see [`Operation`]).
 pub use crate::request_builder;
+/// `#[requests(..)]`: a client's request builders from their declarations.
+pub use veeam_runtime_macros::requests;
 pub use auth::{Relogon, Secret, Tokens};
 pub use builder::{BuildError, ClientBuilder};
 pub use error::{

@@ -80,6 +80,18 @@ impl Response {
         self.json()
     }
 
+    /// The body as text when the status is `status`.
+    pub fn text_if<E>(&self, status: u16) -> Result<String, Error<E>> {
+        self.empty_if(status)?;
+        self.text()
+    }
+
+    /// The file in the body when the status is `status`.
+    pub fn download_if<E>(&mut self, status: u16) -> Result<super::Download, Error<E>> {
+        self.empty_if(status)?;
+        self.download()
+    }
+
     /// Nothing to read, when the status is `status`; any other status is `unexpected()`.
     pub fn empty_if<E>(&self, status: u16) -> Result<(), Error<E>> {
         if self.status() == status {
