@@ -120,7 +120,9 @@ fn import_openapi_writes_a_spec_that_generates() {
     let generated = temp.path().join("generated");
     let (code, _, stderr) = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", generated.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(std::fs::read_to_string(generated.join("src/petstore/client.rs")).unwrap().contains("pub fn find_pets("));
+    assert!(std::fs::read_to_string(generated.join("src/petstore/client.rs"))
+        .unwrap()
+        .contains("#[operation(find_pets, GET, \"/api/pets\", \"findPets\")]"));
 }
 
 #[test]

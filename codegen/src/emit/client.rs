@@ -464,40 +464,117 @@ fn operation_docs(context: &Context, operation: &Operation) -> String {
     text
 }
 
-/// The client method and request builder of an ordinary operation.
-fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, TokenStream) {
-    // Most of this lands in the `requests` module, where builder names may shadow the prelude;
-    // what lands on the client is valid there too.
+/// The declaration of an ordinary operation's request builder, from which the runtime's
+/// `#[requests]` attribute writes the client method, the setters and the `Operation` impl: the
+/// operation as data (see `veeam_runtime_macros::requests` for the attributes).
+fn operation_item(context: &Context, operation: &Operation) -> TokenStream {
+    // This lands in the `requests` module, where builder names may shadow the prelude.
     let context = &context.within(super::Scope::Requests);
-    let client = &context.client_module();
-    let module = &context.api.module;
-    let error = quote!(crate::#module::Error);
-    let super::Std { string, option, some, none, result, into, .. } = context.std();
+    let super::Std { option, .. } = context.std();
     let method_name = &operation.rust_name;
     let builder = &operation.builder;
-    let output = output(context, operation);
     let docs = docs::outer(Some(&operation_docs(context, operation)));
+    let http_method = method(operation.method);
+    let template = format!("{}{}", context.api.base_path, operation.path);
+    let id = &operation.id;
 
-    let mut arguments = Vec::new();
-    let mut initializers = Vec::new();
+    let mut settings = Vec::new();
+    if !operation.authenticated {
+        settings.push(quote!(public));
+    }
+    if operation.sensitive_response {
+        settings.push(quote!(sensitive_response));
+    }
+    if operation.authenticated && !operation.schemes.is_empty() {
+        let schemes = operation.schemes.iter().map(|scheme| match scheme {
+            ir::Scheme::Bearer => quote!(Bearer),
+            ir::Scheme::Session => quote!(Session),
+            ir::Scheme::ApiKey => quote!(ApiKey),
+            ir::Scheme::Basic => quote!(Basic),
+        });
+        settings.push(quote!(schemes(#(#schemes),*)));
+    }
+    // Only needed when a status documents another type than the first, which is tried first anyway.
+    let needed = operation.errors.iter().any(|e| e.body.is_some_and(|index| index > 0));
+    if needed && context.api.error_bodies.len() > 1 {
+        let pairs = operation.errors.iter().filter_map(|error| {
+            let status = match error.status {
+                // The runtime looks up the status, then its class (4, 5), then 0.
+                ir::ErrorStatus::Code(code) | ir::ErrorStatus::Range(code) => code,
+                ir::ErrorStatus::Default => 0,
+            };
+            error.body.map(|body| quote!((#status, #body)))
+        });
+        settings.push(quote!(errors(#(#pairs),*)));
+    }
+    if let Some(media_types) = accept(context, operation) {
+        settings.push(quote!(accept = #media_types));
+    }
+    if media_choice(operation) {
+        let media_types = operation.responses.iter().flat_map(|r| &r.media_types).map(String::as_str);
+        settings.push(quote!(choose_accept(#(#media_types),*)));
+    }
+    let streams = matches!(&operation.output, Output::Body(ty) | Output::OptionalBody(ty) if *ty == Type::Primitive(Primitive::Binary));
+    if streams {
+        settings.push(quote!(stream));
+    }
+    let request = (!settings.is_empty()).then(|| quote!(#[request(#(#settings),*)]));
+
+    let output = output(context, operation);
+    let (response, read_response) = match response_attribute(context, operation) {
+        Some(response) => (response, None),
+        None => {
+            let read = read(context, operation);
+            let function = quote! {
+                impl<'a> #builder<'a> {
+                    // The same `Result` as `Operation::read`, whose error type is the API's.
+                    #[allow(clippy::result_large_err)]
+                    fn read_response(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+                        #read
+                    }
+                }
+            };
+            (quote!(#[response(read = read_response, #output)]), Some(function))
+        }
+    };
+
     let mut fields = Vec::new();
-    let mut setters = Vec::new();
-    for parameter in operation.parameters.iter().filter(|p| p.value.is_none()) {
+    for parameter in &operation.parameters {
         let name = &parameter.rust_name;
+        let wire = &parameter.name;
         let ty = rust_type(context, &parameter.ty);
-        let field_doc = docs::outer(Some(parameter.description.as_deref().unwrap_or(&parameter.name)));
-        let (arg_ty, conversion) = if is_string(&parameter.ty) {
-            (quote!(impl #into<#string>), quote!(#name.into()))
-        } else {
-            (ty.clone(), quote!(#name))
+        let mut flags = Vec::new();
+        if let Some(value) = &parameter.value {
+            // Sent as it is, in its place among the parameters; not a field.
+            let place = match parameter.location {
+                ParameterLocation::Query => quote!(query),
+                ParameterLocation::Part => quote!(part),
+                _ => quote!(header),
+            };
+            fields.push(quote!(#[#place(#wire, fixed = #value)] #name: (),));
+            continue;
+        }
+        if is_string(&parameter.ty) {
+            flags.push(quote!(into));
+        }
+        if parameter.sensitive {
+            flags.push(quote!(redacted));
+        }
+        let place = match (parameter.location, &parameter.ty) {
+            (ParameterLocation::Path, _) => quote!(path),
+            (ParameterLocation::Query, Type::List(_)) => {
+                flags.push(if parameter.list_format == ir::ListFormat::Csv { quote!(csv) } else { quote!(list) });
+                quote!(query)
+            }
+            (ParameterLocation::Query, _) => quote!(query),
+            (ParameterLocation::Part, _) => quote!(part),
+            (ParameterLocation::Header, _) => quote!(header),
         };
+        let attribute = quote!(#[#place(#wire #(, #flags)*)]);
         if parameter.required {
-            arguments.push(quote!(#name: #arg_ty));
-            initializers.push(if is_string(&parameter.ty) { quote!(#name: #conversion) } else { quote!(#name) });
-            fields.push(quote!(#field_doc pub(super) #name: #ty,));
+            fields.push(quote!(#attribute #name: #ty,));
         } else {
-            initializers.push(quote!(#name: #none));
-            fields.push(quote!(#field_doc pub(super) #name: #option<#ty>,));
+            // The field's documentation is its setter's.
             let mut text = format!(
                 "Sets `{}`{}",
                 parameter.name,
@@ -507,130 +584,69 @@ fn operation_items(context: &Context, operation: &Operation) -> (TokenStream, To
                 text.push_str(&format!("\n\nThe server's default when not set: `{}`.", default.replace('`', "'")));
             }
             let doc = docs::outer(Some(&text));
-            setters.push(quote! {
-                #doc
-                pub fn #name(mut self, #name: #arg_ty) -> Self {
-                    self.#name = #some(#conversion);
-                    self
-                }
-            });
+            fields.push(quote!(#doc #attribute #name: #option<#ty>,));
         }
     }
     if let Some(body) = &operation.request {
         let ty = rust_type(context, &body.ty);
-        // Text and files take what converts into them (`&str`, `Vec<u8>`).
-        if is_string(&body.ty) || body.ty == Type::Primitive(Primitive::Binary) {
-            arguments.push(quote!(body: impl #into<#ty>));
-            initializers.push(quote!(body: body.into()));
-        } else {
-            arguments.push(quote!(body: #ty));
-            initializers.push(quote!(body));
-        }
-        fields.push(quote!(pub(super) body: #ty,));
-    }
-
-    let chooser = media_choice(operation);
-    let request = build_request_in(context, operation, operation.authenticated, chooser);
-    if chooser {
-        let media_types: Vec<&str> =
-            operation.responses.iter().flat_map(|r| &r.media_types).map(String::as_str).collect();
-        let doc = format!(
-            "Asks for one of the documented media types ({}) instead of any of them.",
-            media_types.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
-        );
-        let doc = docs::outer(Some(&doc));
-        initializers.push(quote!(accept: #none));
-        fields.push(quote!(pub(super) accept: #option<&'static str>,));
-        setters.push(quote! {
-            #doc
-            pub fn accept(mut self, media_type: &'static str) -> Self {
-                self.accept = #some(media_type);
-                self
+        let formats = match body.formats.as_slice() {
+            [BodyFormat::Text] => {
+                let media_type = body.media_type.as_deref().unwrap_or("text/plain");
+                quote!(text = #media_type, into)
             }
-        });
-    }
-    let read = read(context, operation);
-    let builder_doc = format!(
-        "Request builder of [`Client::{}`](super::Client::{}).",
-        operation.rust_name.plain(),
-        operation.rust_name
-    );
-    let builder_doc = docs::outer(Some(&builder_doc));
-    let must_use = "a request does nothing until sent: call `.send().await` or `.await` it";
-    let method = quote! {
-        #docs
-        pub fn #method_name(&self, #(#arguments),*) -> requests::#builder<'_> {
-            requests::#builder { client: self, #(#initializers),* }
-        }
-    };
-    // `Debug` (in the runtime's macro): sensitive parameters (a session id in a path) are never shown.
-    let mut debug_fields: Vec<TokenStream> = operation
-        .parameters
-        .iter()
-        .filter(|p| p.value.is_none())
-        .map(|parameter| {
-            let name = &parameter.rust_name;
-            if parameter.sensitive {
-                quote!(#name = redacted)
-            } else {
-                quote!(#name)
+            [BodyFormat::Binary] => {
+                let media_type = body.media_type.as_deref().unwrap_or("application/octet-stream");
+                quote!(upload = #media_type, into)
             }
-        })
-        .collect();
-    if operation.request.is_some() {
-        debug_fields.push(quote!(body));
+            formats => {
+                // Text and binary bodies stand alone (resolve).
+                let formats = formats.iter().filter_map(|f| match f {
+                    BodyFormat::Json => Some(quote!(json)),
+                    BodyFormat::Xml => Some(quote!(xml)),
+                    BodyFormat::Form => Some(quote!(form)),
+                    BodyFormat::Text | BodyFormat::Binary => None,
+                });
+                let into = is_string(&body.ty).then(|| quote!(, into));
+                quote!(#(#formats),* #into)
+            }
+        };
+        fields.push(quote!(#[body(#formats)] body: #ty,));
     }
     let status_enum = status_enum(context, operation);
-    let error_body = error_body(context);
-    let streams = matches!(&operation.output, Output::Body(ty) | Output::OptionalBody(ty) if *ty == Type::Primitive(Primitive::Binary));
-    let stream = streams.then(|| {
-        quote! {
-            /// Sends the request and hands the file over as it arrives: nothing is held in memory
-            /// beyond the current chunk, and the client's response size limit does not apply.
-            pub async fn stream(self) -> #result<#client::ByteStream<#error_body>, #error> {
-                let (transport, request) = #client::Operation::into_request(self)?;
-                transport.send_streaming(request).await
-            }
-        }
-    });
-    let inherent = (!setters.is_empty() || stream.is_some()).then(|| {
-        quote! {
-            impl<'a> #builder<'a> {
-                #(#setters)*
-                #stream
-            }
-        }
-    });
-    let ok = context.std().ok;
-    let item = quote! {
+    quote! {
         #status_enum
 
-        #builder_doc
-        #[must_use = #must_use]
+        #docs
+        #[operation(#method_name, #http_method, #template, #id)]
+        #request
+        #response
         pub struct #builder<'a> {
-            pub(super) client: &'a super::Client,
             #(#fields)*
         }
 
-        #inherent
+        #read_response
+    }
+}
 
-        impl<'a> #client::Operation<'a> for #builder<'a> {
-            type Output = #output;
-            type ErrorBody = #error_body;
-            #[inline]
-            fn into_request(self) -> #client::Built<'a, Self> {
-                #request
-                #ok((&self.client.transport, request))
-            }
-            #[inline]
-            fn read(response: &mut #client::Response) -> #client::Outcome<'a, Self> {
-                #read
-            }
+/// `#[response(..)]` for the usual single success status (no body, or a body in one format);
+/// `None` when the builder reads its response itself.
+fn response_attribute(context: &Context, operation: &Operation) -> Option<TokenStream> {
+    let [only] = operation.responses.as_slice() else { return None };
+    let status = only.status;
+    let output = output(context, operation);
+    match (&operation.output, &only.ty, only.format) {
+        (Output::Unit, None, _) => Some(quote!(#[response(#status)])),
+        (Output::Body(_), Some(_), format) => {
+            let decoder = match format {
+                ResponseFormat::Negotiated if context.api.speaks(Format::Xml) => quote!(body),
+                ResponseFormat::Negotiated => quote!(json),
+                ResponseFormat::Text => quote!(text),
+                ResponseFormat::Binary => quote!(download),
+            };
+            Some(quote!(#[response(#status, #decoder, #output)]))
         }
-
-        #client::request_builder!(#builder { #(#debug_fields),* });
-    };
-    (method, item)
+        _ => None,
+    }
 }
 
 /// `log_in` / `log_out` and credential setters for the API's authentication scheme.
@@ -890,8 +906,9 @@ pub fn emit(context: &Context) -> TokenStream {
 
     // The logon operation needs credentials: it is `log_in`.
     let skip = |op: &Operation| api.auth.session.as_ref().is_some_and(|s| api.operation(s.logon_operation).id == op.id);
-    let (methods, items): (Vec<TokenStream>, Vec<TokenStream>) =
-        api.operations.iter().filter(|op| !skip(op)).map(|op| operation_items(context, op)).unzip();
+    let items: Vec<TokenStream> =
+        api.operations.iter().filter(|op| !skip(op)).map(|op| operation_item(context, op)).collect();
+    let error_body_type = error_body(&context.within(super::Scope::Requests));
     let auth_methods = auth_methods(context);
     let wait_methods = super::tasks::client_methods(context);
     let bearer_log_out = match api.auth.bearer.as_ref().and_then(|b| b.logout_operation) {
@@ -980,13 +997,13 @@ pub fn emit(context: &Context) -> TokenStream {
             #auth_methods
 
             #wait_methods
-
-            #(#methods)*
         }
 
         #bearer_log_out
 
-        /// Request builders, one per operation.
+        /// Request builders, one per operation; the client's method of each is written by the
+        /// runtime's `requests` attribute from the builder's declaration.
+        #[#runtime::client::requests(error = #error_body_type, base = #base_path)]
         pub mod requests {
             // Short paths: builders and status enums, the only other names here, are UpperCamelCase.
             #[allow(unused_imports)]

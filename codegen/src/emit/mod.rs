@@ -79,7 +79,6 @@ pub(crate) struct Std {
     pub ok: TokenStream,
     pub err: TokenStream,
     pub from: TokenStream,
-    pub into: TokenStream,
     pub as_ref: TokenStream,
     pub to_owned: TokenStream,
 }
@@ -126,7 +125,6 @@ impl<'a> Context<'a> {
                 "Ok" => quote!(::std::result::Result::Ok),
                 "Err" => quote!(::std::result::Result::Err),
                 "From" => quote!(::std::convert::From),
-                "Into" => quote!(::std::convert::Into),
                 "AsRef" => quote!(::std::convert::AsRef),
                 "ToOwned" => quote!(::std::borrow::ToOwned),
                 _ => quote!(::std::marker::Send),
@@ -143,7 +141,6 @@ impl<'a> Context<'a> {
             ok: get("Ok"),
             err: get("Err"),
             from: get("From"),
-            into: get("Into"),
             as_ref: get("AsRef"),
             to_owned: get("ToOwned"),
         }

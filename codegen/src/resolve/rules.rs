@@ -44,7 +44,7 @@ pub const CLIENT_METHODS: &[&str] = &[
 
 /// Fields and methods of every request builder besides the parameters' own.
 pub const BUILDER_MEMBERS: &[&str] =
-    &["client", "body", "send", "into_future", "build", "stream", "accept", "send_with_response"];
+    &["client", "body", "send", "into_future", "build", "stream", "accept", "send_with_response", "read_response"];
 
 impl Resolver<'_> {
     pub(super) fn rules(

@@ -70,1919 +70,6 @@ impl Client {
     pub async fn log_out(&self) -> Result<(), Error> {
         LogOut { client: self }.send().await
     }
-    /// `acceptLicenseAgreement`.
-    ///
-    /// `POST /api/v1/licenseAgreement/accept`
-    pub fn accept_license_agreement(
-        &self,
-        eula_checksum: impl Into<String>,
-        third_party_license_agreement_checksum: impl Into<String>,
-    ) -> requests::AcceptLicenseAgreement<'_> {
-        requests::AcceptLicenseAgreement {
-            client: self,
-            eula_checksum: eula_checksum.into(),
-            third_party_license_agreement_checksum: third_party_license_agreement_checksum
-                .into(),
-        }
-    }
-    /// `acceptMfa`.
-    ///
-    /// `POST /api/v1/users/{userId}/acceptMfa`
-    pub fn accept_mfa(
-        &self,
-        user_id: impl Into<String>,
-        body: models::UserMfaAccept,
-    ) -> requests::AcceptMfa<'_> {
-        requests::AcceptMfa {
-            client: self,
-            user_id: user_id.into(),
-            body,
-        }
-    }
-    /// `accessDenied`.
-    ///
-    /// `GET /api/v1/problems/accessDenied`
-    pub fn access_denied(&self) -> requests::AccessDenied<'_> {
-        requests::AccessDenied {
-            client: self,
-        }
-    }
-    /// `actionNotImplemented`.
-    ///
-    /// `GET /api/v1/problems/notImplemented`
-    pub fn action_not_implemented(&self) -> requests::ActionNotImplemented<'_> {
-        requests::ActionNotImplemented {
-            client: self,
-        }
-    }
-    /// `addAmazonAccount`.
-    ///
-    /// `POST /api/v1/accounts/amazon`
-    pub fn add_amazon_account(
-        &self,
-        body: models::AmazonAccountCreateSpec,
-    ) -> requests::AddAmazonAccount<'_> {
-        requests::AddAmazonAccount {
-            client: self,
-            body,
-        }
-    }
-    /// Add credentials record
-    ///
-    /// Adds an SMTP server credentials record. Swagger operationId `AddStandardAccount`.
-    ///
-    /// `POST /api/v1/accounts/standard`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html>
-    pub fn add_standard_account(
-        &self,
-        body: models::StandardAccountCreateSpec,
-    ) -> requests::AddStandardAccount<'_> {
-        requests::AddStandardAccount {
-            client: self,
-            body,
-        }
-    }
-    /// `amazonAccountsGetAll`.
-    ///
-    /// `GET /api/v1/accounts/amazon`
-    pub fn amazon_accounts_get_all(&self) -> requests::AmazonAccountsGetAll<'_> {
-        requests::AmazonAccountsGetAll {
-            client: self,
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-    /// `amazonAccountsGetOneById`.
-    ///
-    /// `GET /api/v1/accounts/amazon/{amazonAccountId}`
-    pub fn amazon_accounts_get_one_by_id(
-        &self,
-        amazon_account_id: ::veeam_runtime::Uuid,
-    ) -> requests::AmazonAccountsGetOneById<'_> {
-        requests::AmazonAccountsGetOneById {
-            client: self,
-            amazon_account_id,
-        }
-    }
-    /// `ambiguousApiVersion`.
-    ///
-    /// `GET /api/v1/problems/ambiguousApiVersion`
-    pub fn ambiguous_api_version(&self) -> requests::AmbiguousApiVersion<'_> {
-        requests::AmbiguousApiVersion {
-            client: self,
-        }
-    }
-    /// `apiVersionUnspecified`.
-    ///
-    /// `GET /api/v1/problems/apiVersionUnspecified`
-    pub fn api_version_unspecified(&self) -> requests::ApiVersionUnspecified<'_> {
-        requests::ApiVersionUnspecified {
-            client: self,
-        }
-    }
-    /// Request tokens
-    ///
-    /// Exchanges credentials (or a refresh token) for an access token and a refresh token.
-    /// Swagger operationId `Authenticate`.
-    ///
-    /// `POST /api/v1/token`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
-    /// - <https://helpcenter.veeam.com/docs/vbaws/rest/refresh_token.html>
-    pub fn authenticate(&self, body: models::LoginSpec) -> requests::Authenticate<'_> {
-        requests::Authenticate {
-            client: self,
-            body,
-        }
-    }
-    /// `browseAvailabilityZones`.
-    ///
-    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/availabilityZones`
-    pub fn browse_availability_zones(
-        &self,
-        amazon_connection_id: ::veeam_runtime::Uuid,
-    ) -> requests::BrowseAvailabilityZones<'_> {
-        requests::BrowseAvailabilityZones {
-            client: self,
-            amazon_connection_id,
-        }
-    }
-    /// `browseBucketFolders`.
-    ///
-    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/browseBucketFolders/{bucketId}`
-    pub fn browse_bucket_folders(
-        &self,
-        amazon_connection_id: ::veeam_runtime::Uuid,
-        bucket_id: ::veeam_runtime::Uuid,
-    ) -> requests::BrowseBucketFolders<'_> {
-        requests::BrowseBucketFolders {
-            client: self,
-            amazon_connection_id,
-            bucket_id,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-    /// `browseCloudNetworks`.
-    ///
-    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudNetworks`
-    pub fn browse_cloud_networks(
-        &self,
-        amazon_connection_id: ::veeam_runtime::Uuid,
-    ) -> requests::BrowseCloudNetworks<'_> {
-        requests::BrowseCloudNetworks {
-            client: self,
-            amazon_connection_id,
-            offset: None,
-            limit: None,
-        }
-    }
-    /// `browseCloudSecurityGroups`.
-    ///
-    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudSecurityGroups`
-    pub fn browse_cloud_security_groups(
-        &self,
-        amazon_connection_id: ::veeam_runtime::Uuid,
-    ) -> requests::BrowseCloudSecurityGroups<'_> {
-        requests::BrowseCloudSecurityGroups {
-            client: self,
-            amazon_connection_id,
-            cloud_network_id: None,
-            offset: None,
-            limit: None,
-        }
-    }
-    /// `browseCloudSubnetworks`.
-    ///
-    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudSubnetworks`
-    pub fn browse_cloud_subnetworks(
-        &self,
-        amazon_connection_id: ::veeam_runtime::Uuid,
-    ) -> requests::BrowseCloudSubnetworks<'_> {
-        requests::BrowseCloudSubnetworks {
-            client: self,
-            amazon_connection_id,
-            cloud_network_id: None,
-            availability_zone: None,
-            offset: None,
-            limit: None,
-        }
-    }
-    /// `browseEncryptionKeys`.
-    ///
-    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudEncryptionKeys`
-    pub fn browse_encryption_keys(
-        &self,
-        amazon_connection_id: ::veeam_runtime::Uuid,
-    ) -> requests::BrowseEncryptionKeys<'_> {
-        requests::BrowseEncryptionKeys {
-            client: self,
-            amazon_connection_id,
-            offset: None,
-            limit: None,
-        }
-    }
-    /// `bucketById`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}`
-    pub fn bucket_by_id(
-        &self,
-        bucket_id: ::veeam_runtime::Uuid,
-    ) -> requests::BucketById<'_> {
-        requests::BucketById {
-            client: self,
-            bucket_id,
-        }
-    }
-    /// `buckets`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/buckets`
-    pub fn buckets(&self) -> requests::Buckets<'_> {
-        requests::Buckets {
-            client: self,
-            amazon_account_id: None,
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-    /// `checkInstance`.
-    ///
-    /// `POST /api/v1/users/checkInstanceId`
-    pub fn check_instance(
-        &self,
-        body: models::CheckInstanceIdSpec,
-    ) -> requests::CheckInstance<'_> {
-        requests::CheckInstance {
-            client: self,
-            body,
-        }
-    }
-    /// `createAmazonConnection`.
-    ///
-    /// `POST /api/v1/amazonConnections`
-    pub fn create_amazon_connection(
-        &self,
-        body: models::AmazonConnectionSpec,
-    ) -> requests::CreateAmazonConnection<'_> {
-        requests::CreateAmazonConnection {
-            client: self,
-            body,
-        }
-    }
-    /// `createAuthorizationCode`.
-    ///
-    /// `POST /api/v1/token/authorizationCode`
-    pub fn create_authorization_code(&self) -> requests::CreateAuthorizationCode<'_> {
-        requests::CreateAuthorizationCode {
-            client: self,
-        }
-    }
-    /// `createDefaultUser`.
-    ///
-    /// `POST /api/v1/users/createDefaultUser`
-    pub fn create_default_user(
-        &self,
-        body: models::DefaultUserSpec,
-    ) -> requests::CreateDefaultUser<'_> {
-        requests::CreateDefaultUser {
-            client: self,
-            body,
-        }
-    }
-    /// `createPolicy`.
-    ///
-    /// `POST /api/v1/policies`
-    pub fn create_policy(&self, body: models::PolicySpec) -> requests::CreatePolicy<'_> {
-        requests::CreatePolicy {
-            client: self,
-            body,
-        }
-    }
-    /// `createRegionSettings`.
-    ///
-    /// `POST /api/v1/settings/regions`
-    pub fn create_region_settings(
-        &self,
-        body: models::RegionSettingsSpec,
-    ) -> requests::CreateRegionSettings<'_> {
-        requests::CreateRegionSettings {
-            client: self,
-            body,
-        }
-    }
-    /// `createRepository`.
-    ///
-    /// `POST /api/v1/repositories`
-    pub fn create_repository(
-        &self,
-        body: models::RepositoryCreateSpec,
-    ) -> requests::CreateRepository<'_> {
-        requests::CreateRepository {
-            client: self,
-            body,
-        }
-    }
-    /// `createUser`.
-    ///
-    /// `POST /api/v1/users`
-    pub fn create_user(&self, body: models::UserCreateSpec) -> requests::CreateUser<'_> {
-        requests::CreateUser {
-            client: self,
-            body,
-        }
-    }
-    /// `deleteAmazonAccount`.
-    ///
-    /// `DELETE /api/v1/accounts/amazon/{amazonAccountId}`
-    pub fn delete_amazon_account(
-        &self,
-        amazon_account_id: ::veeam_runtime::Uuid,
-    ) -> requests::DeleteAmazonAccount<'_> {
-        requests::DeleteAmazonAccount {
-            client: self,
-            amazon_account_id,
-        }
-    }
-    /// `deleteAmazonConnection`.
-    ///
-    /// `DELETE /api/v1/amazonConnections/{amazonConnectionId}`
-    pub fn delete_amazon_connection(
-        &self,
-        amazon_connection_id: ::veeam_runtime::Uuid,
-    ) -> requests::DeleteAmazonConnection<'_> {
-        requests::DeleteAmazonConnection {
-            client: self,
-            amazon_connection_id,
-        }
-    }
-    /// `deletePolicy`.
-    ///
-    /// `DELETE /api/v1/policies/{policyId}`
-    pub fn delete_policy(
-        &self,
-        policy_id: ::veeam_runtime::Uuid,
-    ) -> requests::DeletePolicy<'_> {
-        requests::DeletePolicy {
-            client: self,
-            policy_id,
-        }
-    }
-    /// `deleteRegionSettings`.
-    ///
-    /// `DELETE /api/v1/settings/regions/{regionId}`
-    pub fn delete_region_settings(
-        &self,
-        region_id: ::veeam_runtime::Uuid,
-    ) -> requests::DeleteRegionSettings<'_> {
-        requests::DeleteRegionSettings {
-            client: self,
-            region_id,
-        }
-    }
-    /// `deleteRepository`.
-    ///
-    /// `DELETE /api/v1/repositories/{repositoryId}`
-    pub fn delete_repository(
-        &self,
-        repository_id: ::veeam_runtime::Uuid,
-    ) -> requests::DeleteRepository<'_> {
-        requests::DeleteRepository {
-            client: self,
-            repository_id,
-        }
-    }
-    /// Remove credentials record
-    ///
-    /// Removes an SMTP server credentials record. Swagger operationId `DeleteStandardAccount`.
-    ///
-    /// `DELETE /api/v1/accounts/standard/{standardAccountId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/remove_smtp_account.html>
-    pub fn delete_standard_account(
-        &self,
-        standard_account_id: ::veeam_runtime::Uuid,
-    ) -> requests::DeleteStandardAccount<'_> {
-        requests::DeleteStandardAccount {
-            client: self,
-            standard_account_id,
-        }
-    }
-    /// `deleteUser`.
-    ///
-    /// `DELETE /api/v1/users/{userId}`
-    pub fn delete_user(&self, user_id: impl Into<String>) -> requests::DeleteUser<'_> {
-        requests::DeleteUser {
-            client: self,
-            user_id: user_id.into(),
-        }
-    }
-    /// `deleteVirtualMachineBackups`.
-    ///
-    /// `POST /api/v1/virtualMachines/{virtualMachineId}/deleteBackups`
-    pub fn delete_virtual_machine_backups(
-        &self,
-        virtual_machine_id: ::veeam_runtime::Uuid,
-    ) -> requests::DeleteVirtualMachineBackups<'_> {
-        requests::DeleteVirtualMachineBackups {
-            client: self,
-            virtual_machine_id,
-        }
-    }
-    /// `deleteVirtualMachineSnapshots`.
-    ///
-    /// `POST /api/v1/virtualMachines/{virtualMachineId}/deleteSnapshots`
-    pub fn delete_virtual_machine_snapshots(
-        &self,
-        virtual_machine_id: ::veeam_runtime::Uuid,
-    ) -> requests::DeleteVirtualMachineSnapshots<'_> {
-        requests::DeleteVirtualMachineSnapshots {
-            client: self,
-            virtual_machine_id,
-        }
-    }
-    /// `disableMfa`.
-    ///
-    /// `POST /api/v1/users/{userId}/disableMfa`
-    pub fn disable_mfa(&self, user_id: impl Into<String>) -> requests::DisableMfa<'_> {
-        requests::DisableMfa {
-            client: self,
-            user_id: user_id.into(),
-        }
-    }
-    /// `disablePolicy`.
-    ///
-    /// `POST /api/v1/policies/{policyId}/disable`
-    pub fn disable_policy(
-        &self,
-        policy_id: ::veeam_runtime::Uuid,
-    ) -> requests::DisablePolicy<'_> {
-        requests::DisablePolicy {
-            client: self,
-            policy_id,
-        }
-    }
-    /// `downloadLicenseAgreementFile`.
-    ///
-    /// `GET /api/v1/licenseAgreement/download`
-    pub fn download_license_agreement_file(
-        &self,
-        license_agreement_type: models::DownloadLicenseAgreementFileLicenseAgreementType,
-    ) -> requests::DownloadLicenseAgreementFile<'_> {
-        requests::DownloadLicenseAgreementFile {
-            client: self,
-            license_agreement_type,
-            accept: None,
-        }
-    }
-    /// `enableMfa`.
-    ///
-    /// `POST /api/v1/users/{userId}/enableMfa`
-    pub fn enable_mfa(
-        &self,
-        user_id: impl Into<String>,
-        body: models::UserMfaSetup,
-    ) -> requests::EnableMfa<'_> {
-        requests::EnableMfa {
-            client: self,
-            user_id: user_id.into(),
-            body,
-        }
-    }
-    /// `enablePolicy`.
-    ///
-    /// `POST /api/v1/policies/{policyId}/enable`
-    pub fn enable_policy(
-        &self,
-        policy_id: ::veeam_runtime::Uuid,
-    ) -> requests::EnablePolicy<'_> {
-        requests::EnablePolicy {
-            client: self,
-            policy_id,
-        }
-    }
-    /// `expiredAccessToken`.
-    ///
-    /// `GET /api/v1/problems/expiredAccessToken`
-    pub fn expired_access_token(&self) -> requests::ExpiredAccessToken<'_> {
-        requests::ExpiredAccessToken {
-            client: self,
-        }
-    }
-    /// `exportAmazonAccounts`.
-    ///
-    /// `POST /api/v1/accounts/amazon/export`
-    pub fn export_amazon_accounts(&self) -> requests::ExportAmazonAccounts<'_> {
-        requests::ExportAmazonAccounts {
-            client: self,
-            accept: None,
-        }
-    }
-    /// `exportCostEstimation`.
-    ///
-    /// `POST /api/v1/costEstimation/export`
-    pub fn export_cost_estimation(
-        &self,
-        body: models::PolicySpec,
-    ) -> requests::ExportCostEstimation<'_> {
-        requests::ExportCostEstimation {
-            client: self,
-            body,
-            accept: None,
-        }
-    }
-    /// `exportLicense`.
-    ///
-    /// `POST /api/v1/licensing/license/export`
-    pub fn export_license(&self) -> requests::ExportLicense<'_> {
-        requests::ExportLicense {
-            client: self,
-            accept: None,
-        }
-    }
-    /// `exportPolicies`.
-    ///
-    /// `POST /api/v1/policies/export`
-    pub fn export_policies(&self) -> requests::ExportPolicies<'_> {
-        requests::ExportPolicies {
-            client: self,
-            accept: None,
-        }
-    }
-    /// `exportPolicy`.
-    ///
-    /// `GET /api/v1/policies/{policyId}/export`
-    pub fn export_policy(
-        &self,
-        policy_id: ::veeam_runtime::Uuid,
-    ) -> requests::ExportPolicy<'_> {
-        requests::ExportPolicy {
-            client: self,
-            policy_id,
-        }
-    }
-    /// `exportRepositories`.
-    ///
-    /// `POST /api/v1/repositories/export`
-    pub fn export_repositories(&self) -> requests::ExportRepositories<'_> {
-        requests::ExportRepositories {
-            client: self,
-            accept: None,
-        }
-    }
-    /// `exportSessions`.
-    ///
-    /// `POST /api/v1/sessions/export`
-    pub fn export_sessions(&self) -> requests::ExportSessions<'_> {
-        requests::ExportSessions {
-            client: self,
-            accept: None,
-        }
-    }
-    /// `exportStandardAccounts`.
-    ///
-    /// `POST /api/v1/accounts/standard/export`
-    pub fn export_standard_accounts(&self) -> requests::ExportStandardAccounts<'_> {
-        requests::ExportStandardAccounts {
-            client: self,
-            accept: None,
-        }
-    }
-    /// `exportUsers`.
-    ///
-    /// `POST /api/v1/users/export`
-    pub fn export_users(&self) -> requests::ExportUsers<'_> {
-        requests::ExportUsers {
-            client: self,
-            accept: None,
-        }
-    }
-    /// `exportVirtualMachines`.
-    ///
-    /// `POST /api/v1/virtualMachines/export`
-    pub fn export_virtual_machines(&self) -> requests::ExportVirtualMachines<'_> {
-        requests::ExportVirtualMachines {
-            client: self,
-            accept: None,
-        }
-    }
-    /// `failedToRemoveUserPolicy`.
-    ///
-    /// `GET /api/v1/problems/failedToRemoveUserPolicy`
-    pub fn failed_to_remove_user_policy(
-        &self,
-    ) -> requests::FailedToRemoveUserPolicy<'_> {
-        requests::FailedToRemoveUserPolicy {
-            client: self,
-        }
-    }
-    /// `getAllAmazonConnections`.
-    ///
-    /// `GET /api/v1/amazonConnections`
-    pub fn get_all_amazon_connections(&self) -> requests::GetAllAmazonConnections<'_> {
-        requests::GetAllAmazonConnections {
-            client: self,
-        }
-    }
-    /// `getAllLicenseNotifications`.
-    ///
-    /// `GET /api/v1/licensing/alerts`
-    pub fn get_all_license_notifications(
-        &self,
-    ) -> requests::GetAllLicenseNotifications<'_> {
-        requests::GetAllLicenseNotifications {
-            client: self,
-        }
-    }
-    /// `getAllRegionSettings`.
-    ///
-    /// `GET /api/v1/settings/regions`
-    pub fn get_all_region_settings(&self) -> requests::GetAllRegionSettings<'_> {
-        requests::GetAllRegionSettings {
-            client: self,
-            offset: None,
-            limit: None,
-        }
-    }
-    /// `getAllRegions`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/regions`
-    pub fn get_all_regions(&self) -> requests::GetAllRegions<'_> {
-        requests::GetAllRegions {
-            client: self,
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-    /// `getAmazonConnectionById`.
-    ///
-    /// `GET /api/v1/amazonConnections/{amazonConnectionId}`
-    pub fn get_amazon_connection_by_id(
-        &self,
-        amazon_connection_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetAmazonConnectionById<'_> {
-        requests::GetAmazonConnectionById {
-            client: self,
-            amazon_connection_id,
-        }
-    }
-    /// `getBackupSessionProtectedItems`.
-    ///
-    /// `GET /api/v1/sessions/{backupSessionId}/protectedItems`
-    pub fn get_backup_session_protected_items(
-        &self,
-        backup_session_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetBackupSessionProtectedItems<'_> {
-        requests::GetBackupSessionProtectedItems {
-            client: self,
-            backup_session_id,
-            search_pattern: None,
-            sort: None,
-            offset: None,
-            limit: None,
-        }
-    }
-    /// `getBucketFolder`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}/folders/{folderName}`
-    pub fn get_bucket_folder(
-        &self,
-        bucket_id: ::veeam_runtime::Uuid,
-        folder_name: impl Into<String>,
-    ) -> requests::GetBucketFolder<'_> {
-        requests::GetBucketFolder {
-            client: self,
-            bucket_id,
-            folder_name: folder_name.into(),
-        }
-    }
-    /// `getBucketFolders`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}/folders`
-    pub fn get_bucket_folders(
-        &self,
-        bucket_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetBucketFolders<'_> {
-        requests::GetBucketFolders {
-            client: self,
-            bucket_id,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-    /// `getCertificates`.
-    ///
-    /// `GET /api/v1/settings/certificates`
-    pub fn get_certificates(&self) -> requests::GetCertificates<'_> {
-        requests::GetCertificates {
-            client: self,
-        }
-    }
-    /// `getCostEstimation`.
-    ///
-    /// `POST /api/v1/costEstimation`
-    pub fn get_cost_estimation(
-        &self,
-        body: models::PolicySpec,
-    ) -> requests::GetCostEstimation<'_> {
-        requests::GetCostEstimation {
-            client: self,
-            virtual_machine_name_filter: None,
-            offset: None,
-            limit: None,
-            sort: None,
-            body,
-        }
-    }
-    /// `getCurrentLicenseAgreementAccepted`.
-    ///
-    /// `GET /api/v1/licenseAgreement/accepted`
-    pub fn get_current_license_agreement_accepted(
-        &self,
-    ) -> requests::GetCurrentLicenseAgreementAccepted<'_> {
-        requests::GetCurrentLicenseAgreementAccepted {
-            client: self,
-        }
-    }
-    /// `getDateTimeSettings`.
-    ///
-    /// `GET /api/v1/settings/dateTime`
-    pub fn get_date_time_settings(&self) -> requests::GetDateTimeSettings<'_> {
-        requests::GetDateTimeSettings {
-            client: self,
-        }
-    }
-    /// `getDefaultDateTimeSettings`.
-    ///
-    /// `GET /api/v1/settings/dateTime/getDefault`
-    pub fn get_default_date_time_settings(
-        &self,
-    ) -> requests::GetDefaultDateTimeSettings<'_> {
-        requests::GetDefaultDateTimeSettings {
-            client: self,
-        }
-    }
-    /// `getEmailNotifications`.
-    ///
-    /// `GET /api/v1/settings/emailNotifications`
-    pub fn get_email_notifications(&self) -> requests::GetEmailNotifications<'_> {
-        requests::GetEmailNotifications {
-            client: self,
-        }
-    }
-    /// `getInnerRegions`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/regions/{regionId}/zones`
-    pub fn get_inner_regions(
-        &self,
-        region_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetInnerRegions<'_> {
-        requests::GetInnerRegions {
-            client: self,
-            region_id,
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-    /// `getInstancesTypesByRegion`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/regions/{regionId}/instancesTypes`
-    pub fn get_instances_types_by_region(
-        &self,
-        region_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetInstancesTypesByRegion<'_> {
-        requests::GetInstancesTypesByRegion {
-            client: self,
-            region_id,
-            offset: None,
-            limit: None,
-            is_arm64: None,
-            virtualization_types: None,
-        }
-    }
-    /// `getLicense`.
-    ///
-    /// `GET /api/v1/licensing/license`
-    pub fn get_license(&self) -> requests::GetLicense<'_> {
-        requests::GetLicense {
-            client: self,
-        }
-    }
-    /// `getLicenseAgreement`.
-    ///
-    /// `GET /api/v1/licenseAgreement`
-    pub fn get_license_agreement(&self) -> requests::GetLicenseAgreement<'_> {
-        requests::GetLicenseAgreement {
-            client: self,
-        }
-    }
-    /// `getLicensedWorkloads`.
-    ///
-    /// `GET /api/v1/licensing/licensedWorkloads`
-    pub fn get_licensed_workloads(&self) -> requests::GetLicensedWorkloads<'_> {
-        requests::GetLicensedWorkloads {
-            client: self,
-            offset: None,
-            limit: None,
-            sort: None,
-            search_pattern: None,
-        }
-    }
-    /// `getPolicyCost`.
-    ///
-    /// `GET /api/v1/policies/{policyId}/cost`
-    pub fn get_policy_cost(
-        &self,
-        policy_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetPolicyCost<'_> {
-        requests::GetPolicyCost {
-            client: self,
-            policy_id,
-        }
-    }
-    /// `getProductId`.
-    ///
-    /// `GET /api/v1/system/version/productId`
-    pub fn get_product_id(&self) -> requests::GetProductId<'_> {
-        requests::GetProductId {
-            client: self,
-        }
-    }
-    /// `getProductVersion`.
-    ///
-    /// `GET /api/v1/system/version`
-    pub fn get_product_version(&self) -> requests::GetProductVersion<'_> {
-        requests::GetProductVersion {
-            client: self,
-        }
-    }
-    /// `getRegionById`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/regions/{regionId}`
-    pub fn get_region_by_id(
-        &self,
-        region_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetRegionById<'_> {
-        requests::GetRegionById {
-            client: self,
-            region_id,
-        }
-    }
-    /// `getRegionSettings`.
-    ///
-    /// `GET /api/v1/settings/regions/{regionId}`
-    pub fn get_region_settings(
-        &self,
-        region_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetRegionSettings<'_> {
-        requests::GetRegionSettings {
-            client: self,
-            region_id,
-        }
-    }
-    /// `getRestoreSessionRestoredItems`.
-    ///
-    /// `GET /api/v1/sessions/{restoreSessionId}/restoredItems`
-    pub fn get_restore_session_restored_items(
-        &self,
-        restore_session_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetRestoreSessionRestoredItems<'_> {
-        requests::GetRestoreSessionRestoredItems {
-            client: self,
-            restore_session_id,
-            search_pattern: None,
-            sort: None,
-            offset: None,
-            limit: None,
-        }
-    }
-    /// `getRetentionSessionDeletedRestorePoints`.
-    ///
-    /// `GET /api/v1/sessions/{retentionSessionId}/deletedItems`
-    pub fn get_retention_session_deleted_restore_points(
-        &self,
-        retention_session_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetRetentionSessionDeletedRestorePoints<'_> {
-        requests::GetRetentionSessionDeletedRestorePoints {
-            client: self,
-            retention_session_id,
-            search_pattern: None,
-            sort: None,
-            offset: None,
-            limit: None,
-        }
-    }
-    /// `getRetentionSettings`.
-    ///
-    /// `GET /api/v1/settings/retentionSettings`
-    pub fn get_retention_settings(&self) -> requests::GetRetentionSettings<'_> {
-        requests::GetRetentionSettings {
-            client: self,
-        }
-    }
-    /// `getServiceAccountSettings`.
-    ///
-    /// `GET /api/v1/settings/serviceAccount`
-    pub fn get_service_account_settings(
-        &self,
-    ) -> requests::GetServiceAccountSettings<'_> {
-        requests::GetServiceAccountSettings {
-            client: self,
-        }
-    }
-    /// `getSessionById`.
-    ///
-    /// `GET /api/v1/sessions/{sessionId}`
-    pub fn get_session_by_id(
-        &self,
-        session_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetSessionById<'_> {
-        requests::GetSessionById {
-            client: self,
-            session_id,
-        }
-    }
-    /// `getSessionLog`.
-    ///
-    /// `GET /api/v1/sessions/{sessionId}/log`
-    pub fn get_session_log(
-        &self,
-        session_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetSessionLog<'_> {
-        requests::GetSessionLog {
-            client: self,
-            session_id,
-        }
-    }
-    /// `getSessions`.
-    ///
-    /// `GET /api/v1/sessions`
-    pub fn get_sessions(&self) -> requests::GetSessions<'_> {
-        requests::GetSessions {
-            client: self,
-            offset: None,
-            limit: None,
-            policy_id: None,
-            status: None,
-            types: None,
-            from_utc: None,
-            to_utc: None,
-            usn: None,
-            sort: None,
-            vm_id: None,
-        }
-    }
-    /// Get credentials record data
-    ///
-    /// Returns one SMTP server credentials record. Swagger operationId `StandardAccountsGetOneById`.
-    ///
-    /// `GET /api/v1/accounts/standard/{standardAccountId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_smtp_account_data.html>
-    pub fn get_standard_account(
-        &self,
-        standard_account_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetStandardAccount<'_> {
-        requests::GetStandardAccount {
-            client: self,
-            standard_account_id,
-        }
-    }
-    /// `getSummary`.
-    ///
-    /// `GET /api/v1/statistics/summary`
-    pub fn get_summary(&self) -> requests::GetSummary<'_> {
-        requests::GetSummary {
-            client: self,
-        }
-    }
-    /// `getSystemDateTimeInfo`.
-    ///
-    /// `GET /api/v1/system/time`
-    pub fn get_system_date_time_info(&self) -> requests::GetSystemDateTimeInfo<'_> {
-        requests::GetSystemDateTimeInfo {
-            client: self,
-        }
-    }
-    /// `getSystemLogs`.
-    ///
-    /// `GET /api/v1/system/logs`
-    pub fn get_system_logs(&self) -> requests::GetSystemLogs<'_> {
-        requests::GetSystemLogs {
-            client: self,
-            export_logs_type: None,
-            days: None,
-            from_date_utc: None,
-            to_date_utc: None,
-            accept: None,
-        }
-    }
-    /// `getTimeZones`.
-    ///
-    /// `GET /api/v1/settings/dateTime/timeZones`
-    pub fn get_time_zones(&self) -> requests::GetTimeZones<'_> {
-        requests::GetTimeZones {
-            client: self,
-        }
-    }
-    /// `importPolicy`.
-    ///
-    /// `POST /api/v1/policies/import`
-    pub fn import_policy(
-        &self,
-        body: models::PolicyExportModel,
-    ) -> requests::ImportPolicy<'_> {
-        requests::ImportPolicy {
-            client: self,
-            body,
-        }
-    }
-    /// `installLicense`.
-    ///
-    /// `POST /api/v1/licensing/license`
-    pub fn install_license(
-        &self,
-        license_file: ::veeam_runtime::client::Upload,
-    ) -> requests::InstallLicense<'_> {
-        requests::InstallLicense {
-            client: self,
-            license_file,
-        }
-    }
-    /// `invalidAccessToken`.
-    ///
-    /// `GET /api/v1/problems/invalidAccessToken`
-    pub fn invalid_access_token(&self) -> requests::InvalidAccessToken<'_> {
-        requests::InvalidAccessToken {
-            client: self,
-        }
-    }
-    /// `invalidApiVersion`.
-    ///
-    /// `GET /api/v1/problems/invalidApiVersion`
-    pub fn invalid_api_version(&self) -> requests::InvalidApiVersion<'_> {
-        requests::InvalidApiVersion {
-            client: self,
-        }
-    }
-    /// `isFirstLogin`.
-    ///
-    /// `GET /api/v1/users/isFirstLogin`
-    pub fn is_first_login(&self) -> requests::IsFirstLogin<'_> {
-        requests::IsFirstLogin {
-            client: self,
-        }
-    }
-    /// `licenseAgreementsIsNotAccepted`.
-    ///
-    /// `GET /api/v1/problems/licenseAgreementsIsNotAccepted`
-    pub fn license_agreements_is_not_accepted(
-        &self,
-    ) -> requests::LicenseAgreementsIsNotAccepted<'_> {
-        requests::LicenseAgreementsIsNotAccepted {
-            client: self,
-        }
-    }
-    /// Get collection of credentials records
-    ///
-    /// Returns SMTP server credentials records, filtered, sorted and paged. Swagger operationId
-    /// `StandardAccountsGetAll`.
-    ///
-    /// `GET /api/v1/accounts/standard`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_smtp_accounts.html>
-    pub fn list_standard_accounts(&self) -> requests::ListStandardAccounts<'_> {
-        requests::ListStandardAccounts {
-            client: self,
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-    /// `noAccessToken`.
-    ///
-    /// `GET /api/v1/problems/noAccessToken`
-    pub fn no_access_token(&self) -> requests::NoAccessToken<'_> {
-        requests::NoAccessToken {
-            client: self,
-        }
-    }
-    /// `policiesGetAll`.
-    ///
-    /// `GET /api/v1/policies`
-    pub fn policies_get_all(&self) -> requests::PoliciesGetAll<'_> {
-        requests::PoliciesGetAll {
-            client: self,
-            search_pattern: None,
-            virtual_machine_id: None,
-            last_policy_session_status: None,
-            policy_status: None,
-            sort: None,
-            usn: None,
-            repository_id: None,
-            offset: None,
-            limit: None,
-        }
-    }
-    /// `policiesGetExcludedItemsById`.
-    ///
-    /// `GET /api/v1/policies/{policyId}/excludedItems`
-    pub fn policies_get_excluded_items_by_id(
-        &self,
-        policy_id: ::veeam_runtime::Uuid,
-    ) -> requests::PoliciesGetExcludedItemsById<'_> {
-        requests::PoliciesGetExcludedItemsById {
-            client: self,
-            policy_id,
-            offset: None,
-            limit: None,
-            search_pattern: None,
-            sort: None,
-        }
-    }
-    /// `policiesGetOneById`.
-    ///
-    /// `GET /api/v1/policies/{policyId}`
-    pub fn policies_get_one_by_id(
-        &self,
-        policy_id: ::veeam_runtime::Uuid,
-    ) -> requests::PoliciesGetOneById<'_> {
-        requests::PoliciesGetOneById {
-            client: self,
-            policy_id,
-        }
-    }
-    /// `policiesGetRegionsById`.
-    ///
-    /// `GET /api/v1/policies/{policyId}/regions`
-    pub fn policies_get_regions_by_id(
-        &self,
-        policy_id: ::veeam_runtime::Uuid,
-    ) -> requests::PoliciesGetRegionsById<'_> {
-        requests::PoliciesGetRegionsById {
-            client: self,
-            policy_id,
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-    /// `policiesGetSelectedItemsById`.
-    ///
-    /// `GET /api/v1/policies/{policyId}/selectedItems`
-    pub fn policies_get_selected_items_by_id(
-        &self,
-        policy_id: ::veeam_runtime::Uuid,
-    ) -> requests::PoliciesGetSelectedItemsById<'_> {
-        requests::PoliciesGetSelectedItemsById {
-            client: self,
-            policy_id,
-            offset: None,
-            limit: None,
-            search_pattern: None,
-            sort: None,
-        }
-    }
-    /// `policyAlreadyStarted`.
-    ///
-    /// `GET /api/v1/problems/policyAlreadyStarted`
-    pub fn policy_already_started(&self) -> requests::PolicyAlreadyStarted<'_> {
-        requests::PolicyAlreadyStarted {
-            client: self,
-        }
-    }
-    /// `policyOrderPriorityOfPolicies`.
-    ///
-    /// `POST /api/v1/policies/orderPriorities`
-    pub fn policy_order_priority_of_policies(
-        &self,
-        body: models::PoliciesPrioritySpec,
-    ) -> requests::PolicyOrderPriorityOfPolicies<'_> {
-        requests::PolicyOrderPriorityOfPolicies {
-            client: self,
-            body,
-        }
-    }
-    /// `recreateCertificate`.
-    ///
-    /// `POST /api/v1/settings/certificates/regenerate`
-    pub fn recreate_certificate(
-        &self,
-        body: models::CertificateRegenerateSpec,
-    ) -> requests::RecreateCertificate<'_> {
-        requests::RecreateCertificate {
-            client: self,
-            body,
-        }
-    }
-    /// `removeLicense`.
-    ///
-    /// `DELETE /api/v1/licensing/license`
-    pub fn remove_license(&self) -> requests::RemoveLicense<'_> {
-        requests::RemoveLicense {
-            client: self,
-        }
-    }
-    /// `repositoriesGetAll`.
-    ///
-    /// `GET /api/v1/repositories`
-    pub fn repositories_get_all(&self) -> requests::RepositoriesGetAll<'_> {
-        requests::RepositoriesGetAll {
-            client: self,
-            search_pattern: None,
-            offset: None,
-            sort: None,
-            limit: None,
-        }
-    }
-    /// `repositoriesGetOneById`.
-    ///
-    /// `GET /api/v1/repositories/{repositoryId}`
-    pub fn repositories_get_one_by_id(
-        &self,
-        repository_id: ::veeam_runtime::Uuid,
-    ) -> requests::RepositoriesGetOneById<'_> {
-        requests::RepositoriesGetOneById {
-            client: self,
-            repository_id,
-        }
-    }
-    /// `repositoryPasswordIsCorrect`.
-    ///
-    /// `POST /api/v1/repositories/{repositoryId}/checkPassword`
-    pub fn repository_password_is_correct(
-        &self,
-        repository_id: ::veeam_runtime::Uuid,
-        body: models::RepositoryPasswordValidationSpec,
-    ) -> requests::RepositoryPasswordIsCorrect<'_> {
-        requests::RepositoryPasswordIsCorrect {
-            client: self,
-            repository_id,
-            body,
-        }
-    }
-    /// `repositoryUsedByPolicy`.
-    ///
-    /// `GET /api/v1/problems/repositoryUsedByPolicy`
-    pub fn repository_used_by_policy(&self) -> requests::RepositoryUsedByPolicy<'_> {
-        requests::RepositoryUsedByPolicy {
-            client: self,
-        }
-    }
-    /// `repositoryValidateSettings`.
-    ///
-    /// `POST /api/v1/repositories/settings/validate`
-    pub fn repository_validate_settings(
-        &self,
-        body: models::RepositoryCreateSpec,
-    ) -> requests::RepositoryValidateSettings<'_> {
-        requests::RepositoryValidateSettings {
-            client: self,
-            body,
-        }
-    }
-    /// `rescanAmazonAccount`.
-    ///
-    /// `POST /api/v1/accounts/amazon/{amazonAccountId}/rescan`
-    pub fn rescan_amazon_account(
-        &self,
-        amazon_account_id: ::veeam_runtime::Uuid,
-        body: models::RescanCloudAccountSpec,
-    ) -> requests::RescanAmazonAccount<'_> {
-        requests::RescanAmazonAccount {
-            client: self,
-            amazon_account_id,
-            body,
-        }
-    }
-    /// `rescanBucket`.
-    ///
-    /// `POST /api/v1/cloudInfrastructure/buckets/rescan/{amazonAccountId}`
-    pub fn rescan_bucket(
-        &self,
-        amazon_account_id: ::veeam_runtime::Uuid,
-    ) -> requests::RescanBucket<'_> {
-        requests::RescanBucket {
-            client: self,
-            amazon_account_id,
-        }
-    }
-    /// `rescanRepository`.
-    ///
-    /// `POST /api/v1/repositories/{repositoryId}/rescan`
-    pub fn rescan_repository(
-        &self,
-        repository_id: ::veeam_runtime::Uuid,
-    ) -> requests::RescanRepository<'_> {
-        requests::RescanRepository {
-            client: self,
-            repository_id,
-        }
-    }
-    /// `resolveLicenseNotifications`.
-    ///
-    /// `POST /api/v1/licensing/alerts/resolve`
-    pub fn resolve_license_notifications(
-        &self,
-        body: models::ResolveNotificationsSpec,
-    ) -> requests::ResolveLicenseNotifications<'_> {
-        requests::ResolveLicenseNotifications {
-            client: self,
-            body,
-        }
-    }
-    /// `resourceNotFound`.
-    ///
-    /// `GET /api/v1/problems/resourceNotFound`
-    pub fn resource_not_found(&self) -> requests::ResourceNotFound<'_> {
-        requests::ResourceNotFound {
-            client: self,
-        }
-    }
-    /// `restoreDisk`.
-    ///
-    /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreDisk`
-    pub fn restore_disk(
-        &self,
-        vm_restore_point_id: ::veeam_runtime::Uuid,
-        body: models::DiskBulkRestoreOptions,
-    ) -> requests::RestoreDisk<'_> {
-        requests::RestoreDisk {
-            client: self,
-            vm_restore_point_id,
-            body,
-        }
-    }
-    /// `restorePointsGetAll`.
-    ///
-    /// `GET /api/v1/vmRestorePoints`
-    pub fn restore_points_get_all(&self) -> requests::RestorePointsGetAll<'_> {
-        requests::RestorePointsGetAll {
-            client: self,
-            virtual_machine_id: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-    /// `restorePointsGetOneById`.
-    ///
-    /// `GET /api/v1/vmRestorePoints/{vmRestorePointId}`
-    pub fn restore_points_get_one_by_id(
-        &self,
-        vm_restore_point_id: ::veeam_runtime::Uuid,
-    ) -> requests::RestorePointsGetOneById<'_> {
-        requests::RestorePointsGetOneById {
-            client: self,
-            vm_restore_point_id,
-        }
-    }
-    /// `restoreVm`.
-    ///
-    /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreVm`
-    pub fn restore_vm(
-        &self,
-        vm_restore_point_id: ::veeam_runtime::Uuid,
-        body: models::VirtualMachineRestoreOptions,
-    ) -> requests::RestoreVm<'_> {
-        requests::RestoreVm {
-            client: self,
-            vm_restore_point_id,
-            body,
-        }
-    }
-    /// `saveEmailNotifications`.
-    ///
-    /// `POST /api/v1/settings/emailNotifications`
-    pub fn save_email_notifications(
-        &self,
-        body: models::EmailNotifications,
-    ) -> requests::SaveEmailNotifications<'_> {
-        requests::SaveEmailNotifications {
-            client: self,
-            body,
-        }
-    }
-    /// `sendTestMessage`.
-    ///
-    /// `POST /api/v1/settings/emailNotifications/sendTestMessage`
-    pub fn send_test_message(
-        &self,
-        body: models::EmailNotifications,
-    ) -> requests::SendTestMessage<'_> {
-        requests::SendTestMessage {
-            client: self,
-            body,
-        }
-    }
-    /// `serviceUnavailable`.
-    ///
-    /// `GET /api/v1/problems/serviceUnavailable`
-    pub fn service_unavailable(&self) -> requests::ServiceUnavailable<'_> {
-        requests::ServiceUnavailable {
-            client: self,
-        }
-    }
-    /// `setDateTimeSettings`.
-    ///
-    /// `POST /api/v1/settings/dateTime`
-    pub fn set_date_time_settings(
-        &self,
-        body: models::DateTimeSettings,
-    ) -> requests::SetDateTimeSettings<'_> {
-        requests::SetDateTimeSettings {
-            client: self,
-            body,
-        }
-    }
-    /// `setDefaultDateTimeSettings`.
-    ///
-    /// `POST /api/v1/settings/dateTime/setDefault`
-    pub fn set_default_date_time_settings(
-        &self,
-    ) -> requests::SetDefaultDateTimeSettings<'_> {
-        requests::SetDefaultDateTimeSettings {
-            client: self,
-        }
-    }
-    /// `setDefaultRetentionSettings`.
-    ///
-    /// `POST /api/v1/settings/retentionSettings/reset`
-    pub fn set_default_retention_settings(
-        &self,
-    ) -> requests::SetDefaultRetentionSettings<'_> {
-        requests::SetDefaultRetentionSettings {
-            client: self,
-        }
-    }
-    /// Sign out
-    ///
-    /// Revokes the current access token. Swagger operationId `SignOut`.
-    ///
-    /// `DELETE /api/v1/token`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
-    pub fn sign_out(&self) -> requests::SignOut<'_> {
-        requests::SignOut { client: self }
-    }
-    /// `startFlr`.
-    ///
-    /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreFile`
-    pub fn start_flr(
-        &self,
-        vm_restore_point_id: ::veeam_runtime::Uuid,
-        body: models::FlrOptions,
-    ) -> requests::StartFlr<'_> {
-        requests::StartFlr {
-            client: self,
-            vm_restore_point_id,
-            body,
-        }
-    }
-    /// `startPolicy`.
-    ///
-    /// `POST /api/v1/policies/{policyId}/start`
-    pub fn start_policy(
-        &self,
-        policy_id: ::veeam_runtime::Uuid,
-    ) -> requests::StartPolicy<'_> {
-        requests::StartPolicy {
-            client: self,
-            policy_id,
-        }
-    }
-    /// `stopJob`.
-    ///
-    /// `POST /api/v1/sessions/{sessionId}/stop`
-    pub fn stop_job(&self, session_id: ::veeam_runtime::Uuid) -> requests::StopJob<'_> {
-        requests::StopJob {
-            client: self,
-            session_id,
-        }
-    }
-    /// `stopPolicy`.
-    ///
-    /// `POST /api/v1/policies/{policyId}/stop`
-    pub fn stop_policy(
-        &self,
-        policy_id: ::veeam_runtime::Uuid,
-    ) -> requests::StopPolicy<'_> {
-        requests::StopPolicy {
-            client: self,
-            policy_id,
-        }
-    }
-    /// `tag`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/tags/{tagId}`
-    pub fn tag(&self, tag_id: ::veeam_runtime::Uuid) -> requests::Tag<'_> {
-        requests::Tag {
-            client: self,
-            tag_id,
-        }
-    }
-    /// `tags`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/tags`
-    pub fn tags(&self) -> requests::Tags<'_> {
-        requests::Tags {
-            client: self,
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-        }
-    }
-    /// `takeSnapshot`.
-    ///
-    /// `POST /api/v1/virtualMachines/{virtualMachineId}/takeSnapshot`
-    pub fn take_snapshot(
-        &self,
-        virtual_machine_id: ::veeam_runtime::Uuid,
-        body: models::VirtualMachineSnapshotSpec,
-    ) -> requests::TakeSnapshot<'_> {
-        requests::TakeSnapshot {
-            client: self,
-            virtual_machine_id,
-            body,
-        }
-    }
-    /// `test`.
-    ///
-    /// `POST /api/v1/test`
-    pub fn test(&self) -> requests::Test<'_> {
-        requests::Test { client: self }
-    }
-    /// `unknownError`.
-    ///
-    /// `GET /api/v1/problems/unknownError`
-    pub fn unknown_error(&self) -> requests::UnknownError<'_> {
-        requests::UnknownError {
-            client: self,
-        }
-    }
-    /// `unsupportedApiVersion`.
-    ///
-    /// `GET /api/v1/problems/unsupportedApiVersion`
-    pub fn unsupported_api_version(&self) -> requests::UnsupportedApiVersion<'_> {
-        requests::UnsupportedApiVersion {
-            client: self,
-        }
-    }
-    /// `updateAmazonAccount`.
-    ///
-    /// `PUT /api/v1/accounts/amazon/{amazonAccountId}`
-    pub fn update_amazon_account(
-        &self,
-        amazon_account_id: ::veeam_runtime::Uuid,
-        body: models::AmazonAccountUpdateSpec,
-    ) -> requests::UpdateAmazonAccount<'_> {
-        requests::UpdateAmazonAccount {
-            client: self,
-            amazon_account_id,
-            body,
-        }
-    }
-    /// `updatePolicy`.
-    ///
-    /// `PUT /api/v1/policies/{policyId}`
-    pub fn update_policy(
-        &self,
-        policy_id: ::veeam_runtime::Uuid,
-        body: models::Policy,
-    ) -> requests::UpdatePolicy<'_> {
-        requests::UpdatePolicy {
-            client: self,
-            policy_id,
-            body,
-        }
-    }
-    /// `updateRegionSettings`.
-    ///
-    /// `PUT /api/v1/settings/regions/{regionId}`
-    pub fn update_region_settings(
-        &self,
-        region_id: ::veeam_runtime::Uuid,
-        body: models::RegionSettings,
-    ) -> requests::UpdateRegionSettings<'_> {
-        requests::UpdateRegionSettings {
-            client: self,
-            region_id,
-            body,
-        }
-    }
-    /// `updateRepository`.
-    ///
-    /// `PUT /api/v1/repositories/{repositoryId}`
-    pub fn update_repository(
-        &self,
-        repository_id: ::veeam_runtime::Uuid,
-        body: models::RepositoryUpdateSpec,
-    ) -> requests::UpdateRepository<'_> {
-        requests::UpdateRepository {
-            client: self,
-            repository_id,
-            body,
-        }
-    }
-    /// `updateRetentionSettings`.
-    ///
-    /// `POST /api/v1/settings/retentionSettings`
-    pub fn update_retention_settings(
-        &self,
-        body: models::RetentionSettings,
-    ) -> requests::UpdateRetentionSettings<'_> {
-        requests::UpdateRetentionSettings {
-            client: self,
-            body,
-        }
-    }
-    /// `updateServiceAccountSettings`.
-    ///
-    /// `PUT /api/v1/settings/serviceAccount`
-    pub fn update_service_account_settings(
-        &self,
-        body: models::ServiceAccountSettings,
-    ) -> requests::UpdateServiceAccountSettings<'_> {
-        requests::UpdateServiceAccountSettings {
-            client: self,
-            body,
-        }
-    }
-    /// Modify credentials record
-    ///
-    /// Modifies an SMTP server credentials record. A `description` left out is set to `null`.
-    /// Swagger operationId `UpdateStandardAccount`.
-    ///
-    /// `PUT /api/v1/accounts/standard/{standardAccountId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_smtp_account.html>
-    pub fn update_standard_account(
-        &self,
-        standard_account_id: ::veeam_runtime::Uuid,
-        body: models::StandardAccountUpdateSpec,
-    ) -> requests::UpdateStandardAccount<'_> {
-        requests::UpdateStandardAccount {
-            client: self,
-            standard_account_id,
-            body,
-        }
-    }
-    /// `updateUser`.
-    ///
-    /// `PUT /api/v1/users/{userId}`
-    pub fn update_user(
-        &self,
-        user_id: impl Into<String>,
-        body: models::UserUpdateSpec,
-    ) -> requests::UpdateUser<'_> {
-        requests::UpdateUser {
-            client: self,
-            user_id: user_id.into(),
-            body,
-        }
-    }
-    /// `uploadCertificate`.
-    ///
-    /// `POST /api/v1/settings/certificates/upload`
-    pub fn upload_certificate(
-        &self,
-        certificate_file: ::veeam_runtime::client::Upload,
-        certificate_password: impl Into<String>,
-    ) -> requests::UploadCertificate<'_> {
-        requests::UploadCertificate {
-            client: self,
-            certificate_file,
-            certificate_password: certificate_password.into(),
-        }
-    }
-    /// `userStatus`.
-    ///
-    /// `GET /api/v1/userStatus`
-    pub fn user_status(&self) -> requests::UserStatus<'_> {
-        requests::UserStatus {
-            client: self,
-        }
-    }
-    /// `usersGetAll`.
-    ///
-    /// `GET /api/v1/users`
-    pub fn users_get_all(&self) -> requests::UsersGetAll<'_> {
-        requests::UsersGetAll {
-            client: self,
-            search_pattern: None,
-            sort: None,
-            offset: None,
-            limit: None,
-        }
-    }
-    /// `usersGetByName`.
-    ///
-    /// `GET /api/v1/users/{userId}`
-    pub fn users_get_by_name(
-        &self,
-        user_id: impl Into<String>,
-    ) -> requests::UsersGetByName<'_> {
-        requests::UsersGetByName {
-            client: self,
-            user_id: user_id.into(),
-        }
-    }
-    /// `validate`.
-    ///
-    /// `POST /api/v1/policies/validate`
-    pub fn validate(&self, body: models::PolicySpec) -> requests::Validate<'_> {
-        requests::Validate {
-            client: self,
-            body,
-        }
-    }
-    /// `validateAmazonAccountName`.
-    ///
-    /// `POST /api/v1/accounts/amazon/validateName`
-    pub fn validate_amazon_account_name(
-        &self,
-        body: models::AmazonAccountNameValidationSpec,
-    ) -> requests::ValidateAmazonAccountName<'_> {
-        requests::ValidateAmazonAccountName {
-            client: self,
-            body,
-        }
-    }
-    /// `validateDeleteAmazonAccount`.
-    ///
-    /// `POST /api/v1/accounts/amazon/{amazonAccountId}/validateDelete`
-    pub fn validate_delete_amazon_account(
-        &self,
-        amazon_account_id: ::veeam_runtime::Uuid,
-    ) -> requests::ValidateDeleteAmazonAccount<'_> {
-        requests::ValidateDeleteAmazonAccount {
-            client: self,
-            amazon_account_id,
-        }
-    }
-    /// `validateDescription`.
-    ///
-    /// `POST /api/v1/users/validateDescription`
-    pub fn validate_description(
-        &self,
-        body: models::UserDescriptionValidationSpec,
-    ) -> requests::ValidateDescription<'_> {
-        requests::ValidateDescription {
-            client: self,
-            body,
-        }
-    }
-    /// `validateName`.
-    ///
-    /// `POST /api/v1/users/validateName`
-    pub fn validate_name(
-        &self,
-        body: models::UserNameValidationSpec,
-    ) -> requests::ValidateName<'_> {
-        requests::ValidateName {
-            client: self,
-            body,
-        }
-    }
-    /// `validatePassword`.
-    ///
-    /// `POST /api/v1/users/validatePassword`
-    pub fn validate_password(
-        &self,
-        body: models::UserPasswordValidationSpec,
-    ) -> requests::ValidatePassword<'_> {
-        requests::ValidatePassword {
-            client: self,
-            body,
-        }
-    }
-    /// `validateRestoreDisk`.
-    ///
-    /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreDisk`
-    pub fn validate_restore_disk(
-        &self,
-        vm_restore_point_id: ::veeam_runtime::Uuid,
-        body: models::DiskBulkRestoreOptions,
-    ) -> requests::ValidateRestoreDisk<'_> {
-        requests::ValidateRestoreDisk {
-            client: self,
-            vm_restore_point_id,
-            body,
-        }
-    }
-    /// `validateRestoreVm`.
-    ///
-    /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreVm`
-    pub fn validate_restore_vm(
-        &self,
-        vm_restore_point_id: ::veeam_runtime::Uuid,
-        body: models::VirtualMachineRestoreOptions,
-    ) -> requests::ValidateRestoreVm<'_> {
-        requests::ValidateRestoreVm {
-            client: self,
-            vm_restore_point_id,
-            body,
-        }
-    }
-    /// `validateS3Endpoint`.
-    ///
-    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/validateS3endpoint`
-    pub fn validate_s3_endpoint(
-        &self,
-        amazon_connection_id: ::veeam_runtime::Uuid,
-        subnet_id: impl Into<String>,
-    ) -> requests::ValidateS3Endpoint<'_> {
-        requests::ValidateS3Endpoint {
-            client: self,
-            amazon_connection_id,
-            subnet_id: subnet_id.into(),
-        }
-    }
-    /// Validate credentials record name
-    ///
-    /// Checks a record name before it is used. Returns the problems found; an empty list presumably means the
-    /// name can be used (not stated by the docs). Swagger operationId `ValidateStandardAccountName`.
-    ///
-    /// `POST /api/v1/accounts/standard/validateName`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_smtp_account_name.html>
-    pub fn validate_standard_account_name(
-        &self,
-        body: models::StandardAccountNameValidationSpec,
-    ) -> requests::ValidateStandardAccountName<'_> {
-        requests::ValidateStandardAccountName {
-            client: self,
-            body,
-        }
-    }
-    /// `validationError`.
-    ///
-    /// `GET /api/v1/problems/validationError`
-    pub fn validation_error(&self) -> requests::ValidationError<'_> {
-        requests::ValidationError {
-            client: self,
-        }
-    }
-    /// `virtualMachineById`.
-    ///
-    /// `GET /api/v1/virtualMachines/{virtualMachineId}`
-    pub fn virtual_machine_by_id(
-        &self,
-        virtual_machine_id: ::veeam_runtime::Uuid,
-    ) -> requests::VirtualMachineById<'_> {
-        requests::VirtualMachineById {
-            client: self,
-            virtual_machine_id,
-        }
-    }
-    /// `virtualMachines`.
-    ///
-    /// `GET /api/v1/virtualMachines`
-    pub fn virtual_machines(&self) -> requests::VirtualMachines<'_> {
-        requests::VirtualMachines {
-            client: self,
-            search_pattern: None,
-            offset: None,
-            limit: None,
-            sort: None,
-            protection_status: None,
-            buckup_destination: None,
-            backup_state: None,
-        }
-    }
-    /// `vmRestorePointsGetDefaultNetworkSettings`.
-    ///
-    /// `GET /api/v1/vmRestorePoints/{vmRestorePointId}/defaultNetworkSettings`
-    pub fn vm_restore_points_get_default_network_settings(
-        &self,
-        vm_restore_point_id: ::veeam_runtime::Uuid,
-    ) -> requests::VmRestorePointsGetDefaultNetworkSettings<'_> {
-        requests::VmRestorePointsGetDefaultNetworkSettings {
-            client: self,
-            vm_restore_point_id,
-        }
-    }
 }
 struct LogOut<'a> {
     client: &'a Client,
@@ -2002,1193 +89,510 @@ impl LogOut<'_> {
         response.empty_if(204u16).map(|_| ())
     }
 }
-/// Request builders, one per operation.
+/// Request builders, one per operation; the client's method of each is written by the
+/// runtime's `requests` attribute from the builder's declaration.
+#[::veeam_runtime::client::requests(error = models::Error, base = "/api/v1")]
 pub mod requests {
     #[allow(unused_imports)]
     use ::veeam_runtime::client as rt;
     #[allow(unused_imports)]
     use crate::backup_for_aws::models;
-    /// Request builder of [`Client::accept_license_agreement`](super::Client::accept_license_agreement).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `acceptLicenseAgreement`.
+    ///
+    /// `POST /api/v1/licenseAgreement/accept`
+    #[operation(
+        accept_license_agreement,
+        POST,
+        "/api/v1/licenseAgreement/accept",
+        "acceptLicenseAgreement"
+    )]
+    #[request(public)]
+    #[response(204u16)]
     pub struct AcceptLicenseAgreement<'a> {
-        pub(super) client: &'a super::Client,
-        /// eulaChecksum
-        pub(super) eula_checksum: String,
-        /// thirdPartyLicenseAgreementChecksum
-        pub(super) third_party_license_agreement_checksum: String,
+        #[query("eulaChecksum", into)]
+        eula_checksum: String,
+        #[query("thirdPartyLicenseAgreementChecksum", into)]
+        third_party_license_agreement_checksum: String,
     }
-    impl<'a> rt::Operation<'a> for AcceptLicenseAgreement<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "acceptLicenseAgreement",
-                "/api/v1/licenseAgreement/accept",
-                false,
-            );
-            request.literal("/licenseAgreement/accept");
-            request.query("eulaChecksum", Some(&self.eula_checksum));
-            request
-                .query(
-                    "thirdPartyLicenseAgreementChecksum",
-                    Some(&self.third_party_license_agreement_checksum),
-                );
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(
-        AcceptLicenseAgreement { eula_checksum, third_party_license_agreement_checksum }
-    );
-    /// Request builder of [`Client::accept_mfa`](super::Client::accept_mfa).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `acceptMfa`.
+    ///
+    /// `POST /api/v1/users/{userId}/acceptMfa`
+    #[operation(accept_mfa, POST, "/api/v1/users/{userId}/acceptMfa", "acceptMfa")]
+    #[response(201u16)]
     pub struct AcceptMfa<'a> {
-        pub(super) client: &'a super::Client,
-        /// userId
-        pub(super) user_id: String,
-        pub(super) body: models::UserMfaAccept,
+        #[path("userId", into)]
+        user_id: String,
+        #[body(json)]
+        body: models::UserMfaAccept,
     }
-    impl<'a> rt::Operation<'a> for AcceptMfa<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "acceptMfa",
-                "/api/v1/users/{userId}/acceptMfa",
-                true,
-            );
-            request.literal("/users/");
-            request.segment(&self.user_id);
-            request.literal("/acceptMfa");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(201u16)
-        }
-    }
-    rt::request_builder!(AcceptMfa { user_id, body });
-    /// Request builder of [`Client::access_denied`](super::Client::access_denied).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct AccessDenied<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> AccessDenied<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for AccessDenied<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "accessDenied",
-                "/api/v1/problems/accessDenied",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/accessDenied");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(AccessDenied {});
-    /// Request builder of [`Client::action_not_implemented`](super::Client::action_not_implemented).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ActionNotImplemented<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> ActionNotImplemented<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ActionNotImplemented<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "actionNotImplemented",
-                "/api/v1/problems/notImplemented",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/notImplemented");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(ActionNotImplemented {});
-    /// Request builder of [`Client::add_amazon_account`](super::Client::add_amazon_account).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `accessDenied`.
+    ///
+    /// `GET /api/v1/problems/accessDenied`
+    #[operation(access_denied, GET, "/api/v1/problems/accessDenied", "accessDenied")]
+    #[request(public, accept = "text/html", stream)]
+    #[response(200u16, download, rt::Download)]
+    pub struct AccessDenied<'a> {}
+    /// `actionNotImplemented`.
+    ///
+    /// `GET /api/v1/problems/notImplemented`
+    #[operation(
+        action_not_implemented,
+        GET,
+        "/api/v1/problems/notImplemented",
+        "actionNotImplemented"
+    )]
+    #[request(public, accept = "text/html", stream)]
+    #[response(200u16, download, rt::Download)]
+    pub struct ActionNotImplemented<'a> {}
+    /// `addAmazonAccount`.
+    ///
+    /// `POST /api/v1/accounts/amazon`
+    #[operation(add_amazon_account, POST, "/api/v1/accounts/amazon", "addAmazonAccount")]
+    #[response(201u16, json, models::AmazonAccount)]
     pub struct AddAmazonAccount<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::AmazonAccountCreateSpec,
+        #[body(json)]
+        body: models::AmazonAccountCreateSpec,
     }
-    impl<'a> rt::Operation<'a> for AddAmazonAccount<'a> {
-        type Output = models::AmazonAccount;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "addAmazonAccount",
-                "/api/v1/accounts/amazon",
-                true,
-            );
-            request.literal("/accounts/amazon");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(201u16)
-        }
-    }
-    rt::request_builder!(AddAmazonAccount { body });
-    /// Request builder of [`Client::add_standard_account`](super::Client::add_standard_account).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// Add credentials record
+    ///
+    /// Adds an SMTP server credentials record. Swagger operationId `AddStandardAccount`.
+    ///
+    /// `POST /api/v1/accounts/standard`
+    ///
+    /// Reference:
+    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html>
+    #[operation(
+        add_standard_account,
+        POST,
+        "/api/v1/accounts/standard",
+        "addStandardAccount"
+    )]
+    #[response(201u16, json, models::StandardAccount)]
     pub struct AddStandardAccount<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::StandardAccountCreateSpec,
+        #[body(json)]
+        body: models::StandardAccountCreateSpec,
     }
-    impl<'a> rt::Operation<'a> for AddStandardAccount<'a> {
-        type Output = models::StandardAccount;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "addStandardAccount",
-                "/api/v1/accounts/standard",
-                true,
-            );
-            request.literal("/accounts/standard");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(201u16)
-        }
-    }
-    rt::request_builder!(AddStandardAccount { body });
-    /// Request builder of [`Client::amazon_accounts_get_all`](super::Client::amazon_accounts_get_all).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `amazonAccountsGetAll`.
+    ///
+    /// `GET /api/v1/accounts/amazon`
+    #[operation(
+        amazon_accounts_get_all,
+        GET,
+        "/api/v1/accounts/amazon",
+        "amazonAccountsGetAll"
+    )]
+    #[response(200u16, json, models::AmazonAccountsPage)]
     pub struct AmazonAccountsGetAll<'a> {
-        pub(super) client: &'a super::Client,
-        /// SearchPattern
-        pub(super) search_pattern: Option<String>,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::AmazonAccountsGetAllSortItem>>,
-    }
-    impl<'a> AmazonAccountsGetAll<'a> {
         /// Sets `SearchPattern`.
-        pub fn search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-            self.search_pattern = Some(search_pattern.into());
-            self
-        }
+        #[query("SearchPattern", into)]
+        search_pattern: Option<String>,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::AmazonAccountsGetAllSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", csv)]
+        sort: Option<Vec<models::AmazonAccountsGetAllSortItem>>,
     }
-    impl<'a> rt::Operation<'a> for AmazonAccountsGetAll<'a> {
-        type Output = models::AmazonAccountsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "amazonAccountsGetAll",
-                "/api/v1/accounts/amazon",
-                true,
-            );
-            request.literal("/accounts/amazon");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), true);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(AmazonAccountsGetAll { search_pattern, offset, limit, sort });
-    /// Request builder of [`Client::amazon_accounts_get_one_by_id`](super::Client::amazon_accounts_get_one_by_id).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `amazonAccountsGetOneById`.
+    ///
+    /// `GET /api/v1/accounts/amazon/{amazonAccountId}`
+    #[operation(
+        amazon_accounts_get_one_by_id,
+        GET,
+        "/api/v1/accounts/amazon/{amazonAccountId}",
+        "amazonAccountsGetOneById"
+    )]
+    #[response(200u16, json, models::AmazonAccount)]
     pub struct AmazonAccountsGetOneById<'a> {
-        pub(super) client: &'a super::Client,
-        /// amazonAccountId
-        pub(super) amazon_account_id: ::veeam_runtime::Uuid,
+        #[path("amazonAccountId")]
+        amazon_account_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for AmazonAccountsGetOneById<'a> {
-        type Output = models::AmazonAccount;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "amazonAccountsGetOneById",
-                "/api/v1/accounts/amazon/{amazonAccountId}",
-                true,
-            );
-            request.literal("/accounts/amazon/");
-            request.segment(&self.amazon_account_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(AmazonAccountsGetOneById { amazon_account_id });
-    /// Request builder of [`Client::ambiguous_api_version`](super::Client::ambiguous_api_version).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct AmbiguousApiVersion<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> AmbiguousApiVersion<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for AmbiguousApiVersion<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "ambiguousApiVersion",
-                "/api/v1/problems/ambiguousApiVersion",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/ambiguousApiVersion");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(AmbiguousApiVersion {});
-    /// Request builder of [`Client::api_version_unspecified`](super::Client::api_version_unspecified).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ApiVersionUnspecified<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> ApiVersionUnspecified<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ApiVersionUnspecified<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "apiVersionUnspecified",
-                "/api/v1/problems/apiVersionUnspecified",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/apiVersionUnspecified");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(ApiVersionUnspecified {});
-    /// Request builder of [`Client::authenticate`](super::Client::authenticate).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `ambiguousApiVersion`.
+    ///
+    /// `GET /api/v1/problems/ambiguousApiVersion`
+    #[operation(
+        ambiguous_api_version,
+        GET,
+        "/api/v1/problems/ambiguousApiVersion",
+        "ambiguousApiVersion"
+    )]
+    #[request(public, accept = "text/html", stream)]
+    #[response(200u16, download, rt::Download)]
+    pub struct AmbiguousApiVersion<'a> {}
+    /// `apiVersionUnspecified`.
+    ///
+    /// `GET /api/v1/problems/apiVersionUnspecified`
+    #[operation(
+        api_version_unspecified,
+        GET,
+        "/api/v1/problems/apiVersionUnspecified",
+        "apiVersionUnspecified"
+    )]
+    #[request(public, accept = "text/html", stream)]
+    #[response(200u16, download, rt::Download)]
+    pub struct ApiVersionUnspecified<'a> {}
+    /// Request tokens
+    ///
+    /// Exchanges credentials (or a refresh token) for an access token and a refresh token.
+    /// Swagger operationId `Authenticate`.
+    ///
+    /// `POST /api/v1/token`
+    ///
+    /// Reference:
+    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
+    /// - <https://helpcenter.veeam.com/docs/vbaws/rest/refresh_token.html>
+    #[operation(authenticate, POST, "/api/v1/token", "authenticate")]
+    #[request(public, sensitive_response)]
+    #[response(200u16, json, models::RestLogin)]
     pub struct Authenticate<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::LoginSpec,
+        #[body(form)]
+        body: models::LoginSpec,
     }
-    impl<'a> rt::Operation<'a> for Authenticate<'a> {
-        type Output = models::RestLogin;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "authenticate",
-                "/api/v1/token",
-                false,
-            );
-            request.sensitive_response();
-            request.literal("/token");
-            request.form_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(Authenticate { body });
-    /// Request builder of [`Client::browse_availability_zones`](super::Client::browse_availability_zones).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `browseAvailabilityZones`.
+    ///
+    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/availabilityZones`
+    #[operation(
+        browse_availability_zones,
+        GET,
+        "/api/v1/amazonConnections/{amazonConnectionId}/availabilityZones",
+        "browseAvailabilityZones"
+    )]
+    #[response(200u16, json, models::RegionsPage)]
     pub struct BrowseAvailabilityZones<'a> {
-        pub(super) client: &'a super::Client,
-        /// amazonConnectionId
-        pub(super) amazon_connection_id: ::veeam_runtime::Uuid,
+        #[path("amazonConnectionId")]
+        amazon_connection_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for BrowseAvailabilityZones<'a> {
-        type Output = models::RegionsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "browseAvailabilityZones",
-                "/api/v1/amazonConnections/{amazonConnectionId}/availabilityZones",
-                true,
-            );
-            request.literal("/amazonConnections/");
-            request.segment(&self.amazon_connection_id);
-            request.literal("/availabilityZones");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(BrowseAvailabilityZones { amazon_connection_id });
-    /// Request builder of [`Client::browse_bucket_folders`](super::Client::browse_bucket_folders).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `browseBucketFolders`.
+    ///
+    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/browseBucketFolders/{bucketId}`
+    #[operation(
+        browse_bucket_folders,
+        GET,
+        "/api/v1/amazonConnections/{amazonConnectionId}/browseBucketFolders/{bucketId}",
+        "browseBucketFolders"
+    )]
+    #[response(200u16, json, models::BucketFoldersPage)]
     pub struct BrowseBucketFolders<'a> {
-        pub(super) client: &'a super::Client,
-        /// amazonConnectionId
-        pub(super) amazon_connection_id: ::veeam_runtime::Uuid,
-        /// bucketId
-        pub(super) bucket_id: ::veeam_runtime::Uuid,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::BrowseBucketFoldersSortItem>>,
-    }
-    impl<'a> BrowseBucketFolders<'a> {
+        #[path("amazonConnectionId")]
+        amazon_connection_id: ::veeam_runtime::Uuid,
+        #[path("bucketId")]
+        bucket_id: ::veeam_runtime::Uuid,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::BrowseBucketFoldersSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", csv)]
+        sort: Option<Vec<models::BrowseBucketFoldersSortItem>>,
     }
-    impl<'a> rt::Operation<'a> for BrowseBucketFolders<'a> {
-        type Output = models::BucketFoldersPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "browseBucketFolders",
-                "/api/v1/amazonConnections/{amazonConnectionId}/browseBucketFolders/{bucketId}",
-                true,
-            );
-            request.literal("/amazonConnections/");
-            request.segment(&self.amazon_connection_id);
-            request.literal("/browseBucketFolders/");
-            request.segment(&self.bucket_id);
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), true);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        BrowseBucketFolders { amazon_connection_id, bucket_id, offset, limit, sort }
-    );
-    /// Request builder of [`Client::browse_cloud_networks`](super::Client::browse_cloud_networks).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `browseCloudNetworks`.
+    ///
+    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudNetworks`
+    #[operation(
+        browse_cloud_networks,
+        GET,
+        "/api/v1/amazonConnections/{amazonConnectionId}/cloudNetworks",
+        "browseCloudNetworks"
+    )]
+    #[response(200u16, json, models::CloudNetworksPage)]
     pub struct BrowseCloudNetworks<'a> {
-        pub(super) client: &'a super::Client,
-        /// amazonConnectionId
-        pub(super) amazon_connection_id: ::veeam_runtime::Uuid,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-    }
-    impl<'a> BrowseCloudNetworks<'a> {
+        #[path("amazonConnectionId")]
+        amazon_connection_id: ::veeam_runtime::Uuid,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
     }
-    impl<'a> rt::Operation<'a> for BrowseCloudNetworks<'a> {
-        type Output = models::CloudNetworksPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "browseCloudNetworks",
-                "/api/v1/amazonConnections/{amazonConnectionId}/cloudNetworks",
-                true,
-            );
-            request.literal("/amazonConnections/");
-            request.segment(&self.amazon_connection_id);
-            request.literal("/cloudNetworks");
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(BrowseCloudNetworks { amazon_connection_id, offset, limit });
-    /// Request builder of [`Client::browse_cloud_security_groups`](super::Client::browse_cloud_security_groups).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `browseCloudSecurityGroups`.
+    ///
+    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudSecurityGroups`
+    #[operation(
+        browse_cloud_security_groups,
+        GET,
+        "/api/v1/amazonConnections/{amazonConnectionId}/cloudSecurityGroups",
+        "browseCloudSecurityGroups"
+    )]
+    #[response(200u16, json, models::CloudSecurityGroupsPage)]
     pub struct BrowseCloudSecurityGroups<'a> {
-        pub(super) client: &'a super::Client,
-        /// amazonConnectionId
-        pub(super) amazon_connection_id: ::veeam_runtime::Uuid,
-        /// cloudNetworkId
-        pub(super) cloud_network_id: Option<String>,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-    }
-    impl<'a> BrowseCloudSecurityGroups<'a> {
+        #[path("amazonConnectionId")]
+        amazon_connection_id: ::veeam_runtime::Uuid,
         /// Sets `cloudNetworkId`.
-        pub fn cloud_network_id(mut self, cloud_network_id: impl Into<String>) -> Self {
-            self.cloud_network_id = Some(cloud_network_id.into());
-            self
-        }
+        #[query("cloudNetworkId", into)]
+        cloud_network_id: Option<String>,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
     }
-    impl<'a> rt::Operation<'a> for BrowseCloudSecurityGroups<'a> {
-        type Output = models::CloudSecurityGroupsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "browseCloudSecurityGroups",
-                "/api/v1/amazonConnections/{amazonConnectionId}/cloudSecurityGroups",
-                true,
-            );
-            request.literal("/amazonConnections/");
-            request.segment(&self.amazon_connection_id);
-            request.literal("/cloudSecurityGroups");
-            request.query("cloudNetworkId", self.cloud_network_id.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        BrowseCloudSecurityGroups { amazon_connection_id, cloud_network_id, offset, limit
-        }
-    );
-    /// Request builder of [`Client::browse_cloud_subnetworks`](super::Client::browse_cloud_subnetworks).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `browseCloudSubnetworks`.
+    ///
+    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudSubnetworks`
+    #[operation(
+        browse_cloud_subnetworks,
+        GET,
+        "/api/v1/amazonConnections/{amazonConnectionId}/cloudSubnetworks",
+        "browseCloudSubnetworks"
+    )]
+    #[response(200u16, json, models::CloudSubnetworksPage)]
     pub struct BrowseCloudSubnetworks<'a> {
-        pub(super) client: &'a super::Client,
-        /// amazonConnectionId
-        pub(super) amazon_connection_id: ::veeam_runtime::Uuid,
-        /// cloudNetworkId
-        pub(super) cloud_network_id: Option<String>,
-        /// availabilityZone
-        pub(super) availability_zone: Option<::veeam_runtime::Uuid>,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-    }
-    impl<'a> BrowseCloudSubnetworks<'a> {
+        #[path("amazonConnectionId")]
+        amazon_connection_id: ::veeam_runtime::Uuid,
         /// Sets `cloudNetworkId`.
-        pub fn cloud_network_id(mut self, cloud_network_id: impl Into<String>) -> Self {
-            self.cloud_network_id = Some(cloud_network_id.into());
-            self
-        }
+        #[query("cloudNetworkId", into)]
+        cloud_network_id: Option<String>,
         /// Sets `availabilityZone`.
-        pub fn availability_zone(
-            mut self,
-            availability_zone: ::veeam_runtime::Uuid,
-        ) -> Self {
-            self.availability_zone = Some(availability_zone);
-            self
-        }
+        #[query("availabilityZone")]
+        availability_zone: Option<::veeam_runtime::Uuid>,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
     }
-    impl<'a> rt::Operation<'a> for BrowseCloudSubnetworks<'a> {
-        type Output = models::CloudSubnetworksPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "browseCloudSubnetworks",
-                "/api/v1/amazonConnections/{amazonConnectionId}/cloudSubnetworks",
-                true,
-            );
-            request.literal("/amazonConnections/");
-            request.segment(&self.amazon_connection_id);
-            request.literal("/cloudSubnetworks");
-            request.query("cloudNetworkId", self.cloud_network_id.as_deref());
-            request.query("availabilityZone", self.availability_zone.as_ref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        BrowseCloudSubnetworks { amazon_connection_id, cloud_network_id,
-        availability_zone, offset, limit }
-    );
-    /// Request builder of [`Client::browse_encryption_keys`](super::Client::browse_encryption_keys).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `browseEncryptionKeys`.
+    ///
+    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudEncryptionKeys`
+    #[operation(
+        browse_encryption_keys,
+        GET,
+        "/api/v1/amazonConnections/{amazonConnectionId}/cloudEncryptionKeys",
+        "browseEncryptionKeys"
+    )]
+    #[response(200u16, json, models::CloudEncryptionKeysPage)]
     pub struct BrowseEncryptionKeys<'a> {
-        pub(super) client: &'a super::Client,
-        /// amazonConnectionId
-        pub(super) amazon_connection_id: ::veeam_runtime::Uuid,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-    }
-    impl<'a> BrowseEncryptionKeys<'a> {
+        #[path("amazonConnectionId")]
+        amazon_connection_id: ::veeam_runtime::Uuid,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
     }
-    impl<'a> rt::Operation<'a> for BrowseEncryptionKeys<'a> {
-        type Output = models::CloudEncryptionKeysPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "browseEncryptionKeys",
-                "/api/v1/amazonConnections/{amazonConnectionId}/cloudEncryptionKeys",
-                true,
-            );
-            request.literal("/amazonConnections/");
-            request.segment(&self.amazon_connection_id);
-            request.literal("/cloudEncryptionKeys");
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(BrowseEncryptionKeys { amazon_connection_id, offset, limit });
-    /// Request builder of [`Client::bucket_by_id`](super::Client::bucket_by_id).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `bucketById`.
+    ///
+    /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}`
+    #[operation(
+        bucket_by_id,
+        GET,
+        "/api/v1/cloudInfrastructure/buckets/{bucketId}",
+        "bucketById"
+    )]
+    #[response(200u16, json, models::Bucket)]
     pub struct BucketById<'a> {
-        pub(super) client: &'a super::Client,
-        /// bucketId
-        pub(super) bucket_id: ::veeam_runtime::Uuid,
+        #[path("bucketId")]
+        bucket_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for BucketById<'a> {
-        type Output = models::Bucket;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "bucketById",
-                "/api/v1/cloudInfrastructure/buckets/{bucketId}",
-                true,
-            );
-            request.literal("/cloudInfrastructure/buckets/");
-            request.segment(&self.bucket_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(BucketById { bucket_id });
-    /// Request builder of [`Client::buckets`](super::Client::buckets).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `buckets`.
+    ///
+    /// `GET /api/v1/cloudInfrastructure/buckets`
+    #[operation(buckets, GET, "/api/v1/cloudInfrastructure/buckets", "buckets")]
+    #[response(200u16, json, models::BucketsPage)]
     pub struct Buckets<'a> {
-        pub(super) client: &'a super::Client,
-        /// AmazonAccountId
-        pub(super) amazon_account_id: Option<::veeam_runtime::Uuid>,
-        /// SearchPattern
-        pub(super) search_pattern: Option<String>,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::BucketsSortItem>>,
-    }
-    impl<'a> Buckets<'a> {
         /// Sets `AmazonAccountId`.
-        pub fn amazon_account_id(
-            mut self,
-            amazon_account_id: ::veeam_runtime::Uuid,
-        ) -> Self {
-            self.amazon_account_id = Some(amazon_account_id);
-            self
-        }
+        #[query("AmazonAccountId")]
+        amazon_account_id: Option<::veeam_runtime::Uuid>,
         /// Sets `SearchPattern`.
-        pub fn search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-            self.search_pattern = Some(search_pattern.into());
-            self
-        }
+        #[query("SearchPattern", into)]
+        search_pattern: Option<String>,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::BucketsSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", csv)]
+        sort: Option<Vec<models::BucketsSortItem>>,
     }
-    impl<'a> rt::Operation<'a> for Buckets<'a> {
-        type Output = models::BucketsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "buckets",
-                "/api/v1/cloudInfrastructure/buckets",
-                true,
-            );
-            request.literal("/cloudInfrastructure/buckets");
-            request.query("AmazonAccountId", self.amazon_account_id.as_ref());
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), true);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        Buckets { amazon_account_id, search_pattern, offset, limit, sort }
-    );
-    /// Request builder of [`Client::check_instance`](super::Client::check_instance).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `checkInstance`.
+    ///
+    /// `POST /api/v1/users/checkInstanceId`
+    #[operation(check_instance, POST, "/api/v1/users/checkInstanceId", "checkInstance")]
+    #[request(public)]
+    #[response(200u16, json, models::CheckInstanceIdResult)]
     pub struct CheckInstance<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::CheckInstanceIdSpec,
+        #[body(json)]
+        body: models::CheckInstanceIdSpec,
     }
-    impl<'a> rt::Operation<'a> for CheckInstance<'a> {
-        type Output = models::CheckInstanceIdResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "checkInstance",
-                "/api/v1/users/checkInstanceId",
-                false,
-            );
-            request.literal("/users/checkInstanceId");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(CheckInstance { body });
-    /// Request builder of [`Client::create_amazon_connection`](super::Client::create_amazon_connection).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `createAmazonConnection`.
+    ///
+    /// `POST /api/v1/amazonConnections`
+    #[operation(
+        create_amazon_connection,
+        POST,
+        "/api/v1/amazonConnections",
+        "createAmazonConnection"
+    )]
+    #[response(201u16, json, models::AmazonConnection)]
     pub struct CreateAmazonConnection<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::AmazonConnectionSpec,
+        #[body(json)]
+        body: models::AmazonConnectionSpec,
     }
-    impl<'a> rt::Operation<'a> for CreateAmazonConnection<'a> {
-        type Output = models::AmazonConnection;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "createAmazonConnection",
-                "/api/v1/amazonConnections",
-                true,
-            );
-            request.literal("/amazonConnections");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(201u16)
-        }
-    }
-    rt::request_builder!(CreateAmazonConnection { body });
-    /// Request builder of [`Client::create_authorization_code`](super::Client::create_authorization_code).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct CreateAuthorizationCode<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for CreateAuthorizationCode<'a> {
-        type Output = models::AuthorizationCode;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "createAuthorizationCode",
-                "/api/v1/token/authorizationCode",
-                true,
-            );
-            request.literal("/token/authorizationCode");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(CreateAuthorizationCode {});
-    /// Request builder of [`Client::create_default_user`](super::Client::create_default_user).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `createAuthorizationCode`.
+    ///
+    /// `POST /api/v1/token/authorizationCode`
+    #[operation(
+        create_authorization_code,
+        POST,
+        "/api/v1/token/authorizationCode",
+        "createAuthorizationCode"
+    )]
+    #[response(200u16, json, models::AuthorizationCode)]
+    pub struct CreateAuthorizationCode<'a> {}
+    /// `createDefaultUser`.
+    ///
+    /// `POST /api/v1/users/createDefaultUser`
+    #[operation(
+        create_default_user,
+        POST,
+        "/api/v1/users/createDefaultUser",
+        "createDefaultUser"
+    )]
+    #[request(public)]
+    #[response(201u16, json, models::User)]
     pub struct CreateDefaultUser<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::DefaultUserSpec,
+        #[body(json)]
+        body: models::DefaultUserSpec,
     }
-    impl<'a> rt::Operation<'a> for CreateDefaultUser<'a> {
-        type Output = models::User;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "createDefaultUser",
-                "/api/v1/users/createDefaultUser",
-                false,
-            );
-            request.literal("/users/createDefaultUser");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(201u16)
-        }
-    }
-    rt::request_builder!(CreateDefaultUser { body });
-    /// Request builder of [`Client::create_policy`](super::Client::create_policy).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `createPolicy`.
+    ///
+    /// `POST /api/v1/policies`
+    #[operation(create_policy, POST, "/api/v1/policies", "createPolicy")]
+    #[response(201u16, json, models::Policy)]
     pub struct CreatePolicy<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::PolicySpec,
+        #[body(json)]
+        body: models::PolicySpec,
     }
-    impl<'a> rt::Operation<'a> for CreatePolicy<'a> {
-        type Output = models::Policy;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "createPolicy",
-                "/api/v1/policies",
-                true,
-            );
-            request.literal("/policies");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(201u16)
-        }
-    }
-    rt::request_builder!(CreatePolicy { body });
-    /// Request builder of [`Client::create_region_settings`](super::Client::create_region_settings).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `createRegionSettings`.
+    ///
+    /// `POST /api/v1/settings/regions`
+    #[operation(
+        create_region_settings,
+        POST,
+        "/api/v1/settings/regions",
+        "createRegionSettings"
+    )]
+    #[response(201u16, json, models::RegionSettings)]
     pub struct CreateRegionSettings<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::RegionSettingsSpec,
+        #[body(json)]
+        body: models::RegionSettingsSpec,
     }
-    impl<'a> rt::Operation<'a> for CreateRegionSettings<'a> {
-        type Output = models::RegionSettings;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "createRegionSettings",
-                "/api/v1/settings/regions",
-                true,
-            );
-            request.literal("/settings/regions");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(201u16)
-        }
-    }
-    rt::request_builder!(CreateRegionSettings { body });
-    /// Request builder of [`Client::create_repository`](super::Client::create_repository).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `createRepository`.
+    ///
+    /// `POST /api/v1/repositories`
+    #[operation(create_repository, POST, "/api/v1/repositories", "createRepository")]
+    #[response(201u16, json, models::Repository)]
     pub struct CreateRepository<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::RepositoryCreateSpec,
+        #[body(json)]
+        body: models::RepositoryCreateSpec,
     }
-    impl<'a> rt::Operation<'a> for CreateRepository<'a> {
-        type Output = models::Repository;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "createRepository",
-                "/api/v1/repositories",
-                true,
-            );
-            request.literal("/repositories");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(201u16)
-        }
-    }
-    rt::request_builder!(CreateRepository { body });
-    /// Request builder of [`Client::create_user`](super::Client::create_user).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `createUser`.
+    ///
+    /// `POST /api/v1/users`
+    #[operation(create_user, POST, "/api/v1/users", "createUser")]
+    #[response(201u16, json, models::User)]
     pub struct CreateUser<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::UserCreateSpec,
+        #[body(json)]
+        body: models::UserCreateSpec,
     }
-    impl<'a> rt::Operation<'a> for CreateUser<'a> {
-        type Output = models::User;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "createUser",
-                "/api/v1/users",
-                true,
-            );
-            request.literal("/users");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(201u16)
-        }
-    }
-    rt::request_builder!(CreateUser { body });
-    /// Request builder of [`Client::delete_amazon_account`](super::Client::delete_amazon_account).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `deleteAmazonAccount`.
+    ///
+    /// `DELETE /api/v1/accounts/amazon/{amazonAccountId}`
+    #[operation(
+        delete_amazon_account,
+        DELETE,
+        "/api/v1/accounts/amazon/{amazonAccountId}",
+        "deleteAmazonAccount"
+    )]
+    #[response(200u16)]
     pub struct DeleteAmazonAccount<'a> {
-        pub(super) client: &'a super::Client,
-        /// amazonAccountId
-        pub(super) amazon_account_id: ::veeam_runtime::Uuid,
+        #[path("amazonAccountId")]
+        amazon_account_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for DeleteAmazonAccount<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::DELETE,
-                "deleteAmazonAccount",
-                "/api/v1/accounts/amazon/{amazonAccountId}",
-                true,
-            );
-            request.literal("/accounts/amazon/");
-            request.segment(&self.amazon_account_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(200u16)
-        }
-    }
-    rt::request_builder!(DeleteAmazonAccount { amazon_account_id });
-    /// Request builder of [`Client::delete_amazon_connection`](super::Client::delete_amazon_connection).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `deleteAmazonConnection`.
+    ///
+    /// `DELETE /api/v1/amazonConnections/{amazonConnectionId}`
+    #[operation(
+        delete_amazon_connection,
+        DELETE,
+        "/api/v1/amazonConnections/{amazonConnectionId}",
+        "deleteAmazonConnection"
+    )]
+    #[response(204u16)]
     pub struct DeleteAmazonConnection<'a> {
-        pub(super) client: &'a super::Client,
-        /// amazonConnectionId
-        pub(super) amazon_connection_id: ::veeam_runtime::Uuid,
+        #[path("amazonConnectionId")]
+        amazon_connection_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for DeleteAmazonConnection<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::DELETE,
-                "deleteAmazonConnection",
-                "/api/v1/amazonConnections/{amazonConnectionId}",
-                true,
-            );
-            request.literal("/amazonConnections/");
-            request.segment(&self.amazon_connection_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(DeleteAmazonConnection { amazon_connection_id });
-    /// Request builder of [`Client::delete_policy`](super::Client::delete_policy).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `deletePolicy`.
+    ///
+    /// `DELETE /api/v1/policies/{policyId}`
+    #[operation(delete_policy, DELETE, "/api/v1/policies/{policyId}", "deletePolicy")]
+    #[response(200u16)]
     pub struct DeletePolicy<'a> {
-        pub(super) client: &'a super::Client,
-        /// policyId
-        pub(super) policy_id: ::veeam_runtime::Uuid,
+        #[path("policyId")]
+        policy_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for DeletePolicy<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::DELETE,
-                "deletePolicy",
-                "/api/v1/policies/{policyId}",
-                true,
-            );
-            request.literal("/policies/");
-            request.segment(&self.policy_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(200u16)
-        }
-    }
-    rt::request_builder!(DeletePolicy { policy_id });
-    /// Request builder of [`Client::delete_region_settings`](super::Client::delete_region_settings).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `deleteRegionSettings`.
+    ///
+    /// `DELETE /api/v1/settings/regions/{regionId}`
+    #[operation(
+        delete_region_settings,
+        DELETE,
+        "/api/v1/settings/regions/{regionId}",
+        "deleteRegionSettings"
+    )]
+    #[response(204u16)]
     pub struct DeleteRegionSettings<'a> {
-        pub(super) client: &'a super::Client,
-        /// regionId
-        pub(super) region_id: ::veeam_runtime::Uuid,
+        #[path("regionId")]
+        region_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for DeleteRegionSettings<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::DELETE,
-                "deleteRegionSettings",
-                "/api/v1/settings/regions/{regionId}",
-                true,
-            );
-            request.literal("/settings/regions/");
-            request.segment(&self.region_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(DeleteRegionSettings { region_id });
-    /// Request builder of [`Client::delete_repository`](super::Client::delete_repository).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `deleteRepository`.
+    ///
+    /// `DELETE /api/v1/repositories/{repositoryId}`
+    #[operation(
+        delete_repository,
+        DELETE,
+        "/api/v1/repositories/{repositoryId}",
+        "deleteRepository"
+    )]
+    #[response(200u16)]
     pub struct DeleteRepository<'a> {
-        pub(super) client: &'a super::Client,
-        /// repositoryId
-        pub(super) repository_id: ::veeam_runtime::Uuid,
+        #[path("repositoryId")]
+        repository_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for DeleteRepository<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::DELETE,
-                "deleteRepository",
-                "/api/v1/repositories/{repositoryId}",
-                true,
-            );
-            request.literal("/repositories/");
-            request.segment(&self.repository_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(200u16)
-        }
-    }
-    rt::request_builder!(DeleteRepository { repository_id });
-    /// Request builder of [`Client::delete_standard_account`](super::Client::delete_standard_account).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// Remove credentials record
+    ///
+    /// Removes an SMTP server credentials record. Swagger operationId `DeleteStandardAccount`.
+    ///
+    /// `DELETE /api/v1/accounts/standard/{standardAccountId}`
+    ///
+    /// Reference:
+    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/remove_smtp_account.html>
+    #[operation(
+        delete_standard_account,
+        DELETE,
+        "/api/v1/accounts/standard/{standardAccountId}",
+        "deleteStandardAccount"
+    )]
+    #[response(read = read_response, ())]
     pub struct DeleteStandardAccount<'a> {
-        pub(super) client: &'a super::Client,
-        /// System ID of the record.
-        pub(super) standard_account_id: ::veeam_runtime::Uuid,
+        #[path("standardAccountId")]
+        standard_account_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for DeleteStandardAccount<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::DELETE,
-                "deleteStandardAccount",
-                "/api/v1/accounts/standard/{standardAccountId}",
-                true,
-            );
-            request.literal("/accounts/standard/");
-            request.segment(&self.standard_account_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+    impl<'a> DeleteStandardAccount<'a> {
+        #[allow(clippy::result_large_err)]
+        fn read_response(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => Ok(()),
                 204u16 => Ok(()),
@@ -3196,4898 +600,1929 @@ pub mod requests {
             }
         }
     }
-    rt::request_builder!(DeleteStandardAccount { standard_account_id });
-    /// Request builder of [`Client::delete_user`](super::Client::delete_user).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `deleteUser`.
+    ///
+    /// `DELETE /api/v1/users/{userId}`
+    #[operation(delete_user, DELETE, "/api/v1/users/{userId}", "deleteUser")]
+    #[response(204u16)]
     pub struct DeleteUser<'a> {
-        pub(super) client: &'a super::Client,
-        /// userId
-        pub(super) user_id: String,
+        #[path("userId", into)]
+        user_id: String,
     }
-    impl<'a> rt::Operation<'a> for DeleteUser<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::DELETE,
-                "deleteUser",
-                "/api/v1/users/{userId}",
-                true,
-            );
-            request.literal("/users/");
-            request.segment(&self.user_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(DeleteUser { user_id });
-    /// Request builder of [`Client::delete_virtual_machine_backups`](super::Client::delete_virtual_machine_backups).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `deleteVirtualMachineBackups`.
+    ///
+    /// `POST /api/v1/virtualMachines/{virtualMachineId}/deleteBackups`
+    #[operation(
+        delete_virtual_machine_backups,
+        POST,
+        "/api/v1/virtualMachines/{virtualMachineId}/deleteBackups",
+        "deleteVirtualMachineBackups"
+    )]
+    #[response(202u16, json, models::SessionLink)]
     pub struct DeleteVirtualMachineBackups<'a> {
-        pub(super) client: &'a super::Client,
-        /// virtualMachineId
-        pub(super) virtual_machine_id: ::veeam_runtime::Uuid,
+        #[path("virtualMachineId")]
+        virtual_machine_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for DeleteVirtualMachineBackups<'a> {
-        type Output = models::SessionLink;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "deleteVirtualMachineBackups",
-                "/api/v1/virtualMachines/{virtualMachineId}/deleteBackups",
-                true,
-            );
-            request.literal("/virtualMachines/");
-            request.segment(&self.virtual_machine_id);
-            request.literal("/deleteBackups");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(202u16)
-        }
-    }
-    rt::request_builder!(DeleteVirtualMachineBackups { virtual_machine_id });
-    /// Request builder of [`Client::delete_virtual_machine_snapshots`](super::Client::delete_virtual_machine_snapshots).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `deleteVirtualMachineSnapshots`.
+    ///
+    /// `POST /api/v1/virtualMachines/{virtualMachineId}/deleteSnapshots`
+    #[operation(
+        delete_virtual_machine_snapshots,
+        POST,
+        "/api/v1/virtualMachines/{virtualMachineId}/deleteSnapshots",
+        "deleteVirtualMachineSnapshots"
+    )]
+    #[response(202u16, json, models::SessionLink)]
     pub struct DeleteVirtualMachineSnapshots<'a> {
-        pub(super) client: &'a super::Client,
-        /// virtualMachineId
-        pub(super) virtual_machine_id: ::veeam_runtime::Uuid,
+        #[path("virtualMachineId")]
+        virtual_machine_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for DeleteVirtualMachineSnapshots<'a> {
-        type Output = models::SessionLink;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "deleteVirtualMachineSnapshots",
-                "/api/v1/virtualMachines/{virtualMachineId}/deleteSnapshots",
-                true,
-            );
-            request.literal("/virtualMachines/");
-            request.segment(&self.virtual_machine_id);
-            request.literal("/deleteSnapshots");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(202u16)
-        }
-    }
-    rt::request_builder!(DeleteVirtualMachineSnapshots { virtual_machine_id });
-    /// Request builder of [`Client::disable_mfa`](super::Client::disable_mfa).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `disableMfa`.
+    ///
+    /// `POST /api/v1/users/{userId}/disableMfa`
+    #[operation(disable_mfa, POST, "/api/v1/users/{userId}/disableMfa", "disableMfa")]
+    #[response(200u16)]
     pub struct DisableMfa<'a> {
-        pub(super) client: &'a super::Client,
-        /// userId
-        pub(super) user_id: String,
+        #[path("userId", into)]
+        user_id: String,
     }
-    impl<'a> rt::Operation<'a> for DisableMfa<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "disableMfa",
-                "/api/v1/users/{userId}/disableMfa",
-                true,
-            );
-            request.literal("/users/");
-            request.segment(&self.user_id);
-            request.literal("/disableMfa");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(200u16)
-        }
-    }
-    rt::request_builder!(DisableMfa { user_id });
-    /// Request builder of [`Client::disable_policy`](super::Client::disable_policy).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `disablePolicy`.
+    ///
+    /// `POST /api/v1/policies/{policyId}/disable`
+    #[operation(
+        disable_policy,
+        POST,
+        "/api/v1/policies/{policyId}/disable",
+        "disablePolicy"
+    )]
+    #[response(200u16)]
     pub struct DisablePolicy<'a> {
-        pub(super) client: &'a super::Client,
-        /// policyId
-        pub(super) policy_id: ::veeam_runtime::Uuid,
+        #[path("policyId")]
+        policy_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for DisablePolicy<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "disablePolicy",
-                "/api/v1/policies/{policyId}/disable",
-                true,
-            );
-            request.literal("/policies/");
-            request.segment(&self.policy_id);
-            request.literal("/disable");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(200u16)
-        }
-    }
-    rt::request_builder!(DisablePolicy { policy_id });
-    /// Request builder of [`Client::download_license_agreement_file`](super::Client::download_license_agreement_file).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `downloadLicenseAgreementFile`.
+    ///
+    /// `GET /api/v1/licenseAgreement/download`
+    #[operation(
+        download_license_agreement_file,
+        GET,
+        "/api/v1/licenseAgreement/download",
+        "downloadLicenseAgreementFile"
+    )]
+    #[request(
+        public,
+        accept = "application/octet-stream, application/problem+json",
+        choose_accept("application/octet-stream", "application/problem+json"),
+        stream
+    )]
+    #[response(200u16, download, rt::Download)]
     pub struct DownloadLicenseAgreementFile<'a> {
-        pub(super) client: &'a super::Client,
-        /// licenseAgreementType
-        pub(super) license_agreement_type: models::DownloadLicenseAgreementFileLicenseAgreementType,
-        pub(super) accept: Option<&'static str>,
+        #[query("licenseAgreementType")]
+        license_agreement_type: models::DownloadLicenseAgreementFileLicenseAgreementType,
     }
-    impl<'a> DownloadLicenseAgreementFile<'a> {
-        /// Asks for one of the documented media types (`application/octet-stream`, `application/problem+json`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
-            self
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for DownloadLicenseAgreementFile<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "downloadLicenseAgreementFile",
-                "/api/v1/licenseAgreement/download",
-                false,
-            );
-            request
-                .accept(
-                    self
-                        .accept
-                        .unwrap_or("application/octet-stream, application/problem+json"),
-                );
-            request.literal("/licenseAgreement/download");
-            request.query("licenseAgreementType", Some(&self.license_agreement_type));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(DownloadLicenseAgreementFile { license_agreement_type });
-    /// Request builder of [`Client::enable_mfa`](super::Client::enable_mfa).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `enableMfa`.
+    ///
+    /// `POST /api/v1/users/{userId}/enableMfa`
+    #[operation(enable_mfa, POST, "/api/v1/users/{userId}/enableMfa", "enableMfa")]
+    #[request(sensitive_response)]
+    #[response(200u16, json, models::UserMfaData)]
     pub struct EnableMfa<'a> {
-        pub(super) client: &'a super::Client,
-        /// userId
-        pub(super) user_id: String,
-        pub(super) body: models::UserMfaSetup,
+        #[path("userId", into)]
+        user_id: String,
+        #[body(json)]
+        body: models::UserMfaSetup,
     }
-    impl<'a> rt::Operation<'a> for EnableMfa<'a> {
-        type Output = models::UserMfaData;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "enableMfa",
-                "/api/v1/users/{userId}/enableMfa",
-                true,
-            );
-            request.sensitive_response();
-            request.literal("/users/");
-            request.segment(&self.user_id);
-            request.literal("/enableMfa");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(EnableMfa { user_id, body });
-    /// Request builder of [`Client::enable_policy`](super::Client::enable_policy).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `enablePolicy`.
+    ///
+    /// `POST /api/v1/policies/{policyId}/enable`
+    #[operation(
+        enable_policy,
+        POST,
+        "/api/v1/policies/{policyId}/enable",
+        "enablePolicy"
+    )]
+    #[response(200u16)]
     pub struct EnablePolicy<'a> {
-        pub(super) client: &'a super::Client,
-        /// policyId
-        pub(super) policy_id: ::veeam_runtime::Uuid,
+        #[path("policyId")]
+        policy_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for EnablePolicy<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "enablePolicy",
-                "/api/v1/policies/{policyId}/enable",
-                true,
-            );
-            request.literal("/policies/");
-            request.segment(&self.policy_id);
-            request.literal("/enable");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(200u16)
-        }
-    }
-    rt::request_builder!(EnablePolicy { policy_id });
-    /// Request builder of [`Client::expired_access_token`](super::Client::expired_access_token).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ExpiredAccessToken<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> ExpiredAccessToken<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ExpiredAccessToken<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "expiredAccessToken",
-                "/api/v1/problems/expiredAccessToken",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/expiredAccessToken");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(ExpiredAccessToken {});
-    /// Request builder of [`Client::export_amazon_accounts`](super::Client::export_amazon_accounts).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ExportAmazonAccounts<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) accept: Option<&'static str>,
-    }
-    impl<'a> ExportAmazonAccounts<'a> {
-        /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
-            self
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ExportAmazonAccounts<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "exportAmazonAccounts",
-                "/api/v1/accounts/amazon/export",
-                true,
-            );
-            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
-            request.literal("/accounts/amazon/export");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(ExportAmazonAccounts {});
-    /// Request builder of [`Client::export_cost_estimation`](super::Client::export_cost_estimation).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `expiredAccessToken`.
+    ///
+    /// `GET /api/v1/problems/expiredAccessToken`
+    #[operation(
+        expired_access_token,
+        GET,
+        "/api/v1/problems/expiredAccessToken",
+        "expiredAccessToken"
+    )]
+    #[request(public, accept = "text/html", stream)]
+    #[response(200u16, download, rt::Download)]
+    pub struct ExpiredAccessToken<'a> {}
+    /// `exportAmazonAccounts`.
+    ///
+    /// `POST /api/v1/accounts/amazon/export`
+    #[operation(
+        export_amazon_accounts,
+        POST,
+        "/api/v1/accounts/amazon/export",
+        "exportAmazonAccounts"
+    )]
+    #[request(
+        accept = "text/csv, application/xml",
+        choose_accept("text/csv", "application/xml"),
+        stream
+    )]
+    #[response(200u16, download, rt::Download)]
+    pub struct ExportAmazonAccounts<'a> {}
+    /// `exportCostEstimation`.
+    ///
+    /// `POST /api/v1/costEstimation/export`
+    #[operation(
+        export_cost_estimation,
+        POST,
+        "/api/v1/costEstimation/export",
+        "exportCostEstimation"
+    )]
+    #[request(
+        accept = "text/csv, application/xml",
+        choose_accept("text/csv", "application/xml"),
+        stream
+    )]
+    #[response(200u16, download, rt::Download)]
     pub struct ExportCostEstimation<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::PolicySpec,
-        pub(super) accept: Option<&'static str>,
+        #[body(json)]
+        body: models::PolicySpec,
     }
-    impl<'a> ExportCostEstimation<'a> {
-        /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
-            self
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ExportCostEstimation<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "exportCostEstimation",
-                "/api/v1/costEstimation/export",
-                true,
-            );
-            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
-            request.literal("/costEstimation/export");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(ExportCostEstimation { body });
-    /// Request builder of [`Client::export_license`](super::Client::export_license).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ExportLicense<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) accept: Option<&'static str>,
-    }
-    impl<'a> ExportLicense<'a> {
-        /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
-            self
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ExportLicense<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "exportLicense",
-                "/api/v1/licensing/license/export",
-                true,
-            );
-            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
-            request.literal("/licensing/license/export");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(ExportLicense {});
-    /// Request builder of [`Client::export_policies`](super::Client::export_policies).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ExportPolicies<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) accept: Option<&'static str>,
-    }
-    impl<'a> ExportPolicies<'a> {
-        /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
-            self
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ExportPolicies<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "exportPolicies",
-                "/api/v1/policies/export",
-                true,
-            );
-            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
-            request.literal("/policies/export");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(ExportPolicies {});
-    /// Request builder of [`Client::export_policy`](super::Client::export_policy).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `exportLicense`.
+    ///
+    /// `POST /api/v1/licensing/license/export`
+    #[operation(
+        export_license,
+        POST,
+        "/api/v1/licensing/license/export",
+        "exportLicense"
+    )]
+    #[request(
+        accept = "text/csv, application/xml",
+        choose_accept("text/csv", "application/xml"),
+        stream
+    )]
+    #[response(200u16, download, rt::Download)]
+    pub struct ExportLicense<'a> {}
+    /// `exportPolicies`.
+    ///
+    /// `POST /api/v1/policies/export`
+    #[operation(export_policies, POST, "/api/v1/policies/export", "exportPolicies")]
+    #[request(
+        accept = "text/csv, application/xml",
+        choose_accept("text/csv", "application/xml"),
+        stream
+    )]
+    #[response(200u16, download, rt::Download)]
+    pub struct ExportPolicies<'a> {}
+    /// `exportPolicy`.
+    ///
+    /// `GET /api/v1/policies/{policyId}/export`
+    #[operation(
+        export_policy,
+        GET,
+        "/api/v1/policies/{policyId}/export",
+        "exportPolicy"
+    )]
+    #[response(200u16, json, models::PolicyExportModel)]
     pub struct ExportPolicy<'a> {
-        pub(super) client: &'a super::Client,
-        /// policyId
-        pub(super) policy_id: ::veeam_runtime::Uuid,
+        #[path("policyId")]
+        policy_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for ExportPolicy<'a> {
-        type Output = models::PolicyExportModel;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "exportPolicy",
-                "/api/v1/policies/{policyId}/export",
-                true,
-            );
-            request.literal("/policies/");
-            request.segment(&self.policy_id);
-            request.literal("/export");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(ExportPolicy { policy_id });
-    /// Request builder of [`Client::export_repositories`](super::Client::export_repositories).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ExportRepositories<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) accept: Option<&'static str>,
-    }
-    impl<'a> ExportRepositories<'a> {
-        /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
-            self
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ExportRepositories<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "exportRepositories",
-                "/api/v1/repositories/export",
-                true,
-            );
-            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
-            request.literal("/repositories/export");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(ExportRepositories {});
-    /// Request builder of [`Client::export_sessions`](super::Client::export_sessions).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ExportSessions<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) accept: Option<&'static str>,
-    }
-    impl<'a> ExportSessions<'a> {
-        /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
-            self
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ExportSessions<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "exportSessions",
-                "/api/v1/sessions/export",
-                true,
-            );
-            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
-            request.literal("/sessions/export");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(ExportSessions {});
-    /// Request builder of [`Client::export_standard_accounts`](super::Client::export_standard_accounts).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ExportStandardAccounts<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) accept: Option<&'static str>,
-    }
-    impl<'a> ExportStandardAccounts<'a> {
-        /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
-            self
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ExportStandardAccounts<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "exportStandardAccounts",
-                "/api/v1/accounts/standard/export",
-                true,
-            );
-            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
-            request.literal("/accounts/standard/export");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(ExportStandardAccounts {});
-    /// Request builder of [`Client::export_users`](super::Client::export_users).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ExportUsers<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) accept: Option<&'static str>,
-    }
-    impl<'a> ExportUsers<'a> {
-        /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
-            self
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ExportUsers<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "exportUsers",
-                "/api/v1/users/export",
-                true,
-            );
-            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
-            request.literal("/users/export");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(ExportUsers {});
-    /// Request builder of [`Client::export_virtual_machines`](super::Client::export_virtual_machines).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ExportVirtualMachines<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) accept: Option<&'static str>,
-    }
-    impl<'a> ExportVirtualMachines<'a> {
-        /// Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
-            self
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ExportVirtualMachines<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "exportVirtualMachines",
-                "/api/v1/virtualMachines/export",
-                true,
-            );
-            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
-            request.literal("/virtualMachines/export");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(ExportVirtualMachines {});
-    /// Request builder of [`Client::failed_to_remove_user_policy`](super::Client::failed_to_remove_user_policy).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct FailedToRemoveUserPolicy<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> FailedToRemoveUserPolicy<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for FailedToRemoveUserPolicy<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "failedToRemoveUserPolicy",
-                "/api/v1/problems/failedToRemoveUserPolicy",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/failedToRemoveUserPolicy");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(FailedToRemoveUserPolicy {});
-    /// Request builder of [`Client::get_all_amazon_connections`](super::Client::get_all_amazon_connections).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetAllAmazonConnections<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetAllAmazonConnections<'a> {
-        type Output = models::AmazonConnectionsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getAllAmazonConnections",
-                "/api/v1/amazonConnections",
-                true,
-            );
-            request.literal("/amazonConnections");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetAllAmazonConnections {});
-    /// Request builder of [`Client::get_all_license_notifications`](super::Client::get_all_license_notifications).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetAllLicenseNotifications<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetAllLicenseNotifications<'a> {
-        type Output = models::LicenseNotifications;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getAllLicenseNotifications",
-                "/api/v1/licensing/alerts",
-                true,
-            );
-            request.literal("/licensing/alerts");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetAllLicenseNotifications {});
-    /// Request builder of [`Client::get_all_region_settings`](super::Client::get_all_region_settings).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `exportRepositories`.
+    ///
+    /// `POST /api/v1/repositories/export`
+    #[operation(
+        export_repositories,
+        POST,
+        "/api/v1/repositories/export",
+        "exportRepositories"
+    )]
+    #[request(
+        accept = "text/csv, application/xml",
+        choose_accept("text/csv", "application/xml"),
+        stream
+    )]
+    #[response(200u16, download, rt::Download)]
+    pub struct ExportRepositories<'a> {}
+    /// `exportSessions`.
+    ///
+    /// `POST /api/v1/sessions/export`
+    #[operation(export_sessions, POST, "/api/v1/sessions/export", "exportSessions")]
+    #[request(
+        accept = "text/csv, application/xml",
+        choose_accept("text/csv", "application/xml"),
+        stream
+    )]
+    #[response(200u16, download, rt::Download)]
+    pub struct ExportSessions<'a> {}
+    /// `exportStandardAccounts`.
+    ///
+    /// `POST /api/v1/accounts/standard/export`
+    #[operation(
+        export_standard_accounts,
+        POST,
+        "/api/v1/accounts/standard/export",
+        "exportStandardAccounts"
+    )]
+    #[request(
+        accept = "text/csv, application/xml",
+        choose_accept("text/csv", "application/xml"),
+        stream
+    )]
+    #[response(200u16, download, rt::Download)]
+    pub struct ExportStandardAccounts<'a> {}
+    /// `exportUsers`.
+    ///
+    /// `POST /api/v1/users/export`
+    #[operation(export_users, POST, "/api/v1/users/export", "exportUsers")]
+    #[request(
+        accept = "text/csv, application/xml",
+        choose_accept("text/csv", "application/xml"),
+        stream
+    )]
+    #[response(200u16, download, rt::Download)]
+    pub struct ExportUsers<'a> {}
+    /// `exportVirtualMachines`.
+    ///
+    /// `POST /api/v1/virtualMachines/export`
+    #[operation(
+        export_virtual_machines,
+        POST,
+        "/api/v1/virtualMachines/export",
+        "exportVirtualMachines"
+    )]
+    #[request(
+        accept = "text/csv, application/xml",
+        choose_accept("text/csv", "application/xml"),
+        stream
+    )]
+    #[response(200u16, download, rt::Download)]
+    pub struct ExportVirtualMachines<'a> {}
+    /// `failedToRemoveUserPolicy`.
+    ///
+    /// `GET /api/v1/problems/failedToRemoveUserPolicy`
+    #[operation(
+        failed_to_remove_user_policy,
+        GET,
+        "/api/v1/problems/failedToRemoveUserPolicy",
+        "failedToRemoveUserPolicy"
+    )]
+    #[request(public, accept = "text/html", stream)]
+    #[response(200u16, download, rt::Download)]
+    pub struct FailedToRemoveUserPolicy<'a> {}
+    /// `getAllAmazonConnections`.
+    ///
+    /// `GET /api/v1/amazonConnections`
+    #[operation(
+        get_all_amazon_connections,
+        GET,
+        "/api/v1/amazonConnections",
+        "getAllAmazonConnections"
+    )]
+    #[response(200u16, json, models::AmazonConnectionsPage)]
+    pub struct GetAllAmazonConnections<'a> {}
+    /// `getAllLicenseNotifications`.
+    ///
+    /// `GET /api/v1/licensing/alerts`
+    #[operation(
+        get_all_license_notifications,
+        GET,
+        "/api/v1/licensing/alerts",
+        "getAllLicenseNotifications"
+    )]
+    #[response(200u16, json, models::LicenseNotifications)]
+    pub struct GetAllLicenseNotifications<'a> {}
+    /// `getAllRegionSettings`.
+    ///
+    /// `GET /api/v1/settings/regions`
+    #[operation(
+        get_all_region_settings,
+        GET,
+        "/api/v1/settings/regions",
+        "getAllRegionSettings"
+    )]
+    #[response(200u16, json, models::RegionSettingsPage)]
     pub struct GetAllRegionSettings<'a> {
-        pub(super) client: &'a super::Client,
-        /// offset
-        pub(super) offset: Option<i32>,
-        /// limit
-        pub(super) limit: Option<i32>,
-    }
-    impl<'a> GetAllRegionSettings<'a> {
         /// Sets `offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("offset")]
+        offset: Option<i32>,
         /// Sets `limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("limit")]
+        limit: Option<i32>,
     }
-    impl<'a> rt::Operation<'a> for GetAllRegionSettings<'a> {
-        type Output = models::RegionSettingsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getAllRegionSettings",
-                "/api/v1/settings/regions",
-                true,
-            );
-            request.literal("/settings/regions");
-            request.query("offset", self.offset.as_ref());
-            request.query("limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetAllRegionSettings { offset, limit });
-    /// Request builder of [`Client::get_all_regions`](super::Client::get_all_regions).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getAllRegions`.
+    ///
+    /// `GET /api/v1/cloudInfrastructure/regions`
+    #[operation(
+        get_all_regions,
+        GET,
+        "/api/v1/cloudInfrastructure/regions",
+        "getAllRegions"
+    )]
+    #[response(200u16, json, models::RegionsPage)]
     pub struct GetAllRegions<'a> {
-        pub(super) client: &'a super::Client,
-        /// SearchPattern
-        pub(super) search_pattern: Option<String>,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::GetAllRegionsSortItem>>,
-    }
-    impl<'a> GetAllRegions<'a> {
         /// Sets `SearchPattern`.
-        pub fn search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-            self.search_pattern = Some(search_pattern.into());
-            self
-        }
+        #[query("SearchPattern", into)]
+        search_pattern: Option<String>,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::GetAllRegionsSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", csv)]
+        sort: Option<Vec<models::GetAllRegionsSortItem>>,
     }
-    impl<'a> rt::Operation<'a> for GetAllRegions<'a> {
-        type Output = models::RegionsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getAllRegions",
-                "/api/v1/cloudInfrastructure/regions",
-                true,
-            );
-            request.literal("/cloudInfrastructure/regions");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), true);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetAllRegions { search_pattern, offset, limit, sort });
-    /// Request builder of [`Client::get_amazon_connection_by_id`](super::Client::get_amazon_connection_by_id).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getAmazonConnectionById`.
+    ///
+    /// `GET /api/v1/amazonConnections/{amazonConnectionId}`
+    #[operation(
+        get_amazon_connection_by_id,
+        GET,
+        "/api/v1/amazonConnections/{amazonConnectionId}",
+        "getAmazonConnectionById"
+    )]
+    #[response(200u16, json, models::AmazonConnection)]
     pub struct GetAmazonConnectionById<'a> {
-        pub(super) client: &'a super::Client,
-        /// amazonConnectionId
-        pub(super) amazon_connection_id: ::veeam_runtime::Uuid,
+        #[path("amazonConnectionId")]
+        amazon_connection_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for GetAmazonConnectionById<'a> {
-        type Output = models::AmazonConnection;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getAmazonConnectionById",
-                "/api/v1/amazonConnections/{amazonConnectionId}",
-                true,
-            );
-            request.literal("/amazonConnections/");
-            request.segment(&self.amazon_connection_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetAmazonConnectionById { amazon_connection_id });
-    /// Request builder of [`Client::get_backup_session_protected_items`](super::Client::get_backup_session_protected_items).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getBackupSessionProtectedItems`.
+    ///
+    /// `GET /api/v1/sessions/{backupSessionId}/protectedItems`
+    #[operation(
+        get_backup_session_protected_items,
+        GET,
+        "/api/v1/sessions/{backupSessionId}/protectedItems",
+        "getBackupSessionProtectedItems"
+    )]
+    #[response(200u16, json, models::ProtectedItemsPage)]
     pub struct GetBackupSessionProtectedItems<'a> {
-        pub(super) client: &'a super::Client,
-        /// backupSessionId
-        pub(super) backup_session_id: ::veeam_runtime::Uuid,
-        /// SearchPattern
-        pub(super) search_pattern: Option<String>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::GetBackupSessionProtectedItemsSortItem>>,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-    }
-    impl<'a> GetBackupSessionProtectedItems<'a> {
+        #[path("backupSessionId")]
+        backup_session_id: ::veeam_runtime::Uuid,
         /// Sets `SearchPattern`.
-        pub fn search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-            self.search_pattern = Some(search_pattern.into());
-            self
-        }
+        #[query("SearchPattern", into)]
+        search_pattern: Option<String>,
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<models::GetBackupSessionProtectedItemsSortItem>,
-        ) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", list)]
+        sort: Option<Vec<models::GetBackupSessionProtectedItemsSortItem>>,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
     }
-    impl<'a> rt::Operation<'a> for GetBackupSessionProtectedItems<'a> {
-        type Output = models::ProtectedItemsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getBackupSessionProtectedItems",
-                "/api/v1/sessions/{backupSessionId}/protectedItems",
-                true,
-            );
-            request.literal("/sessions/");
-            request.segment(&self.backup_session_id);
-            request.literal("/protectedItems");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query_list("Sort", self.sort.as_deref(), false);
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        GetBackupSessionProtectedItems { backup_session_id, search_pattern, sort, offset,
-        limit }
-    );
-    /// Request builder of [`Client::get_bucket_folder`](super::Client::get_bucket_folder).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getBucketFolder`.
+    ///
+    /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}/folders/{folderName}`
+    #[operation(
+        get_bucket_folder,
+        GET,
+        "/api/v1/cloudInfrastructure/buckets/{bucketId}/folders/{folderName}",
+        "getBucketFolder"
+    )]
+    #[response(200u16, json, models::BucketFolder)]
     pub struct GetBucketFolder<'a> {
-        pub(super) client: &'a super::Client,
-        /// bucketId
-        pub(super) bucket_id: ::veeam_runtime::Uuid,
-        /// folderName
-        pub(super) folder_name: String,
+        #[path("bucketId")]
+        bucket_id: ::veeam_runtime::Uuid,
+        #[path("folderName", into)]
+        folder_name: String,
     }
-    impl<'a> rt::Operation<'a> for GetBucketFolder<'a> {
-        type Output = models::BucketFolder;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getBucketFolder",
-                "/api/v1/cloudInfrastructure/buckets/{bucketId}/folders/{folderName}",
-                true,
-            );
-            request.literal("/cloudInfrastructure/buckets/");
-            request.segment(&self.bucket_id);
-            request.literal("/folders/");
-            request.segment(&self.folder_name);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetBucketFolder { bucket_id, folder_name });
-    /// Request builder of [`Client::get_bucket_folders`](super::Client::get_bucket_folders).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getBucketFolders`.
+    ///
+    /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}/folders`
+    #[operation(
+        get_bucket_folders,
+        GET,
+        "/api/v1/cloudInfrastructure/buckets/{bucketId}/folders",
+        "getBucketFolders"
+    )]
+    #[response(200u16, json, models::BucketFoldersPage)]
     pub struct GetBucketFolders<'a> {
-        pub(super) client: &'a super::Client,
-        /// bucketId
-        pub(super) bucket_id: ::veeam_runtime::Uuid,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::GetBucketFoldersSortItem>>,
-    }
-    impl<'a> GetBucketFolders<'a> {
+        #[path("bucketId")]
+        bucket_id: ::veeam_runtime::Uuid,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::GetBucketFoldersSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", csv)]
+        sort: Option<Vec<models::GetBucketFoldersSortItem>>,
     }
-    impl<'a> rt::Operation<'a> for GetBucketFolders<'a> {
-        type Output = models::BucketFoldersPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getBucketFolders",
-                "/api/v1/cloudInfrastructure/buckets/{bucketId}/folders",
-                true,
-            );
-            request.literal("/cloudInfrastructure/buckets/");
-            request.segment(&self.bucket_id);
-            request.literal("/folders");
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), true);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetBucketFolders { bucket_id, offset, limit, sort });
-    /// Request builder of [`Client::get_certificates`](super::Client::get_certificates).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetCertificates<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetCertificates<'a> {
-        type Output = models::Certificates;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getCertificates",
-                "/api/v1/settings/certificates",
-                true,
-            );
-            request.literal("/settings/certificates");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetCertificates {});
-    /// Request builder of [`Client::get_cost_estimation`](super::Client::get_cost_estimation).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getCertificates`.
+    ///
+    /// `GET /api/v1/settings/certificates`
+    #[operation(
+        get_certificates,
+        GET,
+        "/api/v1/settings/certificates",
+        "getCertificates"
+    )]
+    #[response(200u16, json, models::Certificates)]
+    pub struct GetCertificates<'a> {}
+    /// `getCostEstimation`.
+    ///
+    /// `POST /api/v1/costEstimation`
+    #[operation(
+        get_cost_estimation,
+        POST,
+        "/api/v1/costEstimation",
+        "getCostEstimation"
+    )]
+    #[response(200u16, json, models::CostEstimationsPage)]
     pub struct GetCostEstimation<'a> {
-        pub(super) client: &'a super::Client,
-        /// VirtualMachineNameFilter
-        pub(super) virtual_machine_name_filter: Option<String>,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::GetCostEstimationSortItem>>,
-        pub(super) body: models::PolicySpec,
-    }
-    impl<'a> GetCostEstimation<'a> {
         /// Sets `VirtualMachineNameFilter`.
-        pub fn virtual_machine_name_filter(
-            mut self,
-            virtual_machine_name_filter: impl Into<String>,
-        ) -> Self {
-            self.virtual_machine_name_filter = Some(virtual_machine_name_filter.into());
-            self
-        }
+        #[query("VirtualMachineNameFilter", into)]
+        virtual_machine_name_filter: Option<String>,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::GetCostEstimationSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", csv)]
+        sort: Option<Vec<models::GetCostEstimationSortItem>>,
+        #[body(json)]
+        body: models::PolicySpec,
     }
-    impl<'a> rt::Operation<'a> for GetCostEstimation<'a> {
-        type Output = models::CostEstimationsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "getCostEstimation",
-                "/api/v1/costEstimation",
-                true,
-            );
-            request.literal("/costEstimation");
-            request
-                .query(
-                    "VirtualMachineNameFilter",
-                    self.virtual_machine_name_filter.as_deref(),
-                );
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), true);
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        GetCostEstimation { virtual_machine_name_filter, offset, limit, sort, body }
-    );
-    /// Request builder of [`Client::get_current_license_agreement_accepted`](super::Client::get_current_license_agreement_accepted).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetCurrentLicenseAgreementAccepted<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetCurrentLicenseAgreementAccepted<'a> {
-        type Output = models::LicenseAgreementAcceptResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getCurrentLicenseAgreementAccepted",
-                "/api/v1/licenseAgreement/accepted",
-                false,
-            );
-            request.literal("/licenseAgreement/accepted");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetCurrentLicenseAgreementAccepted {});
-    /// Request builder of [`Client::get_date_time_settings`](super::Client::get_date_time_settings).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetDateTimeSettings<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetDateTimeSettings<'a> {
-        type Output = models::DateTimeSettings;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getDateTimeSettings",
-                "/api/v1/settings/dateTime",
-                true,
-            );
-            request.literal("/settings/dateTime");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetDateTimeSettings {});
-    /// Request builder of [`Client::get_default_date_time_settings`](super::Client::get_default_date_time_settings).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetDefaultDateTimeSettings<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetDefaultDateTimeSettings<'a> {
-        type Output = models::DateTimeSettings;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getDefaultDateTimeSettings",
-                "/api/v1/settings/dateTime/getDefault",
-                true,
-            );
-            request.literal("/settings/dateTime/getDefault");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetDefaultDateTimeSettings {});
-    /// Request builder of [`Client::get_email_notifications`](super::Client::get_email_notifications).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetEmailNotifications<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetEmailNotifications<'a> {
-        type Output = models::EmailNotifications;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getEmailNotifications",
-                "/api/v1/settings/emailNotifications",
-                true,
-            );
-            request.literal("/settings/emailNotifications");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetEmailNotifications {});
-    /// Request builder of [`Client::get_inner_regions`](super::Client::get_inner_regions).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getCurrentLicenseAgreementAccepted`.
+    ///
+    /// `GET /api/v1/licenseAgreement/accepted`
+    #[operation(
+        get_current_license_agreement_accepted,
+        GET,
+        "/api/v1/licenseAgreement/accepted",
+        "getCurrentLicenseAgreementAccepted"
+    )]
+    #[request(public)]
+    #[response(200u16, json, models::LicenseAgreementAcceptResult)]
+    pub struct GetCurrentLicenseAgreementAccepted<'a> {}
+    /// `getDateTimeSettings`.
+    ///
+    /// `GET /api/v1/settings/dateTime`
+    #[operation(
+        get_date_time_settings,
+        GET,
+        "/api/v1/settings/dateTime",
+        "getDateTimeSettings"
+    )]
+    #[response(200u16, json, models::DateTimeSettings)]
+    pub struct GetDateTimeSettings<'a> {}
+    /// `getDefaultDateTimeSettings`.
+    ///
+    /// `GET /api/v1/settings/dateTime/getDefault`
+    #[operation(
+        get_default_date_time_settings,
+        GET,
+        "/api/v1/settings/dateTime/getDefault",
+        "getDefaultDateTimeSettings"
+    )]
+    #[response(200u16, json, models::DateTimeSettings)]
+    pub struct GetDefaultDateTimeSettings<'a> {}
+    /// `getEmailNotifications`.
+    ///
+    /// `GET /api/v1/settings/emailNotifications`
+    #[operation(
+        get_email_notifications,
+        GET,
+        "/api/v1/settings/emailNotifications",
+        "getEmailNotifications"
+    )]
+    #[response(200u16, json, models::EmailNotifications)]
+    pub struct GetEmailNotifications<'a> {}
+    /// `getInnerRegions`.
+    ///
+    /// `GET /api/v1/cloudInfrastructure/regions/{regionId}/zones`
+    #[operation(
+        get_inner_regions,
+        GET,
+        "/api/v1/cloudInfrastructure/regions/{regionId}/zones",
+        "getInnerRegions"
+    )]
+    #[response(200u16, json, models::RegionsPage)]
     pub struct GetInnerRegions<'a> {
-        pub(super) client: &'a super::Client,
-        /// regionId
-        pub(super) region_id: ::veeam_runtime::Uuid,
-        /// SearchPattern
-        pub(super) search_pattern: Option<String>,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::GetInnerRegionsSortItem>>,
-    }
-    impl<'a> GetInnerRegions<'a> {
+        #[path("regionId")]
+        region_id: ::veeam_runtime::Uuid,
         /// Sets `SearchPattern`.
-        pub fn search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-            self.search_pattern = Some(search_pattern.into());
-            self
-        }
+        #[query("SearchPattern", into)]
+        search_pattern: Option<String>,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::GetInnerRegionsSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", csv)]
+        sort: Option<Vec<models::GetInnerRegionsSortItem>>,
     }
-    impl<'a> rt::Operation<'a> for GetInnerRegions<'a> {
-        type Output = models::RegionsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getInnerRegions",
-                "/api/v1/cloudInfrastructure/regions/{regionId}/zones",
-                true,
-            );
-            request.literal("/cloudInfrastructure/regions/");
-            request.segment(&self.region_id);
-            request.literal("/zones");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), true);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        GetInnerRegions { region_id, search_pattern, offset, limit, sort }
-    );
-    /// Request builder of [`Client::get_instances_types_by_region`](super::Client::get_instances_types_by_region).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getInstancesTypesByRegion`.
+    ///
+    /// `GET /api/v1/cloudInfrastructure/regions/{regionId}/instancesTypes`
+    #[operation(
+        get_instances_types_by_region,
+        GET,
+        "/api/v1/cloudInfrastructure/regions/{regionId}/instancesTypes",
+        "getInstancesTypesByRegion"
+    )]
+    #[response(200u16, json, models::AmazonInstanceTypesByRegionPage)]
     pub struct GetInstancesTypesByRegion<'a> {
-        pub(super) client: &'a super::Client,
-        /// regionId
-        pub(super) region_id: ::veeam_runtime::Uuid,
-        /// offset
-        pub(super) offset: Option<i32>,
-        /// limit
-        pub(super) limit: Option<i32>,
-        /// isArm64
-        pub(super) is_arm64: Option<bool>,
-        /// virtualizationTypes
-        pub(super) virtualization_types: Option<Vec<String>>,
-    }
-    impl<'a> GetInstancesTypesByRegion<'a> {
+        #[path("regionId")]
+        region_id: ::veeam_runtime::Uuid,
         /// Sets `offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("offset")]
+        offset: Option<i32>,
         /// Sets `limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("limit")]
+        limit: Option<i32>,
         /// Sets `isArm64`.
-        pub fn is_arm64(mut self, is_arm64: bool) -> Self {
-            self.is_arm64 = Some(is_arm64);
-            self
-        }
+        #[query("isArm64")]
+        is_arm64: Option<bool>,
         /// Sets `virtualizationTypes`.
-        pub fn virtualization_types(
-            mut self,
-            virtualization_types: Vec<String>,
-        ) -> Self {
-            self.virtualization_types = Some(virtualization_types);
-            self
-        }
+        #[query("virtualizationTypes", csv)]
+        virtualization_types: Option<Vec<String>>,
     }
-    impl<'a> rt::Operation<'a> for GetInstancesTypesByRegion<'a> {
-        type Output = models::AmazonInstanceTypesByRegionPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getInstancesTypesByRegion",
-                "/api/v1/cloudInfrastructure/regions/{regionId}/instancesTypes",
-                true,
-            );
-            request.literal("/cloudInfrastructure/regions/");
-            request.segment(&self.region_id);
-            request.literal("/instancesTypes");
-            request.query("offset", self.offset.as_ref());
-            request.query("limit", self.limit.as_ref());
-            request.query("isArm64", self.is_arm64.as_ref());
-            request
-                .query_list(
-                    "virtualizationTypes",
-                    self.virtualization_types.as_deref(),
-                    true,
-                );
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        GetInstancesTypesByRegion { region_id, offset, limit, is_arm64,
-        virtualization_types }
-    );
-    /// Request builder of [`Client::get_license`](super::Client::get_license).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetLicense<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetLicense<'a> {
-        type Output = models::LicenseInfo;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getLicense",
-                "/api/v1/licensing/license",
-                true,
-            );
-            request.literal("/licensing/license");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetLicense {});
-    /// Request builder of [`Client::get_license_agreement`](super::Client::get_license_agreement).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetLicenseAgreement<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetLicenseAgreement<'a> {
-        type Output = models::LicenseAgreements;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getLicenseAgreement",
-                "/api/v1/licenseAgreement",
-                false,
-            );
-            request.literal("/licenseAgreement");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetLicenseAgreement {});
-    /// Request builder of [`Client::get_licensed_workloads`](super::Client::get_licensed_workloads).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getLicense`.
+    ///
+    /// `GET /api/v1/licensing/license`
+    #[operation(get_license, GET, "/api/v1/licensing/license", "getLicense")]
+    #[response(200u16, json, models::LicenseInfo)]
+    pub struct GetLicense<'a> {}
+    /// `getLicenseAgreement`.
+    ///
+    /// `GET /api/v1/licenseAgreement`
+    #[operation(
+        get_license_agreement,
+        GET,
+        "/api/v1/licenseAgreement",
+        "getLicenseAgreement"
+    )]
+    #[request(public)]
+    #[response(200u16, json, models::LicenseAgreements)]
+    pub struct GetLicenseAgreement<'a> {}
+    /// `getLicensedWorkloads`.
+    ///
+    /// `GET /api/v1/licensing/licensedWorkloads`
+    #[operation(
+        get_licensed_workloads,
+        GET,
+        "/api/v1/licensing/licensedWorkloads",
+        "getLicensedWorkloads"
+    )]
+    #[response(200u16, json, models::LicensedWorkloadsPage)]
     pub struct GetLicensedWorkloads<'a> {
-        pub(super) client: &'a super::Client,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::GetLicensedWorkloadsSortItem>>,
-        /// SearchPattern
-        pub(super) search_pattern: Option<String>,
-    }
-    impl<'a> GetLicensedWorkloads<'a> {
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::GetLicensedWorkloadsSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", list)]
+        sort: Option<Vec<models::GetLicensedWorkloadsSortItem>>,
         /// Sets `SearchPattern`.
-        pub fn search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-            self.search_pattern = Some(search_pattern.into());
-            self
-        }
+        #[query("SearchPattern", into)]
+        search_pattern: Option<String>,
     }
-    impl<'a> rt::Operation<'a> for GetLicensedWorkloads<'a> {
-        type Output = models::LicensedWorkloadsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getLicensedWorkloads",
-                "/api/v1/licensing/licensedWorkloads",
-                true,
-            );
-            request.literal("/licensing/licensedWorkloads");
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), false);
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetLicensedWorkloads { offset, limit, sort, search_pattern });
-    /// Request builder of [`Client::get_policy_cost`](super::Client::get_policy_cost).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getPolicyCost`.
+    ///
+    /// `GET /api/v1/policies/{policyId}/cost`
+    #[operation(
+        get_policy_cost,
+        GET,
+        "/api/v1/policies/{policyId}/cost",
+        "getPolicyCost"
+    )]
+    #[response(200u16, json, models::CostEstimationsPage)]
     pub struct GetPolicyCost<'a> {
-        pub(super) client: &'a super::Client,
-        /// policyId
-        pub(super) policy_id: ::veeam_runtime::Uuid,
+        #[path("policyId")]
+        policy_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for GetPolicyCost<'a> {
-        type Output = models::CostEstimationsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getPolicyCost",
-                "/api/v1/policies/{policyId}/cost",
-                true,
-            );
-            request.literal("/policies/");
-            request.segment(&self.policy_id);
-            request.literal("/cost");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetPolicyCost { policy_id });
-    /// Request builder of [`Client::get_product_id`](super::Client::get_product_id).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetProductId<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetProductId<'a> {
-        type Output = models::ProductId;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getProductId",
-                "/api/v1/system/version/productId",
-                true,
-            );
-            request.literal("/system/version/productId");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetProductId {});
-    /// Request builder of [`Client::get_product_version`](super::Client::get_product_version).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetProductVersion<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetProductVersion<'a> {
-        type Output = models::ProductVersion;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getProductVersion",
-                "/api/v1/system/version",
-                true,
-            );
-            request.literal("/system/version");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetProductVersion {});
-    /// Request builder of [`Client::get_region_by_id`](super::Client::get_region_by_id).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getProductId`.
+    ///
+    /// `GET /api/v1/system/version/productId`
+    #[operation(get_product_id, GET, "/api/v1/system/version/productId", "getProductId")]
+    #[response(200u16, json, models::ProductId)]
+    pub struct GetProductId<'a> {}
+    /// `getProductVersion`.
+    ///
+    /// `GET /api/v1/system/version`
+    #[operation(get_product_version, GET, "/api/v1/system/version", "getProductVersion")]
+    #[response(200u16, json, models::ProductVersion)]
+    pub struct GetProductVersion<'a> {}
+    /// `getRegionById`.
+    ///
+    /// `GET /api/v1/cloudInfrastructure/regions/{regionId}`
+    #[operation(
+        get_region_by_id,
+        GET,
+        "/api/v1/cloudInfrastructure/regions/{regionId}",
+        "getRegionById"
+    )]
+    #[response(200u16, json, models::Region)]
     pub struct GetRegionById<'a> {
-        pub(super) client: &'a super::Client,
-        /// regionId
-        pub(super) region_id: ::veeam_runtime::Uuid,
+        #[path("regionId")]
+        region_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for GetRegionById<'a> {
-        type Output = models::Region;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getRegionById",
-                "/api/v1/cloudInfrastructure/regions/{regionId}",
-                true,
-            );
-            request.literal("/cloudInfrastructure/regions/");
-            request.segment(&self.region_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetRegionById { region_id });
-    /// Request builder of [`Client::get_region_settings`](super::Client::get_region_settings).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getRegionSettings`.
+    ///
+    /// `GET /api/v1/settings/regions/{regionId}`
+    #[operation(
+        get_region_settings,
+        GET,
+        "/api/v1/settings/regions/{regionId}",
+        "getRegionSettings"
+    )]
+    #[response(200u16, json, models::RegionSettings)]
     pub struct GetRegionSettings<'a> {
-        pub(super) client: &'a super::Client,
-        /// regionId
-        pub(super) region_id: ::veeam_runtime::Uuid,
+        #[path("regionId")]
+        region_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for GetRegionSettings<'a> {
-        type Output = models::RegionSettings;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getRegionSettings",
-                "/api/v1/settings/regions/{regionId}",
-                true,
-            );
-            request.literal("/settings/regions/");
-            request.segment(&self.region_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetRegionSettings { region_id });
-    /// Request builder of [`Client::get_restore_session_restored_items`](super::Client::get_restore_session_restored_items).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getRestoreSessionRestoredItems`.
+    ///
+    /// `GET /api/v1/sessions/{restoreSessionId}/restoredItems`
+    #[operation(
+        get_restore_session_restored_items,
+        GET,
+        "/api/v1/sessions/{restoreSessionId}/restoredItems",
+        "getRestoreSessionRestoredItems"
+    )]
+    #[response(200u16, json, models::RestoredItemsPage)]
     pub struct GetRestoreSessionRestoredItems<'a> {
-        pub(super) client: &'a super::Client,
-        /// restoreSessionId
-        pub(super) restore_session_id: ::veeam_runtime::Uuid,
-        /// SearchPattern
-        pub(super) search_pattern: Option<String>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::GetRestoreSessionRestoredItemsSortItem>>,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-    }
-    impl<'a> GetRestoreSessionRestoredItems<'a> {
+        #[path("restoreSessionId")]
+        restore_session_id: ::veeam_runtime::Uuid,
         /// Sets `SearchPattern`.
-        pub fn search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-            self.search_pattern = Some(search_pattern.into());
-            self
-        }
+        #[query("SearchPattern", into)]
+        search_pattern: Option<String>,
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<models::GetRestoreSessionRestoredItemsSortItem>,
-        ) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", list)]
+        sort: Option<Vec<models::GetRestoreSessionRestoredItemsSortItem>>,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
     }
-    impl<'a> rt::Operation<'a> for GetRestoreSessionRestoredItems<'a> {
-        type Output = models::RestoredItemsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getRestoreSessionRestoredItems",
-                "/api/v1/sessions/{restoreSessionId}/restoredItems",
-                true,
-            );
-            request.literal("/sessions/");
-            request.segment(&self.restore_session_id);
-            request.literal("/restoredItems");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query_list("Sort", self.sort.as_deref(), false);
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        GetRestoreSessionRestoredItems { restore_session_id, search_pattern, sort,
-        offset, limit }
-    );
-    /// Request builder of [`Client::get_retention_session_deleted_restore_points`](super::Client::get_retention_session_deleted_restore_points).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getRetentionSessionDeletedRestorePoints`.
+    ///
+    /// `GET /api/v1/sessions/{retentionSessionId}/deletedItems`
+    #[operation(
+        get_retention_session_deleted_restore_points,
+        GET,
+        "/api/v1/sessions/{retentionSessionId}/deletedItems",
+        "getRetentionSessionDeletedRestorePoints"
+    )]
+    #[response(200u16, json, models::RetentionJobDeletedRestorePointsPage)]
     pub struct GetRetentionSessionDeletedRestorePoints<'a> {
-        pub(super) client: &'a super::Client,
-        /// retentionSessionId
-        pub(super) retention_session_id: ::veeam_runtime::Uuid,
-        /// SearchPattern
-        pub(super) search_pattern: Option<String>,
-        /// Sort
-        pub(super) sort: Option<
-            Vec<models::GetRetentionSessionDeletedRestorePointsSortItem>,
-        >,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-    }
-    impl<'a> GetRetentionSessionDeletedRestorePoints<'a> {
+        #[path("retentionSessionId")]
+        retention_session_id: ::veeam_runtime::Uuid,
         /// Sets `SearchPattern`.
-        pub fn search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-            self.search_pattern = Some(search_pattern.into());
-            self
-        }
+        #[query("SearchPattern", into)]
+        search_pattern: Option<String>,
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<models::GetRetentionSessionDeletedRestorePointsSortItem>,
-        ) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", list)]
+        sort: Option<Vec<models::GetRetentionSessionDeletedRestorePointsSortItem>>,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
     }
-    impl<'a> rt::Operation<'a> for GetRetentionSessionDeletedRestorePoints<'a> {
-        type Output = models::RetentionJobDeletedRestorePointsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getRetentionSessionDeletedRestorePoints",
-                "/api/v1/sessions/{retentionSessionId}/deletedItems",
-                true,
-            );
-            request.literal("/sessions/");
-            request.segment(&self.retention_session_id);
-            request.literal("/deletedItems");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query_list("Sort", self.sort.as_deref(), false);
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        GetRetentionSessionDeletedRestorePoints { retention_session_id, search_pattern,
-        sort, offset, limit }
-    );
-    /// Request builder of [`Client::get_retention_settings`](super::Client::get_retention_settings).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetRetentionSettings<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetRetentionSettings<'a> {
-        type Output = models::RetentionSettings;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getRetentionSettings",
-                "/api/v1/settings/retentionSettings",
-                true,
-            );
-            request.literal("/settings/retentionSettings");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetRetentionSettings {});
-    /// Request builder of [`Client::get_service_account_settings`](super::Client::get_service_account_settings).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetServiceAccountSettings<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetServiceAccountSettings<'a> {
-        type Output = models::ServiceAccountSettings;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getServiceAccountSettings",
-                "/api/v1/settings/serviceAccount",
-                true,
-            );
-            request.literal("/settings/serviceAccount");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetServiceAccountSettings {});
-    /// Request builder of [`Client::get_session_by_id`](super::Client::get_session_by_id).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getRetentionSettings`.
+    ///
+    /// `GET /api/v1/settings/retentionSettings`
+    #[operation(
+        get_retention_settings,
+        GET,
+        "/api/v1/settings/retentionSettings",
+        "getRetentionSettings"
+    )]
+    #[response(200u16, json, models::RetentionSettings)]
+    pub struct GetRetentionSettings<'a> {}
+    /// `getServiceAccountSettings`.
+    ///
+    /// `GET /api/v1/settings/serviceAccount`
+    #[operation(
+        get_service_account_settings,
+        GET,
+        "/api/v1/settings/serviceAccount",
+        "getServiceAccountSettings"
+    )]
+    #[response(200u16, json, models::ServiceAccountSettings)]
+    pub struct GetServiceAccountSettings<'a> {}
+    /// `getSessionById`.
+    ///
+    /// `GET /api/v1/sessions/{sessionId}`
+    #[operation(
+        get_session_by_id,
+        GET,
+        "/api/v1/sessions/{sessionId}",
+        "getSessionById"
+    )]
+    #[response(200u16, json, models::Session)]
     pub struct GetSessionById<'a> {
-        pub(super) client: &'a super::Client,
-        /// sessionId
-        pub(super) session_id: ::veeam_runtime::Uuid,
+        #[path("sessionId")]
+        session_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for GetSessionById<'a> {
-        type Output = models::Session;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getSessionById",
-                "/api/v1/sessions/{sessionId}",
-                true,
-            );
-            request.literal("/sessions/");
-            request.segment(&self.session_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetSessionById { session_id });
-    /// Request builder of [`Client::get_session_log`](super::Client::get_session_log).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getSessionLog`.
+    ///
+    /// `GET /api/v1/sessions/{sessionId}/log`
+    #[operation(
+        get_session_log,
+        GET,
+        "/api/v1/sessions/{sessionId}/log",
+        "getSessionLog"
+    )]
+    #[response(200u16, json, models::SessionLog)]
     pub struct GetSessionLog<'a> {
-        pub(super) client: &'a super::Client,
-        /// sessionId
-        pub(super) session_id: ::veeam_runtime::Uuid,
+        #[path("sessionId")]
+        session_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for GetSessionLog<'a> {
-        type Output = models::SessionLog;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getSessionLog",
-                "/api/v1/sessions/{sessionId}/log",
-                true,
-            );
-            request.literal("/sessions/");
-            request.segment(&self.session_id);
-            request.literal("/log");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetSessionLog { session_id });
-    /// Request builder of [`Client::get_sessions`](super::Client::get_sessions).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getSessions`.
+    ///
+    /// `GET /api/v1/sessions`
+    #[operation(get_sessions, GET, "/api/v1/sessions", "getSessions")]
+    #[response(200u16, json, models::SessionsPage)]
     pub struct GetSessions<'a> {
-        pub(super) client: &'a super::Client,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-        /// PolicyId
-        pub(super) policy_id: Option<::veeam_runtime::Uuid>,
-        /// Status
-        pub(super) status: Option<Vec<models::GetSessionsStatusItem>>,
-        /// Types
-        pub(super) types: Option<Vec<models::GetSessionsTypesItem>>,
-        /// FromUtc
-        pub(super) from_utc: Option<::veeam_runtime::DateTime>,
-        /// ToUtc
-        pub(super) to_utc: Option<::veeam_runtime::DateTime>,
-        /// Usn
-        pub(super) usn: Option<i64>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::GetSessionsSortItem>>,
-        /// VmId
-        pub(super) vm_id: Option<String>,
-    }
-    impl<'a> GetSessions<'a> {
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
         /// Sets `PolicyId`.
-        pub fn policy_id(mut self, policy_id: ::veeam_runtime::Uuid) -> Self {
-            self.policy_id = Some(policy_id);
-            self
-        }
+        #[query("PolicyId")]
+        policy_id: Option<::veeam_runtime::Uuid>,
         /// Sets `Status`.
-        pub fn status(mut self, status: Vec<models::GetSessionsStatusItem>) -> Self {
-            self.status = Some(status);
-            self
-        }
+        #[query("Status", list)]
+        status: Option<Vec<models::GetSessionsStatusItem>>,
         /// Sets `Types`.
-        pub fn types(mut self, types: Vec<models::GetSessionsTypesItem>) -> Self {
-            self.types = Some(types);
-            self
-        }
+        #[query("Types", list)]
+        types: Option<Vec<models::GetSessionsTypesItem>>,
         /// Sets `FromUtc`.
-        pub fn from_utc(mut self, from_utc: ::veeam_runtime::DateTime) -> Self {
-            self.from_utc = Some(from_utc);
-            self
-        }
+        #[query("FromUtc")]
+        from_utc: Option<::veeam_runtime::DateTime>,
         /// Sets `ToUtc`.
-        pub fn to_utc(mut self, to_utc: ::veeam_runtime::DateTime) -> Self {
-            self.to_utc = Some(to_utc);
-            self
-        }
+        #[query("ToUtc")]
+        to_utc: Option<::veeam_runtime::DateTime>,
         /// Sets `Usn`.
-        pub fn usn(mut self, usn: i64) -> Self {
-            self.usn = Some(usn);
-            self
-        }
+        #[query("Usn")]
+        usn: Option<i64>,
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::GetSessionsSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", list)]
+        sort: Option<Vec<models::GetSessionsSortItem>>,
         /// Sets `VmId`.
-        pub fn vm_id(mut self, vm_id: impl Into<String>) -> Self {
-            self.vm_id = Some(vm_id.into());
-            self
-        }
+        #[query("VmId", into)]
+        vm_id: Option<String>,
     }
-    impl<'a> rt::Operation<'a> for GetSessions<'a> {
-        type Output = models::SessionsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getSessions",
-                "/api/v1/sessions",
-                true,
-            );
-            request.literal("/sessions");
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query("PolicyId", self.policy_id.as_ref());
-            request.query_list("Status", self.status.as_deref(), false);
-            request.query_list("Types", self.types.as_deref(), false);
-            request.query("FromUtc", self.from_utc.as_ref());
-            request.query("ToUtc", self.to_utc.as_ref());
-            request.query("Usn", self.usn.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), false);
-            request.query("VmId", self.vm_id.as_deref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        GetSessions { offset, limit, policy_id, status, types, from_utc, to_utc, usn,
-        sort, vm_id }
-    );
-    /// Request builder of [`Client::get_standard_account`](super::Client::get_standard_account).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// Get credentials record data
+    ///
+    /// Returns one SMTP server credentials record. Swagger operationId `StandardAccountsGetOneById`.
+    ///
+    /// `GET /api/v1/accounts/standard/{standardAccountId}`
+    ///
+    /// Reference:
+    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_smtp_account_data.html>
+    #[operation(
+        get_standard_account,
+        GET,
+        "/api/v1/accounts/standard/{standardAccountId}",
+        "getStandardAccount"
+    )]
+    #[response(200u16, json, models::StandardAccount)]
     pub struct GetStandardAccount<'a> {
-        pub(super) client: &'a super::Client,
-        /// System ID of the record.
-        pub(super) standard_account_id: ::veeam_runtime::Uuid,
+        #[path("standardAccountId")]
+        standard_account_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for GetStandardAccount<'a> {
-        type Output = models::StandardAccount;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getStandardAccount",
-                "/api/v1/accounts/standard/{standardAccountId}",
-                true,
-            );
-            request.literal("/accounts/standard/");
-            request.segment(&self.standard_account_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetStandardAccount { standard_account_id });
-    /// Request builder of [`Client::get_summary`](super::Client::get_summary).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetSummary<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetSummary<'a> {
-        type Output = models::SummaryStatistics;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getSummary",
-                "/api/v1/statistics/summary",
-                true,
-            );
-            request.literal("/statistics/summary");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetSummary {});
-    /// Request builder of [`Client::get_system_date_time_info`](super::Client::get_system_date_time_info).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetSystemDateTimeInfo<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetSystemDateTimeInfo<'a> {
-        type Output = models::DateTimeInfo;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getSystemDateTimeInfo",
-                "/api/v1/system/time",
-                true,
-            );
-            request.literal("/system/time");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetSystemDateTimeInfo {});
-    /// Request builder of [`Client::get_system_logs`](super::Client::get_system_logs).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getSummary`.
+    ///
+    /// `GET /api/v1/statistics/summary`
+    #[operation(get_summary, GET, "/api/v1/statistics/summary", "getSummary")]
+    #[response(200u16, json, models::SummaryStatistics)]
+    pub struct GetSummary<'a> {}
+    /// `getSystemDateTimeInfo`.
+    ///
+    /// `GET /api/v1/system/time`
+    #[operation(
+        get_system_date_time_info,
+        GET,
+        "/api/v1/system/time",
+        "getSystemDateTimeInfo"
+    )]
+    #[response(200u16, json, models::DateTimeInfo)]
+    pub struct GetSystemDateTimeInfo<'a> {}
+    /// `getSystemLogs`.
+    ///
+    /// `GET /api/v1/system/logs`
+    #[operation(get_system_logs, GET, "/api/v1/system/logs", "getSystemLogs")]
+    #[request(
+        accept = "application/octet-stream, application/problem+json",
+        choose_accept("application/octet-stream", "application/problem+json"),
+        stream
+    )]
+    #[response(200u16, download, rt::Download)]
     pub struct GetSystemLogs<'a> {
-        pub(super) client: &'a super::Client,
-        /// ExportLogsType
-        pub(super) export_logs_type: Option<models::GetSystemLogsExportLogsType>,
-        /// Days
-        pub(super) days: Option<i32>,
-        /// FromDateUtc
-        pub(super) from_date_utc: Option<::veeam_runtime::DateTime>,
-        /// ToDateUtc
-        pub(super) to_date_utc: Option<::veeam_runtime::DateTime>,
-        pub(super) accept: Option<&'static str>,
-    }
-    impl<'a> GetSystemLogs<'a> {
         /// Sets `ExportLogsType`.
-        pub fn export_logs_type(
-            mut self,
-            export_logs_type: models::GetSystemLogsExportLogsType,
-        ) -> Self {
-            self.export_logs_type = Some(export_logs_type);
-            self
-        }
+        #[query("ExportLogsType")]
+        export_logs_type: Option<models::GetSystemLogsExportLogsType>,
         /// Sets `Days`.
-        pub fn days(mut self, days: i32) -> Self {
-            self.days = Some(days);
-            self
-        }
+        #[query("Days")]
+        days: Option<i32>,
         /// Sets `FromDateUtc`.
-        pub fn from_date_utc(
-            mut self,
-            from_date_utc: ::veeam_runtime::DateTime,
-        ) -> Self {
-            self.from_date_utc = Some(from_date_utc);
-            self
-        }
+        #[query("FromDateUtc")]
+        from_date_utc: Option<::veeam_runtime::DateTime>,
         /// Sets `ToDateUtc`.
-        pub fn to_date_utc(mut self, to_date_utc: ::veeam_runtime::DateTime) -> Self {
-            self.to_date_utc = Some(to_date_utc);
-            self
-        }
-        /// Asks for one of the documented media types (`application/octet-stream`, `application/problem+json`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
-            self
-        }
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
+        #[query("ToDateUtc")]
+        to_date_utc: Option<::veeam_runtime::DateTime>,
     }
-    impl<'a> rt::Operation<'a> for GetSystemLogs<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getSystemLogs",
-                "/api/v1/system/logs",
-                true,
-            );
-            request
-                .accept(
-                    self
-                        .accept
-                        .unwrap_or("application/octet-stream, application/problem+json"),
-                );
-            request.literal("/system/logs");
-            request.query("ExportLogsType", self.export_logs_type.as_ref());
-            request.query("Days", self.days.as_ref());
-            request.query("FromDateUtc", self.from_date_utc.as_ref());
-            request.query("ToDateUtc", self.to_date_utc.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(
-        GetSystemLogs { export_logs_type, days, from_date_utc, to_date_utc }
-    );
-    /// Request builder of [`Client::get_time_zones`](super::Client::get_time_zones).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetTimeZones<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetTimeZones<'a> {
-        type Output = models::TimeZones;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getTimeZones",
-                "/api/v1/settings/dateTime/timeZones",
-                true,
-            );
-            request.literal("/settings/dateTime/timeZones");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetTimeZones {});
-    /// Request builder of [`Client::import_policy`](super::Client::import_policy).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `getTimeZones`.
+    ///
+    /// `GET /api/v1/settings/dateTime/timeZones`
+    #[operation(
+        get_time_zones,
+        GET,
+        "/api/v1/settings/dateTime/timeZones",
+        "getTimeZones"
+    )]
+    #[response(200u16, json, models::TimeZones)]
+    pub struct GetTimeZones<'a> {}
+    /// `importPolicy`.
+    ///
+    /// `POST /api/v1/policies/import`
+    #[operation(import_policy, POST, "/api/v1/policies/import", "importPolicy")]
+    #[response(202u16, json, models::SessionLink)]
     pub struct ImportPolicy<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::PolicyExportModel,
+        #[body(json)]
+        body: models::PolicyExportModel,
     }
-    impl<'a> rt::Operation<'a> for ImportPolicy<'a> {
-        type Output = models::SessionLink;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "importPolicy",
-                "/api/v1/policies/import",
-                true,
-            );
-            request.literal("/policies/import");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(202u16)
-        }
-    }
-    rt::request_builder!(ImportPolicy { body });
-    /// Request builder of [`Client::install_license`](super::Client::install_license).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `installLicense`.
+    ///
+    /// `POST /api/v1/licensing/license`
+    #[operation(install_license, POST, "/api/v1/licensing/license", "installLicense")]
+    #[response(200u16, json, models::LicenseInfo)]
     pub struct InstallLicense<'a> {
-        pub(super) client: &'a super::Client,
-        /// The .lic license to upload.
-        pub(super) license_file: ::veeam_runtime::client::Upload,
+        #[part("licenseFile")]
+        license_file: ::veeam_runtime::client::Upload,
     }
-    impl<'a> rt::Operation<'a> for InstallLicense<'a> {
-        type Output = models::LicenseInfo;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "installLicense",
-                "/api/v1/licensing/license",
-                true,
-            );
-            request.literal("/licensing/license");
-            request.part("licenseFile", &self.license_file);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(InstallLicense { license_file });
-    /// Request builder of [`Client::invalid_access_token`](super::Client::invalid_access_token).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct InvalidAccessToken<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> InvalidAccessToken<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for InvalidAccessToken<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "invalidAccessToken",
-                "/api/v1/problems/invalidAccessToken",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/invalidAccessToken");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(InvalidAccessToken {});
-    /// Request builder of [`Client::invalid_api_version`](super::Client::invalid_api_version).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct InvalidApiVersion<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> InvalidApiVersion<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for InvalidApiVersion<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "invalidApiVersion",
-                "/api/v1/problems/invalidApiVersion",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/invalidApiVersion");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(InvalidApiVersion {});
-    /// Request builder of [`Client::is_first_login`](super::Client::is_first_login).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct IsFirstLogin<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for IsFirstLogin<'a> {
-        type Output = models::IsFirstLoginResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "isFirstLogin",
-                "/api/v1/users/isFirstLogin",
-                false,
-            );
-            request.literal("/users/isFirstLogin");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(IsFirstLogin {});
-    /// Request builder of [`Client::license_agreements_is_not_accepted`](super::Client::license_agreements_is_not_accepted).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct LicenseAgreementsIsNotAccepted<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> LicenseAgreementsIsNotAccepted<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for LicenseAgreementsIsNotAccepted<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "licenseAgreementsIsNotAccepted",
-                "/api/v1/problems/licenseAgreementsIsNotAccepted",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/licenseAgreementsIsNotAccepted");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(LicenseAgreementsIsNotAccepted {});
-    /// Request builder of [`Client::list_standard_accounts`](super::Client::list_standard_accounts).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `invalidAccessToken`.
+    ///
+    /// `GET /api/v1/problems/invalidAccessToken`
+    #[operation(
+        invalid_access_token,
+        GET,
+        "/api/v1/problems/invalidAccessToken",
+        "invalidAccessToken"
+    )]
+    #[request(public, accept = "text/html", stream)]
+    #[response(200u16, download, rt::Download)]
+    pub struct InvalidAccessToken<'a> {}
+    /// `invalidApiVersion`.
+    ///
+    /// `GET /api/v1/problems/invalidApiVersion`
+    #[operation(
+        invalid_api_version,
+        GET,
+        "/api/v1/problems/invalidApiVersion",
+        "invalidApiVersion"
+    )]
+    #[request(public, accept = "text/html", stream)]
+    #[response(200u16, download, rt::Download)]
+    pub struct InvalidApiVersion<'a> {}
+    /// `isFirstLogin`.
+    ///
+    /// `GET /api/v1/users/isFirstLogin`
+    #[operation(is_first_login, GET, "/api/v1/users/isFirstLogin", "isFirstLogin")]
+    #[request(public)]
+    #[response(200u16, json, models::IsFirstLoginResult)]
+    pub struct IsFirstLogin<'a> {}
+    /// `licenseAgreementsIsNotAccepted`.
+    ///
+    /// `GET /api/v1/problems/licenseAgreementsIsNotAccepted`
+    #[operation(
+        license_agreements_is_not_accepted,
+        GET,
+        "/api/v1/problems/licenseAgreementsIsNotAccepted",
+        "licenseAgreementsIsNotAccepted"
+    )]
+    #[request(public, accept = "text/html", stream)]
+    #[response(200u16, download, rt::Download)]
+    pub struct LicenseAgreementsIsNotAccepted<'a> {}
+    /// Get collection of credentials records
+    ///
+    /// Returns SMTP server credentials records, filtered, sorted and paged. Swagger operationId
+    /// `StandardAccountsGetAll`.
+    ///
+    /// `GET /api/v1/accounts/standard`
+    ///
+    /// Reference:
+    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_smtp_accounts.html>
+    #[operation(
+        list_standard_accounts,
+        GET,
+        "/api/v1/accounts/standard",
+        "listStandardAccounts"
+    )]
+    #[response(200u16, json, models::StandardAccountsPage)]
     pub struct ListStandardAccounts<'a> {
-        pub(super) client: &'a super::Client,
-        /// Only records whose names match the pattern.
-        pub(super) search_pattern: Option<String>,
-        /// Number of records to skip (0 or more).
-        pub(super) offset: Option<i32>,
-        /// Maximum number of records to return (-1 for all).
-        pub(super) limit: Option<i32>,
-        /// Order of records.
-        pub(super) sort: Option<Vec<models::StandardAccountsSortColumns>>,
-    }
-    impl<'a> ListStandardAccounts<'a> {
         /// Sets `SearchPattern`: Only records whose names match the pattern.
-        pub fn search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-            self.search_pattern = Some(search_pattern.into());
-            self
-        }
+        #[query("SearchPattern", into)]
+        search_pattern: Option<String>,
         /// Sets `Offset`: Number of records to skip (0 or more).
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`: Maximum number of records to return (-1 for all).
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
         /// Sets `Sort`: Order of records.
-        pub fn sort(mut self, sort: Vec<models::StandardAccountsSortColumns>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", csv)]
+        sort: Option<Vec<models::StandardAccountsSortColumns>>,
     }
-    impl<'a> rt::Operation<'a> for ListStandardAccounts<'a> {
-        type Output = models::StandardAccountsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listStandardAccounts",
-                "/api/v1/accounts/standard",
-                true,
-            );
-            request.literal("/accounts/standard");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), true);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(ListStandardAccounts { search_pattern, offset, limit, sort });
-    /// Request builder of [`Client::no_access_token`](super::Client::no_access_token).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct NoAccessToken<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> NoAccessToken<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for NoAccessToken<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "noAccessToken",
-                "/api/v1/problems/noAccessToken",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/noAccessToken");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(NoAccessToken {});
-    /// Request builder of [`Client::policies_get_all`](super::Client::policies_get_all).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `noAccessToken`.
+    ///
+    /// `GET /api/v1/problems/noAccessToken`
+    #[operation(no_access_token, GET, "/api/v1/problems/noAccessToken", "noAccessToken")]
+    #[request(public, accept = "text/html", stream)]
+    #[response(200u16, download, rt::Download)]
+    pub struct NoAccessToken<'a> {}
+    /// `policiesGetAll`.
+    ///
+    /// `GET /api/v1/policies`
+    #[operation(policies_get_all, GET, "/api/v1/policies", "policiesGetAll")]
+    #[response(200u16, json, models::PoliciesPage)]
     pub struct PoliciesGetAll<'a> {
-        pub(super) client: &'a super::Client,
-        /// SearchPattern
-        pub(super) search_pattern: Option<String>,
-        /// VirtualMachineId
-        pub(super) virtual_machine_id: Option<::veeam_runtime::Uuid>,
-        /// LastPolicySessionStatus
-        pub(super) last_policy_session_status: Option<
+        /// Sets `SearchPattern`.
+        #[query("SearchPattern", into)]
+        search_pattern: Option<String>,
+        /// Sets `VirtualMachineId`.
+        #[query("VirtualMachineId")]
+        virtual_machine_id: Option<::veeam_runtime::Uuid>,
+        /// Sets `LastPolicySessionStatus`.
+        #[query("LastPolicySessionStatus", list)]
+        last_policy_session_status: Option<
             Vec<models::PoliciesGetAllLastPolicySessionStatusItem>,
         >,
-        /// PolicyStatus
-        pub(super) policy_status: Option<Vec<models::PoliciesGetAllPolicyStatusItem>>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::PoliciesGetAllSortItem>>,
-        /// Usn
-        pub(super) usn: Option<i64>,
-        /// RepositoryId
-        pub(super) repository_id: Option<::veeam_runtime::Uuid>,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-    }
-    impl<'a> PoliciesGetAll<'a> {
-        /// Sets `SearchPattern`.
-        pub fn search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-            self.search_pattern = Some(search_pattern.into());
-            self
-        }
-        /// Sets `VirtualMachineId`.
-        pub fn virtual_machine_id(
-            mut self,
-            virtual_machine_id: ::veeam_runtime::Uuid,
-        ) -> Self {
-            self.virtual_machine_id = Some(virtual_machine_id);
-            self
-        }
-        /// Sets `LastPolicySessionStatus`.
-        pub fn last_policy_session_status(
-            mut self,
-            last_policy_session_status: Vec<
-                models::PoliciesGetAllLastPolicySessionStatusItem,
-            >,
-        ) -> Self {
-            self.last_policy_session_status = Some(last_policy_session_status);
-            self
-        }
         /// Sets `PolicyStatus`.
-        pub fn policy_status(
-            mut self,
-            policy_status: Vec<models::PoliciesGetAllPolicyStatusItem>,
-        ) -> Self {
-            self.policy_status = Some(policy_status);
-            self
-        }
+        #[query("PolicyStatus", list)]
+        policy_status: Option<Vec<models::PoliciesGetAllPolicyStatusItem>>,
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::PoliciesGetAllSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", csv)]
+        sort: Option<Vec<models::PoliciesGetAllSortItem>>,
         /// Sets `Usn`.
-        pub fn usn(mut self, usn: i64) -> Self {
-            self.usn = Some(usn);
-            self
-        }
+        #[query("Usn")]
+        usn: Option<i64>,
         /// Sets `RepositoryId`.
-        pub fn repository_id(mut self, repository_id: ::veeam_runtime::Uuid) -> Self {
-            self.repository_id = Some(repository_id);
-            self
-        }
+        #[query("RepositoryId")]
+        repository_id: Option<::veeam_runtime::Uuid>,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
     }
-    impl<'a> rt::Operation<'a> for PoliciesGetAll<'a> {
-        type Output = models::PoliciesPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "policiesGetAll",
-                "/api/v1/policies",
-                true,
-            );
-            request.literal("/policies");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("VirtualMachineId", self.virtual_machine_id.as_ref());
-            request
-                .query_list(
-                    "LastPolicySessionStatus",
-                    self.last_policy_session_status.as_deref(),
-                    false,
-                );
-            request.query_list("PolicyStatus", self.policy_status.as_deref(), false);
-            request.query_list("Sort", self.sort.as_deref(), true);
-            request.query("Usn", self.usn.as_ref());
-            request.query("RepositoryId", self.repository_id.as_ref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        PoliciesGetAll { search_pattern, virtual_machine_id, last_policy_session_status,
-        policy_status, sort, usn, repository_id, offset, limit }
-    );
-    /// Request builder of [`Client::policies_get_excluded_items_by_id`](super::Client::policies_get_excluded_items_by_id).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `policiesGetExcludedItemsById`.
+    ///
+    /// `GET /api/v1/policies/{policyId}/excludedItems`
+    #[operation(
+        policies_get_excluded_items_by_id,
+        GET,
+        "/api/v1/policies/{policyId}/excludedItems",
+        "policiesGetExcludedItemsById"
+    )]
+    #[response(200u16, json, models::PolicyItemsPage)]
     pub struct PoliciesGetExcludedItemsById<'a> {
-        pub(super) client: &'a super::Client,
-        /// policyId
-        pub(super) policy_id: ::veeam_runtime::Uuid,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-        /// SearchPattern
-        pub(super) search_pattern: Option<String>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::PoliciesGetExcludedItemsByIdSortItem>>,
-    }
-    impl<'a> PoliciesGetExcludedItemsById<'a> {
+        #[path("policyId")]
+        policy_id: ::veeam_runtime::Uuid,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
         /// Sets `SearchPattern`.
-        pub fn search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-            self.search_pattern = Some(search_pattern.into());
-            self
-        }
+        #[query("SearchPattern", into)]
+        search_pattern: Option<String>,
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<models::PoliciesGetExcludedItemsByIdSortItem>,
-        ) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", csv)]
+        sort: Option<Vec<models::PoliciesGetExcludedItemsByIdSortItem>>,
     }
-    impl<'a> rt::Operation<'a> for PoliciesGetExcludedItemsById<'a> {
-        type Output = models::PolicyItemsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "policiesGetExcludedItemsById",
-                "/api/v1/policies/{policyId}/excludedItems",
-                true,
-            );
-            request.literal("/policies/");
-            request.segment(&self.policy_id);
-            request.literal("/excludedItems");
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query_list("Sort", self.sort.as_deref(), true);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        PoliciesGetExcludedItemsById { policy_id, offset, limit, search_pattern, sort }
-    );
-    /// Request builder of [`Client::policies_get_one_by_id`](super::Client::policies_get_one_by_id).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `policiesGetOneById`.
+    ///
+    /// `GET /api/v1/policies/{policyId}`
+    #[operation(
+        policies_get_one_by_id,
+        GET,
+        "/api/v1/policies/{policyId}",
+        "policiesGetOneById"
+    )]
+    #[response(200u16, json, models::Policy)]
     pub struct PoliciesGetOneById<'a> {
-        pub(super) client: &'a super::Client,
-        /// policyId
-        pub(super) policy_id: ::veeam_runtime::Uuid,
+        #[path("policyId")]
+        policy_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for PoliciesGetOneById<'a> {
-        type Output = models::Policy;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "policiesGetOneById",
-                "/api/v1/policies/{policyId}",
-                true,
-            );
-            request.literal("/policies/");
-            request.segment(&self.policy_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(PoliciesGetOneById { policy_id });
-    /// Request builder of [`Client::policies_get_regions_by_id`](super::Client::policies_get_regions_by_id).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `policiesGetRegionsById`.
+    ///
+    /// `GET /api/v1/policies/{policyId}/regions`
+    #[operation(
+        policies_get_regions_by_id,
+        GET,
+        "/api/v1/policies/{policyId}/regions",
+        "policiesGetRegionsById"
+    )]
+    #[response(200u16, json, models::RegionsPage)]
     pub struct PoliciesGetRegionsById<'a> {
-        pub(super) client: &'a super::Client,
-        /// policyId
-        pub(super) policy_id: ::veeam_runtime::Uuid,
-        /// SearchPattern
-        pub(super) search_pattern: Option<String>,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::PoliciesGetRegionsByIdSortItem>>,
-    }
-    impl<'a> PoliciesGetRegionsById<'a> {
+        #[path("policyId")]
+        policy_id: ::veeam_runtime::Uuid,
         /// Sets `SearchPattern`.
-        pub fn search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-            self.search_pattern = Some(search_pattern.into());
-            self
-        }
+        #[query("SearchPattern", into)]
+        search_pattern: Option<String>,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<models::PoliciesGetRegionsByIdSortItem>,
-        ) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", csv)]
+        sort: Option<Vec<models::PoliciesGetRegionsByIdSortItem>>,
     }
-    impl<'a> rt::Operation<'a> for PoliciesGetRegionsById<'a> {
-        type Output = models::RegionsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "policiesGetRegionsById",
-                "/api/v1/policies/{policyId}/regions",
-                true,
-            );
-            request.literal("/policies/");
-            request.segment(&self.policy_id);
-            request.literal("/regions");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), true);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        PoliciesGetRegionsById { policy_id, search_pattern, offset, limit, sort }
-    );
-    /// Request builder of [`Client::policies_get_selected_items_by_id`](super::Client::policies_get_selected_items_by_id).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `policiesGetSelectedItemsById`.
+    ///
+    /// `GET /api/v1/policies/{policyId}/selectedItems`
+    #[operation(
+        policies_get_selected_items_by_id,
+        GET,
+        "/api/v1/policies/{policyId}/selectedItems",
+        "policiesGetSelectedItemsById"
+    )]
+    #[response(200u16, json, models::PolicyItemsPage)]
     pub struct PoliciesGetSelectedItemsById<'a> {
-        pub(super) client: &'a super::Client,
-        /// policyId
-        pub(super) policy_id: ::veeam_runtime::Uuid,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-        /// SearchPattern
-        pub(super) search_pattern: Option<String>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::PoliciesGetSelectedItemsByIdSortItem>>,
-    }
-    impl<'a> PoliciesGetSelectedItemsById<'a> {
+        #[path("policyId")]
+        policy_id: ::veeam_runtime::Uuid,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
         /// Sets `SearchPattern`.
-        pub fn search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-            self.search_pattern = Some(search_pattern.into());
-            self
-        }
+        #[query("SearchPattern", into)]
+        search_pattern: Option<String>,
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<models::PoliciesGetSelectedItemsByIdSortItem>,
-        ) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", csv)]
+        sort: Option<Vec<models::PoliciesGetSelectedItemsByIdSortItem>>,
     }
-    impl<'a> rt::Operation<'a> for PoliciesGetSelectedItemsById<'a> {
-        type Output = models::PolicyItemsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "policiesGetSelectedItemsById",
-                "/api/v1/policies/{policyId}/selectedItems",
-                true,
-            );
-            request.literal("/policies/");
-            request.segment(&self.policy_id);
-            request.literal("/selectedItems");
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query_list("Sort", self.sort.as_deref(), true);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        PoliciesGetSelectedItemsById { policy_id, offset, limit, search_pattern, sort }
-    );
-    /// Request builder of [`Client::policy_already_started`](super::Client::policy_already_started).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct PolicyAlreadyStarted<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> PolicyAlreadyStarted<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for PolicyAlreadyStarted<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "policyAlreadyStarted",
-                "/api/v1/problems/policyAlreadyStarted",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/policyAlreadyStarted");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(PolicyAlreadyStarted {});
-    /// Request builder of [`Client::policy_order_priority_of_policies`](super::Client::policy_order_priority_of_policies).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `policyAlreadyStarted`.
+    ///
+    /// `GET /api/v1/problems/policyAlreadyStarted`
+    #[operation(
+        policy_already_started,
+        GET,
+        "/api/v1/problems/policyAlreadyStarted",
+        "policyAlreadyStarted"
+    )]
+    #[request(public, accept = "text/html", stream)]
+    #[response(200u16, download, rt::Download)]
+    pub struct PolicyAlreadyStarted<'a> {}
+    /// `policyOrderPriorityOfPolicies`.
+    ///
+    /// `POST /api/v1/policies/orderPriorities`
+    #[operation(
+        policy_order_priority_of_policies,
+        POST,
+        "/api/v1/policies/orderPriorities",
+        "policyOrderPriorityOfPolicies"
+    )]
+    #[response(200u16, json, ::veeam_runtime::json::Value)]
     pub struct PolicyOrderPriorityOfPolicies<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::PoliciesPrioritySpec,
+        #[body(json)]
+        body: models::PoliciesPrioritySpec,
     }
-    impl<'a> rt::Operation<'a> for PolicyOrderPriorityOfPolicies<'a> {
-        type Output = ::veeam_runtime::json::Value;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "policyOrderPriorityOfPolicies",
-                "/api/v1/policies/orderPriorities",
-                true,
-            );
-            request.literal("/policies/orderPriorities");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(PolicyOrderPriorityOfPolicies { body });
-    /// Request builder of [`Client::recreate_certificate`](super::Client::recreate_certificate).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `recreateCertificate`.
+    ///
+    /// `POST /api/v1/settings/certificates/regenerate`
+    #[operation(
+        recreate_certificate,
+        POST,
+        "/api/v1/settings/certificates/regenerate",
+        "recreateCertificate"
+    )]
+    #[response(202u16)]
     pub struct RecreateCertificate<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::CertificateRegenerateSpec,
+        #[body(json)]
+        body: models::CertificateRegenerateSpec,
     }
-    impl<'a> rt::Operation<'a> for RecreateCertificate<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "recreateCertificate",
-                "/api/v1/settings/certificates/regenerate",
-                true,
-            );
-            request.literal("/settings/certificates/regenerate");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(202u16)
-        }
-    }
-    rt::request_builder!(RecreateCertificate { body });
-    /// Request builder of [`Client::remove_license`](super::Client::remove_license).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct RemoveLicense<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for RemoveLicense<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::DELETE,
-                "removeLicense",
-                "/api/v1/licensing/license",
-                true,
-            );
-            request.literal("/licensing/license");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(RemoveLicense {});
-    /// Request builder of [`Client::repositories_get_all`](super::Client::repositories_get_all).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `removeLicense`.
+    ///
+    /// `DELETE /api/v1/licensing/license`
+    #[operation(remove_license, DELETE, "/api/v1/licensing/license", "removeLicense")]
+    #[response(204u16)]
+    pub struct RemoveLicense<'a> {}
+    /// `repositoriesGetAll`.
+    ///
+    /// `GET /api/v1/repositories`
+    #[operation(repositories_get_all, GET, "/api/v1/repositories", "repositoriesGetAll")]
+    #[response(200u16, json, models::RepositoriesPage)]
     pub struct RepositoriesGetAll<'a> {
-        pub(super) client: &'a super::Client,
-        /// SearchPattern
-        pub(super) search_pattern: Option<String>,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::RepositoriesGetAllSortItem>>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-    }
-    impl<'a> RepositoriesGetAll<'a> {
         /// Sets `SearchPattern`.
-        pub fn search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-            self.search_pattern = Some(search_pattern.into());
-            self
-        }
+        #[query("SearchPattern", into)]
+        search_pattern: Option<String>,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::RepositoriesGetAllSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", csv)]
+        sort: Option<Vec<models::RepositoriesGetAllSortItem>>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
     }
-    impl<'a> rt::Operation<'a> for RepositoriesGetAll<'a> {
-        type Output = models::RepositoriesPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "repositoriesGetAll",
-                "/api/v1/repositories",
-                true,
-            );
-            request.literal("/repositories");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), true);
-            request.query("Limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(RepositoriesGetAll { search_pattern, offset, sort, limit });
-    /// Request builder of [`Client::repositories_get_one_by_id`](super::Client::repositories_get_one_by_id).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `repositoriesGetOneById`.
+    ///
+    /// `GET /api/v1/repositories/{repositoryId}`
+    #[operation(
+        repositories_get_one_by_id,
+        GET,
+        "/api/v1/repositories/{repositoryId}",
+        "repositoriesGetOneById"
+    )]
+    #[response(200u16, json, models::Repository)]
     pub struct RepositoriesGetOneById<'a> {
-        pub(super) client: &'a super::Client,
-        /// repositoryId
-        pub(super) repository_id: ::veeam_runtime::Uuid,
+        #[path("repositoryId")]
+        repository_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for RepositoriesGetOneById<'a> {
-        type Output = models::Repository;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "repositoriesGetOneById",
-                "/api/v1/repositories/{repositoryId}",
-                true,
-            );
-            request.literal("/repositories/");
-            request.segment(&self.repository_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(RepositoriesGetOneById { repository_id });
-    /// Request builder of [`Client::repository_password_is_correct`](super::Client::repository_password_is_correct).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `repositoryPasswordIsCorrect`.
+    ///
+    /// `POST /api/v1/repositories/{repositoryId}/checkPassword`
+    #[operation(
+        repository_password_is_correct,
+        POST,
+        "/api/v1/repositories/{repositoryId}/checkPassword",
+        "repositoryPasswordIsCorrect"
+    )]
+    #[response(200u16, json, models::RepositoryPasswordValidationResult)]
     pub struct RepositoryPasswordIsCorrect<'a> {
-        pub(super) client: &'a super::Client,
-        /// repositoryId
-        pub(super) repository_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::RepositoryPasswordValidationSpec,
+        #[path("repositoryId")]
+        repository_id: ::veeam_runtime::Uuid,
+        #[body(json)]
+        body: models::RepositoryPasswordValidationSpec,
     }
-    impl<'a> rt::Operation<'a> for RepositoryPasswordIsCorrect<'a> {
-        type Output = models::RepositoryPasswordValidationResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "repositoryPasswordIsCorrect",
-                "/api/v1/repositories/{repositoryId}/checkPassword",
-                true,
-            );
-            request.literal("/repositories/");
-            request.segment(&self.repository_id);
-            request.literal("/checkPassword");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(RepositoryPasswordIsCorrect { repository_id, body });
-    /// Request builder of [`Client::repository_used_by_policy`](super::Client::repository_used_by_policy).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct RepositoryUsedByPolicy<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> RepositoryUsedByPolicy<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for RepositoryUsedByPolicy<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "repositoryUsedByPolicy",
-                "/api/v1/problems/repositoryUsedByPolicy",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/repositoryUsedByPolicy");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(RepositoryUsedByPolicy {});
-    /// Request builder of [`Client::repository_validate_settings`](super::Client::repository_validate_settings).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `repositoryUsedByPolicy`.
+    ///
+    /// `GET /api/v1/problems/repositoryUsedByPolicy`
+    #[operation(
+        repository_used_by_policy,
+        GET,
+        "/api/v1/problems/repositoryUsedByPolicy",
+        "repositoryUsedByPolicy"
+    )]
+    #[request(public, accept = "text/html", stream)]
+    #[response(200u16, download, rt::Download)]
+    pub struct RepositoryUsedByPolicy<'a> {}
+    /// `repositoryValidateSettings`.
+    ///
+    /// `POST /api/v1/repositories/settings/validate`
+    #[operation(
+        repository_validate_settings,
+        POST,
+        "/api/v1/repositories/settings/validate",
+        "repositoryValidateSettings"
+    )]
+    #[response(200u16, json, Vec<models::ValidationMessage>)]
     pub struct RepositoryValidateSettings<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::RepositoryCreateSpec,
+        #[body(json)]
+        body: models::RepositoryCreateSpec,
     }
-    impl<'a> rt::Operation<'a> for RepositoryValidateSettings<'a> {
-        type Output = Vec<models::ValidationMessage>;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "repositoryValidateSettings",
-                "/api/v1/repositories/settings/validate",
-                true,
-            );
-            request.literal("/repositories/settings/validate");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(RepositoryValidateSettings { body });
-    /// Request builder of [`Client::rescan_amazon_account`](super::Client::rescan_amazon_account).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `rescanAmazonAccount`.
+    ///
+    /// `POST /api/v1/accounts/amazon/{amazonAccountId}/rescan`
+    #[operation(
+        rescan_amazon_account,
+        POST,
+        "/api/v1/accounts/amazon/{amazonAccountId}/rescan",
+        "rescanAmazonAccount"
+    )]
+    #[response(202u16, json, models::SessionLink)]
     pub struct RescanAmazonAccount<'a> {
-        pub(super) client: &'a super::Client,
-        /// amazonAccountId
-        pub(super) amazon_account_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::RescanCloudAccountSpec,
+        #[path("amazonAccountId")]
+        amazon_account_id: ::veeam_runtime::Uuid,
+        #[body(json)]
+        body: models::RescanCloudAccountSpec,
     }
-    impl<'a> rt::Operation<'a> for RescanAmazonAccount<'a> {
-        type Output = models::SessionLink;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "rescanAmazonAccount",
-                "/api/v1/accounts/amazon/{amazonAccountId}/rescan",
-                true,
-            );
-            request.literal("/accounts/amazon/");
-            request.segment(&self.amazon_account_id);
-            request.literal("/rescan");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(202u16)
-        }
-    }
-    rt::request_builder!(RescanAmazonAccount { amazon_account_id, body });
-    /// Request builder of [`Client::rescan_bucket`](super::Client::rescan_bucket).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `rescanBucket`.
+    ///
+    /// `POST /api/v1/cloudInfrastructure/buckets/rescan/{amazonAccountId}`
+    #[operation(
+        rescan_bucket,
+        POST,
+        "/api/v1/cloudInfrastructure/buckets/rescan/{amazonAccountId}",
+        "rescanBucket"
+    )]
+    #[response(202u16, json, models::SessionLink)]
     pub struct RescanBucket<'a> {
-        pub(super) client: &'a super::Client,
-        /// amazonAccountId
-        pub(super) amazon_account_id: ::veeam_runtime::Uuid,
+        #[path("amazonAccountId")]
+        amazon_account_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for RescanBucket<'a> {
-        type Output = models::SessionLink;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "rescanBucket",
-                "/api/v1/cloudInfrastructure/buckets/rescan/{amazonAccountId}",
-                true,
-            );
-            request.literal("/cloudInfrastructure/buckets/rescan/");
-            request.segment(&self.amazon_account_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(202u16)
-        }
-    }
-    rt::request_builder!(RescanBucket { amazon_account_id });
-    /// Request builder of [`Client::rescan_repository`](super::Client::rescan_repository).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `rescanRepository`.
+    ///
+    /// `POST /api/v1/repositories/{repositoryId}/rescan`
+    #[operation(
+        rescan_repository,
+        POST,
+        "/api/v1/repositories/{repositoryId}/rescan",
+        "rescanRepository"
+    )]
+    #[response(202u16, json, models::SessionLink)]
     pub struct RescanRepository<'a> {
-        pub(super) client: &'a super::Client,
-        /// repositoryId
-        pub(super) repository_id: ::veeam_runtime::Uuid,
+        #[path("repositoryId")]
+        repository_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for RescanRepository<'a> {
-        type Output = models::SessionLink;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "rescanRepository",
-                "/api/v1/repositories/{repositoryId}/rescan",
-                true,
-            );
-            request.literal("/repositories/");
-            request.segment(&self.repository_id);
-            request.literal("/rescan");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(202u16)
-        }
-    }
-    rt::request_builder!(RescanRepository { repository_id });
-    /// Request builder of [`Client::resolve_license_notifications`](super::Client::resolve_license_notifications).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `resolveLicenseNotifications`.
+    ///
+    /// `POST /api/v1/licensing/alerts/resolve`
+    #[operation(
+        resolve_license_notifications,
+        POST,
+        "/api/v1/licensing/alerts/resolve",
+        "resolveLicenseNotifications"
+    )]
+    #[response(204u16)]
     pub struct ResolveLicenseNotifications<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::ResolveNotificationsSpec,
+        #[body(json)]
+        body: models::ResolveNotificationsSpec,
     }
-    impl<'a> rt::Operation<'a> for ResolveLicenseNotifications<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "resolveLicenseNotifications",
-                "/api/v1/licensing/alerts/resolve",
-                true,
-            );
-            request.literal("/licensing/alerts/resolve");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(ResolveLicenseNotifications { body });
-    /// Request builder of [`Client::resource_not_found`](super::Client::resource_not_found).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ResourceNotFound<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> ResourceNotFound<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ResourceNotFound<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "resourceNotFound",
-                "/api/v1/problems/resourceNotFound",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/resourceNotFound");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(ResourceNotFound {});
-    /// Request builder of [`Client::restore_disk`](super::Client::restore_disk).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `resourceNotFound`.
+    ///
+    /// `GET /api/v1/problems/resourceNotFound`
+    #[operation(
+        resource_not_found,
+        GET,
+        "/api/v1/problems/resourceNotFound",
+        "resourceNotFound"
+    )]
+    #[request(public, accept = "text/html", stream)]
+    #[response(200u16, download, rt::Download)]
+    pub struct ResourceNotFound<'a> {}
+    /// `restoreDisk`.
+    ///
+    /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreDisk`
+    #[operation(
+        restore_disk,
+        POST,
+        "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreDisk",
+        "restoreDisk"
+    )]
+    #[response(202u16, json, models::SessionLink)]
     pub struct RestoreDisk<'a> {
-        pub(super) client: &'a super::Client,
-        /// vmRestorePointId
-        pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::DiskBulkRestoreOptions,
+        #[path("vmRestorePointId")]
+        vm_restore_point_id: ::veeam_runtime::Uuid,
+        #[body(json)]
+        body: models::DiskBulkRestoreOptions,
     }
-    impl<'a> rt::Operation<'a> for RestoreDisk<'a> {
-        type Output = models::SessionLink;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "restoreDisk",
-                "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreDisk",
-                true,
-            );
-            request.literal("/vmRestorePoints/");
-            request.segment(&self.vm_restore_point_id);
-            request.literal("/restoreDisk");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(202u16)
-        }
-    }
-    rt::request_builder!(RestoreDisk { vm_restore_point_id, body });
-    /// Request builder of [`Client::restore_points_get_all`](super::Client::restore_points_get_all).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `restorePointsGetAll`.
+    ///
+    /// `GET /api/v1/vmRestorePoints`
+    #[operation(
+        restore_points_get_all,
+        GET,
+        "/api/v1/vmRestorePoints",
+        "restorePointsGetAll"
+    )]
+    #[response(200u16, json, models::VmRestorePointsPage)]
     pub struct RestorePointsGetAll<'a> {
-        pub(super) client: &'a super::Client,
-        /// VirtualMachineId
-        pub(super) virtual_machine_id: Option<::veeam_runtime::Uuid>,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::RestorePointsGetAllSortItem>>,
-    }
-    impl<'a> RestorePointsGetAll<'a> {
         /// Sets `VirtualMachineId`.
-        pub fn virtual_machine_id(
-            mut self,
-            virtual_machine_id: ::veeam_runtime::Uuid,
-        ) -> Self {
-            self.virtual_machine_id = Some(virtual_machine_id);
-            self
-        }
+        #[query("VirtualMachineId")]
+        virtual_machine_id: Option<::veeam_runtime::Uuid>,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::RestorePointsGetAllSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", csv)]
+        sort: Option<Vec<models::RestorePointsGetAllSortItem>>,
     }
-    impl<'a> rt::Operation<'a> for RestorePointsGetAll<'a> {
-        type Output = models::VmRestorePointsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "restorePointsGetAll",
-                "/api/v1/vmRestorePoints",
-                true,
-            );
-            request.literal("/vmRestorePoints");
-            request.query("VirtualMachineId", self.virtual_machine_id.as_ref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), true);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        RestorePointsGetAll { virtual_machine_id, offset, limit, sort }
-    );
-    /// Request builder of [`Client::restore_points_get_one_by_id`](super::Client::restore_points_get_one_by_id).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `restorePointsGetOneById`.
+    ///
+    /// `GET /api/v1/vmRestorePoints/{vmRestorePointId}`
+    #[operation(
+        restore_points_get_one_by_id,
+        GET,
+        "/api/v1/vmRestorePoints/{vmRestorePointId}",
+        "restorePointsGetOneById"
+    )]
+    #[response(200u16, json, models::VmRestorePoint)]
     pub struct RestorePointsGetOneById<'a> {
-        pub(super) client: &'a super::Client,
-        /// vmRestorePointId
-        pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
+        #[path("vmRestorePointId")]
+        vm_restore_point_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for RestorePointsGetOneById<'a> {
-        type Output = models::VmRestorePoint;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "restorePointsGetOneById",
-                "/api/v1/vmRestorePoints/{vmRestorePointId}",
-                true,
-            );
-            request.literal("/vmRestorePoints/");
-            request.segment(&self.vm_restore_point_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(RestorePointsGetOneById { vm_restore_point_id });
-    /// Request builder of [`Client::restore_vm`](super::Client::restore_vm).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `restoreVm`.
+    ///
+    /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreVm`
+    #[operation(
+        restore_vm,
+        POST,
+        "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreVm",
+        "restoreVm"
+    )]
+    #[response(202u16, json, models::SessionLink)]
     pub struct RestoreVm<'a> {
-        pub(super) client: &'a super::Client,
-        /// vmRestorePointId
-        pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::VirtualMachineRestoreOptions,
+        #[path("vmRestorePointId")]
+        vm_restore_point_id: ::veeam_runtime::Uuid,
+        #[body(json)]
+        body: models::VirtualMachineRestoreOptions,
     }
-    impl<'a> rt::Operation<'a> for RestoreVm<'a> {
-        type Output = models::SessionLink;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "restoreVm",
-                "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreVm",
-                true,
-            );
-            request.literal("/vmRestorePoints/");
-            request.segment(&self.vm_restore_point_id);
-            request.literal("/restoreVm");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(202u16)
-        }
-    }
-    rt::request_builder!(RestoreVm { vm_restore_point_id, body });
-    /// Request builder of [`Client::save_email_notifications`](super::Client::save_email_notifications).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `saveEmailNotifications`.
+    ///
+    /// `POST /api/v1/settings/emailNotifications`
+    #[operation(
+        save_email_notifications,
+        POST,
+        "/api/v1/settings/emailNotifications",
+        "saveEmailNotifications"
+    )]
+    #[response(200u16, json, models::EmailNotifications)]
     pub struct SaveEmailNotifications<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::EmailNotifications,
+        #[body(json)]
+        body: models::EmailNotifications,
     }
-    impl<'a> rt::Operation<'a> for SaveEmailNotifications<'a> {
-        type Output = models::EmailNotifications;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "saveEmailNotifications",
-                "/api/v1/settings/emailNotifications",
-                true,
-            );
-            request.literal("/settings/emailNotifications");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(SaveEmailNotifications { body });
-    /// Request builder of [`Client::send_test_message`](super::Client::send_test_message).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `sendTestMessage`.
+    ///
+    /// `POST /api/v1/settings/emailNotifications/sendTestMessage`
+    #[operation(
+        send_test_message,
+        POST,
+        "/api/v1/settings/emailNotifications/sendTestMessage",
+        "sendTestMessage"
+    )]
+    #[response(200u16, json, models::EmailNotificationsTestResult)]
     pub struct SendTestMessage<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::EmailNotifications,
+        #[body(json)]
+        body: models::EmailNotifications,
     }
-    impl<'a> rt::Operation<'a> for SendTestMessage<'a> {
-        type Output = models::EmailNotificationsTestResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "sendTestMessage",
-                "/api/v1/settings/emailNotifications/sendTestMessage",
-                true,
-            );
-            request.literal("/settings/emailNotifications/sendTestMessage");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(SendTestMessage { body });
-    /// Request builder of [`Client::service_unavailable`](super::Client::service_unavailable).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ServiceUnavailable<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> ServiceUnavailable<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ServiceUnavailable<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "serviceUnavailable",
-                "/api/v1/problems/serviceUnavailable",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/serviceUnavailable");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(ServiceUnavailable {});
-    /// Request builder of [`Client::set_date_time_settings`](super::Client::set_date_time_settings).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `serviceUnavailable`.
+    ///
+    /// `GET /api/v1/problems/serviceUnavailable`
+    #[operation(
+        service_unavailable,
+        GET,
+        "/api/v1/problems/serviceUnavailable",
+        "serviceUnavailable"
+    )]
+    #[request(public, accept = "text/html", stream)]
+    #[response(200u16, download, rt::Download)]
+    pub struct ServiceUnavailable<'a> {}
+    /// `setDateTimeSettings`.
+    ///
+    /// `POST /api/v1/settings/dateTime`
+    #[operation(
+        set_date_time_settings,
+        POST,
+        "/api/v1/settings/dateTime",
+        "setDateTimeSettings"
+    )]
+    #[response(200u16, json, models::DateTimeSettings)]
     pub struct SetDateTimeSettings<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::DateTimeSettings,
+        #[body(json)]
+        body: models::DateTimeSettings,
     }
-    impl<'a> rt::Operation<'a> for SetDateTimeSettings<'a> {
-        type Output = models::DateTimeSettings;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "setDateTimeSettings",
-                "/api/v1/settings/dateTime",
-                true,
-            );
-            request.literal("/settings/dateTime");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(SetDateTimeSettings { body });
-    /// Request builder of [`Client::set_default_date_time_settings`](super::Client::set_default_date_time_settings).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct SetDefaultDateTimeSettings<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for SetDefaultDateTimeSettings<'a> {
-        type Output = models::DateTimeSettings;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "setDefaultDateTimeSettings",
-                "/api/v1/settings/dateTime/setDefault",
-                true,
-            );
-            request.literal("/settings/dateTime/setDefault");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(SetDefaultDateTimeSettings {});
-    /// Request builder of [`Client::set_default_retention_settings`](super::Client::set_default_retention_settings).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct SetDefaultRetentionSettings<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for SetDefaultRetentionSettings<'a> {
-        type Output = models::RetentionSettings;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "setDefaultRetentionSettings",
-                "/api/v1/settings/retentionSettings/reset",
-                true,
-            );
-            request.literal("/settings/retentionSettings/reset");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(SetDefaultRetentionSettings {});
-    /// Request builder of [`Client::sign_out`](super::Client::sign_out).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct SignOut<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for SignOut<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::DELETE,
-                "signOut",
-                "/api/v1/token",
-                true,
-            );
-            request.literal("/token");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(SignOut {});
-    /// Request builder of [`Client::start_flr`](super::Client::start_flr).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `setDefaultDateTimeSettings`.
+    ///
+    /// `POST /api/v1/settings/dateTime/setDefault`
+    #[operation(
+        set_default_date_time_settings,
+        POST,
+        "/api/v1/settings/dateTime/setDefault",
+        "setDefaultDateTimeSettings"
+    )]
+    #[response(200u16, json, models::DateTimeSettings)]
+    pub struct SetDefaultDateTimeSettings<'a> {}
+    /// `setDefaultRetentionSettings`.
+    ///
+    /// `POST /api/v1/settings/retentionSettings/reset`
+    #[operation(
+        set_default_retention_settings,
+        POST,
+        "/api/v1/settings/retentionSettings/reset",
+        "setDefaultRetentionSettings"
+    )]
+    #[response(200u16, json, models::RetentionSettings)]
+    pub struct SetDefaultRetentionSettings<'a> {}
+    /// Sign out
+    ///
+    /// Revokes the current access token. Swagger operationId `SignOut`.
+    ///
+    /// `DELETE /api/v1/token`
+    ///
+    /// Reference:
+    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
+    #[operation(sign_out, DELETE, "/api/v1/token", "signOut")]
+    #[response(204u16)]
+    pub struct SignOut<'a> {}
+    /// `startFlr`.
+    ///
+    /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreFile`
+    #[operation(
+        start_flr,
+        POST,
+        "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreFile",
+        "startFlr"
+    )]
+    #[response(202u16, json, models::StartFlrResponse)]
     pub struct StartFlr<'a> {
-        pub(super) client: &'a super::Client,
-        /// vmRestorePointId
-        pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::FlrOptions,
+        #[path("vmRestorePointId")]
+        vm_restore_point_id: ::veeam_runtime::Uuid,
+        #[body(json)]
+        body: models::FlrOptions,
     }
-    impl<'a> rt::Operation<'a> for StartFlr<'a> {
-        type Output = models::StartFlrResponse;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "startFlr",
-                "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreFile",
-                true,
-            );
-            request.literal("/vmRestorePoints/");
-            request.segment(&self.vm_restore_point_id);
-            request.literal("/restoreFile");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(202u16)
-        }
-    }
-    rt::request_builder!(StartFlr { vm_restore_point_id, body });
-    /// Request builder of [`Client::start_policy`](super::Client::start_policy).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `startPolicy`.
+    ///
+    /// `POST /api/v1/policies/{policyId}/start`
+    #[operation(start_policy, POST, "/api/v1/policies/{policyId}/start", "startPolicy")]
+    #[response(202u16, json, models::SessionLink)]
     pub struct StartPolicy<'a> {
-        pub(super) client: &'a super::Client,
-        /// policyId
-        pub(super) policy_id: ::veeam_runtime::Uuid,
+        #[path("policyId")]
+        policy_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for StartPolicy<'a> {
-        type Output = models::SessionLink;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "startPolicy",
-                "/api/v1/policies/{policyId}/start",
-                true,
-            );
-            request.literal("/policies/");
-            request.segment(&self.policy_id);
-            request.literal("/start");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(202u16)
-        }
-    }
-    rt::request_builder!(StartPolicy { policy_id });
-    /// Request builder of [`Client::stop_job`](super::Client::stop_job).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `stopJob`.
+    ///
+    /// `POST /api/v1/sessions/{sessionId}/stop`
+    #[operation(stop_job, POST, "/api/v1/sessions/{sessionId}/stop", "stopJob")]
+    #[response(202u16)]
     pub struct StopJob<'a> {
-        pub(super) client: &'a super::Client,
-        /// sessionId
-        pub(super) session_id: ::veeam_runtime::Uuid,
+        #[path("sessionId")]
+        session_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for StopJob<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "stopJob",
-                "/api/v1/sessions/{sessionId}/stop",
-                true,
-            );
-            request.literal("/sessions/");
-            request.segment(&self.session_id);
-            request.literal("/stop");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(202u16)
-        }
-    }
-    rt::request_builder!(StopJob { session_id });
-    /// Request builder of [`Client::stop_policy`](super::Client::stop_policy).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `stopPolicy`.
+    ///
+    /// `POST /api/v1/policies/{policyId}/stop`
+    #[operation(stop_policy, POST, "/api/v1/policies/{policyId}/stop", "stopPolicy")]
+    #[response(202u16)]
     pub struct StopPolicy<'a> {
-        pub(super) client: &'a super::Client,
-        /// policyId
-        pub(super) policy_id: ::veeam_runtime::Uuid,
+        #[path("policyId")]
+        policy_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for StopPolicy<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "stopPolicy",
-                "/api/v1/policies/{policyId}/stop",
-                true,
-            );
-            request.literal("/policies/");
-            request.segment(&self.policy_id);
-            request.literal("/stop");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(202u16)
-        }
-    }
-    rt::request_builder!(StopPolicy { policy_id });
-    /// Request builder of [`Client::tag`](super::Client::tag).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `tag`.
+    ///
+    /// `GET /api/v1/cloudInfrastructure/tags/{tagId}`
+    #[operation(tag, GET, "/api/v1/cloudInfrastructure/tags/{tagId}", "tag")]
+    #[response(200u16, json, models::Tag)]
     pub struct Tag<'a> {
-        pub(super) client: &'a super::Client,
-        /// tagId
-        pub(super) tag_id: ::veeam_runtime::Uuid,
+        #[path("tagId")]
+        tag_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for Tag<'a> {
-        type Output = models::Tag;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "tag",
-                "/api/v1/cloudInfrastructure/tags/{tagId}",
-                true,
-            );
-            request.literal("/cloudInfrastructure/tags/");
-            request.segment(&self.tag_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(Tag { tag_id });
-    /// Request builder of [`Client::tags`](super::Client::tags).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `tags`.
+    ///
+    /// `GET /api/v1/cloudInfrastructure/tags`
+    #[operation(tags, GET, "/api/v1/cloudInfrastructure/tags", "tags")]
+    #[response(200u16, json, models::TagsPage)]
     pub struct Tags<'a> {
-        pub(super) client: &'a super::Client,
-        /// SearchPattern
-        pub(super) search_pattern: Option<String>,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::TagsSortItem>>,
-    }
-    impl<'a> Tags<'a> {
         /// Sets `SearchPattern`.
-        pub fn search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-            self.search_pattern = Some(search_pattern.into());
-            self
-        }
+        #[query("SearchPattern", into)]
+        search_pattern: Option<String>,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::TagsSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", csv)]
+        sort: Option<Vec<models::TagsSortItem>>,
     }
-    impl<'a> rt::Operation<'a> for Tags<'a> {
-        type Output = models::TagsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "tags",
-                "/api/v1/cloudInfrastructure/tags",
-                true,
-            );
-            request.literal("/cloudInfrastructure/tags");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), true);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(Tags { search_pattern, offset, limit, sort });
-    /// Request builder of [`Client::take_snapshot`](super::Client::take_snapshot).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `takeSnapshot`.
+    ///
+    /// `POST /api/v1/virtualMachines/{virtualMachineId}/takeSnapshot`
+    #[operation(
+        take_snapshot,
+        POST,
+        "/api/v1/virtualMachines/{virtualMachineId}/takeSnapshot",
+        "takeSnapshot"
+    )]
+    #[response(202u16, json, models::SessionLink)]
     pub struct TakeSnapshot<'a> {
-        pub(super) client: &'a super::Client,
-        /// virtualMachineId
-        pub(super) virtual_machine_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::VirtualMachineSnapshotSpec,
+        #[path("virtualMachineId")]
+        virtual_machine_id: ::veeam_runtime::Uuid,
+        #[body(json)]
+        body: models::VirtualMachineSnapshotSpec,
     }
-    impl<'a> rt::Operation<'a> for TakeSnapshot<'a> {
-        type Output = models::SessionLink;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "takeSnapshot",
-                "/api/v1/virtualMachines/{virtualMachineId}/takeSnapshot",
-                true,
-            );
-            request.literal("/virtualMachines/");
-            request.segment(&self.virtual_machine_id);
-            request.literal("/takeSnapshot");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(202u16)
-        }
-    }
-    rt::request_builder!(TakeSnapshot { virtual_machine_id, body });
-    /// Request builder of [`Client::test`](super::Client::test).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct Test<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for Test<'a> {
-        type Output = ::veeam_runtime::json::Value;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(rt::POST, "test", "/api/v1/test", true);
-            request.literal("/test");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(Test {});
-    /// Request builder of [`Client::unknown_error`](super::Client::unknown_error).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct UnknownError<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> UnknownError<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for UnknownError<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "unknownError",
-                "/api/v1/problems/unknownError",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/unknownError");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(UnknownError {});
-    /// Request builder of [`Client::unsupported_api_version`](super::Client::unsupported_api_version).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct UnsupportedApiVersion<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> UnsupportedApiVersion<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for UnsupportedApiVersion<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "unsupportedApiVersion",
-                "/api/v1/problems/unsupportedApiVersion",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/unsupportedApiVersion");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(UnsupportedApiVersion {});
-    /// Request builder of [`Client::update_amazon_account`](super::Client::update_amazon_account).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `test`.
+    ///
+    /// `POST /api/v1/test`
+    #[operation(test, POST, "/api/v1/test", "test")]
+    #[response(200u16, json, ::veeam_runtime::json::Value)]
+    pub struct Test<'a> {}
+    /// `unknownError`.
+    ///
+    /// `GET /api/v1/problems/unknownError`
+    #[operation(unknown_error, GET, "/api/v1/problems/unknownError", "unknownError")]
+    #[request(public, accept = "text/html", stream)]
+    #[response(200u16, download, rt::Download)]
+    pub struct UnknownError<'a> {}
+    /// `unsupportedApiVersion`.
+    ///
+    /// `GET /api/v1/problems/unsupportedApiVersion`
+    #[operation(
+        unsupported_api_version,
+        GET,
+        "/api/v1/problems/unsupportedApiVersion",
+        "unsupportedApiVersion"
+    )]
+    #[request(public, accept = "text/html", stream)]
+    #[response(200u16, download, rt::Download)]
+    pub struct UnsupportedApiVersion<'a> {}
+    /// `updateAmazonAccount`.
+    ///
+    /// `PUT /api/v1/accounts/amazon/{amazonAccountId}`
+    #[operation(
+        update_amazon_account,
+        PUT,
+        "/api/v1/accounts/amazon/{amazonAccountId}",
+        "updateAmazonAccount"
+    )]
+    #[response(200u16, json, models::AmazonAccount)]
     pub struct UpdateAmazonAccount<'a> {
-        pub(super) client: &'a super::Client,
-        /// amazonAccountId
-        pub(super) amazon_account_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::AmazonAccountUpdateSpec,
+        #[path("amazonAccountId")]
+        amazon_account_id: ::veeam_runtime::Uuid,
+        #[body(json)]
+        body: models::AmazonAccountUpdateSpec,
     }
-    impl<'a> rt::Operation<'a> for UpdateAmazonAccount<'a> {
-        type Output = models::AmazonAccount;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::PUT,
-                "updateAmazonAccount",
-                "/api/v1/accounts/amazon/{amazonAccountId}",
-                true,
-            );
-            request.literal("/accounts/amazon/");
-            request.segment(&self.amazon_account_id);
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(UpdateAmazonAccount { amazon_account_id, body });
-    /// Request builder of [`Client::update_policy`](super::Client::update_policy).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `updatePolicy`.
+    ///
+    /// `PUT /api/v1/policies/{policyId}`
+    #[operation(update_policy, PUT, "/api/v1/policies/{policyId}", "updatePolicy")]
+    #[response(200u16, json, models::Policy)]
     pub struct UpdatePolicy<'a> {
-        pub(super) client: &'a super::Client,
-        /// policyId
-        pub(super) policy_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::Policy,
+        #[path("policyId")]
+        policy_id: ::veeam_runtime::Uuid,
+        #[body(json)]
+        body: models::Policy,
     }
-    impl<'a> rt::Operation<'a> for UpdatePolicy<'a> {
-        type Output = models::Policy;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::PUT,
-                "updatePolicy",
-                "/api/v1/policies/{policyId}",
-                true,
-            );
-            request.literal("/policies/");
-            request.segment(&self.policy_id);
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(UpdatePolicy { policy_id, body });
-    /// Request builder of [`Client::update_region_settings`](super::Client::update_region_settings).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `updateRegionSettings`.
+    ///
+    /// `PUT /api/v1/settings/regions/{regionId}`
+    #[operation(
+        update_region_settings,
+        PUT,
+        "/api/v1/settings/regions/{regionId}",
+        "updateRegionSettings"
+    )]
+    #[response(200u16, json, models::RegionSettings)]
     pub struct UpdateRegionSettings<'a> {
-        pub(super) client: &'a super::Client,
-        /// regionId
-        pub(super) region_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::RegionSettings,
+        #[path("regionId")]
+        region_id: ::veeam_runtime::Uuid,
+        #[body(json)]
+        body: models::RegionSettings,
     }
-    impl<'a> rt::Operation<'a> for UpdateRegionSettings<'a> {
-        type Output = models::RegionSettings;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::PUT,
-                "updateRegionSettings",
-                "/api/v1/settings/regions/{regionId}",
-                true,
-            );
-            request.literal("/settings/regions/");
-            request.segment(&self.region_id);
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(UpdateRegionSettings { region_id, body });
-    /// Request builder of [`Client::update_repository`](super::Client::update_repository).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `updateRepository`.
+    ///
+    /// `PUT /api/v1/repositories/{repositoryId}`
+    #[operation(
+        update_repository,
+        PUT,
+        "/api/v1/repositories/{repositoryId}",
+        "updateRepository"
+    )]
+    #[response(200u16, json, models::Repository)]
     pub struct UpdateRepository<'a> {
-        pub(super) client: &'a super::Client,
-        /// repositoryId
-        pub(super) repository_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::RepositoryUpdateSpec,
+        #[path("repositoryId")]
+        repository_id: ::veeam_runtime::Uuid,
+        #[body(json)]
+        body: models::RepositoryUpdateSpec,
     }
-    impl<'a> rt::Operation<'a> for UpdateRepository<'a> {
-        type Output = models::Repository;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::PUT,
-                "updateRepository",
-                "/api/v1/repositories/{repositoryId}",
-                true,
-            );
-            request.literal("/repositories/");
-            request.segment(&self.repository_id);
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(UpdateRepository { repository_id, body });
-    /// Request builder of [`Client::update_retention_settings`](super::Client::update_retention_settings).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `updateRetentionSettings`.
+    ///
+    /// `POST /api/v1/settings/retentionSettings`
+    #[operation(
+        update_retention_settings,
+        POST,
+        "/api/v1/settings/retentionSettings",
+        "updateRetentionSettings"
+    )]
+    #[response(200u16, json, models::RetentionSettings)]
     pub struct UpdateRetentionSettings<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::RetentionSettings,
+        #[body(json)]
+        body: models::RetentionSettings,
     }
-    impl<'a> rt::Operation<'a> for UpdateRetentionSettings<'a> {
-        type Output = models::RetentionSettings;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "updateRetentionSettings",
-                "/api/v1/settings/retentionSettings",
-                true,
-            );
-            request.literal("/settings/retentionSettings");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(UpdateRetentionSettings { body });
-    /// Request builder of [`Client::update_service_account_settings`](super::Client::update_service_account_settings).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `updateServiceAccountSettings`.
+    ///
+    /// `PUT /api/v1/settings/serviceAccount`
+    #[operation(
+        update_service_account_settings,
+        PUT,
+        "/api/v1/settings/serviceAccount",
+        "updateServiceAccountSettings"
+    )]
+    #[response(200u16, json, models::ServiceAccountSettings)]
     pub struct UpdateServiceAccountSettings<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::ServiceAccountSettings,
+        #[body(json)]
+        body: models::ServiceAccountSettings,
     }
-    impl<'a> rt::Operation<'a> for UpdateServiceAccountSettings<'a> {
-        type Output = models::ServiceAccountSettings;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::PUT,
-                "updateServiceAccountSettings",
-                "/api/v1/settings/serviceAccount",
-                true,
-            );
-            request.literal("/settings/serviceAccount");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(UpdateServiceAccountSettings { body });
-    /// Request builder of [`Client::update_standard_account`](super::Client::update_standard_account).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// Modify credentials record
+    ///
+    /// Modifies an SMTP server credentials record. A `description` left out is set to `null`.
+    /// Swagger operationId `UpdateStandardAccount`.
+    ///
+    /// `PUT /api/v1/accounts/standard/{standardAccountId}`
+    ///
+    /// Reference:
+    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_smtp_account.html>
+    #[operation(
+        update_standard_account,
+        PUT,
+        "/api/v1/accounts/standard/{standardAccountId}",
+        "updateStandardAccount"
+    )]
+    #[response(200u16, json, models::StandardAccount)]
     pub struct UpdateStandardAccount<'a> {
-        pub(super) client: &'a super::Client,
-        /// System ID of the record.
-        pub(super) standard_account_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::StandardAccountUpdateSpec,
+        #[path("standardAccountId")]
+        standard_account_id: ::veeam_runtime::Uuid,
+        #[body(json)]
+        body: models::StandardAccountUpdateSpec,
     }
-    impl<'a> rt::Operation<'a> for UpdateStandardAccount<'a> {
-        type Output = models::StandardAccount;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::PUT,
-                "updateStandardAccount",
-                "/api/v1/accounts/standard/{standardAccountId}",
-                true,
-            );
-            request.literal("/accounts/standard/");
-            request.segment(&self.standard_account_id);
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(UpdateStandardAccount { standard_account_id, body });
-    /// Request builder of [`Client::update_user`](super::Client::update_user).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `updateUser`.
+    ///
+    /// `PUT /api/v1/users/{userId}`
+    #[operation(update_user, PUT, "/api/v1/users/{userId}", "updateUser")]
+    #[response(200u16, json, models::User)]
     pub struct UpdateUser<'a> {
-        pub(super) client: &'a super::Client,
-        /// userId
-        pub(super) user_id: String,
-        pub(super) body: models::UserUpdateSpec,
+        #[path("userId", into)]
+        user_id: String,
+        #[body(json)]
+        body: models::UserUpdateSpec,
     }
-    impl<'a> rt::Operation<'a> for UpdateUser<'a> {
-        type Output = models::User;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::PUT,
-                "updateUser",
-                "/api/v1/users/{userId}",
-                true,
-            );
-            request.literal("/users/");
-            request.segment(&self.user_id);
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(UpdateUser { user_id, body });
-    /// Request builder of [`Client::upload_certificate`](super::Client::upload_certificate).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `uploadCertificate`.
+    ///
+    /// `POST /api/v1/settings/certificates/upload`
+    #[operation(
+        upload_certificate,
+        POST,
+        "/api/v1/settings/certificates/upload",
+        "uploadCertificate"
+    )]
+    #[response(202u16)]
     pub struct UploadCertificate<'a> {
-        pub(super) client: &'a super::Client,
-        /// The .PFX certificate to upload.
-        pub(super) certificate_file: ::veeam_runtime::client::Upload,
-        /// .PFX certificate password
-        pub(super) certificate_password: String,
+        #[part("certificateFile")]
+        certificate_file: ::veeam_runtime::client::Upload,
+        #[part("certificatePassword", into, redacted)]
+        certificate_password: String,
     }
-    impl<'a> rt::Operation<'a> for UploadCertificate<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "uploadCertificate",
-                "/api/v1/settings/certificates/upload",
-                true,
-            );
-            request.literal("/settings/certificates/upload");
-            request.part("certificateFile", &self.certificate_file);
-            request.part("certificatePassword", &self.certificate_password);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(202u16)
-        }
-    }
-    rt::request_builder!(
-        UploadCertificate { certificate_file, certificate_password = redacted }
-    );
-    /// Request builder of [`Client::user_status`](super::Client::user_status).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct UserStatus<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for UserStatus<'a> {
-        type Output = models::UserStatus;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "userStatus",
-                "/api/v1/userStatus",
-                true,
-            );
-            request.literal("/userStatus");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(UserStatus {});
-    /// Request builder of [`Client::users_get_all`](super::Client::users_get_all).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `userStatus`.
+    ///
+    /// `GET /api/v1/userStatus`
+    #[operation(user_status, GET, "/api/v1/userStatus", "userStatus")]
+    #[response(200u16, json, models::UserStatus)]
+    pub struct UserStatus<'a> {}
+    /// `usersGetAll`.
+    ///
+    /// `GET /api/v1/users`
+    #[operation(users_get_all, GET, "/api/v1/users", "usersGetAll")]
+    #[response(200u16, json, models::UsersPage)]
     pub struct UsersGetAll<'a> {
-        pub(super) client: &'a super::Client,
-        /// SearchPattern
-        pub(super) search_pattern: Option<String>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::UsersGetAllSortItem>>,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-    }
-    impl<'a> UsersGetAll<'a> {
         /// Sets `SearchPattern`.
-        pub fn search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-            self.search_pattern = Some(search_pattern.into());
-            self
-        }
+        #[query("SearchPattern", into)]
+        search_pattern: Option<String>,
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::UsersGetAllSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", list)]
+        sort: Option<Vec<models::UsersGetAllSortItem>>,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
     }
-    impl<'a> rt::Operation<'a> for UsersGetAll<'a> {
-        type Output = models::UsersPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "usersGetAll",
-                "/api/v1/users",
-                true,
-            );
-            request.literal("/users");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query_list("Sort", self.sort.as_deref(), false);
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(UsersGetAll { search_pattern, sort, offset, limit });
-    /// Request builder of [`Client::users_get_by_name`](super::Client::users_get_by_name).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `usersGetByName`.
+    ///
+    /// `GET /api/v1/users/{userId}`
+    #[operation(users_get_by_name, GET, "/api/v1/users/{userId}", "usersGetByName")]
+    #[response(200u16, json, models::User)]
     pub struct UsersGetByName<'a> {
-        pub(super) client: &'a super::Client,
-        /// userId
-        pub(super) user_id: String,
+        #[path("userId", into)]
+        user_id: String,
     }
-    impl<'a> rt::Operation<'a> for UsersGetByName<'a> {
-        type Output = models::User;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "usersGetByName",
-                "/api/v1/users/{userId}",
-                true,
-            );
-            request.literal("/users/");
-            request.segment(&self.user_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(UsersGetByName { user_id });
-    /// Request builder of [`Client::validate`](super::Client::validate).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `validate`.
+    ///
+    /// `POST /api/v1/policies/validate`
+    #[operation(validate, POST, "/api/v1/policies/validate", "validate")]
+    #[response(200u16, json, Vec<models::ValidationMessage>)]
     pub struct Validate<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::PolicySpec,
+        #[body(json)]
+        body: models::PolicySpec,
     }
-    impl<'a> rt::Operation<'a> for Validate<'a> {
-        type Output = Vec<models::ValidationMessage>;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "validate",
-                "/api/v1/policies/validate",
-                true,
-            );
-            request.literal("/policies/validate");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(Validate { body });
-    /// Request builder of [`Client::validate_amazon_account_name`](super::Client::validate_amazon_account_name).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `validateAmazonAccountName`.
+    ///
+    /// `POST /api/v1/accounts/amazon/validateName`
+    #[operation(
+        validate_amazon_account_name,
+        POST,
+        "/api/v1/accounts/amazon/validateName",
+        "validateAmazonAccountName"
+    )]
+    #[response(200u16, json, Vec<models::ValidationMessage>)]
     pub struct ValidateAmazonAccountName<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::AmazonAccountNameValidationSpec,
+        #[body(json)]
+        body: models::AmazonAccountNameValidationSpec,
     }
-    impl<'a> rt::Operation<'a> for ValidateAmazonAccountName<'a> {
-        type Output = Vec<models::ValidationMessage>;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "validateAmazonAccountName",
-                "/api/v1/accounts/amazon/validateName",
-                true,
-            );
-            request.literal("/accounts/amazon/validateName");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(ValidateAmazonAccountName { body });
-    /// Request builder of [`Client::validate_delete_amazon_account`](super::Client::validate_delete_amazon_account).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `validateDeleteAmazonAccount`.
+    ///
+    /// `POST /api/v1/accounts/amazon/{amazonAccountId}/validateDelete`
+    #[operation(
+        validate_delete_amazon_account,
+        POST,
+        "/api/v1/accounts/amazon/{amazonAccountId}/validateDelete",
+        "validateDeleteAmazonAccount"
+    )]
+    #[response(200u16, json, Vec<models::ValidationMessage>)]
     pub struct ValidateDeleteAmazonAccount<'a> {
-        pub(super) client: &'a super::Client,
-        /// amazonAccountId
-        pub(super) amazon_account_id: ::veeam_runtime::Uuid,
+        #[path("amazonAccountId")]
+        amazon_account_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for ValidateDeleteAmazonAccount<'a> {
-        type Output = Vec<models::ValidationMessage>;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "validateDeleteAmazonAccount",
-                "/api/v1/accounts/amazon/{amazonAccountId}/validateDelete",
-                true,
-            );
-            request.literal("/accounts/amazon/");
-            request.segment(&self.amazon_account_id);
-            request.literal("/validateDelete");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(ValidateDeleteAmazonAccount { amazon_account_id });
-    /// Request builder of [`Client::validate_description`](super::Client::validate_description).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `validateDescription`.
+    ///
+    /// `POST /api/v1/users/validateDescription`
+    #[operation(
+        validate_description,
+        POST,
+        "/api/v1/users/validateDescription",
+        "validateDescription"
+    )]
+    #[response(200u16, json, Vec<models::ValidationMessage>)]
     pub struct ValidateDescription<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::UserDescriptionValidationSpec,
+        #[body(json)]
+        body: models::UserDescriptionValidationSpec,
     }
-    impl<'a> rt::Operation<'a> for ValidateDescription<'a> {
-        type Output = Vec<models::ValidationMessage>;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "validateDescription",
-                "/api/v1/users/validateDescription",
-                true,
-            );
-            request.literal("/users/validateDescription");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(ValidateDescription { body });
-    /// Request builder of [`Client::validate_name`](super::Client::validate_name).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `validateName`.
+    ///
+    /// `POST /api/v1/users/validateName`
+    #[operation(validate_name, POST, "/api/v1/users/validateName", "validateName")]
+    #[response(200u16, json, Vec<models::ValidationMessage>)]
     pub struct ValidateName<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::UserNameValidationSpec,
+        #[body(json)]
+        body: models::UserNameValidationSpec,
     }
-    impl<'a> rt::Operation<'a> for ValidateName<'a> {
-        type Output = Vec<models::ValidationMessage>;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "validateName",
-                "/api/v1/users/validateName",
-                true,
-            );
-            request.literal("/users/validateName");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(ValidateName { body });
-    /// Request builder of [`Client::validate_password`](super::Client::validate_password).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `validatePassword`.
+    ///
+    /// `POST /api/v1/users/validatePassword`
+    #[operation(
+        validate_password,
+        POST,
+        "/api/v1/users/validatePassword",
+        "validatePassword"
+    )]
+    #[response(200u16, json, Vec<models::ValidationMessage>)]
     pub struct ValidatePassword<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::UserPasswordValidationSpec,
+        #[body(json)]
+        body: models::UserPasswordValidationSpec,
     }
-    impl<'a> rt::Operation<'a> for ValidatePassword<'a> {
-        type Output = Vec<models::ValidationMessage>;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "validatePassword",
-                "/api/v1/users/validatePassword",
-                true,
-            );
-            request.literal("/users/validatePassword");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(ValidatePassword { body });
-    /// Request builder of [`Client::validate_restore_disk`](super::Client::validate_restore_disk).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `validateRestoreDisk`.
+    ///
+    /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreDisk`
+    #[operation(
+        validate_restore_disk,
+        POST,
+        "/api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreDisk",
+        "validateRestoreDisk"
+    )]
+    #[response(200u16, json, Vec<models::ValidationMessage>)]
     pub struct ValidateRestoreDisk<'a> {
-        pub(super) client: &'a super::Client,
-        /// vmRestorePointId
-        pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::DiskBulkRestoreOptions,
+        #[path("vmRestorePointId")]
+        vm_restore_point_id: ::veeam_runtime::Uuid,
+        #[body(json)]
+        body: models::DiskBulkRestoreOptions,
     }
-    impl<'a> rt::Operation<'a> for ValidateRestoreDisk<'a> {
-        type Output = Vec<models::ValidationMessage>;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "validateRestoreDisk",
-                "/api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreDisk",
-                true,
-            );
-            request.literal("/vmRestorePoints/");
-            request.segment(&self.vm_restore_point_id);
-            request.literal("/validateRestoreDisk");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(ValidateRestoreDisk { vm_restore_point_id, body });
-    /// Request builder of [`Client::validate_restore_vm`](super::Client::validate_restore_vm).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `validateRestoreVm`.
+    ///
+    /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreVm`
+    #[operation(
+        validate_restore_vm,
+        POST,
+        "/api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreVm",
+        "validateRestoreVm"
+    )]
+    #[response(200u16, json, Vec<models::ValidationMessage>)]
     pub struct ValidateRestoreVm<'a> {
-        pub(super) client: &'a super::Client,
-        /// vmRestorePointId
-        pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::VirtualMachineRestoreOptions,
+        #[path("vmRestorePointId")]
+        vm_restore_point_id: ::veeam_runtime::Uuid,
+        #[body(json)]
+        body: models::VirtualMachineRestoreOptions,
     }
-    impl<'a> rt::Operation<'a> for ValidateRestoreVm<'a> {
-        type Output = Vec<models::ValidationMessage>;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "validateRestoreVm",
-                "/api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreVm",
-                true,
-            );
-            request.literal("/vmRestorePoints/");
-            request.segment(&self.vm_restore_point_id);
-            request.literal("/validateRestoreVm");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(ValidateRestoreVm { vm_restore_point_id, body });
-    /// Request builder of [`Client::validate_s3_endpoint`](super::Client::validate_s3_endpoint).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `validateS3Endpoint`.
+    ///
+    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/validateS3endpoint`
+    #[operation(
+        validate_s3_endpoint,
+        GET,
+        "/api/v1/amazonConnections/{amazonConnectionId}/validateS3endpoint",
+        "validateS3Endpoint"
+    )]
+    #[response(200u16, json, models::CloudSubnetS3EndpointValidationResult)]
     pub struct ValidateS3Endpoint<'a> {
-        pub(super) client: &'a super::Client,
-        /// amazonConnectionId
-        pub(super) amazon_connection_id: ::veeam_runtime::Uuid,
-        /// subnetId
-        pub(super) subnet_id: String,
+        #[path("amazonConnectionId")]
+        amazon_connection_id: ::veeam_runtime::Uuid,
+        #[query("subnetId", into)]
+        subnet_id: String,
     }
-    impl<'a> rt::Operation<'a> for ValidateS3Endpoint<'a> {
-        type Output = models::CloudSubnetS3EndpointValidationResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "validateS3Endpoint",
-                "/api/v1/amazonConnections/{amazonConnectionId}/validateS3endpoint",
-                true,
-            );
-            request.literal("/amazonConnections/");
-            request.segment(&self.amazon_connection_id);
-            request.literal("/validateS3endpoint");
-            request.query("subnetId", Some(&self.subnet_id));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(ValidateS3Endpoint { amazon_connection_id, subnet_id });
-    /// Request builder of [`Client::validate_standard_account_name`](super::Client::validate_standard_account_name).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// Validate credentials record name
+    ///
+    /// Checks a record name before it is used. Returns the problems found; an empty list presumably means the
+    /// name can be used (not stated by the docs). Swagger operationId `ValidateStandardAccountName`.
+    ///
+    /// `POST /api/v1/accounts/standard/validateName`
+    ///
+    /// Reference:
+    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_smtp_account_name.html>
+    #[operation(
+        validate_standard_account_name,
+        POST,
+        "/api/v1/accounts/standard/validateName",
+        "validateStandardAccountName"
+    )]
+    #[response(200u16, json, Vec<models::ValidationMessage>)]
     pub struct ValidateStandardAccountName<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::StandardAccountNameValidationSpec,
+        #[body(json)]
+        body: models::StandardAccountNameValidationSpec,
     }
-    impl<'a> rt::Operation<'a> for ValidateStandardAccountName<'a> {
-        type Output = Vec<models::ValidationMessage>;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "validateStandardAccountName",
-                "/api/v1/accounts/standard/validateName",
-                true,
-            );
-            request.literal("/accounts/standard/validateName");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(ValidateStandardAccountName { body });
-    /// Request builder of [`Client::validation_error`](super::Client::validation_error).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ValidationError<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> ValidationError<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> Result<rt::ByteStream<models::Error>, crate::backup_for_aws::Error> {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ValidationError<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "validationError",
-                "/api/v1/problems/validationError",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/validationError");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            match response.status() {
-                200u16 => response.download(),
-                _ => Err(response.unexpected()),
-            }
-        }
-    }
-    rt::request_builder!(ValidationError {});
-    /// Request builder of [`Client::virtual_machine_by_id`](super::Client::virtual_machine_by_id).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `validationError`.
+    ///
+    /// `GET /api/v1/problems/validationError`
+    #[operation(
+        validation_error,
+        GET,
+        "/api/v1/problems/validationError",
+        "validationError"
+    )]
+    #[request(public, accept = "text/html", stream)]
+    #[response(200u16, download, rt::Download)]
+    pub struct ValidationError<'a> {}
+    /// `virtualMachineById`.
+    ///
+    /// `GET /api/v1/virtualMachines/{virtualMachineId}`
+    #[operation(
+        virtual_machine_by_id,
+        GET,
+        "/api/v1/virtualMachines/{virtualMachineId}",
+        "virtualMachineById"
+    )]
+    #[response(200u16, json, models::VirtualMachine)]
     pub struct VirtualMachineById<'a> {
-        pub(super) client: &'a super::Client,
-        /// virtualMachineId
-        pub(super) virtual_machine_id: ::veeam_runtime::Uuid,
+        #[path("virtualMachineId")]
+        virtual_machine_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for VirtualMachineById<'a> {
-        type Output = models::VirtualMachine;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "virtualMachineById",
-                "/api/v1/virtualMachines/{virtualMachineId}",
-                true,
-            );
-            request.literal("/virtualMachines/");
-            request.segment(&self.virtual_machine_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(VirtualMachineById { virtual_machine_id });
-    /// Request builder of [`Client::virtual_machines`](super::Client::virtual_machines).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `virtualMachines`.
+    ///
+    /// `GET /api/v1/virtualMachines`
+    #[operation(virtual_machines, GET, "/api/v1/virtualMachines", "virtualMachines")]
+    #[response(200u16, json, models::VirtualMachinesPage)]
     pub struct VirtualMachines<'a> {
-        pub(super) client: &'a super::Client,
-        /// SearchPattern
-        pub(super) search_pattern: Option<String>,
-        /// Offset
-        pub(super) offset: Option<i32>,
-        /// Limit
-        pub(super) limit: Option<i32>,
-        /// Sort
-        pub(super) sort: Option<Vec<models::VirtualMachinesSortItem>>,
-        /// ProtectionStatus
-        pub(super) protection_status: Option<
-            Vec<models::VirtualMachinesProtectionStatusItem>,
-        >,
-        /// BuckupDestination
-        pub(super) buckup_destination: Option<
-            Vec<models::VirtualMachinesBuckupDestinationItem>,
-        >,
-        /// BackupState
-        pub(super) backup_state: Option<models::VirtualMachinesBackupState>,
-    }
-    impl<'a> VirtualMachines<'a> {
         /// Sets `SearchPattern`.
-        pub fn search_pattern(mut self, search_pattern: impl Into<String>) -> Self {
-            self.search_pattern = Some(search_pattern.into());
-            self
-        }
+        #[query("SearchPattern", into)]
+        search_pattern: Option<String>,
         /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
+        #[query("Offset")]
+        offset: Option<i32>,
         /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
+        #[query("Limit")]
+        limit: Option<i32>,
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::VirtualMachinesSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
+        #[query("Sort", csv)]
+        sort: Option<Vec<models::VirtualMachinesSortItem>>,
         /// Sets `ProtectionStatus`.
-        pub fn protection_status(
-            mut self,
-            protection_status: Vec<models::VirtualMachinesProtectionStatusItem>,
-        ) -> Self {
-            self.protection_status = Some(protection_status);
-            self
-        }
+        #[query("ProtectionStatus", list)]
+        protection_status: Option<Vec<models::VirtualMachinesProtectionStatusItem>>,
         /// Sets `BuckupDestination`.
-        pub fn buckup_destination(
-            mut self,
-            buckup_destination: Vec<models::VirtualMachinesBuckupDestinationItem>,
-        ) -> Self {
-            self.buckup_destination = Some(buckup_destination);
-            self
-        }
+        #[query("BuckupDestination", list)]
+        buckup_destination: Option<Vec<models::VirtualMachinesBuckupDestinationItem>>,
         /// Sets `BackupState`.
-        pub fn backup_state(
-            mut self,
-            backup_state: models::VirtualMachinesBackupState,
-        ) -> Self {
-            self.backup_state = Some(backup_state);
-            self
-        }
+        #[query("BackupState")]
+        backup_state: Option<models::VirtualMachinesBackupState>,
     }
-    impl<'a> rt::Operation<'a> for VirtualMachines<'a> {
-        type Output = models::VirtualMachinesPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "virtualMachines",
-                "/api/v1/virtualMachines",
-                true,
-            );
-            request.literal("/virtualMachines");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), true);
-            request
-                .query_list(
-                    "ProtectionStatus",
-                    self.protection_status.as_deref(),
-                    false,
-                );
-            request
-                .query_list(
-                    "BuckupDestination",
-                    self.buckup_destination.as_deref(),
-                    false,
-                );
-            request.query("BackupState", self.backup_state.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        VirtualMachines { search_pattern, offset, limit, sort, protection_status,
-        buckup_destination, backup_state }
-    );
-    /// Request builder of [`Client::vm_restore_points_get_default_network_settings`](super::Client::vm_restore_points_get_default_network_settings).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    /// `vmRestorePointsGetDefaultNetworkSettings`.
+    ///
+    /// `GET /api/v1/vmRestorePoints/{vmRestorePointId}/defaultNetworkSettings`
+    #[operation(
+        vm_restore_points_get_default_network_settings,
+        GET,
+        "/api/v1/vmRestorePoints/{vmRestorePointId}/defaultNetworkSettings",
+        "vmRestorePointsGetDefaultNetworkSettings"
+    )]
+    #[response(200u16, json, models::VmRestorePointDefaultNetworkSettings)]
     pub struct VmRestorePointsGetDefaultNetworkSettings<'a> {
-        pub(super) client: &'a super::Client,
-        /// vmRestorePointId
-        pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
+        #[path("vmRestorePointId")]
+        vm_restore_point_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for VmRestorePointsGetDefaultNetworkSettings<'a> {
-        type Output = models::VmRestorePointDefaultNetworkSettings;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "vmRestorePointsGetDefaultNetworkSettings",
-                "/api/v1/vmRestorePoints/{vmRestorePointId}/defaultNetworkSettings",
-                true,
-            );
-            request.literal("/vmRestorePoints/");
-            request.segment(&self.vm_restore_point_id);
-            request.literal("/defaultNetworkSettings");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        VmRestorePointsGetDefaultNetworkSettings { vm_restore_point_id }
-    );
 }

@@ -185,22 +185,28 @@ impl Client {
             )
             .await
     }
+}
+/// Request builders, one per operation; the client's method of each is written by the
+/// runtime's `requests` attribute from the builder's declaration.
+#[::veeam_runtime::client::requests(error = models::Error, base = "/api")]
+pub mod requests {
+    #[allow(unused_imports)]
+    use ::veeam_runtime::client as rt;
+    #[allow(unused_imports)]
+    use crate::enterprise_manager::models;
     /// Add a VM or container to a job
     ///
     /// `POST /api/jobs/{jobId}/includes`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_includes.html>
-    pub fn add_job_include(
-        &self,
+    #[operation(add_job_include, POST, "/api/jobs/{jobId}/includes", "addJobInclude")]
+    #[response(202u16, body, models::Task)]
+    pub struct AddJobInclude<'a> {
+        #[path("jobId")]
         job_id: ::veeam_runtime::Uuid,
+        #[body(json, xml)]
         body: models::CreateObjectInJobSpec,
-    ) -> requests::AddJobInclude<'_> {
-        requests::AddJobInclude {
-            client: self,
-            job_id,
-            body,
-        }
     }
     /// Clone a job
     ///
@@ -211,16 +217,15 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionclone.html>
-    pub fn clone_job(
-        &self,
+    #[operation(clone_job, POST, "/api/jobs/{jobId}", "cloneJob")]
+    #[response(202u16, body, models::Task)]
+    pub struct CloneJob<'a> {
+        #[path("jobId")]
         job_id: ::veeam_runtime::Uuid,
+        #[query("action", fixed = "clone")]
+        action: (),
+        #[body(json, xml)]
         body: models::JobCloneSpec,
-    ) -> requests::CloneJob<'_> {
-        requests::CloneJob {
-            client: self,
-            job_id,
-            body,
-        }
     }
     /// Connect a backup server
     ///
@@ -231,14 +236,18 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html>
-    pub fn connect_backup_server(
-        &self,
+    #[operation(
+        connect_backup_server,
+        POST,
+        "/api/backupServers",
+        "connectBackupServer"
+    )]
+    #[response(202u16, body, models::Task)]
+    pub struct ConnectBackupServer<'a> {
+        #[query("action", fixed = "create")]
+        action: (),
+        #[body(json, xml)]
         body: models::BackupServerSpec,
-    ) -> requests::ConnectBackupServer<'_> {
-        requests::ConnectBackupServer {
-            client: self,
-            body,
-        }
     }
     /// Add an account
     ///
@@ -246,14 +255,11 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html>
-    pub fn create_account(
-        &self,
+    #[operation(create_account, POST, "/api/security/accounts", "createAccount")]
+    #[response(201u16)]
+    pub struct CreateAccount<'a> {
+        #[body(json, xml)]
         body: models::EnterpriseAccountCreateSpec,
-    ) -> requests::CreateAccount<'_> {
-        requests::CreateAccount {
-            client: self,
-            body,
-        }
     }
     /// Create a password
     ///
@@ -264,16 +270,20 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers_id_passwords.html>
-    pub fn create_password(
-        &self,
+    #[operation(
+        create_password,
+        POST,
+        "/api/backupServers/{backupServerId}/passwords",
+        "createPassword"
+    )]
+    #[response(202u16, body, models::Task)]
+    pub struct CreatePassword<'a> {
+        #[path("backupServerId")]
         backup_server_id: ::veeam_runtime::Uuid,
+        #[query("action", fixed = "create")]
+        action: (),
+        #[body(json, xml)]
         body: models::PasswordKeyInfoSpec,
-    ) -> requests::CreatePassword<'_> {
-        requests::CreatePassword {
-            client: self,
-            backup_server_id,
-            body,
-        }
     }
     /// Delete an account
     ///
@@ -281,14 +291,16 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_security_accounts_id.html>
-    pub fn delete_account(
-        &self,
+    #[operation(
+        delete_account,
+        DELETE,
+        "/api/security/accounts/{accountId}",
+        "deleteAccount"
+    )]
+    #[response(204u16)]
+    pub struct DeleteAccount<'a> {
+        #[path("accountId")]
         account_id: ::veeam_runtime::Uuid,
-    ) -> requests::DeleteAccount<'_> {
-        requests::DeleteAccount {
-            client: self,
-            account_id,
-        }
     }
     /// Disconnect a backup server
     ///
@@ -296,14 +308,16 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_backupservers_id.html>
-    pub fn delete_backup_server(
-        &self,
+    #[operation(
+        delete_backup_server,
+        DELETE,
+        "/api/backupServers/{backupServerId}",
+        "deleteBackupServer"
+    )]
+    #[response(204u16)]
+    pub struct DeleteBackupServer<'a> {
+        #[path("backupServerId")]
         backup_server_id: ::veeam_runtime::Uuid,
-    ) -> requests::DeleteBackupServer<'_> {
-        requests::DeleteBackupServer {
-            client: self,
-            backup_server_id,
-        }
     }
     /// Remove an object from a job
     ///
@@ -311,16 +325,18 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_jobs_id_includes_id.html>
-    pub fn delete_job_include(
-        &self,
+    #[operation(
+        delete_job_include,
+        DELETE,
+        "/api/jobs/{jobId}/includes/{includeId}",
+        "deleteJobInclude"
+    )]
+    #[response(202u16, body, models::Task)]
+    pub struct DeleteJobInclude<'a> {
+        #[path("jobId")]
         job_id: ::veeam_runtime::Uuid,
+        #[path("includeId")]
         include_id: ::veeam_runtime::Uuid,
-    ) -> requests::DeleteJobInclude<'_> {
-        requests::DeleteJobInclude {
-            client: self,
-            job_id,
-            include_id,
-        }
     }
     /// Delete a password
     ///
@@ -330,16 +346,18 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_backupservers_id_passwords_id.html>
-    pub fn delete_password(
-        &self,
+    #[operation(
+        delete_password,
+        DELETE,
+        "/api/backupServers/{backupServerId}/passwords/{passwordId}",
+        "deletePassword"
+    )]
+    #[response(204u16)]
+    pub struct DeletePassword<'a> {
+        #[path("backupServerId")]
         backup_server_id: ::veeam_runtime::Uuid,
+        #[path("passwordId")]
         password_id: ::veeam_runtime::Uuid,
-    ) -> requests::DeletePassword<'_> {
-        requests::DeletePassword {
-            client: self,
-            backup_server_id,
-            password_id,
-        }
     }
     /// Delete a task
     ///
@@ -347,11 +365,11 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_task_id.html>
-    pub fn delete_task(&self, task_id: impl Into<String>) -> requests::DeleteTask<'_> {
-        requests::DeleteTask {
-            client: self,
-            task_id: task_id.into(),
-        }
+    #[operation(delete_task, DELETE, "/api/tasks/{taskId}", "deleteTask")]
+    #[response(204u16)]
+    pub struct DeleteTask<'a> {
+        #[path("taskId", into)]
+        task_id: String,
     }
     /// Edit backup server settings
     ///
@@ -359,16 +377,18 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html>
-    pub fn edit_backup_server(
-        &self,
+    #[operation(
+        edit_backup_server,
+        PUT,
+        "/api/backupServers/{backupServerId}",
+        "editBackupServer"
+    )]
+    #[response(204u16)]
+    pub struct EditBackupServer<'a> {
+        #[path("backupServerId")]
         backup_server_id: ::veeam_runtime::Uuid,
+        #[body(json, xml)]
         body: models::BackupServerEditSpec,
-    ) -> requests::EditBackupServer<'_> {
-        requests::EditBackupServer {
-            client: self,
-            backup_server_id,
-            body,
-        }
     }
     /// Edit a password hint
     ///
@@ -376,18 +396,20 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html>
-    pub fn edit_password(
-        &self,
+    #[operation(
+        edit_password,
+        PUT,
+        "/api/backupServers/{backupServerId}/passwords/{passwordId}",
+        "editPassword"
+    )]
+    #[response(204u16)]
+    pub struct EditPassword<'a> {
+        #[path("backupServerId")]
         backup_server_id: ::veeam_runtime::Uuid,
+        #[path("passwordId")]
         password_id: ::veeam_runtime::Uuid,
+        #[body(json, xml)]
         body: models::PasswordKeyInfoEditSpec,
-    ) -> requests::EditPassword<'_> {
-        requests::EditPassword {
-            client: self,
-            backup_server_id,
-            password_id,
-            body,
-        }
     }
     /// Get an account reference
     ///
@@ -395,14 +417,11 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts_id.html>
-    pub fn get_account(
-        &self,
+    #[operation(get_account, GET, "/api/security/accounts/{accountId}", "getAccount")]
+    #[response(200u16, body, models::EntityRef)]
+    pub struct GetAccount<'a> {
+        #[path("accountId")]
         account_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetAccount<'_> {
-        requests::GetAccount {
-            client: self,
-            account_id,
-        }
     }
     /// Get an account
     ///
@@ -410,14 +429,18 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts_id.html>
-    pub fn get_account_entity(
-        &self,
+    #[operation(
+        get_account_entity,
+        GET,
+        "/api/security/accounts/{accountId}",
+        "getAccountEntity"
+    )]
+    #[response(200u16, body, models::EnterpriseAccount)]
+    pub struct GetAccountEntity<'a> {
+        #[path("accountId")]
         account_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetAccountEntity<'_> {
-        requests::GetAccountEntity {
-            client: self,
-            account_id,
-        }
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get a backup reference
     ///
@@ -425,14 +448,11 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups_id.html>
-    pub fn get_backup(
-        &self,
+    #[operation(get_backup, GET, "/api/backups/{backupId}", "getBackup")]
+    #[response(200u16, body, models::EntityRef)]
+    pub struct GetBackup<'a> {
+        #[path("backupId")]
         backup_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetBackup<'_> {
-        requests::GetBackup {
-            client: self,
-            backup_id,
-        }
     }
     /// Get a backup
     ///
@@ -440,14 +460,13 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups_id.html>
-    pub fn get_backup_entity(
-        &self,
+    #[operation(get_backup_entity, GET, "/api/backups/{backupId}", "getBackupEntity")]
+    #[response(200u16, body, models::Backup)]
+    pub struct GetBackupEntity<'a> {
+        #[path("backupId")]
         backup_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetBackupEntity<'_> {
-        requests::GetBackupEntity {
-            client: self,
-            backup_id,
-        }
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get a backup server reference
     ///
@@ -455,14 +474,16 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id.html>
-    pub fn get_backup_server(
-        &self,
+    #[operation(
+        get_backup_server,
+        GET,
+        "/api/backupServers/{backupServerId}",
+        "getBackupServer"
+    )]
+    #[response(200u16, body, models::EntityRef)]
+    pub struct GetBackupServer<'a> {
+        #[path("backupServerId")]
         backup_server_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetBackupServer<'_> {
-        requests::GetBackupServer {
-            client: self,
-            backup_server_id,
-        }
     }
     /// Get a backup server
     ///
@@ -470,14 +491,18 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id.html>
-    pub fn get_backup_server_entity(
-        &self,
+    #[operation(
+        get_backup_server_entity,
+        GET,
+        "/api/backupServers/{backupServerId}",
+        "getBackupServerEntity"
+    )]
+    #[response(200u16, body, models::BackupServer)]
+    pub struct GetBackupServerEntity<'a> {
+        #[path("backupServerId")]
         backup_server_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetBackupServerEntity<'_> {
-        requests::GetBackupServerEntity {
-            client: self,
-            backup_server_id,
-        }
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get a backup job session reference
     ///
@@ -485,14 +510,16 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions_id.html>
-    pub fn get_backup_session(
-        &self,
+    #[operation(
+        get_backup_session,
+        GET,
+        "/api/backupSessions/{sessionId}",
+        "getBackupSession"
+    )]
+    #[response(200u16, body, models::EntityRef)]
+    pub struct GetBackupSession<'a> {
+        #[path("sessionId")]
         session_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetBackupSession<'_> {
-        requests::GetBackupSession {
-            client: self,
-            session_id,
-        }
     }
     /// Get a backup job session
     ///
@@ -500,14 +527,18 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions_id.html>
-    pub fn get_backup_session_entity(
-        &self,
+    #[operation(
+        get_backup_session_entity,
+        GET,
+        "/api/backupSessions/{sessionId}",
+        "getBackupSessionEntity"
+    )]
+    #[response(200u16, body, models::BackupJobSession)]
+    pub struct GetBackupSessionEntity<'a> {
+        #[path("sessionId")]
         session_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetBackupSessionEntity<'_> {
-        requests::GetBackupSessionEntity {
-            client: self,
-            session_id,
-        }
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get a backup task session reference
     ///
@@ -515,14 +546,16 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backuptasksessions_id.html>
-    pub fn get_backup_task_session(
-        &self,
+    #[operation(
+        get_backup_task_session,
+        GET,
+        "/api/backupTaskSessions/{taskSessionId}",
+        "getBackupTaskSession"
+    )]
+    #[response(200u16, body, models::EntityRef)]
+    pub struct GetBackupTaskSession<'a> {
+        #[path("taskSessionId")]
         task_session_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetBackupTaskSession<'_> {
-        requests::GetBackupTaskSession {
-            client: self,
-            task_session_id,
-        }
     }
     /// Get a backup task session
     ///
@@ -530,14 +563,18 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backuptasksessions_id.html>
-    pub fn get_backup_task_session_entity(
-        &self,
+    #[operation(
+        get_backup_task_session_entity,
+        GET,
+        "/api/backupTaskSessions/{taskSessionId}",
+        "getBackupTaskSessionEntity"
+    )]
+    #[response(200u16, body, models::BackupTaskSession)]
+    pub struct GetBackupTaskSessionEntity<'a> {
+        #[path("taskSessionId")]
         task_session_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetBackupTaskSessionEntity<'_> {
-        requests::GetBackupTaskSessionEntity {
-            client: self,
-            task_session_id,
-        }
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get a credentials record
     ///
@@ -545,16 +582,19 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/backup/em_rest/get_backupservers_id_creds.html>
-    pub fn get_credentials(
-        &self,
+    #[operation(
+        get_credentials,
+        GET,
+        "/api/backupServers/{backupServerId}/credentials/{credentialsId}",
+        "getCredentials"
+    )]
+    #[request(sensitive_response)]
+    #[response(200u16, body, models::CredentialsInfo)]
+    pub struct GetCredentials<'a> {
+        #[path("backupServerId")]
         backup_server_id: ::veeam_runtime::Uuid,
+        #[path("credentialsId")]
         credentials_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetCredentials<'_> {
-        requests::GetCredentials {
-            client: self,
-            backup_server_id,
-            credentials_id,
-        }
     }
     /// Get a job reference
     ///
@@ -562,11 +602,11 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id.html>
-    pub fn get_job(&self, job_id: ::veeam_runtime::Uuid) -> requests::GetJob<'_> {
-        requests::GetJob {
-            client: self,
-            job_id,
-        }
+    #[operation(get_job, GET, "/api/jobs/{jobId}", "getJob")]
+    #[response(200u16, body, models::EntityRef)]
+    pub struct GetJob<'a> {
+        #[path("jobId")]
+        job_id: ::veeam_runtime::Uuid,
     }
     /// Get a job
     ///
@@ -574,14 +614,13 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id.html>
-    pub fn get_job_entity(
-        &self,
+    #[operation(get_job_entity, GET, "/api/jobs/{jobId}", "getJobEntity")]
+    #[response(200u16, body, models::Job)]
+    pub struct GetJobEntity<'a> {
+        #[path("jobId")]
         job_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetJobEntity<'_> {
-        requests::GetJobEntity {
-            client: self,
-            job_id,
-        }
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get an object a job processes
     ///
@@ -589,16 +628,18 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id_includes_id.html>
-    pub fn get_job_include(
-        &self,
+    #[operation(
+        get_job_include,
+        GET,
+        "/api/jobs/{jobId}/includes/{includeId}",
+        "getJobInclude"
+    )]
+    #[response(200u16, body, models::ObjectInJob)]
+    pub struct GetJobInclude<'a> {
+        #[path("jobId")]
         job_id: ::veeam_runtime::Uuid,
+        #[path("includeId")]
         include_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetJobInclude<'_> {
-        requests::GetJobInclude {
-            client: self,
-            job_id,
-            include_id,
-        }
     }
     /// Get a logon session
     ///
@@ -606,14 +647,17 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions_id.html>
-    pub fn get_logon_session(
-        &self,
-        session_id: impl Into<String>,
-    ) -> requests::GetLogonSession<'_> {
-        requests::GetLogonSession {
-            client: self,
-            session_id: session_id.into(),
-        }
+    #[operation(
+        get_logon_session,
+        GET,
+        "/api/logonSessions/{sessionId}",
+        "getLogonSession"
+    )]
+    #[request(sensitive_response)]
+    #[response(200u16, body, models::LogonSession)]
+    pub struct GetLogonSession<'a> {
+        #[path("sessionId", into, redacted)]
+        session_id: String,
     }
     /// Get a managed server reference
     ///
@@ -621,14 +665,16 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_managedservers_id.html>
-    pub fn get_managed_server(
-        &self,
+    #[operation(
+        get_managed_server,
+        GET,
+        "/api/managedServers/{managedServerId}",
+        "getManagedServer"
+    )]
+    #[response(200u16, body, models::EntityRef)]
+    pub struct GetManagedServer<'a> {
+        #[path("managedServerId")]
         managed_server_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetManagedServer<'_> {
-        requests::GetManagedServer {
-            client: self,
-            managed_server_id,
-        }
     }
     /// Get a managed server
     ///
@@ -636,14 +682,18 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_managedservers_id.html>
-    pub fn get_managed_server_entity(
-        &self,
+    #[operation(
+        get_managed_server_entity,
+        GET,
+        "/api/managedServers/{managedServerId}",
+        "getManagedServerEntity"
+    )]
+    #[response(200u16, body, models::ManagedServer)]
+    pub struct GetManagedServerEntity<'a> {
+        #[path("managedServerId")]
         managed_server_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetManagedServerEntity<'_> {
-        requests::GetManagedServerEntity {
-            client: self,
-            managed_server_id,
-        }
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get a password
     ///
@@ -655,16 +705,18 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords_id.html>
     /// - <https://helpcenter.veeam.com/archive/backup/90/rest/get_backupservers_id_passwords_id.html>
-    pub fn get_password(
-        &self,
+    #[operation(
+        get_password,
+        GET,
+        "/api/backupServers/{backupServerId}/passwords/{passwordId}",
+        "getPassword"
+    )]
+    #[response(200u16, body, models::PasswordKeyInfo)]
+    pub struct GetPassword<'a> {
+        #[path("backupServerId")]
         backup_server_id: ::veeam_runtime::Uuid,
+        #[path("passwordId")]
         password_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetPassword<'_> {
-        requests::GetPassword {
-            client: self,
-            backup_server_id,
-            password_id,
-        }
     }
     /// Get a repository reference
     ///
@@ -672,14 +724,16 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_repositories_id.html>
-    pub fn get_repository(
-        &self,
+    #[operation(
+        get_repository,
+        GET,
+        "/api/repositories/{repositoryId}",
+        "getRepository"
+    )]
+    #[response(200u16, body, models::EntityRef)]
+    pub struct GetRepository<'a> {
+        #[path("repositoryId")]
         repository_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetRepository<'_> {
-        requests::GetRepository {
-            client: self,
-            repository_id,
-        }
     }
     /// Get a repository
     ///
@@ -687,14 +741,18 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_repositories_id.html>
-    pub fn get_repository_entity(
-        &self,
+    #[operation(
+        get_repository_entity,
+        GET,
+        "/api/repositories/{repositoryId}",
+        "getRepositoryEntity"
+    )]
+    #[response(200u16, body, models::Repository)]
+    pub struct GetRepositoryEntity<'a> {
+        #[path("repositoryId")]
         repository_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetRepositoryEntity<'_> {
-        requests::GetRepositoryEntity {
-            client: self,
-            repository_id,
-        }
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get a restore point reference
     ///
@@ -702,14 +760,16 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints_id.html>
-    pub fn get_restore_point(
-        &self,
+    #[operation(
+        get_restore_point,
+        GET,
+        "/api/restorePoints/{restorePointId}",
+        "getRestorePoint"
+    )]
+    #[response(200u16, body, models::EntityRef)]
+    pub struct GetRestorePoint<'a> {
+        #[path("restorePointId")]
         restore_point_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetRestorePoint<'_> {
-        requests::GetRestorePoint {
-            client: self,
-            restore_point_id,
-        }
     }
     /// Get a restore point
     ///
@@ -717,14 +777,18 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints_id.html>
-    pub fn get_restore_point_entity(
-        &self,
+    #[operation(
+        get_restore_point_entity,
+        GET,
+        "/api/restorePoints/{restorePointId}",
+        "getRestorePointEntity"
+    )]
+    #[response(200u16, body, models::RestorePoint)]
+    pub struct GetRestorePointEntity<'a> {
+        #[path("restorePointId")]
         restore_point_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetRestorePointEntity<'_> {
-        requests::GetRestorePointEntity {
-            client: self,
-            restore_point_id,
-        }
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get a security role reference
     ///
@@ -732,11 +796,11 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_roles_id.html>
-    pub fn get_role(&self, role_id: ::veeam_runtime::Uuid) -> requests::GetRole<'_> {
-        requests::GetRole {
-            client: self,
-            role_id,
-        }
+    #[operation(get_role, GET, "/api/security/roles/{roleId}", "getRole")]
+    #[response(200u16, body, models::EntityRef)]
+    pub struct GetRole<'a> {
+        #[path("roleId")]
+        role_id: ::veeam_runtime::Uuid,
     }
     /// Get a security role
     ///
@@ -744,14 +808,13 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_roles_id.html>
-    pub fn get_role_entity(
-        &self,
+    #[operation(get_role_entity, GET, "/api/security/roles/{roleId}", "getRoleEntity")]
+    #[response(200u16, body, models::EnterpriseRole)]
+    pub struct GetRoleEntity<'a> {
+        #[path("roleId")]
         role_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetRoleEntity<'_> {
-        requests::GetRoleEntity {
-            client: self,
-            role_id,
-        }
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get a task
     ///
@@ -759,11 +822,11 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks_id.html>
-    pub fn get_task(&self, task_id: impl Into<String>) -> requests::GetTask<'_> {
-        requests::GetTask {
-            client: self,
-            task_id: task_id.into(),
-        }
+    #[operation(get_task, GET, "/api/tasks/{taskId}", "getTask")]
+    #[response(200u16, body, models::Task)]
+    pub struct GetTask<'a> {
+        #[path("taskId", into)]
+        task_id: String,
     }
     /// Get a VM restore point reference
     ///
@@ -771,14 +834,16 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_vmrestorepoints_id.html>
-    pub fn get_vm_restore_point(
-        &self,
+    #[operation(
+        get_vm_restore_point,
+        GET,
+        "/api/vmRestorePoints/{vmRestorePointId}",
+        "getVmRestorePoint"
+    )]
+    #[response(200u16, body, models::EntityRef)]
+    pub struct GetVmRestorePoint<'a> {
+        #[path("vmRestorePointId")]
         vm_restore_point_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetVmRestorePoint<'_> {
-        requests::GetVmRestorePoint {
-            client: self,
-            vm_restore_point_id,
-        }
     }
     /// Get a VM restore point
     ///
@@ -786,14 +851,18 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_vmrestorepoints_id.html>
-    pub fn get_vm_restore_point_entity(
-        &self,
+    #[operation(
+        get_vm_restore_point_entity,
+        GET,
+        "/api/vmRestorePoints/{vmRestorePointId}",
+        "getVmRestorePointEntity"
+    )]
+    #[response(200u16, body, models::VmRestorePoint)]
+    pub struct GetVmRestorePointEntity<'a> {
+        #[path("vmRestorePointId")]
         vm_restore_point_id: ::veeam_runtime::Uuid,
-    ) -> requests::GetVmRestorePointEntity<'_> {
-        requests::GetVmRestorePointEntity {
-            client: self,
-            vm_restore_point_id,
-        }
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get accounts
     ///
@@ -801,21 +870,20 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts.html>
-    pub fn list_accounts(&self) -> requests::ListAccounts<'_> {
-        requests::ListAccounts {
-            client: self,
-        }
-    }
+    #[operation(list_accounts, GET, "/api/security/accounts", "listAccounts")]
+    #[response(200u16, body, models::EntityReferences)]
+    pub struct ListAccounts<'a> {}
     /// Get backups as entities
     ///
     /// `GET /api/backups?format=Entity`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups.html>
-    pub fn list_backup_entities(&self) -> requests::ListBackupEntities<'_> {
-        requests::ListBackupEntities {
-            client: self,
-        }
+    #[operation(list_backup_entities, GET, "/api/backups", "listBackupEntities")]
+    #[response(200u16, body, models::Backups)]
+    pub struct ListBackupEntities<'a> {
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get the restore points of a backup
     ///
@@ -823,14 +891,16 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups_id_restorepoints.html>
-    pub fn list_backup_restore_points(
-        &self,
+    #[operation(
+        list_backup_restore_points,
+        GET,
+        "/api/backups/{backupId}/restorePoints",
+        "listBackupRestorePoints"
+    )]
+    #[response(200u16, body, models::EntityReferences)]
+    pub struct ListBackupRestorePoints<'a> {
+        #[path("backupId")]
         backup_id: ::veeam_runtime::Uuid,
-    ) -> requests::ListBackupRestorePoints<'_> {
-        requests::ListBackupRestorePoints {
-            client: self,
-            backup_id,
-        }
     }
     /// Get backup servers as entities
     ///
@@ -838,10 +908,16 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/backupservers.html>
-    pub fn list_backup_server_entities(&self) -> requests::ListBackupServerEntities<'_> {
-        requests::ListBackupServerEntities {
-            client: self,
-        }
+    #[operation(
+        list_backup_server_entities,
+        GET,
+        "/api/backupServers",
+        "listBackupServerEntities"
+    )]
+    #[response(200u16, body, models::BackupServers)]
+    pub struct ListBackupServerEntities<'a> {
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get backup servers
     ///
@@ -851,23 +927,25 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers.html>
-    pub fn list_backup_servers(&self) -> requests::ListBackupServers<'_> {
-        requests::ListBackupServers {
-            client: self,
-        }
-    }
+    #[operation(list_backup_servers, GET, "/api/backupServers", "listBackupServers")]
+    #[response(200u16, body, models::EntityReferences)]
+    pub struct ListBackupServers<'a> {}
     /// Get backup job sessions as entities
     ///
     /// `GET /api/backupSessions?format=Entity`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions.html>
-    pub fn list_backup_session_entities(
-        &self,
-    ) -> requests::ListBackupSessionEntities<'_> {
-        requests::ListBackupSessionEntities {
-            client: self,
-        }
+    #[operation(
+        list_backup_session_entities,
+        GET,
+        "/api/backupSessions",
+        "listBackupSessionEntities"
+    )]
+    #[response(200u16, body, models::BackupJobSessions)]
+    pub struct ListBackupSessionEntities<'a> {
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get the task sessions of a backup session
     ///
@@ -877,14 +955,16 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions_id_tasksessions.html>
-    pub fn list_backup_session_task_sessions(
-        &self,
+    #[operation(
+        list_backup_session_task_sessions,
+        GET,
+        "/api/backupSessions/{sessionId}/taskSessions",
+        "listBackupSessionTaskSessions"
+    )]
+    #[response(200u16, body, models::EntityReferences)]
+    pub struct ListBackupSessionTaskSessions<'a> {
+        #[path("sessionId")]
         session_id: ::veeam_runtime::Uuid,
-    ) -> requests::ListBackupSessionTaskSessions<'_> {
-        requests::ListBackupSessionTaskSessions {
-            client: self,
-            session_id,
-        }
     }
     /// Get backup job sessions
     ///
@@ -892,23 +972,25 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions.html>
-    pub fn list_backup_sessions(&self) -> requests::ListBackupSessions<'_> {
-        requests::ListBackupSessions {
-            client: self,
-        }
-    }
+    #[operation(list_backup_sessions, GET, "/api/backupSessions", "listBackupSessions")]
+    #[response(200u16, body, models::EntityReferences)]
+    pub struct ListBackupSessions<'a> {}
     /// Get backup task sessions as entities
     ///
     /// `GET /api/backupTaskSessions?format=Entity`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backuptasksessions.html>
-    pub fn list_backup_task_session_entities(
-        &self,
-    ) -> requests::ListBackupTaskSessionEntities<'_> {
-        requests::ListBackupTaskSessionEntities {
-            client: self,
-        }
+    #[operation(
+        list_backup_task_session_entities,
+        GET,
+        "/api/backupTaskSessions",
+        "listBackupTaskSessionEntities"
+    )]
+    #[response(200u16, body, models::BackupTaskSessions)]
+    pub struct ListBackupTaskSessionEntities<'a> {
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get backup task sessions
     ///
@@ -916,36 +998,40 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backuptasksessions.html>
-    pub fn list_backup_task_sessions(&self) -> requests::ListBackupTaskSessions<'_> {
-        requests::ListBackupTaskSessions {
-            client: self,
-        }
-    }
+    #[operation(
+        list_backup_task_sessions,
+        GET,
+        "/api/backupTaskSessions",
+        "listBackupTaskSessions"
+    )]
+    #[response(200u16, body, models::EntityReferences)]
+    pub struct ListBackupTaskSessions<'a> {}
     /// Get backups
     ///
     /// `GET /api/backups`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups.html>
-    pub fn list_backups(&self) -> requests::ListBackups<'_> {
-        requests::ListBackups {
-            client: self,
-        }
-    }
+    #[operation(list_backups, GET, "/api/backups", "listBackups")]
+    #[response(200u16, body, models::EntityReferences)]
+    pub struct ListBackups<'a> {}
     /// Get credentials records of a backup server
     ///
     /// `GET /api/backupServers/{backupServerId}/credentials`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/backup/em_rest/get_backupservers_id_creds.html>
-    pub fn list_credentials(
-        &self,
+    #[operation(
+        list_credentials,
+        GET,
+        "/api/backupServers/{backupServerId}/credentials",
+        "listCredentials"
+    )]
+    #[request(sensitive_response)]
+    #[response(200u16, body, models::CredentialsInfoList)]
+    pub struct ListCredentials<'a> {
+        #[path("backupServerId")]
         backup_server_id: ::veeam_runtime::Uuid,
-    ) -> requests::ListCredentials<'_> {
-        requests::ListCredentials {
-            client: self,
-            backup_server_id,
-        }
     }
     /// Get a job's sessions
     ///
@@ -956,14 +1042,16 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id.html>
-    pub fn list_job_backup_sessions(
-        &self,
+    #[operation(
+        list_job_backup_sessions,
+        GET,
+        "/api/jobs/{jobId}/backupSessions",
+        "listJobBackupSessions"
+    )]
+    #[response(200u16, body, models::EntityReferences)]
+    pub struct ListJobBackupSessions<'a> {
+        #[path("jobId")]
         job_id: ::veeam_runtime::Uuid,
-    ) -> requests::ListJobBackupSessions<'_> {
-        requests::ListJobBackupSessions {
-            client: self,
-            job_id,
-        }
     }
     /// Get jobs as entities
     ///
@@ -971,10 +1059,11 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs.html>
-    pub fn list_job_entities(&self) -> requests::ListJobEntities<'_> {
-        requests::ListJobEntities {
-            client: self,
-        }
+    #[operation(list_job_entities, GET, "/api/jobs", "listJobEntities")]
+    #[response(200u16, body, models::Jobs)]
+    pub struct ListJobEntities<'a> {
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get the objects a job processes
     ///
@@ -982,14 +1071,11 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id_includes.html>
-    pub fn list_job_includes(
-        &self,
+    #[operation(list_job_includes, GET, "/api/jobs/{jobId}/includes", "listJobIncludes")]
+    #[response(200u16, body, models::ObjectsInJob)]
+    pub struct ListJobIncludes<'a> {
+        #[path("jobId")]
         job_id: ::veeam_runtime::Uuid,
-    ) -> requests::ListJobIncludes<'_> {
-        requests::ListJobIncludes {
-            client: self,
-            job_id,
-        }
     }
     /// Get jobs
     ///
@@ -999,32 +1085,35 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs.html>
-    pub fn list_jobs(&self) -> requests::ListJobs<'_> {
-        requests::ListJobs { client: self }
-    }
+    #[operation(list_jobs, GET, "/api/jobs", "listJobs")]
+    #[response(200u16, body, models::EntityReferences)]
+    pub struct ListJobs<'a> {}
     /// Get logon sessions
     ///
     /// `GET /api/logonSessions`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions.html>
-    pub fn list_logon_sessions(&self) -> requests::ListLogonSessions<'_> {
-        requests::ListLogonSessions {
-            client: self,
-        }
-    }
+    #[operation(list_logon_sessions, GET, "/api/logonSessions", "listLogonSessions")]
+    #[request(sensitive_response)]
+    #[response(200u16, body, models::LogonSessions)]
+    pub struct ListLogonSessions<'a> {}
     /// Get managed servers as entities
     ///
     /// `GET /api/managedServers?format=Entity`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_managedservers.html>
-    pub fn list_managed_server_entities(
-        &self,
-    ) -> requests::ListManagedServerEntities<'_> {
-        requests::ListManagedServerEntities {
-            client: self,
-        }
+    #[operation(
+        list_managed_server_entities,
+        GET,
+        "/api/managedServers",
+        "listManagedServerEntities"
+    )]
+    #[response(200u16, body, models::ManagedServers)]
+    pub struct ListManagedServerEntities<'a> {
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get managed servers
     ///
@@ -1032,25 +1121,25 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_managedservers.html>
-    pub fn list_managed_servers(&self) -> requests::ListManagedServers<'_> {
-        requests::ListManagedServers {
-            client: self,
-        }
-    }
+    #[operation(list_managed_servers, GET, "/api/managedServers", "listManagedServers")]
+    #[response(200u16, body, models::EntityReferences)]
+    pub struct ListManagedServers<'a> {}
     /// Get passwords of a backup server
     ///
     /// `GET /api/backupServers/{backupServerId}/passwords`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords.html>
-    pub fn list_passwords(
-        &self,
+    #[operation(
+        list_passwords,
+        GET,
+        "/api/backupServers/{backupServerId}/passwords",
+        "listPasswords"
+    )]
+    #[response(200u16, body, models::PasswordKeyInfoList)]
+    pub struct ListPasswords<'a> {
+        #[path("backupServerId")]
         backup_server_id: ::veeam_runtime::Uuid,
-    ) -> requests::ListPasswords<'_> {
-        requests::ListPasswords {
-            client: self,
-            backup_server_id,
-        }
     }
     /// Get repositories
     ///
@@ -1058,21 +1147,25 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_repositories.html>
-    pub fn list_repositories(&self) -> requests::ListRepositories<'_> {
-        requests::ListRepositories {
-            client: self,
-        }
-    }
+    #[operation(list_repositories, GET, "/api/repositories", "listRepositories")]
+    #[response(200u16, body, models::EntityReferences)]
+    pub struct ListRepositories<'a> {}
     /// Get repositories as entities
     ///
     /// `GET /api/repositories?format=Entity`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_repositories.html>
-    pub fn list_repository_entities(&self) -> requests::ListRepositoryEntities<'_> {
-        requests::ListRepositoryEntities {
-            client: self,
-        }
+    #[operation(
+        list_repository_entities,
+        GET,
+        "/api/repositories",
+        "listRepositoryEntities"
+    )]
+    #[response(200u16, body, models::Repositories)]
+    pub struct ListRepositoryEntities<'a> {
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get restore points as entities
     ///
@@ -1080,10 +1173,16 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints.html>
-    pub fn list_restore_point_entities(&self) -> requests::ListRestorePointEntities<'_> {
-        requests::ListRestorePointEntities {
-            client: self,
-        }
+    #[operation(
+        list_restore_point_entities,
+        GET,
+        "/api/restorePoints",
+        "listRestorePointEntities"
+    )]
+    #[response(200u16, body, models::RestorePoints)]
+    pub struct ListRestorePointEntities<'a> {
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get the VM restore points of a restore point
     ///
@@ -1091,14 +1190,16 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints_id_vmrestorepoints.html>
-    pub fn list_restore_point_vm_restore_points(
-        &self,
+    #[operation(
+        list_restore_point_vm_restore_points,
+        GET,
+        "/api/restorePoints/{restorePointId}/vmRestorePoints",
+        "listRestorePointVmRestorePoints"
+    )]
+    #[response(200u16, body, models::EntityReferences)]
+    pub struct ListRestorePointVmRestorePoints<'a> {
+        #[path("restorePointId")]
         restore_point_id: ::veeam_runtime::Uuid,
-    ) -> requests::ListRestorePointVmRestorePoints<'_> {
-        requests::ListRestorePointVmRestorePoints {
-            client: self,
-            restore_point_id,
-        }
     }
     /// Get restore points
     ///
@@ -1106,45 +1207,43 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints.html>
-    pub fn list_restore_points(&self) -> requests::ListRestorePoints<'_> {
-        requests::ListRestorePoints {
-            client: self,
-        }
-    }
+    #[operation(list_restore_points, GET, "/api/restorePoints", "listRestorePoints")]
+    #[response(200u16, body, models::EntityReferences)]
+    pub struct ListRestorePoints<'a> {}
     /// Get security roles
     ///
     /// `GET /api/security/roles`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_roles.html>
-    pub fn list_roles(&self) -> requests::ListRoles<'_> {
-        requests::ListRoles {
-            client: self,
-        }
-    }
+    #[operation(list_roles, GET, "/api/security/roles", "listRoles")]
+    #[response(200u16, body, models::EntityReferences)]
+    pub struct ListRoles<'a> {}
     /// Get all tasks
     ///
     /// `GET /api/tasks`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks.html>
-    pub fn list_tasks(&self) -> requests::ListTasks<'_> {
-        requests::ListTasks {
-            client: self,
-        }
-    }
+    #[operation(list_tasks, GET, "/api/tasks", "listTasks")]
+    #[response(200u16, body, models::Tasks)]
+    pub struct ListTasks<'a> {}
     /// Get VM restore points as entities
     ///
     /// `GET /api/vmRestorePoints?format=Entity`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_vmrestorepoints.html>
-    pub fn list_vm_restore_point_entities(
-        &self,
-    ) -> requests::ListVmRestorePointEntities<'_> {
-        requests::ListVmRestorePointEntities {
-            client: self,
-        }
+    #[operation(
+        list_vm_restore_point_entities,
+        GET,
+        "/api/vmRestorePoints",
+        "listVmRestorePointEntities"
+    )]
+    #[response(200u16, body, models::VmRestorePoints)]
+    pub struct ListVmRestorePointEntities<'a> {
+        #[query("format", fixed = "Entity")]
+        format: (),
     }
     /// Get VM restore points
     ///
@@ -1152,22 +1251,25 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_vmrestorepoints.html>
-    pub fn list_vm_restore_points(&self) -> requests::ListVmRestorePoints<'_> {
-        requests::ListVmRestorePoints {
-            client: self,
-        }
-    }
+    #[operation(
+        list_vm_restore_points,
+        GET,
+        "/api/vmRestorePoints",
+        "listVmRestorePoints"
+    )]
+    #[response(200u16, body, models::EntityReferences)]
+    pub struct ListVmRestorePoints<'a> {}
     /// Delete a logon session (log out)
     ///
     /// `DELETE /api/logonSessions/{sessionId}`
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_loginsessions_id.html>
-    pub fn logout(&self, session_id: impl Into<String>) -> requests::Logout<'_> {
-        requests::Logout {
-            client: self,
-            session_id: session_id.into(),
-        }
+    #[operation(logout, DELETE, "/api/logonSessions/{sessionId}", "logout")]
+    #[response(204u16)]
+    pub struct Logout<'a> {
+        #[path("sessionId", into, redacted)]
+        session_id: String,
     }
     /// Query backups as entities
     ///
@@ -1180,15 +1282,28 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backup.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_backup_entities(&self) -> requests::QueryBackupEntities<'_> {
-        requests::QueryBackupEntities {
-            client: self,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(query_backup_entities, GET, "/api/query", "queryBackupEntities")]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryBackupEntities<'a> {
+        #[query("type", fixed = "Backup")]
+        r#type: (),
+        #[query("format", fixed = "Entities")]
+        format: (),
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query backup servers as entities
     ///
@@ -1201,17 +1316,33 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backupserver.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_backup_server_entities(
-        &self,
-    ) -> requests::QueryBackupServerEntities<'_> {
-        requests::QueryBackupServerEntities {
-            client: self,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(
+        query_backup_server_entities,
+        GET,
+        "/api/query",
+        "queryBackupServerEntities"
+    )]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryBackupServerEntities<'a> {
+        #[query("type", fixed = "BackupServer")]
+        r#type: (),
+        #[query("format", fixed = "Entities")]
+        format: (),
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query backup servers
     ///
@@ -1224,16 +1355,29 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backupserver.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_backup_servers(&self) -> requests::QueryBackupServers<'_> {
-        requests::QueryBackupServers {
-            client: self,
-            format: None,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(query_backup_servers, GET, "/api/query", "queryBackupServers")]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryBackupServers<'a> {
+        #[query("type", fixed = "BackupServer")]
+        r#type: (),
+        /// Sets `format`: `Entities` for entities instead of references; see `query_backup_server_entities`.
+        #[query("format", into)]
+        format: Option<String>,
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query backup job sessions as entities
     ///
@@ -1246,17 +1390,33 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backupjobsession.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_backup_session_entities(
-        &self,
-    ) -> requests::QueryBackupSessionEntities<'_> {
-        requests::QueryBackupSessionEntities {
-            client: self,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(
+        query_backup_session_entities,
+        GET,
+        "/api/query",
+        "queryBackupSessionEntities"
+    )]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryBackupSessionEntities<'a> {
+        #[query("type", fixed = "BackupJobSession")]
+        r#type: (),
+        #[query("format", fixed = "Entities")]
+        format: (),
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query backup job sessions
     ///
@@ -1269,15 +1429,26 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backupjobsession.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_backup_sessions(&self) -> requests::QueryBackupSessions<'_> {
-        requests::QueryBackupSessions {
-            client: self,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(query_backup_sessions, GET, "/api/query", "queryBackupSessions")]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryBackupSessions<'a> {
+        #[query("type", fixed = "BackupJobSession")]
+        r#type: (),
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query backup task sessions as entities
     ///
@@ -1290,17 +1461,33 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backuptasksession.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_backup_task_session_entities(
-        &self,
-    ) -> requests::QueryBackupTaskSessionEntities<'_> {
-        requests::QueryBackupTaskSessionEntities {
-            client: self,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(
+        query_backup_task_session_entities,
+        GET,
+        "/api/query",
+        "queryBackupTaskSessionEntities"
+    )]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryBackupTaskSessionEntities<'a> {
+        #[query("type", fixed = "BackupTaskSession")]
+        r#type: (),
+        #[query("format", fixed = "Entities")]
+        format: (),
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query backup task sessions
     ///
@@ -1313,15 +1500,31 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backuptasksession.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_backup_task_sessions(&self) -> requests::QueryBackupTaskSessions<'_> {
-        requests::QueryBackupTaskSessions {
-            client: self,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(
+        query_backup_task_sessions,
+        GET,
+        "/api/query",
+        "queryBackupTaskSessions"
+    )]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryBackupTaskSessions<'a> {
+        #[query("type", fixed = "BackupTaskSession")]
+        r#type: (),
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query backups
     ///
@@ -1334,15 +1537,26 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backup.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_backups(&self) -> requests::QueryBackups<'_> {
-        requests::QueryBackups {
-            client: self,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(query_backups, GET, "/api/query", "queryBackups")]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryBackups<'a> {
+        #[query("type", fixed = "Backup")]
+        r#type: (),
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query jobs as entities
     ///
@@ -1355,15 +1569,28 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_job.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_job_entities(&self) -> requests::QueryJobEntities<'_> {
-        requests::QueryJobEntities {
-            client: self,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(query_job_entities, GET, "/api/query", "queryJobEntities")]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryJobEntities<'a> {
+        #[query("type", fixed = "Job")]
+        r#type: (),
+        #[query("format", fixed = "Entities")]
+        format: (),
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query jobs
     ///
@@ -1376,15 +1603,26 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_job.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_jobs(&self) -> requests::QueryJobs<'_> {
-        requests::QueryJobs {
-            client: self,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(query_jobs, GET, "/api/query", "queryJobs")]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryJobs<'a> {
+        #[query("type", fixed = "Job")]
+        r#type: (),
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query managed servers as entities
     ///
@@ -1397,17 +1635,33 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_managedserver.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_managed_server_entities(
-        &self,
-    ) -> requests::QueryManagedServerEntities<'_> {
-        requests::QueryManagedServerEntities {
-            client: self,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(
+        query_managed_server_entities,
+        GET,
+        "/api/query",
+        "queryManagedServerEntities"
+    )]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryManagedServerEntities<'a> {
+        #[query("type", fixed = "ManagedServer")]
+        r#type: (),
+        #[query("format", fixed = "Entities")]
+        format: (),
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query managed servers
     ///
@@ -1420,15 +1674,26 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_managedserver.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_managed_servers(&self) -> requests::QueryManagedServers<'_> {
-        requests::QueryManagedServers {
-            client: self,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(query_managed_servers, GET, "/api/query", "queryManagedServers")]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryManagedServers<'a> {
+        #[query("type", fixed = "ManagedServer")]
+        r#type: (),
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query passwords
     ///
@@ -1439,16 +1704,29 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_passwords.html>
-    pub fn query_passwords(&self) -> requests::QueryPasswords<'_> {
-        requests::QueryPasswords {
-            client: self,
-            format: None,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(query_passwords, GET, "/api/query", "queryPasswords")]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryPasswords<'a> {
+        #[query("type", fixed = "Passwords")]
+        r#type: (),
+        /// Sets `format`: `Entities` for entities instead of references.
+        #[query("format", into)]
+        format: Option<String>,
+        /// Sets `filter`: Filter expression: `<field><op><value>`, `;` for AND, `,` for OR.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query backup repositories
     ///
@@ -1461,15 +1739,26 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_repository.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_repositories(&self) -> requests::QueryRepositories<'_> {
-        requests::QueryRepositories {
-            client: self,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(query_repositories, GET, "/api/query", "queryRepositories")]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryRepositories<'a> {
+        #[query("type", fixed = "Repository")]
+        r#type: (),
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query backup repositories as entities
     ///
@@ -1482,15 +1771,28 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_repository.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_repository_entities(&self) -> requests::QueryRepositoryEntities<'_> {
-        requests::QueryRepositoryEntities {
-            client: self,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(query_repository_entities, GET, "/api/query", "queryRepositoryEntities")]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryRepositoryEntities<'a> {
+        #[query("type", fixed = "Repository")]
+        r#type: (),
+        #[query("format", fixed = "Entities")]
+        format: (),
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query restore points as entities
     ///
@@ -1503,17 +1805,33 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_restorepoint.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_restore_point_entities(
-        &self,
-    ) -> requests::QueryRestorePointEntities<'_> {
-        requests::QueryRestorePointEntities {
-            client: self,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(
+        query_restore_point_entities,
+        GET,
+        "/api/query",
+        "queryRestorePointEntities"
+    )]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryRestorePointEntities<'a> {
+        #[query("type", fixed = "RestorePoint")]
+        r#type: (),
+        #[query("format", fixed = "Entities")]
+        format: (),
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query restore points
     ///
@@ -1526,15 +1844,26 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_restorepoint.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_restore_points(&self) -> requests::QueryRestorePoints<'_> {
-        requests::QueryRestorePoints {
-            client: self,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(query_restore_points, GET, "/api/query", "queryRestorePoints")]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryRestorePoints<'a> {
+        #[query("type", fixed = "RestorePoint")]
+        r#type: (),
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query VM restore points as entities
     ///
@@ -1547,17 +1876,33 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_vmrestorepoint.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_vm_restore_point_entities(
-        &self,
-    ) -> requests::QueryVmRestorePointEntities<'_> {
-        requests::QueryVmRestorePointEntities {
-            client: self,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(
+        query_vm_restore_point_entities,
+        GET,
+        "/api/query",
+        "queryVmRestorePointEntities"
+    )]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryVmRestorePointEntities<'a> {
+        #[query("type", fixed = "VmRestorePoint")]
+        r#type: (),
+        #[query("format", fixed = "Entities")]
+        format: (),
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Query VM restore points
     ///
@@ -1570,15 +1915,26 @@ impl Client {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_vmrestorepoint.html>
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    pub fn query_vm_restore_points(&self) -> requests::QueryVmRestorePoints<'_> {
-        requests::QueryVmRestorePoints {
-            client: self,
-            filter: None,
-            sort_asc: None,
-            sort_desc: None,
-            page_size: None,
-            page: None,
-        }
+    #[operation(query_vm_restore_points, GET, "/api/query", "queryVmRestorePoints")]
+    #[response(200u16, body, models::QueryResult)]
+    pub struct QueryVmRestorePoints<'a> {
+        #[query("type", fixed = "VmRestorePoint")]
+        r#type: (),
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        #[query("filter", into)]
+        filter: Option<String>,
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        #[query("sortAsc", into)]
+        sort_asc: Option<String>,
+        /// Sets `sortDesc`: Field to sort by, descending.
+        #[query("sortDesc", into)]
+        sort_desc: Option<String>,
+        /// Sets `pageSize`: Results per page.
+        #[query("pageSize")]
+        page_size: Option<i32>,
+        /// Sets `page`: Page number, from 1.
+        #[query("page")]
+        page: Option<i32>,
     }
     /// Retry a job
     ///
@@ -1588,11 +1944,13 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionretry.html>
-    pub fn retry_job(&self, job_id: ::veeam_runtime::Uuid) -> requests::RetryJob<'_> {
-        requests::RetryJob {
-            client: self,
-            job_id,
-        }
+    #[operation(retry_job, POST, "/api/jobs/{jobId}", "retryJob")]
+    #[response(202u16, body, models::Task)]
+    pub struct RetryJob<'a> {
+        #[path("jobId")]
+        job_id: ::veeam_runtime::Uuid,
+        #[query("action", fixed = "retry")]
+        action: (),
     }
     /// Start a job
     ///
@@ -1603,11 +1961,13 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionstart.html>
-    pub fn start_job(&self, job_id: ::veeam_runtime::Uuid) -> requests::StartJob<'_> {
-        requests::StartJob {
-            client: self,
-            job_id,
-        }
+    #[operation(start_job, POST, "/api/jobs/{jobId}", "startJob")]
+    #[response(202u16, body, models::Task)]
+    pub struct StartJob<'a> {
+        #[path("jobId")]
+        job_id: ::veeam_runtime::Uuid,
+        #[query("action", fixed = "start")]
+        action: (),
     }
     /// Stop a job
     ///
@@ -1615,11 +1975,13 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionstop.html>
-    pub fn stop_job(&self, job_id: ::veeam_runtime::Uuid) -> requests::StopJob<'_> {
-        requests::StopJob {
-            client: self,
-            job_id,
-        }
+    #[operation(stop_job, POST, "/api/jobs/{jobId}", "stopJob")]
+    #[response(202u16, body, models::Task)]
+    pub struct StopJob<'a> {
+        #[path("jobId")]
+        job_id: ::veeam_runtime::Uuid,
+        #[query("action", fixed = "stop")]
+        action: (),
     }
     /// Start a backup copy job
     ///
@@ -1629,11 +1991,13 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionsync.html>
-    pub fn sync_job(&self, job_id: ::veeam_runtime::Uuid) -> requests::SyncJob<'_> {
-        requests::SyncJob {
-            client: self,
-            job_id,
-        }
+    #[operation(sync_job, POST, "/api/jobs/{jobId}", "syncJob")]
+    #[response(202u16, body, models::Task)]
+    pub struct SyncJob<'a> {
+        #[path("jobId")]
+        job_id: ::veeam_runtime::Uuid,
+        #[query("action", fixed = "sync")]
+        action: (),
     }
     /// Enable or disable a job's schedule
     ///
@@ -1645,3491 +2009,12 @@ impl Client {
     ///
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actiontogglescheduleenabled.html>
-    pub fn toggle_job_schedule(
-        &self,
-        job_id: ::veeam_runtime::Uuid,
-    ) -> requests::ToggleJobSchedule<'_> {
-        requests::ToggleJobSchedule {
-            client: self,
-            job_id,
-        }
-    }
-}
-/// Request builders, one per operation.
-pub mod requests {
-    #[allow(unused_imports)]
-    use ::veeam_runtime::client as rt;
-    #[allow(unused_imports)]
-    use crate::enterprise_manager::models;
-    /// Request builder of [`Client::add_job_include`](super::Client::add_job_include).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct AddJobInclude<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the job.
-        pub(super) job_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::CreateObjectInJobSpec,
-    }
-    impl<'a> rt::Operation<'a> for AddJobInclude<'a> {
-        type Output = models::Task;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "addJobInclude",
-                "/api/jobs/{jobId}/includes",
-                true,
-            );
-            request.literal("/jobs/");
-            request.segment(&self.job_id);
-            request.literal("/includes");
-            match self
-                .client
-                .transport
-                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
-            {
-                rt::BodyFormat::Json => request.json_body(&self.body)?,
-                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
-                _ => request.json_body(&self.body)?,
-            }
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(202u16)
-        }
-    }
-    rt::request_builder!(AddJobInclude { job_id, body });
-    /// Request builder of [`Client::clone_job`](super::Client::clone_job).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct CloneJob<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the job.
-        pub(super) job_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::JobCloneSpec,
-    }
-    impl<'a> rt::Operation<'a> for CloneJob<'a> {
-        type Output = models::Task;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "cloneJob",
-                "/api/jobs/{jobId}",
-                true,
-            );
-            request.literal("/jobs/");
-            request.segment(&self.job_id);
-            request.query("action", Some("clone"));
-            match self
-                .client
-                .transport
-                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
-            {
-                rt::BodyFormat::Json => request.json_body(&self.body)?,
-                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
-                _ => request.json_body(&self.body)?,
-            }
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(202u16)
-        }
-    }
-    rt::request_builder!(CloneJob { job_id, body });
-    /// Request builder of [`Client::connect_backup_server`](super::Client::connect_backup_server).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ConnectBackupServer<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::BackupServerSpec,
-    }
-    impl<'a> rt::Operation<'a> for ConnectBackupServer<'a> {
-        type Output = models::Task;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "connectBackupServer",
-                "/api/backupServers",
-                true,
-            );
-            request.literal("/backupServers");
-            request.query("action", Some("create"));
-            match self
-                .client
-                .transport
-                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
-            {
-                rt::BodyFormat::Json => request.json_body(&self.body)?,
-                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
-                _ => request.json_body(&self.body)?,
-            }
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(202u16)
-        }
-    }
-    rt::request_builder!(ConnectBackupServer { body });
-    /// Request builder of [`Client::create_account`](super::Client::create_account).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct CreateAccount<'a> {
-        pub(super) client: &'a super::Client,
-        pub(super) body: models::EnterpriseAccountCreateSpec,
-    }
-    impl<'a> rt::Operation<'a> for CreateAccount<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "createAccount",
-                "/api/security/accounts",
-                true,
-            );
-            request.literal("/security/accounts");
-            match self
-                .client
-                .transport
-                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
-            {
-                rt::BodyFormat::Json => request.json_body(&self.body)?,
-                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
-                _ => request.json_body(&self.body)?,
-            }
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(201u16)
-        }
-    }
-    rt::request_builder!(CreateAccount { body });
-    /// Request builder of [`Client::create_password`](super::Client::create_password).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct CreatePassword<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup server.
-        pub(super) backup_server_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::PasswordKeyInfoSpec,
-    }
-    impl<'a> rt::Operation<'a> for CreatePassword<'a> {
-        type Output = models::Task;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "createPassword",
-                "/api/backupServers/{backupServerId}/passwords",
-                true,
-            );
-            request.literal("/backupServers/");
-            request.segment(&self.backup_server_id);
-            request.literal("/passwords");
-            request.query("action", Some("create"));
-            match self
-                .client
-                .transport
-                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
-            {
-                rt::BodyFormat::Json => request.json_body(&self.body)?,
-                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
-                _ => request.json_body(&self.body)?,
-            }
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(202u16)
-        }
-    }
-    rt::request_builder!(CreatePassword { backup_server_id, body });
-    /// Request builder of [`Client::delete_account`](super::Client::delete_account).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct DeleteAccount<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the account.
-        pub(super) account_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for DeleteAccount<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::DELETE,
-                "deleteAccount",
-                "/api/security/accounts/{accountId}",
-                true,
-            );
-            request.literal("/security/accounts/");
-            request.segment(&self.account_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(DeleteAccount { account_id });
-    /// Request builder of [`Client::delete_backup_server`](super::Client::delete_backup_server).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct DeleteBackupServer<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup server.
-        pub(super) backup_server_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for DeleteBackupServer<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::DELETE,
-                "deleteBackupServer",
-                "/api/backupServers/{backupServerId}",
-                true,
-            );
-            request.literal("/backupServers/");
-            request.segment(&self.backup_server_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(DeleteBackupServer { backup_server_id });
-    /// Request builder of [`Client::delete_job_include`](super::Client::delete_job_include).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct DeleteJobInclude<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the job.
-        pub(super) job_id: ::veeam_runtime::Uuid,
-        /// ID of the object in the job (`ObjectInJobId`).
-        pub(super) include_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for DeleteJobInclude<'a> {
-        type Output = models::Task;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::DELETE,
-                "deleteJobInclude",
-                "/api/jobs/{jobId}/includes/{includeId}",
-                true,
-            );
-            request.literal("/jobs/");
-            request.segment(&self.job_id);
-            request.literal("/includes/");
-            request.segment(&self.include_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(202u16)
-        }
-    }
-    rt::request_builder!(DeleteJobInclude { job_id, include_id });
-    /// Request builder of [`Client::delete_password`](super::Client::delete_password).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct DeletePassword<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup server.
-        pub(super) backup_server_id: ::veeam_runtime::Uuid,
-        /// ID of the password.
-        pub(super) password_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for DeletePassword<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::DELETE,
-                "deletePassword",
-                "/api/backupServers/{backupServerId}/passwords/{passwordId}",
-                true,
-            );
-            request.literal("/backupServers/");
-            request.segment(&self.backup_server_id);
-            request.literal("/passwords/");
-            request.segment(&self.password_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(DeletePassword { backup_server_id, password_id });
-    /// Request builder of [`Client::delete_task`](super::Client::delete_task).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct DeleteTask<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the task.
-        pub(super) task_id: String,
-    }
-    impl<'a> rt::Operation<'a> for DeleteTask<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::DELETE,
-                "deleteTask",
-                "/api/tasks/{taskId}",
-                true,
-            );
-            request.literal("/tasks/");
-            request.segment(&self.task_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(DeleteTask { task_id });
-    /// Request builder of [`Client::edit_backup_server`](super::Client::edit_backup_server).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct EditBackupServer<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup server.
-        pub(super) backup_server_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::BackupServerEditSpec,
-    }
-    impl<'a> rt::Operation<'a> for EditBackupServer<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::PUT,
-                "editBackupServer",
-                "/api/backupServers/{backupServerId}",
-                true,
-            );
-            request.literal("/backupServers/");
-            request.segment(&self.backup_server_id);
-            match self
-                .client
-                .transport
-                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
-            {
-                rt::BodyFormat::Json => request.json_body(&self.body)?,
-                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
-                _ => request.json_body(&self.body)?,
-            }
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(EditBackupServer { backup_server_id, body });
-    /// Request builder of [`Client::edit_password`](super::Client::edit_password).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct EditPassword<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup server.
-        pub(super) backup_server_id: ::veeam_runtime::Uuid,
-        /// ID of the password.
-        pub(super) password_id: ::veeam_runtime::Uuid,
-        pub(super) body: models::PasswordKeyInfoEditSpec,
-    }
-    impl<'a> rt::Operation<'a> for EditPassword<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::PUT,
-                "editPassword",
-                "/api/backupServers/{backupServerId}/passwords/{passwordId}",
-                true,
-            );
-            request.literal("/backupServers/");
-            request.segment(&self.backup_server_id);
-            request.literal("/passwords/");
-            request.segment(&self.password_id);
-            match self
-                .client
-                .transport
-                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
-            {
-                rt::BodyFormat::Json => request.json_body(&self.body)?,
-                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
-                _ => request.json_body(&self.body)?,
-            }
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(EditPassword { backup_server_id, password_id, body });
-    /// Request builder of [`Client::get_account`](super::Client::get_account).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetAccount<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the account.
-        pub(super) account_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetAccount<'a> {
-        type Output = models::EntityRef;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getAccount",
-                "/api/security/accounts/{accountId}",
-                true,
-            );
-            request.literal("/security/accounts/");
-            request.segment(&self.account_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetAccount { account_id });
-    /// Request builder of [`Client::get_account_entity`](super::Client::get_account_entity).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetAccountEntity<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the account.
-        pub(super) account_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetAccountEntity<'a> {
-        type Output = models::EnterpriseAccount;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getAccountEntity",
-                "/api/security/accounts/{accountId}",
-                true,
-            );
-            request.literal("/security/accounts/");
-            request.segment(&self.account_id);
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetAccountEntity { account_id });
-    /// Request builder of [`Client::get_backup`](super::Client::get_backup).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetBackup<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup.
-        pub(super) backup_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetBackup<'a> {
-        type Output = models::EntityRef;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getBackup",
-                "/api/backups/{backupId}",
-                true,
-            );
-            request.literal("/backups/");
-            request.segment(&self.backup_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetBackup { backup_id });
-    /// Request builder of [`Client::get_backup_entity`](super::Client::get_backup_entity).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetBackupEntity<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup.
-        pub(super) backup_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetBackupEntity<'a> {
-        type Output = models::Backup;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getBackupEntity",
-                "/api/backups/{backupId}",
-                true,
-            );
-            request.literal("/backups/");
-            request.segment(&self.backup_id);
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetBackupEntity { backup_id });
-    /// Request builder of [`Client::get_backup_server`](super::Client::get_backup_server).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetBackupServer<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup server.
-        pub(super) backup_server_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetBackupServer<'a> {
-        type Output = models::EntityRef;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getBackupServer",
-                "/api/backupServers/{backupServerId}",
-                true,
-            );
-            request.literal("/backupServers/");
-            request.segment(&self.backup_server_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetBackupServer { backup_server_id });
-    /// Request builder of [`Client::get_backup_server_entity`](super::Client::get_backup_server_entity).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetBackupServerEntity<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup server.
-        pub(super) backup_server_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetBackupServerEntity<'a> {
-        type Output = models::BackupServer;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getBackupServerEntity",
-                "/api/backupServers/{backupServerId}",
-                true,
-            );
-            request.literal("/backupServers/");
-            request.segment(&self.backup_server_id);
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetBackupServerEntity { backup_server_id });
-    /// Request builder of [`Client::get_backup_session`](super::Client::get_backup_session).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetBackupSession<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup job session.
-        pub(super) session_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetBackupSession<'a> {
-        type Output = models::EntityRef;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getBackupSession",
-                "/api/backupSessions/{sessionId}",
-                true,
-            );
-            request.literal("/backupSessions/");
-            request.segment(&self.session_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetBackupSession { session_id });
-    /// Request builder of [`Client::get_backup_session_entity`](super::Client::get_backup_session_entity).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetBackupSessionEntity<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup job session.
-        pub(super) session_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetBackupSessionEntity<'a> {
-        type Output = models::BackupJobSession;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getBackupSessionEntity",
-                "/api/backupSessions/{sessionId}",
-                true,
-            );
-            request.literal("/backupSessions/");
-            request.segment(&self.session_id);
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetBackupSessionEntity { session_id });
-    /// Request builder of [`Client::get_backup_task_session`](super::Client::get_backup_task_session).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetBackupTaskSession<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup task session.
-        pub(super) task_session_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetBackupTaskSession<'a> {
-        type Output = models::EntityRef;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getBackupTaskSession",
-                "/api/backupTaskSessions/{taskSessionId}",
-                true,
-            );
-            request.literal("/backupTaskSessions/");
-            request.segment(&self.task_session_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetBackupTaskSession { task_session_id });
-    /// Request builder of [`Client::get_backup_task_session_entity`](super::Client::get_backup_task_session_entity).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetBackupTaskSessionEntity<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup task session.
-        pub(super) task_session_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetBackupTaskSessionEntity<'a> {
-        type Output = models::BackupTaskSession;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getBackupTaskSessionEntity",
-                "/api/backupTaskSessions/{taskSessionId}",
-                true,
-            );
-            request.literal("/backupTaskSessions/");
-            request.segment(&self.task_session_id);
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetBackupTaskSessionEntity { task_session_id });
-    /// Request builder of [`Client::get_credentials`](super::Client::get_credentials).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetCredentials<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup server.
-        pub(super) backup_server_id: ::veeam_runtime::Uuid,
-        /// ID of the credentials record.
-        pub(super) credentials_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetCredentials<'a> {
-        type Output = models::CredentialsInfo;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getCredentials",
-                "/api/backupServers/{backupServerId}/credentials/{credentialsId}",
-                true,
-            );
-            request.sensitive_response();
-            request.literal("/backupServers/");
-            request.segment(&self.backup_server_id);
-            request.literal("/credentials/");
-            request.segment(&self.credentials_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetCredentials { backup_server_id, credentials_id });
-    /// Request builder of [`Client::get_job`](super::Client::get_job).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetJob<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the job.
-        pub(super) job_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetJob<'a> {
-        type Output = models::EntityRef;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getJob",
-                "/api/jobs/{jobId}",
-                true,
-            );
-            request.literal("/jobs/");
-            request.segment(&self.job_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetJob { job_id });
-    /// Request builder of [`Client::get_job_entity`](super::Client::get_job_entity).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetJobEntity<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the job.
-        pub(super) job_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetJobEntity<'a> {
-        type Output = models::Job;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getJobEntity",
-                "/api/jobs/{jobId}",
-                true,
-            );
-            request.literal("/jobs/");
-            request.segment(&self.job_id);
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetJobEntity { job_id });
-    /// Request builder of [`Client::get_job_include`](super::Client::get_job_include).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetJobInclude<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the job.
-        pub(super) job_id: ::veeam_runtime::Uuid,
-        /// ID of the object in the job (`ObjectInJobId`).
-        pub(super) include_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetJobInclude<'a> {
-        type Output = models::ObjectInJob;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getJobInclude",
-                "/api/jobs/{jobId}/includes/{includeId}",
-                true,
-            );
-            request.literal("/jobs/");
-            request.segment(&self.job_id);
-            request.literal("/includes/");
-            request.segment(&self.include_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetJobInclude { job_id, include_id });
-    /// Request builder of [`Client::get_logon_session`](super::Client::get_logon_session).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetLogonSession<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the logon session.
-        pub(super) session_id: String,
-    }
-    impl<'a> rt::Operation<'a> for GetLogonSession<'a> {
-        type Output = models::LogonSession;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getLogonSession",
-                "/api/logonSessions/{sessionId}",
-                true,
-            );
-            request.sensitive_response();
-            request.literal("/logonSessions/");
-            request.segment(&self.session_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetLogonSession { session_id = redacted });
-    /// Request builder of [`Client::get_managed_server`](super::Client::get_managed_server).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetManagedServer<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the managed server.
-        pub(super) managed_server_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetManagedServer<'a> {
-        type Output = models::EntityRef;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getManagedServer",
-                "/api/managedServers/{managedServerId}",
-                true,
-            );
-            request.literal("/managedServers/");
-            request.segment(&self.managed_server_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetManagedServer { managed_server_id });
-    /// Request builder of [`Client::get_managed_server_entity`](super::Client::get_managed_server_entity).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetManagedServerEntity<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the managed server.
-        pub(super) managed_server_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetManagedServerEntity<'a> {
-        type Output = models::ManagedServer;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getManagedServerEntity",
-                "/api/managedServers/{managedServerId}",
-                true,
-            );
-            request.literal("/managedServers/");
-            request.segment(&self.managed_server_id);
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetManagedServerEntity { managed_server_id });
-    /// Request builder of [`Client::get_password`](super::Client::get_password).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetPassword<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup server.
-        pub(super) backup_server_id: ::veeam_runtime::Uuid,
-        /// ID of the password.
-        pub(super) password_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetPassword<'a> {
-        type Output = models::PasswordKeyInfo;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getPassword",
-                "/api/backupServers/{backupServerId}/passwords/{passwordId}",
-                true,
-            );
-            request.literal("/backupServers/");
-            request.segment(&self.backup_server_id);
-            request.literal("/passwords/");
-            request.segment(&self.password_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetPassword { backup_server_id, password_id });
-    /// Request builder of [`Client::get_repository`](super::Client::get_repository).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetRepository<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the repository.
-        pub(super) repository_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetRepository<'a> {
-        type Output = models::EntityRef;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getRepository",
-                "/api/repositories/{repositoryId}",
-                true,
-            );
-            request.literal("/repositories/");
-            request.segment(&self.repository_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetRepository { repository_id });
-    /// Request builder of [`Client::get_repository_entity`](super::Client::get_repository_entity).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetRepositoryEntity<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the repository.
-        pub(super) repository_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetRepositoryEntity<'a> {
-        type Output = models::Repository;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getRepositoryEntity",
-                "/api/repositories/{repositoryId}",
-                true,
-            );
-            request.literal("/repositories/");
-            request.segment(&self.repository_id);
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetRepositoryEntity { repository_id });
-    /// Request builder of [`Client::get_restore_point`](super::Client::get_restore_point).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetRestorePoint<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the restore point.
-        pub(super) restore_point_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetRestorePoint<'a> {
-        type Output = models::EntityRef;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getRestorePoint",
-                "/api/restorePoints/{restorePointId}",
-                true,
-            );
-            request.literal("/restorePoints/");
-            request.segment(&self.restore_point_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetRestorePoint { restore_point_id });
-    /// Request builder of [`Client::get_restore_point_entity`](super::Client::get_restore_point_entity).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetRestorePointEntity<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the restore point.
-        pub(super) restore_point_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetRestorePointEntity<'a> {
-        type Output = models::RestorePoint;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getRestorePointEntity",
-                "/api/restorePoints/{restorePointId}",
-                true,
-            );
-            request.literal("/restorePoints/");
-            request.segment(&self.restore_point_id);
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetRestorePointEntity { restore_point_id });
-    /// Request builder of [`Client::get_role`](super::Client::get_role).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetRole<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the role.
-        pub(super) role_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetRole<'a> {
-        type Output = models::EntityRef;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getRole",
-                "/api/security/roles/{roleId}",
-                true,
-            );
-            request.literal("/security/roles/");
-            request.segment(&self.role_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetRole { role_id });
-    /// Request builder of [`Client::get_role_entity`](super::Client::get_role_entity).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetRoleEntity<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the role.
-        pub(super) role_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetRoleEntity<'a> {
-        type Output = models::EnterpriseRole;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getRoleEntity",
-                "/api/security/roles/{roleId}",
-                true,
-            );
-            request.literal("/security/roles/");
-            request.segment(&self.role_id);
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetRoleEntity { role_id });
-    /// Request builder of [`Client::get_task`](super::Client::get_task).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetTask<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the task, for example `task-1`.
-        pub(super) task_id: String,
-    }
-    impl<'a> rt::Operation<'a> for GetTask<'a> {
-        type Output = models::Task;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getTask",
-                "/api/tasks/{taskId}",
-                true,
-            );
-            request.literal("/tasks/");
-            request.segment(&self.task_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetTask { task_id });
-    /// Request builder of [`Client::get_vm_restore_point`](super::Client::get_vm_restore_point).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetVmRestorePoint<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the VM restore point.
-        pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetVmRestorePoint<'a> {
-        type Output = models::EntityRef;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getVmRestorePoint",
-                "/api/vmRestorePoints/{vmRestorePointId}",
-                true,
-            );
-            request.literal("/vmRestorePoints/");
-            request.segment(&self.vm_restore_point_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetVmRestorePoint { vm_restore_point_id });
-    /// Request builder of [`Client::get_vm_restore_point_entity`](super::Client::get_vm_restore_point_entity).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct GetVmRestorePointEntity<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the VM restore point.
-        pub(super) vm_restore_point_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for GetVmRestorePointEntity<'a> {
-        type Output = models::VmRestorePoint;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "getVmRestorePointEntity",
-                "/api/vmRestorePoints/{vmRestorePointId}",
-                true,
-            );
-            request.literal("/vmRestorePoints/");
-            request.segment(&self.vm_restore_point_id);
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(GetVmRestorePointEntity { vm_restore_point_id });
-    /// Request builder of [`Client::list_accounts`](super::Client::list_accounts).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListAccounts<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListAccounts<'a> {
-        type Output = models::EntityReferences;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listAccounts",
-                "/api/security/accounts",
-                true,
-            );
-            request.literal("/security/accounts");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListAccounts {});
-    /// Request builder of [`Client::list_backup_entities`](super::Client::list_backup_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListBackupEntities<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListBackupEntities<'a> {
-        type Output = models::Backups;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listBackupEntities",
-                "/api/backups",
-                true,
-            );
-            request.literal("/backups");
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListBackupEntities {});
-    /// Request builder of [`Client::list_backup_restore_points`](super::Client::list_backup_restore_points).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListBackupRestorePoints<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup.
-        pub(super) backup_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for ListBackupRestorePoints<'a> {
-        type Output = models::EntityReferences;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listBackupRestorePoints",
-                "/api/backups/{backupId}/restorePoints",
-                true,
-            );
-            request.literal("/backups/");
-            request.segment(&self.backup_id);
-            request.literal("/restorePoints");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListBackupRestorePoints { backup_id });
-    /// Request builder of [`Client::list_backup_server_entities`](super::Client::list_backup_server_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListBackupServerEntities<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListBackupServerEntities<'a> {
-        type Output = models::BackupServers;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listBackupServerEntities",
-                "/api/backupServers",
-                true,
-            );
-            request.literal("/backupServers");
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListBackupServerEntities {});
-    /// Request builder of [`Client::list_backup_servers`](super::Client::list_backup_servers).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListBackupServers<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListBackupServers<'a> {
-        type Output = models::EntityReferences;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listBackupServers",
-                "/api/backupServers",
-                true,
-            );
-            request.literal("/backupServers");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListBackupServers {});
-    /// Request builder of [`Client::list_backup_session_entities`](super::Client::list_backup_session_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListBackupSessionEntities<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListBackupSessionEntities<'a> {
-        type Output = models::BackupJobSessions;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listBackupSessionEntities",
-                "/api/backupSessions",
-                true,
-            );
-            request.literal("/backupSessions");
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListBackupSessionEntities {});
-    /// Request builder of [`Client::list_backup_session_task_sessions`](super::Client::list_backup_session_task_sessions).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListBackupSessionTaskSessions<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup job session.
-        pub(super) session_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for ListBackupSessionTaskSessions<'a> {
-        type Output = models::EntityReferences;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listBackupSessionTaskSessions",
-                "/api/backupSessions/{sessionId}/taskSessions",
-                true,
-            );
-            request.literal("/backupSessions/");
-            request.segment(&self.session_id);
-            request.literal("/taskSessions");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListBackupSessionTaskSessions { session_id });
-    /// Request builder of [`Client::list_backup_sessions`](super::Client::list_backup_sessions).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListBackupSessions<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListBackupSessions<'a> {
-        type Output = models::EntityReferences;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listBackupSessions",
-                "/api/backupSessions",
-                true,
-            );
-            request.literal("/backupSessions");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListBackupSessions {});
-    /// Request builder of [`Client::list_backup_task_session_entities`](super::Client::list_backup_task_session_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListBackupTaskSessionEntities<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListBackupTaskSessionEntities<'a> {
-        type Output = models::BackupTaskSessions;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listBackupTaskSessionEntities",
-                "/api/backupTaskSessions",
-                true,
-            );
-            request.literal("/backupTaskSessions");
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListBackupTaskSessionEntities {});
-    /// Request builder of [`Client::list_backup_task_sessions`](super::Client::list_backup_task_sessions).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListBackupTaskSessions<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListBackupTaskSessions<'a> {
-        type Output = models::EntityReferences;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listBackupTaskSessions",
-                "/api/backupTaskSessions",
-                true,
-            );
-            request.literal("/backupTaskSessions");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListBackupTaskSessions {});
-    /// Request builder of [`Client::list_backups`](super::Client::list_backups).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListBackups<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListBackups<'a> {
-        type Output = models::EntityReferences;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listBackups",
-                "/api/backups",
-                true,
-            );
-            request.literal("/backups");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListBackups {});
-    /// Request builder of [`Client::list_credentials`](super::Client::list_credentials).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListCredentials<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup server.
-        pub(super) backup_server_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for ListCredentials<'a> {
-        type Output = models::CredentialsInfoList;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listCredentials",
-                "/api/backupServers/{backupServerId}/credentials",
-                true,
-            );
-            request.sensitive_response();
-            request.literal("/backupServers/");
-            request.segment(&self.backup_server_id);
-            request.literal("/credentials");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListCredentials { backup_server_id });
-    /// Request builder of [`Client::list_job_backup_sessions`](super::Client::list_job_backup_sessions).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListJobBackupSessions<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the job.
-        pub(super) job_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for ListJobBackupSessions<'a> {
-        type Output = models::EntityReferences;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listJobBackupSessions",
-                "/api/jobs/{jobId}/backupSessions",
-                true,
-            );
-            request.literal("/jobs/");
-            request.segment(&self.job_id);
-            request.literal("/backupSessions");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListJobBackupSessions { job_id });
-    /// Request builder of [`Client::list_job_entities`](super::Client::list_job_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListJobEntities<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListJobEntities<'a> {
-        type Output = models::Jobs;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listJobEntities",
-                "/api/jobs",
-                true,
-            );
-            request.literal("/jobs");
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListJobEntities {});
-    /// Request builder of [`Client::list_job_includes`](super::Client::list_job_includes).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListJobIncludes<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the job.
-        pub(super) job_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for ListJobIncludes<'a> {
-        type Output = models::ObjectsInJob;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listJobIncludes",
-                "/api/jobs/{jobId}/includes",
-                true,
-            );
-            request.literal("/jobs/");
-            request.segment(&self.job_id);
-            request.literal("/includes");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListJobIncludes { job_id });
-    /// Request builder of [`Client::list_jobs`](super::Client::list_jobs).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListJobs<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListJobs<'a> {
-        type Output = models::EntityReferences;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(rt::GET, "listJobs", "/api/jobs", true);
-            request.literal("/jobs");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListJobs {});
-    /// Request builder of [`Client::list_logon_sessions`](super::Client::list_logon_sessions).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListLogonSessions<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListLogonSessions<'a> {
-        type Output = models::LogonSessions;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listLogonSessions",
-                "/api/logonSessions",
-                true,
-            );
-            request.sensitive_response();
-            request.literal("/logonSessions");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListLogonSessions {});
-    /// Request builder of [`Client::list_managed_server_entities`](super::Client::list_managed_server_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListManagedServerEntities<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListManagedServerEntities<'a> {
-        type Output = models::ManagedServers;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listManagedServerEntities",
-                "/api/managedServers",
-                true,
-            );
-            request.literal("/managedServers");
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListManagedServerEntities {});
-    /// Request builder of [`Client::list_managed_servers`](super::Client::list_managed_servers).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListManagedServers<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListManagedServers<'a> {
-        type Output = models::EntityReferences;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listManagedServers",
-                "/api/managedServers",
-                true,
-            );
-            request.literal("/managedServers");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListManagedServers {});
-    /// Request builder of [`Client::list_passwords`](super::Client::list_passwords).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListPasswords<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the backup server.
-        pub(super) backup_server_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for ListPasswords<'a> {
-        type Output = models::PasswordKeyInfoList;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listPasswords",
-                "/api/backupServers/{backupServerId}/passwords",
-                true,
-            );
-            request.literal("/backupServers/");
-            request.segment(&self.backup_server_id);
-            request.literal("/passwords");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListPasswords { backup_server_id });
-    /// Request builder of [`Client::list_repositories`](super::Client::list_repositories).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListRepositories<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListRepositories<'a> {
-        type Output = models::EntityReferences;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listRepositories",
-                "/api/repositories",
-                true,
-            );
-            request.literal("/repositories");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListRepositories {});
-    /// Request builder of [`Client::list_repository_entities`](super::Client::list_repository_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListRepositoryEntities<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListRepositoryEntities<'a> {
-        type Output = models::Repositories;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listRepositoryEntities",
-                "/api/repositories",
-                true,
-            );
-            request.literal("/repositories");
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListRepositoryEntities {});
-    /// Request builder of [`Client::list_restore_point_entities`](super::Client::list_restore_point_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListRestorePointEntities<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListRestorePointEntities<'a> {
-        type Output = models::RestorePoints;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listRestorePointEntities",
-                "/api/restorePoints",
-                true,
-            );
-            request.literal("/restorePoints");
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListRestorePointEntities {});
-    /// Request builder of [`Client::list_restore_point_vm_restore_points`](super::Client::list_restore_point_vm_restore_points).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListRestorePointVmRestorePoints<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the restore point.
-        pub(super) restore_point_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for ListRestorePointVmRestorePoints<'a> {
-        type Output = models::EntityReferences;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listRestorePointVmRestorePoints",
-                "/api/restorePoints/{restorePointId}/vmRestorePoints",
-                true,
-            );
-            request.literal("/restorePoints/");
-            request.segment(&self.restore_point_id);
-            request.literal("/vmRestorePoints");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListRestorePointVmRestorePoints { restore_point_id });
-    /// Request builder of [`Client::list_restore_points`](super::Client::list_restore_points).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListRestorePoints<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListRestorePoints<'a> {
-        type Output = models::EntityReferences;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listRestorePoints",
-                "/api/restorePoints",
-                true,
-            );
-            request.literal("/restorePoints");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListRestorePoints {});
-    /// Request builder of [`Client::list_roles`](super::Client::list_roles).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListRoles<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListRoles<'a> {
-        type Output = models::EntityReferences;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listRoles",
-                "/api/security/roles",
-                true,
-            );
-            request.literal("/security/roles");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListRoles {});
-    /// Request builder of [`Client::list_tasks`](super::Client::list_tasks).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListTasks<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListTasks<'a> {
-        type Output = models::Tasks;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(rt::GET, "listTasks", "/api/tasks", true);
-            request.literal("/tasks");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListTasks {});
-    /// Request builder of [`Client::list_vm_restore_point_entities`](super::Client::list_vm_restore_point_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListVmRestorePointEntities<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListVmRestorePointEntities<'a> {
-        type Output = models::VmRestorePoints;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listVmRestorePointEntities",
-                "/api/vmRestorePoints",
-                true,
-            );
-            request.literal("/vmRestorePoints");
-            request.query("format", Some("Entity"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListVmRestorePointEntities {});
-    /// Request builder of [`Client::list_vm_restore_points`](super::Client::list_vm_restore_points).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct ListVmRestorePoints<'a> {
-        pub(super) client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for ListVmRestorePoints<'a> {
-        type Output = models::EntityReferences;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "listVmRestorePoints",
-                "/api/vmRestorePoints",
-                true,
-            );
-            request.literal("/vmRestorePoints");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(ListVmRestorePoints {});
-    /// Request builder of [`Client::logout`](super::Client::logout).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct Logout<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the logon session (its `SessionId`).
-        pub(super) session_id: String,
-    }
-    impl<'a> rt::Operation<'a> for Logout<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::DELETE,
-                "logout",
-                "/api/logonSessions/{sessionId}",
-                true,
-            );
-            request.literal("/logonSessions/");
-            request.segment(&self.session_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(Logout { session_id = redacted });
-    /// Request builder of [`Client::query_backup_entities`](super::Client::query_backup_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryBackupEntities<'a> {
-        pub(super) client: &'a super::Client,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryBackupEntities<'a> {
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryBackupEntities<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryBackupEntities",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("Backup"));
-            request.query("format", Some("Entities"));
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        QueryBackupEntities { filter, sort_asc, sort_desc, page_size, page }
-    );
-    /// Request builder of [`Client::query_backup_server_entities`](super::Client::query_backup_server_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryBackupServerEntities<'a> {
-        pub(super) client: &'a super::Client,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryBackupServerEntities<'a> {
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryBackupServerEntities<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryBackupServerEntities",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("BackupServer"));
-            request.query("format", Some("Entities"));
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        QueryBackupServerEntities { filter, sort_asc, sort_desc, page_size, page }
-    );
-    /// Request builder of [`Client::query_backup_servers`](super::Client::query_backup_servers).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryBackupServers<'a> {
-        pub(super) client: &'a super::Client,
-        /// `Entities` for entities instead of references; see `query_backup_server_entities`.
-        pub(super) format: Option<String>,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryBackupServers<'a> {
-        /// Sets `format`: `Entities` for entities instead of references; see `query_backup_server_entities`.
-        pub fn format(mut self, format: impl Into<String>) -> Self {
-            self.format = Some(format.into());
-            self
-        }
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryBackupServers<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryBackupServers",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("BackupServer"));
-            request.query("format", self.format.as_deref());
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        QueryBackupServers { format, filter, sort_asc, sort_desc, page_size, page }
-    );
-    /// Request builder of [`Client::query_backup_session_entities`](super::Client::query_backup_session_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryBackupSessionEntities<'a> {
-        pub(super) client: &'a super::Client,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryBackupSessionEntities<'a> {
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryBackupSessionEntities<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryBackupSessionEntities",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("BackupJobSession"));
-            request.query("format", Some("Entities"));
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        QueryBackupSessionEntities { filter, sort_asc, sort_desc, page_size, page }
-    );
-    /// Request builder of [`Client::query_backup_sessions`](super::Client::query_backup_sessions).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryBackupSessions<'a> {
-        pub(super) client: &'a super::Client,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryBackupSessions<'a> {
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryBackupSessions<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryBackupSessions",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("BackupJobSession"));
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        QueryBackupSessions { filter, sort_asc, sort_desc, page_size, page }
-    );
-    /// Request builder of [`Client::query_backup_task_session_entities`](super::Client::query_backup_task_session_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryBackupTaskSessionEntities<'a> {
-        pub(super) client: &'a super::Client,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryBackupTaskSessionEntities<'a> {
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryBackupTaskSessionEntities<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryBackupTaskSessionEntities",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("BackupTaskSession"));
-            request.query("format", Some("Entities"));
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        QueryBackupTaskSessionEntities { filter, sort_asc, sort_desc, page_size, page }
-    );
-    /// Request builder of [`Client::query_backup_task_sessions`](super::Client::query_backup_task_sessions).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryBackupTaskSessions<'a> {
-        pub(super) client: &'a super::Client,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryBackupTaskSessions<'a> {
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryBackupTaskSessions<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryBackupTaskSessions",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("BackupTaskSession"));
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        QueryBackupTaskSessions { filter, sort_asc, sort_desc, page_size, page }
-    );
-    /// Request builder of [`Client::query_backups`](super::Client::query_backups).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryBackups<'a> {
-        pub(super) client: &'a super::Client,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryBackups<'a> {
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryBackups<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryBackups",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("Backup"));
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(QueryBackups { filter, sort_asc, sort_desc, page_size, page });
-    /// Request builder of [`Client::query_job_entities`](super::Client::query_job_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryJobEntities<'a> {
-        pub(super) client: &'a super::Client,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryJobEntities<'a> {
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryJobEntities<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryJobEntities",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("Job"));
-            request.query("format", Some("Entities"));
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        QueryJobEntities { filter, sort_asc, sort_desc, page_size, page }
-    );
-    /// Request builder of [`Client::query_jobs`](super::Client::query_jobs).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryJobs<'a> {
-        pub(super) client: &'a super::Client,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryJobs<'a> {
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryJobs<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(rt::GET, "queryJobs", "/api/query", true);
-            request.literal("/query");
-            request.query("type", Some("Job"));
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(QueryJobs { filter, sort_asc, sort_desc, page_size, page });
-    /// Request builder of [`Client::query_managed_server_entities`](super::Client::query_managed_server_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryManagedServerEntities<'a> {
-        pub(super) client: &'a super::Client,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryManagedServerEntities<'a> {
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryManagedServerEntities<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryManagedServerEntities",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("ManagedServer"));
-            request.query("format", Some("Entities"));
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        QueryManagedServerEntities { filter, sort_asc, sort_desc, page_size, page }
-    );
-    /// Request builder of [`Client::query_managed_servers`](super::Client::query_managed_servers).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryManagedServers<'a> {
-        pub(super) client: &'a super::Client,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryManagedServers<'a> {
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryManagedServers<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryManagedServers",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("ManagedServer"));
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        QueryManagedServers { filter, sort_asc, sort_desc, page_size, page }
-    );
-    /// Request builder of [`Client::query_passwords`](super::Client::query_passwords).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryPasswords<'a> {
-        pub(super) client: &'a super::Client,
-        /// `Entities` for entities instead of references.
-        pub(super) format: Option<String>,
-        /// Filter expression: `<field><op><value>`, `;` for AND, `,` for OR.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryPasswords<'a> {
-        /// Sets `format`: `Entities` for entities instead of references.
-        pub fn format(mut self, format: impl Into<String>) -> Self {
-            self.format = Some(format.into());
-            self
-        }
-        /// Sets `filter`: Filter expression: `<field><op><value>`, `;` for AND, `,` for OR.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryPasswords<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryPasswords",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("Passwords"));
-            request.query("format", self.format.as_deref());
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        QueryPasswords { format, filter, sort_asc, sort_desc, page_size, page }
-    );
-    /// Request builder of [`Client::query_repositories`](super::Client::query_repositories).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryRepositories<'a> {
-        pub(super) client: &'a super::Client,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryRepositories<'a> {
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryRepositories<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryRepositories",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("Repository"));
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        QueryRepositories { filter, sort_asc, sort_desc, page_size, page }
-    );
-    /// Request builder of [`Client::query_repository_entities`](super::Client::query_repository_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryRepositoryEntities<'a> {
-        pub(super) client: &'a super::Client,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryRepositoryEntities<'a> {
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryRepositoryEntities<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryRepositoryEntities",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("Repository"));
-            request.query("format", Some("Entities"));
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        QueryRepositoryEntities { filter, sort_asc, sort_desc, page_size, page }
-    );
-    /// Request builder of [`Client::query_restore_point_entities`](super::Client::query_restore_point_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryRestorePointEntities<'a> {
-        pub(super) client: &'a super::Client,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryRestorePointEntities<'a> {
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryRestorePointEntities<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryRestorePointEntities",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("RestorePoint"));
-            request.query("format", Some("Entities"));
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        QueryRestorePointEntities { filter, sort_asc, sort_desc, page_size, page }
-    );
-    /// Request builder of [`Client::query_restore_points`](super::Client::query_restore_points).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryRestorePoints<'a> {
-        pub(super) client: &'a super::Client,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryRestorePoints<'a> {
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryRestorePoints<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryRestorePoints",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("RestorePoint"));
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        QueryRestorePoints { filter, sort_asc, sort_desc, page_size, page }
-    );
-    /// Request builder of [`Client::query_vm_restore_point_entities`](super::Client::query_vm_restore_point_entities).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryVmRestorePointEntities<'a> {
-        pub(super) client: &'a super::Client,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryVmRestorePointEntities<'a> {
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryVmRestorePointEntities<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryVmRestorePointEntities",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("VmRestorePoint"));
-            request.query("format", Some("Entities"));
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        QueryVmRestorePointEntities { filter, sort_asc, sort_desc, page_size, page }
-    );
-    /// Request builder of [`Client::query_vm_restore_points`](super::Client::query_vm_restore_points).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct QueryVmRestorePoints<'a> {
-        pub(super) client: &'a super::Client,
-        /// Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub(super) filter: Option<String>,
-        /// Field to sort by, ascending.
-        pub(super) sort_asc: Option<String>,
-        /// Field to sort by, descending.
-        pub(super) sort_desc: Option<String>,
-        /// Results per page.
-        pub(super) page_size: Option<i32>,
-        /// Page number, from 1.
-        pub(super) page: Option<i32>,
-    }
-    impl<'a> QueryVmRestorePoints<'a> {
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        pub fn filter(mut self, filter: impl Into<String>) -> Self {
-            self.filter = Some(filter.into());
-            self
-        }
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        pub fn sort_asc(mut self, sort_asc: impl Into<String>) -> Self {
-            self.sort_asc = Some(sort_asc.into());
-            self
-        }
-        /// Sets `sortDesc`: Field to sort by, descending.
-        pub fn sort_desc(mut self, sort_desc: impl Into<String>) -> Self {
-            self.sort_desc = Some(sort_desc.into());
-            self
-        }
-        /// Sets `pageSize`: Results per page.
-        pub fn page_size(mut self, page_size: i32) -> Self {
-            self.page_size = Some(page_size);
-            self
-        }
-        /// Sets `page`: Page number, from 1.
-        pub fn page(mut self, page: i32) -> Self {
-            self.page = Some(page);
-            self
-        }
-    }
-    impl<'a> rt::Operation<'a> for QueryVmRestorePoints<'a> {
-        type Output = models::QueryResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "queryVmRestorePoints",
-                "/api/query",
-                true,
-            );
-            request.literal("/query");
-            request.query("type", Some("VmRestorePoint"));
-            request.query("filter", self.filter.as_deref());
-            request.query("sortAsc", self.sort_asc.as_deref());
-            request.query("sortDesc", self.sort_desc.as_deref());
-            request.query("pageSize", self.page_size.as_ref());
-            request.query("page", self.page.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        QueryVmRestorePoints { filter, sort_asc, sort_desc, page_size, page }
-    );
-    /// Request builder of [`Client::retry_job`](super::Client::retry_job).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct RetryJob<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the job.
-        pub(super) job_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for RetryJob<'a> {
-        type Output = models::Task;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "retryJob",
-                "/api/jobs/{jobId}",
-                true,
-            );
-            request.literal("/jobs/");
-            request.segment(&self.job_id);
-            request.query("action", Some("retry"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(202u16)
-        }
-    }
-    rt::request_builder!(RetryJob { job_id });
-    /// Request builder of [`Client::start_job`](super::Client::start_job).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct StartJob<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the job.
-        pub(super) job_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for StartJob<'a> {
-        type Output = models::Task;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "startJob",
-                "/api/jobs/{jobId}",
-                true,
-            );
-            request.literal("/jobs/");
-            request.segment(&self.job_id);
-            request.query("action", Some("start"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(202u16)
-        }
-    }
-    rt::request_builder!(StartJob { job_id });
-    /// Request builder of [`Client::stop_job`](super::Client::stop_job).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct StopJob<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the job.
-        pub(super) job_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for StopJob<'a> {
-        type Output = models::Task;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "stopJob",
-                "/api/jobs/{jobId}",
-                true,
-            );
-            request.literal("/jobs/");
-            request.segment(&self.job_id);
-            request.query("action", Some("stop"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(202u16)
-        }
-    }
-    rt::request_builder!(StopJob { job_id });
-    /// Request builder of [`Client::sync_job`](super::Client::sync_job).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
-    pub struct SyncJob<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the job.
-        pub(super) job_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for SyncJob<'a> {
-        type Output = models::Task;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "syncJob",
-                "/api/jobs/{jobId}",
-                true,
-            );
-            request.literal("/jobs/");
-            request.segment(&self.job_id);
-            request.query("action", Some("sync"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(202u16)
-        }
-    }
-    rt::request_builder!(SyncJob { job_id });
-    /// Request builder of [`Client::toggle_job_schedule`](super::Client::toggle_job_schedule).
-    #[must_use = "a request does nothing until sent: call `.send().await` or `.await` it"]
+    #[operation(toggle_job_schedule, POST, "/api/jobs/{jobId}", "toggleJobSchedule")]
+    #[response(202u16, body, models::Task)]
     pub struct ToggleJobSchedule<'a> {
-        pub(super) client: &'a super::Client,
-        /// ID of the job.
-        pub(super) job_id: ::veeam_runtime::Uuid,
+        #[path("jobId")]
+        job_id: ::veeam_runtime::Uuid,
+        #[query("action", fixed = "toggleScheduleEnabled")]
+        action: (),
     }
-    impl<'a> rt::Operation<'a> for ToggleJobSchedule<'a> {
-        type Output = models::Task;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "toggleJobSchedule",
-                "/api/jobs/{jobId}",
-                true,
-            );
-            request.literal("/jobs/");
-            request.segment(&self.job_id);
-            request.query("action", Some("toggleScheduleEnabled"));
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(202u16)
-        }
-    }
-    rt::request_builder!(ToggleJobSchedule { job_id });
 }

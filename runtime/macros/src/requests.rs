@@ -28,17 +28,19 @@
 //! - `#[request(..)]`: `public` (sent without credentials), `sensitive_response`, `stream` (a
 //!   `stream()` method for a file), `schemes(..)` (`rt::Scheme` variants), `errors((status,
 //!   index), ..)` (the error body table), `accept = ".."`, `choose_accept("media/type", ..)` (an
-//!   `accept` setter), and fixed values `query("name", "value")`, `header(..)`, `part(..)`.
+//!   `accept` setter).
 //! - `#[response(status)]` (no body), `#[response(status, decoder, Type)]` with a decoder of
 //!   `json`, `body` (the negotiated format), `text` or `download`, or `#[response(read = f,
 //!   Type)]`: the builder's own `fn f(&mut rt::Response) -> rt::Outcome<'a, Self>`.
 //! - Fields: `#[path("name")]`, `#[query("name")]` (`csv` or `list` for a list), `#[header(..)]`,
 //!   `#[part(..)]`, `#[body(json)]` (several formats: chosen by the client's), `#[body(text =
 //!   "media/type")]`, `#[body(upload = "media/type")]`; flags `into` (the argument or setter
-//!   takes `impl Into<T>`) and `redacted` (`Debug` shows `***`). An `Option` field is set by a
-//!   setter, any other is an argument of the client method, in order.
+//!   takes `impl Into<T>`), `redacted` (`Debug` shows `***`) and `fixed = "value"` (a value the
+//!   operation always sends, in its place among the others: the field, of type `()`, is not
+//!   kept). An `Option` field is set by a setter, any other is an argument of the client
+//!   method, in declaration order.
 //!
-//! Statements run in this order: fixed values, then fields in declaration order, body last.
+//! Path segments come first, then the other parameters in declaration order.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -121,6 +123,8 @@ enum Body {
 }
 
 struct Field {
+    /// A value the operation always sends: not a field of the builder.
+    fixed: Option<String>,
     ident: Ident,
     ty: Type,
     docs: Vec<Attribute>,
@@ -135,7 +139,7 @@ fn string_arg(input: ParseStream) -> syn::Result<String> {
 
 fn field(field: syn::Field) -> syn::Result<Field> {
     let ident = field.ident.clone().ok_or_else(|| syn::Error::new_spanned(&field, "a named field"))?;
-    let (mut place, mut into, mut redacted) = (None, false, false);
+    let (mut place, mut into, mut redacted, mut fixed) = (None, false, false, None);
     let mut docs = Vec::new();
     for attribute in field.attrs {
         let path = attribute.path();
@@ -176,6 +180,11 @@ fn field(field: syn::Field) -> syn::Result<Field> {
                     let mut list = None;
                     while input.parse::<Option<Token![,]>>()?.is_some() {
                         let flag: Ident = input.parse()?;
+                        if flag == "fixed" {
+                            input.parse::<Token![=]>()?;
+                            fixed = Some(string_arg(input)?);
+                            continue;
+                        }
                         match flag.to_string().as_str() {
                             "into" => into = true,
                             "redacted" => redacted = true,
@@ -197,7 +206,7 @@ fn field(field: syn::Field) -> syn::Result<Field> {
         })?;
     }
     let place = place.ok_or_else(|| syn::Error::new(ident.span(), "a field needs `#[path]`, `#[query]`, .."))?;
-    Ok(Field { ident, ty: field.ty, docs, place, into, redacted })
+    Ok(Field { fixed, ident, ty: field.ty, docs, place, into, redacted })
 }
 
 /// `#[operation(..)]`, `#[request(..)]` and `#[response(..)]` of one builder.
@@ -214,7 +223,6 @@ struct Operation {
     errors: Vec<(LitInt, LitInt)>,
     accept: Option<String>,
     choose_accept: Vec<String>,
-    fixed: Vec<(Ident, String, String)>,
     responses: Vec<Response>,
 }
 
@@ -246,12 +254,13 @@ fn parse_request(operation: &mut Operation, input: ParseStream) -> syn::Result<(
                 input.parse::<Token![=]>()?;
                 operation.accept = Some(string_arg(input)?);
             }
-            "schemes" | "errors" | "choose_accept" | "query" | "header" | "part" => {
+            "schemes" | "errors" | "choose_accept" => {
                 let content;
                 syn::parenthesized!(content in input);
                 match key.to_string().as_str() {
                     "schemes" => {
-                        operation.schemes = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?.into_iter().collect()
+                        operation.schemes =
+                            Punctuated::<Ident, Token![,]>::parse_terminated(&content)?.into_iter().collect()
                     }
                     "errors" => {
                         while !content.is_empty() {
@@ -263,17 +272,11 @@ fn parse_request(operation: &mut Operation, input: ParseStream) -> syn::Result<(
                             content.parse::<Option<Token![,]>>()?;
                         }
                     }
-                    "choose_accept" => {
+                    _ => {
                         operation.choose_accept = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?
                             .iter()
                             .map(LitStr::value)
                             .collect()
-                    }
-                    _ => {
-                        let name = string_arg(&content)?;
-                        content.parse::<Token![,]>()?;
-                        let value = string_arg(&content)?;
-                        operation.fixed.push((key, name, value));
                     }
                 }
             }
@@ -342,7 +345,7 @@ fn operation(args: &ModuleArgs, mut item: ItemStruct) -> syn::Result<(TokenStrea
     let (mut arguments, mut initializers, mut setters) = (Vec::new(), Vec::new(), Vec::new());
     let mut declared = vec![quote!(client: &'a super::Client,)];
     let mut debug = Vec::new();
-    for field in &fields {
+    for field in fields.iter().filter(|f| f.fixed.is_none()) {
         let Field { ident, ty, docs, into, .. } = field;
         declared.push(quote!(#ident: #ty,));
         debug.push(if field.redacted { quote!(#ident = redacted) } else { quote!(#ident) });
@@ -426,21 +429,28 @@ fn operation(args: &ModuleArgs, mut item: ItemStruct) -> syn::Result<(TokenStrea
         });
     }
     statements.extend(path_statements(relative, &fields, builder)?);
-    for (kind, name, value) in &operation.fixed {
-        statements.push(match kind.to_string().as_str() {
-            "part" => quote!(request.part(#name, #value);),
-            _ => quote!(request.#kind(#name, ::std::option::Option::Some(#value));),
-        });
-    }
     for field in &fields {
         let Field { ident, ty, .. } = field;
+        if let Some(fixed) = &field.fixed {
+            statements.push(match &field.place {
+                Place::Part(name) => quote!(request.part(#name, #fixed);),
+                Place::Query(name, _) => quote!(request.query(#name, ::std::option::Option::Some(#fixed));),
+                Place::Header(name) => quote!(request.header(#name, ::std::option::Option::Some(#fixed));),
+                _ => return Err(syn::Error::new(ident.span(), "only a query, header or part value is fixed")),
+            });
+            continue;
+        }
         let optional = option_inner(ty).is_some();
-        let value = if optional { quote!(self.#ident.as_ref()) } else { quote!(::std::option::Option::Some(&self.#ident)) };
+        let value =
+            if optional { quote!(self.#ident.as_ref()) } else { quote!(::std::option::Option::Some(&self.#ident)) };
         statements.push(match &field.place {
             Place::Path(_) => continue,
             Place::Query(name, Some(csv)) => {
-                let values =
-                    if optional { quote!(self.#ident.as_deref()) } else { quote!(::std::option::Option::Some(self.#ident.as_slice())) };
+                let values = if optional {
+                    quote!(self.#ident.as_deref())
+                } else {
+                    quote!(::std::option::Option::Some(self.#ident.as_slice()))
+                };
                 quote!(request.query_list(#name, #values, #csv);)
             }
             Place::Query(name, None) => quote!(request.query(#name, #value);),
@@ -481,7 +491,10 @@ fn operation(args: &ModuleArgs, mut item: ItemStruct) -> syn::Result<(TokenStrea
     let authenticated = !operation.public;
     let template = &operation.template;
     let id = &operation.id;
-    let doc = format!("Request builder of [`Client::{}`](super::Client::{method}).", method.to_string().trim_start_matches("r#"));
+    let doc = format!(
+        "Request builder of [`Client::{}`](super::Client::{method}).",
+        method.to_string().trim_start_matches("r#")
+    );
     let ItemStruct { attrs, vis, generics, .. } = &item;
     let code = quote! {
         #[doc = #doc]

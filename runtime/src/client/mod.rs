@@ -20,8 +20,6 @@ mod transport;
 
 /// The plumbing of generated request builders (see [`Operation`]).
 pub use crate::request_builder;
-/// `#[requests(..)]`: a client's request builders from their declarations.
-pub use veeam_runtime_macros::requests;
 pub use auth::{Relogon, Secret, Tokens};
 pub use builder::{BuildError, ClientBuilder};
 pub use error::{
@@ -33,6 +31,8 @@ pub use operation::{send, send_with_response, Built, Operation, Outcome, Sending
 pub use request::{ParamValue, Request};
 /// HTTP methods, re-exported so that generated code needs no direct reqwest dependency.
 pub use reqwest::Method;
+/// `#[requests(..)]`: a client's request builders from their declarations.
+pub use veeam_runtime_macros::requests;
 
 /// The methods by name, for generated code's short paths (`rt::GET`).
 pub const GET: Method = Method::GET;

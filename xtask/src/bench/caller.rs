@@ -3,8 +3,9 @@
 //! (generated code that is generic or `#[inline]` is compiled where it is used, not where it is
 //! defined, so building the generated crate alone does not show that cost).
 //!
-//! The client's methods are read from the generated source with syn: this project's
-//! `impl Client` methods returning a request builder, progenitor's `async fn`s. Arguments are
+//! The client's methods are read from the generated source with syn: this project's request
+//! builder declarations (`#[operation(method, ..)]`: the method takes the fields that are neither
+//! `Option`s nor fixed), progenitor's `async fn`s of `impl Client`. Arguments are
 //! conjured by a function that is never run (`fn v<T>() -> T`); the calls are awaited in an
 //! `async fn` that a public function polls once, so the compiler instantiates all of it.
 
@@ -12,7 +13,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use quote::ToTokens;
-use syn::{FnArg, ImplItem, Item, ReturnType, Type, TypeParamBound};
+use syn::{FnArg, ImplItem, Item, Type, TypeParamBound};
 
 /// Whose generated crate it calls.
 #[derive(Clone, Copy)]
@@ -83,7 +84,8 @@ pub fn write(generated: &Path, generator: Generator, out: &Path) -> Result<PathB
     Ok(dir)
 }
 
-/// `name(arguments)` of every operation method of the `impl Client` blocks in `items`.
+/// `name(arguments)` of every operation: progenitor's `async fn`s of `impl Client`, this
+/// project's request builder declarations.
 fn operation_calls(items: &[Item], generator: Generator) -> Vec<String> {
     let mut calls = Vec::new();
     for item in items {
@@ -93,18 +95,12 @@ fn operation_calls(items: &[Item], generator: Generator) -> Vec<String> {
                     calls.extend(operation_calls(items, generator));
                 }
             }
+            Item::Struct(builder) if matches!(generator, Generator::Ours) => calls.extend(declared_call(builder)),
             Item::Impl(block) if block.trait_.is_none() && is_client(&block.self_ty) => {
                 for item in &block.items {
                     let ImplItem::Fn(method) = item else { continue };
                     let signature = &method.sig;
-                    let is_operation = match generator {
-                        Generator::Progenitor => signature.asyncness.is_some(),
-                        Generator::Ours => match &signature.output {
-                            ReturnType::Type(_, ty) => ty.to_token_stream().to_string().starts_with("requests ::"),
-                            ReturnType::Default => false,
-                        },
-                    };
-                    if !is_operation || !matches!(method.vis, syn::Visibility::Public(_)) {
+                    if signature.asyncness.is_none() || !matches!(method.vis, syn::Visibility::Public(_)) {
                         continue;
                     }
                     let arguments: Vec<String> = signature
@@ -122,6 +118,41 @@ fn operation_calls(items: &[Item], generator: Generator) -> Vec<String> {
         }
     }
     calls
+}
+
+/// The call of a builder declared `#[operation(method, ..)]`: an argument per field that is not
+/// an `Option` nor fixed, `v::<T>()` for one that takes `impl Into<T>` (flag `into`).
+fn declared_call(builder: &syn::ItemStruct) -> Option<String> {
+    let operation = builder.attrs.iter().find(|a| a.path().is_ident("operation"))?;
+    let method = operation.parse_args_with(|input: syn::parse::ParseStream| {
+        let method: syn::Ident = input.parse()?;
+        input.step(|cursor| {
+            let mut rest = *cursor;
+            while let Some((_, next)) = rest.token_tree() {
+                rest = next;
+            }
+            Ok(((), rest))
+        })?;
+        Ok(method)
+    });
+    let method = method.ok()?;
+    let mut arguments = Vec::new();
+    for field in &builder.fields {
+        let flags: Vec<String> = field
+            .attrs
+            .iter()
+            .filter(|a| !a.path().is_ident("doc"))
+            .map(|a| a.meta.to_token_stream().to_string())
+            .collect();
+        let optional =
+            matches!(&field.ty, Type::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == "Option"));
+        if optional || flags.iter().any(|f| f.contains("fixed =")) {
+            continue;
+        }
+        let into = flags.iter().any(|f| f.contains(", into"));
+        arguments.push(if into { format!("v::<{}>()", field.ty.to_token_stream()) } else { "v()".to_owned() });
+    }
+    Some(format!("{method}({})", arguments.join(", ")))
 }
 
 fn is_client(ty: &Type) -> bool {
