@@ -84,15 +84,27 @@ pub(crate) fn requests(args: TokenStream, input: TokenStream) -> syn::Result<Tok
     };
     let mut methods = Vec::new();
     let mut expanded = Vec::new();
+    // Every builder's mistakes together, not only the first one's.
+    let mut errors: Option<syn::Error> = None;
     for item in items.drain(..) {
         match item {
             Item::Struct(item) if item.attrs.iter().any(|a| a.path().is_ident("operation")) => {
-                let (method, code) = operation(&args, item)?;
-                methods.push(method);
-                expanded.push(code);
+                match operation(&args, item) {
+                    Ok((method, code)) => {
+                        methods.push(method);
+                        expanded.push(code);
+                    }
+                    Err(error) => match &mut errors {
+                        Some(errors) => errors.combine(error),
+                        None => errors = Some(error),
+                    },
+                }
             }
             other => expanded.push(quote!(#other)),
         }
+    }
+    if let Some(errors) = errors {
+        return Err(errors);
     }
     let ItemMod { attrs, vis, ident, .. } = &module;
     Ok(quote! {
@@ -165,15 +177,24 @@ fn field(field: syn::Field) -> syn::Result<Field> {
                             });
                         } else if key == "into" {
                             into = true;
-                        } else {
+                        } else if ["json", "xml", "form"].iter().any(|known| key == known) {
                             formats.push(key);
+                        } else {
+                            return Err(syn::Error::new(
+                                key.span(),
+                                "expected `json`, `xml`, `form`, `text = ..` or `upload = ..`",
+                            ));
                         }
                         if input.is_empty() {
                             break;
                         }
                         input.parse::<Token![,]>()?;
                     }
-                    Place::Body(body.unwrap_or(Body::Formats(formats)))
+                    match body {
+                        Some(body) => Place::Body(body),
+                        None if formats.is_empty() => return Err(input.error("a body needs a format")),
+                        None => Place::Body(Body::Formats(formats)),
+                    }
                 }
                 "path" | "query" | "header" | "part" => {
                     let name = string_arg(input)?;
@@ -223,7 +244,7 @@ struct Operation {
     errors: Vec<(LitInt, LitInt)>,
     accept: Option<String>,
     choose_accept: Vec<String>,
-    responses: Vec<Response>,
+    response: Option<Response>,
 }
 
 enum Response {
@@ -288,6 +309,9 @@ fn parse_request(operation: &mut Operation, input: ParseStream) -> syn::Result<(
 }
 
 fn parse_response(operation: &mut Operation, input: ParseStream) -> syn::Result<()> {
+    if operation.response.is_some() {
+        return Err(input.error("one `#[response(..)]` per builder (several statuses: `read = function`)"));
+    }
     if input.peek(Ident) {
         let key: Ident = input.parse()?;
         if key != "read" {
@@ -296,18 +320,21 @@ fn parse_response(operation: &mut Operation, input: ParseStream) -> syn::Result<
         input.parse::<Token![=]>()?;
         let function = input.parse()?;
         input.parse::<Token![,]>()?;
-        operation.responses.push(Response::Custom(function, input.parse()?));
+        operation.response = Some(Response::Custom(function, input.parse()?));
         return Ok(());
     }
     let status = input.parse()?;
     if input.is_empty() {
-        operation.responses.push(Response::Empty(status));
+        operation.response = Some(Response::Empty(status));
         return Ok(());
     }
     input.parse::<Token![,]>()?;
-    let decoder = input.parse()?;
+    let decoder: Ident = input.parse()?;
+    if !["json", "body", "text", "download"].iter().any(|known| decoder == known) {
+        return Err(syn::Error::new(decoder.span(), "expected `json`, `body`, `text` or `download`"));
+    }
     input.parse::<Token![,]>()?;
-    operation.responses.push(Response::Decoded(status, decoder, input.parse()?));
+    operation.response = Some(Response::Decoded(status, decoder, input.parse()?));
     Ok(())
 }
 
@@ -478,14 +505,14 @@ fn operation(args: &ModuleArgs, mut item: ItemStruct) -> syn::Result<(TokenStrea
     }
 
     // The response.
-    let (output, read) = match operation.responses.as_slice() {
-        [Response::Empty(status)] => (quote!(()), quote!(response.empty_if(#status))),
-        [Response::Decoded(status, decoder, ty)] => {
+    let (output, read) = match &operation.response {
+        Some(Response::Empty(status)) => (quote!(()), quote!(response.empty_if(#status))),
+        Some(Response::Decoded(status, decoder, ty)) => {
             let read = format_ident!("{}_if", decoder);
             (quote!(#ty), quote!(response.#read(#status)))
         }
-        [Response::Custom(function, ty)] => (quote!(#ty), quote!(Self::#function(response))),
-        _ => return Err(syn::Error::new_spanned(&item.ident, "expected one `#[response(..)]`")),
+        Some(Response::Custom(function, ty)) => (quote!(#ty), quote!(Self::#function(response))),
+        None => return Err(syn::Error::new_spanned(&item.ident, "missing `#[response(..)]`")),
     };
 
     let authenticated = !operation.public;
@@ -559,4 +586,86 @@ fn upper_first(ident: &Ident) -> String {
     let text = ident.to_string();
     let mut chars = text.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    fn expand(input: proc_macro2::TokenStream) -> Result<String, Vec<String>> {
+        let args = quote!(error = models::Problem, base = "/api");
+        super::requests(args, input)
+            .map(|code| code.to_string())
+            .map_err(|error| error.into_iter().map(|e| e.to_string()).collect())
+    }
+
+    #[test]
+    fn a_declaration_becomes_a_client_method_setters_and_an_operation() {
+        let code = expand(quote! {
+            pub mod requests {
+                /// Lists accounts.
+                #[operation(list_accounts, GET, "/api/accounts/{kind}", "ListAccounts")]
+                #[request(schemes(Bearer), accept = "text/csv")]
+                #[response(200u16, json, models::Page)]
+                pub struct ListAccounts<'a> {
+                    #[path("kind", into)]
+                    kind: String,
+                    #[query("format", fixed = "Entity")]
+                    format: (),
+                    /// Sets `limit`.
+                    #[query("limit")]
+                    limit: Option<i32>,
+                }
+            }
+        })
+        .unwrap();
+        let code = code.replace(' ', "");
+        for expected in [
+            "implsuper::Client{#[doc=r\"Listsaccounts.\"]pubfnlist_accounts(&self,kind:impl::std::convert::Into<String>)->ListAccounts<'_>",
+            "client:&'asuper::Client,kind:String,limit:Option<i32>,}",
+            "pubfnlimit(mutself,limit:i32)->Self",
+            "rt::Request::new(rt::GET,\"ListAccounts\",\"/api/accounts/{kind}\",true)",
+            "request.literal(\"/accounts/\");request.segment(&self.kind);request.query(\"format\",::std::option::Option::Some(\"Entity\"));request.query(\"limit\",self.limit.as_ref());",
+            "response.json_if(200u16)",
+            "rt::request_builder!(ListAccounts{kind,limit})",
+        ] {
+            assert!(code.contains(expected), "{expected}\nnot in\n{code}");
+        }
+    }
+
+    #[test]
+    fn every_mistake_of_every_builder_is_reported() {
+        let errors = expand(quote! {
+            mod requests {
+                #[operation(a, GET, "/elsewhere", "A")]
+                #[response(200u16)]
+                pub struct A<'a> {}
+                #[operation(b, GET, "/api/b/{id}", "B")]
+                #[response(200u16, yaml, models::B)]
+                pub struct B<'a> {}
+                #[operation(c, GET, "/api/c/{id}", "C")]
+                #[response(204u16)]
+                pub struct C<'a> {
+                    #[path("other")]
+                    id: String,
+                }
+                #[operation(d, POST, "/api/d", "D")]
+                #[response(204u16)]
+                pub struct D<'a> {
+                    #[body(yaml)]
+                    body: String,
+                }
+            }
+        })
+        .unwrap_err();
+        assert_eq!(
+            errors,
+            [
+                "the template does not begin with the base path",
+                "expected `json`, `body`, `text` or `download`",
+                "no `#[path(\"id\")]` field for the template's `{id}`",
+                "expected `json`, `xml`, `form`, `text = ..` or `upload = ..`",
+            ]
+        );
+    }
 }
