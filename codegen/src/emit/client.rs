@@ -247,13 +247,10 @@ fn error_message(context: &Context, error_body: ir::SchemaId) -> TokenStream {
     quote!(, |body| #first #(#rest)*)
 }
 
-/// Statements that build `request` for an operation from the builder's fields (`self.<name>`).
+/// Statements that build `request` from the fields of `self` for the authentication operations
+/// the client's own methods send (`log_in`, `log_out`); the other operations' requests are built
+/// by the runtime's `#[requests]` attribute from their builder declarations.
 fn build_request(context: &Context, operation: &Operation, authenticated: bool) -> TokenStream {
-    build_request_in(context, operation, authenticated, false)
-}
-
-/// As [`build_request`]; `chooser`: the builder has an `accept` field (see [`media_choice`]).
-fn build_request_in(context: &Context, operation: &Operation, authenticated: bool, chooser: bool) -> TokenStream {
     let client = &context.client_module();
     let super::Std { some, .. } = context.std();
     let http_method = method(operation.method);
@@ -358,13 +355,7 @@ fn build_request_in(context: &Context, operation: &Operation, authenticated: boo
         });
         quote!(request.schemes(&[#(#schemes),*]);)
     });
-    let accept = accept(context, operation).map(|media_types| {
-        if chooser {
-            quote!(request.accept(self.accept.unwrap_or(#media_types));)
-        } else {
-            quote!(request.accept(#media_types);)
-        }
-    });
+    let accept = accept(context, operation).map(|media_types| quote!(request.accept(#media_types);));
     quote! {
         let mut request = #client::Request::new(#client::#http_method, #id, #template, #authenticated);
         #sensitive
