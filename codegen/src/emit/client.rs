@@ -690,10 +690,14 @@ fn auth_methods(context: &Context) -> TokenStream {
                 logout.path
             );
             let doc = docs::outer(Some(&doc));
+            // Sent by the operation's own request builder; the tokens go whatever the answer.
+            let method = &logout.rust_name;
             quote! {
                 #doc
                 pub async fn log_out(&self) -> Result<(), Error> {
-                    LogOut { client: self }.send().await
+                    let result = self.#method().send().await;
+                    self.transport.clear_credentials().await;
+                    result.map(|_| ())
                 }
             }
         });
@@ -902,26 +906,6 @@ pub fn emit(context: &Context) -> TokenStream {
     let error_body_type = error_body(&context.within(super::Scope::Requests));
     let auth_methods = auth_methods(context);
     let wait_methods = super::tasks::client_methods(context);
-    let bearer_log_out = match api.auth.bearer.as_ref().and_then(|b| b.logout_operation) {
-        Some(id) => {
-            let logout = api.operation(id);
-            let request = build_request(context, logout, logout.authenticated);
-            let decode = read(context, logout);
-            quote! {
-                struct LogOut<'a> { client: &'a Client }
-                impl LogOut<'_> {
-                    async fn send(self) -> Result<(), Error> {
-                        #request
-                        let response = self.client.transport.send(request).await;
-                        self.client.transport.clear_credentials().await;
-                        let response = response?;
-                        #decode.map(|_| ())
-                    }
-                }
-            }
-        }
-        None => quote!(),
-    };
     // The authentication methods name the error type; other APIs' clients have no use for it.
     let names_error = api.auth.session.is_some()
         || api.auth.bearer.as_ref().is_some_and(|b| {
@@ -990,7 +974,6 @@ pub fn emit(context: &Context) -> TokenStream {
             #wait_methods
         }
 
-        #bearer_log_out
 
         /// Request builders, one per operation; the client's method of each is written by the
         /// runtime's `requests` attribute from the builder's declaration.

@@ -68,25 +68,9 @@ impl Client {
     }
     /// Revokes the access token (`DELETE /api/v1/token`) and forgets the tokens.
     pub async fn log_out(&self) -> Result<(), Error> {
-        LogOut { client: self }.send().await
-    }
-}
-struct LogOut<'a> {
-    client: &'a Client,
-}
-impl LogOut<'_> {
-    async fn send(self) -> Result<(), Error> {
-        let mut request = ::veeam_runtime::client::Request::new(
-            ::veeam_runtime::client::DELETE,
-            "signOut",
-            "/api/v1/token",
-            true,
-        );
-        request.literal("/token");
-        let response = self.client.transport.send(request).await;
-        self.client.transport.clear_credentials().await;
-        let response = response?;
-        response.empty_if(204u16).map(|_| ())
+        let result = self.sign_out().send().await;
+        self.transport.clear_credentials().await;
+        result.map(|_| ())
     }
 }
 /// Request builders, one per operation; the client's method of each is written by the

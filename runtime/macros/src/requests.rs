@@ -48,7 +48,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Fields, Ident, Item, ItemMod, ItemStruct, LitInt, LitStr, Token, Type};
 
-use crate::setters::option_inner;
+use crate::setters::{option_inner, option_setter, taken, CLIPPY_MAX_ARGUMENTS};
 
 /// `#[requests(error = Type, base = "/path")]`.
 struct ModuleArgs {
@@ -378,28 +378,13 @@ fn operation(args: &ModuleArgs, mut item: ItemStruct) -> syn::Result<(TokenStrea
         debug.push(if field.redacted { quote!(#ident = redacted) } else { quote!(#ident) });
         match option_inner(ty) {
             None => {
-                if *into {
-                    arguments.push(quote!(#ident: impl ::std::convert::Into<#ty>));
-                    initializers.push(quote!(#ident: ::std::convert::Into::into(#ident)));
-                } else {
-                    arguments.push(quote!(#ident: #ty));
-                    initializers.push(quote!(#ident));
-                }
+                let (argument, value) = taken(ident, ty, *into);
+                arguments.push(quote!(#ident: #argument));
+                initializers.push(quote!(#ident: #value));
             }
             Some(inner) => {
                 initializers.push(quote!(#ident: ::std::option::Option::None));
-                let (argument, value) = if *into {
-                    (quote!(impl ::std::convert::Into<#inner>), quote!(::std::convert::Into::into(#ident)))
-                } else {
-                    (quote!(#inner), quote!(#ident))
-                };
-                setters.push(quote! {
-                    #(#docs)*
-                    pub fn #ident(mut self, #ident: #argument) -> Self {
-                        self.#ident = ::std::option::Option::Some(#value);
-                        self
-                    }
-                });
+                setters.push(option_setter(quote!(#(#docs)*), ident, ident, taken(ident, inner, *into)));
             }
         }
     }
@@ -426,7 +411,7 @@ fn operation(args: &ModuleArgs, mut item: ItemStruct) -> syn::Result<(TokenStrea
             }
         });
     }
-    let allow = (arguments.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let allow = (arguments.len() + 1 > CLIPPY_MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let method_code = quote! {
         #(#docs)*
         #allow
@@ -491,7 +476,7 @@ fn operation(args: &ModuleArgs, mut item: ItemStruct) -> syn::Result<(TokenStrea
                     quote!(request.#encode(&self.#ident)?;)
                 }
                 _ => {
-                    let variants: Vec<Ident> = formats.iter().map(|f| format_ident!("{}", upper_first(f))).collect();
+                    let variants: Vec<Ident> = formats.iter().map(format_variant).collect();
                     let encoders = formats.iter().map(|f| format_ident!("{}_body", f));
                     quote! {
                         match self.client.transport.body_format(&[#(rt::BodyFormat::#variants),*]) {
@@ -582,10 +567,14 @@ fn path_statements(relative: &str, fields: &[Field], builder: &Ident) -> syn::Re
     Ok(statements)
 }
 
-fn upper_first(ident: &Ident) -> String {
-    let text = ident.to_string();
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+/// The `rt::BodyFormat` variant of a format the parser accepted (`json`, `xml`, `form`).
+fn format_variant(format: &Ident) -> Ident {
+    let variant = match format.to_string().as_str() {
+        "xml" => "Xml",
+        "form" => "Form",
+        _ => "Json",
+    };
+    Ident::new(variant, format.span())
 }
 
 #[cfg(test)]

@@ -1,12 +1,12 @@
 //! `#[derive(Setters)]`.
 
-use proc_macro2::Ident;
-use quote::{format_ident, quote};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote, ToTokens};
 use syn::punctuated::Punctuated;
 use syn::{Data, DeriveInput, Fields, GenericArgument, PathArguments, Token, Type};
 
-/// Arguments `new` takes before clippy's `too_many_arguments` lint fires.
-const CLIPPY_MAX_ARGUMENTS: usize = 7;
+/// Arguments a function takes before clippy's `too_many_arguments` lint fires.
+pub(crate) const CLIPPY_MAX_ARGUMENTS: usize = 7;
 
 /// Field names listed in `#[setters(into(..), skip(..))]`.
 #[derive(Default)]
@@ -54,7 +54,34 @@ pub(crate) fn generic_inner<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
     }
 }
 
-pub(crate) fn setters(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
+/// How an argument `name` meant for a value of type `ty` is declared, and the value it gives:
+/// itself, or with `into` any `impl Into<ty>`, converted.
+pub(crate) fn taken(name: &Ident, ty: &impl ToTokens, into: bool) -> (TokenStream, TokenStream) {
+    if into {
+        (quote!(impl ::std::convert::Into<#ty>), quote!(::std::convert::Into::into(#name)))
+    } else {
+        (quote!(#ty), quote!(#name))
+    }
+}
+
+/// `pub fn setter(mut self, name: argument) -> Self`, setting the `Option` field `name` to
+/// `Some(value)`, with the attributes `attributes` (its documentation).
+pub(crate) fn option_setter(
+    attributes: TokenStream,
+    setter: &Ident,
+    name: &Ident,
+    (argument, value): (TokenStream, TokenStream),
+) -> TokenStream {
+    quote! {
+        #attributes
+        pub fn #setter(mut self, #name: #argument) -> Self {
+            self.#name = ::std::option::Option::Some(#value);
+            self
+        }
+    }
+}
+
+pub(crate) fn setters(input: &DeriveInput) -> syn::Result<TokenStream> {
     let Data::Struct(data) = &input.data else {
         return Err(syn::Error::new_spanned(&input.ident, "Setters derives on structs only"));
     };
@@ -76,20 +103,12 @@ pub(crate) fn setters(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStre
             // Required: an argument of `new`. A required nullable field (skipped) takes its
             // `Option` as it is stored, the caller's choice of `null`.
             let ty = &field.ty;
-            match (generic_inner(ty, "Box"), into) {
-                (_, true) => {
-                    arguments.push(quote!(#name: impl ::std::convert::Into<#ty>));
-                    initializers.push(quote!(#name: ::std::convert::Into::into(#name)));
-                }
-                (Some(boxed), false) if optional.is_none() => {
-                    arguments.push(quote!(#name: #boxed));
-                    initializers.push(quote!(#name: ::std::boxed::Box::new(#name)));
-                }
-                _ => {
-                    arguments.push(quote!(#name: #ty));
-                    initializers.push(quote!(#name));
-                }
-            }
+            let (argument, value) = match generic_inner(ty, "Box") {
+                Some(boxed) if !into && optional.is_none() => (quote!(#boxed), quote!(::std::boxed::Box::new(#name))),
+                _ => taken(name, ty, into),
+            };
+            arguments.push(quote!(#name: #argument));
+            initializers.push(quote!(#name: #value));
             continue;
         }
         initializers.push(quote!(#name: ::std::option::Option::None));
@@ -100,21 +119,10 @@ pub(crate) fn setters(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStre
             Some(boxed) => (boxed, true),
             None => (inner, false),
         };
-        let (argument, value) = if into {
-            (quote!(impl ::std::convert::Into<#stored>), quote!(::std::convert::Into::into(#name)))
-        } else {
-            (quote!(#stored), quote!(#name))
-        };
+        let (argument, value) = taken(name, stored, into);
         let value = if boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
         let doc = format!("Sets [`{plain}`](Self::{name}).");
-        methods.push(quote! {
-            #[doc = #doc]
-            #[must_use]
-            pub fn #setter(mut self, #name: #argument) -> Self {
-                self.#name = ::std::option::Option::Some(#value);
-                self
-            }
-        });
+        methods.push(option_setter(quote!(#[doc = #doc] #[must_use]), &setter, name, (argument, value)));
     }
     let ty = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
