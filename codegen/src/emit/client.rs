@@ -512,7 +512,7 @@ fn operation_item(context: &Context, operation: &Operation) -> TokenStream {
     let request = (!settings.is_empty()).then(|| quote!(#[request(#(#settings),*)]));
 
     let output = output(context, operation);
-    let (response, read_response) = match response_attribute(context, operation) {
+    let (response, read_response) = match response_attribute(context, operation, &output) {
         Some(response) => (response, None),
         None => {
             let read = read(context, operation);
@@ -621,10 +621,9 @@ fn operation_item(context: &Context, operation: &Operation) -> TokenStream {
 
 /// `#[response(..)]` for the usual single success status (no body, or a body in one format);
 /// `None` when the builder reads its response itself.
-fn response_attribute(context: &Context, operation: &Operation) -> Option<TokenStream> {
+fn response_attribute(context: &Context, operation: &Operation, output: &TokenStream) -> Option<TokenStream> {
     let [only] = operation.responses.as_slice() else { return None };
     let status = only.status;
-    let output = output(context, operation);
     match (&operation.output, &only.ty, only.format) {
         (Output::Unit, None, _) => Some(quote!(#[response(#status)])),
         (Output::Body(_), Some(_), format) => {
