@@ -21,7 +21,7 @@
 #[rustfmt::skip]
 #[allow(non_snake_case, unused_imports, dead_code)]
 mod wire {
-    use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+    use ::wiremock::{Mock, MockServer, Request, ResponseTemplate};
     /// The query pairs, sorted (their order carries no meaning here).
     fn query(request: &Request) -> Vec<(String, String)> {
         let mut pairs: Vec<(String, String)> = request
@@ -43,10 +43,27 @@ mod wire {
         pairs.sort();
         pairs
     }
+    /// A response without a body.
+    fn empty(status: u16) -> ResponseTemplate {
+        ResponseTemplate::new(status)
+    }
+    /// A JSON response.
+    fn json(status: u16, body: &str) -> ResponseTemplate {
+        ResponseTemplate::new(status).set_body_raw(body, "application/json")
+    }
+    /// A text response.
+    fn text(status: u16) -> ResponseTemplate {
+        ResponseTemplate::new(status).set_body_raw("text", "text/plain")
+    }
+    /// A binary response.
+    fn bytes(status: u16) -> ResponseTemplate {
+        ResponseTemplate::new(status)
+            .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream")
+    }
     /// Answers every request with `response`; returns the server.
     async fn serve(response: ResponseTemplate) -> MockServer {
         let server = MockServer::start().await;
-        Mock::given(wiremock::matchers::any())
+        Mock::given(::wiremock::matchers::any())
             .respond_with(response)
             .mount(&server)
             .await;
@@ -71,48 +88,153 @@ mod wire {
         assert_eq!(query(& request), expected(query_pairs));
         request
     }
+    /// The request's headers of these names have these values.
+    fn headers(request: &Request, expected: &[(&str, &str)]) {
+        for (name, value) in expected {
+            assert_eq!(header(request, name), Some(* value), "header {name}");
+        }
+    }
     /// A JSON body sent as the sample, member by member.
     fn json_body(request: &Request, sample: &str) {
         assert_eq!(header(request, "content-type"), Some("application/json"));
-        let sent: serde_json::Value = serde_json::from_slice(&request.body)
+        let sent: ::serde_json::Value = ::serde_json::from_slice(&request.body)
             .expect("a JSON body");
-        let sample: serde_json::Value = serde_json::from_str(sample)
+        let sample: ::serde_json::Value = ::serde_json::from_str(sample)
             .expect("a JSON sample");
         assert_eq!(sent, sample, "the body, member by member");
     }
+    /// A form body with these fields.
+    fn form_body(request: &Request, fields: &[(&str, &str)]) {
+        assert_eq!(
+            header(request, "content-type"), Some("application/x-www-form-urlencoded")
+        );
+        let mut sent: Vec<(String, String)> = ::url::form_urlencoded::parse(
+                &request.body,
+            )
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        sent.sort();
+        assert_eq!(sent, expected(fields), "the form's fields");
+    }
+    /// A body sent as these bytes, of this media type.
+    fn raw_body(request: &Request, media_type: &str, body: &[u8]) {
+        assert_eq!(header(request, "content-type"), Some(media_type));
+        assert_eq!(request.body, body);
+    }
+    /// A multipart body with these parts.
+    fn multipart_body(request: &Request, parts: &[&str]) {
+        assert!(
+            header(request, "content-type").is_some_and(| t | t
+            .starts_with("multipart/form-data; boundary="))
+        );
+        let body = String::from_utf8_lossy(&request.body);
+        for part in parts {
+            assert!(body.contains(& format!("name=\"{part}\"")), "part {part}");
+        }
+    }
     /// A value from its JSON sample.
-    fn sample<T: serde::de::DeserializeOwned>(json: &str) -> T {
+    fn sample<T: ::serde::de::DeserializeOwned>(json: &str) -> T {
         ::veeam_runtime::json::from_str(json).expect("a sample")
     }
+    const S0: &str = "{\"code\":\"x\",\"token\":\"x\"}";
+    const S1: &str = "{\"name\":\"x\"}";
+    const S2: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"description\":\"x\",\"awsid\":\"x\"}";
+    const S3: &str = "{\"name\":\"x\",\"username\":\"x\",\"password\":\"x\"}";
+    const S4: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"username\":\"x\",\"description\":\"x\"}";
+    const S5: &str = "{\"results\":[],\"totalCount\":1}";
+    const S6: &str = "{\"grant_type\":\"password\"}";
+    const S7: &str = "{}";
+    const S8: &str = "{\"totalCount\":1,\"results\":[]}";
+    const S9: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"location\":{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\"}}";
+    const S10: &str = "{\"instanceId\":\"x\"}";
+    const S11: &str = "{\"isValid\":true}";
+    const S12: &str = "{\"RegionId\":\"00000000-0000-0000-0000-000000000000\"}";
+    const S13: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\"}";
+    const S14: &str = "{\"code\":\"x\"}";
+    const S15: &str = "{\"instance\":{\"instanceId\":\"x\"},\"userSpec\":{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}}";
+    const S16: &str = "{\"name\":\"x\",\"description\":\"x\",\"mfaEnabled\":true,\"isDefault\":true}";
+    const S17: &str = "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}";
+    const S18: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"regionIds\":[],\"name\":\"x\",\"description\":\"x\",\"priority\":1,\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"isEnabled\":true,\"backupType\":\"AllItems\"}";
+    const S19: &str = "{\"availableZoneId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}";
+    const S20: &str = "{\"regionId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}";
+    const S21: &str = "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonBucketId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}";
+    const S22: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"description\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}";
+    const S23: &str = "{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}";
+    const S24: &str = "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\"}";
+    const S25: &str = "{\"regions\":[],\"name\":\"x\",\"amazonAccountName\":\"x\",\"isEnabled\":true,\"backupType\":\"AllItems\"}";
+    const S26: &str = "{\"results\":[]}";
+    const S27: &str = "{\"name\":\"x\",\"folderId\":\"00000000-0000-0000-0000-000000000000\"}";
+    const S28: &str = "{\"totalCount\":1,\"items\":[],\"isEmpty\":true,\"totalTrafficCost\":1.5,\"totalTransactionCost\":1.5,\"totalCost\":1.5}";
+    const S29: &str = "{\"accepted\":true}";
+    const S30: &str = "{\"timezone\":{\"name\":\"x\",\"displayName\":\"x\"},\"useCustomSettings\":true}";
+    const S31: &str = "{\"enabled\":true,\"server\":\"x\",\"port\":1,\"from\":\"x\",\"to\":\"x\",\"subject\":\"x\"}";
+    const S32: &str = "{\"awsid\":\"x\",\"supportid\":\"x\"}";
+    const S33: &str = "{\"about\":\"x\",\"version\":\"x\"}";
+    const S34: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\"}";
+    const S35: &str = "{\"lingeringSnapshotRetentionDisabled\":true,\"keepAllSessions\":true}";
+    const S36: &str = "{\"serviceAmazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}";
+    const S37: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"type\":\"Policy\",\"status\":\"Running\",\"usn\":1}";
+    const S38: &str = "{\"alarmsCount\":1,\"alarmsCountChangesTrend\":\"NotChanged\",\"instancesCount\":1,\"instancesCountChangesTrend\":\"NotChanged\",\"protectedInstancesCount\":1,\"protectedInstancesCountChangesTrend\":\"NotChanged\",\"policiesCount\":1,\"policiesCountChangesTrend\":\"NotChanged\",\"repositoriesCount\":1,\"repositoriesCountChangesTrend\":\"NotChanged\"}";
+    const S39: &str = "{\"utcDateTime\":\"2020-01-01T00:00:00Z\"}";
+    const S40: &str = "{\"items\":[]}";
+    const S41: &str = "{\"isFirstLogin\":true}";
+    const S42: &str = "{\"priorities\":[]}";
+    const S43: &str = "null";
+    const S44: &str = "{\"password\":\"x\"}";
+    const S45: &str = "{\"isSuccess\":true}";
+    const S46: &str = "[]";
+    const S47: &str = "{\"notificationsToResolve\":[]}";
+    const S48: &str = "{\"volumes\":[]}";
+    const S49: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"backupId\":\"00000000-0000-0000-0000-000000000000\",\"jobType\":\"Backup\",\"pointInTime\":\"2020-01-01T00:00:00Z\",\"backupSizeBytes\":1,\"volumes\":[]}";
+    const S50: &str = "{\"success\":true}";
+    const S51: &str = "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\",\"url\":\"x\"}";
+    const S52: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"key\":\"x\",\"value\":\"x\"}";
+    const S53: &str = "{\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}";
+    const S54: &str = "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"enableEncryption\":true}";
+    const S55: &str = "{\"name\":\"x\",\"username\":\"x\"}";
+    const S56: &str = "{\"connectionsCount\":1,\"repositoryCount\":1,\"policiesCount\":1,\"workerLocationsCount\":1}";
+    const S57: &str = "{\"description\":\"x\"}";
+    const S58: &str = "{\"isValid\":true,\"details\":\"x\"}";
+    const S59: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"awsResourceId\":\"x\",\"protectionStatus\":\"Protected\"}";
+    const S60: &str = "{\"restorePointId\":\"00000000-0000-0000-0000-000000000000\"}";
+    const S61: &str = "{\"HierarchyObjRef\":\"x\",\"HierarchyObjName\":\"x\"}";
+    const S62: &str = "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\",\"Port\":1,\"Username\":\"x\",\"Password\":\"x\"}";
+    const S63: &str = "{\"AccountType\":\"User\",\"AccountName\":\"x\",\"Roles\":{\"EnterpriseRoles\":[]},\"AllowRestoreAllVms\":true}";
+    const S64: &str = "{\"Password\":\"x\"}";
+    const S65: &str = "{\"DnsNameOrIpAddress\":\"x\"}";
+    const S66: &str = "{\"Id\":\"00000000-0000-0000-0000-000000000000\"}";
     #[cfg(feature = "backup-for-aws")]
-    #[allow(clippy::let_and_return)]
-    async fn client_backup_for_aws(
-        server: &MockServer,
-    ) -> ::veeam_api::backup_for_aws::Client {
-        let client = ::veeam_api::backup_for_aws::Client::builder(server.uri())
+    use ::veeam_api::backup_for_aws;
+    #[cfg(feature = "backup-for-aws")]
+    async fn serve_backup_for_aws(
+        response: ResponseTemplate,
+    ) -> (MockServer, backup_for_aws::Client) {
+        let server = serve(response).await;
+        let client = backup_for_aws::Client::builder(server.uri())
             .format(::veeam_api::Format::Json)
             .build()
             .expect("a client");
         client.set_tokens("sample-token", None, None).await;
-        client
+        (server, client)
     }
     #[cfg(feature = "enterprise-manager")]
-    #[allow(clippy::let_and_return)]
-    async fn client_enterprise_manager(
-        server: &MockServer,
-    ) -> ::veeam_api::enterprise_manager::Client {
-        let client = ::veeam_api::enterprise_manager::Client::builder(server.uri())
+    use ::veeam_api::enterprise_manager;
+    #[cfg(feature = "enterprise-manager")]
+    async fn serve_enterprise_manager(
+        response: ResponseTemplate,
+    ) -> (MockServer, enterprise_manager::Client) {
+        let server = serve(response).await;
+        let client = enterprise_manager::Client::builder(server.uri())
             .format(::veeam_api::Format::Json)
             .build()
             .expect("a client");
         client.set_session_id("sample-session");
-        client
+        (server, client)
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__accept_license_agreement() {
-        let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(204u16)).await;
         client.accept_license_agreement("s1", "s2").await.expect("the call succeeds");
         let request = check(
                 &server,
@@ -121,150 +243,81 @@ mod wire {
                 &[("eulaChecksum", "s1"), ("thirdPartyLicenseAgreementChecksum", "s2")],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__accept_mfa() {
-        let server = serve(ResponseTemplate::new(201u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(201u16)).await;
         client
-            .accept_mfa(
-                "s1",
-                sample::<
-                    ::veeam_api::backup_for_aws::models::UserMfaAccept,
-                >("{\"code\":\"x\",\"token\":\"x\"}"),
-            )
+            .accept_mfa("s1", sample::<backup_for_aws::models::UserMfaAccept>(S0))
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/users/s1/acceptMfa", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"code\":\"x\",\"token\":\"x\"}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S0);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__access_denied() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.access_denied().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.access_denied().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/problems/accessDenied", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__action_not_implemented() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.action_not_implemented().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.action_not_implemented().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/problems/notImplemented", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__add_amazon_account() {
-        let server = serve(
-                ResponseTemplate::new(201u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"description\":\"x\",\"awsid\":\"x\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(201u16, S2)).await;
+        client
             .add_amazon_account(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::AmazonAccountCreateSpec,
-                >("{\"name\":\"x\"}"),
+                sample::<backup_for_aws::models::AmazonAccountCreateSpec>(S1),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/accounts/amazon", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"name\":\"x\"}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S1);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__add_standard_account() {
-        let server = serve(
-                ResponseTemplate::new(201u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"username\":\"x\",\"description\":\"x\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(201u16, S4)).await;
+        client
             .add_standard_account(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::StandardAccountCreateSpec,
-                >("{\"name\":\"x\",\"username\":\"x\",\"password\":\"x\"}"),
+                sample::<backup_for_aws::models::StandardAccountCreateSpec>(S3),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/accounts/standard", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"name\":\"x\",\"username\":\"x\",\"password\":\"x\"}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S3);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__amazon_accounts_get_all() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"results\":[],\"totalCount\":1}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S5)).await;
+        client
             .amazon_accounts_get_all()
             .search_pattern("s1")
             .offset(sample::<i32>("2"))
             .limit(sample::<i32>("3"))
             .sort(
                 sample::<
-                    Vec<
-                        ::veeam_api::backup_for_aws::models::AmazonAccountsGetAllSortItem,
-                    >,
+                    Vec<backup_for_aws::models::AmazonAccountsGetAllSortItem>,
                 >("[\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -277,24 +330,13 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__amazon_accounts_get_one_by_id() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"description\":\"x\",\"awsid\":\"x\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S2)).await;
+        client
             .amazon_accounts_get_one_by_id(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -302,7 +344,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -310,40 +351,22 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__ambiguous_api_version() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.ambiguous_api_version().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.ambiguous_api_version().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/problems/ambiguousApiVersion", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__api_version_unspecified() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.api_version_unspecified().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.api_version_unspecified().await.expect("the call succeeds");
         let request = check(
                 &server,
                 "GET",
@@ -351,55 +374,25 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__authenticate() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .authenticate(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::LoginSpec,
-                >("{\"grant_type\":\"password\"}"),
-            )
+        let (server, client) = serve_backup_for_aws(json(200u16, S7)).await;
+        client
+            .authenticate(sample::<backup_for_aws::models::LoginSpec>(S6))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/token", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        assert_eq!(
-            header(& request, "content-type"), Some("application/x-www-form-urlencoded")
-        );
-        let mut sent: Vec<(String, String)> = url::form_urlencoded::parse(&request.body)
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        sent.sort();
-        assert_eq!(sent, expected(& [("grant_type", "password")]), "the form's fields");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        form_body(&request, &[("grant_type", "password")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__browse_availability_zones() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .browse_availability_zones(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -407,7 +400,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -415,24 +407,13 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__browse_bucket_folders() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .browse_bucket_folders(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -445,12 +426,11 @@ mod wire {
             .limit(sample::<i32>("4"))
             .sort(
                 sample::<
-                    Vec<::veeam_api::backup_for_aws::models::BrowseBucketFoldersSortItem>,
+                    Vec<backup_for_aws::models::BrowseBucketFoldersSortItem>,
                 >("[\"NameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -458,24 +438,13 @@ mod wire {
                 &[("Offset", "3"), ("Limit", "4"), ("Sort", "NameAsc")],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__browse_cloud_networks() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .browse_cloud_networks(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -485,7 +454,6 @@ mod wire {
             .limit(sample::<i32>("3"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -493,24 +461,13 @@ mod wire {
                 &[("Offset", "2"), ("Limit", "3")],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__browse_cloud_security_groups() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .browse_cloud_security_groups(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -521,7 +478,6 @@ mod wire {
             .limit(sample::<i32>("4"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -529,24 +485,13 @@ mod wire {
                 &[("cloudNetworkId", "s2"), ("Offset", "3"), ("Limit", "4")],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__browse_cloud_subnetworks() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .browse_cloud_subnetworks(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -562,7 +507,6 @@ mod wire {
             .limit(sample::<i32>("5"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -575,24 +519,13 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__browse_encryption_keys() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .browse_encryption_keys(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -602,7 +535,6 @@ mod wire {
             .limit(sample::<i32>("3"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -610,24 +542,13 @@ mod wire {
                 &[("Offset", "2"), ("Limit", "3")],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__bucket_by_id() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"location\":{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\"}}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S9)).await;
+        client
             .bucket_by_id(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -635,7 +556,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -643,24 +563,13 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__buckets() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"results\":[],\"totalCount\":1}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S5)).await;
+        client
             .buckets()
             .amazon_account_id(
                 sample::<
@@ -671,13 +580,10 @@ mod wire {
             .offset(sample::<i32>("3"))
             .limit(sample::<i32>("4"))
             .sort(
-                sample::<
-                    Vec<::veeam_api::backup_for_aws::models::BucketsSortItem>,
-                >("[\"nameAsc\"]"),
+                sample::<Vec<backup_for_aws::models::BucketsSortItem>>("[\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -691,251 +597,112 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__check_instance() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw("{\"isValid\":true}", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .check_instance(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::CheckInstanceIdSpec,
-                >("{\"instanceId\":\"x\"}"),
-            )
+        let (server, client) = serve_backup_for_aws(json(200u16, S11)).await;
+        client
+            .check_instance(sample::<backup_for_aws::models::CheckInstanceIdSpec>(S10))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/users/checkInstanceId", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"instanceId\":\"x\"}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S10);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__create_amazon_connection() {
-        let server = serve(
-                ResponseTemplate::new(201u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(201u16, S13)).await;
+        client
             .create_amazon_connection(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::AmazonConnectionSpec,
-                >("{\"RegionId\":\"00000000-0000-0000-0000-000000000000\"}"),
+                sample::<backup_for_aws::models::AmazonConnectionSpec>(S12),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/amazonConnections", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"RegionId\":\"00000000-0000-0000-0000-000000000000\"}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S12);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__create_authorization_code() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw("{\"code\":\"x\"}", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .create_authorization_code()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S14)).await;
+        client.create_authorization_code().await.expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/token/authorizationCode", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__create_default_user() {
-        let server = serve(
-                ResponseTemplate::new(201u16)
-                    .set_body_raw(
-                        "{\"name\":\"x\",\"description\":\"x\",\"mfaEnabled\":true,\"isDefault\":true}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .create_default_user(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::DefaultUserSpec,
-                >(
-                    "{\"instance\":{\"instanceId\":\"x\"},\"userSpec\":{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}}",
-                ),
-            )
+        let (server, client) = serve_backup_for_aws(json(201u16, S16)).await;
+        client
+            .create_default_user(sample::<backup_for_aws::models::DefaultUserSpec>(S15))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/users/createDefaultUser", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"instance\":{\"instanceId\":\"x\"},\"userSpec\":{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S15);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__create_policy() {
-        let server = serve(
-                ResponseTemplate::new(201u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"regionIds\":[],\"name\":\"x\",\"description\":\"x\",\"priority\":1,\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"isEnabled\":true,\"backupType\":\"AllItems\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .create_policy(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::PolicySpec,
-                >(
-                    "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
-                ),
-            )
+        let (server, client) = serve_backup_for_aws(json(201u16, S18)).await;
+        client
+            .create_policy(sample::<backup_for_aws::models::PolicySpec>(S17))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/policies", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S17);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__create_region_settings() {
-        let server = serve(
-                ResponseTemplate::new(201u16)
-                    .set_body_raw(
-                        "{\"regionId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(201u16, S20)).await;
+        client
             .create_region_settings(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::RegionSettingsSpec,
-                >(
-                    "{\"availableZoneId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}",
-                ),
+                sample::<backup_for_aws::models::RegionSettingsSpec>(S19),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/settings/regions", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"availableZoneId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S19);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__create_repository() {
-        let server = serve(
-                ResponseTemplate::new(201u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"description\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(201u16, S22)).await;
+        client
             .create_repository(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::RepositoryCreateSpec,
-                >(
-                    "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonBucketId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}",
-                ),
+                sample::<backup_for_aws::models::RepositoryCreateSpec>(S21),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/repositories", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonBucketId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S21);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__create_user() {
-        let server = serve(
-                ResponseTemplate::new(201u16)
-                    .set_body_raw(
-                        "{\"name\":\"x\",\"description\":\"x\",\"mfaEnabled\":true,\"isDefault\":true}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .create_user(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::UserCreateSpec,
-                >("{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}"),
-            )
+        let (server, client) = serve_backup_for_aws(json(201u16, S16)).await;
+        client
+            .create_user(sample::<backup_for_aws::models::UserCreateSpec>(S23))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/users", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S23);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_amazon_account() {
-        let server = serve(ResponseTemplate::new(200u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(200u16)).await;
         client
             .delete_amazon_account(
                 sample::<
@@ -951,16 +718,12 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_amazon_connection() {
-        let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(204u16)).await;
         client
             .delete_amazon_connection(
                 sample::<
@@ -976,16 +739,12 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_policy() {
-        let server = serve(ResponseTemplate::new(200u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(200u16)).await;
         client
             .delete_policy(
                 sample::<
@@ -1001,16 +760,12 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_region_settings() {
-        let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(204u16)).await;
         client
             .delete_region_settings(
                 sample::<
@@ -1026,16 +781,12 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_repository() {
-        let server = serve(ResponseTemplate::new(200u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(200u16)).await;
         client
             .delete_repository(
                 sample::<
@@ -1051,16 +802,12 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_standard_account() {
-        let server = serve(ResponseTemplate::new(200u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(200u16)).await;
         client
             .delete_standard_account(
                 sample::<
@@ -1076,36 +823,21 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_user() {
-        let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(204u16)).await;
         client.delete_user("s1").await.expect("the call succeeds");
         let request = check(&server, "DELETE", "/api/v1/users/s1", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_virtual_machine_backups() {
-        let server = serve(
-                ResponseTemplate::new(202u16)
-                    .set_body_raw(
-                        "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        client
             .delete_virtual_machine_backups(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -1113,7 +845,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -1121,24 +852,13 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_virtual_machine_snapshots() {
-        let server = serve(
-                ResponseTemplate::new(202u16)
-                    .set_body_raw(
-                        "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        client
             .delete_virtual_machine_snapshots(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -1146,7 +866,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -1154,28 +873,20 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__disable_mfa() {
-        let server = serve(ResponseTemplate::new(200u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(200u16)).await;
         client.disable_mfa("s1").await.expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/users/s1/disableMfa", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__disable_policy() {
-        let server = serve(ResponseTemplate::new(200u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(200u16)).await;
         client
             .disable_policy(
                 sample::<
@@ -1191,29 +902,20 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__download_license_agreement_file() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client
             .download_license_agreement_file(
                 sample::<
-                    ::veeam_api::backup_for_aws::models::DownloadLicenseAgreementFileLicenseAgreementType,
+                    backup_for_aws::models::DownloadLicenseAgreementFileLicenseAgreementType,
                 >("\"Eula\""),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -1221,39 +923,24 @@ mod wire {
                 &[("licenseAgreementType", "Eula")],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__enable_mfa() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .enable_mfa(
-                "s1",
-                sample::<::veeam_api::backup_for_aws::models::UserMfaSetup>("{}"),
-            )
+        let (server, client) = serve_backup_for_aws(json(200u16, S7)).await;
+        client
+            .enable_mfa("s1", sample::<backup_for_aws::models::UserMfaSetup>(S7))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/users/s1/enableMfa", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S7);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__enable_policy() {
-        let server = serve(ResponseTemplate::new(200u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(200u16)).await;
         client
             .enable_policy(
                 sample::<
@@ -1269,125 +956,60 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__expired_access_token() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.expired_access_token().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.expired_access_token().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/problems/expiredAccessToken", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__export_amazon_accounts() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.export_amazon_accounts().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.export_amazon_accounts().await.expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/accounts/amazon/export", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__export_cost_estimation() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .export_cost_estimation(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::PolicySpec,
-                >(
-                    "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
-                ),
-            )
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client
+            .export_cost_estimation(sample::<backup_for_aws::models::PolicySpec>(S17))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/costEstimation/export", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S17);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__export_license() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.export_license().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.export_license().await.expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/licensing/license/export", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__export_policies() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.export_policies().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.export_policies().await.expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/policies/export", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__export_policy() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"regions\":[],\"name\":\"x\",\"amazonAccountName\":\"x\",\"isEnabled\":true,\"backupType\":\"AllItems\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S25)).await;
+        client
             .export_policy(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -1395,7 +1017,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -1403,112 +1024,55 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__export_repositories() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.export_repositories().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.export_repositories().await.expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/repositories/export", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__export_sessions() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.export_sessions().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.export_sessions().await.expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/sessions/export", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__export_standard_accounts() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.export_standard_accounts().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.export_standard_accounts().await.expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/accounts/standard/export", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__export_users() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.export_users().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.export_users().await.expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/users/export", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__export_virtual_machines() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.export_virtual_machines().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.export_virtual_machines().await.expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/virtualMachines/export", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__failed_to_remove_user_policy() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .failed_to_remove_user_policy()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.failed_to_remove_user_policy().await.expect("the call succeeds");
         let request = check(
                 &server,
                 "GET",
@@ -1516,73 +1080,34 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_all_amazon_connections() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .get_all_amazon_connections()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client.get_all_amazon_connections().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/amazonConnections", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_all_license_notifications() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw("{\"results\":[]}", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .get_all_license_notifications()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S26)).await;
+        client.get_all_license_notifications().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/licensing/alerts", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_all_region_settings() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .get_all_region_settings()
             .offset(sample::<i32>("1"))
             .limit(sample::<i32>("2"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -1590,36 +1115,24 @@ mod wire {
                 &[("offset", "1"), ("limit", "2")],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_all_regions() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .get_all_regions()
             .search_pattern("s1")
             .offset(sample::<i32>("2"))
             .limit(sample::<i32>("3"))
             .sort(
                 sample::<
-                    Vec<::veeam_api::backup_for_aws::models::GetAllRegionsSortItem>,
+                    Vec<backup_for_aws::models::GetAllRegionsSortItem>,
                 >("[\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -1632,24 +1145,13 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_amazon_connection_by_id() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S13)).await;
+        client
             .get_amazon_connection_by_id(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -1657,7 +1159,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -1665,24 +1166,13 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_backup_session_protected_items() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .get_backup_session_protected_items(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -1691,16 +1181,13 @@ mod wire {
             .search_pattern("s2")
             .sort(
                 sample::<
-                    Vec<
-                        ::veeam_api::backup_for_aws::models::GetBackupSessionProtectedItemsSortItem,
-                    >,
+                    Vec<backup_for_aws::models::GetBackupSessionProtectedItemsSortItem>,
                 >("[\"virtualMachineNameAsc\"]"),
             )
             .offset(sample::<i32>("4"))
             .limit(sample::<i32>("5"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -1713,24 +1200,13 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_bucket_folder() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"name\":\"x\",\"folderId\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S27)).await;
+        client
             .get_bucket_folder(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -1739,7 +1215,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -1747,24 +1222,13 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_bucket_folders() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .get_bucket_folders(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -1774,12 +1238,11 @@ mod wire {
             .limit(sample::<i32>("3"))
             .sort(
                 sample::<
-                    Vec<::veeam_api::backup_for_aws::models::GetBucketFoldersSortItem>,
+                    Vec<backup_for_aws::models::GetBucketFoldersSortItem>,
                 >("[\"NameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -1787,58 +1250,32 @@ mod wire {
                 &[("Offset", "2"), ("Limit", "3"), ("Sort", "NameAsc")],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_certificates() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.get_certificates().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S7)).await;
+        client.get_certificates().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/settings/certificates", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_cost_estimation() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"items\":[],\"isEmpty\":true,\"totalTrafficCost\":1.5,\"totalTransactionCost\":1.5,\"totalCost\":1.5}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .get_cost_estimation(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::PolicySpec,
-                >(
-                    "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
-                ),
-            )
+        let (server, client) = serve_backup_for_aws(json(200u16, S28)).await;
+        client
+            .get_cost_estimation(sample::<backup_for_aws::models::PolicySpec>(S17))
             .virtual_machine_name_filter("s1")
             .offset(sample::<i32>("2"))
             .limit(sample::<i32>("3"))
             .sort(
                 sample::<
-                    Vec<::veeam_api::backup_for_aws::models::GetCostEstimationSortItem>,
+                    Vec<backup_for_aws::models::GetCostEstimationSortItem>,
                 >("[\"virtualMachineNameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -1851,114 +1288,52 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S17);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_current_license_agreement_accepted() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw("{\"accepted\":true}", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S29)).await;
+        client
             .get_current_license_agreement_accepted()
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "GET", "/api/v1/licenseAgreement/accepted", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_date_time_settings() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"timezone\":{\"name\":\"x\",\"displayName\":\"x\"},\"useCustomSettings\":true}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.get_date_time_settings().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S30)).await;
+        client.get_date_time_settings().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/settings/dateTime", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_default_date_time_settings() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"timezone\":{\"name\":\"x\",\"displayName\":\"x\"},\"useCustomSettings\":true}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .get_default_date_time_settings()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S30)).await;
+        client.get_default_date_time_settings().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/settings/dateTime/getDefault", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_email_notifications() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"enabled\":true,\"server\":\"x\",\"port\":1,\"from\":\"x\",\"to\":\"x\",\"subject\":\"x\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.get_email_notifications().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S31)).await;
+        client.get_email_notifications().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/settings/emailNotifications", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_inner_regions() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .get_inner_regions(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -1969,12 +1344,11 @@ mod wire {
             .limit(sample::<i32>("4"))
             .sort(
                 sample::<
-                    Vec<::veeam_api::backup_for_aws::models::GetInnerRegionsSortItem>,
+                    Vec<backup_for_aws::models::GetInnerRegionsSortItem>,
                 >("[\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -1987,24 +1361,13 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_instances_types_by_region() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .get_instances_types_by_region(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -2016,7 +1379,6 @@ mod wire {
             .virtualization_types(sample::<Vec<String>>("[\"s5\"]"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -2029,70 +1391,40 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_license() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.get_license().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S7)).await;
+        client.get_license().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/licensing/license", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_license_agreement() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.get_license_agreement().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S7)).await;
+        client.get_license_agreement().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/licenseAgreement", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_licensed_workloads() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .get_licensed_workloads()
             .offset(sample::<i32>("1"))
             .limit(sample::<i32>("2"))
             .sort(
                 sample::<
-                    Vec<
-                        ::veeam_api::backup_for_aws::models::GetLicensedWorkloadsSortItem,
-                    >,
+                    Vec<backup_for_aws::models::GetLicensedWorkloadsSortItem>,
                 >("[\"nameAsc\"]"),
             )
             .search_pattern("s4")
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -2105,24 +1437,13 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_policy_cost() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"items\":[],\"isEmpty\":true,\"totalTrafficCost\":1.5,\"totalTransactionCost\":1.5,\"totalCost\":1.5}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S28)).await;
+        client
             .get_policy_cost(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -2130,7 +1451,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -2138,65 +1458,30 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_product_id() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"awsid\":\"x\",\"supportid\":\"x\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.get_product_id().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S32)).await;
+        client.get_product_id().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/system/version/productId", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_product_version() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"about\":\"x\",\"version\":\"x\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.get_product_version().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S33)).await;
+        client.get_product_version().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/system/version", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_region_by_id() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S34)).await;
+        client
             .get_region_by_id(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -2204,7 +1489,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -2212,24 +1496,13 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_region_settings() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"regionId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S20)).await;
+        client
             .get_region_settings(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -2237,7 +1510,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -2245,24 +1517,13 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_restore_session_restored_items() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .get_restore_session_restored_items(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -2271,16 +1532,13 @@ mod wire {
             .search_pattern("s2")
             .sort(
                 sample::<
-                    Vec<
-                        ::veeam_api::backup_for_aws::models::GetRestoreSessionRestoredItemsSortItem,
-                    >,
+                    Vec<backup_for_aws::models::GetRestoreSessionRestoredItemsSortItem>,
                 >("[\"nameAsc\"]"),
             )
             .offset(sample::<i32>("4"))
             .limit(sample::<i32>("5"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -2293,24 +1551,13 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_retention_session_deleted_restore_points() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .get_retention_session_deleted_restore_points(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -2320,7 +1567,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<
-                        ::veeam_api::backup_for_aws::models::GetRetentionSessionDeletedRestorePointsSortItem,
+                        backup_for_aws::models::GetRetentionSessionDeletedRestorePointsSortItem,
                     >,
                 >("[\"nameAsc\"]"),
             )
@@ -2328,7 +1575,6 @@ mod wire {
             .limit(sample::<i32>("5"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -2341,69 +1587,31 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_retention_settings() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"lingeringSnapshotRetentionDisabled\":true,\"keepAllSessions\":true}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.get_retention_settings().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S35)).await;
+        client.get_retention_settings().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/settings/retentionSettings", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_service_account_settings() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"serviceAmazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .get_service_account_settings()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S36)).await;
+        client.get_service_account_settings().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/settings/serviceAccount", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_session_by_id() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"type\":\"Policy\",\"status\":\"Running\",\"usn\":1}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S37)).await;
+        client
             .get_session_by_id(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -2411,7 +1619,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -2419,24 +1626,13 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_session_log() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S24)).await;
+        client
             .get_session_log(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -2444,7 +1640,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -2452,24 +1647,13 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_sessions() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .get_sessions()
             .offset(sample::<i32>("1"))
             .limit(sample::<i32>("2"))
@@ -2480,12 +1664,12 @@ mod wire {
             )
             .status(
                 sample::<
-                    Vec<::veeam_api::backup_for_aws::models::GetSessionsStatusItem>,
+                    Vec<backup_for_aws::models::GetSessionsStatusItem>,
                 >("[\"Running\"]"),
             )
             .types(
                 sample::<
-                    Vec<::veeam_api::backup_for_aws::models::GetSessionsTypesItem>,
+                    Vec<backup_for_aws::models::GetSessionsTypesItem>,
                 >("[\"Policy\"]"),
             )
             .from_utc(sample::<::veeam_runtime::DateTime>("\"2020-01-02T03:04:05Z\""))
@@ -2493,13 +1677,12 @@ mod wire {
             .usn(sample::<i64>("8"))
             .sort(
                 sample::<
-                    Vec<::veeam_api::backup_for_aws::models::GetSessionsSortItem>,
+                    Vec<backup_for_aws::models::GetSessionsSortItem>,
                 >("[\"startTimeAsc\"]"),
             )
             .vm_id("s10")
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -2518,24 +1701,13 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_standard_account() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"username\":\"x\",\"description\":\"x\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S4)).await;
+        client
             .get_standard_account(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -2543,7 +1715,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -2551,68 +1722,33 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_summary() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"alarmsCount\":1,\"alarmsCountChangesTrend\":\"NotChanged\",\"instancesCount\":1,\"instancesCountChangesTrend\":\"NotChanged\",\"protectedInstancesCount\":1,\"protectedInstancesCountChangesTrend\":\"NotChanged\",\"policiesCount\":1,\"policiesCountChangesTrend\":\"NotChanged\",\"repositoriesCount\":1,\"repositoriesCountChangesTrend\":\"NotChanged\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.get_summary().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S38)).await;
+        client.get_summary().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/statistics/summary", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_system_date_time_info() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"utcDateTime\":\"2020-01-01T00:00:00Z\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .get_system_date_time_info()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S39)).await;
+        client.get_system_date_time_info().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/system/time", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_system_logs() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client
             .get_system_logs()
             .export_logs_type(
                 sample::<
-                    ::veeam_api::backup_for_aws::models::GetSystemLogsExportLogsType,
+                    backup_for_aws::models::GetSystemLogsExportLogsType,
                 >("\"LastDays\""),
             )
             .days(sample::<i32>("2"))
@@ -2622,7 +1758,6 @@ mod wire {
             .to_date_utc(sample::<::veeam_runtime::DateTime>("\"2020-01-02T03:04:05Z\""))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -2635,156 +1770,74 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_time_zones() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw("{\"items\":[]}", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.get_time_zones().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S40)).await;
+        client.get_time_zones().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/settings/dateTime/timeZones", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__import_policy() {
-        let server = serve(
-                ResponseTemplate::new(202u16)
-                    .set_body_raw(
-                        "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .import_policy(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::PolicyExportModel,
-                >(
-                    "{\"regions\":[],\"name\":\"x\",\"amazonAccountName\":\"x\",\"isEnabled\":true,\"backupType\":\"AllItems\"}",
-                ),
-            )
+        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        client
+            .import_policy(sample::<backup_for_aws::models::PolicyExportModel>(S25))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/policies/import", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"regions\":[],\"name\":\"x\",\"amazonAccountName\":\"x\",\"isEnabled\":true,\"backupType\":\"AllItems\"}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S25);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__install_license() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S7)).await;
+        client
             .install_license(
                 ::veeam_runtime::client::Upload::from_bytes(&b"part file"[..]),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/licensing/license", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        assert!(
-            header(& request, "content-type").is_some_and(| t | t
-            .starts_with("multipart/form-data; boundary="))
-        );
-        let body = String::from_utf8_lossy(&request.body);
-        assert!(body.contains("name=\"licenseFile\""), "part {}", "licenseFile");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        multipart_body(&request, &["licenseFile"]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__invalid_access_token() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.invalid_access_token().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.invalid_access_token().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/problems/invalidAccessToken", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__invalid_api_version() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.invalid_api_version().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.invalid_api_version().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/problems/invalidApiVersion", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__is_first_login() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw("{\"isFirstLogin\":true}", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.is_first_login().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S41)).await;
+        client.is_first_login().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/users/isFirstLogin", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__license_agreements_is_not_accepted() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .license_agreements_is_not_accepted()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.license_agreements_is_not_accepted().await.expect("the call succeeds");
         let request = check(
                 &server,
                 "GET",
@@ -2792,36 +1845,24 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__list_standard_accounts() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"results\":[],\"totalCount\":1}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S5)).await;
+        client
             .list_standard_accounts()
             .search_pattern("s1")
             .offset(sample::<i32>("2"))
             .limit(sample::<i32>("3"))
             .sort(
                 sample::<
-                    Vec<::veeam_api::backup_for_aws::models::StandardAccountsSortColumns>,
+                    Vec<backup_for_aws::models::StandardAccountsSortColumns>,
                 >("[\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -2834,41 +1875,21 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__no_access_token() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.no_access_token().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.no_access_token().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/problems/noAccessToken", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__policies_get_all() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .policies_get_all()
             .search_pattern("s1")
             .virtual_machine_id(
@@ -2879,20 +1900,18 @@ mod wire {
             .last_policy_session_status(
                 sample::<
                     Vec<
-                        ::veeam_api::backup_for_aws::models::PoliciesGetAllLastPolicySessionStatusItem,
+                        backup_for_aws::models::PoliciesGetAllLastPolicySessionStatusItem,
                     >,
                 >("[\"Running\"]"),
             )
             .policy_status(
                 sample::<
-                    Vec<
-                        ::veeam_api::backup_for_aws::models::PoliciesGetAllPolicyStatusItem,
-                    >,
+                    Vec<backup_for_aws::models::PoliciesGetAllPolicyStatusItem>,
                 >("[\"Enabled\"]"),
             )
             .sort(
                 sample::<
-                    Vec<::veeam_api::backup_for_aws::models::PoliciesGetAllSortItem>,
+                    Vec<backup_for_aws::models::PoliciesGetAllSortItem>,
                 >("[\"priorityAsc\"]"),
             )
             .usn(sample::<i64>("6"))
@@ -2905,7 +1924,6 @@ mod wire {
             .limit(sample::<i32>("9"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -2923,24 +1941,13 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__policies_get_excluded_items_by_id() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .policies_get_excluded_items_by_id(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -2951,14 +1958,11 @@ mod wire {
             .search_pattern("s4")
             .sort(
                 sample::<
-                    Vec<
-                        ::veeam_api::backup_for_aws::models::PoliciesGetExcludedItemsByIdSortItem,
-                    >,
+                    Vec<backup_for_aws::models::PoliciesGetExcludedItemsByIdSortItem>,
                 >("[\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -2971,24 +1975,13 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__policies_get_one_by_id() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"regionIds\":[],\"name\":\"x\",\"description\":\"x\",\"priority\":1,\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"isEnabled\":true,\"backupType\":\"AllItems\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S18)).await;
+        client
             .policies_get_one_by_id(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -2996,7 +1989,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -3004,24 +1996,13 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__policies_get_regions_by_id() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .policies_get_regions_by_id(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -3032,14 +2013,11 @@ mod wire {
             .limit(sample::<i32>("4"))
             .sort(
                 sample::<
-                    Vec<
-                        ::veeam_api::backup_for_aws::models::PoliciesGetRegionsByIdSortItem,
-                    >,
+                    Vec<backup_for_aws::models::PoliciesGetRegionsByIdSortItem>,
                 >("[\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -3052,24 +2030,13 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__policies_get_selected_items_by_id() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .policies_get_selected_items_by_id(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -3080,14 +2047,11 @@ mod wire {
             .search_pattern("s4")
             .sort(
                 sample::<
-                    Vec<
-                        ::veeam_api::backup_for_aws::models::PoliciesGetSelectedItemsByIdSortItem,
-                    >,
+                    Vec<backup_for_aws::models::PoliciesGetSelectedItemsByIdSortItem>,
                 >("[\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -3100,64 +2064,39 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__policy_already_started() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.policy_already_started().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.policy_already_started().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/problems/policyAlreadyStarted", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__policy_order_priority_of_policies() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("null", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S43)).await;
+        client
             .policy_order_priority_of_policies(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::PoliciesPrioritySpec,
-                >("{\"priorities\":[]}"),
+                sample::<backup_for_aws::models::PoliciesPrioritySpec>(S42),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/policies/orderPriorities", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"priorities\":[]}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S42);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__recreate_certificate() {
-        let server = serve(ResponseTemplate::new(202u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(202u16)).await;
         client
             .recreate_certificate(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::CertificateRegenerateSpec,
-                >("{}"),
+                sample::<backup_for_aws::models::CertificateRegenerateSpec>(S7),
             )
             .await
             .expect("the call succeeds");
@@ -3168,49 +2107,33 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S7);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__remove_license() {
-        let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(204u16)).await;
         client.remove_license().await.expect("the call succeeds");
         let request = check(&server, "DELETE", "/api/v1/licensing/license", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__repositories_get_all() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .repositories_get_all()
             .search_pattern("s1")
             .offset(sample::<i32>("2"))
             .sort(
                 sample::<
-                    Vec<::veeam_api::backup_for_aws::models::RepositoriesGetAllSortItem>,
+                    Vec<backup_for_aws::models::RepositoriesGetAllSortItem>,
                 >("[\"nameAsc\"]"),
             )
             .limit(sample::<i32>("4"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -3223,24 +2146,13 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__repositories_get_one_by_id() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"description\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S22)).await;
+        client
             .repositories_get_one_by_id(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -3248,7 +2160,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -3256,32 +2167,21 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__repository_password_is_correct() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw("{\"isSuccess\":true}", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S45)).await;
+        client
             .repository_password_is_correct(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    ::veeam_api::backup_for_aws::models::RepositoryPasswordValidationSpec,
-                >("{\"password\":\"x\"}"),
+                sample::<backup_for_aws::models::RepositoryPasswordValidationSpec>(S44),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -3289,26 +2189,14 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"password\":\"x\"}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S44);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__repository_used_by_policy() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .repository_used_by_policy()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.repository_used_by_policy().await.expect("the call succeeds");
         let request = check(
                 &server,
                 "GET",
@@ -3316,30 +2204,18 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__repository_validate_settings() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        client
             .repository_validate_settings(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::RepositoryCreateSpec,
-                >(
-                    "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonBucketId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}",
-                ),
+                sample::<backup_for_aws::models::RepositoryCreateSpec>(S21),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -3347,39 +2223,22 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonBucketId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S21);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__rescan_amazon_account() {
-        let server = serve(
-                ResponseTemplate::new(202u16)
-                    .set_body_raw(
-                        "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        client
             .rescan_amazon_account(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    ::veeam_api::backup_for_aws::models::RescanCloudAccountSpec,
-                >("{}"),
+                sample::<backup_for_aws::models::RescanCloudAccountSpec>(S7),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -3387,25 +2246,14 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S7);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__rescan_bucket() {
-        let server = serve(
-                ResponseTemplate::new(202u16)
-                    .set_body_raw(
-                        "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        client
             .rescan_bucket(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -3413,7 +2261,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -3421,24 +2268,13 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__rescan_repository() {
-        let server = serve(
-                ResponseTemplate::new(202u16)
-                    .set_body_raw(
-                        "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        client
             .rescan_repository(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -3446,7 +2282,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -3454,74 +2289,45 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__resolve_license_notifications() {
-        let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(204u16)).await;
         client
             .resolve_license_notifications(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::ResolveNotificationsSpec,
-                >("{\"notificationsToResolve\":[]}"),
+                sample::<backup_for_aws::models::ResolveNotificationsSpec>(S47),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/licensing/alerts/resolve", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"notificationsToResolve\":[]}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S47);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__resource_not_found() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.resource_not_found().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.resource_not_found().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/problems/resourceNotFound", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__restore_disk() {
-        let server = serve(
-                ResponseTemplate::new(202u16)
-                    .set_body_raw(
-                        "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        client
             .restore_disk(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    ::veeam_api::backup_for_aws::models::DiskBulkRestoreOptions,
-                >("{\"volumes\":[]}"),
+                sample::<backup_for_aws::models::DiskBulkRestoreOptions>(S48),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -3529,25 +2335,14 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"volumes\":[]}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S48);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__restore_points_get_all() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .restore_points_get_all()
             .virtual_machine_id(
                 sample::<
@@ -3558,12 +2353,11 @@ mod wire {
             .limit(sample::<i32>("3"))
             .sort(
                 sample::<
-                    Vec<::veeam_api::backup_for_aws::models::RestorePointsGetAllSortItem>,
+                    Vec<backup_for_aws::models::RestorePointsGetAllSortItem>,
                 >("[\"pointInTimeAsc\"]"),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -3576,24 +2370,13 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__restore_points_get_one_by_id() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"backupId\":\"00000000-0000-0000-0000-000000000000\",\"jobType\":\"Backup\",\"pointInTime\":\"2020-01-01T00:00:00Z\",\"backupSizeBytes\":1,\"volumes\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S49)).await;
+        client
             .restore_points_get_one_by_id(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -3601,7 +2384,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -3609,35 +2391,21 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__restore_vm() {
-        let server = serve(
-                ResponseTemplate::new(202u16)
-                    .set_body_raw(
-                        "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        client
             .restore_vm(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    ::veeam_api::backup_for_aws::models::VirtualMachineRestoreOptions,
-                >("{}"),
+                sample::<backup_for_aws::models::VirtualMachineRestoreOptions>(S7),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -3645,66 +2413,32 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S7);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__save_email_notifications() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"enabled\":true,\"server\":\"x\",\"port\":1,\"from\":\"x\",\"to\":\"x\",\"subject\":\"x\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S31)).await;
+        client
             .save_email_notifications(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::EmailNotifications,
-                >(
-                    "{\"enabled\":true,\"server\":\"x\",\"port\":1,\"from\":\"x\",\"to\":\"x\",\"subject\":\"x\"}",
-                ),
+                sample::<backup_for_aws::models::EmailNotifications>(S31),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/settings/emailNotifications", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"enabled\":true,\"server\":\"x\",\"port\":1,\"from\":\"x\",\"to\":\"x\",\"subject\":\"x\"}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S31);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__send_test_message() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw("{\"success\":true}", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .send_test_message(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::EmailNotifications,
-                >(
-                    "{\"enabled\":true,\"server\":\"x\",\"port\":1,\"from\":\"x\",\"to\":\"x\",\"subject\":\"x\"}",
-                ),
-            )
+        let (server, client) = serve_backup_for_aws(json(200u16, S50)).await;
+        client
+            .send_test_message(sample::<backup_for_aws::models::EmailNotifications>(S31))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -3712,107 +2446,46 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"enabled\":true,\"server\":\"x\",\"port\":1,\"from\":\"x\",\"to\":\"x\",\"subject\":\"x\"}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S31);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__service_unavailable() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.service_unavailable().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.service_unavailable().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/problems/serviceUnavailable", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__set_date_time_settings() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"timezone\":{\"name\":\"x\",\"displayName\":\"x\"},\"useCustomSettings\":true}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S30)).await;
+        client
             .set_date_time_settings(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::DateTimeSettings,
-                >(
-                    "{\"timezone\":{\"name\":\"x\",\"displayName\":\"x\"},\"useCustomSettings\":true}",
-                ),
+                sample::<backup_for_aws::models::DateTimeSettings>(S30),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/settings/dateTime", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"timezone\":{\"name\":\"x\",\"displayName\":\"x\"},\"useCustomSettings\":true}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S30);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__set_default_date_time_settings() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"timezone\":{\"name\":\"x\",\"displayName\":\"x\"},\"useCustomSettings\":true}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .set_default_date_time_settings()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S30)).await;
+        client.set_default_date_time_settings().await.expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/settings/dateTime/setDefault", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__set_default_retention_settings() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"lingeringSnapshotRetentionDisabled\":true,\"keepAllSessions\":true}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .set_default_retention_settings()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S35)).await;
+        client.set_default_retention_settings().await.expect("the call succeeds");
         let request = check(
                 &server,
                 "POST",
@@ -3820,45 +2493,29 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__sign_out() {
-        let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(204u16)).await;
         client.sign_out().await.expect("the call succeeds");
         let request = check(&server, "DELETE", "/api/v1/token", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__start_flr() {
-        let server = serve(
-                ResponseTemplate::new(202u16)
-                    .set_body_raw(
-                        "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\",\"url\":\"x\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(202u16, S51)).await;
+        client
             .start_flr(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<::veeam_api::backup_for_aws::models::FlrOptions>("{}"),
+                sample::<backup_for_aws::models::FlrOptions>(S7),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -3866,25 +2523,14 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S7);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__start_policy() {
-        let server = serve(
-                ResponseTemplate::new(202u16)
-                    .set_body_raw(
-                        "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        client
             .start_policy(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -3892,7 +2538,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -3900,16 +2545,12 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__stop_job() {
-        let server = serve(ResponseTemplate::new(202u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(202u16)).await;
         client
             .stop_job(
                 sample::<
@@ -3925,16 +2566,12 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__stop_policy() {
-        let server = serve(ResponseTemplate::new(202u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(202u16)).await;
         client
             .stop_policy(
                 sample::<
@@ -3950,24 +2587,13 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__tag() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"key\":\"x\",\"value\":\"x\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S52)).await;
+        client
             .tag(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -3975,7 +2601,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -3983,36 +2608,20 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__tags() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"results\":[],\"totalCount\":1}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S5)).await;
+        client
             .tags()
             .search_pattern("s1")
             .offset(sample::<i32>("2"))
             .limit(sample::<i32>("3"))
-            .sort(
-                sample::<
-                    Vec<::veeam_api::backup_for_aws::models::TagsSortItem>,
-                >("[\"keyAsc\"]"),
-            )
+            .sort(sample::<Vec<backup_for_aws::models::TagsSortItem>>("[\"keyAsc\"]"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -4025,35 +2634,21 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__take_snapshot() {
-        let server = serve(
-                ResponseTemplate::new(202u16)
-                    .set_body_raw(
-                        "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        client
             .take_snapshot(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    ::veeam_api::backup_for_aws::models::VirtualMachineSnapshotSpec,
-                >("{\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}"),
+                sample::<backup_for_aws::models::VirtualMachineSnapshotSpec>(S53),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -4061,59 +2656,30 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S53);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__test() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("null", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.test().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S43)).await;
+        client.test().await.expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/test", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__unknown_error() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.unknown_error().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.unknown_error().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/problems/unknownError", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__unsupported_api_version() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.unsupported_api_version().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.unsupported_api_version().await.expect("the call succeeds");
         let request = check(
                 &server,
                 "GET",
@@ -4121,35 +2687,21 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__update_amazon_account() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"description\":\"x\",\"awsid\":\"x\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S2)).await;
+        client
             .update_amazon_account(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    ::veeam_api::backup_for_aws::models::AmazonAccountUpdateSpec,
-                >("{\"name\":\"x\"}"),
+                sample::<backup_for_aws::models::AmazonAccountUpdateSpec>(S1),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "PUT",
@@ -4157,38 +2709,22 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"name\":\"x\"}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S1);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__update_policy() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"regionIds\":[],\"name\":\"x\",\"description\":\"x\",\"priority\":1,\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"isEnabled\":true,\"backupType\":\"AllItems\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S18)).await;
+        client
             .update_policy(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    ::veeam_api::backup_for_aws::models::Policy,
-                >(
-                    "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"regionIds\":[],\"name\":\"x\",\"description\":\"x\",\"priority\":1,\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"isEnabled\":true,\"backupType\":\"AllItems\"}",
-                ),
+                sample::<backup_for_aws::models::Policy>(S18),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "PUT",
@@ -4196,41 +2732,22 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"regionIds\":[],\"name\":\"x\",\"description\":\"x\",\"priority\":1,\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"isEnabled\":true,\"backupType\":\"AllItems\"}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S18);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__update_region_settings() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"regionId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S20)).await;
+        client
             .update_region_settings(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    ::veeam_api::backup_for_aws::models::RegionSettings,
-                >(
-                    "{\"regionId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}",
-                ),
+                sample::<backup_for_aws::models::RegionSettings>(S20),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "PUT",
@@ -4238,41 +2755,22 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"regionId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S20);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__update_repository() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"description\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S22)).await;
+        client
             .update_repository(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    ::veeam_api::backup_for_aws::models::RepositoryUpdateSpec,
-                >(
-                    "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"enableEncryption\":true}",
-                ),
+                sample::<backup_for_aws::models::RepositoryUpdateSpec>(S54),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "PUT",
@@ -4280,107 +2778,52 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"enableEncryption\":true}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S54);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__update_retention_settings() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"lingeringSnapshotRetentionDisabled\":true,\"keepAllSessions\":true}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S35)).await;
+        client
             .update_retention_settings(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::RetentionSettings,
-                >(
-                    "{\"lingeringSnapshotRetentionDisabled\":true,\"keepAllSessions\":true}",
-                ),
+                sample::<backup_for_aws::models::RetentionSettings>(S35),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/settings/retentionSettings", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"lingeringSnapshotRetentionDisabled\":true,\"keepAllSessions\":true}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S35);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__update_service_account_settings() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"serviceAmazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S36)).await;
+        client
             .update_service_account_settings(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::ServiceAccountSettings,
-                >(
-                    "{\"serviceAmazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}",
-                ),
+                sample::<backup_for_aws::models::ServiceAccountSettings>(S36),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "PUT", "/api/v1/settings/serviceAccount", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"serviceAmazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S36);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__update_standard_account() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"username\":\"x\",\"description\":\"x\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S4)).await;
+        client
             .update_standard_account(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    ::veeam_api::backup_for_aws::models::StandardAccountUpdateSpec,
-                >("{\"name\":\"x\",\"username\":\"x\"}"),
+                sample::<backup_for_aws::models::StandardAccountUpdateSpec>(S55),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "PUT",
@@ -4388,44 +2831,25 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"name\":\"x\",\"username\":\"x\"}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S55);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__update_user() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"name\":\"x\",\"description\":\"x\",\"mfaEnabled\":true,\"isDefault\":true}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .update_user(
-                "s1",
-                sample::<::veeam_api::backup_for_aws::models::UserUpdateSpec>("{}"),
-            )
+        let (server, client) = serve_backup_for_aws(json(200u16, S16)).await;
+        client
+            .update_user("s1", sample::<backup_for_aws::models::UserUpdateSpec>(S7))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "PUT", "/api/v1/users/s1", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S7);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__upload_certificate() {
-        let server = serve(ResponseTemplate::new(202u16)).await;
-        let client = client_backup_for_aws(&server).await;
+        let (server, client) = serve_backup_for_aws(empty(202u16)).await;
         client
             .upload_certificate(
                 ::veeam_runtime::client::Upload::from_bytes(&b"part file"[..]),
@@ -4435,66 +2859,33 @@ mod wire {
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/settings/certificates/upload", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        assert!(
-            header(& request, "content-type").is_some_and(| t | t
-            .starts_with("multipart/form-data; boundary="))
-        );
-        let body = String::from_utf8_lossy(&request.body);
-        assert!(body.contains("name=\"certificateFile\""), "part {}", "certificateFile");
-        assert!(
-            body.contains("name=\"certificatePassword\""), "part {}",
-            "certificatePassword"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        multipart_body(&request, &["certificateFile", "certificatePassword"]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__user_status() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"connectionsCount\":1,\"repositoryCount\":1,\"policiesCount\":1,\"workerLocationsCount\":1}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.user_status().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S56)).await;
+        client.user_status().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/userStatus", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__users_get_all() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"totalCount\":1,\"results\":[]}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        client
             .users_get_all()
             .search_pattern("s1")
             .sort(
                 sample::<
-                    Vec<::veeam_api::backup_for_aws::models::UsersGetAllSortItem>,
+                    Vec<backup_for_aws::models::UsersGetAllSortItem>,
                 >("[\"nameAsc\"]"),
             )
             .offset(sample::<i32>("3"))
             .limit(sample::<i32>("4"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -4507,94 +2898,48 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__users_get_by_name() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"name\":\"x\",\"description\":\"x\",\"mfaEnabled\":true,\"isDefault\":true}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.users_get_by_name("s1").await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(json(200u16, S16)).await;
+        client.users_get_by_name("s1").await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/users/s1", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .validate(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::PolicySpec,
-                >(
-                    "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
-                ),
-            )
+        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        client
+            .validate(sample::<backup_for_aws::models::PolicySpec>(S17))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/policies/validate", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(
-            &request,
-            "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}",
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S17);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_amazon_account_name() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        client
             .validate_amazon_account_name(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::AmazonAccountNameValidationSpec,
-                >("{\"name\":\"x\"}"),
+                sample::<backup_for_aws::models::AmazonAccountNameValidationSpec>(S1),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/accounts/amazon/validateName", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"name\":\"x\"}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S1);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_delete_amazon_account() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        client
             .validate_delete_amazon_account(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -4602,7 +2947,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -4610,105 +2954,63 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_description() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        client
             .validate_description(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::UserDescriptionValidationSpec,
-                >("{\"description\":\"x\"}"),
+                sample::<backup_for_aws::models::UserDescriptionValidationSpec>(S57),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/users/validateDescription", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"description\":\"x\"}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S57);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_name() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
-            .validate_name(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::UserNameValidationSpec,
-                >("{\"name\":\"x\"}"),
-            )
+        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        client
+            .validate_name(sample::<backup_for_aws::models::UserNameValidationSpec>(S1))
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/users/validateName", &[]).await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"name\":\"x\"}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S1);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_password() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        client
             .validate_password(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::UserPasswordValidationSpec,
-                >("{\"password\":\"x\"}"),
+                sample::<backup_for_aws::models::UserPasswordValidationSpec>(S44),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(&server, "POST", "/api/v1/users/validatePassword", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"password\":\"x\"}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S44);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_restore_disk() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        client
             .validate_restore_disk(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    ::veeam_api::backup_for_aws::models::DiskBulkRestoreOptions,
-                >("{\"volumes\":[]}"),
+                sample::<backup_for_aws::models::DiskBulkRestoreOptions>(S48),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -4716,32 +3018,22 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"volumes\":[]}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S48);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_restore_vm() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        client
             .validate_restore_vm(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    ::veeam_api::backup_for_aws::models::VirtualMachineRestoreOptions,
-                >("{}"),
+                sample::<backup_for_aws::models::VirtualMachineRestoreOptions>(S7),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -4749,25 +3041,14 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S7);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_s3_endpoint() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"isValid\":true,\"details\":\"x\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S58)).await;
+        client
             .validate_s3_endpoint(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -4776,7 +3057,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -4784,28 +3064,18 @@ mod wire {
                 &[("subnetId", "s2")],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_standard_account_name() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("[]", "application/json"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        client
             .validate_standard_account_name(
-                sample::<
-                    ::veeam_api::backup_for_aws::models::StandardAccountNameValidationSpec,
-                >("{\"name\":\"x\"}"),
+                sample::<backup_for_aws::models::StandardAccountNameValidationSpec>(S1),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -4813,43 +3083,23 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
-        json_body(&request, "{\"name\":\"x\"}");
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, S1);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validation_error() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client.validation_error().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.validation_error().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/problems/validationError", &[])
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__virtual_machine_by_id() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"awsResourceId\":\"x\",\"protectionStatus\":\"Protected\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S59)).await;
+        client
             .virtual_machine_by_id(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -4857,7 +3107,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -4865,55 +3114,39 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__virtual_machines() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"results\":[],\"totalCount\":1}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S5)).await;
+        client
             .virtual_machines()
             .search_pattern("s1")
             .offset(sample::<i32>("2"))
             .limit(sample::<i32>("3"))
             .sort(
                 sample::<
-                    Vec<::veeam_api::backup_for_aws::models::VirtualMachinesSortItem>,
+                    Vec<backup_for_aws::models::VirtualMachinesSortItem>,
                 >("[\"nameAsc\"]"),
             )
             .protection_status(
                 sample::<
-                    Vec<
-                        ::veeam_api::backup_for_aws::models::VirtualMachinesProtectionStatusItem,
-                    >,
+                    Vec<backup_for_aws::models::VirtualMachinesProtectionStatusItem>,
                 >("[\"Protected\"]"),
             )
             .buckup_destination(
                 sample::<
-                    Vec<
-                        ::veeam_api::backup_for_aws::models::VirtualMachinesBuckupDestinationItem,
-                    >,
+                    Vec<backup_for_aws::models::VirtualMachinesBuckupDestinationItem>,
                 >("[\"Snapshot\"]"),
             )
             .backup_state(
                 sample::<
-                    ::veeam_api::backup_for_aws::models::VirtualMachinesBackupState,
+                    backup_for_aws::models::VirtualMachinesBackupState,
                 >("\"OnlyBackedUp\""),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -4929,24 +3162,13 @@ mod wire {
                 ],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__vm_restore_points_get_default_network_settings() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"restorePointId\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_backup_for_aws(&server).await;
-        let result = client
+        let (server, client) = serve_backup_for_aws(json(200u16, S60)).await;
+        client
             .vm_restore_points_get_default_network_settings(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -4954,7 +3176,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "GET",
@@ -4962,31 +3183,21 @@ mod wire {
                 &[],
             )
             .await;
-        assert_eq!(
-            header(& request, "x-api-version"), Some("1.0-rev0"), "header {}",
-            "x-api-version"
-        );
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__add_job_include() {
-        let server = serve(
-                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        client
             .add_job_include(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    ::veeam_api::enterprise_manager::models::CreateObjectInJobSpec,
-                >("{\"HierarchyObjRef\":\"x\",\"HierarchyObjName\":\"x\"}"),
+                sample::<enterprise_manager::models::CreateObjectInJobSpec>(S61),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -4994,26 +3205,21 @@ mod wire {
                 &[],
             )
             .await;
-        json_body(&request, "{\"HierarchyObjRef\":\"x\",\"HierarchyObjName\":\"x\"}");
+        json_body(&request, S61);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__clone_job() {
-        let server = serve(
-                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        client
             .clone_job(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<::veeam_api::enterprise_manager::models::JobCloneSpec>("{}"),
+                sample::<enterprise_manager::models::JobCloneSpec>(S7),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -5021,27 +3227,18 @@ mod wire {
                 &[("action", "clone")],
             )
             .await;
-        json_body(&request, "{}");
+        json_body(&request, S7);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__connect_backup_server() {
-        let server = serve(
-                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        client
             .connect_backup_server(
-                sample::<
-                    ::veeam_api::enterprise_manager::models::BackupServerSpec,
-                >(
-                    "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\",\"Port\":1,\"Username\":\"x\",\"Password\":\"x\"}",
-                ),
+                sample::<enterprise_manager::models::BackupServerSpec>(S62),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -5049,52 +3246,34 @@ mod wire {
                 &[("action", "create")],
             )
             .await;
-        json_body(
-            &request,
-            "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\",\"Port\":1,\"Username\":\"x\",\"Password\":\"x\"}",
-        );
+        json_body(&request, S62);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__create_account() {
-        let server = serve(ResponseTemplate::new(201u16)).await;
-        let client = client_enterprise_manager(&server).await;
+        let (server, client) = serve_enterprise_manager(empty(201u16)).await;
         client
             .create_account(
-                sample::<
-                    ::veeam_api::enterprise_manager::models::EnterpriseAccountCreateSpec,
-                >(
-                    "{\"AccountType\":\"User\",\"AccountName\":\"x\",\"Roles\":{\"EnterpriseRoles\":[]},\"AllowRestoreAllVms\":true}",
-                ),
+                sample::<enterprise_manager::models::EnterpriseAccountCreateSpec>(S63),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/security/accounts", &[]).await;
-        json_body(
-            &request,
-            "{\"AccountType\":\"User\",\"AccountName\":\"x\",\"Roles\":{\"EnterpriseRoles\":[]},\"AllowRestoreAllVms\":true}",
-        );
+        json_body(&request, S63);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__create_password() {
-        let server = serve(
-                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        client
             .create_password(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    ::veeam_api::enterprise_manager::models::PasswordKeyInfoSpec,
-                >("{\"Password\":\"x\"}"),
+                sample::<enterprise_manager::models::PasswordKeyInfoSpec>(S64),
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         let request = check(
                 &server,
                 "POST",
@@ -5102,13 +3281,12 @@ mod wire {
                 &[("action", "create")],
             )
             .await;
-        json_body(&request, "{\"Password\":\"x\"}");
+        json_body(&request, S64);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__delete_account() {
-        let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = client_enterprise_manager(&server).await;
+        let (server, client) = serve_enterprise_manager(empty(204u16)).await;
         client
             .delete_account(
                 sample::<
@@ -5125,11 +3303,10 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__delete_backup_server() {
-        let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = client_enterprise_manager(&server).await;
+        let (server, client) = serve_enterprise_manager(empty(204u16)).await;
         client
             .delete_backup_server(
                 sample::<
@@ -5146,15 +3323,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__delete_job_include() {
-        let server = serve(
-                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        client
             .delete_job_include(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5165,7 +3338,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "DELETE",
@@ -5174,11 +3346,10 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__delete_password() {
-        let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = client_enterprise_manager(&server).await;
+        let (server, client) = serve_enterprise_manager(empty(204u16)).await;
         client
             .delete_password(
                 sample::<
@@ -5198,27 +3369,23 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__delete_task() {
-        let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = client_enterprise_manager(&server).await;
+        let (server, client) = serve_enterprise_manager(empty(204u16)).await;
         client.delete_task("s1").await.expect("the call succeeds");
         check(&server, "DELETE", "/api/tasks/s1", &[]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__edit_backup_server() {
-        let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = client_enterprise_manager(&server).await;
+        let (server, client) = serve_enterprise_manager(empty(204u16)).await;
         client
             .edit_backup_server(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    ::veeam_api::enterprise_manager::models::BackupServerEditSpec,
-                >("{\"DnsNameOrIpAddress\":\"x\"}"),
+                sample::<enterprise_manager::models::BackupServerEditSpec>(S65),
             )
             .await
             .expect("the call succeeds");
@@ -5229,13 +3396,12 @@ mod wire {
                 &[],
             )
             .await;
-        json_body(&request, "{\"DnsNameOrIpAddress\":\"x\"}");
+        json_body(&request, S65);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__edit_password() {
-        let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = client_enterprise_manager(&server).await;
+        let (server, client) = serve_enterprise_manager(empty(204u16)).await;
         client
             .edit_password(
                 sample::<
@@ -5244,9 +3410,7 @@ mod wire {
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000002\""),
-                sample::<
-                    ::veeam_api::enterprise_manager::models::PasswordKeyInfoEditSpec,
-                >("{}"),
+                sample::<enterprise_manager::models::PasswordKeyInfoEditSpec>(S7),
             )
             .await
             .expect("the call succeeds");
@@ -5257,17 +3421,13 @@ mod wire {
                 &[],
             )
             .await;
-        json_body(&request, "{}");
+        json_body(&request, S7);
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_account() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_account(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5275,7 +3435,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5284,15 +3443,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_account_entity() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_account_entity(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5300,7 +3455,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5309,15 +3463,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_backup() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_backup(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5325,19 +3475,14 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(&server, "GET", "/api/backups/00000000-0000-0000-0000-000000000001", &[])
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_backup_entity() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_backup_entity(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5345,7 +3490,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5354,15 +3498,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_backup_server() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_backup_server(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5370,7 +3510,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5379,15 +3518,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_backup_server_entity() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_backup_server_entity(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5395,7 +3530,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5404,15 +3538,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_backup_session() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_backup_session(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5420,7 +3550,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5429,15 +3558,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_backup_session_entity() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_backup_session_entity(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5445,7 +3570,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5454,15 +3578,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_backup_task_session() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_backup_task_session(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5470,7 +3590,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5479,15 +3598,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_backup_task_session_entity() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_backup_task_session_entity(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5495,7 +3610,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5504,19 +3618,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_credentials() {
-        let server = serve(
-                ResponseTemplate::new(200u16)
-                    .set_body_raw(
-                        "{\"Id\":\"00000000-0000-0000-0000-000000000000\"}",
-                        "application/json",
-                    ),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S66)).await;
+        client
             .get_credentials(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5527,7 +3633,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5536,15 +3641,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_job() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_job(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5552,19 +3653,14 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(&server, "GET", "/api/jobs/00000000-0000-0000-0000-000000000001", &[])
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_job_entity() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_job_entity(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5572,7 +3668,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5581,15 +3676,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_job_include() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_job_include(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5600,7 +3691,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5609,27 +3699,18 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_logon_session() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client.get_logon_session("s1").await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.get_logon_session("s1").await.expect("the call succeeds");
         check(&server, "GET", "/api/logonSessions/s1", &[]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_managed_server() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_managed_server(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5637,7 +3718,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5646,15 +3726,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_managed_server_entity() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_managed_server_entity(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5662,7 +3738,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5671,15 +3746,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_password() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_password(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5690,7 +3761,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5699,15 +3769,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_repository() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_repository(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5715,7 +3781,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5724,15 +3789,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_repository_entity() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_repository_entity(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5740,7 +3801,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5749,15 +3809,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_restore_point() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_restore_point(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5765,7 +3821,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5774,15 +3829,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_restore_point_entity() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_restore_point_entity(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5790,7 +3841,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5799,15 +3849,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_role() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_role(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5815,7 +3861,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5824,15 +3869,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_role_entity() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_role_entity(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5840,7 +3881,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5849,27 +3889,18 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_task() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client.get_task("s1").await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.get_task("s1").await.expect("the call succeeds");
         check(&server, "GET", "/api/tasks/s1", &[]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_vm_restore_point() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_vm_restore_point(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5877,7 +3908,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5886,15 +3916,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_vm_restore_point_entity() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .get_vm_restore_point_entity(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5902,7 +3928,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5911,39 +3936,25 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_accounts() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client.list_accounts().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_accounts().await.expect("the call succeeds");
         check(&server, "GET", "/api/security/accounts", &[]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client.list_backup_entities().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_backup_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/backups", &[("format", "Entity")]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_restore_points() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .list_backup_restore_points(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -5951,7 +3962,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -5960,57 +3970,32 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_server_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
-            .list_backup_server_entities()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_backup_server_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/backupServers", &[("format", "Entity")]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_servers() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client.list_backup_servers().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_backup_servers().await.expect("the call succeeds");
         check(&server, "GET", "/api/backupServers", &[]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_session_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
-            .list_backup_session_entities()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_backup_session_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/backupSessions", &[("format", "Entity")]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_session_task_sessions() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .list_backup_session_task_sessions(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -6018,7 +4003,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6027,69 +4011,39 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_sessions() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client.list_backup_sessions().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_backup_sessions().await.expect("the call succeeds");
         check(&server, "GET", "/api/backupSessions", &[]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_task_session_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
-            .list_backup_task_session_entities()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_backup_task_session_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/backupTaskSessions", &[("format", "Entity")]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_task_sessions() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
-            .list_backup_task_sessions()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_backup_task_sessions().await.expect("the call succeeds");
         check(&server, "GET", "/api/backupTaskSessions", &[]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backups() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client.list_backups().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_backups().await.expect("the call succeeds");
         check(&server, "GET", "/api/backups", &[]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_credentials() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .list_credentials(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -6097,7 +4051,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6106,15 +4059,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_job_backup_sessions() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .list_job_backup_sessions(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -6122,7 +4071,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6131,27 +4079,18 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_job_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client.list_job_entities().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_job_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/jobs", &[("format", "Entity")]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_job_includes() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .list_job_includes(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -6159,7 +4098,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6168,66 +4106,39 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_jobs() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client.list_jobs().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_jobs().await.expect("the call succeeds");
         check(&server, "GET", "/api/jobs", &[]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_logon_sessions() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client.list_logon_sessions().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_logon_sessions().await.expect("the call succeeds");
         check(&server, "GET", "/api/logonSessions", &[]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_managed_server_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
-            .list_managed_server_entities()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_managed_server_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/managedServers", &[("format", "Entity")]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_managed_servers() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client.list_managed_servers().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_managed_servers().await.expect("the call succeeds");
         check(&server, "GET", "/api/managedServers", &[]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_passwords() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .list_passwords(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -6235,7 +4146,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6244,54 +4154,32 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_repositories() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client.list_repositories().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_repositories().await.expect("the call succeeds");
         check(&server, "GET", "/api/repositories", &[]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_repository_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client.list_repository_entities().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_repository_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/repositories", &[("format", "Entity")]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_restore_point_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
-            .list_restore_point_entities()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_restore_point_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/restorePoints", &[("format", "Entity")]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_restore_point_vm_restore_points() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .list_restore_point_vm_restore_points(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -6299,7 +4187,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6308,86 +4195,53 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_restore_points() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client.list_restore_points().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_restore_points().await.expect("the call succeeds");
         check(&server, "GET", "/api/restorePoints", &[]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_roles() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client.list_roles().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_roles().await.expect("the call succeeds");
         check(&server, "GET", "/api/security/roles", &[]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_tasks() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client.list_tasks().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_tasks().await.expect("the call succeeds");
         check(&server, "GET", "/api/tasks", &[]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_vm_restore_point_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
-            .list_vm_restore_point_entities()
-            .await
-            .expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_vm_restore_point_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/vmRestorePoints", &[("format", "Entity")]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_vm_restore_points() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client.list_vm_restore_points().await.expect("the call succeeds");
-        let _ = result;
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client.list_vm_restore_points().await.expect("the call succeeds");
         check(&server, "GET", "/api/vmRestorePoints", &[]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__logout() {
-        let server = serve(ResponseTemplate::new(204u16)).await;
-        let client = client_enterprise_manager(&server).await;
+        let (server, client) = serve_enterprise_manager(empty(204u16)).await;
         client.logout("s1").await.expect("the call succeeds");
         check(&server, "DELETE", "/api/logonSessions/s1", &[]).await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_backup_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_backup_entities()
             .filter("s3")
             .sort_asc("s4")
@@ -6396,7 +4250,6 @@ mod wire {
             .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6413,15 +4266,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_backup_server_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_backup_server_entities()
             .filter("s3")
             .sort_asc("s4")
@@ -6430,7 +4279,6 @@ mod wire {
             .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6447,15 +4295,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_backup_servers() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_backup_servers()
             .format("s2")
             .filter("s3")
@@ -6465,7 +4309,6 @@ mod wire {
             .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6482,15 +4325,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_backup_session_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_backup_session_entities()
             .filter("s3")
             .sort_asc("s4")
@@ -6499,7 +4338,6 @@ mod wire {
             .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6516,15 +4354,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_backup_sessions() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_backup_sessions()
             .filter("s2")
             .sort_asc("s3")
@@ -6533,7 +4367,6 @@ mod wire {
             .page(sample::<i32>("6"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6549,15 +4382,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_backup_task_session_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_backup_task_session_entities()
             .filter("s3")
             .sort_asc("s4")
@@ -6566,7 +4395,6 @@ mod wire {
             .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6583,15 +4411,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_backup_task_sessions() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_backup_task_sessions()
             .filter("s2")
             .sort_asc("s3")
@@ -6600,7 +4424,6 @@ mod wire {
             .page(sample::<i32>("6"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6616,15 +4439,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_backups() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_backups()
             .filter("s2")
             .sort_asc("s3")
@@ -6633,7 +4452,6 @@ mod wire {
             .page(sample::<i32>("6"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6649,15 +4467,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_job_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_job_entities()
             .filter("s3")
             .sort_asc("s4")
@@ -6666,7 +4480,6 @@ mod wire {
             .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6683,15 +4496,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_jobs() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_jobs()
             .filter("s2")
             .sort_asc("s3")
@@ -6700,7 +4509,6 @@ mod wire {
             .page(sample::<i32>("6"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6716,15 +4524,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_managed_server_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_managed_server_entities()
             .filter("s3")
             .sort_asc("s4")
@@ -6733,7 +4537,6 @@ mod wire {
             .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6750,15 +4553,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_managed_servers() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_managed_servers()
             .filter("s2")
             .sort_asc("s3")
@@ -6767,7 +4566,6 @@ mod wire {
             .page(sample::<i32>("6"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6783,15 +4581,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_passwords() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_passwords()
             .format("s2")
             .filter("s3")
@@ -6801,7 +4595,6 @@ mod wire {
             .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6818,15 +4611,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_repositories() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_repositories()
             .filter("s2")
             .sort_asc("s3")
@@ -6835,7 +4624,6 @@ mod wire {
             .page(sample::<i32>("6"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6851,15 +4639,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_repository_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_repository_entities()
             .filter("s3")
             .sort_asc("s4")
@@ -6868,7 +4652,6 @@ mod wire {
             .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6885,15 +4668,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_restore_point_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_restore_point_entities()
             .filter("s3")
             .sort_asc("s4")
@@ -6902,7 +4681,6 @@ mod wire {
             .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6919,15 +4697,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_restore_points() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_restore_points()
             .filter("s2")
             .sort_asc("s3")
@@ -6936,7 +4710,6 @@ mod wire {
             .page(sample::<i32>("6"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6952,15 +4725,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_vm_restore_point_entities() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_vm_restore_point_entities()
             .filter("s3")
             .sort_asc("s4")
@@ -6969,7 +4738,6 @@ mod wire {
             .page(sample::<i32>("7"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -6986,15 +4754,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_vm_restore_points() {
-        let server = serve(
-                ResponseTemplate::new(200u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        client
             .query_vm_restore_points()
             .filter("s2")
             .sort_asc("s3")
@@ -7003,7 +4767,6 @@ mod wire {
             .page(sample::<i32>("6"))
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "GET",
@@ -7019,15 +4782,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__retry_job() {
-        let server = serve(
-                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        client
             .retry_job(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -7035,7 +4794,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "POST",
@@ -7044,15 +4802,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__start_job() {
-        let server = serve(
-                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        client
             .start_job(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -7060,7 +4814,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "POST",
@@ -7069,15 +4822,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__stop_job() {
-        let server = serve(
-                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        client
             .stop_job(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -7085,7 +4834,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "POST",
@@ -7094,15 +4842,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__sync_job() {
-        let server = serve(
-                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        client
             .sync_job(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -7110,7 +4854,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "POST",
@@ -7119,15 +4862,11 @@ mod wire {
             )
             .await;
     }
-    #[tokio::test]
+    #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__toggle_job_schedule() {
-        let server = serve(
-                ResponseTemplate::new(202u16).set_body_raw("{}", "application/json"),
-            )
-            .await;
-        let client = client_enterprise_manager(&server).await;
-        let result = client
+        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        client
             .toggle_job_schedule(
                 sample::<
                     ::veeam_runtime::Uuid,
@@ -7135,7 +4874,6 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let _ = result;
         check(
                 &server,
                 "POST",

@@ -15,6 +15,10 @@ use clap::{Args, Parser, Subcommand};
 mod bench;
 mod mutate;
 
+// Generation is allocation-bound (token trees built, parsed and dropped on every thread).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Project automation for the API client generator")]
 struct Cli {

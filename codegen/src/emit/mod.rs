@@ -39,6 +39,8 @@ pub(crate) enum ModelsPath<'a> {
     Imported,
     /// From the generated crate's tests: `::<lib>::<module>::models::Name`.
     External(&'a ir::Ident),
+    /// From a test module that imports each API module by its name: `<module>::models::Name`.
+    ApiModule,
 }
 
 /// The module generated code is emitted into, for the names it defines.
@@ -170,6 +172,7 @@ impl<'a> Context<'a> {
             ModelsPath::Crate => quote!(crate::#module::models::),
             ModelsPath::Imported => quote!(models::),
             ModelsPath::External(lib) => quote!(::#lib::#module::models::),
+            ModelsPath::ApiModule => quote!(#module::models::),
         }
     }
 }

@@ -6,7 +6,7 @@
 //! path, parameter or field name in the generated client or the runtime fails the test.
 //! (XML-only APIs are left to their documented examples: a sample here is JSON.)
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -26,22 +26,27 @@ struct Sample {
 pub fn operations(spec: &ir::Spec, runtime_name: &Ident, lib: &Ident) -> Option<TokenStream> {
     let runtime = quote!(::#runtime_name);
     let mut names = HashSet::new();
+    let mut samples = Samples::default();
     let mut tests = Vec::new();
-    let mut clients = Vec::new();
+    let mut servers = Vec::new();
     for api in spec.apis.iter().filter(|api| api.speaks(Format::Json)) {
-        let context = Context { api, runtime: runtime_name, models: ModelsPath::External(lib), scope: Scope::Other };
-        clients.push(client_function(api, lib));
+        let context = Context { api, runtime: runtime_name, models: ModelsPath::ApiModule, scope: Scope::Other };
+        servers.push(serve_function(api, lib));
         let logon = api.auth.session.as_ref().map(|s| s.logon_operation);
         for (index, operation) in api.operations.iter().enumerate() {
             if logon == Some(ir::OperationId(index)) {
                 continue;
             }
             let name = test_name(&[api.module.as_str(), &operation.id], &mut names);
-            if let Some(test) = operation_test(&context, &runtime, lib, operation, &name) {
+            if let Some(test) = operation_test(&context, &runtime, operation, &name, &mut samples) {
                 tests.push(test);
             }
         }
     }
+    let samples = samples.texts.iter().enumerate().map(|(index, text)| {
+        let name = Samples::name(index);
+        quote!(const #name: &str = #text;)
+    });
     (!tests.is_empty()).then(|| {
         quote! {
             //! Every operation on the wire: called once against a loopback server with a sample for
@@ -52,7 +57,8 @@ pub fn operations(spec: &ir::Spec, runtime_name: &Ident, lib: &Ident) -> Option<
             #[rustfmt::skip]
             #[allow(non_snake_case, unused_imports, dead_code)]
             mod wire {
-                use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+                // Paths from the root: an API module imported below may have any snake_case name.
+                use ::wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
                 /// The query pairs, sorted (their order carries no meaning here).
                 fn query(request: &Request) -> Vec<(String, String)> {
@@ -73,10 +79,30 @@ pub fn operations(spec: &ir::Spec, runtime_name: &Ident, lib: &Ident) -> Option<
                     pairs
                 }
 
+                /// A response without a body.
+                fn empty(status: u16) -> ResponseTemplate {
+                    ResponseTemplate::new(status)
+                }
+
+                /// A JSON response.
+                fn json(status: u16, body: &str) -> ResponseTemplate {
+                    ResponseTemplate::new(status).set_body_raw(body, "application/json")
+                }
+
+                /// A text response.
+                fn text(status: u16) -> ResponseTemplate {
+                    ResponseTemplate::new(status).set_body_raw("text", "text/plain")
+                }
+
+                /// A binary response.
+                fn bytes(status: u16) -> ResponseTemplate {
+                    ResponseTemplate::new(status).set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream")
+                }
+
                 /// Answers every request with `response`; returns the server.
                 async fn serve(response: ResponseTemplate) -> MockServer {
                     let server = MockServer::start().await;
-                    Mock::given(wiremock::matchers::any()).respond_with(response).mount(&server).await;
+                    Mock::given(::wiremock::matchers::any()).respond_with(response).mount(&server).await;
                     server
                 }
 
@@ -96,20 +122,54 @@ pub fn operations(spec: &ir::Spec, runtime_name: &Ident, lib: &Ident) -> Option<
                     request
                 }
 
+                /// The request's headers of these names have these values.
+                fn headers(request: &Request, expected: &[(&str, &str)]) {
+                    for (name, value) in expected {
+                        assert_eq!(header(request, name), Some(*value), "header {name}");
+                    }
+                }
+
                 /// A JSON body sent as the sample, member by member.
                 fn json_body(request: &Request, sample: &str) {
                     assert_eq!(header(request, "content-type"), Some("application/json"));
-                    let sent: serde_json::Value = serde_json::from_slice(&request.body).expect("a JSON body");
-                    let sample: serde_json::Value = serde_json::from_str(sample).expect("a JSON sample");
+                    let sent: ::serde_json::Value = ::serde_json::from_slice(&request.body).expect("a JSON body");
+                    let sample: ::serde_json::Value = ::serde_json::from_str(sample).expect("a JSON sample");
                     assert_eq!(sent, sample, "the body, member by member");
                 }
 
+                /// A form body with these fields.
+                fn form_body(request: &Request, fields: &[(&str, &str)]) {
+                    assert_eq!(header(request, "content-type"), Some("application/x-www-form-urlencoded"));
+                    let mut sent: Vec<(String, String)> = ::url::form_urlencoded::parse(&request.body)
+                        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                        .collect();
+                    sent.sort();
+                    assert_eq!(sent, expected(fields), "the form's fields");
+                }
+
+                /// A body sent as these bytes, of this media type.
+                fn raw_body(request: &Request, media_type: &str, body: &[u8]) {
+                    assert_eq!(header(request, "content-type"), Some(media_type));
+                    assert_eq!(request.body, body);
+                }
+
+                /// A multipart body with these parts.
+                fn multipart_body(request: &Request, parts: &[&str]) {
+                    assert!(header(request, "content-type").is_some_and(|t| t.starts_with("multipart/form-data; boundary=")));
+                    let body = String::from_utf8_lossy(&request.body);
+                    for part in parts {
+                        assert!(body.contains(&format!("name=\"{part}\"")), "part {part}");
+                    }
+                }
+
                 /// A value from its JSON sample.
-                fn sample<T: serde::de::DeserializeOwned>(json: &str) -> T {
+                fn sample<T: ::serde::de::DeserializeOwned>(json: &str) -> T {
                     #runtime::json::from_str(json).expect("a sample")
                 }
 
-                #(#clients)*
+                #(#samples)*
+
+                #(#servers)*
 
                 #(#tests)*
             }
@@ -117,17 +177,41 @@ pub fn operations(spec: &ir::Spec, runtime_name: &Ident, lib: &Ident) -> Option<
     })
 }
 
+/// The JSON samples of bodies, each written once as a constant (`S0`, `S1`, ...) in the order
+/// the tests first use them: requests and responses of one schema share their sample.
+#[derive(Default)]
+struct Samples {
+    texts: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Samples {
+    fn name(index: usize) -> proc_macro2::Ident {
+        quote::format_ident!("S{index}")
+    }
+
+    /// The constant holding `text`.
+    fn constant(&mut self, text: String) -> proc_macro2::Ident {
+        let next = self.texts.len();
+        let index = *self.index.entry(text.clone()).or_insert(next);
+        if index == next {
+            self.texts.push(text);
+        }
+        Self::name(index)
+    }
+}
+
 fn operation_test(
     context: &Context,
     runtime: &TokenStream,
-    lib: &Ident,
     operation: &ir::Operation,
     name: &Ident,
+    samples: &mut Samples,
 ) -> Option<TokenStream> {
     let api = context.api;
     let module = &api.module;
     let feature = api.feature();
-    let client_function = client_function_name(api);
+    let serve_function = serve_function_name(api);
 
     // Arguments and setters, each with its expectation on the wire.
     let mut arguments = Vec::new();
@@ -183,130 +267,113 @@ fn operation_test(
             BodyFormat::Json | BodyFormat::Form => {
                 let sample = body_sample(api, &body.ty)?;
                 let ty = rust_type(context, &body.ty);
-                arguments.push(quote!(sample::<#ty>(#sample)));
                 body_check = if format == BodyFormat::Json {
-                    quote!(json_body(&request, #sample);)
+                    let constant = samples.constant(sample);
+                    arguments.push(quote!(sample::<#ty>(#constant)));
+                    quote!(json_body(&request, #constant);)
                 } else {
                     let pairs = form_pairs(&sample)?;
                     let pairs = pairs.iter().map(|(k, v)| quote!((#k, #v)));
-                    quote! {
-                        assert_eq!(header(&request, "content-type"), Some("application/x-www-form-urlencoded"));
-                        let mut sent: Vec<(String, String)> = url::form_urlencoded::parse(&request.body)
-                            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                            .collect();
-                        sent.sort();
-                        assert_eq!(sent, expected(&[#(#pairs),*]), "the form's fields");
-                    }
+                    let constant = samples.constant(sample);
+                    arguments.push(quote!(sample::<#ty>(#constant)));
+                    quote!(form_body(&request, &[#(#pairs),*]);)
                 };
             }
             BodyFormat::Text => {
                 let media_type = body.media_type.as_deref().unwrap_or("text/plain");
                 arguments.push(quote!("sample text"));
-                body_check = quote! {
-                    assert_eq!(header(&request, "content-type"), Some(#media_type));
-                    assert_eq!(request.body, b"sample text");
-                };
+                body_check = quote!(raw_body(&request, #media_type, b"sample text");)
             }
             BodyFormat::Binary => {
                 let media_type = body.media_type.as_deref().unwrap_or("application/octet-stream");
                 arguments.push(quote!(#runtime::client::Upload::from_bytes(&b"\x00sample file\xff"[..])));
-                body_check = quote! {
-                    assert_eq!(header(&request, "content-type"), Some(#media_type));
-                    assert_eq!(request.body, b"\x00sample file\xff");
-                };
+                body_check = quote!(raw_body(&request, #media_type, b"\x00sample file\xff");)
             }
             BodyFormat::Xml => return None,
         }
     } else if !parts.is_empty() {
-        let parts = parts.iter().map(|part| {
-            let disposition = format!("name=\"{part}\"");
-            quote!(assert!(body.contains(#disposition), "part {}", #part);)
-        });
-        body_check = quote! {
-            assert!(header(&request, "content-type").is_some_and(|t| t.starts_with("multipart/form-data; boundary=")));
-            let body = String::from_utf8_lossy(&request.body);
-            #(#parts)*
-        };
+        body_check = quote!(multipart_body(&request, &[#(#parts),*]);)
     }
 
     // The response: the first success status, with a body of its type.
     let response = operation.responses.first()?;
     let status = response.status;
     let template = match (&response.ty, response.format) {
-        (None, _) => quote!(ResponseTemplate::new(#status)),
-        (Some(_), ResponseFormat::Binary) => {
-            quote!(ResponseTemplate::new(#status).set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream"))
-        }
-        (Some(_), ResponseFormat::Text) => quote!(ResponseTemplate::new(#status).set_body_raw("text", "text/plain")),
+        (None, _) => quote!(empty(#status)),
+        (Some(_), ResponseFormat::Binary) => quote!(bytes(#status)),
+        (Some(_), ResponseFormat::Text) => quote!(text(#status)),
         (Some(ty), ResponseFormat::Negotiated) => {
-            let sample = body_sample(api, ty)?;
-            quote!(ResponseTemplate::new(#status).set_body_raw(#sample, "application/json"))
+            let constant = samples.constant(body_sample(api, ty)?);
+            quote!(json(#status, #constant))
         }
     };
-    let decoded = match &operation.output {
+    // Only what is checked is bound (clippy's let_unit_value, unused variables).
+    let (bind, decoded) = match &operation.output {
         Output::ByStatus(status_enum) => {
             let (name, variant) = (&status_enum.name, &status_enum.variants[0]);
             let pattern = if response.ty.is_some() { quote!((_)) } else { quote!() };
-            quote! {
-                assert!(matches!(result, ::#lib::#module::client::requests::#name::#variant #pattern), "the {} variant", #status);
-            }
+            let check = quote! {
+                assert!(matches!(result, #module::client::requests::#name::#variant #pattern), "the {} variant", #status);
+            };
+            (quote!(let result =), check)
         }
-        Output::OptionalBody(_) if response.ty.is_some() => quote!(assert!(result.is_some());),
-        Output::OptionalBody(_) => quote!(assert!(result.is_none());),
-        Output::Unit => quote!(),
-        Output::Body(_) => quote!(let _ = result;),
+        Output::OptionalBody(_) if response.ty.is_some() => (quote!(let result =), quote!(assert!(result.is_some());)),
+        Output::OptionalBody(_) => (quote!(let result =), quote!(assert!(result.is_none());)),
+        Output::Unit | Output::Body(_) => (quote!(), quote!()),
     };
-    // Unit results are not bound (clippy's let_unit_value).
-    let bind = (!matches!(operation.output, Output::Unit)).then(|| quote!(let result =));
 
     let method_name = &operation.rust_name;
     let method = operation.method.as_str();
     let query = query.iter().map(|(k, v)| quote!((#k, #v)));
-    let headers: Vec<TokenStream> = headers
-        .iter()
-        .map(|(name, value)| {
+    let headers = (!headers.is_empty()).then(|| {
+        let pairs = headers.iter().map(|(name, value)| {
             let name = name.to_ascii_lowercase();
-            quote!(assert_eq!(header(&request, #name), Some(#value), "header {}", #name);)
-        })
-        .collect();
+            quote!((#name, #value))
+        });
+        quote!(headers(&request, &[#(#pairs),*]);)
+    });
     // The request is bound only when something more is checked on it (unused variables warn).
-    let bind_request = (!headers.is_empty() || !body_check.is_empty()).then(|| quote!(let request =));
+    let bind_request = (headers.is_some() || !body_check.is_empty()).then(|| quote!(let request =));
     Some(quote! {
-        #[tokio::test]
+        #[::tokio::test]
         #[cfg(feature = #feature)]
         async fn #name() {
-            let server = serve(#template).await;
-            let client = #client_function(&server).await;
+            let (server, client) = #serve_function(#template).await;
             #bind client.#method_name(#(#arguments),*) #(#setters)* .await.expect("the call succeeds");
             #decoded
             #bind_request check(&server, #method, #path, &[#(#query),*]).await;
-            #(#headers)*
+            #headers
             #body_check
         }
     })
 }
 
-/// `client_<module>`: the function giving a test a client of the API, with credentials.
-fn client_function_name(api: &ir::Api) -> proc_macro2::Ident {
-    quote::format_ident!("client_{}", api.module.plain())
+/// `serve_<module>`: the function giving a test a server and a client of the API for it.
+fn serve_function_name(api: &ir::Api) -> proc_macro2::Ident {
+    quote::format_ident!("serve_{}", api.module.plain())
 }
 
-/// A client of the API for the server, speaking JSON, with sample credentials.
-fn client_function(api: &ir::Api, lib: &Ident) -> TokenStream {
-    let name = client_function_name(api);
+/// The API module imported by its name (its models are `<module>::models::Name` in the tests),
+/// and a server answering with `response` with a client of the API for it, speaking JSON, with
+/// sample credentials.
+fn serve_function(api: &ir::Api, lib: &Ident) -> TokenStream {
+    let name = serve_function_name(api);
     let module = &api.module;
     let feature = api.feature();
     let credentials = credentials(&api.auth);
     quote! {
         #[cfg(feature = #feature)]
-        #[allow(clippy::let_and_return)]
-        async fn #name(server: &MockServer) -> ::#lib::#module::Client {
-            let client = ::#lib::#module::Client::builder(server.uri())
+        use ::#lib::#module;
+
+        #[cfg(feature = #feature)]
+        async fn #name(response: ResponseTemplate) -> (MockServer, #module::Client) {
+            let server = serve(response).await;
+            let client = #module::Client::builder(server.uri())
                 .format(::#lib::Format::Json)
                 .build()
                 .expect("a client");
             #credentials
-            client
+            (server, client)
         }
     }
 }
