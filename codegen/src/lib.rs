@@ -13,6 +13,7 @@ pub mod fuzzing;
 pub mod import;
 pub mod ir;
 pub mod load;
+pub mod parallel;
 pub mod resolve;
 pub mod synth;
 pub mod write;

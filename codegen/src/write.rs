@@ -100,7 +100,7 @@ pub fn replace_dir(rendered: &Rendered, out_dir: &Path) -> Result<bool, Error> {
     remove_if_present(&staging.new)?;
     remove_if_present(&staging.old)?;
 
-    if out_dir.exists() && compare(rendered, out_dir)?.is_clean() {
+    if out_dir.exists() && up_to_date(rendered, out_dir)? {
         return Ok(false);
     }
     if let Err(error) = write_tree(rendered, &staging.new) {
@@ -217,30 +217,74 @@ impl fmt::Display for CheckReport {
 /// checkout with CRLF line endings is up to date when its text is.
 pub fn compare(rendered: &Rendered, out_dir: &Path) -> Result<CheckReport, Error> {
     let mut report = CheckReport::default();
-    let mut on_disk = BTreeMap::new();
-    if out_dir.exists() {
-        collect_files(out_dir, Path::new(""), &mut on_disk)?;
-    }
+    let mut on_disk = files_on_disk(out_dir)?;
     for (relative, expected) in &rendered.files {
         match on_disk.remove(relative) {
             None => report.missing.push(relative.clone()),
-            Some(actual) if actual == expected.as_bytes() => {}
             Some(actual) => {
-                let actual = String::from_utf8_lossy(&actual).replace("\r\n", "\n");
-                if actual == *expected {
-                    continue;
+                if let Some(actual) = stale_text(&actual, expected) {
+                    report.changed.push((relative.clone(), diff(&actual, expected)));
                 }
-                let diff = similar::TextDiff::from_lines(actual.as_str(), expected.as_str())
-                    .unified_diff()
-                    .context_radius(2)
-                    .header("on disk", "generated from the spec")
-                    .to_string();
-                report.changed.push((relative.clone(), diff));
             }
         }
     }
     report.extra = on_disk.into_keys().collect();
     Ok(report)
+}
+
+/// Whether `out_dir` holds exactly `rendered` ([`compare`] without the diffs).
+fn up_to_date(rendered: &Rendered, out_dir: &Path) -> Result<bool, Error> {
+    let on_disk = files_on_disk(out_dir)?;
+    Ok(on_disk.len() == rendered.files.len()
+        && rendered.files.iter().all(|(relative, expected)| {
+            on_disk.get(relative).is_some_and(|actual| stale_text(actual, expected).is_none())
+        }))
+}
+
+fn files_on_disk(out_dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, Error> {
+    let mut on_disk = BTreeMap::new();
+    if out_dir.exists() {
+        collect_files(out_dir, Path::new(""), &mut on_disk)?;
+    }
+    Ok(on_disk)
+}
+
+/// The text on disk (CRLF read as LF) when it is not `expected`.
+fn stale_text(actual: &[u8], expected: &str) -> Option<String> {
+    if actual == expected.as_bytes() {
+        return None;
+    }
+    let actual = String::from_utf8_lossy(actual).replace("\r\n", "\n");
+    (actual != expected).then_some(actual)
+}
+
+/// Changed lines (between the first and the last line that differ) up to which a stale file's
+/// unified diff is computed; past it, the report says where the files differ. Myers' diff costs
+/// time in the product of the changed lengths: a regenerated 50,000-line file took minutes.
+const MAX_DIFF_LINES: usize = 20_000;
+
+/// A unified diff of a stale file, or where it differs when the change is too large to diff.
+fn diff(actual: &str, expected: &str) -> String {
+    let old: Vec<&str> = actual.lines().collect();
+    let new: Vec<&str> = expected.lines().collect();
+    let prefix = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+    let suffix = old[prefix..].iter().rev().zip(new[prefix..].iter().rev()).take_while(|(a, b)| a == b).count();
+    let (old_changed, new_changed) = (old.len() - prefix - suffix, new.len() - prefix - suffix);
+    if old_changed + new_changed <= MAX_DIFF_LINES {
+        return similar::TextDiff::from_lines(actual, expected)
+            .unified_diff()
+            .context_radius(2)
+            .header("on disk", "generated from the spec")
+            .to_string();
+    }
+    format!(
+        "--- on disk\n+++ generated from the spec\n@@ too large a change to show: lines {}-{} on disk \
+         ({old_changed} lines) differ from lines {}-{} generated ({new_changed} lines) @@\n",
+        prefix + 1,
+        prefix + old_changed,
+        prefix + 1,
+        prefix + new_changed,
+    )
 }
 
 fn collect_files(root: &Path, relative: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) -> Result<(), Error> {
@@ -257,4 +301,30 @@ fn collect_files(root: &Path, relative: &Path, out: &mut BTreeMap<PathBuf, Vec<u
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::diff;
+
+    #[test]
+    fn a_small_change_is_shown_as_a_unified_diff() {
+        let diff = diff("a\nb\nc\nd\n", "a\nb\nC\nd\n");
+        assert!(diff.contains("-c\n+C\n"), "{diff}");
+        assert!(diff.starts_with("--- on disk\n+++ generated from the spec\n@@ -1,4 +1,4 @@"), "{diff}");
+    }
+
+    #[test]
+    fn a_change_too_large_to_diff_is_located() {
+        // Every line differs between the first and the last: Myers' worst case.
+        let old: String = (0..30_000).map(|i| format!("old {i}\n")).collect();
+        let new: String = (0..30_000).map(|i| format!("new {i}\n")).collect();
+        let (old, new) = (format!("same\n{old}same\n"), format!("same\n{new}same\n"));
+        let diff = diff(&old, &new);
+        assert_eq!(
+            diff,
+            "--- on disk\n+++ generated from the spec\n@@ too large a change to show: lines 2-30001 on \
+             disk (30000 lines) differ from lines 2-30001 generated (30000 lines) @@\n"
+        );
+    }
 }

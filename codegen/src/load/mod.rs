@@ -181,8 +181,9 @@ pub fn read_spec_dir(spec_root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Di
     }
 }
 
-/// Parses the files of one API. Each schema and operation is parsed on its own, so one bad item
-/// does not hide the errors of the others.
+/// Parses the files of one API, each on its own core. Each schema and operation is parsed on its
+/// own, so one bad item does not hide the errors of the others; the diagnostics come in the
+/// order of the sorted files, whichever finished first.
 pub fn parse(source: ApiSource, diagnostics: &mut Diagnostics) -> ApiAst {
     let mut files = source.files;
     files.sort_by(|a, b| a.name.cmp(&b.name));
@@ -195,37 +196,63 @@ pub fn parse(source: ApiSource, diagnostics: &mut Diagnostics) -> ApiAst {
         unparsed: Default::default(),
         incomplete: false,
     };
-    for (index, file) in files.iter().enumerate() {
-        let Some(parsed) = parse_file(file, diagnostics) else {
-            ast.incomplete = true;
-            continue;
-        };
-        if let Some(api) = parsed.api {
-            if let Some(value) = item(file, "api", api, diagnostics) {
-                ast.api.push(Located { value, file: index, path: "api".into() });
-            }
-        }
-        for (name, value) in parsed.schemas {
-            let path = format!("schemas.{name}");
-            match item(file, &path, value, diagnostics) {
-                Some(schema) => ast.schemas.push(Located { value: (name, schema), file: index, path }),
-                None => {
-                    ast.unparsed.insert(name);
-                }
-            }
-        }
-        for (name, value) in parsed.operations {
-            let path = format!("operations.{name}");
-            match item(file, &path, value, diagnostics) {
-                Some(operation) => ast.operations.push(Located { value: (name, operation), file: index, path }),
-                None => {
-                    ast.unparsed.insert(name);
-                }
-            }
-        }
+    // The largest files first (threads take from the end).
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&index| files[index].text.len());
+    let mut parsed = crate::parallel::map(order, |index| (index, parse_items(index, &files[index])));
+    parsed.sort_by_key(|(index, _)| *index);
+    for (_, items) in parsed {
+        let FileItems { api, schemas, operations, unparsed, incomplete, diagnostics: found } = items;
+        ast.api.extend(api);
+        ast.schemas.extend(schemas);
+        ast.operations.extend(operations);
+        ast.unparsed.extend(unparsed);
+        ast.incomplete |= incomplete;
+        diagnostics.0.extend(found.0);
     }
     ast.files = files;
     ast
+}
+
+/// What one file defines, and the problems found in it.
+#[derive(Default)]
+struct FileItems {
+    api: Option<Located<ast::Api>>,
+    schemas: Vec<Located<(String, ast::Schema)>>,
+    operations: Vec<Located<(String, ast::Operation)>>,
+    unparsed: Vec<String>,
+    incomplete: bool,
+    diagnostics: Diagnostics,
+}
+
+/// Parses file number `index` of an API.
+fn parse_items(index: usize, file: &SourceFile) -> FileItems {
+    let mut items = FileItems::default();
+    let diagnostics = &mut items.diagnostics;
+    let Some(parsed) = parse_file(file, diagnostics) else {
+        items.incomplete = true;
+        return items;
+    };
+    if let Some(api) = parsed.api {
+        if let Some(value) = item(file, "api", api, diagnostics) {
+            items.api = Some(Located { value, file: index, path: "api".into() });
+        }
+    }
+    for (name, value) in parsed.schemas {
+        let path = format!("schemas.{name}");
+        match item(file, &path, value, diagnostics) {
+            Some(schema) => items.schemas.push(Located { value: (name, schema), file: index, path }),
+            None => items.unparsed.push(name),
+        }
+    }
+    for (name, value) in parsed.operations {
+        let path = format!("operations.{name}");
+        match item(file, &path, value, diagnostics) {
+            Some(operation) => items.operations.push(Located { value: (name, operation), file: index, path }),
+            None => items.unparsed.push(name),
+        }
+    }
+    items
 }
 
 /// Parses a file's sections. An unknown top-level key is reported, and the known sections are
