@@ -29,6 +29,29 @@ pub fn rust_file(spec_name: &str, sources: &[PathBuf], tokens: proc_macro2::Toke
     Ok(format!("{}{}", header("//", spec_name, sources), prettyplease::unparse(&file)))
 }
 
+/// Formats items of a Rust file, as they are printed at the top level of a file or (`nested`) in a
+/// module: prettyplease prints each item on its own, so items formatted apart and joined are the
+/// file formatted whole.
+pub fn rust_items(tokens: proc_macro2::TokenStream, nested: bool) -> Result<String, Error> {
+    const MODULE: (&str, &str) = ("mod __items {\n", "}\n");
+    let tokens = if nested { quote::quote!(mod __items { #tokens }) } else { tokens };
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|error| Error::Internal(format!("emitted code does not parse: {error}")))?;
+    if file.items.is_empty()
+        || matches!(&file.items[..], [syn::Item::Mod(m)] if m.content.as_ref().is_some_and(|c| c.1.is_empty()))
+    {
+        return Ok(String::new());
+    }
+    let text = prettyplease::unparse(&file);
+    if !nested {
+        return Ok(text);
+    }
+    text.strip_prefix(MODULE.0)
+        .and_then(|text| text.strip_suffix(MODULE.1))
+        .map(str::to_owned)
+        .ok_or_else(|| Error::Internal("a module of items is not printed as expected".into()))
+}
+
 /// The `@generated` header naming the spec files, with the comment marker of the file type.
 /// Names are escaped: nothing in a file name can end the comment line.
 pub fn header(comment: &str, spec_name: &str, sources: &[PathBuf]) -> String {
@@ -305,7 +328,40 @@ fn collect_files(root: &Path, relative: &Path, out: &mut BTreeMap<PathBuf, Vec<u
 
 #[cfg(test)]
 mod tests {
+    use quote::quote;
+
     use super::diff;
+
+    /// Items of several kinds, long enough for prettyplease to break lines.
+    fn items() -> Vec<proc_macro2::TokenStream> {
+        vec![
+            quote! {
+                /// A documented struct.
+                #[derive(Clone, Debug)]
+                #[serde(rename = "aVeryLongWireNameThatMakesTheAttributeLineLong", deny_unknown_fields)]
+                pub struct First { pub field: Option<Vec<::std::collections::BTreeMap<String, Second>>> }
+            },
+            quote! { pub enum Second { A, B(u32), C { x: String } } },
+            quote! {
+                #[operation(get, GET, "/api/v1/a/very/long/template/{id}/with/segments", "getSomething")]
+                pub struct GetSomething { #[path("id")] id: String, #[query("filter", csv)] filter: Option<Vec<String>> }
+            },
+            quote! { pub fn call(a: u32, b: u32) -> u32 { if a > b { a - b } else { b.saturating_sub(a).wrapping_mul(31) } } },
+        ]
+    }
+
+    #[test]
+    fn items_formatted_apart_and_joined_are_the_file_formatted_whole() {
+        let items = items();
+        let whole = prettyplease::unparse(&syn::parse2(quote!(#(#items)*)).unwrap());
+        let apart: String = items.iter().map(|item| super::rust_items(item.clone(), false).unwrap()).collect();
+        assert_eq!(apart, whole);
+
+        let whole = prettyplease::unparse(&syn::parse2(quote!(mod __items { #(#items)* })).unwrap());
+        let apart: String = items.iter().map(|item| super::rust_items(item.clone(), true).unwrap()).collect();
+        assert_eq!(format!("mod __items {{\n{apart}}}\n"), whole);
+        assert_eq!(super::rust_items(quote!(), true).unwrap(), "");
+    }
 
     #[test]
     fn a_small_change_is_shown_as_a_unified_diff() {

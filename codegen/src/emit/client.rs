@@ -859,6 +859,19 @@ fn auth_methods(context: &Context) -> TokenStream {
     }
 }
 
+/// The request builder declarations of `operations` (a range of the API's), in order: the items
+/// of the `requests` module, emitted and formatted apart from [`emit`]'s head.
+pub fn request_items(context: &Context, operations: std::ops::Range<usize>) -> TokenStream {
+    let api = context.api;
+    // The logon operation needs credentials: it is `log_in`.
+    let logon = api.auth.session.as_ref().map(|s| s.logon_operation.0);
+    let items =
+        operations.filter(|index| Some(*index) != logon).map(|index| operation_item(context, &api.operations[index]));
+    quote!(#(#items)*)
+}
+
+/// The client file without its request builders: they go where its `requests` module holds
+/// [`super::items_marker`] (see [`request_items`]).
 pub fn emit(context: &Context) -> TokenStream {
     let super::Std { some, none, .. } = context.std();
     let api = context.api;
@@ -898,10 +911,7 @@ pub fn emit(context: &Context) -> TokenStream {
     };
     let error_impl = error_bodies(context);
 
-    // The logon operation needs credentials: it is `log_in`.
-    let skip = |op: &Operation| api.auth.session.as_ref().is_some_and(|s| api.operation(s.logon_operation).id == op.id);
-    let items: Vec<TokenStream> =
-        api.operations.iter().filter(|op| !skip(op)).map(|op| operation_item(context, op)).collect();
+    let items = super::items_marker();
     let error_body_type = error_body(&context.within(super::Scope::Requests));
     let auth_methods = auth_methods(context);
     let wait_methods = super::tasks::client_methods(context);
@@ -984,7 +994,7 @@ pub fn emit(context: &Context) -> TokenStream {
             #[allow(unused_imports)]
             use #models_module;
 
-            #(#items)*
+            #items
         }
     }
 }

@@ -17,6 +17,7 @@ mod unions;
 mod wire_tests;
 mod xml;
 
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -177,18 +178,70 @@ impl<'a> Context<'a> {
     }
 }
 
-/// What a job produces: a Rust file's tokens (formatted by the runner) or finished text.
+/// What a job produces: a Rust file's tokens (formatted by the runner), some of its items, or
+/// finished text.
 enum Content {
     /// Tokens of a Rust file and the spec files it comes from; `None`: nothing to write.
     Rust(Vec<PathBuf>, Option<TokenStream>),
+    /// Items of a Rust file whose other job emitted the rest with [`items_marker`] where these
+    /// go: at the top level of the file, or (`nested`) in one of its modules.
+    Items {
+        tokens: TokenStream,
+        nested: bool,
+    },
     Text(String),
 }
 
-/// One file to render: its path and the job that emits it.
-type Job<'a> = (PathBuf, Box<dyn FnOnce() -> Result<Content, Error> + Send + 'a>);
+/// One job: the file it is part of, its piece of the file (0: the whole file, or its head when
+/// pieces of items follow), the work it stands for (largest first), and the work itself.
+struct Job<'a> {
+    path: PathBuf,
+    piece: usize,
+    weight: usize,
+    emit: Box<dyn FnOnce() -> Result<Content, Error> + Send + 'a>,
+}
 
-/// A rendered file, or why it could not be rendered.
-type JobResult = (PathBuf, Result<String, Error>);
+impl<'a> Job<'a> {
+    fn new(path: impl Into<PathBuf>, emit: impl FnOnce() -> Result<Content, Error> + Send + 'a) -> Self {
+        Job { path: path.into(), piece: 0, weight: 1, emit: Box::new(emit) }
+    }
+}
+
+/// Items per piece of a big file: pieces are emitted and formatted on any core, so the models and
+/// the client of a large API do not each keep one core busy while the other waits.
+const ITEMS_PER_PIECE: usize = 100;
+
+/// A constant standing where a file's items go, in the head emitted without them; the runner puts
+/// the formatted items in its place.
+pub(crate) fn items_marker() -> TokenStream {
+    quote!(
+        const __ITEMS__: () = ();
+    )
+}
+
+/// The marker as prettyplease prints it (with the indentation of its module before it).
+const ITEMS_MARKER_LINE: &str = "const __ITEMS__: () = ();\n";
+
+/// Pieces of `count` items, each emitted by `emit` from its range of them.
+fn item_pieces<'a>(
+    path: &Path,
+    count: usize,
+    emit: impl Fn(std::ops::Range<usize>) -> Content + Send + Sync + Copy + 'a,
+) -> Vec<Job<'a>> {
+    (0..count)
+        .step_by(ITEMS_PER_PIECE)
+        .enumerate()
+        .map(|(index, start)| {
+            let range = start..count.min(start + ITEMS_PER_PIECE);
+            Job {
+                path: path.to_owned(),
+                piece: index + 1,
+                weight: range.len(),
+                emit: Box::new(move || Ok(emit(range))),
+            }
+        })
+        .collect()
+}
 
 /// CPU time of the two halves of rendering, summed over the threads (`cargo xtask bench`).
 #[derive(Debug, Default, Clone, Copy)]
@@ -199,8 +252,9 @@ pub struct RenderTimes {
     pub format: Duration,
 }
 
-/// Renders the whole generated crate as it should be written to `out_dir`. Files are rendered on
-/// all cores (formatting dominates the run time); the result does not depend on which finishes first.
+/// Renders the whole generated crate as it should be written to `out_dir`. Files, and the pieces
+/// of big files, are rendered on all cores (formatting dominates the run time); the result does
+/// not depend on which finishes first.
 pub fn render(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Result<Rendered, Error> {
     render_timed(krate, spec, out_dir).map(|(rendered, _)| rendered)
 }
@@ -213,64 +267,63 @@ pub fn render_timed(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Resul
 
     let mut jobs: Vec<Job> = Vec::new();
     let runtime_path = write::slash(&relative_path(out_dir, &krate.runtime_dir));
-    jobs.push((
-        PathBuf::from("Cargo.toml"),
-        Box::new(move || cargo::manifest(krate, spec, &runtime_path).map(Content::Text)),
-    ));
+    jobs.push(Job::new("Cargo.toml", move || cargo::manifest(krate, spec, &runtime_path).map(Content::Text)));
     let files = all_files.clone();
-    jobs.push((PathBuf::from("src/lib.rs"), Box::new(move || Ok(Content::Rust(files, Some(lib_rs(krate, spec)))))));
+    jobs.push(Job::new("src/lib.rs", move || Ok(Content::Rust(files, Some(lib_rs(krate, spec))))));
     for api in &spec.apis {
         let dir = PathBuf::from("src").join(api.module.as_str());
         let schema_files = sources(api.schemas.iter().map(|s| &s.file));
-        jobs.push((
-            dir.join("models.rs"),
-            Box::new(move || {
-                let context = Context { api, runtime, models: ModelsPath::Local, scope: Scope::Models };
-                Ok(Content::Rust(schema_files, Some(models::emit(&context))))
-            }),
-        ));
-        jobs.push((
-            dir.join("client.rs"),
-            Box::new(move || {
-                let context = Context { api, runtime, models: ModelsPath::Imported, scope: Scope::Other };
-                Ok(Content::Rust(api.files.clone(), Some(client::emit(&context))))
-            }),
-        ));
-        jobs.push((
-            dir.join("mod.rs"),
-            Box::new(move || {
-                let context = Context { api, runtime, models: ModelsPath::Crate, scope: Scope::Other };
-                Ok(Content::Rust(api.files.clone(), Some(api_mod_rs(&context))))
-            }),
-        ));
+        let models = Context { api, runtime, models: ModelsPath::Local, scope: Scope::Models };
+        let path = dir.join("models.rs");
+        jobs.push(Job::new(&path, move || Ok(Content::Rust(schema_files, Some(models::emit(&models))))));
+        jobs.extend(item_pieces(&path, api.schemas.len(), move |range| Content::Items {
+            tokens: models::schema_items(&models, range),
+            nested: false,
+        }));
+        let client = Context { api, runtime, models: ModelsPath::Imported, scope: Scope::Other };
+        let path = dir.join("client.rs");
+        jobs.push(Job::new(&path, move || Ok(Content::Rust(api.files.clone(), Some(client::emit(&client))))));
+        jobs.extend(item_pieces(&path, api.operations.len(), move |range| Content::Items {
+            tokens: client::request_items(&client, range),
+            nested: true,
+        }));
+        let context = Context { api, runtime, models: ModelsPath::Crate, scope: Scope::Other };
+        jobs.push(Job::new(dir.join("mod.rs"), move || {
+            Ok(Content::Rust(api.files.clone(), Some(api_mod_rs(&context))))
+        }));
     }
     let test_dir = out_dir.join("tests");
     let files = all_files.clone();
-    jobs.push((
-        PathBuf::from("tests/documented_examples.rs"),
-        Box::new(move || {
-            let tokens = tests::documented_examples(spec, runtime, &krate.lib, |example| {
-                write::slash(&relative_path(&test_dir, &krate.spec_dir.join(&example.file)))
-            });
-            Ok(Content::Rust(files, tokens))
-        }),
-    ));
+    jobs.push(Job::new("tests/documented_examples.rs", move || {
+        let tokens = tests::documented_examples(spec, runtime, &krate.lib, |example| {
+            write::slash(&relative_path(&test_dir, &krate.spec_dir.join(&example.file)))
+        });
+        Ok(Content::Rust(files, tokens))
+    }));
     let files = all_files.clone();
-    jobs.push((
-        PathBuf::from("tests/operations_on_the_wire.rs"),
-        Box::new(move || Ok(Content::Rust(files, wire_tests::operations(spec, runtime, &krate.lib)))),
-    ));
-    jobs.push((
-        PathBuf::from("tests/sensitive_debug.rs"),
-        Box::new(move || Ok(Content::Rust(all_files, tests::sensitive_debug(spec, runtime, &krate.lib)))),
-    ));
+    let operations = spec.apis.iter().map(|api| api.operations.len()).sum();
+    jobs.push(Job {
+        weight: operations,
+        ..Job::new("tests/operations_on_the_wire.rs", move || {
+            Ok(Content::Rust(files, wire_tests::operations(spec, runtime, &krate.lib)))
+        })
+    });
+    jobs.push(Job::new("tests/sensitive_debug.rs", move || {
+        Ok(Content::Rust(all_files, tests::sensitive_debug(spec, runtime, &krate.lib)))
+    }));
 
-    // Models and clients are the big files: at the end of the queue, so they are taken first.
-    jobs.sort_by_key(|(path, _)| path.ends_with("models.rs") || path.ends_with("client.rs"));
+    // The largest at the end of the queue, so they are taken first.
+    jobs.sort_by_key(|job| job.weight);
     let times = Mutex::new(RenderTimes::default());
+    let results = crate::parallel::map(jobs, |job| (job.path, job.piece, finish(spec_name, job.emit, &times)));
+    let mut pieces: BTreeMap<PathBuf, BTreeMap<usize, String>> = BTreeMap::new();
+    for (path, piece, text) in results {
+        pieces.entry(path).or_default().insert(piece, text?);
+    }
     let mut rendered = Rendered::default();
-    for (path, contents) in run_parallel(jobs, |job| finish(spec_name, job, &times))? {
-        let contents = contents?;
+    for (path, mut pieces) in pieces {
+        let head = pieces.remove(&0).unwrap_or_default();
+        let contents = if pieces.is_empty() { head } else { with_items(&path, head, pieces.into_values())? };
         // An empty file means the job had nothing to write (no examples, say).
         if !contents.is_empty() {
             rendered.files.insert(path, contents);
@@ -278,6 +331,24 @@ pub fn render_timed(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Resul
     }
     let times = times.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     Ok((rendered, times))
+}
+
+/// A file's head with its formatted items in the place of the marker line (a line holding the
+/// marker and its indentation only: a comment quoting it is not it).
+fn with_items(path: &Path, head: String, items: impl Iterator<Item = String>) -> Result<String, Error> {
+    let mut markers = head.match_indices(ITEMS_MARKER_LINE).map(|(at, _)| at).filter(|&at| {
+        let line_start = head[..at].rfind('\n').map_or(0, |newline| newline + 1);
+        head[line_start..at].bytes().all(|b| b == b' ')
+    });
+    let (Some(at), None) = (markers.next(), markers.next()) else {
+        return Err(Error::Internal(format!("{}: not one line marks where the items go", path.display())));
+    };
+    let line_start = head[..at].rfind('\n').map_or(0, |newline| newline + 1);
+    let mut contents = String::with_capacity(head.len());
+    contents.push_str(&head[..line_start]);
+    items.for_each(|items| contents.push_str(&items));
+    contents.push_str(&head[at + ITEMS_MARKER_LINE.len()..]);
+    Ok(contents)
 }
 
 /// Runs a job and formats what it emitted, adding the time of each half to `times`.
@@ -293,44 +364,13 @@ fn finish<'a>(
         Content::Text(text) => Ok(text),
         Content::Rust(_, None) => Ok(String::new()),
         Content::Rust(sources, Some(tokens)) => write::rust_file(spec_name, &sources, tokens),
+        Content::Items { tokens, nested } => write::rust_items(tokens, nested),
     };
     if let Ok(mut times) = times.lock() {
         times.emit += emitted - start;
         times.format += emitted.elapsed();
     }
     text
-}
-
-/// Runs the jobs on as many threads as there are cores, taking them from the end of the list.
-/// Every job's result is returned, or an internal error: never fewer files than jobs.
-fn run_parallel<'a>(
-    jobs: Vec<Job<'a>>,
-    run: impl Fn(Box<dyn FnOnce() -> Result<Content, Error> + Send + 'a>) -> Result<String, Error> + Sync,
-) -> Result<Vec<JobResult>, Error> {
-    let count = jobs.len();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
-    let queue = Mutex::new(jobs);
-    let results = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let job = match queue.lock() {
-                    Ok(mut queue) => queue.pop(),
-                    Err(_) => None,
-                };
-                let Some((path, job)) = job else { break };
-                let result = run(job);
-                if let Ok(mut results) = results.lock() {
-                    results.push((path, result));
-                }
-            });
-        }
-    });
-    let results = results.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if results.len() != count {
-        return Err(Error::Internal(format!("{} of {count} files were rendered", results.len())));
-    }
-    Ok(results)
 }
 
 /// One line of comment text: control and bidi characters escaped (see `docs::clean`), so no
@@ -510,4 +550,21 @@ fn relative_path(from: &Path, to: &Path) -> PathBuf {
         out.push(part);
     }
     out
+}
+
+#[cfg(test)]
+mod pieces_tests {
+    use std::path::Path;
+
+    #[test]
+    fn items_take_the_marker_line_and_only_it() {
+        let head = "//! Quoting const __ITEMS__: () = ();\n//! const __ITEMS__: () = ();\npub mod requests {\n    use x;\n    const __ITEMS__: () = ();\n}\n";
+        let items = ["    struct A;\n".to_owned(), "    struct B;\n".to_owned()];
+        let joined = super::with_items(Path::new("f.rs"), head.to_owned(), items.into_iter()).unwrap();
+        assert_eq!(
+            joined,
+            "//! Quoting const __ITEMS__: () = ();\n//! const __ITEMS__: () = ();\npub mod requests {\n    use x;\n    struct A;\n    struct B;\n}\n"
+        );
+        assert!(super::with_items(Path::new("f.rs"), "struct A;\n".into(), std::iter::empty()).is_err());
+    }
 }

@@ -9,39 +9,44 @@ use super::types::rust_type;
 use super::Context;
 use crate::ir::{self, BodyFormat, Format, Primitive, Schema, SchemaKind, Type};
 
+/// The schema types of `schemas` (a range of the API's), in order: the items of the models file,
+/// emitted and formatted apart from [`emit`]'s head.
+pub fn schema_items(context: &Context, schemas: std::ops::Range<usize>) -> TokenStream {
+    let api = context.api;
+    let items = api.schemas[schemas].iter().map(|schema| {
+        let xml = api.speaks(Format::Xml);
+        match &schema.kind {
+            SchemaKind::Object(object) => {
+                let codecs = xml.then(|| super::xml::object_codecs(context, schema, object));
+                let ty = object_type(context, schema, object);
+                quote! { #ty #codecs }
+            }
+            SchemaKind::Enum(values) => {
+                let codecs = xml.then(|| super::xml::enum_scalar(context, schema));
+                let ty = enum_type(context, schema, values);
+                quote! { #ty #codecs }
+            }
+            SchemaKind::String => {
+                let codecs = xml.then(|| super::xml::string_scalar(context, schema));
+                let ty = string_type(context, schema);
+                quote! { #ty #codecs }
+            }
+            SchemaKind::Union(union) => super::unions::union_type(context, schema, union),
+            SchemaKind::Alias(ty) => {
+                let docs = schema_docs(schema);
+                let name = &schema.rust_name;
+                let ty = rust_type(context, ty);
+                quote! { #docs pub type #name = #ty; }
+            }
+        }
+    });
+    quote!(#(#items)*)
+}
+
+/// The models file without its schema types: they go where it holds [`super::items_marker`]
+/// (see [`schema_items`]).
 pub fn emit(context: &Context) -> TokenStream {
     let api = context.api;
-    let items: Vec<TokenStream> = api
-        .schemas
-        .iter()
-        .map(|schema| {
-            let xml = api.speaks(Format::Xml);
-            match &schema.kind {
-                SchemaKind::Object(object) => {
-                    let codecs = xml.then(|| super::xml::object_codecs(context, schema, object));
-                    let ty = object_type(context, schema, object);
-                    quote! { #ty #codecs }
-                }
-                SchemaKind::Enum(values) => {
-                    let codecs = xml.then(|| super::xml::enum_scalar(context, schema));
-                    let ty = enum_type(context, schema, values);
-                    quote! { #ty #codecs }
-                }
-                SchemaKind::String => {
-                    let codecs = xml.then(|| super::xml::string_scalar(context, schema));
-                    let ty = string_type(context, schema);
-                    quote! { #ty #codecs }
-                }
-                SchemaKind::Union(union) => super::unions::union_type(context, schema, union),
-                SchemaKind::Alias(ty) => {
-                    let docs = schema_docs(schema);
-                    let name = &schema.rust_name;
-                    let ty = rust_type(context, ty);
-                    quote! { #docs pub type #name = #ty; }
-                }
-            }
-        })
-        .collect();
     let members_module = (!api.json_members.is_empty()).then(|| {
         let runtime = &context.runtime();
         let members = api.json_members.iter().map(|member| {
@@ -68,6 +73,7 @@ pub fn emit(context: &Context) -> TokenStream {
     let module_docs = docs::inner(Some(&format!("Data types of the {}.", api.title)));
     let task_status = super::tasks::task_status(context);
     let runtime = &context.runtime();
+    let items = super::items_marker();
     quote! {
         #module_docs
 
@@ -75,7 +81,7 @@ pub fn emit(context: &Context) -> TokenStream {
         #[allow(unused_imports)]
         use #runtime as rt;
 
-        #(#items)*
+        #items
 
         #task_status
 
