@@ -1,5 +1,5 @@
 //! Round trips of documented bodies, called by the tests `codegen` generates from the spec's
-//! examples (feature `testing`). Each helper decodes the body, encodes the value, decodes that
+//! examples (feature `testing`); the helpers of the generated tests on the wire are in [`wire`]. Each helper decodes the body, encodes the value, decodes that
 //! again, and checks that nothing was lost:
 //!
 //! - the two decoded values are equal;
@@ -11,6 +11,8 @@
 //! JSON tree comparison and compares XML children without their order.
 //!
 //! They panic with a message that says which step failed: they are test assertions.
+
+pub mod wire;
 
 use std::fmt::Debug;
 

@@ -47,11 +47,8 @@ struct Dependencies<'a> {
 struct DevDependencies<'a> {
     #[serde(flatten)]
     runtime: std::collections::BTreeMap<&'a str, PathDependency<'a>>,
-    // The tests on the wire: a loopback server, an async test runtime, JSON and form decoding.
-    wiremock: &'a str,
+    // The tests on the wire run on tokio (their helpers and server are the runtime's `testing`).
     tokio: VersionDependency<'a>,
-    serde_json: &'a str,
-    url: &'a str,
 }
 
 #[derive(Serialize)]
@@ -114,10 +111,7 @@ pub fn manifest(krate: &ir::Crate, spec: &ir::Spec, runtime_path: &str) -> Resul
                 PathDependency { path: runtime_path, default_features: true, features: &["testing"] },
             )]
             .into(),
-            wiremock: "0.6",
             tokio: VersionDependency { version: "1", features: &["macros", "rt"] },
-            serde_json: "1",
-            url: "2",
         },
         features,
     };

@@ -57,115 +57,12 @@ pub fn operations(spec: &ir::Spec, runtime_name: &Ident, lib: &Ident) -> Option<
             #[rustfmt::skip]
             #[allow(non_snake_case, unused_imports, dead_code)]
             mod wire {
-                // Paths from the root: an API module imported below may have any snake_case name.
-                use ::wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-                /// The query pairs, sorted (their order carries no meaning here).
-                fn query(request: &Request) -> Vec<(String, String)> {
-                    let mut pairs: Vec<(String, String)> =
-                        request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-                    pairs.sort();
-                    pairs
-                }
-
-                fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
-                    request.headers.get(name).and_then(|v| v.to_str().ok())
-                }
-
-                fn expected(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-                    let mut pairs: Vec<(String, String)> =
-                        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-                    pairs.sort();
-                    pairs
-                }
-
-                /// A response without a body.
-                fn empty(status: u16) -> ResponseTemplate {
-                    ResponseTemplate::new(status)
-                }
-
-                /// A JSON response.
-                fn json(status: u16, body: &str) -> ResponseTemplate {
-                    ResponseTemplate::new(status).set_body_raw(body, "application/json")
-                }
-
-                /// A text response.
-                fn text(status: u16) -> ResponseTemplate {
-                    ResponseTemplate::new(status).set_body_raw("text", "text/plain")
-                }
-
-                /// A binary response.
-                fn bytes(status: u16) -> ResponseTemplate {
-                    ResponseTemplate::new(status).set_body_raw(b"\x00bytes".to_vec(), "application/octet-stream")
-                }
-
-                /// Answers every request with `response`; returns the server.
-                async fn serve(response: ResponseTemplate) -> MockServer {
-                    let server = MockServer::start().await;
-                    Mock::given(::wiremock::matchers::any()).respond_with(response).mount(&server).await;
-                    server
-                }
-
-                /// The one request the server received.
-                async fn received(server: &MockServer) -> Request {
-                    let mut requests = server.received_requests().await.expect("recording is on");
-                    assert_eq!(requests.len(), 1, "one request");
-                    requests.remove(0)
-                }
-
-                /// The one request, checked: its method, path and query pairs.
-                async fn check(server: &MockServer, method: &str, path: &str, query_pairs: &[(&str, &str)]) -> Request {
-                    let request = received(server).await;
-                    assert_eq!(request.method.as_str(), method);
-                    assert_eq!(request.url.path(), path);
-                    assert_eq!(query(&request), expected(query_pairs));
-                    request
-                }
-
-                /// The request's headers of these names have these values.
-                fn headers(request: &Request, expected: &[(&str, &str)]) {
-                    for (name, value) in expected {
-                        assert_eq!(header(request, name), Some(*value), "header {name}");
-                    }
-                }
-
-                /// A JSON body sent as the sample, member by member.
-                fn json_body(request: &Request, sample: &str) {
-                    assert_eq!(header(request, "content-type"), Some("application/json"));
-                    let sent: ::serde_json::Value = ::serde_json::from_slice(&request.body).expect("a JSON body");
-                    let sample: ::serde_json::Value = ::serde_json::from_str(sample).expect("a JSON sample");
-                    assert_eq!(sent, sample, "the body, member by member");
-                }
-
-                /// A form body with these fields.
-                fn form_body(request: &Request, fields: &[(&str, &str)]) {
-                    assert_eq!(header(request, "content-type"), Some("application/x-www-form-urlencoded"));
-                    let mut sent: Vec<(String, String)> = ::url::form_urlencoded::parse(&request.body)
-                        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                        .collect();
-                    sent.sort();
-                    assert_eq!(sent, expected(fields), "the form's fields");
-                }
-
-                /// A body sent as these bytes, of this media type.
-                fn raw_body(request: &Request, media_type: &str, body: &[u8]) {
-                    assert_eq!(header(request, "content-type"), Some(media_type));
-                    assert_eq!(request.body, body);
-                }
-
-                /// A multipart body with these parts.
-                fn multipart_body(request: &Request, parts: &[&str]) {
-                    assert!(header(request, "content-type").is_some_and(|t| t.starts_with("multipart/form-data; boundary=")));
-                    let body = String::from_utf8_lossy(&request.body);
-                    for part in parts {
-                        assert!(body.contains(&format!("name=\"{part}\"")), "part {part}");
-                    }
-                }
-
-                /// A value from its JSON sample.
-                fn sample<T: ::serde::de::DeserializeOwned>(json: &str) -> T {
-                    #runtime::json::from_str(json).expect("a sample")
-                }
+                // The runtime's helpers by name: an API module imported below has a snake_case name
+                // of its own, which may be any of them (modules and functions do not clash).
+                use #runtime::testing::wire::{
+                    bytes, check, empty, form_body, headers, json, json_body, multipart_body, raw_body, sample, serve,
+                    text, MockServer, ResponseTemplate,
+                };
 
                 #(#samples)*
 
