@@ -1,6 +1,6 @@
 //! Every operation on the wire, called by the tests `codegen` generates (feature `testing`): a
 //! loopback server ([`serve`]) answering with a response built from the schema ([`json`],
-//! [`empty`], [`text`], [`bytes`]), then checks of the one request it received: method, path and
+//! [`empty`], [`text`], [`bytes()`]), then checks of the one request it received: method, path and
 //! query ([`check`]), headers ([`headers`]) and body ([`json_body`], [`form_body`], [`raw_body`],
 //! [`multipart_body`]).
 //!
