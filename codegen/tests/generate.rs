@@ -177,3 +177,29 @@ fn a_runtime_package_named_otherwise_is_named_everywhere() {
     assert!(text.contains("use ::my_runtime as rt;") && text.contains("rt::Deserialize"));
     assert!(!text.contains("veeam_runtime"), "the default runtime name is left somewhere");
 }
+
+/// An API without schemas: its models file has a head and no items, and the place its items
+/// would go leaves nothing behind.
+#[test]
+fn an_api_without_schemas_renders_without_a_trace_of_its_items() {
+    let api = codegen::load::SourceFile {
+        name: PathBuf::from("bare/api.yaml"),
+        text: "api:\n  name: bare\n  title: Bare\n  base_path: /api\n  formats:\n    supported: [json]\n    default: json\n"
+            .into(),
+    };
+    let operations = codegen::load::SourceFile {
+        name: PathBuf::from("bare/operations.yaml"),
+        text: "operations:\n  ping:\n    method: GET\n    path: /ping\n    responses:\n      '204':\n        description: up\n"
+            .into(),
+    };
+    let crate_yaml = "crate:\n  name: bare-api\n  version: 0.0.0\n  description: Bare\n  runtime:\n    package: veeam-runtime\n    path: ../runtime\n";
+    let source = codegen::load::ApiSource { dir: PathBuf::from("bare"), files: vec![api, operations] };
+    let rendered = codegen::render_in_memory(crate_yaml, vec![source], Path::new("spec"), &out_dir()).expect("renders");
+    let models = &rendered.files[Path::new("src/bare/models.rs")];
+    let client = &rendered.files[Path::new("src/bare/client.rs")];
+    for file in [models, client] {
+        assert!(!file.contains("__ITEMS__"), "{file}");
+        syn::parse_file(file).expect("a Rust file");
+    }
+    assert!(client.contains("pub struct Ping<'a>"), "{client}");
+}

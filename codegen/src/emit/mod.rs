@@ -266,6 +266,8 @@ pub fn render_timed(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Resul
     let all_files = sources(spec.apis.iter().flat_map(|api| api.files.iter()));
 
     let mut jobs: Vec<Job> = Vec::new();
+    // Files whose head marks where their items go (even when there are none).
+    let mut with_pieces = std::collections::HashSet::new();
     let runtime_path = write::slash(&relative_path(out_dir, &krate.runtime_dir));
     jobs.push(Job::new("Cargo.toml", move || cargo::manifest(krate, spec, &runtime_path).map(Content::Text)));
     let files = all_files.clone();
@@ -275,6 +277,7 @@ pub fn render_timed(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Resul
         let schema_files = sources(api.schemas.iter().map(|s| &s.file));
         let models = Context { api, runtime, models: ModelsPath::Local, scope: Scope::Models };
         let path = dir.join("models.rs");
+        with_pieces.insert(path.clone());
         jobs.push(Job::new(&path, move || Ok(Content::Rust(schema_files, Some(models::emit(&models))))));
         jobs.extend(item_pieces(&path, api.schemas.len(), move |range| Content::Items {
             tokens: models::schema_items(&models, range),
@@ -282,6 +285,7 @@ pub fn render_timed(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Resul
         }));
         let client = Context { api, runtime, models: ModelsPath::Imported, scope: Scope::Other };
         let path = dir.join("client.rs");
+        with_pieces.insert(path.clone());
         jobs.push(Job::new(&path, move || Ok(Content::Rust(api.files.clone(), Some(client::emit(&client))))));
         jobs.extend(item_pieces(&path, api.operations.len(), move |range| Content::Items {
             tokens: client::request_items(&client, range),
@@ -323,7 +327,7 @@ pub fn render_timed(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Resul
     let mut rendered = Rendered::default();
     for (path, mut pieces) in pieces {
         let head = pieces.remove(&0).unwrap_or_default();
-        let contents = if pieces.is_empty() { head } else { with_items(&path, head, pieces.into_values())? };
+        let contents = if with_pieces.contains(&path) { with_items(&path, head, pieces.into_values())? } else { head };
         // An empty file means the job had nothing to write (no examples, say).
         if !contents.is_empty() {
             rendered.files.insert(path, contents);
