@@ -156,18 +156,29 @@ pub(crate) fn serialize(input: &DeriveInput) -> syn::Result<TokenStream> {
                 skips.push(quote!(let #skip = #skip_if(&self.#member);));
                 skipped.push(skip.clone());
                 statements.push(quote! {
-                    if #skip { __state.skip_field(#name)?; } else { __state.serialize_field(#name, #value)?; }
+                    let __written = if #skip { __state.skip_field(#name) } else { __state.serialize_field(#name, #value) };
+                    if let ::std::result::Result::Err(__e) = __written { return ::std::result::Result::Err(__e); }
                 });
             }
-            None => statements.push(quote!(__state.serialize_field(#name, #value)?;)),
+            None => statements.push(quote! {
+                if let ::std::result::Result::Err(__e) = __state.serialize_field(#name, #value) {
+                    return ::std::result::Result::Err(__e);
+                }
+            }),
         }
     }
     let count = container.fields.len();
+    // Errors are returned by `match`/`if let`, not `?`: each `?` makes the compiler solve `Try` and
+    // `From` for the serializer's error type, and on a model's dozen of them that was a third of
+    // its type and borrow checking (BENCHMARKS.md, "Where it goes by part").
     let body = quote! {
         use #serde::ser::SerializeStruct as _;
         #(#wrappers)*
         #(#skips)*
-        let mut __state = __serializer.serialize_struct(#type_name, #count #(- usize::from(#skipped))*)?;
+        let mut __state = match __serializer.serialize_struct(#type_name, #count #(- usize::from(#skipped))*) {
+            ::std::result::Result::Ok(__state) => __state,
+            ::std::result::Result::Err(__e) => return ::std::result::Result::Err(__e),
+        };
         #(#statements)*
         __state.end()
     };
@@ -233,13 +244,14 @@ pub(crate) fn deserialize(input: &DeriveInput) -> syn::Result<TokenStream> {
                 quote!(#slot)
             }
         };
-        arms.push(quote!(#index => #derive::value(&mut __map, &mut #slot, #name)?,));
+        arms.push(quote!(#index => #derive::value(&mut __map, &mut #slot, #name),));
         initializers.push(if field.default {
             quote!(#member: #taken.unwrap_or_default(),)
         } else {
-            quote!(#member: #derive::required::<_, __A::Error>(#taken, #name)?,)
+            quote!(#member: match #derive::required::<_, __A::Error>(#taken, #name) { ::std::result::Result::Ok(__v) => __v, ::std::result::Result::Err(__e) => return ::std::result::Result::Err(__e) },)
         });
     }
+    // No `?` here either (see `serialize`): one `match` on each member's read.
     let body = quote! {
         struct __Visitor;
         impl<'de> #serde::de::Visitor<'de> for __Visitor {
@@ -250,10 +262,18 @@ pub(crate) fn deserialize(input: &DeriveInput) -> syn::Result<TokenStream> {
             fn visit_map<__A: #serde::de::MapAccess<'de>>(self, mut __map: __A) -> ::std::result::Result<#ident, __A::Error> {
                 #(#wrappers)*
                 #(#slots)*
-                while let ::std::option::Option::Some(__key) = __map.next_key_seed(#derive::Key(|__name| match __name { #(#keys)* _ => #derive::UNKNOWN }))? {
-                    match __key {
+                loop {
+                    let __key = match __map.next_key_seed(#derive::Key(|__name| match __name { #(#keys)* _ => #derive::UNKNOWN })) {
+                        ::std::result::Result::Ok(::std::option::Option::Some(__key)) => __key,
+                        ::std::result::Result::Ok(::std::option::Option::None) => break,
+                        ::std::result::Result::Err(__e) => return ::std::result::Result::Err(__e),
+                    };
+                    let __read = match __key {
                         #(#arms)*
-                        _ => #derive::skip(&mut __map)?,
+                        _ => #derive::skip(&mut __map),
+                    };
+                    if let ::std::result::Result::Err(__e) = __read {
+                        return ::std::result::Result::Err(__e);
                     }
                 }
                 ::std::result::Result::Ok(#ident { #(#initializers)* })
