@@ -24,9 +24,7 @@ pub struct Rendered {
 /// Formats a Rust file with prettyplease and stamps it with the `@generated` header.
 /// `sources` are the spec files it comes from, relative to the spec folder named `spec_name`.
 pub fn rust_file(spec_name: &str, sources: &[PathBuf], tokens: proc_macro2::TokenStream) -> Result<String, Error> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|error| Error::Internal(format!("emitted code does not parse: {error}")))?;
-    Ok(format!("{}{}", header("//", spec_name, sources), prettyplease::unparse(&file)))
+    Ok(format!("{}{}", header("//", spec_name, sources), format(tokens)?))
 }
 
 /// Formats items of a Rust file, as they are printed at the top level of a file or (`nested`) in a
@@ -34,22 +32,24 @@ pub fn rust_file(spec_name: &str, sources: &[PathBuf], tokens: proc_macro2::Toke
 /// file formatted whole.
 pub fn rust_items(tokens: proc_macro2::TokenStream, nested: bool) -> Result<String, Error> {
     const MODULE: (&str, &str) = ("mod __items {\n", "}\n");
-    let tokens = if nested { quote::quote!(mod __items { #tokens }) } else { tokens };
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|error| Error::Internal(format!("emitted code does not parse: {error}")))?;
-    if file.items.is_empty()
-        || matches!(&file.items[..], [syn::Item::Mod(m)] if m.content.as_ref().is_some_and(|c| c.1.is_empty()))
-    {
+    if tokens.is_empty() {
         return Ok(String::new());
     }
-    let text = prettyplease::unparse(&file);
     if !nested {
-        return Ok(text);
+        return format(tokens);
     }
+    let text = format(quote::quote!(mod __items { #tokens }))?;
     text.strip_prefix(MODULE.0)
         .and_then(|text| text.strip_suffix(MODULE.1))
         .map(str::to_owned)
         .ok_or_else(|| Error::Internal("a module of items is not printed as expected".into()))
+}
+
+/// Rust tokens parsed with syn and printed with prettyplease.
+fn format(tokens: proc_macro2::TokenStream) -> Result<String, Error> {
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|error| Error::Internal(format!("emitted code does not parse: {error}")))?;
+    Ok(prettyplease::unparse(&file))
 }
 
 /// The `@generated` header naming the spec files, with the comment marker of the file type.
