@@ -1,11 +1,12 @@
-//! XML for generated models, on quick-xml.
+//! XML for generated models.
 //!
-//! Reading parses the document once into a flat arena of elements that borrow their names and
-//! text from the input ([`Document`]); generated `FromXml` impls then pick what they need from it
-//! in any order, skipping what they do not know. The cost is linear in the document: no element
+//! Reading parses the document once, with the runtime's own reader (`parse`), into a flat arena
+//! of elements that borrow their names and text from the input ([`Document`]); generated
+//! `FromXml` impls then pick what they need from it in any order, skipping what they do not know. The cost is linear in the document: no element
 //! stores its path (an error computes it from parent links, only when it happens), and nesting
 //! deeper than a limit (default [`DEFAULT_MAX_DEPTH`]) is refused as it is read. Writing streams
-//! elements in the order generated `ToXml` impls give, which is the spec's (the XSD's) order.
+//! elements in the order generated `ToXml` impls give, which is the spec's (the XSD's) order, with
+//! quick-xml's writer.
 //!
 //! Names are matched by local name within the document's namespace: a child or attribute counts
 //! when it is in the same namespace as the element it sits in, or in none.
@@ -14,8 +15,8 @@ use std::borrow::Cow;
 use std::fmt;
 
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
+
+mod parse;
 
 /// How deep elements may nest in a document read with [`from_str`].
 pub const DEFAULT_MAX_DEPTH: usize = 128;
@@ -163,245 +164,7 @@ struct Attribute<'a> {
     value: Cow<'a, str>,
 }
 
-/// `piece` as a slice of `text`, when it is one (quick-xml hands out slices of the input when
-/// nothing needed unescaping): it then lives as long as the input.
-fn within<'a>(text: &'a str, piece: &str) -> Option<&'a str> {
-    let start = (piece.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
-    let end = start.checked_add(piece.len())?;
-    text.get(start..end)
-}
-
-/// Text of a predefined entity.
-fn entity(name: &str) -> Option<char> {
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        _ => return None,
-    })
-}
-
-/// Appends to a node's text, borrowing while it is one piece of the input.
-fn push_text<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
-    if text.is_empty() {
-        *text = piece;
-    } else {
-        text.to_mut().push_str(&piece);
-    }
-}
-
 impl<'a> Document<'a> {
-    /// Parses a whole document, elements nesting up to [`DEFAULT_MAX_DEPTH`].
-    pub fn parse(text: &'a str) -> Result<Self, Error> {
-        Self::parse_with_depth(text, DEFAULT_MAX_DEPTH)
-    }
-
-    /// Parses a whole document; malformed XML, or elements nested deeper than `max_depth`, are an
-    /// error naming where they were found.
-    pub fn parse_with_depth(text: &'a str, max_depth: usize) -> Result<Self, Error> {
-        let mut reader = NsReader::from_str(text);
-        reader.config_mut().check_end_names = true;
-        // Sized once from the tags and `=` in the input (an upper bound, linear in its length)
-        // instead of growing by copies.
-        let (tags, equals) = text
-            .bytes()
-            .fold((0, 0), |(tags, equals), b| (tags + usize::from(b == b'<'), equals + usize::from(b == b'=')));
-        let mut document = Document {
-            nodes: Vec::with_capacity(tags),
-            attributes: Vec::with_capacity(equals),
-            namespaces: Vec::new(),
-        };
-        // Open elements, each with its last child so far.
-        let mut open: Vec<(u32, u32)> = Vec::new();
-        let mut closed_root = false;
-        loop {
-            let at = |document: &Document, open: &[(u32, u32)]| match open.last() {
-                Some((node, _)) => document.path_of(*node),
-                None => "/".to_owned(),
-            };
-            let (resolved, event) = match reader.read_resolved_event() {
-                Ok(pair) => pair,
-                Err(error) => {
-                    let message = format!("malformed XML at byte {}: {error}", reader.error_position());
-                    return Err(Error::new(at(&document, &open), message));
-                }
-            };
-            match event {
-                Event::Start(_) | Event::Empty(_) if closed_root => {
-                    return Err(Error::new("/", "content after the document element"));
-                }
-                Event::Start(ref start) | Event::Empty(ref start) => {
-                    if open.len() >= max_depth {
-                        let message = format!("elements nest deeper than {max_depth} levels");
-                        return Err(Error::new(at(&document, &open), message));
-                    }
-                    let is_empty = matches!(event, Event::Empty(_));
-                    let namespace = match resolved {
-                        ResolveResult::Bound(ns) => document.intern(ns.0),
-                        ResolveResult::Unbound => 0,
-                        ResolveResult::Unknown(prefix) => {
-                            let message = format!("undeclared namespace prefix `{prefix}`");
-                            return Err(Error::new(at(&document, &open), message));
-                        }
-                    };
-                    let index =
-                        u32::try_from(document.nodes.len()).map_err(|_| Error::new("/", "too many elements"))?;
-                    let parent = open.last().map_or(NONE, |(node, _)| *node);
-                    let name = within(text, start.local_name().as_ref())
-                        .ok_or_else(|| Error::new(at(&document, &open), "element name is not UTF-8"))?;
-                    let attributes = document.read_attributes(text, &reader, start, parent)?;
-                    document.nodes.push(Node {
-                        name,
-                        namespace,
-                        parent,
-                        first_child: NONE,
-                        next_sibling: NONE,
-                        attributes,
-                        text: Cow::Borrowed(""),
-                    });
-                    match open.last_mut() {
-                        Some((parent, last_child)) => {
-                            if *last_child == NONE {
-                                document.nodes[*parent as usize].first_child = index;
-                            } else {
-                                document.nodes[*last_child as usize].next_sibling = index;
-                            }
-                            *last_child = index;
-                        }
-                        None if index != 0 => return Err(Error::new("/", "content after the document element")),
-                        None => {}
-                    }
-                    if is_empty {
-                        closed_root |= open.is_empty();
-                    } else {
-                        open.push((index, NONE));
-                    }
-                }
-                Event::End(_) => {
-                    if open.pop().is_none() {
-                        return Err(Error::new("/", "unexpected end tag"));
-                    }
-                    closed_root |= open.is_empty();
-                }
-                Event::Text(piece) => {
-                    let content = match piece.xml10_content() {
-                        Cow::Borrowed(borrowed) => {
-                            within(text, borrowed).map_or_else(|| Cow::Owned(borrowed.to_owned()), Cow::Borrowed)
-                        }
-                        Cow::Owned(owned) => Cow::Owned(owned),
-                    };
-                    match open.last() {
-                        Some((node, _)) => push_text(&mut document.nodes[*node as usize].text, content),
-                        None if content.trim().is_empty() => {}
-                        None => return Err(Error::new("/", "text outside the document element")),
-                    }
-                }
-                Event::CData(data) => {
-                    let content = data.as_ref().to_owned();
-                    match open.last() {
-                        Some((node, _)) => push_text(&mut document.nodes[*node as usize].text, Cow::Owned(content)),
-                        None => return Err(Error::new("/", "text outside the document element")),
-                    }
-                }
-                Event::GeneralRef(reference) => {
-                    // The path is computed only for an error: it costs a walk of the siblings.
-                    let character = match reference.resolve_char_ref() {
-                        Ok(Some(c)) => c,
-                        Ok(None) => {
-                            let name = reference.as_ref().to_owned();
-                            entity(&name)
-                                .ok_or_else(|| Error::new(at(&document, &open), format!("unknown entity `&{name};`")))?
-                        }
-                        Err(error) => {
-                            let message = format!("invalid character reference: {error}");
-                            return Err(Error::new(at(&document, &open), message));
-                        }
-                    };
-                    match open.last() {
-                        Some((node, _)) => {
-                            push_text(&mut document.nodes[*node as usize].text, Cow::Owned(character.to_string()))
-                        }
-                        None => return Err(Error::new("/", "text outside the document element")),
-                    }
-                }
-                Event::Eof => break,
-                Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
-            }
-        }
-        if let Some((node, _)) = open.last() {
-            return Err(Error::new(document.path_of(*node), "document ends before the element is closed"));
-        }
-        if document.nodes.is_empty() {
-            return Err(Error::new("/", "no document element"));
-        }
-        Ok(document)
-    }
-
-    fn intern(&mut self, namespace: &str) -> u32 {
-        let index = match self.namespaces.iter().position(|known| known == namespace) {
-            Some(index) => index,
-            None => {
-                self.namespaces.push(namespace.to_owned());
-                self.namespaces.len() - 1
-            }
-        };
-        u32::try_from(index + 1).unwrap_or(0)
-    }
-
-    fn read_attributes(
-        &mut self,
-        text: &'a str,
-        reader: &NsReader<&'a [u8]>,
-        start: &BytesStart<'_>,
-        parent: u32,
-    ) -> Result<(u32, u32), Error> {
-        let first = u32::try_from(self.attributes.len()).map_err(|_| Error::new("/", "too many attributes"))?;
-        for attribute in start.attributes() {
-            let path = |document: &Document| {
-                let parent_path = if parent == NONE { String::new() } else { document.path_of(parent) };
-                let name = start.local_name().as_ref().to_owned();
-                format!("{parent_path}/{name}")
-            };
-            let attribute = attribute.map_err(|e| Error::new(path(self), format!("malformed attribute: {e}")))?;
-            let key = attribute.key;
-            if key.as_namespace_binding().is_some() {
-                continue;
-            }
-            let (resolved, local) = reader.resolver().resolve_attribute(key);
-            let namespace = match resolved {
-                ResolveResult::Bound(ns) => self.intern(ns.0),
-                ResolveResult::Unbound => 0,
-                ResolveResult::Unknown(prefix) => {
-                    return Err(Error::new(path(self), format!("undeclared namespace prefix `{prefix}`")));
-                }
-            };
-            let name =
-                within(text, local.as_ref()).ok_or_else(|| Error::new(path(self), "attribute name is not UTF-8"))?;
-            // Most values need neither unescaping nor whitespace normalization: borrowed as is.
-            let raw = attribute.value.as_ref();
-            if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
-                if let Some(value) = within(text, raw) {
-                    self.attributes.push(Attribute { namespace, name, value: Cow::Borrowed(value) });
-                    continue;
-                }
-            }
-            let value = attribute
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map_err(|e| Error::new(format!("{}/@{name}", path(self)), format!("malformed value: {e}")))?;
-            let value = match value {
-                Cow::Borrowed(borrowed) => {
-                    within(text, borrowed).map_or_else(|| Cow::Owned(borrowed.to_owned()), Cow::Borrowed)
-                }
-                Cow::Owned(owned) => Cow::Owned(owned),
-            };
-            self.attributes.push(Attribute { namespace, name, value });
-        }
-        let end = u32::try_from(self.attributes.len()).map_err(|_| Error::new("/", "too many attributes"))?;
-        Ok((first, end))
-    }
-
     /// The document element.
     pub fn root(&self) -> Element<'_> {
         Element { document: self, index: 0 }
@@ -485,7 +248,8 @@ impl<'d> Element<'d> {
         index.checked_sub(1).and_then(|i| self.document.namespaces.get(i)).map(String::as_str)
     }
 
-    /// Text content (text and CDATA directly inside the element, concatenated).
+    /// Text content: text and CDATA directly inside the element, concatenated. Whitespace-only
+    /// text next to child elements (indentation) is not kept.
     pub fn text(&self) -> &'d str {
         &self.node().text
     }

@@ -1,0 +1,15 @@
+#![no_main]
+
+// The runtime's XML reader on any input: no panic, and whatever it accepts quick-xml's
+// namespace-aware reader accepts as the same tree (the runtime's is the stricter reader).
+#[path = "../../runtime/tests/xml_reference/mod.rs"]
+mod xml_reference;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    match xml_reference::compare(&text, 64) {
+        Ok(()) => {}
+        Err(difference) if difference == "refused" => {}
+        Err(difference) => panic!("{difference}\n{text:?}"),
+    }
+});
