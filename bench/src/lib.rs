@@ -194,7 +194,15 @@ impl Loopback {
         // reqwest's rustls needs a provider installed, as the generated client does.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let url = format!("http://{address}/api/v1/accounts/standard/{ID}");
-        Loopback { runtime, client, bare: reqwest::Client::new(), id: ID.parse().unwrap(), url }
+        // Configured as the generated client is by default (its timeouts and user agent), so
+        // the pair differs only by the generated layer.
+        let bare = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .user_agent("veeam-runtime/0.1.0 (backup_for_aws)")
+            .build()
+            .unwrap();
+        Loopback { runtime, client, bare, id: ID.parse().unwrap(), url }
     }
 
     /// `calls` calls of the generated client, one after the other.

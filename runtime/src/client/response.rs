@@ -16,7 +16,7 @@ pub struct Response {
     pub(super) operation: &'static str,
     pub(super) status: StatusCode,
     pub(super) headers: HeaderMap,
-    pub(super) body: Vec<u8>,
+    pub(super) body: bytes::Bytes,
     pub(super) format: Format,
     pub(super) max_depth: usize,
     /// The body may hold secrets: never kept in errors, values left out of decode errors.
@@ -104,7 +104,7 @@ impl Response {
 
     /// A file body, whole, with its media type and file name (the body moves out).
     pub fn download<E>(&mut self) -> Result<super::Download, Error<E>> {
-        Ok(super::Download::new(&self.headers, std::mem::take(&mut self.body)))
+        Ok(super::Download::new(&self.headers, Vec::from(std::mem::take(&mut self.body))))
     }
 
     /// The decoded body with this response's status and headers.
@@ -211,7 +211,7 @@ mod tests {
             operation: "op",
             status: StatusCode::OK,
             headers,
-            body: body.as_bytes().to_vec(),
+            body: bytes::Bytes::copy_from_slice(body.as_bytes()),
             format: Format::Xml,
             max_depth: 128,
             sensitive,

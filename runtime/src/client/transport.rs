@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bytes::{Bytes, BytesMut};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
 use reqwest::StatusCode;
 use tracing::Instrument;
@@ -271,7 +272,7 @@ impl Transport {
 
     /// The schemes a call may use: those its operation accepts (all the API's when it names
     /// none), in [`Scheme`] order.
-    fn schemes(&self, accepted: &[Scheme]) -> Vec<Scheme> {
+    fn schemes<'s>(&self, accepted: &'s [Scheme]) -> impl Iterator<Item = Scheme> + Clone + 's {
         let info = &self.inner.info.auth;
         let offered = [
             (Scheme::Bearer, info.bearer.is_some()),
@@ -281,9 +282,8 @@ impl Transport {
         ];
         offered
             .into_iter()
-            .filter(|(scheme, offered)| *offered && (accepted.is_empty() || accepted.contains(scheme)))
+            .filter(move |(scheme, offered)| *offered && (accepted.is_empty() || accepted.contains(scheme)))
             .map(|(scheme, _)| scheme)
-            .collect()
     }
 
     /// The `Authorization`, session or key header for an authenticated call: the first accepted
@@ -305,11 +305,11 @@ impl Transport {
                 .map_err(|_| Error::Auth(AuthError::new(operation, "invalid credential header name")))
         };
         let schemes = self.schemes(accepted);
-        if schemes.is_empty() {
+        if schemes.clone().next().is_none() {
             return Ok(None);
         }
         let auth = &self.inner.auth;
-        for scheme in &schemes {
+        for scheme in schemes.clone() {
             match scheme {
                 Scheme::Bearer => {
                     let mut tokens = auth.bearer.lock().await;
@@ -342,7 +342,7 @@ impl Transport {
                 }
             }
         }
-        let reason = match schemes.as_slice() {
+        let reason = match schemes.collect::<Vec<_>>().as_slice() {
             [Scheme::Bearer] => "not logged in: call `log_in` or set a token",
             [Scheme::Basic] => "no credentials: call `set_credentials` first",
             _ => "not logged in: log in or set a credential first",
@@ -520,7 +520,11 @@ impl Transport {
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
-        let mut builder = self.inner.http.request(request.method.clone(), url).headers(self.inner.headers.clone());
+        let mut builder = self.inner.http.request(request.method.clone(), url);
+        // One by one: cloning the map would allocate it anew on every call.
+        for (name, value) in &self.inner.headers {
+            builder = builder.header(name.clone(), value.clone());
+        }
         builder = builder.header(ACCEPT, request.accept.unwrap_or(self.inner.format.media_type()));
         if let Some((name, value)) = credential {
             builder = builder.header(name, value);
@@ -617,21 +621,34 @@ impl Transport {
         operation: &'static str,
         headers: &HeaderMap,
         mut response: reqwest::Response,
-    ) -> Result<Vec<u8>, Error<E>> {
+    ) -> Result<Bytes, Error<E>> {
         let limit = self.inner.limits.max_body_bytes;
         let too_large = || Error::TooLarge(TooLargeError::new(operation, limit));
         let announced = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
         if announced.is_some_and(|length| length > limit) {
             return Err(too_large());
         }
+        // A body that arrives in one chunk (most do) is kept as it is, without a copy.
+        let Some(first) = response.chunk().await.map_err(|e| transport_error(operation, e))? else {
+            return Ok(Bytes::new());
+        };
+        if first.len() as u64 > limit {
+            return Err(too_large());
+        }
+        let Some(second) = response.chunk().await.map_err(|e| transport_error(operation, e))? else {
+            return Ok(first);
+        };
         let capacity = announced.map_or(0, |length| usize::try_from(length).unwrap_or(0));
-        let mut body = Vec::with_capacity(capacity);
-        while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(operation, e))? {
+        let mut body = BytesMut::with_capacity(capacity.max(first.len() + second.len()));
+        let mut next = Some(second);
+        body.extend_from_slice(&first);
+        while let Some(chunk) = next {
             if (body.len() + chunk.len()) as u64 > limit {
                 return Err(too_large());
             }
             body.extend_from_slice(&chunk);
+            next = response.chunk().await.map_err(|e| transport_error(operation, e))?;
         }
-        Ok(body)
+        Ok(body.freeze())
     }
 }

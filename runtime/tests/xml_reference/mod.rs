@@ -41,12 +41,17 @@ impl Tree {
     }
 }
 
-fn namespace(resolved: ResolveResult<'_>) -> Option<String> {
-    match resolved {
-        // quick-xml keeps a declaration's references; the namespace is the value they stand for.
-        ResolveResult::Bound(ns) => Some(quick_xml::escape::unescape(ns.0).unwrap().into_owned()),
+/// The namespace a name resolved to; `Err` when its declaration holds an unknown reference.
+fn namespace(resolved: ResolveResult<'_>) -> Result<Option<String>, quick_xml::escape::EscapeError> {
+    Ok(match resolved {
+        // quick-xml keeps a declaration's value as written; the namespace is the value after
+        // whitespace normalization and references (XML 1.0 section 3.3.3).
+        ResolveResult::Bound(ns) => {
+            let normalized = ns.0.replace("\r\n", " ").replace(['\r', '\n', '\t'], " ");
+            Some(quick_xml::escape::unescape(&normalized)?.into_owned())
+        }
         _ => None,
-    }
+    })
 }
 
 /// The same tree read with quick-xml's `NsReader`; `None` when quick-xml refuses the document.
@@ -57,7 +62,7 @@ pub fn reference(text: &str) -> Option<Tree> {
     let mut root = None;
     loop {
         let (resolved, event) = reader.read_resolved_event().ok()?;
-        let element_namespace = namespace(resolved);
+        let element_namespace = namespace(resolved).ok()?;
         match event {
             Event::Start(ref start) | Event::Empty(ref start) => {
                 let mut attributes = Vec::new();
@@ -69,7 +74,7 @@ pub fn reference(text: &str) -> Option<Tree> {
                     let (ns, local) = reader.resolver().resolve_attribute(attribute.key);
                     let value = attribute.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok()?;
                     let local = local.as_ref().to_owned();
-                    attributes.push((namespace(ns), local, value.into_owned()));
+                    attributes.push((namespace(ns).ok()?, local, value.into_owned()));
                 }
                 let tree = Tree {
                     namespace: element_namespace,
