@@ -316,9 +316,9 @@ impl Transport {
                     let expired = tokens.as_ref().is_some_and(|t| t.expires_within(EXPIRY_MARGIN));
                     let client = read(&auth.client).is_some();
                     if expired && tokens.as_ref().is_some_and(|t| t.refresh.is_some()) {
-                        *tokens = Some(self.refreshed::<E>(operation, tokens.as_ref()).await?);
+                        *tokens = Some(Box::pin(self.refreshed::<E>(operation, tokens.as_ref())).await?);
                     } else if (expired || tokens.is_none()) && client {
-                        *tokens = Some(self.client_credentials_token::<E>(operation).await?);
+                        *tokens = Some(Box::pin(self.client_credentials_token::<E>(operation)).await?);
                     }
                     if let Some(tokens) = tokens.as_ref() {
                         let value = format!("Bearer {}", tokens.access.expose());
@@ -465,12 +465,12 @@ impl Transport {
                     let session =
                         self.inner.info.auth.session_header.is_some_and(|h| name.as_str().eq_ignore_ascii_case(h));
                     if session {
-                        if self.relogon_after_401(used).await {
+                        if Box::pin(self.relogon_after_401(used)).await {
                             tracing::debug!("session refused; logged on again, retrying once");
                             retried = true;
                             continue;
                         }
-                    } else if self.refresh_after_401::<E>(request.operation, used).await? {
+                    } else if Box::pin(self.refresh_after_401::<E>(request.operation, used)).await? {
                         tracing::debug!("access token refused; refreshed it, retrying once");
                         retried = true;
                         continue;
@@ -554,14 +554,14 @@ impl Transport {
                 builder.header(CONTENT_TYPE, *content_type).body(bytes.clone())
             }
             Some(Body::Upload { upload, content_type }) => {
-                let (body, length) = upload.body::<E>(operation).await?;
+                let (body, length) = Box::pin(upload.body::<E>(operation)).await?;
                 let builder = builder.header(CONTENT_TYPE, upload.media_type().unwrap_or(content_type)).body(body);
                 match length {
                     Some(length) => builder.header(CONTENT_LENGTH, length),
                     None => builder,
                 }
             }
-            Some(Body::Multipart(parts)) => builder.multipart(self.form::<E>(operation, parts).await?),
+            Some(Body::Multipart(parts)) => builder.multipart(Box::pin(self.form::<E>(operation, parts)).await?),
         };
         builder.send().await.map_err(|e| transport_error(operation, e))
     }
