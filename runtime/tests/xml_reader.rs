@@ -221,6 +221,8 @@ fn each_kind_of_malformed_document_is_an_error_naming_where() {
         ("<a><b xmlns:p='u'/><p:c/></a>", "/a/c", "undeclared namespace prefix `p`"),
         ("<a xmlns:p=''/>", "/", "cannot be declared"),
         ("<a xmlns:xmlns='u'/>", "/", "cannot be declared"),
+        ("<a xmlns:='u'/>", "/", "`xmlns:` is not a valid qualified name"),
+        ("<a xmlns:1='u'/>", "/", "`xmlns:1` is not a valid qualified name"),
         ("<a:/>", "/", "is not a valid qualified name"),
         ("<:a/>", "/", "is not a valid qualified name"),
         ("<a:b:c xmlns:a='u'/>", "/", "is not a valid qualified name"),

@@ -393,14 +393,17 @@ impl<'a> Reader<'a> {
         }
         // Most values need neither references replaced nor whitespace normalized: borrowed.
         let value = if plain { Cow::Borrowed(raw) } else { Cow::Owned(self.unescape(raw, start, true)?) };
+        let (prefix, name) = split(qualified)
+            .ok_or_else(|| self.malformed(at, format!("`{qualified}` is not a valid qualified name")))?;
         if qualified == "xmlns" {
             let namespace = if value.is_empty() { 0 } else { self.intern(&value) };
             self.undo.push(Undo::Default(self.default));
             self.default = namespace;
             return Ok(());
         }
-        if let Some(prefix) = qualified.strip_prefix("xmlns:") {
-            if prefix.contains(':') || prefix == "xmlns" || value.is_empty() {
+        if prefix == Some("xmlns") {
+            let prefix = name;
+            if prefix == "xmlns" || value.is_empty() {
                 return Err(self.malformed(at, format!("`{qualified}` cannot be declared as `{value}`")));
             }
             let namespace = self.intern(&value);
@@ -408,8 +411,6 @@ impl<'a> Reader<'a> {
             self.undo.push(Undo::Prefix(prefix, previous));
             return Ok(());
         }
-        let (prefix, name) = split(qualified)
-            .ok_or_else(|| self.malformed(at, format!("`{qualified}` is not a valid qualified name")))?;
         if let Some(prefix) = prefix {
             self.prefixed.push((self.document.attributes.len(), prefix));
         }
