@@ -98,13 +98,7 @@ impl<'a> Document<'a> {
     /// error naming where they were found.
     pub fn parse_with_depth(text: &'a str, max_depth: usize) -> Result<Self, Error> {
         let bytes = text.as_bytes();
-        // Sized once from an upper bound (every element starts with `<`, every attribute has an
-        // `=`) instead of growing by copies.
-        let document = Document {
-            nodes: Vec::with_capacity(memchr::memchr_iter(b'<', bytes).count()),
-            attributes: Vec::with_capacity(memchr::memchr_iter(b'=', bytes).count()),
-            namespaces: Vec::new(),
-        };
+        let document = Document { nodes: Vec::new(), attributes: Vec::new(), namespaces: Vec::new() };
         let reader = Reader {
             text,
             bytes,
