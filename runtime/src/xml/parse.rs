@@ -3,9 +3,10 @@
 //!
 //! Written for this arena rather than on a tokenizer crate: names, values and text are sliced
 //! from the input and stored as they are found (no event or attribute iterator in between), a
-//! prefix resolves in constant time, and nothing is copied unless it holds an entity or a
-//! carriage return. Every step is bounded: each byte is looked at a fixed number of times,
-//! duplicate attributes are found through a set past a few, and nesting stops at the limit.
+//! prefix resolves in constant time, and nothing is copied unless it holds a reference, a
+//! carriage return or (in an attribute value) whitespace to normalize. Every step is bounded:
+//! each byte is looked at a fixed number of times, duplicate attributes are found through a set
+//! past a few, and nesting stops at the limit.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
