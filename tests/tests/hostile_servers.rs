@@ -91,6 +91,32 @@ async fn a_streamed_oversized_body_is_refused_when_it_passes_the_limit() {
     assert!(matches!(error, backup_for_aws::Error::TooLarge(_)), "{error:?}");
 }
 
+/// `body` sent with chunked transfer encoding, in chunks of `size` bytes.
+fn chunked(body: &[u8], size: usize) -> Vec<u8> {
+    let mut reply = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    for chunk in body.chunks(size) {
+        reply.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        reply.extend_from_slice(chunk);
+        reply.extend_from_slice(b"\r\n");
+    }
+    reply.extend_from_slice(b"0\r\n\r\n");
+    reply
+}
+
+#[tokio::test]
+async fn a_body_in_many_chunks_is_read_whole_and_one_chunk_past_the_limit_is_refused() {
+    let page = include_bytes!("../../spec/backup_for_aws/examples/vbaws-standardaccounts-list.response.json");
+    for size in [1, 7, 100, page.len()] {
+        let client = aws(server(chunked(page, size), 0).await).await;
+        let accounts = client.list_standard_accounts().await.unwrap();
+        assert_eq!(accounts.results.len(), 1, "chunks of {size} bytes");
+    }
+    // One chunk of 2 MiB against a 1 MiB limit: the first chunk alone is too large.
+    let client = aws(server(chunked(&vec![b' '; 2 << 20], 2 << 20), 0).await).await;
+    let error = client.list_standard_accounts().await.unwrap_err();
+    assert!(matches!(error, backup_for_aws::Error::TooLarge(_)), "{error:?}");
+}
+
 #[tokio::test]
 async fn a_body_that_never_ends_is_a_timeout() {
     let reply = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
