@@ -190,6 +190,10 @@ fn attribute_values_are_normalized_but_character_references_are_kept() {
     assert_eq!(document.root().namespace(), Some("urn:x y&"));
     assert_eq!(document.root().children().next().unwrap().namespace(), document.root().namespace());
     assert!(Document::parse("<a xmlns='urn:&bad;'/>").is_err());
+    // The `xml` prefix may be declared, with its own namespace.
+    let document = Document::parse("<a xmlns:xml='http://www.w3.org/XML/1998/namespace' xml:lang='en'/>").unwrap();
+    let (namespace, name, value) = document.root().attributes().next().unwrap();
+    assert_eq!((namespace, name, value), (Some("http://www.w3.org/XML/1998/namespace"), "lang", "en"));
 }
 
 #[test]
@@ -222,6 +226,11 @@ fn each_kind_of_malformed_document_is_an_error_naming_where() {
         ("<a xmlns:p=''/>", "/", "cannot be declared"),
         ("<a xmlns:xmlns='u'/>", "/", "cannot be declared"),
         ("<a xmlns:='u'/>", "/", "`xmlns:` is not a valid qualified name"),
+        // Found by fuzzing: the reserved prefixes and namespaces.
+        ("<a xmlns:xml='urn:x'/>", "/", "cannot be declared"),
+        ("<a xmlns:p='http://www.w3.org/XML/1998/namespace'/>", "/", "cannot be declared"),
+        ("<a xmlns:p='http://www.w3.org/2000/xmlns/'/>", "/", "cannot be declared"),
+        ("<a xmlns='http://www.w3.org/2000/xmlns/'/>", "/", "cannot be the default namespace"),
         ("<a xmlns:1='u'/>", "/", "`xmlns:1` is not a valid qualified name"),
         ("<a:/>", "/", "is not a valid qualified name"),
         ("<:a/>", "/", "is not a valid qualified name"),

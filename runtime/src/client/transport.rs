@@ -455,7 +455,7 @@ impl Transport {
             } else {
                 None
             };
-            let response = self.execute::<E>(request, credential.clone()).await;
+            let response = self.execute_at::<E>(request, self.url(&request.path), credential.clone()).await;
             let span = tracing::Span::current();
             span.record("duration_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
             let response = response?;
@@ -502,20 +502,31 @@ impl Transport {
         url
     }
 
-    async fn execute<E>(
+    /// Sends `request` to `url`. A file or multipart body is opened in a boxed future: a rare
+    /// path kept out of the future every call moves.
+    async fn execute_at<E>(
         &self,
         request: &Request,
+        url: reqwest::Url,
         credential: Option<(HeaderName, HeaderValue)>,
     ) -> Result<reqwest::Response, Error<E>> {
-        self.execute_at(request, self.url(&request.path), credential).await
+        let builder = self.builder::<E>(request, url, credential)?;
+        let builder = match &request.body {
+            Some(Body::Upload { .. } | Body::Multipart(_)) => {
+                Box::pin(self.streamed_body::<E>(request, builder)).await?
+            }
+            None | Some(Body::Bytes { .. }) => builder,
+        };
+        builder.send().await.map_err(|e| transport_error(request.operation, e))
     }
 
-    async fn execute_at<E>(
+    /// The request to `url` with its headers, and its body when it is in memory.
+    fn builder<E>(
         &self,
         request: &Request,
         mut url: reqwest::Url,
         credential: Option<(HeaderName, HeaderValue)>,
-    ) -> Result<reqwest::Response, Error<E>> {
+    ) -> Result<reqwest::RequestBuilder, Error<E>> {
         let operation = request.operation;
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
@@ -548,22 +559,34 @@ impl Transport {
             }
         }
         builder = builder.headers(own);
-        builder = match &request.body {
-            None => builder,
+        Ok(match &request.body {
             Some(Body::Bytes { bytes, content_type }) => {
                 builder.header(CONTENT_TYPE, *content_type).body(bytes.clone())
             }
+            _ => builder,
+        })
+    }
+
+    /// `builder` with the request's file or multipart body, opened now (every attempt reads
+    /// the files afresh).
+    async fn streamed_body<E>(
+        &self,
+        request: &Request,
+        builder: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, Error<E>> {
+        let operation = request.operation;
+        Ok(match &request.body {
             Some(Body::Upload { upload, content_type }) => {
-                let (body, length) = Box::pin(upload.body::<E>(operation)).await?;
+                let (body, length) = upload.body::<E>(operation).await?;
                 let builder = builder.header(CONTENT_TYPE, upload.media_type().unwrap_or(content_type)).body(body);
                 match length {
                     Some(length) => builder.header(CONTENT_LENGTH, length),
                     None => builder,
                 }
             }
-            Some(Body::Multipart(parts)) => builder.multipart(Box::pin(self.form::<E>(operation, parts)).await?),
-        };
-        builder.send().await.map_err(|e| transport_error(operation, e))
+            Some(Body::Multipart(parts)) => builder.multipart(self.form::<E>(operation, parts).await?),
+            None | Some(Body::Bytes { .. }) => builder,
+        })
     }
 
     /// A multipart form, its files opened now (every attempt reads them afresh).
@@ -602,7 +625,7 @@ impl Transport {
     async fn read<E>(&self, request: &Request, mut raw: reqwest::Response) -> Result<Response, Error<E>> {
         let status = raw.status();
         let headers = std::mem::take(raw.headers_mut());
-        let body = self.read_body::<E>(request.operation, &headers, raw).await?;
+        let body = self.read_body::<E>(request.operation, &headers, &mut raw).await?;
         Ok(Response {
             operation: request.operation,
             status,
@@ -620,7 +643,7 @@ impl Transport {
         &self,
         operation: &'static str,
         headers: &HeaderMap,
-        mut response: reqwest::Response,
+        response: &mut reqwest::Response,
     ) -> Result<Bytes, Error<E>> {
         let limit = self.inner.limits.max_body_bytes;
         let too_large = || Error::TooLarge(TooLargeError::new(operation, limit));
@@ -628,27 +651,27 @@ impl Transport {
         if announced.is_some_and(|length| length > limit) {
             return Err(too_large());
         }
-        // A body that arrives in one chunk (most do) is kept as it is, without a copy.
-        let Some(first) = response.chunk().await.map_err(|e| transport_error(operation, e))? else {
-            return Ok(Bytes::new());
-        };
-        if first.len() as u64 > limit {
-            return Err(too_large());
-        }
-        let Some(second) = response.chunk().await.map_err(|e| transport_error(operation, e))? else {
-            return Ok(first);
-        };
         let capacity = announced.map_or(0, |length| usize::try_from(length).unwrap_or(0));
-        let mut body = BytesMut::with_capacity(capacity.max(first.len() + second.len()));
-        let mut next = Some(second);
-        body.extend_from_slice(&first);
-        while let Some(chunk) = next {
-            if (body.len() + chunk.len()) as u64 > limit {
+        // A body that arrives in one chunk (most do) is kept as it is, without a copy. One
+        // `await` in the loop: the future every call moves holds one chunk future, not three.
+        let (mut first, mut joined): (Option<Bytes>, Option<BytesMut>) = (None, None);
+        let mut length = 0u64;
+        while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(operation, e))? {
+            length += chunk.len() as u64;
+            if length > limit {
                 return Err(too_large());
             }
-            body.extend_from_slice(&chunk);
-            next = response.chunk().await.map_err(|e| transport_error(operation, e))?;
+            match (joined.as_mut(), first.take()) {
+                (Some(joined), _) => joined.extend_from_slice(&chunk),
+                (None, None) => first = Some(chunk),
+                (None, Some(previous)) => {
+                    let mut all = BytesMut::with_capacity(capacity.max(previous.len() + chunk.len()));
+                    all.extend_from_slice(&previous);
+                    all.extend_from_slice(&chunk);
+                    joined = Some(all);
+                }
+            }
         }
-        Ok(body.freeze())
+        Ok(joined.map_or_else(|| first.unwrap_or_default(), BytesMut::freeze))
     }
 }

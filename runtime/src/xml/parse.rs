@@ -18,6 +18,9 @@ use super::{Attribute, Document, Error, Node, NONE};
 /// The namespace the `xml` prefix is bound to without a declaration.
 const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
 
+/// The namespace of the `xmlns` prefix, which no declaration may name.
+const XMLNS_NAMESPACE: &str = "http://www.w3.org/2000/xmlns/";
+
 /// Attributes of one element compared pairwise for duplicates; more go through a set.
 const PAIRWISE_ATTRIBUTES: usize = 16;
 
@@ -390,7 +393,16 @@ impl<'a> Reader<'a> {
         let value = if plain { Cow::Borrowed(raw) } else { Cow::Owned(self.unescape(raw, start, true)?) };
         let (prefix, name) = split(qualified)
             .ok_or_else(|| self.malformed(at, format!("`{qualified}` is not a valid qualified name")))?;
+        // Namespaces in XML 1.0, section 3: `xml` is bound to its namespace only, `xmlns` to none,
+        // and neither namespace to another prefix or as the default.
+        let reserved = |prefix: &str| match (prefix == "xml", value == XML_NAMESPACE) {
+            (true, bound) => !bound,
+            (false, bound) => bound || prefix == "xmlns" || value == XMLNS_NAMESPACE,
+        };
         if qualified == "xmlns" {
+            if value == XML_NAMESPACE || value == XMLNS_NAMESPACE {
+                return Err(self.malformed(at, format!("`{value}` cannot be the default namespace")));
+            }
             let namespace = if value.is_empty() { 0 } else { self.intern(&value) };
             self.undo.push(Undo::Default(self.default));
             self.default = namespace;
@@ -398,7 +410,7 @@ impl<'a> Reader<'a> {
         }
         if prefix == Some("xmlns") {
             let prefix = name;
-            if prefix == "xmlns" || value.is_empty() {
+            if value.is_empty() || reserved(prefix) {
                 return Err(self.malformed(at, format!("`{qualified}` cannot be declared as `{value}`")));
             }
             let namespace = self.intern(&value);
