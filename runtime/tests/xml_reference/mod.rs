@@ -109,18 +109,11 @@ pub fn reference(text: &str) -> Option<Tree> {
                 stack.last_mut()?.text.push_str(&data.replace("\r\n", "\n").replace('\r', "\n"));
             }
             Event::GeneralRef(reference) => {
-                let c = match reference.resolve_char_ref().ok()? {
-                    Some(c) => c,
-                    None => match reference.as_ref() {
-                        "amp" => '&',
-                        "lt" => '<',
-                        "gt" => '>',
-                        "quot" => '"',
-                        "apos" => '\'',
-                        _ => return None,
-                    },
-                };
-                stack.last_mut()?.text.push(c);
+                let open = stack.last_mut()?;
+                match reference.resolve_char_ref().ok()? {
+                    Some(c) => open.text.push(c),
+                    None => open.text.push_str(quick_xml::escape::resolve_predefined_entity(reference.as_ref())?),
+                }
             }
             Event::Eof => break,
             _ => {}
