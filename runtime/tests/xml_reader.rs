@@ -263,6 +263,9 @@ fn each_kind_of_malformed_document_is_an_error_naming_where() {
         ("<a><? x</a>", "/a", "unterminated processing instruction"),
         ("<!DOCTYPE a [ <!ELEMENT a ANY> <a/>", "/", "unterminated document type declaration"),
         ("<a/><!DOCTYPE a>", "/", "a document type declaration after the document element"),
+        // Found by fuzzing: a document type declaration names the document element.
+        ("<!DOCTYPE><a/>", "/", "expected whitespace and a name after `<!DOCTYPE`"),
+        ("<!DOCTYPE [<!ELEMENT a ANY>]><a/>", "/", "expected the document type's name, found `[`"),
         ("<a><!x></a>", "/a", "expected a comment, a CDATA section or `DOCTYPE` after `<!`"),
     ];
     for (document, path, message) in cases {

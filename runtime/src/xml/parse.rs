@@ -518,6 +518,11 @@ impl<'a> Reader<'a> {
                 return Err(self.malformed(tag, "a document type declaration after the document element"));
             }
             self.at += 8;
+            // `<!DOCTYPE` S Name: the rest is skipped.
+            if !self.skip_spaces() {
+                return Err(self.malformed(tag, "expected whitespace and a name after `<!DOCTYPE`"));
+            }
+            self.name("the document type's name")?;
             self.at = self.doctype(tag)?;
         } else {
             return Err(self.malformed(tag, "expected a comment, a CDATA section or `DOCTYPE` after `<!`"));
