@@ -21,6 +21,9 @@ const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
 /// The namespace of the `xmlns` prefix, which no declaration may name.
 const XMLNS_NAMESPACE: &str = "http://www.w3.org/2000/xmlns/";
 
+/// The most elements (and attributes) room is reserved for before reading: 2 MiB of arena.
+const ARENA_CAP: usize = 1 << 15;
+
 /// Attributes of one element compared pairwise for duplicates; more go through a set.
 const PAIRWISE_ATTRIBUTES: usize = 16;
 
@@ -102,7 +105,15 @@ impl<'a> Document<'a> {
     /// error naming where they were found.
     pub fn parse_with_depth(text: &'a str, max_depth: usize) -> Result<Self, Error> {
         let bytes = text.as_bytes();
-        let document = Document { nodes: Vec::new(), attributes: Vec::new(), namespaces: Vec::new() };
+        // Sized once from an upper bound (every element starts with `<`, every attribute has an
+        // `=`), up to a cap: growing by copies costs a few percent of a decode, and a document
+        // refused early must not reserve room in proportion to its length.
+        let bounded = |byte| memchr::memchr_iter(byte, bytes).count().min(ARENA_CAP);
+        let document = Document {
+            nodes: Vec::with_capacity(bounded(b'<')),
+            attributes: Vec::with_capacity(bounded(b'=')),
+            namespaces: Vec::new(),
+        };
         let reader = Reader {
             text,
             bytes,
