@@ -260,7 +260,11 @@ fn each_kind_of_malformed_document_is_an_error_naming_where() {
         ("<![CDATA[x]]><a/>", "/", "text outside the document element"),
         ("<a><![CDATA[x</a>", "/a", "unterminated CDATA section"),
         ("<a><!-- x</a>", "/a", "unterminated comment"),
-        ("<a><? x</a>", "/a", "unterminated processing instruction"),
+        ("<a><?x y</a>", "/a", "unterminated processing instruction"),
+        // Found by fuzzing: a processing instruction starts with its target's name.
+        ("<?><a/>", "/", "expected a processing instruction's target, found `>`"),
+        ("<a><? x?></a>", "/a", "expected a processing instruction's target, found ` `"),
+        ("<?x-y=1?><a/>", "/", "expected `?>` or whitespace after the target, found `=`"),
         ("<!DOCTYPE a [ <!ELEMENT a ANY> <a/>", "/", "unterminated document type declaration"),
         ("<a/><!DOCTYPE a>", "/", "a document type declaration after the document element"),
         // Found by fuzzing: a document type declaration names the document element.

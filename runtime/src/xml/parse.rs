@@ -148,7 +148,7 @@ impl<'a> Reader<'a> {
             self.at = tag + 1;
             match self.bytes.get(self.at) {
                 Some(b'/') => self.end_tag(tag)?,
-                Some(b'?') => self.at = self.past(tag, b"?>", "processing instruction")?,
+                Some(b'?') => self.processing_instruction(tag)?,
                 Some(b'!') => self.markup(tag)?,
                 _ => self.start_tag(tag)?,
             }
@@ -501,6 +501,19 @@ impl<'a> Reader<'a> {
         self.open.pop();
         self.close_scope(scope);
         self.closed_root |= self.open.is_empty();
+        Ok(())
+    }
+
+    /// `<?target ...?>` (the XML declaration among them), skipped: a target name, then `?>` or
+    /// whitespace and anything up to `?>`.
+    fn processing_instruction(&mut self, tag: usize) -> Result<(), Error> {
+        self.at += 1;
+        self.name("a processing instruction's target")?;
+        if !self.bytes[self.at..].starts_with(b"?>") && !self.skip_spaces() {
+            let found = self.found(self.at);
+            return Err(self.malformed(self.at, format!("expected `?>` or whitespace after the target, found {found}")));
+        }
+        self.at = self.past(tag, b"?>", "processing instruction")?;
         Ok(())
     }
 
