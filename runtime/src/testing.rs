@@ -1,6 +1,7 @@
 //! Round trips of documented bodies, called by the tests `codegen` generates from the spec's
-//! examples (feature `testing`); the helpers of the generated tests on the wire are in [`wire`]. Each helper decodes the body, encodes the value, decodes that
-//! again, and checks that nothing was lost:
+//! examples (feature `testing`); the helpers of the generated tests on the wire are in [`wire`].
+//! Each helper decodes the body, encodes the value, decodes that again, and checks that nothing
+//! was lost:
 //!
 //! - the two decoded values are equal;
 //! - the encoded document is the documented one as a tree: JSON values compared as values, XML

@@ -11,8 +11,12 @@ use veeam_runtime::xml::Document;
 mod xml_reference;
 
 fn same(text: &str) {
-    if let Err(difference) = xml_reference::compare(text, 10_000) {
-        panic!("{difference}\n{text}");
+    match xml_reference::compare(text, 10_000) {
+        Ok(xml_reference::Agreement::Same) => {}
+        Ok(xml_reference::Agreement::Refused) => {
+            panic!("refused: {}\n{text}", veeam_runtime::xml::Document::parse_with_depth(text, 10_000).unwrap_err())
+        }
+        Err(difference) => panic!("{difference}\n{text}"),
     }
 }
 

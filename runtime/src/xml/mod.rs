@@ -2,11 +2,11 @@
 //!
 //! Reading parses the document once, with the runtime's own reader (`parse`), into a flat arena
 //! of elements that borrow their names and text from the input ([`Document`]); generated
-//! `FromXml` impls then pick what they need from it in any order, skipping what they do not know. The cost is linear in the document: no element
-//! stores its path (an error computes it from parent links, only when it happens), and nesting
-//! deeper than a limit (default [`DEFAULT_MAX_DEPTH`]) is refused as it is read. Writing streams
-//! elements in the order generated `ToXml` impls give, which is the spec's (the XSD's) order, with
-//! quick-xml's writer.
+//! `FromXml` impls then pick what they need from it in any order, skipping what they do not
+//! know. The cost is linear in the document: no element stores its path (an error computes it
+//! from parent links, only when it happens), and nesting deeper than a limit (default
+//! [`DEFAULT_MAX_DEPTH`]) is refused as it is read. Writing streams elements in the order
+//! generated `ToXml` impls give, which is the spec's (the XSD's) order, with quick-xml's writer.
 //!
 //! Names are matched by local name within the document's namespace: a child or attribute counts
 //! when it is in the same namespace as the element it sits in, or in none.

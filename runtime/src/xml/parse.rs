@@ -405,13 +405,12 @@ impl<'a> Reader<'a> {
         let (prefix, name) = split(qualified)
             .ok_or_else(|| self.malformed(at, format!("`{qualified}` is not a valid qualified name")))?;
         // Namespaces in XML 1.0, section 3: `xml` is bound to its namespace only, `xmlns` to none,
-        // and neither namespace to another prefix or as the default.
-        let reserved = |prefix: &str| match (prefix == "xml", value == XML_NAMESPACE) {
-            (true, bound) => !bound,
-            (false, bound) => bound || prefix == "xmlns" || value == XMLNS_NAMESPACE,
+        // and neither namespace to another prefix or as the default (`None`).
+        let reserved = |prefix: Option<&str>| {
+            (prefix == Some("xml")) != (value == XML_NAMESPACE) || prefix == Some("xmlns") || value == XMLNS_NAMESPACE
         };
         if qualified == "xmlns" {
-            if value == XML_NAMESPACE || value == XMLNS_NAMESPACE {
+            if reserved(None) {
                 return Err(self.malformed(at, format!("`{value}` cannot be the default namespace")));
             }
             let namespace = if value.is_empty() { 0 } else { self.intern(&value) };
@@ -421,7 +420,7 @@ impl<'a> Reader<'a> {
         }
         if prefix == Some("xmlns") {
             let prefix = name;
-            if value.is_empty() || reserved(prefix) {
+            if value.is_empty() || reserved(Some(prefix)) {
                 return Err(self.malformed(at, format!("`{qualified}` cannot be declared as `{value}`")));
             }
             let namespace = self.intern(&value);

@@ -122,13 +122,22 @@ pub fn reference(text: &str) -> Option<Tree> {
     root
 }
 
+/// How the runtime's reader and quick-xml's agree on a document.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Agreement {
+    /// Both read it, as the same tree.
+    Same,
+    /// The runtime's reader refused it (whatever quick-xml did).
+    Refused,
+}
+
 /// Compares the runtime's reader with quick-xml's on `text`. The runtime's is the stricter:
 /// whatever it accepts, quick-xml accepts as the same tree. `Err` says how they differ.
-pub fn compare(text: &str, max_depth: usize) -> Result<(), String> {
+pub fn compare(text: &str, max_depth: usize) -> Result<Agreement, String> {
     let ours = Document::parse_with_depth(text, max_depth).map(|d| Tree::ours(d.root()));
     match (ours, reference(text)) {
-        (Ok(ours), Some(theirs)) if ours == theirs => Ok(()),
-        (Err(_), _) => Err("refused".to_owned()),
+        (Ok(ours), Some(theirs)) if ours == theirs => Ok(Agreement::Same),
+        (Err(_), _) => Ok(Agreement::Refused),
         (ours, theirs) => Err(format!("ours: {ours:?}\nquick-xml: {theirs:?}")),
     }
 }
