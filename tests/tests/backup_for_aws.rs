@@ -280,6 +280,51 @@ async fn an_expired_token_is_refreshed_before_the_call() {
     assert_eq!(header(&requests[1], "authorization"), Some("Bearer access-1"));
 }
 
+/// Calls made together while the token is expired wait for one refresh (the first takes the
+/// tokens' lock, the others find it held) and all go out with the new token.
+#[tokio::test]
+async fn concurrent_calls_with_an_expired_token_refresh_it_once() {
+    let (server, client) = server_and_client().await;
+    client.set_tokens("access-0", Some("refresh-0".into()), Some(Duration::ZERO)).await;
+    let slow_token = json_response(200, TOKEN).set_delay(Duration::from_millis(200));
+    Mock::given(method("POST")).and(path("/api/v1/token")).respond_with(slow_token).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/accounts/standard"))
+        .respond_with(json_response(200, r#"{"results":[],"totalCount":0}"#))
+        .mount(&server)
+        .await;
+    let calls: Vec<_> = (0..8)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.list_standard_accounts().await.map(|page| page.total_count) })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap().unwrap(), 0);
+    }
+    let requests = server.received_requests().await.unwrap();
+    let tokens = requests.iter().filter(|r| r.url.path() == "/api/v1/token").count();
+    let calls: Vec<_> =
+        requests.iter().filter(|r| r.method.as_str() == "GET").map(|r| header(r, "authorization")).collect();
+    assert_eq!((tokens, calls.len()), (1, 8), "one refresh, eight calls");
+    assert!(calls.iter().all(|sent| *sent == Some("Bearer access-1")), "{calls:?}");
+}
+
+/// A token that cannot be sent in a header (a line break from a broken token endpoint or a
+/// caller) fails each call before it is sent, and the error never shows it.
+#[tokio::test]
+async fn a_token_that_is_no_header_value_fails_the_call_unsent() {
+    let (server, client) = server_and_client().await;
+    client.set_tokens("access\r\nx-injected: 1", None, None).await;
+    for _ in 0..2 {
+        let error = client.list_standard_accounts().await.unwrap_err();
+        let shown = format!("{error} {error:?}");
+        assert!(matches!(error, Error::Auth(_)) && shown.contains("not a valid header value"), "{shown}");
+        assert!(!shown.contains("injected"), "{shown}");
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
 #[tokio::test]
 async fn without_a_refresh_token_a_401_is_returned_at_once() {
     let (server, client) = server_and_client().await;

@@ -276,8 +276,57 @@ async fn an_operations_header_replaces_the_apis_fixed_one() {
     request.literal("/things");
     request.header("x-api-version", Some("2.0"));
     transport.send::<()>(request).await.unwrap();
+    // Repeated, all of the operation's values are sent, in order.
+    let mut request = Request::new(GET, "versioned", "/api/things", false);
+    request.literal("/things");
+    request.header("x-api-version", Some("2.0"));
+    request.header("x-api-version", Some("2.1"));
+    transport.send::<()>(request).await.unwrap();
     let received = server.received_requests().await.unwrap();
-    let values: Vec<_> = received[0].headers.get_all("x-api-version").iter().map(|v| v.to_str().unwrap()).collect();
-    assert_eq!(values, ["2.0"]);
+    let values = |at: usize| -> Vec<&str> {
+        received[at].headers.get_all("x-api-version").iter().map(|v| v.to_str().unwrap()).collect()
+    };
+    assert_eq!((values(0), values(1)), (vec!["2.0"], vec!["2.0", "2.1"]));
     assert_eq!(received[0].headers.get("x-other").map(|v| v.to_str().unwrap()), Some("kept"));
+}
+
+/// A header the caller filled with what no header may hold (a line break, a control character)
+/// fails the call before anything is sent, with an encoding error that names the header and
+/// never shows the value (it may be a secret).
+#[tokio::test]
+async fn a_header_value_that_cannot_be_sent_is_an_encoding_error() {
+    use veeam_runtime::client::{ApiInfo, AuthInfo, ClientBuilder, Error, Format, Request, Transport, GET};
+
+    static API: ApiInfo = ApiInfo {
+        name: "headers",
+        base_path: "/api",
+        default_port: None,
+        headers: &[],
+        formats: &[Format::Json],
+        auth: AuthInfo::new(None, None, None, false),
+    };
+    struct Raw(Transport);
+    impl From<Transport> for Raw {
+        fn from(transport: Transport) -> Self {
+            Raw(transport)
+        }
+    }
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .respond_with(wiremock::ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let Raw(transport) = ClientBuilder::<Raw>::new(&API, server.uri()).build().unwrap();
+    for (name, value) in [("x-token", "secret\r\nx-injected: 1"), ("x-token", "secret\u{7f}"), ("bad name", "v")] {
+        let mut request = Request::new(GET, "headers", "/api/things", false);
+        request.literal("/things");
+        request.header("x-fine", Some("1"));
+        request.header(name, Some(value));
+        let error = transport.send::<()>(request).await.unwrap_err();
+        let Error::Encode(encode) = &error else { panic!("{name}: {error:?}") };
+        let shown = format!("{error} {error:?} {encode:?}");
+        assert!(shown.contains(&format!("`{name}`")), "{shown}");
+        assert!(!shown.contains("secret"), "{shown}");
+    }
+    assert!(server.received_requests().await.unwrap().is_empty(), "nothing is sent");
 }

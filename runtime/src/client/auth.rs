@@ -5,6 +5,8 @@ use std::fmt;
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
+use reqwest::header::HeaderValue;
+
 /// A secret string: shown as `***` by `Debug`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -80,11 +82,29 @@ impl TokenResponse {
     }
 }
 
+/// Bearer tokens and the `Authorization` value made from them once, not on every call.
+pub(super) struct Bearer {
+    pub tokens: Tokens,
+    /// `Bearer <access token>`, marked sensitive; `None` when the token cannot be a header value
+    /// (the calls that would send it fail).
+    pub header: Option<HeaderValue>,
+}
+
+impl Bearer {
+    pub(super) fn new(tokens: Tokens) -> Self {
+        let header = HeaderValue::try_from(format!("Bearer {}", tokens.access.expose())).ok().map(|mut value| {
+            value.set_sensitive(true);
+            value
+        });
+        Bearer { tokens, header }
+    }
+}
+
 /// The credentials a transport holds, for each scheme its API offers.
 #[derive(Default)]
 pub(super) struct AuthState {
     /// The lock also serialises refreshes: concurrent calls wait for one refresh.
-    pub bearer: tokio::sync::Mutex<Option<Tokens>>,
+    pub bearer: tokio::sync::Mutex<Option<Bearer>>,
     /// Client id and secret of the OAuth2 client-credentials grant.
     pub client: RwLock<Option<(String, Secret)>>,
     /// A session id (session schemes).
@@ -108,6 +128,11 @@ pub type Relogon =
 /// Reads a slot (a poisoned lock reads as empty: a panic elsewhere never leaks into calls).
 pub(super) fn read<T: Clone>(slot: &RwLock<Option<T>>) -> Option<T> {
     slot.read().ok().and_then(|value| value.clone())
+}
+
+/// Whether a slot holds a value (without cloning it).
+pub(super) fn holds<T>(slot: &RwLock<Option<T>>) -> bool {
+    slot.read().is_ok_and(|value| value.is_some())
 }
 
 /// Writes a slot.

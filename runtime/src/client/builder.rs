@@ -179,7 +179,13 @@ impl<C: From<Transport>> ClientBuilder<C> {
         };
         let auth = AuthState::default();
         let limits = self.limits;
-        Ok(C::from(Transport::new(Inner { http, base, info, format, headers, auth, limits })))
+        // Parsed once here, not on every call (a name that does not parse fails the calls that
+        // would send it).
+        let credential_header = |name: Option<&str>| name.and_then(|name| HeaderName::from_bytes(name.as_bytes()).ok());
+        let session_header = credential_header(info.auth.session_header);
+        let api_key_header = credential_header(info.auth.api_key_header);
+        let inner = Inner { http, base, info, format, headers, session_header, api_key_header, auth, limits };
+        Ok(C::from(Transport::new(inner)))
     }
 }
 

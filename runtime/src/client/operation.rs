@@ -38,7 +38,7 @@ pub trait Operation<'a>: Sized {
 /// Sends the request; the decoded body.
 pub fn send<'a, O: Operation<'a>>(operation: O) -> Sending<'a, O::Output, O::ErrorBody> {
     match operation.into_request() {
-        Ok((transport, request)) => Box::pin(body_of(transport, request, O::read)),
+        Ok((transport, request)) => Box::pin(call(transport, request, O::read, |_, value| value)),
         Err(error) => Box::pin(std::future::ready(Err(error))),
     }
 }
@@ -46,25 +46,30 @@ pub fn send<'a, O: Operation<'a>>(operation: O) -> Sending<'a, O::Output, O::Err
 /// Sends the request; the decoded body with the response's status and headers.
 pub fn send_with_response<'a, O: Operation<'a>>(operation: O) -> Sending<'a, ResponseValue<O::Output>, O::ErrorBody> {
     match operation.into_request() {
-        Ok((transport, request)) => Box::pin(execute(transport, request, O::read)),
+        Ok((transport, request)) => Box::pin(call(transport, request, O::read, Response::into_value)),
         Err(error) => Box::pin(std::future::ready(Err(error))),
     }
 }
 
 type Read<T, E> = fn(&mut Response) -> Result<T, Error<E>>;
 
-async fn execute<T, E: ErrorBody>(
-    transport: &Transport,
+/// One call: sent, its body read by `read`, the outcome shaped by `finish`.
+///
+/// This future is boxed and moved on every call, so it is kept small: it holds the request once
+/// (an `async fn` would also keep its arguments apart from the body's copies of them), and waits
+/// on the transport's future directly.
+#[expect(clippy::manual_async_fn, reason = "an `async fn` would hold its arguments twice")]
+fn call<'a, T: 'a, Out: 'a, E: ErrorBody + 'a>(
+    transport: &'a Transport,
     request: Request,
     read: Read<T, E>,
-) -> Result<ResponseValue<T>, Error<E>> {
-    let mut response = transport.send(request).await?;
-    let value = read(&mut response)?;
-    Ok(response.into_value(value))
-}
-
-async fn body_of<T, E: ErrorBody>(transport: &Transport, request: Request, read: Read<T, E>) -> Result<T, Error<E>> {
-    execute(transport, request, read).await.map(ResponseValue::into_body)
+    finish: fn(Response, T) -> Out,
+) -> impl Future<Output = Result<Out, Error<E>>> + Send + 'a {
+    async move {
+        let mut response = transport.call(&request).await?;
+        let value = read(&mut response)?;
+        Ok(finish(response, value))
+    }
 }
 
 impl Response {

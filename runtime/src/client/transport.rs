@@ -3,15 +3,16 @@
 //! call (operation, method, path template, status, duration: never a URL, header or body).
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use reqwest::StatusCode;
 use tracing::Instrument;
 
-use super::auth::{basic_header, read, write, AuthState, Secret, TokenResponse, Tokens};
+use super::auth::{basic_header, holds, read, write, AuthState, Bearer, Secret, TokenResponse, Tokens};
 use super::error::{AuthError, ConnectError, ErrorBody, TimeoutError, TooLargeError, TransportError};
 use super::files::{ByteStream, Part};
 use super::request::{Body, Request};
@@ -20,6 +21,9 @@ use super::{ApiInfo, BodyFormat, Error, Format, Limits, Method, Scheme};
 
 /// Refresh this long before the server says the token expires, so it does not expire in flight.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
+
+/// A credential header: `Authorization`, a session id's or an API key's header.
+type Credential = (HeaderName, HeaderValue);
 
 /// The HTTP side of a generated client: `Clone + Send + Sync`, cheap to clone (one shared
 /// connection pool and authentication state).
@@ -34,6 +38,10 @@ pub(super) struct Inner {
     pub info: &'static ApiInfo,
     pub format: Format,
     pub headers: HeaderMap,
+    /// The API's session header, parsed.
+    pub session_header: Option<HeaderName>,
+    /// The API's key header, parsed.
+    pub api_key_header: Option<HeaderName>,
     pub auth: AuthState,
     pub limits: Limits,
 }
@@ -97,12 +105,12 @@ impl Transport {
 
     /// Uses `tokens` for bearer authentication from now on.
     pub async fn set_tokens(&self, tokens: Tokens) {
-        *self.inner.auth.bearer.lock().await = Some(tokens);
+        *self.inner.auth.bearer.lock().await = Some(Bearer::new(tokens));
     }
 
     /// The current bearer tokens.
     pub async fn tokens(&self) -> Option<Tokens> {
-        self.inner.auth.bearer.lock().await.clone()
+        self.inner.auth.bearer.lock().await.as_ref().map(|bearer| bearer.tokens.clone())
     }
 
     /// Forgets every credential: tokens, client credentials, session id, API key, Basic
@@ -224,7 +232,8 @@ impl Transport {
     ) -> Result<Tokens, Error<E>> {
         let span = self.span(request);
         let response = async {
-            let raw = self.execute_at::<E>(request, url, credential).await?;
+            let outgoing = self.outgoing::<E>(request, url, credential)?;
+            let raw = self.inner.http.execute(outgoing).await.map_err(|e| transport_error(request.operation, e))?;
             self.read::<E>(request, raw).await
         }
         .instrument(span.clone())
@@ -286,65 +295,106 @@ impl Transport {
             .map(|(scheme, _)| scheme)
     }
 
-    /// The `Authorization`, session or key header for an authenticated call: the first accepted
-    /// scheme the client holds credentials for, refreshing (or fetching) an expired access token
-    /// first.
+    /// The credential of an authenticated call when it is at hand: the first accepted scheme
+    /// the client holds credentials for. `None` when the bearer tokens must be fetched or
+    /// refreshed first, or another call holds them: [`Transport::credentials`] then waits.
+    fn credential_now<E>(
+        &self,
+        operation: &'static str,
+        accepted: &[Scheme],
+    ) -> Result<Option<Option<Credential>>, Error<E>> {
+        for scheme in self.schemes(accepted) {
+            let held = match scheme {
+                Scheme::Bearer => {
+                    let Ok(bearer) = self.inner.auth.bearer.try_lock() else { return Ok(None) };
+                    if self.must_renew(bearer.as_ref()) {
+                        return Ok(None);
+                    }
+                    bearer.as_ref().map(|bearer| bearer_credential(operation, bearer)).transpose()?
+                }
+                other => self.held(operation, other)?,
+            };
+            if held.is_some() {
+                return Ok(Some(held));
+            }
+        }
+        self.none_held(operation, accepted).map(Some)
+    }
+
+    /// The credential of an authenticated call, as [`Transport::credential_now`] finds it,
+    /// after waiting for the bearer tokens and refreshing (or fetching) an expired access token.
     async fn credentials<E: ErrorBody>(
         &self,
         operation: &'static str,
         accepted: &[Scheme],
-    ) -> Result<Option<(HeaderName, HeaderValue)>, Error<E>> {
-        let sensitive = |name: HeaderName, value: &str| {
-            let mut value = HeaderValue::from_str(value)
-                .map_err(|_| Error::Auth(AuthError::new(operation, "the credential is not a valid header value")))?;
-            value.set_sensitive(true);
-            Ok(Some((name, value)))
-        };
-        let named = |header: &str| {
-            HeaderName::from_bytes(header.as_bytes())
-                .map_err(|_| Error::Auth(AuthError::new(operation, "invalid credential header name")))
-        };
-        let schemes = self.schemes(accepted);
-        if schemes.clone().next().is_none() {
-            return Ok(None);
-        }
-        let auth = &self.inner.auth;
-        for scheme in schemes.clone() {
-            match scheme {
+    ) -> Result<Option<Credential>, Error<E>> {
+        for scheme in self.schemes(accepted) {
+            let held = match scheme {
                 Scheme::Bearer => {
-                    let mut tokens = auth.bearer.lock().await;
-                    let expired = tokens.as_ref().is_some_and(|t| t.expires_within(EXPIRY_MARGIN));
-                    let client = read(&auth.client).is_some();
-                    if expired && tokens.as_ref().is_some_and(|t| t.refresh.is_some()) {
-                        *tokens = Some(Box::pin(self.refreshed::<E>(operation, tokens.as_ref())).await?);
-                    } else if (expired || tokens.is_none()) && client {
-                        *tokens = Some(Box::pin(self.client_credentials_token::<E>(operation)).await?);
+                    let mut bearer = self.inner.auth.bearer.lock().await;
+                    if self.must_renew(bearer.as_ref()) {
+                        let tokens = bearer.as_ref().map(|bearer| &bearer.tokens);
+                        let renewed = if tokens.is_some_and(|tokens| tokens.refresh.is_some()) {
+                            self.refreshed::<E>(operation, tokens).await?
+                        } else {
+                            self.client_credentials_token::<E>(operation).await?
+                        };
+                        *bearer = Some(Bearer::new(renewed));
                     }
-                    if let Some(tokens) = tokens.as_ref() {
-                        let value = format!("Bearer {}", tokens.access.expose());
-                        return sensitive(reqwest::header::AUTHORIZATION, &value);
-                    }
+                    bearer.as_ref().map(|bearer| bearer_credential(operation, bearer)).transpose()?
                 }
-                Scheme::Session => {
-                    if let (Some(id), Some(header)) = (read(&auth.session), self.inner.info.auth.session_header) {
-                        return sensitive(named(header)?, id.expose());
-                    }
-                }
-                Scheme::ApiKey => {
-                    if let (Some(key), Some(header)) = (read(&auth.api_key), self.inner.info.auth.api_key_header) {
-                        return sensitive(named(header)?, key.expose());
-                    }
-                }
-                Scheme::Basic => {
-                    if let Some((username, password)) = read(&auth.basic) {
-                        return sensitive(reqwest::header::AUTHORIZATION, &basic_header(&username, &password));
-                    }
-                }
+                other => self.held(operation, other)?,
+            };
+            if held.is_some() {
+                return Ok(held);
             }
         }
-        let reason = match schemes.collect::<Vec<_>>().as_slice() {
-            [Scheme::Bearer] => "not logged in: call `log_in` or set a token",
-            [Scheme::Basic] => "no credentials: call `set_credentials` first",
+        self.none_held(operation, accepted)
+    }
+
+    /// Whether the bearer tokens must be refreshed (expired, with a refresh token) or fetched
+    /// (none or expired, with client credentials) before a call.
+    fn must_renew(&self, bearer: Option<&Bearer>) -> bool {
+        let expired = bearer.is_some_and(|bearer| bearer.tokens.expires_within(EXPIRY_MARGIN));
+        let refreshable = bearer.is_some_and(|bearer| bearer.tokens.refresh.is_some());
+        (expired && refreshable) || ((expired || bearer.is_none()) && holds(&self.inner.auth.client))
+    }
+
+    /// The credential of a session, key or Basic scheme, if the client holds one.
+    fn held<E>(&self, operation: &'static str, scheme: Scheme) -> Result<Option<Credential>, Error<E>> {
+        let (auth, info) = (&self.inner.auth, &self.inner.info.auth);
+        let header = |name: &Option<HeaderName>, value: &Secret| match name {
+            Some(name) => sensitive(operation, name.clone(), value.expose().as_bytes()),
+            None => Err(Error::Auth(AuthError::new(operation, "invalid credential header name"))),
+        };
+        match scheme {
+            Scheme::Bearer => Ok(None),
+            Scheme::Session => match (auth.session.read().ok().as_deref(), info.session_header) {
+                (Some(Some(id)), Some(_)) => header(&self.inner.session_header, id).map(Some),
+                _ => Ok(None),
+            },
+            Scheme::ApiKey => match (auth.api_key.read().ok().as_deref(), info.api_key_header) {
+                (Some(Some(key)), Some(_)) => header(&self.inner.api_key_header, key).map(Some),
+                _ => Ok(None),
+            },
+            Scheme::Basic => match read(&auth.basic) {
+                Some((username, password)) => {
+                    let value = basic_header(&username, &password);
+                    sensitive(operation, reqwest::header::AUTHORIZATION, value.as_bytes()).map(Some)
+                }
+                None => Ok(None),
+            },
+        }
+    }
+
+    /// No credential: none needed when the operation accepts no scheme the API offers, else the
+    /// error saying how to log in.
+    fn none_held<E>(&self, operation: &'static str, accepted: &[Scheme]) -> Result<Option<Credential>, Error<E>> {
+        let mut schemes = self.schemes(accepted);
+        let reason = match (schemes.next(), schemes.next()) {
+            (None, _) => return Ok(None),
+            (Some(Scheme::Bearer), None) => "not logged in: call `log_in` or set a token",
+            (Some(Scheme::Basic), None) => "no credentials: call `set_credentials` first",
             _ => "not logged in: log in or set a credential first",
         };
         Err(Error::Auth(AuthError::new(operation, reason)))
@@ -377,21 +427,21 @@ impl Transport {
         operation: &'static str,
         used: &HeaderValue,
     ) -> Result<bool, Error<E>> {
-        let mut tokens = self.inner.auth.bearer.lock().await;
-        let current = tokens.as_ref().map(|t| format!("Bearer {}", t.access.expose()));
-        if current.as_deref().map(str::as_bytes) != Some(used.as_bytes()) {
+        let mut bearer = self.inner.auth.bearer.lock().await;
+        if bearer.as_ref().and_then(|bearer| bearer.header.as_ref()) != Some(used) {
             // Not a bearer credential, or already replaced by another call.
-            return Ok(tokens.is_some() && used.as_bytes().starts_with(b"Bearer "));
+            return Ok(bearer.is_some() && used.as_bytes().starts_with(b"Bearer "));
         }
-        if tokens.as_ref().is_some_and(|t| t.refresh.is_some()) {
-            *tokens = Some(self.refreshed::<E>(operation, tokens.as_ref()).await?);
-            return Ok(true);
-        }
-        if read(&self.inner.auth.client).is_some() {
-            *tokens = Some(self.client_credentials_token::<E>(operation).await?);
-            return Ok(true);
-        }
-        Ok(false)
+        let tokens = bearer.as_ref().map(|bearer| &bearer.tokens);
+        let renewed = if tokens.is_some_and(|tokens| tokens.refresh.is_some()) {
+            self.refreshed::<E>(operation, tokens).await?
+        } else if holds(&self.inner.auth.client) {
+            self.client_credentials_token::<E>(operation).await?
+        } else {
+            return Ok(false);
+        };
+        *bearer = Some(Bearer::new(renewed));
+        Ok(true)
     }
 
     /// After a 401 with a session id: log on again with the kept credentials, unless another
@@ -412,17 +462,26 @@ impl Transport {
     /// bearer tokens, refreshes the token and retries once. Error statuses become
     /// [`Error::Api`] with the decoded error body.
     pub async fn send<E: ErrorBody>(&self, request: Request) -> Result<Response, Error<E>> {
-        let span = self.span(&request);
-        async move {
-            let raw = self.exchange::<E>(&request).await?;
-            let response = self.read::<E>(&request, raw).await?;
+        self.call(&request).await
+    }
+
+    /// [`Transport::send`] of a request the caller keeps: a generated call's future holds its
+    /// request once (each `async fn` it passed through by value would keep a copy).
+    pub(super) fn call<'a, E: ErrorBody>(
+        &'a self,
+        request: &'a Request,
+    ) -> impl Future<Output = Result<Response, Error<E>>> + Send + 'a {
+        // Not an `async fn` itself: one layer less, each of which would hold its own copy of the
+        // future it awaits.
+        let call = async move {
+            let raw = self.exchange::<E>(request).await?;
+            let response = self.read::<E>(request, raw).await?;
             if response.status.is_client_error() || response.status.is_server_error() {
                 return Err(response.api_error());
             }
             Ok(response)
-        }
-        .instrument(span)
-        .await
+        };
+        call.instrument(self.span(request))
     }
 
     /// Sends a request as [`Transport::send`] does, and hands a success body over as it arrives
@@ -450,21 +509,34 @@ impl Transport {
         let started = Instant::now();
         let mut retried = false;
         loop {
-            let credential = if request.authenticated {
-                self.credentials::<E>(request.operation, request.schemes).await?
-            } else {
-                None
+            let at_hand = match request.authenticated {
+                true => self.credential_now::<E>(request.operation, request.schemes)?,
+                false => Some(None),
             };
-            let response = self.execute_at::<E>(request, self.url(&request.path), credential.clone()).await;
+            // Waiting (for a refresh, or for another call that holds the tokens) is rare: boxed,
+            // out of the future every call moves.
+            let credential = match at_hand {
+                Some(credential) => credential,
+                None => Box::pin(self.credentials::<E>(request.operation, request.schemes)).await?,
+            };
+            let outgoing = self.outgoing::<E>(request, self.url(&request.path), credential.clone())?;
+            let response = match &request.body {
+                // Files are opened in a boxed future: a rare path kept out of the future every
+                // call moves.
+                Some(Body::Upload { .. } | Body::Multipart(_)) => {
+                    Box::pin(self.send_streamed::<E>(request, outgoing)).await
+                }
+                None | Some(Body::Bytes { .. }) => {
+                    self.inner.http.execute(outgoing).await.map_err(|e| transport_error(request.operation, e))
+                }
+            };
             let span = tracing::Span::current();
             span.record("duration_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
             let response = response?;
             span.record("status", response.status().as_u16());
             if response.status() == StatusCode::UNAUTHORIZED && !retried {
                 if let Some((name, used)) = &credential {
-                    let session =
-                        self.inner.info.auth.session_header.is_some_and(|h| name.as_str().eq_ignore_ascii_case(h));
-                    if session {
+                    if self.inner.session_header.as_ref() == Some(name) {
                         if Box::pin(self.relogon_after_401(used)).await {
                             tracing::debug!("session refused; logged on again, retrying once");
                             retried = true;
@@ -497,85 +569,77 @@ impl Transport {
     /// The URL of `path` below the base URL.
     fn url(&self, path: &str) -> reqwest::Url {
         let mut url = self.inner.base.clone();
-        let path = format!("{}{}", url.path().trim_end_matches('/'), path);
-        url.set_path(&path);
+        let base = url.path().trim_end_matches('/');
+        let mut joined = String::with_capacity(base.len() + path.len());
+        joined.push_str(base);
+        joined.push_str(path);
+        url.set_path(&joined);
         url
     }
 
-    /// Sends `request` to `url`. A file or multipart body is opened in a boxed future: a rare
-    /// path kept out of the future every call moves.
-    async fn execute_at<E>(
-        &self,
-        request: &Request,
-        url: reqwest::Url,
-        credential: Option<(HeaderName, HeaderValue)>,
-    ) -> Result<reqwest::Response, Error<E>> {
-        let builder = self.builder::<E>(request, url, credential)?;
-        let builder = match &request.body {
-            Some(Body::Upload { .. } | Body::Multipart(_)) => {
-                Box::pin(self.streamed_body::<E>(request, builder)).await?
-            }
-            None | Some(Body::Bytes { .. }) => builder,
-        };
-        builder.send().await.map_err(|e| transport_error(request.operation, e))
-    }
-
-    /// The request to `url` with its headers, and its body when it is in memory.
-    fn builder<E>(
+    /// The request to `url` with its headers, and its body when it is in memory. Assembled in
+    /// place: each of `RequestBuilder`'s methods moves the whole request.
+    fn outgoing<E>(
         &self,
         request: &Request,
         mut url: reqwest::Url,
-        credential: Option<(HeaderName, HeaderValue)>,
-    ) -> Result<reqwest::RequestBuilder, Error<E>> {
+        credential: Option<Credential>,
+    ) -> Result<reqwest::Request, Error<E>> {
         let operation = request.operation;
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
-        let mut builder = self.inner.http.request(request.method.clone(), url);
-        // One by one: cloning the map would allocate it anew on every call.
+        let mut outgoing = reqwest::Request::new(request.method.clone(), url);
+        let headers = outgoing.headers_mut();
+        headers.reserve(self.inner.headers.len() + request.headers.len() + 3);
         for (name, value) in &self.inner.headers {
-            builder = builder.header(name.clone(), value.clone());
+            headers.append(name, value.clone());
         }
-        builder = builder.header(ACCEPT, request.accept.unwrap_or(self.inner.format.media_type()));
+        let accept = match request.accept {
+            None => HeaderValue::from_static(self.inner.format.media_type()),
+            Some(accept) => HeaderValue::from_str(accept).map_err(|_| invalid_header(operation, ACCEPT.as_str()))?,
+        };
+        headers.append(ACCEPT, accept);
         if let Some((name, value)) = credential {
-            builder = builder.header(name, value);
+            headers.append(name, value);
         }
         if let Some((username, password)) = &request.basic {
-            let mut value = HeaderValue::from_str(&basic_header(username, password))
-                .map_err(|_| Error::Auth(AuthError::new(operation, "the credentials are not a valid header value")))?;
-            value.set_sensitive(true);
-            builder = builder.header(reqwest::header::AUTHORIZATION, value);
+            let (name, value) = sensitive(operation, AUTHORIZATION, basic_header(username, password).as_bytes())?;
+            headers.append(name, value);
         }
         // An operation's own header replaces the client's header of that name (an API-wide
         // `x-api-version` that one operation sends differently); repeated ones are all sent.
-        let mut own = HeaderMap::new();
-        for (name, value) in &request.headers {
-            match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
-                (Ok(name), Ok(value)) => {
-                    own.append(name, value);
-                }
-                // Refused by reqwest when the request is sent, as any invalid header.
-                _ => builder = builder.header(*name, value),
+        if !request.headers.is_empty() {
+            let mut own = Vec::with_capacity(request.headers.len());
+            for (name, value) in &request.headers {
+                let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid_header(operation, name))?;
+                let value = HeaderValue::from_str(value).map_err(|_| invalid_header(operation, name.as_str()))?;
+                headers.remove(&name);
+                own.push((name, value));
+            }
+            for (name, value) in own {
+                headers.append(name, value);
             }
         }
-        builder = builder.headers(own);
-        Ok(match &request.body {
-            Some(Body::Bytes { bytes, content_type }) => {
-                builder.header(CONTENT_TYPE, *content_type).body(bytes.clone())
-            }
-            _ => builder,
-        })
+        if let Some(Body::Bytes { bytes, content_type }) = &request.body {
+            let content_type =
+                HeaderValue::from_str(content_type).map_err(|_| invalid_header(operation, CONTENT_TYPE.as_str()))?;
+            headers.append(CONTENT_TYPE, content_type);
+            *outgoing.body_mut() = Some(bytes.clone().into());
+        }
+        Ok(outgoing)
     }
 
-    /// `builder` with the request's file or multipart body, opened now (every attempt reads
-    /// the files afresh).
-    async fn streamed_body<E>(
+    /// Sends `outgoing` with the request's file or multipart body, opened now (every attempt
+    /// reads the files afresh).
+    async fn send_streamed<E>(
         &self,
         request: &Request,
-        builder: reqwest::RequestBuilder,
-    ) -> Result<reqwest::RequestBuilder, Error<E>> {
+        outgoing: reqwest::Request,
+    ) -> Result<reqwest::Response, Error<E>> {
         let operation = request.operation;
-        Ok(match &request.body {
+        let builder = reqwest::RequestBuilder::from_parts(self.inner.http.clone(), outgoing);
+        let builder = match &request.body {
             Some(Body::Upload { upload, content_type }) => {
                 let (body, length) = upload.body::<E>(operation).await?;
                 let builder = builder.header(CONTENT_TYPE, upload.media_type().unwrap_or(content_type)).body(body);
@@ -586,7 +650,8 @@ impl Transport {
             }
             Some(Body::Multipart(parts)) => builder.multipart(self.form::<E>(operation, parts).await?),
             None | Some(Body::Bytes { .. }) => builder,
-        })
+        };
+        builder.send().await.map_err(|e| transport_error(operation, e))
     }
 
     /// A multipart form, its files opened now (every attempt reads them afresh).
@@ -621,57 +686,73 @@ impl Transport {
         Ok(form)
     }
 
-    /// Reads the body of `raw` within the limits.
-    async fn read<E>(&self, request: &Request, mut raw: reqwest::Response) -> Result<Response, Error<E>> {
-        let status = raw.status();
-        let headers = std::mem::take(raw.headers_mut());
-        let body = self.read_body::<E>(request.operation, &headers, &mut raw).await?;
-        Ok(Response {
-            operation: request.operation,
-            status,
-            headers,
-            body,
-            format: self.inner.format,
-            max_depth: self.inner.limits.max_depth,
-            sensitive: request.sensitive_response,
-            error_bodies: request.error_bodies,
-        })
-    }
-
-    /// Reads a body chunk by chunk, refusing it as soon as it is known to exceed the limit.
-    async fn read_body<E>(
-        &self,
-        operation: &'static str,
-        headers: &HeaderMap,
-        response: &mut reqwest::Response,
-    ) -> Result<Bytes, Error<E>> {
-        let limit = self.inner.limits.max_body_bytes;
-        let too_large = || Error::TooLarge(TooLargeError::new(operation, limit));
-        let announced = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-        if announced.is_some_and(|length| length > limit) {
-            return Err(too_large());
-        }
-        let capacity = announced.map_or(0, |length| usize::try_from(length).unwrap_or(0));
-        // A body that arrives in one chunk (most do) is kept as it is, without a copy. One
-        // `await` in the loop: the future every call moves holds one chunk future, not three.
-        let (mut first, mut joined): (Option<Bytes>, Option<BytesMut>) = (None, None);
-        let mut length = 0u64;
-        while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(operation, e))? {
-            length += chunk.len() as u64;
-            if length > limit {
+    /// Reads the body of `raw` within the limits, chunk by chunk, refusing it as soon as it is
+    /// known to exceed the limit. (Not an `async fn`, which would hold `raw` twice.)
+    #[expect(clippy::manual_async_fn, reason = "an `async fn` would hold its arguments twice")]
+    fn read<'a, E: 'a>(
+        &'a self,
+        request: &'a Request,
+        mut raw: reqwest::Response,
+    ) -> impl Future<Output = Result<Response, Error<E>>> + Send + 'a {
+        async move {
+            let limit = self.inner.limits.max_body_bytes;
+            let too_large = || Error::TooLarge(TooLargeError::new(request.operation, limit));
+            let announced = raw.content_length();
+            if announced.is_some_and(|length| length > limit) {
                 return Err(too_large());
             }
-            match (joined.as_mut(), first.take()) {
-                (Some(joined), _) => joined.extend_from_slice(&chunk),
-                (None, None) => first = Some(chunk),
-                (None, Some(previous)) => {
-                    let mut all = BytesMut::with_capacity(capacity.max(previous.len() + chunk.len()));
-                    all.extend_from_slice(&previous);
-                    all.extend_from_slice(&chunk);
-                    joined = Some(all);
+            // A body that arrives in one chunk (most do) is kept as it is, without a copy. One
+            // `await` in the loop: the future every call moves holds one chunk future, not three.
+            let (mut first, mut joined): (Option<Bytes>, Option<BytesMut>) = (None, None);
+            let mut length = 0u64;
+            while let Some(chunk) = raw.chunk().await.map_err(|e| transport_error(request.operation, e))? {
+                length += chunk.len() as u64;
+                if length > limit {
+                    return Err(too_large());
+                }
+                match (joined.as_mut(), first.take()) {
+                    (Some(joined), _) => joined.extend_from_slice(&chunk),
+                    (None, None) => first = Some(chunk),
+                    (None, Some(previous)) => {
+                        let capacity = announced.and_then(|length| usize::try_from(length).ok()).unwrap_or(0);
+                        let mut all = BytesMut::with_capacity(capacity.max(previous.len() + chunk.len()));
+                        all.extend_from_slice(&previous);
+                        all.extend_from_slice(&chunk);
+                        joined = Some(all);
+                    }
                 }
             }
+            Ok(Response {
+                operation: request.operation,
+                status: raw.status(),
+                headers: std::mem::take(raw.headers_mut()),
+                body: joined.map_or_else(|| first.unwrap_or_default(), BytesMut::freeze),
+                format: self.inner.format,
+                max_depth: self.inner.limits.max_depth,
+                sensitive: request.sensitive_response,
+                error_bodies: request.error_bodies,
+            })
         }
-        Ok(joined.map_or_else(|| first.unwrap_or_default(), BytesMut::freeze))
     }
+}
+
+/// A credential header value, marked sensitive (never shown by `Debug`).
+fn sensitive<E>(operation: &'static str, name: HeaderName, value: &[u8]) -> Result<Credential, Error<E>> {
+    let mut value = HeaderValue::from_bytes(value)
+        .map_err(|_| Error::Auth(AuthError::new(operation, "the credential is not a valid header value")))?;
+    value.set_sensitive(true);
+    Ok((name, value))
+}
+
+/// The `Authorization` header of bearer tokens.
+fn bearer_credential<E>(operation: &'static str, bearer: &Bearer) -> Result<Credential, Error<E>> {
+    match &bearer.header {
+        Some(value) => Ok((AUTHORIZATION, value.clone())),
+        None => Err(Error::Auth(AuthError::new(operation, "the credential is not a valid header value"))),
+    }
+}
+
+/// A request header that cannot be sent: the name, never the value (it may be a secret).
+fn invalid_header<E>(operation: &'static str, name: &str) -> Error<E> {
+    Error::Encode(super::error::EncodeError::new(operation, format!("the `{name}` header is not a valid header")))
 }
