@@ -113,18 +113,32 @@ pub fn run(options: &Options) -> Result<String, String> {
         }
         if options.compile.contains(&n) {
             let target = options.work.join("target");
-            let runs = options.runs.min(3);
-            ours.build = build_times(&ours_out, &target.join("ours"), runs)?;
-            let calls = caller::write(&ours_out, caller::Generator::Ours, &dir.join("calls-ours"))?;
-            ours.calls_build = build_times(&calls, &target.join("ours"), runs)?;
-            if let Some(theirs) = &mut theirs {
-                theirs.build = build_times(&progenitor_out, &target.join("progenitor"), runs)?;
-                let calls =
+            let runs = options.runs;
+            // The crates alone, then the calling crates, each set taking turns build by build.
+            let mut alone = vec![(ours_out.clone(), target.join("ours"))];
+            let mut calls = vec![(
+                caller::write(&ours_out, caller::Generator::Ours, &dir.join("calls-ours"))?,
+                target.join("ours"),
+            )];
+            if theirs.is_some() {
+                alone.push((progenitor_out.clone(), target.join("progenitor")));
+                let caller =
                     caller::write(&progenitor_out, caller::Generator::Progenitor, &dir.join("calls-progenitor"))?;
-                theirs.calls_build = build_times(&calls, &target.join("progenitor"), runs)?;
+                calls.push((caller, target.join("progenitor")));
+            }
+            if before.is_some() {
+                alone.push((baseline_out.clone(), target.join("baseline")));
+            }
+            let mut alone = build_rounds(&alone, runs)?.into_iter();
+            let mut calls = build_rounds(&calls, runs)?.into_iter();
+            ours.build = alone.next().unwrap_or_default();
+            ours.calls_build = calls.next().unwrap_or_default();
+            if let Some(theirs) = &mut theirs {
+                theirs.build = alone.next().unwrap_or_default();
+                theirs.calls_build = calls.next().unwrap_or_default();
             }
             if let Some(before) = &mut before {
-                before.build = build_times(&baseline_out, &target.join("baseline"), runs)?;
+                before.build = alone.next().unwrap_or_default();
             }
         }
         rows.push(Row { n, operations, ours, theirs, before });
@@ -222,13 +236,13 @@ fn lines(dir: &Path) -> usize {
     total
 }
 
-/// Builds a crate's dependencies once, then the crate alone `runs` times (debug, incremental off,
-/// its `src/lib.rs` touched before each): the compile time a downstream crate pays for it.
-fn build_times(crate_dir: &Path, target: &Path, runs: usize) -> Result<Vec<Duration>, String> {
-    let manifest = crate_dir.join("Cargo.toml");
-    let build = || {
+/// Builds each crate's dependencies once, then each crate alone `runs` times (debug, incremental
+/// off, its `src/lib.rs` touched before each), taking turns build by build so that a slower
+/// moment of this shared machine falls on all of them: the compile time a downstream crate pays.
+fn build_rounds(crates: &[(PathBuf, PathBuf)], runs: usize) -> Result<Vec<Vec<Duration>>, String> {
+    let build = |crate_dir: &Path, target: &Path| {
         let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-        command.args(["build", "--quiet", "--lib", "--manifest-path"]).arg(&manifest);
+        command.args(["build", "--quiet", "--lib", "--manifest-path"]).arg(crate_dir.join("Cargo.toml"));
         command.env("CARGO_TARGET_DIR", target).env("CARGO_INCREMENTAL", "0");
         let status = command.status().map_err(|e| e.to_string())?;
         if status.success() {
@@ -237,15 +251,19 @@ fn build_times(crate_dir: &Path, target: &Path, runs: usize) -> Result<Vec<Durat
             Err(format!("building {} failed", crate_dir.display()))
         }
     };
-    build()?;
-    let lib = crate_dir.join("src/lib.rs");
-    let mut times = Vec::new();
+    for (crate_dir, target) in crates {
+        build(crate_dir, target)?;
+    }
+    let mut times = vec![Vec::new(); crates.len()];
     for _ in 0..runs {
-        let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
-        std::fs::write(&lib, text).map_err(|e| e.to_string())?;
-        let start = Instant::now();
-        build()?;
-        times.push(start.elapsed());
+        for ((crate_dir, target), times) in crates.iter().zip(&mut times) {
+            let lib = crate_dir.join("src/lib.rs");
+            let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
+            std::fs::write(&lib, text).map_err(|e| e.to_string())?;
+            let start = Instant::now();
+            build(crate_dir, target)?;
+            times.push(start.elapsed());
+        }
     }
     Ok(times)
 }
@@ -413,23 +431,34 @@ fn write_report(report: &mut String, rows: &[Row], options: &Options) {
     if !options.compile.is_empty() {
         let _ =
             writeln!(report, "\n### Building the generated crate alone (debug, dependencies built, incremental off)\n");
-        let _ = writeln!(report, "| schemas | this project | progenitor | ratio |");
-        let _ = writeln!(report, "| --- | --- | --- | --- |");
+        let _ = writeln!(
+            report,
+            "| schemas | this project | progenitor | ratio of medians | per-round ratios (median, range) |"
+        );
+        let _ = writeln!(report, "| --- | --- | --- | --- | --- |");
         for Row { n, ours, theirs, .. } in rows.iter().filter(|row| !row.ours.build.is_empty()) {
             let a = ours.build();
             match theirs.as_ref().filter(|t| !t.build.is_empty()) {
                 Some(theirs) => {
                     let b = theirs.build();
+                    // Built in turns: each round's ratio is measured at one moment of the machine.
+                    let ratios: Vec<f64> =
+                        ours.build.iter().zip(&theirs.build).map(|(a, b)| a.as_secs_f64() / b.as_secs_f64()).collect();
+                    let mut sorted = ratios.clone();
+                    sorted.sort_by(f64::total_cmp);
                     let _ = writeln!(
                         report,
-                        "| {n} | {} | {} | {:.2} |",
+                        "| {n} | {} | {} | {:.2} | {:.2} ({:.2}-{:.2}) |",
                         seconds(a),
                         seconds(b),
-                        a.as_secs_f64() / b.as_secs_f64().max(1e-9)
+                        a.as_secs_f64() / b.as_secs_f64().max(1e-9),
+                        sorted[sorted.len() / 2],
+                        sorted[0],
+                        sorted[sorted.len() - 1],
                     );
                 }
                 None => {
-                    let _ = writeln!(report, "| {n} | {} | | |", seconds(a));
+                    let _ = writeln!(report, "| {n} | {} | | | |", seconds(a));
                 }
             }
         }
