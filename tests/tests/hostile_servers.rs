@@ -246,42 +246,54 @@ async fn every_hostile_body_ends_in_a_typed_answer_within_the_timeout() {
     assert!(outcomes.keys().any(|k| k.starts_with("the response is")), "an oversized body was refused: {outcomes:?}");
 }
 
-/// An operation's own value of a header the API sends on every call replaces it (one value on
-/// the wire, the operation's), as a random spec with a per-operation `x-api-version` found.
-#[tokio::test]
-async fn an_operations_header_replaces_the_apis_fixed_one() {
-    use veeam_runtime::client::{ApiInfo, AuthInfo, ClientBuilder, Format, Request, Transport, GET};
+/// A transport of an API that sends `headers` on every call (no credentials), against a server
+/// answering 204 to every `GET /api/things`.
+async fn headers_api(
+    headers: &'static [(&'static str, &'static str)],
+) -> (wiremock::MockServer, veeam_runtime::client::Transport) {
+    use veeam_runtime::client::{ApiInfo, AuthInfo, ClientBuilder, Format, Transport};
 
-    static API: ApiInfo = ApiInfo {
-        name: "headers",
-        base_path: "/api",
-        default_port: None,
-        headers: &[("x-api-version", "1.0"), ("x-other", "kept")],
-        formats: &[Format::Json],
-        auth: AuthInfo::new(None, None, None, false),
-    };
     struct Raw(Transport);
     impl From<Transport> for Raw {
         fn from(transport: Transport) -> Self {
             Raw(transport)
         }
     }
+    let api = Box::leak(Box::new(ApiInfo {
+        name: "headers",
+        base_path: "/api",
+        default_port: None,
+        headers,
+        formats: &[Format::Json],
+        auth: AuthInfo::new(None, None, None, false),
+    }));
     let server = wiremock::MockServer::start().await;
     wiremock::Mock::given(wiremock::matchers::method("GET"))
         .respond_with(wiremock::ResponseTemplate::new(204))
         .mount(&server)
         .await;
-    let Raw(transport) = ClientBuilder::<Raw>::new(&API, server.uri()).build().unwrap();
-    let mut request = Request::new(GET, "versioned", "/api/things", false);
+    let Raw(transport) = ClientBuilder::<Raw>::new(api, server.uri()).build().unwrap();
+    (server, transport)
+}
+
+/// A request for `GET /api/things` with these headers.
+fn things(headers: &[(&'static str, &str)]) -> veeam_runtime::client::Request {
+    let mut request = veeam_runtime::client::Request::new(veeam_runtime::client::GET, "things", "/api/things", false);
     request.literal("/things");
-    request.header("x-api-version", Some("2.0"));
-    transport.send::<()>(request).await.unwrap();
+    for (name, value) in headers {
+        request.header(name, Some(*value));
+    }
+    request
+}
+
+/// An operation's own value of a header the API sends on every call replaces it (one value on
+/// the wire, the operation's), as a random spec with a per-operation `x-api-version` found.
+#[tokio::test]
+async fn an_operations_header_replaces_the_apis_fixed_one() {
+    let (server, transport) = headers_api(&[("x-api-version", "1.0"), ("x-other", "kept")]).await;
+    transport.send::<()>(things(&[("x-api-version", "2.0")])).await.unwrap();
     // Repeated, all of the operation's values are sent, in order.
-    let mut request = Request::new(GET, "versioned", "/api/things", false);
-    request.literal("/things");
-    request.header("x-api-version", Some("2.0"));
-    request.header("x-api-version", Some("2.1"));
-    transport.send::<()>(request).await.unwrap();
+    transport.send::<()>(things(&[("x-api-version", "2.0"), ("x-api-version", "2.1")])).await.unwrap();
     let received = server.received_requests().await.unwrap();
     let values = |at: usize| -> Vec<&str> {
         received[at].headers.get_all("x-api-version").iter().map(|v| v.to_str().unwrap()).collect()
@@ -295,34 +307,11 @@ async fn an_operations_header_replaces_the_apis_fixed_one() {
 /// never shows the value (it may be a secret).
 #[tokio::test]
 async fn a_header_value_that_cannot_be_sent_is_an_encoding_error() {
-    use veeam_runtime::client::{ApiInfo, AuthInfo, ClientBuilder, Error, Format, Request, Transport, GET};
+    use veeam_runtime::client::Error;
 
-    static API: ApiInfo = ApiInfo {
-        name: "headers",
-        base_path: "/api",
-        default_port: None,
-        headers: &[],
-        formats: &[Format::Json],
-        auth: AuthInfo::new(None, None, None, false),
-    };
-    struct Raw(Transport);
-    impl From<Transport> for Raw {
-        fn from(transport: Transport) -> Self {
-            Raw(transport)
-        }
-    }
-    let server = wiremock::MockServer::start().await;
-    wiremock::Mock::given(wiremock::matchers::method("GET"))
-        .respond_with(wiremock::ResponseTemplate::new(204))
-        .mount(&server)
-        .await;
-    let Raw(transport) = ClientBuilder::<Raw>::new(&API, server.uri()).build().unwrap();
+    let (server, transport) = headers_api(&[]).await;
     for (name, value) in [("x-token", "secret\r\nx-injected: 1"), ("x-token", "secret\u{7f}"), ("bad name", "v")] {
-        let mut request = Request::new(GET, "headers", "/api/things", false);
-        request.literal("/things");
-        request.header("x-fine", Some("1"));
-        request.header(name, Some(value));
-        let error = transport.send::<()>(request).await.unwrap_err();
+        let error = transport.send::<()>(things(&[("x-fine", "1"), (name, value)])).await.unwrap_err();
         let Error::Encode(encode) = &error else { panic!("{name}: {error:?}") };
         let shown = format!("{error} {error:?} {encode:?}");
         assert!(shown.contains(&format!("`{name}`")), "{shown}");
