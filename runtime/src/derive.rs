@@ -1,7 +1,9 @@
 //! What the runtime's `#[derive(Serialize, Deserialize)]` expands to calls: written once here,
-//! generic over the deserializer only, so a model's own code is a `match` on field positions.
+//! generic over the deserializer and the slots' types, so a model's own reader is its key lookup,
+//! its slots' types and its constructor.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
@@ -55,7 +57,142 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(drop)
 }
 
-/// A required field's value, or serde's "missing field" error.
-pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-    slot.ok_or_else(|| E::missing_field(name))
+/// Reads a struct from a map: each member's value into its field's slot, through `key` (the
+/// member's field position) and `Slots` (the fields' types, a tuple written by the derive), then
+/// `finish` builds the struct from the slots, or names the required field that is missing. The
+/// loop, the dispatch to a slot and the errors are here once; a model's own code is its key
+/// lookup and its constructor.
+pub fn read_struct<'de, D, S, T, F>(
+    deserializer: D,
+    name: &'static str,
+    fields: &'static [&'static str],
+    key: fn(&[u8]) -> usize,
+    finish: F,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    S: Slots<'de>,
+    F: FnOnce(S) -> Result<T, &'static str>,
+{
+    deserializer.deserialize_struct(name, fields, StructVisitor { name, fields, key, finish, slots: PhantomData })
 }
+
+struct StructVisitor<S, F> {
+    name: &'static str,
+    fields: &'static [&'static str],
+    key: fn(&[u8]) -> usize,
+    finish: F,
+    slots: PhantomData<S>,
+}
+
+impl<'de, S: Slots<'de>, T, F: FnOnce(S) -> Result<T, &'static str>> Visitor<'de> for StructVisitor<S, F> {
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "struct {}", self.name)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut slots = S::empty();
+        while let Some(index) = map.next_key_seed(Key(self.key))? {
+            slots.read(index, &mut map, self.fields)?;
+        }
+        // Inside the reader, so that the error carries its position (and the JSON path).
+        (self.finish)(slots).map_err(de::Error::missing_field)
+    }
+}
+
+/// The slots a struct's members are read into: a tuple of `Option`s (up to 12 fields), or a
+/// [`Group`] of slots for more. Fields are numbered in order across them.
+pub trait Slots<'de>: Sized {
+    /// How many fields.
+    const LEN: usize;
+    /// All empty.
+    fn empty() -> Self;
+    /// Reads the value of field `index` (from `0`, within these slots) into its slot; `names`
+    /// are these slots' member names, for errors. An index past the slots skips the value.
+    fn read<A: MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+        names: &'static [&'static str],
+    ) -> Result<(), A::Error>;
+}
+
+/// Slots of more than 12 fields: a tuple of slots, each a tuple of `Option`s or a group again.
+pub struct Group<S>(pub S);
+
+fn name_at(names: &'static [&'static str], index: usize) -> &'static str {
+    names.get(index).copied().unwrap_or_default()
+}
+
+macro_rules! tuple_slots {
+    ($($value:ident $slot:ident $position:tt),*) => {
+        impl<'de, $($value: de::Deserialize<'de>),*> Slots<'de> for ($(Option<$value>,)*) {
+            const LEN: usize = <[&str]>::len(&[$(stringify!($value)),*]);
+
+            #[allow(clippy::unused_unit)]
+            fn empty() -> Self {
+                ($(Option::<$value>::None,)*)
+            }
+
+            // A `match` on the position: a jump, as the derive's own `match` was.
+            #[inline]
+            #[allow(unused_variables)]
+            fn read<A: MapAccess<'de>>(
+                &mut self,
+                index: usize,
+                map: &mut A,
+                names: &'static [&'static str],
+            ) -> Result<(), A::Error> {
+                match index {
+                    $($position => value(map, &mut self.$position, name_at(names, $position)),)*
+                    _ => skip(map),
+                }
+            }
+        }
+
+        impl<'de, $($slot: Slots<'de>),*> Slots<'de> for Group<($($slot,)*)> {
+            const LEN: usize = 0 $(+ $slot::LEN)*;
+
+            fn empty() -> Self {
+                Group(($($slot::empty(),)*))
+            }
+
+            #[inline]
+            #[allow(unused_assignments, unused_mut, unused_variables)]
+            fn read<A: MapAccess<'de>>(
+                &mut self,
+                index: usize,
+                map: &mut A,
+                names: &'static [&'static str],
+            ) -> Result<(), A::Error> {
+                let (mut index, mut names) = (index, names);
+                $(
+                    if index < $slot::LEN {
+                        return self.0.$position.read(index, map, names);
+                    }
+                    index -= $slot::LEN;
+                    names = names.get($slot::LEN..).unwrap_or_default();
+                )*
+                skip(map)
+            }
+        }
+    };
+}
+
+tuple_slots!();
+tuple_slots!(T0 S0 0);
+tuple_slots!(T0 S0 0, T1 S1 1);
+tuple_slots!(T0 S0 0, T1 S1 1, T2 S2 2);
+tuple_slots!(T0 S0 0, T1 S1 1, T2 S2 2, T3 S3 3);
+tuple_slots!(T0 S0 0, T1 S1 1, T2 S2 2, T3 S3 3, T4 S4 4);
+tuple_slots!(T0 S0 0, T1 S1 1, T2 S2 2, T3 S3 3, T4 S4 4, T5 S5 5);
+tuple_slots!(T0 S0 0, T1 S1 1, T2 S2 2, T3 S3 3, T4 S4 4, T5 S5 5, T6 S6 6);
+tuple_slots!(T0 S0 0, T1 S1 1, T2 S2 2, T3 S3 3, T4 S4 4, T5 S5 5, T6 S6 6, T7 S7 7);
+tuple_slots!(T0 S0 0, T1 S1 1, T2 S2 2, T3 S3 3, T4 S4 4, T5 S5 5, T6 S6 6, T7 S7 7, T8 S8 8);
+tuple_slots!(T0 S0 0, T1 S1 1, T2 S2 2, T3 S3 3, T4 S4 4, T5 S5 5, T6 S6 6, T7 S7 7, T8 S8 8, T9 S9 9);
+tuple_slots!(T0 S0 0, T1 S1 1, T2 S2 2, T3 S3 3, T4 S4 4, T5 S5 5, T6 S6 6, T7 S7 7, T8 S8 8, T9 S9 9, T10 S10 10);
+tuple_slots!(
+    T0 S0 0, T1 S1 1, T2 S2 2, T3 S3 3, T4 S4 4, T5 S5 5, T6 S6 6, T7 S7 7, T8 S8 8, T9 S9 9, T10 S10 10, T11 S11 11
+);

@@ -267,3 +267,115 @@ fn the_runtime_path_can_be_named() {
     let value: Renamed = serde_json::from_str(r#"{"Name": "x"}"#).unwrap();
     assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"Name":"x"}"#);
 }
+
+/// Declares the same wide struct twice (`f0` .. `f29`, optional, renamed `F0` ..), for the
+/// runtime's slots beyond one tuple (nested in groups).
+macro_rules! wide_twins {
+    ($($field:ident $wire:literal),* $(,)?) => {
+        // `Option<u32>` written here, not passed as a `ty` fragment: the derive sees the
+        // `Option` (a fragment would reach it as an opaque group).
+        #[derive(Debug, PartialEq, veeam_runtime::Serialize, veeam_runtime::Deserialize)]
+        struct WideOurs {
+            $(#[serde(rename = $wire)] $field: Option<u32>,)*
+        }
+        #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        struct WideTheirs {
+            $(#[serde(rename = $wire, default, skip_serializing_if = "Option::is_none")] $field: Option<u32>,)*
+        }
+    };
+}
+
+wide_twins!(
+    f0 "F0", f1 "F1", f2 "F2", f3 "F3", f4 "F4",
+    f5 "F5", f6 "F6", f7 "F7", f8 "F8", f9 "F9",
+    f10 "F10", f11 "F11", f12 "F12", f13 "F13",
+    f14 "F14", f15 "F15", f16 "F16", f17 "F17",
+    f18 "F18", f19 "F19", f20 "F20", f21 "F21",
+    f22 "F22", f23 "F23", f24 "F24", f25 "F25",
+    f26 "F26", f27 "F27", f28 "F28", f29 "F29",
+);
+
+#[derive(Debug, PartialEq, veeam_runtime::Serialize, veeam_runtime::Deserialize)]
+struct WideRequired {
+    a0: u8,
+    a1: u8,
+    a2: u8,
+    a3: u8,
+    a4: u8,
+    a5: u8,
+    a6: u8,
+    a7: u8,
+    a8: u8,
+    a9: u8,
+    a10: u8,
+    a11: u8,
+    a12: u8,
+    a13: u8,
+    a14: String,
+}
+
+/// Past twelve fields the slots nest: every field still lands in its own slot, duplicates and
+/// missing fields are named, as with serde's derive.
+#[test]
+fn wide_structs_read_every_field_into_its_own_slot() {
+    let all: Vec<String> = (0..30).map(|i| format!("\"F{i}\": {i}")).collect();
+    let every = format!("{{{}}}", all.join(", "));
+    let reversed = format!("{{{}}}", all.iter().rev().cloned().collect::<Vec<_>>().join(", "));
+    let some = r#"{"F29": 29, "F0": 0, "F12": 12, "F13": 13, "x": [1], "F24": 24}"#;
+    let duplicate = r#"{"F17": 1, "F3": 3, "F17": 2}"#;
+    let wrong = r#"{"F28": "no"}"#;
+    for document in [every.as_str(), reversed.as_str(), some, duplicate, wrong, "{}"] {
+        let ours = serde_json::from_str::<WideOurs>(document).map(|v| serde_json::to_string(&v).unwrap());
+        let theirs = serde_json::from_str::<WideTheirs>(document).map(|v| serde_json::to_string(&v).unwrap());
+        let (ours, theirs) = (ours.map_err(|e| e.to_string()), theirs.map_err(|e| e.to_string()));
+        assert_eq!(ours, theirs.map_err(|e| e.replace("WideTheirs", "WideOurs")), "document: {document}");
+    }
+    let read: WideOurs = serde_json::from_str(&every).unwrap();
+    assert_eq!((read.f0, read.f11, read.f12, read.f23, read.f29), (Some(0), Some(11), Some(12), Some(23), Some(29)));
+
+    let fields: Vec<String> = (0..14).map(|i| format!("\"a{i}\": {i}")).collect();
+    let missing = serde_json::from_str::<WideRequired>(&format!("{{{}}}", fields.join(", "))).unwrap_err();
+    assert!(missing.to_string().starts_with("missing field `a14` at line 1"), "{missing}");
+    let complete = format!("{{{}, \"a14\": \"z\"}}", fields.join(", "));
+    let read: WideRequired = serde_json::from_str(&complete).unwrap();
+    assert_eq!((read.a0, read.a13, read.a14.as_str()), (0, 13, "z"));
+    let twice = format!("{{\"a13\": 1, {}, \"a14\": \"z\"}}", fields.join(", "));
+    let error = serde_json::from_str::<WideRequired>(&twice).unwrap_err();
+    assert!(error.to_string().starts_with("duplicate field `a13`"), "{error}");
+}
+
+/// 150 fields: groups of groups (12 x 12, then 6).
+#[rustfmt::skip]
+#[derive(Debug, PartialEq, veeam_runtime::Serialize, veeam_runtime::Deserialize)]
+struct Widest {
+    f0: Option<u16>, f1: Option<u16>, f2: Option<u16>, f3: Option<u16>, f4: Option<u16>, f5: Option<u16>, f6: Option<u16>, f7: Option<u16>, f8: Option<u16>, f9: Option<u16>,
+    f10: Option<u16>, f11: Option<u16>, f12: Option<u16>, f13: Option<u16>, f14: Option<u16>, f15: Option<u16>, f16: Option<u16>, f17: Option<u16>, f18: Option<u16>, f19: Option<u16>,
+    f20: Option<u16>, f21: Option<u16>, f22: Option<u16>, f23: Option<u16>, f24: Option<u16>, f25: Option<u16>, f26: Option<u16>, f27: Option<u16>, f28: Option<u16>, f29: Option<u16>,
+    f30: Option<u16>, f31: Option<u16>, f32: Option<u16>, f33: Option<u16>, f34: Option<u16>, f35: Option<u16>, f36: Option<u16>, f37: Option<u16>, f38: Option<u16>, f39: Option<u16>,
+    f40: Option<u16>, f41: Option<u16>, f42: Option<u16>, f43: Option<u16>, f44: Option<u16>, f45: Option<u16>, f46: Option<u16>, f47: Option<u16>, f48: Option<u16>, f49: Option<u16>,
+    f50: Option<u16>, f51: Option<u16>, f52: Option<u16>, f53: Option<u16>, f54: Option<u16>, f55: Option<u16>, f56: Option<u16>, f57: Option<u16>, f58: Option<u16>, f59: Option<u16>,
+    f60: Option<u16>, f61: Option<u16>, f62: Option<u16>, f63: Option<u16>, f64: Option<u16>, f65: Option<u16>, f66: Option<u16>, f67: Option<u16>, f68: Option<u16>, f69: Option<u16>,
+    f70: Option<u16>, f71: Option<u16>, f72: Option<u16>, f73: Option<u16>, f74: Option<u16>, f75: Option<u16>, f76: Option<u16>, f77: Option<u16>, f78: Option<u16>, f79: Option<u16>,
+    f80: Option<u16>, f81: Option<u16>, f82: Option<u16>, f83: Option<u16>, f84: Option<u16>, f85: Option<u16>, f86: Option<u16>, f87: Option<u16>, f88: Option<u16>, f89: Option<u16>,
+    f90: Option<u16>, f91: Option<u16>, f92: Option<u16>, f93: Option<u16>, f94: Option<u16>, f95: Option<u16>, f96: Option<u16>, f97: Option<u16>, f98: Option<u16>, f99: Option<u16>,
+    f100: Option<u16>, f101: Option<u16>, f102: Option<u16>, f103: Option<u16>, f104: Option<u16>, f105: Option<u16>, f106: Option<u16>, f107: Option<u16>, f108: Option<u16>, f109: Option<u16>,
+    f110: Option<u16>, f111: Option<u16>, f112: Option<u16>, f113: Option<u16>, f114: Option<u16>, f115: Option<u16>, f116: Option<u16>, f117: Option<u16>, f118: Option<u16>, f119: Option<u16>,
+    f120: Option<u16>, f121: Option<u16>, f122: Option<u16>, f123: Option<u16>, f124: Option<u16>, f125: Option<u16>, f126: Option<u16>, f127: Option<u16>, f128: Option<u16>, f129: Option<u16>,
+    f130: Option<u16>, f131: Option<u16>, f132: Option<u16>, f133: Option<u16>, f134: Option<u16>, f135: Option<u16>, f136: Option<u16>, f137: Option<u16>, f138: Option<u16>, f139: Option<u16>,
+    f140: Option<u16>, f141: Option<u16>, f142: Option<u16>, f143: Option<u16>, f144: Option<u16>, f145: Option<u16>, f146: Option<u16>, f147: Option<u16>, f148: Option<u16>, f149: Option<u16>,
+}
+
+/// Past 144 fields the groups nest again; every field still lands in its own slot.
+#[test]
+fn the_widest_structs_nest_groups_of_groups() {
+    for present in [0..150, 140..150, 0..1, 70..80] {
+        let members: Vec<String> = present.clone().map(|i| format!("\"f{i}\": {i}")).collect();
+        let document = format!("{{{}}}", members.join(", "));
+        let read: Widest = serde_json::from_str(&document).unwrap();
+        let written: serde_json::Value = serde_json::to_value(&read).unwrap();
+        let expected: serde_json::Value = serde_json::from_str(&document).unwrap();
+        assert_eq!(written, expected, "fields {present:?}");
+    }
+    let error = serde_json::from_str::<Widest>(r#"{"f149": 1, "f3": 2, "f149": 3}"#).unwrap_err();
+    assert!(error.to_string().starts_with("duplicate field `f149`"), "{error}");
+}

@@ -2,9 +2,11 @@
 //!
 //! serde's own derive writes about 450 lines per struct of eight fields (a field enum and its
 //! visitors, sequence and map visitors); the compiler checks all of it in every generated crate.
-//! Here the per-struct code is one visitor with a `match` on the field's position, and the rest
-//! (key lookup, duplicates, unknown members, missing fields) is generic code in
-//! `veeam_runtime::__derive`, written once. The wire behaviour is serde's for the attributes
+//! Here a struct's reader is its key lookup (a `match` from member name to field position), the
+//! types of its fields' slots (a tuple) and its constructor; the loop over members, the dispatch to
+//! a slot, duplicates, unknown members and the missing-field error are generic code in
+//! `veeam_runtime::__derive`, written once (the compiler checks a model's reader in about half the
+//! time of a visitor of its own). The wire behaviour is serde's for the attributes
 //! the generator writes:
 //!
 //! - container: `remote = "Self"` (inherent `serialize`/`deserialize` instead of the traits),
@@ -206,7 +208,6 @@ pub(crate) fn deserialize(input: &DeriveInput) -> syn::Result<TokenStream> {
     let serde = quote!(#runtime::__serde);
     let derive = quote!(#runtime::__derive);
     let ident = container.ident;
-    let expecting = format!("struct {ident}");
     let type_name = ident.to_string();
     let names: Vec<&String> = container.fields.iter().map(|field| &field.name).collect();
     // Every name a member may have, with its field's position.
@@ -218,14 +219,9 @@ pub(crate) fn deserialize(input: &DeriveInput) -> syn::Result<TokenStream> {
     });
     let mut wrappers = Vec::new();
     let mut slots = Vec::new();
-    let mut arms = Vec::new();
-    let mut initializers = Vec::new();
     for (index, field) in container.fields.iter().enumerate() {
-        let slot = format_ident!("__f{}", index);
-        let member = field.ident;
-        let name = &field.name;
         let ty = field.ty;
-        let taken = match &field.deserialize_with {
+        slots.push(match &field.deserialize_with {
             Some(with) => {
                 let wrapper = format_ident!("__With{}", index);
                 wrappers.push(quote! {
@@ -236,50 +232,38 @@ pub(crate) fn deserialize(input: &DeriveInput) -> syn::Result<TokenStream> {
                         }
                     }
                 });
-                slots.push(quote!(let mut #slot: ::std::option::Option<#wrapper> = ::std::option::Option::None;));
-                quote!(#slot.map(|__w| __w.0))
+                quote!(::std::option::Option<#wrapper>)
             }
-            None => {
-                slots.push(quote!(let mut #slot = ::std::option::Option::None;));
-                quote!(#slot)
-            }
-        };
-        arms.push(quote!(#index => #derive::value(&mut __map, &mut #slot, #name),));
-        initializers.push(if field.default {
-            quote!(#member: #taken.unwrap_or_default(),)
-        } else {
-            quote!(#member: match #derive::required::<_, __A::Error>(#taken, #name) { ::std::result::Result::Ok(__v) => __v, ::std::result::Result::Err(__e) => return ::std::result::Result::Err(__e) },)
+            None => quote!(::std::option::Option<#ty>),
         });
     }
-    // No `?` here either (see `serialize`): one `match` on each member's read.
+    let (slots, places) = slot_tree(&slots, &derive);
+    let initializers = container.fields.iter().zip(&places).map(|(field, place)| {
+        let member = field.ident;
+        let name = &field.name;
+        let value = match &field.deserialize_with {
+            Some(_) => quote!(__w.0),
+            None => quote!(__w),
+        };
+        let missing = if field.default {
+            quote!(::std::default::Default::default())
+        } else {
+            quote!(return ::std::result::Result::Err(#name))
+        };
+        quote!(#member: match __s #place { ::std::option::Option::Some(__w) => #value, ::std::option::Option::None => #missing },)
+    });
+    // The loop over members, the dispatch to slots and the errors are generic code in the
+    // runtime; here: the slots' types, the key lookup and the constructor. No `?` (see
+    // `serialize`).
     let body = quote! {
-        struct __Visitor;
-        impl<'de> #serde::de::Visitor<'de> for __Visitor {
-            type Value = #ident;
-            fn expecting(&self, __f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                __f.write_str(#expecting)
-            }
-            fn visit_map<__A: #serde::de::MapAccess<'de>>(self, mut __map: __A) -> ::std::result::Result<#ident, __A::Error> {
-                #(#wrappers)*
-                #(#slots)*
-                loop {
-                    let __key = match __map.next_key_seed(#derive::Key(|__name| match __name { #(#keys)* _ => #derive::UNKNOWN })) {
-                        ::std::result::Result::Ok(::std::option::Option::Some(__key)) => __key,
-                        ::std::result::Result::Ok(::std::option::Option::None) => break,
-                        ::std::result::Result::Err(__e) => return ::std::result::Result::Err(__e),
-                    };
-                    let __read = match __key {
-                        #(#arms)*
-                        _ => #derive::skip(&mut __map),
-                    };
-                    if let ::std::result::Result::Err(__e) = __read {
-                        return ::std::result::Result::Err(__e);
-                    }
-                }
-                ::std::result::Result::Ok(#ident { #(#initializers)* })
-            }
-        }
-        __deserializer.deserialize_struct(#type_name, &[#(#names),*], __Visitor)
+        #(#wrappers)*
+        #derive::read_struct::<__D, #slots, Self, _>(
+            __deserializer,
+            #type_name,
+            &[#(#names),*],
+            |__name: &[u8]| match __name { #(#keys)* _ => #derive::UNKNOWN },
+            |__s| ::std::result::Result::Ok(#ident { #(#initializers)* }),
+        )
     };
     let lifetime = syn::Lifetime::new("'de", Span::call_site());
     Ok(if container.remote {
@@ -299,4 +283,30 @@ pub(crate) fn deserialize(input: &DeriveInput) -> syn::Result<TokenStream> {
             }
         }
     })
+}
+
+/// The slots' type for these slot types: a tuple of at most 12, else a `Group` of tuples (nested
+/// again past 144), and where each field's slot is in it (`.1`, `.0 .1 .3`).
+fn slot_tree(slots: &[TokenStream], derive: &TokenStream) -> (TokenStream, Vec<TokenStream>) {
+    const ARITY: usize = 12;
+    if slots.len() <= ARITY {
+        let places = (0..slots.len()).map(|index| {
+            let index = syn::Index::from(index);
+            quote!(.#index)
+        });
+        return (quote!((#(#slots,)*)), places.collect());
+    }
+    // Groups of 12, 144, ..: as few levels, and as few groups to pass by, as the fields need.
+    let mut group = ARITY;
+    while slots.len().div_ceil(group) > ARITY {
+        group *= ARITY;
+    }
+    let (mut types, mut places) = (Vec::new(), Vec::new());
+    for (position, chunk) in slots.chunks(group).enumerate() {
+        let (inner, inner_places) = slot_tree(chunk, derive);
+        let position = syn::Index::from(position);
+        types.push(inner);
+        places.extend(inner_places.into_iter().map(|place| quote!(.0 .#position #place)));
+    }
+    (quote!(#derive::Group<(#(#types,)*)>), places)
 }
