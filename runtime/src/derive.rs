@@ -6,6 +6,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 /// A member name read as the position of its field in the struct, [`UNKNOWN`] for members the
 /// struct does not have. The struct's derive gives the lookup as a `match` on every name a member
@@ -119,11 +120,40 @@ pub trait Slots<'de>: Sized {
     ) -> Result<(), A::Error>;
 }
 
-/// Slots of more than 12 fields: a tuple of slots, each a tuple of `Option`s or a group again.
+/// Slots or members of more than 12 fields: a tuple of them, each a tuple of 12 at most or a
+/// group again.
 pub struct Group<S>(pub S);
 
 fn name_at(names: &'static [&'static str], index: usize) -> &'static str {
     names.get(index).copied().unwrap_or_default()
+}
+
+/// A member as a struct writes it: its value, and whether it is left out (its
+/// `skip_serializing_if` said so).
+pub struct Member<'a, T: ?Sized>(pub &'a T, pub bool);
+
+/// A struct's members, written in order: a tuple of [`Member`]s (up to 12), or a [`Group`] of
+/// them for more.
+pub trait Members {
+    /// How many members.
+    const LEN: usize;
+    /// How many are written (not left out).
+    fn written(&self) -> usize;
+    /// Writes them; `names` are their member names.
+    fn write<S: SerializeStruct>(&self, state: &mut S, names: &'static [&'static str]) -> Result<(), S::Error>;
+}
+
+/// Writes a struct: its members, named by `names`, the left-out ones skipped. The struct's
+/// derive only lists its members.
+pub fn write_struct<S: Serializer, M: Members>(
+    serializer: S,
+    name: &'static str,
+    names: &'static [&'static str],
+    members: M,
+) -> Result<S::Ok, S::Error> {
+    let mut state = serializer.serialize_struct(name, members.written())?;
+    members.write(&mut state, names)?;
+    state.end()
 }
 
 macro_rules! tuple_slots {
@@ -176,6 +206,49 @@ macro_rules! tuple_slots {
                     names = names.get($slot::LEN..).unwrap_or_default();
                 )*
                 skip(map)
+            }
+        }
+
+        impl<$($value: Serialize + ?Sized),*> Members for ($(Member<'_, $value>,)*) {
+            const LEN: usize = <[&str]>::len(&[$(stringify!($value)),*]);
+
+            #[inline]
+            fn written(&self) -> usize {
+                0 $(+ usize::from(!self.$position.1))*
+            }
+
+            #[inline]
+            #[allow(unused_variables)]
+            fn write<S: SerializeStruct>(&self, state: &mut S, names: &'static [&'static str]) -> Result<(), S::Error> {
+                $(
+                    let name = name_at(names, $position);
+                    if self.$position.1 {
+                        state.skip_field(name)?;
+                    } else {
+                        state.serialize_field(name, self.$position.0)?;
+                    }
+                )*
+                Ok(())
+            }
+        }
+
+        impl<$($slot: Members),*> Members for Group<($($slot,)*)> {
+            const LEN: usize = 0 $(+ $slot::LEN)*;
+
+            #[inline]
+            fn written(&self) -> usize {
+                0 $(+ self.0.$position.written())*
+            }
+
+            #[inline]
+            #[allow(unused_assignments, unused_mut, unused_variables)]
+            fn write<S: SerializeStruct>(&self, state: &mut S, names: &'static [&'static str]) -> Result<(), S::Error> {
+                let mut names = names;
+                $(
+                    self.0.$position.write(state, names)?;
+                    names = names.get($slot::LEN..).unwrap_or_default();
+                )*
+                Ok(())
             }
         }
     };

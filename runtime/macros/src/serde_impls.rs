@@ -3,10 +3,11 @@
 //! serde's own derive writes about 450 lines per struct of eight fields (a field enum and its
 //! visitors, sequence and map visitors); the compiler checks all of it in every generated crate.
 //! Here a struct's reader is its key lookup (a `match` from member name to field position), the
-//! types of its fields' slots (a tuple) and its constructor; the loop over members, the dispatch to
-//! a slot, duplicates, unknown members and the missing-field error are generic code in
-//! `veeam_runtime::__derive`, written once (the compiler checks a model's reader in about half the
-//! time of a visitor of its own). The wire behaviour is serde's for the attributes
+//! types of its fields' slots (a tuple) and its constructor, and its writer the list of its
+//! members with whether each is left out; the loop over members, the dispatch to a slot,
+//! duplicates, unknown members, missing fields and counting the members written are generic code
+//! in `veeam_runtime::__derive`, written once (BENCHMARKS.md: what the compiler checks per model
+//! halved). The wire behaviour is serde's for the attributes
 //! the generator writes:
 //!
 //! - container: `remote = "Self"` (inherent `serialize`/`deserialize` instead of the traits),
@@ -127,15 +128,14 @@ pub(crate) fn serialize(input: &DeriveInput) -> syn::Result<TokenStream> {
     let container = container(input)?;
     let runtime = &container.runtime;
     let serde = quote!(#runtime::__serde);
+    let derive = quote!(#runtime::__derive);
     let ident = container.ident;
     let type_name = ident.to_string();
+    let names: Vec<&String> = container.fields.iter().map(|field| &field.name).collect();
     let mut wrappers = Vec::new();
-    // `let __skipN = ..;` for each field that may be left out, and those names (the length).
-    let (mut skips, mut skipped) = (Vec::new(), Vec::new());
-    let mut statements = Vec::new();
+    let mut members = Vec::new();
     for (index, field) in container.fields.iter().enumerate() {
         let member = field.ident;
-        let name = &field.name;
         let ty = field.ty;
         let value = match &field.serialize_with {
             Some(with) => {
@@ -152,37 +152,17 @@ pub(crate) fn serialize(input: &DeriveInput) -> syn::Result<TokenStream> {
             }
             None => quote!(&self.#member),
         };
-        match &field.skip_serializing_if {
-            Some(skip_if) => {
-                let skip = format_ident!("__skip{}", index);
-                skips.push(quote!(let #skip = #skip_if(&self.#member);));
-                skipped.push(skip.clone());
-                statements.push(quote! {
-                    let __written = if #skip { __state.skip_field(#name) } else { __state.serialize_field(#name, #value) };
-                    if let ::std::result::Result::Err(__e) = __written { return ::std::result::Result::Err(__e); }
-                });
-            }
-            None => statements.push(quote! {
-                if let ::std::result::Result::Err(__e) = __state.serialize_field(#name, #value) {
-                    return ::std::result::Result::Err(__e);
-                }
-            }),
-        }
-    }
-    let count = container.fields.len();
-    // Errors are returned by `match`/`if let`, not `?`: each `?` makes the compiler solve `Try` and
-    // `From` for the serializer's error type, and on a model's dozen of them that was a third of
-    // its type and borrow checking (BENCHMARKS.md, "Where it goes by part").
-    let body = quote! {
-        use #serde::ser::SerializeStruct as _;
-        #(#wrappers)*
-        #(#skips)*
-        let mut __state = match __serializer.serialize_struct(#type_name, #count #(- usize::from(#skipped))*) {
-            ::std::result::Result::Ok(__state) => __state,
-            ::std::result::Result::Err(__e) => return ::std::result::Result::Err(__e),
+        let skipped = match &field.skip_serializing_if {
+            Some(skip_if) => quote!(#skip_if(&self.#member)),
+            None => quote!(false),
         };
-        #(#statements)*
-        __state.end()
+        members.push(quote!(#derive::Member(#value, #skipped)));
+    }
+    let members = tree(&members, &|items| quote!((#(#items,)*)), &|groups| quote!(#derive::Group((#(#groups,)*))));
+    // The members listed; writing them (and counting those left out) is generic runtime code.
+    let body = quote! {
+        #(#wrappers)*
+        #derive::write_struct(__serializer, #type_name, &[#(#names),*], #members)
     };
     let signature = quote! {
         fn serialize<__S: #serde::Serializer>(&self, __serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error>
@@ -237,7 +217,8 @@ pub(crate) fn deserialize(input: &DeriveInput) -> syn::Result<TokenStream> {
             None => quote!(::std::option::Option<#ty>),
         });
     }
-    let (slots, places) = slot_tree(&slots, &derive);
+    let places = places(slots.len());
+    let slots = tree(&slots, &|items| quote!((#(#items,)*)), &|groups| quote!(#derive::Group<(#(#groups,)*)>));
     let initializers = container.fields.iter().zip(&places).map(|(field, place)| {
         let member = field.ident;
         let name = &field.name;
@@ -285,28 +266,43 @@ pub(crate) fn deserialize(input: &DeriveInput) -> syn::Result<TokenStream> {
     })
 }
 
-/// The slots' type for these slot types: a tuple of at most 12, else a `Group` of tuples (nested
-/// again past 144), and where each field's slot is in it (`.1`, `.0 .1 .3`).
-fn slot_tree(slots: &[TokenStream], derive: &TokenStream) -> (TokenStream, Vec<TokenStream>) {
-    const ARITY: usize = 12;
-    if slots.len() <= ARITY {
-        let places = (0..slots.len()).map(|index| {
-            let index = syn::Index::from(index);
-            quote!(.#index)
-        });
-        return (quote!((#(#slots,)*)), places.collect());
+/// Items as the runtime's slots and members take them: a tuple of at most 12, else a group of
+/// such tuples (nested again past 144), made by `tuple` and `group`.
+fn tree(
+    items: &[TokenStream],
+    tuple: &dyn Fn(&[TokenStream]) -> TokenStream,
+    group: &dyn Fn(&[TokenStream]) -> TokenStream,
+) -> TokenStream {
+    match group_size(items.len()) {
+        None => tuple(items),
+        Some(size) => group(&items.chunks(size).map(|chunk| tree(chunk, tuple, group)).collect::<Vec<_>>()),
     }
-    // Groups of 12, 144, ..: as few levels, and as few groups to pass by, as the fields need.
-    let mut group = ARITY;
-    while slots.len().div_ceil(group) > ARITY {
-        group *= ARITY;
-    }
-    let (mut types, mut places) = (Vec::new(), Vec::new());
-    for (position, chunk) in slots.chunks(group).enumerate() {
-        let (inner, inner_places) = slot_tree(chunk, derive);
+}
+
+/// Where each of `len` items is in its `tree` (`.1`, `.0 .1 .3`).
+fn places(len: usize) -> Vec<TokenStream> {
+    let Some(size) = group_size(len) else {
+        return (0..len).map(syn::Index::from).map(|index| quote!(.#index)).collect();
+    };
+    let mut all = Vec::new();
+    for (position, start) in (0..len).step_by(size).enumerate() {
         let position = syn::Index::from(position);
-        types.push(inner);
-        places.extend(inner_places.into_iter().map(|place| quote!(.0 .#position #place)));
+        let inner = places(size.min(len - start));
+        all.extend(inner.into_iter().map(|place| quote!(.0 .#position #place)));
     }
-    (quote!(#derive::Group<(#(#types,)*)>), places)
+    all
+}
+
+/// How many items each group of a `tree` of `len` items holds (12, 144, ..: as few levels, and
+/// as few groups to pass by, as the items need); `None` when one tuple holds them.
+fn group_size(len: usize) -> Option<usize> {
+    const ARITY: usize = 12;
+    if len <= ARITY {
+        return None;
+    }
+    let mut size = ARITY;
+    while len.div_ceil(size) > ARITY {
+        size *= ARITY;
+    }
+    Some(size)
 }
