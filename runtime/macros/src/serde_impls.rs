@@ -7,8 +7,7 @@
 //! members with whether each is left out; the loop over members, the dispatch to a slot,
 //! duplicates, unknown members, missing fields and counting the members written are generic code
 //! in `veeam_runtime::__derive`, written once (BENCHMARKS.md: what the compiler checks per model
-//! halved). The wire behaviour is serde's for the attributes
-//! the generator writes:
+//! halved). The wire behaviour is serde's for the attributes the generator writes:
 //!
 //! - container: `remote = "Self"` (inherent `serialize`/`deserialize` instead of the traits),
 //!   and `crate = "::path"`: the runtime crate's path when it is not `::veeam_runtime`;
@@ -234,8 +233,8 @@ pub(crate) fn deserialize(input: &DeriveInput) -> syn::Result<TokenStream> {
         quote!(#member: match __s #place { ::std::option::Option::Some(__w) => #value, ::std::option::Option::None => #missing },)
     });
     // The loop over members, the dispatch to slots and the errors are generic code in the
-    // runtime; here: the slots' types, the key lookup and the constructor. No `?` (see
-    // `serialize`).
+    // runtime; here: the slots' types, the key lookup and the constructor. No `?`: each makes the
+    // compiler solve `Try` and `From` for the error type (BENCHMARKS.md, "Where it goes by part").
     let body = quote! {
         #(#wrappers)*
         #derive::read_struct::<__D, #slots, Self, _>(
