@@ -442,9 +442,8 @@ fn write_report(report: &mut String, rows: &[Row], options: &Options) {
                 Some(theirs) => {
                     let b = theirs.build();
                     // Built in turns: each round's ratio is measured at one moment of the machine.
-                    let ratios: Vec<f64> =
+                    let mut sorted: Vec<f64> =
                         ours.build.iter().zip(&theirs.build).map(|(a, b)| a.as_secs_f64() / b.as_secs_f64()).collect();
-                    let mut sorted = ratios.clone();
                     sorted.sort_by(f64::total_cmp);
                     let _ = writeln!(
                         report,

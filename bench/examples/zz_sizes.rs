@@ -1,4 +1,0 @@
-fn main() {
-    let l = veeam_bench::Loopback::start();
-    l.generated_calls(1);
-}
