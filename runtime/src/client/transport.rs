@@ -333,13 +333,7 @@ impl Transport {
                 Scheme::Bearer => {
                     let mut bearer = self.inner.auth.bearer.lock().await;
                     if self.must_renew(bearer.as_ref()) {
-                        let tokens = bearer.as_ref().map(|bearer| &bearer.tokens);
-                        let renewed = if tokens.is_some_and(|tokens| tokens.refresh.is_some()) {
-                            self.refreshed::<E>(operation, tokens).await?
-                        } else {
-                            self.client_credentials_token::<E>(operation).await?
-                        };
-                        *bearer = Some(Bearer::new(renewed));
+                        self.renew::<E>(operation, &mut bearer).await?;
                     }
                     bearer.as_ref().map(|bearer| bearer_credential(operation, bearer)).transpose()?
                 }
@@ -432,16 +426,25 @@ impl Transport {
             // Not a bearer credential, or already replaced by another call.
             return Ok(bearer.is_some() && used.as_bytes().starts_with(b"Bearer "));
         }
+        let refreshable = bearer.as_ref().is_some_and(|bearer| bearer.tokens.refresh.is_some());
+        if !refreshable && !holds(&self.inner.auth.client) {
+            return Ok(false);
+        }
+        self.renew::<E>(operation, &mut bearer).await?;
+        Ok(true)
+    }
+
+    /// Replaces the bearer tokens: refreshed with the refresh token if they have one, else
+    /// fetched with the client credentials.
+    async fn renew<E: ErrorBody>(&self, operation: &'static str, bearer: &mut Option<Bearer>) -> Result<(), Error<E>> {
         let tokens = bearer.as_ref().map(|bearer| &bearer.tokens);
         let renewed = if tokens.is_some_and(|tokens| tokens.refresh.is_some()) {
             self.refreshed::<E>(operation, tokens).await?
-        } else if holds(&self.inner.auth.client) {
-            self.client_credentials_token::<E>(operation).await?
         } else {
-            return Ok(false);
+            self.client_credentials_token::<E>(operation).await?
         };
         *bearer = Some(Bearer::new(renewed));
-        Ok(true)
+        Ok(())
     }
 
     /// After a 401 with a session id: log on again with the kept credentials, unless another
@@ -738,8 +741,7 @@ impl Transport {
 
 /// A credential header value, marked sensitive (never shown by `Debug`).
 fn sensitive<E>(operation: &'static str, name: HeaderName, value: &[u8]) -> Result<Credential, Error<E>> {
-    let mut value = HeaderValue::from_bytes(value)
-        .map_err(|_| Error::Auth(AuthError::new(operation, "the credential is not a valid header value")))?;
+    let mut value = HeaderValue::from_bytes(value).map_err(|_| unusable_credential(operation))?;
     value.set_sensitive(true);
     Ok((name, value))
 }
@@ -748,8 +750,12 @@ fn sensitive<E>(operation: &'static str, name: HeaderName, value: &[u8]) -> Resu
 fn bearer_credential<E>(operation: &'static str, bearer: &Bearer) -> Result<Credential, Error<E>> {
     match &bearer.header {
         Some(value) => Ok((AUTHORIZATION, value.clone())),
-        None => Err(Error::Auth(AuthError::new(operation, "the credential is not a valid header value"))),
+        None => Err(unusable_credential(operation)),
     }
+}
+
+fn unusable_credential<E>(operation: &'static str) -> Error<E> {
+    Error::Auth(AuthError::new(operation, "the credential is not a valid header value"))
 }
 
 /// A request header that cannot be sent: the name, never the value (it may be a secret).
