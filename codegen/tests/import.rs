@@ -10,9 +10,15 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// Public OpenAPI documents of real services, beside the project.
+/// Public OpenAPI documents of real services, copied into the repository with their sources and
+/// licences (`tests/corpus/MANIFEST.tsv`).
 fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/openapi-corpus/docs")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
+}
+
+/// Veeam's Swagger 2.0 for Backup for AWS, kept beside the spec it is imported into.
+fn vbaws_swagger() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/backup_for_aws/import/vbaws-1.0-rev0.swagger.yaml")
 }
 
 /// Documents whose imports are kept as fixtures (and so compiled, linted and tested with the
@@ -26,6 +32,17 @@ const DOCUMENTS: [(&str, &str); 6] = [
     ("corpus:hf-text-generation-inference.openapi.json", "tgi"),
     ("corpus:xero-files.openapi.yaml", "xero"),
 ];
+
+/// The corpus documents, in name order (the manifest and README beside them left out).
+fn corpus_documents() -> Vec<PathBuf> {
+    let mut documents: Vec<PathBuf> = std::fs::read_dir(corpus())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json" || ext == "yaml"))
+        .collect();
+    documents.sort();
+    documents
+}
 
 fn document_path(file: &str) -> PathBuf {
     match file.strip_prefix("corpus:") {
@@ -44,10 +61,8 @@ fn import_fixture(file: &str, name: &str) -> import::Imported {
 /// demand: README, "Importing OpenAPI documents").
 #[test]
 fn every_corpus_document_imports_into_a_spec_that_resolves() {
-    let mut documents: Vec<PathBuf> = std::fs::read_dir(corpus()).unwrap().map(|e| e.unwrap().path()).collect();
-    documents.sort();
-    documents
-        .push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/openapi/vbaws-1.0-rev0.swagger.yaml"));
+    let mut documents = corpus_documents();
+    documents.push(vbaws_swagger());
     assert!(documents.len() >= 13, "{documents:?}");
     let temp = tempfile::tempdir().unwrap();
     for (index, path) in documents.iter().enumerate() {
@@ -351,8 +366,7 @@ fn backup_for_aws_is_the_swagger_with_its_overlay() {
     let spec = root.join("spec/backup_for_aws");
     let overlay_path = spec.join("import/overlay.yaml");
     let overlay = import::Overlay::parse(&std::fs::read_to_string(&overlay_path).unwrap(), "overlay.yaml").unwrap();
-    let swagger = root.join("../shared/reference/openapi/vbaws-1.0-rev0.swagger.yaml");
-    let text = std::fs::read_to_string(&swagger).unwrap();
+    let text = std::fs::read_to_string(vbaws_swagger()).unwrap();
     let imported =
         import::import_with_overlay(&text, "vbaws-1.0-rev0.swagger.yaml", "backup_for_aws", Some(&overlay)).unwrap();
     assert_eq!(imported.files.len(), 3);
@@ -360,8 +374,8 @@ fn backup_for_aws_is_the_swagger_with_its_overlay() {
         let committed = std::fs::read_to_string(spec.join(name)).unwrap();
         assert!(
             committed == *text,
-            "spec/backup_for_aws/{name} is not the import: run\n  cargo xtask import-openapi {} --name backup_for_aws",
-            swagger.display()
+            "spec/backup_for_aws/{name} is not the import: run\n  cargo xtask import-openapi \
+             spec/backup_for_aws/import/vbaws-1.0-rev0.swagger.yaml --name backup_for_aws"
         );
     }
     let operations = imported.files["operations.yaml"].matches("\n    method: ").count();
