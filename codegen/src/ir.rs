@@ -226,6 +226,8 @@ pub struct JsonMember {
     pub name: String,
     /// Other member names the list is read from.
     pub aliases: Vec<String>,
+    /// The member may hold one item instead of an array (`ast::JsonField::single_item`).
+    pub single_item: bool,
     pub ident: Ident,
 }
 
@@ -473,6 +475,8 @@ pub struct Field {
     /// Lists only: the JSON list sits inside an object with this single member (index into
     /// `Api::json_members`).
     pub json_wrapper: Option<usize>,
+    /// One item without the array is read as a one-item list (`ast::JsonField::single_item`).
+    pub json_single_item: bool,
     /// JSON objects lacking this member but holding unknown ones are rejected (see
     /// `ast::JsonField::expected`).
     pub json_expected: bool,

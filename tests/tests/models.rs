@@ -4,7 +4,7 @@
 use veeam_api::enterprise_manager::models::{
     AccountTypeEnumeration, BackupServerSpec, EnterpriseAccount, EnterpriseAccountCreateSpec,
     EnterpriseAccountInRoleCreateSpec, EntityRef, FileRestoreSettingsInfo, HierarchyScopeCreateSpec,
-    HierarchyScopeCreateSpecItem, PasswordKeyInfo, SqlRestoreSettingsSpecs, TaskState, Uid,
+    HierarchyScopeCreateSpecItem, PasswordKeyInfo, QueryResult, SqlRestoreSettingsSpecs, TaskState, Uid,
 };
 use veeam_api::{json, xml};
 
@@ -32,14 +32,10 @@ fn booleans_sent_as_strings_are_read() {
     assert!(xml::to_string(&sql).unwrap().contains("<DenyInPlaceRestore>true</DenyInPlaceRestore>"));
 }
 
+/// A list is read in the shapes its field documents, and every other shape is a decode error at
+/// the field: a single object is a one-item list only where the reference shows one.
 #[test]
-fn a_single_object_where_a_list_is_expected_is_a_one_item_list() {
-    let reference: EntityRef =
-        json::from_str(r#"{"Name": "srv", "Links": {"Rel": "Up", "Href": "https://em/api/"}}"#).unwrap();
-    let links = reference.links.unwrap();
-    assert_eq!(links.len(), 1);
-    assert_eq!(links[0].rel, "Up");
-
+fn lists_are_read_in_their_documented_shapes_only() {
     // The documented JSON fragment: singular member, one object.
     let scope: HierarchyScopeCreateSpec = json::from_str(
         r#"{"HierarchyScopeItem": {"HierarchyObjRef": "urn:VMware:Vm:a.vm-7870", "ObjectName": "VM01"}}"#,
@@ -47,13 +43,88 @@ fn a_single_object_where_a_list_is_expected_is_a_one_item_list() {
     .unwrap();
     let items = scope.hierarchy_scope_item.unwrap();
     assert_eq!(items[0].object_name.as_deref(), Some("VM01"));
-    // Wrapped JSON lists take a single object too.
-    let spec: EnterpriseAccountCreateSpec = json::from_str(
+
+    // Nothing documents a single link or a single role without the array.
+    let error = json::from_str::<EntityRef>(r#"{"Name": "srv", "Links": {"Rel": "Up", "Href": "https://em/api/"}}"#)
+        .unwrap_err();
+    assert_eq!(error.path, "Links", "{error}");
+    assert!(error.message.contains("expected a list"), "{error}");
+    // An item with members, none of them the model's, is another shape, not an empty link.
+    let error = json::from_str::<EntityRef>(
+        r#"{"Name": "srv", "Links": [{"Rel": "Up", "Href": "https://em/api/"}, {"Links": []}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(error.path, "Links[1]", "{error}");
+    assert!(error.message.contains("none of the members of `Link` (it has `Links`)"), "{error}");
+    let error = json::from_str::<EnterpriseAccountCreateSpec>(
         r#"{"AccountType": "User", "AccountName": "TECH\\a", "AllowRestoreAllVms": true,
             "Roles": {"EnterpriseRoles": {"EnterpriseRoleUid": "urn:veeam:EnterpriseRole:1"}}}"#,
     )
-    .unwrap();
-    assert_eq!(spec.roles.len(), 1);
+    .unwrap_err();
+    assert_eq!(error.path, "Roles.EnterpriseRoles", "{error}");
+    // The wrapper left out, or another member in it.
+    let error = json::from_str::<EnterpriseAccountCreateSpec>(
+        r#"{"AccountType": "User", "AccountName": "a", "AllowRestoreAllVms": true,
+            "Roles": [{"EnterpriseRoleUid": "urn:veeam:EnterpriseRole:1"}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(error.path, "Roles", "{error}");
+    let error = json::from_str::<EnterpriseAccountCreateSpec>(
+        r#"{"AccountType": "User", "AccountName": "a", "AllowRestoreAllVms": true, "Roles": {"Role": []}}"#,
+    )
+    .unwrap_err();
+    assert!(error.message.contains("has a member `Role`"), "{error}");
+}
+
+/// The query service's references in JSON: `{"Refs": {"Refs": [...]}}` (a reference list inside
+/// the result) gives every reference; no other shape reads as references, with 0, 1 or 2 of them.
+#[test]
+fn query_result_references_in_json() {
+    let reference = |n: usize| {
+        format!(
+            r#"{{"UID": "urn:veeam:Job:{n}0000000-0000-0000-0000-000000000000", "Name": "job {n}",
+                "Href": "https://em:9398/api/jobs/{n}0000000-0000-0000-0000-000000000000", "Type": "JobReference",
+                "Links": [{{"Rel": "Alternate", "Href": "https://em:9398/api/jobs/{n}", "Type": "Job"}}]}}"#
+        )
+    };
+    let paging = r#""PagingInfo": {"PageNum": 1, "PageSize": 2, "PagesCount": 1}"#;
+    for count in 0..=2 {
+        let refs: Vec<String> = (1..=count).map(reference).collect();
+        let array = format!("[{}]", refs.join(","));
+
+        // Documented: the result's `Refs` is a reference list, itself `{"Refs": [...]}`.
+        let body = format!(r#"{{"Refs": {{"Refs": {array}}}, {paging}}}"#);
+        let result: QueryResult = json::from_str(&body).unwrap_or_else(|e| panic!("{count}: {e}"));
+        let found = result.refs.unwrap();
+        assert_eq!(found.len(), count);
+        for (index, found) in found.iter().enumerate() {
+            assert_eq!(found.name.as_deref(), Some(format!("job {}", index + 1).as_str()));
+            assert!(found.id().is_some());
+        }
+        assert_eq!(result.paging_info.unwrap().page_size, Some(2));
+        // The written form is the documented one.
+        let written = json::to_string(&json::from_str::<QueryResult>(&body).unwrap()).unwrap();
+        assert!(written.starts_with(r#"{"Refs":{"Refs":["#), "{written}");
+
+        // Undocumented shapes: the wrapper left out, an array of wrappers, a single reference in
+        // either place, the list under another name.
+        let mut shapes = vec![
+            (format!(r#"{{"Refs": {array}, {paging}}}"#), "Refs"),
+            (format!(r#"{{"Refs": [{{"Refs": {array}}}], {paging}}}"#), "Refs"),
+            (format!(r#"{{"Refs": {{"References": {array}}}, {paging}}}"#), "Refs"),
+        ];
+        if count == 1 {
+            shapes.push((format!(r#"{{"Refs": {}, {paging}}}"#, reference(1)), "Refs"));
+            shapes.push((format!(r#"{{"Refs": {{"Refs": {}}}, {paging}}}"#, reference(1)), "Refs.Refs"));
+        }
+        for (body, path) in shapes {
+            let error = json::from_str::<QueryResult>(&body).map(|r| r.refs).unwrap_err();
+            assert_eq!(error.path, path, "{count} references, {body}: {error}");
+        }
+    }
+    // An empty wrapper and `null` are no references, as `<Refs/>` is in XML.
+    assert_eq!(json::from_str::<QueryResult>(r#"{"Refs": {}}"#).unwrap().refs, Some(vec![]));
+    assert_eq!(json::from_str::<QueryResult>(r#"{"Refs": null}"#).unwrap().refs, None);
 }
 
 #[test]

@@ -55,11 +55,17 @@ pub fn emit(context: &Context) -> TokenStream {
                 let aliases = member.aliases.iter();
                 quote!(const ALIASES: &'static [&'static str] = &[#(#aliases),*];)
             });
+            let single = member.single_item.then(|| {
+                quote!(
+                    const SINGLE: bool = true;
+                )
+            });
             quote! {
                 pub struct #ident;
                 impl #runtime::json::Member for #ident {
                     const NAME: &'static str = #name;
                     #aliases
+                    #single
                 }
             }
         });
@@ -175,6 +181,9 @@ fn serde_attributes(context: &Context, field: &ir::Field) -> TokenStream {
         (Type::List(_), Some(member), _) => {
             let marker = format!("json_members::{}", context.api.json_members[*member].ident);
             Some((format!("{json}::json::{prefix}wrapped_list::<{marker}, _, _>"), Some(marker)))
+        }
+        (Type::List(_), None, _) if field.json_single_item => {
+            Some((format!("{json}::json::{prefix}one_or_many"), None))
         }
         (Type::List(_), None, _) => Some((format!("{json}::json::{prefix}list"), None)),
         _ => None,

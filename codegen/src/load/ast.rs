@@ -333,6 +333,10 @@ pub struct JsonField {
     /// instead of an empty value.
     #[serde(default, skip_serializing_if = "is_false")]
     pub expected: bool,
+    /// Lists only: one item without the array is read as a one-item list (a server quirk the
+    /// reference documents; every other list refuses it).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub single_item: bool,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

@@ -14,12 +14,13 @@ use crate::load::ast;
 /// resolved in name order, so the numbering is stable).
 #[derive(Default)]
 pub(super) struct JsonMembers {
-    members: IndexMap<String, BTreeSet<String>>,
+    /// By member name and whether the member may hold a single item.
+    members: IndexMap<(String, bool), BTreeSet<String>>,
 }
 
 impl JsonMembers {
-    fn add(&mut self, name: &str, aliases: &[String]) -> usize {
-        let entry = self.members.entry(name.to_owned());
+    fn add(&mut self, name: &str, aliases: &[String], single_item: bool) -> usize {
+        let entry = self.members.entry((name.to_owned(), single_item));
         let index = entry.index();
         entry.or_default().extend(aliases.iter().cloned());
         index
@@ -30,17 +31,19 @@ impl JsonMembers {
         let mut taken = std::collections::HashSet::new();
         self.members
             .into_iter()
-            .map(|(name, aliases)| {
+            .map(|((name, single_item), aliases)| {
                 let cleaned: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
                 let cleaned = heck::ToUpperCamelCase::to_upper_camel_case(cleaned.as_str());
-                let mut candidate = format!("Member{cleaned}");
+                let or_item = if single_item { "OrItem" } else { "" };
+                let mut candidate = format!("Member{cleaned}{or_item}");
                 let mut counter = 1;
                 while !taken.insert(candidate.clone()) {
                     counter += 1;
-                    candidate = format!("Member{cleaned}{counter}");
+                    candidate = format!("Member{cleaned}{or_item}{counter}");
                 }
                 // `Member` then ASCII letters and digits: always an identifier, never a keyword.
-                ir::JsonMember { name, aliases: aliases.into_iter().collect(), ident: Ident::assume(candidate) }
+                let aliases = aliases.into_iter().collect();
+                ir::JsonMember { name, aliases, single_item, ident: Ident::assume(candidate) }
             })
             .collect()
     }
@@ -222,6 +225,11 @@ impl Resolver<'_> {
                 let message = format!("`wrapper` is for lists; `{}` is not a list", field.ty);
                 self.error(file, &format!("{path}.json.wrapper"), message);
             }
+            let single_item = json.is_some_and(|j| j.single_item);
+            if single_item && ty.is_some() && !is_list {
+                let message = format!("`single_item` is for lists; `{}` is not a list", field.ty);
+                self.error(file, &format!("{path}.json.single_item"), message);
+            }
             let id_source = match field.id.as_deref() {
                 None => None,
                 Some("urn") => Some(ir::IdSource::Urn),
@@ -252,7 +260,8 @@ impl Resolver<'_> {
                 example: field.example.clone(),
                 json_name,
                 json_aliases: json.map(|j| j.aliases.clone()).unwrap_or_default(),
-                json_wrapper: wrapper.map(|member| members.add(member, wrapper_aliases)),
+                json_wrapper: wrapper.map(|member| members.add(member, wrapper_aliases, single_item)),
+                json_single_item: single_item,
                 json_expected: json.is_some_and(|j| j.expected),
                 id_source,
                 xml_name,

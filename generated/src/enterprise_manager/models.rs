@@ -2594,7 +2594,7 @@ impl ::veeam_runtime::xml::ToXml for GuestProcessingOptions {
 pub struct HierarchyScopeCreateSpec {
     /// Objects of the virtual infrastructure the account may restore.
     #[serde(rename = "HierarchyScopeItems", alias = "HierarchyScopeItem")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_one_or_many")]
     pub hierarchy_scope_item: Option<Vec<HierarchyScopeCreateSpecItem>>,
 }
 impl ::veeam_runtime::xml::FromXml for HierarchyScopeCreateSpec {
@@ -4530,9 +4530,9 @@ impl ::veeam_runtime::xml::ToXml for PeriodicSchedule {
     }
 }
 /// Entities found by a query with `format=Entities`: the list of the queried type is set. In XML each
-/// list is a wrapper of entity elements (`<VmRestorePoints><VmRestorePoint>...`); the JSON shape is not
-/// published: each list is written as `{"VmRestorePoints": {"VmRestorePoints": [...]}}` after the
-/// documented `Roles` wrapper, and a plain array is read too.
+/// list is a wrapper of entity elements (`<VmRestorePoints><VmRestorePoint>...`); in JSON each list is
+/// `{"VmRestorePoints": {"VmRestorePoints": [...]}}`, after the documented `Roles` wrapper (the
+/// references of the default format are `{"Refs": {"Refs": [...]}}` the same way).
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/format.html>
@@ -4717,7 +4717,10 @@ impl ::veeam_runtime::xml::ToXml for QueryEntities {
 pub struct QueryResult {
     /// The references (default format).
     #[serde(rename = "Refs")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberRefs, _, _>",
+        serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberRefs, _, _>"
+    )]
     pub refs: Option<Vec<EntityRef>>,
     /// The entities (`format=Entities`).
     #[serde(rename = "Entities")]
@@ -6120,5 +6123,9 @@ mod json_members {
     pub struct MemberManagedServers;
     impl ::veeam_runtime::json::Member for MemberManagedServers {
         const NAME: &'static str = "ManagedServers";
+    }
+    pub struct MemberRefs;
+    impl ::veeam_runtime::json::Member for MemberRefs {
+        const NAME: &'static str = "Refs";
     }
 }

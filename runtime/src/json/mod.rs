@@ -2,14 +2,19 @@
 //! quirks (strict writers stay serde's own).
 //!
 //! - booleans sent as strings: `"true"`, `"True"`, `"false"`;
-//! - one object where a list is expected: read as a one-item list;
-//! - lists wrapped in an object with one member: `"Roles": {"EnterpriseRoles": [...]}`.
+//! - lists wrapped in an object with one member: `"Roles": {"EnterpriseRoles": [...]}`;
+//! - one item where a list is expected, on the fields documented to send one.
+//!
+//! List readers accept exactly the shapes their field documents ([`lists`]).
+
+mod lists;
+
+pub use lists::{list, one_or_many, option_list, option_one_or_many, option_wrapped_list, wrapped_list, Member};
 
 use std::borrow::Cow;
 use std::fmt;
-use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
@@ -247,129 +252,6 @@ pub fn option_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<
     Ok(Option::<Lenient>::deserialize(deserializer)?.map(|v| v.0))
 }
 
-/// A list, also from a single item sent where a list was expected.
-pub fn list<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<Vec<T>, D::Error> {
-    deserializer.deserialize_any(OneOrMany::<T>(PhantomData))
-}
-
-/// An optional lenient list; `null` is `None`.
-pub fn option_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(
-    deserializer: D,
-) -> Result<Option<Vec<T>>, D::Error> {
-    Option::<Listed<T>>::deserialize(deserializer).map(|listed| listed.map(|l| l.0))
-}
-
-/// A list read by [`list`], as a type (for `Option` and map values).
-struct Listed<T>(Vec<T>);
-
-impl<'de, T: DeserializeOwned> Deserialize<'de> for Listed<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        list(deserializer).map(Listed)
-    }
-}
-
-/// Reads a list, or one item where a list was expected, as it streams: no buffering, so an error
-/// inside an item keeps its place (`Items[1].Name`), and nothing is instantiated per item type
-/// beyond the item's own reader.
-struct OneOrMany<T>(PhantomData<T>);
-
-impl<'de, T: DeserializeOwned> Visitor<'de> for OneOrMany<T> {
-    type Value = Vec<T>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list, or a single item")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-        // Not `size_hint`: a hostile length must not reserve memory.
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<T>()? {
-            items.push(item);
-        }
-        Ok(items)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
-        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|item| vec![item])
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<T>, E> {
-        T::deserialize(de::value::StrDeserializer::<E>::new(v)).map(|item| vec![item])
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Vec<T>, E> {
-        T::deserialize(de::value::BoolDeserializer::<E>::new(v)).map(|item| vec![item])
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<T>, E> {
-        T::deserialize(de::value::I64Deserializer::<E>::new(v)).map(|item| vec![item])
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<T>, E> {
-        T::deserialize(de::value::U64Deserializer::<E>::new(v)).map(|item| vec![item])
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Vec<T>, E> {
-        T::deserialize(de::value::F64Deserializer::<E>::new(v)).map(|item| vec![item])
-    }
-}
-
-/// The member name of an object wrapping a list, as a type (generated per name).
-pub trait Member {
-    /// The JSON member name.
-    const NAME: &'static str;
-    /// Other names the list is read from.
-    const ALIASES: &'static [&'static str] = &[];
-}
-
-/// A list wrapped in an object `{ "<M::NAME>": [...] }`; other members are ignored, a missing
-/// member is an empty list, and the item may be a single object. A bare array (the wrapper left
-/// out) is read as the list.
-pub fn wrapped_list<'de, M: Member, T: DeserializeOwned, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Vec<T>, D::Error> {
-    struct WrapperVisitor<M, T>(PhantomData<(M, T)>);
-    impl<'de, M: Member, T: DeserializeOwned> Visitor<'de> for WrapperVisitor<M, T> {
-        type Value = Vec<T>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            write!(f, "an object with a `{}` list", M::NAME)
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
-            let mut items = Vec::new();
-            while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                if key == M::NAME || M::ALIASES.contains(&key.as_ref()) {
-                    items = map.next_value::<Listed<T>>()?.0;
-                } else {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-            Ok(items)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-            let mut items = Vec::new();
-            while let Some(item) = seq.next_element::<T>()? {
-                items.push(item);
-            }
-            Ok(items)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
-            Ok(Vec::new())
-        }
-    }
-    deserializer.deserialize_any(WrapperVisitor::<M, T>(PhantomData))
-}
-
-/// An optional wrapped list; `null` is `None`.
-pub fn option_wrapped_list<'de, M: Member, T: DeserializeOwned, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<Vec<T>>, D::Error> {
-    struct Wrapped<M, T>(Vec<T>, PhantomData<M>);
-    impl<'de, M: Member, T: DeserializeOwned> Deserialize<'de> for Wrapped<M, T> {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            wrapped_list::<M, T, D>(deserializer).map(|items| Wrapped(items, PhantomData))
-        }
-    }
-    Option::<Wrapped<M, T>>::deserialize(deserializer).map(|wrapped| wrapped.map(|w| w.0))
-}
-
 /// Writes a list as `{ "<M::NAME>": [...] }`.
 pub fn serialize_wrapped_list<M: Member, T: Serialize, S: Serializer>(
     items: &[T],
@@ -457,9 +339,9 @@ mod tests {
     }
 
     #[test]
-    fn lenient_reading_strict_writing() {
+    fn lenient_booleans_strict_writing() {
         let sample: Sample =
-            serde_json::from_str(r#"{"flag":"True","maybe":"false","items":7,"roles":{"EnterpriseRoles":"a"}}"#)
+            serde_json::from_str(r#"{"flag":"True","maybe":"false","items":[7],"roles":{"EnterpriseRoles":["a"]}}"#)
                 .unwrap();
         assert_eq!(sample, Sample { flag: true, maybe: Some(false), items: vec![7], roles: vec!["a".into()] });
         assert_eq!(
@@ -470,12 +352,65 @@ mod tests {
         assert!(error.to_string().contains("invalid value: string \"yes\""), "{error}");
     }
 
+    /// Only the documented shape of each list is read: a single item, a bare array where a
+    /// wrapper is documented, or a wrapper with another member are errors at the field.
     #[test]
-    fn a_wrapped_list_is_read_without_its_wrapper_too() {
-        let sample: Sample = serde_json::from_str(r#"{"flag":true,"items":[],"roles":["a","b"]}"#).unwrap();
-        assert_eq!(sample.roles, ["a", "b"]);
-        let error = serde_json::from_str::<Sample>(r#"{"flag":true,"items":[],"roles":["a",1]}"#).unwrap_err();
-        assert!(error.to_string().contains("invalid type: integer"), "{error}");
+    fn lists_are_read_only_in_their_documented_shape() {
+        for (json, path, message) in [
+            (r#"{"flag":true,"items":7,"roles":{}}"#, "items", "expected a list"),
+            (r#"{"flag":true,"items":{"a":1},"roles":{}}"#, "items", "expected a list"),
+            (
+                r#"{"flag":true,"items":[],"roles":["a","b"]}"#,
+                "roles",
+                "expected an object with a `EnterpriseRoles` list",
+            ),
+            (r#"{"flag":true,"items":[],"roles":{"Roles":["a"]}}"#, "roles", "has a member `Roles`"),
+            (r#"{"flag":true,"items":[],"roles":{"EnterpriseRoles":"a"}}"#, "roles.EnterpriseRoles", "expected a list"),
+        ] {
+            let error = from_str::<Sample>(json).unwrap_err();
+            assert_eq!(error.path, path, "{json}: {error}");
+            assert!(error.message.contains(message), "{json}: {error}");
+        }
+        let empty: Sample = serde_json::from_str(r#"{"flag":true,"items":[],"roles":{}}"#).unwrap();
+        assert!(empty.roles.is_empty());
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Reference {
+        #[serde(rename = "Name", default)]
+        name: Option<String>,
+        #[serde(rename = "UID", default)]
+        uid: Option<String>,
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Found {
+        #[serde(rename = "Refs", default, deserialize_with = "option_list")]
+        refs: Option<Vec<Reference>>,
+        #[serde(rename = "One", default, deserialize_with = "option_one_or_many")]
+        one: Option<Vec<Reference>>,
+    }
+
+    /// An item with members but none of the model's is another shape, not an empty item; an
+    /// empty object, or one with a known member beside unknown ones, is an item.
+    #[test]
+    fn an_item_of_unknown_members_only_is_refused() {
+        let error = from_str::<Found>(r#"{"Refs":[{"Name":"a"},{"Refs":[{"Name":"b"}]}]}"#).unwrap_err();
+        assert_eq!(error.path, "Refs[1]", "{error}");
+        assert!(error.message.contains("none of the members of `Reference` (it has `Refs`)"), "{error}");
+        let error = from_str::<Found>(r#"{"One":{"Other":1}}"#).unwrap_err();
+        assert_eq!(error.path, "One", "{error}");
+        let found: Found = from_str(r#"{"Refs":[{},{"Extra":1,"UID":"u"}],"One":{"Name":"x"}}"#).unwrap();
+        assert_eq!(
+            found,
+            Found {
+                refs: Some(vec![Reference { name: None, uid: None }, Reference { name: None, uid: Some("u".into()) }]),
+                one: Some(vec![Reference { name: Some("x".into()), uid: None }]),
+            }
+        );
+        let found: Found = from_str(r#"{"Refs":null,"One":[{"Name":"y"}]}"#).unwrap();
+        assert_eq!(found.refs, None);
+        assert_eq!(found.one.unwrap().len(), 1);
     }
 }
 
