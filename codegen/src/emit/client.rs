@@ -356,15 +356,44 @@ fn build_request(context: &Context, operation: &Operation, authenticated: bool) 
         quote!(request.schemes(&[#(#schemes),*]);)
     });
     let accept = accept(context, operation).map(|media_types| quote!(request.accept(#media_types);));
+    let effect = match effect(context, operation) {
+        Effect::EndsSession => Some(quote!(request.effect(#client::Effect::EndsSession);)),
+        Effect::IssuesTokens => Some(quote!(request.effect(#client::Effect::IssuesTokens);)),
+        Effect::None => None,
+    };
     quote! {
         let mut request = #client::Request::new(#client::#http_method, #id, #template, #authenticated);
         #sensitive
+        #effect
         #schemes
         #error_table
         #accept
         #(#path)*
         #(#parameters)*
         #body
+    }
+}
+
+/// What an operation does to the client's credentials (the runtime's `Effect`).
+enum Effect {
+    None,
+    EndsSession,
+    IssuesTokens,
+}
+
+/// The API's logout (session or bearer) ends the credentials whichever method sends it; its
+/// token operation issues tokens the client adopts.
+fn effect(context: &Context, operation: &Operation) -> Effect {
+    let auth = &context.api.auth;
+    let is = |id: Option<ir::OperationId>| id.is_some_and(|id| context.api.operation(id).id == operation.id);
+    let bearer = auth.bearer.as_ref();
+    let session_logout = auth.session.as_ref().and_then(|session| session.logout.as_ref()).map(|l| l.operation);
+    if is(bearer.and_then(|b| b.logout_operation)) || is(session_logout) {
+        Effect::EndsSession
+    } else if is(bearer.and_then(|b| b.token_operation)) {
+        Effect::IssuesTokens
+    } else {
+        Effect::None
     }
 }
 
@@ -475,6 +504,11 @@ fn operation_item(context: &Context, operation: &Operation) -> TokenStream {
     }
     if operation.sensitive_response {
         settings.push(quote!(sensitive_response));
+    }
+    match effect(context, operation) {
+        Effect::EndsSession => settings.push(quote!(ends_session)),
+        Effect::IssuesTokens => settings.push(quote!(issues_tokens)),
+        Effect::None => {}
     }
     if operation.authenticated && !operation.schemes.is_empty() {
         let schemes = operation.schemes.iter().map(|scheme| match scheme {

@@ -229,7 +229,7 @@ pub mod requests {
     /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
     /// - <https://helpcenter.veeam.com/docs/vbaws/rest/refresh_token.html>
     #[operation(authenticate, POST, "/api/v1/token", "authenticate")]
-    #[request(public, sensitive_response)]
+    #[request(public, sensitive_response, issues_tokens)]
     #[response(200u16, json, models::RestLogin)]
     pub struct Authenticate<'a> {
         #[body(form)]
@@ -2015,6 +2015,7 @@ pub mod requests {
     /// Reference:
     /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
     #[operation(sign_out, DELETE, "/api/v1/token", "signOut")]
+    #[request(ends_session)]
     #[response(204u16)]
     pub struct SignOut<'a> {}
     /// `startFlr`.

@@ -145,6 +145,7 @@ impl Client {
                     "/api/logonSessions/{sessionId}",
                     true,
                 );
+                request.effect(::veeam_runtime::client::Effect::EndsSession);
                 request.literal("/logonSessions/");
                 request.segment(&self.session_id);
                 let response = self.client.transport.send(request).await?;
@@ -1266,6 +1267,7 @@ pub mod requests {
     /// Reference:
     /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_loginsessions_id.html>
     #[operation(logout, DELETE, "/api/logonSessions/{sessionId}", "logout")]
+    #[request(ends_session)]
     #[response(204u16)]
     pub struct Logout<'a> {
         #[path("sessionId", into, redacted)]

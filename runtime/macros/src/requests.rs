@@ -26,7 +26,7 @@
 //! - `#[operation(method, HTTP_METHOD, "template", "operation id")]`; the template begins with
 //!   the module's `base`.
 //! - `#[request(..)]`: `public` (sent without credentials), `sensitive_response`, `stream` (a
-//!   `stream()` method for a file), `schemes(..)` (`rt::Scheme` variants), `errors((status,
+//!   `stream()` method for a file), `ends_session` / `issues_tokens` (`rt::Effect`), `schemes(..)` (`rt::Scheme` variants), `errors((status,
 //!   index), ..)` (the error body table), `accept = ".."`, `choose_accept("media/type", ..)` (an
 //!   `accept` setter).
 //! - `#[response(status)]` (no body), `#[response(status, decoder, Type)]` with a decoder of
@@ -240,6 +240,8 @@ struct Operation {
     public: bool,
     sensitive_response: bool,
     stream: bool,
+    /// `ends_session` or `issues_tokens`: what the call does to the client's credentials.
+    effect: Option<Ident>,
     schemes: Vec<Ident>,
     errors: Vec<(LitInt, LitInt)>,
     accept: Option<String>,
@@ -271,6 +273,8 @@ fn parse_request(operation: &mut Operation, input: ParseStream) -> syn::Result<(
             "public" => operation.public = true,
             "sensitive_response" => operation.sensitive_response = true,
             "stream" => operation.stream = true,
+            "ends_session" => operation.effect = Some(Ident::new("EndsSession", key.span())),
+            "issues_tokens" => operation.effect = Some(Ident::new("IssuesTokens", key.span())),
             "accept" => {
                 input.parse::<Token![=]>()?;
                 operation.accept = Some(string_arg(input)?);
@@ -424,6 +428,9 @@ fn operation(args: &ModuleArgs, mut item: ItemStruct) -> syn::Result<(TokenStrea
     let mut statements = Vec::new();
     if operation.sensitive_response {
         statements.push(quote!(request.sensitive_response();));
+    }
+    if let Some(effect) = &operation.effect {
+        statements.push(quote!(request.effect(rt::Effect::#effect);));
     }
     if !operation.schemes.is_empty() {
         let schemes = &operation.schemes;

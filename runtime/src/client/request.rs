@@ -73,6 +73,23 @@ pub struct Request {
     pub(super) authenticated: bool,
     /// The response may hold secrets: its body is never kept in errors.
     pub(super) sensitive_response: bool,
+    /// What the call does to the client's credentials.
+    pub(super) effect: Effect,
+}
+
+/// What a call does to the client's credentials, whichever method sends it: the API's logout or
+/// sign-out operation ends them, its token operation issues new ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Effect {
+    /// An ordinary call.
+    #[default]
+    None,
+    /// Ends the session or revokes the tokens: the client forgets every credential once the
+    /// call is made (whatever the answer: a user who logged out never wants to be logged on
+    /// again), and a 401 to it is not answered by logging on again.
+    EndsSession,
+    /// Answers with OAuth2 tokens: a success response's tokens become the client's.
+    IssuesTokens,
 }
 
 pub(super) enum Body {
@@ -112,7 +129,13 @@ impl Request {
             basic: None,
             authenticated,
             sensitive_response: false,
+            effect: Effect::None,
         }
+    }
+
+    /// Says what the call does to the client's credentials ([`Effect`]).
+    pub fn effect(&mut self, effect: Effect) {
+        self.effect = effect;
     }
 
     /// Marks the response as one that may hold secrets (a token, a password): its body is then

@@ -15,7 +15,7 @@ use tracing::Instrument;
 use super::auth::{basic_header, holds, read, write, AuthState, Bearer, Secret, TokenResponse, Tokens};
 use super::error::{AuthError, ConnectError, ErrorBody, TimeoutError, TooLargeError, TransportError};
 use super::files::{ByteStream, Part};
-use super::request::{Body, Request};
+use super::request::{Body, Effect, Request};
 use super::response::Response;
 use super::{ApiInfo, BodyFormat, Error, Format, Limits, Method, Scheme};
 
@@ -477,8 +477,15 @@ impl Transport {
         // Not an `async fn` itself: one layer less, each of which would hold its own copy of the
         // future it awaits.
         let call = async move {
-            let raw = self.exchange::<E>(request).await?;
-            let response = self.read::<E>(request, raw).await?;
+            let response = match self.exchange::<E>(request).await {
+                Ok(raw) => self.read::<E>(request, raw).await,
+                Err(error) => Err(error),
+            };
+            if request.effect != Effect::None {
+                // Rare (logging out, a token request): boxed, out of the future every call moves.
+                Box::pin(self.take_effect(request.effect, response.as_ref().ok())).await;
+            }
+            let response = response?;
             if response.status.is_client_error() || response.status.is_server_error() {
                 return Err(response.api_error());
             }
@@ -487,12 +494,36 @@ impl Transport {
         call.instrument(self.span(request))
     }
 
+    /// What a call does to the credentials ([`Effect`]), once it has been made: a logout forgets
+    /// them whatever the answer; a token operation's success response gives the client its tokens
+    /// (a response without an access token, such as a second factor asked for, leaves them).
+    async fn take_effect(&self, effect: Effect, response: Option<&Response>) {
+        match effect {
+            Effect::None => {}
+            Effect::EndsSession => {
+                tracing::debug!("the session was ended: credentials forgotten");
+                self.clear_credentials().await;
+            }
+            Effect::IssuesTokens => {
+                let Some(response) = response.filter(|response| response.status.is_success()) else { return };
+                if let Ok(tokens) = serde_json::from_slice::<TokenResponse>(&response.body) {
+                    tracing::debug!("tokens issued: the client uses them from now on");
+                    self.set_tokens(tokens.into_tokens()).await;
+                }
+            }
+        }
+    }
+
     /// Sends a request as [`Transport::send`] does, and hands a success body over as it arrives
     /// instead of reading it (an error body is still read, within the limits, and decoded).
     pub async fn send_streaming<E: ErrorBody>(&self, request: Request) -> Result<ByteStream<E>, Error<E>> {
         let span = self.span(&request);
         async move {
-            let raw = self.exchange::<E>(&request).await?;
+            let raw = self.exchange::<E>(&request).await;
+            if request.effect == Effect::EndsSession {
+                self.take_effect(request.effect, None).await;
+            }
+            let raw = raw?;
             let status = raw.status();
             if status.is_client_error() || status.is_server_error() {
                 return Err(self.read::<E>(&request, raw).await?.api_error());
@@ -537,7 +568,8 @@ impl Transport {
             span.record("duration_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
             let response = response?;
             span.record("status", response.status().as_u16());
-            if response.status() == StatusCode::UNAUTHORIZED && !retried {
+            // A call that ends the session is not answered by logging on again.
+            if response.status() == StatusCode::UNAUTHORIZED && !retried && request.effect != Effect::EndsSession {
                 if let Some((name, used)) = &credential {
                     if self.inner.session_header.as_ref() == Some(name) {
                         if Box::pin(self.relogon_after_401(used)).await {
