@@ -685,6 +685,12 @@ pub enum ListFormat {
     Repeat,
     /// `Sort=a,b`.
     Csv,
+    /// `Sort=a%20b` (OpenAPI's `spaceDelimited`).
+    Space,
+    /// `Sort=a|b` (OpenAPI's `pipeDelimited`).
+    Pipe,
+    /// `Sort=a%09b` (Swagger 2.0's `tsv`).
+    Tab,
 }
 
 #[derive(Debug, Serialize)]

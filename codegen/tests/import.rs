@@ -414,3 +414,44 @@ fn an_overlay_that_does_not_apply_names_each_problem() {
         .unwrap_err()
         .starts_with("o.yaml: unknown field `renames`"));
 }
+
+/// Each OpenAPI style of a query list becomes the list format that writes it (and Swagger 2.0's
+/// `collectionFormat` the same way); a style with no equivalent is noted.
+#[test]
+fn query_list_styles_are_kept() {
+    let parameter = |name: &str, extra: &str| {
+        format!(r#"{{"name":"{name}","in":"query","schema":{{"type":"array","items":{{"type":"string"}}}}{extra}}}"#)
+    };
+    let parameters = [
+        parameter("form", ""),
+        parameter("formExploded", r#","style":"form","explode":true"#),
+        parameter("comma", r#","explode":false"#),
+        parameter("space", r#","style":"spaceDelimited""#),
+        parameter("pipe", r#","style":"pipeDelimited","explode":false"#),
+        parameter("pipeExploded", r#","style":"pipeDelimited","explode":true"#),
+        parameter("odd", r#","style":"matrix""#),
+    ];
+    let text = format!(
+        r#"{{"openapi":"3.0.3","info":{{"title":"T","version":"1"}},"paths":{{"/x":{{"get":{{"operationId":"getX","parameters":[{}],"responses":{{"204":{{"description":"ok"}}}}}}}}}}}}"#,
+        parameters.join(",")
+    );
+    let imported = import::import(&text, "t.json", "t").unwrap();
+    let operations: serde_yaml::Value = serde_yaml::from_str(&imported.files["operations.yaml"]).unwrap();
+    let format_of = |name: &str| {
+        let parameter = &operations["operations"]["getX"]["parameters"][name];
+        assert!(!parameter.is_null(), "{name}");
+        parameter["list_format"].as_str().map(str::to_owned)
+    };
+    assert_eq!(format_of("form"), None);
+    assert_eq!(format_of("formExploded"), None);
+    assert_eq!(format_of("comma").as_deref(), Some("csv"));
+    assert_eq!(format_of("space").as_deref(), Some("space"));
+    assert_eq!(format_of("pipe").as_deref(), Some("pipe"));
+    assert_eq!(format_of("pipeExploded"), None);
+    assert_eq!(format_of("odd").as_deref(), Some("csv"));
+    assert!(
+        imported.notes.iter().any(|n| n.to_string().contains("style `matrix` of list parameter `odd`")),
+        "{:?}",
+        imported.notes
+    );
+}

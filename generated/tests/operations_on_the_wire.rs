@@ -129,7 +129,7 @@ mod wire {
                 &server,
                 "POST",
                 "/api/v1/licenseAgreement/accept",
-                &[("eulaChecksum", "s1"), ("thirdPartyLicenseAgreementChecksum", "s2")],
+                &["eulaChecksum=s1", "thirdPartyLicenseAgreementChecksum=s2"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -203,7 +203,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::AmazonAccountsGetAllSortItem>,
-                >("[\"nameAsc\"]"),
+                >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
@@ -211,12 +211,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/v1/accounts/amazon",
-                &[
-                    ("SearchPattern", "s1"),
-                    ("Offset", "2"),
-                    ("Limit", "3"),
-                    ("Sort", "nameAsc"),
-                ],
+                &["SearchPattern=s1", "Offset=2", "Limit=3", "Sort=nameAsc,nameAsc"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -316,7 +311,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::BrowseBucketFoldersSortItem>,
-                >("[\"NameAsc\"]"),
+                >("[\"NameAsc\",\"NameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
@@ -324,7 +319,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/browseBucketFolders/00000000-0000-0000-0000-000000000002",
-                &[("Offset", "3"), ("Limit", "4"), ("Sort", "NameAsc")],
+                &["Offset=3", "Limit=4", "Sort=NameAsc,NameAsc"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -347,7 +342,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudNetworks",
-                &[("Offset", "2"), ("Limit", "3")],
+                &["Offset=2", "Limit=3"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -371,7 +366,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudSecurityGroups",
-                &[("cloudNetworkId", "s2"), ("Offset", "3"), ("Limit", "4")],
+                &["cloudNetworkId=s2", "Offset=3", "Limit=4"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -401,10 +396,10 @@ mod wire {
                 "GET",
                 "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudSubnetworks",
                 &[
-                    ("cloudNetworkId", "s2"),
-                    ("availabilityZone", "00000000-0000-0000-0000-000000000003"),
-                    ("Offset", "4"),
-                    ("Limit", "5"),
+                    "cloudNetworkId=s2",
+                    "availabilityZone=00000000-0000-0000-0000-000000000003",
+                    "Offset=4",
+                    "Limit=5",
                 ],
             )
             .await;
@@ -428,7 +423,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudEncryptionKeys",
-                &[("Offset", "2"), ("Limit", "3")],
+                &["Offset=2", "Limit=3"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -469,7 +464,9 @@ mod wire {
             .offset(sample::<i32>("3"))
             .limit(sample::<i32>("4"))
             .sort(
-                sample::<Vec<backup_for_aws::models::BucketsSortItem>>("[\"nameAsc\"]"),
+                sample::<
+                    Vec<backup_for_aws::models::BucketsSortItem>,
+                >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
@@ -478,11 +475,11 @@ mod wire {
                 "GET",
                 "/api/v1/cloudInfrastructure/buckets",
                 &[
-                    ("AmazonAccountId", "00000000-0000-0000-0000-000000000001"),
-                    ("SearchPattern", "s2"),
-                    ("Offset", "3"),
-                    ("Limit", "4"),
-                    ("Sort", "nameAsc"),
+                    "AmazonAccountId=00000000-0000-0000-0000-000000000001",
+                    "SearchPattern=s2",
+                    "Offset=3",
+                    "Limit=4",
+                    "Sort=nameAsc,nameAsc",
                 ],
             )
             .await;
@@ -809,7 +806,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/v1/licenseAgreement/download",
-                &[("licenseAgreementType", "Eula")],
+                &["licenseAgreementType=Eula"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1001,7 +998,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/v1/settings/regions",
-                &[("offset", "1"), ("limit", "2")],
+                &["offset=1", "limit=2"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1018,7 +1015,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::GetAllRegionsSortItem>,
-                >("[\"nameAsc\"]"),
+                >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
@@ -1026,12 +1023,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/v1/cloudInfrastructure/regions",
-                &[
-                    ("SearchPattern", "s1"),
-                    ("Offset", "2"),
-                    ("Limit", "3"),
-                    ("Sort", "nameAsc"),
-                ],
+                &["SearchPattern=s1", "Offset=2", "Limit=3", "Sort=nameAsc,nameAsc"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1071,7 +1063,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::GetBackupSessionProtectedItemsSortItem>,
-                >("[\"virtualMachineNameAsc\"]"),
+                >("[\"virtualMachineNameAsc\",\"virtualMachineNameAsc\"]"),
             )
             .offset(sample::<i32>("4"))
             .limit(sample::<i32>("5"))
@@ -1082,10 +1074,11 @@ mod wire {
                 "GET",
                 "/api/v1/sessions/00000000-0000-0000-0000-000000000001/protectedItems",
                 &[
-                    ("SearchPattern", "s2"),
-                    ("Sort", "virtualMachineNameAsc"),
-                    ("Offset", "4"),
-                    ("Limit", "5"),
+                    "SearchPattern=s2",
+                    "Sort=virtualMachineNameAsc",
+                    "Sort=virtualMachineNameAsc",
+                    "Offset=4",
+                    "Limit=5",
                 ],
             )
             .await;
@@ -1128,7 +1121,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::GetBucketFoldersSortItem>,
-                >("[\"NameAsc\"]"),
+                >("[\"NameAsc\",\"NameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
@@ -1136,7 +1129,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/v1/cloudInfrastructure/buckets/00000000-0000-0000-0000-000000000001/folders",
-                &[("Offset", "2"), ("Limit", "3"), ("Sort", "NameAsc")],
+                &["Offset=2", "Limit=3", "Sort=NameAsc,NameAsc"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1161,7 +1154,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::GetCostEstimationSortItem>,
-                >("[\"virtualMachineNameAsc\"]"),
+                >("[\"virtualMachineNameAsc\",\"virtualMachineNameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
@@ -1170,10 +1163,10 @@ mod wire {
                 "POST",
                 "/api/v1/costEstimation",
                 &[
-                    ("VirtualMachineNameFilter", "s1"),
-                    ("Offset", "2"),
-                    ("Limit", "3"),
-                    ("Sort", "virtualMachineNameAsc"),
+                    "VirtualMachineNameFilter=s1",
+                    "Offset=2",
+                    "Limit=3",
+                    "Sort=virtualMachineNameAsc,virtualMachineNameAsc",
                 ],
             )
             .await;
@@ -1234,7 +1227,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::GetInnerRegionsSortItem>,
-                >("[\"nameAsc\"]"),
+                >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
@@ -1242,12 +1235,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/v1/cloudInfrastructure/regions/00000000-0000-0000-0000-000000000001/zones",
-                &[
-                    ("SearchPattern", "s2"),
-                    ("Offset", "3"),
-                    ("Limit", "4"),
-                    ("Sort", "nameAsc"),
-                ],
+                &["SearchPattern=s2", "Offset=3", "Limit=4", "Sort=nameAsc,nameAsc"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1265,19 +1253,14 @@ mod wire {
             .offset(sample::<i32>("2"))
             .limit(sample::<i32>("3"))
             .is_arm64(sample::<bool>("true"))
-            .virtualization_types(sample::<Vec<String>>("[\"s5\"]"))
+            .virtualization_types(sample::<Vec<String>>("[\"s5\",\"s5\"]"))
             .await
             .expect("the call succeeds");
         let request = check(
                 &server,
                 "GET",
                 "/api/v1/cloudInfrastructure/regions/00000000-0000-0000-0000-000000000001/instancesTypes",
-                &[
-                    ("offset", "2"),
-                    ("limit", "3"),
-                    ("isArm64", "true"),
-                    ("virtualizationTypes", "s5"),
-                ],
+                &["offset=2", "limit=3", "isArm64=true", "virtualizationTypes=s5,s5"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1309,7 +1292,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::GetLicensedWorkloadsSortItem>,
-                >("[\"nameAsc\"]"),
+                >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .search_pattern("s4")
             .await
@@ -1319,10 +1302,11 @@ mod wire {
                 "GET",
                 "/api/v1/licensing/licensedWorkloads",
                 &[
-                    ("Offset", "1"),
-                    ("Limit", "2"),
-                    ("Sort", "nameAsc"),
-                    ("SearchPattern", "s4"),
+                    "Offset=1",
+                    "Limit=2",
+                    "Sort=nameAsc",
+                    "Sort=nameAsc",
+                    "SearchPattern=s4",
                 ],
             )
             .await;
@@ -1422,7 +1406,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::GetRestoreSessionRestoredItemsSortItem>,
-                >("[\"nameAsc\"]"),
+                >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .offset(sample::<i32>("4"))
             .limit(sample::<i32>("5"))
@@ -1433,10 +1417,11 @@ mod wire {
                 "GET",
                 "/api/v1/sessions/00000000-0000-0000-0000-000000000001/restoredItems",
                 &[
-                    ("SearchPattern", "s2"),
-                    ("Sort", "nameAsc"),
-                    ("Offset", "4"),
-                    ("Limit", "5"),
+                    "SearchPattern=s2",
+                    "Sort=nameAsc",
+                    "Sort=nameAsc",
+                    "Offset=4",
+                    "Limit=5",
                 ],
             )
             .await;
@@ -1458,7 +1443,7 @@ mod wire {
                     Vec<
                         backup_for_aws::models::GetRetentionSessionDeletedRestorePointsSortItem,
                     >,
-                >("[\"nameAsc\"]"),
+                >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .offset(sample::<i32>("4"))
             .limit(sample::<i32>("5"))
@@ -1469,10 +1454,11 @@ mod wire {
                 "GET",
                 "/api/v1/sessions/00000000-0000-0000-0000-000000000001/deletedItems",
                 &[
-                    ("SearchPattern", "s2"),
-                    ("Sort", "nameAsc"),
-                    ("Offset", "4"),
-                    ("Limit", "5"),
+                    "SearchPattern=s2",
+                    "Sort=nameAsc",
+                    "Sort=nameAsc",
+                    "Offset=4",
+                    "Limit=5",
                 ],
             )
             .await;
@@ -1554,12 +1540,12 @@ mod wire {
             .status(
                 sample::<
                     Vec<backup_for_aws::models::GetSessionsStatusItem>,
-                >("[\"Running\"]"),
+                >("[\"Running\",\"Running\"]"),
             )
             .types(
                 sample::<
                     Vec<backup_for_aws::models::GetSessionsTypesItem>,
-                >("[\"Policy\"]"),
+                >("[\"Policy\",\"Policy\"]"),
             )
             .from_utc(sample::<::veeam_runtime::DateTime>("\"2020-01-02T03:04:05Z\""))
             .to_utc(sample::<::veeam_runtime::DateTime>("\"2020-01-02T03:04:05Z\""))
@@ -1567,7 +1553,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::GetSessionsSortItem>,
-                >("[\"startTimeAsc\"]"),
+                >("[\"startTimeAsc\",\"startTimeAsc\"]"),
             )
             .vm_id("s10")
             .await
@@ -1577,16 +1563,19 @@ mod wire {
                 "GET",
                 "/api/v1/sessions",
                 &[
-                    ("Offset", "1"),
-                    ("Limit", "2"),
-                    ("PolicyId", "00000000-0000-0000-0000-000000000003"),
-                    ("Status", "Running"),
-                    ("Types", "Policy"),
-                    ("FromUtc", "2020-01-02T03:04:05Z"),
-                    ("ToUtc", "2020-01-02T03:04:05Z"),
-                    ("Usn", "8"),
-                    ("Sort", "startTimeAsc"),
-                    ("VmId", "s10"),
+                    "Offset=1",
+                    "Limit=2",
+                    "PolicyId=00000000-0000-0000-0000-000000000003",
+                    "Status=Running",
+                    "Status=Running",
+                    "Types=Policy",
+                    "Types=Policy",
+                    "FromUtc=2020-01-02T03%3A04%3A05Z",
+                    "ToUtc=2020-01-02T03%3A04%3A05Z",
+                    "Usn=8",
+                    "Sort=startTimeAsc",
+                    "Sort=startTimeAsc",
+                    "VmId=s10",
                 ],
             )
             .await;
@@ -1652,10 +1641,10 @@ mod wire {
                 "GET",
                 "/api/v1/system/logs",
                 &[
-                    ("ExportLogsType", "LastDays"),
-                    ("Days", "2"),
-                    ("FromDateUtc", "2020-01-02T03:04:05Z"),
-                    ("ToDateUtc", "2020-01-02T03:04:05Z"),
+                    "ExportLogsType=LastDays",
+                    "Days=2",
+                    "FromDateUtc=2020-01-02T03%3A04%3A05Z",
+                    "ToDateUtc=2020-01-02T03%3A04%3A05Z",
                 ],
             )
             .await;
@@ -1748,7 +1737,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::StandardAccountsSortColumns>,
-                >("[\"nameAsc\"]"),
+                >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
@@ -1756,12 +1745,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/v1/accounts/standard",
-                &[
-                    ("SearchPattern", "s1"),
-                    ("Offset", "2"),
-                    ("Limit", "3"),
-                    ("Sort", "nameAsc"),
-                ],
+                &["SearchPattern=s1", "Offset=2", "Limit=3", "Sort=nameAsc,nameAsc"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1791,17 +1775,17 @@ mod wire {
                     Vec<
                         backup_for_aws::models::PoliciesGetAllLastPolicySessionStatusItem,
                     >,
-                >("[\"Running\"]"),
+                >("[\"Running\",\"Running\"]"),
             )
             .policy_status(
                 sample::<
                     Vec<backup_for_aws::models::PoliciesGetAllPolicyStatusItem>,
-                >("[\"Enabled\"]"),
+                >("[\"Enabled\",\"Enabled\"]"),
             )
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::PoliciesGetAllSortItem>,
-                >("[\"priorityAsc\"]"),
+                >("[\"priorityAsc\",\"priorityAsc\"]"),
             )
             .usn(sample::<i64>("6"))
             .repository_id(
@@ -1818,15 +1802,17 @@ mod wire {
                 "GET",
                 "/api/v1/policies",
                 &[
-                    ("SearchPattern", "s1"),
-                    ("VirtualMachineId", "00000000-0000-0000-0000-000000000002"),
-                    ("LastPolicySessionStatus", "Running"),
-                    ("PolicyStatus", "Enabled"),
-                    ("Sort", "priorityAsc"),
-                    ("Usn", "6"),
-                    ("RepositoryId", "00000000-0000-0000-0000-000000000007"),
-                    ("Offset", "8"),
-                    ("Limit", "9"),
+                    "SearchPattern=s1",
+                    "VirtualMachineId=00000000-0000-0000-0000-000000000002",
+                    "LastPolicySessionStatus=Running",
+                    "LastPolicySessionStatus=Running",
+                    "PolicyStatus=Enabled",
+                    "PolicyStatus=Enabled",
+                    "Sort=priorityAsc,priorityAsc",
+                    "Usn=6",
+                    "RepositoryId=00000000-0000-0000-0000-000000000007",
+                    "Offset=8",
+                    "Limit=9",
                 ],
             )
             .await;
@@ -1848,7 +1834,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::PoliciesGetExcludedItemsByIdSortItem>,
-                >("[\"nameAsc\"]"),
+                >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
@@ -1856,12 +1842,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/v1/policies/00000000-0000-0000-0000-000000000001/excludedItems",
-                &[
-                    ("Offset", "2"),
-                    ("Limit", "3"),
-                    ("SearchPattern", "s4"),
-                    ("Sort", "nameAsc"),
-                ],
+                &["Offset=2", "Limit=3", "SearchPattern=s4", "Sort=nameAsc,nameAsc"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1903,7 +1884,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::PoliciesGetRegionsByIdSortItem>,
-                >("[\"nameAsc\"]"),
+                >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
@@ -1911,12 +1892,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/v1/policies/00000000-0000-0000-0000-000000000001/regions",
-                &[
-                    ("SearchPattern", "s2"),
-                    ("Offset", "3"),
-                    ("Limit", "4"),
-                    ("Sort", "nameAsc"),
-                ],
+                &["SearchPattern=s2", "Offset=3", "Limit=4", "Sort=nameAsc,nameAsc"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1937,7 +1913,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::PoliciesGetSelectedItemsByIdSortItem>,
-                >("[\"nameAsc\"]"),
+                >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .await
             .expect("the call succeeds");
@@ -1945,12 +1921,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/v1/policies/00000000-0000-0000-0000-000000000001/selectedItems",
-                &[
-                    ("Offset", "2"),
-                    ("Limit", "3"),
-                    ("SearchPattern", "s4"),
-                    ("Sort", "nameAsc"),
-                ],
+                &["Offset=2", "Limit=3", "SearchPattern=s4", "Sort=nameAsc,nameAsc"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -2018,7 +1989,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::RepositoriesGetAllSortItem>,
-                >("[\"nameAsc\"]"),
+                >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .limit(sample::<i32>("4"))
             .await
@@ -2027,12 +1998,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/v1/repositories",
-                &[
-                    ("SearchPattern", "s1"),
-                    ("Offset", "2"),
-                    ("Sort", "nameAsc"),
-                    ("Limit", "4"),
-                ],
+                &["SearchPattern=s1", "Offset=2", "Sort=nameAsc,nameAsc", "Limit=4"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -2243,7 +2209,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::RestorePointsGetAllSortItem>,
-                >("[\"pointInTimeAsc\"]"),
+                >("[\"pointInTimeAsc\",\"pointInTimeAsc\"]"),
             )
             .await
             .expect("the call succeeds");
@@ -2252,10 +2218,10 @@ mod wire {
                 "GET",
                 "/api/v1/vmRestorePoints",
                 &[
-                    ("VirtualMachineId", "00000000-0000-0000-0000-000000000001"),
-                    ("Offset", "2"),
-                    ("Limit", "3"),
-                    ("Sort", "pointInTimeAsc"),
+                    "VirtualMachineId=00000000-0000-0000-0000-000000000001",
+                    "Offset=2",
+                    "Limit=3",
+                    "Sort=pointInTimeAsc,pointInTimeAsc",
                 ],
             )
             .await;
@@ -2508,19 +2474,18 @@ mod wire {
             .search_pattern("s1")
             .offset(sample::<i32>("2"))
             .limit(sample::<i32>("3"))
-            .sort(sample::<Vec<backup_for_aws::models::TagsSortItem>>("[\"keyAsc\"]"))
+            .sort(
+                sample::<
+                    Vec<backup_for_aws::models::TagsSortItem>,
+                >("[\"keyAsc\",\"keyAsc\"]"),
+            )
             .await
             .expect("the call succeeds");
         let request = check(
                 &server,
                 "GET",
                 "/api/v1/cloudInfrastructure/tags",
-                &[
-                    ("SearchPattern", "s1"),
-                    ("Offset", "2"),
-                    ("Limit", "3"),
-                    ("Sort", "keyAsc"),
-                ],
+                &["SearchPattern=s1", "Offset=2", "Limit=3", "Sort=keyAsc,keyAsc"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -2769,7 +2734,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::UsersGetAllSortItem>,
-                >("[\"nameAsc\"]"),
+                >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .offset(sample::<i32>("3"))
             .limit(sample::<i32>("4"))
@@ -2780,10 +2745,11 @@ mod wire {
                 "GET",
                 "/api/v1/users",
                 &[
-                    ("SearchPattern", "s1"),
-                    ("Sort", "nameAsc"),
-                    ("Offset", "3"),
-                    ("Limit", "4"),
+                    "SearchPattern=s1",
+                    "Sort=nameAsc",
+                    "Sort=nameAsc",
+                    "Offset=3",
+                    "Limit=4",
                 ],
             )
             .await;
@@ -2950,7 +2916,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/validateS3endpoint",
-                &[("subnetId", "s2")],
+                &["subnetId=s2"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -3017,17 +2983,17 @@ mod wire {
             .sort(
                 sample::<
                     Vec<backup_for_aws::models::VirtualMachinesSortItem>,
-                >("[\"nameAsc\"]"),
+                >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .protection_status(
                 sample::<
                     Vec<backup_for_aws::models::VirtualMachinesProtectionStatusItem>,
-                >("[\"Protected\"]"),
+                >("[\"Protected\",\"Protected\"]"),
             )
             .buckup_destination(
                 sample::<
                     Vec<backup_for_aws::models::VirtualMachinesBuckupDestinationItem>,
-                >("[\"Snapshot\"]"),
+                >("[\"Snapshot\",\"Snapshot\"]"),
             )
             .backup_state(
                 sample::<
@@ -3041,13 +3007,15 @@ mod wire {
                 "GET",
                 "/api/v1/virtualMachines",
                 &[
-                    ("SearchPattern", "s1"),
-                    ("Offset", "2"),
-                    ("Limit", "3"),
-                    ("Sort", "nameAsc"),
-                    ("ProtectionStatus", "Protected"),
-                    ("BuckupDestination", "Snapshot"),
-                    ("BackupState", "OnlyBackedUp"),
+                    "SearchPattern=s1",
+                    "Offset=2",
+                    "Limit=3",
+                    "Sort=nameAsc,nameAsc",
+                    "ProtectionStatus=Protected",
+                    "ProtectionStatus=Protected",
+                    "BuckupDestination=Snapshot",
+                    "BuckupDestination=Snapshot",
+                    "BackupState=OnlyBackedUp",
                 ],
             )
             .await;
@@ -3113,7 +3081,7 @@ mod wire {
                 &server,
                 "POST",
                 "/api/jobs/00000000-0000-0000-0000-000000000001",
-                &[("action", "clone")],
+                &["action=clone"],
             )
             .await;
         json_body(&request, S7);
@@ -3128,12 +3096,7 @@ mod wire {
             )
             .await
             .expect("the call succeeds");
-        let request = check(
-                &server,
-                "POST",
-                "/api/backupServers",
-                &[("action", "create")],
-            )
+        let request = check(&server, "POST", "/api/backupServers", &["action=create"])
             .await;
         json_body(&request, S62);
     }
@@ -3167,7 +3130,7 @@ mod wire {
                 &server,
                 "POST",
                 "/api/backupServers/00000000-0000-0000-0000-000000000001/passwords",
-                &[("action", "create")],
+                &["action=create"],
             )
             .await;
         json_body(&request, S64);
@@ -3348,7 +3311,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/security/accounts/00000000-0000-0000-0000-000000000001",
-                &[("format", "Entity")],
+                &["format=Entity"],
             )
             .await;
     }
@@ -3383,7 +3346,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/backups/00000000-0000-0000-0000-000000000001",
-                &[("format", "Entity")],
+                &["format=Entity"],
             )
             .await;
     }
@@ -3423,7 +3386,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/backupServers/00000000-0000-0000-0000-000000000001",
-                &[("format", "Entity")],
+                &["format=Entity"],
             )
             .await;
     }
@@ -3463,7 +3426,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/backupSessions/00000000-0000-0000-0000-000000000001",
-                &[("format", "Entity")],
+                &["format=Entity"],
             )
             .await;
     }
@@ -3503,7 +3466,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/backupTaskSessions/00000000-0000-0000-0000-000000000001",
-                &[("format", "Entity")],
+                &["format=Entity"],
             )
             .await;
     }
@@ -3561,7 +3524,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/jobs/00000000-0000-0000-0000-000000000001",
-                &[("format", "Entity")],
+                &["format=Entity"],
             )
             .await;
     }
@@ -3631,7 +3594,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/managedServers/00000000-0000-0000-0000-000000000001",
-                &[("format", "Entity")],
+                &["format=Entity"],
             )
             .await;
     }
@@ -3694,7 +3657,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/repositories/00000000-0000-0000-0000-000000000001",
-                &[("format", "Entity")],
+                &["format=Entity"],
             )
             .await;
     }
@@ -3734,7 +3697,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/restorePoints/00000000-0000-0000-0000-000000000001",
-                &[("format", "Entity")],
+                &["format=Entity"],
             )
             .await;
     }
@@ -3774,7 +3737,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/security/roles/00000000-0000-0000-0000-000000000001",
-                &[("format", "Entity")],
+                &["format=Entity"],
             )
             .await;
     }
@@ -3821,7 +3784,7 @@ mod wire {
                 &server,
                 "GET",
                 "/api/vmRestorePoints/00000000-0000-0000-0000-000000000001",
-                &[("format", "Entity")],
+                &["format=Entity"],
             )
             .await;
     }
@@ -3837,7 +3800,7 @@ mod wire {
     async fn enterprise_manager__list_backup_entities() {
         let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
         client.list_backup_entities().await.expect("the call succeeds");
-        check(&server, "GET", "/api/backups", &[("format", "Entity")]).await;
+        check(&server, "GET", "/api/backups", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -3864,7 +3827,7 @@ mod wire {
     async fn enterprise_manager__list_backup_server_entities() {
         let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
         client.list_backup_server_entities().await.expect("the call succeeds");
-        check(&server, "GET", "/api/backupServers", &[("format", "Entity")]).await;
+        check(&server, "GET", "/api/backupServers", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -3878,7 +3841,7 @@ mod wire {
     async fn enterprise_manager__list_backup_session_entities() {
         let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
         client.list_backup_session_entities().await.expect("the call succeeds");
-        check(&server, "GET", "/api/backupSessions", &[("format", "Entity")]).await;
+        check(&server, "GET", "/api/backupSessions", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -3912,7 +3875,7 @@ mod wire {
     async fn enterprise_manager__list_backup_task_session_entities() {
         let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
         client.list_backup_task_session_entities().await.expect("the call succeeds");
-        check(&server, "GET", "/api/backupTaskSessions", &[("format", "Entity")]).await;
+        check(&server, "GET", "/api/backupTaskSessions", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -3973,7 +3936,7 @@ mod wire {
     async fn enterprise_manager__list_job_entities() {
         let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
         client.list_job_entities().await.expect("the call succeeds");
-        check(&server, "GET", "/api/jobs", &[("format", "Entity")]).await;
+        check(&server, "GET", "/api/jobs", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -4014,7 +3977,7 @@ mod wire {
     async fn enterprise_manager__list_managed_server_entities() {
         let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
         client.list_managed_server_entities().await.expect("the call succeeds");
-        check(&server, "GET", "/api/managedServers", &[("format", "Entity")]).await;
+        check(&server, "GET", "/api/managedServers", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -4055,14 +4018,14 @@ mod wire {
     async fn enterprise_manager__list_repository_entities() {
         let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
         client.list_repository_entities().await.expect("the call succeeds");
-        check(&server, "GET", "/api/repositories", &[("format", "Entity")]).await;
+        check(&server, "GET", "/api/repositories", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_restore_point_entities() {
         let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
         client.list_restore_point_entities().await.expect("the call succeeds");
-        check(&server, "GET", "/api/restorePoints", &[("format", "Entity")]).await;
+        check(&server, "GET", "/api/restorePoints", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -4110,7 +4073,7 @@ mod wire {
     async fn enterprise_manager__list_vm_restore_point_entities() {
         let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
         client.list_vm_restore_point_entities().await.expect("the call succeeds");
-        check(&server, "GET", "/api/vmRestorePoints", &[("format", "Entity")]).await;
+        check(&server, "GET", "/api/vmRestorePoints", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -4144,13 +4107,13 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "Backup"),
-                    ("format", "Entities"),
-                    ("filter", "s3"),
-                    ("sortAsc", "s4"),
-                    ("sortDesc", "s5"),
-                    ("pageSize", "6"),
-                    ("page", "7"),
+                    "type=Backup",
+                    "format=Entities",
+                    "filter=s3",
+                    "sortAsc=s4",
+                    "sortDesc=s5",
+                    "pageSize=6",
+                    "page=7",
                 ],
             )
             .await;
@@ -4173,13 +4136,13 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "BackupServer"),
-                    ("format", "Entities"),
-                    ("filter", "s3"),
-                    ("sortAsc", "s4"),
-                    ("sortDesc", "s5"),
-                    ("pageSize", "6"),
-                    ("page", "7"),
+                    "type=BackupServer",
+                    "format=Entities",
+                    "filter=s3",
+                    "sortAsc=s4",
+                    "sortDesc=s5",
+                    "pageSize=6",
+                    "page=7",
                 ],
             )
             .await;
@@ -4203,13 +4166,13 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "BackupServer"),
-                    ("format", "s2"),
-                    ("filter", "s3"),
-                    ("sortAsc", "s4"),
-                    ("sortDesc", "s5"),
-                    ("pageSize", "6"),
-                    ("page", "7"),
+                    "type=BackupServer",
+                    "format=s2",
+                    "filter=s3",
+                    "sortAsc=s4",
+                    "sortDesc=s5",
+                    "pageSize=6",
+                    "page=7",
                 ],
             )
             .await;
@@ -4232,13 +4195,13 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "BackupJobSession"),
-                    ("format", "Entities"),
-                    ("filter", "s3"),
-                    ("sortAsc", "s4"),
-                    ("sortDesc", "s5"),
-                    ("pageSize", "6"),
-                    ("page", "7"),
+                    "type=BackupJobSession",
+                    "format=Entities",
+                    "filter=s3",
+                    "sortAsc=s4",
+                    "sortDesc=s5",
+                    "pageSize=6",
+                    "page=7",
                 ],
             )
             .await;
@@ -4261,12 +4224,12 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "BackupJobSession"),
-                    ("filter", "s2"),
-                    ("sortAsc", "s3"),
-                    ("sortDesc", "s4"),
-                    ("pageSize", "5"),
-                    ("page", "6"),
+                    "type=BackupJobSession",
+                    "filter=s2",
+                    "sortAsc=s3",
+                    "sortDesc=s4",
+                    "pageSize=5",
+                    "page=6",
                 ],
             )
             .await;
@@ -4289,13 +4252,13 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "BackupTaskSession"),
-                    ("format", "Entities"),
-                    ("filter", "s3"),
-                    ("sortAsc", "s4"),
-                    ("sortDesc", "s5"),
-                    ("pageSize", "6"),
-                    ("page", "7"),
+                    "type=BackupTaskSession",
+                    "format=Entities",
+                    "filter=s3",
+                    "sortAsc=s4",
+                    "sortDesc=s5",
+                    "pageSize=6",
+                    "page=7",
                 ],
             )
             .await;
@@ -4318,12 +4281,12 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "BackupTaskSession"),
-                    ("filter", "s2"),
-                    ("sortAsc", "s3"),
-                    ("sortDesc", "s4"),
-                    ("pageSize", "5"),
-                    ("page", "6"),
+                    "type=BackupTaskSession",
+                    "filter=s2",
+                    "sortAsc=s3",
+                    "sortDesc=s4",
+                    "pageSize=5",
+                    "page=6",
                 ],
             )
             .await;
@@ -4346,12 +4309,12 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "Backup"),
-                    ("filter", "s2"),
-                    ("sortAsc", "s3"),
-                    ("sortDesc", "s4"),
-                    ("pageSize", "5"),
-                    ("page", "6"),
+                    "type=Backup",
+                    "filter=s2",
+                    "sortAsc=s3",
+                    "sortDesc=s4",
+                    "pageSize=5",
+                    "page=6",
                 ],
             )
             .await;
@@ -4374,13 +4337,13 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "Job"),
-                    ("format", "Entities"),
-                    ("filter", "s3"),
-                    ("sortAsc", "s4"),
-                    ("sortDesc", "s5"),
-                    ("pageSize", "6"),
-                    ("page", "7"),
+                    "type=Job",
+                    "format=Entities",
+                    "filter=s3",
+                    "sortAsc=s4",
+                    "sortDesc=s5",
+                    "pageSize=6",
+                    "page=7",
                 ],
             )
             .await;
@@ -4403,12 +4366,12 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "Job"),
-                    ("filter", "s2"),
-                    ("sortAsc", "s3"),
-                    ("sortDesc", "s4"),
-                    ("pageSize", "5"),
-                    ("page", "6"),
+                    "type=Job",
+                    "filter=s2",
+                    "sortAsc=s3",
+                    "sortDesc=s4",
+                    "pageSize=5",
+                    "page=6",
                 ],
             )
             .await;
@@ -4431,13 +4394,13 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "ManagedServer"),
-                    ("format", "Entities"),
-                    ("filter", "s3"),
-                    ("sortAsc", "s4"),
-                    ("sortDesc", "s5"),
-                    ("pageSize", "6"),
-                    ("page", "7"),
+                    "type=ManagedServer",
+                    "format=Entities",
+                    "filter=s3",
+                    "sortAsc=s4",
+                    "sortDesc=s5",
+                    "pageSize=6",
+                    "page=7",
                 ],
             )
             .await;
@@ -4460,12 +4423,12 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "ManagedServer"),
-                    ("filter", "s2"),
-                    ("sortAsc", "s3"),
-                    ("sortDesc", "s4"),
-                    ("pageSize", "5"),
-                    ("page", "6"),
+                    "type=ManagedServer",
+                    "filter=s2",
+                    "sortAsc=s3",
+                    "sortDesc=s4",
+                    "pageSize=5",
+                    "page=6",
                 ],
             )
             .await;
@@ -4489,13 +4452,13 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "Passwords"),
-                    ("format", "s2"),
-                    ("filter", "s3"),
-                    ("sortAsc", "s4"),
-                    ("sortDesc", "s5"),
-                    ("pageSize", "6"),
-                    ("page", "7"),
+                    "type=Passwords",
+                    "format=s2",
+                    "filter=s3",
+                    "sortAsc=s4",
+                    "sortDesc=s5",
+                    "pageSize=6",
+                    "page=7",
                 ],
             )
             .await;
@@ -4518,12 +4481,12 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "Repository"),
-                    ("filter", "s2"),
-                    ("sortAsc", "s3"),
-                    ("sortDesc", "s4"),
-                    ("pageSize", "5"),
-                    ("page", "6"),
+                    "type=Repository",
+                    "filter=s2",
+                    "sortAsc=s3",
+                    "sortDesc=s4",
+                    "pageSize=5",
+                    "page=6",
                 ],
             )
             .await;
@@ -4546,13 +4509,13 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "Repository"),
-                    ("format", "Entities"),
-                    ("filter", "s3"),
-                    ("sortAsc", "s4"),
-                    ("sortDesc", "s5"),
-                    ("pageSize", "6"),
-                    ("page", "7"),
+                    "type=Repository",
+                    "format=Entities",
+                    "filter=s3",
+                    "sortAsc=s4",
+                    "sortDesc=s5",
+                    "pageSize=6",
+                    "page=7",
                 ],
             )
             .await;
@@ -4575,13 +4538,13 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "RestorePoint"),
-                    ("format", "Entities"),
-                    ("filter", "s3"),
-                    ("sortAsc", "s4"),
-                    ("sortDesc", "s5"),
-                    ("pageSize", "6"),
-                    ("page", "7"),
+                    "type=RestorePoint",
+                    "format=Entities",
+                    "filter=s3",
+                    "sortAsc=s4",
+                    "sortDesc=s5",
+                    "pageSize=6",
+                    "page=7",
                 ],
             )
             .await;
@@ -4604,12 +4567,12 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "RestorePoint"),
-                    ("filter", "s2"),
-                    ("sortAsc", "s3"),
-                    ("sortDesc", "s4"),
-                    ("pageSize", "5"),
-                    ("page", "6"),
+                    "type=RestorePoint",
+                    "filter=s2",
+                    "sortAsc=s3",
+                    "sortDesc=s4",
+                    "pageSize=5",
+                    "page=6",
                 ],
             )
             .await;
@@ -4632,13 +4595,13 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "VmRestorePoint"),
-                    ("format", "Entities"),
-                    ("filter", "s3"),
-                    ("sortAsc", "s4"),
-                    ("sortDesc", "s5"),
-                    ("pageSize", "6"),
-                    ("page", "7"),
+                    "type=VmRestorePoint",
+                    "format=Entities",
+                    "filter=s3",
+                    "sortAsc=s4",
+                    "sortDesc=s5",
+                    "pageSize=6",
+                    "page=7",
                 ],
             )
             .await;
@@ -4661,12 +4624,12 @@ mod wire {
                 "GET",
                 "/api/query",
                 &[
-                    ("type", "VmRestorePoint"),
-                    ("filter", "s2"),
-                    ("sortAsc", "s3"),
-                    ("sortDesc", "s4"),
-                    ("pageSize", "5"),
-                    ("page", "6"),
+                    "type=VmRestorePoint",
+                    "filter=s2",
+                    "sortAsc=s3",
+                    "sortDesc=s4",
+                    "pageSize=5",
+                    "page=6",
                 ],
             )
             .await;
@@ -4687,7 +4650,7 @@ mod wire {
                 &server,
                 "POST",
                 "/api/jobs/00000000-0000-0000-0000-000000000001",
-                &[("action", "retry")],
+                &["action=retry"],
             )
             .await;
     }
@@ -4707,7 +4670,7 @@ mod wire {
                 &server,
                 "POST",
                 "/api/jobs/00000000-0000-0000-0000-000000000001",
-                &[("action", "start")],
+                &["action=start"],
             )
             .await;
     }
@@ -4727,7 +4690,7 @@ mod wire {
                 &server,
                 "POST",
                 "/api/jobs/00000000-0000-0000-0000-000000000001",
-                &[("action", "stop")],
+                &["action=stop"],
             )
             .await;
     }
@@ -4747,7 +4710,7 @@ mod wire {
                 &server,
                 "POST",
                 "/api/jobs/00000000-0000-0000-0000-000000000001",
-                &[("action", "sync")],
+                &["action=sync"],
             )
             .await;
     }
@@ -4767,7 +4730,7 @@ mod wire {
                 &server,
                 "POST",
                 "/api/jobs/00000000-0000-0000-0000-000000000001",
-                &[("action", "toggleScheduleEnabled")],
+                &["action=toggleScheduleEnabled"],
             )
             .await;
     }

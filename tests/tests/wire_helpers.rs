@@ -26,9 +26,9 @@ async fn record(path_and_query: &str, request_headers: &[(&str, &str)], body: &[
     (server, String::from_utf8_lossy(&response).into_owned())
 }
 
-/// Whether `check` with these expectations fails on a recorded `POST /api/things?b=2&a=1`.
-async fn check_fails(method: &'static str, path: &'static str, query: &'static [(&str, &str)]) -> bool {
-    let (server, _) = record("/api/things?b=2&a=1", &[], b"").await;
+/// Whether `check` with these expectations fails on a recorded `POST /api/things?b=2&a=1&c=x,y`.
+async fn check_fails(method: &'static str, path: &'static str, query: &'static [&str]) -> bool {
+    let (server, _) = record("/api/things?b=2&a=1&c=x,y", &[], b"").await;
     tokio::spawn(async move { check(&server, method, path, query).await }).await.is_err()
 }
 
@@ -50,16 +50,19 @@ async fn the_response_is_the_template() {
 }
 
 #[tokio::test]
-async fn method_path_and_query_pairs_in_any_order_are_checked() {
-    let (server, _) = record("/api/things?b=2&a=1", &[], b"").await;
-    let request = check(&server, "POST", "/api/things", &[("a", "1"), ("b", "2")]).await;
+async fn method_path_and_query_pairs_in_any_order_are_checked_as_sent() {
+    let (server, _) = record("/api/things?b=2&a=1&c=x,y", &[], b"").await;
+    let request = check(&server, "POST", "/api/things", &["a=1", "c=x,y", "b=2"]).await;
     assert_eq!(request.url.path(), "/api/things");
 
-    assert!(check_fails("GET", "/api/things", &[("a", "1"), ("b", "2")]).await, "the method");
-    assert!(check_fails("POST", "/api/other", &[("a", "1"), ("b", "2")]).await, "the path");
-    assert!(check_fails("POST", "/api/things", &[("a", "1")]).await, "a missing pair");
-    assert!(check_fails("POST", "/api/things", &[("a", "1"), ("b", "3")]).await, "a value");
-    assert!(check_fails("POST", "/api/things", &[("a", "1"), ("b", "2"), ("c", "")]).await, "an extra pair");
+    let all = &["a=1", "b=2", "c=x,y"];
+    assert!(!check_fails("POST", "/api/things", all).await, "as sent");
+    assert!(check_fails("GET", "/api/things", all).await, "the method");
+    assert!(check_fails("POST", "/api/other", all).await, "the path");
+    assert!(check_fails("POST", "/api/things", &["a=1", "c=x,y"]).await, "a missing pair");
+    assert!(check_fails("POST", "/api/things", &["a=1", "b=3", "c=x,y"]).await, "a value");
+    assert!(check_fails("POST", "/api/things", &["a=1", "b=2", "c=x%2Cy"]).await, "an encoded delimiter");
+    assert!(check_fails("POST", "/api/things", &["a=1", "b=2", "c=x,y", "d="]).await, "an extra pair");
 }
 
 #[tokio::test]

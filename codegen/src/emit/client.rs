@@ -274,13 +274,19 @@ fn build_request(context: &Context, operation: &Operation, authenticated: bool) 
         };
         match (parameter.location, &parameter.ty) {
             (ParameterLocation::Query, Type::List(_)) => {
-                let csv = parameter.list_format == ir::ListFormat::Csv;
+                let style = match parameter.list_format {
+                    ir::ListFormat::Repeat => quote!(Repeat),
+                    ir::ListFormat::Csv => quote!(Comma),
+                    ir::ListFormat::Space => quote!(Space),
+                    ir::ListFormat::Pipe => quote!(Pipe),
+                    ir::ListFormat::Tab => quote!(Tab),
+                };
                 let values = if parameter.required {
                     quote!(#some(self.#field.as_slice()))
                 } else {
                     quote!(self.#field.as_deref())
                 };
-                quote!(request.query_list(#name, #values, #csv);)
+                quote!(request.query_list(#name, #values, #client::ListStyle::#style);)
             }
             (ParameterLocation::Query, _) => quote!(request.query(#name, #value);),
             (ParameterLocation::Part, _) => match &parameter.value {
@@ -588,7 +594,13 @@ fn operation_item(context: &Context, operation: &Operation) -> TokenStream {
         let place = match (parameter.location, &parameter.ty) {
             (ParameterLocation::Path, _) => quote!(path),
             (ParameterLocation::Query, Type::List(_)) => {
-                flags.push(if parameter.list_format == ir::ListFormat::Csv { quote!(csv) } else { quote!(list) });
+                flags.push(match parameter.list_format {
+                    ir::ListFormat::Repeat => quote!(list),
+                    ir::ListFormat::Csv => quote!(csv),
+                    ir::ListFormat::Space => quote!(space),
+                    ir::ListFormat::Pipe => quote!(pipe),
+                    ir::ListFormat::Tab => quote!(tab),
+                });
                 quote!(query)
             }
             (ParameterLocation::Query, _) => quote!(query),

@@ -19,7 +19,7 @@ use crate::ir::{self, BodyFormat, Format, Ident, Output, ParameterLocation, Prim
 /// A parameter's sample: the Rust expression passed, and its text on the wire.
 struct Sample {
     argument: TokenStream,
-    /// Wire text of each value (one for a list: its single item).
+    /// Wire text of the value (for a list: of each of its two items, which are alike).
     wire: Option<String>,
 }
 
@@ -114,7 +114,9 @@ fn operation_test(
     let mut arguments = Vec::new();
     let mut setters = Vec::new();
     let mut path_values: Vec<(usize, String)> = Vec::new();
-    let mut query: Vec<(String, String)> = Vec::new();
+    // The query as it is on the wire, pair by pair (`name=value`, encoded as a form is, a list's
+    // delimiter written as its style says).
+    let mut query: Vec<String> = Vec::new();
     let mut headers: Vec<(String, String)> = api.headers.iter().map(|h| (h.name.clone(), h.value.clone())).collect();
     let mut parts: Vec<String> = Vec::new();
     for (index, parameter) in operation.parameters.iter().enumerate() {
@@ -134,7 +136,24 @@ fn operation_test(
         };
         match (parameter.location, wire) {
             (ParameterLocation::Path, Some(wire)) => path_values.push((index, wire)),
-            (ParameterLocation::Query, Some(wire)) => query.push((parameter.name.clone(), wire)),
+            (ParameterLocation::Query, Some(wire)) => {
+                let (name, item) = (form_encoded(&parameter.name), form_encoded(&wire));
+                let delimiter = match parameter.list_format {
+                    _ if !matches!(parameter.ty, Type::List(_)) || parameter.value.is_some() => {
+                        query.push(format!("{name}={item}"));
+                        continue;
+                    }
+                    ir::ListFormat::Repeat => {
+                        query.extend([format!("{name}={item}"), format!("{name}={item}")]);
+                        continue;
+                    }
+                    ir::ListFormat::Csv => ",",
+                    ir::ListFormat::Space => "%20",
+                    ir::ListFormat::Pipe => "|",
+                    ir::ListFormat::Tab => "%09",
+                };
+                query.push(format!("{name}={item}{delimiter}{item}"));
+            }
             (ParameterLocation::Header, Some(wire)) => {
                 // The operation's value replaces the API's fixed header of that name.
                 headers.retain(|(name, _)| !name.eq_ignore_ascii_case(&parameter.name));
@@ -221,7 +240,7 @@ fn operation_test(
 
     let method_name = &operation.rust_name;
     let method = operation.method.as_str();
-    let query = query.iter().map(|(k, v)| quote!((#k, #v)));
+
     let headers = (!headers.is_empty()).then(|| {
         let pairs = headers.iter().map(|(name, value)| {
             let name = name.to_ascii_lowercase();
@@ -243,6 +262,20 @@ fn operation_test(
             #body_check
         }
     })
+}
+
+/// `text` as an `application/x-www-form-urlencoded` serializer writes it (what the wire carries,
+/// computed here independently of the runtime's encoder).
+fn form_encoded(text: &str) -> String {
+    let mut encoded = String::new();
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => encoded.push(char::from(byte)),
+            b' ' => encoded.push('+'),
+            _ => encoded.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    encoded
 }
 
 /// `serve_<module>`: the function giving a test a server and a client of the API for it.
@@ -328,7 +361,8 @@ fn parameter_sample(context: &Context, runtime: &TokenStream, ty: &Type, n: usiz
         }
         Type::List(item) => {
             let (json, wire) = scalar(item)?;
-            let json = format!("[{json}]");
+            // Two items, so that the list's delimiter is on the wire.
+            let json = format!("[{json},{json}]");
             Some(Sample { argument: quote!(sample::<#rust>(#json)), wire: Some(wire) })
         }
         ty => {

@@ -296,7 +296,23 @@ impl Importer<'_> {
         };
         let explode = value.get("explode").and_then(Json::as_bool);
         let style = value.get("style").and_then(Json::as_str).unwrap_or("form");
-        let csv = is_query && ty_expr.starts_with("list<") && (explode == Some(false) || style != "form");
+        // OpenAPI's styles of a query list: `form` is exploded unless it says not; the delimited
+        // styles are not unless they say so (then they too repeat the parameter).
+        let list_format = match (is_query && ty_expr.starts_with("list<"), style, explode) {
+            (false, ..) | (true, "form", None | Some(true)) => None,
+            (true, "form", Some(false)) => Some("csv"),
+            (true, "spaceDelimited" | "pipeDelimited" | "tabDelimited", Some(true)) => None,
+            (true, "spaceDelimited", _) => Some("space"),
+            (true, "pipeDelimited", _) => Some("pipe"),
+            (true, "tabDelimited", _) => Some("tab"),
+            (true, other, _) => {
+                self.note(
+                    &pointer,
+                    format!("style `{other}` of list parameter `{name}` is not mapped; sent comma-separated"),
+                );
+                Some("csv")
+            }
+        };
         let default = self.get(&format!("{schema_pointer}/default")).map(super::compact);
         Some(Mapped {
             wire: name,
@@ -307,7 +323,7 @@ impl Importer<'_> {
                 sensitive: ty.sensitive,
                 description: text(value.get("description")),
                 value: None,
-                list_format: csv.then(|| "csv".to_owned()),
+                list_format: list_format.map(str::to_owned),
                 default: default.clone().filter(|_| !is_header),
             },
             default,

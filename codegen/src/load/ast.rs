@@ -456,7 +456,9 @@ pub struct Parameter {
     /// (`action=create`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// Query lists: `repeat` (`Sort=a&Sort=b`, the default) or `csv` (`Sort=a,b`).
+    /// Query lists: `repeat` (`Sort=a&Sort=b`, the default), `csv` (`Sort=a,b`), `space`
+    /// (`Sort=a%20b`), `pipe` (`Sort=a|b`) or `tab` (`Sort=a%09b`); the delimiter is written as it
+    /// is, an item's own delimiter characters encoded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_format: Option<String>,
     /// What the server assumes when the parameter is not sent (documentation: never sent).

@@ -170,8 +170,14 @@ impl Resolver<'_> {
             let list_format = match parameter.list_format.as_deref() {
                 None | Some("repeat") => ir::ListFormat::Repeat,
                 Some("csv") => ir::ListFormat::Csv,
+                Some("space") => ir::ListFormat::Space,
+                Some("pipe") => ir::ListFormat::Pipe,
+                Some("tab") => ir::ListFormat::Tab,
                 Some(other) => {
-                    let message = format!("unknown list format `{}`; expected `repeat` or `csv`", other.escape_debug());
+                    let message = format!(
+                        "unknown list format `{}`; expected `repeat`, `csv`, `space`, `pipe` or `tab`",
+                        other.escape_debug()
+                    );
                     self.error(file, &format!("{path}.list_format"), message);
                     ir::ListFormat::Repeat
                 }

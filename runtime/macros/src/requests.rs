@@ -32,7 +32,8 @@
 //! - `#[response(status)]` (no body), `#[response(status, decoder, Type)]` with a decoder of
 //!   `json`, `body` (the negotiated format), `text` or `download`, or `#[response(read = f,
 //!   Type)]`: the builder's own `fn f(&mut rt::Response) -> rt::Outcome<'a, Self>`.
-//! - Fields: `#[path("name")]`, `#[query("name")]` (`csv` or `list` for a list), `#[header(..)]`,
+//! - Fields: `#[path("name")]`, `#[query("name")]` (for a list its style: `list` repeated,
+//!   `csv`, `space`, `pipe` or `tab` delimited), `#[header(..)]`,
 //!   `#[part(..)]`, `#[body(json)]` (several formats: chosen by the client's), `#[body(text =
 //!   "media/type")]`, `#[body(upload = "media/type")]`; flags `into` (the argument or setter
 //!   takes `impl Into<T>`), `redacted` (`Debug` shows `***`) and `fixed = "value"` (a value the
@@ -122,7 +123,7 @@ pub(crate) fn requests(args: TokenStream, input: TokenStream) -> syn::Result<Tok
 /// Where a field goes.
 enum Place {
     Path(String),
-    Query(String, Option<bool>),
+    Query(String, Option<Ident>),
     Header(String),
     Part(String),
     Body(Body),
@@ -209,8 +210,11 @@ fn field(field: syn::Field) -> syn::Result<Field> {
                         match flag.to_string().as_str() {
                             "into" => into = true,
                             "redacted" => redacted = true,
-                            "csv" => list = Some(true),
-                            "list" => list = Some(false),
+                            "list" => list = Some(Ident::new("Repeat", flag.span())),
+                            "csv" => list = Some(Ident::new("Comma", flag.span())),
+                            "space" => list = Some(Ident::new("Space", flag.span())),
+                            "pipe" => list = Some(Ident::new("Pipe", flag.span())),
+                            "tab" => list = Some(Ident::new("Tab", flag.span())),
                             _ => return Err(syn::Error::new(flag.span(), "unknown flag")),
                         }
                     }
@@ -464,13 +468,13 @@ fn operation(args: &ModuleArgs, mut item: ItemStruct) -> syn::Result<(TokenStrea
             if optional { quote!(self.#ident.as_ref()) } else { quote!(::std::option::Option::Some(&self.#ident)) };
         statements.push(match &field.place {
             Place::Path(_) => continue,
-            Place::Query(name, Some(csv)) => {
+            Place::Query(name, Some(style)) => {
                 let values = if optional {
                     quote!(self.#ident.as_deref())
                 } else {
                     quote!(::std::option::Option::Some(self.#ident.as_slice()))
                 };
-                quote!(request.query_list(#name, #values, #csv);)
+                quote!(request.query_list(#name, #values, rt::ListStyle::#style);)
             }
             Place::Query(name, None) => quote!(request.query(#name, #value);),
             Place::Header(name) => quote!(request.header(#name, #value);),

@@ -28,7 +28,7 @@ pub use error::{
 };
 pub use files::{ByteStream, Download, Part, PartValue, Upload};
 pub use operation::{send, send_with_response, Built, Operation, Outcome, Sending};
-pub use request::{Effect, ParamValue, Request};
+pub use request::{Effect, ListStyle, ParamValue, Request};
 /// HTTP methods, re-exported so that generated code needs no direct reqwest dependency.
 pub use reqwest::Method;
 /// `#[requests(..)]`: a client's request builders from their declarations.

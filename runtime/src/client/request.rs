@@ -60,7 +60,8 @@ pub struct Request {
     pub(super) operation: &'static str,
     pub(super) template: &'static str,
     pub(super) path: String,
-    pub(super) query: Vec<(String, String)>,
+    /// The query string, encoded (`a=1&b=x+y&c=1,2`).
+    pub(super) query: String,
     pub(super) headers: Vec<(&'static str, String)>,
     pub(super) body: Option<Body>,
     /// `Accept`, when not the client's format (files, text).
@@ -75,6 +76,21 @@ pub struct Request {
     pub(super) sensitive_response: bool,
     /// What the call does to the client's credentials.
     pub(super) effect: Effect,
+}
+
+/// How a list query parameter is written (OpenAPI's `style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListStyle {
+    /// `a=1&a=2` (`form`, exploded).
+    Repeat,
+    /// `a=1,2` (`form`, not exploded).
+    Comma,
+    /// `a=1%202` (`spaceDelimited`).
+    Space,
+    /// `a=1|2` (`pipeDelimited`).
+    Pipe,
+    /// `a=1%092` (Swagger 2.0's `tsv`).
+    Tab,
 }
 
 /// What a call does to the client's credentials, whichever method sends it: the API's logout or
@@ -120,7 +136,7 @@ impl Request {
             operation,
             template,
             path: String::new(),
-            query: Vec::new(),
+            query: String::new(),
             headers: Vec::new(),
             body: None,
             accept: None,
@@ -157,21 +173,45 @@ impl Request {
     /// Adds a query parameter; `None` adds nothing.
     pub fn query<T: ParamValue + ?Sized>(&mut self, name: &str, value: Option<&T>) {
         if let Some(value) = value {
-            self.query.push((name.to_owned(), value.to_param().into_owned()));
+            self.query_name(name);
+            self.query.extend(form_urlencoded::byte_serialize(value.to_param().as_bytes()));
         }
     }
 
-    /// Adds a list query parameter, repeated (`a=1&a=2`) or comma-separated (`a=1,2`).
-    pub fn query_list<T: ParamValue>(&mut self, name: &str, values: Option<&[T]>, comma_separated: bool) {
-        let Some(values) = values else { return };
-        if comma_separated {
-            let joined: Vec<Cow<'_, str>> = values.iter().map(ParamValue::to_param).collect();
-            self.query.push((name.to_owned(), joined.join(",")));
-        } else {
-            for value in values {
-                self.query.push((name.to_owned(), value.to_param().into_owned()));
+    /// Adds a list query parameter in its documented style: repeated (`a=1&a=2`) or one value
+    /// whose items are joined by the style's delimiter, written as it is (`a=1,2`, `a=1|2`,
+    /// `a=1%202`) while each item is encoded (a comma inside an item is `%2C`).
+    pub fn query_list<T: ParamValue>(&mut self, name: &str, values: Option<&[T]>, style: ListStyle) {
+        // An empty list is no parameter, in every style (`a=` would be one empty item).
+        let Some(values) = values.filter(|values| !values.is_empty()) else { return };
+        let delimiter = match style {
+            ListStyle::Repeat => {
+                for value in values {
+                    self.query(name, Some(value));
+                }
+                return;
             }
+            ListStyle::Comma => ",",
+            ListStyle::Space => "%20",
+            ListStyle::Pipe => "|",
+            ListStyle::Tab => "%09",
+        };
+        self.query_name(name);
+        for (index, value) in values.iter().enumerate() {
+            if index > 0 {
+                self.query.push_str(delimiter);
+            }
+            self.query.extend(form_urlencoded::byte_serialize(value.to_param().as_bytes()));
         }
+    }
+
+    /// Starts a `name=` pair.
+    fn query_name(&mut self, name: &str) {
+        if !self.query.is_empty() {
+            self.query.push('&');
+        }
+        self.query.extend(form_urlencoded::byte_serialize(name.as_bytes()));
+        self.query.push('=');
     }
 
     /// Adds a header; `None` adds nothing.
@@ -263,13 +303,17 @@ mod tests {
         let mut request = Request::new(Method::GET, "op", "/a/{id}", true);
         request.literal("/a/");
         request.segment("x y/../%");
-        request.query("q", Some("a&b"));
+        request.query("q", Some("a&b c"));
         request.query::<str>("none", None);
-        request.query_list("l", Some(&[1, 2][..]), false);
-        request.query_list("c", Some(&["a".to_owned(), "b".to_owned()][..]), true);
+        request.query_list("l", Some(&[1, 2][..]), ListStyle::Repeat);
+        request.query_list("c", Some(&["a".to_owned(), "b,c".to_owned()][..]), ListStyle::Comma);
+        let (x, y) = ("x".to_owned(), "y".to_owned());
+        request.query_list("p", Some(&[x.clone(), y.clone()][..]), ListStyle::Pipe);
+        request.query_list("s", Some(&[x, y][..]), ListStyle::Space);
+        request.query_list("e", Some(&[] as &[String]), ListStyle::Comma);
         assert_eq!(request.path, "/a/x%20y%2F..%2F%25");
-        let query: Vec<(&str, &str)> = request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        assert_eq!(query, [("q", "a&b"), ("l", "1"), ("l", "2"), ("c", "a,b")]);
+        // The delimiter as it is, an item's own comma encoded.
+        assert_eq!(request.query, "q=a%26b+c&l=1&l=2&c=a,b%2Cc&p=x|y&s=x%20y");
         // Debug shows the template, never the filled path.
         assert!(format!("{request:?}").contains("\"/a/{id}\""));
     }

@@ -622,7 +622,13 @@ impl Transport {
     ) -> Result<reqwest::Request, Error<E>> {
         let operation = request.operation;
         if !request.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            // Written as the request encoded it (a list's delimiter as its style says), after any
+            // query the base URL has.
+            let query = match url.query() {
+                Some(base) if !base.is_empty() => format!("{base}&{}", request.query),
+                _ => request.query.clone(),
+            };
+            url.set_query(Some(&query));
         }
         let mut outgoing = reqwest::Request::new(request.method.clone(), url);
         let headers = outgoing.headers_mut();

@@ -37,15 +37,19 @@ pub async fn serve(response: ResponseTemplate) -> MockServer {
     server
 }
 
-/// The one request the server received, checked: its method, path and query pairs (in any order).
-pub async fn check(server: &MockServer, method: &str, path: &str, query: &[(&str, &str)]) -> Request {
+/// The one request the server received, checked: its method, path and query, each `name=value`
+/// pair byte for byte as sent (`Sort=a,b` is not `Sort=a%2Cb`), in any order.
+pub async fn check(server: &MockServer, method: &str, path: &str, query: &[&str]) -> Request {
     let mut requests = server.received_requests().await.expect("recording is on");
     assert_eq!(requests.len(), 1, "one request");
     let request = requests.remove(0);
     assert_eq!(request.method.as_str(), method);
     assert_eq!(request.url.path(), path);
-    let sent = request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    assert_eq!(sorted(sent), owned(query), "the query pairs");
+    let mut sent: Vec<&str> = request.url.query().unwrap_or_default().split('&').filter(|p| !p.is_empty()).collect();
+    let mut expected = query.to_vec();
+    sent.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(sent, expected, "the query, as sent");
     request
 }
 
