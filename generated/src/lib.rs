@@ -1382,13 +1382,28 @@ mod shared {
     }
     /// Types shared by every API: identifiers, timestamps and the opaque value of unknown
     /// enum variants.
-    pub use ::veeam_runtime::{Date, DateTime, UnknownValue, Uuid};
+    pub use ::veeam_runtime::{Date, DateTime, InvalidDateTime, UnknownValue, Uuid};
     /// Client settings and values shared by every API's client: files sent (`Upload`) and
-    /// received (`Download`, or streamed: `ByteStream`), and a body with its status and
-    /// headers (`ResponseValue`, from `send_with_response()`).
+    /// received (`Download`, or streamed: `ByteStream`), a body with its status and
+    /// headers (`ResponseValue`, from `send_with_response()`), the credentials and limits a
+    /// client's `Transport` holds.
     pub use ::veeam_runtime::client::{
-        BuildError, ByteStream, Download, Format, ResponseValue, Secret, Upload,
+        BuildError, ByteStream, Download, Format, Limits, ResponseValue, Secret, Tokens,
+        Transport, Upload,
     };
+    /// What an error says, kind by kind (the variants of each API's `Error`): to name them
+    /// in a function's signature.
+    pub mod error {
+        pub use ::veeam_runtime::client::{
+            ApiError, AuthError, ConnectError, DecodeError, EncodeError, Error, IoError,
+            TaskError, TaskErrorKind, TimeoutError, TooLargeError, TransportError,
+            UnexpectedStatusError,
+        };
+    }
+    /// The crates whose types the client's settings take: `time` (timestamps, with
+    /// `DateTime::now_utc()` and arithmetic on `std::time::Duration` built in) and
+    /// `reqwest` (a preconfigured HTTP client for `ClientBuilder::http_client`).
+    pub use ::veeam_runtime::{reqwest, time};
     /// Waiting for the tasks long operations answer with: what a task reports
     /// (`TaskStatus`: `related_id()`, `message()`) and how long to poll (`TaskWait`).
     pub use ::veeam_runtime::client::{TaskErrorKind, TaskStatus, TaskWait};
@@ -1401,6 +1416,8 @@ mod shared {
     /// Reading and writing JSON bodies; errors name the member path
     /// (`Roles.EnterpriseRoles[0]`).
     pub mod json {
-        pub use ::veeam_runtime::json::{from_slice, from_str, to_string, Error};
+        pub use ::veeam_runtime::json::{
+            from_slice, from_str, to_string, Error, UnknownJson, Value,
+        };
     }
 }

@@ -27,7 +27,11 @@ pub mod json;
 pub mod testing;
 pub mod xml;
 
-pub use time_types::{Date, DateTime};
+/// The HTTP client crate, at the version the transport uses (`ClientBuilder::http_client`).
+pub use reqwest;
+/// The date and time crate, at the version [`DateTime`] and [`Date`] wrap.
+pub use time;
+pub use time_types::{Date, DateTime, InvalidDateTime};
 pub use unknown::UnknownValue;
 pub use uuid::Uuid;
 /// `#[derive(Setters)]`: `new` and the `with_*` setters of generated models.

@@ -32,6 +32,31 @@ impl DateTime {
     pub fn get(&self) -> time::OffsetDateTime {
         self.inner
     }
+
+    /// The current time, in UTC.
+    pub fn now_utc() -> Self {
+        DateTime::new(time::OffsetDateTime::now_utc())
+    }
+
+    /// This time plus `duration` (same offset); `None` past the year 9999.
+    pub fn checked_add(self, duration: std::time::Duration) -> Option<Self> {
+        let duration = time::Duration::try_from(duration).ok()?;
+        self.inner.checked_add(duration).map(DateTime::new)
+    }
+
+    /// This time minus `duration` (same offset): `DateTime::now_utc().checked_sub(7 * DAY)`;
+    /// `None` before the year -9999.
+    pub fn checked_sub(self, duration: std::time::Duration) -> Option<Self> {
+        let duration = time::Duration::try_from(duration).ok()?;
+        self.inner.checked_sub(duration).map(DateTime::new)
+    }
+
+    /// The same instant at another UTC offset, in seconds east of UTC (`-8 * 3600`); `None` for
+    /// an offset beyond ±25:59:59.
+    pub fn at_offset(self, seconds_east: i32) -> Option<Self> {
+        let offset = time::UtcOffset::from_whole_seconds(seconds_east).ok()?;
+        self.inner.checked_to_offset(offset).map(DateTime::new)
+    }
 }
 
 impl PartialEq for DateTime {
@@ -176,6 +201,22 @@ impl<'de> Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn now_and_a_week_ago_without_the_time_crate() {
+        const DAY: std::time::Duration = std::time::Duration::from_secs(86_400);
+        let now = DateTime::now_utc();
+        let week_ago = now.checked_sub(7 * DAY).unwrap();
+        assert_eq!((now.get() - week_ago.get()).whole_days(), 7);
+        assert_eq!(week_ago.checked_add(7 * DAY), Some(now));
+        let pacific = now.at_offset(-8 * 3600).unwrap();
+        assert_eq!(pacific.get().unix_timestamp(), now.get().unix_timestamp());
+        assert!(pacific.to_string().ends_with("-08:00"), "{pacific}");
+        // Out of range is `None`, never a panic.
+        assert_eq!(now.checked_add(std::time::Duration::MAX), None);
+        assert_eq!(now.checked_sub(DAY * 365 * 20_000), None);
+        assert_eq!(now.at_offset(26 * 3600), None);
+    }
 
     #[test]
     fn dates_read_and_write_as_year_month_day() {

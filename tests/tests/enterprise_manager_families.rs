@@ -174,7 +174,7 @@ fn job_cases() -> Vec<Case> {
                 Box::pin(async move {
                     c.list_job_includes(id(JOB)).await.map(|list| {
                         let include = &list.object_in_job.unwrap()[0];
-                        format!("{} {}", include.object_in_job_id.as_deref().unwrap(), include.id().unwrap())
+                        format!("{} {}", include.object_in_job_id.unwrap(), include.id().unwrap())
                     })
                 })
             },

@@ -327,3 +327,24 @@ fn a_killed_generation_leaves_the_old_or_the_new_folder() {
     eprintln!("outcomes of the kills: {outcomes:?}");
     assert!(outcomes.contains_key("old"), "{outcomes:?}");
 }
+
+/// A generated crate declares the Rust version of the runtime it depends on (the workspace's,
+/// which the runtime inherits): never an older one that could not build its dependency.
+#[test]
+fn generated_crates_declare_the_runtime_rust_version() {
+    let rust_version = |manifest: &str| -> Option<String> {
+        manifest.lines().find_map(|line| {
+            let value = line.trim().strip_prefix("rust-version")?.trim().strip_prefix('=')?;
+            Some(value.trim().trim_matches('"').to_owned())
+        })
+    };
+    let workspace = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let runtime = std::fs::read_to_string(root().join("runtime/Cargo.toml")).unwrap();
+    assert!(runtime.contains("rust-version.workspace = true"), "the runtime inherits the workspace's");
+    let expected = rust_version(&workspace).expect("the workspace declares a rust-version");
+    assert_eq!(codegen::emit::cargo::RUST_VERSION, expected);
+    for (_, out) in xtask::GENERATED {
+        let manifest = std::fs::read_to_string(root().join(out).join("Cargo.toml")).unwrap();
+        assert_eq!(rust_version(&manifest).as_deref(), Some(expected.as_str()), "{out}");
+    }
+}

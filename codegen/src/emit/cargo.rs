@@ -7,6 +7,11 @@ use crate::ir;
 use crate::write;
 use crate::Error;
 
+/// The oldest Rust a generated crate builds with: the runtime's (`rust-version` of this
+/// workspace, which the runtime inherits; `xtask/tests/cli.rs` checks they agree), since every
+/// generated crate depends on it.
+pub const RUST_VERSION: &str = "1.89";
+
 #[derive(Serialize)]
 struct Manifest<'a> {
     package: Package<'a>,
@@ -92,7 +97,7 @@ pub fn manifest(krate: &ir::Crate, spec: &ir::Spec, runtime_path: &str) -> Resul
             version: &krate.version,
             description: &krate.description,
             edition: "2021",
-            rust_version: "1.88",
+            rust_version: RUST_VERSION,
             license: "MIT OR Apache-2.0",
             publish: false,
         },

@@ -39,8 +39,20 @@ pub use types::MAX_TYPE_DEPTH;
 
 /// Names every API module shares the crate root with, and (as cargo features, `_` written `-`)
 /// the crate's own features.
-const CRATE_ROOT_ITEMS: &[&str] =
-    &["json", "xml", "ids", "filter", "shared", "fuzzing", "default", "tls_ring", "tls_aws_lc"];
+const CRATE_ROOT_ITEMS: &[&str] = &[
+    "json",
+    "xml",
+    "ids",
+    "filter",
+    "error",
+    "time",
+    "reqwest",
+    "shared",
+    "fuzzing",
+    "default",
+    "tls_ring",
+    "tls_aws_lc",
+];
 
 /// Resolves every API; fails with all diagnostics when anything is wrong.
 pub fn resolve(apis: Vec<ApiAst>, diagnostics: &mut Diagnostics) -> Option<ir::Spec> {

@@ -1009,6 +1009,9 @@ pub struct BackupTaskSession {
     /// Bytes processed.
     #[serde(rename = "TotalSize")]
     pub total_size: Option<i64>,
+    /// UID of the VM the task processed.
+    #[serde(rename = "VmUid")]
+    pub vm_uid: Option<Uid>,
 }
 impl BackupTaskSession {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -1047,6 +1050,7 @@ impl ::veeam_runtime::xml::FromXml for BackupTaskSession {
             result: element.scalar("Result")?,
             reason: element.scalar("Reason")?,
             total_size: element.scalar("TotalSize")?,
+            vm_uid: element.scalar("VmUid")?,
         })
     }
 }
@@ -1072,6 +1076,7 @@ impl ::veeam_runtime::xml::ToXml for BackupTaskSession {
         writer.scalar("Result", self.result.as_ref())?;
         writer.scalar("Reason", self.reason.as_ref())?;
         writer.scalar("TotalSize", self.total_size.as_ref())?;
+        writer.scalar("VmUid", self.vm_uid.as_ref())?;
         writer.end(name)
     }
 }
@@ -1648,6 +1653,13 @@ pub struct EnterpriseAccount {
     /// `AccountType`.
     #[serde(rename = "AccountType")]
     pub account_type: Option<AccountTypeEnumeration>,
+    /// The account's roles (an `EnterpriseRoleEntityListType` in the schema).
+    #[serde(rename = "Roles")]
+    #[serde(
+        deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberEnterpriseRoles, _, _>",
+        serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberEnterpriseRoles, _, _>"
+    )]
+    pub roles: Option<Vec<EnterpriseRole>>,
     /// Whether the account may restore all VMs.
     #[serde(rename = "AllowRestoreAllVms")]
     #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
@@ -1681,6 +1693,7 @@ impl ::veeam_runtime::xml::FromXml for EnterpriseAccount {
             uid: element.attr("UID")?,
             links: element.wrapped_models("Links", "Link")?,
             account_type: element.scalar("AccountType")?,
+            roles: element.wrapped_models("Roles", "EnterpriseRole")?,
             allow_restore_all_vms: element.scalar("AllowRestoreAllVms")?,
             flr_settings: element.model("FlrSettings")?,
             sql_settings: element.model("SqlSettings")?,
@@ -1702,6 +1715,7 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseAccount {
         writer.attr("UID", self.uid.as_ref())?;
         writer.wrapped_models("Links", "Link", self.links.as_deref())?;
         writer.scalar("AccountType", self.account_type.as_ref())?;
+        writer.wrapped_models("Roles", "EnterpriseRole", self.roles.as_deref())?;
         writer.scalar("AllowRestoreAllVms", self.allow_restore_all_vms.as_ref())?;
         writer.model("FlrSettings", self.flr_settings.as_ref())?;
         writer.model("SqlSettings", self.sql_settings.as_ref())?;
@@ -3997,7 +4011,7 @@ impl ::veeam_runtime::xml::ToXml for MonthlySchedule {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id_includes_id.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(r#type, href, object_in_job_id, hierarchy_obj_ref, name, display_name))]
+#[setters(into(r#type, href, hierarchy_obj_ref, name, display_name))]
 #[non_exhaustive]
 pub struct ObjectInJob {
     /// `Type`.
@@ -4006,9 +4020,13 @@ pub struct ObjectInJob {
     /// `Href`.
     #[serde(rename = "Href")]
     pub href: Option<String>,
-    /// ID of the object in the job (for `get_job_include`).
+    /// The job (`Up`) and the removal of the object from it (`Delete`).
+    #[serde(rename = "Links")]
+    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    pub links: Option<Vec<Link>>,
+    /// ID of the object in the job (for `get_job_include` and `delete_job_include`).
     #[serde(rename = "ObjectInJobId")]
-    pub object_in_job_id: Option<String>,
+    pub object_in_job_id: Option<::veeam_runtime::Uuid>,
     /// Reference of the VM or container, such as `urn:VMware:Vm:<host>.vm-491`.
     #[serde(rename = "HierarchyObjRef")]
     pub hierarchy_obj_ref: Option<String>,
@@ -4043,6 +4061,7 @@ impl ::veeam_runtime::xml::FromXml for ObjectInJob {
         Ok(Self {
             r#type: element.attr("Type")?,
             href: element.attr("Href")?,
+            links: element.wrapped_models("Links", "Link")?,
             object_in_job_id: element.scalar("ObjectInJobId")?,
             hierarchy_obj_ref: element.scalar("HierarchyObjRef")?,
             name: element.scalar("Name")?,
@@ -4063,6 +4082,7 @@ impl ::veeam_runtime::xml::ToXml for ObjectInJob {
         writer.start(name)?;
         writer.attr("Type", self.r#type.as_ref())?;
         writer.attr("Href", self.href.as_ref())?;
+        writer.wrapped_models("Links", "Link", self.links.as_deref())?;
         writer.scalar("ObjectInJobId", self.object_in_job_id.as_ref())?;
         writer.scalar("HierarchyObjRef", self.hierarchy_obj_ref.as_ref())?;
         writer.scalar("Name", self.name.as_ref())?;

@@ -20,7 +20,8 @@ use std::marker::PhantomData;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-/// A list: a JSON array whose items are read as [`Item`]s.
+/// A list: a JSON array (an item that is an object with members but none of its model's is
+/// refused).
 pub fn list<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<Vec<T>, D::Error> {
     deserializer.deserialize_seq(Items::<T>::new(false))
 }

@@ -5,7 +5,8 @@
 //! - lists wrapped in an object with one member: `"Roles": {"EnterpriseRoles": [...]}`;
 //! - one item where a list is expected, on the fields documented to send one.
 //!
-//! List readers accept exactly the shapes their field documents ([`lists`]).
+//! List readers accept exactly the shapes their field documents ([`list`], [`one_or_many`],
+//! [`wrapped_list`]).
 
 mod lists;
 
