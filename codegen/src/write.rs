@@ -343,8 +343,13 @@ mod tests {
             },
             quote! { pub enum Second { A, B(u32), C { x: String } } },
             quote! {
-                #[operation(get, GET, "/api/v1/a/very/long/template/{id}/with/segments", "getSomething")]
-                pub struct GetSomething { #[path("id")] id: String, #[query("filter", csv)] filter: Option<Vec<String>> }
+                impl<'a> rt::Operation<'a> for GetSomething<'a> {
+                    fn into_request(self) -> rt::Built<'a, Self> {
+                        let mut request = rt::Request::new(rt::GET, "getSomething", "/api/v1/a/very/long/template/{id}/with/segments", true);
+                        request.query_list("filter", self.filter.as_deref(), rt::ListStyle::Comma);
+                        Ok((&self.client.transport, request))
+                    }
+                }
             },
             quote! { pub fn call(a: u32, b: u32) -> u32 { if a > b { a - b } else { b.saturating_sub(a).wrapping_mul(31) } } },
         ]

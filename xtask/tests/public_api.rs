@@ -49,17 +49,9 @@ fn is_pub(visibility: &Visibility) -> bool {
 }
 
 /// What the public items of `items` mention, and what they re-export (`pub use` and `pub type`).
-/// In a module of request declarations (`#[requests]`), every field and attribute of a builder
-/// counts: they become the public setters and outputs the attribute writes.
-fn scan(items: &[Item], declarations: bool, mentioned: &mut BTreeSet<String>, exported: &mut BTreeSet<String>) {
+fn scan(items: &[Item], mentioned: &mut BTreeSet<String>, exported: &mut BTreeSet<String>) {
     for item in items {
         match item {
-            Item::Struct(structure) if declarations => {
-                runtime_paths(structure.fields.to_token_stream(), mentioned);
-                for attribute in &structure.attrs {
-                    runtime_paths(attribute.to_token_stream(), mentioned);
-                }
-            }
             Item::Fn(function) if is_pub(&function.vis) => runtime_paths(function.sig.to_token_stream(), mentioned),
             Item::Struct(structure) if is_pub(&structure.vis) => {
                 for field in structure.fields.iter().filter(|f| is_pub(&f.vis)) {
@@ -86,22 +78,25 @@ fn scan(items: &[Item], declarations: bool, mentioned: &mut BTreeSet<String>, ex
                 }
                 mentioned.extend(named);
             }
-            // Inherent methods only: a trait impl's signatures are the trait's.
-            Item::Impl(block) if block.trait_.is_none() => {
+            // Inherent methods; of a trait impl, the types it fixes (`Operation::Output`, what a
+            // builder's `.await` gives): its methods' signatures are the trait's.
+            Item::Impl(block) => {
                 for member in &block.items {
-                    if let ImplItem::Fn(method) = member {
-                        if is_pub(&method.vis) {
-                            runtime_paths(method.sig.to_token_stream(), mentioned);
+                    match member {
+                        ImplItem::Fn(method) if block.trait_.is_none() && is_pub(&method.vis) => {
+                            runtime_paths(method.sig.to_token_stream(), mentioned)
                         }
+                        ImplItem::Type(ty) if block.trait_.is_some() => {
+                            runtime_paths(ty.ty.to_token_stream(), mentioned)
+                        }
+                        _ => {}
                     }
                 }
             }
             Item::Use(used) if is_pub(&used.vis) => uses(&used.tree, String::new(), exported),
             Item::Mod(module) => {
-                let declares =
-                    module.attrs.iter().any(|a| a.path().segments.last().is_some_and(|s| s.ident == "requests"));
                 if let Some((_, items)) = &module.content {
-                    scan(items, declares, mentioned, exported);
+                    scan(items, mentioned, exported);
                 }
             }
             _ => {}
@@ -166,7 +161,7 @@ fn every_runtime_type_in_a_public_signature_is_re_exported() {
     for path in &paths {
         let text = std::fs::read_to_string(path).unwrap();
         let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        scan(&file.items, false, &mut mentioned, &mut exported);
+        scan(&file.items, &mut mentioned, &mut exported);
     }
     assert!(mentioned.len() > 5, "the scan finds the runtime's types: {mentioned:?}");
     let missing: Vec<&String> = mentioned.iter().filter(|path| !reachable(path, &exported)).collect();

@@ -10,6 +10,7 @@ mod client;
 mod docs;
 mod fuzzing;
 mod models;
+mod operations;
 mod tasks;
 mod tests;
 mod types;
@@ -288,7 +289,7 @@ pub fn render_timed(krate: &ir::Crate, spec: &ir::Spec, out_dir: &Path) -> Resul
         with_pieces.insert(path.clone());
         jobs.push(Job::new(&path, move || Ok(Content::Rust(api.files.clone(), Some(client::emit(&client))))));
         jobs.extend(item_pieces(&path, api.operations.len(), move |range| Content::Items {
-            tokens: client::request_items(&client, range),
+            tokens: operations::request_items(&client, range),
             nested: true,
         }));
         let context = Context { api, runtime, models: ModelsPath::Crate, scope: Scope::Other };

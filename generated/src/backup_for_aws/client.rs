@@ -73,510 +73,1625 @@ impl Client {
         result.map(|_| ())
     }
 }
-/// Request builders, one per operation; the client's method of each is written by the
-/// runtime's `requests` attribute from the builder's declaration.
-#[::veeam_runtime::client::requests(error = models::Error, base = "/api/v1")]
+/// The operations: for each, the client's method, its request builder (setters for what is
+/// optional), the request it sends and how its response reads.
 pub mod requests {
     #[allow(unused_imports)]
     use ::veeam_runtime::client as rt;
     #[allow(unused_imports)]
     use crate::backup_for_aws::models;
-    /// `acceptLicenseAgreement`.
-    ///
-    /// `POST /api/v1/licenseAgreement/accept`
-    #[operation(
-        accept_license_agreement,
-        POST,
-        "/api/v1/licenseAgreement/accept",
-        "acceptLicenseAgreement"
-    )]
-    #[request(public)]
-    #[response(204u16)]
+    impl super::Client {
+        /// `acceptLicenseAgreement`.
+        ///
+        /// `POST /api/v1/licenseAgreement/accept`
+        pub fn accept_license_agreement(
+            &self,
+            eula_checksum: impl ::std::convert::Into<String>,
+            third_party_license_agreement_checksum: impl ::std::convert::Into<String>,
+        ) -> AcceptLicenseAgreement<'_> {
+            AcceptLicenseAgreement {
+                client: self,
+                eula_checksum: ::std::convert::Into::into(eula_checksum),
+                third_party_license_agreement_checksum: ::std::convert::Into::into(
+                    third_party_license_agreement_checksum,
+                ),
+            }
+        }
+    }
+    /// Request builder of [`Client::accept_license_agreement`](super::Client::accept_license_agreement): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct AcceptLicenseAgreement<'a> {
-        #[query("eulaChecksum", into)]
+        client: &'a super::Client,
         eula_checksum: String,
-        #[query("thirdPartyLicenseAgreementChecksum", into)]
         third_party_license_agreement_checksum: String,
     }
-    /// `acceptMfa`.
-    ///
-    /// `POST /api/v1/users/{userId}/acceptMfa`
-    #[operation(accept_mfa, POST, "/api/v1/users/{userId}/acceptMfa", "acceptMfa")]
-    #[response(201u16)]
+    impl<'a> rt::Operation<'a> for AcceptLicenseAgreement<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "acceptLicenseAgreement",
+                "/api/v1/licenseAgreement/accept",
+                false,
+            );
+            request.literal("/licenseAgreement/accept");
+            request.query("eulaChecksum", Some(&self.eula_checksum));
+            request
+                .query(
+                    "thirdPartyLicenseAgreementChecksum",
+                    Some(&self.third_party_license_agreement_checksum),
+                );
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(
+        AcceptLicenseAgreement { eula_checksum, third_party_license_agreement_checksum }
+    );
+    impl super::Client {
+        /// `acceptMfa`.
+        ///
+        /// `POST /api/v1/users/{userId}/acceptMfa`
+        pub fn accept_mfa(
+            &self,
+            user_id: impl ::std::convert::Into<String>,
+            body: models::UserMfaAccept,
+        ) -> AcceptMfa<'_> {
+            AcceptMfa {
+                client: self,
+                user_id: ::std::convert::Into::into(user_id),
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::accept_mfa`](super::Client::accept_mfa): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct AcceptMfa<'a> {
-        #[path("userId", into)]
+        client: &'a super::Client,
         user_id: String,
-        #[body(json)]
         body: models::UserMfaAccept,
     }
-    /// `accessDenied`.
-    ///
-    /// `GET /api/v1/problems/accessDenied`
-    #[operation(access_denied, GET, "/api/v1/problems/accessDenied", "accessDenied")]
-    #[request(public, accept = "text/html", stream)]
-    #[response(200u16, download, rt::Download)]
-    pub struct AccessDenied<'a> {}
-    /// `actionNotImplemented`.
-    ///
-    /// `GET /api/v1/problems/notImplemented`
-    #[operation(
-        action_not_implemented,
-        GET,
-        "/api/v1/problems/notImplemented",
-        "actionNotImplemented"
-    )]
-    #[request(public, accept = "text/html", stream)]
-    #[response(200u16, download, rt::Download)]
-    pub struct ActionNotImplemented<'a> {}
-    /// `addAmazonAccount`.
-    ///
-    /// `POST /api/v1/accounts/amazon`
-    #[operation(add_amazon_account, POST, "/api/v1/accounts/amazon", "addAmazonAccount")]
-    #[response(201u16, json, models::AmazonAccount)]
+    impl<'a> rt::Operation<'a> for AcceptMfa<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "acceptMfa",
+                "/api/v1/users/{userId}/acceptMfa",
+                true,
+            );
+            request.literal("/users/");
+            request.segment(&self.user_id);
+            request.literal("/acceptMfa");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(201u16)
+        }
+    }
+    rt::request_builder!(AcceptMfa { user_id, body });
+    impl super::Client {
+        /// `accessDenied`.
+        ///
+        /// `GET /api/v1/problems/accessDenied`
+        pub fn access_denied(&self) -> AccessDenied<'_> {
+            AccessDenied { client: self }
+        }
+    }
+    /// Request builder of [`Client::access_denied`](super::Client::access_denied): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct AccessDenied<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> AccessDenied<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for AccessDenied<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "accessDenied",
+                "/api/v1/problems/accessDenied",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/accessDenied");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(AccessDenied {});
+    impl super::Client {
+        /// `actionNotImplemented`.
+        ///
+        /// `GET /api/v1/problems/notImplemented`
+        pub fn action_not_implemented(&self) -> ActionNotImplemented<'_> {
+            ActionNotImplemented {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::action_not_implemented`](super::Client::action_not_implemented): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ActionNotImplemented<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ActionNotImplemented<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ActionNotImplemented<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "actionNotImplemented",
+                "/api/v1/problems/notImplemented",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/notImplemented");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ActionNotImplemented {});
+    impl super::Client {
+        /// `addAmazonAccount`.
+        ///
+        /// `POST /api/v1/accounts/amazon`
+        pub fn add_amazon_account(
+            &self,
+            body: models::AmazonAccountCreateSpec,
+        ) -> AddAmazonAccount<'_> {
+            AddAmazonAccount {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::add_amazon_account`](super::Client::add_amazon_account): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct AddAmazonAccount<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::AmazonAccountCreateSpec,
     }
-    /// Add credentials record
-    ///
-    /// Adds an SMTP server credentials record. Swagger operationId `AddStandardAccount`.
-    ///
-    /// `POST /api/v1/accounts/standard`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html>
-    #[operation(
-        add_standard_account,
-        POST,
-        "/api/v1/accounts/standard",
-        "addStandardAccount"
-    )]
-    #[response(201u16, json, models::StandardAccount)]
+    impl<'a> rt::Operation<'a> for AddAmazonAccount<'a> {
+        type Output = models::AmazonAccount;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "addAmazonAccount",
+                "/api/v1/accounts/amazon",
+                true,
+            );
+            request.literal("/accounts/amazon");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
+        }
+    }
+    rt::request_builder!(AddAmazonAccount { body });
+    impl super::Client {
+        /// Add credentials record
+        ///
+        /// Adds an SMTP server credentials record. Swagger operationId `AddStandardAccount`.
+        ///
+        /// `POST /api/v1/accounts/standard`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html>
+        pub fn add_standard_account(
+            &self,
+            body: models::StandardAccountCreateSpec,
+        ) -> AddStandardAccount<'_> {
+            AddStandardAccount {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::add_standard_account`](super::Client::add_standard_account): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct AddStandardAccount<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::StandardAccountCreateSpec,
     }
-    /// `amazonAccountsGetAll`.
-    ///
-    /// `GET /api/v1/accounts/amazon`
-    #[operation(
-        amazon_accounts_get_all,
-        GET,
-        "/api/v1/accounts/amazon",
-        "amazonAccountsGetAll"
-    )]
-    #[response(200u16, json, models::AmazonAccountsPage)]
+    impl<'a> rt::Operation<'a> for AddStandardAccount<'a> {
+        type Output = models::StandardAccount;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "addStandardAccount",
+                "/api/v1/accounts/standard",
+                true,
+            );
+            request.literal("/accounts/standard");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
+        }
+    }
+    rt::request_builder!(AddStandardAccount { body });
+    impl super::Client {
+        /// `amazonAccountsGetAll`.
+        ///
+        /// `GET /api/v1/accounts/amazon`
+        pub fn amazon_accounts_get_all(&self) -> AmazonAccountsGetAll<'_> {
+            AmazonAccountsGetAll {
+                client: self,
+                search_pattern: None,
+                offset: None,
+                limit: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::amazon_accounts_get_all`](super::Client::amazon_accounts_get_all): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct AmazonAccountsGetAll<'a> {
-        /// Sets `SearchPattern`.
-        #[query("SearchPattern", into)]
+        client: &'a super::Client,
         search_pattern: Option<String>,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
-        /// Sets `Sort`.
-        #[query("Sort", csv)]
         sort: Option<Vec<models::AmazonAccountsGetAllSortItem>>,
     }
-    /// `amazonAccountsGetOneById`.
-    ///
-    /// `GET /api/v1/accounts/amazon/{amazonAccountId}`
-    #[operation(
-        amazon_accounts_get_one_by_id,
-        GET,
-        "/api/v1/accounts/amazon/{amazonAccountId}",
-        "amazonAccountsGetOneById"
-    )]
-    #[response(200u16, json, models::AmazonAccount)]
+    impl<'a> AmazonAccountsGetAll<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::AmazonAccountsGetAllSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for AmazonAccountsGetAll<'a> {
+        type Output = models::AmazonAccountsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "amazonAccountsGetAll",
+                "/api/v1/accounts/amazon",
+                true,
+            );
+            request.literal("/accounts/amazon");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(AmazonAccountsGetAll { search_pattern, offset, limit, sort });
+    impl super::Client {
+        /// `amazonAccountsGetOneById`.
+        ///
+        /// `GET /api/v1/accounts/amazon/{amazonAccountId}`
+        pub fn amazon_accounts_get_one_by_id(
+            &self,
+            amazon_account_id: ::veeam_runtime::Uuid,
+        ) -> AmazonAccountsGetOneById<'_> {
+            AmazonAccountsGetOneById {
+                client: self,
+                amazon_account_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::amazon_accounts_get_one_by_id`](super::Client::amazon_accounts_get_one_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct AmazonAccountsGetOneById<'a> {
-        #[path("amazonAccountId")]
+        client: &'a super::Client,
         amazon_account_id: ::veeam_runtime::Uuid,
     }
-    /// `ambiguousApiVersion`.
-    ///
-    /// `GET /api/v1/problems/ambiguousApiVersion`
-    #[operation(
-        ambiguous_api_version,
-        GET,
-        "/api/v1/problems/ambiguousApiVersion",
-        "ambiguousApiVersion"
-    )]
-    #[request(public, accept = "text/html", stream)]
-    #[response(200u16, download, rt::Download)]
-    pub struct AmbiguousApiVersion<'a> {}
-    /// `apiVersionUnspecified`.
-    ///
-    /// `GET /api/v1/problems/apiVersionUnspecified`
-    #[operation(
-        api_version_unspecified,
-        GET,
-        "/api/v1/problems/apiVersionUnspecified",
-        "apiVersionUnspecified"
-    )]
-    #[request(public, accept = "text/html", stream)]
-    #[response(200u16, download, rt::Download)]
-    pub struct ApiVersionUnspecified<'a> {}
-    /// Request tokens
-    ///
-    /// Exchanges credentials (or a refresh token) for an access token and a refresh token.
-    /// Swagger operationId `Authenticate`.
-    ///
-    /// `POST /api/v1/token`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
-    /// - <https://helpcenter.veeam.com/docs/vbaws/rest/refresh_token.html>
-    #[operation(authenticate, POST, "/api/v1/token", "authenticate")]
-    #[request(public, sensitive_response, issues_tokens)]
-    #[response(200u16, json, models::RestLogin)]
+    impl<'a> rt::Operation<'a> for AmazonAccountsGetOneById<'a> {
+        type Output = models::AmazonAccount;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "amazonAccountsGetOneById",
+                "/api/v1/accounts/amazon/{amazonAccountId}",
+                true,
+            );
+            request.literal("/accounts/amazon/");
+            request.segment(&self.amazon_account_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(AmazonAccountsGetOneById { amazon_account_id });
+    impl super::Client {
+        /// `ambiguousApiVersion`.
+        ///
+        /// `GET /api/v1/problems/ambiguousApiVersion`
+        pub fn ambiguous_api_version(&self) -> AmbiguousApiVersion<'_> {
+            AmbiguousApiVersion {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::ambiguous_api_version`](super::Client::ambiguous_api_version): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct AmbiguousApiVersion<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> AmbiguousApiVersion<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for AmbiguousApiVersion<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "ambiguousApiVersion",
+                "/api/v1/problems/ambiguousApiVersion",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/ambiguousApiVersion");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(AmbiguousApiVersion {});
+    impl super::Client {
+        /// `apiVersionUnspecified`.
+        ///
+        /// `GET /api/v1/problems/apiVersionUnspecified`
+        pub fn api_version_unspecified(&self) -> ApiVersionUnspecified<'_> {
+            ApiVersionUnspecified {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::api_version_unspecified`](super::Client::api_version_unspecified): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ApiVersionUnspecified<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ApiVersionUnspecified<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ApiVersionUnspecified<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "apiVersionUnspecified",
+                "/api/v1/problems/apiVersionUnspecified",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/apiVersionUnspecified");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ApiVersionUnspecified {});
+    impl super::Client {
+        /// Request tokens
+        ///
+        /// Exchanges credentials (or a refresh token) for an access token and a refresh token.
+        /// Swagger operationId `Authenticate`.
+        ///
+        /// `POST /api/v1/token`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
+        /// - <https://helpcenter.veeam.com/docs/vbaws/rest/refresh_token.html>
+        pub fn authenticate(&self, body: models::LoginSpec) -> Authenticate<'_> {
+            Authenticate { client: self, body }
+        }
+    }
+    /// Request builder of [`Client::authenticate`](super::Client::authenticate): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct Authenticate<'a> {
-        #[body(form)]
+        client: &'a super::Client,
         body: models::LoginSpec,
     }
-    /// `browseAvailabilityZones`.
-    ///
-    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/availabilityZones`
-    #[operation(
-        browse_availability_zones,
-        GET,
-        "/api/v1/amazonConnections/{amazonConnectionId}/availabilityZones",
-        "browseAvailabilityZones"
-    )]
-    #[response(200u16, json, models::RegionsPage)]
+    impl<'a> rt::Operation<'a> for Authenticate<'a> {
+        type Output = models::RestLogin;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "authenticate",
+                "/api/v1/token",
+                false,
+            );
+            request.sensitive_response();
+            request.effect(rt::Effect::IssuesTokens);
+            request.literal("/token");
+            request.form_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(Authenticate { body });
+    impl super::Client {
+        /// `browseAvailabilityZones`.
+        ///
+        /// `GET /api/v1/amazonConnections/{amazonConnectionId}/availabilityZones`
+        pub fn browse_availability_zones(
+            &self,
+            amazon_connection_id: ::veeam_runtime::Uuid,
+        ) -> BrowseAvailabilityZones<'_> {
+            BrowseAvailabilityZones {
+                client: self,
+                amazon_connection_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::browse_availability_zones`](super::Client::browse_availability_zones): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct BrowseAvailabilityZones<'a> {
-        #[path("amazonConnectionId")]
+        client: &'a super::Client,
         amazon_connection_id: ::veeam_runtime::Uuid,
     }
-    /// `browseBucketFolders`.
-    ///
-    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/browseBucketFolders/{bucketId}`
-    #[operation(
-        browse_bucket_folders,
-        GET,
-        "/api/v1/amazonConnections/{amazonConnectionId}/browseBucketFolders/{bucketId}",
-        "browseBucketFolders"
-    )]
-    #[response(200u16, json, models::BucketFoldersPage)]
+    impl<'a> rt::Operation<'a> for BrowseAvailabilityZones<'a> {
+        type Output = models::RegionsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "browseAvailabilityZones",
+                "/api/v1/amazonConnections/{amazonConnectionId}/availabilityZones",
+                true,
+            );
+            request.literal("/amazonConnections/");
+            request.segment(&self.amazon_connection_id);
+            request.literal("/availabilityZones");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(BrowseAvailabilityZones { amazon_connection_id });
+    impl super::Client {
+        /// `browseBucketFolders`.
+        ///
+        /// `GET /api/v1/amazonConnections/{amazonConnectionId}/browseBucketFolders/{bucketId}`
+        pub fn browse_bucket_folders(
+            &self,
+            amazon_connection_id: ::veeam_runtime::Uuid,
+            bucket_id: ::veeam_runtime::Uuid,
+        ) -> BrowseBucketFolders<'_> {
+            BrowseBucketFolders {
+                client: self,
+                amazon_connection_id,
+                bucket_id,
+                offset: None,
+                limit: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::browse_bucket_folders`](super::Client::browse_bucket_folders): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct BrowseBucketFolders<'a> {
-        #[path("amazonConnectionId")]
+        client: &'a super::Client,
         amazon_connection_id: ::veeam_runtime::Uuid,
-        #[path("bucketId")]
         bucket_id: ::veeam_runtime::Uuid,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
-        /// Sets `Sort`.
-        #[query("Sort", csv)]
         sort: Option<Vec<models::BrowseBucketFoldersSortItem>>,
     }
-    /// `browseCloudNetworks`.
-    ///
-    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudNetworks`
-    #[operation(
-        browse_cloud_networks,
-        GET,
-        "/api/v1/amazonConnections/{amazonConnectionId}/cloudNetworks",
-        "browseCloudNetworks"
-    )]
-    #[response(200u16, json, models::CloudNetworksPage)]
+    impl<'a> BrowseBucketFolders<'a> {
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::BrowseBucketFoldersSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for BrowseBucketFolders<'a> {
+        type Output = models::BucketFoldersPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "browseBucketFolders",
+                "/api/v1/amazonConnections/{amazonConnectionId}/browseBucketFolders/{bucketId}",
+                true,
+            );
+            request.literal("/amazonConnections/");
+            request.segment(&self.amazon_connection_id);
+            request.literal("/browseBucketFolders/");
+            request.segment(&self.bucket_id);
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        BrowseBucketFolders { amazon_connection_id, bucket_id, offset, limit, sort }
+    );
+    impl super::Client {
+        /// `browseCloudNetworks`.
+        ///
+        /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudNetworks`
+        pub fn browse_cloud_networks(
+            &self,
+            amazon_connection_id: ::veeam_runtime::Uuid,
+        ) -> BrowseCloudNetworks<'_> {
+            BrowseCloudNetworks {
+                client: self,
+                amazon_connection_id,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::browse_cloud_networks`](super::Client::browse_cloud_networks): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct BrowseCloudNetworks<'a> {
-        #[path("amazonConnectionId")]
+        client: &'a super::Client,
         amazon_connection_id: ::veeam_runtime::Uuid,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
     }
-    /// `browseCloudSecurityGroups`.
-    ///
-    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudSecurityGroups`
-    #[operation(
-        browse_cloud_security_groups,
-        GET,
-        "/api/v1/amazonConnections/{amazonConnectionId}/cloudSecurityGroups",
-        "browseCloudSecurityGroups"
-    )]
-    #[response(200u16, json, models::CloudSecurityGroupsPage)]
+    impl<'a> BrowseCloudNetworks<'a> {
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for BrowseCloudNetworks<'a> {
+        type Output = models::CloudNetworksPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "browseCloudNetworks",
+                "/api/v1/amazonConnections/{amazonConnectionId}/cloudNetworks",
+                true,
+            );
+            request.literal("/amazonConnections/");
+            request.segment(&self.amazon_connection_id);
+            request.literal("/cloudNetworks");
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(BrowseCloudNetworks { amazon_connection_id, offset, limit });
+    impl super::Client {
+        /// `browseCloudSecurityGroups`.
+        ///
+        /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudSecurityGroups`
+        pub fn browse_cloud_security_groups(
+            &self,
+            amazon_connection_id: ::veeam_runtime::Uuid,
+        ) -> BrowseCloudSecurityGroups<'_> {
+            BrowseCloudSecurityGroups {
+                client: self,
+                amazon_connection_id,
+                cloud_network_id: None,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::browse_cloud_security_groups`](super::Client::browse_cloud_security_groups): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct BrowseCloudSecurityGroups<'a> {
-        #[path("amazonConnectionId")]
+        client: &'a super::Client,
         amazon_connection_id: ::veeam_runtime::Uuid,
-        /// Sets `cloudNetworkId`.
-        #[query("cloudNetworkId", into)]
         cloud_network_id: Option<String>,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
     }
-    /// `browseCloudSubnetworks`.
-    ///
-    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudSubnetworks`
-    #[operation(
-        browse_cloud_subnetworks,
-        GET,
-        "/api/v1/amazonConnections/{amazonConnectionId}/cloudSubnetworks",
-        "browseCloudSubnetworks"
-    )]
-    #[response(200u16, json, models::CloudSubnetworksPage)]
+    impl<'a> BrowseCloudSecurityGroups<'a> {
+        /// Sets `cloudNetworkId`.
+        pub fn cloud_network_id(
+            mut self,
+            cloud_network_id: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.cloud_network_id = Some(::std::convert::Into::into(cloud_network_id));
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for BrowseCloudSecurityGroups<'a> {
+        type Output = models::CloudSecurityGroupsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "browseCloudSecurityGroups",
+                "/api/v1/amazonConnections/{amazonConnectionId}/cloudSecurityGroups",
+                true,
+            );
+            request.literal("/amazonConnections/");
+            request.segment(&self.amazon_connection_id);
+            request.literal("/cloudSecurityGroups");
+            request.query("cloudNetworkId", self.cloud_network_id.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        BrowseCloudSecurityGroups { amazon_connection_id, cloud_network_id, offset, limit
+        }
+    );
+    impl super::Client {
+        /// `browseCloudSubnetworks`.
+        ///
+        /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudSubnetworks`
+        pub fn browse_cloud_subnetworks(
+            &self,
+            amazon_connection_id: ::veeam_runtime::Uuid,
+        ) -> BrowseCloudSubnetworks<'_> {
+            BrowseCloudSubnetworks {
+                client: self,
+                amazon_connection_id,
+                cloud_network_id: None,
+                availability_zone: None,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::browse_cloud_subnetworks`](super::Client::browse_cloud_subnetworks): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct BrowseCloudSubnetworks<'a> {
-        #[path("amazonConnectionId")]
+        client: &'a super::Client,
         amazon_connection_id: ::veeam_runtime::Uuid,
-        /// Sets `cloudNetworkId`.
-        #[query("cloudNetworkId", into)]
         cloud_network_id: Option<String>,
-        /// Sets `availabilityZone`.
-        #[query("availabilityZone")]
         availability_zone: Option<::veeam_runtime::Uuid>,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
     }
-    /// `browseEncryptionKeys`.
-    ///
-    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudEncryptionKeys`
-    #[operation(
-        browse_encryption_keys,
-        GET,
-        "/api/v1/amazonConnections/{amazonConnectionId}/cloudEncryptionKeys",
-        "browseEncryptionKeys"
-    )]
-    #[response(200u16, json, models::CloudEncryptionKeysPage)]
+    impl<'a> BrowseCloudSubnetworks<'a> {
+        /// Sets `cloudNetworkId`.
+        pub fn cloud_network_id(
+            mut self,
+            cloud_network_id: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.cloud_network_id = Some(::std::convert::Into::into(cloud_network_id));
+            self
+        }
+        /// Sets `availabilityZone`.
+        pub fn availability_zone(
+            mut self,
+            availability_zone: ::veeam_runtime::Uuid,
+        ) -> Self {
+            self.availability_zone = Some(availability_zone);
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for BrowseCloudSubnetworks<'a> {
+        type Output = models::CloudSubnetworksPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "browseCloudSubnetworks",
+                "/api/v1/amazonConnections/{amazonConnectionId}/cloudSubnetworks",
+                true,
+            );
+            request.literal("/amazonConnections/");
+            request.segment(&self.amazon_connection_id);
+            request.literal("/cloudSubnetworks");
+            request.query("cloudNetworkId", self.cloud_network_id.as_deref());
+            request.query("availabilityZone", self.availability_zone.as_ref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        BrowseCloudSubnetworks { amazon_connection_id, cloud_network_id,
+        availability_zone, offset, limit }
+    );
+    impl super::Client {
+        /// `browseEncryptionKeys`.
+        ///
+        /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudEncryptionKeys`
+        pub fn browse_encryption_keys(
+            &self,
+            amazon_connection_id: ::veeam_runtime::Uuid,
+        ) -> BrowseEncryptionKeys<'_> {
+            BrowseEncryptionKeys {
+                client: self,
+                amazon_connection_id,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::browse_encryption_keys`](super::Client::browse_encryption_keys): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct BrowseEncryptionKeys<'a> {
-        #[path("amazonConnectionId")]
+        client: &'a super::Client,
         amazon_connection_id: ::veeam_runtime::Uuid,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
     }
-    /// `bucketById`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}`
-    #[operation(
-        bucket_by_id,
-        GET,
-        "/api/v1/cloudInfrastructure/buckets/{bucketId}",
-        "bucketById"
-    )]
-    #[response(200u16, json, models::Bucket)]
+    impl<'a> BrowseEncryptionKeys<'a> {
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for BrowseEncryptionKeys<'a> {
+        type Output = models::CloudEncryptionKeysPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "browseEncryptionKeys",
+                "/api/v1/amazonConnections/{amazonConnectionId}/cloudEncryptionKeys",
+                true,
+            );
+            request.literal("/amazonConnections/");
+            request.segment(&self.amazon_connection_id);
+            request.literal("/cloudEncryptionKeys");
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(BrowseEncryptionKeys { amazon_connection_id, offset, limit });
+    impl super::Client {
+        /// `bucketById`.
+        ///
+        /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}`
+        pub fn bucket_by_id(&self, bucket_id: ::veeam_runtime::Uuid) -> BucketById<'_> {
+            BucketById {
+                client: self,
+                bucket_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::bucket_by_id`](super::Client::bucket_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct BucketById<'a> {
-        #[path("bucketId")]
+        client: &'a super::Client,
         bucket_id: ::veeam_runtime::Uuid,
     }
-    /// `buckets`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/buckets`
-    #[operation(buckets, GET, "/api/v1/cloudInfrastructure/buckets", "buckets")]
-    #[response(200u16, json, models::BucketsPage)]
+    impl<'a> rt::Operation<'a> for BucketById<'a> {
+        type Output = models::Bucket;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "bucketById",
+                "/api/v1/cloudInfrastructure/buckets/{bucketId}",
+                true,
+            );
+            request.literal("/cloudInfrastructure/buckets/");
+            request.segment(&self.bucket_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(BucketById { bucket_id });
+    impl super::Client {
+        /// `buckets`.
+        ///
+        /// `GET /api/v1/cloudInfrastructure/buckets`
+        pub fn buckets(&self) -> Buckets<'_> {
+            Buckets {
+                client: self,
+                amazon_account_id: None,
+                search_pattern: None,
+                offset: None,
+                limit: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::buckets`](super::Client::buckets): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct Buckets<'a> {
-        /// Sets `AmazonAccountId`.
-        #[query("AmazonAccountId")]
+        client: &'a super::Client,
         amazon_account_id: Option<::veeam_runtime::Uuid>,
-        /// Sets `SearchPattern`.
-        #[query("SearchPattern", into)]
         search_pattern: Option<String>,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
-        /// Sets `Sort`.
-        #[query("Sort", csv)]
         sort: Option<Vec<models::BucketsSortItem>>,
     }
-    /// `checkInstance`.
-    ///
-    /// `POST /api/v1/users/checkInstanceId`
-    #[operation(check_instance, POST, "/api/v1/users/checkInstanceId", "checkInstance")]
-    #[request(public)]
-    #[response(200u16, json, models::CheckInstanceIdResult)]
+    impl<'a> Buckets<'a> {
+        /// Sets `AmazonAccountId`.
+        pub fn amazon_account_id(
+            mut self,
+            amazon_account_id: ::veeam_runtime::Uuid,
+        ) -> Self {
+            self.amazon_account_id = Some(amazon_account_id);
+            self
+        }
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::BucketsSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for Buckets<'a> {
+        type Output = models::BucketsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "buckets",
+                "/api/v1/cloudInfrastructure/buckets",
+                true,
+            );
+            request.literal("/cloudInfrastructure/buckets");
+            request.query("AmazonAccountId", self.amazon_account_id.as_ref());
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        Buckets { amazon_account_id, search_pattern, offset, limit, sort }
+    );
+    impl super::Client {
+        /// `checkInstance`.
+        ///
+        /// `POST /api/v1/users/checkInstanceId`
+        pub fn check_instance(
+            &self,
+            body: models::CheckInstanceIdSpec,
+        ) -> CheckInstance<'_> {
+            CheckInstance {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::check_instance`](super::Client::check_instance): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct CheckInstance<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::CheckInstanceIdSpec,
     }
-    /// `createAmazonConnection`.
-    ///
-    /// `POST /api/v1/amazonConnections`
-    #[operation(
-        create_amazon_connection,
-        POST,
-        "/api/v1/amazonConnections",
-        "createAmazonConnection"
-    )]
-    #[response(201u16, json, models::AmazonConnection)]
+    impl<'a> rt::Operation<'a> for CheckInstance<'a> {
+        type Output = models::CheckInstanceIdResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "checkInstance",
+                "/api/v1/users/checkInstanceId",
+                false,
+            );
+            request.literal("/users/checkInstanceId");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(CheckInstance { body });
+    impl super::Client {
+        /// `createAmazonConnection`.
+        ///
+        /// `POST /api/v1/amazonConnections`
+        pub fn create_amazon_connection(
+            &self,
+            body: models::AmazonConnectionSpec,
+        ) -> CreateAmazonConnection<'_> {
+            CreateAmazonConnection {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::create_amazon_connection`](super::Client::create_amazon_connection): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct CreateAmazonConnection<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::AmazonConnectionSpec,
     }
-    /// `createAuthorizationCode`.
-    ///
-    /// `POST /api/v1/token/authorizationCode`
-    #[operation(
-        create_authorization_code,
-        POST,
-        "/api/v1/token/authorizationCode",
-        "createAuthorizationCode"
-    )]
-    #[response(200u16, json, models::AuthorizationCode)]
-    pub struct CreateAuthorizationCode<'a> {}
-    /// `createDefaultUser`.
-    ///
-    /// `POST /api/v1/users/createDefaultUser`
-    #[operation(
-        create_default_user,
-        POST,
-        "/api/v1/users/createDefaultUser",
-        "createDefaultUser"
-    )]
-    #[request(public)]
-    #[response(201u16, json, models::User)]
+    impl<'a> rt::Operation<'a> for CreateAmazonConnection<'a> {
+        type Output = models::AmazonConnection;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "createAmazonConnection",
+                "/api/v1/amazonConnections",
+                true,
+            );
+            request.literal("/amazonConnections");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
+        }
+    }
+    rt::request_builder!(CreateAmazonConnection { body });
+    impl super::Client {
+        /// `createAuthorizationCode`.
+        ///
+        /// `POST /api/v1/token/authorizationCode`
+        pub fn create_authorization_code(&self) -> CreateAuthorizationCode<'_> {
+            CreateAuthorizationCode {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::create_authorization_code`](super::Client::create_authorization_code): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct CreateAuthorizationCode<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for CreateAuthorizationCode<'a> {
+        type Output = models::AuthorizationCode;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "createAuthorizationCode",
+                "/api/v1/token/authorizationCode",
+                true,
+            );
+            request.literal("/token/authorizationCode");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(CreateAuthorizationCode {});
+    impl super::Client {
+        /// `createDefaultUser`.
+        ///
+        /// `POST /api/v1/users/createDefaultUser`
+        pub fn create_default_user(
+            &self,
+            body: models::DefaultUserSpec,
+        ) -> CreateDefaultUser<'_> {
+            CreateDefaultUser {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::create_default_user`](super::Client::create_default_user): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct CreateDefaultUser<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::DefaultUserSpec,
     }
-    /// `createPolicy`.
-    ///
-    /// `POST /api/v1/policies`
-    #[operation(create_policy, POST, "/api/v1/policies", "createPolicy")]
-    #[response(201u16, json, models::Policy)]
+    impl<'a> rt::Operation<'a> for CreateDefaultUser<'a> {
+        type Output = models::User;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "createDefaultUser",
+                "/api/v1/users/createDefaultUser",
+                false,
+            );
+            request.literal("/users/createDefaultUser");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
+        }
+    }
+    rt::request_builder!(CreateDefaultUser { body });
+    impl super::Client {
+        /// `createPolicy`.
+        ///
+        /// `POST /api/v1/policies`
+        pub fn create_policy(&self, body: models::PolicySpec) -> CreatePolicy<'_> {
+            CreatePolicy { client: self, body }
+        }
+    }
+    /// Request builder of [`Client::create_policy`](super::Client::create_policy): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct CreatePolicy<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::PolicySpec,
     }
-    /// `createRegionSettings`.
-    ///
-    /// `POST /api/v1/settings/regions`
-    #[operation(
-        create_region_settings,
-        POST,
-        "/api/v1/settings/regions",
-        "createRegionSettings"
-    )]
-    #[response(201u16, json, models::RegionSettings)]
+    impl<'a> rt::Operation<'a> for CreatePolicy<'a> {
+        type Output = models::Policy;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "createPolicy",
+                "/api/v1/policies",
+                true,
+            );
+            request.literal("/policies");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
+        }
+    }
+    rt::request_builder!(CreatePolicy { body });
+    impl super::Client {
+        /// `createRegionSettings`.
+        ///
+        /// `POST /api/v1/settings/regions`
+        pub fn create_region_settings(
+            &self,
+            body: models::RegionSettingsSpec,
+        ) -> CreateRegionSettings<'_> {
+            CreateRegionSettings {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::create_region_settings`](super::Client::create_region_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct CreateRegionSettings<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::RegionSettingsSpec,
     }
-    /// `createRepository`.
-    ///
-    /// `POST /api/v1/repositories`
-    #[operation(create_repository, POST, "/api/v1/repositories", "createRepository")]
-    #[response(201u16, json, models::Repository)]
+    impl<'a> rt::Operation<'a> for CreateRegionSettings<'a> {
+        type Output = models::RegionSettings;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "createRegionSettings",
+                "/api/v1/settings/regions",
+                true,
+            );
+            request.literal("/settings/regions");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
+        }
+    }
+    rt::request_builder!(CreateRegionSettings { body });
+    impl super::Client {
+        /// `createRepository`.
+        ///
+        /// `POST /api/v1/repositories`
+        pub fn create_repository(
+            &self,
+            body: models::RepositoryCreateSpec,
+        ) -> CreateRepository<'_> {
+            CreateRepository {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::create_repository`](super::Client::create_repository): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct CreateRepository<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::RepositoryCreateSpec,
     }
-    /// `createUser`.
-    ///
-    /// `POST /api/v1/users`
-    #[operation(create_user, POST, "/api/v1/users", "createUser")]
-    #[response(201u16, json, models::User)]
+    impl<'a> rt::Operation<'a> for CreateRepository<'a> {
+        type Output = models::Repository;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "createRepository",
+                "/api/v1/repositories",
+                true,
+            );
+            request.literal("/repositories");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
+        }
+    }
+    rt::request_builder!(CreateRepository { body });
+    impl super::Client {
+        /// `createUser`.
+        ///
+        /// `POST /api/v1/users`
+        pub fn create_user(&self, body: models::UserCreateSpec) -> CreateUser<'_> {
+            CreateUser { client: self, body }
+        }
+    }
+    /// Request builder of [`Client::create_user`](super::Client::create_user): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct CreateUser<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::UserCreateSpec,
     }
-    /// `deleteAmazonAccount`.
-    ///
-    /// `DELETE /api/v1/accounts/amazon/{amazonAccountId}`
-    #[operation(
-        delete_amazon_account,
-        DELETE,
-        "/api/v1/accounts/amazon/{amazonAccountId}",
-        "deleteAmazonAccount"
-    )]
-    #[response(200u16)]
+    impl<'a> rt::Operation<'a> for CreateUser<'a> {
+        type Output = models::User;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "createUser",
+                "/api/v1/users",
+                true,
+            );
+            request.literal("/users");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
+        }
+    }
+    rt::request_builder!(CreateUser { body });
+    impl super::Client {
+        /// `deleteAmazonAccount`.
+        ///
+        /// `DELETE /api/v1/accounts/amazon/{amazonAccountId}`
+        pub fn delete_amazon_account(
+            &self,
+            amazon_account_id: ::veeam_runtime::Uuid,
+        ) -> DeleteAmazonAccount<'_> {
+            DeleteAmazonAccount {
+                client: self,
+                amazon_account_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::delete_amazon_account`](super::Client::delete_amazon_account): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct DeleteAmazonAccount<'a> {
-        #[path("amazonAccountId")]
+        client: &'a super::Client,
         amazon_account_id: ::veeam_runtime::Uuid,
     }
-    /// `deleteAmazonConnection`.
-    ///
-    /// `DELETE /api/v1/amazonConnections/{amazonConnectionId}`
-    #[operation(
-        delete_amazon_connection,
-        DELETE,
-        "/api/v1/amazonConnections/{amazonConnectionId}",
-        "deleteAmazonConnection"
-    )]
-    #[response(204u16)]
+    impl<'a> rt::Operation<'a> for DeleteAmazonAccount<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
+                "deleteAmazonAccount",
+                "/api/v1/accounts/amazon/{amazonAccountId}",
+                true,
+            );
+            request.literal("/accounts/amazon/");
+            request.segment(&self.amazon_account_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(200u16)
+        }
+    }
+    rt::request_builder!(DeleteAmazonAccount { amazon_account_id });
+    impl super::Client {
+        /// `deleteAmazonConnection`.
+        ///
+        /// `DELETE /api/v1/amazonConnections/{amazonConnectionId}`
+        pub fn delete_amazon_connection(
+            &self,
+            amazon_connection_id: ::veeam_runtime::Uuid,
+        ) -> DeleteAmazonConnection<'_> {
+            DeleteAmazonConnection {
+                client: self,
+                amazon_connection_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::delete_amazon_connection`](super::Client::delete_amazon_connection): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct DeleteAmazonConnection<'a> {
-        #[path("amazonConnectionId")]
+        client: &'a super::Client,
         amazon_connection_id: ::veeam_runtime::Uuid,
     }
-    /// `deletePolicy`.
-    ///
-    /// `DELETE /api/v1/policies/{policyId}`
-    #[operation(delete_policy, DELETE, "/api/v1/policies/{policyId}", "deletePolicy")]
-    #[response(200u16)]
+    impl<'a> rt::Operation<'a> for DeleteAmazonConnection<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
+                "deleteAmazonConnection",
+                "/api/v1/amazonConnections/{amazonConnectionId}",
+                true,
+            );
+            request.literal("/amazonConnections/");
+            request.segment(&self.amazon_connection_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(DeleteAmazonConnection { amazon_connection_id });
+    impl super::Client {
+        /// `deletePolicy`.
+        ///
+        /// `DELETE /api/v1/policies/{policyId}`
+        pub fn delete_policy(
+            &self,
+            policy_id: ::veeam_runtime::Uuid,
+        ) -> DeletePolicy<'_> {
+            DeletePolicy {
+                client: self,
+                policy_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::delete_policy`](super::Client::delete_policy): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct DeletePolicy<'a> {
-        #[path("policyId")]
+        client: &'a super::Client,
         policy_id: ::veeam_runtime::Uuid,
     }
-    /// `deleteRegionSettings`.
-    ///
-    /// `DELETE /api/v1/settings/regions/{regionId}`
-    #[operation(
-        delete_region_settings,
-        DELETE,
-        "/api/v1/settings/regions/{regionId}",
-        "deleteRegionSettings"
-    )]
-    #[response(204u16)]
+    impl<'a> rt::Operation<'a> for DeletePolicy<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
+                "deletePolicy",
+                "/api/v1/policies/{policyId}",
+                true,
+            );
+            request.literal("/policies/");
+            request.segment(&self.policy_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(200u16)
+        }
+    }
+    rt::request_builder!(DeletePolicy { policy_id });
+    impl super::Client {
+        /// `deleteRegionSettings`.
+        ///
+        /// `DELETE /api/v1/settings/regions/{regionId}`
+        pub fn delete_region_settings(
+            &self,
+            region_id: ::veeam_runtime::Uuid,
+        ) -> DeleteRegionSettings<'_> {
+            DeleteRegionSettings {
+                client: self,
+                region_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::delete_region_settings`](super::Client::delete_region_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct DeleteRegionSettings<'a> {
-        #[path("regionId")]
+        client: &'a super::Client,
         region_id: ::veeam_runtime::Uuid,
     }
-    /// `deleteRepository`.
-    ///
-    /// `DELETE /api/v1/repositories/{repositoryId}`
-    #[operation(
-        delete_repository,
-        DELETE,
-        "/api/v1/repositories/{repositoryId}",
-        "deleteRepository"
-    )]
-    #[response(200u16)]
+    impl<'a> rt::Operation<'a> for DeleteRegionSettings<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
+                "deleteRegionSettings",
+                "/api/v1/settings/regions/{regionId}",
+                true,
+            );
+            request.literal("/settings/regions/");
+            request.segment(&self.region_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(DeleteRegionSettings { region_id });
+    impl super::Client {
+        /// `deleteRepository`.
+        ///
+        /// `DELETE /api/v1/repositories/{repositoryId}`
+        pub fn delete_repository(
+            &self,
+            repository_id: ::veeam_runtime::Uuid,
+        ) -> DeleteRepository<'_> {
+            DeleteRepository {
+                client: self,
+                repository_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::delete_repository`](super::Client::delete_repository): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct DeleteRepository<'a> {
-        #[path("repositoryId")]
+        client: &'a super::Client,
         repository_id: ::veeam_runtime::Uuid,
     }
-    /// Remove credentials record
-    ///
-    /// Removes an SMTP server credentials record. Swagger operationId `DeleteStandardAccount`.
-    ///
-    /// `DELETE /api/v1/accounts/standard/{standardAccountId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/remove_smtp_account.html>
-    #[operation(
-        delete_standard_account,
-        DELETE,
-        "/api/v1/accounts/standard/{standardAccountId}",
-        "deleteStandardAccount"
-    )]
-    #[response(read = read_response, ())]
+    impl<'a> rt::Operation<'a> for DeleteRepository<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
+                "deleteRepository",
+                "/api/v1/repositories/{repositoryId}",
+                true,
+            );
+            request.literal("/repositories/");
+            request.segment(&self.repository_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(200u16)
+        }
+    }
+    rt::request_builder!(DeleteRepository { repository_id });
+    impl super::Client {
+        /// Remove credentials record
+        ///
+        /// Removes an SMTP server credentials record. Swagger operationId `DeleteStandardAccount`.
+        ///
+        /// `DELETE /api/v1/accounts/standard/{standardAccountId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/remove_smtp_account.html>
+        pub fn delete_standard_account(
+            &self,
+            standard_account_id: ::veeam_runtime::Uuid,
+        ) -> DeleteStandardAccount<'_> {
+            DeleteStandardAccount {
+                client: self,
+                standard_account_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::delete_standard_account`](super::Client::delete_standard_account): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct DeleteStandardAccount<'a> {
-        #[path("standardAccountId")]
+        client: &'a super::Client,
         standard_account_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> DeleteStandardAccount<'a> {
-        #[allow(clippy::result_large_err)]
-        fn read_response(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+    impl<'a> rt::Operation<'a> for DeleteStandardAccount<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
+                "deleteStandardAccount",
+                "/api/v1/accounts/standard/{standardAccountId}",
+                true,
+            );
+            request.literal("/accounts/standard/");
+            request.segment(&self.standard_account_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
             match response.status() {
                 200u16 => Ok(()),
                 204u16 => Ok(()),
@@ -584,1930 +1699,6496 @@ pub mod requests {
             }
         }
     }
-    /// `deleteUser`.
-    ///
-    /// `DELETE /api/v1/users/{userId}`
-    #[operation(delete_user, DELETE, "/api/v1/users/{userId}", "deleteUser")]
-    #[response(204u16)]
+    rt::request_builder!(DeleteStandardAccount { standard_account_id });
+    impl super::Client {
+        /// `deleteUser`.
+        ///
+        /// `DELETE /api/v1/users/{userId}`
+        pub fn delete_user(
+            &self,
+            user_id: impl ::std::convert::Into<String>,
+        ) -> DeleteUser<'_> {
+            DeleteUser {
+                client: self,
+                user_id: ::std::convert::Into::into(user_id),
+            }
+        }
+    }
+    /// Request builder of [`Client::delete_user`](super::Client::delete_user): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct DeleteUser<'a> {
-        #[path("userId", into)]
+        client: &'a super::Client,
         user_id: String,
     }
-    /// `deleteVirtualMachineBackups`.
-    ///
-    /// `POST /api/v1/virtualMachines/{virtualMachineId}/deleteBackups`
-    #[operation(
-        delete_virtual_machine_backups,
-        POST,
-        "/api/v1/virtualMachines/{virtualMachineId}/deleteBackups",
-        "deleteVirtualMachineBackups"
-    )]
-    #[response(202u16, json, models::SessionLink)]
+    impl<'a> rt::Operation<'a> for DeleteUser<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
+                "deleteUser",
+                "/api/v1/users/{userId}",
+                true,
+            );
+            request.literal("/users/");
+            request.segment(&self.user_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(DeleteUser { user_id });
+    impl super::Client {
+        /// `deleteVirtualMachineBackups`.
+        ///
+        /// `POST /api/v1/virtualMachines/{virtualMachineId}/deleteBackups`
+        pub fn delete_virtual_machine_backups(
+            &self,
+            virtual_machine_id: ::veeam_runtime::Uuid,
+        ) -> DeleteVirtualMachineBackups<'_> {
+            DeleteVirtualMachineBackups {
+                client: self,
+                virtual_machine_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::delete_virtual_machine_backups`](super::Client::delete_virtual_machine_backups): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct DeleteVirtualMachineBackups<'a> {
-        #[path("virtualMachineId")]
+        client: &'a super::Client,
         virtual_machine_id: ::veeam_runtime::Uuid,
     }
-    /// `deleteVirtualMachineSnapshots`.
-    ///
-    /// `POST /api/v1/virtualMachines/{virtualMachineId}/deleteSnapshots`
-    #[operation(
-        delete_virtual_machine_snapshots,
-        POST,
-        "/api/v1/virtualMachines/{virtualMachineId}/deleteSnapshots",
-        "deleteVirtualMachineSnapshots"
-    )]
-    #[response(202u16, json, models::SessionLink)]
+    impl<'a> rt::Operation<'a> for DeleteVirtualMachineBackups<'a> {
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "deleteVirtualMachineBackups",
+                "/api/v1/virtualMachines/{virtualMachineId}/deleteBackups",
+                true,
+            );
+            request.literal("/virtualMachines/");
+            request.segment(&self.virtual_machine_id);
+            request.literal("/deleteBackups");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
+        }
+    }
+    rt::request_builder!(DeleteVirtualMachineBackups { virtual_machine_id });
+    impl super::Client {
+        /// `deleteVirtualMachineSnapshots`.
+        ///
+        /// `POST /api/v1/virtualMachines/{virtualMachineId}/deleteSnapshots`
+        pub fn delete_virtual_machine_snapshots(
+            &self,
+            virtual_machine_id: ::veeam_runtime::Uuid,
+        ) -> DeleteVirtualMachineSnapshots<'_> {
+            DeleteVirtualMachineSnapshots {
+                client: self,
+                virtual_machine_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::delete_virtual_machine_snapshots`](super::Client::delete_virtual_machine_snapshots): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct DeleteVirtualMachineSnapshots<'a> {
-        #[path("virtualMachineId")]
+        client: &'a super::Client,
         virtual_machine_id: ::veeam_runtime::Uuid,
     }
-    /// `disableMfa`.
-    ///
-    /// `POST /api/v1/users/{userId}/disableMfa`
-    #[operation(disable_mfa, POST, "/api/v1/users/{userId}/disableMfa", "disableMfa")]
-    #[response(200u16)]
+    impl<'a> rt::Operation<'a> for DeleteVirtualMachineSnapshots<'a> {
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "deleteVirtualMachineSnapshots",
+                "/api/v1/virtualMachines/{virtualMachineId}/deleteSnapshots",
+                true,
+            );
+            request.literal("/virtualMachines/");
+            request.segment(&self.virtual_machine_id);
+            request.literal("/deleteSnapshots");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
+        }
+    }
+    rt::request_builder!(DeleteVirtualMachineSnapshots { virtual_machine_id });
+    impl super::Client {
+        /// `disableMfa`.
+        ///
+        /// `POST /api/v1/users/{userId}/disableMfa`
+        pub fn disable_mfa(
+            &self,
+            user_id: impl ::std::convert::Into<String>,
+        ) -> DisableMfa<'_> {
+            DisableMfa {
+                client: self,
+                user_id: ::std::convert::Into::into(user_id),
+            }
+        }
+    }
+    /// Request builder of [`Client::disable_mfa`](super::Client::disable_mfa): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct DisableMfa<'a> {
-        #[path("userId", into)]
+        client: &'a super::Client,
         user_id: String,
     }
-    /// `disablePolicy`.
-    ///
-    /// `POST /api/v1/policies/{policyId}/disable`
-    #[operation(
-        disable_policy,
-        POST,
-        "/api/v1/policies/{policyId}/disable",
-        "disablePolicy"
-    )]
-    #[response(200u16)]
+    impl<'a> rt::Operation<'a> for DisableMfa<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "disableMfa",
+                "/api/v1/users/{userId}/disableMfa",
+                true,
+            );
+            request.literal("/users/");
+            request.segment(&self.user_id);
+            request.literal("/disableMfa");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(200u16)
+        }
+    }
+    rt::request_builder!(DisableMfa { user_id });
+    impl super::Client {
+        /// `disablePolicy`.
+        ///
+        /// `POST /api/v1/policies/{policyId}/disable`
+        pub fn disable_policy(
+            &self,
+            policy_id: ::veeam_runtime::Uuid,
+        ) -> DisablePolicy<'_> {
+            DisablePolicy {
+                client: self,
+                policy_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::disable_policy`](super::Client::disable_policy): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct DisablePolicy<'a> {
-        #[path("policyId")]
+        client: &'a super::Client,
         policy_id: ::veeam_runtime::Uuid,
     }
-    /// `downloadLicenseAgreementFile`.
-    ///
-    /// `GET /api/v1/licenseAgreement/download`
-    #[operation(
-        download_license_agreement_file,
-        GET,
-        "/api/v1/licenseAgreement/download",
-        "downloadLicenseAgreementFile"
-    )]
-    #[request(
-        public,
-        accept = "application/octet-stream, application/problem+json",
-        choose_accept("application/octet-stream", "application/problem+json"),
-        stream
-    )]
-    #[response(200u16, download, rt::Download)]
-    pub struct DownloadLicenseAgreementFile<'a> {
-        #[query("licenseAgreementType")]
-        license_agreement_type: models::DownloadLicenseAgreementFileLicenseAgreementType,
+    impl<'a> rt::Operation<'a> for DisablePolicy<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "disablePolicy",
+                "/api/v1/policies/{policyId}/disable",
+                true,
+            );
+            request.literal("/policies/");
+            request.segment(&self.policy_id);
+            request.literal("/disable");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(200u16)
+        }
     }
-    /// `enableMfa`.
-    ///
-    /// `POST /api/v1/users/{userId}/enableMfa`
-    #[operation(enable_mfa, POST, "/api/v1/users/{userId}/enableMfa", "enableMfa")]
-    #[request(sensitive_response)]
-    #[response(200u16, json, models::UserMfaData)]
+    rt::request_builder!(DisablePolicy { policy_id });
+    impl super::Client {
+        /// `downloadLicenseAgreementFile`.
+        ///
+        /// `GET /api/v1/licenseAgreement/download`
+        pub fn download_license_agreement_file(
+            &self,
+            license_agreement_type: models::DownloadLicenseAgreementFileLicenseAgreementType,
+        ) -> DownloadLicenseAgreementFile<'_> {
+            DownloadLicenseAgreementFile {
+                client: self,
+                license_agreement_type,
+                accept: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::download_license_agreement_file`](super::Client::download_license_agreement_file): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct DownloadLicenseAgreementFile<'a> {
+        client: &'a super::Client,
+        license_agreement_type: models::DownloadLicenseAgreementFileLicenseAgreementType,
+        accept: Option<&'static str>,
+    }
+    impl<'a> DownloadLicenseAgreementFile<'a> {
+        ///Asks for one of the documented media types (`application/octet-stream`, `application/problem+json`) instead of any of them.
+        pub fn accept(mut self, media_type: &'static str) -> Self {
+            self.accept = Some(media_type);
+            self
+        }
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for DownloadLicenseAgreementFile<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "downloadLicenseAgreementFile",
+                "/api/v1/licenseAgreement/download",
+                false,
+            );
+            request
+                .accept(
+                    self
+                        .accept
+                        .unwrap_or("application/octet-stream, application/problem+json"),
+                );
+            request.literal("/licenseAgreement/download");
+            request.query("licenseAgreementType", Some(&self.license_agreement_type));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(DownloadLicenseAgreementFile { license_agreement_type });
+    impl super::Client {
+        /// `enableMfa`.
+        ///
+        /// `POST /api/v1/users/{userId}/enableMfa`
+        pub fn enable_mfa(
+            &self,
+            user_id: impl ::std::convert::Into<String>,
+            body: models::UserMfaSetup,
+        ) -> EnableMfa<'_> {
+            EnableMfa {
+                client: self,
+                user_id: ::std::convert::Into::into(user_id),
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::enable_mfa`](super::Client::enable_mfa): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct EnableMfa<'a> {
-        #[path("userId", into)]
+        client: &'a super::Client,
         user_id: String,
-        #[body(json)]
         body: models::UserMfaSetup,
     }
-    /// `enablePolicy`.
-    ///
-    /// `POST /api/v1/policies/{policyId}/enable`
-    #[operation(
-        enable_policy,
-        POST,
-        "/api/v1/policies/{policyId}/enable",
-        "enablePolicy"
-    )]
-    #[response(200u16)]
+    impl<'a> rt::Operation<'a> for EnableMfa<'a> {
+        type Output = models::UserMfaData;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "enableMfa",
+                "/api/v1/users/{userId}/enableMfa",
+                true,
+            );
+            request.sensitive_response();
+            request.literal("/users/");
+            request.segment(&self.user_id);
+            request.literal("/enableMfa");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(EnableMfa { user_id, body });
+    impl super::Client {
+        /// `enablePolicy`.
+        ///
+        /// `POST /api/v1/policies/{policyId}/enable`
+        pub fn enable_policy(
+            &self,
+            policy_id: ::veeam_runtime::Uuid,
+        ) -> EnablePolicy<'_> {
+            EnablePolicy {
+                client: self,
+                policy_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::enable_policy`](super::Client::enable_policy): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct EnablePolicy<'a> {
-        #[path("policyId")]
+        client: &'a super::Client,
         policy_id: ::veeam_runtime::Uuid,
     }
-    /// `expiredAccessToken`.
-    ///
-    /// `GET /api/v1/problems/expiredAccessToken`
-    #[operation(
-        expired_access_token,
-        GET,
-        "/api/v1/problems/expiredAccessToken",
-        "expiredAccessToken"
-    )]
-    #[request(public, accept = "text/html", stream)]
-    #[response(200u16, download, rt::Download)]
-    pub struct ExpiredAccessToken<'a> {}
-    /// `exportAmazonAccounts`.
-    ///
-    /// `POST /api/v1/accounts/amazon/export`
-    #[operation(
-        export_amazon_accounts,
-        POST,
-        "/api/v1/accounts/amazon/export",
-        "exportAmazonAccounts"
-    )]
-    #[request(
-        accept = "text/csv, application/xml",
-        choose_accept("text/csv", "application/xml"),
-        stream
-    )]
-    #[response(200u16, download, rt::Download)]
-    pub struct ExportAmazonAccounts<'a> {}
-    /// `exportCostEstimation`.
-    ///
-    /// `POST /api/v1/costEstimation/export`
-    #[operation(
-        export_cost_estimation,
-        POST,
-        "/api/v1/costEstimation/export",
-        "exportCostEstimation"
-    )]
-    #[request(
-        accept = "text/csv, application/xml",
-        choose_accept("text/csv", "application/xml"),
-        stream
-    )]
-    #[response(200u16, download, rt::Download)]
+    impl<'a> rt::Operation<'a> for EnablePolicy<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "enablePolicy",
+                "/api/v1/policies/{policyId}/enable",
+                true,
+            );
+            request.literal("/policies/");
+            request.segment(&self.policy_id);
+            request.literal("/enable");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(200u16)
+        }
+    }
+    rt::request_builder!(EnablePolicy { policy_id });
+    impl super::Client {
+        /// `expiredAccessToken`.
+        ///
+        /// `GET /api/v1/problems/expiredAccessToken`
+        pub fn expired_access_token(&self) -> ExpiredAccessToken<'_> {
+            ExpiredAccessToken { client: self }
+        }
+    }
+    /// Request builder of [`Client::expired_access_token`](super::Client::expired_access_token): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ExpiredAccessToken<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ExpiredAccessToken<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExpiredAccessToken<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "expiredAccessToken",
+                "/api/v1/problems/expiredAccessToken",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/expiredAccessToken");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ExpiredAccessToken {});
+    impl super::Client {
+        /// `exportAmazonAccounts`.
+        ///
+        /// `POST /api/v1/accounts/amazon/export`
+        pub fn export_amazon_accounts(&self) -> ExportAmazonAccounts<'_> {
+            ExportAmazonAccounts {
+                client: self,
+                accept: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::export_amazon_accounts`](super::Client::export_amazon_accounts): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ExportAmazonAccounts<'a> {
+        client: &'a super::Client,
+        accept: Option<&'static str>,
+    }
+    impl<'a> ExportAmazonAccounts<'a> {
+        ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
+        pub fn accept(mut self, media_type: &'static str) -> Self {
+            self.accept = Some(media_type);
+            self
+        }
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportAmazonAccounts<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "exportAmazonAccounts",
+                "/api/v1/accounts/amazon/export",
+                true,
+            );
+            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
+            request.literal("/accounts/amazon/export");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ExportAmazonAccounts {});
+    impl super::Client {
+        /// `exportCostEstimation`.
+        ///
+        /// `POST /api/v1/costEstimation/export`
+        pub fn export_cost_estimation(
+            &self,
+            body: models::PolicySpec,
+        ) -> ExportCostEstimation<'_> {
+            ExportCostEstimation {
+                client: self,
+                body,
+                accept: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::export_cost_estimation`](super::Client::export_cost_estimation): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ExportCostEstimation<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::PolicySpec,
+        accept: Option<&'static str>,
     }
-    /// `exportLicense`.
-    ///
-    /// `POST /api/v1/licensing/license/export`
-    #[operation(
-        export_license,
-        POST,
-        "/api/v1/licensing/license/export",
-        "exportLicense"
-    )]
-    #[request(
-        accept = "text/csv, application/xml",
-        choose_accept("text/csv", "application/xml"),
-        stream
-    )]
-    #[response(200u16, download, rt::Download)]
-    pub struct ExportLicense<'a> {}
-    /// `exportPolicies`.
-    ///
-    /// `POST /api/v1/policies/export`
-    #[operation(export_policies, POST, "/api/v1/policies/export", "exportPolicies")]
-    #[request(
-        accept = "text/csv, application/xml",
-        choose_accept("text/csv", "application/xml"),
-        stream
-    )]
-    #[response(200u16, download, rt::Download)]
-    pub struct ExportPolicies<'a> {}
-    /// `exportPolicy`.
-    ///
-    /// `GET /api/v1/policies/{policyId}/export`
-    #[operation(
-        export_policy,
-        GET,
-        "/api/v1/policies/{policyId}/export",
-        "exportPolicy"
-    )]
-    #[response(200u16, json, models::PolicyExportModel)]
+    impl<'a> ExportCostEstimation<'a> {
+        ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
+        pub fn accept(mut self, media_type: &'static str) -> Self {
+            self.accept = Some(media_type);
+            self
+        }
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportCostEstimation<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "exportCostEstimation",
+                "/api/v1/costEstimation/export",
+                true,
+            );
+            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
+            request.literal("/costEstimation/export");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ExportCostEstimation { body });
+    impl super::Client {
+        /// `exportLicense`.
+        ///
+        /// `POST /api/v1/licensing/license/export`
+        pub fn export_license(&self) -> ExportLicense<'_> {
+            ExportLicense {
+                client: self,
+                accept: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::export_license`](super::Client::export_license): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ExportLicense<'a> {
+        client: &'a super::Client,
+        accept: Option<&'static str>,
+    }
+    impl<'a> ExportLicense<'a> {
+        ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
+        pub fn accept(mut self, media_type: &'static str) -> Self {
+            self.accept = Some(media_type);
+            self
+        }
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportLicense<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "exportLicense",
+                "/api/v1/licensing/license/export",
+                true,
+            );
+            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
+            request.literal("/licensing/license/export");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ExportLicense {});
+    impl super::Client {
+        /// `exportPolicies`.
+        ///
+        /// `POST /api/v1/policies/export`
+        pub fn export_policies(&self) -> ExportPolicies<'_> {
+            ExportPolicies {
+                client: self,
+                accept: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::export_policies`](super::Client::export_policies): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ExportPolicies<'a> {
+        client: &'a super::Client,
+        accept: Option<&'static str>,
+    }
+    impl<'a> ExportPolicies<'a> {
+        ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
+        pub fn accept(mut self, media_type: &'static str) -> Self {
+            self.accept = Some(media_type);
+            self
+        }
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportPolicies<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "exportPolicies",
+                "/api/v1/policies/export",
+                true,
+            );
+            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
+            request.literal("/policies/export");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ExportPolicies {});
+    impl super::Client {
+        /// `exportPolicy`.
+        ///
+        /// `GET /api/v1/policies/{policyId}/export`
+        pub fn export_policy(
+            &self,
+            policy_id: ::veeam_runtime::Uuid,
+        ) -> ExportPolicy<'_> {
+            ExportPolicy {
+                client: self,
+                policy_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::export_policy`](super::Client::export_policy): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ExportPolicy<'a> {
-        #[path("policyId")]
+        client: &'a super::Client,
         policy_id: ::veeam_runtime::Uuid,
     }
-    /// `exportRepositories`.
-    ///
-    /// `POST /api/v1/repositories/export`
-    #[operation(
-        export_repositories,
-        POST,
-        "/api/v1/repositories/export",
-        "exportRepositories"
-    )]
-    #[request(
-        accept = "text/csv, application/xml",
-        choose_accept("text/csv", "application/xml"),
-        stream
-    )]
-    #[response(200u16, download, rt::Download)]
-    pub struct ExportRepositories<'a> {}
-    /// `exportSessions`.
-    ///
-    /// `POST /api/v1/sessions/export`
-    #[operation(export_sessions, POST, "/api/v1/sessions/export", "exportSessions")]
-    #[request(
-        accept = "text/csv, application/xml",
-        choose_accept("text/csv", "application/xml"),
-        stream
-    )]
-    #[response(200u16, download, rt::Download)]
-    pub struct ExportSessions<'a> {}
-    /// `exportStandardAccounts`.
-    ///
-    /// `POST /api/v1/accounts/standard/export`
-    #[operation(
-        export_standard_accounts,
-        POST,
-        "/api/v1/accounts/standard/export",
-        "exportStandardAccounts"
-    )]
-    #[request(
-        accept = "text/csv, application/xml",
-        choose_accept("text/csv", "application/xml"),
-        stream
-    )]
-    #[response(200u16, download, rt::Download)]
-    pub struct ExportStandardAccounts<'a> {}
-    /// `exportUsers`.
-    ///
-    /// `POST /api/v1/users/export`
-    #[operation(export_users, POST, "/api/v1/users/export", "exportUsers")]
-    #[request(
-        accept = "text/csv, application/xml",
-        choose_accept("text/csv", "application/xml"),
-        stream
-    )]
-    #[response(200u16, download, rt::Download)]
-    pub struct ExportUsers<'a> {}
-    /// `exportVirtualMachines`.
-    ///
-    /// `POST /api/v1/virtualMachines/export`
-    #[operation(
-        export_virtual_machines,
-        POST,
-        "/api/v1/virtualMachines/export",
-        "exportVirtualMachines"
-    )]
-    #[request(
-        accept = "text/csv, application/xml",
-        choose_accept("text/csv", "application/xml"),
-        stream
-    )]
-    #[response(200u16, download, rt::Download)]
-    pub struct ExportVirtualMachines<'a> {}
-    /// `failedToRemoveUserPolicy`.
-    ///
-    /// `GET /api/v1/problems/failedToRemoveUserPolicy`
-    #[operation(
-        failed_to_remove_user_policy,
-        GET,
-        "/api/v1/problems/failedToRemoveUserPolicy",
-        "failedToRemoveUserPolicy"
-    )]
-    #[request(public, accept = "text/html", stream)]
-    #[response(200u16, download, rt::Download)]
-    pub struct FailedToRemoveUserPolicy<'a> {}
-    /// `getAllAmazonConnections`.
-    ///
-    /// `GET /api/v1/amazonConnections`
-    #[operation(
-        get_all_amazon_connections,
-        GET,
-        "/api/v1/amazonConnections",
-        "getAllAmazonConnections"
-    )]
-    #[response(200u16, json, models::AmazonConnectionsPage)]
-    pub struct GetAllAmazonConnections<'a> {}
-    /// `getAllLicenseNotifications`.
-    ///
-    /// `GET /api/v1/licensing/alerts`
-    #[operation(
-        get_all_license_notifications,
-        GET,
-        "/api/v1/licensing/alerts",
-        "getAllLicenseNotifications"
-    )]
-    #[response(200u16, json, models::LicenseNotifications)]
-    pub struct GetAllLicenseNotifications<'a> {}
-    /// `getAllRegionSettings`.
-    ///
-    /// `GET /api/v1/settings/regions`
-    #[operation(
-        get_all_region_settings,
-        GET,
-        "/api/v1/settings/regions",
-        "getAllRegionSettings"
-    )]
-    #[response(200u16, json, models::RegionSettingsPage)]
+    impl<'a> rt::Operation<'a> for ExportPolicy<'a> {
+        type Output = models::PolicyExportModel;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "exportPolicy",
+                "/api/v1/policies/{policyId}/export",
+                true,
+            );
+            request.literal("/policies/");
+            request.segment(&self.policy_id);
+            request.literal("/export");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ExportPolicy { policy_id });
+    impl super::Client {
+        /// `exportRepositories`.
+        ///
+        /// `POST /api/v1/repositories/export`
+        pub fn export_repositories(&self) -> ExportRepositories<'_> {
+            ExportRepositories {
+                client: self,
+                accept: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::export_repositories`](super::Client::export_repositories): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ExportRepositories<'a> {
+        client: &'a super::Client,
+        accept: Option<&'static str>,
+    }
+    impl<'a> ExportRepositories<'a> {
+        ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
+        pub fn accept(mut self, media_type: &'static str) -> Self {
+            self.accept = Some(media_type);
+            self
+        }
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportRepositories<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "exportRepositories",
+                "/api/v1/repositories/export",
+                true,
+            );
+            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
+            request.literal("/repositories/export");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ExportRepositories {});
+    impl super::Client {
+        /// `exportSessions`.
+        ///
+        /// `POST /api/v1/sessions/export`
+        pub fn export_sessions(&self) -> ExportSessions<'_> {
+            ExportSessions {
+                client: self,
+                accept: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::export_sessions`](super::Client::export_sessions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ExportSessions<'a> {
+        client: &'a super::Client,
+        accept: Option<&'static str>,
+    }
+    impl<'a> ExportSessions<'a> {
+        ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
+        pub fn accept(mut self, media_type: &'static str) -> Self {
+            self.accept = Some(media_type);
+            self
+        }
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportSessions<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "exportSessions",
+                "/api/v1/sessions/export",
+                true,
+            );
+            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
+            request.literal("/sessions/export");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ExportSessions {});
+    impl super::Client {
+        /// `exportStandardAccounts`.
+        ///
+        /// `POST /api/v1/accounts/standard/export`
+        pub fn export_standard_accounts(&self) -> ExportStandardAccounts<'_> {
+            ExportStandardAccounts {
+                client: self,
+                accept: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::export_standard_accounts`](super::Client::export_standard_accounts): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ExportStandardAccounts<'a> {
+        client: &'a super::Client,
+        accept: Option<&'static str>,
+    }
+    impl<'a> ExportStandardAccounts<'a> {
+        ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
+        pub fn accept(mut self, media_type: &'static str) -> Self {
+            self.accept = Some(media_type);
+            self
+        }
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportStandardAccounts<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "exportStandardAccounts",
+                "/api/v1/accounts/standard/export",
+                true,
+            );
+            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
+            request.literal("/accounts/standard/export");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ExportStandardAccounts {});
+    impl super::Client {
+        /// `exportUsers`.
+        ///
+        /// `POST /api/v1/users/export`
+        pub fn export_users(&self) -> ExportUsers<'_> {
+            ExportUsers {
+                client: self,
+                accept: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::export_users`](super::Client::export_users): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ExportUsers<'a> {
+        client: &'a super::Client,
+        accept: Option<&'static str>,
+    }
+    impl<'a> ExportUsers<'a> {
+        ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
+        pub fn accept(mut self, media_type: &'static str) -> Self {
+            self.accept = Some(media_type);
+            self
+        }
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportUsers<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "exportUsers",
+                "/api/v1/users/export",
+                true,
+            );
+            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
+            request.literal("/users/export");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ExportUsers {});
+    impl super::Client {
+        /// `exportVirtualMachines`.
+        ///
+        /// `POST /api/v1/virtualMachines/export`
+        pub fn export_virtual_machines(&self) -> ExportVirtualMachines<'_> {
+            ExportVirtualMachines {
+                client: self,
+                accept: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::export_virtual_machines`](super::Client::export_virtual_machines): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ExportVirtualMachines<'a> {
+        client: &'a super::Client,
+        accept: Option<&'static str>,
+    }
+    impl<'a> ExportVirtualMachines<'a> {
+        ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
+        pub fn accept(mut self, media_type: &'static str) -> Self {
+            self.accept = Some(media_type);
+            self
+        }
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ExportVirtualMachines<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "exportVirtualMachines",
+                "/api/v1/virtualMachines/export",
+                true,
+            );
+            request.accept(self.accept.unwrap_or("text/csv, application/xml"));
+            request.literal("/virtualMachines/export");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ExportVirtualMachines {});
+    impl super::Client {
+        /// `failedToRemoveUserPolicy`.
+        ///
+        /// `GET /api/v1/problems/failedToRemoveUserPolicy`
+        pub fn failed_to_remove_user_policy(&self) -> FailedToRemoveUserPolicy<'_> {
+            FailedToRemoveUserPolicy {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::failed_to_remove_user_policy`](super::Client::failed_to_remove_user_policy): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct FailedToRemoveUserPolicy<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> FailedToRemoveUserPolicy<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for FailedToRemoveUserPolicy<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "failedToRemoveUserPolicy",
+                "/api/v1/problems/failedToRemoveUserPolicy",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/failedToRemoveUserPolicy");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(FailedToRemoveUserPolicy {});
+    impl super::Client {
+        /// `getAllAmazonConnections`.
+        ///
+        /// `GET /api/v1/amazonConnections`
+        pub fn get_all_amazon_connections(&self) -> GetAllAmazonConnections<'_> {
+            GetAllAmazonConnections {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_all_amazon_connections`](super::Client::get_all_amazon_connections): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetAllAmazonConnections<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for GetAllAmazonConnections<'a> {
+        type Output = models::AmazonConnectionsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getAllAmazonConnections",
+                "/api/v1/amazonConnections",
+                true,
+            );
+            request.literal("/amazonConnections");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetAllAmazonConnections {});
+    impl super::Client {
+        /// `getAllLicenseNotifications`.
+        ///
+        /// `GET /api/v1/licensing/alerts`
+        pub fn get_all_license_notifications(&self) -> GetAllLicenseNotifications<'_> {
+            GetAllLicenseNotifications {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_all_license_notifications`](super::Client::get_all_license_notifications): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetAllLicenseNotifications<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for GetAllLicenseNotifications<'a> {
+        type Output = models::LicenseNotifications;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getAllLicenseNotifications",
+                "/api/v1/licensing/alerts",
+                true,
+            );
+            request.literal("/licensing/alerts");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetAllLicenseNotifications {});
+    impl super::Client {
+        /// `getAllRegionSettings`.
+        ///
+        /// `GET /api/v1/settings/regions`
+        pub fn get_all_region_settings(&self) -> GetAllRegionSettings<'_> {
+            GetAllRegionSettings {
+                client: self,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_all_region_settings`](super::Client::get_all_region_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetAllRegionSettings<'a> {
-        /// Sets `offset`.
-        #[query("offset")]
+        client: &'a super::Client,
         offset: Option<i32>,
-        /// Sets `limit`.
-        #[query("limit")]
         limit: Option<i32>,
     }
-    /// `getAllRegions`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/regions`
-    #[operation(
-        get_all_regions,
-        GET,
-        "/api/v1/cloudInfrastructure/regions",
-        "getAllRegions"
-    )]
-    #[response(200u16, json, models::RegionsPage)]
+    impl<'a> GetAllRegionSettings<'a> {
+        /// Sets `offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for GetAllRegionSettings<'a> {
+        type Output = models::RegionSettingsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getAllRegionSettings",
+                "/api/v1/settings/regions",
+                true,
+            );
+            request.literal("/settings/regions");
+            request.query("offset", self.offset.as_ref());
+            request.query("limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetAllRegionSettings { offset, limit });
+    impl super::Client {
+        /// `getAllRegions`.
+        ///
+        /// `GET /api/v1/cloudInfrastructure/regions`
+        pub fn get_all_regions(&self) -> GetAllRegions<'_> {
+            GetAllRegions {
+                client: self,
+                search_pattern: None,
+                offset: None,
+                limit: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_all_regions`](super::Client::get_all_regions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetAllRegions<'a> {
-        /// Sets `SearchPattern`.
-        #[query("SearchPattern", into)]
+        client: &'a super::Client,
         search_pattern: Option<String>,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
-        /// Sets `Sort`.
-        #[query("Sort", csv)]
         sort: Option<Vec<models::GetAllRegionsSortItem>>,
     }
-    /// `getAmazonConnectionById`.
-    ///
-    /// `GET /api/v1/amazonConnections/{amazonConnectionId}`
-    #[operation(
-        get_amazon_connection_by_id,
-        GET,
-        "/api/v1/amazonConnections/{amazonConnectionId}",
-        "getAmazonConnectionById"
-    )]
-    #[response(200u16, json, models::AmazonConnection)]
+    impl<'a> GetAllRegions<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::GetAllRegionsSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for GetAllRegions<'a> {
+        type Output = models::RegionsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getAllRegions",
+                "/api/v1/cloudInfrastructure/regions",
+                true,
+            );
+            request.literal("/cloudInfrastructure/regions");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetAllRegions { search_pattern, offset, limit, sort });
+    impl super::Client {
+        /// `getAmazonConnectionById`.
+        ///
+        /// `GET /api/v1/amazonConnections/{amazonConnectionId}`
+        pub fn get_amazon_connection_by_id(
+            &self,
+            amazon_connection_id: ::veeam_runtime::Uuid,
+        ) -> GetAmazonConnectionById<'_> {
+            GetAmazonConnectionById {
+                client: self,
+                amazon_connection_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_amazon_connection_by_id`](super::Client::get_amazon_connection_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetAmazonConnectionById<'a> {
-        #[path("amazonConnectionId")]
+        client: &'a super::Client,
         amazon_connection_id: ::veeam_runtime::Uuid,
     }
-    /// `getBackupSessionProtectedItems`.
-    ///
-    /// `GET /api/v1/sessions/{backupSessionId}/protectedItems`
-    #[operation(
-        get_backup_session_protected_items,
-        GET,
-        "/api/v1/sessions/{backupSessionId}/protectedItems",
-        "getBackupSessionProtectedItems"
-    )]
-    #[response(200u16, json, models::ProtectedItemsPage)]
+    impl<'a> rt::Operation<'a> for GetAmazonConnectionById<'a> {
+        type Output = models::AmazonConnection;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getAmazonConnectionById",
+                "/api/v1/amazonConnections/{amazonConnectionId}",
+                true,
+            );
+            request.literal("/amazonConnections/");
+            request.segment(&self.amazon_connection_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetAmazonConnectionById { amazon_connection_id });
+    impl super::Client {
+        /// `getBackupSessionProtectedItems`.
+        ///
+        /// `GET /api/v1/sessions/{backupSessionId}/protectedItems`
+        pub fn get_backup_session_protected_items(
+            &self,
+            backup_session_id: ::veeam_runtime::Uuid,
+        ) -> GetBackupSessionProtectedItems<'_> {
+            GetBackupSessionProtectedItems {
+                client: self,
+                backup_session_id,
+                search_pattern: None,
+                sort: None,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_backup_session_protected_items`](super::Client::get_backup_session_protected_items): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetBackupSessionProtectedItems<'a> {
-        #[path("backupSessionId")]
+        client: &'a super::Client,
         backup_session_id: ::veeam_runtime::Uuid,
-        /// Sets `SearchPattern`.
-        #[query("SearchPattern", into)]
         search_pattern: Option<String>,
-        /// Sets `Sort`.
-        #[query("Sort", list)]
         sort: Option<Vec<models::GetBackupSessionProtectedItemsSortItem>>,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
     }
-    /// `getBucketFolder`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}/folders/{folderName}`
-    #[operation(
-        get_bucket_folder,
-        GET,
-        "/api/v1/cloudInfrastructure/buckets/{bucketId}/folders/{folderName}",
-        "getBucketFolder"
-    )]
-    #[response(200u16, json, models::BucketFolder)]
+    impl<'a> GetBackupSessionProtectedItems<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(
+            mut self,
+            sort: Vec<models::GetBackupSessionProtectedItemsSortItem>,
+        ) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for GetBackupSessionProtectedItems<'a> {
+        type Output = models::ProtectedItemsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getBackupSessionProtectedItems",
+                "/api/v1/sessions/{backupSessionId}/protectedItems",
+                true,
+            );
+            request.literal("/sessions/");
+            request.segment(&self.backup_session_id);
+            request.literal("/protectedItems");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        GetBackupSessionProtectedItems { backup_session_id, search_pattern, sort, offset,
+        limit }
+    );
+    impl super::Client {
+        /// `getBucketFolder`.
+        ///
+        /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}/folders/{folderName}`
+        pub fn get_bucket_folder(
+            &self,
+            bucket_id: ::veeam_runtime::Uuid,
+            folder_name: impl ::std::convert::Into<String>,
+        ) -> GetBucketFolder<'_> {
+            GetBucketFolder {
+                client: self,
+                bucket_id,
+                folder_name: ::std::convert::Into::into(folder_name),
+            }
+        }
+    }
+    /// Request builder of [`Client::get_bucket_folder`](super::Client::get_bucket_folder): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetBucketFolder<'a> {
-        #[path("bucketId")]
+        client: &'a super::Client,
         bucket_id: ::veeam_runtime::Uuid,
-        #[path("folderName", into)]
         folder_name: String,
     }
-    /// `getBucketFolders`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}/folders`
-    #[operation(
-        get_bucket_folders,
-        GET,
-        "/api/v1/cloudInfrastructure/buckets/{bucketId}/folders",
-        "getBucketFolders"
-    )]
-    #[response(200u16, json, models::BucketFoldersPage)]
+    impl<'a> rt::Operation<'a> for GetBucketFolder<'a> {
+        type Output = models::BucketFolder;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getBucketFolder",
+                "/api/v1/cloudInfrastructure/buckets/{bucketId}/folders/{folderName}",
+                true,
+            );
+            request.literal("/cloudInfrastructure/buckets/");
+            request.segment(&self.bucket_id);
+            request.literal("/folders/");
+            request.segment(&self.folder_name);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetBucketFolder { bucket_id, folder_name });
+    impl super::Client {
+        /// `getBucketFolders`.
+        ///
+        /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}/folders`
+        pub fn get_bucket_folders(
+            &self,
+            bucket_id: ::veeam_runtime::Uuid,
+        ) -> GetBucketFolders<'_> {
+            GetBucketFolders {
+                client: self,
+                bucket_id,
+                offset: None,
+                limit: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_bucket_folders`](super::Client::get_bucket_folders): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetBucketFolders<'a> {
-        #[path("bucketId")]
+        client: &'a super::Client,
         bucket_id: ::veeam_runtime::Uuid,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
-        /// Sets `Sort`.
-        #[query("Sort", csv)]
         sort: Option<Vec<models::GetBucketFoldersSortItem>>,
     }
-    /// `getCertificates`.
-    ///
-    /// `GET /api/v1/settings/certificates`
-    #[operation(
-        get_certificates,
-        GET,
-        "/api/v1/settings/certificates",
-        "getCertificates"
-    )]
-    #[response(200u16, json, models::Certificates)]
-    pub struct GetCertificates<'a> {}
-    /// `getCostEstimation`.
-    ///
-    /// `POST /api/v1/costEstimation`
-    #[operation(
-        get_cost_estimation,
-        POST,
-        "/api/v1/costEstimation",
-        "getCostEstimation"
-    )]
-    #[response(200u16, json, models::CostEstimationsPage)]
-    pub struct GetCostEstimation<'a> {
-        /// Sets `VirtualMachineNameFilter`.
-        #[query("VirtualMachineNameFilter", into)]
-        virtual_machine_name_filter: Option<String>,
+    impl<'a> GetBucketFolders<'a> {
         /// Sets `Offset`.
-        #[query("Offset")]
-        offset: Option<i32>,
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
         /// Sets `Limit`.
-        #[query("Limit")]
-        limit: Option<i32>,
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
         /// Sets `Sort`.
-        #[query("Sort", csv)]
+        pub fn sort(mut self, sort: Vec<models::GetBucketFoldersSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for GetBucketFolders<'a> {
+        type Output = models::BucketFoldersPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getBucketFolders",
+                "/api/v1/cloudInfrastructure/buckets/{bucketId}/folders",
+                true,
+            );
+            request.literal("/cloudInfrastructure/buckets/");
+            request.segment(&self.bucket_id);
+            request.literal("/folders");
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetBucketFolders { bucket_id, offset, limit, sort });
+    impl super::Client {
+        /// `getCertificates`.
+        ///
+        /// `GET /api/v1/settings/certificates`
+        pub fn get_certificates(&self) -> GetCertificates<'_> {
+            GetCertificates { client: self }
+        }
+    }
+    /// Request builder of [`Client::get_certificates`](super::Client::get_certificates): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetCertificates<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for GetCertificates<'a> {
+        type Output = models::Certificates;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getCertificates",
+                "/api/v1/settings/certificates",
+                true,
+            );
+            request.literal("/settings/certificates");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetCertificates {});
+    impl super::Client {
+        /// `getCostEstimation`.
+        ///
+        /// `POST /api/v1/costEstimation`
+        pub fn get_cost_estimation(
+            &self,
+            body: models::PolicySpec,
+        ) -> GetCostEstimation<'_> {
+            GetCostEstimation {
+                client: self,
+                virtual_machine_name_filter: None,
+                offset: None,
+                limit: None,
+                sort: None,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_cost_estimation`](super::Client::get_cost_estimation): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetCostEstimation<'a> {
+        client: &'a super::Client,
+        virtual_machine_name_filter: Option<String>,
+        offset: Option<i32>,
+        limit: Option<i32>,
         sort: Option<Vec<models::GetCostEstimationSortItem>>,
-        #[body(json)]
         body: models::PolicySpec,
     }
-    /// `getCurrentLicenseAgreementAccepted`.
-    ///
-    /// `GET /api/v1/licenseAgreement/accepted`
-    #[operation(
-        get_current_license_agreement_accepted,
-        GET,
-        "/api/v1/licenseAgreement/accepted",
-        "getCurrentLicenseAgreementAccepted"
-    )]
-    #[request(public)]
-    #[response(200u16, json, models::LicenseAgreementAcceptResult)]
-    pub struct GetCurrentLicenseAgreementAccepted<'a> {}
-    /// `getDateTimeSettings`.
-    ///
-    /// `GET /api/v1/settings/dateTime`
-    #[operation(
-        get_date_time_settings,
-        GET,
-        "/api/v1/settings/dateTime",
-        "getDateTimeSettings"
-    )]
-    #[response(200u16, json, models::DateTimeSettings)]
-    pub struct GetDateTimeSettings<'a> {}
-    /// `getDefaultDateTimeSettings`.
-    ///
-    /// `GET /api/v1/settings/dateTime/getDefault`
-    #[operation(
-        get_default_date_time_settings,
-        GET,
-        "/api/v1/settings/dateTime/getDefault",
-        "getDefaultDateTimeSettings"
-    )]
-    #[response(200u16, json, models::DateTimeSettings)]
-    pub struct GetDefaultDateTimeSettings<'a> {}
-    /// `getEmailNotifications`.
-    ///
-    /// `GET /api/v1/settings/emailNotifications`
-    #[operation(
-        get_email_notifications,
-        GET,
-        "/api/v1/settings/emailNotifications",
-        "getEmailNotifications"
-    )]
-    #[response(200u16, json, models::EmailNotifications)]
-    pub struct GetEmailNotifications<'a> {}
-    /// `getInnerRegions`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/regions/{regionId}/zones`
-    #[operation(
-        get_inner_regions,
-        GET,
-        "/api/v1/cloudInfrastructure/regions/{regionId}/zones",
-        "getInnerRegions"
-    )]
-    #[response(200u16, json, models::RegionsPage)]
-    pub struct GetInnerRegions<'a> {
-        #[path("regionId")]
-        region_id: ::veeam_runtime::Uuid,
-        /// Sets `SearchPattern`.
-        #[query("SearchPattern", into)]
-        search_pattern: Option<String>,
+    impl<'a> GetCostEstimation<'a> {
+        /// Sets `VirtualMachineNameFilter`.
+        pub fn virtual_machine_name_filter(
+            mut self,
+            virtual_machine_name_filter: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.virtual_machine_name_filter = Some(
+                ::std::convert::Into::into(virtual_machine_name_filter),
+            );
+            self
+        }
         /// Sets `Offset`.
-        #[query("Offset")]
-        offset: Option<i32>,
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
         /// Sets `Limit`.
-        #[query("Limit")]
-        limit: Option<i32>,
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
         /// Sets `Sort`.
-        #[query("Sort", csv)]
+        pub fn sort(mut self, sort: Vec<models::GetCostEstimationSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for GetCostEstimation<'a> {
+        type Output = models::CostEstimationsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "getCostEstimation",
+                "/api/v1/costEstimation",
+                true,
+            );
+            request.literal("/costEstimation");
+            request
+                .query(
+                    "VirtualMachineNameFilter",
+                    self.virtual_machine_name_filter.as_deref(),
+                );
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        GetCostEstimation { virtual_machine_name_filter, offset, limit, sort, body }
+    );
+    impl super::Client {
+        /// `getCurrentLicenseAgreementAccepted`.
+        ///
+        /// `GET /api/v1/licenseAgreement/accepted`
+        pub fn get_current_license_agreement_accepted(
+            &self,
+        ) -> GetCurrentLicenseAgreementAccepted<'_> {
+            GetCurrentLicenseAgreementAccepted {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_current_license_agreement_accepted`](super::Client::get_current_license_agreement_accepted): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetCurrentLicenseAgreementAccepted<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for GetCurrentLicenseAgreementAccepted<'a> {
+        type Output = models::LicenseAgreementAcceptResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getCurrentLicenseAgreementAccepted",
+                "/api/v1/licenseAgreement/accepted",
+                false,
+            );
+            request.literal("/licenseAgreement/accepted");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetCurrentLicenseAgreementAccepted {});
+    impl super::Client {
+        /// `getDateTimeSettings`.
+        ///
+        /// `GET /api/v1/settings/dateTime`
+        pub fn get_date_time_settings(&self) -> GetDateTimeSettings<'_> {
+            GetDateTimeSettings {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_date_time_settings`](super::Client::get_date_time_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetDateTimeSettings<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for GetDateTimeSettings<'a> {
+        type Output = models::DateTimeSettings;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getDateTimeSettings",
+                "/api/v1/settings/dateTime",
+                true,
+            );
+            request.literal("/settings/dateTime");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetDateTimeSettings {});
+    impl super::Client {
+        /// `getDefaultDateTimeSettings`.
+        ///
+        /// `GET /api/v1/settings/dateTime/getDefault`
+        pub fn get_default_date_time_settings(&self) -> GetDefaultDateTimeSettings<'_> {
+            GetDefaultDateTimeSettings {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_default_date_time_settings`](super::Client::get_default_date_time_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetDefaultDateTimeSettings<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for GetDefaultDateTimeSettings<'a> {
+        type Output = models::DateTimeSettings;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getDefaultDateTimeSettings",
+                "/api/v1/settings/dateTime/getDefault",
+                true,
+            );
+            request.literal("/settings/dateTime/getDefault");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetDefaultDateTimeSettings {});
+    impl super::Client {
+        /// `getEmailNotifications`.
+        ///
+        /// `GET /api/v1/settings/emailNotifications`
+        pub fn get_email_notifications(&self) -> GetEmailNotifications<'_> {
+            GetEmailNotifications {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_email_notifications`](super::Client::get_email_notifications): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetEmailNotifications<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for GetEmailNotifications<'a> {
+        type Output = models::EmailNotifications;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getEmailNotifications",
+                "/api/v1/settings/emailNotifications",
+                true,
+            );
+            request.literal("/settings/emailNotifications");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetEmailNotifications {});
+    impl super::Client {
+        /// `getInnerRegions`.
+        ///
+        /// `GET /api/v1/cloudInfrastructure/regions/{regionId}/zones`
+        pub fn get_inner_regions(
+            &self,
+            region_id: ::veeam_runtime::Uuid,
+        ) -> GetInnerRegions<'_> {
+            GetInnerRegions {
+                client: self,
+                region_id,
+                search_pattern: None,
+                offset: None,
+                limit: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_inner_regions`](super::Client::get_inner_regions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetInnerRegions<'a> {
+        client: &'a super::Client,
+        region_id: ::veeam_runtime::Uuid,
+        search_pattern: Option<String>,
+        offset: Option<i32>,
+        limit: Option<i32>,
         sort: Option<Vec<models::GetInnerRegionsSortItem>>,
     }
-    /// `getInstancesTypesByRegion`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/regions/{regionId}/instancesTypes`
-    #[operation(
-        get_instances_types_by_region,
-        GET,
-        "/api/v1/cloudInfrastructure/regions/{regionId}/instancesTypes",
-        "getInstancesTypesByRegion"
-    )]
-    #[response(200u16, json, models::AmazonInstanceTypesByRegionPage)]
+    impl<'a> GetInnerRegions<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::GetInnerRegionsSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for GetInnerRegions<'a> {
+        type Output = models::RegionsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getInnerRegions",
+                "/api/v1/cloudInfrastructure/regions/{regionId}/zones",
+                true,
+            );
+            request.literal("/cloudInfrastructure/regions/");
+            request.segment(&self.region_id);
+            request.literal("/zones");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        GetInnerRegions { region_id, search_pattern, offset, limit, sort }
+    );
+    impl super::Client {
+        /// `getInstancesTypesByRegion`.
+        ///
+        /// `GET /api/v1/cloudInfrastructure/regions/{regionId}/instancesTypes`
+        pub fn get_instances_types_by_region(
+            &self,
+            region_id: ::veeam_runtime::Uuid,
+        ) -> GetInstancesTypesByRegion<'_> {
+            GetInstancesTypesByRegion {
+                client: self,
+                region_id,
+                offset: None,
+                limit: None,
+                is_arm64: None,
+                virtualization_types: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_instances_types_by_region`](super::Client::get_instances_types_by_region): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetInstancesTypesByRegion<'a> {
-        #[path("regionId")]
+        client: &'a super::Client,
         region_id: ::veeam_runtime::Uuid,
-        /// Sets `offset`.
-        #[query("offset")]
         offset: Option<i32>,
-        /// Sets `limit`.
-        #[query("limit")]
         limit: Option<i32>,
-        /// Sets `isArm64`.
-        #[query("isArm64")]
         is_arm64: Option<bool>,
-        /// Sets `virtualizationTypes`.
-        #[query("virtualizationTypes", csv)]
         virtualization_types: Option<Vec<String>>,
     }
-    /// `getLicense`.
-    ///
-    /// `GET /api/v1/licensing/license`
-    #[operation(get_license, GET, "/api/v1/licensing/license", "getLicense")]
-    #[response(200u16, json, models::LicenseInfo)]
-    pub struct GetLicense<'a> {}
-    /// `getLicenseAgreement`.
-    ///
-    /// `GET /api/v1/licenseAgreement`
-    #[operation(
-        get_license_agreement,
-        GET,
-        "/api/v1/licenseAgreement",
-        "getLicenseAgreement"
-    )]
-    #[request(public)]
-    #[response(200u16, json, models::LicenseAgreements)]
-    pub struct GetLicenseAgreement<'a> {}
-    /// `getLicensedWorkloads`.
-    ///
-    /// `GET /api/v1/licensing/licensedWorkloads`
-    #[operation(
-        get_licensed_workloads,
-        GET,
-        "/api/v1/licensing/licensedWorkloads",
-        "getLicensedWorkloads"
-    )]
-    #[response(200u16, json, models::LicensedWorkloadsPage)]
+    impl<'a> GetInstancesTypesByRegion<'a> {
+        /// Sets `offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `isArm64`.
+        pub fn is_arm64(mut self, is_arm64: bool) -> Self {
+            self.is_arm64 = Some(is_arm64);
+            self
+        }
+        /// Sets `virtualizationTypes`.
+        pub fn virtualization_types(
+            mut self,
+            virtualization_types: Vec<String>,
+        ) -> Self {
+            self.virtualization_types = Some(virtualization_types);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for GetInstancesTypesByRegion<'a> {
+        type Output = models::AmazonInstanceTypesByRegionPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getInstancesTypesByRegion",
+                "/api/v1/cloudInfrastructure/regions/{regionId}/instancesTypes",
+                true,
+            );
+            request.literal("/cloudInfrastructure/regions/");
+            request.segment(&self.region_id);
+            request.literal("/instancesTypes");
+            request.query("offset", self.offset.as_ref());
+            request.query("limit", self.limit.as_ref());
+            request.query("isArm64", self.is_arm64.as_ref());
+            request
+                .query_list(
+                    "virtualizationTypes",
+                    self.virtualization_types.as_deref(),
+                    rt::ListStyle::Comma,
+                );
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        GetInstancesTypesByRegion { region_id, offset, limit, is_arm64,
+        virtualization_types }
+    );
+    impl super::Client {
+        /// `getLicense`.
+        ///
+        /// `GET /api/v1/licensing/license`
+        pub fn get_license(&self) -> GetLicense<'_> {
+            GetLicense { client: self }
+        }
+    }
+    /// Request builder of [`Client::get_license`](super::Client::get_license): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetLicense<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for GetLicense<'a> {
+        type Output = models::LicenseInfo;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getLicense",
+                "/api/v1/licensing/license",
+                true,
+            );
+            request.literal("/licensing/license");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetLicense {});
+    impl super::Client {
+        /// `getLicenseAgreement`.
+        ///
+        /// `GET /api/v1/licenseAgreement`
+        pub fn get_license_agreement(&self) -> GetLicenseAgreement<'_> {
+            GetLicenseAgreement {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_license_agreement`](super::Client::get_license_agreement): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetLicenseAgreement<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for GetLicenseAgreement<'a> {
+        type Output = models::LicenseAgreements;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getLicenseAgreement",
+                "/api/v1/licenseAgreement",
+                false,
+            );
+            request.literal("/licenseAgreement");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetLicenseAgreement {});
+    impl super::Client {
+        /// `getLicensedWorkloads`.
+        ///
+        /// `GET /api/v1/licensing/licensedWorkloads`
+        pub fn get_licensed_workloads(&self) -> GetLicensedWorkloads<'_> {
+            GetLicensedWorkloads {
+                client: self,
+                offset: None,
+                limit: None,
+                sort: None,
+                search_pattern: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_licensed_workloads`](super::Client::get_licensed_workloads): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetLicensedWorkloads<'a> {
-        /// Sets `Offset`.
-        #[query("Offset")]
+        client: &'a super::Client,
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
-        /// Sets `Sort`.
-        #[query("Sort", list)]
         sort: Option<Vec<models::GetLicensedWorkloadsSortItem>>,
-        /// Sets `SearchPattern`.
-        #[query("SearchPattern", into)]
         search_pattern: Option<String>,
     }
-    /// `getPolicyCost`.
-    ///
-    /// `GET /api/v1/policies/{policyId}/cost`
-    #[operation(
-        get_policy_cost,
-        GET,
-        "/api/v1/policies/{policyId}/cost",
-        "getPolicyCost"
-    )]
-    #[response(200u16, json, models::CostEstimationsPage)]
+    impl<'a> GetLicensedWorkloads<'a> {
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::GetLicensedWorkloadsSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for GetLicensedWorkloads<'a> {
+        type Output = models::LicensedWorkloadsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getLicensedWorkloads",
+                "/api/v1/licensing/licensedWorkloads",
+                true,
+            );
+            request.literal("/licensing/licensedWorkloads");
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetLicensedWorkloads { offset, limit, sort, search_pattern });
+    impl super::Client {
+        /// `getPolicyCost`.
+        ///
+        /// `GET /api/v1/policies/{policyId}/cost`
+        pub fn get_policy_cost(
+            &self,
+            policy_id: ::veeam_runtime::Uuid,
+        ) -> GetPolicyCost<'_> {
+            GetPolicyCost {
+                client: self,
+                policy_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_policy_cost`](super::Client::get_policy_cost): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetPolicyCost<'a> {
-        #[path("policyId")]
+        client: &'a super::Client,
         policy_id: ::veeam_runtime::Uuid,
     }
-    /// `getProductId`.
-    ///
-    /// `GET /api/v1/system/version/productId`
-    #[operation(get_product_id, GET, "/api/v1/system/version/productId", "getProductId")]
-    #[response(200u16, json, models::ProductId)]
-    pub struct GetProductId<'a> {}
-    /// `getProductVersion`.
-    ///
-    /// `GET /api/v1/system/version`
-    #[operation(get_product_version, GET, "/api/v1/system/version", "getProductVersion")]
-    #[response(200u16, json, models::ProductVersion)]
-    pub struct GetProductVersion<'a> {}
-    /// `getRegionById`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/regions/{regionId}`
-    #[operation(
-        get_region_by_id,
-        GET,
-        "/api/v1/cloudInfrastructure/regions/{regionId}",
-        "getRegionById"
-    )]
-    #[response(200u16, json, models::Region)]
+    impl<'a> rt::Operation<'a> for GetPolicyCost<'a> {
+        type Output = models::CostEstimationsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getPolicyCost",
+                "/api/v1/policies/{policyId}/cost",
+                true,
+            );
+            request.literal("/policies/");
+            request.segment(&self.policy_id);
+            request.literal("/cost");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetPolicyCost { policy_id });
+    impl super::Client {
+        /// `getProductId`.
+        ///
+        /// `GET /api/v1/system/version/productId`
+        pub fn get_product_id(&self) -> GetProductId<'_> {
+            GetProductId { client: self }
+        }
+    }
+    /// Request builder of [`Client::get_product_id`](super::Client::get_product_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetProductId<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for GetProductId<'a> {
+        type Output = models::ProductId;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getProductId",
+                "/api/v1/system/version/productId",
+                true,
+            );
+            request.literal("/system/version/productId");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetProductId {});
+    impl super::Client {
+        /// `getProductVersion`.
+        ///
+        /// `GET /api/v1/system/version`
+        pub fn get_product_version(&self) -> GetProductVersion<'_> {
+            GetProductVersion { client: self }
+        }
+    }
+    /// Request builder of [`Client::get_product_version`](super::Client::get_product_version): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetProductVersion<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for GetProductVersion<'a> {
+        type Output = models::ProductVersion;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getProductVersion",
+                "/api/v1/system/version",
+                true,
+            );
+            request.literal("/system/version");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetProductVersion {});
+    impl super::Client {
+        /// `getRegionById`.
+        ///
+        /// `GET /api/v1/cloudInfrastructure/regions/{regionId}`
+        pub fn get_region_by_id(
+            &self,
+            region_id: ::veeam_runtime::Uuid,
+        ) -> GetRegionById<'_> {
+            GetRegionById {
+                client: self,
+                region_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_region_by_id`](super::Client::get_region_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetRegionById<'a> {
-        #[path("regionId")]
+        client: &'a super::Client,
         region_id: ::veeam_runtime::Uuid,
     }
-    /// `getRegionSettings`.
-    ///
-    /// `GET /api/v1/settings/regions/{regionId}`
-    #[operation(
-        get_region_settings,
-        GET,
-        "/api/v1/settings/regions/{regionId}",
-        "getRegionSettings"
-    )]
-    #[response(200u16, json, models::RegionSettings)]
+    impl<'a> rt::Operation<'a> for GetRegionById<'a> {
+        type Output = models::Region;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getRegionById",
+                "/api/v1/cloudInfrastructure/regions/{regionId}",
+                true,
+            );
+            request.literal("/cloudInfrastructure/regions/");
+            request.segment(&self.region_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetRegionById { region_id });
+    impl super::Client {
+        /// `getRegionSettings`.
+        ///
+        /// `GET /api/v1/settings/regions/{regionId}`
+        pub fn get_region_settings(
+            &self,
+            region_id: ::veeam_runtime::Uuid,
+        ) -> GetRegionSettings<'_> {
+            GetRegionSettings {
+                client: self,
+                region_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_region_settings`](super::Client::get_region_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetRegionSettings<'a> {
-        #[path("regionId")]
+        client: &'a super::Client,
         region_id: ::veeam_runtime::Uuid,
     }
-    /// `getRestoreSessionRestoredItems`.
-    ///
-    /// `GET /api/v1/sessions/{restoreSessionId}/restoredItems`
-    #[operation(
-        get_restore_session_restored_items,
-        GET,
-        "/api/v1/sessions/{restoreSessionId}/restoredItems",
-        "getRestoreSessionRestoredItems"
-    )]
-    #[response(200u16, json, models::RestoredItemsPage)]
+    impl<'a> rt::Operation<'a> for GetRegionSettings<'a> {
+        type Output = models::RegionSettings;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getRegionSettings",
+                "/api/v1/settings/regions/{regionId}",
+                true,
+            );
+            request.literal("/settings/regions/");
+            request.segment(&self.region_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetRegionSettings { region_id });
+    impl super::Client {
+        /// `getRestoreSessionRestoredItems`.
+        ///
+        /// `GET /api/v1/sessions/{restoreSessionId}/restoredItems`
+        pub fn get_restore_session_restored_items(
+            &self,
+            restore_session_id: ::veeam_runtime::Uuid,
+        ) -> GetRestoreSessionRestoredItems<'_> {
+            GetRestoreSessionRestoredItems {
+                client: self,
+                restore_session_id,
+                search_pattern: None,
+                sort: None,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_restore_session_restored_items`](super::Client::get_restore_session_restored_items): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetRestoreSessionRestoredItems<'a> {
-        #[path("restoreSessionId")]
+        client: &'a super::Client,
         restore_session_id: ::veeam_runtime::Uuid,
-        /// Sets `SearchPattern`.
-        #[query("SearchPattern", into)]
         search_pattern: Option<String>,
-        /// Sets `Sort`.
-        #[query("Sort", list)]
         sort: Option<Vec<models::GetRestoreSessionRestoredItemsSortItem>>,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
     }
-    /// `getRetentionSessionDeletedRestorePoints`.
-    ///
-    /// `GET /api/v1/sessions/{retentionSessionId}/deletedItems`
-    #[operation(
-        get_retention_session_deleted_restore_points,
-        GET,
-        "/api/v1/sessions/{retentionSessionId}/deletedItems",
-        "getRetentionSessionDeletedRestorePoints"
-    )]
-    #[response(200u16, json, models::RetentionJobDeletedRestorePointsPage)]
-    pub struct GetRetentionSessionDeletedRestorePoints<'a> {
-        #[path("retentionSessionId")]
-        retention_session_id: ::veeam_runtime::Uuid,
+    impl<'a> GetRestoreSessionRestoredItems<'a> {
         /// Sets `SearchPattern`.
-        #[query("SearchPattern", into)]
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(
+            mut self,
+            sort: Vec<models::GetRestoreSessionRestoredItemsSortItem>,
+        ) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for GetRestoreSessionRestoredItems<'a> {
+        type Output = models::RestoredItemsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getRestoreSessionRestoredItems",
+                "/api/v1/sessions/{restoreSessionId}/restoredItems",
+                true,
+            );
+            request.literal("/sessions/");
+            request.segment(&self.restore_session_id);
+            request.literal("/restoredItems");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        GetRestoreSessionRestoredItems { restore_session_id, search_pattern, sort,
+        offset, limit }
+    );
+    impl super::Client {
+        /// `getRetentionSessionDeletedRestorePoints`.
+        ///
+        /// `GET /api/v1/sessions/{retentionSessionId}/deletedItems`
+        pub fn get_retention_session_deleted_restore_points(
+            &self,
+            retention_session_id: ::veeam_runtime::Uuid,
+        ) -> GetRetentionSessionDeletedRestorePoints<'_> {
+            GetRetentionSessionDeletedRestorePoints {
+                client: self,
+                retention_session_id,
+                search_pattern: None,
+                sort: None,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_retention_session_deleted_restore_points`](super::Client::get_retention_session_deleted_restore_points): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetRetentionSessionDeletedRestorePoints<'a> {
+        client: &'a super::Client,
+        retention_session_id: ::veeam_runtime::Uuid,
         search_pattern: Option<String>,
-        /// Sets `Sort`.
-        #[query("Sort", list)]
         sort: Option<Vec<models::GetRetentionSessionDeletedRestorePointsSortItem>>,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
     }
-    /// `getRetentionSettings`.
-    ///
-    /// `GET /api/v1/settings/retentionSettings`
-    #[operation(
-        get_retention_settings,
-        GET,
-        "/api/v1/settings/retentionSettings",
-        "getRetentionSettings"
-    )]
-    #[response(200u16, json, models::RetentionSettings)]
-    pub struct GetRetentionSettings<'a> {}
-    /// `getServiceAccountSettings`.
-    ///
-    /// `GET /api/v1/settings/serviceAccount`
-    #[operation(
-        get_service_account_settings,
-        GET,
-        "/api/v1/settings/serviceAccount",
-        "getServiceAccountSettings"
-    )]
-    #[response(200u16, json, models::ServiceAccountSettings)]
-    pub struct GetServiceAccountSettings<'a> {}
-    /// `getSessionById`.
-    ///
-    /// `GET /api/v1/sessions/{sessionId}`
-    #[operation(
-        get_session_by_id,
-        GET,
-        "/api/v1/sessions/{sessionId}",
-        "getSessionById"
-    )]
-    #[response(200u16, json, models::Session)]
-    pub struct GetSessionById<'a> {
-        #[path("sessionId")]
-        session_id: ::veeam_runtime::Uuid,
-    }
-    /// `getSessionLog`.
-    ///
-    /// `GET /api/v1/sessions/{sessionId}/log`
-    #[operation(
-        get_session_log,
-        GET,
-        "/api/v1/sessions/{sessionId}/log",
-        "getSessionLog"
-    )]
-    #[response(200u16, json, models::SessionLog)]
-    pub struct GetSessionLog<'a> {
-        #[path("sessionId")]
-        session_id: ::veeam_runtime::Uuid,
-    }
-    /// `getSessions`.
-    ///
-    /// `GET /api/v1/sessions`
-    #[operation(get_sessions, GET, "/api/v1/sessions", "getSessions")]
-    #[response(200u16, json, models::SessionsPage)]
-    pub struct GetSessions<'a> {
-        /// Sets `Offset`.
-        #[query("Offset")]
-        offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
-        limit: Option<i32>,
-        /// Sets `PolicyId`.
-        #[query("PolicyId")]
-        policy_id: Option<::veeam_runtime::Uuid>,
-        /// Sets `Status`.
-        #[query("Status", list)]
-        status: Option<Vec<models::GetSessionsStatusItem>>,
-        /// Sets `Types`.
-        #[query("Types", list)]
-        types: Option<Vec<models::GetSessionsTypesItem>>,
-        /// Sets `FromUtc`.
-        #[query("FromUtc")]
-        from_utc: Option<::veeam_runtime::DateTime>,
-        /// Sets `ToUtc`.
-        #[query("ToUtc")]
-        to_utc: Option<::veeam_runtime::DateTime>,
-        /// Sets `Usn`.
-        #[query("Usn")]
-        usn: Option<i64>,
+    impl<'a> GetRetentionSessionDeletedRestorePoints<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
         /// Sets `Sort`.
-        #[query("Sort", list)]
+        pub fn sort(
+            mut self,
+            sort: Vec<models::GetRetentionSessionDeletedRestorePointsSortItem>,
+        ) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for GetRetentionSessionDeletedRestorePoints<'a> {
+        type Output = models::RetentionJobDeletedRestorePointsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getRetentionSessionDeletedRestorePoints",
+                "/api/v1/sessions/{retentionSessionId}/deletedItems",
+                true,
+            );
+            request.literal("/sessions/");
+            request.segment(&self.retention_session_id);
+            request.literal("/deletedItems");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        GetRetentionSessionDeletedRestorePoints { retention_session_id, search_pattern,
+        sort, offset, limit }
+    );
+    impl super::Client {
+        /// `getRetentionSettings`.
+        ///
+        /// `GET /api/v1/settings/retentionSettings`
+        pub fn get_retention_settings(&self) -> GetRetentionSettings<'_> {
+            GetRetentionSettings {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_retention_settings`](super::Client::get_retention_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetRetentionSettings<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for GetRetentionSettings<'a> {
+        type Output = models::RetentionSettings;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getRetentionSettings",
+                "/api/v1/settings/retentionSettings",
+                true,
+            );
+            request.literal("/settings/retentionSettings");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetRetentionSettings {});
+    impl super::Client {
+        /// `getServiceAccountSettings`.
+        ///
+        /// `GET /api/v1/settings/serviceAccount`
+        pub fn get_service_account_settings(&self) -> GetServiceAccountSettings<'_> {
+            GetServiceAccountSettings {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_service_account_settings`](super::Client::get_service_account_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetServiceAccountSettings<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for GetServiceAccountSettings<'a> {
+        type Output = models::ServiceAccountSettings;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getServiceAccountSettings",
+                "/api/v1/settings/serviceAccount",
+                true,
+            );
+            request.literal("/settings/serviceAccount");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetServiceAccountSettings {});
+    impl super::Client {
+        /// `getSessionById`.
+        ///
+        /// `GET /api/v1/sessions/{sessionId}`
+        pub fn get_session_by_id(
+            &self,
+            session_id: ::veeam_runtime::Uuid,
+        ) -> GetSessionById<'_> {
+            GetSessionById {
+                client: self,
+                session_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_session_by_id`](super::Client::get_session_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetSessionById<'a> {
+        client: &'a super::Client,
+        session_id: ::veeam_runtime::Uuid,
+    }
+    impl<'a> rt::Operation<'a> for GetSessionById<'a> {
+        type Output = models::Session;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getSessionById",
+                "/api/v1/sessions/{sessionId}",
+                true,
+            );
+            request.literal("/sessions/");
+            request.segment(&self.session_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetSessionById { session_id });
+    impl super::Client {
+        /// `getSessionLog`.
+        ///
+        /// `GET /api/v1/sessions/{sessionId}/log`
+        pub fn get_session_log(
+            &self,
+            session_id: ::veeam_runtime::Uuid,
+        ) -> GetSessionLog<'_> {
+            GetSessionLog {
+                client: self,
+                session_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_session_log`](super::Client::get_session_log): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetSessionLog<'a> {
+        client: &'a super::Client,
+        session_id: ::veeam_runtime::Uuid,
+    }
+    impl<'a> rt::Operation<'a> for GetSessionLog<'a> {
+        type Output = models::SessionLog;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getSessionLog",
+                "/api/v1/sessions/{sessionId}/log",
+                true,
+            );
+            request.literal("/sessions/");
+            request.segment(&self.session_id);
+            request.literal("/log");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetSessionLog { session_id });
+    impl super::Client {
+        /// `getSessions`.
+        ///
+        /// `GET /api/v1/sessions`
+        pub fn get_sessions(&self) -> GetSessions<'_> {
+            GetSessions {
+                client: self,
+                offset: None,
+                limit: None,
+                policy_id: None,
+                status: None,
+                types: None,
+                from_utc: None,
+                to_utc: None,
+                usn: None,
+                sort: None,
+                vm_id: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_sessions`](super::Client::get_sessions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetSessions<'a> {
+        client: &'a super::Client,
+        offset: Option<i32>,
+        limit: Option<i32>,
+        policy_id: Option<::veeam_runtime::Uuid>,
+        status: Option<Vec<models::GetSessionsStatusItem>>,
+        types: Option<Vec<models::GetSessionsTypesItem>>,
+        from_utc: Option<::veeam_runtime::DateTime>,
+        to_utc: Option<::veeam_runtime::DateTime>,
+        usn: Option<i64>,
         sort: Option<Vec<models::GetSessionsSortItem>>,
-        /// Sets `VmId`.
-        #[query("VmId", into)]
         vm_id: Option<String>,
     }
-    /// Get credentials record data
-    ///
-    /// Returns one SMTP server credentials record. Swagger operationId `StandardAccountsGetOneById`.
-    ///
-    /// `GET /api/v1/accounts/standard/{standardAccountId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_smtp_account_data.html>
-    #[operation(
-        get_standard_account,
-        GET,
-        "/api/v1/accounts/standard/{standardAccountId}",
-        "getStandardAccount"
-    )]
-    #[response(200u16, json, models::StandardAccount)]
+    impl<'a> GetSessions<'a> {
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `PolicyId`.
+        pub fn policy_id(mut self, policy_id: ::veeam_runtime::Uuid) -> Self {
+            self.policy_id = Some(policy_id);
+            self
+        }
+        /// Sets `Status`.
+        pub fn status(mut self, status: Vec<models::GetSessionsStatusItem>) -> Self {
+            self.status = Some(status);
+            self
+        }
+        /// Sets `Types`.
+        pub fn types(mut self, types: Vec<models::GetSessionsTypesItem>) -> Self {
+            self.types = Some(types);
+            self
+        }
+        /// Sets `FromUtc`.
+        pub fn from_utc(mut self, from_utc: ::veeam_runtime::DateTime) -> Self {
+            self.from_utc = Some(from_utc);
+            self
+        }
+        /// Sets `ToUtc`.
+        pub fn to_utc(mut self, to_utc: ::veeam_runtime::DateTime) -> Self {
+            self.to_utc = Some(to_utc);
+            self
+        }
+        /// Sets `Usn`.
+        pub fn usn(mut self, usn: i64) -> Self {
+            self.usn = Some(usn);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::GetSessionsSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `VmId`.
+        pub fn vm_id(mut self, vm_id: impl ::std::convert::Into<String>) -> Self {
+            self.vm_id = Some(::std::convert::Into::into(vm_id));
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for GetSessions<'a> {
+        type Output = models::SessionsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getSessions",
+                "/api/v1/sessions",
+                true,
+            );
+            request.literal("/sessions");
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query("PolicyId", self.policy_id.as_ref());
+            request.query_list("Status", self.status.as_deref(), rt::ListStyle::Repeat);
+            request.query_list("Types", self.types.as_deref(), rt::ListStyle::Repeat);
+            request.query("FromUtc", self.from_utc.as_ref());
+            request.query("ToUtc", self.to_utc.as_ref());
+            request.query("Usn", self.usn.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
+            request.query("VmId", self.vm_id.as_deref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        GetSessions { offset, limit, policy_id, status, types, from_utc, to_utc, usn,
+        sort, vm_id }
+    );
+    impl super::Client {
+        /// Get credentials record data
+        ///
+        /// Returns one SMTP server credentials record. Swagger operationId `StandardAccountsGetOneById`.
+        ///
+        /// `GET /api/v1/accounts/standard/{standardAccountId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_smtp_account_data.html>
+        pub fn get_standard_account(
+            &self,
+            standard_account_id: ::veeam_runtime::Uuid,
+        ) -> GetStandardAccount<'_> {
+            GetStandardAccount {
+                client: self,
+                standard_account_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_standard_account`](super::Client::get_standard_account): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetStandardAccount<'a> {
-        #[path("standardAccountId")]
+        client: &'a super::Client,
         standard_account_id: ::veeam_runtime::Uuid,
     }
-    /// `getSummary`.
-    ///
-    /// `GET /api/v1/statistics/summary`
-    #[operation(get_summary, GET, "/api/v1/statistics/summary", "getSummary")]
-    #[response(200u16, json, models::SummaryStatistics)]
-    pub struct GetSummary<'a> {}
-    /// `getSystemDateTimeInfo`.
-    ///
-    /// `GET /api/v1/system/time`
-    #[operation(
-        get_system_date_time_info,
-        GET,
-        "/api/v1/system/time",
-        "getSystemDateTimeInfo"
-    )]
-    #[response(200u16, json, models::DateTimeInfo)]
-    pub struct GetSystemDateTimeInfo<'a> {}
-    /// `getSystemLogs`.
-    ///
-    /// `GET /api/v1/system/logs`
-    #[operation(get_system_logs, GET, "/api/v1/system/logs", "getSystemLogs")]
-    #[request(
-        accept = "application/octet-stream, application/problem+json",
-        choose_accept("application/octet-stream", "application/problem+json"),
-        stream
-    )]
-    #[response(200u16, download, rt::Download)]
-    pub struct GetSystemLogs<'a> {
-        /// Sets `ExportLogsType`.
-        #[query("ExportLogsType")]
-        export_logs_type: Option<models::GetSystemLogsExportLogsType>,
-        /// Sets `Days`.
-        #[query("Days")]
-        days: Option<i32>,
-        /// Sets `FromDateUtc`.
-        #[query("FromDateUtc")]
-        from_date_utc: Option<::veeam_runtime::DateTime>,
-        /// Sets `ToDateUtc`.
-        #[query("ToDateUtc")]
-        to_date_utc: Option<::veeam_runtime::DateTime>,
+    impl<'a> rt::Operation<'a> for GetStandardAccount<'a> {
+        type Output = models::StandardAccount;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getStandardAccount",
+                "/api/v1/accounts/standard/{standardAccountId}",
+                true,
+            );
+            request.literal("/accounts/standard/");
+            request.segment(&self.standard_account_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
     }
-    /// `getTimeZones`.
-    ///
-    /// `GET /api/v1/settings/dateTime/timeZones`
-    #[operation(
-        get_time_zones,
-        GET,
-        "/api/v1/settings/dateTime/timeZones",
-        "getTimeZones"
-    )]
-    #[response(200u16, json, models::TimeZones)]
-    pub struct GetTimeZones<'a> {}
-    /// `importPolicy`.
-    ///
-    /// `POST /api/v1/policies/import`
-    #[operation(import_policy, POST, "/api/v1/policies/import", "importPolicy")]
-    #[response(202u16, json, models::SessionLink)]
+    rt::request_builder!(GetStandardAccount { standard_account_id });
+    impl super::Client {
+        /// `getSummary`.
+        ///
+        /// `GET /api/v1/statistics/summary`
+        pub fn get_summary(&self) -> GetSummary<'_> {
+            GetSummary { client: self }
+        }
+    }
+    /// Request builder of [`Client::get_summary`](super::Client::get_summary): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetSummary<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for GetSummary<'a> {
+        type Output = models::SummaryStatistics;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getSummary",
+                "/api/v1/statistics/summary",
+                true,
+            );
+            request.literal("/statistics/summary");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetSummary {});
+    impl super::Client {
+        /// `getSystemDateTimeInfo`.
+        ///
+        /// `GET /api/v1/system/time`
+        pub fn get_system_date_time_info(&self) -> GetSystemDateTimeInfo<'_> {
+            GetSystemDateTimeInfo {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_system_date_time_info`](super::Client::get_system_date_time_info): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetSystemDateTimeInfo<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for GetSystemDateTimeInfo<'a> {
+        type Output = models::DateTimeInfo;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getSystemDateTimeInfo",
+                "/api/v1/system/time",
+                true,
+            );
+            request.literal("/system/time");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetSystemDateTimeInfo {});
+    impl super::Client {
+        /// `getSystemLogs`.
+        ///
+        /// `GET /api/v1/system/logs`
+        pub fn get_system_logs(&self) -> GetSystemLogs<'_> {
+            GetSystemLogs {
+                client: self,
+                export_logs_type: None,
+                days: None,
+                from_date_utc: None,
+                to_date_utc: None,
+                accept: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_system_logs`](super::Client::get_system_logs): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetSystemLogs<'a> {
+        client: &'a super::Client,
+        export_logs_type: Option<models::GetSystemLogsExportLogsType>,
+        days: Option<i32>,
+        from_date_utc: Option<::veeam_runtime::DateTime>,
+        to_date_utc: Option<::veeam_runtime::DateTime>,
+        accept: Option<&'static str>,
+    }
+    impl<'a> GetSystemLogs<'a> {
+        /// Sets `ExportLogsType`.
+        pub fn export_logs_type(
+            mut self,
+            export_logs_type: models::GetSystemLogsExportLogsType,
+        ) -> Self {
+            self.export_logs_type = Some(export_logs_type);
+            self
+        }
+        /// Sets `Days`.
+        pub fn days(mut self, days: i32) -> Self {
+            self.days = Some(days);
+            self
+        }
+        /// Sets `FromDateUtc`.
+        pub fn from_date_utc(
+            mut self,
+            from_date_utc: ::veeam_runtime::DateTime,
+        ) -> Self {
+            self.from_date_utc = Some(from_date_utc);
+            self
+        }
+        /// Sets `ToDateUtc`.
+        pub fn to_date_utc(mut self, to_date_utc: ::veeam_runtime::DateTime) -> Self {
+            self.to_date_utc = Some(to_date_utc);
+            self
+        }
+        ///Asks for one of the documented media types (`application/octet-stream`, `application/problem+json`) instead of any of them.
+        pub fn accept(mut self, media_type: &'static str) -> Self {
+            self.accept = Some(media_type);
+            self
+        }
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for GetSystemLogs<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getSystemLogs",
+                "/api/v1/system/logs",
+                true,
+            );
+            request
+                .accept(
+                    self
+                        .accept
+                        .unwrap_or("application/octet-stream, application/problem+json"),
+                );
+            request.literal("/system/logs");
+            request.query("ExportLogsType", self.export_logs_type.as_ref());
+            request.query("Days", self.days.as_ref());
+            request.query("FromDateUtc", self.from_date_utc.as_ref());
+            request.query("ToDateUtc", self.to_date_utc.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        GetSystemLogs { export_logs_type, days, from_date_utc, to_date_utc }
+    );
+    impl super::Client {
+        /// `getTimeZones`.
+        ///
+        /// `GET /api/v1/settings/dateTime/timeZones`
+        pub fn get_time_zones(&self) -> GetTimeZones<'_> {
+            GetTimeZones { client: self }
+        }
+    }
+    /// Request builder of [`Client::get_time_zones`](super::Client::get_time_zones): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetTimeZones<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for GetTimeZones<'a> {
+        type Output = models::TimeZones;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getTimeZones",
+                "/api/v1/settings/dateTime/timeZones",
+                true,
+            );
+            request.literal("/settings/dateTime/timeZones");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetTimeZones {});
+    impl super::Client {
+        /// `importPolicy`.
+        ///
+        /// `POST /api/v1/policies/import`
+        pub fn import_policy(
+            &self,
+            body: models::PolicyExportModel,
+        ) -> ImportPolicy<'_> {
+            ImportPolicy { client: self, body }
+        }
+    }
+    /// Request builder of [`Client::import_policy`](super::Client::import_policy): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ImportPolicy<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::PolicyExportModel,
     }
-    /// `installLicense`.
-    ///
-    /// `POST /api/v1/licensing/license`
-    #[operation(install_license, POST, "/api/v1/licensing/license", "installLicense")]
-    #[response(200u16, json, models::LicenseInfo)]
+    impl<'a> rt::Operation<'a> for ImportPolicy<'a> {
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "importPolicy",
+                "/api/v1/policies/import",
+                true,
+            );
+            request.literal("/policies/import");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
+        }
+    }
+    rt::request_builder!(ImportPolicy { body });
+    impl super::Client {
+        /// `installLicense`.
+        ///
+        /// `POST /api/v1/licensing/license`
+        pub fn install_license(
+            &self,
+            license_file: ::veeam_runtime::client::Upload,
+        ) -> InstallLicense<'_> {
+            InstallLicense {
+                client: self,
+                license_file,
+            }
+        }
+    }
+    /// Request builder of [`Client::install_license`](super::Client::install_license): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct InstallLicense<'a> {
-        #[part("licenseFile")]
+        client: &'a super::Client,
         license_file: ::veeam_runtime::client::Upload,
     }
-    /// `invalidAccessToken`.
-    ///
-    /// `GET /api/v1/problems/invalidAccessToken`
-    #[operation(
-        invalid_access_token,
-        GET,
-        "/api/v1/problems/invalidAccessToken",
-        "invalidAccessToken"
-    )]
-    #[request(public, accept = "text/html", stream)]
-    #[response(200u16, download, rt::Download)]
-    pub struct InvalidAccessToken<'a> {}
-    /// `invalidApiVersion`.
-    ///
-    /// `GET /api/v1/problems/invalidApiVersion`
-    #[operation(
-        invalid_api_version,
-        GET,
-        "/api/v1/problems/invalidApiVersion",
-        "invalidApiVersion"
-    )]
-    #[request(public, accept = "text/html", stream)]
-    #[response(200u16, download, rt::Download)]
-    pub struct InvalidApiVersion<'a> {}
-    /// `isFirstLogin`.
-    ///
-    /// `GET /api/v1/users/isFirstLogin`
-    #[operation(is_first_login, GET, "/api/v1/users/isFirstLogin", "isFirstLogin")]
-    #[request(public)]
-    #[response(200u16, json, models::IsFirstLoginResult)]
-    pub struct IsFirstLogin<'a> {}
-    /// `licenseAgreementsIsNotAccepted`.
-    ///
-    /// `GET /api/v1/problems/licenseAgreementsIsNotAccepted`
-    #[operation(
-        license_agreements_is_not_accepted,
-        GET,
-        "/api/v1/problems/licenseAgreementsIsNotAccepted",
-        "licenseAgreementsIsNotAccepted"
-    )]
-    #[request(public, accept = "text/html", stream)]
-    #[response(200u16, download, rt::Download)]
-    pub struct LicenseAgreementsIsNotAccepted<'a> {}
-    /// Get collection of credentials records
-    ///
-    /// Returns SMTP server credentials records, filtered, sorted and paged. Swagger operationId
-    /// `StandardAccountsGetAll`.
-    ///
-    /// `GET /api/v1/accounts/standard`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_smtp_accounts.html>
-    #[operation(
-        list_standard_accounts,
-        GET,
-        "/api/v1/accounts/standard",
-        "listStandardAccounts"
-    )]
-    #[response(200u16, json, models::StandardAccountsPage)]
+    impl<'a> rt::Operation<'a> for InstallLicense<'a> {
+        type Output = models::LicenseInfo;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "installLicense",
+                "/api/v1/licensing/license",
+                true,
+            );
+            request.literal("/licensing/license");
+            request.part("licenseFile", &self.license_file);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(InstallLicense { license_file });
+    impl super::Client {
+        /// `invalidAccessToken`.
+        ///
+        /// `GET /api/v1/problems/invalidAccessToken`
+        pub fn invalid_access_token(&self) -> InvalidAccessToken<'_> {
+            InvalidAccessToken { client: self }
+        }
+    }
+    /// Request builder of [`Client::invalid_access_token`](super::Client::invalid_access_token): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct InvalidAccessToken<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> InvalidAccessToken<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for InvalidAccessToken<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "invalidAccessToken",
+                "/api/v1/problems/invalidAccessToken",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/invalidAccessToken");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(InvalidAccessToken {});
+    impl super::Client {
+        /// `invalidApiVersion`.
+        ///
+        /// `GET /api/v1/problems/invalidApiVersion`
+        pub fn invalid_api_version(&self) -> InvalidApiVersion<'_> {
+            InvalidApiVersion { client: self }
+        }
+    }
+    /// Request builder of [`Client::invalid_api_version`](super::Client::invalid_api_version): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct InvalidApiVersion<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> InvalidApiVersion<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for InvalidApiVersion<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "invalidApiVersion",
+                "/api/v1/problems/invalidApiVersion",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/invalidApiVersion");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(InvalidApiVersion {});
+    impl super::Client {
+        /// `isFirstLogin`.
+        ///
+        /// `GET /api/v1/users/isFirstLogin`
+        pub fn is_first_login(&self) -> IsFirstLogin<'_> {
+            IsFirstLogin { client: self }
+        }
+    }
+    /// Request builder of [`Client::is_first_login`](super::Client::is_first_login): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct IsFirstLogin<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for IsFirstLogin<'a> {
+        type Output = models::IsFirstLoginResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "isFirstLogin",
+                "/api/v1/users/isFirstLogin",
+                false,
+            );
+            request.literal("/users/isFirstLogin");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(IsFirstLogin {});
+    impl super::Client {
+        /// `licenseAgreementsIsNotAccepted`.
+        ///
+        /// `GET /api/v1/problems/licenseAgreementsIsNotAccepted`
+        pub fn license_agreements_is_not_accepted(
+            &self,
+        ) -> LicenseAgreementsIsNotAccepted<'_> {
+            LicenseAgreementsIsNotAccepted {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::license_agreements_is_not_accepted`](super::Client::license_agreements_is_not_accepted): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct LicenseAgreementsIsNotAccepted<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> LicenseAgreementsIsNotAccepted<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for LicenseAgreementsIsNotAccepted<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "licenseAgreementsIsNotAccepted",
+                "/api/v1/problems/licenseAgreementsIsNotAccepted",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/licenseAgreementsIsNotAccepted");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(LicenseAgreementsIsNotAccepted {});
+    impl super::Client {
+        /// Get collection of credentials records
+        ///
+        /// Returns SMTP server credentials records, filtered, sorted and paged. Swagger operationId
+        /// `StandardAccountsGetAll`.
+        ///
+        /// `GET /api/v1/accounts/standard`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_smtp_accounts.html>
+        pub fn list_standard_accounts(&self) -> ListStandardAccounts<'_> {
+            ListStandardAccounts {
+                client: self,
+                search_pattern: None,
+                offset: None,
+                limit: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_standard_accounts`](super::Client::list_standard_accounts): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ListStandardAccounts<'a> {
-        /// Sets `SearchPattern`: Only records whose names match the pattern.
-        #[query("SearchPattern", into)]
+        client: &'a super::Client,
         search_pattern: Option<String>,
-        /// Sets `Offset`: Number of records to skip (0 or more).
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`: Maximum number of records to return (-1 for all).
-        #[query("Limit")]
         limit: Option<i32>,
-        /// Sets `Sort`: Order of records.
-        #[query("Sort", csv)]
         sort: Option<Vec<models::StandardAccountsSortColumns>>,
     }
-    /// `noAccessToken`.
-    ///
-    /// `GET /api/v1/problems/noAccessToken`
-    #[operation(no_access_token, GET, "/api/v1/problems/noAccessToken", "noAccessToken")]
-    #[request(public, accept = "text/html", stream)]
-    #[response(200u16, download, rt::Download)]
-    pub struct NoAccessToken<'a> {}
-    /// `policiesGetAll`.
-    ///
-    /// `GET /api/v1/policies`
-    #[operation(policies_get_all, GET, "/api/v1/policies", "policiesGetAll")]
-    #[response(200u16, json, models::PoliciesPage)]
+    impl<'a> ListStandardAccounts<'a> {
+        /// Sets `SearchPattern`: Only records whose names match the pattern.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Offset`: Number of records to skip (0 or more).
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`: Maximum number of records to return (-1 for all).
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`: Order of records.
+        pub fn sort(mut self, sort: Vec<models::StandardAccountsSortColumns>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListStandardAccounts<'a> {
+        type Output = models::StandardAccountsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listStandardAccounts",
+                "/api/v1/accounts/standard",
+                true,
+            );
+            request.literal("/accounts/standard");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ListStandardAccounts { search_pattern, offset, limit, sort });
+    impl super::Client {
+        /// `noAccessToken`.
+        ///
+        /// `GET /api/v1/problems/noAccessToken`
+        pub fn no_access_token(&self) -> NoAccessToken<'_> {
+            NoAccessToken { client: self }
+        }
+    }
+    /// Request builder of [`Client::no_access_token`](super::Client::no_access_token): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct NoAccessToken<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> NoAccessToken<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for NoAccessToken<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "noAccessToken",
+                "/api/v1/problems/noAccessToken",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/noAccessToken");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(NoAccessToken {});
+    impl super::Client {
+        /// `policiesGetAll`.
+        ///
+        /// `GET /api/v1/policies`
+        pub fn policies_get_all(&self) -> PoliciesGetAll<'_> {
+            PoliciesGetAll {
+                client: self,
+                search_pattern: None,
+                virtual_machine_id: None,
+                last_policy_session_status: None,
+                policy_status: None,
+                sort: None,
+                usn: None,
+                repository_id: None,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::policies_get_all`](super::Client::policies_get_all): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct PoliciesGetAll<'a> {
-        /// Sets `SearchPattern`.
-        #[query("SearchPattern", into)]
+        client: &'a super::Client,
         search_pattern: Option<String>,
-        /// Sets `VirtualMachineId`.
-        #[query("VirtualMachineId")]
         virtual_machine_id: Option<::veeam_runtime::Uuid>,
-        /// Sets `LastPolicySessionStatus`.
-        #[query("LastPolicySessionStatus", list)]
         last_policy_session_status: Option<
             Vec<models::PoliciesGetAllLastPolicySessionStatusItem>,
         >,
-        /// Sets `PolicyStatus`.
-        #[query("PolicyStatus", list)]
         policy_status: Option<Vec<models::PoliciesGetAllPolicyStatusItem>>,
-        /// Sets `Sort`.
-        #[query("Sort", csv)]
         sort: Option<Vec<models::PoliciesGetAllSortItem>>,
-        /// Sets `Usn`.
-        #[query("Usn")]
         usn: Option<i64>,
-        /// Sets `RepositoryId`.
-        #[query("RepositoryId")]
         repository_id: Option<::veeam_runtime::Uuid>,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
     }
-    /// `policiesGetExcludedItemsById`.
-    ///
-    /// `GET /api/v1/policies/{policyId}/excludedItems`
-    #[operation(
-        policies_get_excluded_items_by_id,
-        GET,
-        "/api/v1/policies/{policyId}/excludedItems",
-        "policiesGetExcludedItemsById"
-    )]
-    #[response(200u16, json, models::PolicyItemsPage)]
-    pub struct PoliciesGetExcludedItemsById<'a> {
-        #[path("policyId")]
-        policy_id: ::veeam_runtime::Uuid,
-        /// Sets `Offset`.
-        #[query("Offset")]
-        offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
-        limit: Option<i32>,
+    impl<'a> PoliciesGetAll<'a> {
         /// Sets `SearchPattern`.
-        #[query("SearchPattern", into)]
-        search_pattern: Option<String>,
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `VirtualMachineId`.
+        pub fn virtual_machine_id(
+            mut self,
+            virtual_machine_id: ::veeam_runtime::Uuid,
+        ) -> Self {
+            self.virtual_machine_id = Some(virtual_machine_id);
+            self
+        }
+        /// Sets `LastPolicySessionStatus`.
+        pub fn last_policy_session_status(
+            mut self,
+            last_policy_session_status: Vec<
+                models::PoliciesGetAllLastPolicySessionStatusItem,
+            >,
+        ) -> Self {
+            self.last_policy_session_status = Some(last_policy_session_status);
+            self
+        }
+        /// Sets `PolicyStatus`.
+        pub fn policy_status(
+            mut self,
+            policy_status: Vec<models::PoliciesGetAllPolicyStatusItem>,
+        ) -> Self {
+            self.policy_status = Some(policy_status);
+            self
+        }
         /// Sets `Sort`.
-        #[query("Sort", csv)]
+        pub fn sort(mut self, sort: Vec<models::PoliciesGetAllSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `Usn`.
+        pub fn usn(mut self, usn: i64) -> Self {
+            self.usn = Some(usn);
+            self
+        }
+        /// Sets `RepositoryId`.
+        pub fn repository_id(mut self, repository_id: ::veeam_runtime::Uuid) -> Self {
+            self.repository_id = Some(repository_id);
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for PoliciesGetAll<'a> {
+        type Output = models::PoliciesPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "policiesGetAll",
+                "/api/v1/policies",
+                true,
+            );
+            request.literal("/policies");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("VirtualMachineId", self.virtual_machine_id.as_ref());
+            request
+                .query_list(
+                    "LastPolicySessionStatus",
+                    self.last_policy_session_status.as_deref(),
+                    rt::ListStyle::Repeat,
+                );
+            request
+                .query_list(
+                    "PolicyStatus",
+                    self.policy_status.as_deref(),
+                    rt::ListStyle::Repeat,
+                );
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            request.query("Usn", self.usn.as_ref());
+            request.query("RepositoryId", self.repository_id.as_ref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        PoliciesGetAll { search_pattern, virtual_machine_id, last_policy_session_status,
+        policy_status, sort, usn, repository_id, offset, limit }
+    );
+    impl super::Client {
+        /// `policiesGetExcludedItemsById`.
+        ///
+        /// `GET /api/v1/policies/{policyId}/excludedItems`
+        pub fn policies_get_excluded_items_by_id(
+            &self,
+            policy_id: ::veeam_runtime::Uuid,
+        ) -> PoliciesGetExcludedItemsById<'_> {
+            PoliciesGetExcludedItemsById {
+                client: self,
+                policy_id,
+                offset: None,
+                limit: None,
+                search_pattern: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::policies_get_excluded_items_by_id`](super::Client::policies_get_excluded_items_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct PoliciesGetExcludedItemsById<'a> {
+        client: &'a super::Client,
+        policy_id: ::veeam_runtime::Uuid,
+        offset: Option<i32>,
+        limit: Option<i32>,
+        search_pattern: Option<String>,
         sort: Option<Vec<models::PoliciesGetExcludedItemsByIdSortItem>>,
     }
-    /// `policiesGetOneById`.
-    ///
-    /// `GET /api/v1/policies/{policyId}`
-    #[operation(
-        policies_get_one_by_id,
-        GET,
-        "/api/v1/policies/{policyId}",
-        "policiesGetOneById"
-    )]
-    #[response(200u16, json, models::Policy)]
+    impl<'a> PoliciesGetExcludedItemsById<'a> {
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(
+            mut self,
+            sort: Vec<models::PoliciesGetExcludedItemsByIdSortItem>,
+        ) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for PoliciesGetExcludedItemsById<'a> {
+        type Output = models::PolicyItemsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "policiesGetExcludedItemsById",
+                "/api/v1/policies/{policyId}/excludedItems",
+                true,
+            );
+            request.literal("/policies/");
+            request.segment(&self.policy_id);
+            request.literal("/excludedItems");
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        PoliciesGetExcludedItemsById { policy_id, offset, limit, search_pattern, sort }
+    );
+    impl super::Client {
+        /// `policiesGetOneById`.
+        ///
+        /// `GET /api/v1/policies/{policyId}`
+        pub fn policies_get_one_by_id(
+            &self,
+            policy_id: ::veeam_runtime::Uuid,
+        ) -> PoliciesGetOneById<'_> {
+            PoliciesGetOneById {
+                client: self,
+                policy_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::policies_get_one_by_id`](super::Client::policies_get_one_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct PoliciesGetOneById<'a> {
-        #[path("policyId")]
+        client: &'a super::Client,
         policy_id: ::veeam_runtime::Uuid,
     }
-    /// `policiesGetRegionsById`.
-    ///
-    /// `GET /api/v1/policies/{policyId}/regions`
-    #[operation(
-        policies_get_regions_by_id,
-        GET,
-        "/api/v1/policies/{policyId}/regions",
-        "policiesGetRegionsById"
-    )]
-    #[response(200u16, json, models::RegionsPage)]
+    impl<'a> rt::Operation<'a> for PoliciesGetOneById<'a> {
+        type Output = models::Policy;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "policiesGetOneById",
+                "/api/v1/policies/{policyId}",
+                true,
+            );
+            request.literal("/policies/");
+            request.segment(&self.policy_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(PoliciesGetOneById { policy_id });
+    impl super::Client {
+        /// `policiesGetRegionsById`.
+        ///
+        /// `GET /api/v1/policies/{policyId}/regions`
+        pub fn policies_get_regions_by_id(
+            &self,
+            policy_id: ::veeam_runtime::Uuid,
+        ) -> PoliciesGetRegionsById<'_> {
+            PoliciesGetRegionsById {
+                client: self,
+                policy_id,
+                search_pattern: None,
+                offset: None,
+                limit: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::policies_get_regions_by_id`](super::Client::policies_get_regions_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct PoliciesGetRegionsById<'a> {
-        #[path("policyId")]
+        client: &'a super::Client,
         policy_id: ::veeam_runtime::Uuid,
-        /// Sets `SearchPattern`.
-        #[query("SearchPattern", into)]
         search_pattern: Option<String>,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
-        /// Sets `Sort`.
-        #[query("Sort", csv)]
         sort: Option<Vec<models::PoliciesGetRegionsByIdSortItem>>,
     }
-    /// `policiesGetSelectedItemsById`.
-    ///
-    /// `GET /api/v1/policies/{policyId}/selectedItems`
-    #[operation(
-        policies_get_selected_items_by_id,
-        GET,
-        "/api/v1/policies/{policyId}/selectedItems",
-        "policiesGetSelectedItemsById"
-    )]
-    #[response(200u16, json, models::PolicyItemsPage)]
-    pub struct PoliciesGetSelectedItemsById<'a> {
-        #[path("policyId")]
-        policy_id: ::veeam_runtime::Uuid,
-        /// Sets `Offset`.
-        #[query("Offset")]
-        offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
-        limit: Option<i32>,
+    impl<'a> PoliciesGetRegionsById<'a> {
         /// Sets `SearchPattern`.
-        #[query("SearchPattern", into)]
-        search_pattern: Option<String>,
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
         /// Sets `Sort`.
-        #[query("Sort", csv)]
+        pub fn sort(
+            mut self,
+            sort: Vec<models::PoliciesGetRegionsByIdSortItem>,
+        ) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for PoliciesGetRegionsById<'a> {
+        type Output = models::RegionsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "policiesGetRegionsById",
+                "/api/v1/policies/{policyId}/regions",
+                true,
+            );
+            request.literal("/policies/");
+            request.segment(&self.policy_id);
+            request.literal("/regions");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        PoliciesGetRegionsById { policy_id, search_pattern, offset, limit, sort }
+    );
+    impl super::Client {
+        /// `policiesGetSelectedItemsById`.
+        ///
+        /// `GET /api/v1/policies/{policyId}/selectedItems`
+        pub fn policies_get_selected_items_by_id(
+            &self,
+            policy_id: ::veeam_runtime::Uuid,
+        ) -> PoliciesGetSelectedItemsById<'_> {
+            PoliciesGetSelectedItemsById {
+                client: self,
+                policy_id,
+                offset: None,
+                limit: None,
+                search_pattern: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::policies_get_selected_items_by_id`](super::Client::policies_get_selected_items_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct PoliciesGetSelectedItemsById<'a> {
+        client: &'a super::Client,
+        policy_id: ::veeam_runtime::Uuid,
+        offset: Option<i32>,
+        limit: Option<i32>,
+        search_pattern: Option<String>,
         sort: Option<Vec<models::PoliciesGetSelectedItemsByIdSortItem>>,
     }
-    /// `policyAlreadyStarted`.
-    ///
-    /// `GET /api/v1/problems/policyAlreadyStarted`
-    #[operation(
-        policy_already_started,
-        GET,
-        "/api/v1/problems/policyAlreadyStarted",
-        "policyAlreadyStarted"
-    )]
-    #[request(public, accept = "text/html", stream)]
-    #[response(200u16, download, rt::Download)]
-    pub struct PolicyAlreadyStarted<'a> {}
-    /// `policyOrderPriorityOfPolicies`.
-    ///
-    /// `POST /api/v1/policies/orderPriorities`
-    #[operation(
-        policy_order_priority_of_policies,
-        POST,
-        "/api/v1/policies/orderPriorities",
-        "policyOrderPriorityOfPolicies"
-    )]
-    #[response(200u16, json, ::veeam_runtime::json::Value)]
+    impl<'a> PoliciesGetSelectedItemsById<'a> {
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(
+            mut self,
+            sort: Vec<models::PoliciesGetSelectedItemsByIdSortItem>,
+        ) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for PoliciesGetSelectedItemsById<'a> {
+        type Output = models::PolicyItemsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "policiesGetSelectedItemsById",
+                "/api/v1/policies/{policyId}/selectedItems",
+                true,
+            );
+            request.literal("/policies/");
+            request.segment(&self.policy_id);
+            request.literal("/selectedItems");
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        PoliciesGetSelectedItemsById { policy_id, offset, limit, search_pattern, sort }
+    );
+    impl super::Client {
+        /// `policyAlreadyStarted`.
+        ///
+        /// `GET /api/v1/problems/policyAlreadyStarted`
+        pub fn policy_already_started(&self) -> PolicyAlreadyStarted<'_> {
+            PolicyAlreadyStarted {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::policy_already_started`](super::Client::policy_already_started): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct PolicyAlreadyStarted<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> PolicyAlreadyStarted<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for PolicyAlreadyStarted<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "policyAlreadyStarted",
+                "/api/v1/problems/policyAlreadyStarted",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/policyAlreadyStarted");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(PolicyAlreadyStarted {});
+    impl super::Client {
+        /// `policyOrderPriorityOfPolicies`.
+        ///
+        /// `POST /api/v1/policies/orderPriorities`
+        pub fn policy_order_priority_of_policies(
+            &self,
+            body: models::PoliciesPrioritySpec,
+        ) -> PolicyOrderPriorityOfPolicies<'_> {
+            PolicyOrderPriorityOfPolicies {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::policy_order_priority_of_policies`](super::Client::policy_order_priority_of_policies): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct PolicyOrderPriorityOfPolicies<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::PoliciesPrioritySpec,
     }
-    /// `recreateCertificate`.
-    ///
-    /// `POST /api/v1/settings/certificates/regenerate`
-    #[operation(
-        recreate_certificate,
-        POST,
-        "/api/v1/settings/certificates/regenerate",
-        "recreateCertificate"
-    )]
-    #[response(202u16)]
+    impl<'a> rt::Operation<'a> for PolicyOrderPriorityOfPolicies<'a> {
+        type Output = ::veeam_runtime::json::Value;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "policyOrderPriorityOfPolicies",
+                "/api/v1/policies/orderPriorities",
+                true,
+            );
+            request.literal("/policies/orderPriorities");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(PolicyOrderPriorityOfPolicies { body });
+    impl super::Client {
+        /// `recreateCertificate`.
+        ///
+        /// `POST /api/v1/settings/certificates/regenerate`
+        pub fn recreate_certificate(
+            &self,
+            body: models::CertificateRegenerateSpec,
+        ) -> RecreateCertificate<'_> {
+            RecreateCertificate {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::recreate_certificate`](super::Client::recreate_certificate): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct RecreateCertificate<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::CertificateRegenerateSpec,
     }
-    /// `removeLicense`.
-    ///
-    /// `DELETE /api/v1/licensing/license`
-    #[operation(remove_license, DELETE, "/api/v1/licensing/license", "removeLicense")]
-    #[response(204u16)]
-    pub struct RemoveLicense<'a> {}
-    /// `repositoriesGetAll`.
-    ///
-    /// `GET /api/v1/repositories`
-    #[operation(repositories_get_all, GET, "/api/v1/repositories", "repositoriesGetAll")]
-    #[response(200u16, json, models::RepositoriesPage)]
+    impl<'a> rt::Operation<'a> for RecreateCertificate<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "recreateCertificate",
+                "/api/v1/settings/certificates/regenerate",
+                true,
+            );
+            request.literal("/settings/certificates/regenerate");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(202u16)
+        }
+    }
+    rt::request_builder!(RecreateCertificate { body });
+    impl super::Client {
+        /// `removeLicense`.
+        ///
+        /// `DELETE /api/v1/licensing/license`
+        pub fn remove_license(&self) -> RemoveLicense<'_> {
+            RemoveLicense { client: self }
+        }
+    }
+    /// Request builder of [`Client::remove_license`](super::Client::remove_license): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct RemoveLicense<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for RemoveLicense<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
+                "removeLicense",
+                "/api/v1/licensing/license",
+                true,
+            );
+            request.literal("/licensing/license");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(RemoveLicense {});
+    impl super::Client {
+        /// `repositoriesGetAll`.
+        ///
+        /// `GET /api/v1/repositories`
+        pub fn repositories_get_all(&self) -> RepositoriesGetAll<'_> {
+            RepositoriesGetAll {
+                client: self,
+                search_pattern: None,
+                offset: None,
+                sort: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::repositories_get_all`](super::Client::repositories_get_all): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct RepositoriesGetAll<'a> {
-        /// Sets `SearchPattern`.
-        #[query("SearchPattern", into)]
+        client: &'a super::Client,
         search_pattern: Option<String>,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Sort`.
-        #[query("Sort", csv)]
         sort: Option<Vec<models::RepositoriesGetAllSortItem>>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
     }
-    /// `repositoriesGetOneById`.
-    ///
-    /// `GET /api/v1/repositories/{repositoryId}`
-    #[operation(
-        repositories_get_one_by_id,
-        GET,
-        "/api/v1/repositories/{repositoryId}",
-        "repositoriesGetOneById"
-    )]
-    #[response(200u16, json, models::Repository)]
+    impl<'a> RepositoriesGetAll<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::RepositoriesGetAllSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for RepositoriesGetAll<'a> {
+        type Output = models::RepositoriesPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "repositoriesGetAll",
+                "/api/v1/repositories",
+                true,
+            );
+            request.literal("/repositories");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(RepositoriesGetAll { search_pattern, offset, sort, limit });
+    impl super::Client {
+        /// `repositoriesGetOneById`.
+        ///
+        /// `GET /api/v1/repositories/{repositoryId}`
+        pub fn repositories_get_one_by_id(
+            &self,
+            repository_id: ::veeam_runtime::Uuid,
+        ) -> RepositoriesGetOneById<'_> {
+            RepositoriesGetOneById {
+                client: self,
+                repository_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::repositories_get_one_by_id`](super::Client::repositories_get_one_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct RepositoriesGetOneById<'a> {
-        #[path("repositoryId")]
+        client: &'a super::Client,
         repository_id: ::veeam_runtime::Uuid,
     }
-    /// `repositoryPasswordIsCorrect`.
-    ///
-    /// `POST /api/v1/repositories/{repositoryId}/checkPassword`
-    #[operation(
-        repository_password_is_correct,
-        POST,
-        "/api/v1/repositories/{repositoryId}/checkPassword",
-        "repositoryPasswordIsCorrect"
-    )]
-    #[response(200u16, json, models::RepositoryPasswordValidationResult)]
+    impl<'a> rt::Operation<'a> for RepositoriesGetOneById<'a> {
+        type Output = models::Repository;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "repositoriesGetOneById",
+                "/api/v1/repositories/{repositoryId}",
+                true,
+            );
+            request.literal("/repositories/");
+            request.segment(&self.repository_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(RepositoriesGetOneById { repository_id });
+    impl super::Client {
+        /// `repositoryPasswordIsCorrect`.
+        ///
+        /// `POST /api/v1/repositories/{repositoryId}/checkPassword`
+        pub fn repository_password_is_correct(
+            &self,
+            repository_id: ::veeam_runtime::Uuid,
+            body: models::RepositoryPasswordValidationSpec,
+        ) -> RepositoryPasswordIsCorrect<'_> {
+            RepositoryPasswordIsCorrect {
+                client: self,
+                repository_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::repository_password_is_correct`](super::Client::repository_password_is_correct): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct RepositoryPasswordIsCorrect<'a> {
-        #[path("repositoryId")]
+        client: &'a super::Client,
         repository_id: ::veeam_runtime::Uuid,
-        #[body(json)]
         body: models::RepositoryPasswordValidationSpec,
     }
-    /// `repositoryUsedByPolicy`.
-    ///
-    /// `GET /api/v1/problems/repositoryUsedByPolicy`
-    #[operation(
-        repository_used_by_policy,
-        GET,
-        "/api/v1/problems/repositoryUsedByPolicy",
-        "repositoryUsedByPolicy"
-    )]
-    #[request(public, accept = "text/html", stream)]
-    #[response(200u16, download, rt::Download)]
-    pub struct RepositoryUsedByPolicy<'a> {}
-    /// `repositoryValidateSettings`.
-    ///
-    /// `POST /api/v1/repositories/settings/validate`
-    #[operation(
-        repository_validate_settings,
-        POST,
-        "/api/v1/repositories/settings/validate",
-        "repositoryValidateSettings"
-    )]
-    #[response(200u16, json, Vec<models::ValidationMessage>)]
+    impl<'a> rt::Operation<'a> for RepositoryPasswordIsCorrect<'a> {
+        type Output = models::RepositoryPasswordValidationResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "repositoryPasswordIsCorrect",
+                "/api/v1/repositories/{repositoryId}/checkPassword",
+                true,
+            );
+            request.literal("/repositories/");
+            request.segment(&self.repository_id);
+            request.literal("/checkPassword");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(RepositoryPasswordIsCorrect { repository_id, body });
+    impl super::Client {
+        /// `repositoryUsedByPolicy`.
+        ///
+        /// `GET /api/v1/problems/repositoryUsedByPolicy`
+        pub fn repository_used_by_policy(&self) -> RepositoryUsedByPolicy<'_> {
+            RepositoryUsedByPolicy {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::repository_used_by_policy`](super::Client::repository_used_by_policy): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct RepositoryUsedByPolicy<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> RepositoryUsedByPolicy<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for RepositoryUsedByPolicy<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "repositoryUsedByPolicy",
+                "/api/v1/problems/repositoryUsedByPolicy",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/repositoryUsedByPolicy");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(RepositoryUsedByPolicy {});
+    impl super::Client {
+        /// `repositoryValidateSettings`.
+        ///
+        /// `POST /api/v1/repositories/settings/validate`
+        pub fn repository_validate_settings(
+            &self,
+            body: models::RepositoryCreateSpec,
+        ) -> RepositoryValidateSettings<'_> {
+            RepositoryValidateSettings {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::repository_validate_settings`](super::Client::repository_validate_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct RepositoryValidateSettings<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::RepositoryCreateSpec,
     }
-    /// `rescanAmazonAccount`.
-    ///
-    /// `POST /api/v1/accounts/amazon/{amazonAccountId}/rescan`
-    #[operation(
-        rescan_amazon_account,
-        POST,
-        "/api/v1/accounts/amazon/{amazonAccountId}/rescan",
-        "rescanAmazonAccount"
-    )]
-    #[response(202u16, json, models::SessionLink)]
+    impl<'a> rt::Operation<'a> for RepositoryValidateSettings<'a> {
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "repositoryValidateSettings",
+                "/api/v1/repositories/settings/validate",
+                true,
+            );
+            request.literal("/repositories/settings/validate");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(RepositoryValidateSettings { body });
+    impl super::Client {
+        /// `rescanAmazonAccount`.
+        ///
+        /// `POST /api/v1/accounts/amazon/{amazonAccountId}/rescan`
+        pub fn rescan_amazon_account(
+            &self,
+            amazon_account_id: ::veeam_runtime::Uuid,
+            body: models::RescanCloudAccountSpec,
+        ) -> RescanAmazonAccount<'_> {
+            RescanAmazonAccount {
+                client: self,
+                amazon_account_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::rescan_amazon_account`](super::Client::rescan_amazon_account): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct RescanAmazonAccount<'a> {
-        #[path("amazonAccountId")]
+        client: &'a super::Client,
         amazon_account_id: ::veeam_runtime::Uuid,
-        #[body(json)]
         body: models::RescanCloudAccountSpec,
     }
-    /// `rescanBucket`.
-    ///
-    /// `POST /api/v1/cloudInfrastructure/buckets/rescan/{amazonAccountId}`
-    #[operation(
-        rescan_bucket,
-        POST,
-        "/api/v1/cloudInfrastructure/buckets/rescan/{amazonAccountId}",
-        "rescanBucket"
-    )]
-    #[response(202u16, json, models::SessionLink)]
+    impl<'a> rt::Operation<'a> for RescanAmazonAccount<'a> {
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "rescanAmazonAccount",
+                "/api/v1/accounts/amazon/{amazonAccountId}/rescan",
+                true,
+            );
+            request.literal("/accounts/amazon/");
+            request.segment(&self.amazon_account_id);
+            request.literal("/rescan");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
+        }
+    }
+    rt::request_builder!(RescanAmazonAccount { amazon_account_id, body });
+    impl super::Client {
+        /// `rescanBucket`.
+        ///
+        /// `POST /api/v1/cloudInfrastructure/buckets/rescan/{amazonAccountId}`
+        pub fn rescan_bucket(
+            &self,
+            amazon_account_id: ::veeam_runtime::Uuid,
+        ) -> RescanBucket<'_> {
+            RescanBucket {
+                client: self,
+                amazon_account_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::rescan_bucket`](super::Client::rescan_bucket): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct RescanBucket<'a> {
-        #[path("amazonAccountId")]
+        client: &'a super::Client,
         amazon_account_id: ::veeam_runtime::Uuid,
     }
-    /// `rescanRepository`.
-    ///
-    /// `POST /api/v1/repositories/{repositoryId}/rescan`
-    #[operation(
-        rescan_repository,
-        POST,
-        "/api/v1/repositories/{repositoryId}/rescan",
-        "rescanRepository"
-    )]
-    #[response(202u16, json, models::SessionLink)]
+    impl<'a> rt::Operation<'a> for RescanBucket<'a> {
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "rescanBucket",
+                "/api/v1/cloudInfrastructure/buckets/rescan/{amazonAccountId}",
+                true,
+            );
+            request.literal("/cloudInfrastructure/buckets/rescan/");
+            request.segment(&self.amazon_account_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
+        }
+    }
+    rt::request_builder!(RescanBucket { amazon_account_id });
+    impl super::Client {
+        /// `rescanRepository`.
+        ///
+        /// `POST /api/v1/repositories/{repositoryId}/rescan`
+        pub fn rescan_repository(
+            &self,
+            repository_id: ::veeam_runtime::Uuid,
+        ) -> RescanRepository<'_> {
+            RescanRepository {
+                client: self,
+                repository_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::rescan_repository`](super::Client::rescan_repository): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct RescanRepository<'a> {
-        #[path("repositoryId")]
+        client: &'a super::Client,
         repository_id: ::veeam_runtime::Uuid,
     }
-    /// `resolveLicenseNotifications`.
-    ///
-    /// `POST /api/v1/licensing/alerts/resolve`
-    #[operation(
-        resolve_license_notifications,
-        POST,
-        "/api/v1/licensing/alerts/resolve",
-        "resolveLicenseNotifications"
-    )]
-    #[response(204u16)]
+    impl<'a> rt::Operation<'a> for RescanRepository<'a> {
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "rescanRepository",
+                "/api/v1/repositories/{repositoryId}/rescan",
+                true,
+            );
+            request.literal("/repositories/");
+            request.segment(&self.repository_id);
+            request.literal("/rescan");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
+        }
+    }
+    rt::request_builder!(RescanRepository { repository_id });
+    impl super::Client {
+        /// `resolveLicenseNotifications`.
+        ///
+        /// `POST /api/v1/licensing/alerts/resolve`
+        pub fn resolve_license_notifications(
+            &self,
+            body: models::ResolveNotificationsSpec,
+        ) -> ResolveLicenseNotifications<'_> {
+            ResolveLicenseNotifications {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::resolve_license_notifications`](super::Client::resolve_license_notifications): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ResolveLicenseNotifications<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::ResolveNotificationsSpec,
     }
-    /// `resourceNotFound`.
-    ///
-    /// `GET /api/v1/problems/resourceNotFound`
-    #[operation(
-        resource_not_found,
-        GET,
-        "/api/v1/problems/resourceNotFound",
-        "resourceNotFound"
-    )]
-    #[request(public, accept = "text/html", stream)]
-    #[response(200u16, download, rt::Download)]
-    pub struct ResourceNotFound<'a> {}
-    /// `restoreDisk`.
-    ///
-    /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreDisk`
-    #[operation(
-        restore_disk,
-        POST,
-        "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreDisk",
-        "restoreDisk"
-    )]
-    #[response(202u16, json, models::SessionLink)]
+    impl<'a> rt::Operation<'a> for ResolveLicenseNotifications<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "resolveLicenseNotifications",
+                "/api/v1/licensing/alerts/resolve",
+                true,
+            );
+            request.literal("/licensing/alerts/resolve");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(ResolveLicenseNotifications { body });
+    impl super::Client {
+        /// `resourceNotFound`.
+        ///
+        /// `GET /api/v1/problems/resourceNotFound`
+        pub fn resource_not_found(&self) -> ResourceNotFound<'_> {
+            ResourceNotFound { client: self }
+        }
+    }
+    /// Request builder of [`Client::resource_not_found`](super::Client::resource_not_found): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ResourceNotFound<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ResourceNotFound<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ResourceNotFound<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "resourceNotFound",
+                "/api/v1/problems/resourceNotFound",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/resourceNotFound");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ResourceNotFound {});
+    impl super::Client {
+        /// `restoreDisk`.
+        ///
+        /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreDisk`
+        pub fn restore_disk(
+            &self,
+            vm_restore_point_id: ::veeam_runtime::Uuid,
+            body: models::DiskBulkRestoreOptions,
+        ) -> RestoreDisk<'_> {
+            RestoreDisk {
+                client: self,
+                vm_restore_point_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::restore_disk`](super::Client::restore_disk): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct RestoreDisk<'a> {
-        #[path("vmRestorePointId")]
+        client: &'a super::Client,
         vm_restore_point_id: ::veeam_runtime::Uuid,
-        #[body(json)]
         body: models::DiskBulkRestoreOptions,
     }
-    /// `restorePointsGetAll`.
-    ///
-    /// `GET /api/v1/vmRestorePoints`
-    #[operation(
-        restore_points_get_all,
-        GET,
-        "/api/v1/vmRestorePoints",
-        "restorePointsGetAll"
-    )]
-    #[response(200u16, json, models::VmRestorePointsPage)]
+    impl<'a> rt::Operation<'a> for RestoreDisk<'a> {
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "restoreDisk",
+                "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreDisk",
+                true,
+            );
+            request.literal("/vmRestorePoints/");
+            request.segment(&self.vm_restore_point_id);
+            request.literal("/restoreDisk");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
+        }
+    }
+    rt::request_builder!(RestoreDisk { vm_restore_point_id, body });
+    impl super::Client {
+        /// `restorePointsGetAll`.
+        ///
+        /// `GET /api/v1/vmRestorePoints`
+        pub fn restore_points_get_all(&self) -> RestorePointsGetAll<'_> {
+            RestorePointsGetAll {
+                client: self,
+                virtual_machine_id: None,
+                offset: None,
+                limit: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::restore_points_get_all`](super::Client::restore_points_get_all): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct RestorePointsGetAll<'a> {
-        /// Sets `VirtualMachineId`.
-        #[query("VirtualMachineId")]
+        client: &'a super::Client,
         virtual_machine_id: Option<::veeam_runtime::Uuid>,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
-        /// Sets `Sort`.
-        #[query("Sort", csv)]
         sort: Option<Vec<models::RestorePointsGetAllSortItem>>,
     }
-    /// `restorePointsGetOneById`.
-    ///
-    /// `GET /api/v1/vmRestorePoints/{vmRestorePointId}`
-    #[operation(
-        restore_points_get_one_by_id,
-        GET,
-        "/api/v1/vmRestorePoints/{vmRestorePointId}",
-        "restorePointsGetOneById"
-    )]
-    #[response(200u16, json, models::VmRestorePoint)]
+    impl<'a> RestorePointsGetAll<'a> {
+        /// Sets `VirtualMachineId`.
+        pub fn virtual_machine_id(
+            mut self,
+            virtual_machine_id: ::veeam_runtime::Uuid,
+        ) -> Self {
+            self.virtual_machine_id = Some(virtual_machine_id);
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::RestorePointsGetAllSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for RestorePointsGetAll<'a> {
+        type Output = models::VmRestorePointsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "restorePointsGetAll",
+                "/api/v1/vmRestorePoints",
+                true,
+            );
+            request.literal("/vmRestorePoints");
+            request.query("VirtualMachineId", self.virtual_machine_id.as_ref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        RestorePointsGetAll { virtual_machine_id, offset, limit, sort }
+    );
+    impl super::Client {
+        /// `restorePointsGetOneById`.
+        ///
+        /// `GET /api/v1/vmRestorePoints/{vmRestorePointId}`
+        pub fn restore_points_get_one_by_id(
+            &self,
+            vm_restore_point_id: ::veeam_runtime::Uuid,
+        ) -> RestorePointsGetOneById<'_> {
+            RestorePointsGetOneById {
+                client: self,
+                vm_restore_point_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::restore_points_get_one_by_id`](super::Client::restore_points_get_one_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct RestorePointsGetOneById<'a> {
-        #[path("vmRestorePointId")]
+        client: &'a super::Client,
         vm_restore_point_id: ::veeam_runtime::Uuid,
     }
-    /// `restoreVm`.
-    ///
-    /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreVm`
-    #[operation(
-        restore_vm,
-        POST,
-        "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreVm",
-        "restoreVm"
-    )]
-    #[response(202u16, json, models::SessionLink)]
+    impl<'a> rt::Operation<'a> for RestorePointsGetOneById<'a> {
+        type Output = models::VmRestorePoint;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "restorePointsGetOneById",
+                "/api/v1/vmRestorePoints/{vmRestorePointId}",
+                true,
+            );
+            request.literal("/vmRestorePoints/");
+            request.segment(&self.vm_restore_point_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(RestorePointsGetOneById { vm_restore_point_id });
+    impl super::Client {
+        /// `restoreVm`.
+        ///
+        /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreVm`
+        pub fn restore_vm(
+            &self,
+            vm_restore_point_id: ::veeam_runtime::Uuid,
+            body: models::VirtualMachineRestoreOptions,
+        ) -> RestoreVm<'_> {
+            RestoreVm {
+                client: self,
+                vm_restore_point_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::restore_vm`](super::Client::restore_vm): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct RestoreVm<'a> {
-        #[path("vmRestorePointId")]
+        client: &'a super::Client,
         vm_restore_point_id: ::veeam_runtime::Uuid,
-        #[body(json)]
         body: models::VirtualMachineRestoreOptions,
     }
-    /// `saveEmailNotifications`.
-    ///
-    /// `POST /api/v1/settings/emailNotifications`
-    #[operation(
-        save_email_notifications,
-        POST,
-        "/api/v1/settings/emailNotifications",
-        "saveEmailNotifications"
-    )]
-    #[response(200u16, json, models::EmailNotifications)]
+    impl<'a> rt::Operation<'a> for RestoreVm<'a> {
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "restoreVm",
+                "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreVm",
+                true,
+            );
+            request.literal("/vmRestorePoints/");
+            request.segment(&self.vm_restore_point_id);
+            request.literal("/restoreVm");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
+        }
+    }
+    rt::request_builder!(RestoreVm { vm_restore_point_id, body });
+    impl super::Client {
+        /// `saveEmailNotifications`.
+        ///
+        /// `POST /api/v1/settings/emailNotifications`
+        pub fn save_email_notifications(
+            &self,
+            body: models::EmailNotifications,
+        ) -> SaveEmailNotifications<'_> {
+            SaveEmailNotifications {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::save_email_notifications`](super::Client::save_email_notifications): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct SaveEmailNotifications<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::EmailNotifications,
     }
-    /// `sendTestMessage`.
-    ///
-    /// `POST /api/v1/settings/emailNotifications/sendTestMessage`
-    #[operation(
-        send_test_message,
-        POST,
-        "/api/v1/settings/emailNotifications/sendTestMessage",
-        "sendTestMessage"
-    )]
-    #[response(200u16, json, models::EmailNotificationsTestResult)]
+    impl<'a> rt::Operation<'a> for SaveEmailNotifications<'a> {
+        type Output = models::EmailNotifications;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "saveEmailNotifications",
+                "/api/v1/settings/emailNotifications",
+                true,
+            );
+            request.literal("/settings/emailNotifications");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(SaveEmailNotifications { body });
+    impl super::Client {
+        /// `sendTestMessage`.
+        ///
+        /// `POST /api/v1/settings/emailNotifications/sendTestMessage`
+        pub fn send_test_message(
+            &self,
+            body: models::EmailNotifications,
+        ) -> SendTestMessage<'_> {
+            SendTestMessage {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::send_test_message`](super::Client::send_test_message): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct SendTestMessage<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::EmailNotifications,
     }
-    /// `serviceUnavailable`.
-    ///
-    /// `GET /api/v1/problems/serviceUnavailable`
-    #[operation(
-        service_unavailable,
-        GET,
-        "/api/v1/problems/serviceUnavailable",
-        "serviceUnavailable"
-    )]
-    #[request(public, accept = "text/html", stream)]
-    #[response(200u16, download, rt::Download)]
-    pub struct ServiceUnavailable<'a> {}
-    /// `setDateTimeSettings`.
-    ///
-    /// `POST /api/v1/settings/dateTime`
-    #[operation(
-        set_date_time_settings,
-        POST,
-        "/api/v1/settings/dateTime",
-        "setDateTimeSettings"
-    )]
-    #[response(200u16, json, models::DateTimeSettings)]
+    impl<'a> rt::Operation<'a> for SendTestMessage<'a> {
+        type Output = models::EmailNotificationsTestResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "sendTestMessage",
+                "/api/v1/settings/emailNotifications/sendTestMessage",
+                true,
+            );
+            request.literal("/settings/emailNotifications/sendTestMessage");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(SendTestMessage { body });
+    impl super::Client {
+        /// `serviceUnavailable`.
+        ///
+        /// `GET /api/v1/problems/serviceUnavailable`
+        pub fn service_unavailable(&self) -> ServiceUnavailable<'_> {
+            ServiceUnavailable { client: self }
+        }
+    }
+    /// Request builder of [`Client::service_unavailable`](super::Client::service_unavailable): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ServiceUnavailable<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ServiceUnavailable<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ServiceUnavailable<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "serviceUnavailable",
+                "/api/v1/problems/serviceUnavailable",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/serviceUnavailable");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ServiceUnavailable {});
+    impl super::Client {
+        /// `setDateTimeSettings`.
+        ///
+        /// `POST /api/v1/settings/dateTime`
+        pub fn set_date_time_settings(
+            &self,
+            body: models::DateTimeSettings,
+        ) -> SetDateTimeSettings<'_> {
+            SetDateTimeSettings {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::set_date_time_settings`](super::Client::set_date_time_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct SetDateTimeSettings<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::DateTimeSettings,
     }
-    /// `setDefaultDateTimeSettings`.
-    ///
-    /// `POST /api/v1/settings/dateTime/setDefault`
-    #[operation(
-        set_default_date_time_settings,
-        POST,
-        "/api/v1/settings/dateTime/setDefault",
-        "setDefaultDateTimeSettings"
-    )]
-    #[response(200u16, json, models::DateTimeSettings)]
-    pub struct SetDefaultDateTimeSettings<'a> {}
-    /// `setDefaultRetentionSettings`.
-    ///
-    /// `POST /api/v1/settings/retentionSettings/reset`
-    #[operation(
-        set_default_retention_settings,
-        POST,
-        "/api/v1/settings/retentionSettings/reset",
-        "setDefaultRetentionSettings"
-    )]
-    #[response(200u16, json, models::RetentionSettings)]
-    pub struct SetDefaultRetentionSettings<'a> {}
-    /// Sign out
-    ///
-    /// Revokes the current access token. Swagger operationId `SignOut`.
-    ///
-    /// `DELETE /api/v1/token`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
-    #[operation(sign_out, DELETE, "/api/v1/token", "signOut")]
-    #[request(ends_session)]
-    #[response(204u16)]
-    pub struct SignOut<'a> {}
-    /// `startFlr`.
-    ///
-    /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreFile`
-    #[operation(
-        start_flr,
-        POST,
-        "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreFile",
-        "startFlr"
-    )]
-    #[response(202u16, json, models::StartFlrResponse)]
+    impl<'a> rt::Operation<'a> for SetDateTimeSettings<'a> {
+        type Output = models::DateTimeSettings;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "setDateTimeSettings",
+                "/api/v1/settings/dateTime",
+                true,
+            );
+            request.literal("/settings/dateTime");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(SetDateTimeSettings { body });
+    impl super::Client {
+        /// `setDefaultDateTimeSettings`.
+        ///
+        /// `POST /api/v1/settings/dateTime/setDefault`
+        pub fn set_default_date_time_settings(&self) -> SetDefaultDateTimeSettings<'_> {
+            SetDefaultDateTimeSettings {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::set_default_date_time_settings`](super::Client::set_default_date_time_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct SetDefaultDateTimeSettings<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for SetDefaultDateTimeSettings<'a> {
+        type Output = models::DateTimeSettings;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "setDefaultDateTimeSettings",
+                "/api/v1/settings/dateTime/setDefault",
+                true,
+            );
+            request.literal("/settings/dateTime/setDefault");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(SetDefaultDateTimeSettings {});
+    impl super::Client {
+        /// `setDefaultRetentionSettings`.
+        ///
+        /// `POST /api/v1/settings/retentionSettings/reset`
+        pub fn set_default_retention_settings(&self) -> SetDefaultRetentionSettings<'_> {
+            SetDefaultRetentionSettings {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::set_default_retention_settings`](super::Client::set_default_retention_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct SetDefaultRetentionSettings<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for SetDefaultRetentionSettings<'a> {
+        type Output = models::RetentionSettings;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "setDefaultRetentionSettings",
+                "/api/v1/settings/retentionSettings/reset",
+                true,
+            );
+            request.literal("/settings/retentionSettings/reset");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(SetDefaultRetentionSettings {});
+    impl super::Client {
+        /// Sign out
+        ///
+        /// Revokes the current access token. Swagger operationId `SignOut`.
+        ///
+        /// `DELETE /api/v1/token`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
+        pub fn sign_out(&self) -> SignOut<'_> {
+            SignOut { client: self }
+        }
+    }
+    /// Request builder of [`Client::sign_out`](super::Client::sign_out): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct SignOut<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for SignOut<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
+                "signOut",
+                "/api/v1/token",
+                true,
+            );
+            request.effect(rt::Effect::EndsSession);
+            request.literal("/token");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(SignOut {});
+    impl super::Client {
+        /// `startFlr`.
+        ///
+        /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreFile`
+        pub fn start_flr(
+            &self,
+            vm_restore_point_id: ::veeam_runtime::Uuid,
+            body: models::FlrOptions,
+        ) -> StartFlr<'_> {
+            StartFlr {
+                client: self,
+                vm_restore_point_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::start_flr`](super::Client::start_flr): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct StartFlr<'a> {
-        #[path("vmRestorePointId")]
+        client: &'a super::Client,
         vm_restore_point_id: ::veeam_runtime::Uuid,
-        #[body(json)]
         body: models::FlrOptions,
     }
-    /// `startPolicy`.
-    ///
-    /// `POST /api/v1/policies/{policyId}/start`
-    #[operation(start_policy, POST, "/api/v1/policies/{policyId}/start", "startPolicy")]
-    #[response(202u16, json, models::SessionLink)]
+    impl<'a> rt::Operation<'a> for StartFlr<'a> {
+        type Output = models::StartFlrResponse;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "startFlr",
+                "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreFile",
+                true,
+            );
+            request.literal("/vmRestorePoints/");
+            request.segment(&self.vm_restore_point_id);
+            request.literal("/restoreFile");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
+        }
+    }
+    rt::request_builder!(StartFlr { vm_restore_point_id, body });
+    impl super::Client {
+        /// `startPolicy`.
+        ///
+        /// `POST /api/v1/policies/{policyId}/start`
+        pub fn start_policy(&self, policy_id: ::veeam_runtime::Uuid) -> StartPolicy<'_> {
+            StartPolicy {
+                client: self,
+                policy_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::start_policy`](super::Client::start_policy): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct StartPolicy<'a> {
-        #[path("policyId")]
+        client: &'a super::Client,
         policy_id: ::veeam_runtime::Uuid,
     }
-    /// `stopJob`.
-    ///
-    /// `POST /api/v1/sessions/{sessionId}/stop`
-    #[operation(stop_job, POST, "/api/v1/sessions/{sessionId}/stop", "stopJob")]
-    #[response(202u16)]
+    impl<'a> rt::Operation<'a> for StartPolicy<'a> {
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "startPolicy",
+                "/api/v1/policies/{policyId}/start",
+                true,
+            );
+            request.literal("/policies/");
+            request.segment(&self.policy_id);
+            request.literal("/start");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
+        }
+    }
+    rt::request_builder!(StartPolicy { policy_id });
+    impl super::Client {
+        /// `stopJob`.
+        ///
+        /// `POST /api/v1/sessions/{sessionId}/stop`
+        pub fn stop_job(&self, session_id: ::veeam_runtime::Uuid) -> StopJob<'_> {
+            StopJob {
+                client: self,
+                session_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::stop_job`](super::Client::stop_job): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct StopJob<'a> {
-        #[path("sessionId")]
+        client: &'a super::Client,
         session_id: ::veeam_runtime::Uuid,
     }
-    /// `stopPolicy`.
-    ///
-    /// `POST /api/v1/policies/{policyId}/stop`
-    #[operation(stop_policy, POST, "/api/v1/policies/{policyId}/stop", "stopPolicy")]
-    #[response(202u16)]
+    impl<'a> rt::Operation<'a> for StopJob<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "stopJob",
+                "/api/v1/sessions/{sessionId}/stop",
+                true,
+            );
+            request.literal("/sessions/");
+            request.segment(&self.session_id);
+            request.literal("/stop");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(202u16)
+        }
+    }
+    rt::request_builder!(StopJob { session_id });
+    impl super::Client {
+        /// `stopPolicy`.
+        ///
+        /// `POST /api/v1/policies/{policyId}/stop`
+        pub fn stop_policy(&self, policy_id: ::veeam_runtime::Uuid) -> StopPolicy<'_> {
+            StopPolicy {
+                client: self,
+                policy_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::stop_policy`](super::Client::stop_policy): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct StopPolicy<'a> {
-        #[path("policyId")]
+        client: &'a super::Client,
         policy_id: ::veeam_runtime::Uuid,
     }
-    /// `tag`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/tags/{tagId}`
-    #[operation(tag, GET, "/api/v1/cloudInfrastructure/tags/{tagId}", "tag")]
-    #[response(200u16, json, models::Tag)]
+    impl<'a> rt::Operation<'a> for StopPolicy<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "stopPolicy",
+                "/api/v1/policies/{policyId}/stop",
+                true,
+            );
+            request.literal("/policies/");
+            request.segment(&self.policy_id);
+            request.literal("/stop");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(202u16)
+        }
+    }
+    rt::request_builder!(StopPolicy { policy_id });
+    impl super::Client {
+        /// `tag`.
+        ///
+        /// `GET /api/v1/cloudInfrastructure/tags/{tagId}`
+        pub fn tag(&self, tag_id: ::veeam_runtime::Uuid) -> Tag<'_> {
+            Tag { client: self, tag_id }
+        }
+    }
+    /// Request builder of [`Client::tag`](super::Client::tag): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct Tag<'a> {
-        #[path("tagId")]
+        client: &'a super::Client,
         tag_id: ::veeam_runtime::Uuid,
     }
-    /// `tags`.
-    ///
-    /// `GET /api/v1/cloudInfrastructure/tags`
-    #[operation(tags, GET, "/api/v1/cloudInfrastructure/tags", "tags")]
-    #[response(200u16, json, models::TagsPage)]
+    impl<'a> rt::Operation<'a> for Tag<'a> {
+        type Output = models::Tag;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "tag",
+                "/api/v1/cloudInfrastructure/tags/{tagId}",
+                true,
+            );
+            request.literal("/cloudInfrastructure/tags/");
+            request.segment(&self.tag_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(Tag { tag_id });
+    impl super::Client {
+        /// `tags`.
+        ///
+        /// `GET /api/v1/cloudInfrastructure/tags`
+        pub fn tags(&self) -> Tags<'_> {
+            Tags {
+                client: self,
+                search_pattern: None,
+                offset: None,
+                limit: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::tags`](super::Client::tags): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct Tags<'a> {
-        /// Sets `SearchPattern`.
-        #[query("SearchPattern", into)]
+        client: &'a super::Client,
         search_pattern: Option<String>,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
-        /// Sets `Sort`.
-        #[query("Sort", csv)]
         sort: Option<Vec<models::TagsSortItem>>,
     }
-    /// `takeSnapshot`.
-    ///
-    /// `POST /api/v1/virtualMachines/{virtualMachineId}/takeSnapshot`
-    #[operation(
-        take_snapshot,
-        POST,
-        "/api/v1/virtualMachines/{virtualMachineId}/takeSnapshot",
-        "takeSnapshot"
-    )]
-    #[response(202u16, json, models::SessionLink)]
+    impl<'a> Tags<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::TagsSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for Tags<'a> {
+        type Output = models::TagsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "tags",
+                "/api/v1/cloudInfrastructure/tags",
+                true,
+            );
+            request.literal("/cloudInfrastructure/tags");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(Tags { search_pattern, offset, limit, sort });
+    impl super::Client {
+        /// `takeSnapshot`.
+        ///
+        /// `POST /api/v1/virtualMachines/{virtualMachineId}/takeSnapshot`
+        pub fn take_snapshot(
+            &self,
+            virtual_machine_id: ::veeam_runtime::Uuid,
+            body: models::VirtualMachineSnapshotSpec,
+        ) -> TakeSnapshot<'_> {
+            TakeSnapshot {
+                client: self,
+                virtual_machine_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::take_snapshot`](super::Client::take_snapshot): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct TakeSnapshot<'a> {
-        #[path("virtualMachineId")]
+        client: &'a super::Client,
         virtual_machine_id: ::veeam_runtime::Uuid,
-        #[body(json)]
         body: models::VirtualMachineSnapshotSpec,
     }
-    /// `test`.
-    ///
-    /// `POST /api/v1/test`
-    #[operation(test, POST, "/api/v1/test", "test")]
-    #[response(200u16, json, ::veeam_runtime::json::Value)]
-    pub struct Test<'a> {}
-    /// `unknownError`.
-    ///
-    /// `GET /api/v1/problems/unknownError`
-    #[operation(unknown_error, GET, "/api/v1/problems/unknownError", "unknownError")]
-    #[request(public, accept = "text/html", stream)]
-    #[response(200u16, download, rt::Download)]
-    pub struct UnknownError<'a> {}
-    /// `unsupportedApiVersion`.
-    ///
-    /// `GET /api/v1/problems/unsupportedApiVersion`
-    #[operation(
-        unsupported_api_version,
-        GET,
-        "/api/v1/problems/unsupportedApiVersion",
-        "unsupportedApiVersion"
-    )]
-    #[request(public, accept = "text/html", stream)]
-    #[response(200u16, download, rt::Download)]
-    pub struct UnsupportedApiVersion<'a> {}
-    /// `updateAmazonAccount`.
-    ///
-    /// `PUT /api/v1/accounts/amazon/{amazonAccountId}`
-    #[operation(
-        update_amazon_account,
-        PUT,
-        "/api/v1/accounts/amazon/{amazonAccountId}",
-        "updateAmazonAccount"
-    )]
-    #[response(200u16, json, models::AmazonAccount)]
+    impl<'a> rt::Operation<'a> for TakeSnapshot<'a> {
+        type Output = models::SessionLink;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "takeSnapshot",
+                "/api/v1/virtualMachines/{virtualMachineId}/takeSnapshot",
+                true,
+            );
+            request.literal("/virtualMachines/");
+            request.segment(&self.virtual_machine_id);
+            request.literal("/takeSnapshot");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(202u16)
+        }
+    }
+    rt::request_builder!(TakeSnapshot { virtual_machine_id, body });
+    impl super::Client {
+        /// `test`.
+        ///
+        /// `POST /api/v1/test`
+        pub fn test(&self) -> Test<'_> {
+            Test { client: self }
+        }
+    }
+    /// Request builder of [`Client::test`](super::Client::test): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct Test<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for Test<'a> {
+        type Output = ::veeam_runtime::json::Value;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(rt::POST, "test", "/api/v1/test", true);
+            request.literal("/test");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(Test {});
+    impl super::Client {
+        /// `unknownError`.
+        ///
+        /// `GET /api/v1/problems/unknownError`
+        pub fn unknown_error(&self) -> UnknownError<'_> {
+            UnknownError { client: self }
+        }
+    }
+    /// Request builder of [`Client::unknown_error`](super::Client::unknown_error): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct UnknownError<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> UnknownError<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for UnknownError<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "unknownError",
+                "/api/v1/problems/unknownError",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/unknownError");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(UnknownError {});
+    impl super::Client {
+        /// `unsupportedApiVersion`.
+        ///
+        /// `GET /api/v1/problems/unsupportedApiVersion`
+        pub fn unsupported_api_version(&self) -> UnsupportedApiVersion<'_> {
+            UnsupportedApiVersion {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::unsupported_api_version`](super::Client::unsupported_api_version): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct UnsupportedApiVersion<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> UnsupportedApiVersion<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for UnsupportedApiVersion<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "unsupportedApiVersion",
+                "/api/v1/problems/unsupportedApiVersion",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/unsupportedApiVersion");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(UnsupportedApiVersion {});
+    impl super::Client {
+        /// `updateAmazonAccount`.
+        ///
+        /// `PUT /api/v1/accounts/amazon/{amazonAccountId}`
+        pub fn update_amazon_account(
+            &self,
+            amazon_account_id: ::veeam_runtime::Uuid,
+            body: models::AmazonAccountUpdateSpec,
+        ) -> UpdateAmazonAccount<'_> {
+            UpdateAmazonAccount {
+                client: self,
+                amazon_account_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::update_amazon_account`](super::Client::update_amazon_account): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct UpdateAmazonAccount<'a> {
-        #[path("amazonAccountId")]
+        client: &'a super::Client,
         amazon_account_id: ::veeam_runtime::Uuid,
-        #[body(json)]
         body: models::AmazonAccountUpdateSpec,
     }
-    /// `updatePolicy`.
-    ///
-    /// `PUT /api/v1/policies/{policyId}`
-    #[operation(update_policy, PUT, "/api/v1/policies/{policyId}", "updatePolicy")]
-    #[response(200u16, json, models::Policy)]
+    impl<'a> rt::Operation<'a> for UpdateAmazonAccount<'a> {
+        type Output = models::AmazonAccount;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
+                "updateAmazonAccount",
+                "/api/v1/accounts/amazon/{amazonAccountId}",
+                true,
+            );
+            request.literal("/accounts/amazon/");
+            request.segment(&self.amazon_account_id);
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(UpdateAmazonAccount { amazon_account_id, body });
+    impl super::Client {
+        /// `updatePolicy`.
+        ///
+        /// `PUT /api/v1/policies/{policyId}`
+        pub fn update_policy(
+            &self,
+            policy_id: ::veeam_runtime::Uuid,
+            body: models::Policy,
+        ) -> UpdatePolicy<'_> {
+            UpdatePolicy {
+                client: self,
+                policy_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::update_policy`](super::Client::update_policy): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct UpdatePolicy<'a> {
-        #[path("policyId")]
+        client: &'a super::Client,
         policy_id: ::veeam_runtime::Uuid,
-        #[body(json)]
         body: models::Policy,
     }
-    /// `updateRegionSettings`.
-    ///
-    /// `PUT /api/v1/settings/regions/{regionId}`
-    #[operation(
-        update_region_settings,
-        PUT,
-        "/api/v1/settings/regions/{regionId}",
-        "updateRegionSettings"
-    )]
-    #[response(200u16, json, models::RegionSettings)]
+    impl<'a> rt::Operation<'a> for UpdatePolicy<'a> {
+        type Output = models::Policy;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
+                "updatePolicy",
+                "/api/v1/policies/{policyId}",
+                true,
+            );
+            request.literal("/policies/");
+            request.segment(&self.policy_id);
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(UpdatePolicy { policy_id, body });
+    impl super::Client {
+        /// `updateRegionSettings`.
+        ///
+        /// `PUT /api/v1/settings/regions/{regionId}`
+        pub fn update_region_settings(
+            &self,
+            region_id: ::veeam_runtime::Uuid,
+            body: models::RegionSettings,
+        ) -> UpdateRegionSettings<'_> {
+            UpdateRegionSettings {
+                client: self,
+                region_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::update_region_settings`](super::Client::update_region_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct UpdateRegionSettings<'a> {
-        #[path("regionId")]
+        client: &'a super::Client,
         region_id: ::veeam_runtime::Uuid,
-        #[body(json)]
         body: models::RegionSettings,
     }
-    /// `updateRepository`.
-    ///
-    /// `PUT /api/v1/repositories/{repositoryId}`
-    #[operation(
-        update_repository,
-        PUT,
-        "/api/v1/repositories/{repositoryId}",
-        "updateRepository"
-    )]
-    #[response(200u16, json, models::Repository)]
+    impl<'a> rt::Operation<'a> for UpdateRegionSettings<'a> {
+        type Output = models::RegionSettings;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
+                "updateRegionSettings",
+                "/api/v1/settings/regions/{regionId}",
+                true,
+            );
+            request.literal("/settings/regions/");
+            request.segment(&self.region_id);
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(UpdateRegionSettings { region_id, body });
+    impl super::Client {
+        /// `updateRepository`.
+        ///
+        /// `PUT /api/v1/repositories/{repositoryId}`
+        pub fn update_repository(
+            &self,
+            repository_id: ::veeam_runtime::Uuid,
+            body: models::RepositoryUpdateSpec,
+        ) -> UpdateRepository<'_> {
+            UpdateRepository {
+                client: self,
+                repository_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::update_repository`](super::Client::update_repository): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct UpdateRepository<'a> {
-        #[path("repositoryId")]
+        client: &'a super::Client,
         repository_id: ::veeam_runtime::Uuid,
-        #[body(json)]
         body: models::RepositoryUpdateSpec,
     }
-    /// `updateRetentionSettings`.
-    ///
-    /// `POST /api/v1/settings/retentionSettings`
-    #[operation(
-        update_retention_settings,
-        POST,
-        "/api/v1/settings/retentionSettings",
-        "updateRetentionSettings"
-    )]
-    #[response(200u16, json, models::RetentionSettings)]
+    impl<'a> rt::Operation<'a> for UpdateRepository<'a> {
+        type Output = models::Repository;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
+                "updateRepository",
+                "/api/v1/repositories/{repositoryId}",
+                true,
+            );
+            request.literal("/repositories/");
+            request.segment(&self.repository_id);
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(UpdateRepository { repository_id, body });
+    impl super::Client {
+        /// `updateRetentionSettings`.
+        ///
+        /// `POST /api/v1/settings/retentionSettings`
+        pub fn update_retention_settings(
+            &self,
+            body: models::RetentionSettings,
+        ) -> UpdateRetentionSettings<'_> {
+            UpdateRetentionSettings {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::update_retention_settings`](super::Client::update_retention_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct UpdateRetentionSettings<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::RetentionSettings,
     }
-    /// `updateServiceAccountSettings`.
-    ///
-    /// `PUT /api/v1/settings/serviceAccount`
-    #[operation(
-        update_service_account_settings,
-        PUT,
-        "/api/v1/settings/serviceAccount",
-        "updateServiceAccountSettings"
-    )]
-    #[response(200u16, json, models::ServiceAccountSettings)]
+    impl<'a> rt::Operation<'a> for UpdateRetentionSettings<'a> {
+        type Output = models::RetentionSettings;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "updateRetentionSettings",
+                "/api/v1/settings/retentionSettings",
+                true,
+            );
+            request.literal("/settings/retentionSettings");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(UpdateRetentionSettings { body });
+    impl super::Client {
+        /// `updateServiceAccountSettings`.
+        ///
+        /// `PUT /api/v1/settings/serviceAccount`
+        pub fn update_service_account_settings(
+            &self,
+            body: models::ServiceAccountSettings,
+        ) -> UpdateServiceAccountSettings<'_> {
+            UpdateServiceAccountSettings {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::update_service_account_settings`](super::Client::update_service_account_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct UpdateServiceAccountSettings<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::ServiceAccountSettings,
     }
-    /// Modify credentials record
-    ///
-    /// Modifies an SMTP server credentials record. A `description` left out is set to `null`.
-    /// Swagger operationId `UpdateStandardAccount`.
-    ///
-    /// `PUT /api/v1/accounts/standard/{standardAccountId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_smtp_account.html>
-    #[operation(
-        update_standard_account,
-        PUT,
-        "/api/v1/accounts/standard/{standardAccountId}",
-        "updateStandardAccount"
-    )]
-    #[response(200u16, json, models::StandardAccount)]
+    impl<'a> rt::Operation<'a> for UpdateServiceAccountSettings<'a> {
+        type Output = models::ServiceAccountSettings;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
+                "updateServiceAccountSettings",
+                "/api/v1/settings/serviceAccount",
+                true,
+            );
+            request.literal("/settings/serviceAccount");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(UpdateServiceAccountSettings { body });
+    impl super::Client {
+        /// Modify credentials record
+        ///
+        /// Modifies an SMTP server credentials record. A `description` left out is set to `null`.
+        /// Swagger operationId `UpdateStandardAccount`.
+        ///
+        /// `PUT /api/v1/accounts/standard/{standardAccountId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_smtp_account.html>
+        pub fn update_standard_account(
+            &self,
+            standard_account_id: ::veeam_runtime::Uuid,
+            body: models::StandardAccountUpdateSpec,
+        ) -> UpdateStandardAccount<'_> {
+            UpdateStandardAccount {
+                client: self,
+                standard_account_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::update_standard_account`](super::Client::update_standard_account): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct UpdateStandardAccount<'a> {
-        #[path("standardAccountId")]
+        client: &'a super::Client,
         standard_account_id: ::veeam_runtime::Uuid,
-        #[body(json)]
         body: models::StandardAccountUpdateSpec,
     }
-    /// `updateUser`.
-    ///
-    /// `PUT /api/v1/users/{userId}`
-    #[operation(update_user, PUT, "/api/v1/users/{userId}", "updateUser")]
-    #[response(200u16, json, models::User)]
+    impl<'a> rt::Operation<'a> for UpdateStandardAccount<'a> {
+        type Output = models::StandardAccount;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
+                "updateStandardAccount",
+                "/api/v1/accounts/standard/{standardAccountId}",
+                true,
+            );
+            request.literal("/accounts/standard/");
+            request.segment(&self.standard_account_id);
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(UpdateStandardAccount { standard_account_id, body });
+    impl super::Client {
+        /// `updateUser`.
+        ///
+        /// `PUT /api/v1/users/{userId}`
+        pub fn update_user(
+            &self,
+            user_id: impl ::std::convert::Into<String>,
+            body: models::UserUpdateSpec,
+        ) -> UpdateUser<'_> {
+            UpdateUser {
+                client: self,
+                user_id: ::std::convert::Into::into(user_id),
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::update_user`](super::Client::update_user): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct UpdateUser<'a> {
-        #[path("userId", into)]
+        client: &'a super::Client,
         user_id: String,
-        #[body(json)]
         body: models::UserUpdateSpec,
     }
-    /// `uploadCertificate`.
-    ///
-    /// `POST /api/v1/settings/certificates/upload`
-    #[operation(
-        upload_certificate,
-        POST,
-        "/api/v1/settings/certificates/upload",
-        "uploadCertificate"
-    )]
-    #[response(202u16)]
+    impl<'a> rt::Operation<'a> for UpdateUser<'a> {
+        type Output = models::User;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
+                "updateUser",
+                "/api/v1/users/{userId}",
+                true,
+            );
+            request.literal("/users/");
+            request.segment(&self.user_id);
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(UpdateUser { user_id, body });
+    impl super::Client {
+        /// `uploadCertificate`.
+        ///
+        /// `POST /api/v1/settings/certificates/upload`
+        pub fn upload_certificate(
+            &self,
+            certificate_file: ::veeam_runtime::client::Upload,
+            certificate_password: impl ::std::convert::Into<String>,
+        ) -> UploadCertificate<'_> {
+            UploadCertificate {
+                client: self,
+                certificate_file,
+                certificate_password: ::std::convert::Into::into(certificate_password),
+            }
+        }
+    }
+    /// Request builder of [`Client::upload_certificate`](super::Client::upload_certificate): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct UploadCertificate<'a> {
-        #[part("certificateFile")]
+        client: &'a super::Client,
         certificate_file: ::veeam_runtime::client::Upload,
-        #[part("certificatePassword", into, redacted)]
         certificate_password: String,
     }
-    /// `userStatus`.
-    ///
-    /// `GET /api/v1/userStatus`
-    #[operation(user_status, GET, "/api/v1/userStatus", "userStatus")]
-    #[response(200u16, json, models::UserStatus)]
-    pub struct UserStatus<'a> {}
-    /// `usersGetAll`.
-    ///
-    /// `GET /api/v1/users`
-    #[operation(users_get_all, GET, "/api/v1/users", "usersGetAll")]
-    #[response(200u16, json, models::UsersPage)]
+    impl<'a> rt::Operation<'a> for UploadCertificate<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "uploadCertificate",
+                "/api/v1/settings/certificates/upload",
+                true,
+            );
+            request.literal("/settings/certificates/upload");
+            request.part("certificateFile", &self.certificate_file);
+            request.part("certificatePassword", &self.certificate_password);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(202u16)
+        }
+    }
+    rt::request_builder!(
+        UploadCertificate { certificate_file, certificate_password = redacted }
+    );
+    impl super::Client {
+        /// `userStatus`.
+        ///
+        /// `GET /api/v1/userStatus`
+        pub fn user_status(&self) -> UserStatus<'_> {
+            UserStatus { client: self }
+        }
+    }
+    /// Request builder of [`Client::user_status`](super::Client::user_status): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct UserStatus<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for UserStatus<'a> {
+        type Output = models::UserStatus;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "userStatus",
+                "/api/v1/userStatus",
+                true,
+            );
+            request.literal("/userStatus");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(UserStatus {});
+    impl super::Client {
+        /// `usersGetAll`.
+        ///
+        /// `GET /api/v1/users`
+        pub fn users_get_all(&self) -> UsersGetAll<'_> {
+            UsersGetAll {
+                client: self,
+                search_pattern: None,
+                sort: None,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::users_get_all`](super::Client::users_get_all): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct UsersGetAll<'a> {
-        /// Sets `SearchPattern`.
-        #[query("SearchPattern", into)]
+        client: &'a super::Client,
         search_pattern: Option<String>,
-        /// Sets `Sort`.
-        #[query("Sort", list)]
         sort: Option<Vec<models::UsersGetAllSortItem>>,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
     }
-    /// `usersGetByName`.
-    ///
-    /// `GET /api/v1/users/{userId}`
-    #[operation(users_get_by_name, GET, "/api/v1/users/{userId}", "usersGetByName")]
-    #[response(200u16, json, models::User)]
+    impl<'a> UsersGetAll<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::UsersGetAllSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for UsersGetAll<'a> {
+        type Output = models::UsersPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "usersGetAll",
+                "/api/v1/users",
+                true,
+            );
+            request.literal("/users");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(UsersGetAll { search_pattern, sort, offset, limit });
+    impl super::Client {
+        /// `usersGetByName`.
+        ///
+        /// `GET /api/v1/users/{userId}`
+        pub fn users_get_by_name(
+            &self,
+            user_id: impl ::std::convert::Into<String>,
+        ) -> UsersGetByName<'_> {
+            UsersGetByName {
+                client: self,
+                user_id: ::std::convert::Into::into(user_id),
+            }
+        }
+    }
+    /// Request builder of [`Client::users_get_by_name`](super::Client::users_get_by_name): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct UsersGetByName<'a> {
-        #[path("userId", into)]
+        client: &'a super::Client,
         user_id: String,
     }
-    /// `validate`.
-    ///
-    /// `POST /api/v1/policies/validate`
-    #[operation(validate, POST, "/api/v1/policies/validate", "validate")]
-    #[response(200u16, json, Vec<models::ValidationMessage>)]
+    impl<'a> rt::Operation<'a> for UsersGetByName<'a> {
+        type Output = models::User;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "usersGetByName",
+                "/api/v1/users/{userId}",
+                true,
+            );
+            request.literal("/users/");
+            request.segment(&self.user_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(UsersGetByName { user_id });
+    impl super::Client {
+        /// `validate`.
+        ///
+        /// `POST /api/v1/policies/validate`
+        pub fn validate(&self, body: models::PolicySpec) -> Validate<'_> {
+            Validate { client: self, body }
+        }
+    }
+    /// Request builder of [`Client::validate`](super::Client::validate): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct Validate<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::PolicySpec,
     }
-    /// `validateAmazonAccountName`.
-    ///
-    /// `POST /api/v1/accounts/amazon/validateName`
-    #[operation(
-        validate_amazon_account_name,
-        POST,
-        "/api/v1/accounts/amazon/validateName",
-        "validateAmazonAccountName"
-    )]
-    #[response(200u16, json, Vec<models::ValidationMessage>)]
+    impl<'a> rt::Operation<'a> for Validate<'a> {
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "validate",
+                "/api/v1/policies/validate",
+                true,
+            );
+            request.literal("/policies/validate");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(Validate { body });
+    impl super::Client {
+        /// `validateAmazonAccountName`.
+        ///
+        /// `POST /api/v1/accounts/amazon/validateName`
+        pub fn validate_amazon_account_name(
+            &self,
+            body: models::AmazonAccountNameValidationSpec,
+        ) -> ValidateAmazonAccountName<'_> {
+            ValidateAmazonAccountName {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::validate_amazon_account_name`](super::Client::validate_amazon_account_name): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ValidateAmazonAccountName<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::AmazonAccountNameValidationSpec,
     }
-    /// `validateDeleteAmazonAccount`.
-    ///
-    /// `POST /api/v1/accounts/amazon/{amazonAccountId}/validateDelete`
-    #[operation(
-        validate_delete_amazon_account,
-        POST,
-        "/api/v1/accounts/amazon/{amazonAccountId}/validateDelete",
-        "validateDeleteAmazonAccount"
-    )]
-    #[response(200u16, json, Vec<models::ValidationMessage>)]
+    impl<'a> rt::Operation<'a> for ValidateAmazonAccountName<'a> {
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "validateAmazonAccountName",
+                "/api/v1/accounts/amazon/validateName",
+                true,
+            );
+            request.literal("/accounts/amazon/validateName");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ValidateAmazonAccountName { body });
+    impl super::Client {
+        /// `validateDeleteAmazonAccount`.
+        ///
+        /// `POST /api/v1/accounts/amazon/{amazonAccountId}/validateDelete`
+        pub fn validate_delete_amazon_account(
+            &self,
+            amazon_account_id: ::veeam_runtime::Uuid,
+        ) -> ValidateDeleteAmazonAccount<'_> {
+            ValidateDeleteAmazonAccount {
+                client: self,
+                amazon_account_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::validate_delete_amazon_account`](super::Client::validate_delete_amazon_account): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ValidateDeleteAmazonAccount<'a> {
-        #[path("amazonAccountId")]
+        client: &'a super::Client,
         amazon_account_id: ::veeam_runtime::Uuid,
     }
-    /// `validateDescription`.
-    ///
-    /// `POST /api/v1/users/validateDescription`
-    #[operation(
-        validate_description,
-        POST,
-        "/api/v1/users/validateDescription",
-        "validateDescription"
-    )]
-    #[response(200u16, json, Vec<models::ValidationMessage>)]
+    impl<'a> rt::Operation<'a> for ValidateDeleteAmazonAccount<'a> {
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "validateDeleteAmazonAccount",
+                "/api/v1/accounts/amazon/{amazonAccountId}/validateDelete",
+                true,
+            );
+            request.literal("/accounts/amazon/");
+            request.segment(&self.amazon_account_id);
+            request.literal("/validateDelete");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ValidateDeleteAmazonAccount { amazon_account_id });
+    impl super::Client {
+        /// `validateDescription`.
+        ///
+        /// `POST /api/v1/users/validateDescription`
+        pub fn validate_description(
+            &self,
+            body: models::UserDescriptionValidationSpec,
+        ) -> ValidateDescription<'_> {
+            ValidateDescription {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::validate_description`](super::Client::validate_description): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ValidateDescription<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::UserDescriptionValidationSpec,
     }
-    /// `validateName`.
-    ///
-    /// `POST /api/v1/users/validateName`
-    #[operation(validate_name, POST, "/api/v1/users/validateName", "validateName")]
-    #[response(200u16, json, Vec<models::ValidationMessage>)]
+    impl<'a> rt::Operation<'a> for ValidateDescription<'a> {
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "validateDescription",
+                "/api/v1/users/validateDescription",
+                true,
+            );
+            request.literal("/users/validateDescription");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ValidateDescription { body });
+    impl super::Client {
+        /// `validateName`.
+        ///
+        /// `POST /api/v1/users/validateName`
+        pub fn validate_name(
+            &self,
+            body: models::UserNameValidationSpec,
+        ) -> ValidateName<'_> {
+            ValidateName { client: self, body }
+        }
+    }
+    /// Request builder of [`Client::validate_name`](super::Client::validate_name): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ValidateName<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::UserNameValidationSpec,
     }
-    /// `validatePassword`.
-    ///
-    /// `POST /api/v1/users/validatePassword`
-    #[operation(
-        validate_password,
-        POST,
-        "/api/v1/users/validatePassword",
-        "validatePassword"
-    )]
-    #[response(200u16, json, Vec<models::ValidationMessage>)]
+    impl<'a> rt::Operation<'a> for ValidateName<'a> {
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "validateName",
+                "/api/v1/users/validateName",
+                true,
+            );
+            request.literal("/users/validateName");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ValidateName { body });
+    impl super::Client {
+        /// `validatePassword`.
+        ///
+        /// `POST /api/v1/users/validatePassword`
+        pub fn validate_password(
+            &self,
+            body: models::UserPasswordValidationSpec,
+        ) -> ValidatePassword<'_> {
+            ValidatePassword {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::validate_password`](super::Client::validate_password): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ValidatePassword<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::UserPasswordValidationSpec,
     }
-    /// `validateRestoreDisk`.
-    ///
-    /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreDisk`
-    #[operation(
-        validate_restore_disk,
-        POST,
-        "/api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreDisk",
-        "validateRestoreDisk"
-    )]
-    #[response(200u16, json, Vec<models::ValidationMessage>)]
+    impl<'a> rt::Operation<'a> for ValidatePassword<'a> {
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "validatePassword",
+                "/api/v1/users/validatePassword",
+                true,
+            );
+            request.literal("/users/validatePassword");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ValidatePassword { body });
+    impl super::Client {
+        /// `validateRestoreDisk`.
+        ///
+        /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreDisk`
+        pub fn validate_restore_disk(
+            &self,
+            vm_restore_point_id: ::veeam_runtime::Uuid,
+            body: models::DiskBulkRestoreOptions,
+        ) -> ValidateRestoreDisk<'_> {
+            ValidateRestoreDisk {
+                client: self,
+                vm_restore_point_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::validate_restore_disk`](super::Client::validate_restore_disk): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ValidateRestoreDisk<'a> {
-        #[path("vmRestorePointId")]
+        client: &'a super::Client,
         vm_restore_point_id: ::veeam_runtime::Uuid,
-        #[body(json)]
         body: models::DiskBulkRestoreOptions,
     }
-    /// `validateRestoreVm`.
-    ///
-    /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreVm`
-    #[operation(
-        validate_restore_vm,
-        POST,
-        "/api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreVm",
-        "validateRestoreVm"
-    )]
-    #[response(200u16, json, Vec<models::ValidationMessage>)]
+    impl<'a> rt::Operation<'a> for ValidateRestoreDisk<'a> {
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "validateRestoreDisk",
+                "/api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreDisk",
+                true,
+            );
+            request.literal("/vmRestorePoints/");
+            request.segment(&self.vm_restore_point_id);
+            request.literal("/validateRestoreDisk");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ValidateRestoreDisk { vm_restore_point_id, body });
+    impl super::Client {
+        /// `validateRestoreVm`.
+        ///
+        /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreVm`
+        pub fn validate_restore_vm(
+            &self,
+            vm_restore_point_id: ::veeam_runtime::Uuid,
+            body: models::VirtualMachineRestoreOptions,
+        ) -> ValidateRestoreVm<'_> {
+            ValidateRestoreVm {
+                client: self,
+                vm_restore_point_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::validate_restore_vm`](super::Client::validate_restore_vm): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ValidateRestoreVm<'a> {
-        #[path("vmRestorePointId")]
+        client: &'a super::Client,
         vm_restore_point_id: ::veeam_runtime::Uuid,
-        #[body(json)]
         body: models::VirtualMachineRestoreOptions,
     }
-    /// `validateS3Endpoint`.
-    ///
-    /// `GET /api/v1/amazonConnections/{amazonConnectionId}/validateS3endpoint`
-    #[operation(
-        validate_s3_endpoint,
-        GET,
-        "/api/v1/amazonConnections/{amazonConnectionId}/validateS3endpoint",
-        "validateS3Endpoint"
-    )]
-    #[response(200u16, json, models::CloudSubnetS3EndpointValidationResult)]
+    impl<'a> rt::Operation<'a> for ValidateRestoreVm<'a> {
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "validateRestoreVm",
+                "/api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreVm",
+                true,
+            );
+            request.literal("/vmRestorePoints/");
+            request.segment(&self.vm_restore_point_id);
+            request.literal("/validateRestoreVm");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ValidateRestoreVm { vm_restore_point_id, body });
+    impl super::Client {
+        /// `validateS3Endpoint`.
+        ///
+        /// `GET /api/v1/amazonConnections/{amazonConnectionId}/validateS3endpoint`
+        pub fn validate_s3_endpoint(
+            &self,
+            amazon_connection_id: ::veeam_runtime::Uuid,
+            subnet_id: impl ::std::convert::Into<String>,
+        ) -> ValidateS3Endpoint<'_> {
+            ValidateS3Endpoint {
+                client: self,
+                amazon_connection_id,
+                subnet_id: ::std::convert::Into::into(subnet_id),
+            }
+        }
+    }
+    /// Request builder of [`Client::validate_s3_endpoint`](super::Client::validate_s3_endpoint): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ValidateS3Endpoint<'a> {
-        #[path("amazonConnectionId")]
+        client: &'a super::Client,
         amazon_connection_id: ::veeam_runtime::Uuid,
-        #[query("subnetId", into)]
         subnet_id: String,
     }
-    /// Validate credentials record name
-    ///
-    /// Checks a record name before it is used. Returns the problems found; an empty list presumably means the
-    /// name can be used (not stated by the docs). Swagger operationId `ValidateStandardAccountName`.
-    ///
-    /// `POST /api/v1/accounts/standard/validateName`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_smtp_account_name.html>
-    #[operation(
-        validate_standard_account_name,
-        POST,
-        "/api/v1/accounts/standard/validateName",
-        "validateStandardAccountName"
-    )]
-    #[response(200u16, json, Vec<models::ValidationMessage>)]
+    impl<'a> rt::Operation<'a> for ValidateS3Endpoint<'a> {
+        type Output = models::CloudSubnetS3EndpointValidationResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "validateS3Endpoint",
+                "/api/v1/amazonConnections/{amazonConnectionId}/validateS3endpoint",
+                true,
+            );
+            request.literal("/amazonConnections/");
+            request.segment(&self.amazon_connection_id);
+            request.literal("/validateS3endpoint");
+            request.query("subnetId", Some(&self.subnet_id));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ValidateS3Endpoint { amazon_connection_id, subnet_id });
+    impl super::Client {
+        /// Validate credentials record name
+        ///
+        /// Checks a record name before it is used. Returns the problems found; an empty list presumably means the
+        /// name can be used (not stated by the docs). Swagger operationId `ValidateStandardAccountName`.
+        ///
+        /// `POST /api/v1/accounts/standard/validateName`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_smtp_account_name.html>
+        pub fn validate_standard_account_name(
+            &self,
+            body: models::StandardAccountNameValidationSpec,
+        ) -> ValidateStandardAccountName<'_> {
+            ValidateStandardAccountName {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::validate_standard_account_name`](super::Client::validate_standard_account_name): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ValidateStandardAccountName<'a> {
-        #[body(json)]
+        client: &'a super::Client,
         body: models::StandardAccountNameValidationSpec,
     }
-    /// `validationError`.
-    ///
-    /// `GET /api/v1/problems/validationError`
-    #[operation(
-        validation_error,
-        GET,
-        "/api/v1/problems/validationError",
-        "validationError"
-    )]
-    #[request(public, accept = "text/html", stream)]
-    #[response(200u16, download, rt::Download)]
-    pub struct ValidationError<'a> {}
-    /// `virtualMachineById`.
-    ///
-    /// `GET /api/v1/virtualMachines/{virtualMachineId}`
-    #[operation(
-        virtual_machine_by_id,
-        GET,
-        "/api/v1/virtualMachines/{virtualMachineId}",
-        "virtualMachineById"
-    )]
-    #[response(200u16, json, models::VirtualMachine)]
+    impl<'a> rt::Operation<'a> for ValidateStandardAccountName<'a> {
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "validateStandardAccountName",
+                "/api/v1/accounts/standard/validateName",
+                true,
+            );
+            request.literal("/accounts/standard/validateName");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ValidateStandardAccountName { body });
+    impl super::Client {
+        /// `validationError`.
+        ///
+        /// `GET /api/v1/problems/validationError`
+        pub fn validation_error(&self) -> ValidationError<'_> {
+            ValidationError { client: self }
+        }
+    }
+    /// Request builder of [`Client::validation_error`](super::Client::validation_error): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ValidationError<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ValidationError<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ValidationError<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "validationError",
+                "/api/v1/problems/validationError",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/validationError");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ValidationError {});
+    impl super::Client {
+        /// `virtualMachineById`.
+        ///
+        /// `GET /api/v1/virtualMachines/{virtualMachineId}`
+        pub fn virtual_machine_by_id(
+            &self,
+            virtual_machine_id: ::veeam_runtime::Uuid,
+        ) -> VirtualMachineById<'_> {
+            VirtualMachineById {
+                client: self,
+                virtual_machine_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::virtual_machine_by_id`](super::Client::virtual_machine_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct VirtualMachineById<'a> {
-        #[path("virtualMachineId")]
+        client: &'a super::Client,
         virtual_machine_id: ::veeam_runtime::Uuid,
     }
-    /// `virtualMachines`.
-    ///
-    /// `GET /api/v1/virtualMachines`
-    #[operation(virtual_machines, GET, "/api/v1/virtualMachines", "virtualMachines")]
-    #[response(200u16, json, models::VirtualMachinesPage)]
+    impl<'a> rt::Operation<'a> for VirtualMachineById<'a> {
+        type Output = models::VirtualMachine;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "virtualMachineById",
+                "/api/v1/virtualMachines/{virtualMachineId}",
+                true,
+            );
+            request.literal("/virtualMachines/");
+            request.segment(&self.virtual_machine_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(VirtualMachineById { virtual_machine_id });
+    impl super::Client {
+        /// `virtualMachines`.
+        ///
+        /// `GET /api/v1/virtualMachines`
+        pub fn virtual_machines(&self) -> VirtualMachines<'_> {
+            VirtualMachines {
+                client: self,
+                search_pattern: None,
+                offset: None,
+                limit: None,
+                sort: None,
+                protection_status: None,
+                buckup_destination: None,
+                backup_state: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::virtual_machines`](super::Client::virtual_machines): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct VirtualMachines<'a> {
-        /// Sets `SearchPattern`.
-        #[query("SearchPattern", into)]
+        client: &'a super::Client,
         search_pattern: Option<String>,
-        /// Sets `Offset`.
-        #[query("Offset")]
         offset: Option<i32>,
-        /// Sets `Limit`.
-        #[query("Limit")]
         limit: Option<i32>,
-        /// Sets `Sort`.
-        #[query("Sort", csv)]
         sort: Option<Vec<models::VirtualMachinesSortItem>>,
-        /// Sets `ProtectionStatus`.
-        #[query("ProtectionStatus", list)]
         protection_status: Option<Vec<models::VirtualMachinesProtectionStatusItem>>,
-        /// Sets `BuckupDestination`.
-        #[query("BuckupDestination", list)]
         buckup_destination: Option<Vec<models::VirtualMachinesBuckupDestinationItem>>,
-        /// Sets `BackupState`.
-        #[query("BackupState")]
         backup_state: Option<models::VirtualMachinesBackupState>,
     }
-    /// `vmRestorePointsGetDefaultNetworkSettings`.
-    ///
-    /// `GET /api/v1/vmRestorePoints/{vmRestorePointId}/defaultNetworkSettings`
-    #[operation(
-        vm_restore_points_get_default_network_settings,
-        GET,
-        "/api/v1/vmRestorePoints/{vmRestorePointId}/defaultNetworkSettings",
-        "vmRestorePointsGetDefaultNetworkSettings"
-    )]
-    #[response(200u16, json, models::VmRestorePointDefaultNetworkSettings)]
+    impl<'a> VirtualMachines<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::VirtualMachinesSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `ProtectionStatus`.
+        pub fn protection_status(
+            mut self,
+            protection_status: Vec<models::VirtualMachinesProtectionStatusItem>,
+        ) -> Self {
+            self.protection_status = Some(protection_status);
+            self
+        }
+        /// Sets `BuckupDestination`.
+        pub fn buckup_destination(
+            mut self,
+            buckup_destination: Vec<models::VirtualMachinesBuckupDestinationItem>,
+        ) -> Self {
+            self.buckup_destination = Some(buckup_destination);
+            self
+        }
+        /// Sets `BackupState`.
+        pub fn backup_state(
+            mut self,
+            backup_state: models::VirtualMachinesBackupState,
+        ) -> Self {
+            self.backup_state = Some(backup_state);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for VirtualMachines<'a> {
+        type Output = models::VirtualMachinesPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "virtualMachines",
+                "/api/v1/virtualMachines",
+                true,
+            );
+            request.literal("/virtualMachines");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            request
+                .query_list(
+                    "ProtectionStatus",
+                    self.protection_status.as_deref(),
+                    rt::ListStyle::Repeat,
+                );
+            request
+                .query_list(
+                    "BuckupDestination",
+                    self.buckup_destination.as_deref(),
+                    rt::ListStyle::Repeat,
+                );
+            request.query("BackupState", self.backup_state.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        VirtualMachines { search_pattern, offset, limit, sort, protection_status,
+        buckup_destination, backup_state }
+    );
+    impl super::Client {
+        /// `vmRestorePointsGetDefaultNetworkSettings`.
+        ///
+        /// `GET /api/v1/vmRestorePoints/{vmRestorePointId}/defaultNetworkSettings`
+        pub fn vm_restore_points_get_default_network_settings(
+            &self,
+            vm_restore_point_id: ::veeam_runtime::Uuid,
+        ) -> VmRestorePointsGetDefaultNetworkSettings<'_> {
+            VmRestorePointsGetDefaultNetworkSettings {
+                client: self,
+                vm_restore_point_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::vm_restore_points_get_default_network_settings`](super::Client::vm_restore_points_get_default_network_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct VmRestorePointsGetDefaultNetworkSettings<'a> {
-        #[path("vmRestorePointId")]
+        client: &'a super::Client,
         vm_restore_point_id: ::veeam_runtime::Uuid,
     }
+    impl<'a> rt::Operation<'a> for VmRestorePointsGetDefaultNetworkSettings<'a> {
+        type Output = models::VmRestorePointDefaultNetworkSettings;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "vmRestorePointsGetDefaultNetworkSettings",
+                "/api/v1/vmRestorePoints/{vmRestorePointId}/defaultNetworkSettings",
+                true,
+            );
+            request.literal("/vmRestorePoints/");
+            request.segment(&self.vm_restore_point_id);
+            request.literal("/defaultNetworkSettings");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        VmRestorePointsGetDefaultNetworkSettings { vm_restore_point_id }
+    );
 }

@@ -187,1836 +187,4986 @@ impl Client {
             .await
     }
 }
-/// Request builders, one per operation; the client's method of each is written by the
-/// runtime's `requests` attribute from the builder's declaration.
-#[::veeam_runtime::client::requests(error = models::Error, base = "/api")]
+/// The operations: for each, the client's method, its request builder (setters for what is
+/// optional), the request it sends and how its response reads.
 pub mod requests {
     #[allow(unused_imports)]
     use ::veeam_runtime::client as rt;
     #[allow(unused_imports)]
     use crate::enterprise_manager::models;
-    /// Add a VM or container to a job
-    ///
-    /// `POST /api/jobs/{jobId}/includes`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_includes.html>
-    #[operation(add_job_include, POST, "/api/jobs/{jobId}/includes", "addJobInclude")]
-    #[response(202u16, body, models::Task)]
+    impl super::Client {
+        /// Add a VM or container to a job
+        ///
+        /// `POST /api/jobs/{jobId}/includes`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_includes.html>
+        pub fn add_job_include(
+            &self,
+            job_id: ::veeam_runtime::Uuid,
+            body: models::CreateObjectInJobSpec,
+        ) -> AddJobInclude<'_> {
+            AddJobInclude {
+                client: self,
+                job_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::add_job_include`](super::Client::add_job_include): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct AddJobInclude<'a> {
-        #[path("jobId")]
+        client: &'a super::Client,
         job_id: ::veeam_runtime::Uuid,
-        #[body(json, xml)]
         body: models::CreateObjectInJobSpec,
     }
-    /// Clone a job
-    ///
-    /// Creates a copy of the job on the same backup server. The finished task links the new job
-    /// (`Rel="Related"`): `related_id()` of the task `wait_for_task` returns.
-    ///
-    /// `POST /api/jobs/{jobId}?action=clone`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionclone.html>
-    #[operation(clone_job, POST, "/api/jobs/{jobId}", "cloneJob")]
-    #[response(202u16, body, models::Task)]
+    impl<'a> rt::Operation<'a> for AddJobInclude<'a> {
+        type Output = models::Task;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "addJobInclude",
+                "/api/jobs/{jobId}/includes",
+                true,
+            );
+            request.literal("/jobs/");
+            request.segment(&self.job_id);
+            request.literal("/includes");
+            match self
+                .client
+                .transport
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
+            {
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
+                _ => request.json_body(&self.body)?,
+            }
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
+        }
+    }
+    rt::request_builder!(AddJobInclude { job_id, body });
+    impl super::Client {
+        /// Clone a job
+        ///
+        /// Creates a copy of the job on the same backup server. The finished task links the new job
+        /// (`Rel="Related"`): `related_id()` of the task `wait_for_task` returns.
+        ///
+        /// `POST /api/jobs/{jobId}?action=clone`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionclone.html>
+        pub fn clone_job(
+            &self,
+            job_id: ::veeam_runtime::Uuid,
+            body: models::JobCloneSpec,
+        ) -> CloneJob<'_> {
+            CloneJob {
+                client: self,
+                job_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::clone_job`](super::Client::clone_job): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct CloneJob<'a> {
-        #[path("jobId")]
+        client: &'a super::Client,
         job_id: ::veeam_runtime::Uuid,
-        #[query("action", fixed = "clone")]
-        action: (),
-        #[body(json, xml)]
         body: models::JobCloneSpec,
     }
-    /// Connect a backup server
-    ///
-    /// Connects a backup server to Enterprise Manager. The server answers `202 Accepted` with a `Task`
-    /// to poll. (The page's example shows `201 Success`; the documented contract is 202.)
-    ///
-    /// `POST /api/backupServers?action=create`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html>
-    #[operation(
-        connect_backup_server,
-        POST,
-        "/api/backupServers",
-        "connectBackupServer"
-    )]
-    #[response(202u16, body, models::Task)]
+    impl<'a> rt::Operation<'a> for CloneJob<'a> {
+        type Output = models::Task;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "cloneJob",
+                "/api/jobs/{jobId}",
+                true,
+            );
+            request.literal("/jobs/");
+            request.segment(&self.job_id);
+            request.query("action", Some("clone"));
+            match self
+                .client
+                .transport
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
+            {
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
+                _ => request.json_body(&self.body)?,
+            }
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
+        }
+    }
+    rt::request_builder!(CloneJob { job_id, body });
+    impl super::Client {
+        /// Connect a backup server
+        ///
+        /// Connects a backup server to Enterprise Manager. The server answers `202 Accepted` with a `Task`
+        /// to poll. (The page's example shows `201 Success`; the documented contract is 202.)
+        ///
+        /// `POST /api/backupServers?action=create`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html>
+        pub fn connect_backup_server(
+            &self,
+            body: models::BackupServerSpec,
+        ) -> ConnectBackupServer<'_> {
+            ConnectBackupServer {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::connect_backup_server`](super::Client::connect_backup_server): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ConnectBackupServer<'a> {
-        #[query("action", fixed = "create")]
-        action: (),
-        #[body(json, xml)]
+        client: &'a super::Client,
         body: models::BackupServerSpec,
     }
-    /// Add an account
-    ///
-    /// `POST /api/security/accounts`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html>
-    #[operation(create_account, POST, "/api/security/accounts", "createAccount")]
-    #[response(201u16)]
+    impl<'a> rt::Operation<'a> for ConnectBackupServer<'a> {
+        type Output = models::Task;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "connectBackupServer",
+                "/api/backupServers",
+                true,
+            );
+            request.literal("/backupServers");
+            request.query("action", Some("create"));
+            match self
+                .client
+                .transport
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
+            {
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
+                _ => request.json_body(&self.body)?,
+            }
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
+        }
+    }
+    rt::request_builder!(ConnectBackupServer { body });
+    impl super::Client {
+        /// Add an account
+        ///
+        /// `POST /api/security/accounts`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html>
+        pub fn create_account(
+            &self,
+            body: models::EnterpriseAccountCreateSpec,
+        ) -> CreateAccount<'_> {
+            CreateAccount {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::create_account`](super::Client::create_account): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct CreateAccount<'a> {
-        #[body(json, xml)]
+        client: &'a super::Client,
         body: models::EnterpriseAccountCreateSpec,
     }
-    /// Create a password
-    ///
-    /// Creates a password on the backup server. The server answers `202 Accepted` with a `Task`.
-    /// (The page's example shows `201 Created`; the documented contract is 202.)
-    ///
-    /// `POST /api/backupServers/{backupServerId}/passwords?action=create`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers_id_passwords.html>
-    #[operation(
-        create_password,
-        POST,
-        "/api/backupServers/{backupServerId}/passwords",
-        "createPassword"
-    )]
-    #[response(202u16, body, models::Task)]
+    impl<'a> rt::Operation<'a> for CreateAccount<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "createAccount",
+                "/api/security/accounts",
+                true,
+            );
+            request.literal("/security/accounts");
+            match self
+                .client
+                .transport
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
+            {
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
+                _ => request.json_body(&self.body)?,
+            }
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(201u16)
+        }
+    }
+    rt::request_builder!(CreateAccount { body });
+    impl super::Client {
+        /// Create a password
+        ///
+        /// Creates a password on the backup server. The server answers `202 Accepted` with a `Task`.
+        /// (The page's example shows `201 Created`; the documented contract is 202.)
+        ///
+        /// `POST /api/backupServers/{backupServerId}/passwords?action=create`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers_id_passwords.html>
+        pub fn create_password(
+            &self,
+            backup_server_id: ::veeam_runtime::Uuid,
+            body: models::PasswordKeyInfoSpec,
+        ) -> CreatePassword<'_> {
+            CreatePassword {
+                client: self,
+                backup_server_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::create_password`](super::Client::create_password): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct CreatePassword<'a> {
-        #[path("backupServerId")]
+        client: &'a super::Client,
         backup_server_id: ::veeam_runtime::Uuid,
-        #[query("action", fixed = "create")]
-        action: (),
-        #[body(json, xml)]
         body: models::PasswordKeyInfoSpec,
     }
-    /// Delete an account
-    ///
-    /// `DELETE /api/security/accounts/{accountId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_security_accounts_id.html>
-    #[operation(
-        delete_account,
-        DELETE,
-        "/api/security/accounts/{accountId}",
-        "deleteAccount"
-    )]
-    #[response(204u16)]
+    impl<'a> rt::Operation<'a> for CreatePassword<'a> {
+        type Output = models::Task;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "createPassword",
+                "/api/backupServers/{backupServerId}/passwords",
+                true,
+            );
+            request.literal("/backupServers/");
+            request.segment(&self.backup_server_id);
+            request.literal("/passwords");
+            request.query("action", Some("create"));
+            match self
+                .client
+                .transport
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
+            {
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
+                _ => request.json_body(&self.body)?,
+            }
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
+        }
+    }
+    rt::request_builder!(CreatePassword { backup_server_id, body });
+    impl super::Client {
+        /// Delete an account
+        ///
+        /// `DELETE /api/security/accounts/{accountId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_security_accounts_id.html>
+        pub fn delete_account(
+            &self,
+            account_id: ::veeam_runtime::Uuid,
+        ) -> DeleteAccount<'_> {
+            DeleteAccount {
+                client: self,
+                account_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::delete_account`](super::Client::delete_account): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct DeleteAccount<'a> {
-        #[path("accountId")]
+        client: &'a super::Client,
         account_id: ::veeam_runtime::Uuid,
     }
-    /// Disconnect a backup server
-    ///
-    /// `DELETE /api/backupServers/{backupServerId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_backupservers_id.html>
-    #[operation(
-        delete_backup_server,
-        DELETE,
-        "/api/backupServers/{backupServerId}",
-        "deleteBackupServer"
-    )]
-    #[response(204u16)]
+    impl<'a> rt::Operation<'a> for DeleteAccount<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
+                "deleteAccount",
+                "/api/security/accounts/{accountId}",
+                true,
+            );
+            request.literal("/security/accounts/");
+            request.segment(&self.account_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(DeleteAccount { account_id });
+    impl super::Client {
+        /// Disconnect a backup server
+        ///
+        /// `DELETE /api/backupServers/{backupServerId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_backupservers_id.html>
+        pub fn delete_backup_server(
+            &self,
+            backup_server_id: ::veeam_runtime::Uuid,
+        ) -> DeleteBackupServer<'_> {
+            DeleteBackupServer {
+                client: self,
+                backup_server_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::delete_backup_server`](super::Client::delete_backup_server): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct DeleteBackupServer<'a> {
-        #[path("backupServerId")]
+        client: &'a super::Client,
         backup_server_id: ::veeam_runtime::Uuid,
     }
-    /// Remove an object from a job
-    ///
-    /// `DELETE /api/jobs/{jobId}/includes/{includeId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_jobs_id_includes_id.html>
-    #[operation(
-        delete_job_include,
-        DELETE,
-        "/api/jobs/{jobId}/includes/{includeId}",
-        "deleteJobInclude"
-    )]
-    #[response(202u16, body, models::Task)]
+    impl<'a> rt::Operation<'a> for DeleteBackupServer<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
+                "deleteBackupServer",
+                "/api/backupServers/{backupServerId}",
+                true,
+            );
+            request.literal("/backupServers/");
+            request.segment(&self.backup_server_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(DeleteBackupServer { backup_server_id });
+    impl super::Client {
+        /// Remove an object from a job
+        ///
+        /// `DELETE /api/jobs/{jobId}/includes/{includeId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_jobs_id_includes_id.html>
+        pub fn delete_job_include(
+            &self,
+            job_id: ::veeam_runtime::Uuid,
+            include_id: ::veeam_runtime::Uuid,
+        ) -> DeleteJobInclude<'_> {
+            DeleteJobInclude {
+                client: self,
+                job_id,
+                include_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::delete_job_include`](super::Client::delete_job_include): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct DeleteJobInclude<'a> {
-        #[path("jobId")]
+        client: &'a super::Client,
         job_id: ::veeam_runtime::Uuid,
-        #[path("includeId")]
         include_id: ::veeam_runtime::Uuid,
     }
-    /// Delete a password
-    ///
-    /// A password used by a job cannot be deleted; remove it from the job first.
-    ///
-    /// `DELETE /api/backupServers/{backupServerId}/passwords/{passwordId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_backupservers_id_passwords_id.html>
-    #[operation(
-        delete_password,
-        DELETE,
-        "/api/backupServers/{backupServerId}/passwords/{passwordId}",
-        "deletePassword"
-    )]
-    #[response(204u16)]
+    impl<'a> rt::Operation<'a> for DeleteJobInclude<'a> {
+        type Output = models::Task;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
+                "deleteJobInclude",
+                "/api/jobs/{jobId}/includes/{includeId}",
+                true,
+            );
+            request.literal("/jobs/");
+            request.segment(&self.job_id);
+            request.literal("/includes/");
+            request.segment(&self.include_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
+        }
+    }
+    rt::request_builder!(DeleteJobInclude { job_id, include_id });
+    impl super::Client {
+        /// Delete a password
+        ///
+        /// A password used by a job cannot be deleted; remove it from the job first.
+        ///
+        /// `DELETE /api/backupServers/{backupServerId}/passwords/{passwordId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_backupservers_id_passwords_id.html>
+        pub fn delete_password(
+            &self,
+            backup_server_id: ::veeam_runtime::Uuid,
+            password_id: ::veeam_runtime::Uuid,
+        ) -> DeletePassword<'_> {
+            DeletePassword {
+                client: self,
+                backup_server_id,
+                password_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::delete_password`](super::Client::delete_password): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct DeletePassword<'a> {
-        #[path("backupServerId")]
+        client: &'a super::Client,
         backup_server_id: ::veeam_runtime::Uuid,
-        #[path("passwordId")]
         password_id: ::veeam_runtime::Uuid,
     }
-    /// Delete a task
-    ///
-    /// `DELETE /api/tasks/{taskId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_task_id.html>
-    #[operation(delete_task, DELETE, "/api/tasks/{taskId}", "deleteTask")]
-    #[response(204u16)]
+    impl<'a> rt::Operation<'a> for DeletePassword<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
+                "deletePassword",
+                "/api/backupServers/{backupServerId}/passwords/{passwordId}",
+                true,
+            );
+            request.literal("/backupServers/");
+            request.segment(&self.backup_server_id);
+            request.literal("/passwords/");
+            request.segment(&self.password_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(DeletePassword { backup_server_id, password_id });
+    impl super::Client {
+        /// Delete a task
+        ///
+        /// `DELETE /api/tasks/{taskId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_task_id.html>
+        pub fn delete_task(
+            &self,
+            task_id: impl ::std::convert::Into<String>,
+        ) -> DeleteTask<'_> {
+            DeleteTask {
+                client: self,
+                task_id: ::std::convert::Into::into(task_id),
+            }
+        }
+    }
+    /// Request builder of [`Client::delete_task`](super::Client::delete_task): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct DeleteTask<'a> {
-        #[path("taskId", into)]
+        client: &'a super::Client,
         task_id: String,
     }
-    /// Edit backup server settings
-    ///
-    /// `PUT /api/backupServers/{backupServerId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html>
-    #[operation(
-        edit_backup_server,
-        PUT,
-        "/api/backupServers/{backupServerId}",
-        "editBackupServer"
-    )]
-    #[response(204u16)]
+    impl<'a> rt::Operation<'a> for DeleteTask<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
+                "deleteTask",
+                "/api/tasks/{taskId}",
+                true,
+            );
+            request.literal("/tasks/");
+            request.segment(&self.task_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(DeleteTask { task_id });
+    impl super::Client {
+        /// Edit backup server settings
+        ///
+        /// `PUT /api/backupServers/{backupServerId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html>
+        pub fn edit_backup_server(
+            &self,
+            backup_server_id: ::veeam_runtime::Uuid,
+            body: models::BackupServerEditSpec,
+        ) -> EditBackupServer<'_> {
+            EditBackupServer {
+                client: self,
+                backup_server_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::edit_backup_server`](super::Client::edit_backup_server): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct EditBackupServer<'a> {
-        #[path("backupServerId")]
+        client: &'a super::Client,
         backup_server_id: ::veeam_runtime::Uuid,
-        #[body(json, xml)]
         body: models::BackupServerEditSpec,
     }
-    /// Edit a password hint
-    ///
-    /// `PUT /api/backupServers/{backupServerId}/passwords/{passwordId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html>
-    #[operation(
-        edit_password,
-        PUT,
-        "/api/backupServers/{backupServerId}/passwords/{passwordId}",
-        "editPassword"
-    )]
-    #[response(204u16)]
+    impl<'a> rt::Operation<'a> for EditBackupServer<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
+                "editBackupServer",
+                "/api/backupServers/{backupServerId}",
+                true,
+            );
+            request.literal("/backupServers/");
+            request.segment(&self.backup_server_id);
+            match self
+                .client
+                .transport
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
+            {
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
+                _ => request.json_body(&self.body)?,
+            }
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(EditBackupServer { backup_server_id, body });
+    impl super::Client {
+        /// Edit a password hint
+        ///
+        /// `PUT /api/backupServers/{backupServerId}/passwords/{passwordId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html>
+        pub fn edit_password(
+            &self,
+            backup_server_id: ::veeam_runtime::Uuid,
+            password_id: ::veeam_runtime::Uuid,
+            body: models::PasswordKeyInfoEditSpec,
+        ) -> EditPassword<'_> {
+            EditPassword {
+                client: self,
+                backup_server_id,
+                password_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::edit_password`](super::Client::edit_password): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct EditPassword<'a> {
-        #[path("backupServerId")]
+        client: &'a super::Client,
         backup_server_id: ::veeam_runtime::Uuid,
-        #[path("passwordId")]
         password_id: ::veeam_runtime::Uuid,
-        #[body(json, xml)]
         body: models::PasswordKeyInfoEditSpec,
     }
-    /// Get an account reference
-    ///
-    /// `GET /api/security/accounts/{accountId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts_id.html>
-    #[operation(get_account, GET, "/api/security/accounts/{accountId}", "getAccount")]
-    #[response(200u16, body, models::EntityRef)]
+    impl<'a> rt::Operation<'a> for EditPassword<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
+                "editPassword",
+                "/api/backupServers/{backupServerId}/passwords/{passwordId}",
+                true,
+            );
+            request.literal("/backupServers/");
+            request.segment(&self.backup_server_id);
+            request.literal("/passwords/");
+            request.segment(&self.password_id);
+            match self
+                .client
+                .transport
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
+            {
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
+                _ => request.json_body(&self.body)?,
+            }
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(EditPassword { backup_server_id, password_id, body });
+    impl super::Client {
+        /// Get an account reference
+        ///
+        /// `GET /api/security/accounts/{accountId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts_id.html>
+        pub fn get_account(&self, account_id: ::veeam_runtime::Uuid) -> GetAccount<'_> {
+            GetAccount {
+                client: self,
+                account_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_account`](super::Client::get_account): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetAccount<'a> {
-        #[path("accountId")]
+        client: &'a super::Client,
         account_id: ::veeam_runtime::Uuid,
     }
-    /// Get an account
-    ///
-    /// `GET /api/security/accounts/{accountId}?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts_id.html>
-    #[operation(
-        get_account_entity,
-        GET,
-        "/api/security/accounts/{accountId}",
-        "getAccountEntity"
-    )]
-    #[response(200u16, body, models::EnterpriseAccount)]
+    impl<'a> rt::Operation<'a> for GetAccount<'a> {
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getAccount",
+                "/api/security/accounts/{accountId}",
+                true,
+            );
+            request.literal("/security/accounts/");
+            request.segment(&self.account_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetAccount { account_id });
+    impl super::Client {
+        /// Get an account
+        ///
+        /// `GET /api/security/accounts/{accountId}?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts_id.html>
+        pub fn get_account_entity(
+            &self,
+            account_id: ::veeam_runtime::Uuid,
+        ) -> GetAccountEntity<'_> {
+            GetAccountEntity {
+                client: self,
+                account_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_account_entity`](super::Client::get_account_entity): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetAccountEntity<'a> {
-        #[path("accountId")]
+        client: &'a super::Client,
         account_id: ::veeam_runtime::Uuid,
-        #[query("format", fixed = "Entity")]
-        format: (),
     }
-    /// Get a backup reference
-    ///
-    /// `GET /api/backups/{backupId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups_id.html>
-    #[operation(get_backup, GET, "/api/backups/{backupId}", "getBackup")]
-    #[response(200u16, body, models::EntityRef)]
+    impl<'a> rt::Operation<'a> for GetAccountEntity<'a> {
+        type Output = models::EnterpriseAccount;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getAccountEntity",
+                "/api/security/accounts/{accountId}",
+                true,
+            );
+            request.literal("/security/accounts/");
+            request.segment(&self.account_id);
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetAccountEntity { account_id });
+    impl super::Client {
+        /// Get a backup reference
+        ///
+        /// `GET /api/backups/{backupId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups_id.html>
+        pub fn get_backup(&self, backup_id: ::veeam_runtime::Uuid) -> GetBackup<'_> {
+            GetBackup {
+                client: self,
+                backup_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_backup`](super::Client::get_backup): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetBackup<'a> {
-        #[path("backupId")]
+        client: &'a super::Client,
         backup_id: ::veeam_runtime::Uuid,
     }
-    /// Get a backup
-    ///
-    /// `GET /api/backups/{backupId}?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups_id.html>
-    #[operation(get_backup_entity, GET, "/api/backups/{backupId}", "getBackupEntity")]
-    #[response(200u16, body, models::Backup)]
+    impl<'a> rt::Operation<'a> for GetBackup<'a> {
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getBackup",
+                "/api/backups/{backupId}",
+                true,
+            );
+            request.literal("/backups/");
+            request.segment(&self.backup_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetBackup { backup_id });
+    impl super::Client {
+        /// Get a backup
+        ///
+        /// `GET /api/backups/{backupId}?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups_id.html>
+        pub fn get_backup_entity(
+            &self,
+            backup_id: ::veeam_runtime::Uuid,
+        ) -> GetBackupEntity<'_> {
+            GetBackupEntity {
+                client: self,
+                backup_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_backup_entity`](super::Client::get_backup_entity): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetBackupEntity<'a> {
-        #[path("backupId")]
+        client: &'a super::Client,
         backup_id: ::veeam_runtime::Uuid,
-        #[query("format", fixed = "Entity")]
-        format: (),
     }
-    /// Get a backup server reference
-    ///
-    /// `GET /api/backupServers/{backupServerId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id.html>
-    #[operation(
-        get_backup_server,
-        GET,
-        "/api/backupServers/{backupServerId}",
-        "getBackupServer"
-    )]
-    #[response(200u16, body, models::EntityRef)]
+    impl<'a> rt::Operation<'a> for GetBackupEntity<'a> {
+        type Output = models::Backup;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getBackupEntity",
+                "/api/backups/{backupId}",
+                true,
+            );
+            request.literal("/backups/");
+            request.segment(&self.backup_id);
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetBackupEntity { backup_id });
+    impl super::Client {
+        /// Get a backup server reference
+        ///
+        /// `GET /api/backupServers/{backupServerId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id.html>
+        pub fn get_backup_server(
+            &self,
+            backup_server_id: ::veeam_runtime::Uuid,
+        ) -> GetBackupServer<'_> {
+            GetBackupServer {
+                client: self,
+                backup_server_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_backup_server`](super::Client::get_backup_server): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetBackupServer<'a> {
-        #[path("backupServerId")]
+        client: &'a super::Client,
         backup_server_id: ::veeam_runtime::Uuid,
     }
-    /// Get a backup server
-    ///
-    /// `GET /api/backupServers/{backupServerId}?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id.html>
-    #[operation(
-        get_backup_server_entity,
-        GET,
-        "/api/backupServers/{backupServerId}",
-        "getBackupServerEntity"
-    )]
-    #[response(200u16, body, models::BackupServer)]
+    impl<'a> rt::Operation<'a> for GetBackupServer<'a> {
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getBackupServer",
+                "/api/backupServers/{backupServerId}",
+                true,
+            );
+            request.literal("/backupServers/");
+            request.segment(&self.backup_server_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetBackupServer { backup_server_id });
+    impl super::Client {
+        /// Get a backup server
+        ///
+        /// `GET /api/backupServers/{backupServerId}?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id.html>
+        pub fn get_backup_server_entity(
+            &self,
+            backup_server_id: ::veeam_runtime::Uuid,
+        ) -> GetBackupServerEntity<'_> {
+            GetBackupServerEntity {
+                client: self,
+                backup_server_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_backup_server_entity`](super::Client::get_backup_server_entity): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetBackupServerEntity<'a> {
-        #[path("backupServerId")]
+        client: &'a super::Client,
         backup_server_id: ::veeam_runtime::Uuid,
-        #[query("format", fixed = "Entity")]
-        format: (),
     }
-    /// Get a backup job session reference
-    ///
-    /// `GET /api/backupSessions/{sessionId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions_id.html>
-    #[operation(
-        get_backup_session,
-        GET,
-        "/api/backupSessions/{sessionId}",
-        "getBackupSession"
-    )]
-    #[response(200u16, body, models::EntityRef)]
+    impl<'a> rt::Operation<'a> for GetBackupServerEntity<'a> {
+        type Output = models::BackupServer;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getBackupServerEntity",
+                "/api/backupServers/{backupServerId}",
+                true,
+            );
+            request.literal("/backupServers/");
+            request.segment(&self.backup_server_id);
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetBackupServerEntity { backup_server_id });
+    impl super::Client {
+        /// Get a backup job session reference
+        ///
+        /// `GET /api/backupSessions/{sessionId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions_id.html>
+        pub fn get_backup_session(
+            &self,
+            session_id: ::veeam_runtime::Uuid,
+        ) -> GetBackupSession<'_> {
+            GetBackupSession {
+                client: self,
+                session_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_backup_session`](super::Client::get_backup_session): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetBackupSession<'a> {
-        #[path("sessionId")]
+        client: &'a super::Client,
         session_id: ::veeam_runtime::Uuid,
     }
-    /// Get a backup job session
-    ///
-    /// `GET /api/backupSessions/{sessionId}?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions_id.html>
-    #[operation(
-        get_backup_session_entity,
-        GET,
-        "/api/backupSessions/{sessionId}",
-        "getBackupSessionEntity"
-    )]
-    #[response(200u16, body, models::BackupJobSession)]
+    impl<'a> rt::Operation<'a> for GetBackupSession<'a> {
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getBackupSession",
+                "/api/backupSessions/{sessionId}",
+                true,
+            );
+            request.literal("/backupSessions/");
+            request.segment(&self.session_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetBackupSession { session_id });
+    impl super::Client {
+        /// Get a backup job session
+        ///
+        /// `GET /api/backupSessions/{sessionId}?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions_id.html>
+        pub fn get_backup_session_entity(
+            &self,
+            session_id: ::veeam_runtime::Uuid,
+        ) -> GetBackupSessionEntity<'_> {
+            GetBackupSessionEntity {
+                client: self,
+                session_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_backup_session_entity`](super::Client::get_backup_session_entity): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetBackupSessionEntity<'a> {
-        #[path("sessionId")]
+        client: &'a super::Client,
         session_id: ::veeam_runtime::Uuid,
-        #[query("format", fixed = "Entity")]
-        format: (),
     }
-    /// Get a backup task session reference
-    ///
-    /// `GET /api/backupTaskSessions/{taskSessionId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backuptasksessions_id.html>
-    #[operation(
-        get_backup_task_session,
-        GET,
-        "/api/backupTaskSessions/{taskSessionId}",
-        "getBackupTaskSession"
-    )]
-    #[response(200u16, body, models::EntityRef)]
+    impl<'a> rt::Operation<'a> for GetBackupSessionEntity<'a> {
+        type Output = models::BackupJobSession;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getBackupSessionEntity",
+                "/api/backupSessions/{sessionId}",
+                true,
+            );
+            request.literal("/backupSessions/");
+            request.segment(&self.session_id);
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetBackupSessionEntity { session_id });
+    impl super::Client {
+        /// Get a backup task session reference
+        ///
+        /// `GET /api/backupTaskSessions/{taskSessionId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backuptasksessions_id.html>
+        pub fn get_backup_task_session(
+            &self,
+            task_session_id: ::veeam_runtime::Uuid,
+        ) -> GetBackupTaskSession<'_> {
+            GetBackupTaskSession {
+                client: self,
+                task_session_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_backup_task_session`](super::Client::get_backup_task_session): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetBackupTaskSession<'a> {
-        #[path("taskSessionId")]
+        client: &'a super::Client,
         task_session_id: ::veeam_runtime::Uuid,
     }
-    /// Get a backup task session
-    ///
-    /// `GET /api/backupTaskSessions/{taskSessionId}?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backuptasksessions_id.html>
-    #[operation(
-        get_backup_task_session_entity,
-        GET,
-        "/api/backupTaskSessions/{taskSessionId}",
-        "getBackupTaskSessionEntity"
-    )]
-    #[response(200u16, body, models::BackupTaskSession)]
+    impl<'a> rt::Operation<'a> for GetBackupTaskSession<'a> {
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getBackupTaskSession",
+                "/api/backupTaskSessions/{taskSessionId}",
+                true,
+            );
+            request.literal("/backupTaskSessions/");
+            request.segment(&self.task_session_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetBackupTaskSession { task_session_id });
+    impl super::Client {
+        /// Get a backup task session
+        ///
+        /// `GET /api/backupTaskSessions/{taskSessionId}?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backuptasksessions_id.html>
+        pub fn get_backup_task_session_entity(
+            &self,
+            task_session_id: ::veeam_runtime::Uuid,
+        ) -> GetBackupTaskSessionEntity<'_> {
+            GetBackupTaskSessionEntity {
+                client: self,
+                task_session_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_backup_task_session_entity`](super::Client::get_backup_task_session_entity): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetBackupTaskSessionEntity<'a> {
-        #[path("taskSessionId")]
+        client: &'a super::Client,
         task_session_id: ::veeam_runtime::Uuid,
-        #[query("format", fixed = "Entity")]
-        format: (),
     }
-    /// Get a credentials record
-    ///
-    /// `GET /api/backupServers/{backupServerId}/credentials/{credentialsId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/backup/em_rest/get_backupservers_id_creds.html>
-    #[operation(
-        get_credentials,
-        GET,
-        "/api/backupServers/{backupServerId}/credentials/{credentialsId}",
-        "getCredentials"
-    )]
-    #[request(sensitive_response)]
-    #[response(200u16, body, models::CredentialsInfo)]
+    impl<'a> rt::Operation<'a> for GetBackupTaskSessionEntity<'a> {
+        type Output = models::BackupTaskSession;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getBackupTaskSessionEntity",
+                "/api/backupTaskSessions/{taskSessionId}",
+                true,
+            );
+            request.literal("/backupTaskSessions/");
+            request.segment(&self.task_session_id);
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetBackupTaskSessionEntity { task_session_id });
+    impl super::Client {
+        /// Get a credentials record
+        ///
+        /// `GET /api/backupServers/{backupServerId}/credentials/{credentialsId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/backup/em_rest/get_backupservers_id_creds.html>
+        pub fn get_credentials(
+            &self,
+            backup_server_id: ::veeam_runtime::Uuid,
+            credentials_id: ::veeam_runtime::Uuid,
+        ) -> GetCredentials<'_> {
+            GetCredentials {
+                client: self,
+                backup_server_id,
+                credentials_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_credentials`](super::Client::get_credentials): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetCredentials<'a> {
-        #[path("backupServerId")]
+        client: &'a super::Client,
         backup_server_id: ::veeam_runtime::Uuid,
-        #[path("credentialsId")]
         credentials_id: ::veeam_runtime::Uuid,
     }
-    /// Get a job reference
-    ///
-    /// `GET /api/jobs/{jobId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id.html>
-    #[operation(get_job, GET, "/api/jobs/{jobId}", "getJob")]
-    #[response(200u16, body, models::EntityRef)]
+    impl<'a> rt::Operation<'a> for GetCredentials<'a> {
+        type Output = models::CredentialsInfo;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getCredentials",
+                "/api/backupServers/{backupServerId}/credentials/{credentialsId}",
+                true,
+            );
+            request.sensitive_response();
+            request.literal("/backupServers/");
+            request.segment(&self.backup_server_id);
+            request.literal("/credentials/");
+            request.segment(&self.credentials_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetCredentials { backup_server_id, credentials_id });
+    impl super::Client {
+        /// Get a job reference
+        ///
+        /// `GET /api/jobs/{jobId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id.html>
+        pub fn get_job(&self, job_id: ::veeam_runtime::Uuid) -> GetJob<'_> {
+            GetJob { client: self, job_id }
+        }
+    }
+    /// Request builder of [`Client::get_job`](super::Client::get_job): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetJob<'a> {
-        #[path("jobId")]
+        client: &'a super::Client,
         job_id: ::veeam_runtime::Uuid,
     }
-    /// Get a job
-    ///
-    /// `GET /api/jobs/{jobId}?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id.html>
-    #[operation(get_job_entity, GET, "/api/jobs/{jobId}", "getJobEntity")]
-    #[response(200u16, body, models::Job)]
+    impl<'a> rt::Operation<'a> for GetJob<'a> {
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getJob",
+                "/api/jobs/{jobId}",
+                true,
+            );
+            request.literal("/jobs/");
+            request.segment(&self.job_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetJob { job_id });
+    impl super::Client {
+        /// Get a job
+        ///
+        /// `GET /api/jobs/{jobId}?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id.html>
+        pub fn get_job_entity(&self, job_id: ::veeam_runtime::Uuid) -> GetJobEntity<'_> {
+            GetJobEntity {
+                client: self,
+                job_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_job_entity`](super::Client::get_job_entity): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetJobEntity<'a> {
-        #[path("jobId")]
+        client: &'a super::Client,
         job_id: ::veeam_runtime::Uuid,
-        #[query("format", fixed = "Entity")]
-        format: (),
     }
-    /// Get an object a job processes
-    ///
-    /// `GET /api/jobs/{jobId}/includes/{includeId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id_includes_id.html>
-    #[operation(
-        get_job_include,
-        GET,
-        "/api/jobs/{jobId}/includes/{includeId}",
-        "getJobInclude"
-    )]
-    #[response(200u16, body, models::ObjectInJob)]
+    impl<'a> rt::Operation<'a> for GetJobEntity<'a> {
+        type Output = models::Job;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getJobEntity",
+                "/api/jobs/{jobId}",
+                true,
+            );
+            request.literal("/jobs/");
+            request.segment(&self.job_id);
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetJobEntity { job_id });
+    impl super::Client {
+        /// Get an object a job processes
+        ///
+        /// `GET /api/jobs/{jobId}/includes/{includeId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id_includes_id.html>
+        pub fn get_job_include(
+            &self,
+            job_id: ::veeam_runtime::Uuid,
+            include_id: ::veeam_runtime::Uuid,
+        ) -> GetJobInclude<'_> {
+            GetJobInclude {
+                client: self,
+                job_id,
+                include_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_job_include`](super::Client::get_job_include): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetJobInclude<'a> {
-        #[path("jobId")]
+        client: &'a super::Client,
         job_id: ::veeam_runtime::Uuid,
-        #[path("includeId")]
         include_id: ::veeam_runtime::Uuid,
     }
-    /// Get a logon session
-    ///
-    /// `GET /api/logonSessions/{sessionId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions_id.html>
-    #[operation(
-        get_logon_session,
-        GET,
-        "/api/logonSessions/{sessionId}",
-        "getLogonSession"
-    )]
-    #[request(sensitive_response)]
-    #[response(200u16, body, models::LogonSession)]
+    impl<'a> rt::Operation<'a> for GetJobInclude<'a> {
+        type Output = models::ObjectInJob;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getJobInclude",
+                "/api/jobs/{jobId}/includes/{includeId}",
+                true,
+            );
+            request.literal("/jobs/");
+            request.segment(&self.job_id);
+            request.literal("/includes/");
+            request.segment(&self.include_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetJobInclude { job_id, include_id });
+    impl super::Client {
+        /// Get a logon session
+        ///
+        /// `GET /api/logonSessions/{sessionId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions_id.html>
+        pub fn get_logon_session(
+            &self,
+            session_id: impl ::std::convert::Into<String>,
+        ) -> GetLogonSession<'_> {
+            GetLogonSession {
+                client: self,
+                session_id: ::std::convert::Into::into(session_id),
+            }
+        }
+    }
+    /// Request builder of [`Client::get_logon_session`](super::Client::get_logon_session): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetLogonSession<'a> {
-        #[path("sessionId", into, redacted)]
+        client: &'a super::Client,
         session_id: String,
     }
-    /// Get a managed server reference
-    ///
-    /// `GET /api/managedServers/{managedServerId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_managedservers_id.html>
-    #[operation(
-        get_managed_server,
-        GET,
-        "/api/managedServers/{managedServerId}",
-        "getManagedServer"
-    )]
-    #[response(200u16, body, models::EntityRef)]
+    impl<'a> rt::Operation<'a> for GetLogonSession<'a> {
+        type Output = models::LogonSession;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getLogonSession",
+                "/api/logonSessions/{sessionId}",
+                true,
+            );
+            request.sensitive_response();
+            request.literal("/logonSessions/");
+            request.segment(&self.session_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetLogonSession { session_id = redacted });
+    impl super::Client {
+        /// Get a managed server reference
+        ///
+        /// `GET /api/managedServers/{managedServerId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_managedservers_id.html>
+        pub fn get_managed_server(
+            &self,
+            managed_server_id: ::veeam_runtime::Uuid,
+        ) -> GetManagedServer<'_> {
+            GetManagedServer {
+                client: self,
+                managed_server_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_managed_server`](super::Client::get_managed_server): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetManagedServer<'a> {
-        #[path("managedServerId")]
+        client: &'a super::Client,
         managed_server_id: ::veeam_runtime::Uuid,
     }
-    /// Get a managed server
-    ///
-    /// `GET /api/managedServers/{managedServerId}?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_managedservers_id.html>
-    #[operation(
-        get_managed_server_entity,
-        GET,
-        "/api/managedServers/{managedServerId}",
-        "getManagedServerEntity"
-    )]
-    #[response(200u16, body, models::ManagedServer)]
+    impl<'a> rt::Operation<'a> for GetManagedServer<'a> {
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getManagedServer",
+                "/api/managedServers/{managedServerId}",
+                true,
+            );
+            request.literal("/managedServers/");
+            request.segment(&self.managed_server_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetManagedServer { managed_server_id });
+    impl super::Client {
+        /// Get a managed server
+        ///
+        /// `GET /api/managedServers/{managedServerId}?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_managedservers_id.html>
+        pub fn get_managed_server_entity(
+            &self,
+            managed_server_id: ::veeam_runtime::Uuid,
+        ) -> GetManagedServerEntity<'_> {
+            GetManagedServerEntity {
+                client: self,
+                managed_server_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_managed_server_entity`](super::Client::get_managed_server_entity): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetManagedServerEntity<'a> {
-        #[path("managedServerId")]
+        client: &'a super::Client,
         managed_server_id: ::veeam_runtime::Uuid,
-        #[query("format", fixed = "Entity")]
-        format: (),
     }
-    /// Get a password
-    ///
-    /// The password's hint and modification date. To find passwords by `PasswordKeyID`, `Hint` or
-    /// `BackupServerUid` (the filter parameters this page documents), use `query_passwords`.
-    ///
-    /// `GET /api/backupServers/{backupServerId}/passwords/{passwordId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords_id.html>
-    /// - <https://helpcenter.veeam.com/archive/backup/90/rest/get_backupservers_id_passwords_id.html>
-    #[operation(
-        get_password,
-        GET,
-        "/api/backupServers/{backupServerId}/passwords/{passwordId}",
-        "getPassword"
-    )]
-    #[response(200u16, body, models::PasswordKeyInfo)]
+    impl<'a> rt::Operation<'a> for GetManagedServerEntity<'a> {
+        type Output = models::ManagedServer;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getManagedServerEntity",
+                "/api/managedServers/{managedServerId}",
+                true,
+            );
+            request.literal("/managedServers/");
+            request.segment(&self.managed_server_id);
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetManagedServerEntity { managed_server_id });
+    impl super::Client {
+        /// Get a password
+        ///
+        /// The password's hint and modification date. To find passwords by `PasswordKeyID`, `Hint` or
+        /// `BackupServerUid` (the filter parameters this page documents), use `query_passwords`.
+        ///
+        /// `GET /api/backupServers/{backupServerId}/passwords/{passwordId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords_id.html>
+        /// - <https://helpcenter.veeam.com/archive/backup/90/rest/get_backupservers_id_passwords_id.html>
+        pub fn get_password(
+            &self,
+            backup_server_id: ::veeam_runtime::Uuid,
+            password_id: ::veeam_runtime::Uuid,
+        ) -> GetPassword<'_> {
+            GetPassword {
+                client: self,
+                backup_server_id,
+                password_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_password`](super::Client::get_password): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetPassword<'a> {
-        #[path("backupServerId")]
+        client: &'a super::Client,
         backup_server_id: ::veeam_runtime::Uuid,
-        #[path("passwordId")]
         password_id: ::veeam_runtime::Uuid,
     }
-    /// Get a repository reference
-    ///
-    /// `GET /api/repositories/{repositoryId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_repositories_id.html>
-    #[operation(
-        get_repository,
-        GET,
-        "/api/repositories/{repositoryId}",
-        "getRepository"
-    )]
-    #[response(200u16, body, models::EntityRef)]
+    impl<'a> rt::Operation<'a> for GetPassword<'a> {
+        type Output = models::PasswordKeyInfo;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getPassword",
+                "/api/backupServers/{backupServerId}/passwords/{passwordId}",
+                true,
+            );
+            request.literal("/backupServers/");
+            request.segment(&self.backup_server_id);
+            request.literal("/passwords/");
+            request.segment(&self.password_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetPassword { backup_server_id, password_id });
+    impl super::Client {
+        /// Get a repository reference
+        ///
+        /// `GET /api/repositories/{repositoryId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_repositories_id.html>
+        pub fn get_repository(
+            &self,
+            repository_id: ::veeam_runtime::Uuid,
+        ) -> GetRepository<'_> {
+            GetRepository {
+                client: self,
+                repository_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_repository`](super::Client::get_repository): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetRepository<'a> {
-        #[path("repositoryId")]
+        client: &'a super::Client,
         repository_id: ::veeam_runtime::Uuid,
     }
-    /// Get a repository
-    ///
-    /// `GET /api/repositories/{repositoryId}?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_repositories_id.html>
-    #[operation(
-        get_repository_entity,
-        GET,
-        "/api/repositories/{repositoryId}",
-        "getRepositoryEntity"
-    )]
-    #[response(200u16, body, models::Repository)]
+    impl<'a> rt::Operation<'a> for GetRepository<'a> {
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getRepository",
+                "/api/repositories/{repositoryId}",
+                true,
+            );
+            request.literal("/repositories/");
+            request.segment(&self.repository_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetRepository { repository_id });
+    impl super::Client {
+        /// Get a repository
+        ///
+        /// `GET /api/repositories/{repositoryId}?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_repositories_id.html>
+        pub fn get_repository_entity(
+            &self,
+            repository_id: ::veeam_runtime::Uuid,
+        ) -> GetRepositoryEntity<'_> {
+            GetRepositoryEntity {
+                client: self,
+                repository_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_repository_entity`](super::Client::get_repository_entity): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetRepositoryEntity<'a> {
-        #[path("repositoryId")]
+        client: &'a super::Client,
         repository_id: ::veeam_runtime::Uuid,
-        #[query("format", fixed = "Entity")]
-        format: (),
     }
-    /// Get a restore point reference
-    ///
-    /// `GET /api/restorePoints/{restorePointId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints_id.html>
-    #[operation(
-        get_restore_point,
-        GET,
-        "/api/restorePoints/{restorePointId}",
-        "getRestorePoint"
-    )]
-    #[response(200u16, body, models::EntityRef)]
+    impl<'a> rt::Operation<'a> for GetRepositoryEntity<'a> {
+        type Output = models::Repository;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getRepositoryEntity",
+                "/api/repositories/{repositoryId}",
+                true,
+            );
+            request.literal("/repositories/");
+            request.segment(&self.repository_id);
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetRepositoryEntity { repository_id });
+    impl super::Client {
+        /// Get a restore point reference
+        ///
+        /// `GET /api/restorePoints/{restorePointId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints_id.html>
+        pub fn get_restore_point(
+            &self,
+            restore_point_id: ::veeam_runtime::Uuid,
+        ) -> GetRestorePoint<'_> {
+            GetRestorePoint {
+                client: self,
+                restore_point_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_restore_point`](super::Client::get_restore_point): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetRestorePoint<'a> {
-        #[path("restorePointId")]
+        client: &'a super::Client,
         restore_point_id: ::veeam_runtime::Uuid,
     }
-    /// Get a restore point
-    ///
-    /// `GET /api/restorePoints/{restorePointId}?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints_id.html>
-    #[operation(
-        get_restore_point_entity,
-        GET,
-        "/api/restorePoints/{restorePointId}",
-        "getRestorePointEntity"
-    )]
-    #[response(200u16, body, models::RestorePoint)]
+    impl<'a> rt::Operation<'a> for GetRestorePoint<'a> {
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getRestorePoint",
+                "/api/restorePoints/{restorePointId}",
+                true,
+            );
+            request.literal("/restorePoints/");
+            request.segment(&self.restore_point_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetRestorePoint { restore_point_id });
+    impl super::Client {
+        /// Get a restore point
+        ///
+        /// `GET /api/restorePoints/{restorePointId}?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints_id.html>
+        pub fn get_restore_point_entity(
+            &self,
+            restore_point_id: ::veeam_runtime::Uuid,
+        ) -> GetRestorePointEntity<'_> {
+            GetRestorePointEntity {
+                client: self,
+                restore_point_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_restore_point_entity`](super::Client::get_restore_point_entity): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetRestorePointEntity<'a> {
-        #[path("restorePointId")]
+        client: &'a super::Client,
         restore_point_id: ::veeam_runtime::Uuid,
-        #[query("format", fixed = "Entity")]
-        format: (),
     }
-    /// Get a security role reference
-    ///
-    /// `GET /api/security/roles/{roleId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_roles_id.html>
-    #[operation(get_role, GET, "/api/security/roles/{roleId}", "getRole")]
-    #[response(200u16, body, models::EntityRef)]
+    impl<'a> rt::Operation<'a> for GetRestorePointEntity<'a> {
+        type Output = models::RestorePoint;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getRestorePointEntity",
+                "/api/restorePoints/{restorePointId}",
+                true,
+            );
+            request.literal("/restorePoints/");
+            request.segment(&self.restore_point_id);
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetRestorePointEntity { restore_point_id });
+    impl super::Client {
+        /// Get a security role reference
+        ///
+        /// `GET /api/security/roles/{roleId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_roles_id.html>
+        pub fn get_role(&self, role_id: ::veeam_runtime::Uuid) -> GetRole<'_> {
+            GetRole { client: self, role_id }
+        }
+    }
+    /// Request builder of [`Client::get_role`](super::Client::get_role): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetRole<'a> {
-        #[path("roleId")]
+        client: &'a super::Client,
         role_id: ::veeam_runtime::Uuid,
     }
-    /// Get a security role
-    ///
-    /// `GET /api/security/roles/{roleId}?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_roles_id.html>
-    #[operation(get_role_entity, GET, "/api/security/roles/{roleId}", "getRoleEntity")]
-    #[response(200u16, body, models::EnterpriseRole)]
+    impl<'a> rt::Operation<'a> for GetRole<'a> {
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getRole",
+                "/api/security/roles/{roleId}",
+                true,
+            );
+            request.literal("/security/roles/");
+            request.segment(&self.role_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetRole { role_id });
+    impl super::Client {
+        /// Get a security role
+        ///
+        /// `GET /api/security/roles/{roleId}?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_roles_id.html>
+        pub fn get_role_entity(
+            &self,
+            role_id: ::veeam_runtime::Uuid,
+        ) -> GetRoleEntity<'_> {
+            GetRoleEntity {
+                client: self,
+                role_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_role_entity`](super::Client::get_role_entity): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetRoleEntity<'a> {
-        #[path("roleId")]
+        client: &'a super::Client,
         role_id: ::veeam_runtime::Uuid,
-        #[query("format", fixed = "Entity")]
-        format: (),
     }
-    /// Get a task
-    ///
-    /// `GET /api/tasks/{taskId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks_id.html>
-    #[operation(get_task, GET, "/api/tasks/{taskId}", "getTask")]
-    #[response(200u16, body, models::Task)]
+    impl<'a> rt::Operation<'a> for GetRoleEntity<'a> {
+        type Output = models::EnterpriseRole;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getRoleEntity",
+                "/api/security/roles/{roleId}",
+                true,
+            );
+            request.literal("/security/roles/");
+            request.segment(&self.role_id);
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetRoleEntity { role_id });
+    impl super::Client {
+        /// Get a task
+        ///
+        /// `GET /api/tasks/{taskId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks_id.html>
+        pub fn get_task(
+            &self,
+            task_id: impl ::std::convert::Into<String>,
+        ) -> GetTask<'_> {
+            GetTask {
+                client: self,
+                task_id: ::std::convert::Into::into(task_id),
+            }
+        }
+    }
+    /// Request builder of [`Client::get_task`](super::Client::get_task): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetTask<'a> {
-        #[path("taskId", into)]
+        client: &'a super::Client,
         task_id: String,
     }
-    /// Get a VM restore point reference
-    ///
-    /// `GET /api/vmRestorePoints/{vmRestorePointId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_vmrestorepoints_id.html>
-    #[operation(
-        get_vm_restore_point,
-        GET,
-        "/api/vmRestorePoints/{vmRestorePointId}",
-        "getVmRestorePoint"
-    )]
-    #[response(200u16, body, models::EntityRef)]
+    impl<'a> rt::Operation<'a> for GetTask<'a> {
+        type Output = models::Task;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getTask",
+                "/api/tasks/{taskId}",
+                true,
+            );
+            request.literal("/tasks/");
+            request.segment(&self.task_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetTask { task_id });
+    impl super::Client {
+        /// Get a VM restore point reference
+        ///
+        /// `GET /api/vmRestorePoints/{vmRestorePointId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_vmrestorepoints_id.html>
+        pub fn get_vm_restore_point(
+            &self,
+            vm_restore_point_id: ::veeam_runtime::Uuid,
+        ) -> GetVmRestorePoint<'_> {
+            GetVmRestorePoint {
+                client: self,
+                vm_restore_point_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_vm_restore_point`](super::Client::get_vm_restore_point): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetVmRestorePoint<'a> {
-        #[path("vmRestorePointId")]
+        client: &'a super::Client,
         vm_restore_point_id: ::veeam_runtime::Uuid,
     }
-    /// Get a VM restore point
-    ///
-    /// `GET /api/vmRestorePoints/{vmRestorePointId}?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_vmrestorepoints_id.html>
-    #[operation(
-        get_vm_restore_point_entity,
-        GET,
-        "/api/vmRestorePoints/{vmRestorePointId}",
-        "getVmRestorePointEntity"
-    )]
-    #[response(200u16, body, models::VmRestorePoint)]
+    impl<'a> rt::Operation<'a> for GetVmRestorePoint<'a> {
+        type Output = models::EntityRef;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getVmRestorePoint",
+                "/api/vmRestorePoints/{vmRestorePointId}",
+                true,
+            );
+            request.literal("/vmRestorePoints/");
+            request.segment(&self.vm_restore_point_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetVmRestorePoint { vm_restore_point_id });
+    impl super::Client {
+        /// Get a VM restore point
+        ///
+        /// `GET /api/vmRestorePoints/{vmRestorePointId}?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_vmrestorepoints_id.html>
+        pub fn get_vm_restore_point_entity(
+            &self,
+            vm_restore_point_id: ::veeam_runtime::Uuid,
+        ) -> GetVmRestorePointEntity<'_> {
+            GetVmRestorePointEntity {
+                client: self,
+                vm_restore_point_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_vm_restore_point_entity`](super::Client::get_vm_restore_point_entity): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct GetVmRestorePointEntity<'a> {
-        #[path("vmRestorePointId")]
+        client: &'a super::Client,
         vm_restore_point_id: ::veeam_runtime::Uuid,
-        #[query("format", fixed = "Entity")]
-        format: (),
     }
-    /// Get accounts
-    ///
-    /// `GET /api/security/accounts`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts.html>
-    #[operation(list_accounts, GET, "/api/security/accounts", "listAccounts")]
-    #[response(200u16, body, models::EntityReferences)]
-    pub struct ListAccounts<'a> {}
-    /// Get backups as entities
-    ///
-    /// `GET /api/backups?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups.html>
-    #[operation(list_backup_entities, GET, "/api/backups", "listBackupEntities")]
-    #[response(200u16, body, models::Backups)]
+    impl<'a> rt::Operation<'a> for GetVmRestorePointEntity<'a> {
+        type Output = models::VmRestorePoint;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "getVmRestorePointEntity",
+                "/api/vmRestorePoints/{vmRestorePointId}",
+                true,
+            );
+            request.literal("/vmRestorePoints/");
+            request.segment(&self.vm_restore_point_id);
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(GetVmRestorePointEntity { vm_restore_point_id });
+    impl super::Client {
+        /// Get accounts
+        ///
+        /// `GET /api/security/accounts`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts.html>
+        pub fn list_accounts(&self) -> ListAccounts<'_> {
+            ListAccounts { client: self }
+        }
+    }
+    /// Request builder of [`Client::list_accounts`](super::Client::list_accounts): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListAccounts<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListAccounts<'a> {
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listAccounts",
+                "/api/security/accounts",
+                true,
+            );
+            request.literal("/security/accounts");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListAccounts {});
+    impl super::Client {
+        /// Get backups as entities
+        ///
+        /// `GET /api/backups?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups.html>
+        pub fn list_backup_entities(&self) -> ListBackupEntities<'_> {
+            ListBackupEntities { client: self }
+        }
+    }
+    /// Request builder of [`Client::list_backup_entities`](super::Client::list_backup_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ListBackupEntities<'a> {
-        #[query("format", fixed = "Entity")]
-        format: (),
+        client: &'a super::Client,
     }
-    /// Get the restore points of a backup
-    ///
-    /// `GET /api/backups/{backupId}/restorePoints`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups_id_restorepoints.html>
-    #[operation(
-        list_backup_restore_points,
-        GET,
-        "/api/backups/{backupId}/restorePoints",
-        "listBackupRestorePoints"
-    )]
-    #[response(200u16, body, models::EntityReferences)]
+    impl<'a> rt::Operation<'a> for ListBackupEntities<'a> {
+        type Output = models::Backups;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listBackupEntities",
+                "/api/backups",
+                true,
+            );
+            request.literal("/backups");
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListBackupEntities {});
+    impl super::Client {
+        /// Get the restore points of a backup
+        ///
+        /// `GET /api/backups/{backupId}/restorePoints`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups_id_restorepoints.html>
+        pub fn list_backup_restore_points(
+            &self,
+            backup_id: ::veeam_runtime::Uuid,
+        ) -> ListBackupRestorePoints<'_> {
+            ListBackupRestorePoints {
+                client: self,
+                backup_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_backup_restore_points`](super::Client::list_backup_restore_points): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ListBackupRestorePoints<'a> {
-        #[path("backupId")]
+        client: &'a super::Client,
         backup_id: ::veeam_runtime::Uuid,
     }
-    /// Get backup servers as entities
-    ///
-    /// `GET /api/backupServers?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/backupservers.html>
-    #[operation(
-        list_backup_server_entities,
-        GET,
-        "/api/backupServers",
-        "listBackupServerEntities"
-    )]
-    #[response(200u16, body, models::BackupServers)]
+    impl<'a> rt::Operation<'a> for ListBackupRestorePoints<'a> {
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listBackupRestorePoints",
+                "/api/backups/{backupId}/restorePoints",
+                true,
+            );
+            request.literal("/backups/");
+            request.segment(&self.backup_id);
+            request.literal("/restorePoints");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListBackupRestorePoints { backup_id });
+    impl super::Client {
+        /// Get backup servers as entities
+        ///
+        /// `GET /api/backupServers?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/backupservers.html>
+        pub fn list_backup_server_entities(&self) -> ListBackupServerEntities<'_> {
+            ListBackupServerEntities {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_backup_server_entities`](super::Client::list_backup_server_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ListBackupServerEntities<'a> {
-        #[query("format", fixed = "Entity")]
-        format: (),
+        client: &'a super::Client,
     }
-    /// Get backup servers
-    ///
-    /// References to the connected backup servers.
-    ///
-    /// `GET /api/backupServers`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers.html>
-    #[operation(list_backup_servers, GET, "/api/backupServers", "listBackupServers")]
-    #[response(200u16, body, models::EntityReferences)]
-    pub struct ListBackupServers<'a> {}
-    /// Get backup job sessions as entities
-    ///
-    /// `GET /api/backupSessions?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions.html>
-    #[operation(
-        list_backup_session_entities,
-        GET,
-        "/api/backupSessions",
-        "listBackupSessionEntities"
-    )]
-    #[response(200u16, body, models::BackupJobSessions)]
+    impl<'a> rt::Operation<'a> for ListBackupServerEntities<'a> {
+        type Output = models::BackupServers;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listBackupServerEntities",
+                "/api/backupServers",
+                true,
+            );
+            request.literal("/backupServers");
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListBackupServerEntities {});
+    impl super::Client {
+        /// Get backup servers
+        ///
+        /// References to the connected backup servers.
+        ///
+        /// `GET /api/backupServers`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers.html>
+        pub fn list_backup_servers(&self) -> ListBackupServers<'_> {
+            ListBackupServers { client: self }
+        }
+    }
+    /// Request builder of [`Client::list_backup_servers`](super::Client::list_backup_servers): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListBackupServers<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListBackupServers<'a> {
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listBackupServers",
+                "/api/backupServers",
+                true,
+            );
+            request.literal("/backupServers");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListBackupServers {});
+    impl super::Client {
+        /// Get backup job sessions as entities
+        ///
+        /// `GET /api/backupSessions?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions.html>
+        pub fn list_backup_session_entities(&self) -> ListBackupSessionEntities<'_> {
+            ListBackupSessionEntities {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_backup_session_entities`](super::Client::list_backup_session_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ListBackupSessionEntities<'a> {
-        #[query("format", fixed = "Entity")]
-        format: (),
+        client: &'a super::Client,
     }
-    /// Get the task sessions of a backup session
-    ///
-    /// References to the task sessions (one per VM) of the session.
-    ///
-    /// `GET /api/backupSessions/{sessionId}/taskSessions`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions_id_tasksessions.html>
-    #[operation(
-        list_backup_session_task_sessions,
-        GET,
-        "/api/backupSessions/{sessionId}/taskSessions",
-        "listBackupSessionTaskSessions"
-    )]
-    #[response(200u16, body, models::EntityReferences)]
+    impl<'a> rt::Operation<'a> for ListBackupSessionEntities<'a> {
+        type Output = models::BackupJobSessions;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listBackupSessionEntities",
+                "/api/backupSessions",
+                true,
+            );
+            request.literal("/backupSessions");
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListBackupSessionEntities {});
+    impl super::Client {
+        /// Get the task sessions of a backup session
+        ///
+        /// References to the task sessions (one per VM) of the session.
+        ///
+        /// `GET /api/backupSessions/{sessionId}/taskSessions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions_id_tasksessions.html>
+        pub fn list_backup_session_task_sessions(
+            &self,
+            session_id: ::veeam_runtime::Uuid,
+        ) -> ListBackupSessionTaskSessions<'_> {
+            ListBackupSessionTaskSessions {
+                client: self,
+                session_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_backup_session_task_sessions`](super::Client::list_backup_session_task_sessions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ListBackupSessionTaskSessions<'a> {
-        #[path("sessionId")]
+        client: &'a super::Client,
         session_id: ::veeam_runtime::Uuid,
     }
-    /// Get backup job sessions
-    ///
-    /// `GET /api/backupSessions`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions.html>
-    #[operation(list_backup_sessions, GET, "/api/backupSessions", "listBackupSessions")]
-    #[response(200u16, body, models::EntityReferences)]
-    pub struct ListBackupSessions<'a> {}
-    /// Get backup task sessions as entities
-    ///
-    /// `GET /api/backupTaskSessions?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backuptasksessions.html>
-    #[operation(
-        list_backup_task_session_entities,
-        GET,
-        "/api/backupTaskSessions",
-        "listBackupTaskSessionEntities"
-    )]
-    #[response(200u16, body, models::BackupTaskSessions)]
+    impl<'a> rt::Operation<'a> for ListBackupSessionTaskSessions<'a> {
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listBackupSessionTaskSessions",
+                "/api/backupSessions/{sessionId}/taskSessions",
+                true,
+            );
+            request.literal("/backupSessions/");
+            request.segment(&self.session_id);
+            request.literal("/taskSessions");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListBackupSessionTaskSessions { session_id });
+    impl super::Client {
+        /// Get backup job sessions
+        ///
+        /// `GET /api/backupSessions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions.html>
+        pub fn list_backup_sessions(&self) -> ListBackupSessions<'_> {
+            ListBackupSessions { client: self }
+        }
+    }
+    /// Request builder of [`Client::list_backup_sessions`](super::Client::list_backup_sessions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListBackupSessions<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListBackupSessions<'a> {
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listBackupSessions",
+                "/api/backupSessions",
+                true,
+            );
+            request.literal("/backupSessions");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListBackupSessions {});
+    impl super::Client {
+        /// Get backup task sessions as entities
+        ///
+        /// `GET /api/backupTaskSessions?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backuptasksessions.html>
+        pub fn list_backup_task_session_entities(
+            &self,
+        ) -> ListBackupTaskSessionEntities<'_> {
+            ListBackupTaskSessionEntities {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_backup_task_session_entities`](super::Client::list_backup_task_session_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ListBackupTaskSessionEntities<'a> {
-        #[query("format", fixed = "Entity")]
-        format: (),
+        client: &'a super::Client,
     }
-    /// Get backup task sessions
-    ///
-    /// `GET /api/backupTaskSessions`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backuptasksessions.html>
-    #[operation(
-        list_backup_task_sessions,
-        GET,
-        "/api/backupTaskSessions",
-        "listBackupTaskSessions"
-    )]
-    #[response(200u16, body, models::EntityReferences)]
-    pub struct ListBackupTaskSessions<'a> {}
-    /// Get backups
-    ///
-    /// `GET /api/backups`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups.html>
-    #[operation(list_backups, GET, "/api/backups", "listBackups")]
-    #[response(200u16, body, models::EntityReferences)]
-    pub struct ListBackups<'a> {}
-    /// Get credentials records of a backup server
-    ///
-    /// `GET /api/backupServers/{backupServerId}/credentials`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/backup/em_rest/get_backupservers_id_creds.html>
-    #[operation(
-        list_credentials,
-        GET,
-        "/api/backupServers/{backupServerId}/credentials",
-        "listCredentials"
-    )]
-    #[request(sensitive_response)]
-    #[response(200u16, body, models::CredentialsInfoList)]
+    impl<'a> rt::Operation<'a> for ListBackupTaskSessionEntities<'a> {
+        type Output = models::BackupTaskSessions;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listBackupTaskSessionEntities",
+                "/api/backupTaskSessions",
+                true,
+            );
+            request.literal("/backupTaskSessions");
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListBackupTaskSessionEntities {});
+    impl super::Client {
+        /// Get backup task sessions
+        ///
+        /// `GET /api/backupTaskSessions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backuptasksessions.html>
+        pub fn list_backup_task_sessions(&self) -> ListBackupTaskSessions<'_> {
+            ListBackupTaskSessions {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_backup_task_sessions`](super::Client::list_backup_task_sessions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListBackupTaskSessions<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListBackupTaskSessions<'a> {
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listBackupTaskSessions",
+                "/api/backupTaskSessions",
+                true,
+            );
+            request.literal("/backupTaskSessions");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListBackupTaskSessions {});
+    impl super::Client {
+        /// Get backups
+        ///
+        /// `GET /api/backups`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups.html>
+        pub fn list_backups(&self) -> ListBackups<'_> {
+            ListBackups { client: self }
+        }
+    }
+    /// Request builder of [`Client::list_backups`](super::Client::list_backups): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListBackups<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListBackups<'a> {
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listBackups",
+                "/api/backups",
+                true,
+            );
+            request.literal("/backups");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListBackups {});
+    impl super::Client {
+        /// Get credentials records of a backup server
+        ///
+        /// `GET /api/backupServers/{backupServerId}/credentials`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/backup/em_rest/get_backupservers_id_creds.html>
+        pub fn list_credentials(
+            &self,
+            backup_server_id: ::veeam_runtime::Uuid,
+        ) -> ListCredentials<'_> {
+            ListCredentials {
+                client: self,
+                backup_server_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_credentials`](super::Client::list_credentials): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ListCredentials<'a> {
-        #[path("backupServerId")]
+        client: &'a super::Client,
         backup_server_id: ::veeam_runtime::Uuid,
     }
-    /// Get a job's sessions
-    ///
-    /// References to the backup sessions of the job. Documented only as the job's `Down` link of type
-    /// `BackupJobSessionReferenceList` (no method page); its body is read as a reference list.
-    ///
-    /// `GET /api/jobs/{jobId}/backupSessions`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id.html>
-    #[operation(
-        list_job_backup_sessions,
-        GET,
-        "/api/jobs/{jobId}/backupSessions",
-        "listJobBackupSessions"
-    )]
-    #[response(200u16, body, models::EntityReferences)]
+    impl<'a> rt::Operation<'a> for ListCredentials<'a> {
+        type Output = models::CredentialsInfoList;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listCredentials",
+                "/api/backupServers/{backupServerId}/credentials",
+                true,
+            );
+            request.sensitive_response();
+            request.literal("/backupServers/");
+            request.segment(&self.backup_server_id);
+            request.literal("/credentials");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListCredentials { backup_server_id });
+    impl super::Client {
+        /// Get a job's sessions
+        ///
+        /// References to the backup sessions of the job. Documented only as the job's `Down` link of type
+        /// `BackupJobSessionReferenceList` (no method page); its body is read as a reference list.
+        ///
+        /// `GET /api/jobs/{jobId}/backupSessions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id.html>
+        pub fn list_job_backup_sessions(
+            &self,
+            job_id: ::veeam_runtime::Uuid,
+        ) -> ListJobBackupSessions<'_> {
+            ListJobBackupSessions {
+                client: self,
+                job_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_job_backup_sessions`](super::Client::list_job_backup_sessions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ListJobBackupSessions<'a> {
-        #[path("jobId")]
+        client: &'a super::Client,
         job_id: ::veeam_runtime::Uuid,
     }
-    /// Get jobs as entities
-    ///
-    /// `GET /api/jobs?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs.html>
-    #[operation(list_job_entities, GET, "/api/jobs", "listJobEntities")]
-    #[response(200u16, body, models::Jobs)]
+    impl<'a> rt::Operation<'a> for ListJobBackupSessions<'a> {
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listJobBackupSessions",
+                "/api/jobs/{jobId}/backupSessions",
+                true,
+            );
+            request.literal("/jobs/");
+            request.segment(&self.job_id);
+            request.literal("/backupSessions");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListJobBackupSessions { job_id });
+    impl super::Client {
+        /// Get jobs as entities
+        ///
+        /// `GET /api/jobs?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs.html>
+        pub fn list_job_entities(&self) -> ListJobEntities<'_> {
+            ListJobEntities { client: self }
+        }
+    }
+    /// Request builder of [`Client::list_job_entities`](super::Client::list_job_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ListJobEntities<'a> {
-        #[query("format", fixed = "Entity")]
-        format: (),
+        client: &'a super::Client,
     }
-    /// Get the objects a job processes
-    ///
-    /// `GET /api/jobs/{jobId}/includes`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id_includes.html>
-    #[operation(list_job_includes, GET, "/api/jobs/{jobId}/includes", "listJobIncludes")]
-    #[response(200u16, body, models::ObjectsInJob)]
+    impl<'a> rt::Operation<'a> for ListJobEntities<'a> {
+        type Output = models::Jobs;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listJobEntities",
+                "/api/jobs",
+                true,
+            );
+            request.literal("/jobs");
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListJobEntities {});
+    impl super::Client {
+        /// Get the objects a job processes
+        ///
+        /// `GET /api/jobs/{jobId}/includes`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id_includes.html>
+        pub fn list_job_includes(
+            &self,
+            job_id: ::veeam_runtime::Uuid,
+        ) -> ListJobIncludes<'_> {
+            ListJobIncludes {
+                client: self,
+                job_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_job_includes`](super::Client::list_job_includes): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ListJobIncludes<'a> {
-        #[path("jobId")]
+        client: &'a super::Client,
         job_id: ::veeam_runtime::Uuid,
     }
-    /// Get jobs
-    ///
-    /// References to the jobs of every connected backup server.
-    ///
-    /// `GET /api/jobs`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs.html>
-    #[operation(list_jobs, GET, "/api/jobs", "listJobs")]
-    #[response(200u16, body, models::EntityReferences)]
-    pub struct ListJobs<'a> {}
-    /// Get logon sessions
-    ///
-    /// `GET /api/logonSessions`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions.html>
-    #[operation(list_logon_sessions, GET, "/api/logonSessions", "listLogonSessions")]
-    #[request(sensitive_response)]
-    #[response(200u16, body, models::LogonSessions)]
-    pub struct ListLogonSessions<'a> {}
-    /// Get managed servers as entities
-    ///
-    /// `GET /api/managedServers?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_managedservers.html>
-    #[operation(
-        list_managed_server_entities,
-        GET,
-        "/api/managedServers",
-        "listManagedServerEntities"
-    )]
-    #[response(200u16, body, models::ManagedServers)]
-    pub struct ListManagedServerEntities<'a> {
-        #[query("format", fixed = "Entity")]
-        format: (),
+    impl<'a> rt::Operation<'a> for ListJobIncludes<'a> {
+        type Output = models::ObjectsInJob;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listJobIncludes",
+                "/api/jobs/{jobId}/includes",
+                true,
+            );
+            request.literal("/jobs/");
+            request.segment(&self.job_id);
+            request.literal("/includes");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
     }
-    /// Get managed servers
-    ///
-    /// `GET /api/managedServers`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_managedservers.html>
-    #[operation(list_managed_servers, GET, "/api/managedServers", "listManagedServers")]
-    #[response(200u16, body, models::EntityReferences)]
-    pub struct ListManagedServers<'a> {}
-    /// Get passwords of a backup server
-    ///
-    /// `GET /api/backupServers/{backupServerId}/passwords`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords.html>
-    #[operation(
-        list_passwords,
-        GET,
-        "/api/backupServers/{backupServerId}/passwords",
-        "listPasswords"
-    )]
-    #[response(200u16, body, models::PasswordKeyInfoList)]
+    rt::request_builder!(ListJobIncludes { job_id });
+    impl super::Client {
+        /// Get jobs
+        ///
+        /// References to the jobs of every connected backup server.
+        ///
+        /// `GET /api/jobs`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs.html>
+        pub fn list_jobs(&self) -> ListJobs<'_> {
+            ListJobs { client: self }
+        }
+    }
+    /// Request builder of [`Client::list_jobs`](super::Client::list_jobs): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListJobs<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListJobs<'a> {
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(rt::GET, "listJobs", "/api/jobs", true);
+            request.literal("/jobs");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListJobs {});
+    impl super::Client {
+        /// Get logon sessions
+        ///
+        /// `GET /api/logonSessions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions.html>
+        pub fn list_logon_sessions(&self) -> ListLogonSessions<'_> {
+            ListLogonSessions { client: self }
+        }
+    }
+    /// Request builder of [`Client::list_logon_sessions`](super::Client::list_logon_sessions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListLogonSessions<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListLogonSessions<'a> {
+        type Output = models::LogonSessions;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listLogonSessions",
+                "/api/logonSessions",
+                true,
+            );
+            request.sensitive_response();
+            request.literal("/logonSessions");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListLogonSessions {});
+    impl super::Client {
+        /// Get managed servers as entities
+        ///
+        /// `GET /api/managedServers?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_managedservers.html>
+        pub fn list_managed_server_entities(&self) -> ListManagedServerEntities<'_> {
+            ListManagedServerEntities {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_managed_server_entities`](super::Client::list_managed_server_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListManagedServerEntities<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListManagedServerEntities<'a> {
+        type Output = models::ManagedServers;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listManagedServerEntities",
+                "/api/managedServers",
+                true,
+            );
+            request.literal("/managedServers");
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListManagedServerEntities {});
+    impl super::Client {
+        /// Get managed servers
+        ///
+        /// `GET /api/managedServers`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_managedservers.html>
+        pub fn list_managed_servers(&self) -> ListManagedServers<'_> {
+            ListManagedServers { client: self }
+        }
+    }
+    /// Request builder of [`Client::list_managed_servers`](super::Client::list_managed_servers): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListManagedServers<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListManagedServers<'a> {
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listManagedServers",
+                "/api/managedServers",
+                true,
+            );
+            request.literal("/managedServers");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListManagedServers {});
+    impl super::Client {
+        /// Get passwords of a backup server
+        ///
+        /// `GET /api/backupServers/{backupServerId}/passwords`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords.html>
+        pub fn list_passwords(
+            &self,
+            backup_server_id: ::veeam_runtime::Uuid,
+        ) -> ListPasswords<'_> {
+            ListPasswords {
+                client: self,
+                backup_server_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_passwords`](super::Client::list_passwords): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ListPasswords<'a> {
-        #[path("backupServerId")]
+        client: &'a super::Client,
         backup_server_id: ::veeam_runtime::Uuid,
     }
-    /// Get repositories
-    ///
-    /// `GET /api/repositories`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_repositories.html>
-    #[operation(list_repositories, GET, "/api/repositories", "listRepositories")]
-    #[response(200u16, body, models::EntityReferences)]
-    pub struct ListRepositories<'a> {}
-    /// Get repositories as entities
-    ///
-    /// `GET /api/repositories?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_repositories.html>
-    #[operation(
-        list_repository_entities,
-        GET,
-        "/api/repositories",
-        "listRepositoryEntities"
-    )]
-    #[response(200u16, body, models::Repositories)]
+    impl<'a> rt::Operation<'a> for ListPasswords<'a> {
+        type Output = models::PasswordKeyInfoList;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listPasswords",
+                "/api/backupServers/{backupServerId}/passwords",
+                true,
+            );
+            request.literal("/backupServers/");
+            request.segment(&self.backup_server_id);
+            request.literal("/passwords");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListPasswords { backup_server_id });
+    impl super::Client {
+        /// Get repositories
+        ///
+        /// `GET /api/repositories`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_repositories.html>
+        pub fn list_repositories(&self) -> ListRepositories<'_> {
+            ListRepositories { client: self }
+        }
+    }
+    /// Request builder of [`Client::list_repositories`](super::Client::list_repositories): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListRepositories<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListRepositories<'a> {
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listRepositories",
+                "/api/repositories",
+                true,
+            );
+            request.literal("/repositories");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListRepositories {});
+    impl super::Client {
+        /// Get repositories as entities
+        ///
+        /// `GET /api/repositories?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_repositories.html>
+        pub fn list_repository_entities(&self) -> ListRepositoryEntities<'_> {
+            ListRepositoryEntities {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_repository_entities`](super::Client::list_repository_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ListRepositoryEntities<'a> {
-        #[query("format", fixed = "Entity")]
-        format: (),
+        client: &'a super::Client,
     }
-    /// Get restore points as entities
-    ///
-    /// `GET /api/restorePoints?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints.html>
-    #[operation(
-        list_restore_point_entities,
-        GET,
-        "/api/restorePoints",
-        "listRestorePointEntities"
-    )]
-    #[response(200u16, body, models::RestorePoints)]
+    impl<'a> rt::Operation<'a> for ListRepositoryEntities<'a> {
+        type Output = models::Repositories;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listRepositoryEntities",
+                "/api/repositories",
+                true,
+            );
+            request.literal("/repositories");
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListRepositoryEntities {});
+    impl super::Client {
+        /// Get restore points as entities
+        ///
+        /// `GET /api/restorePoints?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints.html>
+        pub fn list_restore_point_entities(&self) -> ListRestorePointEntities<'_> {
+            ListRestorePointEntities {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_restore_point_entities`](super::Client::list_restore_point_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ListRestorePointEntities<'a> {
-        #[query("format", fixed = "Entity")]
-        format: (),
+        client: &'a super::Client,
     }
-    /// Get the VM restore points of a restore point
-    ///
-    /// `GET /api/restorePoints/{restorePointId}/vmRestorePoints`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints_id_vmrestorepoints.html>
-    #[operation(
-        list_restore_point_vm_restore_points,
-        GET,
-        "/api/restorePoints/{restorePointId}/vmRestorePoints",
-        "listRestorePointVmRestorePoints"
-    )]
-    #[response(200u16, body, models::EntityReferences)]
+    impl<'a> rt::Operation<'a> for ListRestorePointEntities<'a> {
+        type Output = models::RestorePoints;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listRestorePointEntities",
+                "/api/restorePoints",
+                true,
+            );
+            request.literal("/restorePoints");
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListRestorePointEntities {});
+    impl super::Client {
+        /// Get the VM restore points of a restore point
+        ///
+        /// `GET /api/restorePoints/{restorePointId}/vmRestorePoints`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints_id_vmrestorepoints.html>
+        pub fn list_restore_point_vm_restore_points(
+            &self,
+            restore_point_id: ::veeam_runtime::Uuid,
+        ) -> ListRestorePointVmRestorePoints<'_> {
+            ListRestorePointVmRestorePoints {
+                client: self,
+                restore_point_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_restore_point_vm_restore_points`](super::Client::list_restore_point_vm_restore_points): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ListRestorePointVmRestorePoints<'a> {
-        #[path("restorePointId")]
+        client: &'a super::Client,
         restore_point_id: ::veeam_runtime::Uuid,
     }
-    /// Get restore points
-    ///
-    /// `GET /api/restorePoints`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints.html>
-    #[operation(list_restore_points, GET, "/api/restorePoints", "listRestorePoints")]
-    #[response(200u16, body, models::EntityReferences)]
-    pub struct ListRestorePoints<'a> {}
-    /// Get security roles
-    ///
-    /// `GET /api/security/roles`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_roles.html>
-    #[operation(list_roles, GET, "/api/security/roles", "listRoles")]
-    #[response(200u16, body, models::EntityReferences)]
-    pub struct ListRoles<'a> {}
-    /// Get all tasks
-    ///
-    /// `GET /api/tasks`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks.html>
-    #[operation(list_tasks, GET, "/api/tasks", "listTasks")]
-    #[response(200u16, body, models::Tasks)]
-    pub struct ListTasks<'a> {}
-    /// Get VM restore points as entities
-    ///
-    /// `GET /api/vmRestorePoints?format=Entity`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_vmrestorepoints.html>
-    #[operation(
-        list_vm_restore_point_entities,
-        GET,
-        "/api/vmRestorePoints",
-        "listVmRestorePointEntities"
-    )]
-    #[response(200u16, body, models::VmRestorePoints)]
-    pub struct ListVmRestorePointEntities<'a> {
-        #[query("format", fixed = "Entity")]
-        format: (),
+    impl<'a> rt::Operation<'a> for ListRestorePointVmRestorePoints<'a> {
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listRestorePointVmRestorePoints",
+                "/api/restorePoints/{restorePointId}/vmRestorePoints",
+                true,
+            );
+            request.literal("/restorePoints/");
+            request.segment(&self.restore_point_id);
+            request.literal("/vmRestorePoints");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
     }
-    /// Get VM restore points
-    ///
-    /// `GET /api/vmRestorePoints`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_vmrestorepoints.html>
-    #[operation(
-        list_vm_restore_points,
-        GET,
-        "/api/vmRestorePoints",
-        "listVmRestorePoints"
-    )]
-    #[response(200u16, body, models::EntityReferences)]
-    pub struct ListVmRestorePoints<'a> {}
-    /// Delete a logon session (log out)
-    ///
-    /// `DELETE /api/logonSessions/{sessionId}`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_loginsessions_id.html>
-    #[operation(logout, DELETE, "/api/logonSessions/{sessionId}", "logout")]
-    #[request(ends_session)]
-    #[response(204u16)]
+    rt::request_builder!(ListRestorePointVmRestorePoints { restore_point_id });
+    impl super::Client {
+        /// Get restore points
+        ///
+        /// `GET /api/restorePoints`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints.html>
+        pub fn list_restore_points(&self) -> ListRestorePoints<'_> {
+            ListRestorePoints { client: self }
+        }
+    }
+    /// Request builder of [`Client::list_restore_points`](super::Client::list_restore_points): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListRestorePoints<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListRestorePoints<'a> {
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listRestorePoints",
+                "/api/restorePoints",
+                true,
+            );
+            request.literal("/restorePoints");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListRestorePoints {});
+    impl super::Client {
+        /// Get security roles
+        ///
+        /// `GET /api/security/roles`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_roles.html>
+        pub fn list_roles(&self) -> ListRoles<'_> {
+            ListRoles { client: self }
+        }
+    }
+    /// Request builder of [`Client::list_roles`](super::Client::list_roles): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListRoles<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListRoles<'a> {
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listRoles",
+                "/api/security/roles",
+                true,
+            );
+            request.literal("/security/roles");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListRoles {});
+    impl super::Client {
+        /// Get all tasks
+        ///
+        /// `GET /api/tasks`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks.html>
+        pub fn list_tasks(&self) -> ListTasks<'_> {
+            ListTasks { client: self }
+        }
+    }
+    /// Request builder of [`Client::list_tasks`](super::Client::list_tasks): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListTasks<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListTasks<'a> {
+        type Output = models::Tasks;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(rt::GET, "listTasks", "/api/tasks", true);
+            request.literal("/tasks");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListTasks {});
+    impl super::Client {
+        /// Get VM restore points as entities
+        ///
+        /// `GET /api/vmRestorePoints?format=Entity`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_vmrestorepoints.html>
+        pub fn list_vm_restore_point_entities(&self) -> ListVmRestorePointEntities<'_> {
+            ListVmRestorePointEntities {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_vm_restore_point_entities`](super::Client::list_vm_restore_point_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListVmRestorePointEntities<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListVmRestorePointEntities<'a> {
+        type Output = models::VmRestorePoints;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listVmRestorePointEntities",
+                "/api/vmRestorePoints",
+                true,
+            );
+            request.literal("/vmRestorePoints");
+            request.query("format", Some("Entity"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListVmRestorePointEntities {});
+    impl super::Client {
+        /// Get VM restore points
+        ///
+        /// `GET /api/vmRestorePoints`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_vmrestorepoints.html>
+        pub fn list_vm_restore_points(&self) -> ListVmRestorePoints<'_> {
+            ListVmRestorePoints {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_vm_restore_points`](super::Client::list_vm_restore_points): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListVmRestorePoints<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListVmRestorePoints<'a> {
+        type Output = models::EntityReferences;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "listVmRestorePoints",
+                "/api/vmRestorePoints",
+                true,
+            );
+            request.literal("/vmRestorePoints");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(ListVmRestorePoints {});
+    impl super::Client {
+        /// Delete a logon session (log out)
+        ///
+        /// `DELETE /api/logonSessions/{sessionId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/delete_loginsessions_id.html>
+        pub fn logout(
+            &self,
+            session_id: impl ::std::convert::Into<String>,
+        ) -> Logout<'_> {
+            Logout {
+                client: self,
+                session_id: ::std::convert::Into::into(session_id),
+            }
+        }
+    }
+    /// Request builder of [`Client::logout`](super::Client::logout): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct Logout<'a> {
-        #[path("sessionId", into, redacted)]
+        client: &'a super::Client,
         session_id: String,
     }
-    /// Query backups as entities
-    ///
-    /// Entities of the backups matching a filter, sorted and paged: read `entities.backups`
-    /// of the result.
-    /// Filter and sort fields: see the page.
-    ///
-    /// `GET /api/query?type=Backup&format=Entities`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backup.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(query_backup_entities, GET, "/api/query", "queryBackupEntities")]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> rt::Operation<'a> for Logout<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
+                "logout",
+                "/api/logonSessions/{sessionId}",
+                true,
+            );
+            request.effect(rt::Effect::EndsSession);
+            request.literal("/logonSessions/");
+            request.segment(&self.session_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(Logout { session_id = redacted });
+    impl super::Client {
+        /// Query backups as entities
+        ///
+        /// Entities of the backups matching a filter, sorted and paged: read `entities.backups`
+        /// of the result.
+        /// Filter and sort fields: see the page.
+        ///
+        /// `GET /api/query?type=Backup&format=Entities`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backup.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_backup_entities(&self) -> QueryBackupEntities<'_> {
+            QueryBackupEntities {
+                client: self,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_backup_entities`](super::Client::query_backup_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryBackupEntities<'a> {
-        #[query("type", fixed = "Backup")]
-        r#type: (),
-        #[query("format", fixed = "Entities")]
-        format: (),
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
+        client: &'a super::Client,
         filter: Option<String>,
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
         sort_asc: Option<String>,
-        /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
         sort_desc: Option<String>,
-        /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
         page_size: Option<i32>,
-        /// Sets `page`: Page number, from 1.
-        #[query("page")]
         page: Option<i32>,
     }
-    /// Query backup servers as entities
-    ///
-    /// Entities of the backup servers matching a filter, sorted and paged: read `entities.backup_servers`
-    /// of the result.
-    /// Filter and sort fields: `UID`, `Name`, `Description`, `IpOrDnsName`, `Port`, `Version`.
-    ///
-    /// `GET /api/query?type=BackupServer&format=Entities`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backupserver.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(
-        query_backup_server_entities,
-        GET,
-        "/api/query",
-        "queryBackupServerEntities"
-    )]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> QueryBackupEntities<'a> {
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
+        /// Sets `sortDesc`: Field to sort by, descending.
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
+        /// Sets `pageSize`: Results per page.
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
+        /// Sets `page`: Page number, from 1.
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for QueryBackupEntities<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryBackupEntities",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("Backup"));
+            request.query("format", Some("Entities"));
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        QueryBackupEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
+    impl super::Client {
+        /// Query backup servers as entities
+        ///
+        /// Entities of the backup servers matching a filter, sorted and paged: read `entities.backup_servers`
+        /// of the result.
+        /// Filter and sort fields: `UID`, `Name`, `Description`, `IpOrDnsName`, `Port`, `Version`.
+        ///
+        /// `GET /api/query?type=BackupServer&format=Entities`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backupserver.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_backup_server_entities(&self) -> QueryBackupServerEntities<'_> {
+            QueryBackupServerEntities {
+                client: self,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_backup_server_entities`](super::Client::query_backup_server_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryBackupServerEntities<'a> {
-        #[query("type", fixed = "BackupServer")]
-        r#type: (),
-        #[query("format", fixed = "Entities")]
-        format: (),
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
+        client: &'a super::Client,
         filter: Option<String>,
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
         sort_asc: Option<String>,
-        /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
         sort_desc: Option<String>,
-        /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
         page_size: Option<i32>,
-        /// Sets `page`: Page number, from 1.
-        #[query("page")]
         page: Option<i32>,
     }
-    /// Query backup servers
-    ///
-    /// References to the backup servers matching a filter, sorted and paged: read `refs` of the result
-    /// (each reference's `id()` is the resource's ID).
-    /// Filter and sort fields: `UID`, `Name`, `Description`, `IpOrDnsName`, `Port`, `Version`.
-    ///
-    /// `GET /api/query?type=BackupServer`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backupserver.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(query_backup_servers, GET, "/api/query", "queryBackupServers")]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> QueryBackupServerEntities<'a> {
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
+        /// Sets `sortDesc`: Field to sort by, descending.
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
+        /// Sets `pageSize`: Results per page.
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
+        /// Sets `page`: Page number, from 1.
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for QueryBackupServerEntities<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryBackupServerEntities",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("BackupServer"));
+            request.query("format", Some("Entities"));
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        QueryBackupServerEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
+    impl super::Client {
+        /// Query backup servers
+        ///
+        /// References to the backup servers matching a filter, sorted and paged: read `refs` of the result
+        /// (each reference's `id()` is the resource's ID).
+        /// Filter and sort fields: `UID`, `Name`, `Description`, `IpOrDnsName`, `Port`, `Version`.
+        ///
+        /// `GET /api/query?type=BackupServer`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backupserver.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_backup_servers(&self) -> QueryBackupServers<'_> {
+            QueryBackupServers {
+                client: self,
+                format: None,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_backup_servers`](super::Client::query_backup_servers): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryBackupServers<'a> {
-        #[query("type", fixed = "BackupServer")]
-        r#type: (),
+        client: &'a super::Client,
+        format: Option<String>,
+        filter: Option<String>,
+        sort_asc: Option<String>,
+        sort_desc: Option<String>,
+        page_size: Option<i32>,
+        page: Option<i32>,
+    }
+    impl<'a> QueryBackupServers<'a> {
         /// Sets `format`: `Entities` for entities instead of references; see `query_backup_server_entities`.
-        #[query("format", into)]
-        format: Option<String>,
+        pub fn format(mut self, format: impl ::std::convert::Into<String>) -> Self {
+            self.format = Some(::std::convert::Into::into(format));
+            self
+        }
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
-        filter: Option<String>,
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
         /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
-        sort_asc: Option<String>,
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
         /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
-        sort_desc: Option<String>,
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
         /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
-        page_size: Option<i32>,
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
         /// Sets `page`: Page number, from 1.
-        #[query("page")]
-        page: Option<i32>,
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
     }
-    /// Query backup job sessions as entities
-    ///
-    /// Entities of the backup job sessions matching a filter, sorted and paged: read `entities.backup_job_sessions`
-    /// of the result.
-    /// Filter and sort fields: `UID`, `Name`, `JobType`, `JobUid`, `JobName`, `CreationTime` and `EndTime` (UTC), `State`, `Result` (ordered `Success` < `Warning` < `Failed`), `IsRetry`, `BackupServerUid`, `BackupServerName`.
-    ///
-    /// `GET /api/query?type=BackupJobSession&format=Entities`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backupjobsession.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(
-        query_backup_session_entities,
-        GET,
-        "/api/query",
-        "queryBackupSessionEntities"
-    )]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> rt::Operation<'a> for QueryBackupServers<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryBackupServers",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("BackupServer"));
+            request.query("format", self.format.as_deref());
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        QueryBackupServers { format, filter, sort_asc, sort_desc, page_size, page }
+    );
+    impl super::Client {
+        /// Query backup job sessions as entities
+        ///
+        /// Entities of the backup job sessions matching a filter, sorted and paged: read `entities.backup_job_sessions`
+        /// of the result.
+        /// Filter and sort fields: `UID`, `Name`, `JobType`, `JobUid`, `JobName`, `CreationTime` and `EndTime` (UTC), `State`, `Result` (ordered `Success` < `Warning` < `Failed`), `IsRetry`, `BackupServerUid`, `BackupServerName`.
+        ///
+        /// `GET /api/query?type=BackupJobSession&format=Entities`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backupjobsession.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_backup_session_entities(&self) -> QueryBackupSessionEntities<'_> {
+            QueryBackupSessionEntities {
+                client: self,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_backup_session_entities`](super::Client::query_backup_session_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryBackupSessionEntities<'a> {
-        #[query("type", fixed = "BackupJobSession")]
-        r#type: (),
-        #[query("format", fixed = "Entities")]
-        format: (),
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
+        client: &'a super::Client,
         filter: Option<String>,
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
         sort_asc: Option<String>,
-        /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
         sort_desc: Option<String>,
-        /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
         page_size: Option<i32>,
-        /// Sets `page`: Page number, from 1.
-        #[query("page")]
         page: Option<i32>,
     }
-    /// Query backup job sessions
-    ///
-    /// References to the backup job sessions matching a filter, sorted and paged: read `refs` of the result
-    /// (each reference's `id()` is the resource's ID).
-    /// Filter and sort fields: `UID`, `Name`, `JobType`, `JobUid`, `JobName`, `CreationTime` and `EndTime` (UTC), `State`, `Result` (ordered `Success` < `Warning` < `Failed`), `IsRetry`, `BackupServerUid`, `BackupServerName`.
-    ///
-    /// `GET /api/query?type=BackupJobSession`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backupjobsession.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(query_backup_sessions, GET, "/api/query", "queryBackupSessions")]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> QueryBackupSessionEntities<'a> {
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
+        /// Sets `sortDesc`: Field to sort by, descending.
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
+        /// Sets `pageSize`: Results per page.
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
+        /// Sets `page`: Page number, from 1.
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for QueryBackupSessionEntities<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryBackupSessionEntities",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("BackupJobSession"));
+            request.query("format", Some("Entities"));
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        QueryBackupSessionEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
+    impl super::Client {
+        /// Query backup job sessions
+        ///
+        /// References to the backup job sessions matching a filter, sorted and paged: read `refs` of the result
+        /// (each reference's `id()` is the resource's ID).
+        /// Filter and sort fields: `UID`, `Name`, `JobType`, `JobUid`, `JobName`, `CreationTime` and `EndTime` (UTC), `State`, `Result` (ordered `Success` < `Warning` < `Failed`), `IsRetry`, `BackupServerUid`, `BackupServerName`.
+        ///
+        /// `GET /api/query?type=BackupJobSession`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backupjobsession.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_backup_sessions(&self) -> QueryBackupSessions<'_> {
+            QueryBackupSessions {
+                client: self,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_backup_sessions`](super::Client::query_backup_sessions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryBackupSessions<'a> {
-        #[query("type", fixed = "BackupJobSession")]
-        r#type: (),
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
+        client: &'a super::Client,
         filter: Option<String>,
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
         sort_asc: Option<String>,
-        /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
         sort_desc: Option<String>,
-        /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
         page_size: Option<i32>,
-        /// Sets `page`: Page number, from 1.
-        #[query("page")]
         page: Option<i32>,
     }
-    /// Query backup task sessions as entities
-    ///
-    /// Entities of the backup task sessions matching a filter, sorted and paged: read `entities.backup_task_sessions`
-    /// of the result.
-    /// Filter and sort fields: see the page.
-    ///
-    /// `GET /api/query?type=BackupTaskSession&format=Entities`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backuptasksession.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(
-        query_backup_task_session_entities,
-        GET,
-        "/api/query",
-        "queryBackupTaskSessionEntities"
-    )]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> QueryBackupSessions<'a> {
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
+        /// Sets `sortDesc`: Field to sort by, descending.
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
+        /// Sets `pageSize`: Results per page.
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
+        /// Sets `page`: Page number, from 1.
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for QueryBackupSessions<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryBackupSessions",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("BackupJobSession"));
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        QueryBackupSessions { filter, sort_asc, sort_desc, page_size, page }
+    );
+    impl super::Client {
+        /// Query backup task sessions as entities
+        ///
+        /// Entities of the backup task sessions matching a filter, sorted and paged: read `entities.backup_task_sessions`
+        /// of the result.
+        /// Filter and sort fields: see the page.
+        ///
+        /// `GET /api/query?type=BackupTaskSession&format=Entities`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backuptasksession.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_backup_task_session_entities(
+            &self,
+        ) -> QueryBackupTaskSessionEntities<'_> {
+            QueryBackupTaskSessionEntities {
+                client: self,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_backup_task_session_entities`](super::Client::query_backup_task_session_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryBackupTaskSessionEntities<'a> {
-        #[query("type", fixed = "BackupTaskSession")]
-        r#type: (),
-        #[query("format", fixed = "Entities")]
-        format: (),
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
+        client: &'a super::Client,
         filter: Option<String>,
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
         sort_asc: Option<String>,
-        /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
         sort_desc: Option<String>,
-        /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
         page_size: Option<i32>,
-        /// Sets `page`: Page number, from 1.
-        #[query("page")]
         page: Option<i32>,
     }
-    /// Query backup task sessions
-    ///
-    /// References to the backup task sessions matching a filter, sorted and paged: read `refs` of the result
-    /// (each reference's `id()` is the resource's ID).
-    /// Filter and sort fields: see the page.
-    ///
-    /// `GET /api/query?type=BackupTaskSession`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backuptasksession.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(
-        query_backup_task_sessions,
-        GET,
-        "/api/query",
-        "queryBackupTaskSessions"
-    )]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> QueryBackupTaskSessionEntities<'a> {
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
+        /// Sets `sortDesc`: Field to sort by, descending.
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
+        /// Sets `pageSize`: Results per page.
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
+        /// Sets `page`: Page number, from 1.
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for QueryBackupTaskSessionEntities<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryBackupTaskSessionEntities",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("BackupTaskSession"));
+            request.query("format", Some("Entities"));
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        QueryBackupTaskSessionEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
+    impl super::Client {
+        /// Query backup task sessions
+        ///
+        /// References to the backup task sessions matching a filter, sorted and paged: read `refs` of the result
+        /// (each reference's `id()` is the resource's ID).
+        /// Filter and sort fields: see the page.
+        ///
+        /// `GET /api/query?type=BackupTaskSession`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backuptasksession.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_backup_task_sessions(&self) -> QueryBackupTaskSessions<'_> {
+            QueryBackupTaskSessions {
+                client: self,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_backup_task_sessions`](super::Client::query_backup_task_sessions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryBackupTaskSessions<'a> {
-        #[query("type", fixed = "BackupTaskSession")]
-        r#type: (),
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
+        client: &'a super::Client,
         filter: Option<String>,
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
         sort_asc: Option<String>,
-        /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
         sort_desc: Option<String>,
-        /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
         page_size: Option<i32>,
-        /// Sets `page`: Page number, from 1.
-        #[query("page")]
         page: Option<i32>,
     }
-    /// Query backups
-    ///
-    /// References to the backups matching a filter, sorted and paged: read `refs` of the result
-    /// (each reference's `id()` is the resource's ID).
-    /// Filter and sort fields: see the page.
-    ///
-    /// `GET /api/query?type=Backup`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backup.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(query_backups, GET, "/api/query", "queryBackups")]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> QueryBackupTaskSessions<'a> {
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
+        /// Sets `sortDesc`: Field to sort by, descending.
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
+        /// Sets `pageSize`: Results per page.
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
+        /// Sets `page`: Page number, from 1.
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for QueryBackupTaskSessions<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryBackupTaskSessions",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("BackupTaskSession"));
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        QueryBackupTaskSessions { filter, sort_asc, sort_desc, page_size, page }
+    );
+    impl super::Client {
+        /// Query backups
+        ///
+        /// References to the backups matching a filter, sorted and paged: read `refs` of the result
+        /// (each reference's `id()` is the resource's ID).
+        /// Filter and sort fields: see the page.
+        ///
+        /// `GET /api/query?type=Backup`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_backup.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_backups(&self) -> QueryBackups<'_> {
+            QueryBackups {
+                client: self,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_backups`](super::Client::query_backups): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryBackups<'a> {
-        #[query("type", fixed = "Backup")]
-        r#type: (),
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
+        client: &'a super::Client,
         filter: Option<String>,
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
         sort_asc: Option<String>,
-        /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
         sort_desc: Option<String>,
-        /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
         page_size: Option<i32>,
-        /// Sets `page`: Page number, from 1.
-        #[query("page")]
         page: Option<i32>,
     }
-    /// Query jobs as entities
-    ///
-    /// Entities of the jobs matching a filter, sorted and paged: read `entities.jobs`
-    /// of the result.
-    /// Filter and sort fields: `UID`, `Name`, `Description`, `NextRun` (UTC), `JobType` (`Backup`, `BackupCopy`, `ImmediateBackupCopy`, `Replica`), `Platform`, `ScheduleConfigured`, `ScheduleEnabled`, `BackupServerUid`, `BackupServerName`.
-    ///
-    /// `GET /api/query?type=Job&format=Entities`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_job.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(query_job_entities, GET, "/api/query", "queryJobEntities")]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> QueryBackups<'a> {
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
+        /// Sets `sortDesc`: Field to sort by, descending.
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
+        /// Sets `pageSize`: Results per page.
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
+        /// Sets `page`: Page number, from 1.
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for QueryBackups<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryBackups",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("Backup"));
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(QueryBackups { filter, sort_asc, sort_desc, page_size, page });
+    impl super::Client {
+        /// Query jobs as entities
+        ///
+        /// Entities of the jobs matching a filter, sorted and paged: read `entities.jobs`
+        /// of the result.
+        /// Filter and sort fields: `UID`, `Name`, `Description`, `NextRun` (UTC), `JobType` (`Backup`, `BackupCopy`, `ImmediateBackupCopy`, `Replica`), `Platform`, `ScheduleConfigured`, `ScheduleEnabled`, `BackupServerUid`, `BackupServerName`.
+        ///
+        /// `GET /api/query?type=Job&format=Entities`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_job.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_job_entities(&self) -> QueryJobEntities<'_> {
+            QueryJobEntities {
+                client: self,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_job_entities`](super::Client::query_job_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryJobEntities<'a> {
-        #[query("type", fixed = "Job")]
-        r#type: (),
-        #[query("format", fixed = "Entities")]
-        format: (),
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
+        client: &'a super::Client,
         filter: Option<String>,
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
         sort_asc: Option<String>,
-        /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
         sort_desc: Option<String>,
-        /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
         page_size: Option<i32>,
-        /// Sets `page`: Page number, from 1.
-        #[query("page")]
         page: Option<i32>,
     }
-    /// Query jobs
-    ///
-    /// References to the jobs matching a filter, sorted and paged: read `refs` of the result
-    /// (each reference's `id()` is the resource's ID).
-    /// Filter and sort fields: `UID`, `Name`, `Description`, `NextRun` (UTC), `JobType` (`Backup`, `BackupCopy`, `ImmediateBackupCopy`, `Replica`), `Platform`, `ScheduleConfigured`, `ScheduleEnabled`, `BackupServerUid`, `BackupServerName`.
-    ///
-    /// `GET /api/query?type=Job`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_job.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(query_jobs, GET, "/api/query", "queryJobs")]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> QueryJobEntities<'a> {
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
+        /// Sets `sortDesc`: Field to sort by, descending.
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
+        /// Sets `pageSize`: Results per page.
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
+        /// Sets `page`: Page number, from 1.
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for QueryJobEntities<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryJobEntities",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("Job"));
+            request.query("format", Some("Entities"));
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        QueryJobEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
+    impl super::Client {
+        /// Query jobs
+        ///
+        /// References to the jobs matching a filter, sorted and paged: read `refs` of the result
+        /// (each reference's `id()` is the resource's ID).
+        /// Filter and sort fields: `UID`, `Name`, `Description`, `NextRun` (UTC), `JobType` (`Backup`, `BackupCopy`, `ImmediateBackupCopy`, `Replica`), `Platform`, `ScheduleConfigured`, `ScheduleEnabled`, `BackupServerUid`, `BackupServerName`.
+        ///
+        /// `GET /api/query?type=Job`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_job.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_jobs(&self) -> QueryJobs<'_> {
+            QueryJobs {
+                client: self,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_jobs`](super::Client::query_jobs): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryJobs<'a> {
-        #[query("type", fixed = "Job")]
-        r#type: (),
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
+        client: &'a super::Client,
         filter: Option<String>,
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
         sort_asc: Option<String>,
-        /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
         sort_desc: Option<String>,
-        /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
         page_size: Option<i32>,
-        /// Sets `page`: Page number, from 1.
-        #[query("page")]
         page: Option<i32>,
     }
-    /// Query managed servers as entities
-    ///
-    /// Entities of the managed servers matching a filter, sorted and paged: read `entities.managed_servers`
-    /// of the result.
-    /// Filter and sort fields: see the page.
-    ///
-    /// `GET /api/query?type=ManagedServer&format=Entities`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_managedserver.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(
-        query_managed_server_entities,
-        GET,
-        "/api/query",
-        "queryManagedServerEntities"
-    )]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> QueryJobs<'a> {
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
+        /// Sets `sortDesc`: Field to sort by, descending.
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
+        /// Sets `pageSize`: Results per page.
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
+        /// Sets `page`: Page number, from 1.
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for QueryJobs<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(rt::GET, "queryJobs", "/api/query", true);
+            request.literal("/query");
+            request.query("type", Some("Job"));
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(QueryJobs { filter, sort_asc, sort_desc, page_size, page });
+    impl super::Client {
+        /// Query managed servers as entities
+        ///
+        /// Entities of the managed servers matching a filter, sorted and paged: read `entities.managed_servers`
+        /// of the result.
+        /// Filter and sort fields: see the page.
+        ///
+        /// `GET /api/query?type=ManagedServer&format=Entities`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_managedserver.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_managed_server_entities(&self) -> QueryManagedServerEntities<'_> {
+            QueryManagedServerEntities {
+                client: self,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_managed_server_entities`](super::Client::query_managed_server_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryManagedServerEntities<'a> {
-        #[query("type", fixed = "ManagedServer")]
-        r#type: (),
-        #[query("format", fixed = "Entities")]
-        format: (),
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
+        client: &'a super::Client,
         filter: Option<String>,
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
         sort_asc: Option<String>,
-        /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
         sort_desc: Option<String>,
-        /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
         page_size: Option<i32>,
-        /// Sets `page`: Page number, from 1.
-        #[query("page")]
         page: Option<i32>,
     }
-    /// Query managed servers
-    ///
-    /// References to the managed servers matching a filter, sorted and paged: read `refs` of the result
-    /// (each reference's `id()` is the resource's ID).
-    /// Filter and sort fields: see the page.
-    ///
-    /// `GET /api/query?type=ManagedServer`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_managedserver.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(query_managed_servers, GET, "/api/query", "queryManagedServers")]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> QueryManagedServerEntities<'a> {
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
+        /// Sets `sortDesc`: Field to sort by, descending.
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
+        /// Sets `pageSize`: Results per page.
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
+        /// Sets `page`: Page number, from 1.
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for QueryManagedServerEntities<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryManagedServerEntities",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("ManagedServer"));
+            request.query("format", Some("Entities"));
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        QueryManagedServerEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
+    impl super::Client {
+        /// Query managed servers
+        ///
+        /// References to the managed servers matching a filter, sorted and paged: read `refs` of the result
+        /// (each reference's `id()` is the resource's ID).
+        /// Filter and sort fields: see the page.
+        ///
+        /// `GET /api/query?type=ManagedServer`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_managedserver.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_managed_servers(&self) -> QueryManagedServers<'_> {
+            QueryManagedServers {
+                client: self,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_managed_servers`](super::Client::query_managed_servers): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryManagedServers<'a> {
-        #[query("type", fixed = "ManagedServer")]
-        r#type: (),
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
+        client: &'a super::Client,
         filter: Option<String>,
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
         sort_asc: Option<String>,
-        /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
         sort_desc: Option<String>,
-        /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
         page_size: Option<i32>,
-        /// Sets `page`: Page number, from 1.
-        #[query("page")]
         page: Option<i32>,
     }
-    /// Query passwords
-    ///
-    /// Finds passwords on all backup servers. Filter fields: `PasswordKeyID`, `Hint`, `BackupServerUid`,
-    /// `BackupServerName`; for example `filter=BackupServerName=="enterprise06.tech.local"`.
-    ///
-    /// `GET /api/query?type=Passwords`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_passwords.html>
-    #[operation(query_passwords, GET, "/api/query", "queryPasswords")]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> QueryManagedServers<'a> {
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
+        /// Sets `sortDesc`: Field to sort by, descending.
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
+        /// Sets `pageSize`: Results per page.
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
+        /// Sets `page`: Page number, from 1.
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for QueryManagedServers<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryManagedServers",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("ManagedServer"));
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        QueryManagedServers { filter, sort_asc, sort_desc, page_size, page }
+    );
+    impl super::Client {
+        /// Query passwords
+        ///
+        /// Finds passwords on all backup servers. Filter fields: `PasswordKeyID`, `Hint`, `BackupServerUid`,
+        /// `BackupServerName`; for example `filter=BackupServerName=="enterprise06.tech.local"`.
+        ///
+        /// `GET /api/query?type=Passwords`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_passwords.html>
+        pub fn query_passwords(&self) -> QueryPasswords<'_> {
+            QueryPasswords {
+                client: self,
+                format: None,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_passwords`](super::Client::query_passwords): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryPasswords<'a> {
-        #[query("type", fixed = "Passwords")]
-        r#type: (),
-        /// Sets `format`: `Entities` for entities instead of references.
-        #[query("format", into)]
+        client: &'a super::Client,
         format: Option<String>,
+        filter: Option<String>,
+        sort_asc: Option<String>,
+        sort_desc: Option<String>,
+        page_size: Option<i32>,
+        page: Option<i32>,
+    }
+    impl<'a> QueryPasswords<'a> {
+        /// Sets `format`: `Entities` for entities instead of references.
+        pub fn format(mut self, format: impl ::std::convert::Into<String>) -> Self {
+            self.format = Some(::std::convert::Into::into(format));
+            self
+        }
         /// Sets `filter`: Filter expression: `<field><op><value>`, `;` for AND, `,` for OR.
-        #[query("filter", into)]
-        filter: Option<String>,
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
         /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
-        sort_asc: Option<String>,
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
         /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
-        sort_desc: Option<String>,
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
         /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
-        page_size: Option<i32>,
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
         /// Sets `page`: Page number, from 1.
-        #[query("page")]
-        page: Option<i32>,
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
     }
-    /// Query backup repositories
-    ///
-    /// References to the backup repositories matching a filter, sorted and paged: read `refs` of the result
-    /// (each reference's `id()` is the resource's ID).
-    /// Filter and sort fields: `UID`, `Name`, `FreeSpace`, `Capacity` (bytes), `BackupServerUid`, `BackupServerName`.
-    ///
-    /// `GET /api/query?type=Repository`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_repository.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(query_repositories, GET, "/api/query", "queryRepositories")]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> rt::Operation<'a> for QueryPasswords<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryPasswords",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("Passwords"));
+            request.query("format", self.format.as_deref());
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        QueryPasswords { format, filter, sort_asc, sort_desc, page_size, page }
+    );
+    impl super::Client {
+        /// Query backup repositories
+        ///
+        /// References to the backup repositories matching a filter, sorted and paged: read `refs` of the result
+        /// (each reference's `id()` is the resource's ID).
+        /// Filter and sort fields: `UID`, `Name`, `FreeSpace`, `Capacity` (bytes), `BackupServerUid`, `BackupServerName`.
+        ///
+        /// `GET /api/query?type=Repository`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_repository.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_repositories(&self) -> QueryRepositories<'_> {
+            QueryRepositories {
+                client: self,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_repositories`](super::Client::query_repositories): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryRepositories<'a> {
-        #[query("type", fixed = "Repository")]
-        r#type: (),
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
+        client: &'a super::Client,
         filter: Option<String>,
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
         sort_asc: Option<String>,
-        /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
         sort_desc: Option<String>,
-        /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
         page_size: Option<i32>,
-        /// Sets `page`: Page number, from 1.
-        #[query("page")]
         page: Option<i32>,
     }
-    /// Query backup repositories as entities
-    ///
-    /// Entities of the backup repositories matching a filter, sorted and paged: read `entities.repositories`
-    /// of the result.
-    /// Filter and sort fields: `UID`, `Name`, `FreeSpace`, `Capacity` (bytes), `BackupServerUid`, `BackupServerName`.
-    ///
-    /// `GET /api/query?type=Repository&format=Entities`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_repository.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(query_repository_entities, GET, "/api/query", "queryRepositoryEntities")]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> QueryRepositories<'a> {
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
+        /// Sets `sortDesc`: Field to sort by, descending.
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
+        /// Sets `pageSize`: Results per page.
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
+        /// Sets `page`: Page number, from 1.
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for QueryRepositories<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryRepositories",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("Repository"));
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        QueryRepositories { filter, sort_asc, sort_desc, page_size, page }
+    );
+    impl super::Client {
+        /// Query backup repositories as entities
+        ///
+        /// Entities of the backup repositories matching a filter, sorted and paged: read `entities.repositories`
+        /// of the result.
+        /// Filter and sort fields: `UID`, `Name`, `FreeSpace`, `Capacity` (bytes), `BackupServerUid`, `BackupServerName`.
+        ///
+        /// `GET /api/query?type=Repository&format=Entities`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_repository.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_repository_entities(&self) -> QueryRepositoryEntities<'_> {
+            QueryRepositoryEntities {
+                client: self,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_repository_entities`](super::Client::query_repository_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryRepositoryEntities<'a> {
-        #[query("type", fixed = "Repository")]
-        r#type: (),
-        #[query("format", fixed = "Entities")]
-        format: (),
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
+        client: &'a super::Client,
         filter: Option<String>,
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
         sort_asc: Option<String>,
-        /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
         sort_desc: Option<String>,
-        /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
         page_size: Option<i32>,
-        /// Sets `page`: Page number, from 1.
-        #[query("page")]
         page: Option<i32>,
     }
-    /// Query restore points as entities
-    ///
-    /// Entities of the restore points matching a filter, sorted and paged: read `entities.restore_points`
-    /// of the result.
-    /// Filter and sort fields: see the page.
-    ///
-    /// `GET /api/query?type=RestorePoint&format=Entities`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_restorepoint.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(
-        query_restore_point_entities,
-        GET,
-        "/api/query",
-        "queryRestorePointEntities"
-    )]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> QueryRepositoryEntities<'a> {
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
+        /// Sets `sortDesc`: Field to sort by, descending.
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
+        /// Sets `pageSize`: Results per page.
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
+        /// Sets `page`: Page number, from 1.
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for QueryRepositoryEntities<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryRepositoryEntities",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("Repository"));
+            request.query("format", Some("Entities"));
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        QueryRepositoryEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
+    impl super::Client {
+        /// Query restore points as entities
+        ///
+        /// Entities of the restore points matching a filter, sorted and paged: read `entities.restore_points`
+        /// of the result.
+        /// Filter and sort fields: see the page.
+        ///
+        /// `GET /api/query?type=RestorePoint&format=Entities`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_restorepoint.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_restore_point_entities(&self) -> QueryRestorePointEntities<'_> {
+            QueryRestorePointEntities {
+                client: self,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_restore_point_entities`](super::Client::query_restore_point_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryRestorePointEntities<'a> {
-        #[query("type", fixed = "RestorePoint")]
-        r#type: (),
-        #[query("format", fixed = "Entities")]
-        format: (),
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
+        client: &'a super::Client,
         filter: Option<String>,
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
         sort_asc: Option<String>,
-        /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
         sort_desc: Option<String>,
-        /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
         page_size: Option<i32>,
-        /// Sets `page`: Page number, from 1.
-        #[query("page")]
         page: Option<i32>,
     }
-    /// Query restore points
-    ///
-    /// References to the restore points matching a filter, sorted and paged: read `refs` of the result
-    /// (each reference's `id()` is the resource's ID).
-    /// Filter and sort fields: see the page.
-    ///
-    /// `GET /api/query?type=RestorePoint`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_restorepoint.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(query_restore_points, GET, "/api/query", "queryRestorePoints")]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> QueryRestorePointEntities<'a> {
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
+        /// Sets `sortDesc`: Field to sort by, descending.
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
+        /// Sets `pageSize`: Results per page.
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
+        /// Sets `page`: Page number, from 1.
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for QueryRestorePointEntities<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryRestorePointEntities",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("RestorePoint"));
+            request.query("format", Some("Entities"));
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        QueryRestorePointEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
+    impl super::Client {
+        /// Query restore points
+        ///
+        /// References to the restore points matching a filter, sorted and paged: read `refs` of the result
+        /// (each reference's `id()` is the resource's ID).
+        /// Filter and sort fields: see the page.
+        ///
+        /// `GET /api/query?type=RestorePoint`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_restorepoint.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_restore_points(&self) -> QueryRestorePoints<'_> {
+            QueryRestorePoints {
+                client: self,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_restore_points`](super::Client::query_restore_points): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryRestorePoints<'a> {
-        #[query("type", fixed = "RestorePoint")]
-        r#type: (),
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
+        client: &'a super::Client,
         filter: Option<String>,
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
         sort_asc: Option<String>,
-        /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
         sort_desc: Option<String>,
-        /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
         page_size: Option<i32>,
-        /// Sets `page`: Page number, from 1.
-        #[query("page")]
         page: Option<i32>,
     }
-    /// Query VM restore points as entities
-    ///
-    /// Entities of the VM restore points matching a filter, sorted and paged: read `entities.vm_restore_points`
-    /// of the result.
-    /// Filter and sort fields: `UID`, `Name`, `CreationTime` (UTC), `Type` (`Full`, `Increment`, `ReverseIncrement`), `Algorithm`, `RestorePointId`, `RestorePointName`, `VmDisplayName`, `BackupServerUid`, `BackupServerName`.
-    ///
-    /// `GET /api/query?type=VmRestorePoint&format=Entities`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_vmrestorepoint.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(
-        query_vm_restore_point_entities,
-        GET,
-        "/api/query",
-        "queryVmRestorePointEntities"
-    )]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> QueryRestorePoints<'a> {
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
+        /// Sets `sortDesc`: Field to sort by, descending.
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
+        /// Sets `pageSize`: Results per page.
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
+        /// Sets `page`: Page number, from 1.
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for QueryRestorePoints<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryRestorePoints",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("RestorePoint"));
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        QueryRestorePoints { filter, sort_asc, sort_desc, page_size, page }
+    );
+    impl super::Client {
+        /// Query VM restore points as entities
+        ///
+        /// Entities of the VM restore points matching a filter, sorted and paged: read `entities.vm_restore_points`
+        /// of the result.
+        /// Filter and sort fields: `UID`, `Name`, `CreationTime` (UTC), `Type` (`Full`, `Increment`, `ReverseIncrement`), `Algorithm`, `RestorePointId`, `RestorePointName`, `VmDisplayName`, `BackupServerUid`, `BackupServerName`.
+        ///
+        /// `GET /api/query?type=VmRestorePoint&format=Entities`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_vmrestorepoint.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_vm_restore_point_entities(
+            &self,
+        ) -> QueryVmRestorePointEntities<'_> {
+            QueryVmRestorePointEntities {
+                client: self,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_vm_restore_point_entities`](super::Client::query_vm_restore_point_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryVmRestorePointEntities<'a> {
-        #[query("type", fixed = "VmRestorePoint")]
-        r#type: (),
-        #[query("format", fixed = "Entities")]
-        format: (),
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
+        client: &'a super::Client,
         filter: Option<String>,
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
         sort_asc: Option<String>,
-        /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
         sort_desc: Option<String>,
-        /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
         page_size: Option<i32>,
-        /// Sets `page`: Page number, from 1.
-        #[query("page")]
         page: Option<i32>,
     }
-    /// Query VM restore points
-    ///
-    /// References to the VM restore points matching a filter, sorted and paged: read `refs` of the result
-    /// (each reference's `id()` is the resource's ID).
-    /// Filter and sort fields: `UID`, `Name`, `CreationTime` (UTC), `Type` (`Full`, `Increment`, `ReverseIncrement`), `Algorithm`, `RestorePointId`, `RestorePointName`, `VmDisplayName`, `BackupServerUid`, `BackupServerName`.
-    ///
-    /// `GET /api/query?type=VmRestorePoint`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_vmrestorepoint.html>
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
-    #[operation(query_vm_restore_points, GET, "/api/query", "queryVmRestorePoints")]
-    #[response(200u16, body, models::QueryResult)]
+    impl<'a> QueryVmRestorePointEntities<'a> {
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
+        /// Sets `sortDesc`: Field to sort by, descending.
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
+        /// Sets `pageSize`: Results per page.
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
+        /// Sets `page`: Page number, from 1.
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for QueryVmRestorePointEntities<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryVmRestorePointEntities",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("VmRestorePoint"));
+            request.query("format", Some("Entities"));
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        QueryVmRestorePointEntities { filter, sort_asc, sort_desc, page_size, page }
+    );
+    impl super::Client {
+        /// Query VM restore points
+        ///
+        /// References to the VM restore points matching a filter, sorted and paged: read `refs` of the result
+        /// (each reference's `id()` is the resource's ID).
+        /// Filter and sort fields: `UID`, `Name`, `CreationTime` (UTC), `Type` (`Full`, `Increment`, `ReverseIncrement`), `Algorithm`, `RestorePointId`, `RestorePointName`, `VmDisplayName`, `BackupServerUid`, `BackupServerName`.
+        ///
+        /// `GET /api/query?type=VmRestorePoint`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_vmrestorepoint.html>
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
+        pub fn query_vm_restore_points(&self) -> QueryVmRestorePoints<'_> {
+            QueryVmRestorePoints {
+                client: self,
+                filter: None,
+                sort_asc: None,
+                sort_desc: None,
+                page_size: None,
+                page: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::query_vm_restore_points`](super::Client::query_vm_restore_points): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct QueryVmRestorePoints<'a> {
-        #[query("type", fixed = "VmRestorePoint")]
-        r#type: (),
-        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
-        #[query("filter", into)]
+        client: &'a super::Client,
         filter: Option<String>,
-        /// Sets `sortAsc`: Field to sort by, ascending.
-        #[query("sortAsc", into)]
         sort_asc: Option<String>,
-        /// Sets `sortDesc`: Field to sort by, descending.
-        #[query("sortDesc", into)]
         sort_desc: Option<String>,
-        /// Sets `pageSize`: Results per page.
-        #[query("pageSize")]
         page_size: Option<i32>,
-        /// Sets `page`: Page number, from 1.
-        #[query("page")]
         page: Option<i32>,
     }
-    /// Retry a job
-    ///
-    /// Runs the job again for the objects that failed in its last session.
-    ///
-    /// `POST /api/jobs/{jobId}?action=retry`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionretry.html>
-    #[operation(retry_job, POST, "/api/jobs/{jobId}", "retryJob")]
-    #[response(202u16, body, models::Task)]
+    impl<'a> QueryVmRestorePoints<'a> {
+        /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
+        pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
+            self.filter = Some(::std::convert::Into::into(filter));
+            self
+        }
+        /// Sets `sortAsc`: Field to sort by, ascending.
+        pub fn sort_asc(mut self, sort_asc: impl ::std::convert::Into<String>) -> Self {
+            self.sort_asc = Some(::std::convert::Into::into(sort_asc));
+            self
+        }
+        /// Sets `sortDesc`: Field to sort by, descending.
+        pub fn sort_desc(
+            mut self,
+            sort_desc: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.sort_desc = Some(::std::convert::Into::into(sort_desc));
+            self
+        }
+        /// Sets `pageSize`: Results per page.
+        pub fn page_size(mut self, page_size: i32) -> Self {
+            self.page_size = Some(page_size);
+            self
+        }
+        /// Sets `page`: Page number, from 1.
+        pub fn page(mut self, page: i32) -> Self {
+            self.page = Some(page);
+            self
+        }
+    }
+    impl<'a> rt::Operation<'a> for QueryVmRestorePoints<'a> {
+        type Output = models::QueryResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "queryVmRestorePoints",
+                "/api/query",
+                true,
+            );
+            request.literal("/query");
+            request.query("type", Some("VmRestorePoint"));
+            request.query("filter", self.filter.as_deref());
+            request.query("sortAsc", self.sort_asc.as_deref());
+            request.query("sortDesc", self.sort_desc.as_deref());
+            request.query("pageSize", self.page_size.as_ref());
+            request.query("page", self.page.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        QueryVmRestorePoints { filter, sort_asc, sort_desc, page_size, page }
+    );
+    impl super::Client {
+        /// Retry a job
+        ///
+        /// Runs the job again for the objects that failed in its last session.
+        ///
+        /// `POST /api/jobs/{jobId}?action=retry`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionretry.html>
+        pub fn retry_job(&self, job_id: ::veeam_runtime::Uuid) -> RetryJob<'_> {
+            RetryJob { client: self, job_id }
+        }
+    }
+    /// Request builder of [`Client::retry_job`](super::Client::retry_job): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct RetryJob<'a> {
-        #[path("jobId")]
+        client: &'a super::Client,
         job_id: ::veeam_runtime::Uuid,
-        #[query("action", fixed = "retry")]
-        action: (),
     }
-    /// Start a job
-    ///
-    /// Starts a backup or replication job (a backup copy job is started with `sync_job`). Answers with a
-    /// `Task`: `wait_for_task` until it is finished.
-    ///
-    /// `POST /api/jobs/{jobId}?action=start`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionstart.html>
-    #[operation(start_job, POST, "/api/jobs/{jobId}", "startJob")]
-    #[response(202u16, body, models::Task)]
+    impl<'a> rt::Operation<'a> for RetryJob<'a> {
+        type Output = models::Task;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "retryJob",
+                "/api/jobs/{jobId}",
+                true,
+            );
+            request.literal("/jobs/");
+            request.segment(&self.job_id);
+            request.query("action", Some("retry"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
+        }
+    }
+    rt::request_builder!(RetryJob { job_id });
+    impl super::Client {
+        /// Start a job
+        ///
+        /// Starts a backup or replication job (a backup copy job is started with `sync_job`). Answers with a
+        /// `Task`: `wait_for_task` until it is finished.
+        ///
+        /// `POST /api/jobs/{jobId}?action=start`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionstart.html>
+        pub fn start_job(&self, job_id: ::veeam_runtime::Uuid) -> StartJob<'_> {
+            StartJob { client: self, job_id }
+        }
+    }
+    /// Request builder of [`Client::start_job`](super::Client::start_job): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct StartJob<'a> {
-        #[path("jobId")]
+        client: &'a super::Client,
         job_id: ::veeam_runtime::Uuid,
-        #[query("action", fixed = "start")]
-        action: (),
     }
-    /// Stop a job
-    ///
-    /// `POST /api/jobs/{jobId}?action=stop`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionstop.html>
-    #[operation(stop_job, POST, "/api/jobs/{jobId}", "stopJob")]
-    #[response(202u16, body, models::Task)]
+    impl<'a> rt::Operation<'a> for StartJob<'a> {
+        type Output = models::Task;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "startJob",
+                "/api/jobs/{jobId}",
+                true,
+            );
+            request.literal("/jobs/");
+            request.segment(&self.job_id);
+            request.query("action", Some("start"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
+        }
+    }
+    rt::request_builder!(StartJob { job_id });
+    impl super::Client {
+        /// Stop a job
+        ///
+        /// `POST /api/jobs/{jobId}?action=stop`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionstop.html>
+        pub fn stop_job(&self, job_id: ::veeam_runtime::Uuid) -> StopJob<'_> {
+            StopJob { client: self, job_id }
+        }
+    }
+    /// Request builder of [`Client::stop_job`](super::Client::stop_job): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct StopJob<'a> {
-        #[path("jobId")]
+        client: &'a super::Client,
         job_id: ::veeam_runtime::Uuid,
-        #[query("action", fixed = "stop")]
-        action: (),
     }
-    /// Start a backup copy job
-    ///
-    /// Starts a synchronisation interval of a backup copy job.
-    ///
-    /// `POST /api/jobs/{jobId}?action=sync`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionsync.html>
-    #[operation(sync_job, POST, "/api/jobs/{jobId}", "syncJob")]
-    #[response(202u16, body, models::Task)]
+    impl<'a> rt::Operation<'a> for StopJob<'a> {
+        type Output = models::Task;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "stopJob",
+                "/api/jobs/{jobId}",
+                true,
+            );
+            request.literal("/jobs/");
+            request.segment(&self.job_id);
+            request.query("action", Some("stop"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
+        }
+    }
+    rt::request_builder!(StopJob { job_id });
+    impl super::Client {
+        /// Start a backup copy job
+        ///
+        /// Starts a synchronisation interval of a backup copy job.
+        ///
+        /// `POST /api/jobs/{jobId}?action=sync`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionsync.html>
+        pub fn sync_job(&self, job_id: ::veeam_runtime::Uuid) -> SyncJob<'_> {
+            SyncJob { client: self, job_id }
+        }
+    }
+    /// Request builder of [`Client::sync_job`](super::Client::sync_job): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct SyncJob<'a> {
-        #[path("jobId")]
+        client: &'a super::Client,
         job_id: ::veeam_runtime::Uuid,
-        #[query("action", fixed = "sync")]
-        action: (),
     }
-    /// Enable or disable a job's schedule
-    ///
-    /// Switches the job's schedule: a job with `ScheduleEnabled` true is disabled, and the other way
-    /// round. The API has no separate enable and disable: read `ScheduleEnabled` from `get_job_entity`
-    /// first to reach a given state.
-    ///
-    /// `POST /api/jobs/{jobId}?action=toggleScheduleEnabled`
-    ///
-    /// Reference:
-    /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actiontogglescheduleenabled.html>
-    #[operation(toggle_job_schedule, POST, "/api/jobs/{jobId}", "toggleJobSchedule")]
-    #[response(202u16, body, models::Task)]
+    impl<'a> rt::Operation<'a> for SyncJob<'a> {
+        type Output = models::Task;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "syncJob",
+                "/api/jobs/{jobId}",
+                true,
+            );
+            request.literal("/jobs/");
+            request.segment(&self.job_id);
+            request.query("action", Some("sync"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
+        }
+    }
+    rt::request_builder!(SyncJob { job_id });
+    impl super::Client {
+        /// Enable or disable a job's schedule
+        ///
+        /// Switches the job's schedule: a job with `ScheduleEnabled` true is disabled, and the other way
+        /// round. The API has no separate enable and disable: read `ScheduleEnabled` from `get_job_entity`
+        /// first to reach a given state.
+        ///
+        /// `POST /api/jobs/{jobId}?action=toggleScheduleEnabled`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actiontogglescheduleenabled.html>
+        pub fn toggle_job_schedule(
+            &self,
+            job_id: ::veeam_runtime::Uuid,
+        ) -> ToggleJobSchedule<'_> {
+            ToggleJobSchedule {
+                client: self,
+                job_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::toggle_job_schedule`](super::Client::toggle_job_schedule): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct ToggleJobSchedule<'a> {
-        #[path("jobId")]
+        client: &'a super::Client,
         job_id: ::veeam_runtime::Uuid,
-        #[query("action", fixed = "toggleScheduleEnabled")]
-        action: (),
     }
+    impl<'a> rt::Operation<'a> for ToggleJobSchedule<'a> {
+        type Output = models::Task;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "toggleJobSchedule",
+                "/api/jobs/{jobId}",
+                true,
+            );
+            request.literal("/jobs/");
+            request.segment(&self.job_id);
+            request.query("action", Some("toggleScheduleEnabled"));
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
+        }
+    }
+    rt::request_builder!(ToggleJobSchedule { job_id });
 }

@@ -28,7 +28,6 @@
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
 
-mod requests;
 mod serde_impls;
 mod setters;
 
@@ -52,11 +51,4 @@ pub fn derive_serialize(input: TokenStream) -> TokenStream {
 pub fn derive_deserialize(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     serde_impls::deserialize(&input).unwrap_or_else(syn::Error::into_compile_error).into()
-}
-
-/// A client's request builders from their declarations: the client methods, the builders'
-/// setters and `Operation` impls (see [`requests`](mod@requests) for the attributes).
-#[proc_macro_attribute]
-pub fn requests(args: TokenStream, input: TokenStream) -> TokenStream {
-    requests::requests(args.into(), input.into()).unwrap_or_else(syn::Error::into_compile_error).into()
 }

@@ -31,8 +31,6 @@ pub use operation::{send, send_with_response, Built, Operation, Outcome, Sending
 pub use request::{Effect, ListStyle, ParamValue, Request};
 /// HTTP methods, re-exported so that generated code needs no direct reqwest dependency.
 pub use reqwest::Method;
-/// `#[requests(..)]`: a client's request builders from their declarations.
-pub use veeam_runtime_macros::requests;
 
 /// The methods by name, for generated code's short paths (`rt::GET`).
 pub const GET: Method = Method::GET;
