@@ -13,11 +13,6 @@
 mod time_types;
 mod unknown;
 
-/// What the model derives expand to calls; not an interface.
-#[doc(hidden)]
-#[path = "derive.rs"]
-pub mod __derive;
-
 pub mod client;
 pub mod filter;
 pub mod ids;
@@ -34,12 +29,6 @@ pub use time;
 pub use time_types::{Date, DateTime, InvalidDateTime};
 pub use unknown::UnknownValue;
 pub use uuid::Uuid;
-/// `#[derive(Setters)]`: `new` and the `with_*` setters of generated models.
-pub use veeam_runtime_macros::Setters;
-/// `#[derive(Serialize, Deserialize)]` for generated models: serde's traits with the wire
-/// behaviour of serde's derive for the attributes the generator writes, expanded to a fraction of
-/// the code (the shared part lives in this crate).
-pub use veeam_runtime_macros::{Deserialize, Serialize};
 
 /// Stands in for a secret in `Debug` output: prints `***`.
 #[derive(Clone, Copy, PartialEq, Eq)]

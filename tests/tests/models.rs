@@ -321,3 +321,29 @@ fn special_characters_are_escaped_and_read_back() {
     let read: EntityRef = xml::from_str(&xml::to_string(&reference).unwrap()).unwrap();
     assert_eq!(read.name.as_deref(), Some(tricky), "attributes too");
 }
+
+/// The JSON a model writes is serde's with the attributes the generator writes: an optional member
+/// that is `None` is left out, a required nullable one is `null`; constructors take the required
+/// members (text as `impl Into<String>`), setters the optional ones.
+#[test]
+fn optional_members_are_left_out_and_required_nullable_ones_are_null() {
+    use veeam_api::backup_for_aws::models::{StandardAccount, StandardAccountCreateSpec};
+    let id = "10b074bd-0510-4795-9fdc-d5dce1db66c0".parse().unwrap();
+    let account = StandardAccount::new(id, "relay", String::from("relay@example.com"), None);
+    assert_eq!(
+        json::to_string(&account).unwrap(),
+        r#"{"id":"10b074bd-0510-4795-9fdc-d5dce1db66c0","name":"relay","username":"relay@example.com","description":null}"#
+    );
+    let read: StandardAccount = json::from_str(&json::to_string(&account).unwrap()).unwrap();
+    assert_eq!(read, account);
+    // A missing optional member read through a lenient reader is `None`, not an error.
+    let read: StandardAccount =
+        json::from_str(r#"{"id":"10b074bd-0510-4795-9fdc-d5dce1db66c0","name":"r","username":"u","description":"d"}"#)
+            .unwrap();
+    assert_eq!((read.description.as_deref(), read.links), (Some("d"), None));
+    let spec = StandardAccountCreateSpec::new("relay", "relay@example.com", "pw").with_description("mail");
+    assert_eq!(
+        json::to_string(&spec).unwrap(),
+        r#"{"name":"relay","description":"mail","username":"relay@example.com","password":"pw"}"#
+    );
+}

@@ -78,14 +78,9 @@ pub fn emit(context: &Context) -> TokenStream {
     });
     let module_docs = docs::inner(Some(&format!("Data types of the {}.", api.title)));
     let task_status = super::tasks::task_status(context);
-    let runtime = &context.runtime();
     let items = super::items_marker();
     quote! {
         #module_docs
-
-        // The runtime's derives by a short path (schema types are UpperCamelCase).
-        #[allow(unused_imports)]
-        use #runtime as rt;
 
         #items
 
@@ -168,11 +163,10 @@ fn serde_attributes(context: &Context, field: &ir::Field) -> TokenStream {
         parts.push(quote!(rename = #name));
     }
     parts.extend(field.json_aliases.iter().map(|alias| quote!(alias = #alias)));
-    // The runtime's derive reads a missing `Option` field as `None` and leaves `None` out when
-    // writing: an optional field needs no attribute. Only a required nullable field sends `null`
-    // (the caller's choice).
-    if optional && field.required {
-        parts.push(quote!(serialize_none));
+    // An optional field is left out when `None`; a required nullable one sends `null` (the
+    // caller's choice), serde's default.
+    if optional && !field.required {
+        parts.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
     }
     let prefix = if optional { "option_" } else { "" };
     let helper = match (&field.ty, &field.json_wrapper, field.boxed) {
@@ -190,6 +184,11 @@ fn serde_attributes(context: &Context, field: &ir::Field) -> TokenStream {
     };
     let mut helpers = Vec::new();
     if let Some((deserialize, marker)) = helper {
+        // A reader of its own: a missing member must still be `None` (serde's derive does that
+        // by itself only for plain `Option` fields).
+        if optional {
+            helpers.push(quote!(default));
+        }
         helpers.push(quote!(deserialize_with = #deserialize));
         if let Some(marker) = marker {
             let serialize = format!("{json}::json::{prefix}serialize_wrapped_list::<{marker}, _, _>");
@@ -213,11 +212,10 @@ fn object_type(context: &Context, schema: &Schema, object: &ir::Object) -> Token
     if !sensitive {
         derives.push(quote!(Debug));
     }
-    // The runtime's derives: serde's traits (expanded to a fraction of serde_derive's code), and
+    derives.extend([quote!(::serde::Serialize), quote!(::serde::Deserialize)]);
     // `new` from the required fields with a `with_*` setter per optional one: adding an optional
     // field to the spec never breaks code that builds these values.
-    derives.extend([quote!(rt::Serialize), quote!(rt::Deserialize), quote!(rt::Setters)]);
-    let setters = setters_attribute(object);
+    let setters = setters(context, schema, object);
 
     let fields = object.fields.iter().map(|field| {
         let docs = field_docs(field);
@@ -247,24 +245,18 @@ fn object_type(context: &Context, schema: &Schema, object: &ir::Object) -> Token
         }
     });
 
-    // The derives name the runtime `::veeam_runtime` unless told otherwise.
-    let runtime_path = (context.runtime.as_str() != "veeam_runtime").then(|| {
-        let path = format!("::{}", context.runtime.as_str());
-        quote!(#[serde(crate = #path)])
-    });
     let (remote, expecting) = expecting_member(context, schema, object);
     let id = id_method(context, schema, object);
     quote! {
         #docs
         #[derive(#(#derives),*)]
-        #setters
-        #runtime_path
         #remote
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
 
+        #setters
         #debug
         #expecting
         #id
@@ -350,22 +342,78 @@ fn expecting_member(context: &Context, schema: &Schema, object: &ir::Object) -> 
     (remote, impls)
 }
 
-/// `#[setters(..)]` for `#[derive(Setters)]`: text fields take `impl Into<String>` (in `new` when
-/// required, in their setter when optional), the required nullable ones are `new`'s arguments as
-/// they are stored (`Option`, the caller's choice of `null`) and get no setter.
-fn setters_attribute(object: &ir::Object) -> Option<TokenStream> {
-    let is_text = |f: &&ir::Field| matches!(f.ty, Type::Primitive(Primitive::String | Primitive::Uri));
-    let nullable_required = |f: &&ir::Field| f.required && f.nullable;
-    let into: Vec<&ir::Ident> =
-        object.fields.iter().filter(is_text).filter(|f| !nullable_required(f)).map(|f| &f.rust_name).collect();
-    let skip: Vec<&ir::Ident> = object.fields.iter().filter(nullable_required).map(|f| &f.rust_name).collect();
-    let into = (!into.is_empty()).then(|| quote!(into(#(#into),*)));
-    let skip = (!skip.is_empty()).then(|| quote!(skip(#(#skip),*)));
-    match (into, skip) {
-        (None, None) => None,
-        (Some(into), None) => Some(quote!(#[setters(#into)])),
-        (None, Some(skip)) => Some(quote!(#[setters(#skip)])),
-        (Some(into), Some(skip)) => Some(quote!(#[setters(#into, #skip)])),
+/// Arguments a function takes before clippy's `too_many_arguments` lint fires.
+const CLIPPY_MAX_ARGUMENTS: usize = 7;
+
+/// `new` from the required fields (in spec order) and a `with_<field>` setter per optional one;
+/// with no required field the type is also `Default`. Text takes `impl Into<String>`, a boxed
+/// field its value; a required nullable field takes its `Option` (the caller's choice of `null`).
+fn setters(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStream {
+    let super::Std { some, none, .. } = context.std();
+    let name = &schema.rust_name;
+    let (mut arguments, mut initializers, mut methods) = (Vec::new(), Vec::new(), Vec::new());
+    for field in &object.fields {
+        let ident = &field.rust_name;
+        let plain = ident.plain();
+        let mut ty = rust_type(context, &field.ty);
+        let into = matches!(field.ty, Type::Primitive(Primitive::String | Primitive::Uri))
+            && !(field.required && field.nullable);
+        let (argument, mut value) = match into {
+            true => (quote!(impl ::std::convert::Into<#ty>), quote!(::std::convert::Into::into(#ident))),
+            false => (quote!(#ty), quote!(#ident)),
+        };
+        if field.boxed {
+            value = quote!(::std::boxed::Box::new(#value));
+        }
+        if field.required {
+            if field.nullable {
+                let option = context.std().option;
+                ty = if field.boxed { quote!(#option<::std::boxed::Box<#ty>>) } else { quote!(#option<#ty>) };
+                arguments.push(quote!(#ident: #ty));
+                initializers.push(quote!(#ident));
+            } else {
+                arguments.push(quote!(#ident: #argument));
+                initializers.push(if into || field.boxed { quote!(#ident: #value) } else { quote!(#ident) });
+            }
+            continue;
+        }
+        initializers.push(quote!(#ident: #none));
+        let setter = quote::format_ident!("with_{}", plain);
+        let doc = docs::outer(Some(&format!("Sets [`{plain}`](Self::{ident}).")));
+        methods.push(quote! {
+            #doc
+            #[must_use]
+            pub fn #setter(mut self, #ident: #argument) -> Self {
+                self.#ident = #some(#value);
+                self
+            }
+        });
+    }
+    let new_doc = docs::outer(Some(if arguments.is_empty() {
+        "Creates an empty value; set fields with the `with_*` methods."
+    } else {
+        "Creates a value from its required fields; optional fields start as `None`."
+    }));
+    let allow = (arguments.len() > CLIPPY_MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let default = arguments.is_empty().then(|| {
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #new_doc
+            #allow
+            pub fn new(#(#arguments),*) -> Self {
+                Self { #(#initializers),* }
+            }
+            #(#methods)*
+        }
+        #default
     }
 }
 

@@ -2,11 +2,8 @@
 // spec: spec/backup_for_aws/schemas.yaml
 
 //! Data types of the Veeam Backup for AWS REST API.
-#[allow(unused_imports)]
-use ::veeam_runtime as rt;
 /// The `AmazonAccount` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, description, awsid))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccount {
     /// `id`.
@@ -18,37 +15,116 @@ pub struct AmazonAccount {
     /// `awsid`.
     pub awsid: String,
     /// `regionType`.
-    #[serde(rename = "regionType")]
+    #[serde(
+        rename = "regionType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub region_type: Option<RegionTypes>,
     /// `accessKeys`.
-    #[serde(rename = "accessKeys")]
+    #[serde(
+        rename = "accessKeys",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub access_keys: Option<AmazonAccountAccessKeys>,
     /// `IAMRole`.
-    #[serde(rename = "IAMRole")]
+    #[serde(rename = "IAMRole", skip_serializing_if = "::std::option::Option::is_none")]
     pub iam_role: Option<AmazonAccountIamRole>,
     /// `IAMRoleFromAnotherAccount`.
-    #[serde(rename = "IAMRoleFromAnotherAccount")]
+    #[serde(
+        rename = "IAMRoleFromAnotherAccount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub iam_role_from_another_account: Option<AmazonAccountIamRoleFromAnotherAccount>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl AmazonAccount {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        id: ::veeam_runtime::Uuid,
+        name: impl ::std::convert::Into<String>,
+        description: impl ::std::convert::Into<String>,
+        awsid: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            id,
+            name: ::std::convert::Into::into(name),
+            description: ::std::convert::Into::into(description),
+            awsid: ::std::convert::Into::into(awsid),
+            region_type: None,
+            access_keys: None,
+            iam_role: None,
+            iam_role_from_another_account: None,
+            links: None,
+        }
+    }
+    /// Sets [`region_type`](Self::region_type).
+    #[must_use]
+    pub fn with_region_type(mut self, region_type: RegionTypes) -> Self {
+        self.region_type = Some(region_type);
+        self
+    }
+    /// Sets [`access_keys`](Self::access_keys).
+    #[must_use]
+    pub fn with_access_keys(mut self, access_keys: AmazonAccountAccessKeys) -> Self {
+        self.access_keys = Some(access_keys);
+        self
+    }
+    /// Sets [`iam_role`](Self::iam_role).
+    #[must_use]
+    pub fn with_iam_role(mut self, iam_role: AmazonAccountIamRole) -> Self {
+        self.iam_role = Some(iam_role);
+        self
+    }
+    /// Sets [`iam_role_from_another_account`](Self::iam_role_from_another_account).
+    #[must_use]
+    pub fn with_iam_role_from_another_account(
+        mut self,
+        iam_role_from_another_account: AmazonAccountIamRoleFromAnotherAccount,
+    ) -> Self {
+        self.iam_role_from_another_account = Some(iam_role_from_another_account);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `AmazonAccountAccessKeys` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(access_key))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountAccessKeys {
     /// `accessKey`.
     #[serde(rename = "accessKey")]
     pub access_key: String,
     /// `defaultRegion`.
-    #[serde(rename = "defaultRegion")]
+    #[serde(
+        rename = "defaultRegion",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub default_region: Option<RegionTypes>,
 }
+impl AmazonAccountAccessKeys {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(access_key: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            access_key: ::std::convert::Into::into(access_key),
+            default_region: None,
+        }
+    }
+    /// Sets [`default_region`](Self::default_region).
+    #[must_use]
+    pub fn with_default_region(mut self, default_region: RegionTypes) -> Self {
+        self.default_region = Some(default_region);
+        self
+    }
+}
 /// The `AmazonAccountAccessKeysCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(access_key, secret_key))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountAccessKeysCreateSpec {
     /// `accessKey`.
@@ -63,6 +139,20 @@ pub struct AmazonAccountAccessKeysCreateSpec {
     #[serde(rename = "defaultRegionType")]
     pub default_region_type: RegionTypes,
 }
+impl AmazonAccountAccessKeysCreateSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        access_key: impl ::std::convert::Into<String>,
+        secret_key: impl ::std::convert::Into<String>,
+        default_region_type: RegionTypes,
+    ) -> Self {
+        Self {
+            access_key: ::std::convert::Into::into(access_key),
+            secret_key: ::std::convert::Into::into(secret_key),
+            default_region_type,
+        }
+    }
+}
 impl ::std::fmt::Debug for AmazonAccountAccessKeysCreateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AmazonAccountAccessKeysCreateSpec")
@@ -73,8 +163,7 @@ impl ::std::fmt::Debug for AmazonAccountAccessKeysCreateSpec {
     }
 }
 /// The `AmazonAccountAccessKeysUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(access_key, secret_key))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountAccessKeysUpdateSpec {
     /// `accessKey`.
@@ -89,6 +178,20 @@ pub struct AmazonAccountAccessKeysUpdateSpec {
     #[serde(rename = "defaultRegionType")]
     pub default_region_type: RegionTypes,
 }
+impl AmazonAccountAccessKeysUpdateSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        access_key: impl ::std::convert::Into<String>,
+        secret_key: impl ::std::convert::Into<String>,
+        default_region_type: RegionTypes,
+    ) -> Self {
+        Self {
+            access_key: ::std::convert::Into::into(access_key),
+            secret_key: ::std::convert::Into::into(secret_key),
+            default_region_type,
+        }
+    }
+}
 impl ::std::fmt::Debug for AmazonAccountAccessKeysUpdateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AmazonAccountAccessKeysUpdateSpec")
@@ -99,33 +202,86 @@ impl ::std::fmt::Debug for AmazonAccountAccessKeysUpdateSpec {
     }
 }
 /// The `AmazonAccountCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountCreateSpec {
     /// `name`.
     pub name: String,
     /// `description`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<String>,
     /// `accessKeys`.
-    #[serde(rename = "accessKeys")]
+    #[serde(
+        rename = "accessKeys",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub access_keys: Option<AmazonAccountAccessKeysCreateSpec>,
     /// `IAMRole`.
-    #[serde(rename = "IAMRole")]
+    #[serde(rename = "IAMRole", skip_serializing_if = "::std::option::Option::is_none")]
     pub iam_role: Option<AmazonAccountIamRoleCreateSpec>,
     /// `IAMRoleFromAnotherAccount`.
-    #[serde(rename = "IAMRoleFromAnotherAccount")]
+    #[serde(
+        rename = "IAMRoleFromAnotherAccount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub iam_role_from_another_account: Option<
         AmazonAccountIamRoleFromAnotherAccountCreateSpec,
     >,
 }
+impl AmazonAccountCreateSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(name: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            name: ::std::convert::Into::into(name),
+            description: None,
+            access_keys: None,
+            iam_role: None,
+            iam_role_from_another_account: None,
+        }
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        description: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.description = Some(::std::convert::Into::into(description));
+        self
+    }
+    /// Sets [`access_keys`](Self::access_keys).
+    #[must_use]
+    pub fn with_access_keys(
+        mut self,
+        access_keys: AmazonAccountAccessKeysCreateSpec,
+    ) -> Self {
+        self.access_keys = Some(access_keys);
+        self
+    }
+    /// Sets [`iam_role`](Self::iam_role).
+    #[must_use]
+    pub fn with_iam_role(mut self, iam_role: AmazonAccountIamRoleCreateSpec) -> Self {
+        self.iam_role = Some(iam_role);
+        self
+    }
+    /// Sets [`iam_role_from_another_account`](Self::iam_role_from_another_account).
+    #[must_use]
+    pub fn with_iam_role_from_another_account(
+        mut self,
+        iam_role_from_another_account: AmazonAccountIamRoleFromAnotherAccountCreateSpec,
+    ) -> Self {
+        self.iam_role_from_another_account = Some(iam_role_from_another_account);
+        self
+    }
+}
 /// The `AmazonAccountIAMRole` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(role_name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountIamRole {
     /// `parentAmazonAccountId`.
-    #[serde(rename = "parentAmazonAccountId")]
+    #[serde(
+        rename = "parentAmazonAccountId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub parent_amazon_account_id: Option<::veeam_runtime::Uuid>,
     /// `roleName`.
     #[serde(rename = "roleName")]
@@ -135,18 +291,43 @@ pub struct AmazonAccountIamRole {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_default: bool,
 }
+impl AmazonAccountIamRole {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(role_name: impl ::std::convert::Into<String>, is_default: bool) -> Self {
+        Self {
+            parent_amazon_account_id: None,
+            role_name: ::std::convert::Into::into(role_name),
+            is_default,
+        }
+    }
+    /// Sets [`parent_amazon_account_id`](Self::parent_amazon_account_id).
+    #[must_use]
+    pub fn with_parent_amazon_account_id(
+        mut self,
+        parent_amazon_account_id: ::veeam_runtime::Uuid,
+    ) -> Self {
+        self.parent_amazon_account_id = Some(parent_amazon_account_id);
+        self
+    }
+}
 /// The `AmazonAccountIAMRoleCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(role_name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleCreateSpec {
     /// `roleName`.
     #[serde(rename = "roleName")]
     pub role_name: String,
 }
+impl AmazonAccountIamRoleCreateSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(role_name: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            role_name: ::std::convert::Into::into(role_name),
+        }
+    }
+}
 /// The `AmazonAccountIAMRoleFromAnotherAccount` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(account_id, role_name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleFromAnotherAccount {
     /// `parentAmazonAccountId`.
@@ -159,9 +340,22 @@ pub struct AmazonAccountIamRoleFromAnotherAccount {
     #[serde(rename = "roleName")]
     pub role_name: String,
 }
+impl AmazonAccountIamRoleFromAnotherAccount {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        parent_amazon_account_id: ::veeam_runtime::Uuid,
+        account_id: impl ::std::convert::Into<String>,
+        role_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            parent_amazon_account_id,
+            account_id: ::std::convert::Into::into(account_id),
+            role_name: ::std::convert::Into::into(role_name),
+        }
+    }
+}
 /// The `AmazonAccountIAMRoleFromAnotherAccountCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(account_id, role_name, external_id))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleFromAnotherAccountCreateSpec {
     /// `accountId`.
@@ -171,12 +365,36 @@ pub struct AmazonAccountIamRoleFromAnotherAccountCreateSpec {
     #[serde(rename = "roleName")]
     pub role_name: String,
     /// `externalId`.
-    #[serde(rename = "externalId")]
+    #[serde(
+        rename = "externalId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub external_id: Option<String>,
 }
+impl AmazonAccountIamRoleFromAnotherAccountCreateSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        account_id: impl ::std::convert::Into<String>,
+        role_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            account_id: ::std::convert::Into::into(account_id),
+            role_name: ::std::convert::Into::into(role_name),
+            external_id: None,
+        }
+    }
+    /// Sets [`external_id`](Self::external_id).
+    #[must_use]
+    pub fn with_external_id(
+        mut self,
+        external_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.external_id = Some(::std::convert::Into::into(external_id));
+        self
+    }
+}
 /// The `AmazonAccountIAMRoleFromAnotherAccountUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(account_id, role_name, external_id))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleFromAnotherAccountUpdateSpec {
     /// `accountId`.
@@ -186,62 +404,200 @@ pub struct AmazonAccountIamRoleFromAnotherAccountUpdateSpec {
     #[serde(rename = "roleName")]
     pub role_name: String,
     /// `externalId`.
-    #[serde(rename = "externalId")]
+    #[serde(
+        rename = "externalId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub external_id: Option<String>,
 }
+impl AmazonAccountIamRoleFromAnotherAccountUpdateSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        account_id: impl ::std::convert::Into<String>,
+        role_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            account_id: ::std::convert::Into::into(account_id),
+            role_name: ::std::convert::Into::into(role_name),
+            external_id: None,
+        }
+    }
+    /// Sets [`external_id`](Self::external_id).
+    #[must_use]
+    pub fn with_external_id(
+        mut self,
+        external_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.external_id = Some(::std::convert::Into::into(external_id));
+        self
+    }
+}
 /// The `AmazonAccountIAMRoleUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(role_name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountIamRoleUpdateSpec {
     /// `roleName`.
     #[serde(rename = "roleName")]
     pub role_name: String,
 }
+impl AmazonAccountIamRoleUpdateSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(role_name: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            role_name: ::std::convert::Into::into(role_name),
+        }
+    }
+}
 /// The `AmazonAccountNameValidationSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountNameValidationSpec {
     /// `name`.
     pub name: String,
 }
+impl AmazonAccountNameValidationSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(name: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            name: ::std::convert::Into::into(name),
+        }
+    }
+}
 /// The `AmazonAccountUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountUpdateSpec {
     /// `name`.
     pub name: String,
     /// `description`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<String>,
     /// `accessKeys`.
-    #[serde(rename = "accessKeys")]
+    #[serde(
+        rename = "accessKeys",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub access_keys: Option<AmazonAccountAccessKeysUpdateSpec>,
     /// `IAMRole`.
-    #[serde(rename = "IAMRole")]
+    #[serde(rename = "IAMRole", skip_serializing_if = "::std::option::Option::is_none")]
     pub iam_role: Option<AmazonAccountIamRoleUpdateSpec>,
     /// `IAMRoleFromAnotherAccount`.
-    #[serde(rename = "IAMRoleFromAnotherAccount")]
+    #[serde(
+        rename = "IAMRoleFromAnotherAccount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub iam_role_from_another_account: Option<
         AmazonAccountIamRoleFromAnotherAccountUpdateSpec,
     >,
 }
+impl AmazonAccountUpdateSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(name: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            name: ::std::convert::Into::into(name),
+            description: None,
+            access_keys: None,
+            iam_role: None,
+            iam_role_from_another_account: None,
+        }
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        description: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.description = Some(::std::convert::Into::into(description));
+        self
+    }
+    /// Sets [`access_keys`](Self::access_keys).
+    #[must_use]
+    pub fn with_access_keys(
+        mut self,
+        access_keys: AmazonAccountAccessKeysUpdateSpec,
+    ) -> Self {
+        self.access_keys = Some(access_keys);
+        self
+    }
+    /// Sets [`iam_role`](Self::iam_role).
+    #[must_use]
+    pub fn with_iam_role(mut self, iam_role: AmazonAccountIamRoleUpdateSpec) -> Self {
+        self.iam_role = Some(iam_role);
+        self
+    }
+    /// Sets [`iam_role_from_another_account`](Self::iam_role_from_another_account).
+    #[must_use]
+    pub fn with_iam_role_from_another_account(
+        mut self,
+        iam_role_from_another_account: AmazonAccountIamRoleFromAnotherAccountUpdateSpec,
+    ) -> Self {
+        self.iam_role_from_another_account = Some(iam_role_from_another_account);
+        self
+    }
+}
 /// The `AmazonAccountsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(search_pattern))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountsFilters {
     /// `searchPattern`.
-    #[serde(rename = "searchPattern")]
+    #[serde(
+        rename = "searchPattern",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search_pattern: Option<String>,
     /// `offset`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<AmazonAccountsSortColumns>>,
+}
+impl AmazonAccountsFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            search_pattern: None,
+            offset: None,
+            limit: None,
+            sort: None,
+        }
+    }
+    /// Sets [`search_pattern`](Self::search_pattern).
+    #[must_use]
+    pub fn with_search_pattern(
+        mut self,
+        search_pattern: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, sort: Vec<AmazonAccountsSortColumns>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+}
+impl ::std::default::Default for AmazonAccountsFilters {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 /// The `AmazonAccountsGetAllSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -279,7 +635,7 @@ impl From<&str> for AmazonAccountsGetAllSortItem {
 }
 ::veeam_runtime::enum_plumbing!(AmazonAccountsGetAllSortItem);
 /// The `AmazonAccountsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountsPage {
     /// `results`.
@@ -289,9 +645,25 @@ pub struct AmazonAccountsPage {
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl AmazonAccountsPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(results: Vec<AmazonAccount>, total_count: i32) -> Self {
+        Self {
+            results,
+            total_count,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
 }
 /// The `AmazonAccountsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -329,35 +701,93 @@ impl From<&str> for AmazonAccountsSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(AmazonAccountsSortColumns);
 /// The `AmazonConnection` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonConnection {
     /// `id`.
     pub id: ::veeam_runtime::Uuid,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl AmazonConnection {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(id: ::veeam_runtime::Uuid) -> Self {
+        Self { id, links: None }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `AmazonConnectionSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(access_key, secret_key))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonConnectionSpec {
     /// `AmazonAccountId`.
-    #[serde(rename = "AmazonAccountId")]
+    #[serde(
+        rename = "AmazonAccountId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub amazon_account_id: Option<::veeam_runtime::Uuid>,
     /// `accessKey`.
-    #[serde(rename = "accessKey")]
+    #[serde(
+        rename = "accessKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub access_key: Option<String>,
     /// `secretKey`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "secretKey")]
+    #[serde(
+        rename = "secretKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub secret_key: Option<String>,
     /// `RegionId`.
     #[serde(rename = "RegionId")]
     pub region_id: ::veeam_runtime::Uuid,
+}
+impl AmazonConnectionSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(region_id: ::veeam_runtime::Uuid) -> Self {
+        Self {
+            amazon_account_id: None,
+            access_key: None,
+            secret_key: None,
+            region_id,
+        }
+    }
+    /// Sets [`amazon_account_id`](Self::amazon_account_id).
+    #[must_use]
+    pub fn with_amazon_account_id(
+        mut self,
+        amazon_account_id: ::veeam_runtime::Uuid,
+    ) -> Self {
+        self.amazon_account_id = Some(amazon_account_id);
+        self
+    }
+    /// Sets [`access_key`](Self::access_key).
+    #[must_use]
+    pub fn with_access_key(
+        mut self,
+        access_key: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.access_key = Some(::std::convert::Into::into(access_key));
+        self
+    }
+    /// Sets [`secret_key`](Self::secret_key).
+    #[must_use]
+    pub fn with_secret_key(
+        mut self,
+        secret_key: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.secret_key = Some(::std::convert::Into::into(secret_key));
+        self
+    }
 }
 impl ::std::fmt::Debug for AmazonConnectionSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -373,7 +803,7 @@ impl ::std::fmt::Debug for AmazonConnectionSpec {
     }
 }
 /// The `AmazonConnectionsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonConnectionsPage {
     /// `totalCount`.
@@ -383,13 +813,28 @@ pub struct AmazonConnectionsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<AmazonConnection>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl AmazonConnectionsPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<AmazonConnection>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `AmazonInstanceType` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonInstanceType {
     /// `name`.
@@ -400,16 +845,47 @@ pub struct AmazonInstanceType {
     /// `ram`.
     pub ram: i32,
     /// `isArm64`.
-    #[serde(rename = "isArm64")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(rename = "isArm64", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub is_arm64: Option<bool>,
     /// `virtualizationType`.
-    #[serde(rename = "virtualizationType")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "virtualizationType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub virtualization_type: Option<Vec<String>>,
 }
+impl AmazonInstanceType {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        cpu_count: i32,
+        ram: i32,
+    ) -> Self {
+        Self {
+            name: ::std::convert::Into::into(name),
+            cpu_count,
+            ram,
+            is_arm64: None,
+            virtualization_type: None,
+        }
+    }
+    /// Sets [`is_arm64`](Self::is_arm64).
+    #[must_use]
+    pub fn with_is_arm64(mut self, is_arm64: bool) -> Self {
+        self.is_arm64 = Some(is_arm64);
+        self
+    }
+    /// Sets [`virtualization_type`](Self::virtualization_type).
+    #[must_use]
+    pub fn with_virtualization_type(mut self, virtualization_type: Vec<String>) -> Self {
+        self.virtualization_type = Some(virtualization_type);
+        self
+    }
+}
 /// The `AmazonInstanceTypesByRegionPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonInstanceTypesByRegionPage {
     /// `totalCount`.
@@ -419,26 +895,90 @@ pub struct AmazonInstanceTypesByRegionPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<AmazonInstanceType>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl AmazonInstanceTypesByRegionPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<AmazonInstanceType>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `AmazonInstancesTypesByRegionFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonInstancesTypesByRegionFilters {
     /// `offset`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `isArm64`.
-    #[serde(rename = "isArm64")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(rename = "isArm64", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub is_arm64: Option<bool>,
     /// `virtualizationTypes`.
-    #[serde(rename = "virtualizationTypes")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "virtualizationTypes",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub virtualization_types: Option<Vec<String>>,
+}
+impl AmazonInstancesTypesByRegionFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            offset: None,
+            limit: None,
+            is_arm64: None,
+            virtualization_types: None,
+        }
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`is_arm64`](Self::is_arm64).
+    #[must_use]
+    pub fn with_is_arm64(mut self, is_arm64: bool) -> Self {
+        self.is_arm64 = Some(is_arm64);
+        self
+    }
+    /// Sets [`virtualization_types`](Self::virtualization_types).
+    #[must_use]
+    pub fn with_virtualization_types(
+        mut self,
+        virtualization_types: Vec<String>,
+    ) -> Self {
+        self.virtualization_types = Some(virtualization_types);
+        self
+    }
+}
+impl ::std::default::Default for AmazonInstancesTypesByRegionFilters {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 /// Authentication grant type
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -489,12 +1029,19 @@ impl From<&str> for AuthenticateRequestGrantType {
 }
 ::veeam_runtime::enum_plumbing!(AuthenticateRequestGrantType);
 /// The `AuthorizationCode` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(code))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AuthorizationCode {
     /// `code`.
     pub code: String,
+}
+impl AuthorizationCode {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(code: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            code: ::std::convert::Into::into(code),
+        }
+    }
 }
 /// The `BackupDestinations` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -540,13 +1087,20 @@ impl From<&str> for BackupDestinations {
 }
 ::veeam_runtime::enum_plumbing!(BackupDestinations);
 /// The `BackupSettingsExportModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(target_repository_name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupSettingsExportModel {
     /// `targetRepositoryName`.
     #[serde(rename = "targetRepositoryName")]
     pub target_repository_name: String,
+}
+impl BackupSettingsExportModel {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(target_repository_name: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            target_repository_name: ::std::convert::Into::into(target_repository_name),
+        }
+    }
 }
 /// The `BrowseBucketFoldersSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -584,8 +1138,7 @@ impl From<&str> for BrowseBucketFoldersSortItem {
 }
 ::veeam_runtime::enum_plumbing!(BrowseBucketFoldersSortItem);
 /// The `Bucket` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Bucket {
     /// `id`.
@@ -595,13 +1148,33 @@ pub struct Bucket {
     /// `location`.
     pub location: BucketLocation,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl Bucket {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        id: ::veeam_runtime::Uuid,
+        name: impl ::std::convert::Into<String>,
+        location: BucketLocation,
+    ) -> Self {
+        Self {
+            id,
+            name: ::std::convert::Into::into(name),
+            location,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `BucketFolder` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BucketFolder {
     /// `name`.
@@ -610,17 +1183,65 @@ pub struct BucketFolder {
     #[serde(rename = "folderId")]
     pub folder_id: ::veeam_runtime::Uuid,
 }
+impl BucketFolder {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        folder_id: ::veeam_runtime::Uuid,
+    ) -> Self {
+        Self {
+            name: ::std::convert::Into::into(name),
+            folder_id,
+        }
+    }
+}
 /// The `BucketFoldersFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BucketFoldersFilters {
     /// `offset`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<BucketFoldersFiltersOrderColumns>>,
+}
+impl BucketFoldersFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            offset: None,
+            limit: None,
+            sort: None,
+        }
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, sort: Vec<BucketFoldersFiltersOrderColumns>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+}
+impl ::std::default::Default for BucketFoldersFilters {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 /// The `BucketFoldersFiltersOrderColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -658,7 +1279,7 @@ impl From<&str> for BucketFoldersFiltersOrderColumns {
 }
 ::veeam_runtime::enum_plumbing!(BucketFoldersFiltersOrderColumns);
 /// The `BucketFoldersPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BucketFoldersPage {
     /// `totalCount`.
@@ -668,13 +1289,28 @@ pub struct BucketFoldersPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<BucketFolder>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl BucketFoldersPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<BucketFolder>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `BucketLocation` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BucketLocation {
     /// `id`.
@@ -682,30 +1318,100 @@ pub struct BucketLocation {
     /// `name`.
     pub name: String,
 }
+impl BucketLocation {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        id: ::veeam_runtime::Uuid,
+        name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            id,
+            name: ::std::convert::Into::into(name),
+        }
+    }
+}
 /// The `BucketsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(search_pattern))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BucketsFilters {
     /// `AmazonAccountId`.
-    #[serde(rename = "AmazonAccountId")]
+    #[serde(
+        rename = "AmazonAccountId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub amazon_account_id: Option<::veeam_runtime::Uuid>,
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern")]
+    #[serde(
+        rename = "SearchPattern",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search_pattern: Option<String>,
     /// `Offset`.
-    #[serde(rename = "Offset")]
+    #[serde(rename = "Offset", skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit")]
+    #[serde(rename = "Limit", skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Sort", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<BucketsSortColumns>>,
 }
+impl BucketsFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            amazon_account_id: None,
+            search_pattern: None,
+            offset: None,
+            limit: None,
+            sort: None,
+        }
+    }
+    /// Sets [`amazon_account_id`](Self::amazon_account_id).
+    #[must_use]
+    pub fn with_amazon_account_id(
+        mut self,
+        amazon_account_id: ::veeam_runtime::Uuid,
+    ) -> Self {
+        self.amazon_account_id = Some(amazon_account_id);
+        self
+    }
+    /// Sets [`search_pattern`](Self::search_pattern).
+    #[must_use]
+    pub fn with_search_pattern(
+        mut self,
+        search_pattern: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, sort: Vec<BucketsSortColumns>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+}
+impl ::std::default::Default for BucketsFilters {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `BucketsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BucketsPage {
     /// `results`.
@@ -715,9 +1421,25 @@ pub struct BucketsPage {
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl BucketsPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(results: Vec<Bucket>, total_count: i32) -> Self {
+        Self {
+            results,
+            total_count,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
 }
 /// The `BucketsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -790,18 +1512,7 @@ impl From<&str> for BucketsSortItem {
 }
 ::veeam_runtime::enum_plumbing!(BucketsSortItem);
 /// The `Certificate` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(
-    into(
-        thumbprint,
-        serial_number,
-        key_algorithm,
-        key_size,
-        subject,
-        issued_to,
-        issued_by
-    )
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Certificate {
     /// certificate thumpbprint
@@ -834,24 +1545,88 @@ pub struct Certificate {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub automatically_generated: bool,
 }
+impl Certificate {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        thumbprint: impl ::std::convert::Into<String>,
+        serial_number: impl ::std::convert::Into<String>,
+        key_algorithm: impl ::std::convert::Into<String>,
+        key_size: impl ::std::convert::Into<String>,
+        subject: impl ::std::convert::Into<String>,
+        issued_to: impl ::std::convert::Into<String>,
+        issued_by: impl ::std::convert::Into<String>,
+        valid_from: ::veeam_runtime::DateTime,
+        valid_by: ::veeam_runtime::DateTime,
+        automatically_generated: bool,
+    ) -> Self {
+        Self {
+            thumbprint: ::std::convert::Into::into(thumbprint),
+            serial_number: ::std::convert::Into::into(serial_number),
+            key_algorithm: ::std::convert::Into::into(key_algorithm),
+            key_size: ::std::convert::Into::into(key_size),
+            subject: ::std::convert::Into::into(subject),
+            issued_to: ::std::convert::Into::into(issued_to),
+            issued_by: ::std::convert::Into::into(issued_by),
+            valid_from,
+            valid_by,
+            automatically_generated,
+        }
+    }
+}
 /// The `CertificateRegenerateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CertificateRegenerateSpec {
     /// `validBy`.
-    #[serde(rename = "validBy")]
+    #[serde(rename = "validBy", skip_serializing_if = "::std::option::Option::is_none")]
     pub valid_by: Option<::veeam_runtime::DateTime>,
 }
+impl CertificateRegenerateSpec {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { valid_by: None }
+    }
+    /// Sets [`valid_by`](Self::valid_by).
+    #[must_use]
+    pub fn with_valid_by(mut self, valid_by: ::veeam_runtime::DateTime) -> Self {
+        self.valid_by = Some(valid_by);
+        self
+    }
+}
+impl ::std::default::Default for CertificateRegenerateSpec {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `Certificates` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Certificates {
     /// `data`.
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub data: Option<Vec<Certificate>>,
 }
+impl Certificates {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { data: None }
+    }
+    /// Sets [`data`](Self::data).
+    #[must_use]
+    pub fn with_data(mut self, data: Vec<Certificate>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
+impl ::std::default::Default for Certificates {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `CheckInstanceIdResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckInstanceIdResult {
     /// `isValid`.
@@ -859,18 +1634,30 @@ pub struct CheckInstanceIdResult {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_valid: bool,
 }
+impl CheckInstanceIdResult {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(is_valid: bool) -> Self {
+        Self { is_valid }
+    }
+}
 /// The `CheckInstanceIdSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(instance_id))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckInstanceIdSpec {
     /// `instanceId`.
     #[serde(rename = "instanceId")]
     pub instance_id: String,
 }
+impl CheckInstanceIdSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(instance_id: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            instance_id: ::std::convert::Into::into(instance_id),
+        }
+    }
+}
 /// The `CloudEncryptionKey` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(arn, name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudEncryptionKey {
     /// `arn`.
@@ -878,17 +1665,54 @@ pub struct CloudEncryptionKey {
     /// `name`.
     pub name: String,
 }
+impl CloudEncryptionKey {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        arn: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            arn: ::std::convert::Into::into(arn),
+            name: ::std::convert::Into::into(name),
+        }
+    }
+}
 /// The `CloudEncryptionKeysFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudEncryptionKeysFilters {
     /// `offset`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
 }
+impl CloudEncryptionKeysFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { offset: None, limit: None }
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+}
+impl ::std::default::Default for CloudEncryptionKeysFilters {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `CloudEncryptionKeysPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudEncryptionKeysPage {
     /// `totalCount`.
@@ -898,19 +1722,35 @@ pub struct CloudEncryptionKeysPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<CloudEncryptionKey>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl CloudEncryptionKeysPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<CloudEncryptionKey>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `CloudNetwork` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(resource_id, name, cidr_block))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudNetwork {
     /// `resourceId`.
     #[serde(rename = "resourceId")]
     pub resource_id: String,
     /// `name`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// `cidrBlock`.
     #[serde(rename = "cidrBlock")]
@@ -921,6 +1761,29 @@ pub struct CloudNetwork {
     #[serde(rename = "isDefault")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_default: bool,
+}
+impl CloudNetwork {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        resource_id: impl ::std::convert::Into<String>,
+        cidr_block: impl ::std::convert::Into<String>,
+        state: CloudNetworkStates,
+        is_default: bool,
+    ) -> Self {
+        Self {
+            resource_id: ::std::convert::Into::into(resource_id),
+            name: None,
+            cidr_block: ::std::convert::Into::into(cidr_block),
+            state,
+            is_default,
+        }
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
 }
 /// The `CloudNetworkStates` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -958,18 +1821,41 @@ impl From<&str> for CloudNetworkStates {
 }
 ::veeam_runtime::enum_plumbing!(CloudNetworkStates);
 /// The `CloudNetworksFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudNetworksFilters {
     /// `Offset`.
-    #[serde(rename = "Offset")]
+    #[serde(rename = "Offset", skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit")]
+    #[serde(rename = "Limit", skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
 }
+impl CloudNetworksFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { offset: None, limit: None }
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+}
+impl ::std::default::Default for CloudNetworksFilters {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `CloudNetworksPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudNetworksPage {
     /// `totalCount`.
@@ -979,13 +1865,28 @@ pub struct CloudNetworksPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<CloudNetwork>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl CloudNetworksPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<CloudNetwork>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `CloudSecurityGroup` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(resource_id, cloud_network_resource_id, name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudSecurityGroup {
     /// `resourceId`.
@@ -997,21 +1898,77 @@ pub struct CloudSecurityGroup {
     /// `name`.
     pub name: String,
 }
+impl CloudSecurityGroup {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        resource_id: impl ::std::convert::Into<String>,
+        cloud_network_resource_id: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            resource_id: ::std::convert::Into::into(resource_id),
+            cloud_network_resource_id: ::std::convert::Into::into(
+                cloud_network_resource_id,
+            ),
+            name: ::std::convert::Into::into(name),
+        }
+    }
+}
 /// The `CloudSecurityGroupsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(cloud_network_id))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudSecurityGroupsFilters {
     /// `cloudNetworkId`.
-    #[serde(rename = "cloudNetworkId")]
+    #[serde(
+        rename = "cloudNetworkId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub cloud_network_id: Option<String>,
     /// `offset`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
 }
+impl CloudSecurityGroupsFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            cloud_network_id: None,
+            offset: None,
+            limit: None,
+        }
+    }
+    /// Sets [`cloud_network_id`](Self::cloud_network_id).
+    #[must_use]
+    pub fn with_cloud_network_id(
+        mut self,
+        cloud_network_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.cloud_network_id = Some(::std::convert::Into::into(cloud_network_id));
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+}
+impl ::std::default::Default for CloudSecurityGroupsFilters {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `CloudSecurityGroupsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudSecurityGroupsPage {
     /// `totalCount`.
@@ -1021,13 +1978,28 @@ pub struct CloudSecurityGroupsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<CloudSecurityGroup>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl CloudSecurityGroupsPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<CloudSecurityGroup>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `CloudSubnetS3EndpointValidationResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(details))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudSubnetS3EndpointValidationResult {
     /// `isValid`.
@@ -1037,11 +2009,17 @@ pub struct CloudSubnetS3EndpointValidationResult {
     /// `details`.
     pub details: String,
 }
+impl CloudSubnetS3EndpointValidationResult {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(is_valid: bool, details: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            is_valid,
+            details: ::std::convert::Into::into(details),
+        }
+    }
+}
 /// The `CloudSubnetwork` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(
-    into(resource_id, name, cloud_network_resource_id, cidr_block, availability_zone)
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudSubnetwork {
     /// `resourceId`.
@@ -1056,29 +2034,111 @@ pub struct CloudSubnetwork {
     #[serde(rename = "cidrBlock")]
     pub cidr_block: String,
     /// `availabilityZone`.
-    #[serde(rename = "availabilityZone")]
+    #[serde(
+        rename = "availabilityZone",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub availability_zone: Option<String>,
 }
+impl CloudSubnetwork {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        resource_id: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
+        cloud_network_resource_id: impl ::std::convert::Into<String>,
+        cidr_block: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            resource_id: ::std::convert::Into::into(resource_id),
+            name: ::std::convert::Into::into(name),
+            cloud_network_resource_id: ::std::convert::Into::into(
+                cloud_network_resource_id,
+            ),
+            cidr_block: ::std::convert::Into::into(cidr_block),
+            availability_zone: None,
+        }
+    }
+    /// Sets [`availability_zone`](Self::availability_zone).
+    #[must_use]
+    pub fn with_availability_zone(
+        mut self,
+        availability_zone: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.availability_zone = Some(::std::convert::Into::into(availability_zone));
+        self
+    }
+}
 /// The `CloudSubnetworksFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(cloud_network_id))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudSubnetworksFilters {
     /// `cloudNetworkId`.
-    #[serde(rename = "cloudNetworkId")]
+    #[serde(
+        rename = "cloudNetworkId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub cloud_network_id: Option<String>,
     /// `availabilityZone`.
-    #[serde(rename = "availabilityZone")]
+    #[serde(
+        rename = "availabilityZone",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub availability_zone: Option<::veeam_runtime::Uuid>,
     /// `Offset`.
-    #[serde(rename = "Offset")]
+    #[serde(rename = "Offset", skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit")]
+    #[serde(rename = "Limit", skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
 }
+impl CloudSubnetworksFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            cloud_network_id: None,
+            availability_zone: None,
+            offset: None,
+            limit: None,
+        }
+    }
+    /// Sets [`cloud_network_id`](Self::cloud_network_id).
+    #[must_use]
+    pub fn with_cloud_network_id(
+        mut self,
+        cloud_network_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.cloud_network_id = Some(::std::convert::Into::into(cloud_network_id));
+        self
+    }
+    /// Sets [`availability_zone`](Self::availability_zone).
+    #[must_use]
+    pub fn with_availability_zone(
+        mut self,
+        availability_zone: ::veeam_runtime::Uuid,
+    ) -> Self {
+        self.availability_zone = Some(availability_zone);
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+}
+impl ::std::default::Default for CloudSubnetworksFilters {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `CloudSubnetworksPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudSubnetworksPage {
     /// `totalCount`.
@@ -1088,32 +2148,94 @@ pub struct CloudSubnetworksPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<CloudSubnetwork>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl CloudSubnetworksPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<CloudSubnetwork>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `CostEstimationFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(virtual_machine_name_filter))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CostEstimationFilters {
     /// `VirtualMachineNameFilter`.
-    #[serde(rename = "VirtualMachineNameFilter")]
+    #[serde(
+        rename = "VirtualMachineNameFilter",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub virtual_machine_name_filter: Option<String>,
     /// `Offset`.
-    #[serde(rename = "Offset")]
+    #[serde(rename = "Offset", skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit")]
+    #[serde(rename = "Limit", skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Sort", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<CostEstimationSortColumns>>,
 }
+impl CostEstimationFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            virtual_machine_name_filter: None,
+            offset: None,
+            limit: None,
+            sort: None,
+        }
+    }
+    /// Sets [`virtual_machine_name_filter`](Self::virtual_machine_name_filter).
+    #[must_use]
+    pub fn with_virtual_machine_name_filter(
+        mut self,
+        virtual_machine_name_filter: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.virtual_machine_name_filter = Some(
+            ::std::convert::Into::into(virtual_machine_name_filter),
+        );
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, sort: Vec<CostEstimationSortColumns>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+}
+impl ::std::default::Default for CostEstimationFilters {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `CostEstimationItem` schema.
-#[derive(Clone, PartialEq, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(virtual_machine_name))]
+#[derive(Clone, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CostEstimationItem {
     /// `virtualMachineId`.
@@ -1123,13 +2245,22 @@ pub struct CostEstimationItem {
     #[serde(rename = "virtualMachineName")]
     pub virtual_machine_name: String,
     /// `snapshotCost`.
-    #[serde(rename = "snapshotCost")]
+    #[serde(
+        rename = "snapshotCost",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub snapshot_cost: Option<f64>,
     /// `replicaCost`.
-    #[serde(rename = "replicaCost")]
+    #[serde(
+        rename = "replicaCost",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub replica_cost: Option<f64>,
     /// `backupCost`.
-    #[serde(rename = "backupCost")]
+    #[serde(
+        rename = "backupCost",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_cost: Option<f64>,
     /// `trafficCost`.
     #[serde(rename = "trafficCost")]
@@ -1140,6 +2271,45 @@ pub struct CostEstimationItem {
     /// `totalCost`.
     #[serde(rename = "totalCost")]
     pub total_cost: f64,
+}
+impl CostEstimationItem {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        virtual_machine_id: ::veeam_runtime::Uuid,
+        virtual_machine_name: impl ::std::convert::Into<String>,
+        traffic_cost: f64,
+        transaction_cost: f64,
+        total_cost: f64,
+    ) -> Self {
+        Self {
+            virtual_machine_id,
+            virtual_machine_name: ::std::convert::Into::into(virtual_machine_name),
+            snapshot_cost: None,
+            replica_cost: None,
+            backup_cost: None,
+            traffic_cost,
+            transaction_cost,
+            total_cost,
+        }
+    }
+    /// Sets [`snapshot_cost`](Self::snapshot_cost).
+    #[must_use]
+    pub fn with_snapshot_cost(mut self, snapshot_cost: f64) -> Self {
+        self.snapshot_cost = Some(snapshot_cost);
+        self
+    }
+    /// Sets [`replica_cost`](Self::replica_cost).
+    #[must_use]
+    pub fn with_replica_cost(mut self, replica_cost: f64) -> Self {
+        self.replica_cost = Some(replica_cost);
+        self
+    }
+    /// Sets [`backup_cost`](Self::backup_cost).
+    #[must_use]
+    pub fn with_backup_cost(mut self, backup_cost: f64) -> Self {
+        self.backup_cost = Some(backup_cost);
+        self
+    }
 }
 /// The `CostEstimationSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -1240,7 +2410,7 @@ impl From<&str> for CostEstimationSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(CostEstimationSortColumns);
 /// The `CostEstimationsPage` schema.
-#[derive(Clone, PartialEq, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CostEstimationsPage {
     /// `totalCount`.
@@ -1254,13 +2424,22 @@ pub struct CostEstimationsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_empty: bool,
     /// `totalSnapshotCost`.
-    #[serde(rename = "totalSnapshotCost")]
+    #[serde(
+        rename = "totalSnapshotCost",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub total_snapshot_cost: Option<f64>,
     /// `totalReplicaCost`.
-    #[serde(rename = "totalReplicaCost")]
+    #[serde(
+        rename = "totalReplicaCost",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub total_replica_cost: Option<f64>,
     /// `totalBackupCost`.
-    #[serde(rename = "totalBackupCost")]
+    #[serde(
+        rename = "totalBackupCost",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub total_backup_cost: Option<f64>,
     /// `totalTrafficCost`.
     #[serde(rename = "totalTrafficCost")]
@@ -1272,12 +2451,60 @@ pub struct CostEstimationsPage {
     #[serde(rename = "totalCost")]
     pub total_cost: f64,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl CostEstimationsPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        total_count: i32,
+        items: Vec<CostEstimationItem>,
+        is_empty: bool,
+        total_traffic_cost: f64,
+        total_transaction_cost: f64,
+        total_cost: f64,
+    ) -> Self {
+        Self {
+            total_count,
+            items,
+            is_empty,
+            total_snapshot_cost: None,
+            total_replica_cost: None,
+            total_backup_cost: None,
+            total_traffic_cost,
+            total_transaction_cost,
+            total_cost,
+            links: None,
+        }
+    }
+    /// Sets [`total_snapshot_cost`](Self::total_snapshot_cost).
+    #[must_use]
+    pub fn with_total_snapshot_cost(mut self, total_snapshot_cost: f64) -> Self {
+        self.total_snapshot_cost = Some(total_snapshot_cost);
+        self
+    }
+    /// Sets [`total_replica_cost`](Self::total_replica_cost).
+    #[must_use]
+    pub fn with_total_replica_cost(mut self, total_replica_cost: f64) -> Self {
+        self.total_replica_cost = Some(total_replica_cost);
+        self
+    }
+    /// Sets [`total_backup_cost`](Self::total_backup_cost).
+    #[must_use]
+    pub fn with_total_backup_cost(mut self, total_backup_cost: f64) -> Self {
+        self.total_backup_cost = Some(total_backup_cost);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `DailyBackupScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DailyBackupScheduleSettings {
     /// `retention`.
@@ -1285,8 +2512,14 @@ pub struct DailyBackupScheduleSettings {
     /// `schedule`.
     pub schedule: DailySchedule,
 }
+impl DailyBackupScheduleSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(retention: PeriodRetentionOptions, schedule: DailySchedule) -> Self {
+        Self { retention, schedule }
+    }
+}
 /// The `DailyReplicaScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DailyReplicaScheduleSettings {
     /// `retention`.
@@ -1294,13 +2527,25 @@ pub struct DailyReplicaScheduleSettings {
     /// `schedule`.
     pub schedule: DailySchedule,
 }
+impl DailyReplicaScheduleSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(retention: PointsRetentionOptions, schedule: DailySchedule) -> Self {
+        Self { retention, schedule }
+    }
+}
 /// The `DailySchedule` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DailySchedule {
     /// `hours`.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub hours: Vec<bool>,
+}
+impl DailySchedule {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(hours: Vec<bool>) -> Self {
+        Self { hours }
+    }
 }
 /// The `DailyScheduleKinds` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -1346,7 +2591,7 @@ impl From<&str> for DailyScheduleKinds {
 }
 ::veeam_runtime::enum_plumbing!(DailyScheduleKinds);
 /// The `DailyScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DailyScheduleSettings {
     /// `kind`.
@@ -1355,20 +2600,68 @@ pub struct DailyScheduleSettings {
     #[serde(rename = "runsPerHour")]
     pub runs_per_hour: i32,
     /// `days`.
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub days: Option<Vec<DaysOfWeek>>,
     /// `snapshotOptions`.
     #[serde(rename = "snapshotOptions")]
     pub snapshot_options: DailySnapshotScheduleSettings,
     /// `backupOptions`.
-    #[serde(rename = "backupOptions")]
+    #[serde(
+        rename = "backupOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_options: Option<DailyBackupScheduleSettings>,
     /// `replicaOptions`.
-    #[serde(rename = "replicaOptions")]
+    #[serde(
+        rename = "replicaOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub replica_options: Option<DailyReplicaScheduleSettings>,
 }
+impl DailyScheduleSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        kind: DailyScheduleKinds,
+        runs_per_hour: i32,
+        snapshot_options: DailySnapshotScheduleSettings,
+    ) -> Self {
+        Self {
+            kind,
+            runs_per_hour,
+            days: None,
+            snapshot_options,
+            backup_options: None,
+            replica_options: None,
+        }
+    }
+    /// Sets [`days`](Self::days).
+    #[must_use]
+    pub fn with_days(mut self, days: Vec<DaysOfWeek>) -> Self {
+        self.days = Some(days);
+        self
+    }
+    /// Sets [`backup_options`](Self::backup_options).
+    #[must_use]
+    pub fn with_backup_options(
+        mut self,
+        backup_options: DailyBackupScheduleSettings,
+    ) -> Self {
+        self.backup_options = Some(backup_options);
+        self
+    }
+    /// Sets [`replica_options`](Self::replica_options).
+    #[must_use]
+    pub fn with_replica_options(
+        mut self,
+        replica_options: DailyReplicaScheduleSettings,
+    ) -> Self {
+        self.replica_options = Some(replica_options);
+        self
+    }
+}
 /// The `DailySnapshotScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DailySnapshotScheduleSettings {
     /// `retention`.
@@ -1376,16 +2669,28 @@ pub struct DailySnapshotScheduleSettings {
     /// `schedule`.
     pub schedule: DailySchedule,
 }
+impl DailySnapshotScheduleSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(retention: PointsRetentionOptions, schedule: DailySchedule) -> Self {
+        Self { retention, schedule }
+    }
+}
 /// The `DateTimeInfo` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DateTimeInfo {
     /// `utcDateTime`.
     #[serde(rename = "utcDateTime")]
     pub utc_date_time: ::veeam_runtime::DateTime,
 }
+impl DateTimeInfo {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(utc_date_time: ::veeam_runtime::DateTime) -> Self {
+        Self { utc_date_time }
+    }
+}
 /// The `DateTimeSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DateTimeSettings {
     /// `timezone`.
@@ -1394,6 +2699,15 @@ pub struct DateTimeSettings {
     #[serde(rename = "useCustomSettings")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub use_custom_settings: bool,
+}
+impl DateTimeSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(timezone: TimeZone, use_custom_settings: bool) -> Self {
+        Self {
+            timezone,
+            use_custom_settings,
+        }
+    }
 }
 /// The `DayNumbersInMonth` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -1517,7 +2831,7 @@ impl From<&str> for DaysOfWeek {
 }
 ::veeam_runtime::enum_plumbing!(DaysOfWeek);
 /// The `DefaultUserSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DefaultUserSpec {
     /// `instance`.
@@ -1526,30 +2840,103 @@ pub struct DefaultUserSpec {
     #[serde(rename = "userSpec")]
     pub user_spec: UserCreateSpec,
 }
+impl DefaultUserSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(instance: CheckInstanceIdSpec, user_spec: UserCreateSpec) -> Self {
+        Self { instance, user_spec }
+    }
+}
 /// The `DiskBulkRestoreOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(reason, access_key, secret_key))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DiskBulkRestoreOptions {
     /// `reason`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: Option<String>,
     /// `amazonAccountId`.
-    #[serde(rename = "amazonAccountId")]
+    #[serde(
+        rename = "amazonAccountId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub amazon_account_id: Option<::veeam_runtime::Uuid>,
     /// `accessKey`.
-    #[serde(rename = "accessKey")]
+    #[serde(
+        rename = "accessKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub access_key: Option<String>,
     /// `secretKey`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "secretKey")]
+    #[serde(
+        rename = "secretKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub secret_key: Option<String>,
     /// `volumes`.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub volumes: Vec<DiskRestoreOptions>,
     /// `toAlternative`.
-    #[serde(rename = "toAlternative")]
+    #[serde(
+        rename = "toAlternative",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub to_alternative: Option<DiskBulkRestoreToAlternativeOptions>,
+}
+impl DiskBulkRestoreOptions {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(volumes: Vec<DiskRestoreOptions>) -> Self {
+        Self {
+            reason: None,
+            amazon_account_id: None,
+            access_key: None,
+            secret_key: None,
+            volumes,
+            to_alternative: None,
+        }
+    }
+    /// Sets [`reason`](Self::reason).
+    #[must_use]
+    pub fn with_reason(mut self, reason: impl ::std::convert::Into<String>) -> Self {
+        self.reason = Some(::std::convert::Into::into(reason));
+        self
+    }
+    /// Sets [`amazon_account_id`](Self::amazon_account_id).
+    #[must_use]
+    pub fn with_amazon_account_id(
+        mut self,
+        amazon_account_id: ::veeam_runtime::Uuid,
+    ) -> Self {
+        self.amazon_account_id = Some(amazon_account_id);
+        self
+    }
+    /// Sets [`access_key`](Self::access_key).
+    #[must_use]
+    pub fn with_access_key(
+        mut self,
+        access_key: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.access_key = Some(::std::convert::Into::into(access_key));
+        self
+    }
+    /// Sets [`secret_key`](Self::secret_key).
+    #[must_use]
+    pub fn with_secret_key(
+        mut self,
+        secret_key: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.secret_key = Some(::std::convert::Into::into(secret_key));
+        self
+    }
+    /// Sets [`to_alternative`](Self::to_alternative).
+    #[must_use]
+    pub fn with_to_alternative(
+        mut self,
+        to_alternative: DiskBulkRestoreToAlternativeOptions,
+    ) -> Self {
+        self.to_alternative = Some(to_alternative);
+        self
+    }
 }
 impl ::std::fmt::Debug for DiskBulkRestoreOptions {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1567,8 +2954,7 @@ impl ::std::fmt::Debug for DiskBulkRestoreOptions {
     }
 }
 /// The `DiskBulkRestoreToAlternativeOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(encryption_key_id))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DiskBulkRestoreToAlternativeOptions {
     /// `availabilityZoneId`.
@@ -1579,19 +2965,59 @@ pub struct DiskBulkRestoreToAlternativeOptions {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub preserve_encryption_for_volumes: bool,
     /// `encryptionKeyId`.
-    #[serde(rename = "encryptionKeyId")]
+    #[serde(
+        rename = "encryptionKeyId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub encryption_key_id: Option<String>,
 }
+impl DiskBulkRestoreToAlternativeOptions {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        availability_zone_id: ::veeam_runtime::Uuid,
+        preserve_encryption_for_volumes: bool,
+    ) -> Self {
+        Self {
+            availability_zone_id,
+            preserve_encryption_for_volumes,
+            encryption_key_id: None,
+        }
+    }
+    /// Sets [`encryption_key_id`](Self::encryption_key_id).
+    #[must_use]
+    pub fn with_encryption_key_id(
+        mut self,
+        encryption_key_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.encryption_key_id = Some(::std::convert::Into::into(encryption_key_id));
+        self
+    }
+}
 /// The `DiskRestoreOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(disk_id, name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DiskRestoreOptions {
     /// `diskId`.
     #[serde(rename = "diskId")]
     pub disk_id: String,
     /// `name`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
+}
+impl DiskRestoreOptions {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(disk_id: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            disk_id: ::std::convert::Into::into(disk_id),
+            name: None,
+        }
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
 }
 /// The `DownloadLicenseAgreementFileLicenseAgreementType` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -1682,8 +3108,7 @@ impl From<&str> for Ec2DiskTypes {
 }
 ::veeam_runtime::enum_plumbing!(Ec2DiskTypes);
 /// The `EmailNotifications` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(server, from, to, subject))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailNotifications {
     /// `enabled`.
@@ -1694,17 +3119,24 @@ pub struct EmailNotifications {
     /// `port`.
     pub port: i64,
     /// `useSsl`.
-    #[serde(rename = "useSsl")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(rename = "useSsl", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_ssl: Option<bool>,
     /// `timeout`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout: Option<i64>,
     /// `useCredentials`.
-    #[serde(rename = "useCredentials")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "useCredentials",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_credentials: Option<bool>,
     /// `credentialsId`.
-    #[serde(rename = "credentialsId")]
+    #[serde(
+        rename = "credentialsId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub credentials_id: Option<::veeam_runtime::Uuid>,
     /// `from`.
     pub from: String,
@@ -1713,35 +3145,148 @@ pub struct EmailNotifications {
     /// `subject`.
     pub subject: String,
     /// `onSuccess`.
-    #[serde(rename = "onSuccess")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "onSuccess",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub on_success: Option<bool>,
     /// `onWarning`.
-    #[serde(rename = "onWarning")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "onWarning",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub on_warning: Option<bool>,
     /// `onFailure`.
-    #[serde(rename = "onFailure")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "onFailure",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub on_failure: Option<bool>,
     /// `enableScheduledNotification`.
-    #[serde(rename = "enableScheduledNotification")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "enableScheduledNotification",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enable_scheduled_notification: Option<bool>,
     /// `notifyTime`.
-    #[serde(rename = "notifyTime")]
+    #[serde(
+        rename = "notifyTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub notify_time: Option<::veeam_runtime::DateTime>,
 }
+impl EmailNotifications {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        enabled: bool,
+        server: impl ::std::convert::Into<String>,
+        port: i64,
+        from: impl ::std::convert::Into<String>,
+        to: impl ::std::convert::Into<String>,
+        subject: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            enabled,
+            server: ::std::convert::Into::into(server),
+            port,
+            use_ssl: None,
+            timeout: None,
+            use_credentials: None,
+            credentials_id: None,
+            from: ::std::convert::Into::into(from),
+            to: ::std::convert::Into::into(to),
+            subject: ::std::convert::Into::into(subject),
+            on_success: None,
+            on_warning: None,
+            on_failure: None,
+            enable_scheduled_notification: None,
+            notify_time: None,
+        }
+    }
+    /// Sets [`use_ssl`](Self::use_ssl).
+    #[must_use]
+    pub fn with_use_ssl(mut self, use_ssl: bool) -> Self {
+        self.use_ssl = Some(use_ssl);
+        self
+    }
+    /// Sets [`timeout`](Self::timeout).
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: i64) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    /// Sets [`use_credentials`](Self::use_credentials).
+    #[must_use]
+    pub fn with_use_credentials(mut self, use_credentials: bool) -> Self {
+        self.use_credentials = Some(use_credentials);
+        self
+    }
+    /// Sets [`credentials_id`](Self::credentials_id).
+    #[must_use]
+    pub fn with_credentials_id(mut self, credentials_id: ::veeam_runtime::Uuid) -> Self {
+        self.credentials_id = Some(credentials_id);
+        self
+    }
+    /// Sets [`on_success`](Self::on_success).
+    #[must_use]
+    pub fn with_on_success(mut self, on_success: bool) -> Self {
+        self.on_success = Some(on_success);
+        self
+    }
+    /// Sets [`on_warning`](Self::on_warning).
+    #[must_use]
+    pub fn with_on_warning(mut self, on_warning: bool) -> Self {
+        self.on_warning = Some(on_warning);
+        self
+    }
+    /// Sets [`on_failure`](Self::on_failure).
+    #[must_use]
+    pub fn with_on_failure(mut self, on_failure: bool) -> Self {
+        self.on_failure = Some(on_failure);
+        self
+    }
+    /// Sets [`enable_scheduled_notification`](Self::enable_scheduled_notification).
+    #[must_use]
+    pub fn with_enable_scheduled_notification(
+        mut self,
+        enable_scheduled_notification: bool,
+    ) -> Self {
+        self.enable_scheduled_notification = Some(enable_scheduled_notification);
+        self
+    }
+    /// Sets [`notify_time`](Self::notify_time).
+    #[must_use]
+    pub fn with_notify_time(mut self, notify_time: ::veeam_runtime::DateTime) -> Self {
+        self.notify_time = Some(notify_time);
+        self
+    }
+}
 /// The `EmailNotificationsTestResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(message))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailNotificationsTestResult {
     /// `success`.
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub success: bool,
     /// `message`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: Option<String>,
+}
+impl EmailNotificationsTestResult {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(success: bool) -> Self {
+        Self { success, message: None }
+    }
+    /// Sets [`message`](Self::message).
+    #[must_use]
+    pub fn with_message(mut self, message: impl ::std::convert::Into<String>) -> Self {
+        self.message = Some(::std::convert::Into::into(message));
+        self
+    }
 }
 /// Empty succes response ( 200, 201, 204 )
 pub type EmptySuccessResponse = ::veeam_runtime::json::Value;
@@ -1750,8 +3295,7 @@ pub type EmptySuccessResponse = ::veeam_runtime::json::Value;
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/rest_api_reference.html>
-#[derive(Clone, PartialEq, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(r#type, title, details, instance))]
+#[derive(Clone, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Error {
     /// URI reference that identifies the problem type.
@@ -1764,11 +3308,54 @@ pub struct Error {
     #[serde(rename = "errorCode")]
     pub error_code: ErrorCode,
     /// Human-readable description of the error condition, in English.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: Option<String>,
     /// ID of the object involved in the error, or empty.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance: Option<String>,
     /// Error payload.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: Option<::std::collections::BTreeMap<String, ::veeam_runtime::json::Value>>,
+}
+impl Error {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        r#type: impl ::std::convert::Into<String>,
+        title: impl ::std::convert::Into<String>,
+        status: i32,
+        error_code: ErrorCode,
+    ) -> Self {
+        Self {
+            r#type: ::std::convert::Into::into(r#type),
+            title: ::std::convert::Into::into(title),
+            status,
+            error_code,
+            details: None,
+            instance: None,
+            data: None,
+        }
+    }
+    /// Sets [`details`](Self::details).
+    #[must_use]
+    pub fn with_details(mut self, details: impl ::std::convert::Into<String>) -> Self {
+        self.details = Some(::std::convert::Into::into(details));
+        self
+    }
+    /// Sets [`instance`](Self::instance).
+    #[must_use]
+    pub fn with_instance(mut self, instance: impl ::std::convert::Into<String>) -> Self {
+        self.instance = Some(::std::convert::Into::into(instance));
+        self
+    }
+    /// Sets [`data`](Self::data).
+    #[must_use]
+    pub fn with_data(
+        mut self,
+        data: ::std::collections::BTreeMap<String, ::veeam_runtime::json::Value>,
+    ) -> Self {
+        self.data = Some(data);
+        self
+    }
 }
 /// Machine-readable error condition of an `Error`.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -1849,12 +3436,29 @@ impl From<&str> for ErrorCode {
 }
 ::veeam_runtime::enum_plumbing!(ErrorCode);
 /// The `FlrOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(reason))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FlrOptions {
     /// `reason`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: Option<String>,
+}
+impl FlrOptions {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { reason: None }
+    }
+    /// Sets [`reason`](Self::reason).
+    #[must_use]
+    pub fn with_reason(mut self, reason: impl ::std::convert::Into<String>) -> Self {
+        self.reason = Some(::std::convert::Into::into(reason));
+        self
+    }
+}
+impl ::std::default::Default for FlrOptions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 /// The `GetAllRegionsSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -2531,13 +4135,19 @@ impl From<&str> for GetSystemLogsExportLogsType {
 }
 ::veeam_runtime::enum_plumbing!(GetSystemLogsExportLogsType);
 /// The `IsFirstLoginResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IsFirstLoginResult {
     /// `isFirstLogin`.
     #[serde(rename = "isFirstLogin")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_first_login: bool,
+}
+impl IsFirstLoginResult {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(is_first_login: bool) -> Self {
+        Self { is_first_login }
+    }
 }
 /// The `JobTypes` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -2588,32 +4198,67 @@ impl From<&str> for JobTypes {
 }
 ::veeam_runtime::enum_plumbing!(JobTypes);
 /// The `LicenseAgreement` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(checksum, content))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicenseAgreement {
     /// `checksum`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub checksum: Option<String>,
     /// `content`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: Option<String>,
     /// `type`.
     pub r#type: LicenseAgreementTypes,
 }
+impl LicenseAgreement {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(r#type: LicenseAgreementTypes) -> Self {
+        Self {
+            checksum: None,
+            content: None,
+            r#type,
+        }
+    }
+    /// Sets [`checksum`](Self::checksum).
+    #[must_use]
+    pub fn with_checksum(mut self, checksum: impl ::std::convert::Into<String>) -> Self {
+        self.checksum = Some(::std::convert::Into::into(checksum));
+        self
+    }
+    /// Sets [`content`](Self::content).
+    #[must_use]
+    pub fn with_content(mut self, content: impl ::std::convert::Into<String>) -> Self {
+        self.content = Some(::std::convert::Into::into(content));
+        self
+    }
+}
 /// The `LicenseAgreementAcceptResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicenseAgreementAcceptResult {
     /// `accepted`.
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub accepted: bool,
 }
+impl LicenseAgreementAcceptResult {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(accepted: bool) -> Self {
+        Self { accepted }
+    }
+}
 /// The `LicenseAgreementDownloadSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicenseAgreementDownloadSpec {
     /// `licenseAgreementType`.
     #[serde(rename = "licenseAgreementType")]
     pub license_agreement_type: LicenseAgreementTypes,
+}
+impl LicenseAgreementDownloadSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(license_agreement_type: LicenseAgreementTypes) -> Self {
+        Self { license_agreement_type }
+    }
 }
 /// The `LicenseAgreementTypes` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -2651,42 +4296,158 @@ impl From<&str> for LicenseAgreementTypes {
 }
 ::veeam_runtime::enum_plumbing!(LicenseAgreementTypes);
 /// The `LicenseAgreements` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicenseAgreements {
     /// `items`.
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub items: Option<Vec<LicenseAgreement>>,
 }
+impl LicenseAgreements {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { items: None }
+    }
+    /// Sets [`items`](Self::items).
+    #[must_use]
+    pub fn with_items(mut self, items: Vec<LicenseAgreement>) -> Self {
+        self.items = Some(items);
+        self
+    }
+}
+impl ::std::default::Default for LicenseAgreements {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `LicenseInfo` schema.
-#[derive(Clone, PartialEq, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(licensed_to, license_id, support_id))]
+#[derive(Clone, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicenseInfo {
     /// `licenseType`.
-    #[serde(rename = "licenseType")]
+    #[serde(
+        rename = "licenseType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub license_type: Option<LicenseInfoLicenseType>,
     /// `instancesUses`.
-    #[serde(rename = "instancesUses")]
+    #[serde(
+        rename = "instancesUses",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub instances_uses: Option<f64>,
     /// `instances`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instances: Option<i32>,
     /// `licensedTo`.
-    #[serde(rename = "licensedTo")]
+    #[serde(
+        rename = "licensedTo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub licensed_to: Option<String>,
     /// `licenseExpires`.
-    #[serde(rename = "licenseExpires")]
+    #[serde(
+        rename = "licenseExpires",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub license_expires: Option<::veeam_runtime::DateTime>,
     /// `licenseId`.
-    #[serde(rename = "licenseId")]
+    #[serde(
+        rename = "licenseId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub license_id: Option<String>,
     /// `supportId`.
-    #[serde(rename = "supportId")]
+    #[serde(
+        rename = "supportId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub support_id: Option<String>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl LicenseInfo {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            license_type: None,
+            instances_uses: None,
+            instances: None,
+            licensed_to: None,
+            license_expires: None,
+            license_id: None,
+            support_id: None,
+            links: None,
+        }
+    }
+    /// Sets [`license_type`](Self::license_type).
+    #[must_use]
+    pub fn with_license_type(mut self, license_type: LicenseInfoLicenseType) -> Self {
+        self.license_type = Some(license_type);
+        self
+    }
+    /// Sets [`instances_uses`](Self::instances_uses).
+    #[must_use]
+    pub fn with_instances_uses(mut self, instances_uses: f64) -> Self {
+        self.instances_uses = Some(instances_uses);
+        self
+    }
+    /// Sets [`instances`](Self::instances).
+    #[must_use]
+    pub fn with_instances(mut self, instances: i32) -> Self {
+        self.instances = Some(instances);
+        self
+    }
+    /// Sets [`licensed_to`](Self::licensed_to).
+    #[must_use]
+    pub fn with_licensed_to(
+        mut self,
+        licensed_to: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.licensed_to = Some(::std::convert::Into::into(licensed_to));
+        self
+    }
+    /// Sets [`license_expires`](Self::license_expires).
+    #[must_use]
+    pub fn with_license_expires(
+        mut self,
+        license_expires: ::veeam_runtime::DateTime,
+    ) -> Self {
+        self.license_expires = Some(license_expires);
+        self
+    }
+    /// Sets [`license_id`](Self::license_id).
+    #[must_use]
+    pub fn with_license_id(
+        mut self,
+        license_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.license_id = Some(::std::convert::Into::into(license_id));
+        self
+    }
+    /// Sets [`support_id`](Self::support_id).
+    #[must_use]
+    pub fn with_support_id(
+        mut self,
+        support_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.support_id = Some(::std::convert::Into::into(support_id));
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
+impl ::std::default::Default for LicenseInfo {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 /// The `LicenseInfoLicenseType` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -2737,8 +4498,7 @@ impl From<&str> for LicenseInfoLicenseType {
 }
 ::veeam_runtime::enum_plumbing!(LicenseInfoLicenseType);
 /// The `LicenseNotification` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(message))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicenseNotification {
     /// `notificationType`.
@@ -2750,12 +4510,33 @@ pub struct LicenseNotification {
     /// `message`.
     pub message: String,
     /// `replies`.
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub replies: Option<Vec<LicenseNotificationReply>>,
 }
+impl LicenseNotification {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        notification_type: LicenseNotificationTypes,
+        notification_severity: LicenseNotificationSeverities,
+        message: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            notification_type,
+            notification_severity,
+            message: ::std::convert::Into::into(message),
+            replies: None,
+        }
+    }
+    /// Sets [`replies`](Self::replies).
+    #[must_use]
+    pub fn with_replies(mut self, replies: Vec<LicenseNotificationReply>) -> Self {
+        self.replies = Some(replies);
+        self
+    }
+}
 /// The `LicenseNotificationReply` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(reply_text))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicenseNotificationReply {
     /// `replyId`.
@@ -2767,6 +4548,20 @@ pub struct LicenseNotificationReply {
     /// `replyText`.
     #[serde(rename = "replyText")]
     pub reply_text: String,
+}
+impl LicenseNotificationReply {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        reply_id: ::veeam_runtime::Uuid,
+        notification_type: LicenseNotificationTypes,
+        reply_text: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            reply_id,
+            notification_type,
+            reply_text: ::std::convert::Into::into(reply_text),
+        }
+    }
 }
 /// The `LicenseNotificationSeverities` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -2847,52 +4642,159 @@ impl From<&str> for LicenseNotificationTypes {
 }
 ::veeam_runtime::enum_plumbing!(LicenseNotificationTypes);
 /// The `LicenseNotifications` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicenseNotifications {
     /// `results`.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<LicenseNotification>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl LicenseNotifications {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(results: Vec<LicenseNotification>) -> Self {
+        Self { results, links: None }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `LicensedWorkload` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicensedWorkload {
     /// `id`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: Option<::veeam_runtime::Uuid>,
     /// `name`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// `lastBackupTime`.
-    #[serde(rename = "lastBackupTime")]
+    #[serde(
+        rename = "lastBackupTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub last_backup_time: Option<::veeam_runtime::DateTime>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl LicensedWorkload {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            last_backup_time: None,
+            links: None,
+        }
+    }
+    /// Sets [`id`](Self::id).
+    #[must_use]
+    pub fn with_id(mut self, id: ::veeam_runtime::Uuid) -> Self {
+        self.id = Some(id);
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`last_backup_time`](Self::last_backup_time).
+    #[must_use]
+    pub fn with_last_backup_time(
+        mut self,
+        last_backup_time: ::veeam_runtime::DateTime,
+    ) -> Self {
+        self.last_backup_time = Some(last_backup_time);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
+impl ::std::default::Default for LicensedWorkload {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `LicensedWorkloadsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(search_pattern))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicensedWorkloadsFilters {
     /// `searchPattern`.
-    #[serde(rename = "searchPattern")]
+    #[serde(
+        rename = "searchPattern",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search_pattern: Option<String>,
     /// `offset`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<LicensedWorkloadsSortColumns>>,
 }
+impl LicensedWorkloadsFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            search_pattern: None,
+            offset: None,
+            limit: None,
+            sort: None,
+        }
+    }
+    /// Sets [`search_pattern`](Self::search_pattern).
+    #[must_use]
+    pub fn with_search_pattern(
+        mut self,
+        search_pattern: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, sort: Vec<LicensedWorkloadsSortColumns>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+}
+impl ::std::default::Default for LicensedWorkloadsFilters {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `LicensedWorkloadsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicensedWorkloadsPage {
     /// `totalCount`.
@@ -2902,9 +4804,25 @@ pub struct LicensedWorkloadsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<LicensedWorkload>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl LicensedWorkloadsPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<LicensedWorkload>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
 }
 /// The `LicensedWorkloadsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -2958,8 +4876,7 @@ impl From<&str> for LicensedWorkloadsSortColumns {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/smtp_accounts.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(rel, href))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Link {
     /// Relation: `self`, `update`, `delete`, `create`, ...
@@ -2968,6 +4885,20 @@ pub struct Link {
     pub href: String,
     /// HTTP method to use with `href`.
     pub method: LinkMethod,
+}
+impl Link {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        rel: impl ::std::convert::Into<String>,
+        href: impl ::std::convert::Into<String>,
+        method: LinkMethod,
+    ) -> Self {
+        Self {
+            rel: ::std::convert::Into::into(rel),
+            href: ::std::convert::Into::into(href),
+            method,
+        }
+    }
 }
 /// HTTP method of a link.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -3013,20 +4944,76 @@ impl From<&str> for LinkMethod {
 }
 ::veeam_runtime::enum_plumbing!(LinkMethod);
 /// The `LogExportSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogExportSpec {
     /// `exportLogsType`.
-    #[serde(rename = "exportLogsType")]
+    #[serde(
+        rename = "exportLogsType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub export_logs_type: Option<LogExportSpecExportLogsType>,
     /// `days`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub days: Option<i32>,
     /// `fromDateUtc`.
-    #[serde(rename = "fromDateUtc")]
+    #[serde(
+        rename = "fromDateUtc",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub from_date_utc: Option<::veeam_runtime::DateTime>,
     /// `toDateUtc`.
-    #[serde(rename = "toDateUtc")]
+    #[serde(
+        rename = "toDateUtc",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub to_date_utc: Option<::veeam_runtime::DateTime>,
+}
+impl LogExportSpec {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            export_logs_type: None,
+            days: None,
+            from_date_utc: None,
+            to_date_utc: None,
+        }
+    }
+    /// Sets [`export_logs_type`](Self::export_logs_type).
+    #[must_use]
+    pub fn with_export_logs_type(
+        mut self,
+        export_logs_type: LogExportSpecExportLogsType,
+    ) -> Self {
+        self.export_logs_type = Some(export_logs_type);
+        self
+    }
+    /// Sets [`days`](Self::days).
+    #[must_use]
+    pub fn with_days(mut self, days: i32) -> Self {
+        self.days = Some(days);
+        self
+    }
+    /// Sets [`from_date_utc`](Self::from_date_utc).
+    #[must_use]
+    pub fn with_from_date_utc(
+        mut self,
+        from_date_utc: ::veeam_runtime::DateTime,
+    ) -> Self {
+        self.from_date_utc = Some(from_date_utc);
+        self
+    }
+    /// Sets [`to_date_utc`](Self::to_date_utc).
+    #[must_use]
+    pub fn with_to_date_utc(mut self, to_date_utc: ::veeam_runtime::DateTime) -> Self {
+        self.to_date_utc = Some(to_date_utc);
+        self
+    }
+}
+impl ::std::default::Default for LogExportSpec {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 /// The `LogExportSpecExportLogsType` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -3064,8 +5051,7 @@ impl From<&str> for LogExportSpecExportLogsType {
 }
 ::veeam_runtime::enum_plumbing!(LogExportSpecExportLogsType);
 /// The `LogItem` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(message))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogItem {
     /// `logTime`.
@@ -3074,13 +5060,53 @@ pub struct LogItem {
     /// `status`.
     pub status: LogItemStatus,
     /// `message`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: Option<String>,
     /// `executionStartTime`.
-    #[serde(rename = "executionStartTime")]
+    #[serde(
+        rename = "executionStartTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub execution_start_time: Option<::veeam_runtime::DateTime>,
     /// `executionDuration`.
-    #[serde(rename = "executionDuration")]
+    #[serde(
+        rename = "executionDuration",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub execution_duration: Option<i64>,
+}
+impl LogItem {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(log_time: ::veeam_runtime::DateTime, status: LogItemStatus) -> Self {
+        Self {
+            log_time,
+            status,
+            message: None,
+            execution_start_time: None,
+            execution_duration: None,
+        }
+    }
+    /// Sets [`message`](Self::message).
+    #[must_use]
+    pub fn with_message(mut self, message: impl ::std::convert::Into<String>) -> Self {
+        self.message = Some(::std::convert::Into::into(message));
+        self
+    }
+    /// Sets [`execution_start_time`](Self::execution_start_time).
+    #[must_use]
+    pub fn with_execution_start_time(
+        mut self,
+        execution_start_time: ::veeam_runtime::DateTime,
+    ) -> Self {
+        self.execution_start_time = Some(execution_start_time);
+        self
+    }
+    /// Sets [`execution_duration`](Self::execution_duration).
+    #[must_use]
+    pub fn with_execution_duration(mut self, execution_duration: i64) -> Self {
+        self.execution_duration = Some(execution_duration);
+        self
+    }
 }
 /// The `LogItemStatus` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -3222,34 +5248,95 @@ impl From<&str> for LoginGrantTypes {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(username, password, refresh_token, code, mfa_token, mfa_code))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LoginSpec {
     /// User name (required for the `password` grant type).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: Option<String>,
     /// Password (required for the `password` grant type).
     ///
     /// Sensitive: never shown by `Debug`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: Option<String>,
     /// Refresh token (required for the `refresh_token` grant type).
     ///
     /// Sensitive: never shown by `Debug`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refresh_token: Option<String>,
     /// Authorization code (required for the `authorization_code` grant type).
     ///
     /// Sensitive: never shown by `Debug`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: Option<String>,
     /// Authentication grant type.
     pub grant_type: LoginGrantTypes,
     /// MFA token (required for the `mfa` grant type).
     ///
     /// Sensitive: never shown by `Debug`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mfa_token: Option<String>,
     /// Verification code (required for the `mfa` grant type).
     ///
     /// Sensitive: never shown by `Debug`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mfa_code: Option<String>,
+}
+impl LoginSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(grant_type: LoginGrantTypes) -> Self {
+        Self {
+            username: None,
+            password: None,
+            refresh_token: None,
+            code: None,
+            grant_type,
+            mfa_token: None,
+            mfa_code: None,
+        }
+    }
+    /// Sets [`username`](Self::username).
+    #[must_use]
+    pub fn with_username(mut self, username: impl ::std::convert::Into<String>) -> Self {
+        self.username = Some(::std::convert::Into::into(username));
+        self
+    }
+    /// Sets [`password`](Self::password).
+    #[must_use]
+    pub fn with_password(mut self, password: impl ::std::convert::Into<String>) -> Self {
+        self.password = Some(::std::convert::Into::into(password));
+        self
+    }
+    /// Sets [`refresh_token`](Self::refresh_token).
+    #[must_use]
+    pub fn with_refresh_token(
+        mut self,
+        refresh_token: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.refresh_token = Some(::std::convert::Into::into(refresh_token));
+        self
+    }
+    /// Sets [`code`](Self::code).
+    #[must_use]
+    pub fn with_code(mut self, code: impl ::std::convert::Into<String>) -> Self {
+        self.code = Some(::std::convert::Into::into(code));
+        self
+    }
+    /// Sets [`mfa_token`](Self::mfa_token).
+    #[must_use]
+    pub fn with_mfa_token(
+        mut self,
+        mfa_token: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.mfa_token = Some(::std::convert::Into::into(mfa_token));
+        self
+    }
+    /// Sets [`mfa_code`](Self::mfa_code).
+    #[must_use]
+    pub fn with_mfa_code(mut self, mfa_code: impl ::std::convert::Into<String>) -> Self {
+        self.mfa_code = Some(::std::convert::Into::into(mfa_code));
+        self
+    }
 }
 impl ::std::fmt::Debug for LoginSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3277,7 +5364,7 @@ impl ::std::fmt::Debug for LoginSpec {
     }
 }
 /// The `MonthlyBackupScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MonthlyBackupScheduleSettings {
     /// `retention`.
@@ -3285,8 +5372,14 @@ pub struct MonthlyBackupScheduleSettings {
     /// `schedule`.
     pub schedule: MonthlySchedule,
 }
+impl MonthlyBackupScheduleSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(retention: PeriodRetentionOptions, schedule: MonthlySchedule) -> Self {
+        Self { retention, schedule }
+    }
+}
 /// The `MonthlyReplicaScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MonthlyReplicaScheduleSettings {
     /// `retention`.
@@ -3294,16 +5387,28 @@ pub struct MonthlyReplicaScheduleSettings {
     /// `schedule`.
     pub schedule: MonthlySchedule,
 }
+impl MonthlyReplicaScheduleSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(retention: PointsRetentionOptions, schedule: MonthlySchedule) -> Self {
+        Self { retention, schedule }
+    }
+}
 /// The `MonthlySchedule` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MonthlySchedule {
     /// `months`.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub months: Vec<Months>,
 }
+impl MonthlySchedule {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(months: Vec<Months>) -> Self {
+        Self { months }
+    }
+}
 /// The `MonthlyScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MonthlyScheduleSettings {
     /// `timeLocal`.
@@ -3313,29 +5418,95 @@ pub struct MonthlyScheduleSettings {
     #[serde(rename = "dayNumberInMonth")]
     pub day_number_in_month: DayNumbersInMonth,
     /// `dayOfWeek`.
-    #[serde(rename = "dayOfWeek")]
+    #[serde(
+        rename = "dayOfWeek",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub day_of_week: Option<DaysOfWeek>,
     /// `dayOfMonth`.
-    #[serde(rename = "dayOfMonth")]
+    #[serde(
+        rename = "dayOfMonth",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub day_of_month: Option<i32>,
     /// `snapshotOptions`.
     #[serde(rename = "snapshotOptions")]
     pub snapshot_options: MonthlySnapshotScheduleSettings,
     /// `backupOptions`.
-    #[serde(rename = "backupOptions")]
+    #[serde(
+        rename = "backupOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_options: Option<MonthlyBackupScheduleSettings>,
     /// `replicaOptions`.
-    #[serde(rename = "replicaOptions")]
+    #[serde(
+        rename = "replicaOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub replica_options: Option<MonthlyReplicaScheduleSettings>,
 }
+impl MonthlyScheduleSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        time_local: ::veeam_runtime::DateTime,
+        day_number_in_month: DayNumbersInMonth,
+        snapshot_options: MonthlySnapshotScheduleSettings,
+    ) -> Self {
+        Self {
+            time_local,
+            day_number_in_month,
+            day_of_week: None,
+            day_of_month: None,
+            snapshot_options,
+            backup_options: None,
+            replica_options: None,
+        }
+    }
+    /// Sets [`day_of_week`](Self::day_of_week).
+    #[must_use]
+    pub fn with_day_of_week(mut self, day_of_week: DaysOfWeek) -> Self {
+        self.day_of_week = Some(day_of_week);
+        self
+    }
+    /// Sets [`day_of_month`](Self::day_of_month).
+    #[must_use]
+    pub fn with_day_of_month(mut self, day_of_month: i32) -> Self {
+        self.day_of_month = Some(day_of_month);
+        self
+    }
+    /// Sets [`backup_options`](Self::backup_options).
+    #[must_use]
+    pub fn with_backup_options(
+        mut self,
+        backup_options: MonthlyBackupScheduleSettings,
+    ) -> Self {
+        self.backup_options = Some(backup_options);
+        self
+    }
+    /// Sets [`replica_options`](Self::replica_options).
+    #[must_use]
+    pub fn with_replica_options(
+        mut self,
+        replica_options: MonthlyReplicaScheduleSettings,
+    ) -> Self {
+        self.replica_options = Some(replica_options);
+        self
+    }
+}
 /// The `MonthlySnapshotScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MonthlySnapshotScheduleSettings {
     /// `retention`.
     pub retention: PointsRetentionOptions,
     /// `schedule`.
     pub schedule: MonthlySchedule,
+}
+impl MonthlySnapshotScheduleSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(retention: PointsRetentionOptions, schedule: MonthlySchedule) -> Self {
+        Self { retention, schedule }
+    }
 }
 /// The `Months` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -3426,7 +5597,7 @@ impl From<&str> for Months {
 }
 ::veeam_runtime::enum_plumbing!(Months);
 /// The `PeriodRetentionOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PeriodRetentionOptions {
     /// `type`.
@@ -3434,48 +5605,158 @@ pub struct PeriodRetentionOptions {
     /// `count`.
     pub count: i32,
 }
+impl PeriodRetentionOptions {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(r#type: RetentionTypes, count: i32) -> Self {
+        Self { r#type, count }
+    }
+}
 /// The `PointsRetentionOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PointsRetentionOptions {
     /// `count`.
     pub count: i32,
 }
+impl PointsRetentionOptions {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(count: i32) -> Self {
+        Self { count }
+    }
+}
 /// The `PoliciesFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(search_pattern))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PoliciesFilters {
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern")]
+    #[serde(
+        rename = "SearchPattern",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search_pattern: Option<String>,
     /// `VirtualMachineId`.
-    #[serde(rename = "VirtualMachineId")]
+    #[serde(
+        rename = "VirtualMachineId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub virtual_machine_id: Option<::veeam_runtime::Uuid>,
     /// `LastPolicySessionStatus`.
-    #[serde(rename = "LastPolicySessionStatus")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "LastPolicySessionStatus",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub last_policy_session_status: Option<Vec<SessionStatuses>>,
     /// `PolicyStatus`.
-    #[serde(rename = "PolicyStatus")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "PolicyStatus",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub policy_status: Option<Vec<PolicyStatuses>>,
     /// `Sort`.
-    #[serde(rename = "Sort")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Sort", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<PoliciesSortColumns>>,
     /// `Usn`.
-    #[serde(rename = "Usn")]
+    #[serde(rename = "Usn", skip_serializing_if = "::std::option::Option::is_none")]
     pub usn: Option<i64>,
     /// `RepositoryId`.
-    #[serde(rename = "RepositoryId")]
+    #[serde(
+        rename = "RepositoryId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub repository_id: Option<::veeam_runtime::Uuid>,
     /// `Offset`.
-    #[serde(rename = "Offset")]
+    #[serde(rename = "Offset", skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit")]
+    #[serde(rename = "Limit", skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
+}
+impl PoliciesFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            search_pattern: None,
+            virtual_machine_id: None,
+            last_policy_session_status: None,
+            policy_status: None,
+            sort: None,
+            usn: None,
+            repository_id: None,
+            offset: None,
+            limit: None,
+        }
+    }
+    /// Sets [`search_pattern`](Self::search_pattern).
+    #[must_use]
+    pub fn with_search_pattern(
+        mut self,
+        search_pattern: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+        self
+    }
+    /// Sets [`virtual_machine_id`](Self::virtual_machine_id).
+    #[must_use]
+    pub fn with_virtual_machine_id(
+        mut self,
+        virtual_machine_id: ::veeam_runtime::Uuid,
+    ) -> Self {
+        self.virtual_machine_id = Some(virtual_machine_id);
+        self
+    }
+    /// Sets [`last_policy_session_status`](Self::last_policy_session_status).
+    #[must_use]
+    pub fn with_last_policy_session_status(
+        mut self,
+        last_policy_session_status: Vec<SessionStatuses>,
+    ) -> Self {
+        self.last_policy_session_status = Some(last_policy_session_status);
+        self
+    }
+    /// Sets [`policy_status`](Self::policy_status).
+    #[must_use]
+    pub fn with_policy_status(mut self, policy_status: Vec<PolicyStatuses>) -> Self {
+        self.policy_status = Some(policy_status);
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, sort: Vec<PoliciesSortColumns>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+    /// Sets [`usn`](Self::usn).
+    #[must_use]
+    pub fn with_usn(mut self, usn: i64) -> Self {
+        self.usn = Some(usn);
+        self
+    }
+    /// Sets [`repository_id`](Self::repository_id).
+    #[must_use]
+    pub fn with_repository_id(mut self, repository_id: ::veeam_runtime::Uuid) -> Self {
+        self.repository_id = Some(repository_id);
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+}
+impl ::std::default::Default for PoliciesFilters {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 /// The `PoliciesGetAllLastPolicySessionStatusItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -3734,7 +6015,7 @@ impl From<&str> for PoliciesGetSelectedItemsByIdSortItem {
 }
 ::veeam_runtime::enum_plumbing!(PoliciesGetSelectedItemsByIdSortItem);
 /// The `PoliciesPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PoliciesPage {
     /// `totalCount`.
@@ -3744,17 +6025,39 @@ pub struct PoliciesPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<Policy>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl PoliciesPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<Policy>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `PoliciesPrioritySpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PoliciesPrioritySpec {
     /// `priorities`.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub priorities: Vec<PolicyPrioritySpec>,
+}
+impl PoliciesPrioritySpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(priorities: Vec<PolicyPrioritySpec>) -> Self {
+        Self { priorities }
+    }
 }
 /// The `PoliciesSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -3815,33 +6118,50 @@ impl From<&str> for PoliciesSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(PoliciesSortColumns);
 /// The `Policy` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, description, created_by, modified_by, warning))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Policy {
     /// `id`.
     pub id: ::veeam_runtime::Uuid,
     /// `snapshotSettings`.
-    #[serde(rename = "snapshotSettings")]
+    #[serde(
+        rename = "snapshotSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub snapshot_settings: Option<PolicySnapshotSettings>,
     /// `replicaSettings`.
-    #[serde(rename = "replicaSettings")]
+    #[serde(
+        rename = "replicaSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub replica_settings: Option<PolicyReplicaSettings>,
     /// `backupSettings`.
-    #[serde(rename = "backupSettings")]
+    #[serde(
+        rename = "backupSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_settings: Option<PolicyBackupSettings>,
     /// `regionIds`.
     #[serde(rename = "regionIds")]
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub region_ids: Vec<::veeam_runtime::Uuid>,
     /// `selectedItems`.
-    #[serde(rename = "selectedItems")]
+    #[serde(
+        rename = "selectedItems",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub selected_items: Option<PolicyBackupItems>,
     /// `excludedItems`.
-    #[serde(rename = "excludedItems")]
+    #[serde(
+        rename = "excludedItems",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub excluded_items: Option<PolicyBackupItems>,
     /// `scheduleSettings`.
-    #[serde(rename = "scheduleSettings")]
+    #[serde(
+        rename = "scheduleSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub schedule_settings: Option<ScheduleSettings>,
     /// `name`.
     pub name: String,
@@ -3853,10 +6173,16 @@ pub struct Policy {
     #[serde(rename = "amazonAccountId")]
     pub amazon_account_id: ::veeam_runtime::Uuid,
     /// `retrySettings`.
-    #[serde(rename = "retrySettings")]
+    #[serde(
+        rename = "retrySettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub retry_settings: Option<RetrySettings>,
     /// `policyNotificationSettings`.
-    #[serde(rename = "policyNotificationSettings")]
+    #[serde(
+        rename = "policyNotificationSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub policy_notification_settings: Option<PolicyNotificationSettings>,
     /// `isEnabled`.
     #[serde(rename = "isEnabled")]
@@ -3866,121 +6192,475 @@ pub struct Policy {
     #[serde(rename = "backupType")]
     pub backup_type: PolicySelectionTypes,
     /// `createdBy`.
-    #[serde(rename = "createdBy")]
+    #[serde(
+        rename = "createdBy",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub created_by: Option<String>,
     /// `modifiedBy`.
-    #[serde(rename = "modifiedBy")]
+    #[serde(
+        rename = "modifiedBy",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub modified_by: Option<String>,
     /// `lastPolicySessionStatus`.
-    #[serde(rename = "lastPolicySessionStatus")]
+    #[serde(
+        rename = "lastPolicySessionStatus",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub last_policy_session_status: Option<SessionStatuses>,
     /// `warning`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warning: Option<String>,
     /// `usn`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usn: Option<i64>,
     /// `_embeddedResources`.
-    #[serde(rename = "_embeddedResources")]
+    #[serde(
+        rename = "_embeddedResources",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub embedded_resources: Option<PolicyEmbeddedResources>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl Policy {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::veeam_runtime::Uuid,
+        region_ids: Vec<::veeam_runtime::Uuid>,
+        name: impl ::std::convert::Into<String>,
+        description: impl ::std::convert::Into<String>,
+        priority: i64,
+        amazon_account_id: ::veeam_runtime::Uuid,
+        is_enabled: bool,
+        backup_type: PolicySelectionTypes,
+    ) -> Self {
+        Self {
+            id,
+            snapshot_settings: None,
+            replica_settings: None,
+            backup_settings: None,
+            region_ids,
+            selected_items: None,
+            excluded_items: None,
+            schedule_settings: None,
+            name: ::std::convert::Into::into(name),
+            description: ::std::convert::Into::into(description),
+            priority,
+            amazon_account_id,
+            retry_settings: None,
+            policy_notification_settings: None,
+            is_enabled,
+            backup_type,
+            created_by: None,
+            modified_by: None,
+            last_policy_session_status: None,
+            warning: None,
+            usn: None,
+            embedded_resources: None,
+            links: None,
+        }
+    }
+    /// Sets [`snapshot_settings`](Self::snapshot_settings).
+    #[must_use]
+    pub fn with_snapshot_settings(
+        mut self,
+        snapshot_settings: PolicySnapshotSettings,
+    ) -> Self {
+        self.snapshot_settings = Some(snapshot_settings);
+        self
+    }
+    /// Sets [`replica_settings`](Self::replica_settings).
+    #[must_use]
+    pub fn with_replica_settings(
+        mut self,
+        replica_settings: PolicyReplicaSettings,
+    ) -> Self {
+        self.replica_settings = Some(replica_settings);
+        self
+    }
+    /// Sets [`backup_settings`](Self::backup_settings).
+    #[must_use]
+    pub fn with_backup_settings(
+        mut self,
+        backup_settings: PolicyBackupSettings,
+    ) -> Self {
+        self.backup_settings = Some(backup_settings);
+        self
+    }
+    /// Sets [`selected_items`](Self::selected_items).
+    #[must_use]
+    pub fn with_selected_items(mut self, selected_items: PolicyBackupItems) -> Self {
+        self.selected_items = Some(selected_items);
+        self
+    }
+    /// Sets [`excluded_items`](Self::excluded_items).
+    #[must_use]
+    pub fn with_excluded_items(mut self, excluded_items: PolicyBackupItems) -> Self {
+        self.excluded_items = Some(excluded_items);
+        self
+    }
+    /// Sets [`schedule_settings`](Self::schedule_settings).
+    #[must_use]
+    pub fn with_schedule_settings(
+        mut self,
+        schedule_settings: ScheduleSettings,
+    ) -> Self {
+        self.schedule_settings = Some(schedule_settings);
+        self
+    }
+    /// Sets [`retry_settings`](Self::retry_settings).
+    #[must_use]
+    pub fn with_retry_settings(mut self, retry_settings: RetrySettings) -> Self {
+        self.retry_settings = Some(retry_settings);
+        self
+    }
+    /// Sets [`policy_notification_settings`](Self::policy_notification_settings).
+    #[must_use]
+    pub fn with_policy_notification_settings(
+        mut self,
+        policy_notification_settings: PolicyNotificationSettings,
+    ) -> Self {
+        self.policy_notification_settings = Some(policy_notification_settings);
+        self
+    }
+    /// Sets [`created_by`](Self::created_by).
+    #[must_use]
+    pub fn with_created_by(
+        mut self,
+        created_by: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.created_by = Some(::std::convert::Into::into(created_by));
+        self
+    }
+    /// Sets [`modified_by`](Self::modified_by).
+    #[must_use]
+    pub fn with_modified_by(
+        mut self,
+        modified_by: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.modified_by = Some(::std::convert::Into::into(modified_by));
+        self
+    }
+    /// Sets [`last_policy_session_status`](Self::last_policy_session_status).
+    #[must_use]
+    pub fn with_last_policy_session_status(
+        mut self,
+        last_policy_session_status: SessionStatuses,
+    ) -> Self {
+        self.last_policy_session_status = Some(last_policy_session_status);
+        self
+    }
+    /// Sets [`warning`](Self::warning).
+    #[must_use]
+    pub fn with_warning(mut self, warning: impl ::std::convert::Into<String>) -> Self {
+        self.warning = Some(::std::convert::Into::into(warning));
+        self
+    }
+    /// Sets [`usn`](Self::usn).
+    #[must_use]
+    pub fn with_usn(mut self, usn: i64) -> Self {
+        self.usn = Some(usn);
+        self
+    }
+    /// Sets [`embedded_resources`](Self::embedded_resources).
+    #[must_use]
+    pub fn with_embedded_resources(
+        mut self,
+        embedded_resources: PolicyEmbeddedResources,
+    ) -> Self {
+        self.embedded_resources = Some(embedded_resources);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `PolicyBackupItems` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyBackupItems {
     /// `virtualMachineIds`.
-    #[serde(rename = "virtualMachineIds")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "virtualMachineIds",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub virtual_machine_ids: Option<Vec<::veeam_runtime::Uuid>>,
     /// `tagIds`.
-    #[serde(rename = "tagIds")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "tagIds", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub tag_ids: Option<Vec<::veeam_runtime::Uuid>>,
 }
+impl PolicyBackupItems {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            virtual_machine_ids: None,
+            tag_ids: None,
+        }
+    }
+    /// Sets [`virtual_machine_ids`](Self::virtual_machine_ids).
+    #[must_use]
+    pub fn with_virtual_machine_ids(
+        mut self,
+        virtual_machine_ids: Vec<::veeam_runtime::Uuid>,
+    ) -> Self {
+        self.virtual_machine_ids = Some(virtual_machine_ids);
+        self
+    }
+    /// Sets [`tag_ids`](Self::tag_ids).
+    #[must_use]
+    pub fn with_tag_ids(mut self, tag_ids: Vec<::veeam_runtime::Uuid>) -> Self {
+        self.tag_ids = Some(tag_ids);
+        self
+    }
+}
+impl ::std::default::Default for PolicyBackupItems {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `PolicyBackupItemsExportModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyBackupItemsExportModel {
     /// `virtualMachines`.
-    #[serde(rename = "virtualMachines")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "virtualMachines",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub virtual_machines: Option<Vec<String>>,
     /// `tags`.
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub tags: Option<Vec<TagSpec>>,
 }
+impl PolicyBackupItemsExportModel {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            virtual_machines: None,
+            tags: None,
+        }
+    }
+    /// Sets [`virtual_machines`](Self::virtual_machines).
+    #[must_use]
+    pub fn with_virtual_machines(mut self, virtual_machines: Vec<String>) -> Self {
+        self.virtual_machines = Some(virtual_machines);
+        self
+    }
+    /// Sets [`tags`](Self::tags).
+    #[must_use]
+    pub fn with_tags(mut self, tags: Vec<TagSpec>) -> Self {
+        self.tags = Some(tags);
+        self
+    }
+}
+impl ::std::default::Default for PolicyBackupItemsExportModel {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `PolicyBackupSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyBackupSettings {
     /// `targetRepositoryId`.
-    #[serde(rename = "targetRepositoryId")]
+    #[serde(
+        rename = "targetRepositoryId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub target_repository_id: Option<::veeam_runtime::Uuid>,
 }
+impl PolicyBackupSettings {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { target_repository_id: None }
+    }
+    /// Sets [`target_repository_id`](Self::target_repository_id).
+    #[must_use]
+    pub fn with_target_repository_id(
+        mut self,
+        target_repository_id: ::veeam_runtime::Uuid,
+    ) -> Self {
+        self.target_repository_id = Some(target_repository_id);
+        self
+    }
+}
+impl ::std::default::Default for PolicyBackupSettings {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `PolicyEmbeddedResources` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyEmbeddedResources {
     /// `lastBackupSession`.
-    #[serde(rename = "lastBackupSession")]
+    #[serde(
+        rename = "lastBackupSession",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub last_backup_session: Option<Link>,
     /// `lastFinishedBackupSession`.
-    #[serde(rename = "lastFinishedBackupSession")]
+    #[serde(
+        rename = "lastFinishedBackupSession",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub last_finished_backup_session: Option<Link>,
     /// `targetRepository`.
-    #[serde(rename = "targetRepository")]
+    #[serde(
+        rename = "targetRepository",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub target_repository: Option<Link>,
     /// `protectedResources`.
-    #[serde(rename = "protectedResources")]
+    #[serde(
+        rename = "protectedResources",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub protected_resources: Option<Link>,
     /// `excludedResources`.
-    #[serde(rename = "excludedResources")]
+    #[serde(
+        rename = "excludedResources",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub excluded_resources: Option<Link>,
     /// `regions`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub regions: Option<Link>,
 }
+impl PolicyEmbeddedResources {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            last_backup_session: None,
+            last_finished_backup_session: None,
+            target_repository: None,
+            protected_resources: None,
+            excluded_resources: None,
+            regions: None,
+        }
+    }
+    /// Sets [`last_backup_session`](Self::last_backup_session).
+    #[must_use]
+    pub fn with_last_backup_session(mut self, last_backup_session: Link) -> Self {
+        self.last_backup_session = Some(last_backup_session);
+        self
+    }
+    /// Sets [`last_finished_backup_session`](Self::last_finished_backup_session).
+    #[must_use]
+    pub fn with_last_finished_backup_session(
+        mut self,
+        last_finished_backup_session: Link,
+    ) -> Self {
+        self.last_finished_backup_session = Some(last_finished_backup_session);
+        self
+    }
+    /// Sets [`target_repository`](Self::target_repository).
+    #[must_use]
+    pub fn with_target_repository(mut self, target_repository: Link) -> Self {
+        self.target_repository = Some(target_repository);
+        self
+    }
+    /// Sets [`protected_resources`](Self::protected_resources).
+    #[must_use]
+    pub fn with_protected_resources(mut self, protected_resources: Link) -> Self {
+        self.protected_resources = Some(protected_resources);
+        self
+    }
+    /// Sets [`excluded_resources`](Self::excluded_resources).
+    #[must_use]
+    pub fn with_excluded_resources(mut self, excluded_resources: Link) -> Self {
+        self.excluded_resources = Some(excluded_resources);
+        self
+    }
+    /// Sets [`regions`](Self::regions).
+    #[must_use]
+    pub fn with_regions(mut self, regions: Link) -> Self {
+        self.regions = Some(regions);
+        self
+    }
+}
+impl ::std::default::Default for PolicyEmbeddedResources {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `PolicyExportModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, description, amazon_account_name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyExportModel {
     /// `snapshotSettings`.
-    #[serde(rename = "snapshotSettings")]
+    #[serde(
+        rename = "snapshotSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub snapshot_settings: Option<PolicySnapshotSettings>,
     /// `replicaSettings`.
-    #[serde(rename = "replicaSettings")]
+    #[serde(
+        rename = "replicaSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub replica_settings: Option<ReplicaSettingsExportModel>,
     /// `backupSettings`.
-    #[serde(rename = "backupSettings")]
+    #[serde(
+        rename = "backupSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_settings: Option<BackupSettingsExportModel>,
     /// `regions`.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub regions: Vec<String>,
     /// `selectedItems`.
-    #[serde(rename = "selectedItems")]
+    #[serde(
+        rename = "selectedItems",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub selected_items: Option<PolicyBackupItemsExportModel>,
     /// `excludedItems`.
-    #[serde(rename = "excludedItems")]
+    #[serde(
+        rename = "excludedItems",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub excluded_items: Option<PolicyBackupItemsExportModel>,
     /// `scheduleSettings`.
-    #[serde(rename = "scheduleSettings")]
+    #[serde(
+        rename = "scheduleSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub schedule_settings: Option<ScheduleSettings>,
     /// `name`.
     pub name: String,
     /// `description`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<String>,
     /// `priority`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: Option<i64>,
     /// `amazonAccountName`.
     #[serde(rename = "amazonAccountName")]
     pub amazon_account_name: String,
     /// `retrySettings`.
-    #[serde(rename = "retrySettings")]
+    #[serde(
+        rename = "retrySettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub retry_settings: Option<RetrySettings>,
     /// `policyNotificationSettings`.
-    #[serde(rename = "policyNotificationSettings")]
+    #[serde(
+        rename = "policyNotificationSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub policy_notification_settings: Option<PolicyNotificationSettings>,
     /// `isEnabled`.
     #[serde(rename = "isEnabled")]
@@ -3990,25 +6670,186 @@ pub struct PolicyExportModel {
     #[serde(rename = "backupType")]
     pub backup_type: PolicySelectionTypes,
 }
+impl PolicyExportModel {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        regions: Vec<String>,
+        name: impl ::std::convert::Into<String>,
+        amazon_account_name: impl ::std::convert::Into<String>,
+        is_enabled: bool,
+        backup_type: PolicySelectionTypes,
+    ) -> Self {
+        Self {
+            snapshot_settings: None,
+            replica_settings: None,
+            backup_settings: None,
+            regions,
+            selected_items: None,
+            excluded_items: None,
+            schedule_settings: None,
+            name: ::std::convert::Into::into(name),
+            description: None,
+            priority: None,
+            amazon_account_name: ::std::convert::Into::into(amazon_account_name),
+            retry_settings: None,
+            policy_notification_settings: None,
+            is_enabled,
+            backup_type,
+        }
+    }
+    /// Sets [`snapshot_settings`](Self::snapshot_settings).
+    #[must_use]
+    pub fn with_snapshot_settings(
+        mut self,
+        snapshot_settings: PolicySnapshotSettings,
+    ) -> Self {
+        self.snapshot_settings = Some(snapshot_settings);
+        self
+    }
+    /// Sets [`replica_settings`](Self::replica_settings).
+    #[must_use]
+    pub fn with_replica_settings(
+        mut self,
+        replica_settings: ReplicaSettingsExportModel,
+    ) -> Self {
+        self.replica_settings = Some(replica_settings);
+        self
+    }
+    /// Sets [`backup_settings`](Self::backup_settings).
+    #[must_use]
+    pub fn with_backup_settings(
+        mut self,
+        backup_settings: BackupSettingsExportModel,
+    ) -> Self {
+        self.backup_settings = Some(backup_settings);
+        self
+    }
+    /// Sets [`selected_items`](Self::selected_items).
+    #[must_use]
+    pub fn with_selected_items(
+        mut self,
+        selected_items: PolicyBackupItemsExportModel,
+    ) -> Self {
+        self.selected_items = Some(selected_items);
+        self
+    }
+    /// Sets [`excluded_items`](Self::excluded_items).
+    #[must_use]
+    pub fn with_excluded_items(
+        mut self,
+        excluded_items: PolicyBackupItemsExportModel,
+    ) -> Self {
+        self.excluded_items = Some(excluded_items);
+        self
+    }
+    /// Sets [`schedule_settings`](Self::schedule_settings).
+    #[must_use]
+    pub fn with_schedule_settings(
+        mut self,
+        schedule_settings: ScheduleSettings,
+    ) -> Self {
+        self.schedule_settings = Some(schedule_settings);
+        self
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        description: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.description = Some(::std::convert::Into::into(description));
+        self
+    }
+    /// Sets [`priority`](Self::priority).
+    #[must_use]
+    pub fn with_priority(mut self, priority: i64) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+    /// Sets [`retry_settings`](Self::retry_settings).
+    #[must_use]
+    pub fn with_retry_settings(mut self, retry_settings: RetrySettings) -> Self {
+        self.retry_settings = Some(retry_settings);
+        self
+    }
+    /// Sets [`policy_notification_settings`](Self::policy_notification_settings).
+    #[must_use]
+    pub fn with_policy_notification_settings(
+        mut self,
+        policy_notification_settings: PolicyNotificationSettings,
+    ) -> Self {
+        self.policy_notification_settings = Some(policy_notification_settings);
+        self
+    }
+}
 /// The `PolicyItem` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyItem {
     /// `name`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// `tag`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: Option<Link>,
     /// `virtualMachine`.
-    #[serde(rename = "virtualMachine")]
+    #[serde(
+        rename = "virtualMachine",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub virtual_machine: Option<Link>,
     /// `deletedItem`.
-    #[serde(rename = "deletedItem")]
+    #[serde(
+        rename = "deletedItem",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub deleted_item: Option<PolicyItemDeletedFromAmazon>,
 }
+impl PolicyItem {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            tag: None,
+            virtual_machine: None,
+            deleted_item: None,
+        }
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`tag`](Self::tag).
+    #[must_use]
+    pub fn with_tag(mut self, tag: Link) -> Self {
+        self.tag = Some(tag);
+        self
+    }
+    /// Sets [`virtual_machine`](Self::virtual_machine).
+    #[must_use]
+    pub fn with_virtual_machine(mut self, virtual_machine: Link) -> Self {
+        self.virtual_machine = Some(virtual_machine);
+        self
+    }
+    /// Sets [`deleted_item`](Self::deleted_item).
+    #[must_use]
+    pub fn with_deleted_item(
+        mut self,
+        deleted_item: PolicyItemDeletedFromAmazon,
+    ) -> Self {
+        self.deleted_item = Some(deleted_item);
+        self
+    }
+}
+impl ::std::default::Default for PolicyItem {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `PolicyItemDeletedFromAmazon` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyItemDeletedFromAmazon {
     /// `id`.
@@ -4017,6 +6858,20 @@ pub struct PolicyItemDeletedFromAmazon {
     pub name: String,
     /// `type`.
     pub r#type: PolicyItemDeletedFromAmazonType,
+}
+impl PolicyItemDeletedFromAmazon {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        id: ::veeam_runtime::Uuid,
+        name: impl ::std::convert::Into<String>,
+        r#type: PolicyItemDeletedFromAmazonType,
+    ) -> Self {
+        Self {
+            id,
+            name: ::std::convert::Into::into(name),
+            r#type,
+        }
+    }
 }
 /// The `PolicyItemDeletedFromAmazonType` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -4067,26 +6922,71 @@ impl From<&str> for PolicyItemDeletedFromAmazonType {
 }
 ::veeam_runtime::enum_plumbing!(PolicyItemDeletedFromAmazonType);
 /// The `PolicyItemsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(search_pattern))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyItemsFilters {
     /// `Offset`.
-    #[serde(rename = "Offset")]
+    #[serde(rename = "Offset", skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit")]
+    #[serde(rename = "Limit", skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern")]
+    #[serde(
+        rename = "SearchPattern",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search_pattern: Option<String>,
     /// `Sort`.
-    #[serde(rename = "Sort")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Sort", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<PolicyItemsSortColumns>>,
 }
+impl PolicyItemsFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            offset: None,
+            limit: None,
+            search_pattern: None,
+            sort: None,
+        }
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`search_pattern`](Self::search_pattern).
+    #[must_use]
+    pub fn with_search_pattern(
+        mut self,
+        search_pattern: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, sort: Vec<PolicyItemsSortColumns>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+}
+impl ::std::default::Default for PolicyItemsFilters {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `PolicyItemsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyItemsPage {
     /// `totalCount`.
@@ -4096,9 +6996,25 @@ pub struct PolicyItemsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<PolicyItem>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl PolicyItemsPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<PolicyItem>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
 }
 /// The `PolicyItemsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -4136,27 +7052,79 @@ impl From<&str> for PolicyItemsSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(PolicyItemsSortColumns);
 /// The `PolicyNotificationSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(recipient))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyNotificationSettings {
     /// `recipient`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recipient: Option<String>,
     /// `notifyOnSuccess`.
-    #[serde(rename = "notifyOnSuccess")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "notifyOnSuccess",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub notify_on_success: Option<bool>,
     /// `notifyOnWarning`.
-    #[serde(rename = "notifyOnWarning")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "notifyOnWarning",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub notify_on_warning: Option<bool>,
     /// `notifyOnFailure`.
-    #[serde(rename = "notifyOnFailure")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "notifyOnFailure",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub notify_on_failure: Option<bool>,
 }
+impl PolicyNotificationSettings {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            recipient: None,
+            notify_on_success: None,
+            notify_on_warning: None,
+            notify_on_failure: None,
+        }
+    }
+    /// Sets [`recipient`](Self::recipient).
+    #[must_use]
+    pub fn with_recipient(
+        mut self,
+        recipient: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.recipient = Some(::std::convert::Into::into(recipient));
+        self
+    }
+    /// Sets [`notify_on_success`](Self::notify_on_success).
+    #[must_use]
+    pub fn with_notify_on_success(mut self, notify_on_success: bool) -> Self {
+        self.notify_on_success = Some(notify_on_success);
+        self
+    }
+    /// Sets [`notify_on_warning`](Self::notify_on_warning).
+    #[must_use]
+    pub fn with_notify_on_warning(mut self, notify_on_warning: bool) -> Self {
+        self.notify_on_warning = Some(notify_on_warning);
+        self
+    }
+    /// Sets [`notify_on_failure`](Self::notify_on_failure).
+    #[must_use]
+    pub fn with_notify_on_failure(mut self, notify_on_failure: bool) -> Self {
+        self.notify_on_failure = Some(notify_on_failure);
+        self
+    }
+}
+impl ::std::default::Default for PolicyNotificationSettings {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `PolicyPrioritySpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyPrioritySpec {
     /// `policyId`.
@@ -4165,21 +7133,58 @@ pub struct PolicyPrioritySpec {
     /// `priority`.
     pub priority: i32,
 }
+impl PolicyPrioritySpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(policy_id: ::veeam_runtime::Uuid, priority: i32) -> Self {
+        Self { policy_id, priority }
+    }
+}
 /// The `PolicyReplicaSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyReplicaSettings {
     /// `mapping`.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub mapping: Vec<ReplicaMapping>,
     /// `additionalTags`.
-    #[serde(rename = "additionalTags")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "additionalTags",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub additional_tags: Option<Vec<TagSpec>>,
     /// `copyTagsFromVolumeEnabled`.
-    #[serde(rename = "copyTagsFromVolumeEnabled")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "copyTagsFromVolumeEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub copy_tags_from_volume_enabled: Option<bool>,
+}
+impl PolicyReplicaSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(mapping: Vec<ReplicaMapping>) -> Self {
+        Self {
+            mapping,
+            additional_tags: None,
+            copy_tags_from_volume_enabled: None,
+        }
+    }
+    /// Sets [`additional_tags`](Self::additional_tags).
+    #[must_use]
+    pub fn with_additional_tags(mut self, additional_tags: Vec<TagSpec>) -> Self {
+        self.additional_tags = Some(additional_tags);
+        self
+    }
+    /// Sets [`copy_tags_from_volume_enabled`](Self::copy_tags_from_volume_enabled).
+    #[must_use]
+    pub fn with_copy_tags_from_volume_enabled(
+        mut self,
+        copy_tags_from_volume_enabled: bool,
+    ) -> Self {
+        self.copy_tags_from_volume_enabled = Some(copy_tags_from_volume_enabled);
+        self
+    }
 }
 /// The `PolicySelectionTypes` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -4217,65 +7222,242 @@ impl From<&str> for PolicySelectionTypes {
 }
 ::veeam_runtime::enum_plumbing!(PolicySelectionTypes);
 /// The `PolicySnapshotSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicySnapshotSettings {
     /// `additionalTags`.
-    #[serde(rename = "additionalTags")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "additionalTags",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub additional_tags: Option<Vec<TagSpec>>,
     /// `copyTagsFromVolumeEnabled`.
-    #[serde(rename = "copyTagsFromVolumeEnabled")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "copyTagsFromVolumeEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub copy_tags_from_volume_enabled: Option<bool>,
     /// `tryCreateVSSSnapshot`.
-    #[serde(rename = "tryCreateVSSSnapshot")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "tryCreateVSSSnapshot",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub try_create_vss_snapshot: Option<bool>,
 }
+impl PolicySnapshotSettings {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            additional_tags: None,
+            copy_tags_from_volume_enabled: None,
+            try_create_vss_snapshot: None,
+        }
+    }
+    /// Sets [`additional_tags`](Self::additional_tags).
+    #[must_use]
+    pub fn with_additional_tags(mut self, additional_tags: Vec<TagSpec>) -> Self {
+        self.additional_tags = Some(additional_tags);
+        self
+    }
+    /// Sets [`copy_tags_from_volume_enabled`](Self::copy_tags_from_volume_enabled).
+    #[must_use]
+    pub fn with_copy_tags_from_volume_enabled(
+        mut self,
+        copy_tags_from_volume_enabled: bool,
+    ) -> Self {
+        self.copy_tags_from_volume_enabled = Some(copy_tags_from_volume_enabled);
+        self
+    }
+    /// Sets [`try_create_vss_snapshot`](Self::try_create_vss_snapshot).
+    #[must_use]
+    pub fn with_try_create_vss_snapshot(
+        mut self,
+        try_create_vss_snapshot: bool,
+    ) -> Self {
+        self.try_create_vss_snapshot = Some(try_create_vss_snapshot);
+        self
+    }
+}
+impl ::std::default::Default for PolicySnapshotSettings {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `PolicySpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicySpec {
     /// `snapshotSettings`.
-    #[serde(rename = "snapshotSettings")]
+    #[serde(
+        rename = "snapshotSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub snapshot_settings: Option<PolicySnapshotSettings>,
     /// `replicaSettings`.
-    #[serde(rename = "replicaSettings")]
+    #[serde(
+        rename = "replicaSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub replica_settings: Option<PolicyReplicaSettings>,
     /// `backupSettings`.
-    #[serde(rename = "backupSettings")]
+    #[serde(
+        rename = "backupSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_settings: Option<PolicyBackupSettings>,
     /// `regionIds`.
-    #[serde(rename = "regionIds")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "regionIds",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub region_ids: Option<Vec<::veeam_runtime::Uuid>>,
     /// `selectedItems`.
-    #[serde(rename = "selectedItems")]
+    #[serde(
+        rename = "selectedItems",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub selected_items: Option<PolicyBackupItems>,
     /// `excludedItems`.
-    #[serde(rename = "excludedItems")]
+    #[serde(
+        rename = "excludedItems",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub excluded_items: Option<PolicyBackupItems>,
     /// `scheduleSettings`.
-    #[serde(rename = "scheduleSettings")]
+    #[serde(
+        rename = "scheduleSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub schedule_settings: Option<ScheduleSettings>,
     /// `name`.
     pub name: String,
     /// `description`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<String>,
     /// `amazonAccountId`.
     #[serde(rename = "amazonAccountId")]
     pub amazon_account_id: ::veeam_runtime::Uuid,
     /// `retrySettings`.
-    #[serde(rename = "retrySettings")]
+    #[serde(
+        rename = "retrySettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub retry_settings: Option<RetrySettings>,
     /// `policyNotificationSettings`.
-    #[serde(rename = "policyNotificationSettings")]
+    #[serde(
+        rename = "policyNotificationSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub policy_notification_settings: Option<PolicyNotificationSettings>,
     /// `backupType`.
     #[serde(rename = "backupType")]
     pub backup_type: PolicySelectionTypes,
+}
+impl PolicySpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        amazon_account_id: ::veeam_runtime::Uuid,
+        backup_type: PolicySelectionTypes,
+    ) -> Self {
+        Self {
+            snapshot_settings: None,
+            replica_settings: None,
+            backup_settings: None,
+            region_ids: None,
+            selected_items: None,
+            excluded_items: None,
+            schedule_settings: None,
+            name: ::std::convert::Into::into(name),
+            description: None,
+            amazon_account_id,
+            retry_settings: None,
+            policy_notification_settings: None,
+            backup_type,
+        }
+    }
+    /// Sets [`snapshot_settings`](Self::snapshot_settings).
+    #[must_use]
+    pub fn with_snapshot_settings(
+        mut self,
+        snapshot_settings: PolicySnapshotSettings,
+    ) -> Self {
+        self.snapshot_settings = Some(snapshot_settings);
+        self
+    }
+    /// Sets [`replica_settings`](Self::replica_settings).
+    #[must_use]
+    pub fn with_replica_settings(
+        mut self,
+        replica_settings: PolicyReplicaSettings,
+    ) -> Self {
+        self.replica_settings = Some(replica_settings);
+        self
+    }
+    /// Sets [`backup_settings`](Self::backup_settings).
+    #[must_use]
+    pub fn with_backup_settings(
+        mut self,
+        backup_settings: PolicyBackupSettings,
+    ) -> Self {
+        self.backup_settings = Some(backup_settings);
+        self
+    }
+    /// Sets [`region_ids`](Self::region_ids).
+    #[must_use]
+    pub fn with_region_ids(mut self, region_ids: Vec<::veeam_runtime::Uuid>) -> Self {
+        self.region_ids = Some(region_ids);
+        self
+    }
+    /// Sets [`selected_items`](Self::selected_items).
+    #[must_use]
+    pub fn with_selected_items(mut self, selected_items: PolicyBackupItems) -> Self {
+        self.selected_items = Some(selected_items);
+        self
+    }
+    /// Sets [`excluded_items`](Self::excluded_items).
+    #[must_use]
+    pub fn with_excluded_items(mut self, excluded_items: PolicyBackupItems) -> Self {
+        self.excluded_items = Some(excluded_items);
+        self
+    }
+    /// Sets [`schedule_settings`](Self::schedule_settings).
+    #[must_use]
+    pub fn with_schedule_settings(
+        mut self,
+        schedule_settings: ScheduleSettings,
+    ) -> Self {
+        self.schedule_settings = Some(schedule_settings);
+        self
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        description: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.description = Some(::std::convert::Into::into(description));
+        self
+    }
+    /// Sets [`retry_settings`](Self::retry_settings).
+    #[must_use]
+    pub fn with_retry_settings(mut self, retry_settings: RetrySettings) -> Self {
+        self.retry_settings = Some(retry_settings);
+        self
+    }
+    /// Sets [`policy_notification_settings`](Self::policy_notification_settings).
+    #[must_use]
+    pub fn with_policy_notification_settings(
+        mut self,
+        policy_notification_settings: PolicyNotificationSettings,
+    ) -> Self {
+        self.policy_notification_settings = Some(policy_notification_settings);
+        self
+    }
 }
 /// The `PolicyStatuses` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -4313,8 +7495,7 @@ impl From<&str> for PolicyStatuses {
 }
 ::veeam_runtime::enum_plumbing!(PolicyStatuses);
 /// The `ProductId` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(awsid, supportid))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductId {
     /// `awsid`.
@@ -4322,9 +7503,20 @@ pub struct ProductId {
     /// `supportid`.
     pub supportid: String,
 }
+impl ProductId {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        awsid: impl ::std::convert::Into<String>,
+        supportid: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            awsid: ::std::convert::Into::into(awsid),
+            supportid: ::std::convert::Into::into(supportid),
+        }
+    }
+}
 /// The `ProductVersion` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(about, version))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductVersion {
     /// `about`.
@@ -4332,9 +7524,20 @@ pub struct ProductVersion {
     /// `version`.
     pub version: String,
 }
+impl ProductVersion {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        about: impl ::std::convert::Into<String>,
+        version: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            about: ::std::convert::Into::into(about),
+            version: ::std::convert::Into::into(version),
+        }
+    }
+}
 /// The `ProtectedItem` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, region))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProtectedItem {
     /// `id`.
@@ -4342,44 +7545,157 @@ pub struct ProtectedItem {
     /// `name`.
     pub name: String,
     /// `status`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: Option<SessionItemsStatuses>,
     /// `region`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: Option<String>,
     /// `_embedded`.
-    #[serde(rename = "_embedded")]
+    #[serde(
+        rename = "_embedded",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub embedded: Option<ProtectedItemEmbedded>,
 }
+impl ProtectedItem {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        id: ::veeam_runtime::Uuid,
+        name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            id,
+            name: ::std::convert::Into::into(name),
+            status: None,
+            region: None,
+            embedded: None,
+        }
+    }
+    /// Sets [`status`](Self::status).
+    #[must_use]
+    pub fn with_status(mut self, status: SessionItemsStatuses) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets [`region`](Self::region).
+    #[must_use]
+    pub fn with_region(mut self, region: impl ::std::convert::Into<String>) -> Self {
+        self.region = Some(::std::convert::Into::into(region));
+        self
+    }
+    /// Sets [`embedded`](Self::embedded).
+    #[must_use]
+    pub fn with_embedded(mut self, embedded: ProtectedItemEmbedded) -> Self {
+        self.embedded = Some(embedded);
+        self
+    }
+}
 /// The `ProtectedItemEmbedded` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProtectedItemEmbedded {
     /// `virtualMachine`.
-    #[serde(rename = "virtualMachine")]
+    #[serde(
+        rename = "virtualMachine",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub virtual_machine: Option<Link>,
     /// `region`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: Option<Link>,
 }
+impl ProtectedItemEmbedded {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            virtual_machine: None,
+            region: None,
+        }
+    }
+    /// Sets [`virtual_machine`](Self::virtual_machine).
+    #[must_use]
+    pub fn with_virtual_machine(mut self, virtual_machine: Link) -> Self {
+        self.virtual_machine = Some(virtual_machine);
+        self
+    }
+    /// Sets [`region`](Self::region).
+    #[must_use]
+    pub fn with_region(mut self, region: Link) -> Self {
+        self.region = Some(region);
+        self
+    }
+}
+impl ::std::default::Default for ProtectedItemEmbedded {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `ProtectedItemsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(search_pattern))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProtectedItemsFilters {
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern")]
+    #[serde(
+        rename = "SearchPattern",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search_pattern: Option<String>,
     /// `Offset`.
-    #[serde(rename = "Offset")]
+    #[serde(rename = "Offset", skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit")]
+    #[serde(rename = "Limit", skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Sort", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<ProtectedItemsSortColumns>>,
 }
+impl ProtectedItemsFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            search_pattern: None,
+            offset: None,
+            limit: None,
+            sort: None,
+        }
+    }
+    /// Sets [`search_pattern`](Self::search_pattern).
+    #[must_use]
+    pub fn with_search_pattern(
+        mut self,
+        search_pattern: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, sort: Vec<ProtectedItemsSortColumns>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+}
+impl ::std::default::Default for ProtectedItemsFilters {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `ProtectedItemsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProtectedItemsPage {
     /// `totalCount`.
@@ -4389,9 +7705,25 @@ pub struct ProtectedItemsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<ProtectedItem>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl ProtectedItemsPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<ProtectedItem>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
 }
 /// The `ProtectedItemsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -4446,40 +7778,143 @@ impl From<&str> for ProtectedItemsSortColumns {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(access_token, token_type, refresh_token, username, role_name, mfa_token))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RestLogin {
     /// Access token, sent as `Authorization: Bearer <token>`.
     ///
     /// Sensitive: never shown by `Debug`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access_token: Option<String>,
     /// Token type (`bearer`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_type: Option<String>,
     /// Refresh token for the `refresh_token` grant.
     ///
     /// Sensitive: never shown by `Debug`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refresh_token: Option<String>,
     /// Lifetime of the access token in seconds.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_in: Option<i32>,
     /// When the token was issued.
-    #[serde(rename = ".issued")]
+    #[serde(rename = ".issued", skip_serializing_if = "::std::option::Option::is_none")]
     pub issued: Option<::veeam_runtime::DateTime>,
     /// When the access token expires.
-    #[serde(rename = ".expires")]
+    #[serde(rename = ".expires", skip_serializing_if = "::std::option::Option::is_none")]
     pub expires: Option<::veeam_runtime::DateTime>,
     /// Name of the authenticated user.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: Option<String>,
     /// Role of the authenticated user.
-    #[serde(rename = "roleName")]
+    #[serde(rename = "roleName", skip_serializing_if = "::std::option::Option::is_none")]
     pub role_name: Option<String>,
     /// Whether multi-factor authentication is enabled for the user.
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub mfa_enabled: Option<bool>,
     /// MFA token to exchange with the `mfa` grant type.
     ///
     /// Sensitive: never shown by `Debug`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mfa_token: Option<String>,
+}
+impl RestLogin {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            access_token: None,
+            token_type: None,
+            refresh_token: None,
+            expires_in: None,
+            issued: None,
+            expires: None,
+            username: None,
+            role_name: None,
+            mfa_enabled: None,
+            mfa_token: None,
+        }
+    }
+    /// Sets [`access_token`](Self::access_token).
+    #[must_use]
+    pub fn with_access_token(
+        mut self,
+        access_token: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.access_token = Some(::std::convert::Into::into(access_token));
+        self
+    }
+    /// Sets [`token_type`](Self::token_type).
+    #[must_use]
+    pub fn with_token_type(
+        mut self,
+        token_type: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.token_type = Some(::std::convert::Into::into(token_type));
+        self
+    }
+    /// Sets [`refresh_token`](Self::refresh_token).
+    #[must_use]
+    pub fn with_refresh_token(
+        mut self,
+        refresh_token: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.refresh_token = Some(::std::convert::Into::into(refresh_token));
+        self
+    }
+    /// Sets [`expires_in`](Self::expires_in).
+    #[must_use]
+    pub fn with_expires_in(mut self, expires_in: i32) -> Self {
+        self.expires_in = Some(expires_in);
+        self
+    }
+    /// Sets [`issued`](Self::issued).
+    #[must_use]
+    pub fn with_issued(mut self, issued: ::veeam_runtime::DateTime) -> Self {
+        self.issued = Some(issued);
+        self
+    }
+    /// Sets [`expires`](Self::expires).
+    #[must_use]
+    pub fn with_expires(mut self, expires: ::veeam_runtime::DateTime) -> Self {
+        self.expires = Some(expires);
+        self
+    }
+    /// Sets [`username`](Self::username).
+    #[must_use]
+    pub fn with_username(mut self, username: impl ::std::convert::Into<String>) -> Self {
+        self.username = Some(::std::convert::Into::into(username));
+        self
+    }
+    /// Sets [`role_name`](Self::role_name).
+    #[must_use]
+    pub fn with_role_name(
+        mut self,
+        role_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.role_name = Some(::std::convert::Into::into(role_name));
+        self
+    }
+    /// Sets [`mfa_enabled`](Self::mfa_enabled).
+    #[must_use]
+    pub fn with_mfa_enabled(mut self, mfa_enabled: bool) -> Self {
+        self.mfa_enabled = Some(mfa_enabled);
+        self
+    }
+    /// Sets [`mfa_token`](Self::mfa_token).
+    #[must_use]
+    pub fn with_mfa_token(
+        mut self,
+        mfa_token: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.mfa_token = Some(::std::convert::Into::into(mfa_token));
+        self
+    }
+}
+impl ::std::default::Default for RestLogin {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::std::fmt::Debug for RestLogin {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4507,8 +7942,7 @@ impl ::std::fmt::Debug for RestLogin {
     }
 }
 /// The `Region` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Region {
     /// `id`.
@@ -4516,72 +7950,209 @@ pub struct Region {
     /// `name`.
     pub name: String,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl Region {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        id: ::veeam_runtime::Uuid,
+        name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            id,
+            name: ::std::convert::Into::into(name),
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `RegionSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(
-    into(
-        region_name,
-        parent_region_name,
-        cloud_network_id,
-        cloud_network_name,
-        cloud_subnetwork_id,
-        cloud_subnetwork_name,
-        cloud_security_group_id,
-        cloud_security_group_name
-    )
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegionSettings {
     /// `regionId`.
     #[serde(rename = "regionId")]
     pub region_id: ::veeam_runtime::Uuid,
     /// `regionName`.
-    #[serde(rename = "regionName")]
+    #[serde(
+        rename = "regionName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub region_name: Option<String>,
     /// `parentReiognId`.
-    #[serde(rename = "parentReiognId")]
+    #[serde(
+        rename = "parentReiognId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub parent_reiogn_id: Option<::veeam_runtime::Uuid>,
     /// `parentRegionName`.
-    #[serde(rename = "parentRegionName")]
+    #[serde(
+        rename = "parentRegionName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub parent_region_name: Option<String>,
     /// `cloudNetworkId`.
     #[serde(rename = "cloudNetworkId")]
     pub cloud_network_id: String,
     /// `cloudNetworkName`.
-    #[serde(rename = "cloudNetworkName")]
+    #[serde(
+        rename = "cloudNetworkName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub cloud_network_name: Option<String>,
     /// `cloudSubnetworkId`.
     #[serde(rename = "cloudSubnetworkId")]
     pub cloud_subnetwork_id: String,
     /// `cloudSubnetworkName`.
-    #[serde(rename = "cloudSubnetworkName")]
+    #[serde(
+        rename = "cloudSubnetworkName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub cloud_subnetwork_name: Option<String>,
     /// `cloudSecurityGroupId`.
     #[serde(rename = "cloudSecurityGroupId")]
     pub cloud_security_group_id: String,
     /// `cloudSecurityGroupName`.
-    #[serde(rename = "cloudSecurityGroupName")]
+    #[serde(
+        rename = "cloudSecurityGroupName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub cloud_security_group_name: Option<String>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl RegionSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        region_id: ::veeam_runtime::Uuid,
+        cloud_network_id: impl ::std::convert::Into<String>,
+        cloud_subnetwork_id: impl ::std::convert::Into<String>,
+        cloud_security_group_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            region_id,
+            region_name: None,
+            parent_reiogn_id: None,
+            parent_region_name: None,
+            cloud_network_id: ::std::convert::Into::into(cloud_network_id),
+            cloud_network_name: None,
+            cloud_subnetwork_id: ::std::convert::Into::into(cloud_subnetwork_id),
+            cloud_subnetwork_name: None,
+            cloud_security_group_id: ::std::convert::Into::into(cloud_security_group_id),
+            cloud_security_group_name: None,
+            links: None,
+        }
+    }
+    /// Sets [`region_name`](Self::region_name).
+    #[must_use]
+    pub fn with_region_name(
+        mut self,
+        region_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.region_name = Some(::std::convert::Into::into(region_name));
+        self
+    }
+    /// Sets [`parent_reiogn_id`](Self::parent_reiogn_id).
+    #[must_use]
+    pub fn with_parent_reiogn_id(
+        mut self,
+        parent_reiogn_id: ::veeam_runtime::Uuid,
+    ) -> Self {
+        self.parent_reiogn_id = Some(parent_reiogn_id);
+        self
+    }
+    /// Sets [`parent_region_name`](Self::parent_region_name).
+    #[must_use]
+    pub fn with_parent_region_name(
+        mut self,
+        parent_region_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.parent_region_name = Some(::std::convert::Into::into(parent_region_name));
+        self
+    }
+    /// Sets [`cloud_network_name`](Self::cloud_network_name).
+    #[must_use]
+    pub fn with_cloud_network_name(
+        mut self,
+        cloud_network_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.cloud_network_name = Some(::std::convert::Into::into(cloud_network_name));
+        self
+    }
+    /// Sets [`cloud_subnetwork_name`](Self::cloud_subnetwork_name).
+    #[must_use]
+    pub fn with_cloud_subnetwork_name(
+        mut self,
+        cloud_subnetwork_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.cloud_subnetwork_name = Some(
+            ::std::convert::Into::into(cloud_subnetwork_name),
+        );
+        self
+    }
+    /// Sets [`cloud_security_group_name`](Self::cloud_security_group_name).
+    #[must_use]
+    pub fn with_cloud_security_group_name(
+        mut self,
+        cloud_security_group_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.cloud_security_group_name = Some(
+            ::std::convert::Into::into(cloud_security_group_name),
+        );
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `RegionSettingsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegionSettingsFilters {
     /// `offset`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
 }
+impl RegionSettingsFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { offset: None, limit: None }
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+}
+impl ::std::default::Default for RegionSettingsFilters {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `RegionSettingsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegionSettingsPage {
     /// `totalCount`.
@@ -4591,13 +8162,28 @@ pub struct RegionSettingsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<RegionSettings>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl RegionSettingsPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<RegionSettings>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `RegionSettingsSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(cloud_network_id, cloud_subnetwork_id, cloud_security_group_id))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegionSettingsSpec {
     /// `availableZoneId`.
@@ -4612,6 +8198,22 @@ pub struct RegionSettingsSpec {
     /// `cloudSecurityGroupId`.
     #[serde(rename = "cloudSecurityGroupId")]
     pub cloud_security_group_id: String,
+}
+impl RegionSettingsSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        available_zone_id: ::veeam_runtime::Uuid,
+        cloud_network_id: impl ::std::convert::Into<String>,
+        cloud_subnetwork_id: impl ::std::convert::Into<String>,
+        cloud_security_group_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            available_zone_id,
+            cloud_network_id: ::std::convert::Into::into(cloud_network_id),
+            cloud_subnetwork_id: ::std::convert::Into::into(cloud_subnetwork_id),
+            cloud_security_group_id: ::std::convert::Into::into(cloud_security_group_id),
+        }
+    }
 }
 /// The `RegionTypes` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -4662,26 +8264,71 @@ impl From<&str> for RegionTypes {
 }
 ::veeam_runtime::enum_plumbing!(RegionTypes);
 /// The `RegionsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(search_pattern))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegionsFilters {
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern")]
+    #[serde(
+        rename = "SearchPattern",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search_pattern: Option<String>,
     /// `Offset`.
-    #[serde(rename = "Offset")]
+    #[serde(rename = "Offset", skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit")]
+    #[serde(rename = "Limit", skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Sort", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<RegionsSortColumns>>,
 }
+impl RegionsFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            search_pattern: None,
+            offset: None,
+            limit: None,
+            sort: None,
+        }
+    }
+    /// Sets [`search_pattern`](Self::search_pattern).
+    #[must_use]
+    pub fn with_search_pattern(
+        mut self,
+        search_pattern: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, sort: Vec<RegionsSortColumns>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+}
+impl ::std::default::Default for RegionsFilters {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `RegionsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegionsPage {
     /// `totalCount`.
@@ -4691,9 +8338,25 @@ pub struct RegionsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<Region>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl RegionsPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<Region>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
 }
 /// The `RegionsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -4731,15 +8394,7 @@ impl From<&str> for RegionsSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(RegionsSortColumns);
 /// The `RemoteMappingExportModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(
-    into(
-        source_region_name,
-        target_region_name,
-        target_amazon_account_name,
-        encryption_key
-    )
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RemoteMappingExportModel {
     /// `sourceRegionName`.
@@ -4752,12 +8407,40 @@ pub struct RemoteMappingExportModel {
     #[serde(rename = "targetAmazonAccountName")]
     pub target_amazon_account_name: String,
     /// `encryptionKey`.
-    #[serde(rename = "encryptionKey")]
+    #[serde(
+        rename = "encryptionKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub encryption_key: Option<String>,
 }
+impl RemoteMappingExportModel {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        source_region_name: impl ::std::convert::Into<String>,
+        target_region_name: impl ::std::convert::Into<String>,
+        target_amazon_account_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            source_region_name: ::std::convert::Into::into(source_region_name),
+            target_region_name: ::std::convert::Into::into(target_region_name),
+            target_amazon_account_name: ::std::convert::Into::into(
+                target_amazon_account_name,
+            ),
+            encryption_key: None,
+        }
+    }
+    /// Sets [`encryption_key`](Self::encryption_key).
+    #[must_use]
+    pub fn with_encryption_key(
+        mut self,
+        encryption_key: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.encryption_key = Some(::std::convert::Into::into(encryption_key));
+        self
+    }
+}
 /// The `ReplicaMapping` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(encryption_key))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReplicaMapping {
     /// `sourceRegionId`.
@@ -4770,43 +8453,146 @@ pub struct ReplicaMapping {
     #[serde(rename = "targetAmazonAccountId")]
     pub target_amazon_account_id: ::veeam_runtime::Uuid,
     /// `encryptionKey`.
-    #[serde(rename = "encryptionKey")]
+    #[serde(
+        rename = "encryptionKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub encryption_key: Option<String>,
 }
+impl ReplicaMapping {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        source_region_id: ::veeam_runtime::Uuid,
+        target_region_id: ::veeam_runtime::Uuid,
+        target_amazon_account_id: ::veeam_runtime::Uuid,
+    ) -> Self {
+        Self {
+            source_region_id,
+            target_region_id,
+            target_amazon_account_id,
+            encryption_key: None,
+        }
+    }
+    /// Sets [`encryption_key`](Self::encryption_key).
+    #[must_use]
+    pub fn with_encryption_key(
+        mut self,
+        encryption_key: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.encryption_key = Some(::std::convert::Into::into(encryption_key));
+        self
+    }
+}
 /// The `ReplicaSettingsExportModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReplicaSettingsExportModel {
     /// `mapping`.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub mapping: Vec<RemoteMappingExportModel>,
     /// `additionalTags`.
-    #[serde(rename = "additionalTags")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "additionalTags",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub additional_tags: Option<Vec<TagSpec>>,
     /// `copyTagsFromVolumeEnabled`.
-    #[serde(rename = "copyTagsFromVolumeEnabled")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "copyTagsFromVolumeEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub copy_tags_from_volume_enabled: Option<bool>,
 }
+impl ReplicaSettingsExportModel {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(mapping: Vec<RemoteMappingExportModel>) -> Self {
+        Self {
+            mapping,
+            additional_tags: None,
+            copy_tags_from_volume_enabled: None,
+        }
+    }
+    /// Sets [`additional_tags`](Self::additional_tags).
+    #[must_use]
+    pub fn with_additional_tags(mut self, additional_tags: Vec<TagSpec>) -> Self {
+        self.additional_tags = Some(additional_tags);
+        self
+    }
+    /// Sets [`copy_tags_from_volume_enabled`](Self::copy_tags_from_volume_enabled).
+    #[must_use]
+    pub fn with_copy_tags_from_volume_enabled(
+        mut self,
+        copy_tags_from_volume_enabled: bool,
+    ) -> Self {
+        self.copy_tags_from_volume_enabled = Some(copy_tags_from_volume_enabled);
+        self
+    }
+}
 /// The `RepositoriesFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(search_pattern))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoriesFilters {
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern")]
+    #[serde(
+        rename = "SearchPattern",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search_pattern: Option<String>,
     /// `Offset`.
-    #[serde(rename = "Offset")]
+    #[serde(rename = "Offset", skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit")]
+    #[serde(rename = "Limit", skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Sort", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<RepositoriesSortColumns>>,
+}
+impl RepositoriesFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            search_pattern: None,
+            offset: None,
+            limit: None,
+            sort: None,
+        }
+    }
+    /// Sets [`search_pattern`](Self::search_pattern).
+    #[must_use]
+    pub fn with_search_pattern(
+        mut self,
+        search_pattern: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, sort: Vec<RepositoriesSortColumns>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+}
+impl ::std::default::Default for RepositoriesFilters {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 /// The `RepositoriesGetAllSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -4907,7 +8693,7 @@ impl From<&str> for RepositoriesGetAllSortItem {
 }
 ::veeam_runtime::enum_plumbing!(RepositoriesGetAllSortItem);
 /// The `RepositoriesPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoriesPage {
     /// `totalCount`.
@@ -4917,9 +8703,25 @@ pub struct RepositoriesPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<Repository>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl RepositoriesPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<Repository>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
 }
 /// The `RepositoriesSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -5020,8 +8822,7 @@ impl From<&str> for RepositoriesSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(RepositoriesSortColumns);
 /// The `Repository` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, description, amazon_storage_folder, hint))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Repository {
     /// `id`.
@@ -5037,30 +8838,88 @@ pub struct Repository {
     #[serde(rename = "amazonStorageFolder")]
     pub amazon_storage_folder: String,
     /// `amazonBucketId`.
-    #[serde(rename = "amazonBucketId")]
+    #[serde(
+        rename = "amazonBucketId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub amazon_bucket_id: Option<::veeam_runtime::Uuid>,
     /// `hint`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hint: Option<String>,
     /// `enableEncryption`.
     #[serde(rename = "enableEncryption")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub enable_encryption: bool,
     /// `_embedded`.
-    #[serde(rename = "_embedded")]
+    #[serde(
+        rename = "_embedded",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub embedded: Option<RepositoryEmbedded>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl Repository {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        id: ::veeam_runtime::Uuid,
+        name: impl ::std::convert::Into<String>,
+        description: impl ::std::convert::Into<String>,
+        amazon_account_id: ::veeam_runtime::Uuid,
+        amazon_storage_folder: impl ::std::convert::Into<String>,
+        enable_encryption: bool,
+    ) -> Self {
+        Self {
+            id,
+            name: ::std::convert::Into::into(name),
+            description: ::std::convert::Into::into(description),
+            amazon_account_id,
+            amazon_storage_folder: ::std::convert::Into::into(amazon_storage_folder),
+            amazon_bucket_id: None,
+            hint: None,
+            enable_encryption,
+            embedded: None,
+            links: None,
+        }
+    }
+    /// Sets [`amazon_bucket_id`](Self::amazon_bucket_id).
+    #[must_use]
+    pub fn with_amazon_bucket_id(
+        mut self,
+        amazon_bucket_id: ::veeam_runtime::Uuid,
+    ) -> Self {
+        self.amazon_bucket_id = Some(amazon_bucket_id);
+        self
+    }
+    /// Sets [`hint`](Self::hint).
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl ::std::convert::Into<String>) -> Self {
+        self.hint = Some(::std::convert::Into::into(hint));
+        self
+    }
+    /// Sets [`embedded`](Self::embedded).
+    #[must_use]
+    pub fn with_embedded(mut self, embedded: RepositoryEmbedded) -> Self {
+        self.embedded = Some(embedded);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `RepositoryCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, description, amazon_storage_folder, password, hint))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoryCreateSpec {
     /// `name`.
     pub name: String,
     /// `description`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<String>,
     /// `amazonAccountId`.
     #[serde(rename = "amazonAccountId")]
@@ -5074,13 +8933,57 @@ pub struct RepositoryCreateSpec {
     /// `password`.
     ///
     /// Sensitive: never shown by `Debug`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: Option<String>,
     /// `hint`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hint: Option<String>,
     /// `enableEncryption`.
     #[serde(rename = "enableEncryption")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub enable_encryption: bool,
+}
+impl RepositoryCreateSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        amazon_account_id: ::veeam_runtime::Uuid,
+        amazon_bucket_id: ::veeam_runtime::Uuid,
+        amazon_storage_folder: impl ::std::convert::Into<String>,
+        enable_encryption: bool,
+    ) -> Self {
+        Self {
+            name: ::std::convert::Into::into(name),
+            description: None,
+            amazon_account_id,
+            amazon_bucket_id,
+            amazon_storage_folder: ::std::convert::Into::into(amazon_storage_folder),
+            password: None,
+            hint: None,
+            enable_encryption,
+        }
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        description: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.description = Some(::std::convert::Into::into(description));
+        self
+    }
+    /// Sets [`password`](Self::password).
+    #[must_use]
+    pub fn with_password(mut self, password: impl ::std::convert::Into<String>) -> Self {
+        self.password = Some(::std::convert::Into::into(password));
+        self
+    }
+    /// Sets [`hint`](Self::hint).
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl ::std::convert::Into<String>) -> Self {
+        self.hint = Some(::std::convert::Into::into(hint));
+        self
+    }
 }
 impl ::std::fmt::Debug for RepositoryCreateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -5100,29 +9003,99 @@ impl ::std::fmt::Debug for RepositoryCreateSpec {
     }
 }
 /// The `RepositoryEmbedded` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(amazon_account, region, bucket))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoryEmbedded {
     /// `amazonAccount`.
-    #[serde(rename = "amazonAccount")]
+    #[serde(
+        rename = "amazonAccount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub amazon_account: Option<String>,
     /// `amazonAccountLink`.
-    #[serde(rename = "amazonAccountLink")]
+    #[serde(
+        rename = "amazonAccountLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub amazon_account_link: Option<Link>,
     /// `region`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: Option<String>,
     /// `regionLink`.
-    #[serde(rename = "regionLink")]
+    #[serde(
+        rename = "regionLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub region_link: Option<Link>,
     /// `bucket`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bucket: Option<String>,
     /// `bucketLink`.
-    #[serde(rename = "bucketLink")]
+    #[serde(
+        rename = "bucketLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub bucket_link: Option<Link>,
 }
+impl RepositoryEmbedded {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            amazon_account: None,
+            amazon_account_link: None,
+            region: None,
+            region_link: None,
+            bucket: None,
+            bucket_link: None,
+        }
+    }
+    /// Sets [`amazon_account`](Self::amazon_account).
+    #[must_use]
+    pub fn with_amazon_account(
+        mut self,
+        amazon_account: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.amazon_account = Some(::std::convert::Into::into(amazon_account));
+        self
+    }
+    /// Sets [`amazon_account_link`](Self::amazon_account_link).
+    #[must_use]
+    pub fn with_amazon_account_link(mut self, amazon_account_link: Link) -> Self {
+        self.amazon_account_link = Some(amazon_account_link);
+        self
+    }
+    /// Sets [`region`](Self::region).
+    #[must_use]
+    pub fn with_region(mut self, region: impl ::std::convert::Into<String>) -> Self {
+        self.region = Some(::std::convert::Into::into(region));
+        self
+    }
+    /// Sets [`region_link`](Self::region_link).
+    #[must_use]
+    pub fn with_region_link(mut self, region_link: Link) -> Self {
+        self.region_link = Some(region_link);
+        self
+    }
+    /// Sets [`bucket`](Self::bucket).
+    #[must_use]
+    pub fn with_bucket(mut self, bucket: impl ::std::convert::Into<String>) -> Self {
+        self.bucket = Some(::std::convert::Into::into(bucket));
+        self
+    }
+    /// Sets [`bucket_link`](Self::bucket_link).
+    #[must_use]
+    pub fn with_bucket_link(mut self, bucket_link: Link) -> Self {
+        self.bucket_link = Some(bucket_link);
+        self
+    }
+}
+impl ::std::default::Default for RepositoryEmbedded {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `RepositoryPasswordValidationResult` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoryPasswordValidationResult {
     /// `isSuccess`.
@@ -5130,15 +9103,28 @@ pub struct RepositoryPasswordValidationResult {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_success: bool,
 }
+impl RepositoryPasswordValidationResult {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(is_success: bool) -> Self {
+        Self { is_success }
+    }
+}
 /// The `RepositoryPasswordValidationSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(password))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoryPasswordValidationSpec {
     /// `password`.
     ///
     /// Sensitive: never shown by `Debug`.
     pub password: String,
+}
+impl RepositoryPasswordValidationSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(password: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            password: ::std::convert::Into::into(password),
+        }
+    }
 }
 impl ::std::fmt::Debug for RepositoryPasswordValidationSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -5148,13 +9134,13 @@ impl ::std::fmt::Debug for RepositoryPasswordValidationSpec {
     }
 }
 /// The `RepositoryUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, description, password, hint))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoryUpdateSpec {
     /// `name`.
     pub name: String,
     /// `description`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<String>,
     /// `amazonAccountId`.
     #[serde(rename = "amazonAccountId")]
@@ -5162,13 +9148,53 @@ pub struct RepositoryUpdateSpec {
     /// `password`.
     ///
     /// Sensitive: never shown by `Debug`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: Option<String>,
     /// `hint`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hint: Option<String>,
     /// `enableEncryption`.
     #[serde(rename = "enableEncryption")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub enable_encryption: bool,
+}
+impl RepositoryUpdateSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        amazon_account_id: ::veeam_runtime::Uuid,
+        enable_encryption: bool,
+    ) -> Self {
+        Self {
+            name: ::std::convert::Into::into(name),
+            description: None,
+            amazon_account_id,
+            password: None,
+            hint: None,
+            enable_encryption,
+        }
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        description: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.description = Some(::std::convert::Into::into(description));
+        self
+    }
+    /// Sets [`password`](Self::password).
+    #[must_use]
+    pub fn with_password(mut self, password: impl ::std::convert::Into<String>) -> Self {
+        self.password = Some(::std::convert::Into::into(password));
+        self
+    }
+    /// Sets [`hint`](Self::hint).
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl ::std::convert::Into<String>) -> Self {
+        self.hint = Some(::std::convert::Into::into(hint));
+        self
+    }
 }
 impl ::std::fmt::Debug for RepositoryUpdateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -5186,16 +9212,36 @@ impl ::std::fmt::Debug for RepositoryUpdateSpec {
     }
 }
 /// The `RescanCloudAccountSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RescanCloudAccountSpec {
     /// `regionIds`.
-    #[serde(rename = "regionIds")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "regionIds",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub region_ids: Option<Vec<::veeam_runtime::Uuid>>,
 }
+impl RescanCloudAccountSpec {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { region_ids: None }
+    }
+    /// Sets [`region_ids`](Self::region_ids).
+    #[must_use]
+    pub fn with_region_ids(mut self, region_ids: Vec<::veeam_runtime::Uuid>) -> Self {
+        self.region_ids = Some(region_ids);
+        self
+    }
+}
+impl ::std::default::Default for RescanCloudAccountSpec {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `ResolveNotificationsSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResolveNotificationsSpec {
     /// `notificationsToResolve`.
@@ -5203,19 +9249,70 @@ pub struct ResolveNotificationsSpec {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub notifications_to_resolve: Vec<LicenseNotificationTypes>,
     /// `selectedReplies`.
-    #[serde(rename = "selectedReplies")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "selectedReplies",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub selected_replies: Option<Vec<LicenseNotificationReply>>,
 }
+impl ResolveNotificationsSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(notifications_to_resolve: Vec<LicenseNotificationTypes>) -> Self {
+        Self {
+            notifications_to_resolve,
+            selected_replies: None,
+        }
+    }
+    /// Sets [`selected_replies`](Self::selected_replies).
+    #[must_use]
+    pub fn with_selected_replies(
+        mut self,
+        selected_replies: Vec<LicenseNotificationReply>,
+    ) -> Self {
+        self.selected_replies = Some(selected_replies);
+        self
+    }
+}
 /// The `RestoreItemEmbedded` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RestoreItemEmbedded {
     /// `virtualMachine`.
-    #[serde(rename = "virtualMachine")]
+    #[serde(
+        rename = "virtualMachine",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub virtual_machine: Option<Link>,
     /// `region`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: Option<Link>,
+}
+impl RestoreItemEmbedded {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            virtual_machine: None,
+            region: None,
+        }
+    }
+    /// Sets [`virtual_machine`](Self::virtual_machine).
+    #[must_use]
+    pub fn with_virtual_machine(mut self, virtual_machine: Link) -> Self {
+        self.virtual_machine = Some(virtual_machine);
+        self
+    }
+    /// Sets [`region`](Self::region).
+    #[must_use]
+    pub fn with_region(mut self, region: Link) -> Self {
+        self.region = Some(region);
+        self
+    }
+}
+impl ::std::default::Default for RestoreItemEmbedded {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 /// The `RestorePointsGetAllSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -5276,42 +9373,137 @@ impl From<&str> for RestorePointsGetAllSortItem {
 }
 ::veeam_runtime::enum_plumbing!(RestorePointsGetAllSortItem);
 /// The `RestoredItem` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, region_name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RestoredItem {
     /// `name`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// `status`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: Option<SessionItemsStatuses>,
     /// `regionName`.
-    #[serde(rename = "regionName")]
+    #[serde(
+        rename = "regionName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub region_name: Option<String>,
     /// `_embedded`.
-    #[serde(rename = "_embedded")]
+    #[serde(
+        rename = "_embedded",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub embedded: Option<RestoreItemEmbedded>,
 }
+impl RestoredItem {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            status: None,
+            region_name: None,
+            embedded: None,
+        }
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`status`](Self::status).
+    #[must_use]
+    pub fn with_status(mut self, status: SessionItemsStatuses) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets [`region_name`](Self::region_name).
+    #[must_use]
+    pub fn with_region_name(
+        mut self,
+        region_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.region_name = Some(::std::convert::Into::into(region_name));
+        self
+    }
+    /// Sets [`embedded`](Self::embedded).
+    #[must_use]
+    pub fn with_embedded(mut self, embedded: RestoreItemEmbedded) -> Self {
+        self.embedded = Some(embedded);
+        self
+    }
+}
+impl ::std::default::Default for RestoredItem {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `RestoredItemsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(search_pattern))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RestoredItemsFilters {
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern")]
+    #[serde(
+        rename = "SearchPattern",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search_pattern: Option<String>,
     /// `Offset`.
-    #[serde(rename = "Offset")]
+    #[serde(rename = "Offset", skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit")]
+    #[serde(rename = "Limit", skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Sort", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<RestoredItemsSortColumns>>,
 }
+impl RestoredItemsFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            search_pattern: None,
+            offset: None,
+            limit: None,
+            sort: None,
+        }
+    }
+    /// Sets [`search_pattern`](Self::search_pattern).
+    #[must_use]
+    pub fn with_search_pattern(
+        mut self,
+        search_pattern: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, sort: Vec<RestoredItemsSortColumns>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+}
+impl ::std::default::Default for RestoredItemsFilters {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `RestoredItemsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RestoredItemsPage {
     /// `totalCount`.
@@ -5321,9 +9513,25 @@ pub struct RestoredItemsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<RestoredItem>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl RestoredItemsPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<RestoredItem>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
 }
 /// The `RestoredItemsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -5374,26 +9582,92 @@ impl From<&str> for RestoredItemsSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(RestoredItemsSortColumns);
 /// The `RetentionJobDeletedRestorePoint` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, region))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePoint {
     /// `name`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// `status`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: Option<SessionItemsStatuses>,
     /// `region`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: Option<String>,
     /// `_embedded`.
-    #[serde(rename = "_embedded")]
+    #[serde(
+        rename = "_embedded",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub embedded: Option<RetentionJobDeletedRestorePointEmbedded>,
 }
+impl RetentionJobDeletedRestorePoint {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            status: None,
+            region: None,
+            embedded: None,
+        }
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`status`](Self::status).
+    #[must_use]
+    pub fn with_status(mut self, status: SessionItemsStatuses) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets [`region`](Self::region).
+    #[must_use]
+    pub fn with_region(mut self, region: impl ::std::convert::Into<String>) -> Self {
+        self.region = Some(::std::convert::Into::into(region));
+        self
+    }
+    /// Sets [`embedded`](Self::embedded).
+    #[must_use]
+    pub fn with_embedded(
+        mut self,
+        embedded: RetentionJobDeletedRestorePointEmbedded,
+    ) -> Self {
+        self.embedded = Some(embedded);
+        self
+    }
+}
+impl ::std::default::Default for RetentionJobDeletedRestorePoint {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `RetentionJobDeletedRestorePointEmbedded` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePointEmbedded {
     /// `region`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: Option<Link>,
+}
+impl RetentionJobDeletedRestorePointEmbedded {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { region: None }
+    }
+    /// Sets [`region`](Self::region).
+    #[must_use]
+    pub fn with_region(mut self, region: Link) -> Self {
+        self.region = Some(region);
+        self
+    }
+}
+impl ::std::default::Default for RetentionJobDeletedRestorePointEmbedded {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 /// The `RetentionJobDeletedRestorePointSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -5454,26 +9728,74 @@ impl From<&str> for RetentionJobDeletedRestorePointSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(RetentionJobDeletedRestorePointSortColumns);
 /// The `RetentionJobDeletedRestorePointsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(search_pattern))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePointsFilters {
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern")]
+    #[serde(
+        rename = "SearchPattern",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search_pattern: Option<String>,
     /// `Offset`.
-    #[serde(rename = "Offset")]
+    #[serde(rename = "Offset", skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit")]
+    #[serde(rename = "Limit", skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Sort", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<RetentionJobDeletedRestorePointSortColumns>>,
 }
+impl RetentionJobDeletedRestorePointsFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            search_pattern: None,
+            offset: None,
+            limit: None,
+            sort: None,
+        }
+    }
+    /// Sets [`search_pattern`](Self::search_pattern).
+    #[must_use]
+    pub fn with_search_pattern(
+        mut self,
+        search_pattern: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(
+        mut self,
+        sort: Vec<RetentionJobDeletedRestorePointSortColumns>,
+    ) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+}
+impl ::std::default::Default for RetentionJobDeletedRestorePointsFilters {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `RetentionJobDeletedRestorePointsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RetentionJobDeletedRestorePointsPage {
     /// `totalCount`.
@@ -5483,12 +9805,28 @@ pub struct RetentionJobDeletedRestorePointsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<RetentionJobDeletedRestorePoint>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl RetentionJobDeletedRestorePointsPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<RetentionJobDeletedRestorePoint>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `RetentionSetting` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RetentionSetting {
     /// `timeRetentionDuration`.
@@ -5497,6 +9835,18 @@ pub struct RetentionSetting {
     /// `retentionDurationType`.
     #[serde(rename = "retentionDurationType")]
     pub retention_duration_type: RetentionSettingRetentionDurationType,
+}
+impl RetentionSetting {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        time_retention_duration: i32,
+        retention_duration_type: RetentionSettingRetentionDurationType,
+    ) -> Self {
+        Self {
+            time_retention_duration,
+            retention_duration_type,
+        }
+    }
 }
 /// The `RetentionSettingRetentionDurationType` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -5538,7 +9888,7 @@ impl From<&str> for RetentionSettingRetentionDurationType {
 }
 ::veeam_runtime::enum_plumbing!(RetentionSettingRetentionDurationType);
 /// The `RetentionSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RetentionSettings {
     /// `lingeringSnapshotRetentionDisabled`.
@@ -5546,19 +9896,64 @@ pub struct RetentionSettings {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub lingering_snapshot_retention_disabled: bool,
     /// `lingeringSnapshotRetention`.
-    #[serde(rename = "lingeringSnapshotRetention")]
+    #[serde(
+        rename = "lingeringSnapshotRetention",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub lingering_snapshot_retention: Option<RetentionSetting>,
     /// `sessionsRetention`.
-    #[serde(rename = "sessionsRetention")]
+    #[serde(
+        rename = "sessionsRetention",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub sessions_retention: Option<RetentionSetting>,
     /// `keepAllSessions`.
     #[serde(rename = "keepAllSessions")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub keep_all_sessions: bool,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl RetentionSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        lingering_snapshot_retention_disabled: bool,
+        keep_all_sessions: bool,
+    ) -> Self {
+        Self {
+            lingering_snapshot_retention_disabled,
+            lingering_snapshot_retention: None,
+            sessions_retention: None,
+            keep_all_sessions,
+            links: None,
+        }
+    }
+    /// Sets [`lingering_snapshot_retention`](Self::lingering_snapshot_retention).
+    #[must_use]
+    pub fn with_lingering_snapshot_retention(
+        mut self,
+        lingering_snapshot_retention: RetentionSetting,
+    ) -> Self {
+        self.lingering_snapshot_retention = Some(lingering_snapshot_retention);
+        self
+    }
+    /// Sets [`sessions_retention`](Self::sessions_retention).
+    #[must_use]
+    pub fn with_sessions_retention(
+        mut self,
+        sessions_retention: RetentionSetting,
+    ) -> Self {
+        self.sessions_retention = Some(sessions_retention);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
 }
 /// The `RetentionTypes` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -5596,15 +9991,21 @@ impl From<&str> for RetentionTypes {
 }
 ::veeam_runtime::enum_plumbing!(RetentionTypes);
 /// The `RetrySettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RetrySettings {
     /// `retryTimes`.
     #[serde(rename = "retryTimes")]
     pub retry_times: i32,
 }
+impl RetrySettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(retry_times: i32) -> Self {
+        Self { retry_times }
+    }
+}
 /// The `ScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ScheduleSettings {
     /// `dailyScheduleEnabled`.
@@ -5612,55 +10013,176 @@ pub struct ScheduleSettings {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub daily_schedule_enabled: bool,
     /// `dailySchedule`.
-    #[serde(rename = "dailySchedule")]
+    #[serde(
+        rename = "dailySchedule",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub daily_schedule: Option<DailyScheduleSettings>,
     /// `weeklyScheduleEnabled`.
     #[serde(rename = "weeklyScheduleEnabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub weekly_schedule_enabled: bool,
     /// `weeklySchedule`.
-    #[serde(rename = "weeklySchedule")]
+    #[serde(
+        rename = "weeklySchedule",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub weekly_schedule: Option<WeeklyScheduleSettings>,
     /// `monthlyScheduleEnabled`.
     #[serde(rename = "monthlyScheduleEnabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub monthly_schedule_enabled: bool,
     /// `monthlySchedule`.
-    #[serde(rename = "monthlySchedule")]
+    #[serde(
+        rename = "monthlySchedule",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub monthly_schedule: Option<MonthlyScheduleSettings>,
     /// `yearlyScheduleEnabled`.
     #[serde(rename = "yearlyScheduleEnabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub yearly_schedule_enabled: bool,
     /// `yearlySchedule`.
-    #[serde(rename = "yearlySchedule")]
+    #[serde(
+        rename = "yearlySchedule",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub yearly_schedule: Option<YearlyScheduleSettings>,
 }
+impl ScheduleSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        daily_schedule_enabled: bool,
+        weekly_schedule_enabled: bool,
+        monthly_schedule_enabled: bool,
+        yearly_schedule_enabled: bool,
+    ) -> Self {
+        Self {
+            daily_schedule_enabled,
+            daily_schedule: None,
+            weekly_schedule_enabled,
+            weekly_schedule: None,
+            monthly_schedule_enabled,
+            monthly_schedule: None,
+            yearly_schedule_enabled,
+            yearly_schedule: None,
+        }
+    }
+    /// Sets [`daily_schedule`](Self::daily_schedule).
+    #[must_use]
+    pub fn with_daily_schedule(mut self, daily_schedule: DailyScheduleSettings) -> Self {
+        self.daily_schedule = Some(daily_schedule);
+        self
+    }
+    /// Sets [`weekly_schedule`](Self::weekly_schedule).
+    #[must_use]
+    pub fn with_weekly_schedule(
+        mut self,
+        weekly_schedule: WeeklyScheduleSettings,
+    ) -> Self {
+        self.weekly_schedule = Some(weekly_schedule);
+        self
+    }
+    /// Sets [`monthly_schedule`](Self::monthly_schedule).
+    #[must_use]
+    pub fn with_monthly_schedule(
+        mut self,
+        monthly_schedule: MonthlyScheduleSettings,
+    ) -> Self {
+        self.monthly_schedule = Some(monthly_schedule);
+        self
+    }
+    /// Sets [`yearly_schedule`](Self::yearly_schedule).
+    #[must_use]
+    pub fn with_yearly_schedule(
+        mut self,
+        yearly_schedule: YearlyScheduleSettings,
+    ) -> Self {
+        self.yearly_schedule = Some(yearly_schedule);
+        self
+    }
+}
 /// The `ServiceAccountSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(service_amazon_account_name, service_region))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServiceAccountSettings {
     /// `serviceAmazonAccountId`.
     #[serde(rename = "serviceAmazonAccountId")]
     pub service_amazon_account_id: ::veeam_runtime::Uuid,
     /// `serviceAmazonAccountName`.
-    #[serde(rename = "serviceAmazonAccountName")]
+    #[serde(
+        rename = "serviceAmazonAccountName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub service_amazon_account_name: Option<String>,
     /// `serviceAmazonAccountRegionType`.
-    #[serde(rename = "serviceAmazonAccountRegionType")]
+    #[serde(
+        rename = "serviceAmazonAccountRegionType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub service_amazon_account_region_type: Option<RegionTypes>,
     /// `serviceRegion`.
-    #[serde(rename = "serviceRegion")]
+    #[serde(
+        rename = "serviceRegion",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub service_region: Option<String>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl ServiceAccountSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(service_amazon_account_id: ::veeam_runtime::Uuid) -> Self {
+        Self {
+            service_amazon_account_id,
+            service_amazon_account_name: None,
+            service_amazon_account_region_type: None,
+            service_region: None,
+            links: None,
+        }
+    }
+    /// Sets [`service_amazon_account_name`](Self::service_amazon_account_name).
+    #[must_use]
+    pub fn with_service_amazon_account_name(
+        mut self,
+        service_amazon_account_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.service_amazon_account_name = Some(
+            ::std::convert::Into::into(service_amazon_account_name),
+        );
+        self
+    }
+    /// Sets [`service_amazon_account_region_type`](Self::service_amazon_account_region_type).
+    #[must_use]
+    pub fn with_service_amazon_account_region_type(
+        mut self,
+        service_amazon_account_region_type: RegionTypes,
+    ) -> Self {
+        self.service_amazon_account_region_type = Some(
+            service_amazon_account_region_type,
+        );
+        self
+    }
+    /// Sets [`service_region`](Self::service_region).
+    #[must_use]
+    pub fn with_service_region(
+        mut self,
+        service_region: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.service_region = Some(::std::convert::Into::into(service_region));
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `Session` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(reason))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Session {
     /// `id`.
@@ -5668,43 +10190,175 @@ pub struct Session {
     /// `type`.
     pub r#type: SessionTypes,
     /// `executionStartTime`.
-    #[serde(rename = "executionStartTime")]
+    #[serde(
+        rename = "executionStartTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub execution_start_time: Option<::veeam_runtime::DateTime>,
     /// `executionStopTime`.
-    #[serde(rename = "executionStopTime")]
+    #[serde(
+        rename = "executionStopTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub execution_stop_time: Option<::veeam_runtime::DateTime>,
     /// `executionDuration`.
-    #[serde(rename = "executionDuration")]
+    #[serde(
+        rename = "executionDuration",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub execution_duration: Option<i64>,
     /// `status`.
     pub status: SessionStatuses,
     /// `result`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: Option<SessionResults>,
     /// `reason`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: Option<String>,
     /// `usn`.
     pub usn: i64,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `_embedded`.
-    #[serde(rename = "_embedded")]
+    #[serde(
+        rename = "_embedded",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub embedded: Option<SessionEmbeddedResources>,
 }
+impl Session {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        id: ::veeam_runtime::Uuid,
+        r#type: SessionTypes,
+        status: SessionStatuses,
+        usn: i64,
+    ) -> Self {
+        Self {
+            id,
+            r#type,
+            execution_start_time: None,
+            execution_stop_time: None,
+            execution_duration: None,
+            status,
+            result: None,
+            reason: None,
+            usn,
+            links: None,
+            embedded: None,
+        }
+    }
+    /// Sets [`execution_start_time`](Self::execution_start_time).
+    #[must_use]
+    pub fn with_execution_start_time(
+        mut self,
+        execution_start_time: ::veeam_runtime::DateTime,
+    ) -> Self {
+        self.execution_start_time = Some(execution_start_time);
+        self
+    }
+    /// Sets [`execution_stop_time`](Self::execution_stop_time).
+    #[must_use]
+    pub fn with_execution_stop_time(
+        mut self,
+        execution_stop_time: ::veeam_runtime::DateTime,
+    ) -> Self {
+        self.execution_stop_time = Some(execution_stop_time);
+        self
+    }
+    /// Sets [`execution_duration`](Self::execution_duration).
+    #[must_use]
+    pub fn with_execution_duration(mut self, execution_duration: i64) -> Self {
+        self.execution_duration = Some(execution_duration);
+        self
+    }
+    /// Sets [`result`](Self::result).
+    #[must_use]
+    pub fn with_result(mut self, result: SessionResults) -> Self {
+        self.result = Some(result);
+        self
+    }
+    /// Sets [`reason`](Self::reason).
+    #[must_use]
+    pub fn with_reason(mut self, reason: impl ::std::convert::Into<String>) -> Self {
+        self.reason = Some(::std::convert::Into::into(reason));
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets [`embedded`](Self::embedded).
+    #[must_use]
+    pub fn with_embedded(mut self, embedded: SessionEmbeddedResources) -> Self {
+        self.embedded = Some(embedded);
+        self
+    }
+}
 /// The `SessionEmbeddedResources` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionEmbeddedResources {
     /// `backupJobInfo`.
-    #[serde(rename = "backupJobInfo")]
+    #[serde(
+        rename = "backupJobInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_job_info: Option<Link>,
     /// `restoreJobInfo`.
-    #[serde(rename = "restoreJobInfo")]
+    #[serde(
+        rename = "restoreJobInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub restore_job_info: Option<Link>,
     /// `retentionJobDeletedRestorePoints`.
-    #[serde(rename = "retentionJobDeletedRestorePoints")]
+    #[serde(
+        rename = "retentionJobDeletedRestorePoints",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub retention_job_deleted_restore_points: Option<Link>,
+}
+impl SessionEmbeddedResources {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            backup_job_info: None,
+            restore_job_info: None,
+            retention_job_deleted_restore_points: None,
+        }
+    }
+    /// Sets [`backup_job_info`](Self::backup_job_info).
+    #[must_use]
+    pub fn with_backup_job_info(mut self, backup_job_info: Link) -> Self {
+        self.backup_job_info = Some(backup_job_info);
+        self
+    }
+    /// Sets [`restore_job_info`](Self::restore_job_info).
+    #[must_use]
+    pub fn with_restore_job_info(mut self, restore_job_info: Link) -> Self {
+        self.restore_job_info = Some(restore_job_info);
+        self
+    }
+    /// Sets [`retention_job_deleted_restore_points`](Self::retention_job_deleted_restore_points).
+    #[must_use]
+    pub fn with_retention_job_deleted_restore_points(
+        mut self,
+        retention_job_deleted_restore_points: Link,
+    ) -> Self {
+        self.retention_job_deleted_restore_points = Some(
+            retention_job_deleted_restore_points,
+        );
+        self
+    }
+}
+impl ::std::default::Default for SessionEmbeddedResources {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 /// The `SessionItemsStatuses` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -5746,27 +10400,52 @@ impl From<&str> for SessionItemsStatuses {
 }
 ::veeam_runtime::enum_plumbing!(SessionItemsStatuses);
 /// The `SessionLink` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionLink {
     /// `sessionId`.
     #[serde(rename = "sessionId")]
     pub session_id: ::veeam_runtime::Uuid,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl SessionLink {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(session_id: ::veeam_runtime::Uuid) -> Self {
+        Self { session_id, links: None }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `SessionLog` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionLog {
     /// `sessionId`.
     #[serde(rename = "sessionId")]
     pub session_id: ::veeam_runtime::Uuid,
     /// `log`.
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub log: Option<Vec<LogItem>>,
+}
+impl SessionLog {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(session_id: ::veeam_runtime::Uuid) -> Self {
+        Self { session_id, log: None }
+    }
+    /// Sets [`log`](Self::log).
+    #[must_use]
+    pub fn with_log(mut self, log: Vec<LogItem>) -> Self {
+        self.log = Some(log);
+        self
+    }
 }
 /// The `SessionResults` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -5958,39 +10637,107 @@ impl From<&str> for SessionTypes {
 }
 ::veeam_runtime::enum_plumbing!(SessionTypes);
 /// The `SessionsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionsFilters {
     /// `Offset`.
-    #[serde(rename = "Offset")]
+    #[serde(rename = "Offset", skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit")]
+    #[serde(rename = "Limit", skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `PolicyId`.
-    #[serde(rename = "PolicyId")]
+    #[serde(rename = "PolicyId", skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_id: Option<::veeam_runtime::Uuid>,
     /// `Status`.
-    #[serde(rename = "Status")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Status", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub status: Option<Vec<SessionStatuses>>,
     /// `Types`.
-    #[serde(rename = "Types")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Types", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub types: Option<Vec<SessionTypes>>,
     /// `FromUtc`.
-    #[serde(rename = "FromUtc")]
+    #[serde(rename = "FromUtc", skip_serializing_if = "::std::option::Option::is_none")]
     pub from_utc: Option<::veeam_runtime::DateTime>,
     /// `Usn`.
-    #[serde(rename = "Usn")]
+    #[serde(rename = "Usn", skip_serializing_if = "::std::option::Option::is_none")]
     pub usn: Option<i64>,
     /// `Sort`.
-    #[serde(rename = "Sort")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Sort", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<SessionsSortColumns>>,
 }
+impl SessionsFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            offset: None,
+            limit: None,
+            policy_id: None,
+            status: None,
+            types: None,
+            from_utc: None,
+            usn: None,
+            sort: None,
+        }
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`policy_id`](Self::policy_id).
+    #[must_use]
+    pub fn with_policy_id(mut self, policy_id: ::veeam_runtime::Uuid) -> Self {
+        self.policy_id = Some(policy_id);
+        self
+    }
+    /// Sets [`status`](Self::status).
+    #[must_use]
+    pub fn with_status(mut self, status: Vec<SessionStatuses>) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets [`types`](Self::types).
+    #[must_use]
+    pub fn with_types(mut self, types: Vec<SessionTypes>) -> Self {
+        self.types = Some(types);
+        self
+    }
+    /// Sets [`from_utc`](Self::from_utc).
+    #[must_use]
+    pub fn with_from_utc(mut self, from_utc: ::veeam_runtime::DateTime) -> Self {
+        self.from_utc = Some(from_utc);
+        self
+    }
+    /// Sets [`usn`](Self::usn).
+    #[must_use]
+    pub fn with_usn(mut self, usn: i64) -> Self {
+        self.usn = Some(usn);
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, sort: Vec<SessionsSortColumns>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+}
+impl ::std::default::Default for SessionsFilters {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `SessionsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionsPage {
     /// `totalCount`.
@@ -6000,9 +10747,25 @@ pub struct SessionsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<Session>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl SessionsPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<Session>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
 }
 /// The `SessionsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -6096,8 +10859,7 @@ impl From<&str> for SessionsSortColumns {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_smtp_accounts.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, username), skip(description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StandardAccount {
     /// System ID assigned to the record in the REST API.
@@ -6107,24 +10869,46 @@ pub struct StandardAccount {
     /// User name of the account used to authenticate against the SMTP server.
     pub username: String,
     /// Description of the record.
-    #[serde(serialize_none)]
     pub description: Option<String>,
     /// Methods and operations available for the record, with their URLs.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl StandardAccount {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        id: ::veeam_runtime::Uuid,
+        name: impl ::std::convert::Into<String>,
+        username: impl ::std::convert::Into<String>,
+        description: Option<String>,
+    ) -> Self {
+        Self {
+            id,
+            name: ::std::convert::Into::into(name),
+            username: ::std::convert::Into::into(username),
+            description,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
 }
 /// Body of `POST /accounts/standard`.
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html>
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, description, username, password))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StandardAccountCreateSpec {
     /// Name of the record (at most 255 characters).
     pub name: String,
     /// Description of the record (at most 512 characters).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<String>,
     /// User name of the account used to authenticate against the SMTP server (at most 255 characters).
     pub username: String,
@@ -6132,6 +10916,30 @@ pub struct StandardAccountCreateSpec {
     ///
     /// Sensitive: never shown by `Debug`.
     pub password: String,
+}
+impl StandardAccountCreateSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        username: impl ::std::convert::Into<String>,
+        password: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            name: ::std::convert::Into::into(name),
+            description: None,
+            username: ::std::convert::Into::into(username),
+            password: ::std::convert::Into::into(password),
+        }
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        description: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.description = Some(::std::convert::Into::into(description));
+        self
+    }
 }
 impl ::std::fmt::Debug for StandardAccountCreateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6147,32 +10955,69 @@ impl ::std::fmt::Debug for StandardAccountCreateSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_smtp_account_name.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StandardAccountNameValidationSpec {
     /// Record name to check (at least 1 character).
     pub name: String,
+}
+impl StandardAccountNameValidationSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(name: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            name: ::std::convert::Into::into(name),
+        }
+    }
 }
 /// Body of `PUT /accounts/standard/{standardAccountId}`. A `description` left out is set to `null` on the
 /// server; a `password` left out keeps the stored one.
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_smtp_account.html>
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, description, username, password))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StandardAccountUpdateSpec {
     /// Name of the record.
     pub name: String,
     /// Description of the record; left out, it becomes `null`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<String>,
     /// User name of the account used to authenticate against the SMTP server.
     pub username: String,
     /// New password; left out, the stored password is kept.
     ///
     /// Sensitive: never shown by `Debug`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: Option<String>,
+}
+impl StandardAccountUpdateSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        username: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            name: ::std::convert::Into::into(name),
+            description: None,
+            username: ::std::convert::Into::into(username),
+            password: None,
+        }
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        description: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.description = Some(::std::convert::Into::into(description));
+        self
+    }
+    /// Sets [`password`](Self::password).
+    #[must_use]
+    pub fn with_password(mut self, password: impl ::std::convert::Into<String>) -> Self {
+        self.password = Some(::std::convert::Into::into(password));
+        self
+    }
 }
 impl ::std::fmt::Debug for StandardAccountUpdateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6188,20 +11033,68 @@ impl ::std::fmt::Debug for StandardAccountUpdateSpec {
     }
 }
 /// The `StandardAccountsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(search_pattern))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StandardAccountsFilters {
     /// `searchPattern`.
-    #[serde(rename = "searchPattern")]
+    #[serde(
+        rename = "searchPattern",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search_pattern: Option<String>,
     /// `offset`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<StandardAccountsSortColumns>>,
+}
+impl StandardAccountsFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            search_pattern: None,
+            offset: None,
+            limit: None,
+            sort: None,
+        }
+    }
+    /// Sets [`search_pattern`](Self::search_pattern).
+    #[must_use]
+    pub fn with_search_pattern(
+        mut self,
+        search_pattern: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, sort: Vec<StandardAccountsSortColumns>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+}
+impl ::std::default::Default for StandardAccountsFilters {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 /// The `StandardAccountsGetAllSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -6243,7 +11136,7 @@ impl From<&str> for StandardAccountsGetAllSortItem {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/smtp_accounts.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StandardAccountsPage {
     /// Records on this page.
@@ -6253,9 +11146,25 @@ pub struct StandardAccountsPage {
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// Links of the collection.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl StandardAccountsPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(results: Vec<StandardAccount>, total_count: i32) -> Self {
+        Self {
+            results,
+            total_count,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
 }
 /// Sort orders of the `Sort` query parameter.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -6293,8 +11202,7 @@ impl From<&str> for StandardAccountsSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(StandardAccountsSortColumns);
 /// The `StartFlrResponse` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(url))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StartFlrResponse {
     /// `sessionId`.
@@ -6303,9 +11211,28 @@ pub struct StartFlrResponse {
     /// `url`.
     pub url: String,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl StartFlrResponse {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        session_id: ::veeam_runtime::Uuid,
+        url: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            session_id,
+            url: ::std::convert::Into::into(url),
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
 }
 /// The `SummaryChangesTrends` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -6351,7 +11278,7 @@ impl From<&str> for SummaryChangesTrends {
 }
 ::veeam_runtime::enum_plumbing!(SummaryChangesTrends);
 /// The `SummaryStatistics` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SummaryStatistics {
     /// `alarmsCount`.
@@ -6385,9 +11312,37 @@ pub struct SummaryStatistics {
     #[serde(rename = "repositoriesCountChangesTrend")]
     pub repositories_count_changes_trend: SummaryChangesTrends,
 }
+impl SummaryStatistics {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        alarms_count: i32,
+        alarms_count_changes_trend: SummaryChangesTrends,
+        instances_count: i32,
+        instances_count_changes_trend: SummaryChangesTrends,
+        protected_instances_count: i32,
+        protected_instances_count_changes_trend: SummaryChangesTrends,
+        policies_count: i32,
+        policies_count_changes_trend: SummaryChangesTrends,
+        repositories_count: i32,
+        repositories_count_changes_trend: SummaryChangesTrends,
+    ) -> Self {
+        Self {
+            alarms_count,
+            alarms_count_changes_trend,
+            instances_count,
+            instances_count_changes_trend,
+            protected_instances_count,
+            protected_instances_count_changes_trend,
+            policies_count,
+            policies_count_changes_trend,
+            repositories_count,
+            repositories_count_changes_trend,
+        }
+    }
+}
 /// The `Tag` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(key, value))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Tag {
     /// `id`.
@@ -6397,13 +11352,33 @@ pub struct Tag {
     /// `value`.
     pub value: String,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl Tag {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        id: ::veeam_runtime::Uuid,
+        key: impl ::std::convert::Into<String>,
+        value: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            id,
+            key: ::std::convert::Into::into(key),
+            value: ::std::convert::Into::into(value),
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `TagSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(key, value))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagSpec {
     /// `key`.
@@ -6411,24 +11386,84 @@ pub struct TagSpec {
     /// `value`.
     pub value: String,
 }
+impl TagSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        key: impl ::std::convert::Into<String>,
+        value: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            key: ::std::convert::Into::into(key),
+            value: ::std::convert::Into::into(value),
+        }
+    }
+}
 /// The `TagsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(search_pattern))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagsFilters {
     /// `searchPattern`.
-    #[serde(rename = "searchPattern")]
+    #[serde(
+        rename = "searchPattern",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search_pattern: Option<String>,
     /// `offset`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<TagsSortColumns>>,
 }
+impl TagsFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            search_pattern: None,
+            offset: None,
+            limit: None,
+            sort: None,
+        }
+    }
+    /// Sets [`search_pattern`](Self::search_pattern).
+    #[must_use]
+    pub fn with_search_pattern(
+        mut self,
+        search_pattern: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, sort: Vec<TagsSortColumns>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+}
+impl ::std::default::Default for TagsFilters {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `TagsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagsPage {
     /// `results`.
@@ -6438,9 +11473,25 @@ pub struct TagsPage {
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl TagsPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(results: Vec<Tag>, total_count: i32) -> Self {
+        Self {
+            results,
+            total_count,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
 }
 /// The `TagsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -6513,8 +11564,7 @@ impl From<&str> for TagsSortItem {
 }
 ::veeam_runtime::enum_plumbing!(TagsSortItem);
 /// The `TimeZone` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, display_name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TimeZone {
     /// `name`.
@@ -6523,17 +11573,34 @@ pub struct TimeZone {
     #[serde(rename = "displayName")]
     pub display_name: String,
 }
+impl TimeZone {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        display_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            name: ::std::convert::Into::into(name),
+            display_name: ::std::convert::Into::into(display_name),
+        }
+    }
+}
 /// The `TimeZones` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TimeZones {
     /// `items`.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub items: Vec<TimeZone>,
 }
+impl TimeZones {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(items: Vec<TimeZone>) -> Self {
+        Self { items }
+    }
+}
 /// The `UploadCertificateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(certificate_file, certificate_password))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadCertificateSpec {
     /// The .PFX certificate to upload.
@@ -6545,6 +11612,18 @@ pub struct UploadCertificateSpec {
     #[serde(rename = "certificatePassword")]
     pub certificate_password: String,
 }
+impl UploadCertificateSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        certificate_file: impl ::std::convert::Into<String>,
+        certificate_password: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            certificate_file: ::std::convert::Into::into(certificate_file),
+            certificate_password: ::std::convert::Into::into(certificate_password),
+        }
+    }
+}
 impl ::std::fmt::Debug for UploadCertificateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UploadCertificateSpec")
@@ -6554,17 +11633,23 @@ impl ::std::fmt::Debug for UploadCertificateSpec {
     }
 }
 /// The `UploadLicenseSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(license_file))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadLicenseSpec {
     /// The .lic license to upload.
     #[serde(rename = "licenseFile")]
     pub license_file: String,
 }
+impl UploadLicenseSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(license_file: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            license_file: ::std::convert::Into::into(license_file),
+        }
+    }
+}
 /// The `User` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct User {
     /// `name`.
@@ -6580,13 +11665,35 @@ pub struct User {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_default: bool,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl User {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        description: impl ::std::convert::Into<String>,
+        mfa_enabled: bool,
+        is_default: bool,
+    ) -> Self {
+        Self {
+            name: ::std::convert::Into::into(name),
+            description: ::std::convert::Into::into(description),
+            mfa_enabled,
+            is_default,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `UserCreateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, description, password))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserCreateSpec {
     /// `name`.
@@ -6598,6 +11705,20 @@ pub struct UserCreateSpec {
     /// Sensitive: never shown by `Debug`.
     pub password: String,
 }
+impl UserCreateSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        description: impl ::std::convert::Into<String>,
+        password: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            name: ::std::convert::Into::into(name),
+            description: ::std::convert::Into::into(description),
+            password: ::std::convert::Into::into(password),
+        }
+    }
+}
 impl ::std::fmt::Debug for UserCreateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserCreateSpec")
@@ -6608,16 +11729,22 @@ impl ::std::fmt::Debug for UserCreateSpec {
     }
 }
 /// The `UserDescriptionValidationSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserDescriptionValidationSpec {
     /// `description`.
     pub description: String,
 }
+impl UserDescriptionValidationSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(description: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            description: ::std::convert::Into::into(description),
+        }
+    }
+}
 /// The `UserMfaAccept` schema.
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(code, token))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserMfaAccept {
     /// `code`.
@@ -6626,6 +11753,18 @@ pub struct UserMfaAccept {
     ///
     /// Sensitive: never shown by `Debug`.
     pub token: String,
+}
+impl UserMfaAccept {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        code: impl ::std::convert::Into<String>,
+        token: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            code: ::std::convert::Into::into(code),
+            token: ::std::convert::Into::into(token),
+        }
+    }
 }
 impl ::std::fmt::Debug for UserMfaAccept {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6636,29 +11775,91 @@ impl ::std::fmt::Debug for UserMfaAccept {
     }
 }
 /// The `UserMfaData` schema.
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(user_name, qr_string, secret_key, token))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserMfaData {
     /// `userName`.
-    #[serde(rename = "userName")]
+    #[serde(rename = "userName", skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name: Option<String>,
     /// `qrString`.
-    #[serde(rename = "qrString")]
+    #[serde(rename = "qrString", skip_serializing_if = "::std::option::Option::is_none")]
     pub qr_string: Option<String>,
     /// `secretKey`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "secretKey")]
+    #[serde(
+        rename = "secretKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub secret_key: Option<String>,
     /// `scratchCodes`.
-    #[serde(rename = "scratchCodes")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "scratchCodes",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub scratch_codes: Option<Vec<String>>,
     /// `token`.
     ///
     /// Sensitive: never shown by `Debug`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: Option<String>,
+}
+impl UserMfaData {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            user_name: None,
+            qr_string: None,
+            secret_key: None,
+            scratch_codes: None,
+            token: None,
+        }
+    }
+    /// Sets [`user_name`](Self::user_name).
+    #[must_use]
+    pub fn with_user_name(
+        mut self,
+        user_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.user_name = Some(::std::convert::Into::into(user_name));
+        self
+    }
+    /// Sets [`qr_string`](Self::qr_string).
+    #[must_use]
+    pub fn with_qr_string(
+        mut self,
+        qr_string: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.qr_string = Some(::std::convert::Into::into(qr_string));
+        self
+    }
+    /// Sets [`secret_key`](Self::secret_key).
+    #[must_use]
+    pub fn with_secret_key(
+        mut self,
+        secret_key: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.secret_key = Some(::std::convert::Into::into(secret_key));
+        self
+    }
+    /// Sets [`scratch_codes`](Self::scratch_codes).
+    #[must_use]
+    pub fn with_scratch_codes(mut self, scratch_codes: Vec<String>) -> Self {
+        self.scratch_codes = Some(scratch_codes);
+        self
+    }
+    /// Sets [`token`](Self::token).
+    #[must_use]
+    pub fn with_token(mut self, token: impl ::std::convert::Into<String>) -> Self {
+        self.token = Some(::std::convert::Into::into(token));
+        self
+    }
+}
+impl ::std::default::Default for UserMfaData {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::std::fmt::Debug for UserMfaData {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6675,30 +11876,62 @@ impl ::std::fmt::Debug for UserMfaData {
     }
 }
 /// The `UserMfaSetup` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserMfaSetup {
     /// `recreate`.
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub recreate: Option<bool>,
 }
+impl UserMfaSetup {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { recreate: None }
+    }
+    /// Sets [`recreate`](Self::recreate).
+    #[must_use]
+    pub fn with_recreate(mut self, recreate: bool) -> Self {
+        self.recreate = Some(recreate);
+        self
+    }
+}
+impl ::std::default::Default for UserMfaSetup {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `UserNameValidationSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserNameValidationSpec {
     /// `name`.
     pub name: String,
 }
+impl UserNameValidationSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(name: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            name: ::std::convert::Into::into(name),
+        }
+    }
+}
 /// The `UserPasswordValidationSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(password))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserPasswordValidationSpec {
     /// `password`.
     ///
     /// Sensitive: never shown by `Debug`.
     pub password: String,
+}
+impl UserPasswordValidationSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(password: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            password: ::std::convert::Into::into(password),
+        }
+    }
 }
 impl ::std::fmt::Debug for UserPasswordValidationSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6708,7 +11941,7 @@ impl ::std::fmt::Debug for UserPasswordValidationSpec {
     }
 }
 /// The `UserStatus` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserStatus {
     /// `connectionsCount`.
@@ -6724,22 +11957,81 @@ pub struct UserStatus {
     #[serde(rename = "workerLocationsCount")]
     pub worker_locations_count: i64,
 }
+impl UserStatus {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        connections_count: i64,
+        repository_count: i64,
+        policies_count: i64,
+        worker_locations_count: i64,
+    ) -> Self {
+        Self {
+            connections_count,
+            repository_count,
+            policies_count,
+            worker_locations_count,
+        }
+    }
+}
 /// The `UserUpdateSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(description, password, old_password))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserUpdateSpec {
     /// `description`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<String>,
     /// `password`.
     ///
     /// Sensitive: never shown by `Debug`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: Option<String>,
     /// `oldPassword`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "oldPassword")]
+    #[serde(
+        rename = "oldPassword",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub old_password: Option<String>,
+}
+impl UserUpdateSpec {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            description: None,
+            password: None,
+            old_password: None,
+        }
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        description: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.description = Some(::std::convert::Into::into(description));
+        self
+    }
+    /// Sets [`password`](Self::password).
+    #[must_use]
+    pub fn with_password(mut self, password: impl ::std::convert::Into<String>) -> Self {
+        self.password = Some(::std::convert::Into::into(password));
+        self
+    }
+    /// Sets [`old_password`](Self::old_password).
+    #[must_use]
+    pub fn with_old_password(
+        mut self,
+        old_password: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.old_password = Some(::std::convert::Into::into(old_password));
+        self
+    }
+}
+impl ::std::default::Default for UserUpdateSpec {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::std::fmt::Debug for UserUpdateSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6757,20 +12049,68 @@ impl ::std::fmt::Debug for UserUpdateSpec {
     }
 }
 /// The `UsersFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(search_pattern))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UsersFilters {
     /// `searchPattern`.
-    #[serde(rename = "searchPattern")]
+    #[serde(
+        rename = "searchPattern",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search_pattern: Option<String>,
     /// `offset`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `limit`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `sort`.
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<UsersSortColumns>>,
+}
+impl UsersFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            search_pattern: None,
+            offset: None,
+            limit: None,
+            sort: None,
+        }
+    }
+    /// Sets [`search_pattern`](Self::search_pattern).
+    #[must_use]
+    pub fn with_search_pattern(
+        mut self,
+        search_pattern: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, sort: Vec<UsersSortColumns>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+}
+impl ::std::default::Default for UsersFilters {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 /// The `UsersGetAllSortItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -6841,7 +12181,7 @@ impl From<&str> for UsersGetAllSortItem {
 }
 ::veeam_runtime::enum_plumbing!(UsersGetAllSortItem);
 /// The `UsersPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UsersPage {
     /// `totalCount`.
@@ -6851,9 +12191,25 @@ pub struct UsersPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<User>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl UsersPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<User>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
 }
 /// The `UsersSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -6924,17 +12280,54 @@ impl From<&str> for UsersSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(UsersSortColumns);
 /// A problem found by a validation request. Gap - no response example is published.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(message))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ValidationMessage {
     /// `severity`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub severity: Option<ValidationMessageSeverity>,
     /// `message`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: Option<String>,
     /// `contextId`.
-    #[serde(rename = "contextId")]
+    #[serde(
+        rename = "contextId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub context_id: Option<::veeam_runtime::Uuid>,
+}
+impl ValidationMessage {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            severity: None,
+            message: None,
+            context_id: None,
+        }
+    }
+    /// Sets [`severity`](Self::severity).
+    #[must_use]
+    pub fn with_severity(mut self, severity: ValidationMessageSeverity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
+    /// Sets [`message`](Self::message).
+    #[must_use]
+    pub fn with_message(mut self, message: impl ::std::convert::Into<String>) -> Self {
+        self.message = Some(::std::convert::Into::into(message));
+        self
+    }
+    /// Sets [`context_id`](Self::context_id).
+    #[must_use]
+    pub fn with_context_id(mut self, context_id: ::veeam_runtime::Uuid) -> Self {
+        self.context_id = Some(context_id);
+        self
+    }
+}
+impl ::std::default::Default for ValidationMessage {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 /// Severity of a `ValidationMessage`.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -6972,13 +12365,13 @@ impl From<&str> for ValidationMessageSeverity {
 }
 ::veeam_runtime::enum_plumbing!(ValidationMessageSeverity);
 /// The `VirtualMachine` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, aws_resource_id))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VirtualMachine {
     /// `id`.
     pub id: ::veeam_runtime::Uuid,
     /// `name`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// `awsResourceId`.
     #[serde(rename = "awsResourceId")]
@@ -6987,29 +12380,99 @@ pub struct VirtualMachine {
     #[serde(rename = "protectionStatus")]
     pub protection_status: VirtualMachineProtectionStatuses,
     /// `backupDestinations`.
-    #[serde(rename = "backupDestinations")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "backupDestinations",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_destinations: Option<Vec<BackupDestinations>>,
     /// `location`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location: Option<VirtualMachineLocation>,
     /// `isDeleted`.
-    #[serde(rename = "isDeleted")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "isDeleted",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub is_deleted: Option<bool>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl VirtualMachine {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        id: ::veeam_runtime::Uuid,
+        aws_resource_id: impl ::std::convert::Into<String>,
+        protection_status: VirtualMachineProtectionStatuses,
+    ) -> Self {
+        Self {
+            id,
+            name: None,
+            aws_resource_id: ::std::convert::Into::into(aws_resource_id),
+            protection_status,
+            backup_destinations: None,
+            location: None,
+            is_deleted: None,
+            links: None,
+        }
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`backup_destinations`](Self::backup_destinations).
+    #[must_use]
+    pub fn with_backup_destinations(
+        mut self,
+        backup_destinations: Vec<BackupDestinations>,
+    ) -> Self {
+        self.backup_destinations = Some(backup_destinations);
+        self
+    }
+    /// Sets [`location`](Self::location).
+    #[must_use]
+    pub fn with_location(mut self, location: VirtualMachineLocation) -> Self {
+        self.location = Some(location);
+        self
+    }
+    /// Sets [`is_deleted`](Self::is_deleted).
+    #[must_use]
+    pub fn with_is_deleted(mut self, is_deleted: bool) -> Self {
+        self.is_deleted = Some(is_deleted);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `VirtualMachineLocation` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VirtualMachineLocation {
     /// `name`.
     pub name: String,
     /// `id`.
     pub id: ::veeam_runtime::Uuid,
+}
+impl VirtualMachineLocation {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        id: ::veeam_runtime::Uuid,
+    ) -> Self {
+        Self {
+            name: ::std::convert::Into::into(name),
+            id,
+        }
+    }
 }
 /// The `VirtualMachineProtectionStatuses` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -7047,30 +12510,111 @@ impl From<&str> for VirtualMachineProtectionStatuses {
 }
 ::veeam_runtime::enum_plumbing!(VirtualMachineProtectionStatuses);
 /// The `VirtualMachineRestoreOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(reason, access_key, secret_key))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VirtualMachineRestoreOptions {
     /// `reason`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: Option<String>,
     /// `amazonAccountId`.
-    #[serde(rename = "amazonAccountId")]
+    #[serde(
+        rename = "amazonAccountId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub amazon_account_id: Option<::veeam_runtime::Uuid>,
     /// `accessKey`.
-    #[serde(rename = "accessKey")]
+    #[serde(
+        rename = "accessKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub access_key: Option<String>,
     /// `secretKey`.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "secretKey")]
+    #[serde(
+        rename = "secretKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub secret_key: Option<String>,
     /// `startInstance`.
-    #[serde(rename = "startInstance")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "startInstance",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub start_instance: Option<bool>,
     /// `toAlternative`.
-    #[serde(rename = "toAlternative")]
+    #[serde(
+        rename = "toAlternative",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub to_alternative: Option<VirtualMachineToAlternativeRestoreOptions>,
+}
+impl VirtualMachineRestoreOptions {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            reason: None,
+            amazon_account_id: None,
+            access_key: None,
+            secret_key: None,
+            start_instance: None,
+            to_alternative: None,
+        }
+    }
+    /// Sets [`reason`](Self::reason).
+    #[must_use]
+    pub fn with_reason(mut self, reason: impl ::std::convert::Into<String>) -> Self {
+        self.reason = Some(::std::convert::Into::into(reason));
+        self
+    }
+    /// Sets [`amazon_account_id`](Self::amazon_account_id).
+    #[must_use]
+    pub fn with_amazon_account_id(
+        mut self,
+        amazon_account_id: ::veeam_runtime::Uuid,
+    ) -> Self {
+        self.amazon_account_id = Some(amazon_account_id);
+        self
+    }
+    /// Sets [`access_key`](Self::access_key).
+    #[must_use]
+    pub fn with_access_key(
+        mut self,
+        access_key: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.access_key = Some(::std::convert::Into::into(access_key));
+        self
+    }
+    /// Sets [`secret_key`](Self::secret_key).
+    #[must_use]
+    pub fn with_secret_key(
+        mut self,
+        secret_key: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.secret_key = Some(::std::convert::Into::into(secret_key));
+        self
+    }
+    /// Sets [`start_instance`](Self::start_instance).
+    #[must_use]
+    pub fn with_start_instance(mut self, start_instance: bool) -> Self {
+        self.start_instance = Some(start_instance);
+        self
+    }
+    /// Sets [`to_alternative`](Self::to_alternative).
+    #[must_use]
+    pub fn with_to_alternative(
+        mut self,
+        to_alternative: VirtualMachineToAlternativeRestoreOptions,
+    ) -> Self {
+        self.to_alternative = Some(to_alternative);
+        self
+    }
+}
+impl ::std::default::Default for VirtualMachineRestoreOptions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::std::fmt::Debug for VirtualMachineRestoreOptions {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -7088,34 +12632,106 @@ impl ::std::fmt::Debug for VirtualMachineRestoreOptions {
     }
 }
 /// The `VirtualMachineSnapshotSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(encryption_key))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VirtualMachineSnapshotSpec {
     /// `amazonAccountId`.
     #[serde(rename = "amazonAccountId")]
     pub amazon_account_id: ::veeam_runtime::Uuid,
     /// `targetAmazonAccountIdToCopySnapshots`.
-    #[serde(rename = "targetAmazonAccountIdToCopySnapshots")]
+    #[serde(
+        rename = "targetAmazonAccountIdToCopySnapshots",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub target_amazon_account_id_to_copy_snapshots: Option<::veeam_runtime::Uuid>,
     /// `targetRegionIdToCopySnapshots`.
-    #[serde(rename = "targetRegionIdToCopySnapshots")]
+    #[serde(
+        rename = "targetRegionIdToCopySnapshots",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub target_region_id_to_copy_snapshots: Option<::veeam_runtime::Uuid>,
     /// `encryptionKey`.
-    #[serde(rename = "encryptionKey")]
+    #[serde(
+        rename = "encryptionKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub encryption_key: Option<String>,
     /// `additionalTags`.
-    #[serde(rename = "additionalTags")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "additionalTags",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub additional_tags: Option<Vec<TagSpec>>,
     /// `copyTagsFromVolumeEnabled`.
-    #[serde(rename = "copyTagsFromVolumeEnabled")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "copyTagsFromVolumeEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub copy_tags_from_volume_enabled: Option<bool>,
 }
+impl VirtualMachineSnapshotSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(amazon_account_id: ::veeam_runtime::Uuid) -> Self {
+        Self {
+            amazon_account_id,
+            target_amazon_account_id_to_copy_snapshots: None,
+            target_region_id_to_copy_snapshots: None,
+            encryption_key: None,
+            additional_tags: None,
+            copy_tags_from_volume_enabled: None,
+        }
+    }
+    /// Sets [`target_amazon_account_id_to_copy_snapshots`](Self::target_amazon_account_id_to_copy_snapshots).
+    #[must_use]
+    pub fn with_target_amazon_account_id_to_copy_snapshots(
+        mut self,
+        target_amazon_account_id_to_copy_snapshots: ::veeam_runtime::Uuid,
+    ) -> Self {
+        self.target_amazon_account_id_to_copy_snapshots = Some(
+            target_amazon_account_id_to_copy_snapshots,
+        );
+        self
+    }
+    /// Sets [`target_region_id_to_copy_snapshots`](Self::target_region_id_to_copy_snapshots).
+    #[must_use]
+    pub fn with_target_region_id_to_copy_snapshots(
+        mut self,
+        target_region_id_to_copy_snapshots: ::veeam_runtime::Uuid,
+    ) -> Self {
+        self.target_region_id_to_copy_snapshots = Some(
+            target_region_id_to_copy_snapshots,
+        );
+        self
+    }
+    /// Sets [`encryption_key`](Self::encryption_key).
+    #[must_use]
+    pub fn with_encryption_key(
+        mut self,
+        encryption_key: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.encryption_key = Some(::std::convert::Into::into(encryption_key));
+        self
+    }
+    /// Sets [`additional_tags`](Self::additional_tags).
+    #[must_use]
+    pub fn with_additional_tags(mut self, additional_tags: Vec<TagSpec>) -> Self {
+        self.additional_tags = Some(additional_tags);
+        self
+    }
+    /// Sets [`copy_tags_from_volume_enabled`](Self::copy_tags_from_volume_enabled).
+    #[must_use]
+    pub fn with_copy_tags_from_volume_enabled(
+        mut self,
+        copy_tags_from_volume_enabled: bool,
+    ) -> Self {
+        self.copy_tags_from_volume_enabled = Some(copy_tags_from_volume_enabled);
+        self
+    }
+}
 /// The `VirtualMachineToAlternativeRestoreOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, vm_type, subnet_id, network_security_group_id, encryption_key_id))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VirtualMachineToAlternativeRestoreOptions {
     /// `name`.
@@ -7137,8 +12753,43 @@ pub struct VirtualMachineToAlternativeRestoreOptions {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub preserve_encryption_for_volumes: bool,
     /// `encryptionKeyId`.
-    #[serde(rename = "encryptionKeyId")]
+    #[serde(
+        rename = "encryptionKeyId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub encryption_key_id: Option<String>,
+}
+impl VirtualMachineToAlternativeRestoreOptions {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        region_id: ::veeam_runtime::Uuid,
+        vm_type: impl ::std::convert::Into<String>,
+        subnet_id: impl ::std::convert::Into<String>,
+        network_security_group_id: impl ::std::convert::Into<String>,
+        preserve_encryption_for_volumes: bool,
+    ) -> Self {
+        Self {
+            name: ::std::convert::Into::into(name),
+            region_id,
+            vm_type: ::std::convert::Into::into(vm_type),
+            subnet_id: ::std::convert::Into::into(subnet_id),
+            network_security_group_id: ::std::convert::Into::into(
+                network_security_group_id,
+            ),
+            preserve_encryption_for_volumes,
+            encryption_key_id: None,
+        }
+    }
+    /// Sets [`encryption_key_id`](Self::encryption_key_id).
+    #[must_use]
+    pub fn with_encryption_key_id(
+        mut self,
+        encryption_key_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.encryption_key_id = Some(::std::convert::Into::into(encryption_key_id));
+        self
+    }
 }
 /// The `VirtualMachinesBackupState` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -7227,34 +12878,118 @@ impl From<&str> for VirtualMachinesBuckupDestinationItem {
 }
 ::veeam_runtime::enum_plumbing!(VirtualMachinesBuckupDestinationItem);
 /// The `VirtualMachinesFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(search_pattern))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VirtualMachinesFilters {
     /// `SearchPattern`.
-    #[serde(rename = "SearchPattern")]
+    #[serde(
+        rename = "SearchPattern",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub search_pattern: Option<String>,
     /// `ProtectionStatus`.
-    #[serde(rename = "ProtectionStatus")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "ProtectionStatus",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub protection_status: Option<Vec<VirtualMachineProtectionStatuses>>,
     /// `BackupDestination`.
-    #[serde(rename = "BackupDestination")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "BackupDestination",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_destination: Option<Vec<BackupDestinations>>,
     /// `BackupState`.
-    #[serde(rename = "BackupState")]
+    #[serde(
+        rename = "BackupState",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_state: Option<VirtualMachinesFiltersBackupState>,
     /// `Offset`.
-    #[serde(rename = "Offset")]
+    #[serde(rename = "Offset", skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit")]
+    #[serde(rename = "Limit", skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Sort", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<VirtualMachinesSortColumns>>,
+}
+impl VirtualMachinesFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            search_pattern: None,
+            protection_status: None,
+            backup_destination: None,
+            backup_state: None,
+            offset: None,
+            limit: None,
+            sort: None,
+        }
+    }
+    /// Sets [`search_pattern`](Self::search_pattern).
+    #[must_use]
+    pub fn with_search_pattern(
+        mut self,
+        search_pattern: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+        self
+    }
+    /// Sets [`protection_status`](Self::protection_status).
+    #[must_use]
+    pub fn with_protection_status(
+        mut self,
+        protection_status: Vec<VirtualMachineProtectionStatuses>,
+    ) -> Self {
+        self.protection_status = Some(protection_status);
+        self
+    }
+    /// Sets [`backup_destination`](Self::backup_destination).
+    #[must_use]
+    pub fn with_backup_destination(
+        mut self,
+        backup_destination: Vec<BackupDestinations>,
+    ) -> Self {
+        self.backup_destination = Some(backup_destination);
+        self
+    }
+    /// Sets [`backup_state`](Self::backup_state).
+    #[must_use]
+    pub fn with_backup_state(
+        mut self,
+        backup_state: VirtualMachinesFiltersBackupState,
+    ) -> Self {
+        self.backup_state = Some(backup_state);
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, sort: Vec<VirtualMachinesSortColumns>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+}
+impl ::std::default::Default for VirtualMachinesFilters {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 /// The `VirtualMachinesFiltersBackupState` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -7300,7 +13035,7 @@ impl From<&str> for VirtualMachinesFiltersBackupState {
 }
 ::veeam_runtime::enum_plumbing!(VirtualMachinesFiltersBackupState);
 /// The `VirtualMachinesPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VirtualMachinesPage {
     /// `results`.
@@ -7310,9 +13045,25 @@ pub struct VirtualMachinesPage {
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl VirtualMachinesPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(results: Vec<VirtualMachine>, total_count: i32) -> Self {
+        Self {
+            results,
+            total_count,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
 }
 /// The `VirtualMachinesProtectionStatusItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -7446,8 +13197,7 @@ impl From<&str> for VirtualMachinesSortItem {
 }
 ::veeam_runtime::enum_plumbing!(VirtualMachinesSortItem);
 /// The `VmBackupVolume` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(disk_id, name, device, encryption_key, encryption_key_name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VmBackupVolume {
     /// `diskId`.
@@ -7459,20 +13209,84 @@ pub struct VmBackupVolume {
     #[serde(rename = "backupSizeBytes")]
     pub backup_size_bytes: i64,
     /// `iops`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub iops: Option<i32>,
     /// `name`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// `device`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device: Option<String>,
     /// `encryptionKey`.
-    #[serde(rename = "encryptionKey")]
+    #[serde(
+        rename = "encryptionKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub encryption_key: Option<String>,
     /// `encryptionKeyName`.
-    #[serde(rename = "encryptionKeyName")]
+    #[serde(
+        rename = "encryptionKeyName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub encryption_key_name: Option<String>,
 }
+impl VmBackupVolume {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        disk_id: impl ::std::convert::Into<String>,
+        r#type: Ec2DiskTypes,
+        backup_size_bytes: i64,
+    ) -> Self {
+        Self {
+            disk_id: ::std::convert::Into::into(disk_id),
+            r#type,
+            backup_size_bytes,
+            iops: None,
+            name: None,
+            device: None,
+            encryption_key: None,
+            encryption_key_name: None,
+        }
+    }
+    /// Sets [`iops`](Self::iops).
+    #[must_use]
+    pub fn with_iops(mut self, iops: i32) -> Self {
+        self.iops = Some(iops);
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`device`](Self::device).
+    #[must_use]
+    pub fn with_device(mut self, device: impl ::std::convert::Into<String>) -> Self {
+        self.device = Some(::std::convert::Into::into(device));
+        self
+    }
+    /// Sets [`encryption_key`](Self::encryption_key).
+    #[must_use]
+    pub fn with_encryption_key(
+        mut self,
+        encryption_key: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.encryption_key = Some(::std::convert::Into::into(encryption_key));
+        self
+    }
+    /// Sets [`encryption_key_name`](Self::encryption_key_name).
+    #[must_use]
+    pub fn with_encryption_key_name(
+        mut self,
+        encryption_key_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.encryption_key_name = Some(::std::convert::Into::into(encryption_key_name));
+        self
+    }
+}
 /// The `VmRestorePoint` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VmRestorePoint {
     /// `id`.
@@ -7493,76 +13307,255 @@ pub struct VmRestorePoint {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub volumes: Vec<VmBackupVolume>,
     /// `regionId`.
-    #[serde(rename = "regionId")]
+    #[serde(rename = "regionId", skip_serializing_if = "::std::option::Option::is_none")]
     pub region_id: Option<::veeam_runtime::Uuid>,
     /// `availabilityZoneId`.
-    #[serde(rename = "availabilityZoneId")]
+    #[serde(
+        rename = "availabilityZoneId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub availability_zone_id: Option<::veeam_runtime::Uuid>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
 }
+impl VmRestorePoint {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        id: ::veeam_runtime::Uuid,
+        backup_id: ::veeam_runtime::Uuid,
+        job_type: JobTypes,
+        point_in_time: ::veeam_runtime::DateTime,
+        backup_size_bytes: i64,
+        volumes: Vec<VmBackupVolume>,
+    ) -> Self {
+        Self {
+            id,
+            backup_id,
+            job_type,
+            point_in_time,
+            backup_size_bytes,
+            volumes,
+            region_id: None,
+            availability_zone_id: None,
+            links: None,
+        }
+    }
+    /// Sets [`region_id`](Self::region_id).
+    #[must_use]
+    pub fn with_region_id(mut self, region_id: ::veeam_runtime::Uuid) -> Self {
+        self.region_id = Some(region_id);
+        self
+    }
+    /// Sets [`availability_zone_id`](Self::availability_zone_id).
+    #[must_use]
+    pub fn with_availability_zone_id(
+        mut self,
+        availability_zone_id: ::veeam_runtime::Uuid,
+    ) -> Self {
+        self.availability_zone_id = Some(availability_zone_id);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `VmRestorePointDefaultNetworkSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(
-    into(
-        network_name,
-        network_id,
-        sub_network_name,
-        sub_network_id,
-        security_group_name,
-        security_group_id
-    )
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VmRestorePointDefaultNetworkSettings {
     /// `restorePointId`.
     #[serde(rename = "restorePointId")]
     pub restore_point_id: ::veeam_runtime::Uuid,
     /// `networkName`.
-    #[serde(rename = "networkName")]
+    #[serde(
+        rename = "networkName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub network_name: Option<String>,
     /// `networkId`.
-    #[serde(rename = "networkId")]
+    #[serde(
+        rename = "networkId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub network_id: Option<String>,
     /// `subNetworkName`.
-    #[serde(rename = "subNetworkName")]
+    #[serde(
+        rename = "subNetworkName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub sub_network_name: Option<String>,
     /// `subNetworkId`.
-    #[serde(rename = "subNetworkId")]
+    #[serde(
+        rename = "subNetworkId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub sub_network_id: Option<String>,
     /// `securityGroupName`.
-    #[serde(rename = "securityGroupName")]
+    #[serde(
+        rename = "securityGroupName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub security_group_name: Option<String>,
     /// `securityGroupId`.
-    #[serde(rename = "securityGroupId")]
+    #[serde(
+        rename = "securityGroupId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub security_group_id: Option<String>,
 }
+impl VmRestorePointDefaultNetworkSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(restore_point_id: ::veeam_runtime::Uuid) -> Self {
+        Self {
+            restore_point_id,
+            network_name: None,
+            network_id: None,
+            sub_network_name: None,
+            sub_network_id: None,
+            security_group_name: None,
+            security_group_id: None,
+        }
+    }
+    /// Sets [`network_name`](Self::network_name).
+    #[must_use]
+    pub fn with_network_name(
+        mut self,
+        network_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.network_name = Some(::std::convert::Into::into(network_name));
+        self
+    }
+    /// Sets [`network_id`](Self::network_id).
+    #[must_use]
+    pub fn with_network_id(
+        mut self,
+        network_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.network_id = Some(::std::convert::Into::into(network_id));
+        self
+    }
+    /// Sets [`sub_network_name`](Self::sub_network_name).
+    #[must_use]
+    pub fn with_sub_network_name(
+        mut self,
+        sub_network_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.sub_network_name = Some(::std::convert::Into::into(sub_network_name));
+        self
+    }
+    /// Sets [`sub_network_id`](Self::sub_network_id).
+    #[must_use]
+    pub fn with_sub_network_id(
+        mut self,
+        sub_network_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.sub_network_id = Some(::std::convert::Into::into(sub_network_id));
+        self
+    }
+    /// Sets [`security_group_name`](Self::security_group_name).
+    #[must_use]
+    pub fn with_security_group_name(
+        mut self,
+        security_group_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.security_group_name = Some(::std::convert::Into::into(security_group_name));
+        self
+    }
+    /// Sets [`security_group_id`](Self::security_group_id).
+    #[must_use]
+    pub fn with_security_group_id(
+        mut self,
+        security_group_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.security_group_id = Some(::std::convert::Into::into(security_group_id));
+        self
+    }
+}
 /// The `VmRestorePointsFilters` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VmRestorePointsFilters {
     /// `VirtualMachineId`.
-    #[serde(rename = "VirtualMachineId")]
+    #[serde(
+        rename = "VirtualMachineId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub virtual_machine_id: Option<::veeam_runtime::Uuid>,
     /// `OnlyLatest`.
-    #[serde(rename = "OnlyLatest")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "OnlyLatest",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub only_latest: Option<bool>,
     /// `Offset`.
-    #[serde(rename = "Offset")]
+    #[serde(rename = "Offset", skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: Option<i32>,
     /// `Limit`.
-    #[serde(rename = "Limit")]
+    #[serde(rename = "Limit", skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: Option<i32>,
     /// `Sort`.
-    #[serde(rename = "Sort")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Sort", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub sort: Option<Vec<VmRestorePointsSortColumns>>,
 }
+impl VmRestorePointsFilters {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            virtual_machine_id: None,
+            only_latest: None,
+            offset: None,
+            limit: None,
+            sort: None,
+        }
+    }
+    /// Sets [`virtual_machine_id`](Self::virtual_machine_id).
+    #[must_use]
+    pub fn with_virtual_machine_id(
+        mut self,
+        virtual_machine_id: ::veeam_runtime::Uuid,
+    ) -> Self {
+        self.virtual_machine_id = Some(virtual_machine_id);
+        self
+    }
+    /// Sets [`only_latest`](Self::only_latest).
+    #[must_use]
+    pub fn with_only_latest(mut self, only_latest: bool) -> Self {
+        self.only_latest = Some(only_latest);
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    #[must_use]
+    pub fn with_offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    #[must_use]
+    pub fn with_limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    #[must_use]
+    pub fn with_sort(mut self, sort: Vec<VmRestorePointsSortColumns>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+}
+impl ::std::default::Default for VmRestorePointsFilters {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The `VmRestorePointsPage` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VmRestorePointsPage {
     /// `totalCount`.
@@ -7572,9 +13565,25 @@ pub struct VmRestorePointsPage {
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub results: Vec<VmRestorePoint>,
     /// `_links`.
-    #[serde(rename = "_links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl VmRestorePointsPage {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(total_count: i32, results: Vec<VmRestorePoint>) -> Self {
+        Self {
+            total_count,
+            results,
+            links: None,
+        }
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
 }
 /// The `VmRestorePointsSortColumns` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -7635,7 +13644,7 @@ impl From<&str> for VmRestorePointsSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(VmRestorePointsSortColumns);
 /// The `WeeklyBackupScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WeeklyBackupScheduleSettings {
     /// `retention`.
@@ -7643,8 +13652,14 @@ pub struct WeeklyBackupScheduleSettings {
     /// `schedule`.
     pub schedule: WeeklySchedule,
 }
+impl WeeklyBackupScheduleSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(retention: PeriodRetentionOptions, schedule: WeeklySchedule) -> Self {
+        Self { retention, schedule }
+    }
+}
 /// The `WeeklyReplicaScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WeeklyReplicaScheduleSettings {
     /// `retention`.
@@ -7652,16 +13667,28 @@ pub struct WeeklyReplicaScheduleSettings {
     /// `schedule`.
     pub schedule: WeeklySchedule,
 }
+impl WeeklyReplicaScheduleSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(retention: PointsRetentionOptions, schedule: WeeklySchedule) -> Self {
+        Self { retention, schedule }
+    }
+}
 /// The `WeeklySchedule` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WeeklySchedule {
     /// `days`.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub days: Vec<DaysOfWeek>,
 }
+impl WeeklySchedule {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(days: Vec<DaysOfWeek>) -> Self {
+        Self { days }
+    }
+}
 /// The `WeeklyScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WeeklyScheduleSettings {
     /// `timeLocal`.
@@ -7671,14 +13698,52 @@ pub struct WeeklyScheduleSettings {
     #[serde(rename = "snapshotOptions")]
     pub snapshot_options: WeeklySnapshotScheduleSettings,
     /// `backupOptions`.
-    #[serde(rename = "backupOptions")]
+    #[serde(
+        rename = "backupOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_options: Option<WeeklyBackupScheduleSettings>,
     /// `replicaOptions`.
-    #[serde(rename = "replicaOptions")]
+    #[serde(
+        rename = "replicaOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub replica_options: Option<WeeklyReplicaScheduleSettings>,
 }
+impl WeeklyScheduleSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        time_local: ::veeam_runtime::DateTime,
+        snapshot_options: WeeklySnapshotScheduleSettings,
+    ) -> Self {
+        Self {
+            time_local,
+            snapshot_options,
+            backup_options: None,
+            replica_options: None,
+        }
+    }
+    /// Sets [`backup_options`](Self::backup_options).
+    #[must_use]
+    pub fn with_backup_options(
+        mut self,
+        backup_options: WeeklyBackupScheduleSettings,
+    ) -> Self {
+        self.backup_options = Some(backup_options);
+        self
+    }
+    /// Sets [`replica_options`](Self::replica_options).
+    #[must_use]
+    pub fn with_replica_options(
+        mut self,
+        replica_options: WeeklyReplicaScheduleSettings,
+    ) -> Self {
+        self.replica_options = Some(replica_options);
+        self
+    }
+}
 /// The `WeeklySnapshotScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WeeklySnapshotScheduleSettings {
     /// `retention`.
@@ -7686,14 +13751,26 @@ pub struct WeeklySnapshotScheduleSettings {
     /// `schedule`.
     pub schedule: WeeklySchedule,
 }
+impl WeeklySnapshotScheduleSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(retention: PointsRetentionOptions, schedule: WeeklySchedule) -> Self {
+        Self { retention, schedule }
+    }
+}
 /// The `YearlyRetentionOptions` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct YearlyRetentionOptions {
     /// `count`.
     pub count: i32,
     /// `type`.
     pub r#type: YearlyRetentionOptionsType,
+}
+impl YearlyRetentionOptions {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(count: i32, r#type: YearlyRetentionOptionsType) -> Self {
+        Self { count, r#type }
+    }
 }
 /// The `YearlyRetentionOptionsType` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -7727,7 +13804,7 @@ impl From<&str> for YearlyRetentionOptionsType {
 }
 ::veeam_runtime::enum_plumbing!(YearlyRetentionOptionsType);
 /// The `YearlyScheduleSettings` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct YearlyScheduleSettings {
     /// `timeLocal`.
@@ -7737,13 +13814,49 @@ pub struct YearlyScheduleSettings {
     #[serde(rename = "dayNumberInMonth")]
     pub day_number_in_month: DayNumbersInMonth,
     /// `dayOfWeek`.
-    #[serde(rename = "dayOfWeek")]
+    #[serde(
+        rename = "dayOfWeek",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub day_of_week: Option<DaysOfWeek>,
     /// `dayOfMonth`.
-    #[serde(rename = "dayOfMonth")]
+    #[serde(
+        rename = "dayOfMonth",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub day_of_month: Option<i32>,
     /// `month`.
     pub month: Months,
     /// `retention`.
     pub retention: YearlyRetentionOptions,
+}
+impl YearlyScheduleSettings {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        time_local: ::veeam_runtime::DateTime,
+        day_number_in_month: DayNumbersInMonth,
+        month: Months,
+        retention: YearlyRetentionOptions,
+    ) -> Self {
+        Self {
+            time_local,
+            day_number_in_month,
+            day_of_week: None,
+            day_of_month: None,
+            month,
+            retention,
+        }
+    }
+    /// Sets [`day_of_week`](Self::day_of_week).
+    #[must_use]
+    pub fn with_day_of_week(mut self, day_of_week: DaysOfWeek) -> Self {
+        self.day_of_week = Some(day_of_week);
+        self
+    }
+    /// Sets [`day_of_month`](Self::day_of_month).
+    #[must_use]
+    pub fn with_day_of_month(mut self, day_of_month: i32) -> Self {
+        self.day_of_month = Some(day_of_month);
+        self
+    }
 }

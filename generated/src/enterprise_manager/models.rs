@@ -11,8 +11,6 @@
 // spec: spec/enterprise_manager/sessions.yaml
 
 //! Data types of the Veeam Backup Enterprise Manager REST API.
-#[allow(unused_imports)]
-use ::veeam_runtime as rt;
 /// Kind of Enterprise Manager account.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -70,13 +68,35 @@ impl ::veeam_runtime::xml::XmlScalar for AccountTypeEnumeration {
     }
 }
 /// Storage settings of a backup job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(password_key_id))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AdvancedStorageOptions {
     /// ID of the password the backups are encrypted with.
-    #[serde(rename = "PasswordKeyId")]
+    #[serde(
+        rename = "PasswordKeyId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub password_key_id: Option<String>,
+}
+impl AdvancedStorageOptions {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { password_key_id: None }
+    }
+    /// Sets [`password_key_id`](Self::password_key_id).
+    #[must_use]
+    pub fn with_password_key_id(
+        mut self,
+        password_key_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.password_key_id = Some(::std::convert::Into::into(password_key_id));
+        self
+    }
+}
+impl ::std::default::Default for AdvancedStorageOptions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for AdvancedStorageOptions {
     const XML_NAME: &'static str = "AdvancedStorageOptions";
@@ -122,32 +142,98 @@ impl ::veeam_runtime::xml::ToXml for AdvancedStorageOptions {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backups_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(href, r#type, name, platform, backup_type))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Backup {
     /// `Href`.
-    #[serde(rename = "Href")]
+    #[serde(rename = "Href", skip_serializing_if = "::std::option::Option::is_none")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
     /// Name of the backup.
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// UID of the backup (`urn:veeam:Backup:<uuid>`).
-    #[serde(rename = "UID")]
+    #[serde(rename = "UID", skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `VMware`, `HyperV`, `vCloud`, `CustomPlatform`, ...
-    #[serde(rename = "Platform")]
+    #[serde(rename = "Platform", skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: Option<String>,
     /// Such as `ParentBackup`.
-    #[serde(rename = "BackupType")]
+    #[serde(
+        rename = "BackupType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_type: Option<String>,
+}
+impl Backup {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            href: None,
+            r#type: None,
+            name: None,
+            uid: None,
+            links: None,
+            platform: None,
+            backup_type: None,
+        }
+    }
+    /// Sets [`href`](Self::href).
+    #[must_use]
+    pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
+        self.href = Some(::std::convert::Into::into(href));
+        self
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`uid`](Self::uid).
+    #[must_use]
+    pub fn with_uid(mut self, uid: Uid) -> Self {
+        self.uid = Some(uid);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets [`platform`](Self::platform).
+    #[must_use]
+    pub fn with_platform(mut self, platform: impl ::std::convert::Into<String>) -> Self {
+        self.platform = Some(::std::convert::Into::into(platform));
+        self
+    }
+    /// Sets [`backup_type`](Self::backup_type).
+    #[must_use]
+    pub fn with_backup_type(
+        mut self,
+        backup_type: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.backup_type = Some(::std::convert::Into::into(backup_type));
+        self
+    }
+}
+impl ::std::default::Default for Backup {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl Backup {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -203,8 +289,7 @@ impl ::veeam_runtime::xml::ToXml for Backup {
     }
 }
 /// Copy of a backup copy job (periodic or immediate).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(job_name, job_file_name, description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupCopyJobCloneInfo {
     /// Name of the copy (up to 50 characters).
@@ -217,8 +302,35 @@ pub struct BackupCopyJobCloneInfo {
     #[serde(rename = "RepositoryUid")]
     pub repository_uid: Uid,
     /// `Description`.
-    #[serde(rename = "Description")]
+    #[serde(
+        rename = "Description",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub description: Option<String>,
+}
+impl BackupCopyJobCloneInfo {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        job_name: impl ::std::convert::Into<String>,
+        job_file_name: impl ::std::convert::Into<String>,
+        repository_uid: Uid,
+    ) -> Self {
+        Self {
+            job_name: ::std::convert::Into::into(job_name),
+            job_file_name: ::std::convert::Into::into(job_file_name),
+            repository_uid,
+            description: None,
+        }
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        description: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.description = Some(::std::convert::Into::into(description));
+        self
+    }
 }
 impl ::veeam_runtime::xml::FromXml for BackupCopyJobCloneInfo {
     const XML_NAME: &'static str = "BackupCopyJobCloneInfo";
@@ -252,8 +364,7 @@ impl ::veeam_runtime::xml::ToXml for BackupCopyJobCloneInfo {
     }
 }
 /// Copy of a backup job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(job_name, folder_name, description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupJobCloneInfo {
     /// Name of the copy (up to 50 characters).
@@ -266,8 +377,35 @@ pub struct BackupJobCloneInfo {
     #[serde(rename = "RepositoryUid")]
     pub repository_uid: Uid,
     /// `Description`.
-    #[serde(rename = "Description")]
+    #[serde(
+        rename = "Description",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub description: Option<String>,
+}
+impl BackupJobCloneInfo {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        job_name: impl ::std::convert::Into<String>,
+        folder_name: impl ::std::convert::Into<String>,
+        repository_uid: Uid,
+    ) -> Self {
+        Self {
+            job_name: ::std::convert::Into::into(job_name),
+            folder_name: ::std::convert::Into::into(folder_name),
+            repository_uid,
+            description: None,
+        }
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        description: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.description = Some(::std::convert::Into::into(description));
+        self
+    }
 }
 impl ::veeam_runtime::xml::FromXml for BackupJobCloneInfo {
     const XML_NAME: &'static str = "BackupJobCloneInfo";
@@ -301,25 +439,96 @@ impl ::veeam_runtime::xml::ToXml for BackupJobCloneInfo {
     }
 }
 /// Settings of a backup job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupJobInfo {
     /// VMs and containers the job processes.
-    #[serde(rename = "Includes")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Includes", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub includes: Option<Vec<ObjectInJob>>,
     /// Job-wide guest processing.
-    #[serde(rename = "GuestProcessingOptions")]
+    #[serde(
+        rename = "GuestProcessingOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub guest_processing_options: Option<GuestProcessingOptions>,
     /// `AdvancedStorageOptions`.
-    #[serde(rename = "AdvancedStorageOptions")]
+    #[serde(
+        rename = "AdvancedStorageOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub advanced_storage_options: Option<AdvancedStorageOptions>,
     /// `GfsRetentionPolicy`.
-    #[serde(rename = "GfsRetentionPolicy")]
+    #[serde(
+        rename = "GfsRetentionPolicy",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub gfs_retention_policy: Option<GfsRetentionPolicy>,
     /// `SimpleRetentionPolicy`.
-    #[serde(rename = "SimpleRetentionPolicy")]
+    #[serde(
+        rename = "SimpleRetentionPolicy",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub simple_retention_policy: Option<SimpleRetentionPolicy>,
+}
+impl BackupJobInfo {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            includes: None,
+            guest_processing_options: None,
+            advanced_storage_options: None,
+            gfs_retention_policy: None,
+            simple_retention_policy: None,
+        }
+    }
+    /// Sets [`includes`](Self::includes).
+    #[must_use]
+    pub fn with_includes(mut self, includes: Vec<ObjectInJob>) -> Self {
+        self.includes = Some(includes);
+        self
+    }
+    /// Sets [`guest_processing_options`](Self::guest_processing_options).
+    #[must_use]
+    pub fn with_guest_processing_options(
+        mut self,
+        guest_processing_options: GuestProcessingOptions,
+    ) -> Self {
+        self.guest_processing_options = Some(guest_processing_options);
+        self
+    }
+    /// Sets [`advanced_storage_options`](Self::advanced_storage_options).
+    #[must_use]
+    pub fn with_advanced_storage_options(
+        mut self,
+        advanced_storage_options: AdvancedStorageOptions,
+    ) -> Self {
+        self.advanced_storage_options = Some(advanced_storage_options);
+        self
+    }
+    /// Sets [`gfs_retention_policy`](Self::gfs_retention_policy).
+    #[must_use]
+    pub fn with_gfs_retention_policy(
+        mut self,
+        gfs_retention_policy: GfsRetentionPolicy,
+    ) -> Self {
+        self.gfs_retention_policy = Some(gfs_retention_policy);
+        self
+    }
+    /// Sets [`simple_retention_policy`](Self::simple_retention_policy).
+    #[must_use]
+    pub fn with_simple_retention_policy(
+        mut self,
+        simple_retention_policy: SimpleRetentionPolicy,
+    ) -> Self {
+        self.simple_retention_policy = Some(simple_retention_policy);
+        self
+    }
+}
+impl ::std::default::Default for BackupJobInfo {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for BackupJobInfo {
     const XML_NAME: &'static str = "BackupJobInfo";
@@ -382,54 +591,172 @@ impl ::veeam_runtime::xml::ToXml for BackupJobInfo {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupsessions_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(href, r#type, name, job_name, state))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupJobSession {
     /// `Href`.
-    #[serde(rename = "Href")]
+    #[serde(rename = "Href", skip_serializing_if = "::std::option::Option::is_none")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
     /// Name of the session.
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// UID of the session (`urn:veeam:BackupJobSession:<uuid>`).
-    #[serde(rename = "UID")]
+    #[serde(rename = "UID", skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// UID of the job.
-    #[serde(rename = "JobUid")]
+    #[serde(rename = "JobUid", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_uid: Option<Uid>,
     /// `JobName`.
-    #[serde(rename = "JobName")]
+    #[serde(rename = "JobName", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_name: Option<String>,
     /// `JobType`.
-    #[serde(rename = "JobType")]
+    #[serde(rename = "JobType", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_type: Option<JobType>,
     /// When the session started.
-    #[serde(rename = "CreationTimeUTC")]
+    #[serde(
+        rename = "CreationTimeUTC",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub creation_time_utc: Option<::veeam_runtime::DateTime>,
     /// When it ended.
-    #[serde(rename = "EndTimeUTC")]
+    #[serde(
+        rename = "EndTimeUTC",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub end_time_utc: Option<::veeam_runtime::DateTime>,
     /// `Starting`, `Working`, `Stopping`, `Stopped`, ...
-    #[serde(rename = "State")]
+    #[serde(rename = "State", skip_serializing_if = "::std::option::Option::is_none")]
     pub state: Option<String>,
     /// `Result`.
-    #[serde(rename = "Result")]
+    #[serde(rename = "Result", skip_serializing_if = "::std::option::Option::is_none")]
     pub result: Option<SessionResult>,
     /// Percent done.
-    #[serde(rename = "Progress")]
+    #[serde(rename = "Progress", skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: Option<i32>,
     /// Whether the session retries an earlier one.
-    #[serde(rename = "IsRetry")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(rename = "IsRetry", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub is_retry: Option<bool>,
+}
+impl BackupJobSession {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            href: None,
+            r#type: None,
+            name: None,
+            uid: None,
+            links: None,
+            job_uid: None,
+            job_name: None,
+            job_type: None,
+            creation_time_utc: None,
+            end_time_utc: None,
+            state: None,
+            result: None,
+            progress: None,
+            is_retry: None,
+        }
+    }
+    /// Sets [`href`](Self::href).
+    #[must_use]
+    pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
+        self.href = Some(::std::convert::Into::into(href));
+        self
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`uid`](Self::uid).
+    #[must_use]
+    pub fn with_uid(mut self, uid: Uid) -> Self {
+        self.uid = Some(uid);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets [`job_uid`](Self::job_uid).
+    #[must_use]
+    pub fn with_job_uid(mut self, job_uid: Uid) -> Self {
+        self.job_uid = Some(job_uid);
+        self
+    }
+    /// Sets [`job_name`](Self::job_name).
+    #[must_use]
+    pub fn with_job_name(mut self, job_name: impl ::std::convert::Into<String>) -> Self {
+        self.job_name = Some(::std::convert::Into::into(job_name));
+        self
+    }
+    /// Sets [`job_type`](Self::job_type).
+    #[must_use]
+    pub fn with_job_type(mut self, job_type: JobType) -> Self {
+        self.job_type = Some(job_type);
+        self
+    }
+    /// Sets [`creation_time_utc`](Self::creation_time_utc).
+    #[must_use]
+    pub fn with_creation_time_utc(
+        mut self,
+        creation_time_utc: ::veeam_runtime::DateTime,
+    ) -> Self {
+        self.creation_time_utc = Some(creation_time_utc);
+        self
+    }
+    /// Sets [`end_time_utc`](Self::end_time_utc).
+    #[must_use]
+    pub fn with_end_time_utc(mut self, end_time_utc: ::veeam_runtime::DateTime) -> Self {
+        self.end_time_utc = Some(end_time_utc);
+        self
+    }
+    /// Sets [`state`](Self::state).
+    #[must_use]
+    pub fn with_state(mut self, state: impl ::std::convert::Into<String>) -> Self {
+        self.state = Some(::std::convert::Into::into(state));
+        self
+    }
+    /// Sets [`result`](Self::result).
+    #[must_use]
+    pub fn with_result(mut self, result: SessionResult) -> Self {
+        self.result = Some(result);
+        self
+    }
+    /// Sets [`progress`](Self::progress).
+    #[must_use]
+    pub fn with_progress(mut self, progress: i32) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+    /// Sets [`is_retry`](Self::is_retry).
+    #[must_use]
+    pub fn with_is_retry(mut self, is_retry: bool) -> Self {
+        self.is_retry = Some(is_retry);
+        self
+    }
+}
+impl ::std::default::Default for BackupJobSession {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl BackupJobSession {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -500,14 +827,38 @@ impl ::veeam_runtime::xml::ToXml for BackupJobSession {
 }
 /// Backup job session entities (`GET /backupSessions?format=Entity`). Gap - no example is published; the root element `BackupJobSessions` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct BackupJobSessions {
     /// In XML each is a `BackupJobSession` element, in JSON the list is `BackupJobSessions`.
-    #[serde(rename = "BackupJobSessions", alias = "BackupJobSession")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "BackupJobSessions",
+        alias = "BackupJobSession",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_job_session: Option<Vec<BackupJobSession>>,
+}
+impl BackupJobSessions {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { backup_job_session: None }
+    }
+    /// Sets [`backup_job_session`](Self::backup_job_session).
+    #[must_use]
+    pub fn with_backup_job_session(
+        mut self,
+        backup_job_session: Vec<BackupJobSession>,
+    ) -> Self {
+        self.backup_job_session = Some(backup_job_session);
+        self
+    }
+}
+impl ::std::default::Default for BackupJobSessions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BackupJobSessions {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -584,41 +935,136 @@ impl ::veeam_runtime::xml::ToXml for BackupJobSessions {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(href, r#type, name, description, version, vbr_certificate_thumbprint))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupServer {
     /// `Href`.
-    #[serde(rename = "Href")]
+    #[serde(rename = "Href", skip_serializing_if = "::std::option::Option::is_none")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
     /// Name of the backup server.
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// UID of the backup server.
-    #[serde(rename = "UID")]
+    #[serde(rename = "UID", skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: Option<Uid>,
     /// `Links`.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// Description of the backup server in Enterprise Manager.
-    #[serde(rename = "Description")]
+    #[serde(
+        rename = "Description",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub description: Option<String>,
     /// Port Enterprise Manager collects data on (9392 by default).
-    #[serde(rename = "Port")]
+    #[serde(rename = "Port", skip_serializing_if = "::std::option::Option::is_none")]
     pub port: Option<i32>,
     /// Veeam Backup & Replication version on the server.
-    #[serde(rename = "Version")]
+    #[serde(rename = "Version", skip_serializing_if = "::std::option::Option::is_none")]
     pub version: Option<String>,
     /// Certificate port for servers with Veeam Backup & Replication 12 or later (9405).
-    #[serde(rename = "WcfPort")]
+    #[serde(rename = "WcfPort", skip_serializing_if = "::std::option::Option::is_none")]
     pub wcf_port: Option<i32>,
     /// Certificate thumbprint of the backup server.
-    #[serde(rename = "VbrCertificateThumbprint")]
+    #[serde(
+        rename = "VbrCertificateThumbprint",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub vbr_certificate_thumbprint: Option<String>,
+}
+impl BackupServer {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            href: None,
+            r#type: None,
+            name: None,
+            uid: None,
+            links: None,
+            description: None,
+            port: None,
+            version: None,
+            wcf_port: None,
+            vbr_certificate_thumbprint: None,
+        }
+    }
+    /// Sets [`href`](Self::href).
+    #[must_use]
+    pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
+        self.href = Some(::std::convert::Into::into(href));
+        self
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`uid`](Self::uid).
+    #[must_use]
+    pub fn with_uid(mut self, uid: Uid) -> Self {
+        self.uid = Some(uid);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        description: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.description = Some(::std::convert::Into::into(description));
+        self
+    }
+    /// Sets [`port`](Self::port).
+    #[must_use]
+    pub fn with_port(mut self, port: i32) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`version`](Self::version).
+    #[must_use]
+    pub fn with_version(mut self, version: impl ::std::convert::Into<String>) -> Self {
+        self.version = Some(::std::convert::Into::into(version));
+        self
+    }
+    /// Sets [`wcf_port`](Self::wcf_port).
+    #[must_use]
+    pub fn with_wcf_port(mut self, wcf_port: i32) -> Self {
+        self.wcf_port = Some(wcf_port);
+        self
+    }
+    /// Sets [`vbr_certificate_thumbprint`](Self::vbr_certificate_thumbprint).
+    #[must_use]
+    pub fn with_vbr_certificate_thumbprint(
+        mut self,
+        vbr_certificate_thumbprint: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.vbr_certificate_thumbprint = Some(
+            ::std::convert::Into::into(vbr_certificate_thumbprint),
+        );
+        self
+    }
+}
+impl ::std::default::Default for BackupServer {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl BackupServer {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -688,41 +1134,96 @@ impl ::veeam_runtime::xml::ToXml for BackupServer {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(
-    into(
-        description,
-        dns_name_or_ip_address,
-        username,
-        password,
-        vbr_certificate_thumbprint
-    )
-)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupServerEditSpec {
     /// Description of the backup server.
-    #[serde(rename = "Description")]
+    #[serde(
+        rename = "Description",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub description: Option<String>,
     /// DNS name or IP address of the backup server.
     #[serde(rename = "DnsNameOrIpAddress")]
     pub dns_name_or_ip_address: String,
     /// Port Enterprise Manager uses to talk to the server.
-    #[serde(rename = "Port")]
+    #[serde(rename = "Port", skip_serializing_if = "::std::option::Option::is_none")]
     pub port: Option<i32>,
     /// Account to connect with, as `DOMAIN\USERNAME` or `HOST\USERNAME`.
-    #[serde(rename = "Username")]
+    #[serde(rename = "Username", skip_serializing_if = "::std::option::Option::is_none")]
     pub username: Option<String>,
     /// Password of that account.
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "Password")]
+    #[serde(rename = "Password", skip_serializing_if = "::std::option::Option::is_none")]
     pub password: Option<String>,
     /// Certificate port for Veeam Backup & Replication 12 or later (9405).
-    #[serde(rename = "WcfPort")]
+    #[serde(rename = "WcfPort", skip_serializing_if = "::std::option::Option::is_none")]
     pub wcf_port: Option<i32>,
     /// Certificate thumbprint of the backup server.
-    #[serde(rename = "VbrCertificateThumbprint")]
+    #[serde(
+        rename = "VbrCertificateThumbprint",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub vbr_certificate_thumbprint: Option<String>,
+}
+impl BackupServerEditSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(dns_name_or_ip_address: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            description: None,
+            dns_name_or_ip_address: ::std::convert::Into::into(dns_name_or_ip_address),
+            port: None,
+            username: None,
+            password: None,
+            wcf_port: None,
+            vbr_certificate_thumbprint: None,
+        }
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        description: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.description = Some(::std::convert::Into::into(description));
+        self
+    }
+    /// Sets [`port`](Self::port).
+    #[must_use]
+    pub fn with_port(mut self, port: i32) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Sets [`username`](Self::username).
+    #[must_use]
+    pub fn with_username(mut self, username: impl ::std::convert::Into<String>) -> Self {
+        self.username = Some(::std::convert::Into::into(username));
+        self
+    }
+    /// Sets [`password`](Self::password).
+    #[must_use]
+    pub fn with_password(mut self, password: impl ::std::convert::Into<String>) -> Self {
+        self.password = Some(::std::convert::Into::into(password));
+        self
+    }
+    /// Sets [`wcf_port`](Self::wcf_port).
+    #[must_use]
+    pub fn with_wcf_port(mut self, wcf_port: i32) -> Self {
+        self.wcf_port = Some(wcf_port);
+        self
+    }
+    /// Sets [`vbr_certificate_thumbprint`](Self::vbr_certificate_thumbprint).
+    #[must_use]
+    pub fn with_vbr_certificate_thumbprint(
+        mut self,
+        vbr_certificate_thumbprint: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.vbr_certificate_thumbprint = Some(
+            ::std::convert::Into::into(vbr_certificate_thumbprint),
+        );
+        self
+    }
 }
 impl ::std::fmt::Debug for BackupServerEditSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -789,16 +1290,7 @@ impl ::veeam_runtime::xml::ToXml for BackupServerEditSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html>
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(
-    into(
-        description,
-        dns_name_or_ip_address,
-        username,
-        password,
-        vbr_certificate_thumbprint
-    )
-)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupServerSpec {
     /// Description of the backup server.
@@ -819,11 +1311,51 @@ pub struct BackupServerSpec {
     #[serde(rename = "Password")]
     pub password: String,
     /// Certificate port for Veeam Backup & Replication 12 or later (9405).
-    #[serde(rename = "WcfPort")]
+    #[serde(rename = "WcfPort", skip_serializing_if = "::std::option::Option::is_none")]
     pub wcf_port: Option<i32>,
     /// Certificate thumbprint of the backup server.
-    #[serde(rename = "VbrCertificateThumbprint")]
+    #[serde(
+        rename = "VbrCertificateThumbprint",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub vbr_certificate_thumbprint: Option<String>,
+}
+impl BackupServerSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        description: impl ::std::convert::Into<String>,
+        dns_name_or_ip_address: impl ::std::convert::Into<String>,
+        port: i32,
+        username: impl ::std::convert::Into<String>,
+        password: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            description: ::std::convert::Into::into(description),
+            dns_name_or_ip_address: ::std::convert::Into::into(dns_name_or_ip_address),
+            port,
+            username: ::std::convert::Into::into(username),
+            password: ::std::convert::Into::into(password),
+            wcf_port: None,
+            vbr_certificate_thumbprint: None,
+        }
+    }
+    /// Sets [`wcf_port`](Self::wcf_port).
+    #[must_use]
+    pub fn with_wcf_port(mut self, wcf_port: i32) -> Self {
+        self.wcf_port = Some(wcf_port);
+        self
+    }
+    /// Sets [`vbr_certificate_thumbprint`](Self::vbr_certificate_thumbprint).
+    #[must_use]
+    pub fn with_vbr_certificate_thumbprint(
+        mut self,
+        vbr_certificate_thumbprint: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.vbr_certificate_thumbprint = Some(
+            ::std::convert::Into::into(vbr_certificate_thumbprint),
+        );
+        self
+    }
 }
 impl ::std::fmt::Debug for BackupServerSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -886,14 +1418,35 @@ impl ::veeam_runtime::xml::ToXml for BackupServerSpec {
 }
 /// Backup server entities (`GET /backupServers?format=Entity`). Gap - no example is published; the root
 /// element name `BackupServers` is assumed (it is not checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct BackupServers {
     /// The servers; in XML each is a `BackupServer` element, in JSON the list is `BackupServers`.
-    #[serde(rename = "BackupServers", alias = "BackupServer")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "BackupServers",
+        alias = "BackupServer",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_server: Option<Vec<BackupServer>>,
+}
+impl BackupServers {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { backup_server: None }
+    }
+    /// Sets [`backup_server`](Self::backup_server).
+    #[must_use]
+    pub fn with_backup_server(mut self, backup_server: Vec<BackupServer>) -> Self {
+        self.backup_server = Some(backup_server);
+        self
+    }
+}
+impl ::std::default::Default for BackupServers {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BackupServers {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -965,53 +1518,183 @@ impl ::veeam_runtime::xml::ToXml for BackupServers {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backuptasksessions_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(href, r#type, name, vm_display_name, state, reason))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupTaskSession {
     /// `Href`.
-    #[serde(rename = "Href")]
+    #[serde(rename = "Href", skip_serializing_if = "::std::option::Option::is_none")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
     /// Name of the task session.
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// UID of the task session (`urn:veeam:BackupTaskSession:<uuid>`).
-    #[serde(rename = "UID")]
+    #[serde(rename = "UID", skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: Option<Uid>,
     /// Name of the VM.
-    #[serde(rename = "VmDisplayName")]
+    #[serde(
+        rename = "VmDisplayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub vm_display_name: Option<String>,
     /// Related resources and actions.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// UID of the job session.
-    #[serde(rename = "JobSessionUid")]
+    #[serde(
+        rename = "JobSessionUid",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub job_session_uid: Option<Uid>,
     /// `CreationTimeUTC`.
-    #[serde(rename = "CreationTimeUTC")]
+    #[serde(
+        rename = "CreationTimeUTC",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub creation_time_utc: Option<::veeam_runtime::DateTime>,
     /// `EndTimeUTC`.
-    #[serde(rename = "EndTimeUTC")]
+    #[serde(
+        rename = "EndTimeUTC",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub end_time_utc: Option<::veeam_runtime::DateTime>,
     /// `InProgress`, `Completed`, ...
-    #[serde(rename = "State")]
+    #[serde(rename = "State", skip_serializing_if = "::std::option::Option::is_none")]
     pub state: Option<String>,
     /// `Result`.
-    #[serde(rename = "Result")]
+    #[serde(rename = "Result", skip_serializing_if = "::std::option::Option::is_none")]
     pub result: Option<SessionResult>,
     /// Why it failed or warned (empty otherwise).
-    #[serde(rename = "Reason")]
+    #[serde(rename = "Reason", skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: Option<String>,
     /// Bytes processed.
-    #[serde(rename = "TotalSize")]
+    #[serde(
+        rename = "TotalSize",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub total_size: Option<i64>,
     /// UID of the VM the task processed.
-    #[serde(rename = "VmUid")]
+    #[serde(rename = "VmUid", skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_uid: Option<Uid>,
+}
+impl BackupTaskSession {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            href: None,
+            r#type: None,
+            name: None,
+            uid: None,
+            vm_display_name: None,
+            links: None,
+            job_session_uid: None,
+            creation_time_utc: None,
+            end_time_utc: None,
+            state: None,
+            result: None,
+            reason: None,
+            total_size: None,
+            vm_uid: None,
+        }
+    }
+    /// Sets [`href`](Self::href).
+    #[must_use]
+    pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
+        self.href = Some(::std::convert::Into::into(href));
+        self
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`uid`](Self::uid).
+    #[must_use]
+    pub fn with_uid(mut self, uid: Uid) -> Self {
+        self.uid = Some(uid);
+        self
+    }
+    /// Sets [`vm_display_name`](Self::vm_display_name).
+    #[must_use]
+    pub fn with_vm_display_name(
+        mut self,
+        vm_display_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.vm_display_name = Some(::std::convert::Into::into(vm_display_name));
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets [`job_session_uid`](Self::job_session_uid).
+    #[must_use]
+    pub fn with_job_session_uid(mut self, job_session_uid: Uid) -> Self {
+        self.job_session_uid = Some(job_session_uid);
+        self
+    }
+    /// Sets [`creation_time_utc`](Self::creation_time_utc).
+    #[must_use]
+    pub fn with_creation_time_utc(
+        mut self,
+        creation_time_utc: ::veeam_runtime::DateTime,
+    ) -> Self {
+        self.creation_time_utc = Some(creation_time_utc);
+        self
+    }
+    /// Sets [`end_time_utc`](Self::end_time_utc).
+    #[must_use]
+    pub fn with_end_time_utc(mut self, end_time_utc: ::veeam_runtime::DateTime) -> Self {
+        self.end_time_utc = Some(end_time_utc);
+        self
+    }
+    /// Sets [`state`](Self::state).
+    #[must_use]
+    pub fn with_state(mut self, state: impl ::std::convert::Into<String>) -> Self {
+        self.state = Some(::std::convert::Into::into(state));
+        self
+    }
+    /// Sets [`result`](Self::result).
+    #[must_use]
+    pub fn with_result(mut self, result: SessionResult) -> Self {
+        self.result = Some(result);
+        self
+    }
+    /// Sets [`reason`](Self::reason).
+    #[must_use]
+    pub fn with_reason(mut self, reason: impl ::std::convert::Into<String>) -> Self {
+        self.reason = Some(::std::convert::Into::into(reason));
+        self
+    }
+    /// Sets [`total_size`](Self::total_size).
+    #[must_use]
+    pub fn with_total_size(mut self, total_size: i64) -> Self {
+        self.total_size = Some(total_size);
+        self
+    }
+    /// Sets [`vm_uid`](Self::vm_uid).
+    #[must_use]
+    pub fn with_vm_uid(mut self, vm_uid: Uid) -> Self {
+        self.vm_uid = Some(vm_uid);
+        self
+    }
+}
+impl ::std::default::Default for BackupTaskSession {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl BackupTaskSession {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -1082,14 +1765,38 @@ impl ::veeam_runtime::xml::ToXml for BackupTaskSession {
 }
 /// Backup task session entities (`GET /backupTaskSessions?format=Entity`). Gap - no example is published; the root element `BackupTaskSessions` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct BackupTaskSessions {
     /// In XML each is a `BackupTaskSession` element, in JSON the list is `BackupTaskSessions`.
-    #[serde(rename = "BackupTaskSessions", alias = "BackupTaskSession")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "BackupTaskSessions",
+        alias = "BackupTaskSession",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup_task_session: Option<Vec<BackupTaskSession>>,
+}
+impl BackupTaskSessions {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { backup_task_session: None }
+    }
+    /// Sets [`backup_task_session`](Self::backup_task_session).
+    #[must_use]
+    pub fn with_backup_task_session(
+        mut self,
+        backup_task_session: Vec<BackupTaskSession>,
+    ) -> Self {
+        self.backup_task_session = Some(backup_task_session);
+        self
+    }
+}
+impl ::std::default::Default for BackupTaskSessions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BackupTaskSessions {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1136,17 +1843,46 @@ impl ::veeam_runtime::xml::ToXml for BackupTaskSessions {
     }
 }
 /// Hours of the week the job may run in.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupWindow {
     /// `Enabled`.
-    #[serde(rename = "Enabled")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(rename = "Enabled", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// `TimePeriods`.
-    #[serde(rename = "TimePeriods")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "TimePeriods",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub time_periods: Option<Vec<ScheduleDay>>,
+}
+impl BackupWindow {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            enabled: None,
+            time_periods: None,
+        }
+    }
+    /// Sets [`enabled`](Self::enabled).
+    #[must_use]
+    pub fn with_enabled(mut self, enabled: bool) -> Self {
+        self.enabled = Some(enabled);
+        self
+    }
+    /// Sets [`time_periods`](Self::time_periods).
+    #[must_use]
+    pub fn with_time_periods(mut self, time_periods: Vec<ScheduleDay>) -> Self {
+        self.time_periods = Some(time_periods);
+        self
+    }
+}
+impl ::std::default::Default for BackupWindow {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for BackupWindow {
     const XML_NAME: &'static str = "BackupWindow";
@@ -1175,14 +1911,35 @@ impl ::veeam_runtime::xml::ToXml for BackupWindow {
 }
 /// Backup entities (`GET /backups?format=Entity`). Gap - no example is published; the root element `Backups` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Backups {
     /// In XML each is a `Backup` element, in JSON the list is `Backups`.
-    #[serde(rename = "Backups", alias = "Backup")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "Backups",
+        alias = "Backup",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub backup: Option<Vec<Backup>>,
+}
+impl Backups {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { backup: None }
+    }
+    /// Sets [`backup`](Self::backup).
+    #[must_use]
+    pub fn with_backup(mut self, backup: Vec<Backup>) -> Self {
+        self.backup = Some(backup);
+        self
+    }
+}
+impl ::std::default::Default for Backups {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Backups {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1229,17 +1986,43 @@ impl ::veeam_runtime::xml::ToXml for Backups {
     }
 }
 /// Runs continuously within the hours the schedule allows.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContinuousSchedule {
     /// `Enabled`.
-    #[serde(rename = "Enabled")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(rename = "Enabled", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// `Schedule`.
-    #[serde(rename = "Schedule")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Schedule", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub schedule: Option<Vec<ScheduleDay>>,
+}
+impl ContinuousSchedule {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            enabled: None,
+            schedule: None,
+        }
+    }
+    /// Sets [`enabled`](Self::enabled).
+    #[must_use]
+    pub fn with_enabled(mut self, enabled: bool) -> Self {
+        self.enabled = Some(enabled);
+        self
+    }
+    /// Sets [`schedule`](Self::schedule).
+    #[must_use]
+    pub fn with_schedule(mut self, schedule: Vec<ScheduleDay>) -> Self {
+        self.schedule = Some(schedule);
+        self
+    }
+}
+impl ::std::default::Default for ContinuousSchedule {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for ContinuousSchedule {
     const XML_NAME: &'static str = "ContinuousSchedule";
@@ -1294,8 +2077,7 @@ impl ::veeam_runtime::xml::ToXml for ContinuousSchedule {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_includes.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(hierarchy_obj_ref, hierarchy_obj_name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateObjectInJobSpec {
     /// Reference of the VM or container (from the lookup service).
@@ -1305,8 +2087,33 @@ pub struct CreateObjectInJobSpec {
     #[serde(rename = "HierarchyObjName")]
     pub hierarchy_obj_name: String,
     /// `GuestProcessingOptions`.
-    #[serde(rename = "GuestProcessingOptions")]
+    #[serde(
+        rename = "GuestProcessingOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub guest_processing_options: Option<GuestProcessingOptions>,
+}
+impl CreateObjectInJobSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        hierarchy_obj_ref: impl ::std::convert::Into<String>,
+        hierarchy_obj_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            hierarchy_obj_ref: ::std::convert::Into::into(hierarchy_obj_ref),
+            hierarchy_obj_name: ::std::convert::Into::into(hierarchy_obj_name),
+            guest_processing_options: None,
+        }
+    }
+    /// Sets [`guest_processing_options`](Self::guest_processing_options).
+    #[must_use]
+    pub fn with_guest_processing_options(
+        mut self,
+        guest_processing_options: GuestProcessingOptions,
+    ) -> Self {
+        self.guest_processing_options = Some(guest_processing_options);
+        self
+    }
 }
 impl ::veeam_runtime::xml::FromXml for CreateObjectInJobSpec {
     const XML_NAME: &'static str = "CreateObjectInJobSpec";
@@ -1380,34 +2187,89 @@ impl ::veeam_runtime::xml::ToXml for CreateObjectInJobSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/backup/em_rest/get_backupservers_id_creds.html>
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(href, r#type, username, description, password))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CredentialsInfo {
     /// `Href`.
-    #[serde(rename = "Href")]
+    #[serde(rename = "Href", skip_serializing_if = "::std::option::Option::is_none")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
     /// `Links`.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// ID of the credentials record.
     #[serde(rename = "Id")]
     pub id: ::veeam_runtime::Uuid,
     /// User name.
-    #[serde(rename = "Username")]
+    #[serde(rename = "Username", skip_serializing_if = "::std::option::Option::is_none")]
     pub username: Option<String>,
     /// Description of the record.
-    #[serde(rename = "Description")]
+    #[serde(
+        rename = "Description",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub description: Option<String>,
     /// Password (servers return it empty).
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "Password")]
+    #[serde(rename = "Password", skip_serializing_if = "::std::option::Option::is_none")]
     pub password: Option<String>,
+}
+impl CredentialsInfo {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(id: ::veeam_runtime::Uuid) -> Self {
+        Self {
+            href: None,
+            r#type: None,
+            links: None,
+            id,
+            username: None,
+            description: None,
+            password: None,
+        }
+    }
+    /// Sets [`href`](Self::href).
+    #[must_use]
+    pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
+        self.href = Some(::std::convert::Into::into(href));
+        self
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets [`username`](Self::username).
+    #[must_use]
+    pub fn with_username(mut self, username: impl ::std::convert::Into<String>) -> Self {
+        self.username = Some(::std::convert::Into::into(username));
+        self
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        description: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.description = Some(::std::convert::Into::into(description));
+        self
+    }
+    /// Sets [`password`](Self::password).
+    #[must_use]
+    pub fn with_password(mut self, password: impl ::std::convert::Into<String>) -> Self {
+        self.password = Some(::std::convert::Into::into(password));
+        self
+    }
 }
 impl ::std::fmt::Debug for CredentialsInfo {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1461,14 +2323,38 @@ impl ::veeam_runtime::xml::ToXml for CredentialsInfo {
     }
 }
 /// Credentials records of a backup server.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CredentialsInfoList {
     /// The records; in XML each is a `CredentialsInfo` element, in JSON the list is `CredentialsInfos`.
-    #[serde(rename = "CredentialsInfos", alias = "CredentialsInfo")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "CredentialsInfos",
+        alias = "CredentialsInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub credentials_info: Option<Vec<CredentialsInfo>>,
+}
+impl CredentialsInfoList {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { credentials_info: None }
+    }
+    /// Sets [`credentials_info`](Self::credentials_info).
+    #[must_use]
+    pub fn with_credentials_info(
+        mut self,
+        credentials_info: Vec<CredentialsInfo>,
+    ) -> Self {
+        self.credentials_info = Some(credentials_info);
+        self
+    }
+}
+impl ::std::default::Default for CredentialsInfoList {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CredentialsInfoList {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1515,27 +2401,76 @@ impl ::veeam_runtime::xml::ToXml for CredentialsInfoList {
     }
 }
 /// Runs at a time of day, every day or on chosen days.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(kind, time))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DailySchedule {
     /// `Enabled`.
-    #[serde(rename = "Enabled")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(rename = "Enabled", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// `Everyday`, `WeekDays` or `SelectedDays`.
-    #[serde(rename = "Kind")]
+    #[serde(rename = "Kind", skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: Option<String>,
     /// Days of the week it runs on; in XML a `Days` element each.
-    #[serde(rename = "Days")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Days", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub days: Option<Vec<String>>,
     /// Time of day with its offset, such as `18:00:00.0000000+01:00`.
-    #[serde(rename = "Time")]
+    #[serde(rename = "Time", skip_serializing_if = "::std::option::Option::is_none")]
     pub time: Option<String>,
     /// Offset from UTC in hours.
-    #[serde(rename = "TimeOffsetUtc")]
+    #[serde(
+        rename = "TimeOffsetUtc",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub time_offset_utc: Option<i32>,
+}
+impl DailySchedule {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            enabled: None,
+            kind: None,
+            days: None,
+            time: None,
+            time_offset_utc: None,
+        }
+    }
+    /// Sets [`enabled`](Self::enabled).
+    #[must_use]
+    pub fn with_enabled(mut self, enabled: bool) -> Self {
+        self.enabled = Some(enabled);
+        self
+    }
+    /// Sets [`kind`](Self::kind).
+    #[must_use]
+    pub fn with_kind(mut self, kind: impl ::std::convert::Into<String>) -> Self {
+        self.kind = Some(::std::convert::Into::into(kind));
+        self
+    }
+    /// Sets [`days`](Self::days).
+    #[must_use]
+    pub fn with_days(mut self, days: Vec<String>) -> Self {
+        self.days = Some(days);
+        self
+    }
+    /// Sets [`time`](Self::time).
+    #[must_use]
+    pub fn with_time(mut self, time: impl ::std::convert::Into<String>) -> Self {
+        self.time = Some(::std::convert::Into::into(time));
+        self
+    }
+    /// Sets [`time_offset_utc`](Self::time_offset_utc).
+    #[must_use]
+    pub fn with_time_offset_utc(mut self, time_offset_utc: i32) -> Self {
+        self.time_offset_utc = Some(time_offset_utc);
+        self
+    }
+}
+impl ::std::default::Default for DailySchedule {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for DailySchedule {
     const XML_NAME: &'static str = "DailySchedule";
@@ -1569,17 +2504,48 @@ impl ::veeam_runtime::xml::ToXml for DailySchedule {
     }
 }
 /// Runs after another job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(previous_job_uid))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DaisyChaining {
     /// `Enabled`.
-    #[serde(rename = "Enabled")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(rename = "Enabled", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// UID of the job to run after (empty when none).
-    #[serde(rename = "PreviousJobUid")]
+    #[serde(
+        rename = "PreviousJobUid",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub previous_job_uid: Option<String>,
+}
+impl DaisyChaining {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            enabled: None,
+            previous_job_uid: None,
+        }
+    }
+    /// Sets [`enabled`](Self::enabled).
+    #[must_use]
+    pub fn with_enabled(mut self, enabled: bool) -> Self {
+        self.enabled = Some(enabled);
+        self
+    }
+    /// Sets [`previous_job_uid`](Self::previous_job_uid).
+    #[must_use]
+    pub fn with_previous_job_uid(
+        mut self,
+        previous_job_uid: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.previous_job_uid = Some(::std::convert::Into::into(previous_job_uid));
+        self
+    }
+}
+impl ::std::default::Default for DaisyChaining {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for DaisyChaining {
     const XML_NAME: &'static str = "DaisyChaining";
@@ -1630,46 +2596,140 @@ impl ::veeam_runtime::xml::ToXml for DaisyChaining {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_accounts_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(href, r#type, name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseAccount {
     /// `Href`.
-    #[serde(rename = "Href")]
+    #[serde(rename = "Href", skip_serializing_if = "::std::option::Option::is_none")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
     /// Name of the account, for example `BACKUPSERVER\Operator`.
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// UID of the account.
-    #[serde(rename = "UID")]
+    #[serde(rename = "UID", skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: Option<Uid>,
     /// `Links`.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `AccountType`.
-    #[serde(rename = "AccountType")]
+    #[serde(
+        rename = "AccountType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub account_type: Option<AccountTypeEnumeration>,
     /// The account's roles (an `EnterpriseRoleEntityListType` in the schema).
-    #[serde(rename = "Roles")]
+    #[serde(rename = "Roles", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(
+        default,
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberEnterpriseRoles, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberEnterpriseRoles, _, _>"
     )]
     pub roles: Option<Vec<EnterpriseRole>>,
     /// Whether the account may restore all VMs.
-    #[serde(rename = "AllowRestoreAllVms")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "AllowRestoreAllVms",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub allow_restore_all_vms: Option<bool>,
     /// File-level restore restrictions.
-    #[serde(rename = "FlrSettings")]
+    #[serde(
+        rename = "FlrSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub flr_settings: Option<FileRestoreSettingsInfo>,
     /// SQL restore restrictions.
-    #[serde(rename = "SqlSettings")]
+    #[serde(
+        rename = "SqlSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub sql_settings: Option<SqlRestoreSettingsInfo>,
+}
+impl EnterpriseAccount {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            href: None,
+            r#type: None,
+            name: None,
+            uid: None,
+            links: None,
+            account_type: None,
+            roles: None,
+            allow_restore_all_vms: None,
+            flr_settings: None,
+            sql_settings: None,
+        }
+    }
+    /// Sets [`href`](Self::href).
+    #[must_use]
+    pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
+        self.href = Some(::std::convert::Into::into(href));
+        self
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`uid`](Self::uid).
+    #[must_use]
+    pub fn with_uid(mut self, uid: Uid) -> Self {
+        self.uid = Some(uid);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets [`account_type`](Self::account_type).
+    #[must_use]
+    pub fn with_account_type(mut self, account_type: AccountTypeEnumeration) -> Self {
+        self.account_type = Some(account_type);
+        self
+    }
+    /// Sets [`roles`](Self::roles).
+    #[must_use]
+    pub fn with_roles(mut self, roles: Vec<EnterpriseRole>) -> Self {
+        self.roles = Some(roles);
+        self
+    }
+    /// Sets [`allow_restore_all_vms`](Self::allow_restore_all_vms).
+    #[must_use]
+    pub fn with_allow_restore_all_vms(mut self, allow_restore_all_vms: bool) -> Self {
+        self.allow_restore_all_vms = Some(allow_restore_all_vms);
+        self
+    }
+    /// Sets [`flr_settings`](Self::flr_settings).
+    #[must_use]
+    pub fn with_flr_settings(mut self, flr_settings: FileRestoreSettingsInfo) -> Self {
+        self.flr_settings = Some(flr_settings);
+        self
+    }
+    /// Sets [`sql_settings`](Self::sql_settings).
+    #[must_use]
+    pub fn with_sql_settings(mut self, sql_settings: SqlRestoreSettingsInfo) -> Self {
+        self.sql_settings = Some(sql_settings);
+        self
+    }
+}
+impl ::std::default::Default for EnterpriseAccount {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl EnterpriseAccount {
     /// The ID of the resource this names, read from `UID` (a URN): `None` when none holds a UUID.
@@ -1729,8 +2789,7 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseAccount {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(account_name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseAccountCreateSpec {
     /// Kind of account.
@@ -1751,14 +2810,63 @@ pub struct EnterpriseAccountCreateSpec {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub allow_restore_all_vms: bool,
     /// Restore scope of the account.
-    #[serde(rename = "HierarchyScopeObjects")]
+    #[serde(
+        rename = "HierarchyScopeObjects",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub hierarchy_scope_objects: Option<HierarchyScopeCreateSpec>,
     /// File-level restore restrictions (cannot be edited later).
-    #[serde(rename = "FlrSettings")]
+    #[serde(
+        rename = "FlrSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub flr_settings: Option<FileRestoreSettingsInfo>,
     /// SQL restore restrictions (cannot be edited later).
-    #[serde(rename = "SqlSettings")]
+    #[serde(
+        rename = "SqlSettings",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub sql_settings: Option<SqlRestoreSettingsSpecs>,
+}
+impl EnterpriseAccountCreateSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        account_type: AccountTypeEnumeration,
+        account_name: impl ::std::convert::Into<String>,
+        roles: Vec<EnterpriseAccountInRoleCreateSpec>,
+        allow_restore_all_vms: bool,
+    ) -> Self {
+        Self {
+            account_type,
+            account_name: ::std::convert::Into::into(account_name),
+            roles,
+            allow_restore_all_vms,
+            hierarchy_scope_objects: None,
+            flr_settings: None,
+            sql_settings: None,
+        }
+    }
+    /// Sets [`hierarchy_scope_objects`](Self::hierarchy_scope_objects).
+    #[must_use]
+    pub fn with_hierarchy_scope_objects(
+        mut self,
+        hierarchy_scope_objects: HierarchyScopeCreateSpec,
+    ) -> Self {
+        self.hierarchy_scope_objects = Some(hierarchy_scope_objects);
+        self
+    }
+    /// Sets [`flr_settings`](Self::flr_settings).
+    #[must_use]
+    pub fn with_flr_settings(mut self, flr_settings: FileRestoreSettingsInfo) -> Self {
+        self.flr_settings = Some(flr_settings);
+        self
+    }
+    /// Sets [`sql_settings`](Self::sql_settings).
+    #[must_use]
+    pub fn with_sql_settings(mut self, sql_settings: SqlRestoreSettingsSpecs) -> Self {
+        self.sql_settings = Some(sql_settings);
+        self
+    }
 }
 impl ::veeam_runtime::xml::FromXml for EnterpriseAccountCreateSpec {
     const XML_NAME: &'static str = "EnterpriseAccountCreateSpec";
@@ -1804,12 +2912,18 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseAccountCreateSpec {
     }
 }
 /// A role to assign to a new account.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseAccountInRoleCreateSpec {
     /// UID of the role.
     #[serde(rename = "EnterpriseRoleUid")]
     pub enterprise_role_uid: Uid,
+}
+impl EnterpriseAccountInRoleCreateSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(enterprise_role_uid: Uid) -> Self {
+        Self { enterprise_role_uid }
+    }
 }
 impl ::veeam_runtime::xml::FromXml for EnterpriseAccountInRoleCreateSpec {
     const XML_NAME: &'static str = "EnterpriseAccountInRoleCreateSpec";
@@ -1859,26 +2973,72 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseAccountInRoleCreateSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_security_roles_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(href, r#type, name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseRole {
     /// `Href`.
-    #[serde(rename = "Href")]
+    #[serde(rename = "Href", skip_serializing_if = "::std::option::Option::is_none")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
     /// Name of the role, for example `Portal User`.
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// UID of the role.
-    #[serde(rename = "UID")]
+    #[serde(rename = "UID", skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: Option<Uid>,
     /// `Links`.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl EnterpriseRole {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            href: None,
+            r#type: None,
+            name: None,
+            uid: None,
+            links: None,
+        }
+    }
+    /// Sets [`href`](Self::href).
+    #[must_use]
+    pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
+        self.href = Some(::std::convert::Into::into(href));
+        self
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`uid`](Self::uid).
+    #[must_use]
+    pub fn with_uid(mut self, uid: Uid) -> Self {
+        self.uid = Some(uid);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
+impl ::std::default::Default for EnterpriseRole {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl EnterpriseRole {
     /// The ID of the resource this names, read from `UID` (a URN): `None` when none holds a UUID.
@@ -1938,26 +3098,72 @@ impl ::veeam_runtime::xml::ToXml for EnterpriseRole {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/resource_representations.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(href, r#type, name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EntityRef {
     /// URL of the referenced resource.
-    #[serde(rename = "Href")]
+    #[serde(rename = "Href", skip_serializing_if = "::std::option::Option::is_none")]
     pub href: Option<String>,
     /// Reference type, such as `BackupServerReference`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
     /// Name of the referenced entity.
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// UID of the referenced entity.
-    #[serde(rename = "UID")]
+    #[serde(rename = "UID", skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl EntityRef {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            href: None,
+            r#type: None,
+            name: None,
+            uid: None,
+            links: None,
+        }
+    }
+    /// Sets [`href`](Self::href).
+    #[must_use]
+    pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
+        self.href = Some(::std::convert::Into::into(href));
+        self
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`uid`](Self::uid).
+    #[must_use]
+    pub fn with_uid(mut self, uid: Uid) -> Self {
+        self.uid = Some(uid);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
+impl ::std::default::Default for EntityRef {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl EntityRef {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -2083,14 +3289,31 @@ impl ::veeam_runtime::xml::ToXml for EntityRef {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/representation_collections.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct EntityReferences {
     /// The references; in XML each is a `Ref` element.
-    #[serde(rename = "Refs")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Refs", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub refs: Option<Vec<EntityRef>>,
+}
+impl EntityReferences {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { refs: None }
+    }
+    /// Sets [`refs`](Self::refs).
+    #[must_use]
+    pub fn with_refs(mut self, refs: Vec<EntityRef>) -> Self {
+        self.refs = Some(refs);
+        self
+    }
+}
+impl ::std::default::Default for EntityReferences {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for EntityReferences {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -2142,25 +3365,88 @@ impl ::veeam_runtime::xml::ToXml for EntityReferences {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/http_response_codes.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(message, status, first_chance_exception_message, stack_trace))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Error {
     /// What went wrong.
-    #[serde(rename = "Message")]
+    #[serde(rename = "Message", skip_serializing_if = "::std::option::Option::is_none")]
     pub message: Option<String>,
     /// HTTP status code.
-    #[serde(rename = "StatusCode")]
+    #[serde(
+        rename = "StatusCode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub status_code: Option<i32>,
     /// HTTP status name.
-    #[serde(rename = "Status")]
+    #[serde(rename = "Status", skip_serializing_if = "::std::option::Option::is_none")]
     pub status: Option<String>,
     /// `FirstChanceExceptionMessage`.
-    #[serde(rename = "FirstChanceExceptionMessage")]
+    #[serde(
+        rename = "FirstChanceExceptionMessage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub first_chance_exception_message: Option<String>,
     /// `StackTrace`.
-    #[serde(rename = "StackTrace")]
+    #[serde(
+        rename = "StackTrace",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub stack_trace: Option<String>,
+}
+impl Error {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            status_code: None,
+            status: None,
+            first_chance_exception_message: None,
+            stack_trace: None,
+        }
+    }
+    /// Sets [`message`](Self::message).
+    #[must_use]
+    pub fn with_message(mut self, message: impl ::std::convert::Into<String>) -> Self {
+        self.message = Some(::std::convert::Into::into(message));
+        self
+    }
+    /// Sets [`status_code`](Self::status_code).
+    #[must_use]
+    pub fn with_status_code(mut self, status_code: i32) -> Self {
+        self.status_code = Some(status_code);
+        self
+    }
+    /// Sets [`status`](Self::status).
+    #[must_use]
+    pub fn with_status(mut self, status: impl ::std::convert::Into<String>) -> Self {
+        self.status = Some(::std::convert::Into::into(status));
+        self
+    }
+    /// Sets [`first_chance_exception_message`](Self::first_chance_exception_message).
+    #[must_use]
+    pub fn with_first_chance_exception_message(
+        mut self,
+        first_chance_exception_message: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.first_chance_exception_message = Some(
+            ::std::convert::Into::into(first_chance_exception_message),
+        );
+        self
+    }
+    /// Sets [`stack_trace`](Self::stack_trace).
+    #[must_use]
+    pub fn with_stack_trace(
+        mut self,
+        stack_trace: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.stack_trace = Some(::std::convert::Into::into(stack_trace));
+        self
+    }
+}
+impl ::std::default::Default for Error {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for Error {
     const XML_NAME: &'static str = "Error";
@@ -2210,8 +3496,7 @@ impl ::veeam_runtime::xml::ToXml for Error {
 ///    <FlrExtentionRestrictions>doc,pptx</FlrExtentionRestrictions>
 /// </FlrSettings>
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(flr_extention_restrictions))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FileRestoreSettingsInfo {
     /// Whether only files with the extensions in `FlrExtentionRestrictions` may be restored.
@@ -2219,8 +3504,31 @@ pub struct FileRestoreSettingsInfo {
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub flr_inplace_only: bool,
     /// Permitted filename extensions, comma-separated: `doc,pptx,pdf`.
-    #[serde(rename = "FlrExtentionRestrictions")]
+    #[serde(
+        rename = "FlrExtentionRestrictions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub flr_extention_restrictions: Option<String>,
+}
+impl FileRestoreSettingsInfo {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(flr_inplace_only: bool) -> Self {
+        Self {
+            flr_inplace_only,
+            flr_extention_restrictions: None,
+        }
+    }
+    /// Sets [`flr_extention_restrictions`](Self::flr_extention_restrictions).
+    #[must_use]
+    pub fn with_flr_extention_restrictions(
+        mut self,
+        flr_extention_restrictions: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.flr_extention_restrictions = Some(
+            ::std::convert::Into::into(flr_extention_restrictions),
+        );
+        self
+    }
 }
 impl ::veeam_runtime::xml::FromXml for FileRestoreSettingsInfo {
     const XML_NAME: &'static str = "FileRestoreSettingsInfo";
@@ -2257,20 +3565,64 @@ impl ::veeam_runtime::xml::ToXml for FileRestoreSettingsInfo {
 }
 /// Guest files to include or exclude. The XML example names the lists `IncludeList`/`ExcludeList`, the
 /// JSON example `IncludeLists`/`ExcludeLists`.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FsFileExcludeOptions {
     /// `1` to back up the include list only, `2` for all but the exclude list.
-    #[serde(rename = "BackupScope")]
+    #[serde(
+        rename = "BackupScope",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_scope: Option<i32>,
     /// `IncludeList`.
-    #[serde(rename = "IncludeLists", alias = "IncludeList")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "IncludeLists",
+        alias = "IncludeList",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub include_list: Option<Vec<String>>,
     /// `ExcludeList`.
-    #[serde(rename = "ExcludeLists", alias = "ExcludeList")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "ExcludeLists",
+        alias = "ExcludeList",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub exclude_list: Option<Vec<String>>,
+}
+impl FsFileExcludeOptions {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            backup_scope: None,
+            include_list: None,
+            exclude_list: None,
+        }
+    }
+    /// Sets [`backup_scope`](Self::backup_scope).
+    #[must_use]
+    pub fn with_backup_scope(mut self, backup_scope: i32) -> Self {
+        self.backup_scope = Some(backup_scope);
+        self
+    }
+    /// Sets [`include_list`](Self::include_list).
+    #[must_use]
+    pub fn with_include_list(mut self, include_list: Vec<String>) -> Self {
+        self.include_list = Some(include_list);
+        self
+    }
+    /// Sets [`exclude_list`](Self::exclude_list).
+    #[must_use]
+    pub fn with_exclude_list(mut self, exclude_list: Vec<String>) -> Self {
+        self.exclude_list = Some(exclude_list);
+        self
+    }
+}
+impl ::std::default::Default for FsFileExcludeOptions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for FsFileExcludeOptions {
     const XML_NAME: &'static str = "FsFileExcludeOptions";
@@ -2300,26 +3652,93 @@ impl ::veeam_runtime::xml::ToXml for FsFileExcludeOptions {
     }
 }
 /// One period of a GFS policy; the `Selected*` element matching the period is set.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(selected_day, selected_week, selected_month))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GfsRetentionPeriod {
     /// `Enabled`.
-    #[serde(rename = "Enabled")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(rename = "Enabled", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// How many such backups to keep.
-    #[serde(rename = "RetentionPeriod")]
+    #[serde(
+        rename = "RetentionPeriod",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub retention_period: Option<i32>,
     /// Weekly: the day of the week.
-    #[serde(rename = "SelectedDay")]
+    #[serde(
+        rename = "SelectedDay",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub selected_day: Option<String>,
     /// Monthly: the week of the month.
-    #[serde(rename = "SelectedWeek")]
+    #[serde(
+        rename = "SelectedWeek",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub selected_week: Option<String>,
     /// Yearly: the month.
-    #[serde(rename = "SelectedMonth")]
+    #[serde(
+        rename = "SelectedMonth",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub selected_month: Option<String>,
+}
+impl GfsRetentionPeriod {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            enabled: None,
+            retention_period: None,
+            selected_day: None,
+            selected_week: None,
+            selected_month: None,
+        }
+    }
+    /// Sets [`enabled`](Self::enabled).
+    #[must_use]
+    pub fn with_enabled(mut self, enabled: bool) -> Self {
+        self.enabled = Some(enabled);
+        self
+    }
+    /// Sets [`retention_period`](Self::retention_period).
+    #[must_use]
+    pub fn with_retention_period(mut self, retention_period: i32) -> Self {
+        self.retention_period = Some(retention_period);
+        self
+    }
+    /// Sets [`selected_day`](Self::selected_day).
+    #[must_use]
+    pub fn with_selected_day(
+        mut self,
+        selected_day: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.selected_day = Some(::std::convert::Into::into(selected_day));
+        self
+    }
+    /// Sets [`selected_week`](Self::selected_week).
+    #[must_use]
+    pub fn with_selected_week(
+        mut self,
+        selected_week: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.selected_week = Some(::std::convert::Into::into(selected_week));
+        self
+    }
+    /// Sets [`selected_month`](Self::selected_month).
+    #[must_use]
+    pub fn with_selected_month(
+        mut self,
+        selected_month: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.selected_month = Some(::std::convert::Into::into(selected_month));
+        self
+    }
+}
+impl ::std::default::Default for GfsRetentionPeriod {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for GfsRetentionPeriod {
     const XML_NAME: &'static str = "GfsRetentionPeriod";
@@ -2353,22 +3772,62 @@ impl ::veeam_runtime::xml::ToXml for GfsRetentionPeriod {
     }
 }
 /// Weekly, monthly and yearly full backups kept for archival.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GfsRetentionPolicy {
     /// `Enabled`.
-    #[serde(rename = "Enabled")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(rename = "Enabled", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// `Weekly`.
-    #[serde(rename = "Weekly")]
+    #[serde(rename = "Weekly", skip_serializing_if = "::std::option::Option::is_none")]
     pub weekly: Option<GfsRetentionPeriod>,
     /// `Monthly`.
-    #[serde(rename = "Monthly")]
+    #[serde(rename = "Monthly", skip_serializing_if = "::std::option::Option::is_none")]
     pub monthly: Option<GfsRetentionPeriod>,
     /// `Yearly`.
-    #[serde(rename = "Yearly")]
+    #[serde(rename = "Yearly", skip_serializing_if = "::std::option::Option::is_none")]
     pub yearly: Option<GfsRetentionPeriod>,
+}
+impl GfsRetentionPolicy {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            enabled: None,
+            weekly: None,
+            monthly: None,
+            yearly: None,
+        }
+    }
+    /// Sets [`enabled`](Self::enabled).
+    #[must_use]
+    pub fn with_enabled(mut self, enabled: bool) -> Self {
+        self.enabled = Some(enabled);
+        self
+    }
+    /// Sets [`weekly`](Self::weekly).
+    #[must_use]
+    pub fn with_weekly(mut self, weekly: GfsRetentionPeriod) -> Self {
+        self.weekly = Some(weekly);
+        self
+    }
+    /// Sets [`monthly`](Self::monthly).
+    #[must_use]
+    pub fn with_monthly(mut self, monthly: GfsRetentionPeriod) -> Self {
+        self.monthly = Some(monthly);
+        self
+    }
+    /// Sets [`yearly`](Self::yearly).
+    #[must_use]
+    pub fn with_yearly(mut self, yearly: GfsRetentionPeriod) -> Self {
+        self.yearly = Some(yearly);
+        self
+    }
+}
+impl ::std::default::Default for GfsRetentionPolicy {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for GfsRetentionPolicy {
     const XML_NAME: &'static str = "GfsRetentionPolicy";
@@ -2400,21 +3859,73 @@ impl ::veeam_runtime::xml::ToXml for GfsRetentionPolicy {
     }
 }
 /// File indexing of a guest OS.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(file_system_indexing_mode))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GuestFsIndexingOptions {
     /// `EveryFolders`, `SpecifiedFolders` or `ExceptSpecifiedFolders`.
-    #[serde(rename = "FileSystemIndexingMode")]
+    #[serde(
+        rename = "FileSystemIndexingMode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub file_system_indexing_mode: Option<String>,
     /// `IncludedIndexingFolders`.
-    #[serde(rename = "IncludedIndexingFolders")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "IncludedIndexingFolders",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub included_indexing_folders: Option<Vec<String>>,
     /// `ExcludedIndexingFolders`.
-    #[serde(rename = "ExcludedIndexingFolders")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "ExcludedIndexingFolders",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub excluded_indexing_folders: Option<Vec<String>>,
+}
+impl GuestFsIndexingOptions {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            file_system_indexing_mode: None,
+            included_indexing_folders: None,
+            excluded_indexing_folders: None,
+        }
+    }
+    /// Sets [`file_system_indexing_mode`](Self::file_system_indexing_mode).
+    #[must_use]
+    pub fn with_file_system_indexing_mode(
+        mut self,
+        file_system_indexing_mode: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.file_system_indexing_mode = Some(
+            ::std::convert::Into::into(file_system_indexing_mode),
+        );
+        self
+    }
+    /// Sets [`included_indexing_folders`](Self::included_indexing_folders).
+    #[must_use]
+    pub fn with_included_indexing_folders(
+        mut self,
+        included_indexing_folders: Vec<String>,
+    ) -> Self {
+        self.included_indexing_folders = Some(included_indexing_folders);
+        self
+    }
+    /// Sets [`excluded_indexing_folders`](Self::excluded_indexing_folders).
+    #[must_use]
+    pub fn with_excluded_indexing_folders(
+        mut self,
+        excluded_indexing_folders: Vec<String>,
+    ) -> Self {
+        self.excluded_indexing_folders = Some(excluded_indexing_folders);
+        self
+    }
+}
+impl ::std::default::Default for GuestFsIndexingOptions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for GuestFsIndexingOptions {
     const XML_NAME: &'static str = "GuestFsIndexingOptions";
@@ -2463,59 +3974,239 @@ impl ::veeam_runtime::xml::ToXml for GuestFsIndexingOptions {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_includes.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(
-    into(
-        app_aware_processing_mode,
-        file_system_indexing_mode,
-        credentials_id,
-        windows_credentials_id,
-        linux_credentials_id
-    )
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GuestProcessingOptions {
     /// Older flat form of `VssSnapshotOptions.VssSnapshotMode`.
-    #[serde(rename = "AppAwareProcessingMode")]
+    #[serde(
+        rename = "AppAwareProcessingMode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub app_aware_processing_mode: Option<String>,
     /// Older flat form of the indexing mode.
-    #[serde(rename = "FileSystemIndexingMode")]
+    #[serde(
+        rename = "FileSystemIndexingMode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub file_system_indexing_mode: Option<String>,
     /// Older flat form: folders to index.
-    #[serde(rename = "IncludedIndexingFolders")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "IncludedIndexingFolders",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub included_indexing_folders: Option<Vec<String>>,
     /// Older flat form: folders not to index.
-    #[serde(rename = "ExcludedIndexingFolders")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "ExcludedIndexingFolders",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub excluded_indexing_folders: Option<Vec<String>>,
     /// Older flat form of the guest credentials.
-    #[serde(rename = "CredentialsId")]
+    #[serde(
+        rename = "CredentialsId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub credentials_id: Option<String>,
     /// `VssSnapshotOptions`.
-    #[serde(rename = "VssSnapshotOptions")]
+    #[serde(
+        rename = "VssSnapshotOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub vss_snapshot_options: Option<VssSnapshotOptions>,
     /// `WindowsGuestFSIndexingOptions`.
-    #[serde(rename = "WindowsGuestFSIndexingOptions")]
+    #[serde(
+        rename = "WindowsGuestFSIndexingOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub windows_guest_fs_indexing_options: Option<GuestFsIndexingOptions>,
     /// `LinuxGuestFSIndexingOptions`.
-    #[serde(rename = "LinuxGuestFSIndexingOptions")]
+    #[serde(
+        rename = "LinuxGuestFSIndexingOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub linux_guest_fs_indexing_options: Option<GuestFsIndexingOptions>,
     /// `SqlBackupOptions`.
-    #[serde(rename = "SqlBackupOptions")]
+    #[serde(
+        rename = "SqlBackupOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub sql_backup_options: Option<SqlBackupOptions>,
     /// Guest credentials for Microsoft Windows (empty when none).
-    #[serde(rename = "WindowsCredentialsId")]
+    #[serde(
+        rename = "WindowsCredentialsId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub windows_credentials_id: Option<String>,
     /// Guest credentials for Linux (empty when none).
-    #[serde(rename = "LinuxCredentialsId")]
+    #[serde(
+        rename = "LinuxCredentialsId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub linux_credentials_id: Option<String>,
     /// `FSFileExcludeOptions`.
-    #[serde(rename = "FsFileExcludeOptions")]
+    #[serde(
+        rename = "FsFileExcludeOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub fs_file_exclude_options: Option<FsFileExcludeOptions>,
     /// `OracleBackupOptions`.
-    #[serde(rename = "OracleBackupOptions")]
+    #[serde(
+        rename = "OracleBackupOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub oracle_backup_options: Option<OracleBackupOptions>,
+}
+impl GuestProcessingOptions {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            app_aware_processing_mode: None,
+            file_system_indexing_mode: None,
+            included_indexing_folders: None,
+            excluded_indexing_folders: None,
+            credentials_id: None,
+            vss_snapshot_options: None,
+            windows_guest_fs_indexing_options: None,
+            linux_guest_fs_indexing_options: None,
+            sql_backup_options: None,
+            windows_credentials_id: None,
+            linux_credentials_id: None,
+            fs_file_exclude_options: None,
+            oracle_backup_options: None,
+        }
+    }
+    /// Sets [`app_aware_processing_mode`](Self::app_aware_processing_mode).
+    #[must_use]
+    pub fn with_app_aware_processing_mode(
+        mut self,
+        app_aware_processing_mode: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.app_aware_processing_mode = Some(
+            ::std::convert::Into::into(app_aware_processing_mode),
+        );
+        self
+    }
+    /// Sets [`file_system_indexing_mode`](Self::file_system_indexing_mode).
+    #[must_use]
+    pub fn with_file_system_indexing_mode(
+        mut self,
+        file_system_indexing_mode: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.file_system_indexing_mode = Some(
+            ::std::convert::Into::into(file_system_indexing_mode),
+        );
+        self
+    }
+    /// Sets [`included_indexing_folders`](Self::included_indexing_folders).
+    #[must_use]
+    pub fn with_included_indexing_folders(
+        mut self,
+        included_indexing_folders: Vec<String>,
+    ) -> Self {
+        self.included_indexing_folders = Some(included_indexing_folders);
+        self
+    }
+    /// Sets [`excluded_indexing_folders`](Self::excluded_indexing_folders).
+    #[must_use]
+    pub fn with_excluded_indexing_folders(
+        mut self,
+        excluded_indexing_folders: Vec<String>,
+    ) -> Self {
+        self.excluded_indexing_folders = Some(excluded_indexing_folders);
+        self
+    }
+    /// Sets [`credentials_id`](Self::credentials_id).
+    #[must_use]
+    pub fn with_credentials_id(
+        mut self,
+        credentials_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.credentials_id = Some(::std::convert::Into::into(credentials_id));
+        self
+    }
+    /// Sets [`vss_snapshot_options`](Self::vss_snapshot_options).
+    #[must_use]
+    pub fn with_vss_snapshot_options(
+        mut self,
+        vss_snapshot_options: VssSnapshotOptions,
+    ) -> Self {
+        self.vss_snapshot_options = Some(vss_snapshot_options);
+        self
+    }
+    /// Sets [`windows_guest_fs_indexing_options`](Self::windows_guest_fs_indexing_options).
+    #[must_use]
+    pub fn with_windows_guest_fs_indexing_options(
+        mut self,
+        windows_guest_fs_indexing_options: GuestFsIndexingOptions,
+    ) -> Self {
+        self.windows_guest_fs_indexing_options = Some(windows_guest_fs_indexing_options);
+        self
+    }
+    /// Sets [`linux_guest_fs_indexing_options`](Self::linux_guest_fs_indexing_options).
+    #[must_use]
+    pub fn with_linux_guest_fs_indexing_options(
+        mut self,
+        linux_guest_fs_indexing_options: GuestFsIndexingOptions,
+    ) -> Self {
+        self.linux_guest_fs_indexing_options = Some(linux_guest_fs_indexing_options);
+        self
+    }
+    /// Sets [`sql_backup_options`](Self::sql_backup_options).
+    #[must_use]
+    pub fn with_sql_backup_options(
+        mut self,
+        sql_backup_options: SqlBackupOptions,
+    ) -> Self {
+        self.sql_backup_options = Some(sql_backup_options);
+        self
+    }
+    /// Sets [`windows_credentials_id`](Self::windows_credentials_id).
+    #[must_use]
+    pub fn with_windows_credentials_id(
+        mut self,
+        windows_credentials_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.windows_credentials_id = Some(
+            ::std::convert::Into::into(windows_credentials_id),
+        );
+        self
+    }
+    /// Sets [`linux_credentials_id`](Self::linux_credentials_id).
+    #[must_use]
+    pub fn with_linux_credentials_id(
+        mut self,
+        linux_credentials_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.linux_credentials_id = Some(
+            ::std::convert::Into::into(linux_credentials_id),
+        );
+        self
+    }
+    /// Sets [`fs_file_exclude_options`](Self::fs_file_exclude_options).
+    #[must_use]
+    pub fn with_fs_file_exclude_options(
+        mut self,
+        fs_file_exclude_options: FsFileExcludeOptions,
+    ) -> Self {
+        self.fs_file_exclude_options = Some(fs_file_exclude_options);
+        self
+    }
+    /// Sets [`oracle_backup_options`](Self::oracle_backup_options).
+    #[must_use]
+    pub fn with_oracle_backup_options(
+        mut self,
+        oracle_backup_options: OracleBackupOptions,
+    ) -> Self {
+        self.oracle_backup_options = Some(oracle_backup_options);
+        self
+    }
+}
+impl ::std::default::Default for GuestProcessingOptions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for GuestProcessingOptions {
     const XML_NAME: &'static str = "GuestProcessingOptions";
@@ -2603,13 +4294,37 @@ impl ::veeam_runtime::xml::ToXml for GuestProcessingOptions {
 ///  </HierarchyScopeItem>
 /// </HierarchyScopeObjects>
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct HierarchyScopeCreateSpec {
     /// Objects of the virtual infrastructure the account may restore.
-    #[serde(rename = "HierarchyScopeItems", alias = "HierarchyScopeItem")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_one_or_many")]
+    #[serde(
+        rename = "HierarchyScopeItems",
+        alias = "HierarchyScopeItem",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_one_or_many")]
     pub hierarchy_scope_item: Option<Vec<HierarchyScopeCreateSpecItem>>,
+}
+impl HierarchyScopeCreateSpec {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { hierarchy_scope_item: None }
+    }
+    /// Sets [`hierarchy_scope_item`](Self::hierarchy_scope_item).
+    #[must_use]
+    pub fn with_hierarchy_scope_item(
+        mut self,
+        hierarchy_scope_item: Vec<HierarchyScopeCreateSpecItem>,
+    ) -> Self {
+        self.hierarchy_scope_item = Some(hierarchy_scope_item);
+        self
+    }
+}
+impl ::std::default::Default for HierarchyScopeCreateSpec {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for HierarchyScopeCreateSpec {
     const XML_NAME: &'static str = "HierarchyScopeCreateSpec";
@@ -2635,16 +4350,53 @@ impl ::veeam_runtime::xml::ToXml for HierarchyScopeCreateSpec {
     }
 }
 /// An object of the restore scope.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(hierarchy_obj_ref, object_name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct HierarchyScopeCreateSpecItem {
     /// Reference to the object, for example `urn:VMware:Vm:<id>.vm-7870` (XSD `HierarchyObjRefType`).
-    #[serde(rename = "HierarchyObjRef")]
+    #[serde(
+        rename = "HierarchyObjRef",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub hierarchy_obj_ref: Option<String>,
     /// Name of the object, for example `VM01`.
-    #[serde(rename = "ObjectName")]
+    #[serde(
+        rename = "ObjectName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub object_name: Option<String>,
+}
+impl HierarchyScopeCreateSpecItem {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            hierarchy_obj_ref: None,
+            object_name: None,
+        }
+    }
+    /// Sets [`hierarchy_obj_ref`](Self::hierarchy_obj_ref).
+    #[must_use]
+    pub fn with_hierarchy_obj_ref(
+        mut self,
+        hierarchy_obj_ref: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.hierarchy_obj_ref = Some(::std::convert::Into::into(hierarchy_obj_ref));
+        self
+    }
+    /// Sets [`object_name`](Self::object_name).
+    #[must_use]
+    pub fn with_object_name(
+        mut self,
+        object_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.object_name = Some(::std::convert::Into::into(object_name));
+        self
+    }
+}
+impl ::std::default::Default for HierarchyScopeCreateSpecItem {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for HierarchyScopeCreateSpecItem {
     const XML_NAME: &'static str = "HierarchyScopeCreateSpecItem";
@@ -2672,21 +4424,72 @@ impl ::veeam_runtime::xml::ToXml for HierarchyScopeCreateSpecItem {
     }
 }
 /// What an immediate backup copy job copies.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImmediateBackupCopyJobInfo {
     /// Jobs whose backups are copied.
-    #[serde(rename = "LinkedJobIncludes")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "LinkedJobIncludes",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub linked_job_includes: Option<Vec<LinkedJobObject>>,
     /// Backups copied.
-    #[serde(rename = "LinkedBackupIncludes")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "LinkedBackupIncludes",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub linked_backup_includes: Option<Vec<LinkedBackupObject>>,
     /// Repositories whose backups are copied.
-    #[serde(rename = "LinkedBackupRepositoryIncludes")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "LinkedBackupRepositoryIncludes",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub linked_backup_repository_includes: Option<Vec<LinkedBackupRepository>>,
+}
+impl ImmediateBackupCopyJobInfo {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            linked_job_includes: None,
+            linked_backup_includes: None,
+            linked_backup_repository_includes: None,
+        }
+    }
+    /// Sets [`linked_job_includes`](Self::linked_job_includes).
+    #[must_use]
+    pub fn with_linked_job_includes(
+        mut self,
+        linked_job_includes: Vec<LinkedJobObject>,
+    ) -> Self {
+        self.linked_job_includes = Some(linked_job_includes);
+        self
+    }
+    /// Sets [`linked_backup_includes`](Self::linked_backup_includes).
+    #[must_use]
+    pub fn with_linked_backup_includes(
+        mut self,
+        linked_backup_includes: Vec<LinkedBackupObject>,
+    ) -> Self {
+        self.linked_backup_includes = Some(linked_backup_includes);
+        self
+    }
+    /// Sets [`linked_backup_repository_includes`](Self::linked_backup_repository_includes).
+    #[must_use]
+    pub fn with_linked_backup_repository_includes(
+        mut self,
+        linked_backup_repository_includes: Vec<LinkedBackupRepository>,
+    ) -> Self {
+        self.linked_backup_repository_includes = Some(linked_backup_repository_includes);
+        self
+    }
+}
+impl ::std::default::Default for ImmediateBackupCopyJobInfo {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for ImmediateBackupCopyJobInfo {
     const XML_NAME: &'static str = "ImmediateBackupCopyJobInfo";
@@ -2737,12 +4540,35 @@ impl ::veeam_runtime::xml::ToXml for ImmediateBackupCopyJobInfo {
     }
 }
 /// Schedule of an immediate backup copy job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImmediateCopyModeOptions {
     /// `OptionsContinuous`.
-    #[serde(rename = "OptionsContinuous")]
+    #[serde(
+        rename = "OptionsContinuous",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub options_continuous: Option<ContinuousSchedule>,
+}
+impl ImmediateCopyModeOptions {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { options_continuous: None }
+    }
+    /// Sets [`options_continuous`](Self::options_continuous).
+    #[must_use]
+    pub fn with_options_continuous(
+        mut self,
+        options_continuous: ContinuousSchedule,
+    ) -> Self {
+        self.options_continuous = Some(options_continuous);
+        self
+    }
+}
+impl ::std::default::Default for ImmediateCopyModeOptions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for ImmediateCopyModeOptions {
     const XML_NAME: &'static str = "ImmediateCopyModeOptions";
@@ -2980,52 +4806,172 @@ impl ::veeam_runtime::xml::ToXml for ImmediateCopyModeOptions {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(href, r#type, name, platform, description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Job {
     /// `Href`.
-    #[serde(rename = "Href")]
+    #[serde(rename = "Href", skip_serializing_if = "::std::option::Option::is_none")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
     /// Name of the job.
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// UID of the job (`urn:veeam:Job:<uuid>`).
-    #[serde(rename = "UID")]
+    #[serde(rename = "UID", skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: Option<Uid>,
     /// Related resources and the actions the job allows.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// Kind of job.
-    #[serde(rename = "JobType")]
+    #[serde(rename = "JobType", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_type: Option<JobType>,
     /// Platform the job is for: `VMware`, `HyperV`, `vCloud`, `CustomPlatform`, ...
-    #[serde(rename = "Platform")]
+    #[serde(rename = "Platform", skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: Option<String>,
     /// Description given when the job was created.
-    #[serde(rename = "Description")]
+    #[serde(
+        rename = "Description",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub description: Option<String>,
     /// Whether scheduling options are set.
-    #[serde(rename = "ScheduleConfigured")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "ScheduleConfigured",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub schedule_configured: Option<bool>,
     /// Whether the schedule is enabled.
-    #[serde(rename = "ScheduleEnabled")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "ScheduleEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub schedule_enabled: Option<bool>,
     /// Next run (UTC), for scheduled jobs.
-    #[serde(rename = "NextRun")]
+    #[serde(rename = "NextRun", skip_serializing_if = "::std::option::Option::is_none")]
     pub next_run: Option<::veeam_runtime::DateTime>,
     /// When the job runs.
-    #[serde(rename = "JobScheduleOptions")]
+    #[serde(
+        rename = "JobScheduleOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub job_schedule_options: Option<JobScheduleOptions>,
     /// Settings of the job's kind.
-    #[serde(rename = "JobInfo")]
+    #[serde(rename = "JobInfo", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_info: Option<JobInfo>,
+}
+impl Job {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            href: None,
+            r#type: None,
+            name: None,
+            uid: None,
+            links: None,
+            job_type: None,
+            platform: None,
+            description: None,
+            schedule_configured: None,
+            schedule_enabled: None,
+            next_run: None,
+            job_schedule_options: None,
+            job_info: None,
+        }
+    }
+    /// Sets [`href`](Self::href).
+    #[must_use]
+    pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
+        self.href = Some(::std::convert::Into::into(href));
+        self
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`uid`](Self::uid).
+    #[must_use]
+    pub fn with_uid(mut self, uid: Uid) -> Self {
+        self.uid = Some(uid);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets [`job_type`](Self::job_type).
+    #[must_use]
+    pub fn with_job_type(mut self, job_type: JobType) -> Self {
+        self.job_type = Some(job_type);
+        self
+    }
+    /// Sets [`platform`](Self::platform).
+    #[must_use]
+    pub fn with_platform(mut self, platform: impl ::std::convert::Into<String>) -> Self {
+        self.platform = Some(::std::convert::Into::into(platform));
+        self
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        description: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.description = Some(::std::convert::Into::into(description));
+        self
+    }
+    /// Sets [`schedule_configured`](Self::schedule_configured).
+    #[must_use]
+    pub fn with_schedule_configured(mut self, schedule_configured: bool) -> Self {
+        self.schedule_configured = Some(schedule_configured);
+        self
+    }
+    /// Sets [`schedule_enabled`](Self::schedule_enabled).
+    #[must_use]
+    pub fn with_schedule_enabled(mut self, schedule_enabled: bool) -> Self {
+        self.schedule_enabled = Some(schedule_enabled);
+        self
+    }
+    /// Sets [`next_run`](Self::next_run).
+    #[must_use]
+    pub fn with_next_run(mut self, next_run: ::veeam_runtime::DateTime) -> Self {
+        self.next_run = Some(next_run);
+        self
+    }
+    /// Sets [`job_schedule_options`](Self::job_schedule_options).
+    #[must_use]
+    pub fn with_job_schedule_options(
+        mut self,
+        job_schedule_options: JobScheduleOptions,
+    ) -> Self {
+        self.job_schedule_options = Some(job_schedule_options);
+        self
+    }
+    /// Sets [`job_info`](Self::job_info).
+    #[must_use]
+    pub fn with_job_info(mut self, job_info: JobInfo) -> Self {
+        self.job_info = Some(job_info);
+        self
+    }
+}
+impl ::std::default::Default for Job {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl Job {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -3113,21 +5059,87 @@ impl ::veeam_runtime::xml::ToXml for Job {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionclone.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct JobCloneSpec {
     /// `BackupJobCloneInfo`.
-    #[serde(rename = "BackupJobCloneInfo")]
+    #[serde(
+        rename = "BackupJobCloneInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_job_clone_info: Option<BackupJobCloneInfo>,
     /// `ReplicaJobCloneInfo`.
-    #[serde(rename = "ReplicaJobCloneInfo")]
+    #[serde(
+        rename = "ReplicaJobCloneInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub replica_job_clone_info: Option<ReplicaJobCloneInfo>,
     /// `BackupCopyJobCloneInfo`.
-    #[serde(rename = "BackupCopyJobCloneInfo")]
+    #[serde(
+        rename = "BackupCopyJobCloneInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_copy_job_clone_info: Option<BackupCopyJobCloneInfo>,
     /// `ImmediateBackupCopyJobCloneInfo`.
-    #[serde(rename = "ImmediateBackupCopyJobCloneInfo")]
+    #[serde(
+        rename = "ImmediateBackupCopyJobCloneInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub immediate_backup_copy_job_clone_info: Option<BackupCopyJobCloneInfo>,
+}
+impl JobCloneSpec {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            backup_job_clone_info: None,
+            replica_job_clone_info: None,
+            backup_copy_job_clone_info: None,
+            immediate_backup_copy_job_clone_info: None,
+        }
+    }
+    /// Sets [`backup_job_clone_info`](Self::backup_job_clone_info).
+    #[must_use]
+    pub fn with_backup_job_clone_info(
+        mut self,
+        backup_job_clone_info: BackupJobCloneInfo,
+    ) -> Self {
+        self.backup_job_clone_info = Some(backup_job_clone_info);
+        self
+    }
+    /// Sets [`replica_job_clone_info`](Self::replica_job_clone_info).
+    #[must_use]
+    pub fn with_replica_job_clone_info(
+        mut self,
+        replica_job_clone_info: ReplicaJobCloneInfo,
+    ) -> Self {
+        self.replica_job_clone_info = Some(replica_job_clone_info);
+        self
+    }
+    /// Sets [`backup_copy_job_clone_info`](Self::backup_copy_job_clone_info).
+    #[must_use]
+    pub fn with_backup_copy_job_clone_info(
+        mut self,
+        backup_copy_job_clone_info: BackupCopyJobCloneInfo,
+    ) -> Self {
+        self.backup_copy_job_clone_info = Some(backup_copy_job_clone_info);
+        self
+    }
+    /// Sets [`immediate_backup_copy_job_clone_info`](Self::immediate_backup_copy_job_clone_info).
+    #[must_use]
+    pub fn with_immediate_backup_copy_job_clone_info(
+        mut self,
+        immediate_backup_copy_job_clone_info: BackupCopyJobCloneInfo,
+    ) -> Self {
+        self.immediate_backup_copy_job_clone_info = Some(
+            immediate_backup_copy_job_clone_info,
+        );
+        self
+    }
+}
+impl ::std::default::Default for JobCloneSpec {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for JobCloneSpec {
     const XML_NAME: &'static str = "JobCloneSpec";
@@ -3169,15 +5181,50 @@ impl ::veeam_runtime::xml::ToXml for JobCloneSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/jobinfo.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct JobInfo {
     /// `BackupJobInfo`.
-    #[serde(rename = "BackupJobInfo")]
+    #[serde(
+        rename = "BackupJobInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_job_info: Option<BackupJobInfo>,
     /// `ImmediateBackupCopyJobInfo`.
-    #[serde(rename = "ImmediateBackupCopyJobInfo")]
+    #[serde(
+        rename = "ImmediateBackupCopyJobInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub immediate_backup_copy_job_info: Option<ImmediateBackupCopyJobInfo>,
+}
+impl JobInfo {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            backup_job_info: None,
+            immediate_backup_copy_job_info: None,
+        }
+    }
+    /// Sets [`backup_job_info`](Self::backup_job_info).
+    #[must_use]
+    pub fn with_backup_job_info(mut self, backup_job_info: BackupJobInfo) -> Self {
+        self.backup_job_info = Some(backup_job_info);
+        self
+    }
+    /// Sets [`immediate_backup_copy_job_info`](Self::immediate_backup_copy_job_info).
+    #[must_use]
+    pub fn with_immediate_backup_copy_job_info(
+        mut self,
+        immediate_backup_copy_job_info: ImmediateBackupCopyJobInfo,
+    ) -> Self {
+        self.immediate_backup_copy_job_info = Some(immediate_backup_copy_job_info);
+        self
+    }
+}
+impl ::std::default::Default for JobInfo {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for JobInfo {
     const XML_NAME: &'static str = "JobInfo";
@@ -3213,15 +5260,47 @@ impl ::veeam_runtime::xml::ToXml for JobInfo {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/jobscheduleoptions.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct JobScheduleOptions {
     /// Schedule of backup and replication jobs.
-    #[serde(rename = "Standart")]
+    #[serde(rename = "Standart", skip_serializing_if = "::std::option::Option::is_none")]
     pub standart: Option<StandardScheduleOptions>,
     /// Schedule of immediate backup copy jobs.
-    #[serde(rename = "ImmediateCopyMode")]
+    #[serde(
+        rename = "ImmediateCopyMode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub immediate_copy_mode: Option<ImmediateCopyModeOptions>,
+}
+impl JobScheduleOptions {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            standart: None,
+            immediate_copy_mode: None,
+        }
+    }
+    /// Sets [`standart`](Self::standart).
+    #[must_use]
+    pub fn with_standart(mut self, standart: StandardScheduleOptions) -> Self {
+        self.standart = Some(standart);
+        self
+    }
+    /// Sets [`immediate_copy_mode`](Self::immediate_copy_mode).
+    #[must_use]
+    pub fn with_immediate_copy_mode(
+        mut self,
+        immediate_copy_mode: ImmediateCopyModeOptions,
+    ) -> Self {
+        self.immediate_copy_mode = Some(immediate_copy_mode);
+        self
+    }
+}
+impl ::std::default::Default for JobScheduleOptions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for JobScheduleOptions {
     const XML_NAME: &'static str = "JobScheduleOptions";
@@ -3306,14 +5385,35 @@ impl ::veeam_runtime::xml::XmlScalar for JobType {
 }
 /// Job entities (`GET /jobs?format=Entity`). Gap - no example is published; the root element `Jobs`
 /// is assumed (it is not checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Jobs {
     /// The jobs; in XML each is a `Job` element, in JSON the list is `Jobs`.
-    #[serde(rename = "Jobs", alias = "Job")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "Jobs",
+        alias = "Job",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub job: Option<Vec<Job>>,
+}
+impl Jobs {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { job: None }
+    }
+    /// Sets [`job`](Self::job).
+    #[must_use]
+    pub fn with_job(mut self, job: Vec<Job>) -> Self {
+        self.job = Some(job);
+        self
+    }
+}
+impl ::std::default::Default for Jobs {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Jobs {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -3363,8 +5463,7 @@ impl ::veeam_runtime::xml::ToXml for Jobs {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/attributes_of_a_link_element.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(rel, href, name, r#type))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Link {
     /// Relationship: `Up`, `Down`, `Alternate`, `Edit`, `Delete`, `Create`, or an action name.
@@ -3374,11 +5473,37 @@ pub struct Link {
     #[serde(rename = "Href")]
     pub href: String,
     /// Name of the related resource.
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// Type of the related resource (`BackupServerReference`, ...).
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
+}
+impl Link {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        rel: impl ::std::convert::Into<String>,
+        href: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            rel: ::std::convert::Into::into(rel),
+            href: ::std::convert::Into::into(href),
+            name: None,
+            r#type: None,
+        }
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
 }
 impl Link {
     /// The ID of the resource this names, read from `Href` (a URL): `None` when none holds a UUID.
@@ -3416,16 +5541,50 @@ impl ::veeam_runtime::xml::ToXml for Link {
     }
 }
 /// A backup a backup copy job copies (gap - shape assumed from its siblings).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(object_in_job_id))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkedBackupObject {
     /// `ObjectInJobId`.
-    #[serde(rename = "ObjectInJobId")]
+    #[serde(
+        rename = "ObjectInJobId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub object_in_job_id: Option<String>,
     /// `LinkedBackupUid`.
-    #[serde(rename = "LinkedBackupUid")]
+    #[serde(
+        rename = "LinkedBackupUid",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub linked_backup_uid: Option<Uid>,
+}
+impl LinkedBackupObject {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            object_in_job_id: None,
+            linked_backup_uid: None,
+        }
+    }
+    /// Sets [`object_in_job_id`](Self::object_in_job_id).
+    #[must_use]
+    pub fn with_object_in_job_id(
+        mut self,
+        object_in_job_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.object_in_job_id = Some(::std::convert::Into::into(object_in_job_id));
+        self
+    }
+    /// Sets [`linked_backup_uid`](Self::linked_backup_uid).
+    #[must_use]
+    pub fn with_linked_backup_uid(mut self, linked_backup_uid: Uid) -> Self {
+        self.linked_backup_uid = Some(linked_backup_uid);
+        self
+    }
+}
+impl ::std::default::Default for LinkedBackupObject {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for LinkedBackupObject {
     const XML_NAME: &'static str = "LinkedBackupObject";
@@ -3453,16 +5612,53 @@ impl ::veeam_runtime::xml::ToXml for LinkedBackupObject {
     }
 }
 /// A repository whose backups a backup copy job copies.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(object_in_job_id))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkedBackupRepository {
     /// `ObjectInJobId`.
-    #[serde(rename = "ObjectInJobId")]
+    #[serde(
+        rename = "ObjectInJobId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub object_in_job_id: Option<String>,
     /// `LinkedBackupRepositoryUid`.
-    #[serde(rename = "LinkedBackupRepositoryUid")]
+    #[serde(
+        rename = "LinkedBackupRepositoryUid",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub linked_backup_repository_uid: Option<Uid>,
+}
+impl LinkedBackupRepository {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            object_in_job_id: None,
+            linked_backup_repository_uid: None,
+        }
+    }
+    /// Sets [`object_in_job_id`](Self::object_in_job_id).
+    #[must_use]
+    pub fn with_object_in_job_id(
+        mut self,
+        object_in_job_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.object_in_job_id = Some(::std::convert::Into::into(object_in_job_id));
+        self
+    }
+    /// Sets [`linked_backup_repository_uid`](Self::linked_backup_repository_uid).
+    #[must_use]
+    pub fn with_linked_backup_repository_uid(
+        mut self,
+        linked_backup_repository_uid: Uid,
+    ) -> Self {
+        self.linked_backup_repository_uid = Some(linked_backup_repository_uid);
+        self
+    }
+}
+impl ::std::default::Default for LinkedBackupRepository {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for LinkedBackupRepository {
     const XML_NAME: &'static str = "LinkedBackupRepository";
@@ -3494,16 +5690,50 @@ impl ::veeam_runtime::xml::ToXml for LinkedBackupRepository {
     }
 }
 /// A job whose backups a backup copy job copies.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(object_in_job_id))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkedJobObject {
     /// `ObjectInJobId`.
-    #[serde(rename = "ObjectInJobId")]
+    #[serde(
+        rename = "ObjectInJobId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub object_in_job_id: Option<String>,
     /// `LinkedJobUid`.
-    #[serde(rename = "LinkedJobUid")]
+    #[serde(
+        rename = "LinkedJobUid",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub linked_job_uid: Option<Uid>,
+}
+impl LinkedJobObject {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            object_in_job_id: None,
+            linked_job_uid: None,
+        }
+    }
+    /// Sets [`object_in_job_id`](Self::object_in_job_id).
+    #[must_use]
+    pub fn with_object_in_job_id(
+        mut self,
+        object_in_job_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.object_in_job_id = Some(::std::convert::Into::into(object_in_job_id));
+        self
+    }
+    /// Sets [`linked_job_uid`](Self::linked_job_uid).
+    #[must_use]
+    pub fn with_linked_job_uid(mut self, linked_job_uid: Uid) -> Self {
+        self.linked_job_uid = Some(linked_job_uid);
+        self
+    }
+}
+impl ::std::default::Default for LinkedJobObject {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for LinkedJobObject {
     const XML_NAME: &'static str = "LinkedJobObject";
@@ -3597,28 +5827,83 @@ impl ::veeam_runtime::xml::ToXml for LinkedJobObject {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(href, r#type, user_name, session_id))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogonSession {
     /// `Href`.
-    #[serde(rename = "Href")]
+    #[serde(rename = "Href", skip_serializing_if = "::std::option::Option::is_none")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
     /// `Links`.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// User name of the session's account, for example `ENTERPRISE04\Administrator`.
-    #[serde(rename = "UserName")]
+    #[serde(rename = "UserName", skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name: Option<String>,
     /// ID of the logon session (its GUID in `/logonSessions/{ID}`).
     ///
     /// Sensitive: never shown by `Debug`.
-    #[serde(rename = "SessionId")]
+    #[serde(
+        rename = "SessionId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub session_id: Option<String>,
+}
+impl LogonSession {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            href: None,
+            r#type: None,
+            links: None,
+            user_name: None,
+            session_id: None,
+        }
+    }
+    /// Sets [`href`](Self::href).
+    #[must_use]
+    pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
+        self.href = Some(::std::convert::Into::into(href));
+        self
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets [`user_name`](Self::user_name).
+    #[must_use]
+    pub fn with_user_name(
+        mut self,
+        user_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.user_name = Some(::std::convert::Into::into(user_name));
+        self
+    }
+    /// Sets [`session_id`](Self::session_id).
+    #[must_use]
+    pub fn with_session_id(
+        mut self,
+        session_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.session_id = Some(::std::convert::Into::into(session_id));
+        self
+    }
+}
+impl ::std::default::Default for LogonSession {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::std::fmt::Debug for LogonSession {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3734,14 +6019,35 @@ impl ::veeam_runtime::xml::ToXml for LogonSession {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_loginsessions.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct LogonSessions {
     /// The sessions; in XML each is a `LogonSession` element, in JSON the list is `LogonSessions`.
-    #[serde(rename = "LogonSessions", alias = "LogonSession")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "LogonSessions",
+        alias = "LogonSession",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub logon_session: Option<Vec<LogonSession>>,
+}
+impl LogonSessions {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { logon_session: None }
+    }
+    /// Sets [`logon_session`](Self::logon_session).
+    #[must_use]
+    pub fn with_logon_session(mut self, logon_session: Vec<LogonSession>) -> Self {
+        self.logon_session = Some(logon_session);
+        self
+    }
+}
+impl ::std::default::Default for LogonSessions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LogonSessions {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -3807,32 +6113,104 @@ impl ::veeam_runtime::xml::ToXml for LogonSessions {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_managedservers_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(href, r#type, name, description, managed_server_type))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ManagedServer {
     /// `Href`.
-    #[serde(rename = "Href")]
+    #[serde(rename = "Href", skip_serializing_if = "::std::option::Option::is_none")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
     /// Name of the server.
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// UID of the server (`urn:veeam:ManagedServer:<uuid>`).
-    #[serde(rename = "UID")]
+    #[serde(rename = "UID", skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `Description`.
-    #[serde(rename = "Description")]
+    #[serde(
+        rename = "Description",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub description: Option<String>,
     /// Such as `Windows`, `Linux`, `ESXi`.
-    #[serde(rename = "ManagedServerType")]
+    #[serde(
+        rename = "ManagedServerType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub managed_server_type: Option<String>,
+}
+impl ManagedServer {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            href: None,
+            r#type: None,
+            name: None,
+            uid: None,
+            links: None,
+            description: None,
+            managed_server_type: None,
+        }
+    }
+    /// Sets [`href`](Self::href).
+    #[must_use]
+    pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
+        self.href = Some(::std::convert::Into::into(href));
+        self
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`uid`](Self::uid).
+    #[must_use]
+    pub fn with_uid(mut self, uid: Uid) -> Self {
+        self.uid = Some(uid);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        description: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.description = Some(::std::convert::Into::into(description));
+        self
+    }
+    /// Sets [`managed_server_type`](Self::managed_server_type).
+    #[must_use]
+    pub fn with_managed_server_type(
+        mut self,
+        managed_server_type: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.managed_server_type = Some(::std::convert::Into::into(managed_server_type));
+        self
+    }
+}
+impl ::std::default::Default for ManagedServer {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ManagedServer {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -3889,14 +6267,35 @@ impl ::veeam_runtime::xml::ToXml for ManagedServer {
 }
 /// Managed server entities (`GET /managedServers?format=Entity`). Gap - no example is published; the root element `ManagedServers` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ManagedServers {
     /// In XML each is a `ManagedServer` element, in JSON the list is `ManagedServers`.
-    #[serde(rename = "ManagedServers", alias = "ManagedServer")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "ManagedServers",
+        alias = "ManagedServer",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub managed_server: Option<Vec<ManagedServer>>,
+}
+impl ManagedServers {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { managed_server: None }
+    }
+    /// Sets [`managed_server`](Self::managed_server).
+    #[must_use]
+    pub fn with_managed_server(mut self, managed_server: Vec<ManagedServer>) -> Self {
+        self.managed_server = Some(managed_server);
+        self
+    }
+}
+impl ::std::default::Default for ManagedServers {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ManagedServers {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -3943,33 +6342,111 @@ impl ::veeam_runtime::xml::ToXml for ManagedServers {
     }
 }
 /// Runs once a month.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(time, day_number_in_month, day_of_week))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MonthlySchedule {
     /// `Enabled`.
-    #[serde(rename = "Enabled")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(rename = "Enabled", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// Time of day with its offset.
-    #[serde(rename = "Time")]
+    #[serde(rename = "Time", skip_serializing_if = "::std::option::Option::is_none")]
     pub time: Option<String>,
     /// Offset from UTC in hours.
-    #[serde(rename = "TimeOffsetUtc")]
+    #[serde(
+        rename = "TimeOffsetUtc",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub time_offset_utc: Option<i32>,
     /// `First` ... `Fourth`, `Last` or `OnDay`.
-    #[serde(rename = "DayNumberInMonth")]
+    #[serde(
+        rename = "DayNumberInMonth",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub day_number_in_month: Option<String>,
     /// `DayOfWeek`.
-    #[serde(rename = "DayOfWeek")]
+    #[serde(
+        rename = "DayOfWeek",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub day_of_week: Option<String>,
     /// Months it runs in; in XML a `Months` element each.
-    #[serde(rename = "Months")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Months", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub months: Option<Vec<String>>,
     /// `DayOfMonth`.
-    #[serde(rename = "DayOfMonth")]
+    #[serde(
+        rename = "DayOfMonth",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub day_of_month: Option<i32>,
+}
+impl MonthlySchedule {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            enabled: None,
+            time: None,
+            time_offset_utc: None,
+            day_number_in_month: None,
+            day_of_week: None,
+            months: None,
+            day_of_month: None,
+        }
+    }
+    /// Sets [`enabled`](Self::enabled).
+    #[must_use]
+    pub fn with_enabled(mut self, enabled: bool) -> Self {
+        self.enabled = Some(enabled);
+        self
+    }
+    /// Sets [`time`](Self::time).
+    #[must_use]
+    pub fn with_time(mut self, time: impl ::std::convert::Into<String>) -> Self {
+        self.time = Some(::std::convert::Into::into(time));
+        self
+    }
+    /// Sets [`time_offset_utc`](Self::time_offset_utc).
+    #[must_use]
+    pub fn with_time_offset_utc(mut self, time_offset_utc: i32) -> Self {
+        self.time_offset_utc = Some(time_offset_utc);
+        self
+    }
+    /// Sets [`day_number_in_month`](Self::day_number_in_month).
+    #[must_use]
+    pub fn with_day_number_in_month(
+        mut self,
+        day_number_in_month: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.day_number_in_month = Some(::std::convert::Into::into(day_number_in_month));
+        self
+    }
+    /// Sets [`day_of_week`](Self::day_of_week).
+    #[must_use]
+    pub fn with_day_of_week(
+        mut self,
+        day_of_week: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.day_of_week = Some(::std::convert::Into::into(day_of_week));
+        self
+    }
+    /// Sets [`months`](Self::months).
+    #[must_use]
+    pub fn with_months(mut self, months: Vec<String>) -> Self {
+        self.months = Some(months);
+        self
+    }
+    /// Sets [`day_of_month`](Self::day_of_month).
+    #[must_use]
+    pub fn with_day_of_month(mut self, day_of_month: i32) -> Self {
+        self.day_of_month = Some(day_of_month);
+        self
+    }
+}
+impl ::std::default::Default for MonthlySchedule {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for MonthlySchedule {
     const XML_NAME: &'static str = "MonthlySchedule";
@@ -4010,38 +6487,136 @@ impl ::veeam_runtime::xml::ToXml for MonthlySchedule {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id_includes_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(r#type, href, hierarchy_obj_ref, name, display_name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObjectInJob {
     /// `Type`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
     /// `Href`.
-    #[serde(rename = "Href")]
+    #[serde(rename = "Href", skip_serializing_if = "::std::option::Option::is_none")]
     pub href: Option<String>,
     /// The job (`Up`) and the removal of the object from it (`Delete`).
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// ID of the object in the job (for `get_job_include` and `delete_job_include`).
-    #[serde(rename = "ObjectInJobId")]
+    #[serde(
+        rename = "ObjectInJobId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub object_in_job_id: Option<::veeam_runtime::Uuid>,
     /// Reference of the VM or container, such as `urn:VMware:Vm:<host>.vm-491`.
-    #[serde(rename = "HierarchyObjRef")]
+    #[serde(
+        rename = "HierarchyObjRef",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub hierarchy_obj_ref: Option<String>,
     /// `Name`.
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// `DisplayName`.
-    #[serde(rename = "DisplayName")]
+    #[serde(
+        rename = "DisplayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub display_name: Option<String>,
     /// Processing order.
-    #[serde(rename = "Order")]
+    #[serde(rename = "Order", skip_serializing_if = "::std::option::Option::is_none")]
     pub order: Option<i32>,
     /// `GuestProcessingOptions`.
-    #[serde(rename = "GuestProcessingOptions")]
+    #[serde(
+        rename = "GuestProcessingOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub guest_processing_options: Option<GuestProcessingOptions>,
+}
+impl ObjectInJob {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            href: None,
+            links: None,
+            object_in_job_id: None,
+            hierarchy_obj_ref: None,
+            name: None,
+            display_name: None,
+            order: None,
+            guest_processing_options: None,
+        }
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
+    /// Sets [`href`](Self::href).
+    #[must_use]
+    pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
+        self.href = Some(::std::convert::Into::into(href));
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets [`object_in_job_id`](Self::object_in_job_id).
+    #[must_use]
+    pub fn with_object_in_job_id(
+        mut self,
+        object_in_job_id: ::veeam_runtime::Uuid,
+    ) -> Self {
+        self.object_in_job_id = Some(object_in_job_id);
+        self
+    }
+    /// Sets [`hierarchy_obj_ref`](Self::hierarchy_obj_ref).
+    #[must_use]
+    pub fn with_hierarchy_obj_ref(
+        mut self,
+        hierarchy_obj_ref: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.hierarchy_obj_ref = Some(::std::convert::Into::into(hierarchy_obj_ref));
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`display_name`](Self::display_name).
+    #[must_use]
+    pub fn with_display_name(
+        mut self,
+        display_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.display_name = Some(::std::convert::Into::into(display_name));
+        self
+    }
+    /// Sets [`order`](Self::order).
+    #[must_use]
+    pub fn with_order(mut self, order: i32) -> Self {
+        self.order = Some(order);
+        self
+    }
+    /// Sets [`guest_processing_options`](Self::guest_processing_options).
+    #[must_use]
+    pub fn with_guest_processing_options(
+        mut self,
+        guest_processing_options: GuestProcessingOptions,
+    ) -> Self {
+        self.guest_processing_options = Some(guest_processing_options);
+        self
+    }
+}
+impl ::std::default::Default for ObjectInJob {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ObjectInJob {
     /// The ID of the resource this names, read from `Href` (a URL): `None` when none holds a UUID.
@@ -4096,14 +6671,36 @@ impl ::veeam_runtime::xml::ToXml for ObjectInJob {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_jobs_id_includes.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ObjectsInJob {
     /// The objects; in XML each is an `ObjectInJob` element, in JSON the list is `ObjectInJobs`.
-    #[serde(rename = "ObjectInJobs", alias = "ObjectInJob", alias = "ObjectsInJob")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "ObjectInJobs",
+        alias = "ObjectInJob",
+        alias = "ObjectsInJob",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub object_in_job: Option<Vec<ObjectInJob>>,
+}
+impl ObjectsInJob {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { object_in_job: None }
+    }
+    /// Sets [`object_in_job`](Self::object_in_job).
+    #[must_use]
+    pub fn with_object_in_job(mut self, object_in_job: Vec<ObjectInJob>) -> Self {
+        self.object_in_job = Some(object_in_job);
+        self
+    }
+}
+impl ::std::default::Default for ObjectsInJob {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ObjectsInJob {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -4150,40 +6747,161 @@ impl ::veeam_runtime::xml::ToXml for ObjectsInJob {
     }
 }
 /// Oracle archived log handling.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(archived_logs_truncation, sysdba_creds_id))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OracleBackupOptions {
     /// `BackupLogsEnabled`.
-    #[serde(rename = "BackupLogsEnabled")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "BackupLogsEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub backup_logs_enabled: Option<bool>,
     /// `BackupLogsFrequencyMin`.
-    #[serde(rename = "BackupLogsFrequencyMin")]
+    #[serde(
+        rename = "BackupLogsFrequencyMin",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_logs_frequency_min: Option<i32>,
     /// `UseDbBackupRetention`.
-    #[serde(rename = "UseDbBackupRetention")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "UseDbBackupRetention",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_db_backup_retention: Option<bool>,
     /// `RetainDays`.
-    #[serde(rename = "RetainDays")]
+    #[serde(
+        rename = "RetainDays",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub retain_days: Option<i32>,
     /// `ByAge` or `BySize`.
-    #[serde(rename = "ArchivedLogsTruncation")]
+    #[serde(
+        rename = "ArchivedLogsTruncation",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub archived_logs_truncation: Option<String>,
     /// `ArchivedLogsMaxAgeHours`.
-    #[serde(rename = "ArchivedLogsMaxAgeHours")]
+    #[serde(
+        rename = "ArchivedLogsMaxAgeHours",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub archived_logs_max_age_hours: Option<i32>,
     /// `ArchivedLogsMaxSizeMb`.
-    #[serde(rename = "ArchivedLogsMaxSizeMb")]
+    #[serde(
+        rename = "ArchivedLogsMaxSizeMb",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub archived_logs_max_size_mb: Option<i32>,
     /// `SysdbaCredsId`.
-    #[serde(rename = "SysdbaCredsId")]
+    #[serde(
+        rename = "SysdbaCredsId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub sysdba_creds_id: Option<String>,
     /// `ProxyAutoSelect`.
-    #[serde(rename = "ProxyAutoSelect")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "ProxyAutoSelect",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub proxy_auto_select: Option<bool>,
+}
+impl OracleBackupOptions {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            backup_logs_enabled: None,
+            backup_logs_frequency_min: None,
+            use_db_backup_retention: None,
+            retain_days: None,
+            archived_logs_truncation: None,
+            archived_logs_max_age_hours: None,
+            archived_logs_max_size_mb: None,
+            sysdba_creds_id: None,
+            proxy_auto_select: None,
+        }
+    }
+    /// Sets [`backup_logs_enabled`](Self::backup_logs_enabled).
+    #[must_use]
+    pub fn with_backup_logs_enabled(mut self, backup_logs_enabled: bool) -> Self {
+        self.backup_logs_enabled = Some(backup_logs_enabled);
+        self
+    }
+    /// Sets [`backup_logs_frequency_min`](Self::backup_logs_frequency_min).
+    #[must_use]
+    pub fn with_backup_logs_frequency_min(
+        mut self,
+        backup_logs_frequency_min: i32,
+    ) -> Self {
+        self.backup_logs_frequency_min = Some(backup_logs_frequency_min);
+        self
+    }
+    /// Sets [`use_db_backup_retention`](Self::use_db_backup_retention).
+    #[must_use]
+    pub fn with_use_db_backup_retention(
+        mut self,
+        use_db_backup_retention: bool,
+    ) -> Self {
+        self.use_db_backup_retention = Some(use_db_backup_retention);
+        self
+    }
+    /// Sets [`retain_days`](Self::retain_days).
+    #[must_use]
+    pub fn with_retain_days(mut self, retain_days: i32) -> Self {
+        self.retain_days = Some(retain_days);
+        self
+    }
+    /// Sets [`archived_logs_truncation`](Self::archived_logs_truncation).
+    #[must_use]
+    pub fn with_archived_logs_truncation(
+        mut self,
+        archived_logs_truncation: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.archived_logs_truncation = Some(
+            ::std::convert::Into::into(archived_logs_truncation),
+        );
+        self
+    }
+    /// Sets [`archived_logs_max_age_hours`](Self::archived_logs_max_age_hours).
+    #[must_use]
+    pub fn with_archived_logs_max_age_hours(
+        mut self,
+        archived_logs_max_age_hours: i32,
+    ) -> Self {
+        self.archived_logs_max_age_hours = Some(archived_logs_max_age_hours);
+        self
+    }
+    /// Sets [`archived_logs_max_size_mb`](Self::archived_logs_max_size_mb).
+    #[must_use]
+    pub fn with_archived_logs_max_size_mb(
+        mut self,
+        archived_logs_max_size_mb: i32,
+    ) -> Self {
+        self.archived_logs_max_size_mb = Some(archived_logs_max_size_mb);
+        self
+    }
+    /// Sets [`sysdba_creds_id`](Self::sysdba_creds_id).
+    #[must_use]
+    pub fn with_sysdba_creds_id(
+        mut self,
+        sysdba_creds_id: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.sysdba_creds_id = Some(::std::convert::Into::into(sysdba_creds_id));
+        self
+    }
+    /// Sets [`proxy_auto_select`](Self::proxy_auto_select).
+    #[must_use]
+    pub fn with_proxy_auto_select(mut self, proxy_auto_select: bool) -> Self {
+        self.proxy_auto_select = Some(proxy_auto_select);
+        self
+    }
+}
+impl ::std::default::Default for OracleBackupOptions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for OracleBackupOptions {
     const XML_NAME: &'static str = "OracleBackupOptions";
@@ -4230,22 +6948,65 @@ impl ::veeam_runtime::xml::ToXml for OracleBackupOptions {
     }
 }
 /// Position of a page of query results, with links to the first, next, previous and last pages.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PagingInfo {
     /// `PageNum`.
-    #[serde(rename = "PageNum")]
+    #[serde(rename = "PageNum", skip_serializing_if = "::std::option::Option::is_none")]
     pub page_num: Option<i32>,
     /// `PageSize`.
-    #[serde(rename = "PageSize")]
+    #[serde(rename = "PageSize", skip_serializing_if = "::std::option::Option::is_none")]
     pub page_size: Option<i32>,
     /// `PagesCount`.
-    #[serde(rename = "PagesCount")]
+    #[serde(
+        rename = "PagesCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub pages_count: Option<i32>,
     /// `Links`.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
+}
+impl PagingInfo {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            page_num: None,
+            page_size: None,
+            pages_count: None,
+            links: None,
+        }
+    }
+    /// Sets [`page_num`](Self::page_num).
+    #[must_use]
+    pub fn with_page_num(mut self, page_num: i32) -> Self {
+        self.page_num = Some(page_num);
+        self
+    }
+    /// Sets [`page_size`](Self::page_size).
+    #[must_use]
+    pub fn with_page_size(mut self, page_size: i32) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+    /// Sets [`pages_count`](Self::pages_count).
+    #[must_use]
+    pub fn with_pages_count(mut self, pages_count: i32) -> Self {
+        self.pages_count = Some(pages_count);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
+impl ::std::default::Default for PagingInfo {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for PagingInfo {
     const XML_NAME: &'static str = "PagingInfo";
@@ -4297,29 +7058,88 @@ impl ::veeam_runtime::xml::ToXml for PagingInfo {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(href, r#type, hint))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PasswordKeyInfo {
     /// `Href`.
-    #[serde(rename = "Href")]
+    #[serde(rename = "Href", skip_serializing_if = "::std::option::Option::is_none")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
     /// `Links`.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// ID of the password.
-    #[serde(rename = "Id")]
+    #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: Option<::veeam_runtime::Uuid>,
     /// Hint for the password.
-    #[serde(rename = "Hint")]
+    #[serde(rename = "Hint", skip_serializing_if = "::std::option::Option::is_none")]
     pub hint: Option<String>,
     /// When the password was last modified.
-    #[serde(rename = "LastModificationDate")]
+    #[serde(
+        rename = "LastModificationDate",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub last_modification_date: Option<::veeam_runtime::DateTime>,
+}
+impl PasswordKeyInfo {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            href: None,
+            r#type: None,
+            links: None,
+            id: None,
+            hint: None,
+            last_modification_date: None,
+        }
+    }
+    /// Sets [`href`](Self::href).
+    #[must_use]
+    pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
+        self.href = Some(::std::convert::Into::into(href));
+        self
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets [`id`](Self::id).
+    #[must_use]
+    pub fn with_id(mut self, id: ::veeam_runtime::Uuid) -> Self {
+        self.id = Some(id);
+        self
+    }
+    /// Sets [`hint`](Self::hint).
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl ::std::convert::Into<String>) -> Self {
+        self.hint = Some(::std::convert::Into::into(hint));
+        self
+    }
+    /// Sets [`last_modification_date`](Self::last_modification_date).
+    #[must_use]
+    pub fn with_last_modification_date(
+        mut self,
+        last_modification_date: ::veeam_runtime::DateTime,
+    ) -> Self {
+        self.last_modification_date = Some(last_modification_date);
+        self
+    }
+}
+impl ::std::default::Default for PasswordKeyInfo {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for PasswordKeyInfo {
     const XML_NAME: &'static str = "PasswordKeyInfo";
@@ -4359,13 +7179,29 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfo {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(hint))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PasswordKeyInfoEditSpec {
     /// Hint for the password.
-    #[serde(rename = "Hint")]
+    #[serde(rename = "Hint", skip_serializing_if = "::std::option::Option::is_none")]
     pub hint: Option<String>,
+}
+impl PasswordKeyInfoEditSpec {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { hint: None }
+    }
+    /// Sets [`hint`](Self::hint).
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl ::std::convert::Into<String>) -> Self {
+        self.hint = Some(::std::convert::Into::into(hint));
+        self
+    }
+}
+impl ::std::default::Default for PasswordKeyInfoEditSpec {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for PasswordKeyInfoEditSpec {
     const XML_NAME: &'static str = "PasswordKeyInfoSpec";
@@ -4394,14 +7230,38 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoEditSpec {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_backupservers_id_passwords.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct PasswordKeyInfoList {
     /// The passwords; in XML each is a `PasswordKeyInfo` element, in JSON the list is `PasswordKeyInfos`.
-    #[serde(rename = "PasswordKeyInfos", alias = "PasswordKeyInfo")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "PasswordKeyInfos",
+        alias = "PasswordKeyInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub password_key_info: Option<Vec<PasswordKeyInfo>>,
+}
+impl PasswordKeyInfoList {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { password_key_info: None }
+    }
+    /// Sets [`password_key_info`](Self::password_key_info).
+    #[must_use]
+    pub fn with_password_key_info(
+        mut self,
+        password_key_info: Vec<PasswordKeyInfo>,
+    ) -> Self {
+        self.password_key_info = Some(password_key_info);
+        self
+    }
+}
+impl ::std::default::Default for PasswordKeyInfoList {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PasswordKeyInfoList {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -4453,18 +7313,32 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoList {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers_id_passwords.html>
-#[derive(Clone, PartialEq, Eq, Hash, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(hint, password))]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PasswordKeyInfoSpec {
     /// Hint for the password.
-    #[serde(rename = "Hint")]
+    #[serde(rename = "Hint", skip_serializing_if = "::std::option::Option::is_none")]
     pub hint: Option<String>,
     /// The password.
     ///
     /// Sensitive: never shown by `Debug`.
     #[serde(rename = "Password")]
     pub password: String,
+}
+impl PasswordKeyInfoSpec {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(password: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            hint: None,
+            password: ::std::convert::Into::into(password),
+        }
+    }
+    /// Sets [`hint`](Self::hint).
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl ::std::convert::Into<String>) -> Self {
+        self.hint = Some(::std::convert::Into::into(hint));
+        self
+    }
 }
 impl ::std::fmt::Debug for PasswordKeyInfoSpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4501,24 +7375,66 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoSpec {
     }
 }
 /// Runs every few hours or minutes, within the hours the schedule allows.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(kind))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PeriodicSchedule {
     /// `Enabled`.
-    #[serde(rename = "Enabled")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(rename = "Enabled", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
     /// `Hours` or `Minutes`.
-    #[serde(rename = "Kind")]
+    #[serde(rename = "Kind", skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: Option<String>,
     /// The period, in `Kind` units.
-    #[serde(rename = "FullPeriod")]
+    #[serde(
+        rename = "FullPeriod",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub full_period: Option<i32>,
     /// `Schedule`.
-    #[serde(rename = "Schedule")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Schedule", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub schedule: Option<Vec<ScheduleDay>>,
+}
+impl PeriodicSchedule {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            enabled: None,
+            kind: None,
+            full_period: None,
+            schedule: None,
+        }
+    }
+    /// Sets [`enabled`](Self::enabled).
+    #[must_use]
+    pub fn with_enabled(mut self, enabled: bool) -> Self {
+        self.enabled = Some(enabled);
+        self
+    }
+    /// Sets [`kind`](Self::kind).
+    #[must_use]
+    pub fn with_kind(mut self, kind: impl ::std::convert::Into<String>) -> Self {
+        self.kind = Some(::std::convert::Into::into(kind));
+        self
+    }
+    /// Sets [`full_period`](Self::full_period).
+    #[must_use]
+    pub fn with_full_period(mut self, full_period: i32) -> Self {
+        self.full_period = Some(full_period);
+        self
+    }
+    /// Sets [`schedule`](Self::schedule).
+    #[must_use]
+    pub fn with_schedule(mut self, schedule: Vec<ScheduleDay>) -> Self {
+        self.schedule = Some(schedule);
+        self
+    }
+}
+impl ::std::default::Default for PeriodicSchedule {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for PeriodicSchedule {
     const XML_NAME: &'static str = "PeriodicSchedule";
@@ -4556,72 +7472,186 @@ impl ::veeam_runtime::xml::ToXml for PeriodicSchedule {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/format.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryEntities {
     /// `BackupServers`.
-    #[serde(rename = "BackupServers")]
     #[serde(
+        rename = "BackupServers",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(
+        default,
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberBackupServers, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberBackupServers, _, _>"
     )]
     pub backup_servers: Option<Vec<BackupServer>>,
     /// `Jobs`.
-    #[serde(rename = "Jobs")]
+    #[serde(rename = "Jobs", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(
+        default,
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberJobs, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberJobs, _, _>"
     )]
     pub jobs: Option<Vec<Job>>,
     /// `BackupJobSessions`.
-    #[serde(rename = "BackupJobSessions")]
     #[serde(
+        rename = "BackupJobSessions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(
+        default,
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberBackupJobSessions, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberBackupJobSessions, _, _>"
     )]
     pub backup_job_sessions: Option<Vec<BackupJobSession>>,
     /// `BackupTaskSessions`.
-    #[serde(rename = "BackupTaskSessions")]
     #[serde(
+        rename = "BackupTaskSessions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(
+        default,
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberBackupTaskSessions, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberBackupTaskSessions, _, _>"
     )]
     pub backup_task_sessions: Option<Vec<BackupTaskSession>>,
     /// `Backups`.
-    #[serde(rename = "Backups")]
+    #[serde(rename = "Backups", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(
+        default,
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberBackups, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberBackups, _, _>"
     )]
     pub backups: Option<Vec<Backup>>,
     /// `RestorePoints`.
-    #[serde(rename = "RestorePoints")]
     #[serde(
+        rename = "RestorePoints",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(
+        default,
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberRestorePoints, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberRestorePoints, _, _>"
     )]
     pub restore_points: Option<Vec<RestorePoint>>,
     /// `VmRestorePoints`.
-    #[serde(rename = "VmRestorePoints")]
     #[serde(
+        rename = "VmRestorePoints",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(
+        default,
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberVmRestorePoints, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberVmRestorePoints, _, _>"
     )]
     pub vm_restore_points: Option<Vec<VmRestorePoint>>,
     /// `Repositories`.
-    #[serde(rename = "Repositories")]
     #[serde(
+        rename = "Repositories",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(
+        default,
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberRepositories, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberRepositories, _, _>"
     )]
     pub repositories: Option<Vec<Repository>>,
     /// `ManagedServers`.
-    #[serde(rename = "ManagedServers")]
     #[serde(
+        rename = "ManagedServers",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(
+        default,
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberManagedServers, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberManagedServers, _, _>"
     )]
     pub managed_servers: Option<Vec<ManagedServer>>,
+}
+impl QueryEntities {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            backup_servers: None,
+            jobs: None,
+            backup_job_sessions: None,
+            backup_task_sessions: None,
+            backups: None,
+            restore_points: None,
+            vm_restore_points: None,
+            repositories: None,
+            managed_servers: None,
+        }
+    }
+    /// Sets [`backup_servers`](Self::backup_servers).
+    #[must_use]
+    pub fn with_backup_servers(mut self, backup_servers: Vec<BackupServer>) -> Self {
+        self.backup_servers = Some(backup_servers);
+        self
+    }
+    /// Sets [`jobs`](Self::jobs).
+    #[must_use]
+    pub fn with_jobs(mut self, jobs: Vec<Job>) -> Self {
+        self.jobs = Some(jobs);
+        self
+    }
+    /// Sets [`backup_job_sessions`](Self::backup_job_sessions).
+    #[must_use]
+    pub fn with_backup_job_sessions(
+        mut self,
+        backup_job_sessions: Vec<BackupJobSession>,
+    ) -> Self {
+        self.backup_job_sessions = Some(backup_job_sessions);
+        self
+    }
+    /// Sets [`backup_task_sessions`](Self::backup_task_sessions).
+    #[must_use]
+    pub fn with_backup_task_sessions(
+        mut self,
+        backup_task_sessions: Vec<BackupTaskSession>,
+    ) -> Self {
+        self.backup_task_sessions = Some(backup_task_sessions);
+        self
+    }
+    /// Sets [`backups`](Self::backups).
+    #[must_use]
+    pub fn with_backups(mut self, backups: Vec<Backup>) -> Self {
+        self.backups = Some(backups);
+        self
+    }
+    /// Sets [`restore_points`](Self::restore_points).
+    #[must_use]
+    pub fn with_restore_points(mut self, restore_points: Vec<RestorePoint>) -> Self {
+        self.restore_points = Some(restore_points);
+        self
+    }
+    /// Sets [`vm_restore_points`](Self::vm_restore_points).
+    #[must_use]
+    pub fn with_vm_restore_points(
+        mut self,
+        vm_restore_points: Vec<VmRestorePoint>,
+    ) -> Self {
+        self.vm_restore_points = Some(vm_restore_points);
+        self
+    }
+    /// Sets [`repositories`](Self::repositories).
+    #[must_use]
+    pub fn with_repositories(mut self, repositories: Vec<Repository>) -> Self {
+        self.repositories = Some(repositories);
+        self
+    }
+    /// Sets [`managed_servers`](Self::managed_servers).
+    #[must_use]
+    pub fn with_managed_servers(mut self, managed_servers: Vec<ManagedServer>) -> Self {
+        self.managed_servers = Some(managed_servers);
+        self
+    }
+}
+impl ::std::default::Default for QueryEntities {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for QueryEntities {
     const XML_NAME: &'static str = "QueryEntities";
@@ -4732,26 +7762,70 @@ impl ::veeam_runtime::xml::ToXml for QueryEntities {
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/query_service.html>
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/format.html>
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/pagesize_and_page.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryResult {
     /// The references (default format).
-    #[serde(rename = "Refs")]
+    #[serde(rename = "Refs", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(
+        default,
         deserialize_with = "::veeam_runtime::json::option_wrapped_list::<json_members::MemberRefs, _, _>",
         serialize_with = "::veeam_runtime::json::option_serialize_wrapped_list::<json_members::MemberRefs, _, _>"
     )]
     pub refs: Option<Vec<EntityRef>>,
     /// The entities (`format=Entities`).
-    #[serde(rename = "Entities")]
+    #[serde(rename = "Entities", skip_serializing_if = "::std::option::Option::is_none")]
     pub entities: Option<QueryEntities>,
     /// `Links`.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `PagingInfo`.
-    #[serde(rename = "PagingInfo")]
+    #[serde(
+        rename = "PagingInfo",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub paging_info: Option<PagingInfo>,
+}
+impl QueryResult {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            refs: None,
+            entities: None,
+            links: None,
+            paging_info: None,
+        }
+    }
+    /// Sets [`refs`](Self::refs).
+    #[must_use]
+    pub fn with_refs(mut self, refs: Vec<EntityRef>) -> Self {
+        self.refs = Some(refs);
+        self
+    }
+    /// Sets [`entities`](Self::entities).
+    #[must_use]
+    pub fn with_entities(mut self, entities: QueryEntities) -> Self {
+        self.entities = Some(entities);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets [`paging_info`](Self::paging_info).
+    #[must_use]
+    pub fn with_paging_info(mut self, paging_info: PagingInfo) -> Self {
+        self.paging_info = Some(paging_info);
+        self
+    }
+}
+impl ::std::default::Default for QueryResult {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for QueryResult {
     const XML_NAME: &'static str = "QueryResult";
@@ -4783,8 +7857,7 @@ impl ::veeam_runtime::xml::ToXml for QueryResult {
     }
 }
 /// Copy of a replication job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(job_name, vm_suffix, description))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReplicaJobCloneInfo {
     /// Name of the copy (up to 50 characters).
@@ -4794,8 +7867,33 @@ pub struct ReplicaJobCloneInfo {
     #[serde(rename = "VmSuffix")]
     pub vm_suffix: String,
     /// `Description`.
-    #[serde(rename = "Description")]
+    #[serde(
+        rename = "Description",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub description: Option<String>,
+}
+impl ReplicaJobCloneInfo {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(
+        job_name: impl ::std::convert::Into<String>,
+        vm_suffix: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            job_name: ::std::convert::Into::into(job_name),
+            vm_suffix: ::std::convert::Into::into(vm_suffix),
+            description: None,
+        }
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        description: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.description = Some(::std::convert::Into::into(description));
+        self
+    }
 }
 impl ::veeam_runtime::xml::FromXml for ReplicaJobCloneInfo {
     const XML_NAME: &'static str = "ReplicaJobCloneInfo";
@@ -4827,14 +7925,35 @@ impl ::veeam_runtime::xml::ToXml for ReplicaJobCloneInfo {
 }
 /// Repository entities (`GET /repositories?format=Entity`). Gap - no example is published; the root element `Repositories` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Repositories {
     /// In XML each is a `Repository` element, in JSON the list is `Repositories`.
-    #[serde(rename = "Repositories", alias = "Repository")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "Repositories",
+        alias = "Repository",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub repository: Option<Vec<Repository>>,
+}
+impl Repositories {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { repository: None }
+    }
+    /// Sets [`repository`](Self::repository).
+    #[must_use]
+    pub fn with_repository(mut self, repository: Vec<Repository>) -> Self {
+        self.repository = Some(repository);
+        self
+    }
+}
+impl ::std::default::Default for Repositories {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Repositories {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -4902,35 +8021,105 @@ impl ::veeam_runtime::xml::ToXml for Repositories {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_repositories_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(href, r#type, name, kind))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Repository {
     /// `Href`.
-    #[serde(rename = "Href")]
+    #[serde(rename = "Href", skip_serializing_if = "::std::option::Option::is_none")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
     /// Name of the repository.
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// UID of the repository (`urn:veeam:Repository:<uuid>`).
-    #[serde(rename = "UID")]
+    #[serde(rename = "UID", skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// Capacity in bytes.
-    #[serde(rename = "Capacity")]
+    #[serde(rename = "Capacity", skip_serializing_if = "::std::option::Option::is_none")]
     pub capacity: Option<i64>,
     /// Free space in bytes.
-    #[serde(rename = "FreeSpace")]
+    #[serde(
+        rename = "FreeSpace",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub free_space: Option<i64>,
     /// Such as `WindowsLocal`.
-    #[serde(rename = "Kind")]
+    #[serde(rename = "Kind", skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: Option<String>,
+}
+impl Repository {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            href: None,
+            r#type: None,
+            name: None,
+            uid: None,
+            links: None,
+            capacity: None,
+            free_space: None,
+            kind: None,
+        }
+    }
+    /// Sets [`href`](Self::href).
+    #[must_use]
+    pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
+        self.href = Some(::std::convert::Into::into(href));
+        self
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`uid`](Self::uid).
+    #[must_use]
+    pub fn with_uid(mut self, uid: Uid) -> Self {
+        self.uid = Some(uid);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets [`capacity`](Self::capacity).
+    #[must_use]
+    pub fn with_capacity(mut self, capacity: i64) -> Self {
+        self.capacity = Some(capacity);
+        self
+    }
+    /// Sets [`free_space`](Self::free_space).
+    #[must_use]
+    pub fn with_free_space(mut self, free_space: i64) -> Self {
+        self.free_space = Some(free_space);
+        self
+    }
+    /// Sets [`kind`](Self::kind).
+    #[must_use]
+    pub fn with_kind(mut self, kind: impl ::std::convert::Into<String>) -> Self {
+        self.kind = Some(::std::convert::Into::into(kind));
+        self
+    }
+}
+impl ::std::default::Default for Repository {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl Repository {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -5009,29 +8198,88 @@ impl ::veeam_runtime::xml::ToXml for Repository {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_restorepoints_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(href, r#type, name))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RestorePoint {
     /// `Href`.
-    #[serde(rename = "Href")]
+    #[serde(rename = "Href", skip_serializing_if = "::std::option::Option::is_none")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
     /// Name of the restore point.
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// UID of the restore point (`urn:veeam:RestorePoint:<uuid>`).
-    #[serde(rename = "UID")]
+    #[serde(rename = "UID", skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: Option<Uid>,
     /// Related resources and actions.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// When the backup was taken.
-    #[serde(rename = "BackupDateUTC")]
+    #[serde(
+        rename = "BackupDateUTC",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_date_utc: Option<::veeam_runtime::DateTime>,
+}
+impl RestorePoint {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            href: None,
+            r#type: None,
+            name: None,
+            uid: None,
+            links: None,
+            backup_date_utc: None,
+        }
+    }
+    /// Sets [`href`](Self::href).
+    #[must_use]
+    pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
+        self.href = Some(::std::convert::Into::into(href));
+        self
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`uid`](Self::uid).
+    #[must_use]
+    pub fn with_uid(mut self, uid: Uid) -> Self {
+        self.uid = Some(uid);
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets [`backup_date_utc`](Self::backup_date_utc).
+    #[must_use]
+    pub fn with_backup_date_utc(
+        mut self,
+        backup_date_utc: ::veeam_runtime::DateTime,
+    ) -> Self {
+        self.backup_date_utc = Some(backup_date_utc);
+        self
+    }
+}
+impl ::std::default::Default for RestorePoint {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl RestorePoint {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -5086,14 +8334,35 @@ impl ::veeam_runtime::xml::ToXml for RestorePoint {
 }
 /// Restore point entities (`GET /restorePoints?format=Entity`). Gap - no example is published; the root element `RestorePoints` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct RestorePoints {
     /// In XML each is a `RestorePoint` element, in JSON the list is `RestorePoints`.
-    #[serde(rename = "RestorePoints", alias = "RestorePoint")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "RestorePoints",
+        alias = "RestorePoint",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub restore_point: Option<Vec<RestorePoint>>,
+}
+impl RestorePoints {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { restore_point: None }
+    }
+    /// Sets [`restore_point`](Self::restore_point).
+    #[must_use]
+    pub fn with_restore_point(mut self, restore_point: Vec<RestorePoint>) -> Self {
+        self.restore_point = Some(restore_point);
+        self
+    }
+}
+impl ::std::default::Default for RestorePoints {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RestorePoints {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -5140,19 +8409,61 @@ impl ::veeam_runtime::xml::ToXml for RestorePoints {
     }
 }
 /// Retries of a failed run.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RetryOptions {
     /// How many times to retry.
-    #[serde(rename = "RetryTimes")]
+    #[serde(
+        rename = "RetryTimes",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub retry_times: Option<i32>,
     /// Minutes between retries.
-    #[serde(rename = "RetryTimeout")]
+    #[serde(
+        rename = "RetryTimeout",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub retry_timeout: Option<i32>,
     /// Whether retries are on.
-    #[serde(rename = "RetrySpecified")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "RetrySpecified",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub retry_specified: Option<bool>,
+}
+impl RetryOptions {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            retry_times: None,
+            retry_timeout: None,
+            retry_specified: None,
+        }
+    }
+    /// Sets [`retry_times`](Self::retry_times).
+    #[must_use]
+    pub fn with_retry_times(mut self, retry_times: i32) -> Self {
+        self.retry_times = Some(retry_times);
+        self
+    }
+    /// Sets [`retry_timeout`](Self::retry_timeout).
+    #[must_use]
+    pub fn with_retry_timeout(mut self, retry_timeout: i32) -> Self {
+        self.retry_timeout = Some(retry_timeout);
+        self
+    }
+    /// Sets [`retry_specified`](Self::retry_specified).
+    #[must_use]
+    pub fn with_retry_specified(mut self, retry_specified: bool) -> Self {
+        self.retry_specified = Some(retry_specified);
+        self
+    }
+}
+impl ::std::default::Default for RetryOptions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for RetryOptions {
     const XML_NAME: &'static str = "RetryOptions";
@@ -5182,16 +8493,38 @@ impl ::veeam_runtime::xml::ToXml for RetryOptions {
     }
 }
 /// The hours of one weekday: 24 comma-separated flags, `1` where the hour is allowed.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(name, hours))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ScheduleDay {
     /// The weekday, such as `Sunday`.
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// 24 comma-separated `0`/`1` flags.
-    #[serde(rename = "Hours")]
+    #[serde(rename = "Hours", skip_serializing_if = "::std::option::Option::is_none")]
     pub hours: Option<String>,
+}
+impl ScheduleDay {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { name: None, hours: None }
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`hours`](Self::hours).
+    #[must_use]
+    pub fn with_hours(mut self, hours: impl ::std::convert::Into<String>) -> Self {
+        self.hours = Some(::std::convert::Into::into(hours));
+        self
+    }
+}
+impl ::std::default::Default for ScheduleDay {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for ScheduleDay {
     const XML_NAME: &'static str = "ScheduleDay";
@@ -5276,19 +8609,63 @@ impl ::veeam_runtime::xml::XmlScalar for SessionResult {
     }
 }
 /// Short-term retention.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(retain_limit_type))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SimpleRetentionPolicy {
     /// Restore points to keep.
-    #[serde(rename = "RetainCycles")]
+    #[serde(
+        rename = "RetainCycles",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub retain_cycles: Option<i32>,
     /// Days to keep restore points.
-    #[serde(rename = "RetainDaysToKeep")]
+    #[serde(
+        rename = "RetainDaysToKeep",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub retain_days_to_keep: Option<i32>,
     /// `Cycles` or `Days`.
-    #[serde(rename = "RetainLimitType")]
+    #[serde(
+        rename = "RetainLimitType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub retain_limit_type: Option<String>,
+}
+impl SimpleRetentionPolicy {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            retain_cycles: None,
+            retain_days_to_keep: None,
+            retain_limit_type: None,
+        }
+    }
+    /// Sets [`retain_cycles`](Self::retain_cycles).
+    #[must_use]
+    pub fn with_retain_cycles(mut self, retain_cycles: i32) -> Self {
+        self.retain_cycles = Some(retain_cycles);
+        self
+    }
+    /// Sets [`retain_days_to_keep`](Self::retain_days_to_keep).
+    #[must_use]
+    pub fn with_retain_days_to_keep(mut self, retain_days_to_keep: i32) -> Self {
+        self.retain_days_to_keep = Some(retain_days_to_keep);
+        self
+    }
+    /// Sets [`retain_limit_type`](Self::retain_limit_type).
+    #[must_use]
+    pub fn with_retain_limit_type(
+        mut self,
+        retain_limit_type: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.retain_limit_type = Some(::std::convert::Into::into(retain_limit_type));
+        self
+    }
+}
+impl ::std::default::Default for SimpleRetentionPolicy {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for SimpleRetentionPolicy {
     const XML_NAME: &'static str = "SimpleRetentionPolicy";
@@ -5318,23 +8695,85 @@ impl ::veeam_runtime::xml::ToXml for SimpleRetentionPolicy {
     }
 }
 /// Transaction log backup of Microsoft SQL Server.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(transaction_logs_processing))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SqlBackupOptions {
     /// `OnlyOnSuccessJob` or `Backup`.
-    #[serde(rename = "TransactionLogsProcessing")]
+    #[serde(
+        rename = "TransactionLogsProcessing",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub transaction_logs_processing: Option<String>,
     /// `BackupLogsFrequencyMin`.
-    #[serde(rename = "BackupLogsFrequencyMin")]
+    #[serde(
+        rename = "BackupLogsFrequencyMin",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_logs_frequency_min: Option<i32>,
     /// `UseDbBackupRetention`.
-    #[serde(rename = "UseDbBackupRetention")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "UseDbBackupRetention",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_db_backup_retention: Option<bool>,
     /// `RetainDays`.
-    #[serde(rename = "RetainDays")]
+    #[serde(
+        rename = "RetainDays",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub retain_days: Option<i32>,
+}
+impl SqlBackupOptions {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            transaction_logs_processing: None,
+            backup_logs_frequency_min: None,
+            use_db_backup_retention: None,
+            retain_days: None,
+        }
+    }
+    /// Sets [`transaction_logs_processing`](Self::transaction_logs_processing).
+    #[must_use]
+    pub fn with_transaction_logs_processing(
+        mut self,
+        transaction_logs_processing: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.transaction_logs_processing = Some(
+            ::std::convert::Into::into(transaction_logs_processing),
+        );
+        self
+    }
+    /// Sets [`backup_logs_frequency_min`](Self::backup_logs_frequency_min).
+    #[must_use]
+    pub fn with_backup_logs_frequency_min(
+        mut self,
+        backup_logs_frequency_min: i32,
+    ) -> Self {
+        self.backup_logs_frequency_min = Some(backup_logs_frequency_min);
+        self
+    }
+    /// Sets [`use_db_backup_retention`](Self::use_db_backup_retention).
+    #[must_use]
+    pub fn with_use_db_backup_retention(
+        mut self,
+        use_db_backup_retention: bool,
+    ) -> Self {
+        self.use_db_backup_retention = Some(use_db_backup_retention);
+        self
+    }
+    /// Sets [`retain_days`](Self::retain_days).
+    #[must_use]
+    pub fn with_retain_days(mut self, retain_days: i32) -> Self {
+        self.retain_days = Some(retain_days);
+        self
+    }
+}
+impl ::std::default::Default for SqlBackupOptions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for SqlBackupOptions {
     const XML_NAME: &'static str = "SqlBackupOptions";
@@ -5371,13 +8810,19 @@ impl ::veeam_runtime::xml::ToXml for SqlBackupOptions {
     }
 }
 /// SQL restore restrictions of an account (as read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SqlRestoreSettingsInfo {
     /// Whether overwriting production databases is denied.
     #[serde(rename = "DenyInPlaceRestore")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub deny_in_place_restore: bool,
+}
+impl SqlRestoreSettingsInfo {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(deny_in_place_restore: bool) -> Self {
+        Self { deny_in_place_restore }
+    }
 }
 impl ::veeam_runtime::xml::FromXml for SqlRestoreSettingsInfo {
     const XML_NAME: &'static str = "SqlRestoreSettingsInfo";
@@ -5417,13 +8862,19 @@ impl ::veeam_runtime::xml::ToXml for SqlRestoreSettingsInfo {
 ///    <DenyInPlaceRestore>True</DenyInPlaceRestore>
 /// </SqlSettings>
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SqlRestoreSettingsSpecs {
     /// Whether overwriting production databases is denied.
     #[serde(rename = "DenyInPlaceRestore")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub deny_in_place_restore: bool,
+}
+impl SqlRestoreSettingsSpecs {
+    /// Creates a value from its required fields; optional fields start as `None`.
+    pub fn new(deny_in_place_restore: bool) -> Self {
+        Self { deny_in_place_restore }
+    }
 }
 impl ::veeam_runtime::xml::FromXml for SqlRestoreSettingsSpecs {
     const XML_NAME: &'static str = "SqlRestoreSettingsSpecs";
@@ -5453,37 +8904,159 @@ impl ::veeam_runtime::xml::ToXml for SqlRestoreSettingsSpecs {
     }
 }
 /// Schedule of a backup or replication job.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StandardScheduleOptions {
     /// `RetryOptions`.
-    #[serde(rename = "RetryOptions")]
+    #[serde(
+        rename = "RetryOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub retry_options: Option<RetryOptions>,
     /// Whether to wait for a running backup to complete.
-    #[serde(rename = "WaitForBackupCompletion")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "WaitForBackupCompletion",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub wait_for_backup_completion: Option<bool>,
     /// How long to wait for it, in minutes.
-    #[serde(rename = "BackupCompetitionWaitingPeriodMin")]
+    #[serde(
+        rename = "BackupCompetitionWaitingPeriodMin",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub backup_competition_waiting_period_min: Option<i32>,
     /// `OptionsDaily`.
-    #[serde(rename = "OptionsDaily")]
+    #[serde(
+        rename = "OptionsDaily",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub options_daily: Option<DailySchedule>,
     /// `OptionsMonthly`.
-    #[serde(rename = "OptionsMonthly")]
+    #[serde(
+        rename = "OptionsMonthly",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub options_monthly: Option<MonthlySchedule>,
     /// `OptionsPeriodically`.
-    #[serde(rename = "OptionsPeriodically")]
+    #[serde(
+        rename = "OptionsPeriodically",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub options_periodically: Option<PeriodicSchedule>,
     /// `OptionsContinuous`.
-    #[serde(rename = "OptionsContinuous")]
+    #[serde(
+        rename = "OptionsContinuous",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub options_continuous: Option<ContinuousSchedule>,
     /// `OptionsBackupWindow`.
-    #[serde(rename = "OptionsBackupWindow")]
+    #[serde(
+        rename = "OptionsBackupWindow",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub options_backup_window: Option<BackupWindow>,
     /// `OptionsDaisyChaining`.
-    #[serde(rename = "OptionsDaisyChaining")]
+    #[serde(
+        rename = "OptionsDaisyChaining",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub options_daisy_chaining: Option<DaisyChaining>,
+}
+impl StandardScheduleOptions {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            retry_options: None,
+            wait_for_backup_completion: None,
+            backup_competition_waiting_period_min: None,
+            options_daily: None,
+            options_monthly: None,
+            options_periodically: None,
+            options_continuous: None,
+            options_backup_window: None,
+            options_daisy_chaining: None,
+        }
+    }
+    /// Sets [`retry_options`](Self::retry_options).
+    #[must_use]
+    pub fn with_retry_options(mut self, retry_options: RetryOptions) -> Self {
+        self.retry_options = Some(retry_options);
+        self
+    }
+    /// Sets [`wait_for_backup_completion`](Self::wait_for_backup_completion).
+    #[must_use]
+    pub fn with_wait_for_backup_completion(
+        mut self,
+        wait_for_backup_completion: bool,
+    ) -> Self {
+        self.wait_for_backup_completion = Some(wait_for_backup_completion);
+        self
+    }
+    /// Sets [`backup_competition_waiting_period_min`](Self::backup_competition_waiting_period_min).
+    #[must_use]
+    pub fn with_backup_competition_waiting_period_min(
+        mut self,
+        backup_competition_waiting_period_min: i32,
+    ) -> Self {
+        self.backup_competition_waiting_period_min = Some(
+            backup_competition_waiting_period_min,
+        );
+        self
+    }
+    /// Sets [`options_daily`](Self::options_daily).
+    #[must_use]
+    pub fn with_options_daily(mut self, options_daily: DailySchedule) -> Self {
+        self.options_daily = Some(options_daily);
+        self
+    }
+    /// Sets [`options_monthly`](Self::options_monthly).
+    #[must_use]
+    pub fn with_options_monthly(mut self, options_monthly: MonthlySchedule) -> Self {
+        self.options_monthly = Some(options_monthly);
+        self
+    }
+    /// Sets [`options_periodically`](Self::options_periodically).
+    #[must_use]
+    pub fn with_options_periodically(
+        mut self,
+        options_periodically: PeriodicSchedule,
+    ) -> Self {
+        self.options_periodically = Some(options_periodically);
+        self
+    }
+    /// Sets [`options_continuous`](Self::options_continuous).
+    #[must_use]
+    pub fn with_options_continuous(
+        mut self,
+        options_continuous: ContinuousSchedule,
+    ) -> Self {
+        self.options_continuous = Some(options_continuous);
+        self
+    }
+    /// Sets [`options_backup_window`](Self::options_backup_window).
+    #[must_use]
+    pub fn with_options_backup_window(
+        mut self,
+        options_backup_window: BackupWindow,
+    ) -> Self {
+        self.options_backup_window = Some(options_backup_window);
+        self
+    }
+    /// Sets [`options_daisy_chaining`](Self::options_daisy_chaining).
+    #[must_use]
+    pub fn with_options_daisy_chaining(
+        mut self,
+        options_daisy_chaining: DaisyChaining,
+    ) -> Self {
+        self.options_daisy_chaining = Some(options_daisy_chaining);
+        self
+    }
+}
+impl ::std::default::Default for StandardScheduleOptions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for StandardScheduleOptions {
     const XML_NAME: &'static str = "StandardScheduleOptions";
@@ -5557,32 +9130,98 @@ impl ::veeam_runtime::xml::ToXml for StandardScheduleOptions {
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/tasks_id.html>
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(href, r#type, task_id, operation))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Task {
     /// `Href`.
-    #[serde(rename = "Href")]
+    #[serde(rename = "Href", skip_serializing_if = "::std::option::Option::is_none")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
     /// `Links`.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// ID of the task, for example `task-1`.
-    #[serde(rename = "TaskId")]
+    #[serde(rename = "TaskId", skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     /// State of the task.
-    #[serde(rename = "State")]
+    #[serde(rename = "State", skip_serializing_if = "::std::option::Option::is_none")]
     pub state: Option<TaskState>,
     /// Name of the operation, for example `StartJob`.
-    #[serde(rename = "Operation")]
+    #[serde(
+        rename = "Operation",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub operation: Option<String>,
     /// Outcome, once the operation has finished.
-    #[serde(rename = "Result")]
+    #[serde(rename = "Result", skip_serializing_if = "::std::option::Option::is_none")]
     pub result: Option<TaskResultInfo>,
+}
+impl Task {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            href: None,
+            r#type: None,
+            links: None,
+            task_id: None,
+            state: None,
+            operation: None,
+            result: None,
+        }
+    }
+    /// Sets [`href`](Self::href).
+    #[must_use]
+    pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
+        self.href = Some(::std::convert::Into::into(href));
+        self
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets [`task_id`](Self::task_id).
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl ::std::convert::Into<String>) -> Self {
+        self.task_id = Some(::std::convert::Into::into(task_id));
+        self
+    }
+    /// Sets [`state`](Self::state).
+    #[must_use]
+    pub fn with_state(mut self, state: TaskState) -> Self {
+        self.state = Some(state);
+        self
+    }
+    /// Sets [`operation`](Self::operation).
+    #[must_use]
+    pub fn with_operation(
+        mut self,
+        operation: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.operation = Some(::std::convert::Into::into(operation));
+        self
+    }
+    /// Sets [`result`](Self::result).
+    #[must_use]
+    pub fn with_result(mut self, result: TaskResultInfo) -> Self {
+        self.result = Some(result);
+        self
+    }
+}
+impl ::std::default::Default for Task {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for Task {
     const XML_NAME: &'static str = "Task";
@@ -5620,25 +9259,70 @@ impl ::veeam_runtime::xml::ToXml for Task {
     }
 }
 /// Outcome of a task.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(message))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TaskResultInfo {
     /// Whether the operation succeeded.
-    #[serde(rename = "Success")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(rename = "Success", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub success: Option<bool>,
     /// `CredentialsNeeded`.
-    #[serde(rename = "CredentialsNeeded")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "CredentialsNeeded",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub credentials_needed: Option<bool>,
     /// `ConfirmationNeeded`.
-    #[serde(rename = "ConfirmationNeeded")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "ConfirmationNeeded",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub confirmation_needed: Option<bool>,
     /// Result message.
-    #[serde(rename = "Message")]
+    #[serde(rename = "Message", skip_serializing_if = "::std::option::Option::is_none")]
     pub message: Option<String>,
+}
+impl TaskResultInfo {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            success: None,
+            credentials_needed: None,
+            confirmation_needed: None,
+            message: None,
+        }
+    }
+    /// Sets [`success`](Self::success).
+    #[must_use]
+    pub fn with_success(mut self, success: bool) -> Self {
+        self.success = Some(success);
+        self
+    }
+    /// Sets [`credentials_needed`](Self::credentials_needed).
+    #[must_use]
+    pub fn with_credentials_needed(mut self, credentials_needed: bool) -> Self {
+        self.credentials_needed = Some(credentials_needed);
+        self
+    }
+    /// Sets [`confirmation_needed`](Self::confirmation_needed).
+    #[must_use]
+    pub fn with_confirmation_needed(mut self, confirmation_needed: bool) -> Self {
+        self.confirmation_needed = Some(confirmation_needed);
+        self
+    }
+    /// Sets [`message`](Self::message).
+    #[must_use]
+    pub fn with_message(mut self, message: impl ::std::convert::Into<String>) -> Self {
+        self.message = Some(::std::convert::Into::into(message));
+        self
+    }
+}
+impl ::std::default::Default for TaskResultInfo {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for TaskResultInfo {
     const XML_NAME: &'static str = "TaskResultInfo";
@@ -5724,14 +9408,35 @@ impl ::veeam_runtime::xml::XmlScalar for TaskState {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_tasks.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Tasks {
     /// The tasks; in XML each is a `Task` element, in JSON the list is `Tasks`.
-    #[serde(rename = "Tasks", alias = "Task")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "Tasks",
+        alias = "Task",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub task: Option<Vec<Task>>,
+}
+impl Tasks {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { task: None }
+    }
+    /// Sets [`task`](Self::task).
+    #[must_use]
+    pub fn with_task(mut self, task: Vec<Task>) -> Self {
+        self.task = Some(task);
+        self
+    }
+}
+impl ::std::default::Default for Tasks {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Tasks {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -5864,55 +9569,162 @@ impl ::veeam_runtime::xml::XmlScalar for Uid {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_vmrestorepoints_id.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(
-    into(
-        href,
-        r#type,
-        name,
-        vm_display_name,
-        vm_name,
-        algorithm,
-        point_type,
-        hierarchy_obj_ref
-    )
-)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VmRestorePoint {
     /// `Href`.
-    #[serde(rename = "Href")]
+    #[serde(rename = "Href", skip_serializing_if = "::std::option::Option::is_none")]
     pub href: Option<String>,
     /// `Type`.
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: Option<String>,
     /// Name of the VM restore point.
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// UID of the VM restore point (`urn:veeam:VmRestorePoint:<uuid>`).
-    #[serde(rename = "UID")]
+    #[serde(rename = "UID", skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: Option<Uid>,
     /// Name of the VM.
-    #[serde(rename = "VmDisplayName")]
+    #[serde(
+        rename = "VmDisplayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub vm_display_name: Option<String>,
     /// Related resources and actions.
-    #[serde(rename = "Links")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(rename = "Links", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
     /// `CreationTimeUTC`.
-    #[serde(rename = "CreationTimeUTC")]
+    #[serde(
+        rename = "CreationTimeUTC",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub creation_time_utc: Option<::veeam_runtime::DateTime>,
     /// Name of the VM.
-    #[serde(rename = "VmName")]
+    #[serde(rename = "VmName", skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_name: Option<String>,
     /// `Full`, `Incremental`, `ReversedIncremental` or `SyntheticFull`.
-    #[serde(rename = "Algorithm")]
+    #[serde(
+        rename = "Algorithm",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub algorithm: Option<String>,
     /// `Full`, `Increment` or `ReverseIncrement`.
-    #[serde(rename = "PointType")]
+    #[serde(
+        rename = "PointType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub point_type: Option<String>,
     /// Reference of the VM, such as `urn:VMware:Vm:<host>.vm-491`.
-    #[serde(rename = "HierarchyObjRef")]
+    #[serde(
+        rename = "HierarchyObjRef",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub hierarchy_obj_ref: Option<String>,
+}
+impl VmRestorePoint {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            href: None,
+            r#type: None,
+            name: None,
+            uid: None,
+            vm_display_name: None,
+            links: None,
+            creation_time_utc: None,
+            vm_name: None,
+            algorithm: None,
+            point_type: None,
+            hierarchy_obj_ref: None,
+        }
+    }
+    /// Sets [`href`](Self::href).
+    #[must_use]
+    pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
+        self.href = Some(::std::convert::Into::into(href));
+        self
+    }
+    /// Sets [`type`](Self::r#type).
+    #[must_use]
+    pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
+        self.r#type = Some(::std::convert::Into::into(r#type));
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(::std::convert::Into::into(name));
+        self
+    }
+    /// Sets [`uid`](Self::uid).
+    #[must_use]
+    pub fn with_uid(mut self, uid: Uid) -> Self {
+        self.uid = Some(uid);
+        self
+    }
+    /// Sets [`vm_display_name`](Self::vm_display_name).
+    #[must_use]
+    pub fn with_vm_display_name(
+        mut self,
+        vm_display_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.vm_display_name = Some(::std::convert::Into::into(vm_display_name));
+        self
+    }
+    /// Sets [`links`](Self::links).
+    #[must_use]
+    pub fn with_links(mut self, links: Vec<Link>) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets [`creation_time_utc`](Self::creation_time_utc).
+    #[must_use]
+    pub fn with_creation_time_utc(
+        mut self,
+        creation_time_utc: ::veeam_runtime::DateTime,
+    ) -> Self {
+        self.creation_time_utc = Some(creation_time_utc);
+        self
+    }
+    /// Sets [`vm_name`](Self::vm_name).
+    #[must_use]
+    pub fn with_vm_name(mut self, vm_name: impl ::std::convert::Into<String>) -> Self {
+        self.vm_name = Some(::std::convert::Into::into(vm_name));
+        self
+    }
+    /// Sets [`algorithm`](Self::algorithm).
+    #[must_use]
+    pub fn with_algorithm(
+        mut self,
+        algorithm: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.algorithm = Some(::std::convert::Into::into(algorithm));
+        self
+    }
+    /// Sets [`point_type`](Self::point_type).
+    #[must_use]
+    pub fn with_point_type(
+        mut self,
+        point_type: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.point_type = Some(::std::convert::Into::into(point_type));
+        self
+    }
+    /// Sets [`hierarchy_obj_ref`](Self::hierarchy_obj_ref).
+    #[must_use]
+    pub fn with_hierarchy_obj_ref(
+        mut self,
+        hierarchy_obj_ref: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.hierarchy_obj_ref = Some(::std::convert::Into::into(hierarchy_obj_ref));
+        self
+    }
+}
+impl ::std::default::Default for VmRestorePoint {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl VmRestorePoint {
     /// The ID of the resource this names, read from `Href` (a URL), then `UID` (a URN): `None` when none holds a UUID.
@@ -5977,14 +9789,38 @@ impl ::veeam_runtime::xml::ToXml for VmRestorePoint {
 }
 /// VM restore point entities (`GET /vmRestorePoints?format=Entity`). Gap - no example is published; the root element `VmRestorePoints` is assumed (it is not
 /// checked on read).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct VmRestorePoints {
     /// In XML each is a `VmRestorePoint` element, in JSON the list is `VmRestorePoints`.
-    #[serde(rename = "VmRestorePoints", alias = "VmRestorePoint")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_list")]
+    #[serde(
+        rename = "VmRestorePoints",
+        alias = "VmRestorePoint",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub vm_restore_point: Option<Vec<VmRestorePoint>>,
+}
+impl VmRestorePoints {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { vm_restore_point: None }
+    }
+    /// Sets [`vm_restore_point`](Self::vm_restore_point).
+    #[must_use]
+    pub fn with_vm_restore_point(
+        mut self,
+        vm_restore_point: Vec<VmRestorePoint>,
+    ) -> Self {
+        self.vm_restore_point = Some(vm_restore_point);
+        self
+    }
+}
+impl ::std::default::Default for VmRestorePoints {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VmRestorePoints {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -6031,21 +9867,68 @@ impl ::veeam_runtime::xml::ToXml for VmRestorePoints {
     }
 }
 /// Application-aware processing.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, rt::Serialize, rt::Deserialize, rt::Setters)]
-#[setters(into(vss_snapshot_mode))]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VssSnapshotOptions {
     /// `RequireSuccess`, `IgnoreFailures` or `Disabled`.
-    #[serde(rename = "VssSnapshotMode")]
+    #[serde(
+        rename = "VssSnapshotMode",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub vss_snapshot_mode: Option<String>,
     /// Copy-only backups (transaction logs left alone).
-    #[serde(rename = "IsCopyOnly")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "IsCopyOnly",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub is_copy_only: Option<bool>,
     /// `UsePersistentGuestAgent`.
-    #[serde(rename = "UsePersistentGuestAgent")]
-    #[serde(deserialize_with = "::veeam_runtime::json::option_bool")]
+    #[serde(
+        rename = "UsePersistentGuestAgent",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_persistent_guest_agent: Option<bool>,
+}
+impl VssSnapshotOptions {
+    /// Creates an empty value; set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            vss_snapshot_mode: None,
+            is_copy_only: None,
+            use_persistent_guest_agent: None,
+        }
+    }
+    /// Sets [`vss_snapshot_mode`](Self::vss_snapshot_mode).
+    #[must_use]
+    pub fn with_vss_snapshot_mode(
+        mut self,
+        vss_snapshot_mode: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.vss_snapshot_mode = Some(::std::convert::Into::into(vss_snapshot_mode));
+        self
+    }
+    /// Sets [`is_copy_only`](Self::is_copy_only).
+    #[must_use]
+    pub fn with_is_copy_only(mut self, is_copy_only: bool) -> Self {
+        self.is_copy_only = Some(is_copy_only);
+        self
+    }
+    /// Sets [`use_persistent_guest_agent`](Self::use_persistent_guest_agent).
+    #[must_use]
+    pub fn with_use_persistent_guest_agent(
+        mut self,
+        use_persistent_guest_agent: bool,
+    ) -> Self {
+        self.use_persistent_guest_agent = Some(use_persistent_guest_agent);
+        self
+    }
+}
+impl ::std::default::Default for VssSnapshotOptions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 impl ::veeam_runtime::xml::FromXml for VssSnapshotOptions {
     const XML_NAME: &'static str = "VssSnapshotOptions";
