@@ -1,17 +1,27 @@
-//! The reader: one pass over the input that checks it is well-formed XML 1.0 with namespaces and
-//! builds the [`Document`] arena as it goes.
+//! The reader: quick-xml's tokenizer, and on top of it what XML 1.0 with namespaces asks that the
+//! tokenizer leaves to its user, building the [`Document`] arena as the events come.
 //!
-//! Written for this arena rather than on a tokenizer crate: names, values and text are sliced
-//! from the input and stored as they are found (no event or attribute iterator in between), a
-//! prefix resolves in constant time, and nothing is copied unless it holds a reference, a
-//! carriage return or (in an attribute value) whitespace to normalize. Every step is bounded:
-//! each byte is looked at a fixed number of times, duplicate attributes are found through a set
-//! past a few, and nesting stops at the limit.
+//! quick-xml finds the markup (tags, attributes, comments, CDATA sections, processing
+//! instructions, the document type declaration, references) and refuses what is not markup. This
+//! module checks the rest of well-formedness: names, characters (no control character or NUL, no
+//! `]]>` in text), where declarations may stand (one XML declaration, first; one document type
+//! declaration, before the document element), references (predefined entities and characters
+//! only: an entity is never expanded), attributes unique by expanded name, and namespaces (their
+//! declarations, the reserved `xml` and `xmlns` prefixes). Line ends and attribute whitespace are
+//! normalized as XML 1.0 says. Names, values and text are borrowed from the input unless they
+//! must change.
+//!
+//! Every step is bounded: the tokenizer reads each byte a fixed number of times, this layer
+//! looks at each event once, duplicate attributes are found through a set past a few, and
+//! nesting stops at the limit. Why a tokenizer crate rather than a reader of our own:
+//! `docs/decisions/xml-reader.md`.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use memchr::{memchr, memchr2, memmem};
+use memchr::{memchr, memmem};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
 
 use super::{Attribute, Document, Error, Node, NONE};
 
@@ -58,6 +68,31 @@ fn is_blank(text: &str) -> bool {
     text.bytes().all(is_space)
 }
 
+/// Whether `text` is an XML `Name`.
+fn is_name(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.first().is_some_and(|&b| CLASSES[usize::from(b)] == NAME_START)
+        && bytes.iter().all(|&b| CLASSES[usize::from(b)] != NOT_NAME)
+}
+
+/// The first character of `text` that XML 1.0's `Char` excludes: a control character other than
+/// tab, line feed and carriage return, or U+FFFE / U+FFFF (a `str` holds no surrogate).
+fn forbidden_char(text: &str) -> Option<char> {
+    let bytes = text.as_bytes();
+    if let Some(at) = bytes.iter().position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) {
+        return Some(char::from(bytes[at]));
+    }
+    // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
+    let mut from = 0;
+    while let Some(at) = memchr(0xef, &bytes[from..]).map(|i| from + i) {
+        if bytes.get(at + 1) == Some(&0xbf) && matches!(bytes.get(at + 2), Some(0xbe | 0xbf)) {
+            return text[at..].chars().next();
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// An element whose end tag has not been read yet.
 struct Open<'a> {
     node: u32,
@@ -75,23 +110,31 @@ enum Undo<'a> {
     Prefix(&'a str, u32),
 }
 
-struct Reader<'a> {
+/// Where the reader is in the document: before the document element, in it, after it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Prolog,
+    Element,
+    Epilog,
+}
+
+struct Builder<'a> {
     text: &'a str,
-    bytes: &'a [u8],
-    at: usize,
     max_depth: usize,
     document: Document<'a>,
     open: Vec<Open<'a>>,
-    closed_root: bool,
+    part: Part,
+    doctype_seen: bool,
     /// The default namespace in scope (0: none) and the bound prefixes; both 1 + an index into
     /// the document's namespaces.
     default: u32,
     prefixes: HashMap<&'a str, u32>,
     undo: Vec<Undo<'a>>,
     interned: HashMap<String, u32>,
-    /// The current tag's attribute names as written, for duplicates, and its prefixed attributes.
+    /// The current tag's attributes as written and as expanded, for duplicates.
     names: Vec<&'a str>,
     seen: HashSet<&'a str>,
+    expanded: HashSet<(u32, &'a str)>,
     prefixed: Vec<(usize, &'a str)>,
 }
 
@@ -114,44 +157,89 @@ impl<'a> Document<'a> {
             attributes: Vec::with_capacity(bounded(b'=')),
             namespaces: Vec::new(),
         };
-        let reader = Reader {
+        let builder = Builder {
             text,
-            bytes,
-            at: if text.starts_with('\u{feff}') { 3 } else { 0 },
             max_depth,
             document,
             open: Vec::new(),
-            closed_root: false,
+            part: Part::Prolog,
+            doctype_seen: false,
             default: 0,
             prefixes: HashMap::new(),
             undo: Vec::new(),
             interned: HashMap::new(),
             names: Vec::new(),
             seen: HashSet::new(),
+            expanded: HashSet::new(),
             prefixed: Vec::new(),
         };
-        reader.read()
+        builder.read()
     }
 }
 
-impl<'a> Reader<'a> {
+impl<'a> Builder<'a> {
     fn read(mut self) -> Result<Document<'a>, Error> {
+        let mut reader = Reader::from_str(self.text);
+        let config = reader.config_mut();
+        config.check_comments = true;
+        // End tags are compared here, with the message this reader gives.
+        config.check_end_names = false;
+        config.allow_unmatched_ends = true;
+        config.trim_text(false);
+        let mut first = true;
         loop {
-            let start = self.at;
-            let tag = memchr(b'<', &self.bytes[start..]).map_or(self.bytes.len(), |i| start + i);
-            if tag > start {
-                self.text(start, tag)?;
+            let start = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+            let event = reader.read_event().map_err(|error| {
+                let at = reader.error_position();
+                Error::new(self.here(), format!("malformed XML at byte {at}: {error}"))
+            })?;
+            let end = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+            let raw = self.text.get(start..end).unwrap_or_default();
+            match event {
+                Event::Start(tag) => self.start_tag(&tag, start, false)?,
+                Event::Empty(tag) => self.start_tag(&tag, start, true)?,
+                Event::End(tag) => {
+                    let qualified = self.within(tag.name().0);
+                    self.end_tag(qualified, start)?;
+                }
+                Event::Text(text) => self.text(self.within(&text), start)?,
+                Event::GeneralRef(name) => {
+                    let c = reference(&name).ok_or_else(|| {
+                        let shown: String = name.chars().take(40).collect();
+                        let message = format!("unknown entity or invalid character reference `&{shown};`");
+                        self.malformed(start, message)
+                    })?;
+                    self.content(Cow::Owned(c.to_string()))?;
+                }
+                Event::CData(data) => {
+                    let content = self.within(&data);
+                    self.check_chars(content, start)?;
+                    self.content(normalized_lines(content))?;
+                }
+                Event::Comment(comment) => self.check_chars(self.within(&comment), start)?,
+                Event::PI(pi) => {
+                    let target = pi.target();
+                    if !is_name(target) || target.eq_ignore_ascii_case("xml") {
+                        let shown: String = target.chars().take(40).collect();
+                        return Err(
+                            self.malformed(start, format!("`{shown}` is not a processing instruction's target"))
+                        );
+                    }
+                    self.check_chars(raw, start)?;
+                }
+                Event::Decl(_) => {
+                    // Only the very first thing of the document (after a byte order mark).
+                    let at_start =
+                        self.text.get(..start).is_some_and(|before| before.is_empty() || before == "\u{feff}");
+                    if !first || !at_start {
+                        return Err(self.malformed(start, "an XML declaration anywhere but at the start"));
+                    }
+                    self.check_chars(raw, start)?;
+                }
+                Event::DocType(_) => self.doctype(raw, start)?,
+                Event::Eof => break,
             }
-            if tag == self.bytes.len() {
-                break;
-            }
-            self.at = tag + 1;
-            match self.bytes.get(self.at) {
-                Some(b'/') => self.end_tag(tag)?,
-                Some(b'?') => self.processing_instruction(tag)?,
-                Some(b'!') => self.markup(tag)?,
-                _ => self.start_tag(tag)?,
-            }
+            first = false;
         }
         if let Some(open) = self.open.last() {
             return Err(Error::new(self.document.path_of(open.node), "document ends before the element is closed"));
@@ -162,10 +250,11 @@ impl<'a> Reader<'a> {
         Ok(self.document)
     }
 
-    /// `text[start..end]`; every offset the reader keeps is next to an ASCII delimiter, so on a
-    /// character boundary.
-    fn slice(&self, start: usize, end: usize) -> &'a str {
-        self.text.get(start..end).unwrap_or_default()
+    /// `piece` (borrowed from the input by the tokenizer) as a slice of the input, so that it
+    /// lives as long as the document. Every event of a reader over a `str` borrows from it.
+    fn within(&self, piece: &str) -> &'a str {
+        let start = (piece.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        self.text.get(start..start.saturating_add(piece.len())).unwrap_or_default()
     }
 
     /// Where the reader is: the innermost open element.
@@ -177,154 +266,100 @@ impl<'a> Reader<'a> {
         Error::new(self.here(), format!("malformed XML at byte {at}: {message}"))
     }
 
-    /// The offset just past the next `end` from `self.at`.
-    fn past(&self, start: usize, end: &[u8], what: &str) -> Result<usize, Error> {
-        memmem::find(&self.bytes[self.at..], end)
-            .map(|i| self.at + i + end.len())
-            .ok_or_else(|| self.malformed(start, format!("unterminated {what}")))
-    }
-
-    fn skip_spaces(&mut self) -> bool {
-        let start = self.at;
-        while self.bytes.get(self.at).is_some_and(|&b| is_space(b)) {
-            self.at += 1;
-        }
-        self.at > start
-    }
-
-    /// A name at the reader's offset, which it moves past.
-    fn name(&mut self, what: &str) -> Result<&'a str, Error> {
-        let start = self.at;
-        if self.bytes.get(start).is_none_or(|&b| CLASSES[usize::from(b)] != NAME_START) {
-            let found = self.found(start);
-            return Err(self.malformed(start, format!("expected {what}, found {found}")));
-        }
-        let mut end = start + 1;
-        while self.bytes.get(end).is_some_and(|&b| CLASSES[usize::from(b)] != NOT_NAME) {
-            end += 1;
-        }
-        self.at = end;
-        Ok(self.slice(start, end))
-    }
-
-    /// The character at `at` for an error message.
-    fn found(&self, at: usize) -> String {
-        match self.text.get(at..).and_then(|rest| rest.chars().next()) {
-            Some(c) => format!("`{}`", c.escape_debug()),
-            None => "the end of the document".to_owned(),
+    /// Characters XML 1.0 refuses, anywhere they are written as such.
+    fn check_chars(&self, text: &str, at: usize) -> Result<(), Error> {
+        match forbidden_char(text) {
+            Some(c) => Err(self.malformed(at, format!("the character U+{:04X} is not allowed in XML", u32::from(c)))),
+            None => Ok(()),
         }
     }
 
-    fn expect(&mut self, byte: u8, tag: usize) -> Result<(), Error> {
-        if self.bytes.get(self.at) == Some(&byte) {
-            self.at += 1;
-            Ok(())
-        } else {
-            let found = self.found(self.at);
-            Err(self.malformed(tag, format!("expected `{}`, found {found}", char::from(byte))))
+    /// `<!DOCTYPE name ...>`: once, before the document element; skipped (its entities are not
+    /// expanded, so references to them are errors).
+    fn doctype(&mut self, raw: &str, at: usize) -> Result<(), Error> {
+        if self.part != Part::Prolog {
+            return Err(self.malformed(at, "a document type declaration after the document element"));
         }
+        if std::mem::replace(&mut self.doctype_seen, true) {
+            return Err(self.malformed(at, "a second document type declaration"));
+        }
+        // `<!DOCTYPE` (upper case, unlike HTML's), whitespace, the document element's name.
+        let rest = raw.strip_prefix("<!DOCTYPE").unwrap_or_default();
+        let after = rest.trim_start_matches(|c: char| c.is_ascii() && is_space(c as u8));
+        let name_end = after.bytes().position(|b| CLASSES[usize::from(b)] == NOT_NAME).unwrap_or(after.len());
+        if !raw.starts_with("<!DOCTYPE") || rest.len() == after.len() || !is_name(&after[..name_end]) {
+            return Err(self.malformed(at, "expected `<!DOCTYPE`, whitespace and the document element's name"));
+        }
+        self.check_chars(raw, at)
     }
 
-    /// Text between tags, from `start` to `end`.
-    fn text(&mut self, start: usize, end: usize) -> Result<(), Error> {
-        let raw = self.slice(start, end);
+    /// Text between tags (references are events of their own).
+    fn text(&mut self, raw: &'a str, at: usize) -> Result<(), Error> {
         let Some(open) = self.open.last() else {
             return if is_blank(raw) { Ok(()) } else { Err(Error::new("/", "text outside the document element")) };
         };
+        self.check_chars(raw, at)?;
+        if let Some(i) = memmem::find(raw.as_bytes(), b"]]>") {
+            return Err(self.malformed(at + i, "`]]>` in text"));
+        }
         // Indentation between child elements is not content.
         if open.last_child != NONE && is_blank(raw) {
             return Ok(());
         }
-        let node = open.node as usize;
-        let content = if memchr2(b'&', b'\r', raw.as_bytes()).is_some() {
-            Cow::Owned(self.unescape(raw, start, false)?)
+        self.content(normalized_lines(raw))
+    }
+
+    /// Appends to the open element's text, borrowing while it is one piece of the input; outside
+    /// the document element it is an error.
+    fn content(&mut self, piece: Cow<'a, str>) -> Result<(), Error> {
+        let Some(open) = self.open.last() else { return Err(Error::new("/", "text outside the document element")) };
+        let text = &mut self.document.nodes[open.node as usize].text;
+        if text.is_empty() {
+            *text = piece;
         } else {
-            Cow::Borrowed(raw)
-        };
-        push_text(&mut self.document.nodes[node].text, content);
+            text.to_mut().push_str(&piece);
+        }
         Ok(())
     }
 
-    /// Replaces references and normalizes line ends (`\r\n` and `\r` to `\n`); in an attribute
-    /// value, whitespace characters written as such become spaces.
-    fn unescape(&self, raw: &str, offset: usize, attribute: bool) -> Result<String, Error> {
-        let bytes = raw.as_bytes();
-        let special = |b: u8| matches!(b, b'&' | b'\r') || (attribute && matches!(b, b'\t' | b'\n'));
-        let mut out = String::with_capacity(raw.len());
-        let mut copied = 0;
-        let mut i = 0;
-        while let Some(found) = bytes[i..].iter().position(|&b| special(b)) {
-            let at = i + found;
-            out.push_str(&raw[copied..at]);
-            match bytes[at] {
-                b'&' => {
-                    let end = memchr(b';', &bytes[at..])
-                        .map(|j| at + j)
-                        .ok_or_else(|| self.malformed(offset + at, "a reference without its `;`"))?;
-                    let name = &raw[at + 1..end];
-                    out.push(reference(name).ok_or_else(|| {
-                        let shown: String = name.chars().take(40).collect();
-                        let message = format!("unknown entity or invalid character reference `&{shown};`");
-                        self.malformed(offset + at, message)
-                    })?);
-                    i = end + 1;
-                }
-                b'\r' => {
-                    out.push(if attribute { ' ' } else { '\n' });
-                    i = at + if bytes.get(at + 1) == Some(&b'\n') { 2 } else { 1 };
-                }
-                // Whitespace in an attribute value.
-                _ => {
-                    out.push(' ');
-                    i = at + 1;
-                }
-            }
-            copied = i;
-        }
-        out.push_str(&raw[copied..]);
-        Ok(out)
-    }
-
-    fn start_tag(&mut self, tag: usize) -> Result<(), Error> {
-        if self.closed_root {
+    fn start_tag(&mut self, tag: &BytesStart<'_>, at: usize, empty: bool) -> Result<(), Error> {
+        if self.part == Part::Epilog {
             return Err(Error::new("/", "content after the document element"));
         }
         if self.open.len() >= self.max_depth {
             let message = format!("elements nest deeper than {} levels", self.max_depth);
             return Err(Error::new(self.here(), message));
         }
-        let qualified = self.name("an element name")?;
+        let qualified = self.within(tag.name().0);
+        let (prefix, name) = split(qualified)
+            .ok_or_else(|| self.malformed(at, format!("`{qualified}` is not a valid qualified name")))?;
         let scope = self.undo.len();
         let first = self.document.attributes.len();
         self.names.clear();
         self.seen.clear();
+        self.expanded.clear();
         self.prefixed.clear();
-        let empty = loop {
-            let spaced = self.skip_spaces();
-            match self.bytes.get(self.at) {
-                Some(b'>') => {
-                    self.at += 1;
-                    break false;
-                }
-                Some(b'/') => {
-                    self.at += 1;
-                    self.expect(b'>', tag)?;
-                    break true;
-                }
-                Some(_) if spaced => self.attribute(tag)?,
-                _ => {
-                    let found = self.found(self.at);
-                    return Err(self.malformed(self.at, format!("expected `>`, `/>` or an attribute, found {found}")));
-                }
+        // Duplicates are found here, in linear time (the tokenizer compares each key with all before it).
+        for attribute in tag.attributes().with_checks(false) {
+            let attribute = attribute.map_err(|error| self.malformed(at, error))?;
+            let key = self.within(attribute.key.0);
+            let raw = match &attribute.value {
+                Cow::Borrowed(value) => self.within(value),
+                Cow::Owned(_) => return Err(self.malformed(at, "an attribute value that is not in the input")),
+            };
+            // After the closing quote: whitespace, or the end of the tag (the tokenizer takes
+            // `a='1'b='2'` as two attributes).
+            let after = (raw.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize) + raw.len() + 1;
+            if self.text.as_bytes().get(after).is_some_and(|&b| !is_space(b) && b != b'/' && b != b'>') {
+                return Err(self.malformed(at, format!("no whitespace between attributes after `{key}`")));
             }
-        };
+            self.attribute(key, raw, at)?;
+        }
         let index = u32::try_from(self.document.nodes.len()).map_err(|_| Error::new("/", "too many elements"))?;
         let attributes = (
             u32::try_from(first).map_err(|_| Error::new("/", "too many attributes"))?,
             u32::try_from(self.document.attributes.len()).map_err(|_| Error::new("/", "too many attributes"))?,
         );
-        let (prefix, name) = split(qualified)
-            .ok_or_else(|| self.malformed(tag, format!("`{qualified}` is not a valid qualified name")))?;
         let parent = self.open.last().map_or(NONE, |open| open.node);
         self.document.nodes.push(Node {
             name,
@@ -349,8 +384,7 @@ impl<'a> Reader<'a> {
                 }
                 open.last_child = index;
             }
-            None if index != 0 => return Err(Error::new("/", "content after the document element")),
-            None => {}
+            None => self.part = Part::Element,
         }
         // Declarations anywhere in the tag apply to the element and all of its attributes.
         self.document.nodes[index as usize].namespace = match prefix {
@@ -359,49 +393,36 @@ impl<'a> Reader<'a> {
         };
         for k in 0..self.prefixed.len() {
             let (attribute, prefix) = self.prefixed[k];
-            self.document.attributes[attribute].namespace = self.resolve(prefix, index)?;
+            let namespace = self.resolve(prefix, index)?;
+            self.document.attributes[attribute].namespace = namespace;
+            // Two attributes may not have the same expanded name (`a:x` and `b:x`, one namespace).
+            let local = self.document.attributes[attribute].name;
+            if !self.expanded.insert((namespace, local)) {
+                return Err(self.malformed(at, format!("two attributes `{local}` in one namespace")));
+            }
         }
         if empty {
             self.close_scope(scope);
-            self.closed_root |= self.open.is_empty();
+            if self.open.is_empty() {
+                self.part = Part::Epilog;
+            }
         } else {
             self.open.push(Open { node: index, last_child: NONE, qualified, scope });
         }
         Ok(())
     }
 
-    fn attribute(&mut self, tag: usize) -> Result<(), Error> {
-        let at = self.at;
-        let qualified = self.name("an attribute name")?;
-        self.skip_spaces();
-        self.expect(b'=', tag)?;
-        self.skip_spaces();
-        let quote = match self.bytes.get(self.at) {
-            Some(&quote @ (b'"' | b'\'')) => quote,
-            _ => {
-                let found = self.found(self.at);
-                return Err(self.malformed(self.at, format!("expected a quoted value of `{qualified}`, found {found}")));
-            }
-        };
-        let start = self.at + 1;
-        let end = memchr(quote, &self.bytes[start..])
-            .map(|i| start + i)
-            .ok_or_else(|| self.malformed(at, format!("the value of `{qualified}` is not closed")))?;
-        self.at = end + 1;
-        let raw = self.slice(start, end);
-        let mut plain = true;
-        for &b in raw.as_bytes() {
-            match b {
-                b'<' => return Err(self.malformed(at, format!("`<` in the value of `{qualified}`"))),
-                b'&' | b'\t' | b'\n' | b'\r' => plain = false,
-                _ => {}
-            }
+    fn attribute(&mut self, qualified: &'a str, raw: &'a str, at: usize) -> Result<(), Error> {
+        if memchr(b'<', raw.as_bytes()).is_some() {
+            return Err(self.malformed(at, format!("`<` in the value of `{qualified}`")));
         }
+        self.check_chars(raw, at)?;
         if self.duplicate(qualified) {
             return Err(self.malformed(at, format!("the attribute `{qualified}` is repeated")));
         }
         // Most values need neither references replaced nor whitespace normalized: borrowed.
-        let value = if plain { Cow::Borrowed(raw) } else { Cow::Owned(self.unescape(raw, start, true)?) };
+        let plain = !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'));
+        let value = if plain { Cow::Borrowed(raw) } else { Cow::Owned(self.unescape(raw, at)?) };
         let (prefix, name) = split(qualified)
             .ok_or_else(|| self.malformed(at, format!("`{qualified}` is not a valid qualified name")))?;
         // Namespaces in XML 1.0, section 3: `xml` is bound to its namespace only, `xmlns` to none,
@@ -428,11 +449,52 @@ impl<'a> Reader<'a> {
             self.undo.push(Undo::Prefix(prefix, previous));
             return Ok(());
         }
-        if let Some(prefix) = prefix {
-            self.prefixed.push((self.document.attributes.len(), prefix));
+        match prefix {
+            Some(prefix) => self.prefixed.push((self.document.attributes.len(), prefix)),
+            // An unprefixed attribute is in no namespace.
+            None => {
+                self.expanded.insert((0, name));
+            }
         }
         self.document.attributes.push(Attribute { namespace: 0, name, value });
         Ok(())
+    }
+
+    /// An attribute value with references replaced and whitespace normalized (`\r\n`, `\r`,
+    /// `\n` and `\t` written as such become a space; a reference's character stays as it is).
+    fn unescape(&self, raw: &str, at: usize) -> Result<String, Error> {
+        let bytes = raw.as_bytes();
+        let mut out = String::with_capacity(raw.len());
+        let mut copied = 0;
+        let mut i = 0;
+        while let Some(found) = bytes[i..].iter().position(|&b| matches!(b, b'&' | b'\r' | b'\t' | b'\n')) {
+            let special = i + found;
+            out.push_str(&raw[copied..special]);
+            match bytes[special] {
+                b'&' => {
+                    let end = memchr(b';', &bytes[special..])
+                        .map(|j| special + j)
+                        .ok_or_else(|| self.malformed(at, "a reference without its `;`"))?;
+                    let name = &raw[special + 1..end];
+                    out.push(reference(name).ok_or_else(|| {
+                        let shown: String = name.chars().take(40).collect();
+                        self.malformed(at, format!("unknown entity or invalid character reference `&{shown};`"))
+                    })?);
+                    i = end + 1;
+                }
+                b'\r' => {
+                    out.push(' ');
+                    i = special + if bytes.get(special + 1) == Some(&b'\n') { 2 } else { 1 };
+                }
+                _ => {
+                    out.push(' ');
+                    i = special + 1;
+                }
+            }
+            copied = i;
+        }
+        out.push_str(&raw[copied..]);
+        Ok(out)
     }
 
     /// Whether the current tag already has an attribute named `qualified` (and notes it).
@@ -484,105 +546,30 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn end_tag(&mut self, tag: usize) -> Result<(), Error> {
-        self.at += 1;
-        let qualified = self.name("an element name")?;
-        self.skip_spaces();
-        self.expect(b'>', tag)?;
+    fn end_tag(&mut self, qualified: &'a str, at: usize) -> Result<(), Error> {
         let Some(open) = self.open.last() else {
             return Err(Error::new("/", format!("unexpected end tag `</{qualified}>`")));
         };
         if open.qualified != qualified {
             let expected = open.qualified;
-            return Err(self.malformed(tag, format!("expected `</{expected}>`, found `</{qualified}>`")));
+            return Err(self.malformed(at, format!("expected `</{expected}>`, found `</{qualified}>`")));
         }
         let scope = open.scope;
         self.open.pop();
         self.close_scope(scope);
-        self.closed_root |= self.open.is_empty();
-        Ok(())
-    }
-
-    /// `<?target ...?>` (the XML declaration among them), skipped: a target name, then `?>` or
-    /// whitespace and anything up to `?>`.
-    fn processing_instruction(&mut self, tag: usize) -> Result<(), Error> {
-        self.at += 1;
-        self.name("a processing instruction's target")?;
-        if !self.bytes[self.at..].starts_with(b"?>") && !self.skip_spaces() {
-            let found = self.found(self.at);
-            return Err(self.malformed(self.at, format!("expected `?>` or whitespace after the target, found {found}")));
-        }
-        self.at = self.past(tag, b"?>", "processing instruction")?;
-        Ok(())
-    }
-
-    /// `<!`: a comment, a CDATA section or the document type declaration.
-    fn markup(&mut self, tag: usize) -> Result<(), Error> {
-        let rest = &self.bytes[self.at + 1..];
-        if rest.starts_with(b"--") {
-            self.at += 3;
-            self.at = self.past(tag, b"-->", "comment")?;
-        } else if rest.starts_with(b"[CDATA[") {
-            self.at += 8;
-            let end = self.past(tag, b"]]>", "CDATA section")?;
-            let Some(open) = self.open.last() else {
-                return Err(Error::new("/", "text outside the document element"));
-            };
-            let (node, raw) = (open.node as usize, self.slice(self.at, end - 3));
-            let content = if raw.contains('\r') {
-                Cow::Owned(raw.replace("\r\n", "\n").replace('\r', "\n"))
-            } else {
-                Cow::Borrowed(raw)
-            };
-            push_text(&mut self.document.nodes[node].text, content);
-            self.at = end;
-        } else if rest.starts_with(b"DOCTYPE") {
-            if !self.document.nodes.is_empty() {
-                return Err(self.malformed(tag, "a document type declaration after the document element"));
-            }
-            self.at += 8;
-            // `<!DOCTYPE` S Name: the rest is skipped.
-            if !self.skip_spaces() {
-                return Err(self.malformed(tag, "expected whitespace and a name after `<!DOCTYPE`"));
-            }
-            self.name("the document type's name")?;
-            self.at = self.doctype(tag)?;
-        } else {
-            return Err(self.malformed(tag, "expected a comment, a CDATA section or `DOCTYPE` after `<!`"));
+        if self.open.is_empty() {
+            self.part = Part::Epilog;
         }
         Ok(())
-    }
-
-    /// The offset past a document type declaration (skipped: its entities are not expanded, so
-    /// references to them are errors): quoted strings, the internal subset and its comments.
-    fn doctype(&self, tag: usize) -> Result<usize, Error> {
-        let mut i = self.at;
-        let mut brackets = 0usize;
-        while let Some(&b) = self.bytes.get(i) {
-            match b {
-                b'"' | b'\'' => {
-                    i += 1 + memchr(b, &self.bytes[i + 1..])
-                        .ok_or_else(|| self.malformed(tag, "unterminated document type declaration"))?;
-                }
-                b'<' if self.bytes[i..].starts_with(b"<!--") => {
-                    i += 4
-                        + memmem::find(&self.bytes[i + 4..], b"-->")
-                            .ok_or_else(|| self.malformed(tag, "unterminated comment"))?
-                        + 2;
-                }
-                b'[' => brackets += 1,
-                b']' => brackets = brackets.saturating_sub(1),
-                b'>' if brackets == 0 => return Ok(i + 1),
-                _ => {}
-            }
-            i += 1;
-        }
-        Err(self.malformed(tag, "unterminated document type declaration"))
     }
 }
 
-/// `prefix:local` or `local`; `None` for an empty part or a second colon.
+/// `prefix:local` or `local`, each part a name; `None` for an empty part, a second colon or a
+/// character no name has.
 fn split(qualified: &str) -> Option<(Option<&str>, &str)> {
+    if !is_name(qualified) {
+        return None;
+    }
     match qualified.split_once(':') {
         None => Some((None, qualified)),
         Some((prefix, local)) if !prefix.is_empty() && !local.is_empty() && !local.contains(':') => {
@@ -590,6 +577,14 @@ fn split(qualified: &str) -> Option<(Option<&str>, &str)> {
             (CLASSES[usize::from(local.as_bytes()[0])] == NAME_START).then_some((Some(prefix), local))
         }
         Some(_) => None,
+    }
+}
+
+/// Line ends as XML 1.0 normalizes them: `\r\n` and `\r` become `\n` (borrowed when there is none).
+fn normalized_lines(text: &str) -> Cow<'_, str> {
+    match memchr(b'\r', text.as_bytes()) {
+        Some(_) => Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n")),
+        None => Cow::Borrowed(text),
     }
 }
 
@@ -619,11 +614,27 @@ fn reference(name: &str) -> Option<char> {
     allowed.then_some(c)
 }
 
-/// Appends to a node's text, borrowing while it is one piece of the input.
-fn push_text<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
-    if text.is_empty() {
-        *text = piece;
-    } else {
-        text.to_mut().push_str(&piece);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forbidden_characters_are_found() {
+        assert_eq!(forbidden_char("a\tb\nc\rd"), None);
+        assert_eq!(forbidden_char("a\u{0}b"), Some('\u{0}'));
+        assert_eq!(forbidden_char("a\u{1b}b"), Some('\u{1b}'));
+        assert_eq!(forbidden_char("a\u{fffe}"), Some('\u{fffe}'));
+        assert_eq!(forbidden_char("\u{ffff}"), Some('\u{ffff}'));
+        assert_eq!(forbidden_char("\u{fffd}\u{efbf}"), None);
+    }
+
+    #[test]
+    fn references() {
+        assert_eq!(reference("amp"), Some('&'));
+        assert_eq!(reference("#x41"), Some('A'));
+        assert_eq!(reference("#65"), Some('A'));
+        assert_eq!(reference("#0"), None);
+        assert_eq!(reference("#x+41"), None);
+        assert_eq!(reference("nbsp"), None);
     }
 }
