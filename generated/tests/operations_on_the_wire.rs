@@ -25,73 +25,73 @@ mod wire {
         bytes, check, empty, form_body, headers, json, json_body, multipart_body,
         raw_body, sample, serve, text, MockServer, ResponseTemplate,
     };
-    const S0: &str = "{\"code\":\"x\",\"token\":\"x\"}";
-    const S1: &str = "{\"name\":\"x\"}";
-    const S2: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"description\":\"x\",\"awsid\":\"x\"}";
-    const S3: &str = "{\"name\":\"x\",\"username\":\"x\",\"password\":\"x\"}";
-    const S4: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"username\":\"x\",\"description\":\"x\"}";
-    const S5: &str = "{\"results\":[],\"totalCount\":1}";
-    const S6: &str = "{\"grant_type\":\"password\"}";
-    const S7: &str = "{}";
-    const S8: &str = "{\"totalCount\":1,\"results\":[]}";
-    const S9: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"location\":{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\"}}";
-    const S10: &str = "{\"instanceId\":\"x\"}";
-    const S11: &str = "{\"isValid\":true}";
-    const S12: &str = "{\"RegionId\":\"00000000-0000-0000-0000-000000000000\"}";
-    const S13: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\"}";
-    const S14: &str = "{\"code\":\"x\"}";
-    const S15: &str = "{\"instance\":{\"instanceId\":\"x\"},\"userSpec\":{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}}";
-    const S16: &str = "{\"name\":\"x\",\"description\":\"x\",\"mfaEnabled\":true,\"isDefault\":true}";
-    const S17: &str = "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}";
-    const S18: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"regionIds\":[],\"name\":\"x\",\"description\":\"x\",\"priority\":1,\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"isEnabled\":true,\"backupType\":\"AllItems\"}";
-    const S19: &str = "{\"availableZoneId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}";
-    const S20: &str = "{\"regionId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}";
-    const S21: &str = "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonBucketId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}";
-    const S22: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"description\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}";
-    const S23: &str = "{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}";
-    const S24: &str = "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\"}";
-    const S25: &str = "{\"regions\":[],\"name\":\"x\",\"amazonAccountName\":\"x\",\"isEnabled\":true,\"backupType\":\"AllItems\"}";
-    const S26: &str = "{\"results\":[]}";
-    const S27: &str = "{\"name\":\"x\",\"folderId\":\"00000000-0000-0000-0000-000000000000\"}";
-    const S28: &str = "{\"totalCount\":1,\"items\":[],\"isEmpty\":true,\"totalTrafficCost\":1.5,\"totalTransactionCost\":1.5,\"totalCost\":1.5}";
-    const S29: &str = "{\"accepted\":true}";
-    const S30: &str = "{\"timezone\":{\"name\":\"x\",\"displayName\":\"x\"},\"useCustomSettings\":true}";
-    const S31: &str = "{\"enabled\":true,\"server\":\"x\",\"port\":1,\"from\":\"x\",\"to\":\"x\",\"subject\":\"x\"}";
-    const S32: &str = "{\"awsid\":\"x\",\"supportid\":\"x\"}";
-    const S33: &str = "{\"about\":\"x\",\"version\":\"x\"}";
-    const S34: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\"}";
-    const S35: &str = "{\"lingeringSnapshotRetentionDisabled\":true,\"keepAllSessions\":true}";
-    const S36: &str = "{\"serviceAmazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}";
-    const S37: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"type\":\"Policy\",\"status\":\"Running\",\"usn\":1}";
-    const S38: &str = "{\"alarmsCount\":1,\"alarmsCountChangesTrend\":\"NotChanged\",\"instancesCount\":1,\"instancesCountChangesTrend\":\"NotChanged\",\"protectedInstancesCount\":1,\"protectedInstancesCountChangesTrend\":\"NotChanged\",\"policiesCount\":1,\"policiesCountChangesTrend\":\"NotChanged\",\"repositoriesCount\":1,\"repositoriesCountChangesTrend\":\"NotChanged\"}";
-    const S39: &str = "{\"utcDateTime\":\"2020-01-01T00:00:00Z\"}";
-    const S40: &str = "{\"items\":[]}";
-    const S41: &str = "{\"isFirstLogin\":true}";
-    const S42: &str = "{\"priorities\":[]}";
-    const S43: &str = "null";
-    const S44: &str = "{\"password\":\"x\"}";
-    const S45: &str = "{\"isSuccess\":true}";
-    const S46: &str = "[]";
-    const S47: &str = "{\"notificationsToResolve\":[]}";
-    const S48: &str = "{\"volumes\":[]}";
-    const S49: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"backupId\":\"00000000-0000-0000-0000-000000000000\",\"jobType\":\"Backup\",\"pointInTime\":\"2020-01-01T00:00:00Z\",\"backupSizeBytes\":1,\"volumes\":[]}";
-    const S50: &str = "{\"success\":true}";
-    const S51: &str = "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\",\"url\":\"x\"}";
-    const S52: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"key\":\"x\",\"value\":\"x\"}";
-    const S53: &str = "{\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}";
-    const S54: &str = "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"enableEncryption\":true}";
-    const S55: &str = "{\"name\":\"x\",\"username\":\"x\"}";
-    const S56: &str = "{\"connectionsCount\":1,\"repositoryCount\":1,\"policiesCount\":1,\"workerLocationsCount\":1}";
-    const S57: &str = "{\"description\":\"x\"}";
-    const S58: &str = "{\"isValid\":true,\"details\":\"x\"}";
-    const S59: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"awsResourceId\":\"x\",\"protectionStatus\":\"Protected\"}";
-    const S60: &str = "{\"restorePointId\":\"00000000-0000-0000-0000-000000000000\"}";
-    const S61: &str = "{\"HierarchyObjRef\":\"x\",\"HierarchyObjName\":\"x\"}";
-    const S62: &str = "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\",\"Port\":1,\"Username\":\"x\",\"Password\":\"x\"}";
-    const S63: &str = "{\"AccountType\":\"User\",\"AccountName\":\"x\",\"Roles\":{\"EnterpriseRoles\":[]},\"AllowRestoreAllVms\":true}";
-    const S64: &str = "{\"Password\":\"x\"}";
-    const S65: &str = "{\"DnsNameOrIpAddress\":\"x\"}";
-    const S66: &str = "{\"Id\":\"00000000-0000-0000-0000-000000000000\"}";
+    const USER_MFA_ACCEPT: &str = "{\"code\":\"x\",\"token\":\"x\"}";
+    const AMAZON_ACCOUNT_CREATE_SPEC: &str = "{\"name\":\"x\"}";
+    const AMAZON_ACCOUNT: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"description\":\"x\",\"awsid\":\"x\"}";
+    const STANDARD_ACCOUNT_CREATE_SPEC: &str = "{\"name\":\"x\",\"username\":\"x\",\"password\":\"x\"}";
+    const STANDARD_ACCOUNT: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"username\":\"x\",\"description\":\"x\"}";
+    const AMAZON_ACCOUNTS_PAGE: &str = "{\"results\":[],\"totalCount\":1}";
+    const LOGIN_SPEC: &str = "{\"grant_type\":\"password\"}";
+    const REST_LOGIN: &str = "{}";
+    const REGIONS_PAGE: &str = "{\"totalCount\":1,\"results\":[]}";
+    const BUCKET: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"location\":{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\"}}";
+    const CHECK_INSTANCE_ID_SPEC: &str = "{\"instanceId\":\"x\"}";
+    const CHECK_INSTANCE_ID_RESULT: &str = "{\"isValid\":true}";
+    const AMAZON_CONNECTION_SPEC: &str = "{\"RegionId\":\"00000000-0000-0000-0000-000000000000\"}";
+    const AMAZON_CONNECTION: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\"}";
+    const AUTHORIZATION_CODE: &str = "{\"code\":\"x\"}";
+    const DEFAULT_USER_SPEC: &str = "{\"instance\":{\"instanceId\":\"x\"},\"userSpec\":{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}}";
+    const USER: &str = "{\"name\":\"x\",\"description\":\"x\",\"mfaEnabled\":true,\"isDefault\":true}";
+    const POLICY_SPEC: &str = "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"backupType\":\"AllItems\"}";
+    const POLICY: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"regionIds\":[],\"name\":\"x\",\"description\":\"x\",\"priority\":1,\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"isEnabled\":true,\"backupType\":\"AllItems\"}";
+    const REGION_SETTINGS_SPEC: &str = "{\"availableZoneId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}";
+    const REGION_SETTINGS: &str = "{\"regionId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}";
+    const REPOSITORY_CREATE_SPEC: &str = "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonBucketId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}";
+    const REPOSITORY: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"description\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}";
+    const USER_CREATE_SPEC: &str = "{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}";
+    const SESSION_LINK: &str = "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\"}";
+    const POLICY_EXPORT_MODEL: &str = "{\"regions\":[],\"name\":\"x\",\"amazonAccountName\":\"x\",\"isEnabled\":true,\"backupType\":\"AllItems\"}";
+    const LICENSE_NOTIFICATIONS: &str = "{\"results\":[]}";
+    const BUCKET_FOLDER: &str = "{\"name\":\"x\",\"folderId\":\"00000000-0000-0000-0000-000000000000\"}";
+    const COST_ESTIMATIONS_PAGE: &str = "{\"totalCount\":1,\"items\":[],\"isEmpty\":true,\"totalTrafficCost\":1.5,\"totalTransactionCost\":1.5,\"totalCost\":1.5}";
+    const LICENSE_AGREEMENT_ACCEPT_RESULT: &str = "{\"accepted\":true}";
+    const DATE_TIME_SETTINGS: &str = "{\"timezone\":{\"name\":\"x\",\"displayName\":\"x\"},\"useCustomSettings\":true}";
+    const EMAIL_NOTIFICATIONS: &str = "{\"enabled\":true,\"server\":\"x\",\"port\":1,\"from\":\"x\",\"to\":\"x\",\"subject\":\"x\"}";
+    const PRODUCT_ID: &str = "{\"awsid\":\"x\",\"supportid\":\"x\"}";
+    const PRODUCT_VERSION: &str = "{\"about\":\"x\",\"version\":\"x\"}";
+    const REGION: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\"}";
+    const RETENTION_SETTINGS: &str = "{\"lingeringSnapshotRetentionDisabled\":true,\"keepAllSessions\":true}";
+    const SERVICE_ACCOUNT_SETTINGS: &str = "{\"serviceAmazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}";
+    const SESSION: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"type\":\"Policy\",\"status\":\"Running\",\"usn\":1}";
+    const SUMMARY_STATISTICS: &str = "{\"alarmsCount\":1,\"alarmsCountChangesTrend\":\"NotChanged\",\"instancesCount\":1,\"instancesCountChangesTrend\":\"NotChanged\",\"protectedInstancesCount\":1,\"protectedInstancesCountChangesTrend\":\"NotChanged\",\"policiesCount\":1,\"policiesCountChangesTrend\":\"NotChanged\",\"repositoriesCount\":1,\"repositoriesCountChangesTrend\":\"NotChanged\"}";
+    const DATE_TIME_INFO: &str = "{\"utcDateTime\":\"2020-01-01T00:00:00Z\"}";
+    const TIME_ZONES: &str = "{\"items\":[]}";
+    const IS_FIRST_LOGIN_RESULT: &str = "{\"isFirstLogin\":true}";
+    const POLICIES_PRIORITY_SPEC: &str = "{\"priorities\":[]}";
+    const ANY: &str = "null";
+    const REPOSITORY_PASSWORD_VALIDATION_SPEC: &str = "{\"password\":\"x\"}";
+    const REPOSITORY_PASSWORD_VALIDATION_RESULT: &str = "{\"isSuccess\":true}";
+    const LIST_OF_VALIDATION_MESSAGE: &str = "[]";
+    const RESOLVE_NOTIFICATIONS_SPEC: &str = "{\"notificationsToResolve\":[]}";
+    const DISK_BULK_RESTORE_OPTIONS: &str = "{\"volumes\":[]}";
+    const VM_RESTORE_POINT: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"backupId\":\"00000000-0000-0000-0000-000000000000\",\"jobType\":\"Backup\",\"pointInTime\":\"2020-01-01T00:00:00Z\",\"backupSizeBytes\":1,\"volumes\":[]}";
+    const EMAIL_NOTIFICATIONS_TEST_RESULT: &str = "{\"success\":true}";
+    const START_FLR_RESPONSE: &str = "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\",\"url\":\"x\"}";
+    const TAG: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"key\":\"x\",\"value\":\"x\"}";
+    const VIRTUAL_MACHINE_SNAPSHOT_SPEC: &str = "{\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}";
+    const REPOSITORY_UPDATE_SPEC: &str = "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"enableEncryption\":true}";
+    const STANDARD_ACCOUNT_UPDATE_SPEC: &str = "{\"name\":\"x\",\"username\":\"x\"}";
+    const USER_STATUS: &str = "{\"connectionsCount\":1,\"repositoryCount\":1,\"policiesCount\":1,\"workerLocationsCount\":1}";
+    const USER_DESCRIPTION_VALIDATION_SPEC: &str = "{\"description\":\"x\"}";
+    const CLOUD_SUBNET_S3_ENDPOINT_VALIDATION_RESULT: &str = "{\"isValid\":true,\"details\":\"x\"}";
+    const VIRTUAL_MACHINE: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"awsResourceId\":\"x\",\"protectionStatus\":\"Protected\"}";
+    const VM_RESTORE_POINT_DEFAULT_NETWORK_SETTINGS: &str = "{\"restorePointId\":\"00000000-0000-0000-0000-000000000000\"}";
+    const CREATE_OBJECT_IN_JOB_SPEC: &str = "{\"HierarchyObjRef\":\"x\",\"HierarchyObjName\":\"x\"}";
+    const BACKUP_SERVER_SPEC: &str = "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\",\"Port\":1,\"Username\":\"x\",\"Password\":\"x\"}";
+    const ENTERPRISE_ACCOUNT_CREATE_SPEC: &str = "{\"AccountType\":\"User\",\"AccountName\":\"x\",\"Roles\":{\"EnterpriseRoles\":[]},\"AllowRestoreAllVms\":true}";
+    const PASSWORD_KEY_INFO_SPEC: &str = "{\"Password\":\"x\"}";
+    const BACKUP_SERVER_EDIT_SPEC: &str = "{\"DnsNameOrIpAddress\":\"x\"}";
+    const CREDENTIALS_INFO: &str = "{\"Id\":\"00000000-0000-0000-0000-000000000000\"}";
     #[cfg(feature = "backup-for-aws")]
     use ::veeam_api::backup_for_aws;
     #[cfg(feature = "backup-for-aws")]
@@ -139,12 +139,15 @@ mod wire {
     async fn backup_for_aws__accept_mfa() {
         let (server, client) = serve_backup_for_aws(empty(201u16)).await;
         client
-            .accept_mfa("s1", sample::<backup_for_aws::models::UserMfaAccept>(S0))
+            .accept_mfa(
+                "s1",
+                sample::<backup_for_aws::models::UserMfaAccept>(USER_MFA_ACCEPT),
+            )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/users/s1/acceptMfa", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S0);
+        json_body(&request, USER_MFA_ACCEPT);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -166,35 +169,41 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__add_amazon_account() {
-        let (server, client) = serve_backup_for_aws(json(201u16, S2)).await;
+        let (server, client) = serve_backup_for_aws(json(201u16, AMAZON_ACCOUNT)).await;
         client
             .add_amazon_account(
-                sample::<backup_for_aws::models::AmazonAccountCreateSpec>(S1),
+                sample::<
+                    backup_for_aws::models::AmazonAccountCreateSpec,
+                >(AMAZON_ACCOUNT_CREATE_SPEC),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/accounts/amazon", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S1);
+        json_body(&request, AMAZON_ACCOUNT_CREATE_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__add_standard_account() {
-        let (server, client) = serve_backup_for_aws(json(201u16, S4)).await;
+        let (server, client) = serve_backup_for_aws(json(201u16, STANDARD_ACCOUNT))
+            .await;
         client
             .add_standard_account(
-                sample::<backup_for_aws::models::StandardAccountCreateSpec>(S3),
+                sample::<
+                    backup_for_aws::models::StandardAccountCreateSpec,
+                >(STANDARD_ACCOUNT_CREATE_SPEC),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/accounts/standard", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S3);
+        json_body(&request, STANDARD_ACCOUNT_CREATE_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__amazon_accounts_get_all() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S5)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNTS_PAGE))
+            .await;
         client
             .amazon_accounts_get_all()
             .search_pattern("s1")
@@ -219,7 +228,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__amazon_accounts_get_one_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S2)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNT)).await;
         client
             .amazon_accounts_get_one_by_id(
                 sample::<
@@ -263,9 +272,9 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__authenticate() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S7)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REST_LOGIN)).await;
         client
-            .authenticate(sample::<backup_for_aws::models::LoginSpec>(S6))
+            .authenticate(sample::<backup_for_aws::models::LoginSpec>(LOGIN_SPEC))
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/token", &[]).await;
@@ -275,7 +284,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__browse_availability_zones() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .browse_availability_zones(
                 sample::<
@@ -296,7 +305,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__browse_bucket_folders() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .browse_bucket_folders(
                 sample::<
@@ -327,7 +336,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__browse_cloud_networks() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .browse_cloud_networks(
                 sample::<
@@ -350,7 +359,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__browse_cloud_security_groups() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .browse_cloud_security_groups(
                 sample::<
@@ -374,7 +383,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__browse_cloud_subnetworks() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .browse_cloud_subnetworks(
                 sample::<
@@ -408,7 +417,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__browse_encryption_keys() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .browse_encryption_keys(
                 sample::<
@@ -431,7 +440,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__bucket_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S9)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET)).await;
         client
             .bucket_by_id(
                 sample::<
@@ -452,7 +461,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__buckets() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S5)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNTS_PAGE))
+            .await;
         client
             .buckets()
             .amazon_account_id(
@@ -488,33 +498,44 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__check_instance() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S11)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, CHECK_INSTANCE_ID_RESULT),
+            )
+            .await;
         client
-            .check_instance(sample::<backup_for_aws::models::CheckInstanceIdSpec>(S10))
+            .check_instance(
+                sample::<
+                    backup_for_aws::models::CheckInstanceIdSpec,
+                >(CHECK_INSTANCE_ID_SPEC),
+            )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/users/checkInstanceId", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S10);
+        json_body(&request, CHECK_INSTANCE_ID_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__create_amazon_connection() {
-        let (server, client) = serve_backup_for_aws(json(201u16, S13)).await;
+        let (server, client) = serve_backup_for_aws(json(201u16, AMAZON_CONNECTION))
+            .await;
         client
             .create_amazon_connection(
-                sample::<backup_for_aws::models::AmazonConnectionSpec>(S12),
+                sample::<
+                    backup_for_aws::models::AmazonConnectionSpec,
+                >(AMAZON_CONNECTION_SPEC),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/amazonConnections", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S12);
+        json_body(&request, AMAZON_CONNECTION_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__create_authorization_code() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S14)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, AUTHORIZATION_CODE))
+            .await;
         client.create_authorization_code().await.expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/token/authorizationCode", &[])
             .await;
@@ -523,67 +544,75 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__create_default_user() {
-        let (server, client) = serve_backup_for_aws(json(201u16, S16)).await;
+        let (server, client) = serve_backup_for_aws(json(201u16, USER)).await;
         client
-            .create_default_user(sample::<backup_for_aws::models::DefaultUserSpec>(S15))
+            .create_default_user(
+                sample::<backup_for_aws::models::DefaultUserSpec>(DEFAULT_USER_SPEC),
+            )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/users/createDefaultUser", &[])
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S15);
+        json_body(&request, DEFAULT_USER_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__create_policy() {
-        let (server, client) = serve_backup_for_aws(json(201u16, S18)).await;
+        let (server, client) = serve_backup_for_aws(json(201u16, POLICY)).await;
         client
-            .create_policy(sample::<backup_for_aws::models::PolicySpec>(S17))
+            .create_policy(sample::<backup_for_aws::models::PolicySpec>(POLICY_SPEC))
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/policies", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S17);
+        json_body(&request, POLICY_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__create_region_settings() {
-        let (server, client) = serve_backup_for_aws(json(201u16, S20)).await;
+        let (server, client) = serve_backup_for_aws(json(201u16, REGION_SETTINGS)).await;
         client
             .create_region_settings(
-                sample::<backup_for_aws::models::RegionSettingsSpec>(S19),
+                sample::<
+                    backup_for_aws::models::RegionSettingsSpec,
+                >(REGION_SETTINGS_SPEC),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/settings/regions", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S19);
+        json_body(&request, REGION_SETTINGS_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__create_repository() {
-        let (server, client) = serve_backup_for_aws(json(201u16, S22)).await;
+        let (server, client) = serve_backup_for_aws(json(201u16, REPOSITORY)).await;
         client
             .create_repository(
-                sample::<backup_for_aws::models::RepositoryCreateSpec>(S21),
+                sample::<
+                    backup_for_aws::models::RepositoryCreateSpec,
+                >(REPOSITORY_CREATE_SPEC),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/repositories", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S21);
+        json_body(&request, REPOSITORY_CREATE_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__create_user() {
-        let (server, client) = serve_backup_for_aws(json(201u16, S16)).await;
+        let (server, client) = serve_backup_for_aws(json(201u16, USER)).await;
         client
-            .create_user(sample::<backup_for_aws::models::UserCreateSpec>(S23))
+            .create_user(
+                sample::<backup_for_aws::models::UserCreateSpec>(USER_CREATE_SPEC),
+            )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/users", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S23);
+        json_body(&request, USER_CREATE_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -722,7 +751,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_virtual_machine_backups() {
-        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        let (server, client) = serve_backup_for_aws(json(202u16, SESSION_LINK)).await;
         client
             .delete_virtual_machine_backups(
                 sample::<
@@ -743,7 +772,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__delete_virtual_machine_snapshots() {
-        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        let (server, client) = serve_backup_for_aws(json(202u16, SESSION_LINK)).await;
         client
             .delete_virtual_machine_snapshots(
                 sample::<
@@ -814,14 +843,14 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__enable_mfa() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S7)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REST_LOGIN)).await;
         client
-            .enable_mfa("s1", sample::<backup_for_aws::models::UserMfaSetup>(S7))
+            .enable_mfa("s1", sample::<backup_for_aws::models::UserMfaSetup>(REST_LOGIN))
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/users/s1/enableMfa", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S7);
+        json_body(&request, REST_LOGIN);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -867,12 +896,14 @@ mod wire {
     async fn backup_for_aws__export_cost_estimation() {
         let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
         client
-            .export_cost_estimation(sample::<backup_for_aws::models::PolicySpec>(S17))
+            .export_cost_estimation(
+                sample::<backup_for_aws::models::PolicySpec>(POLICY_SPEC),
+            )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/costEstimation/export", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S17);
+        json_body(&request, POLICY_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -894,7 +925,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__export_policy() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S25)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, POLICY_EXPORT_MODEL))
+            .await;
         client
             .export_policy(
                 sample::<
@@ -971,7 +1003,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_all_amazon_connections() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client.get_all_amazon_connections().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/amazonConnections", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -979,7 +1011,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_all_license_notifications() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S26)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, LICENSE_NOTIFICATIONS))
+            .await;
         client.get_all_license_notifications().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/licensing/alerts", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -987,7 +1020,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_all_region_settings() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .get_all_region_settings()
             .offset(sample::<i32>("1"))
@@ -1006,7 +1039,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_all_regions() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .get_all_regions()
             .search_pattern("s1")
@@ -1031,7 +1064,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_amazon_connection_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S13)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_CONNECTION))
+            .await;
         client
             .get_amazon_connection_by_id(
                 sample::<
@@ -1052,7 +1086,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_backup_session_protected_items() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .get_backup_session_protected_items(
                 sample::<
@@ -1087,7 +1121,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_bucket_folder() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S27)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDER)).await;
         client
             .get_bucket_folder(
                 sample::<
@@ -1109,7 +1143,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_bucket_folders() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .get_bucket_folders(
                 sample::<
@@ -1137,7 +1171,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_certificates() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S7)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REST_LOGIN)).await;
         client.get_certificates().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/settings/certificates", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1145,9 +1179,12 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_cost_estimation() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S28)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, COST_ESTIMATIONS_PAGE))
+            .await;
         client
-            .get_cost_estimation(sample::<backup_for_aws::models::PolicySpec>(S17))
+            .get_cost_estimation(
+                sample::<backup_for_aws::models::PolicySpec>(POLICY_SPEC),
+            )
             .virtual_machine_name_filter("s1")
             .offset(sample::<i32>("2"))
             .limit(sample::<i32>("3"))
@@ -1171,12 +1208,15 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S17);
+        json_body(&request, POLICY_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_current_license_agreement_accepted() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S29)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, LICENSE_AGREEMENT_ACCEPT_RESULT),
+            )
+            .await;
         client
             .get_current_license_agreement_accepted()
             .await
@@ -1188,7 +1228,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_date_time_settings() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S30)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, DATE_TIME_SETTINGS))
+            .await;
         client.get_date_time_settings().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/settings/dateTime", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1196,7 +1237,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_default_date_time_settings() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S30)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, DATE_TIME_SETTINGS))
+            .await;
         client.get_default_date_time_settings().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/settings/dateTime/getDefault", &[])
             .await;
@@ -1205,7 +1247,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_email_notifications() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S31)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, EMAIL_NOTIFICATIONS))
+            .await;
         client.get_email_notifications().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/settings/emailNotifications", &[])
             .await;
@@ -1214,7 +1257,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_inner_regions() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .get_inner_regions(
                 sample::<
@@ -1243,7 +1286,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_instances_types_by_region() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .get_instances_types_by_region(
                 sample::<
@@ -1268,7 +1311,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_license() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S7)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REST_LOGIN)).await;
         client.get_license().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/licensing/license", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1276,7 +1319,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_license_agreement() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S7)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REST_LOGIN)).await;
         client.get_license_agreement().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/licenseAgreement", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1284,7 +1327,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_licensed_workloads() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .get_licensed_workloads()
             .offset(sample::<i32>("1"))
@@ -1315,7 +1358,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_policy_cost() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S28)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, COST_ESTIMATIONS_PAGE))
+            .await;
         client
             .get_policy_cost(
                 sample::<
@@ -1336,7 +1380,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_product_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S32)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, PRODUCT_ID)).await;
         client.get_product_id().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/system/version/productId", &[])
             .await;
@@ -1345,7 +1389,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_product_version() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S33)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, PRODUCT_VERSION)).await;
         client.get_product_version().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/system/version", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1353,7 +1397,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_region_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S34)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGION)).await;
         client
             .get_region_by_id(
                 sample::<
@@ -1374,7 +1418,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_region_settings() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S20)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGION_SETTINGS)).await;
         client
             .get_region_settings(
                 sample::<
@@ -1395,7 +1439,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_restore_session_restored_items() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .get_restore_session_restored_items(
                 sample::<
@@ -1430,7 +1474,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_retention_session_deleted_restore_points() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .get_retention_session_deleted_restore_points(
                 sample::<
@@ -1467,7 +1511,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_retention_settings() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S35)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, RETENTION_SETTINGS))
+            .await;
         client.get_retention_settings().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/settings/retentionSettings", &[])
             .await;
@@ -1476,7 +1521,10 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_service_account_settings() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S36)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, SERVICE_ACCOUNT_SETTINGS),
+            )
+            .await;
         client.get_service_account_settings().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/settings/serviceAccount", &[])
             .await;
@@ -1485,7 +1533,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_session_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S37)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, SESSION)).await;
         client
             .get_session_by_id(
                 sample::<
@@ -1506,7 +1554,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_session_log() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S24)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, SESSION_LINK)).await;
         client
             .get_session_log(
                 sample::<
@@ -1527,7 +1575,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_sessions() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .get_sessions()
             .offset(sample::<i32>("1"))
@@ -1584,7 +1632,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_standard_account() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S4)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, STANDARD_ACCOUNT))
+            .await;
         client
             .get_standard_account(
                 sample::<
@@ -1605,7 +1654,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_summary() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S38)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, SUMMARY_STATISTICS))
+            .await;
         client.get_summary().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/statistics/summary", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1613,7 +1663,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_system_date_time_info() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S39)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, DATE_TIME_INFO)).await;
         client.get_system_date_time_info().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/system/time", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1653,7 +1703,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_time_zones() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S40)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, TIME_ZONES)).await;
         client.get_time_zones().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/settings/dateTime/timeZones", &[])
             .await;
@@ -1662,19 +1712,21 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__import_policy() {
-        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        let (server, client) = serve_backup_for_aws(json(202u16, SESSION_LINK)).await;
         client
-            .import_policy(sample::<backup_for_aws::models::PolicyExportModel>(S25))
+            .import_policy(
+                sample::<backup_for_aws::models::PolicyExportModel>(POLICY_EXPORT_MODEL),
+            )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/policies/import", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S25);
+        json_body(&request, POLICY_EXPORT_MODEL);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__install_license() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S7)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REST_LOGIN)).await;
         client
             .install_license(
                 ::veeam_runtime::client::Upload::from_bytes(&b"part file"[..]),
@@ -1706,7 +1758,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__is_first_login() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S41)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, IS_FIRST_LOGIN_RESULT))
+            .await;
         client.is_first_login().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/users/isFirstLogin", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1728,7 +1781,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__list_standard_accounts() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S5)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNTS_PAGE))
+            .await;
         client
             .list_standard_accounts()
             .search_pattern("s1")
@@ -1761,7 +1815,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__policies_get_all() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .policies_get_all()
             .search_pattern("s1")
@@ -1821,7 +1875,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__policies_get_excluded_items_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .policies_get_excluded_items_by_id(
                 sample::<
@@ -1850,7 +1904,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__policies_get_one_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S18)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, POLICY)).await;
         client
             .policies_get_one_by_id(
                 sample::<
@@ -1871,7 +1925,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__policies_get_regions_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .policies_get_regions_by_id(
                 sample::<
@@ -1900,7 +1954,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__policies_get_selected_items_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .policies_get_selected_items_by_id(
                 sample::<
@@ -1938,17 +1992,19 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__policy_order_priority_of_policies() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S43)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, ANY)).await;
         client
             .policy_order_priority_of_policies(
-                sample::<backup_for_aws::models::PoliciesPrioritySpec>(S42),
+                sample::<
+                    backup_for_aws::models::PoliciesPrioritySpec,
+                >(POLICIES_PRIORITY_SPEC),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/policies/orderPriorities", &[])
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S42);
+        json_body(&request, POLICIES_PRIORITY_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -1956,7 +2012,7 @@ mod wire {
         let (server, client) = serve_backup_for_aws(empty(202u16)).await;
         client
             .recreate_certificate(
-                sample::<backup_for_aws::models::CertificateRegenerateSpec>(S7),
+                sample::<backup_for_aws::models::CertificateRegenerateSpec>(REST_LOGIN),
             )
             .await
             .expect("the call succeeds");
@@ -1968,7 +2024,7 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S7);
+        json_body(&request, REST_LOGIN);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -1981,7 +2037,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__repositories_get_all() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .repositories_get_all()
             .search_pattern("s1")
@@ -2006,7 +2062,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__repositories_get_one_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S22)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REPOSITORY)).await;
         client
             .repositories_get_one_by_id(
                 sample::<
@@ -2027,13 +2083,18 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__repository_password_is_correct() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S45)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, REPOSITORY_PASSWORD_VALIDATION_RESULT),
+            )
+            .await;
         client
             .repository_password_is_correct(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<backup_for_aws::models::RepositoryPasswordValidationSpec>(S44),
+                sample::<
+                    backup_for_aws::models::RepositoryPasswordValidationSpec,
+                >(REPOSITORY_PASSWORD_VALIDATION_SPEC),
             )
             .await
             .expect("the call succeeds");
@@ -2045,7 +2106,7 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S44);
+        json_body(&request, REPOSITORY_PASSWORD_VALIDATION_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -2064,10 +2125,15 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__repository_validate_settings() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, LIST_OF_VALIDATION_MESSAGE),
+            )
+            .await;
         client
             .repository_validate_settings(
-                sample::<backup_for_aws::models::RepositoryCreateSpec>(S21),
+                sample::<
+                    backup_for_aws::models::RepositoryCreateSpec,
+                >(REPOSITORY_CREATE_SPEC),
             )
             .await
             .expect("the call succeeds");
@@ -2079,18 +2145,18 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S21);
+        json_body(&request, REPOSITORY_CREATE_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__rescan_amazon_account() {
-        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        let (server, client) = serve_backup_for_aws(json(202u16, SESSION_LINK)).await;
         client
             .rescan_amazon_account(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<backup_for_aws::models::RescanCloudAccountSpec>(S7),
+                sample::<backup_for_aws::models::RescanCloudAccountSpec>(REST_LOGIN),
             )
             .await
             .expect("the call succeeds");
@@ -2102,12 +2168,12 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S7);
+        json_body(&request, REST_LOGIN);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__rescan_bucket() {
-        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        let (server, client) = serve_backup_for_aws(json(202u16, SESSION_LINK)).await;
         client
             .rescan_bucket(
                 sample::<
@@ -2128,7 +2194,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__rescan_repository() {
-        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        let (server, client) = serve_backup_for_aws(json(202u16, SESSION_LINK)).await;
         client
             .rescan_repository(
                 sample::<
@@ -2152,14 +2218,16 @@ mod wire {
         let (server, client) = serve_backup_for_aws(empty(204u16)).await;
         client
             .resolve_license_notifications(
-                sample::<backup_for_aws::models::ResolveNotificationsSpec>(S47),
+                sample::<
+                    backup_for_aws::models::ResolveNotificationsSpec,
+                >(RESOLVE_NOTIFICATIONS_SPEC),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/licensing/alerts/resolve", &[])
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S47);
+        json_body(&request, RESOLVE_NOTIFICATIONS_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -2173,13 +2241,15 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__restore_disk() {
-        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        let (server, client) = serve_backup_for_aws(json(202u16, SESSION_LINK)).await;
         client
             .restore_disk(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<backup_for_aws::models::DiskBulkRestoreOptions>(S48),
+                sample::<
+                    backup_for_aws::models::DiskBulkRestoreOptions,
+                >(DISK_BULK_RESTORE_OPTIONS),
             )
             .await
             .expect("the call succeeds");
@@ -2191,12 +2261,12 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S48);
+        json_body(&request, DISK_BULK_RESTORE_OPTIONS);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__restore_points_get_all() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .restore_points_get_all()
             .virtual_machine_id(
@@ -2230,7 +2300,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__restore_points_get_one_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S49)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, VM_RESTORE_POINT))
+            .await;
         client
             .restore_points_get_one_by_id(
                 sample::<
@@ -2251,13 +2322,15 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__restore_vm() {
-        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        let (server, client) = serve_backup_for_aws(json(202u16, SESSION_LINK)).await;
         client
             .restore_vm(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<backup_for_aws::models::VirtualMachineRestoreOptions>(S7),
+                sample::<
+                    backup_for_aws::models::VirtualMachineRestoreOptions,
+                >(REST_LOGIN),
             )
             .await
             .expect("the call succeeds");
@@ -2269,29 +2342,35 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S7);
+        json_body(&request, REST_LOGIN);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__save_email_notifications() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S31)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, EMAIL_NOTIFICATIONS))
+            .await;
         client
             .save_email_notifications(
-                sample::<backup_for_aws::models::EmailNotifications>(S31),
+                sample::<backup_for_aws::models::EmailNotifications>(EMAIL_NOTIFICATIONS),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/settings/emailNotifications", &[])
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S31);
+        json_body(&request, EMAIL_NOTIFICATIONS);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__send_test_message() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S50)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, EMAIL_NOTIFICATIONS_TEST_RESULT),
+            )
+            .await;
         client
-            .send_test_message(sample::<backup_for_aws::models::EmailNotifications>(S31))
+            .send_test_message(
+                sample::<backup_for_aws::models::EmailNotifications>(EMAIL_NOTIFICATIONS),
+            )
             .await
             .expect("the call succeeds");
         let request = check(
@@ -2302,7 +2381,7 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S31);
+        json_body(&request, EMAIL_NOTIFICATIONS);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -2316,21 +2395,23 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__set_date_time_settings() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S30)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, DATE_TIME_SETTINGS))
+            .await;
         client
             .set_date_time_settings(
-                sample::<backup_for_aws::models::DateTimeSettings>(S30),
+                sample::<backup_for_aws::models::DateTimeSettings>(DATE_TIME_SETTINGS),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/settings/dateTime", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S30);
+        json_body(&request, DATE_TIME_SETTINGS);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__set_default_date_time_settings() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S30)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, DATE_TIME_SETTINGS))
+            .await;
         client.set_default_date_time_settings().await.expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/settings/dateTime/setDefault", &[])
             .await;
@@ -2339,7 +2420,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__set_default_retention_settings() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S35)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, RETENTION_SETTINGS))
+            .await;
         client.set_default_retention_settings().await.expect("the call succeeds");
         let request = check(
                 &server,
@@ -2361,13 +2443,14 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__start_flr() {
-        let (server, client) = serve_backup_for_aws(json(202u16, S51)).await;
+        let (server, client) = serve_backup_for_aws(json(202u16, START_FLR_RESPONSE))
+            .await;
         client
             .start_flr(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<backup_for_aws::models::FlrOptions>(S7),
+                sample::<backup_for_aws::models::FlrOptions>(REST_LOGIN),
             )
             .await
             .expect("the call succeeds");
@@ -2379,12 +2462,12 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S7);
+        json_body(&request, REST_LOGIN);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__start_policy() {
-        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        let (server, client) = serve_backup_for_aws(json(202u16, SESSION_LINK)).await;
         client
             .start_policy(
                 sample::<
@@ -2447,7 +2530,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__tag() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S52)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, TAG)).await;
         client
             .tag(
                 sample::<
@@ -2468,7 +2551,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__tags() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S5)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNTS_PAGE))
+            .await;
         client
             .tags()
             .search_pattern("s1")
@@ -2493,13 +2577,15 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__take_snapshot() {
-        let (server, client) = serve_backup_for_aws(json(202u16, S24)).await;
+        let (server, client) = serve_backup_for_aws(json(202u16, SESSION_LINK)).await;
         client
             .take_snapshot(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<backup_for_aws::models::VirtualMachineSnapshotSpec>(S53),
+                sample::<
+                    backup_for_aws::models::VirtualMachineSnapshotSpec,
+                >(VIRTUAL_MACHINE_SNAPSHOT_SPEC),
             )
             .await
             .expect("the call succeeds");
@@ -2511,12 +2597,12 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S53);
+        json_body(&request, VIRTUAL_MACHINE_SNAPSHOT_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__test() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S43)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, ANY)).await;
         client.test().await.expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/test", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -2546,13 +2632,15 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__update_amazon_account() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S2)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNT)).await;
         client
             .update_amazon_account(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<backup_for_aws::models::AmazonAccountUpdateSpec>(S1),
+                sample::<
+                    backup_for_aws::models::AmazonAccountUpdateSpec,
+                >(AMAZON_ACCOUNT_CREATE_SPEC),
             )
             .await
             .expect("the call succeeds");
@@ -2564,18 +2652,18 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S1);
+        json_body(&request, AMAZON_ACCOUNT_CREATE_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__update_policy() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S18)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, POLICY)).await;
         client
             .update_policy(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<backup_for_aws::models::Policy>(S18),
+                sample::<backup_for_aws::models::Policy>(POLICY),
             )
             .await
             .expect("the call succeeds");
@@ -2587,18 +2675,18 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S18);
+        json_body(&request, POLICY);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__update_region_settings() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S20)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGION_SETTINGS)).await;
         client
             .update_region_settings(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<backup_for_aws::models::RegionSettings>(S20),
+                sample::<backup_for_aws::models::RegionSettings>(REGION_SETTINGS),
             )
             .await
             .expect("the call succeeds");
@@ -2610,18 +2698,20 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S20);
+        json_body(&request, REGION_SETTINGS);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__update_repository() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S22)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REPOSITORY)).await;
         client
             .update_repository(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<backup_for_aws::models::RepositoryUpdateSpec>(S54),
+                sample::<
+                    backup_for_aws::models::RepositoryUpdateSpec,
+                >(REPOSITORY_UPDATE_SPEC),
             )
             .await
             .expect("the call succeeds");
@@ -2633,48 +2723,57 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S54);
+        json_body(&request, REPOSITORY_UPDATE_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__update_retention_settings() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S35)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, RETENTION_SETTINGS))
+            .await;
         client
             .update_retention_settings(
-                sample::<backup_for_aws::models::RetentionSettings>(S35),
+                sample::<backup_for_aws::models::RetentionSettings>(RETENTION_SETTINGS),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/settings/retentionSettings", &[])
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S35);
+        json_body(&request, RETENTION_SETTINGS);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__update_service_account_settings() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S36)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, SERVICE_ACCOUNT_SETTINGS),
+            )
+            .await;
         client
             .update_service_account_settings(
-                sample::<backup_for_aws::models::ServiceAccountSettings>(S36),
+                sample::<
+                    backup_for_aws::models::ServiceAccountSettings,
+                >(SERVICE_ACCOUNT_SETTINGS),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "PUT", "/api/v1/settings/serviceAccount", &[])
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S36);
+        json_body(&request, SERVICE_ACCOUNT_SETTINGS);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__update_standard_account() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S4)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, STANDARD_ACCOUNT))
+            .await;
         client
             .update_standard_account(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<backup_for_aws::models::StandardAccountUpdateSpec>(S55),
+                sample::<
+                    backup_for_aws::models::StandardAccountUpdateSpec,
+                >(STANDARD_ACCOUNT_UPDATE_SPEC),
             )
             .await
             .expect("the call succeeds");
@@ -2686,19 +2785,22 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S55);
+        json_body(&request, STANDARD_ACCOUNT_UPDATE_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__update_user() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S16)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, USER)).await;
         client
-            .update_user("s1", sample::<backup_for_aws::models::UserUpdateSpec>(S7))
+            .update_user(
+                "s1",
+                sample::<backup_for_aws::models::UserUpdateSpec>(REST_LOGIN),
+            )
             .await
             .expect("the call succeeds");
         let request = check(&server, "PUT", "/api/v1/users/s1", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S7);
+        json_body(&request, REST_LOGIN);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -2719,7 +2821,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__user_status() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S56)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, USER_STATUS)).await;
         client.user_status().await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/userStatus", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -2727,7 +2829,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__users_get_all() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S8)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
             .users_get_all()
             .search_pattern("s1")
@@ -2758,7 +2860,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__users_get_by_name() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S16)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, USER)).await;
         client.users_get_by_name("s1").await.expect("the call succeeds");
         let request = check(&server, "GET", "/api/v1/users/s1", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -2766,34 +2868,45 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, LIST_OF_VALIDATION_MESSAGE),
+            )
+            .await;
         client
-            .validate(sample::<backup_for_aws::models::PolicySpec>(S17))
+            .validate(sample::<backup_for_aws::models::PolicySpec>(POLICY_SPEC))
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/policies/validate", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S17);
+        json_body(&request, POLICY_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_amazon_account_name() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, LIST_OF_VALIDATION_MESSAGE),
+            )
+            .await;
         client
             .validate_amazon_account_name(
-                sample::<backup_for_aws::models::AmazonAccountNameValidationSpec>(S1),
+                sample::<
+                    backup_for_aws::models::AmazonAccountNameValidationSpec,
+                >(AMAZON_ACCOUNT_CREATE_SPEC),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/accounts/amazon/validateName", &[])
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S1);
+        json_body(&request, AMAZON_ACCOUNT_CREATE_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_delete_amazon_account() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, LIST_OF_VALIDATION_MESSAGE),
+            )
+            .await;
         client
             .validate_delete_amazon_account(
                 sample::<
@@ -2814,55 +2927,77 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_description() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, LIST_OF_VALIDATION_MESSAGE),
+            )
+            .await;
         client
             .validate_description(
-                sample::<backup_for_aws::models::UserDescriptionValidationSpec>(S57),
+                sample::<
+                    backup_for_aws::models::UserDescriptionValidationSpec,
+                >(USER_DESCRIPTION_VALIDATION_SPEC),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/users/validateDescription", &[])
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S57);
+        json_body(&request, USER_DESCRIPTION_VALIDATION_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_name() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, LIST_OF_VALIDATION_MESSAGE),
+            )
+            .await;
         client
-            .validate_name(sample::<backup_for_aws::models::UserNameValidationSpec>(S1))
+            .validate_name(
+                sample::<
+                    backup_for_aws::models::UserNameValidationSpec,
+                >(AMAZON_ACCOUNT_CREATE_SPEC),
+            )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/users/validateName", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S1);
+        json_body(&request, AMAZON_ACCOUNT_CREATE_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_password() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, LIST_OF_VALIDATION_MESSAGE),
+            )
+            .await;
         client
             .validate_password(
-                sample::<backup_for_aws::models::UserPasswordValidationSpec>(S44),
+                sample::<
+                    backup_for_aws::models::UserPasswordValidationSpec,
+                >(REPOSITORY_PASSWORD_VALIDATION_SPEC),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/users/validatePassword", &[])
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S44);
+        json_body(&request, REPOSITORY_PASSWORD_VALIDATION_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_restore_disk() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, LIST_OF_VALIDATION_MESSAGE),
+            )
+            .await;
         client
             .validate_restore_disk(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<backup_for_aws::models::DiskBulkRestoreOptions>(S48),
+                sample::<
+                    backup_for_aws::models::DiskBulkRestoreOptions,
+                >(DISK_BULK_RESTORE_OPTIONS),
             )
             .await
             .expect("the call succeeds");
@@ -2874,18 +3009,23 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S48);
+        json_body(&request, DISK_BULK_RESTORE_OPTIONS);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_restore_vm() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, LIST_OF_VALIDATION_MESSAGE),
+            )
+            .await;
         client
             .validate_restore_vm(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<backup_for_aws::models::VirtualMachineRestoreOptions>(S7),
+                sample::<
+                    backup_for_aws::models::VirtualMachineRestoreOptions,
+                >(REST_LOGIN),
             )
             .await
             .expect("the call succeeds");
@@ -2897,12 +3037,15 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S7);
+        json_body(&request, REST_LOGIN);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_s3_endpoint() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S58)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, CLOUD_SUBNET_S3_ENDPOINT_VALIDATION_RESULT),
+            )
+            .await;
         client
             .validate_s3_endpoint(
                 sample::<
@@ -2924,10 +3067,15 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_standard_account_name() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S46)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, LIST_OF_VALIDATION_MESSAGE),
+            )
+            .await;
         client
             .validate_standard_account_name(
-                sample::<backup_for_aws::models::StandardAccountNameValidationSpec>(S1),
+                sample::<
+                    backup_for_aws::models::StandardAccountNameValidationSpec,
+                >(AMAZON_ACCOUNT_CREATE_SPEC),
             )
             .await
             .expect("the call succeeds");
@@ -2939,7 +3087,7 @@ mod wire {
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, S1);
+        json_body(&request, AMAZON_ACCOUNT_CREATE_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -2953,7 +3101,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__virtual_machine_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S59)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, VIRTUAL_MACHINE)).await;
         client
             .virtual_machine_by_id(
                 sample::<
@@ -2974,7 +3122,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__virtual_machines() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S5)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNTS_PAGE))
+            .await;
         client
             .virtual_machines()
             .search_pattern("s1")
@@ -3024,7 +3173,10 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__vm_restore_points_get_default_network_settings() {
-        let (server, client) = serve_backup_for_aws(json(200u16, S60)).await;
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, VM_RESTORE_POINT_DEFAULT_NETWORK_SETTINGS),
+            )
+            .await;
         client
             .vm_restore_points_get_default_network_settings(
                 sample::<
@@ -3045,13 +3197,15 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__add_job_include() {
-        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(202u16, REST_LOGIN)).await;
         client
             .add_job_include(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<enterprise_manager::models::CreateObjectInJobSpec>(S61),
+                sample::<
+                    enterprise_manager::models::CreateObjectInJobSpec,
+                >(CREATE_OBJECT_IN_JOB_SPEC),
             )
             .await
             .expect("the call succeeds");
@@ -3062,18 +3216,18 @@ mod wire {
                 &[],
             )
             .await;
-        json_body(&request, S61);
+        json_body(&request, CREATE_OBJECT_IN_JOB_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__clone_job() {
-        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(202u16, REST_LOGIN)).await;
         client
             .clone_job(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<enterprise_manager::models::JobCloneSpec>(S7),
+                sample::<enterprise_manager::models::JobCloneSpec>(REST_LOGIN),
             )
             .await
             .expect("the call succeeds");
@@ -3084,21 +3238,23 @@ mod wire {
                 &["action=clone"],
             )
             .await;
-        json_body(&request, S7);
+        json_body(&request, REST_LOGIN);
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__connect_backup_server() {
-        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(202u16, REST_LOGIN)).await;
         client
             .connect_backup_server(
-                sample::<enterprise_manager::models::BackupServerSpec>(S62),
+                sample::<
+                    enterprise_manager::models::BackupServerSpec,
+                >(BACKUP_SERVER_SPEC),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/backupServers", &["action=create"])
             .await;
-        json_body(&request, S62);
+        json_body(&request, BACKUP_SERVER_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -3106,23 +3262,27 @@ mod wire {
         let (server, client) = serve_enterprise_manager(empty(201u16)).await;
         client
             .create_account(
-                sample::<enterprise_manager::models::EnterpriseAccountCreateSpec>(S63),
+                sample::<
+                    enterprise_manager::models::EnterpriseAccountCreateSpec,
+                >(ENTERPRISE_ACCOUNT_CREATE_SPEC),
             )
             .await
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/security/accounts", &[]).await;
-        json_body(&request, S63);
+        json_body(&request, ENTERPRISE_ACCOUNT_CREATE_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__create_password() {
-        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(202u16, REST_LOGIN)).await;
         client
             .create_password(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<enterprise_manager::models::PasswordKeyInfoSpec>(S64),
+                sample::<
+                    enterprise_manager::models::PasswordKeyInfoSpec,
+                >(PASSWORD_KEY_INFO_SPEC),
             )
             .await
             .expect("the call succeeds");
@@ -3133,7 +3293,7 @@ mod wire {
                 &["action=create"],
             )
             .await;
-        json_body(&request, S64);
+        json_body(&request, PASSWORD_KEY_INFO_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -3178,7 +3338,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__delete_job_include() {
-        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(202u16, REST_LOGIN)).await;
         client
             .delete_job_include(
                 sample::<
@@ -3237,7 +3397,9 @@ mod wire {
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<enterprise_manager::models::BackupServerEditSpec>(S65),
+                sample::<
+                    enterprise_manager::models::BackupServerEditSpec,
+                >(BACKUP_SERVER_EDIT_SPEC),
             )
             .await
             .expect("the call succeeds");
@@ -3248,7 +3410,7 @@ mod wire {
                 &[],
             )
             .await;
-        json_body(&request, S65);
+        json_body(&request, BACKUP_SERVER_EDIT_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -3262,7 +3424,7 @@ mod wire {
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000002\""),
-                sample::<enterprise_manager::models::PasswordKeyInfoEditSpec>(S7),
+                sample::<enterprise_manager::models::PasswordKeyInfoEditSpec>(REST_LOGIN),
             )
             .await
             .expect("the call succeeds");
@@ -3273,12 +3435,12 @@ mod wire {
                 &[],
             )
             .await;
-        json_body(&request, S7);
+        json_body(&request, REST_LOGIN);
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_account() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_account(
                 sample::<
@@ -3298,7 +3460,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_account_entity() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_account_entity(
                 sample::<
@@ -3318,7 +3480,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_backup() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_backup(
                 sample::<
@@ -3333,7 +3495,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_backup_entity() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_backup_entity(
                 sample::<
@@ -3353,7 +3515,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_backup_server() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_backup_server(
                 sample::<
@@ -3373,7 +3535,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_backup_server_entity() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_backup_server_entity(
                 sample::<
@@ -3393,7 +3555,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_backup_session() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_backup_session(
                 sample::<
@@ -3413,7 +3575,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_backup_session_entity() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_backup_session_entity(
                 sample::<
@@ -3433,7 +3595,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_backup_task_session() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_backup_task_session(
                 sample::<
@@ -3453,7 +3615,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_backup_task_session_entity() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_backup_task_session_entity(
                 sample::<
@@ -3473,7 +3635,8 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_credentials() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S66)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, CREDENTIALS_INFO))
+            .await;
         client
             .get_credentials(
                 sample::<
@@ -3496,7 +3659,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_job() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_job(
                 sample::<
@@ -3511,7 +3674,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_job_entity() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_job_entity(
                 sample::<
@@ -3531,7 +3694,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_job_include() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_job_include(
                 sample::<
@@ -3554,14 +3717,14 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_logon_session() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.get_logon_session("s1").await.expect("the call succeeds");
         check(&server, "GET", "/api/logonSessions/s1", &[]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_managed_server() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_managed_server(
                 sample::<
@@ -3581,7 +3744,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_managed_server_entity() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_managed_server_entity(
                 sample::<
@@ -3601,7 +3764,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_password() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_password(
                 sample::<
@@ -3624,7 +3787,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_repository() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_repository(
                 sample::<
@@ -3644,7 +3807,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_repository_entity() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_repository_entity(
                 sample::<
@@ -3664,7 +3827,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_restore_point() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_restore_point(
                 sample::<
@@ -3684,7 +3847,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_restore_point_entity() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_restore_point_entity(
                 sample::<
@@ -3704,7 +3867,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_role() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_role(
                 sample::<
@@ -3724,7 +3887,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_role_entity() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_role_entity(
                 sample::<
@@ -3744,14 +3907,14 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_task() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.get_task("s1").await.expect("the call succeeds");
         check(&server, "GET", "/api/tasks/s1", &[]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_vm_restore_point() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_vm_restore_point(
                 sample::<
@@ -3771,7 +3934,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__get_vm_restore_point_entity() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .get_vm_restore_point_entity(
                 sample::<
@@ -3791,21 +3954,21 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_accounts() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_accounts().await.expect("the call succeeds");
         check(&server, "GET", "/api/security/accounts", &[]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_backup_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/backups", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_restore_points() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .list_backup_restore_points(
                 sample::<
@@ -3825,28 +3988,28 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_server_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_backup_server_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/backupServers", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_servers() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_backup_servers().await.expect("the call succeeds");
         check(&server, "GET", "/api/backupServers", &[]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_session_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_backup_session_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/backupSessions", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_session_task_sessions() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .list_backup_session_task_sessions(
                 sample::<
@@ -3866,35 +4029,35 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_sessions() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_backup_sessions().await.expect("the call succeeds");
         check(&server, "GET", "/api/backupSessions", &[]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_task_session_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_backup_task_session_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/backupTaskSessions", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backup_task_sessions() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_backup_task_sessions().await.expect("the call succeeds");
         check(&server, "GET", "/api/backupTaskSessions", &[]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_backups() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_backups().await.expect("the call succeeds");
         check(&server, "GET", "/api/backups", &[]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_credentials() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .list_credentials(
                 sample::<
@@ -3914,7 +4077,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_job_backup_sessions() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .list_job_backup_sessions(
                 sample::<
@@ -3934,14 +4097,14 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_job_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_job_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/jobs", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_job_includes() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .list_job_includes(
                 sample::<
@@ -3961,35 +4124,35 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_jobs() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_jobs().await.expect("the call succeeds");
         check(&server, "GET", "/api/jobs", &[]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_logon_sessions() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_logon_sessions().await.expect("the call succeeds");
         check(&server, "GET", "/api/logonSessions", &[]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_managed_server_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_managed_server_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/managedServers", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_managed_servers() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_managed_servers().await.expect("the call succeeds");
         check(&server, "GET", "/api/managedServers", &[]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_passwords() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .list_passwords(
                 sample::<
@@ -4009,28 +4172,28 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_repositories() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_repositories().await.expect("the call succeeds");
         check(&server, "GET", "/api/repositories", &[]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_repository_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_repository_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/repositories", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_restore_point_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_restore_point_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/restorePoints", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_restore_point_vm_restore_points() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .list_restore_point_vm_restore_points(
                 sample::<
@@ -4050,35 +4213,35 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_restore_points() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_restore_points().await.expect("the call succeeds");
         check(&server, "GET", "/api/restorePoints", &[]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_roles() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_roles().await.expect("the call succeeds");
         check(&server, "GET", "/api/security/roles", &[]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_tasks() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_tasks().await.expect("the call succeeds");
         check(&server, "GET", "/api/tasks", &[]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_vm_restore_point_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_vm_restore_point_entities().await.expect("the call succeeds");
         check(&server, "GET", "/api/vmRestorePoints", &["format=Entity"]).await;
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__list_vm_restore_points() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client.list_vm_restore_points().await.expect("the call succeeds");
         check(&server, "GET", "/api/vmRestorePoints", &[]).await;
     }
@@ -4092,7 +4255,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_backup_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_backup_entities()
             .filter("s3")
@@ -4121,7 +4284,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_backup_server_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_backup_server_entities()
             .filter("s3")
@@ -4150,7 +4313,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_backup_servers() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_backup_servers()
             .format("s2")
@@ -4180,7 +4343,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_backup_session_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_backup_session_entities()
             .filter("s3")
@@ -4209,7 +4372,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_backup_sessions() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_backup_sessions()
             .filter("s2")
@@ -4237,7 +4400,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_backup_task_session_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_backup_task_session_entities()
             .filter("s3")
@@ -4266,7 +4429,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_backup_task_sessions() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_backup_task_sessions()
             .filter("s2")
@@ -4294,7 +4457,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_backups() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_backups()
             .filter("s2")
@@ -4322,7 +4485,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_job_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_job_entities()
             .filter("s3")
@@ -4351,7 +4514,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_jobs() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_jobs()
             .filter("s2")
@@ -4379,7 +4542,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_managed_server_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_managed_server_entities()
             .filter("s3")
@@ -4408,7 +4571,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_managed_servers() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_managed_servers()
             .filter("s2")
@@ -4436,7 +4599,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_passwords() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_passwords()
             .format("s2")
@@ -4466,7 +4629,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_repositories() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_repositories()
             .filter("s2")
@@ -4494,7 +4657,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_repository_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_repository_entities()
             .filter("s3")
@@ -4523,7 +4686,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_restore_point_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_restore_point_entities()
             .filter("s3")
@@ -4552,7 +4715,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_restore_points() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_restore_points()
             .filter("s2")
@@ -4580,7 +4743,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_vm_restore_point_entities() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_vm_restore_point_entities()
             .filter("s3")
@@ -4609,7 +4772,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__query_vm_restore_points() {
-        let (server, client) = serve_enterprise_manager(json(200u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_vm_restore_points()
             .filter("s2")
@@ -4637,7 +4800,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__retry_job() {
-        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(202u16, REST_LOGIN)).await;
         client
             .retry_job(
                 sample::<
@@ -4657,7 +4820,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__start_job() {
-        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(202u16, REST_LOGIN)).await;
         client
             .start_job(
                 sample::<
@@ -4677,7 +4840,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__stop_job() {
-        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(202u16, REST_LOGIN)).await;
         client
             .stop_job(
                 sample::<
@@ -4697,7 +4860,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__sync_job() {
-        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(202u16, REST_LOGIN)).await;
         client
             .sync_job(
                 sample::<
@@ -4717,7 +4880,7 @@ mod wire {
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__toggle_job_schedule() {
-        let (server, client) = serve_enterprise_manager(json(202u16, S7)).await;
+        let (server, client) = serve_enterprise_manager(json(202u16, REST_LOGIN)).await;
         client
             .toggle_job_schedule(
                 sample::<

@@ -43,10 +43,7 @@ pub fn operations(spec: &ir::Spec, runtime_name: &Ident, lib: &Ident) -> Option<
             }
         }
     }
-    let samples = samples.texts.iter().enumerate().map(|(index, text)| {
-        let name = Samples::name(index);
-        quote!(const #name: &str = #text;)
-    });
+    let samples = samples.constants.iter().map(|(name, text)| quote!(const #name: &str = #text;));
     (!tests.is_empty()).then(|| {
         quote! {
             //! Every operation on the wire: called once against a loopback server with a sample for
@@ -78,23 +75,46 @@ pub fn operations(spec: &ir::Spec, runtime_name: &Ident, lib: &Ident) -> Option<
 /// the tests first use them: requests and responses of one schema share their sample.
 #[derive(Default)]
 struct Samples {
-    texts: Vec<String>,
+    /// The constants, in order of first use: name and text.
+    constants: Vec<(proc_macro2::Ident, String)>,
     index: HashMap<String, usize>,
+    taken: std::collections::HashSet<String>,
 }
 
 impl Samples {
-    fn name(index: usize) -> proc_macro2::Ident {
-        quote::format_ident!("S{index}")
-    }
-
-    /// The constant holding `text`.
-    fn constant(&mut self, text: String) -> proc_macro2::Ident {
-        let next = self.texts.len();
-        let index = *self.index.entry(text.clone()).or_insert(next);
-        if index == next {
-            self.texts.push(text);
+    /// The constant holding `text`, a sample of `ty`: named after the type
+    /// (`STANDARD_ACCOUNT_CREATE_SPEC`, `LIST_OF_LINK`), numbered if two samples of one name differ.
+    fn constant(&mut self, api: &ir::Api, ty: &Type, text: String) -> proc_macro2::Ident {
+        if let Some(&index) = self.index.get(&text) {
+            return self.constants[index].0.clone();
         }
-        Self::name(index)
+        let base = sample_name(api, ty);
+        let mut name = base.clone();
+        let mut counter = 1;
+        while !self.taken.insert(name.clone()) {
+            counter += 1;
+            name = format!("{base}_{counter}");
+        }
+        let ident = quote::format_ident!("{name}");
+        self.index.insert(text.clone(), self.constants.len());
+        self.constants.push((ident.clone(), text));
+        ident
+    }
+}
+
+/// `SCREAMING_SNAKE_CASE` name of a sample of `ty`: an identifier (ASCII letters, digits and
+/// `_`, never starting with a digit), whatever the schema is called.
+fn sample_name(api: &ir::Api, ty: &Type) -> String {
+    let name = match ty {
+        Type::Schema(id) => heck::ToShoutySnakeCase::to_shouty_snake_case(api.schema(*id).rust_name.plain()),
+        Type::Primitive(primitive) => format!("{primitive:?}").to_uppercase(),
+        Type::List(item) => format!("LIST_OF_{}", sample_name(api, item)),
+        Type::Map(item) => format!("MAP_OF_{}", sample_name(api, item)),
+    };
+    let name: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    match name.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => name,
+        _ => format!("SAMPLE_{name}"),
     }
 }
 
@@ -184,13 +204,13 @@ fn operation_test(
                 let sample = body_sample(api, &body.ty)?;
                 let ty = rust_type(context, &body.ty);
                 body_check = if format == BodyFormat::Json {
-                    let constant = samples.constant(sample);
+                    let constant = samples.constant(api, &body.ty, sample);
                     arguments.push(quote!(sample::<#ty>(#constant)));
                     quote!(json_body(&request, #constant);)
                 } else {
                     let pairs = form_pairs(&sample)?;
                     let pairs = pairs.iter().map(|(k, v)| quote!((#k, #v)));
-                    let constant = samples.constant(sample);
+                    let constant = samples.constant(api, &body.ty, sample);
                     arguments.push(quote!(sample::<#ty>(#constant)));
                     quote!(form_body(&request, &[#(#pairs),*]);)
                 };
@@ -219,7 +239,7 @@ fn operation_test(
         (Some(_), ResponseFormat::Binary) => quote!(bytes(#status)),
         (Some(_), ResponseFormat::Text) => quote!(text(#status)),
         (Some(ty), ResponseFormat::Negotiated) => {
-            let constant = samples.constant(body_sample(api, ty)?);
+            let constant = samples.constant(api, ty, body_sample(api, ty)?);
             quote!(json(#status, #constant))
         }
     };
