@@ -159,8 +159,48 @@ fn no_file_refers_to_a_path_outside_the_repository() {
     assert!(outside.is_empty(), "files refer to paths outside the repository:\n{}", outside.join("\n"));
 }
 
+/// The project speaks of itself by commits, dates and versions: a label such as "stop 24" means
+/// nothing to a reader of the repository.
+#[test]
+fn no_file_labels_figures_by_work_session() {
+    let root = root();
+    let mut labelled = Vec::new();
+    for file in files() {
+        // This file names the labels it looks for.
+        let own = file == Path::new("xtask/tests/standalone.rs");
+        if own
+            || is_data(&file)
+            || !matches!(file.extension().and_then(|e| e.to_str()), Some("md" | "rs" | "yaml" | "toml"))
+        {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(root.join(&file)) else { continue };
+        for (number, line) in text.lines().enumerate() {
+            if session_label(line) {
+                labelled.push(format!("{}:{}: {}", file.display(), number + 1, line.trim()));
+            }
+        }
+    }
+    assert!(labelled.is_empty(), "figures labelled by work session, not commit or date:\n{}", labelled.join("\n"));
+}
+
+/// Whether `line` says "stop 12" or "session 3" (a work session's number).
+fn session_label(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    ["stop ", "session "].iter().any(|word| {
+        lower.match_indices(word).any(|(at, _)| {
+            let before = lower[..at].chars().next_back();
+            let after = lower[at + word.len()..].chars().next();
+            !before.is_some_and(|c| c.is_ascii_alphanumeric()) && after.is_some_and(|c| c.is_ascii_digit())
+        })
+    })
+}
+
 #[test]
 fn the_scan_finds_paths_that_climb_out() {
+    assert!(session_label("| stop 24 (ed06520) |") && session_label("Stop 21, against"));
+    assert!(session_label("after session 4"));
+    assert!(!session_label("nonstop 3") && !session_label("the stop button"));
     assert_eq!(climbing_paths(r#"join("../../x/y.json") and ../z, a/../b"#), ["../../x/y.json", "../z"]);
     assert!(escapes(Path::new("codegen"), "../../x"));
     assert!(!escapes(Path::new("codegen/tests"), "../../runtime"));
