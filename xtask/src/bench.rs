@@ -126,8 +126,18 @@ pub fn run(options: &Options) -> Result<String, String> {
                     caller::write(&progenitor_out, caller::Generator::Progenitor, &dir.join("calls-progenitor"))?;
                 calls.push((caller, target.join("progenitor")));
             }
+            // The baseline's calling crate too, when its client is one the caller reads (plain
+            // methods; a revision whose clients a macro wrote has none to find).
+            let mut baseline_calls = false;
             if before.is_some() {
                 alone.push((baseline_out.clone(), target.join("baseline")));
+                match caller::write(&baseline_out, caller::Generator::Ours, &dir.join("calls-baseline")) {
+                    Ok(caller) => {
+                        calls.push((caller, target.join("baseline")));
+                        baseline_calls = true;
+                    }
+                    Err(error) => eprintln!("the baseline's calling crate is not measured: {error}"),
+                }
             }
             let mut alone = build_rounds(&alone, runs)?.into_iter();
             let mut calls = build_rounds(&calls, runs)?.into_iter();
@@ -139,6 +149,9 @@ pub fn run(options: &Options) -> Result<String, String> {
             }
             if let Some(before) = &mut before {
                 before.build = alone.next().unwrap_or_default();
+                if baseline_calls {
+                    before.calls_build = calls.next().unwrap_or_default();
+                }
             }
         }
         rows.push(Row { n, operations, ours, theirs, before });
@@ -487,16 +500,31 @@ fn write_calls(report: &mut String, rows: &[Row]) {
 /// Before and after: the baseline revision against the working tree.
 fn write_baseline(report: &mut String, rows: &[Row], revision: &str) {
     let _ = writeln!(report, "\n### Before ({revision}) and after (this tree)\n");
-    let _ = writeln!(report, "| schemas | generation wall | peak memory | crate lines | test lines | build alone |");
-    let _ = writeln!(report, "| --- | --- | --- | --- | --- | --- |");
+    let _ = writeln!(
+        report,
+        "| schemas | generation wall | peak memory | crate lines | test lines | build alone | calling crate |"
+    );
+    let _ = writeln!(report, "| --- | --- | --- | --- | --- | --- | --- |");
     for Row { n, ours, before, .. } in rows {
         let Some(before) = before else { continue };
         let build = |m: &Measured| if m.build.is_empty() { "".to_owned() } else { seconds(m.build()) };
         let ratio = |a: f64, b: f64| if a > 0.0 { format!(" ({:.2}x)", b / a) } else { String::new() };
         let (ba, bb) = (ours.build().as_secs_f64(), before.build().as_secs_f64());
+        let calls = match before.calls_build.is_empty() || ours.calls_build.is_empty() {
+            true => String::new(),
+            false => {
+                let (after, earlier) = (ours.calls_build(), before.calls_build());
+                format!(
+                    "{} -> {}{}",
+                    seconds(earlier),
+                    seconds(after),
+                    ratio(after.as_secs_f64(), earlier.as_secs_f64())
+                )
+            }
+        };
         let _ = writeln!(
             report,
-            "| {n} | {} -> {}{} | {} -> {} MiB | {} -> {}{} | {} -> {} | {} -> {}{} |",
+            "| {n} | {} -> {}{} | {} -> {} MiB | {} -> {}{} | {} -> {} | {} -> {}{} | {calls} |",
             seconds(before.wall()),
             seconds(ours.wall()),
             ratio(ours.wall().as_secs_f64(), before.wall().as_secs_f64()),

@@ -75,22 +75,41 @@ fn is_name(text: &str) -> bool {
         && bytes.iter().all(|&b| CLASSES[usize::from(b)] != NOT_NAME)
 }
 
-/// The first character of `text` that XML 1.0's `Char` excludes: a control character other than
-/// tab, line feed and carriage return, or U+FFFE / U+FFFF (a `str` holds no surrogate).
-fn forbidden_char(text: &str) -> Option<char> {
+/// Where the first character of `text` that XML 1.0's `Char` excludes is: a control character
+/// other than tab, line feed and carriage return, or U+FFFE / U+FFFF (a `str` holds no
+/// surrogate). No such character may stand anywhere in a document, markup included, so one scan
+/// of the input finds them all.
+fn forbidden_char(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    if let Some(at) = bytes.iter().position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) {
-        return Some(char::from(bytes[at]));
+    // Without branches per byte, in blocks the compiler turns into vector compares: most
+    // documents have none, and this scan reads every byte of every body.
+    let bad = |b: u8| (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r');
+    let mut blocks = bytes.chunks_exact(64);
+    let mut control = None;
+    for (index, block) in (&mut blocks).enumerate() {
+        if block.iter().fold(false, |found, &b| found | bad(b)) {
+            control = block.iter().position(|&b| bad(b)).map(|i| index * 64 + i);
+            break;
+        }
+    }
+    if control.is_none() {
+        let start = bytes.len() - blocks.remainder().len();
+        control = blocks.remainder().iter().position(|&b| bad(b)).map(|i| start + i);
     }
     // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
     let mut from = 0;
+    let mut noncharacter = None;
     while let Some(at) = memchr(0xef, &bytes[from..]).map(|i| from + i) {
         if bytes.get(at + 1) == Some(&0xbf) && matches!(bytes.get(at + 2), Some(0xbe | 0xbf)) {
-            return text[at..].chars().next();
+            noncharacter = Some(at);
+            break;
         }
         from = at + 1;
     }
-    None
+    match (control, noncharacter) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// An element whose end tag has not been read yet.
@@ -186,6 +205,7 @@ impl<'a> Builder<'a> {
         config.check_end_names = false;
         config.allow_unmatched_ends = true;
         config.trim_text(false);
+        let forbidden = forbidden_char(self.text).unwrap_or(usize::MAX);
         let mut first = true;
         loop {
             let start = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
@@ -194,6 +214,9 @@ impl<'a> Builder<'a> {
                 Error::new(self.here(), format!("malformed XML at byte {at}: {error}"))
             })?;
             let end = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+            if end > forbidden {
+                return Err(self.forbidden(forbidden));
+            }
             let raw = self.text.get(start..end).unwrap_or_default();
             match event {
                 Event::Start(tag) => self.start_tag(&tag, start, false)?,
@@ -213,10 +236,9 @@ impl<'a> Builder<'a> {
                 }
                 Event::CData(data) => {
                     let content = self.within(&data);
-                    self.check_chars(content, start)?;
                     self.content(normalized_lines(content))?;
                 }
-                Event::Comment(comment) => self.check_chars(self.within(&comment), start)?,
+                Event::Comment(_) => {}
                 Event::PI(pi) => {
                     let target = pi.target();
                     if !is_name(target) || target.eq_ignore_ascii_case("xml") {
@@ -225,7 +247,6 @@ impl<'a> Builder<'a> {
                             self.malformed(start, format!("`{shown}` is not a processing instruction's target"))
                         );
                     }
-                    self.check_chars(raw, start)?;
                 }
                 Event::Decl(_) => {
                     // Only the very first thing of the document (after a byte order mark).
@@ -234,7 +255,6 @@ impl<'a> Builder<'a> {
                     if !first || !at_start {
                         return Err(self.malformed(start, "an XML declaration anywhere but at the start"));
                     }
-                    self.check_chars(raw, start)?;
                 }
                 Event::DocType(_) => self.doctype(raw, start)?,
                 Event::Eof => break,
@@ -266,12 +286,11 @@ impl<'a> Builder<'a> {
         Error::new(self.here(), format!("malformed XML at byte {at}: {message}"))
     }
 
-    /// Characters XML 1.0 refuses, anywhere they are written as such.
-    fn check_chars(&self, text: &str, at: usize) -> Result<(), Error> {
-        match forbidden_char(text) {
-            Some(c) => Err(self.malformed(at, format!("the character U+{:04X} is not allowed in XML", u32::from(c)))),
-            None => Ok(()),
-        }
+    /// The error for a character XML 1.0 refuses anywhere in a document, found by the scan of
+    /// the whole input before reading (reported where the reader is when it reaches it).
+    fn forbidden(&self, at: usize) -> Error {
+        let c = self.text.get(at..).and_then(|rest| rest.chars().next()).unwrap_or_default();
+        self.malformed(at, format!("the character U+{:04X} is not allowed in XML", u32::from(c)))
     }
 
     /// `<!DOCTYPE name ...>`: once, before the document element; skipped (its entities are not
@@ -290,7 +309,7 @@ impl<'a> Builder<'a> {
         if !raw.starts_with("<!DOCTYPE") || rest.len() == after.len() || !is_name(&after[..name_end]) {
             return Err(self.malformed(at, "expected `<!DOCTYPE`, whitespace and the document element's name"));
         }
-        self.check_chars(raw, at)
+        Ok(())
     }
 
     /// Text between tags (references are events of their own).
@@ -298,9 +317,11 @@ impl<'a> Builder<'a> {
         let Some(open) = self.open.last() else {
             return if is_blank(raw) { Ok(()) } else { Err(Error::new("/", "text outside the document element")) };
         };
-        self.check_chars(raw, at)?;
-        if let Some(i) = memmem::find(raw.as_bytes(), b"]]>") {
-            return Err(self.malformed(at + i, "`]]>` in text"));
+        // Most text has no `]` at all: the search for `]]>` only runs where one is.
+        if memchr(b']', raw.as_bytes()).is_some() {
+            if let Some(i) = memmem::find(raw.as_bytes(), b"]]>") {
+                return Err(self.malformed(at + i, "`]]>` in text"));
+            }
         }
         // Indentation between child elements is not content.
         if open.last_child != NONE && is_blank(raw) {
@@ -395,9 +416,23 @@ impl<'a> Builder<'a> {
             let (attribute, prefix) = self.prefixed[k];
             let namespace = self.resolve(prefix, index)?;
             self.document.attributes[attribute].namespace = namespace;
-            // Two attributes may not have the same expanded name (`a:x` and `b:x`, one namespace).
+            // Two attributes may not have the same expanded name (`a:x` and `b:x`, one namespace):
+            // compared pairwise, through a set past a few.
             let local = self.document.attributes[attribute].name;
-            if !self.expanded.insert((namespace, local)) {
+            let repeated = match k < PAIRWISE_ATTRIBUTES {
+                true => self.prefixed[..k].iter().any(|&(other, _)| {
+                    let other = &self.document.attributes[other];
+                    other.name == local && other.namespace == namespace
+                }),
+                false => {
+                    if self.expanded.is_empty() {
+                        let earlier = self.prefixed[..k].iter().map(|&(other, _)| &self.document.attributes[other]);
+                        self.expanded.extend(earlier.map(|other| (other.namespace, other.name)).collect::<Vec<_>>());
+                    }
+                    !self.expanded.insert((namespace, local))
+                }
+            };
+            if repeated {
                 return Err(self.malformed(at, format!("two attributes `{local}` in one namespace")));
             }
         }
@@ -416,7 +451,6 @@ impl<'a> Builder<'a> {
         if memchr(b'<', raw.as_bytes()).is_some() {
             return Err(self.malformed(at, format!("`<` in the value of `{qualified}`")));
         }
-        self.check_chars(raw, at)?;
         if self.duplicate(qualified) {
             return Err(self.malformed(at, format!("the attribute `{qualified}` is repeated")));
         }
@@ -449,12 +483,10 @@ impl<'a> Builder<'a> {
             self.undo.push(Undo::Prefix(prefix, previous));
             return Ok(());
         }
-        match prefix {
-            Some(prefix) => self.prefixed.push((self.document.attributes.len(), prefix)),
-            // An unprefixed attribute is in no namespace.
-            None => {
-                self.expanded.insert((0, name));
-            }
+        // An unprefixed attribute is in no namespace, a prefixed one always in one: only prefixed
+        // attributes can share an expanded name without sharing a written one.
+        if let Some(prefix) = prefix {
+            self.prefixed.push((self.document.attributes.len(), prefix));
         }
         self.document.attributes.push(Attribute { namespace: 0, name, value });
         Ok(())
@@ -621,11 +653,29 @@ mod tests {
     #[test]
     fn forbidden_characters_are_found() {
         assert_eq!(forbidden_char("a\tb\nc\rd"), None);
-        assert_eq!(forbidden_char("a\u{0}b"), Some('\u{0}'));
-        assert_eq!(forbidden_char("a\u{1b}b"), Some('\u{1b}'));
-        assert_eq!(forbidden_char("a\u{fffe}"), Some('\u{fffe}'));
-        assert_eq!(forbidden_char("\u{ffff}"), Some('\u{ffff}'));
+        assert_eq!(forbidden_char("a\u{0}b"), Some(1));
+        assert_eq!(forbidden_char("a\u{1b}b"), Some(1));
+        assert_eq!(forbidden_char("a\u{fffe}"), Some(1));
+        assert_eq!(forbidden_char("\u{ffff}\u{1}"), Some(0));
         assert_eq!(forbidden_char("\u{fffd}\u{efbf}"), None);
+        // In a block, past the blocks, at a block's end.
+        let long = "x".repeat(200);
+        assert_eq!(forbidden_char(&format!("{long}\u{2}")), Some(200));
+        assert_eq!(forbidden_char(&format!("{}\u{2}{long}", &long[..63])), Some(63));
+        assert_eq!(forbidden_char(&format!("{}\u{2}", &long[..127])), Some(127));
+        assert_eq!(forbidden_char(&long), None);
+    }
+
+    #[test]
+    fn expanded_names_are_unique_past_the_pairwise_few() {
+        let attributes: String = (0..40).map(|i| format!(" p:a{i}='{i}'")).collect();
+        let ok = format!("<r xmlns:p='u' xmlns:q='u'{attributes}/>");
+        assert_eq!(Document::parse(&ok).unwrap().root().attributes().count(), 40);
+        for duplicate in [" q:a3='x'", " q:a39='x'"] {
+            let bad = format!("<r xmlns:p='u' xmlns:q='u'{attributes}{duplicate}/>");
+            let error = Document::parse(&bad).unwrap_err();
+            assert!(error.message.contains("in one namespace"), "{error}");
+        }
     }
 
     #[test]
