@@ -44,7 +44,7 @@ fn random_fixture_is_current() {
     let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/random");
     let temp = tempfile::tempdir().unwrap();
     let fresh = temp.path().join("random");
-    codegen::synth::random::write_folder(0..8, &fresh, "random-specs-api", "../../../../runtime").unwrap();
+    codegen::synth::random::write_folder(0..8, &fresh, "random_generated", "../../../../runtime").unwrap();
     let read = |root: &std::path::Path| -> Vec<(String, String)> {
         let mut files = Vec::new();
         for entry in walk(root) {

@@ -47,6 +47,13 @@ enum Command {
     /// One generation, printing the nanoseconds of each phase (used by `bench`).
     #[command(hide = true)]
     GenerateTimed { spec: PathBuf, out: PathBuf },
+    /// Every test: `cargo test --workspace`, then the tests of the crates generated from the
+    /// fixture specs (a workspace of their own, in the same target folder). Arguments are passed
+    /// to both (`cargo xtask test --locked`).
+    Test {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Args)]
@@ -229,6 +236,7 @@ fn main() -> ExitCode {
                 failed = true;
             }
         },
+        Command::Test { args } => failed = !test(&args),
         Command::Mutate(mutate) => {
             let root = workspace_root();
             let spec = mutate.spec.clone().unwrap_or_else(|| root.join("spec"));
@@ -240,6 +248,44 @@ fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `cargo test` of the main workspace, then of the fixtures' workspace; both run, whatever the
+/// first gives. Returns success.
+fn test(args: &[String]) -> bool {
+    let root = workspace_root();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let fixtures = root.join("codegen/tests/fixtures/Cargo.toml");
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let runs: [(&str, Vec<&std::ffi::OsStr>); 2] = [
+        ("the workspace", vec!["test".as_ref(), "--workspace".as_ref()]),
+        (
+            "the fixture crates",
+            vec!["test".as_ref(), "--workspace".as_ref(), "--manifest-path".as_ref(), fixtures.as_os_str()],
+        ),
+    ];
+    let mut passed = true;
+    for (what, run) in runs {
+        println!("== cargo test: {what}");
+        let status = std::process::Command::new(&cargo)
+            .args(run)
+            .args(args)
+            .current_dir(&root)
+            .env("CARGO_TARGET_DIR", &target)
+            .status();
+        match status {
+            Ok(status) if status.success() => {}
+            Ok(status) => {
+                eprintln!("cargo test of {what} failed ({status})");
+                passed = false;
+            }
+            Err(error) => {
+                eprintln!("cargo: {error}");
+                passed = false;
+            }
+        }
+    }
+    passed
 }
 
 /// Imports an OpenAPI document into spec files; reports what was not mapped. Returns success.
@@ -320,7 +366,7 @@ fn random_specs(random: &RandomSpecs) -> bool {
         let out = random.out.clone().unwrap_or_else(|| root.join("codegen/tests/fixtures/random"));
         // Relative to the fixture folder, so the written files do not depend on the checkout.
         let runtime = "../../../../runtime";
-        return match codegen::synth::random::write_folder(random.seeds.clone(), &out, "random-specs-api", runtime) {
+        return match codegen::synth::random::write_folder(random.seeds.clone(), &out, "random_generated", runtime) {
             Ok(()) => {
                 println!("wrote seeds {:?} to {}", random.seeds, out.display());
                 true
@@ -337,7 +383,7 @@ fn random_specs(random: &RandomSpecs) -> bool {
     if let Err(error) = codegen::synth::random::write_folder(
         random.seeds.clone(),
         &spec,
-        "random-specs-api",
+        "random_generated",
         &runtime.display().to_string(),
     ) {
         eprintln!("{}: {error}", spec.display());
