@@ -379,7 +379,11 @@ fn setters(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStre
         }
         initializers.push(quote!(#ident: #none));
         let setter = quote::format_ident!("with_{}", plain);
-        let doc = docs::outer(Some(&format!("Sets [`{plain}`](Self::{ident}).")));
+        // rustdoc's links take no raw identifier (`Self::r#type`): those are named, not linked.
+        let doc = match ident.as_str().starts_with("r#") {
+            true => docs::outer(Some(&format!("Sets `{plain}`."))),
+            false => docs::outer(Some(&format!("Sets [`{plain}`](Self::{ident})."))),
+        };
         methods.push(quote! {
             #doc
             #[must_use]

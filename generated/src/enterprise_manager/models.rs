@@ -190,7 +190,7 @@ impl Backup {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
@@ -671,7 +671,7 @@ impl BackupJobSession {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
@@ -998,7 +998,7 @@ impl BackupServer {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
@@ -1606,7 +1606,7 @@ impl BackupTaskSession {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
@@ -2237,7 +2237,7 @@ impl CredentialsInfo {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
@@ -2671,7 +2671,7 @@ impl EnterpriseAccount {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
@@ -3010,7 +3010,7 @@ impl EnterpriseRole {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
@@ -3135,7 +3135,7 @@ impl EntityRef {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
@@ -4889,7 +4889,7 @@ impl Job {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
@@ -5498,7 +5498,7 @@ impl Link {
         self.name = Some(::std::convert::Into::into(name));
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
@@ -5869,7 +5869,7 @@ impl LogonSession {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
@@ -6164,7 +6164,7 @@ impl ManagedServer {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
@@ -6546,7 +6546,7 @@ impl ObjectInJob {
             guest_processing_options: None,
         }
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
@@ -7102,7 +7102,7 @@ impl PasswordKeyInfo {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
@@ -8073,7 +8073,7 @@ impl Repository {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
@@ -8242,7 +8242,7 @@ impl RestorePoint {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
@@ -9178,7 +9178,7 @@ impl Task {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
@@ -9645,7 +9645,7 @@ impl VmRestorePoint {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
