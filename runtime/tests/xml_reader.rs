@@ -301,6 +301,9 @@ fn each_kind_of_malformed_document_is_an_error_naming_where() {
         (" <?xml version='1.0'?><a/>", "/", "an XML declaration anywhere but at the start"),
         ("<a><?xml version='1.0'?></a>", "/a", "an XML declaration anywhere but at the start"),
         ("<?XmL x?><a/>", "/", "`XmL` is not a processing instruction's target"),
+        // Found by fuzzing: the declaration's own grammar.
+        ("<?xml version=\"1.0\" encoding=\"uns:xsd=\"http://x\" y=\"z\"?><a/>", "/", "an XML declaration that is not"),
+        ("<?xml encoding='utf-8'?><a/>", "/", "an XML declaration that is not"),
         ("<!DOCTYPE a><!DOCTYPE a><a/>", "/", "a second document type declaration"),
         ("<!doctype a><a/>", "/", "expected `<!DOCTYPE`"),
         ("<a xmlns:p='u' xmlns:q='u' p:x='1' q:x='2'/>", "/", "two attributes `x` in one namespace"),

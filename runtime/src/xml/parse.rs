@@ -255,6 +255,12 @@ impl<'a> Builder<'a> {
                     if !first || !at_start {
                         return Err(self.malformed(start, "an XML declaration anywhere but at the start"));
                     }
+                    if !is_xml_declaration(raw) {
+                        return Err(self.malformed(
+                            start,
+                            "an XML declaration that is not `version`, then `encoding` and `standalone` if any",
+                        ));
+                    }
                 }
                 Event::DocType(_) => self.doctype(raw, start)?,
                 Event::Eof => break,
@@ -612,6 +618,51 @@ fn split(qualified: &str) -> Option<(Option<&str>, &str)> {
     }
 }
 
+/// Whether `raw` (`<?xml ...?>`) is an XML declaration as XML 1.0 writes one: `version="1.x"`,
+/// then optionally `encoding` (a name of letters, digits, `.`, `_`, `-`, starting with a letter)
+/// and `standalone` (`yes` or `no`), each after whitespace, in that order, nothing else.
+fn is_xml_declaration(raw: &str) -> bool {
+    let Some(mut rest) = raw.strip_prefix("<?xml").and_then(|r| r.strip_suffix("?>")) else { return false };
+    let mut expected = ["version", "encoding", "standalone"].into_iter();
+    let mut seen_version = false;
+    loop {
+        let trimmed = rest.trim_start_matches(|c: char| c.is_ascii() && is_space(c as u8));
+        if trimmed.is_empty() {
+            return seen_version;
+        }
+        if trimmed.len() == rest.len() {
+            return false;
+        }
+        // `name`, optional spaces, `=`, optional spaces, a quoted value.
+        let name_end = trimmed.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(trimmed.len());
+        let name = &trimmed[..name_end];
+        if !expected.by_ref().any(|known| known == name) {
+            return false;
+        }
+        let after = trimmed[name_end..].trim_start_matches(|c: char| c.is_ascii() && is_space(c as u8));
+        let Some(after) = after.strip_prefix('=') else { return false };
+        let after = after.trim_start_matches(|c: char| c.is_ascii() && is_space(c as u8));
+        let Some(quote) = after.chars().next().filter(|q| *q == '"' || *q == '\'') else { return false };
+        let Some(end) = after[1..].find(quote) else { return false };
+        let value = &after[1..1 + end];
+        let valid = match name {
+            "version" => value
+                .strip_prefix("1.")
+                .is_some_and(|minor| !minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit())),
+            "encoding" => {
+                value.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+            }
+            _ => value == "yes" || value == "no",
+        };
+        if !valid || (name != "version" && !seen_version) {
+            return false;
+        }
+        seen_version = true;
+        rest = &after[2 + end..];
+    }
+}
+
 /// Line ends as XML 1.0 normalizes them: `\r\n` and `\r` become `\n` (borrowed when there is none).
 fn normalized_lines(text: &str) -> Cow<'_, str> {
     match memchr(b'\r', text.as_bytes()) {
@@ -675,6 +726,31 @@ mod tests {
             let bad = format!("<r xmlns:p='u' xmlns:q='u'{attributes}{duplicate}/>");
             let error = Document::parse(&bad).unwrap_err();
             assert!(error.message.contains("in one namespace"), "{error}");
+        }
+    }
+
+    #[test]
+    fn xml_declarations() {
+        for good in [
+            "<?xml version=\"1.0\"?>",
+            "<?xml version='1.0' encoding='utf-8'?>",
+            "<?xml version=\"1.1\" encoding=\"UTF-8\" standalone=\"yes\" ?>",
+            "<?xml version = '1.0'\tstandalone='no'?>",
+        ] {
+            assert!(is_xml_declaration(good), "{good}");
+        }
+        for bad in [
+            "<?xml?>",
+            "<?xml encoding='utf-8'?>",
+            "<?xml version='1.0' encoding=\"uns:xsd=\"http://x\" y=\"z\"?>",
+            "<?xml version='2.0'?>",
+            "<?xml version='1.0'encoding='utf-8'?>",
+            "<?xml version='1.0' standalone='yes' encoding='utf-8'?>",
+            "<?xml version='1.0' standalone='maybe'?>",
+            "<?xml version='1.0' other='x'?>",
+            "<?xml version='1.0' version='1.0'?>",
+        ] {
+            assert!(!is_xml_declaration(bad), "{bad}");
         }
     }
 
