@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::types::rust_type;
+use super::types::{allow_many_arguments, is_text, rust_type, taken};
 use super::Context;
 use crate::ir::{self, BodyFormat, Format, Primitive, Schema, SchemaKind, Type};
 
@@ -342,32 +342,24 @@ fn expecting_member(context: &Context, schema: &Schema, object: &ir::Object) -> 
     (remote, impls)
 }
 
-/// Arguments a function takes before clippy's `too_many_arguments` lint fires.
-const CLIPPY_MAX_ARGUMENTS: usize = 7;
-
 /// `new` from the required fields (in spec order) and a `with_<field>` setter per optional one;
 /// with no required field the type is also `Default`. Text takes `impl Into<String>`, a boxed
 /// field its value; a required nullable field takes its `Option` (the caller's choice of `null`).
 fn setters(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStream {
-    let super::Std { some, none, .. } = context.std();
+    let super::Std { some, none, option, .. } = context.std();
     let name = &schema.rust_name;
     let (mut arguments, mut initializers, mut methods) = (Vec::new(), Vec::new(), Vec::new());
     for field in &object.fields {
         let ident = &field.rust_name;
         let plain = ident.plain();
         let mut ty = rust_type(context, &field.ty);
-        let into = matches!(field.ty, Type::Primitive(Primitive::String | Primitive::Uri))
-            && !(field.required && field.nullable);
-        let (argument, mut value) = match into {
-            true => (quote!(impl ::std::convert::Into<#ty>), quote!(::std::convert::Into::into(#ident))),
-            false => (quote!(#ty), quote!(#ident)),
-        };
+        let into = is_text(&field.ty) && !(field.required && field.nullable);
+        let (argument, mut value) = taken(ident, &ty, into);
         if field.boxed {
             value = quote!(::std::boxed::Box::new(#value));
         }
         if field.required {
             if field.nullable {
-                let option = context.std().option;
                 ty = if field.boxed { quote!(#option<::std::boxed::Box<#ty>>) } else { quote!(#option<#ty>) };
                 arguments.push(quote!(#ident: #ty));
                 initializers.push(quote!(#ident));
@@ -398,7 +390,7 @@ fn setters(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStre
     } else {
         "Creates a value from its required fields; optional fields start as `None`."
     }));
-    let allow = (arguments.len() > CLIPPY_MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let allow = allow_many_arguments(arguments.len());
     let default = arguments.is_empty().then(|| {
         quote! {
             impl ::std::default::Default for #name {

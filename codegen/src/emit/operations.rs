@@ -8,15 +8,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::types::rust_type;
+use super::types::{allow_many_arguments, is_text, rust_type, taken};
 use super::Context;
 use crate::ir::{
     self, BodyFormat, Format, Method, Operation, Output, ParameterLocation, PathSegment, Primitive, ResponseFormat,
     Type,
 };
-
-/// Arguments a function takes before clippy's `too_many_arguments` lint fires.
-const CLIPPY_MAX_ARGUMENTS: usize = 7;
 
 /// The Rust type of a success body: a received file is a `Download`.
 fn body_type(context: &Context, ty: &Type) -> TokenStream {
@@ -89,10 +86,6 @@ fn method(method: Method) -> TokenStream {
         Method::Delete => quote!(DELETE),
         Method::Head => quote!(HEAD),
     }
-}
-
-fn is_string(ty: &Type) -> bool {
-    matches!(ty, Type::Primitive(Primitive::String | Primitive::Uri))
 }
 
 /// Reads the response: the body of each declared success status. The usual single status with a
@@ -175,7 +168,7 @@ pub(super) fn request_statements(context: &Context, operation: &Operation, authe
         let value = match (&parameter.value, parameter.required) {
             (Some(fixed), _) => quote!(#some(#fixed)),
             (None, true) => quote!(#some(&self.#field)),
-            (None, false) if is_string(&parameter.ty) => quote!(self.#field.as_deref()),
+            (None, false) if is_text(&parameter.ty) => quote!(self.#field.as_deref()),
             (None, false) => quote!(self.#field.as_ref()),
         };
         match (parameter.location, &parameter.ty) {
@@ -417,10 +410,7 @@ fn operation_item(context: &Context, operation: &Operation) -> TokenStream {
     let mut take =
         |name: &ir::Ident, ty: TokenStream, into: bool, required: bool, doc: TokenStream, sensitive: bool| {
             // `impl Into<String>` for text: a `&str` or a `String`.
-            let (argument, value) = match into {
-                true => (quote!(impl ::std::convert::Into<#ty>), quote!(::std::convert::Into::into(#name))),
-                false => (quote!(#ty), quote!(#name)),
-            };
+            let (argument, value) = taken(name, &ty, into);
             shown.push(if sensitive { quote!(#name = redacted) } else { quote!(#name) });
             if required {
                 fields.push(quote!(#name: #ty,));
@@ -450,14 +440,14 @@ fn operation_item(context: &Context, operation: &Operation) -> TokenStream {
         }
         let doc = docs::outer(Some(&text));
         let required = parameter.required;
-        take(&parameter.rust_name, ty, is_string(&parameter.ty), required, doc, parameter.sensitive);
+        take(&parameter.rust_name, ty, is_text(&parameter.ty), required, doc, parameter.sensitive);
     }
     if let Some(body) = &operation.request {
         let ty = rust_type(context, &body.ty);
         let client = context.client_module();
         let (ty, into) = match body.formats.as_slice() {
             [BodyFormat::Binary] => (quote!(#client::Upload), true),
-            _ => (ty, is_string(&body.ty)),
+            _ => (ty, is_text(&body.ty)),
         };
         take(&ir::Ident::assume("body".to_owned()), ty, into, true, quote!(), false);
     }
@@ -488,7 +478,8 @@ fn operation_item(context: &Context, operation: &Operation) -> TokenStream {
         });
     }
 
-    let allow = (arguments.len() + 1 > CLIPPY_MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    // The receiver counts too.
+    let allow = allow_many_arguments(arguments.len() + 1);
     let setters_impl = (!setters.is_empty()).then(|| {
         quote! {
             impl<'a> #builder<'a> {

@@ -1,7 +1,7 @@
 //! Rust types for IR types, named by full paths.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, ToTokens};
 
 use super::Context;
 use crate::ir::{Primitive, Type};
@@ -38,4 +38,24 @@ pub fn rust_type(context: &Context, ty: &Type) -> TokenStream {
             quote!(#prefix #name)
         }
     }
+}
+
+/// Whether values of `ty` are text: arguments and setters take them as `impl Into<String>`.
+pub fn is_text(ty: &Type) -> bool {
+    matches!(ty, Type::Primitive(Primitive::String | Primitive::Uri))
+}
+
+/// How an argument `name` for a value of type `ty` is declared, and the value it gives: itself,
+/// or with `into` any `impl Into<ty>`, converted.
+pub fn taken(name: &impl ToTokens, ty: &TokenStream, into: bool) -> (TokenStream, TokenStream) {
+    match into {
+        true => (quote!(impl ::std::convert::Into<#ty>), quote!(::std::convert::Into::into(#name))),
+        false => (quote!(#ty), quote!(#name)),
+    }
+}
+
+/// `#[allow(clippy::too_many_arguments)]` for a function of `count` arguments past clippy's
+/// limit (7, the receiver included).
+pub fn allow_many_arguments(count: usize) -> Option<TokenStream> {
+    (count > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]))
 }

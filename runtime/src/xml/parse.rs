@@ -279,8 +279,13 @@ impl<'a> Builder<'a> {
     /// `piece` (borrowed from the input by the tokenizer) as a slice of the input, so that it
     /// lives as long as the document. Every event of a reader over a `str` borrows from it.
     fn within(&self, piece: &str) -> &'a str {
-        let start = (piece.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        let start = self.offset(piece);
         self.text.get(start..start.saturating_add(piece.len())).unwrap_or_default()
+    }
+
+    /// Where `piece`, a slice of the input, starts in it.
+    fn offset(&self, piece: &str) -> usize {
+        (piece.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize)
     }
 
     /// Where the reader is: the innermost open element.
@@ -376,7 +381,7 @@ impl<'a> Builder<'a> {
             };
             // After the closing quote: whitespace, or the end of the tag (the tokenizer takes
             // `a='1'b='2'` as two attributes).
-            let after = (raw.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize) + raw.len() + 1;
+            let after = self.offset(raw) + raw.len() + 1;
             if self.text.as_bytes().get(after).is_some_and(|&b| !is_space(b) && b != b'/' && b != b'>') {
                 return Err(self.malformed(at, format!("no whitespace between attributes after `{key}`")));
             }
