@@ -4,7 +4,7 @@
 //! `x-api-version` header, the status checked and the body decoded into `StandardAccount`.
 //! Each sample is 200 calls on one connection.
 
-use veeam_bench::Loopback;
+use bench::Loopback;
 
 const CALLS: usize = 200;
 

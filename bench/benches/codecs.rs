@@ -8,9 +8,9 @@
 //! - XML: the Enterprise Manager `EntityReferences` (documented `Ref`s with two links) read by the
 //!   runtime's reader and by quick-xml's serde layer into hand-written structs (the baseline).
 
+use bench::{accounts_page, hand_written};
 use veeam_api::backup_for_aws::models::StandardAccountsPage;
 use veeam_api::enterprise_manager::models::EntityReferences;
-use veeam_bench::{accounts_page, hand_written};
 
 fn main() {
     divan::main();
@@ -48,7 +48,7 @@ fn json_hand_written_baseline(bencher: divan::Bencher) {
 
 #[divan::bench(sample_count = 100)]
 fn xml_runtime(bencher: divan::Bencher) {
-    let document = veeam_bench::list(MEGABYTES);
+    let document = bench::list(MEGABYTES);
     bencher.counter(divan::counter::BytesCount::new(document.len())).bench(|| {
         let list: EntityReferences = veeam_runtime::xml::from_str(divan::black_box(&document)).unwrap();
         list
@@ -57,7 +57,7 @@ fn xml_runtime(bencher: divan::Bencher) {
 
 #[divan::bench(sample_count = 100)]
 fn xml_quick_xml_serde_baseline(bencher: divan::Bencher) {
-    let document = veeam_bench::list(MEGABYTES);
+    let document = bench::list(MEGABYTES);
     bencher.counter(divan::counter::BytesCount::new(document.len())).bench(|| {
         let list: hand_written::XmlEntityReferences = quick_xml::de::from_str(divan::black_box(&document)).unwrap();
         list
@@ -72,7 +72,7 @@ fn same_content() {
     let theirs: hand_written::Page = serde_json::from_slice(document.as_bytes()).unwrap();
     assert_eq!(ours.results.len(), theirs.results.len());
     assert_eq!(ours.results[0].name, theirs.results[0].name);
-    let document = veeam_bench::list(0.01);
+    let document = bench::list(0.01);
     let ours: EntityReferences = veeam_runtime::xml::from_str(&document).unwrap();
     let theirs: hand_written::XmlEntityReferences = quick_xml::de::from_str(&document).unwrap();
     let refs = ours.refs.unwrap_or_default();

@@ -12,7 +12,7 @@ fn main() {
     divan::main();
 }
 
-use veeam_bench::{list, nested};
+use bench::{list, nested};
 
 #[divan::bench(args = [1, 10, 50], sample_count = 5, sample_size = 1)]
 fn list_of_refs(bencher: divan::Bencher, megabytes: usize) {

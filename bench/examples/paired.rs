@@ -3,7 +3,7 @@
 //! both; the report gives each side's median and the median of the per-round ratios.
 //!
 //! ```sh
-//! cargo run --release -p veeam-bench --example paired -- [ROUNDS] [json|xml|client] [ours|baseline]
+//! cargo run --release -p bench --example paired -- [ROUNDS] [json|xml|client] [ours|baseline]
 //! ```
 //!
 //! With a side, only that side runs and its median is printed: alternating whole processes
@@ -20,9 +20,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use bench::{accounts_page, hand_written, list, Loopback};
 use veeam_api::backup_for_aws::models::StandardAccountsPage;
 use veeam_api::enterprise_manager::models::EntityReferences;
-use veeam_bench::{accounts_page, hand_written, list, Loopback};
 
 fn time(run: &mut dyn FnMut()) -> Duration {
     let start = Instant::now();

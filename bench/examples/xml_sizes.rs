@@ -2,9 +2,9 @@
 //! `/usr/bin/time -f "%e s %M KB"` for peak memory):
 //!
 //! ```text
-//! cargo run --release -p veeam-bench --example xml_sizes -- list 0.25     # a 0.25 MB list of Refs
-//! cargo run --release -p veeam-bench --example xml_sizes -- small 0.25    # 0.25 MB of tiny Refs
-//! cargo run --release -p veeam-bench --example xml_sizes -- nest 20000    # 20,000 nested elements
+//! cargo run --release -p bench --example xml_sizes -- list 0.25     # a 0.25 MB list of Refs
+//! cargo run --release -p bench --example xml_sizes -- small 0.25    # 0.25 MB of tiny Refs
+//! cargo run --release -p bench --example xml_sizes -- nest 20000    # 20,000 nested elements
 //! ```
 
 use veeam_api::enterprise_manager::models::EntityReferences;
@@ -20,9 +20,9 @@ fn main() {
     };
     let document = match kind {
         // Small valid items, about 20 bytes each.
-        "small" => veeam_bench::list_of("<Ref Name=\"x\"/>\n", size),
-        "list" => veeam_bench::list(size),
-        _ => veeam_bench::nested(size as usize),
+        "small" => bench::list_of("<Ref Name=\"x\"/>\n", size),
+        "list" => bench::list(size),
+        _ => bench::nested(size as usize),
     };
     let started = std::time::Instant::now();
     let result = veeam_api::xml::from_str::<EntityReferences>(&document);

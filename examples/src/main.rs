@@ -1,7 +1,7 @@
 //! `smtp-credentials`: list (and add) SMTP credentials records on Veeam Backup for AWS.
 //!
 //! ```text
-//! cargo run -p veeam-api-examples --bin smtp-credentials -- \
+//! cargo run -p examples --bin smtp-credentials -- \
 //!     --url https://vbaws.example --username admin --password '...' --insecure \
 //!     --add "Mail relay" relay@example.com 'relay-password'
 //! ```
@@ -9,7 +9,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use veeam_api_examples::{run, Options};
+use examples::{run, Options};
 
 #[derive(Parser)]
 #[command(about = "List and add SMTP credentials records on Veeam Backup for AWS")]

@@ -1,6 +1,6 @@
 //! The example program against a local test server: what it prints and what it sends.
 
-use veeam_api_examples::{run, Failure, Options};
+use examples::{run, Failure, Options};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
