@@ -11,6 +11,7 @@
 //! long chains of references cost no stack.
 
 mod api;
+mod document;
 mod downgrade;
 mod operations;
 mod overlay;
@@ -106,16 +107,13 @@ pub fn import_with_overlay(
             "line {line}, column {column}: the document nests more than {MAX_DOCUMENT_DEPTH} levels deep"
         )));
     }
-    let mut document: Json = match serde_json::from_str(text) {
-        Ok(json) => json,
-        Err(_) => serde_yaml::from_str(text).map_err(|e| ImportError::Parse(e.to_string()))?,
-    };
+    let document::Read { tree: mut document, approximated } = document::read(text).map_err(ImportError::Parse)?;
     if !document.is_object() {
         return Err(ImportError::Parse("expected a mapping at the top level".into()));
     }
     let openapi = document.get("openapi").and_then(Json::as_str).unwrap_or_default().to_owned();
     let swagger = document.get("swagger").and_then(Json::as_str).unwrap_or_default().to_owned();
-    let mut notes = Vec::new();
+    let mut notes: Vec<Note> = approximated.into_iter().map(|(pointer, message)| Note { pointer, message }).collect();
     let version = if swagger.starts_with("2.") {
         swagger2::to_3_0(&mut document, &mut notes);
         format!("Swagger {swagger}")

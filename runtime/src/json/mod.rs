@@ -9,6 +9,9 @@
 //! [`wrapped_list`]).
 
 mod lists;
+mod strict;
+
+pub use strict::Strict;
 
 pub use lists::{list, one_or_many, option_list, option_one_or_many, option_wrapped_list, wrapped_list, Member};
 
@@ -63,8 +66,14 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
 /// The document is read once, by serde_json alone; only a failure costs more: the path is found
 /// by scanning the text up to where serde_json stopped (no second, path-tracking instantiation of
 /// every model's `Deserialize`).
+///
+/// Models are read from JSON objects only ([`Strict`]): serde's derive would also read one from an
+/// array, member by member.
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    serde_json::from_slice(bytes).map_err(|error| Error::from_serde(path_at(bytes, &error), &error))
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    T::deserialize(strict::Strict(&mut deserializer))
+        .and_then(|value| deserializer.end().map(|()| value))
+        .map_err(|error| Error::from_serde(path_at(bytes, &error), &error))
 }
 
 /// Path of the member being read where `error` stopped the reader: `Links[1].Rel`, empty for the
@@ -284,7 +293,7 @@ pub fn expecting_member<'de, D: Deserializer<'de>, T>(
     schema: &str,
     expected: &[&str],
     known: &[&str],
-    read: fn(Value) -> Result<T, serde_json::Error>,
+    read: fn(Strict<Value>) -> Result<T, serde_json::Error>,
 ) -> Result<T, D::Error> {
     let value = Value::deserialize(deserializer)?;
     if let Value::Object(members) = &value {
@@ -297,7 +306,7 @@ pub fn expecting_member<'de, D: Deserializer<'de>, T>(
             )));
         }
     }
-    read(value).map_err(de::Error::custom)
+    read(Strict(value)).map_err(de::Error::custom)
 }
 
 #[cfg(test)]
