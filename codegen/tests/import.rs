@@ -24,13 +24,15 @@ fn vbaws_swagger() -> PathBuf {
 /// Documents whose imports are kept as fixtures (and so compiled, linted and tested with the
 /// workspace): the made-up ones, and a slice of the corpus (Swagger 2.0, OpenAPI 3.1 with
 /// unions, binary and multipart bodies).
-const DOCUMENTS: [(&str, &str); 6] = [
+const DOCUMENTS: [(&str, &str); 7] = [
     ("petstore.yaml", "petstore"),
     ("everything.json", "everything"),
     ("vbaws-credentials.yaml", "vbaws"),
     ("corpus:gotify.swagger2.json", "gotify"),
     ("corpus:hf-text-generation-inference.openapi.json", "tgi"),
     ("corpus:xero-files.openapi.yaml", "xero"),
+    // Veeam Backup & Replication, whole: 23 discriminated unions with members of their own.
+    ("spec:backup_and_replication/import/vbr-1.1-rev0.openapi.json", "vbr"),
 ];
 
 /// The corpus documents, in name order (the manifest and README beside them left out).
@@ -45,6 +47,9 @@ fn corpus_documents() -> Vec<PathBuf> {
 }
 
 fn document_path(file: &str) -> PathBuf {
+    if let Some(file) = file.strip_prefix("spec:") {
+        return Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec").join(file);
+    }
     match file.strip_prefix("corpus:") {
         Some(file) => corpus().join(file),
         None => fixtures().join("openapi").join(file),
@@ -53,7 +58,7 @@ fn document_path(file: &str) -> PathBuf {
 
 fn import_fixture(file: &str, name: &str) -> import::Imported {
     let text = std::fs::read_to_string(document_path(file)).unwrap();
-    let source = file.trim_start_matches("corpus:");
+    let source = file.rsplit(['/', ':']).next().unwrap_or(file);
     import::import(&text, source, name).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 

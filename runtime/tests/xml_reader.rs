@@ -22,6 +22,16 @@ fn same(text: &str) {
     }
 }
 
+/// Names outside ASCII: the characters XML 1.0 (fifth edition) allows, where it allows them.
+#[test]
+fn names_beyond_ascii_read_alike() {
+    for text in
+        ["<\u{FFFD}/>", "<a\u{300}\u{B7}/>", "<\u{10000}\u{203F}/>", "<é a\u{FFFD}='1'/>", "<a xml\u{FFFD}ns='1'/>"]
+    {
+        same(text);
+    }
+}
+
 #[test]
 fn documented_payloads_read_alike() {
     let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/enterprise_manager/examples");
@@ -237,6 +247,10 @@ fn each_kind_of_malformed_document_is_an_error_naming_where() {
         ("<a x='1' x='2'/>", "/", "the attribute `x` is repeated"),
         ("<a xmlns:p='u' xmlns:p='v'/>", "/", "the attribute `xmlns:p` is repeated"),
         ("<p:a/>", "/a", "undeclared namespace prefix `p`"),
+        // Names: U+E2CB is private use, U+0300 (a combining accent) may not start one.
+        ("<Q\u{E2CB}R/>", "/", "is not a valid qualified name"),
+        ("<\u{300}a/>", "/", "is not a valid qualified name"),
+        ("<a b\u{E000}='1'/>", "/", "is not a valid qualified name"),
         ("<a><p:b/></a>", "/a/b", "undeclared namespace prefix `p`"),
         ("<a p:x='1'/>", "/a", "undeclared namespace prefix `p`"),
         ("<a><b xmlns:p='u'/><p:c/></a>", "/a/c", "undeclared namespace prefix `p`"),

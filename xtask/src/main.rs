@@ -325,12 +325,14 @@ fn import_openapi(import: &Import) -> bool {
             return false;
         }
     };
-    if let Err(error) = codegen::import::write(&imported, &out) {
-        eprintln!("{error}");
-        return false;
-    }
+    // Notes first: what was mapped only nearly often explains an error after it.
     for note in &imported.notes {
         eprintln!("not mapped: {note}");
+    }
+    if let Err(error) = codegen::import::write(&imported, &out) {
+        eprintln!("{error}");
+        eprintln!("the imported spec does not resolve; nothing was written to {}", out.display());
+        return false;
     }
     if let Some(path) = &overlay_path {
         println!("applied the overlay {}", path.display());

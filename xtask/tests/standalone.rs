@@ -18,7 +18,8 @@ fn root() -> PathBuf {
 }
 
 /// Folders holding documents copied from elsewhere, each with a `MANIFEST.tsv`.
-const VENDORED: [&str; 2] = ["codegen/tests/corpus", "spec/backup_for_aws/import"];
+const VENDORED: [&str; 3] =
+    ["codegen/tests/corpus", "spec/backup_for_aws/import", "spec/backup_and_replication/import"];
 
 /// The repository's files: those git tracks (or would track), else every file outside `target`.
 fn files() -> Vec<PathBuf> {

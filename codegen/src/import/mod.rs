@@ -54,8 +54,9 @@ pub struct Imported {
 pub enum ImportError {
     /// Not YAML or JSON, or not an OpenAPI document.
     Parse(String),
-    /// Constructs that cannot be expressed, each with its pointer.
-    Unmappable(Vec<Note>),
+    /// Constructs that cannot be expressed, each with its pointer, and the notes of the run
+    /// (what was mapped only nearly often explains an error).
+    Unmappable { errors: Vec<Note>, notes: Vec<Note> },
     /// The overlay does not apply: each problem with the overlay key it is at.
     Overlay(Vec<String>),
 }
@@ -64,11 +65,14 @@ impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ImportError::Parse(message) => write!(f, "cannot read the document: {message}"),
-            ImportError::Unmappable(notes) => {
+            ImportError::Unmappable { errors, notes } => {
                 for note in notes {
-                    writeln!(f, "error: {note}")?;
+                    writeln!(f, "not mapped: {note}")?;
                 }
-                write!(f, "{} construct(s) cannot be mapped; nothing was written", notes.len())
+                for error in errors {
+                    writeln!(f, "error: {error}")?;
+                }
+                write!(f, "{} construct(s) cannot be mapped; nothing was written", errors.len())
             }
             ImportError::Overlay(errors) => {
                 for error in errors {
@@ -141,6 +145,10 @@ pub fn import_with_overlay(
             .map_err(ImportError::Overlay)?;
     }
     let notes: Vec<Note> = std::mem::take(&mut importer.notes).into_iter().collect();
+    if !importer.errors.is_empty() {
+        let errors = std::mem::take(&mut importer.errors).into_iter().collect();
+        return Err(ImportError::Unmappable { errors, notes });
+    }
     let files = importer.render(source, name, &notes, overlay.is_some());
     Ok(Imported { files, notes })
 }
@@ -210,6 +218,11 @@ struct Importer<'a> {
     /// Body formats seen (`json`, `xml`, `form`).
     media: BTreeSet<&'static str>,
     api: Option<ast::Api>,
+    /// Unions with members of their own (schema name, pointer, `oneOf` or `anyOf`): the members
+    /// go on every variant once all schemas are mapped.
+    unions_with_members: Vec<(String, String, &'static str)>,
+    /// What makes the import impossible (a member declared twice with different types).
+    errors: BTreeSet<Note>,
 }
 
 impl<'a> Importer<'a> {
@@ -229,6 +242,8 @@ impl<'a> Importer<'a> {
             namespaces: BTreeSet::new(),
             media: BTreeSet::new(),
             api: None,
+            unions_with_members: Vec::new(),
+            errors: BTreeSet::new(),
         }
     }
 
@@ -236,6 +251,12 @@ impl<'a> Importer<'a> {
     fn note(&mut self, pointer: &str, message: impl Into<String>) {
         let pointer = if self.swagger { swagger2::original_pointer(pointer) } else { pointer.to_owned() };
         self.notes.insert(Note { pointer, message: message.into() });
+    }
+
+    /// Reports that `pointer` cannot be mapped: the import fails, with every error and note.
+    fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        let pointer = if self.swagger { swagger2::original_pointer(pointer) } else { pointer.to_owned() };
+        self.errors.insert(Note { pointer, message: message.into() });
     }
 
     fn get(&self, pointer: &str) -> Option<&'a Json> {
@@ -286,6 +307,8 @@ impl<'a> Importer<'a> {
         self.name_components();
         self.drain_queue();
         self.paths();
+        self.drain_queue();
+        self.members_on_variants();
         self.drain_queue();
         self.break_alias_cycles();
         self.api = Some(self.api_section(name, version));

@@ -142,9 +142,6 @@ impl Importer<'_> {
             if object.contains_key("oneOf") && object.contains_key("anyOf") {
                 self.note(&format!("{pointer}/anyOf"), "`anyOf` beside `oneOf` is left out");
             }
-            if object.contains_key("properties") {
-                self.note(&format!("{pointer}/properties"), format!("properties beside `{keyword}` are left out"));
-            }
             let count = object[keyword].as_array().map_or(0, Vec::len);
             let mut alternatives = Vec::new();
             let mut nullable = nullable;
@@ -310,7 +307,9 @@ impl Importer<'_> {
                 Some(part) => self.ty_at(&part, hint, depth + 1),
                 None => Ty::of(self.inline(pointer, hint, depth)),
             },
-            Shape::Union(alternatives, _) if alternatives.len() == 1 => self.ty_at(&alternatives[0], hint, depth + 1),
+            Shape::Union(alternatives, _) if alternatives.len() == 1 && !self.has_discriminator(pointer) => {
+                self.ty_at(&alternatives[0], hint, depth + 1)
+            }
             Shape::Object | Shape::Enum(_) | Shape::Union(..) => Ty::of(self.inline(pointer, hint, depth)),
         };
         ty.nullable |= nullable;
@@ -325,16 +324,28 @@ impl Importer<'_> {
         name
     }
 
-    /// The one part of an `allOf` that gives it a type, when the other parts only annotate it.
+    /// The one part of an `allOf` that gives it a type, when the other parts only annotate it
+    /// and the schema has no members of its own. A part that is a union with members of its own
+    /// (a discriminated parent) is merged instead: what inherits from it is an object with its
+    /// members, not the union again.
     fn all_of_single(&mut self, pointer: &str) -> Option<String> {
-        let parts = self.get(&format!("{pointer}/allOf")).and_then(Json::as_array)?;
+        let schema = self.get(pointer)?;
+        let has_members = |object: &Json| {
+            object.get("properties").and_then(Json::as_object).is_some_and(|p| !p.is_empty())
+                || object.get("required").and_then(Json::as_array).is_some_and(|r| !r.is_empty())
+        };
+        if has_members(schema) {
+            return None;
+        }
+        let parts = schema.get("allOf").and_then(Json::as_array)?;
         let typed: Vec<usize> = (0..parts.len())
             .filter(|i| parts[*i].as_object().is_some_and(|p| TYPED.iter().any(|k| p.contains_key(*k))))
             .collect();
-        match typed.as_slice() {
-            [only] => Some(format!("{pointer}/allOf/{only}")),
-            _ => None,
-        }
+        let [only] = typed.as_slice() else { return None };
+        let part = format!("{pointer}/allOf/{only}");
+        let (target, _) = self.peek(&part)?;
+        let is_parent_union = has_members(target) && ["oneOf", "anyOf"].iter().any(|k| target.get(*k).is_some());
+        (!is_parent_union).then_some(part)
     }
 
     /// Maps the component `name` at `pointer`: objects, enums and unions become schemas of
@@ -365,9 +376,19 @@ impl Importer<'_> {
                 schema.fields = Some(self.fields(name, pointer, depth));
             }
             Shape::AllOf if self.all_of_single(pointer).is_none() => {
-                let mut fields = IndexMap::new();
-                self.merge_all_of(name, pointer, &mut fields, &mut vec![pointer.to_owned()], depth);
-                schema.fields = Some(fields);
+                let mut members = Members::default();
+                self.merge_all_of(name, pointer, &mut members, &mut vec![pointer.to_owned()], depth);
+                // The schema's own members beside `allOf`.
+                self.add_fields(name, pointer, &mut members, depth);
+                for keyword in ["oneOf", "anyOf"] {
+                    if self.get(&format!("{pointer}/{keyword}")).is_some() {
+                        self.note(
+                            &format!("{pointer}/{keyword}"),
+                            format!("`{keyword}` beside `allOf` is left out: the schema is the merged object"),
+                        );
+                    }
+                }
+                schema.fields = Some(members.fields);
             }
             Shape::Enum(values) => {
                 schema.kind = ast::SchemaKind::Enum;
@@ -375,7 +396,9 @@ impl Importer<'_> {
                     values.into_iter().map(|(value, description)| ast::EnumValue { value, description }).collect(),
                 );
             }
-            Shape::Union(alternatives, keyword) if alternatives.len() > 1 => {
+            // One alternative is that alternative, unless a discriminator names it: then it is a
+            // union, which also keeps the values of kinds this client does not know yet.
+            Shape::Union(alternatives, keyword) if alternatives.len() > 1 || self.has_discriminator(pointer) => {
                 match self.documented_values(&alternatives) {
                     Some(values) => {
                         schema.kind = ast::SchemaKind::Enum;
@@ -386,6 +409,13 @@ impl Importer<'_> {
                         let (variants, discriminator) = self.variants(name, pointer, &alternatives, keyword, depth);
                         schema.variants = Some(variants);
                         schema.discriminator = discriminator;
+                        if self
+                            .get(&format!("{pointer}/properties"))
+                            .and_then(Json::as_object)
+                            .is_some_and(|p| !p.is_empty())
+                        {
+                            self.unions_with_members.push((name.to_owned(), pointer.to_owned(), keyword));
+                        }
                     }
                 }
             }
@@ -400,6 +430,10 @@ impl Importer<'_> {
             }
         }
         self.schemas.insert(name.to_owned(), schema);
+    }
+
+    fn has_discriminator(&self, pointer: &str) -> bool {
+        self.get(&format!("{pointer}/discriminator/propertyName")).is_some()
     }
 
     /// The type an alias stands for.
@@ -472,8 +506,10 @@ impl Importer<'_> {
         let Some(member) = discriminator else { return (variants, None) };
         // Tagged only when every alternative is a named object carrying the member.
         let mut tags = Vec::new();
+        // A member of the union's own is put on every variant (`members_on_variants`).
+        let parent_carries = self.get(&format!("{pointer}/properties/{}", escape(&member))).is_some();
         for (variant, target) in variants.iter().zip(&targets) {
-            let carries = target.as_ref().is_some_and(|target| self.has_property(target, &member, 0));
+            let carries = target.as_ref().is_some_and(|target| parent_carries || self.has_property(target, &member, 0));
             if !carries {
                 self.note(
                     &format!("{pointer}/discriminator"),
@@ -526,36 +562,43 @@ impl Importer<'_> {
 
     /// The fields of the object at `pointer`.
     fn fields(&mut self, owner: &str, pointer: &str, depth: usize) -> IndexMap<String, ast::Field> {
-        let mut fields = IndexMap::new();
-        self.add_fields(owner, pointer, &mut fields, depth);
-        fields
+        let mut members = Members::default();
+        self.add_fields(owner, pointer, &mut members, depth);
+        members.fields
     }
 
-    fn add_fields(&mut self, owner: &str, pointer: &str, fields: &mut IndexMap<String, ast::Field>, depth: usize) {
+    /// Adds the members of the object at `pointer`. A member another part of an `allOf` declared
+    /// too is one member: required if required anywhere, its type the same in both (or only
+    /// annotated in one of them); two different types are an error.
+    fn add_fields(&mut self, owner: &str, pointer: &str, members: &mut Members, depth: usize) {
         let Some(object) = self.get(pointer).and_then(Json::as_object) else { return };
         let required: Vec<&str> =
             object.get("required").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str).collect();
+        // `required` may name members another part declares.
+        for (key, field) in members.fields.iter_mut() {
+            field.required |= required.contains(&wire_name(key, field));
+        }
         let Some(properties) = object.get("properties").and_then(Json::as_object) else { return };
-        let mut taken: HashSet<String> = fields
-            .iter()
-            .filter_map(|(key, _)| crate::resolve::value_name(key).ok().map(|n| n.as_str().to_owned()))
+        let mut taken: HashSet<String> = members
+            .fields
+            .keys()
+            .filter_map(|key| crate::resolve::value_name(key).ok().map(|n| n.as_str().to_owned()))
             .collect();
         for (wire, property) in properties {
             let field_pointer = format!("{pointer}/properties/{}", escape(wire));
             let is_required = required.contains(&wire.as_str());
-            // The same member from another `allOf` part: required if required anywhere.
-            if let Some((_, existing)) = fields
-                .iter_mut()
-                .find(|(key, f)| f.json.as_ref().and_then(|j| j.name.as_deref()).unwrap_or(key) == wire)
-            {
-                existing.required |= is_required;
+            let hint = format!("{owner}{}", wire.to_upper_camel_case());
+            if let Some(index) = members.fields.iter().position(|(key, f)| wire_name(key, f) == wire) {
+                self.merge_member(owner, wire, (&field_pointer, &hint), members, index, depth);
+                members.fields[index].required |= is_required;
                 continue;
             }
-            let ty = self.ty_at(&field_pointer, &format!("{owner}{}", wire.to_upper_camel_case()), depth + 1);
+            let ty = self.ty_at(&field_pointer, &hint, depth + 1);
             let (key, renamed) = field_key(wire, &mut taken);
             let flag = |name: &str| property.get(name) == Some(&Json::Bool(true));
             let xml = self.field_xml(&field_pointer, wire, renamed);
-            fields.insert(
+            members.pointers.push(field_pointer);
+            members.fields.insert(
                 key,
                 ast::Field {
                     ty: ty.expr,
@@ -574,13 +617,102 @@ impl Importer<'_> {
         }
     }
 
+    /// A member declared again at `again` (pointer, type-name hint): the same schema, a schema of
+    /// the same type, or one that only annotates is one member (a description fills a gap); a
+    /// different type is an error naming both places.
+    fn merge_member(
+        &mut self,
+        owner: &str,
+        wire: &str,
+        (again, hint): (&str, &str),
+        members: &mut Members,
+        index: usize,
+        depth: usize,
+    ) {
+        let first = members.pointers[index].clone();
+        let same_schema = matches!((self.peek(&first), self.peek(again)), (Some((a, _)), Some((b, _))) if a == b);
+        let description = text(self.get(again).and_then(|p| p.get("description")));
+        let field = &mut members.fields[index];
+        if field.description.is_none() {
+            field.description = description;
+        }
+        if same_schema {
+            return;
+        }
+        let ty = self.ty_at(again, hint, depth + 1);
+        let field = &mut members.fields[index];
+        if ty.expr == field.ty || ty.expr == "any" {
+            field.nullable &= ty.nullable || ty.expr == "any";
+            return;
+        }
+        if field.ty == "any" {
+            field.ty = ty.expr;
+            field.nullable = ty.nullable;
+            members.pointers[index] = again.to_owned();
+            return;
+        }
+        // Two values of one primitive type (a `string` and an enum of strings): allOf means both
+        // hold, so the narrower is kept: the enumerated one, else the later (a refinement).
+        let (first_base, again_base) = (self.base_type(&first, 0), self.base_type(again, 0));
+        let primitive = matches!(first_base, Some("string" | "integer" | "number" | "boolean"));
+        if primitive && first_base == again_base {
+            let first_listed = self.peek(&first).is_some_and(|(v, _)| v.get("enum").is_some());
+            let again_listed = self.peek(again).is_some_and(|(v, _)| v.get("enum").is_some());
+            let field = &mut members.fields[index];
+            let (kept, dropped) = if first_listed && !again_listed {
+                (field.ty.clone(), ty.expr)
+            } else {
+                let dropped = std::mem::replace(&mut field.ty, ty.expr);
+                field.nullable = ty.nullable;
+                members.pointers[index] = again.to_owned();
+                (field.ty.clone(), dropped)
+            };
+            let message = format!(
+                "`{owner}` gets member `{wire}` twice (`allOf`), as `{dropped}` and as `{kept}`: both are {} \
+                 values, the narrower `{kept}` is kept (first at #{first})",
+                first_base.unwrap_or_default()
+            );
+            self.note(again, message);
+            return;
+        }
+        let message = format!(
+            "`{owner}` gets member `{wire}` twice with different types: `{}` at #{first} and `{}` here",
+            members.fields[index].ty, ty.expr
+        );
+        self.error(again, message);
+    }
+
+    /// The JSON type of the values the schema at `pointer` allows (`string` for an enum of
+    /// strings), through references and one-part `allOf`s; `None` when it is not one type.
+    fn base_type(&self, pointer: &str, depth: usize) -> Option<&'static str> {
+        let (value, pointer) = self.peek(pointer)?;
+        if depth > 8 {
+            return None;
+        }
+        let named =
+            |ty: &str| ["string", "integer", "number", "boolean", "array", "object"].into_iter().find(|t| *t == ty);
+        if let Some(ty) = value.get("type").and_then(Json::as_str) {
+            return named(ty);
+        }
+        if let Some(values) = value.get("enum").and_then(Json::as_array) {
+            return values.iter().all(|v| v.is_string() || v.is_null()).then_some("string");
+        }
+        if value.get("properties").is_some() {
+            return Some("object");
+        }
+        match value.get("allOf").and_then(Json::as_array).map(Vec::len) {
+            Some(1) => self.base_type(&format!("{pointer}/allOf/0"), depth + 1),
+            _ => None,
+        }
+    }
+
     /// `allOf` of objects: their fields merged, in order. `visiting` holds the parts being
     /// merged: a part that is one of them would merge forever.
     fn merge_all_of(
         &mut self,
         owner: &str,
         pointer: &str,
-        fields: &mut IndexMap<String, ast::Field>,
+        members: &mut Members,
         visiting: &mut Vec<String>,
         depth: usize,
     ) {
@@ -595,16 +727,83 @@ impl Importer<'_> {
             let Some(object) = value.as_object() else { continue };
             if object.get("allOf").is_some() {
                 visiting.push(target.clone());
-                self.merge_all_of(owner, &target, fields, visiting, depth + 1);
+                self.merge_all_of(owner, &target, members, visiting, depth + 1);
                 visiting.pop();
             }
-            if object.contains_key("properties") {
-                self.add_fields(owner, &target, fields, depth + 1);
+            if object.contains_key("properties") || object.contains_key("required") {
+                self.add_fields(owner, &target, members, depth + 1);
             } else if object.get("allOf").is_none()
                 && TYPED.iter().any(|k| object.contains_key(*k))
                 && object.get("type") != Some(&Json::String("object".into()))
             {
                 self.note(&part, format!("`allOf` of `{owner}` merges objects; this part is not one and is left out"));
+            }
+        }
+    }
+
+    /// Puts the own members of unions that have some (`properties` beside `oneOf`) on each
+    /// variant: a variant object that lacks any is replaced by an object with its members and
+    /// the missing ones (`{Union}{Variant}`); a variant that is not an object cannot carry them,
+    /// which is noted.
+    pub(super) fn members_on_variants(&mut self) {
+        for (union, pointer, keyword) in std::mem::take(&mut self.unions_with_members) {
+            let wire_names: Vec<String> = self
+                .get(&format!("{pointer}/properties"))
+                .and_then(Json::as_object)
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            // Mapped once, when a variant lacks one (mapping defines inline member types).
+            let mut parent: Option<IndexMap<String, ast::Field>> = None;
+            let Some(mut variants) = self.schemas.get_mut(&union).and_then(|s| s.variants.take()) else { continue };
+            let tagged = self.schemas.get(&union).is_some_and(|s| s.discriminator.is_some());
+            for variant in &mut variants {
+                let target = self.expand(&variant.ty);
+                let Some(schema) = self.schemas.get(&target).filter(|s| s.kind == ast::SchemaKind::Object) else {
+                    let message = format!(
+                        "the members beside `{keyword}` cannot be put on variant `{}` (not an object); left out of it",
+                        variant.ty
+                    );
+                    self.note(&format!("{pointer}/properties"), message);
+                    continue;
+                };
+                let own = schema.fields.clone().unwrap_or_default();
+                if wire_names.iter().all(|wire| own.iter().any(|(k, f)| wire_name(k, f) == wire)) {
+                    continue;
+                }
+                let mut derived = schema.clone();
+                let parent = parent.get_or_insert_with(|| self.fields(&union, &pointer, 0));
+                let missing: Vec<(String, ast::Field)> = parent
+                    .iter()
+                    .filter(|(key, field)| !own.iter().any(|(k, f)| wire_name(k, f) == wire_name(key, field)))
+                    .map(|(key, field)| (key.clone(), field.clone()))
+                    .collect();
+                derived.xml_name = derived.xml_name.or_else(|| Some(target.clone()));
+                let mut taken: HashSet<String> = own
+                    .keys()
+                    .filter_map(|key| crate::resolve::value_name(key).ok().map(|n| n.as_str().to_owned()))
+                    .collect();
+                let mut fields = own;
+                for (key, mut field) in missing {
+                    let wire = wire_name(&key, &field).to_owned();
+                    let (new_key, renamed) = field_key(&wire, &mut taken);
+                    if renamed && field.json.is_none() {
+                        field.json = Some(ast::JsonField { name: Some(wire), ..ast::JsonField::default() });
+                    }
+                    fields.insert(new_key, field);
+                }
+                derived.fields = Some(fields);
+                let name = self.fresh_name(&format!("{union}{target}"));
+                self.schemas.insert(name.clone(), derived);
+                if tagged && variant.tag.is_none() {
+                    variant.tag = Some(target.clone());
+                }
+                if variant.name.is_none() {
+                    variant.name = Some(crate::resolve::union_variant_name(&target));
+                }
+                variant.ty = name;
+            }
+            if let Some(schema) = self.schemas.get_mut(&union) {
+                schema.variants = Some(variants);
             }
         }
     }
@@ -710,6 +909,19 @@ impl Importer<'_> {
     pub(super) fn kind_of(&self, expr: &str) -> Option<ast::SchemaKind> {
         self.schemas.get(&self.expand(expr)).map(|schema| schema.kind)
     }
+}
+
+/// The members of an object being assembled, and where each was declared first.
+#[derive(Default)]
+struct Members {
+    fields: IndexMap<String, ast::Field>,
+    /// JSON pointer of each field's schema, in the order of `fields`.
+    pointers: Vec<String>,
+}
+
+/// The name a member has on the wire.
+fn wire_name<'f>(key: &'f str, field: &'f ast::Field) -> &'f str {
+    field.json.as_ref().and_then(|j| j.name.as_deref()).unwrap_or(key)
 }
 
 /// An empty schema of `kind`; an object has no fields until they are added.

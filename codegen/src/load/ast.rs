@@ -16,7 +16,7 @@ fn is_true(value: &bool) -> bool {
 }
 
 /// `crate.yaml` at the root of the spec folder: the generated crate itself.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CrateFile {
     #[serde(rename = "crate")]
@@ -46,7 +46,7 @@ pub struct Runtime {
 
 /// One YAML file of an API folder. Any file may hold schemas and operations; exactly one file per
 /// API holds the `api` section.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct File {
     pub api: Option<serde_yaml::Value>,
@@ -61,7 +61,7 @@ impl File {
     pub const KEYS: &'static [&'static str] = &["api", "schemas", "operations"];
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Api {
     /// Rust module name of the API inside the generated crate.
@@ -95,7 +95,7 @@ pub struct Api {
 
 /// The task resource of an API whose long operations are polled. Field paths are spec field
 /// keys joined by `.` (`Result.Success`).
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tasks {
     /// The task schema (an object).
@@ -121,7 +121,7 @@ pub struct Tasks {
 
 /// A link among the task's links, picked by its relation: `{ links: Links, rel: Rel, href: Href,
 /// value: Related }`.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RelatedLink {
     /// Path of the list of links (objects).
@@ -134,7 +134,7 @@ pub struct RelatedLink {
     pub value: String,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Formats {
     pub supported: Vec<String>,
@@ -143,7 +143,7 @@ pub struct Formats {
 
 /// Authentication schemes the API offers: one or several of `bearer`, `api_key` and `basic`,
 /// or `session` alone.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Auth {
     /// OAuth2-style token endpoint; calls carry `Authorization: Bearer <access token>`.
@@ -160,18 +160,18 @@ pub struct Auth {
     pub api_key: Option<ApiKeyAuth>,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BasicAuth {}
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApiKeyAuth {
     /// Header carrying the key.
     pub header: String,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BearerAuth {
     /// Operation that exchanges credentials (or a refresh token) for tokens (RFC 6749 password and
@@ -186,7 +186,7 @@ pub struct BearerAuth {
     pub client_credentials: Option<ClientCredentials>,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientCredentials {
     /// The token endpoint: an absolute `https://` (or `http://`) URL, or a path below the base URL.
@@ -196,7 +196,7 @@ pub struct ClientCredentials {
     pub scopes: Vec<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SessionAuth {
     /// Header carrying the session id, in the logon response and on every later request.
@@ -223,7 +223,7 @@ pub enum SchemaKind {
     Alias,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Schema {
     pub kind: SchemaKind,
@@ -257,7 +257,7 @@ pub struct Schema {
 }
 
 /// One alternative of a union.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Variant {
     /// A type expression: a schema name, a primitive, `list<T>` or `map<T>`.
@@ -273,7 +273,7 @@ pub struct Variant {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValue {
     pub value: String,
@@ -281,7 +281,7 @@ pub struct EnumValue {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     #[serde(rename = "type")]
@@ -312,7 +312,7 @@ pub struct Field {
     pub xml: Option<XmlField>,
 }
 
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct JsonField {
     /// Member name when it differs from the field key.
@@ -339,7 +339,7 @@ pub struct JsonField {
     pub single_item: bool,
 }
 
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct XmlField {
     /// Element or attribute name when it differs from the field key.
@@ -357,7 +357,7 @@ pub struct XmlField {
 }
 
 /// A documented body. On an operation, `of` says whose: `request` or a status code.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Example {
     pub name: String,
@@ -381,7 +381,7 @@ pub struct Example {
     pub lenient: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Operation {
     pub method: String,
@@ -429,7 +429,7 @@ fn string_or_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result
     }))
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub enum ParameterLocation {
     Path,
@@ -439,7 +439,7 @@ pub enum ParameterLocation {
     Part,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
     #[serde(rename = "in")]
@@ -466,7 +466,7 @@ pub struct Parameter {
     pub default: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
     /// The body's type; `binary` for raw bytes (a file).
@@ -483,7 +483,7 @@ pub struct Request {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Response {
     /// The body's type; `binary` for raw bytes (a file, an export).
@@ -503,7 +503,7 @@ pub struct Response {
     pub headers: IndexMap<String, ResponseHeader>,
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseHeader {
     #[serde(rename = "type")]

@@ -471,12 +471,12 @@ pub fn tag<'v>(value: &'v Value, name: &str) -> Option<&'v str> {
 
 /// Reads one alternative of a union from the buffered value; `None` when it does not fit.
 pub fn try_variant<T: DeserializeOwned>(value: &Value) -> Option<T> {
-    T::deserialize(value).ok()
+    T::deserialize(Strict(value)).ok()
 }
 
 /// Reads the alternative a union's discriminator names; an error says why it does not fit.
 pub fn variant<T: DeserializeOwned, E: de::Error>(value: &Value) -> Result<T, E> {
-    T::deserialize(value).map_err(E::custom)
+    T::deserialize(Strict(value)).map_err(E::custom)
 }
 
 /// The error when no alternative of a union (and no catch-all) takes a value.

@@ -297,6 +297,16 @@ mod tests {
     }
 
     #[test]
+    fn union_alternatives_are_read_from_objects_only() {
+        let array = serde_json::json!(["a"]);
+        assert!(crate::json::try_variant::<Inner>(&array).is_none());
+        let error = crate::json::variant::<Inner, serde_json::Error>(&array).unwrap_err();
+        assert!(error.to_string().starts_with("invalid type: sequence, expected struct Inner"), "{error}");
+        let object = serde_json::json!({"Name": "a"});
+        assert_eq!(crate::json::try_variant::<Inner>(&object), Some(Inner { name: Some("a".into()) }));
+    }
+
+    #[test]
     fn trailing_text_is_refused() {
         let error = from_str::<Inner>(r#"{"Name": "a"} x"#).unwrap_err();
         assert_eq!(error.message, "trailing characters at line 1 column 15");

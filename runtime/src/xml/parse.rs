@@ -37,8 +37,8 @@ const ARENA_CAP: usize = 1 << 15;
 /// Attributes of one element compared pairwise for duplicates; more go through a set.
 const PAIRWISE_ATTRIBUTES: usize = 16;
 
-/// Byte classes of names: ASCII as the XML 1.0 productions have it, every byte of a multi-byte
-/// character allowed (the input is a `str`, so those are whole characters).
+/// Byte classes of ASCII in names, as the XML 1.0 productions have them; bytes of multi-byte
+/// characters are `NAME_START` here and checked as characters by [`is_name`].
 const NOT_NAME: u8 = 0;
 const NAME: u8 = 1;
 const NAME_START: u8 = 2;
@@ -68,11 +68,32 @@ fn is_blank(text: &str) -> bool {
     text.bytes().all(is_space)
 }
 
-/// Whether `text` is an XML `Name`.
+/// Whether `text` is an XML `Name` (XML 1.0 fifth edition, productions 4 and 4a).
 fn is_name(text: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.first().is_some_and(|&b| CLASSES[usize::from(b)] == NAME_START)
-        && bytes.iter().all(|&b| CLASSES[usize::from(b)] != NOT_NAME)
+    let ascii_ok = bytes.first().is_some_and(|&b| CLASSES[usize::from(b)] == NAME_START)
+        && bytes.iter().all(|&b| CLASSES[usize::from(b)] != NOT_NAME);
+    // Most names are ASCII: the table alone decides them.
+    ascii_ok
+        && (text.is_ascii()
+            || text
+                .chars()
+                .enumerate()
+                .all(|(index, c)| c.is_ascii() || is_name_start_char(c) || (index > 0 && is_name_only_char(c))))
+}
+
+/// Non-ASCII `NameStartChar`s.
+fn is_name_start_char(c: char) -> bool {
+    matches!(c,
+        '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}'
+        | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}'
+        | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}'
+        | '\u{FDF0}'..='\u{FFFD}' | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// Non-ASCII characters a `Name` may hold after its first.
+fn is_name_only_char(c: char) -> bool {
+    matches!(c, '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
 /// Where the first character of `text` that XML 1.0's `Char` excludes is: a control character
