@@ -22,6 +22,18 @@ fn same(text: &str) {
     }
 }
 
+/// Document type declarations of every shape XML 1.0 allows (skipped, and the rest read alike).
+#[test]
+fn document_type_declarations_read_alike() {
+    for text in [
+        "<!DOCTYPE z SYSTEM 'z.dtd'><z/>",
+        "<!DOCTYPE z PUBLIC '-//A//B' \"z.dtd\" [<!ELEMENT z ANY>] ><z/>",
+        "<!DOCTYPE z[]><z/>",
+    ] {
+        same(text);
+    }
+}
+
 /// Names outside ASCII: the characters XML 1.0 (fifth edition) allows, where it allows them.
 #[test]
 fn names_beyond_ascii_read_alike() {
@@ -230,6 +242,8 @@ const LENIENT_REFERENCE: &[&str] = &[
     "<a>&#x110000;</a>",
     "<?x-y=1?><a/>",
     "<?XmL x?><a/>",
+    // `{` is not a `PubidChar`.
+    "<!DOCTYPE z PUBLIC 'a{b' 'c'><z/>",
 ];
 
 #[test]
@@ -247,6 +261,12 @@ fn each_kind_of_malformed_document_is_an_error_naming_where() {
         ("<a x='1' x='2'/>", "/", "the attribute `x` is repeated"),
         ("<a xmlns:p='u' xmlns:p='v'/>", "/", "the attribute `xmlns:p` is repeated"),
         ("<p:a/>", "/a", "undeclared namespace prefix `p`"),
+        // After the document type's name: an external ID or an internal subset, nothing else.
+        ("<!DOCTYPE z P<?xml version='1.0'?><z/>", "/", "expected an external ID"),
+        ("<!DOCTYPE z SYSTEM><z/>", "/", "expected an external ID"),
+        ("<!DOCTYPE z PUBLIC 'a{b' 'c'><z/>", "/", "expected an external ID"),
+        ("<!DOCTYPE z PUBLIC 'a'><z/>", "/", "expected an external ID"),
+        ("<!DOCTYPE zSYSTEM 'a'><z/>", "/", "expected an external ID"),
         // Names: U+E2CB is private use, U+0300 (a combining accent) may not start one.
         ("<Q\u{E2CB}R/>", "/", "is not a valid qualified name"),
         ("<\u{300}a/>", "/", "is not a valid qualified name"),

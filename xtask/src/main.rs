@@ -118,7 +118,7 @@ fn parse_range(text: &str) -> Result<std::ops::Range<u64>, String> {
 
 #[derive(Args)]
 struct Import {
-    /// The OpenAPI document.
+    /// The OpenAPI document; relative `$ref`s to other files are followed and bundled.
     file: PathBuf,
     /// Name of the API (its Rust module): snake_case.
     #[arg(long)]
@@ -129,6 +129,9 @@ struct Import {
     /// Curation applied to the import (default: `<out>/import/overlay.yaml`, when it exists).
     #[arg(long)]
     overlay: Option<PathBuf>,
+    /// Follow `$ref`s to files outside the document's folder tree (not followed by default).
+    #[arg(long)]
+    allow_refs_outside: bool,
 }
 
 #[derive(Args)]
@@ -290,14 +293,10 @@ fn test(args: &[String]) -> bool {
 
 /// Imports an OpenAPI document into spec files; reports what was not mapped. Returns success.
 fn import_openapi(import: &Import) -> bool {
-    let text = match std::fs::read_to_string(&import.file) {
-        Ok(text) => text,
-        Err(error) => {
-            eprintln!("{}: {error}", import.file.display());
-            return false;
-        }
-    };
-    let source = import.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if let Err(message) = codegen::resolve::api_name(&import.name) {
+        eprintln!("--name: {message}");
+        return false;
+    }
     let out = import.out.clone().unwrap_or_else(|| workspace_root().join("spec").join(&import.name));
     let overlay_path = import.overlay.clone().or_else(|| {
         let default = out.join("import").join("overlay.yaml");
@@ -318,7 +317,8 @@ fn import_openapi(import: &Import) -> bool {
         }
         None => None,
     };
-    let imported = match codegen::import::import_with_overlay(&text, &source, &import.name, overlay.as_ref()) {
+    let options = codegen::import::FileOptions { allow_outside: import.allow_refs_outside };
+    let imported = match codegen::import::import_file(&import.file, &import.name, overlay.as_ref(), &options) {
         Ok(imported) => imported,
         Err(error) => {
             eprintln!("{}: {error}", import.file.display());

@@ -209,7 +209,7 @@ fn several_interacting_mistakes_are_all_reported() {
                 "crate.yaml:2:3: crate.name: `1demo api` must start with an ASCII letter",
                 "crate.yaml:3:3: crate.version: `one` is not a semantic version",
                 "crate.yaml:5:14: crate.runtime.package: `self` is a Rust keyword",
-                "demo/api.yaml:2:3: api.name: API name `Demo` must be a snake_case Rust module name, such as `demo`",
+                "demo/api.yaml:2:3: api.name: API name `Demo` must be a snake_case Rust module name; use a name such as `demo`",
                 "demo/api.yaml:4:3: api.base_path: `api` must start with `/`",
                 "demo/api.yaml:5:14: api.formats.supported[1]: unknown format `yaml`; expected `json` or `xml`",
                 "demo/api.yaml:5:39: api.formats.default: default format `xml` is not one of the supported formats (json, yaml)",

@@ -11,6 +11,7 @@
 //! long chains of references cost no stack.
 
 mod api;
+mod bundle;
 mod document;
 mod downgrade;
 mod operations;
@@ -18,6 +19,7 @@ mod overlay;
 mod schemas;
 mod swagger2;
 
+pub use bundle::FileOptions;
 pub use overlay::{merge_patch, Overlay};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
@@ -38,7 +40,11 @@ pub struct Note {
 
 impl fmt::Display for Note {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#{}: {}", self.pointer, self.message)
+        match bundle::source_of(&self.pointer) {
+            // A part of a document split across files: its file and the pointer inside it.
+            Some((file, inner)) => write!(f, "{file}#{inner}: {}", self.message),
+            None => write!(f, "#{}: {}", self.pointer, self.message),
+        }
     }
 }
 
@@ -52,6 +58,8 @@ pub struct Imported {
 /// Why a document could not be imported.
 #[derive(Debug)]
 pub enum ImportError {
+    /// The API name cannot name a Rust module (checked before the document is read).
+    Name(String),
     /// Not YAML or JSON, or not an OpenAPI document.
     Parse(String),
     /// Constructs that cannot be expressed, each with its pointer, and the notes of the run
@@ -64,6 +72,7 @@ pub enum ImportError {
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            ImportError::Name(message) => write!(f, "{message}"),
             ImportError::Parse(message) => write!(f, "cannot read the document: {message}"),
             ImportError::Unmappable { errors, notes } => {
                 for note in notes {
@@ -93,7 +102,8 @@ const MAX_DOCUMENT_DEPTH: usize = 128;
 const MAX_REFERENCE_HOPS: usize = 64;
 
 /// Imports `text` (YAML or JSON; Swagger 2.0, OpenAPI 3.0 or 3.1) as the API `name`. `source`
-/// names the document in the generated files' header.
+/// names the document in the generated files' header. References to other files are not
+/// followed (see [`import_file`]).
 pub fn import(text: &str, source: &str, name: &str) -> Result<Imported, ImportError> {
     import_with_overlay(text, source, name, None)
 }
@@ -105,19 +115,52 @@ pub fn import_with_overlay(
     name: &str,
     overlay: Option<&Overlay>,
 ) -> Result<Imported, ImportError> {
+    crate::resolve::api_name(name).map_err(ImportError::Name)?;
+    let mut notes = Vec::new();
+    let document = read_tree(text, &mut notes)?;
+    import_tree(document, notes, source, name, overlay)
+}
+
+/// Imports the document at `path` and the files its relative references reach (bundled into
+/// one document, each read once), as the API `name`, then applies `overlay`.
+pub fn import_file(
+    path: &std::path::Path,
+    name: &str,
+    overlay: Option<&Overlay>,
+    options: &FileOptions,
+) -> Result<Imported, ImportError> {
+    crate::resolve::api_name(name).map_err(ImportError::Name)?;
+    let mut notes = Vec::new();
+    let document = bundle::bundle(path, options, &mut notes)?;
+    let source = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    import_tree(document, notes, &source, name, overlay)
+}
+
+/// Reads one file's text into a JSON tree; numbers without an exact JSON value are noted.
+fn read_tree(text: &str, notes: &mut Vec<Note>) -> Result<Json, ImportError> {
     // YAML scanners are quadratic in nesting depth: refuse absurd nesting before parsing.
     if let Err((line, column)) = crate::load::check_yaml_depth(text, MAX_DOCUMENT_DEPTH) {
         return Err(ImportError::Parse(format!(
             "line {line}, column {column}: the document nests more than {MAX_DOCUMENT_DEPTH} levels deep"
         )));
     }
-    let document::Read { tree: mut document, approximated } = document::read(text).map_err(ImportError::Parse)?;
-    if !document.is_object() {
+    let document::Read { tree, approximated } = document::read(text).map_err(ImportError::Parse)?;
+    if !tree.is_object() {
         return Err(ImportError::Parse("expected a mapping at the top level".into()));
     }
+    notes.extend(approximated.into_iter().map(|(pointer, message)| Note { pointer, message }));
+    Ok(tree)
+}
+
+fn import_tree(
+    mut document: Json,
+    mut notes: Vec<Note>,
+    source: &str,
+    name: &str,
+    overlay: Option<&Overlay>,
+) -> Result<Imported, ImportError> {
     let openapi = document.get("openapi").and_then(Json::as_str).unwrap_or_default().to_owned();
     let swagger = document.get("swagger").and_then(Json::as_str).unwrap_or_default().to_owned();
-    let mut notes: Vec<Note> = approximated.into_iter().map(|(pointer, message)| Note { pointer, message }).collect();
     let version = if swagger.starts_with("2.") {
         swagger2::to_3_0(&mut document, &mut notes);
         format!("Swagger {swagger}")
@@ -247,6 +290,14 @@ impl<'a> Importer<'a> {
         }
     }
 
+    /// Reports that a reference at `pointer` does not resolve, unless bundling the document
+    /// already said why (a URL, a file outside its folder).
+    fn note_unresolved(&mut self, pointer: &str, message: impl Into<String>) {
+        if !self.notes.iter().any(|note| note.pointer == pointer) {
+            self.note(pointer, message);
+        }
+    }
+
     /// Reports that `pointer` was not mapped exactly; the same note twice is kept once.
     fn note(&mut self, pointer: &str, message: impl Into<String>) {
         let pointer = if self.swagger { swagger2::original_pointer(pointer) } else { pointer.to_owned() };
@@ -273,7 +324,7 @@ impl<'a> Importer<'a> {
         match self.follow(pointer) {
             Ok(found) => Some(found),
             Err(Some((at, message))) => {
-                self.note(&at, message);
+                self.note_unresolved(&at, message);
                 None
             }
             Err(None) => None,

@@ -48,6 +48,17 @@ impl Importer<'_> {
                 }
                 None => key.clone(),
             };
+            // `/responses?beta=true`: the query is sent with every call of the path's operations.
+            let (path, query) = match path.split_once('?') {
+                Some((path, query)) => (path.to_owned(), fixed_query(query)),
+                None => (path, Vec::new()),
+            };
+            let route = match query.is_empty() {
+                true => path.clone(),
+                false => {
+                    format!("{path}?{}", query.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&"))
+                }
+            };
             let Some((item, item_pointer)) = self.deref(&pointer) else { continue };
             if !item.is_object() {
                 self.note(&pointer, "expected a path item (an object)");
@@ -58,14 +69,14 @@ impl Importer<'_> {
                     continue;
                 }
                 let op_pointer = format!("{item_pointer}/{method}");
-                if !seen.insert((path.clone(), method)) {
+                if !seen.insert((route.clone(), method)) {
                     self.note(
                         &op_pointer,
-                        format!("{} {path} is defined twice; the first is kept", method.to_uppercase()),
+                        format!("{} {route} is defined twice; the first is kept", method.to_uppercase()),
                     );
                     continue;
                 }
-                self.operation(&path, method, &item_pointer, &op_pointer);
+                self.operation(&path, &query, method, &item_pointer, &op_pointer);
             }
             for method in ["options", "trace"] {
                 if item.get(method).is_some() {
@@ -118,7 +129,14 @@ impl Importer<'_> {
         id
     }
 
-    fn operation(&mut self, path: &str, method: &str, item_pointer: &str, op_pointer: &str) {
+    fn operation(
+        &mut self,
+        path: &str,
+        query: &[(String, String)],
+        method: &str,
+        item_pointer: &str,
+        op_pointer: &str,
+    ) {
         let id = self.operation_id(method, path, op_pointer);
         let hint = id.to_upper_camel_case();
 
@@ -166,6 +184,24 @@ impl Importer<'_> {
         }
         mapped
             .retain(|p| !matches!(p.parameter.location, ast::ParameterLocation::Path) || in_template.contains(&p.wire));
+        // The path key's own query: fixed values, in place of any parameter of the same name.
+        for (name, value) in query {
+            mapped.retain(|p| !(p.wire == *name && matches!(p.parameter.location, ast::ParameterLocation::Query)));
+            mapped.push(Mapped {
+                wire: name.clone(),
+                parameter: ast::Parameter {
+                    location: ast::ParameterLocation::Query,
+                    ty: "string".into(),
+                    required: true,
+                    sensitive: false,
+                    description: Some("Part of the path in the document (`?…`): always sent with this value.".into()),
+                    value: Some(value.clone()),
+                    list_format: None,
+                    default: None,
+                },
+                default: None,
+            });
+        }
         let request = match self.request_body(&format!("{op_pointer}/requestBody"), &hint) {
             Ok(Some(Body::Request(request))) => Some(request),
             Ok(Some(Body::Parts(parts))) => {
@@ -669,4 +705,39 @@ mod tests {
         assert_eq!(format_of("text/xml; charset=utf-8"), Some("xml"));
         assert_eq!(format_of("text/plain"), None);
     }
+}
+
+/// The pairs of a query string written in a path key (`beta=true&x`), percent-decoded.
+fn fixed_query(query: &str) -> Vec<(String, String)> {
+    let decode = |text: &str| {
+        let mut bytes = Vec::with_capacity(text.len());
+        let raw = text.as_bytes();
+        let mut index = 0;
+        while index < raw.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            match (raw[index], raw.get(index + 1).copied().and_then(hex), raw.get(index + 2).copied().and_then(hex)) {
+                (b'%', Some(high), Some(low)) => {
+                    bytes.push((high * 16 + low) as u8);
+                    index += 3;
+                }
+                (b'+', ..) => {
+                    bytes.push(b' ');
+                    index += 1;
+                }
+                (byte, ..) => {
+                    bytes.push(byte);
+                    index += 1;
+                }
+            }
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(name), decode(value))
+        })
+        .collect()
 }

@@ -61,6 +61,22 @@ impl Importer<'_> {
         let Some(Json::Object(schemas)) = self.get("/components/schemas") else { return };
         let mut keys: Vec<&String> = schemas.keys().collect();
         keys.sort();
+        // A component that only names a file of a split document (`Error: {$ref: error.yaml}`)
+        // gives the file's schema its name: one type, not an alias of a type named after the file.
+        for key in &keys {
+            let pointer = format!("/components/schemas/{}", escape(key));
+            let Some(object) = schemas[*key].as_object() else { continue };
+            let Some(target) = object.get("$ref").and_then(Json::as_str).and_then(|r| r.strip_prefix('#')) else {
+                continue;
+            };
+            let whole_file = matches!(super::bundle::source_of(target), Some((_, "")));
+            if object.len() == 1 && whole_file && !self.component_names.contains_key(target) {
+                let name = self.fresh_name(key);
+                self.component_names.insert(target.to_owned(), name.clone());
+                self.component_names.insert(pointer, name);
+                self.queue.push_back(target.to_owned());
+            }
+        }
         for key in keys {
             self.component_name(&format!("/components/schemas/{}", escape(key)));
         }
@@ -72,6 +88,14 @@ impl Importer<'_> {
             return name.clone();
         }
         let last = pointer.rsplit('/').next().map(unescape).unwrap_or_default();
+        // A whole file of a split document (`schemas/pet.yaml`) is named after the file (`Pet`).
+        let last = match super::bundle::source_of(pointer) {
+            Some((file, "")) => {
+                let stem = file.rsplit('/').next().unwrap_or(&file);
+                stem.split('.').next().unwrap_or(stem).to_owned()
+            }
+            _ => last,
+        };
         let name = self.fresh_name(&last);
         self.component_names.insert(pointer.to_owned(), name.clone());
         self.queue.push_back(pointer.to_owned());
@@ -126,7 +150,7 @@ impl Importer<'_> {
             return match reference.strip_prefix('#') {
                 Some(target) if self.get(target).is_some() => (Shape::Reference(target.to_owned()), nullable),
                 _ => {
-                    self.note(
+                    self.note_unresolved(
                         &format!("{pointer}/$ref"),
                         format!("reference `{reference}` does not resolve; read as any value"),
                     );

@@ -32,7 +32,7 @@ use crate::load::ApiAst;
 
 pub use auth::{is_scope, is_token_url};
 pub use krate::krate;
-pub use names::{type_name, union_variant_name, value_name, variant_name};
+pub use names::{api_name, type_name, union_variant_name, value_name, variant_name};
 pub use operations::is_media_type;
 pub use rules::{BUILDER_MEMBERS, CLIENT_METHODS};
 pub use types::MAX_TYPE_DEPTH;

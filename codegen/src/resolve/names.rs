@@ -37,6 +37,20 @@ pub fn value_name(name: &str) -> Result<Ident, String> {
         .ok_or_else(|| format!("`{}` cannot be turned into a Rust name (got `{rust}`)", name.escape_debug()))
 }
 
+/// Checks an API name: a snake_case Rust module name that is not a keyword. The error suggests
+/// one that is (`box` -> `box_api`, `Backup-Server` -> `backup_server`).
+pub fn api_name(name: &str) -> Result<Ident, String> {
+    let rust = value_name(name)?;
+    if rust.as_str() == name {
+        return Ok(rust);
+    }
+    let plain = rust.plain();
+    let suggestion =
+        if plain == name || rust.as_str().starts_with("r#") { format!("{plain}_api") } else { plain.to_owned() };
+    let why = if plain == name { "is a Rust keyword" } else { "must be a snake_case Rust module name" };
+    Err(format!("API name `{}` {why}; use a name such as `{suggestion}`", name.escape_debug()))
+}
+
 /// The variant name a union alternative gets from its written type expression: the name at its
 /// heart as a Rust type name (`Pet`, `Int64` for `int64`), then `List`/`Map` for each wrapper
 /// from the inside out (`PetList` for `list<Pet>`). The importer predicts names with it too.

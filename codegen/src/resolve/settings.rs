@@ -1,6 +1,6 @@
 //! Phase 1: the `api` section (module name, base path, formats, namespace, fixed headers).
 
-use super::{docs, format, value_name, Resolver};
+use super::{docs, format, Resolver};
 use crate::ir::{self, Format, Ident};
 use crate::load::ast;
 
@@ -39,17 +39,8 @@ impl<'a> Resolver<'a> {
         }
         let file = section.file;
         let api = &section.value;
-        let module = match value_name(&api.name) {
-            Ok(name) if name.as_str() == api.name => Some(name),
-            Ok(name) => {
-                let message = format!(
-                    "API name `{}` must be a snake_case Rust module name, such as `{}`",
-                    api.name.escape_debug(),
-                    name.plain()
-                );
-                self.error(file, "api.name", message);
-                None
-            }
+        let module = match super::names::api_name(&api.name) {
+            Ok(name) => Some(name),
             Err(message) => {
                 self.error(file, "api.name", message);
                 None

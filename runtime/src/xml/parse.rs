@@ -96,6 +96,49 @@ fn is_name_only_char(c: char) -> bool {
     matches!(c, '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
+/// What follows the name in `<!DOCTYPE name …>` (XML 1.0 productions 28 and 75): an optional
+/// external ID, then an optional internal subset (not read: it is skipped), then `>`.
+fn is_doctype_tail(tail: &str) -> bool {
+    fn skip(text: &str) -> &str {
+        text.trim_start_matches([' ', '\t', '\n', '\r'])
+    }
+    /// `"…"` or `'…'`: the text inside and what follows.
+    fn quoted(text: &str) -> Option<(&str, &str)> {
+        let quote = text.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+        let inner = &text[1..];
+        let close = inner.find(quote)?;
+        Some((&inner[..close], &inner[close + 1..]))
+    }
+    let is_pubid = |b: u8| b.is_ascii_alphanumeric() || b" \r\n-'()+,./:=?;!*#@$_%".contains(&b);
+    let Some(body) = tail.strip_suffix('>') else { return false };
+    let mut rest = skip(body);
+    let spaced = rest.len() < body.len();
+    for (keyword, literals) in [("SYSTEM", 1), ("PUBLIC", 2)] {
+        let Some(mut after) = rest.strip_prefix(keyword) else { continue };
+        if !spaced {
+            return false;
+        }
+        for index in 0..literals {
+            let literal_start = skip(after);
+            if literal_start.len() == after.len() {
+                return false;
+            }
+            let Some((literal, remaining)) = quoted(literal_start) else { return false };
+            if literals == 2 && index == 0 && !literal.bytes().all(is_pubid) {
+                return false;
+            }
+            after = remaining;
+        }
+        rest = skip(after);
+        break;
+    }
+    if let Some(subset) = rest.strip_prefix('[') {
+        let Some(close) = subset.rfind(']') else { return false };
+        rest = skip(&subset[close + 1..]);
+    }
+    rest.is_empty()
+}
+
 /// Where the first character of `text` that XML 1.0's `Char` excludes is: a control character
 /// other than tab, line feed and carriage return, or U+FFFE / U+FFFF (a `str` holds no
 /// surrogate). No such character may stand anywhere in a document, markup included, so one scan
@@ -340,6 +383,11 @@ impl<'a> Builder<'a> {
         let name_end = after.bytes().position(|b| CLASSES[usize::from(b)] == NOT_NAME).unwrap_or(after.len());
         if !raw.starts_with("<!DOCTYPE") || rest.len() == after.len() || !is_name(&after[..name_end]) {
             return Err(self.malformed(at, "expected `<!DOCTYPE`, whitespace and the document element's name"));
+        }
+        if !is_doctype_tail(&after[name_end..]) {
+            let message = "expected an external ID (`SYSTEM \"…\"` or `PUBLIC \"…\" \"…\"`) or an internal \
+                           subset (`[…]`) after the document type's name";
+            return Err(self.malformed(at, message));
         }
         Ok(())
     }
