@@ -154,12 +154,23 @@ impl Importer<'_> {
             if let Some(fields) = self.schemas.get_mut(&schema_name).and_then(|s| s.fields.as_mut()) {
                 fields.shift_remove(&key);
             }
-            self.note(
-                "/components/schemas",
-                format!(
-                    "field {schema_name}.{key} (`{expr}`) is not mapped: the API speaks XML, which has no form for it"
-                ),
+            // Said where each property it held is in the document.
+            let held: Vec<super::Member> = self
+                .members
+                .iter()
+                .filter(|m| m.holder == super::Holder::Schema(schema_name.clone()) && m.field == key)
+                .cloned()
+                .collect();
+            let message = format!(
+                "field {schema_name}.{key} (`{expr}`) is not mapped: the API speaks XML, which has no form for it"
             );
+            if held.is_empty() {
+                self.note("/components/schemas", message.clone());
+            }
+            for member in held {
+                self.members.remove(&member);
+                self.note(&member.pointer, message.clone());
+            }
         }
     }
 

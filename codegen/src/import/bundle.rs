@@ -156,7 +156,7 @@ impl Bundler<'_> {
                 self.notes.push(Note { pointer: pointer.to_owned(), message });
                 return None;
             }
-            let joined = file.parent().unwrap_or(Path::new("")).join(percent_decoded(location));
+            let joined = file.parent().unwrap_or(Path::new("")).join(super::percent_decoded(location));
             let Some(path) = normalized(&joined) else {
                 let message = format!("reference `{reference}` climbs above the file system's root");
                 self.notes.push(Note { pointer: pointer.to_owned(), message });
@@ -227,27 +227,6 @@ fn slashed(path: &Path) -> String {
     path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-/// `%20` and the like in a reference's file part, decoded.
-fn percent_decoded(text: &str) -> String {
-    let raw = text.as_bytes();
-    let mut bytes = Vec::with_capacity(raw.len());
-    let mut index = 0;
-    while index < raw.len() {
-        let hex = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
-        match (raw[index], hex(raw.get(index + 1)), hex(raw.get(index + 2))) {
-            (b'%', Some(high), Some(low)) => {
-                bytes.push((high * 16 + low) as u8);
-                index += 3;
-            }
-            (byte, ..) => {
-                bytes.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
 /// Where a bundled pointer is in its own file: `("schemas/pet.yaml", "/properties/owner")`.
 pub(super) fn source_of(pointer: &str) -> Option<(String, &str)> {
     let rest = pointer.strip_prefix('/')?.strip_prefix(BUNDLED)?.strip_prefix('/')?;
@@ -264,7 +243,6 @@ mod tests {
         assert_eq!(normalized(Path::new("/a/b/../c/./d.yaml")), Some(PathBuf::from("/a/c/d.yaml")));
         assert_eq!(normalized(Path::new("/a/../../b")), None);
         assert_eq!(slashed(Path::new("schemas/pet.yaml")), "schemas/pet.yaml");
-        assert_eq!(percent_decoded("my%20file.yaml"), "my file.yaml");
     }
 
     #[test]

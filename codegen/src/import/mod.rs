@@ -20,6 +20,7 @@ mod schemas;
 mod swagger2;
 
 pub use bundle::FileOptions;
+
 pub use overlay::{merge_patch, Overlay};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
@@ -53,6 +54,27 @@ impl fmt::Display for Note {
 pub struct Imported {
     pub files: BTreeMap<String, String>,
     pub notes: Vec<Note>,
+    /// Where each property of the document went (before an overlay renames anything).
+    pub members: Vec<Member>,
+}
+
+/// A property of the document and the member of the spec that holds it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Member {
+    /// JSON pointer of the property (`/components/schemas/Pet/properties/name`).
+    pub pointer: String,
+    pub holder: Holder,
+    /// The field's key, or the parameter's.
+    pub field: String,
+}
+
+/// What holds a property in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Holder {
+    /// A schema, by name: the property is one of its fields.
+    Schema(String),
+    /// An operation, by id: the property is a part of its multipart body, a parameter.
+    Operation(String),
 }
 
 /// Why a document could not be imported.
@@ -193,7 +215,13 @@ fn import_tree(
         return Err(ImportError::Unmappable { errors, notes });
     }
     let files = importer.render(source, name, &notes, overlay.is_some());
-    Ok(Imported { files, notes })
+    let original =
+        |pointer: String| if importer.swagger { swagger2::original_pointer_in(&document, &pointer) } else { pointer };
+    let members = std::mem::take(&mut importer.members)
+        .into_iter()
+        .map(|member| Member { pointer: original(member.pointer), ..member })
+        .collect();
+    Ok(Imported { files, notes, members })
 }
 
 /// Writes the imported files into `out` after checking that they resolve: an import that would
@@ -224,6 +252,27 @@ pub fn write(imported: &Imported, out: &std::path::Path) -> Result<(), crate::Er
 /// A JSON pointer segment (`~` and `/` escaped).
 fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// `%20` and the like decoded (a reference's file part, a query written in a path key).
+fn percent_decoded(text: &str) -> String {
+    let raw = text.as_bytes();
+    let mut bytes = Vec::with_capacity(raw.len());
+    let mut index = 0;
+    while index < raw.len() {
+        let hex = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
+        match (raw[index], hex(raw.get(index + 1)), hex(raw.get(index + 2))) {
+            (b'%', Some(high), Some(low)) => {
+                bytes.push((high * 16 + low) as u8);
+                index += 3;
+            }
+            (byte, ..) => {
+                bytes.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// A JSON pointer segment, unescaped.
@@ -266,6 +315,8 @@ struct Importer<'a> {
     unions_with_members: Vec<(String, String, &'static str)>,
     /// What makes the import impossible (a member declared twice with different types).
     errors: BTreeSet<Note>,
+    /// Where each property went.
+    members: BTreeSet<Member>,
 }
 
 impl<'a> Importer<'a> {
@@ -287,6 +338,7 @@ impl<'a> Importer<'a> {
             api: None,
             unions_with_members: Vec::new(),
             errors: BTreeSet::new(),
+            members: BTreeSet::new(),
         }
     }
 
@@ -300,13 +352,15 @@ impl<'a> Importer<'a> {
 
     /// Reports that `pointer` was not mapped exactly; the same note twice is kept once.
     fn note(&mut self, pointer: &str, message: impl Into<String>) {
-        let pointer = if self.swagger { swagger2::original_pointer(pointer) } else { pointer.to_owned() };
+        let pointer =
+            if self.swagger { swagger2::original_pointer_in(self.document, pointer) } else { pointer.to_owned() };
         self.notes.insert(Note { pointer, message: message.into() });
     }
 
     /// Reports that `pointer` cannot be mapped: the import fails, with every error and note.
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
-        let pointer = if self.swagger { swagger2::original_pointer(pointer) } else { pointer.to_owned() };
+        let pointer =
+            if self.swagger { swagger2::original_pointer_in(self.document, pointer) } else { pointer.to_owned() };
         self.errors.insert(Note { pointer, message: message.into() });
     }
 

@@ -25,6 +25,8 @@ struct Mapped {
     parameter: ast::Parameter,
     /// The schema's `default` (headers: a candidate fixed header of the API).
     default: Option<String>,
+    /// The property it comes from (a multipart body's part).
+    property: Option<String>,
 }
 
 impl Importer<'_> {
@@ -179,6 +181,7 @@ impl Importer<'_> {
                         default: None,
                     },
                     default: None,
+                    property: None,
                 });
             }
         }
@@ -200,6 +203,7 @@ impl Importer<'_> {
                     default: None,
                 },
                 default: None,
+                property: None,
             });
         }
         let request = match self.request_body(&format!("{op_pointer}/requestBody"), &hint) {
@@ -225,6 +229,13 @@ impl Importer<'_> {
                 continue;
             }
             defaults.push((key.clone(), parameter.default));
+            if let Some(pointer) = parameter.property {
+                self.members.insert(super::Member {
+                    pointer,
+                    holder: super::Holder::Operation(id.clone()),
+                    field: key.clone(),
+                });
+            }
             parameters.insert(key, parameter.parameter);
         }
 
@@ -363,6 +374,7 @@ impl Importer<'_> {
                 default: default.clone().filter(|_| !is_header),
             },
             default,
+            property: None,
         })
     }
 
@@ -378,10 +390,10 @@ impl Importer<'_> {
         let mut formats: Vec<String> = Vec::new();
         let mut schema: Option<String> = None;
         let mut raw: Vec<(String, String)> = Vec::new();
-        let content: Vec<String> =
-            body.get("content").and_then(Json::as_object).map(|c| c.keys().cloned().collect()).unwrap_or_default();
+        // Some documents keep whole content maps as components (`content: {$ref: …}`).
+        let (content, content_pointer) = self.content(&pointer);
         for media_type in content {
-            let media_pointer = format!("{pointer}/content/{}", escape(&media_type));
+            let media_pointer = format!("{content_pointer}/{}", escape(&media_type));
             if !crate::resolve::is_media_type(&media_type) {
                 self.note(&media_pointer, format!("`{media_type}` is not a media type; left out"));
                 continue;
@@ -515,6 +527,7 @@ impl Importer<'_> {
                     default: None,
                 },
                 default: None,
+                property: Some(property.clone()),
             });
         }
         Ok(parts)
@@ -589,14 +602,25 @@ impl Importer<'_> {
         (responses, errors)
     }
 
+    /// The media types of the `content` of the body or response at `pointer`, and the pointer of
+    /// that content map (through a `$ref`, which some documents use for whole content maps).
+    fn content(&mut self, pointer: &str) -> (Vec<String>, String) {
+        match self.deref(&format!("{pointer}/content")) {
+            Some((content, content_pointer)) => {
+                let types = content.as_object().map(|c| c.keys().cloned().collect()).unwrap_or_default();
+                (types, content_pointer)
+            }
+            None => (Vec::new(), format!("{pointer}/content")),
+        }
+    }
+
     fn response(&mut self, pointer: &str, hint: &str, is_success: bool) -> Option<ast::Response> {
         let (response, pointer) = self.deref(pointer)?;
         let mut schema = None;
         let mut raw: Vec<(String, String)> = Vec::new();
-        let content: Vec<String> =
-            response.get("content").and_then(Json::as_object).map(|c| c.keys().cloned().collect()).unwrap_or_default();
+        let (content, content_pointer) = self.content(&pointer);
         for media_type in content {
-            let media_pointer = format!("{pointer}/content/{}", escape(&media_type));
+            let media_pointer = format!("{content_pointer}/{}", escape(&media_type));
             if !crate::resolve::is_media_type(&media_type) {
                 self.note(&media_pointer, format!("`{media_type}` is not a media type; left out"));
                 continue;
@@ -694,6 +718,18 @@ fn derived_id(method: &str, path: &str) -> String {
     id
 }
 
+/// The pairs of a query string written in a path key (`beta=true&x`), percent-decoded.
+fn fixed_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (super::percent_decoded(&name.replace('+', " ")), super::percent_decoded(&value.replace('+', " ")))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -705,39 +741,4 @@ mod tests {
         assert_eq!(format_of("text/xml; charset=utf-8"), Some("xml"));
         assert_eq!(format_of("text/plain"), None);
     }
-}
-
-/// The pairs of a query string written in a path key (`beta=true&x`), percent-decoded.
-fn fixed_query(query: &str) -> Vec<(String, String)> {
-    let decode = |text: &str| {
-        let mut bytes = Vec::with_capacity(text.len());
-        let raw = text.as_bytes();
-        let mut index = 0;
-        while index < raw.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            match (raw[index], raw.get(index + 1).copied().and_then(hex), raw.get(index + 2).copied().and_then(hex)) {
-                (b'%', Some(high), Some(low)) => {
-                    bytes.push((high * 16 + low) as u8);
-                    index += 3;
-                }
-                (b'+', ..) => {
-                    bytes.push(b' ');
-                    index += 1;
-                }
-                (byte, ..) => {
-                    bytes.push(byte);
-                    index += 1;
-                }
-            }
-        }
-        String::from_utf8_lossy(&bytes).into_owned()
-    };
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode(name), decode(value))
-        })
-        .collect()
 }

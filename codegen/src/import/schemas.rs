@@ -615,12 +615,24 @@ impl Importer<'_> {
             if let Some(index) = members.fields.iter().position(|(key, f)| wire_name(key, f) == wire) {
                 self.merge_member(owner, wire, (&field_pointer, &hint), members, index, depth);
                 members.fields[index].required |= is_required;
+                let field = members.fields.get_index(index).map(|(key, _)| key.clone()).unwrap_or_default();
+                self.members.insert(super::Member {
+                    pointer: field_pointer,
+                    holder: super::Holder::Schema(owner.to_owned()),
+                    field,
+                });
                 continue;
             }
             let ty = self.ty_at(&field_pointer, &hint, depth + 1);
             let (key, renamed) = field_key(wire, &mut taken);
             let flag = |name: &str| property.get(name) == Some(&Json::Bool(true));
             let xml = self.field_xml(&field_pointer, wire, renamed);
+            let member = super::Member {
+                pointer: field_pointer.clone(),
+                holder: super::Holder::Schema(owner.to_owned()),
+                field: key.clone(),
+            };
+            self.members.insert(member);
             members.pointers.push(field_pointer);
             members.fields.insert(
                 key,
@@ -795,7 +807,12 @@ impl Importer<'_> {
                     continue;
                 }
                 let mut derived = schema.clone();
-                let parent = parent.get_or_insert_with(|| self.fields(&union, &pointer, 0));
+                let parent = parent.get_or_insert_with(|| {
+                    let fields = self.fields(&union, &pointer, 0);
+                    // They are recorded below, on the types that hold them (the union has none).
+                    self.members.retain(|member| member.holder != super::Holder::Schema(union.clone()));
+                    fields
+                });
                 let missing: Vec<(String, ast::Field)> = parent
                     .iter()
                     .filter(|(key, field)| !own.iter().any(|(k, f)| wire_name(k, f) == wire_name(key, field)))
@@ -807,16 +824,30 @@ impl Importer<'_> {
                     .filter_map(|key| crate::resolve::value_name(key).ok().map(|n| n.as_str().to_owned()))
                     .collect();
                 let mut fields = own;
+                let name = self.fresh_name(&format!("{union}{target}"));
                 for (key, mut field) in missing {
                     let wire = wire_name(&key, &field).to_owned();
                     let (new_key, renamed) = field_key(&wire, &mut taken);
+                    let member_pointer = format!("{pointer}/properties/{}", escape(&wire));
+                    self.members.insert(super::Member {
+                        pointer: member_pointer,
+                        holder: super::Holder::Schema(name.clone()),
+                        field: new_key.clone(),
+                    });
                     if renamed && field.json.is_none() {
                         field.json = Some(ast::JsonField { name: Some(wire), ..ast::JsonField::default() });
                     }
                     fields.insert(new_key, field);
                 }
+                // The variant's own members are in the new type too.
+                let inherited: Vec<super::Member> = self
+                    .members
+                    .iter()
+                    .filter(|member| member.holder == super::Holder::Schema(target.clone()))
+                    .map(|member| super::Member { holder: super::Holder::Schema(name.clone()), ..member.clone() })
+                    .collect();
+                self.members.extend(inherited);
                 derived.fields = Some(fields);
-                let name = self.fresh_name(&format!("{union}{target}"));
                 self.schemas.insert(name.clone(), derived);
                 if tagged && variant.tag.is_none() {
                     variant.tag = Some(target.clone());

@@ -55,15 +55,17 @@ pub fn to_3_0(document: &mut Json, notes: &mut Vec<Note>) {
     }
 
     if let Some(Json::Object(paths)) = root.get_mut("paths") {
-        for item in paths.values_mut() {
+        for (key, item) in paths.iter_mut() {
             let Some(item) = item.as_object_mut() else { continue };
             let shared = item.remove("parameters").and_then(into_array).unwrap_or_default();
+            let item_pointer = format!("/paths/{}", super::escape(key));
             for (method, operation) in item.iter_mut() {
                 if !["get", "put", "post", "delete", "patch", "head", "options"].contains(&method.as_str()) {
                     continue;
                 }
                 let Some(operation) = operation.as_object_mut() else { continue };
-                lower_operation(operation, &shared, &global_parameters, &consumes, &produces);
+                let places = Places { item: &item_pointer, operation: &format!("{item_pointer}/{method}") };
+                lower_operation(operation, &shared, &global_parameters, &consumes, &produces, places);
             }
         }
     }
@@ -98,12 +100,23 @@ fn media_list(value: Option<&Json>) -> Vec<String> {
     value.and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str).map(str::to_owned).collect()
 }
 
+/// Where an operation and its path item are in the 2.0 document.
+struct Places<'p> {
+    item: &'p str,
+    operation: &'p str,
+}
+
+/// Member of a lowered request body naming the 2.0 body parameter it was made from, so that
+/// what is reported about the body points into the 2.0 document.
+const BODY_PARAMETER: &str = "x-swagger2-body-parameter";
+
 fn lower_operation(
     operation: &mut Map<String, Json>,
     shared: &[Json],
     global: &Map<String, Json>,
     consumes: &[String],
     produces: &[String],
+    places: Places<'_>,
 ) {
     let consumes = match operation.remove("consumes") {
         Some(list) => media_list(Some(&list)),
@@ -115,9 +128,13 @@ fn lower_operation(
     };
     let own = operation.remove("parameters").and_then(into_array).unwrap_or_default();
     let mut parameters = Vec::new();
-    let mut body: Option<Json> = None;
+    let mut body: Option<(Json, String)> = None;
     let mut form: Vec<Json> = Vec::new();
-    for parameter in shared.iter().chain(&own) {
+    let at = |index: usize| match index.checked_sub(shared.len()) {
+        None => format!("{}/parameters/{index}", places.item),
+        Some(own) => format!("{}/parameters/{own}", places.operation),
+    };
+    for (index, parameter) in shared.iter().chain(&own).enumerate() {
         // `#/parameters/X` names a global parameter, which may be a body.
         let resolved = parameter
             .get("$ref")
@@ -126,7 +143,13 @@ fn lower_operation(
             .and_then(|name| global.get(&super::unescape(name)))
             .unwrap_or(parameter);
         match resolved.get("in").and_then(Json::as_str) {
-            Some("body") => body = Some(resolved.clone()),
+            Some("body") => {
+                let pointer = match parameter.get("$ref").and_then(Json::as_str) {
+                    Some(reference) => reference.trim_start_matches('#').to_owned(),
+                    None => at(index),
+                };
+                body = Some((resolved.clone(), pointer));
+            }
             Some("formData") => form.push(resolved.clone()),
             _ if parameter.get("$ref").is_some() => parameters.push(parameter.clone()),
             _ => parameters.push(lower_parameter(parameter.clone())),
@@ -142,7 +165,7 @@ fn lower_operation(
             list.to_vec()
         }
     };
-    if let Some(body) = body {
+    if let Some((body, body_pointer)) = body {
         let schema = body.get("schema").cloned().unwrap_or_else(|| json!({}));
         let content: Map<String, Json> = media(&consumes, "application/json")
             .into_iter()
@@ -155,6 +178,7 @@ fn lower_operation(
         }
         request.insert("required".into(), body.get("required").cloned().unwrap_or(Json::Bool(false)));
         request.insert("content".into(), Json::Object(content));
+        request.insert(BODY_PARAMETER.into(), Json::String(body_pointer));
         operation.insert("requestBody".into(), Json::Object(request));
     } else if !form.is_empty() {
         let multipart = form.iter().any(|p| p.get("type") == Some(&Json::String("file".into())))
@@ -389,6 +413,21 @@ fn extensions(root: &Map<String, Json>, notes: &mut Vec<Note>) {
         let places = if count == 1 { String::new() } else { format!(" (and {} more places)", count - 1) };
         notes.push(Note { pointer, message: format!("extension `{name}` is not mapped{places}") });
     }
+}
+
+/// A pointer into the lowered `document`, in the terms of the 2.0 document it came from; a body
+/// is its body parameter (`…/post/parameters/0/schema/…`).
+pub fn original_pointer_in(document: &Json, pointer: &str) -> String {
+    if let Some(index) = pointer.find("/requestBody") {
+        let body = document.pointer(&format!("{}/requestBody/{BODY_PARAMETER}", &pointer[..index]));
+        if let Some(body) = body.and_then(Json::as_str) {
+            let rest = &pointer[index + "/requestBody".len()..];
+            // `/content/<media type>/schema/…` was the parameter's `/schema/…`.
+            let inner = rest.strip_prefix("/content/").map(|after| after.find('/').map_or("", |slash| &after[slash..]));
+            return format!("{body}{}", inner.unwrap_or_default());
+        }
+    }
+    original_pointer(pointer)
 }
 
 /// A pointer into the lowered document, in the terms of the 2.0 document it came from.
