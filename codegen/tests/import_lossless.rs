@@ -426,3 +426,33 @@ fn every_property_of_every_document_is_in_the_spec_or_a_note() {
         missing.join("\n")
     );
 }
+
+#[test]
+fn a_list_of_types_is_a_union_of_those_types() {
+    let imported = import_yaml(
+        "openapi: 3.1.0
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Setting:
+      type: object
+      properties:
+        value: {type: [string, integer, 'null']}
+        tags: {type: [array, string], items: {type: string}}
+",
+    );
+    let schemas = spec(&imported, "schemas.yaml", "schemas");
+    let value = &schemas["Setting"]["fields"]["value"];
+    assert_eq!(value["nullable"], true);
+    let union = &schemas[value["type"].as_str().unwrap()];
+    assert_eq!(union["kind"], "union");
+    let types: Vec<&str> = union["variants"].as_array().unwrap().iter().map(|v| v["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["string", "int64"]);
+    let tags = &schemas[schemas["Setting"]["fields"]["tags"]["type"].as_str().unwrap()];
+    let types: Vec<&str> = tags["variants"].as_array().unwrap().iter().map(|v| v["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["list<string>", "string"]);
+    assert!(!notes(&imported).iter().any(|n| n.contains("several types")), "{:#?}", imported.notes);
+    let folder = tempfile::tempdir().unwrap();
+    import::write(&imported, &folder.path().join("api")).unwrap_or_else(|e| panic!("{e}"));
+}

@@ -39,8 +39,32 @@ fn schema(object: &mut Map<String, Value>) {
             1 => {
                 object.insert("type".into(), types.remove(0));
             }
+            _ if !object.contains_key("oneOf") && !object.contains_key("anyOf") => {
+                // Several types: one alternative each, with the keywords that apply to it.
+                let alternatives = types
+                    .iter()
+                    .map(|ty| {
+                        let mut alternative = Map::new();
+                        alternative.insert("type".into(), ty.clone());
+                        let keywords = ty.as_str().map_or(&[][..], keywords_of);
+                        for keyword in keywords {
+                            if let Some(value) = object.get(*keyword) {
+                                alternative.insert((*keyword).to_owned(), value.clone());
+                            }
+                        }
+                        Value::Object(alternative)
+                    })
+                    .collect();
+                object.remove("type");
+                for ty in &types {
+                    for keyword in ty.as_str().map_or(&[][..], keywords_of) {
+                        object.remove(*keyword);
+                    }
+                }
+                object.insert("oneOf".into(), Value::Array(alternatives));
+            }
             _ => {
-                // Several types: leave the list, which 3.0 readers reject with a clear error.
+                // Several types beside a `oneOf` of its own: left as it is, and noted by the importer.
             }
         }
     }
@@ -75,6 +99,17 @@ fn schema(object: &mut Map<String, Value>) {
     }
 }
 
+/// The keywords of a schema that apply to values of one JSON type.
+fn keywords_of(ty: &str) -> &'static [&'static str] {
+    match ty {
+        "string" => &["format", "pattern", "minLength", "maxLength", "enum"],
+        "integer" | "number" => &["format", "minimum", "maximum", "multipleOf"],
+        "array" => &["items", "minItems", "maxItems", "uniqueItems", "prefixItems"],
+        "object" => &["properties", "required", "additionalProperties", "minProperties", "maxProperties"],
+        _ => &[],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +131,24 @@ mod tests {
         assert_eq!(document["components"]["schemas"]["B"]["nullable"], true);
         assert_eq!(document["components"]["schemas"]["B"]["anyOf"].as_array().unwrap().len(), 1);
         assert_eq!(document["components"]["schemas"]["C"]["enum"], serde_json::json!(["fixed"]));
+    }
+
+    #[test]
+    fn a_list_of_types_is_a_union_of_them() {
+        let mut document = serde_json::json!({
+            "openapi": "3.1.0",
+            "components": {"schemas": {"Id": {
+                "type": ["string", "integer", "null"], "format": "int64", "maxLength": 9, "description": "An id."
+            }}}
+        });
+        to_3_0(&mut document);
+        assert_eq!(
+            document["components"]["schemas"]["Id"],
+            serde_json::json!({
+                "description": "An id.",
+                "nullable": true,
+                "oneOf": [{"type": "string", "format": "int64", "maxLength": 9}, {"type": "integer", "format": "int64"}]
+            })
+        );
     }
 }
