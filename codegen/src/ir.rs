@@ -291,9 +291,26 @@ pub struct FixedHeader {
 pub struct Auth {
     pub bearer: Option<Bearer>,
     pub session: Option<Session>,
-    /// The header carrying an API key.
-    pub api_key: Option<String>,
+    /// Where an API key goes.
+    pub api_key: Option<ApiKey>,
     pub basic: bool,
+}
+
+/// Where an API key is sent, and under which name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum ApiKey {
+    Header(String),
+    Query(String),
+    Cookie(String),
+}
+
+impl ApiKey {
+    /// The name of the header, query parameter or cookie.
+    pub fn name(&self) -> &str {
+        match self {
+            ApiKey::Header(name) | ApiKey::Query(name) | ApiKey::Cookie(name) => name,
+        }
+    }
 }
 
 impl Auth {

@@ -456,3 +456,28 @@ components:
     let folder = tempfile::tempdir().unwrap();
     import::write(&imported, &folder.path().join("api")).unwrap_or_else(|e| panic!("{e}"));
 }
+
+#[test]
+fn api_keys_in_the_query_or_a_cookie_are_mapped() {
+    for (place, key) in [("query", "api_key"), ("cookie", "session"), ("header", "X-Key")] {
+        let imported = import_yaml(&format!(
+            "openapi: 3.0.3
+info: {{title: t, version: '1'}}
+security: [{{key: []}}]
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses: {{'200': {{description: ok}}}}
+components:
+  securitySchemes:
+    key: {{type: apiKey, in: {place}, name: {key}}}
+"
+        ));
+        let api = spec(&imported, "api.yaml", "api");
+        assert_eq!(api["auth"]["api_key"][place], key, "{place}");
+        assert!(imported.notes.is_empty(), "{place}: {:#?}", imported.notes);
+        let folder = tempfile::tempdir().unwrap();
+        import::write(&imported, &folder.path().join("api")).unwrap_or_else(|e| panic!("{place}: {e}"));
+    }
+}

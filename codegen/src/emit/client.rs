@@ -123,8 +123,12 @@ fn auth_methods(context: &Context) -> TokenStream {
             }
         }
     });
-    let api_key = auth.api_key.as_ref().map(|header| {
-        let doc = format!("Sends this key in the `{header}` header with every later call.");
+    let api_key = auth.api_key.as_ref().map(|place| {
+        let doc = match place {
+            ir::ApiKey::Header(name) => format!("Sends this key in the `{name}` header with every later call."),
+            ir::ApiKey::Query(name) => format!("Sends this key as the `{name}` query parameter of every later call."),
+            ir::ApiKey::Cookie(name) => format!("Sends this key as the `{name}` cookie with every later call."),
+        };
         let doc = docs::outer(Some(&doc));
         quote! {
             #doc
@@ -365,7 +369,15 @@ pub fn emit(context: &Context) -> TokenStream {
             None => quote!(#none),
         };
         let session = super::some_or_none(api.auth.session.as_ref().map(|s| s.header.as_str()));
-        let api_key = super::some_or_none(api.auth.api_key.as_deref());
+        let api_key = super::some_or_none(api.auth.api_key.as_ref().map(|place| {
+            let name = place.name();
+            let variant = match place {
+                ir::ApiKey::Header(_) => quote!(Header),
+                ir::ApiKey::Query(_) => quote!(Query),
+                ir::ApiKey::Cookie(_) => quote!(Cookie),
+            };
+            quote!(#runtime::client::ApiKeyIn::#variant(#name))
+        }));
         let basic = api.auth.basic;
         quote!(#runtime::client::AuthInfo::new(#bearer, #session, #api_key, #basic))
     };

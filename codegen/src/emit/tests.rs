@@ -227,7 +227,18 @@ fn sample_value_for(api: &ir::Api, ty: &Type, depth: usize, purpose: SampleFor) 
             }
             ir::SchemaKind::Object(_) => return None,
             ir::SchemaKind::Union(union) if depth < SAMPLE_DEPTH => {
-                sample_value_for(api, &union.variants.first()?.ty, depth + 1, purpose)?
+                let variant = union.variants.first()?;
+                let sample = sample_value_for(api, &variant.ty, depth + 1, purpose)?;
+                match (&union.discriminator, &variant.tag) {
+                    // The discriminator member says which variant it is (a sample enum value
+                    // of that member may name another).
+                    (Some(member), Some(tag)) => {
+                        let mut value: serde_json::Value = serde_json::from_str(&sample).ok()?;
+                        value.as_object_mut()?.insert(member.clone(), serde_json::Value::String(tag.clone()));
+                        value.to_string()
+                    }
+                    _ => sample,
+                }
             }
             ir::SchemaKind::Union(_) => return None,
             ir::SchemaKind::Alias(ty) => sample_value_for(api, ty, depth, purpose)?,

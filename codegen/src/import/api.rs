@@ -298,18 +298,41 @@ impl Importer<'_> {
                     auth.basic = Some(ast::BasicAuth {});
                     Some("basic")
                 }
-                ("apiKey", _) if scheme.get("in").and_then(Json::as_str) == Some("header") => {
-                    let header = scheme.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
-                    match &auth.api_key {
-                        None => {
-                            auth.api_key = Some(ast::ApiKeyAuth { header });
+                ("apiKey", _) => {
+                    let name = scheme.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
+                    let place = scheme.get("in").and_then(Json::as_str).unwrap_or_default();
+                    let key = match place {
+                        "header" => Some(ast::ApiKeyAuth { header: Some(name.clone()), query: None, cookie: None }),
+                        "query" => Some(ast::ApiKeyAuth { header: None, query: Some(name.clone()), cookie: None }),
+                        "cookie" => Some(ast::ApiKeyAuth { header: None, query: None, cookie: Some(name.clone()) }),
+                        _ => None,
+                    };
+                    let same = |first: &ast::ApiKeyAuth, key: &ast::ApiKeyAuth| {
+                        let header = |k: &ast::ApiKeyAuth| k.header.as_deref().map(str::to_ascii_lowercase);
+                        header(first) == header(key) && first.query == key.query && first.cookie == key.cookie
+                    };
+                    match (key, &auth.api_key) {
+                        (None, _) => {
+                            self.note(
+                                &pointer,
+                                format!("an API key `in: {place}` is not mapped (header, query or cookie)"),
+                            );
+                            None
+                        }
+                        (Some(key), None) => {
+                            auth.api_key = Some(key);
                             Some("api_key")
                         }
-                        Some(first) if first.header.eq_ignore_ascii_case(&header) => Some("api_key"),
-                        Some(first) => {
+                        (Some(key), Some(first)) if same(first, &key) => Some("api_key"),
+                        (Some(_), Some(first)) => {
+                            let first = [&first.header, &first.query, &first.cookie]
+                                .into_iter()
+                                .flatten()
+                                .next()
+                                .cloned()
+                                .unwrap_or_default();
                             let message = format!(
-                                "a second API key header (`{header}`) is not mapped; keys go in `{}`",
-                                first.header
+                                "a second API key (`{name}` in the {place}) is not mapped; the client sends one key, `{first}`"
                             );
                             self.note(&pointer, message);
                             None
@@ -317,7 +340,7 @@ impl Importer<'_> {
                     }
                 }
                 _ => {
-                    self.note(&pointer, "only http bearer and basic, OAuth2 tokens and header API keys are mapped");
+                    self.note(&pointer, "only http bearer and basic, OAuth2 tokens and API keys are mapped");
                     None
                 }
             };

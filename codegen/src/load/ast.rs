@@ -155,7 +155,7 @@ pub struct Auth {
     /// HTTP Basic credentials on every call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basic: Option<BasicAuth>,
-    /// A key in a header on every call.
+    /// A key on every call: in a header, a query parameter or a cookie.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<ApiKeyAuth>,
 }
@@ -168,7 +168,14 @@ pub struct BasicAuth {}
 #[serde(deny_unknown_fields)]
 pub struct ApiKeyAuth {
     /// Header carrying the key.
-    pub header: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    /// Query parameter carrying the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// Cookie carrying the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cookie: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -12,7 +12,7 @@ use crate::load::ast;
 pub(super) struct AuthPlan {
     pub bearer: Option<BearerPlan>,
     pub session: Option<SessionPlan>,
-    pub api_key: Option<String>,
+    pub api_key: Option<ir::ApiKey>,
     pub basic: bool,
 }
 
@@ -47,8 +47,7 @@ impl Resolver<'_> {
         }
         let mut plan = AuthPlan { basic: auth.basic.is_some(), ..AuthPlan::default() };
         if let Some(api_key) = &auth.api_key {
-            self.header_name(file, "api.auth.api_key.header", &api_key.header);
-            plan.api_key = Some(api_key.header.clone());
+            plan.api_key = self.api_key(file, api_key);
         }
         if let Some(bearer) = &auth.bearer {
             let token =
@@ -77,6 +76,42 @@ impl Resolver<'_> {
             }
         }
         plan
+    }
+
+    /// `api_key`: exactly one of `header`, `query` and `cookie`, with a name that can be sent.
+    fn api_key(&mut self, file: usize, api_key: &ast::ApiKeyAuth) -> Option<ir::ApiKey> {
+        let places = [("header", &api_key.header), ("query", &api_key.query), ("cookie", &api_key.cookie)];
+        let given: Vec<(&str, &String)> =
+            places.into_iter().filter_map(|(place, name)| name.as_ref().map(|name| (place, name))).collect();
+        let [(place, name)] = given.as_slice() else {
+            let message = "give exactly one of `header`, `query` and `cookie`: where the key is sent";
+            self.error(file, "api.auth.api_key", message);
+            return None;
+        };
+        let path = format!("api.auth.api_key.{place}");
+        match *place {
+            "header" => {
+                self.header_name(file, &path, name);
+                Some(ir::ApiKey::Header((*name).clone()))
+            }
+            _ => {
+                // A cookie name is an HTTP token; a query name is encoded, so any visible text.
+                let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+                let valid = !name.is_empty()
+                    && match *place {
+                        "cookie" => name.bytes().all(token),
+                        _ => name.bytes().all(|b| b.is_ascii_graphic()),
+                    };
+                if !valid {
+                    self.error(file, &path, format!("`{}` is not a valid {place} name", name.escape_debug()));
+                }
+                Some(if *place == "cookie" {
+                    ir::ApiKey::Cookie((*name).clone())
+                } else {
+                    ir::ApiKey::Query((*name).clone())
+                })
+            }
+        }
     }
 
     fn client_credentials(&mut self, file: usize, spec: &ast::ClientCredentials) -> ir::ClientCredentials {

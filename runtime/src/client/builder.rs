@@ -183,7 +183,10 @@ impl<C: From<Transport>> ClientBuilder<C> {
         // would send it).
         let credential_header = |name: Option<&str>| name.and_then(|name| HeaderName::from_bytes(name.as_bytes()).ok());
         let session_header = credential_header(info.auth.session_header);
-        let api_key_header = credential_header(info.auth.api_key_header);
+        let api_key_header = match info.auth.api_key {
+            Some(super::ApiKeyIn::Header(name)) => credential_header(Some(name)),
+            _ => None,
+        };
         let inner = Inner { http, base, info, format, headers, session_header, api_key_header, auth, limits };
         Ok(C::from(Transport::new(inner)))
     }

@@ -107,15 +107,15 @@ pub struct AuthInfo {
     /// A logon call with HTTP Basic credentials returns a session id in this header; every
     /// later call sends it back in the same header. Stands alone: no other scheme beside it.
     pub session_header: Option<&'static str>,
-    /// A key in this header on every call.
-    pub api_key_header: Option<&'static str>,
+    /// A key on every call, and where it goes.
+    pub api_key: Option<ApiKeyIn>,
     /// HTTP Basic credentials on every call.
     pub basic: bool,
 }
 
 impl AuthInfo {
     /// No authentication.
-    pub const NONE: AuthInfo = AuthInfo { bearer: None, session_header: None, api_key_header: None, basic: false };
+    pub const NONE: AuthInfo = AuthInfo { bearer: None, session_header: None, api_key: None, basic: false };
 }
 
 /// Where bearer tokens come from.
@@ -160,11 +160,22 @@ impl AuthInfo {
     pub const fn new(
         bearer: Option<BearerInfo>,
         session_header: Option<&'static str>,
-        api_key_header: Option<&'static str>,
+        api_key: Option<ApiKeyIn>,
         basic: bool,
     ) -> Self {
-        AuthInfo { bearer, session_header, api_key_header, basic }
+        AuthInfo { bearer, session_header, api_key, basic }
     }
+}
+
+/// Where an API key is sent (OpenAPI's `apiKey` scheme, `in: header | query | cookie`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyIn {
+    /// In this header.
+    Header(&'static str),
+    /// As this query parameter (URLs are never logged or shown in errors).
+    Query(&'static str),
+    /// As this cookie (`Cookie: name=key`).
+    Cookie(&'static str),
 }
 
 /// An authentication scheme, in the order a call tries them.

@@ -17,13 +17,19 @@ use super::error::{AuthError, ConnectError, ErrorBody, TimeoutError, TooLargeErr
 use super::files::{ByteStream, Part};
 use super::request::{Body, Effect, Request};
 use super::response::Response;
-use super::{ApiInfo, BodyFormat, Error, Format, Limits, Method, Scheme};
+use super::{ApiInfo, ApiKeyIn, BodyFormat, Error, Format, Limits, Method, Scheme};
 
 /// Refresh this long before the server says the token expires, so it does not expire in flight.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
 
-/// A credential header: `Authorization`, a session id's or an API key's header.
-type Credential = (HeaderName, HeaderValue);
+/// What a call carries to authenticate.
+#[derive(Clone)]
+enum Credential {
+    /// A header: `Authorization`, a session id's or an API key's header, or `Cookie`.
+    Header(HeaderName, HeaderValue),
+    /// An API key as a query parameter of this name.
+    Query(&'static str, Secret),
+}
 
 /// The HTTP side of a generated client: `Clone + Send + Sync`, cheap to clone (one shared
 /// connection pool and authentication state).
@@ -218,7 +224,7 @@ impl Transport {
             Error::Auth(AuthError::new(operation, "the client credentials are not a valid header value"))
         })?;
         authorization.set_sensitive(true);
-        self.grant(&request, url, Some((reqwest::header::AUTHORIZATION, authorization))).await
+        self.grant(&request, url, Some(Credential::Header(reqwest::header::AUTHORIZATION, authorization))).await
     }
 
     /// Sends a token request and reads the tokens. Straight to `execute`: a token request is
@@ -228,7 +234,7 @@ impl Transport {
         &self,
         request: &Request,
         url: reqwest::Url,
-        credential: Option<(HeaderName, HeaderValue)>,
+        credential: Option<Credential>,
     ) -> Result<Tokens, Error<E>> {
         let span = self.span(request);
         let response = async {
@@ -286,7 +292,7 @@ impl Transport {
         let offered = [
             (Scheme::Bearer, info.bearer.is_some()),
             (Scheme::Session, info.session_header.is_some()),
-            (Scheme::ApiKey, info.api_key_header.is_some()),
+            (Scheme::ApiKey, info.api_key.is_some()),
             (Scheme::Basic, info.basic),
         ];
         offered
@@ -367,8 +373,13 @@ impl Transport {
                 (Some(Some(id)), Some(_)) => header(&self.inner.session_header, id).map(Some),
                 _ => Ok(None),
             },
-            Scheme::ApiKey => match (auth.api_key.read().ok().as_deref(), info.api_key_header) {
-                (Some(Some(key)), Some(_)) => header(&self.inner.api_key_header, key).map(Some),
+            Scheme::ApiKey => match (auth.api_key.read().ok().as_deref(), info.api_key) {
+                (Some(Some(key)), Some(ApiKeyIn::Header(_))) => header(&self.inner.api_key_header, key).map(Some),
+                (Some(Some(key)), Some(ApiKeyIn::Cookie(name))) => {
+                    let cookie = format!("{name}={}", key.expose());
+                    sensitive(operation, reqwest::header::COOKIE, cookie.as_bytes()).map(Some)
+                }
+                (Some(Some(key)), Some(ApiKeyIn::Query(name))) => Ok(Some(Credential::Query(name, key.clone()))),
                 _ => Ok(None),
             },
             Scheme::Basic => match read(&auth.basic) {
@@ -570,7 +581,7 @@ impl Transport {
             span.record("status", response.status().as_u16());
             // A call that ends the session is not answered by logging on again.
             if response.status() == StatusCode::UNAUTHORIZED && !retried && request.effect != Effect::EndsSession {
-                if let Some((name, used)) = &credential {
+                if let Some(Credential::Header(name, used)) = &credential {
                     if self.inner.session_header.as_ref() == Some(name) {
                         if Box::pin(self.relogon_after_401(used)).await {
                             tracing::debug!("session refused; logged on again, retrying once");
@@ -621,13 +632,21 @@ impl Transport {
         credential: Option<Credential>,
     ) -> Result<reqwest::Request, Error<E>> {
         let operation = request.operation;
-        if !request.query.is_empty() {
+        // An API key in the query goes last.
+        let key = match &credential {
+            Some(Credential::Query(name, key)) => {
+                serde_urlencoded::to_string([(name, key.expose())]).map_err(|_| unusable_credential(operation))?
+            }
+            _ => String::new(),
+        };
+        if !request.query.is_empty() || !key.is_empty() {
             // Written as the request encoded it (a list's delimiter as its style says), after any
             // query the base URL has.
-            let query = match url.query() {
-                Some(base) if !base.is_empty() => format!("{base}&{}", request.query),
-                _ => request.query.clone(),
-            };
+            let query = [url.query().unwrap_or_default(), request.query.as_str(), key.as_str()]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join("&");
             url.set_query(Some(&query));
         }
         let mut outgoing = reqwest::Request::new(request.method.clone(), url);
@@ -641,12 +660,15 @@ impl Transport {
             Some(accept) => HeaderValue::from_str(accept).map_err(|_| invalid_header(operation, ACCEPT.as_str()))?,
         };
         headers.append(ACCEPT, accept);
-        if let Some((name, value)) = credential {
+        if let Some(Credential::Header(name, value)) = credential {
             headers.append(name, value);
         }
         if let Some((username, password)) = &request.basic {
-            let (name, value) = sensitive(operation, AUTHORIZATION, basic_header(username, password).as_bytes())?;
-            headers.append(name, value);
+            if let Credential::Header(name, value) =
+                sensitive(operation, AUTHORIZATION, basic_header(username, password).as_bytes())?
+            {
+                headers.append(name, value);
+            }
         }
         // An operation's own header replaces the client's header of that name (an API-wide
         // `x-api-version` that one operation sends differently); repeated ones are all sent.
@@ -781,13 +803,13 @@ impl Transport {
 fn sensitive<E>(operation: &'static str, name: HeaderName, value: &[u8]) -> Result<Credential, Error<E>> {
     let mut value = HeaderValue::from_bytes(value).map_err(|_| unusable_credential(operation))?;
     value.set_sensitive(true);
-    Ok((name, value))
+    Ok(Credential::Header(name, value))
 }
 
 /// The `Authorization` header of bearer tokens.
 fn bearer_credential<E>(operation: &'static str, bearer: &Bearer) -> Result<Credential, Error<E>> {
     match &bearer.header {
-        Some(value) => Ok((AUTHORIZATION, value.clone())),
+        Some(value) => Ok(Credential::Header(AUTHORIZATION, value.clone())),
         None => Err(unusable_credential(operation)),
     }
 }
