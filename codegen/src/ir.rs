@@ -691,6 +691,8 @@ pub struct Parameter {
     /// Always sent with this value; not a method argument.
     pub value: Option<String>,
     pub list_format: ListFormat,
+    /// An object sent member by member in the query (`filter[name]=a`).
+    pub deep_object: bool,
     /// What the server assumes when the parameter is not sent (documentation).
     pub default: Option<String>,
 }

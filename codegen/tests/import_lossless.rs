@@ -481,3 +481,35 @@ components:
         import::write(&imported, &folder.path().join("api")).unwrap_or_else(|e| panic!("{place}: {e}"));
     }
 }
+
+#[test]
+fn deep_object_query_parameters_are_sent_member_by_member() {
+    let imported = import_yaml(
+        "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - name: filter
+          in: query
+          style: deepObject
+          explode: true
+          schema: {type: object, properties: {name: {type: string}, size: {type: integer}}}
+        - name: labels
+          in: query
+          style: deepObject
+          schema: {type: object, additionalProperties: {type: string}}
+      responses: {'200': {description: ok}}
+",
+    );
+    let operations = spec(&imported, "operations.yaml", "operations");
+    let parameters = &operations["listThings"]["parameters"];
+    assert_eq!(parameters["filter"]["style"], "deep_object");
+    assert_eq!(parameters["labels"]["style"], "deep_object");
+    assert_eq!(parameters["labels"]["type"], "map<string>");
+    assert!(imported.notes.is_empty(), "{:#?}", imported.notes);
+    let folder = tempfile::tempdir().unwrap();
+    import::write(&imported, &folder.path().join("api")).unwrap_or_else(|e| panic!("{e}"));
+}

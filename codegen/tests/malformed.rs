@@ -212,6 +212,24 @@ fn cases() -> Vec<Case> {
             expected: &["demo/api.yaml:10:31: operations.a.schemes: the API offers no `basic` scheme (see `api.auth`)"],
         },
         Case {
+            name: "an API key in no place or in two",
+            errors: with_api("  auth: { api_key: { header: X-Key, query: key } }\n"),
+            expected: &["demo/api.yaml:8:11: api.auth.api_key: give exactly one of `header`, `query` and `cookie`: where the key is sent"],
+        },
+        Case {
+            name: "a deep_object style where it does not apply, and an unknown style",
+            errors: with_api(concat!(
+                "operations:\n",
+                "  a:\n    method: GET\n    path: /a\n    responses: { 200: {} }\n    parameters:\n",
+                "      x: { in: header, type: map<string>, style: deep_object }\n",
+                "      y: { in: query, type: string, style: deepest }\n",
+            )),
+            expected: &[
+                "demo/api.yaml:14:43: operations.a.parameters.x.style: `deep_object` is for query parameters that hold an object or a map",
+                "demo/api.yaml:15:37: operations.a.parameters.y.style: unknown style `deepest`; expected `deep_object`",
+            ],
+        },
+        Case {
             name: "a logout id that is not a field of the logon response",
             errors: errors(&[(
                 "api.yaml",

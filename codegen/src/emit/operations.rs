@@ -187,6 +187,9 @@ pub(super) fn request_statements(context: &Context, operation: &Operation, authe
                 };
                 quote!(request.query_list(#name, #values, #client::ListStyle::#style);)
             }
+            (ParameterLocation::Query, _) if parameter.deep_object => {
+                quote!(request.query_deep_object(#name, #value)?;)
+            }
             (ParameterLocation::Query, _) => quote!(request.query(#name, #value);),
             (ParameterLocation::Part, _) => match &parameter.value {
                 Some(fixed) => quote!(request.part(#name, #fixed);),

@@ -178,6 +178,7 @@ impl Importer<'_> {
                         description: None,
                         value: None,
                         list_format: None,
+                        style: None,
                         default: None,
                     },
                     default: None,
@@ -200,6 +201,7 @@ impl Importer<'_> {
                     description: Some("Part of the path in the document (`?…`): always sent with this value.".into()),
                     value: Some(value.clone()),
                     list_format: None,
+                    style: None,
                     default: None,
                 },
                 default: None,
@@ -332,7 +334,17 @@ impl Importer<'_> {
             _ => self.is_simple(&ty.expr),
         };
         let required = value.get("required") == Some(&Json::Bool(true));
-        let ty_expr = if simple {
+        let style = value.get("style").and_then(Json::as_str);
+        // `deepObject`: an object (or a map of values) sent member by member.
+        let deep_object = is_query
+            && style == Some("deepObject")
+            && (self.kind_of(&ty.expr) == Some(ast::SchemaKind::Object)
+                || self
+                    .expand(&ty.expr)
+                    .strip_prefix("map<")
+                    .and_then(|v| v.strip_suffix('>'))
+                    .is_some_and(|value| self.is_simple(value)));
+        let ty_expr = if simple || deep_object {
             ty.expr.clone()
         } else if required || !is_query {
             self.note(&pointer, format!("parameter `{name}` holds `{}`, not a single value; sent as text", ty.expr));
@@ -371,6 +383,7 @@ impl Importer<'_> {
                 description: text(value.get("description")),
                 value: None,
                 list_format: list_format.map(str::to_owned),
+                style: deep_object.then(|| "deep_object".to_owned()),
                 default: default.clone().filter(|_| !is_header),
             },
             default,
@@ -524,6 +537,7 @@ impl Importer<'_> {
                     description,
                     value: None,
                     list_format: None,
+                    style: None,
                     default: None,
                 },
                 default: None,

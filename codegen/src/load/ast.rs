@@ -468,6 +468,10 @@ pub struct Parameter {
     /// is, an item's own delimiter characters encoded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_format: Option<String>,
+    /// `deep_object`: an object query parameter sent member by member, `filter[name]=a`
+    /// (OpenAPI's `deepObject` style).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<String>,
     /// What the server assumes when the parameter is not sent (documentation: never sent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,

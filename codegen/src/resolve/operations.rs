@@ -134,7 +134,29 @@ impl Resolver<'_> {
             };
             let Some(ty) = ty else { continue };
             let binary = |ty: &ir::Type| *ty == ir::Type::Primitive(ir::Primitive::Binary);
+            let deep_object = match parameter.style.as_deref() {
+                None => false,
+                Some("deep_object") => {
+                    // An object schema, or a map of single values.
+                    let object = match &ty {
+                        ir::Type::Schema(id) => tables.kind(*id) == super::tables::Kind::Object,
+                        ir::Type::Map(value) => tables.is_simple(value),
+                        _ => false,
+                    };
+                    if location != ir::ParameterLocation::Query || !object {
+                        let message = "`deep_object` is for query parameters that hold an object or a map";
+                        self.error(file, &format!("{path}.style"), message);
+                    }
+                    true
+                }
+                Some(other) => {
+                    let message = format!("unknown style `{}`; expected `deep_object`", other.escape_debug());
+                    self.error(file, &format!("{path}.style"), message);
+                    false
+                }
+            };
             let allowed = match (&ty, location) {
+                _ if deep_object => true,
                 (ir::Type::List(item), ir::ParameterLocation::Query) => tables.is_simple(item),
                 (ir::Type::List(item), ir::ParameterLocation::Part) => tables.is_simple(item) || binary(item),
                 (ty, ir::ParameterLocation::Part) => tables.is_simple(ty) || binary(ty),
@@ -195,6 +217,7 @@ impl Resolver<'_> {
                 description: docs(&parameter.description),
                 value: parameter.value.clone(),
                 list_format,
+                deep_object,
                 default: parameter.default.clone(),
             });
         }
