@@ -14,9 +14,8 @@ impl From<Transport> for Raw {
     }
 }
 
-/// A transport of an API whose key goes in `place`, against a server answering `status` to
-/// every `GET /api/things`.
-async fn keyed_api(place: ApiKeyIn, status: u16) -> (wiremock::MockServer, Transport) {
+/// The transport of an API whose key goes in `place`, at `base`.
+fn keyed_transport(place: ApiKeyIn, base: &str) -> Transport {
     let api = Box::leak(Box::new(ApiInfo {
         name: "keyed",
         base_path: "/api",
@@ -25,13 +24,31 @@ async fn keyed_api(place: ApiKeyIn, status: u16) -> (wiremock::MockServer, Trans
         formats: &[Format::Json],
         auth: AuthInfo::new(None, None, Some(place), false),
     }));
+    let Raw(transport) = ClientBuilder::<Raw>::new(api, base).build().unwrap();
+    transport
+}
+
+/// A transport of an API whose key goes in `place`, against a server answering `status` to
+/// every `GET /api/things`.
+async fn keyed_api(place: ApiKeyIn, status: u16) -> (wiremock::MockServer, Transport) {
     let server = wiremock::MockServer::start().await;
     wiremock::Mock::given(wiremock::matchers::method("GET"))
         .respond_with(wiremock::ResponseTemplate::new(status))
         .mount(&server)
         .await;
-    let Raw(transport) = ClientBuilder::<Raw>::new(api, server.uri()).build().unwrap();
+    let transport = keyed_transport(place, &server.uri());
     (server, transport)
+}
+
+/// An error, its `Debug` and its whole chain of causes, as text.
+fn shown(error: &Error<()>) -> String {
+    let mut shown = format!("{error} {error:?}");
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        shown.push_str(&format!(" {cause} {cause:?}"));
+        source = cause.source();
+    }
+    shown
 }
 
 /// `GET /api/things?limit=5`, authenticated.
@@ -72,30 +89,12 @@ async fn a_key_in_the_query_is_never_shown() {
     let (_server, transport) = keyed_api(ApiKeyIn::Query("api_key"), 500).await;
     transport.set_api_key(Secret::new(KEY));
     let error = transport.send::<()>(things()).await.unwrap_err();
-    let mut shown = format!("{error} {error:?}");
-    let mut source = std::error::Error::source(&error);
-    while let Some(cause) = source {
-        shown.push_str(&format!(" {cause} {cause:?}"));
-        source = cause.source();
-    }
-    assert!(!shown.contains("k3y") && !shown.contains("secret"), "{shown}");
+    let shown_500 = shown(&error);
+    assert!(!shown_500.contains("k3y") && !shown_500.contains("secret"), "{shown_500}");
     // A server that cannot be reached: reqwest's error names the URL, which is left out.
-    let api = Box::leak(Box::new(ApiInfo {
-        name: "keyed",
-        base_path: "/api",
-        default_port: None,
-        headers: &[],
-        formats: &[Format::Json],
-        auth: AuthInfo::new(None, None, Some(ApiKeyIn::Query("api_key")), false),
-    }));
-    let Raw(transport) = ClientBuilder::<Raw>::new(api, "http://127.0.0.1:9").build().unwrap();
+    let transport = keyed_transport(ApiKeyIn::Query("api_key"), "http://127.0.0.1:9");
     transport.set_api_key(Secret::new(KEY));
     let error = transport.send::<()>(things()).await.unwrap_err();
-    let mut shown = format!("{error} {error:?}");
-    let mut source = std::error::Error::source(&error);
-    while let Some(cause) = source {
-        shown.push_str(&format!(" {cause} {cause:?}"));
-        source = cause.source();
-    }
-    assert!(!shown.contains("k3y") && !shown.contains("secret"), "{shown}");
+    let unreachable = shown(&error);
+    assert!(!unreachable.contains("k3y") && !unreachable.contains("secret"), "{unreachable}");
 }
