@@ -22,6 +22,7 @@ pub struct ClientBuilder<C> {
     format: Option<Format>,
     headers: Vec<(String, String)>,
     limits: Limits,
+    retry: super::RetryConfig,
     client: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -35,6 +36,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("accept_invalid_certs", &self.accept_invalid_certs)
             .field("format", &self.format)
             .field("limits", &self.limits)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -78,6 +80,7 @@ impl<C: From<Transport>> ClientBuilder<C> {
             format: None,
             headers: Vec::new(),
             limits: Limits::default(),
+            retry: super::RetryConfig::standard(),
             client: std::marker::PhantomData,
         }
     }
@@ -85,6 +88,17 @@ impl<C: From<Transport>> ClientBuilder<C> {
     /// Total time allowed for one request, response body included (default 60 s; `None` for none).
     pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.timeout = timeout.into();
+        self
+    }
+
+    /// When calls are tried again: connection failures, timeouts and 429, 502, 503, 504 answers
+    /// of idempotent calls, with jittered backoff ([`RetryConfig::standard`] by default;
+    /// [`RetryConfig::disabled`] tries every call once).
+    ///
+    /// [`RetryConfig::standard`]: super::RetryConfig::standard
+    /// [`RetryConfig::disabled`]: super::RetryConfig::disabled
+    pub fn retry(mut self, retry: super::RetryConfig) -> Self {
+        self.retry = retry;
         self
     }
 
@@ -187,7 +201,8 @@ impl<C: From<Transport>> ClientBuilder<C> {
             Some(super::ApiKeyIn::Header(name)) => credential_header(Some(name)),
             _ => None,
         };
-        let inner = Inner { http, base, info, format, headers, session_header, api_key_header, auth, limits };
+        let retry = self.retry;
+        let inner = Inner { http, base, info, format, headers, session_header, api_key_header, auth, limits, retry };
         Ok(C::from(Transport::new(inner)))
     }
 }

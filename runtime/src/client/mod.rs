@@ -15,6 +15,7 @@ mod files;
 mod operation;
 mod request;
 mod response;
+mod retry;
 mod tasks;
 mod transport;
 
@@ -45,6 +46,7 @@ pub const DELETE: Method = Method::DELETE;
 /// `HEAD`.
 pub const HEAD: Method = Method::HEAD;
 pub use response::{Response, ResponseValue};
+pub use retry::RetryConfig;
 pub use tasks::{wait_for_task, TaskStatus, TaskWait};
 pub use transport::Transport;
 

@@ -210,8 +210,9 @@ impl Request {
     }
 
     /// Adds an object query parameter in OpenAPI's `deepObject` style: each member as
-    /// `name[member]=value`, nested objects as `name[a][b]=value`, a list's items repeated
-    /// under one key; absent (`null`) members are left out. `None` adds nothing.
+    /// `name[member]=value` in the order of their names, nested objects as `name[a][b]=value`, a
+    /// list's items repeated under one key; absent (`null`) members are left out. `None` adds
+    /// nothing.
     pub fn query_deep_object<T: Serialize + ?Sized, E>(
         &mut self,
         name: &str,
@@ -241,6 +242,9 @@ impl Request {
                 }
             }
         }
+        // In key order whatever `serde_json::Map` keeps (its order depends on a cargo feature
+        // another crate may turn on); a list's items stay in their order (a stable sort).
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
         for (key, text) in pairs {
             self.query_name(&key);
             self.query.extend(form_urlencoded::byte_serialize(text.as_bytes()));
@@ -382,7 +386,7 @@ mod tests {
         request.query_deep_object::<Filter, ()>("absent", None).unwrap();
         assert_eq!(
             request.query,
-            "first=1&filter%5Bname%5D=a+b&filter%5Btags%5D=x&filter%5Btags%5D=y%26z&filter%5Brange%5D%5Bfrom%5D=1"
+            "first=1&filter%5Bname%5D=a+b&filter%5Brange%5D%5Bfrom%5D=1&filter%5Btags%5D=x&filter%5Btags%5D=y%26z"
         );
         // A value nested past the bound is an encoding error, not a stack overflow.
         let mut deep = serde_json::json!(1);

@@ -50,6 +50,7 @@ pub(super) struct Inner {
     pub api_key_header: Option<HeaderName>,
     pub auth: AuthState,
     pub limits: Limits,
+    pub retry: super::RetryConfig,
 }
 
 impl fmt::Debug for Transport {
@@ -553,6 +554,7 @@ impl Transport {
     async fn exchange<E: ErrorBody>(&self, request: &Request) -> Result<reqwest::Response, Error<E>> {
         let started = Instant::now();
         let mut retried = false;
+        let mut attempt = 1;
         loop {
             let at_hand = match request.authenticated {
                 true => self.credential_now::<E>(request.operation, request.schemes)?,
@@ -577,6 +579,16 @@ impl Transport {
             };
             let span = tracing::Span::current();
             span.record("duration_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+            if let Some(wait) = self.retry_wait(request, &response, attempt, started) {
+                tracing::debug!(
+                    attempt,
+                    wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                    "trying the call again"
+                );
+                attempt += 1;
+                tokio::time::sleep(wait).await;
+                continue;
+            }
             let response = response?;
             span.record("status", response.status().as_u16());
             // A call that ends the session is not answered by logging on again.
@@ -597,6 +609,29 @@ impl Transport {
             }
             return Ok(response);
         }
+    }
+
+    /// How long to wait before trying the call again, if it is tried again: an idempotent call
+    /// whose connection failed or timed out, or that the server answered 429, 502, 503 or 504
+    /// (`retry.rs`).
+    fn retry_wait<E>(
+        &self,
+        request: &Request,
+        outcome: &Result<reqwest::Response, Error<E>>,
+        attempt: u32,
+        started: Instant,
+    ) -> Option<Duration> {
+        if !super::retry::idempotent(&request.method) {
+            return None;
+        }
+        let asked = match outcome {
+            Err(Error::Connect(_) | Error::Timeout(_) | Error::Transport(_)) => None,
+            Ok(response) if super::retry::retryable_status(response.status()) => {
+                super::retry::retry_after(response.headers(), std::time::SystemTime::now())
+            }
+            _ => return None,
+        };
+        self.inner.retry.wait(attempt, started.elapsed(), asked)
     }
 
     /// The span of one call: what was called, never a URL, header or body.
