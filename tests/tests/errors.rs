@@ -38,7 +38,7 @@ async fn problem_json_is_decoded() {
     assert_eq!(problem.details.as_deref(), Some("No such record"));
     assert_eq!(api.raw(), Some(body));
     // The message is the decoded `details`, on one line; the raw body is never shown.
-    assert_eq!(error.to_string(), "getStandardAccount: the server answered 404 Not Found: No such record");
+    assert_eq!(error.to_string(), "get_standard_account: the server answered 404 Not Found: No such record");
     // `Debug` shows the decoded body (whose type redacts sensitive fields), never the raw one.
     let debug = format!("{error:?}");
     assert!(!debug.contains(r#"{"type""#) && debug.contains(&format!("<{} bytes>", body.len())), "{debug}");
@@ -89,7 +89,7 @@ async fn empty_and_html_error_bodies_keep_the_status_and_the_text() {
         matches!(&error, backup_for_aws::Error::Api(api) if api.status() == 502 && api.body().is_none() && api.raw() == Some(page)),
         "{error:?}"
     );
-    assert_eq!(error.to_string(), "listStandardAccounts: the server answered 502 Bad Gateway");
+    assert_eq!(error.to_string(), "list_standard_accounts: the server answered 502 Bad Gateway");
 
     let server = respond_once(500, page, "text/html").await;
     let client = enterprise_manager::Client::builder(server.uri()).build().unwrap();
@@ -109,7 +109,7 @@ async fn an_undecodable_success_body_is_a_decode_error_naming_the_place() {
     assert_eq!(decode.status(), 200);
     assert!(decode.message().starts_with("results[0].id: "), "{}", decode.message());
     // The cause is in `source()`, not repeated in `Display`.
-    assert_eq!(error.to_string(), "listStandardAccounts: the 200 response is not the documented body");
+    assert_eq!(error.to_string(), "list_standard_accounts: the 200 response is not the documented body");
     let source = std::error::Error::source(&error).unwrap().to_string();
     assert!(source.starts_with("results[0].id: "), "{source}");
 
@@ -197,8 +197,8 @@ async fn a_slow_server_is_a_timeout() {
     client.set_tokens("t", None, None).await;
     let error = client.list_standard_accounts().await.unwrap_err();
     assert!(
-        matches!(&error, backup_for_aws::Error::Timeout(e) if e.operation() == "listStandardAccounts"),
+        matches!(&error, backup_for_aws::Error::Timeout(e) if e.operation() == "list_standard_accounts"),
         "{error:?}"
     );
-    assert_eq!(error.to_string(), "listStandardAccounts: timed out");
+    assert_eq!(error.to_string(), "list_standard_accounts: timed out");
 }

@@ -199,7 +199,7 @@ async fn no_secret_in_any_error_debug_display_chain_or_trace() {
     let traces = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     // Every call is traced with its operation, path template and status; never a URL.
     assert!(traces.contains("operation=\"log_in\""), "token grants are traced: {traces}");
-    assert!(traces.contains("operation=\"listStandardAccounts\""), "{traces}");
+    assert!(traces.contains("operation=\"list_standard_accounts\""), "{traces}");
     assert!(traces.contains("path=\"/api/v1/accounts/standard\""), "{traces}");
     assert!(traces.contains("status=400"), "the refused grant's status: {traces}");
     assert!(traces.contains("path=\"/api/logonSessions/{sessionId}\""), "the template, not the session id: {traces}");

@@ -124,7 +124,7 @@ fn import_openapi_writes_a_spec_that_generates() {
     // Plain code: the method, and the request its builder makes.
     assert!(client.contains("pub fn find_pets(&self) -> FindPets<'_>"), "{client}");
     assert!(client.contains("impl<'a> rt::Operation<'a> for FindPets<'a>"), "{client}");
-    assert!(client.contains("\"findPets\","), "{client}");
+    assert!(client.contains("\"find_pets\","), "{client}");
 }
 
 #[test]

@@ -223,7 +223,7 @@ fn auth_methods(context: &Context) -> TokenStream {
     let session = auth.session.as_ref().map(|session| {
         let logon = api.operation(session.logon_operation);
         let output = operations::output(context, logon);
-        let request = operations::request_statements(context, logon, false);
+        let request = operations::request_statements(context, logon, false, "log_in");
         let decode = operations::read(context, logon);
         let doc = format!(
             "Logs on with HTTP Basic credentials (`{} {}{}`) and keeps the session id for every later call.\n\n\
@@ -251,7 +251,7 @@ fn auth_methods(context: &Context) -> TokenStream {
         });
         let log_out = session.logout.as_ref().map(|session_logout| {
             let logout = api.operation(session_logout.operation);
-            let request = operations::request_statements(context, logout, logout.authenticated);
+            let request = operations::request_statements(context, logout, logout.authenticated, "log_out");
             let doc = format!(
                 "Ends the session (`{} {}{}`) and forgets its id.",
                 logout.method.as_str(),

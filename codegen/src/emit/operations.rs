@@ -148,12 +148,19 @@ pub(super) fn read(context: &Context, operation: &Operation) -> TokenStream {
 
 /// Statements that build `request` from the fields of `self`: a request builder's, or the
 /// fields of the client's own `log_in` / `log_out`. `authenticated: false` sends the request
-/// without the client's credentials (a logon carries its own).
-pub(super) fn request_statements(context: &Context, operation: &Operation, authenticated: bool) -> TokenStream {
+/// without the client's credentials (a logon carries its own). `called` names the call in errors
+/// and traces: the Rust method the caller wrote.
+pub(super) fn request_statements(
+    context: &Context,
+    operation: &Operation,
+    authenticated: bool,
+    called: &str,
+) -> TokenStream {
     let client = &context.client_module();
     let super::Std { some, .. } = context.std();
     let http_method = method(operation.method);
-    let id = &operation.id;
+    // Errors and traces name what the caller called: the Rust method.
+    let id = called;
     let template = format!("{}{}", context.api.base_path, operation.path);
     let path = operation.segments.iter().map(|segment| match segment {
         PathSegment::Literal(text) => quote!(request.literal(#text);),
@@ -491,7 +498,7 @@ fn operation_item(context: &Context, operation: &Operation) -> TokenStream {
         }
     });
     let output = output(context, operation);
-    let statements = request_statements(context, operation, operation.authenticated);
+    let statements = request_statements(context, operation, operation.authenticated, operation.rust_name.plain());
     let read = read(context, operation);
     let status_enum = status_enum(context, operation);
     let builder_doc = docs::outer(Some(&format!(

@@ -112,7 +112,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "acceptLicenseAgreement",
+                "accept_license_agreement",
                 "/api/v1/licenseAgreement/accept",
                 false,
             );
@@ -163,7 +163,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "acceptMfa",
+                "accept_mfa",
                 "/api/v1/users/{userId}/acceptMfa",
                 true,
             );
@@ -212,7 +212,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "accessDenied",
+                "access_denied",
                 "/api/v1/problems/accessDenied",
                 false,
             );
@@ -261,7 +261,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "actionNotImplemented",
+                "action_not_implemented",
                 "/api/v1/problems/notImplemented",
                 false,
             );
@@ -302,7 +302,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "addAmazonAccount",
+                "add_amazon_account",
                 "/api/v1/accounts/amazon",
                 true,
             );
@@ -348,7 +348,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "addStandardAccount",
+                "add_standard_account",
                 "/api/v1/accounts/standard",
                 true,
             );
@@ -417,7 +417,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "amazonAccountsGetAll",
+                "amazon_accounts_get_all",
                 "/api/v1/accounts/amazon",
                 true,
             );
@@ -461,7 +461,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "amazonAccountsGetOneById",
+                "amazon_accounts_get_one_by_id",
                 "/api/v1/accounts/amazon/{amazonAccountId}",
                 true,
             );
@@ -510,7 +510,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "ambiguousApiVersion",
+                "ambiguous_api_version",
                 "/api/v1/problems/ambiguousApiVersion",
                 false,
             );
@@ -559,7 +559,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "apiVersionUnspecified",
+                "api_version_unspecified",
                 "/api/v1/problems/apiVersionUnspecified",
                 false,
             );
@@ -644,7 +644,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "browseAvailabilityZones",
+                "browse_availability_zones",
                 "/api/v1/amazonConnections/{amazonConnectionId}/availabilityZones",
                 true,
             );
@@ -712,7 +712,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "browseBucketFolders",
+                "browse_bucket_folders",
                 "/api/v1/amazonConnections/{amazonConnectionId}/browseBucketFolders/{bucketId}",
                 true,
             );
@@ -776,7 +776,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "browseCloudNetworks",
+                "browse_cloud_networks",
                 "/api/v1/amazonConnections/{amazonConnectionId}/cloudNetworks",
                 true,
             );
@@ -846,7 +846,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "browseCloudSecurityGroups",
+                "browse_cloud_security_groups",
                 "/api/v1/amazonConnections/{amazonConnectionId}/cloudSecurityGroups",
                 true,
             );
@@ -930,7 +930,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "browseCloudSubnetworks",
+                "browse_cloud_subnetworks",
                 "/api/v1/amazonConnections/{amazonConnectionId}/cloudSubnetworks",
                 true,
             );
@@ -995,7 +995,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "browseEncryptionKeys",
+                "browse_encryption_keys",
                 "/api/v1/amazonConnections/{amazonConnectionId}/cloudEncryptionKeys",
                 true,
             );
@@ -1036,7 +1036,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "bucketById",
+                "bucket_by_id",
                 "/api/v1/cloudInfrastructure/buckets/{bucketId}",
                 true,
             );
@@ -1162,7 +1162,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "checkInstance",
+                "check_instance",
                 "/api/v1/users/checkInstanceId",
                 false,
             );
@@ -1203,7 +1203,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "createAmazonConnection",
+                "create_amazon_connection",
                 "/api/v1/amazonConnections",
                 true,
             );
@@ -1239,7 +1239,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "createAuthorizationCode",
+                "create_authorization_code",
                 "/api/v1/token/authorizationCode",
                 true,
             );
@@ -1279,7 +1279,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "createDefaultUser",
+                "create_default_user",
                 "/api/v1/users/createDefaultUser",
                 false,
             );
@@ -1314,7 +1314,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "createPolicy",
+                "create_policy",
                 "/api/v1/policies",
                 true,
             );
@@ -1355,7 +1355,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "createRegionSettings",
+                "create_region_settings",
                 "/api/v1/settings/regions",
                 true,
             );
@@ -1396,7 +1396,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "createRepository",
+                "create_repository",
                 "/api/v1/repositories",
                 true,
             );
@@ -1431,7 +1431,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "createUser",
+                "create_user",
                 "/api/v1/users",
                 true,
             );
@@ -1472,7 +1472,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
-                "deleteAmazonAccount",
+                "delete_amazon_account",
                 "/api/v1/accounts/amazon/{amazonAccountId}",
                 true,
             );
@@ -1513,7 +1513,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
-                "deleteAmazonConnection",
+                "delete_amazon_connection",
                 "/api/v1/amazonConnections/{amazonConnectionId}",
                 true,
             );
@@ -1554,7 +1554,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
-                "deletePolicy",
+                "delete_policy",
                 "/api/v1/policies/{policyId}",
                 true,
             );
@@ -1595,7 +1595,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
-                "deleteRegionSettings",
+                "delete_region_settings",
                 "/api/v1/settings/regions/{regionId}",
                 true,
             );
@@ -1636,7 +1636,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
-                "deleteRepository",
+                "delete_repository",
                 "/api/v1/repositories/{repositoryId}",
                 true,
             );
@@ -1682,7 +1682,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
-                "deleteStandardAccount",
+                "delete_standard_account",
                 "/api/v1/accounts/standard/{standardAccountId}",
                 true,
             );
@@ -1727,7 +1727,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
-                "deleteUser",
+                "delete_user",
                 "/api/v1/users/{userId}",
                 true,
             );
@@ -1768,7 +1768,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "deleteVirtualMachineBackups",
+                "delete_virtual_machine_backups",
                 "/api/v1/virtualMachines/{virtualMachineId}/deleteBackups",
                 true,
             );
@@ -1810,7 +1810,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "deleteVirtualMachineSnapshots",
+                "delete_virtual_machine_snapshots",
                 "/api/v1/virtualMachines/{virtualMachineId}/deleteSnapshots",
                 true,
             );
@@ -1852,7 +1852,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "disableMfa",
+                "disable_mfa",
                 "/api/v1/users/{userId}/disableMfa",
                 true,
             );
@@ -1894,7 +1894,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "disablePolicy",
+                "disable_policy",
                 "/api/v1/policies/{policyId}/disable",
                 true,
             );
@@ -1956,7 +1956,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "downloadLicenseAgreementFile",
+                "download_license_agreement_file",
                 "/api/v1/licenseAgreement/download",
                 false,
             );
@@ -2006,7 +2006,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "enableMfa",
+                "enable_mfa",
                 "/api/v1/users/{userId}/enableMfa",
                 true,
             );
@@ -2050,7 +2050,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "enablePolicy",
+                "enable_policy",
                 "/api/v1/policies/{policyId}/enable",
                 true,
             );
@@ -2098,7 +2098,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "expiredAccessToken",
+                "expired_access_token",
                 "/api/v1/problems/expiredAccessToken",
                 false,
             );
@@ -2154,7 +2154,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "exportAmazonAccounts",
+                "export_amazon_accounts",
                 "/api/v1/accounts/amazon/export",
                 true,
             );
@@ -2215,7 +2215,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "exportCostEstimation",
+                "export_cost_estimation",
                 "/api/v1/costEstimation/export",
                 true,
             );
@@ -2272,7 +2272,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "exportLicense",
+                "export_license",
                 "/api/v1/licensing/license/export",
                 true,
             );
@@ -2328,7 +2328,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "exportPolicies",
+                "export_policies",
                 "/api/v1/policies/export",
                 true,
             );
@@ -2369,7 +2369,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "exportPolicy",
+                "export_policy",
                 "/api/v1/policies/{policyId}/export",
                 true,
             );
@@ -2426,7 +2426,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "exportRepositories",
+                "export_repositories",
                 "/api/v1/repositories/export",
                 true,
             );
@@ -2482,7 +2482,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "exportSessions",
+                "export_sessions",
                 "/api/v1/sessions/export",
                 true,
             );
@@ -2538,7 +2538,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "exportStandardAccounts",
+                "export_standard_accounts",
                 "/api/v1/accounts/standard/export",
                 true,
             );
@@ -2594,7 +2594,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "exportUsers",
+                "export_users",
                 "/api/v1/users/export",
                 true,
             );
@@ -2650,7 +2650,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "exportVirtualMachines",
+                "export_virtual_machines",
                 "/api/v1/virtualMachines/export",
                 true,
             );
@@ -2699,7 +2699,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "failedToRemoveUserPolicy",
+                "failed_to_remove_user_policy",
                 "/api/v1/problems/failedToRemoveUserPolicy",
                 false,
             );
@@ -2735,7 +2735,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getAllAmazonConnections",
+                "get_all_amazon_connections",
                 "/api/v1/amazonConnections",
                 true,
             );
@@ -2770,7 +2770,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getAllLicenseNotifications",
+                "get_all_license_notifications",
                 "/api/v1/licensing/alerts",
                 true,
             );
@@ -2821,7 +2821,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getAllRegionSettings",
+                "get_all_region_settings",
                 "/api/v1/settings/regions",
                 true,
             );
@@ -2891,7 +2891,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getAllRegions",
+                "get_all_regions",
                 "/api/v1/cloudInfrastructure/regions",
                 true,
             );
@@ -2935,7 +2935,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getAmazonConnectionById",
+                "get_amazon_connection_by_id",
                 "/api/v1/amazonConnections/{amazonConnectionId}",
                 true,
             );
@@ -3012,7 +3012,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getBackupSessionProtectedItems",
+                "get_backup_session_protected_items",
                 "/api/v1/sessions/{backupSessionId}/protectedItems",
                 true,
             );
@@ -3064,7 +3064,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getBucketFolder",
+                "get_bucket_folder",
                 "/api/v1/cloudInfrastructure/buckets/{bucketId}/folders/{folderName}",
                 true,
             );
@@ -3130,7 +3130,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getBucketFolders",
+                "get_bucket_folders",
                 "/api/v1/cloudInfrastructure/buckets/{bucketId}/folders",
                 true,
             );
@@ -3168,7 +3168,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getCertificates",
+                "get_certificates",
                 "/api/v1/settings/certificates",
                 true,
             );
@@ -3243,7 +3243,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "getCostEstimation",
+                "get_cost_estimation",
                 "/api/v1/costEstimation",
                 true,
             );
@@ -3291,7 +3291,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getCurrentLicenseAgreementAccepted",
+                "get_current_license_agreement_accepted",
                 "/api/v1/licenseAgreement/accepted",
                 false,
             );
@@ -3326,7 +3326,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getDateTimeSettings",
+                "get_date_time_settings",
                 "/api/v1/settings/dateTime",
                 true,
             );
@@ -3361,7 +3361,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getDefaultDateTimeSettings",
+                "get_default_date_time_settings",
                 "/api/v1/settings/dateTime/getDefault",
                 true,
             );
@@ -3396,7 +3396,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getEmailNotifications",
+                "get_email_notifications",
                 "/api/v1/settings/emailNotifications",
                 true,
             );
@@ -3469,7 +3469,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getInnerRegions",
+                "get_inner_regions",
                 "/api/v1/cloudInfrastructure/regions/{regionId}/zones",
                 true,
             );
@@ -3550,7 +3550,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getInstancesTypesByRegion",
+                "get_instances_types_by_region",
                 "/api/v1/cloudInfrastructure/regions/{regionId}/instancesTypes",
                 true,
             );
@@ -3597,7 +3597,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getLicense",
+                "get_license",
                 "/api/v1/licensing/license",
                 true,
             );
@@ -3632,7 +3632,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getLicenseAgreement",
+                "get_license_agreement",
                 "/api/v1/licenseAgreement",
                 false,
             );
@@ -3700,7 +3700,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getLicensedWorkloads",
+                "get_licensed_workloads",
                 "/api/v1/licensing/licensedWorkloads",
                 true,
             );
@@ -3744,7 +3744,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getPolicyCost",
+                "get_policy_cost",
                 "/api/v1/policies/{policyId}/cost",
                 true,
             );
@@ -3779,7 +3779,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getProductId",
+                "get_product_id",
                 "/api/v1/system/version/productId",
                 true,
             );
@@ -3812,7 +3812,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getProductVersion",
+                "get_product_version",
                 "/api/v1/system/version",
                 true,
             );
@@ -3852,7 +3852,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getRegionById",
+                "get_region_by_id",
                 "/api/v1/cloudInfrastructure/regions/{regionId}",
                 true,
             );
@@ -3893,7 +3893,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getRegionSettings",
+                "get_region_settings",
                 "/api/v1/settings/regions/{regionId}",
                 true,
             );
@@ -3970,7 +3970,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getRestoreSessionRestoredItems",
+                "get_restore_session_restored_items",
                 "/api/v1/sessions/{restoreSessionId}/restoredItems",
                 true,
             );
@@ -4055,7 +4055,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getRetentionSessionDeletedRestorePoints",
+                "get_retention_session_deleted_restore_points",
                 "/api/v1/sessions/{retentionSessionId}/deletedItems",
                 true,
             );
@@ -4099,7 +4099,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getRetentionSettings",
+                "get_retention_settings",
                 "/api/v1/settings/retentionSettings",
                 true,
             );
@@ -4134,7 +4134,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getServiceAccountSettings",
+                "get_service_account_settings",
                 "/api/v1/settings/serviceAccount",
                 true,
             );
@@ -4174,7 +4174,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getSessionById",
+                "get_session_by_id",
                 "/api/v1/sessions/{sessionId}",
                 true,
             );
@@ -4215,7 +4215,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getSessionLog",
+                "get_session_log",
                 "/api/v1/sessions/{sessionId}/log",
                 true,
             );
@@ -4324,7 +4324,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getSessions",
+                "get_sessions",
                 "/api/v1/sessions",
                 true,
             );
@@ -4382,7 +4382,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getStandardAccount",
+                "get_standard_account",
                 "/api/v1/accounts/standard/{standardAccountId}",
                 true,
             );
@@ -4416,7 +4416,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getSummary",
+                "get_summary",
                 "/api/v1/statistics/summary",
                 true,
             );
@@ -4451,7 +4451,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getSystemDateTimeInfo",
+                "get_system_date_time_info",
                 "/api/v1/system/time",
                 true,
             );
@@ -4540,7 +4540,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getSystemLogs",
+                "get_system_logs",
                 "/api/v1/system/logs",
                 true,
             );
@@ -4585,7 +4585,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getTimeZones",
+                "get_time_zones",
                 "/api/v1/settings/dateTime/timeZones",
                 true,
             );
@@ -4622,7 +4622,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "importPolicy",
+                "import_policy",
                 "/api/v1/policies/import",
                 true,
             );
@@ -4663,7 +4663,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "installLicense",
+                "install_license",
                 "/api/v1/licensing/license",
                 true,
             );
@@ -4710,7 +4710,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "invalidAccessToken",
+                "invalid_access_token",
                 "/api/v1/problems/invalidAccessToken",
                 false,
             );
@@ -4757,7 +4757,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "invalidApiVersion",
+                "invalid_api_version",
                 "/api/v1/problems/invalidApiVersion",
                 false,
             );
@@ -4791,7 +4791,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "isFirstLogin",
+                "is_first_login",
                 "/api/v1/users/isFirstLogin",
                 false,
             );
@@ -4841,7 +4841,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "licenseAgreementsIsNotAccepted",
+                "license_agreements_is_not_accepted",
                 "/api/v1/problems/licenseAgreementsIsNotAccepted",
                 false,
             );
@@ -4916,7 +4916,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listStandardAccounts",
+                "list_standard_accounts",
                 "/api/v1/accounts/standard",
                 true,
             );
@@ -4966,7 +4966,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "noAccessToken",
+                "no_access_token",
                 "/api/v1/problems/noAccessToken",
                 false,
             );
@@ -5083,7 +5083,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "policiesGetAll",
+                "policies_get_all",
                 "/api/v1/policies",
                 true,
             );
@@ -5181,7 +5181,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "policiesGetExcludedItemsById",
+                "policies_get_excluded_items_by_id",
                 "/api/v1/policies/{policyId}/excludedItems",
                 true,
             );
@@ -5229,7 +5229,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "policiesGetOneById",
+                "policies_get_one_by_id",
                 "/api/v1/policies/{policyId}",
                 true,
             );
@@ -5306,7 +5306,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "policiesGetRegionsById",
+                "policies_get_regions_by_id",
                 "/api/v1/policies/{policyId}/regions",
                 true,
             );
@@ -5390,7 +5390,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "policiesGetSelectedItemsById",
+                "policies_get_selected_items_by_id",
                 "/api/v1/policies/{policyId}/selectedItems",
                 true,
             );
@@ -5446,7 +5446,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "policyAlreadyStarted",
+                "policy_already_started",
                 "/api/v1/problems/policyAlreadyStarted",
                 false,
             );
@@ -5487,7 +5487,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "policyOrderPriorityOfPolicies",
+                "policy_order_priority_of_policies",
                 "/api/v1/policies/orderPriorities",
                 true,
             );
@@ -5528,7 +5528,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "recreateCertificate",
+                "recreate_certificate",
                 "/api/v1/settings/certificates/regenerate",
                 true,
             );
@@ -5562,7 +5562,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
-                "removeLicense",
+                "remove_license",
                 "/api/v1/licensing/license",
                 true,
             );
@@ -5630,7 +5630,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "repositoriesGetAll",
+                "repositories_get_all",
                 "/api/v1/repositories",
                 true,
             );
@@ -5674,7 +5674,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "repositoriesGetOneById",
+                "repositories_get_one_by_id",
                 "/api/v1/repositories/{repositoryId}",
                 true,
             );
@@ -5718,7 +5718,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "repositoryPasswordIsCorrect",
+                "repository_password_is_correct",
                 "/api/v1/repositories/{repositoryId}/checkPassword",
                 true,
             );
@@ -5769,7 +5769,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "repositoryUsedByPolicy",
+                "repository_used_by_policy",
                 "/api/v1/problems/repositoryUsedByPolicy",
                 false,
             );
@@ -5810,7 +5810,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "repositoryValidateSettings",
+                "repository_validate_settings",
                 "/api/v1/repositories/settings/validate",
                 true,
             );
@@ -5854,7 +5854,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "rescanAmazonAccount",
+                "rescan_amazon_account",
                 "/api/v1/accounts/amazon/{amazonAccountId}/rescan",
                 true,
             );
@@ -5897,7 +5897,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "rescanBucket",
+                "rescan_bucket",
                 "/api/v1/cloudInfrastructure/buckets/rescan/{amazonAccountId}",
                 true,
             );
@@ -5938,7 +5938,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "rescanRepository",
+                "rescan_repository",
                 "/api/v1/repositories/{repositoryId}/rescan",
                 true,
             );
@@ -5980,7 +5980,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "resolveLicenseNotifications",
+                "resolve_license_notifications",
                 "/api/v1/licensing/alerts/resolve",
                 true,
             );
@@ -6027,7 +6027,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "resourceNotFound",
+                "resource_not_found",
                 "/api/v1/problems/resourceNotFound",
                 false,
             );
@@ -6071,7 +6071,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "restoreDisk",
+                "restore_disk",
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreDisk",
                 true,
             );
@@ -6142,7 +6142,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "restorePointsGetAll",
+                "restore_points_get_all",
                 "/api/v1/vmRestorePoints",
                 true,
             );
@@ -6188,7 +6188,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "restorePointsGetOneById",
+                "restore_points_get_one_by_id",
                 "/api/v1/vmRestorePoints/{vmRestorePointId}",
                 true,
             );
@@ -6232,7 +6232,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "restoreVm",
+                "restore_vm",
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreVm",
                 true,
             );
@@ -6275,7 +6275,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "saveEmailNotifications",
+                "save_email_notifications",
                 "/api/v1/settings/emailNotifications",
                 true,
             );
@@ -6316,7 +6316,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "sendTestMessage",
+                "send_test_message",
                 "/api/v1/settings/emailNotifications/sendTestMessage",
                 true,
             );
@@ -6363,7 +6363,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "serviceUnavailable",
+                "service_unavailable",
                 "/api/v1/problems/serviceUnavailable",
                 false,
             );
@@ -6404,7 +6404,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "setDateTimeSettings",
+                "set_date_time_settings",
                 "/api/v1/settings/dateTime",
                 true,
             );
@@ -6440,7 +6440,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "setDefaultDateTimeSettings",
+                "set_default_date_time_settings",
                 "/api/v1/settings/dateTime/setDefault",
                 true,
             );
@@ -6475,7 +6475,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "setDefaultRetentionSettings",
+                "set_default_retention_settings",
                 "/api/v1/settings/retentionSettings/reset",
                 true,
             );
@@ -6513,7 +6513,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
-                "signOut",
+                "sign_out",
                 "/api/v1/token",
                 true,
             );
@@ -6557,7 +6557,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "startFlr",
+                "start_flr",
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreFile",
                 true,
             );
@@ -6597,7 +6597,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "startPolicy",
+                "start_policy",
                 "/api/v1/policies/{policyId}/start",
                 true,
             );
@@ -6636,7 +6636,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "stopJob",
+                "stop_job",
                 "/api/v1/sessions/{sessionId}/stop",
                 true,
             );
@@ -6675,7 +6675,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "stopPolicy",
+                "stop_policy",
                 "/api/v1/policies/{policyId}/stop",
                 true,
             );
@@ -6827,7 +6827,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "takeSnapshot",
+                "take_snapshot",
                 "/api/v1/virtualMachines/{virtualMachineId}/takeSnapshot",
                 true,
             );
@@ -6904,7 +6904,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "unknownError",
+                "unknown_error",
                 "/api/v1/problems/unknownError",
                 false,
             );
@@ -6953,7 +6953,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "unsupportedApiVersion",
+                "unsupported_api_version",
                 "/api/v1/problems/unsupportedApiVersion",
                 false,
             );
@@ -6997,7 +6997,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
-                "updateAmazonAccount",
+                "update_amazon_account",
                 "/api/v1/accounts/amazon/{amazonAccountId}",
                 true,
             );
@@ -7042,7 +7042,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
-                "updatePolicy",
+                "update_policy",
                 "/api/v1/policies/{policyId}",
                 true,
             );
@@ -7087,7 +7087,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
-                "updateRegionSettings",
+                "update_region_settings",
                 "/api/v1/settings/regions/{regionId}",
                 true,
             );
@@ -7132,7 +7132,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
-                "updateRepository",
+                "update_repository",
                 "/api/v1/repositories/{repositoryId}",
                 true,
             );
@@ -7174,7 +7174,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "updateRetentionSettings",
+                "update_retention_settings",
                 "/api/v1/settings/retentionSettings",
                 true,
             );
@@ -7215,7 +7215,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
-                "updateServiceAccountSettings",
+                "update_service_account_settings",
                 "/api/v1/settings/serviceAccount",
                 true,
             );
@@ -7265,7 +7265,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
-                "updateStandardAccount",
+                "update_standard_account",
                 "/api/v1/accounts/standard/{standardAccountId}",
                 true,
             );
@@ -7310,7 +7310,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
-                "updateUser",
+                "update_user",
                 "/api/v1/users/{userId}",
                 true,
             );
@@ -7355,7 +7355,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "uploadCertificate",
+                "upload_certificate",
                 "/api/v1/settings/certificates/upload",
                 true,
             );
@@ -7392,7 +7392,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "userStatus",
+                "user_status",
                 "/api/v1/userStatus",
                 true,
             );
@@ -7460,7 +7460,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "usersGetAll",
+                "users_get_all",
                 "/api/v1/users",
                 true,
             );
@@ -7504,7 +7504,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "usersGetByName",
+                "users_get_by_name",
                 "/api/v1/users/{userId}",
                 true,
             );
@@ -7580,7 +7580,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "validateAmazonAccountName",
+                "validate_amazon_account_name",
                 "/api/v1/accounts/amazon/validateName",
                 true,
             );
@@ -7621,7 +7621,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "validateDeleteAmazonAccount",
+                "validate_delete_amazon_account",
                 "/api/v1/accounts/amazon/{amazonAccountId}/validateDelete",
                 true,
             );
@@ -7663,7 +7663,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "validateDescription",
+                "validate_description",
                 "/api/v1/users/validateDescription",
                 true,
             );
@@ -7701,7 +7701,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "validateName",
+                "validate_name",
                 "/api/v1/users/validateName",
                 true,
             );
@@ -7742,7 +7742,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "validatePassword",
+                "validate_password",
                 "/api/v1/users/validatePassword",
                 true,
             );
@@ -7786,7 +7786,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "validateRestoreDisk",
+                "validate_restore_disk",
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreDisk",
                 true,
             );
@@ -7832,7 +7832,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "validateRestoreVm",
+                "validate_restore_vm",
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreVm",
                 true,
             );
@@ -7878,7 +7878,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "validateS3Endpoint",
+                "validate_s3_endpoint",
                 "/api/v1/amazonConnections/{amazonConnectionId}/validateS3endpoint",
                 true,
             );
@@ -7927,7 +7927,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "validateStandardAccountName",
+                "validate_standard_account_name",
                 "/api/v1/accounts/standard/validateName",
                 true,
             );
@@ -7974,7 +7974,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "validationError",
+                "validation_error",
                 "/api/v1/problems/validationError",
                 false,
             );
@@ -8015,7 +8015,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "virtualMachineById",
+                "virtual_machine_by_id",
                 "/api/v1/virtualMachines/{virtualMachineId}",
                 true,
             );
@@ -8114,7 +8114,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "virtualMachines",
+                "virtual_machines",
                 "/api/v1/virtualMachines",
                 true,
             );
@@ -8174,7 +8174,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "vmRestorePointsGetDefaultNetworkSettings",
+                "vm_restore_points_get_default_network_settings",
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/defaultNetworkSettings",
                 true,
             );

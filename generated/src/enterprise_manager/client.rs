@@ -76,7 +76,7 @@ impl Client {
             ) -> Result<models::LogonSession, Error> {
                 let mut request = ::veeam_runtime::client::Request::new(
                     ::veeam_runtime::client::POST,
-                    "logon",
+                    "log_in",
                     "/api/sessionMngr/",
                     false,
                 );
@@ -141,7 +141,7 @@ impl Client {
             async fn send(self) -> Result<(), Error> {
                 let mut request = ::veeam_runtime::client::Request::new(
                     ::veeam_runtime::client::DELETE,
-                    "logout",
+                    "log_out",
                     "/api/logonSessions/{sessionId}",
                     true,
                 );
@@ -227,7 +227,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "addJobInclude",
+                "add_job_include",
                 "/api/jobs/{jobId}/includes",
                 true,
             );
@@ -287,7 +287,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "cloneJob",
+                "clone_job",
                 "/api/jobs/{jobId}",
                 true,
             );
@@ -344,7 +344,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "connectBackupServer",
+                "connect_backup_server",
                 "/api/backupServers",
                 true,
             );
@@ -397,7 +397,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "createAccount",
+                "create_account",
                 "/api/security/accounts",
                 true,
             );
@@ -455,7 +455,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "createPassword",
+                "create_password",
                 "/api/backupServers/{backupServerId}/passwords",
                 true,
             );
@@ -510,7 +510,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
-                "deleteAccount",
+                "delete_account",
                 "/api/security/accounts/{accountId}",
                 true,
             );
@@ -554,7 +554,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
-                "deleteBackupServer",
+                "delete_backup_server",
                 "/api/backupServers/{backupServerId}",
                 true,
             );
@@ -601,7 +601,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
-                "deleteJobInclude",
+                "delete_job_include",
                 "/api/jobs/{jobId}/includes/{includeId}",
                 true,
             );
@@ -652,7 +652,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
-                "deletePassword",
+                "delete_password",
                 "/api/backupServers/{backupServerId}/passwords/{passwordId}",
                 true,
             );
@@ -698,7 +698,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::DELETE,
-                "deleteTask",
+                "delete_task",
                 "/api/tasks/{taskId}",
                 true,
             );
@@ -745,7 +745,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
-                "editBackupServer",
+                "edit_backup_server",
                 "/api/backupServers/{backupServerId}",
                 true,
             );
@@ -804,7 +804,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::PUT,
-                "editPassword",
+                "edit_password",
                 "/api/backupServers/{backupServerId}/passwords/{passwordId}",
                 true,
             );
@@ -856,7 +856,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getAccount",
+                "get_account",
                 "/api/security/accounts/{accountId}",
                 true,
             );
@@ -900,7 +900,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getAccountEntity",
+                "get_account_entity",
                 "/api/security/accounts/{accountId}",
                 true,
             );
@@ -942,7 +942,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getBackup",
+                "get_backup",
                 "/api/backups/{backupId}",
                 true,
             );
@@ -986,7 +986,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getBackupEntity",
+                "get_backup_entity",
                 "/api/backups/{backupId}",
                 true,
             );
@@ -1031,7 +1031,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getBackupServer",
+                "get_backup_server",
                 "/api/backupServers/{backupServerId}",
                 true,
             );
@@ -1075,7 +1075,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getBackupServerEntity",
+                "get_backup_server_entity",
                 "/api/backupServers/{backupServerId}",
                 true,
             );
@@ -1120,7 +1120,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getBackupSession",
+                "get_backup_session",
                 "/api/backupSessions/{sessionId}",
                 true,
             );
@@ -1164,7 +1164,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getBackupSessionEntity",
+                "get_backup_session_entity",
                 "/api/backupSessions/{sessionId}",
                 true,
             );
@@ -1209,7 +1209,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getBackupTaskSession",
+                "get_backup_task_session",
                 "/api/backupTaskSessions/{taskSessionId}",
                 true,
             );
@@ -1253,7 +1253,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getBackupTaskSessionEntity",
+                "get_backup_task_session_entity",
                 "/api/backupTaskSessions/{taskSessionId}",
                 true,
             );
@@ -1301,7 +1301,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getCredentials",
+                "get_credentials",
                 "/api/backupServers/{backupServerId}/credentials/{credentialsId}",
                 true,
             );
@@ -1342,7 +1342,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getJob",
+                "get_job",
                 "/api/jobs/{jobId}",
                 true,
             );
@@ -1383,7 +1383,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getJobEntity",
+                "get_job_entity",
                 "/api/jobs/{jobId}",
                 true,
             );
@@ -1431,7 +1431,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getJobInclude",
+                "get_job_include",
                 "/api/jobs/{jobId}/includes/{includeId}",
                 true,
             );
@@ -1477,7 +1477,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getLogonSession",
+                "get_logon_session",
                 "/api/logonSessions/{sessionId}",
                 true,
             );
@@ -1522,7 +1522,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getManagedServer",
+                "get_managed_server",
                 "/api/managedServers/{managedServerId}",
                 true,
             );
@@ -1566,7 +1566,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getManagedServerEntity",
+                "get_managed_server_entity",
                 "/api/managedServers/{managedServerId}",
                 true,
             );
@@ -1618,7 +1618,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getPassword",
+                "get_password",
                 "/api/backupServers/{backupServerId}/passwords/{passwordId}",
                 true,
             );
@@ -1664,7 +1664,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getRepository",
+                "get_repository",
                 "/api/repositories/{repositoryId}",
                 true,
             );
@@ -1708,7 +1708,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getRepositoryEntity",
+                "get_repository_entity",
                 "/api/repositories/{repositoryId}",
                 true,
             );
@@ -1753,7 +1753,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getRestorePoint",
+                "get_restore_point",
                 "/api/restorePoints/{restorePointId}",
                 true,
             );
@@ -1797,7 +1797,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getRestorePointEntity",
+                "get_restore_point_entity",
                 "/api/restorePoints/{restorePointId}",
                 true,
             );
@@ -1836,7 +1836,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getRole",
+                "get_role",
                 "/api/security/roles/{roleId}",
                 true,
             );
@@ -1880,7 +1880,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getRoleEntity",
+                "get_role_entity",
                 "/api/security/roles/{roleId}",
                 true,
             );
@@ -1925,7 +1925,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getTask",
+                "get_task",
                 "/api/tasks/{taskId}",
                 true,
             );
@@ -1969,7 +1969,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getVmRestorePoint",
+                "get_vm_restore_point",
                 "/api/vmRestorePoints/{vmRestorePointId}",
                 true,
             );
@@ -2013,7 +2013,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "getVmRestorePointEntity",
+                "get_vm_restore_point_entity",
                 "/api/vmRestorePoints/{vmRestorePointId}",
                 true,
             );
@@ -2051,7 +2051,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listAccounts",
+                "list_accounts",
                 "/api/security/accounts",
                 true,
             );
@@ -2087,7 +2087,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listBackupEntities",
+                "list_backup_entities",
                 "/api/backups",
                 true,
             );
@@ -2131,7 +2131,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listBackupRestorePoints",
+                "list_backup_restore_points",
                 "/api/backups/{backupId}/restorePoints",
                 true,
             );
@@ -2171,7 +2171,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listBackupServerEntities",
+                "list_backup_server_entities",
                 "/api/backupServers",
                 true,
             );
@@ -2210,7 +2210,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listBackupServers",
+                "list_backup_servers",
                 "/api/backupServers",
                 true,
             );
@@ -2248,7 +2248,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listBackupSessionEntities",
+                "list_backup_session_entities",
                 "/api/backupSessions",
                 true,
             );
@@ -2294,7 +2294,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listBackupSessionTaskSessions",
+                "list_backup_session_task_sessions",
                 "/api/backupSessions/{sessionId}/taskSessions",
                 true,
             );
@@ -2332,7 +2332,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listBackupSessions",
+                "list_backup_sessions",
                 "/api/backupSessions",
                 true,
             );
@@ -2372,7 +2372,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listBackupTaskSessionEntities",
+                "list_backup_task_session_entities",
                 "/api/backupTaskSessions",
                 true,
             );
@@ -2411,7 +2411,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listBackupTaskSessions",
+                "list_backup_task_sessions",
                 "/api/backupTaskSessions",
                 true,
             );
@@ -2447,7 +2447,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listBackups",
+                "list_backups",
                 "/api/backups",
                 true,
             );
@@ -2490,7 +2490,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listCredentials",
+                "list_credentials",
                 "/api/backupServers/{backupServerId}/credentials",
                 true,
             );
@@ -2539,7 +2539,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listJobBackupSessions",
+                "list_job_backup_sessions",
                 "/api/jobs/{jobId}/backupSessions",
                 true,
             );
@@ -2577,7 +2577,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listJobEntities",
+                "list_job_entities",
                 "/api/jobs",
                 true,
             );
@@ -2621,7 +2621,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listJobIncludes",
+                "list_job_includes",
                 "/api/jobs/{jobId}/includes",
                 true,
             );
@@ -2659,7 +2659,7 @@ pub mod requests {
         type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(rt::GET, "listJobs", "/api/jobs", true);
+            let mut request = rt::Request::new(rt::GET, "list_jobs", "/api/jobs", true);
             request.literal("/jobs");
             Ok((&self.client.transport, request))
         }
@@ -2692,7 +2692,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listLogonSessions",
+                "list_logon_sessions",
                 "/api/logonSessions",
                 true,
             );
@@ -2731,7 +2731,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listManagedServerEntities",
+                "list_managed_server_entities",
                 "/api/managedServers",
                 true,
             );
@@ -2768,7 +2768,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listManagedServers",
+                "list_managed_servers",
                 "/api/managedServers",
                 true,
             );
@@ -2811,7 +2811,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listPasswords",
+                "list_passwords",
                 "/api/backupServers/{backupServerId}/passwords",
                 true,
             );
@@ -2849,7 +2849,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listRepositories",
+                "list_repositories",
                 "/api/repositories",
                 true,
             );
@@ -2887,7 +2887,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listRepositoryEntities",
+                "list_repository_entities",
                 "/api/repositories",
                 true,
             );
@@ -2926,7 +2926,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listRestorePointEntities",
+                "list_restore_point_entities",
                 "/api/restorePoints",
                 true,
             );
@@ -2970,7 +2970,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listRestorePointVmRestorePoints",
+                "list_restore_point_vm_restore_points",
                 "/api/restorePoints/{restorePointId}/vmRestorePoints",
                 true,
             );
@@ -3008,7 +3008,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listRestorePoints",
+                "list_restore_points",
                 "/api/restorePoints",
                 true,
             );
@@ -3044,7 +3044,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listRoles",
+                "list_roles",
                 "/api/security/roles",
                 true,
             );
@@ -3078,7 +3078,12 @@ pub mod requests {
         type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(rt::GET, "listTasks", "/api/tasks", true);
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_tasks",
+                "/api/tasks",
+                true,
+            );
             request.literal("/tasks");
             Ok((&self.client.transport, request))
         }
@@ -3113,7 +3118,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listVmRestorePointEntities",
+                "list_vm_restore_point_entities",
                 "/api/vmRestorePoints",
                 true,
             );
@@ -3152,7 +3157,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "listVmRestorePoints",
+                "list_vm_restore_points",
                 "/api/vmRestorePoints",
                 true,
             );
@@ -3280,7 +3285,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryBackupEntities",
+                "query_backup_entities",
                 "/api/query",
                 true,
             );
@@ -3372,7 +3377,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryBackupServerEntities",
+                "query_backup_server_entities",
                 "/api/query",
                 true,
             );
@@ -3471,7 +3476,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryBackupServers",
+                "query_backup_servers",
                 "/api/query",
                 true,
             );
@@ -3563,7 +3568,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryBackupSessionEntities",
+                "query_backup_session_entities",
                 "/api/query",
                 true,
             );
@@ -3655,7 +3660,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryBackupSessions",
+                "query_backup_sessions",
                 "/api/query",
                 true,
             );
@@ -3748,7 +3753,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryBackupTaskSessionEntities",
+                "query_backup_task_session_entities",
                 "/api/query",
                 true,
             );
@@ -3840,7 +3845,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryBackupTaskSessions",
+                "query_backup_task_sessions",
                 "/api/query",
                 true,
             );
@@ -3931,7 +3936,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryBackups",
+                "query_backups",
                 "/api/query",
                 true,
             );
@@ -4020,7 +4025,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryJobEntities",
+                "query_job_entities",
                 "/api/query",
                 true,
             );
@@ -4110,7 +4115,12 @@ pub mod requests {
         type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(rt::GET, "queryJobs", "/api/query", true);
+            let mut request = rt::Request::new(
+                rt::GET,
+                "query_jobs",
+                "/api/query",
+                true,
+            );
             request.literal("/query");
             request.query("type", Some("Job"));
             request.query("filter", self.filter.as_deref());
@@ -4196,7 +4206,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryManagedServerEntities",
+                "query_managed_server_entities",
                 "/api/query",
                 true,
             );
@@ -4288,7 +4298,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryManagedServers",
+                "query_managed_servers",
                 "/api/query",
                 true,
             );
@@ -4384,7 +4394,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryPasswords",
+                "query_passwords",
                 "/api/query",
                 true,
             );
@@ -4476,7 +4486,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryRepositories",
+                "query_repositories",
                 "/api/query",
                 true,
             );
@@ -4567,7 +4577,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryRepositoryEntities",
+                "query_repository_entities",
                 "/api/query",
                 true,
             );
@@ -4659,7 +4669,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryRestorePointEntities",
+                "query_restore_point_entities",
                 "/api/query",
                 true,
             );
@@ -4751,7 +4761,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryRestorePoints",
+                "query_restore_points",
                 "/api/query",
                 true,
             );
@@ -4844,7 +4854,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryVmRestorePointEntities",
+                "query_vm_restore_point_entities",
                 "/api/query",
                 true,
             );
@@ -4936,7 +4946,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "queryVmRestorePoints",
+                "query_vm_restore_points",
                 "/api/query",
                 true,
             );
@@ -4983,7 +4993,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "retryJob",
+                "retry_job",
                 "/api/jobs/{jobId}",
                 true,
             );
@@ -5025,7 +5035,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "startJob",
+                "start_job",
                 "/api/jobs/{jobId}",
                 true,
             );
@@ -5064,7 +5074,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "stopJob",
+                "stop_job",
                 "/api/jobs/{jobId}",
                 true,
             );
@@ -5105,7 +5115,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "syncJob",
+                "sync_job",
                 "/api/jobs/{jobId}",
                 true,
             );
@@ -5154,7 +5164,7 @@ pub mod requests {
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "toggleJobSchedule",
+                "toggle_job_schedule",
                 "/api/jobs/{jobId}",
                 true,
             );
