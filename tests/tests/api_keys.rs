@@ -6,14 +6,6 @@ use veeam_runtime::client::{
     ApiInfo, ApiKeyIn, AuthInfo, ClientBuilder, Error, Format, Request, Secret, Transport, GET,
 };
 
-struct Raw(Transport);
-
-impl From<Transport> for Raw {
-    fn from(transport: Transport) -> Self {
-        Raw(transport)
-    }
-}
-
 /// The transport of an API whose key goes in `place`, at `base`.
 fn keyed_transport(place: ApiKeyIn, base: &str) -> Transport {
     let api = Box::leak(Box::new(ApiInfo {
@@ -24,8 +16,7 @@ fn keyed_transport(place: ApiKeyIn, base: &str) -> Transport {
         formats: &[Format::Json],
         auth: AuthInfo::new(None, None, Some(place), false),
     }));
-    let Raw(transport) = ClientBuilder::<Raw>::new(api, base).build().unwrap();
-    transport
+    ClientBuilder::<Transport>::new(api, base).build().unwrap()
 }
 
 /// A transport of an API whose key goes in `place`, against a server answering `status` to

@@ -253,12 +253,6 @@ async fn headers_api(
 ) -> (wiremock::MockServer, veeam_runtime::client::Transport) {
     use veeam_runtime::client::{ApiInfo, AuthInfo, ClientBuilder, Format, Transport};
 
-    struct Raw(Transport);
-    impl From<Transport> for Raw {
-        fn from(transport: Transport) -> Self {
-            Raw(transport)
-        }
-    }
     let api = Box::leak(Box::new(ApiInfo {
         name: "headers",
         base_path: "/api",
@@ -272,7 +266,7 @@ async fn headers_api(
         .respond_with(wiremock::ResponseTemplate::new(204))
         .mount(&server)
         .await;
-    let Raw(transport) = ClientBuilder::<Raw>::new(api, server.uri()).build().unwrap();
+    let transport = ClientBuilder::<Transport>::new(api, server.uri()).build().unwrap();
     (server, transport)
 }
 

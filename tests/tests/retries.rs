@@ -7,14 +7,6 @@ use std::time::Duration;
 use veeam_runtime::client::{ApiInfo, AuthInfo, ClientBuilder, Format, Method, Request, RetryConfig, Transport};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-struct Raw(Transport);
-
-impl From<Transport> for Raw {
-    fn from(transport: Transport) -> Self {
-        Raw(transport)
-    }
-}
-
 static API: ApiInfo = ApiInfo {
     name: "retried",
     base_path: "/api",
@@ -34,7 +26,7 @@ async fn busy_server(first: ResponseTemplate, failures: u64, retry: RetryConfig)
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::any()).respond_with(first).up_to_n_times(failures).mount(&server).await;
     Mock::given(wiremock::matchers::any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
-    let Raw(transport) = ClientBuilder::<Raw>::new(&API, server.uri()).retry(retry).build().unwrap();
+    let transport = ClientBuilder::<Transport>::new(&API, server.uri()).retry(retry).build().unwrap();
     (server, transport)
 }
 
@@ -97,7 +89,7 @@ async fn attempts_are_bounded_and_retries_can_be_disabled() {
 
 #[tokio::test]
 async fn a_refused_connection_is_tried_again_then_reported() {
-    let Raw(transport) = ClientBuilder::<Raw>::new(&API, "http://127.0.0.1:9").retry(quick()).build().unwrap();
+    let transport = ClientBuilder::<Transport>::new(&API, "http://127.0.0.1:9").retry(quick()).build().unwrap();
     let error = transport.send::<()>(call(Method::GET)).await.unwrap_err();
     assert!(matches!(error, veeam_runtime::client::Error::Connect(_)), "{error:?}");
 }
