@@ -156,7 +156,10 @@ impl Bundler<'_> {
                 self.notes.push(Note { pointer: pointer.to_owned(), message });
                 return None;
             }
-            let joined = file.parent().unwrap_or(Path::new("")).join(super::percent_decoded(location));
+            let joined = file
+                .parent()
+                .unwrap_or(Path::new(""))
+                .join(percent_encoding::percent_decode_str(location).decode_utf8_lossy().as_ref());
             let Some(path) = normalized(&joined) else {
                 let message = format!("reference `{reference}` climbs above the file system's root");
                 self.notes.push(Note { pointer: pointer.to_owned(), message });

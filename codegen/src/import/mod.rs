@@ -254,27 +254,6 @@ fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
-/// `%20` and the like decoded (a reference's file part, a query written in a path key).
-fn percent_decoded(text: &str) -> String {
-    let raw = text.as_bytes();
-    let mut bytes = Vec::with_capacity(raw.len());
-    let mut index = 0;
-    while index < raw.len() {
-        let hex = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
-        match (raw[index], hex(raw.get(index + 1)), hex(raw.get(index + 2))) {
-            (b'%', Some(high), Some(low)) => {
-                bytes.push((high * 16 + low) as u8);
-                index += 3;
-            }
-            (byte, ..) => {
-                bytes.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
 /// A JSON pointer segment, unescaped.
 fn unescape(segment: &str) -> String {
     segment.replace("~1", "/").replace("~0", "~")

@@ -732,16 +732,9 @@ fn derived_id(method: &str, path: &str) -> String {
     id
 }
 
-/// The pairs of a query string written in a path key (`beta=true&x`), percent-decoded.
+/// The pairs of a query string written in a path key (`beta=true&x`), decoded.
 fn fixed_query(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (super::percent_decoded(&name.replace('+', " ")), super::percent_decoded(&value.replace('+', " ")))
-        })
-        .collect()
+    form_urlencoded::parse(query.as_bytes()).map(|(name, value)| (name.into_owned(), value.into_owned())).collect()
 }
 
 #[cfg(test)]
