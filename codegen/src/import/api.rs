@@ -266,6 +266,8 @@ impl Importer<'_> {
         let mut auth = ast::Auth { bearer: None, session: None, basic: None, api_key: None };
         // Scheme name -> the spec language's scheme it maps to.
         let mut kinds: HashMap<String, &'static str> = HashMap::new();
+        // The API key the client sends: where, and its name.
+        let mut first_key: Option<(String, String)> = None;
         for name in names {
             let pointer = format!("/components/securitySchemes/{}", escape(&name));
             let Some((scheme, pointer)) = self.deref(&pointer) else { continue };
@@ -300,37 +302,30 @@ impl Importer<'_> {
                 }
                 ("apiKey", _) => {
                     let name = scheme.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
-                    let place = scheme.get("in").and_then(Json::as_str).unwrap_or_default();
-                    let key = match place {
-                        "header" => Some(ast::ApiKeyAuth { header: Some(name.clone()), query: None, cookie: None }),
-                        "query" => Some(ast::ApiKeyAuth { header: None, query: Some(name.clone()), cookie: None }),
-                        "cookie" => Some(ast::ApiKeyAuth { header: None, query: None, cookie: Some(name.clone()) }),
-                        _ => None,
+                    let place = scheme.get("in").and_then(Json::as_str).unwrap_or_default().to_owned();
+                    // Header names are case-insensitive; query and cookie names are not.
+                    let same = |(first_place, first_name): &(String, String)| {
+                        *first_place == place
+                            && (*first_name == name || (place == "header" && first_name.eq_ignore_ascii_case(&name)))
                     };
-                    let same = |first: &ast::ApiKeyAuth, key: &ast::ApiKeyAuth| {
-                        let header = |k: &ast::ApiKeyAuth| k.header.as_deref().map(str::to_ascii_lowercase);
-                        header(first) == header(key) && first.query == key.query && first.cookie == key.cookie
-                    };
-                    match (key, &auth.api_key) {
-                        (None, _) => {
-                            self.note(
-                                &pointer,
-                                format!("an API key `in: {place}` is not mapped (header, query or cookie)"),
-                            );
+                    match &first_key {
+                        _ if !matches!(place.as_str(), "header" | "query" | "cookie") => {
+                            let message = format!("an API key `in: {place}` is not mapped (header, query or cookie)");
+                            self.note(&pointer, message);
                             None
                         }
-                        (Some(key), None) => {
-                            auth.api_key = Some(key);
+                        None => {
+                            let at = |wanted: &str| (place == wanted).then(|| name.clone());
+                            auth.api_key = Some(ast::ApiKeyAuth {
+                                header: at("header"),
+                                query: at("query"),
+                                cookie: at("cookie"),
+                            });
+                            first_key = Some((place, name));
                             Some("api_key")
                         }
-                        (Some(key), Some(first)) if same(first, &key) => Some("api_key"),
-                        (Some(_), Some(first)) => {
-                            let first = [&first.header, &first.query, &first.cookie]
-                                .into_iter()
-                                .flatten()
-                                .next()
-                                .cloned()
-                                .unwrap_or_default();
+                        Some(first) if same(first) => Some("api_key"),
+                        Some((_, first)) => {
                             let message = format!(
                                 "a second API key (`{name}` in the {place}) is not mapped; the client sends one key, `{first}`"
                             );

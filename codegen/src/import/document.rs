@@ -54,10 +54,14 @@ impl<'de> DeserializeSeed<'de> for Tree<'_> {
 
 impl Tree<'_> {
     fn float(self, written: String, value: f64) -> Json {
-        let pointer: String = self.state.path.iter().map(|segment| format!("/{}", super::escape(segment))).collect();
-        let message = format!("`{written}` does not fit 64 bits; read as the float {value:e}");
-        self.state.approximated.push((pointer, message));
+        self.approximated(format!("`{written}` does not fit 64 bits; read as the float {value:e}"));
         Number::from_f64(value).map_or(Json::Null, Json::Number)
+    }
+
+    /// Notes that the value being read has no exact JSON form, at its pointer.
+    fn approximated(self, message: String) {
+        let pointer: String = self.state.path.iter().map(|segment| format!("/{}", super::escape(segment))).collect();
+        self.state.approximated.push((pointer, message));
     }
 }
 
@@ -99,9 +103,7 @@ impl<'de> Visitor<'de> for Tree<'_> {
             Some(number) => Json::Number(number),
             // YAML's `.inf` and `.nan` have no JSON form.
             None => {
-                let pointer: String =
-                    self.state.path.iter().map(|segment| format!("/{}", super::escape(segment))).collect();
-                self.state.approximated.push((pointer, format!("`{value}` has no JSON form; read as null")));
+                self.approximated(format!("`{value}` has no JSON form; read as null"));
                 Json::Null
             }
         })

@@ -603,11 +603,7 @@ impl Importer<'_> {
             field.required |= required.contains(&wire_name(key, field));
         }
         let Some(properties) = object.get("properties").and_then(Json::as_object) else { return };
-        let mut taken: HashSet<String> = members
-            .fields
-            .keys()
-            .filter_map(|key| crate::resolve::value_name(key).ok().map(|n| n.as_str().to_owned()))
-            .collect();
+        let mut taken = rust_names(&members.fields);
         for (wire, property) in properties {
             let field_pointer = format!("{pointer}/properties/{}", escape(wire));
             let is_required = required.contains(&wire.as_str());
@@ -819,10 +815,7 @@ impl Importer<'_> {
                     .map(|(key, field)| (key.clone(), field.clone()))
                     .collect();
                 derived.xml_name = derived.xml_name.or_else(|| Some(target.clone()));
-                let mut taken: HashSet<String> = own
-                    .keys()
-                    .filter_map(|key| crate::resolve::value_name(key).ok().map(|n| n.as_str().to_owned()))
-                    .collect();
+                let mut taken = rust_names(&own);
                 let mut fields = own;
                 let name = self.fresh_name(&format!("{union}{target}"));
                 for (key, mut field) in missing {
@@ -1014,6 +1007,11 @@ fn innermost_span(expr: &str) -> (usize, usize) {
         }
     }
     (start, end)
+}
+
+/// The Rust names the keys of `fields` make (what [`field_key`] must not give again).
+fn rust_names(fields: &IndexMap<String, ast::Field>) -> HashSet<String> {
+    fields.keys().filter_map(|key| crate::resolve::value_name(key).ok().map(|n| n.as_str().to_owned())).collect()
 }
 
 /// The spec key of a member: the wire name when it makes a Rust name no other member has,

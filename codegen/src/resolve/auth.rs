@@ -89,27 +89,22 @@ impl Resolver<'_> {
             return None;
         };
         let path = format!("api.auth.api_key.{place}");
+        let name = (*name).clone();
         match *place {
             "header" => {
-                self.header_name(file, &path, name);
-                Some(ir::ApiKey::Header((*name).clone()))
+                self.header_name(file, &path, &name);
+                Some(ir::ApiKey::Header(name))
             }
-            _ => {
+            place => {
                 // A cookie name is an HTTP token; a query name is encoded, so any visible text.
-                let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-                let valid = !name.is_empty()
-                    && match *place {
-                        "cookie" => name.bytes().all(token),
-                        _ => name.bytes().all(|b| b.is_ascii_graphic()),
-                    };
+                let valid = match place {
+                    "cookie" => super::is_token(&name),
+                    _ => !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic()),
+                };
                 if !valid {
                     self.error(file, &path, format!("`{}` is not a valid {place} name", name.escape_debug()));
                 }
-                Some(if *place == "cookie" {
-                    ir::ApiKey::Cookie((*name).clone())
-                } else {
-                    ir::ApiKey::Query((*name).clone())
-                })
+                Some(if place == "cookie" { ir::ApiKey::Cookie(name) } else { ir::ApiKey::Query(name) })
             }
         }
     }

@@ -223,11 +223,15 @@ impl<'a> Resolver<'a> {
     }
 
     fn header_name(&mut self, file: usize, path: &str, name: &str) {
-        let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-        if name.is_empty() || !name.bytes().all(token) {
+        if !is_token(name) {
             self.error(file, path, format!("`{}` is not a valid HTTP header name", name.escape_debug()));
         }
     }
+}
+
+/// An HTTP token (RFC 9110 section 5.6.2): what a header or cookie name is made of.
+fn is_token(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// Description text: trimmed, `None` when empty.

@@ -699,11 +699,7 @@ impl Transport {
             headers.append(name, value);
         }
         if let Some((username, password)) = &request.basic {
-            if let Credential::Header(name, value) =
-                sensitive(operation, AUTHORIZATION, basic_header(username, password).as_bytes())?
-            {
-                headers.append(name, value);
-            }
+            headers.append(AUTHORIZATION, sensitive_value(operation, basic_header(username, password).as_bytes())?);
         }
         // An operation's own header replaces the client's header of that name (an API-wide
         // `x-api-version` that one operation sends differently); repeated ones are all sent.
@@ -834,11 +830,16 @@ impl Transport {
     }
 }
 
-/// A credential header value, marked sensitive (never shown by `Debug`).
+/// A credential header, its value marked sensitive (never shown by `Debug`).
 fn sensitive<E>(operation: &'static str, name: HeaderName, value: &[u8]) -> Result<Credential, Error<E>> {
+    Ok(Credential::Header(name, sensitive_value(operation, value)?))
+}
+
+/// A credential header value, marked sensitive.
+fn sensitive_value<E>(operation: &'static str, value: &[u8]) -> Result<HeaderValue, Error<E>> {
     let mut value = HeaderValue::from_bytes(value).map_err(|_| unusable_credential(operation))?;
     value.set_sensitive(true);
-    Ok(Credential::Header(name, value))
+    Ok(value)
 }
 
 /// The `Authorization` header of bearer tokens.
