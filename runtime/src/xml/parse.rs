@@ -64,6 +64,11 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
+/// `text` without the whitespace it starts with (XML's `S`).
+fn skip_space(text: &str) -> &str {
+    text.trim_start_matches([' ', '\t', '\n', '\r'])
+}
+
 fn is_blank(text: &str) -> bool {
     text.bytes().all(is_space)
 }
@@ -99,9 +104,6 @@ fn is_name_only_char(c: char) -> bool {
 /// What follows the name in `<!DOCTYPE name …>` (XML 1.0 productions 28 and 75): an optional
 /// external ID, then an optional internal subset (not read: it is skipped), then `>`.
 fn is_doctype_tail(tail: &str) -> bool {
-    fn skip(text: &str) -> &str {
-        text.trim_start_matches([' ', '\t', '\n', '\r'])
-    }
     /// `"…"` or `'…'`: the text inside and what follows.
     fn quoted(text: &str) -> Option<(&str, &str)> {
         let quote = text.chars().next().filter(|q| *q == '"' || *q == '\'')?;
@@ -111,7 +113,7 @@ fn is_doctype_tail(tail: &str) -> bool {
     }
     let is_pubid = |b: u8| b.is_ascii_alphanumeric() || b" \r\n-'()+,./:=?;!*#@$_%".contains(&b);
     let Some(body) = tail.strip_suffix('>') else { return false };
-    let mut rest = skip(body);
+    let mut rest = skip_space(body);
     let spaced = rest.len() < body.len();
     for (keyword, literals) in [("SYSTEM", 1), ("PUBLIC", 2)] {
         let Some(mut after) = rest.strip_prefix(keyword) else { continue };
@@ -119,7 +121,7 @@ fn is_doctype_tail(tail: &str) -> bool {
             return false;
         }
         for index in 0..literals {
-            let literal_start = skip(after);
+            let literal_start = skip_space(after);
             if literal_start.len() == after.len() {
                 return false;
             }
@@ -129,12 +131,12 @@ fn is_doctype_tail(tail: &str) -> bool {
             }
             after = remaining;
         }
-        rest = skip(after);
+        rest = skip_space(after);
         break;
     }
     if let Some(subset) = rest.strip_prefix('[') {
         let Some(close) = subset.rfind(']') else { return false };
-        rest = skip(&subset[close + 1..]);
+        rest = skip_space(&subset[close + 1..]);
     }
     rest.is_empty()
 }
@@ -379,7 +381,7 @@ impl<'a> Builder<'a> {
         }
         // `<!DOCTYPE` (upper case, unlike HTML's), whitespace, the document element's name.
         let rest = raw.strip_prefix("<!DOCTYPE").unwrap_or_default();
-        let after = rest.trim_start_matches(|c: char| c.is_ascii() && is_space(c as u8));
+        let after = skip_space(rest);
         let name_end = after.bytes().position(|b| CLASSES[usize::from(b)] == NOT_NAME).unwrap_or(after.len());
         if !raw.starts_with("<!DOCTYPE") || rest.len() == after.len() || !is_name(&after[..name_end]) {
             return Err(self.malformed(at, "expected `<!DOCTYPE`, whitespace and the document element's name"));
@@ -700,7 +702,7 @@ fn is_xml_declaration(raw: &str) -> bool {
     let mut expected = ["version", "encoding", "standalone"].into_iter();
     let mut seen_version = false;
     loop {
-        let trimmed = rest.trim_start_matches(|c: char| c.is_ascii() && is_space(c as u8));
+        let trimmed = skip_space(rest);
         if trimmed.is_empty() {
             return seen_version;
         }
@@ -713,9 +715,9 @@ fn is_xml_declaration(raw: &str) -> bool {
         if !expected.by_ref().any(|known| known == name) {
             return false;
         }
-        let after = trimmed[name_end..].trim_start_matches(|c: char| c.is_ascii() && is_space(c as u8));
+        let after = skip_space(&trimmed[name_end..]);
         let Some(after) = after.strip_prefix('=') else { return false };
-        let after = after.trim_start_matches(|c: char| c.is_ascii() && is_space(c as u8));
+        let after = skip_space(after);
         let Some(quote) = after.chars().next().filter(|q| *q == '"' || *q == '\'') else { return false };
         let Some(end) = after[1..].find(quote) else { return false };
         let value = &after[1..1 + end];
