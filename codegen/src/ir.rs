@@ -285,42 +285,61 @@ pub struct FixedHeader {
 }
 
 /// How callers authenticate: the schemes the API offers. A session stands alone; the others
-/// may be offered together (a call uses the first its operation accepts that the client holds
-/// credentials for, in [`Scheme`] order).
+/// may be offered together (a call uses the first requirement its operation lists, or the API
+/// offers, that the client holds credentials for).
 #[derive(Debug, Default, Serialize)]
 pub struct Auth {
     pub bearer: Option<Bearer>,
     pub session: Option<Session>,
-    /// Where an API key goes.
-    pub api_key: Option<ApiKey>,
+    /// The API keys, in the spec's order.
+    pub api_keys: Vec<ApiKey>,
     pub basic: bool,
+}
+
+/// An API key: its name in the spec (`snake_case`; the client's setter is `set_<name>`), and
+/// where it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiKey {
+    pub name: String,
+    pub place: ApiKeyPlace,
 }
 
 /// Where an API key is sent, and under which name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub enum ApiKey {
+pub enum ApiKeyPlace {
     Header(String),
     Query(String),
     Cookie(String),
 }
 
-impl ApiKey {
+impl ApiKeyPlace {
     /// The name of the header, query parameter or cookie.
     pub fn name(&self) -> &str {
         match self {
-            ApiKey::Header(name) | ApiKey::Query(name) | ApiKey::Cookie(name) => name,
+            ApiKeyPlace::Header(name) | ApiKeyPlace::Query(name) | ApiKeyPlace::Cookie(name) => name,
         }
     }
 }
 
 impl Auth {
-    pub fn offers(&self, scheme: Scheme) -> bool {
+    pub fn offers(&self, scheme: &Scheme) -> bool {
         match scheme {
             Scheme::Bearer => self.bearer.is_some(),
             Scheme::Session => self.session.is_some(),
-            Scheme::ApiKey => self.api_key.is_some(),
+            Scheme::ApiKey(name) => self.api_keys.iter().any(|key| key.name == *name),
             Scheme::Basic => self.basic,
         }
+    }
+
+    /// Every scheme the API offers, each on its own, in the order a call tries them: bearer,
+    /// session, the API keys in the spec's order, Basic.
+    pub fn offered(&self) -> Vec<Scheme> {
+        let mut offered = Vec::new();
+        offered.extend(self.bearer.as_ref().map(|_| Scheme::Bearer));
+        offered.extend(self.session.as_ref().map(|_| Scheme::Session));
+        offered.extend(self.api_keys.iter().map(|key| Scheme::ApiKey(key.name.clone())));
+        offered.extend(self.basic.then_some(Scheme::Basic));
+        offered
     }
 }
 
@@ -346,22 +365,25 @@ pub struct Session {
     pub logout: Option<SessionLogout>,
 }
 
-/// An authentication scheme, in the order a call tries them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// An authentication scheme: the API keys by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Scheme {
     Bearer,
     Session,
-    ApiKey,
+    ApiKey(String),
     Basic,
 }
 
 impl Scheme {
-    pub const ALL: [(&'static str, Scheme); 4] = [
-        ("bearer", Scheme::Bearer),
-        ("session", Scheme::Session),
-        ("api_key", Scheme::ApiKey),
-        ("basic", Scheme::Basic),
-    ];
+    /// The spec language's name of the scheme (a key's own name).
+    pub fn name(&self) -> &str {
+        match self {
+            Scheme::Bearer => "bearer",
+            Scheme::Session => "session",
+            Scheme::ApiKey(name) => name,
+            Scheme::Basic => "basic",
+        }
+    }
 }
 
 /// The operation that ends a session, and its one path parameter, which receives the session id.
@@ -593,8 +615,9 @@ pub struct Operation {
     pub path: String,
     pub segments: Vec<PathSegment>,
     pub authenticated: bool,
-    /// The schemes the operation accepts, when not all the API's (sorted).
-    pub schemes: Vec<Scheme>,
+    /// The ways the operation accepts to be authenticated, when not all the API's: each a
+    /// scheme, or several sent together, in the order a call tries them.
+    pub schemes: Vec<Vec<Scheme>>,
     pub parameters: Vec<Parameter>,
     pub request: Option<RequestBody>,
     /// Success responses, sorted by status.

@@ -259,7 +259,7 @@ async fn headers_api(
         default_port: None,
         headers,
         formats: &[Format::Json],
-        auth: AuthInfo::new(None, None, None, false),
+        auth: AuthInfo::new(None, None, &[], false),
     }));
     let server = wiremock::MockServer::start().await;
     wiremock::Mock::given(wiremock::matchers::method("GET"))

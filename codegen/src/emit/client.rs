@@ -123,17 +123,19 @@ fn auth_methods(context: &Context) -> TokenStream {
             }
         }
     });
-    let api_key = auth.api_key.as_ref().map(|place| {
-        let doc = match place {
-            ir::ApiKey::Header(name) => format!("Sends this key in the `{name}` header with every later call."),
-            ir::ApiKey::Query(name) => format!("Sends this key as the `{name}` query parameter of every later call."),
-            ir::ApiKey::Cookie(name) => format!("Sends this key as the `{name}` cookie with every later call."),
+    let api_keys = auth.api_keys.iter().map(|key| {
+        let doc = match &key.place {
+            ir::ApiKeyPlace::Header(name) => format!("Sends this key in the `{name}` header"),
+            ir::ApiKeyPlace::Query(name) => format!("Sends this key as the `{name}` query parameter"),
+            ir::ApiKeyPlace::Cookie(name) => format!("Sends this key as the `{name}` cookie"),
         };
-        let doc = docs::outer(Some(&doc));
+        let doc = docs::outer(Some(&format!("{doc} with every later call that accepts it.")));
+        let setter = quote::format_ident!("set_{}", key.name);
+        let name = &key.name;
         quote! {
             #doc
-            pub fn set_api_key(&self, key: impl Into<String>) {
-                self.transport.set_api_key(#runtime::client::Secret::new(key));
+            pub fn #setter(&self, key: impl Into<String>) {
+                self.transport.set_api_key(#name, #runtime::client::Secret::new(key));
             }
         }
     });
@@ -329,7 +331,7 @@ fn auth_methods(context: &Context) -> TokenStream {
     quote! {
         #bearer
         #session
-        #api_key
+        #(#api_keys)*
         #basic
     }
 }
@@ -369,17 +371,17 @@ pub fn emit(context: &Context) -> TokenStream {
             None => quote!(#none),
         };
         let session = super::some_or_none(api.auth.session.as_ref().map(|s| s.header.as_str()));
-        let api_key = super::some_or_none(api.auth.api_key.as_ref().map(|place| {
-            let name = place.name();
-            let variant = match place {
-                ir::ApiKey::Header(_) => quote!(Header),
-                ir::ApiKey::Query(_) => quote!(Query),
-                ir::ApiKey::Cookie(_) => quote!(Cookie),
+        let api_keys = api.auth.api_keys.iter().map(|key| {
+            let (name, place) = (&key.name, key.place.name());
+            let variant = match key.place {
+                ir::ApiKeyPlace::Header(_) => quote!(Header),
+                ir::ApiKeyPlace::Query(_) => quote!(Query),
+                ir::ApiKeyPlace::Cookie(_) => quote!(Cookie),
             };
-            quote!(#runtime::client::ApiKeyIn::#variant(#name))
-        }));
+            quote!(#runtime::client::ApiKeyInfo::new(#name, #runtime::client::ApiKeyIn::#variant(#place)))
+        });
         let basic = api.auth.basic;
-        quote!(#runtime::client::AuthInfo::new(#bearer, #session, #api_key, #basic))
+        quote!(#runtime::client::AuthInfo::new(#bearer, #session, &[#(#api_keys),*], #basic))
     };
     let error_impl = error_bodies(context);
 

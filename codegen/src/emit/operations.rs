@@ -262,13 +262,16 @@ pub(super) fn request_statements(
     let needed = operation.errors.iter().any(|e| e.body.is_some_and(|index| index > 0));
     let error_table = needed.then(|| quote!(request.error_bodies(&[#(#typed_errors),*]);));
     let schemes = (authenticated && !operation.schemes.is_empty()).then(|| {
-        let schemes = operation.schemes.iter().map(|scheme| match scheme {
-            ir::Scheme::Bearer => quote!(#client::Scheme::Bearer),
-            ir::Scheme::Session => quote!(#client::Scheme::Session),
-            ir::Scheme::ApiKey => quote!(#client::Scheme::ApiKey),
-            ir::Scheme::Basic => quote!(#client::Scheme::Basic),
+        let requirements = operation.schemes.iter().map(|requirement| {
+            let schemes = requirement.iter().map(|scheme| match scheme {
+                ir::Scheme::Bearer => quote!(#client::Scheme::Bearer),
+                ir::Scheme::Session => quote!(#client::Scheme::Session),
+                ir::Scheme::ApiKey(name) => quote!(#client::Scheme::ApiKey(#name)),
+                ir::Scheme::Basic => quote!(#client::Scheme::Basic),
+            });
+            quote!(&[#(#schemes),*])
         });
-        quote!(request.schemes(&[#(#schemes),*]);)
+        quote!(request.schemes(&[#(#requirements),*]);)
     });
     let accept = accept(context, operation).map(|media_types| match media_choice(operation) {
         // The caller may ask for one of the media types instead of all of them.

@@ -183,6 +183,19 @@ fn operation_test(
             _ => {}
         }
     }
+    // The client holds every credential, so a call sends the first way its operation accepts:
+    // its API keys in the query go on the wire too.
+    if operation.authenticated {
+        let offered = api.auth.offered();
+        let first = operation.schemes.first().map_or(offered.get(..1).unwrap_or_default(), Vec::as_slice);
+        for scheme in first {
+            let key =
+                api.auth.api_keys.iter().find(|key| matches!(scheme, ir::Scheme::ApiKey(name) if *name == key.name));
+            if let Some(ir::ApiKeyPlace::Query(name)) = key.map(|key| &key.place) {
+                query.push(format!("{}=sample-key", form_encoded(name)));
+            }
+        }
+    }
     let mut path = api.base_path.trim_end_matches('/').to_owned();
     for segment in &operation.segments {
         match segment {
@@ -332,9 +345,12 @@ fn serve_function(api: &ir::Api, lib: &Ident) -> TokenStream {
 fn credentials(auth: &ir::Auth) -> TokenStream {
     let bearer = auth.bearer.as_ref().map(|_| quote!(client.set_tokens("sample-token", None, None).await;));
     let session = auth.session.as_ref().map(|_| quote!(client.set_session_id("sample-session");));
-    let api_key = auth.api_key.as_ref().map(|_| quote!(client.set_api_key("sample-key");));
+    let api_keys = auth.api_keys.iter().map(|key| {
+        let setter = quote::format_ident!("set_{}", key.name);
+        quote!(client.#setter("sample-key");)
+    });
     let basic = auth.basic.then(|| quote!(client.set_credentials("sample-user", "sample-password");));
-    quote!(#bearer #session #api_key #basic)
+    quote!(#bearer #session #(#api_keys)* #basic)
 }
 
 /// A sample argument for a parameter of type `ty`; `n` makes values differ between parameters.

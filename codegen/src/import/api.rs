@@ -258,16 +258,15 @@ impl Importer<'_> {
         prefix
     }
 
-    /// The API's schemes (one of each kind: bearer tokens, an API key header, HTTP Basic), and
-    /// for each operation the ones it accepts.
+    /// The API's schemes (bearer tokens, API keys, HTTP Basic), and for each operation the ones it
+    /// accepts. One API key is `api_key`; several are `api_keys`, named after their schemes.
     fn auth(&mut self) -> Option<ast::Auth> {
         let schemes = self.get("/components/securitySchemes").and_then(Json::as_object)?;
         let names: Vec<String> = schemes.keys().cloned().collect();
-        let mut auth = ast::Auth { bearer: None, session: None, basic: None, api_key: None };
-        // Scheme name -> the spec language's scheme it maps to.
-        let mut kinds: HashMap<String, &'static str> = HashMap::new();
-        // The API key the client sends: where, and its name.
-        let mut first_key: Option<(String, String)> = None;
+        let mut auth = ast::Auth { bearer: None, session: None, basic: None, api_key: None, api_keys: IndexMap::new() };
+        // Scheme name -> the spec language's scheme it maps to (`bearer`, `basic`, a key's name).
+        let mut kinds: HashMap<String, String> = HashMap::new();
+        let mut keys: Vec<(String, ast::ApiKeyAuth)> = Vec::new();
         for name in names {
             let pointer = format!("/components/securitySchemes/{}", escape(&name));
             let Some((scheme, pointer)) = self.deref(&pointer) else { continue };
@@ -294,44 +293,25 @@ impl Importer<'_> {
                                 Some(ast::BearerAuth { token_operation, logout_operation: None, client_credentials });
                         }
                     }
-                    Some("bearer")
+                    Some("bearer".to_owned())
                 }
                 ("http", "basic") => {
                     auth.basic = Some(ast::BasicAuth {});
-                    Some("basic")
+                    Some("basic".to_owned())
                 }
                 ("apiKey", _) => {
-                    let name = scheme.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
-                    let place = scheme.get("in").and_then(Json::as_str).unwrap_or_default().to_owned();
-                    // Header names are case-insensitive; query and cookie names are not.
-                    let same = |(first_place, first_name): &(String, String)| {
-                        *first_place == place
-                            && (*first_name == name || (place == "header" && first_name.eq_ignore_ascii_case(&name)))
-                    };
-                    match &first_key {
-                        _ if !matches!(place.as_str(), "header" | "query" | "cookie") => {
-                            let message = format!("an API key `in: {place}` is not mapped (header, query or cookie)");
-                            self.note(&pointer, message);
-                            None
-                        }
-                        None => {
-                            let at = |wanted: &str| (place == wanted).then(|| name.clone());
-                            auth.api_key = Some(ast::ApiKeyAuth {
-                                header: at("header"),
-                                query: at("query"),
-                                cookie: at("cookie"),
-                            });
-                            first_key = Some((place, name));
-                            Some("api_key")
-                        }
-                        Some(first) if same(first) => Some("api_key"),
-                        Some((_, first)) => {
-                            let message = format!(
-                                "a second API key (`{name}` in the {place}) is not mapped; the client sends one key, `{first}`"
-                            );
-                            self.note(&pointer, message);
-                            None
-                        }
+                    let sent_as = scheme.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
+                    let place = scheme.get("in").and_then(Json::as_str).unwrap_or_default();
+                    if !matches!(place, "header" | "query" | "cookie") {
+                        let message = format!("an API key `in: {place}` is not mapped (header, query or cookie)");
+                        self.note(&pointer, message);
+                        None
+                    } else {
+                        let at = |wanted: &str| (place == wanted).then(|| sent_as.clone());
+                        let key = ast::ApiKeyAuth { header: at("header"), query: at("query"), cookie: at("cookie") };
+                        let key_name = key_name(&keys, &name_of_scheme(&name));
+                        keys.push((key_name.clone(), key));
+                        Some(key_name)
                     }
                 }
                 _ => {
@@ -343,34 +323,60 @@ impl Importer<'_> {
                 kinds.insert(name, mapped);
             }
         }
-        if auth.bearer.is_none() && auth.basic.is_none() && auth.api_key.is_none() {
+        // One key keeps the short form (`set_api_key`); several are told apart by name.
+        if let [(key_name, key)] = keys.as_slice() {
+            auth.api_key = Some(key.clone());
+            kinds.values_mut().filter(|kind| *kind == key_name).for_each(|kind| *kind = "api_key".to_owned());
+        } else {
+            auth.api_keys = keys.into_iter().collect();
+        }
+        if auth.bearer.is_none() && auth.basic.is_none() && auth.api_key.is_none() && auth.api_keys.is_empty() {
             return None;
         }
-        let offered: BTreeSet<&str> = kinds.values().copied().collect();
+        let mut offered: Vec<String> = kinds.values().cloned().collect();
+        offered.sort();
+        offered.dedup();
         for (id, pointer, requirements) in std::mem::take(&mut self.security) {
-            let mut accepted = BTreeSet::new();
+            let mut accepted: Vec<ast::SchemeRequirement> = Vec::new();
             for (index, requirement) in requirements.iter().enumerate() {
-                let mapped: Vec<&str> = requirement.iter().filter_map(|name| kinds.get(name).copied()).collect();
-                if requirement.len() > 1 {
-                    let message = format!(
-                        "schemes needed together ({}) are not mapped; the first is sent",
-                        requirement.join(", ")
-                    );
-                    self.note(&format!("{pointer}/{index}"), message);
+                let unmapped: Vec<&str> =
+                    requirement.iter().filter(|name| !kinds.contains_key(*name)).map(String::as_str).collect();
+                if !unmapped.is_empty() {
+                    if requirement.len() > 1 {
+                        let message = format!(
+                            "needs `{}`, which is not mapped: this way of authenticating is left out",
+                            unmapped.join("`, `")
+                        );
+                        self.note(&format!("{pointer}/{index}"), message);
+                    }
+                    continue;
                 }
-                accepted.extend(mapped.first());
+                let mut names: Vec<String> = requirement.iter().map(|name| kinds[name].clone()).collect();
+                names.dedup();
+                let requirement = match <[String; 1]>::try_from(names) {
+                    Ok([one]) => ast::SchemeRequirement::One(one),
+                    Err(names) => ast::SchemeRequirement::Together(names),
+                };
+                if !accepted.contains(&requirement) {
+                    accepted.push(requirement);
+                }
             }
             let Some(operation) = self.operations.get_mut(&id) else { continue };
             if accepted.is_empty() {
                 // Only schemes that are not mapped: the call is sent with whatever the client holds.
                 continue;
             }
-            if accepted != offered {
-                operation.schemes = ["bearer", "api_key", "basic"]
-                    .iter()
-                    .filter(|kind| accepted.contains(*kind))
-                    .map(|kind| (*kind).to_owned())
-                    .collect();
+            let alone: BTreeSet<&str> = accepted
+                .iter()
+                .filter_map(|requirement| match requirement {
+                    ast::SchemeRequirement::One(name) => Some(name.as_str()),
+                    ast::SchemeRequirement::Together(_) => None,
+                })
+                .collect();
+            let everything =
+                accepted.len() == alone.len() && alone.iter().copied().eq(offered.iter().map(String::as_str));
+            if !everything {
+                operation.schemes = accepted;
             }
         }
         Some(auth)
@@ -427,6 +433,34 @@ fn split_url(url: &str) -> (String, Option<u16>) {
     };
     let port = authority.rsplit_once(':').and_then(|(_, port)| port.parse().ok());
     (path.trim_end_matches('/').to_owned(), port)
+}
+
+/// A security scheme's name as a key name: `appTokenHeader` -> `app_token_header`.
+fn name_of_scheme(scheme: &str) -> String {
+    let snake: String = heck::ToSnakeCase::to_snake_case(scheme)
+        .chars()
+        .map(|c| if c.is_ascii_lowercase() || c.is_ascii_digit() { c } else { '_' })
+        .collect();
+    let words: Vec<&str> = snake.split('_').filter(|word| !word.is_empty()).collect();
+    match words.first() {
+        Some(first) if first.starts_with(|c: char| c.is_ascii_lowercase()) => words.join("_"),
+        Some(_) => format!("key_{}", words.join("_")),
+        None => "key".to_owned(),
+    }
+}
+
+/// A key name not taken yet, nor another scheme's or a client setter's: `name`, else
+/// `name_key`, `name_key_2`, ...
+fn key_name(keys: &[(String, ast::ApiKeyAuth)], name: &str) -> String {
+    let free = |candidate: &str| {
+        !keys.iter().any(|(taken, _)| taken == candidate)
+            && !matches!(candidate, "bearer" | "session" | "basic" | "tokens" | "session_id" | "credentials")
+    };
+    if free(name) {
+        return name.to_owned();
+    }
+    let name = format!("{name}_key");
+    (1..).map(|n| if n == 1 { name.clone() } else { format!("{name}_{n}") }).find(|c| free(c)).unwrap_or(name)
 }
 
 #[cfg(test)]

@@ -155,14 +155,37 @@ pub struct Auth {
     /// HTTP Basic credentials on every call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basic: Option<BasicAuth>,
-    /// A key on every call: in a header, a query parameter or a cookie.
+    /// A key on every call: in a header, a query parameter or a cookie. The same as one key
+    /// named `api_key` in `api_keys`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<ApiKeyAuth>,
+    /// Several keys, by name (`snake_case`): each is set on its own and an operation names
+    /// those it accepts.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub api_keys: IndexMap<String, ApiKeyAuth>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BasicAuth {}
+
+/// One way an operation accepts to be authenticated: a scheme, or schemes sent together.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum SchemeRequirement {
+    One(String),
+    Together(Vec<String>),
+}
+
+impl SchemeRequirement {
+    /// The schemes this requirement names.
+    pub fn names(&self) -> &[String] {
+        match self {
+            SchemeRequirement::One(name) => std::slice::from_ref(name),
+            SchemeRequirement::Together(names) => names,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -402,10 +425,10 @@ pub struct Operation {
     /// `false` for calls made before authenticating (token grant, logon).
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub authenticated: bool,
-    /// The authentication schemes the operation accepts (`bearer`, `api_key`, ...); all the
-    /// API's when absent.
+    /// The authentication schemes the operation accepts (`bearer`, `api_key`, a key's name,
+    /// or a list of those needed together); all the API's when absent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub schemes: Vec<String>,
+    pub schemes: Vec<SchemeRequirement>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub parameters: IndexMap<String, Parameter>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

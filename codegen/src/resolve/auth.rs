@@ -12,7 +12,7 @@ use crate::load::ast;
 pub(super) struct AuthPlan {
     pub bearer: Option<BearerPlan>,
     pub session: Option<SessionPlan>,
-    pub api_key: Option<ir::ApiKey>,
+    pub api_keys: Vec<ir::ApiKey>,
     pub basic: bool,
 }
 
@@ -33,11 +33,15 @@ pub(super) struct SessionPlan {
 impl Resolver<'_> {
     pub(super) fn auth(&mut self, file: usize, auth: Option<&ast::Auth>, tables: &Tables) -> AuthPlan {
         let Some(auth) = auth else { return AuthPlan::default() };
-        let given = [auth.bearer.is_some(), auth.session.is_some(), auth.basic.is_some(), auth.api_key.is_some()];
+        let given = [
+            auth.bearer.is_some(),
+            auth.session.is_some(),
+            auth.basic.is_some(),
+            auth.api_key.is_some() || !auth.api_keys.is_empty(),
+        ];
         let count = given.iter().filter(|g| **g).count();
         if count == 0 {
-            let message =
-                "give an authentication scheme: `bearer`, `session`, `basic` or `api_key` (or leave `auth` out)";
+            let message = "give an authentication scheme: `bearer`, `session`, `basic`, `api_key` or `api_keys` (or leave `auth` out)";
             self.error(file, "api.auth", message);
             return AuthPlan::default();
         }
@@ -47,7 +51,19 @@ impl Resolver<'_> {
         }
         let mut plan = AuthPlan { basic: auth.basic.is_some(), ..AuthPlan::default() };
         if let Some(api_key) = &auth.api_key {
-            plan.api_key = self.api_key(file, api_key);
+            if !auth.api_keys.is_empty() {
+                let message = "`api_key` is one key named `api_key`: give it in `api_keys` beside the others";
+                self.error(file, "api.auth.api_key", message);
+            }
+            plan.api_keys.extend(self.api_key(file, "api.auth.api_key", "api_key", api_key));
+        }
+        for (name, api_key) in &auth.api_keys {
+            let path = format!("api.auth.api_keys.{name}");
+            if let Some(problem) = key_name_problem(name) {
+                self.error(file, &path, format!("`{}` {problem}", name.escape_debug()));
+                continue;
+            }
+            plan.api_keys.extend(self.api_key(file, &path, name, api_key));
         }
         if let Some(bearer) = &auth.bearer {
             let token =
@@ -78,22 +94,22 @@ impl Resolver<'_> {
         plan
     }
 
-    /// `api_key`: exactly one of `header`, `query` and `cookie`, with a name that can be sent.
-    fn api_key(&mut self, file: usize, api_key: &ast::ApiKeyAuth) -> Option<ir::ApiKey> {
+    /// An API key: exactly one of `header`, `query` and `cookie`, with a name that can be sent.
+    fn api_key(&mut self, file: usize, at: &str, key: &str, api_key: &ast::ApiKeyAuth) -> Option<ir::ApiKey> {
         let places = [("header", &api_key.header), ("query", &api_key.query), ("cookie", &api_key.cookie)];
         let given: Vec<(&str, &String)> =
             places.into_iter().filter_map(|(place, name)| name.as_ref().map(|name| (place, name))).collect();
         let [(place, name)] = given.as_slice() else {
             let message = "give exactly one of `header`, `query` and `cookie`: where the key is sent";
-            self.error(file, "api.auth.api_key", message);
+            self.error(file, at, message);
             return None;
         };
-        let path = format!("api.auth.api_key.{place}");
+        let path = format!("{at}.{place}");
         let name = (*name).clone();
-        match *place {
+        let place = match *place {
             "header" => {
                 self.header_name(file, &path, &name);
-                Some(ir::ApiKey::Header(name))
+                ir::ApiKeyPlace::Header(name)
             }
             place => {
                 // A cookie name is an HTTP token; a query name is encoded, so any visible text.
@@ -104,9 +120,14 @@ impl Resolver<'_> {
                 if !valid {
                     self.error(file, &path, format!("`{}` is not a valid {place} name", name.escape_debug()));
                 }
-                Some(if place == "cookie" { ir::ApiKey::Cookie(name) } else { ir::ApiKey::Query(name) })
+                if place == "cookie" {
+                    ir::ApiKeyPlace::Cookie(name)
+                } else {
+                    ir::ApiKeyPlace::Query(name)
+                }
             }
-        }
+        };
+        Some(ir::ApiKey { name: key.to_owned(), place })
     }
 
     fn client_credentials(&mut self, file: usize, spec: &ast::ClientCredentials) -> ir::ClientCredentials {
@@ -160,4 +181,24 @@ pub fn is_token_url(url: &str) -> bool {
 /// An OAuth2 scope token (RFC 6749 section 3.3): visible ASCII without `"` or `\\`.
 pub fn is_scope(scope: &str) -> bool {
     !scope.is_empty() && scope.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+}
+
+/// Why a key's name cannot be one: it names the client's setter (`set_<name>`) and the key in an
+/// operation's `schemes`, so it is `snake_case`, not another scheme's name, and not a setter the
+/// client already has.
+fn key_name_problem(name: &str) -> Option<&'static str> {
+    let snake = name.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !name.ends_with('_')
+        && !name.contains("__");
+    if !snake {
+        return Some("is not a key name: `snake_case`, such as `app_token`");
+    }
+    if matches!(name, "bearer" | "session" | "basic") {
+        return Some("is a scheme's name: name the key after what it is, such as `app_token`");
+    }
+    if matches!(name, "tokens" | "session_id" | "credentials") {
+        return Some("would give its setter the name of a method the client has (`set_tokens`, `set_session_id`, `set_credentials`)");
+    }
+    None
 }

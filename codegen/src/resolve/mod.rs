@@ -118,8 +118,13 @@ impl<'a> Resolver<'a> {
         let mut members = schemas::JsonMembers::default();
         let schemas: Vec<Option<ir::Schema>> =
             tables.schemas.iter().map(|entry| self.schema(entry, &tables, &formats, &mut members)).collect();
+        // The API keys' names, which operations' `schemes` may name.
+        let keys: Vec<&str> = settings.as_ref().and_then(|s| s.auth).map_or_else(Vec::new, |auth| {
+            let short = auth.api_key.as_ref().map(|_| "api_key");
+            short.into_iter().chain(auth.api_keys.keys().map(String::as_str)).collect()
+        });
         let operations: Vec<Option<ir::Operation>> =
-            tables.operations.iter().map(|entry| self.operation(entry, &tables, &formats)).collect();
+            tables.operations.iter().map(|entry| self.operation(entry, &tables, &formats, &keys)).collect();
         let auth = settings.as_ref().map(|s| self.auth(s.file, s.auth, &tables));
 
         // Gate: the whole-API rules need every item, and every file read.

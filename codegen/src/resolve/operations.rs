@@ -16,6 +16,7 @@ impl Resolver<'_> {
         entry: &OperationEntry,
         tables: &Tables,
         formats: &[Format],
+        keys: &[&str],
     ) -> Option<ir::Operation> {
         let (id, op) = &entry.located.value;
         let (file, base) = (entry.located.file, entry.located.path.as_str());
@@ -48,7 +49,7 @@ impl Resolver<'_> {
         let errors = self.error_responses(file, base, op, tables);
         let examples = self.operation_examples(file, base, op, formats);
 
-        let schemes = self.schemes(file, base, op);
+        let schemes = self.schemes(file, base, op, keys);
 
         if self.errors() != errors_before {
             return None;
@@ -78,27 +79,61 @@ impl Resolver<'_> {
         })
     }
 
-    /// The schemes an operation accepts, when it names them (whether the API offers them is
+    /// The ways an operation accepts to be authenticated, when it names them: `bearer`,
+    /// `session`, `basic` or one of the API's `keys` (whether the API offers each scheme is
     /// checked with the API's `auth`).
-    fn schemes(&mut self, file: usize, base: &str, op: &ast::Operation) -> Vec<ir::Scheme> {
-        let mut schemes = Vec::new();
-        for (index, name) in op.schemes.iter().enumerate() {
-            match ir::Scheme::ALL.iter().find(|(known, _)| known == name) {
-                Some((_, scheme)) if !schemes.contains(scheme) => schemes.push(*scheme),
-                Some(_) => self.error(file, &format!("{base}.schemes[{index}]"), format!("`{name}` is listed twice")),
-                None => {
-                    let hint = did_you_mean(name, ir::Scheme::ALL.iter().map(|(known, _)| *known));
-                    let message = format!("unknown scheme `{}`{hint}", name.escape_debug());
-                    self.error(file, &format!("{base}.schemes[{index}]"), message);
+    fn schemes(&mut self, file: usize, base: &str, op: &ast::Operation, keys: &[&str]) -> Vec<Vec<ir::Scheme>> {
+        let mut requirements: Vec<Vec<ir::Scheme>> = Vec::new();
+        for (index, requirement) in op.schemes.iter().enumerate() {
+            let path = format!("{base}.schemes[{index}]");
+            let names = requirement.names();
+            if names.is_empty() {
+                self.error(file, &path, "an empty list: name the schemes needed together");
+                continue;
+            }
+            let mut schemes: Vec<ir::Scheme> = Vec::new();
+            for name in names {
+                let scheme = match name.as_str() {
+                    "bearer" => ir::Scheme::Bearer,
+                    "session" => ir::Scheme::Session,
+                    "basic" => ir::Scheme::Basic,
+                    key if keys.contains(&key) => ir::Scheme::ApiKey(key.to_owned()),
+                    unknown => {
+                        let known = ["bearer", "session", "basic"].into_iter().chain(keys.iter().copied());
+                        let hint = did_you_mean(unknown, known);
+                        let message = format!(
+                            "unknown scheme `{}`: expected `bearer`, `session`, `basic` or a key of `api.auth`{hint}",
+                            unknown.escape_debug()
+                        );
+                        self.error(file, &path, message);
+                        continue;
+                    }
+                };
+                if schemes.contains(&scheme) {
+                    self.error(file, &path, format!("`{}` is listed twice", name.escape_debug()));
+                } else {
+                    schemes.push(scheme);
                 }
+            }
+            // Schemes needed together are a set: their order does not make another requirement.
+            let same = |other: &Vec<ir::Scheme>| {
+                other.len() == schemes.len() && other.iter().all(|scheme| schemes.contains(scheme))
+            };
+            if requirements.iter().any(same) {
+                let message = match names {
+                    [one] => format!("`{}` is listed twice", one.escape_debug()),
+                    _ => "these schemes are listed together twice".to_owned(),
+                };
+                self.error(file, &path, message);
+            } else if !schemes.is_empty() {
+                requirements.push(schemes);
             }
         }
         if !op.authenticated && !op.schemes.is_empty() {
             let message = "an operation with `authenticated: false` accepts no scheme";
             self.error(file, &format!("{base}.schemes"), message);
         }
-        schemes.sort();
-        schemes
+        requirements
     }
 
     fn parameters(&mut self, file: usize, base: &str, op: &ast::Operation, tables: &Tables) -> Vec<ir::Parameter> {

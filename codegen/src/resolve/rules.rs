@@ -14,6 +14,7 @@ use super::auth::AuthPlan;
 use super::settings::Settings;
 use super::tables::Tables;
 use super::Resolver;
+use crate::diagnostics::did_you_mean;
 use crate::ir::{self, BodyFormat, Format, Ident, OperationId};
 
 /// Methods every generated client has, whatever its authentication, those of the traits it
@@ -269,14 +270,27 @@ impl Resolver<'_> {
             });
             ir::Session { header: session.header, logon_operation: session.logon, logout }
         });
-        let auth = ir::Auth { bearer, session, api_key: plan.api_key, basic: plan.basic };
+        let auth = ir::Auth { bearer, session, api_keys: plan.api_keys, basic: plan.basic };
+        let offered = auth.offered();
         for (index, operation) in operations.iter().enumerate() {
-            for scheme in &operation.schemes {
-                if !auth.offers(*scheme) {
+            for (at, requirement) in operation.schemes.iter().enumerate() {
+                for scheme in requirement.iter().filter(|scheme| !auth.offers(scheme)) {
                     let (file, path) = place(OperationId(index));
-                    let name = ir::Scheme::ALL.iter().find(|(_, s)| s == scheme).map_or("", |(name, _)| *name);
-                    let message = format!("the API offers no `{name}` scheme (see `api.auth`)");
-                    self.error(file, &format!("{path}.schemes"), message);
+                    let hint = did_you_mean(scheme.name(), offered.iter().map(ir::Scheme::name));
+                    let message =
+                        format!("the API offers no `{}` scheme (see `api.auth`){hint}", scheme.name().escape_debug());
+                    self.error(file, &format!("{path}.schemes[{at}]"), message);
+                }
+            }
+            // A key's setter is the client's: no operation may take its name.
+            for key in &auth.api_keys {
+                if operation.rust_name.as_str() == format!("set_{}", key.name) {
+                    let (file, path) = place(OperationId(index));
+                    let message = format!(
+                        "the operation's method `{}` is the setter of the API key `{}`: rename one",
+                        operation.rust_name, key.name
+                    );
+                    self.error(file, &path, message);
                 }
             }
         }

@@ -16,7 +16,7 @@ static API: ::veeam_runtime::client::ApiInfo = ::veeam_runtime::client::ApiInfo 
     auth: ::veeam_runtime::client::AuthInfo::new(
         Some(::veeam_runtime::client::BearerInfo::new(Some("/token"), None)),
         None,
-        None,
+        &[],
         false,
     ),
 };

@@ -28,7 +28,7 @@ static API: ::veeam_runtime::client::ApiInfo = ::veeam_runtime::client::ApiInfo 
     auth: ::veeam_runtime::client::AuthInfo::new(
         None,
         Some("X-RestSvcSessionId"),
-        None,
+        &[],
         false,
     ),
 };

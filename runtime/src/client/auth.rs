@@ -1,6 +1,7 @@
 //! Credentials: secrets that print as `***`, bearer tokens and their expiry, and the state a
 //! transport keeps for its scheme.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
@@ -111,8 +112,8 @@ pub(super) struct AuthState {
     pub session: RwLock<Option<Secret>>,
     /// What names the session in the logout call, when not the session id itself.
     pub logout_id: RwLock<Option<Secret>>,
-    /// An API key.
-    pub api_key: RwLock<Option<Secret>>,
+    /// The API keys set, by name.
+    pub api_keys: RwLock<HashMap<&'static str, Secret>>,
     pub basic: RwLock<Option<(String, Secret)>>,
     /// The credentials of the last logon and the generated call that logs on again with them
     /// (session schemes), for a session the server has expired.

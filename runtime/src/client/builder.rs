@@ -197,12 +197,19 @@ impl<C: From<Transport>> ClientBuilder<C> {
         // would send it).
         let credential_header = |name: Option<&str>| name.and_then(|name| HeaderName::from_bytes(name.as_bytes()).ok());
         let session_header = credential_header(info.auth.session_header);
-        let api_key_header = match info.auth.api_key {
-            Some(super::ApiKeyIn::Header(name)) => credential_header(Some(name)),
-            _ => None,
-        };
+        let api_key_headers = info
+            .auth
+            .api_keys
+            .iter()
+            .filter_map(|key| match key.place {
+                super::ApiKeyIn::Header(name) => Some((key.name, credential_header(Some(name))?)),
+                _ => None,
+            })
+            .collect();
+        let offered = offered(&info.auth);
         let retry = self.retry;
-        let inner = Inner { http, base, info, format, headers, session_header, api_key_header, auth, limits, retry };
+        let inner =
+            Inner { http, base, info, format, headers, session_header, api_key_headers, offered, auth, limits, retry };
         Ok(C::from(Transport::new(inner)))
     }
 }
@@ -269,6 +276,18 @@ pub(super) fn base_url(raw: &str, base_path: &str, default_port: Option<u16>) ->
         url.set_path(&format!("{path}{base_path}"));
     }
     Ok(url)
+}
+
+/// Each of the API's schemes alone, in the order a call tries them when its operation names
+/// none: bearer, session, the API keys in order, Basic.
+fn offered(auth: &super::AuthInfo) -> Vec<super::Scheme> {
+    use super::Scheme;
+    let mut offered = Vec::new();
+    offered.extend(auth.bearer.as_ref().map(|_| Scheme::Bearer));
+    offered.extend(auth.session_header.map(|_| Scheme::Session));
+    offered.extend(auth.api_keys.iter().map(|key| Scheme::ApiKey(key.name)));
+    offered.extend(auth.basic.then_some(Scheme::Basic));
+    offered
 }
 
 #[cfg(test)]

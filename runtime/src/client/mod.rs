@@ -98,9 +98,10 @@ pub struct ApiInfo {
     pub auth: AuthInfo,
 }
 
-/// How callers of an API authenticate: the schemes it offers. An operation accepts all of them
-/// unless it names some ([`Request::schemes`]); a call uses the first accepted scheme, in
-/// [`Scheme`] order, for which the client holds credentials.
+/// How callers of an API authenticate: the schemes it offers. An operation accepts each of them
+/// alone unless it names the ways it accepts ([`Request::schemes`]); a call uses the first way
+/// for which the client holds every credential (for the API's own list: bearer, session, the
+/// API keys in order, Basic).
 #[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct AuthInfo {
@@ -109,15 +110,15 @@ pub struct AuthInfo {
     /// A logon call with HTTP Basic credentials returns a session id in this header; every
     /// later call sends it back in the same header. Stands alone: no other scheme beside it.
     pub session_header: Option<&'static str>,
-    /// A key on every call, and where it goes.
-    pub api_key: Option<ApiKeyIn>,
+    /// The API keys, each by name, and where it goes.
+    pub api_keys: &'static [ApiKeyInfo],
     /// HTTP Basic credentials on every call.
     pub basic: bool,
 }
 
 impl AuthInfo {
     /// No authentication.
-    pub const NONE: AuthInfo = AuthInfo { bearer: None, session_header: None, api_key: None, basic: false };
+    pub const NONE: AuthInfo = AuthInfo { bearer: None, session_header: None, api_keys: &[], basic: false };
 }
 
 /// Where bearer tokens come from.
@@ -162,10 +163,28 @@ impl AuthInfo {
     pub const fn new(
         bearer: Option<BearerInfo>,
         session_header: Option<&'static str>,
-        api_key: Option<ApiKeyIn>,
+        api_keys: &'static [ApiKeyInfo],
         basic: bool,
     ) -> Self {
-        AuthInfo { bearer, session_header, api_key, basic }
+        AuthInfo { bearer, session_header, api_keys, basic }
+    }
+}
+
+/// An API key: its name in the spec (what [`Scheme::ApiKey`] and the client's setter call it),
+/// and where it is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiKeyInfo {
+    /// The key's name (`api_key`, `app_token`).
+    pub name: &'static str,
+    /// Where it is sent.
+    pub place: ApiKeyIn,
+}
+
+impl ApiKeyInfo {
+    /// A key of this name, sent there.
+    pub const fn new(name: &'static str, place: ApiKeyIn) -> Self {
+        ApiKeyInfo { name, place }
     }
 }
 
@@ -180,7 +199,7 @@ pub enum ApiKeyIn {
     Cookie(&'static str),
 }
 
-/// An authentication scheme, in the order a call tries them.
+/// An authentication scheme: one credential a call may carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Scheme {
@@ -188,8 +207,8 @@ pub enum Scheme {
     Bearer,
     /// A session id.
     Session,
-    /// An API key.
-    ApiKey,
+    /// The API key of this name.
+    ApiKey(&'static str),
     /// HTTP Basic credentials.
     Basic,
 }

@@ -72,8 +72,9 @@ pub struct Request {
     pub(super) accept: Option<&'static str>,
     /// Which error body type each error status documents, for APIs with several.
     pub(super) error_bodies: &'static [(u16, usize)],
-    /// The schemes the operation accepts; empty: all the API's.
-    pub(super) schemes: &'static [super::Scheme],
+    /// The ways the operation accepts to be authenticated, each one scheme or several sent
+    /// together; empty: each of the API's schemes alone.
+    pub(super) schemes: &'static [&'static [super::Scheme]],
     pub(super) basic: Option<(String, Secret)>,
     pub(super) authenticated: bool,
     /// The response may hold secrets: its body is never kept in errors.
@@ -279,8 +280,10 @@ impl Request {
         self.accept = Some(media_types);
     }
 
-    /// The authentication schemes the operation accepts, when not all the API's.
-    pub fn schemes(&mut self, schemes: &'static [super::Scheme]) {
+    /// The ways the operation accepts to be authenticated, when not each of the API's schemes
+    /// alone: in the order a call tries them, each a scheme or several sent together
+    /// (`&[&[Scheme::Bearer], &[Scheme::ApiKey("key"), Scheme::ApiKey("secret")]]`).
+    pub fn schemes(&mut self, schemes: &'static [&'static [super::Scheme]]) {
         self.schemes = schemes;
     }
 

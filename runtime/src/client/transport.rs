@@ -22,13 +22,15 @@ use super::{ApiInfo, ApiKeyIn, BodyFormat, Error, Format, Limits, Method, Scheme
 /// Refresh this long before the server says the token expires, so it does not expire in flight.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
 
-/// What a call carries to authenticate.
+/// One credential a call carries to authenticate.
 #[derive(Clone)]
 enum Credential {
-    /// A header: `Authorization`, a session id's or an API key's header, or `Cookie`.
+    /// A header: `Authorization`, a session id's or an API key's header.
     Header(HeaderName, HeaderValue),
     /// An API key as a query parameter of this name.
     Query(&'static str, Secret),
+    /// An API key as a cookie of this name (the cookies of a call share one `Cookie` header).
+    Cookie(&'static str, Secret),
 }
 
 /// The HTTP side of a generated client: `Clone + Send + Sync`, cheap to clone (one shared
@@ -46,8 +48,11 @@ pub(super) struct Inner {
     pub headers: HeaderMap,
     /// The API's session header, parsed.
     pub session_header: Option<HeaderName>,
-    /// The API's key header, parsed.
-    pub api_key_header: Option<HeaderName>,
+    /// The API keys' headers, parsed, by key name.
+    pub api_key_headers: Vec<(&'static str, HeaderName)>,
+    /// Each of the API's schemes alone, in the order a call tries them when its operation names
+    /// none: bearer, session, the API keys in order, Basic.
+    pub offered: Vec<Scheme>,
     pub auth: AuthState,
     pub limits: Limits,
     pub retry: super::RetryConfig,
@@ -128,7 +133,9 @@ impl Transport {
         write(&auth.client, None);
         write(&auth.session, None);
         write(&auth.logout_id, None);
-        write(&auth.api_key, None);
+        if let Ok(mut keys) = auth.api_keys.write() {
+            keys.clear();
+        }
         write(&auth.basic, None);
         write(&auth.logon, None);
     }
@@ -164,9 +171,12 @@ impl Transport {
         read(&self.inner.auth.logout_id).or_else(|| self.session_id())
     }
 
-    /// Sends this key in the API's key header from now on.
-    pub fn set_api_key(&self, key: Secret) {
-        write(&self.inner.auth.api_key, Some(key));
+    /// Sends this value as the API key `name` (from [`super::AuthInfo::api_keys`]) with every
+    /// later call that accepts that key.
+    pub fn set_api_key(&self, name: &'static str, key: Secret) {
+        if let Ok(mut keys) = self.inner.auth.api_keys.write() {
+            keys.insert(name, key);
+        }
     }
 
     /// Uses these HTTP Basic credentials on every call from now on.
@@ -225,7 +235,7 @@ impl Transport {
             Error::Auth(AuthError::new(operation, "the client credentials are not a valid header value"))
         })?;
         authorization.set_sensitive(true);
-        self.grant(&request, url, Some(Credential::Header(reqwest::header::AUTHORIZATION, authorization))).await
+        self.grant(&request, url, &[Credential::Header(reqwest::header::AUTHORIZATION, authorization)]).await
     }
 
     /// Sends a token request and reads the tokens. Straight to `execute`: a token request is
@@ -235,11 +245,11 @@ impl Transport {
         &self,
         request: &Request,
         url: reqwest::Url,
-        credential: Option<Credential>,
+        credentials: &[Credential],
     ) -> Result<Tokens, Error<E>> {
         let span = self.span(request);
         let response = async {
-            let outgoing = self.outgoing::<E>(request, url, credential)?;
+            let outgoing = self.outgoing::<E>(request, url, credentials)?;
             let raw = self.inner.http.execute(outgoing).await.map_err(|e| transport_error(request.operation, e))?;
             self.read::<E>(request, raw).await
         }
@@ -269,7 +279,7 @@ impl Transport {
         request.literal(token_path);
         request.sensitive_response();
         request.form_fields(fields)?;
-        self.grant(&request, self.url(token_path), None).await
+        self.grant(&request, self.url(token_path), &[]).await
     }
 
     /// Stores the session id of a logon response (from the scheme's header).
@@ -286,69 +296,70 @@ impl Transport {
         Ok(())
     }
 
-    /// The schemes a call may use: those its operation accepts (all the API's when it names
-    /// none), in [`Scheme`] order.
-    fn schemes<'s>(&self, accepted: &'s [Scheme]) -> impl Iterator<Item = Scheme> + Clone + 's {
-        let info = &self.inner.info.auth;
-        let offered = [
-            (Scheme::Bearer, info.bearer.is_some()),
-            (Scheme::Session, info.session_header.is_some()),
-            (Scheme::ApiKey, info.api_key.is_some()),
-            (Scheme::Basic, info.basic),
-        ];
-        offered
-            .into_iter()
-            .filter(move |(scheme, offered)| *offered && (accepted.is_empty() || accepted.contains(scheme)))
-            .map(|(scheme, _)| scheme)
+    /// The ways a call may be authenticated, in the order it tries them: those its operation
+    /// names, else each of the API's schemes alone.
+    fn requirements<'s>(&'s self, accepted: &'s [&'static [Scheme]]) -> impl Iterator<Item = &'s [Scheme]> + Clone {
+        let (named, own): (&[&[Scheme]], &[Scheme]) = match accepted {
+            [] => (&[], &self.inner.offered),
+            named => (named, &[]),
+        };
+        named.iter().copied().chain(own.iter().map(std::slice::from_ref))
     }
 
-    /// The credential of an authenticated call when it is at hand: the first accepted scheme
-    /// the client holds credentials for. `None` when the bearer tokens must be fetched or
-    /// refreshed first, or another call holds them: [`Transport::credentials`] then waits.
+    /// The credentials of an authenticated call when they are at hand: those of the first way
+    /// of authenticating for which the client holds every credential. `None` when the bearer
+    /// tokens must be fetched or refreshed first, or another call holds them:
+    /// [`Transport::credentials`] then waits.
     fn credential_now<E>(
         &self,
         operation: &'static str,
-        accepted: &[Scheme],
-    ) -> Result<Option<Option<Credential>>, Error<E>> {
-        for scheme in self.schemes(accepted) {
-            let held = match scheme {
-                Scheme::Bearer => {
-                    let Ok(bearer) = self.inner.auth.bearer.try_lock() else { return Ok(None) };
-                    if self.must_renew(bearer.as_ref()) {
-                        return Ok(None);
+        accepted: &[&'static [Scheme]],
+    ) -> Result<Option<Vec<Credential>>, Error<E>> {
+        'requirements: for requirement in self.requirements(accepted) {
+            let mut credentials = Vec::with_capacity(requirement.len());
+            for scheme in requirement {
+                let held = match scheme {
+                    Scheme::Bearer => {
+                        let Ok(bearer) = self.inner.auth.bearer.try_lock() else { return Ok(None) };
+                        if self.must_renew(bearer.as_ref()) {
+                            return Ok(None);
+                        }
+                        bearer.as_ref().map(|bearer| bearer_credential(operation, bearer)).transpose()?
                     }
-                    bearer.as_ref().map(|bearer| bearer_credential(operation, bearer)).transpose()?
-                }
-                other => self.held(operation, other)?,
-            };
-            if held.is_some() {
-                return Ok(Some(held));
+                    other => self.held(operation, *other)?,
+                };
+                let Some(held) = held else { continue 'requirements };
+                credentials.push(held);
             }
+            return Ok(Some(credentials));
         }
         self.none_held(operation, accepted).map(Some)
     }
 
-    /// The credential of an authenticated call, as [`Transport::credential_now`] finds it,
+    /// The credentials of an authenticated call, as [`Transport::credential_now`] finds them,
     /// after waiting for the bearer tokens and refreshing (or fetching) an expired access token.
     async fn credentials<E: ErrorBody>(
         &self,
         operation: &'static str,
-        accepted: &[Scheme],
-    ) -> Result<Option<Credential>, Error<E>> {
-        for scheme in self.schemes(accepted) {
-            let held = match scheme {
-                Scheme::Bearer => {
-                    let mut bearer = self.inner.auth.bearer.lock().await;
-                    if self.must_renew(bearer.as_ref()) {
-                        self.renew::<E>(operation, &mut bearer).await?;
+        accepted: &[&'static [Scheme]],
+    ) -> Result<Vec<Credential>, Error<E>> {
+        'requirements: for requirement in self.requirements(accepted) {
+            let mut credentials = Vec::with_capacity(requirement.len());
+            for scheme in requirement {
+                let held = match scheme {
+                    Scheme::Bearer => {
+                        let mut bearer = self.inner.auth.bearer.lock().await;
+                        if self.must_renew(bearer.as_ref()) {
+                            self.renew::<E>(operation, &mut bearer).await?;
+                        }
+                        bearer.as_ref().map(|bearer| bearer_credential(operation, bearer)).transpose()?
                     }
-                    bearer.as_ref().map(|bearer| bearer_credential(operation, bearer)).transpose()?
-                }
-                other => self.held(operation, other)?,
-            };
-            if held.is_some() {
-                return Ok(held);
+                    other => self.held(operation, *other)?,
+                };
+                let Some(held) = held else { continue 'requirements };
+                credentials.push(held);
             }
+            return Ok(credentials);
         }
         self.none_held(operation, accepted)
     }
@@ -374,15 +385,19 @@ impl Transport {
                 (Some(Some(id)), Some(_)) => header(&self.inner.session_header, id).map(Some),
                 _ => Ok(None),
             },
-            Scheme::ApiKey => match (auth.api_key.read().ok().as_deref(), info.api_key) {
-                (Some(Some(key)), Some(ApiKeyIn::Header(_))) => header(&self.inner.api_key_header, key).map(Some),
-                (Some(Some(key)), Some(ApiKeyIn::Cookie(name))) => {
-                    let cookie = format!("{name}={}", key.expose());
-                    sensitive(operation, reqwest::header::COOKIE, cookie.as_bytes()).map(Some)
+            Scheme::ApiKey(wanted) => {
+                let Some(info) = info.api_keys.iter().find(|key| key.name == wanted) else { return Ok(None) };
+                let keys = auth.api_keys.read().ok();
+                let Some(key) = keys.as_ref().and_then(|keys| keys.get(wanted)) else { return Ok(None) };
+                match info.place {
+                    ApiKeyIn::Header(_) => {
+                        let name = self.inner.api_key_headers.iter().find(|(key, _)| *key == wanted);
+                        header(&name.map(|(_, name)| name.clone()), key).map(Some)
+                    }
+                    ApiKeyIn::Cookie(name) => Ok(Some(Credential::Cookie(name, key.clone()))),
+                    ApiKeyIn::Query(name) => Ok(Some(Credential::Query(name, key.clone()))),
                 }
-                (Some(Some(key)), Some(ApiKeyIn::Query(name))) => Ok(Some(Credential::Query(name, key.clone()))),
-                _ => Ok(None),
-            },
+            }
             Scheme::Basic => match read(&auth.basic) {
                 Some((username, password)) => {
                     let value = basic_header(&username, &password);
@@ -393,15 +408,24 @@ impl Transport {
         }
     }
 
-    /// No credential: none needed when the operation accepts no scheme the API offers, else the
-    /// error saying how to log in.
-    fn none_held<E>(&self, operation: &'static str, accepted: &[Scheme]) -> Result<Option<Credential>, Error<E>> {
-        let mut schemes = self.schemes(accepted);
-        let reason = match (schemes.next(), schemes.next()) {
-            (None, _) => return Ok(None),
-            (Some(Scheme::Bearer), None) => "not logged in: call `log_in` or set a token",
-            (Some(Scheme::Basic), None) => "no credentials: call `set_credentials` first",
-            _ => "not logged in: log in or set a credential first",
+    /// No credential: none needed when the API offers no scheme, else the error saying how to
+    /// log in.
+    fn none_held<E>(
+        &self,
+        operation: &'static str,
+        accepted: &[&'static [Scheme]],
+    ) -> Result<Vec<Credential>, Error<E>> {
+        let mut requirements = self.requirements(accepted);
+        let reason = match (requirements.next(), requirements.next()) {
+            (None, _) => return Ok(Vec::new()),
+            (Some([Scheme::Bearer]), None) => "not logged in: call `log_in` or set a token".to_owned(),
+            (Some([Scheme::Basic]), None) => "no credentials: call `set_credentials` first".to_owned(),
+            (Some([Scheme::ApiKey(name)]), None) => format!("no API key: call `set_{name}` first"),
+            (Some(together), None) if together.len() > 1 => {
+                let names: Vec<String> = together.iter().map(|scheme| describe(*scheme)).collect();
+                format!("this call needs {} together: set them first", names.join(" and "))
+            }
+            _ => "not logged in: log in or set a credential first".to_owned(),
         };
         Err(Error::Auth(AuthError::new(operation, reason)))
     }
@@ -558,15 +582,15 @@ impl Transport {
         loop {
             let at_hand = match request.authenticated {
                 true => self.credential_now::<E>(request.operation, request.schemes)?,
-                false => Some(None),
+                false => Some(Vec::new()),
             };
             // Waiting (for a refresh, or for another call that holds the tokens) is rare: boxed,
             // out of the future every call moves.
-            let credential = match at_hand {
-                Some(credential) => credential,
+            let credentials = match at_hand {
+                Some(credentials) => credentials,
                 None => Box::pin(self.credentials::<E>(request.operation, request.schemes)).await?,
             };
-            let outgoing = self.outgoing::<E>(request, self.url(&request.path), credential.clone())?;
+            let outgoing = self.outgoing::<E>(request, self.url(&request.path), &credentials)?;
             let response = match &request.body {
                 // Files are opened in a boxed future: a rare path kept out of the future every
                 // call moves.
@@ -593,14 +617,23 @@ impl Transport {
             span.record("status", response.status().as_u16());
             // A call that ends the session is not answered by logging on again.
             if response.status() == StatusCode::UNAUTHORIZED && !retried && request.effect != Effect::EndsSession {
-                if let Some(Credential::Header(name, used)) = &credential {
-                    if self.inner.session_header.as_ref() == Some(name) {
-                        if Box::pin(self.relogon_after_401(used)).await {
-                            tracing::debug!("session refused; logged on again, retrying once");
-                            retried = true;
-                            continue;
-                        }
-                    } else if Box::pin(self.refresh_after_401::<E>(request.operation, used)).await? {
+                // A session id, else a bearer token, is what the server may have expired.
+                let session = credentials.iter().find_map(|credential| match credential {
+                    Credential::Header(name, used) if self.inner.session_header.as_ref() == Some(name) => Some(used),
+                    _ => None,
+                });
+                let authorization = credentials.iter().find_map(|credential| match credential {
+                    Credential::Header(name, used) if *name == AUTHORIZATION => Some(used),
+                    _ => None,
+                });
+                if let Some(used) = session {
+                    if Box::pin(self.relogon_after_401(used)).await {
+                        tracing::debug!("session refused; logged on again, retrying once");
+                        retried = true;
+                        continue;
+                    }
+                } else if let Some(used) = authorization {
+                    if Box::pin(self.refresh_after_401::<E>(request.operation, used)).await? {
                         tracing::debug!("access token refused; refreshed it, retrying once");
                         retried = true;
                         continue;
@@ -664,16 +697,18 @@ impl Transport {
         &self,
         request: &Request,
         mut url: reqwest::Url,
-        credential: Option<Credential>,
+        credentials: &[Credential],
     ) -> Result<reqwest::Request, Error<E>> {
         let operation = request.operation;
-        // An API key in the query goes last.
-        let key = match &credential {
-            Some(Credential::Query(name, key)) => {
-                serde_urlencoded::to_string([(name, key.expose())]).map_err(|_| unusable_credential(operation))?
-            }
-            _ => String::new(),
-        };
+        // API keys in the query go last.
+        let keys: Vec<(&str, &str)> = credentials
+            .iter()
+            .filter_map(|credential| match credential {
+                Credential::Query(name, key) => Some((*name, key.expose())),
+                _ => None,
+            })
+            .collect();
+        let key = serde_urlencoded::to_string(&keys).map_err(|_| unusable_credential(operation))?;
         if !request.query.is_empty() || !key.is_empty() {
             // Written as the request encoded it (a list's delimiter as its style says), after any
             // query the base URL has.
@@ -695,8 +730,18 @@ impl Transport {
             Some(accept) => HeaderValue::from_str(accept).map_err(|_| invalid_header(operation, ACCEPT.as_str()))?,
         };
         headers.append(ACCEPT, accept);
-        if let Some(Credential::Header(name, value)) = credential {
-            headers.append(name, value);
+        let mut cookies: Vec<String> = Vec::new();
+        for credential in credentials {
+            match credential {
+                Credential::Header(name, value) => {
+                    headers.append(name.clone(), value.clone());
+                }
+                Credential::Cookie(name, key) => cookies.push(format!("{name}={}", key.expose())),
+                Credential::Query(..) => {}
+            }
+        }
+        if !cookies.is_empty() {
+            headers.append(reqwest::header::COOKIE, sensitive_value(operation, cookies.join("; ").as_bytes())?);
         }
         if let Some((username, password)) = &request.basic {
             headers.append(AUTHORIZATION, sensitive_value(operation, basic_header(username, password).as_bytes())?);
@@ -857,4 +902,14 @@ fn unusable_credential<E>(operation: &'static str) -> Error<E> {
 /// A request header that cannot be sent: the name, never the value (it may be a secret).
 fn invalid_header<E>(operation: &'static str, name: &str) -> Error<E> {
     Error::Encode(super::error::EncodeError::new(operation, format!("the `{name}` header is not a valid header")))
+}
+
+/// How an error names a scheme the caller must set.
+fn describe(scheme: Scheme) -> String {
+    match scheme {
+        Scheme::Bearer => "a bearer token (`log_in`)".to_owned(),
+        Scheme::Session => "a session (`log_in`)".to_owned(),
+        Scheme::ApiKey(name) => format!("`{name}` (`set_{name}`)"),
+        Scheme::Basic => "HTTP Basic credentials (`set_credentials`)".to_owned(),
+    }
 }
