@@ -630,6 +630,29 @@ pub struct Operation {
     /// is then never kept in errors.
     pub sensitive_response: bool,
     pub examples: Vec<Example>,
+    /// How the operation pages, if it does.
+    pub paging: Option<Paging>,
+}
+
+/// How an operation pages (see `ast::Paging`).
+#[derive(Debug, Serialize)]
+pub struct Paging {
+    pub style: PageStyle,
+    /// The parameter (an index into `parameters`) giving the position.
+    pub position: usize,
+    /// The parameter giving the page size.
+    pub size: Option<usize>,
+    /// The response field holding the page's items, and their type.
+    pub items: FieldPath,
+    pub item: Type,
+    /// The response field holding the total.
+    pub total: Option<FieldPath>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PageStyle {
+    Offset,
+    Page { first: i64 },
 }
 
 /// What a successful call returns.

@@ -175,6 +175,33 @@ fn several_api_keys_are_named_after_their_schemes_and_keys_needed_together_stay_
 }
 
 #[test]
+fn paging_is_recognised_in_its_common_shapes() {
+    // Backup for AWS: `Offset` and `Limit`, `results` and `totalCount`, on every list.
+    let text = std::fs::read_to_string(vbaws_swagger()).unwrap();
+    let vbaws = import::import(&text, "backup_for_aws", "backup_for_aws").unwrap();
+    let operations = &vbaws.files["operations.yaml"];
+    let offset =
+        "    paging:\n      offset: Offset\n      size: Limit\n      items: results\n      total: totalCount\n";
+    // 25 without the curation overlay; 27 in `spec/backup_for_aws` with it.
+    assert_eq!(operations.matches(offset).count(), 25, "{operations}");
+    // Lob: `offset`/`limit`, `data` and `total_count`; Veeam Backup & Replication: `skip`, the
+    // total one object down; Xero: `page`/`pagesize`, no total.
+    let lob = import_fixture("corpus:lob.openapi.yaml", "lob");
+    let flat = "    paging:\n      offset: offset\n      size: limit\n      items: data\n      total: total_count\n";
+    assert_eq!(lob.files["operations.yaml"].matches(flat).count(), 5, "{}", lob.files["operations.yaml"]);
+    let vbr = import_fixture("spec:backup_and_replication/import/vbr-1.1-rev0.openapi.json", "vbr");
+    let nested =
+        "    paging:\n      offset: skip\n      size: limit\n      items: data\n      total: pagination.total\n";
+    assert_eq!(vbr.files["operations.yaml"].matches(nested).count(), 21, "{}", vbr.files["operations.yaml"]);
+    let xero = import_fixture("corpus:xero-files.openapi.yaml", "xero");
+    let pages = "    paging:\n      page: page\n      size: pagesize\n      items: Items\n";
+    assert!(xero.files["operations.yaml"].contains(pages), "{}", xero.files["operations.yaml"]);
+    // Gotify pages by a message id (`since`): a cursor, which is not a position.
+    let gotify = import_fixture("corpus:gotify.swagger2.json", "gotify");
+    assert!(!gotify.files["operations.yaml"].contains("paging:"));
+}
+
+#[test]
 fn everything_reports_what_it_leaves_out() {
     let imported = import_fixture("everything.json", "everything");
     let notes: Vec<String> = imported.notes.iter().map(Note::to_string).collect();
@@ -449,7 +476,7 @@ fn an_overlay_that_does_not_apply_names_each_problem() {
             "rename.operations.findPets: the import already has `findPetById`",
             "schemas.Animal: fields.name.sensitive: invalid type: string \"yes-please\", expected a boolean",
             "schemas.Ghost: the import has no `Ghost` to remove",
-            "operations.addPet: metod: unknown field `metod`, expected one of `method`, `path`, `summary`, `description`, `sources`, `authenticated`, `schemes`, `parameters`, `request`, `responses`, `errors`, `examples`",
+            "operations.addPet: metod: unknown field `metod`, expected one of `method`, `path`, `summary`, `description`, `sources`, `authenticated`, `schemes`, `parameters`, `request`, `responses`, `errors`, `paging`, `examples`",
         ]
     );
     assert!(import::Overlay::parse("renames: {}\n", "o.yaml")

@@ -237,6 +237,32 @@ fn cases() -> Vec<Case> {
             ],
         },
         Case {
+            name: "paging that names no parameter, a required one, a text total and a missing list",
+            errors: with_api(concat!(
+                "schemas:\n",
+                "  Page: { kind: object, fields: { results: { type: list<string>, required: true }, total: { type: string }, info: { type: Info } } }\n",
+                "  Info: { kind: object, fields: { pages: { type: int32 } } }\n",
+                "operations:\n",
+                "  a:\n    method: GET\n    path: /a\n    responses: { 200: { schema: Page } }\n",
+                "    parameters: { offset: { in: query, type: int32, required: true }, limit: { in: query, type: string } }\n",
+                "    paging: { offset: offset, size: limt, items: result, total: total }\n",
+                "  b:\n    method: GET\n    path: /b\n    responses: { 200: { schema: Page } }\n",
+                "    parameters: { page: { in: query, type: int32 } }\n",
+                "    paging: { offset: page, page: page, items: results, total: info.pages }\n",
+                "  c:\n    method: GET\n    path: /c\n    responses: { 204: {} }\n",
+                "    parameters: { page: { in: query, type: int32 } }\n",
+                "    paging: { page: page, first_page: 0, items: results }\n",
+            )),
+            expected: &[
+                "demo/api.yaml:17:15: operations.a.paging.offset: `offset` must be an optional `int32` or `int64` query parameter without a fixed value",
+                "demo/api.yaml:17:31: operations.a.paging.size: the operation has no parameter `limt`; did you mean `limit`?",
+                "demo/api.yaml:17:43: operations.a.paging.items: `Page` has no field `result`; did you mean `results`?",
+                "demo/api.yaml:17:58: operations.a.paging.total: `total` is `string`; it must be an integer",
+                "demo/api.yaml:23:5: operations.b.paging: give exactly one of `offset` (items skipped) and `page` (the page number)",
+                "demo/api.yaml:29:5: operations.c.paging: a paged operation answers every success with one object that holds the page's items",
+            ],
+        },
+        Case {
             name: "an operation whose method is an API key's setter",
             errors: with_api(concat!(
                 "  auth: { api_keys: { app_token: { header: X-App } } }\n",

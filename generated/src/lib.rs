@@ -1413,6 +1413,9 @@ mod shared {
     /// Filter expressions of query services (`field("Name").eq("x").and(...)`), for the
     /// `filter(...)` setters of query operations.
     pub use ::veeam_runtime::filter;
+    /// Reading what paginators return (`.items()`, `.pages()`): `use veeam_api::stream::TryStreamExt`
+    /// for `try_next().await` and `try_collect().await`.
+    pub use ::veeam_runtime::stream;
     /// Reading and writing JSON bodies; errors name the member path
     /// (`Roles.EnterpriseRoles[0]`).
     pub mod json {

@@ -22,6 +22,12 @@ pub mod json;
 pub mod testing;
 pub mod xml;
 
+/// Reading the `Stream`s paginators return: `next().await` (`StreamExt`), `try_next().await`
+/// and `try_collect().await` (`TryStreamExt`), from `futures-util`.
+pub mod stream {
+    pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
+}
+
 /// The HTTP client crate, at the version the transport uses (`ClientBuilder::http_client`).
 pub use reqwest;
 /// The date and time crate, at the version [`DateTime`] and [`Date`] wrap.

@@ -11,6 +11,7 @@ mod docs;
 mod fuzzing;
 mod models;
 mod operations;
+mod paging;
 mod tasks;
 mod tests;
 mod types;
@@ -484,6 +485,10 @@ fn lib_rs(krate: &ir::Crate, spec: &ir::Spec) -> TokenStream {
             /// Filter expressions of query services (`field("Name").eq("x").and(...)`), for the
             /// `filter(...)` setters of query operations.
             pub use #runtime::filter;
+
+            /// Reading what paginators return (`.items()`, `.pages()`): `use veeam_api::stream::TryStreamExt`
+            /// for `try_next().await` and `try_collect().await`.
+            pub use #runtime::stream;
 
             /// Reading and writing JSON bodies; errors name the member path
             /// (`Roles.EnterpriseRoles[0]`).

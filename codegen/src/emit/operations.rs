@@ -491,6 +491,8 @@ fn operation_item(context: &Context, operation: &Operation) -> TokenStream {
         });
     }
 
+    setters.extend(super::paging::methods(context, operation));
+
     // The receiver counts too.
     let allow = allow_many_arguments(arguments.len() + 1);
     let setters_impl = (!setters.is_empty()).then(|| {
@@ -504,6 +506,8 @@ fn operation_item(context: &Context, operation: &Operation) -> TokenStream {
     let statements = request_statements(context, operation, operation.authenticated, operation.rust_name.plain());
     let read = read(context, operation);
     let status_enum = status_enum(context, operation);
+    let derive_clone = super::paging::derive(operation);
+    let paged = super::paging::paged_impl(context, operation);
     let builder_doc = docs::outer(Some(&format!(
         "Request builder of [`Client::{}`](super::Client::{method_name}): set what is optional, then \
          `.await` it (or `.send()`, `.send_with_response()`).",
@@ -522,6 +526,7 @@ fn operation_item(context: &Context, operation: &Operation) -> TokenStream {
 
         #builder_doc
         #[must_use = "a request does nothing until sent: `.await` it"]
+        #derive_clone
         pub struct #builder<'a> {
             #(#fields)*
         }
@@ -545,6 +550,8 @@ fn operation_item(context: &Context, operation: &Operation) -> TokenStream {
         }
 
         rt::request_builder!(#builder { #(#shown),* });
+
+        #paged
     }
 }
 

@@ -16,6 +16,7 @@ mod document;
 mod downgrade;
 mod operations;
 mod overlay;
+mod paging;
 mod schemas;
 mod swagger2;
 
@@ -395,6 +396,7 @@ impl<'a> Importer<'a> {
         self.members_on_variants();
         self.drain_queue();
         self.break_alias_cycles();
+        self.detect_paging();
         self.api = Some(self.api_section(name, version));
     }
 

@@ -267,6 +267,7 @@ impl Importer<'_> {
             self.note(&format!("{op_pointer}/callbacks"), "callbacks are not mapped");
         }
         let operation = ast::Operation {
+            paging: None,
             method: method.to_uppercase(),
             path: path.to_owned(),
             summary: text(self.get(&format!("{op_pointer}/summary"))),

@@ -169,6 +169,26 @@ pub struct Auth {
 #[serde(deny_unknown_fields)]
 pub struct BasicAuth {}
 
+/// How an operation pages: the query parameter giving the position (`offset`, the number of
+/// items skipped; or `page`, the page number from `first_page`), the one giving the page size,
+/// and the response fields holding the page's items and the total (items for `offset`, pages
+/// for `page`). Field paths go through objects with dots (`PagingInfo.PagesCount`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paging {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_page: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    pub items: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<String>,
+}
+
 /// One way an operation accepts to be authenticated: a scheme, or schemes sent together.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(untagged)]
@@ -437,6 +457,9 @@ pub struct Operation {
     /// Error responses by status code, or `default` for any other non-success status.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub errors: IndexMap<String, Response>,
+    /// How the operation pages: its builder gets `pages()` and `items()`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paging: Option<Paging>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<Example>,
 }

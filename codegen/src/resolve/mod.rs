@@ -16,6 +16,7 @@ mod graph;
 mod krate;
 mod names;
 mod operations;
+mod paging;
 mod rules;
 mod schemas;
 mod settings;
@@ -140,6 +141,7 @@ impl<'a> Resolver<'a> {
         self.graph(&mut schemas, &tables);
         let json_members = members.resolve();
         let (auth, error_bodies, error_message) = self.rules(&settings, auth, &schemas, &mut operations, &tables);
+        self.paging(&schemas, &mut operations, &tables);
         let tasks = self.tasks(&settings, &schemas, &operations, &tables);
         if self.errors() != start {
             return None;

@@ -76,6 +76,8 @@ impl Resolver<'_> {
             // Decided by the rules phase, which sees the schemas.
             sensitive_response: false,
             examples,
+            // Resolved in phase 3, which sees the response schemas.
+            paging: None,
         })
     }
 

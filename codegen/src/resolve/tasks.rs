@@ -8,11 +8,13 @@ use crate::load::ast;
 
 /// What a field path must end in.
 #[derive(Clone, Copy)]
-enum Want {
+pub(super) enum Want {
     Text,
     TextOrEnum,
     Boolean,
     ListOfObjects,
+    List,
+    Integer,
 }
 
 impl Want {
@@ -22,6 +24,8 @@ impl Want {
             Want::TextOrEnum => "text or an enum",
             Want::Boolean => "a boolean",
             Want::ListOfObjects => "a list of objects",
+            Want::List => "a list",
+            Want::Integer => "an integer",
         }
     }
 }
@@ -152,7 +156,7 @@ impl Resolver<'_> {
     }
 
     /// `A.B.C` from `schema`: every step but the last an object field.
-    fn field_path(
+    pub(super) fn field_path(
         &mut self,
         file: usize,
         yaml_path: &str,
@@ -199,6 +203,8 @@ impl Resolver<'_> {
             Want::Boolean => *ty == Type::Primitive(ir::Primitive::Boolean),
             Want::ListOfObjects => matches!(ty, Type::List(item)
                 if matches!(**item, Type::Schema(id) if matches!(schemas[id.0].kind, ir::SchemaKind::Object(_)))),
+            Want::List => matches!(ty, Type::List(_)),
+            Want::Integer => matches!(ty, Type::Primitive(ir::Primitive::Int32 | ir::Primitive::Int64)),
         };
         if !fits {
             let message = format!("`{text}` is `{}`; it must be {}", type_name(ty, schemas), want.describe());

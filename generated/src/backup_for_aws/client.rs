@@ -378,6 +378,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::amazon_accounts_get_all`](super::Client::amazon_accounts_get_all): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct AmazonAccountsGetAll<'a> {
         client: &'a super::Client,
         search_pattern: Option<String>,
@@ -409,6 +410,22 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::AmazonAccountsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::AmazonAccount, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for AmazonAccountsGetAll<'a> {
         type Output = models::AmazonAccountsPage;
@@ -434,6 +451,30 @@ pub mod requests {
         }
     }
     rt::request_builder!(AmazonAccountsGetAll { search_pattern, offset, limit, sort });
+    impl<'a> rt::Paged<'a> for AmazonAccountsGetAll<'a> {
+        type Item = models::AmazonAccount;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::AmazonAccountsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::AmazonAccountsPage) -> Vec<models::AmazonAccount> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `amazonAccountsGetOneById`.
         ///
@@ -680,6 +721,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::browse_bucket_folders`](super::Client::browse_bucket_folders): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct BrowseBucketFolders<'a> {
         client: &'a super::Client,
         amazon_connection_id: ::veeam_runtime::Uuid,
@@ -703,6 +745,22 @@ pub mod requests {
         pub fn sort(mut self, sort: Vec<models::BrowseBucketFoldersSortItem>) -> Self {
             self.sort = Some(sort);
             self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::BucketFoldersPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::BucketFolder, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
         }
     }
     impl<'a> rt::Operation<'a> for BrowseBucketFolders<'a> {
@@ -733,6 +791,30 @@ pub mod requests {
     rt::request_builder!(
         BrowseBucketFolders { amazon_connection_id, bucket_id, offset, limit, sort }
     );
+    impl<'a> rt::Paged<'a> for BrowseBucketFolders<'a> {
+        type Item = models::BucketFolder;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::BucketFoldersPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::BucketFoldersPage) -> Vec<models::BucketFolder> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `browseCloudNetworks`.
         ///
@@ -751,6 +833,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::browse_cloud_networks`](super::Client::browse_cloud_networks): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct BrowseCloudNetworks<'a> {
         client: &'a super::Client,
         amazon_connection_id: ::veeam_runtime::Uuid,
@@ -767,6 +850,22 @@ pub mod requests {
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::CloudNetworksPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::CloudNetwork, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
         }
     }
     impl<'a> rt::Operation<'a> for BrowseCloudNetworks<'a> {
@@ -793,6 +892,30 @@ pub mod requests {
         }
     }
     rt::request_builder!(BrowseCloudNetworks { amazon_connection_id, offset, limit });
+    impl<'a> rt::Paged<'a> for BrowseCloudNetworks<'a> {
+        type Item = models::CloudNetwork;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::CloudNetworksPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::CloudNetworksPage) -> Vec<models::CloudNetwork> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `browseCloudSecurityGroups`.
         ///
@@ -812,6 +935,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::browse_cloud_security_groups`](super::Client::browse_cloud_security_groups): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct BrowseCloudSecurityGroups<'a> {
         client: &'a super::Client,
         amazon_connection_id: ::veeam_runtime::Uuid,
@@ -837,6 +961,22 @@ pub mod requests {
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::CloudSecurityGroupsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::CloudSecurityGroup, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
         }
     }
     impl<'a> rt::Operation<'a> for BrowseCloudSecurityGroups<'a> {
@@ -867,6 +1007,32 @@ pub mod requests {
         BrowseCloudSecurityGroups { amazon_connection_id, cloud_network_id, offset, limit
         }
     );
+    impl<'a> rt::Paged<'a> for BrowseCloudSecurityGroups<'a> {
+        type Item = models::CloudSecurityGroup;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::CloudSecurityGroupsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(
+            page: models::CloudSecurityGroupsPage,
+        ) -> Vec<models::CloudSecurityGroup> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `browseCloudSubnetworks`.
         ///
@@ -887,6 +1053,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::browse_cloud_subnetworks`](super::Client::browse_cloud_subnetworks): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct BrowseCloudSubnetworks<'a> {
         client: &'a super::Client,
         amazon_connection_id: ::veeam_runtime::Uuid,
@@ -922,6 +1089,22 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::CloudSubnetworksPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::CloudSubnetwork, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for BrowseCloudSubnetworks<'a> {
         type Output = models::CloudSubnetworksPage;
@@ -952,6 +1135,32 @@ pub mod requests {
         BrowseCloudSubnetworks { amazon_connection_id, cloud_network_id,
         availability_zone, offset, limit }
     );
+    impl<'a> rt::Paged<'a> for BrowseCloudSubnetworks<'a> {
+        type Item = models::CloudSubnetwork;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::CloudSubnetworksPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(
+            page: models::CloudSubnetworksPage,
+        ) -> Vec<models::CloudSubnetwork> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `browseEncryptionKeys`.
         ///
@@ -970,6 +1179,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::browse_encryption_keys`](super::Client::browse_encryption_keys): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct BrowseEncryptionKeys<'a> {
         client: &'a super::Client,
         amazon_connection_id: ::veeam_runtime::Uuid,
@@ -986,6 +1196,22 @@ pub mod requests {
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::CloudEncryptionKeysPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::CloudEncryptionKey, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
         }
     }
     impl<'a> rt::Operation<'a> for BrowseEncryptionKeys<'a> {
@@ -1012,6 +1238,32 @@ pub mod requests {
         }
     }
     rt::request_builder!(BrowseEncryptionKeys { amazon_connection_id, offset, limit });
+    impl<'a> rt::Paged<'a> for BrowseEncryptionKeys<'a> {
+        type Item = models::CloudEncryptionKey;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::CloudEncryptionKeysPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(
+            page: models::CloudEncryptionKeysPage,
+        ) -> Vec<models::CloudEncryptionKey> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `bucketById`.
         ///
@@ -1067,6 +1319,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::buckets`](super::Client::buckets): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct Buckets<'a> {
         client: &'a super::Client,
         amazon_account_id: Option<::veeam_runtime::Uuid>,
@@ -1107,6 +1360,22 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::BucketsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Bucket, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for Buckets<'a> {
         type Output = models::BucketsPage;
@@ -1135,6 +1404,30 @@ pub mod requests {
     rt::request_builder!(
         Buckets { amazon_account_id, search_pattern, offset, limit, sort }
     );
+    impl<'a> rt::Paged<'a> for Buckets<'a> {
+        type Item = models::Bucket;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::BucketsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::BucketsPage) -> Vec<models::Bucket> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `checkInstance`.
         ///
@@ -2797,6 +3090,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::get_all_region_settings`](super::Client::get_all_region_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct GetAllRegionSettings<'a> {
         client: &'a super::Client,
         offset: Option<i32>,
@@ -2812,6 +3106,22 @@ pub mod requests {
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
+        }
+        ///Every page from the position set (or the first), advancing `offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::RegionSettingsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::RegionSettings, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
         }
     }
     impl<'a> rt::Operation<'a> for GetAllRegionSettings<'a> {
@@ -2836,6 +3146,30 @@ pub mod requests {
         }
     }
     rt::request_builder!(GetAllRegionSettings { offset, limit });
+    impl<'a> rt::Paged<'a> for GetAllRegionSettings<'a> {
+        type Item = models::RegionSettings;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::RegionSettingsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::RegionSettingsPage) -> Vec<models::RegionSettings> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `getAllRegions`.
         ///
@@ -2852,6 +3186,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::get_all_regions`](super::Client::get_all_regions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct GetAllRegions<'a> {
         client: &'a super::Client,
         search_pattern: Option<String>,
@@ -2883,6 +3218,22 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::RegionsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Region, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for GetAllRegions<'a> {
         type Output = models::RegionsPage;
@@ -2908,6 +3259,30 @@ pub mod requests {
         }
     }
     rt::request_builder!(GetAllRegions { search_pattern, offset, limit, sort });
+    impl<'a> rt::Paged<'a> for GetAllRegions<'a> {
+        type Item = models::Region;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::RegionsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::RegionsPage) -> Vec<models::Region> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `getAmazonConnectionById`.
         ///
@@ -2969,6 +3344,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::get_backup_session_protected_items`](super::Client::get_backup_session_protected_items): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct GetBackupSessionProtectedItems<'a> {
         client: &'a super::Client,
         backup_session_id: ::veeam_runtime::Uuid,
@@ -3004,6 +3380,22 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::ProtectedItemsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::ProtectedItem, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for GetBackupSessionProtectedItems<'a> {
         type Output = models::ProtectedItemsPage;
@@ -3034,6 +3426,30 @@ pub mod requests {
         GetBackupSessionProtectedItems { backup_session_id, search_pattern, sort, offset,
         limit }
     );
+    impl<'a> rt::Paged<'a> for GetBackupSessionProtectedItems<'a> {
+        type Item = models::ProtectedItem;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::ProtectedItemsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::ProtectedItemsPage) -> Vec<models::ProtectedItem> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `getBucketFolder`.
         ///
@@ -3099,6 +3515,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::get_bucket_folders`](super::Client::get_bucket_folders): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct GetBucketFolders<'a> {
         client: &'a super::Client,
         bucket_id: ::veeam_runtime::Uuid,
@@ -3121,6 +3538,22 @@ pub mod requests {
         pub fn sort(mut self, sort: Vec<models::GetBucketFoldersSortItem>) -> Self {
             self.sort = Some(sort);
             self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::BucketFoldersPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::BucketFolder, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
         }
     }
     impl<'a> rt::Operation<'a> for GetBucketFolders<'a> {
@@ -3148,6 +3581,30 @@ pub mod requests {
         }
     }
     rt::request_builder!(GetBucketFolders { bucket_id, offset, limit, sort });
+    impl<'a> rt::Paged<'a> for GetBucketFolders<'a> {
+        type Item = models::BucketFolder;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::BucketFoldersPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::BucketFoldersPage) -> Vec<models::BucketFolder> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `getCertificates`.
         ///
@@ -3429,6 +3886,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::get_inner_regions`](super::Client::get_inner_regions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct GetInnerRegions<'a> {
         client: &'a super::Client,
         region_id: ::veeam_runtime::Uuid,
@@ -3461,6 +3919,22 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::RegionsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Region, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for GetInnerRegions<'a> {
         type Output = models::RegionsPage;
@@ -3490,6 +3964,30 @@ pub mod requests {
     rt::request_builder!(
         GetInnerRegions { region_id, search_pattern, offset, limit, sort }
     );
+    impl<'a> rt::Paged<'a> for GetInnerRegions<'a> {
+        type Item = models::Region;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::RegionsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::RegionsPage) -> Vec<models::Region> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `getInstancesTypesByRegion`.
         ///
@@ -3510,6 +4008,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::get_instances_types_by_region`](super::Client::get_instances_types_by_region): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct GetInstancesTypesByRegion<'a> {
         client: &'a super::Client,
         region_id: ::veeam_runtime::Uuid,
@@ -3541,6 +4040,25 @@ pub mod requests {
         ) -> Self {
             self.virtualization_types = Some(virtualization_types);
             self
+        }
+        ///Every page from the position set (or the first), advancing `offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<
+                models::AmazonInstanceTypesByRegionPage,
+                rt::Error<models::Error>,
+            >,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::AmazonInstanceType, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
         }
     }
     impl<'a> rt::Operation<'a> for GetInstancesTypesByRegion<'a> {
@@ -3577,6 +4095,32 @@ pub mod requests {
         GetInstancesTypesByRegion { region_id, offset, limit, is_arm64,
         virtualization_types }
     );
+    impl<'a> rt::Paged<'a> for GetInstancesTypesByRegion<'a> {
+        type Item = models::AmazonInstanceType;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::AmazonInstanceTypesByRegionPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(
+            page: models::AmazonInstanceTypesByRegionPage,
+        ) -> Vec<models::AmazonInstanceType> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `getLicense`.
         ///
@@ -3661,6 +4205,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::get_licensed_workloads`](super::Client::get_licensed_workloads): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct GetLicensedWorkloads<'a> {
         client: &'a super::Client,
         offset: Option<i32>,
@@ -3692,6 +4237,22 @@ pub mod requests {
             self.search_pattern = Some(::std::convert::Into::into(search_pattern));
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::LicensedWorkloadsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::LicensedWorkload, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for GetLicensedWorkloads<'a> {
         type Output = models::LicensedWorkloadsPage;
@@ -3717,6 +4278,32 @@ pub mod requests {
         }
     }
     rt::request_builder!(GetLicensedWorkloads { offset, limit, sort, search_pattern });
+    impl<'a> rt::Paged<'a> for GetLicensedWorkloads<'a> {
+        type Item = models::LicensedWorkload;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::LicensedWorkloadsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(
+            page: models::LicensedWorkloadsPage,
+        ) -> Vec<models::LicensedWorkload> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `getPolicyCost`.
         ///
@@ -3927,6 +4514,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::get_restore_session_restored_items`](super::Client::get_restore_session_restored_items): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct GetRestoreSessionRestoredItems<'a> {
         client: &'a super::Client,
         restore_session_id: ::veeam_runtime::Uuid,
@@ -3962,6 +4550,22 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::RestoredItemsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::RestoredItem, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for GetRestoreSessionRestoredItems<'a> {
         type Output = models::RestoredItemsPage;
@@ -3992,6 +4596,30 @@ pub mod requests {
         GetRestoreSessionRestoredItems { restore_session_id, search_pattern, sort,
         offset, limit }
     );
+    impl<'a> rt::Paged<'a> for GetRestoreSessionRestoredItems<'a> {
+        type Item = models::RestoredItem;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::RestoredItemsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::RestoredItemsPage) -> Vec<models::RestoredItem> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `getRetentionSessionDeletedRestorePoints`.
         ///
@@ -4012,6 +4640,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::get_retention_session_deleted_restore_points`](super::Client::get_retention_session_deleted_restore_points): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct GetRetentionSessionDeletedRestorePoints<'a> {
         client: &'a super::Client,
         retention_session_id: ::veeam_runtime::Uuid,
@@ -4047,6 +4676,28 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<
+                models::RetentionJobDeletedRestorePointsPage,
+                rt::Error<models::Error>,
+            >,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<
+                models::RetentionJobDeletedRestorePoint,
+                rt::Error<models::Error>,
+            >,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for GetRetentionSessionDeletedRestorePoints<'a> {
         type Output = models::RetentionJobDeletedRestorePointsPage;
@@ -4077,6 +4728,34 @@ pub mod requests {
         GetRetentionSessionDeletedRestorePoints { retention_session_id, search_pattern,
         sort, offset, limit }
     );
+    impl<'a> rt::Paged<'a> for GetRetentionSessionDeletedRestorePoints<'a> {
+        type Item = models::RetentionJobDeletedRestorePoint;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(
+            page: &models::RetentionJobDeletedRestorePointsPage,
+        ) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(
+            page: models::RetentionJobDeletedRestorePointsPage,
+        ) -> Vec<models::RetentionJobDeletedRestorePoint> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `getRetentionSettings`.
         ///
@@ -4252,6 +4931,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::get_sessions`](super::Client::get_sessions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct GetSessions<'a> {
         client: &'a super::Client,
         offset: Option<i32>,
@@ -4316,6 +4996,22 @@ pub mod requests {
             self.vm_id = Some(::std::convert::Into::into(vm_id));
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::SessionsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Session, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for GetSessions<'a> {
         type Output = models::SessionsPage;
@@ -4350,6 +5046,30 @@ pub mod requests {
         GetSessions { offset, limit, policy_id, status, types, from_utc, to_utc, usn,
         sort, vm_id }
     );
+    impl<'a> rt::Paged<'a> for GetSessions<'a> {
+        type Item = models::Session;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::SessionsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::SessionsPage) -> Vec<models::Session> {
+            page.results
+        }
+    }
     impl super::Client {
         /// Get credentials record data
         ///
@@ -4877,6 +5597,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::list_standard_accounts`](super::Client::list_standard_accounts): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct ListStandardAccounts<'a> {
         client: &'a super::Client,
         search_pattern: Option<String>,
@@ -4908,6 +5629,22 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::StandardAccountsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::StandardAccount, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for ListStandardAccounts<'a> {
         type Output = models::StandardAccountsPage;
@@ -4933,6 +5670,32 @@ pub mod requests {
         }
     }
     rt::request_builder!(ListStandardAccounts { search_pattern, offset, limit, sort });
+    impl<'a> rt::Paged<'a> for ListStandardAccounts<'a> {
+        type Item = models::StandardAccount;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::StandardAccountsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(
+            page: models::StandardAccountsPage,
+        ) -> Vec<models::StandardAccount> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `noAccessToken`.
         ///
@@ -5001,6 +5764,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::policies_get_all`](super::Client::policies_get_all): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct PoliciesGetAll<'a> {
         client: &'a super::Client,
         search_pattern: Option<String>,
@@ -5075,6 +5839,22 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::PoliciesPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Policy, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for PoliciesGetAll<'a> {
         type Output = models::PoliciesPage;
@@ -5118,6 +5898,30 @@ pub mod requests {
         PoliciesGetAll { search_pattern, virtual_machine_id, last_policy_session_status,
         policy_status, sort, usn, repository_id, offset, limit }
     );
+    impl<'a> rt::Paged<'a> for PoliciesGetAll<'a> {
+        type Item = models::Policy;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::PoliciesPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::PoliciesPage) -> Vec<models::Policy> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `policiesGetExcludedItemsById`.
         ///
@@ -5138,6 +5942,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::policies_get_excluded_items_by_id`](super::Client::policies_get_excluded_items_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct PoliciesGetExcludedItemsById<'a> {
         client: &'a super::Client,
         policy_id: ::veeam_runtime::Uuid,
@@ -5173,6 +5978,22 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::PolicyItemsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::PolicyItem, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for PoliciesGetExcludedItemsById<'a> {
         type Output = models::PolicyItemsPage;
@@ -5202,6 +6023,30 @@ pub mod requests {
     rt::request_builder!(
         PoliciesGetExcludedItemsById { policy_id, offset, limit, search_pattern, sort }
     );
+    impl<'a> rt::Paged<'a> for PoliciesGetExcludedItemsById<'a> {
+        type Item = models::PolicyItem;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::PolicyItemsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::PolicyItemsPage) -> Vec<models::PolicyItem> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `policiesGetOneById`.
         ///
@@ -5263,6 +6108,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::policies_get_regions_by_id`](super::Client::policies_get_regions_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct PoliciesGetRegionsById<'a> {
         client: &'a super::Client,
         policy_id: ::veeam_runtime::Uuid,
@@ -5298,6 +6144,22 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::RegionsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Region, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for PoliciesGetRegionsById<'a> {
         type Output = models::RegionsPage;
@@ -5327,6 +6189,30 @@ pub mod requests {
     rt::request_builder!(
         PoliciesGetRegionsById { policy_id, search_pattern, offset, limit, sort }
     );
+    impl<'a> rt::Paged<'a> for PoliciesGetRegionsById<'a> {
+        type Item = models::Region;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::RegionsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::RegionsPage) -> Vec<models::Region> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `policiesGetSelectedItemsById`.
         ///
@@ -5347,6 +6233,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::policies_get_selected_items_by_id`](super::Client::policies_get_selected_items_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct PoliciesGetSelectedItemsById<'a> {
         client: &'a super::Client,
         policy_id: ::veeam_runtime::Uuid,
@@ -5382,6 +6269,22 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::PolicyItemsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::PolicyItem, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for PoliciesGetSelectedItemsById<'a> {
         type Output = models::PolicyItemsPage;
@@ -5411,6 +6314,30 @@ pub mod requests {
     rt::request_builder!(
         PoliciesGetSelectedItemsById { policy_id, offset, limit, search_pattern, sort }
     );
+    impl<'a> rt::Paged<'a> for PoliciesGetSelectedItemsById<'a> {
+        type Item = models::PolicyItem;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::PolicyItemsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::PolicyItemsPage) -> Vec<models::PolicyItem> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `policyAlreadyStarted`.
         ///
@@ -5591,6 +6518,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::repositories_get_all`](super::Client::repositories_get_all): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct RepositoriesGetAll<'a> {
         client: &'a super::Client,
         search_pattern: Option<String>,
@@ -5622,6 +6550,22 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::RepositoriesPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Repository, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for RepositoriesGetAll<'a> {
         type Output = models::RepositoriesPage;
@@ -5647,6 +6591,30 @@ pub mod requests {
         }
     }
     rt::request_builder!(RepositoriesGetAll { search_pattern, offset, sort, limit });
+    impl<'a> rt::Paged<'a> for RepositoriesGetAll<'a> {
+        type Item = models::Repository;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::RepositoriesPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::RepositoriesPage) -> Vec<models::Repository> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `repositoriesGetOneById`.
         ///
@@ -6103,6 +7071,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::restore_points_get_all`](super::Client::restore_points_get_all): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct RestorePointsGetAll<'a> {
         client: &'a super::Client,
         virtual_machine_id: Option<::veeam_runtime::Uuid>,
@@ -6134,6 +7103,22 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::VmRestorePointsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::VmRestorePoint, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for RestorePointsGetAll<'a> {
         type Output = models::VmRestorePointsPage;
@@ -6161,6 +7146,30 @@ pub mod requests {
     rt::request_builder!(
         RestorePointsGetAll { virtual_machine_id, offset, limit, sort }
     );
+    impl<'a> rt::Paged<'a> for RestorePointsGetAll<'a> {
+        type Item = models::VmRestorePoint;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::VmRestorePointsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::VmRestorePointsPage) -> Vec<models::VmRestorePoint> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `restorePointsGetOneById`.
         ///
@@ -6741,6 +7750,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::tags`](super::Client::tags): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct Tags<'a> {
         client: &'a super::Client,
         search_pattern: Option<String>,
@@ -6772,6 +7782,22 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::TagsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Tag, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for Tags<'a> {
         type Output = models::TagsPage;
@@ -6797,6 +7823,30 @@ pub mod requests {
         }
     }
     rt::request_builder!(Tags { search_pattern, offset, limit, sort });
+    impl<'a> rt::Paged<'a> for Tags<'a> {
+        type Item = models::Tag;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::TagsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::TagsPage) -> Vec<models::Tag> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `takeSnapshot`.
         ///
@@ -7421,6 +8471,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::users_get_all`](super::Client::users_get_all): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct UsersGetAll<'a> {
         client: &'a super::Client,
         search_pattern: Option<String>,
@@ -7452,6 +8503,22 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::UsersPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::User, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for UsersGetAll<'a> {
         type Output = models::UsersPage;
@@ -7477,6 +8544,30 @@ pub mod requests {
         }
     }
     rt::request_builder!(UsersGetAll { search_pattern, sort, offset, limit });
+    impl<'a> rt::Paged<'a> for UsersGetAll<'a> {
+        type Item = models::User;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::UsersPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::UsersPage) -> Vec<models::User> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `usersGetByName`.
         ///
@@ -8048,6 +9139,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::virtual_machines`](super::Client::virtual_machines): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct VirtualMachines<'a> {
         client: &'a super::Client,
         search_pattern: Option<String>,
@@ -8106,6 +9198,22 @@ pub mod requests {
             self.backup_state = Some(backup_state);
             self
         }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::VirtualMachinesPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::VirtualMachine, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for VirtualMachines<'a> {
         type Output = models::VirtualMachinesPage;
@@ -8147,6 +9255,30 @@ pub mod requests {
         VirtualMachines { search_pattern, offset, limit, sort, protection_status,
         buckup_destination, backup_state }
     );
+    impl<'a> rt::Paged<'a> for VirtualMachines<'a> {
+        type Item = models::VirtualMachine;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::VirtualMachinesPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::VirtualMachinesPage) -> Vec<models::VirtualMachine> {
+            page.results
+        }
+    }
     impl super::Client {
         /// `vmRestorePointsGetDefaultNetworkSettings`.
         ///

@@ -3240,6 +3240,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_backup_entities`](super::Client::query_backup_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryBackupEntities<'a> {
         client: &'a super::Client,
         filter: Option<String>,
@@ -3277,6 +3278,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Backup, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryBackupEntities<'a> {
         type Output = models::QueryResult;
@@ -3307,6 +3324,38 @@ pub mod requests {
     rt::request_builder!(
         QueryBackupEntities { filter, sort_asc, sort_desc, page_size, page }
     );
+    impl<'a> rt::Paged<'a> for QueryBackupEntities<'a> {
+        type Item = models::Backup;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page
+                    .entities
+                    .as_ref()
+                    .and_then(|value| value.backups.as_ref())
+                    .map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::Backup> {
+            page.entities.and_then(|value| value.backups).unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query backup servers as entities
         ///
@@ -3332,6 +3381,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_backup_server_entities`](super::Client::query_backup_server_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryBackupServerEntities<'a> {
         client: &'a super::Client,
         filter: Option<String>,
@@ -3369,6 +3419,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::BackupServer, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryBackupServerEntities<'a> {
         type Output = models::QueryResult;
@@ -3399,6 +3465,38 @@ pub mod requests {
     rt::request_builder!(
         QueryBackupServerEntities { filter, sort_asc, sort_desc, page_size, page }
     );
+    impl<'a> rt::Paged<'a> for QueryBackupServerEntities<'a> {
+        type Item = models::BackupServer;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page
+                    .entities
+                    .as_ref()
+                    .and_then(|value| value.backup_servers.as_ref())
+                    .map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::BackupServer> {
+            page.entities.and_then(|value| value.backup_servers).unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query backup servers
         ///
@@ -3425,6 +3523,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_backup_servers`](super::Client::query_backup_servers): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryBackupServers<'a> {
         client: &'a super::Client,
         format: Option<String>,
@@ -3468,6 +3567,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::EntityRef, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryBackupServers<'a> {
         type Output = models::QueryResult;
@@ -3498,6 +3613,34 @@ pub mod requests {
     rt::request_builder!(
         QueryBackupServers { format, filter, sort_asc, sort_desc, page_size, page }
     );
+    impl<'a> rt::Paged<'a> for QueryBackupServers<'a> {
+        type Item = models::EntityRef;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page.refs.as_ref().map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::EntityRef> {
+            page.refs.unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query backup job sessions as entities
         ///
@@ -3523,6 +3666,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_backup_session_entities`](super::Client::query_backup_session_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryBackupSessionEntities<'a> {
         client: &'a super::Client,
         filter: Option<String>,
@@ -3560,6 +3704,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::BackupJobSession, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryBackupSessionEntities<'a> {
         type Output = models::QueryResult;
@@ -3590,6 +3750,38 @@ pub mod requests {
     rt::request_builder!(
         QueryBackupSessionEntities { filter, sort_asc, sort_desc, page_size, page }
     );
+    impl<'a> rt::Paged<'a> for QueryBackupSessionEntities<'a> {
+        type Item = models::BackupJobSession;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page
+                    .entities
+                    .as_ref()
+                    .and_then(|value| value.backup_job_sessions.as_ref())
+                    .map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::BackupJobSession> {
+            page.entities.and_then(|value| value.backup_job_sessions).unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query backup job sessions
         ///
@@ -3615,6 +3807,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_backup_sessions`](super::Client::query_backup_sessions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryBackupSessions<'a> {
         client: &'a super::Client,
         filter: Option<String>,
@@ -3652,6 +3845,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::EntityRef, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryBackupSessions<'a> {
         type Output = models::QueryResult;
@@ -3681,6 +3890,34 @@ pub mod requests {
     rt::request_builder!(
         QueryBackupSessions { filter, sort_asc, sort_desc, page_size, page }
     );
+    impl<'a> rt::Paged<'a> for QueryBackupSessions<'a> {
+        type Item = models::EntityRef;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page.refs.as_ref().map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::EntityRef> {
+            page.refs.unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query backup task sessions as entities
         ///
@@ -3708,6 +3945,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_backup_task_session_entities`](super::Client::query_backup_task_session_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryBackupTaskSessionEntities<'a> {
         client: &'a super::Client,
         filter: Option<String>,
@@ -3745,6 +3983,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::BackupTaskSession, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryBackupTaskSessionEntities<'a> {
         type Output = models::QueryResult;
@@ -3775,6 +4029,40 @@ pub mod requests {
     rt::request_builder!(
         QueryBackupTaskSessionEntities { filter, sort_asc, sort_desc, page_size, page }
     );
+    impl<'a> rt::Paged<'a> for QueryBackupTaskSessionEntities<'a> {
+        type Item = models::BackupTaskSession;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page
+                    .entities
+                    .as_ref()
+                    .and_then(|value| value.backup_task_sessions.as_ref())
+                    .map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::BackupTaskSession> {
+            page.entities
+                .and_then(|value| value.backup_task_sessions)
+                .unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query backup task sessions
         ///
@@ -3800,6 +4088,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_backup_task_sessions`](super::Client::query_backup_task_sessions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryBackupTaskSessions<'a> {
         client: &'a super::Client,
         filter: Option<String>,
@@ -3837,6 +4126,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::EntityRef, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryBackupTaskSessions<'a> {
         type Output = models::QueryResult;
@@ -3866,6 +4171,34 @@ pub mod requests {
     rt::request_builder!(
         QueryBackupTaskSessions { filter, sort_asc, sort_desc, page_size, page }
     );
+    impl<'a> rt::Paged<'a> for QueryBackupTaskSessions<'a> {
+        type Item = models::EntityRef;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page.refs.as_ref().map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::EntityRef> {
+            page.refs.unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query backups
         ///
@@ -3891,6 +4224,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_backups`](super::Client::query_backups): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryBackups<'a> {
         client: &'a super::Client,
         filter: Option<String>,
@@ -3928,6 +4262,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::EntityRef, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryBackups<'a> {
         type Output = models::QueryResult;
@@ -3955,6 +4305,34 @@ pub mod requests {
         }
     }
     rt::request_builder!(QueryBackups { filter, sort_asc, sort_desc, page_size, page });
+    impl<'a> rt::Paged<'a> for QueryBackups<'a> {
+        type Item = models::EntityRef;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page.refs.as_ref().map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::EntityRef> {
+            page.refs.unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query jobs as entities
         ///
@@ -3980,6 +4358,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_job_entities`](super::Client::query_job_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryJobEntities<'a> {
         client: &'a super::Client,
         filter: Option<String>,
@@ -4017,6 +4396,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Job, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryJobEntities<'a> {
         type Output = models::QueryResult;
@@ -4047,6 +4442,38 @@ pub mod requests {
     rt::request_builder!(
         QueryJobEntities { filter, sort_asc, sort_desc, page_size, page }
     );
+    impl<'a> rt::Paged<'a> for QueryJobEntities<'a> {
+        type Item = models::Job;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page
+                    .entities
+                    .as_ref()
+                    .and_then(|value| value.jobs.as_ref())
+                    .map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::Job> {
+            page.entities.and_then(|value| value.jobs).unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query jobs
         ///
@@ -4072,6 +4499,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_jobs`](super::Client::query_jobs): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryJobs<'a> {
         client: &'a super::Client,
         filter: Option<String>,
@@ -4109,6 +4537,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::EntityRef, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryJobs<'a> {
         type Output = models::QueryResult;
@@ -4136,6 +4580,34 @@ pub mod requests {
         }
     }
     rt::request_builder!(QueryJobs { filter, sort_asc, sort_desc, page_size, page });
+    impl<'a> rt::Paged<'a> for QueryJobs<'a> {
+        type Item = models::EntityRef;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page.refs.as_ref().map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::EntityRef> {
+            page.refs.unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query managed servers as entities
         ///
@@ -4161,6 +4633,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_managed_server_entities`](super::Client::query_managed_server_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryManagedServerEntities<'a> {
         client: &'a super::Client,
         filter: Option<String>,
@@ -4198,6 +4671,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::ManagedServer, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryManagedServerEntities<'a> {
         type Output = models::QueryResult;
@@ -4228,6 +4717,38 @@ pub mod requests {
     rt::request_builder!(
         QueryManagedServerEntities { filter, sort_asc, sort_desc, page_size, page }
     );
+    impl<'a> rt::Paged<'a> for QueryManagedServerEntities<'a> {
+        type Item = models::ManagedServer;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page
+                    .entities
+                    .as_ref()
+                    .and_then(|value| value.managed_servers.as_ref())
+                    .map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::ManagedServer> {
+            page.entities.and_then(|value| value.managed_servers).unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query managed servers
         ///
@@ -4253,6 +4774,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_managed_servers`](super::Client::query_managed_servers): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryManagedServers<'a> {
         client: &'a super::Client,
         filter: Option<String>,
@@ -4290,6 +4812,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::EntityRef, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryManagedServers<'a> {
         type Output = models::QueryResult;
@@ -4319,6 +4857,34 @@ pub mod requests {
     rt::request_builder!(
         QueryManagedServers { filter, sort_asc, sort_desc, page_size, page }
     );
+    impl<'a> rt::Paged<'a> for QueryManagedServers<'a> {
+        type Item = models::EntityRef;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page.refs.as_ref().map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::EntityRef> {
+            page.refs.unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query passwords
         ///
@@ -4441,6 +5007,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_repositories`](super::Client::query_repositories): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryRepositories<'a> {
         client: &'a super::Client,
         filter: Option<String>,
@@ -4478,6 +5045,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::EntityRef, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryRepositories<'a> {
         type Output = models::QueryResult;
@@ -4507,6 +5090,34 @@ pub mod requests {
     rt::request_builder!(
         QueryRepositories { filter, sort_asc, sort_desc, page_size, page }
     );
+    impl<'a> rt::Paged<'a> for QueryRepositories<'a> {
+        type Item = models::EntityRef;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page.refs.as_ref().map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::EntityRef> {
+            page.refs.unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query backup repositories as entities
         ///
@@ -4532,6 +5143,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_repository_entities`](super::Client::query_repository_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryRepositoryEntities<'a> {
         client: &'a super::Client,
         filter: Option<String>,
@@ -4569,6 +5181,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Repository, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryRepositoryEntities<'a> {
         type Output = models::QueryResult;
@@ -4599,6 +5227,38 @@ pub mod requests {
     rt::request_builder!(
         QueryRepositoryEntities { filter, sort_asc, sort_desc, page_size, page }
     );
+    impl<'a> rt::Paged<'a> for QueryRepositoryEntities<'a> {
+        type Item = models::Repository;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page
+                    .entities
+                    .as_ref()
+                    .and_then(|value| value.repositories.as_ref())
+                    .map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::Repository> {
+            page.entities.and_then(|value| value.repositories).unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query restore points as entities
         ///
@@ -4624,6 +5284,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_restore_point_entities`](super::Client::query_restore_point_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryRestorePointEntities<'a> {
         client: &'a super::Client,
         filter: Option<String>,
@@ -4661,6 +5322,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::RestorePoint, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryRestorePointEntities<'a> {
         type Output = models::QueryResult;
@@ -4691,6 +5368,38 @@ pub mod requests {
     rt::request_builder!(
         QueryRestorePointEntities { filter, sort_asc, sort_desc, page_size, page }
     );
+    impl<'a> rt::Paged<'a> for QueryRestorePointEntities<'a> {
+        type Item = models::RestorePoint;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page
+                    .entities
+                    .as_ref()
+                    .and_then(|value| value.restore_points.as_ref())
+                    .map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::RestorePoint> {
+            page.entities.and_then(|value| value.restore_points).unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query restore points
         ///
@@ -4716,6 +5425,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_restore_points`](super::Client::query_restore_points): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryRestorePoints<'a> {
         client: &'a super::Client,
         filter: Option<String>,
@@ -4753,6 +5463,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::EntityRef, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryRestorePoints<'a> {
         type Output = models::QueryResult;
@@ -4782,6 +5508,34 @@ pub mod requests {
     rt::request_builder!(
         QueryRestorePoints { filter, sort_asc, sort_desc, page_size, page }
     );
+    impl<'a> rt::Paged<'a> for QueryRestorePoints<'a> {
+        type Item = models::EntityRef;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page.refs.as_ref().map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::EntityRef> {
+            page.refs.unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query VM restore points as entities
         ///
@@ -4809,6 +5563,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_vm_restore_point_entities`](super::Client::query_vm_restore_point_entities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryVmRestorePointEntities<'a> {
         client: &'a super::Client,
         filter: Option<String>,
@@ -4846,6 +5601,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::VmRestorePoint, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryVmRestorePointEntities<'a> {
         type Output = models::QueryResult;
@@ -4876,6 +5647,38 @@ pub mod requests {
     rt::request_builder!(
         QueryVmRestorePointEntities { filter, sort_asc, sort_desc, page_size, page }
     );
+    impl<'a> rt::Paged<'a> for QueryVmRestorePointEntities<'a> {
+        type Item = models::VmRestorePoint;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page
+                    .entities
+                    .as_ref()
+                    .and_then(|value| value.vm_restore_points.as_ref())
+                    .map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::VmRestorePoint> {
+            page.entities.and_then(|value| value.vm_restore_points).unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query VM restore points
         ///
@@ -4901,6 +5704,7 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_vm_restore_points`](super::Client::query_vm_restore_points): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryVmRestorePoints<'a> {
         client: &'a super::Client,
         filter: Option<String>,
@@ -4938,6 +5742,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::EntityRef, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryVmRestorePoints<'a> {
         type Output = models::QueryResult;
@@ -4967,6 +5787,34 @@ pub mod requests {
     rt::request_builder!(
         QueryVmRestorePoints { filter, sort_asc, sort_desc, page_size, page }
     );
+    impl<'a> rt::Paged<'a> for QueryVmRestorePoints<'a> {
+        type Item = models::EntityRef;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page.refs.as_ref().map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::EntityRef> {
+            page.refs.unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Retry a job
         ///

@@ -13,6 +13,7 @@ mod builder;
 mod error;
 mod files;
 mod operation;
+mod paging;
 mod request;
 mod response;
 mod retry;
@@ -45,6 +46,7 @@ pub const PATCH: Method = Method::PATCH;
 pub const DELETE: Method = Method::DELETE;
 /// `HEAD`.
 pub const HEAD: Method = Method::HEAD;
+pub use paging::{items, pages, PageStyle, Paged, Progress};
 pub use response::{Response, ResponseValue};
 pub use retry::RetryConfig;
 pub use tasks::{wait_for_task, TaskStatus, TaskWait};
