@@ -632,6 +632,8 @@ pub struct Operation {
     pub examples: Vec<Example>,
     /// How the operation pages, if it does.
     pub paging: Option<Paging>,
+    /// Retried although its method is not idempotent (the spec says it may be).
+    pub idempotent: bool,
 }
 
 /// How an operation pages (see `ast::Paging`).

@@ -476,7 +476,7 @@ fn an_overlay_that_does_not_apply_names_each_problem() {
             "rename.operations.findPets: the import already has `findPetById`",
             "schemas.Animal: fields.name.sensitive: invalid type: string \"yes-please\", expected a boolean",
             "schemas.Ghost: the import has no `Ghost` to remove",
-            "operations.addPet: metod: unknown field `metod`, expected one of `method`, `path`, `summary`, `description`, `sources`, `authenticated`, `schemes`, `parameters`, `request`, `responses`, `errors`, `paging`, `examples`",
+            "operations.addPet: metod: unknown field `metod`, expected one of `method`, `path`, `summary`, `description`, `sources`, `authenticated`, `schemes`, `parameters`, `request`, `responses`, `errors`, `idempotent`, `paging`, `examples`",
         ]
     );
     assert!(import::Overlay::parse("renames: {}\n", "o.yaml")

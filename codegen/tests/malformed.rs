@@ -263,6 +263,11 @@ fn cases() -> Vec<Case> {
             ],
         },
         Case {
+            name: "a GET marked idempotent",
+            errors: with_api("operations:\n  a: { method: GET, path: /a, idempotent: true, responses: { 200: {} } }\n"),
+            expected: &["demo/api.yaml:9:31: operations.a.idempotent: `GET` is idempotent already: `idempotent` is for POST and PATCH"],
+        },
+        Case {
             name: "an operation whose method is an API key's setter",
             errors: with_api(concat!(
                 "  auth: { api_keys: { app_token: { header: X-App } } }\n",

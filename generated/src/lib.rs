@@ -1386,10 +1386,12 @@ mod shared {
     /// Client settings and values shared by every API's client: files sent (`Upload`) and
     /// received (`Download`, or streamed: `ByteStream`), a body with its status and
     /// headers (`ResponseValue`, from `send_with_response()`), the credentials and limits a
-    /// client's `Transport` holds, when calls are tried again (`RetryConfig`).
+    /// client's `Transport` holds, when calls are tried again (`RetryConfig`), and the TLS
+    /// provider to install before building a `reqwest::Client` of one's own
+    /// (`install_tls_provider`).
     pub use ::veeam_runtime::client::{
-        BuildError, ByteStream, Download, Format, Limits, ResponseValue, RetryConfig,
-        Secret, Tokens, Transport, Upload,
+        install_tls_provider, BuildError, ByteStream, Download, Format, Limits,
+        ResponseValue, RetryConfig, Secret, Tokens, Transport, Upload,
     };
     /// What an error says, kind by kind (the variants of each API's `Error`): to name them
     /// in a function's signature.

@@ -93,3 +93,75 @@ async fn a_refused_connection_is_tried_again_then_reported() {
     let error = transport.send::<()>(call(Method::GET)).await.unwrap_err();
     assert!(matches!(error, veeam_runtime::client::Error::Connect(_)), "{error:?}");
 }
+
+#[tokio::test]
+async fn a_post_the_spec_marks_idempotent_is_tried_again() {
+    let (server, transport) = busy_server(ResponseTemplate::new(503), 1, quick()).await;
+    let mut search = call(Method::POST);
+    search.idempotent();
+    transport.send::<()>(search).await.unwrap();
+    assert_eq!(received(&server).await, 2);
+}
+
+/// The clock is paused: the two seconds the server asks for pass at once, and are measured on
+/// the paused clock. The client has no timeout and its pool no idle timer, so no other timer
+/// makes the paused clock jump while the server answers.
+#[tokio::test(start_paused = true)]
+async fn retry_after_two_seconds_waits_two_seconds() {
+    let busy = ResponseTemplate::new(503).insert_header("retry-after", "2");
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any()).respond_with(busy).up_to_n_times(1).mount(&server).await;
+    Mock::given(wiremock::matchers::any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    veeam_runtime::client::install_tls_provider();
+    let http = veeam_runtime::reqwest::Client::builder().pool_idle_timeout(None).build().unwrap();
+    let transport =
+        ClientBuilder::<Transport>::new(&API, server.uri()).http_client(http).retry(quick()).build().unwrap();
+    let started = tokio::time::Instant::now();
+    transport.send::<()>(call(Method::GET)).await.unwrap();
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_secs(2) && waited < Duration::from_millis(2500), "{waited:?}");
+    assert_eq!(received(&server).await, 2);
+}
+
+#[tokio::test]
+async fn a_retry_budget_ends_a_storm() {
+    // A budget of two retries (5 tokens each): a server refusing everything gets 2 + 1 + 1 + ...
+    // requests, not three per call.
+    let storm = quick().with_max_attempts(3).with_budget(10);
+    let (server, transport) = busy_server(ResponseTemplate::new(503), 1_000, storm).await;
+    for _ in 0..5 {
+        assert!(transport.send::<()>(call(Method::GET)).await.is_err());
+    }
+    assert_eq!(received(&server).await, 3 + 4, "the first call retried twice, the next four not at all");
+}
+
+#[tokio::test]
+async fn successes_refill_the_budget() {
+    // 5 tokens: one retry. A call that succeeds first time puts one back; five of them pay for
+    // the next retry.
+    let server = MockServer::start().await;
+    let transport = ClientBuilder::<Transport>::new(&API, server.uri()).retry(quick().with_budget(5)).build().unwrap();
+    busy_then_fine(&server).await;
+    transport.send::<()>(call(Method::GET)).await.unwrap();
+    // The budget is spent: the next refusal is the answer.
+    busy_then_fine(&server).await;
+    assert!(transport.send::<()>(call(Method::GET)).await.is_err());
+    // Five first-time successes (the mock answers 204 now), then a refusal is retried again.
+    for _ in 0..5 {
+        transport.send::<()>(call(Method::GET)).await.unwrap();
+    }
+    busy_then_fine(&server).await;
+    transport.send::<()>(call(Method::GET)).await.unwrap();
+    assert_eq!(received(&server).await, 2);
+}
+
+/// The server answers 503 once, then 204 (what it received is forgotten).
+async fn busy_then_fine(server: &MockServer) {
+    server.reset().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(server)
+        .await;
+    Mock::given(wiremock::matchers::any()).respond_with(ResponseTemplate::new(204)).mount(server).await;
+}

@@ -283,10 +283,12 @@ pub(super) fn request_statements(
         Effect::IssuesTokens => Some(quote!(request.effect(#client::Effect::IssuesTokens);)),
         Effect::None => None,
     };
+    let idempotent = operation.idempotent.then(|| quote!(request.idempotent();));
     quote! {
         let mut request = #client::Request::new(#client::#http_method, #id, #template, #authenticated);
         #sensitive
         #effect
+        #idempotent
         #schemes
         #error_table
         #accept

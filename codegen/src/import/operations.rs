@@ -268,6 +268,7 @@ impl Importer<'_> {
         }
         let operation = ast::Operation {
             paging: None,
+            idempotent: false,
             method: method.to_uppercase(),
             path: path.to_owned(),
             summary: text(self.get(&format!("{op_pointer}/summary"))),

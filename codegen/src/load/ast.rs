@@ -457,6 +457,10 @@ pub struct Operation {
     /// Error responses by status code, or `default` for any other non-success status.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub errors: IndexMap<String, Response>,
+    /// A POST or PATCH that may be sent twice with the same result (a search): retried like a
+    /// GET after a failed connection or a busy answer.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub idempotent: bool,
     /// How the operation pages: its builder gets `pages()` and `items()`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,

@@ -78,6 +78,7 @@ impl Resolver<'_> {
             examples,
             // Resolved in phase 3, which sees the response schemas.
             paging: None,
+            idempotent: op.idempotent,
         })
     }
 
@@ -130,6 +131,10 @@ impl Resolver<'_> {
             } else if !schemes.is_empty() {
                 requirements.push(schemes);
             }
+        }
+        if op.idempotent && !matches!(op.method.as_str(), "POST" | "PATCH") {
+            let message = format!("`{}` is idempotent already: `idempotent` is for POST and PATCH", op.method);
+            self.error(file, &format!("{base}.idempotent"), message);
         }
         if !op.authenticated && !op.schemes.is_empty() {
             let message = "an operation with `authenticated: false` accepts no scheme";

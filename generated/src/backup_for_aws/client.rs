@@ -1459,6 +1459,7 @@ pub mod requests {
                 "/api/v1/users/checkInstanceId",
                 false,
             );
+            request.idempotent();
             request.literal("/users/checkInstanceId");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -2451,6 +2452,7 @@ pub mod requests {
                 "/api/v1/accounts/amazon/export",
                 true,
             );
+            request.idempotent();
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/accounts/amazon/export");
             Ok((&self.client.transport, request))
@@ -2512,6 +2514,7 @@ pub mod requests {
                 "/api/v1/costEstimation/export",
                 true,
             );
+            request.idempotent();
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/costEstimation/export");
             request.json_body(&self.body)?;
@@ -2569,6 +2572,7 @@ pub mod requests {
                 "/api/v1/licensing/license/export",
                 true,
             );
+            request.idempotent();
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/licensing/license/export");
             Ok((&self.client.transport, request))
@@ -2625,6 +2629,7 @@ pub mod requests {
                 "/api/v1/policies/export",
                 true,
             );
+            request.idempotent();
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/policies/export");
             Ok((&self.client.transport, request))
@@ -2723,6 +2728,7 @@ pub mod requests {
                 "/api/v1/repositories/export",
                 true,
             );
+            request.idempotent();
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/repositories/export");
             Ok((&self.client.transport, request))
@@ -2779,6 +2785,7 @@ pub mod requests {
                 "/api/v1/sessions/export",
                 true,
             );
+            request.idempotent();
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/sessions/export");
             Ok((&self.client.transport, request))
@@ -2835,6 +2842,7 @@ pub mod requests {
                 "/api/v1/accounts/standard/export",
                 true,
             );
+            request.idempotent();
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/accounts/standard/export");
             Ok((&self.client.transport, request))
@@ -2891,6 +2899,7 @@ pub mod requests {
                 "/api/v1/users/export",
                 true,
             );
+            request.idempotent();
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/users/export");
             Ok((&self.client.transport, request))
@@ -2947,6 +2956,7 @@ pub mod requests {
                 "/api/v1/virtualMachines/export",
                 true,
             );
+            request.idempotent();
             request.accept(self.accept.unwrap_or("text/csv, application/xml"));
             request.literal("/virtualMachines/export");
             Ok((&self.client.transport, request))
@@ -3704,6 +3714,7 @@ pub mod requests {
                 "/api/v1/costEstimation",
                 true,
             );
+            request.idempotent();
             request.literal("/costEstimation");
             request
                 .query(
@@ -6690,6 +6701,7 @@ pub mod requests {
                 "/api/v1/repositories/{repositoryId}/checkPassword",
                 true,
             );
+            request.idempotent();
             request.literal("/repositories/");
             request.segment(&self.repository_id);
             request.literal("/checkPassword");
@@ -8634,6 +8646,7 @@ pub mod requests {
                 "/api/v1/policies/validate",
                 true,
             );
+            request.idempotent();
             request.literal("/policies/validate");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -8675,6 +8688,7 @@ pub mod requests {
                 "/api/v1/accounts/amazon/validateName",
                 true,
             );
+            request.idempotent();
             request.literal("/accounts/amazon/validateName");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -8716,6 +8730,7 @@ pub mod requests {
                 "/api/v1/accounts/amazon/{amazonAccountId}/validateDelete",
                 true,
             );
+            request.idempotent();
             request.literal("/accounts/amazon/");
             request.segment(&self.amazon_account_id);
             request.literal("/validateDelete");
@@ -8758,6 +8773,7 @@ pub mod requests {
                 "/api/v1/users/validateDescription",
                 true,
             );
+            request.idempotent();
             request.literal("/users/validateDescription");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -8796,6 +8812,7 @@ pub mod requests {
                 "/api/v1/users/validateName",
                 true,
             );
+            request.idempotent();
             request.literal("/users/validateName");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -8837,6 +8854,7 @@ pub mod requests {
                 "/api/v1/users/validatePassword",
                 true,
             );
+            request.idempotent();
             request.literal("/users/validatePassword");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -8881,6 +8899,7 @@ pub mod requests {
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreDisk",
                 true,
             );
+            request.idempotent();
             request.literal("/vmRestorePoints/");
             request.segment(&self.vm_restore_point_id);
             request.literal("/validateRestoreDisk");
@@ -8927,6 +8946,7 @@ pub mod requests {
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreVm",
                 true,
             );
+            request.idempotent();
             request.literal("/vmRestorePoints/");
             request.segment(&self.vm_restore_point_id);
             request.literal("/validateRestoreVm");
@@ -9022,6 +9042,7 @@ pub mod requests {
                 "/api/v1/accounts/standard/validateName",
                 true,
             );
+            request.idempotent();
             request.literal("/accounts/standard/validateName");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))

@@ -117,7 +117,8 @@ impl<C: From<Transport>> ClientBuilder<C> {
     }
 
     /// Uses this `reqwest::Client` (for proxies, custom root certificates, ...). Timeouts, the
-    /// certificate setting and the user agent of this builder are then not applied.
+    /// certificate setting and the user agent of this builder are then not applied. Call
+    /// [`install_tls_provider`] before building it.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -208,15 +209,30 @@ impl<C: From<Transport>> ClientBuilder<C> {
             .collect();
         let offered = offered(&info.auth);
         let retry = self.retry;
-        let inner =
-            Inner { http, base, info, format, headers, session_header, api_key_headers, offered, auth, limits, retry };
+        let retry_budget = super::retry::RetryBudget::new(retry.budget());
+        let inner = Inner {
+            http,
+            base,
+            info,
+            format,
+            headers,
+            session_header,
+            api_key_headers,
+            offered,
+            auth,
+            limits,
+            retry,
+            retry_budget,
+        };
         Ok(C::from(Transport::new(inner)))
     }
 }
 
 /// With `tls-ring` alone, reqwest takes the process's default rustls provider: ring, unless the
-/// program installed another one first (which is then kept).
-fn install_tls_provider() {
+/// program installed another one first (which is then kept). Building a client does this; a
+/// program that builds its own `reqwest::Client` for [`ClientBuilder::http_client`] calls it
+/// first (reqwest panics without a provider).
+pub fn install_tls_provider() {
     #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
     let _ = rustls::crypto::ring::default_provider().install_default();
 }

@@ -23,7 +23,7 @@ mod transport;
 /// The plumbing of generated request builders (see [`Operation`]).
 pub use crate::request_builder;
 pub use auth::{Relogon, Secret, Tokens};
-pub use builder::{BuildError, ClientBuilder};
+pub use builder::{install_tls_provider, BuildError, ClientBuilder};
 pub use error::{
     decode_documented_first, ApiError, AuthError, ConnectError, DecodeError, Decoder, EncodeError, Error, ErrorBody,
     IoError, TaskError, TaskErrorKind, TimeoutError, TooLargeError, TransportError, UnexpectedStatusError,

@@ -72,6 +72,8 @@ pub struct Request {
     pub(super) accept: Option<&'static str>,
     /// Which error body type each error status documents, for APIs with several.
     pub(super) error_bodies: &'static [(u16, usize)],
+    /// The operation may be sent twice whatever its method (the spec says so).
+    pub(super) idempotent: bool,
     /// The ways the operation accepts to be authenticated, each one scheme or several sent
     /// together; empty: each of the API's schemes alone.
     pub(super) schemes: &'static [&'static [super::Scheme]],
@@ -147,6 +149,7 @@ impl Request {
             accept: None,
             error_bodies: &[],
             schemes: &[],
+            idempotent: false,
             basic: None,
             authenticated,
             sensitive_response: false,
@@ -278,6 +281,12 @@ impl Request {
     /// Asks for these media types (`text/csv, application/xml`) instead of the client's format.
     pub fn accept(&mut self, media_types: &'static str) {
         self.accept = Some(media_types);
+    }
+
+    /// Marks the call as safe to send again although its method is not idempotent (a POST
+    /// that only reads, such as a search): it is retried like a GET.
+    pub fn idempotent(&mut self) {
+        self.idempotent = true;
     }
 
     /// The ways the operation accepts to be authenticated, when not each of the API's schemes

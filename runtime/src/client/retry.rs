@@ -5,9 +5,13 @@
 //! without changing the result twice (GET, HEAD, PUT, DELETE, OPTIONS: RFC 9110 section 9.2.2).
 //! The wait is exponential backoff with full jitter (a random time between zero and the backoff,
 //! as smithy-rs's standard mode and AWS's guidance do), or the server's `Retry-After`, capped.
-//! Attempts and total time are bounded.
+//! Attempts and total time are bounded, and so is how much a client retries in all: each retry
+//! draws from the client's budget (5 tokens, 10 after a timeout) and each call that succeeds
+//! first time puts one back, as smithy-rs's retry quota does, so that a storm of failures
+//! (every call refused) stops being retried instead of tripling the load.
 
 use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -21,6 +25,7 @@ pub struct RetryConfig {
     max_backoff: Duration,
     max_elapsed: Duration,
     max_retry_after: Duration,
+    budget: u32,
 }
 
 impl Default for RetryConfig {
@@ -31,7 +36,8 @@ impl Default for RetryConfig {
 
 impl RetryConfig {
     /// Three attempts, backoff from 100 ms doubling up to 5 s, at most 30 s in all, a server's
-    /// `Retry-After` honoured up to 20 s.
+    /// `Retry-After` honoured up to 20 s, a budget of 500 tokens per client (100 retries when
+    /// nothing succeeds).
     pub const fn standard() -> Self {
         RetryConfig {
             max_attempts: 3,
@@ -39,6 +45,7 @@ impl RetryConfig {
             max_backoff: Duration::from_secs(5),
             max_elapsed: Duration::from_secs(30),
             max_retry_after: Duration::from_secs(20),
+            budget: 500,
         }
     }
 
@@ -72,6 +79,18 @@ impl RetryConfig {
         self
     }
 
+    /// The client's retry budget, in tokens: a retry costs [`RETRY_COST`] (a timeout's
+    /// [`TIMEOUT_RETRY_COST`]), a call that succeeds first time gives one back, up to this.
+    pub const fn with_budget(mut self, tokens: u32) -> Self {
+        self.budget = tokens;
+        self
+    }
+
+    /// The client's retry budget, in tokens.
+    pub const fn budget(&self) -> u32 {
+        self.budget
+    }
+
     /// How many times a call is tried in all.
     pub const fn max_attempts(&self) -> u32 {
         self.max_attempts
@@ -93,6 +112,36 @@ impl RetryConfig {
             }
         };
         (elapsed.saturating_add(wait) <= self.max_elapsed).then_some(wait)
+    }
+}
+
+/// What a retry draws from the client's budget.
+pub const RETRY_COST: u32 = 5;
+/// What a retry after a timeout draws: a server that is slow to answer is not made busier.
+pub const TIMEOUT_RETRY_COST: u32 = 10;
+
+/// A client's retry budget: tokens drawn by retries, given back by calls that succeed.
+#[derive(Debug)]
+pub(super) struct RetryBudget {
+    tokens: AtomicU32,
+    max: u32,
+}
+
+impl RetryBudget {
+    pub(super) fn new(max: u32) -> Self {
+        RetryBudget { tokens: AtomicU32::new(max), max }
+    }
+
+    /// Draws `cost` tokens for a retry: `false`, and nothing drawn, when fewer are left.
+    pub(super) fn draw(&self, cost: u32) -> bool {
+        self.tokens.fetch_update(Ordering::AcqRel, Ordering::Acquire, |tokens| tokens.checked_sub(cost)).is_ok()
+    }
+
+    /// A call succeeded first time: one token back, up to the budget.
+    pub(super) fn give_back(&self) {
+        let _ = self
+            .tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |tokens| (tokens < self.max).then_some(tokens + 1));
     }
 }
 

@@ -56,6 +56,7 @@ pub(super) struct Inner {
     pub auth: AuthState,
     pub limits: Limits,
     pub retry: super::RetryConfig,
+    pub retry_budget: super::retry::RetryBudget,
 }
 
 impl fmt::Debug for Transport {
@@ -654,17 +655,30 @@ impl Transport {
         attempt: u32,
         started: Instant,
     ) -> Option<Duration> {
-        if !super::retry::idempotent(&request.method) {
+        if !request.idempotent && !super::retry::idempotent(&request.method) {
             return None;
         }
-        let asked = match outcome {
-            Err(Error::Connect(_) | Error::Timeout(_) | Error::Transport(_)) => None,
+        let (asked, cost) = match outcome {
+            Err(Error::Timeout(_)) => (None, super::retry::TIMEOUT_RETRY_COST),
+            Err(Error::Connect(_) | Error::Transport(_)) => (None, super::retry::RETRY_COST),
             Ok(response) if super::retry::retryable_status(response.status()) => {
-                super::retry::retry_after(response.headers(), std::time::SystemTime::now())
+                let asked = super::retry::retry_after(response.headers(), std::time::SystemTime::now());
+                (asked, super::retry::RETRY_COST)
             }
-            _ => return None,
+            Ok(response) => {
+                if attempt == 1 && response.status().is_success() {
+                    self.inner.retry_budget.give_back();
+                }
+                return None;
+            }
+            Err(_) => return None,
         };
-        self.inner.retry.wait(attempt, started.elapsed(), asked)
+        let wait = self.inner.retry.wait(attempt, started.elapsed(), asked)?;
+        if !self.inner.retry_budget.draw(cost) {
+            tracing::debug!(attempt, "the client's retry budget is spent: not trying again");
+            return None;
+        }
+        Some(wait)
     }
 
     /// The span of one call: what was called, never a URL, header or body.
