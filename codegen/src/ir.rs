@@ -629,6 +629,10 @@ pub struct Operation {
     /// A response (success or error) may hold a secret: a sensitive field or header. Its body
     /// is then never kept in errors.
     pub sensitive_response: bool,
+    /// The request sends a secret (a sensitive parameter, a body with a sensitive field) that
+    /// the runtime cannot mask in the server's explanation of a refusal: the response is then
+    /// treated as sensitive too.
+    pub sends_secrets: bool,
     pub examples: Vec<Example>,
     /// How the operation pages, if it does.
     pub paging: Option<Paging>,

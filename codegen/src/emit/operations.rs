@@ -245,6 +245,7 @@ pub(super) fn request_statements(
         }
     });
     let sensitive = operation.sensitive_response.then(|| quote!(request.sensitive_response();));
+    let sends_secrets = operation.sends_secrets.then(|| quote!(request.sends_secrets();));
     let typed_errors: Vec<TokenStream> = operation
         .errors
         .iter()
@@ -287,6 +288,7 @@ pub(super) fn request_statements(
     quote! {
         let mut request = #client::Request::new(#client::#http_method, #id, #template, #authenticated);
         #sensitive
+        #sends_secrets
         #effect
         #idempotent
         #schemes

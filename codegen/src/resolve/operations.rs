@@ -75,6 +75,7 @@ impl Resolver<'_> {
             output,
             // Decided by the rules phase, which sees the schemas.
             sensitive_response: false,
+            sends_secrets: false,
             examples,
             // Resolved in phase 3, which sees the response schemas.
             paging: None,

@@ -70,6 +70,8 @@ impl Resolver<'_> {
                 .iter()
                 .any(|r| r.ty.as_ref().is_some_and(secret) || r.headers.iter().any(|h| h.sensitive))
                 || operation.errors.iter().any(|e| e.ty.as_ref().is_some_and(secret));
+            operation.sends_secrets = operation.request.as_ref().is_some_and(|body| secret(&body.ty))
+                || operation.parameters.iter().any(|p| p.sensitive || secret(&p.ty));
         }
         // Response enums share the `requests` module with the builders.
         let builders: std::collections::HashMap<&str, &str> =

@@ -167,6 +167,7 @@ pub mod requests {
                 "/api/v1/users/{userId}/acceptMfa",
                 true,
             );
+            request.sends_secrets();
             request.literal("/users/");
             request.segment(&self.user_id);
             request.literal("/acceptMfa");
@@ -306,6 +307,7 @@ pub mod requests {
                 "/api/v1/accounts/amazon",
                 true,
             );
+            request.sends_secrets();
             request.literal("/accounts/amazon");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -352,6 +354,7 @@ pub mod requests {
                 "/api/v1/accounts/standard",
                 true,
             );
+            request.sends_secrets();
             request.literal("/accounts/standard");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -647,6 +650,7 @@ pub mod requests {
                 false,
             );
             request.sensitive_response();
+            request.sends_secrets();
             request.effect(rt::Effect::IssuesTokens);
             request.literal("/token");
             request.form_body(&self.body)?;
@@ -1501,6 +1505,7 @@ pub mod requests {
                 "/api/v1/amazonConnections",
                 true,
             );
+            request.sends_secrets();
             request.literal("/amazonConnections");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -1577,6 +1582,7 @@ pub mod requests {
                 "/api/v1/users/createDefaultUser",
                 false,
             );
+            request.sends_secrets();
             request.literal("/users/createDefaultUser");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -1694,6 +1700,7 @@ pub mod requests {
                 "/api/v1/repositories",
                 true,
             );
+            request.sends_secrets();
             request.literal("/repositories");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -1729,6 +1736,7 @@ pub mod requests {
                 "/api/v1/users",
                 true,
             );
+            request.sends_secrets();
             request.literal("/users");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -6701,6 +6709,7 @@ pub mod requests {
                 "/api/v1/repositories/{repositoryId}/checkPassword",
                 true,
             );
+            request.sends_secrets();
             request.idempotent();
             request.literal("/repositories/");
             request.segment(&self.repository_id);
@@ -6794,6 +6803,7 @@ pub mod requests {
                 "/api/v1/repositories/settings/validate",
                 true,
             );
+            request.sends_secrets();
             request.literal("/repositories/settings/validate");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -7055,6 +7065,7 @@ pub mod requests {
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreDisk",
                 true,
             );
+            request.sends_secrets();
             request.literal("/vmRestorePoints/");
             request.segment(&self.vm_restore_point_id);
             request.literal("/restoreDisk");
@@ -7257,6 +7268,7 @@ pub mod requests {
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/restoreVm",
                 true,
             );
+            request.sends_secrets();
             request.literal("/vmRestorePoints/");
             request.segment(&self.vm_restore_point_id);
             request.literal("/restoreVm");
@@ -8063,6 +8075,7 @@ pub mod requests {
                 "/api/v1/accounts/amazon/{amazonAccountId}",
                 true,
             );
+            request.sends_secrets();
             request.literal("/accounts/amazon/");
             request.segment(&self.amazon_account_id);
             request.json_body(&self.body)?;
@@ -8198,6 +8211,7 @@ pub mod requests {
                 "/api/v1/repositories/{repositoryId}",
                 true,
             );
+            request.sends_secrets();
             request.literal("/repositories/");
             request.segment(&self.repository_id);
             request.json_body(&self.body)?;
@@ -8331,6 +8345,7 @@ pub mod requests {
                 "/api/v1/accounts/standard/{standardAccountId}",
                 true,
             );
+            request.sends_secrets();
             request.literal("/accounts/standard/");
             request.segment(&self.standard_account_id);
             request.json_body(&self.body)?;
@@ -8376,6 +8391,7 @@ pub mod requests {
                 "/api/v1/users/{userId}",
                 true,
             );
+            request.sends_secrets();
             request.literal("/users/");
             request.segment(&self.user_id);
             request.json_body(&self.body)?;
@@ -8421,6 +8437,7 @@ pub mod requests {
                 "/api/v1/settings/certificates/upload",
                 true,
             );
+            request.sends_secrets();
             request.literal("/settings/certificates/upload");
             request.part("certificateFile", &self.certificate_file);
             request.part("certificatePassword", &self.certificate_password);
@@ -8854,6 +8871,7 @@ pub mod requests {
                 "/api/v1/users/validatePassword",
                 true,
             );
+            request.sends_secrets();
             request.idempotent();
             request.literal("/users/validatePassword");
             request.json_body(&self.body)?;
@@ -8899,6 +8917,7 @@ pub mod requests {
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreDisk",
                 true,
             );
+            request.sends_secrets();
             request.idempotent();
             request.literal("/vmRestorePoints/");
             request.segment(&self.vm_restore_point_id);
@@ -8946,6 +8965,7 @@ pub mod requests {
                 "/api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreVm",
                 true,
             );
+            request.sends_secrets();
             request.idempotent();
             request.literal("/vmRestorePoints/");
             request.segment(&self.vm_restore_point_id);

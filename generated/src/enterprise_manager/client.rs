@@ -145,6 +145,7 @@ impl Client {
                     "/api/logonSessions/{sessionId}",
                     true,
                 );
+                request.sends_secrets();
                 request.effect(::veeam_runtime::client::Effect::EndsSession);
                 request.literal("/logonSessions/");
                 request.segment(&self.session_id);
@@ -348,6 +349,7 @@ pub mod requests {
                 "/api/backupServers",
                 true,
             );
+            request.sends_secrets();
             request.literal("/backupServers");
             request.query("action", Some("create"));
             match self
@@ -459,6 +461,7 @@ pub mod requests {
                 "/api/backupServers/{backupServerId}/passwords",
                 true,
             );
+            request.sends_secrets();
             request.literal("/backupServers/");
             request.segment(&self.backup_server_id);
             request.literal("/passwords");
@@ -749,6 +752,7 @@ pub mod requests {
                 "/api/backupServers/{backupServerId}",
                 true,
             );
+            request.sends_secrets();
             request.literal("/backupServers/");
             request.segment(&self.backup_server_id);
             match self
@@ -1482,6 +1486,7 @@ pub mod requests {
                 true,
             );
             request.sensitive_response();
+            request.sends_secrets();
             request.literal("/logonSessions/");
             request.segment(&self.session_id);
             Ok((&self.client.transport, request))
@@ -3204,6 +3209,7 @@ pub mod requests {
                 "/api/logonSessions/{sessionId}",
                 true,
             );
+            request.sends_secrets();
             request.effect(rt::Effect::EndsSession);
             request.literal("/logonSessions/");
             request.segment(&self.session_id);

@@ -258,19 +258,27 @@ pub struct ApiError<E> {
     /// The call carried or returns secrets (a token grant, a logon): the server may echo them, so
     /// the body is available from [`ApiError::body`] but never printed.
     sensitive: bool,
+    /// For a sensitive call whose secrets are all known, the server's message with them masked.
+    explanation: Option<String>,
 }
 
 impl<E> ApiError<E> {
     /// `raw` is `None` for sensitive calls.
     pub(super) fn new(operation: &'static str, status: u16, body: Option<E>, raw: Option<String>) -> Self {
         let sensitive = raw.is_none();
-        ApiError { operation, status, body, raw: raw.map(Raw), headers: None, sensitive }
+        ApiError { operation, status, body, raw: raw.map(Raw), headers: None, sensitive, explanation: None }
     }
 
     pub(super) fn with_headers(mut self, headers: reqwest::header::HeaderMap) -> Self {
         if !self.sensitive && !headers.is_empty() {
             self.headers = Some(Box::new(headers));
         }
+        self
+    }
+
+    /// The server's explanation of a refused sensitive call, the call's secrets masked.
+    pub(super) fn with_explanation(mut self, explanation: Option<String>) -> Self {
+        self.explanation = explanation;
         self
     }
 
@@ -326,7 +334,10 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
 impl<E: ErrorBody> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: the server answered {}", self.operation, status_text(self.status))?;
-        let message = if self.sensitive { None } else { self.body.as_ref().and_then(ErrorBody::message) };
+        let message = match self.sensitive {
+            true => self.explanation.as_deref(),
+            false => self.body.as_ref().and_then(ErrorBody::message),
+        };
         match message.map(str::trim).filter(|m| !m.is_empty()) {
             Some(message) => write!(f, ": {}", one_line(message)),
             None => Ok(()),

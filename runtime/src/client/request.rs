@@ -81,6 +81,12 @@ pub struct Request {
     pub(super) authenticated: bool,
     /// The response may hold secrets: its body is never kept in errors.
     pub(super) sensitive_response: bool,
+    /// The secrets the call sends (a password, a refresh token, a client secret): masked in the
+    /// server's explanation of a refusal.
+    pub(super) secrets: Vec<Secret>,
+    /// Every secret the call sends is in `secrets`, so an explanation can be shown masked. False
+    /// once the response is marked sensitive for another reason (a body with secret fields).
+    pub(super) secrets_known: bool,
     /// What the call does to the client's credentials.
     pub(super) effect: Effect,
 }
@@ -153,6 +159,8 @@ impl Request {
             basic: None,
             authenticated,
             sensitive_response: false,
+            secrets: Vec::new(),
+            secrets_known: true,
             effect: Effect::None,
         }
     }
@@ -166,6 +174,14 @@ impl Request {
     /// never kept in an error, and decoding errors leave out the values they saw.
     pub fn sensitive_response(&mut self) {
         self.sensitive_response = true;
+    }
+
+    /// Marks the request as one that sends secrets the runtime does not know (a body with a
+    /// password): an error response may echo them, so it is treated as sensitive, and the
+    /// server's explanation of a refusal is never shown (it could not be masked).
+    pub fn sends_secrets(&mut self) {
+        self.sensitive_response = true;
+        self.secrets_known = false;
     }
 
     /// Appends a literal part of the path.
@@ -275,6 +291,7 @@ impl Request {
     /// Sends HTTP Basic credentials (logon calls). The response then counts as sensitive.
     pub fn basic_auth(&mut self, username: &str, password: &str) {
         self.basic = Some((username.to_owned(), Secret::new(password)));
+        self.secrets.push(Secret::new(password));
         self.sensitive_response = true;
     }
 
@@ -347,9 +364,19 @@ impl Request {
         }
     }
 
-    /// A form body of fields (token grants).
+    /// A form body of fields (token grants): the response counts as sensitive, and every value
+    /// but the grant type, user name, client id and scope is a secret.
     pub(super) fn form_fields<E>(&mut self, fields: &[(&str, &str)]) -> Result<(), Error<E>> {
+        let public = ["grant_type", "username", "client_id", "scope"];
+        let secrets = fields.iter().filter(|(name, _)| !public.contains(name)).map(|(_, value)| Secret::new(*value));
+        self.secrets.extend(secrets);
+        self.sensitive_response = true;
         self.form_body(&fields)
+    }
+
+    /// A secret the call sends another way (a client secret in a header).
+    pub(super) fn secret(&mut self, secret: Secret) {
+        self.secrets.push(secret);
     }
 }
 

@@ -21,6 +21,9 @@ pub struct Response {
     pub(super) max_depth: usize,
     /// The body may hold secrets: never kept in errors, values left out of decode errors.
     pub(super) sensitive: bool,
+    /// For a sensitive response, the secrets the call sent, when they are all known: the
+    /// server's explanation of a refusal is then shown with them masked.
+    pub(super) secrets: Option<Vec<super::Secret>>,
     /// Which error body type each error status documents (status 0: any other).
     pub(super) error_bodies: &'static [(u16, usize)],
 }
@@ -128,8 +131,27 @@ impl Response {
         } else {
             E::decode_documented(&self.body, body_format(&self.headers, self.format), self.max_depth, documented)
         };
-        Error::Api(ApiError::new(self.operation, status, body, self.raw()).with_headers(self.headers.clone()))
+        let explanation = match (&self.secrets, &body) {
+            (Some(secrets), Some(body)) if self.sensitive => body.message().map(|message| masked(message, secrets)),
+            _ => None,
+        };
+        let error = ApiError::new(self.operation, status, body, self.raw()).with_headers(self.headers.clone());
+        Error::Api(error.with_explanation(explanation))
     }
+}
+
+/// `message` with every secret the call sent replaced by `***`, as sent and as a form or a URL
+/// would encode it (a server may echo the request it refused).
+fn masked(message: &str, secrets: &[super::Secret]) -> String {
+    let mut message = message.to_owned();
+    for secret in secrets.iter().map(super::Secret::expose).filter(|secret| !secret.is_empty()) {
+        let form: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        let url = percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC).to_string();
+        for shown in [secret, form.as_str(), url.as_str()] {
+            message = message.replace(shown, "***");
+        }
+    }
+    message
 }
 
 /// A successful call's decoded body with the response's status and headers (`Location` of a
@@ -215,8 +237,16 @@ mod tests {
             format: Format::Xml,
             max_depth: 128,
             sensitive,
+            secrets: None,
             error_bodies: &[],
         }
+    }
+
+    #[test]
+    fn secrets_are_masked_as_sent_and_as_encoded() {
+        let secrets = [super::super::Secret::new("p@ss word&1"), super::super::Secret::new("")];
+        let message = "invalid password p@ss word&1 (password=p%40ss+word%261, raw p%40ss%20word%261)";
+        assert_eq!(masked(message, &secrets), "invalid password *** (password=***, raw ***)");
     }
 
     #[test]

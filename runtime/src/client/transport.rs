@@ -226,8 +226,8 @@ impl Transport {
             fields.push(("scope", scope.as_str()));
         }
         let mut request = Request::new(Method::POST, operation, endpoint.token_url, false);
-        request.sensitive_response();
         request.form_fields(&fields)?;
+        request.secret(secret.clone());
         let url = match reqwest::Url::parse(endpoint.token_url) {
             Ok(url) => url,
             Err(_) => self.url(endpoint.token_url),
@@ -278,7 +278,6 @@ impl Transport {
         };
         let mut request = Request::new(Method::POST, operation, token_path, false);
         request.literal(token_path);
-        request.sensitive_response();
         request.form_fields(fields)?;
         self.grant(&request, self.url(token_path), &[]).await
     }
@@ -883,6 +882,10 @@ impl Transport {
                 format: self.inner.format,
                 max_depth: self.inner.limits.max_depth,
                 sensitive: request.sensitive_response,
+                secrets: match request.sensitive_response && request.secrets_known {
+                    true => Some(request.secrets.clone()),
+                    false => None,
+                },
                 error_bodies: request.error_bodies,
             })
         }
