@@ -164,6 +164,8 @@ pub struct Tasks {
     /// Done states: enum variants (`Some`) or, for a text state, the values.
     pub done: Vec<(String, Option<Ident>)>,
     pub success: Option<FieldPath>,
+    /// Done states in which the task failed (enum variants or text values, as `done`).
+    pub failed: Vec<(String, Option<Ident>)>,
     pub message: Option<FieldPath>,
     pub related: Option<RelatedLink>,
 }

@@ -337,7 +337,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "operation named like a client method",
             errors: with_api("operations:\n  logIn:\n    method: POST\n    path: /login\n    responses:\n      200: {}\n"),
-            expected: &["demo/api.yaml:9:3: operations.logIn: operation `logIn` becomes the method `log_in`, which every client already has (it is one of new, builder, clone, clone_from, fmt, into, try_into, transport, log_in, log_in_client_credentials, log_out, set_tokens, set_session_id, session_id, set_credentials, set_api_key, wait_for_task, wait_for_task_with)"],
+            expected: &["demo/api.yaml:9:3: operations.logIn: operation `logIn` becomes the method `log_in`, which every client already has (it is one of new, builder, clone, clone_from, fmt, into, try_into, transport, log_in, log_in_client_credentials, log_out, set_tokens, set_session_id, session_id, set_credentials, set_api_key, wait_for_task, wait_for_task_with, wait_for_task_id, wait_for_task_id_with)"],
         },
         Case {
             name: "error bodies of several types, and their headers checked",
@@ -452,7 +452,7 @@ fn cases() -> Vec<Case> {
             name: "a task resource read through wrong paths, states and poll operation, all at once",
             errors: with_api("  tasks:\n    schema: Task\n    poll: listTasks\n    id: TaskID\n    state: State\n    done: [Done]\n    success: Result.Message\n    related: { links: Result, rel: Rel, href: Href, value: Related }\nschemas:\n  Task:\n    kind: object\n    fields:\n      TaskId: { type: string }\n      State: { type: TaskState }\n      Result: { type: TaskResult }\n  TaskState: { kind: enum, values: [{ value: Running }, { value: Finished }] }\n  TaskResult:\n    kind: object\n    fields:\n      Message: { type: string }\noperations:\n  listTasks:\n    method: GET\n    path: /tasks\n    responses: { 200: { schema: Task } }\n"),
             expected: &[
-                "demo/api.yaml:10:5: api.tasks.poll: operation `listTasks` must take the task id (text) as its one argument and return `Task`",
+                "demo/api.yaml:10:5: api.tasks.poll: operation `listTasks` must take the task id (text or a UUID) as its one argument and return `Task`",
                 "demo/api.yaml:11:5: api.tasks.id: `Task` has no field `TaskID`; did you mean `TaskId`?",
                 "demo/api.yaml:13:5: api.tasks.done[0]: the state has no value `Done`",
                 "demo/api.yaml:14:5: api.tasks.success: `Result.Message` is `string`; it must be a boolean",

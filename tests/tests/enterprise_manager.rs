@@ -735,7 +735,7 @@ async fn wait_for_task_polls_until_finished_and_names_what_it_changed() {
 
         // A task that is already over is not polled again.
         let again = client.wait_for_task(finished).await.unwrap();
-        assert_eq!(again.task_id(), Some("task-7"));
+        assert_eq!(again.task_id().as_deref(), Some("task-7"));
         assert_eq!(server.received_requests().await.unwrap().len(), 3);
     }
 }

@@ -9,7 +9,7 @@ use crate::ir::{self, FieldPath, Type};
 
 /// The value at the end of `path`, starting from `start` (an expression of type `&Object`):
 /// `(expression, true)` for an `Option<&T>` when a step is optional, `(expression, false)` for
-/// a `&T` when every step is required.
+/// the field itself (a place: borrow it or copy it) when every step is required.
 fn reach(context: &Context, start: TokenStream, path: &FieldPath) -> (TokenStream, bool) {
     let mut expression = quote!(#start);
     let mut maybe = false;
@@ -23,15 +23,11 @@ fn reach(context: &Context, start: TokenStream, path: &FieldPath) -> (TokenStrea
             (false, true) => quote!(#expression.#ident.#borrow()),
             (false, false) => quote!(#expression.#ident),
             (true, true) => quote!(#expression.and_then(|value| value.#ident.#borrow())),
-            (true, false) => quote!(#expression.map(|value| &*value.#ident)),
+            (true, false) => quote!(#expression.map(|value| &value.#ident)),
         };
         maybe |= optional;
     }
-    if maybe {
-        (expression, true)
-    } else {
-        (quote!(&*#expression), false)
-    }
+    (expression, maybe)
 }
 
 /// `Option<&T>` of a path.
@@ -39,7 +35,7 @@ fn optional(context: &Context, start: TokenStream, path: &FieldPath) -> TokenStr
     let super::Std { some, .. } = context.std();
     match reach(context, start, path) {
         (expression, true) => expression,
-        (expression, false) => quote!(#some(#expression)),
+        (expression, false) => quote!(#some(&#expression)),
     }
 }
 
@@ -48,7 +44,7 @@ fn text(context: &Context, start: TokenStream, path: &FieldPath) -> TokenStream 
     let super::Std { some, .. } = context.std();
     match reach(context, start, path) {
         (expression, true) => quote!(#expression.map(::std::convert::AsRef::<str>::as_ref)),
-        (expression, false) => quote!(#some(::std::convert::AsRef::<str>::as_ref(#expression))),
+        (expression, false) => quote!(#some(::std::convert::AsRef::<str>::as_ref(&#expression))),
     }
 }
 
@@ -59,26 +55,45 @@ pub fn task_status(context: &Context) -> TokenStream {
     let super::Std { option, some, none, .. } = context.std();
     let api = context.api;
     let name = &api.schema(tasks.schema).rust_name;
-    let id = text(context, quote!(self), &tasks.id);
-    let state = optional(context, quote!(self), &tasks.state);
-    let state_type = tasks.state.ty(&api.schemas);
-    let done = match state_type {
-        Some(Type::Schema(enum_id)) if matches!(api.schema(*enum_id).kind, ir::SchemaKind::Enum(_)) => {
-            let enum_name = &api.schema(*enum_id).rust_name;
-            let variants =
-                tasks.done.iter().filter_map(|(_, variant)| variant.as_ref()).map(|v| quote!(#enum_name::#v));
-            quote!(#state.is_some_and(|state| matches!(state, #(#variants)|*)))
+    let (id_type, id) = match tasks.id.ty(&api.schemas) {
+        Some(Type::Primitive(ir::Primitive::Uuid)) => {
+            let uuid = quote!(#runtime::Uuid);
+            let id = match reach(context, quote!(self), &tasks.id) {
+                (expression, true) => quote!(#expression.copied()),
+                (expression, false) => quote!(#some(#expression)),
+            };
+            (uuid, id)
         }
         _ => {
-            let values = tasks.done.iter().map(|(value, _)| value.as_str());
-            quote!(#state.is_some_and(|state| [#(#values),*].contains(&::std::convert::AsRef::<str>::as_ref(state))))
+            let id = text(context, quote!(self), &tasks.id);
+            (quote!(::std::string::String), quote!(#id.map(::std::borrow::ToOwned::to_owned)))
         }
     };
+    let state = optional(context, quote!(self), &tasks.state);
+    let state_type = tasks.state.ty(&api.schemas);
+    // Whether the state is one of `states`.
+    let state_in = |states: &[(String, Option<ir::Ident>)]| match state_type {
+        Some(Type::Schema(enum_id)) if matches!(api.schema(*enum_id).kind, ir::SchemaKind::Enum(_)) => {
+            let enum_name = &api.schema(*enum_id).rust_name;
+            let variants = states.iter().filter_map(|(_, variant)| variant.as_ref()).map(|v| quote!(#enum_name::#v));
+            quote!(matches!(state, #(#variants)|*))
+        }
+        _ => {
+            let values = states.iter().map(|(value, _)| value.as_str());
+            quote!([#(#values),*].contains(&::std::convert::AsRef::<str>::as_ref(state)))
+        }
+    };
+    let is_done = state_in(&tasks.done);
+    let done = quote!(#state.is_some_and(|state| #is_done));
     let success = match &tasks.success {
         Some(path) => match reach(context, quote!(self), path) {
             (expression, true) => quote!(#expression.copied()),
-            (expression, false) => quote!(#some(*#expression)),
+            (expression, false) => quote!(#some(#expression)),
         },
+        None if !tasks.failed.is_empty() => {
+            let failed = state_in(&tasks.failed);
+            quote!(#state.map(|state| !#failed))
+        }
         None => quote!(#none),
     };
     let message = match &tasks.message {
@@ -93,11 +108,11 @@ pub fn task_status(context: &Context) -> TokenStream {
                 (rel, true) => {
                     quote!(#rel.map(::std::convert::AsRef::<str>::as_ref) == ::std::option::Option::Some(#value))
                 }
-                (rel, false) => quote!(::std::convert::AsRef::<str>::as_ref(#rel) == #value),
+                (rel, false) => quote!(::std::convert::AsRef::<str>::as_ref(&#rel) == #value),
             };
             let href = match reach(context, quote!(link), &related.href) {
                 (href, true) => quote!(.and_then(|link| #href.map(::std::convert::AsRef::<str>::as_ref))),
-                (href, false) => quote!(.map(|link| ::std::convert::AsRef::<str>::as_ref(#href))),
+                (href, false) => quote!(.map(|link| ::std::convert::AsRef::<str>::as_ref(&#href))),
             };
             quote! {
                 #links?.iter().find(|link| #is_related) #href
@@ -107,7 +122,8 @@ pub fn task_status(context: &Context) -> TokenStream {
     };
     quote! {
         impl #runtime::client::TaskStatus for #name {
-            fn task_id(&self) -> #option<&str> {
+            type Id = #id_type;
+            fn task_id(&self) -> #option<#id_type> {
                 #id
             }
             fn is_done(&self) -> bool {
@@ -137,7 +153,13 @@ pub fn client_methods(context: &Context) -> TokenStream {
     let result = context.std().result;
     let poll = &api.operations[tasks.poll];
     let poll_method = &poll.rust_name;
-    let operation = poll.id.as_str();
+    let (id_type, id_value) = match tasks.id.ty(&api.schemas) {
+        Some(Type::Primitive(ir::Primitive::Uuid)) => (quote!(#runtime::Uuid), quote!(id)),
+        _ => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(id.into())),
+    };
+    let wait_id_doc = format!(
+        "Waits for the task of this id to be over (the id an operation that starts work answers with): fetches          it with [`{poll_method}`](Self::{poll_method}) at once, then as [`wait_for_task`](Self::wait_for_task) does."
+    );
     let wait_doc = format!(
         "Waits for a task to be over, polling it with [`{poll_method}`](Self::{poll_method}) (250 ms, doubling up to \
          5 s, for at most 10 minutes): the finished task, whose `related_id()` names what it created or changed; \
@@ -156,7 +178,22 @@ pub fn client_methods(context: &Context) -> TokenStream {
             task: #task,
             options: &#runtime::client::TaskWait,
         ) -> #result<#task, #error> {
-            #runtime::client::wait_for_task(#operation, task, options, |id| self.#poll_method(id).send()).await
+            #runtime::client::wait_for_task("wait_for_task", task, options, |id| self.#poll_method(id).send()).await
+        }
+
+        #[doc = #wait_id_doc]
+        pub async fn wait_for_task_id(&self, id: #id_type) -> #result<#task, #error> {
+            self.wait_for_task_id_with(id, &#runtime::client::TaskWait::default()).await
+        }
+
+        /// [`wait_for_task_id`](Self::wait_for_task_id) with other delays and timeout.
+        pub async fn wait_for_task_id_with(
+            &self,
+            id: #id_type,
+            options: &#runtime::client::TaskWait,
+        ) -> #result<#task, #error> {
+            let poll = |id| self.#poll_method(id).send();
+            #runtime::client::wait_for_task_id("wait_for_task_id", #id_value, options, poll).await
         }
     }
 }

@@ -111,6 +111,10 @@ pub struct Tasks {
     /// Whether the finished task succeeded (a boolean).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<String>,
+    /// The done states in which the task failed (instead of `success`: Backup for AWS's
+    /// `Failed`, `Canceled`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed: Vec<String>,
     /// What the task reports (text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,

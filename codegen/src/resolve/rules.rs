@@ -41,6 +41,8 @@ pub const CLIENT_METHODS: &[&str] = &[
     "set_api_key",
     "wait_for_task",
     "wait_for_task_with",
+    "wait_for_task_id",
+    "wait_for_task_id_with",
 ];
 
 /// Fields and methods of every request builder besides the parameters' own.

@@ -15,6 +15,7 @@ pub(super) enum Want {
     ListOfObjects,
     List,
     Integer,
+    TextOrUuid,
 }
 
 impl Want {
@@ -26,6 +27,7 @@ impl Want {
             Want::ListOfObjects => "a list of objects",
             Want::List => "a list",
             Want::Integer => "an integer",
+            Want::TextOrUuid => "text or a UUID",
         }
     }
 }
@@ -67,11 +69,12 @@ impl Resolver<'_> {
             let operation = &operations[poll];
             let arguments: Vec<&ir::Parameter> =
                 operation.parameters.iter().filter(|p| p.required && p.value.is_none()).collect();
-            let takes_id = arguments.len() == 1 && super::rules::is_text(&arguments[0].ty, schemas);
+            let id_type = |ty: &Type| super::rules::is_text(ty, schemas) || *ty == Type::Primitive(ir::Primitive::Uuid);
+            let takes_id = arguments.len() == 1 && id_type(&arguments[0].ty);
             let returns_task = matches!(&operation.output, Output::Body(Type::Schema(id)) if *id == schema);
             if !takes_id || !returns_task {
                 let message = format!(
-                    "operation `{}` must take the task id (text) as its one argument and return `{}`",
+                    "operation `{}` must take the task id (text or a UUID) as its one argument and return `{}`",
                     tasks.poll, tasks.schema
                 );
                 self.error(file, "api.tasks.poll", message);
@@ -81,7 +84,16 @@ impl Resolver<'_> {
         let path = |resolver: &mut Self, key: &str, text: &str, want: Want| {
             resolver.field_path(file, &format!("api.tasks.{key}"), schemas, schema, text, want)
         };
-        let id = path(self, "id", &tasks.id, Want::Text);
+        let id = path(self, "id", &tasks.id, Want::TextOrUuid);
+        // The poll operation takes the id as the task holds it.
+        if let (Some(id), Some(poll)) = (&id, poll) {
+            let argument = operations[poll].parameters.iter().find(|p| p.required && p.value.is_none());
+            let uuid = |ty: Option<&Type>| ty == Some(&Type::Primitive(ir::Primitive::Uuid));
+            if argument.is_some_and(|argument| uuid(Some(&argument.ty)) != uuid(id.ty(schemas))) {
+                let message = format!("`{}` and the argument of `{}` differ in type", tasks.id, tasks.poll);
+                self.error(file, "api.tasks.id", message);
+            }
+        }
         let state = path(self, "state", &tasks.state, Want::TextOrEnum);
         let success = tasks.success.as_deref().map(|text| path(self, "success", text, Want::Boolean));
         let message = tasks.message.as_deref().map(|text| path(self, "message", text, Want::Text));
@@ -99,7 +111,21 @@ impl Resolver<'_> {
             });
             Some(ir::RelatedLink { links: links?, rel: rel?, href: href?, value: related.value.clone() })
         });
-        let done = state.as_ref().map(|state| self.done_states(file, schemas, state, &tasks.done)).unwrap_or_default();
+        let done =
+            state.as_ref().map(|state| self.done_states(file, "done", schemas, state, &tasks.done)).unwrap_or_default();
+        let failed = state
+            .as_ref()
+            .map(|state| self.done_states(file, "failed", schemas, state, &tasks.failed))
+            .unwrap_or_default();
+        for (index, (value, _)) in failed.iter().enumerate() {
+            if !done.iter().any(|(done, _)| done == value) {
+                let message = format!("`{value}` is not a done state: list it in `done` too");
+                self.error(file, &format!("api.tasks.failed[{index}]"), message);
+            }
+        }
+        if tasks.success.is_some() && !tasks.failed.is_empty() {
+            self.error(file, "api.tasks.failed", "give `success` (a boolean) or `failed` (states), not both");
+        }
         if tasks.done.is_empty() {
             self.error(file, "api.tasks.done", "name at least one state in which a task is over");
         }
@@ -113,6 +139,7 @@ impl Resolver<'_> {
             state: state?,
             done,
             success: success.flatten(),
+            failed,
             message: message.flatten(),
             related: related.flatten(),
         })
@@ -122,6 +149,7 @@ impl Resolver<'_> {
     fn done_states(
         &mut self,
         file: usize,
+        key: &str,
         schemas: &[ir::Schema],
         state: &ir::FieldPath,
         done: &[String],
@@ -145,7 +173,7 @@ impl Resolver<'_> {
                             crate::diagnostics::did_you_mean(value, values.values.iter().map(|v| v.value.as_str()));
                         self.error(
                             file,
-                            &format!("api.tasks.done[{index}]"),
+                            &format!("api.tasks.{key}[{index}]"),
                             format!("the state has no value `{value}`{hint}"),
                         );
                     }
@@ -205,6 +233,7 @@ impl Resolver<'_> {
                 if matches!(**item, Type::Schema(id) if matches!(schemas[id.0].kind, ir::SchemaKind::Object(_)))),
             Want::List => matches!(ty, Type::List(_)),
             Want::Integer => matches!(ty, Type::Primitive(ir::Primitive::Int32 | ir::Primitive::Int64)),
+            Want::TextOrUuid => super::rules::is_text(ty, schemas) || *ty == Type::Primitive(ir::Primitive::Uuid),
         };
         if !fits {
             let message = format!("`{text}` is `{}`; it must be {}", type_name(ty, schemas), want.describe());

@@ -72,6 +72,46 @@ impl Client {
         self.transport.clear_credentials().await;
         result.map(|_| ())
     }
+    ///Waits for a task to be over, polling it with [`get_session_by_id`](Self::get_session_by_id) (250 ms, doubling up to 5 s, for at most 10 minutes): the finished task, whose `related_id()` names what it created or changed; `Error::Task` when it failed or ran out of time. Read it through the `TaskStatus` trait.
+    pub async fn wait_for_task(
+        &self,
+        task: models::Session,
+    ) -> Result<models::Session, crate::backup_for_aws::Error> {
+        self.wait_for_task_with(task, &::veeam_runtime::client::TaskWait::default())
+            .await
+    }
+    /// [`wait_for_task`](Self::wait_for_task) with other delays and timeout.
+    pub async fn wait_for_task_with(
+        &self,
+        task: models::Session,
+        options: &::veeam_runtime::client::TaskWait,
+    ) -> Result<models::Session, crate::backup_for_aws::Error> {
+        ::veeam_runtime::client::wait_for_task(
+                "wait_for_task",
+                task,
+                options,
+                |id| self.get_session_by_id(id).send(),
+            )
+            .await
+    }
+    ///Waits for the task of this id to be over (the id an operation that starts work answers with): fetches          it with [`get_session_by_id`](Self::get_session_by_id) at once, then as [`wait_for_task`](Self::wait_for_task) does.
+    pub async fn wait_for_task_id(
+        &self,
+        id: ::veeam_runtime::Uuid,
+    ) -> Result<models::Session, crate::backup_for_aws::Error> {
+        self.wait_for_task_id_with(id, &::veeam_runtime::client::TaskWait::default())
+            .await
+    }
+    /// [`wait_for_task_id`](Self::wait_for_task_id) with other delays and timeout.
+    pub async fn wait_for_task_id_with(
+        &self,
+        id: ::veeam_runtime::Uuid,
+        options: &::veeam_runtime::client::TaskWait,
+    ) -> Result<models::Session, crate::backup_for_aws::Error> {
+        let poll = |id| self.get_session_by_id(id).send();
+        ::veeam_runtime::client::wait_for_task_id("wait_for_task_id", id, options, poll)
+            .await
+    }
 }
 /// The operations: for each, the client's method, its request builder (setters for what is
 /// optional), the request it sends and how its response reads.

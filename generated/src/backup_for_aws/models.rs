@@ -13860,3 +13860,34 @@ impl YearlyScheduleSettings {
         self
     }
 }
+impl ::veeam_runtime::client::TaskStatus for Session {
+    type Id = ::veeam_runtime::Uuid;
+    fn task_id(&self) -> Option<::veeam_runtime::Uuid> {
+        Some(self.id)
+    }
+    fn is_done(&self) -> bool {
+        Some(&self.status)
+            .is_some_and(|state| {
+                matches!(
+                    state, SessionStatuses::NeverExecuted | SessionStatuses::Succeeded |
+                    SessionStatuses::Warning | SessionStatuses::Failed |
+                    SessionStatuses::Canceled
+                )
+            })
+    }
+    fn succeeded(&self) -> Option<bool> {
+        Some(&self.status)
+            .map(|state| {
+                !matches!(
+                    state, SessionStatuses::NeverExecuted | SessionStatuses::Failed |
+                    SessionStatuses::Canceled
+                )
+            })
+    }
+    fn message(&self) -> Option<&str> {
+        self.reason.as_ref().map(::std::convert::AsRef::<str>::as_ref)
+    }
+    fn related_href(&self) -> Option<&str> {
+        None
+    }
+}

@@ -180,10 +180,33 @@ impl Client {
         options: &::veeam_runtime::client::TaskWait,
     ) -> Result<models::Task, crate::enterprise_manager::Error> {
         ::veeam_runtime::client::wait_for_task(
-                "getTask",
+                "wait_for_task",
                 task,
                 options,
                 |id| self.get_task(id).send(),
+            )
+            .await
+    }
+    ///Waits for the task of this id to be over (the id an operation that starts work answers with): fetches          it with [`get_task`](Self::get_task) at once, then as [`wait_for_task`](Self::wait_for_task) does.
+    pub async fn wait_for_task_id(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Result<models::Task, crate::enterprise_manager::Error> {
+        self.wait_for_task_id_with(id, &::veeam_runtime::client::TaskWait::default())
+            .await
+    }
+    /// [`wait_for_task_id`](Self::wait_for_task_id) with other delays and timeout.
+    pub async fn wait_for_task_id_with(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+        options: &::veeam_runtime::client::TaskWait,
+    ) -> Result<models::Task, crate::enterprise_manager::Error> {
+        let poll = |id| self.get_task(id).send();
+        ::veeam_runtime::client::wait_for_task_id(
+                "wait_for_task_id",
+                id.into(),
+                options,
+                poll,
             )
             .await
     }

@@ -9962,8 +9962,12 @@ impl ::veeam_runtime::xml::ToXml for VssSnapshotOptions {
     }
 }
 impl ::veeam_runtime::client::TaskStatus for Task {
-    fn task_id(&self) -> Option<&str> {
-        self.task_id.as_ref().map(::std::convert::AsRef::<str>::as_ref)
+    type Id = ::std::string::String;
+    fn task_id(&self) -> Option<::std::string::String> {
+        self.task_id
+            .as_ref()
+            .map(::std::convert::AsRef::<str>::as_ref)
+            .map(::std::borrow::ToOwned::to_owned)
     }
     fn is_done(&self) -> bool {
         self.state.as_ref().is_some_and(|state| matches!(state, TaskState::Finished))
@@ -9981,8 +9985,8 @@ impl ::veeam_runtime::client::TaskStatus for Task {
         self.links
             .as_ref()?
             .iter()
-            .find(|link| ::std::convert::AsRef::<str>::as_ref(&*link.rel) == "Related")
-            .map(|link| ::std::convert::AsRef::<str>::as_ref(&*link.href))
+            .find(|link| ::std::convert::AsRef::<str>::as_ref(&link.rel) == "Related")
+            .map(|link| ::std::convert::AsRef::<str>::as_ref(&link.href))
     }
 }
 /// Names of the JSON objects that wrap lists, as types for the runtime's helpers.

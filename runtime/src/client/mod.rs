@@ -49,7 +49,7 @@ pub const HEAD: Method = Method::HEAD;
 pub use paging::{items, pages, PageStyle, Paged, Progress};
 pub use response::{Response, ResponseValue};
 pub use retry::RetryConfig;
-pub use tasks::{wait_for_task, TaskStatus, TaskWait};
+pub use tasks::{wait_for_task, wait_for_task_id, TaskStatus, TaskWait};
 pub use transport::Transport;
 
 /// Wire format of bodies.

@@ -12,8 +12,10 @@ use super::error::{Error, TaskError};
 
 /// What the waiter reads from a task.
 pub trait TaskStatus {
+    /// What identifies a task to the poll operation (text, or a UUID).
+    type Id: Clone + std::fmt::Display;
     /// The task's id, passed to the poll operation.
-    fn task_id(&self) -> Option<&str>;
+    fn task_id(&self) -> Option<Self::Id>;
     /// Whether the task is over (finished, failed or not).
     fn is_done(&self) -> bool;
     /// Whether the task succeeded, once over; `None` when it does not say.
@@ -89,29 +91,47 @@ pub async fn wait_for_task<T, E, F, Fut>(
 ) -> Result<T, Error<E>>
 where
     T: TaskStatus,
-    F: FnMut(String) -> Fut,
+    F: FnMut(T::Id) -> Fut,
     Fut: Future<Output = Result<T, Error<E>>>,
 {
     let deadline = tokio::time::Instant::now() + options.timeout;
     let mut delay = options.first_delay;
     while !task.is_done() {
-        let Some(id) = task.task_id().map(str::to_owned) else {
+        let Some(id) = task.task_id() else {
             return Err(Error::Task(TaskError::no_id(operation)));
         };
         let now = tokio::time::Instant::now();
         if now >= deadline {
-            return Err(Error::Task(TaskError::timed_out(operation, id, options.timeout)));
+            return Err(Error::Task(TaskError::timed_out(operation, id.to_string(), options.timeout)));
         }
         tokio::time::sleep(delay.min(deadline - now)).await;
         delay = (delay * 2).min(options.max_delay.max(options.first_delay));
+        tracing::debug!(task = %id, "polling the task");
         task = poll(id).await?;
     }
     match task.succeeded() {
         Some(false) => Err(Error::Task(TaskError::failed(
             operation,
-            task.task_id().map(str::to_owned),
+            task.task_id().map(|id| id.to_string()),
             task.message().map(str::to_owned),
         ))),
         _ => Ok(task),
     }
+}
+
+/// [`wait_for_task`] from the id of a task an operation started (Backup for AWS answers
+/// `202 Accepted` with the session's id only): the task is fetched at once, then waited for.
+pub async fn wait_for_task_id<T, E, F, Fut>(
+    operation: &'static str,
+    id: T::Id,
+    options: &TaskWait,
+    mut poll: F,
+) -> Result<T, Error<E>>
+where
+    T: TaskStatus,
+    F: FnMut(T::Id) -> Fut,
+    Fut: Future<Output = Result<T, Error<E>>>,
+{
+    let task = poll(id).await?;
+    wait_for_task(operation, task, options, poll).await
 }
