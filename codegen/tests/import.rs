@@ -133,7 +133,7 @@ fn petstore_maps_api_key_auth_all_of_and_derived_names() {
     assert!(schemas.contains("  Pet:\n    kind: object\n    fields:\n      name:\n        type: string\n        required: true\n      tag:\n        type: string\n      id:\n        type: int64\n        required: true\n"), "{schemas}");
     let operations = &imported.files["operations.yaml"];
     assert!(
-        operations.contains("  findPets:\n    method: GET\n    path: /pets\n    summary: Returns all pets\n"),
+        operations.contains("  listPets:\n    method: GET\n    path: /pets\n    summary: Returns all pets\n    description: 'The document''s operationId: `findPets`.'\n"),
         "{operations}"
     );
     assert!(operations.contains("      '200':\n        schema: list<Pet>\n"), "{operations}");
@@ -238,7 +238,7 @@ fn everything_reports_what_it_leaves_out() {
     }
     let operations = &imported.files["operations.yaml"];
     for expected in [
-        "  getOrders:\n    method: GET\n    path: /orders\n    summary: List orders\n",
+        "  listOrders:\n    method: GET\n    path: /orders\n    summary: List orders\n",
         "      status:\n        in: query\n        type: list<OrderStatus>\n        list_format: csv\n",
         "        headers:\n          X-Total-Count:\n            type: int64\n",
         "  issueToken:\n    method: POST\n    path: /tokens\n    authenticated: false\n",
@@ -458,11 +458,11 @@ fn an_overlay_that_does_not_apply_names_each_problem() {
     let text = std::fs::read_to_string(fixtures().join("openapi/petstore.yaml")).unwrap();
     let overlay = import::Overlay::parse(
         concat!(
-            "rename:\n  operations: { noSuchOperation: other, findPets: findPetById }\n",
+            "rename:\n  operations: { noSuchOperation: other, listPets: getPet }\n",
             "  schemas: { Pet: Animal }\n",
             "schemas:\n  Animal: { fields: { name: { sensitive: yes-please } } }\n  Ghost: null\n",
             "  Brand: { kind: string, description: Added whole. }\n",
-            "operations:\n  addPet: { metod: POST }\n",
+            "operations:\n  createPet: { metod: POST }\n",
         ),
         "overlay.yaml",
     )
@@ -473,10 +473,10 @@ fn an_overlay_that_does_not_apply_names_each_problem() {
         errors,
         &[
             "rename.operations.noSuchOperation: the import has no `noSuchOperation`",
-            "rename.operations.findPets: the import already has `findPetById`",
+            "rename.operations.listPets: the import already has `getPet`",
             "schemas.Animal: fields.name.sensitive: invalid type: string \"yes-please\", expected a boolean",
             "schemas.Ghost: the import has no `Ghost` to remove",
-            "operations.addPet: metod: unknown field `metod`, expected one of `method`, `path`, `summary`, `description`, `sources`, `authenticated`, `schemes`, `parameters`, `request`, `responses`, `errors`, `idempotent`, `paging`, `examples`",
+            "operations.createPet: metod: unknown field `metod`, expected one of `method`, `path`, `summary`, `description`, `sources`, `authenticated`, `schemes`, `parameters`, `request`, `responses`, `errors`, `idempotent`, `paging`, `examples`",
         ]
     );
     assert!(import::Overlay::parse("renames: {}\n", "o.yaml")

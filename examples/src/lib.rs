@@ -58,7 +58,7 @@ pub async fn run(options: &Options) -> Result<String, Failure> {
     if let Some((name, username, password)) = &options.add {
         let spec = StandardAccountCreateSpec::new(name.as_str(), username.as_str(), password.as_str())
             .with_description("Added by the smtp-credentials example");
-        let added = client.add_standard_account(spec).await?;
+        let added = client.create_standard_account(spec).await?;
         let _ = writeln!(report, "added {} ({})", added.name, added.id);
     }
     let page = client.list_standard_accounts().limit(100).sort(vec![StandardAccountsSortColumns::NameAsc]).await?;

@@ -36,10 +36,26 @@ mod documented {
             },
         );
     }
+    /// Documented refresh-token request (https://helpcenter.veeam.com/docs/vbaws/rest/refresh_token.html)
+    #[test]
+    #[cfg(feature = "backup-for-aws")]
+    fn backup_for_aws__authenticate__documented_refresh_token_request() {
+        ::veeam_runtime::testing::form::<
+            ::veeam_api::backup_for_aws::models::LoginSpec,
+        >(
+            include_str!(
+                "../../spec/backup_for_aws/examples/vbaws-token-refresh.request.form"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
     /// Documented request (https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html)
     #[test]
     #[cfg(feature = "backup-for-aws")]
-    fn backup_for_aws__add_standard_account__documented_request() {
+    fn backup_for_aws__create_standard_account__documented_request() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::backup_for_aws::models::StandardAccountCreateSpec,
         >(
@@ -55,7 +71,7 @@ mod documented {
     /// Documented request format (https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html)
     #[test]
     #[cfg(feature = "backup-for-aws")]
-    fn backup_for_aws__add_standard_account__documented_request_format() {
+    fn backup_for_aws__create_standard_account__documented_request_format() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::backup_for_aws::models::StandardAccountCreateSpec,
         >(
@@ -71,28 +87,12 @@ mod documented {
     /// Documented response (https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html)
     #[test]
     #[cfg(feature = "backup-for-aws")]
-    fn backup_for_aws__add_standard_account__documented_response() {
+    fn backup_for_aws__create_standard_account__documented_response() {
         ::veeam_runtime::testing::json::<
             ::veeam_api::backup_for_aws::models::StandardAccount,
         >(
             include_str!(
                 "../../spec/backup_for_aws/examples/vbaws-standardaccount-create.response.json"
-            ),
-            ::veeam_runtime::testing::Example {
-                fragment: None,
-                lenient: None,
-            },
-        );
-    }
-    /// Documented refresh-token request (https://helpcenter.veeam.com/docs/vbaws/rest/refresh_token.html)
-    #[test]
-    #[cfg(feature = "backup-for-aws")]
-    fn backup_for_aws__authenticate__documented_refresh_token_request() {
-        ::veeam_runtime::testing::form::<
-            ::veeam_api::backup_for_aws::models::LoginSpec,
-        >(
-            include_str!(
-                "../../spec/backup_for_aws/examples/vbaws-token-refresh.request.form"
             ),
             ::veeam_runtime::testing::Example {
                 fragment: None,
@@ -758,40 +758,6 @@ mod documented {
             },
         );
     }
-    /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html)
-    #[test]
-    #[cfg(feature = "enterprise-manager")]
-    fn enterprise_manager__connect_backup_server__documented_request() {
-        ::veeam_runtime::testing::xml::<
-            ::veeam_api::enterprise_manager::models::BackupServerSpec,
-        >(
-            include_str!(
-                "../../spec/enterprise_manager/examples/em-backupserver-create.request.xml"
-            ),
-            ::veeam_runtime::testing::Example {
-                fragment: None,
-                lenient: Some(
-                    "the example puts Username before Port; writing follows the table's (and the XSD's) order",
-                ),
-            },
-        );
-    }
-    /// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html)
-    #[test]
-    #[cfg(feature = "enterprise-manager")]
-    fn enterprise_manager__connect_backup_server__documented_json_request() {
-        ::veeam_runtime::testing::json::<
-            ::veeam_api::enterprise_manager::models::BackupServerSpec,
-        >(
-            include_str!(
-                "../../spec/enterprise_manager/examples/em-backupserver-create.request.json"
-            ),
-            ::veeam_runtime::testing::Example {
-                fragment: None,
-                lenient: None,
-            },
-        );
-    }
     /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_security_accounts.html)
     #[test]
     #[cfg(feature = "enterprise-manager")]
@@ -856,6 +822,40 @@ mod documented {
             },
         );
     }
+    /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__create_backup_server__documented_request() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::BackupServerSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-backupserver-create.request.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: Some(
+                    "the example puts Username before Port; writing follows the table's (and the XSD's) order",
+                ),
+            },
+        );
+    }
+    /// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__create_backup_server__documented_json_request() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::enterprise_manager::models::BackupServerSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-backupserver-create.request.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
     /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers_id_passwords.html)
     #[test]
     #[cfg(feature = "enterprise-manager")]
@@ -881,70 +881,6 @@ mod documented {
         >(
             include_str!(
                 "../../spec/enterprise_manager/examples/em-password-create.request.json"
-            ),
-            ::veeam_runtime::testing::Example {
-                fragment: None,
-                lenient: None,
-            },
-        );
-    }
-    /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html)
-    #[test]
-    #[cfg(feature = "enterprise-manager")]
-    fn enterprise_manager__edit_backup_server__documented_request() {
-        ::veeam_runtime::testing::xml::<
-            ::veeam_api::enterprise_manager::models::BackupServerEditSpec,
-        >(
-            include_str!(
-                "../../spec/enterprise_manager/examples/em-backupserver-edit.request.xml"
-            ),
-            ::veeam_runtime::testing::Example {
-                fragment: None,
-                lenient: None,
-            },
-        );
-    }
-    /// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html)
-    #[test]
-    #[cfg(feature = "enterprise-manager")]
-    fn enterprise_manager__edit_backup_server__documented_json_request() {
-        ::veeam_runtime::testing::json::<
-            ::veeam_api::enterprise_manager::models::BackupServerEditSpec,
-        >(
-            include_str!(
-                "../../spec/enterprise_manager/examples/em-backupserver-edit.request.json"
-            ),
-            ::veeam_runtime::testing::Example {
-                fragment: None,
-                lenient: None,
-            },
-        );
-    }
-    /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html)
-    #[test]
-    #[cfg(feature = "enterprise-manager")]
-    fn enterprise_manager__edit_password__documented_request() {
-        ::veeam_runtime::testing::xml::<
-            ::veeam_api::enterprise_manager::models::PasswordKeyInfoEditSpec,
-        >(
-            include_str!(
-                "../../spec/enterprise_manager/examples/em-password-edit.request.xml"
-            ),
-            ::veeam_runtime::testing::Example {
-                fragment: None,
-                lenient: None,
-            },
-        );
-    }
-    /// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html)
-    #[test]
-    #[cfg(feature = "enterprise-manager")]
-    fn enterprise_manager__edit_password__documented_json_request() {
-        ::veeam_runtime::testing::json::<
-            ::veeam_api::enterprise_manager::models::PasswordKeyInfoEditSpec,
-        >(
-            include_str!(
-                "../../spec/enterprise_manager/examples/em-password-edit.request.json"
             ),
             ::veeam_runtime::testing::Example {
                 fragment: None,
@@ -1247,6 +1183,70 @@ mod documented {
         >(
             include_str!(
                 "../../spec/enterprise_manager/examples/em-job-toggle.response.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__update_backup_server__documented_request() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::BackupServerEditSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-backupserver-edit.request.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__update_backup_server__documented_json_request() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::enterprise_manager::models::BackupServerEditSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-backupserver-edit.request.json"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__update_password__documented_request() {
+        ::veeam_runtime::testing::xml::<
+            ::veeam_api::enterprise_manager::models::PasswordKeyInfoEditSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-password-edit.request.xml"
+            ),
+            ::veeam_runtime::testing::Example {
+                fragment: None,
+                lenient: None,
+            },
+        );
+    }
+    /// Documented JSON request (https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html)
+    #[test]
+    #[cfg(feature = "enterprise-manager")]
+    fn enterprise_manager__update_password__documented_json_request() {
+        ::veeam_runtime::testing::json::<
+            ::veeam_api::enterprise_manager::models::PasswordKeyInfoEditSpec,
+        >(
+            include_str!(
+                "../../spec/enterprise_manager/examples/em-password-edit.request.json"
             ),
             ::veeam_runtime::testing::Example {
                 fragment: None,

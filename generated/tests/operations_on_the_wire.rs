@@ -26,17 +26,15 @@ mod wire {
         raw_body, sample, serve, text, MockServer, ResponseTemplate,
     };
     const USER_MFA_ACCEPT: &str = "{\"code\":\"x\",\"token\":\"x\"}";
-    const AMAZON_ACCOUNT_CREATE_SPEC: &str = "{\"name\":\"x\"}";
-    const AMAZON_ACCOUNT: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"description\":\"x\",\"awsid\":\"x\"}";
-    const STANDARD_ACCOUNT_CREATE_SPEC: &str = "{\"name\":\"x\",\"username\":\"x\",\"password\":\"x\"}";
-    const STANDARD_ACCOUNT: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"username\":\"x\",\"description\":\"x\"}";
-    const AMAZON_ACCOUNTS_PAGE: &str = "{\"results\":[],\"totalCount\":1}";
     const LOGIN_SPEC: &str = "{\"grant_type\":\"password\"}";
     const REST_LOGIN: &str = "{}";
-    const REGIONS_PAGE: &str = "{\"totalCount\":1,\"results\":[]}";
-    const BUCKET: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"location\":{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\"}}";
+    const BUCKET_FOLDERS_PAGE: &str = "{\"totalCount\":1,\"results\":[]}";
     const CHECK_INSTANCE_ID_SPEC: &str = "{\"instanceId\":\"x\"}";
     const CHECK_INSTANCE_ID_RESULT: &str = "{\"isValid\":true}";
+    const REPOSITORY_PASSWORD_VALIDATION_SPEC: &str = "{\"password\":\"x\"}";
+    const REPOSITORY_PASSWORD_VALIDATION_RESULT: &str = "{\"isSuccess\":true}";
+    const AMAZON_ACCOUNT_CREATE_SPEC: &str = "{\"name\":\"x\"}";
+    const AMAZON_ACCOUNT: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"description\":\"x\",\"awsid\":\"x\"}";
     const AMAZON_CONNECTION_SPEC: &str = "{\"RegionId\":\"00000000-0000-0000-0000-000000000000\"}";
     const AMAZON_CONNECTION: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\"}";
     const AUTHORIZATION_CODE: &str = "{\"code\":\"x\"}";
@@ -48,10 +46,12 @@ mod wire {
     const REGION_SETTINGS: &str = "{\"regionId\":\"00000000-0000-0000-0000-000000000000\",\"cloudNetworkId\":\"x\",\"cloudSubnetworkId\":\"x\",\"cloudSecurityGroupId\":\"x\"}";
     const REPOSITORY_CREATE_SPEC: &str = "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonBucketId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}";
     const REPOSITORY: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"description\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"amazonStorageFolder\":\"x\",\"enableEncryption\":true}";
+    const STANDARD_ACCOUNT_CREATE_SPEC: &str = "{\"name\":\"x\",\"username\":\"x\",\"password\":\"x\"}";
+    const STANDARD_ACCOUNT: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"username\":\"x\",\"description\":\"x\"}";
     const USER_CREATE_SPEC: &str = "{\"name\":\"x\",\"description\":\"x\",\"password\":\"x\"}";
     const SESSION_LINK: &str = "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\"}";
     const POLICY_EXPORT_MODEL: &str = "{\"regions\":[],\"name\":\"x\",\"amazonAccountName\":\"x\",\"isEnabled\":true,\"backupType\":\"AllItems\"}";
-    const LICENSE_NOTIFICATIONS: &str = "{\"results\":[]}";
+    const BUCKET: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"location\":{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\"}}";
     const BUCKET_FOLDER: &str = "{\"name\":\"x\",\"folderId\":\"00000000-0000-0000-0000-000000000000\"}";
     const COST_ESTIMATIONS_PAGE: &str = "{\"totalCount\":1,\"items\":[],\"isEmpty\":true,\"totalTrafficCost\":1.5,\"totalTransactionCost\":1.5,\"totalCost\":1.5}";
     const LICENSE_AGREEMENT_ACCEPT_RESULT: &str = "{\"accepted\":true}";
@@ -65,33 +65,33 @@ mod wire {
     const SESSION: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"type\":\"Policy\",\"status\":\"Running\",\"usn\":1}";
     const SUMMARY_STATISTICS: &str = "{\"alarmsCount\":1,\"alarmsCountChangesTrend\":\"NotChanged\",\"instancesCount\":1,\"instancesCountChangesTrend\":\"NotChanged\",\"protectedInstancesCount\":1,\"protectedInstancesCountChangesTrend\":\"NotChanged\",\"policiesCount\":1,\"policiesCountChangesTrend\":\"NotChanged\",\"repositoriesCount\":1,\"repositoriesCountChangesTrend\":\"NotChanged\"}";
     const DATE_TIME_INFO: &str = "{\"utcDateTime\":\"2020-01-01T00:00:00Z\"}";
-    const TIME_ZONES: &str = "{\"items\":[]}";
+    const TAG: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"key\":\"x\",\"value\":\"x\"}";
+    const USER_STATUS: &str = "{\"connectionsCount\":1,\"repositoryCount\":1,\"policiesCount\":1,\"workerLocationsCount\":1}";
+    const VIRTUAL_MACHINE: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"awsResourceId\":\"x\",\"protectionStatus\":\"Protected\"}";
+    const VM_RESTORE_POINT: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"backupId\":\"00000000-0000-0000-0000-000000000000\",\"jobType\":\"Backup\",\"pointInTime\":\"2020-01-01T00:00:00Z\",\"backupSizeBytes\":1,\"volumes\":[]}";
+    const VM_RESTORE_POINT_DEFAULT_NETWORK_SETTINGS: &str = "{\"restorePointId\":\"00000000-0000-0000-0000-000000000000\"}";
     const IS_FIRST_LOGIN_RESULT: &str = "{\"isFirstLogin\":true}";
+    const AMAZON_ACCOUNTS_PAGE: &str = "{\"results\":[],\"totalCount\":1}";
+    const LICENSE_NOTIFICATIONS: &str = "{\"results\":[]}";
+    const TIME_ZONES: &str = "{\"items\":[]}";
     const POLICIES_PRIORITY_SPEC: &str = "{\"priorities\":[]}";
     const ANY: &str = "null";
-    const REPOSITORY_PASSWORD_VALIDATION_SPEC: &str = "{\"password\":\"x\"}";
-    const REPOSITORY_PASSWORD_VALIDATION_RESULT: &str = "{\"isSuccess\":true}";
-    const LIST_OF_VALIDATION_MESSAGE: &str = "[]";
     const RESOLVE_NOTIFICATIONS_SPEC: &str = "{\"notificationsToResolve\":[]}";
     const DISK_BULK_RESTORE_OPTIONS: &str = "{\"volumes\":[]}";
-    const VM_RESTORE_POINT: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"backupId\":\"00000000-0000-0000-0000-000000000000\",\"jobType\":\"Backup\",\"pointInTime\":\"2020-01-01T00:00:00Z\",\"backupSizeBytes\":1,\"volumes\":[]}";
     const EMAIL_NOTIFICATIONS_TEST_RESULT: &str = "{\"success\":true}";
     const START_FLR_RESPONSE: &str = "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\",\"url\":\"x\"}";
-    const TAG: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"key\":\"x\",\"value\":\"x\"}";
     const VIRTUAL_MACHINE_SNAPSHOT_SPEC: &str = "{\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}";
     const REPOSITORY_UPDATE_SPEC: &str = "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"enableEncryption\":true}";
     const STANDARD_ACCOUNT_UPDATE_SPEC: &str = "{\"name\":\"x\",\"username\":\"x\"}";
-    const USER_STATUS: &str = "{\"connectionsCount\":1,\"repositoryCount\":1,\"policiesCount\":1,\"workerLocationsCount\":1}";
+    const LIST_OF_VALIDATION_MESSAGE: &str = "[]";
     const USER_DESCRIPTION_VALIDATION_SPEC: &str = "{\"description\":\"x\"}";
     const CLOUD_SUBNET_S3_ENDPOINT_VALIDATION_RESULT: &str = "{\"isValid\":true,\"details\":\"x\"}";
-    const VIRTUAL_MACHINE: &str = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"awsResourceId\":\"x\",\"protectionStatus\":\"Protected\"}";
-    const VM_RESTORE_POINT_DEFAULT_NETWORK_SETTINGS: &str = "{\"restorePointId\":\"00000000-0000-0000-0000-000000000000\"}";
-    const CREATE_OBJECT_IN_JOB_SPEC: &str = "{\"HierarchyObjRef\":\"x\",\"HierarchyObjName\":\"x\"}";
-    const BACKUP_SERVER_SPEC: &str = "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\",\"Port\":1,\"Username\":\"x\",\"Password\":\"x\"}";
     const ENTERPRISE_ACCOUNT_CREATE_SPEC: &str = "{\"AccountType\":\"User\",\"AccountName\":\"x\",\"Roles\":{\"EnterpriseRoles\":[]},\"AllowRestoreAllVms\":true}";
+    const BACKUP_SERVER_SPEC: &str = "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\",\"Port\":1,\"Username\":\"x\",\"Password\":\"x\"}";
+    const CREATE_OBJECT_IN_JOB_SPEC: &str = "{\"HierarchyObjRef\":\"x\",\"HierarchyObjName\":\"x\"}";
     const PASSWORD_KEY_INFO_SPEC: &str = "{\"Password\":\"x\"}";
-    const BACKUP_SERVER_EDIT_SPEC: &str = "{\"DnsNameOrIpAddress\":\"x\"}";
     const CREDENTIALS_INFO: &str = "{\"Id\":\"00000000-0000-0000-0000-000000000000\"}";
+    const BACKUP_SERVER_EDIT_SPEC: &str = "{\"DnsNameOrIpAddress\":\"x\"}";
     #[cfg(feature = "backup-for-aws")]
     use ::veeam_api::backup_for_aws;
     #[cfg(feature = "backup-for-aws")]
@@ -151,126 +151,6 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__access_denied() {
-        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
-        client.access_denied().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/problems/accessDenied", &[]).await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__action_not_implemented() {
-        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
-        client.action_not_implemented().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/problems/notImplemented", &[])
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__add_amazon_account() {
-        let (server, client) = serve_backup_for_aws(json(201u16, AMAZON_ACCOUNT)).await;
-        client
-            .add_amazon_account(
-                sample::<
-                    backup_for_aws::models::AmazonAccountCreateSpec,
-                >(AMAZON_ACCOUNT_CREATE_SPEC),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(&server, "POST", "/api/v1/accounts/amazon", &[]).await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, AMAZON_ACCOUNT_CREATE_SPEC);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__add_standard_account() {
-        let (server, client) = serve_backup_for_aws(json(201u16, STANDARD_ACCOUNT))
-            .await;
-        client
-            .add_standard_account(
-                sample::<
-                    backup_for_aws::models::StandardAccountCreateSpec,
-                >(STANDARD_ACCOUNT_CREATE_SPEC),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(&server, "POST", "/api/v1/accounts/standard", &[]).await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, STANDARD_ACCOUNT_CREATE_SPEC);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__amazon_accounts_get_all() {
-        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNTS_PAGE))
-            .await;
-        client
-            .amazon_accounts_get_all()
-            .search_pattern("s1")
-            .offset(sample::<i32>("2"))
-            .limit(sample::<i32>("3"))
-            .sort(
-                sample::<
-                    Vec<backup_for_aws::models::AmazonAccountsGetAllSortItem>,
-                >("[\"nameAsc\",\"nameAsc\"]"),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/accounts/amazon",
-                &["SearchPattern=s1", "Offset=2", "Limit=3", "Sort=nameAsc,nameAsc"],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__amazon_accounts_get_one_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNT)).await;
-        client
-            .amazon_accounts_get_one_by_id(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/accounts/amazon/00000000-0000-0000-0000-000000000001",
-                &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__ambiguous_api_version() {
-        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
-        client.ambiguous_api_version().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/problems/ambiguousApiVersion", &[])
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__api_version_unspecified() {
-        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
-        client.api_version_unspecified().await.expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/problems/apiVersionUnspecified",
-                &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__authenticate() {
         let (server, client) = serve_backup_for_aws(json(200u16, REST_LOGIN)).await;
         client
@@ -283,29 +163,9 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__browse_availability_zones() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
-        client
-            .browse_availability_zones(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/availabilityZones",
-                &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__browse_bucket_folders() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
         client
             .browse_bucket_folders(
                 sample::<
@@ -335,168 +195,6 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__browse_cloud_networks() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
-        client
-            .browse_cloud_networks(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .offset(sample::<i32>("2"))
-            .limit(sample::<i32>("3"))
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudNetworks",
-                &["Offset=2", "Limit=3"],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__browse_cloud_security_groups() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
-        client
-            .browse_cloud_security_groups(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .cloud_network_id("s2")
-            .offset(sample::<i32>("3"))
-            .limit(sample::<i32>("4"))
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudSecurityGroups",
-                &["cloudNetworkId=s2", "Offset=3", "Limit=4"],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__browse_cloud_subnetworks() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
-        client
-            .browse_cloud_subnetworks(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .cloud_network_id("s2")
-            .availability_zone(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000003\""),
-            )
-            .offset(sample::<i32>("4"))
-            .limit(sample::<i32>("5"))
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudSubnetworks",
-                &[
-                    "cloudNetworkId=s2",
-                    "availabilityZone=00000000-0000-0000-0000-000000000003",
-                    "Offset=4",
-                    "Limit=5",
-                ],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__browse_encryption_keys() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
-        client
-            .browse_encryption_keys(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .offset(sample::<i32>("2"))
-            .limit(sample::<i32>("3"))
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudEncryptionKeys",
-                &["Offset=2", "Limit=3"],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__bucket_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET)).await;
-        client
-            .bucket_by_id(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/cloudInfrastructure/buckets/00000000-0000-0000-0000-000000000001",
-                &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__buckets() {
-        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNTS_PAGE))
-            .await;
-        client
-            .buckets()
-            .amazon_account_id(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .search_pattern("s2")
-            .offset(sample::<i32>("3"))
-            .limit(sample::<i32>("4"))
-            .sort(
-                sample::<
-                    Vec<backup_for_aws::models::BucketsSortItem>,
-                >("[\"nameAsc\",\"nameAsc\"]"),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/cloudInfrastructure/buckets",
-                &[
-                    "AmazonAccountId=00000000-0000-0000-0000-000000000001",
-                    "SearchPattern=s2",
-                    "Offset=3",
-                    "Limit=4",
-                    "Sort=nameAsc,nameAsc",
-                ],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__check_instance() {
         let (server, client) = serve_backup_for_aws(
                 json(200u16, CHECK_INSTANCE_ID_RESULT),
@@ -513,6 +211,50 @@ mod wire {
         let request = check(&server, "POST", "/api/v1/users/checkInstanceId", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
         json_body(&request, CHECK_INSTANCE_ID_SPEC);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__check_password() {
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, REPOSITORY_PASSWORD_VALIDATION_RESULT),
+            )
+            .await;
+        client
+            .check_password(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
+                    backup_for_aws::models::RepositoryPasswordValidationSpec,
+                >(REPOSITORY_PASSWORD_VALIDATION_SPEC),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/repositories/00000000-0000-0000-0000-000000000001/checkPassword",
+                &[],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, REPOSITORY_PASSWORD_VALIDATION_SPEC);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__create_amazon_account() {
+        let (server, client) = serve_backup_for_aws(json(201u16, AMAZON_ACCOUNT)).await;
+        client
+            .create_amazon_account(
+                sample::<
+                    backup_for_aws::models::AmazonAccountCreateSpec,
+                >(AMAZON_ACCOUNT_CREATE_SPEC),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(&server, "POST", "/api/v1/accounts/amazon", &[]).await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, AMAZON_ACCOUNT_CREATE_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -602,6 +344,23 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__create_standard_account() {
+        let (server, client) = serve_backup_for_aws(json(201u16, STANDARD_ACCOUNT))
+            .await;
+        client
+            .create_standard_account(
+                sample::<
+                    backup_for_aws::models::StandardAccountCreateSpec,
+                >(STANDARD_ACCOUNT_CREATE_SPEC),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(&server, "POST", "/api/v1/accounts/standard", &[]).await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, STANDARD_ACCOUNT_CREATE_SPEC);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__create_user() {
         let (server, client) = serve_backup_for_aws(json(201u16, USER)).await;
         client
@@ -654,6 +413,14 @@ mod wire {
                 &[],
             )
             .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__delete_license() {
+        let (server, client) = serve_backup_for_aws(empty(204u16)).await;
+        client.delete_license().await.expect("the call succeeds");
+        let request = check(&server, "DELETE", "/api/v1/licensing/license", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
     #[::tokio::test]
@@ -738,6 +505,14 @@ mod wire {
                 &[],
             )
             .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__delete_token() {
+        let (server, client) = serve_backup_for_aws(empty(204u16)).await;
+        client.delete_token().await.expect("the call succeeds");
+        let request = check(&server, "DELETE", "/api/v1/token", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
     #[::tokio::test]
@@ -875,15 +650,6 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__expired_access_token() {
-        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
-        client.expired_access_token().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/problems/expiredAccessToken", &[])
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__export_amazon_accounts() {
         let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
         client.export_amazon_accounts().await.expect("the call succeeds");
@@ -988,75 +754,21 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__failed_to_remove_user_policy() {
-        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
-        client.failed_to_remove_user_policy().await.expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/problems/failedToRemoveUserPolicy",
-                &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__get_all_amazon_connections() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
-        client.get_all_amazon_connections().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/amazonConnections", &[]).await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__get_all_license_notifications() {
-        let (server, client) = serve_backup_for_aws(json(200u16, LICENSE_NOTIFICATIONS))
-            .await;
-        client.get_all_license_notifications().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/licensing/alerts", &[]).await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__get_all_region_settings() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
+    async fn backup_for_aws__get_amazon_account() {
+        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNT)).await;
         client
-            .get_all_region_settings()
-            .offset(sample::<i32>("1"))
-            .limit(sample::<i32>("2"))
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/settings/regions",
-                &["offset=1", "limit=2"],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__get_all_regions() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
-        client
-            .get_all_regions()
-            .search_pattern("s1")
-            .offset(sample::<i32>("2"))
-            .limit(sample::<i32>("3"))
-            .sort(
+            .get_amazon_account(
                 sample::<
-                    Vec<backup_for_aws::models::GetAllRegionsSortItem>,
-                >("[\"nameAsc\",\"nameAsc\"]"),
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
             .await
             .expect("the call succeeds");
         let request = check(
                 &server,
                 "GET",
-                "/api/v1/cloudInfrastructure/regions",
-                &["SearchPattern=s1", "Offset=2", "Limit=3", "Sort=nameAsc,nameAsc"],
+                "/api/v1/accounts/amazon/00000000-0000-0000-0000-000000000001",
+                &[],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1085,35 +797,21 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__get_backup_session_protected_items() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
+    async fn backup_for_aws__get_bucket() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET)).await;
         client
-            .get_backup_session_protected_items(
+            .get_bucket(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
             )
-            .search_pattern("s2")
-            .sort(
-                sample::<
-                    Vec<backup_for_aws::models::GetBackupSessionProtectedItemsSortItem>,
-                >("[\"virtualMachineNameAsc\",\"virtualMachineNameAsc\"]"),
-            )
-            .offset(sample::<i32>("4"))
-            .limit(sample::<i32>("5"))
             .await
             .expect("the call succeeds");
         let request = check(
                 &server,
                 "GET",
-                "/api/v1/sessions/00000000-0000-0000-0000-000000000001/protectedItems",
-                &[
-                    "SearchPattern=s2",
-                    "Sort=virtualMachineNameAsc",
-                    "Sort=virtualMachineNameAsc",
-                    "Offset=4",
-                    "Limit=5",
-                ],
+                "/api/v1/cloudInfrastructure/buckets/00000000-0000-0000-0000-000000000001",
+                &[],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1138,42 +836,6 @@ mod wire {
                 &[],
             )
             .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__get_bucket_folders() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
-        client
-            .get_bucket_folders(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .offset(sample::<i32>("2"))
-            .limit(sample::<i32>("3"))
-            .sort(
-                sample::<
-                    Vec<backup_for_aws::models::GetBucketFoldersSortItem>,
-                >("[\"NameAsc\",\"NameAsc\"]"),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/cloudInfrastructure/buckets/00000000-0000-0000-0000-000000000001/folders",
-                &["Offset=2", "Limit=3", "Sort=NameAsc,NameAsc"],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__get_certificates() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REST_LOGIN)).await;
-        client.get_certificates().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/settings/certificates", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
     #[::tokio::test]
@@ -1256,60 +918,6 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__get_inner_regions() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
-        client
-            .get_inner_regions(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .search_pattern("s2")
-            .offset(sample::<i32>("3"))
-            .limit(sample::<i32>("4"))
-            .sort(
-                sample::<
-                    Vec<backup_for_aws::models::GetInnerRegionsSortItem>,
-                >("[\"nameAsc\",\"nameAsc\"]"),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/cloudInfrastructure/regions/00000000-0000-0000-0000-000000000001/zones",
-                &["SearchPattern=s2", "Offset=3", "Limit=4", "Sort=nameAsc,nameAsc"],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__get_instances_types_by_region() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
-        client
-            .get_instances_types_by_region(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .offset(sample::<i32>("2"))
-            .limit(sample::<i32>("3"))
-            .is_arm64(sample::<bool>("true"))
-            .virtualization_types(sample::<Vec<String>>("[\"s5\",\"s5\"]"))
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/cloudInfrastructure/regions/00000000-0000-0000-0000-000000000001/instancesTypes",
-                &["offset=2", "limit=3", "isArm64=true", "virtualizationTypes=s5,s5"],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__get_license() {
         let (server, client) = serve_backup_for_aws(json(200u16, REST_LOGIN)).await;
         client.get_license().await.expect("the call succeeds");
@@ -1318,39 +926,21 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__get_license_agreement() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REST_LOGIN)).await;
-        client.get_license_agreement().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/licenseAgreement", &[]).await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__get_licensed_workloads() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
+    async fn backup_for_aws__get_policy() {
+        let (server, client) = serve_backup_for_aws(json(200u16, POLICY)).await;
         client
-            .get_licensed_workloads()
-            .offset(sample::<i32>("1"))
-            .limit(sample::<i32>("2"))
-            .sort(
+            .get_policy(
                 sample::<
-                    Vec<backup_for_aws::models::GetLicensedWorkloadsSortItem>,
-                >("[\"nameAsc\",\"nameAsc\"]"),
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
             )
-            .search_pattern("s4")
             .await
             .expect("the call succeeds");
         let request = check(
                 &server,
                 "GET",
-                "/api/v1/licensing/licensedWorkloads",
-                &[
-                    "Offset=1",
-                    "Limit=2",
-                    "Sort=nameAsc",
-                    "Sort=nameAsc",
-                    "SearchPattern=s4",
-                ],
+                "/api/v1/policies/00000000-0000-0000-0000-000000000001",
+                &[],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1438,72 +1028,21 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__get_restore_session_restored_items() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
+    async fn backup_for_aws__get_repository() {
+        let (server, client) = serve_backup_for_aws(json(200u16, REPOSITORY)).await;
         client
-            .get_restore_session_restored_items(
+            .get_repository(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
             )
-            .search_pattern("s2")
-            .sort(
-                sample::<
-                    Vec<backup_for_aws::models::GetRestoreSessionRestoredItemsSortItem>,
-                >("[\"nameAsc\",\"nameAsc\"]"),
-            )
-            .offset(sample::<i32>("4"))
-            .limit(sample::<i32>("5"))
             .await
             .expect("the call succeeds");
         let request = check(
                 &server,
                 "GET",
-                "/api/v1/sessions/00000000-0000-0000-0000-000000000001/restoredItems",
-                &[
-                    "SearchPattern=s2",
-                    "Sort=nameAsc",
-                    "Sort=nameAsc",
-                    "Offset=4",
-                    "Limit=5",
-                ],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__get_retention_session_deleted_restore_points() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
-        client
-            .get_retention_session_deleted_restore_points(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .search_pattern("s2")
-            .sort(
-                sample::<
-                    Vec<
-                        backup_for_aws::models::GetRetentionSessionDeletedRestorePointsSortItem,
-                    >,
-                >("[\"nameAsc\",\"nameAsc\"]"),
-            )
-            .offset(sample::<i32>("4"))
-            .limit(sample::<i32>("5"))
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/sessions/00000000-0000-0000-0000-000000000001/deletedItems",
-                &[
-                    "SearchPattern=s2",
-                    "Sort=nameAsc",
-                    "Sort=nameAsc",
-                    "Offset=4",
-                    "Limit=5",
-                ],
+                "/api/v1/repositories/00000000-0000-0000-0000-000000000001",
+                &[],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1568,63 +1107,6 @@ mod wire {
                 "GET",
                 "/api/v1/sessions/00000000-0000-0000-0000-000000000001/log",
                 &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__get_sessions() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
-        client
-            .get_sessions()
-            .offset(sample::<i32>("1"))
-            .limit(sample::<i32>("2"))
-            .policy_id(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000003\""),
-            )
-            .status(
-                sample::<
-                    Vec<backup_for_aws::models::GetSessionsStatusItem>,
-                >("[\"Running\",\"Running\"]"),
-            )
-            .types(
-                sample::<
-                    Vec<backup_for_aws::models::GetSessionsTypesItem>,
-                >("[\"Policy\",\"Policy\"]"),
-            )
-            .from_utc(sample::<::veeam_runtime::DateTime>("\"2020-01-02T03:04:05Z\""))
-            .to_utc(sample::<::veeam_runtime::DateTime>("\"2020-01-02T03:04:05Z\""))
-            .usn(sample::<i64>("8"))
-            .sort(
-                sample::<
-                    Vec<backup_for_aws::models::GetSessionsSortItem>,
-                >("[\"startTimeAsc\",\"startTimeAsc\"]"),
-            )
-            .vm_id("s10")
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/sessions",
-                &[
-                    "Offset=1",
-                    "Limit=2",
-                    "PolicyId=00000000-0000-0000-0000-000000000003",
-                    "Status=Running",
-                    "Status=Running",
-                    "Types=Policy",
-                    "Types=Policy",
-                    "FromUtc=2020-01-02T03%3A04%3A05Z",
-                    "ToUtc=2020-01-02T03%3A04%3A05Z",
-                    "Usn=8",
-                    "Sort=startTimeAsc",
-                    "Sort=startTimeAsc",
-                    "VmId=s10",
-                ],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -1702,10 +1184,105 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__get_time_zones() {
-        let (server, client) = serve_backup_for_aws(json(200u16, TIME_ZONES)).await;
-        client.get_time_zones().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/settings/dateTime/timeZones", &[])
+    async fn backup_for_aws__get_tag() {
+        let (server, client) = serve_backup_for_aws(json(200u16, TAG)).await;
+        client
+            .get_tag(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/cloudInfrastructure/tags/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__get_user() {
+        let (server, client) = serve_backup_for_aws(json(200u16, USER)).await;
+        client.get_user("s1").await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/users/s1", &[]).await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__get_user_status() {
+        let (server, client) = serve_backup_for_aws(json(200u16, USER_STATUS)).await;
+        client.get_user_status().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/userStatus", &[]).await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__get_virtual_machine() {
+        let (server, client) = serve_backup_for_aws(json(200u16, VIRTUAL_MACHINE)).await;
+        client
+            .get_virtual_machine(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/virtualMachines/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__get_vm_restore_point() {
+        let (server, client) = serve_backup_for_aws(json(200u16, VM_RESTORE_POINT))
+            .await;
+        client
+            .get_vm_restore_point(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__get_vm_restore_point_default_network_settings() {
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, VM_RESTORE_POINT_DEFAULT_NETWORK_SETTINGS),
+            )
+            .await;
+        client
+            .get_vm_restore_point_default_network_settings(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001/defaultNetworkSettings",
+                &[],
+            )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
@@ -1739,24 +1316,6 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__invalid_access_token() {
-        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
-        client.invalid_access_token().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/problems/invalidAccessToken", &[])
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__invalid_api_version() {
-        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
-        client.invalid_api_version().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/problems/invalidApiVersion", &[])
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__is_first_login() {
         let (server, client) = serve_backup_for_aws(json(200u16, IS_FIRST_LOGIN_RESULT))
             .await;
@@ -1766,31 +1325,17 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__license_agreements_is_not_accepted() {
-        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
-        client.license_agreements_is_not_accepted().await.expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/problems/licenseAgreementsIsNotAccepted",
-                &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__list_standard_accounts() {
+    async fn backup_for_aws__list_amazon_accounts() {
         let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNTS_PAGE))
             .await;
         client
-            .list_standard_accounts()
+            .list_amazon_accounts()
             .search_pattern("s1")
             .offset(sample::<i32>("2"))
             .limit(sample::<i32>("3"))
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::StandardAccountsSortColumns>,
+                    Vec<backup_for_aws::models::AmazonAccountsGetAllSortItem>,
                 >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .await
@@ -1798,7 +1343,7 @@ mod wire {
         let request = check(
                 &server,
                 "GET",
-                "/api/v1/accounts/standard",
+                "/api/v1/accounts/amazon",
                 &["SearchPattern=s1", "Offset=2", "Limit=3", "Sort=nameAsc,nameAsc"],
             )
             .await;
@@ -1806,18 +1351,299 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__no_access_token() {
-        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
-        client.no_access_token().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/problems/noAccessToken", &[]).await;
+    async fn backup_for_aws__list_amazon_connection_availability_zones() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_amazon_connection_availability_zones(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/availabilityZones",
+                &[],
+            )
+            .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__policies_get_all() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
+    async fn backup_for_aws__list_amazon_connections() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client.list_amazon_connections().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/amazonConnections", &[]).await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_amazon_instance_types() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
         client
-            .policies_get_all()
+            .list_amazon_instance_types(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+            )
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
+            .is_arm64(sample::<bool>("true"))
+            .virtualization_types(sample::<Vec<String>>("[\"s5\",\"s5\"]"))
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/cloudInfrastructure/regions/00000000-0000-0000-0000-000000000001/instancesTypes",
+                &["offset=2", "limit=3", "isArm64=true", "virtualizationTypes=s5,s5"],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_bucket_folders() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_bucket_folders(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+            )
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
+            .sort(
+                sample::<
+                    Vec<backup_for_aws::models::GetBucketFoldersSortItem>,
+                >("[\"NameAsc\",\"NameAsc\"]"),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/cloudInfrastructure/buckets/00000000-0000-0000-0000-000000000001/folders",
+                &["Offset=2", "Limit=3", "Sort=NameAsc,NameAsc"],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_buckets() {
+        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNTS_PAGE))
+            .await;
+        client
+            .list_buckets()
+            .amazon_account_id(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+            )
+            .search_pattern("s2")
+            .offset(sample::<i32>("3"))
+            .limit(sample::<i32>("4"))
+            .sort(
+                sample::<
+                    Vec<backup_for_aws::models::BucketsSortItem>,
+                >("[\"nameAsc\",\"nameAsc\"]"),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/cloudInfrastructure/buckets",
+                &[
+                    "AmazonAccountId=00000000-0000-0000-0000-000000000001",
+                    "SearchPattern=s2",
+                    "Offset=3",
+                    "Limit=4",
+                    "Sort=nameAsc,nameAsc",
+                ],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_certificates() {
+        let (server, client) = serve_backup_for_aws(json(200u16, REST_LOGIN)).await;
+        client.list_certificates().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/settings/certificates", &[]).await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_cloud_encryption_keys() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_cloud_encryption_keys(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+            )
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudEncryptionKeys",
+                &["Offset=2", "Limit=3"],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_cloud_networks() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_cloud_networks(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+            )
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudNetworks",
+                &["Offset=2", "Limit=3"],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_cloud_security_groups() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_cloud_security_groups(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+            )
+            .cloud_network_id("s2")
+            .offset(sample::<i32>("3"))
+            .limit(sample::<i32>("4"))
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudSecurityGroups",
+                &["cloudNetworkId=s2", "Offset=3", "Limit=4"],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_cloud_subnetworks() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_cloud_subnetworks(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+            )
+            .cloud_network_id("s2")
+            .availability_zone(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000003\""),
+            )
+            .offset(sample::<i32>("4"))
+            .limit(sample::<i32>("5"))
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/amazonConnections/00000000-0000-0000-0000-000000000001/cloudSubnetworks",
+                &[
+                    "cloudNetworkId=s2",
+                    "availabilityZone=00000000-0000-0000-0000-000000000003",
+                    "Offset=4",
+                    "Limit=5",
+                ],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_license_agreements() {
+        let (server, client) = serve_backup_for_aws(json(200u16, REST_LOGIN)).await;
+        client.list_license_agreements().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/licenseAgreement", &[]).await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_license_notifications() {
+        let (server, client) = serve_backup_for_aws(json(200u16, LICENSE_NOTIFICATIONS))
+            .await;
+        client.list_license_notifications().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/licensing/alerts", &[]).await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_licensed_workloads() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_licensed_workloads()
+            .offset(sample::<i32>("1"))
+            .limit(sample::<i32>("2"))
+            .sort(
+                sample::<
+                    Vec<backup_for_aws::models::GetLicensedWorkloadsSortItem>,
+                >("[\"nameAsc\",\"nameAsc\"]"),
+            )
+            .search_pattern("s4")
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/licensing/licensedWorkloads",
+                &[
+                    "Offset=1",
+                    "Limit=2",
+                    "Sort=nameAsc",
+                    "Sort=nameAsc",
+                    "SearchPattern=s4",
+                ],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_policies() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_policies()
             .search_pattern("s1")
             .virtual_machine_id(
                 sample::<
@@ -1874,10 +1700,11 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__policies_get_excluded_items_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
+    async fn backup_for_aws__list_policy_excluded_items() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
         client
-            .policies_get_excluded_items_by_id(
+            .list_policy_excluded_items(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
@@ -1903,31 +1730,11 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__policies_get_one_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, POLICY)).await;
-        client
-            .policies_get_one_by_id(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/policies/00000000-0000-0000-0000-000000000001",
-                &[],
-            )
+    async fn backup_for_aws__list_policy_regions() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
             .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__policies_get_regions_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
         client
-            .policies_get_regions_by_id(
+            .list_policy_regions(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
@@ -1953,10 +1760,11 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__policies_get_selected_items_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
+    async fn backup_for_aws__list_policy_selected_items() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
         client
-            .policies_get_selected_items_by_id(
+            .list_policy_selected_items(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
@@ -1982,10 +1790,450 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__policy_already_started() {
-        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
-        client.policy_already_started().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/problems/policyAlreadyStarted", &[])
+    async fn backup_for_aws__list_protected_items() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_protected_items(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+            )
+            .search_pattern("s2")
+            .sort(
+                sample::<
+                    Vec<backup_for_aws::models::GetBackupSessionProtectedItemsSortItem>,
+                >("[\"virtualMachineNameAsc\",\"virtualMachineNameAsc\"]"),
+            )
+            .offset(sample::<i32>("4"))
+            .limit(sample::<i32>("5"))
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/sessions/00000000-0000-0000-0000-000000000001/protectedItems",
+                &[
+                    "SearchPattern=s2",
+                    "Sort=virtualMachineNameAsc",
+                    "Sort=virtualMachineNameAsc",
+                    "Offset=4",
+                    "Limit=5",
+                ],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_region_settings() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_region_settings()
+            .offset(sample::<i32>("1"))
+            .limit(sample::<i32>("2"))
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/settings/regions",
+                &["offset=1", "limit=2"],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_region_zones() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_region_zones(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+            )
+            .search_pattern("s2")
+            .offset(sample::<i32>("3"))
+            .limit(sample::<i32>("4"))
+            .sort(
+                sample::<
+                    Vec<backup_for_aws::models::GetInnerRegionsSortItem>,
+                >("[\"nameAsc\",\"nameAsc\"]"),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/cloudInfrastructure/regions/00000000-0000-0000-0000-000000000001/zones",
+                &["SearchPattern=s2", "Offset=3", "Limit=4", "Sort=nameAsc,nameAsc"],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_regions() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_regions()
+            .search_pattern("s1")
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
+            .sort(
+                sample::<
+                    Vec<backup_for_aws::models::GetAllRegionsSortItem>,
+                >("[\"nameAsc\",\"nameAsc\"]"),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/cloudInfrastructure/regions",
+                &["SearchPattern=s1", "Offset=2", "Limit=3", "Sort=nameAsc,nameAsc"],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_repositories() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_repositories()
+            .search_pattern("s1")
+            .offset(sample::<i32>("2"))
+            .sort(
+                sample::<
+                    Vec<backup_for_aws::models::RepositoriesGetAllSortItem>,
+                >("[\"nameAsc\",\"nameAsc\"]"),
+            )
+            .limit(sample::<i32>("4"))
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/repositories",
+                &["SearchPattern=s1", "Offset=2", "Sort=nameAsc,nameAsc", "Limit=4"],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_restored_items() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_restored_items(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+            )
+            .search_pattern("s2")
+            .sort(
+                sample::<
+                    Vec<backup_for_aws::models::GetRestoreSessionRestoredItemsSortItem>,
+                >("[\"nameAsc\",\"nameAsc\"]"),
+            )
+            .offset(sample::<i32>("4"))
+            .limit(sample::<i32>("5"))
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/sessions/00000000-0000-0000-0000-000000000001/restoredItems",
+                &[
+                    "SearchPattern=s2",
+                    "Sort=nameAsc",
+                    "Sort=nameAsc",
+                    "Offset=4",
+                    "Limit=5",
+                ],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_retention_job_deleted_restore_points() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_retention_job_deleted_restore_points(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+            )
+            .search_pattern("s2")
+            .sort(
+                sample::<
+                    Vec<
+                        backup_for_aws::models::GetRetentionSessionDeletedRestorePointsSortItem,
+                    >,
+                >("[\"nameAsc\",\"nameAsc\"]"),
+            )
+            .offset(sample::<i32>("4"))
+            .limit(sample::<i32>("5"))
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/sessions/00000000-0000-0000-0000-000000000001/deletedItems",
+                &[
+                    "SearchPattern=s2",
+                    "Sort=nameAsc",
+                    "Sort=nameAsc",
+                    "Offset=4",
+                    "Limit=5",
+                ],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_sessions() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_sessions()
+            .offset(sample::<i32>("1"))
+            .limit(sample::<i32>("2"))
+            .policy_id(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000003\""),
+            )
+            .status(
+                sample::<
+                    Vec<backup_for_aws::models::GetSessionsStatusItem>,
+                >("[\"Running\",\"Running\"]"),
+            )
+            .types(
+                sample::<
+                    Vec<backup_for_aws::models::GetSessionsTypesItem>,
+                >("[\"Policy\",\"Policy\"]"),
+            )
+            .from_utc(sample::<::veeam_runtime::DateTime>("\"2020-01-02T03:04:05Z\""))
+            .to_utc(sample::<::veeam_runtime::DateTime>("\"2020-01-02T03:04:05Z\""))
+            .usn(sample::<i64>("8"))
+            .sort(
+                sample::<
+                    Vec<backup_for_aws::models::GetSessionsSortItem>,
+                >("[\"startTimeAsc\",\"startTimeAsc\"]"),
+            )
+            .vm_id("s10")
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/sessions",
+                &[
+                    "Offset=1",
+                    "Limit=2",
+                    "PolicyId=00000000-0000-0000-0000-000000000003",
+                    "Status=Running",
+                    "Status=Running",
+                    "Types=Policy",
+                    "Types=Policy",
+                    "FromUtc=2020-01-02T03%3A04%3A05Z",
+                    "ToUtc=2020-01-02T03%3A04%3A05Z",
+                    "Usn=8",
+                    "Sort=startTimeAsc",
+                    "Sort=startTimeAsc",
+                    "VmId=s10",
+                ],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_standard_accounts() {
+        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNTS_PAGE))
+            .await;
+        client
+            .list_standard_accounts()
+            .search_pattern("s1")
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
+            .sort(
+                sample::<
+                    Vec<backup_for_aws::models::StandardAccountsSortColumns>,
+                >("[\"nameAsc\",\"nameAsc\"]"),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/accounts/standard",
+                &["SearchPattern=s1", "Offset=2", "Limit=3", "Sort=nameAsc,nameAsc"],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_tags() {
+        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNTS_PAGE))
+            .await;
+        client
+            .list_tags()
+            .search_pattern("s1")
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
+            .sort(
+                sample::<
+                    Vec<backup_for_aws::models::TagsSortItem>,
+                >("[\"keyAsc\",\"keyAsc\"]"),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/cloudInfrastructure/tags",
+                &["SearchPattern=s1", "Offset=2", "Limit=3", "Sort=keyAsc,keyAsc"],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_time_zones() {
+        let (server, client) = serve_backup_for_aws(json(200u16, TIME_ZONES)).await;
+        client.list_time_zones().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/settings/dateTime/timeZones", &[])
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_users() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_users()
+            .search_pattern("s1")
+            .sort(
+                sample::<
+                    Vec<backup_for_aws::models::UsersGetAllSortItem>,
+                >("[\"nameAsc\",\"nameAsc\"]"),
+            )
+            .offset(sample::<i32>("3"))
+            .limit(sample::<i32>("4"))
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/users",
+                &[
+                    "SearchPattern=s1",
+                    "Sort=nameAsc",
+                    "Sort=nameAsc",
+                    "Offset=3",
+                    "Limit=4",
+                ],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_virtual_machines() {
+        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNTS_PAGE))
+            .await;
+        client
+            .list_virtual_machines()
+            .search_pattern("s1")
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
+            .sort(
+                sample::<
+                    Vec<backup_for_aws::models::VirtualMachinesSortItem>,
+                >("[\"nameAsc\",\"nameAsc\"]"),
+            )
+            .protection_status(
+                sample::<
+                    Vec<backup_for_aws::models::VirtualMachinesProtectionStatusItem>,
+                >("[\"Protected\",\"Protected\"]"),
+            )
+            .buckup_destination(
+                sample::<
+                    Vec<backup_for_aws::models::VirtualMachinesBuckupDestinationItem>,
+                >("[\"Snapshot\",\"Snapshot\"]"),
+            )
+            .backup_state(
+                sample::<
+                    backup_for_aws::models::VirtualMachinesBackupState,
+                >("\"OnlyBackedUp\""),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/virtualMachines",
+                &[
+                    "SearchPattern=s1",
+                    "Offset=2",
+                    "Limit=3",
+                    "Sort=nameAsc,nameAsc",
+                    "ProtectionStatus=Protected",
+                    "ProtectionStatus=Protected",
+                    "BuckupDestination=Snapshot",
+                    "BuckupDestination=Snapshot",
+                    "BackupState=OnlyBackedUp",
+                ],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__list_vm_restore_points() {
+        let (server, client) = serve_backup_for_aws(json(200u16, BUCKET_FOLDERS_PAGE))
+            .await;
+        client
+            .list_vm_restore_points()
+            .virtual_machine_id(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+            )
+            .offset(sample::<i32>("2"))
+            .limit(sample::<i32>("3"))
+            .sort(
+                sample::<
+                    Vec<backup_for_aws::models::RestorePointsGetAllSortItem>,
+                >("[\"pointInTimeAsc\",\"pointInTimeAsc\"]"),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/vmRestorePoints",
+                &[
+                    "VirtualMachineId=00000000-0000-0000-0000-000000000001",
+                    "Offset=2",
+                    "Limit=3",
+                    "Sort=pointInTimeAsc,pointInTimeAsc",
+                ],
+            )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
@@ -2008,10 +2256,188 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__recreate_certificate() {
+    async fn backup_for_aws__problem_access_denied() {
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.problem_access_denied().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/problems/accessDenied", &[]).await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__problem_ambiguous_api_version() {
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.problem_ambiguous_api_version().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/problems/ambiguousApiVersion", &[])
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__problem_api_version_unspecified() {
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.problem_api_version_unspecified().await.expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/problems/apiVersionUnspecified",
+                &[],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__problem_expired_access_token() {
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.problem_expired_access_token().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/problems/expiredAccessToken", &[])
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__problem_failed_to_remove_user_policy() {
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.problem_failed_to_remove_user_policy().await.expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/problems/failedToRemoveUserPolicy",
+                &[],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__problem_invalid_access_token() {
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.problem_invalid_access_token().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/problems/invalidAccessToken", &[])
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__problem_invalid_api_version() {
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.problem_invalid_api_version().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/problems/invalidApiVersion", &[])
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__problem_license_agreements_is_not_accepted() {
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client
+            .problem_license_agreements_is_not_accepted()
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/problems/licenseAgreementsIsNotAccepted",
+                &[],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__problem_no_access_token() {
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.problem_no_access_token().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/problems/noAccessToken", &[]).await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__problem_not_implemented() {
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.problem_not_implemented().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/problems/notImplemented", &[])
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__problem_policy_already_started() {
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.problem_policy_already_started().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/problems/policyAlreadyStarted", &[])
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__problem_repository_used_by_policy() {
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.problem_repository_used_by_policy().await.expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/problems/repositoryUsedByPolicy",
+                &[],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__problem_resource_not_found() {
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.problem_resource_not_found().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/problems/resourceNotFound", &[])
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__problem_service_unavailable() {
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.problem_service_unavailable().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/problems/serviceUnavailable", &[])
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__problem_unknown_error() {
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.problem_unknown_error().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/problems/unknownError", &[]).await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__problem_unsupported_api_version() {
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.problem_unsupported_api_version().await.expect("the call succeeds");
+        let request = check(
+                &server,
+                "GET",
+                "/api/v1/problems/unsupportedApiVersion",
+                &[],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__problem_validation_error() {
+        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
+        client.problem_validation_error().await.expect("the call succeeds");
+        let request = check(&server, "GET", "/api/v1/problems/validationError", &[])
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__regenerate_certificates() {
         let (server, client) = serve_backup_for_aws(empty(202u16)).await;
         client
-            .recreate_certificate(
+            .regenerate_certificates(
                 sample::<backup_for_aws::models::CertificateRegenerateSpec>(REST_LOGIN),
             )
             .await
@@ -2025,127 +2451,6 @@ mod wire {
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
         json_body(&request, REST_LOGIN);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__remove_license() {
-        let (server, client) = serve_backup_for_aws(empty(204u16)).await;
-        client.remove_license().await.expect("the call succeeds");
-        let request = check(&server, "DELETE", "/api/v1/licensing/license", &[]).await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__repositories_get_all() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
-        client
-            .repositories_get_all()
-            .search_pattern("s1")
-            .offset(sample::<i32>("2"))
-            .sort(
-                sample::<
-                    Vec<backup_for_aws::models::RepositoriesGetAllSortItem>,
-                >("[\"nameAsc\",\"nameAsc\"]"),
-            )
-            .limit(sample::<i32>("4"))
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/repositories",
-                &["SearchPattern=s1", "Offset=2", "Sort=nameAsc,nameAsc", "Limit=4"],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__repositories_get_one_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REPOSITORY)).await;
-        client
-            .repositories_get_one_by_id(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/repositories/00000000-0000-0000-0000-000000000001",
-                &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__repository_password_is_correct() {
-        let (server, client) = serve_backup_for_aws(
-                json(200u16, REPOSITORY_PASSWORD_VALIDATION_RESULT),
-            )
-            .await;
-        client
-            .repository_password_is_correct(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    backup_for_aws::models::RepositoryPasswordValidationSpec,
-                >(REPOSITORY_PASSWORD_VALIDATION_SPEC),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "POST",
-                "/api/v1/repositories/00000000-0000-0000-0000-000000000001/checkPassword",
-                &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, REPOSITORY_PASSWORD_VALIDATION_SPEC);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__repository_used_by_policy() {
-        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
-        client.repository_used_by_policy().await.expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/problems/repositoryUsedByPolicy",
-                &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__repository_validate_settings() {
-        let (server, client) = serve_backup_for_aws(
-                json(200u16, LIST_OF_VALIDATION_MESSAGE),
-            )
-            .await;
-        client
-            .repository_validate_settings(
-                sample::<
-                    backup_for_aws::models::RepositoryCreateSpec,
-                >(REPOSITORY_CREATE_SPEC),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "POST",
-                "/api/v1/repositories/settings/validate",
-                &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, REPOSITORY_CREATE_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -2214,6 +2519,21 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__reset_retention_settings() {
+        let (server, client) = serve_backup_for_aws(json(200u16, RETENTION_SETTINGS))
+            .await;
+        client.reset_retention_settings().await.expect("the call succeeds");
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/settings/retentionSettings/reset",
+                &[],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__resolve_license_notifications() {
         let (server, client) = serve_backup_for_aws(empty(204u16)).await;
         client
@@ -2228,15 +2548,6 @@ mod wire {
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
         json_body(&request, RESOLVE_NOTIFICATIONS_SPEC);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__resource_not_found() {
-        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
-        client.resource_not_found().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/problems/resourceNotFound", &[])
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -2265,62 +2576,6 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__restore_points_get_all() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
-        client
-            .restore_points_get_all()
-            .virtual_machine_id(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .offset(sample::<i32>("2"))
-            .limit(sample::<i32>("3"))
-            .sort(
-                sample::<
-                    Vec<backup_for_aws::models::RestorePointsGetAllSortItem>,
-                >("[\"pointInTimeAsc\",\"pointInTimeAsc\"]"),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/vmRestorePoints",
-                &[
-                    "VirtualMachineId=00000000-0000-0000-0000-000000000001",
-                    "Offset=2",
-                    "Limit=3",
-                    "Sort=pointInTimeAsc,pointInTimeAsc",
-                ],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__restore_points_get_one_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, VM_RESTORE_POINT))
-            .await;
-        client
-            .restore_points_get_one_by_id(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001",
-                &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__restore_vm() {
         let (server, client) = serve_backup_for_aws(json(202u16, SESSION_LINK)).await;
         client
@@ -2343,22 +2598,6 @@ mod wire {
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
         json_body(&request, REST_LOGIN);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__save_email_notifications() {
-        let (server, client) = serve_backup_for_aws(json(200u16, EMAIL_NOTIFICATIONS))
-            .await;
-        client
-            .save_email_notifications(
-                sample::<backup_for_aws::models::EmailNotifications>(EMAIL_NOTIFICATIONS),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(&server, "POST", "/api/v1/settings/emailNotifications", &[])
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, EMAIL_NOTIFICATIONS);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -2385,59 +2624,12 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__service_unavailable() {
-        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
-        client.service_unavailable().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/problems/serviceUnavailable", &[])
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__set_date_time_settings() {
-        let (server, client) = serve_backup_for_aws(json(200u16, DATE_TIME_SETTINGS))
-            .await;
-        client
-            .set_date_time_settings(
-                sample::<backup_for_aws::models::DateTimeSettings>(DATE_TIME_SETTINGS),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(&server, "POST", "/api/v1/settings/dateTime", &[]).await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, DATE_TIME_SETTINGS);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__set_default_date_time_settings() {
         let (server, client) = serve_backup_for_aws(json(200u16, DATE_TIME_SETTINGS))
             .await;
         client.set_default_date_time_settings().await.expect("the call succeeds");
         let request = check(&server, "POST", "/api/v1/settings/dateTime/setDefault", &[])
             .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__set_default_retention_settings() {
-        let (server, client) = serve_backup_for_aws(json(200u16, RETENTION_SETTINGS))
-            .await;
-        client.set_default_retention_settings().await.expect("the call succeeds");
-        let request = check(
-                &server,
-                "POST",
-                "/api/v1/settings/retentionSettings/reset",
-                &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__sign_out() {
-        let (server, client) = serve_backup_for_aws(empty(204u16)).await;
-        client.sign_out().await.expect("the call succeeds");
-        let request = check(&server, "DELETE", "/api/v1/token", &[]).await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
     }
     #[::tokio::test]
@@ -2487,27 +2679,6 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__stop_job() {
-        let (server, client) = serve_backup_for_aws(empty(202u16)).await;
-        client
-            .stop_job(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "POST",
-                "/api/v1/sessions/00000000-0000-0000-0000-000000000001/stop",
-                &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__stop_policy() {
         let (server, client) = serve_backup_for_aws(empty(202u16)).await;
         client
@@ -2529,10 +2700,10 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__tag() {
-        let (server, client) = serve_backup_for_aws(json(200u16, TAG)).await;
+    async fn backup_for_aws__stop_session() {
+        let (server, client) = serve_backup_for_aws(empty(202u16)).await;
         client
-            .tag(
+            .stop_session(
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
@@ -2541,35 +2712,9 @@ mod wire {
             .expect("the call succeeds");
         let request = check(
                 &server,
-                "GET",
-                "/api/v1/cloudInfrastructure/tags/00000000-0000-0000-0000-000000000001",
+                "POST",
+                "/api/v1/sessions/00000000-0000-0000-0000-000000000001/stop",
                 &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__tags() {
-        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNTS_PAGE))
-            .await;
-        client
-            .tags()
-            .search_pattern("s1")
-            .offset(sample::<i32>("2"))
-            .limit(sample::<i32>("3"))
-            .sort(
-                sample::<
-                    Vec<backup_for_aws::models::TagsSortItem>,
-                >("[\"keyAsc\",\"keyAsc\"]"),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/cloudInfrastructure/tags",
-                &["SearchPattern=s1", "Offset=2", "Limit=3", "Sort=keyAsc,keyAsc"],
             )
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
@@ -2609,28 +2754,6 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__unknown_error() {
-        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
-        client.unknown_error().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/problems/unknownError", &[]).await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__unsupported_api_version() {
-        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
-        client.unsupported_api_version().await.expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/problems/unsupportedApiVersion",
-                &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__update_amazon_account() {
         let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNT)).await;
         client
@@ -2653,6 +2776,37 @@ mod wire {
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
         json_body(&request, AMAZON_ACCOUNT_CREATE_SPEC);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__update_date_time_settings() {
+        let (server, client) = serve_backup_for_aws(json(200u16, DATE_TIME_SETTINGS))
+            .await;
+        client
+            .update_date_time_settings(
+                sample::<backup_for_aws::models::DateTimeSettings>(DATE_TIME_SETTINGS),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(&server, "POST", "/api/v1/settings/dateTime", &[]).await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, DATE_TIME_SETTINGS);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__update_email_notifications() {
+        let (server, client) = serve_backup_for_aws(json(200u16, EMAIL_NOTIFICATIONS))
+            .await;
+        client
+            .update_email_notifications(
+                sample::<backup_for_aws::models::EmailNotifications>(EMAIL_NOTIFICATIONS),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(&server, "POST", "/api/v1/settings/emailNotifications", &[])
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, EMAIL_NOTIFICATIONS);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
@@ -2820,68 +2974,6 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__user_status() {
-        let (server, client) = serve_backup_for_aws(json(200u16, USER_STATUS)).await;
-        client.user_status().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/userStatus", &[]).await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__users_get_all() {
-        let (server, client) = serve_backup_for_aws(json(200u16, REGIONS_PAGE)).await;
-        client
-            .users_get_all()
-            .search_pattern("s1")
-            .sort(
-                sample::<
-                    Vec<backup_for_aws::models::UsersGetAllSortItem>,
-                >("[\"nameAsc\",\"nameAsc\"]"),
-            )
-            .offset(sample::<i32>("3"))
-            .limit(sample::<i32>("4"))
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/users",
-                &[
-                    "SearchPattern=s1",
-                    "Sort=nameAsc",
-                    "Sort=nameAsc",
-                    "Offset=3",
-                    "Limit=4",
-                ],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__users_get_by_name() {
-        let (server, client) = serve_backup_for_aws(json(200u16, USER)).await;
-        client.users_get_by_name("s1").await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/users/s1", &[]).await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__validate() {
-        let (server, client) = serve_backup_for_aws(
-                json(200u16, LIST_OF_VALIDATION_MESSAGE),
-            )
-            .await;
-        client
-            .validate(sample::<backup_for_aws::models::PolicySpec>(POLICY_SPEC))
-            .await
-            .expect("the call succeeds");
-        let request = check(&server, "POST", "/api/v1/policies/validate", &[]).await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, POLICY_SPEC);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_amazon_account_name() {
         let (server, client) = serve_backup_for_aws(
                 json(200u16, LIST_OF_VALIDATION_MESSAGE),
@@ -2985,6 +3077,21 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__validate_policy() {
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, LIST_OF_VALIDATION_MESSAGE),
+            )
+            .await;
+        client
+            .validate_policy(sample::<backup_for_aws::models::PolicySpec>(POLICY_SPEC))
+            .await
+            .expect("the call succeeds");
+        let request = check(&server, "POST", "/api/v1/policies/validate", &[]).await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, POLICY_SPEC);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_restore_disk() {
         let (server, client) = serve_backup_for_aws(
                 json(200u16, LIST_OF_VALIDATION_MESSAGE),
@@ -3066,6 +3173,31 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__validate_settings() {
+        let (server, client) = serve_backup_for_aws(
+                json(200u16, LIST_OF_VALIDATION_MESSAGE),
+            )
+            .await;
+        client
+            .validate_settings(
+                sample::<
+                    backup_for_aws::models::RepositoryCreateSpec,
+                >(REPOSITORY_CREATE_SPEC),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "POST",
+                "/api/v1/repositories/settings/validate",
+                &[],
+            )
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, REPOSITORY_CREATE_SPEC);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__validate_standard_account_name() {
         let (server, client) = serve_backup_for_aws(
                 json(200u16, LIST_OF_VALIDATION_MESSAGE),
@@ -3088,135 +3220,6 @@ mod wire {
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
         json_body(&request, AMAZON_ACCOUNT_CREATE_SPEC);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__validation_error() {
-        let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
-        client.validation_error().await.expect("the call succeeds");
-        let request = check(&server, "GET", "/api/v1/problems/validationError", &[])
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__virtual_machine_by_id() {
-        let (server, client) = serve_backup_for_aws(json(200u16, VIRTUAL_MACHINE)).await;
-        client
-            .virtual_machine_by_id(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/virtualMachines/00000000-0000-0000-0000-000000000001",
-                &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__virtual_machines() {
-        let (server, client) = serve_backup_for_aws(json(200u16, AMAZON_ACCOUNTS_PAGE))
-            .await;
-        client
-            .virtual_machines()
-            .search_pattern("s1")
-            .offset(sample::<i32>("2"))
-            .limit(sample::<i32>("3"))
-            .sort(
-                sample::<
-                    Vec<backup_for_aws::models::VirtualMachinesSortItem>,
-                >("[\"nameAsc\",\"nameAsc\"]"),
-            )
-            .protection_status(
-                sample::<
-                    Vec<backup_for_aws::models::VirtualMachinesProtectionStatusItem>,
-                >("[\"Protected\",\"Protected\"]"),
-            )
-            .buckup_destination(
-                sample::<
-                    Vec<backup_for_aws::models::VirtualMachinesBuckupDestinationItem>,
-                >("[\"Snapshot\",\"Snapshot\"]"),
-            )
-            .backup_state(
-                sample::<
-                    backup_for_aws::models::VirtualMachinesBackupState,
-                >("\"OnlyBackedUp\""),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/virtualMachines",
-                &[
-                    "SearchPattern=s1",
-                    "Offset=2",
-                    "Limit=3",
-                    "Sort=nameAsc,nameAsc",
-                    "ProtectionStatus=Protected",
-                    "ProtectionStatus=Protected",
-                    "BuckupDestination=Snapshot",
-                    "BuckupDestination=Snapshot",
-                    "BackupState=OnlyBackedUp",
-                ],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__vm_restore_points_get_default_network_settings() {
-        let (server, client) = serve_backup_for_aws(
-                json(200u16, VM_RESTORE_POINT_DEFAULT_NETWORK_SETTINGS),
-            )
-            .await;
-        client
-            .vm_restore_points_get_default_network_settings(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "GET",
-                "/api/v1/vmRestorePoints/00000000-0000-0000-0000-000000000001/defaultNetworkSettings",
-                &[],
-            )
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "enterprise-manager")]
-    async fn enterprise_manager__add_job_include() {
-        let (server, client) = serve_enterprise_manager(json(202u16, REST_LOGIN)).await;
-        client
-            .add_job_include(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    enterprise_manager::models::CreateObjectInJobSpec,
-                >(CREATE_OBJECT_IN_JOB_SPEC),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "POST",
-                "/api/jobs/00000000-0000-0000-0000-000000000001/includes",
-                &[],
-            )
-            .await;
-        json_body(&request, CREATE_OBJECT_IN_JOB_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -3242,22 +3245,6 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
-    async fn enterprise_manager__connect_backup_server() {
-        let (server, client) = serve_enterprise_manager(json(202u16, REST_LOGIN)).await;
-        client
-            .connect_backup_server(
-                sample::<
-                    enterprise_manager::models::BackupServerSpec,
-                >(BACKUP_SERVER_SPEC),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(&server, "POST", "/api/backupServers", &["action=create"])
-            .await;
-        json_body(&request, BACKUP_SERVER_SPEC);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "enterprise-manager")]
     async fn enterprise_manager__create_account() {
         let (server, client) = serve_enterprise_manager(empty(201u16)).await;
         client
@@ -3270,6 +3257,46 @@ mod wire {
             .expect("the call succeeds");
         let request = check(&server, "POST", "/api/security/accounts", &[]).await;
         json_body(&request, ENTERPRISE_ACCOUNT_CREATE_SPEC);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__create_backup_server() {
+        let (server, client) = serve_enterprise_manager(json(202u16, REST_LOGIN)).await;
+        client
+            .create_backup_server(
+                sample::<
+                    enterprise_manager::models::BackupServerSpec,
+                >(BACKUP_SERVER_SPEC),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(&server, "POST", "/api/backupServers", &["action=create"])
+            .await;
+        json_body(&request, BACKUP_SERVER_SPEC);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__create_job_include() {
+        let (server, client) = serve_enterprise_manager(json(202u16, REST_LOGIN)).await;
+        client
+            .create_job_include(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
+                    enterprise_manager::models::CreateObjectInJobSpec,
+                >(CREATE_OBJECT_IN_JOB_SPEC),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "POST",
+                "/api/jobs/00000000-0000-0000-0000-000000000001/includes",
+                &[],
+            )
+            .await;
+        json_body(&request, CREATE_OBJECT_IN_JOB_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -3387,55 +3414,6 @@ mod wire {
         let (server, client) = serve_enterprise_manager(empty(204u16)).await;
         client.delete_task("s1").await.expect("the call succeeds");
         check(&server, "DELETE", "/api/tasks/s1", &[]).await;
-    }
-    #[::tokio::test]
-    #[cfg(feature = "enterprise-manager")]
-    async fn enterprise_manager__edit_backup_server() {
-        let (server, client) = serve_enterprise_manager(empty(204u16)).await;
-        client
-            .edit_backup_server(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    enterprise_manager::models::BackupServerEditSpec,
-                >(BACKUP_SERVER_EDIT_SPEC),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "PUT",
-                "/api/backupServers/00000000-0000-0000-0000-000000000001",
-                &[],
-            )
-            .await;
-        json_body(&request, BACKUP_SERVER_EDIT_SPEC);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "enterprise-manager")]
-    async fn enterprise_manager__edit_password() {
-        let (server, client) = serve_enterprise_manager(empty(204u16)).await;
-        client
-            .edit_password(
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<
-                    ::veeam_runtime::Uuid,
-                >("\"00000000-0000-0000-0000-000000000002\""),
-                sample::<enterprise_manager::models::PasswordKeyInfoEditSpec>(REST_LOGIN),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(
-                &server,
-                "PUT",
-                "/api/backupServers/00000000-0000-0000-0000-000000000001/passwords/00000000-0000-0000-0000-000000000002",
-                &[],
-            )
-            .await;
-        json_body(&request, REST_LOGIN);
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]
@@ -4896,5 +4874,54 @@ mod wire {
                 &["action=toggleScheduleEnabled"],
             )
             .await;
+    }
+    #[::tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__update_backup_server() {
+        let (server, client) = serve_enterprise_manager(empty(204u16)).await;
+        client
+            .update_backup_server(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
+                    enterprise_manager::models::BackupServerEditSpec,
+                >(BACKUP_SERVER_EDIT_SPEC),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "PUT",
+                "/api/backupServers/00000000-0000-0000-0000-000000000001",
+                &[],
+            )
+            .await;
+        json_body(&request, BACKUP_SERVER_EDIT_SPEC);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "enterprise-manager")]
+    async fn enterprise_manager__update_password() {
+        let (server, client) = serve_enterprise_manager(empty(204u16)).await;
+        client
+            .update_password(
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000001\""),
+                sample::<
+                    ::veeam_runtime::Uuid,
+                >("\"00000000-0000-0000-0000-000000000002\""),
+                sample::<enterprise_manager::models::PasswordKeyInfoEditSpec>(REST_LOGIN),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(
+                &server,
+                "PUT",
+                "/api/backupServers/00000000-0000-0000-0000-000000000001/passwords/00000000-0000-0000-0000-000000000002",
+                &[],
+            )
+            .await;
+        json_body(&request, REST_LOGIN);
     }
 }

@@ -144,7 +144,7 @@ async fn add_sends_the_documented_body_and_decodes_201() {
         .await;
     let spec = StandardAccountCreateSpec::new("administrator mail", "administrator@company.mail", "Administrator1")
         .with_description("Administration SMTP server");
-    let account = client.add_standard_account(spec).await.unwrap();
+    let account = client.create_standard_account(spec).await.unwrap();
     assert_eq!(account.id.to_string(), "10b074bd-0510-4795-9fdc-d5dce1db66c0");
     let request = only_request(&server).await;
     assert_eq!(header(&request, "content-type"), Some("application/json"));
@@ -214,9 +214,9 @@ async fn log_out_revokes_the_token_and_forgets_it() {
     assert_eq!(header(&only_request(&server).await, "authorization"), Some("Bearer access-0"));
     let error = client.list_standard_accounts().await.unwrap_err();
     assert!(matches!(error, Error::Auth(_)), "{error:?}");
-    // `sign_out` is the same operation, typed.
+    // `delete_token` is the same operation, typed.
     client.set_tokens("access-9", None, None).await;
-    client.sign_out().await.unwrap();
+    client.delete_token().await.unwrap();
 }
 
 #[tokio::test]

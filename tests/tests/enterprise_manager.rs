@@ -320,7 +320,7 @@ async fn connect_backup_server_sends_the_spec_and_returns_the_task() {
         )
         .with_wcf_port(9405)
         .with_vbr_certificate_thumbprint("0000000000000000000000000000000000000000");
-        let task = client.connect_backup_server(spec).await.unwrap();
+        let task = client.create_backup_server(spec).await.unwrap();
         assert_eq!(task.state, Some(TaskState::Finished));
         let request = only_request(&server, format).await;
         assert_eq!(request.url.query(), Some("action=create"));
@@ -343,7 +343,7 @@ async fn edit_backup_server_puts_the_spec() {
             .await;
         // Editing needs only the address; the description is what changes here.
         let spec = BackupServerEditSpec::new("srv02.tech.local").with_description("Backup Server deployed on srv02");
-        client.edit_backup_server(SERVER.parse().unwrap(), spec).await.unwrap();
+        client.update_backup_server(SERVER.parse().unwrap(), spec).await.unwrap();
         let request = only_request(&server, format).await;
         let expected_json = serde_json::json!({"Description": "Backup Server deployed on srv02", "DnsNameOrIpAddress": "srv02.tech.local"});
         assert_body(&request, format, example!("em-backupserver-edit.request.xml"), Some(expected_json));
@@ -375,7 +375,7 @@ async fn create_and_edit_password() {
             .mount(&server)
             .await;
         client
-            .edit_password(
+            .update_password(
                 SERVER.parse().unwrap(),
                 PASSWORD.parse().unwrap(),
                 PasswordKeyInfoEditSpec::new().with_hint("My password"),

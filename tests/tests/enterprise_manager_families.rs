@@ -809,7 +809,7 @@ async fn add_job_include_sends_the_object_and_its_guest_processing() {
             );
         let spec = CreateObjectInJobSpec::new("urn:VMware:VM:00000000-0000-0000-0000-000000000000.vm-10266", "exch02")
             .with_guest_processing_options(options);
-        client.add_job_include(id(JOB), spec).await.unwrap();
+        client.create_job_include(id(JOB), spec).await.unwrap();
         let request = only_request(&server, format).await;
         assert_eq!(request.url.query(), None);
         let expected_xml = r#"<CreateObjectInJobSpec xmlns="http://www.veeam.com/ent/v1.0">

@@ -117,7 +117,7 @@ async fn enterprise_manager_a_refused_logout_does_not_log_on_again() {
     assert_eq!(summary(&server).await, ["POST /api/sessionMngr/", "DELETE /api/logonSessions/session-1"]);
 }
 
-/// `sign_out()` (the operation) and `log_out()` revoke the tokens and forget them: the next call
+/// `delete_token()` (the operation) and `log_out()` revoke the tokens and forget them: the next call
 /// neither refreshes with the revoked refresh token nor reaches the server.
 #[tokio::test]
 async fn backup_for_aws_sign_out_through_either_method_forgets_the_tokens() {
@@ -137,7 +137,7 @@ async fn backup_for_aws_sign_out_through_either_method_forgets_the_tokens() {
             .await;
         client.log_in("admin", "password").await.unwrap();
         if through_operation {
-            client.sign_out().await.unwrap();
+            client.delete_token().await.unwrap();
         } else {
             client.log_out().await.unwrap();
         }
@@ -159,7 +159,7 @@ async fn backup_for_aws_a_failed_sign_out_forgets_the_tokens_too() {
     client.set_tokens("access-0", Some("refresh-0".into()), None).await;
     Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(401)).mount(&server).await;
     Mock::given(method("POST")).respond_with(json_response(200, TOKEN)).mount(&server).await;
-    assert_eq!(client.sign_out().await.unwrap_err().status(), Some(401));
+    assert_eq!(client.delete_token().await.unwrap_err().status(), Some(401));
     assert!(client.transport().tokens().await.is_none());
     assert_eq!(summary(&server).await, ["DELETE /api/v1/token"], "no refresh to sign out again");
 }

@@ -122,9 +122,9 @@ fn import_openapi_writes_a_spec_that_generates() {
     assert_eq!(code, 0, "{stderr}");
     let client = std::fs::read_to_string(generated.join("src/petstore/client.rs")).unwrap();
     // Plain code: the method, and the request its builder makes.
-    assert!(client.contains("pub fn find_pets(&self) -> FindPets<'_>"), "{client}");
-    assert!(client.contains("impl<'a> rt::Operation<'a> for FindPets<'a>"), "{client}");
-    assert!(client.contains("\"find_pets\","), "{client}");
+    assert!(client.contains("pub fn list_pets(&self) -> ListPets<'_>"), "{client}");
+    assert!(client.contains("impl<'a> rt::Operation<'a> for ListPets<'a>"), "{client}");
+    assert!(client.contains("\"list_pets\","), "{client}");
 }
 
 #[test]

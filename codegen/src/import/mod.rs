@@ -14,6 +14,7 @@ mod api;
 mod bundle;
 mod document;
 mod downgrade;
+pub mod naming;
 mod operations;
 mod overlay;
 mod paging;
@@ -282,6 +283,8 @@ struct Importer<'a> {
     method_names: HashSet<String>,
     /// Per operation, the default of each parameter (fixed-header candidates).
     header_defaults: Vec<(String, ParameterDefaults)>,
+    /// Per operation, its JSON pointer in the document.
+    operation_pointers: BTreeMap<String, String>,
     /// Per operation, the security requirements that apply (scheme names; several in one
     /// requirement are needed together) and where they are.
     security: Vec<(String, String, Vec<Vec<String>>)>,
@@ -312,6 +315,7 @@ impl<'a> Importer<'a> {
             operations: BTreeMap::new(),
             method_names: HashSet::new(),
             header_defaults: Vec::new(),
+            operation_pointers: BTreeMap::new(),
             security: Vec::new(),
             namespaces: BTreeSet::new(),
             media: BTreeSet::new(),
@@ -397,6 +401,7 @@ impl<'a> Importer<'a> {
         self.drain_queue();
         self.break_alias_cycles();
         self.detect_paging();
+        self.conventional_names();
         self.api = Some(self.api_section(name, version));
     }
 

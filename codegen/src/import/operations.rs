@@ -284,6 +284,7 @@ impl Importer<'_> {
             examples: Vec::new(),
         };
         self.header_defaults.push((id.clone(), defaults));
+        self.operation_pointers.insert(id.clone(), op_pointer.to_owned());
         self.operations.insert(id, operation);
     }
 

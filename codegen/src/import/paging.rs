@@ -91,6 +91,21 @@ impl Importer<'_> {
         Some(ast::Paging { offset, page, first_page: None, size, items, total })
     }
 
+    /// The item type of a list-shaped object (`RegionsPage`, `EntityReferences`): one list of
+    /// items beside nothing but links and a total, whether or not an operation pages it.
+    pub(super) fn page_items(&self, name: &str) -> Option<String> {
+        let fields = self.fields_of(name)?;
+        let links = |name: &str| name.eq_ignore_ascii_case("links") || name == "_links";
+        let total = |name: &str, field: &ast::Field| {
+            let name = name.to_ascii_lowercase();
+            is_integer(&field.ty) && (name.contains("total") || name.contains("count"))
+        };
+        let mut lists = fields.iter().filter(|(name, f)| !links(name) && f.ty.starts_with("list<"));
+        let others = fields.iter().filter(|(name, f)| !links(name) && !total(name, f) && !f.ty.starts_with("list<"));
+        let ((_, items), None, 0) = (lists.next()?, lists.next(), others.count()) else { return None };
+        Some(items.ty.strip_prefix("list<")?.strip_suffix('>')?.to_owned())
+    }
+
     /// The fields of the object schema `name`, if it is one.
     fn fields_of(&self, name: &str) -> Option<&indexmap::IndexMap<String, ast::Field>> {
         let schema = self.schemas.get(name)?;

@@ -68,7 +68,7 @@ impl Client {
     }
     /// Revokes the access token (`DELETE /api/v1/token`) and forgets the tokens.
     pub async fn log_out(&self) -> Result<(), Error> {
-        let result = self.sign_out().send().await;
+        let result = self.delete_token().send().await;
         self.transport.clear_credentials().await;
         result.map(|_| ())
     }
@@ -221,443 +221,6 @@ pub mod requests {
     }
     rt::request_builder!(AcceptMfa { user_id, body });
     impl super::Client {
-        /// `accessDenied`.
-        ///
-        /// `GET /api/v1/problems/accessDenied`
-        pub fn access_denied(&self) -> AccessDenied<'_> {
-            AccessDenied { client: self }
-        }
-    }
-    /// Request builder of [`Client::access_denied`](super::Client::access_denied): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct AccessDenied<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> AccessDenied<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> ::std::result::Result<
-            rt::ByteStream<models::Error>,
-            rt::Error<models::Error>,
-        > {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for AccessDenied<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "access_denied",
-                "/api/v1/problems/accessDenied",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/accessDenied");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.download_if(200u16)
-        }
-    }
-    rt::request_builder!(AccessDenied {});
-    impl super::Client {
-        /// `actionNotImplemented`.
-        ///
-        /// `GET /api/v1/problems/notImplemented`
-        pub fn action_not_implemented(&self) -> ActionNotImplemented<'_> {
-            ActionNotImplemented {
-                client: self,
-            }
-        }
-    }
-    /// Request builder of [`Client::action_not_implemented`](super::Client::action_not_implemented): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct ActionNotImplemented<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> ActionNotImplemented<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> ::std::result::Result<
-            rt::ByteStream<models::Error>,
-            rt::Error<models::Error>,
-        > {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ActionNotImplemented<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "action_not_implemented",
-                "/api/v1/problems/notImplemented",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/notImplemented");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.download_if(200u16)
-        }
-    }
-    rt::request_builder!(ActionNotImplemented {});
-    impl super::Client {
-        /// `addAmazonAccount`.
-        ///
-        /// `POST /api/v1/accounts/amazon`
-        pub fn add_amazon_account(
-            &self,
-            body: models::AmazonAccountCreateSpec,
-        ) -> AddAmazonAccount<'_> {
-            AddAmazonAccount {
-                client: self,
-                body,
-            }
-        }
-    }
-    /// Request builder of [`Client::add_amazon_account`](super::Client::add_amazon_account): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct AddAmazonAccount<'a> {
-        client: &'a super::Client,
-        body: models::AmazonAccountCreateSpec,
-    }
-    impl<'a> rt::Operation<'a> for AddAmazonAccount<'a> {
-        type Output = models::AmazonAccount;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "add_amazon_account",
-                "/api/v1/accounts/amazon",
-                true,
-            );
-            request.sends_secrets();
-            request.literal("/accounts/amazon");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(201u16)
-        }
-    }
-    rt::request_builder!(AddAmazonAccount { body });
-    impl super::Client {
-        /// Add credentials record
-        ///
-        /// Adds an SMTP server credentials record. Swagger operationId `AddStandardAccount`.
-        ///
-        /// `POST /api/v1/accounts/standard`
-        ///
-        /// Reference:
-        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html>
-        pub fn add_standard_account(
-            &self,
-            body: models::StandardAccountCreateSpec,
-        ) -> AddStandardAccount<'_> {
-            AddStandardAccount {
-                client: self,
-                body,
-            }
-        }
-    }
-    /// Request builder of [`Client::add_standard_account`](super::Client::add_standard_account): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct AddStandardAccount<'a> {
-        client: &'a super::Client,
-        body: models::StandardAccountCreateSpec,
-    }
-    impl<'a> rt::Operation<'a> for AddStandardAccount<'a> {
-        type Output = models::StandardAccount;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "add_standard_account",
-                "/api/v1/accounts/standard",
-                true,
-            );
-            request.sends_secrets();
-            request.literal("/accounts/standard");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(201u16)
-        }
-    }
-    rt::request_builder!(AddStandardAccount { body });
-    impl super::Client {
-        /// `amazonAccountsGetAll`.
-        ///
-        /// `GET /api/v1/accounts/amazon`
-        pub fn amazon_accounts_get_all(&self) -> AmazonAccountsGetAll<'_> {
-            AmazonAccountsGetAll {
-                client: self,
-                search_pattern: None,
-                offset: None,
-                limit: None,
-                sort: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::amazon_accounts_get_all`](super::Client::amazon_accounts_get_all): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct AmazonAccountsGetAll<'a> {
-        client: &'a super::Client,
-        search_pattern: Option<String>,
-        offset: Option<i32>,
-        limit: Option<i32>,
-        sort: Option<Vec<models::AmazonAccountsGetAllSortItem>>,
-    }
-    impl<'a> AmazonAccountsGetAll<'a> {
-        /// Sets `SearchPattern`.
-        pub fn search_pattern(
-            mut self,
-            search_pattern: impl ::std::convert::Into<String>,
-        ) -> Self {
-            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
-            self
-        }
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::AmazonAccountsGetAllSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::AmazonAccountsPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::AmazonAccount, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for AmazonAccountsGetAll<'a> {
-        type Output = models::AmazonAccountsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "amazon_accounts_get_all",
-                "/api/v1/accounts/amazon",
-                true,
-            );
-            request.literal("/accounts/amazon");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(AmazonAccountsGetAll { search_pattern, offset, limit, sort });
-    impl<'a> rt::Paged<'a> for AmazonAccountsGetAll<'a> {
-        type Item = models::AmazonAccount;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::AmazonAccountsPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::AmazonAccountsPage) -> Vec<models::AmazonAccount> {
-            page.results
-        }
-    }
-    impl super::Client {
-        /// `amazonAccountsGetOneById`.
-        ///
-        /// `GET /api/v1/accounts/amazon/{amazonAccountId}`
-        pub fn amazon_accounts_get_one_by_id(
-            &self,
-            amazon_account_id: ::veeam_runtime::Uuid,
-        ) -> AmazonAccountsGetOneById<'_> {
-            AmazonAccountsGetOneById {
-                client: self,
-                amazon_account_id,
-            }
-        }
-    }
-    /// Request builder of [`Client::amazon_accounts_get_one_by_id`](super::Client::amazon_accounts_get_one_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct AmazonAccountsGetOneById<'a> {
-        client: &'a super::Client,
-        amazon_account_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for AmazonAccountsGetOneById<'a> {
-        type Output = models::AmazonAccount;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "amazon_accounts_get_one_by_id",
-                "/api/v1/accounts/amazon/{amazonAccountId}",
-                true,
-            );
-            request.literal("/accounts/amazon/");
-            request.segment(&self.amazon_account_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(AmazonAccountsGetOneById { amazon_account_id });
-    impl super::Client {
-        /// `ambiguousApiVersion`.
-        ///
-        /// `GET /api/v1/problems/ambiguousApiVersion`
-        pub fn ambiguous_api_version(&self) -> AmbiguousApiVersion<'_> {
-            AmbiguousApiVersion {
-                client: self,
-            }
-        }
-    }
-    /// Request builder of [`Client::ambiguous_api_version`](super::Client::ambiguous_api_version): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct AmbiguousApiVersion<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> AmbiguousApiVersion<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> ::std::result::Result<
-            rt::ByteStream<models::Error>,
-            rt::Error<models::Error>,
-        > {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for AmbiguousApiVersion<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "ambiguous_api_version",
-                "/api/v1/problems/ambiguousApiVersion",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/ambiguousApiVersion");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.download_if(200u16)
-        }
-    }
-    rt::request_builder!(AmbiguousApiVersion {});
-    impl super::Client {
-        /// `apiVersionUnspecified`.
-        ///
-        /// `GET /api/v1/problems/apiVersionUnspecified`
-        pub fn api_version_unspecified(&self) -> ApiVersionUnspecified<'_> {
-            ApiVersionUnspecified {
-                client: self,
-            }
-        }
-    }
-    /// Request builder of [`Client::api_version_unspecified`](super::Client::api_version_unspecified): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct ApiVersionUnspecified<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> ApiVersionUnspecified<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> ::std::result::Result<
-            rt::ByteStream<models::Error>,
-            rt::Error<models::Error>,
-        > {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ApiVersionUnspecified<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "api_version_unspecified",
-                "/api/v1/problems/apiVersionUnspecified",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/apiVersionUnspecified");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.download_if(200u16)
-        }
-    }
-    rt::request_builder!(ApiVersionUnspecified {});
-    impl super::Client {
         /// Request tokens
         ///
         /// Exchanges credentials (or a refresh token) for an access token and a refresh token.
@@ -702,48 +265,6 @@ pub mod requests {
         }
     }
     rt::request_builder!(Authenticate { body });
-    impl super::Client {
-        /// `browseAvailabilityZones`.
-        ///
-        /// `GET /api/v1/amazonConnections/{amazonConnectionId}/availabilityZones`
-        pub fn browse_availability_zones(
-            &self,
-            amazon_connection_id: ::veeam_runtime::Uuid,
-        ) -> BrowseAvailabilityZones<'_> {
-            BrowseAvailabilityZones {
-                client: self,
-                amazon_connection_id,
-            }
-        }
-    }
-    /// Request builder of [`Client::browse_availability_zones`](super::Client::browse_availability_zones): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct BrowseAvailabilityZones<'a> {
-        client: &'a super::Client,
-        amazon_connection_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for BrowseAvailabilityZones<'a> {
-        type Output = models::RegionsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "browse_availability_zones",
-                "/api/v1/amazonConnections/{amazonConnectionId}/availabilityZones",
-                true,
-            );
-            request.literal("/amazonConnections/");
-            request.segment(&self.amazon_connection_id);
-            request.literal("/availabilityZones");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(BrowseAvailabilityZones { amazon_connection_id });
     impl super::Client {
         /// `browseBucketFolders`.
         ///
@@ -860,619 +381,6 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `browseCloudNetworks`.
-        ///
-        /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudNetworks`
-        pub fn browse_cloud_networks(
-            &self,
-            amazon_connection_id: ::veeam_runtime::Uuid,
-        ) -> BrowseCloudNetworks<'_> {
-            BrowseCloudNetworks {
-                client: self,
-                amazon_connection_id,
-                offset: None,
-                limit: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::browse_cloud_networks`](super::Client::browse_cloud_networks): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct BrowseCloudNetworks<'a> {
-        client: &'a super::Client,
-        amazon_connection_id: ::veeam_runtime::Uuid,
-        offset: Option<i32>,
-        limit: Option<i32>,
-    }
-    impl<'a> BrowseCloudNetworks<'a> {
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::CloudNetworksPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::CloudNetwork, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for BrowseCloudNetworks<'a> {
-        type Output = models::CloudNetworksPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "browse_cloud_networks",
-                "/api/v1/amazonConnections/{amazonConnectionId}/cloudNetworks",
-                true,
-            );
-            request.literal("/amazonConnections/");
-            request.segment(&self.amazon_connection_id);
-            request.literal("/cloudNetworks");
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(BrowseCloudNetworks { amazon_connection_id, offset, limit });
-    impl<'a> rt::Paged<'a> for BrowseCloudNetworks<'a> {
-        type Item = models::CloudNetwork;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::CloudNetworksPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::CloudNetworksPage) -> Vec<models::CloudNetwork> {
-            page.results
-        }
-    }
-    impl super::Client {
-        /// `browseCloudSecurityGroups`.
-        ///
-        /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudSecurityGroups`
-        pub fn browse_cloud_security_groups(
-            &self,
-            amazon_connection_id: ::veeam_runtime::Uuid,
-        ) -> BrowseCloudSecurityGroups<'_> {
-            BrowseCloudSecurityGroups {
-                client: self,
-                amazon_connection_id,
-                cloud_network_id: None,
-                offset: None,
-                limit: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::browse_cloud_security_groups`](super::Client::browse_cloud_security_groups): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct BrowseCloudSecurityGroups<'a> {
-        client: &'a super::Client,
-        amazon_connection_id: ::veeam_runtime::Uuid,
-        cloud_network_id: Option<String>,
-        offset: Option<i32>,
-        limit: Option<i32>,
-    }
-    impl<'a> BrowseCloudSecurityGroups<'a> {
-        /// Sets `cloudNetworkId`.
-        pub fn cloud_network_id(
-            mut self,
-            cloud_network_id: impl ::std::convert::Into<String>,
-        ) -> Self {
-            self.cloud_network_id = Some(::std::convert::Into::into(cloud_network_id));
-            self
-        }
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::CloudSecurityGroupsPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::CloudSecurityGroup, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for BrowseCloudSecurityGroups<'a> {
-        type Output = models::CloudSecurityGroupsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "browse_cloud_security_groups",
-                "/api/v1/amazonConnections/{amazonConnectionId}/cloudSecurityGroups",
-                true,
-            );
-            request.literal("/amazonConnections/");
-            request.segment(&self.amazon_connection_id);
-            request.literal("/cloudSecurityGroups");
-            request.query("cloudNetworkId", self.cloud_network_id.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        BrowseCloudSecurityGroups { amazon_connection_id, cloud_network_id, offset, limit
-        }
-    );
-    impl<'a> rt::Paged<'a> for BrowseCloudSecurityGroups<'a> {
-        type Item = models::CloudSecurityGroup;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::CloudSecurityGroupsPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(
-            page: models::CloudSecurityGroupsPage,
-        ) -> Vec<models::CloudSecurityGroup> {
-            page.results
-        }
-    }
-    impl super::Client {
-        /// `browseCloudSubnetworks`.
-        ///
-        /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudSubnetworks`
-        pub fn browse_cloud_subnetworks(
-            &self,
-            amazon_connection_id: ::veeam_runtime::Uuid,
-        ) -> BrowseCloudSubnetworks<'_> {
-            BrowseCloudSubnetworks {
-                client: self,
-                amazon_connection_id,
-                cloud_network_id: None,
-                availability_zone: None,
-                offset: None,
-                limit: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::browse_cloud_subnetworks`](super::Client::browse_cloud_subnetworks): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct BrowseCloudSubnetworks<'a> {
-        client: &'a super::Client,
-        amazon_connection_id: ::veeam_runtime::Uuid,
-        cloud_network_id: Option<String>,
-        availability_zone: Option<::veeam_runtime::Uuid>,
-        offset: Option<i32>,
-        limit: Option<i32>,
-    }
-    impl<'a> BrowseCloudSubnetworks<'a> {
-        /// Sets `cloudNetworkId`.
-        pub fn cloud_network_id(
-            mut self,
-            cloud_network_id: impl ::std::convert::Into<String>,
-        ) -> Self {
-            self.cloud_network_id = Some(::std::convert::Into::into(cloud_network_id));
-            self
-        }
-        /// Sets `availabilityZone`.
-        pub fn availability_zone(
-            mut self,
-            availability_zone: ::veeam_runtime::Uuid,
-        ) -> Self {
-            self.availability_zone = Some(availability_zone);
-            self
-        }
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::CloudSubnetworksPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::CloudSubnetwork, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for BrowseCloudSubnetworks<'a> {
-        type Output = models::CloudSubnetworksPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "browse_cloud_subnetworks",
-                "/api/v1/amazonConnections/{amazonConnectionId}/cloudSubnetworks",
-                true,
-            );
-            request.literal("/amazonConnections/");
-            request.segment(&self.amazon_connection_id);
-            request.literal("/cloudSubnetworks");
-            request.query("cloudNetworkId", self.cloud_network_id.as_deref());
-            request.query("availabilityZone", self.availability_zone.as_ref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        BrowseCloudSubnetworks { amazon_connection_id, cloud_network_id,
-        availability_zone, offset, limit }
-    );
-    impl<'a> rt::Paged<'a> for BrowseCloudSubnetworks<'a> {
-        type Item = models::CloudSubnetwork;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::CloudSubnetworksPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(
-            page: models::CloudSubnetworksPage,
-        ) -> Vec<models::CloudSubnetwork> {
-            page.results
-        }
-    }
-    impl super::Client {
-        /// `browseEncryptionKeys`.
-        ///
-        /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudEncryptionKeys`
-        pub fn browse_encryption_keys(
-            &self,
-            amazon_connection_id: ::veeam_runtime::Uuid,
-        ) -> BrowseEncryptionKeys<'_> {
-            BrowseEncryptionKeys {
-                client: self,
-                amazon_connection_id,
-                offset: None,
-                limit: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::browse_encryption_keys`](super::Client::browse_encryption_keys): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct BrowseEncryptionKeys<'a> {
-        client: &'a super::Client,
-        amazon_connection_id: ::veeam_runtime::Uuid,
-        offset: Option<i32>,
-        limit: Option<i32>,
-    }
-    impl<'a> BrowseEncryptionKeys<'a> {
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::CloudEncryptionKeysPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::CloudEncryptionKey, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for BrowseEncryptionKeys<'a> {
-        type Output = models::CloudEncryptionKeysPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "browse_encryption_keys",
-                "/api/v1/amazonConnections/{amazonConnectionId}/cloudEncryptionKeys",
-                true,
-            );
-            request.literal("/amazonConnections/");
-            request.segment(&self.amazon_connection_id);
-            request.literal("/cloudEncryptionKeys");
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(BrowseEncryptionKeys { amazon_connection_id, offset, limit });
-    impl<'a> rt::Paged<'a> for BrowseEncryptionKeys<'a> {
-        type Item = models::CloudEncryptionKey;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::CloudEncryptionKeysPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(
-            page: models::CloudEncryptionKeysPage,
-        ) -> Vec<models::CloudEncryptionKey> {
-            page.results
-        }
-    }
-    impl super::Client {
-        /// `bucketById`.
-        ///
-        /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}`
-        pub fn bucket_by_id(&self, bucket_id: ::veeam_runtime::Uuid) -> BucketById<'_> {
-            BucketById {
-                client: self,
-                bucket_id,
-            }
-        }
-    }
-    /// Request builder of [`Client::bucket_by_id`](super::Client::bucket_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct BucketById<'a> {
-        client: &'a super::Client,
-        bucket_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for BucketById<'a> {
-        type Output = models::Bucket;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "bucket_by_id",
-                "/api/v1/cloudInfrastructure/buckets/{bucketId}",
-                true,
-            );
-            request.literal("/cloudInfrastructure/buckets/");
-            request.segment(&self.bucket_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(BucketById { bucket_id });
-    impl super::Client {
-        /// `buckets`.
-        ///
-        /// `GET /api/v1/cloudInfrastructure/buckets`
-        pub fn buckets(&self) -> Buckets<'_> {
-            Buckets {
-                client: self,
-                amazon_account_id: None,
-                search_pattern: None,
-                offset: None,
-                limit: None,
-                sort: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::buckets`](super::Client::buckets): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct Buckets<'a> {
-        client: &'a super::Client,
-        amazon_account_id: Option<::veeam_runtime::Uuid>,
-        search_pattern: Option<String>,
-        offset: Option<i32>,
-        limit: Option<i32>,
-        sort: Option<Vec<models::BucketsSortItem>>,
-    }
-    impl<'a> Buckets<'a> {
-        /// Sets `AmazonAccountId`.
-        pub fn amazon_account_id(
-            mut self,
-            amazon_account_id: ::veeam_runtime::Uuid,
-        ) -> Self {
-            self.amazon_account_id = Some(amazon_account_id);
-            self
-        }
-        /// Sets `SearchPattern`.
-        pub fn search_pattern(
-            mut self,
-            search_pattern: impl ::std::convert::Into<String>,
-        ) -> Self {
-            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
-            self
-        }
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::BucketsSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::BucketsPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::Bucket, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for Buckets<'a> {
-        type Output = models::BucketsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "buckets",
-                "/api/v1/cloudInfrastructure/buckets",
-                true,
-            );
-            request.literal("/cloudInfrastructure/buckets");
-            request.query("AmazonAccountId", self.amazon_account_id.as_ref());
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        Buckets { amazon_account_id, search_pattern, offset, limit, sort }
-    );
-    impl<'a> rt::Paged<'a> for Buckets<'a> {
-        type Item = models::Bucket;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::BucketsPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::BucketsPage) -> Vec<models::Bucket> {
-            page.results
-        }
-    }
-    impl super::Client {
         /// `checkInstance`.
         ///
         /// `POST /api/v1/users/checkInstanceId`
@@ -1514,6 +422,100 @@ pub mod requests {
         }
     }
     rt::request_builder!(CheckInstance { body });
+    impl super::Client {
+        /// `checkPassword`.
+        ///
+        /// The document's operationId: `repositoryPasswordIsCorrect`.
+        ///
+        /// `POST /api/v1/repositories/{repositoryId}/checkPassword`
+        pub fn check_password(
+            &self,
+            repository_id: ::veeam_runtime::Uuid,
+            body: models::RepositoryPasswordValidationSpec,
+        ) -> CheckPassword<'_> {
+            CheckPassword {
+                client: self,
+                repository_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::check_password`](super::Client::check_password): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct CheckPassword<'a> {
+        client: &'a super::Client,
+        repository_id: ::veeam_runtime::Uuid,
+        body: models::RepositoryPasswordValidationSpec,
+    }
+    impl<'a> rt::Operation<'a> for CheckPassword<'a> {
+        type Output = models::RepositoryPasswordValidationResult;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "check_password",
+                "/api/v1/repositories/{repositoryId}/checkPassword",
+                true,
+            );
+            request.sends_secrets();
+            request.idempotent();
+            request.literal("/repositories/");
+            request.segment(&self.repository_id);
+            request.literal("/checkPassword");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(CheckPassword { repository_id, body });
+    impl super::Client {
+        /// `createAmazonAccount`.
+        ///
+        /// The document's operationId: `addAmazonAccount`.
+        ///
+        /// `POST /api/v1/accounts/amazon`
+        pub fn create_amazon_account(
+            &self,
+            body: models::AmazonAccountCreateSpec,
+        ) -> CreateAmazonAccount<'_> {
+            CreateAmazonAccount {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::create_amazon_account`](super::Client::create_amazon_account): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct CreateAmazonAccount<'a> {
+        client: &'a super::Client,
+        body: models::AmazonAccountCreateSpec,
+    }
+    impl<'a> rt::Operation<'a> for CreateAmazonAccount<'a> {
+        type Output = models::AmazonAccount;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "create_amazon_account",
+                "/api/v1/accounts/amazon",
+                true,
+            );
+            request.sends_secrets();
+            request.literal("/accounts/amazon");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
+        }
+    }
+    rt::request_builder!(CreateAmazonAccount { body });
     impl super::Client {
         /// `createAmazonConnection`.
         ///
@@ -1752,6 +754,53 @@ pub mod requests {
     }
     rt::request_builder!(CreateRepository { body });
     impl super::Client {
+        /// Add credentials record
+        ///
+        /// Adds an SMTP server credentials record. Swagger operationId `AddStandardAccount`.
+        ///
+        /// `POST /api/v1/accounts/standard`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/add_smtp_account.html>
+        pub fn create_standard_account(
+            &self,
+            body: models::StandardAccountCreateSpec,
+        ) -> CreateStandardAccount<'_> {
+            CreateStandardAccount {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::create_standard_account`](super::Client::create_standard_account): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct CreateStandardAccount<'a> {
+        client: &'a super::Client,
+        body: models::StandardAccountCreateSpec,
+    }
+    impl<'a> rt::Operation<'a> for CreateStandardAccount<'a> {
+        type Output = models::StandardAccount;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "create_standard_account",
+                "/api/v1/accounts/standard",
+                true,
+            );
+            request.sends_secrets();
+            request.literal("/accounts/standard");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(201u16)
+        }
+    }
+    rt::request_builder!(CreateStandardAccount { body });
+    impl super::Client {
         /// `createUser`.
         ///
         /// `POST /api/v1/users`
@@ -1869,6 +918,41 @@ pub mod requests {
         }
     }
     rt::request_builder!(DeleteAmazonConnection { amazon_connection_id });
+    impl super::Client {
+        /// `deleteLicense`.
+        ///
+        /// The document's operationId: `removeLicense`.
+        ///
+        /// `DELETE /api/v1/licensing/license`
+        pub fn delete_license(&self) -> DeleteLicense<'_> {
+            DeleteLicense { client: self }
+        }
+    }
+    /// Request builder of [`Client::delete_license`](super::Client::delete_license): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct DeleteLicense<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for DeleteLicense<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
+                "delete_license",
+                "/api/v1/licensing/license",
+                true,
+            );
+            request.literal("/licensing/license");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(DeleteLicense {});
     impl super::Client {
         /// `deletePolicy`.
         ///
@@ -2042,6 +1126,45 @@ pub mod requests {
         }
     }
     rt::request_builder!(DeleteStandardAccount { standard_account_id });
+    impl super::Client {
+        /// Sign out
+        ///
+        /// Revokes the current access token. Swagger operationId `SignOut`.
+        ///
+        /// `DELETE /api/v1/token`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
+        pub fn delete_token(&self) -> DeleteToken<'_> {
+            DeleteToken { client: self }
+        }
+    }
+    /// Request builder of [`Client::delete_token`](super::Client::delete_token): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct DeleteToken<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for DeleteToken<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::DELETE,
+                "delete_token",
+                "/api/v1/token",
+                true,
+            );
+            request.effect(rt::Effect::EndsSession);
+            request.literal("/token");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(DeleteToken {});
     impl super::Client {
         /// `deleteUser`.
         ///
@@ -2407,53 +1530,6 @@ pub mod requests {
         }
     }
     rt::request_builder!(EnablePolicy { policy_id });
-    impl super::Client {
-        /// `expiredAccessToken`.
-        ///
-        /// `GET /api/v1/problems/expiredAccessToken`
-        pub fn expired_access_token(&self) -> ExpiredAccessToken<'_> {
-            ExpiredAccessToken { client: self }
-        }
-    }
-    /// Request builder of [`Client::expired_access_token`](super::Client::expired_access_token): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct ExpiredAccessToken<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> ExpiredAccessToken<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> ::std::result::Result<
-            rt::ByteStream<models::Error>,
-            rt::Error<models::Error>,
-        > {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ExpiredAccessToken<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "expired_access_token",
-                "/api/v1/problems/expiredAccessToken",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/expiredAccessToken");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.download_if(200u16)
-        }
-    }
-    rt::request_builder!(ExpiredAccessToken {});
     impl super::Client {
         /// `exportAmazonAccounts`.
         ///
@@ -3016,81 +2092,40 @@ pub mod requests {
     }
     rt::request_builder!(ExportVirtualMachines {});
     impl super::Client {
-        /// `failedToRemoveUserPolicy`.
+        /// `getAmazonAccount`.
         ///
-        /// `GET /api/v1/problems/failedToRemoveUserPolicy`
-        pub fn failed_to_remove_user_policy(&self) -> FailedToRemoveUserPolicy<'_> {
-            FailedToRemoveUserPolicy {
+        /// The document's operationId: `amazonAccountsGetOneById`.
+        ///
+        /// `GET /api/v1/accounts/amazon/{amazonAccountId}`
+        pub fn get_amazon_account(
+            &self,
+            amazon_account_id: ::veeam_runtime::Uuid,
+        ) -> GetAmazonAccount<'_> {
+            GetAmazonAccount {
                 client: self,
+                amazon_account_id,
             }
         }
     }
-    /// Request builder of [`Client::failed_to_remove_user_policy`](super::Client::failed_to_remove_user_policy): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    /// Request builder of [`Client::get_amazon_account`](super::Client::get_amazon_account): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct FailedToRemoveUserPolicy<'a> {
+    pub struct GetAmazonAccount<'a> {
         client: &'a super::Client,
+        amazon_account_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> FailedToRemoveUserPolicy<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> ::std::result::Result<
-            rt::ByteStream<models::Error>,
-            rt::Error<models::Error>,
-        > {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for FailedToRemoveUserPolicy<'a> {
-        type Output = rt::Download;
+    impl<'a> rt::Operation<'a> for GetAmazonAccount<'a> {
+        type Output = models::AmazonAccount;
         type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "failed_to_remove_user_policy",
-                "/api/v1/problems/failedToRemoveUserPolicy",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/failedToRemoveUserPolicy");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.download_if(200u16)
-        }
-    }
-    rt::request_builder!(FailedToRemoveUserPolicy {});
-    impl super::Client {
-        /// `getAllAmazonConnections`.
-        ///
-        /// `GET /api/v1/amazonConnections`
-        pub fn get_all_amazon_connections(&self) -> GetAllAmazonConnections<'_> {
-            GetAllAmazonConnections {
-                client: self,
-            }
-        }
-    }
-    /// Request builder of [`Client::get_all_amazon_connections`](super::Client::get_all_amazon_connections): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct GetAllAmazonConnections<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetAllAmazonConnections<'a> {
-        type Output = models::AmazonConnectionsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "get_all_amazon_connections",
-                "/api/v1/amazonConnections",
+                "get_amazon_account",
+                "/api/v1/accounts/amazon/{amazonAccountId}",
                 true,
             );
-            request.literal("/amazonConnections");
+            request.literal("/accounts/amazon/");
+            request.segment(&self.amazon_account_id);
             Ok((&self.client.transport, request))
         }
         #[inline]
@@ -3098,249 +2133,7 @@ pub mod requests {
             response.json_if(200u16)
         }
     }
-    rt::request_builder!(GetAllAmazonConnections {});
-    impl super::Client {
-        /// `getAllLicenseNotifications`.
-        ///
-        /// `GET /api/v1/licensing/alerts`
-        pub fn get_all_license_notifications(&self) -> GetAllLicenseNotifications<'_> {
-            GetAllLicenseNotifications {
-                client: self,
-            }
-        }
-    }
-    /// Request builder of [`Client::get_all_license_notifications`](super::Client::get_all_license_notifications): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct GetAllLicenseNotifications<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetAllLicenseNotifications<'a> {
-        type Output = models::LicenseNotifications;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "get_all_license_notifications",
-                "/api/v1/licensing/alerts",
-                true,
-            );
-            request.literal("/licensing/alerts");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetAllLicenseNotifications {});
-    impl super::Client {
-        /// `getAllRegionSettings`.
-        ///
-        /// `GET /api/v1/settings/regions`
-        pub fn get_all_region_settings(&self) -> GetAllRegionSettings<'_> {
-            GetAllRegionSettings {
-                client: self,
-                offset: None,
-                limit: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::get_all_region_settings`](super::Client::get_all_region_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct GetAllRegionSettings<'a> {
-        client: &'a super::Client,
-        offset: Option<i32>,
-        limit: Option<i32>,
-    }
-    impl<'a> GetAllRegionSettings<'a> {
-        /// Sets `offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::RegionSettingsPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::RegionSettings, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for GetAllRegionSettings<'a> {
-        type Output = models::RegionSettingsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "get_all_region_settings",
-                "/api/v1/settings/regions",
-                true,
-            );
-            request.literal("/settings/regions");
-            request.query("offset", self.offset.as_ref());
-            request.query("limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetAllRegionSettings { offset, limit });
-    impl<'a> rt::Paged<'a> for GetAllRegionSettings<'a> {
-        type Item = models::RegionSettings;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::RegionSettingsPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::RegionSettingsPage) -> Vec<models::RegionSettings> {
-            page.results
-        }
-    }
-    impl super::Client {
-        /// `getAllRegions`.
-        ///
-        /// `GET /api/v1/cloudInfrastructure/regions`
-        pub fn get_all_regions(&self) -> GetAllRegions<'_> {
-            GetAllRegions {
-                client: self,
-                search_pattern: None,
-                offset: None,
-                limit: None,
-                sort: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::get_all_regions`](super::Client::get_all_regions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct GetAllRegions<'a> {
-        client: &'a super::Client,
-        search_pattern: Option<String>,
-        offset: Option<i32>,
-        limit: Option<i32>,
-        sort: Option<Vec<models::GetAllRegionsSortItem>>,
-    }
-    impl<'a> GetAllRegions<'a> {
-        /// Sets `SearchPattern`.
-        pub fn search_pattern(
-            mut self,
-            search_pattern: impl ::std::convert::Into<String>,
-        ) -> Self {
-            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
-            self
-        }
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::GetAllRegionsSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::RegionsPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::Region, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for GetAllRegions<'a> {
-        type Output = models::RegionsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "get_all_regions",
-                "/api/v1/cloudInfrastructure/regions",
-                true,
-            );
-            request.literal("/cloudInfrastructure/regions");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetAllRegions { search_pattern, offset, limit, sort });
-    impl<'a> rt::Paged<'a> for GetAllRegions<'a> {
-        type Item = models::Region;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::RegionsPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::RegionsPage) -> Vec<models::Region> {
-            page.results
-        }
-    }
+    rt::request_builder!(GetAmazonAccount { amazon_account_id });
     impl super::Client {
         /// `getAmazonConnectionById`.
         ///
@@ -3383,96 +2176,37 @@ pub mod requests {
     }
     rt::request_builder!(GetAmazonConnectionById { amazon_connection_id });
     impl super::Client {
-        /// `getBackupSessionProtectedItems`.
+        /// `getBucket`.
         ///
-        /// `GET /api/v1/sessions/{backupSessionId}/protectedItems`
-        pub fn get_backup_session_protected_items(
-            &self,
-            backup_session_id: ::veeam_runtime::Uuid,
-        ) -> GetBackupSessionProtectedItems<'_> {
-            GetBackupSessionProtectedItems {
+        /// The document's operationId: `bucketById`.
+        ///
+        /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}`
+        pub fn get_bucket(&self, bucket_id: ::veeam_runtime::Uuid) -> GetBucket<'_> {
+            GetBucket {
                 client: self,
-                backup_session_id,
-                search_pattern: None,
-                sort: None,
-                offset: None,
-                limit: None,
+                bucket_id,
             }
         }
     }
-    /// Request builder of [`Client::get_backup_session_protected_items`](super::Client::get_backup_session_protected_items): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    /// Request builder of [`Client::get_bucket`](super::Client::get_bucket): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct GetBackupSessionProtectedItems<'a> {
+    pub struct GetBucket<'a> {
         client: &'a super::Client,
-        backup_session_id: ::veeam_runtime::Uuid,
-        search_pattern: Option<String>,
-        sort: Option<Vec<models::GetBackupSessionProtectedItemsSortItem>>,
-        offset: Option<i32>,
-        limit: Option<i32>,
+        bucket_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> GetBackupSessionProtectedItems<'a> {
-        /// Sets `SearchPattern`.
-        pub fn search_pattern(
-            mut self,
-            search_pattern: impl ::std::convert::Into<String>,
-        ) -> Self {
-            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<models::GetBackupSessionProtectedItemsSortItem>,
-        ) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::ProtectedItemsPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::ProtectedItem, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for GetBackupSessionProtectedItems<'a> {
-        type Output = models::ProtectedItemsPage;
+    impl<'a> rt::Operation<'a> for GetBucket<'a> {
+        type Output = models::Bucket;
         type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "get_backup_session_protected_items",
-                "/api/v1/sessions/{backupSessionId}/protectedItems",
+                "get_bucket",
+                "/api/v1/cloudInfrastructure/buckets/{bucketId}",
                 true,
             );
-            request.literal("/sessions/");
-            request.segment(&self.backup_session_id);
-            request.literal("/protectedItems");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
+            request.literal("/cloudInfrastructure/buckets/");
+            request.segment(&self.bucket_id);
             Ok((&self.client.transport, request))
         }
         #[inline]
@@ -3480,34 +2214,7 @@ pub mod requests {
             response.json_if(200u16)
         }
     }
-    rt::request_builder!(
-        GetBackupSessionProtectedItems { backup_session_id, search_pattern, sort, offset,
-        limit }
-    );
-    impl<'a> rt::Paged<'a> for GetBackupSessionProtectedItems<'a> {
-        type Item = models::ProtectedItem;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::ProtectedItemsPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::ProtectedItemsPage) -> Vec<models::ProtectedItem> {
-            page.results
-        }
-    }
+    rt::request_builder!(GetBucket { bucket_id });
     impl super::Client {
         /// `getBucketFolder`.
         ///
@@ -3554,148 +2261,6 @@ pub mod requests {
         }
     }
     rt::request_builder!(GetBucketFolder { bucket_id, folder_name });
-    impl super::Client {
-        /// `getBucketFolders`.
-        ///
-        /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}/folders`
-        pub fn get_bucket_folders(
-            &self,
-            bucket_id: ::veeam_runtime::Uuid,
-        ) -> GetBucketFolders<'_> {
-            GetBucketFolders {
-                client: self,
-                bucket_id,
-                offset: None,
-                limit: None,
-                sort: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::get_bucket_folders`](super::Client::get_bucket_folders): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct GetBucketFolders<'a> {
-        client: &'a super::Client,
-        bucket_id: ::veeam_runtime::Uuid,
-        offset: Option<i32>,
-        limit: Option<i32>,
-        sort: Option<Vec<models::GetBucketFoldersSortItem>>,
-    }
-    impl<'a> GetBucketFolders<'a> {
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::GetBucketFoldersSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::BucketFoldersPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::BucketFolder, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for GetBucketFolders<'a> {
-        type Output = models::BucketFoldersPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "get_bucket_folders",
-                "/api/v1/cloudInfrastructure/buckets/{bucketId}/folders",
-                true,
-            );
-            request.literal("/cloudInfrastructure/buckets/");
-            request.segment(&self.bucket_id);
-            request.literal("/folders");
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetBucketFolders { bucket_id, offset, limit, sort });
-    impl<'a> rt::Paged<'a> for GetBucketFolders<'a> {
-        type Item = models::BucketFolder;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::BucketFoldersPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::BucketFoldersPage) -> Vec<models::BucketFolder> {
-            page.results
-        }
-    }
-    impl super::Client {
-        /// `getCertificates`.
-        ///
-        /// `GET /api/v1/settings/certificates`
-        pub fn get_certificates(&self) -> GetCertificates<'_> {
-            GetCertificates { client: self }
-        }
-    }
-    /// Request builder of [`Client::get_certificates`](super::Client::get_certificates): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct GetCertificates<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for GetCertificates<'a> {
-        type Output = models::Certificates;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "get_certificates",
-                "/api/v1/settings/certificates",
-                true,
-            );
-            request.literal("/settings/certificates");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetCertificates {});
     impl super::Client {
         /// `getCostEstimation`.
         ///
@@ -3926,261 +2491,6 @@ pub mod requests {
     }
     rt::request_builder!(GetEmailNotifications {});
     impl super::Client {
-        /// `getInnerRegions`.
-        ///
-        /// `GET /api/v1/cloudInfrastructure/regions/{regionId}/zones`
-        pub fn get_inner_regions(
-            &self,
-            region_id: ::veeam_runtime::Uuid,
-        ) -> GetInnerRegions<'_> {
-            GetInnerRegions {
-                client: self,
-                region_id,
-                search_pattern: None,
-                offset: None,
-                limit: None,
-                sort: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::get_inner_regions`](super::Client::get_inner_regions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct GetInnerRegions<'a> {
-        client: &'a super::Client,
-        region_id: ::veeam_runtime::Uuid,
-        search_pattern: Option<String>,
-        offset: Option<i32>,
-        limit: Option<i32>,
-        sort: Option<Vec<models::GetInnerRegionsSortItem>>,
-    }
-    impl<'a> GetInnerRegions<'a> {
-        /// Sets `SearchPattern`.
-        pub fn search_pattern(
-            mut self,
-            search_pattern: impl ::std::convert::Into<String>,
-        ) -> Self {
-            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
-            self
-        }
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::GetInnerRegionsSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::RegionsPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::Region, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for GetInnerRegions<'a> {
-        type Output = models::RegionsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "get_inner_regions",
-                "/api/v1/cloudInfrastructure/regions/{regionId}/zones",
-                true,
-            );
-            request.literal("/cloudInfrastructure/regions/");
-            request.segment(&self.region_id);
-            request.literal("/zones");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        GetInnerRegions { region_id, search_pattern, offset, limit, sort }
-    );
-    impl<'a> rt::Paged<'a> for GetInnerRegions<'a> {
-        type Item = models::Region;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::RegionsPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::RegionsPage) -> Vec<models::Region> {
-            page.results
-        }
-    }
-    impl super::Client {
-        /// `getInstancesTypesByRegion`.
-        ///
-        /// `GET /api/v1/cloudInfrastructure/regions/{regionId}/instancesTypes`
-        pub fn get_instances_types_by_region(
-            &self,
-            region_id: ::veeam_runtime::Uuid,
-        ) -> GetInstancesTypesByRegion<'_> {
-            GetInstancesTypesByRegion {
-                client: self,
-                region_id,
-                offset: None,
-                limit: None,
-                is_arm64: None,
-                virtualization_types: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::get_instances_types_by_region`](super::Client::get_instances_types_by_region): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct GetInstancesTypesByRegion<'a> {
-        client: &'a super::Client,
-        region_id: ::veeam_runtime::Uuid,
-        offset: Option<i32>,
-        limit: Option<i32>,
-        is_arm64: Option<bool>,
-        virtualization_types: Option<Vec<String>>,
-    }
-    impl<'a> GetInstancesTypesByRegion<'a> {
-        /// Sets `offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        /// Sets `isArm64`.
-        pub fn is_arm64(mut self, is_arm64: bool) -> Self {
-            self.is_arm64 = Some(is_arm64);
-            self
-        }
-        /// Sets `virtualizationTypes`.
-        pub fn virtualization_types(
-            mut self,
-            virtualization_types: Vec<String>,
-        ) -> Self {
-            self.virtualization_types = Some(virtualization_types);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<
-                models::AmazonInstanceTypesByRegionPage,
-                rt::Error<models::Error>,
-            >,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::AmazonInstanceType, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for GetInstancesTypesByRegion<'a> {
-        type Output = models::AmazonInstanceTypesByRegionPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "get_instances_types_by_region",
-                "/api/v1/cloudInfrastructure/regions/{regionId}/instancesTypes",
-                true,
-            );
-            request.literal("/cloudInfrastructure/regions/");
-            request.segment(&self.region_id);
-            request.literal("/instancesTypes");
-            request.query("offset", self.offset.as_ref());
-            request.query("limit", self.limit.as_ref());
-            request.query("isArm64", self.is_arm64.as_ref());
-            request
-                .query_list(
-                    "virtualizationTypes",
-                    self.virtualization_types.as_deref(),
-                    rt::ListStyle::Comma,
-                );
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        GetInstancesTypesByRegion { region_id, offset, limit, is_arm64,
-        virtualization_types }
-    );
-    impl<'a> rt::Paged<'a> for GetInstancesTypesByRegion<'a> {
-        type Item = models::AmazonInstanceType;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::AmazonInstanceTypesByRegionPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(
-            page: models::AmazonInstanceTypesByRegionPage,
-        ) -> Vec<models::AmazonInstanceType> {
-            page.results
-        }
-    }
-    impl super::Client {
         /// `getLicense`.
         ///
         /// `GET /api/v1/licensing/license`
@@ -4214,121 +2524,37 @@ pub mod requests {
     }
     rt::request_builder!(GetLicense {});
     impl super::Client {
-        /// `getLicenseAgreement`.
+        /// `getPolicy`.
         ///
-        /// `GET /api/v1/licenseAgreement`
-        pub fn get_license_agreement(&self) -> GetLicenseAgreement<'_> {
-            GetLicenseAgreement {
+        /// The document's operationId: `policiesGetOneById`.
+        ///
+        /// `GET /api/v1/policies/{policyId}`
+        pub fn get_policy(&self, policy_id: ::veeam_runtime::Uuid) -> GetPolicy<'_> {
+            GetPolicy {
                 client: self,
+                policy_id,
             }
         }
     }
-    /// Request builder of [`Client::get_license_agreement`](super::Client::get_license_agreement): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    /// Request builder of [`Client::get_policy`](super::Client::get_policy): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct GetLicenseAgreement<'a> {
+    pub struct GetPolicy<'a> {
         client: &'a super::Client,
+        policy_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for GetLicenseAgreement<'a> {
-        type Output = models::LicenseAgreements;
+    impl<'a> rt::Operation<'a> for GetPolicy<'a> {
+        type Output = models::Policy;
         type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "get_license_agreement",
-                "/api/v1/licenseAgreement",
-                false,
-            );
-            request.literal("/licenseAgreement");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(GetLicenseAgreement {});
-    impl super::Client {
-        /// `getLicensedWorkloads`.
-        ///
-        /// `GET /api/v1/licensing/licensedWorkloads`
-        pub fn get_licensed_workloads(&self) -> GetLicensedWorkloads<'_> {
-            GetLicensedWorkloads {
-                client: self,
-                offset: None,
-                limit: None,
-                sort: None,
-                search_pattern: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::get_licensed_workloads`](super::Client::get_licensed_workloads): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct GetLicensedWorkloads<'a> {
-        client: &'a super::Client,
-        offset: Option<i32>,
-        limit: Option<i32>,
-        sort: Option<Vec<models::GetLicensedWorkloadsSortItem>>,
-        search_pattern: Option<String>,
-    }
-    impl<'a> GetLicensedWorkloads<'a> {
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::GetLicensedWorkloadsSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        /// Sets `SearchPattern`.
-        pub fn search_pattern(
-            mut self,
-            search_pattern: impl ::std::convert::Into<String>,
-        ) -> Self {
-            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::LicensedWorkloadsPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::LicensedWorkload, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for GetLicensedWorkloads<'a> {
-        type Output = models::LicensedWorkloadsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "get_licensed_workloads",
-                "/api/v1/licensing/licensedWorkloads",
+                "get_policy",
+                "/api/v1/policies/{policyId}",
                 true,
             );
-            request.literal("/licensing/licensedWorkloads");
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
-            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.literal("/policies/");
+            request.segment(&self.policy_id);
             Ok((&self.client.transport, request))
         }
         #[inline]
@@ -4336,33 +2562,7 @@ pub mod requests {
             response.json_if(200u16)
         }
     }
-    rt::request_builder!(GetLicensedWorkloads { offset, limit, sort, search_pattern });
-    impl<'a> rt::Paged<'a> for GetLicensedWorkloads<'a> {
-        type Item = models::LicensedWorkload;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::LicensedWorkloadsPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(
-            page: models::LicensedWorkloadsPage,
-        ) -> Vec<models::LicensedWorkload> {
-            page.results
-        }
-    }
+    rt::request_builder!(GetPolicy { policy_id });
     impl super::Client {
         /// `getPolicyCost`.
         ///
@@ -4554,96 +2754,40 @@ pub mod requests {
     }
     rt::request_builder!(GetRegionSettings { region_id });
     impl super::Client {
-        /// `getRestoreSessionRestoredItems`.
+        /// `getRepository`.
         ///
-        /// `GET /api/v1/sessions/{restoreSessionId}/restoredItems`
-        pub fn get_restore_session_restored_items(
+        /// The document's operationId: `repositoriesGetOneById`.
+        ///
+        /// `GET /api/v1/repositories/{repositoryId}`
+        pub fn get_repository(
             &self,
-            restore_session_id: ::veeam_runtime::Uuid,
-        ) -> GetRestoreSessionRestoredItems<'_> {
-            GetRestoreSessionRestoredItems {
+            repository_id: ::veeam_runtime::Uuid,
+        ) -> GetRepository<'_> {
+            GetRepository {
                 client: self,
-                restore_session_id,
-                search_pattern: None,
-                sort: None,
-                offset: None,
-                limit: None,
+                repository_id,
             }
         }
     }
-    /// Request builder of [`Client::get_restore_session_restored_items`](super::Client::get_restore_session_restored_items): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    /// Request builder of [`Client::get_repository`](super::Client::get_repository): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct GetRestoreSessionRestoredItems<'a> {
+    pub struct GetRepository<'a> {
         client: &'a super::Client,
-        restore_session_id: ::veeam_runtime::Uuid,
-        search_pattern: Option<String>,
-        sort: Option<Vec<models::GetRestoreSessionRestoredItemsSortItem>>,
-        offset: Option<i32>,
-        limit: Option<i32>,
+        repository_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> GetRestoreSessionRestoredItems<'a> {
-        /// Sets `SearchPattern`.
-        pub fn search_pattern(
-            mut self,
-            search_pattern: impl ::std::convert::Into<String>,
-        ) -> Self {
-            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<models::GetRestoreSessionRestoredItemsSortItem>,
-        ) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::RestoredItemsPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::RestoredItem, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for GetRestoreSessionRestoredItems<'a> {
-        type Output = models::RestoredItemsPage;
+    impl<'a> rt::Operation<'a> for GetRepository<'a> {
+        type Output = models::Repository;
         type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "get_restore_session_restored_items",
-                "/api/v1/sessions/{restoreSessionId}/restoredItems",
+                "get_repository",
+                "/api/v1/repositories/{repositoryId}",
                 true,
             );
-            request.literal("/sessions/");
-            request.segment(&self.restore_session_id);
-            request.literal("/restoredItems");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
+            request.literal("/repositories/");
+            request.segment(&self.repository_id);
             Ok((&self.client.transport, request))
         }
         #[inline]
@@ -4651,170 +2795,7 @@ pub mod requests {
             response.json_if(200u16)
         }
     }
-    rt::request_builder!(
-        GetRestoreSessionRestoredItems { restore_session_id, search_pattern, sort,
-        offset, limit }
-    );
-    impl<'a> rt::Paged<'a> for GetRestoreSessionRestoredItems<'a> {
-        type Item = models::RestoredItem;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::RestoredItemsPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::RestoredItemsPage) -> Vec<models::RestoredItem> {
-            page.results
-        }
-    }
-    impl super::Client {
-        /// `getRetentionSessionDeletedRestorePoints`.
-        ///
-        /// `GET /api/v1/sessions/{retentionSessionId}/deletedItems`
-        pub fn get_retention_session_deleted_restore_points(
-            &self,
-            retention_session_id: ::veeam_runtime::Uuid,
-        ) -> GetRetentionSessionDeletedRestorePoints<'_> {
-            GetRetentionSessionDeletedRestorePoints {
-                client: self,
-                retention_session_id,
-                search_pattern: None,
-                sort: None,
-                offset: None,
-                limit: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::get_retention_session_deleted_restore_points`](super::Client::get_retention_session_deleted_restore_points): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct GetRetentionSessionDeletedRestorePoints<'a> {
-        client: &'a super::Client,
-        retention_session_id: ::veeam_runtime::Uuid,
-        search_pattern: Option<String>,
-        sort: Option<Vec<models::GetRetentionSessionDeletedRestorePointsSortItem>>,
-        offset: Option<i32>,
-        limit: Option<i32>,
-    }
-    impl<'a> GetRetentionSessionDeletedRestorePoints<'a> {
-        /// Sets `SearchPattern`.
-        pub fn search_pattern(
-            mut self,
-            search_pattern: impl ::std::convert::Into<String>,
-        ) -> Self {
-            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<models::GetRetentionSessionDeletedRestorePointsSortItem>,
-        ) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<
-                models::RetentionJobDeletedRestorePointsPage,
-                rt::Error<models::Error>,
-            >,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<
-                models::RetentionJobDeletedRestorePoint,
-                rt::Error<models::Error>,
-            >,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for GetRetentionSessionDeletedRestorePoints<'a> {
-        type Output = models::RetentionJobDeletedRestorePointsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "get_retention_session_deleted_restore_points",
-                "/api/v1/sessions/{retentionSessionId}/deletedItems",
-                true,
-            );
-            request.literal("/sessions/");
-            request.segment(&self.retention_session_id);
-            request.literal("/deletedItems");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        GetRetentionSessionDeletedRestorePoints { retention_session_id, search_pattern,
-        sort, offset, limit }
-    );
-    impl<'a> rt::Paged<'a> for GetRetentionSessionDeletedRestorePoints<'a> {
-        type Item = models::RetentionJobDeletedRestorePoint;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(
-            page: &models::RetentionJobDeletedRestorePointsPage,
-        ) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(
-            page: models::RetentionJobDeletedRestorePointsPage,
-        ) -> Vec<models::RetentionJobDeletedRestorePoint> {
-            page.results
-        }
-    }
+    rt::request_builder!(GetRepository { repository_id });
     impl super::Client {
         /// `getRetentionSettings`.
         ///
@@ -4968,167 +2949,6 @@ pub mod requests {
         }
     }
     rt::request_builder!(GetSessionLog { session_id });
-    impl super::Client {
-        /// `getSessions`.
-        ///
-        /// `GET /api/v1/sessions`
-        pub fn get_sessions(&self) -> GetSessions<'_> {
-            GetSessions {
-                client: self,
-                offset: None,
-                limit: None,
-                policy_id: None,
-                status: None,
-                types: None,
-                from_utc: None,
-                to_utc: None,
-                usn: None,
-                sort: None,
-                vm_id: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::get_sessions`](super::Client::get_sessions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct GetSessions<'a> {
-        client: &'a super::Client,
-        offset: Option<i32>,
-        limit: Option<i32>,
-        policy_id: Option<::veeam_runtime::Uuid>,
-        status: Option<Vec<models::GetSessionsStatusItem>>,
-        types: Option<Vec<models::GetSessionsTypesItem>>,
-        from_utc: Option<::veeam_runtime::DateTime>,
-        to_utc: Option<::veeam_runtime::DateTime>,
-        usn: Option<i64>,
-        sort: Option<Vec<models::GetSessionsSortItem>>,
-        vm_id: Option<String>,
-    }
-    impl<'a> GetSessions<'a> {
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        /// Sets `PolicyId`.
-        pub fn policy_id(mut self, policy_id: ::veeam_runtime::Uuid) -> Self {
-            self.policy_id = Some(policy_id);
-            self
-        }
-        /// Sets `Status`.
-        pub fn status(mut self, status: Vec<models::GetSessionsStatusItem>) -> Self {
-            self.status = Some(status);
-            self
-        }
-        /// Sets `Types`.
-        pub fn types(mut self, types: Vec<models::GetSessionsTypesItem>) -> Self {
-            self.types = Some(types);
-            self
-        }
-        /// Sets `FromUtc`.
-        pub fn from_utc(mut self, from_utc: ::veeam_runtime::DateTime) -> Self {
-            self.from_utc = Some(from_utc);
-            self
-        }
-        /// Sets `ToUtc`.
-        pub fn to_utc(mut self, to_utc: ::veeam_runtime::DateTime) -> Self {
-            self.to_utc = Some(to_utc);
-            self
-        }
-        /// Sets `Usn`.
-        pub fn usn(mut self, usn: i64) -> Self {
-            self.usn = Some(usn);
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::GetSessionsSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        /// Sets `VmId`.
-        pub fn vm_id(mut self, vm_id: impl ::std::convert::Into<String>) -> Self {
-            self.vm_id = Some(::std::convert::Into::into(vm_id));
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::SessionsPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::Session, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for GetSessions<'a> {
-        type Output = models::SessionsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "get_sessions",
-                "/api/v1/sessions",
-                true,
-            );
-            request.literal("/sessions");
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query("PolicyId", self.policy_id.as_ref());
-            request.query_list("Status", self.status.as_deref(), rt::ListStyle::Repeat);
-            request.query_list("Types", self.types.as_deref(), rt::ListStyle::Repeat);
-            request.query("FromUtc", self.from_utc.as_ref());
-            request.query("ToUtc", self.to_utc.as_ref());
-            request.query("Usn", self.usn.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
-            request.query("VmId", self.vm_id.as_deref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        GetSessions { offset, limit, policy_id, status, types, from_utc, to_utc, usn,
-        sort, vm_id }
-    );
-    impl<'a> rt::Paged<'a> for GetSessions<'a> {
-        type Item = models::Session;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::SessionsPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::SessionsPage) -> Vec<models::Session> {
-            page.results
-        }
-    }
     impl super::Client {
         /// Get credentials record data
         ///
@@ -5345,30 +3165,34 @@ pub mod requests {
         GetSystemLogs { export_logs_type, days, from_date_utc, to_date_utc }
     );
     impl super::Client {
-        /// `getTimeZones`.
+        /// `getTag`.
         ///
-        /// `GET /api/v1/settings/dateTime/timeZones`
-        pub fn get_time_zones(&self) -> GetTimeZones<'_> {
-            GetTimeZones { client: self }
+        /// The document's operationId: `tag`.
+        ///
+        /// `GET /api/v1/cloudInfrastructure/tags/{tagId}`
+        pub fn get_tag(&self, tag_id: ::veeam_runtime::Uuid) -> GetTag<'_> {
+            GetTag { client: self, tag_id }
         }
     }
-    /// Request builder of [`Client::get_time_zones`](super::Client::get_time_zones): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    /// Request builder of [`Client::get_tag`](super::Client::get_tag): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct GetTimeZones<'a> {
+    pub struct GetTag<'a> {
         client: &'a super::Client,
+        tag_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> rt::Operation<'a> for GetTimeZones<'a> {
-        type Output = models::TimeZones;
+    impl<'a> rt::Operation<'a> for GetTag<'a> {
+        type Output = models::Tag;
         type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "get_time_zones",
-                "/api/v1/settings/dateTime/timeZones",
+                "get_tag",
+                "/api/v1/cloudInfrastructure/tags/{tagId}",
                 true,
             );
-            request.literal("/settings/dateTime/timeZones");
+            request.literal("/cloudInfrastructure/tags/");
+            request.segment(&self.tag_id);
             Ok((&self.client.transport, request))
         }
         #[inline]
@@ -5376,7 +3200,217 @@ pub mod requests {
             response.json_if(200u16)
         }
     }
-    rt::request_builder!(GetTimeZones {});
+    rt::request_builder!(GetTag { tag_id });
+    impl super::Client {
+        /// `getUser`.
+        ///
+        /// The document's operationId: `usersGetByName`.
+        ///
+        /// `GET /api/v1/users/{userId}`
+        pub fn get_user(
+            &self,
+            user_id: impl ::std::convert::Into<String>,
+        ) -> GetUser<'_> {
+            GetUser {
+                client: self,
+                user_id: ::std::convert::Into::into(user_id),
+            }
+        }
+    }
+    /// Request builder of [`Client::get_user`](super::Client::get_user): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetUser<'a> {
+        client: &'a super::Client,
+        user_id: String,
+    }
+    impl<'a> rt::Operation<'a> for GetUser<'a> {
+        type Output = models::User;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "get_user",
+                "/api/v1/users/{userId}",
+                true,
+            );
+            request.literal("/users/");
+            request.segment(&self.user_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetUser { user_id });
+    impl super::Client {
+        /// `getUserStatus`.
+        ///
+        /// The document's operationId: `userStatus`.
+        ///
+        /// `GET /api/v1/userStatus`
+        pub fn get_user_status(&self) -> GetUserStatus<'_> {
+            GetUserStatus { client: self }
+        }
+    }
+    /// Request builder of [`Client::get_user_status`](super::Client::get_user_status): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetUserStatus<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for GetUserStatus<'a> {
+        type Output = models::UserStatus;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "get_user_status",
+                "/api/v1/userStatus",
+                true,
+            );
+            request.literal("/userStatus");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetUserStatus {});
+    impl super::Client {
+        /// `getVirtualMachine`.
+        ///
+        /// The document's operationId: `virtualMachineById`.
+        ///
+        /// `GET /api/v1/virtualMachines/{virtualMachineId}`
+        pub fn get_virtual_machine(
+            &self,
+            virtual_machine_id: ::veeam_runtime::Uuid,
+        ) -> GetVirtualMachine<'_> {
+            GetVirtualMachine {
+                client: self,
+                virtual_machine_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_virtual_machine`](super::Client::get_virtual_machine): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetVirtualMachine<'a> {
+        client: &'a super::Client,
+        virtual_machine_id: ::veeam_runtime::Uuid,
+    }
+    impl<'a> rt::Operation<'a> for GetVirtualMachine<'a> {
+        type Output = models::VirtualMachine;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "get_virtual_machine",
+                "/api/v1/virtualMachines/{virtualMachineId}",
+                true,
+            );
+            request.literal("/virtualMachines/");
+            request.segment(&self.virtual_machine_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetVirtualMachine { virtual_machine_id });
+    impl super::Client {
+        /// `getVmRestorePoint`.
+        ///
+        /// The document's operationId: `restorePointsGetOneById`.
+        ///
+        /// `GET /api/v1/vmRestorePoints/{vmRestorePointId}`
+        pub fn get_vm_restore_point(
+            &self,
+            vm_restore_point_id: ::veeam_runtime::Uuid,
+        ) -> GetVmRestorePoint<'_> {
+            GetVmRestorePoint {
+                client: self,
+                vm_restore_point_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_vm_restore_point`](super::Client::get_vm_restore_point): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetVmRestorePoint<'a> {
+        client: &'a super::Client,
+        vm_restore_point_id: ::veeam_runtime::Uuid,
+    }
+    impl<'a> rt::Operation<'a> for GetVmRestorePoint<'a> {
+        type Output = models::VmRestorePoint;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "get_vm_restore_point",
+                "/api/v1/vmRestorePoints/{vmRestorePointId}",
+                true,
+            );
+            request.literal("/vmRestorePoints/");
+            request.segment(&self.vm_restore_point_id);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(GetVmRestorePoint { vm_restore_point_id });
+    impl super::Client {
+        /// `getVmRestorePointDefaultNetworkSettings`.
+        ///
+        /// The document's operationId: `vmRestorePointsGetDefaultNetworkSettings`.
+        ///
+        /// `GET /api/v1/vmRestorePoints/{vmRestorePointId}/defaultNetworkSettings`
+        pub fn get_vm_restore_point_default_network_settings(
+            &self,
+            vm_restore_point_id: ::veeam_runtime::Uuid,
+        ) -> GetVmRestorePointDefaultNetworkSettings<'_> {
+            GetVmRestorePointDefaultNetworkSettings {
+                client: self,
+                vm_restore_point_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::get_vm_restore_point_default_network_settings`](super::Client::get_vm_restore_point_default_network_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct GetVmRestorePointDefaultNetworkSettings<'a> {
+        client: &'a super::Client,
+        vm_restore_point_id: ::veeam_runtime::Uuid,
+    }
+    impl<'a> rt::Operation<'a> for GetVmRestorePointDefaultNetworkSettings<'a> {
+        type Output = models::VmRestorePointDefaultNetworkSettings;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "get_vm_restore_point_default_network_settings",
+                "/api/v1/vmRestorePoints/{vmRestorePointId}/defaultNetworkSettings",
+                true,
+            );
+            request.literal("/vmRestorePoints/");
+            request.segment(&self.vm_restore_point_id);
+            request.literal("/defaultNetworkSettings");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        GetVmRestorePointDefaultNetworkSettings { vm_restore_point_id }
+    );
     impl super::Client {
         /// `importPolicy`.
         ///
@@ -5418,6 +3452,8 @@ pub mod requests {
     impl super::Client {
         /// `installLicense`.
         ///
+        /// The document's operationId: `installLicense`.
+        ///
         /// `POST /api/v1/licensing/license`
         pub fn install_license(
             &self,
@@ -5457,100 +3493,6 @@ pub mod requests {
     }
     rt::request_builder!(InstallLicense { license_file });
     impl super::Client {
-        /// `invalidAccessToken`.
-        ///
-        /// `GET /api/v1/problems/invalidAccessToken`
-        pub fn invalid_access_token(&self) -> InvalidAccessToken<'_> {
-            InvalidAccessToken { client: self }
-        }
-    }
-    /// Request builder of [`Client::invalid_access_token`](super::Client::invalid_access_token): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct InvalidAccessToken<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> InvalidAccessToken<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> ::std::result::Result<
-            rt::ByteStream<models::Error>,
-            rt::Error<models::Error>,
-        > {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for InvalidAccessToken<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "invalid_access_token",
-                "/api/v1/problems/invalidAccessToken",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/invalidAccessToken");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.download_if(200u16)
-        }
-    }
-    rt::request_builder!(InvalidAccessToken {});
-    impl super::Client {
-        /// `invalidApiVersion`.
-        ///
-        /// `GET /api/v1/problems/invalidApiVersion`
-        pub fn invalid_api_version(&self) -> InvalidApiVersion<'_> {
-            InvalidApiVersion { client: self }
-        }
-    }
-    /// Request builder of [`Client::invalid_api_version`](super::Client::invalid_api_version): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct InvalidApiVersion<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> InvalidApiVersion<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> ::std::result::Result<
-            rt::ByteStream<models::Error>,
-            rt::Error<models::Error>,
-        > {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for InvalidApiVersion<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "invalid_api_version",
-                "/api/v1/problems/invalidApiVersion",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/invalidApiVersion");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.download_if(200u16)
-        }
-    }
-    rt::request_builder!(InvalidApiVersion {});
-    impl super::Client {
         /// `isFirstLogin`.
         ///
         /// `GET /api/v1/users/isFirstLogin`
@@ -5584,56 +3526,2826 @@ pub mod requests {
     }
     rt::request_builder!(IsFirstLogin {});
     impl super::Client {
-        /// `licenseAgreementsIsNotAccepted`.
+        /// `listAmazonAccounts`.
         ///
-        /// `GET /api/v1/problems/licenseAgreementsIsNotAccepted`
-        pub fn license_agreements_is_not_accepted(
-            &self,
-        ) -> LicenseAgreementsIsNotAccepted<'_> {
-            LicenseAgreementsIsNotAccepted {
+        /// The document's operationId: `amazonAccountsGetAll`.
+        ///
+        /// `GET /api/v1/accounts/amazon`
+        pub fn list_amazon_accounts(&self) -> ListAmazonAccounts<'_> {
+            ListAmazonAccounts {
                 client: self,
+                search_pattern: None,
+                offset: None,
+                limit: None,
+                sort: None,
             }
         }
     }
-    /// Request builder of [`Client::license_agreements_is_not_accepted`](super::Client::license_agreements_is_not_accepted): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    /// Request builder of [`Client::list_amazon_accounts`](super::Client::list_amazon_accounts): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct LicenseAgreementsIsNotAccepted<'a> {
+    #[derive(Clone)]
+    pub struct ListAmazonAccounts<'a> {
         client: &'a super::Client,
+        search_pattern: Option<String>,
+        offset: Option<i32>,
+        limit: Option<i32>,
+        sort: Option<Vec<models::AmazonAccountsGetAllSortItem>>,
     }
-    impl<'a> LicenseAgreementsIsNotAccepted<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
+    impl<'a> ListAmazonAccounts<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::AmazonAccountsGetAllSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
             self,
-        ) -> ::std::result::Result<
-            rt::ByteStream<models::Error>,
-            rt::Error<models::Error>,
-        > {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::AmazonAccountsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::AmazonAccount, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
         }
     }
-    impl<'a> rt::Operation<'a> for LicenseAgreementsIsNotAccepted<'a> {
-        type Output = rt::Download;
+    impl<'a> rt::Operation<'a> for ListAmazonAccounts<'a> {
+        type Output = models::AmazonAccountsPage;
         type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "license_agreements_is_not_accepted",
-                "/api/v1/problems/licenseAgreementsIsNotAccepted",
-                false,
+                "list_amazon_accounts",
+                "/api/v1/accounts/amazon",
+                true,
             );
-            request.accept("text/html");
-            request.literal("/problems/licenseAgreementsIsNotAccepted");
+            request.literal("/accounts/amazon");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
             Ok((&self.client.transport, request))
         }
         #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.download_if(200u16)
+            response.json_if(200u16)
         }
     }
-    rt::request_builder!(LicenseAgreementsIsNotAccepted {});
+    rt::request_builder!(ListAmazonAccounts { search_pattern, offset, limit, sort });
+    impl<'a> rt::Paged<'a> for ListAmazonAccounts<'a> {
+        type Item = models::AmazonAccount;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::AmazonAccountsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::AmazonAccountsPage) -> Vec<models::AmazonAccount> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listAmazonConnectionAvailabilityZones`.
+        ///
+        /// The document's operationId: `browseAvailabilityZones`.
+        ///
+        /// `GET /api/v1/amazonConnections/{amazonConnectionId}/availabilityZones`
+        pub fn list_amazon_connection_availability_zones(
+            &self,
+            amazon_connection_id: ::veeam_runtime::Uuid,
+        ) -> ListAmazonConnectionAvailabilityZones<'_> {
+            ListAmazonConnectionAvailabilityZones {
+                client: self,
+                amazon_connection_id,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_amazon_connection_availability_zones`](super::Client::list_amazon_connection_availability_zones): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListAmazonConnectionAvailabilityZones<'a> {
+        client: &'a super::Client,
+        amazon_connection_id: ::veeam_runtime::Uuid,
+    }
+    impl<'a> rt::Operation<'a> for ListAmazonConnectionAvailabilityZones<'a> {
+        type Output = models::RegionsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_amazon_connection_availability_zones",
+                "/api/v1/amazonConnections/{amazonConnectionId}/availabilityZones",
+                true,
+            );
+            request.literal("/amazonConnections/");
+            request.segment(&self.amazon_connection_id);
+            request.literal("/availabilityZones");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ListAmazonConnectionAvailabilityZones { amazon_connection_id });
+    impl super::Client {
+        /// `listAmazonConnections`.
+        ///
+        /// The document's operationId: `getAllAmazonConnections`.
+        ///
+        /// `GET /api/v1/amazonConnections`
+        pub fn list_amazon_connections(&self) -> ListAmazonConnections<'_> {
+            ListAmazonConnections {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_amazon_connections`](super::Client::list_amazon_connections): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListAmazonConnections<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListAmazonConnections<'a> {
+        type Output = models::AmazonConnectionsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_amazon_connections",
+                "/api/v1/amazonConnections",
+                true,
+            );
+            request.literal("/amazonConnections");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ListAmazonConnections {});
+    impl super::Client {
+        /// `listAmazonInstanceTypes`.
+        ///
+        /// The document's operationId: `getInstancesTypesByRegion`.
+        ///
+        /// `GET /api/v1/cloudInfrastructure/regions/{regionId}/instancesTypes`
+        pub fn list_amazon_instance_types(
+            &self,
+            region_id: ::veeam_runtime::Uuid,
+        ) -> ListAmazonInstanceTypes<'_> {
+            ListAmazonInstanceTypes {
+                client: self,
+                region_id,
+                offset: None,
+                limit: None,
+                is_arm64: None,
+                virtualization_types: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_amazon_instance_types`](super::Client::list_amazon_instance_types): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListAmazonInstanceTypes<'a> {
+        client: &'a super::Client,
+        region_id: ::veeam_runtime::Uuid,
+        offset: Option<i32>,
+        limit: Option<i32>,
+        is_arm64: Option<bool>,
+        virtualization_types: Option<Vec<String>>,
+    }
+    impl<'a> ListAmazonInstanceTypes<'a> {
+        /// Sets `offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `isArm64`.
+        pub fn is_arm64(mut self, is_arm64: bool) -> Self {
+            self.is_arm64 = Some(is_arm64);
+            self
+        }
+        /// Sets `virtualizationTypes`.
+        pub fn virtualization_types(
+            mut self,
+            virtualization_types: Vec<String>,
+        ) -> Self {
+            self.virtualization_types = Some(virtualization_types);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<
+                models::AmazonInstanceTypesByRegionPage,
+                rt::Error<models::Error>,
+            >,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::AmazonInstanceType, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListAmazonInstanceTypes<'a> {
+        type Output = models::AmazonInstanceTypesByRegionPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_amazon_instance_types",
+                "/api/v1/cloudInfrastructure/regions/{regionId}/instancesTypes",
+                true,
+            );
+            request.literal("/cloudInfrastructure/regions/");
+            request.segment(&self.region_id);
+            request.literal("/instancesTypes");
+            request.query("offset", self.offset.as_ref());
+            request.query("limit", self.limit.as_ref());
+            request.query("isArm64", self.is_arm64.as_ref());
+            request
+                .query_list(
+                    "virtualizationTypes",
+                    self.virtualization_types.as_deref(),
+                    rt::ListStyle::Comma,
+                );
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        ListAmazonInstanceTypes { region_id, offset, limit, is_arm64,
+        virtualization_types }
+    );
+    impl<'a> rt::Paged<'a> for ListAmazonInstanceTypes<'a> {
+        type Item = models::AmazonInstanceType;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::AmazonInstanceTypesByRegionPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(
+            page: models::AmazonInstanceTypesByRegionPage,
+        ) -> Vec<models::AmazonInstanceType> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listBucketFolders`.
+        ///
+        /// The document's operationId: `getBucketFolders`.
+        ///
+        /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}/folders`
+        pub fn list_bucket_folders(
+            &self,
+            bucket_id: ::veeam_runtime::Uuid,
+        ) -> ListBucketFolders<'_> {
+            ListBucketFolders {
+                client: self,
+                bucket_id,
+                offset: None,
+                limit: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_bucket_folders`](super::Client::list_bucket_folders): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListBucketFolders<'a> {
+        client: &'a super::Client,
+        bucket_id: ::veeam_runtime::Uuid,
+        offset: Option<i32>,
+        limit: Option<i32>,
+        sort: Option<Vec<models::GetBucketFoldersSortItem>>,
+    }
+    impl<'a> ListBucketFolders<'a> {
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::GetBucketFoldersSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::BucketFoldersPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::BucketFolder, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListBucketFolders<'a> {
+        type Output = models::BucketFoldersPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_bucket_folders",
+                "/api/v1/cloudInfrastructure/buckets/{bucketId}/folders",
+                true,
+            );
+            request.literal("/cloudInfrastructure/buckets/");
+            request.segment(&self.bucket_id);
+            request.literal("/folders");
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ListBucketFolders { bucket_id, offset, limit, sort });
+    impl<'a> rt::Paged<'a> for ListBucketFolders<'a> {
+        type Item = models::BucketFolder;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::BucketFoldersPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::BucketFoldersPage) -> Vec<models::BucketFolder> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listBuckets`.
+        ///
+        /// The document's operationId: `buckets`.
+        ///
+        /// `GET /api/v1/cloudInfrastructure/buckets`
+        pub fn list_buckets(&self) -> ListBuckets<'_> {
+            ListBuckets {
+                client: self,
+                amazon_account_id: None,
+                search_pattern: None,
+                offset: None,
+                limit: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_buckets`](super::Client::list_buckets): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListBuckets<'a> {
+        client: &'a super::Client,
+        amazon_account_id: Option<::veeam_runtime::Uuid>,
+        search_pattern: Option<String>,
+        offset: Option<i32>,
+        limit: Option<i32>,
+        sort: Option<Vec<models::BucketsSortItem>>,
+    }
+    impl<'a> ListBuckets<'a> {
+        /// Sets `AmazonAccountId`.
+        pub fn amazon_account_id(
+            mut self,
+            amazon_account_id: ::veeam_runtime::Uuid,
+        ) -> Self {
+            self.amazon_account_id = Some(amazon_account_id);
+            self
+        }
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::BucketsSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::BucketsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Bucket, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListBuckets<'a> {
+        type Output = models::BucketsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_buckets",
+                "/api/v1/cloudInfrastructure/buckets",
+                true,
+            );
+            request.literal("/cloudInfrastructure/buckets");
+            request.query("AmazonAccountId", self.amazon_account_id.as_ref());
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        ListBuckets { amazon_account_id, search_pattern, offset, limit, sort }
+    );
+    impl<'a> rt::Paged<'a> for ListBuckets<'a> {
+        type Item = models::Bucket;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::BucketsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::BucketsPage) -> Vec<models::Bucket> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listCertificates`.
+        ///
+        /// The document's operationId: `getCertificates`.
+        ///
+        /// `GET /api/v1/settings/certificates`
+        pub fn list_certificates(&self) -> ListCertificates<'_> {
+            ListCertificates { client: self }
+        }
+    }
+    /// Request builder of [`Client::list_certificates`](super::Client::list_certificates): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListCertificates<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListCertificates<'a> {
+        type Output = models::Certificates;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_certificates",
+                "/api/v1/settings/certificates",
+                true,
+            );
+            request.literal("/settings/certificates");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ListCertificates {});
+    impl super::Client {
+        /// `listCloudEncryptionKeys`.
+        ///
+        /// The document's operationId: `browseEncryptionKeys`.
+        ///
+        /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudEncryptionKeys`
+        pub fn list_cloud_encryption_keys(
+            &self,
+            amazon_connection_id: ::veeam_runtime::Uuid,
+        ) -> ListCloudEncryptionKeys<'_> {
+            ListCloudEncryptionKeys {
+                client: self,
+                amazon_connection_id,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_cloud_encryption_keys`](super::Client::list_cloud_encryption_keys): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListCloudEncryptionKeys<'a> {
+        client: &'a super::Client,
+        amazon_connection_id: ::veeam_runtime::Uuid,
+        offset: Option<i32>,
+        limit: Option<i32>,
+    }
+    impl<'a> ListCloudEncryptionKeys<'a> {
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::CloudEncryptionKeysPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::CloudEncryptionKey, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListCloudEncryptionKeys<'a> {
+        type Output = models::CloudEncryptionKeysPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_cloud_encryption_keys",
+                "/api/v1/amazonConnections/{amazonConnectionId}/cloudEncryptionKeys",
+                true,
+            );
+            request.literal("/amazonConnections/");
+            request.segment(&self.amazon_connection_id);
+            request.literal("/cloudEncryptionKeys");
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        ListCloudEncryptionKeys { amazon_connection_id, offset, limit }
+    );
+    impl<'a> rt::Paged<'a> for ListCloudEncryptionKeys<'a> {
+        type Item = models::CloudEncryptionKey;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::CloudEncryptionKeysPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(
+            page: models::CloudEncryptionKeysPage,
+        ) -> Vec<models::CloudEncryptionKey> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listCloudNetworks`.
+        ///
+        /// The document's operationId: `browseCloudNetworks`.
+        ///
+        /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudNetworks`
+        pub fn list_cloud_networks(
+            &self,
+            amazon_connection_id: ::veeam_runtime::Uuid,
+        ) -> ListCloudNetworks<'_> {
+            ListCloudNetworks {
+                client: self,
+                amazon_connection_id,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_cloud_networks`](super::Client::list_cloud_networks): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListCloudNetworks<'a> {
+        client: &'a super::Client,
+        amazon_connection_id: ::veeam_runtime::Uuid,
+        offset: Option<i32>,
+        limit: Option<i32>,
+    }
+    impl<'a> ListCloudNetworks<'a> {
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::CloudNetworksPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::CloudNetwork, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListCloudNetworks<'a> {
+        type Output = models::CloudNetworksPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_cloud_networks",
+                "/api/v1/amazonConnections/{amazonConnectionId}/cloudNetworks",
+                true,
+            );
+            request.literal("/amazonConnections/");
+            request.segment(&self.amazon_connection_id);
+            request.literal("/cloudNetworks");
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ListCloudNetworks { amazon_connection_id, offset, limit });
+    impl<'a> rt::Paged<'a> for ListCloudNetworks<'a> {
+        type Item = models::CloudNetwork;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::CloudNetworksPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::CloudNetworksPage) -> Vec<models::CloudNetwork> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listCloudSecurityGroups`.
+        ///
+        /// The document's operationId: `browseCloudSecurityGroups`.
+        ///
+        /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudSecurityGroups`
+        pub fn list_cloud_security_groups(
+            &self,
+            amazon_connection_id: ::veeam_runtime::Uuid,
+        ) -> ListCloudSecurityGroups<'_> {
+            ListCloudSecurityGroups {
+                client: self,
+                amazon_connection_id,
+                cloud_network_id: None,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_cloud_security_groups`](super::Client::list_cloud_security_groups): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListCloudSecurityGroups<'a> {
+        client: &'a super::Client,
+        amazon_connection_id: ::veeam_runtime::Uuid,
+        cloud_network_id: Option<String>,
+        offset: Option<i32>,
+        limit: Option<i32>,
+    }
+    impl<'a> ListCloudSecurityGroups<'a> {
+        /// Sets `cloudNetworkId`.
+        pub fn cloud_network_id(
+            mut self,
+            cloud_network_id: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.cloud_network_id = Some(::std::convert::Into::into(cloud_network_id));
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::CloudSecurityGroupsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::CloudSecurityGroup, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListCloudSecurityGroups<'a> {
+        type Output = models::CloudSecurityGroupsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_cloud_security_groups",
+                "/api/v1/amazonConnections/{amazonConnectionId}/cloudSecurityGroups",
+                true,
+            );
+            request.literal("/amazonConnections/");
+            request.segment(&self.amazon_connection_id);
+            request.literal("/cloudSecurityGroups");
+            request.query("cloudNetworkId", self.cloud_network_id.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        ListCloudSecurityGroups { amazon_connection_id, cloud_network_id, offset, limit }
+    );
+    impl<'a> rt::Paged<'a> for ListCloudSecurityGroups<'a> {
+        type Item = models::CloudSecurityGroup;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::CloudSecurityGroupsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(
+            page: models::CloudSecurityGroupsPage,
+        ) -> Vec<models::CloudSecurityGroup> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listCloudSubnetworks`.
+        ///
+        /// The document's operationId: `browseCloudSubnetworks`.
+        ///
+        /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudSubnetworks`
+        pub fn list_cloud_subnetworks(
+            &self,
+            amazon_connection_id: ::veeam_runtime::Uuid,
+        ) -> ListCloudSubnetworks<'_> {
+            ListCloudSubnetworks {
+                client: self,
+                amazon_connection_id,
+                cloud_network_id: None,
+                availability_zone: None,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_cloud_subnetworks`](super::Client::list_cloud_subnetworks): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListCloudSubnetworks<'a> {
+        client: &'a super::Client,
+        amazon_connection_id: ::veeam_runtime::Uuid,
+        cloud_network_id: Option<String>,
+        availability_zone: Option<::veeam_runtime::Uuid>,
+        offset: Option<i32>,
+        limit: Option<i32>,
+    }
+    impl<'a> ListCloudSubnetworks<'a> {
+        /// Sets `cloudNetworkId`.
+        pub fn cloud_network_id(
+            mut self,
+            cloud_network_id: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.cloud_network_id = Some(::std::convert::Into::into(cloud_network_id));
+            self
+        }
+        /// Sets `availabilityZone`.
+        pub fn availability_zone(
+            mut self,
+            availability_zone: ::veeam_runtime::Uuid,
+        ) -> Self {
+            self.availability_zone = Some(availability_zone);
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::CloudSubnetworksPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::CloudSubnetwork, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListCloudSubnetworks<'a> {
+        type Output = models::CloudSubnetworksPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_cloud_subnetworks",
+                "/api/v1/amazonConnections/{amazonConnectionId}/cloudSubnetworks",
+                true,
+            );
+            request.literal("/amazonConnections/");
+            request.segment(&self.amazon_connection_id);
+            request.literal("/cloudSubnetworks");
+            request.query("cloudNetworkId", self.cloud_network_id.as_deref());
+            request.query("availabilityZone", self.availability_zone.as_ref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        ListCloudSubnetworks { amazon_connection_id, cloud_network_id, availability_zone,
+        offset, limit }
+    );
+    impl<'a> rt::Paged<'a> for ListCloudSubnetworks<'a> {
+        type Item = models::CloudSubnetwork;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::CloudSubnetworksPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(
+            page: models::CloudSubnetworksPage,
+        ) -> Vec<models::CloudSubnetwork> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listLicenseAgreements`.
+        ///
+        /// The document's operationId: `getLicenseAgreement`.
+        ///
+        /// `GET /api/v1/licenseAgreement`
+        pub fn list_license_agreements(&self) -> ListLicenseAgreements<'_> {
+            ListLicenseAgreements {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_license_agreements`](super::Client::list_license_agreements): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListLicenseAgreements<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListLicenseAgreements<'a> {
+        type Output = models::LicenseAgreements;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_license_agreements",
+                "/api/v1/licenseAgreement",
+                false,
+            );
+            request.literal("/licenseAgreement");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ListLicenseAgreements {});
+    impl super::Client {
+        /// `listLicenseNotifications`.
+        ///
+        /// The document's operationId: `getAllLicenseNotifications`.
+        ///
+        /// `GET /api/v1/licensing/alerts`
+        pub fn list_license_notifications(&self) -> ListLicenseNotifications<'_> {
+            ListLicenseNotifications {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_license_notifications`](super::Client::list_license_notifications): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListLicenseNotifications<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListLicenseNotifications<'a> {
+        type Output = models::LicenseNotifications;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_license_notifications",
+                "/api/v1/licensing/alerts",
+                true,
+            );
+            request.literal("/licensing/alerts");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ListLicenseNotifications {});
+    impl super::Client {
+        /// `listLicensedWorkloads`.
+        ///
+        /// The document's operationId: `getLicensedWorkloads`.
+        ///
+        /// `GET /api/v1/licensing/licensedWorkloads`
+        pub fn list_licensed_workloads(&self) -> ListLicensedWorkloads<'_> {
+            ListLicensedWorkloads {
+                client: self,
+                offset: None,
+                limit: None,
+                sort: None,
+                search_pattern: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_licensed_workloads`](super::Client::list_licensed_workloads): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListLicensedWorkloads<'a> {
+        client: &'a super::Client,
+        offset: Option<i32>,
+        limit: Option<i32>,
+        sort: Option<Vec<models::GetLicensedWorkloadsSortItem>>,
+        search_pattern: Option<String>,
+    }
+    impl<'a> ListLicensedWorkloads<'a> {
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::GetLicensedWorkloadsSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::LicensedWorkloadsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::LicensedWorkload, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListLicensedWorkloads<'a> {
+        type Output = models::LicensedWorkloadsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_licensed_workloads",
+                "/api/v1/licensing/licensedWorkloads",
+                true,
+            );
+            request.literal("/licensing/licensedWorkloads");
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ListLicensedWorkloads { offset, limit, sort, search_pattern });
+    impl<'a> rt::Paged<'a> for ListLicensedWorkloads<'a> {
+        type Item = models::LicensedWorkload;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::LicensedWorkloadsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(
+            page: models::LicensedWorkloadsPage,
+        ) -> Vec<models::LicensedWorkload> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listPolicies`.
+        ///
+        /// The document's operationId: `policiesGetAll`.
+        ///
+        /// `GET /api/v1/policies`
+        pub fn list_policies(&self) -> ListPolicies<'_> {
+            ListPolicies {
+                client: self,
+                search_pattern: None,
+                virtual_machine_id: None,
+                last_policy_session_status: None,
+                policy_status: None,
+                sort: None,
+                usn: None,
+                repository_id: None,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_policies`](super::Client::list_policies): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListPolicies<'a> {
+        client: &'a super::Client,
+        search_pattern: Option<String>,
+        virtual_machine_id: Option<::veeam_runtime::Uuid>,
+        last_policy_session_status: Option<
+            Vec<models::PoliciesGetAllLastPolicySessionStatusItem>,
+        >,
+        policy_status: Option<Vec<models::PoliciesGetAllPolicyStatusItem>>,
+        sort: Option<Vec<models::PoliciesGetAllSortItem>>,
+        usn: Option<i64>,
+        repository_id: Option<::veeam_runtime::Uuid>,
+        offset: Option<i32>,
+        limit: Option<i32>,
+    }
+    impl<'a> ListPolicies<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `VirtualMachineId`.
+        pub fn virtual_machine_id(
+            mut self,
+            virtual_machine_id: ::veeam_runtime::Uuid,
+        ) -> Self {
+            self.virtual_machine_id = Some(virtual_machine_id);
+            self
+        }
+        /// Sets `LastPolicySessionStatus`.
+        pub fn last_policy_session_status(
+            mut self,
+            last_policy_session_status: Vec<
+                models::PoliciesGetAllLastPolicySessionStatusItem,
+            >,
+        ) -> Self {
+            self.last_policy_session_status = Some(last_policy_session_status);
+            self
+        }
+        /// Sets `PolicyStatus`.
+        pub fn policy_status(
+            mut self,
+            policy_status: Vec<models::PoliciesGetAllPolicyStatusItem>,
+        ) -> Self {
+            self.policy_status = Some(policy_status);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::PoliciesGetAllSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `Usn`.
+        pub fn usn(mut self, usn: i64) -> Self {
+            self.usn = Some(usn);
+            self
+        }
+        /// Sets `RepositoryId`.
+        pub fn repository_id(mut self, repository_id: ::veeam_runtime::Uuid) -> Self {
+            self.repository_id = Some(repository_id);
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::PoliciesPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Policy, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListPolicies<'a> {
+        type Output = models::PoliciesPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_policies",
+                "/api/v1/policies",
+                true,
+            );
+            request.literal("/policies");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("VirtualMachineId", self.virtual_machine_id.as_ref());
+            request
+                .query_list(
+                    "LastPolicySessionStatus",
+                    self.last_policy_session_status.as_deref(),
+                    rt::ListStyle::Repeat,
+                );
+            request
+                .query_list(
+                    "PolicyStatus",
+                    self.policy_status.as_deref(),
+                    rt::ListStyle::Repeat,
+                );
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            request.query("Usn", self.usn.as_ref());
+            request.query("RepositoryId", self.repository_id.as_ref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        ListPolicies { search_pattern, virtual_machine_id, last_policy_session_status,
+        policy_status, sort, usn, repository_id, offset, limit }
+    );
+    impl<'a> rt::Paged<'a> for ListPolicies<'a> {
+        type Item = models::Policy;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::PoliciesPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::PoliciesPage) -> Vec<models::Policy> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listPolicyExcludedItems`.
+        ///
+        /// The document's operationId: `policiesGetExcludedItemsById`.
+        ///
+        /// `GET /api/v1/policies/{policyId}/excludedItems`
+        pub fn list_policy_excluded_items(
+            &self,
+            policy_id: ::veeam_runtime::Uuid,
+        ) -> ListPolicyExcludedItems<'_> {
+            ListPolicyExcludedItems {
+                client: self,
+                policy_id,
+                offset: None,
+                limit: None,
+                search_pattern: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_policy_excluded_items`](super::Client::list_policy_excluded_items): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListPolicyExcludedItems<'a> {
+        client: &'a super::Client,
+        policy_id: ::veeam_runtime::Uuid,
+        offset: Option<i32>,
+        limit: Option<i32>,
+        search_pattern: Option<String>,
+        sort: Option<Vec<models::PoliciesGetExcludedItemsByIdSortItem>>,
+    }
+    impl<'a> ListPolicyExcludedItems<'a> {
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(
+            mut self,
+            sort: Vec<models::PoliciesGetExcludedItemsByIdSortItem>,
+        ) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::PolicyItemsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::PolicyItem, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListPolicyExcludedItems<'a> {
+        type Output = models::PolicyItemsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_policy_excluded_items",
+                "/api/v1/policies/{policyId}/excludedItems",
+                true,
+            );
+            request.literal("/policies/");
+            request.segment(&self.policy_id);
+            request.literal("/excludedItems");
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        ListPolicyExcludedItems { policy_id, offset, limit, search_pattern, sort }
+    );
+    impl<'a> rt::Paged<'a> for ListPolicyExcludedItems<'a> {
+        type Item = models::PolicyItem;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::PolicyItemsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::PolicyItemsPage) -> Vec<models::PolicyItem> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listPolicyRegions`.
+        ///
+        /// The document's operationId: `policiesGetRegionsById`.
+        ///
+        /// `GET /api/v1/policies/{policyId}/regions`
+        pub fn list_policy_regions(
+            &self,
+            policy_id: ::veeam_runtime::Uuid,
+        ) -> ListPolicyRegions<'_> {
+            ListPolicyRegions {
+                client: self,
+                policy_id,
+                search_pattern: None,
+                offset: None,
+                limit: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_policy_regions`](super::Client::list_policy_regions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListPolicyRegions<'a> {
+        client: &'a super::Client,
+        policy_id: ::veeam_runtime::Uuid,
+        search_pattern: Option<String>,
+        offset: Option<i32>,
+        limit: Option<i32>,
+        sort: Option<Vec<models::PoliciesGetRegionsByIdSortItem>>,
+    }
+    impl<'a> ListPolicyRegions<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(
+            mut self,
+            sort: Vec<models::PoliciesGetRegionsByIdSortItem>,
+        ) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::RegionsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Region, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListPolicyRegions<'a> {
+        type Output = models::RegionsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_policy_regions",
+                "/api/v1/policies/{policyId}/regions",
+                true,
+            );
+            request.literal("/policies/");
+            request.segment(&self.policy_id);
+            request.literal("/regions");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        ListPolicyRegions { policy_id, search_pattern, offset, limit, sort }
+    );
+    impl<'a> rt::Paged<'a> for ListPolicyRegions<'a> {
+        type Item = models::Region;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::RegionsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::RegionsPage) -> Vec<models::Region> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listPolicySelectedItems`.
+        ///
+        /// The document's operationId: `policiesGetSelectedItemsById`.
+        ///
+        /// `GET /api/v1/policies/{policyId}/selectedItems`
+        pub fn list_policy_selected_items(
+            &self,
+            policy_id: ::veeam_runtime::Uuid,
+        ) -> ListPolicySelectedItems<'_> {
+            ListPolicySelectedItems {
+                client: self,
+                policy_id,
+                offset: None,
+                limit: None,
+                search_pattern: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_policy_selected_items`](super::Client::list_policy_selected_items): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListPolicySelectedItems<'a> {
+        client: &'a super::Client,
+        policy_id: ::veeam_runtime::Uuid,
+        offset: Option<i32>,
+        limit: Option<i32>,
+        search_pattern: Option<String>,
+        sort: Option<Vec<models::PoliciesGetSelectedItemsByIdSortItem>>,
+    }
+    impl<'a> ListPolicySelectedItems<'a> {
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(
+            mut self,
+            sort: Vec<models::PoliciesGetSelectedItemsByIdSortItem>,
+        ) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::PolicyItemsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::PolicyItem, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListPolicySelectedItems<'a> {
+        type Output = models::PolicyItemsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_policy_selected_items",
+                "/api/v1/policies/{policyId}/selectedItems",
+                true,
+            );
+            request.literal("/policies/");
+            request.segment(&self.policy_id);
+            request.literal("/selectedItems");
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        ListPolicySelectedItems { policy_id, offset, limit, search_pattern, sort }
+    );
+    impl<'a> rt::Paged<'a> for ListPolicySelectedItems<'a> {
+        type Item = models::PolicyItem;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::PolicyItemsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::PolicyItemsPage) -> Vec<models::PolicyItem> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listProtectedItems`.
+        ///
+        /// The document's operationId: `getBackupSessionProtectedItems`.
+        ///
+        /// `GET /api/v1/sessions/{backupSessionId}/protectedItems`
+        pub fn list_protected_items(
+            &self,
+            backup_session_id: ::veeam_runtime::Uuid,
+        ) -> ListProtectedItems<'_> {
+            ListProtectedItems {
+                client: self,
+                backup_session_id,
+                search_pattern: None,
+                sort: None,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_protected_items`](super::Client::list_protected_items): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListProtectedItems<'a> {
+        client: &'a super::Client,
+        backup_session_id: ::veeam_runtime::Uuid,
+        search_pattern: Option<String>,
+        sort: Option<Vec<models::GetBackupSessionProtectedItemsSortItem>>,
+        offset: Option<i32>,
+        limit: Option<i32>,
+    }
+    impl<'a> ListProtectedItems<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(
+            mut self,
+            sort: Vec<models::GetBackupSessionProtectedItemsSortItem>,
+        ) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::ProtectedItemsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::ProtectedItem, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListProtectedItems<'a> {
+        type Output = models::ProtectedItemsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_protected_items",
+                "/api/v1/sessions/{backupSessionId}/protectedItems",
+                true,
+            );
+            request.literal("/sessions/");
+            request.segment(&self.backup_session_id);
+            request.literal("/protectedItems");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        ListProtectedItems { backup_session_id, search_pattern, sort, offset, limit }
+    );
+    impl<'a> rt::Paged<'a> for ListProtectedItems<'a> {
+        type Item = models::ProtectedItem;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::ProtectedItemsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::ProtectedItemsPage) -> Vec<models::ProtectedItem> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listRegionSettings`.
+        ///
+        /// The document's operationId: `getAllRegionSettings`.
+        ///
+        /// `GET /api/v1/settings/regions`
+        pub fn list_region_settings(&self) -> ListRegionSettings<'_> {
+            ListRegionSettings {
+                client: self,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_region_settings`](super::Client::list_region_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListRegionSettings<'a> {
+        client: &'a super::Client,
+        offset: Option<i32>,
+        limit: Option<i32>,
+    }
+    impl<'a> ListRegionSettings<'a> {
+        /// Sets `offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::RegionSettingsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::RegionSettings, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListRegionSettings<'a> {
+        type Output = models::RegionSettingsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_region_settings",
+                "/api/v1/settings/regions",
+                true,
+            );
+            request.literal("/settings/regions");
+            request.query("offset", self.offset.as_ref());
+            request.query("limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ListRegionSettings { offset, limit });
+    impl<'a> rt::Paged<'a> for ListRegionSettings<'a> {
+        type Item = models::RegionSettings;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::RegionSettingsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::RegionSettingsPage) -> Vec<models::RegionSettings> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listRegionZones`.
+        ///
+        /// The document's operationId: `getInnerRegions`.
+        ///
+        /// `GET /api/v1/cloudInfrastructure/regions/{regionId}/zones`
+        pub fn list_region_zones(
+            &self,
+            region_id: ::veeam_runtime::Uuid,
+        ) -> ListRegionZones<'_> {
+            ListRegionZones {
+                client: self,
+                region_id,
+                search_pattern: None,
+                offset: None,
+                limit: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_region_zones`](super::Client::list_region_zones): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListRegionZones<'a> {
+        client: &'a super::Client,
+        region_id: ::veeam_runtime::Uuid,
+        search_pattern: Option<String>,
+        offset: Option<i32>,
+        limit: Option<i32>,
+        sort: Option<Vec<models::GetInnerRegionsSortItem>>,
+    }
+    impl<'a> ListRegionZones<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::GetInnerRegionsSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::RegionsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Region, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListRegionZones<'a> {
+        type Output = models::RegionsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_region_zones",
+                "/api/v1/cloudInfrastructure/regions/{regionId}/zones",
+                true,
+            );
+            request.literal("/cloudInfrastructure/regions/");
+            request.segment(&self.region_id);
+            request.literal("/zones");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        ListRegionZones { region_id, search_pattern, offset, limit, sort }
+    );
+    impl<'a> rt::Paged<'a> for ListRegionZones<'a> {
+        type Item = models::Region;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::RegionsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::RegionsPage) -> Vec<models::Region> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listRegions`.
+        ///
+        /// The document's operationId: `getAllRegions`.
+        ///
+        /// `GET /api/v1/cloudInfrastructure/regions`
+        pub fn list_regions(&self) -> ListRegions<'_> {
+            ListRegions {
+                client: self,
+                search_pattern: None,
+                offset: None,
+                limit: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_regions`](super::Client::list_regions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListRegions<'a> {
+        client: &'a super::Client,
+        search_pattern: Option<String>,
+        offset: Option<i32>,
+        limit: Option<i32>,
+        sort: Option<Vec<models::GetAllRegionsSortItem>>,
+    }
+    impl<'a> ListRegions<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::GetAllRegionsSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::RegionsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Region, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListRegions<'a> {
+        type Output = models::RegionsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_regions",
+                "/api/v1/cloudInfrastructure/regions",
+                true,
+            );
+            request.literal("/cloudInfrastructure/regions");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ListRegions { search_pattern, offset, limit, sort });
+    impl<'a> rt::Paged<'a> for ListRegions<'a> {
+        type Item = models::Region;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::RegionsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::RegionsPage) -> Vec<models::Region> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listRepositories`.
+        ///
+        /// The document's operationId: `repositoriesGetAll`.
+        ///
+        /// `GET /api/v1/repositories`
+        pub fn list_repositories(&self) -> ListRepositories<'_> {
+            ListRepositories {
+                client: self,
+                search_pattern: None,
+                offset: None,
+                sort: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_repositories`](super::Client::list_repositories): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListRepositories<'a> {
+        client: &'a super::Client,
+        search_pattern: Option<String>,
+        offset: Option<i32>,
+        sort: Option<Vec<models::RepositoriesGetAllSortItem>>,
+        limit: Option<i32>,
+    }
+    impl<'a> ListRepositories<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::RepositoriesGetAllSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::RepositoriesPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Repository, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListRepositories<'a> {
+        type Output = models::RepositoriesPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_repositories",
+                "/api/v1/repositories",
+                true,
+            );
+            request.literal("/repositories");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ListRepositories { search_pattern, offset, sort, limit });
+    impl<'a> rt::Paged<'a> for ListRepositories<'a> {
+        type Item = models::Repository;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::RepositoriesPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::RepositoriesPage) -> Vec<models::Repository> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listRestoredItems`.
+        ///
+        /// The document's operationId: `getRestoreSessionRestoredItems`.
+        ///
+        /// `GET /api/v1/sessions/{restoreSessionId}/restoredItems`
+        pub fn list_restored_items(
+            &self,
+            restore_session_id: ::veeam_runtime::Uuid,
+        ) -> ListRestoredItems<'_> {
+            ListRestoredItems {
+                client: self,
+                restore_session_id,
+                search_pattern: None,
+                sort: None,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_restored_items`](super::Client::list_restored_items): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListRestoredItems<'a> {
+        client: &'a super::Client,
+        restore_session_id: ::veeam_runtime::Uuid,
+        search_pattern: Option<String>,
+        sort: Option<Vec<models::GetRestoreSessionRestoredItemsSortItem>>,
+        offset: Option<i32>,
+        limit: Option<i32>,
+    }
+    impl<'a> ListRestoredItems<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(
+            mut self,
+            sort: Vec<models::GetRestoreSessionRestoredItemsSortItem>,
+        ) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::RestoredItemsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::RestoredItem, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListRestoredItems<'a> {
+        type Output = models::RestoredItemsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_restored_items",
+                "/api/v1/sessions/{restoreSessionId}/restoredItems",
+                true,
+            );
+            request.literal("/sessions/");
+            request.segment(&self.restore_session_id);
+            request.literal("/restoredItems");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        ListRestoredItems { restore_session_id, search_pattern, sort, offset, limit }
+    );
+    impl<'a> rt::Paged<'a> for ListRestoredItems<'a> {
+        type Item = models::RestoredItem;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::RestoredItemsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::RestoredItemsPage) -> Vec<models::RestoredItem> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listRetentionJobDeletedRestorePoints`.
+        ///
+        /// The document's operationId: `getRetentionSessionDeletedRestorePoints`.
+        ///
+        /// `GET /api/v1/sessions/{retentionSessionId}/deletedItems`
+        pub fn list_retention_job_deleted_restore_points(
+            &self,
+            retention_session_id: ::veeam_runtime::Uuid,
+        ) -> ListRetentionJobDeletedRestorePoints<'_> {
+            ListRetentionJobDeletedRestorePoints {
+                client: self,
+                retention_session_id,
+                search_pattern: None,
+                sort: None,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_retention_job_deleted_restore_points`](super::Client::list_retention_job_deleted_restore_points): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListRetentionJobDeletedRestorePoints<'a> {
+        client: &'a super::Client,
+        retention_session_id: ::veeam_runtime::Uuid,
+        search_pattern: Option<String>,
+        sort: Option<Vec<models::GetRetentionSessionDeletedRestorePointsSortItem>>,
+        offset: Option<i32>,
+        limit: Option<i32>,
+    }
+    impl<'a> ListRetentionJobDeletedRestorePoints<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(
+            mut self,
+            sort: Vec<models::GetRetentionSessionDeletedRestorePointsSortItem>,
+        ) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<
+                models::RetentionJobDeletedRestorePointsPage,
+                rt::Error<models::Error>,
+            >,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<
+                models::RetentionJobDeletedRestorePoint,
+                rt::Error<models::Error>,
+            >,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListRetentionJobDeletedRestorePoints<'a> {
+        type Output = models::RetentionJobDeletedRestorePointsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_retention_job_deleted_restore_points",
+                "/api/v1/sessions/{retentionSessionId}/deletedItems",
+                true,
+            );
+            request.literal("/sessions/");
+            request.segment(&self.retention_session_id);
+            request.literal("/deletedItems");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        ListRetentionJobDeletedRestorePoints { retention_session_id, search_pattern,
+        sort, offset, limit }
+    );
+    impl<'a> rt::Paged<'a> for ListRetentionJobDeletedRestorePoints<'a> {
+        type Item = models::RetentionJobDeletedRestorePoint;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(
+            page: &models::RetentionJobDeletedRestorePointsPage,
+        ) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(
+            page: models::RetentionJobDeletedRestorePointsPage,
+        ) -> Vec<models::RetentionJobDeletedRestorePoint> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listSessions`.
+        ///
+        /// The document's operationId: `getSessions`.
+        ///
+        /// `GET /api/v1/sessions`
+        pub fn list_sessions(&self) -> ListSessions<'_> {
+            ListSessions {
+                client: self,
+                offset: None,
+                limit: None,
+                policy_id: None,
+                status: None,
+                types: None,
+                from_utc: None,
+                to_utc: None,
+                usn: None,
+                sort: None,
+                vm_id: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_sessions`](super::Client::list_sessions): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListSessions<'a> {
+        client: &'a super::Client,
+        offset: Option<i32>,
+        limit: Option<i32>,
+        policy_id: Option<::veeam_runtime::Uuid>,
+        status: Option<Vec<models::GetSessionsStatusItem>>,
+        types: Option<Vec<models::GetSessionsTypesItem>>,
+        from_utc: Option<::veeam_runtime::DateTime>,
+        to_utc: Option<::veeam_runtime::DateTime>,
+        usn: Option<i64>,
+        sort: Option<Vec<models::GetSessionsSortItem>>,
+        vm_id: Option<String>,
+    }
+    impl<'a> ListSessions<'a> {
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `PolicyId`.
+        pub fn policy_id(mut self, policy_id: ::veeam_runtime::Uuid) -> Self {
+            self.policy_id = Some(policy_id);
+            self
+        }
+        /// Sets `Status`.
+        pub fn status(mut self, status: Vec<models::GetSessionsStatusItem>) -> Self {
+            self.status = Some(status);
+            self
+        }
+        /// Sets `Types`.
+        pub fn types(mut self, types: Vec<models::GetSessionsTypesItem>) -> Self {
+            self.types = Some(types);
+            self
+        }
+        /// Sets `FromUtc`.
+        pub fn from_utc(mut self, from_utc: ::veeam_runtime::DateTime) -> Self {
+            self.from_utc = Some(from_utc);
+            self
+        }
+        /// Sets `ToUtc`.
+        pub fn to_utc(mut self, to_utc: ::veeam_runtime::DateTime) -> Self {
+            self.to_utc = Some(to_utc);
+            self
+        }
+        /// Sets `Usn`.
+        pub fn usn(mut self, usn: i64) -> Self {
+            self.usn = Some(usn);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::GetSessionsSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `VmId`.
+        pub fn vm_id(mut self, vm_id: impl ::std::convert::Into<String>) -> Self {
+            self.vm_id = Some(::std::convert::Into::into(vm_id));
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::SessionsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Session, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListSessions<'a> {
+        type Output = models::SessionsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_sessions",
+                "/api/v1/sessions",
+                true,
+            );
+            request.literal("/sessions");
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query("PolicyId", self.policy_id.as_ref());
+            request.query_list("Status", self.status.as_deref(), rt::ListStyle::Repeat);
+            request.query_list("Types", self.types.as_deref(), rt::ListStyle::Repeat);
+            request.query("FromUtc", self.from_utc.as_ref());
+            request.query("ToUtc", self.to_utc.as_ref());
+            request.query("Usn", self.usn.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
+            request.query("VmId", self.vm_id.as_deref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        ListSessions { offset, limit, policy_id, status, types, from_utc, to_utc, usn,
+        sort, vm_id }
+    );
+    impl<'a> rt::Paged<'a> for ListSessions<'a> {
+        type Item = models::Session;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::SessionsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::SessionsPage) -> Vec<models::Session> {
+            page.results
+        }
+    }
     impl super::Client {
         /// Get collection of credentials records
         ///
@@ -5756,89 +6468,32 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `noAccessToken`.
+        /// `listTags`.
         ///
-        /// `GET /api/v1/problems/noAccessToken`
-        pub fn no_access_token(&self) -> NoAccessToken<'_> {
-            NoAccessToken { client: self }
-        }
-    }
-    /// Request builder of [`Client::no_access_token`](super::Client::no_access_token): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct NoAccessToken<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> NoAccessToken<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> ::std::result::Result<
-            rt::ByteStream<models::Error>,
-            rt::Error<models::Error>,
-        > {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for NoAccessToken<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "no_access_token",
-                "/api/v1/problems/noAccessToken",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/noAccessToken");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.download_if(200u16)
-        }
-    }
-    rt::request_builder!(NoAccessToken {});
-    impl super::Client {
-        /// `policiesGetAll`.
+        /// The document's operationId: `tags`.
         ///
-        /// `GET /api/v1/policies`
-        pub fn policies_get_all(&self) -> PoliciesGetAll<'_> {
-            PoliciesGetAll {
+        /// `GET /api/v1/cloudInfrastructure/tags`
+        pub fn list_tags(&self) -> ListTags<'_> {
+            ListTags {
                 client: self,
                 search_pattern: None,
-                virtual_machine_id: None,
-                last_policy_session_status: None,
-                policy_status: None,
-                sort: None,
-                usn: None,
-                repository_id: None,
                 offset: None,
                 limit: None,
+                sort: None,
             }
         }
     }
-    /// Request builder of [`Client::policies_get_all`](super::Client::policies_get_all): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    /// Request builder of [`Client::list_tags`](super::Client::list_tags): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
     #[derive(Clone)]
-    pub struct PoliciesGetAll<'a> {
+    pub struct ListTags<'a> {
         client: &'a super::Client,
         search_pattern: Option<String>,
-        virtual_machine_id: Option<::veeam_runtime::Uuid>,
-        last_policy_session_status: Option<
-            Vec<models::PoliciesGetAllLastPolicySessionStatusItem>,
-        >,
-        policy_status: Option<Vec<models::PoliciesGetAllPolicyStatusItem>>,
-        sort: Option<Vec<models::PoliciesGetAllSortItem>>,
-        usn: Option<i64>,
-        repository_id: Option<::veeam_runtime::Uuid>,
         offset: Option<i32>,
         limit: Option<i32>,
+        sort: Option<Vec<models::TagsSortItem>>,
     }
-    impl<'a> PoliciesGetAll<'a> {
+    impl<'a> ListTags<'a> {
         /// Sets `SearchPattern`.
         pub fn search_pattern(
             mut self,
@@ -5847,6 +6502,424 @@ pub mod requests {
             self.search_pattern = Some(::std::convert::Into::into(search_pattern));
             self
         }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::TagsSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::TagsPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::Tag, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListTags<'a> {
+        type Output = models::TagsPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_tags",
+                "/api/v1/cloudInfrastructure/tags",
+                true,
+            );
+            request.literal("/cloudInfrastructure/tags");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ListTags { search_pattern, offset, limit, sort });
+    impl<'a> rt::Paged<'a> for ListTags<'a> {
+        type Item = models::Tag;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::TagsPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::TagsPage) -> Vec<models::Tag> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listTimeZones`.
+        ///
+        /// The document's operationId: `getTimeZones`.
+        ///
+        /// `GET /api/v1/settings/dateTime/timeZones`
+        pub fn list_time_zones(&self) -> ListTimeZones<'_> {
+            ListTimeZones { client: self }
+        }
+    }
+    /// Request builder of [`Client::list_time_zones`](super::Client::list_time_zones): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ListTimeZones<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ListTimeZones<'a> {
+        type Output = models::TimeZones;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_time_zones",
+                "/api/v1/settings/dateTime/timeZones",
+                true,
+            );
+            request.literal("/settings/dateTime/timeZones");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ListTimeZones {});
+    impl super::Client {
+        /// `listUsers`.
+        ///
+        /// The document's operationId: `usersGetAll`.
+        ///
+        /// `GET /api/v1/users`
+        pub fn list_users(&self) -> ListUsers<'_> {
+            ListUsers {
+                client: self,
+                search_pattern: None,
+                sort: None,
+                offset: None,
+                limit: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_users`](super::Client::list_users): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListUsers<'a> {
+        client: &'a super::Client,
+        search_pattern: Option<String>,
+        sort: Option<Vec<models::UsersGetAllSortItem>>,
+        offset: Option<i32>,
+        limit: Option<i32>,
+    }
+    impl<'a> ListUsers<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::UsersGetAllSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::UsersPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::User, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListUsers<'a> {
+        type Output = models::UsersPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_users",
+                "/api/v1/users",
+                true,
+            );
+            request.literal("/users");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ListUsers { search_pattern, sort, offset, limit });
+    impl<'a> rt::Paged<'a> for ListUsers<'a> {
+        type Item = models::User;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::UsersPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::UsersPage) -> Vec<models::User> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listVirtualMachines`.
+        ///
+        /// The document's operationId: `virtualMachines`.
+        ///
+        /// `GET /api/v1/virtualMachines`
+        pub fn list_virtual_machines(&self) -> ListVirtualMachines<'_> {
+            ListVirtualMachines {
+                client: self,
+                search_pattern: None,
+                offset: None,
+                limit: None,
+                sort: None,
+                protection_status: None,
+                buckup_destination: None,
+                backup_state: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_virtual_machines`](super::Client::list_virtual_machines): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListVirtualMachines<'a> {
+        client: &'a super::Client,
+        search_pattern: Option<String>,
+        offset: Option<i32>,
+        limit: Option<i32>,
+        sort: Option<Vec<models::VirtualMachinesSortItem>>,
+        protection_status: Option<Vec<models::VirtualMachinesProtectionStatusItem>>,
+        buckup_destination: Option<Vec<models::VirtualMachinesBuckupDestinationItem>>,
+        backup_state: Option<models::VirtualMachinesBackupState>,
+    }
+    impl<'a> ListVirtualMachines<'a> {
+        /// Sets `SearchPattern`.
+        pub fn search_pattern(
+            mut self,
+            search_pattern: impl ::std::convert::Into<String>,
+        ) -> Self {
+            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
+            self
+        }
+        /// Sets `Offset`.
+        pub fn offset(mut self, offset: i32) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+        /// Sets `Limit`.
+        pub fn limit(mut self, limit: i32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::VirtualMachinesSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
+        /// Sets `ProtectionStatus`.
+        pub fn protection_status(
+            mut self,
+            protection_status: Vec<models::VirtualMachinesProtectionStatusItem>,
+        ) -> Self {
+            self.protection_status = Some(protection_status);
+            self
+        }
+        /// Sets `BuckupDestination`.
+        pub fn buckup_destination(
+            mut self,
+            buckup_destination: Vec<models::VirtualMachinesBuckupDestinationItem>,
+        ) -> Self {
+            self.buckup_destination = Some(buckup_destination);
+            self
+        }
+        /// Sets `BackupState`.
+        pub fn backup_state(
+            mut self,
+            backup_state: models::VirtualMachinesBackupState,
+        ) -> Self {
+            self.backup_state = Some(backup_state);
+            self
+        }
+        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::VirtualMachinesPage, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::VirtualMachine, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
+    }
+    impl<'a> rt::Operation<'a> for ListVirtualMachines<'a> {
+        type Output = models::VirtualMachinesPage;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "list_virtual_machines",
+                "/api/v1/virtualMachines",
+                true,
+            );
+            request.literal("/virtualMachines");
+            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.query("Offset", self.offset.as_ref());
+            request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            request
+                .query_list(
+                    "ProtectionStatus",
+                    self.protection_status.as_deref(),
+                    rt::ListStyle::Repeat,
+                );
+            request
+                .query_list(
+                    "BuckupDestination",
+                    self.buckup_destination.as_deref(),
+                    rt::ListStyle::Repeat,
+                );
+            request.query("BackupState", self.backup_state.as_ref());
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(
+        ListVirtualMachines { search_pattern, offset, limit, sort, protection_status,
+        buckup_destination, backup_state }
+    );
+    impl<'a> rt::Paged<'a> for ListVirtualMachines<'a> {
+        type Item = models::VirtualMachine;
+        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
+        fn position(&self) -> Option<i64> {
+            self.offset.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.limit.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::VirtualMachinesPage) -> rt::Progress {
+            rt::Progress {
+                items: page.results.len(),
+                total: Some(i64::from(page.total_count)),
+            }
+        }
+        fn into_items(page: models::VirtualMachinesPage) -> Vec<models::VirtualMachine> {
+            page.results
+        }
+    }
+    impl super::Client {
+        /// `listVmRestorePoints`.
+        ///
+        /// The document's operationId: `restorePointsGetAll`.
+        ///
+        /// `GET /api/v1/vmRestorePoints`
+        pub fn list_vm_restore_points(&self) -> ListVmRestorePoints<'_> {
+            ListVmRestorePoints {
+                client: self,
+                virtual_machine_id: None,
+                offset: None,
+                limit: None,
+                sort: None,
+            }
+        }
+    }
+    /// Request builder of [`Client::list_vm_restore_points`](super::Client::list_vm_restore_points): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
+    pub struct ListVmRestorePoints<'a> {
+        client: &'a super::Client,
+        virtual_machine_id: Option<::veeam_runtime::Uuid>,
+        offset: Option<i32>,
+        limit: Option<i32>,
+        sort: Option<Vec<models::RestorePointsGetAllSortItem>>,
+    }
+    impl<'a> ListVmRestorePoints<'a> {
         /// Sets `VirtualMachineId`.
         pub fn virtual_machine_id(
             mut self,
@@ -5855,39 +6928,6 @@ pub mod requests {
             self.virtual_machine_id = Some(virtual_machine_id);
             self
         }
-        /// Sets `LastPolicySessionStatus`.
-        pub fn last_policy_session_status(
-            mut self,
-            last_policy_session_status: Vec<
-                models::PoliciesGetAllLastPolicySessionStatusItem,
-            >,
-        ) -> Self {
-            self.last_policy_session_status = Some(last_policy_session_status);
-            self
-        }
-        /// Sets `PolicyStatus`.
-        pub fn policy_status(
-            mut self,
-            policy_status: Vec<models::PoliciesGetAllPolicyStatusItem>,
-        ) -> Self {
-            self.policy_status = Some(policy_status);
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::PoliciesGetAllSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        /// Sets `Usn`.
-        pub fn usn(mut self, usn: i64) -> Self {
-            self.usn = Some(usn);
-            self
-        }
-        /// Sets `RepositoryId`.
-        pub fn repository_id(mut self, repository_id: ::veeam_runtime::Uuid) -> Self {
-            self.repository_id = Some(repository_id);
-            self
-        }
         /// Sets `Offset`.
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
@@ -5898,11 +6938,16 @@ pub mod requests {
             self.limit = Some(limit);
             self
         }
+        /// Sets `Sort`.
+        pub fn sort(mut self, sort: Vec<models::RestorePointsGetAllSortItem>) -> Self {
+            self.sort = Some(sort);
+            self
+        }
         ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
         pub fn pages(
             self,
         ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::PoliciesPage, rt::Error<models::Error>>,
+            Item = Result<models::VmRestorePointsPage, rt::Error<models::Error>>,
         > + Send + 'a {
             rt::pages(self)
         }
@@ -5910,42 +6955,27 @@ pub mod requests {
         pub fn items(
             self,
         ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::Policy, rt::Error<models::Error>>,
+            Item = Result<models::VmRestorePoint, rt::Error<models::Error>>,
         > + Send + 'a {
             rt::items(self)
         }
     }
-    impl<'a> rt::Operation<'a> for PoliciesGetAll<'a> {
-        type Output = models::PoliciesPage;
+    impl<'a> rt::Operation<'a> for ListVmRestorePoints<'a> {
+        type Output = models::VmRestorePointsPage;
         type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "policies_get_all",
-                "/api/v1/policies",
+                "list_vm_restore_points",
+                "/api/v1/vmRestorePoints",
                 true,
             );
-            request.literal("/policies");
-            request.query("SearchPattern", self.search_pattern.as_deref());
+            request.literal("/vmRestorePoints");
             request.query("VirtualMachineId", self.virtual_machine_id.as_ref());
-            request
-                .query_list(
-                    "LastPolicySessionStatus",
-                    self.last_policy_session_status.as_deref(),
-                    rt::ListStyle::Repeat,
-                );
-            request
-                .query_list(
-                    "PolicyStatus",
-                    self.policy_status.as_deref(),
-                    rt::ListStyle::Repeat,
-                );
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
-            request.query("Usn", self.usn.as_ref());
-            request.query("RepositoryId", self.repository_id.as_ref());
             request.query("Offset", self.offset.as_ref());
             request.query("Limit", self.limit.as_ref());
+            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
             Ok((&self.client.transport, request))
         }
         #[inline]
@@ -5954,11 +6984,10 @@ pub mod requests {
         }
     }
     rt::request_builder!(
-        PoliciesGetAll { search_pattern, virtual_machine_id, last_policy_session_status,
-        policy_status, sort, usn, repository_id, offset, limit }
+        ListVmRestorePoints { virtual_machine_id, offset, limit, sort }
     );
-    impl<'a> rt::Paged<'a> for PoliciesGetAll<'a> {
-        type Item = models::Policy;
+    impl<'a> rt::Paged<'a> for ListVmRestorePoints<'a> {
+        type Item = models::VmRestorePoint;
         const STYLE: rt::PageStyle = rt::PageStyle::Offset;
         fn position(&self) -> Option<i64> {
             self.offset.map(i64::from)
@@ -5971,481 +7000,16 @@ pub mod requests {
             next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
             Some(next)
         }
-        fn progress(page: &models::PoliciesPage) -> rt::Progress {
+        fn progress(page: &models::VmRestorePointsPage) -> rt::Progress {
             rt::Progress {
                 items: page.results.len(),
                 total: Some(i64::from(page.total_count)),
             }
         }
-        fn into_items(page: models::PoliciesPage) -> Vec<models::Policy> {
+        fn into_items(page: models::VmRestorePointsPage) -> Vec<models::VmRestorePoint> {
             page.results
         }
     }
-    impl super::Client {
-        /// `policiesGetExcludedItemsById`.
-        ///
-        /// `GET /api/v1/policies/{policyId}/excludedItems`
-        pub fn policies_get_excluded_items_by_id(
-            &self,
-            policy_id: ::veeam_runtime::Uuid,
-        ) -> PoliciesGetExcludedItemsById<'_> {
-            PoliciesGetExcludedItemsById {
-                client: self,
-                policy_id,
-                offset: None,
-                limit: None,
-                search_pattern: None,
-                sort: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::policies_get_excluded_items_by_id`](super::Client::policies_get_excluded_items_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct PoliciesGetExcludedItemsById<'a> {
-        client: &'a super::Client,
-        policy_id: ::veeam_runtime::Uuid,
-        offset: Option<i32>,
-        limit: Option<i32>,
-        search_pattern: Option<String>,
-        sort: Option<Vec<models::PoliciesGetExcludedItemsByIdSortItem>>,
-    }
-    impl<'a> PoliciesGetExcludedItemsById<'a> {
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        /// Sets `SearchPattern`.
-        pub fn search_pattern(
-            mut self,
-            search_pattern: impl ::std::convert::Into<String>,
-        ) -> Self {
-            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<models::PoliciesGetExcludedItemsByIdSortItem>,
-        ) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::PolicyItemsPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::PolicyItem, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for PoliciesGetExcludedItemsById<'a> {
-        type Output = models::PolicyItemsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "policies_get_excluded_items_by_id",
-                "/api/v1/policies/{policyId}/excludedItems",
-                true,
-            );
-            request.literal("/policies/");
-            request.segment(&self.policy_id);
-            request.literal("/excludedItems");
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        PoliciesGetExcludedItemsById { policy_id, offset, limit, search_pattern, sort }
-    );
-    impl<'a> rt::Paged<'a> for PoliciesGetExcludedItemsById<'a> {
-        type Item = models::PolicyItem;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::PolicyItemsPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::PolicyItemsPage) -> Vec<models::PolicyItem> {
-            page.results
-        }
-    }
-    impl super::Client {
-        /// `policiesGetOneById`.
-        ///
-        /// `GET /api/v1/policies/{policyId}`
-        pub fn policies_get_one_by_id(
-            &self,
-            policy_id: ::veeam_runtime::Uuid,
-        ) -> PoliciesGetOneById<'_> {
-            PoliciesGetOneById {
-                client: self,
-                policy_id,
-            }
-        }
-    }
-    /// Request builder of [`Client::policies_get_one_by_id`](super::Client::policies_get_one_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct PoliciesGetOneById<'a> {
-        client: &'a super::Client,
-        policy_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for PoliciesGetOneById<'a> {
-        type Output = models::Policy;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "policies_get_one_by_id",
-                "/api/v1/policies/{policyId}",
-                true,
-            );
-            request.literal("/policies/");
-            request.segment(&self.policy_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(PoliciesGetOneById { policy_id });
-    impl super::Client {
-        /// `policiesGetRegionsById`.
-        ///
-        /// `GET /api/v1/policies/{policyId}/regions`
-        pub fn policies_get_regions_by_id(
-            &self,
-            policy_id: ::veeam_runtime::Uuid,
-        ) -> PoliciesGetRegionsById<'_> {
-            PoliciesGetRegionsById {
-                client: self,
-                policy_id,
-                search_pattern: None,
-                offset: None,
-                limit: None,
-                sort: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::policies_get_regions_by_id`](super::Client::policies_get_regions_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct PoliciesGetRegionsById<'a> {
-        client: &'a super::Client,
-        policy_id: ::veeam_runtime::Uuid,
-        search_pattern: Option<String>,
-        offset: Option<i32>,
-        limit: Option<i32>,
-        sort: Option<Vec<models::PoliciesGetRegionsByIdSortItem>>,
-    }
-    impl<'a> PoliciesGetRegionsById<'a> {
-        /// Sets `SearchPattern`.
-        pub fn search_pattern(
-            mut self,
-            search_pattern: impl ::std::convert::Into<String>,
-        ) -> Self {
-            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
-            self
-        }
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<models::PoliciesGetRegionsByIdSortItem>,
-        ) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::RegionsPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::Region, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for PoliciesGetRegionsById<'a> {
-        type Output = models::RegionsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "policies_get_regions_by_id",
-                "/api/v1/policies/{policyId}/regions",
-                true,
-            );
-            request.literal("/policies/");
-            request.segment(&self.policy_id);
-            request.literal("/regions");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        PoliciesGetRegionsById { policy_id, search_pattern, offset, limit, sort }
-    );
-    impl<'a> rt::Paged<'a> for PoliciesGetRegionsById<'a> {
-        type Item = models::Region;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::RegionsPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::RegionsPage) -> Vec<models::Region> {
-            page.results
-        }
-    }
-    impl super::Client {
-        /// `policiesGetSelectedItemsById`.
-        ///
-        /// `GET /api/v1/policies/{policyId}/selectedItems`
-        pub fn policies_get_selected_items_by_id(
-            &self,
-            policy_id: ::veeam_runtime::Uuid,
-        ) -> PoliciesGetSelectedItemsById<'_> {
-            PoliciesGetSelectedItemsById {
-                client: self,
-                policy_id,
-                offset: None,
-                limit: None,
-                search_pattern: None,
-                sort: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::policies_get_selected_items_by_id`](super::Client::policies_get_selected_items_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct PoliciesGetSelectedItemsById<'a> {
-        client: &'a super::Client,
-        policy_id: ::veeam_runtime::Uuid,
-        offset: Option<i32>,
-        limit: Option<i32>,
-        search_pattern: Option<String>,
-        sort: Option<Vec<models::PoliciesGetSelectedItemsByIdSortItem>>,
-    }
-    impl<'a> PoliciesGetSelectedItemsById<'a> {
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        /// Sets `SearchPattern`.
-        pub fn search_pattern(
-            mut self,
-            search_pattern: impl ::std::convert::Into<String>,
-        ) -> Self {
-            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<models::PoliciesGetSelectedItemsByIdSortItem>,
-        ) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::PolicyItemsPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::PolicyItem, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for PoliciesGetSelectedItemsById<'a> {
-        type Output = models::PolicyItemsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "policies_get_selected_items_by_id",
-                "/api/v1/policies/{policyId}/selectedItems",
-                true,
-            );
-            request.literal("/policies/");
-            request.segment(&self.policy_id);
-            request.literal("/selectedItems");
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        PoliciesGetSelectedItemsById { policy_id, offset, limit, search_pattern, sort }
-    );
-    impl<'a> rt::Paged<'a> for PoliciesGetSelectedItemsById<'a> {
-        type Item = models::PolicyItem;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::PolicyItemsPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::PolicyItemsPage) -> Vec<models::PolicyItem> {
-            page.results
-        }
-    }
-    impl super::Client {
-        /// `policyAlreadyStarted`.
-        ///
-        /// `GET /api/v1/problems/policyAlreadyStarted`
-        pub fn policy_already_started(&self) -> PolicyAlreadyStarted<'_> {
-            PolicyAlreadyStarted {
-                client: self,
-            }
-        }
-    }
-    /// Request builder of [`Client::policy_already_started`](super::Client::policy_already_started): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct PolicyAlreadyStarted<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> PolicyAlreadyStarted<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> ::std::result::Result<
-            rt::ByteStream<models::Error>,
-            rt::Error<models::Error>,
-        > {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for PolicyAlreadyStarted<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "policy_already_started",
-                "/api/v1/problems/policyAlreadyStarted",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/policyAlreadyStarted");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.download_if(200u16)
-        }
-    }
-    rt::request_builder!(PolicyAlreadyStarted {});
     impl super::Client {
         /// `policyOrderPriorityOfPolicies`.
         ///
@@ -6488,297 +7052,23 @@ pub mod requests {
     }
     rt::request_builder!(PolicyOrderPriorityOfPolicies { body });
     impl super::Client {
-        /// `recreateCertificate`.
+        /// `problemAccessDenied`.
         ///
-        /// `POST /api/v1/settings/certificates/regenerate`
-        pub fn recreate_certificate(
-            &self,
-            body: models::CertificateRegenerateSpec,
-        ) -> RecreateCertificate<'_> {
-            RecreateCertificate {
-                client: self,
-                body,
-            }
-        }
-    }
-    /// Request builder of [`Client::recreate_certificate`](super::Client::recreate_certificate): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct RecreateCertificate<'a> {
-        client: &'a super::Client,
-        body: models::CertificateRegenerateSpec,
-    }
-    impl<'a> rt::Operation<'a> for RecreateCertificate<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "recreate_certificate",
-                "/api/v1/settings/certificates/regenerate",
-                true,
-            );
-            request.literal("/settings/certificates/regenerate");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(202u16)
-        }
-    }
-    rt::request_builder!(RecreateCertificate { body });
-    impl super::Client {
-        /// `removeLicense`.
+        /// The document's operationId: `accessDenied`.
         ///
-        /// `DELETE /api/v1/licensing/license`
-        pub fn remove_license(&self) -> RemoveLicense<'_> {
-            RemoveLicense { client: self }
-        }
-    }
-    /// Request builder of [`Client::remove_license`](super::Client::remove_license): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct RemoveLicense<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for RemoveLicense<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::DELETE,
-                "remove_license",
-                "/api/v1/licensing/license",
-                true,
-            );
-            request.literal("/licensing/license");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(RemoveLicense {});
-    impl super::Client {
-        /// `repositoriesGetAll`.
-        ///
-        /// `GET /api/v1/repositories`
-        pub fn repositories_get_all(&self) -> RepositoriesGetAll<'_> {
-            RepositoriesGetAll {
-                client: self,
-                search_pattern: None,
-                offset: None,
-                sort: None,
-                limit: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::repositories_get_all`](super::Client::repositories_get_all): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct RepositoriesGetAll<'a> {
-        client: &'a super::Client,
-        search_pattern: Option<String>,
-        offset: Option<i32>,
-        sort: Option<Vec<models::RepositoriesGetAllSortItem>>,
-        limit: Option<i32>,
-    }
-    impl<'a> RepositoriesGetAll<'a> {
-        /// Sets `SearchPattern`.
-        pub fn search_pattern(
-            mut self,
-            search_pattern: impl ::std::convert::Into<String>,
-        ) -> Self {
-            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
-            self
-        }
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::RepositoriesGetAllSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::RepositoriesPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::Repository, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for RepositoriesGetAll<'a> {
-        type Output = models::RepositoriesPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "repositories_get_all",
-                "/api/v1/repositories",
-                true,
-            );
-            request.literal("/repositories");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
-            request.query("Limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(RepositoriesGetAll { search_pattern, offset, sort, limit });
-    impl<'a> rt::Paged<'a> for RepositoriesGetAll<'a> {
-        type Item = models::Repository;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::RepositoriesPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::RepositoriesPage) -> Vec<models::Repository> {
-            page.results
-        }
-    }
-    impl super::Client {
-        /// `repositoriesGetOneById`.
-        ///
-        /// `GET /api/v1/repositories/{repositoryId}`
-        pub fn repositories_get_one_by_id(
-            &self,
-            repository_id: ::veeam_runtime::Uuid,
-        ) -> RepositoriesGetOneById<'_> {
-            RepositoriesGetOneById {
-                client: self,
-                repository_id,
-            }
-        }
-    }
-    /// Request builder of [`Client::repositories_get_one_by_id`](super::Client::repositories_get_one_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct RepositoriesGetOneById<'a> {
-        client: &'a super::Client,
-        repository_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for RepositoriesGetOneById<'a> {
-        type Output = models::Repository;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "repositories_get_one_by_id",
-                "/api/v1/repositories/{repositoryId}",
-                true,
-            );
-            request.literal("/repositories/");
-            request.segment(&self.repository_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(RepositoriesGetOneById { repository_id });
-    impl super::Client {
-        /// `repositoryPasswordIsCorrect`.
-        ///
-        /// `POST /api/v1/repositories/{repositoryId}/checkPassword`
-        pub fn repository_password_is_correct(
-            &self,
-            repository_id: ::veeam_runtime::Uuid,
-            body: models::RepositoryPasswordValidationSpec,
-        ) -> RepositoryPasswordIsCorrect<'_> {
-            RepositoryPasswordIsCorrect {
-                client: self,
-                repository_id,
-                body,
-            }
-        }
-    }
-    /// Request builder of [`Client::repository_password_is_correct`](super::Client::repository_password_is_correct): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct RepositoryPasswordIsCorrect<'a> {
-        client: &'a super::Client,
-        repository_id: ::veeam_runtime::Uuid,
-        body: models::RepositoryPasswordValidationSpec,
-    }
-    impl<'a> rt::Operation<'a> for RepositoryPasswordIsCorrect<'a> {
-        type Output = models::RepositoryPasswordValidationResult;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "repository_password_is_correct",
-                "/api/v1/repositories/{repositoryId}/checkPassword",
-                true,
-            );
-            request.sends_secrets();
-            request.idempotent();
-            request.literal("/repositories/");
-            request.segment(&self.repository_id);
-            request.literal("/checkPassword");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(RepositoryPasswordIsCorrect { repository_id, body });
-    impl super::Client {
-        /// `repositoryUsedByPolicy`.
-        ///
-        /// `GET /api/v1/problems/repositoryUsedByPolicy`
-        pub fn repository_used_by_policy(&self) -> RepositoryUsedByPolicy<'_> {
-            RepositoryUsedByPolicy {
+        /// `GET /api/v1/problems/accessDenied`
+        pub fn problem_access_denied(&self) -> ProblemAccessDenied<'_> {
+            ProblemAccessDenied {
                 client: self,
             }
         }
     }
-    /// Request builder of [`Client::repository_used_by_policy`](super::Client::repository_used_by_policy): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    /// Request builder of [`Client::problem_access_denied`](super::Client::problem_access_denied): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct RepositoryUsedByPolicy<'a> {
+    pub struct ProblemAccessDenied<'a> {
         client: &'a super::Client,
     }
-    impl<'a> RepositoryUsedByPolicy<'a> {
+    impl<'a> ProblemAccessDenied<'a> {
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
         /// beyond the current chunk, and the client's response size limit does not apply.
         pub async fn stream(
@@ -6791,14 +7081,583 @@ pub mod requests {
             transport.send_streaming(request).await
         }
     }
-    impl<'a> rt::Operation<'a> for RepositoryUsedByPolicy<'a> {
+    impl<'a> rt::Operation<'a> for ProblemAccessDenied<'a> {
         type Output = rt::Download;
         type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::GET,
-                "repository_used_by_policy",
+                "problem_access_denied",
+                "/api/v1/problems/accessDenied",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/accessDenied");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ProblemAccessDenied {});
+    impl super::Client {
+        /// `problemAmbiguousApiVersion`.
+        ///
+        /// The document's operationId: `ambiguousApiVersion`.
+        ///
+        /// `GET /api/v1/problems/ambiguousApiVersion`
+        pub fn problem_ambiguous_api_version(&self) -> ProblemAmbiguousApiVersion<'_> {
+            ProblemAmbiguousApiVersion {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::problem_ambiguous_api_version`](super::Client::problem_ambiguous_api_version): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ProblemAmbiguousApiVersion<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ProblemAmbiguousApiVersion<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ProblemAmbiguousApiVersion<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "problem_ambiguous_api_version",
+                "/api/v1/problems/ambiguousApiVersion",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/ambiguousApiVersion");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ProblemAmbiguousApiVersion {});
+    impl super::Client {
+        /// `problemApiVersionUnspecified`.
+        ///
+        /// The document's operationId: `apiVersionUnspecified`.
+        ///
+        /// `GET /api/v1/problems/apiVersionUnspecified`
+        pub fn problem_api_version_unspecified(
+            &self,
+        ) -> ProblemApiVersionUnspecified<'_> {
+            ProblemApiVersionUnspecified {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::problem_api_version_unspecified`](super::Client::problem_api_version_unspecified): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ProblemApiVersionUnspecified<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ProblemApiVersionUnspecified<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ProblemApiVersionUnspecified<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "problem_api_version_unspecified",
+                "/api/v1/problems/apiVersionUnspecified",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/apiVersionUnspecified");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ProblemApiVersionUnspecified {});
+    impl super::Client {
+        /// `problemExpiredAccessToken`.
+        ///
+        /// The document's operationId: `expiredAccessToken`.
+        ///
+        /// `GET /api/v1/problems/expiredAccessToken`
+        pub fn problem_expired_access_token(&self) -> ProblemExpiredAccessToken<'_> {
+            ProblemExpiredAccessToken {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::problem_expired_access_token`](super::Client::problem_expired_access_token): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ProblemExpiredAccessToken<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ProblemExpiredAccessToken<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ProblemExpiredAccessToken<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "problem_expired_access_token",
+                "/api/v1/problems/expiredAccessToken",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/expiredAccessToken");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ProblemExpiredAccessToken {});
+    impl super::Client {
+        /// `problemFailedToRemoveUserPolicy`.
+        ///
+        /// The document's operationId: `failedToRemoveUserPolicy`.
+        ///
+        /// `GET /api/v1/problems/failedToRemoveUserPolicy`
+        pub fn problem_failed_to_remove_user_policy(
+            &self,
+        ) -> ProblemFailedToRemoveUserPolicy<'_> {
+            ProblemFailedToRemoveUserPolicy {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::problem_failed_to_remove_user_policy`](super::Client::problem_failed_to_remove_user_policy): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ProblemFailedToRemoveUserPolicy<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ProblemFailedToRemoveUserPolicy<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ProblemFailedToRemoveUserPolicy<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "problem_failed_to_remove_user_policy",
+                "/api/v1/problems/failedToRemoveUserPolicy",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/failedToRemoveUserPolicy");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ProblemFailedToRemoveUserPolicy {});
+    impl super::Client {
+        /// `problemInvalidAccessToken`.
+        ///
+        /// The document's operationId: `invalidAccessToken`.
+        ///
+        /// `GET /api/v1/problems/invalidAccessToken`
+        pub fn problem_invalid_access_token(&self) -> ProblemInvalidAccessToken<'_> {
+            ProblemInvalidAccessToken {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::problem_invalid_access_token`](super::Client::problem_invalid_access_token): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ProblemInvalidAccessToken<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ProblemInvalidAccessToken<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ProblemInvalidAccessToken<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "problem_invalid_access_token",
+                "/api/v1/problems/invalidAccessToken",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/invalidAccessToken");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ProblemInvalidAccessToken {});
+    impl super::Client {
+        /// `problemInvalidApiVersion`.
+        ///
+        /// The document's operationId: `invalidApiVersion`.
+        ///
+        /// `GET /api/v1/problems/invalidApiVersion`
+        pub fn problem_invalid_api_version(&self) -> ProblemInvalidApiVersion<'_> {
+            ProblemInvalidApiVersion {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::problem_invalid_api_version`](super::Client::problem_invalid_api_version): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ProblemInvalidApiVersion<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ProblemInvalidApiVersion<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ProblemInvalidApiVersion<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "problem_invalid_api_version",
+                "/api/v1/problems/invalidApiVersion",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/invalidApiVersion");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ProblemInvalidApiVersion {});
+    impl super::Client {
+        /// `problemLicenseAgreementsIsNotAccepted`.
+        ///
+        /// The document's operationId: `licenseAgreementsIsNotAccepted`.
+        ///
+        /// `GET /api/v1/problems/licenseAgreementsIsNotAccepted`
+        pub fn problem_license_agreements_is_not_accepted(
+            &self,
+        ) -> ProblemLicenseAgreementsIsNotAccepted<'_> {
+            ProblemLicenseAgreementsIsNotAccepted {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::problem_license_agreements_is_not_accepted`](super::Client::problem_license_agreements_is_not_accepted): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ProblemLicenseAgreementsIsNotAccepted<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ProblemLicenseAgreementsIsNotAccepted<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ProblemLicenseAgreementsIsNotAccepted<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "problem_license_agreements_is_not_accepted",
+                "/api/v1/problems/licenseAgreementsIsNotAccepted",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/licenseAgreementsIsNotAccepted");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ProblemLicenseAgreementsIsNotAccepted {});
+    impl super::Client {
+        /// `problemNoAccessToken`.
+        ///
+        /// The document's operationId: `noAccessToken`.
+        ///
+        /// `GET /api/v1/problems/noAccessToken`
+        pub fn problem_no_access_token(&self) -> ProblemNoAccessToken<'_> {
+            ProblemNoAccessToken {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::problem_no_access_token`](super::Client::problem_no_access_token): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ProblemNoAccessToken<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ProblemNoAccessToken<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ProblemNoAccessToken<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "problem_no_access_token",
+                "/api/v1/problems/noAccessToken",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/noAccessToken");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ProblemNoAccessToken {});
+    impl super::Client {
+        /// `problemNotImplemented`.
+        ///
+        /// The document's operationId: `actionNotImplemented`.
+        ///
+        /// `GET /api/v1/problems/notImplemented`
+        pub fn problem_not_implemented(&self) -> ProblemNotImplemented<'_> {
+            ProblemNotImplemented {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::problem_not_implemented`](super::Client::problem_not_implemented): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ProblemNotImplemented<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ProblemNotImplemented<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ProblemNotImplemented<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "problem_not_implemented",
+                "/api/v1/problems/notImplemented",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/notImplemented");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ProblemNotImplemented {});
+    impl super::Client {
+        /// `problemPolicyAlreadyStarted`.
+        ///
+        /// The document's operationId: `policyAlreadyStarted`.
+        ///
+        /// `GET /api/v1/problems/policyAlreadyStarted`
+        pub fn problem_policy_already_started(&self) -> ProblemPolicyAlreadyStarted<'_> {
+            ProblemPolicyAlreadyStarted {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::problem_policy_already_started`](super::Client::problem_policy_already_started): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ProblemPolicyAlreadyStarted<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ProblemPolicyAlreadyStarted<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ProblemPolicyAlreadyStarted<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "problem_policy_already_started",
+                "/api/v1/problems/policyAlreadyStarted",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/policyAlreadyStarted");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ProblemPolicyAlreadyStarted {});
+    impl super::Client {
+        /// `problemRepositoryUsedByPolicy`.
+        ///
+        /// The document's operationId: `repositoryUsedByPolicy`.
+        ///
+        /// `GET /api/v1/problems/repositoryUsedByPolicy`
+        pub fn problem_repository_used_by_policy(
+            &self,
+        ) -> ProblemRepositoryUsedByPolicy<'_> {
+            ProblemRepositoryUsedByPolicy {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::problem_repository_used_by_policy`](super::Client::problem_repository_used_by_policy): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ProblemRepositoryUsedByPolicy<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ProblemRepositoryUsedByPolicy<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ProblemRepositoryUsedByPolicy<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "problem_repository_used_by_policy",
                 "/api/v1/problems/repositoryUsedByPolicy",
                 false,
             );
@@ -6811,49 +7670,307 @@ pub mod requests {
             response.download_if(200u16)
         }
     }
-    rt::request_builder!(RepositoryUsedByPolicy {});
+    rt::request_builder!(ProblemRepositoryUsedByPolicy {});
     impl super::Client {
-        /// `repositoryValidateSettings`.
+        /// `problemResourceNotFound`.
         ///
-        /// `POST /api/v1/repositories/settings/validate`
-        pub fn repository_validate_settings(
+        /// The document's operationId: `resourceNotFound`.
+        ///
+        /// `GET /api/v1/problems/resourceNotFound`
+        pub fn problem_resource_not_found(&self) -> ProblemResourceNotFound<'_> {
+            ProblemResourceNotFound {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::problem_resource_not_found`](super::Client::problem_resource_not_found): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ProblemResourceNotFound<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ProblemResourceNotFound<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ProblemResourceNotFound<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "problem_resource_not_found",
+                "/api/v1/problems/resourceNotFound",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/resourceNotFound");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ProblemResourceNotFound {});
+    impl super::Client {
+        /// `problemServiceUnavailable`.
+        ///
+        /// The document's operationId: `serviceUnavailable`.
+        ///
+        /// `GET /api/v1/problems/serviceUnavailable`
+        pub fn problem_service_unavailable(&self) -> ProblemServiceUnavailable<'_> {
+            ProblemServiceUnavailable {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::problem_service_unavailable`](super::Client::problem_service_unavailable): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ProblemServiceUnavailable<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ProblemServiceUnavailable<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ProblemServiceUnavailable<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "problem_service_unavailable",
+                "/api/v1/problems/serviceUnavailable",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/serviceUnavailable");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ProblemServiceUnavailable {});
+    impl super::Client {
+        /// `problemUnknownError`.
+        ///
+        /// The document's operationId: `unknownError`.
+        ///
+        /// `GET /api/v1/problems/unknownError`
+        pub fn problem_unknown_error(&self) -> ProblemUnknownError<'_> {
+            ProblemUnknownError {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::problem_unknown_error`](super::Client::problem_unknown_error): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ProblemUnknownError<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ProblemUnknownError<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ProblemUnknownError<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "problem_unknown_error",
+                "/api/v1/problems/unknownError",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/unknownError");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ProblemUnknownError {});
+    impl super::Client {
+        /// `problemUnsupportedApiVersion`.
+        ///
+        /// The document's operationId: `unsupportedApiVersion`.
+        ///
+        /// `GET /api/v1/problems/unsupportedApiVersion`
+        pub fn problem_unsupported_api_version(
             &self,
-            body: models::RepositoryCreateSpec,
-        ) -> RepositoryValidateSettings<'_> {
-            RepositoryValidateSettings {
+        ) -> ProblemUnsupportedApiVersion<'_> {
+            ProblemUnsupportedApiVersion {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::problem_unsupported_api_version`](super::Client::problem_unsupported_api_version): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ProblemUnsupportedApiVersion<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ProblemUnsupportedApiVersion<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ProblemUnsupportedApiVersion<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "problem_unsupported_api_version",
+                "/api/v1/problems/unsupportedApiVersion",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/unsupportedApiVersion");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ProblemUnsupportedApiVersion {});
+    impl super::Client {
+        /// `problemValidationError`.
+        ///
+        /// The document's operationId: `validationError`.
+        ///
+        /// `GET /api/v1/problems/validationError`
+        pub fn problem_validation_error(&self) -> ProblemValidationError<'_> {
+            ProblemValidationError {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::problem_validation_error`](super::Client::problem_validation_error): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ProblemValidationError<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ProblemValidationError<'a> {
+        /// Sends the request and hands the file over as it arrives: nothing is held in memory
+        /// beyond the current chunk, and the client's response size limit does not apply.
+        pub async fn stream(
+            self,
+        ) -> ::std::result::Result<
+            rt::ByteStream<models::Error>,
+            rt::Error<models::Error>,
+        > {
+            let (transport, request) = rt::Operation::into_request(self)?;
+            transport.send_streaming(request).await
+        }
+    }
+    impl<'a> rt::Operation<'a> for ProblemValidationError<'a> {
+        type Output = rt::Download;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::GET,
+                "problem_validation_error",
+                "/api/v1/problems/validationError",
+                false,
+            );
+            request.accept("text/html");
+            request.literal("/problems/validationError");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.download_if(200u16)
+        }
+    }
+    rt::request_builder!(ProblemValidationError {});
+    impl super::Client {
+        /// `regenerateCertificates`.
+        ///
+        /// The document's operationId: `recreateCertificate`.
+        ///
+        /// `POST /api/v1/settings/certificates/regenerate`
+        pub fn regenerate_certificates(
+            &self,
+            body: models::CertificateRegenerateSpec,
+        ) -> RegenerateCertificates<'_> {
+            RegenerateCertificates {
                 client: self,
                 body,
             }
         }
     }
-    /// Request builder of [`Client::repository_validate_settings`](super::Client::repository_validate_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    /// Request builder of [`Client::regenerate_certificates`](super::Client::regenerate_certificates): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct RepositoryValidateSettings<'a> {
+    pub struct RegenerateCertificates<'a> {
         client: &'a super::Client,
-        body: models::RepositoryCreateSpec,
+        body: models::CertificateRegenerateSpec,
     }
-    impl<'a> rt::Operation<'a> for RepositoryValidateSettings<'a> {
-        type Output = Vec<models::ValidationMessage>;
+    impl<'a> rt::Operation<'a> for RegenerateCertificates<'a> {
+        type Output = ();
         type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
                 rt::POST,
-                "repository_validate_settings",
-                "/api/v1/repositories/settings/validate",
+                "regenerate_certificates",
+                "/api/v1/settings/certificates/regenerate",
                 true,
             );
-            request.sends_secrets();
-            request.literal("/repositories/settings/validate");
+            request.literal("/settings/certificates/regenerate");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
         }
         #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
+            response.empty_if(202u16)
         }
     }
-    rt::request_builder!(RepositoryValidateSettings { body });
+    rt::request_builder!(RegenerateCertificates { body });
     impl super::Client {
         /// `rescanAmazonAccount`.
         ///
@@ -6984,6 +8101,43 @@ pub mod requests {
     }
     rt::request_builder!(RescanRepository { repository_id });
     impl super::Client {
+        /// `resetRetentionSettings`.
+        ///
+        /// The document's operationId: `setDefaultRetentionSettings`.
+        ///
+        /// `POST /api/v1/settings/retentionSettings/reset`
+        pub fn reset_retention_settings(&self) -> ResetRetentionSettings<'_> {
+            ResetRetentionSettings {
+                client: self,
+            }
+        }
+    }
+    /// Request builder of [`Client::reset_retention_settings`](super::Client::reset_retention_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ResetRetentionSettings<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> rt::Operation<'a> for ResetRetentionSettings<'a> {
+        type Output = models::RetentionSettings;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "reset_retention_settings",
+                "/api/v1/settings/retentionSettings/reset",
+                true,
+            );
+            request.literal("/settings/retentionSettings/reset");
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ResetRetentionSettings {});
+    impl super::Client {
         /// `resolveLicenseNotifications`.
         ///
         /// `POST /api/v1/licensing/alerts/resolve`
@@ -7024,53 +8178,6 @@ pub mod requests {
         }
     }
     rt::request_builder!(ResolveLicenseNotifications { body });
-    impl super::Client {
-        /// `resourceNotFound`.
-        ///
-        /// `GET /api/v1/problems/resourceNotFound`
-        pub fn resource_not_found(&self) -> ResourceNotFound<'_> {
-            ResourceNotFound { client: self }
-        }
-    }
-    /// Request builder of [`Client::resource_not_found`](super::Client::resource_not_found): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct ResourceNotFound<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> ResourceNotFound<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> ::std::result::Result<
-            rt::ByteStream<models::Error>,
-            rt::Error<models::Error>,
-        > {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ResourceNotFound<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "resource_not_found",
-                "/api/v1/problems/resourceNotFound",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/resourceNotFound");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.download_if(200u16)
-        }
-    }
-    rt::request_builder!(ResourceNotFound {});
     impl super::Client {
         /// `restoreDisk`.
         ///
@@ -7119,162 +8226,6 @@ pub mod requests {
     }
     rt::request_builder!(RestoreDisk { vm_restore_point_id, body });
     impl super::Client {
-        /// `restorePointsGetAll`.
-        ///
-        /// `GET /api/v1/vmRestorePoints`
-        pub fn restore_points_get_all(&self) -> RestorePointsGetAll<'_> {
-            RestorePointsGetAll {
-                client: self,
-                virtual_machine_id: None,
-                offset: None,
-                limit: None,
-                sort: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::restore_points_get_all`](super::Client::restore_points_get_all): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct RestorePointsGetAll<'a> {
-        client: &'a super::Client,
-        virtual_machine_id: Option<::veeam_runtime::Uuid>,
-        offset: Option<i32>,
-        limit: Option<i32>,
-        sort: Option<Vec<models::RestorePointsGetAllSortItem>>,
-    }
-    impl<'a> RestorePointsGetAll<'a> {
-        /// Sets `VirtualMachineId`.
-        pub fn virtual_machine_id(
-            mut self,
-            virtual_machine_id: ::veeam_runtime::Uuid,
-        ) -> Self {
-            self.virtual_machine_id = Some(virtual_machine_id);
-            self
-        }
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::RestorePointsGetAllSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::VmRestorePointsPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::VmRestorePoint, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for RestorePointsGetAll<'a> {
-        type Output = models::VmRestorePointsPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "restore_points_get_all",
-                "/api/v1/vmRestorePoints",
-                true,
-            );
-            request.literal("/vmRestorePoints");
-            request.query("VirtualMachineId", self.virtual_machine_id.as_ref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        RestorePointsGetAll { virtual_machine_id, offset, limit, sort }
-    );
-    impl<'a> rt::Paged<'a> for RestorePointsGetAll<'a> {
-        type Item = models::VmRestorePoint;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::VmRestorePointsPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::VmRestorePointsPage) -> Vec<models::VmRestorePoint> {
-            page.results
-        }
-    }
-    impl super::Client {
-        /// `restorePointsGetOneById`.
-        ///
-        /// `GET /api/v1/vmRestorePoints/{vmRestorePointId}`
-        pub fn restore_points_get_one_by_id(
-            &self,
-            vm_restore_point_id: ::veeam_runtime::Uuid,
-        ) -> RestorePointsGetOneById<'_> {
-            RestorePointsGetOneById {
-                client: self,
-                vm_restore_point_id,
-            }
-        }
-    }
-    /// Request builder of [`Client::restore_points_get_one_by_id`](super::Client::restore_points_get_one_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct RestorePointsGetOneById<'a> {
-        client: &'a super::Client,
-        vm_restore_point_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for RestorePointsGetOneById<'a> {
-        type Output = models::VmRestorePoint;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "restore_points_get_one_by_id",
-                "/api/v1/vmRestorePoints/{vmRestorePointId}",
-                true,
-            );
-            request.literal("/vmRestorePoints/");
-            request.segment(&self.vm_restore_point_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(RestorePointsGetOneById { vm_restore_point_id });
-    impl super::Client {
         /// `restoreVm`.
         ///
         /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreVm`
@@ -7322,47 +8273,6 @@ pub mod requests {
     }
     rt::request_builder!(RestoreVm { vm_restore_point_id, body });
     impl super::Client {
-        /// `saveEmailNotifications`.
-        ///
-        /// `POST /api/v1/settings/emailNotifications`
-        pub fn save_email_notifications(
-            &self,
-            body: models::EmailNotifications,
-        ) -> SaveEmailNotifications<'_> {
-            SaveEmailNotifications {
-                client: self,
-                body,
-            }
-        }
-    }
-    /// Request builder of [`Client::save_email_notifications`](super::Client::save_email_notifications): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct SaveEmailNotifications<'a> {
-        client: &'a super::Client,
-        body: models::EmailNotifications,
-    }
-    impl<'a> rt::Operation<'a> for SaveEmailNotifications<'a> {
-        type Output = models::EmailNotifications;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "save_email_notifications",
-                "/api/v1/settings/emailNotifications",
-                true,
-            );
-            request.literal("/settings/emailNotifications");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(SaveEmailNotifications { body });
-    impl super::Client {
         /// `sendTestMessage`.
         ///
         /// `POST /api/v1/settings/emailNotifications/sendTestMessage`
@@ -7404,94 +8314,6 @@ pub mod requests {
     }
     rt::request_builder!(SendTestMessage { body });
     impl super::Client {
-        /// `serviceUnavailable`.
-        ///
-        /// `GET /api/v1/problems/serviceUnavailable`
-        pub fn service_unavailable(&self) -> ServiceUnavailable<'_> {
-            ServiceUnavailable { client: self }
-        }
-    }
-    /// Request builder of [`Client::service_unavailable`](super::Client::service_unavailable): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct ServiceUnavailable<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> ServiceUnavailable<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> ::std::result::Result<
-            rt::ByteStream<models::Error>,
-            rt::Error<models::Error>,
-        > {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ServiceUnavailable<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "service_unavailable",
-                "/api/v1/problems/serviceUnavailable",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/serviceUnavailable");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.download_if(200u16)
-        }
-    }
-    rt::request_builder!(ServiceUnavailable {});
-    impl super::Client {
-        /// `setDateTimeSettings`.
-        ///
-        /// `POST /api/v1/settings/dateTime`
-        pub fn set_date_time_settings(
-            &self,
-            body: models::DateTimeSettings,
-        ) -> SetDateTimeSettings<'_> {
-            SetDateTimeSettings {
-                client: self,
-                body,
-            }
-        }
-    }
-    /// Request builder of [`Client::set_date_time_settings`](super::Client::set_date_time_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct SetDateTimeSettings<'a> {
-        client: &'a super::Client,
-        body: models::DateTimeSettings,
-    }
-    impl<'a> rt::Operation<'a> for SetDateTimeSettings<'a> {
-        type Output = models::DateTimeSettings;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "set_date_time_settings",
-                "/api/v1/settings/dateTime",
-                true,
-            );
-            request.literal("/settings/dateTime");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(SetDateTimeSettings { body });
-    impl super::Client {
         /// `setDefaultDateTimeSettings`.
         ///
         /// `POST /api/v1/settings/dateTime/setDefault`
@@ -7526,80 +8348,6 @@ pub mod requests {
         }
     }
     rt::request_builder!(SetDefaultDateTimeSettings {});
-    impl super::Client {
-        /// `setDefaultRetentionSettings`.
-        ///
-        /// `POST /api/v1/settings/retentionSettings/reset`
-        pub fn set_default_retention_settings(&self) -> SetDefaultRetentionSettings<'_> {
-            SetDefaultRetentionSettings {
-                client: self,
-            }
-        }
-    }
-    /// Request builder of [`Client::set_default_retention_settings`](super::Client::set_default_retention_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct SetDefaultRetentionSettings<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for SetDefaultRetentionSettings<'a> {
-        type Output = models::RetentionSettings;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "set_default_retention_settings",
-                "/api/v1/settings/retentionSettings/reset",
-                true,
-            );
-            request.literal("/settings/retentionSettings/reset");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(SetDefaultRetentionSettings {});
-    impl super::Client {
-        /// Sign out
-        ///
-        /// Revokes the current access token. Swagger operationId `SignOut`.
-        ///
-        /// `DELETE /api/v1/token`
-        ///
-        /// Reference:
-        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
-        pub fn sign_out(&self) -> SignOut<'_> {
-            SignOut { client: self }
-        }
-    }
-    /// Request builder of [`Client::sign_out`](super::Client::sign_out): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct SignOut<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for SignOut<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::DELETE,
-                "sign_out",
-                "/api/v1/token",
-                true,
-            );
-            request.effect(rt::Effect::EndsSession);
-            request.literal("/token");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(SignOut {});
     impl super::Client {
         /// `startFlr`.
         ///
@@ -7686,45 +8434,6 @@ pub mod requests {
     }
     rt::request_builder!(StartPolicy { policy_id });
     impl super::Client {
-        /// `stopJob`.
-        ///
-        /// `POST /api/v1/sessions/{sessionId}/stop`
-        pub fn stop_job(&self, session_id: ::veeam_runtime::Uuid) -> StopJob<'_> {
-            StopJob {
-                client: self,
-                session_id,
-            }
-        }
-    }
-    /// Request builder of [`Client::stop_job`](super::Client::stop_job): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct StopJob<'a> {
-        client: &'a super::Client,
-        session_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for StopJob<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "stop_job",
-                "/api/v1/sessions/{sessionId}/stop",
-                true,
-            );
-            request.literal("/sessions/");
-            request.segment(&self.session_id);
-            request.literal("/stop");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(202u16)
-        }
-    }
-    rt::request_builder!(StopJob { session_id });
-    impl super::Client {
         /// `stopPolicy`.
         ///
         /// `POST /api/v1/policies/{policyId}/stop`
@@ -7764,153 +8473,47 @@ pub mod requests {
     }
     rt::request_builder!(StopPolicy { policy_id });
     impl super::Client {
-        /// `tag`.
+        /// `stopSession`.
         ///
-        /// `GET /api/v1/cloudInfrastructure/tags/{tagId}`
-        pub fn tag(&self, tag_id: ::veeam_runtime::Uuid) -> Tag<'_> {
-            Tag { client: self, tag_id }
-        }
-    }
-    /// Request builder of [`Client::tag`](super::Client::tag): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct Tag<'a> {
-        client: &'a super::Client,
-        tag_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for Tag<'a> {
-        type Output = models::Tag;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "tag",
-                "/api/v1/cloudInfrastructure/tags/{tagId}",
-                true,
-            );
-            request.literal("/cloudInfrastructure/tags/");
-            request.segment(&self.tag_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(Tag { tag_id });
-    impl super::Client {
-        /// `tags`.
-        ///
-        /// `GET /api/v1/cloudInfrastructure/tags`
-        pub fn tags(&self) -> Tags<'_> {
-            Tags {
+        /// `POST /api/v1/sessions/{sessionId}/stop`
+        pub fn stop_session(
+            &self,
+            session_id: ::veeam_runtime::Uuid,
+        ) -> StopSession<'_> {
+            StopSession {
                 client: self,
-                search_pattern: None,
-                offset: None,
-                limit: None,
-                sort: None,
+                session_id,
             }
         }
     }
-    /// Request builder of [`Client::tags`](super::Client::tags): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    /// Request builder of [`Client::stop_session`](super::Client::stop_session): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct Tags<'a> {
+    pub struct StopSession<'a> {
         client: &'a super::Client,
-        search_pattern: Option<String>,
-        offset: Option<i32>,
-        limit: Option<i32>,
-        sort: Option<Vec<models::TagsSortItem>>,
+        session_id: ::veeam_runtime::Uuid,
     }
-    impl<'a> Tags<'a> {
-        /// Sets `SearchPattern`.
-        pub fn search_pattern(
-            mut self,
-            search_pattern: impl ::std::convert::Into<String>,
-        ) -> Self {
-            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
-            self
-        }
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::TagsSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::TagsPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::Tag, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for Tags<'a> {
-        type Output = models::TagsPage;
+    impl<'a> rt::Operation<'a> for StopSession<'a> {
+        type Output = ();
         type ErrorBody = models::Error;
         #[inline]
         fn into_request(self) -> rt::Built<'a, Self> {
             let mut request = rt::Request::new(
-                rt::GET,
-                "tags",
-                "/api/v1/cloudInfrastructure/tags",
+                rt::POST,
+                "stop_session",
+                "/api/v1/sessions/{sessionId}/stop",
                 true,
             );
-            request.literal("/cloudInfrastructure/tags");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
+            request.literal("/sessions/");
+            request.segment(&self.session_id);
+            request.literal("/stop");
             Ok((&self.client.transport, request))
         }
         #[inline]
         fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
+            response.empty_if(202u16)
         }
     }
-    rt::request_builder!(Tags { search_pattern, offset, limit, sort });
-    impl<'a> rt::Paged<'a> for Tags<'a> {
-        type Item = models::Tag;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::TagsPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::TagsPage) -> Vec<models::Tag> {
-            page.results
-        }
-    }
+    rt::request_builder!(StopSession { session_id });
     impl super::Client {
         /// `takeSnapshot`.
         ///
@@ -7986,102 +8589,6 @@ pub mod requests {
     }
     rt::request_builder!(Test {});
     impl super::Client {
-        /// `unknownError`.
-        ///
-        /// `GET /api/v1/problems/unknownError`
-        pub fn unknown_error(&self) -> UnknownError<'_> {
-            UnknownError { client: self }
-        }
-    }
-    /// Request builder of [`Client::unknown_error`](super::Client::unknown_error): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct UnknownError<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> UnknownError<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> ::std::result::Result<
-            rt::ByteStream<models::Error>,
-            rt::Error<models::Error>,
-        > {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for UnknownError<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "unknown_error",
-                "/api/v1/problems/unknownError",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/unknownError");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.download_if(200u16)
-        }
-    }
-    rt::request_builder!(UnknownError {});
-    impl super::Client {
-        /// `unsupportedApiVersion`.
-        ///
-        /// `GET /api/v1/problems/unsupportedApiVersion`
-        pub fn unsupported_api_version(&self) -> UnsupportedApiVersion<'_> {
-            UnsupportedApiVersion {
-                client: self,
-            }
-        }
-    }
-    /// Request builder of [`Client::unsupported_api_version`](super::Client::unsupported_api_version): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct UnsupportedApiVersion<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> UnsupportedApiVersion<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> ::std::result::Result<
-            rt::ByteStream<models::Error>,
-            rt::Error<models::Error>,
-        > {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for UnsupportedApiVersion<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "unsupported_api_version",
-                "/api/v1/problems/unsupportedApiVersion",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/unsupportedApiVersion");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.download_if(200u16)
-        }
-    }
-    rt::request_builder!(UnsupportedApiVersion {});
-    impl super::Client {
         /// `updateAmazonAccount`.
         ///
         /// `PUT /api/v1/accounts/amazon/{amazonAccountId}`
@@ -8127,6 +8634,92 @@ pub mod requests {
         }
     }
     rt::request_builder!(UpdateAmazonAccount { amazon_account_id, body });
+    impl super::Client {
+        /// `updateDateTimeSettings`.
+        ///
+        /// The document's operationId: `setDateTimeSettings`.
+        ///
+        /// `POST /api/v1/settings/dateTime`
+        pub fn update_date_time_settings(
+            &self,
+            body: models::DateTimeSettings,
+        ) -> UpdateDateTimeSettings<'_> {
+            UpdateDateTimeSettings {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::update_date_time_settings`](super::Client::update_date_time_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct UpdateDateTimeSettings<'a> {
+        client: &'a super::Client,
+        body: models::DateTimeSettings,
+    }
+    impl<'a> rt::Operation<'a> for UpdateDateTimeSettings<'a> {
+        type Output = models::DateTimeSettings;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "update_date_time_settings",
+                "/api/v1/settings/dateTime",
+                true,
+            );
+            request.literal("/settings/dateTime");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(UpdateDateTimeSettings { body });
+    impl super::Client {
+        /// `updateEmailNotifications`.
+        ///
+        /// The document's operationId: `saveEmailNotifications`.
+        ///
+        /// `POST /api/v1/settings/emailNotifications`
+        pub fn update_email_notifications(
+            &self,
+            body: models::EmailNotifications,
+        ) -> UpdateEmailNotifications<'_> {
+            UpdateEmailNotifications {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::update_email_notifications`](super::Client::update_email_notifications): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct UpdateEmailNotifications<'a> {
+        client: &'a super::Client,
+        body: models::EmailNotifications,
+    }
+    impl<'a> rt::Operation<'a> for UpdateEmailNotifications<'a> {
+        type Output = models::EmailNotifications;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "update_email_notifications",
+                "/api/v1/settings/emailNotifications",
+                true,
+            );
+            request.literal("/settings/emailNotifications");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(UpdateEmailNotifications { body });
     impl super::Client {
         /// `updatePolicy`.
         ///
@@ -8492,229 +9085,6 @@ pub mod requests {
         UploadCertificate { certificate_file, certificate_password = redacted }
     );
     impl super::Client {
-        /// `userStatus`.
-        ///
-        /// `GET /api/v1/userStatus`
-        pub fn user_status(&self) -> UserStatus<'_> {
-            UserStatus { client: self }
-        }
-    }
-    /// Request builder of [`Client::user_status`](super::Client::user_status): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct UserStatus<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> rt::Operation<'a> for UserStatus<'a> {
-        type Output = models::UserStatus;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "user_status",
-                "/api/v1/userStatus",
-                true,
-            );
-            request.literal("/userStatus");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(UserStatus {});
-    impl super::Client {
-        /// `usersGetAll`.
-        ///
-        /// `GET /api/v1/users`
-        pub fn users_get_all(&self) -> UsersGetAll<'_> {
-            UsersGetAll {
-                client: self,
-                search_pattern: None,
-                sort: None,
-                offset: None,
-                limit: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::users_get_all`](super::Client::users_get_all): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct UsersGetAll<'a> {
-        client: &'a super::Client,
-        search_pattern: Option<String>,
-        sort: Option<Vec<models::UsersGetAllSortItem>>,
-        offset: Option<i32>,
-        limit: Option<i32>,
-    }
-    impl<'a> UsersGetAll<'a> {
-        /// Sets `SearchPattern`.
-        pub fn search_pattern(
-            mut self,
-            search_pattern: impl ::std::convert::Into<String>,
-        ) -> Self {
-            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::UsersGetAllSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::UsersPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::User, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for UsersGetAll<'a> {
-        type Output = models::UsersPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "users_get_all",
-                "/api/v1/users",
-                true,
-            );
-            request.literal("/users");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Repeat);
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(UsersGetAll { search_pattern, sort, offset, limit });
-    impl<'a> rt::Paged<'a> for UsersGetAll<'a> {
-        type Item = models::User;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::UsersPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::UsersPage) -> Vec<models::User> {
-            page.results
-        }
-    }
-    impl super::Client {
-        /// `usersGetByName`.
-        ///
-        /// `GET /api/v1/users/{userId}`
-        pub fn users_get_by_name(
-            &self,
-            user_id: impl ::std::convert::Into<String>,
-        ) -> UsersGetByName<'_> {
-            UsersGetByName {
-                client: self,
-                user_id: ::std::convert::Into::into(user_id),
-            }
-        }
-    }
-    /// Request builder of [`Client::users_get_by_name`](super::Client::users_get_by_name): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct UsersGetByName<'a> {
-        client: &'a super::Client,
-        user_id: String,
-    }
-    impl<'a> rt::Operation<'a> for UsersGetByName<'a> {
-        type Output = models::User;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "users_get_by_name",
-                "/api/v1/users/{userId}",
-                true,
-            );
-            request.literal("/users/");
-            request.segment(&self.user_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(UsersGetByName { user_id });
-    impl super::Client {
-        /// `validate`.
-        ///
-        /// `POST /api/v1/policies/validate`
-        pub fn validate(&self, body: models::PolicySpec) -> Validate<'_> {
-            Validate { client: self, body }
-        }
-    }
-    /// Request builder of [`Client::validate`](super::Client::validate): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct Validate<'a> {
-        client: &'a super::Client,
-        body: models::PolicySpec,
-    }
-    impl<'a> rt::Operation<'a> for Validate<'a> {
-        type Output = Vec<models::ValidationMessage>;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "validate",
-                "/api/v1/policies/validate",
-                true,
-            );
-            request.idempotent();
-            request.literal("/policies/validate");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(Validate { body });
-    impl super::Client {
         /// `validateAmazonAccountName`.
         ///
         /// `POST /api/v1/accounts/amazon/validateName`
@@ -8924,6 +9294,47 @@ pub mod requests {
     }
     rt::request_builder!(ValidatePassword { body });
     impl super::Client {
+        /// `validatePolicy`.
+        ///
+        /// The document's operationId: `validate`.
+        ///
+        /// `POST /api/v1/policies/validate`
+        pub fn validate_policy(&self, body: models::PolicySpec) -> ValidatePolicy<'_> {
+            ValidatePolicy {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::validate_policy`](super::Client::validate_policy): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ValidatePolicy<'a> {
+        client: &'a super::Client,
+        body: models::PolicySpec,
+    }
+    impl<'a> rt::Operation<'a> for ValidatePolicy<'a> {
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "validate_policy",
+                "/api/v1/policies/validate",
+                true,
+            );
+            request.idempotent();
+            request.literal("/policies/validate");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ValidatePolicy { body });
+    impl super::Client {
         /// `validateRestoreDisk`.
         ///
         /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreDisk`
@@ -9066,6 +9477,50 @@ pub mod requests {
     }
     rt::request_builder!(ValidateS3Endpoint { amazon_connection_id, subnet_id });
     impl super::Client {
+        /// `validateSettings`.
+        ///
+        /// The document's operationId: `repositoryValidateSettings`.
+        ///
+        /// `POST /api/v1/repositories/settings/validate`
+        pub fn validate_settings(
+            &self,
+            body: models::RepositoryCreateSpec,
+        ) -> ValidateSettings<'_> {
+            ValidateSettings {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::validate_settings`](super::Client::validate_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct ValidateSettings<'a> {
+        client: &'a super::Client,
+        body: models::RepositoryCreateSpec,
+    }
+    impl<'a> rt::Operation<'a> for ValidateSettings<'a> {
+        type Output = Vec<models::ValidationMessage>;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "validate_settings",
+                "/api/v1/repositories/settings/validate",
+                true,
+            );
+            request.sends_secrets();
+            request.literal("/repositories/settings/validate");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(ValidateSettings { body });
+    impl super::Client {
         /// Validate credentials record name
         ///
         /// Checks a record name before it is used. Returns the problems found; an empty list presumably means the
@@ -9113,295 +9568,4 @@ pub mod requests {
         }
     }
     rt::request_builder!(ValidateStandardAccountName { body });
-    impl super::Client {
-        /// `validationError`.
-        ///
-        /// `GET /api/v1/problems/validationError`
-        pub fn validation_error(&self) -> ValidationError<'_> {
-            ValidationError { client: self }
-        }
-    }
-    /// Request builder of [`Client::validation_error`](super::Client::validation_error): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct ValidationError<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> ValidationError<'a> {
-        /// Sends the request and hands the file over as it arrives: nothing is held in memory
-        /// beyond the current chunk, and the client's response size limit does not apply.
-        pub async fn stream(
-            self,
-        ) -> ::std::result::Result<
-            rt::ByteStream<models::Error>,
-            rt::Error<models::Error>,
-        > {
-            let (transport, request) = rt::Operation::into_request(self)?;
-            transport.send_streaming(request).await
-        }
-    }
-    impl<'a> rt::Operation<'a> for ValidationError<'a> {
-        type Output = rt::Download;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "validation_error",
-                "/api/v1/problems/validationError",
-                false,
-            );
-            request.accept("text/html");
-            request.literal("/problems/validationError");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.download_if(200u16)
-        }
-    }
-    rt::request_builder!(ValidationError {});
-    impl super::Client {
-        /// `virtualMachineById`.
-        ///
-        /// `GET /api/v1/virtualMachines/{virtualMachineId}`
-        pub fn virtual_machine_by_id(
-            &self,
-            virtual_machine_id: ::veeam_runtime::Uuid,
-        ) -> VirtualMachineById<'_> {
-            VirtualMachineById {
-                client: self,
-                virtual_machine_id,
-            }
-        }
-    }
-    /// Request builder of [`Client::virtual_machine_by_id`](super::Client::virtual_machine_by_id): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct VirtualMachineById<'a> {
-        client: &'a super::Client,
-        virtual_machine_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for VirtualMachineById<'a> {
-        type Output = models::VirtualMachine;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "virtual_machine_by_id",
-                "/api/v1/virtualMachines/{virtualMachineId}",
-                true,
-            );
-            request.literal("/virtualMachines/");
-            request.segment(&self.virtual_machine_id);
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(VirtualMachineById { virtual_machine_id });
-    impl super::Client {
-        /// `virtualMachines`.
-        ///
-        /// `GET /api/v1/virtualMachines`
-        pub fn virtual_machines(&self) -> VirtualMachines<'_> {
-            VirtualMachines {
-                client: self,
-                search_pattern: None,
-                offset: None,
-                limit: None,
-                sort: None,
-                protection_status: None,
-                buckup_destination: None,
-                backup_state: None,
-            }
-        }
-    }
-    /// Request builder of [`Client::virtual_machines`](super::Client::virtual_machines): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    #[derive(Clone)]
-    pub struct VirtualMachines<'a> {
-        client: &'a super::Client,
-        search_pattern: Option<String>,
-        offset: Option<i32>,
-        limit: Option<i32>,
-        sort: Option<Vec<models::VirtualMachinesSortItem>>,
-        protection_status: Option<Vec<models::VirtualMachinesProtectionStatusItem>>,
-        buckup_destination: Option<Vec<models::VirtualMachinesBuckupDestinationItem>>,
-        backup_state: Option<models::VirtualMachinesBackupState>,
-    }
-    impl<'a> VirtualMachines<'a> {
-        /// Sets `SearchPattern`.
-        pub fn search_pattern(
-            mut self,
-            search_pattern: impl ::std::convert::Into<String>,
-        ) -> Self {
-            self.search_pattern = Some(::std::convert::Into::into(search_pattern));
-            self
-        }
-        /// Sets `Offset`.
-        pub fn offset(mut self, offset: i32) -> Self {
-            self.offset = Some(offset);
-            self
-        }
-        /// Sets `Limit`.
-        pub fn limit(mut self, limit: i32) -> Self {
-            self.limit = Some(limit);
-            self
-        }
-        /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::VirtualMachinesSortItem>) -> Self {
-            self.sort = Some(sort);
-            self
-        }
-        /// Sets `ProtectionStatus`.
-        pub fn protection_status(
-            mut self,
-            protection_status: Vec<models::VirtualMachinesProtectionStatusItem>,
-        ) -> Self {
-            self.protection_status = Some(protection_status);
-            self
-        }
-        /// Sets `BuckupDestination`.
-        pub fn buckup_destination(
-            mut self,
-            buckup_destination: Vec<models::VirtualMachinesBuckupDestinationItem>,
-        ) -> Self {
-            self.buckup_destination = Some(buckup_destination);
-            self
-        }
-        /// Sets `BackupState`.
-        pub fn backup_state(
-            mut self,
-            backup_state: models::VirtualMachinesBackupState,
-        ) -> Self {
-            self.backup_state = Some(backup_state);
-            self
-        }
-        ///Every page from the position set (or the first), advancing `Offset` by the items each page holds; each is fetched when the stream reaches it, and the last is the one before an empty page, the total reached, or a page shorter than the size asked for. The first error ends the stream.
-        pub fn pages(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::VirtualMachinesPage, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::pages(self)
-        }
-        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
-        pub fn items(
-            self,
-        ) -> impl ::veeam_runtime::stream::Stream<
-            Item = Result<models::VirtualMachine, rt::Error<models::Error>>,
-        > + Send + 'a {
-            rt::items(self)
-        }
-    }
-    impl<'a> rt::Operation<'a> for VirtualMachines<'a> {
-        type Output = models::VirtualMachinesPage;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "virtual_machines",
-                "/api/v1/virtualMachines",
-                true,
-            );
-            request.literal("/virtualMachines");
-            request.query("SearchPattern", self.search_pattern.as_deref());
-            request.query("Offset", self.offset.as_ref());
-            request.query("Limit", self.limit.as_ref());
-            request.query_list("Sort", self.sort.as_deref(), rt::ListStyle::Comma);
-            request
-                .query_list(
-                    "ProtectionStatus",
-                    self.protection_status.as_deref(),
-                    rt::ListStyle::Repeat,
-                );
-            request
-                .query_list(
-                    "BuckupDestination",
-                    self.buckup_destination.as_deref(),
-                    rt::ListStyle::Repeat,
-                );
-            request.query("BackupState", self.backup_state.as_ref());
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        VirtualMachines { search_pattern, offset, limit, sort, protection_status,
-        buckup_destination, backup_state }
-    );
-    impl<'a> rt::Paged<'a> for VirtualMachines<'a> {
-        type Item = models::VirtualMachine;
-        const STYLE: rt::PageStyle = rt::PageStyle::Offset;
-        fn position(&self) -> Option<i64> {
-            self.offset.map(i64::from)
-        }
-        fn page_size(&self) -> Option<i64> {
-            self.limit.map(i64::from)
-        }
-        fn at(&self, position: i64) -> Option<Self> {
-            let mut next = self.clone();
-            next.offset = Some(::std::convert::TryFrom::try_from(position).ok()?);
-            Some(next)
-        }
-        fn progress(page: &models::VirtualMachinesPage) -> rt::Progress {
-            rt::Progress {
-                items: page.results.len(),
-                total: Some(i64::from(page.total_count)),
-            }
-        }
-        fn into_items(page: models::VirtualMachinesPage) -> Vec<models::VirtualMachine> {
-            page.results
-        }
-    }
-    impl super::Client {
-        /// `vmRestorePointsGetDefaultNetworkSettings`.
-        ///
-        /// `GET /api/v1/vmRestorePoints/{vmRestorePointId}/defaultNetworkSettings`
-        pub fn vm_restore_points_get_default_network_settings(
-            &self,
-            vm_restore_point_id: ::veeam_runtime::Uuid,
-        ) -> VmRestorePointsGetDefaultNetworkSettings<'_> {
-            VmRestorePointsGetDefaultNetworkSettings {
-                client: self,
-                vm_restore_point_id,
-            }
-        }
-    }
-    /// Request builder of [`Client::vm_restore_points_get_default_network_settings`](super::Client::vm_restore_points_get_default_network_settings): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct VmRestorePointsGetDefaultNetworkSettings<'a> {
-        client: &'a super::Client,
-        vm_restore_point_id: ::veeam_runtime::Uuid,
-    }
-    impl<'a> rt::Operation<'a> for VmRestorePointsGetDefaultNetworkSettings<'a> {
-        type Output = models::VmRestorePointDefaultNetworkSettings;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::GET,
-                "vm_restore_points_get_default_network_settings",
-                "/api/v1/vmRestorePoints/{vmRestorePointId}/defaultNetworkSettings",
-                true,
-            );
-            request.literal("/vmRestorePoints/");
-            request.segment(&self.vm_restore_point_id);
-            request.literal("/defaultNetworkSettings");
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(
-        VmRestorePointsGetDefaultNetworkSettings { vm_restore_point_id }
-    );
 }

@@ -219,63 +219,6 @@ pub mod requests {
     #[allow(unused_imports)]
     use crate::enterprise_manager::models;
     impl super::Client {
-        /// Add a VM or container to a job
-        ///
-        /// `POST /api/jobs/{jobId}/includes`
-        ///
-        /// Reference:
-        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_includes.html>
-        pub fn add_job_include(
-            &self,
-            job_id: ::veeam_runtime::Uuid,
-            body: models::CreateObjectInJobSpec,
-        ) -> AddJobInclude<'_> {
-            AddJobInclude {
-                client: self,
-                job_id,
-                body,
-            }
-        }
-    }
-    /// Request builder of [`Client::add_job_include`](super::Client::add_job_include): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct AddJobInclude<'a> {
-        client: &'a super::Client,
-        job_id: ::veeam_runtime::Uuid,
-        body: models::CreateObjectInJobSpec,
-    }
-    impl<'a> rt::Operation<'a> for AddJobInclude<'a> {
-        type Output = models::Task;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "add_job_include",
-                "/api/jobs/{jobId}/includes",
-                true,
-            );
-            request.literal("/jobs/");
-            request.segment(&self.job_id);
-            request.literal("/includes");
-            match self
-                .client
-                .transport
-                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
-            {
-                rt::BodyFormat::Json => request.json_body(&self.body)?,
-                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
-                _ => request.json_body(&self.body)?,
-            }
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(202u16)
-        }
-    }
-    rt::request_builder!(AddJobInclude { job_id, body });
-    impl super::Client {
         /// Clone a job
         ///
         /// Creates a copy of the job on the same backup server. The finished task links the new job
@@ -336,63 +279,6 @@ pub mod requests {
     }
     rt::request_builder!(CloneJob { job_id, body });
     impl super::Client {
-        /// Connect a backup server
-        ///
-        /// Connects a backup server to Enterprise Manager. The server answers `202 Accepted` with a `Task`
-        /// to poll. (The page's example shows `201 Success`; the documented contract is 202.)
-        ///
-        /// `POST /api/backupServers?action=create`
-        ///
-        /// Reference:
-        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html>
-        pub fn connect_backup_server(
-            &self,
-            body: models::BackupServerSpec,
-        ) -> ConnectBackupServer<'_> {
-            ConnectBackupServer {
-                client: self,
-                body,
-            }
-        }
-    }
-    /// Request builder of [`Client::connect_backup_server`](super::Client::connect_backup_server): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct ConnectBackupServer<'a> {
-        client: &'a super::Client,
-        body: models::BackupServerSpec,
-    }
-    impl<'a> rt::Operation<'a> for ConnectBackupServer<'a> {
-        type Output = models::Task;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "connect_backup_server",
-                "/api/backupServers",
-                true,
-            );
-            request.sends_secrets();
-            request.literal("/backupServers");
-            request.query("action", Some("create"));
-            match self
-                .client
-                .transport
-                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
-            {
-                rt::BodyFormat::Json => request.json_body(&self.body)?,
-                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
-                _ => request.json_body(&self.body)?,
-            }
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.body_if(202u16)
-        }
-    }
-    rt::request_builder!(ConnectBackupServer { body });
-    impl super::Client {
         /// Add an account
         ///
         /// `POST /api/security/accounts`
@@ -444,6 +330,120 @@ pub mod requests {
         }
     }
     rt::request_builder!(CreateAccount { body });
+    impl super::Client {
+        /// Connect a backup server
+        ///
+        /// Connects a backup server to Enterprise Manager. The server answers `202 Accepted` with a `Task`
+        /// to poll. (The page's example shows `201 Success`; the documented contract is 202.)
+        ///
+        /// `POST /api/backupServers?action=create`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_backupservers.html>
+        pub fn create_backup_server(
+            &self,
+            body: models::BackupServerSpec,
+        ) -> CreateBackupServer<'_> {
+            CreateBackupServer {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::create_backup_server`](super::Client::create_backup_server): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct CreateBackupServer<'a> {
+        client: &'a super::Client,
+        body: models::BackupServerSpec,
+    }
+    impl<'a> rt::Operation<'a> for CreateBackupServer<'a> {
+        type Output = models::Task;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "create_backup_server",
+                "/api/backupServers",
+                true,
+            );
+            request.sends_secrets();
+            request.literal("/backupServers");
+            request.query("action", Some("create"));
+            match self
+                .client
+                .transport
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
+            {
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
+                _ => request.json_body(&self.body)?,
+            }
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
+        }
+    }
+    rt::request_builder!(CreateBackupServer { body });
+    impl super::Client {
+        /// Add a VM or container to a job
+        ///
+        /// `POST /api/jobs/{jobId}/includes`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_includes.html>
+        pub fn create_job_include(
+            &self,
+            job_id: ::veeam_runtime::Uuid,
+            body: models::CreateObjectInJobSpec,
+        ) -> CreateJobInclude<'_> {
+            CreateJobInclude {
+                client: self,
+                job_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::create_job_include`](super::Client::create_job_include): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct CreateJobInclude<'a> {
+        client: &'a super::Client,
+        job_id: ::veeam_runtime::Uuid,
+        body: models::CreateObjectInJobSpec,
+    }
+    impl<'a> rt::Operation<'a> for CreateJobInclude<'a> {
+        type Output = models::Task;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "create_job_include",
+                "/api/jobs/{jobId}/includes",
+                true,
+            );
+            request.literal("/jobs/");
+            request.segment(&self.job_id);
+            request.literal("/includes");
+            match self
+                .client
+                .transport
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
+            {
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
+                _ => request.json_body(&self.body)?,
+            }
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.body_if(202u16)
+        }
+    }
+    rt::request_builder!(CreateJobInclude { job_id, body });
     impl super::Client {
         /// Create a password
         ///
@@ -738,124 +738,6 @@ pub mod requests {
         }
     }
     rt::request_builder!(DeleteTask { task_id });
-    impl super::Client {
-        /// Edit backup server settings
-        ///
-        /// `PUT /api/backupServers/{backupServerId}`
-        ///
-        /// Reference:
-        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html>
-        pub fn edit_backup_server(
-            &self,
-            backup_server_id: ::veeam_runtime::Uuid,
-            body: models::BackupServerEditSpec,
-        ) -> EditBackupServer<'_> {
-            EditBackupServer {
-                client: self,
-                backup_server_id,
-                body,
-            }
-        }
-    }
-    /// Request builder of [`Client::edit_backup_server`](super::Client::edit_backup_server): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct EditBackupServer<'a> {
-        client: &'a super::Client,
-        backup_server_id: ::veeam_runtime::Uuid,
-        body: models::BackupServerEditSpec,
-    }
-    impl<'a> rt::Operation<'a> for EditBackupServer<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::PUT,
-                "edit_backup_server",
-                "/api/backupServers/{backupServerId}",
-                true,
-            );
-            request.sends_secrets();
-            request.literal("/backupServers/");
-            request.segment(&self.backup_server_id);
-            match self
-                .client
-                .transport
-                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
-            {
-                rt::BodyFormat::Json => request.json_body(&self.body)?,
-                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
-                _ => request.json_body(&self.body)?,
-            }
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(EditBackupServer { backup_server_id, body });
-    impl super::Client {
-        /// Edit a password hint
-        ///
-        /// `PUT /api/backupServers/{backupServerId}/passwords/{passwordId}`
-        ///
-        /// Reference:
-        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html>
-        pub fn edit_password(
-            &self,
-            backup_server_id: ::veeam_runtime::Uuid,
-            password_id: ::veeam_runtime::Uuid,
-            body: models::PasswordKeyInfoEditSpec,
-        ) -> EditPassword<'_> {
-            EditPassword {
-                client: self,
-                backup_server_id,
-                password_id,
-                body,
-            }
-        }
-    }
-    /// Request builder of [`Client::edit_password`](super::Client::edit_password): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct EditPassword<'a> {
-        client: &'a super::Client,
-        backup_server_id: ::veeam_runtime::Uuid,
-        password_id: ::veeam_runtime::Uuid,
-        body: models::PasswordKeyInfoEditSpec,
-    }
-    impl<'a> rt::Operation<'a> for EditPassword<'a> {
-        type Output = ();
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::PUT,
-                "edit_password",
-                "/api/backupServers/{backupServerId}/passwords/{passwordId}",
-                true,
-            );
-            request.literal("/backupServers/");
-            request.segment(&self.backup_server_id);
-            request.literal("/passwords/");
-            request.segment(&self.password_id);
-            match self
-                .client
-                .transport
-                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
-            {
-                rt::BodyFormat::Json => request.json_body(&self.body)?,
-                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
-                _ => request.json_body(&self.body)?,
-            }
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.empty_if(204u16)
-        }
-    }
-    rt::request_builder!(EditPassword { backup_server_id, password_id, body });
     impl super::Client {
         /// Get an account reference
         ///
@@ -6056,4 +5938,122 @@ pub mod requests {
         }
     }
     rt::request_builder!(ToggleJobSchedule { job_id });
+    impl super::Client {
+        /// Edit backup server settings
+        ///
+        /// `PUT /api/backupServers/{backupServerId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id.html>
+        pub fn update_backup_server(
+            &self,
+            backup_server_id: ::veeam_runtime::Uuid,
+            body: models::BackupServerEditSpec,
+        ) -> UpdateBackupServer<'_> {
+            UpdateBackupServer {
+                client: self,
+                backup_server_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::update_backup_server`](super::Client::update_backup_server): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct UpdateBackupServer<'a> {
+        client: &'a super::Client,
+        backup_server_id: ::veeam_runtime::Uuid,
+        body: models::BackupServerEditSpec,
+    }
+    impl<'a> rt::Operation<'a> for UpdateBackupServer<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
+                "update_backup_server",
+                "/api/backupServers/{backupServerId}",
+                true,
+            );
+            request.sends_secrets();
+            request.literal("/backupServers/");
+            request.segment(&self.backup_server_id);
+            match self
+                .client
+                .transport
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
+            {
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
+                _ => request.json_body(&self.body)?,
+            }
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(UpdateBackupServer { backup_server_id, body });
+    impl super::Client {
+        /// Edit a password hint
+        ///
+        /// `PUT /api/backupServers/{backupServerId}/passwords/{passwordId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/put_backupservers_id_passwords_id.html>
+        pub fn update_password(
+            &self,
+            backup_server_id: ::veeam_runtime::Uuid,
+            password_id: ::veeam_runtime::Uuid,
+            body: models::PasswordKeyInfoEditSpec,
+        ) -> UpdatePassword<'_> {
+            UpdatePassword {
+                client: self,
+                backup_server_id,
+                password_id,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::update_password`](super::Client::update_password): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct UpdatePassword<'a> {
+        client: &'a super::Client,
+        backup_server_id: ::veeam_runtime::Uuid,
+        password_id: ::veeam_runtime::Uuid,
+        body: models::PasswordKeyInfoEditSpec,
+    }
+    impl<'a> rt::Operation<'a> for UpdatePassword<'a> {
+        type Output = ();
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::PUT,
+                "update_password",
+                "/api/backupServers/{backupServerId}/passwords/{passwordId}",
+                true,
+            );
+            request.literal("/backupServers/");
+            request.segment(&self.backup_server_id);
+            request.literal("/passwords/");
+            request.segment(&self.password_id);
+            match self
+                .client
+                .transport
+                .body_format(&[rt::BodyFormat::Json, rt::BodyFormat::Xml])
+            {
+                rt::BodyFormat::Json => request.json_body(&self.body)?,
+                rt::BodyFormat::Xml => request.xml_body(&self.body)?,
+                _ => request.json_body(&self.body)?,
+            }
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.empty_if(204u16)
+        }
+    }
+    rt::request_builder!(UpdatePassword { backup_server_id, password_id, body });
 }

@@ -164,7 +164,7 @@ mod tests {
         };
         let aws = count("backup_for_aws");
         assert_eq!(aws.len(), 163);
-        assert!(aws.contains(&"add_standard_account(v())".to_owned()), "{aws:?}");
+        assert!(aws.contains(&"create_standard_account(v())".to_owned()), "{aws:?}");
         assert!(aws.iter().any(|call| call.starts_with("get_standard_account(")), "{aws:?}");
         assert!(count("enterprise_manager").len() >= 90);
     }
