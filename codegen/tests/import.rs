@@ -175,6 +175,21 @@ fn several_api_keys_are_named_after_their_schemes_and_keys_needed_together_stay_
 }
 
 #[test]
+fn an_inline_enum_with_a_component_enums_values_is_that_enum() {
+    let text = std::fs::read_to_string(vbaws_swagger()).unwrap();
+    let vbaws = import::import(&text, "backup_for_aws", "backup_for_aws").unwrap();
+    let (operations, schemas) = (&vbaws.files["operations.yaml"], &vbaws.files["schemas.yaml"]);
+    // `Sort` of `GET /accounts/amazon` had its own `AmazonAccountsGetAllSortItem`.
+    let list = &operations[operations.find("  listAmazonAccounts:").unwrap()..];
+    let list = &list[..list[3..].find("\n  l").map_or(list.len(), |end| end + 3)];
+    assert!(list.contains("type: list<AmazonAccountsSortColumns>"), "{list}");
+    assert!(!schemas.contains("AmazonAccountsGetAllSortItem:"), "{schemas}");
+    // Twenty of the twenty-one lists' sort enums are the document's own; one has no twin.
+    let sort_items = schemas.lines().filter(|line| line.starts_with("  ") && line.ends_with("SortItem:")).count();
+    assert_eq!(sort_items, 1, "{schemas}");
+}
+
+#[test]
 fn paging_is_recognised_in_its_common_shapes() {
     // Backup for AWS: `Offset` and `Limit`, `results` and `totalCount`, on every list.
     let text = std::fs::read_to_string(vbaws_swagger()).unwrap();

@@ -45,7 +45,7 @@ pub use shared::*;
 #[rustfmt::skip]
 pub mod fuzzing {
     /// How many types [`decode`] chooses from.
-    pub const TYPES: usize = 370usize;
+    pub const TYPES: usize = 347usize;
     #[allow(dead_code)]
     fn json<T: ::serde::de::DeserializeOwned>(text: &str) {
         let _ = ::veeam_runtime::json::from_str::<T>(text);
@@ -128,1243 +128,1123 @@ pub mod fuzzing {
             #[cfg(feature = "backup-for-aws")]
             13usize => json::<crate::backup_for_aws::models::AmazonAccountsFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            14usize => {
-                json::<crate::backup_for_aws::models::AmazonAccountsGetAllSortItem>(text)
-            }
+            14usize => json::<crate::backup_for_aws::models::AmazonAccountsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            15usize => json::<crate::backup_for_aws::models::AmazonAccountsPage>(text),
-            #[cfg(feature = "backup-for-aws")]
-            16usize => {
+            15usize => {
                 json::<crate::backup_for_aws::models::AmazonAccountsSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            17usize => json::<crate::backup_for_aws::models::AmazonConnection>(text),
+            16usize => json::<crate::backup_for_aws::models::AmazonConnection>(text),
             #[cfg(feature = "backup-for-aws")]
-            18usize => json::<crate::backup_for_aws::models::AmazonConnectionSpec>(text),
+            17usize => json::<crate::backup_for_aws::models::AmazonConnectionSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            19usize => json::<crate::backup_for_aws::models::AmazonConnectionsPage>(text),
+            18usize => json::<crate::backup_for_aws::models::AmazonConnectionsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            20usize => json::<crate::backup_for_aws::models::AmazonInstanceType>(text),
+            19usize => json::<crate::backup_for_aws::models::AmazonInstanceType>(text),
             #[cfg(feature = "backup-for-aws")]
-            21usize => {
+            20usize => {
                 json::<
                     crate::backup_for_aws::models::AmazonInstanceTypesByRegionPage,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            22usize => {
+            21usize => {
                 json::<
                     crate::backup_for_aws::models::AmazonInstancesTypesByRegionFilters,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            23usize => {
-                json::<crate::backup_for_aws::models::AuthenticateRequestGrantType>(text)
-            }
+            22usize => json::<crate::backup_for_aws::models::AuthorizationCode>(text),
             #[cfg(feature = "backup-for-aws")]
-            24usize => json::<crate::backup_for_aws::models::AuthorizationCode>(text),
+            23usize => json::<crate::backup_for_aws::models::BackupDestinations>(text),
             #[cfg(feature = "backup-for-aws")]
-            25usize => json::<crate::backup_for_aws::models::BackupDestinations>(text),
-            #[cfg(feature = "backup-for-aws")]
-            26usize => {
+            24usize => {
                 json::<crate::backup_for_aws::models::BackupSettingsExportModel>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            27usize => {
-                json::<crate::backup_for_aws::models::BrowseBucketFoldersSortItem>(text)
-            }
+            25usize => json::<crate::backup_for_aws::models::Bucket>(text),
             #[cfg(feature = "backup-for-aws")]
-            28usize => json::<crate::backup_for_aws::models::Bucket>(text),
+            26usize => json::<crate::backup_for_aws::models::BucketFolder>(text),
             #[cfg(feature = "backup-for-aws")]
-            29usize => json::<crate::backup_for_aws::models::BucketFolder>(text),
+            27usize => json::<crate::backup_for_aws::models::BucketFoldersFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            30usize => json::<crate::backup_for_aws::models::BucketFoldersFilters>(text),
-            #[cfg(feature = "backup-for-aws")]
-            31usize => {
+            28usize => {
                 json::<
                     crate::backup_for_aws::models::BucketFoldersFiltersOrderColumns,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            32usize => json::<crate::backup_for_aws::models::BucketFoldersPage>(text),
+            29usize => json::<crate::backup_for_aws::models::BucketFoldersPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            33usize => json::<crate::backup_for_aws::models::BucketLocation>(text),
+            30usize => json::<crate::backup_for_aws::models::BucketLocation>(text),
             #[cfg(feature = "backup-for-aws")]
-            34usize => json::<crate::backup_for_aws::models::BucketsFilters>(text),
+            31usize => json::<crate::backup_for_aws::models::BucketsFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            35usize => json::<crate::backup_for_aws::models::BucketsPage>(text),
+            32usize => json::<crate::backup_for_aws::models::BucketsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            36usize => json::<crate::backup_for_aws::models::BucketsSortColumns>(text),
+            33usize => json::<crate::backup_for_aws::models::BucketsSortColumns>(text),
             #[cfg(feature = "backup-for-aws")]
-            37usize => json::<crate::backup_for_aws::models::BucketsSortItem>(text),
+            34usize => json::<crate::backup_for_aws::models::Certificate>(text),
             #[cfg(feature = "backup-for-aws")]
-            38usize => json::<crate::backup_for_aws::models::Certificate>(text),
-            #[cfg(feature = "backup-for-aws")]
-            39usize => {
+            35usize => {
                 json::<crate::backup_for_aws::models::CertificateRegenerateSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            40usize => json::<crate::backup_for_aws::models::Certificates>(text),
+            36usize => json::<crate::backup_for_aws::models::Certificates>(text),
             #[cfg(feature = "backup-for-aws")]
-            41usize => json::<crate::backup_for_aws::models::CheckInstanceIdResult>(text),
+            37usize => json::<crate::backup_for_aws::models::CheckInstanceIdResult>(text),
             #[cfg(feature = "backup-for-aws")]
-            42usize => json::<crate::backup_for_aws::models::CheckInstanceIdSpec>(text),
+            38usize => json::<crate::backup_for_aws::models::CheckInstanceIdSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            43usize => json::<crate::backup_for_aws::models::CloudEncryptionKey>(text),
+            39usize => json::<crate::backup_for_aws::models::CloudEncryptionKey>(text),
             #[cfg(feature = "backup-for-aws")]
-            44usize => {
+            40usize => {
                 json::<crate::backup_for_aws::models::CloudEncryptionKeysFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            45usize => {
+            41usize => {
                 json::<crate::backup_for_aws::models::CloudEncryptionKeysPage>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            46usize => json::<crate::backup_for_aws::models::CloudNetwork>(text),
+            42usize => json::<crate::backup_for_aws::models::CloudNetwork>(text),
             #[cfg(feature = "backup-for-aws")]
-            47usize => json::<crate::backup_for_aws::models::CloudNetworkStates>(text),
+            43usize => json::<crate::backup_for_aws::models::CloudNetworkStates>(text),
             #[cfg(feature = "backup-for-aws")]
-            48usize => json::<crate::backup_for_aws::models::CloudNetworksFilters>(text),
+            44usize => json::<crate::backup_for_aws::models::CloudNetworksFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            49usize => json::<crate::backup_for_aws::models::CloudNetworksPage>(text),
+            45usize => json::<crate::backup_for_aws::models::CloudNetworksPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            50usize => json::<crate::backup_for_aws::models::CloudSecurityGroup>(text),
+            46usize => json::<crate::backup_for_aws::models::CloudSecurityGroup>(text),
             #[cfg(feature = "backup-for-aws")]
-            51usize => {
+            47usize => {
                 json::<crate::backup_for_aws::models::CloudSecurityGroupsFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            52usize => {
+            48usize => {
                 json::<crate::backup_for_aws::models::CloudSecurityGroupsPage>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            53usize => {
+            49usize => {
                 json::<
                     crate::backup_for_aws::models::CloudSubnetS3EndpointValidationResult,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            54usize => json::<crate::backup_for_aws::models::CloudSubnetwork>(text),
+            50usize => json::<crate::backup_for_aws::models::CloudSubnetwork>(text),
             #[cfg(feature = "backup-for-aws")]
-            55usize => {
+            51usize => {
                 json::<crate::backup_for_aws::models::CloudSubnetworksFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            56usize => json::<crate::backup_for_aws::models::CloudSubnetworksPage>(text),
+            52usize => json::<crate::backup_for_aws::models::CloudSubnetworksPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            57usize => json::<crate::backup_for_aws::models::CostEstimationFilters>(text),
+            53usize => json::<crate::backup_for_aws::models::CostEstimationFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            58usize => json::<crate::backup_for_aws::models::CostEstimationItem>(text),
+            54usize => json::<crate::backup_for_aws::models::CostEstimationItem>(text),
             #[cfg(feature = "backup-for-aws")]
-            59usize => {
+            55usize => {
                 json::<crate::backup_for_aws::models::CostEstimationSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            60usize => json::<crate::backup_for_aws::models::CostEstimationsPage>(text),
+            56usize => json::<crate::backup_for_aws::models::CostEstimationsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            61usize => {
+            57usize => {
                 json::<crate::backup_for_aws::models::DailyBackupScheduleSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            62usize => {
+            58usize => {
                 json::<crate::backup_for_aws::models::DailyReplicaScheduleSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            63usize => json::<crate::backup_for_aws::models::DailySchedule>(text),
+            59usize => json::<crate::backup_for_aws::models::DailySchedule>(text),
             #[cfg(feature = "backup-for-aws")]
-            64usize => json::<crate::backup_for_aws::models::DailyScheduleKinds>(text),
+            60usize => json::<crate::backup_for_aws::models::DailyScheduleKinds>(text),
             #[cfg(feature = "backup-for-aws")]
-            65usize => json::<crate::backup_for_aws::models::DailyScheduleSettings>(text),
+            61usize => json::<crate::backup_for_aws::models::DailyScheduleSettings>(text),
             #[cfg(feature = "backup-for-aws")]
-            66usize => {
+            62usize => {
                 json::<
                     crate::backup_for_aws::models::DailySnapshotScheduleSettings,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            67usize => json::<crate::backup_for_aws::models::DateTimeInfo>(text),
+            63usize => json::<crate::backup_for_aws::models::DateTimeInfo>(text),
             #[cfg(feature = "backup-for-aws")]
-            68usize => json::<crate::backup_for_aws::models::DateTimeSettings>(text),
+            64usize => json::<crate::backup_for_aws::models::DateTimeSettings>(text),
             #[cfg(feature = "backup-for-aws")]
-            69usize => json::<crate::backup_for_aws::models::DayNumbersInMonth>(text),
+            65usize => json::<crate::backup_for_aws::models::DayNumbersInMonth>(text),
             #[cfg(feature = "backup-for-aws")]
-            70usize => json::<crate::backup_for_aws::models::DaysOfWeek>(text),
+            66usize => json::<crate::backup_for_aws::models::DaysOfWeek>(text),
             #[cfg(feature = "backup-for-aws")]
-            71usize => json::<crate::backup_for_aws::models::DefaultUserSpec>(text),
+            67usize => json::<crate::backup_for_aws::models::DefaultUserSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            72usize => {
+            68usize => {
                 json::<crate::backup_for_aws::models::DiskBulkRestoreOptions>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            73usize => {
+            69usize => {
                 json::<
                     crate::backup_for_aws::models::DiskBulkRestoreToAlternativeOptions,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            74usize => json::<crate::backup_for_aws::models::DiskRestoreOptions>(text),
+            70usize => json::<crate::backup_for_aws::models::DiskRestoreOptions>(text),
             #[cfg(feature = "backup-for-aws")]
-            75usize => {
-                json::<
-                    crate::backup_for_aws::models::DownloadLicenseAgreementFileLicenseAgreementType,
-                >(text)
-            }
+            71usize => json::<crate::backup_for_aws::models::Ec2DiskTypes>(text),
             #[cfg(feature = "backup-for-aws")]
-            76usize => json::<crate::backup_for_aws::models::Ec2DiskTypes>(text),
+            72usize => json::<crate::backup_for_aws::models::EmailNotifications>(text),
             #[cfg(feature = "backup-for-aws")]
-            77usize => json::<crate::backup_for_aws::models::EmailNotifications>(text),
-            #[cfg(feature = "backup-for-aws")]
-            78usize => {
+            73usize => {
                 json::<crate::backup_for_aws::models::EmailNotificationsTestResult>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            79usize => json::<crate::backup_for_aws::models::EmptySuccessResponse>(text),
+            74usize => json::<crate::backup_for_aws::models::EmptySuccessResponse>(text),
             #[cfg(feature = "backup-for-aws")]
-            80usize => json::<crate::backup_for_aws::models::Error>(text),
+            75usize => json::<crate::backup_for_aws::models::Error>(text),
             #[cfg(feature = "backup-for-aws")]
-            81usize => json::<crate::backup_for_aws::models::ErrorCode>(text),
+            76usize => json::<crate::backup_for_aws::models::ErrorCode>(text),
             #[cfg(feature = "backup-for-aws")]
-            82usize => json::<crate::backup_for_aws::models::FlrOptions>(text),
+            77usize => json::<crate::backup_for_aws::models::FlrOptions>(text),
             #[cfg(feature = "backup-for-aws")]
-            83usize => json::<crate::backup_for_aws::models::GetAllRegionsSortItem>(text),
-            #[cfg(feature = "backup-for-aws")]
-            84usize => {
+            78usize => {
                 json::<
                     crate::backup_for_aws::models::GetBackupSessionProtectedItemsSortItem,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            85usize => {
-                json::<crate::backup_for_aws::models::GetBucketFoldersSortItem>(text)
-            }
+            79usize => json::<crate::backup_for_aws::models::GetSessionsTypesItem>(text),
             #[cfg(feature = "backup-for-aws")]
-            86usize => {
-                json::<crate::backup_for_aws::models::GetCostEstimationSortItem>(text)
-            }
-            #[cfg(feature = "backup-for-aws")]
-            87usize => {
-                json::<crate::backup_for_aws::models::GetInnerRegionsSortItem>(text)
-            }
-            #[cfg(feature = "backup-for-aws")]
-            88usize => {
-                json::<crate::backup_for_aws::models::GetLicensedWorkloadsSortItem>(text)
-            }
-            #[cfg(feature = "backup-for-aws")]
-            89usize => {
-                json::<
-                    crate::backup_for_aws::models::GetRestoreSessionRestoredItemsSortItem,
-                >(text)
-            }
-            #[cfg(feature = "backup-for-aws")]
-            90usize => {
-                json::<
-                    crate::backup_for_aws::models::GetRetentionSessionDeletedRestorePointsSortItem,
-                >(text)
-            }
-            #[cfg(feature = "backup-for-aws")]
-            91usize => json::<crate::backup_for_aws::models::GetSessionsSortItem>(text),
-            #[cfg(feature = "backup-for-aws")]
-            92usize => json::<crate::backup_for_aws::models::GetSessionsStatusItem>(text),
-            #[cfg(feature = "backup-for-aws")]
-            93usize => json::<crate::backup_for_aws::models::GetSessionsTypesItem>(text),
-            #[cfg(feature = "backup-for-aws")]
-            94usize => {
+            80usize => {
                 json::<crate::backup_for_aws::models::GetSystemLogsExportLogsType>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            95usize => json::<crate::backup_for_aws::models::IsFirstLoginResult>(text),
+            81usize => json::<crate::backup_for_aws::models::IsFirstLoginResult>(text),
             #[cfg(feature = "backup-for-aws")]
-            96usize => json::<crate::backup_for_aws::models::JobTypes>(text),
+            82usize => json::<crate::backup_for_aws::models::JobTypes>(text),
             #[cfg(feature = "backup-for-aws")]
-            97usize => json::<crate::backup_for_aws::models::LicenseAgreement>(text),
+            83usize => json::<crate::backup_for_aws::models::LicenseAgreement>(text),
             #[cfg(feature = "backup-for-aws")]
-            98usize => {
+            84usize => {
                 json::<crate::backup_for_aws::models::LicenseAgreementAcceptResult>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            99usize => {
+            85usize => {
                 json::<crate::backup_for_aws::models::LicenseAgreementDownloadSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            100usize => {
-                json::<crate::backup_for_aws::models::LicenseAgreementTypes>(text)
-            }
+            86usize => json::<crate::backup_for_aws::models::LicenseAgreementTypes>(text),
             #[cfg(feature = "backup-for-aws")]
-            101usize => json::<crate::backup_for_aws::models::LicenseAgreements>(text),
+            87usize => json::<crate::backup_for_aws::models::LicenseAgreements>(text),
             #[cfg(feature = "backup-for-aws")]
-            102usize => json::<crate::backup_for_aws::models::LicenseInfo>(text),
+            88usize => json::<crate::backup_for_aws::models::LicenseInfo>(text),
             #[cfg(feature = "backup-for-aws")]
-            103usize => {
+            89usize => {
                 json::<crate::backup_for_aws::models::LicenseInfoLicenseType>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            104usize => json::<crate::backup_for_aws::models::LicenseNotification>(text),
+            90usize => json::<crate::backup_for_aws::models::LicenseNotification>(text),
             #[cfg(feature = "backup-for-aws")]
-            105usize => {
+            91usize => {
                 json::<crate::backup_for_aws::models::LicenseNotificationReply>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            106usize => {
+            92usize => {
                 json::<
                     crate::backup_for_aws::models::LicenseNotificationSeverities,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            107usize => {
+            93usize => {
                 json::<crate::backup_for_aws::models::LicenseNotificationTypes>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            108usize => json::<crate::backup_for_aws::models::LicenseNotifications>(text),
+            94usize => json::<crate::backup_for_aws::models::LicenseNotifications>(text),
             #[cfg(feature = "backup-for-aws")]
-            109usize => json::<crate::backup_for_aws::models::LicensedWorkload>(text),
+            95usize => json::<crate::backup_for_aws::models::LicensedWorkload>(text),
             #[cfg(feature = "backup-for-aws")]
-            110usize => {
+            96usize => {
                 json::<crate::backup_for_aws::models::LicensedWorkloadsFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            111usize => {
-                json::<crate::backup_for_aws::models::LicensedWorkloadsPage>(text)
-            }
+            97usize => json::<crate::backup_for_aws::models::LicensedWorkloadsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            112usize => {
+            98usize => {
                 json::<crate::backup_for_aws::models::LicensedWorkloadsSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            113usize => json::<crate::backup_for_aws::models::Link>(text),
+            99usize => json::<crate::backup_for_aws::models::Link>(text),
             #[cfg(feature = "backup-for-aws")]
-            114usize => json::<crate::backup_for_aws::models::LinkMethod>(text),
+            100usize => json::<crate::backup_for_aws::models::LinkMethod>(text),
             #[cfg(feature = "backup-for-aws")]
-            115usize => json::<crate::backup_for_aws::models::LogExportSpec>(text),
+            101usize => json::<crate::backup_for_aws::models::LogExportSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            116usize => {
-                json::<crate::backup_for_aws::models::LogExportSpecExportLogsType>(text)
-            }
+            102usize => json::<crate::backup_for_aws::models::LogItem>(text),
             #[cfg(feature = "backup-for-aws")]
-            117usize => json::<crate::backup_for_aws::models::LogItem>(text),
+            103usize => json::<crate::backup_for_aws::models::LogItemStatus>(text),
             #[cfg(feature = "backup-for-aws")]
-            118usize => json::<crate::backup_for_aws::models::LogItemStatus>(text),
+            104usize => json::<crate::backup_for_aws::models::LoginGrantTypes>(text),
             #[cfg(feature = "backup-for-aws")]
-            119usize => json::<crate::backup_for_aws::models::LoginGrantTypes>(text),
+            105usize => json::<crate::backup_for_aws::models::LoginSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            120usize => json::<crate::backup_for_aws::models::LoginSpec>(text),
-            #[cfg(feature = "backup-for-aws")]
-            121usize => {
+            106usize => {
                 json::<
                     crate::backup_for_aws::models::MonthlyBackupScheduleSettings,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            122usize => {
+            107usize => {
                 json::<
                     crate::backup_for_aws::models::MonthlyReplicaScheduleSettings,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            123usize => json::<crate::backup_for_aws::models::MonthlySchedule>(text),
+            108usize => json::<crate::backup_for_aws::models::MonthlySchedule>(text),
             #[cfg(feature = "backup-for-aws")]
-            124usize => {
+            109usize => {
                 json::<crate::backup_for_aws::models::MonthlyScheduleSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            125usize => {
+            110usize => {
                 json::<
                     crate::backup_for_aws::models::MonthlySnapshotScheduleSettings,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            126usize => json::<crate::backup_for_aws::models::Months>(text),
+            111usize => json::<crate::backup_for_aws::models::Months>(text),
             #[cfg(feature = "backup-for-aws")]
-            127usize => {
+            112usize => {
                 json::<crate::backup_for_aws::models::PeriodRetentionOptions>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            128usize => {
+            113usize => {
                 json::<crate::backup_for_aws::models::PointsRetentionOptions>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            129usize => json::<crate::backup_for_aws::models::PoliciesFilters>(text),
+            114usize => json::<crate::backup_for_aws::models::PoliciesFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            130usize => {
-                json::<
-                    crate::backup_for_aws::models::PoliciesGetAllLastPolicySessionStatusItem,
-                >(text)
-            }
+            115usize => json::<crate::backup_for_aws::models::PoliciesPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            131usize => {
-                json::<
-                    crate::backup_for_aws::models::PoliciesGetAllPolicyStatusItem,
-                >(text)
-            }
+            116usize => json::<crate::backup_for_aws::models::PoliciesPrioritySpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            132usize => {
-                json::<crate::backup_for_aws::models::PoliciesGetAllSortItem>(text)
-            }
+            117usize => json::<crate::backup_for_aws::models::PoliciesSortColumns>(text),
             #[cfg(feature = "backup-for-aws")]
-            133usize => {
-                json::<
-                    crate::backup_for_aws::models::PoliciesGetExcludedItemsByIdSortItem,
-                >(text)
-            }
+            118usize => json::<crate::backup_for_aws::models::Policy>(text),
             #[cfg(feature = "backup-for-aws")]
-            134usize => {
-                json::<
-                    crate::backup_for_aws::models::PoliciesGetRegionsByIdSortItem,
-                >(text)
-            }
+            119usize => json::<crate::backup_for_aws::models::PolicyBackupItems>(text),
             #[cfg(feature = "backup-for-aws")]
-            135usize => {
-                json::<
-                    crate::backup_for_aws::models::PoliciesGetSelectedItemsByIdSortItem,
-                >(text)
-            }
-            #[cfg(feature = "backup-for-aws")]
-            136usize => json::<crate::backup_for_aws::models::PoliciesPage>(text),
-            #[cfg(feature = "backup-for-aws")]
-            137usize => json::<crate::backup_for_aws::models::PoliciesPrioritySpec>(text),
-            #[cfg(feature = "backup-for-aws")]
-            138usize => json::<crate::backup_for_aws::models::PoliciesSortColumns>(text),
-            #[cfg(feature = "backup-for-aws")]
-            139usize => json::<crate::backup_for_aws::models::Policy>(text),
-            #[cfg(feature = "backup-for-aws")]
-            140usize => json::<crate::backup_for_aws::models::PolicyBackupItems>(text),
-            #[cfg(feature = "backup-for-aws")]
-            141usize => {
+            120usize => {
                 json::<crate::backup_for_aws::models::PolicyBackupItemsExportModel>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            142usize => json::<crate::backup_for_aws::models::PolicyBackupSettings>(text),
+            121usize => json::<crate::backup_for_aws::models::PolicyBackupSettings>(text),
             #[cfg(feature = "backup-for-aws")]
-            143usize => {
+            122usize => {
                 json::<crate::backup_for_aws::models::PolicyEmbeddedResources>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            144usize => json::<crate::backup_for_aws::models::PolicyExportModel>(text),
+            123usize => json::<crate::backup_for_aws::models::PolicyExportModel>(text),
             #[cfg(feature = "backup-for-aws")]
-            145usize => json::<crate::backup_for_aws::models::PolicyItem>(text),
+            124usize => json::<crate::backup_for_aws::models::PolicyItem>(text),
             #[cfg(feature = "backup-for-aws")]
-            146usize => {
+            125usize => {
                 json::<crate::backup_for_aws::models::PolicyItemDeletedFromAmazon>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            147usize => {
+            126usize => {
                 json::<
                     crate::backup_for_aws::models::PolicyItemDeletedFromAmazonType,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            148usize => json::<crate::backup_for_aws::models::PolicyItemsFilters>(text),
+            127usize => json::<crate::backup_for_aws::models::PolicyItemsFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            149usize => json::<crate::backup_for_aws::models::PolicyItemsPage>(text),
+            128usize => json::<crate::backup_for_aws::models::PolicyItemsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            150usize => {
+            129usize => {
                 json::<crate::backup_for_aws::models::PolicyItemsSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            151usize => {
+            130usize => {
                 json::<crate::backup_for_aws::models::PolicyNotificationSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            152usize => json::<crate::backup_for_aws::models::PolicyPrioritySpec>(text),
+            131usize => json::<crate::backup_for_aws::models::PolicyPrioritySpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            153usize => {
+            132usize => {
                 json::<crate::backup_for_aws::models::PolicyReplicaSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            154usize => json::<crate::backup_for_aws::models::PolicySelectionTypes>(text),
+            133usize => json::<crate::backup_for_aws::models::PolicySelectionTypes>(text),
             #[cfg(feature = "backup-for-aws")]
-            155usize => {
+            134usize => {
                 json::<crate::backup_for_aws::models::PolicySnapshotSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            156usize => json::<crate::backup_for_aws::models::PolicySpec>(text),
+            135usize => json::<crate::backup_for_aws::models::PolicySpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            157usize => json::<crate::backup_for_aws::models::PolicyStatuses>(text),
+            136usize => json::<crate::backup_for_aws::models::PolicyStatuses>(text),
             #[cfg(feature = "backup-for-aws")]
-            158usize => json::<crate::backup_for_aws::models::ProductId>(text),
+            137usize => json::<crate::backup_for_aws::models::ProductId>(text),
             #[cfg(feature = "backup-for-aws")]
-            159usize => json::<crate::backup_for_aws::models::ProductVersion>(text),
+            138usize => json::<crate::backup_for_aws::models::ProductVersion>(text),
             #[cfg(feature = "backup-for-aws")]
-            160usize => json::<crate::backup_for_aws::models::ProtectedItem>(text),
+            139usize => json::<crate::backup_for_aws::models::ProtectedItem>(text),
             #[cfg(feature = "backup-for-aws")]
-            161usize => {
+            140usize => {
                 json::<crate::backup_for_aws::models::ProtectedItemEmbedded>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            162usize => {
+            141usize => {
                 json::<crate::backup_for_aws::models::ProtectedItemsFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            163usize => json::<crate::backup_for_aws::models::ProtectedItemsPage>(text),
+            142usize => json::<crate::backup_for_aws::models::ProtectedItemsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            164usize => {
+            143usize => {
                 json::<crate::backup_for_aws::models::ProtectedItemsSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            165usize => json::<crate::backup_for_aws::models::RestLogin>(text),
+            144usize => json::<crate::backup_for_aws::models::RestLogin>(text),
             #[cfg(feature = "backup-for-aws")]
-            166usize => json::<crate::backup_for_aws::models::Region>(text),
+            145usize => json::<crate::backup_for_aws::models::Region>(text),
             #[cfg(feature = "backup-for-aws")]
-            167usize => json::<crate::backup_for_aws::models::RegionSettings>(text),
+            146usize => json::<crate::backup_for_aws::models::RegionSettings>(text),
             #[cfg(feature = "backup-for-aws")]
-            168usize => {
+            147usize => {
                 json::<crate::backup_for_aws::models::RegionSettingsFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            169usize => json::<crate::backup_for_aws::models::RegionSettingsPage>(text),
+            148usize => json::<crate::backup_for_aws::models::RegionSettingsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            170usize => json::<crate::backup_for_aws::models::RegionSettingsSpec>(text),
+            149usize => json::<crate::backup_for_aws::models::RegionSettingsSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            171usize => json::<crate::backup_for_aws::models::RegionTypes>(text),
+            150usize => json::<crate::backup_for_aws::models::RegionTypes>(text),
             #[cfg(feature = "backup-for-aws")]
-            172usize => json::<crate::backup_for_aws::models::RegionsFilters>(text),
+            151usize => json::<crate::backup_for_aws::models::RegionsFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            173usize => json::<crate::backup_for_aws::models::RegionsPage>(text),
+            152usize => json::<crate::backup_for_aws::models::RegionsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            174usize => json::<crate::backup_for_aws::models::RegionsSortColumns>(text),
+            153usize => json::<crate::backup_for_aws::models::RegionsSortColumns>(text),
             #[cfg(feature = "backup-for-aws")]
-            175usize => {
+            154usize => {
                 json::<crate::backup_for_aws::models::RemoteMappingExportModel>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            176usize => json::<crate::backup_for_aws::models::ReplicaMapping>(text),
+            155usize => json::<crate::backup_for_aws::models::ReplicaMapping>(text),
             #[cfg(feature = "backup-for-aws")]
-            177usize => {
+            156usize => {
                 json::<crate::backup_for_aws::models::ReplicaSettingsExportModel>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            178usize => json::<crate::backup_for_aws::models::RepositoriesFilters>(text),
+            157usize => json::<crate::backup_for_aws::models::RepositoriesFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            179usize => {
-                json::<crate::backup_for_aws::models::RepositoriesGetAllSortItem>(text)
-            }
+            158usize => json::<crate::backup_for_aws::models::RepositoriesPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            180usize => json::<crate::backup_for_aws::models::RepositoriesPage>(text),
-            #[cfg(feature = "backup-for-aws")]
-            181usize => {
+            159usize => {
                 json::<crate::backup_for_aws::models::RepositoriesSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            182usize => json::<crate::backup_for_aws::models::Repository>(text),
+            160usize => json::<crate::backup_for_aws::models::Repository>(text),
             #[cfg(feature = "backup-for-aws")]
-            183usize => json::<crate::backup_for_aws::models::RepositoryCreateSpec>(text),
+            161usize => json::<crate::backup_for_aws::models::RepositoryCreateSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            184usize => json::<crate::backup_for_aws::models::RepositoryEmbedded>(text),
+            162usize => json::<crate::backup_for_aws::models::RepositoryEmbedded>(text),
             #[cfg(feature = "backup-for-aws")]
-            185usize => {
+            163usize => {
                 json::<
                     crate::backup_for_aws::models::RepositoryPasswordValidationResult,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            186usize => {
+            164usize => {
                 json::<
                     crate::backup_for_aws::models::RepositoryPasswordValidationSpec,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            187usize => json::<crate::backup_for_aws::models::RepositoryUpdateSpec>(text),
+            165usize => json::<crate::backup_for_aws::models::RepositoryUpdateSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            188usize => {
+            166usize => {
                 json::<crate::backup_for_aws::models::RescanCloudAccountSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            189usize => {
+            167usize => {
                 json::<crate::backup_for_aws::models::ResolveNotificationsSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            190usize => json::<crate::backup_for_aws::models::RestoreItemEmbedded>(text),
+            168usize => json::<crate::backup_for_aws::models::RestoreItemEmbedded>(text),
             #[cfg(feature = "backup-for-aws")]
-            191usize => {
-                json::<crate::backup_for_aws::models::RestorePointsGetAllSortItem>(text)
-            }
+            169usize => json::<crate::backup_for_aws::models::RestoredItem>(text),
             #[cfg(feature = "backup-for-aws")]
-            192usize => json::<crate::backup_for_aws::models::RestoredItem>(text),
+            170usize => json::<crate::backup_for_aws::models::RestoredItemsFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            193usize => json::<crate::backup_for_aws::models::RestoredItemsFilters>(text),
+            171usize => json::<crate::backup_for_aws::models::RestoredItemsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            194usize => json::<crate::backup_for_aws::models::RestoredItemsPage>(text),
-            #[cfg(feature = "backup-for-aws")]
-            195usize => {
+            172usize => {
                 json::<crate::backup_for_aws::models::RestoredItemsSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            196usize => {
+            173usize => {
                 json::<
                     crate::backup_for_aws::models::RetentionJobDeletedRestorePoint,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            197usize => {
+            174usize => {
                 json::<
                     crate::backup_for_aws::models::RetentionJobDeletedRestorePointEmbedded,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            198usize => {
+            175usize => {
                 json::<
                     crate::backup_for_aws::models::RetentionJobDeletedRestorePointSortColumns,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            199usize => {
+            176usize => {
                 json::<
                     crate::backup_for_aws::models::RetentionJobDeletedRestorePointsFilters,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            200usize => {
+            177usize => {
                 json::<
                     crate::backup_for_aws::models::RetentionJobDeletedRestorePointsPage,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            201usize => json::<crate::backup_for_aws::models::RetentionSetting>(text),
+            178usize => json::<crate::backup_for_aws::models::RetentionSetting>(text),
             #[cfg(feature = "backup-for-aws")]
-            202usize => {
+            179usize => {
                 json::<
                     crate::backup_for_aws::models::RetentionSettingRetentionDurationType,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            203usize => json::<crate::backup_for_aws::models::RetentionSettings>(text),
+            180usize => json::<crate::backup_for_aws::models::RetentionSettings>(text),
             #[cfg(feature = "backup-for-aws")]
-            204usize => json::<crate::backup_for_aws::models::RetentionTypes>(text),
+            181usize => json::<crate::backup_for_aws::models::RetentionTypes>(text),
             #[cfg(feature = "backup-for-aws")]
-            205usize => json::<crate::backup_for_aws::models::RetrySettings>(text),
+            182usize => json::<crate::backup_for_aws::models::RetrySettings>(text),
             #[cfg(feature = "backup-for-aws")]
-            206usize => json::<crate::backup_for_aws::models::ScheduleSettings>(text),
+            183usize => json::<crate::backup_for_aws::models::ScheduleSettings>(text),
             #[cfg(feature = "backup-for-aws")]
-            207usize => {
+            184usize => {
                 json::<crate::backup_for_aws::models::ServiceAccountSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            208usize => json::<crate::backup_for_aws::models::Session>(text),
+            185usize => json::<crate::backup_for_aws::models::Session>(text),
             #[cfg(feature = "backup-for-aws")]
-            209usize => {
+            186usize => {
                 json::<crate::backup_for_aws::models::SessionEmbeddedResources>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            210usize => json::<crate::backup_for_aws::models::SessionItemsStatuses>(text),
+            187usize => json::<crate::backup_for_aws::models::SessionItemsStatuses>(text),
             #[cfg(feature = "backup-for-aws")]
-            211usize => json::<crate::backup_for_aws::models::SessionLink>(text),
+            188usize => json::<crate::backup_for_aws::models::SessionLink>(text),
             #[cfg(feature = "backup-for-aws")]
-            212usize => json::<crate::backup_for_aws::models::SessionLog>(text),
+            189usize => json::<crate::backup_for_aws::models::SessionLog>(text),
             #[cfg(feature = "backup-for-aws")]
-            213usize => json::<crate::backup_for_aws::models::SessionResults>(text),
+            190usize => json::<crate::backup_for_aws::models::SessionResults>(text),
             #[cfg(feature = "backup-for-aws")]
-            214usize => json::<crate::backup_for_aws::models::SessionStatuses>(text),
+            191usize => json::<crate::backup_for_aws::models::SessionStatuses>(text),
             #[cfg(feature = "backup-for-aws")]
-            215usize => json::<crate::backup_for_aws::models::SessionTypes>(text),
+            192usize => json::<crate::backup_for_aws::models::SessionTypes>(text),
             #[cfg(feature = "backup-for-aws")]
-            216usize => json::<crate::backup_for_aws::models::SessionsFilters>(text),
+            193usize => json::<crate::backup_for_aws::models::SessionsFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            217usize => json::<crate::backup_for_aws::models::SessionsPage>(text),
+            194usize => json::<crate::backup_for_aws::models::SessionsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            218usize => json::<crate::backup_for_aws::models::SessionsSortColumns>(text),
+            195usize => json::<crate::backup_for_aws::models::SessionsSortColumns>(text),
             #[cfg(feature = "backup-for-aws")]
-            219usize => json::<crate::backup_for_aws::models::StandardAccount>(text),
+            196usize => json::<crate::backup_for_aws::models::StandardAccount>(text),
             #[cfg(feature = "backup-for-aws")]
-            220usize => {
+            197usize => {
                 json::<crate::backup_for_aws::models::StandardAccountCreateSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            221usize => {
+            198usize => {
                 json::<
                     crate::backup_for_aws::models::StandardAccountNameValidationSpec,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            222usize => {
+            199usize => {
                 json::<crate::backup_for_aws::models::StandardAccountUpdateSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            223usize => {
+            200usize => {
                 json::<crate::backup_for_aws::models::StandardAccountsFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            224usize => {
-                json::<
-                    crate::backup_for_aws::models::StandardAccountsGetAllSortItem,
-                >(text)
-            }
+            201usize => json::<crate::backup_for_aws::models::StandardAccountsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            225usize => json::<crate::backup_for_aws::models::StandardAccountsPage>(text),
-            #[cfg(feature = "backup-for-aws")]
-            226usize => {
+            202usize => {
                 json::<crate::backup_for_aws::models::StandardAccountsSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            227usize => json::<crate::backup_for_aws::models::StartFlrResponse>(text),
+            203usize => json::<crate::backup_for_aws::models::StartFlrResponse>(text),
             #[cfg(feature = "backup-for-aws")]
-            228usize => json::<crate::backup_for_aws::models::SummaryChangesTrends>(text),
+            204usize => json::<crate::backup_for_aws::models::SummaryChangesTrends>(text),
             #[cfg(feature = "backup-for-aws")]
-            229usize => json::<crate::backup_for_aws::models::SummaryStatistics>(text),
+            205usize => json::<crate::backup_for_aws::models::SummaryStatistics>(text),
             #[cfg(feature = "backup-for-aws")]
-            230usize => json::<crate::backup_for_aws::models::Tag>(text),
+            206usize => json::<crate::backup_for_aws::models::Tag>(text),
             #[cfg(feature = "backup-for-aws")]
-            231usize => json::<crate::backup_for_aws::models::TagSpec>(text),
+            207usize => json::<crate::backup_for_aws::models::TagSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            232usize => json::<crate::backup_for_aws::models::TagsFilters>(text),
+            208usize => json::<crate::backup_for_aws::models::TagsFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            233usize => json::<crate::backup_for_aws::models::TagsPage>(text),
+            209usize => json::<crate::backup_for_aws::models::TagsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            234usize => json::<crate::backup_for_aws::models::TagsSortColumns>(text),
+            210usize => json::<crate::backup_for_aws::models::TagsSortColumns>(text),
             #[cfg(feature = "backup-for-aws")]
-            235usize => json::<crate::backup_for_aws::models::TagsSortItem>(text),
+            211usize => json::<crate::backup_for_aws::models::TimeZone>(text),
             #[cfg(feature = "backup-for-aws")]
-            236usize => json::<crate::backup_for_aws::models::TimeZone>(text),
+            212usize => json::<crate::backup_for_aws::models::TimeZones>(text),
             #[cfg(feature = "backup-for-aws")]
-            237usize => json::<crate::backup_for_aws::models::TimeZones>(text),
-            #[cfg(feature = "backup-for-aws")]
-            238usize => {
+            213usize => {
                 json::<crate::backup_for_aws::models::UploadCertificateSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            239usize => json::<crate::backup_for_aws::models::UploadLicenseSpec>(text),
+            214usize => json::<crate::backup_for_aws::models::UploadLicenseSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            240usize => json::<crate::backup_for_aws::models::User>(text),
+            215usize => json::<crate::backup_for_aws::models::User>(text),
             #[cfg(feature = "backup-for-aws")]
-            241usize => json::<crate::backup_for_aws::models::UserCreateSpec>(text),
+            216usize => json::<crate::backup_for_aws::models::UserCreateSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            242usize => {
+            217usize => {
                 json::<
                     crate::backup_for_aws::models::UserDescriptionValidationSpec,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            243usize => json::<crate::backup_for_aws::models::UserMfaAccept>(text),
+            218usize => json::<crate::backup_for_aws::models::UserMfaAccept>(text),
             #[cfg(feature = "backup-for-aws")]
-            244usize => json::<crate::backup_for_aws::models::UserMfaData>(text),
+            219usize => json::<crate::backup_for_aws::models::UserMfaData>(text),
             #[cfg(feature = "backup-for-aws")]
-            245usize => json::<crate::backup_for_aws::models::UserMfaSetup>(text),
+            220usize => json::<crate::backup_for_aws::models::UserMfaSetup>(text),
             #[cfg(feature = "backup-for-aws")]
-            246usize => {
+            221usize => {
                 json::<crate::backup_for_aws::models::UserNameValidationSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            247usize => {
+            222usize => {
                 json::<crate::backup_for_aws::models::UserPasswordValidationSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            248usize => json::<crate::backup_for_aws::models::UserStatus>(text),
+            223usize => json::<crate::backup_for_aws::models::UserStatus>(text),
             #[cfg(feature = "backup-for-aws")]
-            249usize => json::<crate::backup_for_aws::models::UserUpdateSpec>(text),
+            224usize => json::<crate::backup_for_aws::models::UserUpdateSpec>(text),
             #[cfg(feature = "backup-for-aws")]
-            250usize => json::<crate::backup_for_aws::models::UsersFilters>(text),
+            225usize => json::<crate::backup_for_aws::models::UsersFilters>(text),
             #[cfg(feature = "backup-for-aws")]
-            251usize => json::<crate::backup_for_aws::models::UsersGetAllSortItem>(text),
+            226usize => json::<crate::backup_for_aws::models::UsersPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            252usize => json::<crate::backup_for_aws::models::UsersPage>(text),
+            227usize => json::<crate::backup_for_aws::models::UsersSortColumns>(text),
             #[cfg(feature = "backup-for-aws")]
-            253usize => json::<crate::backup_for_aws::models::UsersSortColumns>(text),
+            228usize => json::<crate::backup_for_aws::models::ValidationMessage>(text),
             #[cfg(feature = "backup-for-aws")]
-            254usize => json::<crate::backup_for_aws::models::ValidationMessage>(text),
-            #[cfg(feature = "backup-for-aws")]
-            255usize => {
+            229usize => {
                 json::<crate::backup_for_aws::models::ValidationMessageSeverity>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            256usize => json::<crate::backup_for_aws::models::VirtualMachine>(text),
+            230usize => json::<crate::backup_for_aws::models::VirtualMachine>(text),
             #[cfg(feature = "backup-for-aws")]
-            257usize => {
+            231usize => {
                 json::<crate::backup_for_aws::models::VirtualMachineLocation>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            258usize => {
+            232usize => {
                 json::<
                     crate::backup_for_aws::models::VirtualMachineProtectionStatuses,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            259usize => {
+            233usize => {
                 json::<crate::backup_for_aws::models::VirtualMachineRestoreOptions>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            260usize => {
+            234usize => {
                 json::<crate::backup_for_aws::models::VirtualMachineSnapshotSpec>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            261usize => {
+            235usize => {
                 json::<
                     crate::backup_for_aws::models::VirtualMachineToAlternativeRestoreOptions,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            262usize => {
+            236usize => {
                 json::<crate::backup_for_aws::models::VirtualMachinesBackupState>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            263usize => {
-                json::<
-                    crate::backup_for_aws::models::VirtualMachinesBuckupDestinationItem,
-                >(text)
-            }
-            #[cfg(feature = "backup-for-aws")]
-            264usize => {
+            237usize => {
                 json::<crate::backup_for_aws::models::VirtualMachinesFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            265usize => {
-                json::<
-                    crate::backup_for_aws::models::VirtualMachinesFiltersBackupState,
-                >(text)
-            }
+            238usize => json::<crate::backup_for_aws::models::VirtualMachinesPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            266usize => json::<crate::backup_for_aws::models::VirtualMachinesPage>(text),
-            #[cfg(feature = "backup-for-aws")]
-            267usize => {
-                json::<
-                    crate::backup_for_aws::models::VirtualMachinesProtectionStatusItem,
-                >(text)
-            }
-            #[cfg(feature = "backup-for-aws")]
-            268usize => {
+            239usize => {
                 json::<crate::backup_for_aws::models::VirtualMachinesSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            269usize => {
-                json::<crate::backup_for_aws::models::VirtualMachinesSortItem>(text)
-            }
+            240usize => json::<crate::backup_for_aws::models::VmBackupVolume>(text),
             #[cfg(feature = "backup-for-aws")]
-            270usize => json::<crate::backup_for_aws::models::VmBackupVolume>(text),
+            241usize => json::<crate::backup_for_aws::models::VmRestorePoint>(text),
             #[cfg(feature = "backup-for-aws")]
-            271usize => json::<crate::backup_for_aws::models::VmRestorePoint>(text),
-            #[cfg(feature = "backup-for-aws")]
-            272usize => {
+            242usize => {
                 json::<
                     crate::backup_for_aws::models::VmRestorePointDefaultNetworkSettings,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            273usize => {
+            243usize => {
                 json::<crate::backup_for_aws::models::VmRestorePointsFilters>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            274usize => json::<crate::backup_for_aws::models::VmRestorePointsPage>(text),
+            244usize => json::<crate::backup_for_aws::models::VmRestorePointsPage>(text),
             #[cfg(feature = "backup-for-aws")]
-            275usize => {
+            245usize => {
                 json::<crate::backup_for_aws::models::VmRestorePointsSortColumns>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            276usize => {
+            246usize => {
                 json::<crate::backup_for_aws::models::WeeklyBackupScheduleSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            277usize => {
+            247usize => {
                 json::<
                     crate::backup_for_aws::models::WeeklyReplicaScheduleSettings,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            278usize => json::<crate::backup_for_aws::models::WeeklySchedule>(text),
+            248usize => json::<crate::backup_for_aws::models::WeeklySchedule>(text),
             #[cfg(feature = "backup-for-aws")]
-            279usize => {
+            249usize => {
                 json::<crate::backup_for_aws::models::WeeklyScheduleSettings>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            280usize => {
+            250usize => {
                 json::<
                     crate::backup_for_aws::models::WeeklySnapshotScheduleSettings,
                 >(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            281usize => {
+            251usize => {
                 json::<crate::backup_for_aws::models::YearlyRetentionOptions>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            282usize => {
+            252usize => {
                 json::<crate::backup_for_aws::models::YearlyRetentionOptionsType>(text)
             }
             #[cfg(feature = "backup-for-aws")]
-            283usize => {
+            253usize => {
                 json::<crate::backup_for_aws::models::YearlyScheduleSettings>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            284usize => {
+            254usize => {
                 json::<crate::enterprise_manager::models::AccountTypeEnumeration>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            285usize => {
+            255usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::AdvancedStorageOptions,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            286usize => json_and_xml::<crate::enterprise_manager::models::Backup>(text),
+            256usize => json_and_xml::<crate::enterprise_manager::models::Backup>(text),
             #[cfg(feature = "enterprise-manager")]
-            287usize => {
+            257usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::BackupCopyJobCloneInfo,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            288usize => {
+            258usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::BackupJobCloneInfo,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            289usize => {
+            259usize => {
                 json_and_xml::<crate::enterprise_manager::models::BackupJobInfo>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            290usize => {
+            260usize => {
                 json_and_xml::<crate::enterprise_manager::models::BackupJobSession>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            291usize => {
+            261usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::BackupJobSessions,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            292usize => {
+            262usize => {
                 json_and_xml::<crate::enterprise_manager::models::BackupServer>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            293usize => {
+            263usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::BackupServerEditSpec,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            294usize => {
+            264usize => {
                 json_and_xml::<crate::enterprise_manager::models::BackupServerSpec>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            295usize => {
+            265usize => {
                 json_and_xml::<crate::enterprise_manager::models::BackupServers>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            296usize => {
+            266usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::BackupTaskSession,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            297usize => {
+            267usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::BackupTaskSessions,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            298usize => {
+            268usize => {
                 json_and_xml::<crate::enterprise_manager::models::BackupWindow>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            299usize => json_and_xml::<crate::enterprise_manager::models::Backups>(text),
+            269usize => json_and_xml::<crate::enterprise_manager::models::Backups>(text),
             #[cfg(feature = "enterprise-manager")]
-            300usize => {
+            270usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::ContinuousSchedule,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            301usize => {
+            271usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::CreateObjectInJobSpec,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            302usize => {
+            272usize => {
                 json_and_xml::<crate::enterprise_manager::models::CredentialsInfo>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            303usize => {
+            273usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::CredentialsInfoList,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            304usize => {
+            274usize => json::<crate::enterprise_manager::models::DailyKind>(text),
+            #[cfg(feature = "enterprise-manager")]
+            275usize => {
                 json_and_xml::<crate::enterprise_manager::models::DailySchedule>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            305usize => {
+            276usize => {
                 json_and_xml::<crate::enterprise_manager::models::DaisyChaining>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            306usize => {
+            277usize => json::<crate::enterprise_manager::models::DayNumberInMonth>(text),
+            #[cfg(feature = "enterprise-manager")]
+            278usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::EnterpriseAccount,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            307usize => {
+            279usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::EnterpriseAccountCreateSpec,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            308usize => {
+            280usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::EnterpriseAccountInRoleCreateSpec,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            309usize => {
+            281usize => {
                 json_and_xml::<crate::enterprise_manager::models::EnterpriseRole>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            310usize => {
+            282usize => {
                 json_and_xml::<crate::enterprise_manager::models::EntityRef>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            311usize => {
+            283usize => {
                 json_and_xml::<crate::enterprise_manager::models::EntityReferences>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            312usize => json_and_xml::<crate::enterprise_manager::models::Error>(text),
+            284usize => json_and_xml::<crate::enterprise_manager::models::Error>(text),
             #[cfg(feature = "enterprise-manager")]
-            313usize => {
+            285usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::FileRestoreSettingsInfo,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            314usize => {
+            286usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::FsFileExcludeOptions,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            315usize => {
+            287usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::GfsRetentionPeriod,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            316usize => {
+            288usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::GfsRetentionPolicy,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            317usize => {
+            289usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::GuestFsIndexingOptions,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            318usize => {
+            290usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::GuestProcessingOptions,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            319usize => {
+            291usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::HierarchyScopeCreateSpec,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            320usize => {
+            292usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::HierarchyScopeCreateSpecItem,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            321usize => {
+            293usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::ImmediateBackupCopyJobInfo,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            322usize => {
+            294usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::ImmediateCopyModeOptions,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            323usize => json_and_xml::<crate::enterprise_manager::models::Job>(text),
+            295usize => json_and_xml::<crate::enterprise_manager::models::Job>(text),
             #[cfg(feature = "enterprise-manager")]
-            324usize => {
+            296usize => {
                 json_and_xml::<crate::enterprise_manager::models::JobCloneSpec>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            325usize => json_and_xml::<crate::enterprise_manager::models::JobInfo>(text),
+            297usize => json_and_xml::<crate::enterprise_manager::models::JobInfo>(text),
             #[cfg(feature = "enterprise-manager")]
-            326usize => {
+            298usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::JobScheduleOptions,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            327usize => json::<crate::enterprise_manager::models::JobType>(text),
+            299usize => json::<crate::enterprise_manager::models::JobSessionState>(text),
             #[cfg(feature = "enterprise-manager")]
-            328usize => json_and_xml::<crate::enterprise_manager::models::Jobs>(text),
+            300usize => json::<crate::enterprise_manager::models::JobType>(text),
             #[cfg(feature = "enterprise-manager")]
-            329usize => json_and_xml::<crate::enterprise_manager::models::Link>(text),
+            301usize => json_and_xml::<crate::enterprise_manager::models::Jobs>(text),
             #[cfg(feature = "enterprise-manager")]
-            330usize => {
+            302usize => json_and_xml::<crate::enterprise_manager::models::Link>(text),
+            #[cfg(feature = "enterprise-manager")]
+            303usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::LinkedBackupObject,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            331usize => {
+            304usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::LinkedBackupRepository,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            332usize => {
+            305usize => {
                 json_and_xml::<crate::enterprise_manager::models::LinkedJobObject>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            333usize => {
+            306usize => {
                 json_and_xml::<crate::enterprise_manager::models::LogonSession>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            334usize => {
+            307usize => {
                 json_and_xml::<crate::enterprise_manager::models::LogonSessions>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            335usize => {
+            308usize => {
                 json_and_xml::<crate::enterprise_manager::models::ManagedServer>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            336usize => {
+            309usize => {
                 json_and_xml::<crate::enterprise_manager::models::ManagedServers>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            337usize => {
+            310usize => {
                 json_and_xml::<crate::enterprise_manager::models::MonthlySchedule>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            338usize => {
+            311usize => {
                 json_and_xml::<crate::enterprise_manager::models::ObjectInJob>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            339usize => {
+            312usize => {
                 json_and_xml::<crate::enterprise_manager::models::ObjectsInJob>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            340usize => {
+            313usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::OracleBackupOptions,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            341usize => {
+            314usize => {
                 json_and_xml::<crate::enterprise_manager::models::PagingInfo>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            342usize => {
+            315usize => {
                 json_and_xml::<crate::enterprise_manager::models::PasswordKeyInfo>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            343usize => {
+            316usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::PasswordKeyInfoEditSpec,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            344usize => {
+            317usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::PasswordKeyInfoList,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            345usize => {
+            318usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::PasswordKeyInfoSpec,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            346usize => {
+            319usize => json::<crate::enterprise_manager::models::PeriodicKind>(text),
+            #[cfg(feature = "enterprise-manager")]
+            320usize => {
                 json_and_xml::<crate::enterprise_manager::models::PeriodicSchedule>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            347usize => {
+            321usize => {
                 json_and_xml::<crate::enterprise_manager::models::QueryEntities>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            348usize => {
+            322usize => {
                 json_and_xml::<crate::enterprise_manager::models::QueryResult>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            349usize => {
+            323usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::ReplicaJobCloneInfo,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            350usize => {
+            324usize => {
                 json_and_xml::<crate::enterprise_manager::models::Repositories>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            351usize => {
+            325usize => {
                 json_and_xml::<crate::enterprise_manager::models::Repository>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            352usize => {
+            326usize => {
                 json_and_xml::<crate::enterprise_manager::models::RestorePoint>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            353usize => {
+            327usize => {
+                json::<crate::enterprise_manager::models::RestorePointAlgorithm>(text)
+            }
+            #[cfg(feature = "enterprise-manager")]
+            328usize => json::<crate::enterprise_manager::models::RestorePointType>(text),
+            #[cfg(feature = "enterprise-manager")]
+            329usize => {
                 json_and_xml::<crate::enterprise_manager::models::RestorePoints>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            354usize => {
+            330usize => {
                 json_and_xml::<crate::enterprise_manager::models::RetryOptions>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            355usize => {
+            331usize => {
                 json_and_xml::<crate::enterprise_manager::models::ScheduleDay>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            356usize => json::<crate::enterprise_manager::models::SessionResult>(text),
+            332usize => json::<crate::enterprise_manager::models::SessionResult>(text),
             #[cfg(feature = "enterprise-manager")]
-            357usize => {
+            333usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::SimpleRetentionPolicy,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            358usize => {
+            334usize => {
                 json_and_xml::<crate::enterprise_manager::models::SqlBackupOptions>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            359usize => {
+            335usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::SqlRestoreSettingsInfo,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            360usize => {
+            336usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::SqlRestoreSettingsSpecs,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            361usize => {
+            337usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::StandardScheduleOptions,
                 >(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            362usize => json_and_xml::<crate::enterprise_manager::models::Task>(text),
+            338usize => json_and_xml::<crate::enterprise_manager::models::Task>(text),
             #[cfg(feature = "enterprise-manager")]
-            363usize => {
+            339usize => {
                 json_and_xml::<crate::enterprise_manager::models::TaskResultInfo>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            364usize => json::<crate::enterprise_manager::models::TaskState>(text),
+            340usize => json::<crate::enterprise_manager::models::TaskSessionState>(text),
             #[cfg(feature = "enterprise-manager")]
-            365usize => json_and_xml::<crate::enterprise_manager::models::Tasks>(text),
+            341usize => json::<crate::enterprise_manager::models::TaskState>(text),
             #[cfg(feature = "enterprise-manager")]
-            366usize => json::<crate::enterprise_manager::models::Uid>(text),
+            342usize => json_and_xml::<crate::enterprise_manager::models::Tasks>(text),
             #[cfg(feature = "enterprise-manager")]
-            367usize => {
+            343usize => json::<crate::enterprise_manager::models::Uid>(text),
+            #[cfg(feature = "enterprise-manager")]
+            344usize => {
                 json_and_xml::<crate::enterprise_manager::models::VmRestorePoint>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            368usize => {
+            345usize => {
                 json_and_xml::<crate::enterprise_manager::models::VmRestorePoints>(text)
             }
             #[cfg(feature = "enterprise-manager")]
-            369usize => {
+            346usize => {
                 json_and_xml::<
                     crate::enterprise_manager::models::VssSnapshotOptions,
                 >(text)

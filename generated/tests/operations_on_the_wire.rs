@@ -179,7 +179,7 @@ mod wire {
             .limit(sample::<i32>("4"))
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::BrowseBucketFoldersSortItem>,
+                    Vec<backup_for_aws::models::BucketFoldersFiltersOrderColumns>,
                 >("[\"NameAsc\",\"NameAsc\"]"),
             )
             .await
@@ -600,9 +600,7 @@ mod wire {
         let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
         client
             .download_license_agreement_file(
-                sample::<
-                    backup_for_aws::models::DownloadLicenseAgreementFileLicenseAgreementType,
-                >("\"Eula\""),
+                sample::<backup_for_aws::models::LicenseAgreementTypes>("\"Eula\""),
             )
             .await
             .expect("the call succeeds");
@@ -852,7 +850,7 @@ mod wire {
             .limit(sample::<i32>("3"))
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::GetCostEstimationSortItem>,
+                    Vec<backup_for_aws::models::CostEstimationSortColumns>,
                 >("[\"virtualMachineNameAsc\",\"virtualMachineNameAsc\"]"),
             )
             .await
@@ -1335,7 +1333,7 @@ mod wire {
             .limit(sample::<i32>("3"))
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::AmazonAccountsGetAllSortItem>,
+                    Vec<backup_for_aws::models::AmazonAccountsSortColumns>,
                 >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .await
@@ -1421,7 +1419,7 @@ mod wire {
             .limit(sample::<i32>("3"))
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::GetBucketFoldersSortItem>,
+                    Vec<backup_for_aws::models::BucketFoldersFiltersOrderColumns>,
                 >("[\"NameAsc\",\"NameAsc\"]"),
             )
             .await
@@ -1452,7 +1450,7 @@ mod wire {
             .limit(sample::<i32>("4"))
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::BucketsSortItem>,
+                    Vec<backup_for_aws::models::BucketsSortColumns>,
                 >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .await
@@ -1616,7 +1614,7 @@ mod wire {
             .limit(sample::<i32>("2"))
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::GetLicensedWorkloadsSortItem>,
+                    Vec<backup_for_aws::models::LicensedWorkloadsSortColumns>,
                 >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .search_pattern("s4")
@@ -1652,19 +1650,17 @@ mod wire {
             )
             .last_policy_session_status(
                 sample::<
-                    Vec<
-                        backup_for_aws::models::PoliciesGetAllLastPolicySessionStatusItem,
-                    >,
+                    Vec<backup_for_aws::models::SessionStatuses>,
                 >("[\"Running\",\"Running\"]"),
             )
             .policy_status(
                 sample::<
-                    Vec<backup_for_aws::models::PoliciesGetAllPolicyStatusItem>,
+                    Vec<backup_for_aws::models::PolicyStatuses>,
                 >("[\"Enabled\",\"Enabled\"]"),
             )
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::PoliciesGetAllSortItem>,
+                    Vec<backup_for_aws::models::PoliciesSortColumns>,
                 >("[\"priorityAsc\",\"priorityAsc\"]"),
             )
             .usn(sample::<i64>("6"))
@@ -1714,7 +1710,7 @@ mod wire {
             .search_pattern("s4")
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::PoliciesGetExcludedItemsByIdSortItem>,
+                    Vec<backup_for_aws::models::PolicyItemsSortColumns>,
                 >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .await
@@ -1744,7 +1740,7 @@ mod wire {
             .limit(sample::<i32>("4"))
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::PoliciesGetRegionsByIdSortItem>,
+                    Vec<backup_for_aws::models::RegionsSortColumns>,
                 >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .await
@@ -1774,7 +1770,7 @@ mod wire {
             .search_pattern("s4")
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::PoliciesGetSelectedItemsByIdSortItem>,
+                    Vec<backup_for_aws::models::PolicyItemsSortColumns>,
                 >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .await
@@ -1860,7 +1856,7 @@ mod wire {
             .limit(sample::<i32>("4"))
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::GetInnerRegionsSortItem>,
+                    Vec<backup_for_aws::models::RegionsSortColumns>,
                 >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .await
@@ -1886,7 +1882,7 @@ mod wire {
             .limit(sample::<i32>("3"))
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::GetAllRegionsSortItem>,
+                    Vec<backup_for_aws::models::RegionsSortColumns>,
                 >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .await
@@ -1911,7 +1907,7 @@ mod wire {
             .offset(sample::<i32>("2"))
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::RepositoriesGetAllSortItem>,
+                    Vec<backup_for_aws::models::RepositoriesSortColumns>,
                 >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .limit(sample::<i32>("4"))
@@ -1940,7 +1936,7 @@ mod wire {
             .search_pattern("s2")
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::GetRestoreSessionRestoredItemsSortItem>,
+                    Vec<backup_for_aws::models::RestoredItemsSortColumns>,
                 >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .offset(sample::<i32>("4"))
@@ -1977,7 +1973,7 @@ mod wire {
             .sort(
                 sample::<
                     Vec<
-                        backup_for_aws::models::GetRetentionSessionDeletedRestorePointsSortItem,
+                        backup_for_aws::models::RetentionJobDeletedRestorePointSortColumns,
                     >,
                 >("[\"nameAsc\",\"nameAsc\"]"),
             )
@@ -2016,7 +2012,7 @@ mod wire {
             )
             .status(
                 sample::<
-                    Vec<backup_for_aws::models::GetSessionsStatusItem>,
+                    Vec<backup_for_aws::models::SessionStatuses>,
                 >("[\"Running\",\"Running\"]"),
             )
             .types(
@@ -2029,7 +2025,7 @@ mod wire {
             .usn(sample::<i64>("8"))
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::GetSessionsSortItem>,
+                    Vec<backup_for_aws::models::SessionsSortColumns>,
                 >("[\"startTimeAsc\",\"startTimeAsc\"]"),
             )
             .vm_id("s10")
@@ -2096,7 +2092,7 @@ mod wire {
             .limit(sample::<i32>("3"))
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::TagsSortItem>,
+                    Vec<backup_for_aws::models::TagsSortColumns>,
                 >("[\"keyAsc\",\"keyAsc\"]"),
             )
             .await
@@ -2129,7 +2125,7 @@ mod wire {
             .search_pattern("s1")
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::UsersGetAllSortItem>,
+                    Vec<backup_for_aws::models::UsersSortColumns>,
                 >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .offset(sample::<i32>("3"))
@@ -2163,17 +2159,17 @@ mod wire {
             .limit(sample::<i32>("3"))
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::VirtualMachinesSortItem>,
+                    Vec<backup_for_aws::models::VirtualMachinesSortColumns>,
                 >("[\"nameAsc\",\"nameAsc\"]"),
             )
             .protection_status(
                 sample::<
-                    Vec<backup_for_aws::models::VirtualMachinesProtectionStatusItem>,
+                    Vec<backup_for_aws::models::VirtualMachineProtectionStatuses>,
                 >("[\"Protected\",\"Protected\"]"),
             )
             .buckup_destination(
                 sample::<
-                    Vec<backup_for_aws::models::VirtualMachinesBuckupDestinationItem>,
+                    Vec<backup_for_aws::models::BackupDestinations>,
                 >("[\"Snapshot\",\"Snapshot\"]"),
             )
             .backup_state(
@@ -2218,7 +2214,7 @@ mod wire {
             .limit(sample::<i32>("3"))
             .sort(
                 sample::<
-                    Vec<backup_for_aws::models::RestorePointsGetAllSortItem>,
+                    Vec<backup_for_aws::models::VmRestorePointsSortColumns>,
                 >("[\"pointInTimeAsc\",\"pointInTimeAsc\"]"),
             )
             .await

@@ -14,6 +14,7 @@ mod api;
 mod bundle;
 mod document;
 mod downgrade;
+mod enums;
 pub mod naming;
 mod operations;
 mod overlay;
@@ -400,6 +401,7 @@ impl<'a> Importer<'a> {
         self.members_on_variants();
         self.drain_queue();
         self.break_alias_cycles();
+        self.merge_duplicate_enums();
         self.detect_paging();
         self.conventional_names();
         self.api = Some(self.api_section(name, version));

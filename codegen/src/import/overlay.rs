@@ -130,7 +130,7 @@ fn rename_in(expr: &mut String, from: &str, to: &str) {
     }
 }
 
-fn rename_type_references(schema: &mut ast::Schema, from: &str, to: &str) {
+pub(super) fn rename_type_references(schema: &mut ast::Schema, from: &str, to: &str) {
     if let Some(ty) = &mut schema.ty {
         rename_in(ty, from, to);
     }
@@ -142,7 +142,7 @@ fn rename_type_references(schema: &mut ast::Schema, from: &str, to: &str) {
     }
 }
 
-fn rename_operation_types(operation: &mut ast::Operation, from: &str, to: &str) {
+pub(super) fn rename_operation_types(operation: &mut ast::Operation, from: &str, to: &str) {
     for parameter in operation.parameters.values_mut() {
         rename_in(&mut parameter.ty, from, to);
     }

@@ -293,7 +293,7 @@ pub mod requests {
         bucket_id: ::veeam_runtime::Uuid,
         offset: Option<i32>,
         limit: Option<i32>,
-        sort: Option<Vec<models::BrowseBucketFoldersSortItem>>,
+        sort: Option<Vec<models::BucketFoldersFiltersOrderColumns>>,
     }
     impl<'a> BrowseBucketFolders<'a> {
         /// Sets `Offset`.
@@ -307,7 +307,10 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::BrowseBucketFoldersSortItem>) -> Self {
+        pub fn sort(
+            mut self,
+            sort: Vec<models::BucketFoldersFiltersOrderColumns>,
+        ) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -1380,7 +1383,7 @@ pub mod requests {
         /// `GET /api/v1/licenseAgreement/download`
         pub fn download_license_agreement_file(
             &self,
-            license_agreement_type: models::DownloadLicenseAgreementFileLicenseAgreementType,
+            license_agreement_type: models::LicenseAgreementTypes,
         ) -> DownloadLicenseAgreementFile<'_> {
             DownloadLicenseAgreementFile {
                 client: self,
@@ -1393,7 +1396,7 @@ pub mod requests {
     #[must_use = "a request does nothing until sent: `.await` it"]
     pub struct DownloadLicenseAgreementFile<'a> {
         client: &'a super::Client,
-        license_agreement_type: models::DownloadLicenseAgreementFileLicenseAgreementType,
+        license_agreement_type: models::LicenseAgreementTypes,
         accept: Option<&'static str>,
     }
     impl<'a> DownloadLicenseAgreementFile<'a> {
@@ -2286,7 +2289,7 @@ pub mod requests {
         virtual_machine_name_filter: Option<String>,
         offset: Option<i32>,
         limit: Option<i32>,
-        sort: Option<Vec<models::GetCostEstimationSortItem>>,
+        sort: Option<Vec<models::CostEstimationSortColumns>>,
         body: models::PolicySpec,
     }
     impl<'a> GetCostEstimation<'a> {
@@ -2311,7 +2314,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::GetCostEstimationSortItem>) -> Self {
+        pub fn sort(mut self, sort: Vec<models::CostEstimationSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -3549,7 +3552,7 @@ pub mod requests {
         search_pattern: Option<String>,
         offset: Option<i32>,
         limit: Option<i32>,
-        sort: Option<Vec<models::AmazonAccountsGetAllSortItem>>,
+        sort: Option<Vec<models::AmazonAccountsSortColumns>>,
     }
     impl<'a> ListAmazonAccounts<'a> {
         /// Sets `SearchPattern`.
@@ -3571,7 +3574,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::AmazonAccountsGetAllSortItem>) -> Self {
+        pub fn sort(mut self, sort: Vec<models::AmazonAccountsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -3883,7 +3886,7 @@ pub mod requests {
         bucket_id: ::veeam_runtime::Uuid,
         offset: Option<i32>,
         limit: Option<i32>,
-        sort: Option<Vec<models::GetBucketFoldersSortItem>>,
+        sort: Option<Vec<models::BucketFoldersFiltersOrderColumns>>,
     }
     impl<'a> ListBucketFolders<'a> {
         /// Sets `Offset`.
@@ -3897,7 +3900,10 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::GetBucketFoldersSortItem>) -> Self {
+        pub fn sort(
+            mut self,
+            sort: Vec<models::BucketFoldersFiltersOrderColumns>,
+        ) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -3993,7 +3999,7 @@ pub mod requests {
         search_pattern: Option<String>,
         offset: Option<i32>,
         limit: Option<i32>,
-        sort: Option<Vec<models::BucketsSortItem>>,
+        sort: Option<Vec<models::BucketsSortColumns>>,
     }
     impl<'a> ListBuckets<'a> {
         /// Sets `AmazonAccountId`.
@@ -4023,7 +4029,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::BucketsSortItem>) -> Self {
+        pub fn sort(mut self, sort: Vec<models::BucketsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -4685,7 +4691,7 @@ pub mod requests {
         client: &'a super::Client,
         offset: Option<i32>,
         limit: Option<i32>,
-        sort: Option<Vec<models::GetLicensedWorkloadsSortItem>>,
+        sort: Option<Vec<models::LicensedWorkloadsSortColumns>>,
         search_pattern: Option<String>,
     }
     impl<'a> ListLicensedWorkloads<'a> {
@@ -4700,7 +4706,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::GetLicensedWorkloadsSortItem>) -> Self {
+        pub fn sort(mut self, sort: Vec<models::LicensedWorkloadsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -4807,11 +4813,9 @@ pub mod requests {
         client: &'a super::Client,
         search_pattern: Option<String>,
         virtual_machine_id: Option<::veeam_runtime::Uuid>,
-        last_policy_session_status: Option<
-            Vec<models::PoliciesGetAllLastPolicySessionStatusItem>,
-        >,
-        policy_status: Option<Vec<models::PoliciesGetAllPolicyStatusItem>>,
-        sort: Option<Vec<models::PoliciesGetAllSortItem>>,
+        last_policy_session_status: Option<Vec<models::SessionStatuses>>,
+        policy_status: Option<Vec<models::PolicyStatuses>>,
+        sort: Option<Vec<models::PoliciesSortColumns>>,
         usn: Option<i64>,
         repository_id: Option<::veeam_runtime::Uuid>,
         offset: Option<i32>,
@@ -4837,9 +4841,7 @@ pub mod requests {
         /// Sets `LastPolicySessionStatus`.
         pub fn last_policy_session_status(
             mut self,
-            last_policy_session_status: Vec<
-                models::PoliciesGetAllLastPolicySessionStatusItem,
-            >,
+            last_policy_session_status: Vec<models::SessionStatuses>,
         ) -> Self {
             self.last_policy_session_status = Some(last_policy_session_status);
             self
@@ -4847,13 +4849,13 @@ pub mod requests {
         /// Sets `PolicyStatus`.
         pub fn policy_status(
             mut self,
-            policy_status: Vec<models::PoliciesGetAllPolicyStatusItem>,
+            policy_status: Vec<models::PolicyStatuses>,
         ) -> Self {
             self.policy_status = Some(policy_status);
             self
         }
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::PoliciesGetAllSortItem>) -> Self {
+        pub fn sort(mut self, sort: Vec<models::PoliciesSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -4989,7 +4991,7 @@ pub mod requests {
         offset: Option<i32>,
         limit: Option<i32>,
         search_pattern: Option<String>,
-        sort: Option<Vec<models::PoliciesGetExcludedItemsByIdSortItem>>,
+        sort: Option<Vec<models::PolicyItemsSortColumns>>,
     }
     impl<'a> ListPolicyExcludedItems<'a> {
         /// Sets `Offset`.
@@ -5011,10 +5013,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<models::PoliciesGetExcludedItemsByIdSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::PolicyItemsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -5116,7 +5115,7 @@ pub mod requests {
         search_pattern: Option<String>,
         offset: Option<i32>,
         limit: Option<i32>,
-        sort: Option<Vec<models::PoliciesGetRegionsByIdSortItem>>,
+        sort: Option<Vec<models::RegionsSortColumns>>,
     }
     impl<'a> ListPolicyRegions<'a> {
         /// Sets `SearchPattern`.
@@ -5138,10 +5137,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<models::PoliciesGetRegionsByIdSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::RegionsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -5243,7 +5239,7 @@ pub mod requests {
         offset: Option<i32>,
         limit: Option<i32>,
         search_pattern: Option<String>,
-        sort: Option<Vec<models::PoliciesGetSelectedItemsByIdSortItem>>,
+        sort: Option<Vec<models::PolicyItemsSortColumns>>,
     }
     impl<'a> ListPolicySelectedItems<'a> {
         /// Sets `Offset`.
@@ -5265,10 +5261,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<models::PoliciesGetSelectedItemsByIdSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::PolicyItemsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -5593,7 +5586,7 @@ pub mod requests {
         search_pattern: Option<String>,
         offset: Option<i32>,
         limit: Option<i32>,
-        sort: Option<Vec<models::GetInnerRegionsSortItem>>,
+        sort: Option<Vec<models::RegionsSortColumns>>,
     }
     impl<'a> ListRegionZones<'a> {
         /// Sets `SearchPattern`.
@@ -5615,7 +5608,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::GetInnerRegionsSortItem>) -> Self {
+        pub fn sort(mut self, sort: Vec<models::RegionsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -5712,7 +5705,7 @@ pub mod requests {
         search_pattern: Option<String>,
         offset: Option<i32>,
         limit: Option<i32>,
-        sort: Option<Vec<models::GetAllRegionsSortItem>>,
+        sort: Option<Vec<models::RegionsSortColumns>>,
     }
     impl<'a> ListRegions<'a> {
         /// Sets `SearchPattern`.
@@ -5734,7 +5727,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::GetAllRegionsSortItem>) -> Self {
+        pub fn sort(mut self, sort: Vec<models::RegionsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -5826,7 +5819,7 @@ pub mod requests {
         client: &'a super::Client,
         search_pattern: Option<String>,
         offset: Option<i32>,
-        sort: Option<Vec<models::RepositoriesGetAllSortItem>>,
+        sort: Option<Vec<models::RepositoriesSortColumns>>,
         limit: Option<i32>,
     }
     impl<'a> ListRepositories<'a> {
@@ -5844,7 +5837,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::RepositoriesGetAllSortItem>) -> Self {
+        pub fn sort(mut self, sort: Vec<models::RepositoriesSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -5945,7 +5938,7 @@ pub mod requests {
         client: &'a super::Client,
         restore_session_id: ::veeam_runtime::Uuid,
         search_pattern: Option<String>,
-        sort: Option<Vec<models::GetRestoreSessionRestoredItemsSortItem>>,
+        sort: Option<Vec<models::RestoredItemsSortColumns>>,
         offset: Option<i32>,
         limit: Option<i32>,
     }
@@ -5959,10 +5952,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(
-            mut self,
-            sort: Vec<models::GetRestoreSessionRestoredItemsSortItem>,
-        ) -> Self {
+        pub fn sort(mut self, sort: Vec<models::RestoredItemsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -6072,7 +6062,7 @@ pub mod requests {
         client: &'a super::Client,
         retention_session_id: ::veeam_runtime::Uuid,
         search_pattern: Option<String>,
-        sort: Option<Vec<models::GetRetentionSessionDeletedRestorePointsSortItem>>,
+        sort: Option<Vec<models::RetentionJobDeletedRestorePointSortColumns>>,
         offset: Option<i32>,
         limit: Option<i32>,
     }
@@ -6088,7 +6078,7 @@ pub mod requests {
         /// Sets `Sort`.
         pub fn sort(
             mut self,
-            sort: Vec<models::GetRetentionSessionDeletedRestorePointsSortItem>,
+            sort: Vec<models::RetentionJobDeletedRestorePointSortColumns>,
         ) -> Self {
             self.sort = Some(sort);
             self
@@ -6213,12 +6203,12 @@ pub mod requests {
         offset: Option<i32>,
         limit: Option<i32>,
         policy_id: Option<::veeam_runtime::Uuid>,
-        status: Option<Vec<models::GetSessionsStatusItem>>,
+        status: Option<Vec<models::SessionStatuses>>,
         types: Option<Vec<models::GetSessionsTypesItem>>,
         from_utc: Option<::veeam_runtime::DateTime>,
         to_utc: Option<::veeam_runtime::DateTime>,
         usn: Option<i64>,
-        sort: Option<Vec<models::GetSessionsSortItem>>,
+        sort: Option<Vec<models::SessionsSortColumns>>,
         vm_id: Option<String>,
     }
     impl<'a> ListSessions<'a> {
@@ -6238,7 +6228,7 @@ pub mod requests {
             self
         }
         /// Sets `Status`.
-        pub fn status(mut self, status: Vec<models::GetSessionsStatusItem>) -> Self {
+        pub fn status(mut self, status: Vec<models::SessionStatuses>) -> Self {
             self.status = Some(status);
             self
         }
@@ -6263,7 +6253,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::GetSessionsSortItem>) -> Self {
+        pub fn sort(mut self, sort: Vec<models::SessionsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -6491,7 +6481,7 @@ pub mod requests {
         search_pattern: Option<String>,
         offset: Option<i32>,
         limit: Option<i32>,
-        sort: Option<Vec<models::TagsSortItem>>,
+        sort: Option<Vec<models::TagsSortColumns>>,
     }
     impl<'a> ListTags<'a> {
         /// Sets `SearchPattern`.
@@ -6513,7 +6503,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::TagsSortItem>) -> Self {
+        pub fn sort(mut self, sort: Vec<models::TagsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -6639,7 +6629,7 @@ pub mod requests {
     pub struct ListUsers<'a> {
         client: &'a super::Client,
         search_pattern: Option<String>,
-        sort: Option<Vec<models::UsersGetAllSortItem>>,
+        sort: Option<Vec<models::UsersSortColumns>>,
         offset: Option<i32>,
         limit: Option<i32>,
     }
@@ -6653,7 +6643,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::UsersGetAllSortItem>) -> Self {
+        pub fn sort(mut self, sort: Vec<models::UsersSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
@@ -6759,9 +6749,9 @@ pub mod requests {
         search_pattern: Option<String>,
         offset: Option<i32>,
         limit: Option<i32>,
-        sort: Option<Vec<models::VirtualMachinesSortItem>>,
-        protection_status: Option<Vec<models::VirtualMachinesProtectionStatusItem>>,
-        buckup_destination: Option<Vec<models::VirtualMachinesBuckupDestinationItem>>,
+        sort: Option<Vec<models::VirtualMachinesSortColumns>>,
+        protection_status: Option<Vec<models::VirtualMachineProtectionStatuses>>,
+        buckup_destination: Option<Vec<models::BackupDestinations>>,
         backup_state: Option<models::VirtualMachinesBackupState>,
     }
     impl<'a> ListVirtualMachines<'a> {
@@ -6784,14 +6774,14 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::VirtualMachinesSortItem>) -> Self {
+        pub fn sort(mut self, sort: Vec<models::VirtualMachinesSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
         /// Sets `ProtectionStatus`.
         pub fn protection_status(
             mut self,
-            protection_status: Vec<models::VirtualMachinesProtectionStatusItem>,
+            protection_status: Vec<models::VirtualMachineProtectionStatuses>,
         ) -> Self {
             self.protection_status = Some(protection_status);
             self
@@ -6799,7 +6789,7 @@ pub mod requests {
         /// Sets `BuckupDestination`.
         pub fn buckup_destination(
             mut self,
-            buckup_destination: Vec<models::VirtualMachinesBuckupDestinationItem>,
+            buckup_destination: Vec<models::BackupDestinations>,
         ) -> Self {
             self.buckup_destination = Some(buckup_destination);
             self
@@ -6917,7 +6907,7 @@ pub mod requests {
         virtual_machine_id: Option<::veeam_runtime::Uuid>,
         offset: Option<i32>,
         limit: Option<i32>,
-        sort: Option<Vec<models::RestorePointsGetAllSortItem>>,
+        sort: Option<Vec<models::VmRestorePointsSortColumns>>,
     }
     impl<'a> ListVmRestorePoints<'a> {
         /// Sets `VirtualMachineId`.
@@ -6939,7 +6929,7 @@ pub mod requests {
             self
         }
         /// Sets `Sort`.
-        pub fn sort(mut self, sort: Vec<models::RestorePointsGetAllSortItem>) -> Self {
+        pub fn sort(mut self, sort: Vec<models::VmRestorePointsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }

@@ -631,9 +631,9 @@ pub struct BackupJobSession {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub end_time_utc: Option<::veeam_runtime::DateTime>,
-    /// `Starting`, `Working`, `Stopping`, `Stopped`, ...
+    /// Where the session is.
     #[serde(rename = "State", skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: Option<String>,
+    pub state: Option<JobSessionState>,
     /// `Result`.
     #[serde(rename = "Result", skip_serializing_if = "::std::option::Option::is_none")]
     pub result: Option<SessionResult>,
@@ -730,8 +730,8 @@ impl BackupJobSession {
     }
     /// Sets [`state`](Self::state).
     #[must_use]
-    pub fn with_state(mut self, state: impl ::std::convert::Into<String>) -> Self {
-        self.state = Some(::std::convert::Into::into(state));
+    pub fn with_state(mut self, state: JobSessionState) -> Self {
+        self.state = Some(state);
         self
     }
     /// Sets [`result`](Self::result).
@@ -1561,9 +1561,9 @@ pub struct BackupTaskSession {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub end_time_utc: Option<::veeam_runtime::DateTime>,
-    /// `InProgress`, `Completed`, ...
+    /// Where the task session is.
     #[serde(rename = "State", skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: Option<String>,
+    pub state: Option<TaskSessionState>,
     /// `Result`.
     #[serde(rename = "Result", skip_serializing_if = "::std::option::Option::is_none")]
     pub result: Option<SessionResult>,
@@ -1662,8 +1662,8 @@ impl BackupTaskSession {
     }
     /// Sets [`state`](Self::state).
     #[must_use]
-    pub fn with_state(mut self, state: impl ::std::convert::Into<String>) -> Self {
-        self.state = Some(::std::convert::Into::into(state));
+    pub fn with_state(mut self, state: TaskSessionState) -> Self {
+        self.state = Some(state);
         self
     }
     /// Sets [`result`](Self::result).
@@ -2400,6 +2400,57 @@ impl ::veeam_runtime::xml::ToXml for CredentialsInfoList {
         writer.end(name)
     }
 }
+/// The days a daily schedule runs on.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum DailyKind {
+    /// `Everyday`
+    Everyday,
+    /// `WeekDays`
+    WeekDays,
+    /// `SelectedDays`
+    SelectedDays,
+    /// A value this version does not document.
+    ///
+    /// The value inside is opaque on purpose: read it with `as_str()`, but do not match on it. If a later spec documents the value, it parses as its own variant instead, and code that matched the string here would silently stop matching.
+    Unknown(::veeam_runtime::UnknownValue),
+}
+impl DailyKind {
+    /// Every documented value, in the spec's order.
+    pub const VALUES: &'static [&'static str] = &[
+        "Everyday",
+        "WeekDays",
+        "SelectedDays",
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Everyday => "Everyday",
+            Self::WeekDays => "WeekDays",
+            Self::SelectedDays => "SelectedDays",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl From<&str> for DailyKind {
+    fn from(value: &str) -> Self {
+        match value {
+            "Everyday" => Self::Everyday,
+            "WeekDays" => Self::WeekDays,
+            "SelectedDays" => Self::SelectedDays,
+            other => Self::Unknown(::veeam_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+::veeam_runtime::enum_plumbing!(DailyKind);
+impl ::veeam_runtime::xml::XmlScalar for DailyKind {
+    fn from_xml_text(text: &str) -> Result<Self, String> {
+        Ok(<Self as From<&str>>::from(text.trim()))
+    }
+    fn to_xml_text(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
 /// Runs at a time of day, every day or on chosen days.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2408,9 +2459,9 @@ pub struct DailySchedule {
     #[serde(rename = "Enabled", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
-    /// `Everyday`, `WeekDays` or `SelectedDays`.
+    /// Which days it runs on.
     #[serde(rename = "Kind", skip_serializing_if = "::std::option::Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<DailyKind>,
     /// Days of the week it runs on; in XML a `Days` element each.
     #[serde(rename = "Days", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
@@ -2444,8 +2495,8 @@ impl DailySchedule {
     }
     /// Sets [`kind`](Self::kind).
     #[must_use]
-    pub fn with_kind(mut self, kind: impl ::std::convert::Into<String>) -> Self {
-        self.kind = Some(::std::convert::Into::into(kind));
+    pub fn with_kind(mut self, kind: DailyKind) -> Self {
+        self.kind = Some(kind);
         self
     }
     /// Sets [`days`](Self::days).
@@ -2570,6 +2621,72 @@ impl ::veeam_runtime::xml::ToXml for DaisyChaining {
         writer.attr("Enabled", self.enabled.as_ref())?;
         writer.scalar("PreviousJobUid", self.previous_job_uid.as_ref())?;
         writer.end(name)
+    }
+}
+/// The week of the month a monthly schedule runs in, or a day of the month.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum DayNumberInMonth {
+    /// `First`
+    First,
+    /// `Second`
+    Second,
+    /// `Third`
+    Third,
+    /// `Fourth`
+    Fourth,
+    /// `Last`
+    Last,
+    /// `OnDay`
+    OnDay,
+    /// A value this version does not document.
+    ///
+    /// The value inside is opaque on purpose: read it with `as_str()`, but do not match on it. If a later spec documents the value, it parses as its own variant instead, and code that matched the string here would silently stop matching.
+    Unknown(::veeam_runtime::UnknownValue),
+}
+impl DayNumberInMonth {
+    /// Every documented value, in the spec's order.
+    pub const VALUES: &'static [&'static str] = &[
+        "First",
+        "Second",
+        "Third",
+        "Fourth",
+        "Last",
+        "OnDay",
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::First => "First",
+            Self::Second => "Second",
+            Self::Third => "Third",
+            Self::Fourth => "Fourth",
+            Self::Last => "Last",
+            Self::OnDay => "OnDay",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl From<&str> for DayNumberInMonth {
+    fn from(value: &str) -> Self {
+        match value {
+            "First" => Self::First,
+            "Second" => Self::Second,
+            "Third" => Self::Third,
+            "Fourth" => Self::Fourth,
+            "Last" => Self::Last,
+            "OnDay" => Self::OnDay,
+            other => Self::Unknown(::veeam_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+::veeam_runtime::enum_plumbing!(DayNumberInMonth);
+impl ::veeam_runtime::xml::XmlScalar for DayNumberInMonth {
+    fn from_xml_text(text: &str) -> Result<Self, String> {
+        Ok(<Self as From<&str>>::from(text.trim()))
+    }
+    fn to_xml_text(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 /// An account with a security role in Enterprise Manager (`?format=Entity`).
@@ -5327,6 +5444,62 @@ impl ::veeam_runtime::xml::ToXml for JobScheduleOptions {
         writer.end(name)
     }
 }
+/// Where a job session is (the documented values; others are kept as they are).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum JobSessionState {
+    /// `Starting`
+    Starting,
+    /// `Working`
+    Working,
+    /// `Stopping`
+    Stopping,
+    /// `Stopped`
+    Stopped,
+    /// A value this version does not document.
+    ///
+    /// The value inside is opaque on purpose: read it with `as_str()`, but do not match on it. If a later spec documents the value, it parses as its own variant instead, and code that matched the string here would silently stop matching.
+    Unknown(::veeam_runtime::UnknownValue),
+}
+impl JobSessionState {
+    /// Every documented value, in the spec's order.
+    pub const VALUES: &'static [&'static str] = &[
+        "Starting",
+        "Working",
+        "Stopping",
+        "Stopped",
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Starting => "Starting",
+            Self::Working => "Working",
+            Self::Stopping => "Stopping",
+            Self::Stopped => "Stopped",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl From<&str> for JobSessionState {
+    fn from(value: &str) -> Self {
+        match value {
+            "Starting" => Self::Starting,
+            "Working" => Self::Working,
+            "Stopping" => Self::Stopping,
+            "Stopped" => Self::Stopped,
+            other => Self::Unknown(::veeam_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+::veeam_runtime::enum_plumbing!(JobSessionState);
+impl ::veeam_runtime::xml::XmlScalar for JobSessionState {
+    fn from_xml_text(text: &str) -> Result<Self, String> {
+        Ok(<Self as From<&str>>::from(text.trim()))
+    }
+    fn to_xml_text(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
 /// Kind of a job.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -6358,12 +6531,12 @@ pub struct MonthlySchedule {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub time_offset_utc: Option<i32>,
-    /// `First` ... `Fourth`, `Last` or `OnDay`.
+    /// Which week of the month, or `OnDay` (`DayOfMonth`).
     #[serde(
         rename = "DayNumberInMonth",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub day_number_in_month: Option<String>,
+    pub day_number_in_month: Option<DayNumberInMonth>,
     /// `DayOfWeek`.
     #[serde(
         rename = "DayOfWeek",
@@ -6416,9 +6589,9 @@ impl MonthlySchedule {
     #[must_use]
     pub fn with_day_number_in_month(
         mut self,
-        day_number_in_month: impl ::std::convert::Into<String>,
+        day_number_in_month: DayNumberInMonth,
     ) -> Self {
-        self.day_number_in_month = Some(::std::convert::Into::into(day_number_in_month));
+        self.day_number_in_month = Some(day_number_in_month);
         self
     }
     /// Sets [`day_of_week`](Self::day_of_week).
@@ -7374,6 +7547,49 @@ impl ::veeam_runtime::xml::ToXml for PasswordKeyInfoSpec {
         writer.end(name)
     }
 }
+/// The unit of a periodic schedule's period.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum PeriodicKind {
+    /// `Hours`
+    Hours,
+    /// `Minutes`
+    Minutes,
+    /// A value this version does not document.
+    ///
+    /// The value inside is opaque on purpose: read it with `as_str()`, but do not match on it. If a later spec documents the value, it parses as its own variant instead, and code that matched the string here would silently stop matching.
+    Unknown(::veeam_runtime::UnknownValue),
+}
+impl PeriodicKind {
+    /// Every documented value, in the spec's order.
+    pub const VALUES: &'static [&'static str] = &["Hours", "Minutes"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hours => "Hours",
+            Self::Minutes => "Minutes",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl From<&str> for PeriodicKind {
+    fn from(value: &str) -> Self {
+        match value {
+            "Hours" => Self::Hours,
+            "Minutes" => Self::Minutes,
+            other => Self::Unknown(::veeam_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+::veeam_runtime::enum_plumbing!(PeriodicKind);
+impl ::veeam_runtime::xml::XmlScalar for PeriodicKind {
+    fn from_xml_text(text: &str) -> Result<Self, String> {
+        Ok(<Self as From<&str>>::from(text.trim()))
+    }
+    fn to_xml_text(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
 /// Runs every few hours or minutes, within the hours the schedule allows.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -7382,9 +7598,9 @@ pub struct PeriodicSchedule {
     #[serde(rename = "Enabled", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enabled: Option<bool>,
-    /// `Hours` or `Minutes`.
+    /// The unit of `FullPeriod`.
     #[serde(rename = "Kind", skip_serializing_if = "::std::option::Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<PeriodicKind>,
     /// The period, in `Kind` units.
     #[serde(
         rename = "FullPeriod",
@@ -7414,8 +7630,8 @@ impl PeriodicSchedule {
     }
     /// Sets [`kind`](Self::kind).
     #[must_use]
-    pub fn with_kind(mut self, kind: impl ::std::convert::Into<String>) -> Self {
-        self.kind = Some(::std::convert::Into::into(kind));
+    pub fn with_kind(mut self, kind: PeriodicKind) -> Self {
+        self.kind = Some(kind);
         self
     }
     /// Sets [`full_period`](Self::full_period).
@@ -8330,6 +8546,113 @@ impl ::veeam_runtime::xml::ToXml for RestorePoint {
         writer.wrapped_models("Links", "Link", self.links.as_deref())?;
         writer.scalar("BackupDateUTC", self.backup_date_utc.as_ref())?;
         writer.end(name)
+    }
+}
+/// How a restore point was made (the documented values; others are kept as they are).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum RestorePointAlgorithm {
+    /// `Full`
+    Full,
+    /// `Incremental`
+    Incremental,
+    /// `ReversedIncremental`
+    ReversedIncremental,
+    /// `SyntheticFull`
+    SyntheticFull,
+    /// A value this version does not document.
+    ///
+    /// The value inside is opaque on purpose: read it with `as_str()`, but do not match on it. If a later spec documents the value, it parses as its own variant instead, and code that matched the string here would silently stop matching.
+    Unknown(::veeam_runtime::UnknownValue),
+}
+impl RestorePointAlgorithm {
+    /// Every documented value, in the spec's order.
+    pub const VALUES: &'static [&'static str] = &[
+        "Full",
+        "Incremental",
+        "ReversedIncremental",
+        "SyntheticFull",
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Full => "Full",
+            Self::Incremental => "Incremental",
+            Self::ReversedIncremental => "ReversedIncremental",
+            Self::SyntheticFull => "SyntheticFull",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl From<&str> for RestorePointAlgorithm {
+    fn from(value: &str) -> Self {
+        match value {
+            "Full" => Self::Full,
+            "Incremental" => Self::Incremental,
+            "ReversedIncremental" => Self::ReversedIncremental,
+            "SyntheticFull" => Self::SyntheticFull,
+            other => Self::Unknown(::veeam_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+::veeam_runtime::enum_plumbing!(RestorePointAlgorithm);
+impl ::veeam_runtime::xml::XmlScalar for RestorePointAlgorithm {
+    fn from_xml_text(text: &str) -> Result<Self, String> {
+        Ok(<Self as From<&str>>::from(text.trim()))
+    }
+    fn to_xml_text(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+/// What a restore point holds (the documented values; others are kept as they are).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum RestorePointType {
+    /// `Full`
+    Full,
+    /// `Increment`
+    Increment,
+    /// `ReverseIncrement`
+    ReverseIncrement,
+    /// A value this version does not document.
+    ///
+    /// The value inside is opaque on purpose: read it with `as_str()`, but do not match on it. If a later spec documents the value, it parses as its own variant instead, and code that matched the string here would silently stop matching.
+    Unknown(::veeam_runtime::UnknownValue),
+}
+impl RestorePointType {
+    /// Every documented value, in the spec's order.
+    pub const VALUES: &'static [&'static str] = &[
+        "Full",
+        "Increment",
+        "ReverseIncrement",
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Full => "Full",
+            Self::Increment => "Increment",
+            Self::ReverseIncrement => "ReverseIncrement",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl From<&str> for RestorePointType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Full" => Self::Full,
+            "Increment" => Self::Increment,
+            "ReverseIncrement" => Self::ReverseIncrement,
+            other => Self::Unknown(::veeam_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+::veeam_runtime::enum_plumbing!(RestorePointType);
+impl ::veeam_runtime::xml::XmlScalar for RestorePointType {
+    fn from_xml_text(text: &str) -> Result<Self, String> {
+        Ok(<Self as From<&str>>::from(text.trim()))
+    }
+    fn to_xml_text(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 /// Restore point entities (`GET /restorePoints?format=Entity`). Gap - no example is published; the root element `RestorePoints` is assumed (it is not
@@ -9353,6 +9676,49 @@ impl ::veeam_runtime::xml::ToXml for TaskResultInfo {
         writer.end(name)
     }
 }
+/// Where a task session is (the documented values; others are kept as they are).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum TaskSessionState {
+    /// `InProgress`
+    InProgress,
+    /// `Completed`
+    Completed,
+    /// A value this version does not document.
+    ///
+    /// The value inside is opaque on purpose: read it with `as_str()`, but do not match on it. If a later spec documents the value, it parses as its own variant instead, and code that matched the string here would silently stop matching.
+    Unknown(::veeam_runtime::UnknownValue),
+}
+impl TaskSessionState {
+    /// Every documented value, in the spec's order.
+    pub const VALUES: &'static [&'static str] = &["InProgress", "Completed"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InProgress => "InProgress",
+            Self::Completed => "Completed",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl From<&str> for TaskSessionState {
+    fn from(value: &str) -> Self {
+        match value {
+            "InProgress" => Self::InProgress,
+            "Completed" => Self::Completed,
+            other => Self::Unknown(::veeam_runtime::UnknownValue::from_wire(other)),
+        }
+    }
+}
+::veeam_runtime::enum_plumbing!(TaskSessionState);
+impl ::veeam_runtime::xml::XmlScalar for TaskSessionState {
+    fn from_xml_text(text: &str) -> Result<Self, String> {
+        Ok(<Self as From<&str>>::from(text.trim()))
+    }
+    fn to_xml_text(&self) -> ::std::borrow::Cow<'_, str> {
+        ::std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
 /// State of a task.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -9603,18 +9969,18 @@ pub struct VmRestorePoint {
     /// Name of the VM.
     #[serde(rename = "VmName", skip_serializing_if = "::std::option::Option::is_none")]
     pub vm_name: Option<String>,
-    /// `Full`, `Incremental`, `ReversedIncremental` or `SyntheticFull`.
+    /// How the restore point was made.
     #[serde(
         rename = "Algorithm",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub algorithm: Option<String>,
-    /// `Full`, `Increment` or `ReverseIncrement`.
+    pub algorithm: Option<RestorePointAlgorithm>,
+    /// What the restore point holds.
     #[serde(
         rename = "PointType",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub point_type: Option<String>,
+    pub point_type: Option<RestorePointType>,
     /// Reference of the VM, such as `urn:VMware:Vm:<host>.vm-491`.
     #[serde(
         rename = "HierarchyObjRef",
@@ -9695,20 +10061,14 @@ impl VmRestorePoint {
     }
     /// Sets [`algorithm`](Self::algorithm).
     #[must_use]
-    pub fn with_algorithm(
-        mut self,
-        algorithm: impl ::std::convert::Into<String>,
-    ) -> Self {
-        self.algorithm = Some(::std::convert::Into::into(algorithm));
+    pub fn with_algorithm(mut self, algorithm: RestorePointAlgorithm) -> Self {
+        self.algorithm = Some(algorithm);
         self
     }
     /// Sets [`point_type`](Self::point_type).
     #[must_use]
-    pub fn with_point_type(
-        mut self,
-        point_type: impl ::std::convert::Into<String>,
-    ) -> Self {
-        self.point_type = Some(::std::convert::Into::into(point_type));
+    pub fn with_point_type(mut self, point_type: RestorePointType) -> Self {
+        self.point_type = Some(point_type);
         self
     }
     /// Sets [`hierarchy_obj_ref`](Self::hierarchy_obj_ref).

@@ -79,8 +79,8 @@ impl RetryConfig {
         self
     }
 
-    /// The client's retry budget, in tokens: a retry costs [`RETRY_COST`] (a timeout's
-    /// [`TIMEOUT_RETRY_COST`]), a call that succeeds first time gives one back, up to this.
+    /// The client's retry budget, in tokens: a retry costs 5 (10 after a timeout), a call that
+    /// succeeds first time gives one back, up to this.
     pub const fn with_budget(mut self, tokens: u32) -> Self {
         self.budget = tokens;
         self
@@ -116,9 +116,9 @@ impl RetryConfig {
 }
 
 /// What a retry draws from the client's budget.
-pub const RETRY_COST: u32 = 5;
+pub(super) const RETRY_COST: u32 = 5;
 /// What a retry after a timeout draws: a server that is slow to answer is not made busier.
-pub const TIMEOUT_RETRY_COST: u32 = 10;
+pub(super) const TIMEOUT_RETRY_COST: u32 = 10;
 
 /// A client's retry budget: tokens drawn by retries, given back by calls that succeed.
 #[derive(Debug)]
