@@ -468,16 +468,55 @@ fn operation_item(context: &Context, operation: &Operation) -> TokenStream {
         };
         take(&ir::Ident::assume("body".to_owned()), ty, into, true, quote!(), false);
     }
+    let mut media_enum = None;
     if media_choice(operation) {
-        let listed: Vec<String> =
-            operation.responses.iter().flat_map(|r| &r.media_types).map(|m| format!("`{m}`")).collect();
-        let doc = format!("Asks for one of the documented media types ({}) instead of any of them.", listed.join(", "));
+        let enum_name = quote::format_ident!("{}MediaType", builder.as_str());
+        let mut media_types: Vec<&str> = Vec::new();
+        for media_type in operation.responses.iter().flat_map(|r| &r.media_types) {
+            if !media_types.contains(&media_type.as_str()) {
+                media_types.push(media_type);
+            }
+        }
+        let mut variants: Vec<proc_macro2::Ident> = Vec::new();
+        for media_type in &media_types {
+            let camel = heck::ToUpperCamelCase::to_upper_camel_case(media_type.replace(['/', '+', '.'], "-").as_str());
+            let mut name =
+                if camel.starts_with(|c: char| c.is_ascii_alphabetic()) { camel } else { format!("Type{camel}") };
+            while variants.iter().any(|v| v == name.as_str()) {
+                name.push('_');
+            }
+            variants.push(quote::format_ident!("{name}"));
+        }
+        let docs: Vec<String> = media_types.iter().map(|m| format!("`{m}`")).collect();
+        let variant_docs: Vec<String> = docs.iter().map(|d| format!(" {d}")).collect();
+        let enum_doc = format!(
+            "The media types [`Client::{}`](super::Client::{}) may ask for with `accept(..)`.",
+            method_name.plain(),
+            method_name.plain()
+        );
+        media_enum = Some(quote! {
+            #[doc = #enum_doc]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub enum #enum_name {
+                #( #[doc = #variant_docs] #variants, )*
+            }
+
+            impl #enum_name {
+                /// The media type, as sent in `Accept`.
+                pub const fn as_str(self) -> &'static str {
+                    match self {
+                        #( Self::#variants => #media_types, )*
+                    }
+                }
+            }
+        });
+        let doc = format!("Asks for one of the documented media types ({}) instead of any of them.", docs.join(", "));
         fields.push(quote!(accept: #option<&'static str>,));
         initializers.push(quote!(accept: #none));
         setters.push(quote! {
             #[doc = #doc]
-            pub fn accept(mut self, media_type: &'static str) -> Self {
-                self.accept = #some(media_type);
+            pub fn accept(mut self, media_type: #enum_name) -> Self {
+                self.accept = #some(media_type.as_str());
                 self
             }
         });
@@ -519,6 +558,7 @@ fn operation_item(context: &Context, operation: &Operation) -> TokenStream {
     )));
     quote! {
         #status_enum
+        #media_enum
 
         impl super::Client {
             #docs

@@ -30,7 +30,7 @@ impl Importer<'_> {
                 // `AmazonAccountsSortColumns`), else the first inline one.
                 let target = declared
                     .iter()
-                    .max_by_key(|candidate| (shared_prefix(candidate, name), std::cmp::Reverse((*candidate).clone())))
+                    .max_by_key(|candidate| (shared_prefix(candidate, name), std::cmp::Reverse(candidate.as_str())))
                     .copied()
                     .or_else(|| inline.first().copied().filter(|first| first != name));
                 if let Some(target) = target {

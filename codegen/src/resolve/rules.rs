@@ -90,6 +90,31 @@ impl Resolver<'_> {
                 }
             }
         }
+        // So do the media type enums of operations that may ask for one of several (`<builder>MediaType`).
+        let status_enums: std::collections::HashMap<&str, &str> = operations
+            .iter()
+            .filter_map(|o| match &o.output {
+                ir::Output::ByStatus(status_enum) => Some((status_enum.name.as_str(), o.id.as_str())),
+                _ => None,
+            })
+            .collect();
+        for (index, operation) in operations.iter().enumerate() {
+            let choice = operation
+                .responses
+                .iter()
+                .any(|r| r.format != ir::ResponseFormat::Negotiated && r.media_types.len() > 1);
+            let media_enum = format!("{}MediaType", operation.builder.as_str());
+            if let (true, Some(other)) =
+                (choice, builders.get(media_enum.as_str()).or_else(|| status_enums.get(media_enum.as_str())))
+            {
+                let (file, path) = place(OperationId(index));
+                let message = format!(
+                    "operation `{}` names its media types `requests::{media_enum}`, which `{other}` already names a type",
+                    operation.id
+                );
+                self.error(file, &format!("{path}.responses"), message);
+            }
+        }
         let error_bodies = self.error_bodies(operations, schemas);
         let error_message = self.error_message(settings, error_bodies.first().map(|b| &b.ty), schemas);
         if settings.formats.contains(&Format::Xml) {

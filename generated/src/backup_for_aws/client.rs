@@ -1377,6 +1377,23 @@ pub mod requests {
         }
     }
     rt::request_builder!(DisablePolicy { policy_id });
+    ///The media types [`Client::download_license_agreement_file`](super::Client::download_license_agreement_file) may ask for with `accept(..)`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum DownloadLicenseAgreementFileMediaType {
+        /// `application/octet-stream`
+        ApplicationOctetStream,
+        /// `application/problem+json`
+        ApplicationProblemJson,
+    }
+    impl DownloadLicenseAgreementFileMediaType {
+        /// The media type, as sent in `Accept`.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::ApplicationOctetStream => "application/octet-stream",
+                Self::ApplicationProblemJson => "application/problem+json",
+            }
+        }
+    }
     impl super::Client {
         /// `downloadLicenseAgreementFile`.
         ///
@@ -1401,8 +1418,11 @@ pub mod requests {
     }
     impl<'a> DownloadLicenseAgreementFile<'a> {
         ///Asks for one of the documented media types (`application/octet-stream`, `application/problem+json`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
+        pub fn accept(
+            mut self,
+            media_type: DownloadLicenseAgreementFileMediaType,
+        ) -> Self {
+            self.accept = Some(media_type.as_str());
             self
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
@@ -1533,6 +1553,23 @@ pub mod requests {
         }
     }
     rt::request_builder!(EnablePolicy { policy_id });
+    ///The media types [`Client::export_amazon_accounts`](super::Client::export_amazon_accounts) may ask for with `accept(..)`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ExportAmazonAccountsMediaType {
+        /// `text/csv`
+        TextCsv,
+        /// `application/xml`
+        ApplicationXml,
+    }
+    impl ExportAmazonAccountsMediaType {
+        /// The media type, as sent in `Accept`.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::TextCsv => "text/csv",
+                Self::ApplicationXml => "application/xml",
+            }
+        }
+    }
     impl super::Client {
         /// `exportAmazonAccounts`.
         ///
@@ -1552,8 +1589,8 @@ pub mod requests {
     }
     impl<'a> ExportAmazonAccounts<'a> {
         ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
+        pub fn accept(mut self, media_type: ExportAmazonAccountsMediaType) -> Self {
+            self.accept = Some(media_type.as_str());
             self
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
@@ -1590,6 +1627,23 @@ pub mod requests {
         }
     }
     rt::request_builder!(ExportAmazonAccounts {});
+    ///The media types [`Client::export_cost_estimation`](super::Client::export_cost_estimation) may ask for with `accept(..)`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ExportCostEstimationMediaType {
+        /// `text/csv`
+        TextCsv,
+        /// `application/xml`
+        ApplicationXml,
+    }
+    impl ExportCostEstimationMediaType {
+        /// The media type, as sent in `Accept`.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::TextCsv => "text/csv",
+                Self::ApplicationXml => "application/xml",
+            }
+        }
+    }
     impl super::Client {
         /// `exportCostEstimation`.
         ///
@@ -1614,8 +1668,8 @@ pub mod requests {
     }
     impl<'a> ExportCostEstimation<'a> {
         ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
+        pub fn accept(mut self, media_type: ExportCostEstimationMediaType) -> Self {
+            self.accept = Some(media_type.as_str());
             self
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
@@ -1653,6 +1707,23 @@ pub mod requests {
         }
     }
     rt::request_builder!(ExportCostEstimation { body });
+    ///The media types [`Client::export_license`](super::Client::export_license) may ask for with `accept(..)`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ExportLicenseMediaType {
+        /// `text/csv`
+        TextCsv,
+        /// `application/xml`
+        ApplicationXml,
+    }
+    impl ExportLicenseMediaType {
+        /// The media type, as sent in `Accept`.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::TextCsv => "text/csv",
+                Self::ApplicationXml => "application/xml",
+            }
+        }
+    }
     impl super::Client {
         /// `exportLicense`.
         ///
@@ -1672,8 +1743,8 @@ pub mod requests {
     }
     impl<'a> ExportLicense<'a> {
         ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
+        pub fn accept(mut self, media_type: ExportLicenseMediaType) -> Self {
+            self.accept = Some(media_type.as_str());
             self
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
@@ -1710,6 +1781,23 @@ pub mod requests {
         }
     }
     rt::request_builder!(ExportLicense {});
+    ///The media types [`Client::export_policies`](super::Client::export_policies) may ask for with `accept(..)`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ExportPoliciesMediaType {
+        /// `text/csv`
+        TextCsv,
+        /// `application/xml`
+        ApplicationXml,
+    }
+    impl ExportPoliciesMediaType {
+        /// The media type, as sent in `Accept`.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::TextCsv => "text/csv",
+                Self::ApplicationXml => "application/xml",
+            }
+        }
+    }
     impl super::Client {
         /// `exportPolicies`.
         ///
@@ -1729,8 +1817,8 @@ pub mod requests {
     }
     impl<'a> ExportPolicies<'a> {
         ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
+        pub fn accept(mut self, media_type: ExportPoliciesMediaType) -> Self {
+            self.accept = Some(media_type.as_str());
             self
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
@@ -1809,6 +1897,23 @@ pub mod requests {
         }
     }
     rt::request_builder!(ExportPolicy { policy_id });
+    ///The media types [`Client::export_repositories`](super::Client::export_repositories) may ask for with `accept(..)`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ExportRepositoriesMediaType {
+        /// `text/csv`
+        TextCsv,
+        /// `application/xml`
+        ApplicationXml,
+    }
+    impl ExportRepositoriesMediaType {
+        /// The media type, as sent in `Accept`.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::TextCsv => "text/csv",
+                Self::ApplicationXml => "application/xml",
+            }
+        }
+    }
     impl super::Client {
         /// `exportRepositories`.
         ///
@@ -1828,8 +1933,8 @@ pub mod requests {
     }
     impl<'a> ExportRepositories<'a> {
         ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
+        pub fn accept(mut self, media_type: ExportRepositoriesMediaType) -> Self {
+            self.accept = Some(media_type.as_str());
             self
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
@@ -1866,6 +1971,23 @@ pub mod requests {
         }
     }
     rt::request_builder!(ExportRepositories {});
+    ///The media types [`Client::export_sessions`](super::Client::export_sessions) may ask for with `accept(..)`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ExportSessionsMediaType {
+        /// `text/csv`
+        TextCsv,
+        /// `application/xml`
+        ApplicationXml,
+    }
+    impl ExportSessionsMediaType {
+        /// The media type, as sent in `Accept`.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::TextCsv => "text/csv",
+                Self::ApplicationXml => "application/xml",
+            }
+        }
+    }
     impl super::Client {
         /// `exportSessions`.
         ///
@@ -1885,8 +2007,8 @@ pub mod requests {
     }
     impl<'a> ExportSessions<'a> {
         ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
+        pub fn accept(mut self, media_type: ExportSessionsMediaType) -> Self {
+            self.accept = Some(media_type.as_str());
             self
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
@@ -1923,6 +2045,23 @@ pub mod requests {
         }
     }
     rt::request_builder!(ExportSessions {});
+    ///The media types [`Client::export_standard_accounts`](super::Client::export_standard_accounts) may ask for with `accept(..)`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ExportStandardAccountsMediaType {
+        /// `text/csv`
+        TextCsv,
+        /// `application/xml`
+        ApplicationXml,
+    }
+    impl ExportStandardAccountsMediaType {
+        /// The media type, as sent in `Accept`.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::TextCsv => "text/csv",
+                Self::ApplicationXml => "application/xml",
+            }
+        }
+    }
     impl super::Client {
         /// `exportStandardAccounts`.
         ///
@@ -1942,8 +2081,8 @@ pub mod requests {
     }
     impl<'a> ExportStandardAccounts<'a> {
         ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
+        pub fn accept(mut self, media_type: ExportStandardAccountsMediaType) -> Self {
+            self.accept = Some(media_type.as_str());
             self
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
@@ -1980,6 +2119,23 @@ pub mod requests {
         }
     }
     rt::request_builder!(ExportStandardAccounts {});
+    ///The media types [`Client::export_users`](super::Client::export_users) may ask for with `accept(..)`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ExportUsersMediaType {
+        /// `text/csv`
+        TextCsv,
+        /// `application/xml`
+        ApplicationXml,
+    }
+    impl ExportUsersMediaType {
+        /// The media type, as sent in `Accept`.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::TextCsv => "text/csv",
+                Self::ApplicationXml => "application/xml",
+            }
+        }
+    }
     impl super::Client {
         /// `exportUsers`.
         ///
@@ -1999,8 +2155,8 @@ pub mod requests {
     }
     impl<'a> ExportUsers<'a> {
         ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
+        pub fn accept(mut self, media_type: ExportUsersMediaType) -> Self {
+            self.accept = Some(media_type.as_str());
             self
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
@@ -2037,6 +2193,23 @@ pub mod requests {
         }
     }
     rt::request_builder!(ExportUsers {});
+    ///The media types [`Client::export_virtual_machines`](super::Client::export_virtual_machines) may ask for with `accept(..)`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ExportVirtualMachinesMediaType {
+        /// `text/csv`
+        TextCsv,
+        /// `application/xml`
+        ApplicationXml,
+    }
+    impl ExportVirtualMachinesMediaType {
+        /// The media type, as sent in `Accept`.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::TextCsv => "text/csv",
+                Self::ApplicationXml => "application/xml",
+            }
+        }
+    }
     impl super::Client {
         /// `exportVirtualMachines`.
         ///
@@ -2056,8 +2229,8 @@ pub mod requests {
     }
     impl<'a> ExportVirtualMachines<'a> {
         ///Asks for one of the documented media types (`text/csv`, `application/xml`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
+        pub fn accept(mut self, media_type: ExportVirtualMachinesMediaType) -> Self {
+            self.accept = Some(media_type.as_str());
             self
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
@@ -3066,6 +3239,23 @@ pub mod requests {
         }
     }
     rt::request_builder!(GetSystemDateTimeInfo {});
+    ///The media types [`Client::get_system_logs`](super::Client::get_system_logs) may ask for with `accept(..)`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum GetSystemLogsMediaType {
+        /// `application/octet-stream`
+        ApplicationOctetStream,
+        /// `application/problem+json`
+        ApplicationProblemJson,
+    }
+    impl GetSystemLogsMediaType {
+        /// The media type, as sent in `Accept`.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::ApplicationOctetStream => "application/octet-stream",
+                Self::ApplicationProblemJson => "application/problem+json",
+            }
+        }
+    }
     impl super::Client {
         /// `getSystemLogs`.
         ///
@@ -3119,8 +3309,8 @@ pub mod requests {
             self
         }
         ///Asks for one of the documented media types (`application/octet-stream`, `application/problem+json`) instead of any of them.
-        pub fn accept(mut self, media_type: &'static str) -> Self {
-            self.accept = Some(media_type);
+        pub fn accept(mut self, media_type: GetSystemLogsMediaType) -> Self {
+            self.accept = Some(media_type.as_str());
             self
         }
         /// Sends the request and hands the file over as it arrives: nothing is held in memory
