@@ -50,7 +50,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "unknown key in a field",
             errors: with_api("schemas:\n  Account:\n    kind: object\n    fields:\n      name: { typ: string }\n"),
-            expected: &["demo/api.yaml:12:15: schemas.Account.fields.name.typ: unknown field `typ`, expected one of `type`, `required`, `nullable`, `sensitive`, `description`, `example`, `read_only`, `write_only`, `id`, `json`, `xml`"],
+            expected: &["demo/api.yaml:12:15: schemas.Account.fields.name.typ: unknown field `typ`, expected one of `type`, `rust_name`, `required`, `nullable`, `sensitive`, `description`, `example`, `read_only`, `write_only`, `id`, `json`, `xml`"],
         },
         Case {
             name: "unknown top-level key",

@@ -2167,7 +2167,7 @@ mod wire {
                     Vec<backup_for_aws::models::VirtualMachineProtectionStatuses>,
                 >("[\"Protected\",\"Protected\"]"),
             )
-            .buckup_destination(
+            .backup_destination(
                 sample::<
                     Vec<backup_for_aws::models::BackupDestinations>,
                 >("[\"Snapshot\",\"Snapshot\"]"),

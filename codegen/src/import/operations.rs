@@ -171,6 +171,7 @@ impl Importer<'_> {
                 mapped.push(Mapped {
                     wire: name.clone(),
                     parameter: ast::Parameter {
+                        rust_name: None,
                         location: ast::ParameterLocation::Path,
                         ty: "string".into(),
                         required: false,
@@ -194,6 +195,7 @@ impl Importer<'_> {
             mapped.push(Mapped {
                 wire: name.clone(),
                 parameter: ast::Parameter {
+                    rust_name: None,
                     location: ast::ParameterLocation::Query,
                     ty: "string".into(),
                     required: true,
@@ -379,6 +381,7 @@ impl Importer<'_> {
         Some(Mapped {
             wire: name,
             parameter: ast::Parameter {
+                rust_name: None,
                 required: required && !matches!(location, ast::ParameterLocation::Path),
                 location,
                 ty: ty_expr,
@@ -533,6 +536,7 @@ impl Importer<'_> {
             parts.push(Mapped {
                 wire: name.clone(),
                 parameter: ast::Parameter {
+                    rust_name: None,
                     location: ast::ParameterLocation::Part,
                     ty: expr,
                     required: required.contains(name.as_str()),

@@ -417,7 +417,10 @@ impl Importer<'_> {
             Shape::Enum(values) => {
                 schema.kind = ast::SchemaKind::Enum;
                 schema.values = Some(
-                    values.into_iter().map(|(value, description)| ast::EnumValue { value, description }).collect(),
+                    values
+                        .into_iter()
+                        .map(|(value, description)| ast::EnumValue { value, rust_name: None, description })
+                        .collect(),
                 );
             }
             // One alternative is that alternative, unless a discriminator names it: then it is a
@@ -489,7 +492,11 @@ impl Importer<'_> {
             for item in listed {
                 let item = item.as_str()?;
                 if seen.insert(item.to_owned()) {
-                    values.push(ast::EnumValue { value: item.to_owned(), description: description.clone() });
+                    values.push(ast::EnumValue {
+                        value: item.to_owned(),
+                        rust_name: None,
+                        description: description.clone(),
+                    });
                 }
             }
         }
@@ -633,6 +640,7 @@ impl Importer<'_> {
             members.fields.insert(
                 key,
                 ast::Field {
+                    rust_name: None,
                     ty: ty.expr,
                     required: is_required,
                     nullable: ty.nullable,

@@ -331,6 +331,11 @@ pub struct Variant {
 #[serde(deny_unknown_fields)]
 pub struct EnumValue {
     pub value: String,
+    /// The Rust name, when the wire name is misspelt (`nameDesk` -> `NameDesc`):
+    /// the wire keeps the document's spelling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust_name: Option<String>,
+
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -340,6 +345,11 @@ pub struct EnumValue {
 pub struct Field {
     #[serde(rename = "type")]
     pub ty: String,
+    /// The Rust name, when the wire name is misspelt (`parentReiognId` -> `parent_region_id`):
+    /// the wire keeps the document's spelling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust_name: Option<String>,
+
     #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
     #[serde(default, skip_serializing_if = "is_false")]
@@ -503,6 +513,10 @@ pub enum ParameterLocation {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
+    /// The Rust name, when the wire name is misspelt (`BuckupDestination` -> `backup_destination`):
+    /// the wire keeps the document's spelling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust_name: Option<String>,
     #[serde(rename = "in")]
     pub location: ParameterLocation,
     #[serde(rename = "type")]

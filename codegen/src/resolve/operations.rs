@@ -149,7 +149,7 @@ impl Resolver<'_> {
         let mut rust_names: HashMap<Ident, &str> = HashMap::new();
         for (name, parameter) in &op.parameters {
             let path = format!("{base}.parameters.{name}");
-            let rust_name = match value_name(name) {
+            let rust_name = match value_name(parameter.rust_name.as_deref().unwrap_or(name)) {
                 Ok(rust_name) => rust_name,
                 Err(message) => {
                     self.error(file, &path, message);

@@ -158,7 +158,7 @@ impl Resolver<'_> {
         let mut text_field: Option<&str> = None;
         for (name, field) in fields {
             let path = format!("{base}.fields.{name}");
-            let rust_name = match value_name(name) {
+            let rust_name = match value_name(field.rust_name.as_deref().unwrap_or(name)) {
                 Ok(rust_name) => rust_name,
                 Err(message) => {
                     self.error(file, &path, message);
@@ -287,7 +287,16 @@ impl Resolver<'_> {
                 self.error(file, &format!("{base}.values[{index}]"), message);
                 continue;
             }
-            let base_name = variant_name(&value.value);
+            let base_name = match &value.rust_name {
+                Some(rust_name) => match super::names::type_name(rust_name) {
+                    Ok(rust_name) => rust_name,
+                    Err(message) => {
+                        self.error(file, &format!("{base}.values[{index}].rust_name"), message);
+                        continue;
+                    }
+                },
+                None => variant_name(&value.value),
+            };
             let mut rust_name = base_name.clone();
             let mut counter = 1;
             while !taken.insert(rust_name.clone()) {

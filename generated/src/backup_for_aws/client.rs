@@ -6926,7 +6926,7 @@ pub mod requests {
                 limit: None,
                 sort: None,
                 protection_status: None,
-                buckup_destination: None,
+                backup_destination: None,
                 backup_state: None,
             }
         }
@@ -6941,7 +6941,7 @@ pub mod requests {
         limit: Option<i32>,
         sort: Option<Vec<models::VirtualMachinesSortColumns>>,
         protection_status: Option<Vec<models::VirtualMachineProtectionStatuses>>,
-        buckup_destination: Option<Vec<models::BackupDestinations>>,
+        backup_destination: Option<Vec<models::BackupDestinations>>,
         backup_state: Option<models::VirtualMachinesBackupState>,
     }
     impl<'a> ListVirtualMachines<'a> {
@@ -6977,11 +6977,11 @@ pub mod requests {
             self
         }
         /// Sets `BuckupDestination`.
-        pub fn buckup_destination(
+        pub fn backup_destination(
             mut self,
-            buckup_destination: Vec<models::BackupDestinations>,
+            backup_destination: Vec<models::BackupDestinations>,
         ) -> Self {
-            self.buckup_destination = Some(buckup_destination);
+            self.backup_destination = Some(backup_destination);
             self
         }
         /// Sets `BackupState`.
@@ -7034,7 +7034,7 @@ pub mod requests {
             request
                 .query_list(
                     "BuckupDestination",
-                    self.buckup_destination.as_deref(),
+                    self.backup_destination.as_deref(),
                     rt::ListStyle::Repeat,
                 );
             request.query("BackupState", self.backup_state.as_ref());
@@ -7047,7 +7047,7 @@ pub mod requests {
     }
     rt::request_builder!(
         ListVirtualMachines { search_pattern, offset, limit, sort, protection_status,
-        buckup_destination, backup_state }
+        backup_destination, backup_state }
     );
     impl<'a> rt::Paged<'a> for ListVirtualMachines<'a> {
         type Item = models::VirtualMachine;

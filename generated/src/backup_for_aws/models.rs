@@ -7009,7 +7009,7 @@ pub struct RegionSettings {
         rename = "parentReiognId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub parent_reiogn_id: Option<::veeam_runtime::Uuid>,
+    pub parent_region_id: Option<::veeam_runtime::Uuid>,
     /// `parentRegionName`.
     #[serde(
         rename = "parentRegionName",
@@ -7059,7 +7059,7 @@ impl RegionSettings {
         Self {
             region_id,
             region_name: None,
-            parent_reiogn_id: None,
+            parent_region_id: None,
             parent_region_name: None,
             cloud_network_id: ::std::convert::Into::into(cloud_network_id),
             cloud_network_name: None,
@@ -7079,13 +7079,13 @@ impl RegionSettings {
         self.region_name = Some(::std::convert::Into::into(region_name));
         self
     }
-    /// Sets [`parent_reiogn_id`](Self::parent_reiogn_id).
+    /// Sets [`parent_region_id`](Self::parent_region_id).
     #[must_use]
-    pub fn with_parent_reiogn_id(
+    pub fn with_parent_region_id(
         mut self,
-        parent_reiogn_id: ::veeam_runtime::Uuid,
+        parent_region_id: ::veeam_runtime::Uuid,
     ) -> Self {
-        self.parent_reiogn_id = Some(parent_reiogn_id);
+        self.parent_region_id = Some(parent_region_id);
         self
     }
     /// Sets [`parent_region_name`](Self::parent_region_name).
@@ -7383,7 +7383,7 @@ pub enum RegionsSortColumns {
     /// `nameAsc`
     NameAsc,
     /// `nameDesk`
-    NameDesk,
+    NameDesc,
     /// A value this version does not document.
     ///
     /// The value inside is opaque on purpose: read it with `as_str()`, but do not match on it. If a later spec documents the value, it parses as its own variant instead, and code that matched the string here would silently stop matching.
@@ -7396,7 +7396,7 @@ impl RegionsSortColumns {
     pub fn as_str(&self) -> &str {
         match self {
             Self::NameAsc => "nameAsc",
-            Self::NameDesk => "nameDesk",
+            Self::NameDesc => "nameDesk",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -7405,7 +7405,7 @@ impl From<&str> for RegionsSortColumns {
     fn from(value: &str) -> Self {
         match value {
             "nameAsc" => Self::NameAsc,
-            "nameDesk" => Self::NameDesk,
+            "nameDesk" => Self::NameDesc,
             other => Self::Unknown(::veeam_runtime::UnknownValue::from_wire(other)),
         }
     }
