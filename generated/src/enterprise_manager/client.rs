@@ -3423,7 +3423,6 @@ pub mod requests {
         pub fn query_backup_servers(&self) -> QueryBackupServers<'_> {
             QueryBackupServers {
                 client: self,
-                format: None,
                 filter: None,
                 sort_asc: None,
                 sort_desc: None,
@@ -3437,7 +3436,6 @@ pub mod requests {
     #[derive(Clone)]
     pub struct QueryBackupServers<'a> {
         client: &'a super::Client,
-        format: Option<String>,
         filter: Option<String>,
         sort_asc: Option<String>,
         sort_desc: Option<String>,
@@ -3445,11 +3443,6 @@ pub mod requests {
         page: Option<i32>,
     }
     impl<'a> QueryBackupServers<'a> {
-        /// Sets `format`: `Entities` for entities instead of references; see `query_backup_server_entities`.
-        pub fn format(mut self, format: impl ::std::convert::Into<String>) -> Self {
-            self.format = Some(::std::convert::Into::into(format));
-            self
-        }
         /// Sets `filter`: Filter expression (`<field><operator><value>`, `;` for AND, `,` for OR, parentheses to group): build one with `veeam_api::filter`.
         pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
             self.filter = Some(::std::convert::Into::into(filter));
@@ -3508,7 +3501,6 @@ pub mod requests {
             );
             request.literal("/query");
             request.query("type", Some("BackupServer"));
-            request.query("format", self.format.as_deref());
             request.query("filter", self.filter.as_deref());
             request.query("sortAsc", self.sort_asc.as_deref());
             request.query("sortDesc", self.sort_desc.as_deref());
@@ -3522,7 +3514,7 @@ pub mod requests {
         }
     }
     rt::request_builder!(
-        QueryBackupServers { format, filter, sort_asc, sort_desc, page_size, page }
+        QueryBackupServers { filter, sort_asc, sort_desc, page_size, page }
     );
     impl<'a> rt::Paged<'a> for QueryBackupServers<'a> {
         type Item = models::EntityRef;

@@ -8879,8 +8879,8 @@ impl ::veeam_runtime::xml::ToXml for ScheduleDay {
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
 pub enum SessionResult {
-    /// `None`: No result yet.
-    None,
+    /// `None`: No result yet (`None` on the wire; named apart from `Option::None`).
+    NoResult,
     /// `Success`
     Success,
     /// `Warning`
@@ -8903,7 +8903,7 @@ impl SessionResult {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::None => "None",
+            Self::NoResult => "None",
             Self::Success => "Success",
             Self::Warning => "Warning",
             Self::Failed => "Failed",
@@ -8914,7 +8914,7 @@ impl SessionResult {
 impl From<&str> for SessionResult {
     fn from(value: &str) -> Self {
         match value {
-            "None" => Self::None,
+            "None" => Self::NoResult,
             "Success" => Self::Success,
             "Warning" => Self::Warning,
             "Failed" => Self::Failed,
