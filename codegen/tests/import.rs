@@ -148,10 +148,10 @@ fn several_api_keys_are_named_after_their_schemes_and_keys_needed_together_stay_
     assert!(api.contains(keys), "{api}");
     let operations = &imported.files["operations.yaml"];
     // `[{appKey, appSecret}, {basic}]`: the pair together, or Basic.
-    let get = "  getOrder:\n    method: GET\n    path: /orders/{orderId}\n    schemes:\n    - - app_key\n      - app_secret\n    - basic\n";
+    let get = "  getOrder:\n    method: GET\n    path: /orders/{orderId}\n    summary: Gets the order.\n    schemes:\n    - - app_key\n      - app_secret\n    - basic\n";
     assert!(operations.contains(get), "{operations}");
     // `[{appKey, mtls}, {appKey}]`: the way that needs mutual TLS is left out (with a note).
-    let delete = "  deleteOrder:\n    method: DELETE\n    path: /orders/{orderId}\n    schemes:\n    - app_key\n";
+    let delete = "  deleteOrder:\n    method: DELETE\n    path: /orders/{orderId}\n    summary: Deletes the order.\n    schemes:\n    - app_key\n";
     assert!(operations.contains(delete), "{operations}");
 
     // Gotify: an application token and a client token, each in three places: six keys, and each
@@ -256,7 +256,7 @@ fn everything_reports_what_it_leaves_out() {
         "  listOrders:\n    method: GET\n    path: /orders\n    summary: List orders\n",
         "      status:\n        in: query\n        type: list<OrderStatus>\n        list_format: csv\n",
         "        headers:\n          X-Total-Count:\n            type: int64\n",
-        "  issueToken:\n    method: POST\n    path: /tokens\n    authenticated: false\n",
+        "  issueToken:\n    method: POST\n    path: /tokens\n    summary: Issues the token.\n    authenticated: false\n",
         "      formats:\n      - form\n",
         // A status class is an error entry of its own.
         "    errors:\n      4XX:\n",

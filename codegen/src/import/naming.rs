@@ -355,6 +355,12 @@ impl super::Importer<'_> {
         for (from, to) in applied {
             self.rename_operation(&from, &to);
         }
+        // An operation the document does not summarise says what its name says.
+        for (id, operation) in &mut self.operations {
+            if operation.summary.is_none() {
+                operation.summary = Some(summary_of(&id.to_snake_case()));
+            }
+        }
     }
 
     /// Renames an operation everywhere the import refers to it, and says in its description
@@ -443,6 +449,39 @@ fn common_prefix<'p>(paths: impl Iterator<Item = &'p str>) -> String {
     common.iter().map(|segment| format!("/{segment}")).collect()
 }
 
+/// A summary from a conventional name: `list_amazon_accounts` -> "Lists amazon accounts.".
+pub fn summary_of(name: &str) -> String {
+    let (verb, rest) = name.split_once('_').unwrap_or((name, ""));
+    let rest = rest.replace('_', " ");
+    match verb {
+        "list" => format!("Lists {rest}."),
+        "get" => format!("Gets the {rest}."),
+        "create" => format!("Creates a {rest}."),
+        "update" => format!("Updates the {rest}."),
+        "delete" => format!("Deletes the {rest}."),
+        "problem" => format!("The problem page `{rest}`: an HTML description of the error."),
+        "is" => format!("Whether {rest}."),
+        _ if rest.is_empty() => format!("{}.", capitalized(&third_person(verb))),
+        _ => format!("{} the {rest}.", capitalized(&third_person(verb))),
+    }
+}
+
+/// `start` -> `starts`, `query` -> `queries`, `search` -> `searches`.
+fn third_person(verb: &str) -> String {
+    if let Some(stem) = verb.strip_suffix('y').filter(|stem| !stem.ends_with(['a', 'e', 'o', 'u'])) {
+        format!("{stem}ies")
+    } else if verb.ends_with('s') || verb.ends_with("sh") || verb.ends_with("ch") || verb.ends_with('x') {
+        format!("{verb}es")
+    } else {
+        format!("{verb}s")
+    }
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -498,6 +537,20 @@ mod tests {
             Shape { action: Some("start".into()), ..shape("POST", "/jobs/{jobId}", Returns::One("Task".into())) };
         assert_eq!(rule(&jobs, &resources).unwrap().prefix, "start_");
         assert_eq!(rule(&shape("POST", "/token", Returns::One("Tokens".into())), &resources), None);
+    }
+
+    #[test]
+    fn summaries_say_what_names_say() {
+        assert_eq!(summary_of("list_amazon_accounts"), "Lists amazon accounts.");
+        assert_eq!(summary_of("get_policy"), "Gets the policy.");
+        assert_eq!(summary_of("start_policy"), "Starts the policy.");
+        assert_eq!(summary_of("query_backup_servers"), "Queries the backup servers.");
+        assert_eq!(
+            summary_of("problem_access_denied"),
+            "The problem page `access denied`: an HTML description of the error."
+        );
+        assert_eq!(summary_of("test"), "Tests.");
+        assert_eq!(summary_of("is_first_login"), "Whether first login.");
     }
 
     #[test]

@@ -121,7 +121,7 @@ pub mod requests {
     #[allow(unused_imports)]
     use crate::backup_for_aws::models;
     impl super::Client {
-        /// `acceptLicenseAgreement`.
+        /// Accepts the license agreement.
         ///
         /// `POST /api/v1/licenseAgreement/accept`
         pub fn accept_license_agreement(
@@ -174,7 +174,7 @@ pub mod requests {
         AcceptLicenseAgreement { eula_checksum, third_party_license_agreement_checksum }
     );
     impl super::Client {
-        /// `acceptMfa`.
+        /// Accepts the mfa.
         ///
         /// `POST /api/v1/users/{userId}/acceptMfa`
         pub fn accept_mfa(
@@ -266,7 +266,7 @@ pub mod requests {
     }
     rt::request_builder!(Authenticate { body });
     impl super::Client {
-        /// `browseBucketFolders`.
+        /// Browses the bucket folders.
         ///
         /// `GET /api/v1/amazonConnections/{amazonConnectionId}/browseBucketFolders/{bucketId}`
         pub fn browse_bucket_folders(
@@ -384,7 +384,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `checkInstance`.
+        /// Checks the instance.
         ///
         /// `POST /api/v1/users/checkInstanceId`
         pub fn check_instance(
@@ -426,7 +426,7 @@ pub mod requests {
     }
     rt::request_builder!(CheckInstance { body });
     impl super::Client {
-        /// `checkPassword`.
+        /// Checks the password.
         ///
         /// The document's operationId: `repositoryPasswordIsCorrect`.
         ///
@@ -476,7 +476,7 @@ pub mod requests {
     }
     rt::request_builder!(CheckPassword { repository_id, body });
     impl super::Client {
-        /// `createAmazonAccount`.
+        /// Creates a amazon account.
         ///
         /// The document's operationId: `addAmazonAccount`.
         ///
@@ -520,7 +520,7 @@ pub mod requests {
     }
     rt::request_builder!(CreateAmazonAccount { body });
     impl super::Client {
-        /// `createAmazonConnection`.
+        /// Creates a amazon connection.
         ///
         /// `POST /api/v1/amazonConnections`
         pub fn create_amazon_connection(
@@ -562,7 +562,7 @@ pub mod requests {
     }
     rt::request_builder!(CreateAmazonConnection { body });
     impl super::Client {
-        /// `createAuthorizationCode`.
+        /// Creates a authorization code.
         ///
         /// `POST /api/v1/token/authorizationCode`
         pub fn create_authorization_code(&self) -> CreateAuthorizationCode<'_> {
@@ -597,7 +597,7 @@ pub mod requests {
     }
     rt::request_builder!(CreateAuthorizationCode {});
     impl super::Client {
-        /// `createDefaultUser`.
+        /// Creates a default user.
         ///
         /// `POST /api/v1/users/createDefaultUser`
         pub fn create_default_user(
@@ -639,7 +639,7 @@ pub mod requests {
     }
     rt::request_builder!(CreateDefaultUser { body });
     impl super::Client {
-        /// `createPolicy`.
+        /// Creates a policy.
         ///
         /// `POST /api/v1/policies`
         pub fn create_policy(&self, body: models::PolicySpec) -> CreatePolicy<'_> {
@@ -674,7 +674,7 @@ pub mod requests {
     }
     rt::request_builder!(CreatePolicy { body });
     impl super::Client {
-        /// `createRegionSettings`.
+        /// Creates a region settings.
         ///
         /// `POST /api/v1/settings/regions`
         pub fn create_region_settings(
@@ -715,7 +715,7 @@ pub mod requests {
     }
     rt::request_builder!(CreateRegionSettings { body });
     impl super::Client {
-        /// `createRepository`.
+        /// Creates a repository.
         ///
         /// `POST /api/v1/repositories`
         pub fn create_repository(
@@ -804,7 +804,7 @@ pub mod requests {
     }
     rt::request_builder!(CreateStandardAccount { body });
     impl super::Client {
-        /// `createUser`.
+        /// Creates a user.
         ///
         /// `POST /api/v1/users`
         pub fn create_user(&self, body: models::UserCreateSpec) -> CreateUser<'_> {
@@ -840,7 +840,7 @@ pub mod requests {
     }
     rt::request_builder!(CreateUser { body });
     impl super::Client {
-        /// `deleteAmazonAccount`.
+        /// Deletes the amazon account.
         ///
         /// `DELETE /api/v1/accounts/amazon/{amazonAccountId}`
         pub fn delete_amazon_account(
@@ -881,7 +881,7 @@ pub mod requests {
     }
     rt::request_builder!(DeleteAmazonAccount { amazon_account_id });
     impl super::Client {
-        /// `deleteAmazonConnection`.
+        /// Deletes the amazon connection.
         ///
         /// `DELETE /api/v1/amazonConnections/{amazonConnectionId}`
         pub fn delete_amazon_connection(
@@ -922,7 +922,7 @@ pub mod requests {
     }
     rt::request_builder!(DeleteAmazonConnection { amazon_connection_id });
     impl super::Client {
-        /// `deleteLicense`.
+        /// Deletes the license info.
         ///
         /// The document's operationId: `removeLicense`.
         ///
@@ -957,7 +957,7 @@ pub mod requests {
     }
     rt::request_builder!(DeleteLicense {});
     impl super::Client {
-        /// `deletePolicy`.
+        /// Deletes the policy.
         ///
         /// `DELETE /api/v1/policies/{policyId}`
         pub fn delete_policy(
@@ -998,7 +998,7 @@ pub mod requests {
     }
     rt::request_builder!(DeletePolicy { policy_id });
     impl super::Client {
-        /// `deleteRegionSettings`.
+        /// Deletes the region settings.
         ///
         /// `DELETE /api/v1/settings/regions/{regionId}`
         pub fn delete_region_settings(
@@ -1039,7 +1039,7 @@ pub mod requests {
     }
     rt::request_builder!(DeleteRegionSettings { region_id });
     impl super::Client {
-        /// `deleteRepository`.
+        /// Deletes the repository.
         ///
         /// `DELETE /api/v1/repositories/{repositoryId}`
         pub fn delete_repository(
@@ -1169,7 +1169,7 @@ pub mod requests {
     }
     rt::request_builder!(DeleteToken {});
     impl super::Client {
-        /// `deleteUser`.
+        /// Deletes the user.
         ///
         /// `DELETE /api/v1/users/{userId}`
         pub fn delete_user(
@@ -1210,7 +1210,7 @@ pub mod requests {
     }
     rt::request_builder!(DeleteUser { user_id });
     impl super::Client {
-        /// `deleteVirtualMachineBackups`.
+        /// Deletes the virtual machine backups.
         ///
         /// `POST /api/v1/virtualMachines/{virtualMachineId}/deleteBackups`
         pub fn delete_virtual_machine_backups(
@@ -1252,7 +1252,7 @@ pub mod requests {
     }
     rt::request_builder!(DeleteVirtualMachineBackups { virtual_machine_id });
     impl super::Client {
-        /// `deleteVirtualMachineSnapshots`.
+        /// Deletes the virtual machine snapshots.
         ///
         /// `POST /api/v1/virtualMachines/{virtualMachineId}/deleteSnapshots`
         pub fn delete_virtual_machine_snapshots(
@@ -1294,7 +1294,7 @@ pub mod requests {
     }
     rt::request_builder!(DeleteVirtualMachineSnapshots { virtual_machine_id });
     impl super::Client {
-        /// `disableMfa`.
+        /// Disables the mfa.
         ///
         /// `POST /api/v1/users/{userId}/disableMfa`
         pub fn disable_mfa(
@@ -1336,7 +1336,7 @@ pub mod requests {
     }
     rt::request_builder!(DisableMfa { user_id });
     impl super::Client {
-        /// `disablePolicy`.
+        /// Disables the policy.
         ///
         /// `POST /api/v1/policies/{policyId}/disable`
         pub fn disable_policy(
@@ -1395,7 +1395,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `downloadLicenseAgreementFile`.
+        /// Downloads the license agreement file.
         ///
         /// `GET /api/v1/licenseAgreement/download`
         pub fn download_license_agreement_file(
@@ -1465,7 +1465,7 @@ pub mod requests {
     }
     rt::request_builder!(DownloadLicenseAgreementFile { license_agreement_type });
     impl super::Client {
-        /// `enableMfa`.
+        /// Enables the mfa.
         ///
         /// `POST /api/v1/users/{userId}/enableMfa`
         pub fn enable_mfa(
@@ -1512,7 +1512,7 @@ pub mod requests {
     }
     rt::request_builder!(EnableMfa { user_id, body });
     impl super::Client {
-        /// `enablePolicy`.
+        /// Enables the policy.
         ///
         /// `POST /api/v1/policies/{policyId}/enable`
         pub fn enable_policy(
@@ -1571,7 +1571,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `exportAmazonAccounts`.
+        /// Exports the amazon accounts.
         ///
         /// `POST /api/v1/accounts/amazon/export`
         pub fn export_amazon_accounts(&self) -> ExportAmazonAccounts<'_> {
@@ -1645,7 +1645,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `exportCostEstimation`.
+        /// Exports the cost estimation.
         ///
         /// `POST /api/v1/costEstimation/export`
         pub fn export_cost_estimation(
@@ -1725,7 +1725,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `exportLicense`.
+        /// Exports the license.
         ///
         /// `POST /api/v1/licensing/license/export`
         pub fn export_license(&self) -> ExportLicense<'_> {
@@ -1799,7 +1799,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `exportPolicies`.
+        /// Exports the policies.
         ///
         /// `POST /api/v1/policies/export`
         pub fn export_policies(&self) -> ExportPolicies<'_> {
@@ -1856,7 +1856,7 @@ pub mod requests {
     }
     rt::request_builder!(ExportPolicies {});
     impl super::Client {
-        /// `exportPolicy`.
+        /// Exports the policy.
         ///
         /// `GET /api/v1/policies/{policyId}/export`
         pub fn export_policy(
@@ -1915,7 +1915,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `exportRepositories`.
+        /// Exports the repositories.
         ///
         /// `POST /api/v1/repositories/export`
         pub fn export_repositories(&self) -> ExportRepositories<'_> {
@@ -1989,7 +1989,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `exportSessions`.
+        /// Exports the sessions.
         ///
         /// `POST /api/v1/sessions/export`
         pub fn export_sessions(&self) -> ExportSessions<'_> {
@@ -2063,7 +2063,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `exportStandardAccounts`.
+        /// Exports the standard accounts.
         ///
         /// `POST /api/v1/accounts/standard/export`
         pub fn export_standard_accounts(&self) -> ExportStandardAccounts<'_> {
@@ -2137,7 +2137,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `exportUsers`.
+        /// Exports the users.
         ///
         /// `POST /api/v1/users/export`
         pub fn export_users(&self) -> ExportUsers<'_> {
@@ -2211,7 +2211,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `exportVirtualMachines`.
+        /// Exports the virtual machines.
         ///
         /// `POST /api/v1/virtualMachines/export`
         pub fn export_virtual_machines(&self) -> ExportVirtualMachines<'_> {
@@ -2268,7 +2268,7 @@ pub mod requests {
     }
     rt::request_builder!(ExportVirtualMachines {});
     impl super::Client {
-        /// `getAmazonAccount`.
+        /// Gets the amazon account.
         ///
         /// The document's operationId: `amazonAccountsGetOneById`.
         ///
@@ -2311,7 +2311,7 @@ pub mod requests {
     }
     rt::request_builder!(GetAmazonAccount { amazon_account_id });
     impl super::Client {
-        /// `getAmazonConnectionById`.
+        /// Gets the amazon connection by id.
         ///
         /// `GET /api/v1/amazonConnections/{amazonConnectionId}`
         pub fn get_amazon_connection_by_id(
@@ -2352,7 +2352,7 @@ pub mod requests {
     }
     rt::request_builder!(GetAmazonConnectionById { amazon_connection_id });
     impl super::Client {
-        /// `getBucket`.
+        /// Gets the bucket.
         ///
         /// The document's operationId: `bucketById`.
         ///
@@ -2392,7 +2392,7 @@ pub mod requests {
     }
     rt::request_builder!(GetBucket { bucket_id });
     impl super::Client {
-        /// `getBucketFolder`.
+        /// Gets the bucket folder.
         ///
         /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}/folders/{folderName}`
         pub fn get_bucket_folder(
@@ -2438,7 +2438,7 @@ pub mod requests {
     }
     rt::request_builder!(GetBucketFolder { bucket_id, folder_name });
     impl super::Client {
-        /// `getCostEstimation`.
+        /// Gets the cost estimation.
         ///
         /// `POST /api/v1/costEstimation`
         pub fn get_cost_estimation(
@@ -2525,7 +2525,7 @@ pub mod requests {
         GetCostEstimation { virtual_machine_name_filter, offset, limit, sort, body }
     );
     impl super::Client {
-        /// `getCurrentLicenseAgreementAccepted`.
+        /// Gets the current license agreement accepted.
         ///
         /// `GET /api/v1/licenseAgreement/accepted`
         pub fn get_current_license_agreement_accepted(
@@ -2562,7 +2562,7 @@ pub mod requests {
     }
     rt::request_builder!(GetCurrentLicenseAgreementAccepted {});
     impl super::Client {
-        /// `getDateTimeSettings`.
+        /// Gets the date time settings.
         ///
         /// `GET /api/v1/settings/dateTime`
         pub fn get_date_time_settings(&self) -> GetDateTimeSettings<'_> {
@@ -2597,7 +2597,7 @@ pub mod requests {
     }
     rt::request_builder!(GetDateTimeSettings {});
     impl super::Client {
-        /// `getDefaultDateTimeSettings`.
+        /// Gets the default date time settings.
         ///
         /// `GET /api/v1/settings/dateTime/getDefault`
         pub fn get_default_date_time_settings(&self) -> GetDefaultDateTimeSettings<'_> {
@@ -2632,7 +2632,7 @@ pub mod requests {
     }
     rt::request_builder!(GetDefaultDateTimeSettings {});
     impl super::Client {
-        /// `getEmailNotifications`.
+        /// Gets the email notifications.
         ///
         /// `GET /api/v1/settings/emailNotifications`
         pub fn get_email_notifications(&self) -> GetEmailNotifications<'_> {
@@ -2667,7 +2667,7 @@ pub mod requests {
     }
     rt::request_builder!(GetEmailNotifications {});
     impl super::Client {
-        /// `getLicense`.
+        /// Gets the license.
         ///
         /// `GET /api/v1/licensing/license`
         pub fn get_license(&self) -> GetLicense<'_> {
@@ -2700,7 +2700,7 @@ pub mod requests {
     }
     rt::request_builder!(GetLicense {});
     impl super::Client {
-        /// `getPolicy`.
+        /// Gets the policy.
         ///
         /// The document's operationId: `policiesGetOneById`.
         ///
@@ -2740,7 +2740,7 @@ pub mod requests {
     }
     rt::request_builder!(GetPolicy { policy_id });
     impl super::Client {
-        /// `getPolicyCost`.
+        /// Gets the policy cost.
         ///
         /// `GET /api/v1/policies/{policyId}/cost`
         pub fn get_policy_cost(
@@ -2782,7 +2782,7 @@ pub mod requests {
     }
     rt::request_builder!(GetPolicyCost { policy_id });
     impl super::Client {
-        /// `getProductId`.
+        /// Gets the product id.
         ///
         /// `GET /api/v1/system/version/productId`
         pub fn get_product_id(&self) -> GetProductId<'_> {
@@ -2815,7 +2815,7 @@ pub mod requests {
     }
     rt::request_builder!(GetProductId {});
     impl super::Client {
-        /// `getProductVersion`.
+        /// Gets the product version.
         ///
         /// `GET /api/v1/system/version`
         pub fn get_product_version(&self) -> GetProductVersion<'_> {
@@ -2848,7 +2848,7 @@ pub mod requests {
     }
     rt::request_builder!(GetProductVersion {});
     impl super::Client {
-        /// `getRegionById`.
+        /// Gets the region by id.
         ///
         /// `GET /api/v1/cloudInfrastructure/regions/{regionId}`
         pub fn get_region_by_id(
@@ -2889,7 +2889,7 @@ pub mod requests {
     }
     rt::request_builder!(GetRegionById { region_id });
     impl super::Client {
-        /// `getRegionSettings`.
+        /// Gets the region settings.
         ///
         /// `GET /api/v1/settings/regions/{regionId}`
         pub fn get_region_settings(
@@ -2930,7 +2930,7 @@ pub mod requests {
     }
     rt::request_builder!(GetRegionSettings { region_id });
     impl super::Client {
-        /// `getRepository`.
+        /// Gets the repository.
         ///
         /// The document's operationId: `repositoriesGetOneById`.
         ///
@@ -2973,7 +2973,7 @@ pub mod requests {
     }
     rt::request_builder!(GetRepository { repository_id });
     impl super::Client {
-        /// `getRetentionSettings`.
+        /// Gets the retention settings.
         ///
         /// `GET /api/v1/settings/retentionSettings`
         pub fn get_retention_settings(&self) -> GetRetentionSettings<'_> {
@@ -3008,7 +3008,7 @@ pub mod requests {
     }
     rt::request_builder!(GetRetentionSettings {});
     impl super::Client {
-        /// `getServiceAccountSettings`.
+        /// Gets the service account settings.
         ///
         /// `GET /api/v1/settings/serviceAccount`
         pub fn get_service_account_settings(&self) -> GetServiceAccountSettings<'_> {
@@ -3043,7 +3043,7 @@ pub mod requests {
     }
     rt::request_builder!(GetServiceAccountSettings {});
     impl super::Client {
-        /// `getSessionById`.
+        /// Gets the session by id.
         ///
         /// `GET /api/v1/sessions/{sessionId}`
         pub fn get_session_by_id(
@@ -3084,7 +3084,7 @@ pub mod requests {
     }
     rt::request_builder!(GetSessionById { session_id });
     impl super::Client {
-        /// `getSessionLog`.
+        /// Gets the session log.
         ///
         /// `GET /api/v1/sessions/{sessionId}/log`
         pub fn get_session_log(
@@ -3172,7 +3172,7 @@ pub mod requests {
     }
     rt::request_builder!(GetStandardAccount { standard_account_id });
     impl super::Client {
-        /// `getSummary`.
+        /// Gets the summary.
         ///
         /// `GET /api/v1/statistics/summary`
         pub fn get_summary(&self) -> GetSummary<'_> {
@@ -3205,7 +3205,7 @@ pub mod requests {
     }
     rt::request_builder!(GetSummary {});
     impl super::Client {
-        /// `getSystemDateTimeInfo`.
+        /// Gets the system date time info.
         ///
         /// `GET /api/v1/system/time`
         pub fn get_system_date_time_info(&self) -> GetSystemDateTimeInfo<'_> {
@@ -3257,7 +3257,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `getSystemLogs`.
+        /// Gets the system logs.
         ///
         /// `GET /api/v1/system/logs`
         pub fn get_system_logs(&self) -> GetSystemLogs<'_> {
@@ -3358,7 +3358,7 @@ pub mod requests {
         GetSystemLogs { export_logs_type, days, from_date_utc, to_date_utc }
     );
     impl super::Client {
-        /// `getTag`.
+        /// Gets the tag.
         ///
         /// The document's operationId: `tag`.
         ///
@@ -3395,7 +3395,7 @@ pub mod requests {
     }
     rt::request_builder!(GetTag { tag_id });
     impl super::Client {
-        /// `getUser`.
+        /// Gets the user.
         ///
         /// The document's operationId: `usersGetByName`.
         ///
@@ -3438,7 +3438,7 @@ pub mod requests {
     }
     rt::request_builder!(GetUser { user_id });
     impl super::Client {
-        /// `getUserStatus`.
+        /// Gets the user status.
         ///
         /// The document's operationId: `userStatus`.
         ///
@@ -3473,7 +3473,7 @@ pub mod requests {
     }
     rt::request_builder!(GetUserStatus {});
     impl super::Client {
-        /// `getVirtualMachine`.
+        /// Gets the virtual machine.
         ///
         /// The document's operationId: `virtualMachineById`.
         ///
@@ -3516,7 +3516,7 @@ pub mod requests {
     }
     rt::request_builder!(GetVirtualMachine { virtual_machine_id });
     impl super::Client {
-        /// `getVmRestorePoint`.
+        /// Gets the vm restore point.
         ///
         /// The document's operationId: `restorePointsGetOneById`.
         ///
@@ -3559,7 +3559,7 @@ pub mod requests {
     }
     rt::request_builder!(GetVmRestorePoint { vm_restore_point_id });
     impl super::Client {
-        /// `getVmRestorePointDefaultNetworkSettings`.
+        /// Gets the vm restore point default network settings.
         ///
         /// The document's operationId: `vmRestorePointsGetDefaultNetworkSettings`.
         ///
@@ -3605,7 +3605,7 @@ pub mod requests {
         GetVmRestorePointDefaultNetworkSettings { vm_restore_point_id }
     );
     impl super::Client {
-        /// `importPolicy`.
+        /// Imports the policy.
         ///
         /// `POST /api/v1/policies/import`
         pub fn import_policy(
@@ -3643,7 +3643,7 @@ pub mod requests {
     }
     rt::request_builder!(ImportPolicy { body });
     impl super::Client {
-        /// `installLicense`.
+        /// Updates the license info.
         ///
         /// The document's operationId: `installLicense`.
         ///
@@ -3686,7 +3686,7 @@ pub mod requests {
     }
     rt::request_builder!(InstallLicense { license_file });
     impl super::Client {
-        /// `isFirstLogin`.
+        /// Whether first login.
         ///
         /// `GET /api/v1/users/isFirstLogin`
         pub fn is_first_login(&self) -> IsFirstLogin<'_> {
@@ -3719,7 +3719,7 @@ pub mod requests {
     }
     rt::request_builder!(IsFirstLogin {});
     impl super::Client {
-        /// `listAmazonAccounts`.
+        /// Lists amazon accounts.
         ///
         /// The document's operationId: `amazonAccountsGetAll`.
         ///
@@ -3834,7 +3834,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listAmazonConnectionAvailabilityZones`.
+        /// Lists amazon connection availability zones.
         ///
         /// The document's operationId: `browseAvailabilityZones`.
         ///
@@ -3878,7 +3878,7 @@ pub mod requests {
     }
     rt::request_builder!(ListAmazonConnectionAvailabilityZones { amazon_connection_id });
     impl super::Client {
-        /// `listAmazonConnections`.
+        /// Lists amazon connections.
         ///
         /// The document's operationId: `getAllAmazonConnections`.
         ///
@@ -3915,7 +3915,7 @@ pub mod requests {
     }
     rt::request_builder!(ListAmazonConnections {});
     impl super::Client {
-        /// `listAmazonInstanceTypes`.
+        /// Lists amazon instance types.
         ///
         /// The document's operationId: `getInstancesTypesByRegion`.
         ///
@@ -4050,7 +4050,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listBucketFolders`.
+        /// Lists bucket folders.
         ///
         /// The document's operationId: `getBucketFolders`.
         ///
@@ -4164,7 +4164,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listBuckets`.
+        /// Lists buckets.
         ///
         /// The document's operationId: `buckets`.
         ///
@@ -4292,7 +4292,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listCertificates`.
+        /// Lists certificates.
         ///
         /// The document's operationId: `getCertificates`.
         ///
@@ -4327,7 +4327,7 @@ pub mod requests {
     }
     rt::request_builder!(ListCertificates {});
     impl super::Client {
-        /// `listCloudEncryptionKeys`.
+        /// Lists cloud encryption keys.
         ///
         /// The document's operationId: `browseEncryptionKeys`.
         ///
@@ -4434,7 +4434,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listCloudNetworks`.
+        /// Lists cloud networks.
         ///
         /// The document's operationId: `browseCloudNetworks`.
         ///
@@ -4537,7 +4537,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listCloudSecurityGroups`.
+        /// Lists cloud security groups.
         ///
         /// The document's operationId: `browseCloudSecurityGroups`.
         ///
@@ -4655,7 +4655,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listCloudSubnetworks`.
+        /// Lists cloud subnetworks.
         ///
         /// The document's operationId: `browseCloudSubnetworks`.
         ///
@@ -4785,7 +4785,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listLicenseAgreements`.
+        /// Lists license agreements.
         ///
         /// The document's operationId: `getLicenseAgreement`.
         ///
@@ -4822,7 +4822,7 @@ pub mod requests {
     }
     rt::request_builder!(ListLicenseAgreements {});
     impl super::Client {
-        /// `listLicenseNotifications`.
+        /// Lists license notifications.
         ///
         /// The document's operationId: `getAllLicenseNotifications`.
         ///
@@ -4859,7 +4859,7 @@ pub mod requests {
     }
     rt::request_builder!(ListLicenseNotifications {});
     impl super::Client {
-        /// `listLicensedWorkloads`.
+        /// Lists licensed workloads.
         ///
         /// The document's operationId: `getLicensedWorkloads`.
         ///
@@ -4976,7 +4976,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listPolicies`.
+        /// Lists policies.
         ///
         /// The document's operationId: `policiesGetAll`.
         ///
@@ -5153,7 +5153,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listPolicyExcludedItems`.
+        /// Lists policy excluded items.
         ///
         /// The document's operationId: `policiesGetExcludedItemsById`.
         ///
@@ -5277,7 +5277,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listPolicyRegions`.
+        /// Lists policy regions.
         ///
         /// The document's operationId: `policiesGetRegionsById`.
         ///
@@ -5401,7 +5401,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listPolicySelectedItems`.
+        /// Lists policy selected items.
         ///
         /// The document's operationId: `policiesGetSelectedItemsById`.
         ///
@@ -5525,7 +5525,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listProtectedItems`.
+        /// Lists protected items.
         ///
         /// The document's operationId: `getBackupSessionProtectedItems`.
         ///
@@ -5652,7 +5652,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listRegionSettings`.
+        /// Lists region settings.
         ///
         /// The document's operationId: `getAllRegionSettings`.
         ///
@@ -5748,7 +5748,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listRegionZones`.
+        /// Lists region zones.
         ///
         /// The document's operationId: `getInnerRegions`.
         ///
@@ -5872,7 +5872,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listRegions`.
+        /// Lists regions.
         ///
         /// The document's operationId: `getAllRegions`.
         ///
@@ -5987,7 +5987,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listRepositories`.
+        /// Lists repositories.
         ///
         /// The document's operationId: `repositoriesGetAll`.
         ///
@@ -6102,7 +6102,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listRestoredItems`.
+        /// Lists restored items.
         ///
         /// The document's operationId: `getRestoreSessionRestoredItems`.
         ///
@@ -6226,7 +6226,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listRetentionJobDeletedRestorePoints`.
+        /// Lists retention job deleted restore points.
         ///
         /// The document's operationId: `getRetentionSessionDeletedRestorePoints`.
         ///
@@ -6364,7 +6364,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listSessions`.
+        /// Lists sessions.
         ///
         /// The document's operationId: `getSessions`.
         ///
@@ -6648,7 +6648,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listTags`.
+        /// Lists tags.
         ///
         /// The document's operationId: `tags`.
         ///
@@ -6763,7 +6763,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listTimeZones`.
+        /// Lists time zones.
         ///
         /// The document's operationId: `getTimeZones`.
         ///
@@ -6798,7 +6798,7 @@ pub mod requests {
     }
     rt::request_builder!(ListTimeZones {});
     impl super::Client {
-        /// `listUsers`.
+        /// Lists users.
         ///
         /// The document's operationId: `usersGetAll`.
         ///
@@ -6913,7 +6913,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listVirtualMachines`.
+        /// Lists virtual machines.
         ///
         /// The document's operationId: `virtualMachines`.
         ///
@@ -7074,7 +7074,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `listVmRestorePoints`.
+        /// Lists vm restore points.
         ///
         /// The document's operationId: `restorePointsGetAll`.
         ///
@@ -7191,7 +7191,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// `policyOrderPriorityOfPolicies`.
+        /// Policies the order priority of policies.
         ///
         /// `POST /api/v1/policies/orderPriorities`
         pub fn policy_order_priority_of_policies(
@@ -7232,7 +7232,7 @@ pub mod requests {
     }
     rt::request_builder!(PolicyOrderPriorityOfPolicies { body });
     impl super::Client {
-        /// `problemAccessDenied`.
+        /// The problem page `access denied`: an HTML description of the error.
         ///
         /// The document's operationId: `accessDenied`.
         ///
@@ -7283,7 +7283,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemAccessDenied {});
     impl super::Client {
-        /// `problemAmbiguousApiVersion`.
+        /// The problem page `ambiguous api version`: an HTML description of the error.
         ///
         /// The document's operationId: `ambiguousApiVersion`.
         ///
@@ -7334,7 +7334,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemAmbiguousApiVersion {});
     impl super::Client {
-        /// `problemApiVersionUnspecified`.
+        /// The problem page `api version unspecified`: an HTML description of the error.
         ///
         /// The document's operationId: `apiVersionUnspecified`.
         ///
@@ -7387,7 +7387,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemApiVersionUnspecified {});
     impl super::Client {
-        /// `problemExpiredAccessToken`.
+        /// The problem page `expired access token`: an HTML description of the error.
         ///
         /// The document's operationId: `expiredAccessToken`.
         ///
@@ -7438,7 +7438,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemExpiredAccessToken {});
     impl super::Client {
-        /// `problemFailedToRemoveUserPolicy`.
+        /// The problem page `failed to remove user policy`: an HTML description of the error.
         ///
         /// The document's operationId: `failedToRemoveUserPolicy`.
         ///
@@ -7491,7 +7491,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemFailedToRemoveUserPolicy {});
     impl super::Client {
-        /// `problemInvalidAccessToken`.
+        /// The problem page `invalid access token`: an HTML description of the error.
         ///
         /// The document's operationId: `invalidAccessToken`.
         ///
@@ -7542,7 +7542,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemInvalidAccessToken {});
     impl super::Client {
-        /// `problemInvalidApiVersion`.
+        /// The problem page `invalid api version`: an HTML description of the error.
         ///
         /// The document's operationId: `invalidApiVersion`.
         ///
@@ -7593,7 +7593,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemInvalidApiVersion {});
     impl super::Client {
-        /// `problemLicenseAgreementsIsNotAccepted`.
+        /// The problem page `license agreements is not accepted`: an HTML description of the error.
         ///
         /// The document's operationId: `licenseAgreementsIsNotAccepted`.
         ///
@@ -7646,7 +7646,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemLicenseAgreementsIsNotAccepted {});
     impl super::Client {
-        /// `problemNoAccessToken`.
+        /// The problem page `no access token`: an HTML description of the error.
         ///
         /// The document's operationId: `noAccessToken`.
         ///
@@ -7697,7 +7697,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemNoAccessToken {});
     impl super::Client {
-        /// `problemNotImplemented`.
+        /// The problem page `not implemented`: an HTML description of the error.
         ///
         /// The document's operationId: `actionNotImplemented`.
         ///
@@ -7748,7 +7748,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemNotImplemented {});
     impl super::Client {
-        /// `problemPolicyAlreadyStarted`.
+        /// The problem page `policy already started`: an HTML description of the error.
         ///
         /// The document's operationId: `policyAlreadyStarted`.
         ///
@@ -7799,7 +7799,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemPolicyAlreadyStarted {});
     impl super::Client {
-        /// `problemRepositoryUsedByPolicy`.
+        /// The problem page `repository used by policy`: an HTML description of the error.
         ///
         /// The document's operationId: `repositoryUsedByPolicy`.
         ///
@@ -7852,7 +7852,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemRepositoryUsedByPolicy {});
     impl super::Client {
-        /// `problemResourceNotFound`.
+        /// The problem page `resource not found`: an HTML description of the error.
         ///
         /// The document's operationId: `resourceNotFound`.
         ///
@@ -7903,7 +7903,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemResourceNotFound {});
     impl super::Client {
-        /// `problemServiceUnavailable`.
+        /// The problem page `service unavailable`: an HTML description of the error.
         ///
         /// The document's operationId: `serviceUnavailable`.
         ///
@@ -7954,7 +7954,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemServiceUnavailable {});
     impl super::Client {
-        /// `problemUnknownError`.
+        /// The problem page `unknown error`: an HTML description of the error.
         ///
         /// The document's operationId: `unknownError`.
         ///
@@ -8005,7 +8005,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemUnknownError {});
     impl super::Client {
-        /// `problemUnsupportedApiVersion`.
+        /// The problem page `unsupported api version`: an HTML description of the error.
         ///
         /// The document's operationId: `unsupportedApiVersion`.
         ///
@@ -8058,7 +8058,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemUnsupportedApiVersion {});
     impl super::Client {
-        /// `problemValidationError`.
+        /// The problem page `validation error`: an HTML description of the error.
         ///
         /// The document's operationId: `validationError`.
         ///
@@ -8109,7 +8109,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemValidationError {});
     impl super::Client {
-        /// `regenerateCertificates`.
+        /// Regenerates the certificates.
         ///
         /// The document's operationId: `recreateCertificate`.
         ///
@@ -8152,7 +8152,7 @@ pub mod requests {
     }
     rt::request_builder!(RegenerateCertificates { body });
     impl super::Client {
-        /// `rescanAmazonAccount`.
+        /// Rescans the amazon account.
         ///
         /// `POST /api/v1/accounts/amazon/{amazonAccountId}/rescan`
         pub fn rescan_amazon_account(
@@ -8198,7 +8198,7 @@ pub mod requests {
     }
     rt::request_builder!(RescanAmazonAccount { amazon_account_id, body });
     impl super::Client {
-        /// `rescanBucket`.
+        /// Rescans the bucket.
         ///
         /// `POST /api/v1/cloudInfrastructure/buckets/rescan/{amazonAccountId}`
         pub fn rescan_bucket(
@@ -8239,7 +8239,7 @@ pub mod requests {
     }
     rt::request_builder!(RescanBucket { amazon_account_id });
     impl super::Client {
-        /// `rescanRepository`.
+        /// Rescans the repository.
         ///
         /// `POST /api/v1/repositories/{repositoryId}/rescan`
         pub fn rescan_repository(
@@ -8281,7 +8281,7 @@ pub mod requests {
     }
     rt::request_builder!(RescanRepository { repository_id });
     impl super::Client {
-        /// `resetRetentionSettings`.
+        /// Resets the retention settings.
         ///
         /// The document's operationId: `setDefaultRetentionSettings`.
         ///
@@ -8318,7 +8318,7 @@ pub mod requests {
     }
     rt::request_builder!(ResetRetentionSettings {});
     impl super::Client {
-        /// `resolveLicenseNotifications`.
+        /// Resolves the license notifications.
         ///
         /// `POST /api/v1/licensing/alerts/resolve`
         pub fn resolve_license_notifications(
@@ -8359,7 +8359,7 @@ pub mod requests {
     }
     rt::request_builder!(ResolveLicenseNotifications { body });
     impl super::Client {
-        /// `restoreDisk`.
+        /// Restores the disk.
         ///
         /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreDisk`
         pub fn restore_disk(
@@ -8406,7 +8406,7 @@ pub mod requests {
     }
     rt::request_builder!(RestoreDisk { vm_restore_point_id, body });
     impl super::Client {
-        /// `restoreVm`.
+        /// Restores the vm.
         ///
         /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreVm`
         pub fn restore_vm(
@@ -8453,7 +8453,7 @@ pub mod requests {
     }
     rt::request_builder!(RestoreVm { vm_restore_point_id, body });
     impl super::Client {
-        /// `sendTestMessage`.
+        /// Sends the test message.
         ///
         /// `POST /api/v1/settings/emailNotifications/sendTestMessage`
         pub fn send_test_message(
@@ -8494,7 +8494,7 @@ pub mod requests {
     }
     rt::request_builder!(SendTestMessage { body });
     impl super::Client {
-        /// `setDefaultDateTimeSettings`.
+        /// Sets the default date time settings.
         ///
         /// `POST /api/v1/settings/dateTime/setDefault`
         pub fn set_default_date_time_settings(&self) -> SetDefaultDateTimeSettings<'_> {
@@ -8529,7 +8529,7 @@ pub mod requests {
     }
     rt::request_builder!(SetDefaultDateTimeSettings {});
     impl super::Client {
-        /// `startFlr`.
+        /// Starts the flr.
         ///
         /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreFile`
         pub fn start_flr(
@@ -8575,7 +8575,7 @@ pub mod requests {
     }
     rt::request_builder!(StartFlr { vm_restore_point_id, body });
     impl super::Client {
-        /// `startPolicy`.
+        /// Starts the policy.
         ///
         /// `POST /api/v1/policies/{policyId}/start`
         pub fn start_policy(&self, policy_id: ::veeam_runtime::Uuid) -> StartPolicy<'_> {
@@ -8614,7 +8614,7 @@ pub mod requests {
     }
     rt::request_builder!(StartPolicy { policy_id });
     impl super::Client {
-        /// `stopPolicy`.
+        /// Stops the policy.
         ///
         /// `POST /api/v1/policies/{policyId}/stop`
         pub fn stop_policy(&self, policy_id: ::veeam_runtime::Uuid) -> StopPolicy<'_> {
@@ -8653,7 +8653,7 @@ pub mod requests {
     }
     rt::request_builder!(StopPolicy { policy_id });
     impl super::Client {
-        /// `stopSession`.
+        /// Stops the job.
         ///
         /// `POST /api/v1/sessions/{sessionId}/stop`
         pub fn stop_session(
@@ -8695,7 +8695,7 @@ pub mod requests {
     }
     rt::request_builder!(StopSession { session_id });
     impl super::Client {
-        /// `takeSnapshot`.
+        /// Takes the snapshot.
         ///
         /// `POST /api/v1/virtualMachines/{virtualMachineId}/takeSnapshot`
         pub fn take_snapshot(
@@ -8741,7 +8741,7 @@ pub mod requests {
     }
     rt::request_builder!(TakeSnapshot { virtual_machine_id, body });
     impl super::Client {
-        /// `test`.
+        /// Tests.
         ///
         /// `POST /api/v1/test`
         pub fn test(&self) -> Test<'_> {
@@ -8769,7 +8769,7 @@ pub mod requests {
     }
     rt::request_builder!(Test {});
     impl super::Client {
-        /// `updateAmazonAccount`.
+        /// Updates the amazon account.
         ///
         /// `PUT /api/v1/accounts/amazon/{amazonAccountId}`
         pub fn update_amazon_account(
@@ -8815,7 +8815,7 @@ pub mod requests {
     }
     rt::request_builder!(UpdateAmazonAccount { amazon_account_id, body });
     impl super::Client {
-        /// `updateDateTimeSettings`.
+        /// Updates the date time settings.
         ///
         /// The document's operationId: `setDateTimeSettings`.
         ///
@@ -8858,7 +8858,7 @@ pub mod requests {
     }
     rt::request_builder!(UpdateDateTimeSettings { body });
     impl super::Client {
-        /// `updateEmailNotifications`.
+        /// Updates the email notifications.
         ///
         /// The document's operationId: `saveEmailNotifications`.
         ///
@@ -8901,7 +8901,7 @@ pub mod requests {
     }
     rt::request_builder!(UpdateEmailNotifications { body });
     impl super::Client {
-        /// `updatePolicy`.
+        /// Updates the policy.
         ///
         /// `PUT /api/v1/policies/{policyId}`
         pub fn update_policy(
@@ -8946,7 +8946,7 @@ pub mod requests {
     }
     rt::request_builder!(UpdatePolicy { policy_id, body });
     impl super::Client {
-        /// `updateRegionSettings`.
+        /// Updates the region settings.
         ///
         /// `PUT /api/v1/settings/regions/{regionId}`
         pub fn update_region_settings(
@@ -8991,7 +8991,7 @@ pub mod requests {
     }
     rt::request_builder!(UpdateRegionSettings { region_id, body });
     impl super::Client {
-        /// `updateRepository`.
+        /// Updates the repository.
         ///
         /// `PUT /api/v1/repositories/{repositoryId}`
         pub fn update_repository(
@@ -9037,7 +9037,7 @@ pub mod requests {
     }
     rt::request_builder!(UpdateRepository { repository_id, body });
     impl super::Client {
-        /// `updateRetentionSettings`.
+        /// Updates the retention settings.
         ///
         /// `POST /api/v1/settings/retentionSettings`
         pub fn update_retention_settings(
@@ -9078,7 +9078,7 @@ pub mod requests {
     }
     rt::request_builder!(UpdateRetentionSettings { body });
     impl super::Client {
-        /// `updateServiceAccountSettings`.
+        /// Updates the service account settings.
         ///
         /// `PUT /api/v1/settings/serviceAccount`
         pub fn update_service_account_settings(
@@ -9171,7 +9171,7 @@ pub mod requests {
     }
     rt::request_builder!(UpdateStandardAccount { standard_account_id, body });
     impl super::Client {
-        /// `updateUser`.
+        /// Updates the user.
         ///
         /// `PUT /api/v1/users/{userId}`
         pub fn update_user(
@@ -9217,7 +9217,7 @@ pub mod requests {
     }
     rt::request_builder!(UpdateUser { user_id, body });
     impl super::Client {
-        /// `uploadCertificate`.
+        /// Uploads the certificate.
         ///
         /// `POST /api/v1/settings/certificates/upload`
         pub fn upload_certificate(
@@ -9265,7 +9265,7 @@ pub mod requests {
         UploadCertificate { certificate_file, certificate_password = redacted }
     );
     impl super::Client {
-        /// `validateAmazonAccountName`.
+        /// Validates the amazon account name.
         ///
         /// `POST /api/v1/accounts/amazon/validateName`
         pub fn validate_amazon_account_name(
@@ -9307,7 +9307,7 @@ pub mod requests {
     }
     rt::request_builder!(ValidateAmazonAccountName { body });
     impl super::Client {
-        /// `validateDeleteAmazonAccount`.
+        /// Validates the delete amazon account.
         ///
         /// `POST /api/v1/accounts/amazon/{amazonAccountId}/validateDelete`
         pub fn validate_delete_amazon_account(
@@ -9350,7 +9350,7 @@ pub mod requests {
     }
     rt::request_builder!(ValidateDeleteAmazonAccount { amazon_account_id });
     impl super::Client {
-        /// `validateDescription`.
+        /// Validates the description.
         ///
         /// `POST /api/v1/users/validateDescription`
         pub fn validate_description(
@@ -9392,7 +9392,7 @@ pub mod requests {
     }
     rt::request_builder!(ValidateDescription { body });
     impl super::Client {
-        /// `validateName`.
+        /// Validates the name.
         ///
         /// `POST /api/v1/users/validateName`
         pub fn validate_name(
@@ -9431,7 +9431,7 @@ pub mod requests {
     }
     rt::request_builder!(ValidateName { body });
     impl super::Client {
-        /// `validatePassword`.
+        /// Validates the password.
         ///
         /// `POST /api/v1/users/validatePassword`
         pub fn validate_password(
@@ -9474,7 +9474,7 @@ pub mod requests {
     }
     rt::request_builder!(ValidatePassword { body });
     impl super::Client {
-        /// `validatePolicy`.
+        /// Validates the policies.
         ///
         /// The document's operationId: `validate`.
         ///
@@ -9515,7 +9515,7 @@ pub mod requests {
     }
     rt::request_builder!(ValidatePolicy { body });
     impl super::Client {
-        /// `validateRestoreDisk`.
+        /// Validates the restore disk.
         ///
         /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreDisk`
         pub fn validate_restore_disk(
@@ -9563,7 +9563,7 @@ pub mod requests {
     }
     rt::request_builder!(ValidateRestoreDisk { vm_restore_point_id, body });
     impl super::Client {
-        /// `validateRestoreVm`.
+        /// Validates the restore vm.
         ///
         /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreVm`
         pub fn validate_restore_vm(
@@ -9611,7 +9611,7 @@ pub mod requests {
     }
     rt::request_builder!(ValidateRestoreVm { vm_restore_point_id, body });
     impl super::Client {
-        /// `validateS3Endpoint`.
+        /// Validates the s3 endpoint.
         ///
         /// `GET /api/v1/amazonConnections/{amazonConnectionId}/validateS3endpoint`
         pub fn validate_s3_endpoint(
@@ -9657,7 +9657,7 @@ pub mod requests {
     }
     rt::request_builder!(ValidateS3Endpoint { amazon_connection_id, subnet_id });
     impl super::Client {
-        /// `validateSettings`.
+        /// Validates the settings.
         ///
         /// The document's operationId: `repositoryValidateSettings`.
         ///
