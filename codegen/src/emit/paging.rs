@@ -5,6 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::tasks::reach;
 use super::types::rust_type;
 use super::Context;
 use crate::ir::{self, FieldPath, Operation, Primitive, Type};
@@ -86,7 +87,7 @@ pub(super) fn paged_impl(context: &Context, operation: &Operation) -> Option<Tok
         }
         None => quote!(None),
     };
-    let count = match borrowed(context, quote!(page), &paging.items) {
+    let count = match reach(context, quote!(page), &paging.items) {
         (items, true) => quote!(#items.map_or(0, |items| items.len())),
         (items, false) => quote!(#items.len()),
     };
@@ -96,7 +97,7 @@ pub(super) fn paged_impl(context: &Context, operation: &Operation) -> Option<Tok
                 true => quote!(),
                 false => quote!(i64::from),
             };
-            match borrowed(context, quote!(page), path) {
+            match reach(context, quote!(page), path) {
                 (total, true) => quote!(#total.map(|total| #widen(*total))),
                 (total, false) => quote!(#some(#widen(#total))),
             }
@@ -132,29 +133,6 @@ pub(super) fn paged_impl(context: &Context, operation: &Operation) -> Option<Tok
             }
         }
     })
-}
-
-/// The value at the end of `path` in `start` (a reference to an object): `(expression, true)`
-/// for an `Option<&T>` when a step is optional, `(expression, false)` for the field itself (a
-/// place, read by copy or method call) when every step is required.
-fn borrowed(context: &Context, start: TokenStream, path: &FieldPath) -> (TokenStream, bool) {
-    let mut expression = start;
-    let mut maybe = false;
-    for (owner, index) in &path.0 {
-        let ir::SchemaKind::Object(object) = &context.api.schema(*owner).kind else { continue };
-        let field = &object.fields[*index];
-        let ident = &field.rust_name;
-        let optional = !field.required || field.nullable;
-        let borrow = if field.boxed { quote!(as_deref) } else { quote!(as_ref) };
-        expression = match (maybe, optional) {
-            (false, true) => quote!(#expression.#ident.#borrow()),
-            (false, false) => quote!(#expression.#ident),
-            (true, true) => quote!(#expression.and_then(|value| value.#ident.#borrow())),
-            (true, false) => quote!(#expression.map(|value| &value.#ident)),
-        };
-        maybe |= optional;
-    }
-    (expression, maybe)
 }
 
 /// The list at the end of `path`, moved out of `start` (an owned object): empty when an

@@ -10,7 +10,7 @@ use crate::ir::{self, FieldPath, Type};
 /// The value at the end of `path`, starting from `start` (an expression of type `&Object`):
 /// `(expression, true)` for an `Option<&T>` when a step is optional, `(expression, false)` for
 /// the field itself (a place: borrow it or copy it) when every step is required.
-fn reach(context: &Context, start: TokenStream, path: &FieldPath) -> (TokenStream, bool) {
+pub(super) fn reach(context: &Context, start: TokenStream, path: &FieldPath) -> (TokenStream, bool) {
     let mut expression = quote!(#start);
     let mut maybe = false;
     for (owner, index) in &path.0 {

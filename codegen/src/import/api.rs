@@ -224,32 +224,10 @@ impl Importer<'_> {
     /// path shares (`/api/v1`), taken out of the paths, so that they read as the API documents
     /// them; `/` when they share none.
     fn common_path_prefix(&mut self) -> String {
-        let mut common: Option<Vec<String>> = None;
-        for operation in self.operations.values() {
-            if !operation.path.starts_with('/') {
-                return "/".to_owned();
-            }
-            let segments: Vec<&str> = operation.path.split('/').skip(1).collect();
-            // Keep at least one segment of every path, and only literal ones in the prefix.
-            let literal: Vec<String> = segments[..segments.len().saturating_sub(1)]
-                .iter()
-                .take_while(|s| !s.contains('{') && !s.is_empty())
-                .map(|s| (*s).to_owned())
-                .collect();
-            common = Some(match common {
-                None => literal,
-                Some(mut common) => {
-                    let shared = common.iter().zip(&literal).take_while(|(a, b)| a == b).count();
-                    common.truncate(shared);
-                    common
-                }
-            });
-        }
-        let prefix = common.unwrap_or_default();
+        let prefix = literal_prefix(self.operations.values().map(|operation| operation.path.as_str()));
         if prefix.is_empty() {
             return "/".to_owned();
         }
-        let prefix = format!("/{}", prefix.join("/"));
         for operation in self.operations.values_mut() {
             if let Some(rest) = operation.path.strip_prefix(&prefix) {
                 operation.path = rest.to_owned();
@@ -435,6 +413,32 @@ fn split_url(url: &str) -> (String, Option<u16>) {
     (path.trim_end_matches('/').to_owned(), port)
 }
 
+/// The literal leading segments every path shares (`/api/v1`), never the whole of a path (its
+/// last segment names what it is); empty when they share none or a path does not start with `/`.
+pub(super) fn literal_prefix<'p>(paths: impl Iterator<Item = &'p str>) -> String {
+    let mut common: Option<Vec<&str>> = None;
+    for path in paths {
+        if !path.starts_with('/') {
+            return String::new();
+        }
+        let segments: Vec<&str> = path.split('/').skip(1).collect();
+        let literal: Vec<&str> = segments[..segments.len().saturating_sub(1)]
+            .iter()
+            .copied()
+            .take_while(|s| !s.contains('{') && !s.is_empty())
+            .collect();
+        common = Some(match common {
+            None => literal,
+            Some(mut common) => {
+                let shared = common.iter().zip(&literal).take_while(|(a, b)| a == b).count();
+                common.truncate(shared);
+                common
+            }
+        });
+    }
+    common.unwrap_or_default().iter().map(|segment| format!("/{segment}")).collect()
+}
+
 /// A security scheme's name as a key name: `appTokenHeader` -> `app_token_header`.
 fn name_of_scheme(scheme: &str) -> String {
     let snake: String = heck::ToSnakeCase::to_snake_case(scheme)
@@ -449,12 +453,11 @@ fn name_of_scheme(scheme: &str) -> String {
     }
 }
 
-/// A key name not taken yet, nor another scheme's or a client setter's: `name`, else
-/// `name_key`, `name_key_2`, ...
+/// A key name not taken yet and one the spec accepts (`resolve::key_name_problem`): `name`,
+/// else `name_key`, `name_key_2`, ...
 fn key_name(keys: &[(String, ast::ApiKeyAuth)], name: &str) -> String {
     let free = |candidate: &str| {
-        !keys.iter().any(|(taken, _)| taken == candidate)
-            && !matches!(candidate, "bearer" | "session" | "basic" | "tokens" | "session_id" | "credentials")
+        !keys.iter().any(|(taken, _)| taken == candidate) && crate::resolve::key_name_problem(candidate).is_none()
     };
     if free(name) {
         return name.to_owned();

@@ -185,19 +185,17 @@ fn creates(last: &str, returns: &Returns) -> bool {
     last == ty || last == plural(&ty)
 }
 
-/// The singular noun of the resource at `path` (for `delete_`).
+/// The singular noun of the resource at `path` (for `delete_`): an item's noun, else the type
+/// a GET reads there, else the last segment in the singular.
 fn singular_noun(path: &str, resources: &Resources) -> String {
     let path = normalized(path);
-    if let Some(ty) = resources.one.get(&path) {
-        return ty.to_snake_case();
-    }
-    let collection = path.rfind('/').map_or("", |at| &path[..at]);
     if path.ends_with('}') {
-        if let Some(item) = resources.list.get(collection) {
-            return item.to_snake_case();
-        }
+        return resources.noun(&path).unwrap_or_default();
     }
-    literals(&path).last().map(|literal| singular(&literal.to_snake_case())).unwrap_or_default()
+    match resources.one.get(&path) {
+        Some(ty) => ty.to_snake_case(),
+        None => literals(&path).last().map(|literal| singular(&literal.to_snake_case())).unwrap_or_default(),
+    }
 }
 
 /// The first word of a path segment, when it is a verb (`validateName`, `export`, `rescan`).
@@ -308,9 +306,11 @@ impl super::Importer<'_> {
         let mut shapes: Vec<(String, Shape)> =
             self.operations.iter().map(|(id, operation)| (id.clone(), self.operation_shape(operation))).collect();
         // The API's base path (`/api/v1`) names nothing.
-        let common = common_prefix(shapes.iter().map(|(_, shape)| shape.path.as_str()));
+        let common = super::api::literal_prefix(shapes.iter().map(|(_, shape)| shape.path.as_str()));
         for (_, shape) in &mut shapes {
-            shape.path = shape.path[common.len()..].to_owned();
+            if let Some(rest) = shape.path.strip_prefix(&common) {
+                shape.path = rest.to_owned();
+            }
         }
         let resources = Resources::new(shapes.iter().map(|(_, shape)| shape));
         let mut renames: Vec<(String, String, Option<String>)> = Vec::new();
@@ -426,27 +426,6 @@ impl super::Importer<'_> {
         };
         Shape { method: operation.method.to_ascii_uppercase(), path: operation.path.clone(), action, returns }
     }
-}
-
-/// The literal segments every path starts with (`/api/v1`), without a trailing slash.
-fn common_prefix<'p>(paths: impl Iterator<Item = &'p str>) -> String {
-    let mut common: Option<Vec<&str>> = None;
-    for path in paths {
-        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        // Never the whole path: its last segment names what it is (`/pets`).
-        let leading = segments.len().saturating_sub(1);
-        let literal: Vec<&str> = segments[..leading].iter().copied().take_while(|s| !s.starts_with('{')).collect();
-        common = Some(match common {
-            None => literal,
-            Some(mut common) => {
-                let shared = common.iter().zip(&literal).take_while(|(a, b)| a == b).count();
-                common.truncate(shared);
-                common
-            }
-        });
-    }
-    let common = common.unwrap_or_default();
-    common.iter().map(|segment| format!("/{segment}")).collect()
 }
 
 /// A summary from a conventional name: `list_amazon_accounts` -> "Lists amazon accounts.".

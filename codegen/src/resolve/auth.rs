@@ -186,7 +186,7 @@ pub fn is_scope(scope: &str) -> bool {
 /// Why a key's name cannot be one: it names the client's setter (`set_<name>`) and the key in an
 /// operation's `schemes`, so it is `snake_case`, not another scheme's name, and not a setter the
 /// client already has.
-fn key_name_problem(name: &str) -> Option<&'static str> {
+pub fn key_name_problem(name: &str) -> Option<&'static str> {
     let snake = name.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
         && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && !name.ends_with('_')

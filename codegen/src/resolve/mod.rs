@@ -31,7 +31,7 @@ use crate::diagnostics::{did_you_mean, Diagnostics};
 use crate::ir::{self, Format};
 use crate::load::ApiAst;
 
-pub use auth::{is_scope, is_token_url};
+pub use auth::{is_scope, is_token_url, key_name_problem};
 pub use krate::krate;
 pub use names::{api_name, type_name, union_variant_name, value_name, variant_name};
 pub use operations::is_media_type;
