@@ -455,6 +455,9 @@ pub struct Union {
     /// The JSON member (or XML attribute or child element) naming the alternative; without one
     /// the alternatives are tried in order and the first that decodes wins.
     pub discriminator: Option<String>,
+    /// Each alternative is the one member (JSON) or child element (XML), named by its tag, of the
+    /// union's value: `{"BackupJobCloneInfo": {...}}`.
+    pub wrapped: bool,
     /// The variant holding a JSON value no alternative matches (JSON-only APIs; an XML value
     /// has no such form).
     pub catch_all: Option<Ident>,
@@ -464,7 +467,7 @@ pub struct Union {
 pub struct Variant {
     pub rust_name: Ident,
     pub ty: Type,
-    /// Discriminator value (tagged unions only).
+    /// Discriminator value, or the wrapping member's name (tagged and wrapped unions only).
     pub tag: Option<String>,
     /// The alternative refers back to the union without a list or map in between.
     pub boxed: bool,
@@ -475,6 +478,9 @@ pub struct Variant {
 pub struct Object {
     /// In wire order (the XSD's `xs:sequence` order for XML elements).
     pub fields: Vec<Field>,
+    /// With two required fields or more, `new` takes them by name in this struct
+    /// (`<Type>Required`), so no two can be swapped; with one or none, `new` takes it positionally.
+    pub required: Option<Ident>,
 }
 
 #[derive(Debug, Serialize)]

@@ -118,6 +118,33 @@ fn cases() -> Vec<Case> {
             expected: &["demo/api.yaml:10:5: schemas.Account.kind: unknown variant `struct`, expected one of `object`, `enum`, `string`, `union`, `alias`"],
         },
         Case {
+            name: "wrapped union mistakes",
+            errors: with_api(concat!(
+                "schemas:\n",
+                "  Clone:\n    kind: union\n    wrapped: true\n    discriminator: kind\n    variants:\n",
+                "      - { type: Dog }\n      - { type: Dog, name: Other }\n      - { type: string }\n",
+                "  Dog:\n    kind: object\n    fields:\n      kind: { type: string, required: true }\n      name: { type: string, required: true }\n",
+                "  Flag:\n    kind: object\n    wrapped: true\n    fields: {}\n",
+            )),
+            expected: &[
+                "demo/api.yaml:12:5: schemas.Clone.discriminator: a `wrapped` union names each alternative by the member wrapping it: it has no `discriminator`",
+                "demo/api.yaml:15:11: schemas.Clone.variants[1].tag: variants [0] and [1] have the same tag `Dog`",
+                "demo/api.yaml:16:11: schemas.Clone.variants[2]: a `wrapped` union's variant that is not an object schema needs the `tag` naming its member",
+                "demo/api.yaml:22:3: schemas.Flag: `variants`, `discriminator` and `wrapped` are for unions",
+            ],
+        },
+        Case {
+            name: "a required-fields struct named like a schema",
+            errors: with_api(concat!(
+                "schemas:\n",
+                "  Dog:\n    kind: object\n    fields:\n      kind: { type: string, required: true }\n      name: { type: string, required: true }\n",
+                "  DogRequired:\n    kind: object\n    fields: {}\n",
+            )),
+            expected: &[
+                "demo/api.yaml:9:3: schemas.Dog: schema `Dog` takes its required fields in the struct `DogRequired`, which is also the type of schema `DogRequired`; rename one of them",
+            ],
+        },
+        Case {
             name: "union and alias mistakes, several at once",
             errors: with_api(concat!(
                 "schemas:\n",
@@ -136,7 +163,7 @@ fn cases() -> Vec<Case> {
                 "demo/api.yaml:14:11: schemas.Pet.variants[1].type: variant `Cat` has no field `kind`, the union's discriminator (each variant carries it, so that a value says what it is when it is sent)",
                 "demo/api.yaml:14:22: schemas.Pet.variants[1].tag: variants [0] and [1] have the same tag `Dog`",
                 "demo/api.yaml:15:11: schemas.Pet.variants[2].type: a union with a `discriminator` has object schemas as variants",
-                "demo/api.yaml:19:22: schemas.Shape.variants[0].tag: `tag` needs the union's `discriminator`",
+                "demo/api.yaml:19:22: schemas.Shape.variants[0].tag: `tag` needs the union's `discriminator` or `wrapped`",
                 "demo/api.yaml:20:11: schemas.Shape.variants[1]: variants [0] and [1] are both named `Dog`; give one a `name`",
                 "demo/api.yaml:21:3: schemas.Empty.variants: a union needs at least one variant",
                 "demo/api.yaml:33:5: schemas.Loop.type: alias refers to itself (Loop → Ring → Loop)",

@@ -5,7 +5,9 @@
 use std::fmt::Write;
 use std::time::Duration;
 
-use veeam_api::backup_for_aws::models::{StandardAccountCreateSpec, StandardAccountsSortColumns};
+use veeam_api::backup_for_aws::models::{
+    StandardAccountCreateSpec, StandardAccountCreateSpecRequired, StandardAccountsSortColumns,
+};
 use veeam_api::backup_for_aws::{Client, Error};
 use veeam_api::BuildError;
 
@@ -56,8 +58,12 @@ pub async fn run(options: &Options) -> Result<String, Failure> {
 
     let mut report = String::new();
     if let Some((name, username, password)) = &options.add {
-        let spec = StandardAccountCreateSpec::new(name.as_str(), username.as_str(), password.as_str())
-            .with_description("Added by the smtp-credentials example");
+        let spec = StandardAccountCreateSpec::new(StandardAccountCreateSpecRequired {
+            name: name.clone(),
+            username: username.clone(),
+            password: password.clone(),
+        })
+        .with_description("Added by the smtp-credentials example");
         let added = client.create_standard_account(spec).await?;
         let _ = writeln!(report, "added {} ({})", added.name, added.id);
     }

@@ -1046,9 +1046,7 @@ pub mod fuzzing {
             #[cfg(feature = "enterprise-manager")]
             295usize => json_and_xml::<crate::enterprise_manager::models::Job>(text),
             #[cfg(feature = "enterprise-manager")]
-            296usize => {
-                json_and_xml::<crate::enterprise_manager::models::JobCloneSpec>(text)
-            }
+            296usize => json::<crate::enterprise_manager::models::JobCloneSpec>(text),
             #[cfg(feature = "enterprise-manager")]
             297usize => json_and_xml::<crate::enterprise_manager::models::JobInfo>(text),
             #[cfg(feature = "enterprise-manager")]

@@ -86,6 +86,7 @@ mod wire {
     const LIST_OF_VALIDATION_MESSAGE: &str = "[]";
     const USER_DESCRIPTION_VALIDATION_SPEC: &str = "{\"description\":\"x\"}";
     const CLOUD_SUBNET_S3_ENDPOINT_VALIDATION_RESULT: &str = "{\"isValid\":true,\"details\":\"x\"}";
+    const JOB_CLONE_SPEC: &str = "{\"BackupJobCloneInfo\":{\"JobName\":\"x\",\"FolderName\":\"x\",\"RepositoryUid\":\"x\"}}";
     const ENTERPRISE_ACCOUNT_CREATE_SPEC: &str = "{\"AccountType\":\"User\",\"AccountName\":\"x\",\"Roles\":{\"EnterpriseRoles\":[]},\"AllowRestoreAllVms\":true}";
     const BACKUP_SERVER_SPEC: &str = "{\"Description\":\"x\",\"DnsNameOrIpAddress\":\"x\",\"Port\":1,\"Username\":\"x\",\"Password\":\"x\"}";
     const CREATE_OBJECT_IN_JOB_SPEC: &str = "{\"HierarchyObjRef\":\"x\",\"HierarchyObjName\":\"x\"}";
@@ -3226,7 +3227,7 @@ mod wire {
                 sample::<
                     ::veeam_runtime::Uuid,
                 >("\"00000000-0000-0000-0000-000000000001\""),
-                sample::<enterprise_manager::models::JobCloneSpec>(REST_LOGIN),
+                sample::<enterprise_manager::models::JobCloneSpec>(JOB_CLONE_SPEC),
             )
             .await
             .expect("the call succeeds");
@@ -3237,7 +3238,7 @@ mod wire {
                 &["action=clone"],
             )
             .await;
-        json_body(&request, REST_LOGIN);
+        json_body(&request, JOB_CLONE_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "enterprise-manager")]

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use veeam_api::backup_for_aws::models::{
-    ErrorCode, LoginGrantTypes, LoginSpec, StandardAccountCreateSpec, StandardAccountNameValidationSpec,
-    StandardAccountUpdateSpec, StandardAccountsSortColumns,
+    ErrorCode, LoginGrantTypes, LoginSpec, StandardAccountCreateSpec, StandardAccountCreateSpecRequired,
+    StandardAccountNameValidationSpec, StandardAccountUpdateSpec, StandardAccountUpdateSpecRequired,
+    StandardAccountsSortColumns,
 };
 use veeam_api::backup_for_aws::{Client, Error};
 use wiremock::matchers::{method, path};
@@ -142,8 +143,12 @@ async fn add_sends_the_documented_body_and_decodes_201() {
         .respond_with(json_response(201, example!("vbaws-standardaccount-create.response.json")))
         .mount(&server)
         .await;
-    let spec = StandardAccountCreateSpec::new("administrator mail", "administrator@company.mail", "Administrator1")
-        .with_description("Administration SMTP server");
+    let spec = StandardAccountCreateSpec::new(StandardAccountCreateSpecRequired {
+        name: "administrator mail".into(),
+        username: "administrator@company.mail".into(),
+        password: "Administrator1".into(),
+    })
+    .with_description("Administration SMTP server");
     let account = client.create_standard_account(spec).await.unwrap();
     assert_eq!(account.id.to_string(), "10b074bd-0510-4795-9fdc-d5dce1db66c0");
     let request = only_request(&server).await;
@@ -161,7 +166,10 @@ async fn update_sends_put_and_leaves_out_the_omitted_description() {
         .respond_with(json_response(200, example!("vbaws-standardaccount-create.response.json")))
         .mount(&server)
         .await;
-    let spec = StandardAccountUpdateSpec::new("new name", "administrator@company.mail");
+    let spec = StandardAccountUpdateSpec::new(StandardAccountUpdateSpecRequired {
+        name: "new name".into(),
+        username: "administrator@company.mail".into(),
+    });
     client.update_standard_account(id.parse().unwrap(), spec).await.unwrap();
     let request = only_request(&server).await;
     assert_eq!(body_json(&request), json!({"name": "new name", "username": "administrator@company.mail"}));

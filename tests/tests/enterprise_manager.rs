@@ -7,8 +7,9 @@ use std::pin::Pin;
 
 use serde_json::Value;
 use veeam_api::enterprise_manager::models::{
-    AccountTypeEnumeration, BackupServerEditSpec, BackupServerSpec, EnterpriseAccountCreateSpec,
-    EnterpriseAccountInRoleCreateSpec, PasswordKeyInfoEditSpec, PasswordKeyInfoSpec, TaskState, Uid,
+    AccountTypeEnumeration, BackupServerEditSpec, BackupServerSpec, BackupServerSpecRequired,
+    EnterpriseAccountCreateSpec, EnterpriseAccountCreateSpecRequired, EnterpriseAccountInRoleCreateSpec, LinkRequired,
+    PasswordKeyInfoEditSpec, PasswordKeyInfoSpec, TaskState, Uid,
 };
 use veeam_api::enterprise_manager::{Client, Error};
 use veeam_api::Format;
@@ -311,13 +312,13 @@ async fn connect_backup_server_sends_the_spec_and_returns_the_task() {
             .respond_with(task_response(format))
             .mount(&server)
             .await;
-        let spec = BackupServerSpec::new(
-            "Veeam backup server 01",
-            "172.16.13.119",
-            9392,
-            "172.16.13.119\\Administrator",
-            "1234",
-        )
+        let spec = BackupServerSpec::new(BackupServerSpecRequired {
+            description: "Veeam backup server 01".into(),
+            dns_name_or_ip_address: "172.16.13.119".into(),
+            port: 9392,
+            username: "172.16.13.119\\Administrator".into(),
+            password: "1234".into(),
+        })
         .with_wcf_port(9405)
         .with_vbr_certificate_thumbprint("0000000000000000000000000000000000000000");
         let task = client.create_backup_server(spec).await.unwrap();
@@ -397,14 +398,14 @@ async fn create_account_sends_roles_and_scope_with_each_formats_names() {
             .respond_with(ResponseTemplate::new(201))
             .mount(&server)
             .await;
-        let spec = EnterpriseAccountCreateSpec::new(
-            AccountTypeEnumeration::User,
-            "VEEAM\\User",
-            vec![EnterpriseAccountInRoleCreateSpec::new(Uid::from(
+        let spec = EnterpriseAccountCreateSpec::new(EnterpriseAccountCreateSpecRequired {
+            account_type: AccountTypeEnumeration::User,
+            account_name: "VEEAM\\User".into(),
+            roles: vec![EnterpriseAccountInRoleCreateSpec::new(Uid::from(
                 "urn:veeam:EnterpriseRole:f84a8b62-49b8-4d0c-b25b-92321b52bab6",
             ))],
-            true,
-        );
+            allow_restore_all_vms: true,
+        });
         client.create_account(spec).await.unwrap();
         let request = only_request(&server, format).await;
         let expected_json = serde_json::json!({
@@ -617,7 +618,12 @@ async fn send_with_response_returns_the_location_of_what_was_created_and_the_hea
             .respond_with(task_response(format).insert_header("location", "https://em.example:9398/api/tasks/task-1"))
             .mount(&server)
             .await;
-        let spec = EnterpriseAccountCreateSpec::new(AccountTypeEnumeration::User, "VEEAM\\User", Vec::new(), true);
+        let spec = EnterpriseAccountCreateSpec::new(EnterpriseAccountCreateSpecRequired {
+            account_type: AccountTypeEnumeration::User,
+            account_name: "VEEAM\\User".into(),
+            roles: Vec::new(),
+            allow_restore_all_vms: true,
+        });
         let created = client.create_account(spec).send_with_response().await.unwrap();
         assert_eq!((created.status(), created.location()), (201, Some(location.as_str())));
         // Debug names the headers and never shows their values (a session id here).
@@ -671,7 +677,10 @@ async fn references_and_links_give_the_id_their_urn_or_url_names() {
     // From the UID when there is no Href, and plain text through `ids`.
     let uid_only = EntityRef::new().with_uid(format!("urn:veeam:BackupServer:{first}").into());
     assert_eq!(uid_only.id(), Some(first));
-    assert_eq!(Link::new("Related", "https://em/api/tasks/task-1").id(), None);
+    assert_eq!(
+        Link::new(LinkRequired { rel: "Related".into(), href: "https://em/api/tasks/task-1".into() }).id(),
+        None
+    );
     assert_eq!(veeam_api::ids::urn_kind("urn:veeam:Job:x"), Some("Job"));
 }
 

@@ -11,9 +11,10 @@ use std::pin::Pin;
 use serde_json::json;
 use support::em::*;
 use veeam_api::enterprise_manager::models::{
-    BackupJobCloneInfo, BackupJobSession, CreateObjectInJobSpec, EntityRef, EntityReferences, GuestFsIndexingOptions,
-    GuestProcessingOptions, Job, JobCloneSpec, JobType, ManagedServer, ManagedServers, QueryResult, Repository,
-    SessionResult, Task, TaskState, VmRestorePoint, VssSnapshotOptions,
+    BackupJobCloneInfo, BackupJobCloneInfoRequired, BackupJobSession, CreateObjectInJobSpec,
+    CreateObjectInJobSpecRequired, EntityRef, EntityReferences, GuestFsIndexingOptions, GuestProcessingOptions, Job,
+    JobCloneSpec, JobType, ManagedServer, ManagedServers, QueryResult, Repository, SessionResult, Task, TaskState,
+    VmRestorePoint, VssSnapshotOptions,
 };
 use veeam_api::enterprise_manager::{Client, Error};
 use veeam_api::filter::field;
@@ -773,13 +774,13 @@ async fn accepting(format: Format, verb: &str, route: &str) -> (wiremock::MockSe
 async fn clone_job_sends_the_documented_spec() {
     for format in BOTH {
         let (server, client) = accepting(format, "POST", &format!("/api/jobs/{JOB}")).await;
-        let info = BackupJobCloneInfo::new(
-            "Oracle Backup 01",
-            "Oracle Backup 01",
-            "urn:veeam:Repository:cbd9a4b6-b9ed-4cd6-a091-75b6481c9d55".into(),
-        )
+        let info = BackupJobCloneInfo::new(BackupJobCloneInfoRequired {
+            job_name: "Oracle Backup 01".into(),
+            folder_name: "Oracle Backup 01".into(),
+            repository_uid: "urn:veeam:Repository:cbd9a4b6-b9ed-4cd6-a091-75b6481c9d55".into(),
+        })
         .with_description("Cloned Oracle backup job");
-        let task = client.clone_job(id(JOB), JobCloneSpec::new().with_backup_job_clone_info(info)).await.unwrap();
+        let task = client.clone_job(id(JOB), JobCloneSpec::Backup(info)).await.unwrap();
         assert_eq!(task.operation.as_deref(), Some("CloneJob"));
         let request = only_request(&server, format).await;
         assert_eq!(request.url.query(), Some("action=clone"));
@@ -807,8 +808,11 @@ async fn add_job_include_sends_the_object_and_its_guest_processing() {
                     .with_included_indexing_folders(Vec::new())
                     .with_excluded_indexing_folders(vec!["%windir%".into(), "%TEMP%".into()]),
             );
-        let spec = CreateObjectInJobSpec::new("urn:VMware:VM:00000000-0000-0000-0000-000000000000.vm-10266", "exch02")
-            .with_guest_processing_options(options);
+        let spec = CreateObjectInJobSpec::new(CreateObjectInJobSpecRequired {
+            hierarchy_obj_ref: "urn:VMware:VM:00000000-0000-0000-0000-000000000000.vm-10266".into(),
+            hierarchy_obj_name: "exch02".into(),
+        })
+        .with_guest_processing_options(options);
         client.create_job_include(id(JOB), spec).await.unwrap();
         let request = only_request(&server, format).await;
         assert_eq!(request.url.query(), None);

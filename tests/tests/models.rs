@@ -2,9 +2,10 @@
 //! (Every documented body also has a generated round-trip test in `generated/tests/`.)
 
 use veeam_api::enterprise_manager::models::{
-    AccountTypeEnumeration, BackupServerSpec, EnterpriseAccount, EnterpriseAccountCreateSpec,
-    EnterpriseAccountInRoleCreateSpec, EntityRef, FileRestoreSettingsInfo, HierarchyScopeCreateSpec,
-    HierarchyScopeCreateSpecItem, PasswordKeyInfo, QueryResult, SqlRestoreSettingsSpecs, TaskState, Uid,
+    AccountTypeEnumeration, BackupServerSpec, BackupServerSpecRequired, EnterpriseAccount, EnterpriseAccountCreateSpec,
+    EnterpriseAccountCreateSpecRequired, EnterpriseAccountInRoleCreateSpec, EntityRef, FileRestoreSettingsInfo,
+    HierarchyScopeCreateSpec, HierarchyScopeCreateSpecItem, PasswordKeyInfo, QueryResult, SqlRestoreSettingsSpecs,
+    TaskState, Uid,
 };
 use veeam_api::{json, xml};
 
@@ -190,7 +191,13 @@ fn missing_optional_elements_are_none_and_are_not_written() {
 
 #[test]
 fn xml_is_written_in_spec_order_with_namespace_attributes_wrapped_lists_and_offsets() {
-    let spec = BackupServerSpec::new("Columbus", "172.16.13.119", 9392, "172.16.13.119\\Administrator", "1234");
+    let spec = BackupServerSpec::new(BackupServerSpecRequired {
+        description: "Columbus".into(),
+        dns_name_or_ip_address: "172.16.13.119".into(),
+        port: 9392,
+        username: "172.16.13.119\\Administrator".into(),
+        password: "1234".into(),
+    });
     assert_eq!(
         xml::to_string(&spec).unwrap(),
         format!(
@@ -208,12 +215,12 @@ fn xml_is_written_in_spec_order_with_namespace_attributes_wrapped_lists_and_offs
 
 #[test]
 fn json_and_xml_names_differ_for_the_same_field() {
-    let spec = EnterpriseAccountCreateSpec::new(
-        AccountTypeEnumeration::User,
-        "TECH\\william.fox",
-        vec![EnterpriseAccountInRoleCreateSpec::new(Uid::from("urn:veeam:EnterpriseRole:f84a8b62"))],
-        false,
-    )
+    let spec = EnterpriseAccountCreateSpec::new(EnterpriseAccountCreateSpecRequired {
+        account_type: AccountTypeEnumeration::User,
+        account_name: "TECH\\william.fox".into(),
+        roles: vec![EnterpriseAccountInRoleCreateSpec::new(Uid::from("urn:veeam:EnterpriseRole:f84a8b62"))],
+        allow_restore_all_vms: false,
+    })
     .with_hierarchy_scope_objects(
         HierarchyScopeCreateSpec::new()
             .with_hierarchy_scope_item(vec![HierarchyScopeCreateSpecItem::new().with_object_name("VM01")]),
@@ -295,7 +302,13 @@ fn truncated_documents_never_panic() {
 
 #[test]
 fn debug_never_shows_secrets() {
-    let spec = BackupServerSpec::new("d", "h", 9392, "u", "hunter2");
+    let spec = BackupServerSpec::new(BackupServerSpecRequired {
+        description: "d".into(),
+        dns_name_or_ip_address: "h".into(),
+        port: 9392,
+        username: "u".into(),
+        password: "hunter2".into(),
+    });
     let debug = format!("{spec:?}");
     assert!(!debug.contains("hunter2"), "{debug}");
     assert!(debug.contains(r#"password: ***"#), "{debug}");
@@ -327,9 +340,16 @@ fn special_characters_are_escaped_and_read_back() {
 /// members (text as `impl Into<String>`), setters the optional ones.
 #[test]
 fn optional_members_are_left_out_and_required_nullable_ones_are_null() {
-    use veeam_api::backup_for_aws::models::{StandardAccount, StandardAccountCreateSpec};
+    use veeam_api::backup_for_aws::models::{
+        StandardAccount, StandardAccountCreateSpec, StandardAccountCreateSpecRequired, StandardAccountRequired,
+    };
     let id = "10b074bd-0510-4795-9fdc-d5dce1db66c0".parse().unwrap();
-    let account = StandardAccount::new(id, "relay", String::from("relay@example.com"), None);
+    let account = StandardAccount::new(StandardAccountRequired {
+        id,
+        name: "relay".into(),
+        username: "relay@example.com".into(),
+        description: None,
+    });
     assert_eq!(
         json::to_string(&account).unwrap(),
         r#"{"id":"10b074bd-0510-4795-9fdc-d5dce1db66c0","name":"relay","username":"relay@example.com","description":null}"#
@@ -341,7 +361,12 @@ fn optional_members_are_left_out_and_required_nullable_ones_are_null() {
         json::from_str(r#"{"id":"10b074bd-0510-4795-9fdc-d5dce1db66c0","name":"r","username":"u","description":"d"}"#)
             .unwrap();
     assert_eq!((read.description.as_deref(), read.links), (Some("d"), None));
-    let spec = StandardAccountCreateSpec::new("relay", "relay@example.com", "pw").with_description("mail");
+    let spec = StandardAccountCreateSpec::new(StandardAccountCreateSpecRequired {
+        name: "relay".into(),
+        username: "relay@example.com".into(),
+        password: "pw".into(),
+    })
+    .with_description("mail");
     assert_eq!(
         json::to_string(&spec).unwrap(),
         r#"{"name":"relay","description":"mail","username":"relay@example.com","password":"pw"}"#

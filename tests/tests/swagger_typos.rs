@@ -3,7 +3,9 @@
 //! `parent_region_id` is `parentReiognId`, `list_virtual_machines().backup_destination(..)` is the
 //! `BuckupDestination` query parameter.
 
-use veeam_api::backup_for_aws::models::{BackupDestinations, RegionSettings, RegionsSortColumns};
+use veeam_api::backup_for_aws::models::{
+    BackupDestinations, RegionSettings, RegionSettingsRequired, RegionsSortColumns,
+};
 use veeam_api::backup_for_aws::Client;
 use veeam_api::Uuid;
 
@@ -13,7 +15,13 @@ fn rust_names_are_spelt_right_and_the_wire_keeps_the_documents_spelling() {
     assert_eq!(serde_json::to_value(RegionsSortColumns::NameDesc).unwrap(), "nameDesk");
 
     let id = Uuid::from_u128(7);
-    let settings = RegionSettings::new(id, "net", "subnet", "group").with_parent_region_id(id);
+    let settings = RegionSettings::new(RegionSettingsRequired {
+        region_id: id,
+        cloud_network_id: "net".into(),
+        cloud_subnetwork_id: "subnet".into(),
+        cloud_security_group_id: "group".into(),
+    })
+    .with_parent_region_id(id);
     let json = serde_json::to_value(&settings).unwrap();
     assert_eq!(json["parentReiognId"], serde_json::json!(id.to_string()));
     let read: RegionSettings = veeam_api::json::from_str(&json.to_string()).unwrap();

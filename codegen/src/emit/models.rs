@@ -342,13 +342,16 @@ fn expecting_member(context: &Context, schema: &Schema, object: &ir::Object) -> 
     (remote, impls)
 }
 
-/// `new` from the required fields (in spec order) and a `with_<field>` setter per optional one;
-/// with no required field the type is also `Default`. Text takes `impl Into<String>`, a boxed
-/// field its value; a required nullable field takes its `Option` (the caller's choice of `null`).
+/// `new` from the required fields and a `with_<field>` setter per optional one; with no required
+/// field the type is also `Default`. One required field is `new`'s argument; several are the
+/// named fields of a `<Type>Required` struct (no two can be swapped, none left out, whatever
+/// their types). Text setters take `impl Into<String>`, a boxed field its value; a required
+/// nullable field takes its `Option` (the caller's choice of `null`).
 fn setters(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStream {
-    let super::Std { some, none, option, .. } = context.std();
+    let super::Std { some, none, option, from, .. } = context.std();
     let name = &schema.rust_name;
     let (mut arguments, mut initializers, mut methods) = (Vec::new(), Vec::new(), Vec::new());
+    let mut named = Vec::new();
     for field in &object.fields {
         let ident = &field.rust_name;
         let plain = ident.plain();
@@ -359,7 +362,12 @@ fn setters(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStre
             value = quote!(::std::boxed::Box::new(#value));
         }
         if field.required {
-            if field.nullable {
+            if object.required.is_some() {
+                let docs = field_docs(field);
+                let stored = field_type(context, field);
+                named.push(quote!(#docs pub #ident: #stored,));
+                initializers.push(quote!(#ident: required.#ident));
+            } else if field.nullable {
                 ty = if field.boxed { quote!(#option<::std::boxed::Box<#ty>>) } else { quote!(#option<#ty>) };
                 arguments.push(quote!(#ident: #ty));
                 initializers.push(quote!(#ident));
@@ -372,10 +380,11 @@ fn setters(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStre
         initializers.push(quote!(#ident: #none));
         let setter = quote::format_ident!("with_{}", plain);
         // rustdoc's links take no raw identifier (`Self::r#type`): those are named, not linked.
-        let doc = match ident.as_str().starts_with("r#") {
-            true => docs::outer(Some(&format!("Sets `{plain}`."))),
-            false => docs::outer(Some(&format!("Sets [`{plain}`](Self::{ident})."))),
+        let link = match ident.as_str().starts_with("r#") {
+            true => format!("`{plain}`"),
+            false => format!("[`{plain}`](Self::{ident})"),
         };
+        let doc = docs::outer(Some(&setter_doc(&link, field)));
         methods.push(quote! {
             #doc
             #[must_use]
@@ -385,10 +394,34 @@ fn setters(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStre
             }
         });
     }
-    let new_doc = docs::outer(Some(if arguments.is_empty() {
-        "Creates an empty value; set fields with the `with_*` methods."
-    } else {
-        "Creates a value from its required fields; optional fields start as `None`."
+    let type_name = schema.rust_name.as_str();
+    let required_struct = object.required.as_ref().map(|required| {
+        arguments.push(quote!(required: #required));
+        let doc = docs::outer(Some(&format!(
+            "The required fields of [`{type_name}`], each named, for [`{type_name}::new`]: none can be swapped \
+             with another or left out. Optional fields are set afterwards with the `with_*` methods."
+        )));
+        quote! {
+            #doc
+            pub struct #required {
+                #(#named)*
+            }
+
+            impl #from<#required> for #name {
+                fn from(required: #required) -> Self {
+                    Self::new(required)
+                }
+            }
+        }
+    });
+    let new_doc = docs::outer(Some(&match (arguments.is_empty(), &object.required) {
+        (true, _) => "Creates an empty value; set fields with the `with_*` methods.".to_owned(),
+        (false, Some(required)) => {
+            format!(
+                "Creates a value from its required fields, named in [`{required}`]; optional fields start as `None`."
+            )
+        }
+        (false, None) => "Creates a value from its required field; optional fields start as `None`.".to_owned(),
     }));
     let allow = allow_many_arguments(arguments.len());
     let default = arguments.is_empty().then(|| {
@@ -410,6 +443,26 @@ fn setters(context: &Context, schema: &Schema, object: &ir::Object) -> TokenStre
             #(#methods)*
         }
         #default
+        #required_struct
+    }
+}
+
+/// "Sets [`name`](Self::name)", followed by the field's own description when it has one.
+fn setter_doc(link: &str, field: &ir::Field) -> String {
+    match &field.description {
+        Some(description) => format!("Sets {link}: {}", lowercase_first(description.trim())),
+        None => format!("Sets {link}."),
+    }
+}
+
+/// "Name of the record." -> "name of the record." (an acronym such as "URL of" is kept).
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            first.to_lowercase().chain(text[first.len_utf8()..].chars()).collect()
+        }
+        _ => text.to_owned(),
     }
 }
 

@@ -237,6 +237,11 @@ fn sample_value_for(api: &ir::Api, ty: &Type, depth: usize, purpose: SampleFor) 
                         value.as_object_mut()?.insert(member.clone(), serde_json::Value::String(tag.clone()));
                         value.to_string()
                     }
+                    // A wrapped union's value is the member its tag names, holding the variant.
+                    (None, Some(tag)) if union.wrapped => {
+                        let value: serde_json::Value = serde_json::from_str(&sample).ok()?;
+                        serde_json::json!({ tag: value }).to_string()
+                    }
                     _ => sample,
                 }
             }

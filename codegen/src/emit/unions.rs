@@ -1,7 +1,8 @@
 //! Unions: an enum with a variant per alternative. JSON reads the value once, then picks the
-//! alternative its discriminator names, or else the first that decodes; what none takes lands in
-//! the catch-all variant. Writing is the alternative's own form (the discriminator is one of its
-//! fields). The reading helpers live in the runtime.
+//! alternative its discriminator names, or the one its only member names (wrapped unions), or
+//! else the first that decodes; what none takes lands in the catch-all variant. Writing is the
+//! alternative's own form (the discriminator is one of its fields), inside its member for a
+//! wrapped union. The reading helpers live in the runtime.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -30,17 +31,25 @@ pub fn union_type(context: &Context, schema: &Schema, union: &ir::Union) -> Toke
         let ty = payload(variant);
         let text = match (&variant.description, &variant.tag) {
             (Some(description), _) => description.clone(),
+            (None, Some(tag)) if union.wrapped => format!("Held by the member `{tag}`."),
             (None, Some(tag)) => format!("Discriminator `{tag}`."),
             (None, None) => format!("A `{}`.", variant.rust_name),
         };
         let doc = docs::outer(Some(&text));
-        quote!(#doc #ident(#ty),)
+        let rename = union.wrapped.then(|| {
+            let tag = variant.tag.as_deref().unwrap_or_default();
+            quote!(#[serde(rename = #tag)])
+        });
+        quote!(#doc #rename #ident(#ty),)
     });
     let catch_all = union.catch_all.as_ref().map(|ident| {
         let doc =
             docs::outer(Some("A value none of the alternatives matches (a newer server's addition), kept as it came."));
-        quote!(#doc #ident(#runtime::json::UnknownJson),)
+        // A wrapped union writes its alternatives inside their member, the catch-all as it came.
+        let untagged = union.wrapped.then(|| quote!(#[serde(untagged)]));
+        quote!(#doc #untagged #ident(#runtime::json::UnknownJson),)
     });
+    let untagged = (!union.wrapped).then(|| quote!(#[serde(untagged)]));
     let mut derives = vec![quote!(Clone), quote!(PartialEq)];
     if schema.eq {
         derives.extend([quote!(Eq), quote!(Hash)]);
@@ -52,6 +61,19 @@ pub fn union_type(context: &Context, schema: &Schema, union: &ir::Union) -> Toke
         None => quote!(#err(#runtime::json::no_variant(#type_name))),
     };
     let read = match &union.discriminator {
+        None if union.wrapped => {
+            let arms = union.variants.iter().map(|variant| {
+                let tag = variant.tag.as_deref().unwrap_or_default();
+                let wrap = wrap(variant);
+                quote!(#some((#tag, inner)) => #runtime::json::variant(inner).map(#wrap),)
+            });
+            quote! {
+                match #runtime::json::wrapped(&value) {
+                    #(#arms)*
+                    _ => #otherwise,
+                }
+            }
+        }
         Some(member) => {
             let arms = union.variants.iter().map(|variant| {
                 let tag = variant.tag.as_deref().unwrap_or_default();
@@ -100,7 +122,7 @@ pub fn union_type(context: &Context, schema: &Schema, union: &ir::Union) -> Toke
     quote! {
         #docs
         #[derive(#(#derives),*)]
-        #[serde(untagged)]
+        #untagged
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -119,9 +141,13 @@ pub fn union_type(context: &Context, schema: &Schema, union: &ir::Union) -> Toke
     }
 }
 
-/// XML: the discriminator is an attribute or child element; without one, the first alternative
-/// that reads wins. Alternatives are objects (the resolver checks).
+/// XML: the discriminator is an attribute or child element; a wrapped union's alternative is the
+/// child element its tag names; otherwise the first alternative that reads wins. Alternatives are
+/// objects (the resolver checks).
 fn xml_codecs(context: &Context, schema: &Schema, union: &ir::Union) -> TokenStream {
+    if union.wrapped {
+        return wrapped_xml_codecs(context, schema, union);
+    }
     let super::Std { result, ok, err, option, .. } = context.std();
     let runtime = &context.runtime();
     let name = &schema.rust_name;
@@ -181,6 +207,54 @@ fn xml_codecs(context: &Context, schema: &Schema, union: &ir::Union) -> TokenStr
                 match self {
                     #(#writes)*
                 }
+            }
+        }
+    }
+}
+
+/// XML of a wrapped union: `<JobCloneSpec><BackupJobCloneInfo>...</BackupJobCloneInfo></JobCloneSpec>`,
+/// read as the first alternative whose element is there.
+fn wrapped_xml_codecs(context: &Context, schema: &Schema, union: &ir::Union) -> TokenStream {
+    let super::Std { result, ok, err, option, some, .. } = context.std();
+    let runtime = &context.runtime();
+    let name = &schema.rust_name;
+    let type_name = schema.rust_name.as_str();
+    let xml_name = &schema.xml_name;
+    let namespace = context.some_or_none(context.api.xml_namespace.as_deref());
+    let attempts = union.variants.iter().map(|variant| {
+        let tag = variant.tag.as_deref().unwrap_or_default();
+        let ty = rust_type(context, &variant.ty);
+        let wrap = wrap(context, variant);
+        quote! {
+            if let #some(found) = element.model::<#ty>(#tag)?.map(#wrap) {
+                return #ok(found);
+            }
+        }
+    });
+    let writes = union.variants.iter().map(|variant| {
+        let ident = &variant.rust_name;
+        let tag = variant.tag.as_deref().unwrap_or_default();
+        let value = if variant.boxed { quote!(&**value) } else { quote!(value) };
+        quote!(Self::#ident(value) => writer.model(#tag, #some(#value))?,)
+    });
+    quote! {
+        impl #runtime::xml::FromXml for #name {
+            const XML_NAME: &'static str = #xml_name;
+            fn from_xml(element: #runtime::xml::Element<'_>) -> #result<Self, #runtime::xml::Error> {
+                #(#attempts)*
+                #err(element.no_variant(#type_name))
+            }
+        }
+
+        impl #runtime::xml::ToXml for #name {
+            const XML_NAME: &'static str = #xml_name;
+            const XML_NAMESPACE: #option<&'static str> = #namespace;
+            fn to_xml(&self, writer: &mut #runtime::xml::Writer, name: &str) -> #result<(), #runtime::xml::Error> {
+                writer.start(name)?;
+                match self {
+                    #(#writes)*
+                }
+                writer.end(name)
             }
         }
     }

@@ -990,6 +990,7 @@ fn empty(kind: ast::SchemaKind) -> ast::Schema {
         values: None,
         variants: None,
         discriminator: None,
+        wrapped: false,
         ty: None,
         xml_name: None,
         example: None,

@@ -298,6 +298,10 @@ pub struct Schema {
     /// alternative.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discriminator: Option<String>,
+    /// Unions: each alternative is wrapped in an object whose one member (JSON) or child element
+    /// (XML) is named by its `tag` (XSD's `xs:choice` of elements; "exactly one of").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub wrapped: bool,
     /// Aliases: the type expression the name stands for.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub ty: Option<String>,

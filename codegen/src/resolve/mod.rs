@@ -139,6 +139,7 @@ impl<'a> Resolver<'a> {
 
         // Phase 3: the reference graph, then the client's rules and names.
         self.graph(&mut schemas, &tables);
+        self.required_structs(&schemas, &tables);
         let json_members = members.resolve();
         let (auth, error_bodies, error_message) = self.rules(&settings, auth, &schemas, &mut operations, &tables);
         self.paging(&schemas, &mut operations, &tables);

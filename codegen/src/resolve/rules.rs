@@ -7,6 +7,7 @@
 //! - client methods: an operation may not take a name the client has ([`CLIENT_METHODS`]);
 //! - request builders: a parameter named like a member the builder has ([`BUILDER_MEMBERS`])
 //!   gets the suffix `_param`, since the wire name is the API's, not the spec author's;
+//! - models: an object's `<Type>Required` struct may not be another schema's type;
 //! - std and prelude names: generated code writes them as full paths (`::std::vec::Vec`), so a
 //!   schema named `Vec` or `Option` shadows nothing.
 
@@ -50,6 +51,24 @@ pub const BUILDER_MEMBERS: &[&str] =
     &["client", "body", "send", "into_future", "build", "stream", "accept", "send_with_response", "read_response"];
 
 impl Resolver<'_> {
+    /// The `<Type>Required` structs of objects with several required fields share the models
+    /// module with the schemas' types.
+    pub(super) fn required_structs(&mut self, schemas: &[ir::Schema], tables: &Tables) {
+        let types: std::collections::HashMap<&str, &str> =
+            schemas.iter().map(|s| (s.rust_name.as_str(), s.name.as_str())).collect();
+        for (index, schema) in schemas.iter().enumerate() {
+            let ir::SchemaKind::Object(ir::Object { required: Some(required), .. }) = &schema.kind else { continue };
+            if let Some(other) = types.get(required.as_str()) {
+                let located = tables.schemas[index].located;
+                let message = format!(
+                    "schema `{}` takes its required fields in the struct `{required}`, which is also the type of schema `{other}`; rename one of them",
+                    schema.name
+                );
+                self.error(located.file, &located.path, message);
+            }
+        }
+    }
+
     pub(super) fn rules(
         &mut self,
         settings: &Settings,

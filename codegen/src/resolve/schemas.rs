@@ -87,7 +87,9 @@ impl Resolver<'_> {
                         Vec::new()
                     }
                 };
-                ir::SchemaKind::Object(ir::Object { fields })
+                let required = (fields.iter().filter(|f| f.required).count() >= 2)
+                    .then(|| Ident::assume(format!("{}Required", entry.rust_name.as_str())));
+                ir::SchemaKind::Object(ir::Object { fields, required })
             }
             ast::SchemaKind::Enum => {
                 if schema.fields.is_some() {
@@ -108,8 +110,10 @@ impl Resolver<'_> {
                 ir::SchemaKind::Alias(tables.aliases.get(&id).cloned()?)
             }
         };
-        if schema.kind != ast::SchemaKind::Union && (schema.variants.is_some() || schema.discriminator.is_some()) {
-            self.error(file, base, "`variants` and `discriminator` are for unions");
+        if schema.kind != ast::SchemaKind::Union
+            && (schema.variants.is_some() || schema.discriminator.is_some() || schema.wrapped)
+        {
+            self.error(file, base, "`variants`, `discriminator` and `wrapped` are for unions");
         }
         if schema.kind != ast::SchemaKind::Alias && schema.ty.is_some() {
             self.error(file, &format!("{base}.type"), "`type` is for aliases");
@@ -330,8 +334,20 @@ impl Resolver<'_> {
         }
         let speaks_xml = formats.contains(&Format::Xml);
         let discriminator = schema.discriminator.as_deref();
-        let mut taken: HashMap<Ident, usize> = HashMap::new();
+        if schema.wrapped && discriminator.is_some() {
+            let message =
+                "a `wrapped` union names each alternative by the member wrapping it: it has no `discriminator`";
+            self.error(file, &format!("{base}.discriminator"), message);
+        }
         let mut tags: HashMap<String, usize> = HashMap::new();
+        let mut unique_tag = |resolver: &mut Self, path: &str, index: usize, tag: String| {
+            if let Some(first) = tags.insert(tag.clone(), index) {
+                let message = format!("variants [{first}] and [{index}] have the same tag `{}`", tag.escape_debug());
+                resolver.error(file, &format!("{path}.tag"), message);
+            }
+            tag
+        };
+        let mut taken: HashMap<Ident, usize> = HashMap::new();
         let mut resolved = Vec::new();
         for (index, variant) in variants.iter().enumerate() {
             let path = format!("{base}.variants[{index}]");
@@ -361,9 +377,25 @@ impl Resolver<'_> {
                 self.error(file, &format!("{path}.type"), message);
             }
             let tag = match (discriminator, object) {
+                _ if schema.wrapped => {
+                    let tag =
+                        variant.tag.clone().or_else(|| object.map(|id| tables.schemas[id.0].located.value.0.clone()));
+                    match tag {
+                        Some(tag) => Some(unique_tag(self, &path, index, tag)),
+                        None => {
+                            let message = "a `wrapped` union's variant that is not an object schema needs the `tag` naming its member";
+                            self.error(file, &path, message);
+                            None
+                        }
+                    }
+                }
                 (None, _) => {
                     if variant.tag.is_some() {
-                        self.error(file, &format!("{path}.tag"), "`tag` needs the union's `discriminator`");
+                        self.error(
+                            file,
+                            &format!("{path}.tag"),
+                            "`tag` needs the union's `discriminator` or `wrapped`",
+                        );
                     }
                     None
                 }
@@ -388,19 +420,19 @@ impl Resolver<'_> {
                         self.error(file, &format!("{path}.type"), message);
                     }
                     let tag = variant.tag.clone().unwrap_or_else(|| target.clone());
-                    if let Some(first) = tags.insert(tag.clone(), index) {
-                        let message =
-                            format!("variants [{first}] and [{index}] have the same tag `{}`", tag.escape_debug());
-                        self.error(file, &format!("{path}.tag"), message);
-                    }
-                    Some(tag)
+                    Some(unique_tag(self, &path, index, tag))
                 }
             };
             resolved.push(ir::Variant { rust_name, ty, tag, boxed: false, description: docs(&variant.description) });
         }
         // JSON-only APIs keep a value no variant matches; XML has no form for it.
         let catch_all = (!speaks_xml).then(|| catch_all(|candidate| taken.contains_key(candidate)));
-        ir::Union { variants: resolved, discriminator: discriminator.map(str::to_owned), catch_all }
+        ir::Union {
+            variants: resolved,
+            discriminator: discriminator.map(str::to_owned),
+            wrapped: schema.wrapped,
+            catch_all,
+        }
     }
 
     pub(super) fn example_format(

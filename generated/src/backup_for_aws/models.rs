@@ -41,18 +41,13 @@ pub struct AmazonAccount {
     pub links: Option<Vec<Link>>,
 }
 impl AmazonAccount {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        name: impl ::std::convert::Into<String>,
-        description: impl ::std::convert::Into<String>,
-        awsid: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`AmazonAccountRequired`]; optional fields start as `None`.
+    pub fn new(required: AmazonAccountRequired) -> Self {
         Self {
-            id,
-            name: ::std::convert::Into::into(name),
-            description: ::std::convert::Into::into(description),
-            awsid: ::std::convert::Into::into(awsid),
+            id: required.id,
+            name: required.name,
+            description: required.description,
+            awsid: required.awsid,
             region_type: None,
             access_keys: None,
             iam_role: None,
@@ -94,6 +89,22 @@ impl AmazonAccount {
         self
     }
 }
+/// The required fields of [`AmazonAccount`], each named, for [`AmazonAccount::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct AmazonAccountRequired {
+    /// `id`.
+    pub id: ::veeam_runtime::Uuid,
+    /// `name`.
+    pub name: String,
+    /// `description`.
+    pub description: String,
+    /// `awsid`.
+    pub awsid: String,
+}
+impl From<AmazonAccountRequired> for AmazonAccount {
+    fn from(required: AmazonAccountRequired) -> Self {
+        Self::new(required)
+    }
+}
 /// The `AmazonAccountAccessKeys` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -109,7 +120,7 @@ pub struct AmazonAccountAccessKeys {
     pub default_region: Option<RegionTypes>,
 }
 impl AmazonAccountAccessKeys {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(access_key: impl ::std::convert::Into<String>) -> Self {
         Self {
             access_key: ::std::convert::Into::into(access_key),
@@ -140,17 +151,30 @@ pub struct AmazonAccountAccessKeysCreateSpec {
     pub default_region_type: RegionTypes,
 }
 impl AmazonAccountAccessKeysCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        access_key: impl ::std::convert::Into<String>,
-        secret_key: impl ::std::convert::Into<String>,
-        default_region_type: RegionTypes,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`AmazonAccountAccessKeysCreateSpecRequired`]; optional fields start as `None`.
+    pub fn new(required: AmazonAccountAccessKeysCreateSpecRequired) -> Self {
         Self {
-            access_key: ::std::convert::Into::into(access_key),
-            secret_key: ::std::convert::Into::into(secret_key),
-            default_region_type,
+            access_key: required.access_key,
+            secret_key: required.secret_key,
+            default_region_type: required.default_region_type,
         }
+    }
+}
+/// The required fields of [`AmazonAccountAccessKeysCreateSpec`], each named, for [`AmazonAccountAccessKeysCreateSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct AmazonAccountAccessKeysCreateSpecRequired {
+    /// `accessKey`.
+    pub access_key: String,
+    /// `secretKey`.
+    ///
+    /// Sensitive: never shown by `Debug`.
+    pub secret_key: String,
+    /// `defaultRegionType`.
+    pub default_region_type: RegionTypes,
+}
+impl From<AmazonAccountAccessKeysCreateSpecRequired>
+for AmazonAccountAccessKeysCreateSpec {
+    fn from(required: AmazonAccountAccessKeysCreateSpecRequired) -> Self {
+        Self::new(required)
     }
 }
 impl ::std::fmt::Debug for AmazonAccountAccessKeysCreateSpec {
@@ -179,17 +203,30 @@ pub struct AmazonAccountAccessKeysUpdateSpec {
     pub default_region_type: RegionTypes,
 }
 impl AmazonAccountAccessKeysUpdateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        access_key: impl ::std::convert::Into<String>,
-        secret_key: impl ::std::convert::Into<String>,
-        default_region_type: RegionTypes,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`AmazonAccountAccessKeysUpdateSpecRequired`]; optional fields start as `None`.
+    pub fn new(required: AmazonAccountAccessKeysUpdateSpecRequired) -> Self {
         Self {
-            access_key: ::std::convert::Into::into(access_key),
-            secret_key: ::std::convert::Into::into(secret_key),
-            default_region_type,
+            access_key: required.access_key,
+            secret_key: required.secret_key,
+            default_region_type: required.default_region_type,
         }
+    }
+}
+/// The required fields of [`AmazonAccountAccessKeysUpdateSpec`], each named, for [`AmazonAccountAccessKeysUpdateSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct AmazonAccountAccessKeysUpdateSpecRequired {
+    /// `accessKey`.
+    pub access_key: String,
+    /// `secretKey`.
+    ///
+    /// Sensitive: never shown by `Debug`.
+    pub secret_key: String,
+    /// `defaultRegionType`.
+    pub default_region_type: RegionTypes,
+}
+impl From<AmazonAccountAccessKeysUpdateSpecRequired>
+for AmazonAccountAccessKeysUpdateSpec {
+    fn from(required: AmazonAccountAccessKeysUpdateSpecRequired) -> Self {
+        Self::new(required)
     }
 }
 impl ::std::fmt::Debug for AmazonAccountAccessKeysUpdateSpec {
@@ -229,7 +266,7 @@ pub struct AmazonAccountCreateSpec {
     >,
 }
 impl AmazonAccountCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(name: impl ::std::convert::Into<String>) -> Self {
         Self {
             name: ::std::convert::Into::into(name),
@@ -292,12 +329,12 @@ pub struct AmazonAccountIamRole {
     pub is_default: bool,
 }
 impl AmazonAccountIamRole {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(role_name: impl ::std::convert::Into<String>, is_default: bool) -> Self {
+    /// Creates a value from its required fields, named in [`AmazonAccountIamRoleRequired`]; optional fields start as `None`.
+    pub fn new(required: AmazonAccountIamRoleRequired) -> Self {
         Self {
             parent_amazon_account_id: None,
-            role_name: ::std::convert::Into::into(role_name),
-            is_default,
+            role_name: required.role_name,
+            is_default: required.is_default,
         }
     }
     /// Sets [`parent_amazon_account_id`](Self::parent_amazon_account_id).
@@ -310,6 +347,18 @@ impl AmazonAccountIamRole {
         self
     }
 }
+/// The required fields of [`AmazonAccountIamRole`], each named, for [`AmazonAccountIamRole::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct AmazonAccountIamRoleRequired {
+    /// `roleName`.
+    pub role_name: String,
+    /// `isDefault`.
+    pub is_default: bool,
+}
+impl From<AmazonAccountIamRoleRequired> for AmazonAccountIamRole {
+    fn from(required: AmazonAccountIamRoleRequired) -> Self {
+        Self::new(required)
+    }
+}
 /// The `AmazonAccountIAMRoleCreateSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -319,7 +368,7 @@ pub struct AmazonAccountIamRoleCreateSpec {
     pub role_name: String,
 }
 impl AmazonAccountIamRoleCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(role_name: impl ::std::convert::Into<String>) -> Self {
         Self {
             role_name: ::std::convert::Into::into(role_name),
@@ -341,17 +390,28 @@ pub struct AmazonAccountIamRoleFromAnotherAccount {
     pub role_name: String,
 }
 impl AmazonAccountIamRoleFromAnotherAccount {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        parent_amazon_account_id: ::veeam_runtime::Uuid,
-        account_id: impl ::std::convert::Into<String>,
-        role_name: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`AmazonAccountIamRoleFromAnotherAccountRequired`]; optional fields start as `None`.
+    pub fn new(required: AmazonAccountIamRoleFromAnotherAccountRequired) -> Self {
         Self {
-            parent_amazon_account_id,
-            account_id: ::std::convert::Into::into(account_id),
-            role_name: ::std::convert::Into::into(role_name),
+            parent_amazon_account_id: required.parent_amazon_account_id,
+            account_id: required.account_id,
+            role_name: required.role_name,
         }
+    }
+}
+/// The required fields of [`AmazonAccountIamRoleFromAnotherAccount`], each named, for [`AmazonAccountIamRoleFromAnotherAccount::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct AmazonAccountIamRoleFromAnotherAccountRequired {
+    /// `parentAmazonAccountId`.
+    pub parent_amazon_account_id: ::veeam_runtime::Uuid,
+    /// `accountId`.
+    pub account_id: String,
+    /// `roleName`.
+    pub role_name: String,
+}
+impl From<AmazonAccountIamRoleFromAnotherAccountRequired>
+for AmazonAccountIamRoleFromAnotherAccount {
+    fn from(required: AmazonAccountIamRoleFromAnotherAccountRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `AmazonAccountIAMRoleFromAnotherAccountCreateSpec` schema.
@@ -372,14 +432,13 @@ pub struct AmazonAccountIamRoleFromAnotherAccountCreateSpec {
     pub external_id: Option<String>,
 }
 impl AmazonAccountIamRoleFromAnotherAccountCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields, named in [`AmazonAccountIamRoleFromAnotherAccountCreateSpecRequired`]; optional fields start as `None`.
     pub fn new(
-        account_id: impl ::std::convert::Into<String>,
-        role_name: impl ::std::convert::Into<String>,
+        required: AmazonAccountIamRoleFromAnotherAccountCreateSpecRequired,
     ) -> Self {
         Self {
-            account_id: ::std::convert::Into::into(account_id),
-            role_name: ::std::convert::Into::into(role_name),
+            account_id: required.account_id,
+            role_name: required.role_name,
             external_id: None,
         }
     }
@@ -391,6 +450,19 @@ impl AmazonAccountIamRoleFromAnotherAccountCreateSpec {
     ) -> Self {
         self.external_id = Some(::std::convert::Into::into(external_id));
         self
+    }
+}
+/// The required fields of [`AmazonAccountIamRoleFromAnotherAccountCreateSpec`], each named, for [`AmazonAccountIamRoleFromAnotherAccountCreateSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct AmazonAccountIamRoleFromAnotherAccountCreateSpecRequired {
+    /// `accountId`.
+    pub account_id: String,
+    /// `roleName`.
+    pub role_name: String,
+}
+impl From<AmazonAccountIamRoleFromAnotherAccountCreateSpecRequired>
+for AmazonAccountIamRoleFromAnotherAccountCreateSpec {
+    fn from(required: AmazonAccountIamRoleFromAnotherAccountCreateSpecRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `AmazonAccountIAMRoleFromAnotherAccountUpdateSpec` schema.
@@ -411,14 +483,13 @@ pub struct AmazonAccountIamRoleFromAnotherAccountUpdateSpec {
     pub external_id: Option<String>,
 }
 impl AmazonAccountIamRoleFromAnotherAccountUpdateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required fields, named in [`AmazonAccountIamRoleFromAnotherAccountUpdateSpecRequired`]; optional fields start as `None`.
     pub fn new(
-        account_id: impl ::std::convert::Into<String>,
-        role_name: impl ::std::convert::Into<String>,
+        required: AmazonAccountIamRoleFromAnotherAccountUpdateSpecRequired,
     ) -> Self {
         Self {
-            account_id: ::std::convert::Into::into(account_id),
-            role_name: ::std::convert::Into::into(role_name),
+            account_id: required.account_id,
+            role_name: required.role_name,
             external_id: None,
         }
     }
@@ -432,6 +503,19 @@ impl AmazonAccountIamRoleFromAnotherAccountUpdateSpec {
         self
     }
 }
+/// The required fields of [`AmazonAccountIamRoleFromAnotherAccountUpdateSpec`], each named, for [`AmazonAccountIamRoleFromAnotherAccountUpdateSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct AmazonAccountIamRoleFromAnotherAccountUpdateSpecRequired {
+    /// `accountId`.
+    pub account_id: String,
+    /// `roleName`.
+    pub role_name: String,
+}
+impl From<AmazonAccountIamRoleFromAnotherAccountUpdateSpecRequired>
+for AmazonAccountIamRoleFromAnotherAccountUpdateSpec {
+    fn from(required: AmazonAccountIamRoleFromAnotherAccountUpdateSpecRequired) -> Self {
+        Self::new(required)
+    }
+}
 /// The `AmazonAccountIAMRoleUpdateSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -441,7 +525,7 @@ pub struct AmazonAccountIamRoleUpdateSpec {
     pub role_name: String,
 }
 impl AmazonAccountIamRoleUpdateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(role_name: impl ::std::convert::Into<String>) -> Self {
         Self {
             role_name: ::std::convert::Into::into(role_name),
@@ -456,7 +540,7 @@ pub struct AmazonAccountNameValidationSpec {
     pub name: String,
 }
 impl AmazonAccountNameValidationSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(name: impl ::std::convert::Into<String>) -> Self {
         Self {
             name: ::std::convert::Into::into(name),
@@ -491,7 +575,7 @@ pub struct AmazonAccountUpdateSpec {
     >,
 }
 impl AmazonAccountUpdateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(name: impl ::std::convert::Into<String>) -> Self {
         Self {
             name: ::std::convert::Into::into(name),
@@ -615,11 +699,11 @@ pub struct AmazonAccountsPage {
     pub links: Option<Vec<Link>>,
 }
 impl AmazonAccountsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(results: Vec<AmazonAccount>, total_count: i32) -> Self {
+    /// Creates a value from its required fields, named in [`AmazonAccountsPageRequired`]; optional fields start as `None`.
+    pub fn new(required: AmazonAccountsPageRequired) -> Self {
         Self {
-            results,
-            total_count,
+            results: required.results,
+            total_count: required.total_count,
             links: None,
         }
     }
@@ -628,6 +712,18 @@ impl AmazonAccountsPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`AmazonAccountsPage`], each named, for [`AmazonAccountsPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct AmazonAccountsPageRequired {
+    /// `results`.
+    pub results: Vec<AmazonAccount>,
+    /// `totalCount`.
+    pub total_count: i32,
+}
+impl From<AmazonAccountsPageRequired> for AmazonAccountsPage {
+    fn from(required: AmazonAccountsPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `AmazonAccountsSortColumns` schema.
@@ -677,7 +773,7 @@ pub struct AmazonConnection {
     pub links: Option<Vec<Link>>,
 }
 impl AmazonConnection {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(id: ::veeam_runtime::Uuid) -> Self {
         Self { id, links: None }
     }
@@ -717,7 +813,7 @@ pub struct AmazonConnectionSpec {
     pub region_id: ::veeam_runtime::Uuid,
 }
 impl AmazonConnectionSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(region_id: ::veeam_runtime::Uuid) -> Self {
         Self {
             amazon_account_id: None,
@@ -783,11 +879,11 @@ pub struct AmazonConnectionsPage {
     pub links: Option<Vec<Link>>,
 }
 impl AmazonConnectionsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<AmazonConnection>) -> Self {
+    /// Creates a value from its required fields, named in [`AmazonConnectionsPageRequired`]; optional fields start as `None`.
+    pub fn new(required: AmazonConnectionsPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -796,6 +892,18 @@ impl AmazonConnectionsPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`AmazonConnectionsPage`], each named, for [`AmazonConnectionsPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct AmazonConnectionsPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<AmazonConnection>,
+}
+impl From<AmazonConnectionsPageRequired> for AmazonConnectionsPage {
+    fn from(required: AmazonConnectionsPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `AmazonInstanceType` schema.
@@ -822,16 +930,12 @@ pub struct AmazonInstanceType {
     pub virtualization_type: Option<Vec<String>>,
 }
 impl AmazonInstanceType {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl ::std::convert::Into<String>,
-        cpu_count: i32,
-        ram: i32,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`AmazonInstanceTypeRequired`]; optional fields start as `None`.
+    pub fn new(required: AmazonInstanceTypeRequired) -> Self {
         Self {
-            name: ::std::convert::Into::into(name),
-            cpu_count,
-            ram,
+            name: required.name,
+            cpu_count: required.cpu_count,
+            ram: required.ram,
             is_arm64: None,
             virtualization_type: None,
         }
@@ -847,6 +951,20 @@ impl AmazonInstanceType {
     pub fn with_virtualization_type(mut self, virtualization_type: Vec<String>) -> Self {
         self.virtualization_type = Some(virtualization_type);
         self
+    }
+}
+/// The required fields of [`AmazonInstanceType`], each named, for [`AmazonInstanceType::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct AmazonInstanceTypeRequired {
+    /// `name`.
+    pub name: String,
+    /// `cpuCount`.
+    pub cpu_count: i32,
+    /// `ram`.
+    pub ram: i32,
+}
+impl From<AmazonInstanceTypeRequired> for AmazonInstanceType {
+    fn from(required: AmazonInstanceTypeRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `AmazonInstanceTypesByRegionPage` schema.
@@ -865,11 +983,11 @@ pub struct AmazonInstanceTypesByRegionPage {
     pub links: Option<Vec<Link>>,
 }
 impl AmazonInstanceTypesByRegionPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<AmazonInstanceType>) -> Self {
+    /// Creates a value from its required fields, named in [`AmazonInstanceTypesByRegionPageRequired`]; optional fields start as `None`.
+    pub fn new(required: AmazonInstanceTypesByRegionPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -878,6 +996,18 @@ impl AmazonInstanceTypesByRegionPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`AmazonInstanceTypesByRegionPage`], each named, for [`AmazonInstanceTypesByRegionPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct AmazonInstanceTypesByRegionPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<AmazonInstanceType>,
+}
+impl From<AmazonInstanceTypesByRegionPageRequired> for AmazonInstanceTypesByRegionPage {
+    fn from(required: AmazonInstanceTypesByRegionPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `AmazonInstancesTypesByRegionFilters` schema.
@@ -953,7 +1083,7 @@ pub struct AuthorizationCode {
     pub code: String,
 }
 impl AuthorizationCode {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(code: impl ::std::convert::Into<String>) -> Self {
         Self {
             code: ::std::convert::Into::into(code),
@@ -1012,7 +1142,7 @@ pub struct BackupSettingsExportModel {
     pub target_repository_name: String,
 }
 impl BackupSettingsExportModel {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(target_repository_name: impl ::std::convert::Into<String>) -> Self {
         Self {
             target_repository_name: ::std::convert::Into::into(target_repository_name),
@@ -1035,16 +1165,12 @@ pub struct Bucket {
     pub links: Option<Vec<Link>>,
 }
 impl Bucket {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        name: impl ::std::convert::Into<String>,
-        location: BucketLocation,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`BucketRequired`]; optional fields start as `None`.
+    pub fn new(required: BucketRequired) -> Self {
         Self {
-            id,
-            name: ::std::convert::Into::into(name),
-            location,
+            id: required.id,
+            name: required.name,
+            location: required.location,
             links: None,
         }
     }
@@ -1053,6 +1179,20 @@ impl Bucket {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`Bucket`], each named, for [`Bucket::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct BucketRequired {
+    /// `id`.
+    pub id: ::veeam_runtime::Uuid,
+    /// `name`.
+    pub name: String,
+    /// `location`.
+    pub location: BucketLocation,
+}
+impl From<BucketRequired> for Bucket {
+    fn from(required: BucketRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `BucketFolder` schema.
@@ -1066,15 +1206,24 @@ pub struct BucketFolder {
     pub folder_id: ::veeam_runtime::Uuid,
 }
 impl BucketFolder {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl ::std::convert::Into<String>,
-        folder_id: ::veeam_runtime::Uuid,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`BucketFolderRequired`]; optional fields start as `None`.
+    pub fn new(required: BucketFolderRequired) -> Self {
         Self {
-            name: ::std::convert::Into::into(name),
-            folder_id,
+            name: required.name,
+            folder_id: required.folder_id,
         }
+    }
+}
+/// The required fields of [`BucketFolder`], each named, for [`BucketFolder::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct BucketFolderRequired {
+    /// `name`.
+    pub name: String,
+    /// `folderId`.
+    pub folder_id: ::veeam_runtime::Uuid,
+}
+impl From<BucketFolderRequired> for BucketFolder {
+    fn from(required: BucketFolderRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `BucketFoldersFilters` schema.
@@ -1176,11 +1325,11 @@ pub struct BucketFoldersPage {
     pub links: Option<Vec<Link>>,
 }
 impl BucketFoldersPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<BucketFolder>) -> Self {
+    /// Creates a value from its required fields, named in [`BucketFoldersPageRequired`]; optional fields start as `None`.
+    pub fn new(required: BucketFoldersPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -1189,6 +1338,18 @@ impl BucketFoldersPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`BucketFoldersPage`], each named, for [`BucketFoldersPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct BucketFoldersPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<BucketFolder>,
+}
+impl From<BucketFoldersPageRequired> for BucketFoldersPage {
+    fn from(required: BucketFoldersPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `BucketLocation` schema.
@@ -1201,15 +1362,24 @@ pub struct BucketLocation {
     pub name: String,
 }
 impl BucketLocation {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        name: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`BucketLocationRequired`]; optional fields start as `None`.
+    pub fn new(required: BucketLocationRequired) -> Self {
         Self {
-            id,
-            name: ::std::convert::Into::into(name),
+            id: required.id,
+            name: required.name,
         }
+    }
+}
+/// The required fields of [`BucketLocation`], each named, for [`BucketLocation::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct BucketLocationRequired {
+    /// `id`.
+    pub id: ::veeam_runtime::Uuid,
+    /// `name`.
+    pub name: String,
+}
+impl From<BucketLocationRequired> for BucketLocation {
+    fn from(required: BucketLocationRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `BucketsFilters` schema.
@@ -1308,11 +1478,11 @@ pub struct BucketsPage {
     pub links: Option<Vec<Link>>,
 }
 impl BucketsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(results: Vec<Bucket>, total_count: i32) -> Self {
+    /// Creates a value from its required fields, named in [`BucketsPageRequired`]; optional fields start as `None`.
+    pub fn new(required: BucketsPageRequired) -> Self {
         Self {
-            results,
-            total_count,
+            results: required.results,
+            total_count: required.total_count,
             links: None,
         }
     }
@@ -1321,6 +1491,18 @@ impl BucketsPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`BucketsPage`], each named, for [`BucketsPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct BucketsPageRequired {
+    /// `results`.
+    pub results: Vec<Bucket>,
+    /// `totalCount`.
+    pub total_count: i32,
+}
+impl From<BucketsPageRequired> for BucketsPage {
+    fn from(required: BucketsPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `BucketsSortColumns` schema.
@@ -1393,32 +1575,48 @@ pub struct Certificate {
     pub automatically_generated: bool,
 }
 impl Certificate {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        thumbprint: impl ::std::convert::Into<String>,
-        serial_number: impl ::std::convert::Into<String>,
-        key_algorithm: impl ::std::convert::Into<String>,
-        key_size: impl ::std::convert::Into<String>,
-        subject: impl ::std::convert::Into<String>,
-        issued_to: impl ::std::convert::Into<String>,
-        issued_by: impl ::std::convert::Into<String>,
-        valid_from: ::veeam_runtime::DateTime,
-        valid_by: ::veeam_runtime::DateTime,
-        automatically_generated: bool,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`CertificateRequired`]; optional fields start as `None`.
+    pub fn new(required: CertificateRequired) -> Self {
         Self {
-            thumbprint: ::std::convert::Into::into(thumbprint),
-            serial_number: ::std::convert::Into::into(serial_number),
-            key_algorithm: ::std::convert::Into::into(key_algorithm),
-            key_size: ::std::convert::Into::into(key_size),
-            subject: ::std::convert::Into::into(subject),
-            issued_to: ::std::convert::Into::into(issued_to),
-            issued_by: ::std::convert::Into::into(issued_by),
-            valid_from,
-            valid_by,
-            automatically_generated,
+            thumbprint: required.thumbprint,
+            serial_number: required.serial_number,
+            key_algorithm: required.key_algorithm,
+            key_size: required.key_size,
+            subject: required.subject,
+            issued_to: required.issued_to,
+            issued_by: required.issued_by,
+            valid_from: required.valid_from,
+            valid_by: required.valid_by,
+            automatically_generated: required.automatically_generated,
         }
+    }
+}
+/// The required fields of [`Certificate`], each named, for [`Certificate::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct CertificateRequired {
+    /// certificate thumpbprint
+    pub thumbprint: String,
+    /// `serialNumber`.
+    pub serial_number: String,
+    /// certificate key algorithm
+    pub key_algorithm: String,
+    /// certificate key size
+    pub key_size: String,
+    /// certificate subject
+    pub subject: String,
+    /// certificate acquirer
+    pub issued_to: String,
+    /// certificate issuer
+    pub issued_by: String,
+    /// `validFrom`.
+    pub valid_from: ::veeam_runtime::DateTime,
+    /// `validBy`.
+    pub valid_by: ::veeam_runtime::DateTime,
+    /// `automaticallyGenerated`.
+    pub automatically_generated: bool,
+}
+impl From<CertificateRequired> for Certificate {
+    fn from(required: CertificateRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `CertificateRegenerateSpec` schema.
@@ -1482,7 +1680,7 @@ pub struct CheckInstanceIdResult {
     pub is_valid: bool,
 }
 impl CheckInstanceIdResult {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(is_valid: bool) -> Self {
         Self { is_valid }
     }
@@ -1496,7 +1694,7 @@ pub struct CheckInstanceIdSpec {
     pub instance_id: String,
 }
 impl CheckInstanceIdSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(instance_id: impl ::std::convert::Into<String>) -> Self {
         Self {
             instance_id: ::std::convert::Into::into(instance_id),
@@ -1513,15 +1711,24 @@ pub struct CloudEncryptionKey {
     pub name: String,
 }
 impl CloudEncryptionKey {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        arn: impl ::std::convert::Into<String>,
-        name: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`CloudEncryptionKeyRequired`]; optional fields start as `None`.
+    pub fn new(required: CloudEncryptionKeyRequired) -> Self {
         Self {
-            arn: ::std::convert::Into::into(arn),
-            name: ::std::convert::Into::into(name),
+            arn: required.arn,
+            name: required.name,
         }
+    }
+}
+/// The required fields of [`CloudEncryptionKey`], each named, for [`CloudEncryptionKey::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct CloudEncryptionKeyRequired {
+    /// `arn`.
+    pub arn: String,
+    /// `name`.
+    pub name: String,
+}
+impl From<CloudEncryptionKeyRequired> for CloudEncryptionKey {
+    fn from(required: CloudEncryptionKeyRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `CloudEncryptionKeysFilters` schema.
@@ -1574,11 +1781,11 @@ pub struct CloudEncryptionKeysPage {
     pub links: Option<Vec<Link>>,
 }
 impl CloudEncryptionKeysPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<CloudEncryptionKey>) -> Self {
+    /// Creates a value from its required fields, named in [`CloudEncryptionKeysPageRequired`]; optional fields start as `None`.
+    pub fn new(required: CloudEncryptionKeysPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -1587,6 +1794,18 @@ impl CloudEncryptionKeysPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`CloudEncryptionKeysPage`], each named, for [`CloudEncryptionKeysPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct CloudEncryptionKeysPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<CloudEncryptionKey>,
+}
+impl From<CloudEncryptionKeysPageRequired> for CloudEncryptionKeysPage {
+    fn from(required: CloudEncryptionKeysPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `CloudNetwork` schema.
@@ -1610,19 +1829,14 @@ pub struct CloudNetwork {
     pub is_default: bool,
 }
 impl CloudNetwork {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        resource_id: impl ::std::convert::Into<String>,
-        cidr_block: impl ::std::convert::Into<String>,
-        state: CloudNetworkStates,
-        is_default: bool,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`CloudNetworkRequired`]; optional fields start as `None`.
+    pub fn new(required: CloudNetworkRequired) -> Self {
         Self {
-            resource_id: ::std::convert::Into::into(resource_id),
+            resource_id: required.resource_id,
             name: None,
-            cidr_block: ::std::convert::Into::into(cidr_block),
-            state,
-            is_default,
+            cidr_block: required.cidr_block,
+            state: required.state,
+            is_default: required.is_default,
         }
     }
     /// Sets [`name`](Self::name).
@@ -1630,6 +1844,22 @@ impl CloudNetwork {
     pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(::std::convert::Into::into(name));
         self
+    }
+}
+/// The required fields of [`CloudNetwork`], each named, for [`CloudNetwork::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct CloudNetworkRequired {
+    /// `resourceId`.
+    pub resource_id: String,
+    /// `cidrBlock`.
+    pub cidr_block: String,
+    /// `state`.
+    pub state: CloudNetworkStates,
+    /// `isDefault`.
+    pub is_default: bool,
+}
+impl From<CloudNetworkRequired> for CloudNetwork {
+    fn from(required: CloudNetworkRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `CloudNetworkStates` schema.
@@ -1717,11 +1947,11 @@ pub struct CloudNetworksPage {
     pub links: Option<Vec<Link>>,
 }
 impl CloudNetworksPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<CloudNetwork>) -> Self {
+    /// Creates a value from its required fields, named in [`CloudNetworksPageRequired`]; optional fields start as `None`.
+    pub fn new(required: CloudNetworksPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -1730,6 +1960,18 @@ impl CloudNetworksPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`CloudNetworksPage`], each named, for [`CloudNetworksPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct CloudNetworksPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<CloudNetwork>,
+}
+impl From<CloudNetworksPageRequired> for CloudNetworksPage {
+    fn from(required: CloudNetworksPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `CloudSecurityGroup` schema.
@@ -1746,19 +1988,27 @@ pub struct CloudSecurityGroup {
     pub name: String,
 }
 impl CloudSecurityGroup {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        resource_id: impl ::std::convert::Into<String>,
-        cloud_network_resource_id: impl ::std::convert::Into<String>,
-        name: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`CloudSecurityGroupRequired`]; optional fields start as `None`.
+    pub fn new(required: CloudSecurityGroupRequired) -> Self {
         Self {
-            resource_id: ::std::convert::Into::into(resource_id),
-            cloud_network_resource_id: ::std::convert::Into::into(
-                cloud_network_resource_id,
-            ),
-            name: ::std::convert::Into::into(name),
+            resource_id: required.resource_id,
+            cloud_network_resource_id: required.cloud_network_resource_id,
+            name: required.name,
         }
+    }
+}
+/// The required fields of [`CloudSecurityGroup`], each named, for [`CloudSecurityGroup::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct CloudSecurityGroupRequired {
+    /// `resourceId`.
+    pub resource_id: String,
+    /// `cloudNetworkResourceId`.
+    pub cloud_network_resource_id: String,
+    /// `name`.
+    pub name: String,
+}
+impl From<CloudSecurityGroupRequired> for CloudSecurityGroup {
+    fn from(required: CloudSecurityGroupRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `CloudSecurityGroupsFilters` schema.
@@ -1830,11 +2080,11 @@ pub struct CloudSecurityGroupsPage {
     pub links: Option<Vec<Link>>,
 }
 impl CloudSecurityGroupsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<CloudSecurityGroup>) -> Self {
+    /// Creates a value from its required fields, named in [`CloudSecurityGroupsPageRequired`]; optional fields start as `None`.
+    pub fn new(required: CloudSecurityGroupsPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -1843,6 +2093,18 @@ impl CloudSecurityGroupsPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`CloudSecurityGroupsPage`], each named, for [`CloudSecurityGroupsPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct CloudSecurityGroupsPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<CloudSecurityGroup>,
+}
+impl From<CloudSecurityGroupsPageRequired> for CloudSecurityGroupsPage {
+    fn from(required: CloudSecurityGroupsPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `CloudSubnetS3EndpointValidationResult` schema.
@@ -1857,12 +2119,25 @@ pub struct CloudSubnetS3EndpointValidationResult {
     pub details: String,
 }
 impl CloudSubnetS3EndpointValidationResult {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(is_valid: bool, details: impl ::std::convert::Into<String>) -> Self {
+    /// Creates a value from its required fields, named in [`CloudSubnetS3EndpointValidationResultRequired`]; optional fields start as `None`.
+    pub fn new(required: CloudSubnetS3EndpointValidationResultRequired) -> Self {
         Self {
-            is_valid,
-            details: ::std::convert::Into::into(details),
+            is_valid: required.is_valid,
+            details: required.details,
         }
+    }
+}
+/// The required fields of [`CloudSubnetS3EndpointValidationResult`], each named, for [`CloudSubnetS3EndpointValidationResult::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct CloudSubnetS3EndpointValidationResultRequired {
+    /// `isValid`.
+    pub is_valid: bool,
+    /// `details`.
+    pub details: String,
+}
+impl From<CloudSubnetS3EndpointValidationResultRequired>
+for CloudSubnetS3EndpointValidationResult {
+    fn from(required: CloudSubnetS3EndpointValidationResultRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `CloudSubnetwork` schema.
@@ -1888,20 +2163,13 @@ pub struct CloudSubnetwork {
     pub availability_zone: Option<String>,
 }
 impl CloudSubnetwork {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        resource_id: impl ::std::convert::Into<String>,
-        name: impl ::std::convert::Into<String>,
-        cloud_network_resource_id: impl ::std::convert::Into<String>,
-        cidr_block: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`CloudSubnetworkRequired`]; optional fields start as `None`.
+    pub fn new(required: CloudSubnetworkRequired) -> Self {
         Self {
-            resource_id: ::std::convert::Into::into(resource_id),
-            name: ::std::convert::Into::into(name),
-            cloud_network_resource_id: ::std::convert::Into::into(
-                cloud_network_resource_id,
-            ),
-            cidr_block: ::std::convert::Into::into(cidr_block),
+            resource_id: required.resource_id,
+            name: required.name,
+            cloud_network_resource_id: required.cloud_network_resource_id,
+            cidr_block: required.cidr_block,
             availability_zone: None,
         }
     }
@@ -1913,6 +2181,22 @@ impl CloudSubnetwork {
     ) -> Self {
         self.availability_zone = Some(::std::convert::Into::into(availability_zone));
         self
+    }
+}
+/// The required fields of [`CloudSubnetwork`], each named, for [`CloudSubnetwork::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct CloudSubnetworkRequired {
+    /// `resourceId`.
+    pub resource_id: String,
+    /// `name`.
+    pub name: String,
+    /// `cloudNetworkResourceId`.
+    pub cloud_network_resource_id: String,
+    /// `cidrBlock`.
+    pub cidr_block: String,
+}
+impl From<CloudSubnetworkRequired> for CloudSubnetwork {
+    fn from(required: CloudSubnetworkRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `CloudSubnetworksFilters` schema.
@@ -2000,11 +2284,11 @@ pub struct CloudSubnetworksPage {
     pub links: Option<Vec<Link>>,
 }
 impl CloudSubnetworksPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<CloudSubnetwork>) -> Self {
+    /// Creates a value from its required fields, named in [`CloudSubnetworksPageRequired`]; optional fields start as `None`.
+    pub fn new(required: CloudSubnetworksPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -2013,6 +2297,18 @@ impl CloudSubnetworksPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`CloudSubnetworksPage`], each named, for [`CloudSubnetworksPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct CloudSubnetworksPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<CloudSubnetwork>,
+}
+impl From<CloudSubnetworksPageRequired> for CloudSubnetworksPage {
+    fn from(required: CloudSubnetworksPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `CostEstimationFilters` schema.
@@ -2120,23 +2416,17 @@ pub struct CostEstimationItem {
     pub total_cost: f64,
 }
 impl CostEstimationItem {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        virtual_machine_id: ::veeam_runtime::Uuid,
-        virtual_machine_name: impl ::std::convert::Into<String>,
-        traffic_cost: f64,
-        transaction_cost: f64,
-        total_cost: f64,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`CostEstimationItemRequired`]; optional fields start as `None`.
+    pub fn new(required: CostEstimationItemRequired) -> Self {
         Self {
-            virtual_machine_id,
-            virtual_machine_name: ::std::convert::Into::into(virtual_machine_name),
+            virtual_machine_id: required.virtual_machine_id,
+            virtual_machine_name: required.virtual_machine_name,
             snapshot_cost: None,
             replica_cost: None,
             backup_cost: None,
-            traffic_cost,
-            transaction_cost,
-            total_cost,
+            traffic_cost: required.traffic_cost,
+            transaction_cost: required.transaction_cost,
+            total_cost: required.total_cost,
         }
     }
     /// Sets [`snapshot_cost`](Self::snapshot_cost).
@@ -2156,6 +2446,24 @@ impl CostEstimationItem {
     pub fn with_backup_cost(mut self, backup_cost: f64) -> Self {
         self.backup_cost = Some(backup_cost);
         self
+    }
+}
+/// The required fields of [`CostEstimationItem`], each named, for [`CostEstimationItem::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct CostEstimationItemRequired {
+    /// `virtualMachineId`.
+    pub virtual_machine_id: ::veeam_runtime::Uuid,
+    /// `virtualMachineName`.
+    pub virtual_machine_name: String,
+    /// `trafficCost`.
+    pub traffic_cost: f64,
+    /// `transactionCost`.
+    pub transaction_cost: f64,
+    /// `totalCost`.
+    pub total_cost: f64,
+}
+impl From<CostEstimationItemRequired> for CostEstimationItem {
+    fn from(required: CostEstimationItemRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `CostEstimationSortColumns` schema.
@@ -2303,25 +2611,18 @@ pub struct CostEstimationsPage {
     pub links: Option<Vec<Link>>,
 }
 impl CostEstimationsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        total_count: i32,
-        items: Vec<CostEstimationItem>,
-        is_empty: bool,
-        total_traffic_cost: f64,
-        total_transaction_cost: f64,
-        total_cost: f64,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`CostEstimationsPageRequired`]; optional fields start as `None`.
+    pub fn new(required: CostEstimationsPageRequired) -> Self {
         Self {
-            total_count,
-            items,
-            is_empty,
+            total_count: required.total_count,
+            items: required.items,
+            is_empty: required.is_empty,
             total_snapshot_cost: None,
             total_replica_cost: None,
             total_backup_cost: None,
-            total_traffic_cost,
-            total_transaction_cost,
-            total_cost,
+            total_traffic_cost: required.total_traffic_cost,
+            total_transaction_cost: required.total_transaction_cost,
+            total_cost: required.total_cost,
             links: None,
         }
     }
@@ -2350,6 +2651,26 @@ impl CostEstimationsPage {
         self
     }
 }
+/// The required fields of [`CostEstimationsPage`], each named, for [`CostEstimationsPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct CostEstimationsPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `items`.
+    pub items: Vec<CostEstimationItem>,
+    /// `isEmpty`.
+    pub is_empty: bool,
+    /// `totalTrafficCost`.
+    pub total_traffic_cost: f64,
+    /// `totalTransactionCost`.
+    pub total_transaction_cost: f64,
+    /// `totalCost`.
+    pub total_cost: f64,
+}
+impl From<CostEstimationsPageRequired> for CostEstimationsPage {
+    fn from(required: CostEstimationsPageRequired) -> Self {
+        Self::new(required)
+    }
+}
 /// The `DailyBackupScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2360,9 +2681,24 @@ pub struct DailyBackupScheduleSettings {
     pub schedule: DailySchedule,
 }
 impl DailyBackupScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PeriodRetentionOptions, schedule: DailySchedule) -> Self {
-        Self { retention, schedule }
+    /// Creates a value from its required fields, named in [`DailyBackupScheduleSettingsRequired`]; optional fields start as `None`.
+    pub fn new(required: DailyBackupScheduleSettingsRequired) -> Self {
+        Self {
+            retention: required.retention,
+            schedule: required.schedule,
+        }
+    }
+}
+/// The required fields of [`DailyBackupScheduleSettings`], each named, for [`DailyBackupScheduleSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct DailyBackupScheduleSettingsRequired {
+    /// `retention`.
+    pub retention: PeriodRetentionOptions,
+    /// `schedule`.
+    pub schedule: DailySchedule,
+}
+impl From<DailyBackupScheduleSettingsRequired> for DailyBackupScheduleSettings {
+    fn from(required: DailyBackupScheduleSettingsRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `DailyReplicaScheduleSettings` schema.
@@ -2375,9 +2711,24 @@ pub struct DailyReplicaScheduleSettings {
     pub schedule: DailySchedule,
 }
 impl DailyReplicaScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PointsRetentionOptions, schedule: DailySchedule) -> Self {
-        Self { retention, schedule }
+    /// Creates a value from its required fields, named in [`DailyReplicaScheduleSettingsRequired`]; optional fields start as `None`.
+    pub fn new(required: DailyReplicaScheduleSettingsRequired) -> Self {
+        Self {
+            retention: required.retention,
+            schedule: required.schedule,
+        }
+    }
+}
+/// The required fields of [`DailyReplicaScheduleSettings`], each named, for [`DailyReplicaScheduleSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct DailyReplicaScheduleSettingsRequired {
+    /// `retention`.
+    pub retention: PointsRetentionOptions,
+    /// `schedule`.
+    pub schedule: DailySchedule,
+}
+impl From<DailyReplicaScheduleSettingsRequired> for DailyReplicaScheduleSettings {
+    fn from(required: DailyReplicaScheduleSettingsRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `DailySchedule` schema.
@@ -2389,7 +2740,7 @@ pub struct DailySchedule {
     pub hours: Vec<bool>,
 }
 impl DailySchedule {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(hours: Vec<bool>) -> Self {
         Self { hours }
     }
@@ -2467,17 +2818,13 @@ pub struct DailyScheduleSettings {
     pub replica_options: Option<DailyReplicaScheduleSettings>,
 }
 impl DailyScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        kind: DailyScheduleKinds,
-        runs_per_hour: i32,
-        snapshot_options: DailySnapshotScheduleSettings,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`DailyScheduleSettingsRequired`]; optional fields start as `None`.
+    pub fn new(required: DailyScheduleSettingsRequired) -> Self {
         Self {
-            kind,
-            runs_per_hour,
+            kind: required.kind,
+            runs_per_hour: required.runs_per_hour,
             days: None,
-            snapshot_options,
+            snapshot_options: required.snapshot_options,
             backup_options: None,
             replica_options: None,
         }
@@ -2507,6 +2854,20 @@ impl DailyScheduleSettings {
         self
     }
 }
+/// The required fields of [`DailyScheduleSettings`], each named, for [`DailyScheduleSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct DailyScheduleSettingsRequired {
+    /// `kind`.
+    pub kind: DailyScheduleKinds,
+    /// `runsPerHour`.
+    pub runs_per_hour: i32,
+    /// `snapshotOptions`.
+    pub snapshot_options: DailySnapshotScheduleSettings,
+}
+impl From<DailyScheduleSettingsRequired> for DailyScheduleSettings {
+    fn from(required: DailyScheduleSettingsRequired) -> Self {
+        Self::new(required)
+    }
+}
 /// The `DailySnapshotScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2517,9 +2878,24 @@ pub struct DailySnapshotScheduleSettings {
     pub schedule: DailySchedule,
 }
 impl DailySnapshotScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PointsRetentionOptions, schedule: DailySchedule) -> Self {
-        Self { retention, schedule }
+    /// Creates a value from its required fields, named in [`DailySnapshotScheduleSettingsRequired`]; optional fields start as `None`.
+    pub fn new(required: DailySnapshotScheduleSettingsRequired) -> Self {
+        Self {
+            retention: required.retention,
+            schedule: required.schedule,
+        }
+    }
+}
+/// The required fields of [`DailySnapshotScheduleSettings`], each named, for [`DailySnapshotScheduleSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct DailySnapshotScheduleSettingsRequired {
+    /// `retention`.
+    pub retention: PointsRetentionOptions,
+    /// `schedule`.
+    pub schedule: DailySchedule,
+}
+impl From<DailySnapshotScheduleSettingsRequired> for DailySnapshotScheduleSettings {
+    fn from(required: DailySnapshotScheduleSettingsRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `DateTimeInfo` schema.
@@ -2531,7 +2907,7 @@ pub struct DateTimeInfo {
     pub utc_date_time: ::veeam_runtime::DateTime,
 }
 impl DateTimeInfo {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(utc_date_time: ::veeam_runtime::DateTime) -> Self {
         Self { utc_date_time }
     }
@@ -2548,12 +2924,24 @@ pub struct DateTimeSettings {
     pub use_custom_settings: bool,
 }
 impl DateTimeSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(timezone: TimeZone, use_custom_settings: bool) -> Self {
+    /// Creates a value from its required fields, named in [`DateTimeSettingsRequired`]; optional fields start as `None`.
+    pub fn new(required: DateTimeSettingsRequired) -> Self {
         Self {
-            timezone,
-            use_custom_settings,
+            timezone: required.timezone,
+            use_custom_settings: required.use_custom_settings,
         }
+    }
+}
+/// The required fields of [`DateTimeSettings`], each named, for [`DateTimeSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct DateTimeSettingsRequired {
+    /// `timezone`.
+    pub timezone: TimeZone,
+    /// `useCustomSettings`.
+    pub use_custom_settings: bool,
+}
+impl From<DateTimeSettingsRequired> for DateTimeSettings {
+    fn from(required: DateTimeSettingsRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `DayNumbersInMonth` schema.
@@ -2688,9 +3076,24 @@ pub struct DefaultUserSpec {
     pub user_spec: UserCreateSpec,
 }
 impl DefaultUserSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(instance: CheckInstanceIdSpec, user_spec: UserCreateSpec) -> Self {
-        Self { instance, user_spec }
+    /// Creates a value from its required fields, named in [`DefaultUserSpecRequired`]; optional fields start as `None`.
+    pub fn new(required: DefaultUserSpecRequired) -> Self {
+        Self {
+            instance: required.instance,
+            user_spec: required.user_spec,
+        }
+    }
+}
+/// The required fields of [`DefaultUserSpec`], each named, for [`DefaultUserSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct DefaultUserSpecRequired {
+    /// `instance`.
+    pub instance: CheckInstanceIdSpec,
+    /// `userSpec`.
+    pub user_spec: UserCreateSpec,
+}
+impl From<DefaultUserSpecRequired> for DefaultUserSpec {
+    fn from(required: DefaultUserSpecRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `DiskBulkRestoreOptions` schema.
@@ -2731,7 +3134,7 @@ pub struct DiskBulkRestoreOptions {
     pub to_alternative: Option<DiskBulkRestoreToAlternativeOptions>,
 }
 impl DiskBulkRestoreOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(volumes: Vec<DiskRestoreOptions>) -> Self {
         Self {
             reason: None,
@@ -2819,14 +3222,11 @@ pub struct DiskBulkRestoreToAlternativeOptions {
     pub encryption_key_id: Option<String>,
 }
 impl DiskBulkRestoreToAlternativeOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        availability_zone_id: ::veeam_runtime::Uuid,
-        preserve_encryption_for_volumes: bool,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`DiskBulkRestoreToAlternativeOptionsRequired`]; optional fields start as `None`.
+    pub fn new(required: DiskBulkRestoreToAlternativeOptionsRequired) -> Self {
         Self {
-            availability_zone_id,
-            preserve_encryption_for_volumes,
+            availability_zone_id: required.availability_zone_id,
+            preserve_encryption_for_volumes: required.preserve_encryption_for_volumes,
             encryption_key_id: None,
         }
     }
@@ -2838,6 +3238,19 @@ impl DiskBulkRestoreToAlternativeOptions {
     ) -> Self {
         self.encryption_key_id = Some(::std::convert::Into::into(encryption_key_id));
         self
+    }
+}
+/// The required fields of [`DiskBulkRestoreToAlternativeOptions`], each named, for [`DiskBulkRestoreToAlternativeOptions::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct DiskBulkRestoreToAlternativeOptionsRequired {
+    /// `availabilityZoneId`.
+    pub availability_zone_id: ::veeam_runtime::Uuid,
+    /// `preserveEncryptionForVolumes`.
+    pub preserve_encryption_for_volumes: bool,
+}
+impl From<DiskBulkRestoreToAlternativeOptionsRequired>
+for DiskBulkRestoreToAlternativeOptions {
+    fn from(required: DiskBulkRestoreToAlternativeOptionsRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `DiskRestoreOptions` schema.
@@ -2852,7 +3265,7 @@ pub struct DiskRestoreOptions {
     pub name: Option<String>,
 }
 impl DiskRestoreOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(disk_id: impl ::std::convert::Into<String>) -> Self {
         Self {
             disk_id: ::std::convert::Into::into(disk_id),
@@ -2992,26 +3405,19 @@ pub struct EmailNotifications {
     pub notify_time: Option<::veeam_runtime::DateTime>,
 }
 impl EmailNotifications {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        enabled: bool,
-        server: impl ::std::convert::Into<String>,
-        port: i64,
-        from: impl ::std::convert::Into<String>,
-        to: impl ::std::convert::Into<String>,
-        subject: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`EmailNotificationsRequired`]; optional fields start as `None`.
+    pub fn new(required: EmailNotificationsRequired) -> Self {
         Self {
-            enabled,
-            server: ::std::convert::Into::into(server),
-            port,
+            enabled: required.enabled,
+            server: required.server,
+            port: required.port,
             use_ssl: None,
             timeout: None,
             use_credentials: None,
             credentials_id: None,
-            from: ::std::convert::Into::into(from),
-            to: ::std::convert::Into::into(to),
-            subject: ::std::convert::Into::into(subject),
+            from: required.from,
+            to: required.to,
+            subject: required.subject,
             on_success: None,
             on_warning: None,
             on_failure: None,
@@ -3077,6 +3483,26 @@ impl EmailNotifications {
         self
     }
 }
+/// The required fields of [`EmailNotifications`], each named, for [`EmailNotifications::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct EmailNotificationsRequired {
+    /// `enabled`.
+    pub enabled: bool,
+    /// `server`.
+    pub server: String,
+    /// `port`.
+    pub port: i64,
+    /// `from`.
+    pub from: String,
+    /// `to`.
+    pub to: String,
+    /// `subject`.
+    pub subject: String,
+}
+impl From<EmailNotificationsRequired> for EmailNotifications {
+    fn from(required: EmailNotificationsRequired) -> Self {
+        Self::new(required)
+    }
+}
 /// The `EmailNotificationsTestResult` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -3089,7 +3515,7 @@ pub struct EmailNotificationsTestResult {
     pub message: Option<String>,
 }
 impl EmailNotificationsTestResult {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(success: bool) -> Self {
         Self { success, message: None }
     }
@@ -3130,36 +3556,31 @@ pub struct Error {
     pub data: Option<::std::collections::BTreeMap<String, ::veeam_runtime::json::Value>>,
 }
 impl Error {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        r#type: impl ::std::convert::Into<String>,
-        title: impl ::std::convert::Into<String>,
-        status: i32,
-        error_code: ErrorCode,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`ErrorRequired`]; optional fields start as `None`.
+    pub fn new(required: ErrorRequired) -> Self {
         Self {
-            r#type: ::std::convert::Into::into(r#type),
-            title: ::std::convert::Into::into(title),
-            status,
-            error_code,
+            r#type: required.r#type,
+            title: required.title,
+            status: required.status,
+            error_code: required.error_code,
             details: None,
             instance: None,
             data: None,
         }
     }
-    /// Sets [`details`](Self::details).
+    /// Sets [`details`](Self::details): human-readable description of the error condition, in English.
     #[must_use]
     pub fn with_details(mut self, details: impl ::std::convert::Into<String>) -> Self {
         self.details = Some(::std::convert::Into::into(details));
         self
     }
-    /// Sets [`instance`](Self::instance).
+    /// Sets [`instance`](Self::instance): ID of the object involved in the error, or empty.
     #[must_use]
     pub fn with_instance(mut self, instance: impl ::std::convert::Into<String>) -> Self {
         self.instance = Some(::std::convert::Into::into(instance));
         self
     }
-    /// Sets [`data`](Self::data).
+    /// Sets [`data`](Self::data): error payload.
     #[must_use]
     pub fn with_data(
         mut self,
@@ -3167,6 +3588,22 @@ impl Error {
     ) -> Self {
         self.data = Some(data);
         self
+    }
+}
+/// The required fields of [`Error`], each named, for [`Error::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct ErrorRequired {
+    /// URI reference that identifies the problem type.
+    pub r#type: String,
+    /// Short summary of the problem type, in English.
+    pub title: String,
+    /// HTTP status code of this occurrence of the problem.
+    pub status: i32,
+    /// Identifies the error condition for programs that handle errors by type.
+    pub error_code: ErrorCode,
+}
+impl From<ErrorRequired> for Error {
+    fn from(required: ErrorRequired) -> Self {
+        Self::new(required)
     }
 }
 /// Machine-readable error condition of an `Error`.
@@ -3453,7 +3890,7 @@ pub struct IsFirstLoginResult {
     pub is_first_login: bool,
 }
 impl IsFirstLoginResult {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(is_first_login: bool) -> Self {
         Self { is_first_login }
     }
@@ -3520,7 +3957,7 @@ pub struct LicenseAgreement {
     pub r#type: LicenseAgreementTypes,
 }
 impl LicenseAgreement {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(r#type: LicenseAgreementTypes) -> Self {
         Self {
             checksum: None,
@@ -3550,7 +3987,7 @@ pub struct LicenseAgreementAcceptResult {
     pub accepted: bool,
 }
 impl LicenseAgreementAcceptResult {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(accepted: bool) -> Self {
         Self { accepted }
     }
@@ -3564,7 +4001,7 @@ pub struct LicenseAgreementDownloadSpec {
     pub license_agreement_type: LicenseAgreementTypes,
 }
 impl LicenseAgreementDownloadSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(license_agreement_type: LicenseAgreementTypes) -> Self {
         Self { license_agreement_type }
     }
@@ -3824,16 +4261,12 @@ pub struct LicenseNotification {
     pub replies: Option<Vec<LicenseNotificationReply>>,
 }
 impl LicenseNotification {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        notification_type: LicenseNotificationTypes,
-        notification_severity: LicenseNotificationSeverities,
-        message: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`LicenseNotificationRequired`]; optional fields start as `None`.
+    pub fn new(required: LicenseNotificationRequired) -> Self {
         Self {
-            notification_type,
-            notification_severity,
-            message: ::std::convert::Into::into(message),
+            notification_type: required.notification_type,
+            notification_severity: required.notification_severity,
+            message: required.message,
             replies: None,
         }
     }
@@ -3842,6 +4275,20 @@ impl LicenseNotification {
     pub fn with_replies(mut self, replies: Vec<LicenseNotificationReply>) -> Self {
         self.replies = Some(replies);
         self
+    }
+}
+/// The required fields of [`LicenseNotification`], each named, for [`LicenseNotification::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct LicenseNotificationRequired {
+    /// `notificationType`.
+    pub notification_type: LicenseNotificationTypes,
+    /// `notificationSeverity`.
+    pub notification_severity: LicenseNotificationSeverities,
+    /// `message`.
+    pub message: String,
+}
+impl From<LicenseNotificationRequired> for LicenseNotification {
+    fn from(required: LicenseNotificationRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `LicenseNotificationReply` schema.
@@ -3859,17 +4306,27 @@ pub struct LicenseNotificationReply {
     pub reply_text: String,
 }
 impl LicenseNotificationReply {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        reply_id: ::veeam_runtime::Uuid,
-        notification_type: LicenseNotificationTypes,
-        reply_text: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`LicenseNotificationReplyRequired`]; optional fields start as `None`.
+    pub fn new(required: LicenseNotificationReplyRequired) -> Self {
         Self {
-            reply_id,
-            notification_type,
-            reply_text: ::std::convert::Into::into(reply_text),
+            reply_id: required.reply_id,
+            notification_type: required.notification_type,
+            reply_text: required.reply_text,
         }
+    }
+}
+/// The required fields of [`LicenseNotificationReply`], each named, for [`LicenseNotificationReply::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct LicenseNotificationReplyRequired {
+    /// `replyId`.
+    pub reply_id: ::veeam_runtime::Uuid,
+    /// `notificationType`.
+    pub notification_type: LicenseNotificationTypes,
+    /// `replyText`.
+    pub reply_text: String,
+}
+impl From<LicenseNotificationReplyRequired> for LicenseNotificationReply {
+    fn from(required: LicenseNotificationReplyRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `LicenseNotificationSeverities` schema.
@@ -3963,7 +4420,7 @@ pub struct LicenseNotifications {
     pub links: Option<Vec<Link>>,
 }
 impl LicenseNotifications {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(results: Vec<LicenseNotification>) -> Self {
         Self { results, links: None }
     }
@@ -4118,11 +4575,11 @@ pub struct LicensedWorkloadsPage {
     pub links: Option<Vec<Link>>,
 }
 impl LicensedWorkloadsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<LicensedWorkload>) -> Self {
+    /// Creates a value from its required fields, named in [`LicensedWorkloadsPageRequired`]; optional fields start as `None`.
+    pub fn new(required: LicensedWorkloadsPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -4131,6 +4588,18 @@ impl LicensedWorkloadsPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`LicensedWorkloadsPage`], each named, for [`LicensedWorkloadsPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct LicensedWorkloadsPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<LicensedWorkload>,
+}
+impl From<LicensedWorkloadsPageRequired> for LicensedWorkloadsPage {
+    fn from(required: LicensedWorkloadsPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `LicensedWorkloadsSortColumns` schema.
@@ -4196,17 +4665,27 @@ pub struct Link {
     pub method: LinkMethod,
 }
 impl Link {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        rel: impl ::std::convert::Into<String>,
-        href: impl ::std::convert::Into<String>,
-        method: LinkMethod,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`LinkRequired`]; optional fields start as `None`.
+    pub fn new(required: LinkRequired) -> Self {
         Self {
-            rel: ::std::convert::Into::into(rel),
-            href: ::std::convert::Into::into(href),
-            method,
+            rel: required.rel,
+            href: required.href,
+            method: required.method,
         }
+    }
+}
+/// The required fields of [`Link`], each named, for [`Link::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct LinkRequired {
+    /// Relation: `self`, `update`, `delete`, `create`, ...
+    pub rel: String,
+    /// Absolute URL of the related resource or action.
+    pub href: String,
+    /// HTTP method to use with `href`.
+    pub method: LinkMethod,
+}
+impl From<LinkRequired> for Link {
+    fn from(required: LinkRequired) -> Self {
+        Self::new(required)
     }
 }
 /// HTTP method of a link.
@@ -4350,11 +4829,11 @@ pub struct LogItem {
     pub execution_duration: Option<i64>,
 }
 impl LogItem {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(log_time: ::veeam_runtime::DateTime, status: LogItemStatus) -> Self {
+    /// Creates a value from its required fields, named in [`LogItemRequired`]; optional fields start as `None`.
+    pub fn new(required: LogItemRequired) -> Self {
         Self {
-            log_time,
-            status,
+            log_time: required.log_time,
+            status: required.status,
             message: None,
             execution_start_time: None,
             execution_duration: None,
@@ -4380,6 +4859,18 @@ impl LogItem {
     pub fn with_execution_duration(mut self, execution_duration: i64) -> Self {
         self.execution_duration = Some(execution_duration);
         self
+    }
+}
+/// The required fields of [`LogItem`], each named, for [`LogItem::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct LogItemRequired {
+    /// `logTime`.
+    pub log_time: ::veeam_runtime::DateTime,
+    /// `status`.
+    pub status: LogItemStatus,
+}
+impl From<LogItemRequired> for LogItem {
+    fn from(required: LogItemRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `LogItemStatus` schema.
@@ -4557,7 +5048,7 @@ pub struct LoginSpec {
     pub mfa_code: Option<String>,
 }
 impl LoginSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(grant_type: LoginGrantTypes) -> Self {
         Self {
             username: None,
@@ -4569,19 +5060,19 @@ impl LoginSpec {
             mfa_code: None,
         }
     }
-    /// Sets [`username`](Self::username).
+    /// Sets [`username`](Self::username): user name (required for the `password` grant type).
     #[must_use]
     pub fn with_username(mut self, username: impl ::std::convert::Into<String>) -> Self {
         self.username = Some(::std::convert::Into::into(username));
         self
     }
-    /// Sets [`password`](Self::password).
+    /// Sets [`password`](Self::password): password (required for the `password` grant type).
     #[must_use]
     pub fn with_password(mut self, password: impl ::std::convert::Into<String>) -> Self {
         self.password = Some(::std::convert::Into::into(password));
         self
     }
-    /// Sets [`refresh_token`](Self::refresh_token).
+    /// Sets [`refresh_token`](Self::refresh_token): refresh token (required for the `refresh_token` grant type).
     #[must_use]
     pub fn with_refresh_token(
         mut self,
@@ -4590,13 +5081,13 @@ impl LoginSpec {
         self.refresh_token = Some(::std::convert::Into::into(refresh_token));
         self
     }
-    /// Sets [`code`](Self::code).
+    /// Sets [`code`](Self::code): authorization code (required for the `authorization_code` grant type).
     #[must_use]
     pub fn with_code(mut self, code: impl ::std::convert::Into<String>) -> Self {
         self.code = Some(::std::convert::Into::into(code));
         self
     }
-    /// Sets [`mfa_token`](Self::mfa_token).
+    /// Sets [`mfa_token`](Self::mfa_token): MFA token (required for the `mfa` grant type).
     #[must_use]
     pub fn with_mfa_token(
         mut self,
@@ -4605,7 +5096,7 @@ impl LoginSpec {
         self.mfa_token = Some(::std::convert::Into::into(mfa_token));
         self
     }
-    /// Sets [`mfa_code`](Self::mfa_code).
+    /// Sets [`mfa_code`](Self::mfa_code): verification code (required for the `mfa` grant type).
     #[must_use]
     pub fn with_mfa_code(mut self, mfa_code: impl ::std::convert::Into<String>) -> Self {
         self.mfa_code = Some(::std::convert::Into::into(mfa_code));
@@ -4647,9 +5138,24 @@ pub struct MonthlyBackupScheduleSettings {
     pub schedule: MonthlySchedule,
 }
 impl MonthlyBackupScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PeriodRetentionOptions, schedule: MonthlySchedule) -> Self {
-        Self { retention, schedule }
+    /// Creates a value from its required fields, named in [`MonthlyBackupScheduleSettingsRequired`]; optional fields start as `None`.
+    pub fn new(required: MonthlyBackupScheduleSettingsRequired) -> Self {
+        Self {
+            retention: required.retention,
+            schedule: required.schedule,
+        }
+    }
+}
+/// The required fields of [`MonthlyBackupScheduleSettings`], each named, for [`MonthlyBackupScheduleSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct MonthlyBackupScheduleSettingsRequired {
+    /// `retention`.
+    pub retention: PeriodRetentionOptions,
+    /// `schedule`.
+    pub schedule: MonthlySchedule,
+}
+impl From<MonthlyBackupScheduleSettingsRequired> for MonthlyBackupScheduleSettings {
+    fn from(required: MonthlyBackupScheduleSettingsRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `MonthlyReplicaScheduleSettings` schema.
@@ -4662,9 +5168,24 @@ pub struct MonthlyReplicaScheduleSettings {
     pub schedule: MonthlySchedule,
 }
 impl MonthlyReplicaScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PointsRetentionOptions, schedule: MonthlySchedule) -> Self {
-        Self { retention, schedule }
+    /// Creates a value from its required fields, named in [`MonthlyReplicaScheduleSettingsRequired`]; optional fields start as `None`.
+    pub fn new(required: MonthlyReplicaScheduleSettingsRequired) -> Self {
+        Self {
+            retention: required.retention,
+            schedule: required.schedule,
+        }
+    }
+}
+/// The required fields of [`MonthlyReplicaScheduleSettings`], each named, for [`MonthlyReplicaScheduleSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct MonthlyReplicaScheduleSettingsRequired {
+    /// `retention`.
+    pub retention: PointsRetentionOptions,
+    /// `schedule`.
+    pub schedule: MonthlySchedule,
+}
+impl From<MonthlyReplicaScheduleSettingsRequired> for MonthlyReplicaScheduleSettings {
+    fn from(required: MonthlyReplicaScheduleSettingsRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `MonthlySchedule` schema.
@@ -4676,7 +5197,7 @@ pub struct MonthlySchedule {
     pub months: Vec<Months>,
 }
 impl MonthlySchedule {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(months: Vec<Months>) -> Self {
         Self { months }
     }
@@ -4720,18 +5241,14 @@ pub struct MonthlyScheduleSettings {
     pub replica_options: Option<MonthlyReplicaScheduleSettings>,
 }
 impl MonthlyScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        time_local: ::veeam_runtime::DateTime,
-        day_number_in_month: DayNumbersInMonth,
-        snapshot_options: MonthlySnapshotScheduleSettings,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`MonthlyScheduleSettingsRequired`]; optional fields start as `None`.
+    pub fn new(required: MonthlyScheduleSettingsRequired) -> Self {
         Self {
-            time_local,
-            day_number_in_month,
+            time_local: required.time_local,
+            day_number_in_month: required.day_number_in_month,
             day_of_week: None,
             day_of_month: None,
-            snapshot_options,
+            snapshot_options: required.snapshot_options,
             backup_options: None,
             replica_options: None,
         }
@@ -4767,6 +5284,20 @@ impl MonthlyScheduleSettings {
         self
     }
 }
+/// The required fields of [`MonthlyScheduleSettings`], each named, for [`MonthlyScheduleSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct MonthlyScheduleSettingsRequired {
+    /// `timeLocal`.
+    pub time_local: ::veeam_runtime::DateTime,
+    /// `dayNumberInMonth`.
+    pub day_number_in_month: DayNumbersInMonth,
+    /// `snapshotOptions`.
+    pub snapshot_options: MonthlySnapshotScheduleSettings,
+}
+impl From<MonthlyScheduleSettingsRequired> for MonthlyScheduleSettings {
+    fn from(required: MonthlyScheduleSettingsRequired) -> Self {
+        Self::new(required)
+    }
+}
 /// The `MonthlySnapshotScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -4777,9 +5308,24 @@ pub struct MonthlySnapshotScheduleSettings {
     pub schedule: MonthlySchedule,
 }
 impl MonthlySnapshotScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PointsRetentionOptions, schedule: MonthlySchedule) -> Self {
-        Self { retention, schedule }
+    /// Creates a value from its required fields, named in [`MonthlySnapshotScheduleSettingsRequired`]; optional fields start as `None`.
+    pub fn new(required: MonthlySnapshotScheduleSettingsRequired) -> Self {
+        Self {
+            retention: required.retention,
+            schedule: required.schedule,
+        }
+    }
+}
+/// The required fields of [`MonthlySnapshotScheduleSettings`], each named, for [`MonthlySnapshotScheduleSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct MonthlySnapshotScheduleSettingsRequired {
+    /// `retention`.
+    pub retention: PointsRetentionOptions,
+    /// `schedule`.
+    pub schedule: MonthlySchedule,
+}
+impl From<MonthlySnapshotScheduleSettingsRequired> for MonthlySnapshotScheduleSettings {
+    fn from(required: MonthlySnapshotScheduleSettingsRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `Months` schema.
@@ -4880,9 +5426,24 @@ pub struct PeriodRetentionOptions {
     pub count: i32,
 }
 impl PeriodRetentionOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(r#type: RetentionTypes, count: i32) -> Self {
-        Self { r#type, count }
+    /// Creates a value from its required fields, named in [`PeriodRetentionOptionsRequired`]; optional fields start as `None`.
+    pub fn new(required: PeriodRetentionOptionsRequired) -> Self {
+        Self {
+            r#type: required.r#type,
+            count: required.count,
+        }
+    }
+}
+/// The required fields of [`PeriodRetentionOptions`], each named, for [`PeriodRetentionOptions::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct PeriodRetentionOptionsRequired {
+    /// `type`.
+    pub r#type: RetentionTypes,
+    /// `count`.
+    pub count: i32,
+}
+impl From<PeriodRetentionOptionsRequired> for PeriodRetentionOptions {
+    fn from(required: PeriodRetentionOptionsRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `PointsRetentionOptions` schema.
@@ -4893,7 +5454,7 @@ pub struct PointsRetentionOptions {
     pub count: i32,
 }
 impl PointsRetentionOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(count: i32) -> Self {
         Self { count }
     }
@@ -5048,11 +5609,11 @@ pub struct PoliciesPage {
     pub links: Option<Vec<Link>>,
 }
 impl PoliciesPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<Policy>) -> Self {
+    /// Creates a value from its required fields, named in [`PoliciesPageRequired`]; optional fields start as `None`.
+    pub fn new(required: PoliciesPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -5061,6 +5622,18 @@ impl PoliciesPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`PoliciesPage`], each named, for [`PoliciesPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct PoliciesPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<Policy>,
+}
+impl From<PoliciesPageRequired> for PoliciesPage {
+    fn from(required: PoliciesPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `PoliciesPrioritySpec` schema.
@@ -5072,7 +5645,7 @@ pub struct PoliciesPrioritySpec {
     pub priorities: Vec<PolicyPrioritySpec>,
 }
 impl PoliciesPrioritySpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(priorities: Vec<PolicyPrioritySpec>) -> Self {
         Self { priorities }
     }
@@ -5245,35 +5818,25 @@ pub struct Policy {
     pub links: Option<Vec<Link>>,
 }
 impl Policy {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        region_ids: Vec<::veeam_runtime::Uuid>,
-        name: impl ::std::convert::Into<String>,
-        description: impl ::std::convert::Into<String>,
-        priority: i64,
-        amazon_account_id: ::veeam_runtime::Uuid,
-        is_enabled: bool,
-        backup_type: PolicySelectionTypes,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`PolicyRequired`]; optional fields start as `None`.
+    pub fn new(required: PolicyRequired) -> Self {
         Self {
-            id,
+            id: required.id,
             snapshot_settings: None,
             replica_settings: None,
             backup_settings: None,
-            region_ids,
+            region_ids: required.region_ids,
             selected_items: None,
             excluded_items: None,
             schedule_settings: None,
-            name: ::std::convert::Into::into(name),
-            description: ::std::convert::Into::into(description),
-            priority,
-            amazon_account_id,
+            name: required.name,
+            description: required.description,
+            priority: required.priority,
+            amazon_account_id: required.amazon_account_id,
             retry_settings: None,
             policy_notification_settings: None,
-            is_enabled,
-            backup_type,
+            is_enabled: required.is_enabled,
+            backup_type: required.backup_type,
             created_by: None,
             modified_by: None,
             last_policy_session_status: None,
@@ -5399,6 +5962,30 @@ impl Policy {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`Policy`], each named, for [`Policy::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct PolicyRequired {
+    /// `id`.
+    pub id: ::veeam_runtime::Uuid,
+    /// `regionIds`.
+    pub region_ids: Vec<::veeam_runtime::Uuid>,
+    /// `name`.
+    pub name: String,
+    /// `description`.
+    pub description: String,
+    /// `priority`.
+    pub priority: i64,
+    /// `amazonAccountId`.
+    pub amazon_account_id: ::veeam_runtime::Uuid,
+    /// `isEnabled`.
+    pub is_enabled: bool,
+    /// `backupType`.
+    pub backup_type: PolicySelectionTypes,
+}
+impl From<PolicyRequired> for Policy {
+    fn from(required: PolicyRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `PolicyBackupItems` schema.
@@ -5689,30 +6276,24 @@ pub struct PolicyExportModel {
     pub backup_type: PolicySelectionTypes,
 }
 impl PolicyExportModel {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        regions: Vec<String>,
-        name: impl ::std::convert::Into<String>,
-        amazon_account_name: impl ::std::convert::Into<String>,
-        is_enabled: bool,
-        backup_type: PolicySelectionTypes,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`PolicyExportModelRequired`]; optional fields start as `None`.
+    pub fn new(required: PolicyExportModelRequired) -> Self {
         Self {
             snapshot_settings: None,
             replica_settings: None,
             backup_settings: None,
-            regions,
+            regions: required.regions,
             selected_items: None,
             excluded_items: None,
             schedule_settings: None,
-            name: ::std::convert::Into::into(name),
+            name: required.name,
             description: None,
             priority: None,
-            amazon_account_name: ::std::convert::Into::into(amazon_account_name),
+            amazon_account_name: required.amazon_account_name,
             retry_settings: None,
             policy_notification_settings: None,
-            is_enabled,
-            backup_type,
+            is_enabled: required.is_enabled,
+            backup_type: required.backup_type,
         }
     }
     /// Sets [`snapshot_settings`](Self::snapshot_settings).
@@ -5800,6 +6381,24 @@ impl PolicyExportModel {
         self
     }
 }
+/// The required fields of [`PolicyExportModel`], each named, for [`PolicyExportModel::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct PolicyExportModelRequired {
+    /// `regions`.
+    pub regions: Vec<String>,
+    /// `name`.
+    pub name: String,
+    /// `amazonAccountName`.
+    pub amazon_account_name: String,
+    /// `isEnabled`.
+    pub is_enabled: bool,
+    /// `backupType`.
+    pub backup_type: PolicySelectionTypes,
+}
+impl From<PolicyExportModelRequired> for PolicyExportModel {
+    fn from(required: PolicyExportModelRequired) -> Self {
+        Self::new(required)
+    }
+}
 /// The `PolicyItem` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -5878,17 +6477,27 @@ pub struct PolicyItemDeletedFromAmazon {
     pub r#type: PolicyItemDeletedFromAmazonType,
 }
 impl PolicyItemDeletedFromAmazon {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        name: impl ::std::convert::Into<String>,
-        r#type: PolicyItemDeletedFromAmazonType,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`PolicyItemDeletedFromAmazonRequired`]; optional fields start as `None`.
+    pub fn new(required: PolicyItemDeletedFromAmazonRequired) -> Self {
         Self {
-            id,
-            name: ::std::convert::Into::into(name),
-            r#type,
+            id: required.id,
+            name: required.name,
+            r#type: required.r#type,
         }
+    }
+}
+/// The required fields of [`PolicyItemDeletedFromAmazon`], each named, for [`PolicyItemDeletedFromAmazon::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct PolicyItemDeletedFromAmazonRequired {
+    /// `id`.
+    pub id: ::veeam_runtime::Uuid,
+    /// `name`.
+    pub name: String,
+    /// `type`.
+    pub r#type: PolicyItemDeletedFromAmazonType,
+}
+impl From<PolicyItemDeletedFromAmazonRequired> for PolicyItemDeletedFromAmazon {
+    fn from(required: PolicyItemDeletedFromAmazonRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `PolicyItemDeletedFromAmazonType` schema.
@@ -6019,11 +6628,11 @@ pub struct PolicyItemsPage {
     pub links: Option<Vec<Link>>,
 }
 impl PolicyItemsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<PolicyItem>) -> Self {
+    /// Creates a value from its required fields, named in [`PolicyItemsPageRequired`]; optional fields start as `None`.
+    pub fn new(required: PolicyItemsPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -6032,6 +6641,18 @@ impl PolicyItemsPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`PolicyItemsPage`], each named, for [`PolicyItemsPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct PolicyItemsPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<PolicyItem>,
+}
+impl From<PolicyItemsPageRequired> for PolicyItemsPage {
+    fn from(required: PolicyItemsPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `PolicyItemsSortColumns` schema.
@@ -6152,9 +6773,24 @@ pub struct PolicyPrioritySpec {
     pub priority: i32,
 }
 impl PolicyPrioritySpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(policy_id: ::veeam_runtime::Uuid, priority: i32) -> Self {
-        Self { policy_id, priority }
+    /// Creates a value from its required fields, named in [`PolicyPrioritySpecRequired`]; optional fields start as `None`.
+    pub fn new(required: PolicyPrioritySpecRequired) -> Self {
+        Self {
+            policy_id: required.policy_id,
+            priority: required.priority,
+        }
+    }
+}
+/// The required fields of [`PolicyPrioritySpec`], each named, for [`PolicyPrioritySpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct PolicyPrioritySpecRequired {
+    /// `policyId`.
+    pub policy_id: ::veeam_runtime::Uuid,
+    /// `priority`.
+    pub priority: i32,
+}
+impl From<PolicyPrioritySpecRequired> for PolicyPrioritySpec {
+    fn from(required: PolicyPrioritySpecRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `PolicyReplicaSettings` schema.
@@ -6180,7 +6816,7 @@ pub struct PolicyReplicaSettings {
     pub copy_tags_from_volume_enabled: Option<bool>,
 }
 impl PolicyReplicaSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(mapping: Vec<ReplicaMapping>) -> Self {
         Self {
             mapping,
@@ -6376,12 +7012,8 @@ pub struct PolicySpec {
     pub backup_type: PolicySelectionTypes,
 }
 impl PolicySpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl ::std::convert::Into<String>,
-        amazon_account_id: ::veeam_runtime::Uuid,
-        backup_type: PolicySelectionTypes,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`PolicySpecRequired`]; optional fields start as `None`.
+    pub fn new(required: PolicySpecRequired) -> Self {
         Self {
             snapshot_settings: None,
             replica_settings: None,
@@ -6390,12 +7022,12 @@ impl PolicySpec {
             selected_items: None,
             excluded_items: None,
             schedule_settings: None,
-            name: ::std::convert::Into::into(name),
+            name: required.name,
             description: None,
-            amazon_account_id,
+            amazon_account_id: required.amazon_account_id,
             retry_settings: None,
             policy_notification_settings: None,
-            backup_type,
+            backup_type: required.backup_type,
         }
     }
     /// Sets [`snapshot_settings`](Self::snapshot_settings).
@@ -6477,6 +7109,20 @@ impl PolicySpec {
         self
     }
 }
+/// The required fields of [`PolicySpec`], each named, for [`PolicySpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct PolicySpecRequired {
+    /// `name`.
+    pub name: String,
+    /// `amazonAccountId`.
+    pub amazon_account_id: ::veeam_runtime::Uuid,
+    /// `backupType`.
+    pub backup_type: PolicySelectionTypes,
+}
+impl From<PolicySpecRequired> for PolicySpec {
+    fn from(required: PolicySpecRequired) -> Self {
+        Self::new(required)
+    }
+}
 /// The `PolicyStatuses` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -6522,15 +7168,24 @@ pub struct ProductId {
     pub supportid: String,
 }
 impl ProductId {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        awsid: impl ::std::convert::Into<String>,
-        supportid: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`ProductIdRequired`]; optional fields start as `None`.
+    pub fn new(required: ProductIdRequired) -> Self {
         Self {
-            awsid: ::std::convert::Into::into(awsid),
-            supportid: ::std::convert::Into::into(supportid),
+            awsid: required.awsid,
+            supportid: required.supportid,
         }
+    }
+}
+/// The required fields of [`ProductId`], each named, for [`ProductId::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct ProductIdRequired {
+    /// `awsid`.
+    pub awsid: String,
+    /// `supportid`.
+    pub supportid: String,
+}
+impl From<ProductIdRequired> for ProductId {
+    fn from(required: ProductIdRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `ProductVersion` schema.
@@ -6543,15 +7198,24 @@ pub struct ProductVersion {
     pub version: String,
 }
 impl ProductVersion {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        about: impl ::std::convert::Into<String>,
-        version: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`ProductVersionRequired`]; optional fields start as `None`.
+    pub fn new(required: ProductVersionRequired) -> Self {
         Self {
-            about: ::std::convert::Into::into(about),
-            version: ::std::convert::Into::into(version),
+            about: required.about,
+            version: required.version,
         }
+    }
+}
+/// The required fields of [`ProductVersion`], each named, for [`ProductVersion::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct ProductVersionRequired {
+    /// `about`.
+    pub about: String,
+    /// `version`.
+    pub version: String,
+}
+impl From<ProductVersionRequired> for ProductVersion {
+    fn from(required: ProductVersionRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `ProtectedItem` schema.
@@ -6576,14 +7240,11 @@ pub struct ProtectedItem {
     pub embedded: Option<ProtectedItemEmbedded>,
 }
 impl ProtectedItem {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        name: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`ProtectedItemRequired`]; optional fields start as `None`.
+    pub fn new(required: ProtectedItemRequired) -> Self {
         Self {
-            id,
-            name: ::std::convert::Into::into(name),
+            id: required.id,
+            name: required.name,
             status: None,
             region: None,
             embedded: None,
@@ -6606,6 +7267,18 @@ impl ProtectedItem {
     pub fn with_embedded(mut self, embedded: ProtectedItemEmbedded) -> Self {
         self.embedded = Some(embedded);
         self
+    }
+}
+/// The required fields of [`ProtectedItem`], each named, for [`ProtectedItem::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct ProtectedItemRequired {
+    /// `id`.
+    pub id: ::veeam_runtime::Uuid,
+    /// `name`.
+    pub name: String,
+}
+impl From<ProtectedItemRequired> for ProtectedItem {
+    fn from(required: ProtectedItemRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `ProtectedItemEmbedded` schema.
@@ -6728,11 +7401,11 @@ pub struct ProtectedItemsPage {
     pub links: Option<Vec<Link>>,
 }
 impl ProtectedItemsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<ProtectedItem>) -> Self {
+    /// Creates a value from its required fields, named in [`ProtectedItemsPageRequired`]; optional fields start as `None`.
+    pub fn new(required: ProtectedItemsPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -6741,6 +7414,18 @@ impl ProtectedItemsPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`ProtectedItemsPage`], each named, for [`ProtectedItemsPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct ProtectedItemsPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<ProtectedItem>,
+}
+impl From<ProtectedItemsPageRequired> for ProtectedItemsPage {
+    fn from(required: ProtectedItemsPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `ProtectedItemsSortColumns` schema.
@@ -6853,7 +7538,7 @@ impl RestLogin {
             mfa_token: None,
         }
     }
-    /// Sets [`access_token`](Self::access_token).
+    /// Sets [`access_token`](Self::access_token): access token, sent as `Authorization: Bearer <token>`.
     #[must_use]
     pub fn with_access_token(
         mut self,
@@ -6862,7 +7547,7 @@ impl RestLogin {
         self.access_token = Some(::std::convert::Into::into(access_token));
         self
     }
-    /// Sets [`token_type`](Self::token_type).
+    /// Sets [`token_type`](Self::token_type): token type (`bearer`).
     #[must_use]
     pub fn with_token_type(
         mut self,
@@ -6871,7 +7556,7 @@ impl RestLogin {
         self.token_type = Some(::std::convert::Into::into(token_type));
         self
     }
-    /// Sets [`refresh_token`](Self::refresh_token).
+    /// Sets [`refresh_token`](Self::refresh_token): refresh token for the `refresh_token` grant.
     #[must_use]
     pub fn with_refresh_token(
         mut self,
@@ -6880,31 +7565,31 @@ impl RestLogin {
         self.refresh_token = Some(::std::convert::Into::into(refresh_token));
         self
     }
-    /// Sets [`expires_in`](Self::expires_in).
+    /// Sets [`expires_in`](Self::expires_in): lifetime of the access token in seconds.
     #[must_use]
     pub fn with_expires_in(mut self, expires_in: i32) -> Self {
         self.expires_in = Some(expires_in);
         self
     }
-    /// Sets [`issued`](Self::issued).
+    /// Sets [`issued`](Self::issued): when the token was issued.
     #[must_use]
     pub fn with_issued(mut self, issued: ::veeam_runtime::DateTime) -> Self {
         self.issued = Some(issued);
         self
     }
-    /// Sets [`expires`](Self::expires).
+    /// Sets [`expires`](Self::expires): when the access token expires.
     #[must_use]
     pub fn with_expires(mut self, expires: ::veeam_runtime::DateTime) -> Self {
         self.expires = Some(expires);
         self
     }
-    /// Sets [`username`](Self::username).
+    /// Sets [`username`](Self::username): name of the authenticated user.
     #[must_use]
     pub fn with_username(mut self, username: impl ::std::convert::Into<String>) -> Self {
         self.username = Some(::std::convert::Into::into(username));
         self
     }
-    /// Sets [`role_name`](Self::role_name).
+    /// Sets [`role_name`](Self::role_name): role of the authenticated user.
     #[must_use]
     pub fn with_role_name(
         mut self,
@@ -6913,13 +7598,13 @@ impl RestLogin {
         self.role_name = Some(::std::convert::Into::into(role_name));
         self
     }
-    /// Sets [`mfa_enabled`](Self::mfa_enabled).
+    /// Sets [`mfa_enabled`](Self::mfa_enabled): whether multi-factor authentication is enabled for the user.
     #[must_use]
     pub fn with_mfa_enabled(mut self, mfa_enabled: bool) -> Self {
         self.mfa_enabled = Some(mfa_enabled);
         self
     }
-    /// Sets [`mfa_token`](Self::mfa_token).
+    /// Sets [`mfa_token`](Self::mfa_token): MFA token to exchange with the `mfa` grant type.
     #[must_use]
     pub fn with_mfa_token(
         mut self,
@@ -6973,14 +7658,11 @@ pub struct Region {
     pub links: Option<Vec<Link>>,
 }
 impl Region {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        name: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`RegionRequired`]; optional fields start as `None`.
+    pub fn new(required: RegionRequired) -> Self {
         Self {
-            id,
-            name: ::std::convert::Into::into(name),
+            id: required.id,
+            name: required.name,
             links: None,
         }
     }
@@ -6989,6 +7671,18 @@ impl Region {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`Region`], each named, for [`Region::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct RegionRequired {
+    /// `id`.
+    pub id: ::veeam_runtime::Uuid,
+    /// `name`.
+    pub name: String,
+}
+impl From<RegionRequired> for Region {
+    fn from(required: RegionRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `RegionSettings` schema.
@@ -7049,23 +7743,18 @@ pub struct RegionSettings {
     pub links: Option<Vec<Link>>,
 }
 impl RegionSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        region_id: ::veeam_runtime::Uuid,
-        cloud_network_id: impl ::std::convert::Into<String>,
-        cloud_subnetwork_id: impl ::std::convert::Into<String>,
-        cloud_security_group_id: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`RegionSettingsRequired`]; optional fields start as `None`.
+    pub fn new(required: RegionSettingsRequired) -> Self {
         Self {
-            region_id,
+            region_id: required.region_id,
             region_name: None,
             parent_region_id: None,
             parent_region_name: None,
-            cloud_network_id: ::std::convert::Into::into(cloud_network_id),
+            cloud_network_id: required.cloud_network_id,
             cloud_network_name: None,
-            cloud_subnetwork_id: ::std::convert::Into::into(cloud_subnetwork_id),
+            cloud_subnetwork_id: required.cloud_subnetwork_id,
             cloud_subnetwork_name: None,
-            cloud_security_group_id: ::std::convert::Into::into(cloud_security_group_id),
+            cloud_security_group_id: required.cloud_security_group_id,
             cloud_security_group_name: None,
             links: None,
         }
@@ -7135,6 +7824,22 @@ impl RegionSettings {
         self
     }
 }
+/// The required fields of [`RegionSettings`], each named, for [`RegionSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct RegionSettingsRequired {
+    /// `regionId`.
+    pub region_id: ::veeam_runtime::Uuid,
+    /// `cloudNetworkId`.
+    pub cloud_network_id: String,
+    /// `cloudSubnetworkId`.
+    pub cloud_subnetwork_id: String,
+    /// `cloudSecurityGroupId`.
+    pub cloud_security_group_id: String,
+}
+impl From<RegionSettingsRequired> for RegionSettings {
+    fn from(required: RegionSettingsRequired) -> Self {
+        Self::new(required)
+    }
+}
 /// The `RegionSettingsFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -7185,11 +7890,11 @@ pub struct RegionSettingsPage {
     pub links: Option<Vec<Link>>,
 }
 impl RegionSettingsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<RegionSettings>) -> Self {
+    /// Creates a value from its required fields, named in [`RegionSettingsPageRequired`]; optional fields start as `None`.
+    pub fn new(required: RegionSettingsPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -7198,6 +7903,18 @@ impl RegionSettingsPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`RegionSettingsPage`], each named, for [`RegionSettingsPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct RegionSettingsPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<RegionSettings>,
+}
+impl From<RegionSettingsPageRequired> for RegionSettingsPage {
+    fn from(required: RegionSettingsPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `RegionSettingsSpec` schema.
@@ -7218,19 +7935,30 @@ pub struct RegionSettingsSpec {
     pub cloud_security_group_id: String,
 }
 impl RegionSettingsSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        available_zone_id: ::veeam_runtime::Uuid,
-        cloud_network_id: impl ::std::convert::Into<String>,
-        cloud_subnetwork_id: impl ::std::convert::Into<String>,
-        cloud_security_group_id: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`RegionSettingsSpecRequired`]; optional fields start as `None`.
+    pub fn new(required: RegionSettingsSpecRequired) -> Self {
         Self {
-            available_zone_id,
-            cloud_network_id: ::std::convert::Into::into(cloud_network_id),
-            cloud_subnetwork_id: ::std::convert::Into::into(cloud_subnetwork_id),
-            cloud_security_group_id: ::std::convert::Into::into(cloud_security_group_id),
+            available_zone_id: required.available_zone_id,
+            cloud_network_id: required.cloud_network_id,
+            cloud_subnetwork_id: required.cloud_subnetwork_id,
+            cloud_security_group_id: required.cloud_security_group_id,
         }
+    }
+}
+/// The required fields of [`RegionSettingsSpec`], each named, for [`RegionSettingsSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct RegionSettingsSpecRequired {
+    /// `availableZoneId`.
+    pub available_zone_id: ::veeam_runtime::Uuid,
+    /// `cloudNetworkId`.
+    pub cloud_network_id: String,
+    /// `cloudSubnetworkId`.
+    pub cloud_subnetwork_id: String,
+    /// `cloudSecurityGroupId`.
+    pub cloud_security_group_id: String,
+}
+impl From<RegionSettingsSpecRequired> for RegionSettingsSpec {
+    fn from(required: RegionSettingsSpecRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `RegionTypes` schema.
@@ -7361,11 +8089,11 @@ pub struct RegionsPage {
     pub links: Option<Vec<Link>>,
 }
 impl RegionsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<Region>) -> Self {
+    /// Creates a value from its required fields, named in [`RegionsPageRequired`]; optional fields start as `None`.
+    pub fn new(required: RegionsPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -7374,6 +8102,18 @@ impl RegionsPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`RegionsPage`], each named, for [`RegionsPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct RegionsPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<Region>,
+}
+impl From<RegionsPageRequired> for RegionsPage {
+    fn from(required: RegionsPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `RegionsSortColumns` schema.
@@ -7432,18 +8172,12 @@ pub struct RemoteMappingExportModel {
     pub encryption_key: Option<String>,
 }
 impl RemoteMappingExportModel {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        source_region_name: impl ::std::convert::Into<String>,
-        target_region_name: impl ::std::convert::Into<String>,
-        target_amazon_account_name: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`RemoteMappingExportModelRequired`]; optional fields start as `None`.
+    pub fn new(required: RemoteMappingExportModelRequired) -> Self {
         Self {
-            source_region_name: ::std::convert::Into::into(source_region_name),
-            target_region_name: ::std::convert::Into::into(target_region_name),
-            target_amazon_account_name: ::std::convert::Into::into(
-                target_amazon_account_name,
-            ),
+            source_region_name: required.source_region_name,
+            target_region_name: required.target_region_name,
+            target_amazon_account_name: required.target_amazon_account_name,
             encryption_key: None,
         }
     }
@@ -7455,6 +8189,20 @@ impl RemoteMappingExportModel {
     ) -> Self {
         self.encryption_key = Some(::std::convert::Into::into(encryption_key));
         self
+    }
+}
+/// The required fields of [`RemoteMappingExportModel`], each named, for [`RemoteMappingExportModel::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct RemoteMappingExportModelRequired {
+    /// `sourceRegionName`.
+    pub source_region_name: String,
+    /// `targetRegionName`.
+    pub target_region_name: String,
+    /// `targetAmazonAccountName`.
+    pub target_amazon_account_name: String,
+}
+impl From<RemoteMappingExportModelRequired> for RemoteMappingExportModel {
+    fn from(required: RemoteMappingExportModelRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `ReplicaMapping` schema.
@@ -7478,16 +8226,12 @@ pub struct ReplicaMapping {
     pub encryption_key: Option<String>,
 }
 impl ReplicaMapping {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        source_region_id: ::veeam_runtime::Uuid,
-        target_region_id: ::veeam_runtime::Uuid,
-        target_amazon_account_id: ::veeam_runtime::Uuid,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`ReplicaMappingRequired`]; optional fields start as `None`.
+    pub fn new(required: ReplicaMappingRequired) -> Self {
         Self {
-            source_region_id,
-            target_region_id,
-            target_amazon_account_id,
+            source_region_id: required.source_region_id,
+            target_region_id: required.target_region_id,
+            target_amazon_account_id: required.target_amazon_account_id,
             encryption_key: None,
         }
     }
@@ -7499,6 +8243,20 @@ impl ReplicaMapping {
     ) -> Self {
         self.encryption_key = Some(::std::convert::Into::into(encryption_key));
         self
+    }
+}
+/// The required fields of [`ReplicaMapping`], each named, for [`ReplicaMapping::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct ReplicaMappingRequired {
+    /// `sourceRegionId`.
+    pub source_region_id: ::veeam_runtime::Uuid,
+    /// `targetRegionId`.
+    pub target_region_id: ::veeam_runtime::Uuid,
+    /// `targetAmazonAccountId`.
+    pub target_amazon_account_id: ::veeam_runtime::Uuid,
+}
+impl From<ReplicaMappingRequired> for ReplicaMapping {
+    fn from(required: ReplicaMappingRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `ReplicaSettingsExportModel` schema.
@@ -7524,7 +8282,7 @@ pub struct ReplicaSettingsExportModel {
     pub copy_tags_from_volume_enabled: Option<bool>,
 }
 impl ReplicaSettingsExportModel {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(mapping: Vec<RemoteMappingExportModel>) -> Self {
         Self {
             mapping,
@@ -7628,11 +8386,11 @@ pub struct RepositoriesPage {
     pub links: Option<Vec<Link>>,
 }
 impl RepositoriesPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<Repository>) -> Self {
+    /// Creates a value from its required fields, named in [`RepositoriesPageRequired`]; optional fields start as `None`.
+    pub fn new(required: RepositoriesPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -7641,6 +8399,18 @@ impl RepositoriesPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`RepositoriesPage`], each named, for [`RepositoriesPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct RepositoriesPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<Repository>,
+}
+impl From<RepositoriesPageRequired> for RepositoriesPage {
+    fn from(required: RepositoriesPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `RepositoriesSortColumns` schema.
@@ -7782,24 +8552,17 @@ pub struct Repository {
     pub links: Option<Vec<Link>>,
 }
 impl Repository {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        name: impl ::std::convert::Into<String>,
-        description: impl ::std::convert::Into<String>,
-        amazon_account_id: ::veeam_runtime::Uuid,
-        amazon_storage_folder: impl ::std::convert::Into<String>,
-        enable_encryption: bool,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`RepositoryRequired`]; optional fields start as `None`.
+    pub fn new(required: RepositoryRequired) -> Self {
         Self {
-            id,
-            name: ::std::convert::Into::into(name),
-            description: ::std::convert::Into::into(description),
-            amazon_account_id,
-            amazon_storage_folder: ::std::convert::Into::into(amazon_storage_folder),
+            id: required.id,
+            name: required.name,
+            description: required.description,
+            amazon_account_id: required.amazon_account_id,
+            amazon_storage_folder: required.amazon_storage_folder,
             amazon_bucket_id: None,
             hint: None,
-            enable_encryption,
+            enable_encryption: required.enable_encryption,
             embedded: None,
             links: None,
         }
@@ -7830,6 +8593,26 @@ impl Repository {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`Repository`], each named, for [`Repository::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct RepositoryRequired {
+    /// `id`.
+    pub id: ::veeam_runtime::Uuid,
+    /// `name`.
+    pub name: String,
+    /// `description`.
+    pub description: String,
+    /// `amazonAccountId`.
+    pub amazon_account_id: ::veeam_runtime::Uuid,
+    /// `amazonStorageFolder`.
+    pub amazon_storage_folder: String,
+    /// `enableEncryption`.
+    pub enable_encryption: bool,
+}
+impl From<RepositoryRequired> for Repository {
+    fn from(required: RepositoryRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `RepositoryCreateSpec` schema.
@@ -7864,23 +8647,17 @@ pub struct RepositoryCreateSpec {
     pub enable_encryption: bool,
 }
 impl RepositoryCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl ::std::convert::Into<String>,
-        amazon_account_id: ::veeam_runtime::Uuid,
-        amazon_bucket_id: ::veeam_runtime::Uuid,
-        amazon_storage_folder: impl ::std::convert::Into<String>,
-        enable_encryption: bool,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`RepositoryCreateSpecRequired`]; optional fields start as `None`.
+    pub fn new(required: RepositoryCreateSpecRequired) -> Self {
         Self {
-            name: ::std::convert::Into::into(name),
+            name: required.name,
             description: None,
-            amazon_account_id,
-            amazon_bucket_id,
-            amazon_storage_folder: ::std::convert::Into::into(amazon_storage_folder),
+            amazon_account_id: required.amazon_account_id,
+            amazon_bucket_id: required.amazon_bucket_id,
+            amazon_storage_folder: required.amazon_storage_folder,
             password: None,
             hint: None,
-            enable_encryption,
+            enable_encryption: required.enable_encryption,
         }
     }
     /// Sets [`description`](Self::description).
@@ -7903,6 +8680,24 @@ impl RepositoryCreateSpec {
     pub fn with_hint(mut self, hint: impl ::std::convert::Into<String>) -> Self {
         self.hint = Some(::std::convert::Into::into(hint));
         self
+    }
+}
+/// The required fields of [`RepositoryCreateSpec`], each named, for [`RepositoryCreateSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct RepositoryCreateSpecRequired {
+    /// `name`.
+    pub name: String,
+    /// `amazonAccountId`.
+    pub amazon_account_id: ::veeam_runtime::Uuid,
+    /// `amazonBucketId`.
+    pub amazon_bucket_id: ::veeam_runtime::Uuid,
+    /// `amazonStorageFolder`.
+    pub amazon_storage_folder: String,
+    /// `enableEncryption`.
+    pub enable_encryption: bool,
+}
+impl From<RepositoryCreateSpecRequired> for RepositoryCreateSpec {
+    fn from(required: RepositoryCreateSpecRequired) -> Self {
+        Self::new(required)
     }
 }
 impl ::std::fmt::Debug for RepositoryCreateSpec {
@@ -8024,7 +8819,7 @@ pub struct RepositoryPasswordValidationResult {
     pub is_success: bool,
 }
 impl RepositoryPasswordValidationResult {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(is_success: bool) -> Self {
         Self { is_success }
     }
@@ -8039,7 +8834,7 @@ pub struct RepositoryPasswordValidationSpec {
     pub password: String,
 }
 impl RepositoryPasswordValidationSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(password: impl ::std::convert::Into<String>) -> Self {
         Self {
             password: ::std::convert::Into::into(password),
@@ -8079,19 +8874,15 @@ pub struct RepositoryUpdateSpec {
     pub enable_encryption: bool,
 }
 impl RepositoryUpdateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl ::std::convert::Into<String>,
-        amazon_account_id: ::veeam_runtime::Uuid,
-        enable_encryption: bool,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`RepositoryUpdateSpecRequired`]; optional fields start as `None`.
+    pub fn new(required: RepositoryUpdateSpecRequired) -> Self {
         Self {
-            name: ::std::convert::Into::into(name),
+            name: required.name,
             description: None,
-            amazon_account_id,
+            amazon_account_id: required.amazon_account_id,
             password: None,
             hint: None,
-            enable_encryption,
+            enable_encryption: required.enable_encryption,
         }
     }
     /// Sets [`description`](Self::description).
@@ -8114,6 +8905,20 @@ impl RepositoryUpdateSpec {
     pub fn with_hint(mut self, hint: impl ::std::convert::Into<String>) -> Self {
         self.hint = Some(::std::convert::Into::into(hint));
         self
+    }
+}
+/// The required fields of [`RepositoryUpdateSpec`], each named, for [`RepositoryUpdateSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct RepositoryUpdateSpecRequired {
+    /// `name`.
+    pub name: String,
+    /// `amazonAccountId`.
+    pub amazon_account_id: ::veeam_runtime::Uuid,
+    /// `enableEncryption`.
+    pub enable_encryption: bool,
+}
+impl From<RepositoryUpdateSpecRequired> for RepositoryUpdateSpec {
+    fn from(required: RepositoryUpdateSpecRequired) -> Self {
+        Self::new(required)
     }
 }
 impl ::std::fmt::Debug for RepositoryUpdateSpec {
@@ -8177,7 +8982,7 @@ pub struct ResolveNotificationsSpec {
     pub selected_replies: Option<Vec<LicenseNotificationReply>>,
 }
 impl ResolveNotificationsSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(notifications_to_resolve: Vec<LicenseNotificationTypes>) -> Self {
         Self {
             notifications_to_resolve,
@@ -8380,11 +9185,11 @@ pub struct RestoredItemsPage {
     pub links: Option<Vec<Link>>,
 }
 impl RestoredItemsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<RestoredItem>) -> Self {
+    /// Creates a value from its required fields, named in [`RestoredItemsPageRequired`]; optional fields start as `None`.
+    pub fn new(required: RestoredItemsPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -8393,6 +9198,18 @@ impl RestoredItemsPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`RestoredItemsPage`], each named, for [`RestoredItemsPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct RestoredItemsPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<RestoredItem>,
+}
+impl From<RestoredItemsPageRequired> for RestoredItemsPage {
+    fn from(required: RestoredItemsPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `RestoredItemsSortColumns` schema.
@@ -8672,11 +9489,11 @@ pub struct RetentionJobDeletedRestorePointsPage {
     pub links: Option<Vec<Link>>,
 }
 impl RetentionJobDeletedRestorePointsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<RetentionJobDeletedRestorePoint>) -> Self {
+    /// Creates a value from its required fields, named in [`RetentionJobDeletedRestorePointsPageRequired`]; optional fields start as `None`.
+    pub fn new(required: RetentionJobDeletedRestorePointsPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -8685,6 +9502,19 @@ impl RetentionJobDeletedRestorePointsPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`RetentionJobDeletedRestorePointsPage`], each named, for [`RetentionJobDeletedRestorePointsPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct RetentionJobDeletedRestorePointsPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<RetentionJobDeletedRestorePoint>,
+}
+impl From<RetentionJobDeletedRestorePointsPageRequired>
+for RetentionJobDeletedRestorePointsPage {
+    fn from(required: RetentionJobDeletedRestorePointsPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `RetentionSetting` schema.
@@ -8699,15 +9529,24 @@ pub struct RetentionSetting {
     pub retention_duration_type: RetentionSettingRetentionDurationType,
 }
 impl RetentionSetting {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        time_retention_duration: i32,
-        retention_duration_type: RetentionSettingRetentionDurationType,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`RetentionSettingRequired`]; optional fields start as `None`.
+    pub fn new(required: RetentionSettingRequired) -> Self {
         Self {
-            time_retention_duration,
-            retention_duration_type,
+            time_retention_duration: required.time_retention_duration,
+            retention_duration_type: required.retention_duration_type,
         }
+    }
+}
+/// The required fields of [`RetentionSetting`], each named, for [`RetentionSetting::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct RetentionSettingRequired {
+    /// `timeRetentionDuration`.
+    pub time_retention_duration: i32,
+    /// `retentionDurationType`.
+    pub retention_duration_type: RetentionSettingRetentionDurationType,
+}
+impl From<RetentionSettingRequired> for RetentionSetting {
+    fn from(required: RetentionSettingRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `RetentionSettingRetentionDurationType` schema.
@@ -8779,16 +9618,14 @@ pub struct RetentionSettings {
     pub links: Option<Vec<Link>>,
 }
 impl RetentionSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        lingering_snapshot_retention_disabled: bool,
-        keep_all_sessions: bool,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`RetentionSettingsRequired`]; optional fields start as `None`.
+    pub fn new(required: RetentionSettingsRequired) -> Self {
         Self {
-            lingering_snapshot_retention_disabled,
+            lingering_snapshot_retention_disabled: required
+                .lingering_snapshot_retention_disabled,
             lingering_snapshot_retention: None,
             sessions_retention: None,
-            keep_all_sessions,
+            keep_all_sessions: required.keep_all_sessions,
             links: None,
         }
     }
@@ -8815,6 +9652,18 @@ impl RetentionSettings {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`RetentionSettings`], each named, for [`RetentionSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct RetentionSettingsRequired {
+    /// `lingeringSnapshotRetentionDisabled`.
+    pub lingering_snapshot_retention_disabled: bool,
+    /// `keepAllSessions`.
+    pub keep_all_sessions: bool,
+}
+impl From<RetentionSettingsRequired> for RetentionSettings {
+    fn from(required: RetentionSettingsRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `RetentionTypes` schema.
@@ -8861,7 +9710,7 @@ pub struct RetrySettings {
     pub retry_times: i32,
 }
 impl RetrySettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(retry_times: i32) -> Self {
         Self { retry_times }
     }
@@ -8912,21 +9761,16 @@ pub struct ScheduleSettings {
     pub yearly_schedule: Option<YearlyScheduleSettings>,
 }
 impl ScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        daily_schedule_enabled: bool,
-        weekly_schedule_enabled: bool,
-        monthly_schedule_enabled: bool,
-        yearly_schedule_enabled: bool,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`ScheduleSettingsRequired`]; optional fields start as `None`.
+    pub fn new(required: ScheduleSettingsRequired) -> Self {
         Self {
-            daily_schedule_enabled,
+            daily_schedule_enabled: required.daily_schedule_enabled,
             daily_schedule: None,
-            weekly_schedule_enabled,
+            weekly_schedule_enabled: required.weekly_schedule_enabled,
             weekly_schedule: None,
-            monthly_schedule_enabled,
+            monthly_schedule_enabled: required.monthly_schedule_enabled,
             monthly_schedule: None,
-            yearly_schedule_enabled,
+            yearly_schedule_enabled: required.yearly_schedule_enabled,
             yearly_schedule: None,
         }
     }
@@ -8964,6 +9808,22 @@ impl ScheduleSettings {
         self
     }
 }
+/// The required fields of [`ScheduleSettings`], each named, for [`ScheduleSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct ScheduleSettingsRequired {
+    /// `dailyScheduleEnabled`.
+    pub daily_schedule_enabled: bool,
+    /// `weeklyScheduleEnabled`.
+    pub weekly_schedule_enabled: bool,
+    /// `monthlyScheduleEnabled`.
+    pub monthly_schedule_enabled: bool,
+    /// `yearlyScheduleEnabled`.
+    pub yearly_schedule_enabled: bool,
+}
+impl From<ScheduleSettingsRequired> for ScheduleSettings {
+    fn from(required: ScheduleSettingsRequired) -> Self {
+        Self::new(required)
+    }
+}
 /// The `ServiceAccountSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -8995,7 +9855,7 @@ pub struct ServiceAccountSettings {
     pub links: Option<Vec<Link>>,
 }
 impl ServiceAccountSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(service_amazon_account_id: ::veeam_runtime::Uuid) -> Self {
         Self {
             service_amazon_account_id,
@@ -9091,23 +9951,18 @@ pub struct Session {
     pub embedded: Option<SessionEmbeddedResources>,
 }
 impl Session {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        r#type: SessionTypes,
-        status: SessionStatuses,
-        usn: i64,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`SessionRequired`]; optional fields start as `None`.
+    pub fn new(required: SessionRequired) -> Self {
         Self {
-            id,
-            r#type,
+            id: required.id,
+            r#type: required.r#type,
             execution_start_time: None,
             execution_stop_time: None,
             execution_duration: None,
-            status,
+            status: required.status,
             result: None,
             reason: None,
-            usn,
+            usn: required.usn,
             links: None,
             embedded: None,
         }
@@ -9159,6 +10014,22 @@ impl Session {
     pub fn with_embedded(mut self, embedded: SessionEmbeddedResources) -> Self {
         self.embedded = Some(embedded);
         self
+    }
+}
+/// The required fields of [`Session`], each named, for [`Session::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct SessionRequired {
+    /// `id`.
+    pub id: ::veeam_runtime::Uuid,
+    /// `type`.
+    pub r#type: SessionTypes,
+    /// `status`.
+    pub status: SessionStatuses,
+    /// `usn`.
+    pub usn: i64,
+}
+impl From<SessionRequired> for Session {
+    fn from(required: SessionRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `SessionEmbeddedResources` schema.
@@ -9274,7 +10145,7 @@ pub struct SessionLink {
     pub links: Option<Vec<Link>>,
 }
 impl SessionLink {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(session_id: ::veeam_runtime::Uuid) -> Self {
         Self { session_id, links: None }
     }
@@ -9298,7 +10169,7 @@ pub struct SessionLog {
     pub log: Option<Vec<LogItem>>,
 }
 impl SessionLog {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(session_id: ::veeam_runtime::Uuid) -> Self {
         Self { session_id, log: None }
     }
@@ -9614,11 +10485,11 @@ pub struct SessionsPage {
     pub links: Option<Vec<Link>>,
 }
 impl SessionsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<Session>) -> Self {
+    /// Creates a value from its required fields, named in [`SessionsPageRequired`]; optional fields start as `None`.
+    pub fn new(required: SessionsPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -9627,6 +10498,18 @@ impl SessionsPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`SessionsPage`], each named, for [`SessionsPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct SessionsPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<Session>,
+}
+impl From<SessionsPageRequired> for SessionsPage {
+    fn from(required: SessionsPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `SessionsSortColumns` schema.
@@ -9738,26 +10621,37 @@ pub struct StandardAccount {
     pub links: Option<Vec<Link>>,
 }
 impl StandardAccount {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        name: impl ::std::convert::Into<String>,
-        username: impl ::std::convert::Into<String>,
-        description: Option<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`StandardAccountRequired`]; optional fields start as `None`.
+    pub fn new(required: StandardAccountRequired) -> Self {
         Self {
-            id,
-            name: ::std::convert::Into::into(name),
-            username: ::std::convert::Into::into(username),
-            description,
+            id: required.id,
+            name: required.name,
+            username: required.username,
+            description: required.description,
             links: None,
         }
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): methods and operations available for the record, with their URLs.
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`StandardAccount`], each named, for [`StandardAccount::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct StandardAccountRequired {
+    /// System ID assigned to the record in the REST API.
+    pub id: ::veeam_runtime::Uuid,
+    /// Name of the record.
+    pub name: String,
+    /// User name of the account used to authenticate against the SMTP server.
+    pub username: String,
+    /// Description of the record.
+    pub description: Option<String>,
+}
+impl From<StandardAccountRequired> for StandardAccount {
+    fn from(required: StandardAccountRequired) -> Self {
+        Self::new(required)
     }
 }
 /// Body of `POST /accounts/standard`.
@@ -9780,20 +10674,16 @@ pub struct StandardAccountCreateSpec {
     pub password: String,
 }
 impl StandardAccountCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl ::std::convert::Into<String>,
-        username: impl ::std::convert::Into<String>,
-        password: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`StandardAccountCreateSpecRequired`]; optional fields start as `None`.
+    pub fn new(required: StandardAccountCreateSpecRequired) -> Self {
         Self {
-            name: ::std::convert::Into::into(name),
+            name: required.name,
             description: None,
-            username: ::std::convert::Into::into(username),
-            password: ::std::convert::Into::into(password),
+            username: required.username,
+            password: required.password,
         }
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](Self::description): description of the record (at most 512 characters).
     #[must_use]
     pub fn with_description(
         mut self,
@@ -9801,6 +10691,22 @@ impl StandardAccountCreateSpec {
     ) -> Self {
         self.description = Some(::std::convert::Into::into(description));
         self
+    }
+}
+/// The required fields of [`StandardAccountCreateSpec`], each named, for [`StandardAccountCreateSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct StandardAccountCreateSpecRequired {
+    /// Name of the record (at most 255 characters).
+    pub name: String,
+    /// User name of the account used to authenticate against the SMTP server (at most 255 characters).
+    pub username: String,
+    /// Password of the account used to authenticate against the SMTP server (at most 255 characters).
+    ///
+    /// Sensitive: never shown by `Debug`.
+    pub password: String,
+}
+impl From<StandardAccountCreateSpecRequired> for StandardAccountCreateSpec {
+    fn from(required: StandardAccountCreateSpecRequired) -> Self {
+        Self::new(required)
     }
 }
 impl ::std::fmt::Debug for StandardAccountCreateSpec {
@@ -9824,7 +10730,7 @@ pub struct StandardAccountNameValidationSpec {
     pub name: String,
 }
 impl StandardAccountNameValidationSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(name: impl ::std::convert::Into<String>) -> Self {
         Self {
             name: ::std::convert::Into::into(name),
@@ -9853,19 +10759,16 @@ pub struct StandardAccountUpdateSpec {
     pub password: Option<String>,
 }
 impl StandardAccountUpdateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl ::std::convert::Into<String>,
-        username: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`StandardAccountUpdateSpecRequired`]; optional fields start as `None`.
+    pub fn new(required: StandardAccountUpdateSpecRequired) -> Self {
         Self {
-            name: ::std::convert::Into::into(name),
+            name: required.name,
             description: None,
-            username: ::std::convert::Into::into(username),
+            username: required.username,
             password: None,
         }
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](Self::description): description of the record; left out, it becomes `null`.
     #[must_use]
     pub fn with_description(
         mut self,
@@ -9874,11 +10777,23 @@ impl StandardAccountUpdateSpec {
         self.description = Some(::std::convert::Into::into(description));
         self
     }
-    /// Sets [`password`](Self::password).
+    /// Sets [`password`](Self::password): new password; left out, the stored password is kept.
     #[must_use]
     pub fn with_password(mut self, password: impl ::std::convert::Into<String>) -> Self {
         self.password = Some(::std::convert::Into::into(password));
         self
+    }
+}
+/// The required fields of [`StandardAccountUpdateSpec`], each named, for [`StandardAccountUpdateSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct StandardAccountUpdateSpecRequired {
+    /// Name of the record.
+    pub name: String,
+    /// User name of the account used to authenticate against the SMTP server.
+    pub username: String,
+}
+impl From<StandardAccountUpdateSpecRequired> for StandardAccountUpdateSpec {
+    fn from(required: StandardAccountUpdateSpecRequired) -> Self {
+        Self::new(required)
     }
 }
 impl ::std::fmt::Debug for StandardAccountUpdateSpec {
@@ -9978,19 +10893,31 @@ pub struct StandardAccountsPage {
     pub links: Option<Vec<Link>>,
 }
 impl StandardAccountsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(results: Vec<StandardAccount>, total_count: i32) -> Self {
+    /// Creates a value from its required fields, named in [`StandardAccountsPageRequired`]; optional fields start as `None`.
+    pub fn new(required: StandardAccountsPageRequired) -> Self {
         Self {
-            results,
-            total_count,
+            results: required.results,
+            total_count: required.total_count,
             links: None,
         }
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): links of the collection.
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`StandardAccountsPage`], each named, for [`StandardAccountsPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct StandardAccountsPageRequired {
+    /// Records on this page.
+    pub results: Vec<StandardAccount>,
+    /// Number of records matching the request.
+    pub total_count: i32,
+}
+impl From<StandardAccountsPageRequired> for StandardAccountsPage {
+    fn from(required: StandardAccountsPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// Sort orders of the `Sort` query parameter.
@@ -10043,14 +10970,11 @@ pub struct StartFlrResponse {
     pub links: Option<Vec<Link>>,
 }
 impl StartFlrResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        session_id: ::veeam_runtime::Uuid,
-        url: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`StartFlrResponseRequired`]; optional fields start as `None`.
+    pub fn new(required: StartFlrResponseRequired) -> Self {
         Self {
-            session_id,
-            url: ::std::convert::Into::into(url),
+            session_id: required.session_id,
+            url: required.url,
             links: None,
         }
     }
@@ -10059,6 +10983,18 @@ impl StartFlrResponse {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`StartFlrResponse`], each named, for [`StartFlrResponse::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct StartFlrResponseRequired {
+    /// `sessionId`.
+    pub session_id: ::veeam_runtime::Uuid,
+    /// `url`.
+    pub url: String,
+}
+impl From<StartFlrResponseRequired> for StartFlrResponse {
+    fn from(required: StartFlrResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `SummaryChangesTrends` schema.
@@ -10140,32 +11076,49 @@ pub struct SummaryStatistics {
     pub repositories_count_changes_trend: SummaryChangesTrends,
 }
 impl SummaryStatistics {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        alarms_count: i32,
-        alarms_count_changes_trend: SummaryChangesTrends,
-        instances_count: i32,
-        instances_count_changes_trend: SummaryChangesTrends,
-        protected_instances_count: i32,
-        protected_instances_count_changes_trend: SummaryChangesTrends,
-        policies_count: i32,
-        policies_count_changes_trend: SummaryChangesTrends,
-        repositories_count: i32,
-        repositories_count_changes_trend: SummaryChangesTrends,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`SummaryStatisticsRequired`]; optional fields start as `None`.
+    pub fn new(required: SummaryStatisticsRequired) -> Self {
         Self {
-            alarms_count,
-            alarms_count_changes_trend,
-            instances_count,
-            instances_count_changes_trend,
-            protected_instances_count,
-            protected_instances_count_changes_trend,
-            policies_count,
-            policies_count_changes_trend,
-            repositories_count,
-            repositories_count_changes_trend,
+            alarms_count: required.alarms_count,
+            alarms_count_changes_trend: required.alarms_count_changes_trend,
+            instances_count: required.instances_count,
+            instances_count_changes_trend: required.instances_count_changes_trend,
+            protected_instances_count: required.protected_instances_count,
+            protected_instances_count_changes_trend: required
+                .protected_instances_count_changes_trend,
+            policies_count: required.policies_count,
+            policies_count_changes_trend: required.policies_count_changes_trend,
+            repositories_count: required.repositories_count,
+            repositories_count_changes_trend: required.repositories_count_changes_trend,
         }
+    }
+}
+/// The required fields of [`SummaryStatistics`], each named, for [`SummaryStatistics::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct SummaryStatisticsRequired {
+    /// `alarmsCount`.
+    pub alarms_count: i32,
+    /// `alarmsCountChangesTrend`.
+    pub alarms_count_changes_trend: SummaryChangesTrends,
+    /// `instancesCount`.
+    pub instances_count: i32,
+    /// `instancesCountChangesTrend`.
+    pub instances_count_changes_trend: SummaryChangesTrends,
+    /// `protectedInstancesCount`.
+    pub protected_instances_count: i32,
+    /// `protectedInstancesCountChangesTrend`.
+    pub protected_instances_count_changes_trend: SummaryChangesTrends,
+    /// `policiesCount`.
+    pub policies_count: i32,
+    /// `policiesCountChangesTrend`.
+    pub policies_count_changes_trend: SummaryChangesTrends,
+    /// `repositoriesCount`.
+    pub repositories_count: i32,
+    /// `repositoriesCountChangesTrend`.
+    pub repositories_count_changes_trend: SummaryChangesTrends,
+}
+impl From<SummaryStatisticsRequired> for SummaryStatistics {
+    fn from(required: SummaryStatisticsRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `Tag` schema.
@@ -10184,16 +11137,12 @@ pub struct Tag {
     pub links: Option<Vec<Link>>,
 }
 impl Tag {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        key: impl ::std::convert::Into<String>,
-        value: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`TagRequired`]; optional fields start as `None`.
+    pub fn new(required: TagRequired) -> Self {
         Self {
-            id,
-            key: ::std::convert::Into::into(key),
-            value: ::std::convert::Into::into(value),
+            id: required.id,
+            key: required.key,
+            value: required.value,
             links: None,
         }
     }
@@ -10202,6 +11151,20 @@ impl Tag {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`Tag`], each named, for [`Tag::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct TagRequired {
+    /// `id`.
+    pub id: ::veeam_runtime::Uuid,
+    /// `key`.
+    pub key: String,
+    /// `value`.
+    pub value: String,
+}
+impl From<TagRequired> for Tag {
+    fn from(required: TagRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `TagSpec` schema.
@@ -10214,15 +11177,24 @@ pub struct TagSpec {
     pub value: String,
 }
 impl TagSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        key: impl ::std::convert::Into<String>,
-        value: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`TagSpecRequired`]; optional fields start as `None`.
+    pub fn new(required: TagSpecRequired) -> Self {
         Self {
-            key: ::std::convert::Into::into(key),
-            value: ::std::convert::Into::into(value),
+            key: required.key,
+            value: required.value,
         }
+    }
+}
+/// The required fields of [`TagSpec`], each named, for [`TagSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct TagSpecRequired {
+    /// `key`.
+    pub key: String,
+    /// `value`.
+    pub value: String,
+}
+impl From<TagSpecRequired> for TagSpec {
+    fn from(required: TagSpecRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `TagsFilters` schema.
@@ -10305,11 +11277,11 @@ pub struct TagsPage {
     pub links: Option<Vec<Link>>,
 }
 impl TagsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(results: Vec<Tag>, total_count: i32) -> Self {
+    /// Creates a value from its required fields, named in [`TagsPageRequired`]; optional fields start as `None`.
+    pub fn new(required: TagsPageRequired) -> Self {
         Self {
-            results,
-            total_count,
+            results: required.results,
+            total_count: required.total_count,
             links: None,
         }
     }
@@ -10318,6 +11290,18 @@ impl TagsPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`TagsPage`], each named, for [`TagsPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct TagsPageRequired {
+    /// `results`.
+    pub results: Vec<Tag>,
+    /// `totalCount`.
+    pub total_count: i32,
+}
+impl From<TagsPageRequired> for TagsPage {
+    fn from(required: TagsPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `TagsSortColumns` schema.
@@ -10366,15 +11350,24 @@ pub struct TimeZone {
     pub display_name: String,
 }
 impl TimeZone {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl ::std::convert::Into<String>,
-        display_name: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`TimeZoneRequired`]; optional fields start as `None`.
+    pub fn new(required: TimeZoneRequired) -> Self {
         Self {
-            name: ::std::convert::Into::into(name),
-            display_name: ::std::convert::Into::into(display_name),
+            name: required.name,
+            display_name: required.display_name,
         }
+    }
+}
+/// The required fields of [`TimeZone`], each named, for [`TimeZone::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct TimeZoneRequired {
+    /// `name`.
+    pub name: String,
+    /// `displayName`.
+    pub display_name: String,
+}
+impl From<TimeZoneRequired> for TimeZone {
+    fn from(required: TimeZoneRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `TimeZones` schema.
@@ -10386,7 +11379,7 @@ pub struct TimeZones {
     pub items: Vec<TimeZone>,
 }
 impl TimeZones {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(items: Vec<TimeZone>) -> Self {
         Self { items }
     }
@@ -10405,15 +11398,26 @@ pub struct UploadCertificateSpec {
     pub certificate_password: String,
 }
 impl UploadCertificateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        certificate_file: impl ::std::convert::Into<String>,
-        certificate_password: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`UploadCertificateSpecRequired`]; optional fields start as `None`.
+    pub fn new(required: UploadCertificateSpecRequired) -> Self {
         Self {
-            certificate_file: ::std::convert::Into::into(certificate_file),
-            certificate_password: ::std::convert::Into::into(certificate_password),
+            certificate_file: required.certificate_file,
+            certificate_password: required.certificate_password,
         }
+    }
+}
+/// The required fields of [`UploadCertificateSpec`], each named, for [`UploadCertificateSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct UploadCertificateSpecRequired {
+    /// The .PFX certificate to upload.
+    pub certificate_file: String,
+    /// .PFX certificate password
+    ///
+    /// Sensitive: never shown by `Debug`.
+    pub certificate_password: String,
+}
+impl From<UploadCertificateSpecRequired> for UploadCertificateSpec {
+    fn from(required: UploadCertificateSpecRequired) -> Self {
+        Self::new(required)
     }
 }
 impl ::std::fmt::Debug for UploadCertificateSpec {
@@ -10433,7 +11437,7 @@ pub struct UploadLicenseSpec {
     pub license_file: String,
 }
 impl UploadLicenseSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(license_file: impl ::std::convert::Into<String>) -> Self {
         Self {
             license_file: ::std::convert::Into::into(license_file),
@@ -10462,18 +11466,13 @@ pub struct User {
     pub links: Option<Vec<Link>>,
 }
 impl User {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl ::std::convert::Into<String>,
-        description: impl ::std::convert::Into<String>,
-        mfa_enabled: bool,
-        is_default: bool,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`UserRequired`]; optional fields start as `None`.
+    pub fn new(required: UserRequired) -> Self {
         Self {
-            name: ::std::convert::Into::into(name),
-            description: ::std::convert::Into::into(description),
-            mfa_enabled,
-            is_default,
+            name: required.name,
+            description: required.description,
+            mfa_enabled: required.mfa_enabled,
+            is_default: required.is_default,
             links: None,
         }
     }
@@ -10482,6 +11481,22 @@ impl User {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`User`], each named, for [`User::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct UserRequired {
+    /// `name`.
+    pub name: String,
+    /// `description`.
+    pub description: String,
+    /// `mfaEnabled`.
+    pub mfa_enabled: bool,
+    /// `isDefault`.
+    pub is_default: bool,
+}
+impl From<UserRequired> for User {
+    fn from(required: UserRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `UserCreateSpec` schema.
@@ -10498,17 +11513,29 @@ pub struct UserCreateSpec {
     pub password: String,
 }
 impl UserCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl ::std::convert::Into<String>,
-        description: impl ::std::convert::Into<String>,
-        password: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`UserCreateSpecRequired`]; optional fields start as `None`.
+    pub fn new(required: UserCreateSpecRequired) -> Self {
         Self {
-            name: ::std::convert::Into::into(name),
-            description: ::std::convert::Into::into(description),
-            password: ::std::convert::Into::into(password),
+            name: required.name,
+            description: required.description,
+            password: required.password,
         }
+    }
+}
+/// The required fields of [`UserCreateSpec`], each named, for [`UserCreateSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct UserCreateSpecRequired {
+    /// `name`.
+    pub name: String,
+    /// `description`.
+    pub description: String,
+    /// `password`.
+    ///
+    /// Sensitive: never shown by `Debug`.
+    pub password: String,
+}
+impl From<UserCreateSpecRequired> for UserCreateSpec {
+    fn from(required: UserCreateSpecRequired) -> Self {
+        Self::new(required)
     }
 }
 impl ::std::fmt::Debug for UserCreateSpec {
@@ -10528,7 +11555,7 @@ pub struct UserDescriptionValidationSpec {
     pub description: String,
 }
 impl UserDescriptionValidationSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(description: impl ::std::convert::Into<String>) -> Self {
         Self {
             description: ::std::convert::Into::into(description),
@@ -10547,15 +11574,26 @@ pub struct UserMfaAccept {
     pub token: String,
 }
 impl UserMfaAccept {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        code: impl ::std::convert::Into<String>,
-        token: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`UserMfaAcceptRequired`]; optional fields start as `None`.
+    pub fn new(required: UserMfaAcceptRequired) -> Self {
         Self {
-            code: ::std::convert::Into::into(code),
-            token: ::std::convert::Into::into(token),
+            code: required.code,
+            token: required.token,
         }
+    }
+}
+/// The required fields of [`UserMfaAccept`], each named, for [`UserMfaAccept::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct UserMfaAcceptRequired {
+    /// `code`.
+    pub code: String,
+    /// `token`.
+    ///
+    /// Sensitive: never shown by `Debug`.
+    pub token: String,
+}
+impl From<UserMfaAcceptRequired> for UserMfaAccept {
+    fn from(required: UserMfaAcceptRequired) -> Self {
+        Self::new(required)
     }
 }
 impl ::std::fmt::Debug for UserMfaAccept {
@@ -10701,7 +11739,7 @@ pub struct UserNameValidationSpec {
     pub name: String,
 }
 impl UserNameValidationSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(name: impl ::std::convert::Into<String>) -> Self {
         Self {
             name: ::std::convert::Into::into(name),
@@ -10718,7 +11756,7 @@ pub struct UserPasswordValidationSpec {
     pub password: String,
 }
 impl UserPasswordValidationSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(password: impl ::std::convert::Into<String>) -> Self {
         Self {
             password: ::std::convert::Into::into(password),
@@ -10750,19 +11788,30 @@ pub struct UserStatus {
     pub worker_locations_count: i64,
 }
 impl UserStatus {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        connections_count: i64,
-        repository_count: i64,
-        policies_count: i64,
-        worker_locations_count: i64,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`UserStatusRequired`]; optional fields start as `None`.
+    pub fn new(required: UserStatusRequired) -> Self {
         Self {
-            connections_count,
-            repository_count,
-            policies_count,
-            worker_locations_count,
+            connections_count: required.connections_count,
+            repository_count: required.repository_count,
+            policies_count: required.policies_count,
+            worker_locations_count: required.worker_locations_count,
         }
+    }
+}
+/// The required fields of [`UserStatus`], each named, for [`UserStatus::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct UserStatusRequired {
+    /// `connectionsCount`.
+    pub connections_count: i64,
+    /// `repositoryCount`.
+    pub repository_count: i64,
+    /// `policiesCount`.
+    pub policies_count: i64,
+    /// `workerLocationsCount`.
+    pub worker_locations_count: i64,
+}
+impl From<UserStatusRequired> for UserStatus {
+    fn from(required: UserStatusRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `UserUpdateSpec` schema.
@@ -10920,11 +11969,11 @@ pub struct UsersPage {
     pub links: Option<Vec<Link>>,
 }
 impl UsersPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<User>) -> Self {
+    /// Creates a value from its required fields, named in [`UsersPageRequired`]; optional fields start as `None`.
+    pub fn new(required: UsersPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -10933,6 +11982,18 @@ impl UsersPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`UsersPage`], each named, for [`UsersPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct UsersPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<User>,
+}
+impl From<UsersPageRequired> for UsersPage {
+    fn from(required: UsersPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `UsersSortColumns` schema.
@@ -11126,17 +12187,13 @@ pub struct VirtualMachine {
     pub links: Option<Vec<Link>>,
 }
 impl VirtualMachine {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        aws_resource_id: impl ::std::convert::Into<String>,
-        protection_status: VirtualMachineProtectionStatuses,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`VirtualMachineRequired`]; optional fields start as `None`.
+    pub fn new(required: VirtualMachineRequired) -> Self {
         Self {
-            id,
+            id: required.id,
             name: None,
-            aws_resource_id: ::std::convert::Into::into(aws_resource_id),
-            protection_status,
+            aws_resource_id: required.aws_resource_id,
+            protection_status: required.protection_status,
             backup_destinations: None,
             location: None,
             is_deleted: None,
@@ -11177,6 +12234,20 @@ impl VirtualMachine {
         self
     }
 }
+/// The required fields of [`VirtualMachine`], each named, for [`VirtualMachine::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct VirtualMachineRequired {
+    /// `id`.
+    pub id: ::veeam_runtime::Uuid,
+    /// `awsResourceId`.
+    pub aws_resource_id: String,
+    /// `protectionStatus`.
+    pub protection_status: VirtualMachineProtectionStatuses,
+}
+impl From<VirtualMachineRequired> for VirtualMachine {
+    fn from(required: VirtualMachineRequired) -> Self {
+        Self::new(required)
+    }
+}
 /// The `VirtualMachineLocation` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -11187,15 +12258,24 @@ pub struct VirtualMachineLocation {
     pub id: ::veeam_runtime::Uuid,
 }
 impl VirtualMachineLocation {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl ::std::convert::Into<String>,
-        id: ::veeam_runtime::Uuid,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`VirtualMachineLocationRequired`]; optional fields start as `None`.
+    pub fn new(required: VirtualMachineLocationRequired) -> Self {
         Self {
-            name: ::std::convert::Into::into(name),
-            id,
+            name: required.name,
+            id: required.id,
         }
+    }
+}
+/// The required fields of [`VirtualMachineLocation`], each named, for [`VirtualMachineLocation::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct VirtualMachineLocationRequired {
+    /// `name`.
+    pub name: String,
+    /// `id`.
+    pub id: ::veeam_runtime::Uuid,
+}
+impl From<VirtualMachineLocationRequired> for VirtualMachineLocation {
+    fn from(required: VirtualMachineLocationRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `VirtualMachineProtectionStatuses` schema.
@@ -11396,7 +12476,7 @@ pub struct VirtualMachineSnapshotSpec {
     pub copy_tags_from_volume_enabled: Option<bool>,
 }
 impl VirtualMachineSnapshotSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(amazon_account_id: ::veeam_runtime::Uuid) -> Self {
         Self {
             amazon_account_id,
@@ -11484,24 +12564,15 @@ pub struct VirtualMachineToAlternativeRestoreOptions {
     pub encryption_key_id: Option<String>,
 }
 impl VirtualMachineToAlternativeRestoreOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        name: impl ::std::convert::Into<String>,
-        region_id: ::veeam_runtime::Uuid,
-        vm_type: impl ::std::convert::Into<String>,
-        subnet_id: impl ::std::convert::Into<String>,
-        network_security_group_id: impl ::std::convert::Into<String>,
-        preserve_encryption_for_volumes: bool,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`VirtualMachineToAlternativeRestoreOptionsRequired`]; optional fields start as `None`.
+    pub fn new(required: VirtualMachineToAlternativeRestoreOptionsRequired) -> Self {
         Self {
-            name: ::std::convert::Into::into(name),
-            region_id,
-            vm_type: ::std::convert::Into::into(vm_type),
-            subnet_id: ::std::convert::Into::into(subnet_id),
-            network_security_group_id: ::std::convert::Into::into(
-                network_security_group_id,
-            ),
-            preserve_encryption_for_volumes,
+            name: required.name,
+            region_id: required.region_id,
+            vm_type: required.vm_type,
+            subnet_id: required.subnet_id,
+            network_security_group_id: required.network_security_group_id,
+            preserve_encryption_for_volumes: required.preserve_encryption_for_volumes,
             encryption_key_id: None,
         }
     }
@@ -11513,6 +12584,27 @@ impl VirtualMachineToAlternativeRestoreOptions {
     ) -> Self {
         self.encryption_key_id = Some(::std::convert::Into::into(encryption_key_id));
         self
+    }
+}
+/// The required fields of [`VirtualMachineToAlternativeRestoreOptions`], each named, for [`VirtualMachineToAlternativeRestoreOptions::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct VirtualMachineToAlternativeRestoreOptionsRequired {
+    /// `name`.
+    pub name: String,
+    /// `regionId`.
+    pub region_id: ::veeam_runtime::Uuid,
+    /// `vmType`.
+    pub vm_type: String,
+    /// `subnetId`.
+    pub subnet_id: String,
+    /// `networkSecurityGroupId`.
+    pub network_security_group_id: String,
+    /// `preserveEncryptionForVolumes`.
+    pub preserve_encryption_for_volumes: bool,
+}
+impl From<VirtualMachineToAlternativeRestoreOptionsRequired>
+for VirtualMachineToAlternativeRestoreOptions {
+    fn from(required: VirtualMachineToAlternativeRestoreOptionsRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `VirtualMachinesBackupState` schema.
@@ -11688,11 +12780,11 @@ pub struct VirtualMachinesPage {
     pub links: Option<Vec<Link>>,
 }
 impl VirtualMachinesPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(results: Vec<VirtualMachine>, total_count: i32) -> Self {
+    /// Creates a value from its required fields, named in [`VirtualMachinesPageRequired`]; optional fields start as `None`.
+    pub fn new(required: VirtualMachinesPageRequired) -> Self {
         Self {
-            results,
-            total_count,
+            results: required.results,
+            total_count: required.total_count,
             links: None,
         }
     }
@@ -11701,6 +12793,18 @@ impl VirtualMachinesPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`VirtualMachinesPage`], each named, for [`VirtualMachinesPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct VirtualMachinesPageRequired {
+    /// `results`.
+    pub results: Vec<VirtualMachine>,
+    /// `totalCount`.
+    pub total_count: i32,
+}
+impl From<VirtualMachinesPageRequired> for VirtualMachinesPage {
+    fn from(required: VirtualMachinesPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `VirtualMachinesSortColumns` schema.
@@ -11786,16 +12890,12 @@ pub struct VmBackupVolume {
     pub encryption_key_name: Option<String>,
 }
 impl VmBackupVolume {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        disk_id: impl ::std::convert::Into<String>,
-        r#type: Ec2DiskTypes,
-        backup_size_bytes: i64,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`VmBackupVolumeRequired`]; optional fields start as `None`.
+    pub fn new(required: VmBackupVolumeRequired) -> Self {
         Self {
-            disk_id: ::std::convert::Into::into(disk_id),
-            r#type,
-            backup_size_bytes,
+            disk_id: required.disk_id,
+            r#type: required.r#type,
+            backup_size_bytes: required.backup_size_bytes,
             iops: None,
             name: None,
             device: None,
@@ -11840,6 +12940,20 @@ impl VmBackupVolume {
         self
     }
 }
+/// The required fields of [`VmBackupVolume`], each named, for [`VmBackupVolume::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct VmBackupVolumeRequired {
+    /// `diskId`.
+    pub disk_id: String,
+    /// `type`.
+    pub r#type: Ec2DiskTypes,
+    /// `backupSizeBytes`.
+    pub backup_size_bytes: i64,
+}
+impl From<VmBackupVolumeRequired> for VmBackupVolume {
+    fn from(required: VmBackupVolumeRequired) -> Self {
+        Self::new(required)
+    }
+}
 /// The `VmRestorePoint` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -11876,22 +12990,15 @@ pub struct VmRestorePoint {
     pub links: Option<Vec<Link>>,
 }
 impl VmRestorePoint {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        id: ::veeam_runtime::Uuid,
-        backup_id: ::veeam_runtime::Uuid,
-        job_type: JobTypes,
-        point_in_time: ::veeam_runtime::DateTime,
-        backup_size_bytes: i64,
-        volumes: Vec<VmBackupVolume>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`VmRestorePointRequired`]; optional fields start as `None`.
+    pub fn new(required: VmRestorePointRequired) -> Self {
         Self {
-            id,
-            backup_id,
-            job_type,
-            point_in_time,
-            backup_size_bytes,
-            volumes,
+            id: required.id,
+            backup_id: required.backup_id,
+            job_type: required.job_type,
+            point_in_time: required.point_in_time,
+            backup_size_bytes: required.backup_size_bytes,
+            volumes: required.volumes,
             region_id: None,
             availability_zone_id: None,
             links: None,
@@ -11917,6 +13024,26 @@ impl VmRestorePoint {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`VmRestorePoint`], each named, for [`VmRestorePoint::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct VmRestorePointRequired {
+    /// `id`.
+    pub id: ::veeam_runtime::Uuid,
+    /// `backupId`.
+    pub backup_id: ::veeam_runtime::Uuid,
+    /// `jobType`.
+    pub job_type: JobTypes,
+    /// `pointInTime`.
+    pub point_in_time: ::veeam_runtime::DateTime,
+    /// `backupSizeBytes`.
+    pub backup_size_bytes: i64,
+    /// `volumes`.
+    pub volumes: Vec<VmBackupVolume>,
+}
+impl From<VmRestorePointRequired> for VmRestorePoint {
+    fn from(required: VmRestorePointRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `VmRestorePointDefaultNetworkSettings` schema.
@@ -11964,7 +13091,7 @@ pub struct VmRestorePointDefaultNetworkSettings {
     pub security_group_id: Option<String>,
 }
 impl VmRestorePointDefaultNetworkSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(restore_point_id: ::veeam_runtime::Uuid) -> Self {
         Self {
             restore_point_id,
@@ -12125,11 +13252,11 @@ pub struct VmRestorePointsPage {
     pub links: Option<Vec<Link>>,
 }
 impl VmRestorePointsPage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(total_count: i32, results: Vec<VmRestorePoint>) -> Self {
+    /// Creates a value from its required fields, named in [`VmRestorePointsPageRequired`]; optional fields start as `None`.
+    pub fn new(required: VmRestorePointsPageRequired) -> Self {
         Self {
-            total_count,
-            results,
+            total_count: required.total_count,
+            results: required.results,
             links: None,
         }
     }
@@ -12138,6 +13265,18 @@ impl VmRestorePointsPage {
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
+    }
+}
+/// The required fields of [`VmRestorePointsPage`], each named, for [`VmRestorePointsPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct VmRestorePointsPageRequired {
+    /// `totalCount`.
+    pub total_count: i32,
+    /// `results`.
+    pub results: Vec<VmRestorePoint>,
+}
+impl From<VmRestorePointsPageRequired> for VmRestorePointsPage {
+    fn from(required: VmRestorePointsPageRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `VmRestorePointsSortColumns` schema.
@@ -12208,9 +13347,24 @@ pub struct WeeklyBackupScheduleSettings {
     pub schedule: WeeklySchedule,
 }
 impl WeeklyBackupScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PeriodRetentionOptions, schedule: WeeklySchedule) -> Self {
-        Self { retention, schedule }
+    /// Creates a value from its required fields, named in [`WeeklyBackupScheduleSettingsRequired`]; optional fields start as `None`.
+    pub fn new(required: WeeklyBackupScheduleSettingsRequired) -> Self {
+        Self {
+            retention: required.retention,
+            schedule: required.schedule,
+        }
+    }
+}
+/// The required fields of [`WeeklyBackupScheduleSettings`], each named, for [`WeeklyBackupScheduleSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct WeeklyBackupScheduleSettingsRequired {
+    /// `retention`.
+    pub retention: PeriodRetentionOptions,
+    /// `schedule`.
+    pub schedule: WeeklySchedule,
+}
+impl From<WeeklyBackupScheduleSettingsRequired> for WeeklyBackupScheduleSettings {
+    fn from(required: WeeklyBackupScheduleSettingsRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `WeeklyReplicaScheduleSettings` schema.
@@ -12223,9 +13377,24 @@ pub struct WeeklyReplicaScheduleSettings {
     pub schedule: WeeklySchedule,
 }
 impl WeeklyReplicaScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PointsRetentionOptions, schedule: WeeklySchedule) -> Self {
-        Self { retention, schedule }
+    /// Creates a value from its required fields, named in [`WeeklyReplicaScheduleSettingsRequired`]; optional fields start as `None`.
+    pub fn new(required: WeeklyReplicaScheduleSettingsRequired) -> Self {
+        Self {
+            retention: required.retention,
+            schedule: required.schedule,
+        }
+    }
+}
+/// The required fields of [`WeeklyReplicaScheduleSettings`], each named, for [`WeeklyReplicaScheduleSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct WeeklyReplicaScheduleSettingsRequired {
+    /// `retention`.
+    pub retention: PointsRetentionOptions,
+    /// `schedule`.
+    pub schedule: WeeklySchedule,
+}
+impl From<WeeklyReplicaScheduleSettingsRequired> for WeeklyReplicaScheduleSettings {
+    fn from(required: WeeklyReplicaScheduleSettingsRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `WeeklySchedule` schema.
@@ -12237,7 +13406,7 @@ pub struct WeeklySchedule {
     pub days: Vec<DaysOfWeek>,
 }
 impl WeeklySchedule {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(days: Vec<DaysOfWeek>) -> Self {
         Self { days }
     }
@@ -12266,14 +13435,11 @@ pub struct WeeklyScheduleSettings {
     pub replica_options: Option<WeeklyReplicaScheduleSettings>,
 }
 impl WeeklyScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        time_local: ::veeam_runtime::DateTime,
-        snapshot_options: WeeklySnapshotScheduleSettings,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`WeeklyScheduleSettingsRequired`]; optional fields start as `None`.
+    pub fn new(required: WeeklyScheduleSettingsRequired) -> Self {
         Self {
-            time_local,
-            snapshot_options,
+            time_local: required.time_local,
+            snapshot_options: required.snapshot_options,
             backup_options: None,
             replica_options: None,
         }
@@ -12297,6 +13463,18 @@ impl WeeklyScheduleSettings {
         self
     }
 }
+/// The required fields of [`WeeklyScheduleSettings`], each named, for [`WeeklyScheduleSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct WeeklyScheduleSettingsRequired {
+    /// `timeLocal`.
+    pub time_local: ::veeam_runtime::DateTime,
+    /// `snapshotOptions`.
+    pub snapshot_options: WeeklySnapshotScheduleSettings,
+}
+impl From<WeeklyScheduleSettingsRequired> for WeeklyScheduleSettings {
+    fn from(required: WeeklyScheduleSettingsRequired) -> Self {
+        Self::new(required)
+    }
+}
 /// The `WeeklySnapshotScheduleSettings` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -12307,9 +13485,24 @@ pub struct WeeklySnapshotScheduleSettings {
     pub schedule: WeeklySchedule,
 }
 impl WeeklySnapshotScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(retention: PointsRetentionOptions, schedule: WeeklySchedule) -> Self {
-        Self { retention, schedule }
+    /// Creates a value from its required fields, named in [`WeeklySnapshotScheduleSettingsRequired`]; optional fields start as `None`.
+    pub fn new(required: WeeklySnapshotScheduleSettingsRequired) -> Self {
+        Self {
+            retention: required.retention,
+            schedule: required.schedule,
+        }
+    }
+}
+/// The required fields of [`WeeklySnapshotScheduleSettings`], each named, for [`WeeklySnapshotScheduleSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct WeeklySnapshotScheduleSettingsRequired {
+    /// `retention`.
+    pub retention: PointsRetentionOptions,
+    /// `schedule`.
+    pub schedule: WeeklySchedule,
+}
+impl From<WeeklySnapshotScheduleSettingsRequired> for WeeklySnapshotScheduleSettings {
+    fn from(required: WeeklySnapshotScheduleSettingsRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `YearlyRetentionOptions` schema.
@@ -12322,9 +13515,24 @@ pub struct YearlyRetentionOptions {
     pub r#type: YearlyRetentionOptionsType,
 }
 impl YearlyRetentionOptions {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(count: i32, r#type: YearlyRetentionOptionsType) -> Self {
-        Self { count, r#type }
+    /// Creates a value from its required fields, named in [`YearlyRetentionOptionsRequired`]; optional fields start as `None`.
+    pub fn new(required: YearlyRetentionOptionsRequired) -> Self {
+        Self {
+            count: required.count,
+            r#type: required.r#type,
+        }
+    }
+}
+/// The required fields of [`YearlyRetentionOptions`], each named, for [`YearlyRetentionOptions::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct YearlyRetentionOptionsRequired {
+    /// `count`.
+    pub count: i32,
+    /// `type`.
+    pub r#type: YearlyRetentionOptionsType,
+}
+impl From<YearlyRetentionOptionsRequired> for YearlyRetentionOptions {
+    fn from(required: YearlyRetentionOptionsRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The `YearlyRetentionOptionsType` schema.
@@ -12386,20 +13594,15 @@ pub struct YearlyScheduleSettings {
     pub retention: YearlyRetentionOptions,
 }
 impl YearlyScheduleSettings {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        time_local: ::veeam_runtime::DateTime,
-        day_number_in_month: DayNumbersInMonth,
-        month: Months,
-        retention: YearlyRetentionOptions,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`YearlyScheduleSettingsRequired`]; optional fields start as `None`.
+    pub fn new(required: YearlyScheduleSettingsRequired) -> Self {
         Self {
-            time_local,
-            day_number_in_month,
+            time_local: required.time_local,
+            day_number_in_month: required.day_number_in_month,
             day_of_week: None,
             day_of_month: None,
-            month,
-            retention,
+            month: required.month,
+            retention: required.retention,
         }
     }
     /// Sets [`day_of_week`](Self::day_of_week).
@@ -12413,6 +13616,22 @@ impl YearlyScheduleSettings {
     pub fn with_day_of_month(mut self, day_of_month: i32) -> Self {
         self.day_of_month = Some(day_of_month);
         self
+    }
+}
+/// The required fields of [`YearlyScheduleSettings`], each named, for [`YearlyScheduleSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct YearlyScheduleSettingsRequired {
+    /// `timeLocal`.
+    pub time_local: ::veeam_runtime::DateTime,
+    /// `dayNumberInMonth`.
+    pub day_number_in_month: DayNumbersInMonth,
+    /// `month`.
+    pub month: Months,
+    /// `retention`.
+    pub retention: YearlyRetentionOptions,
+}
+impl From<YearlyScheduleSettingsRequired> for YearlyScheduleSettings {
+    fn from(required: YearlyScheduleSettingsRequired) -> Self {
+        Self::new(required)
     }
 }
 impl ::veeam_runtime::client::TaskStatus for Session {

@@ -83,7 +83,7 @@ impl AdvancedStorageOptions {
     pub fn new() -> Self {
         Self { password_key_id: None }
     }
-    /// Sets [`password_key_id`](Self::password_key_id).
+    /// Sets [`password_key_id`](Self::password_key_id): ID of the password the backups are encrypted with.
     #[must_use]
     pub fn with_password_key_id(
         mut self,
@@ -196,31 +196,31 @@ impl Backup {
         self.r#type = Some(::std::convert::Into::into(r#type));
         self
     }
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](Self::name): name of the backup.
     #[must_use]
     pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(::std::convert::Into::into(name));
         self
     }
-    /// Sets [`uid`](Self::uid).
+    /// Sets [`uid`](Self::uid): UID of the backup (`urn:veeam:Backup:<uuid>`).
     #[must_use]
     pub fn with_uid(mut self, uid: Uid) -> Self {
         self.uid = Some(uid);
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): related resources and actions.
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
     }
-    /// Sets [`platform`](Self::platform).
+    /// Sets [`platform`](Self::platform): `VMware`, `HyperV`, `vCloud`, `CustomPlatform`, ...
     #[must_use]
     pub fn with_platform(mut self, platform: impl ::std::convert::Into<String>) -> Self {
         self.platform = Some(::std::convert::Into::into(platform));
         self
     }
-    /// Sets [`backup_type`](Self::backup_type).
+    /// Sets [`backup_type`](Self::backup_type): such as `ParentBackup`.
     #[must_use]
     pub fn with_backup_type(
         mut self,
@@ -309,16 +309,12 @@ pub struct BackupCopyJobCloneInfo {
     pub description: Option<String>,
 }
 impl BackupCopyJobCloneInfo {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        job_name: impl ::std::convert::Into<String>,
-        job_file_name: impl ::std::convert::Into<String>,
-        repository_uid: Uid,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`BackupCopyJobCloneInfoRequired`]; optional fields start as `None`.
+    pub fn new(required: BackupCopyJobCloneInfoRequired) -> Self {
         Self {
-            job_name: ::std::convert::Into::into(job_name),
-            job_file_name: ::std::convert::Into::into(job_file_name),
-            repository_uid,
+            job_name: required.job_name,
+            job_file_name: required.job_file_name,
+            repository_uid: required.repository_uid,
             description: None,
         }
     }
@@ -330,6 +326,20 @@ impl BackupCopyJobCloneInfo {
     ) -> Self {
         self.description = Some(::std::convert::Into::into(description));
         self
+    }
+}
+/// The required fields of [`BackupCopyJobCloneInfo`], each named, for [`BackupCopyJobCloneInfo::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct BackupCopyJobCloneInfoRequired {
+    /// Name of the copy (up to 50 characters).
+    pub job_name: String,
+    /// Name of the backup files the copy creates.
+    pub job_file_name: String,
+    /// UID of the repository to write them to.
+    pub repository_uid: Uid,
+}
+impl From<BackupCopyJobCloneInfoRequired> for BackupCopyJobCloneInfo {
+    fn from(required: BackupCopyJobCloneInfoRequired) -> Self {
+        Self::new(required)
     }
 }
 impl ::veeam_runtime::xml::FromXml for BackupCopyJobCloneInfo {
@@ -384,16 +394,12 @@ pub struct BackupJobCloneInfo {
     pub description: Option<String>,
 }
 impl BackupJobCloneInfo {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        job_name: impl ::std::convert::Into<String>,
-        folder_name: impl ::std::convert::Into<String>,
-        repository_uid: Uid,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`BackupJobCloneInfoRequired`]; optional fields start as `None`.
+    pub fn new(required: BackupJobCloneInfoRequired) -> Self {
         Self {
-            job_name: ::std::convert::Into::into(job_name),
-            folder_name: ::std::convert::Into::into(folder_name),
-            repository_uid,
+            job_name: required.job_name,
+            folder_name: required.folder_name,
+            repository_uid: required.repository_uid,
             description: None,
         }
     }
@@ -405,6 +411,20 @@ impl BackupJobCloneInfo {
     ) -> Self {
         self.description = Some(::std::convert::Into::into(description));
         self
+    }
+}
+/// The required fields of [`BackupJobCloneInfo`], each named, for [`BackupJobCloneInfo::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct BackupJobCloneInfoRequired {
+    /// Name of the copy (up to 50 characters).
+    pub job_name: String,
+    /// Name of the backup files the copy creates.
+    pub folder_name: String,
+    /// UID of the repository to write them to.
+    pub repository_uid: Uid,
+}
+impl From<BackupJobCloneInfoRequired> for BackupJobCloneInfo {
+    fn from(required: BackupJobCloneInfoRequired) -> Self {
+        Self::new(required)
     }
 }
 impl ::veeam_runtime::xml::FromXml for BackupJobCloneInfo {
@@ -482,13 +502,13 @@ impl BackupJobInfo {
             simple_retention_policy: None,
         }
     }
-    /// Sets [`includes`](Self::includes).
+    /// Sets [`includes`](Self::includes): VMs and containers the job processes.
     #[must_use]
     pub fn with_includes(mut self, includes: Vec<ObjectInJob>) -> Self {
         self.includes = Some(includes);
         self
     }
-    /// Sets [`guest_processing_options`](Self::guest_processing_options).
+    /// Sets [`guest_processing_options`](Self::guest_processing_options): job-wide guest processing.
     #[must_use]
     pub fn with_guest_processing_options(
         mut self,
@@ -677,25 +697,25 @@ impl BackupJobSession {
         self.r#type = Some(::std::convert::Into::into(r#type));
         self
     }
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](Self::name): name of the session.
     #[must_use]
     pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(::std::convert::Into::into(name));
         self
     }
-    /// Sets [`uid`](Self::uid).
+    /// Sets [`uid`](Self::uid): UID of the session (`urn:veeam:BackupJobSession:<uuid>`).
     #[must_use]
     pub fn with_uid(mut self, uid: Uid) -> Self {
         self.uid = Some(uid);
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): related resources and actions.
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
     }
-    /// Sets [`job_uid`](Self::job_uid).
+    /// Sets [`job_uid`](Self::job_uid): UID of the job.
     #[must_use]
     pub fn with_job_uid(mut self, job_uid: Uid) -> Self {
         self.job_uid = Some(job_uid);
@@ -713,7 +733,7 @@ impl BackupJobSession {
         self.job_type = Some(job_type);
         self
     }
-    /// Sets [`creation_time_utc`](Self::creation_time_utc).
+    /// Sets [`creation_time_utc`](Self::creation_time_utc): when the session started.
     #[must_use]
     pub fn with_creation_time_utc(
         mut self,
@@ -722,13 +742,13 @@ impl BackupJobSession {
         self.creation_time_utc = Some(creation_time_utc);
         self
     }
-    /// Sets [`end_time_utc`](Self::end_time_utc).
+    /// Sets [`end_time_utc`](Self::end_time_utc): when it ended.
     #[must_use]
     pub fn with_end_time_utc(mut self, end_time_utc: ::veeam_runtime::DateTime) -> Self {
         self.end_time_utc = Some(end_time_utc);
         self
     }
-    /// Sets [`state`](Self::state).
+    /// Sets [`state`](Self::state): where the session is.
     #[must_use]
     pub fn with_state(mut self, state: JobSessionState) -> Self {
         self.state = Some(state);
@@ -740,13 +760,13 @@ impl BackupJobSession {
         self.result = Some(result);
         self
     }
-    /// Sets [`progress`](Self::progress).
+    /// Sets [`progress`](Self::progress): percent done.
     #[must_use]
     pub fn with_progress(mut self, progress: i32) -> Self {
         self.progress = Some(progress);
         self
     }
-    /// Sets [`is_retry`](Self::is_retry).
+    /// Sets [`is_retry`](Self::is_retry): whether the session retries an earlier one.
     #[must_use]
     pub fn with_is_retry(mut self, is_retry: bool) -> Self {
         self.is_retry = Some(is_retry);
@@ -845,7 +865,7 @@ impl BackupJobSessions {
     pub fn new() -> Self {
         Self { backup_job_session: None }
     }
-    /// Sets [`backup_job_session`](Self::backup_job_session).
+    /// Sets [`backup_job_session`](Self::backup_job_session): in XML each is a `BackupJobSession` element, in JSON the list is `BackupJobSessions`.
     #[must_use]
     pub fn with_backup_job_session(
         mut self,
@@ -1004,13 +1024,13 @@ impl BackupServer {
         self.r#type = Some(::std::convert::Into::into(r#type));
         self
     }
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](Self::name): name of the backup server.
     #[must_use]
     pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(::std::convert::Into::into(name));
         self
     }
-    /// Sets [`uid`](Self::uid).
+    /// Sets [`uid`](Self::uid): UID of the backup server.
     #[must_use]
     pub fn with_uid(mut self, uid: Uid) -> Self {
         self.uid = Some(uid);
@@ -1022,7 +1042,7 @@ impl BackupServer {
         self.links = Some(links);
         self
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](Self::description): description of the backup server in Enterprise Manager.
     #[must_use]
     pub fn with_description(
         mut self,
@@ -1031,25 +1051,25 @@ impl BackupServer {
         self.description = Some(::std::convert::Into::into(description));
         self
     }
-    /// Sets [`port`](Self::port).
+    /// Sets [`port`](Self::port): port Enterprise Manager collects data on (9392 by default).
     #[must_use]
     pub fn with_port(mut self, port: i32) -> Self {
         self.port = Some(port);
         self
     }
-    /// Sets [`version`](Self::version).
+    /// Sets [`version`](Self::version): veeam Backup & Replication version on the server.
     #[must_use]
     pub fn with_version(mut self, version: impl ::std::convert::Into<String>) -> Self {
         self.version = Some(::std::convert::Into::into(version));
         self
     }
-    /// Sets [`wcf_port`](Self::wcf_port).
+    /// Sets [`wcf_port`](Self::wcf_port): certificate port for servers with Veeam Backup & Replication 12 or later (9405).
     #[must_use]
     pub fn with_wcf_port(mut self, wcf_port: i32) -> Self {
         self.wcf_port = Some(wcf_port);
         self
     }
-    /// Sets [`vbr_certificate_thumbprint`](Self::vbr_certificate_thumbprint).
+    /// Sets [`vbr_certificate_thumbprint`](Self::vbr_certificate_thumbprint): certificate thumbprint of the backup server.
     #[must_use]
     pub fn with_vbr_certificate_thumbprint(
         mut self,
@@ -1168,7 +1188,7 @@ pub struct BackupServerEditSpec {
     pub vbr_certificate_thumbprint: Option<String>,
 }
 impl BackupServerEditSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(dns_name_or_ip_address: impl ::std::convert::Into<String>) -> Self {
         Self {
             description: None,
@@ -1180,7 +1200,7 @@ impl BackupServerEditSpec {
             vbr_certificate_thumbprint: None,
         }
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](Self::description): description of the backup server.
     #[must_use]
     pub fn with_description(
         mut self,
@@ -1189,31 +1209,31 @@ impl BackupServerEditSpec {
         self.description = Some(::std::convert::Into::into(description));
         self
     }
-    /// Sets [`port`](Self::port).
+    /// Sets [`port`](Self::port): port Enterprise Manager uses to talk to the server.
     #[must_use]
     pub fn with_port(mut self, port: i32) -> Self {
         self.port = Some(port);
         self
     }
-    /// Sets [`username`](Self::username).
+    /// Sets [`username`](Self::username): account to connect with, as `DOMAIN\USERNAME` or `HOST\USERNAME`.
     #[must_use]
     pub fn with_username(mut self, username: impl ::std::convert::Into<String>) -> Self {
         self.username = Some(::std::convert::Into::into(username));
         self
     }
-    /// Sets [`password`](Self::password).
+    /// Sets [`password`](Self::password): password of that account.
     #[must_use]
     pub fn with_password(mut self, password: impl ::std::convert::Into<String>) -> Self {
         self.password = Some(::std::convert::Into::into(password));
         self
     }
-    /// Sets [`wcf_port`](Self::wcf_port).
+    /// Sets [`wcf_port`](Self::wcf_port): certificate port for Veeam Backup & Replication 12 or later (9405).
     #[must_use]
     pub fn with_wcf_port(mut self, wcf_port: i32) -> Self {
         self.wcf_port = Some(wcf_port);
         self
     }
-    /// Sets [`vbr_certificate_thumbprint`](Self::vbr_certificate_thumbprint).
+    /// Sets [`vbr_certificate_thumbprint`](Self::vbr_certificate_thumbprint): certificate thumbprint of the backup server.
     #[must_use]
     pub fn with_vbr_certificate_thumbprint(
         mut self,
@@ -1321,31 +1341,25 @@ pub struct BackupServerSpec {
     pub vbr_certificate_thumbprint: Option<String>,
 }
 impl BackupServerSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        description: impl ::std::convert::Into<String>,
-        dns_name_or_ip_address: impl ::std::convert::Into<String>,
-        port: i32,
-        username: impl ::std::convert::Into<String>,
-        password: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`BackupServerSpecRequired`]; optional fields start as `None`.
+    pub fn new(required: BackupServerSpecRequired) -> Self {
         Self {
-            description: ::std::convert::Into::into(description),
-            dns_name_or_ip_address: ::std::convert::Into::into(dns_name_or_ip_address),
-            port,
-            username: ::std::convert::Into::into(username),
-            password: ::std::convert::Into::into(password),
+            description: required.description,
+            dns_name_or_ip_address: required.dns_name_or_ip_address,
+            port: required.port,
+            username: required.username,
+            password: required.password,
             wcf_port: None,
             vbr_certificate_thumbprint: None,
         }
     }
-    /// Sets [`wcf_port`](Self::wcf_port).
+    /// Sets [`wcf_port`](Self::wcf_port): certificate port for Veeam Backup & Replication 12 or later (9405).
     #[must_use]
     pub fn with_wcf_port(mut self, wcf_port: i32) -> Self {
         self.wcf_port = Some(wcf_port);
         self
     }
-    /// Sets [`vbr_certificate_thumbprint`](Self::vbr_certificate_thumbprint).
+    /// Sets [`vbr_certificate_thumbprint`](Self::vbr_certificate_thumbprint): certificate thumbprint of the backup server.
     #[must_use]
     pub fn with_vbr_certificate_thumbprint(
         mut self,
@@ -1355,6 +1369,26 @@ impl BackupServerSpec {
             ::std::convert::Into::into(vbr_certificate_thumbprint),
         );
         self
+    }
+}
+/// The required fields of [`BackupServerSpec`], each named, for [`BackupServerSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct BackupServerSpecRequired {
+    /// Description of the backup server.
+    pub description: String,
+    /// DNS name or IP address of the backup server.
+    pub dns_name_or_ip_address: String,
+    /// Port Enterprise Manager uses to talk to the server (9392 by default).
+    pub port: i32,
+    /// Account to connect with, as `DOMAIN\USERNAME` or `HOST\USERNAME`.
+    pub username: String,
+    /// Password of that account.
+    ///
+    /// Sensitive: never shown by `Debug`.
+    pub password: String,
+}
+impl From<BackupServerSpecRequired> for BackupServerSpec {
+    fn from(required: BackupServerSpecRequired) -> Self {
+        Self::new(required)
     }
 }
 impl ::std::fmt::Debug for BackupServerSpec {
@@ -1436,7 +1470,7 @@ impl BackupServers {
     pub fn new() -> Self {
         Self { backup_server: None }
     }
-    /// Sets [`backup_server`](Self::backup_server).
+    /// Sets [`backup_server`](Self::backup_server): the servers; in XML each is a `BackupServer` element, in JSON the list is `BackupServers`.
     #[must_use]
     pub fn with_backup_server(mut self, backup_server: Vec<BackupServer>) -> Self {
         self.backup_server = Some(backup_server);
@@ -1612,19 +1646,19 @@ impl BackupTaskSession {
         self.r#type = Some(::std::convert::Into::into(r#type));
         self
     }
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](Self::name): name of the task session.
     #[must_use]
     pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(::std::convert::Into::into(name));
         self
     }
-    /// Sets [`uid`](Self::uid).
+    /// Sets [`uid`](Self::uid): UID of the task session (`urn:veeam:BackupTaskSession:<uuid>`).
     #[must_use]
     pub fn with_uid(mut self, uid: Uid) -> Self {
         self.uid = Some(uid);
         self
     }
-    /// Sets [`vm_display_name`](Self::vm_display_name).
+    /// Sets [`vm_display_name`](Self::vm_display_name): name of the VM.
     #[must_use]
     pub fn with_vm_display_name(
         mut self,
@@ -1633,13 +1667,13 @@ impl BackupTaskSession {
         self.vm_display_name = Some(::std::convert::Into::into(vm_display_name));
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): related resources and actions.
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
     }
-    /// Sets [`job_session_uid`](Self::job_session_uid).
+    /// Sets [`job_session_uid`](Self::job_session_uid): UID of the job session.
     #[must_use]
     pub fn with_job_session_uid(mut self, job_session_uid: Uid) -> Self {
         self.job_session_uid = Some(job_session_uid);
@@ -1660,7 +1694,7 @@ impl BackupTaskSession {
         self.end_time_utc = Some(end_time_utc);
         self
     }
-    /// Sets [`state`](Self::state).
+    /// Sets [`state`](Self::state): where the task session is.
     #[must_use]
     pub fn with_state(mut self, state: TaskSessionState) -> Self {
         self.state = Some(state);
@@ -1672,19 +1706,19 @@ impl BackupTaskSession {
         self.result = Some(result);
         self
     }
-    /// Sets [`reason`](Self::reason).
+    /// Sets [`reason`](Self::reason): why it failed or warned (empty otherwise).
     #[must_use]
     pub fn with_reason(mut self, reason: impl ::std::convert::Into<String>) -> Self {
         self.reason = Some(::std::convert::Into::into(reason));
         self
     }
-    /// Sets [`total_size`](Self::total_size).
+    /// Sets [`total_size`](Self::total_size): bytes processed.
     #[must_use]
     pub fn with_total_size(mut self, total_size: i64) -> Self {
         self.total_size = Some(total_size);
         self
     }
-    /// Sets [`vm_uid`](Self::vm_uid).
+    /// Sets [`vm_uid`](Self::vm_uid): UID of the VM the task processed.
     #[must_use]
     pub fn with_vm_uid(mut self, vm_uid: Uid) -> Self {
         self.vm_uid = Some(vm_uid);
@@ -1783,7 +1817,7 @@ impl BackupTaskSessions {
     pub fn new() -> Self {
         Self { backup_task_session: None }
     }
-    /// Sets [`backup_task_session`](Self::backup_task_session).
+    /// Sets [`backup_task_session`](Self::backup_task_session): in XML each is a `BackupTaskSession` element, in JSON the list is `BackupTaskSessions`.
     #[must_use]
     pub fn with_backup_task_session(
         mut self,
@@ -1929,7 +1963,7 @@ impl Backups {
     pub fn new() -> Self {
         Self { backup: None }
     }
-    /// Sets [`backup`](Self::backup).
+    /// Sets [`backup`](Self::backup): in XML each is a `Backup` element, in JSON the list is `Backups`.
     #[must_use]
     pub fn with_backup(mut self, backup: Vec<Backup>) -> Self {
         self.backup = Some(backup);
@@ -2094,14 +2128,11 @@ pub struct CreateObjectInJobSpec {
     pub guest_processing_options: Option<GuestProcessingOptions>,
 }
 impl CreateObjectInJobSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        hierarchy_obj_ref: impl ::std::convert::Into<String>,
-        hierarchy_obj_name: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`CreateObjectInJobSpecRequired`]; optional fields start as `None`.
+    pub fn new(required: CreateObjectInJobSpecRequired) -> Self {
         Self {
-            hierarchy_obj_ref: ::std::convert::Into::into(hierarchy_obj_ref),
-            hierarchy_obj_name: ::std::convert::Into::into(hierarchy_obj_name),
+            hierarchy_obj_ref: required.hierarchy_obj_ref,
+            hierarchy_obj_name: required.hierarchy_obj_name,
             guest_processing_options: None,
         }
     }
@@ -2113,6 +2144,18 @@ impl CreateObjectInJobSpec {
     ) -> Self {
         self.guest_processing_options = Some(guest_processing_options);
         self
+    }
+}
+/// The required fields of [`CreateObjectInJobSpec`], each named, for [`CreateObjectInJobSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct CreateObjectInJobSpecRequired {
+    /// Reference of the VM or container (from the lookup service).
+    pub hierarchy_obj_ref: String,
+    /// Name of the VM or container.
+    pub hierarchy_obj_name: String,
+}
+impl From<CreateObjectInJobSpecRequired> for CreateObjectInJobSpec {
+    fn from(required: CreateObjectInJobSpecRequired) -> Self {
+        Self::new(required)
     }
 }
 impl ::veeam_runtime::xml::FromXml for CreateObjectInJobSpec {
@@ -2219,7 +2262,7 @@ pub struct CredentialsInfo {
     pub password: Option<String>,
 }
 impl CredentialsInfo {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(id: ::veeam_runtime::Uuid) -> Self {
         Self {
             href: None,
@@ -2249,13 +2292,13 @@ impl CredentialsInfo {
         self.links = Some(links);
         self
     }
-    /// Sets [`username`](Self::username).
+    /// Sets [`username`](Self::username): user name.
     #[must_use]
     pub fn with_username(mut self, username: impl ::std::convert::Into<String>) -> Self {
         self.username = Some(::std::convert::Into::into(username));
         self
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](Self::description): description of the record.
     #[must_use]
     pub fn with_description(
         mut self,
@@ -2264,7 +2307,7 @@ impl CredentialsInfo {
         self.description = Some(::std::convert::Into::into(description));
         self
     }
-    /// Sets [`password`](Self::password).
+    /// Sets [`password`](Self::password): password (servers return it empty).
     #[must_use]
     pub fn with_password(mut self, password: impl ::std::convert::Into<String>) -> Self {
         self.password = Some(::std::convert::Into::into(password));
@@ -2341,7 +2384,7 @@ impl CredentialsInfoList {
     pub fn new() -> Self {
         Self { credentials_info: None }
     }
-    /// Sets [`credentials_info`](Self::credentials_info).
+    /// Sets [`credentials_info`](Self::credentials_info): the records; in XML each is a `CredentialsInfo` element, in JSON the list is `CredentialsInfos`.
     #[must_use]
     pub fn with_credentials_info(
         mut self,
@@ -2493,25 +2536,25 @@ impl DailySchedule {
         self.enabled = Some(enabled);
         self
     }
-    /// Sets [`kind`](Self::kind).
+    /// Sets [`kind`](Self::kind): which days it runs on.
     #[must_use]
     pub fn with_kind(mut self, kind: DailyKind) -> Self {
         self.kind = Some(kind);
         self
     }
-    /// Sets [`days`](Self::days).
+    /// Sets [`days`](Self::days): days of the week it runs on; in XML a `Days` element each.
     #[must_use]
     pub fn with_days(mut self, days: Vec<String>) -> Self {
         self.days = Some(days);
         self
     }
-    /// Sets [`time`](Self::time).
+    /// Sets [`time`](Self::time): time of day with its offset, such as `18:00:00.0000000+01:00`.
     #[must_use]
     pub fn with_time(mut self, time: impl ::std::convert::Into<String>) -> Self {
         self.time = Some(::std::convert::Into::into(time));
         self
     }
-    /// Sets [`time_offset_utc`](Self::time_offset_utc).
+    /// Sets [`time_offset_utc`](Self::time_offset_utc): offset from UTC in hours.
     #[must_use]
     pub fn with_time_offset_utc(mut self, time_offset_utc: i32) -> Self {
         self.time_offset_utc = Some(time_offset_utc);
@@ -2583,7 +2626,7 @@ impl DaisyChaining {
         self.enabled = Some(enabled);
         self
     }
-    /// Sets [`previous_job_uid`](Self::previous_job_uid).
+    /// Sets [`previous_job_uid`](Self::previous_job_uid): UID of the job to run after (empty when none).
     #[must_use]
     pub fn with_previous_job_uid(
         mut self,
@@ -2794,13 +2837,13 @@ impl EnterpriseAccount {
         self.r#type = Some(::std::convert::Into::into(r#type));
         self
     }
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](Self::name): name of the account, for example `BACKUPSERVER\Operator`.
     #[must_use]
     pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(::std::convert::Into::into(name));
         self
     }
-    /// Sets [`uid`](Self::uid).
+    /// Sets [`uid`](Self::uid): UID of the account.
     #[must_use]
     pub fn with_uid(mut self, uid: Uid) -> Self {
         self.uid = Some(uid);
@@ -2818,25 +2861,25 @@ impl EnterpriseAccount {
         self.account_type = Some(account_type);
         self
     }
-    /// Sets [`roles`](Self::roles).
+    /// Sets [`roles`](Self::roles): the account's roles (an `EnterpriseRoleEntityListType` in the schema).
     #[must_use]
     pub fn with_roles(mut self, roles: Vec<EnterpriseRole>) -> Self {
         self.roles = Some(roles);
         self
     }
-    /// Sets [`allow_restore_all_vms`](Self::allow_restore_all_vms).
+    /// Sets [`allow_restore_all_vms`](Self::allow_restore_all_vms): whether the account may restore all VMs.
     #[must_use]
     pub fn with_allow_restore_all_vms(mut self, allow_restore_all_vms: bool) -> Self {
         self.allow_restore_all_vms = Some(allow_restore_all_vms);
         self
     }
-    /// Sets [`flr_settings`](Self::flr_settings).
+    /// Sets [`flr_settings`](Self::flr_settings): file-level restore restrictions.
     #[must_use]
     pub fn with_flr_settings(mut self, flr_settings: FileRestoreSettingsInfo) -> Self {
         self.flr_settings = Some(flr_settings);
         self
     }
-    /// Sets [`sql_settings`](Self::sql_settings).
+    /// Sets [`sql_settings`](Self::sql_settings): SQL restore restrictions.
     #[must_use]
     pub fn with_sql_settings(mut self, sql_settings: SqlRestoreSettingsInfo) -> Self {
         self.sql_settings = Some(sql_settings);
@@ -2946,24 +2989,19 @@ pub struct EnterpriseAccountCreateSpec {
     pub sql_settings: Option<SqlRestoreSettingsSpecs>,
 }
 impl EnterpriseAccountCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        account_type: AccountTypeEnumeration,
-        account_name: impl ::std::convert::Into<String>,
-        roles: Vec<EnterpriseAccountInRoleCreateSpec>,
-        allow_restore_all_vms: bool,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`EnterpriseAccountCreateSpecRequired`]; optional fields start as `None`.
+    pub fn new(required: EnterpriseAccountCreateSpecRequired) -> Self {
         Self {
-            account_type,
-            account_name: ::std::convert::Into::into(account_name),
-            roles,
-            allow_restore_all_vms,
+            account_type: required.account_type,
+            account_name: required.account_name,
+            roles: required.roles,
+            allow_restore_all_vms: required.allow_restore_all_vms,
             hierarchy_scope_objects: None,
             flr_settings: None,
             sql_settings: None,
         }
     }
-    /// Sets [`hierarchy_scope_objects`](Self::hierarchy_scope_objects).
+    /// Sets [`hierarchy_scope_objects`](Self::hierarchy_scope_objects): restore scope of the account.
     #[must_use]
     pub fn with_hierarchy_scope_objects(
         mut self,
@@ -2972,17 +3010,33 @@ impl EnterpriseAccountCreateSpec {
         self.hierarchy_scope_objects = Some(hierarchy_scope_objects);
         self
     }
-    /// Sets [`flr_settings`](Self::flr_settings).
+    /// Sets [`flr_settings`](Self::flr_settings): file-level restore restrictions (cannot be edited later).
     #[must_use]
     pub fn with_flr_settings(mut self, flr_settings: FileRestoreSettingsInfo) -> Self {
         self.flr_settings = Some(flr_settings);
         self
     }
-    /// Sets [`sql_settings`](Self::sql_settings).
+    /// Sets [`sql_settings`](Self::sql_settings): SQL restore restrictions (cannot be edited later).
     #[must_use]
     pub fn with_sql_settings(mut self, sql_settings: SqlRestoreSettingsSpecs) -> Self {
         self.sql_settings = Some(sql_settings);
         self
+    }
+}
+/// The required fields of [`EnterpriseAccountCreateSpec`], each named, for [`EnterpriseAccountCreateSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct EnterpriseAccountCreateSpecRequired {
+    /// Kind of account.
+    pub account_type: AccountTypeEnumeration,
+    /// `Domain\Name` for users and groups, `Username@Suffix` for external users, free-form for external groups.
+    pub account_name: String,
+    /// Roles assigned to the account (UIDs from `GET /security/roles`).
+    pub roles: Vec<EnterpriseAccountInRoleCreateSpec>,
+    /// Whether the account may restore all VMs.
+    pub allow_restore_all_vms: bool,
+}
+impl From<EnterpriseAccountCreateSpecRequired> for EnterpriseAccountCreateSpec {
+    fn from(required: EnterpriseAccountCreateSpecRequired) -> Self {
+        Self::new(required)
     }
 }
 impl ::veeam_runtime::xml::FromXml for EnterpriseAccountCreateSpec {
@@ -3037,7 +3091,7 @@ pub struct EnterpriseAccountInRoleCreateSpec {
     pub enterprise_role_uid: Uid,
 }
 impl EnterpriseAccountInRoleCreateSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(enterprise_role_uid: Uid) -> Self {
         Self { enterprise_role_uid }
     }
@@ -3133,13 +3187,13 @@ impl EnterpriseRole {
         self.r#type = Some(::std::convert::Into::into(r#type));
         self
     }
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](Self::name): name of the role, for example `Portal User`.
     #[must_use]
     pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(::std::convert::Into::into(name));
         self
     }
-    /// Sets [`uid`](Self::uid).
+    /// Sets [`uid`](Self::uid): UID of the role.
     #[must_use]
     pub fn with_uid(mut self, uid: Uid) -> Self {
         self.uid = Some(uid);
@@ -3246,31 +3300,31 @@ impl EntityRef {
             links: None,
         }
     }
-    /// Sets [`href`](Self::href).
+    /// Sets [`href`](Self::href): URL of the referenced resource.
     #[must_use]
     pub fn with_href(mut self, href: impl ::std::convert::Into<String>) -> Self {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets `type`.
+    /// Sets `type`: reference type, such as `BackupServerReference`.
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
         self
     }
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](Self::name): name of the referenced entity.
     #[must_use]
     pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(::std::convert::Into::into(name));
         self
     }
-    /// Sets [`uid`](Self::uid).
+    /// Sets [`uid`](Self::uid): UID of the referenced entity.
     #[must_use]
     pub fn with_uid(mut self, uid: Uid) -> Self {
         self.uid = Some(uid);
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): related resources and actions.
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
@@ -3420,7 +3474,7 @@ impl EntityReferences {
     pub fn new() -> Self {
         Self { refs: None }
     }
-    /// Sets [`refs`](Self::refs).
+    /// Sets [`refs`](Self::refs): the references; in XML each is a `Ref` element.
     #[must_use]
     pub fn with_refs(mut self, refs: Vec<EntityRef>) -> Self {
         self.refs = Some(refs);
@@ -3521,19 +3575,19 @@ impl Error {
             stack_trace: None,
         }
     }
-    /// Sets [`message`](Self::message).
+    /// Sets [`message`](Self::message): what went wrong.
     #[must_use]
     pub fn with_message(mut self, message: impl ::std::convert::Into<String>) -> Self {
         self.message = Some(::std::convert::Into::into(message));
         self
     }
-    /// Sets [`status_code`](Self::status_code).
+    /// Sets [`status_code`](Self::status_code): HTTP status code.
     #[must_use]
     pub fn with_status_code(mut self, status_code: i32) -> Self {
         self.status_code = Some(status_code);
         self
     }
-    /// Sets [`status`](Self::status).
+    /// Sets [`status`](Self::status): HTTP status name.
     #[must_use]
     pub fn with_status(mut self, status: impl ::std::convert::Into<String>) -> Self {
         self.status = Some(::std::convert::Into::into(status));
@@ -3628,14 +3682,14 @@ pub struct FileRestoreSettingsInfo {
     pub flr_extention_restrictions: Option<String>,
 }
 impl FileRestoreSettingsInfo {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(flr_inplace_only: bool) -> Self {
         Self {
             flr_inplace_only,
             flr_extention_restrictions: None,
         }
     }
-    /// Sets [`flr_extention_restrictions`](Self::flr_extention_restrictions).
+    /// Sets [`flr_extention_restrictions`](Self::flr_extention_restrictions): permitted filename extensions, comma-separated: `doc,pptx,pdf`.
     #[must_use]
     pub fn with_flr_extention_restrictions(
         mut self,
@@ -3717,7 +3771,7 @@ impl FsFileExcludeOptions {
             exclude_list: None,
         }
     }
-    /// Sets [`backup_scope`](Self::backup_scope).
+    /// Sets [`backup_scope`](Self::backup_scope): `1` to back up the include list only, `2` for all but the exclude list.
     #[must_use]
     pub fn with_backup_scope(mut self, backup_scope: i32) -> Self {
         self.backup_scope = Some(backup_scope);
@@ -3818,13 +3872,13 @@ impl GfsRetentionPeriod {
         self.enabled = Some(enabled);
         self
     }
-    /// Sets [`retention_period`](Self::retention_period).
+    /// Sets [`retention_period`](Self::retention_period): how many such backups to keep.
     #[must_use]
     pub fn with_retention_period(mut self, retention_period: i32) -> Self {
         self.retention_period = Some(retention_period);
         self
     }
-    /// Sets [`selected_day`](Self::selected_day).
+    /// Sets [`selected_day`](Self::selected_day): weekly: the day of the week.
     #[must_use]
     pub fn with_selected_day(
         mut self,
@@ -3833,7 +3887,7 @@ impl GfsRetentionPeriod {
         self.selected_day = Some(::std::convert::Into::into(selected_day));
         self
     }
-    /// Sets [`selected_week`](Self::selected_week).
+    /// Sets [`selected_week`](Self::selected_week): monthly: the week of the month.
     #[must_use]
     pub fn with_selected_week(
         mut self,
@@ -3842,7 +3896,7 @@ impl GfsRetentionPeriod {
         self.selected_week = Some(::std::convert::Into::into(selected_week));
         self
     }
-    /// Sets [`selected_month`](Self::selected_month).
+    /// Sets [`selected_month`](Self::selected_month): yearly: the month.
     #[must_use]
     pub fn with_selected_month(
         mut self,
@@ -4009,7 +4063,7 @@ impl GuestFsIndexingOptions {
             excluded_indexing_folders: None,
         }
     }
-    /// Sets [`file_system_indexing_mode`](Self::file_system_indexing_mode).
+    /// Sets [`file_system_indexing_mode`](Self::file_system_indexing_mode): `EveryFolders`, `SpecifiedFolders` or `ExceptSpecifiedFolders`.
     #[must_use]
     pub fn with_file_system_indexing_mode(
         mut self,
@@ -4194,7 +4248,7 @@ impl GuestProcessingOptions {
             oracle_backup_options: None,
         }
     }
-    /// Sets [`app_aware_processing_mode`](Self::app_aware_processing_mode).
+    /// Sets [`app_aware_processing_mode`](Self::app_aware_processing_mode): older flat form of `VssSnapshotOptions.VssSnapshotMode`.
     #[must_use]
     pub fn with_app_aware_processing_mode(
         mut self,
@@ -4205,7 +4259,7 @@ impl GuestProcessingOptions {
         );
         self
     }
-    /// Sets [`file_system_indexing_mode`](Self::file_system_indexing_mode).
+    /// Sets [`file_system_indexing_mode`](Self::file_system_indexing_mode): older flat form of the indexing mode.
     #[must_use]
     pub fn with_file_system_indexing_mode(
         mut self,
@@ -4216,7 +4270,7 @@ impl GuestProcessingOptions {
         );
         self
     }
-    /// Sets [`included_indexing_folders`](Self::included_indexing_folders).
+    /// Sets [`included_indexing_folders`](Self::included_indexing_folders): older flat form: folders to index.
     #[must_use]
     pub fn with_included_indexing_folders(
         mut self,
@@ -4225,7 +4279,7 @@ impl GuestProcessingOptions {
         self.included_indexing_folders = Some(included_indexing_folders);
         self
     }
-    /// Sets [`excluded_indexing_folders`](Self::excluded_indexing_folders).
+    /// Sets [`excluded_indexing_folders`](Self::excluded_indexing_folders): older flat form: folders not to index.
     #[must_use]
     pub fn with_excluded_indexing_folders(
         mut self,
@@ -4234,7 +4288,7 @@ impl GuestProcessingOptions {
         self.excluded_indexing_folders = Some(excluded_indexing_folders);
         self
     }
-    /// Sets [`credentials_id`](Self::credentials_id).
+    /// Sets [`credentials_id`](Self::credentials_id): older flat form of the guest credentials.
     #[must_use]
     pub fn with_credentials_id(
         mut self,
@@ -4279,7 +4333,7 @@ impl GuestProcessingOptions {
         self.sql_backup_options = Some(sql_backup_options);
         self
     }
-    /// Sets [`windows_credentials_id`](Self::windows_credentials_id).
+    /// Sets [`windows_credentials_id`](Self::windows_credentials_id): guest credentials for Microsoft Windows (empty when none).
     #[must_use]
     pub fn with_windows_credentials_id(
         mut self,
@@ -4290,7 +4344,7 @@ impl GuestProcessingOptions {
         );
         self
     }
-    /// Sets [`linux_credentials_id`](Self::linux_credentials_id).
+    /// Sets [`linux_credentials_id`](Self::linux_credentials_id): guest credentials for Linux (empty when none).
     #[must_use]
     pub fn with_linux_credentials_id(
         mut self,
@@ -4428,7 +4482,7 @@ impl HierarchyScopeCreateSpec {
     pub fn new() -> Self {
         Self { hierarchy_scope_item: None }
     }
-    /// Sets [`hierarchy_scope_item`](Self::hierarchy_scope_item).
+    /// Sets [`hierarchy_scope_item`](Self::hierarchy_scope_item): objects of the virtual infrastructure the account may restore.
     #[must_use]
     pub fn with_hierarchy_scope_item(
         mut self,
@@ -4491,7 +4545,7 @@ impl HierarchyScopeCreateSpecItem {
             object_name: None,
         }
     }
-    /// Sets [`hierarchy_obj_ref`](Self::hierarchy_obj_ref).
+    /// Sets [`hierarchy_obj_ref`](Self::hierarchy_obj_ref): reference to the object, for example `urn:VMware:Vm:<id>.vm-7870` (XSD `HierarchyObjRefType`).
     #[must_use]
     pub fn with_hierarchy_obj_ref(
         mut self,
@@ -4500,7 +4554,7 @@ impl HierarchyScopeCreateSpecItem {
         self.hierarchy_obj_ref = Some(::std::convert::Into::into(hierarchy_obj_ref));
         self
     }
-    /// Sets [`object_name`](Self::object_name).
+    /// Sets [`object_name`](Self::object_name): name of the object, for example `VM01`.
     #[must_use]
     pub fn with_object_name(
         mut self,
@@ -4575,7 +4629,7 @@ impl ImmediateBackupCopyJobInfo {
             linked_backup_repository_includes: None,
         }
     }
-    /// Sets [`linked_job_includes`](Self::linked_job_includes).
+    /// Sets [`linked_job_includes`](Self::linked_job_includes): jobs whose backups are copied.
     #[must_use]
     pub fn with_linked_job_includes(
         mut self,
@@ -4584,7 +4638,7 @@ impl ImmediateBackupCopyJobInfo {
         self.linked_job_includes = Some(linked_job_includes);
         self
     }
-    /// Sets [`linked_backup_includes`](Self::linked_backup_includes).
+    /// Sets [`linked_backup_includes`](Self::linked_backup_includes): backups copied.
     #[must_use]
     pub fn with_linked_backup_includes(
         mut self,
@@ -4593,7 +4647,7 @@ impl ImmediateBackupCopyJobInfo {
         self.linked_backup_includes = Some(linked_backup_includes);
         self
     }
-    /// Sets [`linked_backup_repository_includes`](Self::linked_backup_repository_includes).
+    /// Sets [`linked_backup_repository_includes`](Self::linked_backup_repository_includes): repositories whose backups are copied.
     #[must_use]
     pub fn with_linked_backup_repository_includes(
         mut self,
@@ -5012,37 +5066,37 @@ impl Job {
         self.r#type = Some(::std::convert::Into::into(r#type));
         self
     }
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](Self::name): name of the job.
     #[must_use]
     pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(::std::convert::Into::into(name));
         self
     }
-    /// Sets [`uid`](Self::uid).
+    /// Sets [`uid`](Self::uid): UID of the job (`urn:veeam:Job:<uuid>`).
     #[must_use]
     pub fn with_uid(mut self, uid: Uid) -> Self {
         self.uid = Some(uid);
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): related resources and the actions the job allows.
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
     }
-    /// Sets [`job_type`](Self::job_type).
+    /// Sets [`job_type`](Self::job_type): kind of job.
     #[must_use]
     pub fn with_job_type(mut self, job_type: JobType) -> Self {
         self.job_type = Some(job_type);
         self
     }
-    /// Sets [`platform`](Self::platform).
+    /// Sets [`platform`](Self::platform): platform the job is for: `VMware`, `HyperV`, `vCloud`, `CustomPlatform`, ...
     #[must_use]
     pub fn with_platform(mut self, platform: impl ::std::convert::Into<String>) -> Self {
         self.platform = Some(::std::convert::Into::into(platform));
         self
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](Self::description): description given when the job was created.
     #[must_use]
     pub fn with_description(
         mut self,
@@ -5051,25 +5105,25 @@ impl Job {
         self.description = Some(::std::convert::Into::into(description));
         self
     }
-    /// Sets [`schedule_configured`](Self::schedule_configured).
+    /// Sets [`schedule_configured`](Self::schedule_configured): whether scheduling options are set.
     #[must_use]
     pub fn with_schedule_configured(mut self, schedule_configured: bool) -> Self {
         self.schedule_configured = Some(schedule_configured);
         self
     }
-    /// Sets [`schedule_enabled`](Self::schedule_enabled).
+    /// Sets [`schedule_enabled`](Self::schedule_enabled): whether the schedule is enabled.
     #[must_use]
     pub fn with_schedule_enabled(mut self, schedule_enabled: bool) -> Self {
         self.schedule_enabled = Some(schedule_enabled);
         self
     }
-    /// Sets [`next_run`](Self::next_run).
+    /// Sets [`next_run`](Self::next_run): next run (UTC), for scheduled jobs.
     #[must_use]
     pub fn with_next_run(mut self, next_run: ::veeam_runtime::DateTime) -> Self {
         self.next_run = Some(next_run);
         self
     }
-    /// Sets [`job_schedule_options`](Self::job_schedule_options).
+    /// Sets [`job_schedule_options`](Self::job_schedule_options): when the job runs.
     #[must_use]
     pub fn with_job_schedule_options(
         mut self,
@@ -5078,7 +5132,7 @@ impl Job {
         self.job_schedule_options = Some(job_schedule_options);
         self
     }
-    /// Sets [`job_info`](Self::job_info).
+    /// Sets [`job_info`](Self::job_info): settings of the job's kind.
     #[must_use]
     pub fn with_job_info(mut self, job_info: JobInfo) -> Self {
         self.job_info = Some(job_info);
@@ -5155,8 +5209,8 @@ impl ::veeam_runtime::xml::ToXml for Job {
         writer.end(name)
     }
 }
-/// Settings of a job's copy: the body of `POST /jobs/{ID}?action=clone`. Set the one element that
-/// matches the job's kind.
+/// Settings of a job's copy: the body of `POST /jobs/{ID}?action=clone`, exactly one element, the one
+/// that matches the job's kind.
 ///
 /// # Example
 ///
@@ -5176,86 +5230,54 @@ impl ::veeam_runtime::xml::ToXml for Job {
 ///
 /// Reference:
 /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/post_jobs_id_actionclone.html>
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct JobCloneSpec {
-    /// `BackupJobCloneInfo`.
-    #[serde(
-        rename = "BackupJobCloneInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub backup_job_clone_info: Option<BackupJobCloneInfo>,
-    /// `ReplicaJobCloneInfo`.
-    #[serde(
-        rename = "ReplicaJobCloneInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub replica_job_clone_info: Option<ReplicaJobCloneInfo>,
-    /// `BackupCopyJobCloneInfo`.
-    #[serde(
-        rename = "BackupCopyJobCloneInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub backup_copy_job_clone_info: Option<BackupCopyJobCloneInfo>,
-    /// `ImmediateBackupCopyJobCloneInfo`.
-    #[serde(
-        rename = "ImmediateBackupCopyJobCloneInfo",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub immediate_backup_copy_job_clone_info: Option<BackupCopyJobCloneInfo>,
+pub enum JobCloneSpec {
+    /// Copy of a backup job.
+    #[serde(rename = "BackupJobCloneInfo")]
+    Backup(BackupJobCloneInfo),
+    /// Copy of a replication job.
+    #[serde(rename = "ReplicaJobCloneInfo")]
+    Replica(ReplicaJobCloneInfo),
+    /// Copy of a periodic backup copy job.
+    #[serde(rename = "BackupCopyJobCloneInfo")]
+    BackupCopy(BackupCopyJobCloneInfo),
+    /// Copy of an immediate backup copy job.
+    #[serde(rename = "ImmediateBackupCopyJobCloneInfo")]
+    ImmediateBackupCopy(BackupCopyJobCloneInfo),
 }
-impl JobCloneSpec {
-    /// Creates an empty value; set fields with the `with_*` methods.
-    pub fn new() -> Self {
-        Self {
-            backup_job_clone_info: None,
-            replica_job_clone_info: None,
-            backup_copy_job_clone_info: None,
-            immediate_backup_copy_job_clone_info: None,
+impl<'de> ::serde::Deserialize<'de> for JobCloneSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::veeam_runtime::json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match ::veeam_runtime::json::wrapped(&value) {
+            Some(("BackupJobCloneInfo", inner)) => {
+                ::veeam_runtime::json::variant(inner).map(Self::Backup)
+            }
+            Some(("ReplicaJobCloneInfo", inner)) => {
+                ::veeam_runtime::json::variant(inner).map(Self::Replica)
+            }
+            Some(("BackupCopyJobCloneInfo", inner)) => {
+                ::veeam_runtime::json::variant(inner).map(Self::BackupCopy)
+            }
+            Some(("ImmediateBackupCopyJobCloneInfo", inner)) => {
+                ::veeam_runtime::json::variant(inner).map(Self::ImmediateBackupCopy)
+            }
+            _ => Err(::veeam_runtime::json::no_variant("JobCloneSpec")),
         }
     }
-    /// Sets [`backup_job_clone_info`](Self::backup_job_clone_info).
-    #[must_use]
-    pub fn with_backup_job_clone_info(
-        mut self,
-        backup_job_clone_info: BackupJobCloneInfo,
-    ) -> Self {
-        self.backup_job_clone_info = Some(backup_job_clone_info);
-        self
-    }
-    /// Sets [`replica_job_clone_info`](Self::replica_job_clone_info).
-    #[must_use]
-    pub fn with_replica_job_clone_info(
-        mut self,
-        replica_job_clone_info: ReplicaJobCloneInfo,
-    ) -> Self {
-        self.replica_job_clone_info = Some(replica_job_clone_info);
-        self
-    }
-    /// Sets [`backup_copy_job_clone_info`](Self::backup_copy_job_clone_info).
-    #[must_use]
-    pub fn with_backup_copy_job_clone_info(
-        mut self,
-        backup_copy_job_clone_info: BackupCopyJobCloneInfo,
-    ) -> Self {
-        self.backup_copy_job_clone_info = Some(backup_copy_job_clone_info);
-        self
-    }
-    /// Sets [`immediate_backup_copy_job_clone_info`](Self::immediate_backup_copy_job_clone_info).
-    #[must_use]
-    pub fn with_immediate_backup_copy_job_clone_info(
-        mut self,
-        immediate_backup_copy_job_clone_info: BackupCopyJobCloneInfo,
-    ) -> Self {
-        self.immediate_backup_copy_job_clone_info = Some(
-            immediate_backup_copy_job_clone_info,
-        );
-        self
+}
+impl From<BackupJobCloneInfo> for JobCloneSpec {
+    fn from(value: BackupJobCloneInfo) -> Self {
+        Self::Backup(value)
     }
 }
-impl ::std::default::Default for JobCloneSpec {
-    fn default() -> Self {
-        Self::new()
+impl From<ReplicaJobCloneInfo> for JobCloneSpec {
+    fn from(value: ReplicaJobCloneInfo) -> Self {
+        Self::Replica(value)
     }
 }
 impl ::veeam_runtime::xml::FromXml for JobCloneSpec {
@@ -5263,13 +5285,31 @@ impl ::veeam_runtime::xml::FromXml for JobCloneSpec {
     fn from_xml(
         element: ::veeam_runtime::xml::Element<'_>,
     ) -> Result<Self, ::veeam_runtime::xml::Error> {
-        Ok(Self {
-            backup_job_clone_info: element.model("BackupJobCloneInfo")?,
-            replica_job_clone_info: element.model("ReplicaJobCloneInfo")?,
-            backup_copy_job_clone_info: element.model("BackupCopyJobCloneInfo")?,
-            immediate_backup_copy_job_clone_info: element
-                .model("ImmediateBackupCopyJobCloneInfo")?,
-        })
+        if let Some(found) = element
+            .model::<BackupJobCloneInfo>("BackupJobCloneInfo")?
+            .map(Self::Backup)
+        {
+            return Ok(found);
+        }
+        if let Some(found) = element
+            .model::<ReplicaJobCloneInfo>("ReplicaJobCloneInfo")?
+            .map(Self::Replica)
+        {
+            return Ok(found);
+        }
+        if let Some(found) = element
+            .model::<BackupCopyJobCloneInfo>("BackupCopyJobCloneInfo")?
+            .map(Self::BackupCopy)
+        {
+            return Ok(found);
+        }
+        if let Some(found) = element
+            .model::<BackupCopyJobCloneInfo>("ImmediateBackupCopyJobCloneInfo")?
+            .map(Self::ImmediateBackupCopy)
+        {
+            return Ok(found);
+        }
+        Err(element.no_variant("JobCloneSpec"))
     }
 }
 impl ::veeam_runtime::xml::ToXml for JobCloneSpec {
@@ -5281,15 +5321,16 @@ impl ::veeam_runtime::xml::ToXml for JobCloneSpec {
         name: &str,
     ) -> Result<(), ::veeam_runtime::xml::Error> {
         writer.start(name)?;
-        writer.model("BackupJobCloneInfo", self.backup_job_clone_info.as_ref())?;
-        writer.model("ReplicaJobCloneInfo", self.replica_job_clone_info.as_ref())?;
-        writer
-            .model("BackupCopyJobCloneInfo", self.backup_copy_job_clone_info.as_ref())?;
-        writer
-            .model(
-                "ImmediateBackupCopyJobCloneInfo",
-                self.immediate_backup_copy_job_clone_info.as_ref(),
-            )?;
+        match self {
+            Self::Backup(value) => writer.model("BackupJobCloneInfo", Some(value))?,
+            Self::Replica(value) => writer.model("ReplicaJobCloneInfo", Some(value))?,
+            Self::BackupCopy(value) => {
+                writer.model("BackupCopyJobCloneInfo", Some(value))?
+            }
+            Self::ImmediateBackupCopy(value) => {
+                writer.model("ImmediateBackupCopyJobCloneInfo", Some(value))?
+            }
+        }
         writer.end(name)
     }
 }
@@ -5398,13 +5439,13 @@ impl JobScheduleOptions {
             immediate_copy_mode: None,
         }
     }
-    /// Sets [`standart`](Self::standart).
+    /// Sets [`standart`](Self::standart): schedule of backup and replication jobs.
     #[must_use]
     pub fn with_standart(mut self, standart: StandardScheduleOptions) -> Self {
         self.standart = Some(standart);
         self
     }
-    /// Sets [`immediate_copy_mode`](Self::immediate_copy_mode).
+    /// Sets [`immediate_copy_mode`](Self::immediate_copy_mode): schedule of immediate backup copy jobs.
     #[must_use]
     pub fn with_immediate_copy_mode(
         mut self,
@@ -5576,7 +5617,7 @@ impl Jobs {
     pub fn new() -> Self {
         Self { job: None }
     }
-    /// Sets [`job`](Self::job).
+    /// Sets [`job`](Self::job): the jobs; in XML each is a `Job` element, in JSON the list is `Jobs`.
     #[must_use]
     pub fn with_job(mut self, job: Vec<Job>) -> Self {
         self.job = Some(job);
@@ -5653,29 +5694,38 @@ pub struct Link {
     pub r#type: Option<String>,
 }
 impl Link {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        rel: impl ::std::convert::Into<String>,
-        href: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`LinkRequired`]; optional fields start as `None`.
+    pub fn new(required: LinkRequired) -> Self {
         Self {
-            rel: ::std::convert::Into::into(rel),
-            href: ::std::convert::Into::into(href),
+            rel: required.rel,
+            href: required.href,
             name: None,
             r#type: None,
         }
     }
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](Self::name): name of the related resource.
     #[must_use]
     pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(::std::convert::Into::into(name));
         self
     }
-    /// Sets `type`.
+    /// Sets `type`: type of the related resource (`BackupServerReference`, ...).
     #[must_use]
     pub fn with_type(mut self, r#type: impl ::std::convert::Into<String>) -> Self {
         self.r#type = Some(::std::convert::Into::into(r#type));
         self
+    }
+}
+/// The required fields of [`Link`], each named, for [`Link::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct LinkRequired {
+    /// Relationship: `Up`, `Down`, `Alternate`, `Edit`, `Delete`, `Create`, or an action name.
+    pub rel: String,
+    /// URL of the related resource or action.
+    pub href: String,
+}
+impl From<LinkRequired> for Link {
+    fn from(required: LinkRequired) -> Self {
+        Self::new(required)
     }
 }
 impl Link {
@@ -6054,7 +6104,7 @@ impl LogonSession {
         self.links = Some(links);
         self
     }
-    /// Sets [`user_name`](Self::user_name).
+    /// Sets [`user_name`](Self::user_name): user name of the session's account, for example `ENTERPRISE04\Administrator`.
     #[must_use]
     pub fn with_user_name(
         mut self,
@@ -6063,7 +6113,7 @@ impl LogonSession {
         self.user_name = Some(::std::convert::Into::into(user_name));
         self
     }
-    /// Sets [`session_id`](Self::session_id).
+    /// Sets [`session_id`](Self::session_id): ID of the logon session (its GUID in `/logonSessions/{ID}`).
     #[must_use]
     pub fn with_session_id(
         mut self,
@@ -6210,7 +6260,7 @@ impl LogonSessions {
     pub fn new() -> Self {
         Self { logon_session: None }
     }
-    /// Sets [`logon_session`](Self::logon_session).
+    /// Sets [`logon_session`](Self::logon_session): the sessions; in XML each is a `LogonSession` element, in JSON the list is `LogonSessions`.
     #[must_use]
     pub fn with_logon_session(mut self, logon_session: Vec<LogonSession>) -> Self {
         self.logon_session = Some(logon_session);
@@ -6343,19 +6393,19 @@ impl ManagedServer {
         self.r#type = Some(::std::convert::Into::into(r#type));
         self
     }
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](Self::name): name of the server.
     #[must_use]
     pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(::std::convert::Into::into(name));
         self
     }
-    /// Sets [`uid`](Self::uid).
+    /// Sets [`uid`](Self::uid): UID of the server (`urn:veeam:ManagedServer:<uuid>`).
     #[must_use]
     pub fn with_uid(mut self, uid: Uid) -> Self {
         self.uid = Some(uid);
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): related resources and actions.
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
@@ -6370,7 +6420,7 @@ impl ManagedServer {
         self.description = Some(::std::convert::Into::into(description));
         self
     }
-    /// Sets [`managed_server_type`](Self::managed_server_type).
+    /// Sets [`managed_server_type`](Self::managed_server_type): such as `Windows`, `Linux`, `ESXi`.
     #[must_use]
     pub fn with_managed_server_type(
         mut self,
@@ -6458,7 +6508,7 @@ impl ManagedServers {
     pub fn new() -> Self {
         Self { managed_server: None }
     }
-    /// Sets [`managed_server`](Self::managed_server).
+    /// Sets [`managed_server`](Self::managed_server): in XML each is a `ManagedServer` element, in JSON the list is `ManagedServers`.
     #[must_use]
     pub fn with_managed_server(mut self, managed_server: Vec<ManagedServer>) -> Self {
         self.managed_server = Some(managed_server);
@@ -6573,19 +6623,19 @@ impl MonthlySchedule {
         self.enabled = Some(enabled);
         self
     }
-    /// Sets [`time`](Self::time).
+    /// Sets [`time`](Self::time): time of day with its offset.
     #[must_use]
     pub fn with_time(mut self, time: impl ::std::convert::Into<String>) -> Self {
         self.time = Some(::std::convert::Into::into(time));
         self
     }
-    /// Sets [`time_offset_utc`](Self::time_offset_utc).
+    /// Sets [`time_offset_utc`](Self::time_offset_utc): offset from UTC in hours.
     #[must_use]
     pub fn with_time_offset_utc(mut self, time_offset_utc: i32) -> Self {
         self.time_offset_utc = Some(time_offset_utc);
         self
     }
-    /// Sets [`day_number_in_month`](Self::day_number_in_month).
+    /// Sets [`day_number_in_month`](Self::day_number_in_month): which week of the month, or `OnDay` (`DayOfMonth`).
     #[must_use]
     pub fn with_day_number_in_month(
         mut self,
@@ -6603,7 +6653,7 @@ impl MonthlySchedule {
         self.day_of_week = Some(::std::convert::Into::into(day_of_week));
         self
     }
-    /// Sets [`months`](Self::months).
+    /// Sets [`months`](Self::months): months it runs in; in XML a `Months` element each.
     #[must_use]
     pub fn with_months(mut self, months: Vec<String>) -> Self {
         self.months = Some(months);
@@ -6731,13 +6781,13 @@ impl ObjectInJob {
         self.href = Some(::std::convert::Into::into(href));
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): the job (`Up`) and the removal of the object from it (`Delete`).
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
     }
-    /// Sets [`object_in_job_id`](Self::object_in_job_id).
+    /// Sets [`object_in_job_id`](Self::object_in_job_id): ID of the object in the job (for `get_job_include` and `delete_job_include`).
     #[must_use]
     pub fn with_object_in_job_id(
         mut self,
@@ -6746,7 +6796,7 @@ impl ObjectInJob {
         self.object_in_job_id = Some(object_in_job_id);
         self
     }
-    /// Sets [`hierarchy_obj_ref`](Self::hierarchy_obj_ref).
+    /// Sets [`hierarchy_obj_ref`](Self::hierarchy_obj_ref): reference of the VM or container, such as `urn:VMware:Vm:<host>.vm-491`.
     #[must_use]
     pub fn with_hierarchy_obj_ref(
         mut self,
@@ -6770,7 +6820,7 @@ impl ObjectInJob {
         self.display_name = Some(::std::convert::Into::into(display_name));
         self
     }
-    /// Sets [`order`](Self::order).
+    /// Sets [`order`](Self::order): processing order.
     #[must_use]
     pub fn with_order(mut self, order: i32) -> Self {
         self.order = Some(order);
@@ -6863,7 +6913,7 @@ impl ObjectsInJob {
     pub fn new() -> Self {
         Self { object_in_job: None }
     }
-    /// Sets [`object_in_job`](Self::object_in_job).
+    /// Sets [`object_in_job`](Self::object_in_job): the objects; in XML each is an `ObjectInJob` element, in JSON the list is `ObjectInJobs`.
     #[must_use]
     pub fn with_object_in_job(mut self, object_in_job: Vec<ObjectInJob>) -> Self {
         self.object_in_job = Some(object_in_job);
@@ -7026,7 +7076,7 @@ impl OracleBackupOptions {
         self.retain_days = Some(retain_days);
         self
     }
-    /// Sets [`archived_logs_truncation`](Self::archived_logs_truncation).
+    /// Sets [`archived_logs_truncation`](Self::archived_logs_truncation): `ByAge` or `BySize`.
     #[must_use]
     pub fn with_archived_logs_truncation(
         mut self,
@@ -7287,19 +7337,19 @@ impl PasswordKeyInfo {
         self.links = Some(links);
         self
     }
-    /// Sets [`id`](Self::id).
+    /// Sets [`id`](Self::id): ID of the password.
     #[must_use]
     pub fn with_id(mut self, id: ::veeam_runtime::Uuid) -> Self {
         self.id = Some(id);
         self
     }
-    /// Sets [`hint`](Self::hint).
+    /// Sets [`hint`](Self::hint): hint for the password.
     #[must_use]
     pub fn with_hint(mut self, hint: impl ::std::convert::Into<String>) -> Self {
         self.hint = Some(::std::convert::Into::into(hint));
         self
     }
-    /// Sets [`last_modification_date`](Self::last_modification_date).
+    /// Sets [`last_modification_date`](Self::last_modification_date): when the password was last modified.
     #[must_use]
     pub fn with_last_modification_date(
         mut self,
@@ -7364,7 +7414,7 @@ impl PasswordKeyInfoEditSpec {
     pub fn new() -> Self {
         Self { hint: None }
     }
-    /// Sets [`hint`](Self::hint).
+    /// Sets [`hint`](Self::hint): hint for the password.
     #[must_use]
     pub fn with_hint(mut self, hint: impl ::std::convert::Into<String>) -> Self {
         self.hint = Some(::std::convert::Into::into(hint));
@@ -7421,7 +7471,7 @@ impl PasswordKeyInfoList {
     pub fn new() -> Self {
         Self { password_key_info: None }
     }
-    /// Sets [`password_key_info`](Self::password_key_info).
+    /// Sets [`password_key_info`](Self::password_key_info): the passwords; in XML each is a `PasswordKeyInfo` element, in JSON the list is `PasswordKeyInfos`.
     #[must_use]
     pub fn with_password_key_info(
         mut self,
@@ -7499,14 +7549,14 @@ pub struct PasswordKeyInfoSpec {
     pub password: String,
 }
 impl PasswordKeyInfoSpec {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(password: impl ::std::convert::Into<String>) -> Self {
         Self {
             hint: None,
             password: ::std::convert::Into::into(password),
         }
     }
-    /// Sets [`hint`](Self::hint).
+    /// Sets [`hint`](Self::hint): hint for the password.
     #[must_use]
     pub fn with_hint(mut self, hint: impl ::std::convert::Into<String>) -> Self {
         self.hint = Some(::std::convert::Into::into(hint));
@@ -7628,13 +7678,13 @@ impl PeriodicSchedule {
         self.enabled = Some(enabled);
         self
     }
-    /// Sets [`kind`](Self::kind).
+    /// Sets [`kind`](Self::kind): the unit of `FullPeriod`.
     #[must_use]
     pub fn with_kind(mut self, kind: PeriodicKind) -> Self {
         self.kind = Some(kind);
         self
     }
-    /// Sets [`full_period`](Self::full_period).
+    /// Sets [`full_period`](Self::full_period): the period, in `Kind` units.
     #[must_use]
     pub fn with_full_period(mut self, full_period: i32) -> Self {
         self.full_period = Some(full_period);
@@ -8013,13 +8063,13 @@ impl QueryResult {
             paging_info: None,
         }
     }
-    /// Sets [`refs`](Self::refs).
+    /// Sets [`refs`](Self::refs): the references (default format).
     #[must_use]
     pub fn with_refs(mut self, refs: Vec<EntityRef>) -> Self {
         self.refs = Some(refs);
         self
     }
-    /// Sets [`entities`](Self::entities).
+    /// Sets [`entities`](Self::entities): the entities (`format=Entities`).
     #[must_use]
     pub fn with_entities(mut self, entities: QueryEntities) -> Self {
         self.entities = Some(entities);
@@ -8090,14 +8140,11 @@ pub struct ReplicaJobCloneInfo {
     pub description: Option<String>,
 }
 impl ReplicaJobCloneInfo {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        job_name: impl ::std::convert::Into<String>,
-        vm_suffix: impl ::std::convert::Into<String>,
-    ) -> Self {
+    /// Creates a value from its required fields, named in [`ReplicaJobCloneInfoRequired`]; optional fields start as `None`.
+    pub fn new(required: ReplicaJobCloneInfoRequired) -> Self {
         Self {
-            job_name: ::std::convert::Into::into(job_name),
-            vm_suffix: ::std::convert::Into::into(vm_suffix),
+            job_name: required.job_name,
+            vm_suffix: required.vm_suffix,
             description: None,
         }
     }
@@ -8109,6 +8156,18 @@ impl ReplicaJobCloneInfo {
     ) -> Self {
         self.description = Some(::std::convert::Into::into(description));
         self
+    }
+}
+/// The required fields of [`ReplicaJobCloneInfo`], each named, for [`ReplicaJobCloneInfo::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
+pub struct ReplicaJobCloneInfoRequired {
+    /// Name of the copy (up to 50 characters).
+    pub job_name: String,
+    /// Suffix of the replicas' names.
+    pub vm_suffix: String,
+}
+impl From<ReplicaJobCloneInfoRequired> for ReplicaJobCloneInfo {
+    fn from(required: ReplicaJobCloneInfoRequired) -> Self {
+        Self::new(required)
     }
 }
 impl ::veeam_runtime::xml::FromXml for ReplicaJobCloneInfo {
@@ -8159,7 +8218,7 @@ impl Repositories {
     pub fn new() -> Self {
         Self { repository: None }
     }
-    /// Sets [`repository`](Self::repository).
+    /// Sets [`repository`](Self::repository): in XML each is a `Repository` element, in JSON the list is `Repositories`.
     #[must_use]
     pub fn with_repository(mut self, repository: Vec<Repository>) -> Self {
         self.repository = Some(repository);
@@ -8295,37 +8354,37 @@ impl Repository {
         self.r#type = Some(::std::convert::Into::into(r#type));
         self
     }
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](Self::name): name of the repository.
     #[must_use]
     pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(::std::convert::Into::into(name));
         self
     }
-    /// Sets [`uid`](Self::uid).
+    /// Sets [`uid`](Self::uid): UID of the repository (`urn:veeam:Repository:<uuid>`).
     #[must_use]
     pub fn with_uid(mut self, uid: Uid) -> Self {
         self.uid = Some(uid);
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): related resources and actions.
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
     }
-    /// Sets [`capacity`](Self::capacity).
+    /// Sets [`capacity`](Self::capacity): capacity in bytes.
     #[must_use]
     pub fn with_capacity(mut self, capacity: i64) -> Self {
         self.capacity = Some(capacity);
         self
     }
-    /// Sets [`free_space`](Self::free_space).
+    /// Sets [`free_space`](Self::free_space): free space in bytes.
     #[must_use]
     pub fn with_free_space(mut self, free_space: i64) -> Self {
         self.free_space = Some(free_space);
         self
     }
-    /// Sets [`kind`](Self::kind).
+    /// Sets [`kind`](Self::kind): such as `WindowsLocal`.
     #[must_use]
     pub fn with_kind(mut self, kind: impl ::std::convert::Into<String>) -> Self {
         self.kind = Some(::std::convert::Into::into(kind));
@@ -8464,25 +8523,25 @@ impl RestorePoint {
         self.r#type = Some(::std::convert::Into::into(r#type));
         self
     }
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](Self::name): name of the restore point.
     #[must_use]
     pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(::std::convert::Into::into(name));
         self
     }
-    /// Sets [`uid`](Self::uid).
+    /// Sets [`uid`](Self::uid): UID of the restore point (`urn:veeam:RestorePoint:<uuid>`).
     #[must_use]
     pub fn with_uid(mut self, uid: Uid) -> Self {
         self.uid = Some(uid);
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): related resources and actions.
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
     }
-    /// Sets [`backup_date_utc`](Self::backup_date_utc).
+    /// Sets [`backup_date_utc`](Self::backup_date_utc): when the backup was taken.
     #[must_use]
     pub fn with_backup_date_utc(
         mut self,
@@ -8675,7 +8734,7 @@ impl RestorePoints {
     pub fn new() -> Self {
         Self { restore_point: None }
     }
-    /// Sets [`restore_point`](Self::restore_point).
+    /// Sets [`restore_point`](Self::restore_point): in XML each is a `RestorePoint` element, in JSON the list is `RestorePoints`.
     #[must_use]
     pub fn with_restore_point(mut self, restore_point: Vec<RestorePoint>) -> Self {
         self.restore_point = Some(restore_point);
@@ -8764,19 +8823,19 @@ impl RetryOptions {
             retry_specified: None,
         }
     }
-    /// Sets [`retry_times`](Self::retry_times).
+    /// Sets [`retry_times`](Self::retry_times): how many times to retry.
     #[must_use]
     pub fn with_retry_times(mut self, retry_times: i32) -> Self {
         self.retry_times = Some(retry_times);
         self
     }
-    /// Sets [`retry_timeout`](Self::retry_timeout).
+    /// Sets [`retry_timeout`](Self::retry_timeout): minutes between retries.
     #[must_use]
     pub fn with_retry_timeout(mut self, retry_timeout: i32) -> Self {
         self.retry_timeout = Some(retry_timeout);
         self
     }
-    /// Sets [`retry_specified`](Self::retry_specified).
+    /// Sets [`retry_specified`](Self::retry_specified): whether retries are on.
     #[must_use]
     pub fn with_retry_specified(mut self, retry_specified: bool) -> Self {
         self.retry_specified = Some(retry_specified);
@@ -8831,13 +8890,13 @@ impl ScheduleDay {
     pub fn new() -> Self {
         Self { name: None, hours: None }
     }
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](Self::name): the weekday, such as `Sunday`.
     #[must_use]
     pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(::std::convert::Into::into(name));
         self
     }
-    /// Sets [`hours`](Self::hours).
+    /// Sets [`hours`](Self::hours): 24 comma-separated `0`/`1` flags.
     #[must_use]
     pub fn with_hours(mut self, hours: impl ::std::convert::Into<String>) -> Self {
         self.hours = Some(::std::convert::Into::into(hours));
@@ -8963,19 +9022,19 @@ impl SimpleRetentionPolicy {
             retain_limit_type: None,
         }
     }
-    /// Sets [`retain_cycles`](Self::retain_cycles).
+    /// Sets [`retain_cycles`](Self::retain_cycles): restore points to keep.
     #[must_use]
     pub fn with_retain_cycles(mut self, retain_cycles: i32) -> Self {
         self.retain_cycles = Some(retain_cycles);
         self
     }
-    /// Sets [`retain_days_to_keep`](Self::retain_days_to_keep).
+    /// Sets [`retain_days_to_keep`](Self::retain_days_to_keep): days to keep restore points.
     #[must_use]
     pub fn with_retain_days_to_keep(mut self, retain_days_to_keep: i32) -> Self {
         self.retain_days_to_keep = Some(retain_days_to_keep);
         self
     }
-    /// Sets [`retain_limit_type`](Self::retain_limit_type).
+    /// Sets [`retain_limit_type`](Self::retain_limit_type): `Cycles` or `Days`.
     #[must_use]
     pub fn with_retain_limit_type(
         mut self,
@@ -9057,7 +9116,7 @@ impl SqlBackupOptions {
             retain_days: None,
         }
     }
-    /// Sets [`transaction_logs_processing`](Self::transaction_logs_processing).
+    /// Sets [`transaction_logs_processing`](Self::transaction_logs_processing): `OnlyOnSuccessJob` or `Backup`.
     #[must_use]
     pub fn with_transaction_logs_processing(
         mut self,
@@ -9142,7 +9201,7 @@ pub struct SqlRestoreSettingsInfo {
     pub deny_in_place_restore: bool,
 }
 impl SqlRestoreSettingsInfo {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(deny_in_place_restore: bool) -> Self {
         Self { deny_in_place_restore }
     }
@@ -9194,7 +9253,7 @@ pub struct SqlRestoreSettingsSpecs {
     pub deny_in_place_restore: bool,
 }
 impl SqlRestoreSettingsSpecs {
-    /// Creates a value from its required fields; optional fields start as `None`.
+    /// Creates a value from its required field; optional fields start as `None`.
     pub fn new(deny_in_place_restore: bool) -> Self {
         Self { deny_in_place_restore }
     }
@@ -9307,7 +9366,7 @@ impl StandardScheduleOptions {
         self.retry_options = Some(retry_options);
         self
     }
-    /// Sets [`wait_for_backup_completion`](Self::wait_for_backup_completion).
+    /// Sets [`wait_for_backup_completion`](Self::wait_for_backup_completion): whether to wait for a running backup to complete.
     #[must_use]
     pub fn with_wait_for_backup_completion(
         mut self,
@@ -9316,7 +9375,7 @@ impl StandardScheduleOptions {
         self.wait_for_backup_completion = Some(wait_for_backup_completion);
         self
     }
-    /// Sets [`backup_competition_waiting_period_min`](Self::backup_competition_waiting_period_min).
+    /// Sets [`backup_competition_waiting_period_min`](Self::backup_competition_waiting_period_min): how long to wait for it, in minutes.
     #[must_use]
     pub fn with_backup_competition_waiting_period_min(
         mut self,
@@ -9513,19 +9572,19 @@ impl Task {
         self.links = Some(links);
         self
     }
-    /// Sets [`task_id`](Self::task_id).
+    /// Sets [`task_id`](Self::task_id): ID of the task, for example `task-1`.
     #[must_use]
     pub fn with_task_id(mut self, task_id: impl ::std::convert::Into<String>) -> Self {
         self.task_id = Some(::std::convert::Into::into(task_id));
         self
     }
-    /// Sets [`state`](Self::state).
+    /// Sets [`state`](Self::state): state of the task.
     #[must_use]
     pub fn with_state(mut self, state: TaskState) -> Self {
         self.state = Some(state);
         self
     }
-    /// Sets [`operation`](Self::operation).
+    /// Sets [`operation`](Self::operation): name of the operation, for example `StartJob`.
     #[must_use]
     pub fn with_operation(
         mut self,
@@ -9534,7 +9593,7 @@ impl Task {
         self.operation = Some(::std::convert::Into::into(operation));
         self
     }
-    /// Sets [`result`](Self::result).
+    /// Sets [`result`](Self::result): outcome, once the operation has finished.
     #[must_use]
     pub fn with_result(mut self, result: TaskResultInfo) -> Self {
         self.result = Some(result);
@@ -9617,7 +9676,7 @@ impl TaskResultInfo {
             message: None,
         }
     }
-    /// Sets [`success`](Self::success).
+    /// Sets [`success`](Self::success): whether the operation succeeded.
     #[must_use]
     pub fn with_success(mut self, success: bool) -> Self {
         self.success = Some(success);
@@ -9635,7 +9694,7 @@ impl TaskResultInfo {
         self.confirmation_needed = Some(confirmation_needed);
         self
     }
-    /// Sets [`message`](Self::message).
+    /// Sets [`message`](Self::message): result message.
     #[must_use]
     pub fn with_message(mut self, message: impl ::std::convert::Into<String>) -> Self {
         self.message = Some(::std::convert::Into::into(message));
@@ -9792,7 +9851,7 @@ impl Tasks {
     pub fn new() -> Self {
         Self { task: None }
     }
-    /// Sets [`task`](Self::task).
+    /// Sets [`task`](Self::task): the tasks; in XML each is a `Task` element, in JSON the list is `Tasks`.
     #[must_use]
     pub fn with_task(mut self, task: Vec<Task>) -> Self {
         self.task = Some(task);
@@ -10017,19 +10076,19 @@ impl VmRestorePoint {
         self.r#type = Some(::std::convert::Into::into(r#type));
         self
     }
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](Self::name): name of the VM restore point.
     #[must_use]
     pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(::std::convert::Into::into(name));
         self
     }
-    /// Sets [`uid`](Self::uid).
+    /// Sets [`uid`](Self::uid): UID of the VM restore point (`urn:veeam:VmRestorePoint:<uuid>`).
     #[must_use]
     pub fn with_uid(mut self, uid: Uid) -> Self {
         self.uid = Some(uid);
         self
     }
-    /// Sets [`vm_display_name`](Self::vm_display_name).
+    /// Sets [`vm_display_name`](Self::vm_display_name): name of the VM.
     #[must_use]
     pub fn with_vm_display_name(
         mut self,
@@ -10038,7 +10097,7 @@ impl VmRestorePoint {
         self.vm_display_name = Some(::std::convert::Into::into(vm_display_name));
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): related resources and actions.
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
@@ -10053,25 +10112,25 @@ impl VmRestorePoint {
         self.creation_time_utc = Some(creation_time_utc);
         self
     }
-    /// Sets [`vm_name`](Self::vm_name).
+    /// Sets [`vm_name`](Self::vm_name): name of the VM.
     #[must_use]
     pub fn with_vm_name(mut self, vm_name: impl ::std::convert::Into<String>) -> Self {
         self.vm_name = Some(::std::convert::Into::into(vm_name));
         self
     }
-    /// Sets [`algorithm`](Self::algorithm).
+    /// Sets [`algorithm`](Self::algorithm): how the restore point was made.
     #[must_use]
     pub fn with_algorithm(mut self, algorithm: RestorePointAlgorithm) -> Self {
         self.algorithm = Some(algorithm);
         self
     }
-    /// Sets [`point_type`](Self::point_type).
+    /// Sets [`point_type`](Self::point_type): what the restore point holds.
     #[must_use]
     pub fn with_point_type(mut self, point_type: RestorePointType) -> Self {
         self.point_type = Some(point_type);
         self
     }
-    /// Sets [`hierarchy_obj_ref`](Self::hierarchy_obj_ref).
+    /// Sets [`hierarchy_obj_ref`](Self::hierarchy_obj_ref): reference of the VM, such as `urn:VMware:Vm:<host>.vm-491`.
     #[must_use]
     pub fn with_hierarchy_obj_ref(
         mut self,
@@ -10167,7 +10226,7 @@ impl VmRestorePoints {
     pub fn new() -> Self {
         Self { vm_restore_point: None }
     }
-    /// Sets [`vm_restore_point`](Self::vm_restore_point).
+    /// Sets [`vm_restore_point`](Self::vm_restore_point): in XML each is a `VmRestorePoint` element, in JSON the list is `VmRestorePoints`.
     #[must_use]
     pub fn with_vm_restore_point(
         mut self,
@@ -10260,7 +10319,7 @@ impl VssSnapshotOptions {
             use_persistent_guest_agent: None,
         }
     }
-    /// Sets [`vss_snapshot_mode`](Self::vss_snapshot_mode).
+    /// Sets [`vss_snapshot_mode`](Self::vss_snapshot_mode): `RequireSuccess`, `IgnoreFailures` or `Disabled`.
     #[must_use]
     pub fn with_vss_snapshot_mode(
         mut self,
@@ -10269,7 +10328,7 @@ impl VssSnapshotOptions {
         self.vss_snapshot_mode = Some(::std::convert::Into::into(vss_snapshot_mode));
         self
     }
-    /// Sets [`is_copy_only`](Self::is_copy_only).
+    /// Sets [`is_copy_only`](Self::is_copy_only): copy-only backups (transaction logs left alone).
     #[must_use]
     pub fn with_is_copy_only(mut self, is_copy_only: bool) -> Self {
         self.is_copy_only = Some(is_copy_only);

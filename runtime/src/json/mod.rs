@@ -469,6 +469,18 @@ pub fn tag<'v>(value: &'v Value, name: &str) -> Option<&'v str> {
     value.as_object()?.get(name)?.as_str()
 }
 
+/// The one member of an object and its value: a wrapped union's alternative, named by the
+/// member (`{"BackupJobCloneInfo": {...}}`). `None` for anything else, an object of two members
+/// included ("exactly one of").
+pub fn wrapped(value: &Value) -> Option<(&str, &Value)> {
+    let object = value.as_object()?;
+    let mut members = object.iter();
+    match (members.next(), members.next()) {
+        (Some((name, inner)), None) => Some((name.as_str(), inner)),
+        _ => None,
+    }
+}
+
 /// Reads one alternative of a union from the buffered value; `None` when it does not fit.
 pub fn try_variant<T: DeserializeOwned>(value: &Value) -> Option<T> {
     T::deserialize(Strict(value)).ok()
