@@ -4575,12 +4575,11 @@ mod wire {
         let (server, client) = serve_enterprise_manager(json(200u16, REST_LOGIN)).await;
         client
             .query_passwords()
-            .format("s2")
-            .filter("s3")
-            .sort_asc("s4")
-            .sort_desc("s5")
-            .page_size(sample::<i32>("6"))
-            .page(sample::<i32>("7"))
+            .filter("s2")
+            .sort_asc("s3")
+            .sort_desc("s4")
+            .page_size(sample::<i32>("5"))
+            .page(sample::<i32>("6"))
             .await
             .expect("the call succeeds");
         check(
@@ -4589,12 +4588,11 @@ mod wire {
                 "/api/query",
                 &[
                     "type=Passwords",
-                    "format=s2",
-                    "filter=s3",
-                    "sortAsc=s4",
-                    "sortDesc=s5",
-                    "pageSize=6",
-                    "page=7",
+                    "filter=s2",
+                    "sortAsc=s3",
+                    "sortDesc=s4",
+                    "pageSize=5",
+                    "page=6",
                 ],
             )
             .await;

@@ -110,11 +110,11 @@ fn cases() -> Vec<Case> {
         Case {
             name: "query passwords",
             call: |c| Box::pin(async move {
-                c.query_passwords().filter("BackupServerName==\"enterprise06.tech.local\"").sort_asc("Hint").page_size(1).page(2).format("Entities").await.map(|r| format!("{:?}", r.paging_info.unwrap().pages_count))
+                c.query_passwords().filter("BackupServerName==\"enterprise06.tech.local\"").sort_asc("Hint").page_size(1).page(2).await.map(|r| format!("{:?}", r.paging_info.unwrap().pages_count))
             }),
             method: "GET",
             path: "/api/query".into(),
-            query: Some("type=Passwords&format=Entities&filter=BackupServerName%3D%3D%22enterprise06.tech.local%22&sortAsc=Hint&pageSize=1&page=2"),
+            query: Some("type=Passwords&filter=BackupServerName%3D%3D%22enterprise06.tech.local%22&sortAsc=Hint&pageSize=1&page=2"),
             status: 200,
             response: Some(|f| body_in::<veeam_api::enterprise_manager::models::QueryResult>(example!("em-query-backupserver-paged.response.xml"), f)),
             expected: "Some(2)".into(),

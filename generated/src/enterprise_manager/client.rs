@@ -4791,17 +4791,19 @@ pub mod requests {
     impl super::Client {
         /// Query passwords
         ///
-        /// Finds passwords on all backup servers. Filter fields: `PasswordKeyID`, `Hint`, `BackupServerUid`,
-        /// `BackupServerName`; for example `filter=BackupServerName=="enterprise06.tech.local"`.
+        /// References to the passwords on every connected backup server matching a filter, sorted and paged:
+        /// read `refs` of the result and `get_password` for each. Filter fields: `PasswordKeyID`, `Hint`,
+        /// `BackupServerUid`, `BackupServerName`; for example `filter=BackupServerName=="enterprise06.tech.local"`.
+        /// (The page documents no entity form of this query, so there is no `query_password_entities`.)
         ///
         /// `GET /api/query?type=Passwords`
         ///
         /// Reference:
         /// - <https://helpcenter.veeam.com/docs/vbr/em_rest/get_query_passwords.html>
+        /// - <https://helpcenter.veeam.com/docs/backup/em_rest/get_query_passwords.html>
         pub fn query_passwords(&self) -> QueryPasswords<'_> {
             QueryPasswords {
                 client: self,
-                format: None,
                 filter: None,
                 sort_asc: None,
                 sort_desc: None,
@@ -4812,9 +4814,9 @@ pub mod requests {
     }
     /// Request builder of [`Client::query_passwords`](super::Client::query_passwords): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
     #[must_use = "a request does nothing until sent: `.await` it"]
+    #[derive(Clone)]
     pub struct QueryPasswords<'a> {
         client: &'a super::Client,
-        format: Option<String>,
         filter: Option<String>,
         sort_asc: Option<String>,
         sort_desc: Option<String>,
@@ -4822,11 +4824,6 @@ pub mod requests {
         page: Option<i32>,
     }
     impl<'a> QueryPasswords<'a> {
-        /// Sets `format`: `Entities` for entities instead of references.
-        pub fn format(mut self, format: impl ::std::convert::Into<String>) -> Self {
-            self.format = Some(::std::convert::Into::into(format));
-            self
-        }
         /// Sets `filter`: Filter expression: `<field><op><value>`, `;` for AND, `,` for OR.
         pub fn filter(mut self, filter: impl ::std::convert::Into<String>) -> Self {
             self.filter = Some(::std::convert::Into::into(filter));
@@ -4855,6 +4852,22 @@ pub mod requests {
             self.page = Some(page);
             self
         }
+        ///Every page from the position set (or the first), advancing `page` by one; each is fetched when the stream reaches it, and the last is the one before an empty page, the last page of the count, or a page shorter than the size asked for. The first error ends the stream.
+        pub fn pages(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::QueryResult, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::pages(self)
+        }
+        ///Every item of every page (see `pages()`), fetched a page at a time as the stream is read: `while let Some(item) = stream.try_next().await? { .. }` with `veeam_api::stream::TryStreamExt`.
+        pub fn items(
+            self,
+        ) -> impl ::veeam_runtime::stream::Stream<
+            Item = Result<models::EntityRef, rt::Error<models::Error>>,
+        > + Send + 'a {
+            rt::items(self)
+        }
     }
     impl<'a> rt::Operation<'a> for QueryPasswords<'a> {
         type Output = models::QueryResult;
@@ -4869,7 +4882,6 @@ pub mod requests {
             );
             request.literal("/query");
             request.query("type", Some("Passwords"));
-            request.query("format", self.format.as_deref());
             request.query("filter", self.filter.as_deref());
             request.query("sortAsc", self.sort_asc.as_deref());
             request.query("sortDesc", self.sort_desc.as_deref());
@@ -4883,8 +4895,36 @@ pub mod requests {
         }
     }
     rt::request_builder!(
-        QueryPasswords { format, filter, sort_asc, sort_desc, page_size, page }
+        QueryPasswords { filter, sort_asc, sort_desc, page_size, page }
     );
+    impl<'a> rt::Paged<'a> for QueryPasswords<'a> {
+        type Item = models::EntityRef;
+        const STYLE: rt::PageStyle = rt::PageStyle::Page { first: 1i64 };
+        fn position(&self) -> Option<i64> {
+            self.page.map(i64::from)
+        }
+        fn page_size(&self) -> Option<i64> {
+            self.page_size.map(i64::from)
+        }
+        fn at(&self, position: i64) -> Option<Self> {
+            let mut next = self.clone();
+            next.page = Some(::std::convert::TryFrom::try_from(position).ok()?);
+            Some(next)
+        }
+        fn progress(page: &models::QueryResult) -> rt::Progress {
+            rt::Progress {
+                items: page.refs.as_ref().map_or(0, |items| items.len()),
+                total: page
+                    .paging_info
+                    .as_ref()
+                    .and_then(|value| value.pages_count.as_ref())
+                    .map(|total| i64::from(*total)),
+            }
+        }
+        fn into_items(page: models::QueryResult) -> Vec<models::EntityRef> {
+            page.refs.unwrap_or_default()
+        }
+    }
     impl super::Client {
         /// Query backup repositories
         ///
