@@ -164,8 +164,11 @@ pub struct Tasks {
     /// Done states: enum variants (`Some`) or, for a text state, the values.
     pub done: Vec<(String, Option<Ident>)>,
     pub success: Option<FieldPath>,
-    /// Done states in which the task failed (enum variants or text values, as `done`).
+    /// Done states in which the task failed (enum variants or text values, as `done`), or with
+    /// `outcome` the values of that field that say so.
     pub failed: Vec<(String, Option<Ident>)>,
+    /// The field that says how a finished task ended, when the state does not.
+    pub outcome: Option<FieldPath>,
     pub message: Option<FieldPath>,
     pub related: Option<RelatedLink>,
 }
@@ -350,6 +353,8 @@ pub struct Bearer {
     pub token_operation: Option<OperationId>,
     pub logout_operation: Option<OperationId>,
     pub client_credentials: Option<ClientCredentials>,
+    /// The token operation takes the authorization-code grant too.
+    pub authorization_code: bool,
 }
 
 /// The OAuth2 client-credentials grant's token endpoint (an absolute URL or a path below the
@@ -864,6 +869,8 @@ pub struct Example {
     pub fragment: Option<String>,
     /// Why the written form may differ from the documented one.
     pub lenient: Option<String>,
+    /// How the example contradicts its schema (the test checks that it still does).
+    pub contradicts: Option<String>,
     #[serde(skip)]
     pub body: String,
 }

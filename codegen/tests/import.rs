@@ -91,10 +91,19 @@ fn imported_fixture_specs_are_current() {
     for (file, name) in DOCUMENTS {
         let imported = import_fixture(file, name);
         let folder = fixtures().join("imported").join(name);
-        let mut on_disk: Vec<String> = std::fs::read_dir(&folder)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
+        // The spec files, and the examples' files in `examples/`.
+        let listed = |dir: &Path, prefix: &str| -> Vec<String> {
+            std::fs::read_dir(dir)
+                .map(|entries| {
+                    entries
+                        .map(|e| format!("{prefix}{}", e.unwrap().file_name().to_string_lossy()))
+                        .filter(|name| !name.ends_with("examples"))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut on_disk = listed(&folder, "");
+        on_disk.extend(listed(&folder.join("examples"), "examples/"));
         on_disk.sort();
         let expected: Vec<String> = imported.files.keys().cloned().collect();
         assert_eq!(on_disk, expected, "{name}");

@@ -364,7 +364,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "operation named like a client method",
             errors: with_api("operations:\n  logIn:\n    method: POST\n    path: /login\n    responses:\n      200: {}\n"),
-            expected: &["demo/api.yaml:9:3: operations.logIn: operation `logIn` becomes the method `log_in`, which every client already has (it is one of new, builder, clone, clone_from, fmt, into, try_into, transport, log_in, log_in_client_credentials, log_out, set_tokens, set_session_id, session_id, set_credentials, set_api_key, wait_for_task, wait_for_task_with, wait_for_task_id, wait_for_task_id_with)"],
+            expected: &["demo/api.yaml:9:3: operations.logIn: operation `logIn` becomes the method `log_in`, which every client already has (it is one of new, builder, clone, clone_from, fmt, into, try_into, transport, log_in, log_in_client_credentials, log_in_authorization_code, log_out, set_tokens, set_session_id, session_id, set_credentials, set_api_key, wait_for_task, wait_for_task_with, wait_for_task_id, wait_for_task_id_with)"],
         },
         Case {
             name: "error bodies of several types, and their headers checked",

@@ -30,6 +30,9 @@ pub struct Example<'a> {
     pub fragment: Option<&'a str>,
     /// The written form may differ from the documented one; the reason.
     pub lenient: Option<&'a str>,
+    /// The (JSON) example contradicts its schema; how. It must still: be refused, or not be
+    /// written back as documented.
+    pub contradicts: Option<&'a str>,
 }
 
 /// Booleans and numbers written as strings compare equal to the value they spell.
@@ -66,6 +69,16 @@ pub fn json<T: Serialize + DeserializeOwned + PartialEq + Debug>(body: &str, exa
         }
         None => serde_json::from_str(body).unwrap_or_else(|e| panic!("the documented body is not JSON: {e}")),
     };
+    if let Some(how) = example.contradicts {
+        let written = serde_json::from_value::<T>(documented.clone()).ok().and_then(|v| serde_json::to_value(&v).ok());
+        if let Some(written) = written {
+            assert!(
+                !same_json(&drop_nulls(&documented), &drop_nulls(&written)),
+                "the example no longer contradicts its schema ({how}): it round-trips; drop `contradicts`"
+            );
+        }
+        return;
+    }
     let first: T =
         serde_json::from_value(documented.clone()).unwrap_or_else(|e| panic!("decoding the documented body: {e}"));
     let written = serde_json::to_value(&first).unwrap_or_else(|e| panic!("encoding: {e}"));

@@ -157,6 +157,23 @@ fn auth_methods(context: &Context) -> TokenStream {
                 }
             }
         });
+        let authorization_code = bearer.token_operation.filter(|_| bearer.authorization_code).map(|id| {
+            let token = api.operation(id);
+            let doc = format!(
+                "Logs in with the authorization-code grant of `{} {}{}` (a code the server issued, e.g. to a \
+                     user who signed in elsewhere) and keeps the tokens, as `log_in` does.",
+                token.method.as_str(),
+                api.base_path,
+                token.path
+            );
+            let doc = docs::outer(Some(&doc));
+            quote! {
+                #doc
+                pub async fn log_in_authorization_code(&self, code: &str) -> Result<(), Error> {
+                    self.transport.bearer_log_in_authorization_code(code).await
+                }
+            }
+        });
         let log_out = bearer.logout_operation.map(|id| {
             let logout = api.operation(id);
             let doc = format!(
@@ -201,6 +218,7 @@ fn auth_methods(context: &Context) -> TokenStream {
         });
         quote! {
             #log_in
+            #authorization_code
             #client_credentials
 
             /// Uses tokens obtained elsewhere: the access token, the refresh token if any, and

@@ -70,31 +70,35 @@ pub fn task_status(context: &Context) -> TokenStream {
         }
     };
     let state = optional(context, quote!(self), &tasks.state);
-    let state_type = tasks.state.ty(&api.schemas);
-    // Whether the state is one of `states`.
-    let state_in = |states: &[(String, Option<ir::Ident>)]| match state_type {
+    // Whether `value` (a path's `&T`, an enum or text) is one of `values`.
+    let is_one_of = |path: &FieldPath, values: &[(String, Option<ir::Ident>)]| match path.ty(&api.schemas) {
         Some(Type::Schema(enum_id)) if matches!(api.schema(*enum_id).kind, ir::SchemaKind::Enum(_)) => {
             let enum_name = &api.schema(*enum_id).rust_name;
-            let variants = states.iter().filter_map(|(_, variant)| variant.as_ref()).map(|v| quote!(#enum_name::#v));
-            quote!(matches!(state, #(#variants)|*))
+            let variants = values.iter().filter_map(|(_, variant)| variant.as_ref()).map(|v| quote!(#enum_name::#v));
+            quote!(matches!(value, #(#variants)|*))
         }
         _ => {
-            let values = states.iter().map(|(value, _)| value.as_str());
-            quote!([#(#values),*].contains(&::std::convert::AsRef::<str>::as_ref(state)))
+            let values = values.iter().map(|(value, _)| value.as_str());
+            quote!([#(#values),*].contains(&::std::convert::AsRef::<str>::as_ref(value)))
         }
     };
-    let is_done = state_in(&tasks.done);
-    let done = quote!(#state.is_some_and(|state| #is_done));
-    let success = match &tasks.success {
-        Some(path) => match reach(context, quote!(self), path) {
+    let is_done = is_one_of(&tasks.state, &tasks.done);
+    let done = quote!(#state.is_some_and(|value| #is_done));
+    let success = match (&tasks.success, &tasks.outcome) {
+        (Some(path), _) => match reach(context, quote!(self), path) {
             (expression, true) => quote!(#expression.copied()),
             (expression, false) => quote!(#some(#expression)),
         },
-        None if !tasks.failed.is_empty() => {
-            let failed = state_in(&tasks.failed);
-            quote!(#state.map(|state| !#failed))
+        (None, Some(outcome)) => {
+            let failed = is_one_of(outcome, &tasks.failed);
+            let outcome = optional(context, quote!(self), outcome);
+            quote!(#outcome.map(|value| !#failed))
         }
-        None => quote!(#none),
+        (None, None) if !tasks.failed.is_empty() => {
+            let failed = is_one_of(&tasks.state, &tasks.failed);
+            quote!(#state.map(|value| !#failed))
+        }
+        (None, None) => quote!(#none),
     };
     let message = match &tasks.message {
         Some(path) => text(context, quote!(self), path),

@@ -59,6 +59,7 @@ pub fn documented_examples(
             let path = include_path(example);
             let fragment = super::some_or_none(example.fragment.as_deref());
             let lenient = super::some_or_none(example.lenient.as_deref());
+            let contradicts = super::some_or_none(example.contradicts.as_deref());
             let doc = super::docs::outer(Some(&format!(
                 "{} ({})",
                 example.name,
@@ -72,7 +73,7 @@ pub fn documented_examples(
                 fn #test() {
                     #runtime::testing::#helper::<#ty>(
                         include_str!(#path),
-                        #runtime::testing::Example { fragment: #fragment, lenient: #lenient },
+                        #runtime::testing::Example { fragment: #fragment, lenient: #lenient, contradicts: #contradicts },
                     );
                 }
             });

@@ -267,8 +267,12 @@ impl Importer<'_> {
                                     "no token operation (a form body with `grant_type`) or client-credentials flow: callers set tokens themselves",
                                 );
                             }
-                            auth.bearer =
-                                Some(ast::BearerAuth { token_operation, logout_operation: None, client_credentials });
+                            auth.bearer = Some(ast::BearerAuth {
+                                token_operation,
+                                logout_operation: None,
+                                client_credentials,
+                                authorization_code: false,
+                            });
                         }
                     }
                     Some("bearer".to_owned())

@@ -15,6 +15,7 @@ mod bundle;
 mod document;
 mod downgrade;
 mod enums;
+mod examples;
 pub mod naming;
 mod operations;
 mod overlay;
@@ -211,6 +212,17 @@ fn import_tree(
         overlay
             .apply(&mut importer.api, &mut importer.schemas, &mut importer.operations)
             .map_err(ImportError::Overlay)?;
+        for (from, to) in overlay.operation_renames() {
+            if let Some(pointer) = importer.operation_pointers.remove(from) {
+                importer.operation_pointers.insert(to.to_owned(), pointer);
+            }
+        }
+    }
+    // Named after the operations' final names; checked against the curated schemas.
+    importer.document_examples();
+    importer.check_examples();
+    if let Some(overlay) = overlay {
+        overlay.apply_examples(&mut importer.operations).map_err(ImportError::Overlay)?;
     }
     let notes: Vec<Note> = std::mem::take(&mut importer.notes).into_iter().collect();
     if !importer.errors.is_empty() {
@@ -231,25 +243,39 @@ fn import_tree(
 /// not generate is an error, and nothing is written.
 pub fn write(imported: &Imported, out: &std::path::Path) -> Result<(), crate::Error> {
     let folder = out.file_name().map(std::path::PathBuf::from).unwrap_or_default();
-    let files = imported
-        .files
-        .iter()
-        .map(|(name, text)| crate::load::SourceFile { name: folder.join(name), text: text.clone() })
-        .collect();
-    crate::resolve_sources(vec![crate::load::ApiSource { dir: out.to_owned(), files }])?;
     let io = |path: &std::path::Path| {
         let path = path.to_owned();
         move |error| crate::Error::Io { path, error }
     };
-    std::fs::create_dir_all(out).map_err(io(out))?;
-    for (name, text) in &imported.files {
-        // Written beside, then renamed: a file is either the old one or the new one.
-        let path = out.join(name);
-        let staging = out.join(format!(".{name}.new"));
-        std::fs::write(&staging, text).map_err(io(&staging))?;
-        std::fs::rename(&staging, &path).map_err(io(&path))?;
-    }
-    Ok(())
+    // Every file goes to a staging folder beside `out` first (the resolver reads example bodies
+    // from disk), then each is renamed into place: a file is either the old one or the new one,
+    // and a spec that does not resolve leaves `out` untouched.
+    let staging = out.with_file_name(format!(".{}.import", folder.display()));
+    let _ = std::fs::remove_dir_all(&staging);
+    let staged = (|| {
+        for (name, text) in &imported.files {
+            let path = staging.join(name);
+            let parent = path.parent().unwrap_or(&staging);
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+            std::fs::write(&path, text).map_err(io(&path))?;
+        }
+        let files = imported
+            .files
+            .iter()
+            .filter(|(name, _)| name.ends_with(".yaml"))
+            .map(|(name, text)| crate::load::SourceFile { name: folder.join(name), text: text.clone() })
+            .collect();
+        crate::resolve_sources(vec![crate::load::ApiSource { dir: staging.clone(), files }])?;
+        for name in imported.files.keys() {
+            let path = out.join(name);
+            let parent = path.parent().unwrap_or(out);
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+            std::fs::rename(staging.join(name), &path).map_err(io(&path))?;
+        }
+        Ok(())
+    })();
+    let _ = std::fs::remove_dir_all(&staging);
+    staged
 }
 
 /// A JSON pointer segment (`~` and `/` escaped).
@@ -286,6 +312,8 @@ struct Importer<'a> {
     header_defaults: Vec<(String, ParameterDefaults)>,
     /// Per operation, its JSON pointer in the document.
     operation_pointers: BTreeMap<String, String>,
+    /// The examples' files (`examples/<operation>.<of>.json`) and their text.
+    example_files: BTreeMap<String, String>,
     /// Per operation, the security requirements that apply (scheme names; several in one
     /// requirement are needed together) and where they are.
     security: Vec<(String, String, Vec<Vec<String>>)>,
@@ -317,6 +345,7 @@ impl<'a> Importer<'a> {
             method_names: HashSet::new(),
             header_defaults: Vec::new(),
             operation_pointers: BTreeMap::new(),
+            example_files: BTreeMap::new(),
             security: Vec::new(),
             namespaces: BTreeSet::new(),
             media: BTreeSet::new(),
@@ -460,6 +489,7 @@ impl<'a> Importer<'a> {
                 format!("{}{}", header("Operations"), file(None, IndexMap::new(), operations)),
             );
         }
+        files.extend(self.example_files.iter().map(|(name, text)| (name.clone(), text.clone())));
         files
     }
 }

@@ -64,18 +64,18 @@ impl Resources {
     fn noun(&self, path: &str) -> Option<String> {
         let path = normalized(path);
         if let Some(ty) = self.one.get(&path) {
-            return Some(ty.to_snake_case());
+            return Some(noun_of_type(ty));
         }
         // One item of a collection: its type, or the collection's name in the singular.
         if path.ends_with('}') {
             let collection = path.rfind('/').map_or("", |at| &path[..at]);
             if let Some(item) = self.list.get(collection) {
-                return Some(item.to_snake_case());
+                return Some(noun_of_type(item));
             }
             return literals(&path).last().map(|literal| singular(&literal.to_snake_case()));
         }
         if let Some(item) = self.list.get(&path) {
-            return Some(plural(&item.to_snake_case()));
+            return Some(plural(&noun_of_type(item)));
         }
         literals(&path).last().map(|literal| literal.to_snake_case())
     }
@@ -121,15 +121,15 @@ pub fn rule(shape: &Shape, resources: &Resources) -> Option<Rule> {
         return made("problem", &last.to_snake_case());
     }
     let own = || match &shape.returns {
-        Returns::One(ty) => Some(ty.to_snake_case()),
+        Returns::One(ty) => Some(noun_of_type(ty)),
         _ => None,
     };
     let here = || resources.noun(&path);
-    let item_here = || resources.list.get(&path).map(|item| item.to_snake_case());
+    let item_here = || resources.list.get(&path).map(|item| noun_of_type(item));
     match shape.method.as_str() {
         "GET" => match &shape.returns {
             Returns::List(item) | Returns::Page(item) if verb_of(last).is_none() => {
-                made("list", &plural(&item.to_snake_case()))
+                made("list", &plural(&noun_of_type(item)))
             }
             Returns::List(_) | Returns::Page(_) => action(shape, &path, resources),
             _ if verb_of(last).is_some() && !ends_with_parameter => action(shape, &path, resources),
@@ -141,9 +141,9 @@ pub fn rule(shape: &Shape, resources: &Resources) -> Option<Rule> {
         "POST" if shape.action.is_none() && resources.one.contains_key(&path) => {
             made("update", &here().unwrap_or_default())
         }
-        "POST" if shape.action.is_none() && matches!(&shape.returns, Returns::Page(_)) => {
+        "POST" if shape.action.is_none() && matches!(&shape.returns, Returns::Page(_)) && verb_of(last).is_none() => {
             let Returns::Page(item) = &shape.returns else { unreachable!("matched") };
-            made("list", &plural(&item.to_snake_case()))
+            made("list", &plural(&noun_of_type(item)))
         }
         "POST" if shape.action.is_none() && creates(last, &shape.returns) => made("create", &own().unwrap_or_default()),
         "PUT" | "PATCH" => made("update", &here().or_else(own).unwrap_or_default()),
@@ -181,7 +181,7 @@ fn action(shape: &Shape, path: &str, resources: &Resources) -> Option<Rule> {
 /// (`POST /amazonConnections` -> `AmazonConnection`).
 fn creates(last: &str, returns: &Returns) -> bool {
     let Returns::One(ty) = returns else { return false };
-    let (last, ty) = (last.to_snake_case(), ty.to_snake_case());
+    let (last, ty) = (last.to_snake_case(), noun_of_type(ty));
     last == ty || last == plural(&ty)
 }
 
@@ -193,9 +193,21 @@ fn singular_noun(path: &str, resources: &Resources) -> String {
         return resources.noun(&path).unwrap_or_default();
     }
     match resources.one.get(&path) {
-        Some(ty) => ty.to_snake_case(),
+        Some(ty) => noun_of_type(ty),
         None => literals(&path).last().map(|literal| singular(&literal.to_snake_case())).unwrap_or_default(),
     }
+}
+
+/// The noun a type name gives an operation's name: its `snake_case` without the suffix that
+/// only says it is a type (`JobModel` -> `job`, so `list_jobs`, not `list_job_models`).
+fn noun_of_type(ty: &str) -> String {
+    let words = ty.to_snake_case();
+    for suffix in ["_model", "_dto"] {
+        if let Some(noun) = words.strip_suffix(suffix).filter(|noun| !noun.is_empty()) {
+            return noun.to_owned();
+        }
+    }
+    words
 }
 
 /// The first word of a path segment, when it is a verb (`validateName`, `export`, `rescan`).

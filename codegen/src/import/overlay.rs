@@ -1,7 +1,7 @@
 //! Curation that survives re-import: an overlay of edits applied to what the importer makes of
 //! a document, so that importing a newer document keeps them.
 //!
-//! An overlay is YAML with up to four keys:
+//! An overlay is YAML with up to five keys:
 //!
 //! - `rename: { operations: { <imported id>: <id> }, schemas: { <imported name>: <name> } }`,
 //!   applied first (references to a renamed schema in types and to a renamed operation in
@@ -9,6 +9,9 @@
 //! - `api`, `schemas`, `operations`: a JSON merge patch (RFC 7386) of that section of the
 //!   imported spec. Maps merge key by key, any other value replaces, `null` removes; an entry the
 //!   import does not have is added whole.
+//! - `examples: { <file>: <patch> }`: a merge patch of the document's example written to that
+//!   file (`examples/create_job.request.json`), applied once the examples are listed, e.g.
+//!   `{ contradicts: <how, and the choice made> }`.
 //!
 //! Every key an overlay names must exist in the import (or be added whole): an edit whose
 //! target disappeared from a newer document is an error, not a silent no-op.
@@ -33,6 +36,8 @@ pub struct Overlay {
     schemas: IndexMap<String, Json>,
     #[serde(default)]
     operations: IndexMap<String, Json>,
+    #[serde(default)]
+    examples: IndexMap<String, Json>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -51,6 +56,33 @@ impl Overlay {
             return Err(format!("{path}:{line}:{column}: the overlay nests too deep"));
         }
         serde_yaml::from_str(text).map_err(|e| format!("{path}: {e}"))
+    }
+
+    /// The operations `rename` renames, `(from, to)`.
+    pub(super) fn operation_renames(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.rename.operations.iter().map(|(from, to)| (from.as_str(), to.as_str()))
+    }
+
+    /// Patches the document's examples, each found by its file; every problem is reported.
+    pub(super) fn apply_examples(&self, operations: &mut BTreeMap<String, ast::Operation>) -> Result<(), Vec<String>> {
+        let mut errors = Vec::new();
+        for (file, patch) in &self.examples {
+            let place = format!("examples.{file}");
+            let found = operations.values_mut().flat_map(|o| o.examples.iter_mut()).find(|e| e.file == *file);
+            let Some(example) = found else {
+                errors.push(format!("{place}: the import has no example written to `{file}`"));
+                continue;
+            };
+            match patched(&*example, patch) {
+                Ok(value) => *example = value,
+                Err(message) => errors.push(format!("{place}: {message}")),
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     /// Applies the overlay; every problem is reported, each with the overlay key it is at.

@@ -112,9 +112,13 @@ pub struct Tasks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<String>,
     /// The done states in which the task failed (instead of `success`: Backup for AWS's
-    /// `Failed`, `Canceled`).
+    /// `Failed`, `Canceled`), or with `outcome` the values of that field that say it failed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failed: Vec<String>,
+    /// The field that says how a finished task ended (an enum or text), when the state only says
+    /// that it is over (Backup & Replication's `result.result` beside the state `Stopped`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
     /// What the task reports (text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -238,6 +242,10 @@ pub struct BearerAuth {
     /// The OAuth2 client-credentials grant (RFC 6749 section 4.4), for machine clients.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_credentials: Option<ClientCredentials>,
+    /// The token operation also takes the authorization-code grant (RFC 6749 section 4.1.3:
+    /// `grant_type=authorization_code&code=...`): the client gets `log_in_authorization_code`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub authorization_code: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -447,6 +455,11 @@ pub struct Example {
     /// writer normalises); the round trip then compares values, and XML elements without order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lenient: Option<String>,
+    /// How the (JSON) example contradicts its schema, and the choice made: the test then checks
+    /// that it still does (it is refused, or not written back as documented), so a corrected
+    /// document or schema is noticed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contradicts: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -20,6 +20,7 @@ pub(super) struct BearerPlan {
     pub token: Option<OperationId>,
     pub logout: Option<OperationId>,
     pub client_credentials: Option<ir::ClientCredentials>,
+    pub authorization_code: bool,
 }
 
 pub(super) struct SessionPlan {
@@ -73,7 +74,12 @@ impl Resolver<'_> {
                 .as_deref()
                 .and_then(|id| self.named(file, "bearer.logout_operation", id, tables));
             let client_credentials = bearer.client_credentials.as_ref().map(|cc| self.client_credentials(file, cc));
-            plan.bearer = Some(BearerPlan { token, logout, client_credentials });
+            if bearer.authorization_code && bearer.token_operation.is_none() {
+                let message = "the authorization-code grant is sent to the `token_operation`: name it";
+                self.error(file, "api.auth.bearer.authorization_code", message);
+            }
+            let authorization_code = bearer.authorization_code;
+            plan.bearer = Some(BearerPlan { token, logout, client_credentials, authorization_code });
         }
         if let Some(session) = &auth.session {
             self.header_name(file, "api.auth.session.header", &session.header);

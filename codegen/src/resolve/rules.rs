@@ -34,6 +34,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "transport",
     "log_in",
     "log_in_client_credentials",
+    "log_in_authorization_code",
     "log_out",
     "set_tokens",
     "set_session_id",
@@ -281,6 +282,7 @@ impl Resolver<'_> {
                 token_operation: bearer.token,
                 logout_operation: bearer.logout,
                 client_credentials: bearer.client_credentials,
+                authorization_code: bearer.authorization_code,
             }
         });
         let session = plan.session.map(|session| {

@@ -485,6 +485,9 @@ impl Resolver<'_> {
                 return None;
             }
         };
+        if spec.contradicts.is_some() && format != BodyFormat::Json {
+            self.error(file, &format!("{path}.contradicts"), "only a JSON example is checked to contradict its schema");
+        }
         let on_disk = self.ast.dir.join(relative);
         match std::fs::read_to_string(&on_disk) {
             Ok(body) => Some(ir::Example {
@@ -496,6 +499,7 @@ impl Resolver<'_> {
                 fixed: spec.fixed.clone(),
                 fragment: spec.fragment.clone(),
                 lenient: spec.lenient.clone(),
+                contradicts: spec.contradicts.clone(),
                 body,
             }),
             Err(error) => {

@@ -113,18 +113,31 @@ impl Resolver<'_> {
         });
         let done =
             state.as_ref().map(|state| self.done_states(file, "done", schemas, state, &tasks.done)).unwrap_or_default();
-        let failed = state
-            .as_ref()
-            .map(|state| self.done_states(file, "failed", schemas, state, &tasks.failed))
-            .unwrap_or_default();
-        for (index, (value, _)) in failed.iter().enumerate() {
-            if !done.iter().any(|(done, _)| done == value) {
-                let message = format!("`{value}` is not a done state: list it in `done` too");
-                self.error(file, &format!("api.tasks.failed[{index}]"), message);
+        let outcome = tasks.outcome.as_deref().map(|text| path(self, "outcome", text, Want::TextOrEnum));
+        let failed = match &outcome {
+            Some(outcome) => outcome
+                .as_ref()
+                .map(|outcome| self.done_states(file, "failed", schemas, outcome, &tasks.failed))
+                .unwrap_or_default(),
+            None => {
+                let failed = state
+                    .as_ref()
+                    .map(|state| self.done_states(file, "failed", schemas, state, &tasks.failed))
+                    .unwrap_or_default();
+                for (index, (value, _)) in failed.iter().enumerate() {
+                    if !done.iter().any(|(done, _)| done == value) {
+                        let message = format!("`{value}` is not a done state: list it in `done` too");
+                        self.error(file, &format!("api.tasks.failed[{index}]"), message);
+                    }
+                }
+                failed
             }
-        }
+        };
         if tasks.success.is_some() && !tasks.failed.is_empty() {
             self.error(file, "api.tasks.failed", "give `success` (a boolean) or `failed` (states), not both");
+        }
+        if tasks.outcome.is_some() && tasks.failed.is_empty() {
+            self.error(file, "api.tasks.outcome", "`outcome` needs `failed`: the values of it that say a task failed");
         }
         if tasks.done.is_empty() {
             self.error(file, "api.tasks.done", "name at least one state in which a task is over");
@@ -140,12 +153,14 @@ impl Resolver<'_> {
             done,
             success: success.flatten(),
             failed,
+            outcome: outcome.flatten(),
             message: message.flatten(),
             related: related.flatten(),
         })
     }
 
-    /// Done states: each a value of the state enum, or any text for a text state.
+    /// Done (or failed) states: each a value of the state enum, or any text for a text state
+    /// (`state` is the outcome's path for an outcome's failing values).
     fn done_states(
         &mut self,
         file: usize,

@@ -13641,9 +13641,9 @@ impl ::veeam_runtime::client::TaskStatus for Session {
     }
     fn is_done(&self) -> bool {
         Some(&self.status)
-            .is_some_and(|state| {
+            .is_some_and(|value| {
                 matches!(
-                    state, SessionStatuses::NeverExecuted | SessionStatuses::Succeeded |
+                    value, SessionStatuses::NeverExecuted | SessionStatuses::Succeeded |
                     SessionStatuses::Warning | SessionStatuses::Failed |
                     SessionStatuses::Canceled
                 )
@@ -13651,9 +13651,9 @@ impl ::veeam_runtime::client::TaskStatus for Session {
     }
     fn succeeded(&self) -> Option<bool> {
         Some(&self.status)
-            .map(|state| {
+            .map(|value| {
                 !matches!(
-                    state, SessionStatuses::NeverExecuted | SessionStatuses::Failed |
+                    value, SessionStatuses::NeverExecuted | SessionStatuses::Failed |
                     SessionStatuses::Canceled
                 )
             })

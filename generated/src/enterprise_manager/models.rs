@@ -10389,7 +10389,7 @@ impl ::veeam_runtime::client::TaskStatus for Task {
             .map(::std::borrow::ToOwned::to_owned)
     }
     fn is_done(&self) -> bool {
-        self.state.as_ref().is_some_and(|state| matches!(state, TaskState::Finished))
+        self.state.as_ref().is_some_and(|value| matches!(value, TaskState::Finished))
     }
     fn succeeded(&self) -> Option<bool> {
         self.result.as_ref().and_then(|value| value.success.as_ref()).copied()

@@ -193,6 +193,15 @@ impl Transport {
         Ok(())
     }
 
+    /// Authorization-code grant (RFC 6749 section 4.1.3) against the token endpoint; stores the
+    /// tokens. The code is a secret: it is masked in traces and errors like a password.
+    pub async fn bearer_log_in_authorization_code<E: ErrorBody>(&self, code: &str) -> Result<(), Error<E>> {
+        let fields = [("grant_type", "authorization_code"), ("code", code)];
+        let tokens = self.token_request::<E>("log_in_authorization_code", &fields).await?;
+        self.set_tokens(tokens).await;
+        Ok(())
+    }
+
     /// Client-credentials grant (RFC 6749 section 4.4) against the API's token endpoint: keeps
     /// the client credentials and the token; a new token is fetched the same way whenever it
     /// expires or is refused.
