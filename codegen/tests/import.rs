@@ -450,29 +450,54 @@ fn self_referring_and_deep_documents_end_in_an_answer() {
     assert!(imported.files["schemas.yaml"].contains("  S1999:\n    kind: object\n"));
 }
 
-/// The whole Backup for AWS API is Veeam's Swagger imported with the curation overlay: importing
-/// the shipped Swagger again gives the committed spec, byte for byte, so a newer Swagger imports
-/// with the same curation.
-#[test]
-fn backup_for_aws_is_the_swagger_with_its_overlay() {
+/// Importing `document` (in `spec/<api>/import/`) with the overlay beside it gives the committed
+/// spec, byte for byte (its examples' files included), so a newer document imports with the same
+/// curation. Returns the number of operations.
+fn committed_import(api: &str, document: &str) -> usize {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let spec = root.join("spec/backup_for_aws");
+    let spec = root.join("spec").join(api);
     let overlay_path = spec.join("import/overlay.yaml");
     let overlay = import::Overlay::parse(&std::fs::read_to_string(&overlay_path).unwrap(), "overlay.yaml").unwrap();
-    let text = std::fs::read_to_string(vbaws_swagger()).unwrap();
-    let imported =
-        import::import_with_overlay(&text, "vbaws-1.0-rev0.swagger.yaml", "backup_for_aws", Some(&overlay)).unwrap();
-    assert_eq!(imported.files.len(), 3);
+    let text = std::fs::read_to_string(spec.join("import").join(document)).unwrap();
+    let imported = import::import_with_overlay(&text, document, api, Some(&overlay)).unwrap();
     for (name, text) in &imported.files {
-        let committed = std::fs::read_to_string(spec.join(name)).unwrap();
+        let committed = std::fs::read_to_string(spec.join(name)).unwrap_or_default();
         assert!(
             committed == *text,
-            "spec/backup_for_aws/{name} is not the import: run\n  cargo xtask import-openapi \
-             spec/backup_for_aws/import/vbaws-1.0-rev0.swagger.yaml --name backup_for_aws"
+            "spec/{api}/{name} is not the import: run\n  cargo xtask import-openapi spec/{api}/import/{document} --name {api}"
         );
     }
-    let operations = imported.files["operations.yaml"].matches("\n    method: ").count();
-    assert_eq!(operations, 163, "every operation of the Swagger");
+    // No example file is left from an earlier import (the overlay's own examples are named in
+    // the spec files).
+    let examples: Vec<String> = std::fs::read_dir(spec.join("examples"))
+        .map(|entries| entries.map(|e| format!("examples/{}", e.unwrap().file_name().to_string_lossy())).collect())
+        .unwrap_or_default();
+    for file in examples {
+        let named = imported.files.values().any(|text| text.contains(&format!("file: {file}\n")));
+        assert!(named, "spec/{api}/{file} is neither imported nor named by the spec: delete it");
+    }
+    imported.files["operations.yaml"].matches("\n    method: ").count()
+}
+
+/// The whole Backup for AWS API is Veeam's Swagger imported with the curation overlay.
+#[test]
+fn backup_for_aws_is_the_swagger_with_its_overlay() {
+    assert_eq!(
+        committed_import("backup_for_aws", "vbaws-1.0-rev0.swagger.yaml"),
+        163,
+        "every operation of the Swagger"
+    );
+}
+
+/// The whole Backup & Replication API is VeeamHub's copy of the document imported with its
+/// overlay: every operation, and the document's examples as files.
+#[test]
+fn backup_and_replication_is_the_document_with_its_overlay() {
+    assert_eq!(
+        committed_import("backup_and_replication", "vbr-1.1-rev0.openapi.json"),
+        133,
+        "every operation of the document"
+    );
 }
 
 /// An overlay whose edits no longer fit the document fails with every problem, each at its

@@ -218,6 +218,9 @@ fn import_tree(
             }
         }
     }
+    if let Some(template) = overlay.and_then(Overlay::operation_sources) {
+        importer.reference_pages(template);
+    }
     // Named after the operations' final names; checked against the curated schemas.
     importer.document_examples();
     importer.check_examples();

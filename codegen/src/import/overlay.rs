@@ -1,7 +1,7 @@
 //! Curation that survives re-import: an overlay of edits applied to what the importer makes of
 //! a document, so that importing a newer document keeps them.
 //!
-//! An overlay is YAML with up to five keys:
+//! An overlay is YAML with up to six keys:
 //!
 //! - `rename: { operations: { <imported id>: <id> }, schemas: { <imported name>: <name> } }`,
 //!   applied first (references to a renamed schema in types and to a renamed operation in
@@ -12,6 +12,9 @@
 //! - `examples: { <file>: <patch> }`: a merge patch of the document's example written to that
 //!   file (`examples/create_job.request.json`), applied once the examples are listed, e.g.
 //!   `{ contradicts: <how, and the choice made> }`.
+//! - `operation_sources: <template>`: the address of each operation's reference page, added to
+//!   its `sources`: `{tag}` is the operation's first tag (spaces as `-`), `{operationId}` the
+//!   document's id (`https://example.com/rest/tag/{tag}#operation/{operationId}`).
 //!
 //! Every key an overlay names must exist in the import (or be added whole): an edit whose
 //! target disappeared from a newer document is an error, not a silent no-op.
@@ -38,6 +41,8 @@ pub struct Overlay {
     operations: IndexMap<String, Json>,
     #[serde(default)]
     examples: IndexMap<String, Json>,
+    #[serde(default)]
+    operation_sources: Option<String>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -56,6 +61,11 @@ impl Overlay {
             return Err(format!("{path}:{line}:{column}: the overlay nests too deep"));
         }
         serde_yaml::from_str(text).map_err(|e| format!("{path}: {e}"))
+    }
+
+    /// The template of each operation's reference page address, if any.
+    pub(super) fn operation_sources(&self) -> Option<&str> {
+        self.operation_sources.as_deref()
     }
 
     /// The operations `rename` renames, `(from, to)`.

@@ -128,6 +128,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/cloudCredentials/{id}/changeCertificate` path allows you to change a certificate used for authentication in your Azure Active Directory application associated with an Azure compute account that has the specified `id`.
         ///
         /// `POST /api/v1/cloudCredentials/{id}/changeCertificate`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/ChangeCloudCertificate>
         pub fn change_cloud_certificate(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -176,6 +179,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/cloudCredentials/{id}/changeSecretKey` path allows you to change a secret key of a cloud credentials record that has the specified `id`.
         ///
         /// `POST /api/v1/cloudCredentials/{id}/changeSecretKey`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/ChangeCloudCredsSecretKey>
         pub fn change_cloud_creds_secret_key(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -224,6 +230,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/credentials/{id}/changepassword` path allows you to change a password of the credentials record that has the specified `id`.
         ///
         /// `POST /api/v1/credentials/{id}/changepassword`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/ChangePasswordForCreds>
         pub fn change_password_for_creds(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -272,6 +281,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/credentials/{id}/changeprivatekey` path allows you to change a Linux private key of the credentials record that has the specified `id`.
         ///
         /// `POST /api/v1/credentials/{id}/changeprivatekey`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/ChangePrivateKeyForCreds>
         pub fn change_private_key_for_creds(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -320,6 +332,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/credentials/{id}/changerootpassword` path allows you to change a Linux root password of the credentials record that has the specified `id`.
         ///
         /// `POST /api/v1/credentials/{id}/changerootpassword`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/ChangeRootPasswordForCreds>
         pub fn change_root_password_for_creds(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -368,6 +383,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/oauth2/authorization_code` path allows you to get an authorization code that is used to obtain an access token. For more information on authorization process, see [Requesting Authorization](https://helpcenter.veeam.com/docs/backup/vbr_rest/requesting_authorization.html?ver=120).
         ///
         /// `POST /api/oauth2/authorization_code`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Login#operation/CreateAuthorizationCode>
         pub fn create_authorization_code(&self) -> CreateAuthorizationCode<'_> {
             CreateAuthorizationCode {
                 client: self,
@@ -407,6 +425,9 @@ pub mod requests {
         /// The document's operationId: `browseCloudEntity`.
         ///
         /// `POST /api/v1/cloudBrowser`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Cloud-Browser#operation/BrowseCloudEntity>
         pub fn create_cloud_browser(
             &self,
             body: models::CloudBrowserSpec,
@@ -450,6 +471,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/cloudCredentials` path allows you to add a credentials record used to connect to cloud services.
         ///
         /// `POST /api/v1/cloudCredentials`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/CreateCloudCreds>
         pub fn create_cloud_creds(
             &self,
             body: models::CloudCredentialsSpec,
@@ -493,6 +517,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/agents/recoveryTokens` path allows you to create a new recovery token.
         ///
         /// `POST /api/v1/agents/recoveryTokens`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Agents#operation/CreateComputerRecoveryToken>
         pub fn create_computer_recovery_token(
             &self,
             body: models::ComputerRecoveryTokenSpec,
@@ -538,6 +565,9 @@ pub mod requests {
         /// The document's operationId: `getConnectionCertificate`.
         ///
         /// `POST /api/v1/connectionCertificate`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Connection#operation/GetConnectionCertificate>
         pub fn create_connection_certificate(
             &self,
             body: models::HostConnectionSpec,
@@ -581,6 +611,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/credentials` path allows you to add a credentials record.
         ///
         /// `POST /api/v1/credentials`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/CreateCreds>
         pub fn create_creds(&self, body: models::CredentialsSpec) -> CreateCreds<'_> {
             CreateCreds { client: self, body }
         }
@@ -618,6 +651,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/encryptionPasswords` path allows you to add an encryption password.
         ///
         /// `POST /api/v1/encryptionPasswords`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Encryption#operation/CreateEncryptionPassword>
         pub fn create_encryption_password(
             &self,
             body: models::EncryptionPasswordSpec,
@@ -663,6 +699,9 @@ pub mod requests {
         /// The document's operationId: `instantViVmRecoveryMount`.
         ///
         /// `POST /api/v1/restore/instantRecovery/vmware/vm`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Restore#operation/InstantViVMRecoveryMount>
         pub fn create_instant_vi_vm_recovery_mount(
             &self,
             body: models::InstantViVmRecoverySpec,
@@ -706,6 +745,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/jobs` path allows you to create a new job that has the specified parameters.
         ///
         /// `POST /api/v1/jobs`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Jobs#operation/CreateJob>
         pub fn create_job(&self, body: models::JobSpec) -> CreateJob<'_> {
             CreateJob { client: self, body }
         }
@@ -743,6 +785,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/backupInfrastructure/managedServers` path allows you to add a server to the backup infrastructure.
         ///
         /// `POST /api/v1/backupInfrastructure/managedServers`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Managed-Servers#operation/CreateManagedServer>
         pub fn create_managed_server(
             &self,
             body: models::ManagedServerSpec,
@@ -786,6 +831,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/cloudBrowser/newFolder` path allows you to create a new folder in the cloud infrastructure.<br><div class="note"><strong>NOTE</strong><br>The REST API does not create new containers, you can create a folder in an existing container only.</div>
         ///
         /// `POST /api/v1/cloudBrowser/newFolder`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Cloud-Browser#operation/CreateNewCloudFolder>
         pub fn create_new_cloud_folder(
             &self,
             body: models::CloudBrowserNewFolderSpec,
@@ -829,6 +877,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/backupInfrastructure/proxies` path allows you to add a proxy to the backup infrastructure.
         ///
         /// `POST /api/v1/backupInfrastructure/proxies`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Proxies#operation/CreateProxy>
         pub fn create_proxy(&self, body: models::ProxySpec) -> CreateProxy<'_> {
             CreateProxy { client: self, body }
         }
@@ -866,6 +917,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/backupInfrastructure/repositories` path allows you to add a repository to the backup infrastructure.
         ///
         /// `POST /api/v1/backupInfrastructure/repositories`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/CreateRepository>
         pub fn create_repository(
             &self,
             body: models::RepositorySpec,
@@ -919,6 +973,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/backupInfrastructure/scaleOutRepositories` path allows you to add a scale-out backup repository to the backup infrastructure.
         ///
         /// `POST /api/v1/backupInfrastructure/scaleOutRepositories`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/CreateScaleOutRepository>
         pub fn create_scale_out_repository(
             &self,
             body: models::ScaleOutRepositorySpec,
@@ -962,6 +1019,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/oauth2/token` path allows you to get an access token and a refresh token.
         ///
         /// `POST /api/oauth2/token`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Login#operation/CreateToken>
         pub fn create_token(&self, body: models::TokenLoginSpec) -> CreateToken<'_> {
             CreateToken { client: self, body }
         }
@@ -1003,6 +1063,9 @@ pub mod requests {
         /// The document's operationId: `instantRecoveryVmwareFcdMountWithSession`.
         ///
         /// `POST /api/v1/restore/instantRecovery/vmware/fcd`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Restore#operation/InstantRecoveryVmwareFcdMountWithSession>
         pub fn create_vmware_fcd_instant_recovery_mount(
             &self,
             body: models::VmwareFcdInstantRecoverySpec,
@@ -1046,6 +1109,9 @@ pub mod requests {
         /// The HTTP DELETE request to the `/api/v1/cloudCredentials/{id}` path allows you to remove a cloud credentials record that has the specified `id`.
         ///
         /// `DELETE /api/v1/cloudCredentials/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/DeleteCloudCreds>
         pub fn delete_cloud_creds(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -1089,6 +1155,9 @@ pub mod requests {
         /// The HTTP DELETE request to the `/api/v1/cloudCredentials/{id}/helperAppliances/{applianceId}` path allows you to remove a Lunux-based helper appliance with the `applianceId` of a Microsoft Azure compute account that has the specified `id`.
         ///
         /// `DELETE /api/v1/cloudCredentials/{id}/helperAppliances/{applianceId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/DeleteCloudCredsHelperAppliance>
         pub fn delete_cloud_creds_helper_appliance(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -1137,6 +1206,9 @@ pub mod requests {
         /// The HTTP DELETE request to the `/api/v1/agents/recoveryTokens/{id}` path allows you to delete a recovery token that has the specified `id`.
         ///
         /// `DELETE /api/v1/agents/recoveryTokens/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Agents#operation/DeleteComputerRecoveryToken>
         pub fn delete_computer_recovery_token(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -1180,6 +1252,9 @@ pub mod requests {
         /// The HTTP DELETE request to the `/api/v1/credentials/{id}` path allows you to remove a credentials record that has the specified `id`.
         ///
         /// `DELETE /api/v1/credentials/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/DeleteCreds>
         pub fn delete_creds(&self, id: ::veeam_runtime::Uuid) -> DeleteCreds<'_> {
             DeleteCreds { client: self, id }
         }
@@ -1217,6 +1292,9 @@ pub mod requests {
         /// The HTTP DELETE request to the `/api/v1/encryptionPasswords/{id}` path allows you to remove an encryption password that has the specified `id`.
         ///
         /// `DELETE /api/v1/encryptionPasswords/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Encryption#operation/DeleteEncryptionPassword>
         pub fn delete_encryption_password(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -1260,6 +1338,9 @@ pub mod requests {
         /// The HTTP DELETE request to the `/api/v1/jobs/{id}` path allows you to delete a job that has the specified `id`.
         ///
         /// `DELETE /api/v1/jobs/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Jobs#operation/DeleteJob>
         pub fn delete_job(&self, id: ::veeam_runtime::Uuid) -> DeleteJob<'_> {
             DeleteJob { client: self, id }
         }
@@ -1297,6 +1378,9 @@ pub mod requests {
         /// The HTTP DELETE request to the `/api/v1/backupInfrastructure/managedServers/{id}` path allows you to remove a managed server that has the specified `id` from the backup infrastructure.
         ///
         /// `DELETE /api/v1/backupInfrastructure/managedServers/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Managed-Servers#operation/DeleteManagedServer>
         pub fn delete_managed_server(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -1340,6 +1424,9 @@ pub mod requests {
         /// The HTTP DELETE request to the `/api/v1/backupInfrastructure/proxies/{id}` path allows you to remove a backup proxy that has the specified `id` from the backup infrastructure.
         ///
         /// `DELETE /api/v1/backupInfrastructure/proxies/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Proxies#operation/DeleteProxy>
         pub fn delete_proxy(&self, id: ::veeam_runtime::Uuid) -> DeleteProxy<'_> {
             DeleteProxy { client: self, id }
         }
@@ -1377,6 +1464,9 @@ pub mod requests {
         /// The HTTP DELETE request to the `/api/v1/backupInfrastructure/repositories/{id}` path allows you to remove a backup repository that has the specified `id` from the backup infrastructure.
         ///
         /// `DELETE /api/v1/backupInfrastructure/repositories/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/DeleteRepository>
         pub fn delete_repository(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -1430,6 +1520,9 @@ pub mod requests {
         /// The HTTP DELETE request to the `/api/v1/backupInfrastructure/scaleOutRepositories/{id}` path allows you to remove a scale-out backup repository that has the specified `id`.
         ///
         /// `DELETE /api/v1/backupInfrastructure/scaleOutRepositories/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/DeleteScaleOutRepository>
         pub fn delete_scale_out_repository(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -1483,6 +1576,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/jobs/{id}/disable` path allows you to disable a job that has the specified `id`.
         ///
         /// `POST /api/v1/jobs/{id}/disable`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Jobs#operation/DisableJob>
         pub fn disable_job(&self, id: ::veeam_runtime::Uuid) -> DisableJob<'_> {
             DisableJob { client: self, id }
         }
@@ -1521,6 +1617,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/backupInfrastructure/scaleOutRepositories/{id}/disableMaintenanceMode` path allows you to disable the Maintenance mode for specified extents of a scale-out backup repository that has the specified `id`.
         ///
         /// `POST /api/v1/backupInfrastructure/scaleOutRepositories/{id}/disableMaintenanceMode`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/DisableScaleOutExtentMaintenanceMode>
         pub fn disable_scale_out_extent_maintenance_mode(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -1569,6 +1668,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/backupInfrastructure/scaleOutRepositories/{id}/disableSealedMode` path allows you to disable the Sealed mode for specified extents of a scale-out backup repository that has the specified `id`.
         ///
         /// `POST /api/v1/backupInfrastructure/scaleOutRepositories/{id}/disableSealedMode`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/DisableScaleOutExtentSealedMode>
         pub fn disable_scale_out_extent_sealed_mode(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -1617,6 +1719,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/jobs/{id}/enable` path allows you to enable a job that has the specified `id`.
         ///
         /// `POST /api/v1/jobs/{id}/enable`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Jobs#operation/EnableJob>
         pub fn enable_job(&self, id: ::veeam_runtime::Uuid) -> EnableJob<'_> {
             EnableJob { client: self, id }
         }
@@ -1655,6 +1760,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/backupInfrastructure/scaleOutRepositories/{id}/enableMaintenanceMode` path allows you to enable the Maintenance mode for specified extents of a scale-out backup repository that has the specified `id`.
         ///
         /// `POST /api/v1/backupInfrastructure/scaleOutRepositories/{id}/enableMaintenanceMode`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/EnableScaleOutExtentMaintenanceMode>
         pub fn enable_scale_out_extent_maintenance_mode(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -1703,6 +1811,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/backupInfrastructure/scaleOutRepositories/{id}/enableSealedMode` path allows you to enable the Sealed mode for specified extents of a scale-out backup repository that has the specified `id`.
         ///
         /// `POST /api/v1/backupInfrastructure/scaleOutRepositories/{id}/enableSealedMode`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/EnableScaleOutExtentSealedMode>
         pub fn enable_scale_out_extent_sealed_mode(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -1751,6 +1862,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/restore/vmRestore/vmware/` path allows you to perform entire VM restore of a VMware vSphere VM to VMware vSphere. You can restore a VM from the specified restore point to the original location with initial VM settings, or to any location but with different settings.
         ///
         /// `POST /api/v1/restore/vmRestore/vmware/`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Restore#operation/EntireVmRestoreVmware>
         pub fn entire_vm_restore_vmware(
             &self,
             body: models::EntireViVmRestoreSpec,
@@ -1794,6 +1908,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/backupInfrastructure/scaleOutRepositories/{id}/evacuateBackups` path allows you to evacuate backups from specified performance extents of a scale-out backup repository that has the specified `id`.<br>Before you evacuate backups from performance extents, you must put them into the Maintenance mode.
         ///
         /// `POST /api/v1/backupInfrastructure/scaleOutRepositories/{id}/evacuateBackups`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/EvacuateBackupsFromScaleOutExtent>
         pub fn evacuate_backups_from_scale_out_extent(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -1842,6 +1959,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/automation/cloudcredentials/export` path allows you to export cloud credentials from Veeam Backup & Replication.
         ///
         /// `POST /api/v1/automation/cloudcredentials/export`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/ExportCloudCredentials>
         pub fn export_cloud_credentials(
             &self,
             body: models::CloudCredentialsExportSpec,
@@ -1885,6 +2005,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/automation/credentials/export` path allows you to export credentials from Veeam Backup & Replication.
         ///
         /// `POST /api/v1/automation/credentials/export`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/ExportCredentials>
         pub fn export_credentials(
             &self,
             body: models::CredentialsExportSpec,
@@ -1928,6 +2051,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/automation/encryptionPasswords/export` path allows you to export encryption passwords from Veeam Backup & Replication.
         ///
         /// `POST /api/v1/automation/encryptionPasswords/export`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/ExportEncryptionPasswords>
         pub fn export_encryption_passwords(
             &self,
             body: models::EncryptionPasswordExportSpec,
@@ -1971,6 +2097,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/automation/jobs/export` path allows you to export jobs from Veeam Backup & Replication.
         ///
         /// `POST /api/v1/automation/jobs/export`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/ExportJobs>
         pub fn export_jobs(&self, body: models::JobExportSpec) -> ExportJobs<'_> {
             ExportJobs { client: self, body }
         }
@@ -2008,6 +2137,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/automation/managedServers/export` path allows you to export managed servers from Veeam Backup & Replication.
         ///
         /// `POST /api/v1/automation/managedServers/export`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/ExportManagedServers>
         pub fn export_managed_servers(
             &self,
             body: models::ManageServerExportSpec,
@@ -2051,6 +2183,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/automation/proxies/export` path allows you to export backup proxies from Veeam Backup & Replication.
         ///
         /// `POST /api/v1/automation/proxies/export`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/ExportProxies>
         pub fn export_proxies(
             &self,
             body: models::ProxyExportSpec,
@@ -2094,6 +2229,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/automation/repositories/export` path allows you to export backup repositories from Veeam Backup & Replication.
         ///
         /// `POST /api/v1/automation/repositories/export`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/ExportRepositories>
         pub fn export_repositories(
             &self,
             body: models::RepositoryExportSpec,
@@ -2137,6 +2275,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/cloudCredentials/appRegistration/{verificationCode}` path allows you to register a new Azure Active Directory application using the specified `verificationCode`.
         ///
         /// `POST /api/v1/cloudCredentials/appRegistration/{verificationCode}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/FinishAppRegistrationByDeviceCode>
         pub fn finish_app_registration_by_device_code(
             &self,
             verification_code: impl ::std::convert::Into<String>,
@@ -2180,6 +2321,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/cloudCredentials/{id}/helperAppliances` path allows you to get an array of Lunux-based helper appliances of a Microsoft Azure compute account that has the specified `id`.
         ///
         /// `GET /api/v1/cloudCredentials/{id}/helperAppliances`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/GetAllCredsHelperAppliances>
         pub fn get_all_creds_helper_appliances(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -2224,6 +2368,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/trafficRules` path allows you to get network traffic rules that control traffic transferred between backup infrastructure components.
         ///
         /// `GET /api/v1/trafficRules`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Traffic-Rules#operation/GetAllTrafficRules>
         pub fn get_all_traffic_rules(&self) -> GetAllTrafficRules<'_> {
             GetAllTrafficRules { client: self }
         }
@@ -2259,6 +2406,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/automation/sessions/{id}` path allows you to get an automation session that has the specified `id`.
         ///
         /// `GET /api/v1/automation/sessions/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/GetAutomationSession>
         pub fn get_automation_session(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -2302,6 +2452,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/backups/{id}` path allows you to get a backup that has the specified `id`.
         ///
         /// `GET /api/v1/backups/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Backups#operation/GetBackup>
         pub fn get_backup(&self, id: ::veeam_runtime::Uuid) -> GetBackup<'_> {
             GetBackup { client: self, id }
         }
@@ -2339,6 +2492,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/backupObjects/{id}` path allows you to get a backup object that has the specified `id`.
         ///
         /// `GET /api/v1/backupObjects/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Backup-Objects#operation/GetBackupObject>
         pub fn get_backup_object(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -2382,6 +2538,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/backupObjects/{id}/restorePoints` path allows you to get an array of restore points of a backup object that has the specified `id`.
         ///
         /// `GET /api/v1/backupObjects/{id}/restorePoints`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Backup-Objects#operation/GetBackupObjectRestorePoints>
         pub fn get_backup_object_restore_points(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -2426,6 +2585,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/backups/{id}/objects` path allows you to get an array of virtual infrastructure objects (VMs and VM containers) that are included in a backup that has the specified ID.
         ///
         /// `GET /api/v1/backups/{id}/objects`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Backups#operation/GetBackupObjects>
         pub fn get_backup_objects(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -2470,6 +2632,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/cloudCredentials/{id}` path allows you to get a cloud credentials record that has the specified `id`.
         ///
         /// `GET /api/v1/cloudCredentials/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/GetCloudCreds>
         pub fn get_cloud_creds(&self, id: ::veeam_runtime::Uuid) -> GetCloudCreds<'_> {
             GetCloudCreds { client: self, id }
         }
@@ -2507,6 +2672,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/cloudCredentials/{id}/helperAppliances/{applianceId}` path allows you to get a Lunux-based helper appliance with the `applianceId` of a Microsoft Azure compute account that has the specified `id`.
         ///
         /// `GET /api/v1/cloudCredentials/{id}/helperAppliances/{applianceId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/GetCloudCredsHelperAppliance>
         pub fn get_cloud_creds_helper_appliance(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -2555,6 +2723,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/agents/recoveryTokens/{id}` path allows you to get a recovery token that has the specified `id`.
         ///
         /// `GET /api/v1/agents/recoveryTokens/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Agents#operation/GetComputerRecoveryToken>
         pub fn get_computer_recovery_token(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -2598,6 +2769,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/configBackup` path allows you to get configuration backup of the backup server.
         ///
         /// `GET /api/v1/configBackup`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Configuration-Backup#operation/GetConfigBackupOptions>
         pub fn get_config_backup_options(&self) -> GetConfigBackupOptions<'_> {
             GetConfigBackupOptions {
                 client: self,
@@ -2635,6 +2809,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/credentials/{id}` path allows you to get a credentials record that has the specified `id`.
         ///
         /// `GET /api/v1/credentials/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/GetCreds>
         pub fn get_creds(&self, id: ::veeam_runtime::Uuid) -> GetCreds<'_> {
             GetCreds { client: self, id }
         }
@@ -2672,6 +2849,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/encryptionPasswords/{id}` path allows you to get an encryption password that has the specified `id`.
         ///
         /// `GET /api/v1/encryptionPasswords/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Encryption#operation/GetEncryptionPassword>
         pub fn get_encryption_password(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -2715,6 +2895,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/generalOptions` path allows you to get notification settings of Veeam Backup & Replication.
         ///
         /// `GET /api/v1/generalOptions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/General-Options#operation/GetGeneralOptions>
         pub fn get_general_options(&self) -> GetGeneralOptions<'_> {
             GetGeneralOptions { client: self }
         }
@@ -2750,6 +2933,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/restore/instantRecovery/vmware/vm/{mountId}` path allows you to get a VM mount that has the specified `mountID`.
         ///
         /// `GET /api/v1/restore/instantRecovery/vmware/vm/{mountId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Restore#operation/GetInstantViVMRecoveryMount>
         pub fn get_instant_vi_vm_recovery_mount(
             &self,
             mount_id: ::veeam_runtime::Uuid,
@@ -2793,6 +2979,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/jobs/{id}` path allows you to get a job that has the specified `id`.
         ///
         /// `GET /api/v1/jobs/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Jobs#operation/GetJob>
         pub fn get_job(&self, id: ::veeam_runtime::Uuid) -> GetJob<'_> {
             GetJob { client: self, id }
         }
@@ -2830,6 +3019,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/backupInfrastructure/managedServers/{id}` path allows you to get a managed server that has the specified `id`.
         ///
         /// `GET /api/v1/backupInfrastructure/managedServers/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Managed-Servers#operation/GetManagedServer>
         pub fn get_managed_server(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -2873,6 +3065,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/objectRestorePoints/{id}` path allows you to get a restore point that has the specified `id`.
         ///
         /// `GET /api/v1/objectRestorePoints/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Object-Restore-Points#operation/GetObjectRestorePoint>
         pub fn get_object_restore_point(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -2916,6 +3111,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/objectRestorePoints/{id}/disks` path allows you to get an array of disks from a restore point that has the specified `id`.
         ///
         /// `GET /api/v1/objectRestorePoints/{id}/disks`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Object-Restore-Points#operation/GetObjectRestorePointDisks>
         pub fn get_object_restore_point_disks(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -2960,6 +3158,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/backupInfrastructure/proxies/{id}` path allows you to get a backup proxy that has the specified `id`.
         ///
         /// `GET /api/v1/backupInfrastructure/proxies/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Proxies#operation/GetProxy>
         pub fn get_proxy(&self, id: ::veeam_runtime::Uuid) -> GetProxy<'_> {
             GetProxy { client: self, id }
         }
@@ -2997,6 +3198,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/backupInfrastructure/repositories/{id}` path allows you to get a backup repository that has the specified `id`.
         ///
         /// `GET /api/v1/backupInfrastructure/repositories/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/GetRepository>
         pub fn get_repository(&self, id: ::veeam_runtime::Uuid) -> GetRepository<'_> {
             GetRepository { client: self, id }
         }
@@ -3034,6 +3238,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/backupInfrastructure/repositories/{id}/accessPermissions` path allows you to get access permissions of a repository that has the specified `id`.
         ///
         /// `GET /api/v1/backupInfrastructure/repositories/{id}/accessPermissions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/GetRepositoryAccessPermissions>
         pub fn get_repository_access_permissions(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -3078,6 +3285,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/backupInfrastructure/scaleOutRepositories/{id}` path allows you to get a scale-out backup repository that has the specified `id`.
         ///
         /// `GET /api/v1/backupInfrastructure/scaleOutRepositories/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/GetScaleOutRepository>
         pub fn get_scale_out_repository(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -3121,6 +3331,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/backupInfrastructure/scaleOutRepositories/{id}/accessPermissions` path allows you to get access permissions of a scale-out backup repository that has the specified `id`.
         ///
         /// `GET /api/v1/backupInfrastructure/scaleOutRepositories/{id}/accessPermissions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/GetScaleOutRepositoryAccessPermissions>
         pub fn get_scale_out_repository_access_permissions(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -3165,6 +3378,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/serverCertificate` path allows you to get a certificate of the backup server.
         ///
         /// `GET /api/v1/serverCertificate`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Service#operation/GetServerCertificate>
         pub fn get_server_certificate(&self) -> GetServerCertificate<'_> {
             GetServerCertificate {
                 client: self,
@@ -3202,6 +3418,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/serverInfo` path allows you to get Veeam Backup & Replication installation ID, backup server name (or IP address), build number and cumulative patches installed on the backup server.
         ///
         /// `GET /api/v1/serverInfo`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Service#operation/GetServerInfo>
         pub fn get_server_info(&self) -> GetServerInfo<'_> {
             GetServerInfo { client: self }
         }
@@ -3237,6 +3456,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/serverTime` path allows you to get current date and time on the backup server.
         ///
         /// `GET /api/v1/serverTime`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Service#operation/GetServerTime>
         pub fn get_server_time(&self) -> GetServerTime<'_> {
             GetServerTime { client: self }
         }
@@ -3272,6 +3494,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/sessions/{id}` path allows you to get a session that has the specified `id`.
         ///
         /// `GET /api/v1/sessions/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Sessions#operation/GetSession>
         pub fn get_session(&self, id: ::veeam_runtime::Uuid) -> GetSession<'_> {
             GetSession { client: self, id }
         }
@@ -3309,6 +3534,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/restore/instantRecovery/vmware/fcd/{mountId}` path allows you to get information about the mounted vPower NFS datastore, such as restore session ID, mount state, instant FCD recovery settings and disks that will be recovered.
         ///
         /// `GET /api/v1/restore/instantRecovery/vmware/fcd/{mountId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Restore#operation/GetVmwareFcdInstantRecoveryMountModel>
         pub fn get_vmware_fcd_instant_recovery_mount_model(
             &self,
             mount_id: ::veeam_runtime::Uuid,
@@ -3352,6 +3580,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/automation/cloudcredentials/import` path allows you to import cloud credentials to Veeam Backup & Replication.
         ///
         /// `POST /api/v1/automation/cloudcredentials/import`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/ImportCloudCredentials>
         pub fn import_cloud_credentials(
             &self,
             body: models::CloudCredentialsImportSpecCollection,
@@ -3395,6 +3626,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/automation/credentials/import` path allows you to import credentials to Veeam Backup & Replication.
         ///
         /// `POST /api/v1/automation/credentials/import`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/ImportCredentials>
         pub fn import_credentials(
             &self,
             body: models::CredentialsImportSpecCollection,
@@ -3438,6 +3672,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/automation/encryptionPasswords/import` path allows you to import encryption passwords to Veeam Backup & Replication.
         ///
         /// `POST /api/v1/automation/encryptionPasswords/import`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/ImportEncryptionPasswords>
         pub fn import_encryption_passwords(
             &self,
             body: models::EncryptionPasswordImportSpecCollection,
@@ -3481,6 +3718,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/automation/jobs/import` path allows you to import jobs to Veeam Backup & Replication.
         ///
         /// `POST /api/v1/automation/jobs/import`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/ImportJobs>
         pub fn import_jobs(
             &self,
             body: models::JobImportSpecCollection,
@@ -3521,6 +3761,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/automation/managedServers/import` path allows you to import managed servers to Veeam Backup & Replication.
         ///
         /// `POST /api/v1/automation/managedServers/import`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/ImportManagedServers>
         pub fn import_managed_servers(
             &self,
             body: models::ManageServerImportSpecCollection,
@@ -3564,6 +3807,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/automation/proxies/import` path allows you to import backup proxies to Veeam Backup & Replication.
         ///
         /// `POST /api/v1/automation/proxies/import`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/ImportProxies>
         pub fn import_proxies(
             &self,
             body: models::ProxyImportSpecCollection,
@@ -3607,6 +3853,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/automation/repositories/import` path allows you to import backup repositories to Veeam Backup & Replication.
         ///
         /// `POST /api/v1/automation/repositories/import`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/ImportRepositories>
         pub fn import_repositories(
             &self,
             body: models::RepositoryImportSpecCollection,
@@ -3650,6 +3899,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/restore/instantRecovery/vmware/fcd/{mountId}/dismount` path allows you to stop publishing the recovered FCDs and remove the disks from the datastore.
         ///
         /// `POST /api/v1/restore/instantRecovery/vmware/fcd/{mountId}/dismount`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Restore#operation/InstantRecoveryVmwareFcdDismountWithSession>
         pub fn instant_recovery_vmware_fcd_dismount_with_session(
             &self,
             mount_id: ::veeam_runtime::Uuid,
@@ -3694,6 +3946,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/restore/instantRecovery/vmware/fcd/{mountId}/migrate` path allows you to start migration of FCDs from the specified mount.<br>In the request body specify FCD migration configuration:<ul> <li>Disks for migration</li> <li>Target datastore</li> <li>Storage policy that will be applied to the migrated disks</li></ul> For details on how to get models of the datastore and storage policy, see [Get VMware vSphere Server Objects](#tag/Inventory-Browser/operation/GetVmwareHostObject).
         ///
         /// `POST /api/v1/restore/instantRecovery/vmware/fcd/{mountId}/migrate`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Restore#operation/InstantRecoveryVmwareFcdMigrateWithSession>
         pub fn instant_recovery_vmware_fcd_migrate_with_session(
             &self,
             mount_id: ::veeam_runtime::Uuid,
@@ -3742,6 +3997,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/restore/instantRecovery/vmware/vm/{mountId}/migrate` path allows you to start VM migration from the specified mount.
         ///
         /// `POST /api/v1/restore/instantRecovery/vmware/vm/{mountId}/migrate`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Restore#operation/InstantViVMRecoveryMigrate>
         pub fn instant_vi_vm_recovery_migrate(
             &self,
             mount_id: ::veeam_runtime::Uuid,
@@ -3790,6 +4048,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/restore/instantRecovery/vmware/vm/{mountId}/unmount` path allows you to stop publishing the recovered VM and remove it from the destination host.
         ///
         /// `POST /api/v1/restore/instantRecovery/vmware/vm/{mountId}/unmount`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Restore#operation/InstantViVMRecoveryUnmount>
         pub fn instant_vi_vm_recovery_unmount(
             &self,
             mount_id: ::veeam_runtime::Uuid,
@@ -3834,6 +4095,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/automation/sessions/{id}/logs` path allows you to get an array of log records of an automation session that has the specified `id`.
         ///
         /// `GET /api/v1/automation/sessions/{id}/logs`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/GetAutomationSessionLogs>
         pub fn list_automation_session_logs(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -3878,6 +4142,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/automation/sessions` path allows you to get an array of all automation sessions performed on the backup server.
         ///
         /// `GET /api/v1/automation/sessions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/GetAllAutomationSessions>
         pub fn list_automation_sessions(&self) -> ListAutomationSessions<'_> {
             ListAutomationSessions {
                 client: self,
@@ -4086,6 +4353,9 @@ pub mod requests {
         /// The document's operationId: `getAllBackupObjects`.
         ///
         /// `GET /api/v1/backupObjects`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Backup-Objects#operation/GetAllBackupObjects>
         pub fn list_backup_objects(&self) -> ListBackupObjects<'_> {
             ListBackupObjects {
                 client: self,
@@ -4263,6 +4533,9 @@ pub mod requests {
         /// The document's operationId: `getAllBackups`.
         ///
         /// `GET /api/v1/backups`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Backups#operation/GetAllBackups>
         pub fn list_backups(&self) -> ListBackups<'_> {
             ListBackups {
                 client: self,
@@ -4447,6 +4720,9 @@ pub mod requests {
         /// The document's operationId: `getAllCloudCreds`.
         ///
         /// `GET /api/v1/cloudCredentials`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/GetAllCloudCreds>
         pub fn list_cloud_credentials(&self) -> ListCloudCredentials<'_> {
             ListCloudCredentials {
                 client: self,
@@ -4591,6 +4867,9 @@ pub mod requests {
         /// The document's operationId: `getAllComputerRecoveryTokens`.
         ///
         /// `GET /api/v1/agents/recoveryTokens`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Agents#operation/GetAllComputerRecoveryTokens>
         pub fn list_computer_recovery_tokens(&self) -> ListComputerRecoveryTokens<'_> {
             ListComputerRecoveryTokens {
                 client: self,
@@ -4723,6 +5002,9 @@ pub mod requests {
         /// The document's operationId: `getAllCreds`.
         ///
         /// `GET /api/v1/credentials`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/GetAllCreds>
         pub fn list_credentials(&self) -> ListCredentials<'_> {
             ListCredentials {
                 client: self,
@@ -4853,6 +5135,9 @@ pub mod requests {
         /// The document's operationId: `getAllEncryptionPasswords`.
         ///
         /// `GET /api/v1/encryptionPasswords`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Encryption#operation/GetAllEncryptionPasswords>
         pub fn list_encryption_passwords(&self) -> ListEncryptionPasswords<'_> {
             ListEncryptionPasswords {
                 client: self,
@@ -4974,6 +5259,9 @@ pub mod requests {
         /// The document's operationId: `getAllInstantViVmRecoveryMounts`.
         ///
         /// `GET /api/v1/restore/instantRecovery/vmware/vm`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Restore#operation/GetAllInstantViVMRecoveryMounts>
         pub fn list_instant_vi_vm_recovery_mounts(
             &self,
         ) -> ListInstantViVmRecoveryMounts<'_> {
@@ -5112,6 +5400,9 @@ pub mod requests {
         /// The document's operationId: `getAllJobsStates`.
         ///
         /// `GET /api/v1/jobs/states`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Jobs#operation/GetAllJobsStates>
         pub fn list_job_states(&self) -> ListJobStates<'_> {
             ListJobStates {
                 client: self,
@@ -5344,6 +5635,9 @@ pub mod requests {
         /// The document's operationId: `getAllJobs`.
         ///
         /// `GET /api/v1/jobs`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Jobs#operation/GetAllJobs>
         pub fn list_jobs(&self) -> ListJobs<'_> {
             ListJobs {
                 client: self,
@@ -5482,6 +5776,9 @@ pub mod requests {
         /// The document's operationId: `getAllManagedServers`.
         ///
         /// `GET /api/v1/backupInfrastructure/managedServers`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Managed-Servers#operation/GetAllManagedServers>
         pub fn list_managed_servers(&self) -> ListManagedServers<'_> {
             ListManagedServers {
                 client: self,
@@ -5631,6 +5928,9 @@ pub mod requests {
         /// The document's operationId: `getAllObjectRestorePoints`.
         ///
         /// `GET /api/v1/objectRestorePoints`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Object-Restore-Points#operation/GetAllObjectRestorePoints>
         pub fn list_object_restore_points(&self) -> ListObjectRestorePoints<'_> {
             ListObjectRestorePoints {
                 client: self,
@@ -5831,6 +6131,9 @@ pub mod requests {
         /// The document's operationId: `getAllProxies`.
         ///
         /// `GET /api/v1/backupInfrastructure/proxies`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Proxies#operation/GetAllProxies>
         pub fn list_proxies(&self) -> ListProxies<'_> {
             ListProxies {
                 client: self,
@@ -5978,6 +6281,9 @@ pub mod requests {
         /// The document's operationId: `getAllRepositories`.
         ///
         /// `GET /api/v1/backupInfrastructure/repositories`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/GetAllRepositories>
         pub fn list_repositories(&self) -> ListRepositories<'_> {
             ListRepositories {
                 client: self,
@@ -6158,6 +6464,9 @@ pub mod requests {
         /// The document's operationId: `getAllRepositoriesStates`.
         ///
         /// `GET /api/v1/backupInfrastructure/repositories/states`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/GetAllRepositoriesStates>
         pub fn list_repository_states(&self) -> ListRepositoryStates<'_> {
             ListRepositoryStates {
                 client: self,
@@ -6331,6 +6640,9 @@ pub mod requests {
         /// The document's operationId: `getAllScaleOutRepositories`.
         ///
         /// `GET /api/v1/backupInfrastructure/scaleOutRepositories`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/GetAllScaleOutRepositories>
         pub fn list_scale_out_repositories(&self) -> ListScaleOutRepositories<'_> {
             ListScaleOutRepositories {
                 client: self,
@@ -6463,6 +6775,9 @@ pub mod requests {
         /// The document's operationId: `getAllServices`.
         ///
         /// `GET /api/v1/services`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Services#operation/GetAllServices>
         pub fn list_services(&self) -> ListServices<'_> {
             ListServices {
                 client: self,
@@ -6591,6 +6906,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/sessions/{id}/logs` path allows you to get an array of log records of a session that has the specified `id`.
         ///
         /// `GET /api/v1/sessions/{id}/logs`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Sessions#operation/GetSessionLogs>
         pub fn list_session_logs(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -6635,6 +6953,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/sessions` path allows you to get an array of sessions performed on the backup server.
         ///
         /// `GET /api/v1/sessions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Sessions#operation/GetAllSessions>
         pub fn list_sessions(&self) -> ListSessions<'_> {
             ListSessions {
                 client: self,
@@ -6843,6 +7164,9 @@ pub mod requests {
         /// The document's operationId: `getAllVmwareFcdInstantRecoveryMountModels`.
         ///
         /// `GET /api/v1/restore/instantRecovery/vmware/fcd`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Restore#operation/GetAllVmwareFcdInstantRecoveryMountModels>
         pub fn list_vmware_fcd_instant_recovery_mounts(
             &self,
         ) -> ListVmwareFcdInstantRecoveryMounts<'_> {
@@ -6984,6 +7308,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/inventory/vmware/hosts/{name}` path allows you to get an array of virtual infrastructure objects of the VMware vSphere server that has the specified `name`.
         ///
         /// `GET /api/v1/inventory/vmware/hosts/{name}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Inventory-Browser#operation/GetVmwareHostObject>
         pub fn list_vmware_host_objects(
             &self,
             name: impl ::std::convert::Into<String>,
@@ -7169,6 +7496,9 @@ pub mod requests {
         /// The HTTP GET request to the `/api/v1/inventory/vmware/hosts` path allows you to get an array of all VMware vSphere servers added to the backup infrastructure.
         ///
         /// `GET /api/v1/inventory/vmware/hosts`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Inventory-Browser#operation/GetAllInventoryVmwareHosts>
         pub fn list_vmware_hosts(&self) -> ListVmwareHosts<'_> {
             ListVmwareHosts {
                 client: self,
@@ -7299,6 +7629,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/oauth2/logout` path allows you to perform the logout operation. After you log out, your access and refresh tokens are expired.
         ///
         /// `POST /api/oauth2/logout`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Login#operation/Logout>
         pub fn logout(&self) -> Logout<'_> {
             Logout { client: self }
         }
@@ -7335,6 +7668,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/cloudCredentials/appRegistration` path allows you to get a single-use verification code required to register a new Azure Active Directory application.
         ///
         /// `POST /api/v1/cloudCredentials/appRegistration`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/RequestAppRegistrationByDeviceCode>
         pub fn request_app_registration_by_device_code(
             &self,
             body: models::CloudDeviceCodeSpec,
@@ -7378,6 +7714,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/configBackup` path allows you to start configuration backup.
         ///
         /// `POST /api/v1/configBackup/backup`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Configuration-Backup#operation/StartConfigBackup>
         pub fn start_config_backup(&self) -> StartConfigBackup<'_> {
             StartConfigBackup { client: self }
         }
@@ -7413,6 +7752,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/jobs/{id}/start` path allows you to start a job that has the specified `id`.
         ///
         /// `POST /api/v1/jobs/{id}/start`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Jobs#operation/StartJob>
         pub fn start_job(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -7457,6 +7799,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/automation/sessions/{id}/stop` path allows you to stop an automation session that has the specified `id`.
         ///
         /// `POST /api/v1/automation/sessions/{id}/stop`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Automation#operation/StopAutomationSession>
         pub fn stop_automation_session(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -7501,6 +7846,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/jobs/{id}/stop` path allows you to stop a job that has the specified `id`.
         ///
         /// `POST /api/v1/jobs/{id}/stop`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Jobs#operation/StopJob>
         pub fn stop_job(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -7545,6 +7893,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/sessions/{id}/stop` path allows you to stop a session that has the specified `id`.
         ///
         /// `POST /api/v1/sessions/{id}/stop`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Sessions#operation/StopSession>
         pub fn stop_session(&self, id: ::veeam_runtime::Uuid) -> StopSession<'_> {
             StopSession { client: self, id }
         }
@@ -7583,6 +7934,9 @@ pub mod requests {
         /// The HTTP PUT request to the `/api/v1/cloudCredentials/{id}` path allows you to edit a cloud credentials record that has the specified `id`.
         ///
         /// `PUT /api/v1/cloudCredentials/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/UpdateCloudCreds>
         pub fn update_cloud_creds(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -7632,6 +7986,9 @@ pub mod requests {
         /// The document's operationId: `createCloudCredsHelperAppliance`.
         ///
         /// `POST /api/v1/cloudCredentials/{id}/helperAppliances`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/CreateCloudCredsHelperAppliance>
         pub fn update_cloud_helper_appliance_result(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -7680,6 +8037,9 @@ pub mod requests {
         /// The HTTP PUT request to the `/api/v1/agents/recoveryTokens/{id}` path allows you to edit settings of a recovery token that has the specified `id`.
         ///
         /// `PUT /api/v1/agents/recoveryTokens/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Agents#operation/UpdateComputerRecoveryToken>
         pub fn update_computer_recovery_token(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -7727,6 +8087,9 @@ pub mod requests {
         /// The HTTP PUT request to the `/api/v1/configBackup` path allows you to edit configuration backup of the backup server.
         ///
         /// `PUT /api/v1/configBackup`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Configuration-Backup#operation/UpdateConfigBackupOptions>
         pub fn update_config_backup_options(
             &self,
             body: models::ConfigBackupModel,
@@ -7770,6 +8133,9 @@ pub mod requests {
         /// The HTTP PUT request to the `/api/v1/credentials/{id}` path allows you to edit a credentials record that has the specified `id`.
         ///
         /// `PUT /api/v1/credentials/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Credentials#operation/UpdateCreds>
         pub fn update_creds(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -7817,6 +8183,9 @@ pub mod requests {
         /// The HTTP PUT request to the `/api/v1/encryptionPasswords/{id}` path allows you to edit an encryption password that has the specified `id`.
         ///
         /// `PUT /api/v1/encryptionPasswords/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Encryption#operation/UpdateEncryptionPassword>
         pub fn update_encryption_password(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -7864,6 +8233,9 @@ pub mod requests {
         /// The HTTP PUT request to the `/api/v1/generalOptions` path allows you to edit notification settings of Veeam Backup & Replication.
         ///
         /// `PUT /api/v1/generalOptions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/General-Options#operation/UpdateGeneralOptions>
         pub fn update_general_options(
             &self,
             body: models::GeneralOptionsModel,
@@ -7907,6 +8279,9 @@ pub mod requests {
         /// The HTTP PUT request to the `/api/v1/jobs/{id}` path allows you to edit a job that has the specified `id`.
         ///
         /// `PUT /api/v1/jobs/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Jobs#operation/UpdateJob>
         pub fn update_job(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -7954,6 +8329,9 @@ pub mod requests {
         /// The HTTP PUT request to the `/api/v1/backupInfrastructure/managedServers/{id}` path allows you to edit a managed server that has the specified `id`.
         ///
         /// `PUT /api/v1/backupInfrastructure/managedServers/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Managed-Servers#operation/UpdateManagedServer>
         pub fn update_managed_server(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -8001,6 +8379,9 @@ pub mod requests {
         /// The HTTP PUT request to the `/api/v1/backupInfrastructure/proxies/{id}` path allows you to edit a backup proxy that has the specified `id`.
         ///
         /// `PUT /api/v1/backupInfrastructure/proxies/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Proxies#operation/UpdateProxy>
         pub fn update_proxy(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -8048,6 +8429,9 @@ pub mod requests {
         /// The HTTP PUT request to the `/api/v1/backupInfrastructure/repositories/{id}` path allows you to edit a backup repository that has the specified `id`.
         ///
         /// `PUT /api/v1/backupInfrastructure/repositories/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/UpdateRepository>
         pub fn update_repository(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -8095,6 +8479,9 @@ pub mod requests {
         /// The HTTP PUT request to the `/api/v1/backupInfrastructure/repositories/{id}/accessPermissions` path allows you to edit access permissions of a repository that has the specified `id`.
         ///
         /// `PUT /api/v1/backupInfrastructure/repositories/{id}/accessPermissions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/UpdateRepositoryAccessPermissions>
         pub fn update_repository_access_permissions(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -8143,6 +8530,9 @@ pub mod requests {
         /// The HTTP PUT request to the `/api/v1/backupInfrastructure/scaleOutRepositories/{id}` path allows you to edit a scale-out backup repository that has the specified `id`.
         ///
         /// `PUT /api/v1/backupInfrastructure/scaleOutRepositories/{id}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/UpdateScaleOutRepository>
         pub fn update_scale_out_repository(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -8190,6 +8580,9 @@ pub mod requests {
         /// The HTTP PUT request to the `/api/v1/backupInfrastructure/scaleOutRepositories/{id}/accessPermissions` path allows you to edit access permissions of a scale-out backup repository that has the specified `id`.
         ///
         /// `PUT /api/v1/backupInfrastructure/scaleOutRepositories/{id}/accessPermissions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Repositories#operation/UpdateScaleOutRepositoryAccessPermissions>
         pub fn update_scale_out_repository_access_permissions(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -8238,6 +8631,9 @@ pub mod requests {
         /// The HTTP POST request to the `/api/v1/backupInfrastructure/managedServers/{id}/updateSingleUseCredentials` path allows you to change from persistent to single-use credentials used to access a Linux server that has the specified `id`. Single-use type of credentials is required if you want to use the Linux server as a hardened repository.
         ///
         /// `POST /api/v1/backupInfrastructure/managedServers/{id}/updateSingleUseCredentials`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Managed-Servers#operation/UpdateSingleUseCredentials>
         pub fn update_single_use_credentials(
             &self,
             id: ::veeam_runtime::Uuid,
@@ -8286,6 +8682,9 @@ pub mod requests {
         /// The HTTP PUT request to the `/api/v1/trafficRules` path allows you to edit network traffic rules that are configured on the backup server.
         ///
         /// `PUT /api/v1/trafficRules`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Traffic-Rules#operation/UpdateTrafficRules>
         pub fn update_traffic_rules(
             &self,
             body: models::GlobalNetworkTrafficRulesModel,
