@@ -20,8 +20,9 @@
 
 //! Typed bindings for the Veeam REST APIs, generated from the YAML definitions in `spec/`.
 //!
-//! One module per API: [`backup_for_aws`] (Veeam Backup for AWS, JSON) and
-//! [`enterprise_manager`] (Veeam Backup Enterprise Manager, XML and JSON).
+//! One module per API: [`backup_for_aws`] (Veeam Backup for AWS, JSON),
+//! [`enterprise_manager`] (Veeam Backup Enterprise Manager, XML and JSON) and
+//! [`backup_and_replication`] (Veeam Backup & Replication, JSON).
 //!
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
