@@ -34,7 +34,6 @@ const DOCUMENTS: [(&str, &str); 8] = [
     ("corpus:hf-text-generation-inference.openapi.json", "tgi"),
     ("corpus:xero-files.openapi.yaml", "xero"),
     // Veeam Backup & Replication, whole: 23 discriminated unions with members of their own.
-    ("spec:backup_and_replication/import/vbr-1.1-rev0.openapi.json", "vbr"),
 ];
 
 /// The corpus documents, in name order (the manifest and README beside them left out).
