@@ -24,7 +24,7 @@ fn vbaws_swagger() -> PathBuf {
 /// Documents whose imports are kept as fixtures (and so compiled, linted and tested with the
 /// workspace): the made-up ones, and a slice of the corpus (Swagger 2.0, OpenAPI 3.1 with
 /// unions, binary and multipart bodies).
-const DOCUMENTS: [(&str, &str); 8] = [
+const DOCUMENTS: [(&str, &str); 7] = [
     ("petstore.yaml", "petstore"),
     // Split across five files, with a cycle between two of them.
     ("split/openapi.yaml", "split"),

@@ -315,28 +315,3 @@ mod tests {
         assert!(!is_date_time("2022-01-01T22:00:00") && !is_date_time("yesterday"));
     }
 }
-
-impl Importer<'_> {
-    /// Adds each operation's reference page to its `sources`, from the overlay's template:
-    /// `{tag}` (the first tag, spaces as `-`) and `{operationId}` (the document's).
-    pub(super) fn reference_pages(&mut self, template: &str) {
-        let pointers: Vec<(String, String)> =
-            self.operation_pointers.iter().map(|(id, pointer)| (id.clone(), pointer.clone())).collect();
-        for (id, pointer) in pointers {
-            let tag = self
-                .get(&format!("{pointer}/tags/0"))
-                .and_then(Json::as_str)
-                .map(|tag| tag.replace(' ', "-"))
-                .unwrap_or_default();
-            let Some(operation_id) = self.get(&format!("{pointer}/operationId")).and_then(Json::as_str) else {
-                continue;
-            };
-            let address = template.replace("{tag}", &tag).replace("{operationId}", operation_id);
-            if let Some(operation) = self.operations.get_mut(&id) {
-                if !operation.sources.contains(&address) {
-                    operation.sources.push(address);
-                }
-            }
-        }
-    }
-}
