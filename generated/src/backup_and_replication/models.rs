@@ -4401,7 +4401,7 @@ for AzureComputeCredentialsExistingAccountSpec {
 pub struct AzureComputeCredentialsNewAccountSpec {
     /// `region`.
     pub region: EAzureRegionType,
-    /// Single-use verification code. Use this code to sign in on the https://microsoft.com/devicelogin page.
+    /// Single-use verification code. Use this code to sign in on the <https://microsoft.com/devicelogin> page.
     #[serde(rename = "verificationCode")]
     pub verification_code: String,
 }
@@ -4418,7 +4418,7 @@ impl AzureComputeCredentialsNewAccountSpec {
 pub struct AzureComputeCredentialsNewAccountSpecRequired {
     /// `region`.
     pub region: EAzureRegionType,
-    /// Single-use verification code. Use this code to sign in on the https://microsoft.com/devicelogin page.
+    /// Single-use verification code. Use this code to sign in on the <https://microsoft.com/devicelogin> page.
     pub verification_code: String,
 }
 impl From<AzureComputeCredentialsNewAccountSpecRequired>
