@@ -390,6 +390,51 @@ fn an_import_that_would_not_generate_writes_nothing() {
     assert!(!out.exists());
 }
 
+/// The document's examples are written beside the spec; an overlay's own example files, already
+/// in the folder, are still found when the import is checked, and a second import replaces the
+/// spec in place.
+#[test]
+fn examples_are_written_and_an_overlays_own_example_files_are_found() {
+    let temp = tempfile::tempdir().unwrap();
+    let document = concat!(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\n",
+        "paths:\n  /pets:\n    post:\n      operationId: addPet\n",
+        "      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}, example: {name: Rex}}}}\n",
+        "      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}, example: {name: Rex, legs: 4}}}}\n",
+        "components:\n  schemas:\n    Pet: {type: object, required: [name], properties: {name: {type: string}}}\n",
+    );
+    let out = temp.path().join("pets");
+    std::fs::create_dir_all(out.join("examples")).unwrap();
+    std::fs::write(out.join("examples/curated.json"), r#"{"name": "Fido"}"#).unwrap();
+    let overlay = import::Overlay::parse(
+        concat!(
+            "operations:\n  createPet:\n    examples:\n",
+            "    - { name: Curated, of: request, format: json, file: examples/curated.json }\n",
+            "examples:\n  examples/create_pet.200.json: { contradicts: '`legs` is not a member of `Pet`; kept' }\n",
+        ),
+        "overlay.yaml",
+    )
+    .unwrap();
+    let imported = import::import_with_overlay(document, "pets.yaml", "pets", Some(&overlay)).unwrap();
+    let operations = &imported.files["operations.yaml"];
+    assert!(operations.contains("file: examples/create_pet.request.json"), "{operations}");
+    assert!(operations.contains("contradicts: '`legs` is not a member of `Pet`; kept'"), "{operations}");
+    // Found without the overlay too, with a note saying where.
+    let plain = import::import(document, "pets.yaml", "pets").unwrap();
+    assert!(plain.files["operations.yaml"].contains("contradicts: the body has `legs`, which `Pet` does not"));
+    assert!(plain.notes.iter().any(|n| n.message.contains("contradicts its schema")), "{:?}", plain.notes);
+    for _ in 0..2 {
+        import::write(&imported, &out).unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(
+        std::fs::read_to_string(out.join("examples/create_pet.request.json")).unwrap(),
+        "{\n  \"name\": \"Rex\"\n}\n"
+    );
+    assert!(out.join("examples/curated.json").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(temp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers, ["pets"], "no staging folder is left behind");
+}
+
 /// Documents that once overflowed the importer's stack: `allOf` that includes itself directly
 /// or through another schema, an object closed to extra members without properties, an array of
 /// itself, and long chains of references. Each ends in a spec that resolves, never a crash.

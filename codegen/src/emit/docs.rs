@@ -54,10 +54,10 @@ fn linked(line: &str) -> String {
     while let Some(at) = rest.find(['`', 'h']) {
         let (before, from) = rest.split_at(at);
         out.push_str(before);
-        if from.starts_with('`') {
+        if let Some(after) = from.strip_prefix('`') {
             in_code = !in_code;
             out.push('`');
-            rest = &from[1..];
+            rest = after;
             continue;
         }
         let is_url = from.starts_with("https://") || from.starts_with("http://");

@@ -218,6 +218,9 @@ fn import_tree(
             }
         }
     }
+    if let Some(overlay) = overlay {
+        overlay.describe_parameters(&mut importer.operations).map_err(ImportError::Overlay)?;
+    }
     if let Some(template) = overlay.and_then(Overlay::operation_sources) {
         importer.reference_pages(template);
     }
@@ -256,6 +259,8 @@ pub fn write(imported: &Imported, out: &std::path::Path) -> Result<(), crate::Er
     let staging = out.with_file_name(format!(".{}.import", folder.display()));
     let _ = std::fs::remove_dir_all(&staging);
     let staged = (|| {
+        // The spec may name example files that were there before (an overlay's own).
+        copy_tree(out, &staging).map_err(io(out))?;
         for (name, text) in &imported.files {
             let path = staging.join(name);
             let parent = path.parent().unwrap_or(&staging);
@@ -279,6 +284,29 @@ pub fn write(imported: &Imported, out: &std::path::Path) -> Result<(), crate::Er
     })();
     let _ = std::fs::remove_dir_all(&staging);
     staged
+}
+
+/// Copies the files of `from` (when it exists) into `to`, folders included, hidden ones left out.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(from) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => return Err(error),
+    };
+    std::fs::create_dir_all(to)?;
+    for entry in entries {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name()))?;
+        }
+    }
+    Ok(())
 }
 
 /// A JSON pointer segment (`~` and `/` escaped).

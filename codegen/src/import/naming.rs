@@ -367,10 +367,17 @@ impl super::Importer<'_> {
         for (from, to) in applied {
             self.rename_operation(&from, &to);
         }
-        // An operation the document does not summarise says what its name says.
+        // An operation the document does not summarise says what its name says; so does a path
+        // parameter naming an id (`policyId`: "ID of the policy.").
         for (id, operation) in &mut self.operations {
             if operation.summary.is_none() {
                 operation.summary = Some(summary_of(&id.to_snake_case()));
+            }
+            for (name, parameter) in &mut operation.parameters {
+                let in_path = matches!(parameter.location, crate::load::ast::ParameterLocation::Path);
+                if in_path && parameter.description.is_none() {
+                    parameter.description = id_description(name);
+                }
             }
         }
     }
@@ -438,6 +445,13 @@ impl super::Importer<'_> {
         };
         Shape { method: operation.method.to_ascii_uppercase(), path: operation.path.clone(), action, returns }
     }
+}
+
+/// "ID of the backup session." for `backupSessionId`; `None` for a name that is not `<noun>Id`.
+pub fn id_description(name: &str) -> Option<String> {
+    let words = name.to_snake_case();
+    let noun = words.strip_suffix("_id").filter(|noun| !noun.is_empty())?;
+    Some(format!("ID of the {}.", noun.replace('_', " ")))
 }
 
 /// A summary from a conventional name: `list_amazon_accounts` -> "Lists amazon accounts.".
@@ -533,6 +547,9 @@ mod tests {
     #[test]
     fn summaries_say_what_names_say() {
         assert_eq!(summary_of("list_amazon_accounts"), "Lists amazon accounts.");
+        assert_eq!(super::id_description("backupSessionId").as_deref(), Some("ID of the backup session."));
+        assert_eq!(super::id_description("id"), None);
+        assert_eq!(super::id_description("folderName"), None);
         assert_eq!(summary_of("get_policy"), "Gets the policy.");
         assert_eq!(summary_of("start_policy"), "Starts the policy.");
         assert_eq!(summary_of("query_backup_servers"), "Queries the backup servers.");

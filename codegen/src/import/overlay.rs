@@ -1,7 +1,7 @@
 //! Curation that survives re-import: an overlay of edits applied to what the importer makes of
 //! a document, so that importing a newer document keeps them.
 //!
-//! An overlay is YAML with up to six keys:
+//! An overlay is YAML with up to seven keys:
 //!
 //! - `rename: { operations: { <imported id>: <id> }, schemas: { <imported name>: <name> } }`,
 //!   applied first (references to a renamed schema in types and to a renamed operation in
@@ -12,6 +12,9 @@
 //! - `examples: { <file>: <patch> }`: a merge patch of the document's example written to that
 //!   file (`examples/create_job.request.json`), applied once the examples are listed, e.g.
 //!   `{ contradicts: <how, and the choice made> }`.
+//! - `parameters: { <name>: <description> }`: the description of every operation's parameter of
+//!   that (wire) name that has none, for the paging and sorting parameters a document repeats on
+//!   every list without a word;
 //! - `operation_sources: <template>`: the address of each operation's reference page, added to
 //!   its `sources`: `{tag}` is the operation's first tag (spaces as `-`), `{operationId}` the
 //!   document's id (`https://example.com/rest/tag/{tag}#operation/{operationId}`).
@@ -43,6 +46,8 @@ pub struct Overlay {
     examples: IndexMap<String, Json>,
     #[serde(default)]
     operation_sources: Option<String>,
+    #[serde(default)]
+    parameters: IndexMap<String, String>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -66,6 +71,32 @@ impl Overlay {
     /// The template of each operation's reference page address, if any.
     pub(super) fn operation_sources(&self) -> Option<&str> {
         self.operation_sources.as_deref()
+    }
+
+    /// Describes the parameters of these names that have no description; a name no operation
+    /// has is an error.
+    pub(super) fn describe_parameters(
+        &self,
+        operations: &mut BTreeMap<String, ast::Operation>,
+    ) -> Result<(), Vec<String>> {
+        let mut errors = Vec::new();
+        for (name, description) in &self.parameters {
+            let mut found = false;
+            for parameter in operations.values_mut().filter_map(|o| o.parameters.get_mut(name)) {
+                found = true;
+                if parameter.description.is_none() {
+                    parameter.description = Some(description.clone());
+                }
+            }
+            if !found {
+                errors.push(format!("parameters.{name}: no operation of the import has a parameter `{name}`"));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     /// The operations `rename` renames, `(from, to)`.

@@ -296,17 +296,17 @@ pub mod requests {
         sort: Option<Vec<models::BucketFoldersFiltersOrderColumns>>,
     }
     impl<'a> BrowseBucketFolders<'a> {
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(
             mut self,
             sort: Vec<models::BucketFoldersFiltersOrderColumns>,
@@ -2466,7 +2466,7 @@ pub mod requests {
         body: models::PolicySpec,
     }
     impl<'a> GetCostEstimation<'a> {
-        /// Sets `VirtualMachineNameFilter`.
+        /// Sets `VirtualMachineNameFilter`: Only the EC2 instances whose names match this pattern.
         pub fn virtual_machine_name_filter(
             mut self,
             virtual_machine_name_filter: impl ::std::convert::Into<String>,
@@ -2476,17 +2476,17 @@ pub mod requests {
             );
             self
         }
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(mut self, sort: Vec<models::CostEstimationSortColumns>) -> Self {
             self.sort = Some(sort);
             self
@@ -3282,7 +3282,7 @@ pub mod requests {
         accept: Option<&'static str>,
     }
     impl<'a> GetSystemLogs<'a> {
-        /// Sets `ExportLogsType`.
+        /// Sets `ExportLogsType`: Which logs to export.
         pub fn export_logs_type(
             mut self,
             export_logs_type: models::GetSystemLogsExportLogsType,
@@ -3290,12 +3290,12 @@ pub mod requests {
             self.export_logs_type = Some(export_logs_type);
             self
         }
-        /// Sets `Days`.
+        /// Sets `Days`: Export the logs of this many days before now.
         pub fn days(mut self, days: i32) -> Self {
             self.days = Some(days);
             self
         }
-        /// Sets `FromDateUtc`.
+        /// Sets `FromDateUtc`: Export the logs written at or after this time (UTC).
         pub fn from_date_utc(
             mut self,
             from_date_utc: ::veeam_runtime::DateTime,
@@ -3303,7 +3303,7 @@ pub mod requests {
             self.from_date_utc = Some(from_date_utc);
             self
         }
-        /// Sets `ToDateUtc`.
+        /// Sets `ToDateUtc`: Export the logs written at or before this time (UTC).
         pub fn to_date_utc(mut self, to_date_utc: ::veeam_runtime::DateTime) -> Self {
             self.to_date_utc = Some(to_date_utc);
             self
@@ -3745,7 +3745,7 @@ pub mod requests {
         sort: Option<Vec<models::AmazonAccountsSortColumns>>,
     }
     impl<'a> ListAmazonAccounts<'a> {
-        /// Sets `SearchPattern`.
+        /// Sets `SearchPattern`: Only the items whose names match this pattern.
         pub fn search_pattern(
             mut self,
             search_pattern: impl ::std::convert::Into<String>,
@@ -3753,17 +3753,17 @@ pub mod requests {
             self.search_pattern = Some(::std::convert::Into::into(search_pattern));
             self
         }
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(mut self, sort: Vec<models::AmazonAccountsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
@@ -3946,22 +3946,22 @@ pub mod requests {
         virtualization_types: Option<Vec<String>>,
     }
     impl<'a> ListAmazonInstanceTypes<'a> {
-        /// Sets `offset`.
+        /// Sets `offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `limit`.
+        /// Sets `limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
         }
-        /// Sets `isArm64`.
+        /// Sets `isArm64`: Only instance types of the ARM64 architecture (true) or not (false).
         pub fn is_arm64(mut self, is_arm64: bool) -> Self {
             self.is_arm64 = Some(is_arm64);
             self
         }
-        /// Sets `virtualizationTypes`.
+        /// Sets `virtualizationTypes`: Only instance types of these virtualization types.
         pub fn virtualization_types(
             mut self,
             virtualization_types: Vec<String>,
@@ -4079,17 +4079,17 @@ pub mod requests {
         sort: Option<Vec<models::BucketFoldersFiltersOrderColumns>>,
     }
     impl<'a> ListBucketFolders<'a> {
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(
             mut self,
             sort: Vec<models::BucketFoldersFiltersOrderColumns>,
@@ -4192,7 +4192,7 @@ pub mod requests {
         sort: Option<Vec<models::BucketsSortColumns>>,
     }
     impl<'a> ListBuckets<'a> {
-        /// Sets `AmazonAccountId`.
+        /// Sets `AmazonAccountId`: Only the items of the IAM role with this ID.
         pub fn amazon_account_id(
             mut self,
             amazon_account_id: ::veeam_runtime::Uuid,
@@ -4200,7 +4200,7 @@ pub mod requests {
             self.amazon_account_id = Some(amazon_account_id);
             self
         }
-        /// Sets `SearchPattern`.
+        /// Sets `SearchPattern`: Only the items whose names match this pattern.
         pub fn search_pattern(
             mut self,
             search_pattern: impl ::std::convert::Into<String>,
@@ -4208,17 +4208,17 @@ pub mod requests {
             self.search_pattern = Some(::std::convert::Into::into(search_pattern));
             self
         }
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(mut self, sort: Vec<models::BucketsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
@@ -4354,12 +4354,12 @@ pub mod requests {
         limit: Option<i32>,
     }
     impl<'a> ListCloudEncryptionKeys<'a> {
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
@@ -4461,12 +4461,12 @@ pub mod requests {
         limit: Option<i32>,
     }
     impl<'a> ListCloudNetworks<'a> {
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
@@ -4566,7 +4566,7 @@ pub mod requests {
         limit: Option<i32>,
     }
     impl<'a> ListCloudSecurityGroups<'a> {
-        /// Sets `cloudNetworkId`.
+        /// Sets `cloudNetworkId`: ID of the VPC (Amazon virtual private cloud) whose items are returned.
         pub fn cloud_network_id(
             mut self,
             cloud_network_id: impl ::std::convert::Into<String>,
@@ -4574,12 +4574,12 @@ pub mod requests {
             self.cloud_network_id = Some(::std::convert::Into::into(cloud_network_id));
             self
         }
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
@@ -4686,7 +4686,7 @@ pub mod requests {
         limit: Option<i32>,
     }
     impl<'a> ListCloudSubnetworks<'a> {
-        /// Sets `cloudNetworkId`.
+        /// Sets `cloudNetworkId`: ID of the VPC (Amazon virtual private cloud) whose items are returned.
         pub fn cloud_network_id(
             mut self,
             cloud_network_id: impl ::std::convert::Into<String>,
@@ -4694,7 +4694,7 @@ pub mod requests {
             self.cloud_network_id = Some(::std::convert::Into::into(cloud_network_id));
             self
         }
-        /// Sets `availabilityZone`.
+        /// Sets `availabilityZone`: Only the subnets of this availability zone.
         pub fn availability_zone(
             mut self,
             availability_zone: ::veeam_runtime::Uuid,
@@ -4702,12 +4702,12 @@ pub mod requests {
             self.availability_zone = Some(availability_zone);
             self
         }
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
@@ -4885,22 +4885,22 @@ pub mod requests {
         search_pattern: Option<String>,
     }
     impl<'a> ListLicensedWorkloads<'a> {
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(mut self, sort: Vec<models::LicensedWorkloadsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
-        /// Sets `SearchPattern`.
+        /// Sets `SearchPattern`: Only the items whose names match this pattern.
         pub fn search_pattern(
             mut self,
             search_pattern: impl ::std::convert::Into<String>,
@@ -5012,7 +5012,7 @@ pub mod requests {
         limit: Option<i32>,
     }
     impl<'a> ListPolicies<'a> {
-        /// Sets `SearchPattern`.
+        /// Sets `SearchPattern`: Only the items whose names match this pattern.
         pub fn search_pattern(
             mut self,
             search_pattern: impl ::std::convert::Into<String>,
@@ -5020,7 +5020,7 @@ pub mod requests {
             self.search_pattern = Some(::std::convert::Into::into(search_pattern));
             self
         }
-        /// Sets `VirtualMachineId`.
+        /// Sets `VirtualMachineId`: Only the items that concern the EC2 instance with this ID.
         pub fn virtual_machine_id(
             mut self,
             virtual_machine_id: ::veeam_runtime::Uuid,
@@ -5028,7 +5028,7 @@ pub mod requests {
             self.virtual_machine_id = Some(virtual_machine_id);
             self
         }
-        /// Sets `LastPolicySessionStatus`.
+        /// Sets `LastPolicySessionStatus`: Only the backup policies whose latest session ended with one of these statuses.
         pub fn last_policy_session_status(
             mut self,
             last_policy_session_status: Vec<models::SessionStatuses>,
@@ -5036,7 +5036,7 @@ pub mod requests {
             self.last_policy_session_status = Some(last_policy_session_status);
             self
         }
-        /// Sets `PolicyStatus`.
+        /// Sets `PolicyStatus`: Only the backup policies in these states (enabled or disabled).
         pub fn policy_status(
             mut self,
             policy_status: Vec<models::PolicyStatuses>,
@@ -5044,27 +5044,27 @@ pub mod requests {
             self.policy_status = Some(policy_status);
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(mut self, sort: Vec<models::PoliciesSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
-        /// Sets `Usn`.
+        /// Sets `Usn`: Only the items with this update sequence number.
         pub fn usn(mut self, usn: i64) -> Self {
             self.usn = Some(usn);
             self
         }
-        /// Sets `RepositoryId`.
+        /// Sets `RepositoryId`: Only the backup policies that keep their backups in the repository with this ID.
         pub fn repository_id(mut self, repository_id: ::veeam_runtime::Uuid) -> Self {
             self.repository_id = Some(repository_id);
             self
         }
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
@@ -5184,17 +5184,17 @@ pub mod requests {
         sort: Option<Vec<models::PolicyItemsSortColumns>>,
     }
     impl<'a> ListPolicyExcludedItems<'a> {
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
         }
-        /// Sets `SearchPattern`.
+        /// Sets `SearchPattern`: Only the items whose names match this pattern.
         pub fn search_pattern(
             mut self,
             search_pattern: impl ::std::convert::Into<String>,
@@ -5202,7 +5202,7 @@ pub mod requests {
             self.search_pattern = Some(::std::convert::Into::into(search_pattern));
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(mut self, sort: Vec<models::PolicyItemsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
@@ -5308,7 +5308,7 @@ pub mod requests {
         sort: Option<Vec<models::RegionsSortColumns>>,
     }
     impl<'a> ListPolicyRegions<'a> {
-        /// Sets `SearchPattern`.
+        /// Sets `SearchPattern`: Only the items whose names match this pattern.
         pub fn search_pattern(
             mut self,
             search_pattern: impl ::std::convert::Into<String>,
@@ -5316,17 +5316,17 @@ pub mod requests {
             self.search_pattern = Some(::std::convert::Into::into(search_pattern));
             self
         }
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(mut self, sort: Vec<models::RegionsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
@@ -5432,17 +5432,17 @@ pub mod requests {
         sort: Option<Vec<models::PolicyItemsSortColumns>>,
     }
     impl<'a> ListPolicySelectedItems<'a> {
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
         }
-        /// Sets `SearchPattern`.
+        /// Sets `SearchPattern`: Only the items whose names match this pattern.
         pub fn search_pattern(
             mut self,
             search_pattern: impl ::std::convert::Into<String>,
@@ -5450,7 +5450,7 @@ pub mod requests {
             self.search_pattern = Some(::std::convert::Into::into(search_pattern));
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(mut self, sort: Vec<models::PolicyItemsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
@@ -5556,7 +5556,7 @@ pub mod requests {
         limit: Option<i32>,
     }
     impl<'a> ListProtectedItems<'a> {
-        /// Sets `SearchPattern`.
+        /// Sets `SearchPattern`: Only the items whose names match this pattern.
         pub fn search_pattern(
             mut self,
             search_pattern: impl ::std::convert::Into<String>,
@@ -5564,7 +5564,7 @@ pub mod requests {
             self.search_pattern = Some(::std::convert::Into::into(search_pattern));
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(
             mut self,
             sort: Vec<models::GetBackupSessionProtectedItemsSortItem>,
@@ -5572,12 +5572,12 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
@@ -5674,12 +5674,12 @@ pub mod requests {
         limit: Option<i32>,
     }
     impl<'a> ListRegionSettings<'a> {
-        /// Sets `offset`.
+        /// Sets `offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `limit`.
+        /// Sets `limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
@@ -5779,7 +5779,7 @@ pub mod requests {
         sort: Option<Vec<models::RegionsSortColumns>>,
     }
     impl<'a> ListRegionZones<'a> {
-        /// Sets `SearchPattern`.
+        /// Sets `SearchPattern`: Only the items whose names match this pattern.
         pub fn search_pattern(
             mut self,
             search_pattern: impl ::std::convert::Into<String>,
@@ -5787,17 +5787,17 @@ pub mod requests {
             self.search_pattern = Some(::std::convert::Into::into(search_pattern));
             self
         }
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(mut self, sort: Vec<models::RegionsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
@@ -5898,7 +5898,7 @@ pub mod requests {
         sort: Option<Vec<models::RegionsSortColumns>>,
     }
     impl<'a> ListRegions<'a> {
-        /// Sets `SearchPattern`.
+        /// Sets `SearchPattern`: Only the items whose names match this pattern.
         pub fn search_pattern(
             mut self,
             search_pattern: impl ::std::convert::Into<String>,
@@ -5906,17 +5906,17 @@ pub mod requests {
             self.search_pattern = Some(::std::convert::Into::into(search_pattern));
             self
         }
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(mut self, sort: Vec<models::RegionsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
@@ -6013,7 +6013,7 @@ pub mod requests {
         limit: Option<i32>,
     }
     impl<'a> ListRepositories<'a> {
-        /// Sets `SearchPattern`.
+        /// Sets `SearchPattern`: Only the items whose names match this pattern.
         pub fn search_pattern(
             mut self,
             search_pattern: impl ::std::convert::Into<String>,
@@ -6021,17 +6021,17 @@ pub mod requests {
             self.search_pattern = Some(::std::convert::Into::into(search_pattern));
             self
         }
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(mut self, sort: Vec<models::RepositoriesSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
@@ -6133,7 +6133,7 @@ pub mod requests {
         limit: Option<i32>,
     }
     impl<'a> ListRestoredItems<'a> {
-        /// Sets `SearchPattern`.
+        /// Sets `SearchPattern`: Only the items whose names match this pattern.
         pub fn search_pattern(
             mut self,
             search_pattern: impl ::std::convert::Into<String>,
@@ -6141,17 +6141,17 @@ pub mod requests {
             self.search_pattern = Some(::std::convert::Into::into(search_pattern));
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(mut self, sort: Vec<models::RestoredItemsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
@@ -6257,7 +6257,7 @@ pub mod requests {
         limit: Option<i32>,
     }
     impl<'a> ListRetentionJobDeletedRestorePoints<'a> {
-        /// Sets `SearchPattern`.
+        /// Sets `SearchPattern`: Only the items whose names match this pattern.
         pub fn search_pattern(
             mut self,
             search_pattern: impl ::std::convert::Into<String>,
@@ -6265,7 +6265,7 @@ pub mod requests {
             self.search_pattern = Some(::std::convert::Into::into(search_pattern));
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(
             mut self,
             sort: Vec<models::RetentionJobDeletedRestorePointSortColumns>,
@@ -6273,12 +6273,12 @@ pub mod requests {
             self.sort = Some(sort);
             self
         }
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
@@ -6402,52 +6402,52 @@ pub mod requests {
         vm_id: Option<String>,
     }
     impl<'a> ListSessions<'a> {
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
         }
-        /// Sets `PolicyId`.
+        /// Sets `PolicyId`: Only the sessions of the backup policy with this ID.
         pub fn policy_id(mut self, policy_id: ::veeam_runtime::Uuid) -> Self {
             self.policy_id = Some(policy_id);
             self
         }
-        /// Sets `Status`.
+        /// Sets `Status`: Only the sessions with one of these statuses.
         pub fn status(mut self, status: Vec<models::SessionStatuses>) -> Self {
             self.status = Some(status);
             self
         }
-        /// Sets `Types`.
+        /// Sets `Types`: Only the sessions of these types.
         pub fn types(mut self, types: Vec<models::GetSessionsTypesItem>) -> Self {
             self.types = Some(types);
             self
         }
-        /// Sets `FromUtc`.
+        /// Sets `FromUtc`: Only the sessions started at or after this time (UTC).
         pub fn from_utc(mut self, from_utc: ::veeam_runtime::DateTime) -> Self {
             self.from_utc = Some(from_utc);
             self
         }
-        /// Sets `ToUtc`.
+        /// Sets `ToUtc`: Only the sessions started at or before this time (UTC).
         pub fn to_utc(mut self, to_utc: ::veeam_runtime::DateTime) -> Self {
             self.to_utc = Some(to_utc);
             self
         }
-        /// Sets `Usn`.
+        /// Sets `Usn`: Only the items with this update sequence number.
         pub fn usn(mut self, usn: i64) -> Self {
             self.usn = Some(usn);
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(mut self, sort: Vec<models::SessionsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
-        /// Sets `VmId`.
+        /// Sets `VmId`: Only the sessions that processed the EC2 instance with this ID.
         pub fn vm_id(mut self, vm_id: impl ::std::convert::Into<String>) -> Self {
             self.vm_id = Some(::std::convert::Into::into(vm_id));
             self
@@ -6674,7 +6674,7 @@ pub mod requests {
         sort: Option<Vec<models::TagsSortColumns>>,
     }
     impl<'a> ListTags<'a> {
-        /// Sets `SearchPattern`.
+        /// Sets `SearchPattern`: Only the items whose names match this pattern.
         pub fn search_pattern(
             mut self,
             search_pattern: impl ::std::convert::Into<String>,
@@ -6682,17 +6682,17 @@ pub mod requests {
             self.search_pattern = Some(::std::convert::Into::into(search_pattern));
             self
         }
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(mut self, sort: Vec<models::TagsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
@@ -6824,7 +6824,7 @@ pub mod requests {
         limit: Option<i32>,
     }
     impl<'a> ListUsers<'a> {
-        /// Sets `SearchPattern`.
+        /// Sets `SearchPattern`: Only the items whose names match this pattern.
         pub fn search_pattern(
             mut self,
             search_pattern: impl ::std::convert::Into<String>,
@@ -6832,17 +6832,17 @@ pub mod requests {
             self.search_pattern = Some(::std::convert::Into::into(search_pattern));
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(mut self, sort: Vec<models::UsersSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
@@ -6945,7 +6945,7 @@ pub mod requests {
         backup_state: Option<models::VirtualMachinesBackupState>,
     }
     impl<'a> ListVirtualMachines<'a> {
-        /// Sets `SearchPattern`.
+        /// Sets `SearchPattern`: Only the items whose names match this pattern.
         pub fn search_pattern(
             mut self,
             search_pattern: impl ::std::convert::Into<String>,
@@ -6953,22 +6953,22 @@ pub mod requests {
             self.search_pattern = Some(::std::convert::Into::into(search_pattern));
             self
         }
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(mut self, sort: Vec<models::VirtualMachinesSortColumns>) -> Self {
             self.sort = Some(sort);
             self
         }
-        /// Sets `ProtectionStatus`.
+        /// Sets `ProtectionStatus`: Only the EC2 instances with one of these protection states.
         pub fn protection_status(
             mut self,
             protection_status: Vec<models::VirtualMachineProtectionStatuses>,
@@ -6976,7 +6976,7 @@ pub mod requests {
             self.protection_status = Some(protection_status);
             self
         }
-        /// Sets `BuckupDestination`.
+        /// Sets `BuckupDestination`: Only the EC2 instances whose backups are kept at one of these destinations.
         pub fn backup_destination(
             mut self,
             backup_destination: Vec<models::BackupDestinations>,
@@ -6984,7 +6984,7 @@ pub mod requests {
             self.backup_destination = Some(backup_destination);
             self
         }
-        /// Sets `BackupState`.
+        /// Sets `BackupState`: Only the EC2 instances with one of these backup states.
         pub fn backup_state(
             mut self,
             backup_state: models::VirtualMachinesBackupState,
@@ -7100,7 +7100,7 @@ pub mod requests {
         sort: Option<Vec<models::VmRestorePointsSortColumns>>,
     }
     impl<'a> ListVmRestorePoints<'a> {
-        /// Sets `VirtualMachineId`.
+        /// Sets `VirtualMachineId`: Only the items that concern the EC2 instance with this ID.
         pub fn virtual_machine_id(
             mut self,
             virtual_machine_id: ::veeam_runtime::Uuid,
@@ -7108,17 +7108,17 @@ pub mod requests {
             self.virtual_machine_id = Some(virtual_machine_id);
             self
         }
-        /// Sets `Offset`.
+        /// Sets `Offset`: Number of items of the collection to skip before the first one returned (0 or more).
         pub fn offset(mut self, offset: i32) -> Self {
             self.offset = Some(offset);
             self
         }
-        /// Sets `Limit`.
+        /// Sets `Limit`: Largest number of items to return (-1 for all of them).
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
         }
-        /// Sets `Sort`.
+        /// Sets `Sort`: Order of the items returned, by one or more of the collection's sort columns.
         pub fn sort(mut self, sort: Vec<models::VmRestorePointsSortColumns>) -> Self {
             self.sort = Some(sort);
             self
