@@ -197,6 +197,9 @@ async fn five_jobs_with_a_limit_of_two_are_three_requests() {
         })
         .collect();
     assert_eq!(found, names);
+    // The members every job type has are read without a match.
+    assert_eq!(jobs[1].name(), Some("Hourly"));
+    assert_eq!(jobs[1].id().map(ToString::to_string).as_deref(), Some("00000000-0000-0000-0000-000000000001"));
     let pages = server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == "/api/v1/jobs").count();
     assert_eq!(pages, 3, "2 + 2 + 1 of a total of 5");
 }

@@ -780,7 +780,10 @@ async fn clone_job_sends_the_documented_spec() {
             repository_uid: "urn:veeam:Repository:cbd9a4b6-b9ed-4cd6-a091-75b6481c9d55".into(),
         })
         .with_description("Cloned Oracle backup job");
-        let task = client.clone_job(id(JOB), JobCloneSpec::Backup(info)).await.unwrap();
+        let spec = JobCloneSpec::Backup(info);
+        // Every kind of copy has a name: read without a match.
+        assert_eq!(spec.job_name(), "Oracle Backup 01");
+        let task = client.clone_job(id(JOB), spec).await.unwrap();
         assert_eq!(task.operation.as_deref(), Some("CloneJob"));
         let request = only_request(&server, format).await;
         assert_eq!(request.url.query(), Some("action=clone"));

@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::rust_type;
+use super::types::{is_text, rust_type};
 use super::{docs, Context};
 use crate::ir::{self, Schema};
 
@@ -119,6 +119,7 @@ pub fn union_type(context: &Context, schema: &Schema, union: &ir::Union) -> Toke
         }
     });
     let xml = context.api.speaks(ir::Format::Xml).then(|| xml_codecs(context, schema, union));
+    let shared = shared_fields(context, schema, union);
     quote! {
         #docs
         #[derive(#(#derives),*)]
@@ -137,8 +138,109 @@ pub fn union_type(context: &Context, schema: &Schema, union: &ir::Union) -> Toke
         }
 
         #(#froms)*
+        #shared
         #xml
     }
+}
+
+/// Methods of the traits unions implement (and `ToString`, `ToOwned`), which an accessor must not
+/// shadow.
+const TRAIT_METHODS: &[&str] = &[
+    "clone",
+    "clone_from",
+    "fmt",
+    "eq",
+    "ne",
+    "hash",
+    "from",
+    "into",
+    "serialize",
+    "deserialize",
+    "to_xml",
+    "from_xml",
+    "to_owned",
+    "to_string",
+    "try_from",
+    "try_into",
+];
+
+/// Accessors of the fields every alternative has (a polymorphic type's parent members, carried
+/// by each variant: `job.name()` whatever the job's kind), the discriminator left out (the
+/// variant says it). `None` for the catch-all, and for an optional field that is not set.
+fn shared_fields(context: &Context, schema: &Schema, union: &ir::Union) -> Option<TokenStream> {
+    let super::Std { option, some, none, .. } = context.std();
+    let objects: Vec<&ir::Object> = union
+        .variants
+        .iter()
+        .map(|variant| match &variant.ty {
+            ir::Type::Schema(id) => match &context.api.schema(*id).kind {
+                ir::SchemaKind::Object(object) => Some(object),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let (first, rest) = objects.split_first()?;
+    let same = |a: &ir::Field, b: &ir::Field| {
+        a.ty == b.ty && a.required == b.required && a.nullable == b.nullable && a.boxed == b.boxed
+    };
+    let shared: Vec<&ir::Field> = first
+        .fields
+        .iter()
+        .filter(|field| union.discriminator.as_deref() != Some(field.json_name.as_str()))
+        // Not a name a derived or implemented trait's method has: the accessor would shadow it.
+        .filter(|field| !TRAIT_METHODS.contains(&field.rust_name.plain()))
+        .filter(|field| rest.iter().all(|o| o.fields.iter().any(|f| f.rust_name == field.rust_name && same(f, field))))
+        .collect();
+    if shared.is_empty() {
+        return None;
+    }
+    let methods = shared.iter().map(|field| {
+        let ident = &field.rust_name;
+        let ty = rust_type(context, &field.ty);
+        let text = is_text(&field.ty);
+        let optional = !field.required || field.nullable;
+        let (returns, mut read) = match (text, optional) {
+            (true, true) => (quote!(&str), quote!(value.#ident.as_deref())),
+            (true, false) => (quote!(&str), quote!(value.#ident.as_str())),
+            (false, true) if field.boxed => (quote!(&#ty), quote!(value.#ident.as_deref())),
+            (false, true) => (quote!(&#ty), quote!(value.#ident.as_ref())),
+            (false, false) if field.boxed => (quote!(&#ty), quote!(&*value.#ident)),
+            (false, false) => (quote!(&#ty), quote!(&value.#ident)),
+        };
+        // Every alternative has it and there is no catch-all: the value itself.
+        let always = !optional && union.catch_all.is_none();
+        if !optional && !always {
+            read = quote!(#some(#read));
+        }
+        let returns = if always { returns } else { quote!(#option<#returns>) };
+        let arms = union.variants.iter().map(|variant| {
+            let variant_ident = &variant.rust_name;
+            quote!(Self::#variant_ident(value) => #read,)
+        });
+        let catch_all = union.catch_all.as_ref().map(|ident| quote!(Self::#ident(_) => #none,));
+        let plain = ident.plain();
+        let doc = super::docs::outer(Some(&format!(
+            "`{}` of whichever alternative this is{}.",
+            plain,
+            if union.catch_all.is_some() { " (`None` for a value none of them matches)" } else { "" }
+        )));
+        quote! {
+            #doc
+            pub fn #ident(&self) -> #returns {
+                match self {
+                    #(#arms)*
+                    #catch_all
+                }
+            }
+        }
+    });
+    let name = &schema.rust_name;
+    Some(quote! {
+        impl #name {
+            #(#methods)*
+        }
+    })
 }
 
 /// XML: the discriminator is an attribute or child element; a wrapped union's alternative is the

@@ -7230,6 +7230,64 @@ impl From<ViBackupObjectModel> for BackupObjectModel {
         Self::ViBackupObjectModel(value)
     }
 }
+impl BackupObjectModel {
+    /// `id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::ViBackupObjectModel(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `name` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::ViBackupObjectModel(value) => value.name.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `type` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn r#type(&self) -> Option<&str> {
+        match self {
+            Self::ViBackupObjectModel(value) => value.r#type.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `platform_id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn platform_id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::ViBackupObjectModel(value) => value.platform_id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `restore_points_count` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn restore_points_count(&self) -> Option<&i64> {
+        match self {
+            Self::ViBackupObjectModel(value) => value.restore_points_count.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `object_id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn object_id(&self) -> Option<&str> {
+        match self {
+            Self::ViBackupObjectModel(value) => Some(value.object_id.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `vi_type` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn vi_type(&self) -> Option<&EVmwareInventoryType> {
+        match self {
+            Self::ViBackupObjectModel(value) => value.vi_type.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `path` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Self::ViBackupObjectModel(value) => value.path.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}
 /// The `BackupObjectsFilters` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -8954,6 +9012,24 @@ impl From<WasabiCloudStorageBrowserModel> for CloudBrowserModel {
         Self::WasabiCloudStorageBrowserModel(value)
     }
 }
+impl CloudBrowserModel {
+    /// `credentials_id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn credentials_id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::AzureBlobBrowserModel(value) => Some(&value.credentials_id),
+            Self::AzureDataBoxBrowserModel(value) => Some(&value.credentials_id),
+            Self::AmazonS3BrowserModel(value) => Some(&value.credentials_id),
+            Self::AmazonSnowballEdgeBrowserModel(value) => Some(&value.credentials_id),
+            Self::S3CompatibleBrowserModel(value) => Some(&value.credentials_id),
+            Self::GoogleCloudStorageBrowserModel(value) => Some(&value.credentials_id),
+            Self::IbmCloudStorageBrowserModel(value) => Some(&value.credentials_id),
+            Self::AzureComputeBrowserModel(value) => Some(&value.credentials_id),
+            Self::AmazonEc2BrowserModel(value) => Some(&value.credentials_id),
+            Self::WasabiCloudStorageBrowserModel(value) => Some(&value.credentials_id),
+            Self::Unknown(_) => None,
+        }
+    }
+}
 /// The `CloudBrowserNewFolderSpec` schema.
 #[derive(Clone, PartialEq, Debug, ::serde::Serialize)]
 #[serde(untagged)]
@@ -9060,6 +9136,84 @@ impl From<IbmCloudStorageBrowserDestinationSpec> for CloudBrowserNewFolderSpec {
 impl From<WasabiCloudStorageBrowserDestinationSpec> for CloudBrowserNewFolderSpec {
     fn from(value: WasabiCloudStorageBrowserDestinationSpec) -> Self {
         Self::WasabiCloudStorageBrowserDestinationSpec(value)
+    }
+}
+impl CloudBrowserNewFolderSpec {
+    /// `credentials_id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn credentials_id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::AzureBlobBrowserDestinationSpec(value) => Some(&value.credentials_id),
+            Self::AzureDataBoxBrowserDestinationSpec(value) => {
+                Some(&value.credentials_id)
+            }
+            Self::AmazonS3BrowserDestinationSpec(value) => Some(&value.credentials_id),
+            Self::S3CompatibleBrowserDestinationSpec(value) => {
+                Some(&value.credentials_id)
+            }
+            Self::AmazonSnowballEdgeBrowserDestinationSpec(value) => {
+                Some(&value.credentials_id)
+            }
+            Self::GoogleCloudStorageBrowserDestinationSpec(value) => {
+                Some(&value.credentials_id)
+            }
+            Self::IbmCloudStorageBrowserDestinationSpec(value) => {
+                Some(&value.credentials_id)
+            }
+            Self::WasabiCloudStorageBrowserDestinationSpec(value) => {
+                Some(&value.credentials_id)
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `new_folder_name` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn new_folder_name(&self) -> Option<&str> {
+        match self {
+            Self::AzureBlobBrowserDestinationSpec(value) => {
+                Some(value.new_folder_name.as_str())
+            }
+            Self::AzureDataBoxBrowserDestinationSpec(value) => {
+                Some(value.new_folder_name.as_str())
+            }
+            Self::AmazonS3BrowserDestinationSpec(value) => {
+                Some(value.new_folder_name.as_str())
+            }
+            Self::S3CompatibleBrowserDestinationSpec(value) => {
+                Some(value.new_folder_name.as_str())
+            }
+            Self::AmazonSnowballEdgeBrowserDestinationSpec(value) => {
+                Some(value.new_folder_name.as_str())
+            }
+            Self::GoogleCloudStorageBrowserDestinationSpec(value) => {
+                Some(value.new_folder_name.as_str())
+            }
+            Self::IbmCloudStorageBrowserDestinationSpec(value) => {
+                Some(value.new_folder_name.as_str())
+            }
+            Self::WasabiCloudStorageBrowserDestinationSpec(value) => {
+                Some(value.new_folder_name.as_str())
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `host_id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn host_id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::AzureBlobBrowserDestinationSpec(value) => value.host_id.as_ref(),
+            Self::AzureDataBoxBrowserDestinationSpec(value) => value.host_id.as_ref(),
+            Self::AmazonS3BrowserDestinationSpec(value) => value.host_id.as_ref(),
+            Self::S3CompatibleBrowserDestinationSpec(value) => value.host_id.as_ref(),
+            Self::AmazonSnowballEdgeBrowserDestinationSpec(value) => {
+                value.host_id.as_ref()
+            }
+            Self::GoogleCloudStorageBrowserDestinationSpec(value) => {
+                value.host_id.as_ref()
+            }
+            Self::IbmCloudStorageBrowserDestinationSpec(value) => value.host_id.as_ref(),
+            Self::WasabiCloudStorageBrowserDestinationSpec(value) => {
+                value.host_id.as_ref()
+            }
+            Self::Unknown(_) => None,
+        }
     }
 }
 /// The `CloudBrowserSpec` schema.
@@ -9184,6 +9338,24 @@ impl From<AmazonEc2BrowserSpec> for CloudBrowserSpec {
 impl From<WasabiCloudStorageBrowserSpec> for CloudBrowserSpec {
     fn from(value: WasabiCloudStorageBrowserSpec) -> Self {
         Self::WasabiCloudStorageBrowserSpec(value)
+    }
+}
+impl CloudBrowserSpec {
+    /// `credentials_id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn credentials_id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::AzureBlobBrowserSpec(value) => Some(&value.credentials_id),
+            Self::AzureDataBoxBrowserSpec(value) => Some(&value.credentials_id),
+            Self::AmazonS3BrowserSpec(value) => Some(&value.credentials_id),
+            Self::S3CompatibleBrowserSpec(value) => Some(&value.credentials_id),
+            Self::AmazonSnowballEdgeBrowserSpec(value) => Some(&value.credentials_id),
+            Self::GoogleCloudStorageBrowserSpec(value) => Some(&value.credentials_id),
+            Self::IbmCloudStorageBrowserSpec(value) => Some(&value.credentials_id),
+            Self::AzureComputeBrowserSpec(value) => Some(&value.credentials_id),
+            Self::AmazonEc2BrowserSpec(value) => Some(&value.credentials_id),
+            Self::WasabiCloudStorageBrowserSpec(value) => Some(&value.credentials_id),
+            Self::Unknown(_) => None,
+        }
     }
 }
 /// The `CloudCredentialsExportSpec` schema.
@@ -9501,6 +9673,42 @@ impl From<GoogleCloudCredentialsModel> for CloudCredentialsModel {
         Self::GoogleCloudCredentialsModel(value)
     }
 }
+impl CloudCredentialsModel {
+    /// `id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::AmazonCloudCredentialsModel(value) => Some(&value.id),
+            Self::AzureStorageCloudCredentialsModel(value) => Some(&value.id),
+            Self::AzureComputeCloudCredentialsModel(value) => Some(&value.id),
+            Self::GoogleCloudCredentialsModel(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `description` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::AmazonCloudCredentialsModel(value) => value.description.as_deref(),
+            Self::AzureStorageCloudCredentialsModel(value) => {
+                value.description.as_deref()
+            }
+            Self::AzureComputeCloudCredentialsModel(value) => {
+                value.description.as_deref()
+            }
+            Self::GoogleCloudCredentialsModel(value) => value.description.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `tag` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::AmazonCloudCredentialsModel(value) => value.tag.as_deref(),
+            Self::AzureStorageCloudCredentialsModel(value) => value.tag.as_deref(),
+            Self::AzureComputeCloudCredentialsModel(value) => value.tag.as_deref(),
+            Self::GoogleCloudCredentialsModel(value) => value.tag.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}
 /// The `CloudCredentialsPasswordSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -9612,6 +9820,28 @@ impl From<GoogleCloudCredentialsSpec> for CloudCredentialsSpec {
         Self::GoogleCloudCredentialsSpec(value)
     }
 }
+impl CloudCredentialsSpec {
+    /// `description` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::AmazonCloudCredentialsSpec(value) => value.description.as_deref(),
+            Self::AzureStorageCloudCredentialsSpec(value) => value.description.as_deref(),
+            Self::AzureComputeCloudCredentialsSpec(value) => value.description.as_deref(),
+            Self::GoogleCloudCredentialsSpec(value) => value.description.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `tag` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::AmazonCloudCredentialsSpec(value) => value.tag.as_deref(),
+            Self::AzureStorageCloudCredentialsSpec(value) => value.tag.as_deref(),
+            Self::AzureComputeCloudCredentialsSpec(value) => value.tag.as_deref(),
+            Self::GoogleCloudCredentialsSpec(value) => value.tag.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}
 /// The `CloudDeviceCodeModel` schema.
 #[derive(Clone, PartialEq, Debug, ::serde::Serialize)]
 #[serde(untagged)]
@@ -9641,6 +9871,31 @@ impl<'de> ::serde::Deserialize<'de> for CloudDeviceCodeModel {
 impl From<AzureComputeCloudDeviceCodeModel> for CloudDeviceCodeModel {
     fn from(value: AzureComputeCloudDeviceCodeModel) -> Self {
         Self::AzureComputeCloudDeviceCodeModel(value)
+    }
+}
+impl CloudDeviceCodeModel {
+    /// `url` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Self::AzureComputeCloudDeviceCodeModel(value) => Some(value.url.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `verification_code` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn verification_code(&self) -> Option<&str> {
+        match self {
+            Self::AzureComputeCloudDeviceCodeModel(value) => {
+                Some(value.verification_code.as_str())
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `expiration_time` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn expiration_time(&self) -> Option<&::veeam_runtime::DateTime> {
+        match self {
+            Self::AzureComputeCloudDeviceCodeModel(value) => Some(&value.expiration_time),
+            Self::Unknown(_) => None,
+        }
     }
 }
 /// The `CloudDeviceCodeSpec` schema.
@@ -9674,6 +9929,15 @@ impl From<AzureComputeCloudDeviceCodeSpec> for CloudDeviceCodeSpec {
         Self::AzureComputeCloudDeviceCodeSpec(value)
     }
 }
+impl CloudDeviceCodeSpec {
+    /// `region` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn region(&self) -> Option<&EAzureRegionType> {
+        match self {
+            Self::AzureComputeCloudDeviceCodeSpec(value) => Some(&value.region),
+            Self::Unknown(_) => None,
+        }
+    }
+}
 /// Helper appliance settings.
 #[derive(Clone, PartialEq, Debug, ::serde::Serialize)]
 #[serde(untagged)]
@@ -9703,6 +9967,77 @@ impl<'de> ::serde::Deserialize<'de> for CloudHelperApplianceModel {
 impl From<AzureLinuxHelperApplianceModel> for CloudHelperApplianceModel {
     fn from(value: AzureLinuxHelperApplianceModel) -> Self {
         Self::AzureLinuxHelperApplianceModel(value)
+    }
+}
+impl CloudHelperApplianceModel {
+    /// `id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::AzureLinuxHelperApplianceModel(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `subscription_id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn subscription_id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::AzureLinuxHelperApplianceModel(value) => Some(&value.subscription_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `vm_name` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn vm_name(&self) -> Option<&str> {
+        match self {
+            Self::AzureLinuxHelperApplianceModel(value) => value.vm_name.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `location` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn location(&self) -> Option<&str> {
+        match self {
+            Self::AzureLinuxHelperApplianceModel(value) => value.location.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `storage_account` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn storage_account(&self) -> Option<&str> {
+        match self {
+            Self::AzureLinuxHelperApplianceModel(value) => {
+                value.storage_account.as_deref()
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `resource_group` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn resource_group(&self) -> Option<&str> {
+        match self {
+            Self::AzureLinuxHelperApplianceModel(value) => {
+                value.resource_group.as_deref()
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `virtual_network` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn virtual_network(&self) -> Option<&str> {
+        match self {
+            Self::AzureLinuxHelperApplianceModel(value) => {
+                value.virtual_network.as_deref()
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `subnet` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn subnet(&self) -> Option<&str> {
+        match self {
+            Self::AzureLinuxHelperApplianceModel(value) => value.subnet.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `ssh_port` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn ssh_port(&self) -> Option<&i64> {
+        match self {
+            Self::AzureLinuxHelperApplianceModel(value) => value.ssh_port.as_ref(),
+            Self::Unknown(_) => None,
+        }
     }
 }
 /// The `CloudHelperApplianceResult` schema.
@@ -9767,6 +10102,61 @@ impl From<AzureLinuxHelperApplianceSpec> for CloudHelperApplianceSpec {
         Self::AzureLinuxHelperApplianceSpec(value)
     }
 }
+impl CloudHelperApplianceSpec {
+    /// `subscription_id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn subscription_id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::AzureLinuxHelperApplianceSpec(value) => Some(&value.subscription_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `location` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn location(&self) -> Option<&str> {
+        match self {
+            Self::AzureLinuxHelperApplianceSpec(value) => value.location.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `storage_account` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn storage_account(&self) -> Option<&str> {
+        match self {
+            Self::AzureLinuxHelperApplianceSpec(value) => {
+                value.storage_account.as_deref()
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `resource_group` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn resource_group(&self) -> Option<&str> {
+        match self {
+            Self::AzureLinuxHelperApplianceSpec(value) => value.resource_group.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `virtual_network` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn virtual_network(&self) -> Option<&str> {
+        match self {
+            Self::AzureLinuxHelperApplianceSpec(value) => {
+                value.virtual_network.as_deref()
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `subnet` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn subnet(&self) -> Option<&str> {
+        match self {
+            Self::AzureLinuxHelperApplianceSpec(value) => value.subnet.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `ssh_port` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn ssh_port(&self) -> Option<&i64> {
+        match self {
+            Self::AzureLinuxHelperApplianceSpec(value) => value.ssh_port.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}
 /// The `CloudNativeApplicationModel` schema.
 #[derive(Clone, PartialEq, Debug, ::serde::Serialize)]
 #[serde(untagged)]
@@ -9796,6 +10186,35 @@ impl<'de> ::serde::Deserialize<'de> for CloudNativeApplicationModel {
 impl From<AzureComputeCloudNativeApplicationModel> for CloudNativeApplicationModel {
     fn from(value: AzureComputeCloudNativeApplicationModel) -> Self {
         Self::AzureComputeCloudNativeApplicationModel(value)
+    }
+}
+impl CloudNativeApplicationModel {
+    /// `application_id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn application_id(&self) -> Option<&str> {
+        match self {
+            Self::AzureComputeCloudNativeApplicationModel(value) => {
+                Some(value.application_id.as_str())
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `secret` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn secret(&self) -> Option<&str> {
+        match self {
+            Self::AzureComputeCloudNativeApplicationModel(value) => {
+                Some(value.secret.as_str())
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `tenant_id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn tenant_id(&self) -> Option<&str> {
+        match self {
+            Self::AzureComputeCloudNativeApplicationModel(value) => {
+                Some(value.tenant_id.as_str())
+            }
+            Self::Unknown(_) => None,
+        }
     }
 }
 /// The `ComputerRecoveryTokenFilters` schema.
@@ -10756,6 +11175,48 @@ impl From<LinuxCredentialsModel> for CredentialsModel {
         Self::LinuxCredentialsModel(value)
     }
 }
+impl CredentialsModel {
+    /// `id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::StandardCredentialsModel(value) => Some(&value.id),
+            Self::LinuxCredentialsModel(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `username` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn username(&self) -> Option<&str> {
+        match self {
+            Self::StandardCredentialsModel(value) => Some(value.username.as_str()),
+            Self::LinuxCredentialsModel(value) => Some(value.username.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `description` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::StandardCredentialsModel(value) => Some(value.description.as_str()),
+            Self::LinuxCredentialsModel(value) => Some(value.description.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `creation_time` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn creation_time(&self) -> Option<&::veeam_runtime::DateTime> {
+        match self {
+            Self::StandardCredentialsModel(value) => Some(&value.creation_time),
+            Self::LinuxCredentialsModel(value) => Some(&value.creation_time),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `tag` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::StandardCredentialsModel(value) => value.tag.as_deref(),
+            Self::LinuxCredentialsModel(value) => value.tag.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}
 /// The `CredentialsPasswordChangeSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -10840,6 +11301,40 @@ impl From<StandardCredentialsSpec> for CredentialsSpec {
 impl From<LinuxCredentialsSpec> for CredentialsSpec {
     fn from(value: LinuxCredentialsSpec) -> Self {
         Self::LinuxCredentialsSpec(value)
+    }
+}
+impl CredentialsSpec {
+    /// `username` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn username(&self) -> Option<&str> {
+        match self {
+            Self::StandardCredentialsSpec(value) => Some(value.username.as_str()),
+            Self::LinuxCredentialsSpec(value) => Some(value.username.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `password` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn password(&self) -> Option<&str> {
+        match self {
+            Self::StandardCredentialsSpec(value) => value.password.as_deref(),
+            Self::LinuxCredentialsSpec(value) => value.password.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `description` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::StandardCredentialsSpec(value) => value.description.as_deref(),
+            Self::LinuxCredentialsSpec(value) => value.description.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `tag` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::StandardCredentialsSpec(value) => value.tag.as_deref(),
+            Self::LinuxCredentialsSpec(value) => value.tag.as_deref(),
+            Self::Unknown(_) => None,
+        }
     }
 }
 /// The `DeleteRepositoryFilters` schema.
@@ -16071,6 +16566,58 @@ impl From<EntireViVmCustomizedRestoreSpec> for EntireViVmRestoreSpec {
         Self::EntireViVmCustomizedRestoreSpec(value)
     }
 }
+impl EntireViVmRestoreSpec {
+    /// `object_restore_point_id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn object_restore_point_id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::EntireViVmOriginalLocationRestoreSpec(value) => {
+                Some(&value.object_restore_point_id)
+            }
+            Self::EntireViVmCustomizedRestoreSpec(value) => {
+                Some(&value.object_restore_point_id)
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `restore_proxies` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn restore_proxies(&self) -> Option<&RestoreProxySpec> {
+        match self {
+            Self::EntireViVmOriginalLocationRestoreSpec(value) => {
+                value.restore_proxies.as_ref()
+            }
+            Self::EntireViVmCustomizedRestoreSpec(value) => {
+                value.restore_proxies.as_ref()
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `secure_restore` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn secure_restore(&self) -> Option<&SecureRestoreSpec> {
+        match self {
+            Self::EntireViVmOriginalLocationRestoreSpec(value) => {
+                value.secure_restore.as_ref()
+            }
+            Self::EntireViVmCustomizedRestoreSpec(value) => value.secure_restore.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `power_up` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn power_up(&self) -> Option<&bool> {
+        match self {
+            Self::EntireViVmOriginalLocationRestoreSpec(value) => value.power_up.as_ref(),
+            Self::EntireViVmCustomizedRestoreSpec(value) => value.power_up.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `reason` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Self::EntireViVmOriginalLocationRestoreSpec(value) => value.reason.as_deref(),
+            Self::EntireViVmCustomizedRestoreSpec(value) => value.reason.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}
 /// The `Error` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -19242,6 +19789,72 @@ impl From<InstantViVmCustomizedRecoverySpec> for InstantViVmRecoverySpec {
         Self::InstantViVmCustomizedRecoverySpec(value)
     }
 }
+impl InstantViVmRecoverySpec {
+    /// `object_restore_point_id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn object_restore_point_id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::InstantViVmOriginalLocationRecoverySpec(value) => {
+                Some(&value.object_restore_point_id)
+            }
+            Self::InstantViVmCustomizedRecoverySpec(value) => {
+                Some(&value.object_restore_point_id)
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `vm_tags_restore_enabled` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn vm_tags_restore_enabled(&self) -> Option<&bool> {
+        match self {
+            Self::InstantViVmOriginalLocationRecoverySpec(value) => {
+                value.vm_tags_restore_enabled.as_ref()
+            }
+            Self::InstantViVmCustomizedRecoverySpec(value) => {
+                value.vm_tags_restore_enabled.as_ref()
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `secure_restore` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn secure_restore(&self) -> Option<&SecureRestoreSpec> {
+        match self {
+            Self::InstantViVmOriginalLocationRecoverySpec(value) => {
+                Some(&value.secure_restore)
+            }
+            Self::InstantViVmCustomizedRecoverySpec(value) => Some(&value.secure_restore),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `nics_enabled` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn nics_enabled(&self) -> Option<&bool> {
+        match self {
+            Self::InstantViVmOriginalLocationRecoverySpec(value) => {
+                value.nics_enabled.as_ref()
+            }
+            Self::InstantViVmCustomizedRecoverySpec(value) => value.nics_enabled.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `power_up` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn power_up(&self) -> Option<&bool> {
+        match self {
+            Self::InstantViVmOriginalLocationRecoverySpec(value) => {
+                value.power_up.as_ref()
+            }
+            Self::InstantViVmCustomizedRecoverySpec(value) => value.power_up.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `reason` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Self::InstantViVmOriginalLocationRecoverySpec(value) => {
+                value.reason.as_deref()
+            }
+            Self::InstantViVmCustomizedRecoverySpec(value) => value.reason.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}
 /// The `JobExportSpec` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -19400,6 +20013,71 @@ impl From<BackupJobModel> for JobModel {
         Self::BackupJobModel(value)
     }
 }
+impl JobModel {
+    /// `id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::BackupJobModel(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `name` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::BackupJobModel(value) => Some(value.name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `description` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::BackupJobModel(value) => Some(value.description.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `is_disabled` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn is_disabled(&self) -> Option<&bool> {
+        match self {
+            Self::BackupJobModel(value) => Some(&value.is_disabled),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `is_high_priority` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn is_high_priority(&self) -> Option<&bool> {
+        match self {
+            Self::BackupJobModel(value) => Some(&value.is_high_priority),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `virtual_machines` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn virtual_machines(&self) -> Option<&BackupJobVirtualMachinesModel> {
+        match self {
+            Self::BackupJobModel(value) => Some(&value.virtual_machines),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `storage` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn storage(&self) -> Option<&BackupJobStorageModel> {
+        match self {
+            Self::BackupJobModel(value) => Some(&value.storage),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `guest_processing` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn guest_processing(&self) -> Option<&BackupJobGuestProcessingModel> {
+        match self {
+            Self::BackupJobModel(value) => Some(&value.guest_processing),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `schedule` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn schedule(&self) -> Option<&BackupScheduleModel> {
+        match self {
+            Self::BackupJobModel(value) => Some(&value.schedule),
+            Self::Unknown(_) => None,
+        }
+    }
+}
 /// Script settings.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -19514,6 +20192,57 @@ impl<'de> ::serde::Deserialize<'de> for JobSpec {
 impl From<BackupJobSpec> for JobSpec {
     fn from(value: BackupJobSpec) -> Self {
         Self::BackupJobSpec(value)
+    }
+}
+impl JobSpec {
+    /// `name` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::BackupJobSpec(value) => Some(value.name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `description` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::BackupJobSpec(value) => Some(value.description.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `is_high_priority` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn is_high_priority(&self) -> Option<&bool> {
+        match self {
+            Self::BackupJobSpec(value) => Some(&value.is_high_priority),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `virtual_machines` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn virtual_machines(&self) -> Option<&BackupJobVirtualMachinesSpec> {
+        match self {
+            Self::BackupJobSpec(value) => Some(&value.virtual_machines),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `storage` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn storage(&self) -> Option<&BackupJobStorageModel> {
+        match self {
+            Self::BackupJobSpec(value) => Some(&value.storage),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `guest_processing` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn guest_processing(&self) -> Option<&BackupJobGuestProcessingModel> {
+        match self {
+            Self::BackupJobSpec(value) => Some(&value.guest_processing),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `schedule` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn schedule(&self) -> Option<&BackupScheduleModel> {
+        match self {
+            Self::BackupJobSpec(value) => Some(&value.schedule),
+            Self::Unknown(_) => None,
+        }
     }
 }
 /// The `JobStartSpec` schema.
@@ -21410,6 +22139,44 @@ impl From<ViHostModel> for ManagedServerModel {
         Self::ViHostModel(value)
     }
 }
+impl ManagedServerModel {
+    /// `id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::WindowsHostModel(value) => Some(&value.id),
+            Self::LinuxHostModel(value) => Some(&value.id),
+            Self::ViHostModel(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `name` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::WindowsHostModel(value) => Some(value.name.as_str()),
+            Self::LinuxHostModel(value) => Some(value.name.as_str()),
+            Self::ViHostModel(value) => Some(value.name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `description` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::WindowsHostModel(value) => Some(value.description.as_str()),
+            Self::LinuxHostModel(value) => Some(value.description.as_str()),
+            Self::ViHostModel(value) => Some(value.description.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `credentials_id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn credentials_id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::WindowsHostModel(value) => Some(&value.credentials_id),
+            Self::LinuxHostModel(value) => Some(&value.credentials_id),
+            Self::ViHostModel(value) => Some(&value.credentials_id),
+            Self::Unknown(_) => None,
+        }
+    }
+}
 /// The `ManagedServerSpec` schema.
 #[derive(Clone, PartialEq, Debug, ::serde::Serialize)]
 #[serde(untagged)]
@@ -21456,6 +22223,35 @@ impl From<LinuxHostSpec> for ManagedServerSpec {
 impl From<ViHostSpec> for ManagedServerSpec {
     fn from(value: ViHostSpec) -> Self {
         Self::ViHostSpec(value)
+    }
+}
+impl ManagedServerSpec {
+    /// `name` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::WindowsHostSpec(value) => Some(value.name.as_str()),
+            Self::LinuxHostSpec(value) => Some(value.name.as_str()),
+            Self::ViHostSpec(value) => Some(value.name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `description` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::WindowsHostSpec(value) => Some(value.description.as_str()),
+            Self::LinuxHostSpec(value) => Some(value.description.as_str()),
+            Self::ViHostSpec(value) => Some(value.description.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `credentials_id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn credentials_id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::WindowsHostSpec(value) => Some(&value.credentials_id),
+            Self::LinuxHostSpec(value) => Some(&value.credentials_id),
+            Self::ViHostSpec(value) => Some(&value.credentials_id),
+            Self::Unknown(_) => None,
+        }
     }
 }
 /// The `ManagedServersFilters` schema.
@@ -23444,6 +24240,36 @@ impl From<ViProxyModel> for ProxyModel {
         Self::ViProxyModel(value)
     }
 }
+impl ProxyModel {
+    /// `id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::ViProxyModel(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `name` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::ViProxyModel(value) => Some(value.name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `description` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::ViProxyModel(value) => Some(value.description.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `server` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn server(&self) -> Option<&ProxyServerSettingsModel> {
+        match self {
+            Self::ViProxyModel(value) => Some(&value.server),
+            Self::Unknown(_) => None,
+        }
+    }
+}
 /// Settings of the server that is used as a backup proxy.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -23666,6 +24492,22 @@ impl<'de> ::serde::Deserialize<'de> for ProxySpec {
 impl From<ViProxySpec> for ProxySpec {
     fn from(value: ViProxySpec) -> Self {
         Self::ViProxySpec(value)
+    }
+}
+impl ProxySpec {
+    /// `description` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::ViProxySpec(value) => Some(value.description.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `server` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn server(&self) -> Option<&ProxyServerSettingsModel> {
+        match self {
+            Self::ViProxySpec(value) => Some(&value.server),
+            Self::Unknown(_) => None,
+        }
     }
 }
 /// The `RepositoriesFilters` schema.
@@ -24531,6 +25373,94 @@ impl From<LinuxHardenedStorageModel> for RepositoryModel {
         Self::LinuxHardenedStorageModel(value)
     }
 }
+impl RepositoryModel {
+    /// `id` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn id(&self) -> Option<&::veeam_runtime::Uuid> {
+        match self {
+            Self::WindowsLocalStorageModel(value) => Some(&value.id),
+            Self::LinuxLocalStorageModel(value) => Some(&value.id),
+            Self::NfsStorageModel(value) => Some(&value.id),
+            Self::SmbStorageModel(value) => Some(&value.id),
+            Self::AzureBlobStorageModel(value) => Some(&value.id),
+            Self::AzureDataBoxStorageModel(value) => Some(&value.id),
+            Self::AmazonS3StorageModel(value) => Some(&value.id),
+            Self::AmazonSnowballEdgeStorageModel(value) => Some(&value.id),
+            Self::S3CompatibleStorageModel(value) => Some(&value.id),
+            Self::GoogleCloudStorageModel(value) => Some(&value.id),
+            Self::IbmCloudStorageModel(value) => Some(&value.id),
+            Self::AmazonS3GlacierStorageModel(value) => Some(&value.id),
+            Self::AzureArchiveStorageModel(value) => Some(&value.id),
+            Self::WasabiCloudStorageModel(value) => Some(&value.id),
+            Self::LinuxHardenedStorageModel(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `name` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::WindowsLocalStorageModel(value) => Some(value.name.as_str()),
+            Self::LinuxLocalStorageModel(value) => Some(value.name.as_str()),
+            Self::NfsStorageModel(value) => Some(value.name.as_str()),
+            Self::SmbStorageModel(value) => Some(value.name.as_str()),
+            Self::AzureBlobStorageModel(value) => Some(value.name.as_str()),
+            Self::AzureDataBoxStorageModel(value) => Some(value.name.as_str()),
+            Self::AmazonS3StorageModel(value) => Some(value.name.as_str()),
+            Self::AmazonSnowballEdgeStorageModel(value) => Some(value.name.as_str()),
+            Self::S3CompatibleStorageModel(value) => Some(value.name.as_str()),
+            Self::GoogleCloudStorageModel(value) => Some(value.name.as_str()),
+            Self::IbmCloudStorageModel(value) => Some(value.name.as_str()),
+            Self::AmazonS3GlacierStorageModel(value) => Some(value.name.as_str()),
+            Self::AzureArchiveStorageModel(value) => Some(value.name.as_str()),
+            Self::WasabiCloudStorageModel(value) => Some(value.name.as_str()),
+            Self::LinuxHardenedStorageModel(value) => Some(value.name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `description` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::WindowsLocalStorageModel(value) => Some(value.description.as_str()),
+            Self::LinuxLocalStorageModel(value) => Some(value.description.as_str()),
+            Self::NfsStorageModel(value) => Some(value.description.as_str()),
+            Self::SmbStorageModel(value) => Some(value.description.as_str()),
+            Self::AzureBlobStorageModel(value) => Some(value.description.as_str()),
+            Self::AzureDataBoxStorageModel(value) => Some(value.description.as_str()),
+            Self::AmazonS3StorageModel(value) => Some(value.description.as_str()),
+            Self::AmazonSnowballEdgeStorageModel(value) => {
+                Some(value.description.as_str())
+            }
+            Self::S3CompatibleStorageModel(value) => Some(value.description.as_str()),
+            Self::GoogleCloudStorageModel(value) => Some(value.description.as_str()),
+            Self::IbmCloudStorageModel(value) => Some(value.description.as_str()),
+            Self::AmazonS3GlacierStorageModel(value) => Some(value.description.as_str()),
+            Self::AzureArchiveStorageModel(value) => Some(value.description.as_str()),
+            Self::WasabiCloudStorageModel(value) => Some(value.description.as_str()),
+            Self::LinuxHardenedStorageModel(value) => Some(value.description.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `tag` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::WindowsLocalStorageModel(value) => value.tag.as_deref(),
+            Self::LinuxLocalStorageModel(value) => value.tag.as_deref(),
+            Self::NfsStorageModel(value) => value.tag.as_deref(),
+            Self::SmbStorageModel(value) => value.tag.as_deref(),
+            Self::AzureBlobStorageModel(value) => value.tag.as_deref(),
+            Self::AzureDataBoxStorageModel(value) => value.tag.as_deref(),
+            Self::AmazonS3StorageModel(value) => value.tag.as_deref(),
+            Self::AmazonSnowballEdgeStorageModel(value) => value.tag.as_deref(),
+            Self::S3CompatibleStorageModel(value) => value.tag.as_deref(),
+            Self::GoogleCloudStorageModel(value) => value.tag.as_deref(),
+            Self::IbmCloudStorageModel(value) => value.tag.as_deref(),
+            Self::AmazonS3GlacierStorageModel(value) => value.tag.as_deref(),
+            Self::AzureArchiveStorageModel(value) => value.tag.as_deref(),
+            Self::WasabiCloudStorageModel(value) => value.tag.as_deref(),
+            Self::LinuxHardenedStorageModel(value) => value.tag.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}
 /// Settings for the gateway server.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -24779,6 +25709,73 @@ impl From<WasabiCloudStorageSpec> for RepositorySpec {
 impl From<LinuxHardenedStorageSpec> for RepositorySpec {
     fn from(value: LinuxHardenedStorageSpec) -> Self {
         Self::LinuxHardenedStorageSpec(value)
+    }
+}
+impl RepositorySpec {
+    /// `name` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::WindowsLocalStorageSpec(value) => Some(value.name.as_str()),
+            Self::LinuxLocalStorageSpec(value) => Some(value.name.as_str()),
+            Self::NfsStorageSpec(value) => Some(value.name.as_str()),
+            Self::SmbStorageSpec(value) => Some(value.name.as_str()),
+            Self::AzureBlobStorageSpec(value) => Some(value.name.as_str()),
+            Self::AzureDataBoxStorageSpec(value) => Some(value.name.as_str()),
+            Self::AmazonS3StorageSpec(value) => Some(value.name.as_str()),
+            Self::AmazonSnowballEdgeStorageSpec(value) => Some(value.name.as_str()),
+            Self::S3CompatibleStorageSpec(value) => Some(value.name.as_str()),
+            Self::GoogleCloudStorageSpec(value) => Some(value.name.as_str()),
+            Self::IbmCloudStorageSpec(value) => Some(value.name.as_str()),
+            Self::AmazonS3GlacierStorageSpec(value) => Some(value.name.as_str()),
+            Self::AzureArchiveStorageSpec(value) => Some(value.name.as_str()),
+            Self::WasabiCloudStorageSpec(value) => Some(value.name.as_str()),
+            Self::LinuxHardenedStorageSpec(value) => Some(value.name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `description` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::WindowsLocalStorageSpec(value) => Some(value.description.as_str()),
+            Self::LinuxLocalStorageSpec(value) => Some(value.description.as_str()),
+            Self::NfsStorageSpec(value) => Some(value.description.as_str()),
+            Self::SmbStorageSpec(value) => Some(value.description.as_str()),
+            Self::AzureBlobStorageSpec(value) => Some(value.description.as_str()),
+            Self::AzureDataBoxStorageSpec(value) => Some(value.description.as_str()),
+            Self::AmazonS3StorageSpec(value) => Some(value.description.as_str()),
+            Self::AmazonSnowballEdgeStorageSpec(value) => {
+                Some(value.description.as_str())
+            }
+            Self::S3CompatibleStorageSpec(value) => Some(value.description.as_str()),
+            Self::GoogleCloudStorageSpec(value) => Some(value.description.as_str()),
+            Self::IbmCloudStorageSpec(value) => Some(value.description.as_str()),
+            Self::AmazonS3GlacierStorageSpec(value) => Some(value.description.as_str()),
+            Self::AzureArchiveStorageSpec(value) => Some(value.description.as_str()),
+            Self::WasabiCloudStorageSpec(value) => Some(value.description.as_str()),
+            Self::LinuxHardenedStorageSpec(value) => Some(value.description.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `tag` of whichever alternative this is (`None` for a value none of them matches).
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::WindowsLocalStorageSpec(value) => value.tag.as_deref(),
+            Self::LinuxLocalStorageSpec(value) => value.tag.as_deref(),
+            Self::NfsStorageSpec(value) => value.tag.as_deref(),
+            Self::SmbStorageSpec(value) => value.tag.as_deref(),
+            Self::AzureBlobStorageSpec(value) => value.tag.as_deref(),
+            Self::AzureDataBoxStorageSpec(value) => value.tag.as_deref(),
+            Self::AmazonS3StorageSpec(value) => value.tag.as_deref(),
+            Self::AmazonSnowballEdgeStorageSpec(value) => value.tag.as_deref(),
+            Self::S3CompatibleStorageSpec(value) => value.tag.as_deref(),
+            Self::GoogleCloudStorageSpec(value) => value.tag.as_deref(),
+            Self::IbmCloudStorageSpec(value) => value.tag.as_deref(),
+            Self::AmazonS3GlacierStorageSpec(value) => value.tag.as_deref(),
+            Self::AzureArchiveStorageSpec(value) => value.tag.as_deref(),
+            Self::WasabiCloudStorageSpec(value) => value.tag.as_deref(),
+            Self::LinuxHardenedStorageSpec(value) => value.tag.as_deref(),
+            Self::Unknown(_) => None,
+        }
     }
 }
 /// The `RepositoryStateModel` schema.

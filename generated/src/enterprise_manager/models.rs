@@ -5280,6 +5280,26 @@ impl From<ReplicaJobCloneInfo> for JobCloneSpec {
         Self::Replica(value)
     }
 }
+impl JobCloneSpec {
+    /// `job_name` of whichever alternative this is.
+    pub fn job_name(&self) -> &str {
+        match self {
+            Self::Backup(value) => value.job_name.as_str(),
+            Self::Replica(value) => value.job_name.as_str(),
+            Self::BackupCopy(value) => value.job_name.as_str(),
+            Self::ImmediateBackupCopy(value) => value.job_name.as_str(),
+        }
+    }
+    /// `description` of whichever alternative this is.
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::Backup(value) => value.description.as_deref(),
+            Self::Replica(value) => value.description.as_deref(),
+            Self::BackupCopy(value) => value.description.as_deref(),
+            Self::ImmediateBackupCopy(value) => value.description.as_deref(),
+        }
+    }
+}
 impl ::veeam_runtime::xml::FromXml for JobCloneSpec {
     const XML_NAME: &'static str = "JobCloneSpec";
     fn from_xml(
