@@ -435,6 +435,24 @@ fn examples_are_written_and_an_overlays_own_example_files_are_found() {
     assert_eq!(leftovers, ["pets"], "no staging folder is left behind");
 }
 
+/// Swagger 2.0's response `examples` (a body per media type) are imported like 3.0's; one of a
+/// response without a schema is noted, not dropped in silence.
+#[test]
+fn swagger_response_examples_are_imported_or_noted() {
+    let document = concat!(
+        "swagger: '2.0'\ninfo: {title: T, version: '1'}\nproduces: [application/json]\n",
+        "paths:\n  /pets:\n    get:\n      operationId: listPets\n      responses:\n",
+        "        '200': {description: ok, schema: {type: array, items: {$ref: '#/definitions/Pet'}}, examples: {application/json: [{name: Rex}]}}\n",
+        "        '404': {description: none, examples: {application/json: {message: gone}}}\n",
+        "definitions:\n  Pet: {type: object, required: [name], properties: {name: {type: string}}}\n",
+    );
+    let imported = import::import(document, "pets.yaml", "pets").unwrap();
+    assert_eq!(imported.files["examples/list_pets.200.json"], "[\n  {\n    \"name\": \"Rex\"\n  }\n]\n");
+    assert!(imported.files["operations.yaml"].contains("file: examples/list_pets.200.json"));
+    let noted = imported.notes.iter().any(|n| n.pointer == "/paths/~1pets/get/responses/404/examples");
+    assert!(noted, "{:?}", imported.notes);
+}
+
 /// Documents that once overflowed the importer's stack: `allOf` that includes itself directly
 /// or through another schema, an object closed to extra members without properties, an array of
 /// itself, and long chains of references. Each ends in a spec that resolves, never a crash.

@@ -284,9 +284,25 @@ fn response(response: Json, produces: &[String]) -> Json {
     if object.contains_key("$ref") {
         return Json::Object(object);
     }
+    // `examples` is a body per media type: each goes with its media type's content (3.0's
+    // `content.<media>.example`), one the operation does not produce too.
+    let examples = match object.remove("examples") {
+        Some(Json::Object(examples)) => examples,
+        _ => Map::new(),
+    };
     if let Some(schema) = object.remove("schema") {
-        let content: Map<String, Json> = produces.iter().map(|m| (m.clone(), json!({ "schema": schema }))).collect();
+        let mut content: Map<String, Json> =
+            produces.iter().map(|m| (m.clone(), json!({ "schema": schema }))).collect();
+        for (media_type, example) in examples {
+            let entry = content.entry(media_type).or_insert_with(|| json!({ "schema": schema }));
+            if let Json::Object(entry) = entry {
+                entry.insert("example".into(), example);
+            }
+        }
         object.insert("content".into(), Json::Object(content));
+    } else if !examples.is_empty() {
+        // No body type to check them against: kept where the notes on extensions find them.
+        object.insert("x-examples".into(), Json::Object(examples));
     }
     if let Some(Json::Object(headers)) = object.remove("headers") {
         let converted: Map<String, Json> = headers
@@ -302,7 +318,6 @@ fn response(response: Json, produces: &[String]) -> Json {
             .collect();
         object.insert("headers".into(), Json::Object(converted));
     }
-    object.remove("examples");
     Json::Object(object)
 }
 
