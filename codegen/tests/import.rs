@@ -435,6 +435,37 @@ fn examples_are_written_and_an_overlays_own_example_files_are_found() {
     assert_eq!(leftovers, ["pets"], "no staging folder is left behind");
 }
 
+/// Members whose names say they hold a secret are `sensitive` (never shown by `Debug`), whatever
+/// their `format`; names of kinds, hints and ids are not.
+#[test]
+fn members_named_as_secrets_are_sensitive() {
+    let names = [
+        ("password", true),
+        ("rootPassword", true),
+        ("refresh_token", true),
+        ("secretKey", true),
+        ("passphrase", true),
+        ("privateKey", true),
+        ("sharedKey", true),
+        ("secret", true),
+        ("token_type", false),
+        ("accessKey", false),
+        ("passwordHint", false),
+        ("tokenCount", false),
+    ];
+    let properties: Vec<String> = names.iter().map(|(name, _)| format!("{name}: {{type: string}}")).collect();
+    let document = format!(
+        "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Login: {{type: object, properties: {{{}}}}}\n",
+        properties.join(", ")
+    );
+    let imported = import::import(&document, "t.yaml", "t").unwrap();
+    let schemas: serde_yaml::Value = serde_yaml::from_str(&imported.files["schemas.yaml"]).unwrap();
+    for (name, secret) in names {
+        let field = &schemas["schemas"]["Login"]["fields"][name];
+        assert_eq!(field["sensitive"].as_bool().unwrap_or(false), secret, "{name}: {field:?}");
+    }
+}
+
 /// Swagger 2.0's response `examples` (a body per media type) are imported like 3.0's; one of a
 /// response without a schema is noted, not dropped in silence.
 #[test]

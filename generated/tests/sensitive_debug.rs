@@ -27,9 +27,284 @@ mod sensitive {
     const SECRET: &str = "SECRET-";
     #[test]
     #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__amazon_cloud_credentials_import_spec() {
+        let value: ::veeam_api::backup_and_replication::models::AmazonCloudCredentialsImportSpec = ::veeam_runtime::json::from_str(
+                "{\"type\":\"AzureStorage\",\"tag\":\"x\",\"accessKey\":\"x\",\"secretKey\":\"SECRET-1\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__amazon_cloud_credentials_spec() {
+        let value: ::veeam_api::backup_and_replication::models::AmazonCloudCredentialsSpec = ::veeam_runtime::json::from_str(
+                "{\"type\":\"AzureStorage\",\"accessKey\":\"x\",\"secretKey\":\"SECRET-1\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__authorization_code_model() {
+        let value: ::veeam_api::backup_and_replication::models::AuthorizationCodeModel = ::veeam_runtime::json::from_str(
+                "{\"code\":\"SECRET-1\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__azure_compute_cloud_credentials_subscription_model() {
+        let value: ::veeam_api::backup_and_replication::models::AzureComputeCloudCredentialsSubscriptionModel = ::veeam_runtime::json::from_str(
+                "{\"tenantId\":\"x\",\"applicationId\":\"x\",\"secret\":\"SECRET-1\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__azure_compute_cloud_credentials_subscription_spec() {
+        let value: ::veeam_api::backup_and_replication::models::AzureComputeCloudCredentialsSubscriptionSpec = ::veeam_runtime::json::from_str(
+                "{\"tenantId\":\"x\",\"applicationId\":\"x\",\"secret\":\"SECRET-1\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__azure_compute_cloud_device_code_model() {
+        let value: ::veeam_api::backup_and_replication::models::AzureComputeCloudDeviceCodeModel = ::veeam_runtime::json::from_str(
+                "{\"type\":\"AzureStorage\",\"url\":\"x\",\"verificationCode\":\"SECRET-1\",\"expirationTime\":\"2020-01-01T00:00:00Z\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__azure_compute_cloud_native_application_model() {
+        let value: ::veeam_api::backup_and_replication::models::AzureComputeCloudNativeApplicationModel = ::veeam_runtime::json::from_str(
+                "{\"type\":\"AzureStorage\",\"applicationId\":\"x\",\"secret\":\"SECRET-1\",\"tenantId\":\"x\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__azure_compute_credentials_new_account_spec() {
+        let value: ::veeam_api::backup_and_replication::models::AzureComputeCredentialsNewAccountSpec = ::veeam_runtime::json::from_str(
+                "{\"region\":\"China\",\"verificationCode\":\"SECRET-1\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__azure_storage_cloud_credentials_import_spec() {
+        let value: ::veeam_api::backup_and_replication::models::AzureStorageCloudCredentialsImportSpec = ::veeam_runtime::json::from_str(
+                "{\"type\":\"AzureStorage\",\"tag\":\"x\",\"account\":\"x\",\"sharedKey\":\"SECRET-1\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__azure_storage_cloud_credentials_spec() {
+        let value: ::veeam_api::backup_and_replication::models::AzureStorageCloudCredentialsSpec = ::veeam_runtime::json::from_str(
+                "{\"type\":\"AzureStorage\",\"account\":\"x\",\"sharedKey\":\"SECRET-1\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__certificate_upload_spec() {
+        let value: ::veeam_api::backup_and_replication::models::CertificateUploadSpec = ::veeam_runtime::json::from_str(
+                "{\"certificate\":\"SECRET-1\",\"formatType\":\"pfx\",\"password\":\"SECRET-2\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__cloud_credentials_password_spec() {
+        let value: ::veeam_api::backup_and_replication::models::CloudCredentialsPasswordSpec = ::veeam_runtime::json::from_str(
+                "{\"newSecretKey\":\"SECRET-1\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__computer_recovery_token_model() {
+        let value: ::veeam_api::backup_and_replication::models::ComputerRecoveryTokenModel = ::veeam_runtime::json::from_str(
+                "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"name\":\"x\",\"recoveryToken\":\"SECRET-1\",\"expirationDate\":\"2020-01-01T00:00:00Z\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__credentials_import_spec() {
+        let value: ::veeam_api::backup_and_replication::models::CredentialsImportSpec = ::veeam_runtime::json::from_str(
+                "{\"username\":\"x\",\"password\":\"SECRET-1\",\"tag\":\"x\",\"type\":\"Standard\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__credentials_linux_settings_import_model() {
+        let value: ::veeam_api::backup_and_replication::models::CredentialsLinuxSettingsImportModel = ::veeam_runtime::json::from_str(
+                "{\"privateKey\":\"SECRET-1\",\"passphrase\":\"SECRET-2\",\"rootPassword\":\"SECRET-3\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__credentials_password_change_spec() {
+        let value: ::veeam_api::backup_and_replication::models::CredentialsPasswordChangeSpec = ::veeam_runtime::json::from_str(
+                "{\"password\":\"SECRET-1\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__encryption_password_import_spec() {
+        let value: ::veeam_api::backup_and_replication::models::EncryptionPasswordImportSpec = ::veeam_runtime::json::from_str(
+                "{\"password\":\"SECRET-1\",\"hint\":\"x\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__encryption_password_spec() {
+        let value: ::veeam_api::backup_and_replication::models::EncryptionPasswordSpec = ::veeam_runtime::json::from_str(
+                "{\"password\":\"SECRET-1\",\"hint\":\"x\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__google_cloud_credentials_import_spec() {
+        let value: ::veeam_api::backup_and_replication::models::GoogleCloudCredentialsImportSpec = ::veeam_runtime::json::from_str(
+                "{\"type\":\"AzureStorage\",\"tag\":\"x\",\"accessKey\":\"x\",\"secretKey\":\"SECRET-1\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__google_cloud_credentials_spec() {
+        let value: ::veeam_api::backup_and_replication::models::GoogleCloudCredentialsSpec = ::veeam_runtime::json::from_str(
+                "{\"type\":\"AzureStorage\",\"accessKey\":\"x\",\"secretKey\":\"SECRET-1\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__linux_credentials_model() {
+        let value: ::veeam_api::backup_and_replication::models::LinuxCredentialsModel = ::veeam_runtime::json::from_str(
+                "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"username\":\"x\",\"description\":\"x\",\"type\":\"Standard\",\"creationTime\":\"2020-01-01T00:00:00Z\",\"privateKey\":\"SECRET-1\",\"passphrase\":\"SECRET-2\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__linux_credentials_spec() {
+        let value: ::veeam_api::backup_and_replication::models::LinuxCredentialsSpec = ::veeam_runtime::json::from_str(
+                "{\"username\":\"x\",\"password\":\"SECRET-1\",\"type\":\"Standard\",\"privateKey\":\"SECRET-2\",\"passphrase\":\"SECRET-3\",\"rootPassword\":\"SECRET-4\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__private_key_change_spec() {
+        let value: ::veeam_api::backup_and_replication::models::PrivateKeyChangeSpec = ::veeam_runtime::json::from_str(
+                "{\"privateKey\":\"SECRET-1\",\"passphrase\":\"SECRET-2\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__standard_credentials_spec() {
+        let value: ::veeam_api::backup_and_replication::models::StandardCredentialsSpec = ::veeam_runtime::json::from_str(
+                "{\"username\":\"x\",\"password\":\"SECRET-1\",\"type\":\"Standard\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
     fn backup_and_replication__token_login_spec() {
         let value: ::veeam_api::backup_and_replication::models::TokenLoginSpec = ::veeam_runtime::json::from_str(
-                "{\"grant_type\":\"password\",\"password\":\"SECRET-1\"}",
+                "{\"grant_type\":\"password\",\"password\":\"SECRET-1\",\"refresh_token\":\"SECRET-2\",\"code\":\"SECRET-3\",\"vbr_token\":\"SECRET-4\"}",
+            )
+            .expect("the sample decodes");
+        let debug = format!("{value:?}");
+        assert!(! debug.contains(SECRET), "a secret is shown: {debug}");
+        assert!(debug.contains("***"), "no redaction marker: {debug}");
+    }
+    #[test]
+    #[cfg(feature = "backup-and-replication")]
+    fn backup_and_replication__token_model() {
+        let value: ::veeam_api::backup_and_replication::models::TokenModel = ::veeam_runtime::json::from_str(
+                "{\"access_token\":\"SECRET-1\",\"token_type\":\"x\",\"refresh_token\":\"SECRET-2\",\"expires_in\":1,\".issued\":\"2020-01-01T00:00:00Z\",\".expires\":\"2020-01-01T00:00:00Z\"}",
             )
             .expect("the sample decodes");
         let debug = format!("{value:?}");

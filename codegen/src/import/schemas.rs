@@ -637,6 +637,7 @@ impl Importer<'_> {
             };
             self.members.insert(member);
             members.pointers.push(field_pointer);
+            let secret_text = ty.expr == "string" && secret_name(wire);
             members.fields.insert(
                 key,
                 ast::Field {
@@ -644,7 +645,7 @@ impl Importer<'_> {
                     ty: ty.expr,
                     required: is_required,
                     nullable: ty.nullable,
-                    sensitive: ty.sensitive || flag("x-sensitive"),
+                    sensitive: ty.sensitive || flag("x-sensitive") || secret_text,
                     description: text(property.get("description")),
                     example: property.get("example").map(compact),
                     read_only: flag("readOnly"),
@@ -978,6 +979,17 @@ struct Members {
 /// The name a member has on the wire.
 fn wire_name<'f>(key: &'f str, field: &'f ast::Field) -> &'f str {
     field.json.as_ref().and_then(|j| j.name.as_deref()).unwrap_or(key)
+}
+
+/// Whether a text member's name says it holds a secret (`password`, `rootPassword`,
+/// `refresh_token`, `secretKey`, `passphrase`, `privateKey`): such a member is `sensitive`, never
+/// shown by `Debug`, whether or not the document says `format: password`. Names of kinds and
+/// ids (`token_type`, `accessKey`, `passwordHint`) are not.
+fn secret_name(wire: &str) -> bool {
+    let words = wire.to_snake_case();
+    let last = words.rsplit('_').next().unwrap_or_default();
+    matches!(last, "password" | "passphrase" | "secret" | "token")
+        || ["secret_key", "shared_key", "private_key"].iter().any(|end| words.ends_with(end))
 }
 
 /// An empty schema of `kind`; an object has no fields until they are added.

@@ -161,6 +161,8 @@ pub mod requests {
                 "/api/v1/cloudCredentials/{id}/changeCertificate",
                 true,
             );
+            request.sensitive_response();
+            request.sends_secrets();
             request.literal("/v1/cloudCredentials/");
             request.segment(&self.id);
             request.literal("/changeCertificate");
@@ -212,6 +214,8 @@ pub mod requests {
                 "/api/v1/cloudCredentials/{id}/changeSecretKey",
                 true,
             );
+            request.sensitive_response();
+            request.sends_secrets();
             request.literal("/v1/cloudCredentials/");
             request.segment(&self.id);
             request.literal("/changeSecretKey");
@@ -263,6 +267,7 @@ pub mod requests {
                 "/api/v1/credentials/{id}/changepassword",
                 true,
             );
+            request.sends_secrets();
             request.literal("/v1/credentials/");
             request.segment(&self.id);
             request.literal("/changepassword");
@@ -314,6 +319,7 @@ pub mod requests {
                 "/api/v1/credentials/{id}/changeprivatekey",
                 true,
             );
+            request.sends_secrets();
             request.literal("/v1/credentials/");
             request.segment(&self.id);
             request.literal("/changeprivatekey");
@@ -365,6 +371,7 @@ pub mod requests {
                 "/api/v1/credentials/{id}/changerootpassword",
                 true,
             );
+            request.sends_secrets();
             request.literal("/v1/credentials/");
             request.segment(&self.id);
             request.literal("/changerootpassword");
@@ -408,6 +415,7 @@ pub mod requests {
                 "/api/oauth2/authorization_code",
                 true,
             );
+            request.sensitive_response();
             request.literal("/oauth2/authorization_code");
             Ok((&self.client.transport, request))
         }
@@ -501,6 +509,8 @@ pub mod requests {
                 "/api/v1/cloudCredentials",
                 true,
             );
+            request.sensitive_response();
+            request.sends_secrets();
             request.literal("/v1/cloudCredentials");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -547,6 +557,7 @@ pub mod requests {
                 "/api/v1/agents/recoveryTokens",
                 true,
             );
+            request.sensitive_response();
             request.literal("/v1/agents/recoveryTokens");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -635,6 +646,8 @@ pub mod requests {
                 "/api/v1/credentials",
                 true,
             );
+            request.sensitive_response();
+            request.sends_secrets();
             request.literal("/v1/credentials");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -681,6 +694,7 @@ pub mod requests {
                 "/api/v1/encryptionPasswords",
                 true,
             );
+            request.sends_secrets();
             request.literal("/v1/encryptionPasswords");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -1043,6 +1057,7 @@ pub mod requests {
                 "/api/oauth2/token",
                 false,
             );
+            request.sensitive_response();
             request.sends_secrets();
             request.effect(rt::Effect::IssuesTokens);
             request.literal("/oauth2/token");
@@ -1989,6 +2004,7 @@ pub mod requests {
                 "/api/v1/automation/cloudcredentials/export",
                 true,
             );
+            request.sensitive_response();
             request.literal("/v1/automation/cloudcredentials/export");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -2035,6 +2051,7 @@ pub mod requests {
                 "/api/v1/automation/credentials/export",
                 true,
             );
+            request.sensitive_response();
             request.literal("/v1/automation/credentials/export");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -2081,6 +2098,7 @@ pub mod requests {
                 "/api/v1/automation/encryptionPasswords/export",
                 true,
             );
+            request.sensitive_response();
             request.literal("/v1/automation/encryptionPasswords/export");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -2305,6 +2323,7 @@ pub mod requests {
                 "/api/v1/cloudCredentials/appRegistration/{verificationCode}",
                 true,
             );
+            request.sensitive_response();
             request.literal("/v1/cloudCredentials/appRegistration/");
             request.segment(&self.verification_code);
             Ok((&self.client.transport, request))
@@ -2656,6 +2675,7 @@ pub mod requests {
                 "/api/v1/cloudCredentials/{id}",
                 true,
             );
+            request.sensitive_response();
             request.literal("/v1/cloudCredentials/");
             request.segment(&self.id);
             Ok((&self.client.transport, request))
@@ -2753,6 +2773,7 @@ pub mod requests {
                 "/api/v1/agents/recoveryTokens/{id}",
                 true,
             );
+            request.sensitive_response();
             request.literal("/v1/agents/recoveryTokens/");
             request.segment(&self.id);
             Ok((&self.client.transport, request))
@@ -2833,6 +2854,7 @@ pub mod requests {
                 "/api/v1/credentials/{id}",
                 true,
             );
+            request.sensitive_response();
             request.literal("/v1/credentials/");
             request.segment(&self.id);
             Ok((&self.client.transport, request))
@@ -3610,6 +3632,7 @@ pub mod requests {
                 "/api/v1/automation/cloudcredentials/import",
                 true,
             );
+            request.sends_secrets();
             request.literal("/v1/automation/cloudcredentials/import");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -3656,6 +3679,7 @@ pub mod requests {
                 "/api/v1/automation/credentials/import",
                 true,
             );
+            request.sends_secrets();
             request.literal("/v1/automation/credentials/import");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -3702,6 +3726,7 @@ pub mod requests {
                 "/api/v1/automation/encryptionPasswords/import",
                 true,
             );
+            request.sends_secrets();
             request.literal("/v1/automation/encryptionPasswords/import");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -4815,6 +4840,7 @@ pub mod requests {
                 "/api/v1/cloudCredentials",
                 true,
             );
+            request.sensitive_response();
             request.literal("/v1/cloudCredentials");
             request.query("skip", self.skip.as_ref());
             request.query("limit", self.limit.as_ref());
@@ -4952,6 +4978,7 @@ pub mod requests {
                 "/api/v1/agents/recoveryTokens",
                 true,
             );
+            request.sensitive_response();
             request.literal("/v1/agents/recoveryTokens");
             request.query("skip", self.skip.as_ref());
             request.query("limit", self.limit.as_ref());
@@ -5087,6 +5114,7 @@ pub mod requests {
                 "/api/v1/credentials",
                 true,
             );
+            request.sensitive_response();
             request.literal("/v1/credentials");
             request.query("skip", self.skip.as_ref());
             request.query("limit", self.limit.as_ref());
@@ -7698,6 +7726,7 @@ pub mod requests {
                 "/api/v1/cloudCredentials/appRegistration",
                 true,
             );
+            request.sensitive_response();
             request.literal("/v1/cloudCredentials/appRegistration");
             request.json_body(&self.body)?;
             Ok((&self.client.transport, request))
@@ -7967,6 +7996,8 @@ pub mod requests {
                 "/api/v1/cloudCredentials/{id}",
                 true,
             );
+            request.sensitive_response();
+            request.sends_secrets();
             request.literal("/v1/cloudCredentials/");
             request.segment(&self.id);
             request.json_body(&self.body)?;
@@ -8070,6 +8101,8 @@ pub mod requests {
                 "/api/v1/agents/recoveryTokens/{id}",
                 true,
             );
+            request.sensitive_response();
+            request.sends_secrets();
             request.literal("/v1/agents/recoveryTokens/");
             request.segment(&self.id);
             request.json_body(&self.body)?;
@@ -8166,6 +8199,8 @@ pub mod requests {
                 "/api/v1/credentials/{id}",
                 true,
             );
+            request.sensitive_response();
+            request.sends_secrets();
             request.literal("/v1/credentials/");
             request.segment(&self.id);
             request.json_body(&self.body)?;
@@ -8664,6 +8699,7 @@ pub mod requests {
                 "/api/v1/backupInfrastructure/managedServers/{id}/updateSingleUseCredentials",
                 true,
             );
+            request.sends_secrets();
             request.literal("/v1/backupInfrastructure/managedServers/");
             request.segment(&self.id);
             request.literal("/updateSingleUseCredentials");

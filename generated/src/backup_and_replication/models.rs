@@ -193,7 +193,7 @@ impl AdvancedStorageScheduleWeeklyModel {
     }
 }
 /// The `AmazonCloudCredentialsImportSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonCloudCredentialsImportSpec {
     /// `type`.
@@ -207,6 +207,8 @@ pub struct AmazonCloudCredentialsImportSpec {
     #[serde(rename = "accessKey")]
     pub access_key: String,
     /// Secret key.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(rename = "secretKey")]
     pub secret_key: String,
 }
@@ -240,12 +242,25 @@ pub struct AmazonCloudCredentialsImportSpecRequired {
     /// ID of the access key.
     pub access_key: String,
     /// Secret key.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub secret_key: String,
 }
 impl From<AmazonCloudCredentialsImportSpecRequired>
 for AmazonCloudCredentialsImportSpec {
     fn from(required: AmazonCloudCredentialsImportSpecRequired) -> Self {
         Self::new(required)
+    }
+}
+impl ::std::fmt::Debug for AmazonCloudCredentialsImportSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AmazonCloudCredentialsImportSpec")
+            .field("type", &self.r#type)
+            .field("description", &self.description)
+            .field("tag", &self.tag)
+            .field("access_key", &self.access_key)
+            .field("secret_key", &::veeam_runtime::Redacted)
+            .finish()
     }
 }
 /// The `AmazonCloudCredentialsModel` schema.
@@ -308,7 +323,7 @@ impl From<AmazonCloudCredentialsModelRequired> for AmazonCloudCredentialsModel {
     }
 }
 /// The `AmazonCloudCredentialsSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonCloudCredentialsSpec {
     /// Description of the cloud credentials record.
@@ -320,6 +335,8 @@ pub struct AmazonCloudCredentialsSpec {
     #[serde(rename = "accessKey")]
     pub access_key: String,
     /// Secret key.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(rename = "secretKey")]
     pub secret_key: String,
     /// Tag used to identify the cloud credentials record.
@@ -360,11 +377,24 @@ pub struct AmazonCloudCredentialsSpecRequired {
     /// ID of the access key.
     pub access_key: String,
     /// Secret key.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub secret_key: String,
 }
 impl From<AmazonCloudCredentialsSpecRequired> for AmazonCloudCredentialsSpec {
     fn from(required: AmazonCloudCredentialsSpecRequired) -> Self {
         Self::new(required)
+    }
+}
+impl ::std::fmt::Debug for AmazonCloudCredentialsSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AmazonCloudCredentialsSpec")
+            .field("description", &self.description)
+            .field("type", &self.r#type)
+            .field("access_key", &self.access_key)
+            .field("secret_key", &::veeam_runtime::Redacted)
+            .field("tag", &self.tag)
+            .finish()
     }
 }
 /// Amazon EC2 hierarchy filters.
@@ -2642,10 +2672,12 @@ impl ArchiveTierModel {
     }
 }
 /// The `AuthorizationCodeModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AuthorizationCodeModel {
     /// String that is used to obtain an access token. Lifetime of the authorization code is 60 seconds.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub code: String,
 }
 impl AuthorizationCodeModel {
@@ -2654,6 +2686,13 @@ impl AuthorizationCodeModel {
         Self {
             code: ::std::convert::Into::into(code),
         }
+    }
+}
+impl ::std::fmt::Debug for AuthorizationCodeModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthorizationCodeModel")
+            .field("code", &::veeam_runtime::Redacted)
+            .finish()
     }
 }
 /// Account used to access the Azure Archive storage.
@@ -4139,7 +4178,7 @@ for AzureComputeCloudCredentialsSubscriptionInfo {
     }
 }
 /// Microsoft Azure tenant settings.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AzureComputeCloudCredentialsSubscriptionModel {
     /// ID of a tenant where the Azure Active Directory application is registered in.
@@ -4149,6 +4188,8 @@ pub struct AzureComputeCloudCredentialsSubscriptionModel {
     #[serde(rename = "applicationId")]
     pub application_id: String,
     /// (For password-based authentication) Client secret assigned to the Azure Active Directory application.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: Option<String>,
     /// Array of Azure subscriptions associated with the account.
@@ -4195,8 +4236,18 @@ for AzureComputeCloudCredentialsSubscriptionModel {
         Self::new(required)
     }
 }
+impl ::std::fmt::Debug for AzureComputeCloudCredentialsSubscriptionModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AzureComputeCloudCredentialsSubscriptionModel")
+            .field("tenant_id", &self.tenant_id)
+            .field("application_id", &self.application_id)
+            .field("secret", &self.secret.as_ref().map(|_| ::veeam_runtime::Redacted))
+            .field("subscriptions", &self.subscriptions)
+            .finish()
+    }
+}
 /// Microsoft Azure compute account. For password-based authentication, specify client secret. For certificate-based authentication, specify certificate and password.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AzureComputeCloudCredentialsSubscriptionSpec {
     /// ID of a tenant where the Azure Active Directory application is registered in.
@@ -4206,6 +4257,8 @@ pub struct AzureComputeCloudCredentialsSubscriptionSpec {
     #[serde(rename = "applicationId")]
     pub application_id: String,
     /// (For password-based authentication) Client secret assigned to the Azure Active Directory application.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: Option<String>,
     /// `certificate`.
@@ -4248,8 +4301,18 @@ for AzureComputeCloudCredentialsSubscriptionSpec {
         Self::new(required)
     }
 }
+impl ::std::fmt::Debug for AzureComputeCloudCredentialsSubscriptionSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AzureComputeCloudCredentialsSubscriptionSpec")
+            .field("tenant_id", &self.tenant_id)
+            .field("application_id", &self.application_id)
+            .field("secret", &self.secret.as_ref().map(|_| ::veeam_runtime::Redacted))
+            .field("certificate", &self.certificate)
+            .finish()
+    }
+}
 /// The `AzureComputeCloudDeviceCodeModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AzureComputeCloudDeviceCodeModel {
     /// `type`.
@@ -4257,6 +4320,8 @@ pub struct AzureComputeCloudDeviceCodeModel {
     /// Verification URI.
     pub url: String,
     /// Verification code.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(rename = "verificationCode")]
     pub verification_code: String,
     /// Expiration date and time of the verification code. By default, the code is valid for 15 minutes.
@@ -4281,6 +4346,8 @@ pub struct AzureComputeCloudDeviceCodeModelRequired {
     /// Verification URI.
     pub url: String,
     /// Verification code.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub verification_code: String,
     /// Expiration date and time of the verification code. By default, the code is valid for 15 minutes.
     pub expiration_time: ::veeam_runtime::DateTime,
@@ -4289,6 +4356,16 @@ impl From<AzureComputeCloudDeviceCodeModelRequired>
 for AzureComputeCloudDeviceCodeModel {
     fn from(required: AzureComputeCloudDeviceCodeModelRequired) -> Self {
         Self::new(required)
+    }
+}
+impl ::std::fmt::Debug for AzureComputeCloudDeviceCodeModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AzureComputeCloudDeviceCodeModel")
+            .field("type", &self.r#type)
+            .field("url", &self.url)
+            .field("verification_code", &::veeam_runtime::Redacted)
+            .field("expiration_time", &self.expiration_time)
+            .finish()
     }
 }
 /// The `AzureComputeCloudDeviceCodeSpec` schema.
@@ -4322,7 +4399,7 @@ impl From<AzureComputeCloudDeviceCodeSpecRequired> for AzureComputeCloudDeviceCo
     }
 }
 /// The `AzureComputeCloudNativeApplicationModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AzureComputeCloudNativeApplicationModel {
     /// `type`.
@@ -4331,6 +4408,8 @@ pub struct AzureComputeCloudNativeApplicationModel {
     #[serde(rename = "applicationId")]
     pub application_id: String,
     /// Client secret assigned to the Azure Active Directory application.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub secret: String,
     /// ID of a tenant where the Azure Active Directory application is registered in.
     #[serde(rename = "tenantId")]
@@ -4354,6 +4433,8 @@ pub struct AzureComputeCloudNativeApplicationModelRequired {
     /// Client ID assigned to the Azure Active Directory application.
     pub application_id: String,
     /// Client secret assigned to the Azure Active Directory application.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub secret: String,
     /// ID of a tenant where the Azure Active Directory application is registered in.
     pub tenant_id: String,
@@ -4362,6 +4443,16 @@ impl From<AzureComputeCloudNativeApplicationModelRequired>
 for AzureComputeCloudNativeApplicationModel {
     fn from(required: AzureComputeCloudNativeApplicationModelRequired) -> Self {
         Self::new(required)
+    }
+}
+impl ::std::fmt::Debug for AzureComputeCloudNativeApplicationModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AzureComputeCloudNativeApplicationModel")
+            .field("type", &self.r#type)
+            .field("application_id", &self.application_id)
+            .field("secret", &::veeam_runtime::Redacted)
+            .field("tenant_id", &self.tenant_id)
+            .finish()
     }
 }
 /// Existing Azure Active Directory application.
@@ -4396,12 +4487,14 @@ for AzureComputeCredentialsExistingAccountSpec {
     }
 }
 /// New Azure Active Directory application.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AzureComputeCredentialsNewAccountSpec {
     /// `region`.
     pub region: EAzureRegionType,
     /// Single-use verification code. Use this code to sign in on the <https://microsoft.com/devicelogin> page.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(rename = "verificationCode")]
     pub verification_code: String,
 }
@@ -4419,12 +4512,22 @@ pub struct AzureComputeCredentialsNewAccountSpecRequired {
     /// `region`.
     pub region: EAzureRegionType,
     /// Single-use verification code. Use this code to sign in on the <https://microsoft.com/devicelogin> page.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub verification_code: String,
 }
 impl From<AzureComputeCredentialsNewAccountSpecRequired>
 for AzureComputeCredentialsNewAccountSpec {
     fn from(required: AzureComputeCredentialsNewAccountSpecRequired) -> Self {
         Self::new(required)
+    }
+}
+impl ::std::fmt::Debug for AzureComputeCredentialsNewAccountSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AzureComputeCredentialsNewAccountSpec")
+            .field("region", &self.region)
+            .field("verification_code", &::veeam_runtime::Redacted)
+            .finish()
     }
 }
 /// The `AzureDataBoxBrowserDestinationSpec` schema.
@@ -5385,7 +5488,7 @@ impl ::std::default::Default for AzureStorageAccountBrowserModel {
     }
 }
 /// The `AzureStorageCloudCredentialsImportSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AzureStorageCloudCredentialsImportSpec {
     /// `type`.
@@ -5398,6 +5501,8 @@ pub struct AzureStorageCloudCredentialsImportSpec {
     /// Name of the Azure storage account.
     pub account: String,
     /// Shared key of the Azure storage account.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(rename = "sharedKey")]
     pub shared_key: String,
 }
@@ -5431,12 +5536,25 @@ pub struct AzureStorageCloudCredentialsImportSpecRequired {
     /// Name of the Azure storage account.
     pub account: String,
     /// Shared key of the Azure storage account.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub shared_key: String,
 }
 impl From<AzureStorageCloudCredentialsImportSpecRequired>
 for AzureStorageCloudCredentialsImportSpec {
     fn from(required: AzureStorageCloudCredentialsImportSpecRequired) -> Self {
         Self::new(required)
+    }
+}
+impl ::std::fmt::Debug for AzureStorageCloudCredentialsImportSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AzureStorageCloudCredentialsImportSpec")
+            .field("type", &self.r#type)
+            .field("description", &self.description)
+            .field("tag", &self.tag)
+            .field("account", &self.account)
+            .field("shared_key", &::veeam_runtime::Redacted)
+            .finish()
     }
 }
 /// The `AzureStorageCloudCredentialsModel` schema.
@@ -5499,7 +5617,7 @@ for AzureStorageCloudCredentialsModel {
     }
 }
 /// The `AzureStorageCloudCredentialsSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AzureStorageCloudCredentialsSpec {
     /// Description of the cloud credentials record.
@@ -5510,6 +5628,8 @@ pub struct AzureStorageCloudCredentialsSpec {
     /// Name of the Azure storage account.
     pub account: String,
     /// Shared key of the Azure storage account.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(rename = "sharedKey")]
     pub shared_key: String,
     /// Tag used to identify the cloud credentials record.
@@ -5550,12 +5670,25 @@ pub struct AzureStorageCloudCredentialsSpecRequired {
     /// Name of the Azure storage account.
     pub account: String,
     /// Shared key of the Azure storage account.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub shared_key: String,
 }
 impl From<AzureStorageCloudCredentialsSpecRequired>
 for AzureStorageCloudCredentialsSpec {
     fn from(required: AzureStorageCloudCredentialsSpecRequired) -> Self {
         Self::new(required)
+    }
+}
+impl ::std::fmt::Debug for AzureStorageCloudCredentialsSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AzureStorageCloudCredentialsSpec")
+            .field("description", &self.description)
+            .field("type", &self.r#type)
+            .field("account", &self.account)
+            .field("shared_key", &::veeam_runtime::Redacted)
+            .field("tag", &self.tag)
+            .finish()
     }
 }
 /// Azure storage proxy appliance.
@@ -8845,15 +8978,19 @@ impl From<CertificateModelRequired> for CertificateModel {
     }
 }
 /// Certificate settings (for certificate-based authentication).
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CertificateUploadSpec {
     /// Base64-encoded string of the content of a PFX certificate file.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub certificate: String,
     /// `formatType`.
     #[serde(rename = "formatType")]
     pub format_type: ECertificateFileFormatType,
     /// Decryption password for the certificate file.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: Option<String>,
 }
@@ -8876,6 +9013,8 @@ impl CertificateUploadSpec {
 /// The required fields of [`CertificateUploadSpec`], each named, for [`CertificateUploadSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct CertificateUploadSpecRequired {
     /// Base64-encoded string of the content of a PFX certificate file.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub certificate: String,
     /// `formatType`.
     pub format_type: ECertificateFileFormatType,
@@ -8883,6 +9022,18 @@ pub struct CertificateUploadSpecRequired {
 impl From<CertificateUploadSpecRequired> for CertificateUploadSpec {
     fn from(required: CertificateUploadSpecRequired) -> Self {
         Self::new(required)
+    }
+}
+impl ::std::fmt::Debug for CertificateUploadSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CertificateUploadSpec")
+            .field("certificate", &::veeam_runtime::Redacted)
+            .field("format_type", &self.format_type)
+            .field(
+                "password",
+                &self.password.as_ref().map(|_| ::veeam_runtime::Redacted),
+            )
+            .finish()
     }
 }
 /// The `CloudBrowserModel` schema.
@@ -9710,10 +9861,12 @@ impl CloudCredentialsModel {
     }
 }
 /// The `CloudCredentialsPasswordSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudCredentialsPasswordSpec {
     /// New secret key.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(rename = "newSecretKey")]
     pub new_secret_key: String,
 }
@@ -9723,6 +9876,13 @@ impl CloudCredentialsPasswordSpec {
         Self {
             new_secret_key: ::std::convert::Into::into(new_secret_key),
         }
+    }
+}
+impl ::std::fmt::Debug for CloudCredentialsPasswordSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudCredentialsPasswordSpec")
+            .field("new_secret_key", &::veeam_runtime::Redacted)
+            .finish()
     }
 }
 /// The `CloudCredentialsResult` schema.
@@ -10330,7 +10490,7 @@ impl ::std::default::Default for ComputerRecoveryTokenFilters {
     }
 }
 /// The `ComputerRecoveryTokenModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ComputerRecoveryTokenModel {
     /// ID of the recovery token.
@@ -10338,6 +10498,8 @@ pub struct ComputerRecoveryTokenModel {
     /// Friendly name of the recovery token.
     pub name: String,
     /// Recovery token.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(
         rename = "recoveryToken",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -10379,6 +10541,19 @@ pub struct ComputerRecoveryTokenModelRequired {
 impl From<ComputerRecoveryTokenModelRequired> for ComputerRecoveryTokenModel {
     fn from(required: ComputerRecoveryTokenModelRequired) -> Self {
         Self::new(required)
+    }
+}
+impl ::std::fmt::Debug for ComputerRecoveryTokenModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ComputerRecoveryTokenModel")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field(
+                "recovery_token",
+                &self.recovery_token.as_ref().map(|_| ::veeam_runtime::Redacted),
+            )
+            .field("expiration_date", &self.expiration_date)
+            .finish()
     }
 }
 /// The `ComputerRecoveryTokenResult` schema.
@@ -10936,12 +11111,14 @@ impl CredentialsImportModel {
     }
 }
 /// The `CredentialsImportSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CredentialsImportSpec {
     /// User name.
     pub username: String,
     /// Password.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: Option<String>,
     /// Description of the credentials record.
@@ -11009,6 +11186,21 @@ impl From<CredentialsImportSpecRequired> for CredentialsImportSpec {
         Self::new(required)
     }
 }
+impl ::std::fmt::Debug for CredentialsImportSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CredentialsImportSpec")
+            .field("username", &self.username)
+            .field(
+                "password",
+                &self.password.as_ref().map(|_| ::veeam_runtime::Redacted),
+            )
+            .field("description", &self.description)
+            .field("tag", &self.tag)
+            .field("type", &self.r#type)
+            .field("linux_additional_settings", &self.linux_additional_settings)
+            .finish()
+    }
+}
 /// The `CredentialsImportSpecCollection` schema.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -11024,7 +11216,7 @@ impl CredentialsImportSpecCollection {
     }
 }
 /// Additional Linux account settings.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CredentialsLinuxSettingsImportModel {
     /// SSH port used to connect to a Linux server.
@@ -11049,15 +11241,21 @@ pub struct CredentialsLinuxSettingsImportModel {
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_su: Option<bool>,
     /// Private key.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(
         rename = "privateKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub private_key: Option<String>,
     /// Passphrase that protects the private key.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub passphrase: Option<String>,
     /// Password for the root account.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(
         rename = "rootPassword",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -11132,6 +11330,28 @@ impl CredentialsLinuxSettingsImportModel {
 impl ::std::default::Default for CredentialsLinuxSettingsImportModel {
     fn default() -> Self {
         Self::new()
+    }
+}
+impl ::std::fmt::Debug for CredentialsLinuxSettingsImportModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CredentialsLinuxSettingsImportModel")
+            .field("ssh_port", &self.ssh_port)
+            .field("auto_elevated", &self.auto_elevated)
+            .field("add_to_sudoers", &self.add_to_sudoers)
+            .field("use_su", &self.use_su)
+            .field(
+                "private_key",
+                &self.private_key.as_ref().map(|_| ::veeam_runtime::Redacted),
+            )
+            .field(
+                "passphrase",
+                &self.passphrase.as_ref().map(|_| ::veeam_runtime::Redacted),
+            )
+            .field(
+                "root_password",
+                &self.root_password.as_ref().map(|_| ::veeam_runtime::Redacted),
+            )
+            .finish()
     }
 }
 /// The `CredentialsModel` schema.
@@ -11218,10 +11438,12 @@ impl CredentialsModel {
     }
 }
 /// The `CredentialsPasswordChangeSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CredentialsPasswordChangeSpec {
     /// New password.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub password: String,
 }
 impl CredentialsPasswordChangeSpec {
@@ -11230,6 +11452,13 @@ impl CredentialsPasswordChangeSpec {
         Self {
             password: ::std::convert::Into::into(password),
         }
+    }
+}
+impl ::std::fmt::Debug for CredentialsPasswordChangeSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CredentialsPasswordChangeSpec")
+            .field("password", &::veeam_runtime::Redacted)
+            .finish()
     }
 }
 /// The `CredentialsResult` schema.
@@ -16035,10 +16264,12 @@ impl ::std::default::Default for EncryptionPasswordExportSpec {
     }
 }
 /// The `EncryptionPasswordImportSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EncryptionPasswordImportSpec {
     /// Password.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub password: String,
     /// Hint for the encryption password.
     pub hint: String,
@@ -16065,6 +16296,8 @@ impl EncryptionPasswordImportSpec {
 /// The required fields of [`EncryptionPasswordImportSpec`], each named, for [`EncryptionPasswordImportSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct EncryptionPasswordImportSpecRequired {
     /// Password.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub password: String,
     /// Hint for the encryption password.
     pub hint: String,
@@ -16072,6 +16305,15 @@ pub struct EncryptionPasswordImportSpecRequired {
 impl From<EncryptionPasswordImportSpecRequired> for EncryptionPasswordImportSpec {
     fn from(required: EncryptionPasswordImportSpecRequired) -> Self {
         Self::new(required)
+    }
+}
+impl ::std::fmt::Debug for EncryptionPasswordImportSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EncryptionPasswordImportSpec")
+            .field("password", &::veeam_runtime::Redacted)
+            .field("hint", &self.hint)
+            .field("tag", &self.tag)
+            .finish()
     }
 }
 /// The `EncryptionPasswordImportSpecCollection` schema.
@@ -16163,10 +16405,12 @@ impl From<EncryptionPasswordModelRequired> for EncryptionPasswordModel {
     }
 }
 /// The `EncryptionPasswordSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EncryptionPasswordSpec {
     /// Password for data encryption. If you lose the password, you will not be able to restore it.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub password: String,
     /// Hint for the encryption password. Provide a meaningful hint that will help you recall the password.
     pub hint: String,
@@ -16193,6 +16437,8 @@ impl EncryptionPasswordSpec {
 /// The required fields of [`EncryptionPasswordSpec`], each named, for [`EncryptionPasswordSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct EncryptionPasswordSpecRequired {
     /// Password for data encryption. If you lose the password, you will not be able to restore it.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub password: String,
     /// Hint for the encryption password. Provide a meaningful hint that will help you recall the password.
     pub hint: String,
@@ -16200,6 +16446,15 @@ pub struct EncryptionPasswordSpecRequired {
 impl From<EncryptionPasswordSpecRequired> for EncryptionPasswordSpec {
     fn from(required: EncryptionPasswordSpecRequired) -> Self {
         Self::new(required)
+    }
+}
+impl ::std::fmt::Debug for EncryptionPasswordSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EncryptionPasswordSpec")
+            .field("password", &::veeam_runtime::Redacted)
+            .field("hint", &self.hint)
+            .field("tag", &self.tag)
+            .finish()
     }
 }
 /// The `EncryptionPasswordsFilters` schema.
@@ -17357,7 +17612,7 @@ impl GlobalNetworkTrafficRulesModel {
     }
 }
 /// The `GoogleCloudCredentialsImportSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GoogleCloudCredentialsImportSpec {
     /// `type`.
@@ -17371,6 +17626,8 @@ pub struct GoogleCloudCredentialsImportSpec {
     #[serde(rename = "accessKey")]
     pub access_key: String,
     /// Secret linked to the access ID.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(rename = "secretKey")]
     pub secret_key: String,
 }
@@ -17404,12 +17661,25 @@ pub struct GoogleCloudCredentialsImportSpecRequired {
     /// Access ID of a Google HMAC key.
     pub access_key: String,
     /// Secret linked to the access ID.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub secret_key: String,
 }
 impl From<GoogleCloudCredentialsImportSpecRequired>
 for GoogleCloudCredentialsImportSpec {
     fn from(required: GoogleCloudCredentialsImportSpecRequired) -> Self {
         Self::new(required)
+    }
+}
+impl ::std::fmt::Debug for GoogleCloudCredentialsImportSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GoogleCloudCredentialsImportSpec")
+            .field("type", &self.r#type)
+            .field("description", &self.description)
+            .field("tag", &self.tag)
+            .field("access_key", &self.access_key)
+            .field("secret_key", &::veeam_runtime::Redacted)
+            .finish()
     }
 }
 /// The `GoogleCloudCredentialsModel` schema.
@@ -17472,7 +17742,7 @@ impl From<GoogleCloudCredentialsModelRequired> for GoogleCloudCredentialsModel {
     }
 }
 /// The `GoogleCloudCredentialsSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GoogleCloudCredentialsSpec {
     /// Description of the cloud credentials record.
@@ -17484,6 +17754,8 @@ pub struct GoogleCloudCredentialsSpec {
     #[serde(rename = "accessKey")]
     pub access_key: String,
     /// Secret linked to the access ID.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(rename = "secretKey")]
     pub secret_key: String,
     /// Tag used to identify the cloud credentials record.
@@ -17524,11 +17796,24 @@ pub struct GoogleCloudCredentialsSpecRequired {
     /// Access ID of a Google HMAC key.
     pub access_key: String,
     /// Secret linked to the access ID.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub secret_key: String,
 }
 impl From<GoogleCloudCredentialsSpecRequired> for GoogleCloudCredentialsSpec {
     fn from(required: GoogleCloudCredentialsSpecRequired) -> Self {
         Self::new(required)
+    }
+}
+impl ::std::fmt::Debug for GoogleCloudCredentialsSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GoogleCloudCredentialsSpec")
+            .field("description", &self.description)
+            .field("type", &self.r#type)
+            .field("access_key", &self.access_key)
+            .field("secret_key", &::veeam_runtime::Redacted)
+            .field("tag", &self.tag)
+            .finish()
     }
 }
 /// Account used to access the Google Cloud storage.
@@ -20791,7 +21076,7 @@ impl From<JobsResultRequired> for JobsResult {
     }
 }
 /// The `LinuxCredentialsModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinuxCredentialsModel {
     /// ID of the credentials record.
@@ -20830,12 +21115,16 @@ pub struct LinuxCredentialsModel {
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_su: Option<bool>,
     /// Private key.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(
         rename = "privateKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub private_key: Option<String>,
     /// Passphrase that protects the private key.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub passphrase: Option<String>,
 }
@@ -20924,13 +21213,39 @@ impl From<LinuxCredentialsModelRequired> for LinuxCredentialsModel {
         Self::new(required)
     }
 }
+impl ::std::fmt::Debug for LinuxCredentialsModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinuxCredentialsModel")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("description", &self.description)
+            .field("type", &self.r#type)
+            .field("creation_time", &self.creation_time)
+            .field("tag", &self.tag)
+            .field("ssh_port", &self.ssh_port)
+            .field("auto_elevated", &self.auto_elevated)
+            .field("add_to_sudoers", &self.add_to_sudoers)
+            .field("use_su", &self.use_su)
+            .field(
+                "private_key",
+                &self.private_key.as_ref().map(|_| ::veeam_runtime::Redacted),
+            )
+            .field(
+                "passphrase",
+                &self.passphrase.as_ref().map(|_| ::veeam_runtime::Redacted),
+            )
+            .finish()
+    }
+}
 /// The `LinuxCredentialsSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinuxCredentialsSpec {
     /// User name.
     pub username: String,
     /// Password.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: Option<String>,
     /// Description of the credentials record.
@@ -20963,15 +21278,21 @@ pub struct LinuxCredentialsSpec {
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_su: Option<bool>,
     /// Private key.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(
         rename = "privateKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub private_key: Option<String>,
     /// Passphrase that protects the private key.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub passphrase: Option<String>,
     /// Password for the root account.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(
         rename = "rootPassword",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -21079,6 +21400,36 @@ pub struct LinuxCredentialsSpecRequired {
 impl From<LinuxCredentialsSpecRequired> for LinuxCredentialsSpec {
     fn from(required: LinuxCredentialsSpecRequired) -> Self {
         Self::new(required)
+    }
+}
+impl ::std::fmt::Debug for LinuxCredentialsSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinuxCredentialsSpec")
+            .field("username", &self.username)
+            .field(
+                "password",
+                &self.password.as_ref().map(|_| ::veeam_runtime::Redacted),
+            )
+            .field("description", &self.description)
+            .field("type", &self.r#type)
+            .field("tag", &self.tag)
+            .field("ssh_port", &self.ssh_port)
+            .field("auto_elevated", &self.auto_elevated)
+            .field("add_to_sudoers", &self.add_to_sudoers)
+            .field("use_su", &self.use_su)
+            .field(
+                "private_key",
+                &self.private_key.as_ref().map(|_| ::veeam_runtime::Redacted),
+            )
+            .field(
+                "passphrase",
+                &self.passphrase.as_ref().map(|_| ::veeam_runtime::Redacted),
+            )
+            .field(
+                "root_password",
+                &self.root_password.as_ref().map(|_| ::veeam_runtime::Redacted),
+            )
+            .finish()
     }
 }
 /// Repository settings.
@@ -23881,13 +24232,17 @@ impl PrimaryStorageIntegrationSettingsModel {
     }
 }
 /// The `PrivateKeyChangeSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PrivateKeyChangeSpec {
     /// New private key.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(rename = "privateKey")]
     pub private_key: String,
     /// Passphrase that protects the private key.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub passphrase: Option<String>,
 }
@@ -23907,6 +24262,17 @@ impl PrivateKeyChangeSpec {
     ) -> Self {
         self.passphrase = Some(::std::convert::Into::into(passphrase));
         self
+    }
+}
+impl ::std::fmt::Debug for PrivateKeyChangeSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PrivateKeyChangeSpec")
+            .field("private_key", &::veeam_runtime::Redacted)
+            .field(
+                "passphrase",
+                &self.passphrase.as_ref().map(|_| ::veeam_runtime::Redacted),
+            )
+            .finish()
     }
 }
 /// The `ProxiesFilters` schema.
@@ -28747,12 +29113,14 @@ impl From<StandardCredentialsModelRequired> for StandardCredentialsModel {
     }
 }
 /// The `StandardCredentialsSpec` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct StandardCredentialsSpec {
     /// User name.
     pub username: String,
     /// Password.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: Option<String>,
     /// Description of the credentials record.
@@ -28809,6 +29177,20 @@ impl From<StandardCredentialsSpecRequired> for StandardCredentialsSpec {
         Self::new(required)
     }
 }
+impl ::std::fmt::Debug for StandardCredentialsSpec {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StandardCredentialsSpec")
+            .field("username", &self.username)
+            .field(
+                "password",
+                &self.password.as_ref().map(|_| ::veeam_runtime::Redacted),
+            )
+            .field("description", &self.description)
+            .field("type", &self.r#type)
+            .field("tag", &self.tag)
+            .finish()
+    }
+}
 /// Synthetic full backup settings.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -28861,9 +29243,13 @@ pub struct TokenLoginSpec {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: Option<String>,
     /// Refresh token. Required if the `grant_type` value is `refresh_token`.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refresh_token: Option<String>,
     /// Authorization code. Required if the `grant_type` value is `authorization_code`.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: Option<String>,
     /// If *true*, a short-term refresh token is used. Lifetime of the short-term refresh token is the access token lifetime plus 15 minutes.
@@ -28871,6 +29257,8 @@ pub struct TokenLoginSpec {
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_short_term_refresh: Option<bool>,
     /// Veeam Backup & Replication platform service token.
+    ///
+    /// Sensitive: never shown by `Debug`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vbr_token: Option<String>,
 }
@@ -28939,22 +29327,32 @@ impl ::std::fmt::Debug for TokenLoginSpec {
                 "password",
                 &self.password.as_ref().map(|_| ::veeam_runtime::Redacted),
             )
-            .field("refresh_token", &self.refresh_token)
-            .field("code", &self.code)
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| ::veeam_runtime::Redacted),
+            )
+            .field("code", &self.code.as_ref().map(|_| ::veeam_runtime::Redacted))
             .field("use_short_term_refresh", &self.use_short_term_refresh)
-            .field("vbr_token", &self.vbr_token)
+            .field(
+                "vbr_token",
+                &self.vbr_token.as_ref().map(|_| ::veeam_runtime::Redacted),
+            )
             .finish()
     }
 }
 /// The `TokenModel` schema.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TokenModel {
     /// String that represents authorization issued to the client. It must be specified in all requests. An access token can be used multiple times, but its lifetime is 15 minutes.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub access_token: String,
     /// Type of the access token.
     pub token_type: String,
     /// String that is used to obtain a new access token if the current access token expires or becomes lost. A refresh token can be used only once, and its default lifetime is 14 days.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub refresh_token: String,
     /// Lifetime of the access token, in seconds.
     pub expires_in: i32,
@@ -28981,10 +29379,14 @@ impl TokenModel {
 /// The required fields of [`TokenModel`], each named, for [`TokenModel::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct TokenModelRequired {
     /// String that represents authorization issued to the client. It must be specified in all requests. An access token can be used multiple times, but its lifetime is 15 minutes.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub access_token: String,
     /// Type of the access token.
     pub token_type: String,
     /// String that is used to obtain a new access token if the current access token expires or becomes lost. A refresh token can be used only once, and its default lifetime is 14 days.
+    ///
+    /// Sensitive: never shown by `Debug`.
     pub refresh_token: String,
     /// Lifetime of the access token, in seconds.
     pub expires_in: i32,
@@ -28996,6 +29398,18 @@ pub struct TokenModelRequired {
 impl From<TokenModelRequired> for TokenModel {
     fn from(required: TokenModelRequired) -> Self {
         Self::new(required)
+    }
+}
+impl ::std::fmt::Debug for TokenModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TokenModel")
+            .field("access_token", &::veeam_runtime::Redacted)
+            .field("token_type", &self.token_type)
+            .field("refresh_token", &::veeam_runtime::Redacted)
+            .field("expires_in", &self.expires_in)
+            .field("issued", &self.issued)
+            .field("expires", &self.expires)
+            .finish()
     }
 }
 /// The `TrafficRuleModel` schema.
