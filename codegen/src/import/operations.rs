@@ -766,12 +766,68 @@ impl Importer<'_> {
                 }
             }
         }
+        // The document's links to its own operations (`(#tag/Sessions/operation/GetSession)`,
+        // a Redoc anchor) lead nowhere in rustdoc: they go to the reference page instead.
+        let link = |text: &mut Option<String>| {
+            if let Some(text) = text {
+                *text = absolute_anchors(text, template);
+            }
+        };
+        for operation in self.operations.values_mut() {
+            link(&mut operation.description);
+            for parameter in operation.parameters.values_mut() {
+                link(&mut parameter.description);
+            }
+        }
+        for schema in self.schemas.values_mut() {
+            link(&mut schema.description);
+            for field in schema.fields.iter_mut().flat_map(|fields| fields.values_mut()) {
+                link(&mut field.description);
+            }
+        }
     }
+}
+
+/// `(#tag/<tag>/operation/<id>)` links written as the template's address of that operation.
+fn absolute_anchors(text: &str, template: &str) -> String {
+    const START: &str = "(#tag/";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(START) {
+        out.push_str(&rest[..at]);
+        let anchor = &rest[at + START.len()..];
+        let end = anchor.find(')').unwrap_or(anchor.len());
+        match anchor[..end].split_once("/operation/") {
+            Some((tag, id)) if !tag.is_empty() && !id.is_empty() && !id.contains('/') => {
+                out.push('(');
+                out.push_str(&template.replace("{tag}", tag).replace("{operationId}", id));
+                rest = &anchor[end..];
+            }
+            _ => {
+                out.push_str(START);
+                rest = anchor;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchors_to_operations_become_reference_addresses() {
+        let template = "https://ref.example/tag/{tag}#operation/{operationId}";
+        assert_eq!(
+            absolute_anchors("see [Get Session](#tag/Sessions/operation/GetSession).", template),
+            "see [Get Session](https://ref.example/tag/Sessions#operation/GetSession)."
+        );
+        for kept in ["(#tag/Sessions)", "(#tag/", "plain (text)"] {
+            assert_eq!(absolute_anchors(kept, template), kept);
+        }
+    }
 
     #[test]
     fn helpers() {

@@ -1073,7 +1073,7 @@ pub mod requests {
     impl super::Client {
         /// Start Instant FCD Recovery
         ///
-        /// The HTTP POST request to the `/api/v1/restore/instantRecovery/vmware/fcd/` path allows you to start Instant FCD Recovery from the restore point to the destination cluster.<br>Specify the destination cluster in the `destinationCluster` parameter of the request body as a model of the VMware vSphere object. For details on how to get the cluster model, see [Get VMware vSphere Server Objects](#tag/Inventory-Browser/operation/GetVmwareHostObject).
+        /// The HTTP POST request to the `/api/v1/restore/instantRecovery/vmware/fcd/` path allows you to start Instant FCD Recovery from the restore point to the destination cluster.<br>Specify the destination cluster in the `destinationCluster` parameter of the request body as a model of the VMware vSphere object. For details on how to get the cluster model, see [Get VMware vSphere Server Objects](https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Inventory-Browser#operation/GetVmwareHostObject).
         ///
         /// The document's operationId: `instantRecoveryVmwareFcdMountWithSession`.
         ///
@@ -3968,7 +3968,7 @@ pub mod requests {
     impl super::Client {
         /// Start FCD Migration
         ///
-        /// The HTTP POST request to the `/api/v1/restore/instantRecovery/vmware/fcd/{mountId}/migrate` path allows you to start migration of FCDs from the specified mount.<br>In the request body specify FCD migration configuration:<ul> <li>Disks for migration</li> <li>Target datastore</li> <li>Storage policy that will be applied to the migrated disks</li></ul> For details on how to get models of the datastore and storage policy, see [Get VMware vSphere Server Objects](#tag/Inventory-Browser/operation/GetVmwareHostObject).
+        /// The HTTP POST request to the `/api/v1/restore/instantRecovery/vmware/fcd/{mountId}/migrate` path allows you to start migration of FCDs from the specified mount.<br>In the request body specify FCD migration configuration:<ul> <li>Disks for migration</li> <li>Target datastore</li> <li>Storage policy that will be applied to the migrated disks</li></ul> For details on how to get models of the datastore and storage policy, see [Get VMware vSphere Server Objects](https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Inventory-Browser#operation/GetVmwareHostObject).
         ///
         /// `POST /api/v1/restore/instantRecovery/vmware/fcd/{mountId}/migrate`
         ///

@@ -16552,7 +16552,7 @@ impl From<EncryptionPasswordsResultRequired> for EncryptionPasswordsResult {
         Self::new(required)
     }
 }
-/// Restore to a new location or with different settings. To get models of the destination host and resource pool, use the [Get VMware vSphere Server Objects](#tag/Inventory-Browser/operation/GetVmwareHostObject) request.
+/// Restore to a new location or with different settings. To get models of the destination host and resource pool, use the [Get VMware vSphere Server Objects](https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Inventory-Browser#operation/GetVmwareHostObject) request.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EntireViVmCustomizedRestoreSpec {
@@ -19591,7 +19591,7 @@ impl InstantViVmCustomizedRecoveryDatastoreSpec {
         self
     }
 }
-/// Destination where the recovered VM resides. To get models of the destination host, folder and resource pool, use the [Get VMware vSphere Server Objects](#tag/Inventory-Browser/operation/GetVmwareHostObject) request.
+/// Destination where the recovered VM resides. To get models of the destination host, folder and resource pool, use the [Get VMware vSphere Server Objects](https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Inventory-Browser#operation/GetVmwareHostObject) request.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstantViVmCustomizedRecoveryDestinationSpec {
@@ -19848,7 +19848,7 @@ for InstantViVmOriginalLocationRecoverySpec {
 pub struct InstantViVmRecoveryMount {
     /// Mount ID.
     pub id: ::veeam_runtime::Uuid,
-    /// ID of the restore session. Use the ID to track the progress. For details, see [Get Session](#tag/Sessions/operation/GetSession).
+    /// ID of the restore session. Use the ID to track the progress. For details, see [Get Session](https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Sessions#operation/GetSession).
     #[serde(rename = "sessionId")]
     pub session_id: ::veeam_runtime::Uuid,
     /// `state`.
@@ -19891,7 +19891,7 @@ impl InstantViVmRecoveryMount {
 pub struct InstantViVmRecoveryMountRequired {
     /// Mount ID.
     pub id: ::veeam_runtime::Uuid,
-    /// ID of the restore session. Use the ID to track the progress. For details, see [Get Session](#tag/Sessions/operation/GetSession).
+    /// ID of the restore session. Use the ID to track the progress. For details, see [Get Session](https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Sessions#operation/GetSession).
     pub session_id: ::veeam_runtime::Uuid,
     /// `state`.
     pub state: EInstantRecoveryMountState,
@@ -21989,7 +21989,7 @@ pub struct LinuxHostSpec {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub ssh_settings: Option<LinuxHostSshSettingsModel>,
-    /// SSH key fingerprint used to verify the server identity. For details on how to get the fingerprint, see [Request TLS Certificate or SSH Fingerprint](#tag/Connection/operation/GetConnectionCertificate).
+    /// SSH key fingerprint used to verify the server identity. For details on how to get the fingerprint, see [Request TLS Certificate or SSH Fingerprint](https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Connection#operation/GetConnectionCertificate).
     #[serde(rename = "sshFingerprint")]
     pub ssh_fingerprint: String,
 }
@@ -22022,7 +22022,7 @@ pub struct LinuxHostSpecRequired {
     pub r#type: EManagedServerType,
     /// ID of the credentials used to connect to the server.
     pub credentials_id: ::veeam_runtime::Uuid,
-    /// SSH key fingerprint used to verify the server identity. For details on how to get the fingerprint, see [Request TLS Certificate or SSH Fingerprint](#tag/Connection/operation/GetConnectionCertificate).
+    /// SSH key fingerprint used to verify the server identity. For details on how to get the fingerprint, see [Request TLS Certificate or SSH Fingerprint](https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Connection#operation/GetConnectionCertificate).
     pub ssh_fingerprint: String,
 }
 impl From<LinuxHostSpecRequired> for LinuxHostSpec {
@@ -30083,7 +30083,7 @@ pub struct ViHostSpec {
     /// Port used to communicate with the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: Option<i64>,
-    /// Certificate thumbprint used to verify the server identity. For details on how to get the thumbprint, see [Request TLS Certificate or SSH Fingerprint](#tag/Connection/operation/GetConnectionCertificate).
+    /// Certificate thumbprint used to verify the server identity. For details on how to get the thumbprint, see [Request TLS Certificate or SSH Fingerprint](https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Connection#operation/GetConnectionCertificate).
     #[serde(
         rename = "certificateThumbprint",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -30108,7 +30108,7 @@ impl ViHostSpec {
         self.port = Some(port);
         self
     }
-    /// Sets [`certificate_thumbprint`](Self::certificate_thumbprint): certificate thumbprint used to verify the server identity. For details on how to get the thumbprint, see [Request TLS Certificate or SSH Fingerprint](#tag/Connection/operation/GetConnectionCertificate).
+    /// Sets [`certificate_thumbprint`](Self::certificate_thumbprint): certificate thumbprint used to verify the server identity. For details on how to get the thumbprint, see [Request TLS Certificate or SSH Fingerprint](https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Connection#operation/GetConnectionCertificate).
     #[must_use]
     pub fn with_certificate_thumbprint(
         mut self,
@@ -30572,7 +30572,7 @@ for VmwareFcdInstantRecoveryDiskSpec {
 pub struct VmwareFcdInstantRecoveryMount {
     /// Mount ID.
     pub id: ::veeam_runtime::Uuid,
-    /// ID of the restore session. Use the ID to track the progress. For details, see [Get Session](#tag/Sessions/operation/GetSession).
+    /// ID of the restore session. Use the ID to track the progress. For details, see [Get Session](https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Sessions#operation/GetSession).
     #[serde(rename = "sessionId")]
     pub session_id: ::veeam_runtime::Uuid,
     /// `state`.
@@ -30628,7 +30628,7 @@ impl VmwareFcdInstantRecoveryMount {
 pub struct VmwareFcdInstantRecoveryMountRequired {
     /// Mount ID.
     pub id: ::veeam_runtime::Uuid,
-    /// ID of the restore session. Use the ID to track the progress. For details, see [Get Session](#tag/Sessions/operation/GetSession).
+    /// ID of the restore session. Use the ID to track the progress. For details, see [Get Session](https://helpcenter.veeam.com/references/vbr/13/rest/1.1-rev0/tag/Sessions#operation/GetSession).
     pub session_id: ::veeam_runtime::Uuid,
     /// `state`.
     pub state: EInstantRecoveryMountState,
