@@ -224,6 +224,7 @@ fn import_tree(
     if let Some(template) = overlay.and_then(Overlay::operation_sources) {
         importer.reference_pages(template);
     }
+    importer.keep_document_ids();
     // Named after the operations' final names; checked against the curated schemas.
     importer.document_examples();
     importer.check_examples();

@@ -382,6 +382,27 @@ impl super::Importer<'_> {
         }
     }
 
+    /// Every operation not named as the document names it says which operationId it is, also
+    /// when an overlay renamed it or wrote its description.
+    pub(super) fn keep_document_ids(&mut self) {
+        for (id, pointer) in &self.operation_pointers {
+            let Some(document_id) = self.document.pointer(&format!("{pointer}/operationId")).and_then(|v| v.as_str())
+            else {
+                continue;
+            };
+            let from = spec_key(document_id);
+            let Some(operation) = self.operations.get_mut(id) else { continue };
+            let said = format!("The document's operationId: `{from}`.");
+            let told = operation.description.as_deref().is_some_and(|d| d.contains("The document's operationId"));
+            if from != *id && !told {
+                operation.description = Some(match operation.description.take() {
+                    Some(description) => format!("{description}\n\n{said}"),
+                    None => said,
+                });
+            }
+        }
+    }
+
     /// Renames an operation everywhere the import refers to it, and says in its description
     /// which operationId of the document it is.
     fn rename_operation(&mut self, from: &str, to: &str) {

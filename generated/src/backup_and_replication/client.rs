@@ -4119,6 +4119,8 @@ pub mod requests {
         ///
         /// The HTTP GET request to the `/api/v1/automation/sessions/{id}/logs` path allows you to get an array of log records of an automation session that has the specified `id`.
         ///
+        /// The document's operationId: `getAutomationSessionLogs`.
+        ///
         /// `GET /api/v1/automation/sessions/{id}/logs`
         ///
         /// Reference:
@@ -4165,6 +4167,8 @@ pub mod requests {
         /// Get All Automation Sessions
         ///
         /// The HTTP GET request to the `/api/v1/automation/sessions` path allows you to get an array of all automation sessions performed on the backup server.
+        ///
+        /// The document's operationId: `getAllAutomationSessions`.
         ///
         /// `GET /api/v1/automation/sessions`
         ///
@@ -6933,6 +6937,8 @@ pub mod requests {
         ///
         /// The HTTP GET request to the `/api/v1/sessions/{id}/logs` path allows you to get an array of log records of a session that has the specified `id`.
         ///
+        /// The document's operationId: `getSessionLogs`.
+        ///
         /// `GET /api/v1/sessions/{id}/logs`
         ///
         /// Reference:
@@ -6979,6 +6985,8 @@ pub mod requests {
         /// Get All Sessions
         ///
         /// The HTTP GET request to the `/api/v1/sessions` path allows you to get an array of sessions performed on the backup server.
+        ///
+        /// The document's operationId: `getAllSessions`.
         ///
         /// `GET /api/v1/sessions`
         ///
@@ -7335,6 +7343,8 @@ pub mod requests {
         ///
         /// The HTTP GET request to the `/api/v1/inventory/vmware/hosts/{name}` path allows you to get an array of virtual infrastructure objects of the VMware vSphere server that has the specified `name`.
         ///
+        /// The document's operationId: `getVmwareHostObject`.
+        ///
         /// `GET /api/v1/inventory/vmware/hosts/{name}`
         ///
         /// Reference:
@@ -7522,6 +7532,8 @@ pub mod requests {
         /// Get All VMware vSphere Servers
         ///
         /// The HTTP GET request to the `/api/v1/inventory/vmware/hosts` path allows you to get an array of all VMware vSphere servers added to the backup infrastructure.
+        ///
+        /// The document's operationId: `getAllInventoryVmwareHosts`.
         ///
         /// `GET /api/v1/inventory/vmware/hosts`
         ///

@@ -224,7 +224,6 @@ pub mod requests {
         /// Request tokens
         ///
         /// Exchanges credentials (or a refresh token) for an access token and a refresh token.
-        /// Swagger operationId `Authenticate`.
         ///
         /// `POST /api/v1/token`
         ///
@@ -639,9 +638,14 @@ pub mod requests {
     }
     rt::request_builder!(CreateDefaultUser { body });
     impl super::Client {
-        /// Creates a policy.
+        /// Create Backup Policy
+        ///
+        /// Creates a backup policy from a `PolicySpec`; check the settings first with `validate_policy` if in doubt.
         ///
         /// `POST /api/v1/policies`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/create_policy.html>
         pub fn create_policy(&self, body: models::PolicySpec) -> CreatePolicy<'_> {
             CreatePolicy { client: self, body }
         }
@@ -759,7 +763,9 @@ pub mod requests {
     impl super::Client {
         /// Add credentials record
         ///
-        /// Adds an SMTP server credentials record. Swagger operationId `AddStandardAccount`.
+        /// Adds an SMTP server credentials record.
+        ///
+        /// The document's operationId: `addStandardAccount`.
         ///
         /// `POST /api/v1/accounts/standard`
         ///
@@ -1082,7 +1088,7 @@ pub mod requests {
     impl super::Client {
         /// Remove credentials record
         ///
-        /// Removes an SMTP server credentials record. Swagger operationId `DeleteStandardAccount`.
+        /// Removes an SMTP server credentials record.
         ///
         /// `DELETE /api/v1/accounts/standard/{standardAccountId}`
         ///
@@ -1132,7 +1138,9 @@ pub mod requests {
     impl super::Client {
         /// Sign out
         ///
-        /// Revokes the current access token. Swagger operationId `SignOut`.
+        /// Revokes the current access token.
+        ///
+        /// The document's operationId: `signOut`.
         ///
         /// `DELETE /api/v1/token`
         ///
@@ -1336,9 +1344,14 @@ pub mod requests {
     }
     rt::request_builder!(DisableMfa { user_id });
     impl super::Client {
-        /// Disables the policy.
+        /// Disable Backup Policy
+        ///
+        /// Disables a backup policy: it no longer runs on its schedule, but can still be started by hand.
         ///
         /// `POST /api/v1/policies/{policyId}/disable`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/disable_policy.html>
         pub fn disable_policy(
             &self,
             policy_id: ::veeam_runtime::Uuid,
@@ -1856,9 +1869,14 @@ pub mod requests {
     }
     rt::request_builder!(ExportPolicies {});
     impl super::Client {
-        /// Exports the policy.
+        /// Export Backup Policy Settings
+        ///
+        /// Exports the settings of the backup policy with the given ID, for reference.
         ///
         /// `GET /api/v1/policies/{policyId}/export`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/export_policy_settings.html>
         pub fn export_policy(
             &self,
             policy_id: ::veeam_runtime::Uuid,
@@ -2700,11 +2718,16 @@ pub mod requests {
     }
     rt::request_builder!(GetLicense {});
     impl super::Client {
-        /// Gets the policy.
+        /// Get Backup Policy Data
+        ///
+        /// Returns the backup policy with the given ID.
         ///
         /// The document's operationId: `policiesGetOneById`.
         ///
         /// `GET /api/v1/policies/{policyId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_policy_data.html>
         pub fn get_policy(&self, policy_id: ::veeam_runtime::Uuid) -> GetPolicy<'_> {
             GetPolicy {
                 client: self,
@@ -3128,7 +3151,9 @@ pub mod requests {
     impl super::Client {
         /// Get credentials record data
         ///
-        /// Returns one SMTP server credentials record. Swagger operationId `StandardAccountsGetOneById`.
+        /// Returns one SMTP server credentials record.
+        ///
+        /// The document's operationId: `standardAccountsGetOneById`.
         ///
         /// `GET /api/v1/accounts/standard/{standardAccountId}`
         ///
@@ -3605,9 +3630,14 @@ pub mod requests {
         GetVmRestorePointDefaultNetworkSettings { vm_restore_point_id }
     );
     impl super::Client {
-        /// Imports the policy.
+        /// Import Backup Policy Settings
+        ///
+        /// Creates a backup policy from exported settings (`PolicyExportModel`).
         ///
         /// `POST /api/v1/policies/import`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/import_policy_settings.html>
         pub fn import_policy(
             &self,
             body: models::PolicyExportModel,
@@ -3719,11 +3749,16 @@ pub mod requests {
     }
     rt::request_builder!(IsFirstLogin {});
     impl super::Client {
-        /// Lists amazon accounts.
+        /// Get Collection of IAM Roles
+        ///
+        /// Returns the IAM roles added to the configuration database, filtered, sorted and paged.
         ///
         /// The document's operationId: `amazonAccountsGetAll`.
         ///
         /// `GET /api/v1/accounts/amazon`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/iam_roles.html>
         pub fn list_amazon_accounts(&self) -> ListAmazonAccounts<'_> {
             ListAmazonAccounts {
                 client: self,
@@ -4976,11 +5011,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists policies.
+        /// Get Collection of Backup Policies
+        ///
+        /// Returns the backup policies, filtered, sorted and paged.
         ///
         /// The document's operationId: `policiesGetAll`.
         ///
         /// `GET /api/v1/policies`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/policies.html>
         pub fn list_policies(&self) -> ListPolicies<'_> {
             ListPolicies {
                 client: self,
@@ -6529,8 +6569,10 @@ pub mod requests {
     impl super::Client {
         /// Get collection of credentials records
         ///
-        /// Returns SMTP server credentials records, filtered, sorted and paged. Swagger operationId
-        /// `StandardAccountsGetAll`.
+        /// Returns SMTP server credentials records, filtered, sorted and paged.
+        ///
+        ///
+        /// The document's operationId: `standardAccountsGetAll`.
         ///
         /// `GET /api/v1/accounts/standard`
         ///
@@ -8575,9 +8617,14 @@ pub mod requests {
     }
     rt::request_builder!(StartFlr { vm_restore_point_id, body });
     impl super::Client {
-        /// Starts the policy.
+        /// Start Backup Policy
+        ///
+        /// Starts a backup policy by hand; the answer (202) holds the ID of the session, to wait for with `wait_for_task_id`.
         ///
         /// `POST /api/v1/policies/{policyId}/start`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/start_policy.html>
         pub fn start_policy(&self, policy_id: ::veeam_runtime::Uuid) -> StartPolicy<'_> {
             StartPolicy {
                 client: self,
@@ -8614,9 +8661,14 @@ pub mod requests {
     }
     rt::request_builder!(StartPolicy { policy_id });
     impl super::Client {
-        /// Stops the policy.
+        /// Stop Backup Policy
+        ///
+        /// Stops a running backup policy (202).
         ///
         /// `POST /api/v1/policies/{policyId}/stop`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/stop_policy.html>
         pub fn stop_policy(&self, policy_id: ::veeam_runtime::Uuid) -> StopPolicy<'_> {
             StopPolicy {
                 client: self,
@@ -8654,6 +8706,8 @@ pub mod requests {
     rt::request_builder!(StopPolicy { policy_id });
     impl super::Client {
         /// Stops the job.
+        ///
+        /// The document's operationId: `stopJob`.
         ///
         /// `POST /api/v1/sessions/{sessionId}/stop`
         pub fn stop_session(
@@ -8769,9 +8823,14 @@ pub mod requests {
     }
     rt::request_builder!(Test {});
     impl super::Client {
-        /// Updates the amazon account.
+        /// Modify IAM Role
+        ///
+        /// Changes the IAM role with the given ID; a `description` left out becomes `null`.
         ///
         /// `PUT /api/v1/accounts/amazon/{amazonAccountId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_iam_role.html>
         pub fn update_amazon_account(
             &self,
             amazon_account_id: ::veeam_runtime::Uuid,
@@ -8901,9 +8960,14 @@ pub mod requests {
     }
     rt::request_builder!(UpdateEmailNotifications { body });
     impl super::Client {
-        /// Updates the policy.
+        /// Modify Backup Policy
+        ///
+        /// Replaces the settings of the backup policy with the given ID (the body is a whole `Policy`).
         ///
         /// `PUT /api/v1/policies/{policyId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_policy.html>
         pub fn update_policy(
             &self,
             policy_id: ::veeam_runtime::Uuid,
@@ -9122,7 +9186,6 @@ pub mod requests {
         /// Modify credentials record
         ///
         /// Modifies an SMTP server credentials record. A `description` left out is set to `null`.
-        /// Swagger operationId `UpdateStandardAccount`.
         ///
         /// `PUT /api/v1/accounts/standard/{standardAccountId}`
         ///
@@ -9474,11 +9537,16 @@ pub mod requests {
     }
     rt::request_builder!(ValidatePassword { body });
     impl super::Client {
-        /// Validates the policies.
+        /// Run Backup Policy Check
+        ///
+        /// Checks backup policy settings before they are saved: the IAM roles' permissions, the network settings of worker instances and the schedule.
         ///
         /// The document's operationId: `validate`.
         ///
         /// `POST /api/v1/policies/validate`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_policy.html>
         pub fn validate_policy(&self, body: models::PolicySpec) -> ValidatePolicy<'_> {
             ValidatePolicy {
                 client: self,
@@ -9704,7 +9772,7 @@ pub mod requests {
         /// Validate credentials record name
         ///
         /// Checks a record name before it is used. Returns the problems found; an empty list presumably means the
-        /// name can be used (not stated by the docs). Swagger operationId `ValidateStandardAccountName`.
+        /// name can be used (not stated by the docs).
         ///
         /// `POST /api/v1/accounts/standard/validateName`
         ///
