@@ -6027,11 +6027,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists repositories.
+        /// Get Collection of S3 Repositories
+        ///
+        /// Returns the S3 repositories added to the configuration database, filtered, sorted and paged.
         ///
         /// The document's operationId: `repositoriesGetAll`.
         ///
         /// `GET /api/v1/repositories`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_repositories.html>
         pub fn list_repositories(&self) -> ListRepositories<'_> {
             ListRepositories {
                 client: self,
