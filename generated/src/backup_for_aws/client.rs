@@ -3107,9 +3107,14 @@ pub mod requests {
     }
     rt::request_builder!(GetSessionById { session_id });
     impl super::Client {
-        /// Gets the session log.
+        /// Get Session Log Details
+        ///
+        /// Returns the log of the session with the given ID.
         ///
         /// `GET /api/v1/sessions/{sessionId}/log`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_session_log_details.html>
         pub fn get_session_log(
             &self,
             session_id: ::veeam_runtime::Uuid,
@@ -5565,11 +5570,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists protected items.
+        /// Get Backup Session Data
+        ///
+        /// Returns the EC2 instances a backup session with the given ID protected, filtered, sorted and paged.
         ///
         /// The document's operationId: `getBackupSessionProtectedItems`.
         ///
         /// `GET /api/v1/sessions/{backupSessionId}/protectedItems`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_session_protected_items.html>
         pub fn list_protected_items(
             &self,
             backup_session_id: ::veeam_runtime::Uuid,
@@ -6409,11 +6419,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists sessions.
+        /// Get Collection of Sessions
+        ///
+        /// Returns the sessions kept in the database (one per backup, restore, snapshot or other operation), filtered, sorted and paged.
         ///
         /// The document's operationId: `getSessions`.
         ///
         /// `GET /api/v1/sessions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_sessions.html>
         pub fn list_sessions(&self) -> ListSessions<'_> {
             ListSessions {
                 client: self,
