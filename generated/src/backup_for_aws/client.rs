@@ -6157,11 +6157,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists restored items.
+        /// Get Restore Session Data
+        ///
+        /// Returns the EC2 instances a restore session with the given ID restored, filtered, sorted and paged.
         ///
         /// The document's operationId: `getRestoreSessionRestoredItems`.
         ///
         /// `GET /api/v1/sessions/{restoreSessionId}/restoredItems`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_session_restored_items.html>
         pub fn list_restored_items(
             &self,
             restore_session_id: ::veeam_runtime::Uuid,
