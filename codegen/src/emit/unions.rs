@@ -244,13 +244,10 @@ fn shared_fields(context: &Context, schema: &Schema, union: &ir::Union) -> Optio
 }
 
 /// XML: the discriminator is an attribute or child element; a wrapped union's alternative is the
-/// child element its tag names; otherwise the first alternative that reads wins. Alternatives are
-/// objects (the resolver checks).
+/// child element its tag names (`<JobCloneSpec><BackupJobCloneInfo>..`), the first one there;
+/// otherwise the first alternative that reads wins. Alternatives are objects (the resolver checks).
 fn xml_codecs(context: &Context, schema: &Schema, union: &ir::Union) -> TokenStream {
-    if union.wrapped {
-        return wrapped_xml_codecs(context, schema, union);
-    }
-    let super::Std { result, ok, err, option, .. } = context.std();
+    let super::Std { result, ok, err, option, some, .. } = context.std();
     let runtime = &context.runtime();
     let name = &schema.rust_name;
     let type_name = schema.rust_name.as_str();
@@ -261,6 +258,22 @@ fn xml_codecs(context: &Context, schema: &Schema, union: &ir::Union) -> TokenStr
         (quote!(<#ty as #runtime::xml::FromXml>::from_xml(element)), wrap(context, variant))
     };
     let read = match &union.discriminator {
+        _ if union.wrapped => {
+            let attempts = union.variants.iter().map(|variant| {
+                let tag = variant.tag.as_deref().unwrap_or_default();
+                let ty = rust_type(context, &variant.ty);
+                let wrap = wrap(context, variant);
+                quote! {
+                    if let #some(found) = element.model::<#ty>(#tag)?.map(#wrap) {
+                        return #ok(found);
+                    }
+                }
+            });
+            quote! {
+                #(#attempts)*
+                #err(element.no_variant(#type_name))
+            }
+        }
         Some(member) => {
             let arms = union.variants.iter().map(|variant| {
                 let tag = variant.tag.as_deref().unwrap_or_default();
@@ -292,8 +305,28 @@ fn xml_codecs(context: &Context, schema: &Schema, union: &ir::Union) -> TokenStr
     let writes = union.variants.iter().map(|variant| {
         let ident = &variant.rust_name;
         let value = if variant.boxed { quote!(&**value) } else { quote!(value) };
-        quote!(Self::#ident(value) => #runtime::xml::ToXml::to_xml(#value, writer, name),)
+        match union.wrapped {
+            true => {
+                let tag = variant.tag.as_deref().unwrap_or_default();
+                quote!(Self::#ident(value) => writer.model(#tag, #some(#value))?,)
+            }
+            false => quote!(Self::#ident(value) => #runtime::xml::ToXml::to_xml(#value, writer, name),),
+        }
     });
+    let write = match union.wrapped {
+        true => quote! {
+            writer.start(name)?;
+            match self {
+                #(#writes)*
+            }
+            writer.end(name)
+        },
+        false => quote! {
+            match self {
+                #(#writes)*
+            }
+        },
+    };
     quote! {
         impl #runtime::xml::FromXml for #name {
             const XML_NAME: &'static str = #xml_name;
@@ -306,57 +339,7 @@ fn xml_codecs(context: &Context, schema: &Schema, union: &ir::Union) -> TokenStr
             const XML_NAME: &'static str = #xml_name;
             const XML_NAMESPACE: #option<&'static str> = #namespace;
             fn to_xml(&self, writer: &mut #runtime::xml::Writer, name: &str) -> #result<(), #runtime::xml::Error> {
-                match self {
-                    #(#writes)*
-                }
-            }
-        }
-    }
-}
-
-/// XML of a wrapped union: `<JobCloneSpec><BackupJobCloneInfo>...</BackupJobCloneInfo></JobCloneSpec>`,
-/// read as the first alternative whose element is there.
-fn wrapped_xml_codecs(context: &Context, schema: &Schema, union: &ir::Union) -> TokenStream {
-    let super::Std { result, ok, err, option, some, .. } = context.std();
-    let runtime = &context.runtime();
-    let name = &schema.rust_name;
-    let type_name = schema.rust_name.as_str();
-    let xml_name = &schema.xml_name;
-    let namespace = context.some_or_none(context.api.xml_namespace.as_deref());
-    let attempts = union.variants.iter().map(|variant| {
-        let tag = variant.tag.as_deref().unwrap_or_default();
-        let ty = rust_type(context, &variant.ty);
-        let wrap = wrap(context, variant);
-        quote! {
-            if let #some(found) = element.model::<#ty>(#tag)?.map(#wrap) {
-                return #ok(found);
-            }
-        }
-    });
-    let writes = union.variants.iter().map(|variant| {
-        let ident = &variant.rust_name;
-        let tag = variant.tag.as_deref().unwrap_or_default();
-        let value = if variant.boxed { quote!(&**value) } else { quote!(value) };
-        quote!(Self::#ident(value) => writer.model(#tag, #some(#value))?,)
-    });
-    quote! {
-        impl #runtime::xml::FromXml for #name {
-            const XML_NAME: &'static str = #xml_name;
-            fn from_xml(element: #runtime::xml::Element<'_>) -> #result<Self, #runtime::xml::Error> {
-                #(#attempts)*
-                #err(element.no_variant(#type_name))
-            }
-        }
-
-        impl #runtime::xml::ToXml for #name {
-            const XML_NAME: &'static str = #xml_name;
-            const XML_NAMESPACE: #option<&'static str> = #namespace;
-            fn to_xml(&self, writer: &mut #runtime::xml::Writer, name: &str) -> #result<(), #runtime::xml::Error> {
-                writer.start(name)?;
-                match self {
-                    #(#writes)*
-                }
-                writer.end(name)
+                #write
             }
         }
     }

@@ -92,11 +92,7 @@ impl Overlay {
                 errors.push(format!("parameters.{name}: no operation of the import has a parameter `{name}`"));
             }
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
+        outcome(errors)
     }
 
     /// The operations `rename` renames, `(from, to)`.
@@ -119,11 +115,7 @@ impl Overlay {
                 Err(message) => errors.push(format!("{place}: {message}")),
             }
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
+        outcome(errors)
     }
 
     /// Applies the overlay; every problem is reported, each with the overlay key it is at.
@@ -173,11 +165,16 @@ impl Overlay {
         }
         patch_entries(schemas, &self.schemas, "schemas", &mut errors);
         patch_entries(operations, &self.operations, "operations", &mut errors);
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
+        outcome(errors)
+    }
+}
+
+/// Every problem found, or none.
+fn outcome(errors: Vec<String>) -> Result<(), Vec<String>> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
 }
 
