@@ -403,15 +403,10 @@ impl super::Importer<'_> {
         }
     }
 
-    /// Renames an operation everywhere the import refers to it, and says in its description
-    /// which operationId of the document it is.
+    /// Renames an operation everywhere the import refers to it (`keep_document_ids` then says in
+    /// its description which operationId of the document it is).
     fn rename_operation(&mut self, from: &str, to: &str) {
-        let Some(mut operation) = self.operations.remove(from) else { return };
-        let said = format!("The document's operationId: `{from}`.");
-        operation.description = Some(match operation.description.take() {
-            Some(description) => format!("{description}\n\n{said}"),
-            None => said,
-        });
+        let Some(operation) = self.operations.remove(from) else { return };
         self.operations.insert(to.to_owned(), operation);
         let same = |id: &mut String| {
             if id == from {

@@ -3680,8 +3680,6 @@ pub mod requests {
     impl super::Client {
         /// Updates the license info.
         ///
-        /// The document's operationId: `installLicense`.
-        ///
         /// `POST /api/v1/licensing/license`
         pub fn install_license(
             &self,
