@@ -217,12 +217,10 @@ fn import_tree(
                 importer.operation_pointers.insert(to.to_owned(), pointer);
             }
         }
-    }
-    if let Some(overlay) = overlay {
         overlay.describe_parameters(&mut importer.operations).map_err(ImportError::Overlay)?;
-    }
-    if let Some(template) = overlay.and_then(Overlay::operation_sources) {
-        importer.reference_pages(template);
+        if let Some(template) = overlay.operation_sources() {
+            importer.reference_pages(template);
+        }
     }
     importer.keep_document_ids();
     // Named after the operations' final names; checked against the curated schemas.
