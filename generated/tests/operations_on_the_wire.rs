@@ -132,10 +132,10 @@ mod wire {
     const AMAZON_ACCOUNTS_PAGE: &str = "{\"results\":[],\"totalCount\":1}";
     const LICENSE_NOTIFICATIONS: &str = "{\"results\":[]}";
     const TIME_ZONES: &str = "{\"items\":[]}";
-    const POLICIES_PRIORITY_SPEC: &str = "{\"priorities\":[]}";
     const RESOLVE_NOTIFICATIONS_SPEC: &str = "{\"notificationsToResolve\":[]}";
     const DISK_BULK_RESTORE_OPTIONS: &str = "{\"volumes\":[]}";
     const EMAIL_NOTIFICATIONS_TEST_RESULT: &str = "{\"success\":true}";
+    const POLICIES_PRIORITY_SPEC: &str = "{\"priorities\":[]}";
     const START_FLR_RESPONSE: &str = "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\",\"url\":\"x\"}";
     const VIRTUAL_MACHINE_SNAPSHOT_SPEC: &str = "{\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\"}";
     const REPOSITORY_UPDATE_SPEC: &str = "{\"name\":\"x\",\"amazonAccountId\":\"00000000-0000-0000-0000-000000000000\",\"enableEncryption\":true}";
@@ -5794,23 +5794,6 @@ mod wire {
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]
-    async fn backup_for_aws__policy_order_priority_of_policies() {
-        let (server, client) = serve_backup_for_aws(json(200u16, ANY)).await;
-        client
-            .policy_order_priority_of_policies(
-                sample::<
-                    backup_for_aws::models::PoliciesPrioritySpec,
-                >(POLICIES_PRIORITY_SPEC),
-            )
-            .await
-            .expect("the call succeeds");
-        let request = check(&server, "POST", "/api/v1/policies/orderPriorities", &[])
-            .await;
-        headers(&request, &[("x-api-version", "1.0-rev0")]);
-        json_body(&request, POLICIES_PRIORITY_SPEC);
-    }
-    #[::tokio::test]
-    #[cfg(feature = "backup-for-aws")]
     async fn backup_for_aws__problem_access_denied() {
         let (server, client) = serve_backup_for_aws(bytes(200u16)).await;
         client.problem_access_denied().await.expect("the call succeeds");
@@ -6190,6 +6173,23 @@ mod wire {
         let request = check(&server, "POST", "/api/v1/settings/dateTime/setDefault", &[])
             .await;
         headers(&request, &[("x-api-version", "1.0-rev0")]);
+    }
+    #[::tokio::test]
+    #[cfg(feature = "backup-for-aws")]
+    async fn backup_for_aws__set_policy_priorities() {
+        let (server, client) = serve_backup_for_aws(json(200u16, ANY)).await;
+        client
+            .set_policy_priorities(
+                sample::<
+                    backup_for_aws::models::PoliciesPrioritySpec,
+                >(POLICIES_PRIORITY_SPEC),
+            )
+            .await
+            .expect("the call succeeds");
+        let request = check(&server, "POST", "/api/v1/policies/orderPriorities", &[])
+            .await;
+        headers(&request, &[("x-api-version", "1.0-rev0")]);
+        json_body(&request, POLICIES_PRIORITY_SPEC);
     }
     #[::tokio::test]
     #[cfg(feature = "backup-for-aws")]

@@ -353,7 +353,7 @@ struct Row {
 /// This tree's `xtask`, built in release (`cargo xtask` runs a debug build): generation is
 /// measured as users run it.
 fn release_xtask() -> Result<PathBuf, String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = xtask::workspace_root();
     let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args(["build", "--quiet", "--release", "-p", "xtask", "--manifest-path"])
         .arg(root.join("Cargo.toml"))

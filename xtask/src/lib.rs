@@ -13,7 +13,12 @@ pub const GENERATED: &[(&str, &str)] = &[
 ];
 
 /// The workspace root (the folder above `xtask/`).
+///
+/// `cargo run` and `cargo test` name the manifest folder at run time; that wins over the one
+/// compiled in, which is stale when two clones share a target folder (cargo reuses the binary).
 pub fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_owned()
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest.parent().map(Path::to_owned).unwrap_or(manifest)
 }

@@ -425,11 +425,16 @@ pub mod requests {
     }
     rt::request_builder!(CheckInstance { body });
     impl super::Client {
-        /// Checks the password.
+        /// Validate Password Used for Encryption
+        ///
+        /// Checks a password against the one the S3 repository with the given ID is encrypted with (`isSuccess`).
         ///
         /// The document's operationId: `repositoryPasswordIsCorrect`.
         ///
         /// `POST /api/v1/repositories/{repositoryId}/checkPassword`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_repository_password.html>
         pub fn check_password(
             &self,
             repository_id: ::veeam_runtime::Uuid,
@@ -475,11 +480,16 @@ pub mod requests {
     }
     rt::request_builder!(CheckPassword { repository_id, body });
     impl super::Client {
-        /// Creates a amazon account.
+        /// Add IAM Role
+        ///
+        /// Adds an IAM role to the configuration database, in one of three ways: a new role created from access keys, a role of the current AWS account, or a role of another account. Check the name first with `validate_amazon_account_name`.
         ///
         /// The document's operationId: `addAmazonAccount`.
         ///
         /// `POST /api/v1/accounts/amazon`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/add_iam_role.html>
         pub fn create_amazon_account(
             &self,
             body: models::AmazonAccountCreateSpec,
@@ -519,9 +529,14 @@ pub mod requests {
     }
     rt::request_builder!(CreateAmazonAccount { body });
     impl super::Client {
-        /// Creates a amazon connection.
+        /// Add Amazon Connection
+        ///
+        /// Adds an Amazon connection to an AWS region, through an IAM role already added or through an AWS account's access and secret keys.
         ///
         /// `POST /api/v1/amazonConnections`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/add_amazon_connection.html>
         pub fn create_amazon_connection(
             &self,
             body: models::AmazonConnectionSpec,
@@ -719,9 +734,14 @@ pub mod requests {
     }
     rt::request_builder!(CreateRegionSettings { body });
     impl super::Client {
-        /// Creates a repository.
+        /// Add S3 Repository
+        ///
+        /// Adds an S3 repository (a folder in an Amazon S3 bucket, reached through an IAM role, optionally encrypted with a password and its hint) to the configuration database.
         ///
         /// `POST /api/v1/repositories`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/add_repository.html>
         pub fn create_repository(
             &self,
             body: models::RepositoryCreateSpec,
@@ -846,9 +866,14 @@ pub mod requests {
     }
     rt::request_builder!(CreateUser { body });
     impl super::Client {
-        /// Deletes the amazon account.
+        /// Remove IAM Role
+        ///
+        /// Removes the IAM role with the given ID from the configuration database. Check first with `validate_delete_amazon_account` that nothing uses it.
         ///
         /// `DELETE /api/v1/accounts/amazon/{amazonAccountId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/remove_iam_role.html>
         pub fn delete_amazon_account(
             &self,
             amazon_account_id: ::veeam_runtime::Uuid,
@@ -887,9 +912,14 @@ pub mod requests {
     }
     rt::request_builder!(DeleteAmazonAccount { amazon_account_id });
     impl super::Client {
-        /// Deletes the amazon connection.
+        /// Remove Amazon Connection
+        ///
+        /// Removes the Amazon connection with the given ID (204).
         ///
         /// `DELETE /api/v1/amazonConnections/{amazonConnectionId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/remove_amazon_connection.html>
         pub fn delete_amazon_connection(
             &self,
             amazon_connection_id: ::veeam_runtime::Uuid,
@@ -963,9 +993,14 @@ pub mod requests {
     }
     rt::request_builder!(DeleteLicense {});
     impl super::Client {
-        /// Deletes the policy.
+        /// Delete Backup Policy
+        ///
+        /// Deletes the backup policy with the given ID. The snapshots, replicas and backups it created stay in AWS and in the configuration database (the Protected Data view).
         ///
         /// `DELETE /api/v1/policies/{policyId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/delete_policy.html>
         pub fn delete_policy(
             &self,
             policy_id: ::veeam_runtime::Uuid,
@@ -1584,9 +1619,14 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Exports the amazon accounts.
+        /// Export Collection of IAM Roles
+        ///
+        /// Exports every IAM role in the configuration database as a CSV or XML file; choose the format with `accept(..)`.
         ///
         /// `POST /api/v1/accounts/amazon/export`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/export_iam_roles.html>
         pub fn export_amazon_accounts(&self) -> ExportAmazonAccounts<'_> {
             ExportAmazonAccounts {
                 client: self,
@@ -2286,11 +2326,16 @@ pub mod requests {
     }
     rt::request_builder!(ExportVirtualMachines {});
     impl super::Client {
-        /// Gets the amazon account.
+        /// Get IAM Role Data
+        ///
+        /// Returns the IAM role with the given ID.
         ///
         /// The document's operationId: `amazonAccountsGetOneById`.
         ///
         /// `GET /api/v1/accounts/amazon/{amazonAccountId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_iam_role_data.html>
         pub fn get_amazon_account(
             &self,
             amazon_account_id: ::veeam_runtime::Uuid,
@@ -2456,9 +2501,14 @@ pub mod requests {
     }
     rt::request_builder!(GetBucketFolder { bucket_id, folder_name });
     impl super::Client {
-        /// Gets the cost estimation.
+        /// Calculate Estimated Cost of Backup Policy
+        ///
+        /// Calculates the estimated monthly cost of a backup policy from its settings (a `PolicySpec`) before it is created; the answer is paged and sorted per EC2 instance and can be filtered by instance name.
         ///
         /// `POST /api/v1/costEstimation`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/calculate_estimated_cost.html>
         pub fn get_cost_estimation(
             &self,
             body: models::PolicySpec,
@@ -2763,9 +2813,14 @@ pub mod requests {
     }
     rt::request_builder!(GetPolicy { policy_id });
     impl super::Client {
-        /// Gets the policy cost.
+        /// Get Backup Policy Estimated Cost
+        ///
+        /// Returns the estimated monthly cost of the backup policy with the given ID (`CostEstimationsPage`: a cost per protected EC2 instance and the totals).
         ///
         /// `GET /api/v1/policies/{policyId}/cost`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/estimate_policy_cost.html>
         pub fn get_policy_cost(
             &self,
             policy_id: ::veeam_runtime::Uuid,
@@ -2953,11 +3008,16 @@ pub mod requests {
     }
     rt::request_builder!(GetRegionSettings { region_id });
     impl super::Client {
-        /// Gets the repository.
+        /// Get S3 Repository Data
+        ///
+        /// Returns the S3 repository with the given ID.
         ///
         /// The document's operationId: `repositoriesGetOneById`.
         ///
         /// `GET /api/v1/repositories/{repositoryId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_repository_data.html>
         pub fn get_repository(
             &self,
             repository_id: ::veeam_runtime::Uuid,
@@ -3031,9 +3091,14 @@ pub mod requests {
     }
     rt::request_builder!(GetRetentionSettings {});
     impl super::Client {
-        /// Gets the service account settings.
+        /// Get IAM Role Used to Launch Worker Instances
+        ///
+        /// Returns the IAM role used to launch worker instances (by default the preconfigured Default Backup Restore role of the initial AWS account).
         ///
         /// `GET /api/v1/settings/serviceAccount`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_worker_role.html>
         pub fn get_service_account_settings(&self) -> GetServiceAccountSettings<'_> {
             GetServiceAccountSettings {
                 client: self,
@@ -3761,7 +3826,7 @@ pub mod requests {
         /// `GET /api/v1/accounts/amazon`
         ///
         /// Reference:
-        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/iam_roles.html>
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_iam_roles.html>
         pub fn list_amazon_accounts(&self) -> ListAmazonAccounts<'_> {
             ListAmazonAccounts {
                 client: self,
@@ -5196,11 +5261,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists policy excluded items.
+        /// Get AWS Resources Excluded from Backup Policy
+        ///
+        /// Returns the AWS resources excluded from the backup policy with the given ID, filtered, sorted and paged.
         ///
         /// The document's operationId: `policiesGetExcludedItemsById`.
         ///
         /// `GET /api/v1/policies/{policyId}/excludedItems`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_policy_excluded_items.html>
         pub fn list_policy_excluded_items(
             &self,
             policy_id: ::veeam_runtime::Uuid,
@@ -5320,11 +5390,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists policy regions.
+        /// Get AWS Regions Selected for Backup Policy
+        ///
+        /// Returns the AWS regions selected for the backup policy with the given ID, filtered, sorted and paged.
         ///
         /// The document's operationId: `policiesGetRegionsById`.
         ///
         /// `GET /api/v1/policies/{policyId}/regions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_policy_regions.html>
         pub fn list_policy_regions(
             &self,
             policy_id: ::veeam_runtime::Uuid,
@@ -7256,47 +7331,6 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Policies the order priority of policies.
-        ///
-        /// `POST /api/v1/policies/orderPriorities`
-        pub fn policy_order_priority_of_policies(
-            &self,
-            body: models::PoliciesPrioritySpec,
-        ) -> PolicyOrderPriorityOfPolicies<'_> {
-            PolicyOrderPriorityOfPolicies {
-                client: self,
-                body,
-            }
-        }
-    }
-    /// Request builder of [`Client::policy_order_priority_of_policies`](super::Client::policy_order_priority_of_policies): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
-    #[must_use = "a request does nothing until sent: `.await` it"]
-    pub struct PolicyOrderPriorityOfPolicies<'a> {
-        client: &'a super::Client,
-        body: models::PoliciesPrioritySpec,
-    }
-    impl<'a> rt::Operation<'a> for PolicyOrderPriorityOfPolicies<'a> {
-        type Output = ::veeam_runtime::json::Value;
-        type ErrorBody = models::Error;
-        #[inline]
-        fn into_request(self) -> rt::Built<'a, Self> {
-            let mut request = rt::Request::new(
-                rt::POST,
-                "policy_order_priority_of_policies",
-                "/api/v1/policies/orderPriorities",
-                true,
-            );
-            request.literal("/policies/orderPriorities");
-            request.json_body(&self.body)?;
-            Ok((&self.client.transport, request))
-        }
-        #[inline]
-        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
-            response.json_if(200u16)
-        }
-    }
-    rt::request_builder!(PolicyOrderPriorityOfPolicies { body });
-    impl super::Client {
         /// The problem page `access denied`: an HTML description of the error.
         ///
         /// The document's operationId: `accessDenied`.
@@ -8217,9 +8251,14 @@ pub mod requests {
     }
     rt::request_builder!(RegenerateCertificates { body });
     impl super::Client {
-        /// Rescans the amazon account.
+        /// Infrastructure Rescan for IAM Role
+        ///
+        /// Rescans the AWS resources the IAM role with the given ID can reach, in the regions listed (all regions and Availability Zones when none are); the answer (202) holds the ID of the rescan session, to wait for with `wait_for_task_id`.
         ///
         /// `POST /api/v1/accounts/amazon/{amazonAccountId}/rescan`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/rescan_iam_role.html>
         pub fn rescan_amazon_account(
             &self,
             amazon_account_id: ::veeam_runtime::Uuid,
@@ -8263,9 +8302,14 @@ pub mod requests {
     }
     rt::request_builder!(RescanAmazonAccount { amazon_account_id, body });
     impl super::Client {
-        /// Rescans the bucket.
+        /// Amazon S3 Bucket Rescan
+        ///
+        /// Rescans the Amazon S3 buckets the IAM role with the given ID can reach (202); the answer holds the ID of the rescan session, to wait for with `wait_for_task_id`.
         ///
         /// `POST /api/v1/cloudInfrastructure/buckets/rescan/{amazonAccountId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/rescan_bucket.html>
         pub fn rescan_bucket(
             &self,
             amazon_account_id: ::veeam_runtime::Uuid,
@@ -8304,9 +8348,14 @@ pub mod requests {
     }
     rt::request_builder!(RescanBucket { amazon_account_id });
     impl super::Client {
-        /// Rescans the repository.
+        /// Infrastructure Rescan for S3 Repository
+        ///
+        /// Rescans the S3 repository with the given ID for backup files already in it and adds them to the database (202); the answer holds the ID of the rescan session, to wait for with `wait_for_task_id`.
         ///
         /// `POST /api/v1/repositories/{repositoryId}/rescan`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/rescan_repository.html>
         pub fn rescan_repository(
             &self,
             repository_id: ::veeam_runtime::Uuid,
@@ -8593,6 +8642,54 @@ pub mod requests {
         }
     }
     rt::request_builder!(SetDefaultDateTimeSettings {});
+    impl super::Client {
+        /// Set Backup Policy Priority
+        ///
+        /// Sets the priority order of backup policies: a list of policy IDs, each with its priority number.
+        ///
+        /// The document's operationId: `policyOrderPriorityOfPolicies`.
+        ///
+        /// `POST /api/v1/policies/orderPriorities`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/set_policy_priority.html>
+        pub fn set_policy_priorities(
+            &self,
+            body: models::PoliciesPrioritySpec,
+        ) -> SetPolicyPriorities<'_> {
+            SetPolicyPriorities {
+                client: self,
+                body,
+            }
+        }
+    }
+    /// Request builder of [`Client::set_policy_priorities`](super::Client::set_policy_priorities): set what is optional, then `.await` it (or `.send()`, `.send_with_response()`).
+    #[must_use = "a request does nothing until sent: `.await` it"]
+    pub struct SetPolicyPriorities<'a> {
+        client: &'a super::Client,
+        body: models::PoliciesPrioritySpec,
+    }
+    impl<'a> rt::Operation<'a> for SetPolicyPriorities<'a> {
+        type Output = ::veeam_runtime::json::Value;
+        type ErrorBody = models::Error;
+        #[inline]
+        fn into_request(self) -> rt::Built<'a, Self> {
+            let mut request = rt::Request::new(
+                rt::POST,
+                "set_policy_priorities",
+                "/api/v1/policies/orderPriorities",
+                true,
+            );
+            request.literal("/policies/orderPriorities");
+            request.json_body(&self.body)?;
+            Ok((&self.client.transport, request))
+        }
+        #[inline]
+        fn read(response: &mut rt::Response) -> rt::Outcome<'a, Self> {
+            response.json_if(200u16)
+        }
+    }
+    rt::request_builder!(SetPolicyPriorities { body });
     impl super::Client {
         /// Starts the flr.
         ///
@@ -9078,9 +9175,14 @@ pub mod requests {
     }
     rt::request_builder!(UpdateRegionSettings { region_id, body });
     impl super::Client {
-        /// Updates the repository.
+        /// Modify S3 Repository Settings
+        ///
+        /// Changes the settings of the S3 repository with the given ID. Its bucket and folder cannot change; a `description` left out becomes `null`.
         ///
         /// `PUT /api/v1/repositories/{repositoryId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_repository.html>
         pub fn update_repository(
             &self,
             repository_id: ::veeam_runtime::Uuid,
@@ -9351,9 +9453,14 @@ pub mod requests {
         UploadCertificate { certificate_file, certificate_password = redacted }
     );
     impl super::Client {
-        /// Validates the amazon account name.
+        /// Validate IAM Role Name
+        ///
+        /// Checks that a name planned for an IAM role is not taken: no body when it is free, otherwise the severity and the reason.
         ///
         /// `POST /api/v1/accounts/amazon/validateName`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_iam_role_name.html>
         pub fn validate_amazon_account_name(
             &self,
             body: models::AmazonAccountNameValidationSpec,
@@ -9393,9 +9500,14 @@ pub mod requests {
     }
     rt::request_builder!(ValidateAmazonAccountName { body });
     impl super::Client {
-        /// Validates the delete amazon account.
+        /// Validate Removing of IAM Role
+        ///
+        /// Checks that nothing uses the IAM role with the given ID, so that it can be removed: no body when it can, otherwise the severity and the reason.
         ///
         /// `POST /api/v1/accounts/amazon/{amazonAccountId}/validateDelete`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_removing_iam_role.html>
         pub fn validate_delete_amazon_account(
             &self,
             amazon_account_id: ::veeam_runtime::Uuid,
@@ -9478,9 +9590,14 @@ pub mod requests {
     }
     rt::request_builder!(ValidateDescription { body });
     impl super::Client {
-        /// Validates the name.
+        /// Validate User Name
+        ///
+        /// Checks that a name planned for a new user is free and allowed (lowercase Latin letters, digits, underscores and dashes, with `$` allowed last): no body when it is, otherwise the severity and the reason.
         ///
         /// `POST /api/v1/users/validateName`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_user_name.html>
         pub fn validate_name(
             &self,
             body: models::UserNameValidationSpec,
@@ -9517,9 +9634,14 @@ pub mod requests {
     }
     rt::request_builder!(ValidateName { body });
     impl super::Client {
-        /// Validates the password.
+        /// Validate Password
+        ///
+        /// Checks that a password planned for a new user meets the requirements: at least 8 characters, upper- and lowercase letters and digits, no monotonic sequences.
         ///
         /// `POST /api/v1/users/validatePassword`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_password.html>
         pub fn validate_password(
             &self,
             body: models::UserPasswordValidationSpec,
@@ -9702,9 +9824,14 @@ pub mod requests {
     }
     rt::request_builder!(ValidateRestoreVm { vm_restore_point_id, body });
     impl super::Client {
-        /// Validates the s3 endpoint.
+        /// Validate S3 Endpoint
+        ///
+        /// Checks whether an S3 endpoint is configured for a subnet (its AWS ID in `subnet_id`) of the Amazon connection with the given ID (`isValid`).
         ///
         /// `GET /api/v1/amazonConnections/{amazonConnectionId}/validateS3endpoint`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_amazon_connection_s3_endpoint.html>
         pub fn validate_s3_endpoint(
             &self,
             amazon_connection_id: ::veeam_runtime::Uuid,
@@ -9748,11 +9875,16 @@ pub mod requests {
     }
     rt::request_builder!(ValidateS3Endpoint { amazon_connection_id, subnet_id });
     impl super::Client {
-        /// Validates the settings.
+        /// Validate S3 Repository Settings
+        ///
+        /// Checks the settings planned for an S3 repository (the body of `create_repository`) before it is added.
         ///
         /// The document's operationId: `repositoryValidateSettings`.
         ///
         /// `POST /api/v1/repositories/settings/validate`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_repository_settings.html>
         pub fn validate_settings(
             &self,
             body: models::RepositoryCreateSpec,
