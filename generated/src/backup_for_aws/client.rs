@@ -121,9 +121,14 @@ pub mod requests {
     #[allow(unused_imports)]
     use crate::backup_for_aws::models;
     impl super::Client {
-        /// Accepts the license agreement.
+        /// Accept License Agreements
+        ///
+        /// Accepts the license agreements with the checksums `list_license_agreements` returned (the Veeam EULA and the third-party components agreement); part of the first log-in. Needs no log-in.
         ///
         /// `POST /api/v1/licenseAgreement/accept`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/rest/first_login.html>
         pub fn accept_license_agreement(
             &self,
             eula_checksum: impl ::std::convert::Into<String>,
@@ -174,9 +179,14 @@ pub mod requests {
         AcceptLicenseAgreement { eula_checksum, third_party_license_agreement_checksum }
     );
     impl super::Client {
-        /// Accepts the mfa.
+        /// Confirm Multi-Factor Authentication
+        ///
+        /// Completes `enable_mfa` for the user with the given name: send the token it returned with a six-digit code from the authenticator application.
         ///
         /// `POST /api/v1/users/{userId}/acceptMfa`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/rest/mfa.html>
         pub fn accept_mfa(
             &self,
             user_id: impl ::std::convert::Into<String>,
@@ -265,9 +275,14 @@ pub mod requests {
     }
     rt::request_builder!(Authenticate { body });
     impl super::Client {
-        /// Browses the bucket folders.
+        /// Get Amazon S3 Bucket Folders of Amazon Connection
+        ///
+        /// Returns the folders of an Amazon S3 bucket that the IAM role of the Amazon connection with the given ID may reach, sorted and paged.
         ///
         /// `GET /api/v1/amazonConnections/{amazonConnectionId}/browseBucketFolders/{bucketId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_amazon_connection_bucket_folders.html>
         pub fn browse_bucket_folders(
             &self,
             amazon_connection_id: ::veeam_runtime::Uuid,
@@ -383,9 +398,14 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Checks the instance.
+        /// Validate EC2 Instance ID
+        ///
+        /// Checks the AWS ID of the EC2 instance the appliance runs on (`isValid`): proof, at the first log-in, that the caller controls the appliance.
         ///
         /// `POST /api/v1/users/checkInstanceId`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/rest/first_login.html>
         pub fn check_instance(
             &self,
             body: models::CheckInstanceIdSpec,
@@ -611,9 +631,14 @@ pub mod requests {
     }
     rt::request_builder!(CreateAuthorizationCode {});
     impl super::Client {
-        /// Creates a default user.
+        /// Create Default User
+        ///
+        /// Creates the first user (the Default Admin) at the first log-in, given the appliance's EC2 instance ID and the new user's name, description and password.
         ///
         /// `POST /api/v1/users/createDefaultUser`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/rest/first_login.html>
         pub fn create_default_user(
             &self,
             body: models::DefaultUserSpec,
@@ -830,9 +855,14 @@ pub mod requests {
     }
     rt::request_builder!(CreateStandardAccount { body });
     impl super::Client {
-        /// Creates a user.
+        /// Create User
+        ///
+        /// Creates a Veeam Backup for AWS user from a name, a description and a password (201). Check them first with `validate_name`, `validate_description` and `validate_password`.
         ///
         /// `POST /api/v1/users`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/create_user.html>
         pub fn create_user(&self, body: models::UserCreateSpec) -> CreateUser<'_> {
             CreateUser { client: self, body }
         }
@@ -958,11 +988,16 @@ pub mod requests {
     }
     rt::request_builder!(DeleteAmazonConnection { amazon_connection_id });
     impl super::Client {
-        /// Deletes the license info.
+        /// Remove License
+        ///
+        /// Removes the installed license (204). Applies to the BYOL edition only.
         ///
         /// The document's operationId: `removeLicense`.
         ///
         /// `DELETE /api/v1/licensing/license`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/remove_license.html>
         pub fn delete_license(&self) -> DeleteLicense<'_> {
             DeleteLicense { client: self }
         }
@@ -1212,9 +1247,14 @@ pub mod requests {
     }
     rt::request_builder!(DeleteToken {});
     impl super::Client {
-        /// Deletes the user.
+        /// Delete User
+        ///
+        /// Deletes the user with the given ID (the user name) (204).
         ///
         /// `DELETE /api/v1/users/{userId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/delete_user.html>
         pub fn delete_user(
             &self,
             user_id: impl ::std::convert::Into<String>,
@@ -1295,9 +1335,14 @@ pub mod requests {
     }
     rt::request_builder!(DeleteVirtualMachineBackups { virtual_machine_id });
     impl super::Client {
-        /// Deletes the virtual machine snapshots.
+        /// Remove Snapshots of EC2 Instance
+        ///
+        /// Removes the whole snapshot chain of the EC2 instance with the given ID (202); the answer holds the ID of the removal session, to wait for with `wait_for_task_id`.
         ///
         /// `POST /api/v1/virtualMachines/{virtualMachineId}/deleteSnapshots`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/delete_snapshots.html>
         pub fn delete_virtual_machine_snapshots(
             &self,
             virtual_machine_id: ::veeam_runtime::Uuid,
@@ -1337,9 +1382,14 @@ pub mod requests {
     }
     rt::request_builder!(DeleteVirtualMachineSnapshots { virtual_machine_id });
     impl super::Client {
-        /// Disables the mfa.
+        /// Disable Multi-Factor Authentication
+        ///
+        /// Turns multi-factor authentication off for the user with the given name.
         ///
         /// `POST /api/v1/users/{userId}/disableMfa`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/rest/mfa.html>
         pub fn disable_mfa(
             &self,
             user_id: impl ::std::convert::Into<String>,
@@ -1443,9 +1493,14 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Downloads the license agreement file.
+        /// Download License Agreement
+        ///
+        /// Downloads the text of a license agreement: `Eula` or `ThirdPartyAgreement`. Needs no log-in.
         ///
         /// `GET /api/v1/licenseAgreement/download`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/download_la.html>
         pub fn download_license_agreement_file(
             &self,
             license_agreement_type: models::LicenseAgreementTypes,
@@ -1513,9 +1568,14 @@ pub mod requests {
     }
     rt::request_builder!(DownloadLicenseAgreementFile { license_agreement_type });
     impl super::Client {
-        /// Enables the mfa.
+        /// Enable Multi-Factor Authentication
+        ///
+        /// Starts multi-factor authentication (TOTP, e.g. Google Authenticator) for the user with the given name: the answer holds the secret key, a QR string, recovery scratch codes (keep them) and a token; confirm with `accept_mfa` and a code from the authenticator. `recreate: true` replaces an existing secret. Users whose identity comes from an identity provider cannot have MFA.
         ///
         /// `POST /api/v1/users/{userId}/enableMfa`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/rest/mfa.html>
         pub fn enable_mfa(
             &self,
             user_id: impl ::std::convert::Into<String>,
@@ -2195,9 +2255,14 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Exports the users.
+        /// Export Collection of Users
+        ///
+        /// Exports the Veeam Backup for AWS users as a file; choose its format with `accept(..)`.
         ///
         /// `POST /api/v1/users/export`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/operations_users.html>
         pub fn export_users(&self) -> ExportUsers<'_> {
             ExportUsers {
                 client: self,
@@ -2374,9 +2439,14 @@ pub mod requests {
     }
     rt::request_builder!(GetAmazonAccount { amazon_account_id });
     impl super::Client {
-        /// Gets the amazon connection by id.
+        /// Get Amazon Connection Data
+        ///
+        /// Returns the Amazon connection with the given ID.
         ///
         /// `GET /api/v1/amazonConnections/{amazonConnectionId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_amazon_connection_data.html>
         pub fn get_amazon_connection_by_id(
             &self,
             amazon_connection_id: ::veeam_runtime::Uuid,
@@ -2455,9 +2525,14 @@ pub mod requests {
     }
     rt::request_builder!(GetBucket { bucket_id });
     impl super::Client {
-        /// Gets the bucket folder.
+        /// Get Amazon S3 Bucket Folder Data
+        ///
+        /// Returns the folder with the given name in the Amazon S3 bucket with the given ID.
         ///
         /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}/folders/{folderName}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_bucket_folder_data.html>
         pub fn get_bucket_folder(
             &self,
             bucket_id: ::veeam_runtime::Uuid,
@@ -2593,9 +2668,14 @@ pub mod requests {
         GetCostEstimation { virtual_machine_name_filter, offset, limit, sort, body }
     );
     impl super::Client {
-        /// Gets the current license agreement accepted.
+        /// Check License Agreement Acceptance
+        ///
+        /// Tells whether the license agreements were accepted (`accepted`). Needs no log-in.
         ///
         /// `GET /api/v1/licenseAgreement/accepted`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/check_la_acceptance.html>
         pub fn get_current_license_agreement_accepted(
             &self,
         ) -> GetCurrentLicenseAgreementAccepted<'_> {
@@ -2700,9 +2780,14 @@ pub mod requests {
     }
     rt::request_builder!(GetDefaultDateTimeSettings {});
     impl super::Client {
-        /// Gets the email notifications.
+        /// Get Email Notification Settings
+        ///
+        /// Returns the email notification settings: the SMTP server (port 25 by default), its credentials record, sender, recipients and subject, which policy results send a message (success, warning, failure) and the daily report.
         ///
         /// `GET /api/v1/settings/emailNotifications`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_email.html>
         pub fn get_email_notifications(&self) -> GetEmailNotifications<'_> {
             GetEmailNotifications {
                 client: self,
@@ -2735,9 +2820,15 @@ pub mod requests {
     }
     rt::request_builder!(GetEmailNotifications {});
     impl super::Client {
-        /// Gets the license.
+        /// Get License Information
+        ///
+        /// Returns the installed license: its type (Free, Subscription, Marketplace, Managed), units in use and in total, owner, expiry, license ID and support ID.
         ///
         /// `GET /api/v1/licensing/license`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/licensing.html>
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_licensing.html>
         pub fn get_license(&self) -> GetLicense<'_> {
             GetLicense { client: self }
         }
@@ -3056,9 +3147,15 @@ pub mod requests {
     }
     rt::request_builder!(GetRepository { repository_id });
     impl super::Client {
-        /// Gets the retention settings.
+        /// Get Global Retention Settings
+        ///
+        /// Returns the global retention settings: how long snapshots of EC2 instances no longer protected are kept (not removed at all by default) and how long session records are kept (365 days by default, or all of them).
         ///
         /// `GET /api/v1/settings/retentionSettings`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_retention_settings.html>
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_retention_settings.html>
         pub fn get_retention_settings(&self) -> GetRetentionSettings<'_> {
             GetRetentionSettings {
                 client: self,
@@ -3131,9 +3228,15 @@ pub mod requests {
     }
     rt::request_builder!(GetServiceAccountSettings {});
     impl super::Client {
-        /// Gets the session by id.
+        /// Get Session Data
+        ///
+        /// Returns the session with the given ID: its type, status and result, start and stop times, duration and reason, with links to its log and to the items it processed. Veeam Backup for AWS starts a session for every backup, restore, snapshot, rescan and retention run; `wait_for_task_id` polls this call until the session ends.
         ///
         /// `GET /api/v1/sessions/{sessionId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/sessions.html>
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_sessions.html>
         pub fn get_session_by_id(
             &self,
             session_id: ::veeam_runtime::Uuid,
@@ -3300,9 +3403,14 @@ pub mod requests {
     }
     rt::request_builder!(GetSummary {});
     impl super::Client {
-        /// Gets the system date time info.
+        /// Get UTC Date and Time
+        ///
+        /// Returns the current UTC date and time of the backup appliance.
         ///
         /// `GET /api/v1/system/time`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_date_time.html>
         pub fn get_system_date_time_info(&self) -> GetSystemDateTimeInfo<'_> {
             GetSystemDateTimeInfo {
                 client: self,
@@ -3490,11 +3598,17 @@ pub mod requests {
     }
     rt::request_builder!(GetTag { tag_id });
     impl super::Client {
-        /// Gets the user.
+        /// Get User Data
+        ///
+        /// Returns the user with the given ID, which is the user name: its description, whether MFA is on and whether it is the Default Admin.
         ///
         /// The document's operationId: `usersGetByName`.
         ///
         /// `GET /api/v1/users/{userId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/operations_users.html>
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_users.html>
         pub fn get_user(
             &self,
             user_id: impl ::std::convert::Into<String>,
@@ -3743,9 +3857,14 @@ pub mod requests {
     }
     rt::request_builder!(ImportPolicy { body });
     impl super::Client {
-        /// Updates the license info.
+        /// Install License
+        ///
+        /// Uploads a license file (`.lic`) obtained from Veeam, sent as `multipart/form-data`, and returns the new license details. Applies to the BYOL edition only.
         ///
         /// `POST /api/v1/licensing/license`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/install_license.html>
         pub fn install_license(
             &self,
             license_file: ::veeam_runtime::client::Upload,
@@ -3784,9 +3903,14 @@ pub mod requests {
     }
     rt::request_builder!(InstallLicense { license_file });
     impl super::Client {
-        /// Whether first login.
+        /// Assure First Login
+        ///
+        /// Tells whether nobody has logged in yet (`isFirstLogin`): then the license agreements must be accepted, the appliance's EC2 instance ID checked (`check_instance`) and the default user created (`create_default_user`). Needs no log-in.
         ///
         /// `GET /api/v1/users/isFirstLogin`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/rest/first_login.html>
         pub fn is_first_login(&self) -> IsFirstLogin<'_> {
             IsFirstLogin { client: self }
         }
@@ -3981,11 +4105,16 @@ pub mod requests {
     }
     rt::request_builder!(ListAmazonConnectionAvailabilityZones { amazon_connection_id });
     impl super::Client {
-        /// Lists amazon connections.
+        /// Get Collection of Amazon Connections
+        ///
+        /// Returns every Amazon connection added.
         ///
         /// The document's operationId: `getAllAmazonConnections`.
         ///
         /// `GET /api/v1/amazonConnections`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_amazon_connections.html>
         pub fn list_amazon_connections(&self) -> ListAmazonConnections<'_> {
             ListAmazonConnections {
                 client: self,
@@ -4153,11 +4282,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists bucket folders.
+        /// Get Amazon S3 Bucket Folders
+        ///
+        /// Returns the folders of the Amazon S3 bucket with the given ID, sorted and paged.
         ///
         /// The document's operationId: `getBucketFolders`.
         ///
         /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}/folders`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_bucket_folders.html>
         pub fn list_bucket_folders(
             &self,
             bucket_id: ::veeam_runtime::Uuid,
@@ -4267,11 +4401,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists buckets.
+        /// Get Collection of Amazon S3 Buckets
+        ///
+        /// Returns the Amazon S3 buckets available to Veeam Backup for AWS, sorted and paged; `amazon_account_id` keeps those an IAM role may reach.
         ///
         /// The document's operationId: `buckets`.
         ///
         /// `GET /api/v1/cloudInfrastructure/buckets`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_buckets.html>
         pub fn list_buckets(&self) -> ListBuckets<'_> {
             ListBuckets {
                 client: self,
@@ -4395,11 +4534,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists certificates.
+        /// Get Current Security Certificate Data
+        ///
+        /// Returns the TLS certificate that secures connections between clients and the backup appliance.
         ///
         /// The document's operationId: `getCertificates`.
         ///
         /// `GET /api/v1/settings/certificates`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_security_certificate.html>
         pub fn list_certificates(&self) -> ListCertificates<'_> {
             ListCertificates { client: self }
         }
@@ -4430,11 +4574,16 @@ pub mod requests {
     }
     rt::request_builder!(ListCertificates {});
     impl super::Client {
-        /// Lists cloud encryption keys.
+        /// Get Amazon Connection Encryption Keys
+        ///
+        /// Returns the encryption keys available through the Amazon connection with the given ID, paged.
         ///
         /// The document's operationId: `browseEncryptionKeys`.
         ///
         /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudEncryptionKeys`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_amazon_connection_encryption_keys.html>
         pub fn list_cloud_encryption_keys(
             &self,
             amazon_connection_id: ::veeam_runtime::Uuid,
@@ -4758,11 +4907,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists cloud subnetworks.
+        /// Get Amazon Connection Subnets
+        ///
+        /// Returns the subnets reachable through the Amazon connection with the given ID, paged; filter by VPC (`cloud_network_id`) or Availability Zone.
         ///
         /// The document's operationId: `browseCloudSubnetworks`.
         ///
         /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudSubnetworks`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_amazon_connection_subnets.html>
         pub fn list_cloud_subnetworks(
             &self,
             amazon_connection_id: ::veeam_runtime::Uuid,
@@ -4888,11 +5042,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists license agreements.
+        /// Get License Agreements
+        ///
+        /// Returns each license agreement (type, content) with the checksum that `accept_license_agreement` needs to accept it; the first step after installation. Needs no log-in.
         ///
         /// The document's operationId: `getLicenseAgreement`.
         ///
         /// `GET /api/v1/licenseAgreement`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/rest/first_login.html>
         pub fn list_license_agreements(&self) -> ListLicenseAgreements<'_> {
             ListLicenseAgreements {
                 client: self,
@@ -4925,11 +5084,16 @@ pub mod requests {
     }
     rt::request_builder!(ListLicenseAgreements {});
     impl super::Client {
-        /// Lists license notifications.
+        /// Get License Alerts
+        ///
+        /// Returns the alerts on license usage and expiry (Paid and BYOL license types): type, severity, message, and the replies that resolve each one with `resolve_license_notifications` (Paid license type only).
         ///
         /// The document's operationId: `getAllLicenseNotifications`.
         ///
         /// `GET /api/v1/licensing/alerts`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_license_alerts.html>
         pub fn list_license_notifications(&self) -> ListLicenseNotifications<'_> {
             ListLicenseNotifications {
                 client: self,
@@ -4962,11 +5126,16 @@ pub mod requests {
     }
     rt::request_builder!(ListLicenseNotifications {});
     impl super::Client {
-        /// Lists licensed workloads.
+        /// Get EC2 Instances Consuming License Units
+        ///
+        /// Returns the protected EC2 instances that consume license units, sorted and paged.
         ///
         /// The document's operationId: `getLicensedWorkloads`.
         ///
         /// `GET /api/v1/licensing/licensedWorkloads`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_license_units.html>
         pub fn list_licensed_workloads(&self) -> ListLicensedWorkloads<'_> {
             ListLicensedWorkloads {
                 client: self,
@@ -6359,11 +6528,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists retention job deleted restore points.
+        /// Get Retention Session Data
+        ///
+        /// Returns the restore points that the retention session with the given ID removed, sorted and paged.
         ///
         /// The document's operationId: `getRetentionSessionDeletedRestorePoints`.
         ///
         /// `GET /api/v1/sessions/{retentionSessionId}/deletedItems`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_session_deleted_items.html>
         pub fn list_retention_job_deleted_restore_points(
             &self,
             retention_session_id: ::veeam_runtime::Uuid,
@@ -6788,11 +6962,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists tags.
+        /// Get Collection of AWS Tags
+        ///
+        /// Returns the AWS tags assigned to the AWS resources Veeam Backup for AWS may reach, sorted and paged.
         ///
         /// The document's operationId: `tags`.
         ///
         /// `GET /api/v1/cloudInfrastructure/tags`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_tags.html>
         pub fn list_tags(&self) -> ListTags<'_> {
             ListTags {
                 client: self,
@@ -6938,11 +7117,16 @@ pub mod requests {
     }
     rt::request_builder!(ListTimeZones {});
     impl super::Client {
-        /// Lists users.
+        /// Get Collection of Users
+        ///
+        /// Returns the Veeam Backup for AWS users, sorted and paged.
         ///
         /// The document's operationId: `usersGetAll`.
         ///
         /// `GET /api/v1/users`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_users.html>
         pub fn list_users(&self) -> ListUsers<'_> {
             ListUsers {
                 client: self,
@@ -8208,11 +8392,16 @@ pub mod requests {
     }
     rt::request_builder!(ProblemValidationError {});
     impl super::Client {
-        /// Regenerates the certificates.
+        /// Recreate Security Certificate
+        ///
+        /// Replaces the TLS certificate with a new self-signed one valid until `validBy` (202). The REST API and the web UI restart: calls fail until they are back, and clients that pinned the old certificate must trust the new one.
         ///
         /// The document's operationId: `recreateCertificate`.
         ///
         /// `POST /api/v1/settings/certificates/regenerate`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/recreate_security_certificate.html>
         pub fn regenerate_certificates(
             &self,
             body: models::CertificateRegenerateSpec,
@@ -8395,11 +8584,16 @@ pub mod requests {
     }
     rt::request_builder!(RescanRepository { repository_id });
     impl super::Client {
-        /// Resets the retention settings.
+        /// Reset Global Retention Settings
+        ///
+        /// Resets the global retention settings to their defaults and returns them.
         ///
         /// The document's operationId: `setDefaultRetentionSettings`.
         ///
         /// `POST /api/v1/settings/retentionSettings/reset`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/reset_retention_settings.html>
         pub fn reset_retention_settings(&self) -> ResetRetentionSettings<'_> {
             ResetRetentionSettings {
                 client: self,
@@ -8432,9 +8626,14 @@ pub mod requests {
     }
     rt::request_builder!(ResetRetentionSettings {});
     impl super::Client {
-        /// Resolves the license notifications.
+        /// Resolve License Alerts
+        ///
+        /// Resolves license alerts (Paid license type only) by sending, for each notification type, one of the replies `list_license_notifications` offers (204).
         ///
         /// `POST /api/v1/licensing/alerts/resolve`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/resolve_license_alerts.html>
         pub fn resolve_license_notifications(
             &self,
             body: models::ResolveNotificationsSpec,
@@ -8567,9 +8766,14 @@ pub mod requests {
     }
     rt::request_builder!(RestoreVm { vm_restore_point_id, body });
     impl super::Client {
-        /// Sends the test message.
+        /// Send Test Message
+        ///
+        /// Sends a test email with the email notification settings in the body (`EmailNotifications`; server, port, sender, recipients and subject are required), to check them before saving.
         ///
         /// `POST /api/v1/settings/emailNotifications/sendTestMessage`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/send_test_message.html>
         pub fn send_test_message(
             &self,
             body: models::EmailNotifications,
@@ -8825,11 +9029,16 @@ pub mod requests {
     }
     rt::request_builder!(StopPolicy { policy_id });
     impl super::Client {
-        /// Stops the job.
+        /// Stop Session Processing
+        ///
+        /// Stops the running session with the given ID, whatever its kind (202).
         ///
         /// The document's operationId: `stopJob`.
         ///
         /// `POST /api/v1/sessions/{sessionId}/stop`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/stop_session.html>
         pub fn stop_session(
             &self,
             session_id: ::veeam_runtime::Uuid,
@@ -9037,11 +9246,17 @@ pub mod requests {
     }
     rt::request_builder!(UpdateDateTimeSettings { body });
     impl super::Client {
-        /// Updates the email notifications.
+        /// Configure Email Notification Settings
+        ///
+        /// Saves the email notification settings (`EmailNotifications`); a setting left out takes its default value. Try them first with `send_test_message`.
         ///
         /// The document's operationId: `saveEmailNotifications`.
         ///
         /// `POST /api/v1/settings/emailNotifications`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_email.html>
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/send_test_message.html>
         pub fn update_email_notifications(
             &self,
             body: models::EmailNotifications,
@@ -9226,9 +9441,14 @@ pub mod requests {
     }
     rt::request_builder!(UpdateRepository { repository_id, body });
     impl super::Client {
-        /// Updates the retention settings.
+        /// Configure Global Retention Settings
+        ///
+        /// Sets the global retention settings; a setting left out takes its default value. Snapshots of unprotected EC2 instances are kept at least 90 days (3 months), session records at least 1 day.
         ///
         /// `POST /api/v1/settings/retentionSettings`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/configure_retention_settings.html>
         pub fn update_retention_settings(
             &self,
             body: models::RetentionSettings,
@@ -9267,9 +9487,14 @@ pub mod requests {
     }
     rt::request_builder!(UpdateRetentionSettings { body });
     impl super::Client {
-        /// Updates the service account settings.
+        /// Change IAM Role Used to Launch Worker Instances
+        ///
+        /// Sets the IAM role used to launch worker instances (`serviceAmazonAccountId`). Every network setting configured for worker instances in AWS regions is lost when it changes.
         ///
         /// `PUT /api/v1/settings/serviceAccount`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/change_worker_role.html>
         pub fn update_service_account_settings(
             &self,
             body: models::ServiceAccountSettings,
@@ -9359,9 +9584,14 @@ pub mod requests {
     }
     rt::request_builder!(UpdateStandardAccount { standard_account_id, body });
     impl super::Client {
-        /// Updates the user.
+        /// Modify User Data
+        ///
+        /// Changes the description or the password of the user with the given ID (the user name); the current password (`old_password`) is required.
         ///
         /// `PUT /api/v1/users/{userId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_user.html>
         pub fn update_user(
             &self,
             user_id: impl ::std::convert::Into<String>,
@@ -9405,9 +9635,14 @@ pub mod requests {
     }
     rt::request_builder!(UpdateUser { user_id, body });
     impl super::Client {
-        /// Uploads the certificate.
+        /// Upload Own Security Certificate
+        ///
+        /// Replaces the TLS certificate with one from a CA or another tool: a PKCS #12 (`.pfx`) file and the password protecting it, sent as `multipart/form-data` (202). The REST API and the web UI restart.
         ///
         /// `POST /api/v1/settings/certificates/upload`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/upload_security_certificate.html>
         pub fn upload_certificate(
             &self,
             certificate_file: ::veeam_runtime::client::Upload,
@@ -9548,9 +9783,14 @@ pub mod requests {
     }
     rt::request_builder!(ValidateDeleteAmazonAccount { amazon_account_id });
     impl super::Client {
-        /// Validates the description.
+        /// Validate User Description
+        ///
+        /// Checks that a description planned for a new user meets the requirements (at most 255 characters).
         ///
         /// `POST /api/v1/users/validateDescription`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/validate_description.html>
         pub fn validate_description(
             &self,
             body: models::UserDescriptionValidationSpec,
